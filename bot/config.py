@@ -1,0 +1,260 @@
+"""Settings: a TOML file, overridden by ``PAVILION_...`` environment variables.
+
+The file is the place for everything but secrets. Secrets (the bot token, the
+webhook secret) come only from the environment or from a secret file named in
+the config, so a config file can be shared and committed without leaking them.
+
+Loading is explicit (:func:`load_settings`) and does no I/O at import time. Every
+problem is reported as :class:`ConfigError` with one line per problem, naming the
+key by its dotted path, so ``pavilion`` can print it and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
+DEFAULT_API_FILE_URL = "https://api.telegram.org/file/bot"
+TOKEN_ENV = "PAVILION_TELEGRAM__TOKEN"  # noqa: S105 - a variable name, not a secret
+
+
+class Language(StrEnum):
+    """The languages the bot speaks; zh_Hans is the default everywhere."""
+
+    ZH_HANS = "zh_Hans"
+    EN = "en"
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; ``problems`` holds one line per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+class _Section(BaseModel):
+    """Base of every config section: unknown keys are errors, not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class WebhookSettings(_Section):
+    """How to receive updates behind a reverse proxy (``pavilion run --webhook``)."""
+
+    listen: str = "127.0.0.1"
+    port: int = Field(default=8443, ge=1, le=65535)
+    url: str = ""
+    path: str = "/telegram"
+    secret_token: SecretStr | None = None
+    secret_token_file: Path | None = None
+
+    @field_validator("path")
+    @classmethod
+    def _path_starts_with_slash(cls, value: str) -> str:
+        if not value.startswith("/"):
+            raise ValueError("must start with '/'")
+        return value
+
+
+class TelegramSettings(_Section):
+    """The Bot API: token, server address and polling."""
+
+    token: SecretStr | None = None
+    token_file: Path | None = None
+    base_url: str = DEFAULT_API_BASE_URL
+    base_file_url: str = DEFAULT_API_FILE_URL
+    poll_timeout: int = Field(default=30, ge=0, le=50)
+    webhook: WebhookSettings = WebhookSettings()
+
+
+class Grid(_Section):
+    """One grid (网格) of the community: 300–500 households with one grid worker."""
+
+    id: str = Field(min_length=1, max_length=16, pattern=r"^[A-Za-z0-9_-]+$")
+    name: str = Field(min_length=1, max_length=32)
+
+
+class CommunitySettings(_Section):
+    """The one community this bot instance serves."""
+
+    name: str = Field(default="幸福社区", min_length=1, max_length=64)
+    timezone: str = "Asia/Shanghai"
+    default_language: Language = Language.ZH_HANS
+    secretaries: list[int] = Field(default_factory=list)
+    grids: list[Grid] = Field(default_factory=list)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @model_validator(mode="after")
+    def _unique_grid_ids(self) -> CommunitySettings:
+        ids = [grid.id for grid in self.grids]
+        if len(ids) != len(set(ids)):
+            raise ValueError("grid ids must be unique")
+        return self
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The community's time zone, used for every rule and every displayed time."""
+        return ZoneInfo(self.timezone)
+
+
+class StorageSettings(_Section):
+    """The SQLite database."""
+
+    path: Path = Path("pavilion.sqlite3")
+    synchronous: Literal["FULL", "NORMAL"] = "FULL"
+    busy_timeout_ms: int = Field(default=5000, ge=0)
+
+
+class UpdateSettings(_Section):
+    """How incoming updates are stored and handled."""
+
+    max_concurrent: int = Field(default=64, ge=1, le=1024)
+    inbox_retention_hours: int = Field(default=48, ge=1)
+
+
+class LoggingSettings(_Section):
+    """Log output."""
+
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
+class Settings(BaseSettings):
+    """The whole configuration. Build it with :func:`load_settings`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="PAVILION_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        frozen=True,
+    )
+
+    telegram: TelegramSettings = TelegramSettings()
+    community: CommunitySettings = CommunitySettings()
+    storage: StorageSettings = StorageSettings()
+    updates: UpdateSettings = UpdateSettings()
+    logging: LoggingSettings = LoggingSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """The environment overrides the file's values, which arrive as init arguments."""
+        return (env_settings, init_settings)
+
+    def bot_token(self) -> str:
+        """The bot token from the environment or the token file; ConfigError if neither."""
+        telegram = self.telegram
+        if telegram.token is not None and telegram.token.get_secret_value().strip():
+            return telegram.token.get_secret_value().strip()
+        if telegram.token_file is not None:
+            return _read_secret_file(telegram.token_file, "telegram.token_file")
+        raise ConfigError([f"telegram.token: no bot token; set {TOKEN_ENV} or telegram.token_file"])
+
+    def webhook_secret(self) -> str:
+        """The webhook secret token; ConfigError if it is missing."""
+        hook = self.telegram.webhook
+        if hook.secret_token is not None and hook.secret_token.get_secret_value():
+            return hook.secret_token.get_secret_value()
+        if hook.secret_token_file is not None:
+            return _read_secret_file(hook.secret_token_file, "telegram.webhook.secret_token_file")
+        raise ConfigError(
+            [
+                "telegram.webhook.secret_token: no webhook secret; set "
+                "PAVILION_TELEGRAM__WEBHOOK__SECRET_TOKEN or telegram.webhook.secret_token_file"
+            ]
+        )
+
+
+def _read_secret_file(path: Path, key: str) -> str:
+    try:
+        value = path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise ConfigError([f"{key}: cannot read {str(path)!r}: {exc.strerror}"]) from None
+    if not value:
+        raise ConfigError([f"{key}: {str(path)!r} is empty"])
+    return value
+
+
+_SECRET_KEYS = (("telegram", "token"), ("telegram", "webhook", "secret_token"))
+
+
+def load_settings(path: Path) -> Settings:
+    """Read ``path`` (TOML), apply the environment, validate; ConfigError on any problem."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError([f"{path}: config file not found"]) from None
+    except OSError as exc:
+        raise ConfigError([f"{path}: cannot read config file: {exc.strerror}"]) from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError([f"{path}: not valid TOML: {exc}"]) from None
+    problems = [
+        f"{'.'.join(keys)}: secrets must not be in the config file; use the environment "
+        f"or a *_file key"
+        for keys in _SECRET_KEYS
+        if _dig(data, keys) is not None
+    ]
+    if problems:
+        raise ConfigError(problems)
+    return settings_from_mapping(data)
+
+
+def settings_from_mapping(data: dict[str, Any]) -> Settings:
+    """Validate already-parsed config data (with the environment applied) into Settings."""
+    try:
+        return Settings(**data)
+    except ValidationError as exc:
+        raise ConfigError([_describe(error) for error in exc.errors()]) from None
+
+
+def _dig(data: dict[str, Any], keys: tuple[str, ...]) -> Any:
+    node: Any = data
+    for key in keys:
+        if not isinstance(node, dict) or key not in node:
+            return None
+        node = node[key]
+    return node
+
+
+def _describe(error: Any) -> str:
+    location = ".".join(str(part) for part in error["loc"]) or "(top level)"
+    if error["type"] == "extra_forbidden":
+        return f"{location}: unknown key"
+    if error["type"] == "missing":
+        return f"{location}: required key is missing"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    given = error.get("input")
+    if isinstance(given, str | int | float | bool) and error["type"] != "value_error":
+        return f"{location}: {message} (got {given!r})"
+    return f"{location}: {message}"

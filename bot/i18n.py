@@ -1,0 +1,78 @@
+"""Translations: zh_Hans (the default) and English, from TOML catalogs in locales/.
+
+Catalogs are flat tables of ``key = "text with {placeholders}"``, loaded once on
+first use (never at import). Both catalogs must hold the same keys with the
+same placeholders; a test checks it. Formatting here is plain: escaping for
+Telegram's HTML is the handlers' job (handlers/texts.py).
+"""
+
+from __future__ import annotations
+
+import string
+import tomllib
+from functools import cache
+from importlib import resources
+
+from bot.config import Language
+
+DEFAULT_LANGUAGE = Language.ZH_HANS
+
+
+@cache
+def catalog(language: Language) -> dict[str, str]:
+    """Every text of one language, keyed by dotted name."""
+    raw = resources.files("bot.locales").joinpath(f"{language.value}.toml").read_bytes()
+    flat: dict[str, str] = {}
+    _flatten(tomllib.loads(raw.decode("utf-8")), "", flat)
+    return flat
+
+
+def _flatten(table: dict[str, object], prefix: str, out: dict[str, str]) -> None:
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            _flatten(value, f"{name}.", out)
+        else:
+            out[name] = str(value)
+
+
+def translate(language: Language | str, key: str, /, **params: object) -> str:
+    """The text ``key`` in ``language``, formatted with ``params``.
+
+    A key missing from a language falls back to the default language, and
+    then to the key itself, so a gap shows up as a visible key, not a crash.
+    """
+    lang = parse_language(language)
+    template = catalog(lang).get(key) or catalog(DEFAULT_LANGUAGE).get(key)
+    if template is None:
+        return key
+    return template.format(**params) if params else template
+
+
+def placeholders(template: str) -> set[str]:
+    """The ``{names}`` a catalog text expects."""
+    return {field for _, field, _, _ in string.Formatter().parse(template) if field}
+
+
+def parse_language(value: Language | str | None) -> Language:
+    """A stored or configured language name; the default for anything unknown."""
+    if isinstance(value, Language):
+        return value
+    if value is None:
+        return DEFAULT_LANGUAGE
+    try:
+        return Language(value)
+    except ValueError:
+        return DEFAULT_LANGUAGE
+
+
+def from_telegram_code(code: str | None, default: Language = DEFAULT_LANGUAGE) -> Language:
+    """Pick a language from Telegram's ``language_code`` (an IETF tag such as "en-GB")."""
+    if not code:
+        return default
+    primary = code.lower().split("-")[0]
+    if primary == "zh":
+        return Language.ZH_HANS
+    if primary == "en":
+        return Language.EN
+    return default

@@ -1,0 +1,200 @@
+"""The SQLite database: connections, pragmas, migrations and units of work.
+
+There is one writer connection, used by one unit of work at a time
+(:meth:`Database.transaction`, ``BEGIN IMMEDIATE`` … ``COMMIT``), and one
+read-only connection for queries that change nothing (:meth:`Database.read`);
+in WAL mode the reader sees the last committed state and never blocks the
+writer.
+
+Exactly-once handling of Telegram updates lives here too: while an update is
+being handled, :data:`current_update` names it, and the first unit of work that
+commits during that handling also marks the update done in the inbox, in the
+same transaction. Either both the effect and the mark are on disk, or neither
+is and the update is replayed after a restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiosqlite
+
+from storage.migrations import MIGRATIONS, Migration
+from storage.session import Session
+from storage.times import utc_now_text
+
+
+@dataclass
+class UpdateScope:
+    """The Telegram update being handled in this task, and whether it is marked done."""
+
+    update_id: int
+    completed: bool = False
+    failed: bool = False
+
+
+current_update: ContextVar[UpdateScope | None] = ContextVar("current_update", default=None)
+
+
+class SchemaTooNewError(RuntimeError):
+    """The database was migrated by a newer version of Pavilion."""
+
+
+class Database:
+    """Owns the SQLite connections of one database file."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        synchronous: str = "FULL",
+        busy_timeout_ms: int = 5000,
+    ) -> None:
+        self.path = path
+        self._synchronous = synchronous
+        self._busy_timeout_ms = busy_timeout_ms
+        self._writer: aiosqlite.Connection | None = None
+        self._reader: aiosqlite.Connection | None = None
+        self._write_lock = asyncio.Lock()
+
+    async def open(self, *, migrate: bool = True) -> None:
+        """Open both connections, set the pragmas and (by default) apply migrations."""
+        if self.path.parent != Path():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._writer = await self._connect()
+        if migrate:
+            await self.migrate()
+        self._reader = await self._connect()
+        await self._reader.execute("PRAGMA query_only = ON")
+
+    async def _connect(self) -> aiosqlite.Connection:
+        # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a unit of
+        # work is exactly what the code says it is.
+        conn = await aiosqlite.connect(self.path, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        await conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
+        await conn.execute("PRAGMA journal_mode = WAL")
+        synchronous = "FULL" if self._synchronous == "FULL" else "NORMAL"
+        await conn.execute(f"PRAGMA synchronous = {synchronous}")
+        await conn.execute("PRAGMA foreign_keys = ON")
+        return conn
+
+    async def close(self) -> None:
+        """Close both connections; safe to call twice."""
+        for conn in (self._reader, self._writer):
+            if conn is not None:
+                await conn.close()
+        self._reader = self._writer = None
+
+    @property
+    def writer(self) -> aiosqlite.Connection:
+        """The writer connection; only for code that holds the write lock."""
+        if self._writer is None:
+            raise RuntimeError("database is not open")
+        return self._writer
+
+    async def migrate(self) -> list[Migration]:
+        """Apply the migrations this database lacks, each in its own transaction."""
+        conn = self.writer
+        await conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
+        async with conn.execute("SELECT coalesce(max(version), 0) FROM schema_migrations") as cur:
+            row = await cur.fetchone()
+        current = int(row[0]) if row else 0
+        latest = MIGRATIONS[-1].version
+        if current > latest:
+            raise SchemaTooNewError(
+                f"database schema version {current} is newer than this program's {latest}"
+            )
+        applied = []
+        for migration in MIGRATIONS:
+            if migration.version <= current:
+                continue
+            async with self._write_lock:
+                await conn.execute("BEGIN IMMEDIATE")
+                try:
+                    for statement in split_statements(migration.sql):
+                        await conn.execute(statement)
+                    await conn.execute(
+                        "INSERT INTO schema_migrations (version, description, applied_at)"
+                        " VALUES (?, ?, ?)",
+                        (migration.version, migration.description, utc_now_text()),
+                    )
+                except BaseException:
+                    await conn.rollback()
+                    raise
+                await conn.commit()
+            applied.append(migration)
+        return applied
+
+    async def schema_version(self) -> int:
+        """The highest migration applied to this database."""
+        async with self.read() as session:
+            return await session.meta.schema_version()
+
+    @asynccontextmanager
+    async def transaction(self, *, completes_update: bool = True) -> AsyncIterator[Session]:
+        """A unit of work on the writer: committed if the block succeeds, else rolled back.
+
+        With ``completes_update`` (the default) the update being handled, if
+        any, is marked done in the same transaction. Housekeeping writes that
+        are not the update's effect pass ``completes_update=False``.
+        """
+        scope = current_update.get()
+        async with self._write_lock:
+            conn = self.writer
+            await conn.execute("BEGIN IMMEDIATE")
+            try:
+                session = Session(conn)
+                yield session
+                marks = completes_update and scope is not None and not scope.completed
+                if marks and scope is not None:
+                    await session.inbox.mark_done(scope.update_id, utc_now_text(), failed=False)
+            except BaseException:
+                await conn.rollback()
+                raise
+            await conn.commit()
+            if completes_update and scope is not None:
+                scope.completed = True
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[Session]:
+        """Repositories on the read-only connection, for queries that change nothing."""
+        if self._reader is None:
+            raise RuntimeError("database is not open")
+        yield Session(self._reader)
+
+    async def integrity_check(self) -> str:
+        """SQLite's ``PRAGMA integrity_check``: "ok" when the file is sound."""
+        async with self.writer.execute("PRAGMA integrity_check") as cur:
+            rows = await cur.fetchall()
+        return "\n".join(str(row[0]) for row in rows)
+
+    async def backup(self, target: Path) -> None:
+        """Copy the live database to ``target`` with SQLite's online backup API."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        async with self._write_lock, aiosqlite.connect(target) as dest:
+            await self.writer.backup(dest)
+
+
+def split_statements(script: str) -> list[str]:
+    """Split an SQL script into complete statements (so they can run in one transaction)."""
+    statements: list[str] = []
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements

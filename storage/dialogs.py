@@ -1,0 +1,75 @@
+"""Guided conversations: the step each person has reached, per chat.
+
+Kept in the database (not in memory) so that a step and its effect commit
+together, and a conversation survives a restart.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from storage.times import to_db_time
+
+
+@dataclass(frozen=True)
+class DialogRow:
+    """Where a person is in a guided conversation, and what they have answered so far."""
+
+    chat_id: int
+    user_id: int
+    flow: str
+    step: str
+    data: dict[str, Any]
+
+
+class DialogsRepository:
+    """Queries on ``dialogs``."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def get(self, chat_id: int, user_id: int) -> DialogRow | None:
+        """The person's open conversation in this chat, or None."""
+        async with self._conn.execute(
+            "SELECT flow, step, data FROM dialogs WHERE chat_id = ? AND user_id = ?",
+            (chat_id, user_id),
+        ) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            return None
+        return DialogRow(chat_id, user_id, row["flow"], row["step"], json.loads(row["data"]))
+
+    async def put(
+        self,
+        chat_id: int,
+        user_id: int,
+        flow: str,
+        step: str,
+        data: dict[str, Any],
+        now: datetime,
+    ) -> None:
+        """Start or advance a conversation."""
+        await self._conn.execute(
+            "INSERT INTO dialogs (chat_id, user_id, flow, step, data, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (chat_id, user_id) DO UPDATE SET flow = excluded.flow,"
+            " step = excluded.step, data = excluded.data, updated_at = excluded.updated_at",
+            (chat_id, user_id, flow, step, json.dumps(data, ensure_ascii=False), to_db_time(now)),
+        )
+
+    async def end(self, chat_id: int, user_id: int) -> bool:
+        """End the person's conversation in this chat; False if there was none."""
+        cur = await self._conn.execute(
+            "DELETE FROM dialogs WHERE chat_id = ? AND user_id = ?", (chat_id, user_id)
+        )
+        return cur.rowcount > 0
+
+    async def end_all_of(self, user_id: int) -> int:
+        """End every conversation of this user (when they leave the register)."""
+        cur = await self._conn.execute("DELETE FROM dialogs WHERE user_id = ?", (user_id,))
+        return cur.rowcount

@@ -1,0 +1,192 @@
+"""People of the community register and their roles."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from storage.times import from_db_time, to_db_time
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """One registered person, with the roles they hold."""
+
+    id: int
+    tg_user_id: int
+    display_name: str
+    tg_username: str | None
+    language: str
+    building: str | None
+    grid_id: str | None
+    consent_at: datetime
+    registered_at: datetime
+    reachable: bool
+    last_seen_at: datetime
+    roles: frozenset[str]
+
+
+_COLUMNS = (
+    "p.id, p.tg_user_id, p.display_name, p.tg_username, p.language, p.building, p.grid_id,"
+    " p.consent_at, p.registered_at, p.reachable, p.last_seen_at,"
+    " (SELECT group_concat(role) FROM person_roles r WHERE r.person_id = p.id) AS roles"
+)
+
+
+def _person(row: sqlite3.Row) -> PersonRow:
+    roles = row["roles"]
+    return PersonRow(
+        id=row["id"],
+        tg_user_id=row["tg_user_id"],
+        display_name=row["display_name"],
+        tg_username=row["tg_username"],
+        language=row["language"],
+        building=row["building"],
+        grid_id=row["grid_id"],
+        consent_at=from_db_time(row["consent_at"]),
+        registered_at=from_db_time(row["registered_at"]),
+        reachable=bool(row["reachable"]),
+        last_seen_at=from_db_time(row["last_seen_at"]),
+        roles=frozenset(roles.split(",")) if roles else frozenset(),
+    )
+
+
+class PeopleRepository:
+    """Queries on ``people`` and ``person_roles``."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def by_telegram_id(self, tg_user_id: int) -> PersonRow | None:
+        """The person with this Telegram user id, or None if not registered."""
+        async with self._conn.execute(
+            f"SELECT {_COLUMNS} FROM people p WHERE p.tg_user_id = ?", (tg_user_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return _person(row) if row else None
+
+    async def by_id(self, person_id: int) -> PersonRow | None:
+        """The person with this register id, or None."""
+        async with self._conn.execute(
+            f"SELECT {_COLUMNS} FROM people p WHERE p.id = ?", (person_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return _person(row) if row else None
+
+    async def insert(
+        self,
+        *,
+        tg_user_id: int,
+        display_name: str,
+        tg_username: str | None,
+        language: str,
+        building: str | None,
+        grid_id: str | None,
+        consent_at: datetime,
+        now: datetime,
+    ) -> int:
+        """Register a person; returns their id. The schema refuses a second row per user."""
+        cur = await self._conn.execute(
+            "INSERT INTO people (tg_user_id, display_name, tg_username, language, building,"
+            " grid_id, consent_at, registered_at, last_seen_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                tg_user_id,
+                display_name,
+                tg_username,
+                language,
+                building,
+                grid_id,
+                to_db_time(consent_at),
+                to_db_time(now),
+                to_db_time(now),
+            ),
+        )
+        assert cur.lastrowid is not None  # noqa: S101 - an INSERT always has one
+        return cur.lastrowid
+
+    async def refresh_contact(self, person_id: int, tg_username: str | None, now: datetime) -> None:
+        """Keep the Telegram username current and note that the person is reachable."""
+        await self._conn.execute(
+            "UPDATE people SET tg_username = ?, last_seen_at = ?, reachable = 1 WHERE id = ?",
+            (tg_username, to_db_time(now), person_id),
+        )
+
+    async def set_language(self, person_id: int, language: str) -> None:
+        """Change the language the person is spoken to in."""
+        await self._conn.execute(
+            "UPDATE people SET language = ? WHERE id = ?", (language, person_id)
+        )
+
+    async def set_reachable(self, tg_user_id: int, reachable: bool) -> bool:
+        """Mark whether the bot can message this user (False after they blocked it)."""
+        cur = await self._conn.execute(
+            "UPDATE people SET reachable = ? WHERE tg_user_id = ? AND reachable != ?",
+            (int(reachable), tg_user_id, int(reachable)),
+        )
+        return cur.rowcount > 0
+
+    async def delete(self, person_id: int) -> bool:
+        """Remove a person; their roles go with them, their contributions lose the link."""
+        cur = await self._conn.execute("DELETE FROM people WHERE id = ?", (person_id,))
+        return cur.rowcount > 0
+
+    async def page(self, offset: int, limit: int) -> list[PersonRow]:
+        """A page of the register, ordered by name."""
+        async with self._conn.execute(
+            f"SELECT {_COLUMNS} FROM people p ORDER BY p.display_name, p.id LIMIT ? OFFSET ?",
+            (limit, offset),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [_person(row) for row in rows]
+
+    async def count(self) -> int:
+        """How many people are registered."""
+        async with self._conn.execute("SELECT count(*) FROM people") as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def count_by_role(self) -> dict[str, int]:
+        """How many people hold each role."""
+        async with self._conn.execute(
+            "SELECT role, count(*) FROM person_roles GROUP BY role"
+        ) as cur:
+            rows = await cur.fetchall()
+        return {str(row[0]): int(row[1]) for row in rows}
+
+    async def grant(self, person_id: int, role: str, granted_by: int | None, now: datetime) -> bool:
+        """Give a role; False if the person already had it."""
+        cur = await self._conn.execute(
+            "INSERT OR IGNORE INTO person_roles (person_id, role, granted_at, granted_by)"
+            " VALUES (?, ?, ?, ?)",
+            (person_id, role, to_db_time(now), granted_by),
+        )
+        return cur.rowcount > 0
+
+    async def grant_all(
+        self, person_id: int, roles: Iterable[str], granted_by: int | None, now: datetime
+    ) -> None:
+        """Give several roles at once (already held ones are kept as they were)."""
+        for role in roles:
+            await self.grant(person_id, role, granted_by, now)
+
+    async def revoke(self, person_id: int, role: str) -> bool:
+        """Take a role away; False if the person did not have it."""
+        cur = await self._conn.execute(
+            "DELETE FROM person_roles WHERE person_id = ? AND role = ?", (person_id, role)
+        )
+        return cur.rowcount > 0
+
+    async def role_grants(self, person_id: int) -> list[dict[str, Any]]:
+        """The person's roles with when they were granted, for their data export."""
+        async with self._conn.execute(
+            "SELECT role, granted_at FROM person_roles WHERE person_id = ? ORDER BY role",
+            (person_id,),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [{"role": row["role"], "granted_at": row["granted_at"]} for row in rows]

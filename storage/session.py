@@ -1,0 +1,39 @@
+"""A Session: every repository, bound to one connection (a transaction or the reader)."""
+
+from __future__ import annotations
+
+import aiosqlite
+
+from storage.audit import AuditRepository
+from storage.chats import ChatsRepository
+from storage.dialogs import DialogsRepository
+from storage.inbox import InboxRepository
+from storage.people import PeopleRepository
+
+
+class MetaRepository:
+    """Facts about the database itself."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def schema_version(self) -> int:
+        """The highest migration applied."""
+        async with self._conn.execute(
+            "SELECT coalesce(max(version), 0) FROM schema_migrations"
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+
+class Session:
+    """The repositories of one unit of work; all share its connection."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+        self.people = PeopleRepository(conn)
+        self.chats = ChatsRepository(conn)
+        self.inbox = InboxRepository(conn)
+        self.dialogs = DialogsRepository(conn)
+        self.audit = AuditRepository(conn)
+        self.meta = MetaRepository(conn)

@@ -1,0 +1,93 @@
+"""Settings: TOML + environment, secrets only from the environment or a file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, Language, load_settings
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problems(path: Path) -> list[str]:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path).bot_token()
+    return caught.value.problems
+
+
+def test_defaults_and_environment_override(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(tmp_path, '[community]\nname = "幸福里"\nsecretaries = [1, 2]\n')
+    monkeypatch.setenv("PAVILION_TELEGRAM__TOKEN", "123:abc")
+    monkeypatch.setenv("PAVILION_COMMUNITY__TIMEZONE", "Europe/Berlin")
+    settings = load_settings(path)
+    assert settings.community.name == "幸福里"
+    assert settings.community.secretaries == [1, 2]
+    assert settings.community.timezone == "Europe/Berlin"
+    assert settings.community.default_language is Language.ZH_HANS
+    assert settings.bot_token() == "123:abc"
+    assert settings.storage.synchronous == "FULL"
+
+
+def test_token_from_secret_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PAVILION_TELEGRAM__TOKEN", raising=False)
+    secret = tmp_path / "token"
+    secret.write_text("42:from-file\n", encoding="utf-8")
+    path = write(tmp_path, f'[telegram]\ntoken_file = "{secret}"\n')
+    assert load_settings(path).bot_token() == "42:from-file"
+
+
+def test_missing_token_is_one_clear_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PAVILION_TELEGRAM__TOKEN", raising=False)
+    assert problems(write(tmp_path, "")) == [
+        "telegram.token: no bot token; set PAVILION_TELEGRAM__TOKEN or telegram.token_file"
+    ]
+
+
+def test_token_in_file_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, '[telegram]\ntoken = "123:abc"\n')
+    assert problems(path) == [
+        "telegram.token: secrets must not be in the config file; use the environment or a *_file key"
+    ]
+
+
+def test_unknown_key_names_its_dotted_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAVILION_TELEGRAM__TOKEN", "1:x")
+    path = write(tmp_path, '[community]\nnmae = "typo"\n')
+    assert problems(path) == ["community.nmae: unknown key"]
+
+
+def test_wrong_type_names_key_and_value(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAVILION_TELEGRAM__TOKEN", "1:x")
+    path = write(tmp_path, '[telegram]\npoll_timeout = "soon"\n')
+    (problem,) = problems(path)
+    assert problem.startswith("telegram.poll_timeout: ")
+    assert "'soon'" in problem
+
+
+def test_unknown_timezone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAVILION_TELEGRAM__TOKEN", "1:x")
+    path = write(tmp_path, '[community]\ntimezone = "Asia/Shangai"\n')
+    assert problems(path) == ["community.timezone: unknown time zone 'Asia/Shangai'"]
+
+
+def test_missing_file_is_an_error(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.toml"
+    assert problems(missing) == [f"{missing}: config file not found"]
+
+
+def test_invalid_toml(tmp_path: Path) -> None:
+    (problem,) = problems(write(tmp_path, "[community\n"))
+    assert problem.startswith(f"{tmp_path / 'config.toml'}: not valid TOML")
+
+
+def test_example_config_is_valid(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAVILION_TELEGRAM__TOKEN", "1:x")
+    example = Path(__file__).resolve().parents[2] / "config.example.toml"
+    settings = load_settings(example)
+    assert settings.bot_token() == "1:x"

@@ -1,0 +1,58 @@
+"""Shared fixtures: a fresh database, settings, and a clock tests can move."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.config import Settings, settings_from_mapping
+from storage import Database
+
+
+class FakeClock:
+    """A clock that stands still until a test moves it."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime(2026, 11, 19, 11, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+def make_settings(tmp_path: Path, **sections: dict[str, Any]) -> Settings:
+    """Settings for tests: a database in tmp_path, a fake token, secretaries 1001."""
+    data: dict[str, Any] = {
+        "telegram": {"token": "123456:TEST-TOKEN"},
+        "community": {"name": "幸福社区", "secretaries": [1001]},
+        "storage": {"path": str(tmp_path / "pavilion.sqlite3")},
+    }
+    for name, values in sections.items():
+        data.setdefault(name, {}).update(values)
+    return settings_from_mapping(data)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path)
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = Database(tmp_path / "test.sqlite3")
+    await database.open()
+    try:
+        yield database
+    finally:
+        await database.close()

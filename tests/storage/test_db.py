@@ -1,0 +1,120 @@
+"""The database: pragmas, migrations, units of work, the inbox's done mark."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from storage import Database, UpdateScope, current_update
+from storage.migrations import MIGRATIONS
+
+
+async def test_pragmas_and_schema(db: Database) -> None:
+    conn = db.writer
+    async with conn.execute("PRAGMA journal_mode") as cur:
+        assert (await cur.fetchone())[0] == "wal"
+    async with conn.execute("PRAGMA foreign_keys") as cur:
+        assert (await cur.fetchone())[0] == 1
+    async with conn.execute("PRAGMA synchronous") as cur:
+        assert (await cur.fetchone())[0] == 2  # FULL
+    assert await db.schema_version() == MIGRATIONS[-1].version
+    assert await db.integrity_check() == "ok"
+
+
+async def test_migrations_apply_once(tmp_path: Path) -> None:
+    path = tmp_path / "m.sqlite3"
+    first = Database(path)
+    await first.open(migrate=False)
+    assert [m.version for m in await first.migrate()] == [m.version for m in MIGRATIONS]
+    assert await first.migrate() == []
+    await first.close()
+
+
+async def test_failed_unit_of_work_changes_nothing(db: Database) -> None:
+    now = datetime.now(UTC)
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as session:
+            await session.chats.seen(-100, "群", "supergroup", True, now)
+            raise RuntimeError("boom")
+    async with db.read() as session:
+        assert await session.chats.get(-100) is None
+
+
+async def test_schema_enforces_one_person_per_account(db: Database) -> None:
+    now = datetime.now(UTC)
+    fields = dict(
+        tg_user_id=5, display_name="张三", tg_username=None, language="zh_Hans",
+        building=None, grid_id=None, consent_at=now, now=now,
+    )
+    async with db.transaction() as session:
+        await session.people.insert(**fields)  # type: ignore[arg-type]
+    with pytest.raises(sqlite3.IntegrityError):
+        async with db.transaction() as session:
+            await session.people.insert(**fields)  # type: ignore[arg-type]
+
+
+async def test_effect_and_done_mark_commit_together(db: Database) -> None:
+    now = datetime.now(UTC)
+    async with db.transaction(completes_update=False) as session:
+        assert await session.inbox.accept([(7, "{}"), (8, "{}")], now) == [7, 8]
+
+    scope = UpdateScope(7)
+    token = current_update.set(scope)
+    try:
+        async with db.transaction() as session:
+            await session.chats.seen(-1, "a", "group", True, now)
+        # A second unit of work in the same update does not mark again.
+        async with db.transaction() as session:
+            await session.chats.seen(-2, "b", "group", True, now)
+    finally:
+        current_update.reset(token)
+    assert scope.completed
+
+    failed = UpdateScope(8)
+    token = current_update.set(failed)
+    try:
+        with pytest.raises(RuntimeError):
+            async with db.transaction() as session:
+                await session.chats.seen(-3, "c", "group", True, now)
+                raise RuntimeError("crash before commit")
+    finally:
+        current_update.reset(token)
+    assert not failed.completed
+
+    async with db.read() as session:
+        assert await session.inbox.is_done(7)
+        assert not await session.inbox.is_done(8)
+        assert [row.update_id for row in await session.inbox.pending()] == [8]
+        assert await session.chats.get(-3) is None
+    async with db.transaction(completes_update=False) as session:
+        # A redelivered batch: the done one is not handed out again.
+        assert await session.inbox.accept([(7, "{}"), (8, "{}"), (9, "{}")], now) == [8, 9]
+
+
+async def test_prune_keeps_pending_and_recent(db: Database) -> None:
+    old = datetime(2026, 1, 1, tzinfo=UTC)
+    async with db.transaction(completes_update=False) as session:
+        await session.inbox.accept([(1, "{}"), (2, "{}"), (3, "{}")], old)
+        await session.inbox.mark_done(1, "2026-01-01T00:00:00.000000+00:00", failed=False)
+        await session.inbox.mark_done(2, datetime.now(UTC).isoformat(), failed=False)
+        assert await session.inbox.prune(datetime(2026, 6, 1, tzinfo=UTC)) == 1
+        assert await session.inbox.counts() == (1, 1)
+
+
+async def test_backup_is_a_sound_copy(db: Database, tmp_path: Path) -> None:
+    async with db.transaction() as session:
+        await session.chats.seen(-9, "备份群", "supergroup", True, datetime.now(UTC))
+    target = tmp_path / "backup" / "copy.sqlite3"
+    await db.backup(target)
+    copy = Database(target)
+    await copy.open(migrate=False)
+    try:
+        assert await copy.integrity_check() == "ok"
+        async with copy.read() as session:
+            chat = await session.chats.get(-9)
+        assert chat is not None and chat.title == "备份群"
+    finally:
+        await copy.close()
