@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
+# PTB 22 warns about its timedelta migration whenever a RetryAfter is built,
+# unless this opt-in is set; with filterwarnings=error that warning would
+# replace the exception the tests are about.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
