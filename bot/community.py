@@ -58,8 +58,17 @@ class Caller:
 
     @property
     def full_name(self) -> str:
-        """First and last name as Telegram shows them."""
-        return f"{self.first_name} {self.last_name}" if self.last_name else self.first_name
+        """The name as people write it: 张秀英 (family name first) or Anna Smith."""
+        if not self.last_name:
+            return self.first_name
+        if _is_cjk(self.first_name + self.last_name):
+            return f"{self.last_name}{self.first_name}"
+        return f"{self.first_name} {self.last_name}"
+
+
+def _is_cjk(text: str) -> bool:
+    """Whether ``text`` contains Chinese (or other CJK) characters."""
+    return any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
 
 
 @dataclass(frozen=True)

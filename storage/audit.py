@@ -7,6 +7,7 @@ from typing import Any
 
 import aiosqlite
 
+from storage.scope import current_update
 from storage.times import to_db_time
 
 
@@ -26,7 +27,13 @@ class AuditRepository:
         detail: str = "",
         update_id: int | None = None,
     ) -> None:
-        """Add an entry. ``detail`` must not contain a person's name."""
+        """Add an entry. ``detail`` must not contain a person's name.
+
+        ``update_id`` defaults to the Telegram update being handled, if any.
+        """
+        if update_id is None:
+            scope = current_update.get()
+            update_id = scope.update_id if scope else None
         await self._conn.execute(
             "INSERT INTO audit_log (at, actor_id, subject_id, action, detail, update_id)"
             " VALUES (?, ?, ?, ?, ?, ?)",

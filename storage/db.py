@@ -19,27 +19,14 @@ import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass
 from pathlib import Path
 
 import aiosqlite
 
 from storage.migrations import MIGRATIONS, Migration
+from storage.scope import current_update
 from storage.session import Session
 from storage.times import utc_now_text
-
-
-@dataclass
-class UpdateScope:
-    """The Telegram update being handled in this task, and whether it is marked done."""
-
-    update_id: int
-    completed: bool = False
-    failed: bool = False
-
-
-current_update: ContextVar[UpdateScope | None] = ContextVar("current_update", default=None)
 
 
 class SchemaTooNewError(RuntimeError):

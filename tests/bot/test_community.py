@@ -79,14 +79,14 @@ async def test_export_then_forget_leaves_nothing(community: CommunityService, db
     await community.grant(secretary, resident.person_id, Role.VOLUNTEER)
     data = await community.export(resident)
     assert data["person"]["telegram_user_id"] == RESIDENT.tg_user_id
-    assert data["person"]["display_name"] == "三 张"
+    assert data["person"]["display_name"] == "张三"
     assert data["person"]["building"] == "1号楼"
     assert [r["role"] for r in data["roles"]] == ["resident", "volunteer"]
     assert {a["action"] for a in data["activity"]} == {"person.register", "role.grant"}
 
     await community.forget(resident)
     dump = "\n".join([line async for line in _iterdump(db)])
-    assert "三 张" not in dump and "zhangsan" not in dump
+    assert "张三" not in dump and "zhangsan" not in dump
     assert str(RESIDENT.tg_user_id) not in dump
     # What they took part in is still counted, without them.
     async with db.read() as session:
@@ -101,7 +101,7 @@ async def test_secretary_removes_a_person(community: CommunityService) -> None:
     with pytest.raises(UserFacingError):
         await community.remove(secretary, secretary.person_id)
     removed = await community.remove(secretary, resident.person_id)
-    assert removed.display_name == "三 张"
+    assert removed.display_name == "张三"
     with pytest.raises(UserFacingError) as caught:
         await community.person(resident.person_id)
     assert caught.value.key == "people.gone"

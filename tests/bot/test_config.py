@@ -52,7 +52,8 @@ def test_missing_token_is_one_clear_line(tmp_path: Path, monkeypatch: pytest.Mon
 def test_token_in_file_is_refused(tmp_path: Path) -> None:
     path = write(tmp_path, '[telegram]\ntoken = "123:abc"\n')
     assert problems(path) == [
-        "telegram.token: secrets must not be in the config file; use the environment or a *_file key"
+        "telegram.token: secrets must not be in the config file;"
+        " use the environment or a *_file key"
     ]
 
 

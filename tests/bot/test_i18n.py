@@ -35,5 +35,7 @@ def test_language_from_telegram_code() -> None:
 
 
 def test_translate_formats_and_falls_back_to_key() -> None:
-    assert translate(Language.EN, "register.name_too_long", limit=32).endswith("32 characters, please.")
+    assert translate(Language.EN, "register.name_too_long", limit=32).endswith(
+        "32 characters, please."
+    )
     assert translate(Language.EN, "no.such.key") == "no.such.key"

@@ -30,12 +30,12 @@ async def test_full_form_registers_a_resident(
     async with db.read() as session:
         assert await session.people.count() == 0  # nothing kept before consent
     prompt = await registration.accept(ZHANG)
-    assert (prompt.step, prompt.suggested_name) == (Step.NAME, "三 张")
+    assert (prompt.step, prompt.suggested_name) == (Step.NAME, "张三")
     prompt = await registration.answer_name(ZHANG, "  张   三 ")
     assert prompt.step is Step.BUILDING
     prompt = await registration.answer_building(ZHANG, "3号楼")
     assert prompt.person is not None
-    assert prompt.person.display_name == "张 三"
+    assert prompt.person.display_name == "张 三"  # typed, whitespace collapsed
     assert prompt.person.building == "3号楼"
     assert prompt.person.roles == frozenset({"resident"})
     assert prompt.person.consent_at == clock.now

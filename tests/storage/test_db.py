@@ -46,8 +46,14 @@ async def test_failed_unit_of_work_changes_nothing(db: Database) -> None:
 async def test_schema_enforces_one_person_per_account(db: Database) -> None:
     now = datetime.now(UTC)
     fields = dict(
-        tg_user_id=5, display_name="张三", tg_username=None, language="zh_Hans",
-        building=None, grid_id=None, consent_at=now, now=now,
+        tg_user_id=5,
+        display_name="张三",
+        tg_username=None,
+        language="zh_Hans",
+        building=None,
+        grid_id=None,
+        consent_at=now,
+        now=now,
     )
     async with db.transaction() as session:
         await session.people.insert(**fields)  # type: ignore[arg-type]

@@ -1,0 +1,240 @@
+"""The composition root: ``build_application(settings)`` wires everything, and
+``run_bot`` owns the lifecycle of a running bot.
+
+Resources are opened in ``post_init`` (database, command menus, housekeeping
+jobs) and closed in ``post_shutdown``; nothing does I/O before that. Updates
+come through bot/telegram_ingress.py, never through PTB's Updater, so that each
+is stored before Telegram is told it arrived.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from datetime import timedelta
+from typing import Any
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeChat,
+    LinkPreviewOptions,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
+from telegram.request import BaseRequest
+
+from bot.clock import Clock, system_clock
+from bot.config import Language, Settings
+from bot.i18n import translate
+from bot.services import BotData, Services
+from bot.telegram_ingress import (
+    ALLOWED_UPDATES,
+    AnyApplication,
+    UpdateIngress,
+    WebhookServer,
+    poll_updates,
+)
+from handlers import COMMANDS, SECRETARY_MENU, register_handlers
+from handlers.access import Where
+from handlers.context import Context
+
+log = logging.getLogger(__name__)
+
+#: How long a stopping bot lets the updates in hand finish.
+SHUTDOWN_GRACE_SECONDS = 20.0
+#: How often handled updates older than the retention are pruned from the inbox.
+INBOX_PRUNE_INTERVAL = timedelta(hours=1)
+
+
+def build_application(
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    clock: Clock = system_clock,
+) -> AnyApplication:
+    """Build the Application for ``settings``; nothing is opened or sent yet."""
+    builder = (
+        Application.builder()
+        .token(settings.bot_token())
+        .base_url(settings.telegram.base_url)
+        .base_file_url(settings.telegram.base_file_url)
+        .context_types(ContextTypes(context=Context, bot_data=BotData))
+        .updater(None)
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                tzinfo=settings.community.tz,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if request is not None:
+        builder = builder.request(request)
+    else:
+        builder = builder.connection_pool_size(settings.updates.max_concurrent + 8)
+    if get_updates_request is not None:
+        builder = builder.get_updates_request(get_updates_request)
+    app: AnyApplication = builder.build()
+    app.bot_data.services = Services.create(settings, clock)
+    register_handlers(app)
+    return app
+
+
+def services_of(app: AnyApplication) -> Services:
+    """The services kept in the application's bot_data."""
+    services: Services = app.bot_data.services
+    return services
+
+
+async def _post_init(app: AnyApplication) -> None:
+    services = services_of(app)
+    await services.db.open()
+    await set_command_menus(app)
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(
+            _prune_inbox,
+            interval=INBOX_PRUNE_INTERVAL,
+            first=timedelta(minutes=1),
+            name="prune-inbox",
+        )
+
+
+async def _post_shutdown(app: AnyApplication) -> None:
+    await services_of(app).db.close()
+
+
+async def _prune_inbox(context: Context) -> None:
+    hours = context.services.settings.updates.inbox_retention_hours
+    pruned = await context.services.community.prune_inbox(timedelta(hours=hours))
+    if pruned:
+        log.info("pruned %d handled update(s) from the inbox", pruned)
+
+
+def _menu(language: Language, where: Where, extra: tuple[str, ...] = ()) -> list[BotCommand]:
+    return [
+        BotCommand(command.name, translate(language, f"command.{command.name}"))
+        for command in COMMANDS
+        if command.menu in (where, Where.ANY) or command.name in extra
+    ]
+
+
+async def set_command_menus(app: AnyApplication) -> None:
+    """Command menus per language: private chats, groups, and each configured secretary."""
+    bot = app.bot
+    settings = services_of(app).settings
+    default = settings.community.default_language
+    for language in Language:
+        code = None if language is default else language.value[:2]
+        await bot.set_my_commands(_menu(language, Where.PRIVATE), language_code=code)
+        await bot.set_my_commands(
+            _menu(language, Where.GROUP),
+            scope=BotCommandScopeAllGroupChats(),
+            language_code=code,
+        )
+    for secretary in settings.community.secretaries:
+        try:
+            await bot.set_my_commands(
+                _menu(default, Where.PRIVATE, SECRETARY_MENU),
+                scope=BotCommandScopeChat(secretary),
+            )
+        except (BadRequest, Forbidden) as error:
+            # They have not opened the bot yet; the menu is set at the next start.
+            log.info("no secretary menu for %s yet: %s", secretary, error.message)
+
+
+class RunningBot:
+    """A started bot: Application, ingress and the task that feeds it."""
+
+    def __init__(self, app: AnyApplication, *, webhook: bool) -> None:
+        self.app = app
+        self.services = services_of(app)
+        settings = self.services.settings
+        self.ingress = UpdateIngress(
+            app, self.services.db, max_concurrent=settings.updates.max_concurrent
+        )
+        self.stop_event = asyncio.Event()
+        self._webhook = webhook
+        self._feeder: asyncio.Task[None] | None = None
+        self._webhook_server: WebhookServer | None = None
+
+    async def start(self) -> None:
+        """Open resources, replay unfinished updates, start receiving."""
+        app = self.app
+        await app.initialize()
+        if app.post_init is not None:
+            await app.post_init(app)
+        await app.start()
+        await self.ingress.replay_pending()
+        settings = self.services.settings.telegram
+        if self._webhook:
+            secret = self.services.settings.webhook_secret()
+            self._webhook_server = WebhookServer(
+                self.ingress, path=settings.webhook.path, secret=secret
+            )
+            await self._webhook_server.start(settings.webhook.listen, settings.webhook.port)
+            await app.bot.set_webhook(
+                settings.webhook.url,
+                secret_token=secret,
+                allowed_updates=list(ALLOWED_UPDATES),
+            )
+            log.info("receiving updates by webhook at %s", settings.webhook.url)
+        else:
+            await app.bot.delete_webhook(drop_pending_updates=False)
+            self._feeder = asyncio.create_task(
+                poll_updates(app, self.ingress, self.stop_event, settings.poll_timeout),
+                name="poll-updates",
+            )
+            log.info("receiving updates by long polling as @%s", app.bot.username)
+
+    async def wait(self) -> None:
+        """Run until stopped (a signal, or the poller failing)."""
+        waiters: list[asyncio.Future[Any]] = [asyncio.ensure_future(self.stop_event.wait())]
+        if self._feeder is not None:
+            waiters.append(self._feeder)
+        await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+        if self._feeder is not None and self._feeder.done() and not self._feeder.cancelled():
+            self.stop_event.set()
+            self._feeder.result()  # re-raise what stopped the poller (a revoked token, say)
+        for waiter in waiters:
+            if waiter is not self._feeder:
+                waiter.cancel()
+
+    async def stop(self) -> None:
+        """Stop receiving, finish the updates in hand, close everything."""
+        self.stop_event.set()
+        if self._feeder is not None and not self._feeder.done():
+            self._feeder.cancel()
+            await asyncio.gather(self._feeder, return_exceptions=True)
+        if self._webhook_server is not None:
+            await self._webhook_server.stop()
+        finished = await self.ingress.drain(SHUTDOWN_GRACE_SECONDS)
+        if not finished:
+            log.warning("some updates were cut off; they will be replayed at the next start")
+        app = self.app
+        if app.running:
+            await app.stop()
+        await app.shutdown()
+        if app.post_shutdown is not None:
+            await app.post_shutdown(app)
+
+
+async def run_bot(settings: Settings, *, webhook: bool = False) -> None:
+    """Run the bot until SIGTERM or SIGINT, then stop gracefully."""
+    app = build_application(settings)
+    running = RunningBot(app, webhook=webhook)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, running.stop_event.set)
+    try:
+        await running.start()
+        await running.wait()
+    finally:
+        log.info("stopping")
+        await running.stop()

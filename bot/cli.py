@@ -1,0 +1,156 @@
+"""The ``pavilion`` command: run, demo, migrate, backup, check-config.
+
+A configuration problem prints one line per problem and exits with status 2,
+without a traceback; operational failures exit with status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.logs import configure_logging
+
+EXIT_CONFIG = 2
+DEFAULT_CONFIG = Path("config.toml")
+
+log = logging.getLogger("pavilion")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pavilion",
+        description="Pavilion (议事亭): community deliberation, Party study and volunteering.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def with_config(sub: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        sub.add_argument(
+            "--config",
+            type=Path,
+            default=DEFAULT_CONFIG,
+            help="TOML configuration file (default: config.toml)",
+        )
+        return sub
+
+    run = with_config(commands.add_parser("run", help="run the bot (long polling by default)"))
+    run.add_argument(
+        "--webhook",
+        action="store_true",
+        help="receive updates by webhook ([telegram.webhook] in the config)",
+    )
+    demo = commands.add_parser(
+        "demo", help="play a scripted community against a local stand-in for Telegram"
+    )
+    demo.add_argument("--keep", type=Path, help="keep the demo database at this path")
+    with_config(commands.add_parser("migrate", help="apply database migrations and exit"))
+    backup = with_config(
+        commands.add_parser("backup", help="copy the live database to PATH (online backup)")
+    )
+    backup.add_argument("path", type=Path, help="where to write the copy")
+    with_config(commands.add_parser("check-config", help="validate the configuration and exit"))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit status."""
+    args = _parser().parse_args(argv)
+    # Opt in to PTB's timedelta-based durations (RetryAfter and friends) instead
+    # of a deprecation warning on every flood-control answer.
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
+    try:
+        if args.command == "demo":
+            from bot.demo import run_demo
+
+            configure_logging("WARNING")
+            status: int = asyncio.run(run_demo(keep=args.keep))
+            return status
+        settings = load_settings(args.config)
+        if args.command == "check-config":
+            return _check_config(settings, args.config)
+        if args.command == "migrate":
+            configure_logging(settings.logging.level)
+            return asyncio.run(_migrate(settings))
+        if args.command == "backup":
+            configure_logging(settings.logging.level)
+            if not settings.storage.path.exists():
+                print(f"pavilion: {settings.storage.path}: no database to back up", file=sys.stderr)
+                return 1
+            if args.path.exists():
+                print(f"pavilion: {args.path}: already exists; choose a new path", file=sys.stderr)
+                return 1
+            return asyncio.run(_backup(settings, args.path))
+        if args.command == "run":
+            token = settings.bot_token()
+            secrets = [token]
+            if args.webhook:
+                secrets.append(settings.webhook_secret())
+                if not settings.telegram.webhook.url:
+                    raise ConfigError(["telegram.webhook.url: required with --webhook"])
+            configure_logging(settings.logging.level, secrets)
+            return _run(settings, webhook=args.webhook)
+    except ConfigError as error:
+        for problem in error.problems:
+            print(f"pavilion: {problem}", file=sys.stderr)
+        return EXIT_CONFIG
+    except KeyboardInterrupt:
+        return 130
+    raise AssertionError(f"unhandled command {args.command}")
+
+
+def _check_config(settings: Settings, path: Path) -> int:
+    settings.bot_token()
+    if settings.telegram.webhook.url:
+        settings.webhook_secret()
+    print(f"{path}: OK (community {settings.community.name!r}, {settings.community.timezone})")
+    return 0
+
+
+def _run(settings: Settings, *, webhook: bool) -> int:
+    from telegram.error import InvalidToken, TelegramError
+
+    from bot.app import run_bot
+
+    try:
+        asyncio.run(run_bot(settings, webhook=webhook))
+    except InvalidToken:
+        print("pavilion: telegram.token: Telegram rejected the bot token", file=sys.stderr)
+        return EXIT_CONFIG
+    except TelegramError as error:
+        log.error("stopped by a Telegram error: %s", error.message)
+        return 1
+    return 0
+
+
+async def _migrate(settings: Settings) -> int:
+    from storage import Database
+
+    db = Database(settings.storage.path, synchronous=settings.storage.synchronous)
+    await db.open(migrate=False)
+    try:
+        applied = await db.migrate()
+        for migration in applied:
+            print(f"applied {migration.version}: {migration.description}")
+        print(f"{settings.storage.path}: schema version {await db.schema_version()}")
+    finally:
+        await db.close()
+    return 0
+
+
+async def _backup(settings: Settings, target: Path) -> int:
+    from storage import Database
+
+    db = Database(settings.storage.path, synchronous=settings.storage.synchronous)
+    await db.open(migrate=False)
+    try:
+        await db.backup(target)
+    finally:
+        await db.close()
+    print(f"backed up {settings.storage.path} to {target}")
+    return 0

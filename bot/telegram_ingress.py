@@ -1,0 +1,251 @@
+"""Getting updates into the Application without losing one or applying one twice.
+
+PTB's own Updater tells Telegram an update was received before it is handled,
+so a crash in between loses it. Here every update is first written to the
+inbox table; only then is Telegram told (the next getUpdates offset, or the
+webhook's HTTP 200). Handling marks the update done in the same transaction
+as its effect (storage/db.py), and at start whatever is stored but not done
+is replayed.
+
+Updates are handled concurrently, but two updates that share a chat or a
+sender run in the order they arrived: each waits for the previous update of
+its chat and of its user. Guided conversations therefore see answers in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+import logging
+from collections.abc import Hashable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from telegram import Update
+from telegram.error import Conflict, InvalidToken, NetworkError, TimedOut
+from telegram.ext import Application
+
+from storage import Database, UpdateScope, current_update
+from storage.times import utc_now_text
+
+log = logging.getLogger(__name__)
+
+#: The update kinds the bot asks Telegram for.
+ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
+
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+
+
+def _order_keys(update: Update) -> list[Hashable]:
+    """The queues this update must keep its place in: its chat and its sender."""
+    keys: list[Hashable] = []
+    if update.effective_chat is not None:
+        keys.append(("chat", update.effective_chat.id))
+    if update.effective_user is not None:
+        keys.append(("user", update.effective_user.id))
+    return keys
+
+
+class UpdateIngress:
+    """Stores updates, then hands them to the Application in per-chat, per-user order."""
+
+    def __init__(self, app: AnyApplication, db: Database, *, max_concurrent: int) -> None:
+        self._app = app
+        self._db = db
+        self._semaphore = asyncio.Semaphore(max_concurrent)
+        self._tails: dict[Hashable, asyncio.Task[None]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._active_ids: set[int] = set()
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self.handled = 0
+
+    async def receive(self, updates: Sequence[Update]) -> None:
+        """Store a batch from Telegram, then start handling what is not done yet.
+
+        Returns once the batch is on disk: the caller may then acknowledge it.
+        """
+        if not updates:
+            return
+        by_id = {update.update_id: update for update in updates}
+        rows = [(uid, update.to_json()) for uid, update in by_id.items()]
+        async with self._db.transaction(completes_update=False) as session:
+            todo = await session.inbox.accept(rows, datetime.now(UTC))
+        for update_id in todo:
+            self._dispatch(by_id[update_id])
+
+    def parse(self, raw: dict[str, Any]) -> Update:
+        """An update as Telegram sent it (JSON), bound to this bot."""
+        return Update.de_json(raw, self._app.bot)
+
+    async def replay_pending(self) -> int:
+        """Hand over every stored update that was not done before the last stop."""
+        async with self._db.read() as session:
+            pending = await session.inbox.pending()
+        for row in pending:
+            self._dispatch(self.parse(json.loads(row.payload)))
+        if pending:
+            log.info("replaying %d update(s) stored before the last stop", len(pending))
+        return len(pending)
+
+    def _dispatch(self, update: Update) -> None:
+        if update.update_id in self._active_ids:
+            # Redelivered (or replayed) while still in hand: one run is enough.
+            return
+        self._active_ids.add(update.update_id)
+        keys = _order_keys(update)
+        earlier = {self._tails[key] for key in keys if key in self._tails}
+        task = asyncio.create_task(self._handle(update, earlier), name=f"update-{update.update_id}")
+        for key in keys:
+            self._tails[key] = task
+        self._tasks.add(task)
+        self._idle.clear()
+        task.add_done_callback(lambda done: self._finished(done, keys, update.update_id))
+
+    def _finished(self, task: asyncio.Task[None], keys: list[Hashable], update_id: int) -> None:
+        self._tasks.discard(task)
+        self._active_ids.discard(update_id)
+        for key in keys:
+            if self._tails.get(key) is task:
+                del self._tails[key]
+        if not self._tasks:
+            self._idle.set()
+
+    async def _handle(self, update: Update, earlier: set[asyncio.Task[None]]) -> None:
+        if earlier:
+            await asyncio.wait(earlier)
+        async with self._semaphore:
+            scope = UpdateScope(update.update_id)
+            token = current_update.set(scope)
+            try:
+                await self._app.process_update(update)
+            except Exception:
+                # process_update hands handler errors to the error handler; this
+                # is only for errors in PTB itself. The update is done, failed.
+                log.exception("update %s could not be processed", update.update_id)
+                scope.failed = True
+            finally:
+                current_update.reset(token)
+            if not scope.completed:
+                async with self._db.transaction(completes_update=False) as session:
+                    await session.inbox.mark_done(
+                        update.update_id, utc_now_text(), failed=scope.failed
+                    )
+            self.handled += 1
+
+    @property
+    def in_flight(self) -> int:
+        """Updates being handled or waiting for their turn."""
+        return len(self._tasks)
+
+    async def wait_idle(self) -> None:
+        """Wait until every dispatched update is handled."""
+        await self._idle.wait()
+
+    async def drain(self, grace_seconds: float) -> bool:
+        """Let the updates in hand finish (at most ``grace_seconds``); False if some were cut off.
+
+        Cut-off updates stay in the inbox, not done, and are replayed at the next start.
+        """
+        if not self._tasks:
+            return True
+        _, pending = await asyncio.wait(set(self._tasks), timeout=grace_seconds)
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.wait(pending)
+        return not pending
+
+
+async def poll_updates(
+    app: AnyApplication, ingress: UpdateIngress, stop: asyncio.Event, poll_timeout: int
+) -> None:
+    """Long-poll getUpdates until ``stop`` is set, storing each batch before confirming it."""
+    offset: int | None = None
+    backoff = 1.0
+    while not stop.is_set():
+        try:
+            batch = await app.bot.get_updates(
+                offset=offset,
+                timeout=poll_timeout,
+                allowed_updates=list(ALLOWED_UPDATES),
+            )
+        except TimedOut:
+            continue
+        except InvalidToken:
+            raise
+        except Conflict as error:
+            log.error("another instance is polling with this token: %s", error.message)
+        except NetworkError as error:
+            log.warning("getUpdates failed, retrying in %.0f s: %s", backoff, error.message)
+        except Exception:
+            # Whatever it is, stopping to receive would be worse: log and retry.
+            log.exception("unexpected error while polling; retrying in %.0f s", backoff)
+        else:
+            backoff = 1.0
+            if batch:
+                await ingress.receive(batch)
+                # The next call's offset tells Telegram the batch arrived: it is on disk now.
+                offset = max(update.update_id for update in batch) + 1
+            continue
+        await _sleep_unless_stopped(stop, backoff)
+        backoff = min(backoff * 2, 60.0)
+
+
+async def _sleep_unless_stopped(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
+
+
+class WebhookServer:
+    """Receives updates over HTTPS from Telegram (behind a reverse proxy).
+
+    Each POST is stored in the inbox before the 200 is sent, and only if it
+    carries the secret token Telegram was given with setWebhook.
+    """
+
+    def __init__(self, ingress: UpdateIngress, *, path: str, secret: str) -> None:
+        self._ingress = ingress
+        self._path = path
+        self._secret = secret
+        self._server: Any = None
+        self.port: int | None = None
+
+    async def start(self, listen: str, port: int) -> None:
+        """Start listening (port 0 picks a free one, see ``port``)."""
+        import tornado.httpserver
+        import tornado.netutil
+        import tornado.web
+
+        ingress, secret = self._ingress, self._secret
+
+        class Receive(tornado.web.RequestHandler):
+            async def post(self) -> None:
+                given = self.request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+                if not hmac.compare_digest(given.encode(), secret.encode()):
+                    self.set_status(403)
+                    return
+                try:
+                    raw = json.loads(self.request.body)
+                    if not isinstance(raw, dict) or not isinstance(raw.get("update_id"), int):
+                        raise ValueError("not an update")
+                    update = ingress.parse(raw)
+                except ValueError:
+                    self.set_status(400)
+                    return
+                await ingress.receive([update])
+                self.set_status(200)
+
+        app = tornado.web.Application([(self._path, Receive)])
+        sockets = tornado.netutil.bind_sockets(port, listen)
+        self.port = sockets[0].getsockname()[1]
+        self._server = tornado.httpserver.HTTPServer(app)
+        self._server.add_sockets(sockets)
+
+    async def stop(self) -> None:
+        """Stop accepting requests."""
+        if self._server is not None:
+            self._server.stop()
+            await self._server.close_all_connections()

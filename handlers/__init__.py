@@ -1,0 +1,131 @@
+"""Telegram adapters: parse the update, call a service, render, reply. No SQL here.
+
+:func:`register_handlers` is the one ordered list of handlers; each command
+and button declares who may use it (role) and where (chat type), and
+handlers/access.py checks that in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.community import Role
+from handlers import admin, callbacks, chats, people
+from handlers.access import Access, Callback, Where, guarded, identify, on_error
+
+
+@dataclass(frozen=True)
+class Command:
+    """A slash command: its handler, who may use it, where, and if it is in the menu."""
+
+    name: str
+    callback: Callback
+    need: Role | Access
+    where: Where
+    menu: Where | None = None  # which command menu lists it (None: not listed)
+
+
+#: Every command, in the order menus show them. Descriptions: "command.<name>".
+COMMANDS: tuple[Command, ...] = (
+    Command("start", people.start, Access.ANYONE, Where.ANY, Where.PRIVATE),
+    Command("me", people.me, Access.REGISTERED, Where.PRIVATE, Where.PRIVATE),
+    Command("lang", people.lang, Access.REGISTERED, Where.PRIVATE, Where.PRIVATE),
+    Command("help", people.help_command, Access.ANYONE, Where.ANY, Where.ANY),
+    Command("cancel", people.cancel, Access.ANYONE, Where.ANY, Where.PRIVATE),
+    Command("export", people.export, Access.REGISTERED, Where.PRIVATE, Where.PRIVATE),
+    Command("forget", people.forget, Access.REGISTERED, Where.PRIVATE, Where.PRIVATE),
+    Command("status", admin.status, Role.SECRETARY, Where.ANY, None),
+    Command("bind", admin.bind, Role.SECRETARY, Where.GROUP, None),
+    Command("unbind", admin.unbind, Role.SECRETARY, Where.GROUP, None),
+    Command("people", admin.people, Role.SECRETARY, Where.PRIVATE, None),
+    Command("grant", admin.grant, Role.SECRETARY, Where.ANY, None),
+    Command("revoke", admin.revoke, Role.SECRETARY, Where.ANY, None),
+)
+
+#: Commands a secretary sees in their own menu, besides everyone's.
+SECRETARY_MENU = ("status", "people", "grant", "revoke", "bind", "unbind")
+
+
+@dataclass(frozen=True)
+class Button:
+    """An inline button kind: its handler, who may press it, where."""
+
+    kind: type[callbacks.Callback]
+    callback: Callback
+    need: Role | Access
+    where: Where = Where.PRIVATE
+
+
+BUTTONS: tuple[Button, ...] = (
+    Button(callbacks.RegisterLanguage, people.consent_language, Access.ANYONE),
+    Button(callbacks.RegisterConsent, people.consent, Access.ANYONE),
+    Button(callbacks.RegisterUseTelegramName, people.use_telegram_name, Access.ANYONE),
+    Button(callbacks.RegisterSkipBuilding, people.skip_building, Access.ANYONE),
+    Button(callbacks.RegisterGrid, people.choose_grid, Access.ANYONE),
+    Button(callbacks.ChooseLanguage, people.lang_chosen, Access.REGISTERED),
+    Button(callbacks.ConfirmForget, people.forget_confirmed, Access.REGISTERED),
+    Button(callbacks.PeopleListPage, admin.people_page, Role.SECRETARY),
+    Button(callbacks.ShowPerson, admin.show_person, Role.SECRETARY),
+    Button(callbacks.ToggleRole, admin.toggle_role, Role.SECRETARY),
+    Button(callbacks.RemovePerson, admin.remove_person, Role.SECRETARY),
+)
+
+
+def register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Add every handler, in order. Group -1 runs first for every update."""
+    # Who is acting, in which language; drops edits, channel posts, other bots.
+    app.add_handler(TypeHandler(Update, identify), group=-1)
+
+    # Group bookkeeping: the bot added/removed, a group upgraded to a supergroup.
+    app.add_handler(ChatMemberHandler(chats.my_membership, ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, chats.migrated))
+
+    # Slash commands, each with its access rule. Only new messages: an edited
+    # command does not run again. "/cmd@otherbot" is left to the other bot.
+    for command in COMMANDS:
+        app.add_handler(
+            CommandHandler(
+                command.name,
+                guarded(command.callback, need=command.need, where=command.where),
+                filters=filters.UpdateType.MESSAGE,
+            )
+        )
+
+    # Inline buttons, each kind matched by its callback-data prefix.
+    for button in BUTTONS:
+        app.add_handler(
+            CallbackQueryHandler(
+                guarded(button.callback, need=button.need, where=button.where),
+                pattern=button.kind.pattern(),
+            )
+        )
+    # A button of a kind this version no longer has.
+    app.add_handler(
+        CallbackQueryHandler(guarded(_stale_button, need=Access.ANYONE, where=Where.ANY))
+    )
+
+    # Typed answers to a guided conversation, in a private chat.
+    app.add_handler(
+        MessageHandler(
+            filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE,
+            guarded(people.private_text, need=Access.ANYONE, where=Where.PRIVATE),
+        )
+    )
+
+    app.add_error_handler(on_error)
+
+
+async def _stale_button(update: Update, context: Any) -> None:
+    raise callbacks.StaleButton(update.callback_query.data if update.callback_query else None)

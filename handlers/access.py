@@ -1,0 +1,246 @@
+"""Cross-cutting handling: who is acting, who may do what, and errors.
+
+- :func:`identify` runs in group -1 for every update: it resolves the sender
+  to an Actor (with their language) and drops what the bot ignores.
+- :func:`guarded` wraps every command and button callback: the one place
+  where the declared role and chat type are checked, and where a
+  :class:`UserFacingError` becomes a short reply in the person's language.
+- :func:`on_error` is the global error handler: it logs the update, handles
+  Telegram's own refusals (blocked bot, migrated group) and apologises.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Coroutine
+from enum import StrEnum
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
+from telegram.ext import ApplicationHandlerStop
+
+from bot.community import GROUP_ANONYMOUS_BOT_ID, Actor, Caller, Role
+from bot.config import Language
+from bot.errors import UserFacingError
+from handlers.callbacks import StaleButton
+from handlers.context import Context
+from handlers.texts import plain, t
+from storage import current_update
+
+log = logging.getLogger(__name__)
+
+Callback = Callable[[Update, Context], Coroutine[Any, Any, None]]
+
+#: Telegram's sender for messages a linked channel posts into a group.
+CHANNEL_BOT_ID = 136817688
+
+
+class Access(StrEnum):
+    """Who may use a command or button, besides holding a role."""
+
+    ANYONE = "anyone"
+    REGISTERED = "registered"
+
+
+class Where(StrEnum):
+    """The kind of chat a command or button works in."""
+
+    ANY = "any"
+    PRIVATE = "private"
+    GROUP = "group"
+
+
+def caller_of(update: Update) -> Caller | None:
+    """The sending account as plain values, or None (channel posts, polls)."""
+    user = update.effective_user
+    if user is None:
+        return None
+    return Caller(
+        tg_user_id=user.id,
+        first_name=user.first_name,
+        last_name=user.last_name,
+        username=user.username,
+        language_code=user.language_code,
+    )
+
+
+async def identify(update: Update, context: Context) -> None:
+    """Group -1: resolve the sender and their language; stop updates the bot ignores."""
+    if update.edited_message is not None or update.channel_post is not None:
+        # Commands and answers act when sent; an edit later must not act twice.
+        raise ApplicationHandlerStop
+    message = update.effective_message
+    user = update.effective_user
+    if user is None:
+        # A service message with no sender (a group upgraded, say): only the
+        # chat bookkeeping handlers act on it; guarded ones need a sender.
+        return
+    community = context.services.community
+    if (
+        message is not None
+        and message.sender_chat is not None
+        and user.id
+        in (
+            GROUP_ANONYMOUS_BOT_ID,
+            CHANNEL_BOT_ID,
+        )
+    ):
+        context.anonymous = True
+        context.actor = Actor(
+            tg_user_id=user.id,
+            language=community.settings.default_language,
+            person=None,
+            configured_secretary=False,
+        )
+        return
+    if user.is_bot:
+        raise ApplicationHandlerStop
+    caller = caller_of(update)
+    assert caller is not None  # noqa: S101 - user is not None here
+    context.actor = await community.identify(caller)
+
+
+def guarded(
+    callback: Callback,
+    *,
+    need: Role | Access,
+    where: Where = Where.ANY,
+) -> Callback:
+    """Wrap a handler with its access rule; the only place roles are checked."""
+
+    async def run(update: Update, context: Context) -> None:
+        actor = context.actor
+        if actor is None:
+            return
+        language = actor.language
+        if context.anonymous:
+            await reply(update, t(language, "access.anonymous"))
+            return
+        chat = update.effective_chat
+        is_private = chat is not None and chat.type == ChatType.PRIVATE
+        if where is Where.PRIVATE and not is_private:
+            await reply(update, t(language, "access.private_only"))
+            return
+        if where is Where.GROUP and is_private:
+            await reply(update, t(language, "access.group_only"))
+            return
+        if need is Access.REGISTERED and not actor.registered:
+            await reply(update, t(language, "access.not_registered"))
+            return
+        if isinstance(need, Role) and not actor.has(need):
+            await reply(
+                update, t(language, "access.needs_role", role=plain(language, f"role.{need.value}"))
+            )
+            return
+        try:
+            await callback(update, context)
+        except UserFacingError as error:
+            await reply(update, t(context.require_actor().language, error.key, **error.params))
+        except StaleButton:
+            await reply(update, t(language, "access.stale_button"))
+
+    run.__name__ = getattr(callback, "__name__", "guarded")
+    run.__doc__ = callback.__doc__
+    return run
+
+
+async def reply(
+    update: Update,
+    text: str,
+    keyboard: InlineKeyboardMarkup | None = None,
+) -> Message | None:
+    """Answer the update: a reply to a message, or an alert for a pressed button."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(_alert_text(text), show_alert=True)
+        return None
+    message = update.effective_message
+    if message is None:
+        return None
+    in_group = message.chat.type != ChatType.PRIVATE
+    return await message.reply_text(text, reply_markup=keyboard, do_quote=in_group)
+
+
+async def show(
+    update: Update,
+    text: str,
+    keyboard: InlineKeyboardMarkup | None = None,
+) -> None:
+    """Answer with a screen: edit the pressed button's message, or send a new one."""
+    query = update.callback_query
+    if query is None:
+        await reply(update, text, keyboard)
+        return
+    await query.answer()
+    if query.message is not None and isinstance(query.message, Message):
+        try:
+            await query.message.edit_text(text, reply_markup=keyboard)
+        except BadRequest as error:
+            if "not modified" not in str(error).lower():
+                raise
+        return
+    if update.effective_chat is not None:
+        await update.get_bot().send_message(update.effective_chat.id, text, reply_markup=keyboard)
+
+
+def _alert_text(html_text: str) -> str:
+    """Alerts show plain text of at most 200 characters."""
+    import html as html_module
+    import re
+
+    plain_text = html_module.unescape(re.sub(r"<[^>]+>", "", html_text))
+    return plain_text if len(plain_text) <= 200 else plain_text[:199] + "…"
+
+
+async def on_error(update: object, context: Context) -> None:
+    """Global error handler: log with the update, keep data, tell the person."""
+    error = context.error
+    scope = current_update.get()
+    if scope is not None:
+        scope.failed = True
+    if not isinstance(update, Update):
+        log.error("error outside an update: %r", error, exc_info=error)
+        return
+    summary = _describe_update(update)
+    chat = update.effective_chat
+    if isinstance(error, Forbidden):
+        # The person blocked the bot, or the bot was removed from the group.
+        if chat is not None and chat.type == ChatType.PRIVATE:
+            await context.services.community.mark_unreachable(chat.id)
+        log.info("cannot reply to %s: %s", summary, error.message)
+        return
+    if isinstance(error, ChatMigrated) and chat is not None:
+        await context.services.community.chat_migrated(chat.id, error.new_chat_id)
+        log.info("chat %s migrated to %s while replying", chat.id, error.new_chat_id)
+        return
+    if isinstance(error, RetryAfter | NetworkError):
+        log.warning("Telegram error while handling %s: %r", summary, error)
+    else:
+        log.error("unexpected error while handling %s", summary, exc_info=error)
+    await _apologise(update, context)
+
+
+async def _apologise(update: Update, context: Context) -> None:
+    language = context.actor.language if context.actor else Language.ZH_HANS
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(plain(language, "error.apology"), show_alert=True)
+        elif update.effective_message is not None:
+            await update.effective_message.reply_text(t(language, "error.apology"))
+    except Exception as error:
+        log.warning("could not apologise for a failed update: %r", error)
+
+
+def _describe_update(update: Update) -> str:
+    """A log line for an update: ids and kind, never message text or names."""
+    parts: dict[str, Any] = {"update_id": update.update_id}
+    if update.effective_chat is not None:
+        parts["chat"] = update.effective_chat.id
+    if update.effective_user is not None:
+        parts["user"] = update.effective_user.id
+    if update.callback_query is not None:
+        parts["callback"] = update.callback_query.data
+    elif update.effective_message is not None and update.effective_message.text:
+        parts["command"] = update.effective_message.text.split(maxsplit=1)[0][:40]
+    return " ".join(f"{key}={value}" for key, value in parts.items())

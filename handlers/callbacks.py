@@ -1,0 +1,173 @@
+"""Callback data of every inline button, encoded and decoded in this one place.
+
+A button's data is a short prefix naming its kind, then its typed fields,
+joined by ":" (Telegram allows 64 bytes). Each kind is a frozen dataclass;
+``decode`` checks the prefix and converts each field to its declared type,
+so a handler receives a typed value or a :class:`StaleButton` it can explain.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+from enum import Enum
+from typing import Any, ClassVar, Self, get_type_hints
+
+from bot.community import Role
+from bot.config import Language
+
+MAX_CALLBACK_BYTES = 64
+
+
+class StaleButton(Exception):
+    """The button's data cannot be read (an old or tampered button)."""
+
+
+@dataclass(frozen=True)
+class Callback:
+    """Base of every button kind; subclasses set PREFIX and declare fields."""
+
+    PREFIX: ClassVar[str]
+
+    def encode(self) -> str:
+        """The callback data string for this button."""
+        parts = [self.PREFIX]
+        for field in fields(self):
+            value = getattr(self, field.name)
+            parts.append(value.value if isinstance(value, Enum) else str(value))
+        data = ":".join(parts)
+        if len(data.encode()) > MAX_CALLBACK_BYTES:
+            raise ValueError(f"callback data too long: {data!r}")
+        return data
+
+    @classmethod
+    def pattern(cls) -> re.Pattern[str]:
+        """A regex matching this kind's data, for CallbackQueryHandler."""
+        return re.compile(rf"^{re.escape(cls.PREFIX)}(:|$)")
+
+    @classmethod
+    def decode(cls, data: str | None) -> Self:
+        """Read this kind's data; StaleButton if it does not fit."""
+        if data is None:
+            raise StaleButton("no data")
+        prefix, *values = data.split(":")
+        own = fields(cls)
+        if prefix != cls.PREFIX or len(values) != len(own):
+            raise StaleButton(data)
+        hints = get_type_hints(cls)
+        try:
+            kwargs = {f.name: _convert(hints[f.name], v) for f, v in zip(own, values, strict=True)}
+        except (ValueError, TypeError):
+            raise StaleButton(data) from None
+        return cls(**kwargs)
+
+
+def _convert(kind: Any, raw: str) -> Any:
+    if kind is int:
+        return int(raw)
+    if kind is bool:
+        if raw not in ("True", "False"):
+            raise ValueError(raw)
+        return raw == "True"
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        return kind(raw)
+    if kind is str:
+        return raw
+    raise TypeError(f"unsupported callback field type {kind!r}")
+
+
+# --- registration -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegisterLanguage(Callback):
+    """Switch the language of the consent text."""
+
+    PREFIX: ClassVar[str] = "rl"
+    language: Language
+
+
+@dataclass(frozen=True)
+class RegisterConsent(Callback):
+    """Accept or decline the consent text."""
+
+    PREFIX: ClassVar[str] = "rc"
+    accept: bool
+
+
+@dataclass(frozen=True)
+class RegisterUseTelegramName(Callback):
+    """Use the Telegram name as display name."""
+
+    PREFIX: ClassVar[str] = "rn"
+
+
+@dataclass(frozen=True)
+class RegisterSkipBuilding(Callback):
+    """Skip the building question."""
+
+    PREFIX: ClassVar[str] = "rb"
+
+
+@dataclass(frozen=True)
+class RegisterGrid(Callback):
+    """Choose a grid; grid "-" means "I don't know"."""
+
+    PREFIX: ClassVar[str] = "rg"
+    grid: str
+
+
+# --- a person's own data ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChooseLanguage(Callback):
+    """A registered person's /lang choice."""
+
+    PREFIX: ClassVar[str] = "lg"
+    language: Language
+
+
+@dataclass(frozen=True)
+class ConfirmForget(Callback):
+    """Confirm or cancel /forget."""
+
+    PREFIX: ClassVar[str] = "fg"
+    confirm: bool
+
+
+# --- secretaries: the register ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PeopleListPage(Callback):
+    """Show a page of the register."""
+
+    PREFIX: ClassVar[str] = "pp"
+    page: int
+
+
+@dataclass(frozen=True)
+class ShowPerson(Callback):
+    """Show one person with their roles."""
+
+    PREFIX: ClassVar[str] = "pe"
+    person_id: int
+
+
+@dataclass(frozen=True)
+class ToggleRole(Callback):
+    """Grant or revoke one role of one person."""
+
+    PREFIX: ClassVar[str] = "rt"
+    person_id: int
+    role: Role
+
+
+@dataclass(frozen=True)
+class RemovePerson(Callback):
+    """Ask to remove a person from the register, then confirm."""
+
+    PREFIX: ClassVar[str] = "rm"
+    person_id: int
+    confirmed: bool

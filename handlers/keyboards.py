@@ -1,0 +1,117 @@
+"""Inline keyboards: big buttons with few words, built from typed callbacks."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.community import PeoplePage, Role
+from bot.config import Grid, Language
+from handlers import callbacks as cb
+from handlers.texts import LANGUAGE_NAMES, person_label, plain, role_name
+from storage.people import PersonRow
+
+
+def _button(text: str, data: cb.Callback) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=data.encode())
+
+
+def consent(language: Language) -> InlineKeyboardMarkup:
+    """Accept / decline the consent text, and switch its language."""
+    other = Language.EN if language is Language.ZH_HANS else Language.ZH_HANS
+    return InlineKeyboardMarkup(
+        [
+            [_button(plain(language, "register.accept_button"), cb.RegisterConsent(True))],
+            [_button(plain(language, "register.decline_button"), cb.RegisterConsent(False))],
+            [_button(LANGUAGE_NAMES[other], cb.RegisterLanguage(other))],
+        ]
+    )
+
+
+def use_telegram_name(language: Language, name: str) -> InlineKeyboardMarkup:
+    """Offer the Telegram name as the display name."""
+    label = plain(language, "register.use_name_button", name=name)
+    return InlineKeyboardMarkup([[_button(label, cb.RegisterUseTelegramName())]])
+
+
+def skip_building(language: Language) -> InlineKeyboardMarkup:
+    """Skip the optional building question."""
+    label = plain(language, "register.skip_button")
+    return InlineKeyboardMarkup([[_button(label, cb.RegisterSkipBuilding())]])
+
+
+def grids(language: Language, choices: list[Grid]) -> InlineKeyboardMarkup:
+    """One button per grid, two a row, and "I don't know"."""
+    buttons = [_button(grid.name, cb.RegisterGrid(grid.id)) for grid in choices]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows.append([_button(plain(language, "register.grid_unknown_button"), cb.RegisterGrid("-"))])
+    return InlineKeyboardMarkup(rows)
+
+
+def languages() -> InlineKeyboardMarkup:
+    """中文 / English."""
+    return InlineKeyboardMarkup(
+        [[_button(name, cb.ChooseLanguage(lang)) for lang, name in LANGUAGE_NAMES.items()]]
+    )
+
+
+def confirm_forget(language: Language) -> InlineKeyboardMarkup:
+    """Delete my data / keep it."""
+    return InlineKeyboardMarkup(
+        [
+            [_button(plain(language, "forget.confirm_button"), cb.ConfirmForget(True))],
+            [_button(plain(language, "forget.cancel_button"), cb.ConfirmForget(False))],
+        ]
+    )
+
+
+def people(language: Language, page: PeoplePage) -> InlineKeyboardMarkup:
+    """A page of the register, one person a row, with paging buttons."""
+    rows = [[_button(person_label(p), cb.ShowPerson(p.id))] for p in page.people]
+    nav = []
+    if page.page > 0:
+        nav.append(_button(plain(language, "people.previous"), cb.PeopleListPage(page.page - 1)))
+    if page.page + 1 < page.pages:
+        nav.append(_button(plain(language, "people.next"), cb.PeopleListPage(page.page + 1)))
+    if nav:
+        rows.append(nav)
+    return InlineKeyboardMarkup(rows)
+
+
+def person_roles(language: Language, person: PersonRow, back_page: int) -> InlineKeyboardMarkup:
+    """One toggle per role (✅ held, ▫️ not), remove, and back to the list."""
+    toggles = [
+        _button(
+            ("✅ " if role.value in person.roles else "▫️ ") + role_name(language, role),
+            cb.ToggleRole(person.id, role),
+        )
+        for role in Role
+    ]
+    rows = [toggles[i : i + 2] for i in range(0, len(toggles), 2)]
+    rows.append(
+        [_button(plain(language, "people.remove_button"), cb.RemovePerson(person.id, False))]
+    )
+    rows.append([_button(plain(language, "people.back_button"), cb.PeopleListPage(back_page))])
+    return InlineKeyboardMarkup(rows)
+
+
+def confirm_remove(language: Language, person_id: int) -> InlineKeyboardMarkup:
+    """Really remove this person / go back."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                _button(
+                    plain(language, "people.remove_confirm_button"),
+                    cb.RemovePerson(person_id, True),
+                )
+            ],
+            [_button(plain(language, "people.back_button"), cb.ShowPerson(person_id))],
+        ]
+    )
+
+
+def open_private_chat(language: Language, bot_username: str, payload: str) -> InlineKeyboardMarkup:
+    """A button that opens a private chat with the bot (a deep link)."""
+    url = f"https://t.me/{bot_username}?start={payload}"
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(plain(language, "start.open_private_button"), url=url)]]
+    )

@@ -1,0 +1,118 @@
+"""Every text the bot sends, rendered in the person's language.
+
+Catalog texts are Telegram HTML; values put into them (names, titles, typed
+answers) are escaped here, so nothing a person types can change formatting.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.community import ChatKind, CommunityStatus, Role
+from bot.config import Grid, Language
+from bot.i18n import translate
+from storage.chats import ChatRow
+from storage.people import PersonRow
+
+LANGUAGE_NAMES = {Language.ZH_HANS: "中文", Language.EN: "English"}
+
+
+def t(lang: Language, key: str, /, **params: object) -> str:
+    """The catalog text ``key``, with every parameter HTML-escaped."""
+    escaped = {
+        name: html.escape(value) if isinstance(value, str) else value
+        for name, value in params.items()
+    }
+    return translate(lang, key, **escaped)
+
+
+def plain(lang: Language, key: str, /, **params: object) -> str:
+    """A catalog text for places that show no HTML (button labels, alerts)."""
+    return translate(lang, key, **params)
+
+
+def role_name(language: Language, role: Role | str) -> str:
+    """The role as people call it."""
+    return translate(language, f"role.{Role(role).value}")
+
+
+def kind_name(language: Language, kind: ChatKind | str) -> str:
+    """The kind of group chat as people call it."""
+    return translate(language, f"chat_kind.{ChatKind(kind).value}")
+
+
+def local_time(moment: datetime, tz: ZoneInfo) -> str:
+    """A moment as the community reads it: 2026-11-22 15:03."""
+    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+def roles_text(language: Language, roles: frozenset[str]) -> str:
+    """The roles a person holds, in the canonical order, or "none"."""
+    held = [role_name(language, role) for role in Role if role.value in roles]
+    return translate(language, "list_separator").join(held) if held else t(language, "me.no_roles")
+
+
+def grid_name(grids: list[Grid], grid_id: str | None, language: Language) -> str:
+    """The configured name of a grid id."""
+    for grid in grids:
+        if grid.id == grid_id:
+            return grid.name
+    return translate(language, "me.unknown") if grid_id is None else grid_id
+
+
+def me(language: Language, person: PersonRow, grids: list[Grid], tz: ZoneInfo) -> str:
+    """What ``/me`` shows: everything the register holds about the person."""
+    unknown = translate(language, "me.unknown")
+    return t(
+        language,
+        "me.card",
+        name=person.display_name,
+        building=person.building or unknown,
+        grid=grid_name(grids, person.grid_id, language),
+        language=LANGUAGE_NAMES[Language(person.language)],
+        roles=roles_text(language, person.roles),
+        username=f"@{person.tg_username}" if person.tg_username else unknown,
+        registered=local_time(person.registered_at, tz),
+        consented=local_time(person.consent_at, tz),
+    )
+
+
+def status(language: Language, state: CommunityStatus) -> str:
+    """What ``/status`` shows: the community, its chats, people per role."""
+    lines = [t(language, "status.title", name=state.name)]
+    by_kind: dict[str, list[ChatRow]] = {}
+    for chat in state.chats:
+        by_kind.setdefault(chat.kind or "", []).append(chat)
+    for kind in ChatKind:
+        chats = by_kind.get(kind.value, [])
+        if not chats:
+            lines.append(t(language, "status.chat_unbound", kind=kind_name(language, kind)))
+        for chat in chats:
+            key = "status.chat" if chat.is_member else "status.chat_left"
+            lines.append(t(language, key, kind=kind_name(language, kind), title=chat.title))
+    lines.append(t(language, "status.people", count=state.people))
+    counts = translate(language, "list_separator").join(
+        f"{role_name(language, role)} {count}" for role, count in state.by_role.items()
+    )
+    lines.append(html.escape(counts))
+    return "\n".join(lines)
+
+
+def person_card(language: Language, person: PersonRow, grids: list[Grid]) -> str:
+    """A person as a secretary sees them when managing roles."""
+    unknown = translate(language, "me.unknown")
+    return t(
+        language,
+        "people.card",
+        name=person.display_name,
+        building=person.building or unknown,
+        grid=grid_name(grids, person.grid_id, language),
+        roles=roles_text(language, person.roles),
+    )
+
+
+def person_label(person: PersonRow) -> str:
+    """A short button label for a person: name, and building if known."""
+    return f"{person.display_name} · {person.building}" if person.building else person.display_name

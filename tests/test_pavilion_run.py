@@ -1,0 +1,209 @@
+"""`pavilion run` as a real process, talking HTTP on loopback to the Bot API stand-in.
+
+These tests start the console script in a subprocess, with the stand-in
+served by this test's event loop through ``[telegram] base_url``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import sqlite3
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.standin import FakeBotApi, StandinServer
+
+TOKEN = "424242:SECRET-TOKEN-DO-NOT-LOG"
+USERS = range(3001, 3031)  # a burst of 30 registrations
+
+
+def pavilion_command() -> list[str]:
+    script = shutil.which("pavilion", path=str(Path(sys.executable).parent))
+    return [script] if script else [sys.executable, "-m", "bot"]
+
+
+class BotProcess:
+    """One `pavilion run` process with its own stderr log file."""
+
+    def __init__(self, config: Path, log: Path) -> None:
+        self.config = config
+        self.log = log
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        env = dict(os.environ, PAVILION_TELEGRAM__TOKEN=TOKEN)
+        with self.log.open("ab") as log:
+            self.process = await asyncio.create_subprocess_exec(
+                *pavilion_command(),
+                "run",
+                "--config",
+                str(self.config),
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                env=env,
+            )
+
+    async def stop(self, sig: int) -> int:
+        assert self.process is not None
+        self.process.send_signal(sig)
+        return await asyncio.wait_for(self.process.wait(), timeout=30)
+
+
+@pytest.fixture
+async def stand_in() -> AsyncIterator[tuple[FakeBotApi, StandinServer]]:
+    api = FakeBotApi()
+    for user_id in USERS:
+        api.add_user(user_id, f"居民{user_id}", language_code="zh-hans")
+    server = StandinServer(api)
+    await server.start()
+    try:
+        yield api, server
+    finally:
+        await server.stop()
+
+
+def write_config(tmp_path: Path, server: StandinServer) -> Path:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f"""
+[telegram]
+base_url = "{server.base_url}"
+base_file_url = "{server.base_file_url}"
+poll_timeout = 2
+
+[community]
+name = "测试社区"
+secretaries = [1001]
+
+[storage]
+path = "{tmp_path / "pavilion.sqlite3"}"
+
+[logging]
+level = "DEBUG"
+""",
+        encoding="utf-8",
+    )
+    return config
+
+
+def last_bot_message(api: FakeBotApi, chat_id: int) -> dict[str, Any] | None:
+    messages = api.bot_messages(chat_id)
+    return messages[-1] if messages else None
+
+
+async def register_like_a_person(api: FakeBotApi, user_id: int) -> None:
+    """Follow the form through whatever happens to the bot, as a patient person would.
+
+    A reply lost in a crash (its effect committed, the process killed before it was
+    sent) leaves the person waiting; after a while they send /start again.
+    """
+    api.send_text(user_id, None, "/start")
+    pressed: set[tuple[int, str, int]] = set()
+    loop = asyncio.get_running_loop()
+    last_progress = loop.time()
+    while True:
+        message = last_bot_message(api, user_id)
+        text = (message or {}).get("text", "")
+        if "登记完成" in text or "已经登记过" in text:
+            return
+        buttons = [
+            button
+            for row in ((message or {}).get("reply_markup") or {}).get("inline_keyboard", [])
+            for button in row
+            if any(word in button["text"] for word in ("同意并登记", "就用", "跳过"))
+        ]
+        if message is not None and buttons:
+            key = (message["message_id"], buttons[0]["callback_data"], len(message["_edits"]))
+            if key not in pressed:
+                pressed.add(key)
+                api.press_button(user_id, None, message["message_id"], buttons[0]["callback_data"])
+                last_progress = loop.time()
+        if loop.time() - last_progress > 8:
+            api.send_text(user_id, None, "/start")
+            last_progress = loop.time()
+        await asyncio.sleep(0.05)
+
+
+async def test_sigkill_mid_burst_loses_nothing_and_applies_once(
+    tmp_path: Path, stand_in: tuple[FakeBotApi, StandinServer]
+) -> None:
+    api, server = stand_in
+    log = tmp_path / "bot.log"
+    bot = BotProcess(write_config(tmp_path, server), log)
+    await bot.start()
+    people = asyncio.gather(*(register_like_a_person(api, uid) for uid in USERS))
+
+    def acknowledged() -> set[int]:
+        return {
+            uid
+            for uid in USERS
+            if any("登记完成" in m.get("text", "") for m in api.bot_messages(uid))
+        }
+
+    await api.wait_for(lambda: len(acknowledged()) >= len(USERS) // 3, timeout=60)
+    assert await bot.stop(signal.SIGKILL) == -signal.SIGKILL
+    acknowledged_before_kill = acknowledged()
+    delivered_before_kill = set(api.delivered_update_ids)
+    assert len(acknowledged_before_kill) < len(USERS), "the kill came too late to mean much"
+
+    await bot.start()
+    await asyncio.wait_for(people, timeout=120)
+    assert await bot.stop(signal.SIGTERM) == 0  # a graceful stop
+
+    db = sqlite3.connect(tmp_path / "pavilion.sqlite3")
+    try:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        registered = {row[0] for row in db.execute("SELECT tg_user_id FROM people")}
+        assert acknowledged_before_kill <= registered
+        assert registered == set(USERS)
+        # Every update delivered before the kill was stored and is done…
+        done = {
+            row[0] for row in db.execute("SELECT update_id FROM inbox WHERE done_at IS NOT NULL")
+        }
+        assert delivered_before_kill <= done
+        assert db.execute("SELECT count(*) FROM inbox WHERE done_at IS NULL").fetchone() == (0,)
+        # …and applied exactly once: one registration entry per person, none per update twice.
+        assert db.execute(
+            "SELECT count(*) FROM audit_log WHERE action = 'person.register'"
+        ).fetchone() == (len(USERS),)
+        assert db.execute(
+            "SELECT count(*) FROM (SELECT update_id FROM audit_log GROUP BY update_id, action"
+            " HAVING count(*) > 1)"
+        ).fetchone() == (0,)
+        assert db.execute("SELECT count(*) FROM dialogs").fetchone() == (0,)
+    finally:
+        db.close()
+    output = log.read_text(encoding="utf-8", errors="replace")
+    assert TOKEN not in output
+    assert TOKEN.split(":")[1] not in output
+    assert "Traceback" not in output
+
+
+async def test_check_config_and_bad_token_exit_2(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[community]\nname = "x"\n', encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAVILION_")}
+    process = await asyncio.create_subprocess_exec(
+        *pavilion_command(),
+        "check-config",
+        "--config",
+        str(config),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=env,
+    )
+    out, err = await process.communicate()
+    assert process.returncode == 2
+    assert err.decode().splitlines() == [
+        "pavilion: telegram.token: no bot token;"
+        " set PAVILION_TELEGRAM__TOKEN or telegram.token_file"
+    ]
+    assert out == b""
