@@ -1353,6 +1353,14 @@ class FakeBotApi:
         """Updates queued and not yet confirmed by a getUpdates offset."""
         return len(self._updates)
 
+    def take_updates(self) -> list[dict[str, Any]]:
+        """Remove and return every queued update, as Telegram would push them to a webhook."""
+        taken = [copy.deepcopy(update) for update in self._updates]
+        self._updates.clear()
+        self.delivered_update_ids.extend(update["update_id"] for update in taken)
+        self._notify()
+        return taken
+
     def timeline(self) -> list[dict[str, Any]]:
         """All chat events in global order, for transcripts.
 
