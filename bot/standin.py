@@ -814,6 +814,8 @@ class FakeBotApi:
         clock: monotonic seconds, for the flood limits only.
         privacy_mode: like a bot with privacy mode on, receive from groups only commands, replies
             to the bot, mentions of it and service messages, unless it is an administrator.
+        latency: seconds every call but getUpdates takes, like a round trip to Telegram
+            (about 0.1 s in practice); 0 answers at once.
     """
 
     def __init__(
@@ -825,8 +827,10 @@ class FakeBotApi:
         enforce_limits: bool = False,
         clock: Callable[[], float] = time.monotonic,
         privacy_mode: bool = False,
+        latency: float = 0.0,
     ) -> None:
         self.bot_id = bot_id
+        self.latency = latency
         self.bot_username = bot_username
         self.bot_first_name = bot_first_name
         self.enforce_limits = enforce_limits
@@ -1301,6 +1305,8 @@ class FakeBotApi:
             record["_files"] = {key: filename for key, (filename, _) in files.items()}
         self.calls.append((name, record))
         self._notify()
+        if self.latency > 0 and name != "getUpdates":
+            await asyncio.sleep(self.latency)
         try:
             self._injected_failure(method)
             if name == "getUpdates":
