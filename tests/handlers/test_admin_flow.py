@@ -204,3 +204,11 @@ async def test_private_and_group_only_commands(harness: BotHarness) -> None:
     assert "私聊我" in harness.last(RESIDENTS_GROUP)["text"]
     await harness.say(2003, "随便说点什么")
     assert "我没听懂" in harness.last(2003)["text"]
+
+
+async def test_flood_control_while_replying_is_waited_out(harness: BotHarness) -> None:
+    harness.api.fail_next("sendMessage", retry_after=1)
+    await harness.say(2001, "/help")
+    assert "议事亭能做什么" in harness.last(2001)["text"]
+    sends = [method for method, _ in harness.api.calls if method == "sendMessage"]
+    assert len(sends) == 2  # refused once with retry_after, then sent
