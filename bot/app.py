@@ -23,11 +23,12 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
-from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
+from telegram.ext import Application, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
 from bot.clock import Clock, system_clock
 from bot.config import Language, Settings
+from bot.delivery import Sender
 from bot.i18n import translate
 from bot.services import BotData, Services
 from bot.telegram_ingress import (
@@ -37,6 +38,8 @@ from bot.telegram_ingress import (
     WebhookServer,
     poll_updates,
 )
+from bot.telegram_jobs import JobQueueTimer
+from bot.telegram_ratelimit import TelegramRateLimiter
 from handlers import COMMANDS, SECRETARY_MENU, register_handlers
 from handlers.access import Where
 from handlers.context import Context
@@ -64,7 +67,7 @@ def build_application(
         .base_file_url(settings.telegram.base_file_url)
         .context_types(ContextTypes(context=Context, bot_data=BotData))
         .updater(None)
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(TelegramRateLimiter(max_retries=3))
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
@@ -163,6 +166,7 @@ class RunningBot:
         self._webhook = webhook
         self._feeder: asyncio.Task[None] | None = None
         self._webhook_server: WebhookServer | None = None
+        self.sender: Sender | None = None
 
     async def start(self) -> None:
         """Open resources, replay unfinished updates, start receiving."""
@@ -171,6 +175,7 @@ class RunningBot:
         if app.post_init is not None:
             await app.post_init(app)
         await app.start()
+        await self._start_timed_work()
         await self.ingress.replay_pending()
         settings = self.services.settings.telegram
         if self._webhook:
@@ -192,6 +197,31 @@ class RunningBot:
                 name="poll-updates",
             )
             log.info("receiving updates by long polling as @%s", app.bot.username)
+
+    async def _start_timed_work(self) -> None:
+        """The outbox sender, then the schedules (catch-up, alarms)."""
+        app, services = self.app, self.services
+        limiter = app.bot.rate_limiter
+        if not isinstance(limiter, TelegramRateLimiter):
+            raise RuntimeError("the bot must use TelegramRateLimiter")
+        self.sender = Sender(
+            app.bot,
+            services.db,
+            limiter,
+            services.community,
+            services.settings.delivery,
+            services.clock,
+        )
+        services.wake_sender = self.sender.wake
+        if app.job_queue is None:
+            raise RuntimeError("PTB's job-queue extra is required")
+        scheduler = services.scheduler
+        scheduler.attach(JobQueueTimer(app.job_queue, scheduler.fire), self.sender.wake)
+        await scheduler.ensure_builtin()
+        await self.sender.start()
+        caught = await scheduler.rebuild()
+        if caught.late or caught.missed:
+            log.info("schedules caught up: %d late, %d missed", caught.late, caught.missed)
 
     async def wait(self) -> None:
         """Run until stopped (a signal, or the poller failing)."""
@@ -217,6 +247,8 @@ class RunningBot:
         finished = await self.ingress.drain(SHUTDOWN_GRACE_SECONDS)
         if not finished:
             log.warning("some updates were cut off; they will be replayed at the next start")
+        if self.sender is not None:
+            await self.sender.stop()
         app = self.app
         if app.running:
             await app.stop()

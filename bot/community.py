@@ -211,6 +211,7 @@ class CommunityService:
     async def chat_migrated(self, old_chat_id: int, new_chat_id: int) -> bool:
         """A group was upgraded to a supergroup: its binding moves to the new id."""
         async with self._db.transaction() as session:
+            await session.outbox.move_chat(old_chat_id, new_chat_id)
             return await session.chats.move(old_chat_id, new_chat_id, self._clock())
 
     async def chat(self, chat_id: int) -> ChatRow | None:

@@ -12,6 +12,7 @@ key by its dotted path, so ``pavilion`` can print it and exit with status 2.
 from __future__ import annotations
 
 import tomllib
+from datetime import date, time
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
@@ -121,6 +122,56 @@ class CommunitySettings(_Section):
         return ZoneInfo(self.timezone)
 
 
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+class CalendarSettings(_Section):
+    """The community's rhythms: the weekly session, talk days and the Party day."""
+
+    session_weekday: Literal[
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"
+    ] = "thursday"
+    session_time: time = time(19, 0)
+    talk_days: list[int] = Field(default_factory=lambda: [4, 14, 24])
+    talk_day_time: time = time(9, 0)
+    party_day: int = Field(default=15, ge=1, le=31)
+    party_day_time: time = time(9, 0)
+    party_day_max_shift: int = Field(default=2, ge=0, le=7)
+    party_day_prefer: Literal["earlier", "later"] = "earlier"
+    holidays: list[date] = Field(default_factory=list)
+    workdays: list[date] = Field(default_factory=list)
+
+    @field_validator("talk_days")
+    @classmethod
+    def _days_of_month(cls, value: list[int]) -> list[int]:
+        if not value or any(not 1 <= day <= 31 for day in value):
+            raise ValueError("must list days of the month, 1 to 31")
+        return sorted(set(value))
+
+    @property
+    def session_weekday_number(self) -> int:
+        """Monday = 0 … Sunday = 6."""
+        return _WEEKDAYS.index(self.session_weekday)
+
+
+class ScheduleSettings(_Section):
+    """Timed work: catching up after downtime, and the built-in reminders."""
+
+    catch_up_window_minutes: int = Field(default=360, ge=0, le=7 * 24 * 60)
+    session_reminder: str = "the evening before at 20:00"
+    talk_day_opening: str = "at start"
+    party_day_reminder: str = "the day before at 18:00"
+
+    @field_validator("session_reminder", "talk_day_opening", "party_day_reminder")
+    @classmethod
+    def _offset(cls, value: str) -> str:
+        if value.strip():
+            from bot.calendar import parse_offset
+
+            parse_offset(value)
+        return value.strip()
+
+
 class StorageSettings(_Section):
     """The SQLite database."""
 
@@ -134,6 +185,14 @@ class UpdateSettings(_Section):
 
     max_concurrent: int = Field(default=64, ge=1, le=1024)
     inbox_retention_hours: int = Field(default=48, ge=1)
+
+
+class DeliverySettings(_Section):
+    """How the outbox sender pushes messages."""
+
+    concurrency: int = Field(default=32, ge=1, le=256)
+    max_attempts: int = Field(default=5, ge=1, le=50)
+    progress_interval_seconds: float = Field(default=3.0, ge=1.0, le=60.0)
 
 
 class LoggingSettings(_Section):
@@ -154,8 +213,11 @@ class Settings(BaseSettings):
 
     telegram: TelegramSettings = TelegramSettings()
     community: CommunitySettings = CommunitySettings()
+    calendar: CalendarSettings = CalendarSettings()
+    schedule: ScheduleSettings = ScheduleSettings()
     storage: StorageSettings = StorageSettings()
     updates: UpdateSettings = UpdateSettings()
+    delivery: DeliverySettings = DeliverySettings()
     logging: LoggingSettings = LoggingSettings()
 
     @classmethod

@@ -6,13 +6,16 @@ holds is opened in ``post_init`` and closed in ``post_shutdown``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from bot.clock import Clock, system_clock
 from bot.community import CommunityService
 from bot.config import Settings
 from bot.dialogs import DialogService
+from bot.notices import NoticeService
 from bot.registration import RegistrationService
+from bot.scheduling import SchedulerService
 from storage import Database
 
 
@@ -25,6 +28,11 @@ class Services:
     community: CommunityService
     registration: RegistrationService
     dialogs: DialogService
+    scheduler: SchedulerService
+    notices: NoticeService
+    clock: Clock = system_clock
+    #: Tells the outbox sender that messages were queued (set when it starts).
+    wake_sender: Callable[[], None] = field(default=lambda: None)
 
     @classmethod
     def create(cls, settings: Settings, clock: Clock = system_clock) -> Services:
@@ -40,6 +48,9 @@ class Services:
             community=CommunityService(db, settings.community, clock),
             registration=RegistrationService(db, settings.community, clock),
             dialogs=DialogService(db, clock),
+            scheduler=SchedulerService(db, settings, clock),
+            notices=NoticeService(db, settings.community, clock),
+            clock=clock,
         )
 
 

@@ -22,7 +22,9 @@ from telegram.ext import (
 )
 
 from bot.community import Role
-from handlers import admin, callbacks, chats, people
+from bot.notices import FLOW as NOTICE_FLOW
+from bot.registration import FLOW as REGISTRATION_FLOW
+from handlers import admin, callbacks, chats, dialogs, notices, people, schedules
 from handlers.access import Access, Callback, Where, guarded, identify, on_error
 
 
@@ -52,10 +54,12 @@ COMMANDS: tuple[Command, ...] = (
     Command("people", admin.people, Role.SECRETARY, Where.PRIVATE, None),
     Command("grant", admin.grant, Role.SECRETARY, Where.ANY, None),
     Command("revoke", admin.revoke, Role.SECRETARY, Where.ANY, None),
+    Command("upcoming", schedules.upcoming, Role.SECRETARY, Where.PRIVATE, None),
+    Command("notify", notices.notify, Role.SECRETARY, Where.PRIVATE, None),
 )
 
 #: Commands a secretary sees in their own menu, besides everyone's.
-SECRETARY_MENU = ("status", "people", "grant", "revoke", "bind", "unbind")
+SECRETARY_MENU = ("status", "people", "notify", "upcoming", "grant", "revoke", "bind", "unbind")
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,16 @@ BUTTONS: tuple[Button, ...] = (
     Button(callbacks.ShowPerson, admin.show_person, Role.SECRETARY),
     Button(callbacks.ToggleRole, admin.toggle_role, Role.SECRETARY),
     Button(callbacks.RemovePerson, admin.remove_person, Role.SECRETARY),
+    Button(callbacks.SetScheduleEnabled, schedules.set_enabled, Role.SECRETARY),
+    Button(callbacks.NotifyAudience, notices.audience_chosen, Role.SECRETARY),
+    Button(callbacks.NotifyConfirm, notices.confirmed, Role.SECRETARY),
 )
+
+#: Typed answers of each guided conversation (flow name -> handler).
+TEXT_ANSWERS: dict[str, dialogs.TextAnswer] = {
+    REGISTRATION_FLOW: people.registration_answer,
+    NOTICE_FLOW: notices.text_answer,
+}
 
 
 def register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -117,10 +130,11 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     )
 
     # Typed answers to a guided conversation, in a private chat.
+    dialogs.TEXT_ANSWERS.update(TEXT_ANSWERS)
     app.add_handler(
         MessageHandler(
             filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE,
-            guarded(people.private_text, need=Access.ANYONE, where=Where.PRIVATE),
+            guarded(dialogs.private_text, need=Access.ANYONE, where=Where.PRIVATE),
         )
     )
 

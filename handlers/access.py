@@ -214,7 +214,7 @@ async def on_error(update: object, context: Context) -> None:
         await context.services.community.chat_migrated(chat.id, error.new_chat_id)
         log.info("chat %s migrated to %s while replying", chat.id, error.new_chat_id)
         return
-    if isinstance(error, RetryAfter | NetworkError):
+    if isinstance(error, RetryAfter | NetworkError) and not isinstance(error, BadRequest):
         log.warning("Telegram error while handling %s: %r", summary, error)
     else:
         log.error("unexpected error while handling %s", summary, exc_info=error)

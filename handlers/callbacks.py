@@ -171,3 +171,31 @@ class RemovePerson(Callback):
     PREFIX: ClassVar[str] = "rm"
     person_id: int
     confirmed: bool
+
+
+# --- secretaries: schedules and notices ----------------------------------------
+
+
+@dataclass(frozen=True)
+class SetScheduleEnabled(Callback):
+    """Pause (enabled False) or resume (True) a schedule."""
+
+    PREFIX: ClassVar[str] = "se"
+    schedule_id: int
+    enabled: bool
+
+
+@dataclass(frozen=True)
+class NotifyAudience(Callback):
+    """Who a notice goes to: a role, or "all"."""
+
+    PREFIX: ClassVar[str] = "na"
+    audience: str
+
+
+@dataclass(frozen=True)
+class NotifyConfirm(Callback):
+    """Send the notice, or drop it."""
+
+    PREFIX: ClassVar[str] = "nc"
+    send: bool

@@ -6,9 +6,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.community import PeoplePage, Role
 from bot.config import Grid, Language
+from bot.notices import EVERYONE
 from handlers import callbacks as cb
 from handlers.texts import LANGUAGE_NAMES, person_label, plain, role_name
 from storage.people import PersonRow
+from storage.schedules import ScheduleRow
 
 
 def _button(text: str, data: cb.Callback) -> InlineKeyboardButton:
@@ -114,4 +116,44 @@ def open_private_chat(language: Language, bot_username: str, payload: str) -> In
     url = f"https://t.me/{bot_username}?start={payload}"
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(plain(language, "start.open_private_button"), url=url)]]
+    )
+
+
+def schedules(language: Language, rows: list[ScheduleRow]) -> InlineKeyboardMarkup | None:
+    """A pause (⏸) or resume (▶) button per schedule, numbered as in the list."""
+    buttons = [
+        _button(
+            plain(
+                language,
+                "upcoming.resume_button" if not row.enabled else "upcoming.pause_button",
+                number=number,
+            ),
+            cb.SetScheduleEnabled(row.id, not row.enabled),
+        )
+        for number, row in enumerate(rows, start=1)
+    ]
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup([buttons[i : i + 3] for i in range(0, len(buttons), 3)])
+
+
+def audiences(language: Language) -> InlineKeyboardMarkup:
+    """Everyone, or one role."""
+    rows = [[_button(plain(language, "notify.everyone"), cb.NotifyAudience(EVERYONE))]]
+    roles = [
+        _button(role_name(language, role), cb.NotifyAudience(role.value))
+        for role in Role
+        if role is not Role.RESIDENT
+    ]
+    rows.extend(roles[i : i + 2] for i in range(0, len(roles), 2))
+    return InlineKeyboardMarkup(rows)
+
+
+def confirm_notice(language: Language) -> InlineKeyboardMarkup:
+    """Send / cancel a notice."""
+    return InlineKeyboardMarkup(
+        [
+            [_button(plain(language, "notify.send_button"), cb.NotifyConfirm(True))],
+            [_button(plain(language, "notify.cancel_button"), cb.NotifyConfirm(False))],
+        ]
     )

@@ -10,7 +10,6 @@ from telegram.constants import ChatType
 
 from bot.community import Caller, Role
 from bot.config import Language
-from bot.registration import FLOW as REGISTRATION_FLOW
 from bot.registration import Prompt, Step
 from handlers import callbacks as cb
 from handlers import keyboards, texts
@@ -120,27 +119,18 @@ async def choose_grid(update: Update, context: Context) -> None:
     await _show_prompt(update, context, prompt)
 
 
-async def private_text(update: Update, context: Context) -> None:
-    """A typed answer in a private chat: routed to the open guided conversation."""
-    message = update.effective_message
-    if message is None or message.text is None:
-        return
+async def registration_answer(update: Update, context: Context, step: str, text: str) -> None:
+    """A typed answer to the registration form (name or building)."""
     caller = _require_caller(update)
-    dialog = await context.services.dialogs.current(caller.tg_user_id, caller.tg_user_id)
-    actor = context.require_actor()
-    if dialog is None:
-        await reply(update, t(actor.language, "help.unknown_text"))
+    registration = context.services.registration
+    if step == Step.NAME:
+        prompt = await registration.answer_name(caller, text)
+    elif step == Step.BUILDING:
+        prompt = await registration.answer_building(caller, text)
+    else:
+        await reply(update, t(context.require_actor().language, "register.use_buttons"))
         return
-    if dialog.flow == REGISTRATION_FLOW:
-        registration = context.services.registration
-        if dialog.step == Step.NAME:
-            prompt = await registration.answer_name(caller, message.text)
-        elif dialog.step == Step.BUILDING:
-            prompt = await registration.answer_building(caller, message.text)
-        else:
-            await reply(update, t(actor.language, "register.use_buttons"))
-            return
-        await _show_prompt(update, context, prompt)
+    await _show_prompt(update, context, prompt)
 
 
 async def me(update: Update, context: Context) -> None:

@@ -13,8 +13,11 @@ from zoneinfo import ZoneInfo
 from bot.community import ChatKind, CommunityStatus, Role
 from bot.config import Grid, Language
 from bot.i18n import translate
+from bot.notices import EVERYONE
+from bot.scheduling import schedule_title
 from storage.chats import ChatRow
 from storage.people import PersonRow
+from storage.schedules import ScheduleRow
 
 LANGUAGE_NAMES = {Language.ZH_HANS: "中文", Language.EN: "English"}
 
@@ -116,3 +119,25 @@ def person_card(language: Language, person: PersonRow, grids: list[Grid]) -> str
 def person_label(person: PersonRow) -> str:
     """A short button label for a person: name, and building if known."""
     return f"{person.display_name} · {person.building}" if person.building else person.display_name
+
+
+def upcoming(language: Language, rows: list[ScheduleRow], tz: ZoneInfo) -> str:
+    """What ``/upcoming`` shows: each schedule with its next due time, paused ones marked."""
+    if not rows:
+        return t(language, "upcoming.empty")
+    lines = [t(language, "upcoming.title")]
+    for number, row in enumerate(rows, start=1):
+        title = schedule_title(row, language)
+        if not row.enabled:
+            lines.append(t(language, "upcoming.paused_line", number=number, title=title))
+        elif row.next_due_at is not None:
+            when = local_time(row.next_due_at, tz)
+            lines.append(t(language, "upcoming.line", number=number, title=title, when=when))
+    return "\n".join(lines)
+
+
+def audience_name(language: Language, audience: str) -> str:
+    """Who a notice goes to, as people say it."""
+    if audience == EVERYONE:
+        return translate(language, "notify.everyone")
+    return translate(language, "notify.role_audience", role=role_name(language, audience))

@@ -16,6 +16,7 @@ is and the update is replayed after a restart.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -138,15 +139,19 @@ class Database:
         scope = current_update.get()
         async with self._write_lock:
             conn = self.writer
-            await conn.execute("BEGIN IMMEDIATE")
             try:
+                await conn.execute("BEGIN IMMEDIATE")
                 session = Session(conn)
                 yield session
                 marks = completes_update and scope is not None and not scope.completed
                 if marks and scope is not None:
                     await session.inbox.mark_done(scope.update_id, utc_now_text(), failed=False)
             except BaseException:
-                await conn.rollback()
+                # Also on cancellation: the connection's thread runs requests in
+                # order, so this rollback follows whatever was already queued
+                # (even a BEGIN whose await was cancelled) and precedes the next
+                # unit of work. Shielded, so a second cancellation cannot skip it.
+                await asyncio.shield(_rollback_quietly(conn))
                 raise
             await conn.commit()
             if completes_update and scope is not None:
@@ -185,3 +190,8 @@ def split_statements(script: str) -> list[str]:
     if buffer.strip():
         statements.append(buffer.strip())
     return statements
+
+
+async def _rollback_quietly(conn: aiosqlite.Connection) -> None:
+    with contextlib.suppress(sqlite3.Error):  # nothing was begun
+        await conn.rollback()

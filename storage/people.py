@@ -145,6 +145,16 @@ class PeopleRepository:
             rows = await cur.fetchall()
         return [_person(row) for row in rows]
 
+    async def with_role(self, role: str) -> list[PersonRow]:
+        """Everyone who holds ``role``, by name."""
+        async with self._conn.execute(
+            f"SELECT {_COLUMNS} FROM people p JOIN person_roles r ON r.person_id = p.id"
+            " WHERE r.role = ? ORDER BY p.display_name, p.id",
+            (role,),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [_person(row) for row in rows]
+
     async def count(self) -> int:
         """How many people are registered."""
         async with self._conn.execute("SELECT count(*) FROM people") as cur:

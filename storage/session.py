@@ -8,7 +8,9 @@ from storage.audit import AuditRepository
 from storage.chats import ChatsRepository
 from storage.dialogs import DialogsRepository
 from storage.inbox import InboxRepository
+from storage.outbox import OutboxRepository
 from storage.people import PeopleRepository
+from storage.schedules import SchedulesRepository
 
 
 class MetaRepository:
@@ -36,4 +38,6 @@ class Session:
         self.inbox = InboxRepository(conn)
         self.dialogs = DialogsRepository(conn)
         self.audit = AuditRepository(conn)
+        self.schedules = SchedulesRepository(conn)
+        self.outbox = OutboxRepository(conn)
         self.meta = MetaRepository(conn)

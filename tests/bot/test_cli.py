@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from storage.migrations import MIGRATIONS
 
 
 @pytest.fixture(autouse=True)
@@ -86,11 +87,12 @@ def test_webhook_needs_a_secret(
 def test_migrate_then_backup(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = config(tmp_path)
     assert main(["migrate", "--config", str(path)]) == 0
-    assert "schema version 1" in capsys.readouterr().out
+    latest = MIGRATIONS[-1].version
+    assert f"schema version {latest}" in capsys.readouterr().out
     target = tmp_path / "copy.sqlite3"
     assert main(["backup", str(target), "--config", str(path)]) == 0
     with sqlite3.connect(target) as copy:
         assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        assert copy.execute("SELECT max(version) FROM schema_migrations").fetchone() == (1,)
+        assert copy.execute("SELECT max(version) FROM schema_migrations").fetchone() == (latest,)
     assert main(["backup", str(target), "--config", str(path)]) == 1  # never overwrites
     assert "already exists" in capsys.readouterr().err

@@ -11,6 +11,7 @@ import pytest
 from bot.app import RunningBot, build_application
 from bot.config import Settings
 from bot.standin import FakeBotApi
+from handlers import callbacks as cb
 from tests.conftest import FakeClock, make_settings
 from tests.fakes import FakeRequest
 
@@ -67,13 +68,13 @@ class BotHarness:
     ) -> None:
         """Walk through the registration form as a person would."""
         await self.say(user_id, "/start")
-        await self.press_label(user_id, self.last(user_id), "同意")
+        await self.press(user_id, self.last(user_id), cb.RegisterConsent(True).encode())
         if name is None:
-            await self.press_label(user_id, self.last(user_id), "就用")
+            await self.press(user_id, self.last(user_id), cb.RegisterUseTelegramName().encode())
         else:
             await self.say(user_id, name)
         if building is None:
-            await self.press_label(user_id, self.last(user_id), "跳过")
+            await self.press(user_id, self.last(user_id), cb.RegisterSkipBuilding().encode())
         else:
             await self.say(user_id, building)
 

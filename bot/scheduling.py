@@ -1,0 +1,510 @@
+"""Timed work: schedules in the database, fired once each, caught up after downtime.
+
+The ``schedules`` table is the source of truth: each row says what to do
+(``kind`` and ``payload``), when (``rule``), and its next due time. A
+:class:`Timer` (PTB's JobQueue, see bot/telegram_jobs.py) only holds alarms
+derived from it; it is rebuilt at start and re-armed whenever a schedule
+changes, so a change takes effect at once.
+
+A firing is the pair (schedule, due time). It is recorded in ``firings`` in
+the same transaction as its effect (usually messages queued in the outbox),
+and the primary key refuses a second record: a firing is never done twice,
+whatever crashes or restarts happen around it. At start, what fell due while
+the bot was down is done once, marked late, if it is within the catch-up
+window; older firings are recorded as missed and reported to secretaries.
+
+Rules (JSON in ``schedules.rule``):
+
+- ``{"type": "once", "at": ISO}``: one firing.
+- ``{"type": "every", "seconds": N, "start": ISO}``: every N seconds from start.
+- ``{"type": "session" | "talk_day" | "party_day", "offset": "the evening before at 20:00"}``:
+  relative to each event of the community calendar (bot/calendar.py).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from bot.calendar import CommunityCalendar, PartyDayRules, apply_offset, parse_offset, to_utc
+from bot.clock import Clock, system_clock
+from bot.community import ChatKind, Role
+from bot.config import Language, Settings
+from bot.errors import UserFacingError
+from bot.i18n import parse_language, translate
+from bot.outbox import Delivery, OutgoingMessage, queue_push
+from storage import Database
+from storage.schedules import ScheduleRow
+from storage.session import Session
+from storage.times import from_db_time, to_db_time
+
+log = logging.getLogger(__name__)
+
+#: A firing this late after its due time is recorded as late, not done.
+LATE_AFTER = timedelta(minutes=1)
+#: An alarm this much ahead of the due time (by our clock) waits instead of firing.
+EARLY_TOLERANCE = timedelta(seconds=1)
+#: How many past occurrences catch-up walks through for one schedule.
+MAX_CATCH_UP_STEPS = 10_000
+#: How far back to look for the event a firing belongs to (offsets are at most 30 days).
+EVENT_LOOKBACK = timedelta(days=32)
+
+
+class Timer(Protocol):
+    """Alarms for schedules: fire ``schedule_id`` at ``due_at``."""
+
+    def arm(self, schedule_id: int, due_at: datetime) -> None:
+        """Set (or move) the schedule's alarm."""
+
+    def disarm(self, schedule_id: int) -> None:
+        """Remove the schedule's alarm, if any."""
+
+
+@dataclass(frozen=True)
+class Firing:
+    """One firing being done: its schedule, due time, and the unit of work it runs in."""
+
+    schedule: ScheduleRow
+    due_at: datetime
+    event_at: datetime | None
+    late: bool
+    now: datetime
+    session: Session
+
+
+Effect = Callable[[Firing], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class CatchUp:
+    """What start-up found: firings done late, and firings missed."""
+
+    late: int
+    missed: int
+
+
+def calendar_from(settings: Settings) -> CommunityCalendar:
+    """The community calendar described by the configuration."""
+    cal = settings.calendar
+    return CommunityCalendar(
+        tz=settings.community.tz,
+        session_weekday=cal.session_weekday_number,
+        session_at=cal.session_time,
+        talk_days=frozenset(cal.talk_days),
+        talk_at=cal.talk_day_time,
+        party=PartyDayRules(
+            day=cal.party_day,
+            at=cal.party_day_time,
+            max_shift=cal.party_day_max_shift,
+            holidays=frozenset(cal.holidays),
+            workdays=frozenset(cal.workdays),
+            prefer=cal.party_day_prefer,
+        ),
+    )
+
+
+class SchedulerService:
+    """Schedules: when they are due, what firing one does, pausing and resuming."""
+
+    def __init__(self, db: Database, settings: Settings, clock: Clock = system_clock) -> None:
+        self._db = db
+        self._settings = settings
+        self._clock = clock
+        self.calendar = calendar_from(settings)
+        self._timer: Timer | None = None
+        self._on_queued: Callable[[], None] = lambda: None
+        self._effects: dict[str, Effect] = {}
+        self.register_effect("session.reminder", self._session_reminder)
+        self.register_effect("talk_day.opening", self._talk_day_opening)
+        self.register_effect("party_day.reminder", self._party_day_reminder)
+        self.register_effect("message", self._message)
+
+    # --- wiring -------------------------------------------------------------
+
+    def attach(self, timer: Timer, on_queued: Callable[[], None]) -> None:
+        """Connect the alarms, and who to tell when messages were queued."""
+        self._timer = timer
+        self._on_queued = on_queued
+
+    def register_effect(self, kind: str, effect: Effect) -> None:
+        """Say what firing a schedule of ``kind`` does (runs inside the firing's transaction)."""
+        self._effects[kind] = effect
+
+    # --- rules --------------------------------------------------------------
+
+    def next_due(self, rule: dict[str, Any], after: datetime) -> datetime | None:
+        """The first due time of ``rule`` strictly after ``after``; None if there is none."""
+        kind = rule.get("type")
+        if kind == "once":
+            at = from_db_time(str(rule["at"]))
+            return at if at > after else None
+        if kind == "every":
+            start = from_db_time(str(rule["start"]))
+            step = timedelta(seconds=float(rule["seconds"]))
+            if after < start:
+                return start
+            periods = int((after - start) / step) + 1
+            return start + periods * step
+        offset = parse_offset(str(rule.get("offset", "at start")))
+        after = to_utc(after)
+        event = self._next_event(kind, after - EVENT_LOOKBACK)
+        for _ in range(400):
+            # Compared in UTC: two datetimes sharing a ZoneInfo compare by clock reading.
+            due = to_utc(apply_offset(event, offset, self.calendar.tz))
+            if due > after:
+                return due
+            event = self._next_event(kind, event)
+        raise ValueError(f"no due time found for rule {rule!r}")
+
+    def event_for(self, rule: dict[str, Any], due_at: datetime) -> datetime | None:
+        """The calendar event a due time belongs to (None for rules without events)."""
+        kind = rule.get("type")
+        if kind in ("once", "every"):
+            return None
+        offset = parse_offset(str(rule.get("offset", "at start")))
+        due_at = to_utc(due_at)
+        event = self._next_event(kind, due_at - EVENT_LOOKBACK)
+        for _ in range(400):
+            due = to_utc(apply_offset(event, offset, self.calendar.tz))
+            if due == due_at:
+                return event
+            if due > due_at:
+                return None
+            event = self._next_event(kind, event)
+        return None
+
+    def _next_event(self, kind: object, after: datetime) -> datetime:
+        if kind == "session":
+            return self.calendar.next_session(after)
+        if kind == "talk_day":
+            return self.calendar.next_talk_day(after)
+        if kind == "party_day":
+            return self.calendar.next_party_day(after).at
+        raise ValueError(f"unknown schedule rule type {kind!r}")
+
+    # --- start-up -------------------------------------------------------------
+
+    async def ensure_builtin(self) -> None:
+        """Create, update or disable the built-in reminders to match the configuration."""
+        wanted: list[tuple[str, str, str, str]] = [
+            (
+                "builtin:session",
+                "session.reminder",
+                "session",
+                self._settings.schedule.session_reminder,
+            ),
+            (
+                "builtin:talk_day",
+                "talk_day.opening",
+                "talk_day",
+                self._settings.schedule.talk_day_opening,
+            ),
+            (
+                "builtin:party_day",
+                "party_day.reminder",
+                "party_day",
+                self._settings.schedule.party_day_reminder,
+            ),
+        ]
+        now = self._clock()
+        async with self._db.transaction(completes_update=False) as session:
+            for key, kind, event, offset_text in wanted:
+                existing = await session.schedules.by_key(key)
+                if not offset_text:
+                    if existing is not None:
+                        await session.schedules.delete(existing.id)
+                    continue
+                rule = {"type": event, "offset": str(parse_offset(offset_text))}
+                if existing is None:
+                    await session.schedules.create(
+                        key=key,
+                        kind=kind,
+                        title=kind,
+                        rule=rule,
+                        payload={},
+                        owner_id=None,
+                        next_due_at=self.next_due(rule, now),
+                        now=now,
+                    )
+                elif existing.rule != rule:
+                    due = self.next_due(rule, now) if existing.enabled else None
+                    await session.schedules.update_rule(existing.id, rule, due, now)
+
+    async def rebuild(self) -> CatchUp:
+        """At start: catch up on what fell due while down, then arm every alarm."""
+        caught = await self.catch_up()
+        async with self._db.read() as session:
+            armed = await session.schedules.armed()
+        for schedule in armed:
+            if schedule.next_due_at is not None and self._timer is not None:
+                self._timer.arm(schedule.id, schedule.next_due_at)
+        return caught
+
+    async def catch_up(self) -> CatchUp:
+        """Do once (late) what fell due within the window; record older firings as missed."""
+        now = self._clock()
+        window = timedelta(minutes=self._settings.schedule.catch_up_window_minutes)
+        late = missed = 0
+        async with self._db.read() as session:
+            overdue = [
+                s for s in await session.schedules.armed() if s.next_due_at and s.next_due_at <= now
+            ]
+        for schedule in overdue:
+            dues: list[datetime] = []
+            due = schedule.next_due_at
+            while due is not None and due <= now and len(dues) < MAX_CATCH_UP_STEPS:
+                dues.append(due)
+                due = self.next_due(schedule.rule, due)
+            if due is not None and due <= now:
+                due = self.next_due(schedule.rule, now)  # too far behind: jump ahead
+            in_window = [d for d in dues if now - d <= window]
+            to_do = in_window[-1] if in_window else None
+            skipped = [d for d in dues if d != to_do]
+            async with self._db.transaction(completes_update=False) as session:
+                for moment in skipped:
+                    if await session.schedules.record_firing(schedule.id, moment, "missed", now):
+                        missed += 1
+                if skipped:
+                    await self._report_missed(session, schedule, skipped, now)
+                if to_do is not None and await session.schedules.record_firing(
+                    schedule.id, to_do, "late", now
+                ):
+                    await self._run_effect(session, schedule, to_do, late=True, now=now)
+                    late += 1
+                await session.schedules.set_next_due(schedule.id, due, now)
+        if late or missed:
+            log.info("catch-up after downtime: %d done late, %d missed", late, missed)
+            self._on_queued()
+        return CatchUp(late=late, missed=missed)
+
+    # --- firing ---------------------------------------------------------------
+
+    async def fire(self, schedule_id: int, due_at: datetime) -> bool:
+        """Do the firing (schedule, due_at) unless it is stale or done; True if done now."""
+        now = self._clock()
+        async with self._db.transaction(completes_update=False) as session:
+            schedule = await session.schedules.get(schedule_id)
+            if schedule is None or not schedule.enabled or schedule.next_due_at != due_at:
+                return False  # changed since the alarm was set
+            if now < due_at - EARLY_TOLERANCE:
+                # The alarm's clock disagrees with ours: doing it now would be early.
+                log.warning("alarm for schedule %s came early; not fired", schedule_id)
+                return False
+            late = now - due_at > LATE_AFTER
+            if not await session.schedules.record_firing(
+                schedule_id, due_at, "late" if late else "done", now
+            ):
+                return False
+            await self._run_effect(session, schedule, due_at, late=late, now=now)
+            following = self.next_due(schedule.rule, due_at)
+            if following is not None and following <= now:
+                following = self.next_due(schedule.rule, now)
+            await session.schedules.set_next_due(schedule_id, following, now)
+        if following is not None and self._timer is not None:
+            self._timer.arm(schedule_id, following)
+        self._on_queued()
+        return True
+
+    async def _run_effect(
+        self,
+        session: Session,
+        schedule: ScheduleRow,
+        due_at: datetime,
+        *,
+        late: bool,
+        now: datetime,
+    ) -> None:
+        effect = self._effects.get(schedule.kind)
+        if effect is None:
+            log.error("schedule %s has unknown kind %r; nothing done", schedule.id, schedule.kind)
+            return
+        event_at = self.event_for(schedule.rule, due_at)
+        await effect(Firing(schedule, due_at, event_at, late, now, session))
+
+    # --- what secretaries do ----------------------------------------------------
+
+    async def upcoming(self, limit: int = 10) -> list[ScheduleRow]:
+        """Armed schedules soonest first, then paused ones."""
+        async with self._db.read() as session:
+            rows = await session.schedules.all()
+        active = [row for row in rows if row.enabled and row.next_due_at is not None]
+        paused = [row for row in rows if not row.enabled]
+        return (active + paused)[:limit]
+
+    async def schedule(self, schedule_id: int) -> ScheduleRow:
+        """One schedule; UserFacingError if it is gone."""
+        async with self._db.read() as session:
+            row = await session.schedules.get(schedule_id)
+        if row is None:
+            raise UserFacingError("upcoming.gone")
+        return row
+
+    async def pause(self, schedule_id: int, actor_id: int | None) -> bool:
+        """Stop a schedule from firing; False if it was already paused."""
+        now = self._clock()
+        async with self._db.transaction() as session:
+            if await session.schedules.get(schedule_id) is None:
+                raise UserFacingError("upcoming.gone")
+            changed = await session.schedules.set_enabled(schedule_id, False, None, now)
+            if changed:
+                await session.audit.record(
+                    at=now, action="schedule.pause", actor_id=actor_id, detail=str(schedule_id)
+                )
+        if changed and self._timer is not None:
+            self._timer.disarm(schedule_id)
+        return changed
+
+    async def resume(self, schedule_id: int, actor_id: int | None) -> bool:
+        """Let a paused schedule fire again, from its next due time after now."""
+        now = self._clock()
+        async with self._db.transaction() as session:
+            row = await session.schedules.get(schedule_id)
+            if row is None:
+                raise UserFacingError("upcoming.gone")
+            due = self.next_due(row.rule, now)
+            changed = await session.schedules.set_enabled(schedule_id, True, due, now)
+            if changed:
+                await session.audit.record(
+                    at=now, action="schedule.resume", actor_id=actor_id, detail=str(schedule_id)
+                )
+        if changed and due is not None and self._timer is not None:
+            self._timer.arm(schedule_id, due)
+        return changed
+
+    async def create(
+        self,
+        *,
+        kind: str,
+        title: str,
+        rule: dict[str, Any],
+        payload: dict[str, Any],
+        owner_id: int | None,
+        key: str | None = None,
+    ) -> int:
+        """Add a schedule and arm it at once."""
+        now = self._clock()
+        due = self.next_due(rule, now)
+        async with self._db.transaction() as session:
+            schedule_id = await session.schedules.create(
+                key=key,
+                kind=kind,
+                title=title,
+                rule=rule,
+                payload=payload,
+                owner_id=owner_id,
+                next_due_at=due,
+                now=now,
+            )
+        if due is not None and self._timer is not None:
+            self._timer.arm(schedule_id, due)
+        return schedule_id
+
+    # --- built-in effects -------------------------------------------------------
+
+    async def _to_chats(self, firing: Firing, kind: ChatKind, key: str, **params: Any) -> None:
+        """Queue one message for each bound chat of ``kind``, in the community's language."""
+        chats = [
+            c for c in await firing.session.chats.bound() if c.kind == kind.value and c.is_member
+        ]
+        if not chats:
+            return
+        language = self._settings.community.default_language
+        message = OutgoingMessage(key, language, params)
+        await queue_push(
+            firing.session,
+            kind=firing.schedule.kind,
+            title=firing.schedule.title,
+            deliveries=[Delivery(chat.chat_id, None, message) for chat in chats],
+            dedupe_prefix=f"firing:{firing.schedule.id}:{to_db_time(firing.due_at)}",
+            now=firing.now,
+        )
+
+    def _local(self, moment: datetime | None) -> datetime:
+        return (moment or self._clock()).astimezone(self.calendar.tz)
+
+    async def _session_reminder(self, firing: Firing) -> None:
+        event = self._local(firing.event_at)
+        await self._to_chats(
+            firing,
+            ChatKind.RESIDENTS,
+            "schedule.session_reminder",
+            date=event.strftime("%m-%d"),
+            time=event.strftime("%H:%M"),
+        )
+
+    async def _talk_day_opening(self, firing: Firing) -> None:
+        event = self._local(firing.event_at)
+        await self._to_chats(
+            firing, ChatKind.RESIDENTS, "schedule.talk_day_opening", date=event.strftime("%m-%d")
+        )
+
+    async def _party_day_reminder(self, firing: Firing) -> None:
+        event = self._local(firing.event_at)
+        day = self.calendar.next_party_day(to_utc(event) - timedelta(seconds=1))
+        key = "schedule.party_day_reminder_moved" if day.moved else "schedule.party_day_reminder"
+        await self._to_chats(
+            firing,
+            ChatKind.MEMBERS,
+            key,
+            date=event.strftime("%m-%d"),
+            time=event.strftime("%H:%M"),
+            original=day.original.strftime("%m-%d"),
+        )
+
+    async def _message(self, firing: Firing) -> None:
+        """A plain reminder: ``payload`` = {"chat_kind": ..., "text": ...}."""
+        await self._to_chats(
+            firing,
+            ChatKind(firing.schedule.payload.get("chat_kind", ChatKind.RESIDENTS.value)),
+            "schedule.message",
+            text=str(firing.schedule.payload.get("text", "")),
+        )
+
+    async def _report_missed(
+        self, session: Session, schedule: ScheduleRow, missed: list[datetime], now: datetime
+    ) -> None:
+        """Tell every registered secretary which firings were missed."""
+        secretaries = await session.people.with_role(Role.SECRETARY.value)
+        configured = self._settings.community.secretaries
+        for tg_user_id in configured:
+            person = await session.people.by_telegram_id(tg_user_id)
+            if person is not None and person not in secretaries:
+                secretaries.append(person)
+        if not secretaries:
+            return
+        times = ", ".join(self._local(moment).strftime("%m-%d %H:%M") for moment in missed[-5:])
+        deliveries = [
+            Delivery(
+                person.tg_user_id,
+                person.id,
+                OutgoingMessage(
+                    "schedule.missed",
+                    parse_language(person.language),
+                    {
+                        "what": schedule_title(schedule, parse_language(person.language)),
+                        "times": times,
+                        "count": len(missed),
+                    },
+                ),
+            )
+            for person in secretaries
+            if person.reachable
+        ]
+        await queue_push(
+            session,
+            kind="schedule.missed",
+            title=schedule.title,
+            deliveries=deliveries,
+            dedupe_prefix=f"missed:{schedule.id}:{to_db_time(missed[0])}",
+            now=now,
+        )
+
+
+def schedule_title(schedule: ScheduleRow, language: Language) -> str:
+    """What a schedule is, as people call it: built-in kinds by name, others by title."""
+    if schedule.key is not None and schedule.key.startswith("builtin:"):
+        return translate(language, f"schedule.kind.{schedule.kind}")
+    return schedule.title

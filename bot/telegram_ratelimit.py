@@ -1,0 +1,189 @@
+"""Telegram's flood limits, kept precisely, for every message the bot sends.
+
+PTB's AIORateLimiter is a leaky bucket: it lets a burst of 30 through and
+then 30 more within the same second, which Telegram (and our stand-in) may
+answer with 429, and it has no per-private-chat limit. This limiter keeps
+sliding windows instead: at most 30 messages in any second overall, one per
+second per private chat, 20 per minute per group; a RetryAfter from Telegram
+pauses every send for the time Telegram asks.
+
+Replies to people go first: a background push (the outbox sender) gives way
+while a reply is waiting for the overall window. The sender reserves its slot
+itself (:meth:`TelegramRateLimiter.acquire`) just before it records the
+message as being sent, and then calls the Bot API with
+``rate_limit_args=PREACQUIRED``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from telegram.error import RetryAfter
+from telegram.ext import BaseRateLimiter
+
+log = logging.getLogger(__name__)
+
+#: ``rate_limit_args`` for a request whose slot the caller already holds.
+PREACQUIRED = "preacquired"
+
+#: Extra time added to each window, so jitter between reserving a slot here and
+#: the request reaching Telegram never puts two sends inside one window.
+WINDOW_MARGIN = 0.02
+
+OVERALL_PER_SECOND = 30
+GROUP_PER_MINUTE = 20
+PRIVATE_PER_SECOND = 1
+
+
+def is_limited(endpoint: str) -> bool:
+    """Whether a Bot API method counts against the flood limits (sends and edits)."""
+    if endpoint in ("sendChatAction",):
+        return False
+    return endpoint.startswith(("send", "copyMessage", "forwardMessage", "editMessage"))
+
+
+class SlidingWindow:
+    """At most ``limit`` events in any ``period`` seconds."""
+
+    def __init__(self, limit: int, period: float) -> None:
+        self.limit = limit
+        self.period = period + WINDOW_MARGIN
+        self._times: deque[float] = deque()
+
+    def delay(self, now: float) -> float:
+        """Seconds to wait before one more event fits (0 if it fits now)."""
+        while self._times and self._times[0] <= now - self.period:
+            self._times.popleft()
+        if len(self._times) < self.limit:
+            return 0.0
+        return self._times[0] + self.period - now
+
+    def record(self, now: float) -> None:
+        """Count an event at ``now``."""
+        self._times.append(now)
+
+    @property
+    def idle(self) -> bool:
+        """Whether the window holds no events (it can be dropped)."""
+        return not self._times
+
+
+class TelegramRateLimiter(BaseRateLimiter[str]):
+    """Sliding-window flood control for all of the bot's sends."""
+
+    def __init__(
+        self,
+        *,
+        max_retries: int = 3,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        self._max_retries = max_retries
+        self._clock = clock
+        self._overall = SlidingWindow(OVERALL_PER_SECOND, 1.0)
+        self._chats: dict[int, SlidingWindow] = {}
+        self._paused_until = 0.0
+        self._replies_waiting = 0
+        self.retry_afters = 0
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to tear down."""
+
+    def _now(self) -> float:
+        return self._clock() if self._clock else asyncio.get_running_loop().time()
+
+    def _window(self, chat_id: int) -> SlidingWindow:
+        window = self._chats.get(chat_id)
+        if window is None:
+            if len(self._chats) > 10_000:
+                self._chats = {key: w for key, w in self._chats.items() if not w.idle}
+            if chat_id < 0:
+                window = SlidingWindow(GROUP_PER_MINUTE, 60.0)
+            else:
+                window = SlidingWindow(PRIVATE_PER_SECOND, 1.0)
+            self._chats[chat_id] = window
+        return window
+
+    async def acquire(self, chat_id: int | None, *, background: bool) -> None:
+        """Wait until a message to ``chat_id`` fits every window, and count it."""
+        chat = self._window(chat_id) if chat_id is not None else None
+        waiting_reply = False
+        try:
+            while True:
+                now = self._now()
+                pause = self._paused_until - now
+                overall = self._overall.delay(now)
+                own = chat.delay(now) if chat else 0.0
+                if background and self._replies_waiting and overall >= 0:
+                    # A reply is waiting for the overall window: let it go first.
+                    delay = max(pause, own, overall, 0.005)
+                else:
+                    delay = max(pause, overall, own)
+                    if delay <= 0:
+                        self._overall.record(now)
+                        if chat is not None:
+                            chat.record(now)
+                        return
+                    blocked_overall = overall > 0 and overall >= own
+                    if not background and blocked_overall and not waiting_reply:
+                        waiting_reply = True
+                        self._replies_waiting += 1
+                await asyncio.sleep(delay)
+        finally:
+            if waiting_reply:
+                self._replies_waiting -= 1
+
+    def pause(self, seconds: float) -> None:
+        """Hold every send for ``seconds`` (Telegram said RetryAfter)."""
+        self._paused_until = max(self._paused_until, self._now() + seconds)
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: str | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        """Run one Bot API request within the limits, retrying after RetryAfter."""
+        limited = is_limited(endpoint)
+        chat_id = _chat_id(data.get("chat_id"))
+        acquired = rate_limit_args == PREACQUIRED
+        for attempt in range(self._max_retries + 1):
+            if limited and not acquired:
+                await self.acquire(chat_id, background=False)
+            acquired = False
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as error:
+                self.retry_afters += 1
+                seconds = _seconds(error)
+                self.pause(seconds)
+                if attempt == self._max_retries:
+                    raise
+                log.info("flood control: waiting %.1f s before retrying %s", seconds, endpoint)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _chat_id(value: object) -> int | None:
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        try:
+            return int(value)
+        except ValueError:
+            return None  # a channel's @username: no per-chat window
+    return None
+
+
+def _seconds(error: RetryAfter) -> float:
+    retry_after = error.retry_after
+    seconds = retry_after.total_seconds() if hasattr(retry_after, "total_seconds") else retry_after
+    return float(seconds) + 0.1

@@ -1,0 +1,276 @@
+"""Pushes and the outbox: messages the bot sends on its own, durably queued."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from storage.times import from_db_time, to_db_time
+
+#: Outbox states in which a message is finished (delivered or given up).
+FINAL_STATES = ("sent", "failed", "unreachable", "uncertain")
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    """One message to push."""
+
+    id: int
+    push_id: int | None
+    chat_id: int
+    person_id: int | None
+    content: dict[str, Any]
+    state: str
+    attempts: int
+    next_attempt_at: datetime
+
+
+@dataclass(frozen=True)
+class PushRow:
+    """A push and where its progress is reported."""
+
+    id: int
+    kind: str
+    title: str
+    started_by: int | None
+    report_chat_id: int | None
+    report_message_id: int | None
+    report_language: str
+    reported_at: datetime | None
+    finished_at: datetime | None
+
+
+@dataclass(frozen=True)
+class PushCounts:
+    """How far a push has got."""
+
+    total: int
+    sent: int
+    failed: int
+    unreachable: int
+    uncertain: int
+
+    @property
+    def done(self) -> int:
+        """Messages that are finished one way or another."""
+        return self.sent + self.failed + self.unreachable + self.uncertain
+
+    @property
+    def finished(self) -> bool:
+        """Whether nothing is left to send."""
+        return self.done == self.total
+
+
+def _outbox(row: sqlite3.Row) -> OutboxRow:
+    return OutboxRow(
+        id=row["id"],
+        push_id=row["push_id"],
+        chat_id=row["chat_id"],
+        person_id=row["person_id"],
+        content=json.loads(row["content"]),
+        state=row["state"],
+        attempts=row["attempts"],
+        next_attempt_at=from_db_time(row["next_attempt_at"]),
+    )
+
+
+def _push(row: sqlite3.Row) -> PushRow:
+    return PushRow(
+        id=row["id"],
+        kind=row["kind"],
+        title=row["title"],
+        started_by=row["started_by"],
+        report_chat_id=row["report_chat_id"],
+        report_message_id=row["report_message_id"],
+        report_language=row["report_language"],
+        reported_at=from_db_time(row["reported_at"]) if row["reported_at"] else None,
+        finished_at=from_db_time(row["finished_at"]) if row["finished_at"] else None,
+    )
+
+
+class OutboxRepository:
+    """Queries on ``pushes`` and ``outbox``."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def create_push(
+        self,
+        *,
+        kind: str,
+        title: str,
+        started_by: int | None,
+        report_chat_id: int | None,
+        report_language: str,
+        now: datetime,
+    ) -> int:
+        """Start a push; returns its id."""
+        cur = await self._conn.execute(
+            "INSERT INTO pushes (kind, title, started_by, report_chat_id, report_language,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (kind, title, started_by, report_chat_id, report_language, to_db_time(now)),
+        )
+        assert cur.lastrowid is not None  # noqa: S101 - an INSERT always has one
+        return cur.lastrowid
+
+    async def enqueue(
+        self,
+        *,
+        push_id: int | None,
+        chat_id: int,
+        person_id: int | None,
+        content: dict[str, Any],
+        dedupe_key: str,
+        not_before: datetime,
+        now: datetime,
+    ) -> bool:
+        """Queue one message; False if a message with this dedupe key exists already."""
+        cur = await self._conn.execute(
+            "INSERT OR IGNORE INTO outbox (push_id, chat_id, person_id, content, dedupe_key,"
+            " next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                push_id,
+                chat_id,
+                person_id,
+                json.dumps(content, ensure_ascii=False, sort_keys=True),
+                dedupe_key,
+                to_db_time(not_before),
+                to_db_time(now),
+            ),
+        )
+        return cur.rowcount > 0
+
+    async def due(self, now: datetime, limit: int) -> list[OutboxRow]:
+        """Pending messages whose time has come, oldest first."""
+        async with self._conn.execute(
+            "SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?"
+            " ORDER BY next_attempt_at, id LIMIT ?",
+            (to_db_time(now), limit),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [_outbox(row) for row in rows]
+
+    async def next_attempt_at(self) -> datetime | None:
+        """When the next pending message is due, or None if nothing is pending."""
+        async with self._conn.execute(
+            "SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending'"
+        ) as cur:
+            row = await cur.fetchone()
+        return from_db_time(row[0]) if row and row[0] else None
+
+    async def claim(self, outbox_id: int) -> bool:
+        """Mark a message as being sent now; False if it is no longer pending."""
+        cur = await self._conn.execute(
+            "UPDATE outbox SET state = 'sending', attempts = attempts + 1"
+            " WHERE id = ? AND state = 'pending'",
+            (outbox_id,),
+        )
+        return cur.rowcount > 0
+
+    async def finish(
+        self,
+        outbox_id: int,
+        state: str,
+        now: datetime,
+        *,
+        message_id: int | None = None,
+        error: str | None = None,
+    ) -> None:
+        """Record how a message ended: sent, failed, unreachable or uncertain."""
+        await self._conn.execute(
+            "UPDATE outbox SET state = ?, message_id = ?, last_error = ?, done_at = ? WHERE id = ?",
+            (state, message_id, error, to_db_time(now), outbox_id),
+        )
+
+    async def retry_later(self, outbox_id: int, when: datetime, error: str) -> None:
+        """Put a message back in the queue for another attempt at ``when``."""
+        await self._conn.execute(
+            "UPDATE outbox SET state = 'pending', next_attempt_at = ?, last_error = ? WHERE id = ?",
+            (to_db_time(when), error, outbox_id),
+        )
+
+    async def move_chat(self, old_chat_id: int, new_chat_id: int) -> None:
+        """A group became a supergroup: its queued messages follow it."""
+        await self._conn.execute(
+            "UPDATE outbox SET chat_id = ? WHERE chat_id = ? AND state IN ('pending', 'sending')",
+            (new_chat_id, old_chat_id),
+        )
+
+    async def abandon_in_flight(self, now: datetime) -> int:
+        """After a crash: messages caught mid-send may or may not have arrived.
+
+        They are not sent again (no one gets a push twice); they are marked
+        uncertain and counted in the push's summary.
+        """
+        cur = await self._conn.execute(
+            "UPDATE outbox SET state = 'uncertain', done_at = ?,"
+            " last_error = 'interrupted while sending' WHERE state = 'sending'",
+            (to_db_time(now),),
+        )
+        return cur.rowcount
+
+    async def push(self, push_id: int) -> PushRow | None:
+        """The push, or None."""
+        async with self._conn.execute("SELECT * FROM pushes WHERE id = ?", (push_id,)) as cur:
+            row = await cur.fetchone()
+        return _push(row) if row else None
+
+    async def open_pushes(self) -> list[PushRow]:
+        """Pushes not yet finished."""
+        async with self._conn.execute(
+            "SELECT * FROM pushes WHERE finished_at IS NULL ORDER BY id"
+        ) as cur:
+            rows = await cur.fetchall()
+        return [_push(row) for row in rows]
+
+    async def counts(self, push_id: int) -> PushCounts:
+        """How many of the push's messages are in each state."""
+        async with self._conn.execute(
+            "SELECT count(*),"
+            " count(*) FILTER (WHERE state = 'sent'),"
+            " count(*) FILTER (WHERE state = 'failed'),"
+            " count(*) FILTER (WHERE state = 'unreachable'),"
+            " count(*) FILTER (WHERE state = 'uncertain')"
+            " FROM outbox WHERE push_id = ?",
+            (push_id,),
+        ) as cur:
+            row = await cur.fetchone()
+        assert row is not None  # noqa: S101 - an aggregate always returns a row
+        return PushCounts(*(int(value) for value in row))
+
+    async def not_reached(self, push_id: int) -> list[tuple[int, int | None, str]]:
+        """(chat id, person id, state) of the push's messages that did not arrive."""
+        async with self._conn.execute(
+            "SELECT chat_id, person_id, state FROM outbox WHERE push_id = ?"
+            " AND state IN ('failed', 'unreachable', 'uncertain') ORDER BY id",
+            (push_id,),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [(int(row[0]), row[1], str(row[2])) for row in rows]
+
+    async def set_report_message(self, push_id: int, message_id: int) -> None:
+        """Remember the message that shows the push's progress."""
+        await self._conn.execute(
+            "UPDATE pushes SET report_message_id = ? WHERE id = ?", (message_id, push_id)
+        )
+
+    async def mark_reported(self, push_id: int, now: datetime, *, finished: bool) -> None:
+        """Note when progress was last shown, and whether the push is over."""
+        await self._conn.execute(
+            "UPDATE pushes SET reported_at = ?, finished_at = CASE WHEN ? THEN ? ELSE"
+            " finished_at END WHERE id = ?",
+            (to_db_time(now), int(finished), to_db_time(now), push_id),
+        )
+
+    async def sent_per_chat(self) -> dict[int, int]:
+        """How many messages were sent to each chat (for checks and benchmarks)."""
+        async with self._conn.execute(
+            "SELECT chat_id, count(*) FROM outbox WHERE state = 'sent' GROUP BY chat_id"
+        ) as cur:
+            rows = await cur.fetchall()
+        return {int(row[0]): int(row[1]) for row in rows}

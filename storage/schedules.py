@@ -1,0 +1,176 @@
+"""Schedules (the source of truth for timed work) and their firings."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from storage.times import from_db_time, to_db_time
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    """A schedule: what to do (kind, payload), when (rule), and its next due time."""
+
+    id: int
+    key: str | None
+    kind: str
+    title: str
+    rule: dict[str, Any]
+    payload: dict[str, Any]
+    owner_id: int | None
+    next_due_at: datetime | None
+    enabled: bool
+
+
+def _schedule(row: sqlite3.Row) -> ScheduleRow:
+    return ScheduleRow(
+        id=row["id"],
+        key=row["key"],
+        kind=row["kind"],
+        title=row["title"],
+        rule=json.loads(row["rule"]),
+        payload=json.loads(row["payload"]),
+        owner_id=row["owner_id"],
+        next_due_at=from_db_time(row["next_due_at"]) if row["next_due_at"] else None,
+        enabled=bool(row["enabled"]),
+    )
+
+
+class SchedulesRepository:
+    """Queries on ``schedules`` and ``firings``."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def create(
+        self,
+        *,
+        key: str | None,
+        kind: str,
+        title: str,
+        rule: dict[str, Any],
+        payload: dict[str, Any],
+        owner_id: int | None,
+        next_due_at: datetime | None,
+        now: datetime,
+    ) -> int:
+        """Add a schedule; returns its id."""
+        cur = await self._conn.execute(
+            "INSERT INTO schedules (key, kind, title, rule, payload, owner_id, next_due_at,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                key,
+                kind,
+                title,
+                json.dumps(rule, ensure_ascii=False, sort_keys=True),
+                json.dumps(payload, ensure_ascii=False, sort_keys=True),
+                owner_id,
+                to_db_time(next_due_at) if next_due_at else None,
+                to_db_time(now),
+                to_db_time(now),
+            ),
+        )
+        assert cur.lastrowid is not None  # noqa: S101 - an INSERT always has one
+        return cur.lastrowid
+
+    async def get(self, schedule_id: int) -> ScheduleRow | None:
+        """The schedule, or None."""
+        async with self._conn.execute(
+            "SELECT * FROM schedules WHERE id = ?", (schedule_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return _schedule(row) if row else None
+
+    async def by_key(self, key: str) -> ScheduleRow | None:
+        """The built-in schedule with this key, or None."""
+        async with self._conn.execute("SELECT * FROM schedules WHERE key = ?", (key,)) as cur:
+            row = await cur.fetchone()
+        return _schedule(row) if row else None
+
+    async def armed(self) -> list[ScheduleRow]:
+        """Every enabled schedule with something still to do, soonest first."""
+        async with self._conn.execute(
+            "SELECT * FROM schedules WHERE enabled = 1 AND next_due_at IS NOT NULL"
+            " ORDER BY next_due_at, id"
+        ) as cur:
+            rows = await cur.fetchall()
+        return [_schedule(row) for row in rows]
+
+    async def all(self) -> list[ScheduleRow]:
+        """Every schedule, soonest first, finished ones last."""
+        async with self._conn.execute(
+            "SELECT * FROM schedules ORDER BY next_due_at IS NULL, next_due_at, id"
+        ) as cur:
+            rows = await cur.fetchall()
+        return [_schedule(row) for row in rows]
+
+    async def set_next_due(
+        self, schedule_id: int, next_due_at: datetime | None, now: datetime
+    ) -> None:
+        """Move the schedule on to its next due time (None: finished)."""
+        await self._conn.execute(
+            "UPDATE schedules SET next_due_at = ?, updated_at = ? WHERE id = ?",
+            (to_db_time(next_due_at) if next_due_at else None, to_db_time(now), schedule_id),
+        )
+
+    async def update_rule(
+        self, schedule_id: int, rule: dict[str, Any], next_due_at: datetime | None, now: datetime
+    ) -> None:
+        """Change when a schedule fires."""
+        await self._conn.execute(
+            "UPDATE schedules SET rule = ?, next_due_at = ?, updated_at = ? WHERE id = ?",
+            (
+                json.dumps(rule, ensure_ascii=False, sort_keys=True),
+                to_db_time(next_due_at) if next_due_at else None,
+                to_db_time(now),
+                schedule_id,
+            ),
+        )
+
+    async def set_enabled(
+        self, schedule_id: int, enabled: bool, next_due_at: datetime | None, now: datetime
+    ) -> bool:
+        """Pause or resume; False if it already was in that state."""
+        cur = await self._conn.execute(
+            "UPDATE schedules SET enabled = ?, next_due_at = ?, updated_at = ?"
+            " WHERE id = ? AND enabled != ?",
+            (
+                int(enabled),
+                to_db_time(next_due_at) if next_due_at else None,
+                to_db_time(now),
+                schedule_id,
+                int(enabled),
+            ),
+        )
+        return cur.rowcount > 0
+
+    async def delete(self, schedule_id: int) -> bool:
+        """Remove a schedule and its firings."""
+        cur = await self._conn.execute("DELETE FROM schedules WHERE id = ?", (schedule_id,))
+        return cur.rowcount > 0
+
+    async def record_firing(
+        self, schedule_id: int, due_at: datetime, outcome: str, now: datetime
+    ) -> bool:
+        """Note that the firing (schedule, due time) happened; False if it already had."""
+        cur = await self._conn.execute(
+            "INSERT OR IGNORE INTO firings (schedule_id, due_at, fired_at, outcome)"
+            " VALUES (?, ?, ?, ?)",
+            (schedule_id, to_db_time(due_at), to_db_time(now), outcome),
+        )
+        return cur.rowcount > 0
+
+    async def firings(self, schedule_id: int) -> list[tuple[datetime, str]]:
+        """(due time, outcome) of every firing of a schedule, oldest first."""
+        async with self._conn.execute(
+            "SELECT due_at, outcome FROM firings WHERE schedule_id = ? ORDER BY due_at",
+            (schedule_id,),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [(from_db_time(row[0]), str(row[1])) for row in rows]

@@ -1,0 +1,120 @@
+"""Schedules through the real bot: downtime caught up once, or reported; /upcoming."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.standin import FakeBotApi
+from tests.conftest import FakeClock, make_settings
+from tests.handlers.conftest import RESIDENTS_GROUP, SECRETARY, BotHarness, start_harness
+
+
+async def restart(tmp_path: Path, api: FakeBotApi, clock: FakeClock) -> BotHarness:
+    settings = make_settings(tmp_path, telegram={"poll_timeout": 1})
+    return await start_harness(settings, api, clock)
+
+
+async def drain(harness: BotHarness) -> None:
+    sender = harness.running.sender
+    assert sender is not None
+    await asyncio.wait_for(sender.idle(), timeout=20)
+
+
+async def prepare(tmp_path: Path, api: FakeBotApi, clock: FakeClock) -> int:
+    """A secretary, a bound residents' group, and a reminder due in ten minutes."""
+    harness = await restart(tmp_path, api, clock)
+    try:
+        await harness.register(SECRETARY)
+        await harness.say(SECRETARY, "/bind residents", RESIDENTS_GROUP)
+        return await harness.running.services.scheduler.create(
+            kind="message",
+            title="今晚议事",
+            rule={"type": "once", "at": (clock.now + timedelta(minutes=10)).isoformat()},
+            payload={"chat_kind": "residents", "text": "今晚七点在湖边议事亭议事"},
+            owner_id=None,
+        )
+    finally:
+        await harness.running.stop()
+
+
+def reminders(api: FakeBotApi, chat_id: int) -> list[str]:
+    return [m["text"] for m in api.bot_messages(chat_id) if "湖边议事亭" in m["text"]]
+
+
+async def test_reminder_due_while_down_is_sent_once_late(tmp_path: Path, api: FakeBotApi) -> None:
+    clock = FakeClock(datetime.now(UTC))
+    schedule_id = await prepare(tmp_path, api, clock)
+    clock.advance(minutes=25)  # the bot was down when it fell due
+    harness = await restart(tmp_path, api, clock)
+    try:
+        await drain(harness)
+        async with harness.db.read() as session:
+            firings = await session.schedules.firings(schedule_id)
+    finally:
+        await harness.running.stop()
+    assert reminders(api, RESIDENTS_GROUP) == ["🔔 今晚七点在湖边议事亭议事"]
+    assert [outcome for _, outcome in firings] == ["late"]
+    clock.advance(minutes=1)
+    again = await restart(tmp_path, api, clock)  # and another restart does not send it again
+    await drain(again)
+    await again.running.stop()
+    assert len(reminders(api, RESIDENTS_GROUP)) == 1
+
+
+async def test_reminder_beyond_the_window_is_reported_missed(
+    tmp_path: Path, api: FakeBotApi
+) -> None:
+    clock = FakeClock(datetime.now(UTC))
+    schedule_id = await prepare(tmp_path, api, clock)
+    clock.advance(hours=7)  # the catch-up window is 6 h
+    harness = await restart(tmp_path, api, clock)
+    try:
+        await drain(harness)
+        async with harness.db.read() as session:
+            firings = await session.schedules.firings(schedule_id)
+    finally:
+        await harness.running.stop()
+    assert reminders(api, RESIDENTS_GROUP) == []
+    assert [outcome for _, outcome in firings] == ["missed"]
+    report = harness.last(SECRETARY)["text"]
+    assert report.startswith("⚠️ 机器人停机期间错过了 1 次“今晚议事”")
+
+
+async def test_alarm_fires_on_time_through_the_job_queue(harness: BotHarness) -> None:
+    await harness.register(SECRETARY)
+    await harness.say(SECRETARY, "/bind residents", RESIDENTS_GROUP)
+    due = datetime.now(UTC) + timedelta(seconds=0.5)
+    schedule_id = await harness.running.services.scheduler.create(
+        kind="message",
+        title="马上",
+        rule={"type": "once", "at": due.isoformat()},
+        payload={"chat_kind": "residents", "text": "湖边议事亭见"},
+        owner_id=None,
+    )
+    await harness.api.wait_for(lambda: bool(reminders(harness.api, RESIDENTS_GROUP)), timeout=10)
+    async with harness.db.read() as session:
+        assert [outcome for _, outcome in await session.schedules.firings(schedule_id)] == ["done"]
+
+
+async def test_upcoming_lists_pauses_and_resumes(harness: BotHarness) -> None:
+    await harness.register(SECRETARY)
+    await harness.say(SECRETARY, "/upcoming")
+    listing = harness.last(SECRETARY)
+    assert listing["text"].splitlines()[0] == "接下来机器人要做的事"
+    assert "逢四说事开场" in listing["text"] and "主题党日提醒" in listing["text"]
+    jobs = harness.running.app.job_queue
+    assert jobs is not None
+    scheduled_before = len(jobs.jobs())
+    await harness.press_label(SECRETARY, listing, "暂停 1")
+    paused = harness.last(SECRETARY)
+    assert "1." in paused["text"] and "⏸ 已暂停" in paused["text"]
+    assert len(jobs.jobs()) == scheduled_before - 1
+    resume = [label for row in paused["reply_markup"]["inline_keyboard"] for label in row]
+    assert any("恢复" in button["text"] for button in resume)
+    await harness.press_label(SECRETARY, paused, "恢复")
+    assert "⏸ 已暂停" not in harness.last(SECRETARY)["text"]
+    assert len(jobs.jobs()) == scheduled_before
+    await harness.say(2001, "/upcoming")
+    assert harness.last(2001)["text"] == "抱歉，只有书记可以使用这个功能。"
