@@ -161,7 +161,10 @@ class Sender:
             started = 0
             try:
                 async with self._db.read() as session:
-                    rows = await session.outbox.due(self._clock(), 500)
+                    # Enough to refill every free slot even when some rows are
+                    # in flight or wait for their chat; not the whole queue.
+                    batch = self._settings.concurrency * 4 + len(self._in_flight)
+                    rows = await session.outbox.due(self._clock(), batch)
                     next_at = await session.outbox.next_attempt_at()
             except Exception:
                 log.exception("cannot read the outbox; retrying")

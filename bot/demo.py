@@ -11,6 +11,7 @@ conversation is printed as a transcript a resident can read.
 
 from __future__ import annotations
 
+import asyncio
 import html
 import re
 import sys
@@ -102,6 +103,23 @@ class DemoScript:
             SECRETARY, "/grant 志愿者", RESIDENTS_GROUP, reply_to_message_id=hello["message_id"]
         )
         await self.say(SECRETARY, "/status")
+        # The secretary looks at what is scheduled, and sends the volunteers a notice.
+        await self.say(SECRETARY, "/upcoming")
+        await self.say(SECRETARY, "/notify")
+        await self.press(SECRETARY, "志愿者")
+        await self.say(SECRETARY, "周六上午九点在湖边清扫落叶，请带好手套。")
+        await self.press(SECRETARY, "发送")
+        await self.pushes_done()
+
+    async def pushes_done(self) -> None:
+        """Wait until every push is sent and its summary shown."""
+        db = self.running.services.db
+        for _ in range(600):
+            async with db.read() as session:
+                if not await session.outbox.open_pushes():
+                    return
+            await asyncio.sleep(0.05)
+        raise RuntimeError("demo script: a push did not finish")
 
 
 def render_transcript(api: FakeBotApi, names: dict[int, str], out: TextIO) -> None:

@@ -73,5 +73,5 @@ async def confirmed(update: Update, context: Context) -> None:
         await show(update, t(actor.language, "notify.dropped"))
         return
     draft = await context.services.notices.send(actor, chat.id)
-    context.services.wake_sender()
     await show(update, t(actor.language, "notify.queued", count=draft.recipients))
+    context.services.wake_sender()
