@@ -362,6 +362,8 @@ class CommunityService:
             if not await session.people.delete(person.id):
                 raise UserFacingError("people.gone")
             await session.dialogs.end_all_of(person.tg_user_id)
+            # Their private chat id is their Telegram id: queued and sent pushes go too.
+            await session.outbox.forget_chat(person.tg_user_id)
             # The entry itself names nobody: the subject is gone, so is the link.
             await session.audit.record(at=self._clock(), action=action, actor_id=actor_id)
 

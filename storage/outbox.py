@@ -267,6 +267,15 @@ class OutboxRepository:
             (to_db_time(now), int(finished), to_db_time(now), push_id),
         )
 
+    async def forget_chat(self, chat_id: int) -> None:
+        """A person left the register: drop their messages and their progress reports."""
+        await self._conn.execute("DELETE FROM outbox WHERE chat_id = ?", (chat_id,))
+        await self._conn.execute(
+            "UPDATE pushes SET report_chat_id = NULL, report_message_id = NULL"
+            " WHERE report_chat_id = ?",
+            (chat_id,),
+        )
+
     async def sent_per_chat(self) -> dict[int, int]:
         """How many messages were sent to each chat (for checks and benchmarks)."""
         async with self._conn.execute(

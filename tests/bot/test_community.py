@@ -84,6 +84,27 @@ async def test_export_then_forget_leaves_nothing(community: CommunityService, db
     assert [r["role"] for r in data["roles"]] == ["resident", "volunteer"]
     assert {a["action"] for a in data["activity"]} == {"person.register", "role.grant"}
 
+    # A notice reached them earlier, and they started nothing: it is theirs to lose too.
+    from datetime import UTC, datetime
+
+    from bot.config import Language
+    from bot.outbox import Delivery, OutgoingMessage, queue_push
+
+    async with db.transaction() as session:
+        await queue_push(
+            session,
+            kind="notice",
+            title="t",
+            deliveries=[
+                Delivery(
+                    RESIDENT.tg_user_id,
+                    resident.person_id,
+                    OutgoingMessage("schedule.message", Language.ZH_HANS, {"text": "x"}),
+                )
+            ],
+            dedupe_prefix="n",
+            now=datetime.now(UTC),
+        )
     await community.forget(resident)
     dump = "\n".join([line async for line in _iterdump(db)])
     assert "张三" not in dump and "zhangsan" not in dump
