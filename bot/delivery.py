@@ -112,6 +112,8 @@ class Sender:
         self._task: asyncio.Task[None] | None = None
         self._progress_task: asyncio.Task[None] | None = None
         self._stopping = False
+        self._outcomes: list[tuple[OutboxRow, Outcome, asyncio.Future[None]]] = []
+        self._recorder: asyncio.Task[None] | None = None
         self.sent = 0
 
     def wake(self) -> None:
@@ -120,9 +122,14 @@ class Sender:
 
     async def start(self) -> None:
         """Recover from the last stop, then start sending."""
+        now = self._clock()
         async with self._db.transaction(completes_update=False) as session:
-            uncertain = await session.outbox.abandon_in_flight(self._clock())
+            uncertain = await session.outbox.abandon_in_flight(now)
             self._touched_pushes.update(p.id for p in await session.outbox.open_pushes())
+            # What the last run sent in the last minute still counts at Telegram.
+            recent = await session.outbox.recent_sends(now - timedelta(seconds=61))
+        for chat_id, moment in recent:
+            self._limiter.note_earlier_send(chat_id, (now - moment).total_seconds())
         if uncertain:
             log.warning(
                 "%d message(s) were interrupted mid-send; not sending them again", uncertain
@@ -142,6 +149,8 @@ class Sender:
                     await task
         if self._in_flight:
             await asyncio.wait(list(self._in_flight.values()), timeout=30)
+        if self._recorder is not None:
+            await asyncio.wait([self._recorder], timeout=30)
         await self._report_progress(force=True)
 
     async def idle(self) -> None:
@@ -202,10 +211,25 @@ class Sender:
 
     async def _deliver(self, row: OutboxRow) -> None:
         # Cancelled before the claim: nothing happened, the row stays pending.
-        await self._limiter.acquire(row.chat_id, background=True)
-        async with self._db.transaction(completes_update=False) as session:
-            if not await session.outbox.claim(row.id):
-                return
+        reserved = await self._limiter.acquire(row.chat_id, background=True)
+        try:
+            async with self._db.transaction(completes_update=False) as session:
+                claimed = await session.outbox.claim(row.id)
+        except BaseException:
+            self._limiter.release(row.chat_id, reserved)
+            raise
+        if not claimed:
+            self._limiter.release(row.chat_id, reserved)
+            return
+        if self._limiter.is_stale(reserved):
+            # The claim waited for the database: count the send when it really
+            # leaves, or two sends could reach Telegram closer than the window.
+            self._limiter.release(row.chat_id, reserved)
+            try:
+                await self._limiter.acquire(row.chat_id, background=True)
+            except asyncio.CancelledError:
+                await asyncio.shield(self._record(row, Outcome("retry", error="cancelled")))
+                raise
         try:
             outcome = await self._send(row)
         except asyncio.CancelledError:
@@ -253,15 +277,47 @@ class Sender:
         return Outcome("retry", error=error, retry_in=min(2.0**attempts, 300.0))
 
     async def _record(self, row: OutboxRow, outcome: Outcome) -> None:
-        now = self._clock()
-        async with self._db.transaction(completes_update=False) as session:
-            if outcome.state == "retry":
-                when = now + timedelta(seconds=outcome.retry_in)
-                await session.outbox.retry_later(row.id, when, outcome.error or "")
-            else:
-                await session.outbox.finish(
-                    row.id, outcome.state, now, message_id=outcome.message_id, error=outcome.error
-                )
+        """Record an outcome; returns once it is committed.
+
+        Outcomes are written in batches (group commit): one transaction for
+        every outcome that arrived while the previous one was being written,
+        so recording keeps pace with sending even with FULL durability.
+        """
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._outcomes.append((row, outcome, done))
+        if self._recorder is None or self._recorder.done():
+            self._recorder = asyncio.create_task(self._write_outcomes(), name="outbox-recorder")
+        await done
+
+    async def _write_outcomes(self) -> None:
+        while self._outcomes:
+            batch, self._outcomes = self._outcomes, []
+            now = self._clock()
+            try:
+                async with self._db.transaction(completes_update=False) as session:
+                    for row, outcome, _ in batch:
+                        if outcome.state == "retry":
+                            when = now + timedelta(seconds=outcome.retry_in)
+                            await session.outbox.retry_later(row.id, when, outcome.error or "")
+                        else:
+                            await session.outbox.finish(
+                                row.id,
+                                outcome.state,
+                                now,
+                                message_id=outcome.message_id,
+                                error=outcome.error,
+                            )
+            except BaseException as error:
+                for _, _, done in batch:
+                    if not done.done():
+                        done.set_exception(error)
+                raise
+            for row, outcome, done in batch:
+                await self._after_record(row, outcome)
+                if not done.done():
+                    done.set_result(None)
+
+    async def _after_record(self, row: OutboxRow, outcome: Outcome) -> None:
         if outcome.state == "unreachable" and row.chat_id > 0:
             await self._community.mark_unreachable(row.chat_id)
         if outcome.state == "sent":

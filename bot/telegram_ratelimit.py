@@ -9,14 +9,16 @@ pauses every send for the time Telegram asks.
 
 Replies to people go first: a background push (the outbox sender) gives way
 while a reply is waiting for the overall window. The sender reserves its slot
-itself (:meth:`TelegramRateLimiter.acquire`) just before it records the
-message as being sent, and then calls the Bot API with
-``rate_limit_args=PREACQUIRED``.
+itself (:meth:`TelegramRateLimiter.acquire`), records the message as being
+sent, renews the slot if that took longer than the margin (so the window
+counts the moment the request really leaves), and then calls the Bot API
+with ``rate_limit_args=PREACQUIRED``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import deque
 from collections.abc import Callable, Coroutine
@@ -66,6 +68,11 @@ class SlidingWindow:
         """Count an event at ``now``."""
         self._times.append(now)
 
+    def forget(self, moment: float) -> None:
+        """Uncount an event recorded at ``moment`` (a reservation given back)."""
+        with contextlib.suppress(ValueError):
+            self._times.remove(moment)
+
     @property
     def idle(self) -> bool:
         """Whether the window holds no events (it can be dropped)."""
@@ -110,8 +117,8 @@ class TelegramRateLimiter(BaseRateLimiter[str]):
             self._chats[chat_id] = window
         return window
 
-    async def acquire(self, chat_id: int | None, *, background: bool) -> None:
-        """Wait until a message to ``chat_id`` fits every window, and count it."""
+    async def acquire(self, chat_id: int | None, *, background: bool) -> float:
+        """Wait until a message to ``chat_id`` fits every window, count it; returns when."""
         chat = self._window(chat_id) if chat_id is not None else None
         waiting_reply = False
         try:
@@ -129,7 +136,7 @@ class TelegramRateLimiter(BaseRateLimiter[str]):
                         self._overall.record(now)
                         if chat is not None:
                             chat.record(now)
-                        return
+                        return now
                     blocked_overall = overall > 0 and overall >= own
                     if not background and blocked_overall and not waiting_reply:
                         waiting_reply = True
@@ -138,6 +145,27 @@ class TelegramRateLimiter(BaseRateLimiter[str]):
         finally:
             if waiting_reply:
                 self._replies_waiting -= 1
+
+    def note_earlier_send(self, chat_id: int | None, seconds_ago: float) -> None:
+        """Count a send made before this limiter existed (by a previous run of the bot).
+
+        Telegram remembers the last second (and minute, for groups) across our
+        restarts; without this, a restarted sender would burst into 429s.
+        """
+        moment = self._now() - max(seconds_ago, 0.0)
+        self._overall.record(moment)
+        if chat_id is not None:
+            self._window(chat_id).record(moment)
+
+    def is_stale(self, reserved_at: float) -> bool:
+        """Whether a slot reserved at ``reserved_at`` is too old to send in now."""
+        return self._now() - reserved_at > WINDOW_MARGIN / 2
+
+    def release(self, chat_id: int | None, reserved_at: float) -> None:
+        """Give back a slot that was reserved and not used."""
+        self._overall.forget(reserved_at)
+        if chat_id is not None and chat_id in self._chats:
+            self._chats[chat_id].forget(reserved_at)
 
     def pause(self, seconds: float) -> None:
         """Hold every send for ``seconds`` (Telegram said RetryAfter)."""

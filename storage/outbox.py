@@ -267,6 +267,16 @@ class OutboxRepository:
             (to_db_time(now), int(finished), to_db_time(now), push_id),
         )
 
+    async def recent_sends(self, since: datetime) -> list[tuple[int, datetime]]:
+        """(chat id, when) of messages that left (or may have left) since ``since``."""
+        async with self._conn.execute(
+            "SELECT chat_id, done_at FROM outbox WHERE state IN ('sent', 'uncertain')"
+            " AND done_at >= ? ORDER BY done_at",
+            (to_db_time(since),),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [(int(row[0]), from_db_time(row[1])) for row in rows]
+
     async def forget_chat(self, chat_id: int) -> None:
         """A person left the register: drop their messages and their progress reports."""
         await self._conn.execute("DELETE FROM outbox WHERE chat_id = ?", (chat_id,))
