@@ -261,20 +261,7 @@ class CommunityService:
 
     async def grant(self, actor: Actor, person_id: int, role: Role) -> bool:
         """Give ``role``; False if the person already held it."""
-        now = self._clock()
-        async with self._db.transaction() as session:
-            if await session.people.by_id(person_id) is None:
-                raise UserFacingError("people.gone")
-            granted = await session.people.grant(person_id, role.value, actor.person_id, now)
-            if granted:
-                await session.audit.record(
-                    at=now,
-                    action="role.grant",
-                    actor_id=actor.person_id,
-                    subject_id=person_id,
-                    detail=role.value,
-                )
-        return granted
+        return await self._set_role(actor, person_id, role, held=True)
 
     async def revoke(self, actor: Actor, person_id: int, role: Role) -> bool:
         """Take ``role`` away; False if the person did not hold it.
@@ -282,31 +269,38 @@ class CommunityService:
         A secretary cannot take the secretary role from themselves, so a
         community is never left without one by a slip of the finger.
         """
-        if role is Role.SECRETARY and person_id == actor.person_id:
-            raise UserFacingError("roles.not_self")
+        return await self._set_role(actor, person_id, role, held=False)
+
+    async def toggle_role(self, actor: Actor, person_id: int, role: Role) -> bool:
+        """Grant the role if missing, else revoke it; returns whether it is now held."""
+        await self._set_role(actor, person_id, role, held=None)
+        return role.value in (await self.person(person_id)).roles
+
+    async def _set_role(
+        self, actor: Actor, person_id: int, role: Role, *, held: bool | None
+    ) -> bool:
+        """Make ``role`` held or not (None: the opposite of now) in one unit of work."""
         now = self._clock()
         async with self._db.transaction() as session:
-            if await session.people.by_id(person_id) is None:
+            person = await session.people.by_id(person_id)
+            if person is None:
                 raise UserFacingError("people.gone")
-            revoked = await session.people.revoke(person_id, role.value)
-            if revoked:
+            give = (role.value not in person.roles) if held is None else held
+            if not give and role is Role.SECRETARY and person_id == actor.person_id:
+                raise UserFacingError("roles.not_self")
+            if give:
+                changed = await session.people.grant(person_id, role.value, actor.person_id, now)
+            else:
+                changed = await session.people.revoke(person_id, role.value)
+            if changed:
                 await session.audit.record(
                     at=now,
-                    action="role.revoke",
+                    action="role.grant" if give else "role.revoke",
                     actor_id=actor.person_id,
                     subject_id=person_id,
                     detail=role.value,
                 )
-        return revoked
-
-    async def toggle_role(self, actor: Actor, person_id: int, role: Role) -> bool:
-        """Grant the role if missing, else revoke it; returns whether it is now held."""
-        person = await self.person(person_id)
-        if role.value in person.roles:
-            await self.revoke(actor, person_id, role)
-            return False
-        await self.grant(actor, person_id, role)
-        return True
+        return changed
 
     # --- a person's own data -------------------------------------------------
 
