@@ -34,7 +34,7 @@ PREACQUIRED = "preacquired"
 
 #: Extra time added to each window, so jitter between reserving a slot here and
 #: the request reaching Telegram never puts two sends inside one window.
-WINDOW_MARGIN = 0.02
+WINDOW_MARGIN = 0.03
 
 OVERALL_PER_SECOND = 30
 GROUP_PER_MINUTE = 20
