@@ -126,7 +126,10 @@ def guarded(
         if where is Where.GROUP and is_private:
             await reply(update, t(language, "access.group_only"))
             return
-        if need is Access.REGISTERED and not actor.registered:
+        needs_registration = need is Access.REGISTERED or (
+            isinstance(need, Role) and need is not Role.SECRETARY
+        )
+        if needs_registration and not actor.registered:
             await reply(update, t(language, "access.not_registered"))
             return
         if isinstance(need, Role) and not actor.has(need):
