@@ -7,9 +7,13 @@ webhook's HTTP 200). Handling marks the update done in the same transaction
 as its effect (storage/db.py), and at start whatever is stored but not done
 is replayed.
 
-Updates are handled concurrently, but two updates that share a chat or a
-sender run in the order they arrived: each waits for the previous update of
-its chat and of its user. Guided conversations therefore see answers in order.
+Updates are handled concurrently, but two updates from the same person run
+in the order they arrived: each waits for that person's previous update
+(updates without a sender, such as a group's service messages, wait for the
+previous one of their chat). Guided conversations therefore see answers in
+order, while many people pressing the same button in one group are served
+side by side; what they change together is kept consistent by the database's
+one writer, not by queueing the whole group behind one person.
 """
 
 from __future__ import annotations
@@ -39,17 +43,16 @@ AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
 
 def _order_keys(update: Update) -> list[Hashable]:
-    """The queues this update must keep its place in: its chat and its sender."""
-    keys: list[Hashable] = []
-    if update.effective_chat is not None:
-        keys.append(("chat", update.effective_chat.id))
+    """The queue this update must keep its place in: its sender's, else its chat's."""
     if update.effective_user is not None:
-        keys.append(("user", update.effective_user.id))
-    return keys
+        return [("user", update.effective_user.id)]
+    if update.effective_chat is not None:
+        return [("chat", update.effective_chat.id)]
+    return []
 
 
 class UpdateIngress:
-    """Stores updates, then hands them to the Application in per-chat, per-user order."""
+    """Stores updates, then hands them to the Application in each sender's order."""
 
     def __init__(self, app: AnyApplication, db: Database, *, max_concurrent: int) -> None:
         self._app = app
