@@ -172,6 +172,14 @@ class ScheduleSettings(_Section):
         return value.strip()
 
 
+class DeliberationSettings(_Section):
+    """Raising and supporting matters."""
+
+    support_threshold: int = Field(default=3, ge=1, le=1000)
+    support_days: int = Field(default=14, ge=1, le=365)
+    agenda_forum: Literal["session", "talk_day", "next"] = "session"
+
+
 class StorageSettings(_Section):
     """The SQLite database."""
 
@@ -215,6 +223,7 @@ class Settings(BaseSettings):
     community: CommunitySettings = CommunitySettings()
     calendar: CalendarSettings = CalendarSettings()
     schedule: ScheduleSettings = ScheduleSettings()
+    deliberation: DeliberationSettings = DeliberationSettings()
     storage: StorageSettings = StorageSettings()
     updates: UpdateSettings = UpdateSettings()
     delivery: DeliverySettings = DeliverySettings()

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from bot.clock import Clock, system_clock
 from bot.community import CommunityService
 from bot.config import Settings
+from bot.deliberation import MatterService
 from bot.dialogs import DialogService
 from bot.notices import NoticeService
 from bot.registration import RegistrationService
@@ -30,6 +31,7 @@ class Services:
     dialogs: DialogService
     scheduler: SchedulerService
     notices: NoticeService
+    matters: MatterService
     clock: Clock = system_clock
     #: Tells the outbox sender that messages were queued (set when it starts).
     wake_sender: Callable[[], None] = field(default=lambda: None)
@@ -42,14 +44,16 @@ class Services:
             synchronous=settings.storage.synchronous,
             busy_timeout_ms=settings.storage.busy_timeout_ms,
         )
+        scheduler = SchedulerService(db, settings, clock)
         return cls(
             settings=settings,
             db=db,
             community=CommunityService(db, settings.community, clock),
             registration=RegistrationService(db, settings.community, clock),
             dialogs=DialogService(db, clock),
-            scheduler=SchedulerService(db, settings, clock),
+            scheduler=scheduler,
             notices=NoticeService(db, settings.community, clock),
+            matters=MatterService(db, settings, scheduler.calendar, clock),
             clock=clock,
         )
 

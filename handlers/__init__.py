@@ -22,9 +22,10 @@ from telegram.ext import (
 )
 
 from bot.community import Role
+from bot.deliberation import FLOW as RAISE_FLOW
 from bot.notices import FLOW as NOTICE_FLOW
 from bot.registration import FLOW as REGISTRATION_FLOW
-from handlers import admin, callbacks, chats, dialogs, notices, people, schedules
+from handlers import admin, callbacks, chats, dialogs, matters, notices, people, schedules
 from handlers.access import Access, Callback, Where, guarded, identify, on_error
 
 
@@ -46,6 +47,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("lang", people.lang, Access.REGISTERED, Where.PRIVATE, Where.PRIVATE),
     Command("help", people.help_command, Access.ANYONE, Where.ANY, Where.ANY),
     Command("cancel", people.cancel, Access.ANYONE, Where.ANY, Where.PRIVATE),
+    Command("raise", matters.raise_command, Role.RESIDENT, Where.ANY, Where.ANY),
+    Command("matters", matters.list_matters, Access.REGISTERED, Where.ANY, Where.ANY),
+    Command("matter", matters.show_matter, Access.REGISTERED, Where.ANY, None),
     Command("export", people.export, Access.REGISTERED, Where.PRIVATE, Where.PRIVATE),
     Command("forget", people.forget, Access.REGISTERED, Where.PRIVATE, Where.PRIVATE),
     Command("status", admin.status, Role.SECRETARY, Where.ANY, None),
@@ -87,12 +91,15 @@ BUTTONS: tuple[Button, ...] = (
     Button(callbacks.SetScheduleEnabled, schedules.set_enabled, Role.SECRETARY),
     Button(callbacks.NotifyAudience, notices.audience_chosen, Role.SECRETARY),
     Button(callbacks.NotifyConfirm, notices.confirmed, Role.SECRETARY),
+    Button(callbacks.RaiseConfirm, matters.confirmed, Role.RESIDENT),
+    Button(callbacks.SupportMatter, matters.support, Role.RESIDENT, Where.ANY),
 )
 
 #: Typed answers of each guided conversation (flow name -> handler).
 TEXT_ANSWERS: dict[str, dialogs.TextAnswer] = {
     REGISTRATION_FLOW: people.registration_answer,
     NOTICE_FLOW: notices.text_answer,
+    RAISE_FLOW: matters.text_answer,
 }
 
 
@@ -127,6 +134,14 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     # A button of a kind this version no longer has.
     app.add_handler(
         CallbackQueryHandler(guarded(_stale_button, need=Access.ANYONE, where=Where.ANY))
+    )
+
+    # "提议 …" / "说事 …": raising a matter in plain words (commands are Latin only).
+    app.add_handler(
+        MessageHandler(
+            filters.Regex(matters.RAISE_WORDS) & filters.UpdateType.MESSAGE,
+            guarded(matters.raise_words, need=Role.RESIDENT, where=Where.ANY),
+        )
     )
 
     # Typed answers to a guided conversation, in a private chat.

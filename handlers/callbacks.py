@@ -199,3 +199,22 @@ class NotifyConfirm(Callback):
 
     PREFIX: ClassVar[str] = "nc"
     send: bool
+
+
+# --- deliberation ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RaiseConfirm(Callback):
+    """Submit the raised matter, or drop it."""
+
+    PREFIX: ClassVar[str] = "rs"
+    submit: bool
+
+
+@dataclass(frozen=True)
+class SupportMatter(Callback):
+    """附议 on a matter's card (the data is built by bot.deliberation.support_callback)."""
+
+    PREFIX: ClassVar[str] = "ms"
+    matter_id: int

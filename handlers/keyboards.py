@@ -157,3 +157,13 @@ def confirm_notice(language: Language) -> InlineKeyboardMarkup:
             [_button(plain(language, "notify.cancel_button"), cb.NotifyConfirm(False))],
         ]
     )
+
+
+def confirm_raise(language: Language) -> InlineKeyboardMarkup:
+    """Submit / drop a raised matter."""
+    return InlineKeyboardMarkup(
+        [
+            [_button(plain(language, "raise.submit_button"), cb.RaiseConfirm(True))],
+            [_button(plain(language, "raise.drop_button"), cb.RaiseConfirm(False))],
+        ]
+    )

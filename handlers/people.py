@@ -12,11 +12,12 @@ from bot.community import Caller, Role
 from bot.config import Language
 from bot.registration import Prompt, Step
 from handlers import callbacks as cb
-from handlers import keyboards, texts
+from handlers import keyboards, matters, texts
 from handlers.access import caller_of, reply, show
 from handlers.context import Context
 from handlers.texts import t
 
+RAISE_PAYLOAD = matters.RAISE_PAYLOAD
 #: The deep-link payload of the "register" button posted in bound groups.
 JOIN_PAYLOAD = "join"
 
@@ -38,6 +39,10 @@ async def start(update: Update, context: Context) -> None:
             t(actor.language, "start.in_group"),
             keyboards.open_private_chat(actor.language, context.bot.username, JOIN_PAYLOAD),
         )
+        return
+    if context.args == [RAISE_PAYLOAD] and actor.has(Role.RESIDENT):
+        # From a group's "raise privately" button: straight into the raise form.
+        await matters.raise_command(update, context)
         return
     prompt = await context.services.registration.start(_require_caller(update))
     await _show_prompt(update, context, prompt)

@@ -16,6 +16,7 @@ from bot.i18n import translate
 from bot.notices import EVERYONE
 from bot.scheduling import schedule_title
 from storage.chats import ChatRow
+from storage.matters import MatterRow
 from storage.people import PersonRow
 from storage.schedules import ScheduleRow
 
@@ -141,3 +142,67 @@ def audience_name(language: Language, audience: str) -> str:
     if audience == EVERYONE:
         return translate(language, "notify.everyone")
     return translate(language, "notify.role_audience", role=role_name(language, audience))
+
+
+def matter_line(language: Language, matter: MatterRow, threshold: int, tz: ZoneInfo) -> str:
+    """One matter in ``/matters``."""
+    if matter.stage == "agenda" and matter.agenda_at is not None:
+        return t(
+            language,
+            "matters.agenda_line",
+            number=matter.id,
+            title=matter.title,
+            when=local_time(matter.agenda_at, tz),
+            forum=translate(language, f"matter.forum.{matter.agenda_forum}"),
+        )
+    return t(
+        language,
+        "matters.raised_line",
+        number=matter.id,
+        title=matter.title,
+        supports=matter.supports,
+        threshold=threshold,
+    )
+
+
+def matters(language: Language, rows: list[MatterRow], threshold: int, tz: ZoneInfo) -> str:
+    """What ``/matters`` shows: open matters by stage."""
+    if not rows:
+        return t(language, "matters.empty")
+    lines = [t(language, "matters.title")]
+    for stage in ("agenda", "raised"):
+        staged = [row for row in rows if row.stage == stage]
+        if staged:
+            lines.append(t(language, f"matters.stage.{stage}"))
+            lines.extend(matter_line(language, row, threshold, tz) for row in staged)
+    return "\n".join(lines)
+
+
+def matter_detail(language: Language, matter: MatterRow, threshold: int, tz: ZoneInfo) -> str:
+    """What ``/matter N`` shows."""
+    return "\n".join(
+        [
+            t(
+                language,
+                "matter.detail",
+                number=matter.id,
+                title=matter.title,
+                details=matter.details,
+            ),
+            t(language, "matter.raised_on", when=local_time(matter.created_at, tz)),
+            matter_line(language, matter, threshold, tz),
+        ]
+    )
+
+
+def raise_preview(
+    language: Language, title: str, details: str, similar: tuple[MatterRow, ...]
+) -> str:
+    """The confirm step of the raise form, with near-duplicates pointed out."""
+    lines = [t(language, "raise.preview", title=title, details=details)]
+    if similar:
+        lines.append(t(language, "raise.similar"))
+        lines.extend(
+            t(language, "raise.similar_line", number=row.id, title=row.title) for row in similar
+        )
+    return "\n".join(lines)

@@ -277,6 +277,16 @@ class OutboxRepository:
             rows = await cur.fetchall()
         return [(int(row[0]), from_db_time(row[1])) for row in rows]
 
+    async def sent_messages(self, push_id: int) -> list[tuple[int, int]]:
+        """(chat id, message id) of the push's messages that arrived."""
+        async with self._conn.execute(
+            "SELECT chat_id, message_id FROM outbox WHERE push_id = ? AND state = 'sent'"
+            " AND message_id IS NOT NULL ORDER BY id",
+            (push_id,),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [(int(row[0]), int(row[1])) for row in rows]
+
     async def forget_chat(self, chat_id: int) -> None:
         """A person left the register: drop their messages and their progress reports."""
         await self._conn.execute("DELETE FROM outbox WHERE chat_id = ?", (chat_id,))

@@ -8,6 +8,7 @@ from storage.audit import AuditRepository
 from storage.chats import ChatsRepository
 from storage.dialogs import DialogsRepository
 from storage.inbox import InboxRepository
+from storage.matters import MattersRepository
 from storage.outbox import OutboxRepository
 from storage.people import PeopleRepository
 from storage.schedules import SchedulesRepository
@@ -40,4 +41,5 @@ class Session:
         self.audit = AuditRepository(conn)
         self.schedules = SchedulesRepository(conn)
         self.outbox = OutboxRepository(conn)
+        self.matters = MattersRepository(conn)
         self.meta = MetaRepository(conn)

@@ -1,0 +1,296 @@
+"""Deliberation, first steps: residents raise matters (民提) and second them (附议).
+
+A resident raises a matter through a short guided form (title, what and
+where, confirm), privately; similar open matters are pointed out before it
+is submitted. The matter gets a number and a card in every bound residents'
+group, queued through the outbox. Residents support it with the card's
+button, once each (the database refuses a second support); when enough
+residents support it within the support window, it goes onto the agenda of
+the next forum the community chose: the Thursday pavilion or the next talk
+day (4th, 14th, 24th).
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.calendar import CommunityCalendar
+from bot.clock import Clock, system_clock
+from bot.community import Actor, ChatKind, Role
+from bot.config import Language, Settings
+from bot.errors import UserFacingError
+from bot.i18n import translate
+from bot.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
+from storage import Database
+from storage.matters import MatterRow
+from storage.session import Session
+
+FLOW = "raise"
+MIN_TITLE, MAX_TITLE = 2, 40
+MAX_DETAILS = 500
+#: How alike two titles must be (difflib ratio) to point one out as a near-duplicate.
+SIMILAR_RATIO = 0.5
+
+
+@dataclass(frozen=True)
+class RaiseDraft:
+    """The raise form so far: the step it is at and the answers given."""
+
+    step: str
+    title: str | None = None
+    details: str | None = None
+    similar: tuple[MatterRow, ...] = ()
+
+
+@dataclass(frozen=True)
+class SupportResult:
+    """What a press of 附议 did."""
+
+    matter: MatterRow
+    added: bool
+    reached_agenda: bool
+
+
+def support_callback(matter_id: int) -> str:
+    """The callback data of a card's 附议 button (decoded in handlers/callbacks.py)."""
+    return f"ms:{matter_id}"
+
+
+def card_message(matter: MatterRow, threshold: int, language: Language, tz: Any) -> OutgoingMessage:
+    """A matter's card as shown in the residents' group."""
+    if matter.stage == "agenda" and matter.agenda_at is not None and matter.agenda_forum:
+        return OutgoingMessage(
+            "matter.card_agenda",
+            language,
+            {
+                "number": matter.id,
+                "title": matter.title,
+                "details": matter.details,
+                "supports": matter.supports,
+                "when": matter.agenda_at.astimezone(tz).strftime("%m-%d %H:%M"),
+                "forum": translate(language, f"matter.forum.{matter.agenda_forum}"),
+            },
+        )
+    return OutgoingMessage(
+        "matter.card",
+        language,
+        {
+            "number": matter.id,
+            "title": matter.title,
+            "details": matter.details,
+            "supports": matter.supports,
+            "threshold": threshold,
+            "until": matter.support_until.astimezone(tz).strftime("%m-%d"),
+        },
+        buttons=(
+            (ButtonSpec("matter.support_button", callback_data=support_callback(matter.id)),),
+        ),
+    )
+
+
+class MatterService:
+    """Raising matters, supporting them, and putting them on an agenda."""
+
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        calendar: CommunityCalendar,
+        clock: Clock = system_clock,
+    ) -> None:
+        self._db = db
+        self._settings = settings
+        self._calendar = calendar
+        self._clock = clock
+
+    @property
+    def threshold(self) -> int:
+        """How many residents' supports put a matter on the agenda."""
+        return self._settings.deliberation.support_threshold
+
+    # --- raising ----------------------------------------------------------------
+
+    async def start(self, actor: Actor, chat_id: int, title: str | None = None) -> RaiseDraft:
+        """Open the form; with a title (from "提议 …") it goes straight to the details."""
+        _require_resident(actor)
+        if title is not None:
+            title = _check_title(title)
+        step = "details" if title else "title"
+        async with self._db.transaction() as session:
+            data = {"title": title} if title else {}
+            await session.dialogs.put(chat_id, actor.tg_user_id, FLOW, step, data, self._clock())
+        return RaiseDraft(step, title)
+
+    async def answer_title(self, actor: Actor, chat_id: int, text: str) -> RaiseDraft:
+        """The matter's title; then the form asks what and where."""
+        title = _check_title(text)
+        async with self._db.transaction() as session:
+            await self._expect(session, actor, chat_id, "title")
+            await session.dialogs.put(
+                chat_id, actor.tg_user_id, FLOW, "details", {"title": title}, self._clock()
+            )
+        return RaiseDraft("details", title)
+
+    async def answer_details(self, actor: Actor, chat_id: int, text: str) -> RaiseDraft:
+        """What and where; then the form shows similar open matters and asks to confirm."""
+        details = " ".join(text.split())
+        if not details:
+            raise UserFacingError("raise.details_empty")
+        if len(details) > MAX_DETAILS:
+            raise UserFacingError("raise.details_too_long", limit=MAX_DETAILS, length=len(details))
+        async with self._db.transaction() as session:
+            data = await self._expect(session, actor, chat_id, "details")
+            title = str(data["title"])
+            similar = _similar(title, await session.matters.open())
+            await session.dialogs.put(
+                chat_id,
+                actor.tg_user_id,
+                FLOW,
+                "confirm",
+                {"title": title, "details": details},
+                self._clock(),
+            )
+        return RaiseDraft("confirm", title, details, similar)
+
+    async def confirm(self, actor: Actor, chat_id: int) -> MatterRow:
+        """Submit: the matter gets its number and its card is queued for the residents' groups."""
+        person = _require_resident(actor)
+        now = self._clock()
+        async with self._db.transaction() as session:
+            data = await self._expect(session, actor, chat_id, "confirm")
+            matter_id = await session.matters.create(
+                title=str(data["title"]),
+                details=str(data["details"]),
+                raised_by=person.id,
+                support_until=now + timedelta(days=self._settings.deliberation.support_days),
+                now=now,
+            )
+            await session.dialogs.end(chat_id, actor.tg_user_id)
+            await session.audit.record(
+                at=now, action="matter.raise", actor_id=person.id, detail=str(matter_id)
+            )
+            matter = await session.matters.get(matter_id)
+            assert matter is not None  # noqa: S101 - created just above
+            await self._post_card(session, matter, now)
+        return matter
+
+    async def _post_card(self, session: Session, matter: MatterRow, now: datetime) -> None:
+        chats = [
+            chat
+            for chat in await session.chats.bound()
+            if chat.kind == ChatKind.RESIDENTS.value and chat.is_member
+        ]
+        if not chats:
+            return
+        message = card_message(
+            matter, self.threshold, self._settings.community.default_language, self._calendar.tz
+        )
+        push_id = await queue_push(
+            session,
+            kind="matter.card",
+            title=matter.title,
+            deliveries=[Delivery(chat.chat_id, None, message) for chat in chats],
+            dedupe_prefix=f"matter-card:{matter.id}",
+            now=now,
+        )
+        await session.matters.set_card_push(matter.id, push_id)
+
+    async def _expect(
+        self, session: Session, actor: Actor, chat_id: int, step: str
+    ) -> dict[str, Any]:
+        dialog = await session.dialogs.get(chat_id, actor.tg_user_id)
+        if dialog is None or dialog.flow != FLOW or dialog.step != step:
+            raise UserFacingError("raise.expired")
+        return dialog.data
+
+    # --- supporting ---------------------------------------------------------------
+
+    async def support(self, actor: Actor, matter_id: int) -> SupportResult:
+        """附议: one support per resident; enough of them put the matter on the agenda."""
+        person = _require_resident(actor)
+        now = self._clock()
+        async with self._db.transaction() as session:
+            matter = await session.matters.get(matter_id)
+            if matter is None or matter.stage == "withdrawn":
+                raise UserFacingError("matter.gone")
+            if matter.raised_by == person.id:
+                raise UserFacingError("matter.own")
+            if now > matter.support_until and matter.stage == "raised":
+                raise UserFacingError("matter.support_closed")
+            added = await session.matters.support(matter_id, person.id, now)
+            if not added:
+                raise UserFacingError("matter.already_supported", number=matter_id)
+            reached = matter.stage == "raised" and matter.supports + 1 >= self.threshold
+            if reached:
+                forum, when = self._next_forum(now)
+                await session.matters.put_on_agenda(matter_id, forum, when, now)
+                await session.audit.record(
+                    at=now, action="matter.agenda", actor_id=None, detail=str(matter_id)
+                )
+            updated = await session.matters.get(matter_id)
+            assert updated is not None  # noqa: S101 - read in the same transaction
+        return SupportResult(updated, added, reached)
+
+    def _next_forum(self, now: datetime) -> tuple[str, datetime]:
+        choice = self._settings.deliberation.agenda_forum
+        session_at = self._calendar.next_session(now)
+        talk_at = self._calendar.next_talk_day(now)
+        if choice == "session" or (choice == "next" and session_at <= talk_at):
+            return "session", session_at
+        return "talk_day", talk_at
+
+    # --- looking back ---------------------------------------------------------------
+
+    async def open_matters(self) -> list[MatterRow]:
+        """Matters on the agenda, then those still gathering support."""
+        async with self._db.read() as session:
+            return await session.matters.open()
+
+    async def matter(self, matter_id: int) -> MatterRow:
+        """One matter; UserFacingError if there is none with that number."""
+        async with self._db.read() as session:
+            matter = await session.matters.get(matter_id)
+        if matter is None:
+            raise UserFacingError("matter.not_found", number=matter_id)
+        return matter
+
+    async def card_messages(self, matter: MatterRow) -> list[tuple[int, int]]:
+        """Where the matter's card stands: (chat id, message id) pairs."""
+        if matter.card_push_id is None:
+            return []
+        async with self._db.read() as session:
+            return await session.outbox.sent_messages(matter.card_push_id)
+
+
+def _require_resident(actor: Actor) -> Any:
+    if actor.person is None:
+        raise UserFacingError("access.not_registered")
+    if not actor.has(Role.RESIDENT):
+        raise UserFacingError("matter.residents_only")
+    return actor.person
+
+
+def _check_title(text: str) -> str:
+    title = " ".join(text.split())
+    if len(title) < MIN_TITLE:
+        raise UserFacingError("raise.title_too_short", minimum=MIN_TITLE)
+    if len(title) > MAX_TITLE:
+        raise UserFacingError("raise.title_too_long", limit=MAX_TITLE, length=len(title))
+    return title
+
+
+def _similar(title: str, matters: list[MatterRow]) -> tuple[MatterRow, ...]:
+    """Open matters whose titles look like ``title`` (near-duplicates), most alike first."""
+    scored = [
+        (difflib.SequenceMatcher(None, title, matter.title).ratio(), matter) for matter in matters
+    ]
+    alike = [
+        (score, matter)
+        for score, matter in scored
+        if score >= SIMILAR_RATIO or title in matter.title or matter.title in title
+    ]
+    alike.sort(key=lambda pair: -pair[0])
+    return tuple(matter for _, matter in alike[:3])

@@ -1,0 +1,193 @@
+"""Raising matters (/raise, or 提议 / 说事 followed by the matter), 附议 on their
+cards, and looking at them (/matters, /matter N)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.error import BadRequest, TelegramError
+
+from bot.deliberation import card_message
+from bot.delivery import render_buttons, render_text
+from handlers import callbacks as cb
+from handlers import keyboards, texts
+from handlers.access import reply, show
+from handlers.context import Context
+from handlers.texts import plain, t
+
+log = logging.getLogger(__name__)
+
+#: "提议 …" or "说事 …" as the first word of a message.
+RAISE_WORDS = re.compile(r"^\s*(提议|说事)[\s:：，,]*(?P<title>.*)$", re.DOTALL)
+#: The deep-link payload that opens the raise form in a private chat.
+RAISE_PAYLOAD = "raise"
+#: A card is edited at most this often, however fast supports come in.
+CARD_EDIT_SECONDS = 3.0
+
+
+async def raise_command(update: Update, context: Context) -> None:
+    """/raise: start the form (privately; from a group, a button leads there)."""
+    await _start(update, context, None)
+
+
+async def raise_words(update: Update, context: Context) -> None:
+    """提议 / 说事 followed by the matter: the same as /raise, with the title given."""
+    message = update.effective_message
+    match = RAISE_WORDS.match(message.text or "") if message else None
+    if match is None:
+        return
+    await _start(update, context, match.group("title").strip() or None)
+
+
+async def _start(update: Update, context: Context, title: str | None) -> None:
+    actor = context.require_actor()
+    chat = update.effective_chat
+    if chat is None or chat.type != ChatType.PRIVATE:
+        await reply(
+            update,
+            t(actor.language, "raise.in_group"),
+            keyboards.open_private_chat(actor.language, context.bot.username, RAISE_PAYLOAD),
+        )
+        return
+    draft = await context.services.matters.start(actor, chat.id, title)
+    key = "raise.ask_details" if draft.step == "details" else "raise.ask_title"
+    await reply(update, t(actor.language, key, title=draft.title or ""))
+
+
+async def text_answer(update: Update, context: Context, step: str, text: str) -> None:
+    """A typed answer to the raise form: the title, then what and where."""
+    actor = context.require_actor()
+    chat = update.effective_chat
+    assert chat is not None  # noqa: S101 - private text always has a chat
+    matters = context.services.matters
+    if step == "title":
+        draft = await matters.answer_title(actor, chat.id, text)
+        await reply(update, t(actor.language, "raise.ask_details", title=draft.title or ""))
+    elif step == "details":
+        draft = await matters.answer_details(actor, chat.id, text)
+        await reply(
+            update,
+            texts.raise_preview(
+                actor.language, draft.title or "", draft.details or "", draft.similar
+            ),
+            keyboards.confirm_raise(actor.language),
+        )
+    else:
+        await reply(update, t(actor.language, "register.use_buttons"))
+
+
+async def confirmed(update: Update, context: Context) -> None:
+    """Button: submit the matter (its card goes to the residents' groups), or drop it."""
+    data = cb.RaiseConfirm.decode(update.callback_query.data if update.callback_query else None)
+    actor = context.require_actor()
+    chat = update.effective_chat
+    assert chat is not None  # noqa: S101 - a button is always in a chat
+    if not data.submit:
+        await context.services.dialogs.cancel(chat.id, actor.tg_user_id)
+        await show(update, t(actor.language, "raise.dropped"))
+        return
+    matter = await context.services.matters.confirm(actor, chat.id)
+    await show(
+        update,
+        t(
+            actor.language,
+            "raise.done",
+            number=matter.id,
+            threshold=context.services.matters.threshold,
+        ),
+    )
+    context.services.wake_sender()
+
+
+async def support(update: Update, context: Context) -> None:
+    """Button 附议 on a card: count the support, say so, refresh the card soon."""
+    query = update.callback_query
+    data = cb.SupportMatter.decode(query.data if query else None)
+    actor = context.require_actor()
+    matters = context.services.matters
+    result = await matters.support(actor, data.matter_id)
+    matter = result.matter
+    if result.reached_agenda and matter.agenda_at is not None:
+        tz = context.services.settings.community.tz
+        text = plain(
+            actor.language,
+            "matter.supported_agenda",
+            when=texts.local_time(matter.agenda_at, tz),
+            forum=plain(actor.language, f"matter.forum.{matter.agenda_forum}"),
+        )
+    else:
+        text = plain(
+            actor.language,
+            "matter.supported",
+            supports=matter.supports,
+            threshold=matters.threshold,
+        )
+    if query is not None:
+        await query.answer(text)
+    refresh_card_soon(context, matter.id)
+
+
+def refresh_card_soon(context: Context, matter_id: int) -> None:
+    """Edit the matter's cards within a few seconds, once for however many presses."""
+    job_queue = context.job_queue
+    if job_queue is None:
+        return
+    name = f"card:{matter_id}"
+    if job_queue.scheduler.get_job(name) is not None:
+        return  # an edit is already coming; it will show the latest count
+    job_queue.run_once(
+        _refresh_card, when=CARD_EDIT_SECONDS, data=matter_id, name=name, job_kwargs={"id": name}
+    )
+
+
+async def _refresh_card(context: Any) -> None:
+    services = context.bot_data.services
+    matter_id = int(context.job.data)
+    matters = services.matters
+    matter = await matters.matter(matter_id)
+    message = card_message(
+        matter,
+        matters.threshold,
+        services.settings.community.default_language,
+        services.settings.community.tz,
+    )
+    for chat_id, message_id in await matters.card_messages(matter):
+        try:
+            await context.bot.edit_message_text(
+                render_text(message),
+                chat_id=chat_id,
+                message_id=message_id,
+                reply_markup=render_buttons(message),
+            )
+        except BadRequest as error:
+            if "not modified" not in error.message.lower():
+                log.warning("cannot update card of matter %s: %s", matter_id, error.message)
+        except TelegramError as error:
+            log.warning("cannot update card of matter %s: %s", matter_id, error.message)
+
+
+async def list_matters(update: Update, context: Context) -> None:
+    """/matters: open matters by stage."""
+    actor = context.require_actor()
+    rows = await context.services.matters.open_matters()
+    tz = context.services.settings.community.tz
+    threshold = context.services.matters.threshold
+    await reply(update, texts.matters(actor.language, rows, threshold, tz))
+
+
+async def show_matter(update: Update, context: Context) -> None:
+    """/matter N: one matter."""
+    actor = context.require_actor()
+    args = context.args or []
+    number = args[0].lstrip("#＃") if len(args) == 1 else ""
+    if not number.isdigit() or len(number) > 9:
+        await reply(update, t(actor.language, "matter.usage"))
+        return
+    matter = await context.services.matters.matter(int(number))
+    tz = context.services.settings.community.tz
+    threshold = context.services.matters.threshold
+    await reply(update, texts.matter_detail(actor.language, matter, threshold, tz))

@@ -1,0 +1,112 @@
+"""Raising and supporting matters through the real bot."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from bot.standin import FakeBotApi
+from tests.conftest import make_settings
+from tests.handlers.conftest import RESIDENTS_GROUP, SECRETARY, BotHarness, start_harness
+
+
+async def setup(harness: BotHarness) -> None:
+    await harness.register(SECRETARY)
+    await harness.say(SECRETARY, "/bind residents", RESIDENTS_GROUP)
+    for user_id, name in ((2001, "张阿姨"), (2002, "Tom"), (2003, "李大爷")):
+        await harness.register(user_id, name)
+
+
+async def sent(harness: BotHarness) -> None:
+    sender = harness.running.sender
+    assert sender is not None
+    await asyncio.wait_for(sender.idle(), timeout=20)
+
+
+async def supports(harness: BotHarness) -> int:
+    async with (
+        harness.db.read() as session,
+        session.conn.execute("SELECT count(*) FROM matter_supports") as cur,
+    ):
+        row = await cur.fetchone()
+    return int(row[0])
+
+
+def card(harness: BotHarness) -> dict:  # type: ignore[type-arg]
+    cards = [m for m in harness.api.bot_messages(RESIDENTS_GROUP) if "📌" in m.get("text", "")]
+    assert cards, "no card in the residents' group"
+    return cards[-1]
+
+
+async def test_raise_support_and_reach_the_agenda(tmp_path: Path, api: FakeBotApi) -> None:
+    settings = make_settings(
+        tmp_path, telegram={"poll_timeout": 1}, deliberation={"support_threshold": 2}
+    )
+    harness = await start_harness(settings, api)
+    try:
+        await setup(harness)
+        # In the group, 提议 points to a private chat; privately it starts the form.
+        await harness.say(2001, "提议 3号楼前加装路灯", RESIDENTS_GROUP)
+        assert "私聊我" in harness.last(RESIDENTS_GROUP)["text"]
+        await harness.say(2001, "提议 3号楼前加装路灯")
+        assert harness.last(2001)["text"].startswith("好的：“3号楼前加装路灯”")
+        await harness.say(2001, "x" * 501)
+        assert "内容太长了（501 字）" in harness.last(2001)["text"]
+        await harness.say(2001, "晚上太黑，老人出门不方便。")
+        preview = harness.last(2001)
+        assert "请确认要提的事项" in preview["text"]
+        await harness.press_label(2001, preview, "提交")
+        assert harness.last(2001)["text"].startswith("✅ 已提交，编号 #1。")
+        await sent(harness)
+        first = card(harness)
+        assert first["text"].startswith("📌 #1 3号楼前加装路灯")
+        assert "👍 已附议 0/2" in first["text"]
+
+        # A near-duplicate is pointed out before submitting.
+        await harness.say(2003, "/raise")
+        await harness.say(2003, "3号楼门前加装路灯")
+        await harness.say(2003, "同上")
+        assert "#1 3号楼前加装路灯" in harness.last(2003)["text"]
+        await harness.press_label(2003, harness.last(2003), "不提了")
+
+        # Supports: the raiser cannot, a second press changes nothing, the threshold moves it.
+        data = "ms:1"
+        await harness.press(2001, first, data)
+        assert harness.api.callback_answers()[-1]["text"] == "这是您自己提的事项，不用附议。"
+        await harness.press(2003, first, data)
+        assert harness.api.callback_answers()[-1]["text"] == "已附议（1/2）"
+        await harness.press(2003, first, data)
+        assert harness.api.callback_answers()[-1]["text"] == "您已经附议过 #1 了。"
+        await harness.press(2002, first, data)
+        assert harness.api.callback_answers()[-1]["text"].startswith(
+            "Supported; the matter is on the agenda of the Thursday pavilion"
+        )  # Tom reads English
+        await harness.api.wait_for(lambda: "已列入" in card(harness)["text"], timeout=10)
+        assert "2 位居民附议，已列入" in card(harness)["text"]
+        assert "周四议事亭议程" in card(harness)["text"]
+
+        await harness.say(2002, "/matters")
+        listing = harness.last(2002)["text"]
+        assert "[On the agenda]" in listing and "#1 3号楼前加装路灯" in listing
+        await harness.say(2003, "/matter 1")
+        assert "晚上太黑" in harness.last(2003)["text"]
+        await harness.say(2003, "/matter abc")
+        assert harness.last(2003)["text"].startswith("用法：")
+        assert await supports(harness) == 2
+    finally:
+        await harness.running.stop()
+
+
+async def test_unregistered_people_cannot_support(harness: BotHarness) -> None:
+    await setup(harness)
+    await harness.say(2001, "/raise")
+    await harness.say(2001, "小区门口乱停车")
+    await harness.say(2001, "晚上车停到人行道上。")
+    await harness.press_label(2001, harness.last(2001), "提交")
+    await sent(harness)
+    harness.api.add_user(2999, "路人")
+    await harness.press(2999, card(harness), "ms:1")
+    assert (
+        harness.api.callback_answers()[-1]["text"] == "您还没有登记。请私聊我发送 /start 完成登记。"
+    )
+    assert await supports(harness) == 0
