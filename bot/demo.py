@@ -103,6 +103,13 @@ class DemoScript:
             SECRETARY, "/grant 志愿者", RESIDENTS_GROUP, reply_to_message_id=hello["message_id"]
         )
         await self.say(SECRETARY, "/status")
+        # Auntie Zhang raises a matter in plain words; Tom seconds it on the group's card.
+        await self.say(AUNTIE_ZHANG, "提议 3号楼前加装路灯")
+        await self.say(AUNTIE_ZHANG, "晚上楼前太黑，老人出门容易摔倒。")
+        await self.press(AUNTIE_ZHANG, "提交")
+        await self.pushes_done()
+        await self.press(TOM, "附议", RESIDENTS_GROUP)
+        await self.say(TOM, "/matters")
         # The secretary looks at what is scheduled, and sends the volunteers a notice.
         await self.say(SECRETARY, "/upcoming")
         await self.say(SECRETARY, "/notify")
