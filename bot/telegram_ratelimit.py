@@ -4,8 +4,9 @@ PTB's AIORateLimiter is a leaky bucket: it lets a burst of 30 through and
 then 30 more within the same second, which Telegram (and our stand-in) may
 answer with 429, and it has no per-private-chat limit. This limiter keeps
 sliding windows instead: at most 30 messages in any second overall, one per
-second per private chat, 20 per minute per group; a RetryAfter from Telegram
-pauses every send for the time Telegram asks.
+second per private chat for pushes (replies to what a person just did may
+come in a short burst, as Telegram allows), 20 per minute per group; a
+RetryAfter from Telegram pauses every send for the time Telegram asks.
 
 Replies to people go first: a background push (the outbox sender) gives way
 while a reply is waiting for the overall window. The sender reserves its slot
@@ -120,13 +121,17 @@ class TelegramRateLimiter(BaseRateLimiter[str]):
     async def acquire(self, chat_id: int | None, *, background: bool) -> float:
         """Wait until a message to ``chat_id`` fits every window, count it; returns when."""
         chat = self._window(chat_id) if chat_id is not None else None
+        # A reply in a private chat answers what the person just did: Telegram
+        # tolerates such short bursts, so replies there only count (for the
+        # pushes that follow) and wait for the overall window alone.
+        chat_waits = chat is not None and (background or chat_id is None or chat_id < 0)
         waiting_reply = False
         try:
             while True:
                 now = self._now()
                 pause = self._paused_until - now
                 overall = self._overall.delay(now)
-                own = chat.delay(now) if chat else 0.0
+                own = chat.delay(now) if chat is not None and chat_waits else 0.0
                 if background and self._replies_waiting and overall >= 0:
                     # A reply is waiting for the overall window: let it go first.
                     delay = max(pause, own, overall, 0.005)
