@@ -21,6 +21,7 @@ from bot.calendar import CommunityCalendar
 from bot.clock import Clock, system_clock
 from bot.community import Actor, ChatKind, Role
 from bot.config import Language, Settings
+from bot.dialogs import expect_step
 from bot.errors import UserFacingError
 from bot.i18n import translate
 from bot.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
@@ -201,9 +202,7 @@ class MatterService:
     async def _expect(
         self, session: Session, actor: Actor, chat_id: int, step: str
     ) -> dict[str, Any]:
-        dialog = await session.dialogs.get(chat_id, actor.tg_user_id)
-        if dialog is None or dialog.flow != FLOW or dialog.step != step:
-            raise UserFacingError("raise.expired")
+        dialog = await expect_step(session, chat_id, actor.tg_user_id, FLOW, step, "raise.expired")
         return dialog.data
 
     # --- supporting ---------------------------------------------------------------

@@ -10,7 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.clock import Clock, system_clock
+from bot.errors import UserFacingError
 from storage import Database
+from storage.dialogs import DialogRow
+from storage.session import Session
 
 
 @dataclass(frozen=True)
@@ -38,3 +41,17 @@ class DialogService:
         """End the person's conversation in this chat; False if there was none."""
         async with self._db.transaction() as session:
             return await session.dialogs.end(chat_id, user_id)
+
+
+async def expect_step(
+    session: Session, chat_id: int, user_id: int, flow: str, step: str, expired_key: str
+) -> DialogRow:
+    """The person's conversation, which must be at ``step`` of ``flow``.
+
+    Otherwise the answer (a button pressed twice or late, say) is refused with
+    ``expired_key``, and nothing changes.
+    """
+    dialog = await session.dialogs.get(chat_id, user_id)
+    if dialog is None or dialog.flow != flow or dialog.step != step:
+        raise UserFacingError(expired_key)
+    return dialog

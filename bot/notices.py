@@ -13,6 +13,7 @@ from typing import Any
 from bot.clock import Clock, system_clock
 from bot.community import Actor, Role
 from bot.config import CommunitySettings
+from bot.dialogs import expect_step
 from bot.errors import UserFacingError
 from bot.i18n import parse_language
 from bot.outbox import Delivery, OutgoingMessage, PushReport, queue_push
@@ -124,9 +125,7 @@ class NoticeService:
     async def _expect(
         self, session: Session, actor: Actor, chat_id: int, step: str
     ) -> dict[str, Any]:
-        dialog = await session.dialogs.get(chat_id, actor.tg_user_id)
-        if dialog is None or dialog.flow != FLOW or dialog.step != step:
-            raise UserFacingError("notify.expired")
+        dialog = await expect_step(session, chat_id, actor.tg_user_id, FLOW, step, "notify.expired")
         return dialog.data
 
 

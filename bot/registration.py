@@ -15,6 +15,7 @@ from typing import Any
 from bot.clock import Clock, system_clock
 from bot.community import Caller, Role
 from bot.config import CommunitySettings, Language
+from bot.dialogs import expect_step
 from bot.errors import UserFacingError
 from bot.i18n import from_telegram_code, parse_language
 from storage import Database
@@ -161,12 +162,11 @@ class RegistrationService:
         return person
 
     async def _expect(self, session: Session, caller: Caller, step: Step) -> DialogRow:
-        dialog = await session.dialogs.get(caller.tg_user_id, caller.tg_user_id)
-        if dialog is None or dialog.flow != FLOW or dialog.step != step.value:
-            if await session.people.by_telegram_id(caller.tg_user_id) is not None:
-                raise UserFacingError("register.already_registered")
-            raise UserFacingError("register.expired")
-        return dialog
+        if await session.people.by_telegram_id(caller.tg_user_id) is not None:
+            raise UserFacingError("register.already_registered")
+        return await expect_step(
+            session, caller.tg_user_id, caller.tg_user_id, FLOW, step.value, "register.expired"
+        )
 
     async def _put(
         self, session: Session, caller: Caller, step: Step, data: dict[str, Any]
