@@ -77,7 +77,11 @@ def me(language: Language, person: PersonRow, grids: list[Grid], tz: ZoneInfo) -
         grid=grid_name(grids, person.grid_id, language),
         language=LANGUAGE_NAMES[Language(person.language)],
         roles=roles_text(language, person.roles),
-        username=f"@{person.tg_username}" if person.tg_username else unknown,
+        username=(
+            f"@{person.tg_username}"
+            if person.tg_username
+            else translate(language, "me.no_username")
+        ),
         registered=local_time(person.registered_at, tz),
         consented=local_time(person.consent_at, tz),
     )
