@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import html
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -42,7 +41,7 @@ from telegram.error import (
 from bot.clock import Clock, system_clock
 from bot.community import CommunityService
 from bot.config import DeliverySettings, Language
-from bot.i18n import parse_language, translate
+from bot.i18n import parse_language, translate, translate_html
 from bot.outbox import OutgoingMessage
 from bot.telegram_ratelimit import PREACQUIRED, TelegramRateLimiter
 from storage import Database
@@ -63,11 +62,7 @@ class Outcome:
 
 def render_text(message: OutgoingMessage) -> str:
     """The message's HTML text, every parameter escaped."""
-    params = {
-        name: html.escape(value) if isinstance(value, str) else value
-        for name, value in message.params.items()
-    }
-    return translate(message.language, message.key, **params)
+    return translate_html(message.language, message.key, **message.params)
 
 
 def render_buttons(message: OutgoingMessage) -> InlineKeyboardMarkup | None:
@@ -364,10 +359,10 @@ class Sender:
         if counts.finished:
             text = await self._summary(push, counts, language)
         else:
-            text = translate(
+            text = translate_html(
                 language,
                 "push.progress",
-                title=html.escape(push.title),
+                title=push.title,
                 done=counts.done,
                 total=counts.total,
                 failed=counts.failed + counts.unreachable + counts.uncertain,
@@ -389,10 +384,10 @@ class Sender:
 
     async def _summary(self, push: PushRow, counts: PushCounts, language: Language) -> str:
         lines = [
-            translate(
+            translate_html(
                 language,
                 "push.done",
-                title=html.escape(push.title),
+                title=push.title,
                 sent=counts.sent,
                 total=counts.total,
             )
@@ -404,9 +399,7 @@ class Sender:
                 chat = await session.chats.get(chat_id) if person is None else None
                 name = person.display_name if person else (chat.title if chat else str(chat_id))
                 reason = translate(language, f"push.reason.{state}")
-                lines.append(
-                    translate(language, "push.missing", name=html.escape(name), reason=reason)
-                )
+                lines.append(translate_html(language, "push.missing", name=name, reason=reason))
             if len(missing) > 50:
                 lines.append(translate(language, "push.more", count=len(missing) - 50))
         return "\n".join(lines)

@@ -2,12 +2,13 @@
 
 Catalogs are flat tables of ``key = "text with {placeholders}"``, loaded once on
 first use (never at import). Both catalogs must hold the same keys with the
-same placeholders; a test checks it. Formatting here is plain: escaping for
-Telegram's HTML is the handlers' job (handlers/texts.py).
+same placeholders; a test checks it. :func:`translate` formats plainly;
+:func:`translate_html` escapes the parameters for Telegram's HTML.
 """
 
 from __future__ import annotations
 
+import html
 import string
 import tomllib
 from functools import cache
@@ -47,6 +48,16 @@ def translate(language: Language | str, key: str, /, **params: object) -> str:
     if template is None:
         return key
     return template.format(**params) if params else template
+
+
+def translate_html(language: Language | str, key: str, /, **params: object) -> str:
+    """Like :func:`translate` for Telegram HTML texts: every string parameter is escaped,
+    so nothing a person typed can change the formatting."""
+    escaped = {
+        name: html.escape(value) if isinstance(value, str) else value
+        for name, value in params.items()
+    }
+    return translate(language, key, **escaped)
 
 
 def placeholders(template: str) -> set[str]:

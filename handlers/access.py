@@ -11,7 +11,9 @@
 
 from __future__ import annotations
 
+import html
 import logging
+import re
 from collections.abc import Callable, Coroutine
 from enum import StrEnum
 from typing import Any
@@ -189,10 +191,7 @@ async def show(
 
 def _alert_text(html_text: str) -> str:
     """Alerts show plain text of at most 200 characters."""
-    import html as html_module
-    import re
-
-    plain_text = html_module.unescape(re.sub(r"<[^>]+>", "", html_text))
+    plain_text = html.unescape(re.sub(r"<[^>]+>", "", html_text))
     return plain_text if len(plain_text) <= 200 else plain_text[:199] + "…"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 
 from bot.community import Caller, Role
@@ -74,11 +74,13 @@ async def _show_prompt(update: Update, context: Context, prompt: Prompt) -> None
         )
 
 
-async def _send(update: Update, context: Context, text: str, keyboard: object = None) -> None:
+async def _send(
+    update: Update, context: Context, text: str, keyboard: InlineKeyboardMarkup | None = None
+) -> None:
     """A new message in the current chat (used after editing a button's message)."""
     chat = update.effective_chat
     if chat is not None:
-        await context.bot.send_message(chat.id, text, reply_markup=keyboard)  # type: ignore[arg-type]
+        await context.bot.send_message(chat.id, text, reply_markup=keyboard)
 
 
 async def consent_language(update: Update, context: Context) -> None:

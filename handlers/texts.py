@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bot.community import ChatKind, CommunityStatus, Role
 from bot.config import Grid, Language
-from bot.i18n import translate
+from bot.i18n import translate, translate_html
 from bot.notices import EVERYONE
 from bot.scheduling import schedule_title
 from storage.chats import ChatRow
@@ -25,11 +25,7 @@ LANGUAGE_NAMES = {Language.ZH_HANS: "中文", Language.EN: "English"}
 
 def t(lang: Language, key: str, /, **params: object) -> str:
     """The catalog text ``key``, with every parameter HTML-escaped."""
-    escaped = {
-        name: html.escape(value) if isinstance(value, str) else value
-        for name, value in params.items()
-    }
-    return translate(lang, key, **escaped)
+    return translate_html(lang, key, **params)
 
 
 def plain(lang: Language, key: str, /, **params: object) -> str:
