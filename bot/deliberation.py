@@ -173,6 +173,7 @@ class MatterService:
             await session.audit.record(
                 at=now, action="matter.raise", actor_id=person.id, detail=str(matter_id)
             )
+            await session.matters.add_event(matter_id, "raised", actor_id=person.id, now=now)
             matter = await session.matters.get(matter_id)
             assert matter is not None  # noqa: S101 - created just above
             await self._post_card(session, matter, now)
@@ -213,7 +214,7 @@ class MatterService:
         now = self._clock()
         async with self._db.transaction() as session:
             matter = await session.matters.get(matter_id)
-            if matter is None or matter.stage == "withdrawn":
+            if matter is None or matter.stage in ("withdrawn", "merged"):
                 raise UserFacingError("matter.gone")
             if matter.raised_by == person.id:
                 raise UserFacingError("matter.own")
@@ -228,6 +229,15 @@ class MatterService:
                 await session.matters.put_on_agenda(matter_id, forum, when, now)
                 await session.audit.record(
                     at=now, action="matter.agenda", actor_id=None, detail=str(matter_id)
+                )
+                await session.matters.add_event(
+                    matter_id,
+                    "agenda",
+                    actor_id=None,
+                    now=now,
+                    forum=forum,
+                    at=when.isoformat(),
+                    supports=matter.supports + 1,
                 )
             updated = await session.matters.get(matter_id)
             assert updated is not None  # noqa: S101 - read in the same transaction

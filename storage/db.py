@@ -107,21 +107,38 @@ class Database:
             if migration.version <= current:
                 continue
             async with self._write_lock:
-                await conn.execute("BEGIN IMMEDIATE")
+                if migration.rebuilds_tables:
+                    # Only outside a transaction does this pragma take effect.
+                    await conn.execute("PRAGMA foreign_keys = OFF")
                 try:
-                    for statement in split_statements(migration.sql):
-                        await conn.execute(statement)
-                    await conn.execute(
-                        "INSERT INTO schema_migrations (version, description, applied_at)"
-                        " VALUES (?, ?, ?)",
-                        (migration.version, migration.description, utc_now_text()),
-                    )
-                except BaseException:
-                    await conn.rollback()
-                    raise
-                await conn.commit()
+                    await self._apply(conn, migration)
+                finally:
+                    if migration.rebuilds_tables:
+                        await conn.execute("PRAGMA foreign_keys = ON")
             applied.append(migration)
         return applied
+
+    @staticmethod
+    async def _apply(conn: aiosqlite.Connection, migration: Migration) -> None:
+        await conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in split_statements(migration.sql):
+                await conn.execute(statement)
+            if migration.rebuilds_tables:
+                async with conn.execute("PRAGMA foreign_key_check") as cur:
+                    broken = await cur.fetchall()
+                if broken:
+                    raise sqlite3.IntegrityError(
+                        f"migration {migration.version} breaks foreign keys: {list(broken)[:3]}"
+                    )
+            await conn.execute(
+                "INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)",
+                (migration.version, migration.description, utc_now_text()),
+            )
+        except BaseException:
+            await conn.rollback()
+            raise
+        await conn.commit()
 
     async def schema_version(self) -> int:
         """The highest migration applied to this database."""

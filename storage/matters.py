@@ -1,10 +1,12 @@
-"""Matters raised by residents (民提) and the supports (附议) they gather."""
+"""Matters raised by residents (民提), the supports (附议) they gather, and their history."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import aiosqlite
 
@@ -27,9 +29,41 @@ class MatterRow:
     card_push_id: int | None
     created_at: datetime
     supports: int
+    kind: str = "matter"
+    photo_file_id: str | None = None
+    merged_into: int | None = None
+    resolution: str | None = None
+    resolved_at: datetime | None = None
+    major: bool = False
+    owner_kind: str | None = None
+    owner_person_id: int | None = None
+    owner_name: str | None = None
+    due_at: datetime | None = None
+    progress: int = 0
+    done_at: datetime | None = None
+    comments: int = 0
 
 
-_COLUMNS = "m.*, (SELECT count(*) FROM matter_supports s WHERE s.matter_id = m.id) AS supports"
+@dataclass(frozen=True)
+class MatterEventRow:
+    """One step in a matter's history."""
+
+    id: int
+    matter_id: int
+    at: datetime
+    kind: str
+    actor_id: int | None
+    detail: dict[str, Any]
+
+
+_COLUMNS = (
+    "m.*, (SELECT count(*) FROM matter_supports s WHERE s.matter_id = m.id) AS supports,"
+    " (SELECT count(*) FROM comments c WHERE c.matter_id = m.id) AS comments"
+)
+
+
+def _optional_time(text: str | None) -> datetime | None:
+    return from_db_time(text) if text else None
 
 
 def _matter(row: sqlite3.Row) -> MatterRow:
@@ -41,11 +75,24 @@ def _matter(row: sqlite3.Row) -> MatterRow:
         stage=row["stage"],
         support_until=from_db_time(row["support_until"]),
         agenda_forum=row["agenda_forum"],
-        agenda_at=from_db_time(row["agenda_at"]) if row["agenda_at"] else None,
+        agenda_at=_optional_time(row["agenda_at"]),
         withdrawn_reason=row["withdrawn_reason"],
         card_push_id=row["card_push_id"],
         created_at=from_db_time(row["created_at"]),
         supports=int(row["supports"]),
+        kind=row["kind"],
+        photo_file_id=row["photo_file_id"],
+        merged_into=row["merged_into"],
+        resolution=row["resolution"],
+        resolved_at=_optional_time(row["resolved_at"]),
+        major=bool(row["major"]),
+        owner_kind=row["owner_kind"],
+        owner_person_id=row["owner_person_id"],
+        owner_name=row["owner_name"],
+        due_at=_optional_time(row["due_at"]),
+        progress=int(row["progress"]),
+        done_at=_optional_time(row["done_at"]),
+        comments=int(row["comments"]),
     )
 
 
@@ -89,9 +136,9 @@ class MattersRepository:
         return _matter(row) if row else None
 
     async def open(self) -> list[MatterRow]:
-        """Matters not withdrawn, by stage (agenda first) then number."""
+        """Matters still gathering support or on an agenda, agenda first, then by number."""
         async with self._conn.execute(
-            f"SELECT {_COLUMNS} FROM matters m WHERE m.stage != 'withdrawn'"
+            f"SELECT {_COLUMNS} FROM matters m WHERE m.stage IN ('raised', 'agenda')"
             " ORDER BY m.stage = 'raised', m.id"
         ) as cur:
             rows = await cur.fetchall()
@@ -128,3 +175,44 @@ class MattersRepository:
         await self._conn.execute(
             "UPDATE matters SET card_push_id = ? WHERE id = ?", (push_id, matter_id)
         )
+
+    async def set_stage(self, matter_id: int, stage: str, now: datetime) -> None:
+        """Move the matter to ``stage`` (the schema refuses an unknown one)."""
+        await self._conn.execute(
+            "UPDATE matters SET stage = ?, updated_at = ? WHERE id = ?",
+            (stage, to_db_time(now), matter_id),
+        )
+
+    async def add_event(
+        self,
+        matter_id: int,
+        kind: str,
+        *,
+        actor_id: int | None,
+        now: datetime,
+        **detail: Any,
+    ) -> None:
+        """Append a step to the matter's history; ``detail`` must be JSON-serialisable."""
+        await self._conn.execute(
+            "INSERT INTO matter_events (matter_id, at, kind, actor_id, detail)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (matter_id, to_db_time(now), kind, actor_id, json.dumps(detail, ensure_ascii=False)),
+        )
+
+    async def events(self, matter_id: int) -> list[MatterEventRow]:
+        """The matter's history, oldest first."""
+        async with self._conn.execute(
+            "SELECT * FROM matter_events WHERE matter_id = ? ORDER BY id", (matter_id,)
+        ) as cur:
+            rows = await cur.fetchall()
+        return [
+            MatterEventRow(
+                id=row["id"],
+                matter_id=row["matter_id"],
+                at=from_db_time(row["at"]),
+                kind=row["kind"],
+                actor_id=row["actor_id"],
+                detail=json.loads(row["detail"]),
+            )
+            for row in rows
+        ]

@@ -124,3 +124,58 @@ async def test_backup_is_a_sound_copy(db: Database, tmp_path: Path) -> None:
         assert chat is not None and chat.title == "备份群"
     finally:
         await copy.close()
+
+
+async def test_rebuilding_migration_keeps_rows_that_point_at_the_rebuilt_table(
+    tmp_path: Path,
+) -> None:
+    """Migration 4 rebuilds ``matters``; supports must survive (no cascade on the drop)."""
+    from storage.db import split_statements
+
+    path = tmp_path / "v3.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY,"
+        " description TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    )
+    for migration in MIGRATIONS[:3]:
+        for statement in split_statements(migration.sql):
+            conn.execute(statement)
+        conn.execute(
+            "INSERT INTO schema_migrations VALUES (?, ?, '2026-01-01')",
+            (migration.version, migration.description),
+        )
+    stamp = "2026-01-01T00:00:00.000000+00:00"
+    conn.execute(
+        "INSERT INTO people (id, tg_user_id, display_name, language, consent_at,"
+        " registered_at, last_seen_at) VALUES (1, 10, '张三', 'zh_Hans', ?, ?, ?)",
+        (stamp, stamp, stamp),
+    )
+    conn.execute(
+        "INSERT INTO matters (id, title, details, raised_by, stage, support_until,"
+        " created_at, updated_at) VALUES (7, '路灯坏了', '三号楼', 1, 'agenda', ?, ?, ?)",
+        (stamp, stamp, stamp),
+    )
+    conn.execute("INSERT INTO matter_supports VALUES (7, 1, ?)", (stamp,))
+    conn.commit()
+    conn.close()
+
+    db = Database(path)
+    await db.open()
+    try:
+        assert await db.schema_version() == MIGRATIONS[-1].version
+        async with db.read() as session:
+            matter = await session.matters.get(7)
+        assert matter is not None
+        assert (matter.title, matter.stage, matter.supports, matter.kind) == (
+            "路灯坏了",
+            "agenda",
+            1,
+            "matter",
+        )
+        async with db.writer.execute("PRAGMA foreign_keys") as cur:
+            assert (await cur.fetchone())[0] == 1
+        assert await db.integrity_check() == "ok"
+    finally:
+        await db.close()
