@@ -43,6 +43,7 @@ from bot.telegram_ratelimit import TelegramRateLimiter
 from handlers import COMMANDS, SECRETARY_MENU, register_handlers
 from handlers.access import Where
 from handlers.context import Context
+from handlers.votes import refresh_vote_card_soon
 
 log = logging.getLogger(__name__)
 
@@ -215,6 +216,8 @@ class RunningBot:
         services.wake_sender = self.sender.wake
         if app.job_queue is None:
             raise RuntimeError("PTB's job-queue extra is required")
+        job_queue = app.job_queue
+        services.votes.on_closed = lambda vote_id: refresh_vote_card_soon(job_queue, vote_id)
         scheduler = services.scheduler
         scheduler.attach(JobQueueTimer(app.job_queue, scheduler.fire), self.sender.wake)
         await scheduler.ensure_builtin()

@@ -178,6 +178,7 @@ class DeliberationSettings(_Section):
     support_threshold: int = Field(default=3, ge=1, le=1000)
     support_days: int = Field(default=14, ge=1, le=365)
     agenda_forum: Literal["session", "talk_day", "next"] = "session"
+    default_quorum: int = Field(default=10, ge=0, le=100_000)
 
 
 class StorageSettings(_Section):

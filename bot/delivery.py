@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -58,6 +59,10 @@ class Outcome:
     message_id: int | None = None
     error: str | None = None
     retry_in: float = 0.0
+
+
+#: Telegram's limit on a photo caption; a longer text goes without its picture.
+MAX_CAPTION = 1024
 
 
 def render_text(message: OutgoingMessage) -> str:
@@ -109,6 +114,8 @@ class Sender:
         self._stopping = False
         self._outcomes: list[tuple[OutboxRow, Outcome, asyncio.Future[None]]] = []
         self._recorder: asyncio.Task[None] | None = None
+        #: Draws a message's chart (see OutgoingMessage.chart) as PNG bytes.
+        self.chart_renderer: Callable[[dict[str, Any]], bytes] | None = None
         self.sent = 0
 
     def wake(self) -> None:
@@ -240,13 +247,24 @@ class Sender:
 
     async def _send(self, row: OutboxRow) -> Outcome:
         message = OutgoingMessage.from_content(row.content)
+        text = render_text(message)
+        photo = self._photo_of(message)
         try:
-            sent = await self._bot.send_message(
-                row.chat_id,
-                render_text(message),
-                reply_markup=render_buttons(message),
-                rate_limit_args=PREACQUIRED,
-            )
+            if photo is not None and len(text) <= MAX_CAPTION:
+                sent = await self._bot.send_photo(
+                    row.chat_id,
+                    photo,
+                    caption=text,
+                    reply_markup=render_buttons(message),
+                    rate_limit_args=PREACQUIRED,
+                )
+            else:
+                sent = await self._bot.send_message(
+                    row.chat_id,
+                    text,
+                    reply_markup=render_buttons(message),
+                    rate_limit_args=PREACQUIRED,
+                )
         except Forbidden as error:
             return Outcome("unreachable", error=error.message)
         except ChatMigrated as error:
@@ -264,6 +282,17 @@ class Sender:
         except TelegramError as error:
             return self._backoff(row, error.message)
         return Outcome("sent", message_id=sent.message_id)
+
+    def _photo_of(self, message: OutgoingMessage) -> str | bytes | None:
+        """The message's picture: a Telegram file id, or its chart drawn now."""
+        if message.photo:
+            return message.photo
+        if message.chart and self.chart_renderer is not None:
+            try:
+                return self.chart_renderer(message.chart)
+            except Exception:  # a chart is an illustration: the text still goes
+                log.exception("cannot draw the chart of %s", message.key)
+        return None
 
     def _backoff(self, row: OutboxRow, error: str) -> Outcome:
         attempts = row.attempts + 1

@@ -40,10 +40,17 @@ class OutgoingMessage:
     language: Language
     params: dict[str, Any] = field(default_factory=dict)
     buttons: tuple[tuple[ButtonSpec, ...], ...] = ()
+    #: A photo already on Telegram (its file id); the text becomes its caption.
+    photo: str | None = None
+    #: A bar chart drawn at send time: {"title": str, "bars": [[label, count], ...]};
+    #: the text becomes its caption.
+    chart: dict[str, Any] | None = None
 
     def to_content(self) -> dict[str, Any]:
         """The JSON stored in the outbox."""
         return {
+            "photo": self.photo,
+            "chart": self.chart,
             "key": self.key,
             "language": self.language.value,
             "params": self.params,
@@ -80,6 +87,8 @@ class OutgoingMessage:
                 )
                 for row in content.get("buttons") or []
             ),
+            photo=content.get("photo"),
+            chart=content.get("chart"),
         )
 
 

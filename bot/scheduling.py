@@ -385,22 +385,60 @@ class SchedulerService:
         key: str | None = None,
     ) -> int:
         """Add a schedule and arm it at once."""
-        now = self._clock()
-        due = self.next_due(rule, now)
         async with self._db.transaction() as session:
-            schedule_id = await session.schedules.create(
-                key=key,
+            schedule_id, due = await self.create_in(
+                session,
                 kind=kind,
                 title=title,
                 rule=rule,
                 payload=payload,
                 owner_id=owner_id,
-                next_due_at=due,
-                now=now,
+                key=key,
+                now=self._clock(),
             )
-        if due is not None and self._timer is not None:
-            self._timer.arm(schedule_id, due)
+        if due is not None:
+            self.arm(schedule_id, due)
         return schedule_id
+
+    async def create_in(
+        self,
+        session: Session,
+        *,
+        kind: str,
+        title: str,
+        rule: dict[str, Any],
+        payload: dict[str, Any],
+        owner_id: int | None,
+        now: datetime,
+        key: str | None = None,
+    ) -> tuple[int, datetime | None]:
+        """Add a schedule inside the caller's unit of work; returns its id and first due time.
+
+        The caller arms it with :meth:`arm` after committing (an alarm for a
+        schedule that was rolled back would only find nothing to do).
+        """
+        due = self.next_due(rule, now)
+        schedule_id = await session.schedules.create(
+            key=key,
+            kind=kind,
+            title=title,
+            rule=rule,
+            payload=payload,
+            owner_id=owner_id,
+            next_due_at=due,
+            now=now,
+        )
+        return schedule_id, due
+
+    def arm(self, schedule_id: int, due_at: datetime) -> None:
+        """Set the alarm of a committed schedule."""
+        if self._timer is not None:
+            self._timer.arm(schedule_id, due_at)
+
+    def disarm(self, schedule_id: int) -> None:
+        """Drop the alarm of a schedule that has nothing more to do."""
+        if self._timer is not None:
+            self._timer.disarm(schedule_id)
 
     # --- built-in effects -------------------------------------------------------
 

@@ -17,6 +17,7 @@ from bot.dialogs import DialogService
 from bot.notices import NoticeService
 from bot.registration import RegistrationService
 from bot.scheduling import SchedulerService
+from bot.voting import VoteService
 from storage import Database
 
 
@@ -32,6 +33,7 @@ class Services:
     scheduler: SchedulerService
     notices: NoticeService
     matters: MatterService
+    votes: VoteService
     clock: Clock = system_clock
     #: Tells the outbox sender that messages were queued (set when it starts).
     wake_sender: Callable[[], None] = field(default=lambda: None)
@@ -54,6 +56,7 @@ class Services:
             scheduler=scheduler,
             notices=NoticeService(db, settings.community, clock),
             matters=MatterService(db, settings, scheduler.calendar, clock),
+            votes=VoteService(db, settings, scheduler, clock),
             clock=clock,
         )
 

@@ -25,7 +25,18 @@ from bot.community import Role
 from bot.deliberation import FLOW as RAISE_FLOW
 from bot.notices import FLOW as NOTICE_FLOW
 from bot.registration import FLOW as REGISTRATION_FLOW
-from handlers import admin, callbacks, chats, dialogs, matters, notices, people, schedules
+from bot.voting import PROXY_FLOW, RESOLUTION_FLOW, SETUP_FLOW
+from handlers import (
+    admin,
+    callbacks,
+    chats,
+    dialogs,
+    matters,
+    notices,
+    people,
+    schedules,
+    votes,
+)
 from handlers.access import Access, Callback, Where, guarded, identify, on_error
 
 
@@ -50,6 +61,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("raise", matters.raise_command, Role.RESIDENT, Where.ANY, Where.ANY),
     Command("matters", matters.list_matters, Access.REGISTERED, Where.ANY, Where.ANY),
     Command("matter", matters.show_matter, Access.REGISTERED, Where.ANY, None),
+    Command("conventions", votes.conventions, Access.REGISTERED, Where.ANY, Where.ANY),
     Command("export", people.export, Access.REGISTERED, Where.PRIVATE, Where.PRIVATE),
     Command("forget", people.forget, Access.REGISTERED, Where.PRIVATE, Where.PRIVATE),
     Command("status", admin.status, Role.SECRETARY, Where.ANY, None),
@@ -60,10 +72,24 @@ COMMANDS: tuple[Command, ...] = (
     Command("revoke", admin.revoke, Role.SECRETARY, Where.ANY, None),
     Command("upcoming", schedules.upcoming, Role.SECRETARY, Where.PRIVATE, None),
     Command("notify", notices.notify, Role.SECRETARY, Where.PRIVATE, None),
+    Command("vote", votes.vote_command, Role.SECRETARY, Where.PRIVATE, None),
+    Command("closevote", votes.close_command, Role.SECRETARY, Where.ANY, None),
+    Command("proxyvote", votes.proxy_command, Role.GRID_WORKER, Where.PRIVATE, None),
 )
 
 #: Commands a secretary sees in their own menu, besides everyone's.
-SECRETARY_MENU = ("status", "people", "notify", "upcoming", "grant", "revoke", "bind", "unbind")
+SECRETARY_MENU = (
+    "status",
+    "people",
+    "notify",
+    "upcoming",
+    "vote",
+    "closevote",
+    "grant",
+    "revoke",
+    "bind",
+    "unbind",
+)
 
 
 @dataclass(frozen=True)
@@ -93,6 +119,12 @@ BUTTONS: tuple[Button, ...] = (
     Button(callbacks.NotifyConfirm, notices.confirmed, Role.SECRETARY),
     Button(callbacks.RaiseConfirm, matters.confirmed, Role.RESIDENT),
     Button(callbacks.SupportMatter, matters.support, Role.RESIDENT, Where.ANY),
+    Button(callbacks.VoteSetting, votes.setting, Role.SECRETARY),
+    Button(callbacks.VoteOpen, votes.open_or_drop, Role.SECRETARY),
+    Button(callbacks.CastBallot, votes.cast, Role.RESIDENT, Where.ANY),
+    Button(callbacks.ProxyBallot, votes.proxy_choice, Role.GRID_WORKER),
+    Button(callbacks.AcceptDraftResolution, votes.accept_draft, Role.SECRETARY),
+    Button(callbacks.WriteResolution, votes.write_resolution, Role.SECRETARY),
 )
 
 #: Typed answers of each guided conversation (flow name -> handler).
@@ -100,6 +132,9 @@ TEXT_ANSWERS: dict[str, dialogs.TextAnswer] = {
     REGISTRATION_FLOW: people.registration_answer,
     NOTICE_FLOW: notices.text_answer,
     RAISE_FLOW: matters.text_answer,
+    SETUP_FLOW: votes.text_answer,
+    PROXY_FLOW: votes.text_answer,
+    RESOLUTION_FLOW: votes.text_answer,
 }
 
 

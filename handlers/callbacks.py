@@ -218,3 +218,57 @@ class SupportMatter(Callback):
 
     PREFIX: ClassVar[str] = "ms"
     matter_id: int
+
+
+# --- votes (民决) -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VoteSetting(Callback):
+    """A press on the vote settings screen: move ``field`` to its next value."""
+
+    PREFIX: ClassVar[str] = "vs"
+    field: str
+
+
+@dataclass(frozen=True)
+class VoteOpen(Callback):
+    """Open the vote as set up, or drop it."""
+
+    PREFIX: ClassVar[str] = "vx"
+    start: bool
+
+
+@dataclass(frozen=True)
+class CastBallot(Callback):
+    """An option button on a vote's card (built by bot.voting.ballot_callback)."""
+
+    PREFIX: ClassVar[str] = "vb"
+    vote_id: int
+    index: int
+
+
+@dataclass(frozen=True)
+class ProxyBallot(Callback):
+    """The option a grid worker records for a resident without a phone."""
+
+    PREFIX: ClassVar[str] = "vp"
+    index: int
+
+
+@dataclass(frozen=True)
+class AcceptDraftResolution(Callback):
+    """Accept the bot's draft resolution (data built in bot.voting)."""
+
+    PREFIX: ClassVar[str] = "ra"
+    matter_id: int
+    vote_id: int
+
+
+@dataclass(frozen=True)
+class WriteResolution(Callback):
+    """Type the resolution instead (data built in bot.voting)."""
+
+    PREFIX: ClassVar[str] = "rw"
+    matter_id: int
+    vote_id: int

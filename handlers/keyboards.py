@@ -7,6 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.community import PeoplePage, Role
 from bot.config import Grid, Language
 from bot.notices import EVERYONE
+from bot.voting import VoteSetup
 from handlers import callbacks as cb
 from handlers.texts import LANGUAGE_NAMES, person_label, plain, role_name
 from storage.people import PersonRow
@@ -166,4 +167,46 @@ def confirm_raise(language: Language) -> InlineKeyboardMarkup:
             [_button(plain(language, "raise.submit_button"), cb.RaiseConfirm(True))],
             [_button(plain(language, "raise.drop_button"), cb.RaiseConfirm(False))],
         ]
+    )
+
+
+#: The settings screen's buttons, two per row; "options" only for option votes,
+#: "amends" only for conventions.
+_VOTE_FIELDS = (
+    "kind",
+    "options",
+    "anonymous",
+    "close",
+    "quorum",
+    "threshold",
+    "convention",
+    "amends",
+)
+
+
+def vote_setup(language: Language, setup: VoteSetup) -> InlineKeyboardMarkup:
+    """The vote settings screen: one button per setting, then open / cancel."""
+    shown = [
+        field
+        for field in _VOTE_FIELDS
+        if (field != "options" or setup.kind != "yes_no")
+        and (field != "amends" or setup.convention)
+    ]
+    buttons = [
+        _button(plain(language, f"vote.button.{field}"), cb.VoteSetting(field)) for field in shown
+    ]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows.append(
+        [
+            _button(plain(language, "vote.button.open"), cb.VoteOpen(True)),
+            _button(plain(language, "vote.button.cancel"), cb.VoteOpen(False)),
+        ]
+    )
+    return InlineKeyboardMarkup(rows)
+
+
+def proxy_choices(language: Language, labels: tuple[str, ...]) -> InlineKeyboardMarkup:
+    """The options a grid worker can record, one per row."""
+    return InlineKeyboardMarkup(
+        [[_button(label, cb.ProxyBallot(index))] for index, label in enumerate(labels)]
     )

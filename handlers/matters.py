@@ -9,13 +9,12 @@ from typing import Any
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest, TelegramError
 
 from bot.deliberation import card_message
-from bot.delivery import render_buttons, render_text
 from handlers import callbacks as cb
 from handlers import keyboards, texts
 from handlers.access import reply, show
+from handlers.cards import edit_everywhere, edit_soon
 from handlers.context import Context
 from handlers.texts import plain, t
 
@@ -25,8 +24,6 @@ log = logging.getLogger(__name__)
 RAISE_WORDS = re.compile(r"^\s*(提议|说事)[\s:：，,]*(?P<title>.*)$", re.DOTALL)
 #: The deep-link payload that opens the raise form in a private chat.
 RAISE_PAYLOAD = "raise"
-#: A card is edited at most this often, however fast supports come in.
-CARD_EDIT_SECONDS = 3.0
 
 
 async def raise_command(update: Update, context: Context) -> None:
@@ -133,15 +130,7 @@ async def support(update: Update, context: Context) -> None:
 
 def refresh_card_soon(context: Context, matter_id: int) -> None:
     """Edit the matter's cards within a few seconds, once for however many presses."""
-    job_queue = context.job_queue
-    if job_queue is None:
-        return
-    name = f"card:{matter_id}"
-    if job_queue.scheduler.get_job(name) is not None:
-        return  # an edit is already coming; it will show the latest count
-    job_queue.run_once(
-        _refresh_card, when=CARD_EDIT_SECONDS, data=matter_id, name=name, job_kwargs={"id": name}
-    )
+    edit_soon(context.job_queue, f"card:{matter_id}", _refresh_card, matter_id)
 
 
 async def _refresh_card(context: Any) -> None:
@@ -155,19 +144,8 @@ async def _refresh_card(context: Any) -> None:
         services.settings.community.default_language,
         services.settings.community.tz,
     )
-    for chat_id, message_id in await matters.card_messages(matter):
-        try:
-            await context.bot.edit_message_text(
-                render_text(message),
-                chat_id=chat_id,
-                message_id=message_id,
-                reply_markup=render_buttons(message),
-            )
-        except BadRequest as error:
-            if "not modified" not in error.message.lower():
-                log.warning("cannot update card of matter %s: %s", matter_id, error.message)
-        except TelegramError as error:
-            log.warning("cannot update card of matter %s: %s", matter_id, error.message)
+    places = await matters.card_messages(matter)
+    await edit_everywhere(context.bot, places, message, f"card of matter {matter_id}")
 
 
 async def list_matters(update: Update, context: Context) -> None:

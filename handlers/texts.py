@@ -15,10 +15,12 @@ from bot.config import Grid, Language
 from bot.i18n import translate, translate_html
 from bot.notices import EVERYONE
 from bot.scheduling import schedule_title
+from bot.voting import VoteSetup, option_labels
 from storage.chats import ChatRow
 from storage.matters import MatterRow
 from storage.people import PersonRow
 from storage.schedules import ScheduleRow
+from storage.votes import ConventionRow, VoteRow
 
 LANGUAGE_NAMES = {Language.ZH_HANS: "中文", Language.EN: "English"}
 
@@ -206,3 +208,79 @@ def raise_preview(
             t(language, "raise.similar_line", number=row.id, title=row.title) for row in similar
         )
     return "\n".join(lines)
+
+
+def vote_setup(language: Language, setup: VoteSetup, closes_at: datetime, tz: ZoneInfo) -> str:
+    """The vote settings screen."""
+    options = (
+        t(language, "vote.setup_options", options=" / ".join(setup.options) or "—")
+        if setup.kind != "yes_no"
+        else ""
+    )
+    amends = (
+        t(language, "vote.setup_amends", number=setup.amends.id, title=setup.amends.title)
+        if setup.amends is not None
+        else ""
+    )
+    return translate(
+        language,
+        "vote.setup",
+        number=html.escape(str(setup.matter.id)),
+        title=html.escape(setup.matter.title),
+        kind=html.escape(translate(language, f"vote.kind.{setup.kind}")),
+        options=options,
+        mode=html.escape(
+            translate(language, "vote.mode.anonymous" if setup.anonymous else "vote.mode.public")
+        ),
+        hours=setup.close_hours,
+        closes=local_time(closes_at, tz),
+        quorum=setup.quorum,
+        threshold=html.escape(translate(language, f"vote.threshold.{setup.threshold}")),
+        convention=html.escape(
+            translate(language, "vote.yes_no.yes" if setup.convention else "vote.yes_no.no")
+        ),
+        amends=amends,
+    )
+
+
+def conventions(
+    language: Language, rows: list[tuple[ConventionRow, VoteRow | None]], tz: ZoneInfo
+) -> str:
+    """The conventions register: those in force with the vote that adopted them, then the
+    amended ones."""
+    if not rows:
+        return t(language, "conventions.empty")
+    lines = [t(language, "conventions.title")]
+    for convention, vote in rows:
+        if convention.superseded_by is not None:
+            lines.append(
+                t(
+                    language,
+                    "conventions.superseded",
+                    number=convention.id,
+                    title=convention.title,
+                    by=convention.superseded_by,
+                )
+            )
+            continue
+        counts = ""
+        if vote is not None and vote.tally is not None:
+            counts = "、".join(
+                translate(language, "vote.count_phrase", label=label, count=count)
+                for label, count in zip(
+                    option_labels(vote, language), vote.tally["counts"], strict=True
+                )
+            )
+        entry = t(
+            language,
+            "conventions.entry",
+            number=convention.id,
+            title=convention.title,
+            adopted=convention.adopted_at.astimezone(tz).strftime("%Y-%m-%d"),
+            counts=counts,
+            text=convention.text,
+        )
+        if convention.amends is not None:
+            entry += "\n" + t(language, "conventions.amends", number=convention.amends)
+        lines.append(entry)
+    return "\n\n".join(lines)

@@ -216,3 +216,17 @@ class MattersRepository:
             )
             for row in rows
         ]
+
+    async def set_kind(self, matter_id: int, kind: str, now: datetime) -> None:
+        """Mark the matter an ordinary matter or a convention (社区公约) proposal."""
+        await self._conn.execute(
+            "UPDATE matters SET kind = ?, updated_at = ? WHERE id = ?",
+            (kind, to_db_time(now), matter_id),
+        )
+
+    async def set_resolution(self, matter_id: int, resolution: str, now: datetime) -> None:
+        """Record the resolution written after the matter's vote."""
+        await self._conn.execute(
+            "UPDATE matters SET resolution = ?, resolved_at = ?, updated_at = ? WHERE id = ?",
+            (resolution, to_db_time(now), to_db_time(now), matter_id),
+        )

@@ -12,6 +12,7 @@ from storage.matters import MattersRepository
 from storage.outbox import OutboxRepository
 from storage.people import PeopleRepository
 from storage.schedules import SchedulesRepository
+from storage.votes import VotesRepository
 
 
 class MetaRepository:
@@ -42,4 +43,5 @@ class Session:
         self.schedules = SchedulesRepository(conn)
         self.outbox = OutboxRepository(conn)
         self.matters = MattersRepository(conn)
+        self.votes = VotesRepository(conn)
         self.meta = MetaRepository(conn)

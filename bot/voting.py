@@ -1,0 +1,919 @@
+"""Deciding (民决): votes on matters, the result, the resolution, the conventions register.
+
+A secretary sets a vote up on one screen of buttons (kind, public or
+anonymous, closing time, quorum, threshold, whether it adopts a convention)
+and opens it; its card goes to the residents' groups with one button per
+option. Registered residents vote once each and may change their ballot until
+the close, never after; a grid worker may record the ballot of a resident
+without a phone, with the reason. At the closing time (a one-off schedule,
+so it survives restarts and is done once) the result is counted from the
+ballots, recorded with the exact tally, and posted; the secretary then writes
+the resolution or accepts the draft made from the tally. A passed convention
+enters the conventions register, superseding the one it amends.
+
+Thresholds: "majority" passes with more yes than no votes among those who
+did not abstain (yes/no votes), or an option chosen on more than half of the
+ballots (option votes); "two_thirds" needs at least two thirds of the same
+base. Everyone who cast a ballot, abstentions included, counts toward the
+quorum.
+
+Anonymous votes key each ballot by a hash of a random per-vote salt and the
+voter, so one person still has one changeable ballot; the salt is erased at
+the close, after which the record cannot tell who voted what.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.clock import Clock, system_clock
+from bot.community import Actor, ChatKind, Role
+from bot.config import Language, Settings
+from bot.dialogs import expect_step
+from bot.errors import UserFacingError
+from bot.i18n import translate
+from bot.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
+from bot.scheduling import Firing, SchedulerService
+from storage import Database
+from storage.matters import MatterRow
+from storage.session import Session
+from storage.times import to_db_time
+from storage.votes import ConventionRow, VoteRow
+
+SETUP_FLOW = "vote"
+PROXY_FLOW = "proxy_vote"
+RESOLUTION_FLOW = "resolution"
+CLOSE_KIND = "vote.close"
+YES_NO = ("yes", "no", "abstain")
+MAX_OPTIONS = 8
+MAX_OPTION_LENGTH = 24
+MAX_RESOLUTION = 1000
+MAX_PROXY_NAME = 32
+MAX_PROXY_REASON = 200
+#: Closing presets a secretary cycles through, in hours.
+CLOSE_PRESETS_HOURS = (1, 2, 24, 72, 168)
+QUORUM_PRESETS = (0, 5, 10, 20, 50, 100, 200)
+#: Stages from which a vote can be opened.
+VOTABLE_STAGES = ("raised", "agenda", "no_quorum", "rejected")
+
+
+@dataclass(frozen=True)
+class VoteSetup:
+    """The settings screen of a vote being prepared."""
+
+    matter: MatterRow
+    kind: str = "yes_no"
+    options: tuple[str, ...] = ()
+    anonymous: bool = False
+    close_hours: int = 2
+    quorum: int = 10
+    threshold: str = "majority"
+    convention: bool = False
+    amends: ConventionRow | None = None
+    step: str = "settings"
+
+    def to_data(self) -> dict[str, Any]:
+        """What the dialog row keeps."""
+        return {
+            "matter_id": self.matter.id,
+            "kind": self.kind,
+            "options": list(self.options),
+            "anonymous": self.anonymous,
+            "close_hours": self.close_hours,
+            "quorum": self.quorum,
+            "threshold": self.threshold,
+            "convention": self.convention,
+            "amends": self.amends.id if self.amends else None,
+        }
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Counts per option and the number of voters, from the ballots."""
+
+    counts: tuple[int, ...]
+    voters: int
+
+    def as_json(self) -> dict[str, Any]:
+        """As stored in ``votes.tally``."""
+        return {"counts": list(self.counts), "voters": self.voters}
+
+
+@dataclass(frozen=True)
+class CastResult:
+    """What a ballot button did: the voter's choice now, and whether it changed one."""
+
+    vote: VoteRow
+    matter: MatterRow
+    choice: tuple[int, ...]
+    changed: bool
+
+
+@dataclass(frozen=True)
+class ClosedVote:
+    """A vote after its close: the vote row (with result and tally) and its matter."""
+
+    vote: VoteRow
+    matter: MatterRow
+
+
+def count_ballots(choices: Sequence[tuple[int, ...]], option_count: int) -> Tally:
+    """The tally of a vote from its ballots' choices."""
+    counts = [0] * option_count
+    voters = 0
+    for choice in choices:
+        if not choice:
+            continue
+        voters += 1
+        for index in choice:
+            if 0 <= index < option_count:
+                counts[index] += 1
+    return Tally(tuple(counts), voters)
+
+
+def decide(vote: VoteRow, tally: Tally) -> tuple[str, tuple[int, ...]]:
+    """The result (passed/rejected/no_quorum) and the winning options of a tally."""
+    if tally.voters < vote.quorum or tally.voters == 0:
+        return "no_quorum", ()
+    if vote.kind == "yes_no":
+        yes, no = tally.counts[0], tally.counts[1]
+        return ("passed", (0,)) if _meets(yes, yes + no, vote.threshold) else ("rejected", ())
+    winners = tuple(
+        index
+        for index, count in enumerate(tally.counts)
+        if _meets(count, tally.voters, vote.threshold)
+    )
+    return ("passed", winners) if winners else ("rejected", ())
+
+
+def _meets(count: int, base: int, threshold: str) -> bool:
+    if base == 0 or count == 0:
+        return False
+    if threshold == "two_thirds":
+        return count * 3 >= base * 2
+    return count * 2 > base
+
+
+def option_labels(vote: VoteRow, language: Language) -> tuple[str, ...]:
+    """The options as shown: yes/no/abstain translated, or the secretary's own labels."""
+    if vote.kind == "yes_no":
+        return tuple(translate(language, f"vote.option.{key}") for key in vote.options)
+    return vote.options
+
+
+def ballot_callback(vote_id: int, index: int) -> str:
+    """The callback data of a ballot button (decoded in handlers/callbacks.py)."""
+    return f"vb:{vote_id}:{index}"
+
+
+def vote_card(
+    vote: VoteRow, matter: MatterRow, tally: Tally, language: Language, tz: Any
+) -> OutgoingMessage:
+    """A vote's card: the matter, the live tally, and a button per option while open."""
+    labels = option_labels(vote, language)
+    lines = "\n".join(
+        translate(language, "vote.tally_line", label=label, count=count)
+        for label, count in zip(labels, tally.counts, strict=True)
+    )
+    params = {
+        "number": matter.id,
+        "title": matter.title,
+        "lines": lines,
+        "voters": tally.voters,
+        "quorum": vote.quorum,
+        "closes": vote.closes_at.astimezone(tz).strftime("%m-%d %H:%M"),
+        "mode": translate(
+            language, "vote.mode.anonymous" if vote.anonymous else "vote.mode.public"
+        ),
+        "threshold": translate(language, f"vote.threshold.{vote.threshold}"),
+        "choice": translate(language, f"vote.kind.{vote.kind}"),
+    }
+    if not vote.is_open:
+        params["result"] = translate(language, f"vote.result.{vote.result}")
+        return OutgoingMessage("vote.card_closed", language, params)
+    buttons = tuple(
+        (
+            ButtonSpec(
+                "vote.option_button",
+                callback_data=ballot_callback(vote.id, index),
+                label_params={"label": label},
+            ),
+        )
+        for index, label in enumerate(labels)
+    )
+    return OutgoingMessage("vote.card", language, params, buttons=buttons)
+
+
+def draft_resolution(vote: VoteRow, matter: MatterRow, language: Language) -> str:
+    """The resolution the bot proposes from the tally (the secretary may accept it)."""
+    tally = vote.tally or {"counts": [0] * len(vote.options), "voters": 0}
+    labels = option_labels(vote, language)
+    counts = "、".join(
+        translate(language, "vote.count_phrase", label=label, count=count)
+        for label, count in zip(labels, tally["counts"], strict=True)
+    )
+    return translate(
+        language,
+        f"resolution.draft.{vote.result}",
+        title=matter.title,
+        counts=counts,
+        voters=tally["voters"],
+        quorum=vote.quorum,
+        threshold=translate(language, f"vote.threshold.{vote.threshold}"),
+    )
+
+
+class VoteService:
+    """Opening votes, casting ballots, closing and recording the result."""
+
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        scheduler: SchedulerService,
+        clock: Clock = system_clock,
+    ) -> None:
+        self._db = db
+        self._settings = settings
+        self._scheduler = scheduler
+        self._clock = clock
+        self._tz = scheduler.calendar.tz
+        #: Called with a vote's id when its schedule closed it (the composition root
+        #: connects it to the card refresh: a service does not edit messages).
+        self.on_closed: Callable[[int], None] = lambda vote_id: None
+        scheduler.register_effect(CLOSE_KIND, self._close_effect)
+
+    @property
+    def language(self) -> Language:
+        """The language of what is posted to groups and kept in the record."""
+        return self._settings.community.default_language
+
+    # --- setting a vote up --------------------------------------------------------------
+
+    async def start_setup(self, actor: Actor, chat_id: int, matter_id: int) -> VoteSetup:
+        """Open the settings screen for a vote on the matter, with the defaults."""
+        _require(actor, Role.SECRETARY)
+        async with self._db.transaction() as session:
+            matter = await self._votable(session, matter_id)
+            setup = VoteSetup(
+                matter,
+                quorum=self._settings.deliberation.default_quorum,
+                convention=matter.kind == "convention",
+                threshold="two_thirds" if matter.kind == "convention" else "majority",
+            )
+            await session.dialogs.put(
+                chat_id, actor.tg_user_id, SETUP_FLOW, "settings", setup.to_data(), self._clock()
+            )
+        return setup
+
+    async def change_setting(self, actor: Actor, chat_id: int, field: str) -> VoteSetup:
+        """One press on the settings screen: the field moves to its next value."""
+        _require(actor, Role.SECRETARY)
+        async with self._db.transaction() as session:
+            setup = await self._setup(session, actor, chat_id, "settings")
+            if field == "kind":
+                kinds = ("yes_no", "single", "multiple")
+                kind = kinds[(kinds.index(setup.kind) + 1) % len(kinds)]
+                setup = replace(
+                    setup, kind=kind, step="options" if kind != "yes_no" else "settings"
+                )
+            elif field == "options":
+                setup = replace(setup, step="options")
+            elif field == "anonymous":
+                setup = replace(setup, anonymous=not setup.anonymous)
+            elif field == "close":
+                setup = replace(setup, close_hours=_next(CLOSE_PRESETS_HOURS, setup.close_hours))
+            elif field == "quorum":
+                presets = tuple(
+                    sorted({*QUORUM_PRESETS, self._settings.deliberation.default_quorum})
+                )
+                setup = replace(setup, quorum=_next(presets, setup.quorum))
+            elif field == "threshold":
+                threshold = "two_thirds" if setup.threshold == "majority" else "majority"
+                setup = replace(setup, threshold=threshold)
+            elif field == "convention":
+                convention = not setup.convention
+                setup = replace(
+                    setup,
+                    convention=convention,
+                    amends=None,
+                    threshold="two_thirds" if convention else "majority",
+                )
+            elif field == "amends":
+                in_force = [c for c in await session.votes.conventions() if c.superseded_by is None]
+                setup = replace(setup, amends=_next_convention(in_force, setup.amends))
+            else:
+                raise UserFacingError("vote.setup_expired")
+            await self._save_setup(session, actor, chat_id, setup)
+        return setup
+
+    async def answer_options(self, actor: Actor, chat_id: int, text: str) -> VoteSetup:
+        """The options of a single/multiple choice vote, one per line."""
+        _require(actor, Role.SECRETARY)
+        options = tuple(dict.fromkeys(" ".join(line.split()) for line in text.splitlines()))
+        options = tuple(option for option in options if option)
+        if not 2 <= len(options) <= MAX_OPTIONS:
+            raise UserFacingError("vote.options_count", most=MAX_OPTIONS)
+        too_long = [option for option in options if len(option) > MAX_OPTION_LENGTH]
+        if too_long:
+            raise UserFacingError("vote.option_too_long", limit=MAX_OPTION_LENGTH)
+        async with self._db.transaction() as session:
+            setup = await self._setup(session, actor, chat_id, "options")
+            setup = replace(setup, options=options, step="settings")
+            await self._save_setup(session, actor, chat_id, setup)
+        return setup
+
+    async def setup(self, actor: Actor, chat_id: int) -> VoteSetup:
+        """The settings screen as it stands (to show it again)."""
+        async with self._db.read() as session:
+            dialog = await session.dialogs.get(chat_id, actor.tg_user_id)
+            if dialog is None or dialog.flow != SETUP_FLOW:
+                raise UserFacingError("vote.setup_expired")
+            return await self._load_setup(session, dialog.data, dialog.step)
+
+    async def open(self, actor: Actor, chat_id: int) -> VoteRow:
+        """Open the vote as set up: its card goes out and its close is scheduled."""
+        person = _require(actor, Role.SECRETARY)
+        now = self._clock()
+        async with self._db.transaction() as session:
+            setup = await self._setup(session, actor, chat_id, "settings")
+            if setup.kind != "yes_no" and len(setup.options) < 2:
+                raise UserFacingError("vote.options_missing")
+            matter = await self._votable(session, setup.matter.id)
+            closes_at = now + timedelta(hours=setup.close_hours)
+            vote_id = await session.votes.create(
+                matter_id=matter.id,
+                kind=setup.kind,
+                options=YES_NO if setup.kind == "yes_no" else setup.options,
+                anonymous=setup.anonymous,
+                salt=secrets.token_hex(16) if setup.anonymous else None,
+                quorum=setup.quorum,
+                threshold=setup.threshold,
+                opened_by=person.id,
+                closes_at=closes_at,
+                now=now,
+            )
+            kind = "convention" if setup.convention else "matter"
+            await session.matters.set_kind(matter.id, kind, now)
+            await session.matters.set_stage(matter.id, "voting", now)
+            await session.matters.add_event(
+                matter.id,
+                "vote_opened",
+                actor_id=person.id,
+                now=now,
+                vote=vote_id,
+                closes=to_db_time(closes_at),
+                quorum=setup.quorum,
+                threshold=setup.threshold,
+                anonymous=setup.anonymous,
+                amends=setup.amends.id if setup.amends else None,
+            )
+            await session.audit.record(
+                at=now, action="vote.open", actor_id=person.id, detail=str(vote_id)
+            )
+            schedule_id, due = await self._scheduler.create_in(
+                session,
+                kind=CLOSE_KIND,
+                title=f"vote {vote_id}",
+                rule={"type": "once", "at": to_db_time(closes_at)},
+                payload={"vote_id": vote_id},
+                owner_id=person.id,
+                now=now,
+            )
+            await session.votes.set_schedule(vote_id, schedule_id)
+            await session.dialogs.end(chat_id, actor.tg_user_id)
+            vote = await session.votes.get(vote_id)
+            assert vote is not None  # noqa: S101 - created just above
+            matter = await _matter(session, matter.id)
+            await self._post_card(session, vote, matter, now)
+        if due is not None:
+            self._scheduler.arm(schedule_id, due)
+        return vote
+
+    async def _post_card(
+        self, session: Session, vote: VoteRow, matter: MatterRow, now: datetime
+    ) -> None:
+        chats = await _residents_chats(session)
+        if not chats:
+            return
+        message = vote_card(
+            vote, matter, Tally((0,) * len(vote.options), 0), self.language, self._tz
+        )
+        push_id = await queue_push(
+            session,
+            kind="vote.card",
+            title=matter.title,
+            deliveries=[Delivery(chat_id, None, message) for chat_id in chats],
+            dedupe_prefix=f"vote-card:{vote.id}",
+            now=now,
+        )
+        await session.votes.set_card_push(vote.id, push_id)
+
+    # --- ballots ---------------------------------------------------------------------------
+
+    async def cast(self, actor: Actor, vote_id: int, index: int) -> CastResult:
+        """A resident's ballot button: choose (or, in a multiple-choice vote, toggle) an option."""
+        person = _require(actor, Role.RESIDENT)
+        now = self._clock()
+        async with self._db.transaction() as session:
+            vote = await self._open_vote(session, vote_id, index, now)
+            key = _voter_key(vote, f"p{person.id}")
+            existing = await session.votes.ballot(vote.id, key)
+            if vote.kind == "multiple":
+                chosen = set(existing.choice) if existing else set()
+                chosen ^= {index}
+                choice = tuple(sorted(chosen))
+            else:
+                choice = (index,)
+                if existing is not None and existing.choice == choice:
+                    raise UserFacingError(
+                        "vote.already_cast",
+                        label=option_labels(vote, actor.language)[index],
+                    )
+            if choice:
+                await session.votes.put_ballot(
+                    vote_id=vote.id,
+                    voter_key=key,
+                    person_id=None if vote.anonymous else person.id,
+                    choice=choice,
+                    now=now,
+                )
+            else:
+                await session.votes.delete_ballot(vote.id, key)
+            matter = await _matter(session, vote.matter_id)
+        return CastResult(vote, matter, choice, existing is not None)
+
+    async def start_proxy(self, actor: Actor, chat_id: int, matter_id: int) -> VoteRow:
+        """A grid worker starts recording the ballot of a resident without a phone."""
+        _require(actor, Role.GRID_WORKER)
+        async with self._db.transaction() as session:
+            vote = await self._open_vote_of(session, matter_id)
+            await session.dialogs.put(
+                chat_id, actor.tg_user_id, PROXY_FLOW, "name", {"vote_id": vote.id}, self._clock()
+            )
+        return vote
+
+    async def proxy_name(self, actor: Actor, chat_id: int, text: str) -> None:
+        """The resident's name (and building, after a space or comma), as the register knows."""
+        _require(actor, Role.GRID_WORKER)
+        name = " ".join(text.split())
+        if not name or len(name) > MAX_PROXY_NAME:
+            raise UserFacingError("vote.proxy_name_bad", limit=MAX_PROXY_NAME)
+        async with self._db.transaction() as session:
+            dialog = await expect_step(
+                session, chat_id, actor.tg_user_id, PROXY_FLOW, "name", "vote.setup_expired"
+            )
+            data = {**dialog.data, "name": name}
+            await session.dialogs.put(
+                chat_id, actor.tg_user_id, PROXY_FLOW, "reason", data, self._clock()
+            )
+
+    async def proxy_reason(self, actor: Actor, chat_id: int, text: str) -> VoteRow:
+        """Why the resident cannot vote themselves; then the grid worker picks the option."""
+        _require(actor, Role.GRID_WORKER)
+        reason = " ".join(text.split())
+        if not reason or len(reason) > MAX_PROXY_REASON:
+            raise UserFacingError("vote.proxy_reason_bad", limit=MAX_PROXY_REASON)
+        async with self._db.transaction() as session:
+            dialog = await expect_step(
+                session, chat_id, actor.tg_user_id, PROXY_FLOW, "reason", "vote.setup_expired"
+            )
+            data = {**dialog.data, "reason": reason}
+            vote = await session.votes.get(int(data["vote_id"]))
+            if vote is None or not vote.is_open:
+                raise UserFacingError("vote.closed")
+            await session.dialogs.put(
+                chat_id, actor.tg_user_id, PROXY_FLOW, "choice", data, self._clock()
+            )
+        return vote
+
+    async def proxy_choice(self, actor: Actor, chat_id: int, index: int) -> CastResult:
+        """Record the proxy ballot; the record names the grid worker and the reason."""
+        person = _require(actor, Role.GRID_WORKER)
+        now = self._clock()
+        async with self._db.transaction() as session:
+            dialog = await expect_step(
+                session, chat_id, actor.tg_user_id, PROXY_FLOW, "choice", "vote.setup_expired"
+            )
+            vote = await self._open_vote(session, int(dialog.data["vote_id"]), index, now)
+            name = str(dialog.data["name"])
+            resident = await _registered_resident(session, name)
+            identity = f"p{resident}" if resident is not None else f"proxy:{name.casefold()}"
+            key = _voter_key(vote, identity)
+            existing = await session.votes.ballot(vote.id, key)
+            if existing is not None and existing.recorded_by is None:
+                raise UserFacingError("vote.proxy_voted_themselves", name=name)
+            await session.votes.put_ballot(
+                vote_id=vote.id,
+                voter_key=key,
+                person_id=resident if not vote.anonymous else None,
+                choice=(index,),
+                now=now,
+                recorded_by=person.id,
+                proxy_reason=str(dialog.data["reason"]),
+            )
+            await session.audit.record(
+                at=now, action="vote.proxy", actor_id=person.id, detail=str(vote.id)
+            )
+            await session.dialogs.end(chat_id, actor.tg_user_id)
+            matter = await _matter(session, vote.matter_id)
+        return CastResult(vote, matter, (index,), existing is not None)
+
+    # --- tally and close ---------------------------------------------------------------------
+
+    async def live(self, vote_id: int) -> tuple[VoteRow, MatterRow, Tally]:
+        """The vote, its matter and the tally so far (counted from the ballots)."""
+        async with self._db.read() as session:
+            vote = await session.votes.get(vote_id)
+            if vote is None:
+                raise UserFacingError("vote.not_found")
+            matter = await _matter(session, vote.matter_id)
+            tally = self._tally(vote, await session.votes.choices(vote.id))
+        return vote, matter, tally
+
+    async def card_messages(self, vote: VoteRow) -> list[tuple[int, int]]:
+        """Where the vote's card stands: (chat id, message id) pairs."""
+        if vote.card_push_id is None:
+            return []
+        async with self._db.read() as session:
+            return await session.outbox.sent_messages(vote.card_push_id)
+
+    async def close_now(self, actor: Actor, matter_id: int) -> ClosedVote:
+        """A secretary closes the matter's open vote before its time."""
+        person = _require(actor, Role.SECRETARY)
+        now = self._clock()
+        async with self._db.transaction() as session:
+            vote = await self._open_vote_of(session, matter_id)
+            closed = await self._close(session, vote, person.id, now)
+            if vote.schedule_id is not None:
+                await session.schedules.set_next_due(vote.schedule_id, None, now)
+        if vote.schedule_id is not None:
+            self._scheduler.disarm(vote.schedule_id)
+        return closed
+
+    async def _close_effect(self, firing: Firing) -> None:
+        vote = await firing.session.votes.get(int(firing.schedule.payload["vote_id"]))
+        if vote is None or not vote.is_open:
+            return  # closed by hand already
+        await self._close(firing.session, vote, None, firing.now)
+        self.on_closed(vote.id)
+
+    async def _close(
+        self,
+        session: Session,
+        vote: VoteRow,
+        closed_by: int | None,
+        now: datetime,
+    ) -> ClosedVote:
+        tally = self._tally(vote, await session.votes.choices(vote.id))
+        result, winners = decide(vote, tally)
+        record = {**tally.as_json(), "winners": list(winners)}
+        if not await session.votes.close(
+            vote.id, result=result, tally=record, voters=tally.voters, closed_by=closed_by, now=now
+        ):
+            raise UserFacingError("vote.closed")
+        await session.matters.set_stage(vote.matter_id, result, now)
+        await session.matters.add_event(
+            vote.matter_id,
+            "vote_closed",
+            actor_id=closed_by,
+            now=now,
+            vote=vote.id,
+            result=result,
+            voters=tally.voters,
+            counts=list(tally.counts),
+        )
+        await session.audit.record(
+            at=now, action="vote.close", actor_id=closed_by, detail=f"{vote.id}:{result}"
+        )
+        closed = await session.votes.get(vote.id)
+        assert closed is not None  # noqa: S101 - read in the same transaction
+        matter = await _matter(session, vote.matter_id)
+        await self._post_result(session, closed, matter, now)
+        return ClosedVote(closed, matter)
+
+    def _tally(self, vote: VoteRow, choices: list[tuple[int, ...]]) -> Tally:
+        return count_ballots(choices, len(vote.options))
+
+    async def _post_result(
+        self,
+        session: Session,
+        vote: VoteRow,
+        matter: MatterRow,
+        now: datetime,
+    ) -> None:
+        """The result to the residents' groups (with its chart); the draft resolution to the
+        secretary who opened the vote."""
+        language = self.language
+        labels = option_labels(vote, language)
+        tally = vote.tally or {}
+        counts = list(tally.get("counts", []))
+        lines = "\n".join(
+            translate(language, "vote.tally_line", label=label, count=count)
+            for label, count in zip(labels, counts, strict=True)
+        )
+        message = OutgoingMessage(
+            "vote.result_post",
+            language,
+            {
+                "number": matter.id,
+                "title": matter.title,
+                "result": translate(language, f"vote.result.{vote.result}"),
+                "lines": lines,
+                "voters": vote.voters or 0,
+                "quorum": vote.quorum,
+                "threshold": translate(language, f"vote.threshold.{vote.threshold}"),
+            },
+            chart={
+                "title": f"#{matter.id} {matter.title}",
+                "bars": [[label, count] for label, count in zip(labels, counts, strict=True)],
+            },
+        )
+        deliveries = [
+            Delivery(chat_id, None, message) for chat_id in await _residents_chats(session)
+        ]
+        opener = await session.people.by_id(vote.opened_by) if vote.opened_by else None
+        if opener is not None and opener.reachable:
+            opener_language = Language(opener.language)
+            deliveries.append(
+                Delivery(
+                    opener.tg_user_id,
+                    opener.id,
+                    OutgoingMessage(
+                        "resolution.ask",
+                        opener_language,
+                        {
+                            "number": matter.id,
+                            "title": matter.title,
+                            "draft": draft_resolution(vote, matter, language),
+                        },
+                        buttons=(
+                            (
+                                ButtonSpec(
+                                    "resolution.accept_button",
+                                    callback_data=f"ra:{matter.id}:{vote.id}",
+                                ),
+                            ),
+                            (
+                                ButtonSpec(
+                                    "resolution.write_button",
+                                    callback_data=f"rw:{matter.id}:{vote.id}",
+                                ),
+                            ),
+                        ),
+                    ),
+                )
+            )
+        if deliveries:
+            await queue_push(
+                session,
+                kind="vote.result",
+                title=matter.title,
+                deliveries=deliveries,
+                dedupe_prefix=f"vote-result:{vote.id}",
+                now=now,
+            )
+
+    # --- resolution and conventions ---------------------------------------------------------
+
+    async def accept_draft(self, actor: Actor, matter_id: int, vote_id: int) -> MatterRow:
+        """The secretary accepts the bot's draft as the resolution."""
+        _require(actor, Role.SECRETARY)
+        async with self._db.read() as session:
+            vote = await session.votes.get(vote_id)
+            matter = await session.matters.get(matter_id)
+        if vote is None or matter is None or vote.matter_id != matter_id or vote.is_open:
+            raise UserFacingError("resolution.not_ready")
+        return await self._resolve(
+            actor, matter_id, vote_id, draft_resolution(vote, matter, self.language)
+        )
+
+    async def start_resolution(
+        self, actor: Actor, chat_id: int, matter_id: int, vote_id: int
+    ) -> MatterRow:
+        """The secretary will type the resolution themselves."""
+        _require(actor, Role.SECRETARY)
+        async with self._db.transaction() as session:
+            vote = await session.votes.get(vote_id)
+            if vote is None or vote.matter_id != matter_id or vote.is_open:
+                raise UserFacingError("resolution.not_ready")
+            matter = await _matter(session, matter_id)
+            await session.dialogs.put(
+                chat_id,
+                actor.tg_user_id,
+                RESOLUTION_FLOW,
+                "text",
+                {"matter_id": matter_id, "vote_id": vote_id},
+                self._clock(),
+            )
+        return matter
+
+    async def answer_resolution(self, actor: Actor, chat_id: int, text: str) -> MatterRow:
+        """The typed resolution."""
+        _require(actor, Role.SECRETARY)
+        resolution = text.strip()
+        if not resolution:
+            raise UserFacingError("resolution.empty")
+        if len(resolution) > MAX_RESOLUTION:
+            raise UserFacingError(
+                "resolution.too_long", limit=MAX_RESOLUTION, length=len(resolution)
+            )
+        async with self._db.read() as session:
+            dialog = await expect_step(
+                session, chat_id, actor.tg_user_id, RESOLUTION_FLOW, "text", "vote.setup_expired"
+            )
+        return await self._resolve(
+            actor,
+            int(dialog.data["matter_id"]),
+            int(dialog.data["vote_id"]),
+            resolution,
+            end_dialog_in=chat_id,
+        )
+
+    async def _resolve(
+        self,
+        actor: Actor,
+        matter_id: int,
+        vote_id: int,
+        resolution: str,
+        end_dialog_in: int | None = None,
+    ) -> MatterRow:
+        person = _require(actor, Role.SECRETARY)
+        now = self._clock()
+        async with self._db.transaction() as session:
+            matter = await _matter(session, matter_id)
+            if matter.resolution is not None:
+                raise UserFacingError("resolution.already", number=matter_id)
+            vote = await session.votes.get(vote_id)
+            if vote is None or vote.is_open:
+                raise UserFacingError("resolution.not_ready")
+            await session.matters.set_resolution(matter_id, resolution, now)
+            await session.matters.add_event(
+                matter_id, "resolution", actor_id=person.id, now=now, vote=vote_id
+            )
+            if matter.kind == "convention" and vote.result == "passed":
+                amends = await _amends_of(session, vote)
+                convention_id = await session.votes.add_convention(
+                    title=matter.title,
+                    text=resolution,
+                    matter_id=matter_id,
+                    vote_id=vote_id,
+                    amends=amends,
+                    now=now,
+                )
+                await session.matters.add_event(
+                    matter_id, "convention", actor_id=person.id, now=now, convention=convention_id
+                )
+            if end_dialog_in is not None:
+                await session.dialogs.end(end_dialog_in, actor.tg_user_id)
+            await session.audit.record(
+                at=now, action="matter.resolution", actor_id=person.id, detail=str(matter_id)
+            )
+            return await _matter(session, matter_id)
+
+    async def conventions(self) -> list[tuple[ConventionRow, VoteRow | None]]:
+        """The conventions register with the vote that adopted each entry."""
+        async with self._db.read() as session:
+            rows = await session.votes.conventions()
+            return [(row, await session.votes.get(row.vote_id)) for row in rows]
+
+    async def votes_of(self, matter_id: int) -> list[VoteRow]:
+        """Every vote held on a matter."""
+        async with self._db.read() as session:
+            return await session.votes.for_matter(matter_id)
+
+    # --- helpers --------------------------------------------------------------------------
+
+    async def _votable(self, session: Session, matter_id: int) -> MatterRow:
+        matter = await session.matters.get(matter_id)
+        if matter is None:
+            raise UserFacingError("matter.not_found", number=matter_id)
+        if matter.stage == "voting":
+            raise UserFacingError("vote.already_open", number=matter_id)
+        if matter.stage not in VOTABLE_STAGES:
+            raise UserFacingError("vote.not_votable", number=matter_id)
+        return matter
+
+    async def _open_vote(
+        self, session: Session, vote_id: int, index: int, now: datetime
+    ) -> VoteRow:
+        vote = await session.votes.get(vote_id)
+        if vote is None:
+            raise UserFacingError("vote.not_found")
+        if not vote.is_open or now >= vote.closes_at:
+            raise UserFacingError("vote.closed")
+        if not 0 <= index < len(vote.options):
+            raise UserFacingError("vote.not_found")
+        return vote
+
+    async def _open_vote_of(self, session: Session, matter_id: int) -> VoteRow:
+        votes = await session.votes.for_matter(matter_id)
+        open_votes = [vote for vote in votes if vote.is_open]
+        if not open_votes:
+            raise UserFacingError("vote.none_open", number=matter_id)
+        return open_votes[-1]
+
+    async def _setup(self, session: Session, actor: Actor, chat_id: int, step: str) -> VoteSetup:
+        dialog = await expect_step(
+            session, chat_id, actor.tg_user_id, SETUP_FLOW, step, "vote.setup_expired"
+        )
+        return await self._load_setup(session, dialog.data, dialog.step)
+
+    async def _load_setup(self, session: Session, data: dict[str, Any], step: str) -> VoteSetup:
+        matter = await _matter(session, int(data["matter_id"]))
+        amends = None
+        if data.get("amends") is not None:
+            amends = await session.votes.convention(int(data["amends"]))
+        return VoteSetup(
+            matter=matter,
+            kind=str(data["kind"]),
+            options=tuple(str(option) for option in data["options"]),
+            anonymous=bool(data["anonymous"]),
+            close_hours=int(data["close_hours"]),
+            quorum=int(data["quorum"]),
+            threshold=str(data["threshold"]),
+            convention=bool(data["convention"]),
+            amends=amends,
+            step=step,
+        )
+
+    async def _save_setup(
+        self, session: Session, actor: Actor, chat_id: int, setup: VoteSetup
+    ) -> None:
+        await session.dialogs.put(
+            chat_id, actor.tg_user_id, SETUP_FLOW, setup.step, setup.to_data(), self._clock()
+        )
+
+
+def _require(actor: Actor, role: Role) -> Any:
+    if actor.person is None:
+        raise UserFacingError("access.not_registered")
+    if not actor.has(role):
+        raise UserFacingError(f"vote.need_{role.value}")
+    return actor.person
+
+
+def _voter_key(vote: VoteRow, identity: str) -> str:
+    """The ballot's key: the identity itself, or in an anonymous vote its salted hash."""
+    if not vote.anonymous:
+        return identity
+    if vote.salt is None:
+        raise UserFacingError("vote.closed")
+    return hashlib.sha256(f"{vote.salt}:{identity}".encode()).hexdigest()
+
+
+def _next(presets: Sequence[int], current: int) -> int:
+    later = [value for value in presets if value > current]
+    return later[0] if later else presets[0]
+
+
+def _next_convention(
+    in_force: list[ConventionRow], current: ConventionRow | None
+) -> ConventionRow | None:
+    if not in_force:
+        return None
+    if current is None:
+        return in_force[0]
+    ids = [row.id for row in in_force]
+    if current.id not in ids or ids.index(current.id) == len(ids) - 1:
+        return None
+    return in_force[ids.index(current.id) + 1]
+
+
+async def _matter(session: Session, matter_id: int) -> MatterRow:
+    matter = await session.matters.get(matter_id)
+    if matter is None:
+        raise UserFacingError("matter.not_found", number=matter_id)
+    return matter
+
+
+async def _residents_chats(session: Session) -> list[int]:
+    return [
+        chat.chat_id
+        for chat in await session.chats.bound()
+        if chat.kind == ChatKind.RESIDENTS.value and chat.is_member
+    ]
+
+
+async def _registered_resident(session: Session, name: str) -> int | None:
+    """The register id of the one resident with this display name, if exactly one."""
+    matches = [
+        person.id
+        for person in await session.people.with_role(Role.RESIDENT.value)
+        if person.display_name.casefold() == name.casefold()
+    ]
+    return matches[0] if len(matches) == 1 else None
+
+
+async def _amends_of(session: Session, vote: VoteRow) -> int | None:
+    """The convention the vote's matter amends, as recorded when the vote was opened."""
+    for event in reversed(await session.matters.events(vote.matter_id)):
+        if event.kind == "vote_opened" and event.detail.get("vote") == vote.id:
+            amends = event.detail.get("amends")
+            return int(amends) if amends is not None else None
+    return None

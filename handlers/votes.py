@@ -1,0 +1,253 @@
+"""Votes (民决): /vote N to set one up and open it, ballot buttons on its card, /closevote N,
+/proxyvote N for grid workers, the resolution after the close, and /conventions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from telegram import Update
+from telegram.ext import JobQueue
+
+from bot.voting import PROXY_FLOW, RESOLUTION_FLOW, SETUP_FLOW, Tally, option_labels, vote_card
+from handlers import callbacks as cb
+from handlers import keyboards, texts
+from handlers.access import reply, show
+from handlers.cards import edit_everywhere, edit_soon
+from handlers.context import Context
+from handlers.texts import plain, t
+
+
+def _number_arg(context: Context) -> int | None:
+    args = context.args or []
+    number = args[0].lstrip("#＃") if len(args) == 1 else ""
+    return int(number) if number.isdigit() and len(number) <= 9 else None
+
+
+async def vote_command(update: Update, context: Context) -> None:
+    """/vote N: the settings screen of a vote on matter N."""
+    actor = context.require_actor()
+    number = _number_arg(context)
+    chat = update.effective_chat
+    if number is None or chat is None:
+        await reply(update, t(actor.language, "vote.usage"))
+        return
+    setup = await context.services.votes.start_setup(actor, chat.id, number)
+    await _show_setup(update, context, setup)
+
+
+async def _show_setup(update: Update, context: Context, setup: Any) -> None:
+    actor = context.require_actor()
+    closes_at = context.services.clock() + timedelta(hours=setup.close_hours)
+    tz = context.services.settings.community.tz
+    await show(
+        update,
+        texts.vote_setup(actor.language, setup, closes_at, tz),
+        keyboards.vote_setup(actor.language, setup),
+    )
+
+
+async def setting(update: Update, context: Context) -> None:
+    """Button on the settings screen: the setting moves to its next value."""
+    data = cb.VoteSetting.decode(update.callback_query.data if update.callback_query else None)
+    actor = context.require_actor()
+    chat = update.effective_chat
+    assert chat is not None  # noqa: S101 - a button is always in a chat
+    setup = await context.services.votes.change_setting(actor, chat.id, data.field)
+    if setup.step == "options":
+        await show(update, t(actor.language, "vote.ask_options"))
+        return
+    await _show_setup(update, context, setup)
+
+
+async def open_or_drop(update: Update, context: Context) -> None:
+    """Button: open the vote as set up (its card goes out), or drop it."""
+    data = cb.VoteOpen.decode(update.callback_query.data if update.callback_query else None)
+    actor = context.require_actor()
+    chat = update.effective_chat
+    assert chat is not None  # noqa: S101 - a button is always in a chat
+    if not data.start:
+        await context.services.dialogs.cancel(chat.id, actor.tg_user_id)
+        await show(update, t(actor.language, "vote.dropped"))
+        return
+    vote = await context.services.votes.open(actor, chat.id)
+    matter = await context.services.matters.matter(vote.matter_id)
+    tz = context.services.settings.community.tz
+    await show(
+        update,
+        t(
+            actor.language,
+            "vote.opened",
+            number=matter.id,
+            title=matter.title,
+            closes=texts.local_time(vote.closes_at, tz),
+        ),
+    )
+    context.services.wake_sender()
+
+
+async def cast(update: Update, context: Context) -> None:
+    """An option button on a vote card: record the ballot, say so privately, refresh the card."""
+    query = update.callback_query
+    data = cb.CastBallot.decode(query.data if query else None)
+    actor = context.require_actor()
+    result = await context.services.votes.cast(actor, data.vote_id, data.index)
+    labels = option_labels(result.vote, actor.language)
+    if result.vote.kind == "multiple":
+        chosen = "、".join(labels[index] for index in result.choice)
+        text = (
+            plain(actor.language, "vote.cast_multiple", labels=chosen)
+            if chosen
+            else plain(actor.language, "vote.cast_none")
+        )
+    else:
+        key = "vote.changed" if result.changed else "vote.cast"
+        text = plain(actor.language, key, label=labels[data.index])
+    if query is not None:
+        await query.answer(text)
+    refresh_vote_card_soon(context.job_queue, result.vote.id)
+
+
+def refresh_vote_card_soon(job_queue: JobQueue[Any] | None, vote_id: int) -> None:
+    """Edit the vote's cards (live tally, or the result once closed) within a few seconds."""
+    edit_soon(job_queue, f"vote-card:{vote_id}", _refresh_vote_card, vote_id)
+
+
+async def _refresh_vote_card(context: Any) -> None:
+    services = context.bot_data.services
+    vote, matter, tally = await services.votes.live(int(context.job.data))
+    if not vote.is_open and vote.tally is not None:
+        tally = Tally(tuple(vote.tally["counts"]), int(vote.tally["voters"]))
+    message = vote_card(
+        vote,
+        matter,
+        tally,
+        services.settings.community.default_language,
+        services.settings.community.tz,
+    )
+    places = await services.votes.card_messages(vote)
+    await edit_everywhere(context.bot, places, message, f"card of vote {vote.id}")
+
+
+async def close_command(update: Update, context: Context) -> None:
+    """/closevote N: close the matter's open vote now."""
+    actor = context.require_actor()
+    number = _number_arg(context)
+    if number is None:
+        await reply(update, t(actor.language, "vote.close_usage"))
+        return
+    closed = await context.services.votes.close_now(actor, number)
+    await reply(
+        update,
+        t(
+            actor.language,
+            "vote.closed_now",
+            number=closed.matter.id,
+            result=plain(actor.language, f"vote.result.{closed.vote.result}"),
+        ),
+    )
+    refresh_vote_card_soon(context.job_queue, closed.vote.id)
+    context.services.wake_sender()
+
+
+async def proxy_command(update: Update, context: Context) -> None:
+    """/proxyvote N: a grid worker records the ballot of a resident without a phone."""
+    actor = context.require_actor()
+    number = _number_arg(context)
+    chat = update.effective_chat
+    if number is None or chat is None:
+        await reply(update, t(actor.language, "vote.proxy_usage"))
+        return
+    await context.services.votes.start_proxy(actor, chat.id, number)
+    matter = await context.services.matters.matter(number)
+    await reply(
+        update, t(actor.language, "vote.proxy_ask_name", number=matter.id, title=matter.title)
+    )
+
+
+async def proxy_choice(update: Update, context: Context) -> None:
+    """Button: the option the grid worker records."""
+    data = cb.ProxyBallot.decode(update.callback_query.data if update.callback_query else None)
+    actor = context.require_actor()
+    chat = update.effective_chat
+    assert chat is not None  # noqa: S101 - a button is always in a chat
+    name = await _proxy_name(context, chat.id)
+    result = await context.services.votes.proxy_choice(actor, chat.id, data.index)
+    label = option_labels(result.vote, actor.language)[data.index]
+    await show(update, t(actor.language, "vote.proxy_recorded", name=name, label=label))
+    refresh_vote_card_soon(context.job_queue, result.vote.id)
+
+
+async def _proxy_name(context: Context, chat_id: int) -> str:
+    actor = context.require_actor()
+    async with context.services.db.read() as session:
+        dialog = await session.dialogs.get(chat_id, actor.tg_user_id)
+    return str(dialog.data.get("name", "")) if dialog is not None else ""
+
+
+async def accept_draft(update: Update, context: Context) -> None:
+    """Button: the bot's draft becomes the resolution."""
+    data = cb.AcceptDraftResolution.decode(
+        update.callback_query.data if update.callback_query else None
+    )
+    actor = context.require_actor()
+    matter = await context.services.votes.accept_draft(actor, data.matter_id, data.vote_id)
+    await _resolution_recorded(update, context, matter.id, matter.kind)
+
+
+async def write_resolution(update: Update, context: Context) -> None:
+    """Button: the secretary types the resolution."""
+    data = cb.WriteResolution.decode(update.callback_query.data if update.callback_query else None)
+    actor = context.require_actor()
+    chat = update.effective_chat
+    assert chat is not None  # noqa: S101 - a button is always in a chat
+    matter = await context.services.votes.start_resolution(
+        actor, chat.id, data.matter_id, data.vote_id
+    )
+    await show(
+        update, t(actor.language, "resolution.ask_text", number=matter.id, title=matter.title)
+    )
+
+
+async def _resolution_recorded(update: Update, context: Context, matter_id: int, kind: str) -> None:
+    actor = context.require_actor()
+    votes = await context.services.votes.votes_of(matter_id)
+    adopted = kind == "convention" and bool(votes) and votes[-1].result == "passed"
+    key = "resolution.recorded_convention" if adopted else "resolution.recorded"
+    await show(update, t(actor.language, key, number=matter_id))
+
+
+async def text_answer(update: Update, context: Context, step: str, text: str) -> None:
+    """Typed answers: the options of a vote, a proxy voter's name and reason, a resolution."""
+    actor = context.require_actor()
+    chat = update.effective_chat
+    assert chat is not None  # noqa: S101 - private text always has a chat
+    dialog = await context.services.dialogs.current(chat.id, actor.tg_user_id)
+    flow = dialog.flow if dialog else ""
+    votes = context.services.votes
+    if flow == SETUP_FLOW and step == "options":
+        setup = await votes.answer_options(actor, chat.id, text)
+        await _show_setup(update, context, setup)
+    elif flow == PROXY_FLOW and step == "name":
+        await votes.proxy_name(actor, chat.id, text)
+        await reply(update, t(actor.language, "vote.proxy_ask_reason"))
+    elif flow == PROXY_FLOW and step == "reason":
+        vote = await votes.proxy_reason(actor, chat.id, text)
+        await reply(
+            update,
+            t(actor.language, "vote.proxy_ask_choice"),
+            keyboards.proxy_choices(actor.language, option_labels(vote, actor.language)),
+        )
+    elif flow == RESOLUTION_FLOW and step == "text":
+        matter = await votes.answer_resolution(actor, chat.id, text)
+        await _resolution_recorded(update, context, matter.id, matter.kind)
+    else:
+        await reply(update, t(actor.language, "register.use_buttons"))
+
+
+async def conventions(update: Update, context: Context) -> None:
+    """/conventions: the community conventions register."""
+    actor = context.require_actor()
+    rows = await context.services.votes.conventions()
+    tz = context.services.settings.community.tz
+    await reply(update, texts.conventions(actor.language, rows, tz))

@@ -1,0 +1,256 @@
+"""Votes through the real bot: set up, ballots on the card, proxy votes, the close, the
+resolution, anonymity, and the conventions register."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from bot.standin import FakeBotApi
+from tests.conftest import FakeClock, make_settings
+from tests.handlers.conftest import RESIDENTS_GROUP, SECRETARY, BotHarness, start_harness
+
+GRID_WORKER = 2004
+
+
+async def sent(harness: BotHarness) -> None:
+    sender = harness.running.sender
+    assert sender is not None
+    await asyncio.wait_for(sender.idle(), timeout=20)
+
+
+async def community(harness: BotHarness) -> None:
+    """A secretary, the residents' group, three residents, a grid worker, two matters."""
+    await harness.register(SECRETARY)
+    await harness.say(SECRETARY, "/bind residents", RESIDENTS_GROUP)
+    for user_id, name in ((2001, "张阿姨"), (2002, "Tom"), (2003, "李大爷")):
+        await harness.register(user_id, name)
+    harness.api.add_user(GRID_WORKER, "小周", language_code="zh-hans")
+    await harness.register(GRID_WORKER, "周网格员")
+    async with harness.db.transaction() as session:
+        person = await session.people.by_telegram_id(GRID_WORKER)
+        assert person is not None
+        await session.people.grant(person.id, "grid_worker", None, harness.running.services.clock())
+    for title in ("小区门口加装路灯", "文明养犬公约"):
+        await harness.say(2001, f"提议 {title}")
+        await harness.say(2001, "晚上太黑。")
+        await harness.press_label(2001, harness.last(2001), "提交")
+    await sent(harness)
+
+
+def vote_cards(harness: BotHarness) -> list[dict[str, Any]]:
+    return [m for m in harness.api.bot_messages(RESIDENTS_GROUP) if "🗳" in (m.get("text") or "")]
+
+
+def answer(harness: BotHarness) -> str:
+    return str(harness.api.callback_answers()[-1]["text"])
+
+
+async def open_vote(harness: BotHarness, number: int, *presses: str) -> dict[str, Any]:
+    """/vote N, press the named settings, open it; returns the card in the group."""
+    await harness.say(SECRETARY, f"/vote {number}")
+    for label in presses:
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), label)
+    await harness.press_label(SECRETARY, harness.last(SECRETARY), "开始表决")
+    assert "表决已开始" in harness.last(SECRETARY)["text"]
+    await sent(harness)
+    return vote_cards(harness)[-1]
+
+
+async def close_by_schedule(harness: BotHarness, clock: FakeClock, vote_id: int) -> None:
+    services = harness.running.services
+    async with harness.db.read() as session:
+        vote = await session.votes.get(vote_id)
+        assert vote is not None and vote.schedule_id is not None
+        schedule = await session.schedules.get(vote.schedule_id)
+    assert schedule is not None and schedule.next_due_at == vote.closes_at
+    clock.now = vote.closes_at
+    assert await services.scheduler.fire(vote.schedule_id, vote.closes_at)
+    await sent(harness)
+
+
+async def ballots(harness: BotHarness, vote_id: int) -> list[Any]:
+    async with (
+        harness.db.read() as session,
+        session.conn.execute(
+            "SELECT voter_key, person_id, choice, recorded_by, proxy_reason FROM ballots"
+            " WHERE vote_id = ? ORDER BY voter_key",
+            (vote_id,),
+        ) as cur,
+    ):
+        return [tuple(row) for row in await cur.fetchall()]
+
+
+async def test_public_vote_from_card_to_resolution(tmp_path: Path, api: FakeBotApi) -> None:
+    clock = FakeClock()
+    settings = make_settings(
+        tmp_path, telegram={"poll_timeout": 1}, deliberation={"default_quorum": 3}
+    )
+    harness = await start_harness(settings, api, clock)
+    try:
+        await community(harness)
+        # Only secretaries open votes; bad arguments get the usage line.
+        await harness.say(2001, "/vote 1")
+        assert "只有书记" in harness.last(2001)["text"]
+        await harness.say(SECRETARY, "/vote x")
+        assert harness.last(SECRETARY)["text"].startswith("用法：/vote")
+        await harness.say(SECRETARY, "/vote 1")
+        screen = harness.last(SECRETARY)["text"]
+        assert "法定人数：3 人" in screen and "记名" in screen and "过半数通过" in screen
+
+        card = await open_vote(harness, 1)
+        assert card["text"].startswith("🗳 表决 #1 小区门口加装路灯")
+        data = {
+            b["text"]: b["callback_data"]
+            for row in card["reply_markup"]["inline_keyboard"]
+            for b in row
+        }
+        assert list(data) == ["赞成", "反对", "弃权"]
+
+        await harness.press(2001, card, data["赞成"])
+        assert answer(harness) == "已投：赞成。截止前可以改票。"
+        await harness.press(2001, card, data["赞成"])
+        assert answer(harness) == "您已经投了“赞成”。"
+        await harness.press(2002, card, data["反对"])
+        assert answer(harness) == "Your vote: No. You can change it until the close."
+        await harness.press(2003, card, data["反对"])
+        await harness.press(2003, card, data["赞成"])
+        assert answer(harness) == "已改为：赞成。"
+        # A person outside the register changes nothing.
+        api.add_user(2999, "路人")
+        await harness.press(2999, card, data["赞成"])
+        assert "还没有登记" in answer(harness)
+
+        # A grid worker records the vote of a resident without a phone.
+        await harness.say(2001, "/proxyvote 1")
+        assert "只有网格员" in harness.last(2001)["text"]
+        await harness.say(GRID_WORKER, "/proxyvote 1")
+        await harness.say(GRID_WORKER, "王奶奶")
+        await harness.say(GRID_WORKER, "没有手机，腿脚不便")
+        await harness.press_label(GRID_WORKER, harness.last(GRID_WORKER), "弃权")
+        assert harness.last(GRID_WORKER)["text"].startswith("已代为登记：王奶奶 —— 弃权")
+
+        # The card's tally follows within a few seconds.
+        await api.wait_for(lambda: "赞成：2" in vote_cards(harness)[-1]["text"], timeout=10)
+        assert "反对：1\n弃权：1" in vote_cards(harness)[-1]["text"]
+
+        vote_id = int(data["赞成"].split(":")[1])
+        recorded = await ballots(harness, vote_id)
+        assert len(recorded) == 4
+        proxy = [row for row in recorded if row[3] is not None]
+        assert [(row[2], row[4]) for row in proxy] == [("2", "没有手机，腿脚不便")]
+
+        await close_by_schedule(harness, clock, vote_id)
+        result = [t for t in harness.texts(RESIDENTS_GROUP) if t.startswith("📊")][-1]
+        assert result.startswith("📊 表决结果 #1 小区门口加装路灯：通过")
+        assert "共 4 人投票（法定人数 3）" in result
+        await harness.press(2002, card, data["赞成"], strict=False)
+        assert answer(harness) == "This vote has closed; ballots can no longer be cast."
+        assert len(await ballots(harness, vote_id)) == 4
+
+        # The tally recorded at the close is the ballots' own count.
+        async with harness.db.read() as session:
+            vote = await session.votes.get(vote_id)
+        assert vote is not None and vote.tally is not None
+        counted = [0, 0, 0]
+        for _, _, choice, _, _ in await ballots(harness, vote_id):
+            counted[int(choice)] += 1
+        assert vote.tally["counts"] == counted == [2, 1, 1]
+        assert (vote.result, vote.voters) == ("passed", 4)
+
+        # The secretary gets the draft resolution and accepts it.
+        ask = harness.last(SECRETARY)
+        assert "决议草稿" in ask["text"] and "获得通过" in ask["text"]
+        await harness.press_label(SECRETARY, ask, "采用草稿")
+        assert harness.last(SECRETARY)["text"].startswith("决议已记入 #1")
+        await harness.press_label(SECRETARY, ask, "采用草稿", strict=False)
+        assert "决议已经写过了" in answer(harness)
+        matter = await harness.running.services.matters.matter(1)
+        assert matter.stage == "passed" and matter.resolution and "赞成 2 票" in matter.resolution
+    finally:
+        await harness.running.stop()
+
+
+async def test_anonymous_vote_keeps_no_link_to_voters(tmp_path: Path, api: FakeBotApi) -> None:
+    clock = FakeClock()
+    settings = make_settings(
+        tmp_path, telegram={"poll_timeout": 1}, deliberation={"default_quorum": 5}
+    )
+    harness = await start_harness(settings, api, clock)
+    try:
+        await community(harness)
+        card = await open_vote(harness, 1, "记名/不记名")
+        assert "不记名" in card["text"]
+        data = {
+            b["text"]: b["callback_data"]
+            for row in card["reply_markup"]["inline_keyboard"]
+            for b in row
+        }
+        await harness.press(2001, card, data["赞成"])
+        await harness.press(2001, card, data["反对"])
+        assert answer(harness) == "已改为：反对。"
+        await harness.press(2003, card, data["赞成"])
+        vote_id = int(data["赞成"].split(":")[1])
+        recorded = await ballots(harness, vote_id)
+        assert [row[1] for row in recorded] == [None, None]
+        people_ids = {str(i) for i in range(1, 10)}
+        assert all(row[0] not in people_ids and not row[0].startswith("p") for row in recorded)
+
+        await close_by_schedule(harness, clock, vote_id)
+        async with harness.db.read() as session:
+            vote = await session.votes.get(vote_id)
+        assert vote is not None
+        assert (vote.result, vote.salt, vote.tally["counts"]) == ("no_quorum", None, [1, 1, 0])
+        result = [t for t in harness.texts(RESIDENTS_GROUP) if t.startswith("📊")][-1]
+        assert "人数不足，无效" in result
+        matter = await harness.running.services.matters.matter(1)
+        assert matter.stage == "no_quorum"
+    finally:
+        await harness.running.stop()
+
+
+async def test_conventions_register_with_an_amendment(tmp_path: Path, api: FakeBotApi) -> None:
+    clock = FakeClock()
+    settings = make_settings(
+        tmp_path, telegram={"poll_timeout": 1}, deliberation={"default_quorum": 1}
+    )
+    harness = await start_harness(settings, api, clock)
+    try:
+        await community(harness)
+        await harness.say(2002, "/conventions")
+        assert harness.last(2002)["text"].startswith("No community conventions yet")
+
+        card = await open_vote(harness, 2, "是否社区公约")
+        assert "三分之二通过" in card["text"]
+        await harness.press_label(2001, card, "赞成")
+        await close_by_schedule(harness, clock, 1)
+        ask = harness.last(SECRETARY)
+        await harness.press_label(SECRETARY, ask, "自己写")
+        await harness.say(SECRETARY, "犬只出门须拴绳，及时清理粪便。")
+        assert harness.last(SECRETARY)["text"] == "决议已记录，并已列入社区公约。"
+        await harness.say(2003, "/conventions")
+        register = harness.last(2003)["text"]
+        assert "#1 文明养犬公约" in register and "犬只出门须拴绳" in register
+        assert "赞成 1 票" in register
+
+        # An amendment: a new matter, a convention vote that names #1.
+        await harness.say(2003, "提议 修订养犬公约")
+        await harness.say(2003, "增加夜间遛狗时间限制。")
+        await harness.press_label(2003, harness.last(2003), "提交")
+        await sent(harness)
+        await harness.say(SECRETARY, "/vote 3")
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "是否社区公约")
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "修订哪条公约")
+        assert "修订：公约 #1 文明养犬公约" in harness.last(SECRETARY)["text"]
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "开始表决")
+        await sent(harness)
+        await harness.press_label(2001, vote_cards(harness)[-1], "赞成")
+        await close_by_schedule(harness, clock, 2)
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "采用草稿")
+        await harness.say(2003, "/conventions")
+        register = harness.last(2003)["text"]
+        assert "#2 修订养犬公约" in register and "（修订公约 #1）" in register
+        assert "已被公约 #2 修订" in register
+    finally:
+        await harness.running.stop()
