@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -43,7 +44,7 @@ from storage import Database
 from storage.matters import MatterRow
 from storage.session import Session
 from storage.times import to_db_time
-from storage.votes import ConventionRow, VoteRow
+from storage.votes import BallotBox, ConventionRow, VoteRow
 
 SETUP_FLOW = "vote"
 PROXY_FLOW = "proxy_vote"
@@ -109,7 +110,6 @@ class CastResult:
     """What a ballot button did: the voter's choice now, and whether it changed one."""
 
     vote: VoteRow
-    matter: MatterRow
     choice: tuple[int, ...]
     changed: bool
 
@@ -417,13 +417,20 @@ class VoteService:
     # --- ballots ---------------------------------------------------------------------------
 
     async def cast(self, actor: Actor, vote_id: int, index: int) -> CastResult:
-        """A resident's ballot button: choose (or, in a multiple-choice vote, toggle) an option."""
+        """A resident's ballot button: choose (or, in a multiple-choice vote, toggle) an option.
+
+        The hottest write of the bot: the whole unit of work runs in one hop
+        to the database thread (see ``Database.run_unit``).
+        """
         person = _require(actor, Role.RESIDENT)
         now = self._clock()
-        async with self._db.transaction() as session:
-            vote = await self._open_vote(session, vote_id, index, now)
+        language = actor.language
+
+        def work(conn: sqlite3.Connection) -> CastResult:
+            box = BallotBox(conn)
+            vote = _check_open(box.vote(vote_id), index, now)
             key = _voter_key(vote, f"p{person.id}")
-            existing = await session.votes.ballot(vote.id, key)
+            existing = box.ballot(vote.id, key)
             if vote.kind == "multiple":
                 chosen = set(existing.choice) if existing else set()
                 chosen ^= {index}
@@ -432,21 +439,15 @@ class VoteService:
                 choice = (index,)
                 if existing is not None and existing.choice == choice:
                     raise UserFacingError(
-                        "vote.already_cast",
-                        label=option_labels(vote, actor.language)[index],
+                        "vote.already_cast", label=option_labels(vote, language)[index]
                     )
             if choice:
-                await session.votes.put_ballot(
-                    vote_id=vote.id,
-                    voter_key=key,
-                    person_id=None if vote.anonymous else person.id,
-                    choice=choice,
-                    now=now,
-                )
+                box.put_ballot(vote.id, key, None if vote.anonymous else person.id, choice, now)
             else:
-                await session.votes.delete_ballot(vote.id, key)
-            matter = await _matter(session, vote.matter_id)
-        return CastResult(vote, matter, choice, existing is not None)
+                box.delete_ballot(vote.id, key)
+            return CastResult(vote, choice, existing is not None)
+
+        return await self._db.run_unit(work)
 
     async def start_proxy(self, actor: Actor, chat_id: int, matter_id: int) -> VoteRow:
         """A grid worker starts recording the ballot of a resident without a phone."""
@@ -500,7 +501,7 @@ class VoteService:
             dialog = await expect_step(
                 session, chat_id, actor.tg_user_id, PROXY_FLOW, "choice", "vote.setup_expired"
             )
-            vote = await self._open_vote(session, int(dialog.data["vote_id"]), index, now)
+            vote = _check_open(await session.votes.get(int(dialog.data["vote_id"])), index, now)
             name = str(dialog.data["name"])
             resident = await _registered_resident(session, name)
             identity = f"p{resident}" if resident is not None else f"proxy:{name.casefold()}"
@@ -521,8 +522,7 @@ class VoteService:
                 at=now, action="vote.proxy", actor_id=person.id, detail=str(vote.id)
             )
             await session.dialogs.end(chat_id, actor.tg_user_id)
-            matter = await _matter(session, vote.matter_id)
-        return CastResult(vote, matter, (index,), existing is not None)
+        return CastResult(vote, (index,), existing is not None)
 
     # --- tally and close ---------------------------------------------------------------------
 
@@ -799,18 +799,6 @@ class VoteService:
             raise UserFacingError("vote.not_votable", number=matter_id)
         return matter
 
-    async def _open_vote(
-        self, session: Session, vote_id: int, index: int, now: datetime
-    ) -> VoteRow:
-        vote = await session.votes.get(vote_id)
-        if vote is None:
-            raise UserFacingError("vote.not_found")
-        if not vote.is_open or now >= vote.closes_at:
-            raise UserFacingError("vote.closed")
-        if not 0 <= index < len(vote.options):
-            raise UserFacingError("vote.not_found")
-        return vote
-
     async def _open_vote_of(self, session: Session, matter_id: int) -> VoteRow:
         votes = await session.votes.for_matter(matter_id)
         open_votes = [vote for vote in votes if vote.is_open]
@@ -856,6 +844,15 @@ def _require(actor: Actor, role: Role) -> Any:
     if not actor.has(role):
         raise UserFacingError(f"vote.need_{role.value}")
     return actor.person
+
+
+def _check_open(vote: VoteRow | None, index: int, now: datetime) -> VoteRow:
+    """The vote, which must be open and have option ``index``."""
+    if vote is None or not 0 <= index < len(vote.options):
+        raise UserFacingError("vote.not_found")
+    if not vote.is_open or now >= vote.closes_at:
+        raise UserFacingError("vote.closed")
+    return vote
 
 
 def _voter_key(vote: VoteRow, identity: str) -> str:

@@ -9,6 +9,12 @@ import aiosqlite
 
 from storage.times import to_db_time
 
+#: Marks an update handled and drops its payload (kept only for replay).
+MARK_DONE_SQL = (
+    "UPDATE inbox SET done_at = ?, payload = NULL, failed = ?"
+    " WHERE update_id = ? AND done_at IS NULL"
+)
+
 
 @dataclass(frozen=True)
 class InboxRow:
@@ -64,11 +70,7 @@ class InboxRepository:
 
     async def mark_done(self, update_id: int, now_text: str, *, failed: bool) -> bool:
         """Mark the update done and drop its payload (kept only for replay)."""
-        cur = await self._conn.execute(
-            "UPDATE inbox SET done_at = ?, payload = NULL, failed = ?"
-            " WHERE update_id = ? AND done_at IS NULL",
-            (now_text, int(failed), update_id),
-        )
+        cur = await self._conn.execute(MARK_DONE_SQL, (now_text, int(failed), update_id))
         return cur.rowcount > 0
 
     async def prune(self, done_before: datetime) -> int:

@@ -94,6 +94,19 @@ def _vote(row: sqlite3.Row) -> VoteRow:
     )
 
 
+# Statements shared by the async repository and the one-hop BallotBox.
+_GET_VOTE = "SELECT * FROM votes WHERE id = ?"
+_GET_BALLOT = "SELECT * FROM ballots WHERE vote_id = ? AND voter_key = ?"
+_PUT_BALLOT = (
+    "INSERT INTO ballots (vote_id, voter_key, person_id, choice, cast_at, recorded_by,"
+    " proxy_reason) VALUES (?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (vote_id, voter_key) DO UPDATE SET choice = excluded.choice,"
+    " cast_at = excluded.cast_at, recorded_by = excluded.recorded_by,"
+    " proxy_reason = excluded.proxy_reason"
+)
+_DELETE_BALLOT = "DELETE FROM ballots WHERE vote_id = ? AND voter_key = ?"
+
+
 def encode_choice(choice: tuple[int, ...]) -> str:
     """Option indexes as stored: sorted, comma-separated."""
     return ",".join(str(index) for index in sorted(set(choice)))
@@ -146,7 +159,7 @@ class VotesRepository:
 
     async def get(self, vote_id: int) -> VoteRow | None:
         """The vote, or None."""
-        async with self._conn.execute("SELECT * FROM votes WHERE id = ?", (vote_id,)) as cur:
+        async with self._conn.execute(_GET_VOTE, (vote_id,)) as cur:
             row = await cur.fetchone()
         return _vote(row) if row else None
 
@@ -180,9 +193,7 @@ class VotesRepository:
 
     async def ballot(self, vote_id: int, voter_key: str) -> BallotRow | None:
         """A voter's ballot, or None."""
-        async with self._conn.execute(
-            "SELECT * FROM ballots WHERE vote_id = ? AND voter_key = ?", (vote_id, voter_key)
-        ) as cur:
+        async with self._conn.execute(_GET_BALLOT, (vote_id, voter_key)) as cur:
             row = await cur.fetchone()
         return _ballot(row) if row else None
 
@@ -199,11 +210,7 @@ class VotesRepository:
     ) -> None:
         """Cast or change a ballot (one per voter key, by the primary key)."""
         await self._conn.execute(
-            "INSERT INTO ballots (vote_id, voter_key, person_id, choice, cast_at, recorded_by,"
-            " proxy_reason) VALUES (?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (vote_id, voter_key) DO UPDATE SET choice = excluded.choice,"
-            " cast_at = excluded.cast_at, recorded_by = excluded.recorded_by,"
-            " proxy_reason = excluded.proxy_reason",
+            _PUT_BALLOT,
             (
                 vote_id,
                 voter_key,
@@ -217,9 +224,7 @@ class VotesRepository:
 
     async def delete_ballot(self, vote_id: int, voter_key: str) -> None:
         """Withdraw a ballot (a multiple-choice voter untoggled every option)."""
-        await self._conn.execute(
-            "DELETE FROM ballots WHERE vote_id = ? AND voter_key = ?", (vote_id, voter_key)
-        )
+        await self._conn.execute(_DELETE_BALLOT, (vote_id, voter_key))
 
     async def choices(self, vote_id: int) -> list[tuple[int, ...]]:
         """Every ballot's choice (no voter), for counting."""
@@ -302,6 +307,42 @@ class VotesRepository:
         ) as cur:
             row = await cur.fetchone()
         return _convention(row) if row else None
+
+
+class BallotBox:
+    """The ballot statements, synchronous, for a unit of work run in one hop to the
+    writer's thread (``Database.run_unit``): casting a ballot is the hottest write."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def vote(self, vote_id: int) -> VoteRow | None:
+        """The vote, or None."""
+        row = self._conn.execute(_GET_VOTE, (vote_id,)).fetchone()
+        return _vote(row) if row else None
+
+    def ballot(self, vote_id: int, voter_key: str) -> BallotRow | None:
+        """A voter's ballot, or None."""
+        row = self._conn.execute(_GET_BALLOT, (vote_id, voter_key)).fetchone()
+        return _ballot(row) if row else None
+
+    def put_ballot(
+        self,
+        vote_id: int,
+        voter_key: str,
+        person_id: int | None,
+        choice: tuple[int, ...],
+        now: datetime,
+    ) -> None:
+        """Cast or change a ballot cast by the voter themselves."""
+        self._conn.execute(
+            _PUT_BALLOT,
+            (vote_id, voter_key, person_id, encode_choice(choice), to_db_time(now), None, None),
+        )
+
+    def delete_ballot(self, vote_id: int, voter_key: str) -> None:
+        """Withdraw a ballot."""
+        self._conn.execute(_DELETE_BALLOT, (vote_id, voter_key))
 
 
 def _ballot(row: sqlite3.Row) -> BallotRow:
