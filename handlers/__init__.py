@@ -23,9 +23,13 @@ from telegram.ext import (
 
 from bot.community import Role
 from bot.deliberation import FLOW as RAISE_FLOW
+from bot.discussion import HIDE_FLOW
+from bot.matter_desk import WITHDRAW_FLOW
 from bot.notices import FLOW as NOTICE_FLOW
 from bot.registration import FLOW as REGISTRATION_FLOW
 from handlers import admin, callbacks, chats, dialogs, matters, notices, people, schedules
+from handlers import desk as desk  # helper A
+from handlers import discussion as discussion  # helper A
 from handlers.access import Access, Callback, Where, guarded, identify, on_error
 
 
@@ -60,6 +64,12 @@ COMMANDS: tuple[Command, ...] = (
     Command("revoke", admin.revoke, Role.SECRETARY, Where.ANY, None),
     Command("upcoming", schedules.upcoming, Role.SECRETARY, Where.PRIVATE, None),
     Command("notify", notices.notify, Role.SECRETARY, Where.PRIVATE, None),
+    # helper A: discussion (民议) and secretaries' agenda controls
+    Command("discuss", discussion.discuss_command, Role.RESIDENT, Where.ANY, None),
+    Command("thread", discussion.thread_command, Access.REGISTERED, Where.PRIVATE, None),
+    Command("agenda", desk.agenda_command, Role.SECRETARY, Where.ANY, None),
+    Command("merge", desk.merge_command, Role.SECRETARY, Where.ANY, None),
+    Command("withdraw", desk.withdraw_command, Role.SECRETARY, Where.ANY, None),
 )
 
 #: Commands a secretary sees in their own menu, besides everyone's.
@@ -93,6 +103,14 @@ BUTTONS: tuple[Button, ...] = (
     Button(callbacks.NotifyConfirm, notices.confirmed, Role.SECRETARY),
     Button(callbacks.RaiseConfirm, matters.confirmed, Role.RESIDENT),
     Button(callbacks.SupportMatter, matters.support, Role.RESIDENT, Where.ANY),
+    # helper A: the matter screen, secretaries' agenda controls, the discussion
+    Button(callbacks.MatterView, desk.view_matter, Access.REGISTERED),
+    Button(callbacks.DeskAgenda, desk.agenda_pressed, Role.SECRETARY),
+    Button(callbacks.DeskMergeMenu, desk.merge_menu, Role.SECRETARY),
+    Button(callbacks.DeskMerge, desk.merge_pressed, Role.SECRETARY),
+    Button(callbacks.DeskWithdraw, desk.withdraw_pressed, Role.SECRETARY),
+    Button(callbacks.ShowThread, discussion.thread_pressed, Access.REGISTERED),
+    Button(callbacks.HideComment, discussion.hide_pressed, Role.SECRETARY),
 )
 
 #: Typed answers of each guided conversation (flow name -> handler).
@@ -100,6 +118,9 @@ TEXT_ANSWERS: dict[str, dialogs.TextAnswer] = {
     REGISTRATION_FLOW: people.registration_answer,
     NOTICE_FLOW: notices.text_answer,
     RAISE_FLOW: matters.text_answer,
+    # helper A
+    WITHDRAW_FLOW: desk.withdraw_answer,
+    HIDE_FLOW: discussion.hide_answer,
 }
 
 
@@ -151,6 +172,13 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
             filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE,
             guarded(dialogs.private_text, need=Access.ANYONE, where=Where.PRIVATE),
         )
+    )
+
+    # helper A: a reply to a matter's card in a residents' group joins its
+    # discussion. Its own handler group, so group 0 handlers still see every text.
+    app.add_handler(
+        MessageHandler(discussion.CARD_REPLY_FILTER, discussion.card_reply),
+        group=discussion.CARD_REPLY_GROUP,
     )
 
     app.add_error_handler(on_error)
