@@ -250,11 +250,12 @@ class DeskMergeMenu(Callback):
 
 @dataclass(frozen=True)
 class DeskMerge(Callback):
-    """Secretary: merge ``matter_id`` into ``into``."""
+    """Secretary: merge ``matter_id`` into ``into`` (asked to confirm first)."""
 
     PREFIX: ClassVar[str] = "xmg"
     matter_id: int
     into: int
+    confirmed: bool
 
 
 @dataclass(frozen=True)

@@ -129,9 +129,25 @@ async def merge_menu(update: Update, context: Context) -> None:
 
 
 async def merge_pressed(update: Update, context: Context) -> None:
-    """Button: merge the duplicate into the chosen matter."""
+    """Button: merge the duplicate into the chosen matter, once confirmed."""
     data = cb.DeskMerge.decode(update.callback_query.data if update.callback_query else None)
     actor = context.require_actor()
+    if not data.confirmed:
+        matters = context.services.matters
+        duplicate, kept = await matters.matter(data.matter_id), await matters.matter(data.into)
+        await show(
+            update,
+            t(
+                actor.language,
+                "desk.confirm_merge",
+                number=duplicate.id,
+                title=duplicate.title,
+                into=kept.id,
+                into_title=kept.title,
+            ),
+            keyboards.confirm_merge(actor.language, duplicate.id, kept.id),
+        )
+        return
     result = await context.services.desk.merge(actor, data.matter_id, data.into)
     done = _merged_done(context, result.duplicate.id, result.kept.id, result.moved)
     await _show_matter_with(update, context, data.matter_id, done)

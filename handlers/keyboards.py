@@ -205,13 +205,28 @@ def merge_targets(
         [
             _button(
                 plain(language, "desk.target_button", number=target.id, title=target.title),
-                cb.DeskMerge(matter_id, target.id),
+                cb.DeskMerge(matter_id, target.id, False),
             )
         ]
         for target in targets
     ]
     rows.append([_button(plain(language, "people.back_button"), cb.MatterView(matter_id))])
     return InlineKeyboardMarkup(rows)
+
+
+def confirm_merge(language: Language, matter_id: int, into: int) -> InlineKeyboardMarkup:
+    """Really merge / back to the choice of target."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                _button(
+                    plain(language, "desk.confirm_merge_button"),
+                    cb.DeskMerge(matter_id, into, True),
+                )
+            ],
+            [_button(plain(language, "people.back_button"), cb.DeskMergeMenu(matter_id))],
+        ]
+    )
 
 
 def thread(language: Language, page: ThreadPage, secretary: bool) -> InlineKeyboardMarkup:

@@ -59,8 +59,13 @@ async def test_merge_and_press_support_on_the_merged_card(harness: BotHarness) -
     await harness.say(SECRETARY, "/matter 2")
     await harness.press_label(SECRETARY, harness.last(SECRETARY), "合并重复事项")
     choose = harness.last(SECRETARY)
-    assert choose["text"] == "把 #2“3号楼门口装灯”并入哪个事项？"
+    assert choose["text"].startswith("把 #2“3号楼门口装灯”并入哪个事项？")
     await harness.press_label(SECRETARY, choose, "并入 #1")
+    confirm = harness.last(SECRETARY)
+    assert confirm["text"].startswith("确认把 #2“3号楼门口装灯”并入 #1“3号楼前加装路灯”吗？")
+    await harness.press_label(SECRETARY, confirm, "返回")  # changed mind: nothing merged
+    await harness.press_label(SECRETARY, harness.last(SECRETARY), "并入 #1")
+    await harness.press_label(SECRETARY, harness.last(SECRETARY), "确认合并")
     assert harness.last(SECRETARY)["text"].startswith("✅ #2 已并入 #1，转入 1 位附议。")
 
     await harness.api.wait_for(lambda: "已并入 #1" in card_of(harness, 2)["text"], timeout=10)
