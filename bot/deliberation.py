@@ -60,8 +60,46 @@ def support_callback(matter_id: int) -> str:
     return f"ms:{matter_id}"
 
 
-def card_message(matter: MatterRow, threshold: int, language: Language, tz: Any) -> OutgoingMessage:
-    """A matter's card as shown in the residents' group."""
+def card_message(
+    matter: MatterRow,
+    threshold: int,
+    language: Language,
+    tz: Any,
+    *,
+    merged: tuple[int, ...] = (),
+) -> OutgoingMessage:
+    """A matter's card as shown in the residents' group.
+
+    ``merged`` are the duplicates merged into this matter; a withdrawn or
+    merged matter's card says so and loses its button.
+    """
+    if matter.stage == "withdrawn":
+        return OutgoingMessage(
+            "desk.card_withdrawn",
+            language,
+            {
+                "number": matter.id,
+                "title": matter.title,
+                "details": matter.details,
+                "reason": matter.withdrawn_reason or "",
+            },
+        )
+    if matter.stage == "merged":
+        return OutgoingMessage(
+            "desk.card_merged",
+            language,
+            {
+                "number": matter.id,
+                "title": matter.title,
+                "details": matter.details,
+                "into": matter.merged_into or 0,
+            },
+        )
+    merged_note = (
+        translate(language, "desk.card_merged_from", numbers=", ".join(f"#{n}" for n in merged))
+        if merged
+        else ""
+    )
     if matter.stage == "agenda" and matter.agenda_at is not None and matter.agenda_forum:
         return OutgoingMessage(
             "matter.card_agenda",
@@ -73,6 +111,8 @@ def card_message(matter: MatterRow, threshold: int, language: Language, tz: Any)
                 "supports": matter.supports,
                 "when": matter.agenda_at.astimezone(tz).strftime("%m-%d %H:%M"),
                 "forum": translate(language, f"matter.forum.{matter.agenda_forum}"),
+                "comments": matter.comments,
+                "merged": merged_note,
             },
         )
     return OutgoingMessage(
@@ -85,6 +125,8 @@ def card_message(matter: MatterRow, threshold: int, language: Language, tz: Any)
             "supports": matter.supports,
             "threshold": threshold,
             "until": matter.support_until.astimezone(tz).strftime("%m-%d"),
+            "comments": matter.comments,
+            "merged": merged_note,
         },
         buttons=(
             (ButtonSpec("matter.support_button", callback_data=support_callback(matter.id)),),
@@ -214,7 +256,9 @@ class MatterService:
         now = self._clock()
         async with self._db.transaction() as session:
             matter = await session.matters.get(matter_id)
-            if matter is None or matter.stage in ("withdrawn", "merged"):
+            if matter is not None and matter.stage == "merged":
+                raise UserFacingError("desk.merged_into", number=matter.merged_into or 0)
+            if matter is None or matter.stage == "withdrawn":
                 raise UserFacingError("matter.gone")
             if matter.raised_by == person.id:
                 raise UserFacingError("matter.own")
@@ -225,7 +269,7 @@ class MatterService:
                 raise UserFacingError("matter.already_supported", number=matter_id)
             reached = matter.stage == "raised" and matter.supports + 1 >= self.threshold
             if reached:
-                forum, when = self._next_forum(now)
+                forum, when = self.next_forum(now)
                 await session.matters.put_on_agenda(matter_id, forum, when, now)
                 await session.audit.record(
                     at=now, action="matter.agenda", actor_id=None, detail=str(matter_id)
@@ -243,13 +287,20 @@ class MatterService:
             assert updated is not None  # noqa: S101 - read in the same transaction
         return SupportResult(updated, added, reached)
 
-    def _next_forum(self, now: datetime) -> tuple[str, datetime]:
+    def next_forum(self, now: datetime) -> tuple[str, datetime]:
+        """The forum (and its time) a matter goes to when it reaches the agenda now."""
         choice = self._settings.deliberation.agenda_forum
         session_at = self._calendar.next_session(now)
         talk_at = self._calendar.next_talk_day(now)
         if choice == "session" or (choice == "next" and session_at <= talk_at):
             return "session", session_at
         return "talk_day", talk_at
+
+    def forum_at(self, forum: str, now: datetime) -> datetime:
+        """When the next sitting of ``forum`` ('session' or 'talk_day') after ``now`` is."""
+        if forum == "session":
+            return self._calendar.next_session(now)
+        return self._calendar.next_talk_day(now)
 
     # --- looking back ---------------------------------------------------------------
 

@@ -14,6 +14,8 @@ from bot.community import CommunityService
 from bot.config import Settings
 from bot.deliberation import MatterService
 from bot.dialogs import DialogService
+from bot.discussion import DiscussionService
+from bot.matter_desk import MatterDeskService
 from bot.notices import NoticeService
 from bot.registration import RegistrationService
 from bot.scheduling import SchedulerService
@@ -34,6 +36,9 @@ class Services:
     notices: NoticeService
     matters: MatterService
     votes: VoteService
+    # Secretaries' agenda controls and histories; discussion (民议).
+    desk: MatterDeskService
+    discussion: DiscussionService
     clock: Clock = system_clock
     #: Tells the outbox sender that messages were queued (set when it starts).
     wake_sender: Callable[[], None] = field(default=lambda: None)
@@ -47,6 +52,7 @@ class Services:
             busy_timeout_ms=settings.storage.busy_timeout_ms,
         )
         scheduler = SchedulerService(db, settings, clock)
+        matters = MatterService(db, settings, scheduler.calendar, clock)
         return cls(
             settings=settings,
             db=db,
@@ -55,8 +61,10 @@ class Services:
             dialogs=DialogService(db, clock),
             scheduler=scheduler,
             notices=NoticeService(db, settings.community, clock),
-            matters=MatterService(db, settings, scheduler.calendar, clock),
+            matters=matters,
             votes=VoteService(db, settings, scheduler, clock),
+            desk=MatterDeskService(db, matters, clock),
+            discussion=DiscussionService(db, clock),
             clock=clock,
         )
 

@@ -23,6 +23,8 @@ from telegram.ext import (
 
 from bot.community import Role
 from bot.deliberation import FLOW as RAISE_FLOW
+from bot.discussion import HIDE_FLOW
+from bot.matter_desk import WITHDRAW_FLOW
 from bot.notices import FLOW as NOTICE_FLOW
 from bot.registration import FLOW as REGISTRATION_FLOW
 from bot.voting import PROXY_FLOW, RESOLUTION_FLOW, SETUP_FLOW
@@ -30,7 +32,9 @@ from handlers import (
     admin,
     callbacks,
     chats,
+    desk,
     dialogs,
+    discussion,
     matters,
     notices,
     people,
@@ -75,6 +79,12 @@ COMMANDS: tuple[Command, ...] = (
     Command("vote", votes.vote_command, Role.SECRETARY, Where.PRIVATE, None),
     Command("closevote", votes.close_command, Role.SECRETARY, Where.ANY, None),
     Command("proxyvote", votes.proxy_command, Role.GRID_WORKER, Where.PRIVATE, None),
+    # helper A: discussion (民议) and secretaries' agenda controls
+    Command("discuss", discussion.discuss_command, Role.RESIDENT, Where.ANY, None),
+    Command("thread", discussion.thread_command, Access.REGISTERED, Where.PRIVATE, None),
+    Command("agenda", desk.agenda_command, Role.SECRETARY, Where.ANY, None),
+    Command("merge", desk.merge_command, Role.SECRETARY, Where.ANY, None),
+    Command("withdraw", desk.withdraw_command, Role.SECRETARY, Where.ANY, None),
 )
 
 #: Commands a secretary sees in their own menu, besides everyone's.
@@ -125,6 +135,14 @@ BUTTONS: tuple[Button, ...] = (
     Button(callbacks.ProxyBallot, votes.proxy_choice, Role.GRID_WORKER),
     Button(callbacks.AcceptDraftResolution, votes.accept_draft, Role.SECRETARY),
     Button(callbacks.WriteResolution, votes.write_resolution, Role.SECRETARY),
+    # helper A: the matter screen, secretaries' agenda controls, the discussion
+    Button(callbacks.MatterView, desk.view_matter, Access.REGISTERED),
+    Button(callbacks.DeskAgenda, desk.agenda_pressed, Role.SECRETARY),
+    Button(callbacks.DeskMergeMenu, desk.merge_menu, Role.SECRETARY),
+    Button(callbacks.DeskMerge, desk.merge_pressed, Role.SECRETARY),
+    Button(callbacks.DeskWithdraw, desk.withdraw_pressed, Role.SECRETARY),
+    Button(callbacks.ShowThread, discussion.thread_pressed, Access.REGISTERED),
+    Button(callbacks.HideComment, discussion.hide_pressed, Role.SECRETARY),
 )
 
 #: Typed answers of each guided conversation (flow name -> handler).
@@ -135,6 +153,9 @@ TEXT_ANSWERS: dict[str, dialogs.TextAnswer] = {
     SETUP_FLOW: votes.text_answer,
     PROXY_FLOW: votes.text_answer,
     RESOLUTION_FLOW: votes.text_answer,
+    # helper A
+    WITHDRAW_FLOW: desk.withdraw_answer,
+    HIDE_FLOW: discussion.hide_answer,
 }
 
 
@@ -186,6 +207,13 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
             filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE,
             guarded(dialogs.private_text, need=Access.ANYONE, where=Where.PRIVATE),
         )
+    )
+
+    # helper A: a reply to a matter's card in a residents' group joins its
+    # discussion. Its own handler group, so group 0 handlers still see every text.
+    app.add_handler(
+        MessageHandler(discussion.CARD_REPLY_FILTER, discussion.card_reply),
+        group=discussion.CARD_REPLY_GROUP,
     )
 
     app.add_error_handler(on_error)

@@ -272,3 +272,67 @@ class WriteResolution(Callback):
     PREFIX: ClassVar[str] = "rw"
     matter_id: int
     vote_id: int
+
+
+# --- helper A: secretaries' agenda controls, discussion (民议) ------------------
+
+
+@dataclass(frozen=True)
+class MatterView(Callback):
+    """Show a matter with its history (and, for a secretary, its controls)."""
+
+    PREFIX: ClassVar[str] = "xmv"
+    matter_id: int
+
+
+@dataclass(frozen=True)
+class DeskAgenda(Callback):
+    """Secretary: put the matter on the agenda of ``forum`` ('session' or 'talk_day')."""
+
+    PREFIX: ClassVar[str] = "xag"
+    matter_id: int
+    forum: str
+
+
+@dataclass(frozen=True)
+class DeskMergeMenu(Callback):
+    """Secretary: choose the matter a duplicate is merged into."""
+
+    PREFIX: ClassVar[str] = "xmm"
+    matter_id: int
+
+
+@dataclass(frozen=True)
+class DeskMerge(Callback):
+    """Secretary: merge ``matter_id`` into ``into`` (asked to confirm first)."""
+
+    PREFIX: ClassVar[str] = "xmg"
+    matter_id: int
+    into: int
+    confirmed: bool
+
+
+@dataclass(frozen=True)
+class DeskWithdraw(Callback):
+    """Secretary: withdraw the matter (a reason is asked next)."""
+
+    PREFIX: ClassVar[str] = "xwd"
+    matter_id: int
+
+
+@dataclass(frozen=True)
+class ShowThread(Callback):
+    """A page (from 0) of a matter's discussion."""
+
+    PREFIX: ClassVar[str] = "xth"
+    matter_id: int
+    page: int
+
+
+@dataclass(frozen=True)
+class HideComment(Callback):
+    """Secretary: hide a comment (a reason is asked next); ``page`` is shown again after."""
+
+    PREFIX: ClassVar[str] = "xhd"
+    comment_id: int
+    page: int

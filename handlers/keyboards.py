@@ -6,10 +6,13 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.community import PeoplePage, Role
 from bot.config import Grid, Language
+from bot.discussion import ThreadPage
+from bot.matter_desk import OPEN_STAGES
 from bot.notices import EVERYONE
 from bot.voting import VoteSetup
 from handlers import callbacks as cb
 from handlers.texts import LANGUAGE_NAMES, person_label, plain, role_name
+from storage.matters import MatterRow
 from storage.people import PersonRow
 from storage.schedules import ScheduleRow
 
@@ -210,3 +213,93 @@ def proxy_choices(language: Language, labels: tuple[str, ...]) -> InlineKeyboard
     return InlineKeyboardMarkup(
         [[_button(label, cb.ProxyBallot(index))] for index, label in enumerate(labels)]
     )
+
+
+# --- helper A: a matter's buttons, secretaries' controls, the discussion ---------
+
+
+def matter_actions(language: Language, matter: MatterRow, secretary: bool) -> InlineKeyboardMarkup:
+    """Under /matter N (privately): the discussion; for a secretary, the agenda controls."""
+    rows = [
+        [
+            _button(
+                plain(language, "discuss.thread_button", count=matter.comments),
+                cb.ShowThread(matter.id, 0),
+            )
+        ]
+    ]
+    if secretary and matter.stage in OPEN_STAGES:
+        for forum, key in (
+            ("session", "desk.agenda_session_button"),
+            ("talk_day", "desk.agenda_talk_button"),
+        ):
+            if not (matter.stage == "agenda" and matter.agenda_forum == forum):
+                rows.append([_button(plain(language, key), cb.DeskAgenda(matter.id, forum))])
+        rows.append([_button(plain(language, "desk.merge_button"), cb.DeskMergeMenu(matter.id))])
+        rows.append([_button(plain(language, "desk.withdraw_button"), cb.DeskWithdraw(matter.id))])
+    return InlineKeyboardMarkup(rows)
+
+
+def merge_targets(
+    language: Language, matter_id: int, targets: list[MatterRow]
+) -> InlineKeyboardMarkup:
+    """One button per matter the duplicate could be merged into, and back."""
+    rows = [
+        [
+            _button(
+                plain(language, "desk.target_button", number=target.id, title=target.title),
+                cb.DeskMerge(matter_id, target.id, False),
+            )
+        ]
+        for target in targets
+    ]
+    rows.append([_button(plain(language, "people.back_button"), cb.MatterView(matter_id))])
+    return InlineKeyboardMarkup(rows)
+
+
+def confirm_merge(language: Language, matter_id: int, into: int) -> InlineKeyboardMarkup:
+    """Really merge / back to the choice of target."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                _button(
+                    plain(language, "desk.confirm_merge_button"),
+                    cb.DeskMerge(matter_id, into, True),
+                )
+            ],
+            [_button(plain(language, "people.back_button"), cb.DeskMergeMenu(matter_id))],
+        ]
+    )
+
+
+def thread(language: Language, page: ThreadPage, secretary: bool) -> InlineKeyboardMarkup:
+    """A thread page: hide buttons for a secretary, previous/next, back to the matter."""
+    rows: list[list[InlineKeyboardButton]] = []
+    if secretary:
+        hide = [
+            _button(
+                plain(language, "discuss.hide_button", position=position),
+                cb.HideComment(comment.id, page.page),
+            )
+            for position, comment in page.entries
+            if not comment.hidden
+        ]
+        rows.extend(hide[i : i + 2] for i in range(0, len(hide), 2))
+    nav = []
+    if page.page > 0:
+        nav.append(
+            _button(
+                plain(language, "discuss.previous_button"),
+                cb.ShowThread(page.matter.id, page.page - 1),
+            )
+        )
+    if page.page + 1 < page.pages:
+        nav.append(
+            _button(
+                plain(language, "discuss.next_button"), cb.ShowThread(page.matter.id, page.page + 1)
+            )
+        )
+    if nav:
+        rows.append(nav)
+    rows.append([_button(plain(language, "people.back_button"), cb.MatterView(page.matter.id))])
+    return InlineKeyboardMarkup(rows)

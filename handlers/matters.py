@@ -7,9 +7,10 @@ import logging
 import re
 from typing import Any
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 
+from bot.community import Actor, Role
 from bot.deliberation import card_message
 from handlers import callbacks as cb
 from handlers import keyboards, texts
@@ -143,6 +144,7 @@ async def _refresh_card(context: Any) -> None:
         matters.threshold,
         services.settings.community.default_language,
         services.settings.community.tz,
+        merged=await services.desk.merged_from(matter_id),
     )
     places = await matters.card_messages(matter)
     await edit_everywhere(context.bot, places, message, f"card of matter {matter_id}")
@@ -158,14 +160,28 @@ async def list_matters(update: Update, context: Context) -> None:
 
 
 async def show_matter(update: Update, context: Context) -> None:
-    """/matter N: one matter."""
+    """/matter N: one matter with its whole history; privately, its buttons."""
     actor = context.require_actor()
     args = context.args or []
     number = args[0].lstrip("#＃") if len(args) == 1 else ""
-    if not number.isdigit() or len(number) > 9:
+    if not re.fullmatch(r"[0-9]{1,9}", number):
         await reply(update, t(actor.language, "matter.usage"))
         return
-    matter = await context.services.matters.matter(int(number))
-    tz = context.services.settings.community.tz
-    threshold = context.services.matters.threshold
-    await reply(update, texts.matter_detail(actor.language, matter, threshold, tz))
+    chat = update.effective_chat
+    private = chat is not None and chat.type == ChatType.PRIVATE
+    text, keyboard = await matter_screen(context, actor, int(number), private=private)
+    await reply(update, text, keyboard)
+
+
+async def matter_screen(
+    context: Context, actor: Actor, matter_id: int, *, private: bool
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """A matter with its history, and (in a private chat) its discussion and controls."""
+    services = context.services
+    history = await services.desk.history(matter_id)
+    text = texts.matter_page(
+        actor.language, history, services.matters.threshold, services.settings.community.tz
+    )
+    if not private:
+        return text, None
+    return text, keyboards.matter_actions(actor.language, history.matter, actor.has(Role.SECRETARY))

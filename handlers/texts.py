@@ -12,12 +12,14 @@ from zoneinfo import ZoneInfo
 
 from bot.community import ChatKind, CommunityStatus, Role
 from bot.config import Grid, Language
-from bot.i18n import translate, translate_html
+from bot.discussion import ThreadPage
+from bot.i18n import DEFAULT_LANGUAGE, catalog, translate, translate_html
+from bot.matter_desk import MatterHistory
 from bot.notices import EVERYONE
 from bot.scheduling import schedule_title
 from bot.voting import VoteSetup, option_labels
 from storage.chats import ChatRow
-from storage.matters import MatterRow
+from storage.matters import MatterEventRow, MatterRow
 from storage.people import PersonRow
 from storage.schedules import ScheduleRow
 from storage.votes import ConventionRow, VoteRow
@@ -283,4 +285,133 @@ def conventions(
         if convention.amends is not None:
             entry += "\n" + t(language, "conventions.amends", number=convention.amends)
         lines.append(entry)
+    return "\n\n".join(lines)
+
+
+# --- helper A: a matter's history, its discussion --------------------------------
+
+#: Characters of history lines /matter N shows at most (the newest are kept).
+HISTORY_BUDGET = 2400
+
+
+def stage_name(language: Language, stage: str) -> str:
+    """A matter's stage as people say it."""
+    return translate(language, f"matter.stage_name.{stage}")
+
+
+def _event_value(language: Language, name: str, value: object, tz: ZoneInfo) -> object:
+    """A detail of a history step made readable: forums named, times local."""
+    if name == "forum" and isinstance(value, str):
+        return translate(language, f"matter.forum.{value}")
+    if (name == "at" or name.endswith("_at")) and isinstance(value, str):
+        try:
+            return local_time(datetime.fromisoformat(value), tz)
+        except ValueError:
+            return value
+    return value
+
+
+def matter_event(
+    language: Language, event: MatterEventRow, names: dict[int, str], tz: ZoneInfo
+) -> str:
+    """One step of a matter's history, from the catalog key ``matter.event.<kind>``.
+
+    Every detail of the step is a placeholder (escaped); ``when`` and ``who``
+    are always there. A kind without a catalog text (or whose text wants a
+    detail the step lacks) falls back to a generic line.
+    """
+    when = local_time(event.at, tz)
+    if event.actor_id is None:
+        who = translate(language, "history.nobody")
+    else:
+        who = names.get(event.actor_id) or translate(language, "discuss.former_resident")
+    params: dict[str, object] = {
+        name: _event_value(language, name, value, tz) for name, value in event.detail.items()
+    }
+    params.update(when=when, who=who)
+    key = f"matter.event.{event.kind}"
+    if key in catalog(DEFAULT_LANGUAGE):
+        try:
+            return t(language, key, **params)
+        except (KeyError, IndexError, ValueError):
+            pass  # a step recorded without a detail its text needs
+    return t(language, "history.generic", when=when, kind=event.kind)
+
+
+def matter_status(language: Language, matter: MatterRow, threshold: int, tz: ZoneInfo) -> str:
+    """Where the matter stands, in one line (a withdrawn one with its reason)."""
+    if matter.stage == "withdrawn":
+        return t(language, "history.withdrawn", reason=matter.withdrawn_reason or "")
+    if matter.stage == "merged":
+        return t(language, "history.merged", number=matter.merged_into or 0)
+    if matter.stage in ("raised", "agenda"):
+        return matter_line(language, matter, threshold, tz)
+    return t(language, "history.stage", stage=stage_name(language, matter.stage))
+
+
+def matter_page(language: Language, history: MatterHistory, threshold: int, tz: ZoneInfo) -> str:
+    """What ``/matter N`` shows: the matter, where it stands, and its whole history."""
+    matter = history.matter
+    lines = [
+        t(language, "matter.detail", number=matter.id, title=matter.title, details=matter.details),
+        t(language, "matter.raised_on", when=local_time(matter.created_at, tz)),
+        matter_status(language, matter, threshold, tz),
+    ]
+    if history.merged:
+        numbers = ", ".join(f"#{number}" for number in history.merged)
+        lines.append(t(language, "history.merged_from", numbers=numbers))
+    lines.append(t(language, "history.comments", count=matter.comments))
+    steps = [matter_event(language, event, history.names, tz) for event in history.events]
+    shown: list[str] = []
+    used = 0
+    for step in reversed(steps):  # the newest steps are kept when the history is long
+        if shown and used + len(step) > HISTORY_BUDGET:
+            break
+        shown.append(step)
+        used += len(step) + 1
+    shown.reverse()
+    lines.extend(["", t(language, "history.title")])
+    if len(shown) < len(steps):
+        lines.append(t(language, "history.earlier", count=len(steps) - len(shown)))
+    lines.extend(shown)
+    return "\n".join(lines)
+
+
+def thread_page(language: Language, page: ThreadPage, tz: ZoneInfo) -> str:
+    """One page of a matter's discussion; hidden comments show as hidden, with the reason."""
+    matter = page.matter
+    lines = [
+        t(
+            language,
+            "discuss.title",
+            number=matter.id,
+            title=matter.title,
+            page=page.page + 1,
+            pages=page.pages,
+            count=matter.comments,
+        )
+    ]
+    if not page.entries:
+        lines.append(t(language, "discuss.empty_thread", number=matter.id))
+    for position, comment in page.entries:
+        if comment.hidden:
+            lines.append(
+                t(
+                    language,
+                    "discuss.hidden_line",
+                    position=position,
+                    reason=comment.hidden_reason or "",
+                )
+            )
+        else:
+            lines.append(
+                t(
+                    language,
+                    "discuss.line",
+                    position=position,
+                    author=comment.author or translate(language, "discuss.former_resident"),
+                    when=local_time(comment.created_at, tz),
+                    text=comment.text,
+                )
+            )
     return "\n\n".join(lines)

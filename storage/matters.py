@@ -230,3 +230,50 @@ class MattersRepository:
             "UPDATE matters SET resolution = ?, resolved_at = ?, updated_at = ? WHERE id = ?",
             (resolution, to_db_time(now), to_db_time(now), matter_id),
         )
+
+    # --- secretary controls and card lookups (helper A) ----------------------------
+
+    async def by_card_push(self, push_id: int) -> MatterRow | None:
+        """The matter whose card was posted by push ``push_id``, or None."""
+        async with self._conn.execute(
+            f"SELECT {_COLUMNS} FROM matters m WHERE m.card_push_id = ?", (push_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return _matter(row) if row else None
+
+    async def withdraw(self, matter_id: int, reason: str, now: datetime) -> None:
+        """Withdraw the matter with a reason (shown on its card and in /matter N)."""
+        await self._conn.execute(
+            "UPDATE matters SET stage = 'withdrawn', withdrawn_reason = ?, updated_at = ?"
+            " WHERE id = ?",
+            (reason, to_db_time(now), matter_id),
+        )
+
+    async def merge_into(self, matter_id: int, kept_id: int, now: datetime) -> int:
+        """Merge a duplicate into ``kept_id``; returns how many supports moved over.
+
+        The duplicate's supporters become supporters of the kept matter where
+        they were not already (its raiser excepted: one does not second oneself;
+        supports of people who left the register stay with the duplicate).
+        """
+        cur = await self._conn.execute(
+            "INSERT OR IGNORE INTO matter_supports (matter_id, person_id, at)"
+            " SELECT ?, s.person_id, ? FROM matter_supports s WHERE s.matter_id = ?"
+            " AND s.person_id IS NOT NULL"
+            " AND s.person_id IS NOT (SELECT raised_by FROM matters WHERE id = ?)",
+            (kept_id, to_db_time(now), matter_id, kept_id),
+        )
+        moved = max(cur.rowcount, 0)
+        await self._conn.execute(
+            "UPDATE matters SET stage = 'merged', merged_into = ?, updated_at = ? WHERE id = ?",
+            (kept_id, to_db_time(now), matter_id),
+        )
+        return moved
+
+    async def merged_from(self, matter_id: int) -> list[int]:
+        """The numbers of the duplicates merged into this matter."""
+        async with self._conn.execute(
+            "SELECT id FROM matters WHERE merged_into = ? ORDER BY id", (matter_id,)
+        ) as cur:
+            rows = await cur.fetchall()
+        return [int(row[0]) for row in rows]

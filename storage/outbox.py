@@ -303,3 +303,18 @@ class OutboxRepository:
         ) as cur:
             rows = await cur.fetchall()
         return {int(row[0]): int(row[1]) for row in rows}
+
+    # --- finding a push from one of its messages (replies to cards) -----------------
+
+    async def push_of_message(self, chat_id: int, message_id: int) -> int | None:
+        """The push whose message landed as ``message_id`` in ``chat_id``, or None.
+
+        Used to find what a reply in a group is about (a matter's card, a vote's card).
+        """
+        async with self._conn.execute(
+            "SELECT push_id FROM outbox WHERE chat_id = ? AND message_id = ?"
+            " AND push_id IS NOT NULL ORDER BY id DESC LIMIT 1",
+            (chat_id, message_id),
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else None

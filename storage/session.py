@@ -6,6 +6,7 @@ import aiosqlite
 
 from storage.audit import AuditRepository
 from storage.chats import ChatsRepository
+from storage.comments import CommentsRepository
 from storage.dialogs import DialogsRepository
 from storage.inbox import InboxRepository
 from storage.matters import MattersRepository
@@ -45,3 +46,5 @@ class Session:
         self.matters = MattersRepository(conn)
         self.votes = VotesRepository(conn)
         self.meta = MetaRepository(conn)
+        # helper A: discussion (民议)
+        self.comments = CommentsRepository(conn)
