@@ -180,6 +180,14 @@ class DeliberationSettings(_Section):
     agenda_forum: Literal["session", "talk_day", "next"] = "session"
 
 
+class ChartsSettings(_Section):
+    """Bar-chart images: the font that draws Chinese labels."""
+
+    #: A TrueType/OpenType font with Chinese glyphs; empty: look in well-known
+    #: system places (Noto Sans CJK, WenQuanYi, Droid Sans Fallback).
+    font_path: str = ""
+
+
 class StorageSettings(_Section):
     """The SQLite database."""
 
@@ -224,6 +232,7 @@ class Settings(BaseSettings):
     calendar: CalendarSettings = CalendarSettings()
     schedule: ScheduleSettings = ScheduleSettings()
     deliberation: DeliberationSettings = DeliberationSettings()
+    charts: ChartsSettings = ChartsSettings()
     storage: StorageSettings = StorageSettings()
     updates: UpdateSettings = UpdateSettings()
     delivery: DeliverySettings = DeliverySettings()
