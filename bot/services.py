@@ -17,6 +17,7 @@ from bot.dialogs import DialogService
 from bot.notices import NoticeService
 from bot.registration import RegistrationService
 from bot.scheduling import SchedulerService
+from bot.sittings import SittingService
 from storage import Database
 
 
@@ -32,6 +33,7 @@ class Services:
     scheduler: SchedulerService
     notices: NoticeService
     matters: MatterService
+    sittings: SittingService
     clock: Clock = system_clock
     #: Tells the outbox sender that messages were queued (set when it starts).
     wake_sender: Callable[[], None] = field(default=lambda: None)
@@ -54,6 +56,8 @@ class Services:
             scheduler=scheduler,
             notices=NoticeService(db, settings.community, clock),
             matters=MatterService(db, settings, scheduler.calendar, clock),
+            # Registers the sittings' schedule effects on the scheduler.
+            sittings=SittingService(db, settings, scheduler, clock),
             clock=clock,
         )
 

@@ -26,6 +26,7 @@ from bot.deliberation import FLOW as RAISE_FLOW
 from bot.notices import FLOW as NOTICE_FLOW
 from bot.registration import FLOW as REGISTRATION_FLOW
 from handlers import admin, callbacks, chats, dialogs, matters, notices, people, schedules
+from handlers import sittings as sittings_handlers
 from handlers.access import Access, Callback, Where, guarded, identify, on_error
 
 
@@ -60,10 +61,24 @@ COMMANDS: tuple[Command, ...] = (
     Command("revoke", admin.revoke, Role.SECRETARY, Where.ANY, None),
     Command("upcoming", schedules.upcoming, Role.SECRETARY, Where.PRIVATE, None),
     Command("notify", notices.notify, Role.SECRETARY, Where.PRIVATE, None),
+    # Sittings and minutes, the ledger (helper C).
+    Command("minutes", sittings_handlers.minutes, Access.REGISTERED, Where.ANY, Where.ANY),
+    Command("minutes_note", sittings_handlers.minutes_note, Role.SECRETARY, Where.PRIVATE, None),
 )
 
 #: Commands a secretary sees in their own menu, besides everyone's.
-SECRETARY_MENU = ("status", "people", "notify", "upcoming", "grant", "revoke", "bind", "unbind")
+SECRETARY_MENU = (
+    "status",
+    "people",
+    "notify",
+    "upcoming",
+    "grant",
+    "revoke",
+    "bind",
+    "unbind",
+    # helper C
+    "minutes_note",
+)
 
 
 @dataclass(frozen=True)

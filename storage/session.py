@@ -12,6 +12,7 @@ from storage.matters import MattersRepository
 from storage.outbox import OutboxRepository
 from storage.people import PeopleRepository
 from storage.schedules import SchedulesRepository
+from storage.sittings import SittingsRepository
 
 
 class MetaRepository:
@@ -43,3 +44,5 @@ class Session:
         self.outbox = OutboxRepository(conn)
         self.matters = MattersRepository(conn)
         self.meta = MetaRepository(conn)
+        # Sittings and their minutes (helper C).
+        self.sittings = SittingsRepository(conn)

@@ -24,13 +24,14 @@ async def test_command_menus_per_language_and_scope(harness: BotHarness) -> None
         "matters",
         "export",
         "forget",
+        "minutes",
     ]
     assert menu(harness, default, "en") == menu(harness, default, "")
     zh = harness.api.commands[(json.dumps(default, sort_keys=True), "")]
     en = harness.api.commands[(json.dumps(default, sort_keys=True), "en")]
     assert zh[1]["description"] == "我的登记信息"
     assert en[1]["description"] == "What the register holds about me"
-    assert menu(harness, {"type": "all_group_chats"}, "") == ["help", "raise", "matters"]
+    assert menu(harness, {"type": "all_group_chats"}, "") == ["help", "raise", "matters", "minutes"]
     secretary = menu(harness, {"type": "chat", "chat_id": SECRETARY}, "")
     assert {"status", "people", "grant", "bind"} <= set(secretary)
 
