@@ -14,6 +14,7 @@ from bot.community import CommunityService
 from bot.config import Settings
 from bot.deliberation import MatterService
 from bot.dialogs import DialogService
+from bot.ledger import LedgerService
 from bot.notices import NoticeService
 from bot.registration import RegistrationService
 from bot.scheduling import SchedulerService
@@ -34,6 +35,7 @@ class Services:
     notices: NoticeService
     matters: MatterService
     sittings: SittingService
+    ledger: LedgerService
     clock: Clock = system_clock
     #: Tells the outbox sender that messages were queued (set when it starts).
     wake_sender: Callable[[], None] = field(default=lambda: None)
@@ -58,6 +60,7 @@ class Services:
             matters=MatterService(db, settings, scheduler.calendar, clock),
             # Registers the sittings' schedule effects on the scheduler.
             sittings=SittingService(db, settings, scheduler, clock),
+            ledger=LedgerService(db, settings, clock),
             clock=clock,
         )
 

@@ -26,6 +26,7 @@ from bot.deliberation import FLOW as RAISE_FLOW
 from bot.notices import FLOW as NOTICE_FLOW
 from bot.registration import FLOW as REGISTRATION_FLOW
 from handlers import admin, callbacks, chats, dialogs, matters, notices, people, schedules
+from handlers import ledger as ledger_handlers
 from handlers import sittings as sittings_handlers
 from handlers.access import Access, Callback, Where, guarded, identify, on_error
 
@@ -64,6 +65,7 @@ COMMANDS: tuple[Command, ...] = (
     # Sittings and minutes, the ledger (helper C).
     Command("minutes", sittings_handlers.minutes, Access.REGISTERED, Where.ANY, Where.ANY),
     Command("minutes_note", sittings_handlers.minutes_note, Role.SECRETARY, Where.PRIVATE, None),
+    Command("ledger", ledger_handlers.ledger, Role.SECRETARY, Where.PRIVATE, None),
 )
 
 #: Commands a secretary sees in their own menu, besides everyone's.
@@ -78,6 +80,7 @@ SECRETARY_MENU = (
     "unbind",
     # helper C
     "minutes_note",
+    "ledger",
 )
 
 

@@ -8,6 +8,7 @@ from storage.audit import AuditRepository
 from storage.chats import ChatsRepository
 from storage.dialogs import DialogsRepository
 from storage.inbox import InboxRepository
+from storage.ledger import LedgerRepository
 from storage.matters import MattersRepository
 from storage.outbox import OutboxRepository
 from storage.people import PeopleRepository
@@ -46,3 +47,4 @@ class Session:
         self.meta = MetaRepository(conn)
         # Sittings and their minutes (helper C).
         self.sittings = SittingsRepository(conn)
+        self.ledger = LedgerRepository(conn)
