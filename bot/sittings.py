@@ -109,16 +109,36 @@ def outcome_of(vote: ClosedVoteRow) -> VoteOutcome:
 
 
 def parse_day(text: str, today: date) -> date:
-    """A date typed as YYYY-MM-DD or MM-DD (this year); UserFacingError otherwise."""
+    """A date typed as YYYY-MM-DD, or MM-DD (the latest such day up to today).
+
+    UserFacingError for anything else.
+    """
     text = text.strip()
     try:
         if match := _FULL_DATE.fullmatch(text):
             return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
         if match := _SHORT_DATE.fullmatch(text):
-            return date(today.year, int(match.group(1)), int(match.group(2)))
+            month, day = int(match.group(1)), int(match.group(2))
+            # Minutes and ledgers look back: in January, "12-30" is last December.
+            this_year = date(today.year, month, day) if (month, day) != (2, 29) else None
+            if this_year is not None and this_year <= today:
+                return this_year
+            return _latest_past(month, day, today)
     except ValueError:
         pass
     raise UserFacingError("sittings.bad_date", text=text[:20])
+
+
+def _latest_past(month: int, day: int, today: date) -> date:
+    """The latest MONTH-DAY not after today (29 February: the last leap year's)."""
+    for year in range(today.year, today.year - 8, -1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if candidate <= today:
+            return candidate
+    raise ValueError(f"no date {month}-{day}")
 
 
 class SittingService:
@@ -196,7 +216,6 @@ class SittingService:
         sitting = await self._sitting(firing, forum)
         if sitting is None:
             return
-        await firing.session.sittings.mark_opened(sitting.id, firing.now)
         await firing.session.sittings.mark_closed(sitting.id, firing.now)
         closed = await firing.session.sittings.get(sitting.id)
         assert closed is not None  # noqa: S101 - read in the same transaction

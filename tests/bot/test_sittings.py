@@ -254,9 +254,20 @@ def test_dates_are_read_as_people_type_them() -> None:
     assert parse_day("2026-11-19", today) == date(2026, 11, 19)
     assert parse_day("11-19", today) == date(2026, 11, 19)
     assert parse_day("2-3", today) == date(2026, 2, 3)
+    assert parse_day("12-30", today) == date(2025, 12, 30)  # minutes look back
+    assert parse_day("02-29", today) == date(2024, 2, 29)
     for bad in ("13-01", "2026-02-30", "昨天", "11/19"):
         with pytest.raises(UserFacingError):
             parse_day(bad, today)
+
+
+def test_a_line_longer_than_a_message_is_cut_hard() -> None:
+    chunks = texts.split_message(["a", "x" * 5000, "b"])
+    assert [len(chunk) for chunk in chunks] == [1, 4096, 906]
+    assert chunks[2].endswith("x\nb")
+    # Measured as sent: "&" becomes "&amp;", five characters.
+    escaped = texts.split_message(["&" * 5000])
+    assert [len(chunk) for chunk in escaped] == [819] * 6 + [86]
 
 
 def test_long_minutes_are_split_at_line_boundaries() -> None:
