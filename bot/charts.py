@@ -166,3 +166,8 @@ def _fit(
     while text and draw.textlength(text + "…", font=font) > width:
         text = text[:-1]
     return text + "…"
+
+
+def legend(labels: Sequence[str]) -> str:
+    """The bar names for a caption when the chart is numbered: "1 同意\n2 反对\n3 弃权"."""
+    return "\n".join(f"{index} {label}" for index, label in enumerate(labels, start=1))

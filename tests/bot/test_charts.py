@@ -68,3 +68,7 @@ def test_a_configured_font_names_the_bars() -> None:
 def test_negative_counts_are_refused() -> None:
     with pytest.raises(ValueError):
         charts.bar_chart("x", [("a", -1)])
+
+
+def test_the_legend_names_numbered_bars() -> None:
+    assert charts.legend(["同意", "反对", "弃权"]) == "1 同意\n2 反对\n3 弃权"
