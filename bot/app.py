@@ -40,7 +40,7 @@ from bot.telegram_ingress import (
 )
 from bot.telegram_jobs import JobQueueTimer
 from bot.telegram_ratelimit import TelegramRateLimiter
-from handlers import COMMANDS, SECRETARY_MENU, register_handlers
+from handlers import COMMANDS, SECRETARY_MENU, register_handlers, texts
 from handlers.access import Where
 from handlers.context import Context
 from handlers.votes import refresh_vote_card_soon
@@ -87,6 +87,8 @@ def build_application(
         builder = builder.get_updates_request(get_updates_request)
     app: AnyApplication = builder.build()
     app.bot_data.services = Services.create(settings, clock)
+    # The minutes a sitting's close posts are rendered by the handler layer's texts.
+    app.bot_data.services.sittings.render_minutes = texts.minutes_messages
     register_handlers(app)
     return app
 

@@ -140,6 +140,10 @@ class CalendarSettings(_Section):
     party_day_prefer: Literal["earlier", "later"] = "earlier"
     holidays: list[date] = Field(default_factory=list)
     workdays: list[date] = Field(default_factory=list)
+    #: How long a Thursday pavilion lasts: at its end the bot closes it and posts the minutes.
+    session_length_minutes: int = Field(default=120, ge=1, le=23 * 60)
+    #: When a talk day closes (local time, the same day) and its minutes are posted.
+    talk_day_end_time: time = time(20, 0)
 
     @field_validator("talk_days")
     @classmethod
@@ -147,6 +151,21 @@ class CalendarSettings(_Section):
         if not value or any(not 1 <= day <= 31 for day in value):
             raise ValueError("must list days of the month, 1 to 31")
         return sorted(set(value))
+
+    @model_validator(mode="after")
+    def _sittings_end_the_same_day(self) -> CalendarSettings:
+        start = self.session_time.hour * 60 + self.session_time.minute
+        if start + self.session_length_minutes > 23 * 60 + 59:
+            raise ValueError("session_time + session_length_minutes must end the same day")
+        if self.talk_day_end_time <= self.talk_day_time:
+            raise ValueError("talk_day_end_time must be after talk_day_time")
+        return self
+
+    @property
+    def session_end_time(self) -> time:
+        """When the Thursday pavilion ends, local time (the same day)."""
+        end = self.session_time.hour * 60 + self.session_time.minute + self.session_length_minutes
+        return time(end // 60, end % 60)
 
     @property
     def session_weekday_number(self) -> int:
@@ -179,6 +198,14 @@ class DeliberationSettings(_Section):
     support_days: int = Field(default=14, ge=1, le=365)
     agenda_forum: Literal["session", "talk_day", "next"] = "session"
     default_quorum: int = Field(default=10, ge=0, le=100_000)
+
+
+class ChartsSettings(_Section):
+    """Bar-chart images: the font that draws Chinese labels."""
+
+    #: A TrueType/OpenType font with Chinese glyphs; empty: look in well-known
+    #: system places (Noto Sans CJK, WenQuanYi, Droid Sans Fallback).
+    font_path: str = ""
 
 
 class StorageSettings(_Section):
@@ -225,6 +252,7 @@ class Settings(BaseSettings):
     calendar: CalendarSettings = CalendarSettings()
     schedule: ScheduleSettings = ScheduleSettings()
     deliberation: DeliberationSettings = DeliberationSettings()
+    charts: ChartsSettings = ChartsSettings()
     storage: StorageSettings = StorageSettings()
     updates: UpdateSettings = UpdateSettings()
     delivery: DeliverySettings = DeliverySettings()

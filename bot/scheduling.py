@@ -208,6 +208,21 @@ class SchedulerService:
                 "party_day",
                 self._settings.schedule.party_day_reminder,
             ),
+            # Sittings (bot/sittings.py): the pavilion opens, closes with its
+            # minutes; a talk day closes in the evening with its minutes.
+            ("builtin:session_open", "sitting.session_open", "session", "at start"),
+            (
+                "builtin:session_close",
+                "sitting.session_close",
+                "session",
+                f"the same day at {self._settings.calendar.session_end_time:%H:%M}",
+            ),
+            (
+                "builtin:talk_day_close",
+                "sitting.talk_day_close",
+                "talk_day",
+                f"the same day at {self._settings.calendar.talk_day_end_time:%H:%M}",
+            ),
         ]
         now = self._clock()
         async with self._db.transaction(completes_update=False) as session:

@@ -15,10 +15,12 @@ from bot.config import Settings
 from bot.deliberation import MatterService
 from bot.dialogs import DialogService
 from bot.discussion import DiscussionService
+from bot.ledger import LedgerService
 from bot.matter_desk import MatterDeskService
 from bot.notices import NoticeService
 from bot.registration import RegistrationService
 from bot.scheduling import SchedulerService
+from bot.sittings import SittingService
 from bot.voting import VoteService
 from storage import Database
 
@@ -39,6 +41,8 @@ class Services:
     # Secretaries' agenda controls and histories; discussion (民议).
     desk: MatterDeskService
     discussion: DiscussionService
+    sittings: SittingService
+    ledger: LedgerService
     clock: Clock = system_clock
     #: Tells the outbox sender that messages were queued (set when it starts).
     wake_sender: Callable[[], None] = field(default=lambda: None)
@@ -65,6 +69,9 @@ class Services:
             votes=VoteService(db, settings, scheduler, clock),
             desk=MatterDeskService(db, matters, clock),
             discussion=DiscussionService(db, clock),
+            # Registers the sittings' schedule effects on the scheduler.
+            sittings=SittingService(db, settings, scheduler, clock),
+            ledger=LedgerService(db, settings, clock),
             clock=clock,
         )
 

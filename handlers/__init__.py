@@ -41,6 +41,8 @@ from handlers import (
     schedules,
     votes,
 )
+from handlers import ledger as ledger_handlers
+from handlers import sittings as sittings_handlers
 from handlers.access import Access, Callback, Where, guarded, identify, on_error
 
 
@@ -66,6 +68,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("matters", matters.list_matters, Access.REGISTERED, Where.ANY, Where.ANY),
     Command("matter", matters.show_matter, Access.REGISTERED, Where.ANY, None),
     Command("conventions", votes.conventions, Access.REGISTERED, Where.ANY, Where.ANY),
+    Command("minutes", sittings_handlers.minutes, Access.REGISTERED, Where.ANY, Where.ANY),
     Command("export", people.export, Access.REGISTERED, Where.PRIVATE, Where.PRIVATE),
     Command("forget", people.forget, Access.REGISTERED, Where.PRIVATE, Where.PRIVATE),
     Command("status", admin.status, Role.SECRETARY, Where.ANY, None),
@@ -85,6 +88,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("agenda", desk.agenda_command, Role.SECRETARY, Where.ANY, None),
     Command("merge", desk.merge_command, Role.SECRETARY, Where.ANY, None),
     Command("withdraw", desk.withdraw_command, Role.SECRETARY, Where.ANY, None),
+    # Sittings and minutes, the ledger (helper C).
+    Command("minutes_note", sittings_handlers.minutes_note, Role.SECRETARY, Where.PRIVATE, None),
+    Command("ledger", ledger_handlers.ledger, Role.SECRETARY, Where.PRIVATE, None),
 )
 
 #: Commands a secretary sees in their own menu, besides everyone's.
@@ -99,6 +105,8 @@ SECRETARY_MENU = (
     "revoke",
     "bind",
     "unbind",
+    "minutes_note",
+    "ledger",
 )
 
 

@@ -17,6 +17,7 @@ from bot.i18n import DEFAULT_LANGUAGE, catalog, translate, translate_html
 from bot.matter_desk import MatterHistory
 from bot.notices import EVERYONE
 from bot.scheduling import schedule_title
+from bot.sittings import Minutes, MinutesItem
 from bot.voting import VoteSetup, option_labels
 from storage.chats import ChatRow
 from storage.matters import MatterEventRow, MatterRow
@@ -415,3 +416,137 @@ def thread_page(language: Language, page: ThreadPage, tz: ZoneInfo) -> str:
                 )
             )
     return "\n\n".join(lines)
+
+
+# --- Sittings and minutes (helper C) ------------------------------------------------------------
+
+#: Telegram's limit on one message's text.
+MESSAGE_LIMIT = 4096
+
+
+def split_message(
+    lines: list[str], limit: int = MESSAGE_LIMIT, *, escaped: bool = True
+) -> list[str]:
+    """Join ``lines`` into messages of at most ``limit`` characters, cut at line boundaries.
+
+    With ``escaped``, a line is measured as it will be sent (HTML-escaped). A
+    single line longer than the limit is cut hard.
+    """
+
+    def size(text: str) -> int:
+        return len(html.escape(text)) if escaped else len(text)
+
+    chunks: list[str] = []
+    current: list[str] = []
+    used = 0
+    for line in lines:
+        while size(line) > limit:
+            cut = limit
+            while size(line[:cut]) > limit:
+                cut -= 1
+            if current:
+                chunks.append("\n".join(current))
+                current, used = [], 0
+            chunks.append(line[:cut])
+            line = line[cut:]
+        extra = size(line) + (1 if current else 0)
+        if current and used + extra > limit:
+            chunks.append("\n".join(current))
+            current, used = [], 0
+            extra = size(line)
+        current.append(line)
+        used += extra
+    if current:
+        chunks.append("\n".join(current))
+    return chunks
+
+
+def vote_option_name(language: Language, kind: str, option: str) -> str:
+    """A vote option as people call it: yes/no/abstain translated, other labels as written."""
+    if kind == "yes_no":
+        return translate(language, f"sittings.option.{option}")
+    return option
+
+
+def _minutes_item_lines(language: Language, item: MinutesItem) -> list[str]:
+    lines = [
+        plain(
+            language,
+            "sittings.minutes_item",
+            number=item.number,
+            title=item.title,
+            stage=translate(language, f"sittings.stage.{item.stage}"),
+        ),
+        plain(language, "sittings.minutes_facts", supports=item.supports, comments=item.comments),
+    ]
+    vote = item.vote
+    if vote is not None:
+        separator = translate(language, "list_separator")
+        tally = separator.join(
+            plain(
+                language,
+                "sittings.minutes_tally_part",
+                option=vote_option_name(language, vote.kind, option),
+                count=count,
+            )
+            for option, count in zip(vote.options, vote.counts, strict=False)
+        )
+        key = "sittings.minutes_vote_anonymous" if vote.anonymous else "sittings.minutes_vote"
+        result = translate(language, f"sittings.result.{vote.result}") if vote.result else "—"
+        lines.append(plain(language, key, result=result, voters=vote.voters, tally=tally))
+    if item.resolution:
+        lines.append(plain(language, "sittings.minutes_resolution", text=item.resolution))
+    return lines
+
+
+def minutes_lines(language: Language, minutes: Minutes, tz: ZoneInfo) -> list[str]:
+    """The minutes of one sitting as plain-text lines (escape them before sending as HTML)."""
+    start = minutes.starts_at.astimezone(tz)
+    not_yet = translate(language, "sittings.minutes_not_yet")
+    lines = [
+        plain(
+            language,
+            "sittings.minutes_title",
+            forum=translate(language, f"matter.forum.{minutes.forum}"),
+            date=f"{start:%Y-%m-%d}",
+            time=f"{start:%H:%M}",
+        ),
+        plain(
+            language,
+            "sittings.minutes_times",
+            opened=f"{minutes.opened_at.astimezone(tz):%H:%M}" if minutes.opened_at else not_yet,
+            closed=f"{minutes.closed_at.astimezone(tz):%H:%M}" if minutes.closed_at else not_yet,
+        ),
+        "",
+        plain(language, "sittings.minutes_agenda"),
+    ]
+    if not minutes.agenda:
+        lines.append(plain(language, "sittings.minutes_agenda_empty"))
+    for item in minutes.agenda:
+        lines.extend(_minutes_item_lines(language, item))
+    if minutes.raised:
+        lines.extend(["", plain(language, "sittings.minutes_raised")])
+        for item in minutes.raised:
+            lines.extend(_minutes_item_lines(language, item))
+    if minutes.notes:
+        lines.extend(["", plain(language, "sittings.minutes_notes", notes=minutes.notes)])
+    return lines
+
+
+def minutes_messages(minutes: Minutes, language: Language, tz: ZoneInfo) -> list[str]:
+    """The minutes as plain-text messages, each within Telegram's limit once escaped.
+
+    This is the renderer the composition root hands to SittingService for the
+    minutes it posts at a sitting's close.
+    """
+    return split_message(minutes_lines(language, minutes, tz))
+
+
+def minutes_html(language: Language, minutes: list[Minutes], tz: ZoneInfo) -> list[str]:
+    """/minutes: the minutes of one or more sittings as HTML messages (all text escaped)."""
+    lines: list[str] = []
+    for index, one in enumerate(minutes):
+        if index:
+            lines.append("")
+        lines.extend(minutes_lines(language, one, tz))
+    return [html.escape(chunk) for chunk in split_message(lines)]

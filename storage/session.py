@@ -9,10 +9,12 @@ from storage.chats import ChatsRepository
 from storage.comments import CommentsRepository
 from storage.dialogs import DialogsRepository
 from storage.inbox import InboxRepository
+from storage.ledger import LedgerRepository
 from storage.matters import MattersRepository
 from storage.outbox import OutboxRepository
 from storage.people import PeopleRepository
 from storage.schedules import SchedulesRepository
+from storage.sittings import SittingsRepository
 from storage.votes import VotesRepository
 
 
@@ -48,3 +50,6 @@ class Session:
         self.meta = MetaRepository(conn)
         # helper A: discussion (民议)
         self.comments = CommentsRepository(conn)
+        # Sittings and their minutes (helper C).
+        self.sittings = SittingsRepository(conn)
+        self.ledger = LedgerRepository(conn)

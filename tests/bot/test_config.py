@@ -92,3 +92,15 @@ def test_example_config_is_valid(monkeypatch: pytest.MonkeyPatch) -> None:
     example = Path(__file__).resolve().parents[2] / "config.example.toml"
     settings = load_settings(example)
     assert settings.bot_token() == "1:x"
+
+
+def test_sittings_must_end_the_same_day(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAVILION_TELEGRAM__TOKEN", "123:abc")
+    late = write(tmp_path, "[calendar]\nsession_time = 22:30:00\nsession_length_minutes = 120\n")
+    assert problems(late) == [
+        "calendar: session_time + session_length_minutes must end the same day"
+    ]
+    ok = write(tmp_path, "[calendar]\nsession_time = 19:30:00\nsession_length_minutes = 90\n")
+    assert f"{load_settings(ok).calendar.session_end_time:%H:%M}" == "21:00"
+    early = write(tmp_path, "[calendar]\ntalk_day_end_time = 08:00:00\n")
+    assert problems(early) == ["calendar: talk_day_end_time must be after talk_day_time"]

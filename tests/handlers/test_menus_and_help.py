@@ -23,6 +23,7 @@ async def test_command_menus_per_language_and_scope(harness: BotHarness) -> None
         "raise",
         "matters",
         "conventions",
+        "minutes",
         "export",
         "forget",
     ]
@@ -36,6 +37,7 @@ async def test_command_menus_per_language_and_scope(harness: BotHarness) -> None
         "raise",
         "matters",
         "conventions",
+        "minutes",
     ]
     secretary = menu(harness, {"type": "chat", "chat_id": SECRETARY}, "")
     assert {"status", "people", "grant", "bind"} <= set(secretary)

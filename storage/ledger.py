@@ -1,0 +1,314 @@
+"""The committee's ledger (台账): matters, votes, public ballots, conventions, progress and
+referrals of a period, as typed rows.
+
+Anonymous votes: :meth:`LedgerRepository.public_ballots` only ever reads
+ballots of votes with ``anonymous = 0``; the ballots of a secret vote are not
+read at all, so no export can show who voted what in one.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from storage.times import from_db_time, to_db_time
+
+
+def _optional(text: str | None) -> datetime | None:
+    return from_db_time(text) if text else None
+
+
+@dataclass(frozen=True)
+class LedgerMatterRow:
+    """One matter as the ledger lists it."""
+
+    id: int
+    kind: str
+    title: str
+    details: str
+    stage: str
+    raised_by: str | None
+    created_at: datetime
+    supports: int
+    comments: int
+    agenda_forum: str | None
+    agenda_at: datetime | None
+    resolution: str | None
+    owner: str | None
+    due_at: datetime | None
+    progress: int
+    done_at: datetime | None
+    withdrawn_reason: str | None
+    merged_into: int | None
+
+
+@dataclass(frozen=True)
+class LedgerVoteRow:
+    """One vote with its result; counts only, never ballots."""
+
+    id: int
+    matter_id: int
+    matter_title: str
+    kind: str
+    options: tuple[str, ...]
+    anonymous: bool
+    quorum: int
+    threshold: str
+    opened_at: datetime
+    closes_at: datetime
+    closed_at: datetime | None
+    result: str | None
+    counts: tuple[int, ...] | None
+    voters: int | None
+
+
+@dataclass(frozen=True)
+class PublicBallotRow:
+    """Who voted what in a public vote, and who recorded a proxy vote and why."""
+
+    vote_id: int
+    matter_id: int
+    kind: str
+    options: tuple[str, ...]
+    voter: str | None
+    choice: tuple[int, ...]
+    cast_at: datetime
+    recorded_by: str | None
+    proxy_reason: str | None
+
+
+@dataclass(frozen=True)
+class LedgerConventionRow:
+    """A convention of the register."""
+
+    id: int
+    title: str
+    text: str
+    matter_id: int
+    vote_id: int
+    adopted_at: datetime
+    amends: int | None
+    superseded_by: int | None
+
+
+@dataclass(frozen=True)
+class LedgerProgressRow:
+    """One progress report on a matter being carried out."""
+
+    matter_id: int
+    matter_title: str
+    reporter: str | None
+    percent: int
+    text: str | None
+    at: datetime
+
+
+@dataclass(frozen=True)
+class LedgerReferralRow:
+    """A referral to an outside department and its answer."""
+
+    id: int
+    matter_id: int
+    matter_title: str
+    department: str
+    request: str
+    referred_by: str | None
+    referred_at: datetime
+    due_at: datetime | None
+    answer: str | None
+    answered_at: datetime | None
+    recorded_by: str | None
+
+
+def _tally(row: sqlite3.Row) -> tuple[tuple[int, ...] | None, int | None]:
+    if not row["tally"]:
+        return None, row["voters"]
+    tally = json.loads(row["tally"])
+    counts = tuple(int(count) for count in tally.get("counts", []))
+    voters = row["voters"] if row["voters"] is not None else tally.get("voters")
+    return counts, voters
+
+
+def _choice(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split(",") if part.strip())
+
+
+class LedgerRepository:
+    """Read-only queries for the ledger export; periods are [start, end)."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def _rows(self, sql: str, params: tuple[object, ...]) -> list[sqlite3.Row]:
+        async with self._conn.execute(sql, params) as cur:
+            return list(await cur.fetchall())
+
+    async def matters(self, start: datetime, end: datetime) -> list[LedgerMatterRow]:
+        """Matters raised in the period, or voted on in it, by number."""
+        period = (to_db_time(start), to_db_time(end))
+        rows = await self._rows(
+            "SELECT m.*, r.display_name AS raiser, o.display_name AS owner_person,"
+            " (SELECT count(*) FROM matter_supports s WHERE s.matter_id = m.id) AS supports,"
+            " (SELECT count(*) FROM comments c WHERE c.matter_id = m.id) AS comments"
+            " FROM matters m"
+            " LEFT JOIN people r ON r.id = m.raised_by"
+            " LEFT JOIN people o ON o.id = m.owner_person_id"
+            " WHERE (m.created_at >= ? AND m.created_at < ?)"
+            " OR m.id IN (SELECT matter_id FROM votes WHERE opened_at >= ? AND opened_at < ?)"
+            " ORDER BY m.id",
+            period + period,
+        )
+        return [
+            LedgerMatterRow(
+                id=row["id"],
+                kind=row["kind"],
+                title=row["title"],
+                details=row["details"],
+                stage=row["stage"],
+                raised_by=row["raiser"],
+                created_at=from_db_time(row["created_at"]),
+                supports=int(row["supports"]),
+                comments=int(row["comments"]),
+                agenda_forum=row["agenda_forum"],
+                agenda_at=_optional(row["agenda_at"]),
+                resolution=row["resolution"],
+                owner=row["owner_name"] or row["owner_person"],
+                due_at=_optional(row["due_at"]),
+                progress=int(row["progress"]),
+                done_at=_optional(row["done_at"]),
+                withdrawn_reason=row["withdrawn_reason"],
+                merged_into=row["merged_into"],
+            )
+            for row in rows
+        ]
+
+    async def votes(self, start: datetime, end: datetime) -> list[LedgerVoteRow]:
+        """Votes opened in the period, oldest first."""
+        rows = await self._rows(
+            "SELECT v.*, m.title AS matter_title FROM votes v JOIN matters m ON m.id = v.matter_id"
+            " WHERE v.opened_at >= ? AND v.opened_at < ? ORDER BY v.opened_at, v.id",
+            (to_db_time(start), to_db_time(end)),
+        )
+        result = []
+        for row in rows:
+            counts, voters = _tally(row)
+            result.append(
+                LedgerVoteRow(
+                    id=row["id"],
+                    matter_id=row["matter_id"],
+                    matter_title=row["matter_title"],
+                    kind=row["kind"],
+                    options=tuple(str(option) for option in json.loads(row["options"])),
+                    anonymous=bool(row["anonymous"]),
+                    quorum=int(row["quorum"]),
+                    threshold=row["threshold"],
+                    opened_at=from_db_time(row["opened_at"]),
+                    closes_at=from_db_time(row["closes_at"]),
+                    closed_at=_optional(row["closed_at"]),
+                    result=row["result"],
+                    counts=counts,
+                    voters=voters,
+                )
+            )
+        return result
+
+    async def public_ballots(self, start: datetime, end: datetime) -> list[PublicBallotRow]:
+        """Ballots of the PUBLIC votes opened in the period; secret votes are never read."""
+        rows = await self._rows(
+            "SELECT b.vote_id, v.matter_id, v.kind, v.options, b.choice, b.cast_at,"
+            " b.proxy_reason, p.display_name AS voter, g.display_name AS recorder"
+            " FROM ballots b JOIN votes v ON v.id = b.vote_id"
+            " LEFT JOIN people p ON p.id = b.person_id"
+            " LEFT JOIN people g ON g.id = b.recorded_by"
+            " WHERE v.anonymous = 0 AND v.opened_at >= ? AND v.opened_at < ?"
+            " ORDER BY v.opened_at, v.id, b.cast_at, b.voter_key",
+            (to_db_time(start), to_db_time(end)),
+        )
+        return [
+            PublicBallotRow(
+                vote_id=row["vote_id"],
+                matter_id=row["matter_id"],
+                kind=row["kind"],
+                options=tuple(str(option) for option in json.loads(row["options"])),
+                voter=row["voter"],
+                choice=_choice(row["choice"]),
+                cast_at=from_db_time(row["cast_at"]),
+                recorded_by=row["recorder"],
+                proxy_reason=row["proxy_reason"],
+            )
+            for row in rows
+        ]
+
+    async def conventions(self, start: datetime, end: datetime) -> list[LedgerConventionRow]:
+        """Conventions adopted in the period."""
+        rows = await self._rows(
+            "SELECT * FROM conventions WHERE adopted_at >= ? AND adopted_at < ? ORDER BY id",
+            (to_db_time(start), to_db_time(end)),
+        )
+        return [
+            LedgerConventionRow(
+                id=row["id"],
+                title=row["title"],
+                text=row["text"],
+                matter_id=row["matter_id"],
+                vote_id=row["vote_id"],
+                adopted_at=from_db_time(row["adopted_at"]),
+                amends=row["amends"],
+                superseded_by=row["superseded_by"],
+            )
+            for row in rows
+        ]
+
+    async def progress(self, start: datetime, end: datetime) -> list[LedgerProgressRow]:
+        """Progress reports made in the period."""
+        rows = await self._rows(
+            "SELECT r.*, m.title AS matter_title, p.display_name AS reporter"
+            " FROM progress_reports r JOIN matters m ON m.id = r.matter_id"
+            " LEFT JOIN people p ON p.id = r.person_id"
+            " WHERE r.at >= ? AND r.at < ? ORDER BY r.at, r.id",
+            (to_db_time(start), to_db_time(end)),
+        )
+        return [
+            LedgerProgressRow(
+                matter_id=row["matter_id"],
+                matter_title=row["matter_title"],
+                reporter=row["reporter"],
+                percent=int(row["percent"]),
+                text=row["text"],
+                at=from_db_time(row["at"]),
+            )
+            for row in rows
+        ]
+
+    async def referrals(self, start: datetime, end: datetime) -> list[LedgerReferralRow]:
+        """Referrals made or answered in the period."""
+        period = (to_db_time(start), to_db_time(end))
+        rows = await self._rows(
+            "SELECT r.*, m.title AS matter_title, b.display_name AS referrer,"
+            " g.display_name AS recorder FROM referrals r JOIN matters m ON m.id = r.matter_id"
+            " LEFT JOIN people b ON b.id = r.referred_by"
+            " LEFT JOIN people g ON g.id = r.recorded_by"
+            " WHERE (r.referred_at >= ? AND r.referred_at < ?)"
+            " OR (r.answered_at >= ? AND r.answered_at < ?) ORDER BY r.id",
+            period + period,
+        )
+        return [
+            LedgerReferralRow(
+                id=row["id"],
+                matter_id=row["matter_id"],
+                matter_title=row["matter_title"],
+                department=row["department"],
+                request=row["request"],
+                referred_by=row["referrer"],
+                referred_at=from_db_time(row["referred_at"]),
+                due_at=_optional(row["due_at"]),
+                answer=row["answer"],
+                answered_at=_optional(row["answered_at"]),
+                recorded_by=row["recorder"],
+            )
+            for row in rows
+        ]
