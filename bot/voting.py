@@ -613,9 +613,10 @@ class VoteService:
         labels = option_labels(vote, language)
         tally = vote.tally or {}
         counts = list(tally.get("counts", []))
+        # Numbered like the chart's bars (which carry only numbers without a CJK font).
         lines = "\n".join(
-            translate(language, "vote.tally_line", label=label, count=count)
-            for label, count in zip(labels, counts, strict=True)
+            translate(language, "vote.result_line", index=index, label=label, count=count)
+            for index, (label, count) in enumerate(zip(labels, counts, strict=True), start=1)
         )
         message = OutgoingMessage(
             "vote.result_post",

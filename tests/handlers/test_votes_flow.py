@@ -144,7 +144,10 @@ async def test_public_vote_from_card_to_resolution(tmp_path: Path, api: FakeBotA
         await close_by_schedule(harness, clock, vote_id)
         result = [t for t in harness.texts(RESIDENTS_GROUP) if t.startswith("📊")][-1]
         assert result.startswith("📊 表决结果 #1 小区门口加装路灯：通过")
-        assert "共 4 人投票（法定人数 3）" in result
+        assert "共 4 人投票（法定人数 3）" in result and "1. 赞成：2" in result
+        # Posted as a bar chart image with the result as its caption.
+        (posted,) = [m for m in api.bot_messages(RESIDENTS_GROUP) if m.get("photo")]
+        assert posted["caption"] == result
         await harness.press(2002, card, data["赞成"], strict=False)
         assert answer(harness) == "This vote has closed; ballots can no longer be cast."
         assert len(await ballots(harness, vote_id)) == 4
