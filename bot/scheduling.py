@@ -117,8 +117,8 @@ class SchedulerService:
         self._timer: Timer | None = None
         self._on_queued: Callable[[], None] = lambda: None
         self._effects: dict[str, Effect] = {}
-        self.register_effect("session.reminder", self._session_reminder)
-        self.register_effect("talk_day.opening", self._talk_day_opening)
+        # "session.reminder" and "talk_day.opening" (the agenda and the opening of
+        # each sitting) are registered by bot/sittings.py.
         self.register_effect("party_day.reminder", self._party_day_reminder)
         self.register_effect("message", self._message)
 
@@ -477,22 +477,6 @@ class SchedulerService:
 
     def _local(self, moment: datetime | None) -> datetime:
         return (moment or self._clock()).astimezone(self.calendar.tz)
-
-    async def _session_reminder(self, firing: Firing) -> None:
-        event = self._local(firing.event_at)
-        await self._to_chats(
-            firing,
-            ChatKind.RESIDENTS,
-            "schedule.session_reminder",
-            date=event.strftime("%m-%d"),
-            time=event.strftime("%H:%M"),
-        )
-
-    async def _talk_day_opening(self, firing: Firing) -> None:
-        event = self._local(firing.event_at)
-        await self._to_chats(
-            firing, ChatKind.RESIDENTS, "schedule.talk_day_opening", date=event.strftime("%m-%d")
-        )
 
     async def _party_day_reminder(self, firing: Firing) -> None:
         event = self._local(firing.event_at)

@@ -82,13 +82,13 @@ COMMANDS: tuple[Command, ...] = (
     Command("vote", votes.vote_command, Role.SECRETARY, Where.PRIVATE, None),
     Command("closevote", votes.close_command, Role.SECRETARY, Where.ANY, None),
     Command("proxyvote", votes.proxy_command, Role.GRID_WORKER, Where.PRIVATE, None),
-    # helper A: discussion (民议) and secretaries' agenda controls
+    # Discussion (民议) and secretaries' agenda controls.
     Command("discuss", discussion.discuss_command, Role.RESIDENT, Where.ANY, None),
     Command("thread", discussion.thread_command, Access.REGISTERED, Where.PRIVATE, None),
     Command("agenda", desk.agenda_command, Role.SECRETARY, Where.ANY, None),
     Command("merge", desk.merge_command, Role.SECRETARY, Where.ANY, None),
     Command("withdraw", desk.withdraw_command, Role.SECRETARY, Where.ANY, None),
-    # Sittings and minutes, the ledger (helper C).
+    # Sittings and minutes, the ledger.
     Command("minutes_note", sittings_handlers.minutes_note, Role.SECRETARY, Where.PRIVATE, None),
     Command("ledger", ledger_handlers.ledger, Role.SECRETARY, Where.PRIVATE, None),
 )
@@ -143,7 +143,7 @@ BUTTONS: tuple[Button, ...] = (
     Button(callbacks.ProxyBallot, votes.proxy_choice, Role.GRID_WORKER),
     Button(callbacks.AcceptDraftResolution, votes.accept_draft, Role.SECRETARY),
     Button(callbacks.WriteResolution, votes.write_resolution, Role.SECRETARY),
-    # helper A: the matter screen, secretaries' agenda controls, the discussion
+    # The matter screen, secretaries' agenda controls, the discussion
     Button(callbacks.MatterView, desk.view_matter, Access.REGISTERED),
     Button(callbacks.DeskAgenda, desk.agenda_pressed, Role.SECRETARY),
     Button(callbacks.DeskMergeMenu, desk.merge_menu, Role.SECRETARY),
@@ -161,7 +161,6 @@ TEXT_ANSWERS: dict[str, dialogs.TextAnswer] = {
     SETUP_FLOW: votes.text_answer,
     PROXY_FLOW: votes.text_answer,
     RESOLUTION_FLOW: votes.text_answer,
-    # helper A
     WITHDRAW_FLOW: desk.withdraw_answer,
     HIDE_FLOW: discussion.hide_answer,
 }
@@ -217,7 +216,7 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         )
     )
 
-    # helper A: a reply to a matter's card in a residents' group joins its
+    # A reply to a matter's card in a residents' group joins its
     # discussion. Its own handler group, so group 0 handlers still see every text.
     app.add_handler(
         MessageHandler(discussion.CARD_REPLY_FILTER, discussion.card_reply),

@@ -274,7 +274,7 @@ class WriteResolution(Callback):
     vote_id: int
 
 
-# --- helper A: secretaries' agenda controls, discussion (民议) ------------------
+# --- secretaries' agenda controls, discussion (民议) ------------------
 
 
 @dataclass(frozen=True)

@@ -215,7 +215,7 @@ def proxy_choices(language: Language, labels: tuple[str, ...]) -> InlineKeyboard
     )
 
 
-# --- helper A: a matter's buttons, secretaries' controls, the discussion ---------
+# --- a matter's buttons, secretaries' controls, the discussion ---------
 
 
 def matter_actions(language: Language, matter: MatterRow, secretary: bool) -> InlineKeyboardMarkup:

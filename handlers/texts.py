@@ -289,7 +289,7 @@ def conventions(
     return "\n\n".join(lines)
 
 
-# --- helper A: a matter's history, its discussion --------------------------------
+# --- a matter's history, its discussion --------------------------------
 
 #: Characters of history lines /matter N shows at most (the newest are kept).
 HISTORY_BUDGET = 2400
@@ -418,7 +418,7 @@ def thread_page(language: Language, page: ThreadPage, tz: ZoneInfo) -> str:
     return "\n\n".join(lines)
 
 
-# --- Sittings and minutes (helper C) ------------------------------------------------------------
+# --- Sittings and minutes ------------------------------------------------------------
 
 #: Telegram's limit on one message's text.
 MESSAGE_LIMIT = 4096

@@ -231,7 +231,7 @@ class MattersRepository:
             (resolution, to_db_time(now), to_db_time(now), matter_id),
         )
 
-    # --- secretary controls and card lookups (helper A) ----------------------------
+    # --- secretary controls and card lookups  ----------------------------
 
     async def by_card_push(self, push_id: int) -> MatterRow | None:
         """The matter whose card was posted by push ``push_id``, or None."""

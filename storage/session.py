@@ -48,8 +48,8 @@ class Session:
         self.matters = MattersRepository(conn)
         self.votes = VotesRepository(conn)
         self.meta = MetaRepository(conn)
-        # helper A: discussion (民议)
+        # Discussion (民议).
         self.comments = CommentsRepository(conn)
-        # Sittings and their minutes (helper C).
+        # Sittings and their minutes; the ledger.
         self.sittings = SittingsRepository(conn)
         self.ledger = LedgerRepository(conn)
