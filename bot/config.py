@@ -178,6 +178,10 @@ class DeliberationSettings(_Section):
     support_threshold: int = Field(default=3, ge=1, le=1000)
     support_days: int = Field(default=14, ge=1, le=365)
     agenda_forum: Literal["session", "talk_day", "next"] = "session"
+    # Carrying out (helper B): the daily overdue check, and the supervision group.
+    overdue_check_time: time = time(9, 0)
+    supervision_term_months: int = Field(default=12, ge=1, le=60)
+    supervision_size: int = Field(default=11, ge=1, le=101)
 
 
 class StorageSettings(_Section):

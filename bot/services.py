@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from bot.carrying import CarryingService
 from bot.clock import Clock, system_clock
 from bot.community import CommunityService
 from bot.config import Settings
@@ -32,6 +33,8 @@ class Services:
     scheduler: SchedulerService
     notices: NoticeService
     matters: MatterService
+    #: Carrying out, referrals, overdue reminders, supervision, ratings (helper B).
+    carrying: CarryingService
     clock: Clock = system_clock
     #: Tells the outbox sender that messages were queued (set when it starts).
     wake_sender: Callable[[], None] = field(default=lambda: None)
@@ -54,6 +57,7 @@ class Services:
             scheduler=scheduler,
             notices=NoticeService(db, settings.community, clock),
             matters=MatterService(db, settings, scheduler.calendar, clock),
+            carrying=CarryingService(db, settings, scheduler, clock),
             clock=clock,
         )
 

@@ -25,7 +25,7 @@ from bot.community import Role
 from bot.deliberation import FLOW as RAISE_FLOW
 from bot.notices import FLOW as NOTICE_FLOW
 from bot.registration import FLOW as REGISTRATION_FLOW
-from handlers import admin, callbacks, chats, dialogs, matters, notices, people, schedules
+from handlers import admin, callbacks, carrying, chats, dialogs, matters, notices, people, schedules
 from handlers.access import Access, Callback, Where, guarded, identify, on_error
 
 
@@ -60,10 +60,34 @@ COMMANDS: tuple[Command, ...] = (
     Command("revoke", admin.revoke, Role.SECRETARY, Where.ANY, None),
     Command("upcoming", schedules.upcoming, Role.SECRETARY, Where.PRIVATE, None),
     Command("notify", notices.notify, Role.SECRETARY, Where.PRIVATE, None),
+    # Carrying out, referrals, supervision (helper B).
+    Command("assign", carrying.assign_command, Role.SECRETARY, Where.PRIVATE, None),
+    Command("progress", carrying.progress_command, Access.REGISTERED, Where.PRIVATE, None),
+    Command("refer", carrying.refer_command, Role.SECRETARY, Where.PRIVATE, None),
+    Command("referrals", carrying.referrals_command, Role.SECRETARY, Where.ANY, None),
+    Command("answer", carrying.answer_command, Role.SECRETARY, Where.PRIVATE, None),
+    Command("major", carrying.major_command, Role.SECRETARY, Where.ANY, None),
+    Command("supervision", carrying.supervision_command, Role.SECRETARY, Where.PRIVATE, None),
 )
 
 #: Commands a secretary sees in their own menu, besides everyone's.
-SECRETARY_MENU = ("status", "people", "notify", "upcoming", "grant", "revoke", "bind", "unbind")
+SECRETARY_MENU: tuple[str, ...] = (
+    "status",
+    "people",
+    "notify",
+    "upcoming",
+    "grant",
+    "revoke",
+    "bind",
+    "unbind",
+    # Helper B: carrying out, referrals, supervision.
+    "assign",
+    "refer",
+    "referrals",
+    "answer",
+    "major",
+    "supervision",
+)
 
 
 @dataclass(frozen=True)
@@ -93,6 +117,19 @@ BUTTONS: tuple[Button, ...] = (
     Button(callbacks.NotifyConfirm, notices.confirmed, Role.SECRETARY),
     Button(callbacks.RaiseConfirm, matters.confirmed, Role.RESIDENT),
     Button(callbacks.SupportMatter, matters.support, Role.RESIDENT, Where.ANY),
+    # Carrying out, referrals, supervision, ratings (helper B).
+    Button(callbacks.AssignOwnerKind, carrying.owner_kind_chosen, Role.SECRETARY),
+    Button(callbacks.AssignPeoplePage, carrying.owner_page, Role.SECRETARY),
+    Button(callbacks.AssignPerson, carrying.owner_person_chosen, Role.SECRETARY),
+    Button(callbacks.ChooseDue, carrying.due_chosen, Role.SECRETARY),
+    Button(callbacks.ProgressPercent, carrying.percent_chosen, Access.REGISTERED),
+    Button(callbacks.PickReferral, carrying.referral_picked, Role.SECRETARY),
+    Button(callbacks.RateMatter, carrying.rate_pressed, Access.REGISTERED),
+    Button(callbacks.AcceptanceVerdict, carrying.verdict_pressed, Role.SUPERVISOR),
+    Button(callbacks.SupervisionMethod, carrying.supervision_method, Role.SECRETARY),
+    Button(callbacks.SupervisionPage, carrying.supervision_page, Role.SECRETARY),
+    Button(callbacks.SupervisionToggle, carrying.supervision_toggle, Role.SECRETARY),
+    Button(callbacks.SupervisionConfirm, carrying.supervision_confirm, Role.SECRETARY),
 )
 
 #: Typed answers of each guided conversation (flow name -> handler).
@@ -100,6 +137,8 @@ TEXT_ANSWERS: dict[str, dialogs.TextAnswer] = {
     REGISTRATION_FLOW: people.registration_answer,
     NOTICE_FLOW: notices.text_answer,
     RAISE_FLOW: matters.text_answer,
+    # Carrying out, referrals, supervision (helper B).
+    **carrying.TEXT_ANSWERS,
 }
 
 
@@ -141,6 +180,14 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         MessageHandler(
             filters.Regex(matters.RAISE_WORDS) & filters.UpdateType.MESSAGE,
             guarded(matters.raise_words, need=Role.RESIDENT, where=Where.ANY),
+        )
+    )
+
+    # A photo in a private chat: a progress report's photo (helper B).
+    app.add_handler(
+        MessageHandler(
+            filters.ChatType.PRIVATE & filters.PHOTO & filters.UpdateType.MESSAGE,
+            guarded(carrying.photo_answer, need=Access.REGISTERED, where=Where.PRIVATE),
         )
     )
 

@@ -10,11 +10,13 @@ import html
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.carrying import RatingSummary
 from bot.community import ChatKind, CommunityStatus, Role
 from bot.config import Grid, Language
 from bot.i18n import translate, translate_html
 from bot.notices import EVERYONE
 from bot.scheduling import schedule_title
+from storage.carrying import ReferralRow
 from storage.chats import ChatRow
 from storage.matters import MatterRow
 from storage.people import PersonRow
@@ -206,3 +208,70 @@ def raise_preview(
             t(language, "raise.similar_line", number=row.id, title=row.title) for row in similar
         )
     return "\n".join(lines)
+
+
+# --- carrying out, referrals, supervision, ratings (helper B) ---------------------
+
+
+def owner_label(language: Language, owner_kind: str | None, owner_name: str | None) -> str:
+    """Who carries a matter out: the resident's, team's or unit's name, or "the committee"."""
+    if owner_kind == "committee" or not owner_name:
+        return translate(language, "carry.committee")
+    return owner_name
+
+
+def referrals(language: Language, rows: list[ReferralRow], tz: ZoneInfo) -> str:
+    """/referrals: the open referrals, oldest first."""
+    if not rows:
+        return t(language, "carry.no_referrals")
+    lines = [t(language, "carry.referrals_title")]
+    for row in rows:
+        due = (
+            translate(
+                language, "carry.referral_due", due=row.due_at.astimezone(tz).strftime("%m-%d")
+            )
+            if row.due_at
+            else ""
+        )
+        lines.append(
+            t(
+                language,
+                "carry.referral_line",
+                number=row.matter_id,
+                title=row.matter_title,
+                department=row.department,
+                since=row.referred_at.astimezone(tz).strftime("%m-%d"),
+                due=due,
+            )
+        )
+    return "\n".join(lines)
+
+
+def supervision_term(
+    language: Language,
+    key: str,
+    method: str,
+    until: datetime,
+    members: list[PersonRow],
+    tz: ZoneInfo,
+) -> str:
+    """A supervision term: how it was formed, until when, and its members."""
+    names = translate(language, "list_separator").join(p.display_name for p in members)
+    return t(
+        language,
+        key,
+        method=translate(language, f"carry.method_{method}"),
+        until=until.astimezone(tz).strftime("%Y-%m-%d"),
+        names=names,
+    )
+
+
+def rating_summary(language: Language, summary: RatingSummary) -> str:
+    """民意测评: the counts of each rating."""
+    return t(
+        language,
+        "carry.ratings",
+        satisfied=summary.satisfied,
+        basically=summary.basically,
+        unsatisfied=summary.unsatisfied,
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import aiosqlite
 
 from storage.audit import AuditRepository
+from storage.carrying import CarryingRepository
 from storage.chats import ChatsRepository
 from storage.dialogs import DialogsRepository
 from storage.inbox import InboxRepository
@@ -43,3 +44,5 @@ class Session:
         self.outbox = OutboxRepository(conn)
         self.matters = MattersRepository(conn)
         self.meta = MetaRepository(conn)
+        # Carrying out, referrals, ratings, supervision (helper B).
+        self.carrying = CarryingRepository(conn)
