@@ -452,3 +452,16 @@ async def test_dialog_steps_refuse_out_of_order_answers(world: World) -> None:
     with pytest.raises(UserFacingError) as refused:
         await world.carrying.answer_owner_name(secretary, SECRETARY, "队伍")
     assert refused.value.key == "carry.expired"
+
+
+async def test_term_end_takes_the_role_and_reminds_secretaries(world: World) -> None:
+    result = await world.carrying.draw_by_lot(world.people["secretary"])
+    async with world.db.read() as session:
+        reminder = await session.schedules.by_key("builtin:supervision_term_end")
+    assert reminder is not None and reminder.next_due_at == result.term.ends_at
+    world.clock.now = result.term.ends_at
+    assert await world.scheduler.fire(reminder.id, result.term.ends_at)
+    async with world.db.read() as session:
+        assert await session.people.with_role(Role.SUPERVISOR.value) == []
+        assert await session.carrying.current_term(world.clock()) is None
+    assert (await world.keys_to(SECRETARY))[-1] == "carry.term_ended"
