@@ -133,6 +133,15 @@ class RatingSummary:
         return self.satisfied + self.basically + self.unsatisfied
 
 
+@dataclass(frozen=True)
+class CarryingStatus:
+    """Where carrying a matter out stands, for /matter N: owner, referrals, ratings."""
+
+    matter: MatterRow
+    referrals: list[ReferralRow]
+    ratings: RatingSummary
+
+
 def add_months(moment: datetime, months: int) -> datetime:
     """The same day and time ``months`` later (the month's last day if it is shorter)."""
     month_index = moment.month - 1 + months
@@ -654,6 +663,19 @@ class CarryingService:
             basically=counts.get("basically", 0),
             unsatisfied=counts.get("unsatisfied", 0),
         )
+
+    async def status(self, matter_id: int) -> CarryingStatus:
+        """The matter's owner, due date and progress, its referrals and its ratings."""
+        async with self._db.read() as session:
+            matter = await _matter(session, matter_id)
+            referrals = await session.carrying.referrals_of(matter_id)
+            counts = await session.carrying.rating_counts(matter_id)
+        ratings = RatingSummary(
+            satisfied=counts.get("satisfied", 0),
+            basically=counts.get("basically", 0),
+            unsatisfied=counts.get("unsatisfied", 0),
+        )
+        return CarryingStatus(matter, referrals, ratings)
 
     # --- referrals (社区吹哨、部门报到) --------------------------------------------------
 

@@ -10,7 +10,7 @@ import html
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.carrying import RatingSummary
+from bot.carrying import CarryingStatus, RatingSummary
 from bot.community import ChatKind, CommunityStatus, Role
 from bot.config import Grid, Language
 from bot.i18n import translate, translate_html
@@ -275,3 +275,36 @@ def rating_summary(language: Language, summary: RatingSummary) -> str:
         basically=summary.basically,
         unsatisfied=summary.unsatisfied,
     )
+
+
+def carrying_status(language: Language, status: CarryingStatus, tz: ZoneInfo) -> str:
+    """Lines for /matter N: owner, due date and progress; referrals; ratings (may be empty)."""
+    matter = status.matter
+    lines = []
+    if matter.major:
+        lines.append(t(language, "carry.status_major"))
+    if matter.owner_kind is not None:
+        lines.append(
+            t(
+                language,
+                "carry.status_owner",
+                owner=owner_label(language, matter.owner_kind, matter.owner_name),
+                due=matter.due_at.astimezone(tz).strftime("%Y-%m-%d") if matter.due_at else "",
+                progress=matter.progress,
+            )
+        )
+    for referral in status.referrals:
+        if referral.answered_at is None:
+            lines.append(t(language, "carry.status_referral_open", department=referral.department))
+        else:
+            lines.append(
+                t(
+                    language,
+                    "carry.status_referral_answered",
+                    department=referral.department,
+                    answer=referral.answer or "",
+                )
+            )
+    if status.ratings.total:
+        lines.append(rating_summary(language, status.ratings))
+    return "\n".join(lines)

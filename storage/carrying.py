@@ -292,6 +292,16 @@ class CarryingRepository:
             rows = await cur.fetchall()
         return [_referral(row) for row in rows]
 
+    async def referrals_of(self, matter_id: int) -> list[ReferralRow]:
+        """Every referral of one matter, answered or not, oldest first."""
+        async with self._conn.execute(
+            f"SELECT {_REFERRAL_COLUMNS} FROM referrals r JOIN matters m ON m.id = r.matter_id"
+            " WHERE r.matter_id = ? ORDER BY r.id",
+            (matter_id,),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [_referral(row) for row in rows]
+
     async def answer_referral(
         self, referral_id: int, *, answer: str, recorded_by: int | None, now: datetime
     ) -> bool:

@@ -23,6 +23,7 @@ from bot.config import Language, Settings
 from bot.errors import UserFacingError
 from bot.scheduling import SchedulerService
 from handlers import callbacks as cb
+from handlers.texts import carrying_status
 from storage import Database
 from tests.conftest import FakeClock, make_settings
 
@@ -465,3 +466,21 @@ async def test_term_end_takes_the_role_and_reminds_secretaries(world: World) -> 
         assert await session.people.with_role(Role.SUPERVISOR.value) == []
         assert await session.carrying.current_term(world.clock()) is None
     assert (await world.keys_to(SECRETARY))[-1] == "carry.term_ended"
+
+
+async def test_status_for_the_matter_page(world: World) -> None:
+    matter_id = await world.matter(raiser="zhang")
+    await world.assign_to(matter_id, "li", days=14)
+    secretary = world.people["secretary"]
+    await world.carrying.start_refer(secretary, SECRETARY, matter_id)
+    await world.carrying.answer_department(secretary, SECRETARY, "市政所")
+    await world.carrying.answer_request(secretary, SECRETARY, "换电缆")
+    await world.carrying.refer(secretary, SECRETARY, None)
+    await world.report(matter_id, "li", 100)
+    await world.carrying.rate(world.people["zhang"], matter_id, "satisfied")
+    status = await world.carrying.status(matter_id)
+    assert carrying_status(Language.ZH_HANS, status, world.carrying.tz).split("\n") == [
+        "负责人：李大爷，期限 2026-12-03，进度 100%",
+        "已转交 市政所，等待答复",
+        "民意测评：满意 1，基本满意 0，不满意 0",
+    ]
