@@ -130,6 +130,7 @@ BUTTONS: tuple[Button, ...] = (
     Button(callbacks.SupervisionPage, carrying.supervision_page, Role.SECRETARY),
     Button(callbacks.SupervisionToggle, carrying.supervision_toggle, Role.SECRETARY),
     Button(callbacks.SupervisionConfirm, carrying.supervision_confirm, Role.SECRETARY),
+    Button(callbacks.AssignMatter, carrying.assign_pressed, Role.SECRETARY, Where.ANY),
 )
 
 #: Typed answers of each guided conversation (flow name -> handler).

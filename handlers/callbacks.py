@@ -320,3 +320,11 @@ class SupervisionConfirm(Callback):
     """/supervision, appointing: start the term with the chosen members."""
 
     PREFIX: ClassVar[str] = "bsc"
+
+
+@dataclass(frozen=True)
+class AssignMatter(Callback):
+    """安排办理: a secretary's button under a passed matter; opens /assign privately."""
+
+    PREFIX: ClassVar[str] = "bam"
+    matter_id: int

@@ -60,6 +60,22 @@ async def assign_command(update: Update, context: Context) -> None:
     )
 
 
+async def assign_pressed(update: Update, context: Context) -> None:
+    """Button 安排办理 under a matter (a group or private): the owner form, privately."""
+    data = cb.AssignMatter.decode(update.callback_query.data if update.callback_query else None)
+    actor = context.require_actor()
+    matter = await context.services.carrying.start_assign(actor, actor.tg_user_id, data.matter_id)
+    text = t(actor.language, "carry.ask_kind", number=matter.id, title=matter.title)
+    keyboard = keyboards.owner_kinds(actor.language)
+    chat = update.effective_chat
+    if chat is not None and chat.id == actor.tg_user_id:
+        await reply(update, text, keyboard)
+        return
+    await context.bot.send_message(actor.tg_user_id, text, reply_markup=keyboard)
+    if update.callback_query is not None:
+        await update.callback_query.answer(texts.plain(actor.language, "carry.sent_privately"))
+
+
 async def owner_kind_chosen(update: Update, context: Context) -> None:
     """Button: the kind of owner; then a resident, a name, or the due date."""
     data = cb.AssignOwnerKind.decode(update.callback_query.data if update.callback_query else None)

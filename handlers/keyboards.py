@@ -262,3 +262,10 @@ def appointees(language: Language, page: PeoplePage, chosen: list[int]) -> Inlin
         rows.append(nav)
     rows.append([_button(plain(language, "carry.button.confirm"), cb.SupervisionConfirm())])
     return InlineKeyboardMarkup(rows)
+
+
+def assign_matter(language: Language, matter_id: int) -> InlineKeyboardMarkup:
+    """A secretary's button under a passed matter: give it an owner (opens privately)."""
+    return InlineKeyboardMarkup(
+        [[_button(plain(language, "carry.button.assign"), cb.AssignMatter(matter_id))]]
+    )

@@ -10,9 +10,17 @@ from typing import Any
 import pytest
 
 from bot.community import Role
+from bot.config import Language
 from bot.standin import FakeBotApi
+from handlers import keyboards
 from tests.conftest import FakeClock, make_settings
-from tests.handlers.conftest import RESIDENTS_GROUP, SECRETARY, BotHarness, start_harness
+from tests.handlers.conftest import (
+    RESIDENTS_GROUP,
+    SECRETARY,
+    BotHarness,
+    button_labels,
+    start_harness,
+)
 
 
 @pytest.fixture
@@ -200,3 +208,46 @@ async def test_referral_and_answer(harness: BotHarness) -> None:
     assert harness.api.callback_answers()[-1]["text"] == "这个转交已经答复过了。"
     await harness.say(SECRETARY, "/referrals")
     assert harness.last(SECRETARY)["text"] == "现在没有待答复的转交。"
+
+
+async def test_assign_button_under_a_matter_opens_the_form_privately(harness: BotHarness) -> None:
+    await setup(harness)
+    bot = harness.running.app.bot
+    await bot.send_message(
+        RESIDENTS_GROUP,
+        "#1 通过",
+        reply_markup=keyboards.assign_matter(Language.ZH_HANS, 1),
+    )
+    result = harness.last(RESIDENTS_GROUP)
+    await harness.press_label(2001, result, "安排办理")
+    assert harness.api.callback_answers()[-1]["text"] == "抱歉，只有书记可以使用这个功能。"
+    await harness.press_label(SECRETARY, result, "安排办理")
+    assert harness.api.callback_answers()[-1]["text"] == "已私聊您，请在私聊中继续。"
+    assert "由谁负责办理" in harness.last(SECRETARY)["text"]
+    await harness.press_label(SECRETARY, harness.last(SECRETARY), "居委会")
+    await harness.say(SECRETARY, "2026-12-31")
+    assert harness.last(SECRETARY)["text"] == "✅ #1 已交给 居委会 办理，期限 2026-12-31。"
+
+
+async def test_appointing_the_supervision_group_with_toggles(harness: BotHarness) -> None:
+    await setup(harness)
+    await harness.say(SECRETARY, "/supervision")
+    await harness.press_label(SECRETARY, harness.last(SECRETARY), "指定成员")
+    picker = harness.last(SECRETARY)
+    assert picker["text"].startswith("点选成员（已选 0/11）")
+    await harness.press_label(SECRETARY, picker, "张阿姨")
+    await harness.press_label(SECRETARY, harness.last(SECRETARY), "Tom")
+    await harness.press_label(SECRETARY, harness.last(SECRETARY), "✓ 张阿姨")  # unchoose
+    picker = harness.last(SECRETARY)
+    assert picker["text"].startswith("点选成员（已选 1/11）")
+    assert "✓ Tom" in button_labels(picker)
+    await harness.say(SECRETARY, "张阿姨")  # typing instead of pressing changes nothing
+    assert harness.last(SECRETARY)["text"] == "请点上面的按钮选择。"
+    await harness.press_label(SECRETARY, picker, "确定")
+    started = last_with(harness, SECRETARY, "新一届")
+    assert "新一届居民监督小组已产生（指定，至 2027-11-19）：\nTom" in started["text"]
+    await sent(harness)
+    assert "supervision group until 2027-11-19" in harness.last(2002)["text"]
+    async with harness.db.read() as session:
+        holders = [p.display_name for p in await session.people.with_role("supervisor")]
+    assert holders == ["Tom"]
