@@ -199,19 +199,32 @@ class CarryingService:
 
     # --- owner and due date ----------------------------------------------------
 
-    async def start_assign(self, actor: Actor, chat_id: int, matter_id: int) -> MatterRow:
-        """/assign N: open the owner form for a passed (or already assigned) matter."""
+    async def start_assign(
+        self, actor: Actor, chat_id: int, matter_id: int, owner: PersonRow | None = None
+    ) -> MatterRow:
+        """/assign N: open the owner form for a passed (or already assigned) matter.
+
+        With ``owner`` (the resident whose message the secretary replied to)
+        the form skips to the due date.
+        """
         _require_secretary(actor)
         async with self._db.transaction() as session:
             matter = await _matter(session, matter_id)
             if matter.stage not in ("passed", "in_progress"):
                 raise UserFacingError("carry.not_passed", number=matter_id)
+            data: dict[str, Any] = {"matter_id": matter_id}
+            if owner is not None:
+                data |= {
+                    "owner_kind": "resident",
+                    "owner_person_id": owner.id,
+                    "owner_name": owner.display_name,
+                }
             await session.dialogs.put(
                 chat_id,
                 actor.tg_user_id,
                 ASSIGN_FLOW,
-                "kind",
-                {"matter_id": matter_id},
+                "kind" if owner is None else "due",
+                data,
                 self._clock(),
             )
         return matter

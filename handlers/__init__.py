@@ -61,7 +61,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("upcoming", schedules.upcoming, Role.SECRETARY, Where.PRIVATE, None),
     Command("notify", notices.notify, Role.SECRETARY, Where.PRIVATE, None),
     # Carrying out, referrals, supervision (helper B).
-    Command("assign", carrying.assign_command, Role.SECRETARY, Where.PRIVATE, None),
+    Command("assign", carrying.assign_command, Role.SECRETARY, Where.ANY, None),
     Command("progress", carrying.progress_command, Access.REGISTERED, Where.PRIVATE, None),
     Command("refer", carrying.refer_command, Role.SECRETARY, Where.PRIVATE, None),
     Command("referrals", carrying.referrals_command, Role.SECRETARY, Where.ANY, None),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from telegram import Update
+from telegram.constants import ChatType
 
 from bot.carrying import (
     ANSWER_FLOW,
@@ -46,11 +47,19 @@ def _chat_id(update: Update) -> int:
 
 
 async def assign_command(update: Update, context: Context) -> None:
-    """/assign N: give a passed matter an owner and a due date (guided, with buttons)."""
+    """/assign N: give a passed matter an owner and a due date (guided, with buttons).
+
+    In a group, as a reply to a resident's message, that resident is the
+    owner, and the due date is asked in the secretary's private chat.
+    """
     actor = context.require_actor()
     number = _number(context)
     if number is None:
         await reply(update, t(actor.language, "carry.usage_assign"))
+        return
+    chat = update.effective_chat
+    if chat is not None and chat.type != ChatType.PRIVATE:
+        await _assign_by_reply(update, context, number)
         return
     matter = await context.services.carrying.start_assign(actor, _chat_id(update), number)
     await reply(
@@ -58,6 +67,26 @@ async def assign_command(update: Update, context: Context) -> None:
         t(actor.language, "carry.ask_kind", number=matter.id, title=matter.title),
         keyboards.owner_kinds(actor.language),
     )
+
+
+async def _assign_by_reply(update: Update, context: Context, number: int) -> None:
+    actor = context.require_actor()
+    message = update.effective_message
+    target_message = message.reply_to_message if message else None
+    if target_message is None:
+        await reply(update, t(actor.language, "carry.assign_reply_hint"))
+        return
+    target = target_message.from_user
+    if target is None or target.is_bot or target_message.sender_chat is not None:
+        raise UserFacingError("roles.target_not_person")
+    owner = await context.services.community.person_by_telegram_id(target.id)
+    await context.services.carrying.start_assign(actor, actor.tg_user_id, number, owner)
+    await context.bot.send_message(
+        actor.tg_user_id,
+        t(actor.language, "carry.ask_due", owner=owner.display_name),
+        reply_markup=keyboards.due_choices(actor.language, ASSIGN_FLOW, allow_none=False),
+    )
+    await reply(update, t(actor.language, "carry.sent_privately"))
 
 
 async def assign_pressed(update: Update, context: Context) -> None:

@@ -251,3 +251,17 @@ async def test_appointing_the_supervision_group_with_toggles(harness: BotHarness
     async with harness.db.read() as session:
         holders = [p.display_name for p in await session.people.with_role("supervisor")]
     assert holders == ["Tom"]
+
+
+async def test_assign_by_replying_to_the_owners_message_in_the_group(harness: BotHarness) -> None:
+    await setup(harness)
+    await harness.say(SECRETARY, "/assign 1", RESIDENTS_GROUP)
+    assert harness.last(RESIDENTS_GROUP)["text"].startswith("在群里请回复负责人的消息")
+    said = await harness.say(2003, "路灯的事我来跑", RESIDENTS_GROUP)
+    await harness.say(
+        SECRETARY, "/assign 1", RESIDENTS_GROUP, reply_to_message_id=said["message_id"]
+    )
+    assert harness.last(RESIDENTS_GROUP)["text"] == "已私聊您，请在私聊中继续。"
+    assert "负责人：李大爷" in harness.last(SECRETARY)["text"]
+    await harness.press_label(SECRETARY, harness.last(SECRETARY), "1 个月")
+    assert harness.last(SECRETARY)["text"] == "✅ #1 已交给 李大爷 办理，期限 2026-12-19。"
