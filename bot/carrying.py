@@ -42,7 +42,7 @@ from bot.i18n import parse_language, translate
 from bot.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
 from bot.scheduling import Firing, SchedulerService
 from storage import Database
-from storage.carrying import ReferralRow, TermRow
+from storage.carrying import ProgressRow, ReferralRow, TermRow
 from storage.matters import MatterRow
 from storage.people import PersonRow
 from storage.session import Session
@@ -477,10 +477,10 @@ class CarryingService:
                 now=now,
             )
 
-    async def progress_reports(self, matter_id: int) -> list[Any]:
+    async def progress_reports(self, matter_id: int) -> list[ProgressRow]:
         """The matter's progress reports, oldest first."""
         async with self._db.read() as session:
-            return list(await session.carrying.progress_reports(matter_id))
+            return await session.carrying.progress_reports(matter_id)
 
     # --- major projects and acceptance -------------------------------------------------
 
@@ -919,7 +919,10 @@ class CarryingService:
                 kind="matter.overdue",
                 title="overdue",
                 deliveries=deliveries,
-                dedupe_prefix=f"overdue-secretaries:{stamp}",
+                # Each item is reminded once a day by its reminded_at; a second check the
+                # same day (after a catch-up, say) only holds items new since, so it must
+                # not be swallowed by the first one's dedupe key.
+                dedupe_prefix=f"overdue-secretaries:{to_db_time(now)}",
                 now=now,
             )
         return len(matters) + len(referrals)
