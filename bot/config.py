@@ -198,6 +198,10 @@ class DeliberationSettings(_Section):
     support_days: int = Field(default=14, ge=1, le=365)
     agenda_forum: Literal["session", "talk_day", "next"] = "session"
     default_quorum: int = Field(default=10, ge=0, le=100_000)
+    # Carrying out: the daily overdue check, and the supervision group.
+    overdue_check_time: time = time(9, 0)
+    supervision_term_months: int = Field(default=12, ge=1, le=60)
+    supervision_size: int = Field(default=11, ge=1, le=101)
 
 
 class ChartsSettings(_Section):

@@ -121,6 +121,8 @@ class SchedulerService:
         # each sitting) are registered by bot/sittings.py.
         self.register_effect("party_day.reminder", self._party_day_reminder)
         self.register_effect("message", self._message)
+        #: Built-in schedules other services add (key -> kind and rule; None removes it).
+        self._extra_builtins: dict[str, tuple[str, dict[str, Any] | None]] = {}
 
     # --- wiring -------------------------------------------------------------
 
@@ -132,6 +134,17 @@ class SchedulerService:
     def register_effect(self, kind: str, effect: Effect) -> None:
         """Say what firing a schedule of ``kind`` does (runs inside the firing's transaction)."""
         self._effects[kind] = effect
+
+    def add_builtin(self, key: str, kind: str, rule: dict[str, Any] | None) -> None:
+        """Have ``ensure_builtin`` keep a schedule ``key`` with ``rule`` (None: none at all)."""
+        self._extra_builtins[key] = (kind, rule)
+
+    async def arm_schedule(self, schedule_id: int) -> None:
+        """Arm the alarm of a schedule a service changed in its own unit of work."""
+        async with self._db.read() as session:
+            row = await session.schedules.get(schedule_id)
+        if row is not None and row.enabled and row.next_due_at and self._timer is not None:
+            self._timer.arm(schedule_id, row.next_due_at)
 
     # --- rules --------------------------------------------------------------
 
@@ -247,6 +260,25 @@ class SchedulerService:
                 elif existing.rule != rule:
                     due = self.next_due(rule, now) if existing.enabled else None
                     await session.schedules.update_rule(existing.id, rule, due, now)
+            for key, (kind, extra_rule) in self._extra_builtins.items():
+                existing = await session.schedules.by_key(key)
+                if extra_rule is None:
+                    if existing is not None:
+                        await session.schedules.delete(existing.id)
+                elif existing is None:
+                    await session.schedules.create(
+                        key=key,
+                        kind=kind,
+                        title=kind,
+                        rule=extra_rule,
+                        payload={},
+                        owner_id=None,
+                        next_due_at=self.next_due(extra_rule, now),
+                        now=now,
+                    )
+                elif existing.rule != extra_rule:
+                    due = self.next_due(extra_rule, now) if existing.enabled else None
+                    await session.schedules.update_rule(existing.id, extra_rule, due, now)
 
     async def rebuild(self) -> CatchUp:
         """At start: catch up on what fell due while down, then arm every alarm."""

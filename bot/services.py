@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from bot.carrying import CarryingService
 from bot.clock import Clock, system_clock
 from bot.community import CommunityService
 from bot.config import Settings
@@ -43,6 +44,8 @@ class Services:
     discussion: DiscussionService
     sittings: SittingService
     ledger: LedgerService
+    #: Carrying out, referrals, overdue reminders, supervision, ratings.
+    carrying: CarryingService
     clock: Clock = system_clock
     #: Tells the outbox sender that messages were queued (set when it starts).
     wake_sender: Callable[[], None] = field(default=lambda: None)
@@ -72,6 +75,7 @@ class Services:
             # Registers the sittings' schedule effects on the scheduler.
             sittings=SittingService(db, settings, scheduler, clock),
             ledger=LedgerService(db, settings, clock),
+            carrying=CarryingService(db, settings, scheduler, clock),
             clock=clock,
         )
 

@@ -31,6 +31,7 @@ from bot.voting import PROXY_FLOW, RESOLUTION_FLOW, SETUP_FLOW
 from handlers import (
     admin,
     callbacks,
+    carrying,
     chats,
     desk,
     dialogs,
@@ -91,10 +92,18 @@ COMMANDS: tuple[Command, ...] = (
     # Sittings and minutes, the ledger.
     Command("minutes_note", sittings_handlers.minutes_note, Role.SECRETARY, Where.PRIVATE, None),
     Command("ledger", ledger_handlers.ledger, Role.SECRETARY, Where.PRIVATE, None),
+    # Carrying out, referrals, supervision.
+    Command("assign", carrying.assign_command, Role.SECRETARY, Where.ANY, None),
+    Command("progress", carrying.progress_command, Access.REGISTERED, Where.PRIVATE, None),
+    Command("refer", carrying.refer_command, Role.SECRETARY, Where.PRIVATE, None),
+    Command("referrals", carrying.referrals_command, Role.SECRETARY, Where.ANY, None),
+    Command("answer", carrying.answer_command, Role.SECRETARY, Where.PRIVATE, None),
+    Command("major", carrying.major_command, Role.SECRETARY, Where.ANY, None),
+    Command("supervision", carrying.supervision_command, Role.SECRETARY, Where.PRIVATE, None),
 )
 
 #: Commands a secretary sees in their own menu, besides everyone's.
-SECRETARY_MENU = (
+SECRETARY_MENU: tuple[str, ...] = (
     "status",
     "people",
     "notify",
@@ -107,6 +116,12 @@ SECRETARY_MENU = (
     "unbind",
     "minutes_note",
     "ledger",
+    "assign",
+    "refer",
+    "referrals",
+    "answer",
+    "major",
+    "supervision",
 )
 
 
@@ -151,6 +166,20 @@ BUTTONS: tuple[Button, ...] = (
     Button(callbacks.DeskWithdraw, desk.withdraw_pressed, Role.SECRETARY),
     Button(callbacks.ShowThread, discussion.thread_pressed, Access.REGISTERED),
     Button(callbacks.HideComment, discussion.hide_pressed, Role.SECRETARY),
+    # Carrying out, referrals, supervision, ratings.
+    Button(callbacks.AssignOwnerKind, carrying.owner_kind_chosen, Role.SECRETARY),
+    Button(callbacks.AssignPeoplePage, carrying.owner_page, Role.SECRETARY),
+    Button(callbacks.AssignPerson, carrying.owner_person_chosen, Role.SECRETARY),
+    Button(callbacks.ChooseDue, carrying.due_chosen, Role.SECRETARY),
+    Button(callbacks.ProgressPercent, carrying.percent_chosen, Access.REGISTERED),
+    Button(callbacks.PickReferral, carrying.referral_picked, Role.SECRETARY),
+    Button(callbacks.RateMatter, carrying.rate_pressed, Access.REGISTERED),
+    Button(callbacks.AcceptanceVerdict, carrying.verdict_pressed, Role.SUPERVISOR),
+    Button(callbacks.SupervisionMethod, carrying.supervision_method, Role.SECRETARY),
+    Button(callbacks.SupervisionPage, carrying.supervision_page, Role.SECRETARY),
+    Button(callbacks.SupervisionToggle, carrying.supervision_toggle, Role.SECRETARY),
+    Button(callbacks.SupervisionConfirm, carrying.supervision_confirm, Role.SECRETARY),
+    Button(callbacks.AssignMatter, carrying.assign_pressed, Role.SECRETARY, Where.ANY),
 )
 
 #: Typed answers of each guided conversation (flow name -> handler).
@@ -163,6 +192,8 @@ TEXT_ANSWERS: dict[str, dialogs.TextAnswer] = {
     RESOLUTION_FLOW: votes.text_answer,
     WITHDRAW_FLOW: desk.withdraw_answer,
     HIDE_FLOW: discussion.hide_answer,
+    # Carrying out, referrals, supervision.
+    **carrying.TEXT_ANSWERS,
 }
 
 
@@ -204,6 +235,14 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         MessageHandler(
             filters.Regex(matters.RAISE_WORDS) & filters.UpdateType.MESSAGE,
             guarded(matters.raise_words, need=Role.RESIDENT, where=Where.ANY),
+        )
+    )
+
+    # A photo in a private chat: a progress report's photo.
+    app.add_handler(
+        MessageHandler(
+            filters.ChatType.PRIVATE & filters.PHOTO & filters.UpdateType.MESSAGE,
+            guarded(carrying.photo_answer, need=Access.REGISTERED, where=Where.PRIVATE),
         )
     )
 

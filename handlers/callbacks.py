@@ -336,3 +336,113 @@ class HideComment(Callback):
     PREFIX: ClassVar[str] = "xhd"
     comment_id: int
     page: int
+
+
+# --- carrying out, referrals, supervision, ratings (prefixes start with "b") ---
+
+
+@dataclass(frozen=True)
+class AssignOwnerKind(Callback):
+    """/assign: who carries the matter out (resident, team, committee, unit)."""
+
+    PREFIX: ClassVar[str] = "bak"
+    kind: str
+
+
+@dataclass(frozen=True)
+class AssignPeoplePage(Callback):
+    """/assign: another page of residents to choose the owner from."""
+
+    PREFIX: ClassVar[str] = "bap"
+    page: int
+
+
+@dataclass(frozen=True)
+class AssignPerson(Callback):
+    """/assign: this resident is the owner."""
+
+    PREFIX: ClassVar[str] = "bao"
+    person_id: int
+
+
+@dataclass(frozen=True)
+class ChooseDue(Callback):
+    """A due-date button of /assign or /refer: days from today (0: no due date)."""
+
+    PREFIX: ClassVar[str] = "bdd"
+    flow: str
+    days: int
+
+
+@dataclass(frozen=True)
+class ProgressPercent(Callback):
+    """/progress: how far along the matter is."""
+
+    PREFIX: ClassVar[str] = "bpc"
+    percent: int
+
+
+@dataclass(frozen=True)
+class PickReferral(Callback):
+    """/answer: the open referral whose answer is recorded."""
+
+    PREFIX: ClassVar[str] = "bra"
+    referral_id: int
+
+
+@dataclass(frozen=True)
+class RateMatter(Callback):
+    """满意 / 基本满意 / 不满意 (built by bot.carrying.rating_callback)."""
+
+    PREFIX: ClassVar[str] = "brt"
+    matter_id: int
+    rating: str
+
+
+@dataclass(frozen=True)
+class AcceptanceVerdict(Callback):
+    """验收通过 / 需要返工 (built by bot.carrying.verdict_callback)."""
+
+    PREFIX: ClassVar[str] = "bav"
+    matter_id: int
+    verdict: str
+
+
+@dataclass(frozen=True)
+class SupervisionMethod(Callback):
+    """/supervision: draw by lot (True) or appoint (False)."""
+
+    PREFIX: ClassVar[str] = "bsm"
+    lot: bool
+
+
+@dataclass(frozen=True)
+class SupervisionPage(Callback):
+    """/supervision, appointing: another page of residents."""
+
+    PREFIX: ClassVar[str] = "bsp"
+    page: int
+
+
+@dataclass(frozen=True)
+class SupervisionToggle(Callback):
+    """/supervision, appointing: choose or unchoose a resident; stays on ``page``."""
+
+    PREFIX: ClassVar[str] = "bst"
+    person_id: int
+    page: int
+
+
+@dataclass(frozen=True)
+class SupervisionConfirm(Callback):
+    """/supervision, appointing: start the term with the chosen members."""
+
+    PREFIX: ClassVar[str] = "bsc"
+
+
+@dataclass(frozen=True)
+class AssignMatter(Callback):
+    """安排办理: a secretary's button under a passed matter; opens /assign privately."""
+
+    PREFIX: ClassVar[str] = "bam"
+    matter_id: int

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.carrying import DUE_CHOICES, OWNER_KINDS, PERCENT_CHOICES
 from bot.community import PeoplePage, Role
 from bot.config import Grid, Language
 from bot.discussion import ThreadPage
@@ -12,6 +15,7 @@ from bot.notices import EVERYONE
 from bot.voting import VoteSetup
 from handlers import callbacks as cb
 from handlers.texts import LANGUAGE_NAMES, person_label, plain, role_name
+from storage.carrying import ReferralRow
 from storage.matters import MatterRow
 from storage.people import PersonRow
 from storage.schedules import ScheduleRow
@@ -303,3 +307,101 @@ def thread(language: Language, page: ThreadPage, secretary: bool) -> InlineKeybo
         rows.append(nav)
     rows.append([_button(plain(language, "people.back_button"), cb.MatterView(page.matter.id))])
     return InlineKeyboardMarkup(rows)
+
+
+# --- carrying out, referrals, supervision, ratings ---------------------
+
+
+def owner_kinds(language: Language) -> InlineKeyboardMarkup:
+    """/assign: a resident, a volunteer team, the committee, an outside unit; one a row."""
+    return InlineKeyboardMarkup(
+        [
+            [_button(plain(language, f"carry.owner_kind.{kind}"), cb.AssignOwnerKind(kind))]
+            for kind in OWNER_KINDS
+        ]
+    )
+
+
+def _paging(
+    language: Language, page: PeoplePage, make: Callable[[int], cb.Callback]
+) -> list[InlineKeyboardButton]:
+    nav = []
+    if page.page > 0:
+        nav.append(_button(plain(language, "carry.button.previous"), make(page.page - 1)))
+    if page.page + 1 < page.pages:
+        nav.append(_button(plain(language, "carry.button.next"), make(page.page + 1)))
+    return nav
+
+
+def owner_people(language: Language, page: PeoplePage) -> InlineKeyboardMarkup:
+    """/assign: a page of registered residents, one a row, with paging."""
+    rows = [[_button(person_label(p), cb.AssignPerson(p.id))] for p in page.people]
+    nav = _paging(language, page, cb.AssignPeoplePage)
+    if nav:
+        rows.append(nav)
+    return InlineKeyboardMarkup(rows)
+
+
+def due_choices(language: Language, flow: str, *, allow_none: bool) -> InlineKeyboardMarkup:
+    """1 week / 2 weeks / 1 month (and "no due date" for a referral)."""
+    rows = [
+        [
+            _button(plain(language, f"carry.due.days_{days}"), cb.ChooseDue(flow, days))
+            for days in DUE_CHOICES
+        ]
+    ]
+    if allow_none:
+        rows.append([_button(plain(language, "carry.due.none"), cb.ChooseDue(flow, 0))])
+    return InlineKeyboardMarkup(rows)
+
+
+def percents(language: Language) -> InlineKeyboardMarkup:
+    """/progress: 25 / 50 / 75 / 100 %."""
+    return InlineKeyboardMarkup(
+        [[_button(f"{percent}%", cb.ProgressPercent(percent)) for percent in PERCENT_CHOICES]]
+    )
+
+
+def open_referrals(language: Language, rows: list[ReferralRow]) -> InlineKeyboardMarkup:
+    """/answer: one button per open referral."""
+    return InlineKeyboardMarkup(
+        [
+            [_button(f"#{row.matter_id} {row.department}", cb.PickReferral(row.id))]
+            for row in rows[:50]
+        ]
+    )
+
+
+def supervision_methods(language: Language) -> InlineKeyboardMarkup:
+    """/supervision: draw by lot from the volunteers, or appoint."""
+    return InlineKeyboardMarkup(
+        [
+            [_button(plain(language, "carry.button.lot"), cb.SupervisionMethod(True))],
+            [_button(plain(language, "carry.button.appoint"), cb.SupervisionMethod(False))],
+        ]
+    )
+
+
+def appointees(language: Language, page: PeoplePage, chosen: list[int]) -> InlineKeyboardMarkup:
+    """/supervision, appointing: residents with a ✓ on the chosen, paging, and Done."""
+    rows = [
+        [
+            _button(
+                ("✓ " if p.id in chosen else "") + person_label(p),
+                cb.SupervisionToggle(p.id, page.page),
+            )
+        ]
+        for p in page.people
+    ]
+    nav = _paging(language, page, cb.SupervisionPage)
+    if nav:
+        rows.append(nav)
+    rows.append([_button(plain(language, "carry.button.confirm"), cb.SupervisionConfirm())])
+    return InlineKeyboardMarkup(rows)
+
+
+def assign_matter(language: Language, matter_id: int) -> InlineKeyboardMarkup:
+    """A secretary's button under a passed matter: give it an owner (opens privately)."""
+    return InlineKeyboardMarkup(
+        [[_button(plain(language, "carry.button.assign"), cb.AssignMatter(matter_id))]]
+    )

@@ -10,6 +10,7 @@ import html
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.carrying import CarryingStatus, RatingSummary
 from bot.community import ChatKind, CommunityStatus, Role
 from bot.config import Grid, Language
 from bot.discussion import ThreadPage
@@ -19,6 +20,7 @@ from bot.notices import EVERYONE
 from bot.scheduling import schedule_title
 from bot.sittings import Minutes, MinutesItem
 from bot.voting import VoteSetup, option_labels
+from storage.carrying import ReferralRow
 from storage.chats import ChatRow
 from storage.matters import MatterEventRow, MatterRow
 from storage.people import PersonRow
@@ -550,3 +552,103 @@ def minutes_html(language: Language, minutes: list[Minutes], tz: ZoneInfo) -> li
             lines.append("")
         lines.extend(minutes_lines(language, one, tz))
     return [html.escape(chunk) for chunk in split_message(lines)]
+
+
+# --- carrying out, referrals, supervision, ratings ---------------------
+
+
+def owner_label(language: Language, owner_kind: str | None, owner_name: str | None) -> str:
+    """Who carries a matter out: the resident's, team's or unit's name, or "the committee"."""
+    if owner_kind == "committee" or not owner_name:
+        return translate(language, "carry.committee")
+    return owner_name
+
+
+def referrals(language: Language, rows: list[ReferralRow], tz: ZoneInfo) -> str:
+    """/referrals: the open referrals, oldest first."""
+    if not rows:
+        return t(language, "carry.no_referrals")
+    lines = [t(language, "carry.referrals_title")]
+    for row in rows:
+        due = (
+            translate(
+                language, "carry.referral_due", due=row.due_at.astimezone(tz).strftime("%m-%d")
+            )
+            if row.due_at
+            else ""
+        )
+        lines.append(
+            t(
+                language,
+                "carry.referral_line",
+                number=row.matter_id,
+                title=row.matter_title,
+                department=row.department,
+                since=row.referred_at.astimezone(tz).strftime("%m-%d"),
+                due=due,
+            )
+        )
+    return "\n".join(lines)
+
+
+def supervision_term(
+    language: Language,
+    key: str,
+    method: str,
+    until: datetime,
+    members: list[PersonRow],
+    tz: ZoneInfo,
+) -> str:
+    """A supervision term: how it was formed, until when, and its members."""
+    names = translate(language, "list_separator").join(p.display_name for p in members)
+    return t(
+        language,
+        key,
+        method=translate(language, f"carry.method_{method}"),
+        until=until.astimezone(tz).strftime("%Y-%m-%d"),
+        names=names,
+    )
+
+
+def rating_summary(language: Language, summary: RatingSummary) -> str:
+    """民意测评: the counts of each rating."""
+    return t(
+        language,
+        "carry.ratings",
+        satisfied=summary.satisfied,
+        basically=summary.basically,
+        unsatisfied=summary.unsatisfied,
+    )
+
+
+def carrying_status(language: Language, status: CarryingStatus, tz: ZoneInfo) -> str:
+    """Lines for /matter N: owner, due date and progress; referrals; ratings (may be empty)."""
+    matter = status.matter
+    lines = []
+    if matter.major:
+        lines.append(t(language, "carry.status_major"))
+    if matter.owner_kind is not None:
+        lines.append(
+            t(
+                language,
+                "carry.status_owner",
+                owner=owner_label(language, matter.owner_kind, matter.owner_name),
+                due=matter.due_at.astimezone(tz).strftime("%Y-%m-%d") if matter.due_at else "",
+                progress=matter.progress,
+            )
+        )
+    for referral in status.referrals:
+        if referral.answered_at is None:
+            lines.append(t(language, "carry.status_referral_open", department=referral.department))
+        else:
+            lines.append(
+                t(
+                    language,
+                    "carry.status_referral_answered",
+                    department=referral.department,
+                    answer=referral.answer or "",
+                )
+            )
+    if status.ratings.total:
+        lines.append(rating_summary(language, status.ratings))
+    return "\n".join(lines)

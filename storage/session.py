@@ -5,6 +5,7 @@ from __future__ import annotations
 import aiosqlite
 
 from storage.audit import AuditRepository
+from storage.carrying import CarryingRepository
 from storage.chats import ChatsRepository
 from storage.comments import CommentsRepository
 from storage.dialogs import DialogsRepository
@@ -53,3 +54,5 @@ class Session:
         # Sittings and their minutes; the ledger.
         self.sittings = SittingsRepository(conn)
         self.ledger = LedgerRepository(conn)
+        # Carrying out, referrals, ratings, supervision.
+        self.carrying = CarryingRepository(conn)
