@@ -158,6 +158,7 @@ BUTTONS: tuple[Button, ...] = (
     Button(callbacks.ProxyBallot, votes.proxy_choice, Role.GRID_WORKER),
     Button(callbacks.AcceptDraftResolution, votes.accept_draft, Role.SECRETARY),
     Button(callbacks.WriteResolution, votes.write_resolution, Role.SECRETARY),
+    Button(callbacks.StartVote, votes.start_pressed, Role.SECRETARY),
     # The matter screen, secretaries' agenda controls, the discussion
     Button(callbacks.MatterView, desk.view_matter, Access.REGISTERED),
     Button(callbacks.DeskAgenda, desk.agenda_pressed, Role.SECRETARY),

@@ -446,3 +446,11 @@ class AssignMatter(Callback):
 
     PREFIX: ClassVar[str] = "bam"
     matter_id: int
+
+
+@dataclass(frozen=True)
+class StartVote(Callback):
+    """发起表决 under /matter N: the vote settings screen for the matter."""
+
+    PREFIX: ClassVar[str] = "vn"
+    matter_id: int

@@ -12,7 +12,7 @@ from bot.config import Grid, Language
 from bot.discussion import ThreadPage
 from bot.matter_desk import OPEN_STAGES
 from bot.notices import EVERYONE
-from bot.voting import VoteSetup
+from bot.voting import VOTABLE_STAGES, VoteSetup
 from handlers import callbacks as cb
 from handlers.texts import LANGUAGE_NAMES, person_label, plain, role_name
 from storage.carrying import ReferralRow
@@ -241,6 +241,10 @@ def matter_actions(language: Language, matter: MatterRow, secretary: bool) -> In
                 rows.append([_button(plain(language, key), cb.DeskAgenda(matter.id, forum))])
         rows.append([_button(plain(language, "desk.merge_button"), cb.DeskMergeMenu(matter.id))])
         rows.append([_button(plain(language, "desk.withdraw_button"), cb.DeskWithdraw(matter.id))])
+    if secretary and matter.stage in VOTABLE_STAGES:
+        rows.append([_button(plain(language, "vote.button.start"), cb.StartVote(matter.id))])
+    if secretary and matter.stage == "passed":
+        rows.append([_button(plain(language, "carry.button.assign"), cb.AssignMatter(matter.id))])
     return InlineKeyboardMarkup(rows)
 
 

@@ -179,9 +179,18 @@ async def matter_screen(
     """A matter with its history, and (in a private chat) its discussion and controls."""
     services = context.services
     history = await services.desk.history(matter_id)
-    text = texts.matter_page(
-        actor.language, history, services.matters.threshold, services.settings.community.tz
+    tz = services.settings.community.tz
+    text = texts.matter_page(actor.language, history, services.matters.threshold, tz)
+    extra = [
+        texts.vote_summary(actor.language, vote, tz)
+        for vote in await services.votes.votes_of(matter_id)
+    ]
+    extra.append(
+        texts.carrying_status(actor.language, await services.carrying.status(matter_id), tz)
     )
+    extra = [part for part in extra if part]
+    if extra:
+        text = "\n\n".join([text, *extra])
     if not private:
         return text, None
     return text, keyboards.matter_actions(actor.language, history.matter, actor.has(Role.SECRETARY))

@@ -303,9 +303,18 @@ def stage_name(language: Language, stage: str) -> str:
 
 
 def _event_value(language: Language, name: str, value: object, tz: ZoneInfo) -> object:
-    """A detail of a history step made readable: forums named, times local."""
+    """A detail of a history step made readable: forums, results and stages named, times
+    local."""
     if name == "forum" and isinstance(value, str):
         return translate(language, f"matter.forum.{value}")
+    if name == "result" and isinstance(value, str):
+        return translate(language, f"vote.result.{value}")
+    if name == "stage" and isinstance(value, str):
+        return stage_name(language, value)
+    if name == "threshold" and isinstance(value, str):
+        return translate(language, f"vote.threshold.{value}")
+    if name == "anonymous" and isinstance(value, bool):
+        return translate(language, "vote.mode.anonymous" if value else "vote.mode.public")
     if (name == "at" or name.endswith("_at")) and isinstance(value, str):
         try:
             return local_time(datetime.fromisoformat(value), tz)
@@ -652,3 +661,23 @@ def carrying_status(language: Language, status: CarryingStatus, tz: ZoneInfo) ->
     if status.ratings.total:
         lines.append(rating_summary(language, status.ratings))
     return "\n".join(lines)
+
+
+def vote_summary(language: Language, vote: VoteRow, tz: ZoneInfo) -> str:
+    """A vote on a matter, for /matter N: open until when, or its result with the tally."""
+    if vote.is_open:
+        return t(language, "vote.summary_open", closes=local_time(vote.closes_at, tz))
+    counts = (vote.tally or {}).get("counts", [])
+    tally = "、".join(
+        translate(language, "vote.count_phrase", label=label, count=count)
+        for label, count in zip(option_labels(vote, language), counts, strict=False)
+    )
+    return t(
+        language,
+        "vote.summary_closed",
+        result=translate(language, f"vote.result.{vote.result}"),
+        tally=tally,
+        voters=vote.voters or 0,
+        quorum=vote.quorum,
+        mode=translate(language, "vote.mode.anonymous" if vote.anonymous else "vote.mode.public"),
+    )

@@ -36,6 +36,16 @@ async def vote_command(update: Update, context: Context) -> None:
     await _show_setup(update, context, setup)
 
 
+async def start_pressed(update: Update, context: Context) -> None:
+    """Button 发起表决 under /matter N: the settings screen of a vote on that matter."""
+    data = cb.StartVote.decode(update.callback_query.data if update.callback_query else None)
+    actor = context.require_actor()
+    chat = update.effective_chat
+    assert chat is not None  # noqa: S101 - a button is always in a chat
+    setup = await context.services.votes.start_setup(actor, chat.id, data.matter_id)
+    await _show_setup(update, context, setup)
+
+
 async def _show_setup(update: Update, context: Context, setup: Any) -> None:
     actor = context.require_actor()
     closes_at = context.services.clock() + timedelta(hours=setup.close_hours)
@@ -212,9 +222,12 @@ async def write_resolution(update: Update, context: Context) -> None:
 async def _resolution_recorded(update: Update, context: Context, matter_id: int, kind: str) -> None:
     actor = context.require_actor()
     votes = await context.services.votes.votes_of(matter_id)
-    adopted = kind == "convention" and bool(votes) and votes[-1].result == "passed"
+    passed = bool(votes) and votes[-1].result == "passed"
+    adopted = kind == "convention" and passed
     key = "resolution.recorded_convention" if adopted else "resolution.recorded"
-    await show(update, t(actor.language, key, number=matter_id))
+    # A passed matter is carried out next: offer to give it an owner at once.
+    keyboard = keyboards.assign_matter(actor.language, matter_id) if passed else None
+    await show(update, t(actor.language, key, number=matter_id), keyboard)
 
 
 async def text_answer(update: Update, context: Context, step: str, text: str) -> None:

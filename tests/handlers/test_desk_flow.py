@@ -27,6 +27,7 @@ async def test_matter_shows_its_history_and_secretary_buttons(harness: BotHarnes
         "📅 列入逢四说事议程",
         "🔗 合并重复事项",
         "↩️ 撤回事项",
+        "🗳 发起表决",
     ]
     await harness.press_label(SECRETARY, screen, "列入逢四说事议程")
     screen = harness.last(SECRETARY)
