@@ -96,13 +96,15 @@ async def assign_pressed(update: Update, context: Context) -> None:
     matter = await context.services.carrying.start_assign(actor, actor.tg_user_id, data.matter_id)
     text = t(actor.language, "carry.ask_kind", number=matter.id, title=matter.title)
     keyboard = keyboards.owner_kinds(actor.language)
-    chat = update.effective_chat
-    if chat is not None and chat.id == actor.tg_user_id:
-        await reply(update, text, keyboard)
-        return
+    # Always a new private message: the pressed message (a result, a resolution)
+    # stays as it is, and an alert could not carry the form's buttons.
     await context.bot.send_message(actor.tg_user_id, text, reply_markup=keyboard)
+    chat = update.effective_chat
+    in_private = chat is not None and chat.id == actor.tg_user_id
     if update.callback_query is not None:
-        await update.callback_query.answer(texts.plain(actor.language, "carry.sent_privately"))
+        await update.callback_query.answer(
+            None if in_private else texts.plain(actor.language, "carry.sent_privately")
+        )
 
 
 async def owner_kind_chosen(update: Update, context: Context) -> None:
