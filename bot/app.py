@@ -44,6 +44,7 @@ from bot.telegram_ratelimit import TelegramRateLimiter
 from handlers import COMMANDS, SECRETARY_MENU, register_handlers, texts
 from handlers.access import Where
 from handlers.context import Context
+from handlers.matters import refresh_matter_card_soon
 from handlers.votes import refresh_vote_card_soon
 
 log = logging.getLogger(__name__)
@@ -228,7 +229,12 @@ class RunningBot:
         if app.job_queue is None:
             raise RuntimeError("PTB's job-queue extra is required")
         job_queue = app.job_queue
-        services.votes.on_closed = lambda vote_id: refresh_vote_card_soon(job_queue, vote_id)
+
+        def cards_after_close(vote_id: int, matter_id: int) -> None:
+            refresh_vote_card_soon(job_queue, vote_id)
+            refresh_matter_card_soon(job_queue, matter_id)
+
+        services.votes.on_closed = cards_after_close
         scheduler = services.scheduler
         scheduler.attach(JobQueueTimer(app.job_queue, scheduler.fire), self.sender.wake)
         await scheduler.ensure_builtin()

@@ -100,6 +100,21 @@ def card_message(
         if merged
         else ""
     )
+    if matter.stage not in ("raised", "agenda"):
+        # Voted on, being carried out, done: no more seconding; the card says where it is.
+        return OutgoingMessage(
+            "matter.card_stage",
+            language,
+            {
+                "number": matter.id,
+                "title": matter.title,
+                "details": matter.details,
+                "supports": matter.supports,
+                "stage": translate(language, f"matter.stage_name.{matter.stage}"),
+                "comments": matter.comments,
+                "merged": merged_note,
+            },
+        )
     if matter.stage == "agenda" and matter.agenda_at is not None and matter.agenda_forum:
         return OutgoingMessage(
             "matter.card_agenda",

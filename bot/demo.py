@@ -5,8 +5,14 @@ by the same composition root as ``pavilion run`` and talks to it over HTTP
 through ``[telegram] base_url``. A short script then plays a community: a
 secretary registers and binds the residents' group, two residents register
 (one in English, who then switches to Chinese), people look at what is held
-about them, and a resident who is not a secretary is refused. The whole
-conversation is printed as a transcript a resident can read.
+about them, and a resident who is not a secretary is refused. Then a
+Thursday pavilion, shortened: a matter is raised and supported onto the
+agenda, the agenda goes out the evening before, the session opens, the
+matter is discussed and voted on, the result is posted with its chart, the
+minutes at the close, an owner reports it done and the residents rate it.
+The week is compressed: the bot runs on a clock the script moves, and each
+timed step is fired as its alarm would fire it. The whole conversation is
+printed as a transcript a resident can read.
 """
 
 from __future__ import annotations
@@ -17,10 +23,13 @@ import re
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
+from zoneinfo import ZoneInfo
 
 from bot.app import RunningBot, build_application
+from bot.clock import ManualClock
 from bot.config import settings_from_mapping
 from bot.standin import FakeBotApi, StandinServer
 
@@ -28,6 +37,7 @@ DEMO_TOKEN = "100000:DEMO-TOKEN-NOT-SECRET"  # noqa: S105 - the stand-in accepts
 SECRETARY = 1001
 AUNTIE_ZHANG = 2001
 TOM = 2002
+UNCLE_LI = 2003
 RESIDENTS_GROUP = -1001001
 
 Step = Callable[[], Awaitable[None]]
@@ -36,9 +46,10 @@ Step = Callable[[], Awaitable[None]]
 class DemoScript:
     """Drives the stand-in as the people of the demo, one action at a time."""
 
-    def __init__(self, api: FakeBotApi, running: RunningBot) -> None:
+    def __init__(self, api: FakeBotApi, running: RunningBot, clock: ManualClock) -> None:
         self.api = api
         self.running = running
+        self.clock = clock
 
     async def settle(self) -> None:
         """Wait until the bot has fetched and handled everything sent so far."""
@@ -117,6 +128,80 @@ class DemoScript:
         await self.say(SECRETARY, "周六上午九点在湖边清扫落叶，请带好手套。")
         await self.press(SECRETARY, "发送")
         await self.pushes_done()
+        await self.thursday_pavilion()
+
+    async def thursday_pavilion(self) -> None:
+        """The rest of the week, shortened: from the agenda to the residents' rating."""
+        # 李大爷 registers and seconds the street lamp too: two supports put it on the agenda.
+        await self.say(UNCLE_LI, "/start")
+        await self.press(UNCLE_LI, "同意并登记")
+        await self.say(UNCLE_LI, "李大爷")
+        await self.say(UNCLE_LI, "3号楼")
+        await self.press(UNCLE_LI, "第二网格")
+        await self.press(UNCLE_LI, "附议", RESIDENTS_GROUP)
+        await self.fire("builtin:session", "⏩ 周三晚上 20:00：议程提前发到群里")
+        await self.fire("builtin:session_open", "⏩ 周四 19:00：周四议事亭开始")
+        card = self.last_from_bot(RESIDENTS_GROUP, "📌 #1")
+        await self.say(
+            UNCLE_LI,
+            "支持！楼前台阶晚上看不清。",
+            RESIDENTS_GROUP,
+            reply_to_message_id=card["message_id"],
+        )
+        await self.say(SECRETARY, "/matter 1")
+        await self.press(SECRETARY, "发起表决")
+        await self.press(SECRETARY, "开始表决")
+        await self.pushes_done()
+        for voter, option in ((AUNTIE_ZHANG, "赞成"), (TOM, "赞成"), (UNCLE_LI, "反对")):
+            await self.press(voter, option, RESIDENTS_GROUP)
+        await self.press(UNCLE_LI, "赞成", RESIDENTS_GROUP)  # changes his mind before the close
+        await asyncio.sleep(3.5)  # the card's tally is edited at most every 3 s
+        await self.fire_vote(1, "⏩ 21:00：表决截止")
+        await self.press(SECRETARY, "采用草稿")
+        await self.fire("builtin:session_close", "⏩ 21:00：议事亭结束，发布纪要")
+        await self.press(SECRETARY, "安排办理")
+        await self.press(SECRETARY, "一位居民")
+        await self.press(SECRETARY, "李大爷")
+        await self.press(SECRETARY, "2 周")
+        await self.pushes_done()
+        self.api.narrate("⏩ 十天后：路灯装好了")
+        self.clock.now += timedelta(days=10)
+        await self.say(UNCLE_LI, "/progress 1")
+        await self.press(UNCLE_LI, "100%")
+        await self.say(UNCLE_LI, "新路灯已经亮了，台阶也刷了反光漆。")
+        await self.pushes_done()
+        await self.press(AUNTIE_ZHANG, "满意")
+        await self.press(TOM, "满意")
+        await self.say(TOM, "/matter 1")
+
+    def last_from_bot(self, chat_id: int, start: str) -> dict[str, Any]:
+        """The bot's latest message in the chat that begins with ``start``."""
+        for message in reversed(self.api.bot_messages(chat_id)):
+            if (message.get("text") or "").startswith(start):
+                return dict(message)
+        raise RuntimeError(f"demo script: no message {start!r} in chat {chat_id}")
+
+    async def fire(self, key: str, note: str) -> None:
+        """Jump to the built-in schedule's due time and fire it, as its alarm would."""
+        async with self.running.services.db.read() as session:
+            schedule = await session.schedules.by_key(key)
+        if schedule is None or schedule.next_due_at is None:
+            raise RuntimeError(f"demo script: no schedule {key}")
+        self.api.narrate(note)
+        self.clock.now = max(self.clock.now, schedule.next_due_at)
+        await self.running.services.scheduler.fire(schedule.id, schedule.next_due_at)
+        await self.pushes_done()
+
+    async def fire_vote(self, matter_id: int, note: str) -> None:
+        """Jump to the close of the matter's vote and close it, as its alarm would."""
+        (vote,) = await self.running.services.votes.votes_of(matter_id)
+        if vote.schedule_id is None:
+            raise RuntimeError("demo script: the vote has no closing schedule")
+        self.api.narrate(note)
+        self.clock.now = max(self.clock.now, vote.closes_at)
+        await self.running.services.scheduler.fire(vote.schedule_id, vote.closes_at)
+        await self.pushes_done()
+        await asyncio.sleep(3.5)  # the closed card is edited a few seconds later
 
     async def pushes_done(self) -> None:
         """Wait until every push is sent and its summary shown."""
@@ -133,6 +218,10 @@ def render_transcript(api: FakeBotApi, names: dict[int, str], out: TextIO) -> No
     """Print the stand-in's timeline as a conversation, chat by chat as it happened."""
     current_chat: int | None = None
     for event in api.timeline():
+        if event["kind"] == "note":
+            out.write(f"\n{event['text']}\n")
+            current_chat = None
+            continue
         chat = event["chat"]
         if chat["id"] != current_chat:
             current_chat = chat["id"]
@@ -146,6 +235,8 @@ def _render_event(event: dict[str, Any], names: dict[int, str], out: TextIO) -> 
     message = event.get("message") or {}
     if kind == "message":
         body = message.get("text") or message.get("caption") or ""
+        if message.get("photo"):
+            body = f"🖼［图片］{body}"
         if message.get("document"):
             body = f"📎 {message['document'].get('file_name', 'file')}  {body}".rstrip()
         if not body:
@@ -211,6 +302,7 @@ async def run_demo(*, keep: Path | None = None, out: TextIO | None = None) -> in
         SECRETARY: ("王书记", "王书记", None, "zh-hans"),
         AUNTIE_ZHANG: ("张阿姨", "秀英", "张", "zh-hans"),
         TOM: ("Tom", "Tom", "Miller", "en"),
+        UNCLE_LI: ("李大爷", "建国", "李", "zh-hans"),
     }
     for user_id, (_, first, last, code) in people.items():
         api.add_user(user_id, first, last_name=last, language_code=code)
@@ -233,12 +325,14 @@ async def run_demo(*, keep: Path | None = None, out: TextIO | None = None) -> in
                     "grids": [{"id": "g1", "name": "第一网格"}, {"id": "g2", "name": "第二网格"}],
                 },
                 "storage": {"path": str(db_path)},
+                "deliberation": {"support_threshold": 2, "default_quorum": 3},
             }
         )
-        running = RunningBot(build_application(settings), webhook=False)
+        clock = ManualClock(_monday_morning())
+        running = RunningBot(build_application(settings, clock=clock), webhook=False)
         await running.start()
         try:
-            await DemoScript(api, running).play()
+            await DemoScript(api, running, clock).play()
         finally:
             await running.stop()
             await server.stop()
@@ -246,3 +340,10 @@ async def run_demo(*, keep: Path | None = None, out: TextIO | None = None) -> in
     render_transcript(api, {uid: p[0] for uid, p in people.items()}, stream)
     stream.write("\n演示结束。\n")
     return 0
+
+
+def _monday_morning() -> datetime:
+    """10:00 on the Monday of this week in Shanghai: the demo's week starts there."""
+    now = datetime.now(ZoneInfo("Asia/Shanghai"))
+    monday = (now - timedelta(days=now.weekday())).replace(hour=10, minute=0, second=0)
+    return monday.replace(microsecond=0).astimezone(UTC)

@@ -134,7 +134,7 @@ def _when(moment: datetime | None, tz: ZoneInfo) -> str | None:
 
 
 def _option(language: Language, kind: str, option: str) -> str:
-    return translate(language, f"sittings.option.{option}") if kind == "yes_no" else option
+    return translate(language, f"vote.option.{option}") if kind == "yes_no" else option
 
 
 def _tally(language: Language, vote: LedgerVoteRow) -> str | None:

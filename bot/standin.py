@@ -1367,6 +1367,10 @@ class FakeBotApi:
         self._notify()
         return taken
 
+    def narrate(self, text: str) -> None:
+        """Put a narrator's line into the timeline (the demo marks its jumps in time)."""
+        self._timeline.append({"kind": "note", "chat": {"id": 0}, "text": text})
+
     def timeline(self) -> list[dict[str, Any]]:
         """All chat events in global order, for transcripts.
 

@@ -243,9 +243,9 @@ class VoteService:
         self._scheduler = scheduler
         self._clock = clock
         self._tz = scheduler.calendar.tz
-        #: Called with a vote's id when its schedule closed it (the composition root
-        #: connects it to the card refresh: a service does not edit messages).
-        self.on_closed: Callable[[int], None] = lambda vote_id: None
+        #: Called with the ids of a vote and its matter when its schedule closed it; the
+        #: composition root connects it to the cards' refresh (a service edits no message).
+        self.on_closed: Callable[[int, int], None] = lambda vote_id, matter_id: None
         scheduler.register_effect(CLOSE_KIND, self._close_effect)
 
     @property
@@ -561,7 +561,7 @@ class VoteService:
         if vote is None or not vote.is_open:
             return  # closed by hand already
         await self._close(firing.session, vote, None, firing.now)
-        self.on_closed(vote.id)
+        self.on_closed(vote.id, vote.matter_id)
 
     async def _close(
         self,

@@ -27,6 +27,7 @@ from handlers import callbacks as cb
 from handlers import keyboards, texts
 from handlers.access import reply, show
 from handlers.context import Context
+from handlers.matters import refresh_card_soon
 from handlers.texts import t
 
 
@@ -186,6 +187,7 @@ async def _assigned(update: Update, context: Context, due: datetime, *, edit: bo
         due=due.astimezone(carrying.tz).strftime("%Y-%m-%d"),
     )
     await (show(update, text) if edit else reply(update, text))
+    refresh_card_soon(context, matter.id)
     context.services.wake_sender()
 
 
@@ -222,6 +224,7 @@ async def _report(update: Update, context: Context, text: str, photo: str | None
         result.matter.stage, "carry.reported"
     )
     await reply(update, t(actor.language, key, number=result.matter.id, percent=result.percent))
+    refresh_card_soon(context, result.matter.id)
     context.services.wake_sender()
 
 
@@ -416,6 +419,7 @@ async def verdict_pressed(update: Update, context: Context) -> None:
     )
     key = "carry.verdict_done" if result.matter.stage == "done" else "carry.verdict_recorded"
     await show(update, t(actor.language, key, number=result.matter.id))
+    refresh_card_soon(context, result.matter.id)
     context.services.wake_sender()
 
 

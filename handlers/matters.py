@@ -9,6 +9,7 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
+from telegram.ext import JobQueue
 
 from bot.community import Actor, Role
 from bot.deliberation import card_message
@@ -131,7 +132,12 @@ async def support(update: Update, context: Context) -> None:
 
 def refresh_card_soon(context: Context, matter_id: int) -> None:
     """Edit the matter's cards within a few seconds, once for however many presses."""
-    edit_soon(context.job_queue, f"card:{matter_id}", _refresh_card, matter_id)
+    refresh_matter_card_soon(context.job_queue, matter_id)
+
+
+def refresh_matter_card_soon(job_queue: JobQueue[Any] | None, matter_id: int) -> None:
+    """The same, from where there is only the job queue (a schedule's effect)."""
+    edit_soon(job_queue, f"card:{matter_id}", _refresh_card, matter_id)
 
 
 async def _refresh_card(context: Any) -> None:

@@ -475,7 +475,7 @@ def split_message(
 def vote_option_name(language: Language, kind: str, option: str) -> str:
     """A vote option as people call it: yes/no/abstain translated, other labels as written."""
     if kind == "yes_no":
-        return translate(language, f"sittings.option.{option}")
+        return translate(language, f"vote.option.{option}")
     return option
 
 

@@ -15,6 +15,7 @@ from handlers import keyboards, texts
 from handlers.access import reply, show
 from handlers.cards import edit_everywhere, edit_soon
 from handlers.context import Context
+from handlers.matters import refresh_card_soon
 from handlers.texts import plain, t
 
 
@@ -93,6 +94,7 @@ async def open_or_drop(update: Update, context: Context) -> None:
             closes=texts.local_time(vote.closes_at, tz),
         ),
     )
+    refresh_card_soon(context, matter.id)
     context.services.wake_sender()
 
 
@@ -157,6 +159,7 @@ async def close_command(update: Update, context: Context) -> None:
         ),
     )
     refresh_vote_card_soon(context.job_queue, closed.vote.id)
+    refresh_card_soon(context, closed.matter.id)
     context.services.wake_sender()
 
 

@@ -16,18 +16,17 @@ from typing import Any
 
 import pytest
 
+from bot.clock import ManualClock
 from bot.config import Settings, settings_from_mapping
 from storage import Database
 
 
-class FakeClock:
-    """A clock that stands still until a test moves it."""
+class FakeClock(ManualClock):
+    """A clock that stands still until a test moves it (Thursday 2026-11-19 19:00 in
+    Shanghai unless told otherwise)."""
 
     def __init__(self, start: datetime | None = None) -> None:
-        self.now = start or datetime(2026, 11, 19, 11, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
+        super().__init__(start or datetime(2026, 11, 19, 11, 0, tzinfo=UTC))
 
     def advance(self, **delta: float) -> None:
         self.now += timedelta(**delta)
