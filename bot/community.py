@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
+from functools import partial
 from typing import Any
 
 from bot.clock import Clock, system_clock
@@ -17,7 +18,7 @@ from bot.errors import UserFacingError
 from bot.i18n import from_telegram_code, parse_language
 from storage import Database
 from storage.chats import ChatRow
-from storage.people import PersonRow
+from storage.people import PersonRow, person_by_telegram_id
 from storage.times import to_db_time
 
 #: Telegram's stand-in sender for anonymous group admins.
@@ -149,8 +150,10 @@ class CommunityService:
 
         Nothing is stored about people who have not registered.
         """
-        async with self._db.read() as session:
-            person = await session.people.by_telegram_id(caller.tg_user_id)
+        # Every update asks this: one hop to the reader's thread, not one per call.
+        person = await self._db.run_read(
+            partial(person_by_telegram_id, tg_user_id=caller.tg_user_id)
+        )
         now = self._clock()
         if person is not None and (
             person.tg_username != caller.username

@@ -20,6 +20,7 @@ import contextlib
 import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -54,6 +55,8 @@ class Database:
         self._writer: aiosqlite.Connection | None = None
         self._reader: aiosqlite.Connection | None = None
         self._write_lock = asyncio.Lock()
+        self._units: list[_Unit] = []
+        self._unit_writer: asyncio.Task[None] | None = None
 
     async def open(self, *, migrate: bool = True) -> None:
         """Open both connections, set the pragmas and (by default) apply migrations."""
@@ -78,7 +81,9 @@ class Database:
         return conn
 
     async def close(self) -> None:
-        """Close both connections; safe to call twice."""
+        """Close both connections (after the units of work in hand); safe to call twice."""
+        if self._unit_writer is not None and not self._unit_writer.done():
+            await asyncio.wait([self._unit_writer])
         for conn in (self._reader, self._writer):
             if conn is not None:
                 await conn.close()
@@ -179,42 +184,62 @@ class Database:
                 scope.completed = True
 
     async def run_unit(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        """Run a whole unit of work in one hop to the writer's thread.
+        """Run a whole unit of work in the writer's thread, committed with its neighbours.
 
         ``work`` gets the plain ``sqlite3`` connection and runs its statements
-        synchronously between ``BEGIN IMMEDIATE`` and ``COMMIT`` (with the
-        update's done mark, as :meth:`transaction` adds it), or ``ROLLBACK`` if
-        it raises. For the hottest paths (a ballot, a check-in): one await
-        instead of one per statement, so the write lock is held for the time
-        SQLite needs and not for a round of event-loop turns per statement.
-        If the caller is cancelled, the unit still finishes (or rolls back) in
-        the thread, before any later unit.
+        synchronously; the update being handled is marked done with it, as
+        :meth:`transaction` does. Units that arrive while a batch is being
+        written form the next batch: one hop to the writer's thread and one
+        ``BEGIN IMMEDIATE`` … ``COMMIT`` (one fsync) for all of them, each in
+        its own savepoint, so a unit that raises is rolled back alone and its
+        error is raised to its caller (group commit). The caller returns only
+        once its unit is committed. This is for the hottest writes (a ballot, a
+        check-in), where a transaction of one await per statement would hold
+        the write lock for a round of event-loop turns per statement.
+        If the caller is cancelled, its unit is still written (or rolled back)
+        with its batch.
         """
         scope = current_update.get()
         marks = scope is not None and not scope.completed
         update_id = scope.update_id if scope is not None else None
-
-        def unit(conn: sqlite3.Connection) -> T:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                result = work(conn)
-                if marks:
-                    conn.execute(MARK_DONE_SQL, (utc_now_text(), 0, update_id))
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
-            return result
-
-        async with self._write_lock:
-            writer = self.writer
-            # aiosqlite runs every request as a function on its thread; this
-            # queues ours the same way (its one documented-in-code entry point).
-            connection: Any = writer
-            result: T = await connection._execute(unit, connection._conn)
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        # If the caller was cancelled meanwhile, nobody awaits the outcome: consume it.
+        future.add_done_callback(lambda done: done.cancelled() or done.exception())
+        self._units.append(_Unit(work, update_id if marks else None, future))
+        if self._unit_writer is None or self._unit_writer.done():
+            self._unit_writer = asyncio.create_task(self._write_units(), name="unit-writer")
+        result: T = await asyncio.shield(future)
         if marks and scope is not None:
             scope.completed = True
+        return result
+
+    async def _write_units(self) -> None:
+        while self._units:
+            batch, self._units = self._units, []
+            try:
+                async with self._write_lock:
+                    outcomes = await _in_thread(self.writer, _run_batch, batch)
+            except BaseException as error:  # the batch could not be written at all
+                for unit in batch:
+                    if not unit.future.done():
+                        unit.future.set_exception(error)
+                if not isinstance(error, Exception):
+                    raise
+                continue
+            for unit, (ok, value) in zip(batch, outcomes, strict=True):
+                if unit.future.done():
+                    continue
+                if ok:
+                    unit.future.set_result(value)
+                else:
+                    unit.future.set_exception(value)
+
+    async def run_read(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Run a read-only query function in one hop to the reader's thread (for the query
+        every update makes: who is this?)."""
+        if self._reader is None:
+            raise RuntimeError("database is not open")
+        result: T = await _in_thread(self._reader, work)
         return result
 
     @asynccontextmanager
@@ -235,6 +260,52 @@ class Database:
         target.parent.mkdir(parents=True, exist_ok=True)
         async with self._write_lock, aiosqlite.connect(target) as dest:
             await self.writer.backup(dest)
+
+
+async def _in_thread(conn: aiosqlite.Connection, fn: Callable[..., T], *args: Any) -> T:
+    """Run ``fn(sqlite3_connection, *args)`` on the connection's own thread, in one hop.
+
+    aiosqlite runs every request as a function queued to its thread; this
+    queues ours the same way, after whatever the connection was already given.
+    """
+    connection: Any = conn
+    result: T = await connection._execute(fn, connection._conn, *args)
+    return result
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """A unit of work waiting for the next group commit."""
+
+    work: Callable[[sqlite3.Connection], Any]
+    marks_update: int | None  # the update to mark done with it, if any
+    future: asyncio.Future[Any]
+
+
+def _run_batch(conn: sqlite3.Connection, batch: list[_Unit]) -> list[tuple[bool, Any]]:
+    """In the writer's thread: every unit in its savepoint, one COMMIT for all."""
+    outcomes: list[tuple[bool, Any]] = []
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for unit in batch:
+            conn.execute("SAVEPOINT unit")
+            try:
+                result = unit.work(conn)
+                if unit.marks_update is not None:
+                    conn.execute(MARK_DONE_SQL, (utc_now_text(), 0, unit.marks_update))
+            except Exception as error:
+                conn.execute("ROLLBACK TO unit")
+                conn.execute("RELEASE unit")
+                outcomes.append((False, error))
+                continue
+            conn.execute("RELEASE unit")
+            outcomes.append((True, result))
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return outcomes
 
 
 def split_statements(script: str) -> list[str]:

@@ -38,6 +38,16 @@ _COLUMNS = (
 )
 
 
+_BY_TELEGRAM_ID = f"SELECT {_COLUMNS} FROM people p WHERE p.tg_user_id = ?"
+
+
+def person_by_telegram_id(conn: sqlite3.Connection, tg_user_id: int) -> PersonRow | None:
+    """The person with this Telegram user id, synchronously: for ``Database.run_read``,
+    so resolving who sent an update (every update) is one hop to the reader's thread."""
+    row = conn.execute(_BY_TELEGRAM_ID, (tg_user_id,)).fetchone()
+    return _person(row) if row else None
+
+
 def _person(row: sqlite3.Row) -> PersonRow:
     roles = row["roles"]
     return PersonRow(
@@ -64,9 +74,7 @@ class PeopleRepository:
 
     async def by_telegram_id(self, tg_user_id: int) -> PersonRow | None:
         """The person with this Telegram user id, or None if not registered."""
-        async with self._conn.execute(
-            f"SELECT {_COLUMNS} FROM people p WHERE p.tg_user_id = ?", (tg_user_id,)
-        ) as cur:
+        async with self._conn.execute(_BY_TELEGRAM_ID, (tg_user_id,)) as cur:
             row = await cur.fetchone()
         return _person(row) if row else None
 

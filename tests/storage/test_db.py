@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -179,3 +181,46 @@ async def test_rebuilding_migration_keeps_rows_that_point_at_the_rebuilt_table(
         assert await db.integrity_check() == "ok"
     finally:
         await db.close()
+
+
+async def test_units_of_work_commit_together_and_fail_alone(db: Database) -> None:
+    """run_unit: concurrent units share one commit; one that raises is rolled back alone,
+    and each marks its own update done."""
+    now = datetime.now(UTC)
+    async with db.transaction() as session:
+        await session.inbox.accept([(1, "{}"), (2, "{}"), (3, "{}")], now)
+
+    def add_chat(chat_id: int, fail: bool) -> Any:
+        def work(conn: sqlite3.Connection) -> int:
+            conn.execute(
+                "INSERT INTO chats (chat_id, title, type, is_member, updated_at)"
+                " VALUES (?, 't', 'group', 1, '2026-01-01')",
+                (chat_id,),
+            )
+            if fail:
+                raise ValueError("refused")
+            return chat_id
+
+        return work
+
+    async def as_update(update_id: int, chat_id: int, fail: bool) -> int:
+        token = current_update.set(UpdateScope(update_id))
+        try:
+            return await db.run_unit(add_chat(chat_id, fail))
+        finally:
+            current_update.reset(token)
+
+    results = await asyncio.gather(
+        as_update(1, -1, False),
+        as_update(2, -2, True),
+        as_update(3, -3, False),
+        return_exceptions=True,
+    )
+    assert results[0] == -1 and results[2] == -3
+    assert isinstance(results[1], ValueError)
+    async with db.read() as session:
+        assert await session.chats.get(-1) is not None
+        assert await session.chats.get(-2) is None
+        assert await session.chats.get(-3) is not None
+        pending = [row.update_id for row in await session.inbox.pending()]
+    assert pending == [2]  # the failed unit's update stays to be replayed
