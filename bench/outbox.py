@@ -40,7 +40,6 @@ import asyncio
 import gc
 import logging
 import os
-import shutil
 import signal
 import sqlite3
 import sys
@@ -51,6 +50,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from process import BotProcess, write_config
 
 from bot.config import Language
 from bot.logs import configure_logging
@@ -138,11 +139,6 @@ def user_ids(count: int) -> list[int]:
     return [FIRST_USER + index for index in range(count)]
 
 
-def pavilion_command() -> list[str]:
-    script = shutil.which("pavilion", path=str(Path(sys.executable).parent))
-    return [script] if script else [sys.executable, "-m", "bot"]
-
-
 async def prepare_db(path: Path, ids: list[int]) -> None:
     """A migrated database with the people and ONE push of a message to each of them."""
     db = Database(path)
@@ -178,26 +174,6 @@ async def prepare_db(path: Path, ids: list[int]) -> None:
         await db.close()
 
 
-def write_config(scratch: Path, server: StandinServer, db_path: Path) -> Path:
-    config = scratch / "config.toml"
-    config.write_text(
-        f"""
-[telegram]
-base_url = "{server.base_url}"
-base_file_url = "{server.base_file_url}"
-poll_timeout = 1
-
-[storage]
-path = "{db_path}"
-
-[logging]
-level = "WARNING"
-""",
-        encoding="utf-8",
-    )
-    return config
-
-
 def outbox_states(db_path: Path) -> dict[str, int]:
     """``SELECT state, count(*) FROM outbox GROUP BY state``, read-only."""
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=5)
@@ -215,39 +191,6 @@ def uncertain_chats(db_path: Path) -> list[int]:
         return [int(row[0]) for row in rows]
     finally:
         conn.close()
-
-
-class BotProcess:
-    """``pavilion run`` in a subprocess, its output appended to a log file."""
-
-    def __init__(self, config: Path, log: Path) -> None:
-        self.config = config
-        self.log = log
-        self.process: asyncio.subprocess.Process | None = None
-
-    async def start(self) -> None:
-        env = dict(os.environ, PAVILION_TELEGRAM__TOKEN=TOKEN)
-        with self.log.open("ab") as log:
-            self.process = await asyncio.create_subprocess_exec(
-                *pavilion_command(),
-                "run",
-                "--config",
-                str(self.config),
-                stdin=asyncio.subprocess.DEVNULL,
-                stdout=log,
-                stderr=log,
-                env=env,
-            )
-
-    async def stop(self, sig: int) -> int:
-        assert self.process is not None
-        if self.process.returncode is None:
-            self.process.send_signal(sig)
-        return await asyncio.wait_for(self.process.wait(), timeout=60)
-
-    @property
-    def exited(self) -> bool:
-        return self.process is not None and self.process.returncode is not None
 
 
 async def wait_settled(
@@ -295,7 +238,7 @@ async def run_bot(people: int, *, kill_at: int | None, latency: float) -> Result
             db_path = scratch / "pavilion.sqlite3"
             await prepare_db(db_path, ids)
             log = scratch / "bot.log"
-            bot = BotProcess(write_config(scratch, server, db_path), log)
+            bot = BotProcess(write_config(scratch, server, db_path), log, TOKEN)
             try:
                 await bot.start()
                 restart_after = 0.0
@@ -306,7 +249,7 @@ async def run_bot(people: int, *, kill_at: int | None, latency: float) -> Result
                     result.notes.append(f"killed after {len(api.sent_at)} messages had arrived")
                     # Requests already on the wire land within one round trip.
                     restart_after = killed_at + latency + 0.2
-                    bot = BotProcess(bot.config, log)
+                    bot = BotProcess(bot.config, log, TOKEN)
                     await bot.start()
                 await wait_settled(api, bot, db_path, people)
                 code = await bot.stop(signal.SIGTERM)

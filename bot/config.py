@@ -223,7 +223,7 @@ class StorageSettings(_Section):
 class UpdateSettings(_Section):
     """How incoming updates are stored and handled."""
 
-    max_concurrent: int = Field(default=64, ge=1, le=1024)
+    max_concurrent: int = Field(default=256, ge=1, le=1024)
     inbox_retention_hours: int = Field(default=48, ge=1)
 
 

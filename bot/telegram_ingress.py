@@ -51,6 +51,10 @@ def _order_keys(update: Update) -> list[Hashable]:
     return []
 
 
+#: Seconds a long poll may take beyond its own timeout before it counts as timed out.
+POLL_READ_MARGIN = 5.0
+
+
 class UpdateIngress:
     """Stores updates, then hands them to the Application in each sender's order."""
 
@@ -66,14 +70,26 @@ class UpdateIngress:
         self.handled = 0
 
     async def receive(self, updates: Sequence[Update]) -> None:
-        """Store a batch from Telegram, then start handling what is not done yet.
+        """Store a batch of parsed updates, then start handling what is not done yet.
 
         Returns once the batch is on disk: the caller may then acknowledge it.
         """
-        if not updates:
+        await self._store_and_dispatch(
+            {update.update_id: update for update in updates},
+            {update.update_id: update.to_json() for update in updates},
+        )
+
+    async def receive_raw(self, items: Sequence[dict[str, Any]]) -> None:
+        """The same for updates as Telegram sent them (JSON objects): what is stored is
+        their own JSON, so nothing is serialised back from PTB's objects."""
+        updates = {int(item["update_id"]): self.parse(item) for item in items}
+        payloads = {int(item["update_id"]): json.dumps(item, ensure_ascii=False) for item in items}
+        await self._store_and_dispatch(updates, payloads)
+
+    async def _store_and_dispatch(self, by_id: dict[int, Update], payloads: dict[int, str]) -> None:
+        if not by_id:
             return
-        by_id = {update.update_id: update for update in updates}
-        rows = [(uid, update.to_json()) for uid, update in by_id.items()]
+        rows = [(uid, payloads[uid]) for uid in by_id]
         async with self._db.transaction(completes_update=False) as session:
             todo = await session.inbox.accept(rows, datetime.now(UTC))
         for update_id in todo:
@@ -170,10 +186,24 @@ async def poll_updates(
     backoff = 1.0
     while not stop.is_set():
         try:
-            batch = await app.bot.get_updates(
-                offset=offset,
-                timeout=poll_timeout,
-                allowed_updates=list(ALLOWED_UPDATES),
+            # The raw JSON (not PTB's get_updates): it is what the inbox stores,
+            # and serialising parsed updates back costs more than handling them.
+            # Bot API method names are case-insensitive (core.telegram.org/bots/api
+            # "Making requests"); the lower-case name is how do_api_request is told
+            # that no typed method is wanted here.
+            result = await app.bot.do_api_request(
+                "getupdates",
+                api_kwargs={
+                    "offset": offset,
+                    "timeout": poll_timeout,
+                    "allowed_updates": list(ALLOWED_UPDATES),
+                },
+                read_timeout=poll_timeout + POLL_READ_MARGIN,
+            )
+            batch = (
+                [item for item in result if isinstance(item, dict)]
+                if isinstance(result, list)
+                else []
             )
         except TimedOut:
             continue
@@ -189,9 +219,9 @@ async def poll_updates(
         else:
             backoff = 1.0
             if batch:
-                await ingress.receive(batch)
+                await ingress.receive_raw(batch)
                 # The next call's offset tells Telegram the batch arrived: it is on disk now.
-                offset = max(update.update_id for update in batch) + 1
+                offset = max(int(item["update_id"]) for item in batch) + 1
             continue
         await _sleep_unless_stopped(stop, backoff)
         backoff = min(backoff * 2, 60.0)
@@ -234,11 +264,11 @@ class WebhookServer:
                     raw = json.loads(self.request.body)
                     if not isinstance(raw, dict) or not isinstance(raw.get("update_id"), int):
                         raise ValueError("not an update")
-                    update = ingress.parse(raw)
+                    ingress.parse(raw)  # refused here if PTB cannot read it
                 except ValueError:
                     self.set_status(400)
                     return
-                await ingress.receive([update])
+                await ingress.receive_raw([raw])
                 self.set_status(200)
 
         app = tornado.web.Application([(self._path, Receive)])
