@@ -44,6 +44,7 @@ class RaiseDraft:
     title: str | None = None
     details: str | None = None
     similar: tuple[MatterRow, ...] = ()
+    photo: str | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ def card_message(
                 "details": matter.details,
                 "reason": matter.withdrawn_reason or "",
             },
+            photo=matter.photo_file_id,
         )
     if matter.stage == "merged":
         return OutgoingMessage(
@@ -94,6 +96,7 @@ def card_message(
                 "details": matter.details,
                 "into": matter.merged_into or 0,
             },
+            photo=matter.photo_file_id,
         )
     merged_note = (
         translate(language, "desk.card_merged_from", numbers=", ".join(f"#{n}" for n in merged))
@@ -114,6 +117,7 @@ def card_message(
                 "comments": matter.comments,
                 "merged": merged_note,
             },
+            photo=matter.photo_file_id,
         )
     if matter.stage == "agenda" and matter.agenda_at is not None and matter.agenda_forum:
         return OutgoingMessage(
@@ -129,6 +133,7 @@ def card_message(
                 "comments": matter.comments,
                 "merged": merged_note,
             },
+            photo=matter.photo_file_id,
         )
     return OutgoingMessage(
         "matter.card",
@@ -146,6 +151,7 @@ def card_message(
         buttons=(
             (ButtonSpec("matter.support_button", callback_data=support_callback(matter.id)),),
         ),
+        photo=matter.photo_file_id,
     )
 
 
@@ -213,6 +219,18 @@ class MatterService:
             )
         return RaiseDraft("confirm", title, details, similar)
 
+    async def attach_photo(self, actor: Actor, chat_id: int, file_id: str) -> RaiseDraft:
+        """A photo sent at the confirm step: it goes with the matter (the latest one wins)."""
+        _require_resident(actor)
+        async with self._db.transaction() as session:
+            data = await self._expect(session, actor, chat_id, "confirm")
+            data = {**data, "photo": file_id}
+            similar = _similar(str(data["title"]), await session.matters.open())
+            await session.dialogs.put(
+                chat_id, actor.tg_user_id, FLOW, "confirm", data, self._clock()
+            )
+        return RaiseDraft("confirm", str(data["title"]), str(data["details"]), similar, file_id)
+
     async def confirm(self, actor: Actor, chat_id: int) -> MatterRow:
         """Submit: the matter gets its number and its card is queued for the residents' groups."""
         person = _require_resident(actor)
@@ -225,6 +243,7 @@ class MatterService:
                 raised_by=person.id,
                 support_until=now + timedelta(days=self._settings.deliberation.support_days),
                 now=now,
+                photo_file_id=data.get("photo"),
             )
             await session.dialogs.end(chat_id, actor.tg_user_id)
             await session.audit.record(
@@ -320,9 +339,10 @@ class MatterService:
     # --- looking back ---------------------------------------------------------------
 
     async def open_matters(self) -> list[MatterRow]:
-        """Matters on the agenda, then those still gathering support."""
+        """Every matter still in hand: being voted on, on an agenda, gathering support,
+        passed and waiting for an owner, being carried out, being accepted."""
         async with self._db.read() as session:
-            return await session.matters.open()
+            return await session.matters.unfinished()
 
     async def matter(self, matter_id: int) -> MatterRow:
         """One matter; UserFacingError if there is none with that number."""

@@ -21,6 +21,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.carrying import PROGRESS_FLOW
 from bot.community import Role
 from bot.deliberation import FLOW as RAISE_FLOW
 from bot.discussion import HIDE_FLOW
@@ -198,6 +199,13 @@ TEXT_ANSWERS: dict[str, dialogs.TextAnswer] = {
 }
 
 
+#: Photos or files answering a guided conversation (flow name -> handler).
+MEDIA_ANSWERS: dict[str, dialogs.MediaAnswer] = {
+    PROGRESS_FLOW: carrying.photo_answer,
+    RAISE_FLOW: matters.photo_answer,
+}
+
+
 def register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Add every handler, in order. Group -1 runs first for every update."""
     # Who is acting, in which language; drops edits, channel posts, other bots.
@@ -239,11 +247,14 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         )
     )
 
-    # A photo in a private chat: a progress report's photo.
+    # A photo or file in a private chat: the answer to a form that takes one.
+    dialogs.MEDIA_ANSWERS.update(MEDIA_ANSWERS)
     app.add_handler(
         MessageHandler(
-            filters.ChatType.PRIVATE & filters.PHOTO & filters.UpdateType.MESSAGE,
-            guarded(carrying.photo_answer, need=Access.REGISTERED, where=Where.PRIVATE),
+            filters.ChatType.PRIVATE
+            & (filters.PHOTO | filters.Document.ALL | filters.AUDIO | filters.VIDEO)
+            & filters.UpdateType.MESSAGE,
+            guarded(dialogs.private_media, need=Access.REGISTERED, where=Where.PRIVATE),
         )
     )
 

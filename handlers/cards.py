@@ -39,12 +39,20 @@ async def edit_everywhere(
     """Edit each copy of a card to ``message``; a copy that cannot be edited is logged."""
     for chat_id, message_id in places:
         try:
-            await bot.edit_message_text(
-                render_text(message),
-                chat_id=chat_id,
-                message_id=message_id,
-                reply_markup=render_buttons(message),
-            )
+            if message.photo:  # a card posted as a photo: its text is the caption
+                await bot.edit_message_caption(
+                    chat_id=chat_id,
+                    message_id=message_id,
+                    caption=render_text(message),
+                    reply_markup=render_buttons(message),
+                )
+            else:
+                await bot.edit_message_text(
+                    render_text(message),
+                    chat_id=chat_id,
+                    message_id=message_id,
+                    reply_markup=render_buttons(message),
+                )
         except BadRequest as error:
             if "not modified" not in error.message.lower():
                 log.warning("cannot update %s: %s", what, error.message)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.constants import ChatType
 
 from bot.carrying import (
@@ -228,15 +228,11 @@ async def _report(update: Update, context: Context, text: str, photo: str | None
     context.services.wake_sender()
 
 
-async def photo_answer(update: Update, context: Context) -> None:
-    """A photo in a private chat: a progress report's photo (its caption is the text)."""
+async def photo_answer(update: Update, context: Context, step: str, message: Message) -> None:
+    """A photo sent during a progress report: its photo (the caption is the text)."""
     actor = context.require_actor()
-    message = update.effective_message
-    if message is None or not message.photo:
-        return
-    dialog = await context.services.dialogs.current(message.chat.id, actor.tg_user_id)
-    if dialog is None or dialog.flow != PROGRESS_FLOW or dialog.step != "text":
-        await reply(update, t(actor.language, "help.unknown_text"))
+    if step != "text" or not message.photo:
+        await reply(update, t(actor.language, "help.unknown_media"))
         return
     await _report(update, context, message.caption or "", message.photo[-1].file_id)
 

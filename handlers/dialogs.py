@@ -1,11 +1,12 @@
-"""Typed answers in a private chat, routed to the guided conversation they answer."""
+"""Typed answers (and photos or files) in a private chat, routed to the guided conversation
+they answer."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram import Update
+from telegram import Message, Update
 
 from handlers.access import reply
 from handlers.context import Context
@@ -15,6 +16,11 @@ TextAnswer = Callable[[Update, Context, str, str], Coroutine[Any, Any, None]]
 
 #: flow name -> handler(update, context, step, text); filled by register_handlers.
 TEXT_ANSWERS: dict[str, TextAnswer] = {}
+
+#: A photo, document, audio or video sent as the answer to a step (the message itself).
+MediaAnswer = Callable[[Update, Context, str, Message], Coroutine[Any, Any, None]]
+#: Flow name -> its media handler; filled by handlers/__init__.py.
+MEDIA_ANSWERS: dict[str, MediaAnswer] = {}
 
 
 async def private_text(update: Update, context: Context) -> None:
@@ -29,3 +35,17 @@ async def private_text(update: Update, context: Context) -> None:
         await reply(update, t(actor.language, "help.unknown_text"))
         return
     await answer(update, context, dialog.step, message.text)
+
+
+async def private_media(update: Update, context: Context) -> None:
+    """A photo or file in a private chat: the answer to the open conversation, if it takes one."""
+    message = update.effective_message
+    actor = context.require_actor()
+    if message is None:
+        return
+    dialog = await context.services.dialogs.current(message.chat.id, actor.tg_user_id)
+    answer = MEDIA_ANSWERS.get(dialog.flow) if dialog else None
+    if dialog is None or answer is None:
+        await reply(update, t(actor.language, "help.unknown_media"))
+        return
+    await answer(update, context, dialog.step, message)

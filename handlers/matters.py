@@ -7,7 +7,7 @@ import logging
 import re
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.ext import JobQueue
 
@@ -77,6 +77,23 @@ async def text_answer(update: Update, context: Context, step: str, text: str) ->
         )
     else:
         await reply(update, t(actor.language, "register.use_buttons"))
+
+
+async def photo_answer(update: Update, context: Context, step: str, message: Message) -> None:
+    """A photo sent while raising a matter: attached at the confirm step (what and where)."""
+    actor = context.require_actor()
+    chat = update.effective_chat
+    if step != "confirm" or not message.photo or chat is None:
+        await reply(update, t(actor.language, "raise.photo_when"))
+        return
+    draft = await context.services.matters.attach_photo(actor, chat.id, message.photo[-1].file_id)
+    await reply(
+        update,
+        texts.raise_preview(
+            actor.language, draft.title or "", draft.details or "", draft.similar, draft.photo
+        ),
+        keyboards.confirm_raise(actor.language),
+    )
 
 
 async def confirmed(update: Update, context: Context) -> None:

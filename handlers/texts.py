@@ -22,7 +22,7 @@ from bot.sittings import Minutes, MinutesItem
 from bot.voting import VoteSetup, option_labels
 from storage.carrying import ReferralRow
 from storage.chats import ChatRow
-from storage.matters import MatterEventRow, MatterRow
+from storage.matters import UNFINISHED_STAGES, MatterEventRow, MatterRow
 from storage.people import PersonRow
 from storage.schedules import ScheduleRow
 from storage.votes import ConventionRow, VoteRow
@@ -153,6 +153,8 @@ def audience_name(language: Language, audience: str) -> str:
 
 def matter_line(language: Language, matter: MatterRow, threshold: int, tz: ZoneInfo) -> str:
     """One matter in ``/matters``."""
+    if matter.stage not in ("raised", "agenda"):
+        return t(language, "matters.plain_line", number=matter.id, title=matter.title)
     if matter.stage == "agenda" and matter.agenda_at is not None:
         return t(
             language,
@@ -177,7 +179,7 @@ def matters(language: Language, rows: list[MatterRow], threshold: int, tz: ZoneI
     if not rows:
         return t(language, "matters.empty")
     lines = [t(language, "matters.title")]
-    for stage in ("agenda", "raised"):
+    for stage in UNFINISHED_STAGES:
         staged = [row for row in rows if row.stage == stage]
         if staged:
             lines.append(t(language, f"matters.stage.{stage}"))
@@ -203,10 +205,15 @@ def matter_detail(language: Language, matter: MatterRow, threshold: int, tz: Zon
 
 
 def raise_preview(
-    language: Language, title: str, details: str, similar: tuple[MatterRow, ...]
+    language: Language,
+    title: str,
+    details: str,
+    similar: tuple[MatterRow, ...],
+    photo: str | None = None,
 ) -> str:
     """The confirm step of the raise form, with near-duplicates pointed out."""
     lines = [t(language, "raise.preview", title=title, details=details)]
+    lines.append(t(language, "raise.photo_attached" if photo else "raise.photo_hint"))
     if similar:
         lines.append(t(language, "raise.similar"))
         lines.extend(

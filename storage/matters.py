@@ -62,6 +62,11 @@ _COLUMNS = (
 )
 
 
+#: The stages of a matter still in hand, in the order /matters shows them.
+UNFINISHED_STAGES = ("voting", "agenda", "raised", "passed", "in_progress", "acceptance")
+_UNFINISHED = ", ".join(f"'{stage}'" for stage in UNFINISHED_STAGES)
+
+
 def _optional_time(text: str | None) -> datetime | None:
     return from_db_time(text) if text else None
 
@@ -110,11 +115,12 @@ class MattersRepository:
         raised_by: int | None,
         support_until: datetime,
         now: datetime,
+        photo_file_id: str | None = None,
     ) -> int:
         """Record a raised matter; returns its number."""
         cur = await self._conn.execute(
             "INSERT INTO matters (title, details, raised_by, support_until, created_at,"
-            " updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+            " updated_at, photo_file_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
                 title,
                 details,
@@ -122,6 +128,7 @@ class MattersRepository:
                 to_db_time(support_until),
                 to_db_time(now),
                 to_db_time(now),
+                photo_file_id,
             ),
         )
         assert cur.lastrowid is not None  # noqa: S101 - an INSERT always has one
@@ -277,3 +284,11 @@ class MattersRepository:
         ) as cur:
             rows = await cur.fetchall()
         return [int(row[0]) for row in rows]
+
+    async def unfinished(self) -> list[MatterRow]:
+        """Every matter still in hand (raised up to being accepted), by number."""
+        async with self._conn.execute(
+            f"SELECT {_COLUMNS} FROM matters m WHERE m.stage IN ({_UNFINISHED}) ORDER BY m.id"
+        ) as cur:
+            rows = await cur.fetchall()
+        return [_matter(row) for row in rows]

@@ -110,3 +110,47 @@ async def test_unregistered_people_cannot_support(harness: BotHarness) -> None:
         harness.api.callback_answers()[-1]["text"] == "您还没有登记。请私聊我发送 /start 完成登记。"
     )
     assert await supports(harness) == 0
+
+
+async def test_a_photo_goes_with_the_matter_and_its_card(harness: BotHarness) -> None:
+    await setup(harness)
+    await harness.say(2001, "提议 东门路面塌陷")
+    await harness.say(2001, "东门进来右手边有个坑，下雨积水。")
+    assert "想附一张现场照片" in harness.last(2001)["text"]
+    harness.api.send_photo(2001, None, caption="")
+    await harness.settle()
+    preview = harness.last(2001)
+    assert "📷 已附照片。" in preview["text"]
+    await harness.press_label(2001, preview, "提交")
+    await sent(harness)
+    cards = [m for m in harness.api.bot_messages(RESIDENTS_GROUP) if m.get("photo")]
+    assert len(cards) == 1 and cards[0]["caption"].startswith("📌 #1 东门路面塌陷")
+    # 附议 edits the caption of the photo card.
+    await harness.press_label(2003, cards[0], "附议")
+    await harness.api.wait_for(
+        lambda: "已附议 1/" in harness.api.bot_messages(RESIDENTS_GROUP)[-1].get("caption", ""),
+        timeout=10,
+    )
+    # A photo sent when no form wants one is answered, not ignored.
+    harness.api.send_photo(2002, None, caption="")
+    await harness.settle()
+    assert "nothing is waiting for a photo" in harness.last(2002)["text"]
+
+
+async def test_matters_lists_every_stage_in_hand(harness: BotHarness) -> None:
+    await setup(harness)
+    now = harness.running.services.clock()
+    async with harness.db.transaction() as session:
+        for title, stage in (("路灯", "in_progress"), ("养犬公约", "voting"), ("快递柜", "raised")):
+            number = await session.matters.create(
+                title=title, details="…", raised_by=None, support_until=now, now=now
+            )
+            await session.matters.set_stage(number, stage, now)
+        done = await session.matters.create(
+            title="已办完的事", details="…", raised_by=None, support_until=now, now=now
+        )
+        await session.matters.set_stage(done, "done", now)
+    await harness.say(2001, "/matters")
+    listing = harness.last(2001)["text"]
+    assert listing.index("【表决中】") < listing.index("【征集附议中】") < listing.index("【办理中】")
+    assert "#1 路灯" in listing and "#2 养犬公约" in listing and "已办完的事" not in listing
