@@ -221,3 +221,148 @@ async def test_lesson_from_writing_to_report(tmp_path: Path, api: FakeBotApi) ->
         assert "#1《学习党章》：🏠 周网格员送学" in harness.last(2005)["text"]
     finally:
         await harness.running.stop()
+
+
+async def simple_lesson(harness: BotHarness, title: str, *paragraphs: str) -> None:
+    """/newlesson with text only: no file, no link, no quiz; ends on the sending screen."""
+    await harness.say(SECRETARY, "/newlesson")
+    await harness.say(SECRETARY, title)
+    for paragraph in paragraphs:
+        await harness.say(SECRETARY, paragraph)
+    await harness.press_label(SECRETARY, harness.last(SECRETARY), "正文写完了")
+    await harness.press_label(SECRETARY, harness.last(SECRETARY), "下一步")
+    await harness.press_label(SECRETARY, harness.last(SECRETARY), "跳过")
+    await harness.press_label(SECRETARY, harness.last(SECRETARY), "不出题")
+
+
+async def test_audience_edit_send_now_attendance_correction_export(
+    tmp_path: Path, api: FakeBotApi
+) -> None:
+    clock = FakeClock(datetime(2026, 11, 1, 2, 0, tzinfo=UTC))
+    settings = make_settings(
+        tmp_path, telegram={"poll_timeout": 1}, lessons={"body_warn_chars": 100}
+    )
+    harness = await start_harness(settings, api, clock)
+    try:
+        await community(harness)
+        # Members cannot write lessons; bad input changes nothing.
+        await harness.say(2001, "/newlesson")
+        assert "只有书记" in harness.last(2001)["text"]
+        await harness.say(SECRETARY, "/newlesson")
+        await harness.say(SECRETARY, "长" * 61)
+        assert harness.last(SECRETARY)["text"] == "标题要 1 到 60 个字，请再发一次。"
+        await harness.say(SECRETARY, "/cancel")
+
+        first, second = "为人民服务。" * 300, "牢记初心使命。" * 300  # 1,800 + 2,100 characters
+        await simple_lesson(harness, "长课", first, second, "最后一段。")
+        screen = harness.last(SECRETARY)
+        assert f"正文 {len(first) + len(second) + 9} 字" in screen["text"]
+        # Only two members get it.
+        await harness.press_label(SECRETARY, screen, "选择发给谁")
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "张阿姨")
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "李大爷")
+        assert button_labels(harness.last(SECRETARY)) == [
+            "Tom",
+            "✅ 张阿姨",
+            "✅ 李大爷",
+            "王奶奶",
+            "赵叔",
+            "全体党员",
+            "✅ 好了",
+        ]
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "好了")
+        assert "选定的 2 名党员" in harness.last(SECRETARY)["text"]
+        # Edit before sending: a few words, "old → new".
+        await harness.say(SECRETARY, "/lessons")
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "#1 长课")
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "修改正文")
+        await harness.say(SECRETARY, "最后一段 → 结束语")
+        assert harness.last(SECRETARY)["text"] == "✅ 微党课 #1 已修改。"
+        await harness.say(SECRETARY, "/lessons")
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "#1 长课")
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "发送时间")
+        when = harness.last(SECRETARY)
+        await harness.press_label(SECRETARY, when, "现在发送")
+        assert harness.last(SECRETARY)["text"] == "📤 微党课 #1 正在发给 2 名党员和党员群。"
+        # A second press (a stale copy of the screen) sends nothing more.
+        await harness.press_label(SECRETARY, when, "现在发送", strict=False)
+        assert answer(harness) == "微党课 #1 已经发出了。"
+        await sent(harness)
+        # Split at paragraphs: the first alone, the second with the last one.
+        private = [m["text"] for m in api.bot_messages(2001) if "长课" in (m.get("text") or "")]
+        assert private == [
+            f"📘 微党课 #1《长课》（1/2）\n\n{first}",
+            f"📘 微党课 #1《长课》（2/2）\n\n{second}\n\n结束语。",
+        ]
+        assert not [m for m in api.bot_messages(2002) if "长课" in (m.get("text") or "")]
+        await harness.say(SECRETARY, "/lessonreport 1")
+        assert "送达 2 人" in harness.last(SECRETARY)["text"]
+
+        # Attendance marked by the secretary on the slot's list.
+        await harness.say(SECRETARY, "/lessons")
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "#1 长课")
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "补课时段")
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "添加补课时段")
+        await harness.say(SECRETARY, "明天 党群服务中心")
+        assert harness.last(SECRETARY)["text"].startswith("格式：日期 时间 地点 人数")
+        await harness.say(SECRETARY, "11-20 19:00 党群服务中心 1")
+        assert harness.last(SECRETARY)["text"].startswith("✅ 已添加补课时段")
+        await harness.press_label(2001, harness.last(2001), "已学习")  # 张阿姨 studies
+        await harness.press_label(2001, harness.last(2001), "已学习")
+        assert answer(harness) == "您已经学过这一课了。"
+        # 李大爷 books through the reminder, which comes three days later.
+        await fire(harness, clock, "lesson.remind")
+        assert harness.last(2003)["text"].startswith("📘 微党课 #1《长课》您还没有学习。")
+        assert "您还没有学习" not in harness.last(2001)["text"]
+        await harness.press_label(2003, harness.last(2003), "预约补课")
+        slots = harness.last(2003)
+        await harness.press_label(2003, slots, "党群服务中心")
+        await harness.press_label(2003, slots, "党群服务中心", strict=False)
+        assert answer(harness) in ("这个时段已经满了，请选别的时段。", "这一课您已经预约过补课了。")
+        await harness.say(SECRETARY, "/lessons")
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "#1 长课")
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "补课时段")
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "11-20 19:00")
+        roster = harness.last(SECRETARY)
+        assert "到场 0/1" in roster["text"] and button_labels(roster) == ["⬜ 李大爷"]
+        await harness.press_label(SECRETARY, roster, "李大爷")
+        assert button_labels(harness.last(SECRETARY)) == ["✅ 李大爷"]
+
+        # A typo corrected after sending reaches both members and the group.
+        await harness.say(SECRETARY, "/lessons")
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "#1 长课")
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "更正")
+        await harness.say(SECRETARY, "没有的字 → 新")
+        assert harness.last(SECRETARY)["text"] == "正文里没有找到“没有的字”。"
+        await harness.say(SECRETARY, "结束语 → 结束语：牢记宗旨")
+        assert harness.last(SECRETARY)["text"] == "✅ 已更正微党课 #1，更正已发给 2 人。"
+        await sent(harness)
+        correction = "✏️ 微党课 #1《长课》更正：“结束语”应为“结束语：牢记宗旨”。"
+        assert harness.last(2003)["text"] == correction
+        assert harness.last(MEMBERS_GROUP)["text"] == correction
+
+        await harness.say(SECRETARY, "/lessonreport 1")
+        assert harness.last(SECRETARY)["text"] == (
+            "📊 微党课 #1《长课》\n"
+            "送达 2 人 · 已学习 1 人 · 测验平均 - · 补课 1 人 · 送学 0 人 · 未学 0 人\n"
+            "已学习：张阿姨\n"
+            "补课：李大爷"
+        )
+
+        # The committee's export: two CSV files and a workbook.
+        before = len(api.bot_messages(SECRETARY))
+        await harness.say(SECRETARY, "/lessonexport 2026-11")
+        files = [m for m in api.bot_messages(SECRETARY)[before:] if "document" in m]
+        names = [m["document"]["file_name"] for m in files]
+        assert names == [
+            "lessons-2026-11-01-2026-11-30-lessons.csv",
+            "lessons-2026-11-01-2026-11-30-study.csv",
+            "lessons-2026-11-01-2026-11-30.xlsx",
+        ]
+        (study_csv,) = files[1]["_files"].values()
+        text = study_csv.decode("utf-8-sig")
+        assert "张阿姨,已学习" in text and "李大爷,已补课" in text
+        await harness.say(SECRETARY, "/lessonexport 2026-13")
+        assert harness.last(SECRETARY)["text"].startswith("用法：/lessonexport")
+    finally:
+        await harness.running.stop()
