@@ -790,15 +790,31 @@ class LessonService:
     # --- reminders, make-up, home delivery ---------------------------------------------------
 
     async def _remind_effect(self, firing: Firing) -> None:
-        session = firing.session
-        lesson = await session.lessons.get(int(firing.schedule.payload["lesson_id"]))
-        if lesson is None:
-            return
+        lesson = await firing.session.lessons.get(int(firing.schedule.payload["lesson_id"]))
+        if lesson is not None:
+            await self._remind(firing.session, lesson, firing.now)
+
+    async def remind_now(self, actor: Actor, lesson_id: int) -> int:
+        """A secretary reminds now, before the deadline; returns how many were reminded.
+
+        Each member is still reminded only once: the reminder at the deadline
+        skips those reminded here.
+        """
+        _require(actor, Role.SECRETARY)
+        now = self._clock()
+        async with self._db.transaction() as session:
+            lesson = await session.lessons.get(lesson_id)
+            if lesson is None or lesson.status != "sent":
+                raise UserFacingError("lesson.not_found", number=lesson_id)
+            return await self._remind(session, lesson, now)
+
+    async def _remind(self, session: Session, lesson: LessonRow, now: datetime) -> int:
+        """Remind, once each, the recipients who have done nothing about the lesson."""
         deliveries = []
         for standing in await session.lessons.standings(lesson.id):
             if standing.outcome != "missing" or standing.reminded:
                 continue
-            await session.lessons.mark_reminded(lesson.id, standing.person_id, firing.now)
+            await session.lessons.mark_reminded(lesson.id, standing.person_id, now)
             deliveries.append(
                 Delivery(
                     standing.tg_user_id,
@@ -812,9 +828,10 @@ class LessonService:
                 kind="lesson.remind",
                 title=f"微党课 #{lesson.id} 提醒",
                 deliveries=deliveries,
-                dedupe_prefix=f"lesson-remind:{lesson.id}",
-                now=firing.now,
+                dedupe_prefix=f"lesson-remind:{lesson.id}:{to_db_time(now)}",
+                now=now,
             )
+        return len(deliveries)
 
     async def slots(self, lesson_id: int) -> list[SlotRow]:
         """The lesson's make-up slots."""

@@ -242,8 +242,12 @@ def lesson_screen(
             rows.append(
                 [
                     _button(
+                        plain(language, "lesson.button.remind"),
+                        cb.LessonAction(lesson.id, "remind"),
+                    ),
+                    _button(
                         plain(language, "lesson.button.correct"), cb.LessonAction(lesson.id, "fix")
-                    )
+                    ),
                 ]
             )
         else:

@@ -458,6 +458,10 @@ async def action_pressed(update: Update, context: Context) -> None:
     elif data.action == "add_slot":
         await lessons.ask_slot(actor, _chat_id(update), data.lesson_id)
         await show(update, t(language, "lesson.ask_slot"))
+    elif data.action == "remind":
+        count = await lessons.remind_now(actor, data.lesson_id)
+        context.services.wake_sender()
+        await reply(update, t(language, "lesson.reminded", count=count))
     elif data.action == "fix":
         lesson = await lessons.ask_fix(actor, _chat_id(update), data.lesson_id)
         key = "lesson.ask_correction" if lesson.status == "sent" else "lesson.ask_edit"
