@@ -223,13 +223,22 @@ async def test_lesson_from_writing_to_report(tmp_path: Path, api: FakeBotApi) ->
         await harness.running.stop()
 
 
-async def simple_lesson(harness: BotHarness, title: str, *paragraphs: str) -> None:
-    """/newlesson with text only: no file, no link, no quiz; ends on the sending screen."""
+async def simple_lesson(
+    harness: BotHarness, title: str, *paragraphs: str, files: bool = False
+) -> None:
+    """/newlesson with text (and, with ``files``, a document, an audio and a video);
+    no link, no quiz; ends on the sending screen."""
     await harness.say(SECRETARY, "/newlesson")
     await harness.say(SECRETARY, title)
     for paragraph in paragraphs:
         await harness.say(SECRETARY, paragraph)
     await harness.press_label(SECRETARY, harness.last(SECRETARY), "正文写完了")
+    if files:
+        harness.api.send_document(SECRETARY, None, "党章.pdf", b"%PDF-1.4 dang zhang")
+        harness.api.send_audio(SECRETARY, None, "录音.mp3", b"ID3 recording")
+        harness.api.send_video(SECRETARY, None, "视频.mp4", b"video")
+        await harness.settle()
+        assert harness.last(SECRETARY)["text"].startswith("📎 已收到附件，共 3 个")
     await harness.press_label(SECRETARY, harness.last(SECRETARY), "下一步")
     await harness.press_label(SECRETARY, harness.last(SECRETARY), "跳过")
     await harness.press_label(SECRETARY, harness.last(SECRETARY), "不出题")
@@ -254,7 +263,7 @@ async def test_audience_edit_send_now_attendance_correction_export(
         await harness.say(SECRETARY, "/cancel")
 
         first, second = "为人民服务。" * 300, "牢记初心使命。" * 300  # 1,800 + 2,100 characters
-        await simple_lesson(harness, "长课", first, second, "最后一段。")
+        await simple_lesson(harness, "长课", first, second, "最后一段。", files=True)
         screen = harness.last(SECRETARY)
         assert f"正文 {len(first) + len(second) + 9} 字" in screen["text"]
         # Only two members get it.
@@ -295,6 +304,15 @@ async def test_audience_edit_send_now_attendance_correction_export(
             f"📘 微党课 #1《长课》（2/2）\n\n{second}\n\n结束语。",
         ]
         assert not [m for m in api.bot_messages(2002) if "长课" in (m.get("text") or "")]
+        # The files come privately on request (the group post has no such button).
+        assert button_labels(harness.last(2001)) == ["✅ 已学习", "📎 附件（3）"]
+        assert button_labels(harness.last(MEMBERS_GROUP)) == ["✅ 已学习"]
+        await harness.press_label(2001, harness.last(2001), "附件")
+        kinds = [
+            next(k for k in ("document", "audio", "video") if k in m)
+            for m in api.bot_messages(2001)[-3:]
+        ]
+        assert kinds == ["document", "audio", "video"]
         await harness.say(SECRETARY, "/lessonreport 1")
         assert "送达 2 人" in harness.last(SECRETARY)["text"]
 
@@ -307,13 +325,14 @@ async def test_audience_edit_send_now_attendance_correction_export(
         assert harness.last(SECRETARY)["text"].startswith("格式：日期 时间 地点 人数")
         await harness.say(SECRETARY, "11-20 19:00 党群服务中心 1")
         assert harness.last(SECRETARY)["text"].startswith("✅ 已添加补课时段")
-        await harness.press_label(2001, harness.last(2001), "已学习")  # 张阿姨 studies
-        await harness.press_label(2001, harness.last(2001), "已学习")
+        lesson_message = with_button(harness, 2001, "已学习")
+        await harness.press_label(2001, lesson_message, "已学习")  # 张阿姨 studies
+        await harness.press_label(2001, lesson_message, "已学习")
         assert answer(harness) == "您已经学过这一课了。"
         # 李大爷 books through the reminder, which comes three days later.
         await fire(harness, clock, "lesson.remind")
         assert harness.last(2003)["text"].startswith("📘 微党课 #1《长课》您还没有学习。")
-        assert "您还没有学习" not in harness.last(2001)["text"]
+        assert not [t for t in harness.texts(2001) if "您还没有学习" in t]
         await harness.press_label(2003, harness.last(2003), "预约补课")
         slots = harness.last(2003)
         await harness.press_label(2003, slots, "党群服务中心")
