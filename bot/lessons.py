@@ -1204,6 +1204,14 @@ class LessonService:
 
         summary_rows = []
         member_rows = []
+        # Per member over the period: name -> reached, studied, make-up, delivered, missing.
+        per_member: dict[int, list[Any]] = {}
+        for report in reports:
+            for s in report.standings:
+                tally = per_member.setdefault(s.person_id, [s.display_name, 0, 0, 0, 0, 0])
+                tally[1] += 1
+                column = {"studied": 2, "makeup": 3, "delivered": 4}.get(s.outcome, 5)
+                tally[column] += 1
         for report in reports:
             lesson = report.lesson
             counts = report.counts()
@@ -1273,6 +1281,18 @@ class LessonService:
                     )
                 ),
                 tuple(member_rows),
+            ),
+            Sheet(
+                "members",
+                header("members_title"),
+                tuple(
+                    header(h)
+                    for h in ("member", "reached", "studied", "makeup", "delivered", "missing")
+                ),
+                tuple(
+                    tuple(tally)
+                    for tally in sorted(per_member.values(), key=lambda row: str(row[0]))
+                ),
             ),
         ]
 

@@ -376,7 +376,14 @@ async def test_audience_edit_send_now_attendance_correction_export(
         assert names == [
             "lessons-2026-11-01-2026-11-30-lessons.csv",
             "lessons-2026-11-01-2026-11-30-study.csv",
+            "lessons-2026-11-01-2026-11-30-members.csv",
             "lessons-2026-11-01-2026-11-30.xlsx",
+        ]
+        (members_csv,) = files[2]["_files"].values()
+        assert members_csv.decode("utf-8-sig").splitlines() == [
+            "党员,送达,已学习,补课,送学,未学",
+            "张阿姨,1,1,0,0,0",
+            "李大爷,1,0,1,0,0",
         ]
         (study_csv,) = files[1]["_files"].values()
         text = study_csv.decode("utf-8-sig")
