@@ -238,13 +238,15 @@ class MemberRecord:
     lessons: tuple[tuple[LessonRow, MemberStanding], ...]
 
 
+#: Why a person without the role is refused.
+_REFUSALS = {Role.SECRETARY: "lesson.secretary_only", Role.GRID_WORKER: "lesson.grid_workers_only"}
+
+
 def _require(actor: Actor, role: Role) -> PersonRow:
     if actor.person is None:
         raise UserFacingError("access.not_registered")
     if not actor.has(role):
-        raise UserFacingError(
-            "lesson.secretary_only" if role is Role.SECRETARY else "lesson.members_only"
-        )
+        raise UserFacingError(_REFUSALS.get(role, "lesson.members_only"))
     return actor.person
 
 
@@ -959,8 +961,12 @@ class LessonService:
     async def confirm_delivery(
         self, actor: Actor, chat_id: int, lesson_id: int, person_id: int
     ) -> PersonRow:
-        """The grid worker confirms the visit; a photo may follow. Returns the member."""
-        worker = _require(actor, Role.GRID_WORKER)
+        """The grid worker confirms the visit; a photo may follow. Returns the member.
+
+        A secretary may confirm too: the task goes to secretaries when the
+        member's grid has no grid worker in the register.
+        """
+        worker = _require(actor, Role.SECRETARY if actor.has(Role.SECRETARY) else Role.GRID_WORKER)
         now = self._clock()
         async with self._db.transaction() as session:
             member = await session.people.by_id(person_id)
@@ -981,7 +987,7 @@ class LessonService:
 
     async def delivery_photo(self, actor: Actor, chat_id: int, file_id: str) -> None:
         """The optional photo of the visit, after confirming it."""
-        _require(actor, Role.GRID_WORKER)
+        _require(actor, Role.SECRETARY if actor.has(Role.SECRETARY) else Role.GRID_WORKER)
         async with self._db.transaction() as session:
             dialog = await expect_step(
                 session, chat_id, actor.tg_user_id, PHOTO_FLOW, "photo", "lesson.expired"

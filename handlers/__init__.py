@@ -206,7 +206,8 @@ BUTTONS: tuple[Button, ...] = (
     Button(callbacks.LessonMakeup, lesson_handlers.makeup_pressed, Role.PARTY_MEMBER),
     Button(callbacks.LessonBook, lesson_handlers.book_pressed, Role.PARTY_MEMBER),
     Button(callbacks.LessonHome, lesson_handlers.home_pressed, Role.PARTY_MEMBER),
-    Button(callbacks.LessonDelivered, lesson_handlers.delivered_pressed, Role.GRID_WORKER),
+    # 已送学: the grid worker, or a secretary when the grid has none (checked by the service).
+    Button(callbacks.LessonDelivered, lesson_handlers.delivered_pressed, Access.REGISTERED),
     Button(callbacks.LessonView, lesson_handlers.view_pressed, Access.REGISTERED),
     Button(callbacks.LessonAction, lesson_handlers.action_pressed, Role.SECRETARY),
     Button(callbacks.LessonRoster, lesson_handlers.roster_pressed, Role.SECRETARY),
