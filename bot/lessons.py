@@ -698,8 +698,9 @@ class LessonService:
         if limit <= 0:
             return
         names: list[str] = []
+        everyone = await session.lessons.recent_outcomes(limit + 1)
         for member in members:
-            outcomes = await session.lessons.recent_outcomes(member.id, limit + 1)
+            outcomes = everyone.get(member.id, [])
             streak = outcomes[:limit]
             # Exactly ``limit`` in a row: told once per streak, not at every later lesson.
             if (

@@ -429,21 +429,29 @@ class LessonsRepository:
         )
         return cur.rowcount == 1
 
-    async def recent_outcomes(self, person_id: int, limit: int) -> list[bool]:
-        """For the person's latest sent lessons, newest first: whether they studied it."""
+    async def recent_outcomes(self, limit: int) -> dict[int, list[bool]]:
+        """For every member, their ``limit`` latest sent lessons, newest first: whether
+        they studied it (themselves, at a make-up, or by home delivery). One query."""
         async with self._conn.execute(
-            "SELECT (EXISTS (SELECT 1 FROM lesson_studies s WHERE s.lesson_id = r.lesson_id"
+            "SELECT person_id, done FROM ("
+            "  SELECT r.person_id,"
+            "    (EXISTS (SELECT 1 FROM lesson_studies s WHERE s.lesson_id = r.lesson_id"
             "          AND s.person_id = r.person_id)"
             "     OR EXISTS (SELECT 1 FROM makeup_bookings b WHERE b.lesson_id = r.lesson_id"
             "          AND b.person_id = r.person_id AND b.attended_at IS NOT NULL)"
             "     OR EXISTS (SELECT 1 FROM home_deliveries d WHERE d.lesson_id = r.lesson_id"
-            "          AND d.person_id = r.person_id AND d.confirmed_at IS NOT NULL)) AS done"
-            " FROM lesson_recipients r JOIN lessons l ON l.id = r.lesson_id"
-            " WHERE r.person_id = ? ORDER BY l.sent_at DESC, l.id DESC LIMIT ?",
-            (person_id, limit),
+            "          AND d.person_id = r.person_id AND d.confirmed_at IS NOT NULL)) AS done,"
+            "    row_number() OVER (PARTITION BY r.person_id"
+            "                       ORDER BY l.sent_at DESC, l.id DESC) AS newest"
+            "  FROM lesson_recipients r JOIN lessons l ON l.id = r.lesson_id"
+            ") WHERE newest <= ? ORDER BY person_id, newest",
+            (limit,),
         ) as cur:
             rows = await cur.fetchall()
-        return [bool(row["done"]) for row in rows]
+        outcomes: dict[int, list[bool]] = {}
+        for row in rows:
+            outcomes.setdefault(int(row["person_id"]), []).append(bool(row["done"]))
+        return outcomes
 
     # --- study and quiz -------------------------------------------------------------
 
