@@ -71,11 +71,10 @@ class TimedApi(FakeBotApi):
     ) -> dict[str, Any]:
         answer = await super().call(method, params, files, token=token)
         name = method.lower()
-        if name == "sendmessage":
-            if answer.get("ok"):
-                self.sent_at.append((time.perf_counter(), int(answer["result"]["chat"]["id"])))
-            elif answer.get("error_code") == 429:
-                self.refused += 1
+        if name == "sendmessage" and answer.get("ok"):
+            self.sent_at.append((time.perf_counter(), int(answer["result"]["chat"]["id"])))
+        if answer.get("error_code") == 429:
+            self.refused += 1
         if name == "answercallbackquery":
             self.answered_at[str(params.get("callback_query_id"))] = time.perf_counter()
         return answer
