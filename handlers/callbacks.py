@@ -488,11 +488,13 @@ class LessonWhen(Callback):
 
 @dataclass(frozen=True)
 class LessonAudience(Callback):
-    """Who gets the lesson: a party member toggled, or 0 for every party member."""
+    """Who gets the lesson: a party member toggled, 0 for every party member, or -1
+    to show another ``page`` of party members."""
 
     PREFIX: ClassVar[str] = "lau"
     lesson_id: int
     person_id: int
+    page: int
 
 
 @dataclass(frozen=True)

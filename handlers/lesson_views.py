@@ -108,23 +108,47 @@ def audience_text(language: Language, lesson: LessonRow, members: int) -> str:
     return plain(language, "lesson.audience_some", count=len(lesson.audience))
 
 
+#: Party members shown on one page of the audience screen.
+AUDIENCE_PAGE = 20
+
+
 def audience_keyboard(
-    language: Language, lesson: LessonRow, members: list[PersonRow]
+    language: Language, lesson: LessonRow, members: list[PersonRow], page: int = 0
 ) -> InlineKeyboardMarkup:
-    """Toggle party members (✅ chosen); "everyone" resets; "done" goes back."""
+    """Toggle party members (✅ chosen), a page at a time; "everyone" resets; "done" goes back."""
     chosen = set(lesson.audience or ())
+    pages = max(1, -(-len(members) // AUDIENCE_PAGE))
+    page = min(max(page, 0), pages - 1)
+    shown = members[page * AUDIENCE_PAGE : (page + 1) * AUDIENCE_PAGE]
     rows = [
         [
             _button(
                 ("✅ " if p.id in chosen else "") + p.display_name,
-                cb.LessonAudience(lesson.id, p.id),
+                cb.LessonAudience(lesson.id, p.id, page),
             )
         ]
-        for p in members[:40]
+        for p in shown
     ]
+    paging = []
+    if page > 0:
+        paging.append(
+            _button(
+                plain(language, "lesson.button.previous"),
+                cb.LessonAudience(lesson.id, -1, page - 1),
+            )
+        )
+    if page < pages - 1:
+        paging.append(
+            _button(
+                plain(language, "lesson.button.next_page"),
+                cb.LessonAudience(lesson.id, -1, page + 1),
+            )
+        )
+    if paging:
+        rows.append(paging)
     rows.append(
         [
-            _button(plain(language, "lesson.button.everyone"), cb.LessonAudience(lesson.id, 0)),
+            _button(plain(language, "lesson.button.everyone"), cb.LessonAudience(lesson.id, 0, 0)),
             _button(plain(language, "lesson.button.done"), cb.LessonWhen(lesson.id, "back")),
         ]
     )

@@ -226,16 +226,19 @@ async def when_pressed(update: Update, context: Context) -> None:
 
 
 async def audience_pressed(update: Update, context: Context) -> None:
-    """Toggle a party member in the lesson's audience (0: every party member)."""
+    """Toggle a party member in the lesson's audience (0: every party member; -1: a page)."""
     data = cb.LessonAudience.decode(_data(update))
     actor = context.require_actor()
     lessons = context.services.lessons
-    lesson = await lessons.toggle_audience(actor, data.lesson_id, data.person_id or None)
+    if data.person_id < 0:
+        lesson = await lessons.lesson(data.lesson_id)
+    else:
+        lesson = await lessons.toggle_audience(actor, data.lesson_id, data.person_id or None)
     members = await lessons.party_members()
     await show(
         update,
         t(actor.language, "lesson.ask_audience"),
-        views.audience_keyboard(actor.language, lesson, members),
+        views.audience_keyboard(actor.language, lesson, members, data.page),
     )
 
 
