@@ -24,6 +24,7 @@ from bot.community import Actor, ChatKind, Role
 from bot.config import Language, Settings
 from bot.dialogs import expect_step
 from bot.errors import UserFacingError
+from bot.i18n import translate
 from bot.ledger import Sheet
 from bot.outbox import ButtonSpec, Delivery, OutgoingMessage, PushReport, queue_push
 from bot.scheduling import Firing, SchedulerService
@@ -1196,8 +1197,6 @@ class LessonService:
 
     async def sheets(self, first: date, last: date, language: Language) -> list[Sheet]:
         """Per-lesson and per-member sheets for the export (headers in ``language``)."""
-        from bot.i18n import translate
-
         start, end = self._period(first, last)
         async with self._db.read() as session:
             lessons = await session.lessons.sent_between(start, end)

@@ -11,14 +11,22 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from telegram import InputFile, Update
+from telegram import InputFile, Message, Update
 
 from bot.calendar import local
 from bot.community import Role
 from bot.delivery import render_buttons, render_text
 from bot.errors import UserFacingError
 from bot.ledger import csv_bytes, xlsx_bytes
-from bot.lessons import FIX_FLOW, LESSON_FLOW, PHOTO_FLOW, SLOT_FLOW, WHEN_FLOW, lesson_messages
+from bot.lessons import (
+    FIX_FLOW,
+    LESSON_FLOW,
+    PHOTO_FLOW,
+    SLOT_FLOW,
+    WHEN_FLOW,
+    Draft,
+    lesson_messages,
+)
 from handlers import callbacks as cb
 from handlers import lesson_views as views
 from handlers.access import reply, show
@@ -56,10 +64,7 @@ async def newlesson(update: Update, context: Context) -> None:
     await reply(update, t(actor.language, "lesson.ask_title"))
 
 
-async def _draft_reply(update: Update, context: Context, draft: object) -> None:
-    from bot.lessons import Draft
-
-    assert isinstance(draft, Draft)  # noqa: S101 - the service returns a Draft
+async def _draft_reply(update: Update, context: Context, draft: Draft) -> None:
     actor = context.require_actor()
     warn = context.services.settings.lessons.body_warn_chars
     text, keyboard = views.draft_step(actor.language, draft, warn)
@@ -147,10 +152,8 @@ async def media(update: Update, context: Context) -> None:
     await reply(update, t(actor.language, "help.unknown_text"))
 
 
-def _file_of(message: object) -> tuple[str, str | None]:
-    from telegram import Message
-
-    assert isinstance(message, Message)  # noqa: S101 - a message update
+def _file_of(message: Message) -> tuple[str, str | None]:
+    """The attachment's kind and file id (the largest size of a photo)."""
     if message.photo:
         return "photo", message.photo[-1].file_id
     if message.document:
