@@ -109,6 +109,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("newlesson", lesson_handlers.newlesson, Role.SECRETARY, Where.PRIVATE, None),
     Command("lessonreport", lesson_handlers.report_command, Role.SECRETARY, Where.ANY, None),
     Command("lessonexport", lesson_handlers.export_command, Role.SECRETARY, Where.PRIVATE, None),
+    Command(
+        "studyrecord", lesson_handlers.studyrecord_command, Role.SECRETARY, Where.PRIVATE, None
+    ),
 )
 
 #: Commands a secretary sees in their own menu, besides everyone's.
@@ -135,6 +138,7 @@ SECRETARY_MENU: tuple[str, ...] = (
     "newlesson",
     "lessonreport",
     "lessonexport",
+    "studyrecord",
 )
 
 
@@ -212,6 +216,7 @@ BUTTONS: tuple[Button, ...] = (
     Button(callbacks.LessonAction, lesson_handlers.action_pressed, Role.SECRETARY),
     Button(callbacks.LessonRoster, lesson_handlers.roster_pressed, Role.SECRETARY),
     Button(callbacks.LessonAttend, lesson_handlers.attend_pressed, Role.SECRETARY),
+    Button(callbacks.LessonRecord, lesson_handlers.record_pressed, Role.SECRETARY),
 )
 
 #: Typed answers of each guided conversation (flow name -> handler).

@@ -596,3 +596,14 @@ class LessonAttend(Callback):
     PREFIX: ClassVar[str] = "lat"
     slot_id: int
     person_id: int
+
+
+@dataclass(frozen=True)
+class LessonRecord(Callback):
+    """/studyrecord: a party member's study record over ``period`` (2026 or 2026-11);
+    person_id -1 shows another ``page`` of party members."""
+
+    PREFIX: ClassVar[str] = "lrc"
+    person_id: int
+    period: str
+    page: int

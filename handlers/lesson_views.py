@@ -433,3 +433,29 @@ def record(language: Language, data: MemberRecord, tz: ZoneInfo) -> str:
         )
     lines.append(t(language, "lesson.record_total", done=done, total=len(data.lessons)))
     return "\n".join(lines)
+
+
+def record_people(
+    language: Language, members: list[PersonRow], period: str, page: int
+) -> InlineKeyboardMarkup:
+    """/studyrecord: party members a page at a time; one opens their record."""
+    pages = max(1, -(-len(members) // AUDIENCE_PAGE))
+    page = min(max(page, 0), pages - 1)
+    shown = members[page * AUDIENCE_PAGE : (page + 1) * AUDIENCE_PAGE]
+    rows = [[_button(p.display_name, cb.LessonRecord(p.id, period, page))] for p in shown]
+    paging = []
+    if page > 0:
+        paging.append(
+            _button(
+                plain(language, "lesson.button.previous"), cb.LessonRecord(-1, period, page - 1)
+            )
+        )
+    if page < pages - 1:
+        paging.append(
+            _button(
+                plain(language, "lesson.button.next_page"), cb.LessonRecord(-1, period, page + 1)
+            )
+        )
+    if paging:
+        rows.append(paging)
+    return InlineKeyboardMarkup(rows)

@@ -565,6 +565,62 @@ async def mystudy_command(update: Update, context: Context) -> None:
     await reply(update, views.record(actor.language, data, tz))
 
 
+def _period_arg(context: Context) -> str | None:
+    """The period argument as given ("" for this year), if it reads as one."""
+    args = context.args or []
+    if _period(args, date(2000, 1, 1)) is None:
+        return None
+    return args[0] if args else ""
+
+
+async def studyrecord_command(update: Update, context: Context) -> None:
+    """/studyrecord [2026 | 2026-11]: a secretary picks a party member to see their record."""
+    actor = context.require_actor()
+    period = _period_arg(context)
+    if period is None:
+        await reply(update, t(actor.language, "lesson.usage_studyrecord"))
+        return
+    members = await context.services.lessons.party_members()
+    if not members:
+        await reply(update, t(actor.language, "lesson.no_members"))
+        return
+    await reply(
+        update,
+        t(actor.language, "lesson.ask_member"),
+        views.record_people(actor.language, members, period, 0),
+    )
+
+
+async def record_pressed(update: Update, context: Context) -> None:
+    """/studyrecord: a member's record, or another page of members."""
+    data = cb.LessonRecord.decode(_data(update))
+    actor = context.require_actor()
+    lessons = context.services.lessons
+    tz = context.services.settings.community.tz
+    if data.person_id < 0:
+        members = await lessons.party_members()
+        await show(
+            update,
+            t(actor.language, "lesson.ask_member"),
+            views.record_people(actor.language, members, data.period, data.page),
+        )
+        return
+    args = [data.period] if data.period else []
+    period = _period(args, local(context.services.clock(), tz).date())
+    if period is None:
+        raise cb.StaleButton(data.period)
+    record = await lessons.member_record(actor, data.person_id, *period)
+    await reply_private(update, context, views.record(actor.language, record, tz))
+
+
+async def reply_private(update: Update, context: Context, text: str) -> None:
+    """A new message in the actor's private chat (the list stays for the next pick)."""
+    actor = context.require_actor()
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    await context.bot.send_message(actor.tg_user_id, text)
+
+
 async def export_command(update: Update, context: Context) -> None:
     """/lessonexport [2026 | 2026-11]: the study records as CSV files and an Excel workbook."""
     actor = context.require_actor()

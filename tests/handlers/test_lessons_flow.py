@@ -219,6 +219,16 @@ async def test_lesson_from_writing_to_report(tmp_path: Path, api: FakeBotApi) ->
         # 王奶奶's own record says who delivered it.
         await harness.say(2005, "/mystudy 2026-11")
         assert "#1《学习党章》：🏠 周网格员送学" in harness.last(2005)["text"]
+        # Secretaries see any member's record, picked from a list.
+        await harness.say(SECRETARY, "/studyrecord 2026-13")
+        assert harness.last(SECRETARY)["text"].startswith("用法：/studyrecord")
+        await harness.say(SECRETARY, "/studyrecord 2026-11")
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "张阿姨")
+        assert harness.last(SECRETARY)["text"] == (
+            "📚 张阿姨 的学习记录（2026-11-01 至 2026-11-30）\n"
+            "#1《学习党章》：✅ 2026-11-16 09:00 已学习，测验 1/2\n"
+            "共 1 课，已完成 1 课。"
+        )
     finally:
         await harness.running.stop()
 
