@@ -212,6 +212,29 @@ class ChartsSettings(_Section):
     font_path: str = ""
 
 
+class LessonSettings(_Section):
+    """Micro Party lessons (微党课): length warning, reminder, attention to absences."""
+
+    #: Above this many characters the bot warns that a lesson is more than a 5-minute read.
+    body_warn_chars: int = Field(default=1500, ge=100, le=20000)
+    #: Days after a lesson is sent before members who have not studied it are reminded.
+    remind_after_days: float = Field(default=3, gt=0, le=60)
+    #: Lessons missed in a row that bring a member to the secretaries' attention (0: never).
+    missed_in_a_row: int = Field(default=3, ge=0, le=24)
+    #: When the monthly study summary (of the month before) reaches secretaries,
+    #: relative to the Party day (e.g. "the day before at 18:00"); empty: never.
+    monthly_summary: str = "at start"
+
+    @field_validator("monthly_summary")
+    @classmethod
+    def _offset(cls, value: str) -> str:
+        if value.strip():
+            from bot.calendar import parse_offset
+
+            parse_offset(value)
+        return value.strip()
+
+
 class StorageSettings(_Section):
     """The SQLite database."""
 
@@ -257,6 +280,7 @@ class Settings(BaseSettings):
     schedule: ScheduleSettings = ScheduleSettings()
     deliberation: DeliberationSettings = DeliberationSettings()
     charts: ChartsSettings = ChartsSettings()
+    lessons: LessonSettings = LessonSettings()
     storage: StorageSettings = StorageSettings()
     updates: UpdateSettings = UpdateSettings()
     delivery: DeliverySettings = DeliverySettings()

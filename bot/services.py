@@ -17,6 +17,7 @@ from bot.deliberation import MatterService
 from bot.dialogs import DialogService
 from bot.discussion import DiscussionService
 from bot.ledger import LedgerService
+from bot.lessons import LessonService
 from bot.matter_desk import MatterDeskService
 from bot.notices import NoticeService
 from bot.registration import RegistrationService
@@ -46,6 +47,8 @@ class Services:
     ledger: LedgerService
     #: Carrying out, referrals, overdue reminders, supervision, ratings.
     carrying: CarryingService
+    #: Micro Party lessons (微党课).
+    lessons: LessonService
     clock: Clock = system_clock
     #: Tells the outbox sender that messages were queued (set when it starts).
     wake_sender: Callable[[], None] = field(default=lambda: None)
@@ -76,6 +79,8 @@ class Services:
             sittings=SittingService(db, settings, scheduler, clock),
             ledger=LedgerService(db, settings, clock),
             carrying=CarryingService(db, settings, scheduler, clock),
+            # Registers the lessons' schedule effects and the monthly summary.
+            lessons=LessonService(db, settings, scheduler, clock),
             clock=clock,
         )
 

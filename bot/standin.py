@@ -897,6 +897,8 @@ class FakeBotApi:
             self._answer_callback_query,
             self._send_document,
             self._send_photo,
+            self._send_audio,
+            self._send_video,
             self._send_location,
             self._get_chat,
             self._get_chat_member,
@@ -1108,6 +1110,20 @@ class FakeBotApi:
         fields: dict[str, Any] = {"document": self._document_json(document)}
         self._add_caption(fields, caption)
         return self._user_message(user_id, chat_id, fields, None)
+
+    def send_audio(
+        self, user_id: int, chat_id: int | None, file_name: str, data: bytes
+    ) -> dict[str, Any]:
+        """A user sends an audio file (a lesson's recording, say); getFile can fetch it."""
+        audio = self._store_file("audio", file_name, data)
+        return self._user_message(user_id, chat_id, {"audio": self._audio_json(audio)}, None)
+
+    def send_video(
+        self, user_id: int, chat_id: int | None, file_name: str, data: bytes
+    ) -> dict[str, Any]:
+        """A user sends a video; getFile can fetch it."""
+        video = self._store_file("video", file_name, data)
+        return self._user_message(user_id, chat_id, {"video": self._video_json(video)}, None)
 
     def press_button(
         self, user_id: int, chat_id: int | None, message_id: int, data: str, *, strict: bool = True
@@ -2173,6 +2189,30 @@ class FakeBotApi:
         fields["photo"] = self._photo_sizes(photo)
         uploads = {photo.file_name or photo.file_id: data} if data is not None else {}
         return self._bot_send(chat, params, fields, uploads)
+
+    def _send_audio(self, params: dict[str, Any], files: _Files) -> Any:
+        chat = self._target_chat(params)
+        fields = self._caption_fields(params)
+        audio, data = self._input_file("audio", "audio", params, files)
+        fields["audio"] = self._audio_json(audio)
+        uploads = {audio.file_name or audio.file_id: data} if data is not None else {}
+        return self._bot_send(chat, params, fields, uploads)
+
+    def _send_video(self, params: dict[str, Any], files: _Files) -> Any:
+        chat = self._target_chat(params)
+        fields = self._caption_fields(params)
+        video, data = self._input_file("video", "video", params, files)
+        fields["video"] = self._video_json(video)
+        uploads = {video.file_name or video.file_id: data} if data is not None else {}
+        return self._bot_send(chat, params, fields, uploads)
+
+    @classmethod
+    def _audio_json(cls, audio: _File) -> dict[str, Any]:
+        return {**cls._document_json(audio), "duration": 0}
+
+    @classmethod
+    def _video_json(cls, video: _File) -> dict[str, Any]:
+        return {**cls._document_json(video), "duration": 0, "width": 640, "height": 360}
 
     def _send_location(self, params: dict[str, Any], files: _Files) -> Any:
         chat = self._target_chat(params)

@@ -44,6 +44,7 @@ from handlers import (
     votes,
 )
 from handlers import ledger as ledger_handlers
+from handlers import lessons as lesson_handlers
 from handlers import sittings as sittings_handlers
 from handlers.access import Access, Callback, Where, guarded, identify, on_error
 
@@ -101,6 +102,17 @@ COMMANDS: tuple[Command, ...] = (
     Command("answer", carrying.answer_command, Role.SECRETARY, Where.PRIVATE, None),
     Command("major", carrying.major_command, Role.SECRETARY, Where.ANY, None),
     Command("supervision", carrying.supervision_command, Role.SECRETARY, Where.PRIVATE, None),
+    # Micro Party lessons (微党课).
+    Command(
+        "lessons", lesson_handlers.lessons_command, Access.REGISTERED, Where.PRIVATE, Where.PRIVATE
+    ),
+    Command("mystudy", lesson_handlers.mystudy_command, Access.REGISTERED, Where.PRIVATE, None),
+    Command("newlesson", lesson_handlers.newlesson, Role.SECRETARY, Where.PRIVATE, None),
+    Command("lessonreport", lesson_handlers.report_command, Role.SECRETARY, Where.ANY, None),
+    Command("lessonexport", lesson_handlers.export_command, Role.SECRETARY, Where.PRIVATE, None),
+    Command(
+        "studyrecord", lesson_handlers.studyrecord_command, Role.SECRETARY, Where.PRIVATE, None
+    ),
 )
 
 #: Commands a secretary sees in their own menu, besides everyone's.
@@ -123,6 +135,11 @@ SECRETARY_MENU: tuple[str, ...] = (
     "answer",
     "major",
     "supervision",
+    # Micro Party lessons (微党课).
+    "newlesson",
+    "lessonreport",
+    "lessonexport",
+    "studyrecord",
 )
 
 
@@ -182,6 +199,25 @@ BUTTONS: tuple[Button, ...] = (
     Button(callbacks.SupervisionToggle, carrying.supervision_toggle, Role.SECRETARY),
     Button(callbacks.SupervisionConfirm, carrying.supervision_confirm, Role.SECRETARY),
     Button(callbacks.AssignMatter, carrying.assign_pressed, Role.SECRETARY, Where.ANY),
+    # Micro Party lessons (微党课): writing and sending, studying, make-up, home delivery.
+    Button(callbacks.LessonDraft, lesson_handlers.draft_pressed, Role.SECRETARY),
+    Button(callbacks.LessonCorrect, lesson_handlers.correct_pressed, Role.SECRETARY),
+    Button(callbacks.LessonWhen, lesson_handlers.when_pressed, Role.SECRETARY),
+    Button(callbacks.LessonAudience, lesson_handlers.audience_pressed, Role.SECRETARY),
+    Button(callbacks.LessonStudy, lesson_handlers.study_pressed, Role.PARTY_MEMBER, Where.ANY),
+    Button(callbacks.LessonQuiz, lesson_handlers.quiz_pressed, Role.PARTY_MEMBER),
+    Button(callbacks.LessonOpen, lesson_handlers.open_pressed, Access.REGISTERED, Where.ANY),
+    Button(callbacks.LessonFiles, lesson_handlers.files_pressed, Access.REGISTERED, Where.ANY),
+    Button(callbacks.LessonMakeup, lesson_handlers.makeup_pressed, Role.PARTY_MEMBER),
+    Button(callbacks.LessonBook, lesson_handlers.book_pressed, Role.PARTY_MEMBER),
+    Button(callbacks.LessonHome, lesson_handlers.home_pressed, Role.PARTY_MEMBER),
+    # 已送学: the grid worker, or a secretary when the grid has none (checked by the service).
+    Button(callbacks.LessonDelivered, lesson_handlers.delivered_pressed, Access.REGISTERED),
+    Button(callbacks.LessonView, lesson_handlers.view_pressed, Access.REGISTERED),
+    Button(callbacks.LessonAction, lesson_handlers.action_pressed, Role.SECRETARY),
+    Button(callbacks.LessonRoster, lesson_handlers.roster_pressed, Role.SECRETARY),
+    Button(callbacks.LessonAttend, lesson_handlers.attend_pressed, Role.SECRETARY),
+    Button(callbacks.LessonRecord, lesson_handlers.record_pressed, Role.SECRETARY),
 )
 
 #: Typed answers of each guided conversation (flow name -> handler).
@@ -196,6 +232,8 @@ TEXT_ANSWERS: dict[str, dialogs.TextAnswer] = {
     HIDE_FLOW: discussion.hide_answer,
     # Carrying out, referrals, supervision.
     **carrying.TEXT_ANSWERS,
+    # Micro Party lessons (微党课).
+    **lesson_handlers.TEXT_ANSWERS,
 }
 
 
@@ -203,6 +241,7 @@ TEXT_ANSWERS: dict[str, dialogs.TextAnswer] = {
 MEDIA_ANSWERS: dict[str, dialogs.MediaAnswer] = {
     PROGRESS_FLOW: carrying.photo_answer,
     RAISE_FLOW: matters.photo_answer,
+    **lesson_handlers.MEDIA_ANSWERS,
 }
 
 
@@ -244,6 +283,16 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         MessageHandler(
             filters.Regex(matters.RAISE_WORDS) & filters.UpdateType.MESSAGE,
             guarded(matters.raise_words, need=Role.RESIDENT, where=Where.ANY),
+        )
+    )
+
+    # "补课 123456" in a private chat: checking in at a lesson's make-up slot.
+    app.add_handler(
+        MessageHandler(
+            filters.ChatType.PRIVATE
+            & filters.Regex(lesson_handlers.CHECK_IN_WORDS)
+            & filters.UpdateType.MESSAGE,
+            guarded(lesson_handlers.check_in_words, need=Role.PARTY_MEMBER, where=Where.PRIVATE),
         )
     )
 

@@ -11,6 +11,7 @@ from storage.comments import CommentsRepository
 from storage.dialogs import DialogsRepository
 from storage.inbox import InboxRepository
 from storage.ledger import LedgerRepository
+from storage.lessons import LessonsRepository
 from storage.matters import MattersRepository
 from storage.outbox import OutboxRepository
 from storage.people import PeopleRepository
@@ -56,3 +57,5 @@ class Session:
         self.ledger = LedgerRepository(conn)
         # Carrying out, referrals, ratings, supervision.
         self.carrying = CarryingRepository(conn)
+        # Micro Party lessons (微党课).
+        self.lessons = LessonsRepository(conn)

@@ -617,3 +617,22 @@ async def test_application_polls_the_stand_in(api: FakeBotApi) -> None:
     assert reply["text"] == "已授予：resident"
     assert reply["reply_to_message"]["text"] == "/grant@pavilion_demo_bot resident"
     assert api.pending_updates == 0
+
+
+async def test_user_audio_and_video_resent_by_file_id(api: FakeBotApi, bot: telegram.Bot) -> None:
+    api.send_audio(ALICE, None, "党课录音.mp3", b"ID3 audio")
+    update = await _next_update(bot, api)
+    assert update.message is not None and update.message.audio is not None
+    audio_id = update.message.audio.file_id
+    api.send_video(ALICE, None, "党课.mp4", b"video bytes")
+    update = await _next_update(bot, api)
+    assert update.message is not None and update.message.video is not None
+    video_id = update.message.video.file_id
+    sent_audio = await bot.send_audio(BOB, audio_id)
+    assert sent_audio.audio is not None and sent_audio.audio.file_id == audio_id
+    sent_video = await bot.send_video(BOB, video_id)
+    assert sent_video.video is not None and sent_video.video.file_id == video_id
+    with pytest.raises(BadRequest, match=_ci("can't use file of type Audio as Video")):
+        await bot.send_video(BOB, audio_id)
+    file = await bot.get_file(video_id)
+    assert bytes(await file.download_as_bytearray()) == b"video bytes"

@@ -152,5 +152,7 @@ async def test_matters_lists_every_stage_in_hand(harness: BotHarness) -> None:
         await session.matters.set_stage(done, "done", now)
     await harness.say(2001, "/matters")
     listing = harness.last(2001)["text"]
-    assert listing.index("【表决中】") < listing.index("【征集附议中】") < listing.index("【办理中】")
+    assert (
+        listing.index("【表决中】") < listing.index("【征集附议中】") < listing.index("【办理中】")
+    )
     assert "#1 路灯" in listing and "#2 养犬公约" in listing and "已办完的事" not in listing

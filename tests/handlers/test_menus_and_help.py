@@ -26,6 +26,7 @@ async def test_command_menus_per_language_and_scope(harness: BotHarness) -> None
         "minutes",
         "export",
         "forget",
+        "lessons",
     ]
     assert menu(harness, default, "en") == menu(harness, default, "")
     zh = harness.api.commands[(json.dumps(default, sort_keys=True), "")]

@@ -1,0 +1,678 @@
+"""Micro Party lessons (微党课): lessons, recipients, study records, quiz answers,
+make-up slots and bookings, home deliveries (all from migration 5).
+
+One parameterised query per intention. :class:`StudyDesk` holds the 已学习
+statements synchronously for ``Database.run_unit`` (the hot path a benchmark
+compares with plain sqlite3); it shares its SQL with the async repository.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from storage.times import from_db_time, to_db_time
+
+
+def _optional_time(text: str | None) -> datetime | None:
+    return from_db_time(text) if text else None
+
+
+@dataclass(frozen=True)
+class QuizQuestion:
+    """One single-choice question: its options, the correct one, and why."""
+
+    question: str
+    options: tuple[str, ...]
+    correct: int
+    explanation: str
+
+    def to_json(self) -> dict[str, Any]:
+        """As stored in ``lessons.quiz``."""
+        return {
+            "question": self.question,
+            "options": list(self.options),
+            "correct": self.correct,
+            "explanation": self.explanation,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> QuizQuestion:
+        """Read one back from ``lessons.quiz`` (or a draft's dialog data)."""
+        return cls(
+            question=str(data["question"]),
+            options=tuple(str(o) for o in data["options"]),
+            correct=int(data["correct"]),
+            explanation=str(data.get("explanation") or ""),
+        )
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent to the bot, kept by its Telegram file id."""
+
+    kind: str  # photo | document | audio | video
+    file_id: str
+
+
+@dataclass(frozen=True)
+class LessonRow:
+    """One lesson."""
+
+    id: int
+    title: str
+    body: str
+    link: str | None
+    attachments: tuple[Attachment, ...]
+    quiz: tuple[QuizQuestion, ...]
+    audience: tuple[int, ...] | None  # None: every party member
+    status: str  # draft | scheduled | sent
+    send_at: datetime | None
+    party_day: bool
+    schedule_id: int | None
+    sent_at: datetime | None
+    push_id: int | None
+    corrections: tuple[str, ...]
+    created_by: int | None
+    created_at: datetime
+
+    @property
+    def photo(self) -> str | None:
+        """The first photo's file id, shown with the lesson."""
+        return next((a.file_id for a in self.attachments if a.kind == "photo"), None)
+
+
+def _lesson(row: sqlite3.Row) -> LessonRow:
+    audience = json.loads(row["audience"]) if row["audience"] else None
+    return LessonRow(
+        id=row["id"],
+        title=row["title"],
+        body=row["body"],
+        link=row["link"],
+        attachments=tuple(
+            Attachment(str(a["kind"]), str(a["file_id"])) for a in json.loads(row["attachments"])
+        ),
+        quiz=tuple(QuizQuestion.from_json(q) for q in json.loads(row["quiz"])),
+        audience=tuple(int(i) for i in audience) if audience is not None else None,
+        status=row["status"],
+        send_at=_optional_time(row["send_at"]),
+        party_day=bool(row["party_day"]),
+        schedule_id=row["schedule_id"],
+        sent_at=_optional_time(row["sent_at"]),
+        push_id=row["push_id"],
+        corrections=tuple(str(c) for c in json.loads(row["corrections"])),
+        created_by=row["created_by"],
+        created_at=from_db_time(row["created_at"]),
+    )
+
+
+@dataclass(frozen=True)
+class StudyRow:
+    """A member's 已学习 with the quiz score (``correct`` of ``questions``)."""
+
+    lesson_id: int
+    person_id: int
+    studied_at: datetime
+    correct: int | None
+    questions: int
+
+
+@dataclass(frozen=True)
+class SlotRow:
+    """A make-up slot and how many booked it."""
+
+    id: int
+    lesson_id: int
+    starts_at: datetime
+    place: str
+    capacity: int
+    code: str
+    booked: int
+
+
+@dataclass(frozen=True)
+class BookingRow:
+    """A member's make-up booking."""
+
+    slot_id: int
+    lesson_id: int
+    person_id: int
+    display_name: str
+    booked_at: datetime
+    attended_at: datetime | None
+
+
+@dataclass(frozen=True)
+class DeliveryRow:
+    """A home delivery (送学) of a lesson to a member."""
+
+    lesson_id: int
+    person_id: int
+    requested_at: datetime
+    confirmed_at: datetime | None
+    confirmed_by: int | None
+    confirmed_by_name: str | None
+    photo_file_id: str | None
+
+
+@dataclass(frozen=True)
+class MemberStanding:
+    """Where one recipient of a lesson stands, for reports and reminders."""
+
+    person_id: int
+    display_name: str
+    tg_user_id: int
+    language: str
+    grid_id: str | None
+    reminded: bool
+    studied_at: datetime | None
+    correct: int | None
+    questions: int
+    slot_id: int | None
+    attended_at: datetime | None
+    delivery_requested: bool
+    delivered_at: datetime | None
+    delivered_by: str | None
+
+    @property
+    def outcome(self) -> str:
+        """studied | makeup | delivered | booked | delivery_pending | missing."""
+        if self.studied_at is not None:
+            return "studied"
+        if self.attended_at is not None:
+            return "makeup"
+        if self.delivered_at is not None:
+            return "delivered"
+        if self.slot_id is not None:
+            return "booked"
+        if self.delivery_requested:
+            return "delivery_pending"
+        return "missing"
+
+
+_LESSON_COLUMNS = (
+    "id, title, body, link, attachments, quiz, audience, status, send_at, party_day,"
+    " schedule_id, sent_at, push_id, corrections, created_by, created_at"
+)
+_GET_LESSON = f"SELECT {_LESSON_COLUMNS} FROM lessons WHERE id = ?"
+_GET_STUDY = (
+    "SELECT lesson_id, person_id, studied_at, correct, questions FROM lesson_studies"
+    " WHERE lesson_id = ? AND person_id = ?"
+)
+_PUT_STUDY = (
+    "INSERT INTO lesson_studies (lesson_id, person_id, studied_at, correct, questions)"
+    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (lesson_id, person_id) DO NOTHING"
+)
+_IS_RECIPIENT = "SELECT 1 FROM lesson_recipients WHERE lesson_id = ? AND person_id = ?"
+_ADD_RECIPIENT = (
+    "INSERT OR IGNORE INTO lesson_recipients (lesson_id, person_id, sent_at) VALUES (?, ?, ?)"
+)
+_COUNT_ANSWERS = "SELECT count(*) FROM lesson_answers WHERE lesson_id = ? AND person_id = ?"
+
+_STANDING = """
+    SELECT p.id AS person_id, p.display_name, p.tg_user_id, p.language, p.grid_id,
+           r.reminded_at, s.studied_at, s.correct, coalesce(s.questions, 0) AS questions,
+           b.slot_id, b.attended_at, d.requested_at, d.confirmed_at,
+           g.display_name AS delivered_by
+    FROM lesson_recipients r
+    JOIN people p ON p.id = r.person_id
+    LEFT JOIN lesson_studies s ON s.lesson_id = r.lesson_id AND s.person_id = r.person_id
+    LEFT JOIN makeup_bookings b ON b.lesson_id = r.lesson_id AND b.person_id = r.person_id
+    LEFT JOIN home_deliveries d ON d.lesson_id = r.lesson_id AND d.person_id = r.person_id
+    LEFT JOIN people g ON g.id = d.confirmed_by
+    WHERE r.lesson_id = ?
+"""
+
+
+def _study(row: sqlite3.Row) -> StudyRow:
+    return StudyRow(
+        lesson_id=row["lesson_id"],
+        person_id=row["person_id"],
+        studied_at=from_db_time(row["studied_at"]),
+        correct=row["correct"],
+        questions=row["questions"],
+    )
+
+
+def _standing(row: sqlite3.Row) -> MemberStanding:
+    return MemberStanding(
+        person_id=row["person_id"],
+        display_name=row["display_name"],
+        tg_user_id=row["tg_user_id"],
+        language=row["language"],
+        grid_id=row["grid_id"],
+        reminded=row["reminded_at"] is not None,
+        studied_at=_optional_time(row["studied_at"]),
+        correct=row["correct"],
+        questions=row["questions"],
+        slot_id=row["slot_id"],
+        attended_at=_optional_time(row["attended_at"]),
+        delivery_requested=row["requested_at"] is not None,
+        delivered_at=_optional_time(row["confirmed_at"]),
+        delivered_by=row["delivered_by"],
+    )
+
+
+def _slot(row: sqlite3.Row) -> SlotRow:
+    return SlotRow(
+        id=row["id"],
+        lesson_id=row["lesson_id"],
+        starts_at=from_db_time(row["starts_at"]),
+        place=row["place"],
+        capacity=row["capacity"],
+        code=row["code"],
+        booked=row["booked"],
+    )
+
+
+_SLOT_COLUMNS = (
+    "s.id, s.lesson_id, s.starts_at, s.place, s.capacity, s.code,"
+    " (SELECT count(*) FROM makeup_bookings b WHERE b.slot_id = s.id) AS booked"
+)
+
+
+class LessonsRepository:
+    """Lessons and everything recorded about studying them."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    # --- lessons ----------------------------------------------------------------
+
+    async def create(
+        self,
+        *,
+        title: str,
+        body: str,
+        link: str | None,
+        attachments: list[Attachment],
+        quiz: list[QuizQuestion],
+        created_by: int | None,
+        now: datetime,
+    ) -> int:
+        """A new draft lesson; returns its id."""
+        cur = await self._conn.execute(
+            "INSERT INTO lessons (title, body, link, attachments, quiz, status, created_by,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'draft', ?, ?, ?)",
+            (
+                title,
+                body,
+                link,
+                json.dumps([{"kind": a.kind, "file_id": a.file_id} for a in attachments]),
+                json.dumps([q.to_json() for q in quiz], ensure_ascii=False),
+                created_by,
+                to_db_time(now),
+                to_db_time(now),
+            ),
+        )
+        assert cur.lastrowid is not None  # noqa: S101 - an INSERT always has one
+        return cur.lastrowid
+
+    async def get(self, lesson_id: int) -> LessonRow | None:
+        """The lesson, or None."""
+        async with self._conn.execute(_GET_LESSON, (lesson_id,)) as cur:
+            row = await cur.fetchone()
+        return _lesson(row) if row else None
+
+    async def recent(self, limit: int, *, sent_only: bool) -> list[LessonRow]:
+        """The latest lessons, newest first (only those sent, or every one)."""
+        where = "WHERE status = 'sent'" if sent_only else ""
+        async with self._conn.execute(
+            f"SELECT {_LESSON_COLUMNS} FROM lessons {where}"
+            " ORDER BY coalesce(sent_at, send_at, created_at) DESC, id DESC LIMIT ?",
+            (limit,),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [_lesson(row) for row in rows]
+
+    async def sent_between(self, start: datetime, end: datetime) -> list[LessonRow]:
+        """Lessons sent in [start, end), oldest first."""
+        async with self._conn.execute(
+            f"SELECT {_LESSON_COLUMNS} FROM lessons WHERE status = 'sent'"
+            " AND sent_at >= ? AND sent_at < ? ORDER BY sent_at, id",
+            (to_db_time(start), to_db_time(end)),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [_lesson(row) for row in rows]
+
+    async def set_audience(self, lesson_id: int, audience: list[int] | None, now: datetime) -> None:
+        """Every party member (None) or the chosen people."""
+        await self._conn.execute(
+            "UPDATE lessons SET audience = ?, updated_at = ? WHERE id = ?",
+            (
+                json.dumps(sorted(audience)) if audience is not None else None,
+                to_db_time(now),
+                lesson_id,
+            ),
+        )
+
+    async def set_body(self, lesson_id: int, body: str, now: datetime) -> None:
+        """Replace the text (an edit before sending)."""
+        await self._conn.execute(
+            "UPDATE lessons SET body = ?, updated_at = ? WHERE id = ?",
+            (body, to_db_time(now), lesson_id),
+        )
+
+    async def add_correction(
+        self, lesson_id: int, corrections: list[str], body: str, now: datetime
+    ) -> None:
+        """Record a correction after sending (the text is corrected too)."""
+        await self._conn.execute(
+            "UPDATE lessons SET corrections = ?, body = ?, updated_at = ? WHERE id = ?",
+            (json.dumps(corrections, ensure_ascii=False), body, to_db_time(now), lesson_id),
+        )
+
+    async def schedule(
+        self,
+        lesson_id: int,
+        *,
+        send_at: datetime,
+        party_day: bool,
+        schedule_id: int,
+        now: datetime,
+    ) -> None:
+        """The lesson goes out at ``send_at`` by the schedule."""
+        await self._conn.execute(
+            "UPDATE lessons SET status = 'scheduled', send_at = ?, party_day = ?,"
+            " schedule_id = ?, updated_at = ? WHERE id = ?",
+            (to_db_time(send_at), int(party_day), schedule_id, to_db_time(now), lesson_id),
+        )
+
+    async def mark_sent(self, lesson_id: int, push_id: int, now: datetime) -> bool:
+        """The lesson was pushed; False if it was already (a second firing)."""
+        cur = await self._conn.execute(
+            "UPDATE lessons SET status = 'sent', sent_at = ?, push_id = ?, updated_at = ?"
+            " WHERE id = ? AND status != 'sent'",
+            (to_db_time(now), push_id, to_db_time(now), lesson_id),
+        )
+        return cur.rowcount == 1
+
+    # --- recipients and standings ------------------------------------------------
+
+    async def add_recipients(self, lesson_id: int, person_ids: list[int], now: datetime) -> None:
+        """Who the lesson is sent to."""
+        await self._conn.executemany(
+            _ADD_RECIPIENT,
+            [(lesson_id, pid, to_db_time(now)) for pid in person_ids],
+        )
+
+    async def is_recipient(self, lesson_id: int, person_id: int) -> bool:
+        """Whether the lesson was sent to the person."""
+        async with self._conn.execute(_IS_RECIPIENT, (lesson_id, person_id)) as cur:
+            return await cur.fetchone() is not None
+
+    async def standings(self, lesson_id: int) -> list[MemberStanding]:
+        """Every recipient of the lesson and what they did, by name."""
+        async with self._conn.execute(
+            _STANDING + " ORDER BY p.display_name, p.id", (lesson_id,)
+        ) as cur:
+            rows = await cur.fetchall()
+        return [_standing(row) for row in rows]
+
+    async def standing(self, lesson_id: int, person_id: int) -> MemberStanding | None:
+        """One recipient's standing, or None if the lesson was not sent to them."""
+        async with self._conn.execute(_STANDING + " AND p.id = ?", (lesson_id, person_id)) as cur:
+            row = await cur.fetchone()
+        return _standing(row) if row else None
+
+    async def mark_reminded(self, lesson_id: int, person_id: int, now: datetime) -> bool:
+        """Record the one reminder; False if already reminded."""
+        cur = await self._conn.execute(
+            "UPDATE lesson_recipients SET reminded_at = ?"
+            " WHERE lesson_id = ? AND person_id = ? AND reminded_at IS NULL",
+            (to_db_time(now), lesson_id, person_id),
+        )
+        return cur.rowcount == 1
+
+    async def recent_outcomes(self, limit: int) -> dict[int, list[bool]]:
+        """For every member, their ``limit`` latest sent lessons, newest first: whether
+        they studied it (themselves, at a make-up, or by home delivery). One query."""
+        async with self._conn.execute(
+            "SELECT person_id, done FROM ("
+            "  SELECT r.person_id,"
+            "    (EXISTS (SELECT 1 FROM lesson_studies s WHERE s.lesson_id = r.lesson_id"
+            "          AND s.person_id = r.person_id)"
+            "     OR EXISTS (SELECT 1 FROM makeup_bookings b WHERE b.lesson_id = r.lesson_id"
+            "          AND b.person_id = r.person_id AND b.attended_at IS NOT NULL)"
+            "     OR EXISTS (SELECT 1 FROM home_deliveries d WHERE d.lesson_id = r.lesson_id"
+            "          AND d.person_id = r.person_id AND d.confirmed_at IS NOT NULL)) AS done,"
+            "    row_number() OVER (PARTITION BY r.person_id"
+            "                       ORDER BY l.sent_at DESC, l.id DESC) AS newest"
+            "  FROM lesson_recipients r JOIN lessons l ON l.id = r.lesson_id"
+            ") WHERE newest <= ? ORDER BY person_id, newest",
+            (limit,),
+        ) as cur:
+            rows = await cur.fetchall()
+        outcomes: dict[int, list[bool]] = {}
+        for row in rows:
+            outcomes.setdefault(int(row["person_id"]), []).append(bool(row["done"]))
+        return outcomes
+
+    # --- study and quiz -------------------------------------------------------------
+
+    async def study(self, lesson_id: int, person_id: int) -> StudyRow | None:
+        """The person's study record of the lesson, or None."""
+        async with self._conn.execute(_GET_STUDY, (lesson_id, person_id)) as cur:
+            row = await cur.fetchone()
+        return _study(row) if row else None
+
+    async def put_study(
+        self, lesson_id: int, person_id: int, correct: int | None, questions: int, now: datetime
+    ) -> bool:
+        """Record 已学习; False if it was recorded before."""
+        cur = await self._conn.execute(
+            _PUT_STUDY, (lesson_id, person_id, to_db_time(now), correct, questions)
+        )
+        return cur.rowcount == 1
+
+    async def put_answer(
+        self,
+        lesson_id: int,
+        person_id: int,
+        question: int,
+        choice: int,
+        correct: bool,
+        now: datetime,
+    ) -> bool:
+        """A quiz answer; False if that question was answered before."""
+        cur = await self._conn.execute(
+            "INSERT INTO lesson_answers (lesson_id, person_id, question, choice, correct, at)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (lesson_id, person_id, question, choice, int(correct), to_db_time(now)),
+        )
+        return cur.rowcount == 1
+
+    async def answers(self, lesson_id: int, person_id: int) -> dict[int, bool]:
+        """The person's answers so far: question -> answered correctly."""
+        async with self._conn.execute(
+            "SELECT question, correct FROM lesson_answers WHERE lesson_id = ? AND person_id = ?",
+            (lesson_id, person_id),
+        ) as cur:
+            rows = await cur.fetchall()
+        return {int(row["question"]): bool(row["correct"]) for row in rows}
+
+    # --- make-up slots ------------------------------------------------------------------
+
+    async def add_slot(
+        self,
+        lesson_id: int,
+        starts_at: datetime,
+        place: str,
+        capacity: int,
+        code: str,
+        created_by: int | None,
+        now: datetime,
+    ) -> int | None:
+        """A make-up slot; None if the code is taken (the caller draws another)."""
+        try:
+            cur = await self._conn.execute(
+                "INSERT INTO makeup_slots (lesson_id, starts_at, place, capacity, code,"
+                " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    lesson_id,
+                    to_db_time(starts_at),
+                    place,
+                    capacity,
+                    code,
+                    created_by,
+                    to_db_time(now),
+                ),
+            )
+        except sqlite3.IntegrityError:
+            return None
+        return cur.lastrowid
+
+    async def slots(self, lesson_id: int) -> list[SlotRow]:
+        """The lesson's make-up slots, earliest first."""
+        async with self._conn.execute(
+            f"SELECT {_SLOT_COLUMNS} FROM makeup_slots s WHERE s.lesson_id = ?"
+            " ORDER BY s.starts_at, s.id",
+            (lesson_id,),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [_slot(row) for row in rows]
+
+    async def slot(self, slot_id: int) -> SlotRow | None:
+        """One make-up slot, or None."""
+        async with self._conn.execute(
+            f"SELECT {_SLOT_COLUMNS} FROM makeup_slots s WHERE s.id = ?",
+            (slot_id,),
+        ) as cur:
+            row = await cur.fetchone()
+        return _slot(row) if row else None
+
+    async def slot_by_code(self, code: str) -> SlotRow | None:
+        """The make-up slot with this check-in code, or None."""
+        async with self._conn.execute(
+            f"SELECT {_SLOT_COLUMNS} FROM makeup_slots s WHERE s.code = ?",
+            (code,),
+        ) as cur:
+            row = await cur.fetchone()
+        return _slot(row) if row else None
+
+    async def book(self, slot_id: int, lesson_id: int, person_id: int, now: datetime) -> bool:
+        """Book the slot; False if the person booked one for this lesson before."""
+        cur = await self._conn.execute(
+            "INSERT INTO makeup_bookings (slot_id, lesson_id, person_id, booked_at)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (slot_id, lesson_id, person_id, to_db_time(now)),
+        )
+        return cur.rowcount == 1
+
+    async def bookings(self, slot_id: int) -> list[BookingRow]:
+        """Who booked the slot, by name."""
+        async with self._conn.execute(
+            "SELECT b.slot_id, b.lesson_id, b.person_id, p.display_name, b.booked_at,"
+            " b.attended_at FROM makeup_bookings b JOIN people p ON p.id = b.person_id"
+            " WHERE b.slot_id = ? ORDER BY p.display_name, p.id",
+            (slot_id,),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [
+            BookingRow(
+                slot_id=row["slot_id"],
+                lesson_id=row["lesson_id"],
+                person_id=row["person_id"],
+                display_name=row["display_name"],
+                booked_at=from_db_time(row["booked_at"]),
+                attended_at=_optional_time(row["attended_at"]),
+            )
+            for row in rows
+        ]
+
+    async def set_attended(
+        self, slot_id: int, person_id: int, attended: bool, recorded_by: int | None, now: datetime
+    ) -> bool:
+        """Mark (or unmark) attendance at the slot; False if there is no such booking."""
+        cur = await self._conn.execute(
+            "UPDATE makeup_bookings SET attended_at = ?, recorded_by = ?"
+            " WHERE slot_id = ? AND person_id = ?",
+            (to_db_time(now) if attended else None, recorded_by, slot_id, person_id),
+        )
+        return cur.rowcount == 1
+
+    # --- home deliveries ------------------------------------------------------------------
+
+    async def request_delivery(self, lesson_id: int, person_id: int, now: datetime) -> bool:
+        """Ask for 送学; False if asked before."""
+        cur = await self._conn.execute(
+            "INSERT INTO home_deliveries (lesson_id, person_id, requested_at) VALUES (?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
+            (lesson_id, person_id, to_db_time(now)),
+        )
+        return cur.rowcount == 1
+
+    async def delivery(self, lesson_id: int, person_id: int) -> DeliveryRow | None:
+        """The home delivery of the lesson to the person, or None."""
+        async with self._conn.execute(
+            "SELECT d.lesson_id, d.person_id, d.requested_at, d.confirmed_at, d.confirmed_by,"
+            " g.display_name AS confirmed_by_name, d.photo_file_id FROM home_deliveries d"
+            " LEFT JOIN people g ON g.id = d.confirmed_by"
+            " WHERE d.lesson_id = ? AND d.person_id = ?",
+            (lesson_id, person_id),
+        ) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            return None
+        return DeliveryRow(
+            lesson_id=row["lesson_id"],
+            person_id=row["person_id"],
+            requested_at=from_db_time(row["requested_at"]),
+            confirmed_at=_optional_time(row["confirmed_at"]),
+            confirmed_by=row["confirmed_by"],
+            confirmed_by_name=row["confirmed_by_name"],
+            photo_file_id=row["photo_file_id"],
+        )
+
+    async def confirm_delivery(
+        self, lesson_id: int, person_id: int, by: int, now: datetime
+    ) -> bool:
+        """The grid worker took the lesson to the member; False if confirmed before."""
+        cur = await self._conn.execute(
+            "UPDATE home_deliveries SET confirmed_at = ?, confirmed_by = ?"
+            " WHERE lesson_id = ? AND person_id = ? AND confirmed_at IS NULL",
+            (to_db_time(now), by, lesson_id, person_id),
+        )
+        return cur.rowcount == 1
+
+    async def set_delivery_photo(self, lesson_id: int, person_id: int, file_id: str) -> None:
+        """The grid worker's photo of the visit."""
+        await self._conn.execute(
+            "UPDATE home_deliveries SET photo_file_id = ? WHERE lesson_id = ? AND person_id = ?",
+            (file_id, lesson_id, person_id),
+        )
+
+
+class StudyDesk:
+    """The 已学习 statements, synchronous, for one hop to the writer's thread."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def lesson(self, lesson_id: int) -> LessonRow | None:
+        """The lesson, or None."""
+        row = self._conn.execute(_GET_LESSON, (lesson_id,)).fetchone()
+        return _lesson(row) if row else None
+
+    def is_recipient(self, lesson_id: int, person_id: int) -> bool:
+        """Whether the lesson was sent to the person."""
+        return self._conn.execute(_IS_RECIPIENT, (lesson_id, person_id)).fetchone() is not None
+
+    def put_study(self, lesson_id: int, person_id: int, now: datetime) -> bool:
+        """Record 已学习 (no quiz); False if recorded before."""
+        cur = self._conn.execute(_PUT_STUDY, (lesson_id, person_id, to_db_time(now), None, 0))
+        return cur.rowcount == 1
+
+    def add_recipient(self, lesson_id: int, person_id: int, now: datetime) -> None:
+        """The lesson reaches a member who joined after it was sent."""
+        self._conn.execute(_ADD_RECIPIENT, (lesson_id, person_id, to_db_time(now)))
+
+    def answered(self, lesson_id: int, person_id: int) -> int:
+        """How many quiz questions the person answered."""
+        row = self._conn.execute(_COUNT_ANSWERS, (lesson_id, person_id)).fetchone()
+        return int(row[0]) if row else 0
