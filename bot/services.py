@@ -22,6 +22,7 @@ from bot.notices import NoticeService
 from bot.registration import RegistrationService
 from bot.scheduling import SchedulerService
 from bot.sittings import SittingService
+from bot.volunteering import VolunteerService
 from bot.voting import VoteService
 from storage import Database
 
@@ -46,6 +47,8 @@ class Services:
     ledger: LedgerService
     #: Carrying out, referrals, overdue reminders, supervision, ratings.
     carrying: CarryingService
+    #: Volunteer service: activities, sign-ups, check-ins, hours, the duty rota.
+    volunteer: VolunteerService
     clock: Clock = system_clock
     #: Tells the outbox sender that messages were queued (set when it starts).
     wake_sender: Callable[[], None] = field(default=lambda: None)
@@ -76,6 +79,8 @@ class Services:
             sittings=SittingService(db, settings, scheduler, clock),
             ledger=LedgerService(db, settings, clock),
             carrying=CarryingService(db, settings, scheduler, clock),
+            # Registers the volunteer schedules' effects and built-in schedules.
+            volunteer=VolunteerService(db, settings, scheduler, clock),
             clock=clock,
         )
 

@@ -44,6 +44,7 @@ from handlers import (
 )
 from handlers import ledger as ledger_handlers
 from handlers import sittings as sittings_handlers
+from handlers import volunteering as vol
 from handlers.access import Access, Callback, Where, guarded, identify, on_error
 
 
@@ -100,6 +101,20 @@ COMMANDS: tuple[Command, ...] = (
     Command("answer", carrying.answer_command, Role.SECRETARY, Where.PRIVATE, None),
     Command("major", carrying.major_command, Role.SECRETARY, Where.ANY, None),
     Command("supervision", carrying.supervision_command, Role.SECRETARY, Where.PRIVATE, None),
+    # Volunteer service (志愿者打卡): activities, check-in/out, hours, reviews, the duty rota.
+    Command("activities", vol.activities, Access.REGISTERED, Where.ANY, Where.ANY),
+    Command("my", vol.my_signups, Access.REGISTERED, Where.PRIVATE, Where.PRIVATE),
+    Command("checkin", vol.checkin_command, Access.REGISTERED, Where.ANY, Where.ANY),
+    Command("checkout", vol.checkout_command, Access.REGISTERED, Where.ANY, Where.ANY),
+    Command("hours", vol.hours_command, Access.REGISTERED, Where.ANY, Where.PRIVATE),
+    Command("rota", vol.rota_command, Access.REGISTERED, Where.ANY, None),
+    Command("duty", vol.duty_command, Access.REGISTERED, Where.PRIVATE, None),
+    Command("code", vol.code_command, Access.REGISTERED, Where.PRIVATE, None),
+    Command("kiosk", vol.kiosk_command, Access.REGISTERED, Where.PRIVATE, None),
+    Command("review", vol.review_command, Access.REGISTERED, Where.PRIVATE, None),
+    Command("newactivity", vol.new_activity, Role.SECRETARY, Where.PRIVATE, None),
+    Command("volreport", vol.report_command, Role.SECRETARY, Where.PRIVATE, None),
+    Command("unit", vol.unit_command, Role.SECRETARY, Where.PRIVATE, None),
 )
 
 #: Commands a secretary sees in their own menu, besides everyone's.
@@ -122,6 +137,14 @@ SECRETARY_MENU: tuple[str, ...] = (
     "answer",
     "major",
     "supervision",
+    # Volunteer service.
+    "newactivity",
+    "code",
+    "kiosk",
+    "review",
+    "volreport",
+    "unit",
+    "rota",
 )
 
 
@@ -181,6 +204,25 @@ BUTTONS: tuple[Button, ...] = (
     Button(callbacks.SupervisionToggle, carrying.supervision_toggle, Role.SECRETARY),
     Button(callbacks.SupervisionConfirm, carrying.supervision_confirm, Role.SECRETARY),
     Button(callbacks.AssignMatter, carrying.assign_pressed, Role.SECRETARY, Where.ANY),
+    # Volunteer service (志愿者打卡).
+    Button(callbacks.VolSignUp, vol.sign_up, Access.REGISTERED, Where.ANY),
+    Button(callbacks.VolCancel, vol.cancel, Access.REGISTERED, Where.ANY),
+    Button(callbacks.VolNewSkip, vol.new_skip, Role.SECRETARY),
+    Button(callbacks.VolNewSetting, vol.new_setting, Role.SECRETARY),
+    Button(callbacks.VolNewPublish, vol.new_publish, Role.SECRETARY),
+    Button(callbacks.VolCheckinChoose, vol.checkin_chosen, Access.REGISTERED, Where.ANY),
+    Button(callbacks.VolLocationConsent, vol.location_consent, Access.REGISTERED),
+    Button(callbacks.VolCode, vol.code_pressed, Access.REGISTERED),
+    Button(callbacks.VolKiosk, vol.kiosk_pressed, Access.REGISTERED),
+    Button(callbacks.VolKioskPress, vol.kiosk_person, Access.REGISTERED),
+    Button(callbacks.VolReviewList, vol.review_list, Access.REGISTERED),
+    Button(callbacks.VolReview, vol.review_pressed, Access.REGISTERED),
+    Button(callbacks.VolUnitContact, vol.unit_contact, Role.SECRETARY),
+    Button(callbacks.VolUnitPage, vol.unit_page, Role.SECRETARY),
+    Button(callbacks.VolSkipToggle, vol.skip_toggle, Access.REGISTERED),
+    Button(callbacks.VolSwapMenu, vol.swap_menu, Access.REGISTERED),
+    Button(callbacks.VolSwapAsk, vol.swap_ask, Access.REGISTERED),
+    Button(callbacks.VolSwapAnswer, vol.swap_answer, Access.REGISTERED),
 )
 
 #: Typed answers of each guided conversation (flow name -> handler).
@@ -195,6 +237,8 @@ TEXT_ANSWERS: dict[str, dialogs.TextAnswer] = {
     HIDE_FLOW: discussion.hide_answer,
     # Carrying out, referrals, supervision.
     **carrying.TEXT_ANSWERS,
+    # Volunteer service: a new activity, an adjustment of hours.
+    **vol.TEXT_ANSWERS,
 }
 
 
@@ -236,6 +280,22 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         MessageHandler(
             filters.Regex(matters.RAISE_WORDS) & filters.UpdateType.MESSAGE,
             guarded(matters.raise_words, need=Role.RESIDENT, where=Where.ANY),
+        )
+    )
+
+    # Volunteer service: 签到 [code] / 签退 in plain words (private or group; other
+    # group text is left alone), and a location shared privately (a check-in by
+    # distance, or a new activity's venue).
+    app.add_handler(
+        MessageHandler(
+            vol.CHECK_WORDS_FILTER,
+            guarded(vol.check_words, need=Access.REGISTERED, where=Where.ANY),
+        )
+    )
+    app.add_handler(
+        MessageHandler(
+            vol.LOCATION_FILTER,
+            guarded(vol.location, need=Access.REGISTERED, where=Where.PRIVATE),
         )
     )
 

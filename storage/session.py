@@ -16,6 +16,7 @@ from storage.outbox import OutboxRepository
 from storage.people import PeopleRepository
 from storage.schedules import SchedulesRepository
 from storage.sittings import SittingsRepository
+from storage.volunteering import VolunteeringRepository
 from storage.votes import VotesRepository
 
 
@@ -56,3 +57,5 @@ class Session:
         self.ledger = LedgerRepository(conn)
         # Carrying out, referrals, ratings, supervision.
         self.carrying = CarryingRepository(conn)
+        # Volunteer service: activities, sign-ups, check-ins, units, the duty rota.
+        self.volunteering = VolunteeringRepository(conn)
