@@ -501,7 +501,8 @@ MIGRATIONS: tuple[Migration, ...] = (
             given_at  TEXT    NOT NULL
         );
 
-        -- The weekly duty rota: one unit per duty day; a swap exchanges two days' units.
+        -- The weekly duty rota: one unit per duty day; a swap hands a planned duty to
+        -- another unit that agrees (the two exchange places in the rotation).
         CREATE TABLE duties (
             id          INTEGER PRIMARY KEY,
             day         TEXT    NOT NULL UNIQUE,
@@ -511,8 +512,8 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         CREATE TABLE duty_swaps (
             id         INTEGER PRIMARY KEY,
-            duty_a     INTEGER NOT NULL REFERENCES duties(id) ON DELETE CASCADE,
-            duty_b     INTEGER NOT NULL REFERENCES duties(id) ON DELETE CASCADE,
+            duty_id    INTEGER NOT NULL REFERENCES duties(id) ON DELETE CASCADE,
+            unit_id    INTEGER NOT NULL REFERENCES vol_units(id) ON DELETE CASCADE,
             asked_by   INTEGER REFERENCES people(id) ON DELETE SET NULL,
             state      TEXT    NOT NULL CHECK (state IN ('asked', 'accepted', 'declined')),
             asked_at   TEXT    NOT NULL,

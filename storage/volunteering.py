@@ -731,18 +731,22 @@ class VolunteeringRepository:
             (unit_id, organiser_id, title, activity_id),
         )
 
-    async def ask_swap(self, duty_a: int, duty_b: int, asked_by: int | None, now: datetime) -> int:
-        """Record a unit's request to swap two duty days."""
+    async def ask_swap(
+        self, duty_id: int, unit_id: int, asked_by: int | None, now: datetime
+    ) -> int:
+        """Record a unit's request that another unit take its planned duty."""
         cur = await self._conn.execute(
-            "INSERT INTO duty_swaps (duty_a, duty_b, asked_by, state, asked_at)"
+            "INSERT INTO duty_swaps (duty_id, unit_id, asked_by, state, asked_at)"
             " VALUES (?, ?, ?, 'asked', ?)",
-            (duty_a, duty_b, asked_by, to_db_time(now)),
+            (duty_id, unit_id, asked_by, to_db_time(now)),
         )
         return int(cur.lastrowid or 0)
 
     async def swap(self, swap_id: int) -> tuple[int, int, str] | None:
-        """A swap request's two duties and state, or None."""
-        r = await self._one("SELECT duty_a, duty_b, state FROM duty_swaps WHERE id = ?", (swap_id,))
+        """A swap request's duty, the unit asked, and its state; or None."""
+        r = await self._one(
+            "SELECT duty_id, unit_id, state FROM duty_swaps WHERE id = ?", (swap_id,)
+        )
         return (int(r[0]), int(r[1]), str(r[2])) if r else None
 
     async def decide_swap(self, swap_id: int, state: str, now: datetime) -> bool:
