@@ -12,7 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from bot.standin import FakeBotApi
-from bot.volunteering import CLOSE_KIND, REMINDER_KIND, minute_index, qr_payload
+from bot.volunteering import (
+    CLOSE_KIND,
+    MONTHLY_SCHEDULE_KEY,
+    REMINDER_KIND,
+    minute_index,
+    qr_payload,
+)
 from tests.conftest import FakeClock, make_settings
 from tests.handlers.conftest import SECRETARY, BotHarness, start_harness
 
@@ -304,8 +310,29 @@ async def test_activity_from_card_to_hours_report(tmp_path: Path, api: FakeBotAp
             "志愿时长-2026-11.xlsx",
         ]
         assert "photo" in harness.last(SECRETARY)
+
+        # On the 1st, secretaries get last month's summary with its chart.
+        before = len(harness.api.bot_messages(SECRETARY))
+        await monthly_until(harness, clock, local(1, 9, 0).replace(month=12))
+        pushed = harness.api.bot_messages(SECRETARY)[before:]
+        assert len(pushed) == 1 and "photo" in pushed[0]
+        assert text_of(pushed[0]).startswith("📊 2026-11 志愿服务月报\n3 位志愿者，共 5:10 小时。")
     finally:
         await harness.running.stop()
+
+
+async def monthly_until(harness: BotHarness, clock: FakeClock, until: datetime) -> None:
+    """Fire the daily monthly-summary schedule up to ``until`` (it acts on the 1st only)."""
+    services = harness.running.services
+    while True:
+        async with harness.db.read() as session:
+            schedule = await session.schedules.by_key(MONTHLY_SCHEDULE_KEY)
+        assert schedule is not None and schedule.next_due_at is not None
+        if schedule.next_due_at > until:
+            break
+        clock.now = schedule.next_due_at
+        assert await services.scheduler.fire(schedule.id, schedule.next_due_at)
+    await sent(harness)
 
 
 async def test_qr_link_kiosk_and_bad_input(tmp_path: Path, api: FakeBotApi) -> None:
