@@ -783,6 +783,8 @@ class VolunteerService:
         async with self._db.transaction() as session:
             activity = await self._open_activity(session, activity_id, now)
             _may_join(actor, activity)
+            if activity.audience == "unit" and not actor.has(Role.SECRETARY):
+                await _in_unit(session, person, activity)
             existing = await session.volunteering.signup(activity.id, person.id)
             if existing is not None and existing.state == "signed":
                 raise UserFacingError("vol.already_signed", title=activity.title)
@@ -1398,6 +1400,22 @@ class VolunteerService:
         assert updated is not None  # noqa: S101
         return updated
 
+    async def teams(self, actor: Actor) -> tuple[list[UnitRow], int | None]:
+        """The units a volunteer can join, and the one they belong to."""
+        person = _require(actor, Role.VOLUNTEER)
+        async with self._db.read() as session:
+            return await session.volunteering.units(), await session.volunteering.unit_of(person.id)
+
+    async def join_unit(self, actor: Actor, unit_id: int) -> UnitRow:
+        """The volunteer joins a unit (a team), leaving any other."""
+        person = _require(actor, Role.VOLUNTEER)
+        async with self._db.transaction() as session:
+            unit = await session.volunteering.unit(unit_id)
+            if unit is None:
+                raise UserFacingError("vol.not_found")
+            await session.volunteering.set_member(person.id, unit_id, self._clock())
+        return unit
+
     async def rota(self) -> tuple[list[UnitRow], list[DutyRow]]:
         """The units in rotation order and the planned duty days."""
         today = self._clock().astimezone(self.tz).date().isoformat()
@@ -1700,6 +1718,16 @@ def _may_join(actor: Actor, activity: ActivityRow) -> None:
         raise UserFacingError(
             "vol.audience_only", role=translate(actor.language, f"role.{role.value}")
         )
+
+
+async def _in_unit(session: Session, person: PersonRow, activity: ActivityRow) -> None:
+    """A unit's activity (its duty) is for the unit's members and its contact."""
+    unit = await session.volunteering.unit(activity.unit_id) if activity.unit_id else None
+    if unit is None:
+        return
+    if unit.contact_id == person.id or await session.volunteering.unit_of(person.id) == unit.id:
+        return
+    raise UserFacingError("vol.unit_only", unit=unit.name)
 
 
 def _manages(actor: Actor, person: PersonRow, activity: ActivityRow) -> bool:

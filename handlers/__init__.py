@@ -108,6 +108,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("checkout", vol.checkout_command, Access.REGISTERED, Where.ANY, Where.ANY),
     Command("hours", vol.hours_command, Access.REGISTERED, Where.ANY, Where.PRIVATE),
     Command("rota", vol.rota_command, Access.REGISTERED, Where.ANY, None),
+    Command("team", vol.team_command, Role.VOLUNTEER, Where.PRIVATE, None),
     Command("duty", vol.duty_command, Access.REGISTERED, Where.PRIVATE, None),
     Command("code", vol.code_command, Access.REGISTERED, Where.PRIVATE, None),
     Command("kiosk", vol.kiosk_command, Access.REGISTERED, Where.PRIVATE, None),
@@ -223,6 +224,7 @@ BUTTONS: tuple[Button, ...] = (
     Button(callbacks.VolSwapMenu, vol.swap_menu, Access.REGISTERED),
     Button(callbacks.VolSwapAsk, vol.swap_ask, Access.REGISTERED),
     Button(callbacks.VolSwapAnswer, vol.swap_answer, Access.REGISTERED),
+    Button(callbacks.VolJoinUnit, vol.team_joined, Role.VOLUNTEER),
 )
 
 #: Typed answers of each guided conversation (flow name -> handler).

@@ -607,3 +607,11 @@ class VolSkipToggle(Callback):
     """/duty: ask to skip the unit's next turn (or take the request back)."""
 
     PREFIX: ClassVar[str] = "wst"
+
+
+@dataclass(frozen=True)
+class VolJoinUnit(Callback):
+    """/team: join this unit."""
+
+    PREFIX: ClassVar[str] = "wju"
+    unit_id: int

@@ -581,3 +581,10 @@ def vol_swap_targets(
 ) -> InlineKeyboardMarkup:
     """换班: the units that could take the duty."""
     return InlineKeyboardMarkup([[_button(u.name, cb.VolSwapAsk(duty_id, u.id))] for u in units])
+
+
+def vol_teams(language: Language, units: list[UnitRow], mine: int | None) -> InlineKeyboardMarkup:
+    """/team: one button per unit; the volunteer's own is marked."""
+    return InlineKeyboardMarkup(
+        [[_button(("✅ " if u.id == mine else "") + u.name, cb.VolJoinUnit(u.id))] for u in units]
+    )

@@ -571,6 +571,26 @@ async def unit_contact(update: Update, context: Context) -> None:
     )
 
 
+async def team_command(update: Update, context: Context) -> None:
+    """/team: join a unit (a team), so its activities and duties are open to you."""
+    actor = context.require_actor()
+    units, mine = await context.services.volunteer.teams(actor)
+    if not units:
+        await reply(update, t(actor.language, "vol.team_none"))
+        return
+    await reply(
+        update, t(actor.language, "vol.team_pick"), keyboards.vol_teams(actor.language, units, mine)
+    )
+
+
+async def team_joined(update: Update, context: Context) -> None:
+    """A unit chosen under /team."""
+    data = cb.VolJoinUnit.decode(_data(update))
+    actor = context.require_actor()
+    unit = await context.services.volunteer.join_unit(actor, data.unit_id)
+    await show(update, t(actor.language, "vol.team_joined", unit=unit.name))
+
+
 async def rota_command(update: Update, context: Context) -> None:
     """/rota: the planned duty days and the rotation order."""
     actor = context.require_actor()

@@ -420,6 +420,13 @@ MIGRATIONS: tuple[Migration, ...] = (
             created_at   TEXT    NOT NULL
         );
 
+        -- Which unit (team) a volunteer belongs to, if any: one each.
+        CREATE TABLE vol_unit_members (
+            person_id INTEGER PRIMARY KEY REFERENCES people(id) ON DELETE CASCADE,
+            unit_id   INTEGER NOT NULL REFERENCES vol_units(id) ON DELETE CASCADE,
+            joined_at TEXT    NOT NULL
+        );
+
         -- One occurrence of a volunteer activity. The venue's own coordinates
         -- are kept (a place, not a person); a volunteer's never are.
         CREATE TABLE activities (

@@ -674,6 +674,22 @@ class VolunteeringRepository:
         )
         return UnitRow(r[0], r[1], r[2], bool(r[3]), r[4]) if r else None
 
+    async def set_member(self, person_id: int, unit_id: int, now: datetime) -> None:
+        """The volunteer joins a unit (leaving any other)."""
+        await self._conn.execute(
+            "INSERT INTO vol_unit_members (person_id, unit_id, joined_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (person_id) DO UPDATE SET unit_id = excluded.unit_id,"
+            " joined_at = excluded.joined_at",
+            (person_id, unit_id, to_db_time(now)),
+        )
+
+    async def unit_of(self, person_id: int) -> int | None:
+        """The unit the volunteer belongs to, or None."""
+        row = await self._one(
+            "SELECT unit_id FROM vol_unit_members WHERE person_id = ?", (person_id,)
+        )
+        return int(row[0]) if row else None
+
     async def set_skip(self, unit_id: int, skip: bool) -> None:
         """A unit asks to skip its next turn (or takes the request back)."""
         await self._conn.execute(

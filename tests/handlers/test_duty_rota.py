@@ -75,6 +75,19 @@ async def test_units_take_turns_swap_and_skip(tmp_path: Path, api: FakeBotApi) -
             activity = await session.volunteering.activity(1)
         assert activity is not None and activity.title == "周五值日：学校"
 
+        # The duty is for the unit's people: its contact and members; /team joins one.
+        await harness.press_label(2002, card, "报名")
+        assert harness.api.callback_answers()[-1]["text"] == (
+            "This activity is for members of “学校”. Send /team to join a unit."
+        )
+        await harness.press_label(2003, card, "报名")
+        assert harness.api.callback_answers()[-1]["text"].startswith("报名成功")
+        await harness.say(2001, "/team")
+        await harness.press_label(2001, harness.last(2001), "学校")
+        assert harness.last(2001)["text"] == "已加入“学校”。"
+        await harness.press_label(2001, card, "报名")
+        assert harness.api.callback_answers()[-1]["text"].startswith("报名成功")
+
         # Next weeks: 物业公司 (its turn was handed off), then 银行 skips once, 学校 is
         # longest waiting, then 银行.
         for _ in range(3):
