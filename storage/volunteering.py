@@ -605,6 +605,34 @@ class VolunteeringRepository:
             (person_id, to_db_time(now)),
         )
 
+    async def person_record(self, person_id: int) -> dict[str, Any]:
+        """Everything the volunteer service holds about a person (for /export)."""
+        signups = await self._all(
+            "SELECT s.activity_id, a.title, s.state, s.signed_at FROM signups s"
+            " JOIN activities a ON a.id = s.activity_id WHERE s.person_id = ? ORDER BY s.signed_at",
+            (person_id,),
+        )
+        checkins = await self._all(
+            "SELECT c.activity_id, a.title, c.checked_in_at, c.method, c.distance_m,"
+            " c.checked_out_at, c.out_method, c.minutes, c.review FROM checkins c"
+            " JOIN activities a ON a.id = c.activity_id WHERE c.person_id = ? ORDER BY c.id",
+            (person_id,),
+        )
+        consent = await self._one(
+            "SELECT given_at FROM location_consents WHERE person_id = ?", (person_id,)
+        )
+        unit = await self._one(
+            "SELECT u.name FROM vol_unit_members m JOIN vol_units u ON u.id = m.unit_id"
+            " WHERE m.person_id = ?",
+            (person_id,),
+        )
+        return {
+            "signups": [dict(row) for row in signups],
+            "checkins": [dict(row) for row in checkins],
+            "location_consent_at": consent[0] if consent else None,
+            "unit": unit[0] if unit else None,
+        }
+
     # --- hours --------------------------------------------------------------------------------
 
     async def person_minutes(self, person_id: int, since: datetime | None) -> int:

@@ -6,6 +6,7 @@ check-out closed and adjusted by the organiser, and the hours report to the minu
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -317,6 +318,28 @@ async def test_activity_from_card_to_hours_report(tmp_path: Path, api: FakeBotAp
         pushed = harness.api.bot_messages(SECRETARY)[before:]
         assert len(pushed) == 1 and "photo" in pushed[0]
         assert text_of(pushed[0]).startswith("📊 2026-11 志愿服务月报\n3 位志愿者，共 5:10 小时。")
+
+        # What is held about a volunteer: a distance, never a place; forgetting keeps the
+        # hours, nameless.
+        await harness.say(2001, "/export")
+        (content,) = harness.last(2001)["_files"].values()
+        held = json.loads(content)["volunteering"]
+        assert [(c["method"], c["distance_m"], c["minutes"]) for c in held["checkins"]] == [
+            ("location", 50, 97)
+        ]
+        assert held["location_consent_at"] is not None
+        exported = content.decode() if isinstance(content, bytes) else str(content)
+        assert "31.23" not in exported and "121.47" not in exported  # no coordinates
+        await harness.say(2001, "/forget")
+        await harness.press_label(2001, harness.last(2001), "确定删除")
+        async with (
+            harness.db.read() as session,
+            session.conn.execute(
+                "SELECT person_id, minutes FROM checkins WHERE activity_id = 1 ORDER BY id"
+            ) as cur,
+        ):
+            rows = [tuple(row) for row in await cur.fetchall()]
+        assert rows[0] == (None, 97) and len(rows) == 2
     finally:
         await harness.running.stop()
 
