@@ -156,7 +156,8 @@ OPEN_CHECKINS_SQL = (
     f"SELECT {', '.join('c.' + c.strip() for c in _CHECKIN_COLUMNS.split(','))},"
     " a.title AS title, a.starts_at AS a_start, a.ends_at AS a_end"
     " FROM checkins c JOIN activities a ON a.id = c.activity_id"
-    " WHERE c.person_id = ?1 AND c.checked_out_at IS NULL ORDER BY c.checked_in_at DESC"
+    " WHERE c.person_id = ?1 AND c.checked_out_at IS NULL"
+    " ORDER BY c.checked_in_at DESC, c.id DESC"
 )
 CHECK_OUT_SQL = (
     "UPDATE checkins SET checked_out_at = ?, out_method = ?, minutes = ?, review = ?"
