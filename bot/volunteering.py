@@ -1032,13 +1032,19 @@ class VolunteerService:
             raise UserFacingError("vol.not_organiser")
         if not activity.by_code:
             raise UserFacingError("vol.code_not_used", title=activity.title)
-        minute = minute_index(now)
-        return CodeScreen(
-            activity,
-            rotating_code(activity.code_secret, minute),
-            datetime.fromtimestamp((minute + 1) * 60, UTC),
-            qr_payload(activity.id, activity.code_secret, minute),
-        )
+        return _code_screen(activity, now)
+
+    async def next_code(self, activity_id: int) -> CodeScreen | None:
+        """The code screen of this minute for a screen kept rotating; None once it ended.
+
+        Only for the screen an organiser opened (access was checked then).
+        """
+        now = self._clock()
+        async with self._db.read() as session:
+            activity = await session.volunteering.activity(activity_id)
+        if activity is None or activity.cancelled_at is not None or activity.ends_at <= now:
+            return None
+        return _code_screen(activity, now)
 
     async def kiosk(self, actor: Actor, activity_id: int) -> tuple[ActivityRow, list[KioskEntry]]:
         """The kiosk screen: everyone signed up, with their check-in if any."""
@@ -1641,6 +1647,16 @@ class VolunteerService:
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+
+def _code_screen(activity: ActivityRow, now: datetime) -> CodeScreen:
+    minute = minute_index(now)
+    return CodeScreen(
+        activity,
+        rotating_code(activity.code_secret, minute),
+        datetime.fromtimestamp((minute + 1) * 60, UTC),
+        qr_payload(activity.id, activity.code_secret, minute),
+    )
 
 
 def _insert(

@@ -214,6 +214,7 @@ BUTTONS: tuple[Button, ...] = (
     Button(callbacks.VolCheckinChoose, vol.checkin_chosen, Access.REGISTERED, Where.ANY),
     Button(callbacks.VolLocationConsent, vol.location_consent, Access.REGISTERED),
     Button(callbacks.VolCode, vol.code_pressed, Access.REGISTERED),
+    Button(callbacks.VolCodeStop, vol.code_stopped, Access.REGISTERED),
     Button(callbacks.VolKiosk, vol.kiosk_pressed, Access.REGISTERED),
     Button(callbacks.VolKioskPress, vol.kiosk_person, Access.REGISTERED),
     Button(callbacks.VolReviewList, vol.review_list, Access.REGISTERED),

@@ -615,3 +615,11 @@ class VolJoinUnit(Callback):
 
     PREFIX: ClassVar[str] = "wju"
     unit_id: int
+
+
+@dataclass(frozen=True)
+class VolCodeStop(Callback):
+    """/code screen: stop replacing it every minute."""
+
+    PREFIX: ClassVar[str] = "wcs"
+    activity_id: int

@@ -515,9 +515,9 @@ def vol_pick_activity(
 
 
 def vol_code(language: Language, activity_id: int) -> InlineKeyboardMarkup:
-    """🔄 the code again (it changes every minute)."""
+    """⏹ stop the screen changing every minute."""
     return InlineKeyboardMarkup(
-        [[_button(plain(language, "vol.button.refresh_code"), cb.VolCode(activity_id))]]
+        [[_button(plain(language, "vol.button.stop_code"), cb.VolCodeStop(activity_id))]]
     )
 
 

@@ -9,21 +9,26 @@ screen opens /start with a rotating token.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
+import time
 from datetime import date
 from typing import Any
 
 import segno
-from telegram import Update
+from telegram import Message, Update
+from telegram.error import TelegramError
 from telegram.ext import JobQueue, filters
 
 from bot.charts import bar_chart
+from bot.config import Language
 from bot.ledger import csv_bytes, xlsx_bytes
 from bot.volunteering import (
     ADJUST_FLOW,
     NEW_FLOW,
     CheckinResult,
+    CodeScreen,
     hours_text,
     summary_message,
 )
@@ -360,23 +365,87 @@ async def _send_code(update: Update, context: Context, activity_id: int) -> None
     actor = context.require_actor()
     service = context.services.volunteer
     screen = await service.code_screen(actor, activity_id)
-    link = f"https://t.me/{context.bot.username}?start={screen.payload}"
+    chat_id = _chat_id(update)
+    sent = await _post_code(context.bot, chat_id, screen, actor.language, service.local)
+    # The screen changes with the code: every minute a new one replaces it, until
+    # the activity ends or the organiser stops it (one rotating screen per chat).
+    job_queue = context.job_queue
+    if job_queue is None:
+        return
+    name = f"code-screen:{chat_id}"
+    for job in job_queue.get_jobs_by_name(name):
+        job.schedule_removal()
+    # Seconds from now on the service's clock, so the screen ends with the activity.
+    first = 60.5 - time.time() % 60
+    last = (screen.activity.ends_at - service.now()).total_seconds()
+    if last <= first:
+        return
+    job_queue.run_repeating(
+        rotate_code,
+        interval=60,
+        first=first,
+        last=last,
+        name=name,
+        data={
+            "chat_id": chat_id,
+            "activity_id": activity_id,
+            "message_id": sent.message_id,
+            "language": actor.language.value,
+        },
+    )
+
+
+async def _post_code(
+    bot: Any, chat_id: int, screen: CodeScreen, language: Language, local: Any
+) -> Message:
+    link = f"https://t.me/{bot.username}?start={screen.payload}"
     buffer = io.BytesIO()
     segno.make(link, error="m").save(buffer, kind="png", scale=8, border=2)
     caption = t(
-        actor.language,
+        language,
         "vol.code",
         title=screen.activity.title,
         code=screen.code,
-        until=service.local(screen.valid_until)[6:],
+        until=local(screen.valid_until)[6:],
     )
-    chat_id = _chat_id(update)
-    await context.bot.send_photo(
+    message: Message = await bot.send_photo(
         chat_id,
         buffer.getvalue(),
         caption=caption,
-        reply_markup=keyboards.vol_code(actor.language, activity_id),
+        reply_markup=keyboards.vol_code(language, screen.activity.id),
     )
+    return message
+
+
+async def rotate_code(context: Any) -> None:
+    """Every minute: the organiser's code screen is replaced by this minute's."""
+    job = context.job
+    data = job.data
+    service = context.bot_data.services.volunteer
+    screen = await service.next_code(int(data["activity_id"]))
+    if screen is None:
+        job.schedule_removal()
+        return
+    chat_id = int(data["chat_id"])
+    sent = await _post_code(context.bot, chat_id, screen, Language(data["language"]), service.local)
+    with contextlib.suppress(TelegramError):  # already deleted by the organiser
+        await context.bot.delete_message(chat_id, int(data["message_id"]))
+    data["message_id"] = sent.message_id
+
+
+async def code_stopped(update: Update, context: Context) -> None:
+    """⏹: the code screen stops changing (and is removed)."""
+    actor = context.require_actor()
+    chat_id = _chat_id(update)
+    if context.job_queue is not None:
+        for job in context.job_queue.get_jobs_by_name(f"code-screen:{chat_id}"):
+            job.schedule_removal()
+    query = update.callback_query
+    if query is not None:
+        await query.answer(plain(actor.language, "vol.code_stopped"))
+        if isinstance(query.message, Message):
+            with contextlib.suppress(TelegramError):
+                await query.message.delete()
 
 
 async def kiosk_command(update: Update, context: Context) -> None:

@@ -19,6 +19,7 @@ from bot.volunteering import (
     REMINDER_KIND,
     minute_index,
     qr_payload,
+    rotating_code,
 )
 from handlers import callbacks as cb
 from tests.conftest import FakeClock, make_settings
@@ -384,7 +385,24 @@ async def test_qr_link_kiosk_and_bad_input(tmp_path: Path, api: FakeBotApi) -> N
         await harness.say(2001, f"/start {current}")
         assert last_text(harness, 2001).startswith("✅ 签到成功：社区义诊（09:00，扫码）")
 
-        # Kiosk: the organiser checks in 李大爷, who has no phone with him, then out.
+        # The organiser's code screen is replaced by the next minute's, until stopped.
+        first_code = await code_on_screen(harness)
+        first_screen = harness.last(SECRETARY)
+        job_queue = harness.running.app.job_queue
+        assert job_queue is not None
+        (job,) = job_queue.get_jobs_by_name(f"code-screen:{SECRETARY}")
+        clock.advance(minutes=1)
+        await job.run(harness.running.app)
+        second_screen = harness.last(SECRETARY)
+        assert second_screen["message_id"] != first_screen["message_id"]
+        expected = rotating_code(activity.code_secret, minute_index(clock.now))
+        assert expected != first_code and f"\n{expected}\n" in text_of(second_screen)
+        assert harness.api.messages(SECRETARY)[-2]["_deleted"]  # the old screen is gone
+        await harness.press_label(SECRETARY, second_screen, "停止")
+        await asyncio.sleep(0)
+        assert not [j for j in job_queue.get_jobs_by_name(f"code-screen:{SECRETARY}") if j.enabled]
+
+        # Kiosk: the organiser checks in 李大爷 (no phone with him) at 09:01:30, out at 09:40.
         await harness.say(2001, "/kiosk")
         assert last_text(harness, 2001) == "现在没有您组织、正在签到的活动。"
         await harness.say(SECRETARY, "/kiosk")
@@ -401,7 +419,7 @@ async def test_qr_link_kiosk_and_bad_input(tmp_path: Path, api: FakeBotApi) -> N
                 " WHERE method = 'kiosk'"
             ) as cur,
         ):
-            assert [tuple(r) for r in await cur.fetchall()] == [("kiosk", 1, 39, "kiosk")]
+            assert [tuple(r) for r in await cur.fetchall()] == [("kiosk", 1, 38, "kiosk")]
 
         # A stale button and a cancellation after check-in change nothing.
         await harness.press_label(2003, card, "取消报名")
