@@ -1363,6 +1363,7 @@ class VolunteerService:
                         "when": self.local(activity.starts_at),
                         "place": activity.place,
                         "opens": self.local(activity.starts_at - self._lead()),
+                        "methods": methods_text(activity, Language(s.language)),
                     },
                 ),
             )
