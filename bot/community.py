@@ -317,6 +317,8 @@ class CommunityService:
             roles = await session.people.role_grants(person.id)
             audit = await session.audit.about(person.id)
             dialogs = await session.dialogs.get(actor.tg_user_id, actor.tg_user_id)
+            # Volunteer service: sign-ups, check-ins (a distance, never a place), consent.
+            volunteering = await session.volunteering.person_record(person.id)
         return {
             "community": self._settings.name,
             "exported_at": to_db_time(self._clock()),
@@ -334,6 +336,7 @@ class CommunityService:
             },
             "roles": roles,
             "activity": audit,
+            "volunteering": volunteering,
             "open_conversation": (
                 {"flow": dialogs.flow, "step": dialogs.step, "answers": dialogs.data}
                 if dialogs

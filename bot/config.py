@@ -235,6 +235,44 @@ class LessonSettings(_Section):
         return value.strip()
 
 
+class VolunteerSettings(_Section):
+    """Volunteer service (志愿者打卡): check-in window, reminders, hours, the duty rota."""
+
+    #: The check-in window opens this long before an activity starts (and closes at its end).
+    checkin_opens_minutes: int = Field(default=30, ge=0, le=24 * 60)
+    #: Reminders to those signed up, this many minutes before the start.
+    reminders_minutes: list[int] = Field(default_factory=lambda: [24 * 60, 60])
+    #: A forgotten check-out is closed (and flagged) this long after the end.
+    checkout_grace_minutes: int = Field(default=30, ge=0, le=24 * 60)
+    #: Hours are rounded to this many minutes ("down", "nearest" or "up").
+    rounding_minutes: int = Field(default=1, ge=1, le=60)
+    rounding: Literal["down", "nearest", "up"] = "down"
+    #: A rotating code (and its QR link) stays valid this long into the next minute.
+    code_grace_seconds: int = Field(default=20, ge=0, le=59)
+    #: Occurrences created at once for a weekly or monthly activity.
+    series_count: int = Field(default=4, ge=1, le=26)
+    #: Milestones of a volunteer's total hours.
+    milestones_hours: list[int] = Field(default_factory=lambda: [10, 50, 100, 200, 500])
+    #: The weekly duty (周五我值日): day, times, when the rota plans it and reminds the unit.
+    duty_weekday: Literal[
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"
+    ] = "friday"
+    duty_start: time = time(9, 0)
+    duty_end: time = time(11, 0)
+    duty_capacity: int = Field(default=20, ge=1, le=1000)
+    duty_place: str = Field(default="社区服务站", min_length=1, max_length=60)
+    #: The rota is planned (and the unit reminded) this many days before each duty, at 09:00.
+    duty_plan_days_before: int = Field(default=3, ge=1, le=6)
+    #: The monthly summary goes to secretaries on the 1st at this time (if turned on).
+    monthly_summary: bool = True
+    monthly_summary_time: time = time(9, 0)
+
+    @property
+    def duty_weekday_number(self) -> int:
+        """Monday = 0 … Sunday = 6."""
+        return _WEEKDAYS.index(self.duty_weekday)
+
+
 class StorageSettings(_Section):
     """The SQLite database."""
 
@@ -281,6 +319,7 @@ class Settings(BaseSettings):
     deliberation: DeliberationSettings = DeliberationSettings()
     charts: ChartsSettings = ChartsSettings()
     lessons: LessonSettings = LessonSettings()
+    volunteer: VolunteerSettings = VolunteerSettings()
     storage: StorageSettings = StorageSettings()
     updates: UpdateSettings = UpdateSettings()
     delivery: DeliverySettings = DeliverySettings()

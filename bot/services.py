@@ -23,6 +23,7 @@ from bot.notices import NoticeService
 from bot.registration import RegistrationService
 from bot.scheduling import SchedulerService
 from bot.sittings import SittingService
+from bot.volunteering import VolunteerService
 from bot.voting import VoteService
 from storage import Database
 
@@ -49,6 +50,8 @@ class Services:
     carrying: CarryingService
     #: Micro Party lessons (微党课).
     lessons: LessonService
+    #: Volunteer service: activities, sign-ups, check-ins, hours, the duty rota.
+    volunteer: VolunteerService
     clock: Clock = system_clock
     #: Tells the outbox sender that messages were queued (set when it starts).
     wake_sender: Callable[[], None] = field(default=lambda: None)
@@ -81,6 +84,8 @@ class Services:
             carrying=CarryingService(db, settings, scheduler, clock),
             # Registers the lessons' schedule effects and the monthly summary.
             lessons=LessonService(db, settings, scheduler, clock),
+            # Registers the volunteer schedules' effects and built-in schedules.
+            volunteer=VolunteerService(db, settings, scheduler, clock),
             clock=clock,
         )
 

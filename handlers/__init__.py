@@ -46,6 +46,7 @@ from handlers import (
 from handlers import ledger as ledger_handlers
 from handlers import lessons as lesson_handlers
 from handlers import sittings as sittings_handlers
+from handlers import volunteering as vol
 from handlers.access import Access, Callback, Where, guarded, identify, on_error
 
 
@@ -113,6 +114,21 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "studyrecord", lesson_handlers.studyrecord_command, Role.SECRETARY, Where.PRIVATE, None
     ),
+    # Volunteer service (志愿者打卡): activities, check-in/out, hours, reviews, the duty rota.
+    Command("activities", vol.activities, Access.REGISTERED, Where.ANY, Where.ANY),
+    Command("my", vol.my_signups, Access.REGISTERED, Where.PRIVATE, Where.PRIVATE),
+    Command("checkin", vol.checkin_command, Access.REGISTERED, Where.ANY, Where.ANY),
+    Command("checkout", vol.checkout_command, Access.REGISTERED, Where.ANY, Where.ANY),
+    Command("hours", vol.hours_command, Access.REGISTERED, Where.ANY, Where.PRIVATE),
+    Command("rota", vol.rota_command, Access.REGISTERED, Where.ANY, None),
+    Command("team", vol.team_command, Role.VOLUNTEER, Where.PRIVATE, None),
+    Command("duty", vol.duty_command, Access.REGISTERED, Where.PRIVATE, None),
+    Command("code", vol.code_command, Access.REGISTERED, Where.PRIVATE, None),
+    Command("kiosk", vol.kiosk_command, Access.REGISTERED, Where.PRIVATE, None),
+    Command("review", vol.review_command, Access.REGISTERED, Where.PRIVATE, None),
+    Command("newactivity", vol.new_activity, Role.SECRETARY, Where.PRIVATE, None),
+    Command("volreport", vol.report_command, Role.SECRETARY, Where.PRIVATE, None),
+    Command("unit", vol.unit_command, Role.SECRETARY, Where.PRIVATE, None),
 )
 
 #: Commands a secretary sees in their own menu, besides everyone's.
@@ -140,6 +156,14 @@ SECRETARY_MENU: tuple[str, ...] = (
     "lessonreport",
     "lessonexport",
     "studyrecord",
+    # Volunteer service.
+    "newactivity",
+    "code",
+    "kiosk",
+    "review",
+    "volreport",
+    "unit",
+    "rota",
 )
 
 
@@ -218,6 +242,27 @@ BUTTONS: tuple[Button, ...] = (
     Button(callbacks.LessonRoster, lesson_handlers.roster_pressed, Role.SECRETARY),
     Button(callbacks.LessonAttend, lesson_handlers.attend_pressed, Role.SECRETARY),
     Button(callbacks.LessonRecord, lesson_handlers.record_pressed, Role.SECRETARY),
+    # Volunteer service (志愿者打卡).
+    Button(callbacks.VolSignUp, vol.sign_up, Access.REGISTERED, Where.ANY),
+    Button(callbacks.VolCancel, vol.cancel, Access.REGISTERED, Where.ANY),
+    Button(callbacks.VolNewSkip, vol.new_skip, Role.SECRETARY),
+    Button(callbacks.VolNewSetting, vol.new_setting, Role.SECRETARY),
+    Button(callbacks.VolNewPublish, vol.new_publish, Role.SECRETARY),
+    Button(callbacks.VolCheckinChoose, vol.checkin_chosen, Access.REGISTERED, Where.ANY),
+    Button(callbacks.VolLocationConsent, vol.location_consent, Access.REGISTERED),
+    Button(callbacks.VolCode, vol.code_pressed, Access.REGISTERED),
+    Button(callbacks.VolCodeStop, vol.code_stopped, Access.REGISTERED),
+    Button(callbacks.VolKiosk, vol.kiosk_pressed, Access.REGISTERED),
+    Button(callbacks.VolKioskPress, vol.kiosk_person, Access.REGISTERED),
+    Button(callbacks.VolReviewList, vol.review_list, Access.REGISTERED),
+    Button(callbacks.VolReview, vol.review_pressed, Access.REGISTERED),
+    Button(callbacks.VolUnitContact, vol.unit_contact, Role.SECRETARY),
+    Button(callbacks.VolUnitPage, vol.unit_page, Role.SECRETARY),
+    Button(callbacks.VolSkipToggle, vol.skip_toggle, Access.REGISTERED),
+    Button(callbacks.VolSwapMenu, vol.swap_menu, Access.REGISTERED),
+    Button(callbacks.VolSwapAsk, vol.swap_ask, Access.REGISTERED),
+    Button(callbacks.VolSwapAnswer, vol.swap_answer, Access.REGISTERED),
+    Button(callbacks.VolJoinUnit, vol.team_joined, Role.VOLUNTEER),
 )
 
 #: Typed answers of each guided conversation (flow name -> handler).
@@ -234,6 +279,8 @@ TEXT_ANSWERS: dict[str, dialogs.TextAnswer] = {
     **carrying.TEXT_ANSWERS,
     # Micro Party lessons (微党课).
     **lesson_handlers.TEXT_ANSWERS,
+    # Volunteer service: a new activity, an adjustment of hours.
+    **vol.TEXT_ANSWERS,
 }
 
 
@@ -283,6 +330,22 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         MessageHandler(
             filters.Regex(matters.RAISE_WORDS) & filters.UpdateType.MESSAGE,
             guarded(matters.raise_words, need=Role.RESIDENT, where=Where.ANY),
+        )
+    )
+
+    # Volunteer service: 签到 [code] / 签退 in plain words (private or group; other
+    # group text is left alone), and a location shared privately (a check-in by
+    # distance, or a new activity's venue).
+    app.add_handler(
+        MessageHandler(
+            vol.CHECK_WORDS_FILTER,
+            guarded(vol.check_words, need=Access.REGISTERED, where=Where.ANY),
+        )
+    )
+    app.add_handler(
+        MessageHandler(
+            vol.LOCATION_FILTER,
+            guarded(vol.location, need=Access.REGISTERED, where=Where.PRIVATE),
         )
     )
 

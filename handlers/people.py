@@ -12,7 +12,7 @@ from bot.community import Caller, Role
 from bot.config import Language
 from bot.registration import Prompt, Step
 from handlers import callbacks as cb
-from handlers import keyboards, matters, texts
+from handlers import keyboards, matters, texts, volunteering
 from handlers.access import caller_of, reply, show
 from handlers.context import Context
 from handlers.texts import t
@@ -39,6 +39,10 @@ async def start(update: Update, context: Context) -> None:
             t(actor.language, "start.in_group"),
             keyboards.open_private_chat(actor.language, context.bot.username, JOIN_PAYLOAD),
         )
+        return
+    if volunteering.is_qr_start(context.args):
+        # The QR code on an organiser's /code screen: check the scanner in.
+        await volunteering.qr_start(update, context)
         return
     if context.args == [RAISE_PAYLOAD] and actor.has(Role.RESIDENT):
         # From a group's "raise privately" button: straight into the raise form.
@@ -223,8 +227,11 @@ async def help_command(update: Update, context: Context) -> None:
     lines = [t(actor.language, "help.everyone")]
     if not actor.registered:
         lines.append(t(actor.language, "help.unregistered"))
+    if actor.registered:
+        lines.append(t(actor.language, "help.vol.everyone"))
     if actor.has(Role.SECRETARY):
         lines.append(t(actor.language, "help.secretary"))
+        lines.append(t(actor.language, "help.vol.secretary"))
     await reply(update, "\n\n".join(lines))
 
 

@@ -17,6 +17,7 @@ from storage.outbox import OutboxRepository
 from storage.people import PeopleRepository
 from storage.schedules import SchedulesRepository
 from storage.sittings import SittingsRepository
+from storage.volunteering import VolunteeringRepository
 from storage.votes import VotesRepository
 
 
@@ -59,3 +60,5 @@ class Session:
         self.carrying = CarryingRepository(conn)
         # Micro Party lessons (微党课).
         self.lessons = LessonsRepository(conn)
+        # Volunteer service: activities, sign-ups, check-ins, units, the duty rota.
+        self.volunteering = VolunteeringRepository(conn)

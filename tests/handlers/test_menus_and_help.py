@@ -27,6 +27,12 @@ async def test_command_menus_per_language_and_scope(harness: BotHarness) -> None
         "export",
         "forget",
         "lessons",
+        # Volunteer service.
+        "activities",
+        "my",
+        "checkin",
+        "checkout",
+        "hours",
     ]
     assert menu(harness, default, "en") == menu(harness, default, "")
     zh = harness.api.commands[(json.dumps(default, sort_keys=True), "")]
@@ -39,6 +45,9 @@ async def test_command_menus_per_language_and_scope(harness: BotHarness) -> None
         "matters",
         "conventions",
         "minutes",
+        "activities",
+        "checkin",
+        "checkout",
     ]
     secretary = menu(harness, {"type": "chat", "chat_id": SECRETARY}, "")
     assert {"status", "people", "grant", "bind"} <= set(secretary)
