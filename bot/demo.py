@@ -31,7 +31,9 @@ from zoneinfo import ZoneInfo
 from bot.app import RunningBot, build_application
 from bot.clock import ManualClock
 from bot.config import settings_from_mapping
+from bot.lesson_demo import play_lessons
 from bot.standin import FakeBotApi, StandinServer
+from bot.volunteer_demo import play_volunteering
 
 DEMO_TOKEN = "100000:DEMO-TOKEN-NOT-SECRET"  # noqa: S105 - the stand-in accepts any token
 SECRETARY = 1001
@@ -39,6 +41,8 @@ AUNTIE_ZHANG = 2001
 TOM = 2002
 UNCLE_LI = 2003
 RESIDENTS_GROUP = -1001001
+MEMBERS_GROUP = -1001002
+VOLUNTEERS_GROUP = -1001003
 
 Step = Callable[[], Awaitable[None]]
 
@@ -129,6 +133,42 @@ class DemoScript:
         await self.press(SECRETARY, "发送")
         await self.pushes_done()
         await self.thursday_pavilion()
+        await self.micro_party_lesson()
+        await self.volunteering()
+
+    async def micro_party_lesson(self) -> None:
+        """A micro Party lesson, shortened: written, sent, studied, reminded, delivered."""
+        self.api.narrate("⏩ 主题党日：微党课")
+        await self.say(SECRETARY, "/bind members", MEMBERS_GROUP)
+        for person, role in ((AUNTIE_ZHANG, "党员"), (TOM, "党员"), (UNCLE_LI, "网格员")):
+            hello = await self.say(person, "收到。", MEMBERS_GROUP)
+            await self.say(
+                SECRETARY, f"/grant {role}", MEMBERS_GROUP, reply_to_message_id=hello["message_id"]
+            )
+        # Tom studies; 张阿姨 (第二网格) asks for home delivery, which 李大爷, the
+        # grid worker of 第二网格, confirms.
+        await play_lessons(
+            self, secretary=SECRETARY, studious=TOM, delivered=AUNTIE_ZHANG, grid_worker=UNCLE_LI
+        )
+
+    async def volunteering(self) -> None:
+        """Volunteering, shortened: an activity, the waitlist, check-in by the on-site code."""
+        self.api.narrate("⏩ 周末：志愿服务")
+        services = self.running.services
+        await play_volunteering(
+            self,
+            secretary=SECRETARY,
+            volunteers=(AUNTIE_ZHANG, UNCLE_LI),
+            group=VOLUNTEERS_GROUP,
+            now=services.clock(),
+            tz=services.settings.community.tz,
+            later=self.later,
+        )
+
+    def later(self, delta: timedelta) -> None:
+        """Move the demo's clock on, and say so in the transcript."""
+        self.api.narrate(f"⏩ {int(delta.total_seconds() // 60)} 分钟后")
+        self.clock.now += delta
 
     async def thursday_pavilion(self) -> None:
         """The rest of the week, shortened: from the agenda to the residents' rating."""
@@ -307,6 +347,8 @@ async def run_demo(*, keep: Path | None = None, out: TextIO | None = None) -> in
     for user_id, (_, first, last, code) in people.items():
         api.add_user(user_id, first, last_name=last, language_code=code)
     api.add_group(RESIDENTS_GROUP, "幸福里居民群", bot_status="left")
+    api.add_group(MEMBERS_GROUP, "幸福里党员群")
+    api.add_group(VOLUNTEERS_GROUP, "幸福里志愿者群")
     server = StandinServer(api)
     await server.start()
     with tempfile.TemporaryDirectory(prefix="pavilion-demo-") as scratch:

@@ -12,7 +12,7 @@ rotating on-site code, checks out, and looks at their hours.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, time, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -53,11 +53,13 @@ async def play_volunteering(
     group: int,
     now: datetime,
     tz: ZoneInfo,
+    later: Callable[[timedelta], None] | None = None,
 ) -> None:
     """The volunteer story; the people are registered, the bot is in ``group``.
 
     ``volunteers`` are two registered people (the first signs up, the second
-    waits, is promoted and checks in). ``now`` is the bot's clock.
+    waits, is promoted and checks in). ``now`` is the bot's clock; ``later``,
+    if given, moves that clock on between the check-in and the check-out.
     """
     first, second = volunteers[0], volunteers[1]
     await script.say(secretary, "/bind volunteers", group)
@@ -88,5 +90,7 @@ async def play_volunteering(
     if match is None:
         raise RuntimeError("demo script: no code on the organiser's screen")
     await script.say(second, f"签到 {match[1]}")
+    if later is not None:
+        later(timedelta(minutes=45))  # the demo's clock moves; a real one just runs
     await script.say(second, "签退")
     await script.say(second, "/hours")

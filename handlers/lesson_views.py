@@ -32,6 +32,8 @@ def draft_step(
     language: Language, draft: Draft, warn_chars: int
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """What /newlesson asks next, with its buttons."""
+    if draft.step == "body" and not draft.body:  # the title was just given
+        return t(language, "lesson.ask_body", title=draft.title), None
     if draft.step == "body":
         text = t(language, "lesson.body_received", chars=len(draft.body))
         if draft.long:
