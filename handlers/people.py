@@ -228,9 +228,11 @@ async def help_command(update: Update, context: Context) -> None:
     if not actor.registered:
         lines.append(t(actor.language, "help.unregistered"))
     if actor.registered:
+        lines.append(t(actor.language, "help.matters.everyone"))
         lines.append(t(actor.language, "help.vol.everyone"))
     if actor.has(Role.SECRETARY):
         lines.append(t(actor.language, "help.secretary"))
+        lines.append(t(actor.language, "help.matters.secretary"))
         lines.append(t(actor.language, "help.vol.secretary"))
     await reply(update, "\n\n".join(lines))
 
