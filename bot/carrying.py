@@ -36,7 +36,7 @@ from typing import Any
 from bot.clock import Clock, system_clock
 from bot.community import Actor, ChatKind, Role
 from bot.config import Language, Settings
-from bot.dialogs import expect_step
+from bot.dialogs import advance_step, expect_step
 from bot.errors import UserFacingError
 from bot.i18n import parse_language, translate
 from bot.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
@@ -236,10 +236,8 @@ class CarryingService:
             raise UserFacingError("carry.expired")
         step = {"resident": "person", "committee": "due"}.get(kind, "name")
         async with self._db.transaction() as session:
-            data = await self._expect(session, actor, chat_id, ASSIGN_FLOW, "kind")
-            data = {**data, "owner_kind": kind}
-            await session.dialogs.put(
-                chat_id, actor.tg_user_id, ASSIGN_FLOW, step, data, self._clock()
+            data = await self._advance(
+                session, actor, chat_id, ASSIGN_FLOW, "kind", step, owner_kind=kind
             )
         return AssignStep(int(data["matter_id"]), step, kind)
 
@@ -266,14 +264,8 @@ class CarryingService:
         if len(name) > MAX_OWNER_NAME:
             raise UserFacingError("carry.too_long", limit=MAX_OWNER_NAME, length=len(name))
         async with self._db.transaction() as session:
-            data = await self._expect(session, actor, chat_id, ASSIGN_FLOW, "name")
-            await session.dialogs.put(
-                chat_id,
-                actor.tg_user_id,
-                ASSIGN_FLOW,
-                "due",
-                {**data, "owner_name": name},
-                self._clock(),
+            await self._advance(
+                session, actor, chat_id, ASSIGN_FLOW, "name", "due", owner_name=name
             )
         return name
 
@@ -360,14 +352,8 @@ class CarryingService:
         if not 0 <= percent <= 100:
             raise UserFacingError("carry.percent_invalid")
         async with self._db.transaction() as session:
-            data = await self._expect(session, actor, chat_id, PROGRESS_FLOW, "percent")
-            await session.dialogs.put(
-                chat_id,
-                actor.tg_user_id,
-                PROGRESS_FLOW,
-                "text",
-                {**data, "percent": percent},
-                self._clock(),
+            await self._advance(
+                session, actor, chat_id, PROGRESS_FLOW, "percent", "text", percent=percent
             )
         return percent
 
@@ -714,14 +700,8 @@ class CarryingService:
         _require_secretary(actor)
         department = _clean(text, MAX_DEPARTMENT)
         async with self._db.transaction() as session:
-            data = await self._expect(session, actor, chat_id, REFER_FLOW, "department")
-            await session.dialogs.put(
-                chat_id,
-                actor.tg_user_id,
-                REFER_FLOW,
-                "request",
-                {**data, "department": department},
-                self._clock(),
+            await self._advance(
+                session, actor, chat_id, REFER_FLOW, "department", "request", department=department
             )
         return department
 
@@ -730,14 +710,8 @@ class CarryingService:
         _require_secretary(actor)
         request = _clean(text, MAX_REQUEST)
         async with self._db.transaction() as session:
-            data = await self._expect(session, actor, chat_id, REFER_FLOW, "request")
-            await session.dialogs.put(
-                chat_id,
-                actor.tg_user_id,
-                REFER_FLOW,
-                "due",
-                {**data, "request": request},
-                self._clock(),
+            await self._advance(
+                session, actor, chat_id, REFER_FLOW, "request", "due", request=request
             )
         return request
 
@@ -1128,6 +1102,28 @@ class CarryingService:
 
     def _local_date(self, moment: datetime) -> str:
         return moment.astimezone(self.tz).strftime("%Y-%m-%d")
+
+    async def _advance(
+        self,
+        session: Session,
+        actor: Actor,
+        chat_id: int,
+        flow: str,
+        from_step: str,
+        to_step: str,
+        **answers: Any,
+    ) -> dict[str, Any]:
+        return await advance_step(
+            session,
+            chat_id,
+            actor.tg_user_id,
+            flow,
+            from_step=from_step,
+            to_step=to_step,
+            expired_key="carry.expired",
+            now=self._clock(),
+            **answers,
+        )
 
     async def _expect(
         self, session: Session, actor: Actor, chat_id: int, flow: str, step: str

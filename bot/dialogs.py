@@ -8,6 +8,8 @@ at?" so the handler layer can route a typed answer, and ends a flow on /cancel.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from bot.clock import Clock, system_clock
 from bot.errors import UserFacingError
@@ -55,3 +57,27 @@ async def expect_step(
     if dialog is None or dialog.flow != flow or dialog.step != step:
         raise UserFacingError(expired_key)
     return dialog
+
+
+async def advance_step(
+    session: Session,
+    chat_id: int,
+    user_id: int,
+    flow: str,
+    *,
+    from_step: str,
+    to_step: str,
+    expired_key: str,
+    now: datetime,
+    **answers: Any,
+) -> dict[str, Any]:
+    """Take an answer at ``from_step`` of ``flow`` and move on to ``to_step``.
+
+    The answers are added to what the conversation holds; returns the whole.
+    Refused with ``expired_key`` (nothing changes) if the person is not at
+    ``from_step`` - a button pressed twice or late.
+    """
+    dialog = await expect_step(session, chat_id, user_id, flow, from_step, expired_key)
+    data = {**dialog.data, **answers}
+    await session.dialogs.put(chat_id, user_id, flow, to_step, data, now)
+    return data

@@ -35,7 +35,7 @@ from typing import Any
 from bot.clock import Clock, system_clock
 from bot.community import Actor, ChatKind, Role
 from bot.config import Language, Settings
-from bot.dialogs import expect_step
+from bot.dialogs import advance_step, expect_step
 from bot.errors import UserFacingError
 from bot.i18n import translate
 from bot.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
@@ -466,12 +466,16 @@ class VoteService:
         if not name or len(name) > MAX_PROXY_NAME:
             raise UserFacingError("vote.proxy_name_bad", limit=MAX_PROXY_NAME)
         async with self._db.transaction() as session:
-            dialog = await expect_step(
-                session, chat_id, actor.tg_user_id, PROXY_FLOW, "name", "vote.setup_expired"
-            )
-            data = {**dialog.data, "name": name}
-            await session.dialogs.put(
-                chat_id, actor.tg_user_id, PROXY_FLOW, "reason", data, self._clock()
+            await advance_step(
+                session,
+                chat_id,
+                actor.tg_user_id,
+                PROXY_FLOW,
+                from_step="name",
+                to_step="reason",
+                expired_key="vote.setup_expired",
+                now=self._clock(),
+                name=name,
             )
 
     async def proxy_reason(self, actor: Actor, chat_id: int, text: str) -> VoteRow:
@@ -481,16 +485,20 @@ class VoteService:
         if not reason or len(reason) > MAX_PROXY_REASON:
             raise UserFacingError("vote.proxy_reason_bad", limit=MAX_PROXY_REASON)
         async with self._db.transaction() as session:
-            dialog = await expect_step(
-                session, chat_id, actor.tg_user_id, PROXY_FLOW, "reason", "vote.setup_expired"
+            data = await advance_step(
+                session,
+                chat_id,
+                actor.tg_user_id,
+                PROXY_FLOW,
+                from_step="reason",
+                to_step="choice",
+                expired_key="vote.setup_expired",
+                now=self._clock(),
+                reason=reason,
             )
-            data = {**dialog.data, "reason": reason}
             vote = await session.votes.get(int(data["vote_id"]))
             if vote is None or not vote.is_open:
                 raise UserFacingError("vote.closed")
-            await session.dialogs.put(
-                chat_id, actor.tg_user_id, PROXY_FLOW, "choice", data, self._clock()
-            )
         return vote
 
     async def proxy_choice(self, actor: Actor, chat_id: int, index: int) -> CastResult:
