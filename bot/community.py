@@ -319,6 +319,8 @@ class CommunityService:
             dialogs = await session.dialogs.get(actor.tg_user_id, actor.tg_user_id)
             # Volunteer service: sign-ups, check-ins (a distance, never a place), consent.
             volunteering = await session.volunteering.person_record(person.id)
+            deliberation = await session.matters.person_record(person.id)
+            lessons = await session.lessons.person_record(person.id)
         return {
             "community": self._settings.name,
             "exported_at": to_db_time(self._clock()),
@@ -336,6 +338,8 @@ class CommunityService:
             },
             "roles": roles,
             "activity": audit,
+            "deliberation": deliberation,
+            "lessons": lessons,
             "volunteering": volunteering,
             "open_conversation": (
                 {"flow": dialogs.flow, "step": dialogs.step, "answers": dialogs.data}

@@ -647,6 +647,33 @@ class LessonsRepository:
             (file_id, lesson_id, person_id),
         )
 
+    async def person_record(self, person_id: int) -> dict[str, Any]:
+        """What the lessons hold about a person (for /export): lessons received, studied
+        (with the quiz score), make-up bookings and home deliveries."""
+
+        async def rows(sql: str) -> list[dict[str, Any]]:
+            async with self._conn.execute(sql, (person_id,)) as cur:
+                return [dict(row) for row in await cur.fetchall()]
+
+        return {
+            "received": await rows(
+                "SELECT r.lesson_id, l.title, r.sent_at, r.reminded_at FROM lesson_recipients r"
+                " JOIN lessons l ON l.id = r.lesson_id WHERE r.person_id = ? ORDER BY r.sent_at"
+            ),
+            "studied": await rows(
+                "SELECT lesson_id, studied_at, correct, questions FROM lesson_studies"
+                " WHERE person_id = ? ORDER BY studied_at"
+            ),
+            "makeup_bookings": await rows(
+                "SELECT lesson_id, booked_at, attended_at FROM makeup_bookings"
+                " WHERE person_id = ? ORDER BY booked_at"
+            ),
+            "home_deliveries": await rows(
+                "SELECT lesson_id, requested_at, confirmed_at FROM home_deliveries"
+                " WHERE person_id = ? ORDER BY requested_at"
+            ),
+        }
+
 
 class StudyDesk:
     """The 已学习 statements, synchronous, for one hop to the writer's thread."""

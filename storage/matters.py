@@ -292,3 +292,37 @@ class MattersRepository:
         ) as cur:
             rows = await cur.fetchall()
         return [_matter(row) for row in rows]
+
+    async def person_record(self, person_id: int) -> dict[str, Any]:
+        """What deliberation holds about a person (for /export): matters raised and
+        supported, comments, ballots of public votes (anonymous ones cannot be told
+        apart, by design), ratings and progress reports."""
+
+        async def rows(sql: str) -> list[dict[str, Any]]:
+            async with self._conn.execute(sql, (person_id,)) as cur:
+                return [dict(row) for row in await cur.fetchall()]
+
+        return {
+            "matters_raised": await rows(
+                "SELECT id, title, stage, created_at FROM matters WHERE raised_by = ? ORDER BY id"
+            ),
+            "supports": await rows(
+                "SELECT matter_id, at FROM matter_supports WHERE person_id = ? ORDER BY at"
+            ),
+            "comments": await rows(
+                "SELECT matter_id, text, created_at, hidden_at FROM comments"
+                " WHERE person_id = ? ORDER BY id"
+            ),
+            "public_ballots": await rows(
+                "SELECT b.vote_id, v.matter_id, b.choice, b.cast_at, b.recorded_by"
+                " FROM ballots b JOIN votes v ON v.id = b.vote_id"
+                " WHERE b.person_id = ? AND v.anonymous = 0 ORDER BY b.cast_at"
+            ),
+            "ratings": await rows(
+                "SELECT matter_id, rating, at FROM ratings WHERE person_id = ? ORDER BY at"
+            ),
+            "progress_reports": await rows(
+                "SELECT matter_id, percent, text, at FROM progress_reports"
+                " WHERE person_id = ? ORDER BY id"
+            ),
+        }

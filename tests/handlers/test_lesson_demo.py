@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from bot.demo import DemoScript
@@ -30,5 +31,13 @@ async def test_demo_story_ends_with_the_report(tmp_path: Path, api: FakeBotApi) 
             "未学：Tom、李大爷、赵叔"
         )
         assert harness.last(MEMBERS_GROUP)["text"].startswith("📘 微党课 #1《学习党章》")
+        # /export shows a member their study record, with the quiz score.
+        await harness.say(2001, "/export")
+        (content,) = harness.last(2001)["_files"].values()
+        held = json.loads(content)["lessons"]
+        assert [(s["lesson_id"], s["correct"], s["questions"]) for s in held["studied"]] == [
+            (1, 1, 1)
+        ]
+        assert [r["title"] for r in held["received"]] == ["学习党章"]
     finally:
         await harness.running.stop()

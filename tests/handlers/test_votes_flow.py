@@ -4,6 +4,7 @@ resolution, anonymity, and the conventions register."""
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 from typing import Any
 
@@ -171,6 +172,16 @@ async def test_public_vote_from_card_to_resolution(tmp_path: Path, api: FakeBotA
         assert "决议已经写过了" in answer(harness)
         matter = await harness.running.services.matters.matter(1)
         assert matter.stage == "passed" and matter.resolution and "赞成 2 票" in matter.resolution
+
+        # /export shows a resident what deliberation holds about them.
+        await harness.say(2003, "/export")
+        (content,) = harness.last(2003)["_files"].values()
+        held = json.loads(content)["deliberation"]
+        assert [(b["matter_id"], b["choice"]) for b in held["public_ballots"]] == [(1, "0")]
+        await harness.say(2001, "/export")
+        (content,) = harness.last(2001)["_files"].values()
+        raised = json.loads(content)["deliberation"]["matters_raised"]
+        assert [m["title"] for m in raised] == ["小区门口加装路灯", "文明养犬公约"]
     finally:
         await harness.running.stop()
 
