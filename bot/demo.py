@@ -284,7 +284,9 @@ def _render_event(event: dict[str, Any], names: dict[int, str], out: TextIO) -> 
         speaker = _speaker(event, message, names)
         replied = message.get("reply_to_message")
         if replied and not event.get("by_bot"):
-            speaker += f"（回复 {names.get((replied.get('from') or {}).get('id', 0), '?')}）"
+            author = replied.get("from") or {}
+            to = "议事亭" if author.get("is_bot") else names.get(author.get("id", 0), "?")
+            speaker += f"（回复 {to}）"
         _write_block(out, speaker, body)
         _write_buttons(out, message)
     elif kind == "edit" and event.get("by_bot"):
