@@ -17,19 +17,22 @@ from handlers.context import Context
 from handlers.desk import number_of
 from handlers.matters import RAISE_WORDS, refresh_card_soon
 from handlers.texts import t
+from handlers.volunteering import CHECK_WORDS
 
 #: Handler group of the card-reply handler: its own, so that it never takes a
 #: message away from the handlers of group 0 (提议 …, and later 签到 …); it
 #: acts only on a reply to a matter's card and leaves everything else alone.
 CARD_REPLY_GROUP = 1
 
-#: Group text that may be a comment: a reply, not a command, not 提议/说事.
+#: Group text that may be a comment: a reply, not a command, not 提议/说事 and
+#: not 签到/签退 (other handlers act on those; they are no opinion on the matter).
 CARD_REPLY_FILTER = (
     filters.ChatType.GROUPS
     & filters.REPLY
     & filters.TEXT
     & ~filters.COMMAND
     & ~filters.Regex(RAISE_WORDS)
+    & ~filters.Regex(CHECK_WORDS)
     & filters.UpdateType.MESSAGE
 )
 

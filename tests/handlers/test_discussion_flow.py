@@ -56,6 +56,9 @@ async def test_a_reply_to_the_card_is_a_comment(harness: BotHarness) -> None:
     # 提议 … as a reply still raises a matter, and is no comment.
     await harness.say(2003, "提议 修路", RESIDENTS_GROUP, reply_to_message_id=card["message_id"])
     assert "私聊我" in harness.last(RESIDENTS_GROUP)["text"]
+    # 签到 as a reply is a check-in attempt, no comment on the matter.
+    await harness.say(2003, "签到", RESIDENTS_GROUP, reply_to_message_id=card["message_id"])
+    assert await comment_count(harness) == 1
     # An unregistered person replying to the card is told to register.
     await harness.say(2999, "我也说一句", RESIDENTS_GROUP, reply_to_message_id=card["message_id"])
     assert harness.last(RESIDENTS_GROUP)["text"].startswith("您还没有登记")
