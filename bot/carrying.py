@@ -34,7 +34,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from bot.clock import Clock, system_clock
-from bot.community import Actor, ChatKind, Role
+from bot.community import Actor, ChatKind, Role, secretaries_to_tell
 from bot.config import Language, Settings
 from bot.dialogs import advance_step, expect_step
 from bot.errors import UserFacingError
@@ -855,7 +855,7 @@ class CarryingService:
             )
         for referral in referrals:
             await session.carrying.mark_referral_reminded(referral.id, now)
-        secretaries = await _secretaries(session, self._settings)
+        secretaries = await secretaries_to_tell(session, self._settings.community)
         deliveries = []
         for person in secretaries:
             language = parse_language(person.language)
@@ -1134,11 +1134,7 @@ class CarryingService:
     async def _to_residents(
         self, session: Session, key: str, params: dict[str, Any], *, dedupe: str, now: datetime
     ) -> None:
-        chats = [
-            chat
-            for chat in await session.chats.bound()
-            if chat.kind == ChatKind.RESIDENTS.value and chat.is_member
-        ]
+        chats = await session.chats.posting(ChatKind.RESIDENTS.value)
         if not chats:
             return
         message = OutgoingMessage(key, self._language, params)
@@ -1160,7 +1156,7 @@ class CarryingService:
                 person.id,
                 OutgoingMessage(key, parse_language(person.language), params),
             )
-            for person in await _secretaries(session, self._settings)
+            for person in await secretaries_to_tell(session, self._settings.community)
         ]
         if deliveries:
             await queue_push(
@@ -1171,16 +1167,6 @@ class CarryingService:
                 dedupe_prefix=dedupe,
                 now=now,
             )
-
-
-async def _secretaries(session: Session, settings: Settings) -> list[PersonRow]:
-    """Every reachable registered secretary, including those named in the configuration."""
-    people = await session.people.with_role(Role.SECRETARY.value)
-    for tg_user_id in settings.community.secretaries:
-        person = await session.people.by_telegram_id(tg_user_id)
-        if person is not None and all(p.id != person.id for p in people):
-            people.append(person)
-    return [person for person in people if person.reachable]
 
 
 async def _matter(session: Session, matter_id: int) -> MatterRow:

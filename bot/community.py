@@ -19,6 +19,7 @@ from bot.i18n import from_telegram_code, parse_language
 from storage import Database
 from storage.chats import ChatRow
 from storage.people import PersonRow, person_by_telegram_id
+from storage.session import Session
 from storage.times import to_db_time
 
 #: Telegram's stand-in sender for anonymous group admins.
@@ -386,3 +387,16 @@ def _require_registered(actor: Actor) -> PersonRow:
     if actor.person is None:
         raise UserFacingError("me.not_registered")
     return actor.person
+
+
+async def secretaries_to_tell(session: Session, settings: CommunitySettings) -> list[PersonRow]:
+    """Every reachable registered secretary: those holding the role, and those named in
+    the configuration (who may have registered before being named there)."""
+    people = await session.people.with_role(Role.SECRETARY.value)
+    known = {person.id for person in people}
+    for tg_user_id in settings.secretaries:
+        person = await session.people.by_telegram_id(tg_user_id)
+        if person is not None and person.id not in known:
+            people.append(person)
+            known.add(person.id)
+    return [person for person in people if person.reachable]

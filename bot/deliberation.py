@@ -256,11 +256,7 @@ class MatterService:
         return matter
 
     async def _post_card(self, session: Session, matter: MatterRow, now: datetime) -> None:
-        chats = [
-            chat
-            for chat in await session.chats.bound()
-            if chat.kind == ChatKind.RESIDENTS.value and chat.is_member
-        ]
+        chats = await session.chats.posting(ChatKind.RESIDENTS.value)
         if not chats:
             return
         message = card_message(

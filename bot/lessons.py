@@ -20,7 +20,7 @@ from typing import Any
 
 from bot.calendar import local, local_moment, to_utc
 from bot.clock import Clock, system_clock
-from bot.community import Actor, ChatKind, Role
+from bot.community import Actor, ChatKind, Role, secretaries_to_tell
 from bot.config import Language, Settings
 from bot.dialogs import expect_step
 from bot.errors import UserFacingError
@@ -637,11 +637,7 @@ class LessonService:
             chosen = set(lesson.audience)
             members = [m for m in members if m.id in chosen]
         await self._missed_streaks(session, members, now)
-        groups = [
-            c
-            for c in await session.chats.bound()
-            if c.kind == ChatKind.MEMBERS.value and c.is_member
-        ]
+        groups = await session.chats.posting(ChatKind.MEMBERS.value)
         language = self._settings.community.default_language
         targets: list[tuple[int, int | None, Language]] = [
             (c.chat_id, None, language) for c in groups
@@ -723,7 +719,7 @@ class LessonService:
     async def _to_secretaries(
         self, session: Session, key: str, prefix: str, now: datetime, **params: Any
     ) -> None:
-        secretaries = await session.people.with_role(Role.SECRETARY.value)
+        secretaries = await secretaries_to_tell(session, self._settings.community)
         await queue_push(
             session,
             kind="lesson",
@@ -925,7 +921,7 @@ class LessonService:
                 for w in await session.people.with_role(Role.GRID_WORKER.value)
                 if person.grid_id is not None and w.grid_id == person.grid_id
             ]
-            to_tell = workers or await session.people.with_role(Role.SECRETARY.value)
+            to_tell = workers or await secretaries_to_tell(session, self._settings.community)
             await queue_push(
                 session,
                 kind="lesson.delivery",
@@ -1102,11 +1098,7 @@ class LessonService:
         self, session: Session, lesson: LessonRow, old: str, new: str, number: int, now: datetime
     ) -> int:
         standings = await session.lessons.standings(lesson.id)
-        groups = [
-            c
-            for c in await session.chats.bound()
-            if c.kind == ChatKind.MEMBERS.value and c.is_member
-        ]
+        groups = await session.chats.posting(ChatKind.MEMBERS.value)
         language = self._settings.community.default_language
         params = {"number": lesson.id, "title": lesson.title, "old": old, "new": new}
         deliveries = [

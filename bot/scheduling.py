@@ -31,7 +31,7 @@ from typing import Any, Protocol
 
 from bot.calendar import CommunityCalendar, PartyDayRules, apply_offset, parse_offset, to_utc
 from bot.clock import Clock, system_clock
-from bot.community import ChatKind, Role
+from bot.community import ChatKind, secretaries_to_tell
 from bot.config import Language, Settings
 from bot.errors import UserFacingError
 from bot.i18n import parse_language, translate
@@ -491,9 +491,7 @@ class SchedulerService:
 
     async def _to_chats(self, firing: Firing, kind: ChatKind, key: str, **params: Any) -> None:
         """Queue one message for each bound chat of ``kind``, in the community's language."""
-        chats = [
-            c for c in await firing.session.chats.bound() if c.kind == kind.value and c.is_member
-        ]
+        chats = await firing.session.chats.posting(kind.value)
         if not chats:
             return
         language = self._settings.community.default_language
@@ -536,12 +534,7 @@ class SchedulerService:
         self, session: Session, schedule: ScheduleRow, missed: list[datetime], now: datetime
     ) -> None:
         """Tell every registered secretary which firings were missed."""
-        secretaries = await session.people.with_role(Role.SECRETARY.value)
-        configured = self._settings.community.secretaries
-        for tg_user_id in configured:
-            person = await session.people.by_telegram_id(tg_user_id)
-            if person is not None and person not in secretaries:
-                secretaries.append(person)
+        secretaries = await secretaries_to_tell(session, self._settings.community)
         if not secretaries:
             return
         times = ", ".join(self._local(moment).strftime("%m-%d %H:%M") for moment in missed[-5:])

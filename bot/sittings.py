@@ -279,11 +279,7 @@ class SittingService:
         await self._to_residents(firing, message, prefix)
 
     async def _to_residents(self, firing: Firing, message: OutgoingMessage, prefix: str) -> None:
-        chats = [
-            chat
-            for chat in await firing.session.chats.bound()
-            if chat.kind == ChatKind.RESIDENTS.value and chat.is_member
-        ]
+        chats = await firing.session.chats.posting(ChatKind.RESIDENTS.value)
         if not chats:
             return
         await queue_push(

@@ -46,7 +46,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock, system_clock
-from bot.community import Actor, ChatKind, Role
+from bot.community import Actor, ChatKind, Role, secretaries_to_tell
 from bot.config import Language, Settings
 from bot.dialogs import expect_step
 from bot.errors import UserFacingError
@@ -697,11 +697,7 @@ class VolunteerService:
         return activity
 
     async def _post_card(self, session: Session, activity: ActivityRow, now: datetime) -> None:
-        chats = [
-            c.chat_id
-            for c in await session.chats.bound()
-            if c.kind == ChatKind.VOLUNTEERS.value and c.is_member
-        ]
+        chats = [c.chat_id for c in await session.chats.posting(ChatKind.VOLUNTEERS.value)]
         if not chats:
             return
         unit = await session.volunteering.unit(activity.unit_id) if activity.unit_id else None
@@ -1319,12 +1315,7 @@ class VolunteerService:
         last_month = (local - timedelta(days=1)).replace(day=1)
         session = firing.session
         report = await self._report(session, last_month)
-        secretaries = await session.people.with_role(Role.SECRETARY.value)
-        configured = set(self._settings.community.secretaries)
-        for tg_user_id in configured:
-            person = await session.people.by_telegram_id(tg_user_id)
-            if person is not None and person.id not in {p.id for p in secretaries}:
-                secretaries.append(person)
+        secretaries = await secretaries_to_tell(session, self._settings.community)
         deliveries = []
         for person in secretaries:
             language = Language(person.language)

@@ -899,11 +899,7 @@ async def _matter(session: Session, matter_id: int) -> MatterRow:
 
 
 async def _residents_chats(session: Session) -> list[int]:
-    return [
-        chat.chat_id
-        for chat in await session.chats.bound()
-        if chat.kind == ChatKind.RESIDENTS.value and chat.is_member
-    ]
+    return [chat.chat_id for chat in await session.chats.posting(ChatKind.RESIDENTS.value)]
 
 
 async def _registered_resident(session: Session, name: str) -> int | None:

@@ -90,6 +90,14 @@ class ChatsRepository:
         )
         return cur.rowcount > 0
 
+    async def posting(self, kind: str) -> list[ChatRow]:
+        """The bound chats of ``kind`` the bot is still in: where its posts for them go."""
+        async with self._conn.execute(
+            "SELECT * FROM chats WHERE kind = ? AND is_member = 1 ORDER BY title", (kind,)
+        ) as cur:
+            rows = await cur.fetchall()
+        return [_chat(row) for row in rows]
+
     async def bound(self) -> list[ChatRow]:
         """Every bound chat, by kind then title."""
         async with self._conn.execute(
