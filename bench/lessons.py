@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
-import re
 import signal
 import sqlite3
 import statistics
@@ -44,6 +43,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from fixtures import as_new_update, ceiling_connection, register_people, traced_update
 from process import BotProcess, write_config
 
 from bot.app import RunningBot, build_application
@@ -104,29 +104,15 @@ async def community(services: Services, members: int) -> tuple[Actor, int]:
     """A secretary, ``members`` party members, the members' group, one lesson (no quiz)."""
     now = datetime.now(UTC)
     async with services.db.transaction(completes_update=False) as session:
-        secretary_id = await session.people.insert(
-            tg_user_id=SECRETARY,
-            display_name="书记",
-            tg_username=None,
-            language="zh_Hans",
-            building=None,
-            grid_id=None,
-            consent_at=now,
+        secretary_id, _ = await register_people(
+            session,
+            secretary=SECRETARY,
+            first=FIRST_MEMBER,
+            count=members,
+            role="party_member",
+            name="党员",
             now=now,
         )
-        await session.people.grant(secretary_id, "secretary", None, now)
-        for index in range(members):
-            person_id = await session.people.insert(
-                tg_user_id=FIRST_MEMBER + index,
-                display_name=f"党员{index}",
-                tg_username=None,
-                language="zh_Hans",
-                building=None,
-                grid_id=None,
-                consent_at=now,
-                now=now,
-            )
-            await session.people.grant(person_id, "party_member", None, now)
         await session.chats.seen(GROUP, "党员群", "supergroup", True, now)
         await session.chats.bind(GROUP, "members", secretary_id, now)
         lesson_id = await session.lessons.create(
@@ -307,25 +293,13 @@ async def run(members: int, scratch: Path) -> dict[str, Any]:
 
 def run_ceiling(statements: list[str], members: int, scratch: Path) -> float:
     """Seconds for plain sqlite3 to run one press's statements for ``members`` members."""
-    path = scratch / "ceiling.sqlite3"
-    with sqlite3.connect(scratch / "bot.sqlite3") as src, sqlite3.connect(path) as dst:
-        src.backup(dst)
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = FULL")
-    conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("DELETE FROM lesson_studies")
+    conn = ceiling_connection(
+        scratch / "bot.sqlite3", scratch / "ceiling.sqlite3", "lesson_studies"
+    )
     first_person = conn.execute(
         "SELECT id FROM people WHERE tg_user_id = ?", (FIRST_MEMBER,)
     ).fetchone()[0]
-    traced_update = next(
-        (
-            match.group(1)
-            for statement in statements
-            if (match := re.search(r"INTO inbox \(update_id.*?VALUES \((\d+),", statement))
-        ),
-        None,
-    )
+    traced = traced_update(statements)
     started = time.perf_counter()
     for index in range(members):
         person = first_person + index
@@ -335,13 +309,7 @@ def run_ceiling(statements: list[str], members: int, scratch: Path) -> float:
                 .replace(f", {first_person}, ", f", {person}, ")
                 .replace(f"= {first_person}", f"= {person}")
             )
-            if traced_update is not None and "inbox" in text:
-                # Every press is a new update, so a new inbox row, as in the bot.
-                update = str(10_000_000 + index)
-                text = text.replace(f"VALUES ({traced_update},", f"VALUES ({update},")
-                text = text.replace(f"update_id = {traced_update}", f"update_id = {update}")
-                text = text.replace(f"IN ({traced_update})", f"IN ({update})")
-            conn.execute(text).fetchall()
+            conn.execute(as_new_update(text, traced, index)).fetchall()
     seconds = time.perf_counter() - started
     studies = conn.execute("SELECT count(*) FROM lesson_studies").fetchone()[0]
     conn.close()

@@ -41,6 +41,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from fixtures import as_new_update, ceiling_connection, register_people, traced_update
 from process import BotProcess, write_config
 
 from bot.app import RunningBot, build_application
@@ -101,17 +102,15 @@ async def community(services: Services, volunteers: int) -> tuple[int, int]:
     """Volunteers signed up round-robin for three activities running now."""
     now = datetime.now(UTC)
     async with services.db.transaction(completes_update=False) as session:
-        secretary_id = await session.people.insert(
-            tg_user_id=SECRETARY,
-            display_name="书记",
-            tg_username=None,
-            language="zh_Hans",
-            building=None,
-            grid_id=None,
-            consent_at=now,
+        secretary_id, people = await register_people(
+            session,
+            secretary=SECRETARY,
+            first=FIRST,
+            count=volunteers,
+            role="volunteer",
+            name="志愿者",
             now=now,
         )
-        await session.people.grant(secretary_id, "secretary", None, now)
         activity_ids = [
             await session.volunteering.create_activity(
                 series_id=None,
@@ -134,24 +133,11 @@ async def community(services: Services, volunteers: int) -> tuple[int, int]:
             )
             for index in range(ACTIVITIES)
         ]
-        first_person = 0
-        for index in range(volunteers):
-            person_id = await session.people.insert(
-                tg_user_id=FIRST + index,
-                display_name=f"志愿者{index}",
-                tg_username=None,
-                language="zh_Hans",
-                building=None,
-                grid_id=None,
-                consent_at=now,
-                now=now,
-            )
-            first_person = first_person or person_id
-            await session.people.grant(person_id, "volunteer", None, now)
+        for index, person_id in enumerate(people):
             await session.volunteering.put_signup(
                 activity_ids[index % ACTIVITIES], person_id, "signed", now
             )
-    return first_person, activity_ids[0]
+    return people[0], activity_ids[0]
 
 
 class LiftedBotProcess(BotProcess):
@@ -308,23 +294,9 @@ def run_ceiling(figures: CheckinFigures, volunteers: int, scratch: Path) -> floa
     substitutes the volunteer's Telegram id, register id and activity, so every
     INSERT is a new row as in the bot.
     """
-    path = scratch / "ceiling.sqlite3"
-    with sqlite3.connect(scratch / "burst.sqlite3") as src, sqlite3.connect(path) as dst:
-        src.backup(dst)
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = FULL")
-    conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("DELETE FROM checkins")
+    conn = ceiling_connection(scratch / "burst.sqlite3", scratch / "ceiling.sqlite3", "checkins")
     p0, a0 = figures.first_person, figures.first_activity
-    traced_update = next(
-        (
-            match.group(1)
-            for statement in figures.statements
-            if (match := re.search(r"INTO inbox \(update_id.*?VALUES \((\d+),", statement))
-        ),
-        None,
-    )
+    traced = traced_update(figures.statements)
     started = time.perf_counter()
     for index in range(volunteers):
         person, activity = p0 + index, a0 + index % ACTIVITIES
@@ -332,13 +304,7 @@ def run_ceiling(figures: CheckinFigures, volunteers: int, scratch: Path) -> floa
             text = statement.replace(str(FIRST), str(FIRST + index))
             text = re.sub(rf"person_id = {p0}\b", f"person_id = {person}", text)
             text = re.sub(rf"\({a0}, {p0}, ", f"({activity}, {person}, ", text)
-            if traced_update is not None and "inbox" in text:
-                # Every 签到 is a new update, so a new inbox row, as in the bot.
-                update = str(10_000_000 + index)
-                text = text.replace(f"VALUES ({traced_update},", f"VALUES ({update},")
-                text = text.replace(f"update_id = {traced_update}", f"update_id = {update}")
-                text = text.replace(f"IN ({traced_update})", f"IN ({update})")
-            conn.execute(text).fetchall()
+            conn.execute(as_new_update(text, traced, index)).fetchall()
     seconds = time.perf_counter() - started
     conn.close()
     return seconds

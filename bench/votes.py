@@ -25,9 +25,7 @@ import asyncio
 import gc
 import os
 import random
-import re
 import signal
-import sqlite3
 import statistics
 import tempfile
 import time
@@ -36,6 +34,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from fixtures import as_new_update, ceiling_connection, register_people, traced_update
 from process import BotProcess, write_config
 
 from bot.app import RunningBot, build_application
@@ -82,29 +81,15 @@ async def community(services: Services, residents: int) -> tuple[int, int]:
     """Register the residents and a secretary, bind the group, raise a matter, open a vote."""
     now = datetime.now(UTC)
     async with services.db.transaction(completes_update=False) as session:
-        secretary_id = await session.people.insert(
-            tg_user_id=SECRETARY,
-            display_name="书记",
-            tg_username=None,
-            language="zh_Hans",
-            building=None,
-            grid_id=None,
-            consent_at=now,
+        secretary_id, _ = await register_people(
+            session,
+            secretary=SECRETARY,
+            first=FIRST_RESIDENT,
+            count=residents,
+            role="resident",
+            name="居民",
             now=now,
         )
-        await session.people.grant(secretary_id, "secretary", None, now)
-        for index in range(residents):
-            person_id = await session.people.insert(
-                tg_user_id=FIRST_RESIDENT + index,
-                display_name=f"居民{index}",
-                tg_username=None,
-                language="zh_Hans",
-                building=None,
-                grid_id=None,
-                consent_at=now,
-                now=now,
-            )
-            await session.people.grant(person_id, "resident", None, now)
         await session.chats.seen(GROUP, "居民群", "supergroup", True, now)
         await session.chats.bind(GROUP, "residents", secretary_id, now)
         matter_id = await session.matters.create(
@@ -321,25 +306,11 @@ def run_ceiling(statements: list[str], residents: int, source: Path, scratch: Pa
     and update id, so every INSERT is a new row as in the bot. ``source`` is a
     database with the same residents, copied first.
     """
-    path = scratch / "ceiling.sqlite3"
-    with sqlite3.connect(source) as src, sqlite3.connect(path) as dst:
-        src.backup(dst)
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = FULL")
-    conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("DELETE FROM ballots")
+    conn = ceiling_connection(source, scratch / "ceiling.sqlite3", "ballots")
     first_person = conn.execute(
         "SELECT id FROM people WHERE tg_user_id = ?", (FIRST_RESIDENT,)
     ).fetchone()[0]
-    traced_update = next(
-        (
-            match.group(1)
-            for statement in statements
-            if (match := re.search(r"INTO inbox \(update_id.*?VALUES \((\d+),", statement))
-        ),
-        None,
-    )
+    traced = traced_update(statements)
     started = time.perf_counter()
     for index in range(residents):
         person = first_person + index
@@ -349,12 +320,7 @@ def run_ceiling(statements: list[str], residents: int, source: Path, scratch: Pa
                 .replace(f"'p{first_person}'", f"'p{person}'")
                 .replace(f"= {first_person} ", f"= {person} ")
             )
-            if traced_update is not None and "inbox" in text:
-                update = str(10_000_000 + index)
-                text = text.replace(f"VALUES ({traced_update},", f"VALUES ({update},")
-                text = text.replace(f"update_id = {traced_update}", f"update_id = {update}")
-                text = text.replace(f"IN ({traced_update})", f"IN ({update})")
-            conn.execute(text).fetchall()
+            conn.execute(as_new_update(text, traced, index)).fetchall()
     seconds = time.perf_counter() - started
     conn.close()
     return seconds
