@@ -112,6 +112,8 @@ class CastResult:
     vote: VoteRow
     choice: tuple[int, ...]
     changed: bool
+    #: For a proxy ballot: the name of the resident it was recorded for.
+    name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -530,7 +532,7 @@ class VoteService:
                 at=now, action="vote.proxy", actor_id=person.id, detail=str(vote.id)
             )
             await session.dialogs.end(chat_id, actor.tg_user_id)
-        return CastResult(vote, (index,), existing is not None)
+        return CastResult(vote, (index,), existing is not None, name)
 
     # --- tally and close ---------------------------------------------------------------------
 

@@ -184,18 +184,12 @@ async def proxy_choice(update: Update, context: Context) -> None:
     actor = context.require_actor()
     chat = update.effective_chat
     assert chat is not None  # noqa: S101 - a button is always in a chat
-    name = await _proxy_name(context, chat.id)
     result = await context.services.votes.proxy_choice(actor, chat.id, data.index)
     label = option_labels(result.vote, actor.language)[data.index]
-    await show(update, t(actor.language, "vote.proxy_recorded", name=name, label=label))
+    await show(
+        update, t(actor.language, "vote.proxy_recorded", name=result.name or "", label=label)
+    )
     refresh_vote_card_soon(context.job_queue, result.vote.id)
-
-
-async def _proxy_name(context: Context, chat_id: int) -> str:
-    actor = context.require_actor()
-    async with context.services.db.read() as session:
-        dialog = await session.dialogs.get(chat_id, actor.tg_user_id)
-    return str(dialog.data.get("name", "")) if dialog is not None else ""
 
 
 async def accept_draft(update: Update, context: Context) -> None:
