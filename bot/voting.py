@@ -330,14 +330,6 @@ class VoteService:
             await self._save_setup(session, actor, chat_id, setup)
         return setup
 
-    async def setup(self, actor: Actor, chat_id: int) -> VoteSetup:
-        """The settings screen as it stands (to show it again)."""
-        async with self._db.read() as session:
-            dialog = await session.dialogs.get(chat_id, actor.tg_user_id)
-            if dialog is None or dialog.flow != SETUP_FLOW:
-                raise UserFacingError("vote.setup_expired")
-            return await self._load_setup(session, dialog.data, dialog.step)
-
     async def open(self, actor: Actor, chat_id: int) -> VoteRow:
         """Open the vote as set up: its card goes out and its close is scheduled."""
         person = _require(actor, Role.SECRETARY)

@@ -171,14 +171,6 @@ class VotesRepository:
             rows = await cur.fetchall()
         return [_vote(row) for row in rows]
 
-    async def by_card_push(self, push_id: int) -> VoteRow | None:
-        """The vote whose card went out in this push, or None."""
-        async with self._conn.execute(
-            "SELECT * FROM votes WHERE card_push_id = ?", (push_id,)
-        ) as cur:
-            row = await cur.fetchone()
-        return _vote(row) if row else None
-
     async def set_card_push(self, vote_id: int, push_id: int) -> None:
         """Remember the push that posted the vote's card."""
         await self._conn.execute(
@@ -233,14 +225,6 @@ class VotesRepository:
         ) as cur:
             rows = await cur.fetchall()
         return [decode_choice(row[0]) for row in rows]
-
-    async def ballots(self, vote_id: int) -> list[BallotRow]:
-        """Every ballot of the vote, in the order cast (for public records)."""
-        async with self._conn.execute(
-            "SELECT * FROM ballots WHERE vote_id = ? ORDER BY cast_at", (vote_id,)
-        ) as cur:
-            rows = await cur.fetchall()
-        return [_ballot(row) for row in rows]
 
     async def close(
         self,
