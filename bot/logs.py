@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Iterable
+from typing import TextIO
 
 REDACTED = "[REDACTED]"
 
@@ -44,15 +45,43 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is when a record is emitted.
+
+    A plain ``StreamHandler(sys.stderr)`` keeps the stream it was given; when
+    that stream is replaced and closed (pytest's capture, a daemon's redirect),
+    every later record fails with "I/O operation on closed file". Looking the
+    stream up at each emit, as logging's own last-resort handler does, cannot
+    outlive it.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    @property
+    def stream(self) -> TextIO:
+        """The current standard error."""
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: TextIO) -> None:
+        """``StreamHandler.__init__`` assigns a stream; the current stderr is always used."""
+
+
 def configure_logging(level: str, secrets: Iterable[str] = ()) -> RedactSecrets:
-    """Log to stderr at ``level`` with secrets redacted; returns the filter to add more."""
+    """Log to stderr at ``level`` with secrets redacted; returns the filter to add more.
+
+    Calling it again replaces the handler an earlier call installed; handlers
+    that others added to the root logger (a test runner's capture) are left be.
+    """
     redactor = RedactSecrets(secrets)
-    handler = logging.StreamHandler(sys.stderr)
+    handler = StderrHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(redactor)
     root = logging.getLogger()
     for old in list(root.handlers):
-        root.removeHandler(old)
+        if isinstance(old, StderrHandler):
+            root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
     # Request URLs carry the token; the filter would catch them, but they are noise too.

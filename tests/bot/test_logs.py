@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import logging
+import sys
 
 import pytest
 
-from bot.logs import REDACTED, RedactSecrets
+from bot.logs import REDACTED, RedactSecrets, configure_logging
 
 
 def test_secrets_are_redacted_from_message_arguments_and_tracebacks(
@@ -29,3 +31,27 @@ def test_secrets_are_redacted_from_message_arguments_and_tracebacks(
     assert token not in text
     assert f"/bot{REDACTED}/getMe" in text
     assert f"/bot{REDACTED}/sendMessage" in text
+
+
+def test_the_log_handler_writes_to_the_current_stderr_not_a_closed_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A stream swapped out and closed (as a test runner's capture is) breaks no later record."""
+    root = logging.getLogger()
+    before_handlers, before_level = list(root.handlers), root.level
+    first, second = io.StringIO(), io.StringIO()
+    monkeypatch.setattr(sys, "stderr", first)
+    try:
+        configure_logging("INFO")
+        first.close()
+        monkeypatch.setattr(sys, "stderr", second)
+        logging.getLogger("test.stderr").warning("still heard")
+        assert "still heard" in second.getvalue()
+        assert "Logging error" not in second.getvalue()
+        # Handlers someone else attached (pytest's capture) survive a reconfiguration.
+        assert all(handler in root.handlers for handler in before_handlers)
+    finally:
+        for handler in list(root.handlers):
+            if handler not in before_handlers:
+                root.removeHandler(handler)
+        root.setLevel(before_level)
