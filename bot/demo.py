@@ -30,7 +30,7 @@ from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 from bot.app import RunningBot, build_application
-from bot.clock import ManualClock
+from bot.clock import ManualClock, system_clock
 from bot.config import settings_from_mapping
 from bot.lesson_demo import play_lessons
 from bot.standin import FakeBotApi, StandinServer
@@ -337,8 +337,14 @@ def _plain(text: str) -> str:
     return html.unescape(re.sub(r"</?(b|i|u|s|code|pre)>", "", text))
 
 
-async def run_demo(*, keep: Path | None = None, out: TextIO | None = None) -> int:
-    """Play the demo and print its transcript; returns the exit status."""
+async def run_demo(
+    *, keep: Path | None = None, out: TextIO | None = None, now: datetime | None = None
+) -> int:
+    """Play the demo and print its transcript; returns the exit status.
+
+    The demo's week is the week of ``now`` (the real time unless given), so a
+    newcomer sees this week's dates; a test pins it to a week of its own.
+    """
     stream = out or sys.stdout
     api = FakeBotApi(bot_first_name="议事亭")
     people = {
@@ -373,7 +379,7 @@ async def run_demo(*, keep: Path | None = None, out: TextIO | None = None) -> in
                 "deliberation": {"support_threshold": 2, "default_quorum": 3},
             }
         )
-        clock = ManualClock(_monday_morning())
+        clock = ManualClock(demo_week_start(now or system_clock()))
         # The alarms run on real time while the demo's week runs on its own clock,
         # so every alarm "comes early" and is rightly skipped: not worth a warning here.
         logging.getLogger("bot.scheduling").setLevel(logging.ERROR)
@@ -390,8 +396,8 @@ async def run_demo(*, keep: Path | None = None, out: TextIO | None = None) -> in
     return 0
 
 
-def _monday_morning() -> datetime:
-    """10:00 on the Monday of this week in Shanghai: the demo's week starts there."""
-    now = datetime.now(ZoneInfo("Asia/Shanghai"))
-    monday = (now - timedelta(days=now.weekday())).replace(hour=10, minute=0, second=0)
+def demo_week_start(now: datetime) -> datetime:
+    """10:00 on the Monday of ``now``'s week in Shanghai: the demo's week starts there."""
+    local = now.astimezone(ZoneInfo("Asia/Shanghai"))
+    monday = (local - timedelta(days=local.weekday())).replace(hour=10, minute=0, second=0)
     return monday.replace(microsecond=0).astimezone(UTC)
