@@ -170,7 +170,10 @@ class RunningBot:
         self.services = services_of(app)
         settings = self.services.settings
         self.ingress = UpdateIngress(
-            app, self.services.db, max_concurrent=settings.updates.max_concurrent
+            app,
+            self.services.db,
+            max_concurrent=settings.updates.max_concurrent,
+            clock=self.services.clock,
         )
         self.stop_event = asyncio.Event()
         self._webhook = webhook

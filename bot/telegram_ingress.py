@@ -24,13 +24,13 @@ import hmac
 import json
 import logging
 from collections.abc import Hashable, Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, TimedOut
 from telegram.ext import Application
 
+from bot.clock import Clock, system_clock
 from storage import Database, UpdateScope, current_update
 from storage.times import utc_now_text
 
@@ -58,9 +58,17 @@ POLL_READ_MARGIN = 5.0
 class UpdateIngress:
     """Stores updates, then hands them to the Application in each sender's order."""
 
-    def __init__(self, app: AnyApplication, db: Database, *, max_concurrent: int) -> None:
+    def __init__(
+        self,
+        app: AnyApplication,
+        db: Database,
+        *,
+        max_concurrent: int,
+        clock: Clock = system_clock,
+    ) -> None:
         self._app = app
         self._db = db
+        self._clock = clock
         self._semaphore = asyncio.Semaphore(max_concurrent)
         self._tails: dict[Hashable, asyncio.Task[None]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
@@ -91,7 +99,7 @@ class UpdateIngress:
             return
         rows = [(uid, payloads[uid]) for uid in by_id]
         async with self._db.transaction(completes_update=False) as session:
-            todo = await session.inbox.accept(rows, datetime.now(UTC))
+            todo = await session.inbox.accept(rows, self._clock())
         for update_id in todo:
             self._dispatch(by_id[update_id])
 
