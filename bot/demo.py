@@ -47,6 +47,10 @@ VOLUNTEERS_GROUP = -1001003
 
 Step = Callable[[], Awaitable[None]]
 
+#: How many of the bot's latest messages in a chat the script looks through for a
+#: button to press (the screen just opened, and pushes that came in below it).
+RECENT_SCREENS = 4
+
 
 class DemoScript:
     """Drives the stand-in as the people of the demo, one action at a time."""
@@ -70,17 +74,25 @@ class DemoScript:
         return message
 
     async def press(self, user_id: int, label: str, chat_id: int | None = None) -> None:
-        """A person presses the button labelled ``label`` on the bot's last message to them."""
+        """A person presses the button labelled ``label`` on the bot's latest message to
+        them that has one.
+
+        A person looks at the screen they just opened even when a push (a progress
+        report, a reminder) has arrived below it meanwhile; how soon such a push
+        arrives depends on the machine's speed, so the script must not either.
+        """
         chat = chat_id if chat_id is not None else user_id
-        message = self.api.last_bot_message(chat)
-        for row in (message.get("reply_markup") or {}).get("inline_keyboard", []):
-            for button in row:
-                if label in button["text"] and "callback_data" in button:
-                    self.api.press_button(
-                        user_id, chat, message["message_id"], button["callback_data"]
-                    )
-                    await self.settle()
-                    return
+        for message in reversed(self.api.bot_messages(chat)[-RECENT_SCREENS:]):
+            if message.get("_deleted"):
+                continue
+            for row in (message.get("reply_markup") or {}).get("inline_keyboard", []):
+                for button in row:
+                    if label in button["text"] and "callback_data" in button:
+                        self.api.press_button(
+                            user_id, chat, message["message_id"], button["callback_data"]
+                        )
+                        await self.settle()
+                        return
         raise RuntimeError(f"demo script: no button {label!r} in chat {chat}")
 
     async def play(self) -> None:

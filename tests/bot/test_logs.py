@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from bot.logs import REDACTED, RedactSecrets, configure_logging
+from bot.logs import REDACTED, RedactSecrets, StderrHandler, configure_logging
 
 
 def test_secrets_are_redacted_from_message_arguments_and_tracebacks(
@@ -38,7 +38,9 @@ def test_the_log_handler_writes_to_the_current_stderr_not_a_closed_one(
 ) -> None:
     """A stream swapped out and closed (as a test runner's capture is) breaks no later record."""
     root = logging.getLogger()
-    before_handlers, before_level = list(root.handlers), root.level
+    before_level = root.level
+    # Handlers someone else attached (pytest's capture); ours are replaced, by design.
+    before_handlers = [h for h in root.handlers if not isinstance(h, StderrHandler)]
     first, second = io.StringIO(), io.StringIO()
     monkeypatch.setattr(sys, "stderr", first)
     try:
