@@ -18,7 +18,7 @@ async def drain(harness: BotHarness) -> None:
 
 
 async def test_minutes_are_posted_and_can_be_read_later(tmp_path: Path, api: FakeBotApi) -> None:
-    clock = FakeClock(datetime.now(UTC))
+    clock = FakeClock(datetime(2026, 11, 16, 2, 0, tzinfo=UTC))  # Monday 10:00 in Shanghai
     settings = make_settings(tmp_path, telegram={"poll_timeout": 1})
     harness = await start_harness(settings, api, clock)
     try:
