@@ -18,18 +18,31 @@ Rules (JSON in ``schedules.rule``):
 - ``{"type": "once", "at": ISO}``: one firing.
 - ``{"type": "every", "seconds": N, "start": ISO}``: every N seconds from start.
 - ``{"type": "session" | "talk_day" | "party_day", "offset": "the evening before at 20:00"}``:
-  relative to each event of the community calendar (bot/calendar.py).
+  relative to each event of the community calendar (bot/calendar.py). Built-in
+  ones also carry ``"calendar"``, a fingerprint of the calendar settings their
+  due times derive from: when the configuration changes, the stored rule
+  differs and :meth:`SchedulerService.ensure_builtin` re-derives the next due
+  time at start (see :meth:`SchedulerService.rederive_anchor`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any, Protocol
 
-from bot.calendar import CommunityCalendar, PartyDayRules, apply_offset, parse_offset, to_utc
+from bot.calendar import (
+    CommunityCalendar,
+    PartyDayRules,
+    apply_offset,
+    local_moment,
+    parse_offset,
+    to_utc,
+)
 from bot.clock import Clock, system_clock
 from bot.community import ChatKind, secretaries_to_tell
 from bot.config import Language, Settings
@@ -51,6 +64,8 @@ EARLY_TOLERANCE = timedelta(seconds=1)
 MAX_CATCH_UP_STEPS = 10_000
 #: How far back to look for the event a firing belongs to (offsets are at most 30 days).
 EVENT_LOOKBACK = timedelta(days=32)
+#: Rule types whose due times are derived from the community calendar.
+EVENT_RULES = frozenset({"session", "talk_day", "party_day"})
 
 
 class Timer(Protocol):
@@ -106,6 +121,26 @@ def calendar_from(settings: Settings) -> CommunityCalendar:
     )
 
 
+def calendar_fingerprint(calendar: CommunityCalendar) -> str:
+    """A short digest of everything an event rule's due times derive from."""
+    party = calendar.party
+    facts = {
+        "tz": calendar.tz.key,
+        "session": [calendar.session_weekday, calendar.session_at.isoformat()],
+        "talk": [sorted(calendar.talk_days), calendar.talk_at.isoformat()],
+        "party": [
+            party.day,
+            party.at.isoformat(),
+            party.max_shift,
+            sorted(d.isoformat() for d in party.holidays),
+            sorted(d.isoformat() for d in party.workdays),
+            party.prefer,
+        ],
+    }
+    text = json.dumps(facts, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 class SchedulerService:
     """Schedules: when they are due, what firing one does, pausing and resuming."""
 
@@ -114,6 +149,7 @@ class SchedulerService:
         self._settings = settings
         self._clock = clock
         self.calendar = calendar_from(settings)
+        self.calendar_fingerprint = calendar_fingerprint(self.calendar)
         self._timer: Timer | None = None
         self._on_queued: Callable[[], None] = lambda: None
         self._effects: dict[str, Effect] = {}
@@ -240,45 +276,91 @@ class SchedulerService:
         now = self._clock()
         async with self._db.transaction(completes_update=False) as session:
             for key, kind, event, offset_text in wanted:
-                existing = await session.schedules.by_key(key)
-                if not offset_text:
-                    if existing is not None:
-                        await session.schedules.delete(existing.id)
-                    continue
-                rule = {"type": event, "offset": str(parse_offset(offset_text))}
-                if existing is None:
-                    await session.schedules.create(
-                        key=key,
-                        kind=kind,
-                        title=kind,
-                        rule=rule,
-                        payload={},
-                        owner_id=None,
-                        next_due_at=self.next_due(rule, now),
-                        now=now,
-                    )
-                elif existing.rule != rule:
-                    due = self.next_due(rule, now) if existing.enabled else None
-                    await session.schedules.update_rule(existing.id, rule, due, now)
+                rule = (
+                    {"type": event, "offset": str(parse_offset(offset_text))}
+                    if offset_text
+                    else None
+                )
+                await self._keep_builtin(session, key, kind, rule, now)
             for key, (kind, extra_rule) in self._extra_builtins.items():
-                existing = await session.schedules.by_key(key)
-                if extra_rule is None:
-                    if existing is not None:
-                        await session.schedules.delete(existing.id)
-                elif existing is None:
-                    await session.schedules.create(
-                        key=key,
-                        kind=kind,
-                        title=kind,
-                        rule=extra_rule,
-                        payload={},
-                        owner_id=None,
-                        next_due_at=self.next_due(extra_rule, now),
-                        now=now,
-                    )
-                elif existing.rule != extra_rule:
-                    due = self.next_due(extra_rule, now) if existing.enabled else None
-                    await session.schedules.update_rule(existing.id, extra_rule, due, now)
+                await self._keep_builtin(session, key, kind, extra_rule, now)
+
+    def _fingerprinted(self, rule: dict[str, Any]) -> dict[str, Any]:
+        """An event rule with the fingerprint of the calendar it follows."""
+        if rule.get("type") in EVENT_RULES:
+            return {**rule, "calendar": self.calendar_fingerprint}
+        return rule
+
+    async def _keep_builtin(
+        self,
+        session: Session,
+        key: str,
+        kind: str,
+        rule: dict[str, Any] | None,
+        now: datetime,
+    ) -> None:
+        """Create, re-derive or remove one built-in schedule."""
+        existing = await session.schedules.by_key(key)
+        if rule is None:
+            if existing is not None:
+                await session.schedules.delete(existing.id)
+            return
+        rule = self._fingerprinted(rule)
+        if existing is None:
+            await session.schedules.create(
+                key=key,
+                kind=kind,
+                title=kind,
+                rule=rule,
+                payload={},
+                owner_id=None,
+                next_due_at=self.next_due(rule, now),
+                now=now,
+            )
+            return
+        if existing.rule == rule:
+            return
+        due = None
+        if existing.enabled:
+            last = await session.schedules.last_firing(existing.id)
+            anchor = self.rederive_anchor(rule, existing, last, now)
+            due = self.next_due(rule, anchor)
+        log.info(
+            "schedule %s (%s): the configuration changed; next due %s (was %s)",
+            existing.id,
+            key,
+            to_db_time(due) if due else None,
+            to_db_time(existing.next_due_at) if existing.next_due_at else None,
+        )
+        await session.schedules.update_rule(existing.id, rule, due, now)
+
+    def rederive_anchor(
+        self,
+        rule: dict[str, Any],
+        stored: ScheduleRow,
+        last_firing: datetime | None,
+        now: datetime,
+    ) -> datetime:
+        """Where a changed rule's next due time is counted from.
+
+        From the moment the stored due time was set (created, fired, caught
+        up or resumed): a due time moved earlier whose new moment has already
+        passed is then caught up (late, or reported missed) instead of
+        silently skipped to next week. For daily or rarer rules, not before
+        the end of the last firing's local day, so that one moved later is not
+        done a second time for the event already served.
+        """
+        anchor = min(stored.updated_at or now, now)
+        if last_firing is None:
+            return anchor
+        daily = rule.get("type") in EVENT_RULES or (
+            rule.get("type") == "every" and float(rule.get("seconds", 0)) >= 86400
+        )
+        if not daily:
+            return max(anchor, last_firing)
+        day = last_firing.astimezone(self.calendar.tz).date() + timedelta(days=1)
+        end_of_day = to_utc(local_moment(day, time(0), self.calendar.tz))
+        return max(anchor, end_of_day - timedelta(microseconds=1))
 
     async def rebuild(self) -> CatchUp:
         """At start: catch up on what fell due while down, then arm every alarm."""
@@ -369,6 +451,16 @@ class SchedulerService:
             log.error("schedule %s has unknown kind %r; nothing done", schedule.id, schedule.kind)
             return
         event_at = self.event_for(schedule.rule, due_at)
+        if event_at is None and schedule.rule.get("type") in EVENT_RULES:
+            # The calendar changed under this due time: no event is there any more.
+            log.warning(
+                "schedule %s (%s) due %s finds no calendar event; nothing done",
+                schedule.id,
+                schedule.kind,
+                to_db_time(due_at),
+            )
+            await self._report_nothing_done(session, schedule, due_at, now)
+            return
         await effect(Firing(schedule, due_at, event_at, late, now, session))
 
     # --- what secretaries do ----------------------------------------------------
@@ -528,6 +620,38 @@ class SchedulerService:
             ChatKind(firing.schedule.payload.get("chat_kind", ChatKind.RESIDENTS.value)),
             "schedule.message",
             text=str(firing.schedule.payload.get("text", "")),
+        )
+
+    async def _report_nothing_done(
+        self, session: Session, schedule: ScheduleRow, due_at: datetime, now: datetime
+    ) -> None:
+        """Tell every registered secretary that a firing found nothing to do."""
+        secretaries = await secretaries_to_tell(session, self._settings.community)
+        deliveries = [
+            Delivery(
+                person.tg_user_id,
+                person.id,
+                OutgoingMessage(
+                    "schedule.nothing_done",
+                    parse_language(person.language),
+                    {
+                        "what": schedule_title(schedule, parse_language(person.language)),
+                        "when": self._local(due_at).strftime("%m-%d %H:%M"),
+                    },
+                ),
+            )
+            for person in secretaries
+            if person.reachable
+        ]
+        if not deliveries:
+            return
+        await queue_push(
+            session,
+            kind="schedule.nothing_done",
+            title=schedule.title,
+            deliveries=deliveries,
+            dedupe_prefix=f"nothing:{schedule.id}:{to_db_time(due_at)}",
+            now=now,
         )
 
     async def _report_missed(

@@ -118,3 +118,99 @@ async def test_upcoming_lists_pauses_and_resumes(harness: BotHarness) -> None:
     assert len(jobs.jobs()) == scheduled_before
     await harness.say(2001, "/upcoming")
     assert harness.last(2001)["text"] == "抱歉，只有书记可以使用这个功能。"
+
+
+# --- the calendar changes between two runs ---------------------------------------------
+
+MONDAY_MORNING = datetime(2026, 11, 16, 2, 0, tzinfo=UTC)  # Monday 10:00 in Shanghai
+
+
+async def start_with(
+    tmp_path: Path, api: FakeBotApi, clock: FakeClock, **calendar: object
+) -> BotHarness:
+    settings = make_settings(tmp_path, telegram={"poll_timeout": 1}, calendar=dict(calendar))
+    return await start_harness(settings, api, clock)
+
+
+async def builtin(harness: BotHarness, key: str) -> tuple[int, datetime]:
+    """The built-in schedule's id and next due time."""
+    async with harness.db.read() as session:
+        row = await session.schedules.by_key(key)
+    assert row is not None and row.next_due_at is not None
+    return row.id, row.next_due_at
+
+
+async def open_due(harness: BotHarness) -> datetime:
+    return (await builtin(harness, "builtin:session_open"))[1]
+
+
+async def test_a_new_session_time_moves_the_opening_and_it_opens_then(
+    tmp_path: Path, api: FakeBotApi
+) -> None:
+    clock = FakeClock(MONDAY_MORNING)
+    first = await start_with(tmp_path, api, clock, session_time="19:00")
+    try:
+        await first.register(SECRETARY)
+        await first.say(SECRETARY, "/bind residents", RESIDENTS_GROUP)
+        assert await open_due(first) == datetime(2026, 11, 19, 11, 0, tzinfo=UTC)
+    finally:
+        await first.running.stop()
+
+    harness = await start_with(tmp_path, api, clock, session_time="18:00")
+    try:
+        due = await open_due(harness)
+        assert due == datetime(2026, 11, 19, 10, 0, tzinfo=UTC)  # Thursday 18:00
+        await harness.say(SECRETARY, "/upcoming")
+        listing = harness.last(SECRETARY)["text"]
+        opening = next(line for line in listing.splitlines() if "周四议事亭开场" in line)
+        assert "18:00" in opening and "19:00" not in opening
+        clock.now = due
+        schedule_id, _ = await builtin(harness, "builtin:session_open")
+        assert await harness.running.services.scheduler.fire(schedule_id, due)
+        await drain(harness)
+    finally:
+        await harness.running.stop()
+    opened = [t for t in harness.texts(RESIDENTS_GROUP) if t.startswith("🔔 周四议事亭现在开始")]
+    assert opened == [opened[0]] and "18:00" in opened[0]
+
+
+async def test_an_opening_moved_earlier_past_now_is_done_late_not_lost(
+    tmp_path: Path, api: FakeBotApi
+) -> None:
+    clock = FakeClock(MONDAY_MORNING)
+    first = await start_with(tmp_path, api, clock, session_time="19:00")
+    try:
+        await first.register(SECRETARY)
+        await first.say(SECRETARY, "/bind residents", RESIDENTS_GROUP)
+    finally:
+        await first.running.stop()
+    clock.now = datetime(2026, 11, 19, 10, 30, tzinfo=UTC)  # Thursday 18:30: 18:00 has passed
+    harness = await start_with(tmp_path, api, clock, session_time="18:00")
+    try:
+        await drain(harness)
+        assert await open_due(harness) == datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
+    finally:
+        await harness.running.stop()
+    opened = [t for t in harness.texts(RESIDENTS_GROUP) if t.startswith("🔔 周四议事亭")]
+    assert len(opened) == 1 and "11-19 18:00" in opened[0]
+
+
+async def test_a_firing_with_no_event_left_is_reported(tmp_path: Path, api: FakeBotApi) -> None:
+    clock = FakeClock(MONDAY_MORNING)
+    harness = await start_with(tmp_path, api, clock)
+    try:
+        await harness.register(SECRETARY)
+        await harness.say(SECRETARY, "/bind residents", RESIDENTS_GROUP)
+        schedule_id, _ = await builtin(harness, "builtin:session_open")
+        stray = datetime(2026, 11, 19, 12, 0, tzinfo=UTC)  # Thursday 20:00: no session then
+        async with harness.db.transaction() as session:
+            await session.schedules.set_next_due(schedule_id, stray, clock.now)
+        clock.now = stray
+        assert await harness.running.services.scheduler.fire(schedule_id, stray)
+        await drain(harness)
+        assert await open_due(harness) == datetime(2026, 11, 26, 11, 0, tzinfo=UTC)
+    finally:
+        await harness.running.stop()
+    assert not [t for t in harness.texts(RESIDENTS_GROUP) if t.startswith("🔔")]
+    report = harness.last(SECRETARY)["text"]
+    assert report.startswith("⚠️ “周四议事亭开场”原定 11-19 20:00 执行")
