@@ -34,6 +34,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from bot.calendar import (
     CommunityCalendar,
@@ -101,6 +102,33 @@ class CatchUp:
     missed: int
 
 
+#: What a schedule's title is made from, besides its payload (e.g. an activity's title).
+Describer = Callable[[Session, ScheduleRow], Awaitable[dict[str, Any]]]
+
+#: How many schedules one page of /upcoming lists.
+UPCOMING_PAGE_SIZE = 8
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A schedule as /upcoming lists it, with what its title is made from."""
+
+    row: ScheduleRow
+    facts: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class UpcomingPage:
+    """One page of /upcoming: armed schedules soonest first, then paused ones."""
+
+    items: tuple[Listed, ...]
+    page: int
+    pages: int
+    first_number: int
+    #: How many schedules there are in all.
+    total: int
+
+
 def calendar_from(settings: Settings) -> CommunityCalendar:
     """The community calendar described by the configuration."""
     cal = settings.calendar
@@ -153,6 +181,7 @@ class SchedulerService:
         self._timer: Timer | None = None
         self._on_queued: Callable[[], None] = lambda: None
         self._effects: dict[str, Effect] = {}
+        self._describers: dict[str, Describer] = {}
         # "session.reminder" and "talk_day.opening" (the agenda and the opening of
         # each sitting) are registered by bot/sittings.py.
         self.register_effect("party_day.reminder", self._party_day_reminder)
@@ -170,6 +199,18 @@ class SchedulerService:
     def register_effect(self, kind: str, effect: Effect) -> None:
         """Say what firing a schedule of ``kind`` does (runs inside the firing's transaction)."""
         self._effects[kind] = effect
+
+    def register_describer(self, kind: str, describer: Describer) -> None:
+        """Say what, besides the payload, the title of a schedule of ``kind`` names."""
+        self._describers[kind] = describer
+
+    async def describe(self, session: Session, schedule: ScheduleRow) -> dict[str, Any]:
+        """What the schedule's title is made from: its payload and the describer's facts."""
+        facts = dict(schedule.payload)
+        describer = self._describers.get(schedule.kind)
+        if describer is not None:
+            facts.update(await describer(session, schedule))
+        return facts
 
     def add_builtin(self, key: str, kind: str, rule: dict[str, Any] | None) -> None:
         """Have ``ensure_builtin`` keep a schedule ``key`` with ``rule`` (None: none at all)."""
@@ -465,13 +506,36 @@ class SchedulerService:
 
     # --- what secretaries do ----------------------------------------------------
 
-    async def upcoming(self, limit: int = 10) -> list[ScheduleRow]:
-        """Armed schedules soonest first, then paused ones."""
+    async def upcoming(self, page: int = 0) -> UpcomingPage:
+        """One page of every schedule: armed ones soonest first, then paused ones.
+
+        A page past the end shows the last one (the list may have shrunk
+        since the button was drawn).
+        """
         async with self._db.read() as session:
             rows = await session.schedules.all()
-        active = [row for row in rows if row.enabled and row.next_due_at is not None]
-        paused = [row for row in rows if not row.enabled]
-        return (active + paused)[:limit]
+            active = [row for row in rows if row.enabled and row.next_due_at is not None]
+            paused = [row for row in rows if not row.enabled]
+            listed = active + paused
+            pages = max(1, -(-len(listed) // UPCOMING_PAGE_SIZE))
+            page = min(max(page, 0), pages - 1)
+            start = page * UPCOMING_PAGE_SIZE
+            items = tuple(
+                [
+                    Listed(row, await self.describe(session, row))
+                    for row in listed[start : start + UPCOMING_PAGE_SIZE]
+                ]
+            )
+        return UpcomingPage(items, page, pages, start + 1, len(listed))
+
+    async def title(self, schedule_id: int, language: Language) -> str:
+        """A schedule's title in ``language``; UserFacingError if it is gone."""
+        async with self._db.read() as session:
+            row = await session.schedules.get(schedule_id)
+            if row is None:
+                raise UserFacingError("upcoming.gone")
+            facts = await self.describe(session, row)
+        return schedule_title(row, language, facts)
 
     async def schedule(self, schedule_id: int) -> ScheduleRow:
         """One schedule; UserFacingError if it is gone."""
@@ -627,6 +691,7 @@ class SchedulerService:
     ) -> None:
         """Tell every registered secretary that a firing found nothing to do."""
         secretaries = await secretaries_to_tell(session, self._settings.community)
+        facts = await self.describe(session, schedule)
         deliveries = [
             Delivery(
                 person.tg_user_id,
@@ -635,7 +700,7 @@ class SchedulerService:
                     "schedule.nothing_done",
                     parse_language(person.language),
                     {
-                        "what": schedule_title(schedule, parse_language(person.language)),
+                        "what": schedule_title(schedule, parse_language(person.language), facts),
                         "when": self._local(due_at).strftime("%m-%d %H:%M"),
                     },
                 ),
@@ -661,6 +726,7 @@ class SchedulerService:
         secretaries = await secretaries_to_tell(session, self._settings.community)
         if not secretaries:
             return
+        facts = await self.describe(session, schedule)
         times = ", ".join(self._local(moment).strftime("%m-%d %H:%M") for moment in missed[-5:])
         deliveries = [
             Delivery(
@@ -670,7 +736,7 @@ class SchedulerService:
                     "schedule.missed",
                     parse_language(person.language),
                     {
-                        "what": schedule_title(schedule, parse_language(person.language)),
+                        "what": schedule_title(schedule, parse_language(person.language), facts),
                         "times": times,
                         "count": len(missed),
                     },
@@ -689,8 +755,50 @@ class SchedulerService:
         )
 
 
-def schedule_title(schedule: ScheduleRow, language: Language) -> str:
-    """What a schedule is, as people call it: built-in kinds by name, others by title."""
-    if schedule.key is not None and schedule.key.startswith("builtin:"):
-        return translate(language, f"schedule.kind.{schedule.kind}")
-    return schedule.title
+def spoken_time(moment: datetime, tz: ZoneInfo, language: Language) -> str:
+    """A moment as people say it: 11月22日 周日 15:00 / Sun 22 Nov 15:00."""
+    local = moment.astimezone(tz)
+    return translate(
+        language,
+        "upcoming.when",
+        month=translate(language, "upcoming.months").split()[local.month - 1],
+        day=local.day,
+        weekday=translate(language, "upcoming.weekdays").split()[local.weekday()],
+        time=f"{local:%H:%M}",
+    )
+
+
+def lead_time(language: Language, minutes: int) -> str:
+    """How long before, as people say it: 1 天, 2 小时, 30 分钟."""
+    for unit, size in (("days", 1440), ("hours", 60)):
+        if minutes >= size and minutes % size == 0:
+            count = minutes // size
+            return translate(
+                language, f"schedule.lead.{unit}{'_one' if count == 1 else ''}", count=count
+            )
+    return translate(
+        language, f"schedule.lead.minutes{'_one' if minutes == 1 else ''}", count=minutes
+    )
+
+
+def schedule_title(
+    schedule: ScheduleRow, language: Language, facts: dict[str, Any] | None = None
+) -> str:
+    """What a schedule is, as people call it, in ``language``.
+
+    The catalog's ``schedule.kind.<kind>`` filled in with ``facts`` (the
+    payload and what the kind's describer adds, see
+    :meth:`SchedulerService.describe`); a schedule of a kind without a
+    catalog name (a plain reminder) is called by its own title.
+    """
+    facts = dict(schedule.payload if facts is None else facts)
+    if isinstance(facts.get("minutes"), int):
+        facts["lead"] = lead_time(language, facts["minutes"])
+    key = f"schedule.kind.{schedule.kind}"
+    if schedule.kind == "message" or translate(language, key) == key:
+        return schedule.title
+    try:
+        return translate(language, key, **facts)
+    except (KeyError, IndexError, ValueError):
+        # Facts the name needs are missing (an old row): its stored title.
+        return schedule.title

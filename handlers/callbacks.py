@@ -183,6 +183,16 @@ class SetScheduleEnabled(Callback):
     PREFIX: ClassVar[str] = "se"
     schedule_id: int
     enabled: bool
+    #: The /upcoming page the button was on, shown again after the press.
+    page: int
+
+
+@dataclass(frozen=True)
+class UpcomingPage(Callback):
+    """Turn /upcoming to another page."""
+
+    PREFIX: ClassVar[str] = "up"
+    page: int
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,17 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from bot.standin import FakeBotApi
 from tests.conftest import FakeClock, make_settings
-from tests.handlers.conftest import RESIDENTS_GROUP, SECRETARY, BotHarness, start_harness
+from tests.handlers.conftest import (
+    RESIDENTS_GROUP,
+    SECRETARY,
+    BotHarness,
+    button_data,
+    start_harness,
+)
 
 
 async def restart(tmp_path: Path, api: FakeBotApi, clock: FakeClock) -> BotHarness:
@@ -98,26 +105,88 @@ async def test_alarm_fires_on_time_through_the_job_queue(harness: BotHarness) ->
         assert [outcome for _, outcome in await session.schedules.firings(schedule_id)] == ["done"]
 
 
-async def test_upcoming_lists_pauses_and_resumes(harness: BotHarness) -> None:
-    await harness.register(SECRETARY)
-    await harness.say(SECRETARY, "/upcoming")
-    listing = harness.last(SECRETARY)
-    assert listing["text"].splitlines()[0] == "接下来机器人要做的事"
-    assert "逢四说事开场" in listing["text"] and "主题党日提醒" in listing["text"]
-    jobs = harness.running.app.job_queue
-    assert jobs is not None
-    scheduled_before = len(jobs.jobs())
-    await harness.press_label(SECRETARY, listing, "暂停 1")
-    paused = harness.last(SECRETARY)
-    assert "1." in paused["text"] and "⏸ 已暂停" in paused["text"]
-    assert len(jobs.jobs()) == scheduled_before - 1
-    resume = [label for row in paused["reply_markup"]["inline_keyboard"] for label in row]
-    assert any("恢复" in button["text"] for button in resume)
-    await harness.press_label(SECRETARY, paused, "恢复")
-    assert "⏸ 已暂停" not in harness.last(SECRETARY)["text"]
-    assert len(jobs.jobs()) == scheduled_before
-    await harness.say(2001, "/upcoming")
-    assert harness.last(2001)["text"] == "抱歉，只有书记可以使用这个功能。"
+async def add_activity(harness: BotHarness, clock: FakeClock, title: str) -> int:
+    """An activity three days ahead with its reminders (1 day and 1 hour before)."""
+    services = harness.running.services
+    starts = clock.now + timedelta(days=3)
+    async with harness.db.transaction() as session:
+        activity_id = await session.volunteering.create_activity(
+            series_id=None,
+            title=title,
+            description="",
+            place="湖边",
+            latitude=None,
+            longitude=None,
+            radius_m=200,
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=2),
+            capacity=10,
+            by_location=False,
+            by_code=True,
+            audience="volunteers",
+            unit_id=None,
+            code_secret="x",
+            organiser_id=None,
+            now=clock.now,
+        )
+    for minutes in (1440, 60):
+        await services.scheduler.create(
+            kind="volunteer.reminder",
+            title=f"activity {activity_id} reminder {minutes}",
+            rule={"type": "once", "at": (starts - timedelta(minutes=minutes)).isoformat()},
+            payload={"activity_id": activity_id, "minutes": minutes},
+            owner_id=None,
+        )
+    return activity_id
+
+
+def labels(message: dict[str, Any]) -> list[str]:
+    return [b["text"] for row in message["reply_markup"]["inline_keyboard"] for b in row]
+
+
+async def test_upcoming_lists_everything_paged_with_named_buttons(
+    tmp_path: Path, api: FakeBotApi
+) -> None:
+    clock = FakeClock(MONDAY_MORNING)
+    harness = await start_with(tmp_path, api, clock)
+    try:
+        await harness.register(SECRETARY)
+        await add_activity(harness, clock, "湖边清扫")
+        await harness.say(SECRETARY, "/upcoming")
+        first = harness.last(SECRETARY)
+        lines = first["text"].splitlines()
+        assert lines[0] == "接下来机器人要做的事"
+        # 10 built-in schedules and the activity's two reminders: 12, in two pages.
+        assert lines[-1] == "第 1/2 页，共 12 项。按 ⏸ 暂停、按 ▶ 恢复。"
+        assert "1. 逾期事项提醒（每天） — 11月17日 周二 09:00" in lines
+        assert "4. 活动《湖边清扫》提前 1 天提醒 — 11月18日 周三 10:00" in lines
+        assert "6. 活动《湖边清扫》提前 1 小时提醒 — 11月19日 周四 09:00" in lines
+        assert "下一页 ▶" in labels(first) and "◀ 上一页" not in labels(first)
+        assert "⏸ 周四议事亭开场" in labels(first)
+        # Press ⏸ on the Thursday opening: a toast says what was paused.
+        await harness.press_label(SECRETARY, first, "⏸ 周四议事亭开场")
+        assert api.callback_answers()[-1]["text"] == "已暂停：周四议事亭开场"
+        # It moved to the end among the paused ones, on page 2, with its ▶ button.
+        after = harness.last(SECRETARY)
+        assert "周四议事亭开场" not in after["text"]
+        await harness.press_label(SECRETARY, after, "下一页")
+        second = harness.last(SECRETARY)
+        assert "12. 周四议事亭开场 — ⏸ 已暂停" in second["text"]
+        assert "◀ 上一页" in labels(second) and "▶ 周四议事亭开场" in labels(second)
+        resume = button_data(second, "▶ 周四议事亭开场")
+        await harness.press(SECRETARY, second, resume)
+        assert api.callback_answers()[-1]["text"] == "已恢复：周四议事亭开场"
+        # The same (stale) button pressed again changes nothing and says so.
+        await harness.press(SECRETARY, second, resume, strict=False)
+        assert api.callback_answers()[-1]["text"] == "本来就在进行：周四议事亭开场"
+        async with harness.db.read() as session:
+            opening = await session.schedules.by_key("builtin:session_open")
+        assert opening is not None and opening.enabled
+        assert resume == f"se:{opening.id}:True:1"
+        await harness.say(2001, "/upcoming")
+        assert harness.last(2001)["text"] == "抱歉，只有书记可以使用这个功能。"
+    finally:
+        await harness.running.stop()
 
 
 # --- the calendar changes between two runs ---------------------------------------------
