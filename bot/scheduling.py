@@ -32,7 +32,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -49,7 +49,7 @@ from bot.community import ChatKind, secretaries_to_tell
 from bot.config import Language, Settings
 from bot.errors import UserFacingError
 from bot.i18n import parse_language, translate
-from bot.outbox import Delivery, OutgoingMessage, queue_push
+from bot.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
 from storage import Database
 from storage.schedules import ScheduleRow
 from storage.session import Session
@@ -59,6 +59,9 @@ log = logging.getLogger(__name__)
 
 #: A firing this late after its due time is recorded as late, not done.
 LATE_AFTER = timedelta(minutes=1)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+#: A message done this late after its due time says when it was due.
+LATE_NOTE_AFTER = timedelta(minutes=2)
 #: An alarm this much ahead of the due time (by our clock) waits instead of firing.
 EARLY_TOLERANCE = timedelta(seconds=1)
 #: How many past occurrences catch-up walks through for one schedule.
@@ -89,6 +92,31 @@ class Firing:
     late: bool
     now: datetime
     session: Session
+
+    @property
+    def noticeably_late(self) -> bool:
+        """Done so late (after downtime) that its message should say when it was due."""
+        return self.now - self.due_at > LATE_NOTE_AFTER
+
+
+def late_note(firing: Firing, language: Language, tz: ZoneInfo) -> str:
+    """For a message done late: a line (after a blank one) saying when it was due; else ""."""
+    if not firing.noticeably_late:
+        return ""
+    due = firing.due_at.astimezone(tz)
+    same_day = due.date() == firing.now.astimezone(tz).date()
+    when = f"{due:%H:%M}" if same_day else spoken_time(firing.due_at, tz, language)
+    return "\n\n" + translate(language, "schedule.late_note", due=when)
+
+
+def send_missed_callback(schedule_id: int, due_at: datetime) -> str:
+    """📣 现在补发 under a missed notice (decoded by handlers/callbacks.py SendMissed)."""
+    return f"sms:{schedule_id}:{(due_at - EPOCH) // timedelta(microseconds=1)}"
+
+
+def from_callback_moment(microseconds: int) -> datetime:
+    """The moment :func:`send_missed_callback` wrote as microseconds since the epoch."""
+    return EPOCH + timedelta(microseconds=microseconds)
 
 
 Effect = Callable[[Firing], Awaitable[None]]
@@ -675,15 +703,18 @@ class SchedulerService:
             date=event.strftime("%m-%d"),
             time=event.strftime("%H:%M"),
             original=day.original.strftime("%m-%d"),
+            late=late_note(firing, self._settings.community.default_language, self.calendar.tz),
         )
 
     async def _message(self, firing: Firing) -> None:
         """A plain reminder: ``payload`` = {"chat_kind": ..., "text": ...}."""
+        late = late_note(firing, self._settings.community.default_language, self.calendar.tz)
         await self._to_chats(
             firing,
             ChatKind(firing.schedule.payload.get("chat_kind", ChatKind.RESIDENTS.value)),
-            "schedule.message",
+            "schedule.message_late" if late else "schedule.message",
             text=str(firing.schedule.payload.get("text", "")),
+            **({"late": late} if late else {}),
         )
 
     async def _report_nothing_done(
@@ -701,7 +732,9 @@ class SchedulerService:
                     parse_language(person.language),
                     {
                         "what": schedule_title(schedule, parse_language(person.language), facts),
-                        "when": self._local(due_at).strftime("%m-%d %H:%M"),
+                        "when": spoken_time(
+                            due_at, self.calendar.tz, parse_language(person.language)
+                        ),
                     },
                 ),
             )
@@ -727,24 +760,35 @@ class SchedulerService:
         if not secretaries:
             return
         facts = await self.describe(session, schedule)
-        times = ", ".join(self._local(moment).strftime("%m-%d %H:%M") for moment in missed[-5:])
-        deliveries = [
-            Delivery(
-                person.tg_user_id,
-                person.id,
-                OutgoingMessage(
-                    "schedule.missed",
-                    parse_language(person.language),
-                    {
-                        "what": schedule_title(schedule, parse_language(person.language), facts),
-                        "times": times,
-                        "count": len(missed),
-                    },
-                ),
+        latest = missed[-1]
+        deliveries = []
+        for person in secretaries:
+            if not person.reachable:
+                continue
+            language = parse_language(person.language)
+            times = translate(language, "list_separator").join(
+                spoken_time(moment, self.calendar.tz, language) for moment in missed[-5:]
             )
-            for person in secretaries
-            if person.reachable
-        ]
+            button = ButtonSpec(
+                "schedule.send_now_button", send_missed_callback(schedule.id, latest)
+            )
+            deliveries.append(
+                Delivery(
+                    person.tg_user_id,
+                    person.id,
+                    OutgoingMessage(
+                        "schedule.missed",
+                        language,
+                        {
+                            "what": schedule_title(schedule, language, facts),
+                            "times": times,
+                            "count": len(missed),
+                            "latest": spoken_time(latest, self.calendar.tz, language),
+                        },
+                        buttons=((button,),),
+                    ),
+                )
+            )
         await queue_push(
             session,
             kind="schedule.missed",
@@ -753,6 +797,28 @@ class SchedulerService:
             dedupe_prefix=f"missed:{schedule.id}:{to_db_time(missed[0])}",
             now=now,
         )
+
+    async def send_missed(self, schedule_id: int, due_at: datetime, actor_id: int | None) -> bool:
+        """A secretary's 📣 现在补发: do now, once, a firing that was recorded as missed.
+
+        False if it was done already (a second press, or another secretary's).
+        """
+        now = self._clock()
+        async with self._db.transaction() as session:
+            schedule = await session.schedules.get(schedule_id)
+            if schedule is None:
+                raise UserFacingError("upcoming.gone")
+            if not await session.schedules.redo_missed(schedule_id, due_at, now):
+                return False
+            await self._run_effect(session, schedule, due_at, late=True, now=now)
+            await session.audit.record(
+                at=now,
+                action="schedule.send_missed",
+                actor_id=actor_id,
+                detail=f"{schedule_id}:{to_db_time(due_at)}",
+            )
+        self._on_queued()
+        return True
 
 
 def spoken_time(moment: datetime, tz: ZoneInfo, language: Language) -> str:

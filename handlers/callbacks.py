@@ -188,6 +188,16 @@ class SetScheduleEnabled(Callback):
 
 
 @dataclass(frozen=True)
+class SendMissed(Callback):
+    """📣 现在补发 under a missed notice (built by bot.scheduling.send_missed_callback)."""
+
+    PREFIX: ClassVar[str] = "sms"
+    schedule_id: int
+    #: The missed due time, in microseconds since the epoch.
+    due: int
+
+
+@dataclass(frozen=True)
 class UpcomingPage(Callback):
     """Turn /upcoming to another page."""
 

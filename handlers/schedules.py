@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from telegram import Update
+import contextlib
 
+from telegram import Message, Update
+from telegram.error import BadRequest
+
+from bot.scheduling import from_callback_moment
 from handlers import callbacks as cb
 from handlers import keyboards, texts
 from handlers.access import show
@@ -40,6 +44,24 @@ async def set_enabled(update: Update, context: Context) -> None:
         key = "upcoming.paused" if changed else "upcoming.already_paused"
     title = await scheduler.title(data.schedule_id, actor.language)
     await _show_page(update, context, data.page, toast=plain(actor.language, key, title=title))
+
+
+async def send_missed(update: Update, context: Context) -> None:
+    """Button 📣 现在补发 under a missed notice: do the missed firing now, once."""
+    query = update.callback_query
+    data = cb.SendMissed.decode(query.data if query else None)
+    actor = context.require_actor()
+    scheduler = context.services.scheduler
+    due_at = from_callback_moment(data.due)
+    sent = await scheduler.send_missed(data.schedule_id, due_at, actor.person_id)
+    title = await scheduler.title(data.schedule_id, actor.language)
+    key = "schedule.sent_now" if sent else "schedule.already_sent"
+    if query is None:
+        return
+    await query.answer(plain(actor.language, key, what=title))
+    if isinstance(query.message, Message):
+        with contextlib.suppress(BadRequest):  # already without its button
+            await query.message.edit_reply_markup(None)
 
 
 async def _show_page(

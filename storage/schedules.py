@@ -169,6 +169,15 @@ class SchedulesRepository:
         )
         return cur.rowcount > 0
 
+    async def redo_missed(self, schedule_id: int, due_at: datetime, now: datetime) -> bool:
+        """Turn a missed firing into one done late, now; False unless it was still missed."""
+        cur = await self._conn.execute(
+            "UPDATE firings SET outcome = 'late', fired_at = ?"
+            " WHERE schedule_id = ? AND due_at = ? AND outcome = 'missed'",
+            (to_db_time(now), schedule_id, to_db_time(due_at)),
+        )
+        return cur.rowcount > 0
+
     async def last_firing(self, schedule_id: int) -> datetime | None:
         """The due time of the schedule's latest firing (done, late or missed), or None."""
         async with self._conn.execute(

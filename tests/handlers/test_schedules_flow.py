@@ -6,6 +6,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.standin import FakeBotApi
 from tests.conftest import FakeClock, make_settings
@@ -61,7 +62,9 @@ async def test_reminder_due_while_down_is_sent_once_late(tmp_path: Path, api: Fa
             firings = await session.schedules.firings(schedule_id)
     finally:
         await harness.running.stop()
-    assert reminders(api, RESIDENTS_GROUP) == ["🔔 今晚七点在湖边议事亭议事"]
+    (late,) = reminders(api, RESIDENTS_GROUP)
+    due = (clock.now - timedelta(minutes=15)).astimezone(ZoneInfo("Asia/Shanghai"))
+    assert late == f"🔔 今晚七点在湖边议事亭议事\n\n（原定 {due:%H:%M}，因系统暂停延后发送）"
     assert [outcome for _, outcome in firings] == ["late"]
     clock.advance(minutes=1)
     again = await restart(tmp_path, api, clock)  # and another restart does not send it again
@@ -85,8 +88,28 @@ async def test_reminder_beyond_the_window_is_reported_missed(
         await harness.running.stop()
     assert reminders(api, RESIDENTS_GROUP) == []
     assert [outcome for _, outcome in firings] == ["missed"]
-    report = harness.last(SECRETARY)["text"]
-    assert report.startswith("⚠️ 机器人停机期间错过了 1 次“今晚议事”")
+    report = harness.last(SECRETARY)
+    assert report["text"].startswith("⚠️ 机器人停机期间错过了 1 次“今晚议事”")
+    assert "按下面的“📣 现在补发”补发最近一次" in report["text"]
+    # The secretary sends it now: once, saying when it was due.
+    clock.advance(minutes=5)
+    harness = await restart(tmp_path, api, clock)
+    try:
+        await harness.press_label(SECRETARY, report, "📣 现在补发")
+        assert api.callback_answers()[-1]["text"] == "已补发：今晚议事"
+        await drain(harness)
+        (sent,) = reminders(api, RESIDENTS_GROUP)
+        assert sent.startswith("🔔 今晚七点在湖边议事亭议事\n\n（原定 ")
+        assert sent.endswith("，因系统暂停延后发送）")
+        await harness.press_label(SECRETARY, report, "📣 现在补发", strict=False)
+        assert api.callback_answers()[-1]["text"] == "已经补发过了：今晚议事"
+        await drain(harness)
+        assert len(reminders(api, RESIDENTS_GROUP)) == 1
+        async with harness.db.read() as session:
+            firings = await session.schedules.firings(schedule_id)
+        assert [outcome for _, outcome in firings] == ["late"]
+    finally:
+        await harness.running.stop()
 
 
 async def test_alarm_fires_on_time_through_the_job_queue(harness: BotHarness) -> None:
@@ -241,6 +264,7 @@ async def test_a_new_session_time_moves_the_opening_and_it_opens_then(
         await harness.running.stop()
     opened = [t for t in harness.texts(RESIDENTS_GROUP) if t.startswith("🔔 周四议事亭现在开始")]
     assert opened == [opened[0]] and "18:00" in opened[0]
+    assert "延后" not in opened[0]  # on time: no note
 
 
 async def test_an_opening_moved_earlier_past_now_is_done_late_not_lost(
@@ -260,8 +284,10 @@ async def test_an_opening_moved_earlier_past_now_is_done_late_not_lost(
         assert await open_due(harness) == datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
     finally:
         await harness.running.stop()
-    opened = [t for t in harness.texts(RESIDENTS_GROUP) if t.startswith("🔔 周四议事亭")]
-    assert len(opened) == 1 and "11-19 18:00" in opened[0]
+    (opened,) = [t for t in harness.texts(RESIDENTS_GROUP) if t.startswith("🔔 周四议事亭")]
+    # Half an hour late: it does not say "now", and says when it was due.
+    assert opened.startswith("🔔 周四议事亭已经开始（11-19 18:00）")
+    assert opened.endswith("\n\n（原定 18:00，因系统暂停延后发送）")
 
 
 async def test_a_firing_with_no_event_left_is_reported(tmp_path: Path, api: FakeBotApi) -> None:
@@ -282,4 +308,4 @@ async def test_a_firing_with_no_event_left_is_reported(tmp_path: Path, api: Fake
         await harness.running.stop()
     assert not [t for t in harness.texts(RESIDENTS_GROUP) if t.startswith("🔔")]
     report = harness.last(SECRETARY)["text"]
-    assert report.startswith("⚠️ “周四议事亭开场”原定 11-19 20:00 执行")
+    assert report.startswith("⚠️ “周四议事亭开场”原定 11月19日 周四 20:00 执行")
