@@ -286,8 +286,9 @@ class LessonService:
 
     async def _describe_schedule(self, session: Session, schedule: ScheduleRow) -> dict[str, Any]:
         """A lesson's push is named by the lesson's title."""
-        lesson = await session.lessons.get(int(schedule.payload["lesson_id"]))
-        return {"title": lesson.title} if lesson is not None else {}
+        lesson_id = int(schedule.payload["lesson_id"])
+        lesson = await session.lessons.get(lesson_id)
+        return {"title": lesson.title if lesson is not None else f"#{lesson_id}"}
 
     @property
     def settings(self) -> Settings:

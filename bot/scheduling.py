@@ -677,6 +677,12 @@ class SchedulerService:
         """Queue one message for each bound chat of ``kind``, in the community's language."""
         chats = await firing.session.chats.posting(kind.value)
         if not chats:
+            log.warning(
+                "schedule %s (%s): no %s group is bound; nothing posted",
+                firing.schedule.id,
+                firing.schedule.kind,
+                kind.value,
+            )
             return
         language = self._settings.community.default_language
         message = OutgoingMessage(key, language, params)

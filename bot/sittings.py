@@ -22,6 +22,7 @@ together, once.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -41,6 +42,8 @@ from storage.matters import MatterRow
 from storage.session import Session
 from storage.sittings import ClosedVoteRow, SittingRow
 from storage.times import to_db_time
+
+log = logging.getLogger(__name__)
 
 FORUMS = ("session", "talk_day")
 MAX_NOTES = 2000
@@ -286,6 +289,11 @@ class SittingService:
     async def _to_residents(self, firing: Firing, message: OutgoingMessage, prefix: str) -> None:
         chats = await firing.session.chats.posting(ChatKind.RESIDENTS.value)
         if not chats:
+            log.warning(
+                "schedule %s (%s): no residents' group is bound; nothing posted",
+                firing.schedule.id,
+                firing.schedule.kind,
+            )
             return
         await queue_push(
             firing.session,

@@ -1339,8 +1339,9 @@ class VolunteerService:
 
     async def _describe_schedule(self, session: Session, schedule: ScheduleRow) -> dict[str, Any]:
         """An activity's schedules are named by its title."""
-        activity = await session.volunteering.activity(int(schedule.payload["activity_id"]))
-        return {"title": activity.title} if activity is not None else {}
+        activity_id = int(schedule.payload["activity_id"])
+        activity = await session.volunteering.activity(activity_id)
+        return {"title": activity.title if activity is not None else f"#{activity_id}"}
 
     async def _reminder_effect(self, firing: Firing) -> None:
         session = firing.session
