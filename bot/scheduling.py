@@ -59,7 +59,6 @@ log = logging.getLogger(__name__)
 
 #: A firing this late after its due time is recorded as late, not done.
 LATE_AFTER = timedelta(minutes=1)
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 #: A message done this late after its due time says when it was due.
 LATE_NOTE_AFTER = timedelta(minutes=2)
 #: An alarm this much ahead of the due time (by our clock) waits instead of firing.
@@ -70,6 +69,8 @@ MAX_CATCH_UP_STEPS = 10_000
 EVENT_LOOKBACK = timedelta(days=32)
 #: Rule types whose due times are derived from the community calendar.
 EVENT_RULES = frozenset({"session", "talk_day", "party_day"})
+#: Button data names a due time in microseconds since this moment.
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class Timer(Protocol):
