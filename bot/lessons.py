@@ -39,6 +39,7 @@ from storage.lessons import (
     StudyDesk,
 )
 from storage.people import PersonRow
+from storage.schedules import ScheduleRow
 from storage.session import Session
 from storage.times import to_db_time
 
@@ -275,12 +276,19 @@ class LessonService:
         scheduler.register_effect("lesson.push", self._push_effect)
         scheduler.register_effect("lesson.remind", self._remind_effect)
         scheduler.register_effect("lesson.summary", self._summary_effect)
+        scheduler.register_describer("lesson.push", self._describe_schedule)
         offset = settings.lessons.monthly_summary
         scheduler.add_builtin(
             "builtin:lesson_summary",
             "lesson.summary",
             {"type": "party_day", "offset": offset} if offset else None,
         )
+
+    async def _describe_schedule(self, session: Session, schedule: ScheduleRow) -> dict[str, Any]:
+        """A lesson's push is named by the lesson's title."""
+        lesson_id = int(schedule.payload["lesson_id"])
+        lesson = await session.lessons.get(lesson_id)
+        return {"title": lesson.title if lesson is not None else f"#{lesson_id}"}
 
     @property
     def settings(self) -> Settings:

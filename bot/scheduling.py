@@ -18,24 +18,38 @@ Rules (JSON in ``schedules.rule``):
 - ``{"type": "once", "at": ISO}``: one firing.
 - ``{"type": "every", "seconds": N, "start": ISO}``: every N seconds from start.
 - ``{"type": "session" | "talk_day" | "party_day", "offset": "the evening before at 20:00"}``:
-  relative to each event of the community calendar (bot/calendar.py).
+  relative to each event of the community calendar (bot/calendar.py). Built-in
+  ones also carry ``"calendar"``, a fingerprint of the calendar settings their
+  due times derive from: when the configuration changes, the stored rule
+  differs and :meth:`SchedulerService.ensure_builtin` re-derives the next due
+  time at start (see :meth:`SchedulerService.rederive_anchor`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
-from bot.calendar import CommunityCalendar, PartyDayRules, apply_offset, parse_offset, to_utc
+from bot.calendar import (
+    CommunityCalendar,
+    PartyDayRules,
+    apply_offset,
+    local_moment,
+    parse_offset,
+    to_utc,
+)
 from bot.clock import Clock, system_clock
 from bot.community import ChatKind, secretaries_to_tell
 from bot.config import Language, Settings
 from bot.errors import UserFacingError
 from bot.i18n import parse_language, translate
-from bot.outbox import Delivery, OutgoingMessage, queue_push
+from bot.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
 from storage import Database
 from storage.schedules import ScheduleRow
 from storage.session import Session
@@ -45,12 +59,18 @@ log = logging.getLogger(__name__)
 
 #: A firing this late after its due time is recorded as late, not done.
 LATE_AFTER = timedelta(minutes=1)
+#: A message done this late after its due time says when it was due.
+LATE_NOTE_AFTER = timedelta(minutes=2)
 #: An alarm this much ahead of the due time (by our clock) waits instead of firing.
 EARLY_TOLERANCE = timedelta(seconds=1)
 #: How many past occurrences catch-up walks through for one schedule.
 MAX_CATCH_UP_STEPS = 10_000
 #: How far back to look for the event a firing belongs to (offsets are at most 30 days).
 EVENT_LOOKBACK = timedelta(days=32)
+#: Rule types whose due times are derived from the community calendar.
+EVENT_RULES = frozenset({"session", "talk_day", "party_day"})
+#: Button data names a due time in microseconds since this moment.
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class Timer(Protocol):
@@ -74,6 +94,31 @@ class Firing:
     now: datetime
     session: Session
 
+    @property
+    def noticeably_late(self) -> bool:
+        """Done so late (after downtime) that its message should say when it was due."""
+        return self.now - self.due_at > LATE_NOTE_AFTER
+
+
+def late_note(firing: Firing, language: Language, tz: ZoneInfo) -> str:
+    """For a message done late: a line (after a blank one) saying when it was due; else ""."""
+    if not firing.noticeably_late:
+        return ""
+    due = firing.due_at.astimezone(tz)
+    same_day = due.date() == firing.now.astimezone(tz).date()
+    when = f"{due:%H:%M}" if same_day else spoken_time(firing.due_at, tz, language)
+    return "\n\n" + translate(language, "schedule.late_note", due=when)
+
+
+def send_missed_callback(schedule_id: int, due_at: datetime) -> str:
+    """📣 现在补发 under a missed notice (decoded by handlers/callbacks.py SendMissed)."""
+    return f"sms:{schedule_id}:{(due_at - EPOCH) // timedelta(microseconds=1)}"
+
+
+def from_callback_moment(microseconds: int) -> datetime:
+    """The moment :func:`send_missed_callback` wrote as microseconds since the epoch."""
+    return EPOCH + timedelta(microseconds=microseconds)
+
 
 Effect = Callable[[Firing], Awaitable[None]]
 
@@ -84,6 +129,33 @@ class CatchUp:
 
     late: int
     missed: int
+
+
+#: What a schedule's title is made from, besides its payload (e.g. an activity's title).
+Describer = Callable[[Session, ScheduleRow], Awaitable[dict[str, Any]]]
+
+#: How many schedules one page of /upcoming lists.
+UPCOMING_PAGE_SIZE = 8
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A schedule as /upcoming lists it, with what its title is made from."""
+
+    row: ScheduleRow
+    facts: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class UpcomingPage:
+    """One page of /upcoming: armed schedules soonest first, then paused ones."""
+
+    items: tuple[Listed, ...]
+    page: int
+    pages: int
+    first_number: int
+    #: How many schedules there are in all.
+    total: int
 
 
 def calendar_from(settings: Settings) -> CommunityCalendar:
@@ -106,6 +178,26 @@ def calendar_from(settings: Settings) -> CommunityCalendar:
     )
 
 
+def calendar_fingerprint(calendar: CommunityCalendar) -> str:
+    """A short digest of everything an event rule's due times derive from."""
+    party = calendar.party
+    facts = {
+        "tz": calendar.tz.key,
+        "session": [calendar.session_weekday, calendar.session_at.isoformat()],
+        "talk": [sorted(calendar.talk_days), calendar.talk_at.isoformat()],
+        "party": [
+            party.day,
+            party.at.isoformat(),
+            party.max_shift,
+            sorted(d.isoformat() for d in party.holidays),
+            sorted(d.isoformat() for d in party.workdays),
+            party.prefer,
+        ],
+    }
+    text = json.dumps(facts, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 class SchedulerService:
     """Schedules: when they are due, what firing one does, pausing and resuming."""
 
@@ -114,9 +206,11 @@ class SchedulerService:
         self._settings = settings
         self._clock = clock
         self.calendar = calendar_from(settings)
+        self.calendar_fingerprint = calendar_fingerprint(self.calendar)
         self._timer: Timer | None = None
         self._on_queued: Callable[[], None] = lambda: None
         self._effects: dict[str, Effect] = {}
+        self._describers: dict[str, Describer] = {}
         # "session.reminder" and "talk_day.opening" (the agenda and the opening of
         # each sitting) are registered by bot/sittings.py.
         self.register_effect("party_day.reminder", self._party_day_reminder)
@@ -134,6 +228,18 @@ class SchedulerService:
     def register_effect(self, kind: str, effect: Effect) -> None:
         """Say what firing a schedule of ``kind`` does (runs inside the firing's transaction)."""
         self._effects[kind] = effect
+
+    def register_describer(self, kind: str, describer: Describer) -> None:
+        """Say what, besides the payload, the title of a schedule of ``kind`` names."""
+        self._describers[kind] = describer
+
+    async def describe(self, session: Session, schedule: ScheduleRow) -> dict[str, Any]:
+        """What the schedule's title is made from: its payload and the describer's facts."""
+        facts = dict(schedule.payload)
+        describer = self._describers.get(schedule.kind)
+        if describer is not None:
+            facts.update(await describer(session, schedule))
+        return facts
 
     def add_builtin(self, key: str, kind: str, rule: dict[str, Any] | None) -> None:
         """Have ``ensure_builtin`` keep a schedule ``key`` with ``rule`` (None: none at all)."""
@@ -240,45 +346,91 @@ class SchedulerService:
         now = self._clock()
         async with self._db.transaction(completes_update=False) as session:
             for key, kind, event, offset_text in wanted:
-                existing = await session.schedules.by_key(key)
-                if not offset_text:
-                    if existing is not None:
-                        await session.schedules.delete(existing.id)
-                    continue
-                rule = {"type": event, "offset": str(parse_offset(offset_text))}
-                if existing is None:
-                    await session.schedules.create(
-                        key=key,
-                        kind=kind,
-                        title=kind,
-                        rule=rule,
-                        payload={},
-                        owner_id=None,
-                        next_due_at=self.next_due(rule, now),
-                        now=now,
-                    )
-                elif existing.rule != rule:
-                    due = self.next_due(rule, now) if existing.enabled else None
-                    await session.schedules.update_rule(existing.id, rule, due, now)
+                rule = (
+                    {"type": event, "offset": str(parse_offset(offset_text))}
+                    if offset_text
+                    else None
+                )
+                await self._keep_builtin(session, key, kind, rule, now)
             for key, (kind, extra_rule) in self._extra_builtins.items():
-                existing = await session.schedules.by_key(key)
-                if extra_rule is None:
-                    if existing is not None:
-                        await session.schedules.delete(existing.id)
-                elif existing is None:
-                    await session.schedules.create(
-                        key=key,
-                        kind=kind,
-                        title=kind,
-                        rule=extra_rule,
-                        payload={},
-                        owner_id=None,
-                        next_due_at=self.next_due(extra_rule, now),
-                        now=now,
-                    )
-                elif existing.rule != extra_rule:
-                    due = self.next_due(extra_rule, now) if existing.enabled else None
-                    await session.schedules.update_rule(existing.id, extra_rule, due, now)
+                await self._keep_builtin(session, key, kind, extra_rule, now)
+
+    def _fingerprinted(self, rule: dict[str, Any]) -> dict[str, Any]:
+        """An event rule with the fingerprint of the calendar it follows."""
+        if rule.get("type") in EVENT_RULES:
+            return {**rule, "calendar": self.calendar_fingerprint}
+        return rule
+
+    async def _keep_builtin(
+        self,
+        session: Session,
+        key: str,
+        kind: str,
+        rule: dict[str, Any] | None,
+        now: datetime,
+    ) -> None:
+        """Create, re-derive or remove one built-in schedule."""
+        existing = await session.schedules.by_key(key)
+        if rule is None:
+            if existing is not None:
+                await session.schedules.delete(existing.id)
+            return
+        rule = self._fingerprinted(rule)
+        if existing is None:
+            await session.schedules.create(
+                key=key,
+                kind=kind,
+                title=kind,
+                rule=rule,
+                payload={},
+                owner_id=None,
+                next_due_at=self.next_due(rule, now),
+                now=now,
+            )
+            return
+        if existing.rule == rule:
+            return
+        due = None
+        if existing.enabled:
+            last = await session.schedules.last_firing(existing.id)
+            anchor = self.rederive_anchor(rule, existing, last, now)
+            due = self.next_due(rule, anchor)
+        log.info(
+            "schedule %s (%s): the configuration changed; next due %s (was %s)",
+            existing.id,
+            key,
+            to_db_time(due) if due else None,
+            to_db_time(existing.next_due_at) if existing.next_due_at else None,
+        )
+        await session.schedules.update_rule(existing.id, rule, due, now)
+
+    def rederive_anchor(
+        self,
+        rule: dict[str, Any],
+        stored: ScheduleRow,
+        last_firing: datetime | None,
+        now: datetime,
+    ) -> datetime:
+        """Where a changed rule's next due time is counted from.
+
+        From the moment the stored due time was set (created, fired, caught
+        up or resumed): a due time moved earlier whose new moment has already
+        passed is then caught up (late, or reported missed) instead of
+        silently skipped to next week. For daily or rarer rules, not before
+        the end of the last firing's local day, so that one moved later is not
+        done a second time for the event already served.
+        """
+        anchor = min(stored.updated_at or now, now)
+        if last_firing is None:
+            return anchor
+        daily = rule.get("type") in EVENT_RULES or (
+            rule.get("type") == "every" and float(rule.get("seconds", 0)) >= 86400
+        )
+        if not daily:
+            return max(anchor, last_firing)
+        day = last_firing.astimezone(self.calendar.tz).date() + timedelta(days=1)
+        end_of_day = to_utc(local_moment(day, time(0), self.calendar.tz))
+        return max(anchor, end_of_day - timedelta(microseconds=1))
 
     async def rebuild(self) -> CatchUp:
         """At start: catch up on what fell due while down, then arm every alarm."""
@@ -369,17 +521,50 @@ class SchedulerService:
             log.error("schedule %s has unknown kind %r; nothing done", schedule.id, schedule.kind)
             return
         event_at = self.event_for(schedule.rule, due_at)
+        if event_at is None and schedule.rule.get("type") in EVENT_RULES:
+            # The calendar changed under this due time: no event is there any more.
+            log.warning(
+                "schedule %s (%s) due %s finds no calendar event; nothing done",
+                schedule.id,
+                schedule.kind,
+                to_db_time(due_at),
+            )
+            await self._report_nothing_done(session, schedule, due_at, now)
+            return
         await effect(Firing(schedule, due_at, event_at, late, now, session))
 
     # --- what secretaries do ----------------------------------------------------
 
-    async def upcoming(self, limit: int = 10) -> list[ScheduleRow]:
-        """Armed schedules soonest first, then paused ones."""
+    async def upcoming(self, page: int = 0) -> UpcomingPage:
+        """One page of every schedule: armed ones soonest first, then paused ones.
+
+        A page past the end shows the last one (the list may have shrunk
+        since the button was drawn).
+        """
         async with self._db.read() as session:
             rows = await session.schedules.all()
-        active = [row for row in rows if row.enabled and row.next_due_at is not None]
-        paused = [row for row in rows if not row.enabled]
-        return (active + paused)[:limit]
+            active = [row for row in rows if row.enabled and row.next_due_at is not None]
+            paused = [row for row in rows if not row.enabled]
+            listed = active + paused
+            pages = max(1, -(-len(listed) // UPCOMING_PAGE_SIZE))
+            page = min(max(page, 0), pages - 1)
+            start = page * UPCOMING_PAGE_SIZE
+            items = tuple(
+                [
+                    Listed(row, await self.describe(session, row))
+                    for row in listed[start : start + UPCOMING_PAGE_SIZE]
+                ]
+            )
+        return UpcomingPage(items, page, pages, start + 1, len(listed))
+
+    async def title(self, schedule_id: int, language: Language) -> str:
+        """A schedule's title in ``language``; UserFacingError if it is gone."""
+        async with self._db.read() as session:
+            row = await session.schedules.get(schedule_id)
+            if row is None:
+                raise UserFacingError("upcoming.gone")
+            facts = await self.describe(session, row)
+        return schedule_title(row, language, facts)
 
     async def schedule(self, schedule_id: int) -> ScheduleRow:
         """One schedule; UserFacingError if it is gone."""
@@ -493,6 +678,12 @@ class SchedulerService:
         """Queue one message for each bound chat of ``kind``, in the community's language."""
         chats = await firing.session.chats.posting(kind.value)
         if not chats:
+            log.warning(
+                "schedule %s (%s): no %s group is bound; nothing posted",
+                firing.schedule.id,
+                firing.schedule.kind,
+                kind.value,
+            )
             return
         language = self._settings.community.default_language
         message = OutgoingMessage(key, language, params)
@@ -519,15 +710,53 @@ class SchedulerService:
             date=event.strftime("%m-%d"),
             time=event.strftime("%H:%M"),
             original=day.original.strftime("%m-%d"),
+            late=late_note(firing, self._settings.community.default_language, self.calendar.tz),
         )
 
     async def _message(self, firing: Firing) -> None:
         """A plain reminder: ``payload`` = {"chat_kind": ..., "text": ...}."""
+        late = late_note(firing, self._settings.community.default_language, self.calendar.tz)
         await self._to_chats(
             firing,
             ChatKind(firing.schedule.payload.get("chat_kind", ChatKind.RESIDENTS.value)),
-            "schedule.message",
+            "schedule.message_late" if late else "schedule.message",
             text=str(firing.schedule.payload.get("text", "")),
+            **({"late": late} if late else {}),
+        )
+
+    async def _report_nothing_done(
+        self, session: Session, schedule: ScheduleRow, due_at: datetime, now: datetime
+    ) -> None:
+        """Tell every registered secretary that a firing found nothing to do."""
+        secretaries = await secretaries_to_tell(session, self._settings.community)
+        facts = await self.describe(session, schedule)
+        deliveries = [
+            Delivery(
+                person.tg_user_id,
+                person.id,
+                OutgoingMessage(
+                    "schedule.nothing_done",
+                    parse_language(person.language),
+                    {
+                        "what": schedule_title(schedule, parse_language(person.language), facts),
+                        "when": spoken_time(
+                            due_at, self.calendar.tz, parse_language(person.language)
+                        ),
+                    },
+                ),
+            )
+            for person in secretaries
+            if person.reachable
+        ]
+        if not deliveries:
+            return
+        await queue_push(
+            session,
+            kind="schedule.nothing_done",
+            title=schedule.title,
+            deliveries=deliveries,
+            dedupe_prefix=f"nothing:{schedule.id}:{to_db_time(due_at)}",
+            now=now,
         )
 
     async def _report_missed(
@@ -537,24 +766,36 @@ class SchedulerService:
         secretaries = await secretaries_to_tell(session, self._settings.community)
         if not secretaries:
             return
-        times = ", ".join(self._local(moment).strftime("%m-%d %H:%M") for moment in missed[-5:])
-        deliveries = [
-            Delivery(
-                person.tg_user_id,
-                person.id,
-                OutgoingMessage(
-                    "schedule.missed",
-                    parse_language(person.language),
-                    {
-                        "what": schedule_title(schedule, parse_language(person.language)),
-                        "times": times,
-                        "count": len(missed),
-                    },
-                ),
+        facts = await self.describe(session, schedule)
+        latest = missed[-1]
+        deliveries = []
+        for person in secretaries:
+            if not person.reachable:
+                continue
+            language = parse_language(person.language)
+            times = translate(language, "list_separator").join(
+                spoken_time(moment, self.calendar.tz, language) for moment in missed[-5:]
             )
-            for person in secretaries
-            if person.reachable
-        ]
+            button = ButtonSpec(
+                "schedule.send_now_button", send_missed_callback(schedule.id, latest)
+            )
+            deliveries.append(
+                Delivery(
+                    person.tg_user_id,
+                    person.id,
+                    OutgoingMessage(
+                        "schedule.missed",
+                        language,
+                        {
+                            "what": schedule_title(schedule, language, facts),
+                            "times": times,
+                            "count": len(missed),
+                            "latest": spoken_time(latest, self.calendar.tz, language),
+                        },
+                        buttons=((button,),),
+                    ),
+                )
+            )
         await queue_push(
             session,
             kind="schedule.missed",
@@ -564,9 +805,73 @@ class SchedulerService:
             now=now,
         )
 
+    async def send_missed(self, schedule_id: int, due_at: datetime, actor_id: int | None) -> bool:
+        """A secretary's 📣 现在补发: do now, once, a firing that was recorded as missed.
 
-def schedule_title(schedule: ScheduleRow, language: Language) -> str:
-    """What a schedule is, as people call it: built-in kinds by name, others by title."""
-    if schedule.key is not None and schedule.key.startswith("builtin:"):
-        return translate(language, f"schedule.kind.{schedule.kind}")
-    return schedule.title
+        False if it was done already (a second press, or another secretary's).
+        """
+        now = self._clock()
+        async with self._db.transaction() as session:
+            schedule = await session.schedules.get(schedule_id)
+            if schedule is None:
+                raise UserFacingError("upcoming.gone")
+            if not await session.schedules.redo_missed(schedule_id, due_at, now):
+                return False
+            await self._run_effect(session, schedule, due_at, late=True, now=now)
+            await session.audit.record(
+                at=now,
+                action="schedule.send_missed",
+                actor_id=actor_id,
+                detail=f"{schedule_id}:{to_db_time(due_at)}",
+            )
+        self._on_queued()
+        return True
+
+
+def spoken_time(moment: datetime, tz: ZoneInfo, language: Language) -> str:
+    """A moment as people say it: 11月22日 周日 15:00 / Sun 22 Nov 15:00."""
+    local = moment.astimezone(tz)
+    return translate(
+        language,
+        "upcoming.when",
+        month=translate(language, "upcoming.months").split()[local.month - 1],
+        day=local.day,
+        weekday=translate(language, "upcoming.weekdays").split()[local.weekday()],
+        time=f"{local:%H:%M}",
+    )
+
+
+def lead_time(language: Language, minutes: int) -> str:
+    """How long before, as people say it: 1 天, 2 小时, 30 分钟."""
+    for unit, size in (("days", 1440), ("hours", 60)):
+        if minutes >= size and minutes % size == 0:
+            count = minutes // size
+            return translate(
+                language, f"schedule.lead.{unit}{'_one' if count == 1 else ''}", count=count
+            )
+    return translate(
+        language, f"schedule.lead.minutes{'_one' if minutes == 1 else ''}", count=minutes
+    )
+
+
+def schedule_title(
+    schedule: ScheduleRow, language: Language, facts: dict[str, Any] | None = None
+) -> str:
+    """What a schedule is, as people call it, in ``language``.
+
+    The catalog's ``schedule.kind.<kind>`` filled in with ``facts`` (the
+    payload and what the kind's describer adds, see
+    :meth:`SchedulerService.describe`); a schedule of a kind without a
+    catalog name (a plain reminder) is called by its own title.
+    """
+    facts = dict(schedule.payload if facts is None else facts)
+    if isinstance(facts.get("minutes"), int):
+        facts["lead"] = lead_time(language, facts["minutes"])
+    key = f"schedule.kind.{schedule.kind}"
+    if schedule.kind == "message" or translate(language, key) == key:
+        return schedule.title
+    try:
+        return translate(language, key, **facts)
+    except (KeyError, IndexError, ValueError):
+        # Facts the name needs are missing (an old row): its stored title.
+        return schedule.title

@@ -22,6 +22,7 @@ together, once.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,12 +36,14 @@ from bot.config import Language, Settings
 from bot.errors import UserFacingError
 from bot.i18n import translate
 from bot.outbox import Delivery, OutgoingMessage, queue_push
-from bot.scheduling import Firing, SchedulerService
+from bot.scheduling import Firing, SchedulerService, late_note
 from storage import Database
 from storage.matters import MatterRow
 from storage.session import Session
 from storage.sittings import ClosedVoteRow, SittingRow
 from storage.times import to_db_time
+
+log = logging.getLogger(__name__)
 
 FORUMS = ("session", "talk_day")
 MAX_NOTES = 2000
@@ -185,7 +188,8 @@ class SittingService:
         agenda = await firing.session.sittings.agenda("session", sitting.starts_at)
         start = sitting.starts_at.astimezone(self.tz)
         params = {"date": f"{start:%m-%d}", "time": f"{start:%H:%M}"}
-        await self._post(firing, "sittings.session_open", agenda, params, "open")
+        key = "sittings.session_open_late" if firing.noticeably_late else "sittings.session_open"
+        await self._post(firing, key, agenda, params, "open")
         await self._opened(firing, sitting, agenda)
 
     async def _talk_day_open(self, firing: Firing) -> None:
@@ -259,8 +263,12 @@ class SittingService:
         params: dict[str, str],
         part: str,
     ) -> None:
-        """A message with the agenda listed (``key`` + ``.empty`` when there is none)."""
+        """A message with the agenda listed (``key`` + ``.empty`` when there is none).
+
+        Done late (after downtime), it says when it was due.
+        """
         language = self._settings.community.default_language
+        params = {**params, "late": late_note(firing, language, self.tz)}
         if agenda:
             lines = [
                 translate(language, "sittings.agenda_line", number=m.id, title=m.title)
@@ -281,6 +289,11 @@ class SittingService:
     async def _to_residents(self, firing: Firing, message: OutgoingMessage, prefix: str) -> None:
         chats = await firing.session.chats.posting(ChatKind.RESIDENTS.value)
         if not chats:
+            log.warning(
+                "schedule %s (%s): no residents' group is bound; nothing posted",
+                firing.schedule.id,
+                firing.schedule.kind,
+            )
             return
         await queue_push(
             firing.session,

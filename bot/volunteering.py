@@ -55,6 +55,7 @@ from bot.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
 from bot.scheduling import Firing, SchedulerService
 from storage import Database
 from storage.people import PersonRow
+from storage.schedules import ScheduleRow
 from storage.session import Session
 from storage.times import to_db_time
 from storage.volunteering import (
@@ -433,6 +434,8 @@ class VolunteerService:
         scheduler.register_effect(CLOSE_KIND, self._close_effect)
         scheduler.register_effect(DUTY_KIND, self._duty_effect)
         scheduler.register_effect(MONTHLY_KIND, self._monthly_effect)
+        scheduler.register_describer(REMINDER_KIND, self._describe_schedule)
+        scheduler.register_describer(CLOSE_KIND, self._describe_schedule)
         scheduler.add_builtin(DUTY_SCHEDULE_KEY, DUTY_KIND, self.duty_rule())
         scheduler.add_builtin(MONTHLY_SCHEDULE_KEY, MONTHLY_KIND, self.monthly_rule())
 
@@ -1333,6 +1336,12 @@ class VolunteerService:
             )
 
     # --- reminders --------------------------------------------------------------------------
+
+    async def _describe_schedule(self, session: Session, schedule: ScheduleRow) -> dict[str, Any]:
+        """An activity's schedules are named by its title."""
+        activity_id = int(schedule.payload["activity_id"])
+        activity = await session.volunteering.activity(activity_id)
+        return {"title": activity.title if activity is not None else f"#{activity_id}"}
 
     async def _reminder_effect(self, firing: Firing) -> None:
         session = firing.session

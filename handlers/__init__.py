@@ -190,6 +190,8 @@ BUTTONS: tuple[Button, ...] = (
     Button(callbacks.ToggleRole, admin.toggle_role, Role.SECRETARY),
     Button(callbacks.RemovePerson, admin.remove_person, Role.SECRETARY),
     Button(callbacks.SetScheduleEnabled, schedules.set_enabled, Role.SECRETARY),
+    Button(callbacks.UpcomingPage, schedules.turn_page, Role.SECRETARY),
+    Button(callbacks.SendMissed, schedules.send_missed, Role.SECRETARY),
     Button(callbacks.NotifyAudience, notices.audience_chosen, Role.SECRETARY),
     Button(callbacks.NotifyConfirm, notices.confirmed, Role.SECRETARY),
     Button(callbacks.RaiseConfirm, matters.confirmed, Role.RESIDENT),

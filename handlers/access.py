@@ -171,13 +171,18 @@ async def show(
     update: Update,
     text: str,
     keyboard: InlineKeyboardMarkup | None = None,
+    *,
+    toast: str | None = None,
 ) -> None:
-    """Answer with a screen: edit the pressed button's message, or send a new one."""
+    """Answer with a screen: edit the pressed button's message, or send a new one.
+
+    ``toast``: a short line shown over the chat to confirm a press.
+    """
     query = update.callback_query
     if query is None:
         await reply(update, text, keyboard)
         return
-    await query.answer()
+    await query.answer(_alert_text(toast) if toast else None)
     if query.message is not None and isinstance(query.message, Message):
         try:
             await query.message.edit_text(text, reply_markup=keyboard)

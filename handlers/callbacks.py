@@ -183,6 +183,26 @@ class SetScheduleEnabled(Callback):
     PREFIX: ClassVar[str] = "se"
     schedule_id: int
     enabled: bool
+    #: The /upcoming page the button was on, shown again after the press.
+    page: int
+
+
+@dataclass(frozen=True)
+class SendMissed(Callback):
+    """📣 现在补发 under a missed notice (built by bot.scheduling.send_missed_callback)."""
+
+    PREFIX: ClassVar[str] = "sms"
+    schedule_id: int
+    #: The missed due time, in microseconds since the epoch.
+    due: int
+
+
+@dataclass(frozen=True)
+class UpcomingPage(Callback):
+    """Turn /upcoming to another page."""
+
+    PREFIX: ClassVar[str] = "up"
+    page: int
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from bot.config import Grid, Language
 from bot.discussion import ThreadPage
 from bot.matter_desk import OPEN_STAGES
 from bot.notices import EVERYONE
+from bot.scheduling import UpcomingPage, schedule_title
 from bot.volunteering import ActivityDraft, DutyScreen, KioskEntry, ReviewItem
 from bot.voting import VOTABLE_STAGES, VoteSetup
 from handlers import callbacks as cb
@@ -19,7 +20,6 @@ from handlers.texts import LANGUAGE_NAMES, person_label, plain, role_name
 from storage.carrying import ReferralRow
 from storage.matters import MatterRow
 from storage.people import PersonRow
-from storage.schedules import ScheduleRow
 from storage.volunteering import ActivityRow, UnitRow
 
 
@@ -129,22 +129,34 @@ def open_private_chat(language: Language, bot_username: str, payload: str) -> In
     )
 
 
-def schedules(language: Language, rows: list[ScheduleRow]) -> InlineKeyboardMarkup | None:
-    """A pause (⏸) or resume (▶) button per schedule, numbered as in the list."""
-    buttons = [
-        _button(
-            plain(
-                language,
-                "upcoming.resume_button" if not row.enabled else "upcoming.pause_button",
-                number=number,
-            ),
-            cb.SetScheduleEnabled(row.id, not row.enabled),
+#: A button label holds at most this many characters of a schedule's title.
+SCHEDULE_LABEL_CHARS = 24
+
+
+def schedules(language: Language, page: UpcomingPage) -> InlineKeyboardMarkup | None:
+    """A pause (⏸) or resume (▶) button per schedule, named by it; ◀ ▶ between pages."""
+    rows: list[list[InlineKeyboardButton]] = []
+    for item in page.items:
+        title = schedule_title(item.row, language, item.facts)
+        if len(title) > SCHEDULE_LABEL_CHARS:
+            title = title[: SCHEDULE_LABEL_CHARS - 1] + "…"
+        key = "upcoming.resume_button" if not item.row.enabled else "upcoming.pause_button"
+        rows.append(
+            [
+                _button(
+                    plain(language, key, title=title),
+                    cb.SetScheduleEnabled(item.row.id, not item.row.enabled, page.page),
+                )
+            ]
         )
-        for number, row in enumerate(rows, start=1)
-    ]
-    if not buttons:
-        return None
-    return InlineKeyboardMarkup([buttons[i : i + 3] for i in range(0, len(buttons), 3)])
+    turns = []
+    if page.page > 0:
+        turns.append(_button(plain(language, "upcoming.previous"), cb.UpcomingPage(page.page - 1)))
+    if page.page + 1 < page.pages:
+        turns.append(_button(plain(language, "upcoming.next"), cb.UpcomingPage(page.page + 1)))
+    if turns:
+        rows.append(turns)
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 def audiences(language: Language) -> InlineKeyboardMarkup:

@@ -18,7 +18,7 @@ from bot.i18n import DEFAULT_LANGUAGE, catalog, translate, translate_html
 from bot.ledger import Cell, Sheet
 from bot.matter_desk import MatterHistory
 from bot.notices import EVERYONE
-from bot.scheduling import schedule_title
+from bot.scheduling import UpcomingPage, schedule_title, spoken_time
 from bot.sittings import Minutes, MinutesItem
 from bot.volunteering import (
     ActivityDraft,
@@ -35,7 +35,6 @@ from storage.carrying import ReferralRow
 from storage.chats import ChatRow
 from storage.matters import UNFINISHED_STAGES, MatterEventRow, MatterRow
 from storage.people import PersonRow
-from storage.schedules import ScheduleRow
 from storage.volunteering import ActivityRow, DutyRow, HoursRow, UnitRow
 from storage.votes import ConventionRow, VoteRow
 
@@ -141,18 +140,23 @@ def person_label(person: PersonRow) -> str:
     return f"{person.display_name} · {person.building}" if person.building else person.display_name
 
 
-def upcoming(language: Language, rows: list[ScheduleRow], tz: ZoneInfo) -> str:
-    """What ``/upcoming`` shows: each schedule with its next due time, paused ones marked."""
-    if not rows:
+def upcoming(language: Language, page: UpcomingPage, tz: ZoneInfo) -> str:
+    """What ``/upcoming`` shows: one page of schedules with their next due time, paused
+    ones marked, and which page this is."""
+    if not page.items:
         return t(language, "upcoming.empty")
     lines = [t(language, "upcoming.title")]
-    for number, row in enumerate(rows, start=1):
-        title = schedule_title(row, language)
-        if not row.enabled:
+    for number, item in enumerate(page.items, start=page.first_number):
+        title = schedule_title(item.row, language, item.facts)
+        if not item.row.enabled:
             lines.append(t(language, "upcoming.paused_line", number=number, title=title))
-        elif row.next_due_at is not None:
-            when = local_time(row.next_due_at, tz)
+        elif item.row.next_due_at is not None:
+            when = spoken_time(item.row.next_due_at, tz, language)
             lines.append(t(language, "upcoming.line", number=number, title=title, when=when))
+    lines.append("")
+    lines.append(
+        t(language, "upcoming.page", page=page.page + 1, pages=page.pages, count=page.total)
+    )
     return "\n".join(lines)
 
 

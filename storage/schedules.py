@@ -26,6 +26,8 @@ class ScheduleRow:
     owner_id: int | None
     next_due_at: datetime | None
     enabled: bool
+    #: When the next due time was last set (created, fired, caught up, paused, resumed).
+    updated_at: datetime | None = None
 
 
 def _schedule(row: sqlite3.Row) -> ScheduleRow:
@@ -39,6 +41,7 @@ def _schedule(row: sqlite3.Row) -> ScheduleRow:
         owner_id=row["owner_id"],
         next_due_at=from_db_time(row["next_due_at"]) if row["next_due_at"] else None,
         enabled=bool(row["enabled"]),
+        updated_at=from_db_time(row["updated_at"]) if row["updated_at"] else None,
     )
 
 
@@ -165,6 +168,23 @@ class SchedulesRepository:
             (schedule_id, to_db_time(due_at), to_db_time(now), outcome),
         )
         return cur.rowcount > 0
+
+    async def redo_missed(self, schedule_id: int, due_at: datetime, now: datetime) -> bool:
+        """Turn a missed firing into one done late, now; False unless it was still missed."""
+        cur = await self._conn.execute(
+            "UPDATE firings SET outcome = 'late', fired_at = ?"
+            " WHERE schedule_id = ? AND due_at = ? AND outcome = 'missed'",
+            (to_db_time(now), schedule_id, to_db_time(due_at)),
+        )
+        return cur.rowcount > 0
+
+    async def last_firing(self, schedule_id: int) -> datetime | None:
+        """The due time of the schedule's latest firing (done, late or missed), or None."""
+        async with self._conn.execute(
+            "SELECT MAX(due_at) FROM firings WHERE schedule_id = ?", (schedule_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return from_db_time(row[0]) if row and row[0] else None
 
     async def firings(self, schedule_id: int) -> list[tuple[datetime, str]]:
         """(due time, outcome) of every firing of a schedule, oldest first."""
