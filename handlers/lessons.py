@@ -627,15 +627,19 @@ async def export_command(update: Update, context: Context) -> None:
         return
     sheets = await context.services.lessons.export_sheets(actor, *period, actor.language)
     first, last = period
-    stem = f"lessons-{first.isoformat()}-{last.isoformat()}"
+    # Named like the ledger's files: 微党课台账-学习记录-20261101-20261130.csv.
+    language = actor.language
+    span = f"{first:%Y%m%d}-{last:%Y%m%d}"
     chat_id = _chat_id(update)
     for sheet in sheets:
+        name = plain(language, f"lesson.export.file_{sheet.key}")
         await context.bot.send_document(
-            chat_id, InputFile(csv_bytes(sheet), filename=f"{stem}-{sheet.key}.csv")
+            chat_id, InputFile(csv_bytes(sheet), filename=f"{name}-{span}.csv")
         )
+    workbook = plain(language, "lesson.export.file_workbook")
     await context.bot.send_document(
         chat_id,
-        InputFile(xlsx_bytes(sheets), filename=f"{stem}.xlsx"),
+        InputFile(xlsx_bytes(sheets), filename=f"{workbook}-{span}.xlsx"),
         caption=plain(
             actor.language, "lesson.exported", first=first.isoformat(), last=last.isoformat()
         ),
