@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from bot import parsing
 from bot.clock import Clock, system_clock
 from bot.community import Actor, ChatKind, Role, secretaries_to_tell
 from bot.config import Language, Settings
@@ -186,10 +187,9 @@ class CarryingService:
 
     def parse_due(self, text: str) -> datetime:
         """A typed due date (YYYY-MM-DD), today or later; UserFacingError otherwise."""
-        try:
-            day = date.fromisoformat(text.strip())
-        except ValueError:
-            raise UserFacingError("carry.due_invalid") from None
+        day = parsing.iso_day(text)
+        if day is None:
+            raise UserFacingError("carry.due_invalid")
         if day < self._clock().astimezone(self.tz).date():
             raise UserFacingError("carry.due_past")
         return self._end_of(day)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from bot import parsing
 from bot.calendar import local, local_moment, to_utc
 from bot.clock import Clock, system_clock
 from bot.community import Actor, ChatKind, Role, secretaries_to_tell
@@ -65,13 +66,15 @@ PART_LIMIT = 3500
 ATTACHMENT_KINDS = ("photo", "document", "audio", "video")
 
 _LINK = re.compile(r"^https?://\S+$")
+# ASCII digits only (bot/parsing.py): "\d" would take "１" and "१" too.
 _SLOT = re.compile(
-    r"^(?:(?P<year>\d{4})-)?(?P<month>\d{1,2})-(?P<day>\d{1,2})\s+"
-    r"(?P<hour>\d{1,2})[:：](?P<minute>\d{2})\s+(?P<place>.+?)\s+(?P<capacity>\d{1,3})\s*人?$"
+    r"^(?:(?P<year>[0-9]{4})-)?(?P<month>[0-9]{1,2})-(?P<day>[0-9]{1,2})\s+"
+    r"(?P<hour>[0-9]{1,2})[:：](?P<minute>[0-9]{2})\s+(?P<place>.+?)\s+"
+    r"(?P<capacity>[0-9]{1,3})\s*人?$"
 )
 _WHEN = re.compile(
-    r"^(?:(?P<year>\d{4})-)?(?P<month>\d{1,2})-(?P<day>\d{1,2})\s+"
-    r"(?P<hour>\d{1,2})[:：](?P<minute>\d{2})$"
+    r"^(?:(?P<year>[0-9]{4})-)?(?P<month>[0-9]{1,2})-(?P<day>[0-9]{1,2})\s+"
+    r"(?P<hour>[0-9]{1,2})[:：](?P<minute>[0-9]{2})$"
 )
 
 
@@ -509,8 +512,10 @@ class LessonService:
     def _moment(self, match: re.Match[str]) -> datetime | None:
         now = local(self._clock(), self._tz)
         year = int(match["year"]) if match["year"] else now.year
+        day = parsing.calendar_day(year, int(match["month"]), int(match["day"]))
+        if day is None:
+            return None
         try:
-            day = date(year, int(match["month"]), int(match["day"]))
             at = local_moment(
                 day,
                 datetime.min.time().replace(hour=int(match["hour"]), minute=int(match["minute"])),

@@ -9,10 +9,11 @@ handlers/lesson_views.py, reply.
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date
 
 from telegram import InputFile, Message, Update
 
+from bot import parsing
 from bot.calendar import local
 from bot.community import Role
 from bot.delivery import render_buttons, render_text
@@ -34,7 +35,7 @@ from handlers.context import Context
 from handlers.texts import local_time, plain, t
 
 #: "补课 123456": a member checks in at a make-up slot with its code.
-CHECK_IN_WORDS = re.compile(r"^\s*补课\s*(\d{6})\s*$")
+CHECK_IN_WORDS = re.compile(rf"^\s*补课\s*({parsing.DIGIT}{{6}})\s*$")
 
 
 def _chat_id(update: Update) -> int:
@@ -45,8 +46,7 @@ def _chat_id(update: Update) -> int:
 
 def _number(context: Context) -> int | None:
     args = context.args or []
-    number = args[0].lstrip("#＃") if len(args) == 1 else ""
-    return int(number) if number.isdigit() and len(number) <= 9 else None
+    return parsing.item_number(args[0]) if len(args) == 1 else None
 
 
 def _data(update: Update) -> str | None:
@@ -538,15 +538,7 @@ def _period(args: list[str], today: date) -> tuple[date, date] | None:
         return date(today.year, 1, 1), date(today.year, 12, 31)
     if len(args) != 1:
         return None
-    text = args[0]
-    if re.fullmatch(r"\d{4}", text):
-        return date(int(text), 1, 1), date(int(text), 12, 31)
-    match = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
-    if match and 1 <= int(match[2]) <= 12:
-        first = date(int(match[1]), int(match[2]), 1)
-        following = (first + timedelta(days=32)).replace(day=1)
-        return first, following - timedelta(days=1)
-    return None
+    return parsing.period(args[0])
 
 
 async def mystudy_command(update: Update, context: Context) -> None:

@@ -11,6 +11,7 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.ext import JobQueue
 
+from bot import parsing
 from bot.community import Actor, Role
 from bot.deliberation import card_message
 from handlers import callbacks as cb
@@ -186,13 +187,13 @@ async def show_matter(update: Update, context: Context) -> None:
     """/matter N: one matter with its whole history; privately, its buttons."""
     actor = context.require_actor()
     args = context.args or []
-    number = args[0].lstrip("#＃") if len(args) == 1 else ""
-    if not re.fullmatch(r"[0-9]{1,9}", number):
+    number = parsing.item_number(args[0]) if len(args) == 1 else None
+    if number is None:
         await reply(update, t(actor.language, "matter.usage"))
         return
     chat = update.effective_chat
     private = chat is not None and chat.type == ChatType.PRIVATE
-    text, keyboard = await matter_screen(context, actor, int(number), private=private)
+    text, keyboard = await matter_screen(context, actor, number, private=private)
     await reply(update, text, keyboard)
 
 

@@ -13,7 +13,6 @@ import contextlib
 import io
 import re
 import time
-from datetime import date
 from typing import Any
 
 import segno
@@ -21,6 +20,7 @@ from telegram import Message, Update
 from telegram.error import TelegramError
 from telegram.ext import JobQueue, filters
 
+from bot import parsing
 from bot.charts import bar_chart
 from bot.config import Language
 from bot.ledger import csv_bytes, xlsx_bytes
@@ -41,7 +41,7 @@ from handlers.dialogs import TextAnswer
 from handlers.texts import plain, t
 
 #: 签到 / 签退 in plain words (commands are Latin only); 签到 may carry the on-site code.
-CHECK_WORDS = re.compile(r"^\s*(签到|签退|打卡)\s*(\d{6})?\s*$")
+CHECK_WORDS = re.compile(rf"^\s*(签到|签退|打卡)\s*({parsing.DIGIT}{{6}})?\s*$")
 CHECK_WORDS_FILTER = filters.Regex(CHECK_WORDS) & filters.UpdateType.MESSAGE
 #: A location shared in a private chat (venue of a new activity, or a check-in).
 LOCATION_FILTER = filters.ChatType.PRIVATE & filters.LOCATION & filters.UpdateType.MESSAGE
@@ -219,7 +219,7 @@ async def check_words(update: Update, context: Context) -> None:
 async def checkin_command(update: Update, context: Context) -> None:
     """/checkin [CODE]."""
     args = context.args or []
-    code = args[0] if len(args) == 1 and re.fullmatch(r"\d{6}", args[0]) else None
+    code = args[0] if len(args) == 1 and re.fullmatch(r"[0-9]{6}", args[0]) else None
     if args and code is None:
         await reply(update, t(context.require_actor().language, "vol.checkin_usage"))
         return
@@ -568,11 +568,10 @@ async def report_command(update: Update, context: Context) -> None:
     message = update.effective_message
     month = None
     if args:
-        match = re.fullmatch(r"(\d{4})-(\d{1,2})", args[0]) if len(args) == 1 else None
-        if match is None or not 1 <= int(match[2]) <= 12:
+        month = parsing.month(args[0]) if len(args) == 1 else None
+        if month is None:
             await reply(update, t(actor.language, "vol.report_usage"))
             return
-        month = date(int(match[1]), int(match[2]), 1)
     if message is None:
         return
     service = context.services.volunteer

@@ -9,6 +9,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import JobQueue
 
+from bot import parsing
 from bot.voting import PROXY_FLOW, RESOLUTION_FLOW, SETUP_FLOW, Tally, option_labels, vote_card
 from handlers import callbacks as cb
 from handlers import keyboards, texts
@@ -21,8 +22,7 @@ from handlers.texts import plain, t
 
 def _number_arg(context: Context) -> int | None:
     args = context.args or []
-    number = args[0].lstrip("#＃") if len(args) == 1 else ""
-    return int(number) if number.isdigit() and len(number) <= 9 else None
+    return parsing.item_number(args[0]) if len(args) == 1 else None
 
 
 async def vote_command(update: Update, context: Context) -> None:
