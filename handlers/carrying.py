@@ -26,7 +26,7 @@ from bot.carrying import (
 from bot.errors import UserFacingError
 from handlers import callbacks as cb
 from handlers import keyboards, texts
-from handlers.access import reply, show
+from handlers.access import answer, reply, show
 from handlers.context import Context
 from handlers.matters import refresh_card_soon
 from handlers.texts import t
@@ -102,10 +102,9 @@ async def assign_pressed(update: Update, context: Context) -> None:
     await context.bot.send_message(actor.tg_user_id, text, reply_markup=keyboard)
     chat = update.effective_chat
     in_private = chat is not None and chat.id == actor.tg_user_id
-    if update.callback_query is not None:
-        await update.callback_query.answer(
-            None if in_private else texts.plain(actor.language, "carry.sent_privately")
-        )
+    await answer(
+        update, None if in_private else texts.plain(actor.language, "carry.sent_privately")
+    )
 
 
 async def owner_kind_chosen(update: Update, context: Context) -> None:

@@ -161,8 +161,6 @@ async def withdraw_pressed(update: Update, context: Context) -> None:
     chat = update.effective_chat
     assert chat is not None  # noqa: S101 - a button is always in a chat
     matter = await context.services.desk.start_withdraw(actor, chat.id, data.matter_id)
-    if query is not None:
-        await query.answer()
     await context.bot.send_message(
         chat.id, t(actor.language, "desk.ask_reason", number=matter.id, title=matter.title)
     )

@@ -30,7 +30,7 @@ from bot.lessons import (
 )
 from handlers import callbacks as cb
 from handlers import lesson_views as views
-from handlers.access import reply, show
+from handlers.access import answer, reply, show
 from handlers.context import Context
 from handlers.texts import local_time, plain, t
 
@@ -266,15 +266,12 @@ async def study_pressed(update: Update, context: Context) -> None:
     data = cb.LessonStudy.decode(_data(update))
     actor = context.require_actor()
     outcome = await context.services.lessons.study(actor, data.lesson_id)
-    query = update.callback_query
     if outcome.question is None:
-        if query is not None:
-            await query.answer(plain(actor.language, "lesson.studied", title=outcome.lesson.title))
+        await answer(update, plain(actor.language, "lesson.studied", title=outcome.lesson.title))
         return
     text, keyboard = views.quiz_question(actor.language, outcome.lesson, outcome.question)
     await context.bot.send_message(actor.tg_user_id, text, reply_markup=keyboard)
-    if query is not None:
-        await query.answer(plain(actor.language, "lesson.quiz_sent"))
+    await answer(update, plain(actor.language, "lesson.quiz_sent"))
 
 
 async def quiz_pressed(update: Update, context: Context) -> None:
@@ -295,8 +292,6 @@ async def open_pressed(update: Update, context: Context) -> None:
     lesson = await context.services.lessons.lesson(data.lesson_id)
     if lesson.status != "sent" and not actor.has(Role.SECRETARY):
         raise UserFacingError("lesson.not_found", number=lesson.id)
-    if update.callback_query is not None:
-        await update.callback_query.answer()
     for message in lesson_messages(lesson, actor.language, private=True):
         markup = render_buttons(message) if lesson.status == "sent" else None
         if message.photo:
@@ -314,8 +309,6 @@ async def files_pressed(update: Update, context: Context) -> None:
     data = cb.LessonFiles.decode(_data(update))
     actor = context.require_actor()
     lesson = await context.services.lessons.lesson(data.lesson_id)
-    if update.callback_query is not None:
-        await update.callback_query.answer()
     bot = context.bot
     for attachment in lesson.attachments:
         if attachment.kind == "document":
@@ -344,8 +337,6 @@ async def makeup_pressed(update: Update, context: Context) -> None:
         t(actor.language, "lesson.ask_slot_choice"),
         reply_markup=views.booking_keyboard(actor.language, open_slots, tz),
     )
-    if update.callback_query is not None:
-        await update.callback_query.answer()
 
 
 async def book_pressed(update: Update, context: Context) -> None:
@@ -604,8 +595,6 @@ async def record_pressed(update: Update, context: Context) -> None:
 async def reply_private(update: Update, context: Context, text: str) -> None:
     """A new message in the actor's private chat (the list stays for the next pick)."""
     actor = context.require_actor()
-    if update.callback_query is not None:
-        await update.callback_query.answer()
     await context.bot.send_message(actor.tg_user_id, text)
 
 

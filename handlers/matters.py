@@ -16,7 +16,7 @@ from bot.community import Actor, Role
 from bot.deliberation import card_message
 from handlers import callbacks as cb
 from handlers import keyboards, texts
-from handlers.access import reply, show
+from handlers.access import answer, reply, show
 from handlers.cards import edit_everywhere, edit_soon
 from handlers.context import Context
 from handlers.texts import plain, t
@@ -143,8 +143,7 @@ async def support(update: Update, context: Context) -> None:
             supports=matter.supports,
             threshold=matters.threshold,
         )
-    if query is not None:
-        await query.answer(text)
+    await answer(update, text)
     refresh_card_soon(context, matter.id)
 
 

@@ -34,7 +34,7 @@ from bot.volunteering import (
 )
 from handlers import callbacks as cb
 from handlers import keyboards, texts
-from handlers.access import reply, show
+from handlers.access import answer, reply, show
 from handlers.cards import edit_everywhere, edit_soon
 from handlers.context import Context
 from handlers.dialogs import TextAnswer
@@ -182,9 +182,8 @@ async def cancel(update: Update, context: Context) -> None:
 
 
 async def _answer(update: Update, text: str) -> None:
-    query = update.callback_query
-    if query is not None:
-        await query.answer(text, show_alert=True)
+    if update.callback_query is not None:
+        await answer(update, text, alert=True)
     else:
         await reply(update, text)
 
@@ -356,8 +355,6 @@ async def code_command(update: Update, context: Context) -> None:
 async def code_pressed(update: Update, context: Context) -> None:
     """The activity chosen for /code, or 🔄."""
     data = cb.VolCode.decode(_data(update))
-    if update.callback_query is not None:
-        await update.callback_query.answer()
     await _send_code(update, context, data.activity_id)
 
 
@@ -440,12 +437,11 @@ async def code_stopped(update: Update, context: Context) -> None:
     if context.job_queue is not None:
         for job in context.job_queue.get_jobs_by_name(f"code-screen:{chat_id}"):
             job.schedule_removal()
+    await answer(update, plain(actor.language, "vol.code_stopped"))
     query = update.callback_query
-    if query is not None:
-        await query.answer(plain(actor.language, "vol.code_stopped"))
-        if isinstance(query.message, Message):
-            with contextlib.suppress(TelegramError):
-                await query.message.delete()
+    if query is not None and isinstance(query.message, Message):
+        with contextlib.suppress(TelegramError):
+            await query.message.delete()
 
 
 async def kiosk_command(update: Update, context: Context) -> None:

@@ -13,7 +13,7 @@ from bot import parsing
 from bot.voting import PROXY_FLOW, RESOLUTION_FLOW, SETUP_FLOW, Tally, option_labels, vote_card
 from handlers import callbacks as cb
 from handlers import keyboards, texts
-from handlers.access import reply, show
+from handlers.access import answer, reply, show
 from handlers.cards import edit_everywhere, edit_soon
 from handlers.context import Context
 from handlers.matters import refresh_card_soon
@@ -115,8 +115,7 @@ async def cast(update: Update, context: Context) -> None:
     else:
         key = "vote.changed" if result.changed else "vote.cast"
         text = plain(actor.language, key, label=labels[data.index])
-    if query is not None:
-        await query.answer(text)
+    await answer(update, text)
     refresh_vote_card_soon(context.job_queue, result.vote.id)
 
 
