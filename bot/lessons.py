@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from bot import parsing
+from bot import parsing, usertext
 from bot.calendar import local, local_moment, to_utc
 from bot.clock import Clock, system_clock
 from bot.community import Actor, ChatKind, Role, secretaries_to_tell
@@ -256,8 +256,7 @@ def _require(actor: Actor, role: Role) -> PersonRow:
 
 def _clean(text: str) -> str:
     """Trim each line and drop runs of blank lines beyond one."""
-    lines = [line.rstrip() for line in text.strip().splitlines()]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+    return usertext.block(text)
 
 
 class LessonService:
@@ -328,7 +327,7 @@ class LessonService:
     async def answer_title(self, actor: Actor, chat_id: int, text: str) -> Draft:
         """The lesson's title; then its text."""
         _require(actor, Role.SECRETARY)
-        title = " ".join(text.split())
+        title = usertext.line(text)
         if not title or len(title) > MAX_TITLE:
             raise UserFacingError("lesson.title_bad", limit=MAX_TITLE)
         async with self._db.transaction() as session:
@@ -394,7 +393,7 @@ class LessonService:
     async def answer_question(self, actor: Actor, chat_id: int, text: str) -> Draft:
         """A quiz question: its first line, then one option a line; then the right option."""
         _require(actor, Role.SECRETARY)
-        lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+        lines = [usertext.line(line) for line in text.splitlines() if usertext.line(line)]
         question, options = (lines[0], lines[1:]) if lines else ("", [])
         if (
             not question
@@ -428,7 +427,7 @@ class LessonService:
     async def answer_explanation(self, actor: Actor, chat_id: int, text: str | None) -> Draft:
         """The explanation shown after answering (None: none); back to adding questions."""
         _require(actor, Role.SECRETARY)
-        explanation = " ".join((text or "").split())
+        explanation = usertext.line(text or "")
         if len(explanation) > MAX_EXPLANATION:
             raise UserFacingError("lesson.explanation_bad", limit=MAX_EXPLANATION)
         async with self._db.transaction() as session:
@@ -861,7 +860,7 @@ class LessonService:
     async def answer_slot(self, actor: Actor, chat_id: int, text: str) -> SlotRow:
         """The typed slot: date, time, place, capacity; it gets a check-in code."""
         person = _require(actor, Role.SECRETARY)
-        match = _SLOT.match(" ".join(text.split()))
+        match = _SLOT.match(usertext.line(text))
         at = self._moment(match) if match else None
         if (
             match is None

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot import parsing
+from bot import parsing, usertext
 from bot.calendar import local_moment, to_utc
 from bot.clock import Clock, system_clock
 from bot.community import Actor, ChatKind, Role
@@ -335,7 +335,7 @@ class SittingService:
         """A secretary's notes on the minutes of the (last) sitting on ``day``; replaces them."""
         if not actor.has(Role.SECRETARY):
             raise UserFacingError("sittings.secretaries_only")
-        notes = text.strip()
+        notes = usertext.block(text)
         if not notes:
             raise UserFacingError("sittings.notes_usage")
         if len(notes) > MAX_NOTES:

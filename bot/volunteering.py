@@ -45,7 +45,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot import parsing
+from bot import parsing, usertext
 from bot.clock import Clock, system_clock
 from bot.community import Actor, ChatKind, Role, secretaries_to_tell
 from bot.config import Language, Settings
@@ -495,7 +495,7 @@ class VolunteerService:
     async def answer(self, actor: Actor, chat_id: int, step: str, text: str) -> ActivityDraft:
         """A typed answer at ``step``; the draft moves to its next step."""
         _require(actor, Role.SECRETARY)
-        words = " ".join(text.split())
+        words = usertext.line(text)
         async with self._db.transaction() as session:
             draft = await self._load(session, actor, chat_id, step)
             if step == "title":
@@ -503,9 +503,9 @@ class VolunteerService:
                     raise UserFacingError("vol.new.title_bad", limit=MAX_TITLE)
                 draft = replace(draft, title=words, step="description")
             elif step == "description":
-                if len(text.strip()) > MAX_DESCRIPTION:
+                if len(usertext.block(text)) > MAX_DESCRIPTION:
                     raise UserFacingError("vol.new.description_bad", limit=MAX_DESCRIPTION)
-                draft = replace(draft, description=text.strip(), step="place")
+                draft = replace(draft, description=usertext.block(text), step="place")
             elif step == "place":
                 if not 1 <= len(words) <= MAX_PLACE:
                     raise UserFacingError("vol.new.place_bad", limit=MAX_PLACE)
@@ -1248,7 +1248,7 @@ class VolunteerService:
         )
         if match is None:
             raise UserFacingError("vol.adjust_usage")
-        minutes, reason = int(match[1]), " ".join(match[2].split())
+        minutes, reason = int(match[1]), usertext.line(match[2])
         if not reason:
             raise UserFacingError("vol.adjust_reason")
         if len(reason) > MAX_REASON:
@@ -1372,7 +1372,7 @@ class VolunteerService:
     async def add_unit(self, actor: Actor, name: str) -> UnitRow:
         """Register a local organisation for the duty rota."""
         _require(actor, Role.SECRETARY)
-        name = " ".join(name.split())
+        name = usertext.line(name)
         if not 1 <= len(name) <= MAX_UNIT_NAME:
             raise UserFacingError("vol.unit_name_bad", limit=MAX_UNIT_NAME)
         async with self._db.transaction() as session:
