@@ -383,7 +383,7 @@ class LessonService:
         _require(actor, Role.SECRETARY)
         link = None
         if text is not None:
-            link = text.strip()
+            link = usertext.line(text)
             if len(link) > MAX_LINK or not _LINK.match(link):
                 raise UserFacingError("lesson.link_bad")
         async with self._db.transaction() as session:
