@@ -17,6 +17,8 @@ from datetime import date, timedelta
 
 #: One ASCII digit, for patterns (``\\d`` matches every script's digits).
 DIGIT = "[0-9]"
+#: A six-digit on-site code (volunteer check-in, lesson make-up check-in).
+CODE = DIGIT + "{6}"
 #: The years a date typed into the bot may name.
 MIN_YEAR = 2000
 MAX_YEAR = 2100
@@ -51,6 +53,12 @@ def integer(text: str) -> int | None:
 def item_number(text: str) -> int | None:
     """The number of a matter, vote, lesson ... as typed: "3", "#3", "＃3"; or None."""
     return number(text.strip().lstrip(NUMBER_SIGNS), low=1)
+
+
+def code(text: str) -> str | None:
+    """A six-digit on-site or check-in code, as typed, or None."""
+    text = text.strip()
+    return text if re.fullmatch(CODE, text) else None
 
 
 def percent(text: str) -> int | None:

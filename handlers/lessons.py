@@ -35,7 +35,7 @@ from handlers.context import Context
 from handlers.texts import local_time, plain, t
 
 #: "补课 123456": a member checks in at a make-up slot with its code.
-CHECK_IN_WORDS = re.compile(rf"^\s*补课\s*({parsing.DIGIT}{{6}})\s*$")
+CHECK_IN_WORDS = re.compile(rf"^\s*补课\s*({parsing.CODE})\s*$")
 
 
 def _chat_id(update: Update) -> int:

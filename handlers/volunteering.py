@@ -41,7 +41,7 @@ from handlers.dialogs import TextAnswer
 from handlers.texts import plain, t
 
 #: 签到 / 签退 in plain words (commands are Latin only); 签到 may carry the on-site code.
-CHECK_WORDS = re.compile(rf"^\s*(签到|签退|打卡)\s*({parsing.DIGIT}{{6}})?\s*$")
+CHECK_WORDS = re.compile(rf"^\s*(签到|签退|打卡)\s*({parsing.CODE})?\s*$")
 CHECK_WORDS_FILTER = filters.Regex(CHECK_WORDS) & filters.UpdateType.MESSAGE
 #: A location shared in a private chat (venue of a new activity, or a check-in).
 LOCATION_FILTER = filters.ChatType.PRIVATE & filters.LOCATION & filters.UpdateType.MESSAGE
@@ -218,7 +218,7 @@ async def check_words(update: Update, context: Context) -> None:
 async def checkin_command(update: Update, context: Context) -> None:
     """/checkin [CODE]."""
     args = context.args or []
-    code = args[0] if len(args) == 1 and re.fullmatch(r"[0-9]{6}", args[0]) else None
+    code = parsing.code(args[0]) if len(args) == 1 else None
     if args and code is None:
         await reply(update, t(context.require_actor().language, "vol.checkin_usage"))
         return
