@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from bot import parsing, usertext
 from bot.clock import Clock, system_clock
 from bot.community import Actor, ChatKind, Role, secretaries_to_tell
 from bot.config import Language, Settings
@@ -186,10 +187,9 @@ class CarryingService:
 
     def parse_due(self, text: str) -> datetime:
         """A typed due date (YYYY-MM-DD), today or later; UserFacingError otherwise."""
-        try:
-            day = date.fromisoformat(text.strip())
-        except ValueError:
-            raise UserFacingError("carry.due_invalid") from None
+        day = parsing.iso_day(text)
+        if day is None:
+            raise UserFacingError("carry.due_invalid")
         if day < self._clock().astimezone(self.tz).date():
             raise UserFacingError("carry.due_past")
         return self._end_of(day)
@@ -258,7 +258,7 @@ class CarryingService:
     async def answer_owner_name(self, actor: Actor, chat_id: int, text: str) -> str:
         """The team's or unit's name; then the due date."""
         _require_secretary(actor)
-        name = " ".join(text.split())
+        name = usertext.line(text)
         if not name:
             raise UserFacingError("carry.name_empty")
         if len(name) > MAX_OWNER_NAME:
@@ -361,7 +361,7 @@ class CarryingService:
         self, actor: Actor, chat_id: int, text: str, photo_file_id: str | None = None
     ) -> ProgressResult:
         """A few words (and a photo): record the report, tell the group, move the stage."""
-        words = " ".join(text.split())
+        words = usertext.line(text)
         if not words and photo_file_id is None:
             raise UserFacingError("carry.progress_empty")
         if len(words) > MAX_PROGRESS_TEXT:
@@ -588,7 +588,7 @@ class CarryingService:
 
     async def add_note(self, actor: Actor, chat_id: int, text: str) -> int:
         """The optional note after a verdict; returns the matter's number."""
-        note = " ".join(text.split())
+        note = usertext.line(text)
         if not note:
             raise UserFacingError("carry.name_empty")
         if len(note) > MAX_NOTE:
@@ -1184,7 +1184,7 @@ def _require_secretary(actor: Actor) -> int | None:
 
 
 def _clean(text: str, limit: int) -> str:
-    cleaned = " ".join(text.split())
+    cleaned = usertext.line(text)
     if not cleaned:
         raise UserFacingError("carry.name_empty")
     if len(cleaned) > limit:

@@ -12,6 +12,7 @@ from enum import StrEnum
 from functools import partial
 from typing import Any
 
+from bot import usertext
 from bot.clock import Clock, system_clock
 from bot.config import CommunitySettings, Language
 from bot.errors import UserFacingError
@@ -191,7 +192,7 @@ class CommunityService:
         now = self._clock()
         async with self._db.transaction() as session:
             previous = await session.chats.get(chat.chat_id)
-            await session.chats.seen(chat.chat_id, chat.title, chat.type, True, now)
+            await session.chats.seen(chat.chat_id, usertext.line(chat.title), chat.type, True, now)
             await session.chats.bind(chat.chat_id, kind.value, actor.person_id, now)
             await session.audit.record(
                 at=now, action="chat.bind", actor_id=actor.person_id, detail=kind.value
@@ -209,7 +210,9 @@ class CommunityService:
     async def chat_membership(self, chat: ChatInfo, is_member: bool) -> ChatRow | None:
         """The bot was added to or removed from a group; returns the chat's binding."""
         async with self._db.transaction() as session:
-            await session.chats.seen(chat.chat_id, chat.title, chat.type, is_member, self._clock())
+            await session.chats.seen(
+                chat.chat_id, usertext.line(chat.title), chat.type, is_member, self._clock()
+            )
             return await session.chats.get(chat.chat_id)
 
     async def chat_migrated(self, old_chat_id: int, new_chat_id: int) -> bool:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot import usertext
 from bot.calendar import CommunityCalendar
 from bot.clock import Clock, system_clock
 from bot.community import Actor, ChatKind, Role
@@ -200,7 +201,7 @@ class MatterService:
 
     async def answer_details(self, actor: Actor, chat_id: int, text: str) -> RaiseDraft:
         """What and where; then the form shows similar open matters and asks to confirm."""
-        details = " ".join(text.split())
+        details = usertext.line(text)
         if not details:
             raise UserFacingError("raise.details_empty")
         if len(details) > MAX_DETAILS:
@@ -365,7 +366,7 @@ def _require_resident(actor: Actor) -> Any:
 
 
 def _check_title(text: str) -> str:
-    title = " ".join(text.split())
+    title = usertext.line(text)
     if len(title) < MIN_TITLE:
         raise UserFacingError("raise.title_too_short", minimum=MIN_TITLE)
     if len(title) > MAX_TITLE:

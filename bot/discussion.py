@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
+from bot import usertext
 from bot.clock import Clock, system_clock
 from bot.community import Actor, Role
 from bot.dialogs import expect_step
@@ -132,7 +133,7 @@ class DiscussionService:
     async def answer_hide_reason(self, actor: Actor, chat_id: int, text: str) -> HiddenComment:
         """The typed reason: hide the comment the conversation is about."""
         _require_secretary(actor)
-        reason = " ".join(text.split())
+        reason = usertext.line(text)
         if not reason:
             raise UserFacingError("discuss.reason_empty")
         if len(reason) > MAX_HIDE_REASON:
@@ -204,7 +205,7 @@ def _require_secretary(actor: Actor) -> None:
 
 
 def _check_text(text: str) -> str:
-    body = text.strip()
+    body = usertext.block(text)
     if not body:
         raise UserFacingError("discuss.empty")
     if len(body) > MAX_COMMENT:

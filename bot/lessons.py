@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from bot import parsing, usertext
 from bot.calendar import local, local_moment, to_utc
 from bot.clock import Clock, system_clock
 from bot.community import Actor, ChatKind, Role, secretaries_to_tell
@@ -66,13 +67,15 @@ PART_LIMIT = 3500
 ATTACHMENT_KINDS = ("photo", "document", "audio", "video")
 
 _LINK = re.compile(r"^https?://\S+$")
+# ASCII digits only (bot/parsing.py): "\d" would take "１" and "१" too.
 _SLOT = re.compile(
-    r"^(?:(?P<year>\d{4})-)?(?P<month>\d{1,2})-(?P<day>\d{1,2})\s+"
-    r"(?P<hour>\d{1,2})[:：](?P<minute>\d{2})\s+(?P<place>.+?)\s+(?P<capacity>\d{1,3})\s*人?$"
+    r"^(?:(?P<year>[0-9]{4})-)?(?P<month>[0-9]{1,2})-(?P<day>[0-9]{1,2})\s+"
+    r"(?P<hour>[0-9]{1,2})[:：](?P<minute>[0-9]{2})\s+(?P<place>.+?)\s+"
+    r"(?P<capacity>[0-9]{1,3})\s*人?$"
 )
 _WHEN = re.compile(
-    r"^(?:(?P<year>\d{4})-)?(?P<month>\d{1,2})-(?P<day>\d{1,2})\s+"
-    r"(?P<hour>\d{1,2})[:：](?P<minute>\d{2})$"
+    r"^(?:(?P<year>[0-9]{4})-)?(?P<month>[0-9]{1,2})-(?P<day>[0-9]{1,2})\s+"
+    r"(?P<hour>[0-9]{1,2})[:：](?P<minute>[0-9]{2})$"
 )
 
 
@@ -254,8 +257,7 @@ def _require(actor: Actor, role: Role) -> PersonRow:
 
 def _clean(text: str) -> str:
     """Trim each line and drop runs of blank lines beyond one."""
-    lines = [line.rstrip() for line in text.strip().splitlines()]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+    return usertext.block(text)
 
 
 class LessonService:
@@ -333,7 +335,7 @@ class LessonService:
     async def answer_title(self, actor: Actor, chat_id: int, text: str) -> Draft:
         """The lesson's title; then its text."""
         _require(actor, Role.SECRETARY)
-        title = " ".join(text.split())
+        title = usertext.line(text)
         if not title or len(title) > MAX_TITLE:
             raise UserFacingError("lesson.title_bad", limit=MAX_TITLE)
         async with self._db.transaction() as session:
@@ -389,7 +391,7 @@ class LessonService:
         _require(actor, Role.SECRETARY)
         link = None
         if text is not None:
-            link = text.strip()
+            link = usertext.line(text)
             if len(link) > MAX_LINK or not _LINK.match(link):
                 raise UserFacingError("lesson.link_bad")
         async with self._db.transaction() as session:
@@ -399,7 +401,7 @@ class LessonService:
     async def answer_question(self, actor: Actor, chat_id: int, text: str) -> Draft:
         """A quiz question: its first line, then one option a line; then the right option."""
         _require(actor, Role.SECRETARY)
-        lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+        lines = [usertext.line(line) for line in text.splitlines() if usertext.line(line)]
         question, options = (lines[0], lines[1:]) if lines else ("", [])
         if (
             not question
@@ -433,7 +435,7 @@ class LessonService:
     async def answer_explanation(self, actor: Actor, chat_id: int, text: str | None) -> Draft:
         """The explanation shown after answering (None: none); back to adding questions."""
         _require(actor, Role.SECRETARY)
-        explanation = " ".join((text or "").split())
+        explanation = usertext.line(text or "")
         if len(explanation) > MAX_EXPLANATION:
             raise UserFacingError("lesson.explanation_bad", limit=MAX_EXPLANATION)
         async with self._db.transaction() as session:
@@ -517,8 +519,10 @@ class LessonService:
     def _moment(self, match: re.Match[str]) -> datetime | None:
         now = local(self._clock(), self._tz)
         year = int(match["year"]) if match["year"] else now.year
+        day = parsing.calendar_day(year, int(match["month"]), int(match["day"]))
+        if day is None:
+            return None
         try:
-            day = date(year, int(match["month"]), int(match["day"]))
             at = local_moment(
                 day,
                 datetime.min.time().replace(hour=int(match["hour"]), minute=int(match["minute"])),
@@ -864,7 +868,7 @@ class LessonService:
     async def answer_slot(self, actor: Actor, chat_id: int, text: str) -> SlotRow:
         """The typed slot: date, time, place, capacity; it gets a check-in code."""
         person = _require(actor, Role.SECRETARY)
-        match = _SLOT.match(" ".join(text.split()))
+        match = _SLOT.match(usertext.line(text))
         at = self._moment(match) if match else None
         if (
             match is None

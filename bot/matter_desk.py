@@ -18,6 +18,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
+from bot import usertext
 from bot.clock import Clock, system_clock
 from bot.community import Actor, Role
 from bot.deliberation import MatterService
@@ -245,7 +246,7 @@ async def _open_matter(session: Session, matter_id: int) -> MatterRow:
 
 
 def _check_reason(text: str) -> str:
-    reason = " ".join(text.split())
+    reason = usertext.line(text)
     if not reason:
         raise UserFacingError("desk.reason_empty")
     if len(reason) > MAX_REASON:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bot import usertext
 from bot.clock import Clock, system_clock
 from bot.community import Actor, Role
 from bot.config import CommunitySettings
@@ -67,7 +68,7 @@ class NoticeService:
 
     async def set_text(self, actor: Actor, chat_id: int, text: str) -> NoticeDraft:
         """The notice's text; then the form asks to confirm."""
-        cleaned = text.strip()
+        cleaned = usertext.block(text)
         if not cleaned:
             raise UserFacingError("notify.empty")
         if len(cleaned) > MAX_NOTICE_LENGTH:

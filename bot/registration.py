@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from bot import usertext
 from bot.clock import Clock, system_clock
 from bot.community import Caller, Role
 from bot.config import CommunitySettings, Language
@@ -181,8 +182,8 @@ def _language(data: dict[str, Any]) -> Language:
 
 
 def _clean(text: str) -> str:
-    """Collapse whitespace and drop control characters from a typed answer."""
-    return " ".join("".join(ch for ch in text if ch.isprintable() or ch == " ").split())
+    """Collapse whitespace and drop control and format characters from a typed answer."""
+    return usertext.line(text)
 
 
 def _clip(name: str) -> str:

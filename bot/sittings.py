@@ -23,12 +23,12 @@ together, once.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot import parsing, usertext
 from bot.calendar import local_moment, to_utc
 from bot.clock import Clock, system_clock
 from bot.community import Actor, ChatKind, Role
@@ -51,9 +51,6 @@ MAX_NOTES = 2000
 DEFAULT_LOOKBACK = timedelta(days=7)
 #: Group messages hold at most this many agenda lines; the rest is "…and N more".
 MAX_AGENDA_LINES = 30
-
-_FULL_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_SHORT_DATE = re.compile(r"^(\d{1,2})-(\d{1,2})$")
 
 
 @dataclass(frozen=True)
@@ -114,34 +111,12 @@ def outcome_of(vote: ClosedVoteRow) -> VoteOutcome:
 def parse_day(text: str, today: date) -> date:
     """A date typed as YYYY-MM-DD, or MM-DD (the latest such day up to today).
 
-    UserFacingError for anything else.
+    UserFacingError for anything else (bot/parsing.py reads it).
     """
-    text = text.strip()
-    try:
-        if match := _FULL_DATE.fullmatch(text):
-            return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-        if match := _SHORT_DATE.fullmatch(text):
-            month, day = int(match.group(1)), int(match.group(2))
-            # Minutes and ledgers look back: in January, "12-30" is last December.
-            this_year = date(today.year, month, day) if (month, day) != (2, 29) else None
-            if this_year is not None and this_year <= today:
-                return this_year
-            return _latest_past(month, day, today)
-    except ValueError:
-        pass
-    raise UserFacingError("sittings.bad_date", text=text[:20])
-
-
-def _latest_past(month: int, day: int, today: date) -> date:
-    """The latest MONTH-DAY not after today (29 February: the last leap year's)."""
-    for year in range(today.year, today.year - 8, -1):
-        try:
-            candidate = date(year, month, day)
-        except ValueError:
-            continue
-        if candidate <= today:
-            return candidate
-    raise ValueError(f"no date {month}-{day}")
+    day = parsing.past_day(text, today)
+    if day is None:
+        raise UserFacingError("sittings.bad_date", text=text.strip()[:20])
+    return day
 
 
 class SittingService:
@@ -373,7 +348,7 @@ class SittingService:
         """A secretary's notes on the minutes of the (last) sitting on ``day``; replaces them."""
         if not actor.has(Role.SECRETARY):
             raise UserFacingError("sittings.secretaries_only")
-        notes = text.strip()
+        notes = usertext.block(text)
         if not notes:
             raise UserFacingError("sittings.notes_usage")
         if len(notes) > MAX_NOTES:

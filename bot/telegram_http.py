@@ -17,6 +17,7 @@ turns error statuses into its own exceptions).
 from __future__ import annotations
 
 import ssl
+import unicodedata
 from typing import Any
 
 import aiohttp
@@ -89,11 +90,17 @@ class AiohttpRequest(BaseRequest):
         fields = request_data.json_parameters if request_data else {}
         body: Any
         if files:
-            form = aiohttp.FormData()
+            # quote_fields=False: the file name goes out as raw UTF-8 inside the
+            # quotes, as Telegram reads it; aiohttp's default percent-encodes
+            # every non-ASCII name (aio-libs/aiohttp#3910), so 台账.csv arrived as
+            # %E5%8F%B0%E8%B4%A6.csv. Field names are PTB's ASCII parameters.
+            form = aiohttp.FormData(quote_fields=False)
             for name, value in fields.items():
                 form.add_field(name, value)
             for name, (filename, content, mime_type) in files.items():
-                form.add_field(name, content, filename=filename, content_type=mime_type)
+                form.add_field(
+                    name, content, filename=safe_filename(filename), content_type=mime_type
+                )
             body = form
         else:
             body = fields or None
@@ -117,6 +124,24 @@ class AiohttpRequest(BaseRequest):
             raise TimedOut from error
         except aiohttp.ClientError as error:
             raise NetworkError(f"aiohttp.{error.__class__.__name__}: {error}") from error
+
+
+def safe_filename(name: str | None) -> str:
+    """A file name that fits inside a quoted header parameter as it is.
+
+    Quotes, backslashes and path separators are replaced (receivers differ on
+    unescaping them), control and format characters (CR/LF would end the
+    header) are dropped; everything else, Chinese included, stays.
+    """
+    kept = []
+    for char in name or "":
+        if char in '"\\/':
+            kept.append("_")
+        elif unicodedata.category(char) in {"Cc", "Cf", "Zl", "Zp"}:
+            continue
+        else:
+            kept.append(char)
+    return "".join(kept).strip() or "file"
 
 
 def _given(value: Any, default: float | None) -> float | None:

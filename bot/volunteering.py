@@ -45,6 +45,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot import parsing, usertext
 from bot.clock import Clock, system_clock
 from bot.community import Actor, ChatKind, Role, secretaries_to_tell
 from bot.config import Language, Settings
@@ -91,11 +92,12 @@ RECURRENCES = ("once", "weekly", "monthly", "dates")
 STALE_CODE_MINUTES = 24 * 60
 EARTH_RADIUS_M = 6_371_000.0
 #: "11-28 09:00-11:00", "2026-11-28 9:00-11:30", "11月28日 9:00-11:00".
+#: ASCII digits only (bot/parsing.py): "\d" would take "１" and "१" too.
 _WHEN = re.compile(
-    r"^\s*(?:(\d{4})[-/.年])?(\d{1,2})[-/.月](\d{1,2})日?\s+"
-    r"(\d{1,2})[:：](\d{2})\s*[-~～至到]\s*(\d{1,2})[:：](\d{2})\s*$"
+    r"^\s*(?:([0-9]{4})[-/.年])?([0-9]{1,2})[-/.月]([0-9]{1,2})日?\s+"
+    r"([0-9]{1,2})[:：]([0-9]{2})\s*[-~～至到]\s*([0-9]{1,2})[:：]([0-9]{2})\s*$"
 )
-_DAY = re.compile(r"^(?:(\d{4})[-/.年])?(\d{1,2})[-/.月](\d{1,2})日?$")
+_DAY = re.compile(r"^(?:([0-9]{4})[-/.年])?([0-9]{1,2})[-/.月]([0-9]{1,2})日?$")
 
 
 # --- pure rules ---------------------------------------------------------------------------
@@ -132,7 +134,7 @@ def qr_payload(activity_id: int, secret: str, minute: int) -> str:
 
 def parse_qr_payload(payload: str) -> tuple[int, int, str] | None:
     """(activity id, minute, token) of a QR payload, or None if it is not one."""
-    match = re.fullmatch(r"wq_(\d{1,9})_(\d{1,12})_([0-9a-f]{10})", payload)
+    match = re.fullmatch(r"wq_([0-9]{1,9})_([0-9]{1,12})_([0-9a-f]{10})", payload)
     if match is None:
         return None
     return int(match[1]), int(match[2]), match[3]
@@ -175,8 +177,10 @@ def parse_when(text: str, today: date, tz: ZoneInfo) -> tuple[datetime, datetime
     if match is None:
         raise UserFacingError("vol.new.when_bad")
     year_text, month, day, h1, m1, h2, m2 = match.groups()
+    day_of = parsing.coming_day(year_text, month, day, today)
+    if day_of is None:
+        raise UserFacingError("vol.new.when_bad")
     try:
-        day_of = _day_of(year_text, int(month), int(day), today)
         start = datetime.combine(day_of, time(int(h1), int(m1)), tzinfo=tz)
         end = datetime.combine(day_of, time(int(h2), int(m2)), tzinfo=tz)
     except ValueError:
@@ -186,13 +190,6 @@ def parse_when(text: str, today: date, tz: ZoneInfo) -> tuple[datetime, datetime
     return start.astimezone(UTC), end.astimezone(UTC)
 
 
-def _day_of(year_text: str | None, month: int, day: int, today: date) -> date:
-    if year_text:
-        return date(int(year_text), month, day)
-    candidate = date(today.year, month, day)
-    return candidate if candidate >= today else date(today.year + 1, month, day)
-
-
 def parse_dates(text: str, today: date) -> tuple[date, ...]:
     """A typed list of dates ("12-05 12-12 12-19"), each today or later."""
     days: list[date] = []
@@ -200,12 +197,10 @@ def parse_dates(text: str, today: date) -> tuple[date, ...]:
         if not part:
             continue
         match = _DAY.match(part)
-        if match is None:
+        day = None if match is None else parsing.coming_day(match[1], match[2], match[3], today)
+        if day is None:
             raise UserFacingError("vol.new.dates_bad")
-        try:
-            days.append(_day_of(match[1], int(match[2]), int(match[3]), today))
-        except ValueError:
-            raise UserFacingError("vol.new.dates_bad") from None
+        days.append(day)
     if not 1 <= len(days) <= MAX_DATES:
         raise UserFacingError("vol.new.dates_count", most=MAX_DATES)
     return tuple(sorted(set(days)))
@@ -503,7 +498,7 @@ class VolunteerService:
     async def answer(self, actor: Actor, chat_id: int, step: str, text: str) -> ActivityDraft:
         """A typed answer at ``step``; the draft moves to its next step."""
         _require(actor, Role.SECRETARY)
-        words = " ".join(text.split())
+        words = usertext.line(text)
         async with self._db.transaction() as session:
             draft = await self._load(session, actor, chat_id, step)
             if step == "title":
@@ -511,9 +506,9 @@ class VolunteerService:
                     raise UserFacingError("vol.new.title_bad", limit=MAX_TITLE)
                 draft = replace(draft, title=words, step="description")
             elif step == "description":
-                if len(text.strip()) > MAX_DESCRIPTION:
+                if len(usertext.block(text)) > MAX_DESCRIPTION:
                     raise UserFacingError("vol.new.description_bad", limit=MAX_DESCRIPTION)
-                draft = replace(draft, description=text.strip(), step="place")
+                draft = replace(draft, description=usertext.block(text), step="place")
             elif step == "place":
                 if not 1 <= len(words) <= MAX_PLACE:
                     raise UserFacingError("vol.new.place_bad", limit=MAX_PLACE)
@@ -525,9 +520,10 @@ class VolunteerService:
                     raise UserFacingError("vol.new.when_past")
                 draft = replace(draft, starts_at=start, ends_at=end, step="capacity")
             elif step == "capacity":
-                if not words.isdigit() or not 1 <= int(words) <= 10_000:
+                capacity = parsing.number(words, low=1, high=10_000)
+                if capacity is None:
                     raise UserFacingError("vol.new.capacity_bad")
-                draft = replace(draft, capacity=int(words), step="settings")
+                draft = replace(draft, capacity=capacity, step="settings")
             elif step == "dates":
                 today = self._clock().astimezone(self.tz).date()
                 draft = replace(draft, dates=parse_dates(words, today), step="settings")
@@ -1250,10 +1246,12 @@ class VolunteerService:
     async def answer_adjust(self, actor: Actor, chat_id: int, text: str) -> CheckinRow:
         """ "90 忘记签退，实际10:30离开": the minutes, then the reason."""
         person = _registered(actor)
-        match = re.match(r"^\s*(\d{1,4})\s*(?:分钟|min|minutes)?\s*[,，:：]?\s*(.*)$", text, re.S)
+        match = re.match(
+            r"^\s*([0-9]{1,4})\s*(?:分钟|min|minutes)?\s*[,，:：]?\s*(.*)$", text, re.S
+        )
         if match is None:
             raise UserFacingError("vol.adjust_usage")
-        minutes, reason = int(match[1]), " ".join(match[2].split())
+        minutes, reason = int(match[1]), usertext.line(match[2])
         if not reason:
             raise UserFacingError("vol.adjust_reason")
         if len(reason) > MAX_REASON:
@@ -1383,7 +1381,7 @@ class VolunteerService:
     async def add_unit(self, actor: Actor, name: str) -> UnitRow:
         """Register a local organisation for the duty rota."""
         _require(actor, Role.SECRETARY)
-        name = " ".join(name.split())
+        name = usertext.line(name)
         if not 1 <= len(name) <= MAX_UNIT_NAME:
             raise UserFacingError("vol.unit_name_bad", limit=MAX_UNIT_NAME)
         async with self._db.transaction() as session:

@@ -32,6 +32,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot import usertext
 from bot.clock import Clock, system_clock
 from bot.community import Actor, ChatKind, Role
 from bot.config import Language, Settings
@@ -317,7 +318,7 @@ class VoteService:
     async def answer_options(self, actor: Actor, chat_id: int, text: str) -> VoteSetup:
         """The options of a single/multiple choice vote, one per line."""
         _require(actor, Role.SECRETARY)
-        options = tuple(dict.fromkeys(" ".join(line.split()) for line in text.splitlines()))
+        options = tuple(dict.fromkeys(usertext.line(line) for line in text.splitlines()))
         options = tuple(option for option in options if option)
         if not 2 <= len(options) <= MAX_OPTIONS:
             raise UserFacingError("vote.options_count", most=MAX_OPTIONS)
@@ -719,7 +720,7 @@ class VoteService:
     async def answer_resolution(self, actor: Actor, chat_id: int, text: str) -> MatterRow:
         """The typed resolution."""
         _require(actor, Role.SECRETARY)
-        resolution = text.strip()
+        resolution = usertext.block(text)
         if not resolution:
             raise UserFacingError("resolution.empty")
         if len(resolution) > MAX_RESOLUTION:

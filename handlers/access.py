@@ -5,6 +5,10 @@
 - :func:`guarded` wraps every command and button callback: the one place
   where the declared role and chat type are checked, and where a
   :class:`UserFacingError` becomes a short reply in the person's language.
+- :func:`answer` answers a pressed button, once. A handler only answers with
+  what it has to say (a toast, an alert); a press nobody answered is answered
+  by ``guarded`` after the handler, so a refusal raised half-way is still the
+  answer to the press (an early bare answer used to swallow it: "query is too old").
 - :func:`on_error` is the global error handler: it logs the update, handles
   Telegram's own refusals (blocked bot, migrated group) and apologises.
 """
@@ -15,12 +19,20 @@ import html
 import logging
 import re
 from collections.abc import Callable, Coroutine
+from contextvars import ContextVar
 from enum import StrEnum
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.ext import ApplicationHandlerStop
 
 from bot.community import GROUP_ANONYMOUS_BOT_ID, Actor, Caller, Role
@@ -37,6 +49,9 @@ Callback = Callable[[Update, Context], Coroutine[Any, Any, None]]
 
 #: Telegram's sender for messages a linked channel posts into a group.
 CHANNEL_BOT_ID = 136817688
+
+#: The id of the callback query answered while handling the current update.
+_answered: ContextVar[str | None] = ContextVar("answered_query", default=None)
 
 
 class Access(StrEnum):
@@ -113,6 +128,7 @@ def guarded(
     """Wrap a handler with its access rule; the only place roles are checked."""
 
     async def run(update: Update, context: Context) -> None:
+        _answered.set(None)
         actor = context.actor
         if actor is None:
             return
@@ -145,6 +161,12 @@ def guarded(
             await reply(update, t(context.require_actor().language, error.key, **error.params))
         except StaleButton:
             await reply(update, t(language, "access.stale_button"))
+        else:
+            # A press the handler had nothing to say about: stop its spinner.
+            try:
+                await answer(update)
+            except BadRequest as error:  # answered some other way, or too late
+                log.debug("press not answered: %s", error.message)
 
     run.__name__ = getattr(callback, "__name__", "guarded")
     run.__doc__ = callback.__doc__
@@ -156,10 +178,21 @@ async def reply(
     text: str,
     keyboard: InlineKeyboardMarkup | None = None,
 ) -> Message | None:
-    """Answer the update: a reply to a message, or an alert for a pressed button."""
-    if update.callback_query is not None:
-        await update.callback_query.answer(_alert_text(text), show_alert=True)
-        return None
+    """Answer the update: a reply to a message, or an alert for a pressed button.
+
+    A press answered already (a toast before the refusal) gets the text as a
+    private message instead, so it is never lost.
+    """
+    query = update.callback_query
+    if query is not None:
+        if not answered(update):
+            await answer(update, _alert_text(text), alert=True)
+            return None
+        try:
+            return await update.get_bot().send_message(query.from_user.id, text)
+        except TelegramError as error:
+            log.info("could not tell %s after answering their press: %r", query.from_user.id, error)
+            return None
     message = update.effective_message
     if message is None:
         return None
@@ -182,7 +215,7 @@ async def show(
     if query is None:
         await reply(update, text, keyboard)
         return
-    await query.answer(_alert_text(toast) if toast else None)
+    await answer(update, _alert_text(toast) if toast else None)
     if query.message is not None and isinstance(query.message, Message):
         try:
             await query.message.edit_text(text, reply_markup=keyboard)
@@ -192,6 +225,25 @@ async def show(
         return
     if update.effective_chat is not None:
         await update.get_bot().send_message(update.effective_chat.id, text, reply_markup=keyboard)
+
+
+def answered(update: Update) -> bool:
+    """Whether the update's pressed button was answered already."""
+    query = update.callback_query
+    return query is not None and _answered.get() == query.id
+
+
+async def answer(update: Update, text: str | None = None, *, alert: bool = False) -> None:
+    """Answer the pressed button once: a toast, an alert, or (no text) just stop its spinner.
+
+    A second answer would fail at Telegram; it is skipped (use :func:`reply`
+    for a refusal, which falls back to a message).
+    """
+    query = update.callback_query
+    if query is None or answered(update):
+        return
+    _answered.set(query.id)
+    await query.answer(text, show_alert=alert)
 
 
 def _alert_text(html_text: str) -> str:
@@ -232,7 +284,7 @@ async def _apologise(update: Update, context: Context) -> None:
     language = context.actor.language if context.actor else Language.ZH_HANS
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer(plain(language, "error.apology"), show_alert=True)
+            await reply(update, t(language, "error.apology"))
         elif update.effective_message is not None:
             await update.effective_message.reply_text(t(language, "error.apology"))
     except Exception as error:

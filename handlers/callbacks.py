@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields
 from enum import Enum
 from typing import Any, ClassVar, Self, get_type_hints
 
+from bot import parsing
 from bot.community import Role
 from bot.config import Language
 
@@ -64,7 +65,10 @@ class Callback:
 
 def _convert(kind: Any, raw: str) -> Any:
     if kind is int:
-        return int(raw)
+        value = parsing.integer(raw)
+        if value is None:
+            raise ValueError(raw)
+        return value
     if kind is bool:
         if raw not in ("True", "False"):
             raise ValueError(raw)

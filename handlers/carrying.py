@@ -13,6 +13,7 @@ from datetime import datetime
 from telegram import Message, Update
 from telegram.constants import ChatType
 
+from bot import parsing
 from bot.carrying import (
     ANSWER_FLOW,
     ASSIGN_FLOW,
@@ -25,7 +26,7 @@ from bot.carrying import (
 from bot.errors import UserFacingError
 from handlers import callbacks as cb
 from handlers import keyboards, texts
-from handlers.access import reply, show
+from handlers.access import answer, reply, show
 from handlers.context import Context
 from handlers.matters import refresh_card_soon
 from handlers.texts import t
@@ -34,8 +35,7 @@ from handlers.texts import t
 def _number(context: Context) -> int | None:
     """The matter number of "/command N" (also "#N"), or None."""
     args = context.args or []
-    number = args[0].lstrip("#＃") if len(args) == 1 else ""
-    return int(number) if number.isdigit() and len(number) <= 9 else None
+    return parsing.item_number(args[0]) if len(args) == 1 else None
 
 
 def _chat_id(update: Update) -> int:
@@ -102,10 +102,9 @@ async def assign_pressed(update: Update, context: Context) -> None:
     await context.bot.send_message(actor.tg_user_id, text, reply_markup=keyboard)
     chat = update.effective_chat
     in_private = chat is not None and chat.id == actor.tg_user_id
-    if update.callback_query is not None:
-        await update.callback_query.answer(
-            None if in_private else texts.plain(actor.language, "carry.sent_privately")
-        )
+    await answer(
+        update, None if in_private else texts.plain(actor.language, "carry.sent_privately")
+    )
 
 
 async def owner_kind_chosen(update: Update, context: Context) -> None:
@@ -261,12 +260,10 @@ async def progress_text(update: Update, context: Context, step: str, text: str) 
     """/progress typed answers: a percent number, then the few words."""
     actor = context.require_actor()
     if step == "percent":
-        cleaned = text.strip().rstrip("%％")
-        if not cleaned.isdigit() or len(cleaned) > 3:
+        typed = parsing.percent(text)
+        if typed is None:
             raise UserFacingError("carry.percent_invalid")
-        percent = await context.services.carrying.choose_percent(
-            actor, _chat_id(update), int(cleaned)
-        )
+        percent = await context.services.carrying.choose_percent(actor, _chat_id(update), typed)
         await reply(update, t(actor.language, "carry.ask_text", percent=percent))
     elif step == "text":
         await _report(update, context, text, None)

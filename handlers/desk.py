@@ -8,10 +8,9 @@ After each change the matter's cards in the residents' groups are edited
 
 from __future__ import annotations
 
-import re
-
 from telegram import Update
 
+from bot import parsing
 from handlers import callbacks as cb
 from handlers import keyboards, texts
 from handlers.access import reply, show
@@ -34,8 +33,7 @@ FORUM_WORDS = {
 
 def number_of(text: str) -> int | None:
     """A matter number as typed ("3", "#3", "＃3"), or None."""
-    digits = text.lstrip("#＃")
-    return int(digits) if re.fullmatch(r"[0-9]{1,9}", digits) else None
+    return parsing.item_number(text)
 
 
 async def agenda_command(update: Update, context: Context) -> None:
@@ -163,8 +161,6 @@ async def withdraw_pressed(update: Update, context: Context) -> None:
     chat = update.effective_chat
     assert chat is not None  # noqa: S101 - a button is always in a chat
     matter = await context.services.desk.start_withdraw(actor, chat.id, data.matter_id)
-    if query is not None:
-        await query.answer()
     await context.bot.send_message(
         chat.id, t(actor.language, "desk.ask_reason", number=matter.id, title=matter.title)
     )

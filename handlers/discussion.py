@@ -112,8 +112,6 @@ async def hide_pressed(update: Update, context: Context) -> None:
     comment, position = await context.services.discussion.start_hide(
         actor, chat.id, data.comment_id, data.page
     )
-    if query is not None:
-        await query.answer()
     author = comment.author or texts.plain(actor.language, "discuss.former_resident")
     await context.bot.send_message(
         chat.id, t(actor.language, "discuss.ask_hide_reason", position=position, author=author)

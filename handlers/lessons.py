@@ -9,10 +9,11 @@ handlers/lesson_views.py, reply.
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date
 
 from telegram import InputFile, Message, Update
 
+from bot import parsing
 from bot.calendar import local
 from bot.community import Role
 from bot.delivery import render_buttons, render_text
@@ -29,12 +30,12 @@ from bot.lessons import (
 )
 from handlers import callbacks as cb
 from handlers import lesson_views as views
-from handlers.access import reply, show
+from handlers.access import answer, reply, show
 from handlers.context import Context
 from handlers.texts import local_time, plain, t
 
 #: "补课 123456": a member checks in at a make-up slot with its code.
-CHECK_IN_WORDS = re.compile(r"^\s*补课\s*(\d{6})\s*$")
+CHECK_IN_WORDS = re.compile(rf"^\s*补课\s*({parsing.CODE})\s*$")
 
 
 def _chat_id(update: Update) -> int:
@@ -45,8 +46,7 @@ def _chat_id(update: Update) -> int:
 
 def _number(context: Context) -> int | None:
     args = context.args or []
-    number = args[0].lstrip("#＃") if len(args) == 1 else ""
-    return int(number) if number.isdigit() and len(number) <= 9 else None
+    return parsing.item_number(args[0]) if len(args) == 1 else None
 
 
 def _data(update: Update) -> str | None:
@@ -266,15 +266,12 @@ async def study_pressed(update: Update, context: Context) -> None:
     data = cb.LessonStudy.decode(_data(update))
     actor = context.require_actor()
     outcome = await context.services.lessons.study(actor, data.lesson_id)
-    query = update.callback_query
     if outcome.question is None:
-        if query is not None:
-            await query.answer(plain(actor.language, "lesson.studied", title=outcome.lesson.title))
+        await answer(update, plain(actor.language, "lesson.studied", title=outcome.lesson.title))
         return
     text, keyboard = views.quiz_question(actor.language, outcome.lesson, outcome.question)
     await context.bot.send_message(actor.tg_user_id, text, reply_markup=keyboard)
-    if query is not None:
-        await query.answer(plain(actor.language, "lesson.quiz_sent"))
+    await answer(update, plain(actor.language, "lesson.quiz_sent"))
 
 
 async def quiz_pressed(update: Update, context: Context) -> None:
@@ -295,8 +292,6 @@ async def open_pressed(update: Update, context: Context) -> None:
     lesson = await context.services.lessons.lesson(data.lesson_id)
     if lesson.status != "sent" and not actor.has(Role.SECRETARY):
         raise UserFacingError("lesson.not_found", number=lesson.id)
-    if update.callback_query is not None:
-        await update.callback_query.answer()
     for message in lesson_messages(lesson, actor.language, private=True):
         markup = render_buttons(message) if lesson.status == "sent" else None
         if message.photo:
@@ -314,8 +309,6 @@ async def files_pressed(update: Update, context: Context) -> None:
     data = cb.LessonFiles.decode(_data(update))
     actor = context.require_actor()
     lesson = await context.services.lessons.lesson(data.lesson_id)
-    if update.callback_query is not None:
-        await update.callback_query.answer()
     bot = context.bot
     for attachment in lesson.attachments:
         if attachment.kind == "document":
@@ -344,8 +337,6 @@ async def makeup_pressed(update: Update, context: Context) -> None:
         t(actor.language, "lesson.ask_slot_choice"),
         reply_markup=views.booking_keyboard(actor.language, open_slots, tz),
     )
-    if update.callback_query is not None:
-        await update.callback_query.answer()
 
 
 async def book_pressed(update: Update, context: Context) -> None:
@@ -538,15 +529,7 @@ def _period(args: list[str], today: date) -> tuple[date, date] | None:
         return date(today.year, 1, 1), date(today.year, 12, 31)
     if len(args) != 1:
         return None
-    text = args[0]
-    if re.fullmatch(r"\d{4}", text):
-        return date(int(text), 1, 1), date(int(text), 12, 31)
-    match = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
-    if match and 1 <= int(match[2]) <= 12:
-        first = date(int(match[1]), int(match[2]), 1)
-        following = (first + timedelta(days=32)).replace(day=1)
-        return first, following - timedelta(days=1)
-    return None
+    return parsing.period(args[0])
 
 
 async def mystudy_command(update: Update, context: Context) -> None:
@@ -612,8 +595,6 @@ async def record_pressed(update: Update, context: Context) -> None:
 async def reply_private(update: Update, context: Context, text: str) -> None:
     """A new message in the actor's private chat (the list stays for the next pick)."""
     actor = context.require_actor()
-    if update.callback_query is not None:
-        await update.callback_query.answer()
     await context.bot.send_message(actor.tg_user_id, text)
 
 
@@ -627,15 +608,19 @@ async def export_command(update: Update, context: Context) -> None:
         return
     sheets = await context.services.lessons.export_sheets(actor, *period, actor.language)
     first, last = period
-    stem = f"lessons-{first.isoformat()}-{last.isoformat()}"
+    # Named like the ledger's files: 微党课台账-学习记录-20261101-20261130.csv.
+    language = actor.language
+    span = f"{first:%Y%m%d}-{last:%Y%m%d}"
     chat_id = _chat_id(update)
     for sheet in sheets:
+        name = plain(language, f"lesson.export.file_{sheet.key}")
         await context.bot.send_document(
-            chat_id, InputFile(csv_bytes(sheet), filename=f"{stem}-{sheet.key}.csv")
+            chat_id, InputFile(csv_bytes(sheet), filename=f"{name}-{span}.csv")
         )
+    workbook = plain(language, "lesson.export.file_workbook")
     await context.bot.send_document(
         chat_id,
-        InputFile(xlsx_bytes(sheets), filename=f"{stem}.xlsx"),
+        InputFile(xlsx_bytes(sheets), filename=f"{workbook}-{span}.xlsx"),
         caption=plain(
             actor.language, "lesson.exported", first=first.isoformat(), last=last.isoformat()
         ),

@@ -11,11 +11,12 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.ext import JobQueue
 
+from bot import parsing
 from bot.community import Actor, Role
 from bot.deliberation import card_message
 from handlers import callbacks as cb
 from handlers import keyboards, texts
-from handlers.access import reply, show
+from handlers.access import answer, reply, show
 from handlers.cards import edit_everywhere, edit_soon
 from handlers.context import Context
 from handlers.texts import plain, t
@@ -142,8 +143,7 @@ async def support(update: Update, context: Context) -> None:
             supports=matter.supports,
             threshold=matters.threshold,
         )
-    if query is not None:
-        await query.answer(text)
+    await answer(update, text)
     refresh_card_soon(context, matter.id)
 
 
@@ -186,13 +186,13 @@ async def show_matter(update: Update, context: Context) -> None:
     """/matter N: one matter with its whole history; privately, its buttons."""
     actor = context.require_actor()
     args = context.args or []
-    number = args[0].lstrip("#＃") if len(args) == 1 else ""
-    if not re.fullmatch(r"[0-9]{1,9}", number):
+    number = parsing.item_number(args[0]) if len(args) == 1 else None
+    if number is None:
         await reply(update, t(actor.language, "matter.usage"))
         return
     chat = update.effective_chat
     private = chat is not None and chat.type == ChatType.PRIVATE
-    text, keyboard = await matter_screen(context, actor, int(number), private=private)
+    text, keyboard = await matter_screen(context, actor, number, private=private)
     await reply(update, text, keyboard)
 
 

@@ -10,7 +10,7 @@ from telegram.error import BadRequest
 from bot.scheduling import from_callback_moment
 from handlers import callbacks as cb
 from handlers import keyboards, texts
-from handlers.access import show
+from handlers.access import answer, show
 from handlers.context import Context
 from handlers.texts import plain
 
@@ -58,7 +58,7 @@ async def send_missed(update: Update, context: Context) -> None:
     key = "schedule.sent_now" if sent else "schedule.already_sent"
     if query is None:
         return
-    await query.answer(plain(actor.language, key, what=title))
+    await answer(update, plain(actor.language, key, what=title))
     if isinstance(query.message, Message):
         with contextlib.suppress(BadRequest):  # already without its button
             await query.message.edit_reply_markup(None)

@@ -13,7 +13,6 @@ import contextlib
 import io
 import re
 import time
-from datetime import date
 from typing import Any
 
 import segno
@@ -21,6 +20,7 @@ from telegram import Message, Update
 from telegram.error import TelegramError
 from telegram.ext import JobQueue, filters
 
+from bot import parsing
 from bot.charts import bar_chart
 from bot.config import Language
 from bot.ledger import csv_bytes, xlsx_bytes
@@ -34,14 +34,14 @@ from bot.volunteering import (
 )
 from handlers import callbacks as cb
 from handlers import keyboards, texts
-from handlers.access import reply, show
+from handlers.access import answer, reply, show
 from handlers.cards import edit_everywhere, edit_soon
 from handlers.context import Context
 from handlers.dialogs import TextAnswer
 from handlers.texts import plain, t
 
 #: 签到 / 签退 in plain words (commands are Latin only); 签到 may carry the on-site code.
-CHECK_WORDS = re.compile(r"^\s*(签到|签退|打卡)\s*(\d{6})?\s*$")
+CHECK_WORDS = re.compile(rf"^\s*(签到|签退|打卡)\s*({parsing.CODE})?\s*$")
 CHECK_WORDS_FILTER = filters.Regex(CHECK_WORDS) & filters.UpdateType.MESSAGE
 #: A location shared in a private chat (venue of a new activity, or a check-in).
 LOCATION_FILTER = filters.ChatType.PRIVATE & filters.LOCATION & filters.UpdateType.MESSAGE
@@ -182,9 +182,8 @@ async def cancel(update: Update, context: Context) -> None:
 
 
 async def _answer(update: Update, text: str) -> None:
-    query = update.callback_query
-    if query is not None:
-        await query.answer(text, show_alert=True)
+    if update.callback_query is not None:
+        await answer(update, text, alert=True)
     else:
         await reply(update, text)
 
@@ -219,7 +218,7 @@ async def check_words(update: Update, context: Context) -> None:
 async def checkin_command(update: Update, context: Context) -> None:
     """/checkin [CODE]."""
     args = context.args or []
-    code = args[0] if len(args) == 1 and re.fullmatch(r"\d{6}", args[0]) else None
+    code = parsing.code(args[0]) if len(args) == 1 else None
     if args and code is None:
         await reply(update, t(context.require_actor().language, "vol.checkin_usage"))
         return
@@ -356,8 +355,6 @@ async def code_command(update: Update, context: Context) -> None:
 async def code_pressed(update: Update, context: Context) -> None:
     """The activity chosen for /code, or 🔄."""
     data = cb.VolCode.decode(_data(update))
-    if update.callback_query is not None:
-        await update.callback_query.answer()
     await _send_code(update, context, data.activity_id)
 
 
@@ -440,12 +437,11 @@ async def code_stopped(update: Update, context: Context) -> None:
     if context.job_queue is not None:
         for job in context.job_queue.get_jobs_by_name(f"code-screen:{chat_id}"):
             job.schedule_removal()
+    await answer(update, plain(actor.language, "vol.code_stopped"))
     query = update.callback_query
-    if query is not None:
-        await query.answer(plain(actor.language, "vol.code_stopped"))
-        if isinstance(query.message, Message):
-            with contextlib.suppress(TelegramError):
-                await query.message.delete()
+    if query is not None and isinstance(query.message, Message):
+        with contextlib.suppress(TelegramError):
+            await query.message.delete()
 
 
 async def kiosk_command(update: Update, context: Context) -> None:
@@ -568,11 +564,10 @@ async def report_command(update: Update, context: Context) -> None:
     message = update.effective_message
     month = None
     if args:
-        match = re.fullmatch(r"(\d{4})-(\d{1,2})", args[0]) if len(args) == 1 else None
-        if match is None or not 1 <= int(match[2]) <= 12:
+        month = parsing.month(args[0]) if len(args) == 1 else None
+        if month is None:
             await reply(update, t(actor.language, "vol.report_usage"))
             return
-        month = date(int(match[1]), int(match[2]), 1)
     if message is None:
         return
     service = context.services.volunteer

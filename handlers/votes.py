@@ -9,10 +9,11 @@ from typing import Any
 from telegram import Update
 from telegram.ext import JobQueue
 
+from bot import parsing
 from bot.voting import PROXY_FLOW, RESOLUTION_FLOW, SETUP_FLOW, Tally, option_labels, vote_card
 from handlers import callbacks as cb
 from handlers import keyboards, texts
-from handlers.access import reply, show
+from handlers.access import answer, reply, show
 from handlers.cards import edit_everywhere, edit_soon
 from handlers.context import Context
 from handlers.matters import refresh_card_soon
@@ -21,8 +22,7 @@ from handlers.texts import plain, t
 
 def _number_arg(context: Context) -> int | None:
     args = context.args or []
-    number = args[0].lstrip("#＃") if len(args) == 1 else ""
-    return int(number) if number.isdigit() and len(number) <= 9 else None
+    return parsing.item_number(args[0]) if len(args) == 1 else None
 
 
 async def vote_command(update: Update, context: Context) -> None:
@@ -115,8 +115,7 @@ async def cast(update: Update, context: Context) -> None:
     else:
         key = "vote.changed" if result.changed else "vote.cast"
         text = plain(actor.language, key, label=labels[data.index])
-    if query is not None:
-        await query.answer(text)
+    await answer(update, text)
     refresh_vote_card_soon(context.job_queue, result.vote.id)
 
 

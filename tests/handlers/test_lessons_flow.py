@@ -384,10 +384,10 @@ async def test_audience_edit_send_now_attendance_correction_export(
         files = [m for m in api.bot_messages(SECRETARY)[before:] if "document" in m]
         names = [m["document"]["file_name"] for m in files]
         assert names == [
-            "lessons-2026-11-01-2026-11-30-lessons.csv",
-            "lessons-2026-11-01-2026-11-30-study.csv",
-            "lessons-2026-11-01-2026-11-30-members.csv",
-            "lessons-2026-11-01-2026-11-30.xlsx",
+            "微党课台账-课程-20261101-20261130.csv",
+            "微党课台账-学习记录-20261101-20261130.csv",
+            "微党课台账-党员统计-20261101-20261130.csv",
+            "微党课台账-20261101-20261130.xlsx",
         ]
         (members_csv,) = files[2]["_files"].values()
         assert members_csv.decode("utf-8-sig").splitlines() == [
