@@ -17,21 +17,24 @@ ballots (option votes); "two_thirds" needs at least two thirds of the same
 base. Everyone who cast a ballot, abstentions included, counts toward the
 quorum.
 
-Anonymous votes key each ballot by a hash of a random per-vote salt and the
-voter, so one person still has one changeable ballot; the salt is erased at
-the close, after which the record cannot tell who voted what.
+Anonymous votes key each ballot by an HMAC whose key is not in the database
+(bot/ballot_keys.py), so one person still has one changeable ballot but the
+database file alone links no ballot to anyone; the vote's nonce is erased at
+the close (then nothing can link them), and the WAL is checkpointed after
+anonymous ballots and closes so old bytes do not linger. An anonymous
+ballot's time is the vote's opening time: a time could be matched against
+other records.
 """
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.ballot_keys import BallotKeys
 from bot.clock import Clock, system_clock
 from bot.community import Actor, ChatKind, Role
 from bot.config import Language, Settings
@@ -245,6 +248,7 @@ class VoteService:
         self._scheduler = scheduler
         self._clock = clock
         self._tz = scheduler.calendar.tz
+        self._keys = BallotKeys(settings.storage.ballot_key_path)
         #: Called with the ids of a vote and its matter when its schedule closed it; the
         #: composition root connects it to the cards' refresh (a service edits no message).
         self.on_closed: Callable[[int, int], None] = lambda vote_id, matter_id: None
@@ -345,7 +349,7 @@ class VoteService:
                 kind=setup.kind,
                 options=YES_NO if setup.kind == "yes_no" else setup.options,
                 anonymous=setup.anonymous,
-                salt=secrets.token_hex(16) if setup.anonymous else None,
+                salt=self._keys.new_vote_secret() if setup.anonymous else None,
                 quorum=setup.quorum,
                 threshold=setup.threshold,
                 opened_by=person.id,
@@ -423,7 +427,7 @@ class VoteService:
         def work(conn: sqlite3.Connection) -> CastResult:
             box = BallotBox(conn)
             vote = _check_open(box.vote(vote_id), index, now)
-            key = _voter_key(vote, f"p{person.id}")
+            key = self._voter_key(vote, f"p{person.id}")
             existing = box.ballot(vote.id, key)
             if vote.kind == "multiple":
                 chosen = set(existing.choice) if existing else set()
@@ -436,12 +440,22 @@ class VoteService:
                         "vote.already_cast", label=option_labels(vote, language)[index]
                     )
             if choice:
-                box.put_ballot(vote.id, key, None if vote.anonymous else person.id, choice, now)
+                box.put_ballot(
+                    vote.id,
+                    key,
+                    None if vote.anonymous else person.id,
+                    choice,
+                    _ballot_time(vote, now),
+                )
             else:
                 box.delete_ballot(vote.id, key)
             return CastResult(vote, choice, existing is not None)
 
-        return await self._db.run_unit(work)
+        result = await self._db.run_unit(work)
+        if result.vote.anonymous:
+            # The update (who pressed which button) must not linger in the WAL.
+            self._db.request_checkpoint()
+        return result
 
     async def start_proxy(self, actor: Actor, chat_id: int, matter_id: int) -> VoteRow:
         """A grid worker starts recording the ballot of a resident without a phone."""
@@ -507,7 +521,7 @@ class VoteService:
             name = str(dialog.data["name"])
             resident = await _registered_resident(session, name)
             identity = f"p{resident}" if resident is not None else f"proxy:{name.casefold()}"
-            key = _voter_key(vote, identity)
+            key = self._voter_key(vote, identity)
             existing = await session.votes.ballot(vote.id, key)
             if existing is not None and existing.recorded_by is None:
                 raise UserFacingError("vote.proxy_voted_themselves", name=name)
@@ -516,7 +530,7 @@ class VoteService:
                 voter_key=key,
                 person_id=resident if not vote.anonymous else None,
                 choice=(index,),
-                now=now,
+                now=_ballot_time(vote, now),
                 recorded_by=person.id,
                 proxy_reason=str(dialog.data["reason"]),
             )
@@ -524,6 +538,8 @@ class VoteService:
                 at=now, action="vote.proxy", actor_id=person.id, detail=str(vote.id)
             )
             await session.dialogs.end(chat_id, actor.tg_user_id)
+        if vote.anonymous:
+            self._db.request_checkpoint()
         return CastResult(vote, (index,), existing is not None, name)
 
     # --- tally and close ---------------------------------------------------------------------
@@ -556,6 +572,8 @@ class VoteService:
                 await session.schedules.set_next_due(vote.schedule_id, None, now)
         if vote.schedule_id is not None:
             self._scheduler.disarm(vote.schedule_id)
+        if vote.anonymous:
+            await self._db.settle_checkpoints()
         return closed
 
     async def _close_effect(self, firing: Firing) -> None:
@@ -593,11 +611,22 @@ class VoteService:
         await session.audit.record(
             at=now, action="vote.close", actor_id=closed_by, detail=f"{vote.id}:{result}"
         )
+        if vote.anonymous:
+            # The nonce erased by the close must leave the WAL too (after this commit).
+            self._db.request_checkpoint()
         closed = await session.votes.get(vote.id)
         assert closed is not None  # noqa: S101 - read in the same transaction
         matter = await _matter(session, vote.matter_id)
         await self._post_result(session, closed, matter, now)
         return ClosedVote(closed, matter)
+
+    def _voter_key(self, vote: VoteRow, identity: str) -> str:
+        """The ballot's key: the identity itself, or in an anonymous vote its keyed hash."""
+        if not vote.anonymous:
+            return identity
+        if vote.salt is None:
+            raise UserFacingError("vote.closed")
+        return self._keys.voter_key(vote.salt, vote.id, identity)
 
     def _tally(self, vote: VoteRow, choices: list[tuple[int, ...]]) -> Tally:
         return count_ballots(choices, len(vote.options))
@@ -858,13 +887,10 @@ def _check_open(vote: VoteRow | None, index: int, now: datetime) -> VoteRow:
     return vote
 
 
-def _voter_key(vote: VoteRow, identity: str) -> str:
-    """The ballot's key: the identity itself, or in an anonymous vote its salted hash."""
-    if not vote.anonymous:
-        return identity
-    if vote.salt is None:
-        raise UserFacingError("vote.closed")
-    return hashlib.sha256(f"{vote.salt}:{identity}".encode()).hexdigest()
+def _ballot_time(vote: VoteRow, now: datetime) -> datetime:
+    """When a ballot is recorded as cast: now, or for an anonymous vote its opening time
+    (a ballot's exact time could be matched against someone's other records)."""
+    return vote.opened_at if vote.anonymous else now
 
 
 def _next(presets: Sequence[int], current: int) -> int:
