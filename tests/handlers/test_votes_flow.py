@@ -45,6 +45,20 @@ async def community(harness: BotHarness) -> None:
     await sent(harness)
 
 
+async def add_paper_resident(
+    harness: BotHarness, worker: int, name: str, building: str, grid: str | None = None
+) -> None:
+    """/addresident as a grid worker (or, with ``grid``, a secretary) does it."""
+    await harness.say(worker, "/addresident")
+    await harness.say(worker, name)
+    await harness.say(worker, building)
+    if grid is not None:
+        await harness.press_label(worker, harness.last(worker), grid)
+    assert "纸质同意书" in harness.last(worker)["text"]
+    await harness.press_label(worker, harness.last(worker), "登记")
+    assert harness.last(worker)["text"].startswith(f"已登记：{name}")
+
+
 def vote_cards(harness: BotHarness) -> list[dict[str, Any]]:
     return [m for m in harness.api.bot_messages(RESIDENTS_GROUP) if "🗳" in (m.get("text") or "")]
 
@@ -128,12 +142,12 @@ async def test_public_vote_from_card_to_resolution(tmp_path: Path, api: FakeBotA
         await harness.press(2999, card, data["赞成"])
         assert "还没有登记" in answer(harness)
 
-        # A grid worker records the vote of a resident without a phone.
+        # A grid worker records the vote of a resident without a phone, entered on paper.
         await harness.say(2001, "/proxyvote 1")
         assert "只有网格员" in harness.last(2001)["text"]
+        await add_paper_resident(harness, GRID_WORKER, "王奶奶", "3栋")
         await harness.say(GRID_WORKER, "/proxyvote 1")
-        await harness.say(GRID_WORKER, "王奶奶")
-        await harness.say(GRID_WORKER, "没有手机，腿脚不便")
+        await harness.press_label(GRID_WORKER, harness.last(GRID_WORKER), "王奶奶 · 3栋")
         await harness.press_label(GRID_WORKER, harness.last(GRID_WORKER), "弃权")
         assert harness.last(GRID_WORKER)["text"].startswith("已代为登记：王奶奶 —— 弃权")
 
@@ -145,7 +159,7 @@ async def test_public_vote_from_card_to_resolution(tmp_path: Path, api: FakeBotA
         recorded = await ballots(harness, vote_id)
         assert len(recorded) == 4
         proxy = [row for row in recorded if row[3] is not None]
-        assert [(row[2], row[4]) for row in proxy] == [("2", "没有手机，腿脚不便")]
+        assert [(row[2], row[4]) for row in proxy] == [("2", "paper")]
 
         await close_by_schedule(harness, clock, vote_id)
         result = [t for t in harness.texts(RESIDENTS_GROUP) if t.startswith("📊")][-1]
