@@ -283,6 +283,31 @@ class PaperEntryService:
             resident = await session.people.paper_resident(resident_id)
         return PaperEntry(step=None, resident=resident)
 
+    async def listed(self, actor: Actor) -> list[PaperResidentRow]:
+        """/paperresidents: those a grid worker entered for their grid (a secretary: all)."""
+        grid = self._grid_of_worker(actor)
+        async with self._db.read() as session:
+            rows = await session.people.paper_residents()
+        if actor.has(Role.SECRETARY) or not self._settings.grids:
+            return rows
+        return [row for row in rows if row.grid_id == grid]
+
+    async def remove(self, actor: Actor, resident_id: int) -> PaperResidentRow:
+        """Take a resident without Telegram out of the register (their ballots stay
+        counted, without them)."""
+        person = self._entering_person(actor)
+        allowed = {row.id for row in await self.listed(actor)}
+        now = self._clock()
+        async with self._db.transaction() as session:
+            resident = await session.people.paper_resident(resident_id)
+            if resident is None or resident.id not in allowed:
+                raise UserFacingError("paper.gone")
+            await session.people.delete_paper_resident(resident.id)
+            await session.audit.record(
+                at=now, action="paper_resident.remove", actor_id=person.id, detail=str(resident.id)
+            )
+        return resident
+
     async def ask_proxy(self, actor: Actor, asked: bool | None = None) -> bool:
         """/askproxy: whether the resident asks their grid worker to record their ballots
         (``asked`` None: only read it). Returns the request's state now."""

@@ -91,6 +91,7 @@ COMMANDS: tuple[Command, ...] = (
     # only for residents entered on paper or who asked for it.
     Command("proxyvote", votes.proxy_command, Access.REGISTERED, Where.PRIVATE, None),
     Command("addresident", proxies.add_resident, Access.REGISTERED, Where.PRIVATE, None),
+    Command("paperresidents", proxies.paper_residents, Access.REGISTERED, Where.PRIVATE, None),
     Command("askproxy", proxies.ask_proxy, Role.RESIDENT, Where.PRIVATE, None),
     # Discussion (民议) and secretaries' agenda controls.
     Command("discuss", discussion.discuss_command, Role.RESIDENT, Where.ANY, None),
@@ -210,6 +211,7 @@ BUTTONS: tuple[Button, ...] = (
     Button(callbacks.ProxyBallot, votes.proxy_choice, Access.REGISTERED),
     Button(callbacks.PaperGrid, proxies.grid_chosen, Access.REGISTERED),
     Button(callbacks.PaperConfirm, proxies.confirmed, Access.REGISTERED),
+    Button(callbacks.PaperRemove, proxies.remove_pressed, Access.REGISTERED),
     Button(callbacks.AskProxy, proxies.ask_proxy_pressed, Role.RESIDENT),
     Button(callbacks.AcceptDraftResolution, votes.accept_draft, Role.SECRETARY),
     Button(callbacks.WriteResolution, votes.write_resolution, Role.SECRETARY),

@@ -290,6 +290,15 @@ class PaperConfirm(Callback):
 
 
 @dataclass(frozen=True)
+class PaperRemove(Callback):
+    """/paperresidents: remove this resident (``confirm`` False: ask first)."""
+
+    PREFIX: ClassVar[str] = "pz"
+    resident: int
+    confirm: bool
+
+
+@dataclass(frozen=True)
 class AskProxy(Callback):
     """/askproxy: ask the grid worker to record my ballots, or withdraw the request."""
 

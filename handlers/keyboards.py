@@ -18,7 +18,7 @@ from handlers import callbacks as cb
 from handlers.texts import LANGUAGE_NAMES, person_label, plain, role_name
 from storage.carrying import ReferralRow
 from storage.matters import MatterRow
-from storage.people import PersonRow
+from storage.people import PaperResidentRow, PersonRow
 from storage.schedules import ScheduleRow
 from storage.volunteering import ActivityRow, UnitRow
 
@@ -266,6 +266,40 @@ def paper_confirm(language: Language) -> InlineKeyboardMarkup:
         [
             [_button(plain(language, "paper.confirm_button"), cb.PaperConfirm(True))],
             [_button(plain(language, "paper.cancel_button"), cb.PaperConfirm(False))],
+        ]
+    )
+
+
+def paper_residents(language: Language, rows: list[PaperResidentRow]) -> InlineKeyboardMarkup:
+    """/paperresidents: a remove button per resident."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                _button(
+                    plain(
+                        language,
+                        "paper.remove_button",
+                        name=row.display_name,
+                        building=row.building,
+                    ),
+                    cb.PaperRemove(row.id, False),
+                )
+            ]
+            for row in rows
+        ]
+    )
+
+
+def paper_remove_confirm(language: Language, resident_id: int) -> InlineKeyboardMarkup:
+    """Really remove this resident without Telegram."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                _button(
+                    plain(language, "paper.remove_confirm_button"),
+                    cb.PaperRemove(resident_id, True),
+                )
+            ]
         ]
     )
 

@@ -11,7 +11,7 @@ from handlers import callbacks as cb
 from handlers import keyboards, texts
 from handlers.access import reply, show
 from handlers.context import Context
-from handlers.texts import t
+from handlers.texts import plain, t
 
 
 async def add_resident(update: Update, context: Context) -> None:
@@ -79,6 +79,52 @@ async def confirmed(update: Update, context: Context) -> None:
         await show(update, t(actor.language, "paper.dropped"))
         return
     await show(update, t(actor.language, "paper.entered", name=entry.resident.display_name))
+
+
+async def paper_residents(update: Update, context: Context) -> None:
+    """/paperresidents: the residents without Telegram of my grid, each removable."""
+    actor = context.require_actor()
+    rows = await context.services.paper.listed(actor)
+    if not rows:
+        await reply(update, t(actor.language, "paper.list_empty"))
+        return
+    grids = context.services.settings.community.grids
+    lines = "\n".join(
+        t(
+            actor.language,
+            "paper.list_line",
+            name=row.display_name,
+            building=row.building,
+            grid=texts.grid_name(grids, row.grid_id, actor.language),
+        )
+        for row in rows
+    )
+    await reply(
+        update,
+        # The lines are escaped already.
+        plain(actor.language, "paper.list", lines=lines),
+        keyboards.paper_residents(actor.language, rows),
+    )
+
+
+async def remove_pressed(update: Update, context: Context) -> None:
+    """Button: remove a resident without Telegram (after a confirmation)."""
+    data = cb.PaperRemove.decode(update.callback_query.data if update.callback_query else None)
+    actor = context.require_actor()
+    if not data.confirm:
+        rows = {row.id: row for row in await context.services.paper.listed(actor)}
+        row = rows.get(data.resident)
+        if row is None:
+            await show(update, t(actor.language, "paper.gone"))
+            return
+        await show(
+            update,
+            t(actor.language, "paper.remove_ask", name=row.display_name, building=row.building),
+            keyboards.paper_remove_confirm(actor.language, row.id),
+        )
+        return
+    removed = await context.services.paper.remove(actor, data.resident)
+    await show(update, t(actor.language, "paper.removed", name=removed.display_name))
 
 
 async def ask_proxy(update: Update, context: Context) -> None:

@@ -272,6 +272,12 @@ class PeopleRepository:
             rows = await cur.fetchall()
         return [_paper(row) for row in rows]
 
+    async def delete_paper_resident(self, resident_id: int) -> bool:
+        """Remove a resident without Telegram (moved away, withdrew consent); their
+        ballots stay counted without them."""
+        cur = await self._conn.execute("DELETE FROM paper_residents WHERE id = ?", (resident_id,))
+        return cur.rowcount > 0
+
     async def set_proxy_request(self, person_id: int, asked: bool, now: datetime) -> bool:
         """Make or withdraw the person's standing request for a proxy; False if unchanged."""
         if asked:

@@ -316,3 +316,29 @@ async def test_anonymous_proxy_ballots_keep_who_recorded_them_not_for_whom(
     assert [(p.voter, p.choice, p.recorded_by, p.proxy_reason) for p in proxies] == [
         (None, None, "周网格员", "paper")
     ]
+
+
+async def test_a_paper_resident_can_be_removed_by_their_grid_worker(
+    harness: BotHarness, api: FakeBotApi
+) -> None:
+    await community(harness, api)
+    await add_paper_resident(harness, WORKER_G1, "王奶奶", "3栋")
+    await add_paper_resident(harness, WORKER_G2, "孙爷爷", "8栋")
+    # Each worker sees their own grid's; the other grid's cannot be removed.
+    await harness.say(WORKER_G2, "/paperresidents")
+    assert labels(harness.last(WORKER_G2)) == ["🗑 删除 孙爷爷 · 8栋"]
+    paper = await paper_ids(harness)
+    await harness.press(
+        WORKER_G2,
+        harness.last(WORKER_G2),
+        cb.PaperRemove(paper[("王奶奶", "3栋")], True).encode(),
+        strict=False,
+    )
+    assert "不属于您的网格" in answer(harness)
+    await harness.say(WORKER_G1, "/paperresidents")
+    listing = harness.last(WORKER_G1)
+    assert "· 王奶奶，3栋，第一网格" in listing["text"]
+    await harness.press_label(WORKER_G1, listing, "删除 王奶奶")
+    await harness.press_label(WORKER_G1, harness.last(WORKER_G1), "确定删除")
+    assert harness.last(WORKER_G1)["text"] == "已删除：王奶奶。"
+    assert await paper_ids(harness) == {("孙爷爷", "8栋"): paper[("孙爷爷", "8栋")]}
