@@ -228,7 +228,12 @@ async def proxy_choice(update: Update, context: Context) -> None:
     result = await context.services.votes.proxy_choice(actor, chat.id, data.index)
     vote = result.cast.vote
     label = option_labels(vote, actor.language)[data.index]
-    told = "vote.proxy_told" if result.candidate.tg_user_id is not None else "vote.proxy_paper"
+    if result.candidate.kind == "w":
+        told = "vote.proxy_paper"
+    elif result.candidate.tg_user_id is not None:
+        told = "vote.proxy_told"
+    else:
+        told = "vote.proxy_unreachable"
     await show(
         update,
         t(actor.language, "vote.proxy_recorded", name=result.candidate.name, label=label)
