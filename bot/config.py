@@ -279,6 +279,16 @@ class StorageSettings(_Section):
     path: Path = Path("pavilion.sqlite3")
     synchronous: Literal["FULL", "NORMAL"] = "FULL"
     busy_timeout_ms: int = Field(default=5000, ge=0)
+    #: The master key of anonymous ballots (bot/ballot_keys.py), kept outside the
+    #: database; empty: beside it, as ``<path>.ballot-key``.
+    ballot_key_file: Path | None = None
+
+    @property
+    def ballot_key_path(self) -> Path:
+        """Where the anonymous ballots' master key file is (created on first use)."""
+        if self.ballot_key_file is not None:
+            return self.ballot_key_file
+        return self.path.with_name(self.path.name + ".ballot-key")
 
 
 class UpdateSettings(_Section):

@@ -7,10 +7,11 @@ the community's zone, and :func:`csv_bytes` / :func:`xlsx_bytes` write files.
 The writers are pure functions, testable without Telegram.
 
 Anonymous votes appear with their tallies only: the public-ballots sheet is
-built from ballots of public votes, and the repository never reads the
-ballots of a secret one. Text cells that a spreadsheet would run as a
-formula (starting with = + - @) are escaped in CSV and stored as plain text
-in the workbook.
+built from ballots of public votes, and of a secret one's ballots the
+repository reads only who recorded a proxy ballot, why and when. The
+proxy-ballots sheet lists every proxy ballot with who recorded it and why.
+Text cells that a spreadsheet would run as a formula (starting with = + - @)
+are escaped in CSV and stored as plain text in the workbook.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from storage.ledger import (
     LedgerProgressRow,
     LedgerReferralRow,
     LedgerVoteRow,
+    ProxyBallotRow,
     PublicBallotRow,
 )
 
@@ -65,6 +67,7 @@ class Ledger:
     conventions: tuple[LedgerConventionRow, ...]
     progress: tuple[LedgerProgressRow, ...]
     referrals: tuple[LedgerReferralRow, ...]
+    proxies: tuple[ProxyBallotRow, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,7 @@ class LedgerService:
                 conventions=tuple(await repo.conventions(start, end)),
                 progress=tuple(await repo.progress(start, end)),
                 referrals=tuple(await repo.referrals(start, end)),
+                proxies=tuple(await repo.proxy_ballots(start, end)),
             )
 
 
@@ -146,13 +150,22 @@ def _tally(language: Language, vote: LedgerVoteRow) -> str | None:
     )
 
 
-def _choice(language: Language, ballot: PublicBallotRow) -> str:
+def _choice(language: Language, ballot: PublicBallotRow | ProxyBallotRow) -> str | None:
+    if ballot.choice is None:
+        return None
     return "; ".join(
         _option(language, ballot.kind, ballot.options[index])
         if 0 <= index < len(ballot.options)
         else str(index)
         for index in ballot.choice
     )
+
+
+def _proxy_reason(language: Language, reason: str | None) -> str | None:
+    """Why a proxy ballot was recorded: paper / asked, or the text older ballots kept."""
+    if reason in ("paper", "asked"):
+        return translate(language, f"ledger.proxy_reason.{reason}")
+    return reason
 
 
 def _named(language: Language, group: str, value: str | None) -> str | None:
@@ -168,7 +181,7 @@ def _headers(language: Language, columns: Sequence[str]) -> tuple[str, ...]:
 
 
 def ledger_sheets(ledger: Ledger, language: Language, tz: ZoneInfo) -> list[Sheet]:
-    """The six tables of the workbook, headers in ``language``, times in ``tz``."""
+    """The seven tables of the workbook, headers in ``language``, times in ``tz``."""
     lang = language
     matters = Sheet(
         "matters",
@@ -274,9 +287,43 @@ def ledger_sheets(ledger: Ledger, language: Language, tz: ZoneInfo) -> list[Shee
                 _choice(lang, b),
                 _when(b.cast_at, tz),
                 b.recorded_by,
-                b.proxy_reason,
+                _proxy_reason(lang, b.proxy_reason),
             )
             for b in ledger.ballots
+        ),
+    )
+    proxies = Sheet(
+        "proxies",
+        translate(lang, "ledger.sheet.proxies"),
+        _headers(
+            lang,
+            (
+                "vote",
+                "number",
+                "anonymous",
+                "voter",
+                "choice",
+                "cast_at",
+                "recorded_by",
+                "proxy_reason",
+            ),
+        ),
+        tuple(
+            (
+                b.vote_id,
+                b.matter_id,
+                _yes_no(lang, b.anonymous),
+                translate(lang, "ledger.secret_voter")
+                if b.anonymous
+                else b.voter
+                if b.voter is not None
+                else translate(lang, "ledger.removed_person"),
+                _choice(lang, b),
+                _when(b.cast_at, tz),
+                b.recorded_by,
+                _proxy_reason(lang, b.proxy_reason),
+            )
+            for b in ledger.proxies
         ),
     )
     conventions = Sheet(
@@ -354,7 +401,7 @@ def ledger_sheets(ledger: Ledger, language: Language, tz: ZoneInfo) -> list[Shee
             for r in ledger.referrals
         ),
     )
-    return [matters, votes, ballots, conventions, progress, referrals]
+    return [matters, votes, ballots, proxies, conventions, progress, referrals]
 
 
 # --- files ----------------------------------------------------------------------------------

@@ -1,5 +1,11 @@
 """Joining the community register: consent first, then a name, building and grid.
 
+Residents without Telegram are entered by their grid worker or a secretary
+(:class:`PaperEntryService`, ``/addresident``): name, building, grid, and the
+note that their consent was given on paper. A registered resident may ask
+that their grid worker record their ballots (``/askproxy``). These two are
+the only people a proxy ballot can be recorded for (bot/voting.py).
+
 The conversation is a short guided form whose progress is kept in the
 ``dialogs`` table, so every answer commits together with the step it moves
 to, and a button pressed twice or after the form moved on changes nothing.
@@ -14,18 +20,19 @@ from typing import Any
 
 from bot import usertext
 from bot.clock import Clock, system_clock
-from bot.community import Caller, Role
+from bot.community import Actor, Caller, Role
 from bot.config import CommunitySettings, Language
 from bot.dialogs import expect_step
 from bot.errors import UserFacingError
 from bot.i18n import from_telegram_code, parse_language
 from storage import Database
 from storage.dialogs import DialogRow
-from storage.people import PersonRow
+from storage.people import PaperResidentRow, PersonRow
 from storage.session import Session
 from storage.times import from_db_time, to_db_time
 
 FLOW = "register"
+PAPER_FLOW = "paper_resident"
 MAX_NAME_LENGTH = 32
 MAX_BUILDING_LENGTH = 16
 
@@ -175,6 +182,179 @@ class RegistrationService:
         await session.dialogs.put(
             caller.tg_user_id, caller.tg_user_id, FLOW, step.value, data, self._clock()
         )
+
+
+@dataclass(frozen=True)
+class PaperEntry:
+    """Where /addresident stands: the answers so far and the next step (None: entered)."""
+
+    name: str | None = None
+    building: str | None = None
+    grid: str | None = None
+    step: str | None = "name"
+    resident: PaperResidentRow | None = None
+
+
+class PaperEntryService:
+    """Residents without Telegram entered by their grid worker or a secretary, and the
+    registered residents' requests that their grid worker vote for them."""
+
+    def __init__(
+        self, db: Database, settings: CommunitySettings, clock: Clock = system_clock
+    ) -> None:
+        self._db = db
+        self._settings = settings
+        self._clock = clock
+
+    async def start(self, actor: Actor, chat_id: int) -> PaperEntry:
+        """/addresident: ask the resident's name."""
+        self._grid_of_worker(actor)
+        async with self._db.transaction() as session:
+            await session.dialogs.put(
+                chat_id, actor.tg_user_id, PAPER_FLOW, "name", {}, self._clock()
+            )
+        return PaperEntry()
+
+    async def answer(self, actor: Actor, chat_id: int, step: str, text: str) -> PaperEntry:
+        """A typed name or building."""
+        value = _clean(text)
+        if not value:
+            raise UserFacingError("paper.empty")
+        limit = MAX_NAME_LENGTH if step == "name" else MAX_BUILDING_LENGTH
+        if len(value) > limit:
+            raise UserFacingError("paper.too_long", limit=limit)
+        async with self._db.transaction() as session:
+            dialog = await expect_step(
+                session, chat_id, actor.tg_user_id, PAPER_FLOW, step, "paper.expired"
+            )
+            if step == "name":
+                data, following = dict(dialog.data, name=value), "building"
+            elif step == "building":
+                data = dict(dialog.data, building=value)
+                if actor.has(Role.SECRETARY) and self._settings.grids:
+                    following = "grid"
+                else:
+                    data["grid"] = self._grid_of_worker(actor)
+                    following = "confirm"
+            else:
+                raise UserFacingError("register.use_buttons")
+            await session.dialogs.put(
+                chat_id, actor.tg_user_id, PAPER_FLOW, following, data, self._clock()
+            )
+        return _entry(data, following)
+
+    async def choose_grid(self, actor: Actor, chat_id: int, grid_id: str) -> PaperEntry:
+        """A secretary's choice of the resident's grid."""
+        if not actor.has(Role.SECRETARY):
+            raise UserFacingError("paper.need_worker")
+        if grid_id not in {grid.id for grid in self._settings.grids}:
+            raise UserFacingError("paper.expired")
+        async with self._db.transaction() as session:
+            dialog = await expect_step(
+                session, chat_id, actor.tg_user_id, PAPER_FLOW, "grid", "paper.expired"
+            )
+            data = dict(dialog.data, grid=grid_id)
+            await session.dialogs.put(
+                chat_id, actor.tg_user_id, PAPER_FLOW, "confirm", data, self._clock()
+            )
+        return _entry(data, "confirm")
+
+    async def confirm(self, actor: Actor, chat_id: int, accept: bool) -> PaperEntry:
+        """The consent form is signed on paper: enter the resident (or drop the entry)."""
+        person = self._entering_person(actor)
+        now = self._clock()
+        async with self._db.transaction() as session:
+            dialog = await expect_step(
+                session, chat_id, actor.tg_user_id, PAPER_FLOW, "confirm", "paper.expired"
+            )
+            await session.dialogs.end(chat_id, actor.tg_user_id)
+            if not accept:
+                return _entry(dialog.data, None)
+            grid = dialog.data.get("grid")
+            resident_id = await session.people.add_paper_resident(
+                display_name=str(dialog.data["name"]),
+                building=str(dialog.data["building"]),
+                grid_id=str(grid) if grid is not None else None,
+                entered_by=person.id,
+                now=now,
+            )
+            await session.audit.record(
+                at=now, action="paper_resident.add", actor_id=person.id, detail=str(resident_id)
+            )
+            resident = await session.people.paper_resident(resident_id)
+        return PaperEntry(step=None, resident=resident)
+
+    async def listed(self, actor: Actor) -> list[PaperResidentRow]:
+        """/paperresidents: those a grid worker entered for their grid (a secretary: all)."""
+        grid = self._grid_of_worker(actor)
+        async with self._db.read() as session:
+            rows = await session.people.paper_residents()
+        if actor.has(Role.SECRETARY) or not self._settings.grids:
+            return rows
+        return [row for row in rows if row.grid_id == grid]
+
+    async def remove(self, actor: Actor, resident_id: int) -> PaperResidentRow:
+        """Take a resident without Telegram out of the register (their ballots stay
+        counted, without them)."""
+        person = self._entering_person(actor)
+        allowed = {row.id for row in await self.listed(actor)}
+        now = self._clock()
+        async with self._db.transaction() as session:
+            resident = await session.people.paper_resident(resident_id)
+            if resident is None or resident.id not in allowed:
+                raise UserFacingError("paper.gone")
+            await session.people.delete_paper_resident(resident.id)
+            await session.audit.record(
+                at=now, action="paper_resident.remove", actor_id=person.id, detail=str(resident.id)
+            )
+        return resident
+
+    async def ask_proxy(self, actor: Actor, asked: bool | None = None) -> bool:
+        """/askproxy: whether the resident asks their grid worker to record their ballots
+        (``asked`` None: only read it). Returns the request's state now."""
+        if actor.person is None:
+            raise UserFacingError("access.not_registered")
+        if not actor.has(Role.RESIDENT):
+            raise UserFacingError("vote.need_resident")
+        person = actor.person
+        if asked is None:
+            async with self._db.read() as session:
+                return await session.people.asked_for_proxy(person.id)
+        now = self._clock()
+        async with self._db.transaction() as session:
+            if await session.people.set_proxy_request(person.id, asked, now):
+                await session.audit.record(
+                    at=now,
+                    action="proxy.ask" if asked else "proxy.withdraw",
+                    actor_id=person.id,
+                )
+        return asked
+
+    def _entering_person(self, actor: Actor) -> PersonRow:
+        if actor.person is None:
+            raise UserFacingError("access.not_registered")
+        if not (actor.has(Role.GRID_WORKER) or actor.has(Role.SECRETARY)):
+            raise UserFacingError("paper.need_worker")
+        return actor.person
+
+    def _grid_of_worker(self, actor: Actor) -> str | None:
+        """The grid a grid worker enters residents into (a secretary chooses one)."""
+        person = self._entering_person(actor)
+        if actor.has(Role.SECRETARY) or not self._settings.grids:
+            return person.grid_id
+        if person.grid_id is None:
+            raise UserFacingError("paper.no_grid")
+        return person.grid_id
+
+
+def _entry(data: dict[str, Any], step: str | None) -> PaperEntry:
+    grid = data.get("grid")
+    return PaperEntry(
+        name=data.get("name"),
+        building=data.get("building"),
+        grid=str(grid) if grid is not None else None,
+        step=step,
+    )
 
 
 def _language(data: dict[str, Any]) -> Language:

@@ -20,7 +20,7 @@ from bot.ledger import LedgerService
 from bot.lessons import LessonService
 from bot.matter_desk import MatterDeskService
 from bot.notices import NoticeService
-from bot.registration import RegistrationService
+from bot.registration import PaperEntryService, RegistrationService
 from bot.scheduling import SchedulerService
 from bot.sittings import SittingService
 from bot.volunteering import VolunteerService
@@ -36,6 +36,8 @@ class Services:
     db: Database
     community: CommunityService
     registration: RegistrationService
+    #: Residents without Telegram entered on paper; requests for a proxy.
+    paper: PaperEntryService
     dialogs: DialogService
     scheduler: SchedulerService
     notices: NoticeService
@@ -71,6 +73,7 @@ class Services:
             db=db,
             community=CommunityService(db, settings.community, clock),
             registration=RegistrationService(db, settings.community, clock),
+            paper=PaperEntryService(db, settings.community, clock),
             dialogs=DialogService(db, clock),
             scheduler=scheduler,
             notices=NoticeService(db, settings.community, clock),

@@ -17,15 +17,17 @@ ballots (option votes); "two_thirds" needs at least two thirds of the same
 base. Everyone who cast a ballot, abstentions included, counts toward the
 quorum.
 
-Anonymous votes key each ballot by a hash of a random per-vote salt and the
-voter, so one person still has one changeable ballot; the salt is erased at
-the close, after which the record cannot tell who voted what.
+Anonymous votes key each ballot by an HMAC whose key is not in the database
+(bot/ballot_keys.py), so one person still has one changeable ballot but the
+database file alone links no ballot to anyone; the vote's nonce is erased at
+the close (then nothing can link them), and the WAL is checkpointed after
+anonymous ballots and closes so old bytes do not linger. An anonymous
+ballot's time is the vote's opening time: a time could be matched against
+other records.
 """
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -33,6 +35,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot import usertext
+from bot.ballot_keys import BallotKeys
 from bot.clock import Clock, system_clock
 from bot.community import Actor, ChatKind, Role
 from bot.config import Language, Settings
@@ -43,6 +46,7 @@ from bot.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
 from bot.scheduling import Firing, SchedulerService
 from storage import Database
 from storage.matters import MatterRow
+from storage.people import PaperResidentRow, PersonRow
 from storage.session import Session
 from storage.times import to_db_time
 from storage.votes import BallotBox, ConventionRow, VoteRow
@@ -55,8 +59,9 @@ YES_NO = ("yes", "no", "abstain")
 MAX_OPTIONS = 8
 MAX_OPTION_LENGTH = 24
 MAX_RESOLUTION = 1000
-MAX_PROXY_NAME = 32
-MAX_PROXY_REASON = 200
+#: Why a proxy ballot may be recorded (kept in ``ballots.proxy_reason``).
+PROXY_PAPER = "paper"  # a resident without Telegram, entered on paper
+PROXY_ASKED = "asked"  # a registered resident who asked for it (/askproxy)
 #: Closing presets a secretary cycles through, in hours.
 CLOSE_PRESETS_HOURS = (1, 2, 24, 72, 168)
 QUORUM_PRESETS = (0, 5, 10, 20, 50, 100, 200)
@@ -115,6 +120,46 @@ class CastResult:
     changed: bool
     #: For a proxy ballot: the name of the resident it was recorded for.
     name: str | None = None
+    #: The voter's own press replaced a ballot a grid worker had recorded for them.
+    replaced_proxy: bool = False
+
+
+@dataclass(frozen=True)
+class ProxyCandidate:
+    """Someone a proxy ballot may be recorded for: a paper resident ("w") or a registered
+    resident who asked ("p")."""
+
+    kind: str
+    id: int
+    name: str
+    building: str | None
+    basis: str
+    tg_user_id: int | None = None
+    language: Language = Language.ZH_HANS
+
+    @property
+    def identity(self) -> str:
+        """The voter identity their ballot key is made from (one ballot per person)."""
+        return f"{self.kind}{self.id}"
+
+
+@dataclass(frozen=True)
+class ProxyScreen:
+    """/proxyvote N: the vote and the people the grid worker may record a ballot for."""
+
+    vote: VoteRow
+    matter: MatterRow
+    people: list[ProxyCandidate]
+
+
+@dataclass(frozen=True)
+class ProxyResult:
+    """A recorded proxy ballot; ``notice`` is for the handler to send at once (an anonymous
+    vote's notice is not kept in the outbox, see ``proxy_choice``)."""
+
+    cast: CastResult
+    candidate: ProxyCandidate
+    notice: Delivery | None
 
 
 @dataclass(frozen=True)
@@ -246,6 +291,7 @@ class VoteService:
         self._scheduler = scheduler
         self._clock = clock
         self._tz = scheduler.calendar.tz
+        self._keys = BallotKeys(settings.storage.ballot_key_path)
         #: Called with the ids of a vote and its matter when its schedule closed it; the
         #: composition root connects it to the cards' refresh (a service edits no message).
         self.on_closed: Callable[[int, int], None] = lambda vote_id, matter_id: None
@@ -346,7 +392,7 @@ class VoteService:
                 kind=setup.kind,
                 options=YES_NO if setup.kind == "yes_no" else setup.options,
                 anonymous=setup.anonymous,
-                salt=secrets.token_hex(16) if setup.anonymous else None,
+                salt=self._keys.new_vote_secret() if setup.anonymous else None,
                 quorum=setup.quorum,
                 threshold=setup.threshold,
                 opened_by=person.id,
@@ -424,108 +470,231 @@ class VoteService:
         def work(conn: sqlite3.Connection) -> CastResult:
             box = BallotBox(conn)
             vote = _check_open(box.vote(vote_id), index, now)
-            key = _voter_key(vote, f"p{person.id}")
+            key = self._voter_key(vote, f"p{person.id}")
             existing = box.ballot(vote.id, key)
+            # A ballot a grid worker recorded for them: their own press replaces it.
+            proxied = existing is not None and existing.recorded_by is not None
             if vote.kind == "multiple":
-                chosen = set(existing.choice) if existing else set()
+                chosen = set(existing.choice) if existing and not proxied else set()
                 chosen ^= {index}
                 choice = tuple(sorted(chosen))
             else:
                 choice = (index,)
-                if existing is not None and existing.choice == choice:
+                if existing is not None and existing.choice == choice and not proxied:
                     raise UserFacingError(
                         "vote.already_cast", label=option_labels(vote, language)[index]
                     )
             if choice:
-                box.put_ballot(vote.id, key, None if vote.anonymous else person.id, choice, now)
+                box.put_ballot(
+                    vote.id,
+                    key,
+                    None if vote.anonymous else person.id,
+                    choice,
+                    _ballot_time(vote, now),
+                )
             else:
                 box.delete_ballot(vote.id, key)
-            return CastResult(vote, choice, existing is not None)
+            return CastResult(vote, choice, existing is not None, replaced_proxy=proxied)
 
-        return await self._db.run_unit(work)
+        result = await self._db.run_unit(work)
+        if result.vote.anonymous:
+            # The update (who pressed which button) must not linger in the WAL.
+            self._db.request_checkpoint()
+        return result
 
-    async def start_proxy(self, actor: Actor, chat_id: int, matter_id: int) -> VoteRow:
-        """A grid worker starts recording the ballot of a resident without a phone."""
-        _require(actor, Role.GRID_WORKER)
+    # --- proxy ballots ------------------------------------------------------------------
+    #
+    # A proxy ballot is only for someone in the register who cannot vote themselves: a
+    # resident without Telegram entered on paper (bot/community.py), or a registered
+    # resident who asked for it (/askproxy). A grid worker sees the people of their own
+    # grid, a secretary everyone's, as buttons: nobody is ever matched by a typed name.
+
+    async def start_proxy(self, actor: Actor, chat_id: int, matter_id: int) -> ProxyScreen:
+        """/proxyvote N: the people whose ballot the grid worker may record, as buttons."""
+        _require_proxy_recorder(actor)
         async with self._db.transaction() as session:
             vote = await self._open_vote_of(session, matter_id)
+            matter = await _matter(session, vote.matter_id)
             await session.dialogs.put(
-                chat_id, actor.tg_user_id, PROXY_FLOW, "name", {"vote_id": vote.id}, self._clock()
+                chat_id,
+                actor.tg_user_id,
+                PROXY_FLOW,
+                "person",
+                {"vote_id": vote.id},
+                self._clock(),
             )
-        return vote
+            people = await self._proxy_candidates(session, actor)
+        return ProxyScreen(vote, matter, people)
 
-    async def proxy_name(self, actor: Actor, chat_id: int, text: str) -> None:
-        """The resident's name (and building, after a space or comma), as the register knows."""
-        _require(actor, Role.GRID_WORKER)
-        name = " ".join(text.split())
-        if not name or len(name) > MAX_PROXY_NAME:
-            raise UserFacingError("vote.proxy_name_bad", limit=MAX_PROXY_NAME)
+    async def proxy_list(self, actor: Actor, chat_id: int) -> ProxyScreen:
+        """The list of /proxyvote again (another page of it)."""
+        _require_proxy_recorder(actor)
+        async with self._db.read() as session:
+            dialog = await expect_step(
+                session, chat_id, actor.tg_user_id, PROXY_FLOW, "person", "vote.setup_expired"
+            )
+            vote = await session.votes.get(int(dialog.data["vote_id"]))
+            if vote is None or not vote.is_open:
+                raise UserFacingError("vote.closed")
+            matter = await _matter(session, vote.matter_id)
+            people = await self._proxy_candidates(session, actor)
+        return ProxyScreen(vote, matter, people)
+
+    async def proxy_person(
+        self, actor: Actor, chat_id: int, kind: str, subject_id: int
+    ) -> tuple[VoteRow, ProxyCandidate]:
+        """The person pressed in the list; then the grid worker picks their option."""
+        _require_proxy_recorder(actor)
         async with self._db.transaction() as session:
+            dialog = await expect_step(
+                session, chat_id, actor.tg_user_id, PROXY_FLOW, "person", "vote.setup_expired"
+            )
+            vote = await session.votes.get(int(dialog.data["vote_id"]))
+            if vote is None or not vote.is_open:
+                raise UserFacingError("vote.closed")
+            candidate = await self._proxy_candidate(session, actor, kind, subject_id)
+            existing = await session.votes.ballot(
+                vote.id, self._voter_key(vote, candidate.identity)
+            )
+            if existing is not None and existing.recorded_by is None:
+                raise UserFacingError("vote.proxy_voted_themselves", name=candidate.name)
             await advance_step(
                 session,
                 chat_id,
                 actor.tg_user_id,
                 PROXY_FLOW,
-                from_step="name",
-                to_step="reason",
-                expired_key="vote.setup_expired",
-                now=self._clock(),
-                name=name,
-            )
-
-    async def proxy_reason(self, actor: Actor, chat_id: int, text: str) -> VoteRow:
-        """Why the resident cannot vote themselves; then the grid worker picks the option."""
-        _require(actor, Role.GRID_WORKER)
-        reason = " ".join(text.split())
-        if not reason or len(reason) > MAX_PROXY_REASON:
-            raise UserFacingError("vote.proxy_reason_bad", limit=MAX_PROXY_REASON)
-        async with self._db.transaction() as session:
-            data = await advance_step(
-                session,
-                chat_id,
-                actor.tg_user_id,
-                PROXY_FLOW,
-                from_step="reason",
+                from_step="person",
                 to_step="choice",
                 expired_key="vote.setup_expired",
                 now=self._clock(),
-                reason=reason,
+                kind=candidate.kind,
+                subject=candidate.id,
             )
-            vote = await session.votes.get(int(data["vote_id"]))
-            if vote is None or not vote.is_open:
-                raise UserFacingError("vote.closed")
-        return vote
+        return vote, candidate
 
-    async def proxy_choice(self, actor: Actor, chat_id: int, index: int) -> CastResult:
-        """Record the proxy ballot; the record names the grid worker and the reason."""
-        person = _require(actor, Role.GRID_WORKER)
+    async def proxy_choice(self, actor: Actor, chat_id: int, index: int) -> ProxyResult:
+        """Record the proxy ballot: it names who recorded it and why (paper or asked); in an
+        anonymous vote not for whom. A registered resident is told (see ProxyResult)."""
+        person = _require_proxy_recorder(actor)
         now = self._clock()
         async with self._db.transaction() as session:
             dialog = await expect_step(
                 session, chat_id, actor.tg_user_id, PROXY_FLOW, "choice", "vote.setup_expired"
             )
             vote = _check_open(await session.votes.get(int(dialog.data["vote_id"])), index, now)
-            name = str(dialog.data["name"])
-            resident = await _registered_resident(session, name)
-            identity = f"p{resident}" if resident is not None else f"proxy:{name.casefold()}"
-            key = _voter_key(vote, identity)
+            matter = await _matter(session, vote.matter_id)
+            candidate = await self._proxy_candidate(
+                session, actor, str(dialog.data["kind"]), int(dialog.data["subject"])
+            )
+            key = self._voter_key(vote, candidate.identity)
             existing = await session.votes.ballot(vote.id, key)
             if existing is not None and existing.recorded_by is None:
-                raise UserFacingError("vote.proxy_voted_themselves", name=name)
+                raise UserFacingError("vote.proxy_voted_themselves", name=candidate.name)
+            named = not vote.anonymous
             await session.votes.put_ballot(
                 vote_id=vote.id,
                 voter_key=key,
-                person_id=resident if not vote.anonymous else None,
+                person_id=candidate.id if named and candidate.kind == "p" else None,
+                paper_resident_id=candidate.id if named and candidate.kind == "w" else None,
                 choice=(index,),
-                now=now,
+                now=_ballot_time(vote, now),
                 recorded_by=person.id,
-                proxy_reason=str(dialog.data["reason"]),
+                proxy_reason=candidate.basis,
             )
             await session.audit.record(
                 at=now, action="vote.proxy", actor_id=person.id, detail=str(vote.id)
             )
             await session.dialogs.end(chat_id, actor.tg_user_id)
-        return CastResult(vote, (index,), existing is not None, name)
+            notice = None
+            if candidate.tg_user_id is not None:
+                notice = self._proxy_notice(vote, matter, candidate, person, index)
+                if named:
+                    # Durable, like every push. Not for an anonymous vote: the outbox
+                    # row would record that this person was proxied in this vote.
+                    await queue_push(
+                        session,
+                        kind="vote.proxy_notice",
+                        title=matter.title,
+                        deliveries=[notice],
+                        dedupe_prefix=f"vote-proxy:{vote.id}:{candidate.id}:{to_db_time(now)}",
+                        now=now,
+                    )
+        if vote.anonymous:
+            self._db.request_checkpoint()
+        return ProxyResult(
+            CastResult(vote, (index,), existing is not None, candidate.name),
+            candidate,
+            notice if vote.anonymous else None,
+        )
+
+    def _proxy_notice(
+        self,
+        vote: VoteRow,
+        matter: MatterRow,
+        candidate: ProxyCandidate,
+        recorder: Any,
+        index: int,
+    ) -> Delivery:
+        assert candidate.tg_user_id is not None  # noqa: S101 - registered residents only
+        language = candidate.language
+        return Delivery(
+            candidate.tg_user_id,
+            candidate.id,
+            OutgoingMessage(
+                "vote.proxy_notice",
+                language,
+                {
+                    "worker": recorder.display_name,
+                    "number": matter.id,
+                    "title": matter.title,
+                    "label": option_labels(vote, language)[index],
+                },
+            ),
+        )
+
+    async def _proxy_candidates(self, session: Session, actor: Actor) -> list[ProxyCandidate]:
+        """Everyone the actor may record a ballot for: their grid's (a secretary: all)."""
+        people = [
+            _paper_candidate(row)
+            for row in await session.people.paper_residents()
+            if self._may_proxy_in(actor, row.grid_id)
+        ] + [
+            _asked_candidate(row)
+            for row in await session.people.proxy_requesters()
+            if self._may_proxy_in(actor, row.grid_id) and row.id != actor.person_id
+        ]
+        return sorted(people, key=lambda c: (c.name, c.building or "", c.kind, c.id))
+
+    async def _proxy_candidate(
+        self, session: Session, actor: Actor, kind: str, subject_id: int
+    ) -> ProxyCandidate:
+        """The person, checked again: still in the register, still eligible, in the grid."""
+        if kind == "w":
+            paper = await session.people.paper_resident(subject_id)
+            if paper is not None and self._may_proxy_in(actor, paper.grid_id):
+                return _paper_candidate(paper)
+        elif kind == "p":
+            registered = await session.people.by_id(subject_id)
+            if (
+                registered is not None
+                and Role.RESIDENT.value in registered.roles
+                and registered.id != actor.person_id
+                and await session.people.asked_for_proxy(registered.id)
+                and self._may_proxy_in(actor, registered.grid_id)
+            ):
+                return _asked_candidate(registered)
+        raise UserFacingError("vote.proxy_not_allowed")
+
+    def _may_proxy_in(self, actor: Actor, grid_id: str | None) -> bool:
+        """Secretaries record for any grid; a grid worker only for their own (in a
+        community without configured grids, everyone is in the one grid)."""
+        if actor.has(Role.SECRETARY):
+            return True
+        if actor.person is None or not actor.has(Role.GRID_WORKER):
+            return False
+        if not self._settings.community.grids:
+            return True
+        return grid_id is not None and grid_id == actor.person.grid_id
 
     # --- tally and close ---------------------------------------------------------------------
 
@@ -557,6 +726,8 @@ class VoteService:
                 await session.schedules.set_next_due(vote.schedule_id, None, now)
         if vote.schedule_id is not None:
             self._scheduler.disarm(vote.schedule_id)
+        if vote.anonymous:
+            await self._db.settle_checkpoints()
         return closed
 
     async def _close_effect(self, firing: Firing) -> None:
@@ -594,11 +765,22 @@ class VoteService:
         await session.audit.record(
             at=now, action="vote.close", actor_id=closed_by, detail=f"{vote.id}:{result}"
         )
+        if vote.anonymous:
+            # The nonce erased by the close must leave the WAL too (after this commit).
+            self._db.request_checkpoint()
         closed = await session.votes.get(vote.id)
         assert closed is not None  # noqa: S101 - read in the same transaction
         matter = await _matter(session, vote.matter_id)
         await self._post_result(session, closed, matter, now)
         return ClosedVote(closed, matter)
+
+    def _voter_key(self, vote: VoteRow, identity: str) -> str:
+        """The ballot's key: the identity itself, or in an anonymous vote its keyed hash."""
+        if not vote.anonymous:
+            return identity
+        if vote.salt is None:
+            raise UserFacingError("vote.closed")
+        return self._keys.voter_key(vote.salt, vote.id, identity)
 
     def _tally(self, vote: VoteRow, choices: list[tuple[int, ...]]) -> Tally:
         return count_ballots(choices, len(vote.options))
@@ -859,13 +1041,10 @@ def _check_open(vote: VoteRow | None, index: int, now: datetime) -> VoteRow:
     return vote
 
 
-def _voter_key(vote: VoteRow, identity: str) -> str:
-    """The ballot's key: the identity itself, or in an anonymous vote its salted hash."""
-    if not vote.anonymous:
-        return identity
-    if vote.salt is None:
-        raise UserFacingError("vote.closed")
-    return hashlib.sha256(f"{vote.salt}:{identity}".encode()).hexdigest()
+def _ballot_time(vote: VoteRow, now: datetime) -> datetime:
+    """When a ballot is recorded as cast: now, or for an anonymous vote its opening time
+    (a ballot's exact time could be matched against someone's other records)."""
+    return vote.opened_at if vote.anonymous else now
 
 
 def _next(presets: Sequence[int], current: int) -> int:
@@ -897,14 +1076,29 @@ async def _residents_chats(session: Session) -> list[int]:
     return [chat.chat_id for chat in await session.chats.posting(ChatKind.RESIDENTS.value)]
 
 
-async def _registered_resident(session: Session, name: str) -> int | None:
-    """The register id of the one resident with this display name, if exactly one."""
-    matches = [
-        person.id
-        for person in await session.people.with_role(Role.RESIDENT.value)
-        if person.display_name.casefold() == name.casefold()
-    ]
-    return matches[0] if len(matches) == 1 else None
+def _require_proxy_recorder(actor: Actor) -> Any:
+    """Grid workers (their own grid) and secretaries (any grid) record proxy ballots."""
+    if actor.person is None:
+        raise UserFacingError("access.not_registered")
+    if not (actor.has(Role.GRID_WORKER) or actor.has(Role.SECRETARY)):
+        raise UserFacingError("vote.need_grid_worker")
+    return actor.person
+
+
+def _paper_candidate(row: PaperResidentRow) -> ProxyCandidate:
+    return ProxyCandidate("w", row.id, row.display_name, row.building, PROXY_PAPER)
+
+
+def _asked_candidate(row: PersonRow) -> ProxyCandidate:
+    return ProxyCandidate(
+        "p",
+        row.id,
+        row.display_name,
+        row.building,
+        PROXY_ASKED,
+        tg_user_id=row.tg_user_id if row.reachable else None,
+        language=Language(row.language),
+    )
 
 
 async def _amends_of(session: Session, vote: VoteRow) -> int | None:

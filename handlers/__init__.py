@@ -28,6 +28,7 @@ from bot.discussion import HIDE_FLOW
 from bot.matter_desk import WITHDRAW_FLOW
 from bot.notices import FLOW as NOTICE_FLOW
 from bot.registration import FLOW as REGISTRATION_FLOW
+from bot.registration import PAPER_FLOW
 from bot.voting import PROXY_FLOW, RESOLUTION_FLOW, SETUP_FLOW
 from handlers import (
     admin,
@@ -40,6 +41,7 @@ from handlers import (
     matters,
     notices,
     people,
+    proxies,
     schedules,
     votes,
 )
@@ -85,7 +87,12 @@ COMMANDS: tuple[Command, ...] = (
     Command("notify", notices.notify, Role.SECRETARY, Where.PRIVATE, None),
     Command("vote", votes.vote_command, Role.SECRETARY, Where.PRIVATE, None),
     Command("closevote", votes.close_command, Role.SECRETARY, Where.ANY, None),
-    Command("proxyvote", votes.proxy_command, Role.GRID_WORKER, Where.PRIVATE, None),
+    # Proxy ballots: grid workers (their grid) and secretaries, checked by the service;
+    # only for residents entered on paper or who asked for it.
+    Command("proxyvote", votes.proxy_command, Access.REGISTERED, Where.PRIVATE, None),
+    Command("addresident", proxies.add_resident, Access.REGISTERED, Where.PRIVATE, None),
+    Command("paperresidents", proxies.paper_residents, Access.REGISTERED, Where.PRIVATE, None),
+    Command("askproxy", proxies.ask_proxy, Role.RESIDENT, Where.PRIVATE, None),
     # Discussion (民议) and secretaries' agenda controls.
     Command("discuss", discussion.discuss_command, Role.RESIDENT, Where.ANY, None),
     Command("thread", discussion.thread_command, Access.REGISTERED, Where.PRIVATE, None),
@@ -139,6 +146,8 @@ SECRETARY_MENU: tuple[str, ...] = (
     "upcoming",
     "vote",
     "closevote",
+    "proxyvote",
+    "addresident",
     "grant",
     "revoke",
     "bind",
@@ -199,7 +208,13 @@ BUTTONS: tuple[Button, ...] = (
     Button(callbacks.VoteSetting, votes.setting, Role.SECRETARY),
     Button(callbacks.VoteOpen, votes.open_or_drop, Role.SECRETARY),
     Button(callbacks.CastBallot, votes.cast, Role.RESIDENT, Where.ANY),
-    Button(callbacks.ProxyBallot, votes.proxy_choice, Role.GRID_WORKER),
+    Button(callbacks.ProxyPage, votes.proxy_page, Access.REGISTERED),
+    Button(callbacks.ProxyPerson, votes.proxy_person, Access.REGISTERED),
+    Button(callbacks.ProxyBallot, votes.proxy_choice, Access.REGISTERED),
+    Button(callbacks.PaperGrid, proxies.grid_chosen, Access.REGISTERED),
+    Button(callbacks.PaperConfirm, proxies.confirmed, Access.REGISTERED),
+    Button(callbacks.PaperRemove, proxies.remove_pressed, Access.REGISTERED),
+    Button(callbacks.AskProxy, proxies.ask_proxy_pressed, Role.RESIDENT),
     Button(callbacks.AcceptDraftResolution, votes.accept_draft, Role.SECRETARY),
     Button(callbacks.WriteResolution, votes.write_resolution, Role.SECRETARY),
     Button(callbacks.StartVote, votes.start_pressed, Role.SECRETARY),
@@ -274,6 +289,7 @@ TEXT_ANSWERS: dict[str, dialogs.TextAnswer] = {
     RAISE_FLOW: matters.text_answer,
     SETUP_FLOW: votes.text_answer,
     PROXY_FLOW: votes.text_answer,
+    PAPER_FLOW: proxies.text_answer,
     RESOLUTION_FLOW: votes.text_answer,
     WITHDRAW_FLOW: desk.withdraw_answer,
     HIDE_FLOW: discussion.hide_answer,

@@ -274,10 +274,60 @@ class CastBallot(Callback):
 
 @dataclass(frozen=True)
 class ProxyBallot(Callback):
-    """The option a grid worker records for a resident without a phone."""
+    """The option a grid worker records for the person chosen in /proxyvote."""
 
     PREFIX: ClassVar[str] = "vp"
     index: int
+
+
+@dataclass(frozen=True)
+class ProxyPerson(Callback):
+    """/proxyvote: the person a ballot is recorded for ("w" paper resident, "p" registered)."""
+
+    PREFIX: ClassVar[str] = "vq"
+    kind: str
+    subject: int
+
+
+@dataclass(frozen=True)
+class ProxyPage(Callback):
+    """/proxyvote: another page of the people a ballot may be recorded for."""
+
+    PREFIX: ClassVar[str] = "vr"
+    page: int
+
+
+@dataclass(frozen=True)
+class PaperGrid(Callback):
+    """/addresident: a secretary's choice of the resident's grid."""
+
+    PREFIX: ClassVar[str] = "pg"
+    grid: str
+
+
+@dataclass(frozen=True)
+class PaperConfirm(Callback):
+    """/addresident: the paper consent is signed (enter the resident), or cancel."""
+
+    PREFIX: ClassVar[str] = "pk"
+    accept: bool
+
+
+@dataclass(frozen=True)
+class PaperRemove(Callback):
+    """/paperresidents: remove this resident (``confirm`` False: ask first)."""
+
+    PREFIX: ClassVar[str] = "pz"
+    resident: int
+    confirm: bool
+
+
+@dataclass(frozen=True)
+class AskProxy(Callback):
+    """/askproxy: ask the grid worker to record my ballots, or withdraw the request."""
+
+    PREFIX: ClassVar[str] = "aq"
+    asked: bool
 
 
 @dataclass(frozen=True)

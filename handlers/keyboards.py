@@ -14,12 +14,12 @@ from bot.matter_desk import OPEN_STAGES
 from bot.notices import EVERYONE
 from bot.scheduling import UpcomingPage, schedule_title
 from bot.volunteering import ActivityDraft, DutyScreen, KioskEntry, ReviewItem
-from bot.voting import VOTABLE_STAGES, VoteSetup
+from bot.voting import VOTABLE_STAGES, ProxyCandidate, VoteSetup
 from handlers import callbacks as cb
 from handlers.texts import LANGUAGE_NAMES, person_label, plain, role_name
 from storage.carrying import ReferralRow
 from storage.matters import MatterRow
-from storage.people import PersonRow
+from storage.people import PaperResidentRow, PersonRow
 from storage.volunteering import ActivityRow, UnitRow
 
 
@@ -231,6 +231,95 @@ def proxy_choices(language: Language, labels: tuple[str, ...]) -> InlineKeyboard
     return InlineKeyboardMarkup(
         [[_button(label, cb.ProxyBallot(index))] for index, label in enumerate(labels)]
     )
+
+
+PROXY_PAGE_SIZE = 8
+
+
+def proxy_people(
+    language: Language, people: list[ProxyCandidate], page: int
+) -> InlineKeyboardMarkup:
+    """/proxyvote: one button per person (name, building, why), paged."""
+    pages = max(1, -(-len(people) // PROXY_PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    shown = people[page * PROXY_PAGE_SIZE : (page + 1) * PROXY_PAGE_SIZE]
+    rows = [
+        [
+            _button(
+                plain(
+                    language,
+                    f"vote.proxy_person.{person.basis}",
+                    name=person.name,
+                    building=person.building or "—",
+                ),
+                cb.ProxyPerson(person.kind, person.id),
+            )
+        ]
+        for person in shown
+    ]
+    nav = []
+    if page > 0:
+        nav.append(_button(plain(language, "people.previous"), cb.ProxyPage(page - 1)))
+    if page + 1 < pages:
+        nav.append(_button(plain(language, "people.next"), cb.ProxyPage(page + 1)))
+    if nav:
+        rows.append(nav)
+    return InlineKeyboardMarkup(rows)
+
+
+def paper_grids(grids: list[Grid]) -> InlineKeyboardMarkup:
+    """/addresident: the configured grids, for a secretary to choose from."""
+    return InlineKeyboardMarkup([[_button(grid.name, cb.PaperGrid(grid.id))] for grid in grids])
+
+
+def paper_confirm(language: Language) -> InlineKeyboardMarkup:
+    """/addresident: the paper consent form is signed, enter the resident / cancel."""
+    return InlineKeyboardMarkup(
+        [
+            [_button(plain(language, "paper.confirm_button"), cb.PaperConfirm(True))],
+            [_button(plain(language, "paper.cancel_button"), cb.PaperConfirm(False))],
+        ]
+    )
+
+
+def paper_residents(language: Language, rows: list[PaperResidentRow]) -> InlineKeyboardMarkup:
+    """/paperresidents: a remove button per resident."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                _button(
+                    plain(
+                        language,
+                        "paper.remove_button",
+                        name=row.display_name,
+                        building=row.building,
+                    ),
+                    cb.PaperRemove(row.id, False),
+                )
+            ]
+            for row in rows
+        ]
+    )
+
+
+def paper_remove_confirm(language: Language, resident_id: int) -> InlineKeyboardMarkup:
+    """Really remove this resident without Telegram."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                _button(
+                    plain(language, "paper.remove_confirm_button"),
+                    cb.PaperRemove(resident_id, True),
+                )
+            ]
+        ]
+    )
+
+
+def ask_proxy(language: Language, asked: bool) -> InlineKeyboardMarkup:
+    """/askproxy: ask for a proxy, or withdraw the request."""
+    key = "proxy_ask.withdraw_button" if asked else "proxy_ask.ask_button"
+    return InlineKeyboardMarkup([[_button(plain(language, key), cb.AskProxy(not asked))]])
 
 
 # --- a matter's buttons, secretaries' controls, the discussion ---------

@@ -3,14 +3,16 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from typing import Any
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import JobQueue
 
 from bot import parsing
-from bot.voting import PROXY_FLOW, RESOLUTION_FLOW, SETUP_FLOW, Tally, option_labels, vote_card
+from bot.voting import RESOLUTION_FLOW, SETUP_FLOW, Tally, option_labels, vote_card
 from handlers import callbacks as cb
 from handlers import keyboards, texts
 from handlers.access import answer, reply, show
@@ -18,6 +20,8 @@ from handlers.cards import edit_everywhere, edit_soon
 from handlers.context import Context
 from handlers.matters import refresh_card_soon
 from handlers.texts import plain, t
+
+log = logging.getLogger(__name__)
 
 
 def _number_arg(context: Context) -> int | None:
@@ -114,6 +118,8 @@ async def cast(update: Update, context: Context) -> None:
         )
     else:
         key = "vote.changed" if result.changed else "vote.cast"
+        if result.replaced_proxy:
+            key = "vote.proxy_replaced"
         text = plain(actor.language, key, label=labels[data.index])
     await answer(update, text)
     refresh_vote_card_soon(context.job_queue, result.vote.id)
@@ -163,32 +169,88 @@ async def close_command(update: Update, context: Context) -> None:
 
 
 async def proxy_command(update: Update, context: Context) -> None:
-    """/proxyvote N: a grid worker records the ballot of a resident without a phone."""
+    """/proxyvote N: the people of the worker's grid whose ballot they may record."""
     actor = context.require_actor()
     number = _number_arg(context)
     chat = update.effective_chat
     if number is None or chat is None:
         await reply(update, t(actor.language, "vote.proxy_usage"))
         return
-    await context.services.votes.start_proxy(actor, chat.id, number)
-    matter = await context.services.matters.matter(number)
-    await reply(
-        update, t(actor.language, "vote.proxy_ask_name", number=matter.id, title=matter.title)
+    screen = await context.services.votes.start_proxy(actor, chat.id, number)
+    await _show_proxy_people(update, actor.language, screen, 0)
+
+
+async def proxy_page(update: Update, context: Context) -> None:
+    """Button: another page of the people in /proxyvote."""
+    data = cb.ProxyPage.decode(update.callback_query.data if update.callback_query else None)
+    actor = context.require_actor()
+    chat = update.effective_chat
+    assert chat is not None  # noqa: S101 - a button is always in a chat
+    screen = await context.services.votes.proxy_list(actor, chat.id)
+    await _show_proxy_people(update, actor.language, screen, data.page)
+
+
+async def _show_proxy_people(update: Update, language: Any, screen: Any, page: int) -> None:
+    matter = screen.matter
+    if not screen.people:
+        await show(update, t(language, "vote.proxy_nobody", number=matter.id, title=matter.title))
+        return
+    await show(
+        update,
+        t(language, "vote.proxy_ask_person", number=matter.id, title=matter.title),
+        keyboards.proxy_people(language, screen.people, page),
+    )
+
+
+async def proxy_person(update: Update, context: Context) -> None:
+    """Button: the person whose ballot is recorded; then their option."""
+    data = cb.ProxyPerson.decode(update.callback_query.data if update.callback_query else None)
+    actor = context.require_actor()
+    chat = update.effective_chat
+    assert chat is not None  # noqa: S101 - a button is always in a chat
+    vote, person = await context.services.votes.proxy_person(
+        actor, chat.id, data.kind, data.subject
+    )
+    await show(
+        update,
+        t(actor.language, "vote.proxy_ask_choice", name=person.name),
+        keyboards.proxy_choices(actor.language, option_labels(vote, actor.language)),
     )
 
 
 async def proxy_choice(update: Update, context: Context) -> None:
-    """Button: the option the grid worker records."""
+    """Button: the option the grid worker records; a registered resident is told."""
     data = cb.ProxyBallot.decode(update.callback_query.data if update.callback_query else None)
     actor = context.require_actor()
     chat = update.effective_chat
     assert chat is not None  # noqa: S101 - a button is always in a chat
     result = await context.services.votes.proxy_choice(actor, chat.id, data.index)
-    label = option_labels(result.vote, actor.language)[data.index]
+    vote = result.cast.vote
+    label = option_labels(vote, actor.language)[data.index]
+    if result.candidate.kind == "w":
+        told = "vote.proxy_paper"
+    elif result.candidate.tg_user_id is not None:
+        told = "vote.proxy_told"
+    else:
+        told = "vote.proxy_unreachable"
     await show(
-        update, t(actor.language, "vote.proxy_recorded", name=result.name or "", label=label)
+        update,
+        t(actor.language, "vote.proxy_recorded", name=result.candidate.name, label=label)
+        + "\n"
+        + t(actor.language, told),
     )
-    refresh_vote_card_soon(context.job_queue, result.vote.id)
+    if result.notice is not None:
+        # An anonymous vote's notice is sent at once and kept nowhere (bot/voting.py).
+        notice = result.notice
+        try:
+            await context.bot.send_message(
+                notice.chat_id,
+                t(notice.message.language, notice.message.key, **notice.message.params),
+            )
+        except TelegramError as error:
+            log.info("could not tell a resident of their proxy ballot: %s", error)
+    context.services.wake_sender()
+    refresh_vote_card_soon(context.job_queue, vote.id)
 
 
 async def accept_draft(update: Update, context: Context) -> None:
@@ -227,7 +289,7 @@ async def _resolution_recorded(update: Update, context: Context, matter_id: int,
 
 
 async def text_answer(update: Update, context: Context, step: str, text: str) -> None:
-    """Typed answers: the options of a vote, a proxy voter's name and reason, a resolution."""
+    """Typed answers: the options of a vote, a resolution (a proxy is chosen by buttons)."""
     actor = context.require_actor()
     chat = update.effective_chat
     assert chat is not None  # noqa: S101 - private text always has a chat
@@ -237,16 +299,6 @@ async def text_answer(update: Update, context: Context, step: str, text: str) ->
     if flow == SETUP_FLOW and step == "options":
         setup = await votes.answer_options(actor, chat.id, text)
         await _show_setup(update, context, setup)
-    elif flow == PROXY_FLOW and step == "name":
-        await votes.proxy_name(actor, chat.id, text)
-        await reply(update, t(actor.language, "vote.proxy_ask_reason"))
-    elif flow == PROXY_FLOW and step == "reason":
-        vote = await votes.proxy_reason(actor, chat.id, text)
-        await reply(
-            update,
-            t(actor.language, "vote.proxy_ask_choice"),
-            keyboards.proxy_choices(actor.language, option_labels(vote, actor.language)),
-        )
     elif flow == RESOLUTION_FLOW and step == "text":
         matter = await votes.answer_resolution(actor, chat.id, text)
         await _resolution_recorded(update, context, matter.id, matter.kind)

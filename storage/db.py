@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -33,6 +34,11 @@ from storage.session import Session
 from storage.times import utc_now_text
 
 T = TypeVar("T")
+
+log = logging.getLogger(__name__)
+
+#: How long a requested WAL checkpoint waits, so a burst of ballots shares one.
+CHECKPOINT_DELAY_SECONDS = 1.0
 
 
 class SchemaTooNewError(RuntimeError):
@@ -57,6 +63,8 @@ class Database:
         self._write_lock = asyncio.Lock()
         self._units: list[_Unit] = []
         self._unit_writer: asyncio.Task[None] | None = None
+        self._checkpoint_wanted = False
+        self._checkpointer: asyncio.Task[None] | None = None
 
     async def open(self, *, migrate: bool = True) -> None:
         """Open both connections, set the pragmas and (by default) apply migrations."""
@@ -78,12 +86,17 @@ class Database:
         synchronous = "FULL" if self._synchronous == "FULL" else "NORMAL"
         await conn.execute(f"PRAGMA synchronous = {synchronous}")
         await conn.execute("PRAGMA foreign_keys = ON")
+        # Deleted and overwritten content is zeroed, not left in free space
+        # (an anonymous vote's secret, a forgotten person's name).
+        await conn.execute("PRAGMA secure_delete = ON")
         return conn
 
     async def close(self) -> None:
         """Close both connections (after the units of work in hand); safe to call twice."""
         if self._unit_writer is not None and not self._unit_writer.done():
             await asyncio.wait([self._unit_writer])
+        if self._writer is not None:
+            await self.settle_checkpoints()
         for conn in (self._reader, self._writer):
             if conn is not None:
                 await conn.close()
@@ -254,6 +267,52 @@ class Database:
         async with self.writer.execute("PRAGMA integrity_check") as cur:
             rows = await cur.fetchall()
         return "\n".join(str(row[0]) for row in rows)
+
+    async def checkpoint(self) -> bool:
+        """Copy the WAL into the database file and truncate it to zero bytes, so what was
+        overwritten or deleted (with ``secure_delete``) is gone from both files.
+
+        False if a reader kept it from completing (it is then requested again).
+        """
+        async with (
+            self._write_lock,
+            self.writer.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cur,
+        ):
+            row = await cur.fetchone()
+        if row is not None and int(row[0]) != 0:
+            log.warning("WAL checkpoint was blocked by a reader; trying again shortly")
+            self._checkpoint_wanted = True
+            return False
+        return True
+
+    def request_checkpoint(self) -> None:
+        """Checkpoint soon (see :meth:`checkpoint`), once for a burst of requests.
+
+        Called after a unit of work whose old bytes must not linger in the WAL (a
+        ballot of an anonymous vote, a vote's secret erased at its close).
+        """
+        self._checkpoint_wanted = True
+        if self._checkpointer is None or self._checkpointer.done():
+            self._checkpointer = asyncio.create_task(self._checkpoints(), name="wal-checkpoint")
+
+    async def _checkpoints(self) -> None:
+        while self._checkpoint_wanted:
+            await asyncio.sleep(CHECKPOINT_DELAY_SECONDS)
+            self._checkpoint_wanted = False
+            try:
+                await self.checkpoint()
+            except sqlite3.Error as error:
+                log.warning("WAL checkpoint failed: %s", error)
+
+    async def settle_checkpoints(self) -> None:
+        """Do a requested checkpoint now instead of after its delay (at close, in tests)."""
+        if self._checkpointer is not None and not self._checkpointer.done():
+            self._checkpointer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._checkpointer
+        if self._checkpoint_wanted:
+            self._checkpoint_wanted = False
+            await self.checkpoint()
 
     async def backup(self, target: Path) -> None:
         """Copy the live database to ``target`` with SQLite's online backup API."""

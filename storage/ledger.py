@@ -2,8 +2,10 @@
 referrals of a period, as typed rows.
 
 Anonymous votes: :meth:`LedgerRepository.public_ballots` only ever reads
-ballots of votes with ``anonymous = 0``; the ballots of a secret vote are not
-read at all, so no export can show who voted what in one.
+ballots of votes with ``anonymous = 0``; of a secret vote's ballots only the
+proxy ones are read, and of those only who recorded them, why and when
+(:meth:`LedgerRepository.proxy_ballots`), so no export can show who voted
+what in one.
 """
 
 from __future__ import annotations
@@ -76,6 +78,23 @@ class PublicBallotRow:
     options: tuple[str, ...]
     voter: str | None
     choice: tuple[int, ...]
+    cast_at: datetime
+    recorded_by: str | None
+    proxy_reason: str | None
+
+
+@dataclass(frozen=True)
+class ProxyBallotRow:
+    """A ballot a grid worker or secretary recorded for someone: who, why, when; in a
+    secret vote neither for whom nor what (``voter`` and ``choice`` are None)."""
+
+    vote_id: int
+    matter_id: int
+    anonymous: bool
+    kind: str
+    options: tuple[str, ...]
+    voter: str | None
+    choice: tuple[int, ...] | None
     cast_at: datetime
     recorded_by: str | None
     proxy_reason: str | None
@@ -220,9 +239,11 @@ class LedgerRepository:
         """Ballots of the PUBLIC votes opened in the period; secret votes are never read."""
         rows = await self._rows(
             "SELECT b.vote_id, v.matter_id, v.kind, v.options, b.choice, b.cast_at,"
-            " b.proxy_reason, p.display_name AS voter, g.display_name AS recorder"
+            " b.proxy_reason, coalesce(p.display_name, w.display_name) AS voter,"
+            " g.display_name AS recorder"
             " FROM ballots b JOIN votes v ON v.id = b.vote_id"
             " LEFT JOIN people p ON p.id = b.person_id"
+            " LEFT JOIN paper_residents w ON w.id = b.paper_resident_id"
             " LEFT JOIN people g ON g.id = b.recorded_by"
             " WHERE v.anonymous = 0 AND v.opened_at >= ? AND v.opened_at < ?"
             " ORDER BY v.opened_at, v.id, b.cast_at, b.voter_key",
@@ -236,6 +257,38 @@ class LedgerRepository:
                 options=tuple(str(option) for option in json.loads(row["options"])),
                 voter=row["voter"],
                 choice=_choice(row["choice"]),
+                cast_at=from_db_time(row["cast_at"]),
+                recorded_by=row["recorder"],
+                proxy_reason=row["proxy_reason"],
+            )
+            for row in rows
+        ]
+
+    async def proxy_ballots(self, start: datetime, end: datetime) -> list[ProxyBallotRow]:
+        """Every proxy ballot of the votes opened in the period: who recorded it and why;
+        for whom and what only in public votes (a secret vote's are never read)."""
+        rows = await self._rows(
+            "SELECT b.vote_id, v.matter_id, v.anonymous, v.kind, v.options,"
+            " CASE WHEN v.anonymous = 0 THEN b.choice END AS choice, b.cast_at, b.proxy_reason,"
+            " CASE WHEN v.anonymous = 0 THEN coalesce(p.display_name, w.display_name) END"
+            " AS voter, g.display_name AS recorder"
+            " FROM ballots b JOIN votes v ON v.id = b.vote_id"
+            " LEFT JOIN people p ON p.id = b.person_id AND v.anonymous = 0"
+            " LEFT JOIN paper_residents w ON w.id = b.paper_resident_id AND v.anonymous = 0"
+            " LEFT JOIN people g ON g.id = b.recorded_by"
+            " WHERE b.recorded_by IS NOT NULL AND v.opened_at >= ? AND v.opened_at < ?"
+            " ORDER BY v.opened_at, v.id, g.display_name, b.cast_at",
+            (to_db_time(start), to_db_time(end)),
+        )
+        return [
+            ProxyBallotRow(
+                vote_id=row["vote_id"],
+                matter_id=row["matter_id"],
+                anonymous=bool(row["anonymous"]),
+                kind=row["kind"],
+                options=tuple(str(option) for option in json.loads(row["options"])),
+                voter=row["voter"],
+                choice=_choice(row["choice"]) if row["choice"] is not None else None,
                 cast_at=from_db_time(row["cast_at"]),
                 recorded_by=row["recorder"],
                 proxy_reason=row["proxy_reason"],

@@ -31,6 +31,33 @@ class PersonRow:
     roles: frozenset[str]
 
 
+@dataclass(frozen=True)
+class PaperResidentRow:
+    """A resident without Telegram, entered by a grid worker or a secretary (paper consent)."""
+
+    id: int
+    display_name: str
+    building: str
+    grid_id: str | None
+    consent_method: str
+    consent_at: datetime
+    entered_by: int | None
+    entered_at: datetime
+
+
+def _paper(row: sqlite3.Row) -> PaperResidentRow:
+    return PaperResidentRow(
+        id=row["id"],
+        display_name=row["display_name"],
+        building=row["building"],
+        grid_id=row["grid_id"],
+        consent_method=row["consent_method"],
+        consent_at=from_db_time(row["consent_at"]),
+        entered_by=row["entered_by"],
+        entered_at=from_db_time(row["entered_at"]),
+    )
+
+
 _COLUMNS = (
     "p.id, p.tg_user_id, p.display_name, p.tg_username, p.language, p.building, p.grid_id,"
     " p.consent_at, p.registered_at, p.reachable, p.last_seen_at,"
@@ -208,3 +235,75 @@ class PeopleRepository:
         ) as cur:
             rows = await cur.fetchall()
         return [{"role": row["role"], "granted_at": row["granted_at"]} for row in rows]
+
+    # --- residents without Telegram, and requests for a proxy ------------------------
+
+    async def add_paper_resident(
+        self,
+        *,
+        display_name: str,
+        building: str,
+        grid_id: str | None,
+        entered_by: int,
+        now: datetime,
+    ) -> int:
+        """Enter a resident without Telegram whose consent is on paper; returns the id."""
+        cur = await self._conn.execute(
+            "INSERT INTO paper_residents (display_name, building, grid_id, consent_method,"
+            " consent_at, entered_by, entered_at) VALUES (?, ?, ?, 'paper', ?, ?, ?)",
+            (display_name, building, grid_id, to_db_time(now), entered_by, to_db_time(now)),
+        )
+        assert cur.lastrowid is not None  # noqa: S101 - an INSERT always has one
+        return cur.lastrowid
+
+    async def paper_resident(self, resident_id: int) -> PaperResidentRow | None:
+        """One resident without Telegram, or None."""
+        async with self._conn.execute(
+            "SELECT * FROM paper_residents WHERE id = ?", (resident_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return _paper(row) if row else None
+
+    async def paper_residents(self) -> list[PaperResidentRow]:
+        """Every resident without Telegram, by grid and name."""
+        async with self._conn.execute(
+            "SELECT * FROM paper_residents ORDER BY grid_id, display_name, id"
+        ) as cur:
+            rows = await cur.fetchall()
+        return [_paper(row) for row in rows]
+
+    async def delete_paper_resident(self, resident_id: int) -> bool:
+        """Remove a resident without Telegram (moved away, withdrew consent); their
+        ballots stay counted without them."""
+        cur = await self._conn.execute("DELETE FROM paper_residents WHERE id = ?", (resident_id,))
+        return cur.rowcount > 0
+
+    async def set_proxy_request(self, person_id: int, asked: bool, now: datetime) -> bool:
+        """Make or withdraw the person's standing request for a proxy; False if unchanged."""
+        if asked:
+            cur = await self._conn.execute(
+                "INSERT OR IGNORE INTO proxy_requests (person_id, requested_at) VALUES (?, ?)",
+                (person_id, to_db_time(now)),
+            )
+        else:
+            cur = await self._conn.execute(
+                "DELETE FROM proxy_requests WHERE person_id = ?", (person_id,)
+            )
+        return cur.rowcount > 0
+
+    async def asked_for_proxy(self, person_id: int) -> bool:
+        """Whether the person asked their grid worker to record their ballots."""
+        async with self._conn.execute(
+            "SELECT 1 FROM proxy_requests WHERE person_id = ?", (person_id,)
+        ) as cur:
+            return await cur.fetchone() is not None
+
+    async def proxy_requesters(self) -> list[PersonRow]:
+        """Every registered resident who asked for a proxy, by name."""
+        async with self._conn.execute(
+            f"SELECT {_COLUMNS} FROM people p JOIN proxy_requests q ON q.person_id = p.id"
+            " JOIN person_roles r ON r.person_id = p.id AND r.role = 'resident'"
+            " ORDER BY p.display_name, p.id"
+        ) as cur:
+            rows = await cur.fetchall()
+        return [_person(row) for row in rows]

@@ -1,8 +1,10 @@
 """Votes on matters (民决) and their ballots; the conventions register they feed.
 
-One ballot per voter per vote is the ballots table's primary key. In an
-anonymous vote the voter key is a hash of a per-vote salt and the voter, and
-``person_id`` stays NULL; the salt is erased at the close.
+One ballot per voter per vote is the ballots table's primary key (the voter
+key is derived from the person), and a public ballot names its voter in
+``person_id`` or ``paper_resident_id``, each unique per vote. In an anonymous
+vote the voter key is a keyed hash (bot/ballot_keys.py) and no column names
+the voter; the vote's secret is erased at the close.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ class BallotRow:
     cast_at: datetime
     recorded_by: int | None
     proxy_reason: str | None
+    paper_resident_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,7 @@ _GET_VOTE = "SELECT * FROM votes WHERE id = ?"
 _GET_BALLOT = "SELECT * FROM ballots WHERE vote_id = ? AND voter_key = ?"
 _PUT_BALLOT = (
     "INSERT INTO ballots (vote_id, voter_key, person_id, choice, cast_at, recorded_by,"
-    " proxy_reason) VALUES (?, ?, ?, ?, ?, ?, ?)"
+    " proxy_reason, paper_resident_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (vote_id, voter_key) DO UPDATE SET choice = excluded.choice,"
     " cast_at = excluded.cast_at, recorded_by = excluded.recorded_by,"
     " proxy_reason = excluded.proxy_reason"
@@ -199,6 +202,7 @@ class VotesRepository:
         now: datetime,
         recorded_by: int | None = None,
         proxy_reason: str | None = None,
+        paper_resident_id: int | None = None,
     ) -> None:
         """Cast or change a ballot (one per voter key, by the primary key)."""
         await self._conn.execute(
@@ -211,6 +215,7 @@ class VotesRepository:
                 to_db_time(now),
                 recorded_by,
                 proxy_reason,
+                paper_resident_id,
             ),
         )
 
@@ -321,7 +326,16 @@ class BallotBox:
         """Cast or change a ballot cast by the voter themselves."""
         self._conn.execute(
             _PUT_BALLOT,
-            (vote_id, voter_key, person_id, encode_choice(choice), to_db_time(now), None, None),
+            (
+                vote_id,
+                voter_key,
+                person_id,
+                encode_choice(choice),
+                to_db_time(now),
+                None,
+                None,
+                None,
+            ),
         )
 
     def delete_ballot(self, vote_id: int, voter_key: str) -> None:
@@ -337,6 +351,7 @@ def _ballot(row: sqlite3.Row) -> BallotRow:
         cast_at=from_db_time(row["cast_at"]),
         recorded_by=row["recorded_by"],
         proxy_reason=row["proxy_reason"],
+        paper_resident_id=row["paper_resident_id"],
     )
 
 

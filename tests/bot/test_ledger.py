@@ -142,7 +142,7 @@ async def test_the_workbook_holds_exactly_the_periods_rows(service: LedgerServic
     assert (ledger.first, ledger.last) == (date(2026, 11, 1), date(2026, 11, 30))
     sheets = ledger_sheets(ledger, Language.ZH_HANS, service.tz)
     book = load_workbook(io.BytesIO(xlsx_bytes(sheets)))
-    assert book.sheetnames == ["议题", "表决", "记名表决", "公约", "进展", "转办"]
+    assert book.sheetnames == ["议题", "表决", "记名表决", "代投记录", "公约", "进展", "转办"]
 
     def rows(title: str) -> list[tuple[object, ...]]:
         return [tuple(row) for row in book[title].iter_rows(values_only=True)]
@@ -165,6 +165,10 @@ async def test_the_workbook_holds_exactly_the_periods_rows(service: LedgerServic
         ("表决编号", "事项编号", "投票人", "选择", "投票时间", "代录人", "代录原因"),
         (1, 2, "张阿姨", "赞成", "2026-11-19 18:00", None, None),
         (1, 2, "李大爷", "反对", "2026-11-19 18:00", "王网格", "老人没有手机"),
+    ]
+    assert rows("代投记录") == [
+        ("表决编号", "事项编号", "无记名", "投票人", "选择", "投票时间", "代录人", "代录原因"),
+        (1, 2, "否", "李大爷", "反对", "2026-11-19 18:00", "王网格", "老人没有手机"),
     ]
     assert rows("公约")[1:] == [(1, "养犬公约", "遛狗要牵绳", 3, 2, "2026-11-19 19:00", None, None)]
     assert rows("进展")[1:] == [(2, "=1+1", "王网格", 50, "灯杆已到货", "2026-11-19 20:00")]

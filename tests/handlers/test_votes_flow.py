@@ -4,11 +4,16 @@ resolution, anonymity, and the conventions register."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import json
+import re
+import stat
 from pathlib import Path
 from typing import Any
 
 from bot.standin import FakeBotApi
+from storage.times import to_db_time
 from tests.conftest import FakeClock, make_settings
 from tests.handlers.conftest import RESIDENTS_GROUP, SECRETARY, BotHarness, start_harness
 
@@ -38,6 +43,20 @@ async def community(harness: BotHarness) -> None:
         await harness.say(2001, "晚上太黑。")
         await harness.press_label(2001, harness.last(2001), "提交")
     await sent(harness)
+
+
+async def add_paper_resident(
+    harness: BotHarness, worker: int, name: str, building: str, grid: str | None = None
+) -> None:
+    """/addresident as a grid worker (or, with ``grid``, a secretary) does it."""
+    await harness.say(worker, "/addresident")
+    await harness.say(worker, name)
+    await harness.say(worker, building)
+    if grid is not None:
+        await harness.press_label(worker, harness.last(worker), grid)
+    assert "纸质同意书" in harness.last(worker)["text"]
+    await harness.press_label(worker, harness.last(worker), "登记")
+    assert harness.last(worker)["text"].startswith(f"已登记：{name}")
 
 
 def vote_cards(harness: BotHarness) -> list[dict[str, Any]]:
@@ -123,12 +142,12 @@ async def test_public_vote_from_card_to_resolution(tmp_path: Path, api: FakeBotA
         await harness.press(2999, card, data["赞成"])
         assert "还没有登记" in answer(harness)
 
-        # A grid worker records the vote of a resident without a phone.
+        # A grid worker records the vote of a resident without a phone, entered on paper.
         await harness.say(2001, "/proxyvote 1")
         assert "只有网格员" in harness.last(2001)["text"]
+        await add_paper_resident(harness, GRID_WORKER, "王奶奶", "3栋")
         await harness.say(GRID_WORKER, "/proxyvote 1")
-        await harness.say(GRID_WORKER, "王奶奶")
-        await harness.say(GRID_WORKER, "没有手机，腿脚不便")
+        await harness.press_label(GRID_WORKER, harness.last(GRID_WORKER), "王奶奶 · 3栋")
         await harness.press_label(GRID_WORKER, harness.last(GRID_WORKER), "弃权")
         assert harness.last(GRID_WORKER)["text"].startswith("已代为登记：王奶奶 —— 弃权")
 
@@ -140,7 +159,7 @@ async def test_public_vote_from_card_to_resolution(tmp_path: Path, api: FakeBotA
         recorded = await ballots(harness, vote_id)
         assert len(recorded) == 4
         proxy = [row for row in recorded if row[3] is not None]
-        assert [(row[2], row[4]) for row in proxy] == [("2", "没有手机，腿脚不便")]
+        assert [(row[2], row[4]) for row in proxy] == [("2", "paper")]
 
         await close_by_schedule(harness, clock, vote_id)
         result = [t for t in harness.texts(RESIDENTS_GROUP) if t.startswith("📊")][-1]
@@ -220,6 +239,110 @@ async def test_anonymous_vote_keeps_no_link_to_voters(tmp_path: Path, api: FakeB
         assert "人数不足，无效" in result
         matter = await harness.running.services.matters.matter(1)
         assert matter.stage == "no_quorum"
+    finally:
+        await harness.running.stop()
+
+
+def database_bytes(path: Path) -> bytes:
+    """What someone holding only the database files has: the file and its -wal."""
+    wal = path.with_name(path.name + "-wal")
+    return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+
+
+async def assert_unlinkable(harness: BotHarness, vote_id: int) -> None:
+    """No ballot key of the vote can be recomputed from anything in the database."""
+    await harness.db.settle_checkpoints()
+    raw = database_bytes(harness.db.path)
+    # The updates that carried the presses (who pressed which button) are gone too.
+    assert b"callback_query" not in raw and not re.search(rb'"data": ?"vb:', raw)
+    async with harness.db.read() as session:
+        vote = await session.votes.get(vote_id)
+        async with session.conn.execute("SELECT id FROM people") as cur:
+            people = [row[0] for row in await cur.fetchall()]
+    assert vote is not None
+    keys = {row[0] for row in await ballots(harness, vote_id)}
+    assert keys
+    secrets_in_db = {vote.salt or "", *(vote.salt or "").split(":")} - {""}
+    identities = [form.format(i) for i in people for form in ("p{}", "{}", "w{}")]
+    for secret in secrets_in_db | {""}:
+        for identity in identities:
+            for text in (f"{secret}:{identity}", f"{secret}{identity}", f"{vote_id}:{identity}"):
+                assert hashlib.sha256(text.encode()).hexdigest() not in keys
+            for key in (secret.encode(), bytes.fromhex(secret) if _hex(secret) else b""):
+                for text in (f"{vote_id}:{identity}", identity):
+                    digest = hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
+                    assert digest not in keys
+
+
+def _hex(text: str) -> bool:
+    try:
+        bytes.fromhex(text)
+    except ValueError:
+        return False
+    return True
+
+
+async def test_anonymous_ballots_cannot_be_linked_from_the_database_files(
+    tmp_path: Path, api: FakeBotApi
+) -> None:
+    """Issue 10 §6: with only the database file and its -wal, open or closed, no anonymous
+    ballot is linked to anyone; voters still change their vote, also across a restart."""
+    clock = FakeClock()
+    settings = make_settings(
+        tmp_path, telegram={"poll_timeout": 1}, deliberation={"default_quorum": 1}
+    )
+    harness = await start_harness(settings, api, clock)
+    try:
+        await community(harness)
+        card = await open_vote(harness, 1, "记名/不记名")
+        data = {
+            b["text"]: b["callback_data"]
+            for row in card["reply_markup"]["inline_keyboard"]
+            for b in row
+        }
+        vote_id = int(data["赞成"].split(":")[1])
+        await harness.press(2001, card, data["赞成"])
+        await harness.press(2003, card, data["反对"])
+        await assert_unlinkable(harness, vote_id)
+        # The key lives outside the database, readable by the bot's user only.
+        key_file = settings.storage.ballot_key_path
+        assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+        assert key_file.read_text().strip().encode() not in database_bytes(harness.db.path)
+        async with harness.db.read() as session:
+            vote = await session.votes.get(vote_id)
+        assert vote is not None and vote.salt is not None
+        nonce = vote.salt.split(":")[1]
+    finally:
+        await harness.running.stop()
+
+    # After a restart the voter still has the same, changeable ballot.
+    harness = await start_harness(settings, api, clock)
+    try:
+        clock.advance(minutes=5)
+        await harness.press(2001, card, data["反对"])
+        assert answer(harness) == "已改为：反对。"
+        recorded = await ballots(harness, vote_id)
+        assert len(recorded) == 2 and sorted(row[2] for row in recorded) == ["1", "1"]
+        # A ballot's time is the vote's opening, not the press (times can be matched).
+        async with (
+            harness.db.read() as session,
+            session.conn.execute("SELECT DISTINCT cast_at FROM ballots") as cur,
+        ):
+            times = [row[0] for row in await cur.fetchall()]
+        assert times == [to_db_time(vote.opened_at)]
+        await assert_unlinkable(harness, vote_id)
+
+        await harness.say(SECRETARY, "/closevote 1")
+        await harness.db.settle_checkpoints()
+        raw = database_bytes(harness.db.path)
+        # After the close the vote's nonce is gone from both files: even the key file
+        # cannot link a ballot any more.
+        assert nonce.encode() not in raw
+        async with harness.db.read() as session:
+            closed = await session.votes.get(vote_id)
+        assert closed is not None and closed.salt is None and closed.tally is not None
+        assert closed.tally["counts"] == [0, 2, 0]
+        await assert_unlinkable(harness, vote_id)
     finally:
         await harness.running.stop()
 
