@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import io
 import re
-import time
 from typing import Any
 
 import segno
@@ -372,8 +371,10 @@ async def _send_code(update: Update, context: Context, activity_id: int) -> None
     name = f"code-screen:{chat_id}"
     for job in job_queue.get_jobs_by_name(name):
         job.schedule_removal()
-    # Seconds from now on the service's clock, so the screen ends with the activity.
-    first = 60.5 - time.time() % 60
+    # Seconds from now on the service's clock, so the screen changes when its code does
+    # (the code turns over on the clock's minute) and ends with the activity.
+    now = service.now()
+    first = 60.5 - (now.second + now.microsecond / 1_000_000)
     last = (screen.activity.ends_at - service.now()).total_seconds()
     if last <= first:
         return
