@@ -88,6 +88,8 @@ AUDIENCES = ("volunteers", "party_members", "unit")
 RECURRENCES = ("once", "weekly", "monthly", "dates")
 #: How far back a typed code is recognised as "expired" rather than "wrong".
 STALE_CODE_MINUTES = 24 * 60
+#: A 签退 with nothing open says when the last check-out was if it is this recent.
+RECENT_CHECKOUT = timedelta(hours=24)
 EARTH_RADIUS_M = 6_371_000.0
 #: "11-28 09:00-11:00", "2026-11-28 9:00-11:30", "11月28日 9:00-11:00".
 _WHEN = re.compile(
@@ -448,6 +450,13 @@ class VolunteerService:
     def local(self, moment: datetime) -> str:
         """A moment as people read it: 11-28 09:00."""
         return moment.astimezone(self.tz).strftime("%m-%d %H:%M")
+
+    def _said_time(self, moment: datetime, now: datetime) -> str:
+        """19:45 for a moment today, 11-28 19:45 for another day."""
+        local = moment.astimezone(self.tz)
+        if local.date() == now.astimezone(self.tz).date():
+            return local.strftime("%H:%M")
+        return self.local(moment)
 
     def _lead(self) -> timedelta:
         return timedelta(minutes=self._config.checkin_opens_minutes)
@@ -993,6 +1002,13 @@ class VolunteerService:
             desk = CheckinDesk(conn)
             still = desk.open_checkins(person.id)
             if not still:
+                done = desk.last_checkout(person.id, now - RECENT_CHECKOUT)
+                if done is not None:
+                    # A second 签退: say when the first one was, not "not checked in".
+                    title, at = done
+                    raise UserFacingError(
+                        "vol.already_checked_out", title=title, time=self._said_time(at, now)
+                    )
                 raise UserFacingError("vol.not_checked_in")
             item = still[0]
             minutes = counted_minutes(

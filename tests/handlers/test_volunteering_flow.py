@@ -254,8 +254,11 @@ async def test_activity_from_card_to_hours_report(tmp_path: Path, api: FakeBotAp
         clock.now = local(21, 10, 37, 30)
         await harness.say(2001, "签退")
         assert last_text(harness, 2001) == "👋 签退成功：湖边清洁。本次计 1:37 小时。谢谢您！"
+        # A second 签退 says when the first one was; someone not checked in is told so.
         await harness.say(2001, "签退")
-        assert last_text(harness, 2001) == "您还没有签到，不能签退。"
+        assert last_text(harness, 2001) == "您已于 10:37 签退（湖边清洁），不用再签退了。"
+        await harness.say(2002, "签退")
+        assert last_text(harness, 2002) == "You have not checked in, so you cannot check out."
 
         # 李大爷 forgets to check out: closed at the scheduled end, flagged; the organiser
         # hears who did not come and reviews it.
