@@ -25,6 +25,7 @@ the close, after which the record cannot tell who voted what.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 import sqlite3
 from collections.abc import Callable, Sequence
@@ -58,7 +59,12 @@ MAX_PROXY_NAME = 32
 MAX_PROXY_REASON = 200
 #: Closing presets a secretary cycles through, in hours.
 CLOSE_PRESETS_HOURS = (1, 2, 24, 72, 168)
-QUORUM_PRESETS = (0, 5, 10, 20, 50, 100, 200)
+#: The quorum is any whole number in 0..MAX_QUORUM: typed, or stepped with these buttons.
+MAX_QUORUM = 100_000
+QUORUM_STEPS = {"quorum-10": -10, "quorum-1": -1, "quorum+1": 1, "quorum+10": 10}
+_QUORUM_TYPED = re.compile(r"\s*(?P<n>[0-9]{1,6})\s*人?\s*")
+#: Full-width digits, as a Chinese input method types them, read as 0-9.
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 #: Stages from which a vote can be opened.
 VOTABLE_STAGES = ("raised", "agenda", "no_quorum", "rejected")
 
@@ -291,10 +297,10 @@ class VoteService:
             elif field == "close":
                 setup = replace(setup, close_hours=_next(CLOSE_PRESETS_HOURS, setup.close_hours))
             elif field == "quorum":
-                presets = tuple(
-                    sorted({*QUORUM_PRESETS, self._settings.deliberation.default_quorum})
-                )
-                setup = replace(setup, quorum=_next(presets, setup.quorum))
+                setup = replace(setup, step="quorum")  # the number is typed next
+            elif field in QUORUM_STEPS:
+                quorum = min(MAX_QUORUM, max(0, setup.quorum + QUORUM_STEPS[field]))
+                setup = replace(setup, quorum=quorum)
             elif field == "threshold":
                 threshold = "two_thirds" if setup.threshold == "majority" else "majority"
                 setup = replace(setup, threshold=threshold)
@@ -327,6 +333,18 @@ class VoteService:
         async with self._db.transaction() as session:
             setup = await self._setup(session, actor, chat_id, "options")
             setup = replace(setup, options=options, step="settings")
+            await self._save_setup(session, actor, chat_id, setup)
+        return setup
+
+    async def answer_quorum(self, actor: Actor, chat_id: int, text: str) -> VoteSetup:
+        """The quorum, typed as a whole number (0 to MAX_QUORUM; "5" or "5人")."""
+        _require(actor, Role.SECRETARY)
+        match = _QUORUM_TYPED.fullmatch(text.translate(_FULL_WIDTH_DIGITS))
+        if match is None or int(match.group("n")) > MAX_QUORUM:
+            raise UserFacingError("vote.quorum_bad", most=MAX_QUORUM)
+        async with self._db.transaction() as session:
+            setup = await self._setup(session, actor, chat_id, "quorum")
+            setup = replace(setup, quorum=int(match.group("n")), step="settings")
             await self._save_setup(session, actor, chat_id, setup)
         return setup
 

@@ -205,6 +205,18 @@ def vote_setup(language: Language, setup: VoteSetup) -> InlineKeyboardMarkup:
         _button(plain(language, f"vote.button.{field}"), cb.VoteSetting(field)) for field in shown
     ]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    # The quorum also moves by steps: −10 −1 +1 +10 (the 法定人数 button asks for a number).
+    rows.append(
+        [
+            _button(plain(language, "vote.button.quorum_step", step=label), cb.VoteSetting(field))
+            for field, label in (
+                ("quorum-10", "−10"),
+                ("quorum-1", "−1"),
+                ("quorum+1", "+1"),
+                ("quorum+10", "+10"),
+            )
+        ]
+    )
     rows.append(
         [
             _button(plain(language, "vote.button.open"), cb.VoteOpen(True)),
