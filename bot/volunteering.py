@@ -939,12 +939,16 @@ class VolunteerService:
 
         def work(conn: sqlite3.Connection) -> CheckinResult:
             desk = CheckinDesk(conn)
+            opened = self._fresh(desk, person.id, now, lead, None)
             fresh = [
                 o.activity
-                for o in self._fresh(desk, person.id, now, lead, None)
+                for o in opened
                 if o.activity.by_location and o.activity.latitude is not None
             ]
             if not fresh:
+                if opened[0].activity.by_code:
+                    # A location does not check in here, and neither does a plain 签到.
+                    raise UserFacingError("vol.needs_code", title=opened[0].activity.title)
                 raise UserFacingError("vol.location_not_needed")
             measured = sorted(
                 (distance_m(lat, lon, a.latitude or 0.0, a.longitude or 0.0), a.id, a)
@@ -1760,13 +1764,17 @@ def _manages(actor: Actor, person: PersonRow, activity: ActivityRow) -> bool:
 
 
 def methods_text(activity: ActivityRow, language: Language) -> str:
-    """How check-in is verified, in words."""
-    parts = [translate(language, "vol.method.window")]
-    if activity.by_location:
-        parts.append(translate(language, "vol.method.location", radius=activity.radius_m))
-    if activity.by_code:
-        parts.append(translate(language, "vol.method.code"))
-    return translate(language, "list_separator").join(parts)
+    """What to send to check in, as the check-in accepts it (see ``check_in``): plain 签到
+    only when neither the location nor the on-site code is required."""
+    if activity.by_location and activity.by_code:
+        key = "vol.method.either"
+    elif activity.by_location:
+        key = "vol.method.location"
+    elif activity.by_code:
+        key = "vol.method.code"
+    else:
+        key = "vol.method.window"
+    return translate(language, key, radius=activity.radius_m)
 
 
 def activity_card(
