@@ -121,12 +121,17 @@ def confirm_remove(language: Language, person_id: int) -> InlineKeyboardMarkup:
     )
 
 
-def open_private_chat(language: Language, bot_username: str, payload: str) -> InlineKeyboardMarkup:
-    """A button that opens a private chat with the bot (a deep link)."""
+def open_private_chat(
+    language: Language,
+    bot_username: str,
+    payload: str,
+    *,
+    label_key: str = "start.open_private_button",
+) -> InlineKeyboardMarkup:
+    """A button that opens a private chat with the bot (a deep link), named for what it
+    does there (registering, by default)."""
     url = f"https://t.me/{bot_username}?start={payload}"
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(plain(language, "start.open_private_button"), url=url)]]
-    )
+    return InlineKeyboardMarkup([[InlineKeyboardButton(plain(language, label_key), url=url)]])
 
 
 def schedules(language: Language, rows: list[ScheduleRow]) -> InlineKeyboardMarkup | None:
@@ -174,6 +179,10 @@ def confirm_raise(language: Language) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [_button(plain(language, "raise.submit_button"), cb.RaiseConfirm(True))],
+            [
+                _button(plain(language, "raise.edit_title_button"), cb.RaiseEdit("title")),
+                _button(plain(language, "raise.edit_details_button"), cb.RaiseEdit("details")),
+            ],
             [_button(plain(language, "raise.drop_button"), cb.RaiseConfirm(False))],
         ]
     )
