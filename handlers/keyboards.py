@@ -214,8 +214,10 @@ def vote_setup(language: Language, setup: VoteSetup) -> InlineKeyboardMarkup:
         _button(plain(language, f"vote.button.{field}"), cb.VoteSetting(field)) for field in shown
     ]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    # The quorum also moves by steps: −10 −1 +1 +10 (the 法定人数 button asks for a number).
-    rows.append(
+    # Right under the quorum's button (which asks for a number): −10 −1 +1 +10.
+    quorum_row = shown.index("quorum") // 2
+    rows.insert(
+        quorum_row + 1,
         [
             _button(plain(language, "vote.button.quorum_step", step=label), cb.VoteSetting(field))
             for field, label in (
@@ -224,7 +226,7 @@ def vote_setup(language: Language, setup: VoteSetup) -> InlineKeyboardMarkup:
                 ("quorum+1", "+1"),
                 ("quorum+10", "+10"),
             )
-        ]
+        ],
     )
     rows.append(
         [
