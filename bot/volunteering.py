@@ -1009,10 +1009,9 @@ class VolunteerService:
                 done = desk.last_checkout(person.id, now - RECENT_CHECKOUT)
                 if done is not None:
                     # A second 签退: say when the first one was, not "not checked in".
-                    title, at = done
-                    raise UserFacingError(
-                        "vol.already_checked_out", title=title, time=self._said_time(at, now)
-                    )
+                    title, at, how = done
+                    key = "vol.auto_checked_out" if how == "auto" else "vol.already_checked_out"
+                    raise UserFacingError(key, title=title, time=self._said_time(at, now))
                 raise UserFacingError("vol.not_checked_in")
             item = still[0]
             minutes = counted_minutes(

@@ -467,15 +467,6 @@ class LessonsRepository:
             row = await cur.fetchone()
         return _study(row) if row else None
 
-    async def put_study(
-        self, lesson_id: int, person_id: int, correct: int | None, questions: int, now: datetime
-    ) -> bool:
-        """Record 已学习; False if it was recorded before."""
-        cur = await self._conn.execute(
-            _PUT_STUDY, (lesson_id, person_id, to_db_time(now), correct, questions)
-        )
-        return cur.rowcount == 1
-
     async def put_score(
         self, lesson_id: int, person_id: int, correct: int, questions: int, now: datetime
     ) -> None:

@@ -275,6 +275,10 @@ async def test_activity_from_card_to_hours_report(tmp_path: Path, api: FakeBotAp
         after = last_text(harness, SECRETARY)
         assert "活动结束：湖边清洁" in after and "未到：王小伟" in after
         assert "待审核时长：1 条" in after
+        await harness.say(2003, "签退")  # late: it was closed for him
+        assert (
+            last_text(harness, 2003) == "“湖边清洁”已在 11:00 结束，签退已自动记上，不用再签退了。"
+        )
         await harness.press_label(SECRETARY, harness.last(SECRETARY), "审核时长")
         review = harness.last(SECRETARY)
         assert "李大爷　湖边清洁　签到 11-21 08:52　计 2:00 小时" in text_of(review)
