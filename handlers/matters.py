@@ -132,7 +132,7 @@ async def _show_draft(update: Update, actor: Actor, draft: RaiseDraft) -> None:
         keyboard = keyboards.confirm_raise(language)
     elif draft.step == "details":
         lines.append(t(language, "raise.ask_details", title=draft.title or ""))
-    elif draft.details and draft.note is None:
+    elif draft.details:
         lines.append(t(language, "raise.ask_title_again"))
     else:
         lines.append(t(language, "raise.ask_title"))
@@ -204,7 +204,7 @@ async def edit_pressed(update: Update, context: Context) -> None:
     chat = update.effective_chat
     assert chat is not None  # noqa: S101 - a button is always in a chat
     draft = await context.services.matters.edit(actor, chat.id, data.field)
-    key = "raise.ask_title" if draft.step == "title" else "raise.ask_details"
+    key = "raise.ask_title_again" if draft.step == "title" else "raise.ask_details"
     await show(update, t(actor.language, key, title=draft.title or ""))
 
 

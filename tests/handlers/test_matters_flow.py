@@ -225,9 +225,18 @@ async def test_words_written_in_the_group_carry_over_to_the_private_form(
         )
         # The split can be corrected before submitting.
         await harness.press_label(2999, preview, "改标题")
+        assert harness.last(2999)["text"].startswith("请用一句话给它起个标题")
         await harness.say(2999, "东门路面塌陷积水")
         preview = harness.last(2999)
         assert "标题：东门路面塌陷积水\n内容：东门进来右手边有个坑" in preview["text"]
+        await harness.press_label(2999, preview, "改内容")
+        assert harness.last(2999)["text"].startswith("好的：“东门路面塌陷积水”。\n再说说")
+        await harness.say(2999, "东门进来右手边有个坑，下雨积水，有老人摔过。")
+        preview = harness.last(2999)
+        assert (
+            "标题：东门路面塌陷积水\n内容：东门进来右手边有个坑，下雨积水，有老人摔过。"
+            in (preview["text"])
+        )
         await harness.press_label(2999, preview, "提交")
         assert harness.last(2999)["text"].startswith("✅ 已提交，编号 #2。")
 
@@ -240,7 +249,7 @@ async def test_words_written_in_the_group_carry_over_to_the_private_form(
         await harness.say(2003, f"/start raise{RESIDENTS_GROUP}")
         assert harness.last(2003)["text"] == (
             "您写的内容已经带过来了，但第一句太长（最多 40 字），做不了标题。\n"
-            "想提什么事？先用一句话说个标题（2–40 字），例如“3号楼前加装路灯”。"
+            "请用一句话给它起个标题（2–40 字），例如“3号楼前加装路灯”。"
         )
         await harness.say(2003, "北门井盖松动")
         assert f"标题：北门井盖松动\n内容：{long_words}" in harness.last(2003)["text"]
