@@ -150,7 +150,9 @@ class CommunityService:
     async def identify(self, caller: Caller) -> Actor:
         """Resolve the caller to an Actor; refresh their contact details when stale.
 
-        Nothing is stored about people who have not registered.
+        Nothing is stored about people who have not registered (the one exception is
+        not here: the words of a "提议 …" they wrote in a group, kept a few days for
+        them to register and submit, see ``MatterService.keep_group_draft``).
         """
         # Every update asks this: one hop to the reader's thread, not one per call.
         person = await self._db.run_read(

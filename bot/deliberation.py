@@ -13,6 +13,7 @@ day (4th, 14th, 24th).
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -33,6 +34,14 @@ from storage.session import Session
 FLOW = "raise"
 MIN_TITLE, MAX_TITLE = 2, 40
 MAX_DETAILS = 500
+#: "提议 …" written in a group is kept under the group's chat id at this step of the
+#: flow, keyed by the writer, until they open the private form (or it grows stale).
+GROUP_STEP = "group"
+GROUP_DRAFT_KEPT = timedelta(days=3)
+#: At most this much of the group message is kept (the form's own limits apply after).
+MAX_GROUP_TEXT = 2000
+#: Where a sentence ends: the first one of a message is its title when it fits.
+_SENTENCE_END = re.compile(r"[。！？!?；;]+")
 #: How alike two titles must be (difflib ratio) to point one out as a near-duplicate.
 SIMILAR_RATIO = 0.5
 
@@ -46,6 +55,36 @@ class RaiseDraft:
     details: str | None = None
     similar: tuple[MatterRow, ...] = ()
     photo: str | None = None
+    #: Said before the step's question, with its parameters: words carried over from a
+    #: group that did not fit (a first sentence too long for a title, details too long).
+    note: str | None = None
+    note_params: tuple[tuple[str, object], ...] = ()
+
+
+def split_words(text: str) -> tuple[str | None, str]:
+    """The title and the details in words written after 提议 / 说事.
+
+    The first sentence of the first line is the title when it fits (at most
+    MAX_TITLE characters, its closing mark dropped); the rest are the details.
+    When the first sentence is too long, there is no title and every word is
+    details. Whitespace is collapsed as the form does.
+    """
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    if not lines:
+        return None, ""
+    first, rest = lines[0], lines[1:]
+    end = _SENTENCE_END.search(first)
+    if end is not None and end.end() < len(first):
+        title, first_rest = first[: end.start()], first[end.end() :].strip()
+    elif end is not None:  # one sentence, closed by its mark
+        title, first_rest = first[: end.start()], ""
+    else:
+        title, first_rest = first, ""
+    details = " ".join(part for part in (first_rest, *rest) if part)
+    if len(title) > MAX_TITLE or len(title) < MIN_TITLE:
+        return None, " ".join(lines)
+    return title.strip(), details
 
 
 @dataclass(frozen=True)
@@ -178,26 +217,100 @@ class MatterService:
 
     # --- raising ----------------------------------------------------------------
 
-    async def start(self, actor: Actor, chat_id: int, title: str | None = None) -> RaiseDraft:
-        """Open the form; with a title (from "提议 …") it goes straight to the details."""
+    async def start(self, actor: Actor, chat_id: int, words: str | None = None) -> RaiseDraft:
+        """Open the form; with words (from "提议 …") it starts from what they say: the
+        title and details taken from them, at the first step still missing."""
         _require_resident(actor)
-        if title is not None:
-            title = _check_title(title)
-        step = "details" if title else "title"
         async with self._db.transaction() as session:
-            data = {"title": title} if title else {}
+            return await self._begin(session, actor, chat_id, words or "")
+
+    async def keep_group_draft(self, actor: Actor, group_chat_id: int, words: str) -> bool:
+        """ "提议 …" written in a group: keep the words, keyed by the writer, for the form
+        they open privately (registering first if they must). False if there are none.
+
+        Kept GROUP_DRAFT_KEPT at most; a newer one from the same group replaces it.
+        """
+        if actor.person is not None:
+            _require_resident(actor)
+        words = words.strip()[:MAX_GROUP_TEXT]
+        if not words:
+            return False
+        now = self._clock()
+        async with self._db.transaction() as session:
+            await session.dialogs.end_stale(FLOW, GROUP_STEP, now - GROUP_DRAFT_KEPT)
+            await session.dialogs.put(
+                group_chat_id, actor.tg_user_id, FLOW, GROUP_STEP, {"words": words}, now
+            )
+        return True
+
+    async def resume_group_draft(
+        self, actor: Actor, chat_id: int, group_chat_id: int | None
+    ) -> RaiseDraft | None:
+        """The words this person wrote with 提议 in a group (in that group, or the latest),
+        moved into the private form; None if there are none (already used, stale, or
+        written by someone else: only the person's own are ever looked up).
+
+        With none kept but the form already open (the button pressed twice), the form
+        as it stands.
+        """
+        _require_resident(actor)
+        since = self._clock() - GROUP_DRAFT_KEPT
+        async with self._db.transaction() as session:
+            kept = await session.dialogs.latest_of(
+                actor.tg_user_id, FLOW, GROUP_STEP, since, chat_id=group_chat_id
+            )
+            if kept is None:
+                current = await session.dialogs.get(chat_id, actor.tg_user_id)
+                if current is None or current.flow != FLOW:
+                    return None
+                return await self._as_draft(session, current.step, current.data)
+            await session.dialogs.end(kept.chat_id, actor.tg_user_id)
+            return await self._begin(session, actor, chat_id, str(kept.data.get("words", "")))
+
+    async def edit(self, actor: Actor, chat_id: int, field: str) -> RaiseDraft:
+        """At the confirm step: type the title (or the details) again; the rest is kept."""
+        _require_resident(actor)
+        step = "title" if field == "title" else "details"
+        async with self._db.transaction() as session:
+            data = await self._expect(session, actor, chat_id, "confirm")
             await session.dialogs.put(chat_id, actor.tg_user_id, FLOW, step, data, self._clock())
-        return RaiseDraft(step, title)
+        return RaiseDraft(step, str(data["title"]), str(data["details"]))
+
+    async def _begin(self, session: Session, actor: Actor, chat_id: int, words: str) -> RaiseDraft:
+        title, details = split_words(words)
+        data: dict[str, Any] = {}
+        note: str | None = None
+        params: tuple[tuple[str, object], ...] = ()
+        if title is not None:
+            data["title"] = title
+        elif details:
+            note = "raise.title_from_words"
+        if len(details) > MAX_DETAILS:
+            note = "raise.details_too_long"
+            params = (("limit", MAX_DETAILS), ("length", len(details)))
+        elif details:
+            data["details"] = details
+        step = "title" if "title" not in data else "details" if "details" not in data else "confirm"
+        await session.dialogs.put(chat_id, actor.tg_user_id, FLOW, step, data, self._clock())
+        draft = await self._as_draft(session, step, data)
+        return RaiseDraft(
+            draft.step, draft.title, draft.details, draft.similar, note=note, note_params=params
+        )
+
+    async def _as_draft(self, session: Session, step: str, data: dict[str, Any]) -> RaiseDraft:
+        title = data.get("title")
+        similar = _similar(str(title), await session.matters.open()) if step == "confirm" else ()
+        return RaiseDraft(step, title, data.get("details"), similar, data.get("photo"))
 
     async def answer_title(self, actor: Actor, chat_id: int, text: str) -> RaiseDraft:
-        """The matter's title; then the form asks what and where."""
+        """The matter's title; then the form asks what and where (unless it knows already)."""
         title = _check_title(text)
         async with self._db.transaction() as session:
-            await self._expect(session, actor, chat_id, "title")
-            await session.dialogs.put(
-                chat_id, actor.tg_user_id, FLOW, "details", {"title": title}, self._clock()
-            )
-        return RaiseDraft("details", title)
+            data = await self._expect(session, actor, chat_id, "title")
+            data = {**data, "title": title}
+            step = "confirm" if data.get("details") else "details"
+            await session.dialogs.put(chat_id, actor.tg_user_id, FLOW, step, data, self._clock())
+            return await self._as_draft(session, step, data)
 
     async def answer_details(self, actor: Actor, chat_id: int, text: str) -> RaiseDraft:
         """What and where; then the form shows similar open matters and asks to confirm."""
@@ -208,17 +321,11 @@ class MatterService:
             raise UserFacingError("raise.details_too_long", limit=MAX_DETAILS, length=len(details))
         async with self._db.transaction() as session:
             data = await self._expect(session, actor, chat_id, "details")
-            title = str(data["title"])
-            similar = _similar(title, await session.matters.open())
+            data = {**data, "details": details}  # a photo attached before an edit stays
             await session.dialogs.put(
-                chat_id,
-                actor.tg_user_id,
-                FLOW,
-                "confirm",
-                {"title": title, "details": details},
-                self._clock(),
+                chat_id, actor.tg_user_id, FLOW, "confirm", data, self._clock()
             )
-        return RaiseDraft("confirm", title, details, similar)
+            return await self._as_draft(session, "confirm", data)
 
     async def attach_photo(self, actor: Actor, chat_id: int, file_id: str) -> RaiseDraft:
         """A photo sent at the confirm step: it goes with the matter (the latest one wins)."""

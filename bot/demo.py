@@ -131,9 +131,13 @@ class DemoScript:
             SECRETARY, "/grant 志愿者", RESIDENTS_GROUP, reply_to_message_id=hello["message_id"]
         )
         await self.say(SECRETARY, "/status")
-        # Auntie Zhang raises a matter in plain words; Tom seconds it on the group's card.
-        await self.say(AUNTIE_ZHANG, "提议 3号楼前加装路灯")
-        await self.say(AUNTIE_ZHANG, "晚上楼前太黑，老人出门容易摔倒。")
+        # Auntie Zhang raises a matter in plain words in the group; the reply's button
+        # opens her private chat at the confirm step, her words carried over. Tom
+        # seconds it on the group's card.
+        await self.say(
+            AUNTIE_ZHANG, "提议 3号楼前加装路灯。晚上楼前太黑，老人出门容易摔倒。", RESIDENTS_GROUP
+        )
+        await self.say(AUNTIE_ZHANG, f"/start raise{RESIDENTS_GROUP}")
         await self.press(AUNTIE_ZHANG, "提交")
         await self.pushes_done()
         await self.press(TOM, "附议", RESIDENTS_GROUP)

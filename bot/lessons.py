@@ -178,7 +178,8 @@ class Planned:
 
 @dataclass(frozen=True)
 class StudyOutcome:
-    """已学习 pressed: recorded, or the quiz starts at ``question``."""
+    """已学习 pressed: recorded (``recorded``: just now), and the quiz, if any, goes on at
+    ``question``."""
 
     lesson: LessonRow
     recorded: bool
@@ -212,9 +213,9 @@ class LessonReport:
     def quiz_average(self) -> int | None:
         """Average quiz score in percent of those who answered, or None."""
         scores = [
-            100 * (s.correct or 0) / s.questions
+            100 * s.correct / s.questions
             for s in self.standings
-            if s.studied_at is not None and s.questions
+            if s.studied_at is not None and s.questions and s.correct is not None
         ]
         return round(sum(scores) / len(scores)) if scores else None
 
@@ -747,7 +748,8 @@ class LessonService:
     # --- studying ------------------------------------------------------------------------------
 
     async def study(self, actor: Actor, lesson_id: int) -> StudyOutcome:
-        """已学习: recorded at once (one hop to the database thread), or the quiz starts."""
+        """已学习: recorded at once (one hop to the database thread); a quiz follows, and its
+        score is added to the record when the last question is answered."""
         person = _require(actor, Role.PARTY_MEMBER)
         now = self._clock()
 
@@ -759,19 +761,20 @@ class LessonService:
             if not desk.is_recipient(lesson.id, person.id):
                 # A member who joined later studies it from /lessons: it reaches them now.
                 desk.add_recipient(lesson.id, person.id, now)
+            recorded = desk.put_study(lesson.id, person.id, now, len(lesson.quiz))
             if lesson.quiz:
                 answered = desk.answered(lesson.id, person.id)
                 if answered >= len(lesson.quiz):
                     raise UserFacingError("lesson.already_studied")
-                return StudyOutcome(lesson, False, answered)
-            if not desk.put_study(lesson.id, person.id, now):
+                return StudyOutcome(lesson, recorded, answered)
+            if not recorded:
                 raise UserFacingError("lesson.already_studied")
             return StudyOutcome(lesson, True)
 
         return await self._db.run_unit(work)
 
     async def answer(self, actor: Actor, lesson_id: int, question: int, choice: int) -> QuizStep:
-        """A quiz answer (pressed once); the last one records 已学习 with the score."""
+        """A quiz answer (pressed once); the last one adds the score to the 已学习 record."""
         person = _require(actor, Role.PARTY_MEMBER)
         now = self._clock()
         async with self._db.transaction() as session:
@@ -792,7 +795,7 @@ class LessonService:
             correct = sum(answers.values())
             missing = [i for i in range(len(lesson.quiz)) if i not in answers]
             if not missing:
-                await session.lessons.put_study(
+                await session.lessons.put_score(
                     lesson.id, person.id, correct, len(lesson.quiz), now
                 )
         return QuizStep(
@@ -1251,7 +1254,9 @@ class LessonService:
                         s.display_name,
                         translate(language, f"lesson.outcome.{s.outcome}"),
                         local(when, self._tz).strftime("%Y-%m-%d %H:%M") if when else "",
-                        f"{s.correct}/{s.questions}" if s.studied_at and s.questions else "",
+                        f"{s.correct}/{s.questions}"
+                        if s.studied_at and s.correct is not None
+                        else "",
                         s.delivered_by or "",
                     )
                 )

@@ -91,7 +91,8 @@ class RegistrationService:
         """The caller does not consent: end the form, keep nothing."""
         async with self._db.transaction() as session:
             dialog = await self._expect(session, caller, Step.CONSENT)
-            await session.dialogs.end(caller.tg_user_id, caller.tg_user_id)
+            # Everything: the form, and words kept from a group's "提议 …".
+            await session.dialogs.end_all_of(caller.tg_user_id)
         return parse_language(dialog.data.get("language"))
 
     async def accept(self, caller: Caller) -> Prompt:

@@ -93,4 +93,5 @@ async def play_volunteering(
     if later is not None:
         later(timedelta(minutes=45))  # the demo's clock moves; a real one just runs
     await script.say(second, "签退")
+    await script.say(second, "签退")  # pressed twice: told when, not "not checked in"
     await script.say(second, "/hours")

@@ -90,6 +90,8 @@ AUDIENCES = ("volunteers", "party_members", "unit")
 RECURRENCES = ("once", "weekly", "monthly", "dates")
 #: How far back a typed code is recognised as "expired" rather than "wrong".
 STALE_CODE_MINUTES = 24 * 60
+#: A 签退 with nothing open says when the last check-out was if it is this recent.
+RECENT_CHECKOUT = timedelta(hours=24)
 EARTH_RADIUS_M = 6_371_000.0
 #: "11-28 09:00-11:00", "2026-11-28 9:00-11:30", "11月28日 9:00-11:00".
 #: ASCII digits only (bot/parsing.py): "\d" would take "１" and "१" too.
@@ -446,6 +448,13 @@ class VolunteerService:
     def local(self, moment: datetime) -> str:
         """A moment as people read it: 11-28 09:00."""
         return moment.astimezone(self.tz).strftime("%m-%d %H:%M")
+
+    def _said_time(self, moment: datetime, now: datetime) -> str:
+        """19:45 for a moment today, 11-28 19:45 for another day."""
+        local = moment.astimezone(self.tz)
+        if local.date() == now.astimezone(self.tz).date():
+            return local.strftime("%H:%M")
+        return self.local(moment)
 
     def _lead(self) -> timedelta:
         return timedelta(minutes=self._config.checkin_opens_minutes)
@@ -929,12 +938,16 @@ class VolunteerService:
 
         def work(conn: sqlite3.Connection) -> CheckinResult:
             desk = CheckinDesk(conn)
+            opened = self._fresh(desk, person.id, now, lead, None)
             fresh = [
                 o.activity
-                for o in self._fresh(desk, person.id, now, lead, None)
+                for o in opened
                 if o.activity.by_location and o.activity.latitude is not None
             ]
             if not fresh:
+                if opened[0].activity.by_code:
+                    # A location does not check in here, and neither does a plain 签到.
+                    raise UserFacingError("vol.needs_code", title=opened[0].activity.title)
                 raise UserFacingError("vol.location_not_needed")
             measured = sorted(
                 (distance_m(lat, lon, a.latitude or 0.0, a.longitude or 0.0), a.id, a)
@@ -992,6 +1005,12 @@ class VolunteerService:
             desk = CheckinDesk(conn)
             still = desk.open_checkins(person.id)
             if not still:
+                done = desk.last_checkout(person.id, now - RECENT_CHECKOUT)
+                if done is not None:
+                    # A second 签退: say when the first one was, not "not checked in".
+                    title, at, how = done
+                    key = "vol.auto_checked_out" if how == "auto" else "vol.already_checked_out"
+                    raise UserFacingError(key, title=title, time=self._said_time(at, now))
                 raise UserFacingError("vol.not_checked_in")
             item = still[0]
             minutes = counted_minutes(
@@ -1751,13 +1770,17 @@ def _manages(actor: Actor, person: PersonRow, activity: ActivityRow) -> bool:
 
 
 def methods_text(activity: ActivityRow, language: Language) -> str:
-    """How check-in is verified, in words."""
-    parts = [translate(language, "vol.method.window")]
-    if activity.by_location:
-        parts.append(translate(language, "vol.method.location", radius=activity.radius_m))
-    if activity.by_code:
-        parts.append(translate(language, "vol.method.code"))
-    return translate(language, "list_separator").join(parts)
+    """What to send to check in, as the check-in accepts it (see ``check_in``): plain 签到
+    only when neither the location nor the on-site code is required."""
+    if activity.by_location and activity.by_code:
+        key = "vol.method.either"
+    elif activity.by_location:
+        key = "vol.method.location"
+    elif activity.by_code:
+        key = "vol.method.code"
+    else:
+        key = "vol.method.window"
+    return translate(language, key, radius=activity.radius_m)
 
 
 def activity_card(

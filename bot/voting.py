@@ -34,7 +34,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot import usertext
+from bot import parsing, usertext
 from bot.ballot_keys import BallotKeys
 from bot.clock import Clock, system_clock
 from bot.community import Actor, ChatKind, Role
@@ -64,7 +64,9 @@ PROXY_PAPER = "paper"  # a resident without Telegram, entered on paper
 PROXY_ASKED = "asked"  # a registered resident who asked for it (/askproxy)
 #: Closing presets a secretary cycles through, in hours.
 CLOSE_PRESETS_HOURS = (1, 2, 24, 72, 168)
-QUORUM_PRESETS = (0, 5, 10, 20, 50, 100, 200)
+#: The quorum is any whole number in 0..MAX_QUORUM: typed, or stepped with these buttons.
+MAX_QUORUM = 100_000
+QUORUM_STEPS = {"quorum-10": -10, "quorum-1": -1, "quorum+1": 1, "quorum+10": 10}
 #: Stages from which a vote can be opened.
 VOTABLE_STAGES = ("raised", "agenda", "no_quorum", "rejected")
 
@@ -338,10 +340,10 @@ class VoteService:
             elif field == "close":
                 setup = replace(setup, close_hours=_next(CLOSE_PRESETS_HOURS, setup.close_hours))
             elif field == "quorum":
-                presets = tuple(
-                    sorted({*QUORUM_PRESETS, self._settings.deliberation.default_quorum})
-                )
-                setup = replace(setup, quorum=_next(presets, setup.quorum))
+                setup = replace(setup, step="quorum")  # the number is typed next
+            elif field in QUORUM_STEPS:
+                quorum = min(MAX_QUORUM, max(0, setup.quorum + QUORUM_STEPS[field]))
+                setup = replace(setup, quorum=quorum)
             elif field == "threshold":
                 threshold = "two_thirds" if setup.threshold == "majority" else "majority"
                 setup = replace(setup, threshold=threshold)
@@ -374,6 +376,18 @@ class VoteService:
         async with self._db.transaction() as session:
             setup = await self._setup(session, actor, chat_id, "options")
             setup = replace(setup, options=options, step="settings")
+            await self._save_setup(session, actor, chat_id, setup)
+        return setup
+
+    async def answer_quorum(self, actor: Actor, chat_id: int, text: str) -> VoteSetup:
+        """The quorum, typed as a whole number (0 to MAX_QUORUM; "5" or "5人")."""
+        _require(actor, Role.SECRETARY)
+        quorum = parsing.number(text.strip().removesuffix("人"), high=MAX_QUORUM)
+        if quorum is None:
+            raise UserFacingError("vote.quorum_bad", most=MAX_QUORUM)
+        async with self._db.transaction() as session:
+            setup = await self._setup(session, actor, chat_id, "quorum")
+            setup = replace(setup, quorum=quorum, step="settings")
             await self._save_setup(session, actor, chat_id, setup)
         return setup
 

@@ -204,6 +204,7 @@ BUTTONS: tuple[Button, ...] = (
     Button(callbacks.NotifyAudience, notices.audience_chosen, Role.SECRETARY),
     Button(callbacks.NotifyConfirm, notices.confirmed, Role.SECRETARY),
     Button(callbacks.RaiseConfirm, matters.confirmed, Role.RESIDENT),
+    Button(callbacks.RaiseEdit, matters.edit_pressed, Role.RESIDENT),
     Button(callbacks.SupportMatter, matters.support, Role.RESIDENT, Where.ANY),
     Button(callbacks.VoteSetting, votes.setting, Role.SECRETARY),
     Button(callbacks.VoteOpen, votes.open_or_drop, Role.SECRETARY),
@@ -347,7 +348,8 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(
         MessageHandler(
             filters.Regex(matters.RAISE_WORDS) & filters.UpdateType.MESSAGE,
-            guarded(matters.raise_words, need=Role.RESIDENT, where=Where.ANY),
+            # Anyone: in a group, an unregistered writer's words wait for them to register.
+            guarded(matters.raise_words, need=Access.ANYONE, where=Where.ANY),
         )
     )
 

@@ -237,6 +237,14 @@ class RaiseConfirm(Callback):
 
 
 @dataclass(frozen=True)
+class RaiseEdit(Callback):
+    """At the confirm step: type the "title" or the "details" again."""
+
+    PREFIX: ClassVar[str] = "re"
+    field: str
+
+
+@dataclass(frozen=True)
 class SupportMatter(Callback):
     """附议 on a matter's card (the data is built by bot.deliberation.support_callback)."""
 

@@ -121,12 +121,17 @@ def confirm_remove(language: Language, person_id: int) -> InlineKeyboardMarkup:
     )
 
 
-def open_private_chat(language: Language, bot_username: str, payload: str) -> InlineKeyboardMarkup:
-    """A button that opens a private chat with the bot (a deep link)."""
+def open_private_chat(
+    language: Language,
+    bot_username: str,
+    payload: str,
+    *,
+    label_key: str = "start.open_private_button",
+) -> InlineKeyboardMarkup:
+    """A button that opens a private chat with the bot (a deep link), named for what it
+    does there (registering, by default)."""
     url = f"https://t.me/{bot_username}?start={payload}"
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(plain(language, "start.open_private_button"), url=url)]]
-    )
+    return InlineKeyboardMarkup([[InlineKeyboardButton(plain(language, label_key), url=url)]])
 
 
 #: A button label holds at most this many characters of a schedule's title.
@@ -186,6 +191,10 @@ def confirm_raise(language: Language) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [_button(plain(language, "raise.submit_button"), cb.RaiseConfirm(True))],
+            [
+                _button(plain(language, "raise.edit_title_button"), cb.RaiseEdit("title")),
+                _button(plain(language, "raise.edit_details_button"), cb.RaiseEdit("details")),
+            ],
             [_button(plain(language, "raise.drop_button"), cb.RaiseConfirm(False))],
         ]
     )
@@ -217,6 +226,20 @@ def vote_setup(language: Language, setup: VoteSetup) -> InlineKeyboardMarkup:
         _button(plain(language, f"vote.button.{field}"), cb.VoteSetting(field)) for field in shown
     ]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    # Right under the quorum's button (which asks for a number): −10 −1 +1 +10.
+    quorum_row = shown.index("quorum") // 2
+    rows.insert(
+        quorum_row + 1,
+        [
+            _button(plain(language, "vote.button.quorum_step", step=label), cb.VoteSetting(field))
+            for field, label in (
+                ("quorum-10", "−10"),
+                ("quorum-1", "−1"),
+                ("quorum+1", "+1"),
+                ("quorum+10", "+10"),
+            )
+        ],
+    )
     rows.append(
         [
             _button(plain(language, "vote.button.open"), cb.VoteOpen(True)),

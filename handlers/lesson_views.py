@@ -197,12 +197,12 @@ def outcome_text(language: Language, standing: MemberStanding, tz: ZoneInfo) -> 
     """A member's outcome on one lesson, e.g. "delivered by 周网格员"."""
     if standing.outcome == "studied":
         when = local_time(standing.studied_at, tz) if standing.studied_at else ""
-        if standing.questions:
+        if standing.questions and standing.correct is not None:
             return plain(
                 language,
                 "lesson.outcome_line.studied_quiz",
                 when=when,
-                correct=standing.correct or 0,
+                correct=standing.correct,
                 total=standing.questions,
             )
         return plain(language, "lesson.outcome_line.studied", when=when)
@@ -395,8 +395,8 @@ def report(language: Language, data: LessonReport, tz: ZoneInfo) -> str:
 
 
 def _named(language: Language, group: str, standing: MemberStanding) -> str:
-    if group == "studied" and standing.questions:
-        return f"{standing.display_name}（{standing.correct or 0}/{standing.questions}）"
+    if group == "studied" and standing.questions and standing.correct is not None:
+        return f"{standing.display_name}（{standing.correct}/{standing.questions}）"
     if group == "delivered" and standing.delivered_by:
         return plain(
             language,

@@ -262,7 +262,7 @@ async def when_text(update: Update, context: Context, step: str, text: str) -> N
 
 
 async def study_pressed(update: Update, context: Context) -> None:
-    """已学习: recorded, or the quiz is sent privately."""
+    """已学习: recorded at once; a quiz, if any, is sent privately for the score."""
     data = cb.LessonStudy.decode(_data(update))
     actor = context.require_actor()
     outcome = await context.services.lessons.study(actor, data.lesson_id)
@@ -271,7 +271,8 @@ async def study_pressed(update: Update, context: Context) -> None:
         return
     text, keyboard = views.quiz_question(actor.language, outcome.lesson, outcome.question)
     await context.bot.send_message(actor.tg_user_id, text, reply_markup=keyboard)
-    await answer(update, plain(actor.language, "lesson.quiz_sent"))
+    key = "lesson.studied_quiz_sent" if outcome.recorded else "lesson.quiz_sent"
+    await answer(update, plain(actor.language, key, title=outcome.lesson.title))
 
 
 async def quiz_pressed(update: Update, context: Context) -> None:

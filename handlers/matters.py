@@ -13,7 +13,7 @@ from telegram.ext import JobQueue
 
 from bot import parsing
 from bot.community import Actor, Role
-from bot.deliberation import card_message
+from bot.deliberation import GROUP_DRAFT_KEPT, RaiseDraft, card_message
 from handlers import callbacks as cb
 from handlers import keyboards, texts
 from handlers.access import answer, reply, show
@@ -27,35 +27,121 @@ log = logging.getLogger(__name__)
 RAISE_WORDS = re.compile(r"^\s*(提议|说事)[\s:：，,]*(?P<title>.*)$", re.DOTALL)
 #: The deep-link payload that opens the raise form in a private chat.
 RAISE_PAYLOAD = "raise"
+#: The payload that opens it with the words written in a group: "raise" and the group's
+#: chat id. Only the presser's own words are looked up, so another's link shows nothing.
+GROUP_PAYLOAD = re.compile(r"raise(-[0-9]{1,19})")
+
+
+def group_payload(group_chat_id: int) -> str:
+    """The deep-link payload of the words kept from ``group_chat_id``."""
+    return f"{RAISE_PAYLOAD}{group_chat_id}"
+
+
+def group_of_payload(args: list[str] | None) -> int | None:
+    """The group chat id in a /start payload from a group's raise reply, or None."""
+    match = GROUP_PAYLOAD.fullmatch(args[0]) if args and len(args) == 1 else None
+    return int(match[1]) if match else None
 
 
 async def raise_command(update: Update, context: Context) -> None:
     """/raise: start the form (privately; from a group, a button leads there)."""
-    await _start(update, context, None)
+    actor = context.require_actor()
+    chat = update.effective_chat
+    if chat is None or chat.type != ChatType.PRIVATE:
+        await _point_to_private(update, context, "raise.in_group", RAISE_PAYLOAD)
+        return
+    draft = await context.services.matters.start(actor, chat.id)
+    await _show_draft(update, actor, draft)
 
 
 async def raise_words(update: Update, context: Context) -> None:
-    """提议 / 说事 followed by the matter: the same as /raise, with the title given."""
+    """提议 / 说事 followed by the matter: the form starts from these words.
+
+    In a group the words are kept for the writer, and the reply's button opens
+    the private chat at the step they reach (registering first if need be).
+    """
     message = update.effective_message
     match = RAISE_WORDS.match(message.text or "") if message else None
     if match is None:
         return
-    await _start(update, context, match.group("title").strip() or None)
-
-
-async def _start(update: Update, context: Context, title: str | None) -> None:
     actor = context.require_actor()
     chat = update.effective_chat
+    words = match.group("title")
     if chat is None or chat.type != ChatType.PRIVATE:
-        await reply(
-            update,
-            t(actor.language, "raise.in_group"),
-            keyboards.open_private_chat(actor.language, context.bot.username, RAISE_PAYLOAD),
+        kept = chat is not None and await context.services.matters.keep_group_draft(
+            actor, chat.id, words
         )
+        if not kept or chat is None:
+            await _point_to_private(update, context, "raise.in_group", RAISE_PAYLOAD)
+        elif actor.registered:
+            await _point_to_private(update, context, "raise.in_group_kept", group_payload(chat.id))
+        else:
+            await _point_to_private(
+                update, context, "raise.in_group_register", group_payload(chat.id)
+            )
         return
-    draft = await context.services.matters.start(actor, chat.id, title)
-    key = "raise.ask_details" if draft.step == "details" else "raise.ask_title"
-    await reply(update, t(actor.language, key, title=draft.title or ""))
+    if not actor.registered:
+        await reply(update, t(actor.language, "access.not_registered"))
+        return
+    draft = await context.services.matters.start(actor, chat.id, words)
+    await _show_draft(update, actor, draft)
+
+
+async def _point_to_private(update: Update, context: Context, key: str, payload: str) -> None:
+    """The reply in a group: a button to the private chat, named for what it does there."""
+    actor = context.require_actor()
+    if not actor.registered:
+        button = "start.open_private_button"  # registering comes first
+    elif payload == RAISE_PAYLOAD:
+        button = "raise.open_private_button"
+    else:
+        button = "raise.open_private_submit_button"
+    await reply(
+        update,
+        t(actor.language, key, days=GROUP_DRAFT_KEPT.days),
+        keyboards.open_private_chat(
+            actor.language, context.bot.username, payload, label_key=button
+        ),
+    )
+
+
+async def resume_from_group(update: Update, context: Context, group_chat_id: int | None) -> bool:
+    """Privately: the form with the words the person wrote in a group (that group's, or
+    their latest); False if there are none, and nothing is said."""
+    actor = context.require_actor()
+    chat = update.effective_chat
+    if chat is None:
+        return False
+    draft = await context.services.matters.resume_group_draft(actor, chat.id, group_chat_id)
+    if draft is None:
+        return False
+    await _show_draft(update, actor, draft)
+    return True
+
+
+async def _show_draft(update: Update, actor: Actor, draft: RaiseDraft) -> None:
+    """The form at its step: the question still open, or the preview to confirm."""
+    language = actor.language
+    lines = [t(language, draft.note, **dict(draft.note_params))] if draft.note else []
+    keyboard = None
+    if draft.step == "confirm":
+        lines.append(
+            texts.raise_preview(
+                language, draft.title or "", draft.details or "", draft.similar, draft.photo
+            )
+        )
+        keyboard = keyboards.confirm_raise(language)
+    elif draft.step == "details":
+        lines.append(t(language, "raise.ask_details", title=draft.title or ""))
+    elif draft.details:
+        lines.append(t(language, "raise.ask_title_again"))
+    else:
+        lines.append(t(language, "raise.ask_title"))
+    chat = update.effective_chat
+    if update.callback_query is not None and chat is not None:
+        await update.get_bot().send_message(chat.id, "\n".join(lines), reply_markup=keyboard)
+        return
+    await reply(update, "\n".join(lines), keyboard)
 
 
 async def text_answer(update: Update, context: Context, step: str, text: str) -> None:
@@ -65,17 +151,9 @@ async def text_answer(update: Update, context: Context, step: str, text: str) ->
     assert chat is not None  # noqa: S101 - private text always has a chat
     matters = context.services.matters
     if step == "title":
-        draft = await matters.answer_title(actor, chat.id, text)
-        await reply(update, t(actor.language, "raise.ask_details", title=draft.title or ""))
+        await _show_draft(update, actor, await matters.answer_title(actor, chat.id, text))
     elif step == "details":
-        draft = await matters.answer_details(actor, chat.id, text)
-        await reply(
-            update,
-            texts.raise_preview(
-                actor.language, draft.title or "", draft.details or "", draft.similar
-            ),
-            keyboards.confirm_raise(actor.language),
-        )
+        await _show_draft(update, actor, await matters.answer_details(actor, chat.id, text))
     else:
         await reply(update, t(actor.language, "register.use_buttons"))
 
@@ -118,6 +196,17 @@ async def confirmed(update: Update, context: Context) -> None:
         ),
     )
     context.services.wake_sender()
+
+
+async def edit_pressed(update: Update, context: Context) -> None:
+    """Button at the confirm step: type the title (or the details) again."""
+    data = cb.RaiseEdit.decode(update.callback_query.data if update.callback_query else None)
+    actor = context.require_actor()
+    chat = update.effective_chat
+    assert chat is not None  # noqa: S101 - a button is always in a chat
+    draft = await context.services.matters.edit(actor, chat.id, data.field)
+    key = "raise.ask_title_again" if draft.step == "title" else "raise.ask_details"
+    await show(update, t(actor.language, key, title=draft.title or ""))
 
 
 async def support(update: Update, context: Context) -> None:

@@ -10,6 +10,7 @@ from telegram.constants import ChatType
 
 from bot.community import Caller, Role
 from bot.config import Language
+from bot.deliberation import GROUP_DRAFT_KEPT
 from bot.registration import Prompt, Step
 from handlers import callbacks as cb
 from handlers import keyboards, matters, texts, volunteering
@@ -48,6 +49,14 @@ async def start(update: Update, context: Context) -> None:
         # From a group's "raise privately" button: straight into the raise form.
         await matters.raise_command(update, context)
         return
+    group = matters.group_of_payload(context.args)
+    if group is not None and actor.has(Role.RESIDENT):
+        # From the reply to "提议 …" in a group: the form with the words written there.
+        if not await matters.resume_from_group(update, context, group):
+            days = GROUP_DRAFT_KEPT.days
+            await reply(update, t(actor.language, "raise.words_gone", days=days))
+            await matters.raise_command(update, context)
+        return
     prompt = await context.services.registration.start(_require_caller(update))
     await _show_prompt(update, context, prompt)
 
@@ -59,6 +68,10 @@ async def _show_prompt(update: Update, context: Context, prompt: Prompt) -> None
     if prompt.person is not None:
         key = "register.already" if prompt.already_registered else "register.done"
         await show(update, t(language, key, name=prompt.person.display_name))
+        if not prompt.already_registered:
+            # Registered to submit what they wrote in a group: the form goes on from there.
+            context.actor = await context.services.community.identify(_require_caller(update))
+            await matters.resume_from_group(update, context, None)
         return
     if prompt.step is Step.CONSENT:
         text = t(language, "register.consent", community=community.name)

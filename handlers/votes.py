@@ -12,7 +12,14 @@ from telegram.error import TelegramError
 from telegram.ext import JobQueue
 
 from bot import parsing
-from bot.voting import RESOLUTION_FLOW, SETUP_FLOW, Tally, option_labels, vote_card
+from bot.voting import (
+    MAX_QUORUM,
+    RESOLUTION_FLOW,
+    SETUP_FLOW,
+    Tally,
+    option_labels,
+    vote_card,
+)
 from handlers import callbacks as cb
 from handlers import keyboards, texts
 from handlers.access import answer, reply, show
@@ -71,6 +78,11 @@ async def setting(update: Update, context: Context) -> None:
     setup = await context.services.votes.change_setting(actor, chat.id, data.field)
     if setup.step == "options":
         await show(update, t(actor.language, "vote.ask_options"))
+        return
+    if setup.step == "quorum":
+        await show(
+            update, t(actor.language, "vote.ask_quorum", quorum=setup.quorum, most=MAX_QUORUM)
+        )
         return
     await _show_setup(update, context, setup)
 
@@ -298,6 +310,9 @@ async def text_answer(update: Update, context: Context, step: str, text: str) ->
     votes = context.services.votes
     if flow == SETUP_FLOW and step == "options":
         setup = await votes.answer_options(actor, chat.id, text)
+        await _show_setup(update, context, setup)
+    elif flow == SETUP_FLOW and step == "quorum":
+        setup = await votes.answer_quorum(actor, chat.id, text)
         await _show_setup(update, context, setup)
     elif flow == RESOLUTION_FLOW and step == "text":
         matter = await votes.answer_resolution(actor, chat.id, text)

@@ -1,7 +1,9 @@
 """Guided conversations: the step each person has reached, per chat.
 
 Kept in the database (not in memory) so that a step and its effect commit
-together, and a conversation survives a restart.
+together, and a conversation survives a restart. Conversations run in private
+chats; the one row kept under a group's chat id is a matter written there with
+"提议 …", waiting for its writer to confirm it privately.
 """
 
 from __future__ import annotations
@@ -68,6 +70,30 @@ class DialogsRepository:
             "DELETE FROM dialogs WHERE chat_id = ? AND user_id = ?", (chat_id, user_id)
         )
         return cur.rowcount > 0
+
+    async def latest_of(
+        self, user_id: int, flow: str, step: str, since: datetime, *, chat_id: int | None = None
+    ) -> DialogRow | None:
+        """The user's latest conversation at ``step`` of ``flow`` touched since ``since``
+        (in ``chat_id`` only, if given), or None."""
+        async with self._conn.execute(
+            "SELECT chat_id, data FROM dialogs WHERE user_id = ? AND flow = ? AND step = ?"
+            " AND updated_at >= ? AND (?5 IS NULL OR chat_id = ?5)"
+            " ORDER BY updated_at DESC LIMIT 1",
+            (user_id, flow, step, to_db_time(since), chat_id),
+        ) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            return None
+        return DialogRow(row["chat_id"], user_id, flow, step, json.loads(row["data"]))
+
+    async def end_stale(self, flow: str, step: str, before: datetime) -> int:
+        """End every conversation at ``step`` of ``flow`` untouched since ``before``."""
+        cur = await self._conn.execute(
+            "DELETE FROM dialogs WHERE flow = ? AND step = ? AND updated_at < ?",
+            (flow, step, to_db_time(before)),
+        )
+        return cur.rowcount
 
     async def end_all_of(self, user_id: int) -> int:
         """End every conversation of this user (when they leave the register)."""

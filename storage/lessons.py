@@ -208,6 +208,12 @@ _PUT_STUDY = (
     "INSERT INTO lesson_studies (lesson_id, person_id, studied_at, correct, questions)"
     " VALUES (?, ?, ?, ?, ?) ON CONFLICT (lesson_id, person_id) DO NOTHING"
 )
+#: The quiz score, added to the 已学习 record (made now if 已学习 was never pressed).
+_PUT_SCORE = (
+    "INSERT INTO lesson_studies (lesson_id, person_id, studied_at, correct, questions)"
+    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (lesson_id, person_id) DO UPDATE SET"
+    " correct = excluded.correct, questions = excluded.questions"
+)
 _IS_RECIPIENT = "SELECT 1 FROM lesson_recipients WHERE lesson_id = ? AND person_id = ?"
 _ADD_RECIPIENT = (
     "INSERT OR IGNORE INTO lesson_recipients (lesson_id, person_id, sent_at) VALUES (?, ?, ?)"
@@ -461,14 +467,13 @@ class LessonsRepository:
             row = await cur.fetchone()
         return _study(row) if row else None
 
-    async def put_study(
-        self, lesson_id: int, person_id: int, correct: int | None, questions: int, now: datetime
-    ) -> bool:
-        """Record 已学习; False if it was recorded before."""
-        cur = await self._conn.execute(
-            _PUT_STUDY, (lesson_id, person_id, to_db_time(now), correct, questions)
+    async def put_score(
+        self, lesson_id: int, person_id: int, correct: int, questions: int, now: datetime
+    ) -> None:
+        """The quiz score, added to the 已学习 record (kept from when it was pressed)."""
+        await self._conn.execute(
+            _PUT_SCORE, (lesson_id, person_id, to_db_time(now), correct, questions)
         )
-        return cur.rowcount == 1
 
     async def put_answer(
         self,
@@ -690,9 +695,11 @@ class StudyDesk:
         """Whether the lesson was sent to the person."""
         return self._conn.execute(_IS_RECIPIENT, (lesson_id, person_id)).fetchone() is not None
 
-    def put_study(self, lesson_id: int, person_id: int, now: datetime) -> bool:
-        """Record 已学习 (no quiz); False if recorded before."""
-        cur = self._conn.execute(_PUT_STUDY, (lesson_id, person_id, to_db_time(now), None, 0))
+    def put_study(self, lesson_id: int, person_id: int, now: datetime, questions: int) -> bool:
+        """Record 已学习 (a quiz's score comes later); False if recorded before."""
+        cur = self._conn.execute(
+            _PUT_STUDY, (lesson_id, person_id, to_db_time(now), None, questions)
+        )
         return cur.rowcount == 1
 
     def add_recipient(self, lesson_id: int, person_id: int, now: datetime) -> None:

@@ -164,6 +164,12 @@ CHECK_OUT_SQL = (
     " WHERE id = ? AND checked_out_at IS NULL"
 )
 ANY_CHECKIN_SQL = "SELECT 1 FROM checkins WHERE person_id = ? LIMIT 1"
+LAST_CHECKOUT_SQL = (
+    "SELECT a.title, c.checked_out_at, c.out_method FROM checkins c"
+    " JOIN activities a ON a.id = c.activity_id"
+    " WHERE c.person_id = ? AND c.checked_out_at IS NOT NULL AND c.checked_out_at >= ?"
+    " ORDER BY c.checked_out_at DESC, c.id DESC LIMIT 1"
+)
 
 
 def _activity(row: sqlite3.Row, offset: int = 0) -> ActivityRow:
@@ -286,6 +292,12 @@ class CheckinDesk:
             CHECK_OUT_SQL, (to_db_time(now), out_method, minutes, review, checkin_id)
         )
         return cur.rowcount == 1
+
+    def last_checkout(self, person_id: int, since: datetime) -> tuple[str, datetime, str] | None:
+        """The activity title, time and way (self/kiosk/auto) of the person's latest
+        check-out since ``since``."""
+        row = self._conn.execute(LAST_CHECKOUT_SQL, (person_id, to_db_time(since))).fetchone()
+        return (str(row[0]), from_db_time(row[1]), str(row[2])) if row else None
 
     def has_any_checkin(self, person_id: int) -> bool:
         """Whether the person has ever checked in."""

@@ -80,7 +80,9 @@ async def test_study_once_quiz_score_and_refusals(services: Services, clock: Fak
     assert refused.value.key == "lesson.members_only"
 
     started = await services.lessons.study(member, quiz_id)
-    assert (started.recorded, started.question) == (False, 0)
+    assert (started.recorded, started.question) == (True, 0)  # studied before the quiz
+    again = await services.lessons.study(member, quiz_id)
+    assert (again.recorded, again.question) == (False, 0)
     first = await services.lessons.answer(member, quiz_id, 0, 1)
     assert (first.right, first.next_question) == (False, 1)
     with pytest.raises(UserFacingError) as refused:

@@ -139,6 +139,9 @@ async def test_lesson_from_writing_to_report(tmp_path: Path, api: FakeBotApi) ->
 
         # 张阿姨 studies privately: one right, one wrong answer.
         await harness.press_label(2001, harness.last(2001), "已学习")
+        assert (
+            answer(harness) == "✅ 已记录：您学习了《学习党章》。小测验已私信发给您，答完记上成绩。"
+        )
         question = harness.last(2001)
         assert question["text"] == "📝 《学习党章》小测验 第 1/2 题\n党的最高理想是什么？"
         await harness.press_label(2001, question, "实现共产主义")
@@ -148,16 +151,16 @@ async def test_lesson_from_writing_to_report(tmp_path: Path, api: FakeBotApi) ->
         )
         second = harness.last(2001)
         await harness.press_label(2001, second, "不用")
-        assert harness.last(2001)["text"].endswith("🎉 已学习，测验答对 1/2 题。")
+        assert harness.last(2001)["text"].endswith("🎉 测验答对 1/2 题，成绩已记上。")
         # Answering again (a stale copy of the question) changes nothing.
         await harness.press_label(2001, second, "要", strict=False)
         assert answer(harness) == "这道题您已经答过了。"
         # Tom presses 已学习 in the group: the quiz comes privately, in English.
         await harness.press_label(2002, group[-1], "已学习")
-        assert answer(harness) == "The quiz was sent to you privately."
+        assert answer(harness).startswith("✅ Recorded: you studied “学习党章”. The quiz was sent")
         await harness.press_label(2002, harness.last(2002), "实现共产主义")
         await harness.press_label(2002, harness.last(2002), "要")
-        assert harness.last(2002)["text"].endswith("🎉 Studied; quiz: 2/2 right.")
+        assert harness.last(2002)["text"].endswith("🎉 Quiz: 2/2 right; your score is recorded.")
         # Not a party member: refused.
         await harness.press_label(GRID_WORKER, group[-1], "已学习")
         assert "党员" in answer(harness)
@@ -252,6 +255,50 @@ async def simple_lesson(
     await harness.press_label(SECRETARY, harness.last(SECRETARY), "下一步")
     await harness.press_label(SECRETARY, harness.last(SECRETARY), "跳过")
     await harness.press_label(SECRETARY, harness.last(SECRETARY), "不出题")
+
+
+async def test_studied_is_recorded_before_the_quiz_is_answered(
+    tmp_path: Path, api: FakeBotApi
+) -> None:
+    """已学习 counts at once: the member is not chased; the quiz adds its score later."""
+    clock = FakeClock(datetime(2026, 11, 1, 2, 0, tzinfo=UTC))
+    settings = make_settings(tmp_path, telegram={"poll_timeout": 1})
+    harness = await start_harness(settings, api, clock)
+    try:
+        await community(harness)
+        await write_lesson(harness)
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "党日")
+        await fire(harness, clock, "lesson.push")
+
+        # 张阿姨 presses 已学习 and leaves the quiz for later.
+        await harness.press_label(2001, with_button(harness, 2001, "已学习"), "已学习")
+        question = harness.last(2001)
+        assert question["text"].startswith("📝 《学习党章》小测验 第 1/2 题")
+        await harness.say(SECRETARY, "/lessonreport 1")
+        report = harness.last(SECRETARY)["text"]
+        assert "已学习 1 人 · 测验平均 - ·" in report and "未学 4 人" in report
+        assert "已学习：张阿姨\n" in report
+        assert "张阿姨" not in report.split("未学：")[1]
+
+        # The reminder chases the four others, not her.
+        before = {user_id: len(api.bot_messages(user_id)) for user_id, _ in MEMBERS}
+        await fire(harness, clock, "lesson.remind")
+        reminded = [u for u, _ in MEMBERS if len(api.bot_messages(u)) > before[u]]
+        assert reminded == [2002, 2003, 2005, 2006]
+
+        # Pressing 已学习 again goes on with the quiz; its score is added when done.
+        await harness.press_label(2001, with_button(harness, 2001, "已学习"), "已学习")
+        assert answer(harness) == "小测验已私信发给您。"
+        await harness.press_label(2001, harness.last(2001), "实现共产主义")
+        await harness.press_label(2001, harness.last(2001), "要")
+        assert harness.last(2001)["text"].endswith("🎉 测验答对 2/2 题，成绩已记上。")
+        await harness.say(SECRETARY, "/lessonreport 1")
+        report = harness.last(SECRETARY)["text"]
+        assert "已学习 1 人 · 测验平均 100% ·" in report and "已学习：张阿姨（2/2）" in report
+        await harness.press_label(2001, with_button(harness, 2001, "已学习"), "已学习")
+        assert answer(harness) == "您已经学过这一课了。"
+    finally:
+        await harness.running.stop()
 
 
 async def test_audience_edit_send_now_attendance_correction_export(

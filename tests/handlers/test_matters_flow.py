@@ -6,7 +6,7 @@ import asyncio
 from pathlib import Path
 
 from bot.standin import FakeBotApi
-from tests.conftest import make_settings
+from tests.conftest import FakeClock, make_settings
 from tests.handlers.conftest import RESIDENTS_GROUP, SECRETARY, BotHarness, start_harness
 
 
@@ -156,3 +156,102 @@ async def test_matters_lists_every_stage_in_hand(harness: BotHarness) -> None:
         listing.index("【表决中】") < listing.index("【征集附议中】") < listing.index("【办理中】")
     )
     assert "#1 路灯" in listing and "#2 养犬公约" in listing and "已办完的事" not in listing
+
+
+def private_button(message: dict) -> tuple[str, str]:  # type: ignore[type-arg]
+    """The label and the deep link of a reply's one URL button."""
+    (row,) = message["reply_markup"]["inline_keyboard"]
+    return row[0]["text"], row[0]["url"]
+
+
+async def test_words_written_in_the_group_carry_over_to_the_private_form(
+    tmp_path: Path, api: FakeBotApi
+) -> None:
+    settings = make_settings(tmp_path, telegram={"poll_timeout": 1})
+    clock = FakeClock()
+    harness = await start_harness(settings, api, clock)
+    link = f"https://t.me/{api.bot_username}?start=raise{RESIDENTS_GROUP}"
+    try:
+        await setup(harness)
+        await harness.say(2001, "提议 3号楼前加装路灯。晚上太黑，老人出门不方便。", RESIDENTS_GROUP)
+        kept = harness.last(RESIDENTS_GROUP)
+        assert "您写的已经记下" in kept["text"]
+        assert private_button(kept) == ("👉 私聊提交", link)  # she is registered
+    finally:
+        await harness.running.stop()
+
+    # The words survive a restart.
+    harness = await start_harness(settings, api, clock)
+    try:
+        # Someone else pressing the same link gets an empty form, not her words.
+        await harness.say(2003, f"/start raise{RESIDENTS_GROUP}")
+        other = harness.texts(2003)[-2:]
+        assert other[0].startswith("没有找到您在群里写的内容")
+        assert other[1].startswith("想提什么事？")
+        assert not [text for text in harness.texts(2003) if "老人出门" in text]
+        await harness.say(2003, "/cancel")
+
+        # Her link opens the confirm step with the title and the details split.
+        await harness.say(2001, f"/start raise{RESIDENTS_GROUP}")
+        preview = harness.last(2001)
+        assert preview["text"].startswith(
+            "请确认要提的事项\n标题：3号楼前加装路灯\n内容：晚上太黑，老人出门不方便。"
+        )
+        await harness.press_label(2001, preview, "提交")
+        assert harness.last(2001)["text"].startswith("✅ 已提交，编号 #1。")
+        # Used once: the link again finds nothing left to carry over.
+        await harness.say(2001, f"/start raise{RESIDENTS_GROUP}")
+        assert harness.texts(2001)[-2].startswith("没有找到您在群里写的内容")
+        await harness.say(2001, "/cancel")
+
+        # Someone not yet registered: the button says so, and registering leads on to
+        # the confirm step of what they wrote.
+        api.add_user(2999, "路人", language_code="zh-hans")
+        await harness.say(
+            2999, "提议 东门路面塌陷\n东门进来右手边有个坑，下雨积水。", RESIDENTS_GROUP
+        )
+        waiting = harness.last(RESIDENTS_GROUP)
+        assert "您还没有登记" in waiting["text"] and "保留 3 天" in waiting["text"]
+        assert private_button(waiting) == ("👉 私聊登记", link)
+        await harness.say(2999, f"/start raise{RESIDENTS_GROUP}")
+        assert "同意后开始登记" in harness.last(2999)["text"]
+        await harness.press_label(2999, harness.last(2999), "同意")
+        await harness.say(2999, "赵伯")
+        await harness.press_label(2999, harness.last(2999), "跳过")
+        assert harness.texts(2999)[-2].startswith("🎉 登记完成，赵伯！")
+        preview = harness.last(2999)
+        assert preview["text"].startswith(
+            "请确认要提的事项\n标题：东门路面塌陷\n内容：东门进来右手边有个坑，下雨积水。"
+        )
+        # The split can be corrected before submitting.
+        await harness.press_label(2999, preview, "改标题")
+        assert harness.last(2999)["text"].startswith("请用一句话给它起个标题")
+        await harness.say(2999, "东门路面塌陷积水")
+        preview = harness.last(2999)
+        assert "标题：东门路面塌陷积水\n内容：东门进来右手边有个坑" in preview["text"]
+        await harness.press_label(2999, preview, "改内容")
+        assert harness.last(2999)["text"].startswith("好的：“东门路面塌陷积水”。\n再说说")
+        await harness.say(2999, "东门进来右手边有个坑，下雨积水，有老人摔过。")
+        preview = harness.last(2999)
+        assert (
+            "标题：东门路面塌陷积水\n内容：东门进来右手边有个坑，下雨积水，有老人摔过。"
+            in (preview["text"])
+        )
+        await harness.press_label(2999, preview, "提交")
+        assert harness.last(2999)["text"].startswith("✅ 已提交，编号 #2。")
+
+        # A first sentence too long for a title: said so, and only the title is asked.
+        long_words = (
+            "我想反映一下我们小区北门外面那条路上的井盖松动了"
+            "车一压就响晚上很吵睡不着觉希望物业尽快来看看修一修"
+        )
+        await harness.say(2003, f"说事 {long_words}", RESIDENTS_GROUP)
+        await harness.say(2003, f"/start raise{RESIDENTS_GROUP}")
+        assert harness.last(2003)["text"] == (
+            "您写的内容已经带过来了，但第一句太长（最多 40 字），做不了标题。\n"
+            "请用一句话给它起个标题（2–40 字），例如“3号楼前加装路灯”。"
+        )
+        await harness.say(2003, "北门井盖松动")
+        assert f"标题：北门井盖松动\n内容：{long_words}" in harness.last(2003)["text"]
+    finally:
+        await harness.running.stop()

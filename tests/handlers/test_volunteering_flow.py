@@ -167,7 +167,12 @@ async def test_activity_from_card_to_hours_report(tmp_path: Path, api: FakeBotAp
         card = cards(harness)[0]
         assert text_of(card).startswith("🙋 志愿活动 #1 湖边清洁\n🕘 11-21 09:00–11:00")
         assert "报名：0/3 人，候补 0 人" in text_of(card)
-        assert "签到：按时签到、定位（200 米内）、现场码" in text_of(card)
+        # The card says exactly what to send (a plain 签到 does not check in here).
+        assert text_of(card).endswith(
+            "签到：到场后发送“签到”加现场屏幕上的 6 位数（例如“签到 123456”）、"
+            "扫现场的二维码，或私聊我发送您的当前位置（200 米内）"
+        )
+        assert text_of(cards(harness)[1]).endswith("签到：到时发送“签到”")
 
         # Sign-ups on the card: three places, then the waitlist.
         for user_id in (2001, 2002, EXTRA):
@@ -200,6 +205,10 @@ async def test_activity_from_card_to_hours_report(tmp_path: Path, api: FakeBotAp
         for user_id in (2001, 2003, EXTRA):
             got = [m for m in harness.texts(user_id) if m.startswith("⏰ 活动提醒：湖边清洁")]
             assert len(got) == 2
+        assert got[-1].endswith(
+            "11-21 08:30 起可以签到：到场后发送“签到”加现场屏幕上的 6 位数"
+            "（例如“签到 123456”）、扫现场的二维码，或私聊我发送您的当前位置（200 米内）。"
+        )
         assert not [m for m in harness.texts(2002) if "湖边清洁" in m and "Reminder" in m]
 
         # Before the window opens (30 min before the start), the bot says when it opens.
@@ -254,8 +263,11 @@ async def test_activity_from_card_to_hours_report(tmp_path: Path, api: FakeBotAp
         clock.now = local(21, 10, 37, 30)
         await harness.say(2001, "签退")
         assert last_text(harness, 2001) == "👋 签退成功：湖边清洁。本次计 1:37 小时。谢谢您！"
+        # A second 签退 says when the first one was; someone not checked in is told so.
         await harness.say(2001, "签退")
-        assert last_text(harness, 2001) == "您还没有签到，不能签退。"
+        assert last_text(harness, 2001) == "您已于 10:37 签退（湖边清洁），不用再签退了。"
+        await harness.say(2002, "签退")
+        assert last_text(harness, 2002) == "You have not checked in, so you cannot check out."
 
         # 李大爷 forgets to check out: closed at the scheduled end, flagged; the organiser
         # hears who did not come and reviews it.
@@ -263,6 +275,10 @@ async def test_activity_from_card_to_hours_report(tmp_path: Path, api: FakeBotAp
         after = last_text(harness, SECRETARY)
         assert "活动结束：湖边清洁" in after and "未到：王小伟" in after
         assert "待审核时长：1 条" in after
+        await harness.say(2003, "签退")  # late: it was closed for him
+        assert (
+            last_text(harness, 2003) == "“湖边清洁”已在 11:00 结束，签退已自动记上，不用再签退了。"
+        )
         await harness.press_label(SECRETARY, harness.last(SECRETARY), "审核时长")
         review = harness.last(SECRETARY)
         assert "李大爷　湖边清洁　签到 11-21 08:52　计 2:00 小时" in text_of(review)
@@ -368,6 +384,10 @@ async def test_qr_link_kiosk_and_bad_input(tmp_path: Path, api: FakeBotApi) -> N
         await community(harness)
         await create(harness, "社区义诊", "11-21 09:00-10:00", 5, presses=("现场码",))
         card = cards(harness)[0]
+        # By code only: the card names the code (or the QR), never a plain 签到.
+        assert text_of(card).endswith(
+            "签到：到场后发送“签到”加现场屏幕上的 6 位数，例如“签到 123456”；或扫现场的二维码"
+        )
         for user_id in (2001, 2003):
             await harness.press_label(user_id, card, "报名")
         async with harness.db.read() as session:
@@ -375,6 +395,16 @@ async def test_qr_link_kiosk_and_bad_input(tmp_path: Path, api: FakeBotApi) -> N
         assert activity is not None
 
         clock.now = local(21, 9, 0, 30)
+        # What the card says is what the check-in asks for: a plain 签到 or a location is
+        # answered with the code (before, a location was told "just send 签到").
+        await harness.say(2003, "签到")
+        assert last_text(harness, 2003).startswith("“社区义诊”需要现场码：请发送“签到 123456”")
+        api.send_location(2003, None, *NEAR)
+        await harness.settle()
+        await harness.press_label(2003, harness.last(2003), "同意")
+        api.send_location(2003, None, *NEAR)
+        await harness.settle()
+        assert last_text(harness, 2003).startswith("“社区义诊”需要现场码：请发送“签到 123456”")
         old = qr_payload(1, activity.code_secret, minute_index(local(21, 8, 58)))
         await harness.say(2001, f"/start {old}")
         assert "这个二维码已过期" in last_text(harness, 2001)

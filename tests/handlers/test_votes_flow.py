@@ -102,6 +102,39 @@ async def ballots(harness: BotHarness, vote_id: int) -> list[Any]:
         return [tuple(row) for row in await cur.fetchall()]
 
 
+async def test_any_quorum_can_be_set_by_steps_or_typed(tmp_path: Path, api: FakeBotApi) -> None:
+    """A building of 8 households wants a quorum of 5: not one of a fixed cycle."""
+    settings = make_settings(tmp_path, telegram={"poll_timeout": 1})
+    harness = await start_harness(settings, api, FakeClock())
+    try:
+        await community(harness)
+        await harness.say(SECRETARY, "/vote 1")
+        assert "法定人数：10 人" in harness.last(SECRETARY)["text"]  # the default
+        for label, quorum in (("−1 人", 9), ("+10 人", 19), ("−10 人", 9), ("−10 人", 0)):
+            await harness.press_label(SECRETARY, harness.last(SECRETARY), label)
+            assert f"法定人数：{quorum} 人" in harness.last(SECRETARY)["text"]
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "−1 人")
+        assert "法定人数：0 人" in harness.last(SECRETARY)["text"]  # never below 0
+
+        # Typed: a word or a number out of range is explained, and the number is asked again.
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "输入法定人数")
+        assert harness.last(SECRETARY)["text"].startswith("法定人数现在是 0 人。请发送新的人数")
+        await harness.say(SECRETARY, "五户")
+        assert harness.last(SECRETARY)["text"].startswith("没看懂人数。")
+        await harness.say(SECRETARY, "100001")
+        assert harness.last(SECRETARY)["text"].startswith("没看懂人数。")
+        await harness.say(SECRETARY, "5")
+        assert "法定人数：5 人" in harness.last(SECRETARY)["text"]
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "开始表决")
+        await sent(harness)
+        assert "（法定人数 5）" in vote_cards(harness)[-1]["text"]
+        async with harness.db.read() as session:
+            vote = await session.votes.get(1)
+        assert vote is not None and vote.quorum == 5
+    finally:
+        await harness.running.stop()
+
+
 async def test_public_vote_from_card_to_resolution(tmp_path: Path, api: FakeBotApi) -> None:
     clock = FakeClock()
     settings = make_settings(
