@@ -32,6 +32,7 @@ from bot.clock import Clock, system_clock
 from bot.config import Language, Settings
 from bot.delivery import Sender
 from bot.i18n import translate
+from bot.logs import keep_private_data_out
 from bot.services import BotData, Services
 from bot.telegram_http import AiohttpRequest
 from bot.telegram_ingress import (
@@ -69,6 +70,7 @@ def build_application(
     clock: Clock = system_clock,
 ) -> AnyApplication:
     """Build the Application for ``settings``; nothing is opened or sent yet."""
+    keep_private_data_out()  # whatever the logging set-up, no payload in a log line
     builder = (
         Application.builder()
         .token(settings.bot_token())

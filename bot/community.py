@@ -6,6 +6,7 @@ and get rows or small result objects back. Every change is one unit of work.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
@@ -19,8 +20,11 @@ from bot.i18n import from_telegram_code, parse_language
 from storage import Database
 from storage.chats import ChatRow
 from storage.people import PersonRow, person_by_telegram_id
+from storage.privacy import JSON_COLUMNS, Traces
 from storage.session import Session
 from storage.times import to_db_time
+
+log = logging.getLogger(__name__)
 
 #: Telegram's stand-in sender for anonymous group admins.
 GROUP_ANONYMOUS_BOT_ID = 1087968824
@@ -363,14 +367,25 @@ class CommunityService:
         return person
 
     async def _delete(self, person: PersonRow, *, actor_id: int | None, action: str) -> None:
+        now = self._clock()
         async with self._db.transaction() as session:
-            if not await session.people.delete(person.id):
+            current = await session.people.by_id(person.id)
+            if current is None:
                 raise UserFacingError("people.gone")
             await session.dialogs.end_all_of(person.tg_user_id)
             # Their private chat id is their Telegram id: queued and sent pushes go too.
             await session.outbox.forget_chat(person.tg_user_id)
+            # Copies of their name, username and id in the JSON the bot keeps
+            # (stored updates, others' messages and conversations, matter history).
+            traces = Traces.of(current.tg_user_id, current.display_name, current.tg_username)
+            await session.privacy.scrub(current.id, traces, to_db_time(now), JSON_COLUMNS)
+            if not await session.people.delete(person.id):
+                raise UserFacingError("people.gone")
             # The entry itself names nobody: the subject is gone, so is the link.
-            await session.audit.record(at=self._clock(), action=action, actor_id=actor_id)
+            await session.audit.record(at=now, action=action, actor_id=actor_id)
+        # Deleted means gone from the files too: the WAL's old page copies included.
+        if not await self._db.checkpoint_truncate():
+            log.warning("after a deletion the WAL could not be truncated yet (a reader was busy)")
 
     async def mark_unreachable(self, tg_user_id: int) -> bool:
         """The person blocked the bot: stop counting on private messages to them."""

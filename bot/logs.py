@@ -1,8 +1,15 @@
-"""Logging set-up that never writes the bot token.
+"""Logging set-up that never writes the bot token, nor what people wrote or are.
 
 httpx logs every request URL at INFO, and Bot API URLs contain the token, so
 httpx is kept at WARNING and every record passes a filter that replaces each
 known secret with "[REDACTED]" (in the message, its arguments and tracebacks).
+
+At DEBUG, libraries log payloads: PTB the whole update it processes and every
+Bot API call's parameters and answer (message texts, names, shared locations),
+aiosqlite every statement with its parameters. :func:`keep_private_data_out`
+(called by the composition root, so at any level and under any handler) puts
+a filter on PTB's loggers that keeps the line but replaces each structured
+argument by its type name, and keeps aiosqlite at WARNING.
 """
 
 from __future__ import annotations
@@ -44,6 +51,58 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+#: PTB's loggers that log updates, call parameters or answers as arguments.
+PAYLOAD_LOGGERS = (
+    "telegram.Bot",
+    "telegram.ext.ExtBot",
+    "telegram.ext.Application",
+    "telegram.ext.JobQueue",
+    "telegram.ext.Updater",
+    "telegram.request.BaseRequest",
+)
+#: Loggers silenced below WARNING: aiosqlite logs each statement with its parameters.
+STATEMENT_LOGGERS = ("aiosqlite",)
+_PLAIN = (int, float, bool, type(None))
+
+
+class DropPayloads(logging.Filter):
+    """On a logger: every argument that is not a plain number or a short word becomes
+    ``<TypeName>`` (an Update, a dict of call parameters, a Message…); Bot API call
+    parameters keep their names, never their values."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the arguments before any handler (or pytest's caplog) sees them."""
+        args = record.args
+        if not args:
+            return True
+        values = args if isinstance(args, tuple) else (args,)
+        record.args = tuple(_harmless(value) for value in values)
+        return True
+
+
+def _harmless(value: object) -> object:
+    if isinstance(value, _PLAIN):
+        return value
+    if isinstance(value, str) and len(value) <= 40 and value.isascii() and value.isidentifier():
+        return value  # an endpoint's name, say
+    if isinstance(value, dict):
+        return "{" + ", ".join(str(key) for key in value) + "}"
+    update_id = getattr(value, "update_id", None)
+    if isinstance(update_id, int):
+        return f"<{type(value).__name__} {update_id}>"
+    return f"<{type(value).__name__}>"
+
+
+def keep_private_data_out() -> None:
+    """Make the libraries' DEBUG lines carry no text, name or coordinate (idempotent)."""
+    for name in PAYLOAD_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(existing, DropPayloads) for existing in logger.filters):
+            logger.addFilter(DropPayloads())
+    for name in STATEMENT_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
 def configure_logging(level: str, secrets: Iterable[str] = ()) -> RedactSecrets:
     """Log to stderr at ``level`` with secrets redacted; returns the filter to add more."""
     redactor = RedactSecrets(secrets)
@@ -59,4 +118,5 @@ def configure_logging(level: str, secrets: Iterable[str] = ()) -> RedactSecrets:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    keep_private_data_out()
     return redactor

@@ -244,5 +244,10 @@ def _describe_update(update: Update) -> str:
     if update.callback_query is not None:
         parts["callback"] = update.callback_query.data
     elif update.effective_message is not None and update.effective_message.text:
-        parts["command"] = update.effective_message.text.split(maxsplit=1)[0][:40]
+        # The command only: the first word of a plain message may be a name or an address.
+        first = update.effective_message.text.split(maxsplit=1)[0][:40]
+        if re.fullmatch(r"/[A-Za-z0-9_]{1,32}(@[A-Za-z0-9_]{1,32})?", first):
+            parts["command"] = first
+        else:
+            parts["kind"] = "text"
     return " ".join(f"{key}={value}" for key, value in parts.items())

@@ -78,6 +78,10 @@ class Database:
         synchronous = "FULL" if self._synchronous == "FULL" else "NORMAL"
         await conn.execute(f"PRAGMA synchronous = {synchronous}")
         await conn.execute("PRAGMA foreign_keys = ON")
+        # Deleted content is overwritten with zeros, in the pages and in the WAL's
+        # copies of them: a forgotten person, an anonymous vote's salt, a handled
+        # update's payload leave no bytes behind (see checkpoint_truncate).
+        await conn.execute("PRAGMA secure_delete = ON")
         return conn
 
     async def close(self) -> None:
@@ -254,6 +258,18 @@ class Database:
         async with self.writer.execute("PRAGMA integrity_check") as cur:
             rows = await cur.fetchall()
         return "\n".join(str(row[0]) for row in rows)
+
+    async def checkpoint_truncate(self) -> bool:
+        """Copy the WAL into the database file and truncate the WAL to zero bytes.
+
+        The WAL keeps old copies of every page written since the last
+        checkpoint, so after deleting something that must be gone from the
+        files (a person who asked to be forgotten) this is what removes the
+        last copies. False if a reader kept the WAL from being truncated.
+        """
+        async with self._write_lock, self.writer.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cur:
+            row = await cur.fetchone()
+        return row is not None and int(row[0]) == 0
 
     async def backup(self, target: Path) -> None:
         """Copy the live database to ``target`` with SQLite's online backup API."""

@@ -15,6 +15,7 @@ from storage.lessons import LessonsRepository
 from storage.matters import MattersRepository
 from storage.outbox import OutboxRepository
 from storage.people import PeopleRepository
+from storage.privacy import PrivacyRepository
 from storage.schedules import SchedulesRepository
 from storage.sittings import SittingsRepository
 from storage.volunteering import VolunteeringRepository
@@ -45,6 +46,8 @@ class Session:
         self.chats = ChatsRepository(conn)
         self.inbox = InboxRepository(conn)
         self.dialogs = DialogsRepository(conn)
+        # A forgotten person's traces in the JSON the bot keeps (storage/privacy.py).
+        self.privacy = PrivacyRepository(conn)
         self.audit = AuditRepository(conn)
         self.schedules = SchedulesRepository(conn)
         self.outbox = OutboxRepository(conn)
