@@ -313,7 +313,11 @@ class CommunityService:
     # --- a person's own data -------------------------------------------------
 
     async def export(self, actor: Actor) -> dict[str, Any]:
-        """Everything held about the actor, as JSON-ready data."""
+        """Everything held about the actor, as JSON-ready data.
+
+        Every column that refers to a person is carried somewhere in it: see
+        storage/person_data.py (EXPORTED), which a test checks against the schema.
+        """
         person = _require_registered(actor)
         async with self._db.read() as session:
             fresh = await session.people.by_id(person.id)
@@ -321,11 +325,11 @@ class CommunityService:
                 raise UserFacingError("me.not_registered")
             roles = await session.people.role_grants(person.id)
             audit = await session.audit.about(person.id)
-            dialogs = await session.dialogs.get(actor.tg_user_id, actor.tg_user_id)
             # Volunteer service: sign-ups, check-ins (a distance, never a place), consent.
             volunteering = await session.volunteering.person_record(person.id)
             deliberation = await session.matters.person_record(person.id)
             lessons = await session.lessons.person_record(person.id)
+            rest = await session.person_data.record(person.id, fresh.tg_user_id)
         return {
             "community": self._settings.name,
             "exported_at": to_db_time(self._clock()),
@@ -342,15 +346,13 @@ class CommunityService:
                 "reachable": fresh.reachable,
             },
             "roles": roles,
+            "register": rest["register"],
             "activity": audit,
-            "deliberation": deliberation,
-            "lessons": lessons,
-            "volunteering": volunteering,
-            "open_conversation": (
-                {"flow": dialogs.flow, "step": dialogs.step, "answers": dialogs.data}
-                if dialogs
-                else None
-            ),
+            "deliberation": {**deliberation, **rest["deliberation"]},
+            "lessons": {**lessons, **rest["lessons"]},
+            "volunteering": {**volunteering, **rest["volunteering"]},
+            "messages": rest["messages"],
+            "open_conversations": rest["open_conversations"],
         }
 
     async def forget(self, actor: Actor) -> None:
