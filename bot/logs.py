@@ -18,6 +18,8 @@ import logging
 import sys
 from collections.abc import Iterable
 
+from storage.db import is_storage_full
+
 REDACTED = "[REDACTED]"
 
 
@@ -103,12 +105,60 @@ def keep_private_data_out() -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
+#: The operator hears of a full disk at most this often (seconds).
+STORAGE_FULL_INTERVAL = 60.0
+
+
+class StorageFullOncePerMinute(logging.Filter):
+    """A full disk is noticed everywhere at once (each update, the sender, the
+    scheduler, asyncio's "Task exception was never retrieved"): the operator gets
+    one clear line a minute, without tracebacks, saying how many were folded in."""
+
+    def __init__(self, interval: float = STORAGE_FULL_INTERVAL) -> None:
+        super().__init__()
+        self._interval = interval
+        self._last: float | None = None
+        self._folded = 0
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Let the first storage-full record of each minute through, rewritten; drop the rest."""
+        if not _about_storage_full(record):
+            return True
+        if self._last is not None and record.created - self._last < self._interval:
+            self._folded += 1
+            return False
+        self._last = record.created
+        if getattr(record, "storage_full", False):
+            line = record.getMessage()
+        else:
+            line = f"database or disk is full ({record.name}): free disk space"
+        if self._folded:
+            line += f" [{self._folded} more like this since the last such line]"
+        self._folded = 0
+        record.msg, record.args = line, None
+        record.exc_info = record.exc_text = None
+        record.levelno, record.levelname = logging.ERROR, "ERROR"
+        return True
+
+
+def _about_storage_full(record: logging.LogRecord) -> bool:
+    if getattr(record, "storage_full", False):
+        return True
+    return bool(record.exc_info) and is_storage_full(record.exc_info[1])  # type: ignore[index]
+
+
+def operator_filters(redactor: RedactSecrets) -> list[logging.Filter]:
+    """The filters of the operator's log handler, in order."""
+    return [StorageFullOncePerMinute(), redactor]
+
+
 def configure_logging(level: str, secrets: Iterable[str] = ()) -> RedactSecrets:
     """Log to stderr at ``level`` with secrets redacted; returns the filter to add more."""
     redactor = RedactSecrets(secrets)
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(redactor)
+    for log_filter in operator_filters(redactor):
+        handler.addFilter(log_filter)
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)

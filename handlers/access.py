@@ -30,6 +30,7 @@ from handlers.callbacks import StaleButton
 from handlers.context import Context
 from handlers.texts import plain, t
 from storage import current_update
+from storage.db import is_storage_full
 
 log = logging.getLogger(__name__)
 
@@ -201,6 +202,16 @@ async def on_error(update: object, context: Context) -> None:
     scope = current_update.get()
     if scope is not None:
         scope.failed = True
+    if is_storage_full(error):
+        # Nothing was written; one line a minute for the operator (bot/logs.py), no
+        # traceback, and a short "try again later" for the person.
+        log.error(
+            "database or disk is full: an update was answered 'try again later'",
+            extra={"storage_full": True},
+        )
+        if isinstance(update, Update):
+            await _apologise(update, context, "error.storage_full")
+        return
     if not isinstance(update, Update):
         log.error("error outside an update: %r", error, exc_info=error)
         return
@@ -223,13 +234,13 @@ async def on_error(update: object, context: Context) -> None:
     await _apologise(update, context)
 
 
-async def _apologise(update: Update, context: Context) -> None:
+async def _apologise(update: Update, context: Context, key: str = "error.apology") -> None:
     language = context.actor.language if context.actor else Language.ZH_HANS
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer(plain(language, "error.apology"), show_alert=True)
+            await update.callback_query.answer(plain(language, key), show_alert=True)
         elif update.effective_message is not None:
-            await update.effective_message.reply_text(t(language, "error.apology"))
+            await update.effective_message.reply_text(t(language, key))
     except Exception as error:
         log.warning("could not apologise for a failed update: %r", error)
 
