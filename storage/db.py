@@ -157,6 +157,10 @@ class Database:
                 finally:
                     if migration.rebuilds_tables:
                         await conn.execute("PRAGMA foreign_keys = ON")
+                if migration.vacuums:
+                    await conn.execute("VACUUM")
+            if migration.vacuums:
+                await self.checkpoint_truncate()
             applied.append(migration)
         return applied
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 from storage import Database
 from storage.privacy import GONE, JSON_COLUMNS, Traces
@@ -65,3 +66,51 @@ async def test_traces_go_others_updates_and_messages_stay(db: Database) -> None:
     assert dialog is not None and dialog.data == {"owner_name": GONE}
     assert matter is not None and matter.owner_name is None
     assert "甄小妹" not in json.dumps([e.__dict__ for e in events], ensure_ascii=False, default=str)
+
+
+async def test_upgrading_rewrites_what_was_deleted_before_secure_delete(tmp_path: Path) -> None:
+    import sqlite3
+
+    from storage.db import split_statements
+    from storage.migrations import MIGRATIONS
+
+    path = tmp_path / "old.sqlite3"
+    old = sqlite3.connect(path, isolation_level=None)
+    old.execute("PRAGMA journal_mode = WAL")
+    old.execute("PRAGMA secure_delete = OFF")  # as some builds of SQLite have it
+    old.execute(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY,"
+        " description TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    )
+    for migration in MIGRATIONS:
+        if migration.vacuums:
+            break
+        for statement in split_statements(migration.sql):
+            old.execute(statement)
+        old.execute(
+            "INSERT INTO schema_migrations VALUES (?, ?, '2026-01-01')",
+            (migration.version, migration.description),
+        )
+    for update_id in range(1, 6):
+        name = "Zhenyafirst" if update_id == 3 else f"someone{update_id}"
+        payload = json.dumps({"update_id": update_id, "message": {"from": {"first_name": name}}})
+        old.execute(
+            "INSERT INTO inbox (update_id, received_at, payload, done_at) VALUES (?, 'x', ?, 'x')",
+            (update_id, payload + " " * 200),
+        )
+    old.execute("DELETE FROM inbox WHERE update_id = 3")  # pruned, long ago
+    old.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    old.close()
+    assert b"Zhenyafirst" in path.read_bytes()  # the old bytes are still in the file
+
+    db = Database(path)
+    await db.open()
+    try:
+        assert await db.schema_version() == MIGRATIONS[-1].version
+        for suffix in ("", "-wal"):
+            file = path.with_name(path.name + suffix)
+            assert not file.exists() or b"Zhenyafirst" not in file.read_bytes()
+        async with db.read() as session:
+            assert await session.inbox.counts() == (0, 4)
+    finally:
+        await db.close()
