@@ -117,3 +117,30 @@ async def test_no_log_line_carries_a_name_a_text_or_a_coordinate(
             continue  # ids are how an operator follows an update; never names or texts
         assert trace not in logged, f"{trace!r} logged"
     assert "aiosqlite" not in {record.name for record in caplog.records}
+
+
+def test_an_error_line_names_the_command_never_the_words() -> None:
+    from datetime import UTC, datetime
+
+    from telegram import Chat, Message, Update, User
+
+    from handlers.access import _describe_update
+
+    def update(text: str) -> Update:
+        user = User(PERSON, FIRST, is_bot=False)
+        message = Message(
+            1,
+            datetime(2026, 11, 19, tzinfo=UTC),
+            Chat(PERSON, "private"),
+            from_user=user,
+            text=text,
+        )
+        return Update(7, message=message)
+
+    assert _describe_update(update("/vote@pavilion_bot 3")) == (
+        f"update_id=7 chat={PERSON} user={PERSON} command=/vote@pavilion_bot"
+    )
+    assert _describe_update(update(f"{NAME} 7号楼")) == (
+        f"update_id=7 chat={PERSON} user={PERSON} kind=text"
+    )
+    assert NAME not in _describe_update(update(f"/{NAME}"))
