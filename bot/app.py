@@ -32,6 +32,7 @@ from bot.clock import Clock, system_clock
 from bot.config import Language, Settings
 from bot.delivery import Sender
 from bot.i18n import translate
+from bot.logs import keep_private_data_out
 from bot.services import BotData, Services
 from bot.telegram_http import AiohttpRequest
 from bot.telegram_ingress import (
@@ -48,6 +49,7 @@ from handlers.access import Where
 from handlers.context import Context
 from handlers.matters import refresh_matter_card_soon
 from handlers.votes import refresh_vote_card_soon
+from storage.db import is_storage_full
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +71,7 @@ def build_application(
     clock: Clock = system_clock,
 ) -> AnyApplication:
     """Build the Application for ``settings``; nothing is opened or sent yet."""
+    keep_private_data_out()  # whatever the logging set-up, no payload in a log line
     builder = (
         Application.builder()
         .token(settings.bot_token())
@@ -180,9 +183,12 @@ class RunningBot:
         self._feeder: asyncio.Task[None] | None = None
         self._webhook_server: WebhookServer | None = None
         self.sender: Sender | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._previous_handler: Any = None
 
     async def start(self) -> None:
         """Open resources, replay unfinished updates, start receiving."""
+        self._watch_background_tasks()
         app = self.app
         await app.initialize()
         if app.post_init is not None:
@@ -283,6 +289,33 @@ class RunningBot:
         await app.shutdown()
         if app.post_shutdown is not None:
             await app.post_shutdown(app)
+        if self._loop is not None:
+            self._loop.set_exception_handler(self._previous_handler)
+            self._loop = None
+
+    def _watch_background_tasks(self) -> None:
+        """Background tasks (the sender's, a card refresh) that die of a full disk are
+        reported with the once-a-minute storage line, not one traceback each; anything
+        else goes to the handler there was before."""
+        loop = asyncio.get_running_loop()
+        self._loop, self._previous_handler = loop, loop.get_exception_handler()
+        previous = self._previous_handler
+
+        def handle(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+            if is_storage_full(context.get("exception")):
+                task = context.get("task") or context.get("future")
+                name = task.get_name() if isinstance(task, asyncio.Task) else "?"
+                log.error(
+                    "database or disk is full: background task %s stopped; retried with room",
+                    name,
+                    extra={"storage_full": True},
+                )
+            elif previous is not None:
+                previous(loop, context)
+            else:
+                loop.default_exception_handler(context)
+
+        loop.set_exception_handler(handle)
 
 
 async def run_bot(settings: Settings, *, webhook: bool = False) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import configure_logging
+from storage.lock import DatabaseInUseError, DatabaseLock
 
 EXIT_CONFIG = 2
 DEFAULT_CONFIG = Path("config.toml")
@@ -99,6 +100,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in error.problems:
             print(f"pavilion: {problem}", file=sys.stderr)
         return EXIT_CONFIG
+    except DatabaseInUseError as error:
+        # A second `pavilion run` (or a migrate beside a running bot): one line, no traceback.
+        print(f"pavilion: {error}", file=sys.stderr)
+        return EXIT_CONFIG
     except KeyboardInterrupt:
         return 130
     raise AssertionError(f"unhandled command {args.command}")
@@ -118,7 +123,10 @@ def _run(settings: Settings, *, webhook: bool) -> int:
     from bot.app import run_bot
 
     try:
-        asyncio.run(run_bot(settings, webhook=webhook))
+        # Before anything touches the database (or even starts the event loop): one
+        # process per database file, held until this one ends (storage/lock.py).
+        with DatabaseLock(settings.storage.path):
+            asyncio.run(run_bot(settings, webhook=webhook))
     except InvalidToken:
         print("pavilion: telegram.token: Telegram rejected the bot token", file=sys.stderr)
         return EXIT_CONFIG
@@ -131,15 +139,16 @@ def _run(settings: Settings, *, webhook: bool) -> int:
 async def _migrate(settings: Settings) -> int:
     from storage import Database
 
-    db = Database(settings.storage.path, synchronous=settings.storage.synchronous)
-    await db.open(migrate=False)
-    try:
-        applied = await db.migrate()
-        for migration in applied:
-            print(f"applied {migration.version}: {migration.description}")
-        print(f"{settings.storage.path}: schema version {await db.schema_version()}")
-    finally:
-        await db.close()
+    with DatabaseLock(settings.storage.path):  # never under a running bot's feet
+        db = Database(settings.storage.path, synchronous=settings.storage.synchronous)
+        await db.open(migrate=False)
+        try:
+            applied = await db.migrate()
+            for migration in applied:
+                print(f"applied {migration.version}: {migration.description}")
+            print(f"{settings.storage.path}: schema version {await db.schema_version()}")
+        finally:
+            await db.close()
     return 0
 
 

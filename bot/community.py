@@ -6,6 +6,7 @@ and get rows or small result objects back. Every change is one unit of work.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
@@ -20,8 +21,11 @@ from bot.i18n import from_telegram_code, parse_language
 from storage import Database
 from storage.chats import ChatRow
 from storage.people import PersonRow, person_by_telegram_id
+from storage.privacy import JSON_COLUMNS, Traces
 from storage.session import Session
 from storage.times import to_db_time
+
+log = logging.getLogger(__name__)
 
 #: Telegram's stand-in sender for anonymous group admins.
 GROUP_ANONYMOUS_BOT_ID = 1087968824
@@ -314,7 +318,11 @@ class CommunityService:
     # --- a person's own data -------------------------------------------------
 
     async def export(self, actor: Actor) -> dict[str, Any]:
-        """Everything held about the actor, as JSON-ready data."""
+        """Everything held about the actor, as JSON-ready data.
+
+        Every column that refers to a person is carried somewhere in it: see
+        storage/person_data.py (EXPORTED), which a test checks against the schema.
+        """
         person = _require_registered(actor)
         async with self._db.read() as session:
             fresh = await session.people.by_id(person.id)
@@ -322,11 +330,11 @@ class CommunityService:
                 raise UserFacingError("me.not_registered")
             roles = await session.people.role_grants(person.id)
             audit = await session.audit.about(person.id)
-            dialogs = await session.dialogs.get(actor.tg_user_id, actor.tg_user_id)
             # Volunteer service: sign-ups, check-ins (a distance, never a place), consent.
             volunteering = await session.volunteering.person_record(person.id)
             deliberation = await session.matters.person_record(person.id)
             lessons = await session.lessons.person_record(person.id)
+            rest = await session.person_data.record(person.id, fresh.tg_user_id)
         return {
             "community": self._settings.name,
             "exported_at": to_db_time(self._clock()),
@@ -343,15 +351,13 @@ class CommunityService:
                 "reachable": fresh.reachable,
             },
             "roles": roles,
+            "register": rest["register"],
             "activity": audit,
-            "deliberation": deliberation,
-            "lessons": lessons,
-            "volunteering": volunteering,
-            "open_conversation": (
-                {"flow": dialogs.flow, "step": dialogs.step, "answers": dialogs.data}
-                if dialogs
-                else None
-            ),
+            "deliberation": {**deliberation, **rest["deliberation"]},
+            "lessons": {**lessons, **rest["lessons"]},
+            "volunteering": {**volunteering, **rest["volunteering"]},
+            "messages": rest["messages"],
+            "open_conversations": rest["open_conversations"],
         }
 
     async def forget(self, actor: Actor) -> None:
@@ -368,14 +374,25 @@ class CommunityService:
         return person
 
     async def _delete(self, person: PersonRow, *, actor_id: int | None, action: str) -> None:
+        now = self._clock()
         async with self._db.transaction() as session:
-            if not await session.people.delete(person.id):
+            current = await session.people.by_id(person.id)
+            if current is None:
                 raise UserFacingError("people.gone")
             await session.dialogs.end_all_of(person.tg_user_id)
             # Their private chat id is their Telegram id: queued and sent pushes go too.
             await session.outbox.forget_chat(person.tg_user_id)
+            # Copies of their name, username and id in the JSON the bot keeps
+            # (stored updates, others' messages and conversations, matter history).
+            traces = Traces.of(current.tg_user_id, current.display_name, current.tg_username)
+            await session.privacy.scrub(current.id, traces, to_db_time(now), JSON_COLUMNS)
+            if not await session.people.delete(person.id):
+                raise UserFacingError("people.gone")
             # The entry itself names nobody: the subject is gone, so is the link.
-            await session.audit.record(at=self._clock(), action=action, actor_id=actor_id)
+            await session.audit.record(at=now, action=action, actor_id=actor_id)
+        # Deleted means gone from the files too: the WAL's old page copies included.
+        # (Blocked by a busy reader, it is tried again shortly by itself.)
+        await self._db.checkpoint()
 
     async def mark_unreachable(self, tg_user_id: int) -> bool:
         """The person blocked the bot: stop counting on private messages to them."""

@@ -31,7 +31,9 @@ from telegram.error import Conflict, InvalidToken, NetworkError, TimedOut
 from telegram.ext import Application
 
 from bot.clock import Clock, system_clock
+from bot.i18n import from_telegram_code, translate
 from storage import Database, UpdateScope, current_update
+from storage.db import is_storage_full
 from storage.times import utc_now_text
 
 log = logging.getLogger(__name__)
@@ -50,6 +52,12 @@ def _order_keys(update: Update) -> list[Hashable]:
         return [("chat", update.effective_chat.id)]
     return []
 
+
+#: The operator's line when updates cannot be stored (rate-limited by bot/logs.py).
+STORAGE_FULL_LINE = (
+    "database or disk is full: %d update(s) answered 'try again later';"
+    " free disk space, the bot recovers by itself"
+)
 
 #: Seconds a long poll may take beyond its own timeout before it counts as timed out.
 POLL_READ_MARGIN = 5.0
@@ -76,6 +84,8 @@ class UpdateIngress:
         self._idle = asyncio.Event()
         self._idle.set()
         self.handled = 0
+        #: Updates handled while the disk was full whose done mark could not be written.
+        self._unmarked: set[int] = set()
 
     async def receive(self, updates: Sequence[Update]) -> None:
         """Store a batch of parsed updates, then start handling what is not done yet.
@@ -98,10 +108,45 @@ class UpdateIngress:
         if not by_id:
             return
         rows = [(uid, payloads[uid]) for uid in by_id]
-        async with self._db.transaction(completes_update=False) as session:
-            todo = await session.inbox.accept(rows, self._clock())
+        unmarked = sorted(self._unmarked)
+        try:
+            async with self._db.transaction(completes_update=False) as session:
+                todo = await session.inbox.accept(rows, self._clock())
+                # Updates handled while the disk was full, whose done mark failed.
+                for update_id in unmarked:
+                    await session.inbox.mark_done(update_id, utc_now_text(), failed=True)
+        except Exception as error:
+            if not is_storage_full(error):
+                raise
+            # Nothing can be stored: tell each person to try again later, and let
+            # Telegram consider the batch received (a redelivery would only be
+            # turned away again). The next batch tries again: recovery is automatic.
+            log.error(STORAGE_FULL_LINE, len(by_id), extra={"storage_full": True})
+            await self._turn_away(list(by_id.values()))
+            return
+        self._unmarked.difference_update(unmarked)
         for update_id in todo:
             self._dispatch(by_id[update_id])
+
+    async def _turn_away(self, updates: list[Update]) -> None:
+        """The short "try again later" answer, where the person expects one: a button
+        press, a private message, a command in a group (never a reply to group chatter)."""
+        replies = []
+        for update in updates:
+            user = update.effective_user
+            language = from_telegram_code(user.language_code if user else None)
+            text = translate(language, "error.storage_full")
+            if update.callback_query is not None:
+                replies.append(update.callback_query.answer(text))
+                continue
+            message = update.message
+            if message is None or update.effective_chat is None:
+                continue
+            if update.effective_chat.type == "private" or (message.text or "").startswith("/"):
+                replies.append(self._app.bot.send_message(update.effective_chat.id, text))
+        for outcome in await asyncio.gather(*replies, return_exceptions=True):
+            if isinstance(outcome, Exception):
+                log.info("could not say 'try again later': %r", outcome)
 
     def parse(self, raw: dict[str, Any]) -> Update:
         """An update as Telegram sent it (JSON), bound to this bot."""
@@ -156,10 +201,19 @@ class UpdateIngress:
             finally:
                 current_update.reset(token)
             if not scope.completed:
-                async with self._db.transaction(completes_update=False) as session:
-                    await session.inbox.mark_done(
-                        update.update_id, utc_now_text(), failed=scope.failed
-                    )
+                try:
+                    async with self._db.transaction(completes_update=False) as session:
+                        await session.inbox.mark_done(
+                            update.update_id, utc_now_text(), failed=scope.failed
+                        )
+                except Exception as error:
+                    # Never an exception nobody retrieves: a full disk is reported
+                    # (once a minute) and the mark is written with the next batch.
+                    if not is_storage_full(error):
+                        log.exception("update %s could not be marked done", update.update_id)
+                    else:
+                        log.error(STORAGE_FULL_LINE, 1, extra={"storage_full": True})
+                        self._unmarked.add(update.update_id)
             self.handled += 1
 
     @property

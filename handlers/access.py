@@ -42,6 +42,7 @@ from handlers.callbacks import StaleButton
 from handlers.context import Context
 from handlers.texts import plain, t
 from storage import current_update
+from storage.db import is_storage_full
 
 log = logging.getLogger(__name__)
 
@@ -258,6 +259,16 @@ async def on_error(update: object, context: Context) -> None:
     scope = current_update.get()
     if scope is not None:
         scope.failed = True
+    if is_storage_full(error):
+        # Nothing was written; one line a minute for the operator (bot/logs.py), no
+        # traceback, and a short "try again later" for the person.
+        log.error(
+            "database or disk is full: an update was answered 'try again later'",
+            extra={"storage_full": True},
+        )
+        if isinstance(update, Update):
+            await _apologise(update, context, "error.storage_full")
+        return
     if not isinstance(update, Update):
         log.error("error outside an update: %r", error, exc_info=error)
         return
@@ -280,13 +291,13 @@ async def on_error(update: object, context: Context) -> None:
     await _apologise(update, context)
 
 
-async def _apologise(update: Update, context: Context) -> None:
+async def _apologise(update: Update, context: Context, key: str = "error.apology") -> None:
     language = context.actor.language if context.actor else Language.ZH_HANS
     try:
         if update.callback_query is not None:
-            await reply(update, t(language, "error.apology"))
+            await reply(update, t(language, key))
         elif update.effective_message is not None:
-            await update.effective_message.reply_text(t(language, "error.apology"))
+            await update.effective_message.reply_text(t(language, key))
     except Exception as error:
         log.warning("could not apologise for a failed update: %r", error)
 
@@ -301,5 +312,10 @@ def _describe_update(update: Update) -> str:
     if update.callback_query is not None:
         parts["callback"] = update.callback_query.data
     elif update.effective_message is not None and update.effective_message.text:
-        parts["command"] = update.effective_message.text.split(maxsplit=1)[0][:40]
+        # The command only: the first word of a plain message may be a name or an address.
+        first = update.effective_message.text.split(maxsplit=1)[0][:40]
+        if re.fullmatch(r"/[A-Za-z0-9_]{1,32}(@[A-Za-z0-9_]{1,32})?", first):
+            parts["command"] = first
+        else:
+            parts["kind"] = "text"
     return " ".join(f"{key}={value}" for key, value in parts.items())

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import logging
 import sqlite3
 from collections.abc import AsyncIterator, Callable
@@ -40,9 +41,31 @@ log = logging.getLogger(__name__)
 #: How long a requested WAL checkpoint waits, so a burst of ballots shares one.
 CHECKPOINT_DELAY_SECONDS = 1.0
 
+#: The WAL is cut back to this size after each checkpoint that empties it, so a
+#: burst (or a disk-full episode) does not leave it holding the space for good.
+WAL_SIZE_LIMIT = 64 * 1024 * 1024
+
 
 class SchemaTooNewError(RuntimeError):
     """The database was migrated by a newer version of Pavilion."""
+
+
+def is_storage_full(error: BaseException | None) -> bool:
+    """Whether ``error`` (or what caused it) means the disk or the database is full:
+    SQLite's SQLITE_FULL ("database or disk is full") or the OS's ENOSPC."""
+    seen = 0
+    while error is not None and seen < 5:
+        if isinstance(error, sqlite3.Error):
+            code = getattr(error, "sqlite_errorcode", None)
+            if code is not None and code & 0xFF == sqlite3.SQLITE_FULL:
+                return True
+            if "database or disk is full" in str(error):
+                return True
+        if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+            return True
+        error = error.__cause__ or error.__context__
+        seen += 1
+    return False
 
 
 class Database:
@@ -65,6 +88,8 @@ class Database:
         self._unit_writer: asyncio.Task[None] | None = None
         self._checkpoint_wanted = False
         self._checkpointer: asyncio.Task[None] | None = None
+        #: Whether the last write failed because the disk (or database) is full.
+        self.full = False
 
     async def open(self, *, migrate: bool = True) -> None:
         """Open both connections, set the pragmas and (by default) apply migrations."""
@@ -86,9 +111,11 @@ class Database:
         synchronous = "FULL" if self._synchronous == "FULL" else "NORMAL"
         await conn.execute(f"PRAGMA synchronous = {synchronous}")
         await conn.execute("PRAGMA foreign_keys = ON")
-        # Deleted and overwritten content is zeroed, not left in free space
-        # (an anonymous vote's secret, a forgotten person's name).
+        # Deleted content is overwritten with zeros, in the pages and in the WAL's
+        # copies of them: a forgotten person, an anonymous vote's salt, a handled
+        # update's payload leave no bytes behind (see checkpoint).
         await conn.execute("PRAGMA secure_delete = ON")
+        await conn.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")
         return conn
 
     async def close(self) -> None:
@@ -137,6 +164,10 @@ class Database:
                 finally:
                     if migration.rebuilds_tables:
                         await conn.execute("PRAGMA foreign_keys = ON")
+                if migration.vacuums:
+                    await conn.execute("VACUUM")
+            if migration.vacuums:
+                await self.checkpoint()
             applied.append(migration)
         return applied
 
@@ -185,16 +216,35 @@ class Database:
                 marks = completes_update and scope is not None and not scope.completed
                 if marks and scope is not None:
                     await session.inbox.mark_done(scope.update_id, utc_now_text(), failed=False)
-            except BaseException:
+                # Inside the try: a COMMIT refused (a full disk) is rolled back too.
+                await conn.commit()
+            except BaseException as error:
                 # Also on cancellation: the connection's thread runs requests in
                 # order, so this rollback follows whatever was already queued
                 # (even a BEGIN whose await was cancelled) and precedes the next
                 # unit of work. Shielded, so a second cancellation cannot skip it.
                 await asyncio.shield(_rollback_quietly(conn))
+                self._note_failure(error)
                 raise
-            await conn.commit()
             if completes_update and scope is not None:
                 scope.completed = True
+        await self._note_success()
+
+    def _note_failure(self, error: BaseException) -> None:
+        if is_storage_full(error):
+            self.full = True
+
+    async def _note_success(self) -> None:
+        """After a write that succeeded: if the disk was full until now, say so once
+        and give the WAL's space back (it may have grown while writes kept failing)."""
+        if not self.full:
+            return
+        self.full = False
+        log.warning("database writes succeed again: the disk has room; checkpointing the WAL")
+        try:
+            await self.checkpoint()
+        except sqlite3.Error as error:
+            self._note_failure(error)
 
     async def run_unit(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """Run a whole unit of work in the writer's thread, committed with its neighbours.
@@ -233,12 +283,17 @@ class Database:
                 async with self._write_lock:
                     outcomes = await _in_thread(self.writer, _run_batch, batch)
             except BaseException as error:  # the batch could not be written at all
+                self._note_failure(error)
                 for unit in batch:
                     if not unit.future.done():
                         unit.future.set_exception(error)
                 if not isinstance(error, Exception):
                     raise
                 continue
+            if any(not ok and is_storage_full(value) for ok, value in outcomes):
+                self.full = True
+            else:
+                await self._note_success()
             for unit, (ok, value) in zip(batch, outcomes, strict=True):
                 if unit.future.done():
                     continue
@@ -281,7 +336,7 @@ class Database:
             row = await cur.fetchone()
         if row is not None and int(row[0]) != 0:
             log.warning("WAL checkpoint was blocked by a reader; trying again shortly")
-            self._checkpoint_wanted = True
+            self.request_checkpoint()
             return False
         return True
 

@@ -21,6 +21,8 @@ class Migration:
     #: foreign-key enforcement off, as SQLite's documented procedure asks, so
     #: dropping the old table does not cascade; keys are checked before commit.
     rebuilds_tables: bool = False
+    #: After it commits, the whole file is rewritten (VACUUM, then the WAL truncated).
+    vacuums: bool = False
 
 
 ROLES_SQL = "'resident','volunteer','party_member','grid_worker','supervisor','secretary'"
@@ -660,5 +662,18 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE UNIQUE INDEX ballots_one_per_paper_resident ON ballots(vote_id, paper_resident_id)
             WHERE paper_resident_id IS NOT NULL;
         """,
+    ),
+    # --- Privacy: deleted means gone from the file (issue 10).
+    Migration(
+        10,
+        "rewrite the file once: bytes deleted before secure_delete was on are gone",
+        """
+        -- Nothing changes in the schema. Every connection now runs with
+        -- PRAGMA secure_delete = ON; what was deleted before (by a build of SQLite
+        -- without it on by default) may still sit in free space, so the runner
+        -- rewrites the file once after this step (VACUUM).
+        SELECT 1;
+        """,
+        vacuums=True,
     ),
 )

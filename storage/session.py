@@ -15,6 +15,8 @@ from storage.lessons import LessonsRepository
 from storage.matters import MattersRepository
 from storage.outbox import OutboxRepository
 from storage.people import PeopleRepository
+from storage.person_data import PersonDataRepository
+from storage.privacy import PrivacyRepository
 from storage.schedules import SchedulesRepository
 from storage.sittings import SittingsRepository
 from storage.volunteering import VolunteeringRepository
@@ -45,6 +47,10 @@ class Session:
         self.chats = ChatsRepository(conn)
         self.inbox = InboxRepository(conn)
         self.dialogs = DialogsRepository(conn)
+        # A forgotten person's traces in the JSON the bot keeps (storage/privacy.py).
+        self.privacy = PrivacyRepository(conn)
+        # What /export carries beyond the feature records (storage/person_data.py).
+        self.person_data = PersonDataRepository(conn)
         self.audit = AuditRepository(conn)
         self.schedules = SchedulesRepository(conn)
         self.outbox = OutboxRepository(conn)

@@ -207,3 +207,49 @@ async def test_check_config_and_bad_token_exit_2(tmp_path: Path) -> None:
         " set PAVILION_TELEGRAM__TOKEN or telegram.token_file"
     ]
     assert out == b""
+
+
+async def test_second_run_on_the_same_database_refuses_with_one_line_and_exit_2(
+    tmp_path: Path, stand_in: tuple[FakeBotApi, StandinServer]
+) -> None:
+    api, server = stand_in
+    config = write_config(tmp_path, server)
+    first = BotProcess(config, tmp_path / "first.log")
+    await first.start()
+    try:
+        # The first bot is up: it answers a person.
+        api.send_text(3001, None, "/start")
+        await api.wait_for(lambda: last_bot_message(api, 3001) is not None, timeout=60)
+
+        env = dict(os.environ, PAVILION_TELEGRAM__TOKEN=TOKEN)
+        second = await asyncio.create_subprocess_exec(
+            *pavilion_command(),
+            "run",
+            "--config",
+            str(config),
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env=env,
+        )
+        out, err = await asyncio.wait_for(second.communicate(), timeout=30)
+        assert second.returncode == 2
+        database = tmp_path / "pavilion.sqlite3"
+        assert err.decode().splitlines() == [
+            f"pavilion: {database}: already in use by another Pavilion process"
+            f" (pid {first.process.pid if first.process else '?'})"
+        ]
+        assert out == b""
+        # The first bot was not disturbed: it still answers.
+        api.send_text(3002, None, "/start")
+        await api.wait_for(lambda: last_bot_message(api, 3002) is not None, timeout=30)
+    finally:
+        assert await first.stop(signal.SIGTERM) == 0
+
+    # Once the first is gone (even a lock file left behind does not matter), a new one starts.
+    assert (tmp_path / "pavilion.sqlite3.lock").exists()
+    third = BotProcess(config, tmp_path / "third.log")
+    await third.start()
+    api.send_text(3003, None, "/start")
+    await api.wait_for(lambda: last_bot_message(api, 3003) is not None, timeout=60)
+    assert await third.stop(signal.SIGKILL) == -signal.SIGKILL

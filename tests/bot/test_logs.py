@@ -57,3 +57,37 @@ def test_the_log_handler_writes_to_the_current_stderr_not_a_closed_one(
             if handler not in before_handlers:
                 root.removeHandler(handler)
         root.setLevel(before_level)
+
+
+def test_a_full_disk_makes_one_line_a_minute_without_tracebacks() -> None:
+    import sqlite3
+
+    from bot.logs import StorageFullOncePerMinute
+
+    full = StorageFullOncePerMinute()
+    error = sqlite3.OperationalError("database or disk is full")
+
+    def record(name: str, message: str, at: float, **extra: object) -> logging.LogRecord:
+        made = logging.LogRecord(name, logging.ERROR, __file__, 1, message, None, None)
+        if not extra:
+            made.exc_info = (type(error), error, None)
+        made.__dict__.update(extra)
+        made.created = at
+        return made
+
+    passed = []
+    for second in range(0, 180, 2):  # three minutes of failures from everywhere
+        for made in (
+            record("asyncio", "Task exception was never retrieved", 1000.0 + second),
+            record("bot.telegram_ingress", "full: 3 update(s)", 1000.0 + second, storage_full=True),
+            record("bot.telegram_jobs", "schedule 3 could not fire", 1000.0 + second),
+        ):
+            if full.filter(made):
+                passed.append(made)
+    assert len(passed) == 3
+    assert [made.exc_info for made in passed] == [None, None, None]
+    assert passed[0].getMessage() == "database or disk is full (asyncio): free disk space"
+    assert passed[1].getMessage().endswith("[89 more like this since the last such line]")
+    # Anything else passes untouched.
+    other = logging.LogRecord("bot", logging.INFO, __file__, 1, "hello %s", ("x",), None)
+    assert full.filter(other) and other.getMessage() == "hello x"

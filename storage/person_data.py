@@ -1,0 +1,284 @@
+"""What /export holds beyond the feature records: everything else a row says about a person.
+
+:data:`EXPORTED` names every column in the schema that refers to a person
+(a foreign key to ``people``, or a Telegram id) and the place in the export
+that carries what it holds; :data:`NOT_ABOUT_A_PERSON` names the columns that
+look like one by their name and are not. A test walks the schema and fails on
+any person column missing from both, so a new table cannot be forgotten.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from typing import Any
+
+import aiosqlite
+
+#: "table.column" -> "section.key" of the export that carries what the column holds.
+EXPORTED: dict[str, str] = {
+    # The register.
+    "people.tg_user_id": "person.telegram_user_id",
+    "person_roles.person_id": "roles",
+    "person_roles.granted_by": "register.roles_granted",
+    "audit_log.actor_id": "activity",
+    "audit_log.subject_id": "activity",
+    "chats.bound_by": "register.chats_bound",
+    "dialogs.user_id": "open_conversations",
+    "dialogs.chat_id": "open_conversations",
+    # Messages the bot sent them, pushes and schedules they started.
+    "outbox.person_id": "messages",
+    "outbox.chat_id": "messages",
+    "pushes.started_by": "register.pushes_started",
+    "pushes.report_chat_id": "register.pushes_started",
+    "schedules.owner_id": "register.schedules_owned",
+    "proxy_requests.person_id": "register.proxy_request",
+    "paper_residents.entered_by": "register.paper_residents_entered",
+    # Deliberation.
+    "matters.raised_by": "deliberation.matters_raised",
+    "matters.owner_person_id": "deliberation.matters_owned",
+    "matters.owner_kind": "deliberation.matters_owned",
+    "matters.owner_name": "deliberation.matters_owned",
+    "matter_supports.person_id": "deliberation.supports",
+    "matter_events.actor_id": "deliberation.matter_events",
+    "comments.person_id": "deliberation.comments",
+    "comments.hidden_by": "deliberation.comments_hidden",
+    "ballots.person_id": "deliberation.public_ballots",
+    "ballots.recorded_by": "deliberation.proxy_ballots_recorded",
+    "votes.opened_by": "deliberation.votes_opened",
+    "votes.closed_by": "deliberation.votes_closed",
+    "ratings.person_id": "deliberation.ratings",
+    "progress_reports.person_id": "deliberation.progress_reports",
+    "acceptances.person_id": "deliberation.acceptances",
+    "referrals.referred_by": "deliberation.referrals_made",
+    "referrals.recorded_by": "deliberation.referral_answers_recorded",
+    "supervisors.person_id": "deliberation.supervision",
+    "supervision_terms.created_by": "deliberation.supervision_terms_created",
+    # Micro Party lessons.
+    "lessons.created_by": "lessons.lessons_written",
+    "lesson_recipients.person_id": "lessons.received",
+    "lesson_studies.person_id": "lessons.studied",
+    "lesson_answers.person_id": "lessons.quiz_answers",
+    "makeup_slots.created_by": "lessons.makeup_slots_created",
+    "makeup_bookings.person_id": "lessons.makeup_bookings",
+    "makeup_bookings.recorded_by": "lessons.makeup_attendance_recorded",
+    "home_deliveries.person_id": "lessons.home_deliveries",
+    "home_deliveries.confirmed_by": "lessons.home_deliveries_confirmed",
+    # Volunteer service.
+    "activities.organiser_id": "volunteering.activities_organised",
+    "signups.person_id": "volunteering.signups",
+    "checkins.person_id": "volunteering.checkins",
+    "checkins.recorded_by": "volunteering.checkins_recorded",
+    "checkin_changes.by_id": "volunteering.checkin_changes_made",
+    "location_consents.person_id": "volunteering.location_consent_at",
+    "vol_unit_members.person_id": "volunteering.unit",
+    "vol_units.contact_id": "volunteering.units_contact",
+    "duty_swaps.asked_by": "volunteering.duty_swaps_asked",
+}
+
+#: Columns whose name looks like a person's and which are not about one.
+NOT_ABOUT_A_PERSON: dict[str, str] = {
+    "chats.chat_id": "group chats only: private chats are never stored there",
+    "conventions.superseded_by": "the convention that replaced this one",
+}
+
+
+class PersonDataRepository:
+    """The export's queries that no feature record answers (see :data:`EXPORTED`)."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def _rows(self, sql: str, *args: Any) -> list[dict[str, Any]]:
+        async with self._conn.execute(sql, args) as cur:
+            return [dict(row) for row in await cur.fetchall()]
+
+    async def record(self, person_id: int, tg_user_id: int) -> dict[str, Any]:
+        """The sections to merge into the export, keyed as in :data:`EXPORTED`."""
+        rows, p = self._rows, person_id
+        return {
+            "register": {
+                "roles_granted": await rows(
+                    "SELECT role, granted_at FROM person_roles"
+                    " WHERE granted_by = ? AND person_id != ? ORDER BY granted_at",
+                    p,
+                    p,
+                ),
+                "chats_bound": await rows(
+                    "SELECT title, kind, bound_at FROM chats WHERE bound_by = ? ORDER BY bound_at",
+                    p,
+                ),
+                "pushes_started": await rows(
+                    "SELECT id, kind, title, created_at, finished_at FROM pushes"
+                    " WHERE started_by = ? OR report_chat_id = ? ORDER BY id",
+                    p,
+                    tg_user_id,
+                ),
+                "schedules_owned": await rows(
+                    "SELECT id, kind, title, next_due_at, enabled FROM schedules"
+                    " WHERE owner_id = ? ORDER BY id",
+                    p,
+                ),
+                # Their standing request that the grid worker record their ballots.
+                "proxy_request": await rows(
+                    "SELECT requested_at FROM proxy_requests WHERE person_id = ?", p
+                ),
+                # Residents without Telegram they entered: when and for which grid, not
+                # who (those are other people's entries in the register).
+                "paper_residents_entered": await rows(
+                    "SELECT id, grid_id, entered_at FROM paper_residents"
+                    " WHERE entered_by = ? ORDER BY id",
+                    p,
+                ),
+            },
+            "open_conversations": _parsed(
+                await rows(
+                    "SELECT chat_id, flow, step, data, updated_at FROM dialogs"
+                    " WHERE user_id = ? ORDER BY chat_id",
+                    tg_user_id,
+                ),
+                "data",
+            ),
+            "messages": _parsed(
+                await rows(
+                    "SELECT o.id, p.kind, o.state, o.content, o.created_at, o.done_at"
+                    " FROM outbox o LEFT JOIN pushes p ON p.id = o.push_id"
+                    " WHERE o.person_id = ? OR o.chat_id = ? ORDER BY o.id",
+                    p,
+                    tg_user_id,
+                ),
+                "content",
+            ),
+            "deliberation": {
+                "matters_owned": await rows(
+                    "SELECT id, title, stage, owner_kind, owner_name, due_at, progress"
+                    " FROM matters WHERE owner_person_id = ? ORDER BY id",
+                    p,
+                ),
+                "matter_events": _parsed(
+                    await rows(
+                        "SELECT matter_id, at, kind, detail FROM matter_events"
+                        " WHERE actor_id = ? ORDER BY id",
+                        p,
+                    ),
+                    "detail",
+                ),
+                "comments_hidden": await rows(
+                    "SELECT id, matter_id, hidden_at, hidden_reason FROM comments"
+                    " WHERE hidden_by = ? ORDER BY id",
+                    p,
+                ),
+                # For whom and what is not theirs to read: who recorded it, when, why.
+                "proxy_ballots_recorded": await rows(
+                    "SELECT b.vote_id, v.matter_id, b.cast_at, b.proxy_reason FROM ballots b"
+                    " JOIN votes v ON v.id = b.vote_id WHERE b.recorded_by = ?"
+                    " ORDER BY b.cast_at",
+                    p,
+                ),
+                "votes_opened": await rows(
+                    "SELECT id, matter_id, opened_at FROM votes WHERE opened_by = ? ORDER BY id",
+                    p,
+                ),
+                "votes_closed": await rows(
+                    "SELECT id, matter_id, closed_at, result FROM votes"
+                    " WHERE closed_by = ? ORDER BY id",
+                    p,
+                ),
+                "acceptances": await rows(
+                    "SELECT matter_id, verdict, note, at FROM acceptances"
+                    " WHERE person_id = ? ORDER BY at",
+                    p,
+                ),
+                "referrals_made": await rows(
+                    "SELECT id, matter_id, department, request, referred_at FROM referrals"
+                    " WHERE referred_by = ? ORDER BY id",
+                    p,
+                ),
+                "referral_answers_recorded": await rows(
+                    "SELECT id, matter_id, answer, answered_at FROM referrals"
+                    " WHERE recorded_by = ? ORDER BY id",
+                    p,
+                ),
+                "supervision": await rows(
+                    "SELECT t.id AS term_id, t.starts_at, t.ends_at, t.method FROM supervisors s"
+                    " JOIN supervision_terms t ON t.id = s.term_id WHERE s.person_id = ?"
+                    " ORDER BY t.starts_at",
+                    p,
+                ),
+                "supervision_terms_created": await rows(
+                    "SELECT id, starts_at, ends_at, method, created_at FROM supervision_terms"
+                    " WHERE created_by = ? ORDER BY id",
+                    p,
+                ),
+            },
+            "lessons": {
+                "lessons_written": await rows(
+                    "SELECT id, title, status, created_at FROM lessons"
+                    " WHERE created_by = ? ORDER BY id",
+                    p,
+                ),
+                "quiz_answers": await rows(
+                    "SELECT lesson_id, question, choice, correct, at FROM lesson_answers"
+                    " WHERE person_id = ? ORDER BY lesson_id, question",
+                    p,
+                ),
+                "makeup_slots_created": await rows(
+                    "SELECT id, lesson_id, starts_at, place, capacity, created_at FROM makeup_slots"
+                    " WHERE created_by = ? ORDER BY id",
+                    p,
+                ),
+                "makeup_attendance_recorded": await rows(
+                    "SELECT lesson_id, attended_at FROM makeup_bookings"
+                    " WHERE recorded_by = ? AND person_id != ? ORDER BY attended_at",
+                    p,
+                    p,
+                ),
+                "home_deliveries_confirmed": await rows(
+                    "SELECT lesson_id, confirmed_at FROM home_deliveries"
+                    " WHERE confirmed_by = ? AND person_id != ? ORDER BY confirmed_at",
+                    p,
+                    p,
+                ),
+            },
+            "volunteering": {
+                "activities_organised": await rows(
+                    "SELECT id, title, starts_at, ends_at, cancelled_at FROM activities"
+                    " WHERE organiser_id = ? ORDER BY id",
+                    p,
+                ),
+                "checkins_recorded": await rows(
+                    "SELECT activity_id, checked_in_at, method FROM checkins"
+                    " WHERE recorded_by = ? AND (person_id IS NULL OR person_id != ?) ORDER BY id",
+                    p,
+                    p,
+                ),
+                "checkin_changes": await rows(
+                    "SELECT c.activity_id, h.at, h.action, h.old_minutes, h.new_minutes, h.reason"
+                    " FROM checkin_changes h JOIN checkins c ON c.id = h.checkin_id"
+                    " WHERE c.person_id = ? ORDER BY h.id",
+                    p,
+                ),
+                "checkin_changes_made": await rows(
+                    "SELECT c.activity_id, h.at, h.action, h.old_minutes, h.new_minutes, h.reason"
+                    " FROM checkin_changes h JOIN checkins c ON c.id = h.checkin_id"
+                    " WHERE h.by_id = ? ORDER BY h.id",
+                    p,
+                ),
+                "units_contact": await rows(
+                    "SELECT id, name FROM vol_units WHERE contact_id = ? ORDER BY id", p
+                ),
+                "duty_swaps_asked": await rows(
+                    "SELECT s.duty_id, d.day, s.state, s.asked_at, s.decided_at FROM duty_swaps s"
+                    " JOIN duties d ON d.id = s.duty_id WHERE s.asked_by = ? ORDER BY s.id",
+                    p,
+                ),
+            },
+        }
+
+
+def _parsed(rows: list[dict[str, Any]], column: str) -> list[dict[str, Any]]:
+    """The rows with ``column`` (stored JSON) as data rather than text."""
+    for row in rows:
+        with contextlib.suppress(TypeError, ValueError):  # else kept as stored
+            row[column] = json.loads(row[column])
+    return rows
