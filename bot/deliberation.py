@@ -232,7 +232,8 @@ class MatterService:
         """
         if actor.person is not None:
             _require_resident(actor)
-        words = words.strip()[:MAX_GROUP_TEXT]
+        # Cleaned before it is kept, like everything a person writes (bot.usertext).
+        words = usertext.block(words).strip()[:MAX_GROUP_TEXT]
         if not words:
             return False
         now = self._clock()
@@ -277,7 +278,7 @@ class MatterService:
         return RaiseDraft(step, str(data["title"]), str(data["details"]))
 
     async def _begin(self, session: Session, actor: Actor, chat_id: int, words: str) -> RaiseDraft:
-        title, details = split_words(words)
+        title, details = split_words(usertext.block(words))
         data: dict[str, Any] = {}
         note: str | None = None
         params: tuple[tuple[str, object], ...] = ()
