@@ -22,8 +22,8 @@ failed.
 Outages: when calls keep failing for a passing reason with no answer from
 Telegram in between (:class:`Circuit`), Telegram counts as down and the
 sender pauses every push instead of marching each message through its
-retries: one message at a time probes, with the same capped backoff, and the
-first answer resumes everything at full rate. The operator's log says so
+retries: one message at a time probes (1 s, 2 s, 4 s, then every 5 s), and
+the first answer resumes everything at full rate. The operator's log says so
 once when it starts and once when it ends; the person who started a push is
 shown once that Telegram cannot be reached (which reaches them only if their
 chat still can be), and the push's final report, which is retried until
@@ -66,9 +66,12 @@ from storage.outbox import DEADLINE_PASSED, OutboxRow, PushCounts, PushRow
 
 log = logging.getLogger(__name__)
 
-#: The longest wait between two attempts at one message, and between two
-#: probes while Telegram cannot be reached.
+#: The longest wait between two attempts at one message.
 BACKOFF_CAP_SECONDS = 60.0
+#: The longest wait between two probes while Telegram cannot be reached: a
+#: probe is one message, so probing often costs nothing, and it bounds how
+#: long after Telegram is back the pushes resume.
+PROBE_CAP_SECONDS = 5.0
 #: Passing failures in a row, with no answer from Telegram in between, after
 #: which Telegram counts as down and the sender pauses.
 OUTAGE_AFTER_FAILURES = 5
@@ -97,13 +100,13 @@ class Circuit:
 
     Closed, messages go at full rate. After ``threshold`` passing failures in
     a row with no answer in between, it opens: nothing goes but one probe
-    message at a time, the first 2 s later, then with doubling waits up to
+    message at a time, the first 1 s later, then with doubling waits up to
     ``cap``. Any answer from Telegram (a message taken, or refused for a
     reason of its own) closes it again. Times are the sender's clock.
     """
 
     def __init__(
-        self, threshold: int = OUTAGE_AFTER_FAILURES, cap: float = BACKOFF_CAP_SECONDS
+        self, threshold: int = OUTAGE_AFTER_FAILURES, cap: float = PROBE_CAP_SECONDS
     ) -> None:
         self.threshold = threshold
         self.cap = cap
@@ -112,7 +115,7 @@ class Circuit:
         self.probe_row: int | None = None
         self.last_error = ""
         self._in_row = 0
-        self._probe_wait = 2.0
+        self._probe_wait = 1.0
 
     @property
     def is_open(self) -> bool:
@@ -132,7 +135,7 @@ class Circuit:
         if self._in_row < self.threshold:
             return False
         self.open_since = now
-        self._probe_wait = 2.0
+        self._probe_wait = 1.0
         self.probe_at = now + timedelta(seconds=self._probe_wait)
         return True
 
@@ -446,7 +449,7 @@ class Sender:
             " trying one message every %.0f s at most until it answers, for up to %g h",
             self.circuit.last_error,
             waiting,
-            BACKOFF_CAP_SECONDS,
+            self.circuit.cap,
             self._settings.retry_for_hours,
         )
 
