@@ -78,9 +78,9 @@ OUTAGE_AFTER_FAILURES = 5
 #: How often messages past their retry deadline are looked for (seconds).
 EXPIRY_CHECK_SECONDS = 5.0
 #: How long a stopping sender waits for requests already on the wire.
-STOP_WIRE_GRACE_SECONDS = 3.0
+STOP_WIRE_GRACE_SECONDS = 2.0
 #: How long a stopping sender spends on the last progress reports.
-STOP_REPORT_SECONDS = 2.0
+STOP_REPORT_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -359,7 +359,7 @@ class Sender:
         self._next_expiry_check = now + timedelta(seconds=EXPIRY_CHECK_SECONDS)
         deadline = now - timedelta(hours=self._settings.retry_for_hours)
         async with self._db.transaction(completes_update=False) as session:
-            pushes = await session.outbox.expire(deadline, now)
+            pushes = await session.outbox.expire(deadline, now, untried_too=self.circuit.is_open)
         if pushes:
             log.warning(
                 "gave up messages not sent within %g h of being due (pushes %s)",

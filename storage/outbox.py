@@ -205,15 +205,20 @@ class OutboxRepository:
             (to_db_time(when), error, outbox_id),
         )
 
-    async def expire(self, due_before: datetime, now: datetime) -> list[int]:
+    async def expire(self, due_before: datetime, now: datetime, *, untried_too: bool) -> list[int]:
         """Give up pending messages first due before ``due_before`` (their retry
-        deadline passed); returns the pushes they belong to."""
+        deadline passed); returns the pushes they belong to.
+
+        Only messages already tried are given up, unless ``untried_too`` (while
+        Telegram is down, waiting for it is trying for every message): one
+        that simply waited for a bot that was not running still goes.
+        """
         async with self._conn.execute(
             "UPDATE outbox SET state = 'failed', done_at = ?,"
             " last_error = ? || CASE WHEN last_error IS NULL THEN '' ELSE ': ' || last_error END"
             " WHERE state = 'pending' AND coalesce(first_due_at, created_at) < ?"
-            " RETURNING push_id",
-            (to_db_time(now), DEADLINE_PASSED, to_db_time(due_before)),
+            " AND (attempts > 0 OR ?) RETURNING push_id",
+            (to_db_time(now), DEADLINE_PASSED, to_db_time(due_before), int(untried_too)),
         ) as cur:
             rows = await cur.fetchall()
         return sorted({int(row[0]) for row in rows if row[0] is not None})
