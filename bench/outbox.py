@@ -26,6 +26,17 @@ reached Telegram, so at the next start it is marked ``uncertain`` and never
 sent again (a gap that the push's summary names is better than a second
 copy): such a row that had not reached the stand-in is a missing chat.
 
+Run C puts a 60-minute outage in the middle of the push: once half of the
+messages were delivered, the stand-in answers every call (getUpdates too)
+with 500 for an hour of the bot's clock, then recovers. The bot runs in its
+own process through bench/clocked_run.py, ``pavilion run``'s composition root
+with a clock this script compresses (120 s per second during the outage, so
+the hour passes in 30 s); the flood limits keep real time on both sides.
+Figures: delivered (goal 2,000), duplicates (0), how soon after recovery the
+sender is back at ≥ 0.95 of 30 msg/s over 5 s (goal ≤ 10 s) and the rate
+from then on, the final report the secretary got, and what the bot's log
+said about the outage.
+
 The baseline, in the same run, is PTB's own AIORateLimiter (the library's
 default, a leaky bucket that lets bursts through) on a plain ExtBot sending
 600 messages as fast as it allows, to another enforcing stand-in. It retries
@@ -55,7 +66,7 @@ from process import BotProcess, write_config
 
 from bot.config import Language
 from bot.logs import configure_logging
-from bot.outbox import Delivery, OutgoingMessage, queue_push
+from bot.outbox import Delivery, OutgoingMessage, PushReport, queue_push
 from bot.standin import FakeBotApi, StandinServer
 from storage import Database
 
@@ -71,6 +82,8 @@ class TimedApi(FakeBotApi):
     def __init__(self, *, latency: float) -> None:
         super().__init__(enforce_limits=True, latency=latency)
         self.sent_at: list[tuple[float, int]] = []
+        self.refused_at: list[tuple[float, int]] = []  # 429s: (monotonic s, chat id)
+        self.to_people = 0  # sendMessage calls accepted for chats from FIRST_USER on
 
     async def call(
         self,
@@ -82,7 +95,11 @@ class TimedApi(FakeBotApi):
     ) -> dict[str, Any]:
         answer = await super().call(method, params, files, token=token)
         if method.lower() == "sendmessage" and answer.get("ok"):
-            self.sent_at.append((time.monotonic(), int(answer["result"]["chat"]["id"])))
+            chat_id = int(answer["result"]["chat"]["id"])
+            self.sent_at.append((time.monotonic(), chat_id))
+            self.to_people += chat_id >= FIRST_USER
+        elif answer.get("error_code") == 429:
+            self.refused_at.append((time.monotonic(), int(params.get("chat_id") or 0)))
         return answer
 
 
@@ -95,6 +112,7 @@ class Result:
     sent_at: list[tuple[float, int]]
     per_chat: dict[int, int]
     limit_hits: int
+    refused: list[tuple[float, int]] = field(default_factory=list)  # 429s (monotonic s, chat)
     states: dict[str, int] = field(default_factory=dict)
     sending_seconds: float | None = None  # downtime left out (run B)
     downtime: float | None = None
@@ -139,7 +157,7 @@ def user_ids(count: int) -> list[int]:
     return [FIRST_USER + index for index in range(count)]
 
 
-async def prepare_db(path: Path, ids: list[int]) -> None:
+async def prepare_db(path: Path, ids: list[int], *, report_chat: int | None = None) -> None:
     """A migrated database with the people and ONE push of a message to each of them."""
     db = Database(path)
     await db.open()
@@ -169,6 +187,7 @@ async def prepare_db(path: Path, ids: list[int]) -> None:
                 deliveries=deliveries,
                 dedupe_prefix="bench",
                 now=now,
+                report=PushReport(None, report_chat, Language.ZH_HANS) if report_chat else None,
             )
     finally:
         await db.close()
@@ -374,6 +393,183 @@ def report(result: Result, *, goals: bool) -> None:
         print(f"  note: {note}")
 
 
+# --- the outage run: Telegram answering 500 for an hour in the middle of the push -------------
+
+SECRETARY = 99_999  # who started the push, and gets its progress report
+
+
+@dataclass
+class OutageFigures:
+    started_after: int = 0  # messages delivered when the outage began
+    virtual_minutes: float = 0.0
+    real_seconds: float = 0.0
+    refused: int = 0  # calls the stand-in refused with 500 during the outage
+    recovered_at: float = 0.0  # monotonic, when the stand-in answered again
+    first_after: float = float("nan")  # seconds from recovery to the first delivery
+    full_rate_after: float = float("nan")  # seconds from recovery to a 5-s window at ≥ 0.95
+    rate_after: float = float("nan")  # msg/s from that moment to the last delivery
+    rate_since: float = float("nan")  # msg/s from recovery itself to the last delivery
+    report: str = ""
+    log: list[str] = field(default_factory=list)  # what the operator's log said about it
+
+
+def outage_figures(result: Result, figures: OutageFigures) -> None:
+    after = sorted(at for at, _ in result.sent_at if at > figures.recovered_at)
+    if not after:
+        return
+    figures.first_after = after[0] - figures.recovered_at
+    figures.rate_since = len(after) / (after[-1] - figures.recovered_at)
+    end = 0
+    for start, at in enumerate(after):
+        while end < len(after) and after[end] < at + 5.0:
+            end += 1
+        if end == len(after) and after[-1] - at < 5.0:
+            break  # the push ends inside the window: too short to judge
+        if (end - start) / 5.0 >= 0.95 * LIMIT:
+            figures.full_rate_after = at - figures.recovered_at
+            rest = after[start:]
+            if len(rest) > 1:
+                figures.rate_after = (len(rest) - 1) / (rest[-1] - rest[0])
+            break
+
+
+async def run_outage(
+    people: int, *, latency: float, outage_minutes: float, factor: float
+) -> tuple[Result, OutageFigures]:
+    """The push with ``outage_minutes`` of 500s in its middle, on a compressed clock.
+
+    The bot runs in its own process like the runs above, through bench/clocked_run.py
+    (``pavilion run``'s composition root with a clock this process speeds up by
+    writing to its stdin): the outage passes in ``outage_minutes * 60 / factor`` real
+    seconds, while the flood limits keep real time.
+    """
+    ids = user_ids(people)
+    api = TimedApi(latency=latency)
+    for tg_id in ids:
+        api.add_user(tg_id, f"居民{tg_id}")
+    api.add_user(SECRETARY, "书记")
+    server = StandinServer(api)
+    await server.start()
+    result = Result(f"pavilion, {outage_minutes:.0f}-min outage", people, [], {}, 0)
+    figures = OutageFigures(virtual_minutes=outage_minutes)
+    wanted = set(ids)
+
+    def delivered() -> int:  # O(1): the stand-in calls this after every request
+        return api.to_people
+
+    try:
+        with tempfile.TemporaryDirectory(prefix="pavilion-bench-") as scratch_dir:
+            scratch = Path(scratch_dir)
+            db_path = scratch / "pavilion.sqlite3"
+            await prepare_db(db_path, ids, report_chat=SECRETARY)
+            config = write_config(scratch, server, db_path)
+            log = scratch / "bot.log"
+            env = dict(os.environ, PAVILION_TELEGRAM__TOKEN=TOKEN)
+            script = Path(__file__).with_name("clocked_run.py")
+            with log.open("ab") as out:
+                process = await asyncio.create_subprocess_exec(
+                    sys.executable,
+                    str(script),
+                    str(config),
+                    stdin=asyncio.subprocess.PIPE,
+                    stdout=out,
+                    stderr=out,
+                    env=env,
+                )
+            assert process.stdin is not None
+
+            async def set_factor(value: float) -> None:
+                assert process.stdin is not None
+                process.stdin.write(f"{value}\n".encode())
+                await process.stdin.drain()
+
+            try:
+                await api.wait_for(lambda: delivered() >= people // 2, timeout=240)
+                figures.started_after = delivered()
+                api.start_outage(get_updates=True)  # Telegram down: every call answers 500
+                began = time.monotonic()
+                await set_factor(factor)
+                await asyncio.sleep(outage_minutes * 60 / factor)
+                figures.refused = api.outage_refusals
+                api.end_outage()
+                await set_factor(1.0)
+                figures.recovered_at = time.monotonic()
+                figures.real_seconds = figures.recovered_at - began
+                await api.wait_for(lambda: delivered() >= people, timeout=240)
+                await api.wait_for(
+                    lambda: any("✅" in m.get("text", "") for m in api.bot_messages(SECRETARY)),
+                    timeout=30,
+                )
+                process.send_signal(signal.SIGTERM)
+                code = await asyncio.wait_for(process.wait(), timeout=60)
+                if code != 0:
+                    result.notes.append(f"SIGTERM exit status {code}")
+            except BaseException as error:
+                fail_with_log(log, error)
+                if process.returncode is None:
+                    process.kill()
+                    await process.wait()
+                raise
+            result.states = outbox_states(db_path)
+            result.sent_at = [(at, chat_id) for at, chat_id in api.sent_at if chat_id in wanted]
+            result.per_chat = {tg_id: len(api.bot_messages(tg_id)) for tg_id in ids}
+            result.limit_hits = api.limit_hits
+            result.refused = list(api.refused_at)
+            reports = api.bot_messages(SECRETARY)
+            figures.report = reports[-1].get("text", "") if reports else "(no report)"
+            if len(reports) != 1:
+                result.notes.append(f"{len(reports)} report messages (expected one, edited)")
+            text = log.read_text(encoding="utf-8", errors="replace")
+            if "Traceback" in text:
+                result.notes.append("the bot's log holds a traceback:\n" + text[-3000:])
+            figures.log = [
+                line for line in text.splitlines() if "Telegram" in line and "WARNING" in line
+            ]
+    finally:
+        await server.stop()
+    outage_figures(result, figures)
+    return result, figures
+
+
+def report_outage(result: Result, figures: OutageFigures) -> None:
+    print(f"\n== {result.name}")
+    print(
+        f"  outage: {figures.virtual_minutes:.0f} min on the bot's clock"
+        f" ({figures.real_seconds:.1f} s real), begun after {figures.started_after} deliveries;"
+        f" the stand-in refused {figures.refused} call(s) with 500 meanwhile"
+    )
+    print(
+        f"  delivered {result.delivered} of {result.chats}"
+        f"  (goal {result.chats}: {verdict(result.delivered == result.chats)})"
+    )
+    print(f"  duplicates: {result.duplicates}  (must be 0: {verdict(result.duplicates == 0)})")
+    print(f"  missing: {result.missing}")
+    print(f"  first delivery {figures.first_after:.2f} s after Telegram answered again")
+    within = figures.full_rate_after <= 10.0
+    print(
+        f"  back at ≥ 0.95 of {LIMIT:.0f} msg/s (over 5 s) {figures.full_rate_after:.2f} s after"
+        f" recovery  (goal ≤ 10 s: {verdict(within)})"
+    )
+    fraction = figures.rate_after / LIMIT
+    print(
+        f"  rate from then to the end: {figures.rate_after:.2f} msg/s = {fraction:.3f} of the"
+        f" limit  (goal ≥ 0.95: {verdict(fraction >= 0.95)})"
+    )
+    print(
+        f"  rate from recovery itself (probe wait included) to the end: {figures.rate_since:.2f}"
+        f" msg/s = {figures.rate_since / LIMIT:.3f} of the limit"
+    )
+    print(f"  429s provoked: {result.limit_hits}  (goal 0: {verdict(result.limit_hits == 0)})")
+    if result.states:
+        states = ", ".join(f"{state} {count}" for state, count in sorted(result.states.items()))
+        print(f"  outbox states: {states}")
+    print("  final report to the secretary: " + figures.report.replace("\n", " | "))
+    for line in figures.log:
+        print(f"  bot log: {line}")
+    for note in result.notes:
+        print(f"  note: {note}")
+
+
 async def main() -> None:
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     # The stand-in runs in this process and timestamps a send when it handles
@@ -387,6 +583,13 @@ async def main() -> None:
     parser.add_argument("--people", type=int, default=2000, help="recipients of the push")
     parser.add_argument("--baseline", type=int, default=600, help="messages for the baseline")
     parser.add_argument("--latency", type=float, default=LATENCY, help="simulated round trip (s)")
+    parser.add_argument(
+        "--outage-minutes", type=float, default=60.0, help="the outage, on the bot's clock"
+    )
+    parser.add_argument(
+        "--compress", type=float, default=120.0, help="bot-clock seconds per real second"
+    )
+    parser.add_argument("--only-outage", action="store_true", help="run the outage run alone")
     args = parser.parse_args()
     configure_logging("WARNING")
     logging.getLogger("telegram.ext.AIORateLimiter").setLevel(logging.CRITICAL)
@@ -394,12 +597,22 @@ async def main() -> None:
         f"stand-in enforcing Telegram's limits (30/s overall, 1/s per private chat),"
         f" {args.latency * 1000:.0f} ms simulated round trip; one push to {args.people} people"
     )
-    baseline = await run_baseline(args.baseline, latency=args.latency)
-    report(baseline, goals=False)
-    plain = await run_bot(args.people, kill_at=None, latency=args.latency)
-    report(plain, goals=True)
-    killed = await run_bot(args.people, kill_at=args.people // 2, latency=args.latency)
-    report(killed, goals=True)
+    runs: list[Result] = []
+    if not args.only_outage:
+        baseline = await run_baseline(args.baseline, latency=args.latency)
+        report(baseline, goals=False)
+        plain = await run_bot(args.people, kill_at=None, latency=args.latency)
+        report(plain, goals=True)
+        killed = await run_bot(args.people, kill_at=args.people // 2, latency=args.latency)
+        report(killed, goals=True)
+        runs = [baseline, plain, killed]
+    outage, figures = await run_outage(
+        args.people,
+        latency=args.latency,
+        outage_minutes=args.outage_minutes,
+        factor=args.compress,
+    )
+    report_outage(outage, figures)
 
     print()
     header = (
@@ -407,7 +620,7 @@ async def main() -> None:
         f"{'429s':>6}{'dups':>6}{'missing':>8}"
     )
     print(header)
-    for result in (baseline, plain, killed):
+    for result in runs:
         print(
             f"{result.name:<32}{result.delivered:>6}{result.seconds:>8.2f}{result.rate:>8.2f}"
             f"{result.rate / LIMIT:>7.3f}{result.limit_hits:>6}{result.duplicates:>6}"
@@ -420,7 +633,14 @@ async def main() -> None:
                 f"{label:<32}{result.delivered:>6}{result.sending_seconds:>8.2f}{rate:>8.2f}"
                 f"{rate / LIMIT:>7.3f}"
             )
-    print("goals: ≥ 0.95 of 30 msg/s, 0 429s, 0 duplicates (the baseline has no goals)")
+    rate = figures.rate_after
+    print(
+        f"{outage.name:<32}{outage.delivered:>6}{'':>8}{rate:>8.2f}{rate / LIMIT:>7.3f}"
+        f"{outage.limit_hits:>6}{outage.duplicates:>6}{outage.missing:>8}"
+        f"  (rate after recovery; full rate {figures.full_rate_after:.1f} s after it)"
+    )
+    print("goals: ≥ 0.95 of 30 msg/s, 0 429s, 0 duplicates (the baseline has no goals);")
+    print("outage run: 2,000 delivered, 0 duplicates, ≥ 0.95 of 30 msg/s within 10 s of recovery")
 
 
 if __name__ == "__main__":

@@ -46,6 +46,7 @@ from bot.telegram_jobs import JobQueueTimer
 from bot.telegram_ratelimit import TelegramRateLimiter
 from handlers import COMMANDS, SECRETARY_MENU, register_handlers, texts
 from handlers.access import Where
+from handlers.cards import drop_pending_edits
 from handlers.context import Context
 from handlers.matters import refresh_matter_card_soon
 from handlers.votes import refresh_vote_card_soon
@@ -53,8 +54,10 @@ from storage.db import is_storage_full
 
 log = logging.getLogger(__name__)
 
-#: How long a stopping bot lets the updates in hand finish.
-SHUTDOWN_GRACE_SECONDS = 20.0
+#: How long a stopping bot lets the updates in hand finish: what is cut off
+#: before its commit is replayed at the next start, so this only bounds how
+#: long a stop waits (with the sender's few seconds, well under 10 s in all).
+SHUTDOWN_GRACE_SECONDS = 4.0
 #: How often handled updates older than the retention are pruned from the inbox.
 INBOX_PRUNE_INTERVAL = timedelta(hours=1)
 
@@ -69,9 +72,19 @@ def build_application(
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
     clock: Clock = system_clock,
+    rate_limiter: TelegramRateLimiter | None = None,
 ) -> AnyApplication:
-    """Build the Application for ``settings``; nothing is opened or sent yet."""
+    """Build the Application for ``settings``; nothing is opened or sent yet.
+
+    Tests pass their own ``request``s (the fake Bot API), ``clock`` and ``rate_limiter``.
+    """
     keep_private_data_out()  # whatever the logging set-up, no payload in a log line
+    if settings.delivery.max_attempts is not None:
+        log.warning(
+            "[delivery] max_attempts is no longer used: a push is retried for"
+            " retry_for_hours (%s h); remove the line from the configuration",
+            settings.delivery.retry_for_hours,
+        )
     builder = (
         Application.builder()
         .token(settings.bot_token())
@@ -79,7 +92,7 @@ def build_application(
         .base_file_url(settings.telegram.base_file_url)
         .context_types(ContextTypes(context=Context, bot_data=BotData))
         .updater(None)
-        .rate_limiter(TelegramRateLimiter(max_retries=3))
+        .rate_limiter(rate_limiter or TelegramRateLimiter(max_retries=3))
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
@@ -271,16 +284,37 @@ class RunningBot:
                 waiter.cancel()
 
     async def stop(self) -> None:
-        """Stop receiving, finish the updates in hand, close everything."""
+        """Stop receiving, finish the updates in hand, close everything.
+
+        Nothing waits for Telegram's flood limits here: cosmetic card edits are
+        dropped (pending ones forgotten, one waiting for its window given up),
+        pushes still waiting for a slot stay in the outbox for after the
+        restart, and updates get a short grace before being cut off.
+        """
         self.stop_event.set()
+        limiter = self.app.bot.rate_limiter
+        if isinstance(limiter, TelegramRateLimiter):
+            limiter.stop_waiting()
+        dropped = drop_pending_edits(self.app.job_queue)
+        if dropped:
+            log.info(
+                "stopping: %d pending card edit(s) dropped; each card is edited at its next change",
+                dropped,
+            )
         if self._feeder is not None and not self._feeder.done():
             self._feeder.cancel()
             await asyncio.gather(self._feeder, return_exceptions=True)
         if self._webhook_server is not None:
             await self._webhook_server.stop()
-        finished = await self.ingress.drain(SHUTDOWN_GRACE_SECONDS)
-        if not finished:
-            log.warning("some updates were cut off; they will be replayed at the next start")
+        cut, left = await self.ingress.drain(SHUTDOWN_GRACE_SECONDS)
+        if left:
+            log.warning(
+                "%d update(s) were cut off before they were done; they will be replayed at the"
+                " next start",
+                left,
+            )
+        elif cut:
+            log.info("stopping: %d reply(ies) not sent; what they answered is saved", cut)
         if self.sender is not None:
             await self.sender.stop()
         app = self.app

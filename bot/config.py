@@ -302,7 +302,12 @@ class DeliverySettings(_Section):
     """How the outbox sender pushes messages."""
 
     concurrency: int = Field(default=32, ge=1, le=256)
-    max_attempts: int = Field(default=5, ge=1, le=50)
+    #: A message that keeps failing for a passing reason (Telegram down, the
+    #: network) is retried for this long after it was first due, then given up.
+    retry_for_hours: float = Field(default=6.0, gt=0.0, le=168.0)
+    #: No longer used (retries follow ``retry_for_hours``); still accepted so that a
+    #: configuration written for an older Pavilion starts, with a warning in the log.
+    max_attempts: int | None = Field(default=None, ge=1)
     progress_interval_seconds: float = Field(default=3.0, ge=1.0, le=60.0)
 
 

@@ -12,10 +12,26 @@ the sender (or cancelling its task) mid-send records what happened.
 
 Outcomes: sent; Forbidden (blocked, kicked) marks the recipient unreachable
 and stops; a group that became a supergroup follows its new id; RetryAfter
-pauses all sends as Telegram asks and tries again; a network error is retried
-with backoff up to ``max_attempts``; a read timeout may have delivered the
+pauses all sends as Telegram asks and tries again; a network error or a 5xx
+is retried with capped exponential backoff (2 s, 4 s, … 60 s) until
+``[delivery] retry_for_hours`` after the message was first due, when it is
+given up (failed, "deadline passed"); a read timeout may have delivered the
 message, so it is recorded uncertain; anything Telegram refuses outright is
 failed.
+
+Outages: when calls keep failing for a passing reason with no answer from
+Telegram in between (:class:`Circuit`), Telegram counts as down and the
+sender pauses every push instead of marching each message through its
+retries: one message at a time probes (1 s, 2 s, 4 s, then every 5 s), and
+the first answer resumes everything at full rate. The operator's log says so
+once when it starts and once when it ends; the person who started a push is
+shown once that Telegram cannot be reached (which reaches them only if their
+chat still can be), and the push's final report, which is retried until
+Telegram takes it, says how long delivery was held up.
+
+Stopping: messages still waiting for their slot in the rate limiter are
+simply left pending (the outbox is durable; they go after the restart);
+only requests already on the wire are waited for, briefly.
 """
 
 from __future__ import annotations
@@ -25,7 +41,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -46,9 +62,25 @@ from bot.i18n import parse_language, translate, translate_html
 from bot.outbox import OutgoingMessage
 from bot.telegram_ratelimit import PREACQUIRED, TelegramRateLimiter
 from storage import Database
-from storage.outbox import OutboxRow, PushCounts, PushRow
+from storage.outbox import DEADLINE_PASSED, OutboxRow, PushCounts, PushRow
 
 log = logging.getLogger(__name__)
+
+#: The longest wait between two attempts at one message.
+BACKOFF_CAP_SECONDS = 60.0
+#: The longest wait between two probes while Telegram cannot be reached: a
+#: probe is one message, so probing often costs nothing, and it bounds how
+#: long after Telegram is back the pushes resume.
+PROBE_CAP_SECONDS = 5.0
+#: Passing failures in a row, with no answer from Telegram in between, after
+#: which Telegram counts as down and the sender pauses.
+OUTAGE_AFTER_FAILURES = 5
+#: How often messages past their retry deadline are looked for (seconds).
+EXPIRY_CHECK_SECONDS = 5.0
+#: How long a stopping sender waits for requests already on the wire.
+STOP_WIRE_GRACE_SECONDS = 2.0
+#: How long a stopping sender spends on the last progress reports.
+STOP_REPORT_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -59,6 +91,79 @@ class Outcome:
     message_id: int | None = None
     error: str | None = None
     retry_in: float = 0.0
+    #: No answer from Telegram (a network error, a 5xx, a timeout): a sign it may be down.
+    no_answer: bool = False
+
+
+class Circuit:
+    """Whether Telegram as a whole answers: a circuit breaker for the sender.
+
+    Closed, messages go at full rate. After ``threshold`` passing failures in
+    a row with no answer in between, it opens: nothing goes but one probe
+    message at a time, the first 1 s later, then with doubling waits up to
+    ``cap``. Any answer from Telegram (a message taken, or refused for a
+    reason of its own) closes it again. Times are the sender's clock.
+    """
+
+    def __init__(
+        self, threshold: int = OUTAGE_AFTER_FAILURES, cap: float = PROBE_CAP_SECONDS
+    ) -> None:
+        self.threshold = threshold
+        self.cap = cap
+        self.open_since: datetime | None = None
+        self.probe_at: datetime | None = None
+        self.probe_row: int | None = None
+        self.last_error = ""
+        self._in_row = 0
+        self._probe_wait = 1.0
+
+    @property
+    def is_open(self) -> bool:
+        """Whether sending is paused."""
+        return self.open_since is not None
+
+    def failed(self, row_id: int | None, now: datetime, error: str) -> bool:
+        """A call got no answer; True if this opened the circuit."""
+        self.last_error = error
+        if self.open_since is not None:
+            if row_id is not None and row_id == self.probe_row:
+                self.probe_row = None
+                self._probe_wait = min(self._probe_wait * 2, self.cap)
+                self.probe_at = now + timedelta(seconds=self._probe_wait)
+            return False
+        self._in_row += 1
+        if self._in_row < self.threshold:
+            return False
+        self.open_since = now
+        self._probe_wait = 1.0
+        self.probe_at = now + timedelta(seconds=self._probe_wait)
+        return True
+
+    def answered(self) -> datetime | None:
+        """Telegram answered; returns when the outage began if this ends one."""
+        self._in_row = 0
+        since, self.open_since = self.open_since, None
+        self.probe_at = None
+        self.probe_row = None
+        return since
+
+    def take_probe(self, row_id: int, now: datetime) -> bool:
+        """Whether ``row_id`` may go now, as the one probe of an open circuit."""
+        if self.probe_row is not None or self.probe_at is None or now < self.probe_at:
+            return False
+        self.probe_row = row_id
+        return True
+
+    def probe_ended(self, row_id: int) -> None:
+        """The probe finished without a verdict (not sent at all): the next may go."""
+        if self.probe_row == row_id:
+            self.probe_row = None
+
+    def seconds_to_probe(self, now: datetime) -> float:
+        """Seconds until the next probe may go (0 if it may go now)."""
+        if self.probe_at is None:
+            return 0.0
+        return max(0.0, (self.probe_at - now).total_seconds())
 
 
 #: Telegram's limit on a photo caption; a longer text goes without its picture.
@@ -114,6 +219,15 @@ class Sender:
         self._stopping = False
         self._outcomes: list[tuple[OutboxRow, Outcome, asyncio.Future[None]]] = []
         self._recorder: asyncio.Task[None] | None = None
+        self._on_the_wire: set[int] = set()
+        self.circuit = Circuit()
+        self._next_expiry_check: datetime | None = None
+        #: Pushes shown that Telegram cannot be reached, in the current outage.
+        self._outage_shown: set[int] = set()
+        #: Minutes each unfinished push was held up by outages (for its final report).
+        self._outage_minutes: dict[int, float] = {}
+        #: When a final report that Telegram did not take is tried again.
+        self._report_retry: dict[int, tuple[datetime, float, datetime]] = {}
         #: Draws a message's chart (see OutgoingMessage.chart) as PNG bytes.
         self.chart_renderer: Callable[[dict[str, Any]], bytes] | None = None
         self.sent = 0
@@ -141,7 +255,13 @@ class Sender:
         self._progress_task = asyncio.create_task(self._report_loop(), name="push-progress")
 
     async def stop(self) -> None:
-        """Stop taking new messages; let those in flight finish and be recorded."""
+        """Stop taking new messages; leave waiting ones pending, record those on the wire.
+
+        Nothing here waits for the rate limiter: a message still waiting for its
+        slot stays pending in the outbox and goes after the restart. Requests
+        already sent get a few seconds to be answered; one still out after
+        that is recorded uncertain (never sent twice).
+        """
         self._stopping = True
         self._wake.set()
         for task in (self._task, self._progress_task):
@@ -149,11 +269,25 @@ class Sender:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+        waiting = [t for row_id, t in self._in_flight.items() if row_id not in self._on_the_wire]
+        for task in waiting:
+            task.cancel()
+        if waiting:
+            log.info("stopping: %d queued message(s) left for after the restart", len(waiting))
         if self._in_flight:
-            await asyncio.wait(list(self._in_flight.values()), timeout=30)
+            _, late = await asyncio.wait(
+                list(self._in_flight.values()), timeout=STOP_WIRE_GRACE_SECONDS
+            )
+            for task in late:
+                task.cancel()
+            if late:
+                await asyncio.wait(late, timeout=STOP_WIRE_GRACE_SECONDS)
         if self._recorder is not None:
-            await asyncio.wait([self._recorder], timeout=30)
-        await self._report_progress(force=True)
+            await asyncio.wait([self._recorder], timeout=STOP_WIRE_GRACE_SECONDS)
+        try:
+            await asyncio.wait_for(self._report_progress(force=True), STOP_REPORT_SECONDS)
+        except TimeoutError:
+            log.info("stopping: progress reports left for after the restart")
 
     async def idle(self) -> None:
         """Wait until nothing is pending, due or in flight (for tests and the demo)."""
@@ -164,13 +298,18 @@ class Sender:
                 return
             await asyncio.sleep(0.02)
 
+    @property
+    def outage_since(self) -> datetime | None:
+        """Since when Telegram cannot be reached (pushes are paused), or None."""
+        return self.circuit.open_since
+
     # --- the loop ---------------------------------------------------------
 
     async def _run(self) -> None:
         while not self._stopping:
             self._wake.clear()
-            started = 0
             try:
+                await self._expire_overdue()
                 async with self._db.read() as session:
                     # Enough to refill every free slot even when some rows are
                     # in flight or wait for their chat; not the whole queue.
@@ -181,23 +320,53 @@ class Sender:
                 log.exception("cannot read the outbox; retrying")
                 await asyncio.sleep(1)
                 continue
-            for row in rows:
-                if len(self._in_flight) >= self._settings.concurrency:
+            now = self._clock()
+            if self.circuit.is_open:
+                # Telegram is down: one probe at a time, the rest wait for its answer.
+                for row in rows:
+                    if row.id in self._in_flight or row.chat_id in self._busy_chats:
+                        continue
+                    if self.circuit.take_probe(row.id, now):
+                        self._spawn(row)
                     break
-                if row.id in self._in_flight or row.chat_id in self._busy_chats:
-                    continue
-                self._spawn(row)
-                started += 1
-            if rows:
-                # Due messages are in flight or wait for their chat: a finished
-                # send (or a new message) wakes us.
-                timeout = 5.0
-            elif next_at is not None:
-                timeout = min(5.0, max(0.0, (next_at - self._clock()).total_seconds()))
+                if rows and self.circuit.probe_row is None:
+                    timeout = min(5.0, self.circuit.seconds_to_probe(now))
+                else:
+                    timeout = 5.0  # the probe's answer (or a new message) wakes us
             else:
-                timeout = 5.0
+                for row in rows:
+                    if len(self._in_flight) >= self._settings.concurrency:
+                        break
+                    if row.id in self._in_flight or row.chat_id in self._busy_chats:
+                        continue
+                    self._spawn(row)
+                if rows:
+                    # Due messages are in flight or wait for their chat: a finished
+                    # send (or a new message) wakes us.
+                    timeout = 5.0
+                elif next_at is not None:
+                    timeout = min(5.0, max(0.0, (next_at - now).total_seconds()))
+                else:
+                    timeout = 5.0
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=max(timeout, 0.001))
+
+    async def _expire_overdue(self) -> None:
+        """Give up what could not be sent within ``retry_for_hours`` of being due."""
+        now = self._clock()
+        if self._next_expiry_check is not None and now < self._next_expiry_check:
+            return
+        self._next_expiry_check = now + timedelta(seconds=EXPIRY_CHECK_SECONDS)
+        deadline = now - timedelta(hours=self._settings.retry_for_hours)
+        async with self._db.transaction(completes_update=False) as session:
+            pushes = await session.outbox.expire(deadline, now, untried_too=self.circuit.is_open)
+        if pushes:
+            log.warning(
+                "gave up messages not sent within %g h of being due (pushes %s)",
+                self._settings.retry_for_hours,
+                ", ".join(str(push_id) for push_id in pushes),
+            )
+            self._touched_pushes.update(pushes)
 
     def _spawn(self, row: OutboxRow) -> None:
         self._busy_chats.add(row.chat_id)
@@ -206,7 +375,9 @@ class Sender:
 
         def finished(_: asyncio.Task[None]) -> None:
             self._in_flight.pop(row.id, None)
+            self._on_the_wire.discard(row.id)
             self._busy_chats.discard(row.chat_id)
+            self.circuit.probe_ended(row.id)
             self._wake.set()
 
         task.add_done_callback(finished)
@@ -232,6 +403,7 @@ class Sender:
             except asyncio.CancelledError:
                 await asyncio.shield(self._record(row, Outcome("retry", error="cancelled")))
                 raise
+        self._on_the_wire.add(row.id)
         try:
             outcome = await self._send(row)
         except asyncio.CancelledError:
@@ -242,8 +414,51 @@ class Sender:
         except Exception as error:  # a bug, not Telegram: do not retry blindly
             log.exception("outbox message %s could not be sent", row.id)
             outcome = Outcome("failed", error=repr(error)[:200])
+        outcome = await self._weigh(row, outcome)
         # Shielded: once Telegram has answered, the answer is recorded.
         await asyncio.shield(self._record(row, outcome))
+
+    async def _weigh(self, row: OutboxRow, outcome: Outcome) -> Outcome:
+        """Tell the circuit what happened; a passing failure gets its next attempt."""
+        now = self._clock()
+        if not outcome.no_answer:
+            since = self.circuit.answered()
+            if since is not None:
+                self._outage_ended(since, now)
+            return outcome
+        opened = self.circuit.failed(row.id, now, outcome.error or "")
+        if opened:
+            await self._outage_began(now)
+        if outcome.state != "retry":
+            return outcome  # a timeout: it may have arrived, it is not sent again
+        if self.circuit.is_open:
+            # The circuit does the waiting for everyone: due again at once, sent
+            # as soon as a probe gets through.
+            return Outcome("retry", error=outcome.error, retry_in=0.0, no_answer=True)
+        backoff = min(2.0 ** (row.attempts + 1), BACKOFF_CAP_SECONDS)
+        return Outcome("retry", error=outcome.error, retry_in=backoff, no_answer=True)
+
+    async def _outage_began(self, now: datetime) -> None:
+        async with self._db.read() as session:
+            waiting = await session.outbox.pending_count()
+            pushes = [p.id for p in await session.outbox.open_pushes()]
+        self._outage_shown.clear()
+        self._touched_pushes.update(pushes)
+        log.warning(
+            "Telegram cannot be reached (%s): pushes paused with %d message(s) waiting;"
+            " trying one message every %.0f s at most until it answers, for up to %g h",
+            self.circuit.last_error,
+            waiting,
+            self.circuit.cap,
+            self._settings.retry_for_hours,
+        )
+
+    def _outage_ended(self, since: datetime, now: datetime) -> None:
+        minutes = (now - since).total_seconds() / 60
+        log.warning("Telegram answers again after %.1f min: pushes resume at full rate", minutes)
+        for push_id in self._touched_pushes:
+            self._outage_minutes[push_id] = self._outage_minutes.get(push_id, 0.0) + minutes
+        self._wake.set()
 
     async def _send(self, row: OutboxRow) -> Outcome:
         message = OutgoingMessage.from_content(row.content)
@@ -276,11 +491,11 @@ class Sender:
         except BadRequest as error:  # (a NetworkError subclass in PTB: test it first)
             return Outcome("failed", error=error.message)
         except TimedOut as error:
-            return Outcome("uncertain", error=f"timed out: {error.message}")
-        except NetworkError as error:
-            return self._backoff(row, f"network: {error.message}")
+            return Outcome("uncertain", error=f"timed out: {error.message}", no_answer=True)
+        except NetworkError as error:  # a dropped connection, or a 5xx from Telegram
+            return Outcome("retry", error=f"network: {error.message}", no_answer=True)
         except TelegramError as error:
-            return self._backoff(row, error.message)
+            return Outcome("retry", error=error.message, no_answer=True)
         return Outcome("sent", message_id=sent.message_id)
 
     def _photo_of(self, message: OutgoingMessage) -> str | bytes | None:
@@ -293,12 +508,6 @@ class Sender:
             except Exception:  # a chart is an illustration: the text still goes
                 log.exception("cannot draw the chart of %s", message.key)
         return None
-
-    def _backoff(self, row: OutboxRow, error: str) -> Outcome:
-        attempts = row.attempts + 1
-        if attempts >= self._settings.max_attempts:
-            return Outcome("failed", error=error)
-        return Outcome("retry", error=error, retry_in=min(2.0**attempts, 300.0))
 
     async def _record(self, row: OutboxRow, outcome: Outcome) -> None:
         """Record an outcome; returns once it is committed.
@@ -370,20 +579,64 @@ class Sender:
                 push = await session.outbox.push(push_id)
                 counts = await session.outbox.counts(push_id)
             if push is None or push.finished_at is not None:
-                self._touched_pushes.discard(push_id)
+                self._forget_push(push_id)
                 continue
-            interval = timedelta(seconds=self._settings.progress_interval_seconds)
-            due = push.reported_at is None or now - push.reported_at >= interval
-            if not (counts.finished or due or force):
+            if counts.finished:
+                retry = self._report_retry.get(push_id)
+                if retry is not None and now < retry[0] and not force:
+                    continue
+            elif self.circuit.is_open:
+                # Telegram is down: say so once (it reaches the person only if
+                # their chat still can be reached), then nothing until it answers.
+                if push_id not in self._outage_shown and push.report_chat_id is not None:
+                    self._outage_shown.add(push_id)
+                    text = translate_html(
+                        parse_language(push.report_language),
+                        "push.outage",
+                        title=push.title,
+                        done=counts.sent,
+                        total=counts.total,
+                    )
+                    await self._show(push, text)
                 continue
+            else:
+                interval = timedelta(seconds=self._settings.progress_interval_seconds)
+                due = push.reported_at is None or now - push.reported_at >= interval
+                if not (due or force):
+                    continue
+            delivered = True
             if push.report_chat_id is not None:
-                await self._show_progress(push, counts)
+                delivered = await self._show_progress(push, counts)
+            if counts.finished and not delivered:
+                self._final_report_later(push, now)
+                continue
             async with self._db.transaction(completes_update=False) as session:
                 await session.outbox.mark_reported(push_id, now, finished=counts.finished)
             if counts.finished:
-                self._touched_pushes.discard(push_id)
+                self._forget_push(push_id)
 
-    async def _show_progress(self, push: PushRow, counts: PushCounts) -> None:
+    def _forget_push(self, push_id: int) -> None:
+        self._touched_pushes.discard(push_id)
+        self._outage_minutes.pop(push_id, None)
+        self._report_retry.pop(push_id, None)
+
+    def _final_report_later(self, push: PushRow, now: datetime) -> None:
+        """The final report always comes: Telegram did not take it, so try again
+        with capped backoff (for ``retry_for_hours`` at most)."""
+        previous = self._report_retry.get(push.id)
+        wait = min(previous[1] * 2, BACKOFF_CAP_SECONDS) if previous else 2.0
+        first = previous[2] if previous else now
+        if now - first > timedelta(hours=self._settings.retry_for_hours):
+            log.warning("gave up the final report of push %s: Telegram never took it", push.id)
+            self._touched_pushes.discard(push.id)
+            return
+        if previous is None:
+            log.warning("the final report of push %s will be sent again until it arrives", push.id)
+        self._report_retry[push.id] = (now + timedelta(seconds=wait), wait, first)
+
+    async def _show_progress(self, push: PushRow, counts: PushCounts) -> bool:
+        """Show the push's progress (or its summary); False if Telegram did not take it
+        for a passing reason."""
         language = parse_language(push.report_language)
         if counts.finished:
             text = await self._summary(push, counts, language)
@@ -396,6 +649,15 @@ class Sender:
                 total=counts.total,
                 failed=counts.failed + counts.unreachable + counts.uncertain,
             )
+            minutes = self._outage_minutes.get(push.id)
+            if minutes:
+                text += "\n" + translate_html(
+                    language, "push.outage_over", minutes=max(1, round(minutes))
+                )
+        return await self._show(push, text)
+
+    async def _show(self, push: PushRow, text: str) -> bool:
+        """Put ``text`` in the push's report message (sent the first time, edited after)."""
         try:
             if push.report_message_id is None:
                 sent = await self._bot.send_message(push.report_chat_id, text)
@@ -408,8 +670,16 @@ class Sender:
         except BadRequest as error:
             if "not modified" not in error.message.lower():
                 log.warning("cannot show progress of push %s: %s", push.id, error.message)
-        except TelegramError as error:
+        except Forbidden as error:
             log.warning("cannot show progress of push %s: %s", push.id, error.message)
+        except (NetworkError, RetryAfter, TelegramError) as error:
+            if not self.circuit.is_open:
+                log.warning("cannot show progress of push %s: %s", push.id, error.message)
+            return False
+        since = self.circuit.answered()
+        if since is not None:
+            self._outage_ended(since, self._clock())
+        return True
 
     async def _summary(self, push: PushRow, counts: PushCounts, language: Language) -> str:
         lines = [
@@ -421,13 +691,23 @@ class Sender:
                 total=counts.total,
             )
         ]
+        minutes = self._outage_minutes.get(push.id)
+        if minutes:
+            lines.append(
+                translate_html(language, "push.outage_over", minutes=max(1, round(minutes)))
+            )
+        hours = f"{self._settings.retry_for_hours:g}"
         async with self._db.read() as session:
             missing = await session.outbox.not_reached(push.id)
-            for chat_id, person_id, state in missing[:50]:
+            for chat_id, person_id, state, error in missing[:50]:
                 person = await session.people.by_id(person_id) if person_id else None
                 chat = await session.chats.get(chat_id) if person is None else None
                 name = person.display_name if person else (chat.title if chat else str(chat_id))
-                reason = translate(language, f"push.reason.{state}")
+                expired = state == "failed" and (error or "").startswith(DEADLINE_PASSED)
+                if expired:
+                    reason = translate(language, "push.reason.expired", hours=hours)
+                else:
+                    reason = translate(language, f"push.reason.{state}")
                 lines.append(translate_html(language, "push.missing", name=name, reason=reason))
             if len(missing) > 50:
                 lines.append(translate(language, "push.more", count=len(missing) - 50))

@@ -871,6 +871,10 @@ class FakeBotApi:
         self._files_by_path: dict[str, _File] = {}
         self._file_counter = 0
         self._failures: dict[str, deque[_Failure]] = {}
+        self._outage: _Failure | None = None
+        self._outage_get_updates = False
+        self.outage_refusals = 0
+        """How many calls an outage (:meth:`start_outage`) refused."""
         self._sent_all: deque[float] = deque()
         self._sent_chat: dict[int, deque[float]] = {}
         self._waiters: list[_Waiter] = []
@@ -1283,6 +1287,33 @@ class FakeBotApi:
         failure = _Failure(error_code, description, retry_after, times)
         self._failures.setdefault(method.lower(), deque()).append(failure)
 
+    def start_outage(
+        self,
+        *,
+        error_code: int = 500,
+        description: str = "Internal Server Error",
+        network: bool = False,
+        get_updates: bool = False,
+    ) -> None:
+        """Refuse every call with ``error_code`` until :meth:`end_outage`, as when Telegram
+        is down; ``network=True`` drops the connection instead (see :meth:`fail_next`).
+
+        getUpdates keeps working unless ``get_updates`` is set, so that a test can still
+        act on the bot's side; calls refused are counted in :attr:`outage_refusals`.
+        """
+        self._outage = _Failure(error_code, "network" if network else description, None, 0)
+        self._outage_get_updates = get_updates
+
+    def end_outage(self) -> None:
+        """Telegram is back: answer calls again."""
+        self._outage = None
+        self._notify()
+
+    @property
+    def in_outage(self) -> bool:
+        """Whether :meth:`start_outage` is in force."""
+        return self._outage is not None
+
     # ------------------------------------------------------------ the Bot API, as the bot sees it
 
     async def call(
@@ -1324,6 +1355,7 @@ class FakeBotApi:
         if self.latency > 0 and name != "getUpdates":
             await asyncio.sleep(self.latency)
         try:
+            self._outage_failure(name)
             self._injected_failure(method)
             if name == "getUpdates":
                 result = await self._get_updates(decoded)
@@ -1785,6 +1817,15 @@ class FakeBotApi:
         return known, None
 
     # -------------------------------------------------------------------- internals: the bot side
+
+    def _outage_failure(self, name: str) -> None:
+        outage = self._outage
+        if outage is None or (name == "getUpdates" and not self._outage_get_updates):
+            return
+        self.outage_refusals += 1
+        if outage.description == "network":
+            raise StandinNetworkError(f"connection dropped by the stand-in ({name})")
+        raise _ApiError(outage.error_code, outage.description)
 
     def _injected_failure(self, method: str) -> None:
         queue = self._failures.get(method.lower())

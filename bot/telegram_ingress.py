@@ -80,6 +80,7 @@ class UpdateIngress:
         self._semaphore = asyncio.Semaphore(max_concurrent)
         self._tails: dict[Hashable, asyncio.Task[None]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._task_ids: dict[asyncio.Task[None], int] = {}
         self._active_ids: set[int] = set()
         self._idle = asyncio.Event()
         self._idle.set()
@@ -173,11 +174,13 @@ class UpdateIngress:
         for key in keys:
             self._tails[key] = task
         self._tasks.add(task)
+        self._task_ids[task] = update.update_id
         self._idle.clear()
         task.add_done_callback(lambda done: self._finished(done, keys, update.update_id))
 
     def _finished(self, task: asyncio.Task[None], keys: list[Hashable], update_id: int) -> None:
         self._tasks.discard(task)
+        self._task_ids.pop(task, None)
         self._active_ids.discard(update_id)
         for key in keys:
             if self._tails.get(key) is task:
@@ -225,19 +228,27 @@ class UpdateIngress:
         """Wait until every dispatched update is handled."""
         await self._idle.wait()
 
-    async def drain(self, grace_seconds: float) -> bool:
-        """Let the updates in hand finish (at most ``grace_seconds``); False if some were cut off.
+    async def drain(self, grace_seconds: float) -> tuple[int, int]:
+        """Let the updates in hand finish (at most ``grace_seconds``), cut off the rest.
 
-        Cut-off updates stay in the inbox, not done, and are replayed at the next start.
+        Returns (cut off, left for replay): a cut-off update whose effect was
+        already committed (it was only waiting to send its reply) is done and
+        is not replayed; the others stay in the inbox, not done, and are
+        replayed at the next start.
         """
         if not self._tasks:
-            return True
+            return 0, 0
         _, pending = await asyncio.wait(set(self._tasks), timeout=grace_seconds)
+        cut = {self._task_ids[task] for task in pending if task in self._task_ids}
         for task in pending:
             task.cancel()
         if pending:
             await asyncio.wait(pending)
-        return not pending
+        if not cut:
+            return 0, 0
+        async with self._db.read() as session:
+            left = [uid for uid in sorted(cut) if not await session.inbox.is_done(uid)]
+        return len(cut), len(left)
 
 
 async def poll_updates(

@@ -14,6 +14,12 @@ itself (:meth:`TelegramRateLimiter.acquire`), records the message as being
 sent, renews the slot if that took longer than the margin (so the window
 counts the moment the request really leaves), and then calls the Bot API
 with ``rate_limit_args=PREACQUIRED``.
+
+Cosmetic requests (a card's live tally, edited again at its next change) say
+so with ``rate_limit_args=COSMETIC``: once the bot is stopping
+(:meth:`TelegramRateLimiter.stop_waiting`), such a request that would have to
+wait for its window is dropped (:class:`Dropped`) instead, so that nothing
+cosmetic holds up a shutdown.
 """
 
 from __future__ import annotations
@@ -25,13 +31,16 @@ from collections import deque
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram.error import RetryAfter
+from telegram.error import RetryAfter, TelegramError
 from telegram.ext import BaseRateLimiter
 
 log = logging.getLogger(__name__)
 
 #: ``rate_limit_args`` for a request whose slot the caller already holds.
 PREACQUIRED = "preacquired"
+
+#: ``rate_limit_args`` for a cosmetic request, dropped rather than waited for at shutdown.
+COSMETIC = "cosmetic"
 
 #: Extra time added to each window, so jitter between reserving a slot here and
 #: the request reaching Telegram never puts two sends inside one window.
@@ -47,6 +56,13 @@ def is_limited(endpoint: str) -> bool:
     if endpoint in ("sendChatAction",):
         return False
     return endpoint.startswith(("send", "copyMessage", "forwardMessage", "editMessage"))
+
+
+class Dropped(TelegramError):
+    """A cosmetic request that was not sent: the bot is stopping and it would have waited."""
+
+    def __init__(self) -> None:
+        super().__init__("dropped: the bot is stopping")
 
 
 class SlidingWindow:
@@ -95,7 +111,10 @@ class TelegramRateLimiter(BaseRateLimiter[str]):
         self._chats: dict[int, SlidingWindow] = {}
         self._paused_until = 0.0
         self._replies_waiting = 0
+        self._stopping = asyncio.Event()
         self.retry_afters = 0
+        #: Requests waiting for their window right now.
+        self.waiting = 0
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -118,8 +137,18 @@ class TelegramRateLimiter(BaseRateLimiter[str]):
             self._chats[chat_id] = window
         return window
 
-    async def acquire(self, chat_id: int | None, *, background: bool) -> float:
-        """Wait until a message to ``chat_id`` fits every window, count it; returns when."""
+    def stop_waiting(self) -> None:
+        """The bot is stopping: cosmetic requests stop waiting for their windows (dropped)."""
+        self._stopping.set()
+
+    async def acquire(
+        self, chat_id: int | None, *, background: bool, droppable: bool = False
+    ) -> float:
+        """Wait until a message to ``chat_id`` fits every window, count it; returns when.
+
+        A ``droppable`` (cosmetic) request raises :class:`Dropped` instead of
+        waiting, or while waiting, once :meth:`stop_waiting` was called.
+        """
         chat = self._window(chat_id) if chat_id is not None else None
         # A reply in a private chat answers what the person just did: Telegram
         # tolerates such short bursts, so replies there only count (for the
@@ -146,7 +175,17 @@ class TelegramRateLimiter(BaseRateLimiter[str]):
                     if not background and blocked_overall and not waiting_reply:
                         waiting_reply = True
                         self._replies_waiting += 1
-                await asyncio.sleep(delay)
+                if droppable and self._stopping.is_set():
+                    raise Dropped
+                self.waiting += 1
+                try:
+                    if droppable:
+                        with contextlib.suppress(TimeoutError):
+                            await asyncio.wait_for(self._stopping.wait(), delay)
+                    else:
+                        await asyncio.sleep(delay)
+                finally:
+                    self.waiting -= 1
         finally:
             if waiting_reply:
                 self._replies_waiting -= 1
@@ -189,9 +228,10 @@ class TelegramRateLimiter(BaseRateLimiter[str]):
         limited = is_limited(endpoint)
         chat_id = _chat_id(data.get("chat_id"))
         acquired = rate_limit_args == PREACQUIRED
+        cosmetic = rate_limit_args == COSMETIC
         for attempt in range(self._max_retries + 1):
             if limited and not acquired:
-                await self.acquire(chat_id, background=False)
+                await self.acquire(chat_id, background=False, droppable=cosmetic)
             acquired = False
             try:
                 return await callback(*args, **kwargs)

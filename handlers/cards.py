@@ -1,5 +1,11 @@
 """Cards the bot keeps up to date in groups: edited a few seconds after a change,
-once for however many changes came in meanwhile (Telegram limits edits)."""
+once for however many changes came in meanwhile (Telegram limits edits).
+
+These edits are cosmetic: the next change edits the card again with the
+latest state. So they never hold up a shutdown: at stop the pending ones are
+dropped (:func:`drop_pending_edits`) and one waiting for the group's window
+is dropped by the rate limiter (``COSMETIC``).
+"""
 
 from __future__ import annotations
 
@@ -7,17 +13,20 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram import Bot
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import JobQueue
+from telegram.ext import ExtBot, JobQueue
 
 from bot.delivery import render_buttons, render_text
 from bot.outbox import OutgoingMessage
+from bot.telegram_ratelimit import COSMETIC, Dropped
 
 log = logging.getLogger(__name__)
 
 #: A card is edited at most this often, however fast presses come in.
 CARD_EDIT_SECONDS = 3.0
+
+#: Every card edit's job name starts with this (see :func:`drop_pending_edits`).
+EDIT_JOB_PREFIX = "edit:"
 
 Refresh = Callable[[Any], Coroutine[Any, Any, None]]
 
@@ -26,6 +35,7 @@ def edit_soon(job_queue: JobQueue[Any] | None, name: str, refresh: Refresh, data
     """Run ``refresh`` in a few seconds unless one is already coming under ``name``."""
     if job_queue is None:
         return
+    name = EDIT_JOB_PREFIX + name
     if job_queue.scheduler.get_job(name) is not None:
         return  # an edit is already coming; it will show the latest state
     job_queue.run_once(
@@ -33,8 +43,20 @@ def edit_soon(job_queue: JobQueue[Any] | None, name: str, refresh: Refresh, data
     )
 
 
+def drop_pending_edits(job_queue: JobQueue[Any] | None) -> int:
+    """The bot is stopping: forget the card edits not yet started; returns how many."""
+    if job_queue is None:
+        return 0
+    dropped = 0
+    for job in job_queue.jobs():
+        if job.name and job.name.startswith(EDIT_JOB_PREFIX):
+            job.schedule_removal()
+            dropped += 1
+    return dropped
+
+
 async def edit_everywhere(
-    bot: Bot, places: list[tuple[int, int]], message: OutgoingMessage, what: str
+    bot: ExtBot[Any], places: list[tuple[int, int]], message: OutgoingMessage, what: str
 ) -> None:
     """Edit each copy of a card to ``message``; a copy that cannot be edited is logged."""
     for chat_id, message_id in places:
@@ -45,6 +67,7 @@ async def edit_everywhere(
                     message_id=message_id,
                     caption=render_text(message),
                     reply_markup=render_buttons(message),
+                    rate_limit_args=COSMETIC,
                 )
             else:
                 await bot.edit_message_text(
@@ -52,7 +75,11 @@ async def edit_everywhere(
                     chat_id=chat_id,
                     message_id=message_id,
                     reply_markup=render_buttons(message),
+                    rate_limit_args=COSMETIC,
                 )
+        except Dropped:
+            log.info("stopping: the edit of %s is dropped; its next change edits it", what)
+            return
         except BadRequest as error:
             if "not modified" not in error.message.lower():
                 log.warning("cannot update %s: %s", what, error.message)

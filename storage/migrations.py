@@ -663,6 +663,19 @@ MIGRATIONS: tuple[Migration, ...] = (
             WHERE paper_resident_id IS NOT NULL;
         """,
     ),
+    # --- Delivery: retries follow a deadline from when a message was first due.
+    Migration(
+        8,
+        "delivery: when each outbox message was first due, for its retry deadline",
+        """
+        -- The moment a message was first due (its not_before); the sender keeps
+        -- retrying it for [delivery] retry_for_hours from then, however many
+        -- attempts that takes. next_attempt_at moves with each retry, this does not.
+        ALTER TABLE outbox ADD COLUMN first_due_at TEXT;
+        UPDATE outbox SET first_due_at = CASE WHEN attempts = 0 THEN next_attempt_at
+                                              ELSE created_at END;
+        """,
+    ),
     # --- Privacy: deleted means gone from the file (issue 10).
     Migration(
         10,

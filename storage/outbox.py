@@ -15,6 +15,9 @@ from storage.times import from_db_time, to_db_time
 #: Outbox states in which a message is finished (delivered or given up).
 FINAL_STATES = ("sent", "failed", "unreachable", "uncertain")
 
+#: How the last error of a message given up at its retry deadline begins.
+DEADLINE_PASSED = "deadline passed"
+
 
 @dataclass(frozen=True)
 class OutboxRow:
@@ -28,6 +31,9 @@ class OutboxRow:
     state: str
     attempts: int
     next_attempt_at: datetime
+    #: When the message was first due: its retries end ``retry_for_hours`` after.
+    first_due_at: datetime
+    last_error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,7 @@ class PushRow:
     report_language: str
     reported_at: datetime | None
     finished_at: datetime | None
+    created_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,8 @@ def _outbox(row: sqlite3.Row) -> OutboxRow:
         state=row["state"],
         attempts=row["attempts"],
         next_attempt_at=from_db_time(row["next_attempt_at"]),
+        first_due_at=from_db_time(row["first_due_at"] or row["created_at"]),
+        last_error=row["last_error"],
     )
 
 
@@ -90,6 +99,7 @@ def _push(row: sqlite3.Row) -> PushRow:
         report_language=row["report_language"],
         reported_at=from_db_time(row["reported_at"]) if row["reported_at"] else None,
         finished_at=from_db_time(row["finished_at"]) if row["finished_at"] else None,
+        created_at=from_db_time(row["created_at"]) if row["created_at"] else None,
     )
 
 
@@ -132,13 +142,14 @@ class OutboxRepository:
         """Queue one message; False if a message with this dedupe key exists already."""
         cur = await self._conn.execute(
             "INSERT OR IGNORE INTO outbox (push_id, chat_id, person_id, content, dedupe_key,"
-            " next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            " next_attempt_at, first_due_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 push_id,
                 chat_id,
                 person_id,
                 json.dumps(content, ensure_ascii=False, sort_keys=True),
                 dedupe_key,
+                to_db_time(not_before),
                 to_db_time(not_before),
                 to_db_time(now),
             ),
@@ -194,6 +205,24 @@ class OutboxRepository:
             (to_db_time(when), error, outbox_id),
         )
 
+    async def expire(self, due_before: datetime, now: datetime, *, untried_too: bool) -> list[int]:
+        """Give up pending messages first due before ``due_before`` (their retry
+        deadline passed); returns the pushes they belong to.
+
+        Only messages already tried are given up, unless ``untried_too`` (while
+        Telegram is down, waiting for it is trying for every message): one
+        that simply waited for a bot that was not running still goes.
+        """
+        async with self._conn.execute(
+            "UPDATE outbox SET state = 'failed', done_at = ?,"
+            " last_error = ? || CASE WHEN last_error IS NULL THEN '' ELSE ': ' || last_error END"
+            " WHERE state = 'pending' AND coalesce(first_due_at, created_at) < ?"
+            " AND (attempts > 0 OR ?) RETURNING push_id",
+            (to_db_time(now), DEADLINE_PASSED, to_db_time(due_before), int(untried_too)),
+        ) as cur:
+            rows = await cur.fetchall()
+        return sorted({int(row[0]) for row in rows if row[0] is not None})
+
     async def move_chat(self, old_chat_id: int, new_chat_id: int) -> None:
         """A group became a supergroup: its queued messages follow it."""
         await self._conn.execute(
@@ -243,15 +272,23 @@ class OutboxRepository:
         assert row is not None  # noqa: S101 - an aggregate always returns a row
         return PushCounts(*(int(value) for value in row))
 
-    async def not_reached(self, push_id: int) -> list[tuple[int, int | None, str]]:
-        """(chat id, person id, state) of the push's messages that did not arrive."""
+    async def not_reached(self, push_id: int) -> list[tuple[int, int | None, str, str | None]]:
+        """(chat id, person id, state, last error) of the push's messages that did not arrive."""
         async with self._conn.execute(
-            "SELECT chat_id, person_id, state FROM outbox WHERE push_id = ?"
+            "SELECT chat_id, person_id, state, last_error FROM outbox WHERE push_id = ?"
             " AND state IN ('failed', 'unreachable', 'uncertain') ORDER BY id",
             (push_id,),
         ) as cur:
             rows = await cur.fetchall()
-        return [(int(row[0]), row[1], str(row[2])) for row in rows]
+        return [(int(row[0]), row[1], str(row[2]), row[3]) for row in rows]
+
+    async def pending_count(self) -> int:
+        """Messages still waiting to be sent (for the operator's log during an outage)."""
+        async with self._conn.execute(
+            "SELECT count(*) FROM outbox WHERE state IN ('pending', 'sending')"
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
 
     async def set_report_message(self, push_id: int, message_id: int) -> None:
         """Remember the message that shows the push's progress."""

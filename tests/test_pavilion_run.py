@@ -185,6 +185,43 @@ async def test_sigkill_mid_burst_loses_nothing_and_applies_once(
     assert TOKEN not in output
     assert TOKEN.split(":")[1] not in output
     assert "Traceback" not in output
+    assert "cut off" not in output  # the inbox was empty at the SIGTERM
+
+
+async def test_sigterm_mid_burst_exits_0_and_warns_only_of_updates_left_for_replay(
+    tmp_path: Path, stand_in: tuple[FakeBotApi, StandinServer]
+) -> None:
+    api, server = stand_in
+    log = tmp_path / "bot.log"
+    bot = BotProcess(write_config(tmp_path, server), log)
+    await bot.start()
+    people = asyncio.gather(*(register_like_a_person(api, uid) for uid in USERS))
+    try:
+        await api.wait_for(lambda: len(api.delivered_update_ids) >= len(USERS), timeout=60)
+        assert await bot.stop(signal.SIGTERM) == 0  # in the middle of the burst
+        db = sqlite3.connect(tmp_path / "pavilion.sqlite3")
+        try:
+            (left,) = db.execute("SELECT count(*) FROM inbox WHERE done_at IS NULL").fetchone()
+        finally:
+            db.close()
+        output = log.read_text(encoding="utf-8", errors="replace")
+        # The warning appears if and only if updates really are left for replay.
+        warned = [line for line in output.splitlines() if "cut off before they were done" in line]
+        assert len(warned) == (1 if left else 0)
+        if left:
+            assert f"{left} update(s) were cut off" in warned[0]
+        await bot.start()  # what was left is replayed; everyone ends up registered once
+        await asyncio.wait_for(people, timeout=120)
+    finally:
+        people.cancel()
+    assert await bot.stop(signal.SIGTERM) == 0
+    db = sqlite3.connect(tmp_path / "pavilion.sqlite3")
+    try:
+        assert {row[0] for row in db.execute("SELECT tg_user_id FROM people")} == set(USERS)
+        assert db.execute("SELECT count(*) FROM inbox WHERE done_at IS NULL").fetchone() == (0,)
+    finally:
+        db.close()
+    assert "Traceback" not in log.read_text(encoding="utf-8", errors="replace")
 
 
 async def test_check_config_and_bad_token_exit_2(tmp_path: Path) -> None:

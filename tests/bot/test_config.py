@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import ConfigError, Language, load_settings
+from tests.conftest import make_settings
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -104,3 +105,10 @@ def test_sittings_must_end_the_same_day(tmp_path: Path, monkeypatch: pytest.Monk
     assert f"{load_settings(ok).calendar.session_end_time:%H:%M}" == "21:00"
     early = write(tmp_path, "[calendar]\ntalk_day_end_time = 08:00:00\n")
     assert problems(early) == ["calendar: talk_day_end_time must be after talk_day_time"]
+
+
+def test_a_configuration_with_the_retired_max_attempts_still_loads(tmp_path: Path) -> None:
+    """[delivery] max_attempts gave way to retry_for_hours; an older config still starts."""
+    settings = make_settings(tmp_path, delivery={"max_attempts": 5})
+    assert settings.delivery.max_attempts == 5
+    assert settings.delivery.retry_for_hours == 6.0

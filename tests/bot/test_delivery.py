@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,7 +18,7 @@ from bot.config import Language
 from bot.outbox import Delivery, OutgoingMessage, PushReport, queue_push
 from bot.standin import FakeBotApi
 from storage import Database
-from tests.conftest import make_settings
+from tests.conftest import FakeClock, make_settings
 from tests.fakes import FakeRequest
 
 SECRETARY = 1001
@@ -62,19 +64,31 @@ async def push_to(running: RunningBot, people: dict[int, int], *, report: bool =
                 for tg, pid in people.items()
             ],
             dedupe_prefix="test-push",
-            now=datetime.now(UTC),
+            now=running.services.clock(),
             report=PushReport(None, SECRETARY, Language.ZH_HANS) if report else None,
         )
     running.services.wake_sender()
     return push_id
 
 
-async def start(tmp_path: Path, api: FakeBotApi, request: Any = None) -> RunningBot:
+async def start(
+    tmp_path: Path,
+    api: FakeBotApi,
+    request: Any = None,
+    *,
+    clock: FakeClock | None = None,
+    **delivery: Any,
+) -> RunningBot:
     settings = make_settings(
-        tmp_path, telegram={"poll_timeout": 1}, delivery={"progress_interval_seconds": 1}
+        tmp_path,
+        telegram={"poll_timeout": 1},
+        delivery={"progress_interval_seconds": 1, **delivery},
     )
     app = build_application(
-        settings, request=request or FakeRequest(api), get_updates_request=FakeRequest(api)
+        settings,
+        request=request or FakeRequest(api),
+        get_updates_request=FakeRequest(api),
+        **({"clock": clock} if clock else {}),
     )
     running = RunningBot(app, webhook=False)
     await running.start()
@@ -211,3 +225,123 @@ async def test_flood_control_answer_is_waited_out(running: RunningBot, api: Fake
     assert running.sender is not None
     await asyncio.wait_for(running.sender.idle(), timeout=20)
     assert [len(api.bot_messages(tg)) for tg in PEOPLE[:2]] == [1, 1]
+
+
+# --- outages: Telegram answering 500 for a while, on the sender's (fake) clock ------------
+
+RESIDENTS = list(range(6001, 6042))  # the 41 residents of the audit's /notify
+
+
+def sends_to(api: FakeBotApi, chats: list[int]) -> int:
+    """sendMessage calls the bot made to ``chats``, refused or not."""
+    wanted = set(chats)
+    return sum(
+        1
+        for method, params in api.calls
+        if method == "sendMessage" and params.get("chat_id") in wanted
+    )
+
+
+def outage_notices(api: FakeBotApi) -> int:
+    """Attempts to tell the secretary that Telegram cannot be reached."""
+    return sum(
+        1
+        for method, params in api.calls
+        if method in ("sendMessage", "editMessageText")
+        and params.get("chat_id") == SECRETARY
+        and "Telegram 暂时连不上" in str(params.get("text"))
+    )
+
+
+async def quiet(running: RunningBot) -> None:
+    """Until the sender has nothing in flight (each step of the fake clock is a probe at most)."""
+    sender = running.sender
+    assert sender is not None
+    for _ in range(400):
+        if not sender._in_flight:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the sender kept sending")
+
+
+async def test_an_hour_of_500s_pauses_the_push_then_everyone_gets_it_once(
+    tmp_path: Path, api: FakeBotApi, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.delivery")
+    clock = FakeClock()
+    running = await start(tmp_path, api, clock=clock)
+    sender = running.sender
+    assert sender is not None
+    try:
+        people = await seed_people(running.services.db, api, RESIDENTS)
+        api.start_outage()  # every call but getUpdates answers 500
+        push_id = await push_to(running, people)
+        await api.wait_for(lambda: sender.outage_since is not None, timeout=10)
+        await quiet(running)
+        # The secretary is told once that Telegram cannot be reached (the notice itself
+        # cannot arrive while Telegram is down: the log says it too).
+        await api.wait_for(lambda: outage_notices(api) == 1, timeout=10)
+        tried = sends_to(api, RESIDENTS)
+        assert tried <= 32  # the first wave only: rows are not marched through their attempts
+        for _ in range(60):  # an hour on the sender's clock
+            clock.advance(seconds=61)
+            sender.wake()
+            await asyncio.sleep(0.02)
+            await quiet(running)
+        probes = sends_to(api, RESIDENTS) - tried
+        assert 30 <= probes <= 60  # one message at a time, at most one a minute
+        async with running.services.db.read() as session:
+            counts = await session.outbox.counts(push_id)
+        assert (counts.sent, counts.failed, counts.done) == (0, 0, 0)  # nobody given up
+
+        api.end_outage()
+        clock.advance(seconds=61)
+        sender.wake()
+        await finished(running, push_id)
+    finally:
+        await running.stop()
+
+    assert {tg: len(api.bot_messages(tg)) for tg in RESIDENTS} == {tg: 1 for tg in RESIDENTS}
+    assert outage_notices(api) == 1
+    (report,) = api.bot_messages(SECRETARY)
+    assert report["text"].startswith("✅ 停水通知\n发送完毕：41/41 已送达。")
+    assert re.search(r"中途 Telegram 连不上约 6\d 分钟，恢复后已自动补发。", report["text"])
+    messages = [r.getMessage() for r in caplog.records]
+    assert sum("Telegram cannot be reached" in m for m in messages) == 1
+    assert sum("Telegram answers again" in m for m in messages) == 1
+
+
+async def test_past_the_deadline_messages_are_given_up_and_named_in_the_final_report(
+    tmp_path: Path, api: FakeBotApi
+) -> None:
+    clock = FakeClock()
+    running = await start(tmp_path, api, clock=clock, retry_for_hours=1)
+    sender = running.sender
+    assert sender is not None
+    try:
+        people = await seed_people(running.services.db, api, RESIDENTS[:3])
+        api.start_outage(network=True)  # connections dropped
+        push_id = await push_to(running, people)
+        for _ in range(62):  # past the hour
+            clock.advance(seconds=61)
+            sender.wake()
+            await asyncio.sleep(0.02)
+            await quiet(running)
+        api.end_outage()
+        async with running.services.db.read() as session:
+            counts = await session.outbox.counts(push_id)
+        assert (counts.failed, counts.total) == (3, 3)
+        # The final report waited for Telegram and comes once it answers.
+        for _ in range(3):
+            clock.advance(seconds=61)
+            await asyncio.sleep(1.1)  # the report loop looks every second
+            if api.bot_messages(SECRETARY):
+                break
+        await finished(running, push_id)
+    finally:
+        await running.stop()
+    assert [len(api.bot_messages(tg)) for tg in RESIDENTS[:3]] == [0, 0, 0]
+    (report,) = api.bot_messages(SECRETARY)
+    assert report["text"].startswith("✅ 停水通知\n发送完毕：0/3 已送达。")
+    for tg in RESIDENTS[:3]:
+        assert f"居民{tg}：1 小时内一直发不出去，已放弃" in report["text"]
