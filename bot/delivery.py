@@ -62,6 +62,7 @@ from bot.i18n import parse_language, translate, translate_html
 from bot.outbox import OutgoingMessage
 from bot.telegram_ratelimit import PREACQUIRED, TelegramRateLimiter
 from storage import Database
+from storage.db import is_storage_full
 from storage.outbox import DEADLINE_PASSED, OutboxRow, PushCounts, PushRow
 
 log = logging.getLogger(__name__)
@@ -81,6 +82,9 @@ EXPIRY_CHECK_SECONDS = 5.0
 STOP_WIRE_GRACE_SECONDS = 2.0
 #: How long a stopping sender spends on the last progress reports.
 STOP_REPORT_SECONDS = 1.0
+#: With the disk full, the sender waits this long before it claims (or records) again,
+#: instead of meeting the same error in a tight loop.
+STORAGE_FULL_PAUSE_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -231,6 +235,8 @@ class Sender:
         #: Draws a message's chart (see OutgoingMessage.chart) as PNG bytes.
         self.chart_renderer: Callable[[dict[str, Any]], bytes] | None = None
         self.sent = 0
+        #: The event loop's time until which nothing is claimed: the disk was full.
+        self._storage_full_until = 0.0
 
     def wake(self) -> None:
         """New messages were queued: look at the outbox now."""
@@ -306,8 +312,15 @@ class Sender:
     # --- the loop ---------------------------------------------------------
 
     async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
         while not self._stopping:
             self._wake.clear()
+            pause = self._storage_full_until - loop.time()
+            if pause > 0:
+                # The disk is full: what is due waits (durably, in the outbox) for room.
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stop_requested(), timeout=pause)
+                continue
             try:
                 await self._expire_overdue()
                 async with self._db.read() as session:
@@ -388,8 +401,11 @@ class Sender:
         try:
             async with self._db.transaction(completes_update=False) as session:
                 claimed = await session.outbox.claim(row.id)
-        except BaseException:
+        except BaseException as error:
             self._limiter.release(row.chat_id, reserved)
+            if isinstance(error, Exception) and is_storage_full(error):
+                self._storage_full("claiming a message")  # it stays pending, untouched
+                return
             raise
         if not claimed:
             self._limiter.release(row.chat_id, reserved)
@@ -540,6 +556,22 @@ class Sender:
                                 message_id=outcome.message_id,
                                 error=outcome.error,
                             )
+            except Exception as error:
+                if not is_storage_full(error):
+                    for _, _, done in batch:
+                        if not done.done():
+                            done.set_exception(error)
+                    raise
+                # Telegram's answers are kept in memory and written once there is
+                # room; the senders need not wait for that (each row stays claimed,
+                # so nothing is sent twice meanwhile).
+                self._outcomes = batch + self._outcomes
+                for _, _, done in batch:
+                    if not done.done():
+                        done.set_result(None)
+                self._storage_full("recording what Telegram answered")
+                await asyncio.sleep(STORAGE_FULL_PAUSE_SECONDS)
+                continue
             except BaseException as error:
                 for _, _, done in batch:
                     if not done.done():
@@ -549,6 +581,23 @@ class Sender:
                 await self._after_record(row, outcome)
                 if not done.done():
                     done.set_result(None)
+
+    def _storage_full(self, doing: str) -> None:
+        """The disk is full: pause claiming, and tell the operator (the log folds these
+        into one line a minute)."""
+        loop = asyncio.get_running_loop()
+        self._storage_full_until = loop.time() + STORAGE_FULL_PAUSE_SECONDS
+        log.error(
+            "outbox: database or disk is full while %s; pushes wait %g s and try again",
+            doing,
+            STORAGE_FULL_PAUSE_SECONDS,
+            extra={"storage_full": True},
+        )
+
+    async def _stop_requested(self) -> None:
+        while not self._stopping:
+            await self._wake.wait()
+            self._wake.clear()
 
     async def _after_record(self, row: OutboxRow, outcome: Outcome) -> None:
         if outcome.state == "unreachable" and row.chat_id > 0:

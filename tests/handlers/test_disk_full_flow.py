@@ -137,11 +137,15 @@ async def test_a_full_disk_is_answered_reported_once_and_recovered_from(
         clock.advance(hours=2)
         harness.running.services.wake_sender()
 
-        def sender_met_it() -> bool:
-            gc.collect()  # a task that died unretrieved is reported when collected
-            return any("background task outbox-" in r.getMessage() for r in everything.records)
+        def sender_lines() -> list[str]:
+            gc.collect()  # a task that died unretrieved would be reported when collected
+            return [
+                r.getMessage()
+                for r in everything.records
+                if r.getMessage().startswith(("outbox:", "background task outbox-"))
+            ]
 
-        await api.wait_for(sender_met_it, timeout=10)
+        await api.wait_for(lambda: bool(sender_lines()), timeout=10)
 
         # A burst of people starting to register: each is answered, one way or the other.
         for user_id in PEOPLE[1:]:
@@ -153,6 +157,12 @@ async def test_a_full_disk_is_answered_reported_once_and_recovered_from(
         await harness.press_label(first, consent, "同意并登记")
         assert api.callback_answers()[-1]["text"] == TRY_LATER
         assert harness.db.full
+
+        # The sender met it, said so and paused: no task of its died unretrieved, and it
+        # did not claim again and again in a tight loop (it waits 5 s between tries).
+        met = sender_lines()
+        assert met and all(line.startswith("outbox: database or disk is full") for line in met)
+        assert len(met) <= 3, met
 
         # Space comes back: the same people try again and are served, no restart needed.
         await make_room(harness)
@@ -186,7 +196,7 @@ async def test_a_full_disk_is_answered_reported_once_and_recovered_from(
         assert not [r for r in everything.records if r.exc_info and r.levelno >= logging.ERROR]
 
         harness.running.services.wake_sender()
-        await sent(harness)
+        await sent(harness)  # (after the sender's pause of a few seconds)
         assert "明天停水" in harness.texts(SECRETARY)[-1]  # the notice left once there was room
         async with harness.db.read() as session:
             pending, _ = await session.inbox.counts()
