@@ -212,7 +212,7 @@ async def test_cancelled_between_send_and_record_then_restarted(
     again = await start(tmp_path, api)
     try:
         assert again.sender is not None
-        await asyncio.wait_for(again.sender.idle(), timeout=20)
+        await asyncio.wait_for(again.sender.idle(), timeout=120)
     finally:
         await again.stop()
     assert {tg: len(api.bot_messages(tg)) for tg in PEOPLE} == {tg: 1 for tg in PEOPLE}
@@ -223,7 +223,7 @@ async def test_flood_control_answer_is_waited_out(running: RunningBot, api: Fake
     api.fail_next("sendMessage", retry_after=1)
     await push_to(running, people, report=False)
     assert running.sender is not None
-    await asyncio.wait_for(running.sender.idle(), timeout=20)
+    await asyncio.wait_for(running.sender.idle(), timeout=120)
     assert [len(api.bot_messages(tg)) for tg in PEOPLE[:2]] == [1, 1]
 
 

@@ -37,7 +37,7 @@ async def harness(tmp_path: Path, api: FakeBotApi) -> AsyncIterator[BotHarness]:
 async def sent(harness: BotHarness) -> None:
     sender = harness.running.sender
     assert sender is not None
-    await asyncio.wait_for(sender.idle(), timeout=20)
+    await asyncio.wait_for(sender.idle(), timeout=120)
 
 
 async def person_id(harness: BotHarness, tg_user_id: int) -> int:

@@ -96,7 +96,7 @@ async def make_room(harness: BotHarness) -> None:
 async def sent(harness: BotHarness) -> None:
     sender = harness.running.sender
     assert sender is not None
-    await asyncio.wait_for(sender.idle(), timeout=20)
+    await asyncio.wait_for(sender.idle(), timeout=120)
 
 
 async def test_a_full_disk_is_answered_reported_once_and_recovered_from(

@@ -22,7 +22,7 @@ async def plan(harness: BotHarness, clock: FakeClock) -> None:
     assert await harness.running.services.scheduler.fire(schedule.id, schedule.next_due_at)
     sender = harness.running.sender
     assert sender is not None
-    await asyncio.wait_for(sender.idle(), timeout=20)
+    await asyncio.wait_for(sender.idle(), timeout=120)
 
 
 async def duties(harness: BotHarness) -> list[tuple[str, str]]:
@@ -64,7 +64,7 @@ async def test_units_take_turns_swap_and_skip(tmp_path: Path, api: FakeBotApi) -
         await harness.press_label(2001, reminder, "换班")
         await harness.press_label(2001, harness.last(2001), "学校")
         assert harness.last(2001)["text"] == "已向 学校 发出换班请求，等待对方同意。"
-        await asyncio.wait_for(harness.running.sender.idle(), timeout=20)  # type: ignore[union-attr]
+        await asyncio.wait_for(harness.running.sender.idle(), timeout=120)  # type: ignore[union-attr]
         asked = harness.last(2003)
         assert "物业公司 想请 学校 代替值日（2026-11-27）" in text_of(asked)
         await harness.press_label(2003, asked, "同意")

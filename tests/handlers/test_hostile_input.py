@@ -40,7 +40,7 @@ async def _community(harness: BotHarness) -> None:
     await harness.press_label(2001, harness.last(2001), "提交")
     sender = harness.running.sender
     assert sender is not None
-    await asyncio.wait_for(sender.idle(), timeout=20)
+    await asyncio.wait_for(sender.idle(), timeout=120)
 
 
 #: Each command with a number or a date nobody can mean, and how its usage reply starts.

@@ -24,7 +24,7 @@ def _clean_of_invisibles(text: str) -> bool:
 async def _sent(harness: BotHarness) -> None:
     sender = harness.running.sender
     assert sender is not None
-    await asyncio.wait_for(sender.idle(), timeout=20)
+    await asyncio.wait_for(sender.idle(), timeout=120)
 
 
 def _group_texts(harness: BotHarness, chat_id: int) -> list[str]:

@@ -22,7 +22,7 @@ MEMBERS = ((2001, "张阿姨"), (2002, "Tom"), (2003, "李大爷"), (2005, "王�
 async def sent(harness: BotHarness) -> None:
     sender = harness.running.sender
     assert sender is not None
-    await asyncio.wait_for(sender.idle(), timeout=20)
+    await asyncio.wait_for(sender.idle(), timeout=120)
 
 
 def answer(harness: BotHarness) -> str:

@@ -20,7 +20,7 @@ async def setup(harness: BotHarness) -> None:
 async def sent(harness: BotHarness) -> None:
     sender = harness.running.sender
     assert sender is not None
-    await asyncio.wait_for(sender.idle(), timeout=20)
+    await asyncio.wait_for(sender.idle(), timeout=120)
 
 
 async def supports(harness: BotHarness) -> int:

@@ -39,7 +39,7 @@ async def test_notice_reaches_volunteers_with_a_summary(harness: BotHarness) -> 
 
     sender = harness.running.sender
     assert sender is not None
-    await asyncio.wait_for(sender.idle(), timeout=20)
+    await asyncio.wait_for(sender.idle(), timeout=120)
     await harness.api.wait_for(lambda: harness.last(SECRETARY)["text"].startswith("✅"), timeout=20)
     for user_id in (2001, 2002):
         notices = [m["text"] for m in harness.api.bot_messages(user_id) if "清扫" in m["text"]]

@@ -34,7 +34,7 @@ def traces(*extra: str) -> list[str]:
 async def sent(harness: BotHarness) -> None:
     sender = harness.running.sender
     assert sender is not None
-    await asyncio.wait_for(sender.idle(), timeout=20)
+    await asyncio.wait_for(sender.idle(), timeout=120)
 
 
 async def live_a_little(harness: BotHarness) -> None:

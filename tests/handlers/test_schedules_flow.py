@@ -27,7 +27,7 @@ async def restart(tmp_path: Path, api: FakeBotApi, clock: FakeClock) -> BotHarne
 async def drain(harness: BotHarness) -> None:
     sender = harness.running.sender
     assert sender is not None
-    await asyncio.wait_for(sender.idle(), timeout=20)
+    await asyncio.wait_for(sender.idle(), timeout=120)
 
 
 async def prepare(tmp_path: Path, api: FakeBotApi, clock: FakeClock) -> int:

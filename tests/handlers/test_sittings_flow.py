@@ -14,7 +14,7 @@ from tests.handlers.conftest import RESIDENTS_GROUP, SECRETARY, BotHarness, star
 async def drain(harness: BotHarness) -> None:
     sender = harness.running.sender
     assert sender is not None
-    await asyncio.wait_for(sender.idle(), timeout=20)
+    await asyncio.wait_for(sender.idle(), timeout=120)
 
 
 async def test_minutes_are_posted_and_can_be_read_later(tmp_path: Path, api: FakeBotApi) -> None:

@@ -41,7 +41,7 @@ def local(day: int, hour: int, minute: int, second: int = 0) -> datetime:
 async def sent(harness: BotHarness) -> None:
     sender = harness.running.sender
     assert sender is not None
-    await asyncio.wait_for(sender.idle(), timeout=20)
+    await asyncio.wait_for(sender.idle(), timeout=120)
 
 
 def text_of(message: dict[str, Any]) -> str:

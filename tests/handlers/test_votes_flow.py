@@ -23,7 +23,7 @@ GRID_WORKER = 2004
 async def sent(harness: BotHarness) -> None:
     sender = harness.running.sender
     assert sender is not None
-    await asyncio.wait_for(sender.idle(), timeout=20)
+    await asyncio.wait_for(sender.idle(), timeout=120)
 
 
 async def community(harness: BotHarness) -> None:
