@@ -32,7 +32,7 @@ class BotHarness:
 
     async def settle(self) -> None:
         """Wait until every queued update is fetched and handled."""
-        await self.api.wait_for(lambda: self.api.pending_updates == 0, timeout=10)
+        await self.api.wait_for(lambda: self.api.pending_updates == 0, timeout=60)
         await self.running.ingress.wait_idle()
 
     async def say(

@@ -34,7 +34,7 @@ async def test_matter_shows_its_history_and_secretary_buttons(harness: BotHarnes
     assert screen["text"].startswith("✅ #1 已列入 ")
     assert "逢四说事议程" in screen["text"]
     assert "📅 列入逢四说事议程" not in button_labels(screen)
-    await harness.api.wait_for(lambda: "已列入" in card_of(harness, 1)["text"], timeout=10)
+    await harness.api.wait_for(lambda: "已列入" in card_of(harness, 1)["text"], timeout=60)
     assert "逢四说事议程" in card_of(harness, 1)["text"]
 
     # The history, in each viewer's language.
@@ -69,10 +69,10 @@ async def test_merge_and_press_support_on_the_merged_card(harness: BotHarness) -
     await harness.press_label(SECRETARY, harness.last(SECRETARY), "确认合并")
     assert harness.last(SECRETARY)["text"].startswith("✅ #2 已并入 #1，转入 1 位附议。")
 
-    await harness.api.wait_for(lambda: "已并入 #1" in card_of(harness, 2)["text"], timeout=10)
+    await harness.api.wait_for(lambda: "已并入 #1" in card_of(harness, 2)["text"], timeout=60)
     assert button_labels(card_of(harness, 2)) == []
     await harness.api.wait_for(
-        lambda: "已并入重复事项 #2" in card_of(harness, 1)["text"], timeout=10
+        lambda: "已并入重复事项 #2" in card_of(harness, 1)["text"], timeout=60
     )
     assert "👍 已附议 1/3" in card_of(harness, 1)["text"]
 
@@ -95,7 +95,7 @@ async def test_withdraw_shows_the_reason(harness: BotHarness) -> None:
     assert harness.last(SECRETARY)["text"] == "理由太长了（201 字），请不超过 200 字。"
     await harness.say(SECRETARY, "/withdraw 1 物业已经解决 <了>")
     assert harness.last(SECRETARY)["text"] == "✅ #1 已撤回。理由：物业已经解决 <了>"
-    await harness.api.wait_for(lambda: "已撤回" in card_of(harness, 1)["text"], timeout=10)
+    await harness.api.wait_for(lambda: "已撤回" in card_of(harness, 1)["text"], timeout=60)
     assert card_of(harness, 1)["text"].endswith("↩️ 已撤回。理由：物业已经解决 <了>")
 
     await harness.say(2002, "/matter 1")

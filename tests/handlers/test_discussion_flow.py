@@ -44,7 +44,7 @@ async def test_a_reply_to_the_card_is_a_comment(harness: BotHarness) -> None:
     await harness.say(
         2003, "我同意，确实太黑", RESIDENTS_GROUP, reply_to_message_id=card["message_id"]
     )
-    await harness.api.wait_for(lambda: "💬 讨论 1 条" in card_of(harness, 1)["text"], timeout=10)
+    await harness.api.wait_for(lambda: "💬 讨论 1 条" in card_of(harness, 1)["text"], timeout=60)
     assert await comment_count(harness) == 1
 
     # Replies to anything else are left alone, whoever sends them.
@@ -83,7 +83,7 @@ async def test_discuss_command_checks_its_input(harness: BotHarness) -> None:
 
     await harness.say(2003, "/discuss #1 <b>同意</b> & 支持", RESIDENTS_GROUP)
     assert harness.last(RESIDENTS_GROUP)["text"] == "💬 已记下您对 #1 的发言（第 1 条）。"
-    await harness.api.wait_for(lambda: "💬 讨论 1 条" in card_of(harness, 1)["text"], timeout=10)
+    await harness.api.wait_for(lambda: "💬 讨论 1 条" in card_of(harness, 1)["text"], timeout=60)
     await harness.say(2002, "/thread 1")
     thread = harness.last(2002)
     assert "<b>同意</b> & 支持" in thread["text"]  # escaped: shown as typed, not bold

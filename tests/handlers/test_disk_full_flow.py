@@ -145,7 +145,7 @@ async def test_a_full_disk_is_answered_reported_once_and_recovered_from(
                 if r.getMessage().startswith(("outbox:", "background task outbox-"))
             ]
 
-        await api.wait_for(lambda: bool(sender_lines()), timeout=10)
+        await api.wait_for(lambda: bool(sender_lines()), timeout=60)
 
         # A burst of people starting to register: each is answered, one way or the other.
         for user_id in PEOPLE[1:]:

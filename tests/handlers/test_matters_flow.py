@@ -81,7 +81,7 @@ async def test_raise_support_and_reach_the_agenda(tmp_path: Path, api: FakeBotAp
         assert harness.api.callback_answers()[-1]["text"].startswith(
             "Supported; the matter is on the agenda of the Thursday pavilion"
         )  # Tom reads English
-        await harness.api.wait_for(lambda: "已列入" in card(harness)["text"], timeout=10)
+        await harness.api.wait_for(lambda: "已列入" in card(harness)["text"], timeout=60)
         assert "2 位居民附议，已列入" in card(harness)["text"]
         assert "周四议事亭议程" in card(harness)["text"]
 
@@ -129,7 +129,7 @@ async def test_a_photo_goes_with_the_matter_and_its_card(harness: BotHarness) ->
     await harness.press_label(2003, cards[0], "附议")
     await harness.api.wait_for(
         lambda: "已附议 1/" in harness.api.bot_messages(RESIDENTS_GROUP)[-1].get("caption", ""),
-        timeout=10,
+        timeout=60,
     )
     # A photo sent when no form wants one is answered, not ignored.
     harness.api.send_photo(2002, None, caption="")

@@ -128,7 +128,7 @@ async def test_alarm_fires_on_time_through_the_job_queue(harness: BotHarness) ->
         payload={"chat_kind": "residents", "text": "湖边议事亭见"},
         owner_id=None,
     )
-    await harness.api.wait_for(lambda: bool(reminders(harness.api, RESIDENTS_GROUP)), timeout=10)
+    await harness.api.wait_for(lambda: bool(reminders(harness.api, RESIDENTS_GROUP)), timeout=60)
     async with harness.db.read() as session:
         assert [outcome for _, outcome in await session.schedules.firings(schedule_id)] == ["done"]
 

@@ -76,7 +76,7 @@ async def test_stop_drops_card_edits_held_by_the_group_window(
     edits_before = card_edits(api, card["message_id"])
 
     await harness.press(2001, card, button_data(card, "赞成"))
-    await api.wait_for(lambda: limiter.waiting >= 1, timeout=10)  # the card's edit waits
+    await api.wait_for(lambda: limiter.waiting >= 1, timeout=60)  # the card's edit waits
     await harness.press(2002, card, button_data(card, "反对"))  # and another one is due later
     caplog.clear()
     await asyncio.wait_for(running.stop(), timeout=30)  # a guard: waiting would never end

@@ -136,7 +136,7 @@ async def test_a_whole_thursday_pavilion(tmp_path: Path, api: FakeBotApi) -> Non
             reply_to_message_id=card_of(harness, 1)["message_id"],
         )
         await harness.say(2005, "/discuss 1 建议用太阳能路灯", RESIDENTS_GROUP)
-        await api.wait_for(lambda: "💬 讨论 2 条" in card_of(harness, 1)["text"], timeout=10)
+        await api.wait_for(lambda: "💬 讨论 2 条" in card_of(harness, 1)["text"], timeout=60)
 
         # Both matters are put to the vote; #1 gets four ballots, #2 one.
         await open_vote(harness, 1)
