@@ -60,7 +60,9 @@ async def test_units_take_turns_swap_and_skip(tmp_path: Path, api: FakeBotApi) -
         await harness.press_label(2002, harness.last(2002), "⏭")
         assert "Asked to skip the next turn." in harness.last(2002)["text"]
 
-        # 物业公司 hands its duty to 学校, who agrees: they exchange places.
+        # 物业公司 hands its duty to 学校, who agrees: they exchange places. (Pushes
+        # queued so far are out first, so the answer to the press is the last message.)
+        await asyncio.wait_for(harness.running.sender.idle(), timeout=120)  # type: ignore[union-attr]
         await harness.press_label(2001, reminder, "换班")
         await harness.press_label(2001, harness.last(2001), "学校")
         assert harness.last(2001)["text"] == "已向 学校 发出换班请求，等待对方同意。"
