@@ -544,12 +544,7 @@ class VoteService:
         """The list of /proxyvote again (another page of it)."""
         _require_proxy_recorder(actor)
         async with self._db.read() as session:
-            dialog = await expect_step(
-                session, chat_id, actor.tg_user_id, PROXY_FLOW, "person", "vote.setup_expired"
-            )
-            vote = await session.votes.get(int(dialog.data["vote_id"]))
-            if vote is None or not vote.is_open:
-                raise UserFacingError("vote.closed")
+            vote = await _vote_choosing_a_person(session, actor, chat_id)
             matter = await _matter(session, vote.matter_id)
             people = await self._proxy_candidates(session, actor)
         return ProxyScreen(vote, matter, people)
@@ -560,12 +555,7 @@ class VoteService:
         """The person pressed in the list; then the grid worker picks their option."""
         _require_proxy_recorder(actor)
         async with self._db.transaction() as session:
-            dialog = await expect_step(
-                session, chat_id, actor.tg_user_id, PROXY_FLOW, "person", "vote.setup_expired"
-            )
-            vote = await session.votes.get(int(dialog.data["vote_id"]))
-            if vote is None or not vote.is_open:
-                raise UserFacingError("vote.closed")
+            vote = await _vote_choosing_a_person(session, actor, chat_id)
             candidate = await self._proxy_candidate(session, actor, kind, subject_id)
             existing = await session.votes.ballot(
                 vote.id, self._voter_key(vote, candidate.identity)
@@ -1097,6 +1087,18 @@ def _require_proxy_recorder(actor: Actor) -> Any:
     if not (actor.has(Role.GRID_WORKER) or actor.has(Role.SECRETARY)):
         raise UserFacingError("vote.need_grid_worker")
     return actor.person
+
+
+async def _vote_choosing_a_person(session: Session, actor: Actor, chat_id: int) -> VoteRow:
+    """The open vote whose /proxyvote list the recorder is on; UserFacingError if the
+    list is no longer current or the vote has closed."""
+    dialog = await expect_step(
+        session, chat_id, actor.tg_user_id, PROXY_FLOW, "person", "vote.setup_expired"
+    )
+    vote = await session.votes.get(int(dialog.data["vote_id"]))
+    if vote is None or not vote.is_open:
+        raise UserFacingError("vote.closed")
+    return vote
 
 
 def _paper_candidate(row: PaperResidentRow) -> ProxyCandidate:
