@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,14 @@ class BotHarness:
         """Wait until every queued update is fetched and handled."""
         await self.api.wait_for(lambda: self.api.pending_updates == 0, timeout=60)
         await self.running.ingress.wait_idle()
+
+    async def pushes_sent(self) -> None:
+        """Wait until the outbox sender has sent everything due. Pushes to a group wait
+        for its 20-per-minute window, so on a busy machine this can take minutes: the
+        bound only stops a hang."""
+        sender = self.running.sender
+        assert sender is not None
+        await asyncio.wait_for(sender.idle(), timeout=180)
 
     async def say(
         self, user_id: int, text: str, chat_id: int | None = None, **extra: Any

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -32,12 +31,6 @@ async def harness(tmp_path: Path, api: FakeBotApi) -> AsyncIterator[BotHarness]:
         yield running
     finally:
         await running.running.stop()
-
-
-async def sent(harness: BotHarness) -> None:
-    sender = harness.running.sender
-    assert sender is not None
-    await asyncio.wait_for(sender.idle(), timeout=120)
 
 
 async def person_id(harness: BotHarness, tg_user_id: int) -> int:
@@ -92,7 +85,7 @@ async def test_assign_progress_to_done_and_ratings(harness: BotHarness) -> None:
     assert harness.last(2001)["text"] == "抱歉，只有书记可以使用这个功能。"
 
     await assign_to_li(harness)
-    await sent(harness)
+    await harness.pushes_sent()
     assert "您负责办理 #1 3号楼前加装路灯，期限 2026-12-03" in harness.last(2003)["text"]
 
     # Someone else cannot report; the owner can, with buttons, typed numbers and a photo.
@@ -117,7 +110,7 @@ async def test_assign_progress_to_done_and_ratings(harness: BotHarness) -> None:
         (100, "路灯已装好", True),
     ]
 
-    await sent(harness)
+    await harness.pushes_sent()
     notes = [t for t in harness.texts(RESIDENTS_GROUP) if t.startswith("🔧")]
     assert notes == [
         "🔧 #1 3号楼前加装路灯 进展：50%\n灯杆已经到货",
@@ -161,7 +154,7 @@ async def test_major_project_is_accepted_by_the_supervision_group(harness: BotHa
     await harness.press_label(2003, harness.last(2003), "100%")
     await harness.say(2003, "完工")
     assert harness.last(2003)["text"].startswith("🏗 #1 是重大项目")
-    await sent(harness)
+    await harness.pushes_sent()
 
     # A resident outside the group cannot sign; members sign once each.
     ask = last_with(harness, 2003, "请您验收")
@@ -246,7 +239,7 @@ async def test_appointing_the_supervision_group_with_toggles(harness: BotHarness
     await harness.press_label(SECRETARY, picker, "确定")
     started = last_with(harness, SECRETARY, "新一届")
     assert "新一届居民监督小组已产生（指定，至 2027-11-19）：\nTom" in started["text"]
-    await sent(harness)
+    await harness.pushes_sent()
     assert "supervision group until 2027-11-19" in harness.last(2002)["text"]
     async with harness.db.read() as session:
         holders = [p.display_name for p in await session.people.with_role("supervisor")]

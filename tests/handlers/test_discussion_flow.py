@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.handlers.conftest import RESIDENTS_GROUP, SECRETARY, BotHarness, button_labels
-from tests.handlers.test_matters_flow import sent, setup
+from tests.handlers.test_matters_flow import setup
 
 
 async def raise_matter(harness: BotHarness, user_id: int, title: str, details: str) -> None:
@@ -13,7 +13,7 @@ async def raise_matter(harness: BotHarness, user_id: int, title: str, details: s
     await harness.say(user_id, title)
     await harness.say(user_id, details)
     await harness.press_label(user_id, harness.last(user_id), "提交")
-    await sent(harness)
+    await harness.pushes_sent()
 
 
 def card_of(harness: BotHarness, number: int) -> dict[str, Any]:

@@ -6,7 +6,6 @@ takes the last free pages, and a trigger makes each write need one more page."""
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import logging
 import sqlite3
@@ -91,12 +90,6 @@ async def make_room(harness: BotHarness) -> None:
         for trigger in triggers:
             await session.conn.execute(f"DROP TRIGGER temp.{trigger}")
         await session.conn.execute("PRAGMA max_page_count = 1073741823")
-
-
-async def sent(harness: BotHarness) -> None:
-    sender = harness.running.sender
-    assert sender is not None
-    await asyncio.wait_for(sender.idle(), timeout=120)
 
 
 async def test_a_full_disk_is_answered_reported_once_and_recovered_from(
@@ -196,7 +189,7 @@ async def test_a_full_disk_is_answered_reported_once_and_recovered_from(
         assert not [r for r in everything.records if r.exc_info and r.levelno >= logging.ERROR]
 
         harness.running.services.wake_sender()
-        await sent(harness)  # (after the sender's pause of a few seconds)
+        await harness.pushes_sent()  # (after the sender's pause of a few seconds)
         assert "明天停水" in harness.texts(SECRETARY)[-1]  # the notice left once there was room
         async with harness.db.read() as session:
             pending, _ = await session.inbox.counts()

@@ -3,7 +3,6 @@ robin, a swap both units agree to, a skipped turn, and the duty as an activity."
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 from bot.standin import FakeBotApi
@@ -20,9 +19,7 @@ async def plan(harness: BotHarness, clock: FakeClock) -> None:
     assert schedule is not None and schedule.next_due_at is not None
     clock.now = schedule.next_due_at
     assert await harness.running.services.scheduler.fire(schedule.id, schedule.next_due_at)
-    sender = harness.running.sender
-    assert sender is not None
-    await asyncio.wait_for(sender.idle(), timeout=120)
+    await harness.pushes_sent()
 
 
 async def duties(harness: BotHarness) -> list[tuple[str, str]]:
@@ -62,11 +59,11 @@ async def test_units_take_turns_swap_and_skip(tmp_path: Path, api: FakeBotApi) -
 
         # 物业公司 hands its duty to 学校, who agrees: they exchange places. (Pushes
         # queued so far are out first, so the answer to the press is the last message.)
-        await asyncio.wait_for(harness.running.sender.idle(), timeout=120)  # type: ignore[union-attr]
+        await harness.pushes_sent()
         await harness.press_label(2001, reminder, "换班")
         await harness.press_label(2001, harness.last(2001), "学校")
         assert harness.last(2001)["text"] == "已向 学校 发出换班请求，等待对方同意。"
-        await asyncio.wait_for(harness.running.sender.idle(), timeout=120)  # type: ignore[union-attr]
+        await harness.pushes_sent()
         asked = harness.last(2003)
         assert "物业公司 想请 学校 代替值日（2026-11-27）" in text_of(asked)
         await harness.press_label(2003, asked, "同意")

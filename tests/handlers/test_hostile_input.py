@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
@@ -38,9 +37,7 @@ async def _community(harness: BotHarness) -> None:
     await harness.say(2001, "提议 小区门口加装路灯")
     await harness.say(2001, "晚上太黑。")
     await harness.press_label(2001, harness.last(2001), "提交")
-    sender = harness.running.sender
-    assert sender is not None
-    await asyncio.wait_for(sender.idle(), timeout=120)
+    await harness.pushes_sent()
 
 
 #: Each command with a number or a date nobody can mean, and how its usage reply starts.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import unicodedata
 
 from bot import usertext
@@ -21,12 +20,6 @@ def _clean_of_invisibles(text: str) -> bool:
     )
 
 
-async def _sent(harness: BotHarness) -> None:
-    sender = harness.running.sender
-    assert sender is not None
-    await asyncio.wait_for(sender.idle(), timeout=120)
-
-
 def _group_texts(harness: BotHarness, chat_id: int) -> list[str]:
     return [m.get("text") or m.get("caption") or "" for m in harness.api.bot_messages(chat_id)]
 
@@ -41,7 +34,7 @@ async def test_a_matter_title_details_and_comment_are_stored_and_shown_without_t
     await harness.say(2001, f"晚上\u2066太黑\u2069，老人\x07看不清{HOSTILE}")
     await harness.press_label(2001, harness.last(2001), "提交")
     await harness.say(2001, f"/discuss 1 我\u202e同意{HOSTILE}")
-    await _sent(harness)
+    await harness.pushes_sent()
     async with harness.db.read() as session:
         cursor = await session.conn.execute("SELECT title, details FROM matters")
         assert [tuple(row) for row in await cursor.fetchall()] == [
@@ -68,7 +61,7 @@ async def test_an_activity_title_and_place_are_stored_and_shown_without_them(
     await harness.say(SECRETARY, "12-05 09:00-11:00")
     await harness.say(SECRETARY, "10")
     await harness.press_label(SECRETARY, harness.last(SECRETARY), "发布")
-    await _sent(harness)
+    await harness.pushes_sent()
     async with harness.db.read() as session:
         cursor = await session.conn.execute("SELECT title, description, place FROM activities")
         assert [tuple(row) for row in await cursor.fetchall()] == [

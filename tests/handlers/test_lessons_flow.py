@@ -4,7 +4,6 @@ at home, and reported."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,12 +16,6 @@ MEMBERS_GROUP = -1005555
 GRID_WORKER = 2004
 #: Party members: (user id, display name).
 MEMBERS = ((2001, "张阿姨"), (2002, "Tom"), (2003, "李大爷"), (2005, "王奶奶"), (2006, "赵叔"))
-
-
-async def sent(harness: BotHarness) -> None:
-    sender = harness.running.sender
-    assert sender is not None
-    await asyncio.wait_for(sender.idle(), timeout=120)
 
 
 def answer(harness: BotHarness) -> str:
@@ -52,7 +45,7 @@ async def community(harness: BotHarness) -> None:
     async with harness.db.transaction() as session:
         # Grids are chosen at registration when configured; here they are set directly.
         await session.conn.execute("UPDATE people SET grid_id = 'g1'")
-    await sent(harness)
+    await harness.pushes_sent()
 
 
 async def write_lesson(harness: BotHarness) -> None:
@@ -96,7 +89,7 @@ async def fire(harness: BotHarness, clock: FakeClock, kind: str) -> None:
     schedule_id, due = await lesson_schedule(harness, kind)
     clock.now = due
     assert await harness.running.services.scheduler.fire(schedule_id, due)
-    await sent(harness)
+    await harness.pushes_sent()
 
 
 def with_button(harness: BotHarness, chat_id: int, label: str) -> dict[str, Any]:
@@ -198,7 +191,7 @@ async def test_lesson_from_writing_to_report(tmp_path: Path, api: FakeBotApi) ->
         # 王奶奶 asks for home delivery; the grid worker confirms with a photo.
         await harness.press_label(2005, with_button(harness, 2005, "送学上门"), "送学上门")
         assert harness.last(2005)["text"] == "✅ 已请网格员送学上门：周网格员。"
-        await sent(harness)
+        await harness.pushes_sent()
         task = harness.last(GRID_WORKER)
         assert task["text"].startswith("🏠 送学任务：王奶奶")
         await harness.press_label(GRID_WORKER, task, "已送学")
@@ -353,7 +346,7 @@ async def test_audience_edit_send_now_attendance_correction_export(
         # A second press (a stale copy of the screen) sends nothing more.
         await harness.press_label(SECRETARY, when, "现在发送", strict=False)
         assert answer(harness) == "微党课 #1 已经发出了。"
-        await sent(harness)
+        await harness.pushes_sent()
         # Split at paragraphs: the first alone, the second with the last one.
         private = [m["text"] for m in api.bot_messages(2001) if "长课" in (m.get("text") or "")]
         assert private == [
@@ -412,7 +405,7 @@ async def test_audience_edit_send_now_attendance_correction_export(
         assert harness.last(SECRETARY)["text"] == "正文里没有找到“没有的字”。"
         await harness.say(SECRETARY, "结束语 → 结束语：牢记宗旨")
         assert harness.last(SECRETARY)["text"] == "✅ 已更正微党课 #1，更正已发给 2 人。"
-        await sent(harness)
+        await harness.pushes_sent()
         correction = "✏️ 微党课 #1《长课》更正：“结束语”应为“结束语：牢记宗旨”。"
         assert harness.last(2003)["text"] == correction
         assert harness.last(MEMBERS_GROUP)["text"] == correction

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 from bot.standin import FakeBotApi
@@ -15,12 +14,6 @@ async def setup(harness: BotHarness) -> None:
     await harness.say(SECRETARY, "/bind residents", RESIDENTS_GROUP)
     for user_id, name in ((2001, "张阿姨"), (2002, "Tom"), (2003, "李大爷")):
         await harness.register(user_id, name)
-
-
-async def sent(harness: BotHarness) -> None:
-    sender = harness.running.sender
-    assert sender is not None
-    await asyncio.wait_for(sender.idle(), timeout=120)
 
 
 async def supports(harness: BotHarness) -> int:
@@ -57,7 +50,7 @@ async def test_raise_support_and_reach_the_agenda(tmp_path: Path, api: FakeBotAp
         assert "请确认要提的事项" in preview["text"]
         await harness.press_label(2001, preview, "提交")
         assert harness.last(2001)["text"].startswith("✅ 已提交，编号 #1。")
-        await sent(harness)
+        await harness.pushes_sent()
         first = card(harness)
         assert first["text"].startswith("📌 #1 3号楼前加装路灯")
         assert "👍 已附议 0/2" in first["text"]
@@ -103,7 +96,7 @@ async def test_unregistered_people_cannot_support(harness: BotHarness) -> None:
     await harness.say(2001, "小区门口乱停车")
     await harness.say(2001, "晚上车停到人行道上。")
     await harness.press_label(2001, harness.last(2001), "提交")
-    await sent(harness)
+    await harness.pushes_sent()
     harness.api.add_user(2999, "路人")
     await harness.press(2999, card(harness), "ms:1")
     assert (
@@ -122,7 +115,7 @@ async def test_a_photo_goes_with_the_matter_and_its_card(harness: BotHarness) ->
     preview = harness.last(2001)
     assert "📷 已附照片。" in preview["text"]
     await harness.press_label(2001, preview, "提交")
-    await sent(harness)
+    await harness.pushes_sent()
     cards = [m for m in harness.api.bot_messages(RESIDENTS_GROUP) if m.get("photo")]
     assert len(cards) == 1 and cards[0]["caption"].startswith("📌 #1 东门路面塌陷")
     # 附议 edits the caption of the photo card.

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from tests.handlers.conftest import SECRETARY, BotHarness
 
 
@@ -37,9 +35,7 @@ async def test_notice_reaches_volunteers_with_a_summary(harness: BotHarness) -> 
     await harness.press_label(SECRETARY, preview, "发送", strict=False)  # pressed twice
     assert harness.api.callback_answers()[-1]["text"].startswith("这一步已经过去了")
 
-    sender = harness.running.sender
-    assert sender is not None
-    await asyncio.wait_for(sender.idle(), timeout=120)
+    await harness.pushes_sent()
     await harness.api.wait_for(lambda: harness.last(SECRETARY)["text"].startswith("✅"), timeout=20)
     for user_id in (2001, 2002):
         notices = [m["text"] for m in harness.api.bot_messages(user_id) if "清扫" in m["text"]]

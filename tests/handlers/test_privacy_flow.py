@@ -4,7 +4,6 @@ or a coordinate."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from pathlib import Path
@@ -31,12 +30,6 @@ def traces(*extra: str) -> list[str]:
     return words + [json.dumps(word)[1:-1] for word in words if not word.isascii()]
 
 
-async def sent(harness: BotHarness) -> None:
-    sender = harness.running.sender
-    assert sender is not None
-    await asyncio.wait_for(sender.idle(), timeout=120)
-
-
 async def live_a_little(harness: BotHarness) -> None:
     """Register, raise a matter the group sees, support it, share a location, chat."""
     api = harness.api
@@ -48,7 +41,7 @@ async def live_a_little(harness: BotHarness) -> None:
     await harness.say(PERSON, "水管漏水")
     await harness.say(PERSON, DETAILS)
     await harness.press_label(PERSON, harness.last(PERSON), "提交")
-    await sent(harness)
+    await harness.pushes_sent()
     card = next(m for m in api.bot_messages(RESIDENTS_GROUP) if "水管漏水" in m.get("text", ""))
     await harness.press_label(SECRETARY, card, "附议")
     await harness.say(PERSON, CHAT, RESIDENTS_GROUP)
@@ -56,7 +49,7 @@ async def live_a_little(harness: BotHarness) -> None:
     await harness.settle()
     await harness.say(PERSON, "/me")
     await harness.say(PERSON, "/export")
-    await sent(harness)
+    await harness.pushes_sent()
 
 
 async def forget(harness: BotHarness) -> None:

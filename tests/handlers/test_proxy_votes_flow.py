@@ -20,7 +20,6 @@ from tests.handlers.test_votes_flow import (
     answer,
     ballots,
     open_vote,
-    sent,
 )
 
 WORKER_G1 = 2004
@@ -66,7 +65,7 @@ async def community(harness: BotHarness, api: FakeBotApi) -> dict[str, int]:
         await harness.say(2001, f"提议 {title}")
         await harness.say(2001, "晚上太黑。")
         await harness.press_label(2001, harness.last(2001), "提交")
-    await sent(harness)
+    await harness.pushes_sent()
     return ids
 
 
@@ -244,7 +243,7 @@ async def test_a_resident_who_asked_is_told_and_replaces_the_proxy_ballot(
     await harness.press_label(WORKER_G1, harness.last(WORKER_G1), "Tom")
     await harness.press_label(WORKER_G1, harness.last(WORKER_G1), "反对")
     assert "已私信告诉本人" in harness.last(WORKER_G1)["text"]
-    await sent(harness)
+    await harness.pushes_sent()
     notice = harness.last(2002)["text"]
     assert notice.startswith("🗳 周网格员 recorded your vote on #1 小区门口加装路灯: No.")
     assert [(row[1], row[2], row[3], row[4]) for row in await ballots(harness, vote_id)] == [

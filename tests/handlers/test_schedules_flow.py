@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,12 +21,6 @@ from tests.handlers.conftest import (
 async def restart(tmp_path: Path, api: FakeBotApi, clock: FakeClock) -> BotHarness:
     settings = make_settings(tmp_path, telegram={"poll_timeout": 1})
     return await start_harness(settings, api, clock)
-
-
-async def drain(harness: BotHarness) -> None:
-    sender = harness.running.sender
-    assert sender is not None
-    await asyncio.wait_for(sender.idle(), timeout=120)
 
 
 async def prepare(tmp_path: Path, api: FakeBotApi, clock: FakeClock) -> int:
@@ -62,7 +55,7 @@ async def test_reminder_due_while_down_is_sent_once_late(tmp_path: Path, api: Fa
     clock.advance(minutes=25)  # the bot was down when it fell due
     harness = await restart(tmp_path, api, clock)
     try:
-        await drain(harness)
+        await harness.pushes_sent()
         async with harness.db.read() as session:
             firings = await session.schedules.firings(schedule_id)
     finally:
@@ -73,7 +66,7 @@ async def test_reminder_due_while_down_is_sent_once_late(tmp_path: Path, api: Fa
     assert [outcome for _, outcome in firings] == ["late"]
     clock.advance(minutes=1)
     again = await restart(tmp_path, api, clock)  # and another restart does not send it again
-    await drain(again)
+    await again.pushes_sent()
     await again.running.stop()
     assert len(reminders(api, RESIDENTS_GROUP)) == 1
 
@@ -86,7 +79,7 @@ async def test_reminder_beyond_the_window_is_reported_missed(
     clock.advance(hours=7)  # the catch-up window is 6 h
     harness = await restart(tmp_path, api, clock)
     try:
-        await drain(harness)
+        await harness.pushes_sent()
         async with harness.db.read() as session:
             firings = await session.schedules.firings(schedule_id)
     finally:
@@ -102,13 +95,13 @@ async def test_reminder_beyond_the_window_is_reported_missed(
     try:
         await harness.press_label(SECRETARY, report, "📣 现在补发")
         assert api.callback_answers()[-1]["text"] == "已补发：今晚议事"
-        await drain(harness)
+        await harness.pushes_sent()
         (sent,) = reminders(api, RESIDENTS_GROUP)
         assert sent.startswith("🔔 今晚七点在湖边议事亭议事\n\n（原定 ")
         assert sent.endswith("，因系统暂停延后发送）")
         await harness.press_label(SECRETARY, report, "📣 现在补发", strict=False)
         assert api.callback_answers()[-1]["text"] == "已经补发过了：今晚议事"
-        await drain(harness)
+        await harness.pushes_sent()
         assert len(reminders(api, RESIDENTS_GROUP)) == 1
         async with harness.db.read() as session:
             firings = await session.schedules.firings(schedule_id)
@@ -264,7 +257,7 @@ async def test_a_new_session_time_moves_the_opening_and_it_opens_then(
         clock.now = due
         schedule_id, _ = await builtin(harness, "builtin:session_open")
         assert await harness.running.services.scheduler.fire(schedule_id, due)
-        await drain(harness)
+        await harness.pushes_sent()
     finally:
         await harness.running.stop()
     opened = [t for t in harness.texts(RESIDENTS_GROUP) if t.startswith("🔔 周四议事亭现在开始")]
@@ -285,7 +278,7 @@ async def test_an_opening_moved_earlier_past_now_is_done_late_not_lost(
     clock.now = datetime(2026, 11, 19, 10, 30, tzinfo=UTC)  # Thursday 18:30: 18:00 has passed
     harness = await start_with(tmp_path, api, clock, session_time="18:00")
     try:
-        await drain(harness)
+        await harness.pushes_sent()
         assert await open_due(harness) == datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
     finally:
         await harness.running.stop()
@@ -307,7 +300,7 @@ async def test_a_firing_with_no_event_left_is_reported(tmp_path: Path, api: Fake
             await session.schedules.set_next_due(schedule_id, stray, clock.now)
         clock.now = stray
         assert await harness.running.services.scheduler.fire(schedule_id, stray)
-        await drain(harness)
+        await harness.pushes_sent()
         assert await open_due(harness) == datetime(2026, 11, 26, 11, 0, tzinfo=UTC)
     finally:
         await harness.running.stop()

@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.standin import FakeBotApi
 from tests.conftest import FakeClock, make_settings
-from tests.handlers.conftest import RESIDENTS_GROUP, SECRETARY, BotHarness, start_harness
-
-
-async def drain(harness: BotHarness) -> None:
-    sender = harness.running.sender
-    assert sender is not None
-    await asyncio.wait_for(sender.idle(), timeout=120)
+from tests.handlers.conftest import RESIDENTS_GROUP, SECRETARY, start_harness
 
 
 async def test_minutes_are_posted_and_can_be_read_later(tmp_path: Path, api: FakeBotApi) -> None:
@@ -43,7 +36,7 @@ async def test_minutes_are_posted_and_can_be_read_later(tmp_path: Path, api: Fak
         # The session's end: it closes and the minutes go to the residents' group.
         clock.now = close.next_due_at
         assert await services.scheduler.fire(close.id, close.next_due_at)
-        await drain(harness)
+        await harness.pushes_sent()
         posted = harness.last(RESIDENTS_GROUP)["text"]
         day = starts.astimezone(settings.community.tz)
         assert posted.startswith(f"📝 周四议事亭纪要 · {day:%Y-%m-%d} {day:%H:%M}")

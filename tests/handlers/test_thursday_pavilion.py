@@ -9,7 +9,6 @@ progress to 100%; the residents who raised and supported it rate the result.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,14 +22,6 @@ MONDAY = datetime(2026, 11, 16, 2, 0, tzinfo=UTC)
 RESIDENTS = {2001: "张阿姨", 2002: "Tom", 2003: "李大爷", 2004: "王叔", 2005: "赵姐"}
 
 
-async def sent(harness: BotHarness) -> None:
-    sender = harness.running.sender
-    assert sender is not None
-    # Pushes to the group wait for its 20-per-minute window, so this can take a
-    # minute or more on a busy machine: the bound only stops a hang.
-    await asyncio.wait_for(sender.idle(), timeout=180)
-
-
 async def fire_builtin(harness: BotHarness, clock: FakeClock, key: str) -> None:
     """Move the clock to the built-in schedule's due time and let it fire, as its alarm would."""
     async with harness.db.read() as session:
@@ -38,7 +29,7 @@ async def fire_builtin(harness: BotHarness, clock: FakeClock, key: str) -> None:
     assert schedule is not None and schedule.next_due_at is not None
     clock.now = schedule.next_due_at
     assert await harness.running.services.scheduler.fire(schedule.id, schedule.next_due_at)
-    await sent(harness)
+    await harness.pushes_sent()
 
 
 async def close_vote(harness: BotHarness, clock: FakeClock, matter_id: int) -> None:
@@ -47,7 +38,7 @@ async def close_vote(harness: BotHarness, clock: FakeClock, matter_id: int) -> N
     assert vote.schedule_id is not None
     clock.now = max(clock.now, vote.closes_at)
     assert await harness.running.services.scheduler.fire(vote.schedule_id, vote.closes_at)
-    await sent(harness)
+    await harness.pushes_sent()
 
 
 def group_texts(harness: BotHarness, start: str) -> list[str]:
@@ -85,7 +76,7 @@ async def open_vote(harness: BotHarness, number: int) -> None:
     await harness.press_label(SECRETARY, harness.last(SECRETARY), "发起表决")
     await harness.press_label(SECRETARY, harness.last(SECRETARY), "开始表决")
     assert harness.last(SECRETARY)["text"].startswith(f"表决已开始：#{number}")
-    await sent(harness)
+    await harness.pushes_sent()
 
 
 async def test_a_whole_thursday_pavilion(tmp_path: Path, api: FakeBotApi) -> None:
@@ -107,7 +98,7 @@ async def test_a_whole_thursday_pavilion(tmp_path: Path, api: FakeBotApi) -> Non
         await raise_matter(harness, 2001, "3号楼前加装路灯", "晚上太黑，老人出门不方便。")
         await raise_matter(harness, 2003, "小区文明养犬", "遛狗要拴绳，粪便要清理。")
         await raise_matter(harness, 2004, "增设快递柜", "东门快递堆在地上。")
-        await sent(harness)
+        await harness.pushes_sent()
         for supporter in (2002, 2003):
             await harness.press_label(supporter, card_of(harness, 1), "附议")
         for supporter in (2001, 2005):
@@ -182,7 +173,7 @@ async def test_a_whole_thursday_pavilion(tmp_path: Path, api: FakeBotApi) -> Non
         await harness.press_label(SECRETARY, harness.last(SECRETARY), "李大爷")
         await harness.press_label(SECRETARY, harness.last(SECRETARY), "2 周")
         assert harness.last(SECRETARY)["text"].startswith("✅ #1 已交给 李大爷 办理")
-        await sent(harness)
+        await harness.pushes_sent()
         await harness.say(2003, "/progress 1")
         await harness.press_label(2003, harness.last(2003), "50%")
         await harness.say(2003, "灯杆已经到货")
@@ -191,7 +182,7 @@ async def test_a_whole_thursday_pavilion(tmp_path: Path, api: FakeBotApi) -> Non
         await harness.say(2003, "路灯装好了，晚上亮堂了")
         assert harness.last(2003)["text"].startswith("🎉 #1 已办结")
         assert (await matters.matter(1)).stage == "done"
-        await sent(harness)
+        await harness.pushes_sent()
 
         # --- review: the raiser and the supporters rate it --------------------------------
         for user_id, choice in ((2001, "满意"), (2002, "Satisfied"), (2003, "基本满意")):

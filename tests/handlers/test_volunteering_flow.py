@@ -38,12 +38,6 @@ def local(day: int, hour: int, minute: int, second: int = 0) -> datetime:
     return datetime(2026, 11, day, hour - 8, minute, second, tzinfo=UTC)
 
 
-async def sent(harness: BotHarness) -> None:
-    sender = harness.running.sender
-    assert sender is not None
-    await asyncio.wait_for(sender.idle(), timeout=120)
-
-
 def text_of(message: dict[str, Any]) -> str:
     return str(message.get("text") or message.get("caption") or "")
 
@@ -95,7 +89,7 @@ async def create(
     for label in presses:
         await harness.press_label(SECRETARY, harness.last(SECRETARY), label)
     await harness.press_label(SECRETARY, harness.last(SECRETARY), "发布")
-    await sent(harness)
+    await harness.pushes_sent()
     return last_text(harness, SECRETARY)
 
 
@@ -116,7 +110,7 @@ async def fire(harness: BotHarness, clock: FakeClock, kind: str, activity_id: in
     for row in rows:
         clock.now = row.next_due_at
         assert await services.scheduler.fire(row.id, row.next_due_at)
-    await sent(harness)
+    await harness.pushes_sent()
     return rows
 
 
@@ -188,7 +182,7 @@ async def test_activity_from_card_to_hours_report(tmp_path: Path, api: FakeBotAp
         # Tom cancels; 李大爷 moves up from the waitlist and is told.
         await harness.press_label(2002, card, "取消报名")
         assert harness.api.callback_answers()[-1]["text"] == "Sign-up cancelled: 湖边清洁."
-        await sent(harness)
+        await harness.pushes_sent()
         assert "已从候补转为正式报名" in last_text(harness, 2003)
         await api.wait_for(lambda: "报名：3/3 人，候补 0 人" in text_of(cards(harness)[0]))
 
@@ -373,7 +367,7 @@ async def monthly_until(harness: BotHarness, clock: FakeClock, until: datetime) 
             break
         clock.now = schedule.next_due_at
         assert await services.scheduler.fire(schedule.id, schedule.next_due_at)
-    await sent(harness)
+    await harness.pushes_sent()
 
 
 async def test_qr_link_kiosk_and_bad_input(tmp_path: Path, api: FakeBotApi) -> None:

@@ -3,7 +3,6 @@ resolution, anonymity, and the conventions register."""
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import json
@@ -18,12 +17,6 @@ from tests.conftest import FakeClock, make_settings
 from tests.handlers.conftest import RESIDENTS_GROUP, SECRETARY, BotHarness, start_harness
 
 GRID_WORKER = 2004
-
-
-async def sent(harness: BotHarness) -> None:
-    sender = harness.running.sender
-    assert sender is not None
-    await asyncio.wait_for(sender.idle(), timeout=120)
 
 
 async def community(harness: BotHarness) -> None:
@@ -42,7 +35,7 @@ async def community(harness: BotHarness) -> None:
         await harness.say(2001, f"提议 {title}")
         await harness.say(2001, "晚上太黑。")
         await harness.press_label(2001, harness.last(2001), "提交")
-    await sent(harness)
+    await harness.pushes_sent()
 
 
 async def add_paper_resident(
@@ -74,7 +67,7 @@ async def open_vote(harness: BotHarness, number: int, *presses: str) -> dict[str
         await harness.press_label(SECRETARY, harness.last(SECRETARY), label)
     await harness.press_label(SECRETARY, harness.last(SECRETARY), "开始表决")
     assert "表决已开始" in harness.last(SECRETARY)["text"]
-    await sent(harness)
+    await harness.pushes_sent()
     return vote_cards(harness)[-1]
 
 
@@ -87,7 +80,7 @@ async def close_by_schedule(harness: BotHarness, clock: FakeClock, vote_id: int)
     assert schedule is not None and schedule.next_due_at == vote.closes_at
     clock.now = vote.closes_at
     assert await services.scheduler.fire(vote.schedule_id, vote.closes_at)
-    await sent(harness)
+    await harness.pushes_sent()
 
 
 async def ballots(harness: BotHarness, vote_id: int) -> list[Any]:
@@ -126,7 +119,7 @@ async def test_any_quorum_can_be_set_by_steps_or_typed(tmp_path: Path, api: Fake
         await harness.say(SECRETARY, "5")
         assert "法定人数：5 人" in harness.last(SECRETARY)["text"]
         await harness.press_label(SECRETARY, harness.last(SECRETARY), "开始表决")
-        await sent(harness)
+        await harness.pushes_sent()
         assert "（法定人数 5）" in vote_cards(harness)[-1]["text"]
         async with harness.db.read() as session:
             vote = await session.votes.get(1)
@@ -410,13 +403,13 @@ async def test_conventions_register_with_an_amendment(tmp_path: Path, api: FakeB
         await harness.say(2003, "提议 修订养犬公约")
         await harness.say(2003, "增加夜间遛狗时间限制。")
         await harness.press_label(2003, harness.last(2003), "提交")
-        await sent(harness)
+        await harness.pushes_sent()
         await harness.say(SECRETARY, "/vote 3")
         await harness.press_label(SECRETARY, harness.last(SECRETARY), "是否社区公约")
         await harness.press_label(SECRETARY, harness.last(SECRETARY), "修订哪条公约")
         assert "修订：公约 #1 文明养犬公约" in harness.last(SECRETARY)["text"]
         await harness.press_label(SECRETARY, harness.last(SECRETARY), "开始表决")
-        await sent(harness)
+        await harness.pushes_sent()
         await harness.press_label(2001, vote_cards(harness)[-1], "赞成")
         await close_by_schedule(harness, clock, 2)
         await harness.press_label(SECRETARY, harness.last(SECRETARY), "采用草稿")
