@@ -47,7 +47,7 @@ from fixtures import as_new_update, ceiling_connection, register_people, traced_
 from process import BotProcess, write_config
 
 from bot.app import RunningBot, build_application
-from bot.community import Actor
+from bot.community.register import Actor
 from bot.config import Language, settings_from_mapping
 from bot.logs import configure_logging
 from bot.services import Services

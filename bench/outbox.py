@@ -66,7 +66,7 @@ from process import BotProcess, write_config
 
 from bot.config import Language
 from bot.logs import configure_logging
-from bot.outbox import Delivery, OutgoingMessage, PushReport, queue_push
+from bot.runtime.outbox import Delivery, OutgoingMessage, PushReport, queue_push
 from bot.standin import FakeBotApi, StandinServer
 from storage import Database
 

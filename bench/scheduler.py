@@ -49,7 +49,7 @@ TOKEN = "4242:BENCH-SCHEDULER"  # noqa: S105 - a made-up token for the stand-in
 FIRST_DUE = 8.0  # seconds after the schedules are written
 WINDOW = 10.0  # due times spread over this many seconds
 SETTLE = 3.0  # wait this long after the last due time
-JOB_KWARGS = {"misfire_grace_time": None, "coalesce": True}  # as bot/telegram_jobs.py
+JOB_KWARGS = {"misfire_grace_time": None, "coalesce": True}  # as bot/runtime/jobs.py
 
 
 @dataclass

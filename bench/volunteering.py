@@ -46,11 +46,11 @@ from process import BotProcess, write_config
 
 from bot.app import RunningBot, build_application
 from bot.config import Language, settings_from_mapping
-from bot.ledger import csv_bytes, xlsx_bytes
+from bot.deliberation.ledger import csv_bytes, xlsx_bytes
 from bot.logs import configure_logging
 from bot.services import Services
 from bot.standin import FakeBotApi, StandinServer
-from bot.volunteering import MonthlyReport, month_bounds
+from bot.volunteering.service import MonthlyReport, month_bounds
 from handlers.texts import vol_report, vol_report_sheets
 from storage import Database
 from storage.times import to_db_time
@@ -63,7 +63,7 @@ TOKEN = "1:BENCH"  # noqa: S105 - a made-up token for the stand-in
 #: ``pavilion run`` with the limiter's 30 messages/s overall window raised (Telegram's flood
 #: limit, which bounds the replies), to show what the bot itself can do.
 LIFTED = (
-    "import sys; from bot import telegram_ratelimit as limits;"
+    "import sys; from bot.runtime import flood as limits;"
     " limits.OVERALL_PER_SECOND = 1_000_000; from bot.cli import main; sys.exit(main())"
 )
 

@@ -38,7 +38,7 @@ from fixtures import as_new_update, ceiling_connection, register_people, traced_
 from process import BotProcess, write_config
 
 from bot.app import RunningBot, build_application
-from bot.community import Actor
+from bot.community.register import Actor
 from bot.config import Language, settings_from_mapping
 from bot.logs import configure_logging
 from bot.services import Services
@@ -285,7 +285,7 @@ async def run_bot_process(residents: int, latency: float, scratch: Path) -> BotF
 
 
 def _caller(user_id: int) -> Any:
-    from bot.community import Caller
+    from bot.community.register import Caller
 
     return Caller(tg_user_id=user_id, first_name="书记", language_code="zh-hans")
 

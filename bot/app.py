@@ -3,7 +3,7 @@
 
 Resources are opened in ``post_init`` (database, command menus, housekeeping
 jobs) and closed in ``post_shutdown``; nothing does I/O before that. Updates
-come through bot/telegram_ingress.py, never through PTB's Updater, so that each
+come through bot/runtime/ingress.py, never through PTB's Updater, so that each
 is stored before Telegram is told it arrived.
 """
 
@@ -30,26 +30,26 @@ from telegram.request import BaseRequest
 from bot.charts import bar_chart
 from bot.clock import Clock, system_clock
 from bot.config import Language, Settings
-from bot.delivery import Sender
 from bot.i18n import translate
 from bot.logs import keep_private_data_out
-from bot.services import BotData, Services
-from bot.telegram_http import AiohttpRequest
-from bot.telegram_ingress import (
+from bot.runtime.flood import TelegramRateLimiter
+from bot.runtime.http import AiohttpRequest
+from bot.runtime.ingress import (
     ALLOWED_UPDATES,
     AnyApplication,
     UpdateIngress,
     WebhookServer,
     poll_updates,
 )
-from bot.telegram_jobs import JobQueueTimer
-from bot.telegram_ratelimit import TelegramRateLimiter
+from bot.runtime.jobs import JobQueueTimer
+from bot.runtime.sender import Sender
+from bot.services import BotData, Services
 from handlers import COMMANDS, SECRETARY_MENU, register_handlers, texts
 from handlers.access import Where
 from handlers.cards import drop_pending_edits
 from handlers.context import Context
-from handlers.matters import refresh_matter_card_soon
-from handlers.votes import refresh_vote_card_soon
+from handlers.deliberation.matters import refresh_matter_card_soon
+from handlers.deliberation.votes import refresh_vote_card_soon
 from storage.db import is_storage_full
 
 log = logging.getLogger(__name__)
@@ -103,7 +103,7 @@ def build_application(
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
-    # aiohttp under PTB (bot/telegram_http.py): httpx's pool costs more CPU than
+    # aiohttp under PTB (bot/runtime/http.py): httpx's pool costs more CPU than
     # the updates once dozens of requests are in flight. Tests pass their own.
     connections = min(settings.updates.max_concurrent + 8, MAX_CONNECTIONS)
     builder = builder.request(request or AiohttpRequest(connection_limit=connections))

@@ -67,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     try:
         if args.command == "demo":
-            from bot.demo import run_demo
+            from bot.demo.story import run_demo
 
             configure_logging("WARNING")
             status: int = asyncio.run(run_demo(keep=args.keep))

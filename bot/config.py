@@ -185,7 +185,7 @@ class ScheduleSettings(_Section):
     @classmethod
     def _offset(cls, value: str) -> str:
         if value.strip():
-            from bot.calendar import parse_offset
+            from bot.community.calendar import parse_offset
 
             parse_offset(value)
         return value.strip()
@@ -229,7 +229,7 @@ class LessonSettings(_Section):
     @classmethod
     def _offset(cls, value: str) -> str:
         if value.strip():
-            from bot.calendar import parse_offset
+            from bot.community.calendar import parse_offset
 
             parse_offset(value)
         return value.strip()
@@ -279,7 +279,7 @@ class StorageSettings(_Section):
     path: Path = Path("pavilion.sqlite3")
     synchronous: Literal["FULL", "NORMAL"] = "FULL"
     busy_timeout_ms: int = Field(default=5000, ge=0)
-    #: The master key of anonymous ballots (bot/ballot_keys.py), kept outside the
+    #: The master key of anonymous ballots (bot/deliberation/ballot_keys.py), kept outside the
     #: database; empty: beside it, as ``<path>.ballot-key``.
     ballot_key_file: Path | None = None
 

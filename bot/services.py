@@ -9,22 +9,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bot.carrying import CarryingService
 from bot.clock import Clock, system_clock
-from bot.community import CommunityService
+from bot.community.notices import NoticeService
+from bot.community.register import CommunityService
+from bot.community.registration import PaperEntryService, RegistrationService
 from bot.config import Settings
-from bot.deliberation import MatterService
+from bot.deliberation.carrying import CarryingService
+from bot.deliberation.desk import MatterDeskService
+from bot.deliberation.discussion import DiscussionService
+from bot.deliberation.ledger import LedgerService
+from bot.deliberation.raising import MatterService
+from bot.deliberation.sittings import SittingService
+from bot.deliberation.voting import VoteService
 from bot.dialogs import DialogService
-from bot.discussion import DiscussionService
-from bot.ledger import LedgerService
-from bot.lessons import LessonService
-from bot.matter_desk import MatterDeskService
-from bot.notices import NoticeService
-from bot.registration import PaperEntryService, RegistrationService
-from bot.scheduling import SchedulerService
-from bot.sittings import SittingService
-from bot.volunteering import VolunteerService
-from bot.voting import VoteService
+from bot.lessons.service import LessonService
+from bot.runtime.scheduler import SchedulerService
+from bot.volunteering.service import VolunteerService
 from storage import Database
 
 

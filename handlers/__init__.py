@@ -21,35 +21,30 @@ from telegram.ext import (
     filters,
 )
 
-from bot.carrying import PROGRESS_FLOW
-from bot.community import Role
-from bot.deliberation import FLOW as RAISE_FLOW
-from bot.discussion import HIDE_FLOW
-from bot.matter_desk import WITHDRAW_FLOW
-from bot.notices import FLOW as NOTICE_FLOW
-from bot.registration import FLOW as REGISTRATION_FLOW
-from bot.registration import PAPER_FLOW
-from bot.voting import PROXY_FLOW, RESOLUTION_FLOW, SETUP_FLOW
-from handlers import (
-    admin,
-    callbacks,
+from bot.community.notices import FLOW as NOTICE_FLOW
+from bot.community.register import Role
+from bot.community.registration import FLOW as REGISTRATION_FLOW
+from bot.community.registration import PAPER_FLOW
+from bot.deliberation.carrying import PROGRESS_FLOW
+from bot.deliberation.desk import WITHDRAW_FLOW
+from bot.deliberation.discussion import HIDE_FLOW
+from bot.deliberation.raising import FLOW as RAISE_FLOW
+from bot.deliberation.voting import PROXY_FLOW, RESOLUTION_FLOW, SETUP_FLOW
+from handlers import callbacks, dialogs
+from handlers.access import Access, Callback, Where, guarded, identify, on_error
+from handlers.community import admin, chats, notices, people, schedules
+from handlers.deliberation import (
     carrying,
-    chats,
     desk,
-    dialogs,
     discussion,
     matters,
-    notices,
-    people,
     proxies,
-    schedules,
     votes,
 )
-from handlers import ledger as ledger_handlers
-from handlers import lessons as lesson_handlers
-from handlers import sittings as sittings_handlers
-from handlers import volunteering as vol
-from handlers.access import Access, Callback, Where, guarded, identify, on_error
+from handlers.deliberation import ledger as ledger_handlers
+from handlers.deliberation import sittings as sittings_handlers
+from handlers.lessons import commands as lesson_handlers
+from handlers.volunteering import commands as vol
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from telegram.error import (
 )
 from telegram.ext import ApplicationHandlerStop
 
-from bot.community import GROUP_ANONYMOUS_BOT_ID, Actor, Caller, Role
+from bot.community.register import GROUP_ANONYMOUS_BOT_ID, Actor, Caller, Role
 from bot.config import Language
 from bot.errors import UserFacingError
 from handlers.callbacks import StaleButton

@@ -14,7 +14,7 @@ from enum import Enum
 from typing import Any, ClassVar, Self, get_type_hints
 
 from bot import parsing
-from bot.community import Role
+from bot.community.register import Role
 from bot.config import Language
 
 MAX_CALLBACK_BYTES = 64
@@ -340,7 +340,7 @@ class AskProxy(Callback):
 
 @dataclass(frozen=True)
 class AcceptDraftResolution(Callback):
-    """Accept the bot's draft resolution (data built in bot.voting)."""
+    """Accept the bot's draft resolution (data built in bot.deliberation.voting)."""
 
     PREFIX: ClassVar[str] = "ra"
     matter_id: int
@@ -349,7 +349,7 @@ class AcceptDraftResolution(Callback):
 
 @dataclass(frozen=True)
 class WriteResolution(Callback):
-    """Type the resolution instead (data built in bot.voting)."""
+    """Type the resolution instead (data built in bot.deliberation.voting)."""
 
     PREFIX: ClassVar[str] = "rw"
     matter_id: int
@@ -540,7 +540,7 @@ class StartVote(Callback):
 
 # --- micro Party lessons (微党课) -------------------------------------------------
 # Prefixes start with "l" (but never "lg", the language button). The lesson
-# push and reminder buttons are built by bot.lessons (*_callback functions).
+# push and reminder buttons are built by bot.lessons.service (*_callback functions).
 
 
 @dataclass(frozen=True)
@@ -692,7 +692,7 @@ class LessonRecord(Callback):
 
 
 # --- volunteer service (志愿者打卡) --------------------------------------------
-# Prefixes start with "w". Some are built by bot/volunteering.py for cards and
+# Prefixes start with "w". Some are built by bot/volunteering/service.py for cards and
 # pushes (wsu, wsc, wrl, wsm, wsa); the formats must agree.
 
 

@@ -16,9 +16,9 @@ from typing import Any
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ExtBot, JobQueue
 
-from bot.delivery import render_buttons, render_text
-from bot.outbox import OutgoingMessage
-from bot.telegram_ratelimit import COSMETIC, Dropped
+from bot.runtime.flood import COSMETIC, Dropped
+from bot.runtime.outbox import OutgoingMessage
+from bot.runtime.sender import render_buttons, render_text
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.community import Actor
+from bot.community.register import Actor
 from bot.services import BotData, Services
 
 

@@ -6,21 +6,21 @@ from collections.abc import Callable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.carrying import DUE_CHOICES, OWNER_KINDS, PERCENT_CHOICES
-from bot.community import PeoplePage, Role
+from bot.community.notices import EVERYONE
+from bot.community.register import PeoplePage, Role
 from bot.config import Grid, Language
-from bot.discussion import ThreadPage
-from bot.matter_desk import OPEN_STAGES
-from bot.notices import EVERYONE
-from bot.scheduling import UpcomingPage, schedule_title
-from bot.volunteering import ActivityDraft, DutyScreen, KioskEntry, ReviewItem
-from bot.voting import VOTABLE_STAGES, ProxyCandidate, VoteSetup
+from bot.deliberation.carrying import DUE_CHOICES, OWNER_KINDS, PERCENT_CHOICES
+from bot.deliberation.desk import OPEN_STAGES
+from bot.deliberation.discussion import ThreadPage
+from bot.deliberation.voting import VOTABLE_STAGES, ProxyCandidate, VoteSetup
+from bot.runtime.scheduler import UpcomingPage, schedule_title
+from bot.volunteering.service import ActivityDraft, DutyScreen, KioskEntry, ReviewItem
 from handlers import callbacks as cb
 from handlers.texts import LANGUAGE_NAMES, person_label, plain, role_name
-from storage.carrying import ReferralRow
-from storage.matters import MatterRow
-from storage.people import PaperResidentRow, PersonRow
-from storage.volunteering import ActivityRow, UnitRow
+from storage.community.people import PaperResidentRow, PersonRow
+from storage.deliberation.carrying import ReferralRow
+from storage.deliberation.matters import MatterRow
+from storage.volunteering.repository import ActivityRow, UnitRow
 
 
 def _button(text: str, data: cb.Callback) -> InlineKeyboardButton:

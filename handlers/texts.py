@@ -10,17 +10,18 @@ import html
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.carrying import CarryingStatus, RatingSummary
-from bot.community import ChatKind, CommunityStatus, Role
+from bot.community.notices import EVERYONE
+from bot.community.register import ChatKind, CommunityStatus, Role
 from bot.config import Grid, Language
-from bot.discussion import ThreadPage
+from bot.deliberation.carrying import CarryingStatus, RatingSummary
+from bot.deliberation.desk import MatterHistory
+from bot.deliberation.discussion import ThreadPage
+from bot.deliberation.ledger import Cell, Sheet
+from bot.deliberation.sittings import Minutes, MinutesItem
+from bot.deliberation.voting import VoteSetup, option_labels
 from bot.i18n import DEFAULT_LANGUAGE, catalog, translate, translate_html
-from bot.ledger import Cell, Sheet
-from bot.matter_desk import MatterHistory
-from bot.notices import EVERYONE
-from bot.scheduling import UpcomingPage, schedule_title, spoken_time
-from bot.sittings import Minutes, MinutesItem
-from bot.volunteering import (
+from bot.runtime.scheduler import UpcomingPage, schedule_title, spoken_time
+from bot.volunteering.service import (
     ActivityDraft,
     ActivityState,
     DutyScreen,
@@ -30,13 +31,12 @@ from bot.volunteering import (
     ReviewItem,
     hours_text,
 )
-from bot.voting import VoteSetup, option_labels
-from storage.carrying import ReferralRow
-from storage.chats import ChatRow
-from storage.matters import UNFINISHED_STAGES, MatterEventRow, MatterRow
-from storage.people import PersonRow
-from storage.volunteering import ActivityRow, DutyRow, HoursRow, UnitRow
-from storage.votes import ConventionRow, VoteRow
+from storage.community.chats import ChatRow
+from storage.community.people import PersonRow
+from storage.deliberation.carrying import ReferralRow
+from storage.deliberation.matters import UNFINISHED_STAGES, MatterEventRow, MatterRow
+from storage.deliberation.votes import ConventionRow, VoteRow
+from storage.volunteering.repository import ActivityRow, DutyRow, HoursRow, UnitRow
 
 LANGUAGE_NAMES = {Language.ZH_HANS: "中文", Language.EN: "English"}
 

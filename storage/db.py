@@ -28,8 +28,8 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
-from storage.inbox import MARK_DONE_SQL
 from storage.migrations import MIGRATIONS, Migration
+from storage.runtime.inbox import MARK_DONE_SQL
 from storage.scope import current_update
 from storage.session import Session
 from storage.times import utc_now_text

@@ -5,22 +5,22 @@ from __future__ import annotations
 import aiosqlite
 
 from storage.audit import AuditRepository
-from storage.carrying import CarryingRepository
-from storage.chats import ChatsRepository
-from storage.comments import CommentsRepository
+from storage.community.chats import ChatsRepository
+from storage.community.people import PeopleRepository
+from storage.deliberation.carrying import CarryingRepository
+from storage.deliberation.comments import CommentsRepository
+from storage.deliberation.ledger import LedgerRepository
+from storage.deliberation.matters import MattersRepository
+from storage.deliberation.sittings import SittingsRepository
+from storage.deliberation.votes import VotesRepository
 from storage.dialogs import DialogsRepository
-from storage.inbox import InboxRepository
-from storage.ledger import LedgerRepository
-from storage.lessons import LessonsRepository
-from storage.matters import MattersRepository
-from storage.outbox import OutboxRepository
-from storage.people import PeopleRepository
+from storage.lessons.repository import LessonsRepository
 from storage.person_data import PersonDataRepository
 from storage.privacy import PrivacyRepository
-from storage.schedules import SchedulesRepository
-from storage.sittings import SittingsRepository
-from storage.volunteering import VolunteeringRepository
-from storage.votes import VotesRepository
+from storage.runtime.inbox import InboxRepository
+from storage.runtime.outbox import OutboxRepository
+from storage.runtime.schedules import SchedulesRepository
+from storage.volunteering.repository import VolunteeringRepository
 
 
 class MetaRepository:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.demo import demo_week_start, run_demo
+from bot.demo.story import demo_week_start, run_demo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -20,11 +20,11 @@ async def test_the_demo_plays_the_whole_story() -> None:
     now = datetime(2027, 3, 31, 8, 30, tzinfo=UTC)
     thursday = demo_week_start(now).astimezone(SHANGHAI) + timedelta(days=3)
     out = io.StringIO()
-    level = logging.getLogger("bot.scheduling").level
+    level = logging.getLogger("bot.runtime.scheduler").level
     try:
         assert await run_demo(out=out, now=now) == 0
     finally:
-        logging.getLogger("bot.scheduling").setLevel(level)
+        logging.getLogger("bot.runtime.scheduler").setLevel(level)
     transcript = out.getvalue()
     for moment in (
         "🎉 登记完成，张阿姨！",

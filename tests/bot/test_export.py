@@ -7,10 +7,10 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from bot.community import CommunityService
+from bot.community.register import CommunityService
 from storage import Database
 from storage.person_data import EXPORTED, NOT_ABOUT_A_PERSON
-from tests.bot.test_community import RESIDENT, SECRETARY, community
+from tests.bot.community.test_register import RESIDENT, SECRETARY, community
 
 __all__ = ["community"]  # the fixture, shared with the register's tests
 

@@ -17,7 +17,7 @@ def test_catalogs_have_the_same_placeholders() -> None:
 
 
 def test_every_role_and_command_has_a_name() -> None:
-    from bot.community import ChatKind, Role
+    from bot.community.register import ChatKind, Role
     from handlers import COMMANDS
 
     for language in Language:

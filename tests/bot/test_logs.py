@@ -79,8 +79,8 @@ def test_a_full_disk_makes_one_line_a_minute_without_tracebacks() -> None:
     for second in range(0, 180, 2):  # three minutes of failures from everywhere
         for made in (
             record("asyncio", "Task exception was never retrieved", 1000.0 + second),
-            record("bot.telegram_ingress", "full: 3 update(s)", 1000.0 + second, storage_full=True),
-            record("bot.telegram_jobs", "schedule 3 could not fire", 1000.0 + second),
+            record("bot.runtime.ingress", "full: 3 update(s)", 1000.0 + second, storage_full=True),
+            record("bot.runtime.jobs", "schedule 3 could not fire", 1000.0 + second),
         ):
             if full.filter(made):
                 passed.append(made)

@@ -16,7 +16,7 @@ import pytest
 
 from bot.config import Language
 from bot.logs import StorageFullOncePerMinute
-from bot.outbox import Delivery, OutgoingMessage, queue_push
+from bot.runtime.outbox import Delivery, OutgoingMessage, queue_push
 from bot.standin import FakeBotApi
 from tests.conftest import FakeClock, make_settings
 from tests.handlers.conftest import SECRETARY, BotHarness, start_harness

@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 
 from bot.app import RunningBot, build_application
+from bot.runtime.flood import TelegramRateLimiter
 from bot.standin import FakeBotApi
-from bot.telegram_ratelimit import TelegramRateLimiter
 from tests.conftest import make_settings
 from tests.fakes import FakeRequest
 from tests.handlers.conftest import RESIDENTS_GROUP, BotHarness, button_data
-from tests.handlers.test_votes_flow import community, open_vote
+from tests.handlers.deliberation.test_votes_flow import community, open_vote
 
 
 class LimiterTime:

@@ -1,0 +1,1 @@
+"""The community: its register of people and roles, registration, notices, its calendar."""

@@ -1,0 +1,372 @@
+"""Joining the community register: consent first, then a name, building and grid.
+
+Residents without Telegram are entered by their grid worker or a secretary
+(:class:`PaperEntryService`, ``/addresident``): name, building, grid, and the
+note that their consent was given on paper. A registered resident may ask
+that their grid worker record their ballots (``/askproxy``). These two are
+the only people a proxy ballot can be recorded for (bot/deliberation/voting.py).
+
+The conversation is a short guided form whose progress is kept in the
+``dialogs`` table, so every answer commits together with the step it moves
+to, and a button pressed twice or after the form moved on changes nothing.
+Nothing about a person is stored until they accept the consent text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from bot import usertext
+from bot.clock import Clock, system_clock
+from bot.community.register import Actor, Caller, Role
+from bot.config import CommunitySettings, Language
+from bot.dialogs import expect_step
+from bot.errors import UserFacingError
+from bot.i18n import from_telegram_code, parse_language
+from storage import Database
+from storage.community.people import PaperResidentRow, PersonRow
+from storage.dialogs import DialogRow
+from storage.session import Session
+from storage.times import from_db_time, to_db_time
+
+FLOW = "register"
+PAPER_FLOW = "paper_resident"
+MAX_NAME_LENGTH = 32
+MAX_BUILDING_LENGTH = 16
+
+
+class Step(StrEnum):
+    """The questions of the registration form, in order."""
+
+    CONSENT = "consent"
+    NAME = "name"
+    BUILDING = "building"
+    GRID = "grid"
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """What to show next: a question (``step``), or the finished registration."""
+
+    language: Language
+    step: Step | None = None
+    suggested_name: str | None = None
+    person: PersonRow | None = None
+    already_registered: bool = False
+
+
+class RegistrationService:
+    """Runs the registration form for one community."""
+
+    def __init__(
+        self, db: Database, settings: CommunitySettings, clock: Clock = system_clock
+    ) -> None:
+        self._db = db
+        self._settings = settings
+        self._clock = clock
+
+    async def start(self, caller: Caller) -> Prompt:
+        """Begin (or begin again) the form in the caller's private chat."""
+        async with self._db.transaction() as session:
+            person = await session.people.by_telegram_id(caller.tg_user_id)
+            if person is not None:
+                return Prompt(
+                    parse_language(person.language), person=person, already_registered=True
+                )
+            language = from_telegram_code(caller.language_code, self._settings.default_language)
+            await self._put(session, caller, Step.CONSENT, {"language": language.value})
+        return Prompt(language, step=Step.CONSENT)
+
+    async def choose_language(self, caller: Caller, language: Language) -> Prompt:
+        """Switch the language of the form while it is still at the consent text."""
+        async with self._db.transaction() as session:
+            dialog = await self._expect(session, caller, Step.CONSENT)
+            data = dict(dialog.data, language=language.value)
+            await self._put(session, caller, Step.CONSENT, data)
+        return Prompt(language, step=Step.CONSENT)
+
+    async def decline(self, caller: Caller) -> Language:
+        """The caller does not consent: end the form, keep nothing."""
+        async with self._db.transaction() as session:
+            dialog = await self._expect(session, caller, Step.CONSENT)
+            # Everything: the form, and words kept from a group's "提议 …".
+            await session.dialogs.end_all_of(caller.tg_user_id)
+        return parse_language(dialog.data.get("language"))
+
+    async def accept(self, caller: Caller) -> Prompt:
+        """The caller consents: note when, and ask for their name."""
+        async with self._db.transaction() as session:
+            dialog = await self._expect(session, caller, Step.CONSENT)
+            data = dict(dialog.data, consent_at=to_db_time(self._clock()))
+            await self._put(session, caller, Step.NAME, data)
+        return Prompt(_language(data), step=Step.NAME, suggested_name=_clip(caller.full_name))
+
+    async def answer_name(self, caller: Caller, name: str | None) -> Prompt:
+        """The display name: typed, or None to use the Telegram name."""
+        chosen = _clean(name if name is not None else caller.full_name)
+        if not chosen:
+            raise UserFacingError("register.name_empty")
+        if len(chosen) > MAX_NAME_LENGTH:
+            raise UserFacingError("register.name_too_long", limit=MAX_NAME_LENGTH)
+        async with self._db.transaction() as session:
+            dialog = await self._expect(session, caller, Step.NAME)
+            data = dict(dialog.data, name=chosen)
+            await self._put(session, caller, Step.BUILDING, data)
+        return Prompt(_language(data), step=Step.BUILDING)
+
+    async def answer_building(self, caller: Caller, building: str | None) -> Prompt:
+        """The building (optional: None skips it)."""
+        chosen = _clean(building) if building is not None else None
+        if chosen is not None and len(chosen) > MAX_BUILDING_LENGTH:
+            raise UserFacingError("register.building_too_long", limit=MAX_BUILDING_LENGTH)
+        async with self._db.transaction() as session:
+            dialog = await self._expect(session, caller, Step.BUILDING)
+            data = dict(dialog.data, building=chosen or None)
+            if self._settings.grids:
+                await self._put(session, caller, Step.GRID, data)
+                return Prompt(_language(data), step=Step.GRID)
+            person = await self._finish(session, caller, data)
+        return Prompt(_language(data), person=person)
+
+    async def answer_grid(self, caller: Caller, grid_id: str | None) -> Prompt:
+        """The grid (optional: None if the person does not know it)."""
+        if grid_id is not None and grid_id not in {grid.id for grid in self._settings.grids}:
+            raise UserFacingError("register.expired")
+        async with self._db.transaction() as session:
+            dialog = await self._expect(session, caller, Step.GRID)
+            data = dict(dialog.data, grid=grid_id)
+            person = await self._finish(session, caller, data)
+        return Prompt(_language(data), person=person)
+
+    async def current_step(self, caller: Caller) -> Step | None:
+        """The question the caller is at, or None if they are not registering."""
+        async with self._db.read() as session:
+            dialog = await session.dialogs.get(caller.tg_user_id, caller.tg_user_id)
+        if dialog is None or dialog.flow != FLOW:
+            return None
+        return Step(dialog.step)
+
+    async def _finish(self, session: Session, caller: Caller, data: dict[str, Any]) -> PersonRow:
+        now = self._clock()
+        person_id = await session.people.insert(
+            tg_user_id=caller.tg_user_id,
+            display_name=str(data["name"]),
+            tg_username=caller.username,
+            language=_language(data).value,
+            building=data.get("building"),
+            grid_id=data.get("grid"),
+            consent_at=from_db_time(str(data["consent_at"])),
+            now=now,
+        )
+        roles = [Role.RESIDENT.value]
+        if caller.tg_user_id in self._settings.secretaries:
+            roles.append(Role.SECRETARY.value)
+        await session.people.grant_all(person_id, roles, None, now)
+        await session.dialogs.end(caller.tg_user_id, caller.tg_user_id)
+        await session.audit.record(at=now, action="person.register", actor_id=person_id)
+        person = await session.people.by_id(person_id)
+        assert person is not None  # noqa: S101 - inserted just above, same transaction
+        return person
+
+    async def _expect(self, session: Session, caller: Caller, step: Step) -> DialogRow:
+        if await session.people.by_telegram_id(caller.tg_user_id) is not None:
+            raise UserFacingError("register.already_registered")
+        return await expect_step(
+            session, caller.tg_user_id, caller.tg_user_id, FLOW, step.value, "register.expired"
+        )
+
+    async def _put(
+        self, session: Session, caller: Caller, step: Step, data: dict[str, Any]
+    ) -> None:
+        await session.dialogs.put(
+            caller.tg_user_id, caller.tg_user_id, FLOW, step.value, data, self._clock()
+        )
+
+
+@dataclass(frozen=True)
+class PaperEntry:
+    """Where /addresident stands: the answers so far and the next step (None: entered)."""
+
+    name: str | None = None
+    building: str | None = None
+    grid: str | None = None
+    step: str | None = "name"
+    resident: PaperResidentRow | None = None
+
+
+class PaperEntryService:
+    """Residents without Telegram entered by their grid worker or a secretary, and the
+    registered residents' requests that their grid worker vote for them."""
+
+    def __init__(
+        self, db: Database, settings: CommunitySettings, clock: Clock = system_clock
+    ) -> None:
+        self._db = db
+        self._settings = settings
+        self._clock = clock
+
+    async def start(self, actor: Actor, chat_id: int) -> PaperEntry:
+        """/addresident: ask the resident's name."""
+        self._grid_of_worker(actor)
+        async with self._db.transaction() as session:
+            await session.dialogs.put(
+                chat_id, actor.tg_user_id, PAPER_FLOW, "name", {}, self._clock()
+            )
+        return PaperEntry()
+
+    async def answer(self, actor: Actor, chat_id: int, step: str, text: str) -> PaperEntry:
+        """A typed name or building."""
+        value = _clean(text)
+        if not value:
+            raise UserFacingError("paper.empty")
+        limit = MAX_NAME_LENGTH if step == "name" else MAX_BUILDING_LENGTH
+        if len(value) > limit:
+            raise UserFacingError("paper.too_long", limit=limit)
+        async with self._db.transaction() as session:
+            dialog = await expect_step(
+                session, chat_id, actor.tg_user_id, PAPER_FLOW, step, "paper.expired"
+            )
+            if step == "name":
+                data, following = dict(dialog.data, name=value), "building"
+            elif step == "building":
+                data = dict(dialog.data, building=value)
+                if actor.has(Role.SECRETARY) and self._settings.grids:
+                    following = "grid"
+                else:
+                    data["grid"] = self._grid_of_worker(actor)
+                    following = "confirm"
+            else:
+                raise UserFacingError("register.use_buttons")
+            await session.dialogs.put(
+                chat_id, actor.tg_user_id, PAPER_FLOW, following, data, self._clock()
+            )
+        return _entry(data, following)
+
+    async def choose_grid(self, actor: Actor, chat_id: int, grid_id: str) -> PaperEntry:
+        """A secretary's choice of the resident's grid."""
+        if not actor.has(Role.SECRETARY):
+            raise UserFacingError("paper.need_worker")
+        if grid_id not in {grid.id for grid in self._settings.grids}:
+            raise UserFacingError("paper.expired")
+        async with self._db.transaction() as session:
+            dialog = await expect_step(
+                session, chat_id, actor.tg_user_id, PAPER_FLOW, "grid", "paper.expired"
+            )
+            data = dict(dialog.data, grid=grid_id)
+            await session.dialogs.put(
+                chat_id, actor.tg_user_id, PAPER_FLOW, "confirm", data, self._clock()
+            )
+        return _entry(data, "confirm")
+
+    async def confirm(self, actor: Actor, chat_id: int, accept: bool) -> PaperEntry:
+        """The consent form is signed on paper: enter the resident (or drop the entry)."""
+        person = self._entering_person(actor)
+        now = self._clock()
+        async with self._db.transaction() as session:
+            dialog = await expect_step(
+                session, chat_id, actor.tg_user_id, PAPER_FLOW, "confirm", "paper.expired"
+            )
+            await session.dialogs.end(chat_id, actor.tg_user_id)
+            if not accept:
+                return _entry(dialog.data, None)
+            grid = dialog.data.get("grid")
+            resident_id = await session.people.add_paper_resident(
+                display_name=str(dialog.data["name"]),
+                building=str(dialog.data["building"]),
+                grid_id=str(grid) if grid is not None else None,
+                entered_by=person.id,
+                now=now,
+            )
+            await session.audit.record(
+                at=now, action="paper_resident.add", actor_id=person.id, detail=str(resident_id)
+            )
+            resident = await session.people.paper_resident(resident_id)
+        return PaperEntry(step=None, resident=resident)
+
+    async def listed(self, actor: Actor) -> list[PaperResidentRow]:
+        """/paperresidents: those a grid worker entered for their grid (a secretary: all)."""
+        grid = self._grid_of_worker(actor)
+        async with self._db.read() as session:
+            rows = await session.people.paper_residents()
+        if actor.has(Role.SECRETARY) or not self._settings.grids:
+            return rows
+        return [row for row in rows if row.grid_id == grid]
+
+    async def remove(self, actor: Actor, resident_id: int) -> PaperResidentRow:
+        """Take a resident without Telegram out of the register (their ballots stay
+        counted, without them)."""
+        person = self._entering_person(actor)
+        allowed = {row.id for row in await self.listed(actor)}
+        now = self._clock()
+        async with self._db.transaction() as session:
+            resident = await session.people.paper_resident(resident_id)
+            if resident is None or resident.id not in allowed:
+                raise UserFacingError("paper.gone")
+            await session.people.delete_paper_resident(resident.id)
+            await session.audit.record(
+                at=now, action="paper_resident.remove", actor_id=person.id, detail=str(resident.id)
+            )
+        return resident
+
+    async def ask_proxy(self, actor: Actor, asked: bool | None = None) -> bool:
+        """/askproxy: whether the resident asks their grid worker to record their ballots
+        (``asked`` None: only read it). Returns the request's state now."""
+        if actor.person is None:
+            raise UserFacingError("access.not_registered")
+        if not actor.has(Role.RESIDENT):
+            raise UserFacingError("vote.need_resident")
+        person = actor.person
+        if asked is None:
+            async with self._db.read() as session:
+                return await session.people.asked_for_proxy(person.id)
+        now = self._clock()
+        async with self._db.transaction() as session:
+            if await session.people.set_proxy_request(person.id, asked, now):
+                await session.audit.record(
+                    at=now,
+                    action="proxy.ask" if asked else "proxy.withdraw",
+                    actor_id=person.id,
+                )
+        return asked
+
+    def _entering_person(self, actor: Actor) -> PersonRow:
+        if actor.person is None:
+            raise UserFacingError("access.not_registered")
+        if not (actor.has(Role.GRID_WORKER) or actor.has(Role.SECRETARY)):
+            raise UserFacingError("paper.need_worker")
+        return actor.person
+
+    def _grid_of_worker(self, actor: Actor) -> str | None:
+        """The grid a grid worker enters residents into (a secretary chooses one)."""
+        person = self._entering_person(actor)
+        if actor.has(Role.SECRETARY) or not self._settings.grids:
+            return person.grid_id
+        if person.grid_id is None:
+            raise UserFacingError("paper.no_grid")
+        return person.grid_id
+
+
+def _entry(data: dict[str, Any], step: str | None) -> PaperEntry:
+    grid = data.get("grid")
+    return PaperEntry(
+        name=data.get("name"),
+        building=data.get("building"),
+        grid=str(grid) if grid is not None else None,
+        step=step,
+    )
+
+
+def _language(data: dict[str, Any]) -> Language:
+    return parse_language(data.get("language"))
+
+
+def _clean(text: str) -> str:
+    """Collapse whitespace and drop control and format characters from a typed answer."""
+    return usertext.line(text)
+
+
+def _clip(name: str) -> str:
+    cleaned = _clean(name)
+    return cleaned[:MAX_NAME_LENGTH] if cleaned else cleaned

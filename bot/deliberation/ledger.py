@@ -1,0 +1,463 @@
+"""The committee's ledger (台账): every matter and vote of a period, as CSV and Excel.
+
+A secretary asks for a period (default: this month in the community's zone);
+:class:`LedgerService` reads the rows (storage/deliberation/ledger.py), :func:`ledger_sheets`
+turns them into tables with headers in the secretary's language and times in
+the community's zone, and :func:`csv_bytes` / :func:`xlsx_bytes` write files.
+The writers are pure functions, testable without Telegram.
+
+Anonymous votes appear with their tallies only: the public-ballots sheet is
+built from ballots of public votes, and of a secret one's ballots the
+repository reads only who recorded a proxy ballot, why and when. The
+proxy-ballots sheet lists every proxy ballot with who recorded it and why.
+Text cells that a spreadsheet would run as a formula (starting with = + - @)
+are escaped in CSV and stored as plain text in the workbook.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from bot.clock import Clock, system_clock
+from bot.community.calendar import local_moment, to_utc
+from bot.community.register import Actor, Role
+from bot.config import Language, Settings
+from bot.errors import UserFacingError
+from bot.i18n import translate
+from storage import Database
+from storage.deliberation.ledger import (
+    LedgerConventionRow,
+    LedgerMatterRow,
+    LedgerProgressRow,
+    LedgerReferralRow,
+    LedgerVoteRow,
+    ProxyBallotRow,
+    PublicBallotRow,
+)
+
+Cell = str | int | None
+
+#: Characters that make a spreadsheet read a cell as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: Widest a column gets, in characters.
+MAX_COLUMN_WIDTH = 60
+#: The longest period one export covers.
+MAX_PERIOD_DAYS = 366 * 5
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """The rows of one period [first, last] (local dates, both included)."""
+
+    first: date
+    last: date
+    matters: tuple[LedgerMatterRow, ...]
+    votes: tuple[LedgerVoteRow, ...]
+    ballots: tuple[PublicBallotRow, ...]
+    conventions: tuple[LedgerConventionRow, ...]
+    progress: tuple[LedgerProgressRow, ...]
+    referrals: tuple[LedgerReferralRow, ...]
+    proxies: tuple[ProxyBallotRow, ...] = ()
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One table: ``key`` names it in file names, ``title`` in the workbook."""
+
+    key: str
+    title: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+
+
+def default_period(today: date) -> tuple[date, date]:
+    """This month: its first and last day."""
+    first = today.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return first, following - timedelta(days=1)
+
+
+class LedgerService:
+    """Builds a period's ledger for a secretary."""
+
+    def __init__(self, db: Database, settings: Settings, clock: Clock = system_clock) -> None:
+        self._db = db
+        self._clock = clock
+        self.tz = settings.community.tz
+
+    def today(self) -> date:
+        """Today's date in the community's zone."""
+        return self._clock().astimezone(self.tz).date()
+
+    async def build(self, actor: Actor, first: date | None, last: date | None) -> Ledger:
+        """The ledger of [first, last] (default: this month; only ``first``: up to today)."""
+        if not actor.has(Role.SECRETARY):
+            raise UserFacingError("ledger.secretaries_only")
+        if first is None:
+            first, last = default_period(self.today())
+        elif last is None:
+            last = max(first, self.today())
+        if last < first:
+            raise UserFacingError(
+                "ledger.bad_period", first=first.isoformat(), last=last.isoformat()
+            )
+        if (last - first).days > MAX_PERIOD_DAYS:
+            raise UserFacingError("ledger.too_long", days=MAX_PERIOD_DAYS)
+        start = to_utc(local_moment(first, time(0), self.tz))
+        end = to_utc(local_moment(last + timedelta(days=1), time(0), self.tz))
+        async with self._db.read() as session:
+            repo = session.ledger
+            return Ledger(
+                first=first,
+                last=last,
+                matters=tuple(await repo.matters(start, end)),
+                votes=tuple(await repo.votes(start, end)),
+                ballots=tuple(await repo.public_ballots(start, end)),
+                conventions=tuple(await repo.conventions(start, end)),
+                progress=tuple(await repo.progress(start, end)),
+                referrals=tuple(await repo.referrals(start, end)),
+                proxies=tuple(await repo.proxy_ballots(start, end)),
+            )
+
+
+# --- tables ---------------------------------------------------------------------------------
+
+
+def _when(moment: datetime | None, tz: ZoneInfo) -> str | None:
+    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M") if moment else None
+
+
+def _option(language: Language, kind: str, option: str) -> str:
+    return translate(language, f"vote.option.{option}") if kind == "yes_no" else option
+
+
+def _tally(language: Language, vote: LedgerVoteRow) -> str | None:
+    if vote.counts is None:
+        return None
+    return "; ".join(
+        f"{_option(language, vote.kind, option)} {count}"
+        for option, count in zip(vote.options, vote.counts, strict=False)
+    )
+
+
+def _choice(language: Language, ballot: PublicBallotRow | ProxyBallotRow) -> str | None:
+    if ballot.choice is None:
+        return None
+    return "; ".join(
+        _option(language, ballot.kind, ballot.options[index])
+        if 0 <= index < len(ballot.options)
+        else str(index)
+        for index in ballot.choice
+    )
+
+
+def _proxy_reason(language: Language, reason: str | None) -> str | None:
+    """Why a proxy ballot was recorded: paper / asked, or the text older ballots kept."""
+    if reason in ("paper", "asked"):
+        return translate(language, f"ledger.proxy_reason.{reason}")
+    return reason
+
+
+def _named(language: Language, group: str, value: str | None) -> str | None:
+    return translate(language, f"{group}.{value}") if value else None
+
+
+def _yes_no(language: Language, flag: bool) -> str:
+    return translate(language, "ledger.yes" if flag else "ledger.no")
+
+
+def _headers(language: Language, columns: Sequence[str]) -> tuple[str, ...]:
+    return tuple(translate(language, f"ledger.col.{column}") for column in columns)
+
+
+def ledger_sheets(ledger: Ledger, language: Language, tz: ZoneInfo) -> list[Sheet]:
+    """The seven tables of the workbook, headers in ``language``, times in ``tz``."""
+    lang = language
+    matters = Sheet(
+        "matters",
+        translate(lang, "ledger.sheet.matters"),
+        _headers(
+            lang,
+            (
+                "number",
+                "kind",
+                "title",
+                "details",
+                "raised_by",
+                "raised_at",
+                "supports",
+                "comments",
+                "forum",
+                "agenda_at",
+                "stage",
+                "resolution",
+                "owner",
+                "due_at",
+                "progress",
+                "done_at",
+                "withdrawn_reason",
+                "merged_into",
+            ),
+        ),
+        tuple(
+            (
+                m.id,
+                translate(lang, f"ledger.matter_kind.{m.kind}"),
+                m.title,
+                m.details,
+                m.raised_by,
+                _when(m.created_at, tz),
+                m.supports,
+                m.comments,
+                _named(lang, "matter.forum", m.agenda_forum),
+                _when(m.agenda_at, tz),
+                translate(lang, f"sittings.stage.{m.stage}"),
+                m.resolution,
+                m.owner,
+                _when(m.due_at, tz),
+                m.progress,
+                _when(m.done_at, tz),
+                m.withdrawn_reason,
+                m.merged_into,
+            )
+            for m in ledger.matters
+        ),
+    )
+    votes = Sheet(
+        "votes",
+        translate(lang, "ledger.sheet.votes"),
+        _headers(
+            lang,
+            (
+                "vote",
+                "number",
+                "title",
+                "vote_kind",
+                "anonymous",
+                "quorum",
+                "threshold",
+                "opened_at",
+                "closes_at",
+                "closed_at",
+                "voters",
+                "tally",
+                "result",
+            ),
+        ),
+        tuple(
+            (
+                v.id,
+                v.matter_id,
+                v.matter_title,
+                translate(lang, f"ledger.vote_kind.{v.kind}"),
+                _yes_no(lang, v.anonymous),
+                v.quorum,
+                translate(lang, f"ledger.threshold.{v.threshold}"),
+                _when(v.opened_at, tz),
+                _when(v.closes_at, tz),
+                _when(v.closed_at, tz),
+                v.voters,
+                _tally(lang, v),
+                _named(lang, "sittings.result", v.result),
+            )
+            for v in ledger.votes
+        ),
+    )
+    ballots = Sheet(
+        "ballots",
+        translate(lang, "ledger.sheet.ballots"),
+        _headers(
+            lang, ("vote", "number", "voter", "choice", "cast_at", "recorded_by", "proxy_reason")
+        ),
+        tuple(
+            (
+                b.vote_id,
+                b.matter_id,
+                b.voter if b.voter is not None else translate(lang, "ledger.removed_person"),
+                _choice(lang, b),
+                _when(b.cast_at, tz),
+                b.recorded_by,
+                _proxy_reason(lang, b.proxy_reason),
+            )
+            for b in ledger.ballots
+        ),
+    )
+    proxies = Sheet(
+        "proxies",
+        translate(lang, "ledger.sheet.proxies"),
+        _headers(
+            lang,
+            (
+                "vote",
+                "number",
+                "anonymous",
+                "voter",
+                "choice",
+                "cast_at",
+                "recorded_by",
+                "proxy_reason",
+            ),
+        ),
+        tuple(
+            (
+                b.vote_id,
+                b.matter_id,
+                _yes_no(lang, b.anonymous),
+                translate(lang, "ledger.secret_voter")
+                if b.anonymous
+                else b.voter
+                if b.voter is not None
+                else translate(lang, "ledger.removed_person"),
+                _choice(lang, b),
+                _when(b.cast_at, tz),
+                b.recorded_by,
+                _proxy_reason(lang, b.proxy_reason),
+            )
+            for b in ledger.proxies
+        ),
+    )
+    conventions = Sheet(
+        "conventions",
+        translate(lang, "ledger.sheet.conventions"),
+        _headers(
+            lang,
+            (
+                "convention",
+                "title",
+                "text",
+                "number",
+                "vote",
+                "adopted_at",
+                "amends",
+                "superseded_by",
+            ),
+        ),
+        tuple(
+            (
+                c.id,
+                c.title,
+                c.text,
+                c.matter_id,
+                c.vote_id,
+                _when(c.adopted_at, tz),
+                c.amends,
+                c.superseded_by,
+            )
+            for c in ledger.conventions
+        ),
+    )
+    progress = Sheet(
+        "progress",
+        translate(lang, "ledger.sheet.progress"),
+        _headers(lang, ("number", "title", "reported_by", "percent", "report", "reported_at")),
+        tuple(
+            (p.matter_id, p.matter_title, p.reporter, p.percent, p.text, _when(p.at, tz))
+            for p in ledger.progress
+        ),
+    )
+    referrals = Sheet(
+        "referrals",
+        translate(lang, "ledger.sheet.referrals"),
+        _headers(
+            lang,
+            (
+                "referral",
+                "number",
+                "title",
+                "department",
+                "request",
+                "referred_by",
+                "referred_at",
+                "due_at",
+                "answer",
+                "answered_at",
+                "recorded_by",
+            ),
+        ),
+        tuple(
+            (
+                r.id,
+                r.matter_id,
+                r.matter_title,
+                r.department,
+                r.request,
+                r.referred_by,
+                _when(r.referred_at, tz),
+                _when(r.due_at, tz),
+                r.answer,
+                _when(r.answered_at, tz),
+                r.recorded_by,
+            )
+            for r in ledger.referrals
+        ),
+    )
+    return [matters, votes, ballots, proxies, conventions, progress, referrals]
+
+
+# --- files ----------------------------------------------------------------------------------
+
+
+def csv_safe(value: Cell) -> Cell:
+    """A cell that no spreadsheet runs as a formula: text starting with = + - @ gets a '."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_bytes(sheet: Sheet) -> bytes:
+    """The sheet as CSV: UTF-8 with a BOM (so Excel reads Chinese right), CRLF lines."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([csv_safe(header) for header in sheet.headers])
+    for row in sheet.rows:
+        writer.writerow(["" if cell is None else csv_safe(cell) for cell in row])
+    return "\ufeff".encode() + out.getvalue().encode("utf-8")
+
+
+def _visual_width(value: Cell) -> int:
+    """How many character cells a value takes: wide (CJK) characters count two."""
+    if value is None:
+        return 0
+    return max(
+        (
+            sum(2 if unicodedata.east_asian_width(char) in ("W", "F") else 1 for char in line)
+            for line in str(value).splitlines()
+        ),
+        default=0,
+    )
+
+
+def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
+    """The sheets as one Excel workbook: bold frozen header row, columns sized to fit."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    for sheet in sheets:
+        ws = workbook.create_sheet(title=sheet.title[:31])
+        ws.append(list(sheet.headers))
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for row in sheet.rows:
+            ws.append(list(row))
+            for cell in ws[ws.max_row]:
+                if isinstance(cell.value, str):
+                    # Text stays text: never a formula, whatever it starts with.
+                    cell.data_type = "s"
+        ws.freeze_panes = "A2"
+        for index, header in enumerate(sheet.headers, start=1):
+            widest = max(
+                [_visual_width(header)] + [_visual_width(row[index - 1]) for row in sheet.rows]
+            )
+            ws.column_dimensions[get_column_letter(index)].width = min(widest + 2, MAX_COLUMN_WIDTH)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

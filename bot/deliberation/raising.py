@@ -1,0 +1,496 @@
+"""Deliberation, first steps: residents raise matters (民提) and second them (附议).
+
+A resident raises a matter through a short guided form (title, what and
+where, confirm), privately; similar open matters are pointed out before it
+is submitted. The matter gets a number and a card in every bound residents'
+group, queued through the outbox. Residents support it with the card's
+button, once each (the database refuses a second support); when enough
+residents support it within the support window, it goes onto the agenda of
+the next forum the community chose: the Thursday pavilion or the next talk
+day (4th, 14th, 24th).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot import usertext
+from bot.clock import Clock, system_clock
+from bot.community.calendar import CommunityCalendar
+from bot.community.register import Actor, ChatKind, Role
+from bot.config import Language, Settings
+from bot.dialogs import expect_step
+from bot.errors import UserFacingError
+from bot.i18n import translate
+from bot.runtime.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
+from storage import Database
+from storage.deliberation.matters import MatterRow
+from storage.session import Session
+
+FLOW = "raise"
+MIN_TITLE, MAX_TITLE = 2, 40
+MAX_DETAILS = 500
+#: "提议 …" written in a group is kept under the group's chat id at this step of the
+#: flow, keyed by the writer, until they open the private form (or it grows stale).
+GROUP_STEP = "group"
+GROUP_DRAFT_KEPT = timedelta(days=3)
+#: At most this much of the group message is kept (the form's own limits apply after).
+MAX_GROUP_TEXT = 2000
+#: Where a sentence ends: the first one of a message is its title when it fits.
+_SENTENCE_END = re.compile(r"[。！？!?；;]+")
+#: How alike two titles must be (difflib ratio) to point one out as a near-duplicate.
+SIMILAR_RATIO = 0.5
+
+
+@dataclass(frozen=True)
+class RaiseDraft:
+    """The raise form so far: the step it is at and the answers given."""
+
+    step: str
+    title: str | None = None
+    details: str | None = None
+    similar: tuple[MatterRow, ...] = ()
+    photo: str | None = None
+    #: Said before the step's question, with its parameters: words carried over from a
+    #: group that did not fit (a first sentence too long for a title, details too long).
+    note: str | None = None
+    note_params: tuple[tuple[str, object], ...] = ()
+
+
+def split_words(text: str) -> tuple[str | None, str]:
+    """The title and the details in words written after 提议 / 说事.
+
+    The first sentence of the first line is the title when it fits (at most
+    MAX_TITLE characters, its closing mark dropped); the rest are the details.
+    When the first sentence is too long, there is no title and every word is
+    details. Whitespace is collapsed as the form does.
+    """
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    if not lines:
+        return None, ""
+    first, rest = lines[0], lines[1:]
+    end = _SENTENCE_END.search(first)
+    if end is not None and end.end() < len(first):
+        title, first_rest = first[: end.start()], first[end.end() :].strip()
+    elif end is not None:  # one sentence, closed by its mark
+        title, first_rest = first[: end.start()], ""
+    else:
+        title, first_rest = first, ""
+    details = " ".join(part for part in (first_rest, *rest) if part)
+    if len(title) > MAX_TITLE or len(title) < MIN_TITLE:
+        return None, " ".join(lines)
+    return title.strip(), details
+
+
+@dataclass(frozen=True)
+class SupportResult:
+    """What a press of 附议 did."""
+
+    matter: MatterRow
+    added: bool
+    reached_agenda: bool
+
+
+def support_callback(matter_id: int) -> str:
+    """The callback data of a card's 附议 button (decoded in handlers/callbacks.py)."""
+    return f"ms:{matter_id}"
+
+
+def card_message(
+    matter: MatterRow,
+    threshold: int,
+    language: Language,
+    tz: Any,
+    *,
+    merged: tuple[int, ...] = (),
+) -> OutgoingMessage:
+    """A matter's card as shown in the residents' group.
+
+    ``merged`` are the duplicates merged into this matter; a withdrawn or
+    merged matter's card says so and loses its button.
+    """
+    if matter.stage == "withdrawn":
+        return OutgoingMessage(
+            "desk.card_withdrawn",
+            language,
+            {
+                "number": matter.id,
+                "title": matter.title,
+                "details": matter.details,
+                "reason": matter.withdrawn_reason or "",
+            },
+            photo=matter.photo_file_id,
+        )
+    if matter.stage == "merged":
+        return OutgoingMessage(
+            "desk.card_merged",
+            language,
+            {
+                "number": matter.id,
+                "title": matter.title,
+                "details": matter.details,
+                "into": matter.merged_into or 0,
+            },
+            photo=matter.photo_file_id,
+        )
+    merged_note = (
+        translate(language, "desk.card_merged_from", numbers=", ".join(f"#{n}" for n in merged))
+        if merged
+        else ""
+    )
+    if matter.stage not in ("raised", "agenda"):
+        # Voted on, being carried out, done: no more seconding; the card says where it is.
+        return OutgoingMessage(
+            "matter.card_stage",
+            language,
+            {
+                "number": matter.id,
+                "title": matter.title,
+                "details": matter.details,
+                "supports": matter.supports,
+                "stage": translate(language, f"matter.stage_name.{matter.stage}"),
+                "comments": matter.comments,
+                "merged": merged_note,
+            },
+            photo=matter.photo_file_id,
+        )
+    if matter.stage == "agenda" and matter.agenda_at is not None and matter.agenda_forum:
+        return OutgoingMessage(
+            "matter.card_agenda",
+            language,
+            {
+                "number": matter.id,
+                "title": matter.title,
+                "details": matter.details,
+                "supports": matter.supports,
+                "when": matter.agenda_at.astimezone(tz).strftime("%m-%d %H:%M"),
+                "forum": translate(language, f"matter.forum.{matter.agenda_forum}"),
+                "comments": matter.comments,
+                "merged": merged_note,
+            },
+            photo=matter.photo_file_id,
+        )
+    return OutgoingMessage(
+        "matter.card",
+        language,
+        {
+            "number": matter.id,
+            "title": matter.title,
+            "details": matter.details,
+            "supports": matter.supports,
+            "threshold": threshold,
+            "until": matter.support_until.astimezone(tz).strftime("%m-%d"),
+            "comments": matter.comments,
+            "merged": merged_note,
+        },
+        buttons=(
+            (ButtonSpec("matter.support_button", callback_data=support_callback(matter.id)),),
+        ),
+        photo=matter.photo_file_id,
+    )
+
+
+class MatterService:
+    """Raising matters, supporting them, and putting them on an agenda."""
+
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        calendar: CommunityCalendar,
+        clock: Clock = system_clock,
+    ) -> None:
+        self._db = db
+        self._settings = settings
+        self._calendar = calendar
+        self._clock = clock
+
+    @property
+    def threshold(self) -> int:
+        """How many residents' supports put a matter on the agenda."""
+        return self._settings.deliberation.support_threshold
+
+    # --- raising ----------------------------------------------------------------
+
+    async def start(self, actor: Actor, chat_id: int, words: str | None = None) -> RaiseDraft:
+        """Open the form; with words (from "提议 …") it starts from what they say: the
+        title and details taken from them, at the first step still missing."""
+        _require_resident(actor)
+        async with self._db.transaction() as session:
+            return await self._begin(session, actor, chat_id, words or "")
+
+    async def keep_group_draft(self, actor: Actor, group_chat_id: int, words: str) -> bool:
+        """ "提议 …" written in a group: keep the words, keyed by the writer, for the form
+        they open privately (registering first if they must). False if there are none.
+
+        Kept GROUP_DRAFT_KEPT at most; a newer one from the same group replaces it.
+        """
+        if actor.person is not None:
+            _require_resident(actor)
+        # Cleaned before it is kept, like everything a person writes (bot.usertext).
+        words = usertext.block(words).strip()[:MAX_GROUP_TEXT]
+        if not words:
+            return False
+        now = self._clock()
+        async with self._db.transaction() as session:
+            await session.dialogs.end_stale(FLOW, GROUP_STEP, now - GROUP_DRAFT_KEPT)
+            await session.dialogs.put(
+                group_chat_id, actor.tg_user_id, FLOW, GROUP_STEP, {"words": words}, now
+            )
+        return True
+
+    async def resume_group_draft(
+        self, actor: Actor, chat_id: int, group_chat_id: int | None
+    ) -> RaiseDraft | None:
+        """The words this person wrote with 提议 in a group (in that group, or the latest),
+        moved into the private form; None if there are none (already used, stale, or
+        written by someone else: only the person's own are ever looked up).
+
+        With none kept but the form already open (the button pressed twice), the form
+        as it stands.
+        """
+        _require_resident(actor)
+        since = self._clock() - GROUP_DRAFT_KEPT
+        async with self._db.transaction() as session:
+            kept = await session.dialogs.latest_of(
+                actor.tg_user_id, FLOW, GROUP_STEP, since, chat_id=group_chat_id
+            )
+            if kept is None:
+                current = await session.dialogs.get(chat_id, actor.tg_user_id)
+                if current is None or current.flow != FLOW:
+                    return None
+                return await self._as_draft(session, current.step, current.data)
+            await session.dialogs.end(kept.chat_id, actor.tg_user_id)
+            return await self._begin(session, actor, chat_id, str(kept.data.get("words", "")))
+
+    async def edit(self, actor: Actor, chat_id: int, field: str) -> RaiseDraft:
+        """At the confirm step: type the title (or the details) again; the rest is kept."""
+        _require_resident(actor)
+        step = "title" if field == "title" else "details"
+        async with self._db.transaction() as session:
+            data = await self._expect(session, actor, chat_id, "confirm")
+            await session.dialogs.put(chat_id, actor.tg_user_id, FLOW, step, data, self._clock())
+        return RaiseDraft(step, str(data["title"]), str(data["details"]))
+
+    async def _begin(self, session: Session, actor: Actor, chat_id: int, words: str) -> RaiseDraft:
+        title, details = split_words(usertext.block(words))
+        data: dict[str, Any] = {}
+        note: str | None = None
+        params: tuple[tuple[str, object], ...] = ()
+        if title is not None:
+            data["title"] = title
+        elif details:
+            note = "raise.title_from_words"
+        if len(details) > MAX_DETAILS:
+            note = "raise.details_too_long"
+            params = (("limit", MAX_DETAILS), ("length", len(details)))
+        elif details:
+            data["details"] = details
+        step = "title" if "title" not in data else "details" if "details" not in data else "confirm"
+        await session.dialogs.put(chat_id, actor.tg_user_id, FLOW, step, data, self._clock())
+        draft = await self._as_draft(session, step, data)
+        return RaiseDraft(
+            draft.step, draft.title, draft.details, draft.similar, note=note, note_params=params
+        )
+
+    async def _as_draft(self, session: Session, step: str, data: dict[str, Any]) -> RaiseDraft:
+        title = data.get("title")
+        similar = _similar(str(title), await session.matters.open()) if step == "confirm" else ()
+        return RaiseDraft(step, title, data.get("details"), similar, data.get("photo"))
+
+    async def answer_title(self, actor: Actor, chat_id: int, text: str) -> RaiseDraft:
+        """The matter's title; then the form asks what and where (unless it knows already)."""
+        title = _check_title(text)
+        async with self._db.transaction() as session:
+            data = await self._expect(session, actor, chat_id, "title")
+            data = {**data, "title": title}
+            step = "confirm" if data.get("details") else "details"
+            await session.dialogs.put(chat_id, actor.tg_user_id, FLOW, step, data, self._clock())
+            return await self._as_draft(session, step, data)
+
+    async def answer_details(self, actor: Actor, chat_id: int, text: str) -> RaiseDraft:
+        """What and where; then the form shows similar open matters and asks to confirm."""
+        details = usertext.line(text)
+        if not details:
+            raise UserFacingError("raise.details_empty")
+        if len(details) > MAX_DETAILS:
+            raise UserFacingError("raise.details_too_long", limit=MAX_DETAILS, length=len(details))
+        async with self._db.transaction() as session:
+            data = await self._expect(session, actor, chat_id, "details")
+            data = {**data, "details": details}  # a photo attached before an edit stays
+            await session.dialogs.put(
+                chat_id, actor.tg_user_id, FLOW, "confirm", data, self._clock()
+            )
+            return await self._as_draft(session, "confirm", data)
+
+    async def attach_photo(self, actor: Actor, chat_id: int, file_id: str) -> RaiseDraft:
+        """A photo sent at the confirm step: it goes with the matter (the latest one wins)."""
+        _require_resident(actor)
+        async with self._db.transaction() as session:
+            data = await self._expect(session, actor, chat_id, "confirm")
+            data = {**data, "photo": file_id}
+            similar = _similar(str(data["title"]), await session.matters.open())
+            await session.dialogs.put(
+                chat_id, actor.tg_user_id, FLOW, "confirm", data, self._clock()
+            )
+        return RaiseDraft("confirm", str(data["title"]), str(data["details"]), similar, file_id)
+
+    async def confirm(self, actor: Actor, chat_id: int) -> MatterRow:
+        """Submit: the matter gets its number and its card is queued for the residents' groups."""
+        person = _require_resident(actor)
+        now = self._clock()
+        async with self._db.transaction() as session:
+            data = await self._expect(session, actor, chat_id, "confirm")
+            matter_id = await session.matters.create(
+                title=str(data["title"]),
+                details=str(data["details"]),
+                raised_by=person.id,
+                support_until=now + timedelta(days=self._settings.deliberation.support_days),
+                now=now,
+                photo_file_id=data.get("photo"),
+            )
+            await session.dialogs.end(chat_id, actor.tg_user_id)
+            await session.audit.record(
+                at=now, action="matter.raise", actor_id=person.id, detail=str(matter_id)
+            )
+            await session.matters.add_event(matter_id, "raised", actor_id=person.id, now=now)
+            matter = await session.matters.get(matter_id)
+            assert matter is not None  # noqa: S101 - created just above
+            await self._post_card(session, matter, now)
+        return matter
+
+    async def _post_card(self, session: Session, matter: MatterRow, now: datetime) -> None:
+        chats = await session.chats.posting(ChatKind.RESIDENTS.value)
+        if not chats:
+            return
+        message = card_message(
+            matter, self.threshold, self._settings.community.default_language, self._calendar.tz
+        )
+        push_id = await queue_push(
+            session,
+            kind="matter.card",
+            title=matter.title,
+            deliveries=[Delivery(chat.chat_id, None, message) for chat in chats],
+            dedupe_prefix=f"matter-card:{matter.id}",
+            now=now,
+        )
+        await session.matters.set_card_push(matter.id, push_id)
+
+    async def _expect(
+        self, session: Session, actor: Actor, chat_id: int, step: str
+    ) -> dict[str, Any]:
+        dialog = await expect_step(session, chat_id, actor.tg_user_id, FLOW, step, "raise.expired")
+        return dialog.data
+
+    # --- supporting ---------------------------------------------------------------
+
+    async def support(self, actor: Actor, matter_id: int) -> SupportResult:
+        """附议: one support per resident; enough of them put the matter on the agenda."""
+        person = _require_resident(actor)
+        now = self._clock()
+        async with self._db.transaction() as session:
+            matter = await session.matters.get(matter_id)
+            if matter is not None and matter.stage == "merged":
+                raise UserFacingError("desk.merged_into", number=matter.merged_into or 0)
+            if matter is None or matter.stage == "withdrawn":
+                raise UserFacingError("matter.gone")
+            if matter.raised_by == person.id:
+                raise UserFacingError("matter.own")
+            if now > matter.support_until and matter.stage == "raised":
+                raise UserFacingError("matter.support_closed")
+            added = await session.matters.support(matter_id, person.id, now)
+            if not added:
+                raise UserFacingError("matter.already_supported", number=matter_id)
+            reached = matter.stage == "raised" and matter.supports + 1 >= self.threshold
+            if reached:
+                forum, when = self.next_forum(now)
+                await session.matters.put_on_agenda(matter_id, forum, when, now)
+                await session.audit.record(
+                    at=now, action="matter.agenda", actor_id=None, detail=str(matter_id)
+                )
+                await session.matters.add_event(
+                    matter_id,
+                    "agenda",
+                    actor_id=None,
+                    now=now,
+                    forum=forum,
+                    at=when.isoformat(),
+                    supports=matter.supports + 1,
+                )
+            updated = await session.matters.get(matter_id)
+            assert updated is not None  # noqa: S101 - read in the same transaction
+        return SupportResult(updated, added, reached)
+
+    def next_forum(self, now: datetime) -> tuple[str, datetime]:
+        """The forum (and its time) a matter goes to when it reaches the agenda now."""
+        choice = self._settings.deliberation.agenda_forum
+        session_at = self._calendar.next_session(now)
+        talk_at = self._calendar.next_talk_day(now)
+        if choice == "session" or (choice == "next" and session_at <= talk_at):
+            return "session", session_at
+        return "talk_day", talk_at
+
+    def forum_at(self, forum: str, now: datetime) -> datetime:
+        """When the next sitting of ``forum`` ('session' or 'talk_day') after ``now`` is."""
+        if forum == "session":
+            return self._calendar.next_session(now)
+        return self._calendar.next_talk_day(now)
+
+    # --- looking back ---------------------------------------------------------------
+
+    async def open_matters(self) -> list[MatterRow]:
+        """Every matter still in hand: being voted on, on an agenda, gathering support,
+        passed and waiting for an owner, being carried out, being accepted."""
+        async with self._db.read() as session:
+            return await session.matters.unfinished()
+
+    async def matter(self, matter_id: int) -> MatterRow:
+        """One matter; UserFacingError if there is none with that number."""
+        async with self._db.read() as session:
+            matter = await session.matters.get(matter_id)
+        if matter is None:
+            raise UserFacingError("matter.not_found", number=matter_id)
+        return matter
+
+    async def card_messages(self, matter: MatterRow) -> list[tuple[int, int]]:
+        """Where the matter's card stands: (chat id, message id) pairs."""
+        if matter.card_push_id is None:
+            return []
+        async with self._db.read() as session:
+            return await session.outbox.sent_messages(matter.card_push_id)
+
+
+def _require_resident(actor: Actor) -> Any:
+    if actor.person is None:
+        raise UserFacingError("access.not_registered")
+    if not actor.has(Role.RESIDENT):
+        raise UserFacingError("matter.residents_only")
+    return actor.person
+
+
+def _check_title(text: str) -> str:
+    title = usertext.line(text)
+    if len(title) < MIN_TITLE:
+        raise UserFacingError("raise.title_too_short", minimum=MIN_TITLE)
+    if len(title) > MAX_TITLE:
+        raise UserFacingError("raise.title_too_long", limit=MAX_TITLE, length=len(title))
+    return title
+
+
+def _similar(title: str, matters: list[MatterRow]) -> tuple[MatterRow, ...]:
+    """Open matters whose titles look like ``title`` (near-duplicates), most alike first."""
+    scored = [
+        (difflib.SequenceMatcher(None, title, matter.title).ratio(), matter) for matter in matters
+    ]
+    alike = [
+        (score, matter)
+        for score, matter in scored
+        if score >= SIMILAR_RATIO or title in matter.title or matter.title in title
+    ]
+    alike.sort(key=lambda pair: -pair[0])
+    return tuple(matter for _, matter in alike[:3])

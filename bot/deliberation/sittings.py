@@ -1,0 +1,368 @@
+"""Sittings: the Thursday pavilion (周四议事亭) and talk days (逢四说事), and their minutes.
+
+Each sitting is a row of ``sittings``, created by the first built-in schedule
+that fires for it:
+
+- the evening before a session, the reminder carries the session's agenda
+  (``agenda_posted_at``);
+- at the session's start the bot posts in the residents' group that it is
+  open, with the agenda (``opened_at``); a talk day's morning opening does the
+  same, with a prompt to raise matters;
+- ``[calendar] session_length_minutes`` later (a talk day: at
+  ``talk_day_end_time``) the bot closes it and posts the minutes
+  (``closed_at``, ``minutes_posted_at``).
+
+Minutes are built here as a :class:`Minutes` object, with no Telegram types;
+the handler layer renders them (handlers/texts.py). The renderer of pushed
+minutes is handed in by the composition root (:attr:`SittingService.render_minutes`),
+since the bot layer does not import handlers. Each firing runs inside the
+scheduler's transaction, so a sitting's record and its messages commit
+together, once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot import parsing, usertext
+from bot.clock import Clock, system_clock
+from bot.community.calendar import local_moment, to_utc
+from bot.community.register import Actor, ChatKind, Role
+from bot.config import Language, Settings
+from bot.errors import UserFacingError
+from bot.i18n import translate
+from bot.runtime.outbox import Delivery, OutgoingMessage, queue_push
+from bot.runtime.scheduler import Firing, SchedulerService, late_note
+from storage import Database
+from storage.deliberation.matters import MatterRow
+from storage.deliberation.sittings import ClosedVoteRow, SittingRow
+from storage.session import Session
+from storage.times import to_db_time
+
+log = logging.getLogger(__name__)
+
+FORUMS = ("session", "talk_day")
+MAX_NOTES = 2000
+#: Without an earlier sitting, "raised since the previous sitting" looks back this far.
+DEFAULT_LOOKBACK = timedelta(days=7)
+#: Group messages hold at most this many agenda lines; the rest is "…and N more".
+MAX_AGENDA_LINES = 30
+
+
+@dataclass(frozen=True)
+class VoteOutcome:
+    """A closed vote as the minutes show it: counts only, never who voted what."""
+
+    kind: str
+    options: tuple[str, ...]
+    counts: tuple[int, ...]
+    voters: int
+    result: str | None
+    anonymous: bool
+
+
+@dataclass(frozen=True)
+class MinutesItem:
+    """One matter in the minutes."""
+
+    number: int
+    title: str
+    stage: str
+    supports: int
+    comments: int
+    vote: VoteOutcome | None
+    resolution: str | None
+
+
+@dataclass(frozen=True)
+class Minutes:
+    """The minutes of one sitting: its agenda, what was raised since the last one, notes."""
+
+    sitting_id: int
+    forum: str
+    starts_at: datetime
+    opened_at: datetime | None
+    closed_at: datetime | None
+    agenda: tuple[MinutesItem, ...]
+    raised: tuple[MinutesItem, ...]
+    notes: str | None
+
+
+#: Renders minutes as plain-text messages (each at most 4,096 characters once escaped).
+MinutesRenderer = Callable[[Minutes, Language, ZoneInfo], list[str]]
+
+
+def outcome_of(vote: ClosedVoteRow) -> VoteOutcome:
+    """The counts of a closed vote, for the minutes."""
+    return VoteOutcome(
+        kind=vote.kind,
+        options=vote.options,
+        counts=vote.counts,
+        voters=vote.voters,
+        result=vote.result,
+        anonymous=vote.anonymous,
+    )
+
+
+def parse_day(text: str, today: date) -> date:
+    """A date typed as YYYY-MM-DD, or MM-DD (the latest such day up to today).
+
+    UserFacingError for anything else (bot/parsing.py reads it).
+    """
+    day = parsing.past_day(text, today)
+    if day is None:
+        raise UserFacingError("sittings.bad_date", text=text.strip()[:20])
+    return day
+
+
+class SittingService:
+    """Opening and closing sittings on schedule, and their minutes."""
+
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        scheduler: SchedulerService,
+        clock: Clock = system_clock,
+        render_minutes: MinutesRenderer | None = None,
+    ) -> None:
+        self._db = db
+        self._settings = settings
+        self._clock = clock
+        self.tz = settings.community.tz
+        #: Set by the composition root (handlers/texts.py renders); None: a short notice.
+        self.render_minutes = render_minutes
+        scheduler.register_effect("session.reminder", self._session_agenda)
+        scheduler.register_effect("talk_day.opening", self._talk_day_open)
+        scheduler.register_effect("sitting.session_open", self._session_open)
+        scheduler.register_effect("sitting.session_close", self._close)
+        scheduler.register_effect("sitting.talk_day_close", self._close)
+
+    # --- what the schedules do -------------------------------------------------------
+
+    async def _session_agenda(self, firing: Firing) -> None:
+        """The evening before: the reminder, with the session's agenda."""
+        sitting = await self._sitting(firing, "session")
+        if sitting is None:
+            return
+        agenda = await firing.session.sittings.agenda("session", sitting.starts_at)
+        start = sitting.starts_at.astimezone(self.tz)
+        params = {"date": f"{start:%m-%d}", "time": f"{start:%H:%M}"}
+        await self._post(firing, "sittings.session_agenda", agenda, params, "agenda")
+        await firing.session.sittings.mark_agenda_posted(sitting.id, firing.now)
+
+    async def _session_open(self, firing: Firing) -> None:
+        """At the start: the session is open, with its agenda."""
+        sitting = await self._sitting(firing, "session")
+        if sitting is None:
+            return
+        agenda = await firing.session.sittings.agenda("session", sitting.starts_at)
+        start = sitting.starts_at.astimezone(self.tz)
+        params = {"date": f"{start:%m-%d}", "time": f"{start:%H:%M}"}
+        key = "sittings.session_open_late" if firing.noticeably_late else "sittings.session_open"
+        await self._post(firing, key, agenda, params, "open")
+        await self._opened(firing, sitting, agenda)
+
+    async def _talk_day_open(self, firing: Firing) -> None:
+        """A talk day's morning: a prompt to raise matters, and its agenda if any."""
+        sitting = await self._sitting(firing, "talk_day")
+        if sitting is None:
+            return
+        agenda = await firing.session.sittings.agenda("talk_day", sitting.starts_at)
+        params = {"date": f"{sitting.starts_at.astimezone(self.tz):%m-%d}"}
+        await self._post(firing, "sittings.talk_day_open", agenda, params, "open")
+        await self._opened(firing, sitting, agenda)
+
+    async def _opened(self, firing: Firing, sitting: SittingRow, agenda: list[MatterRow]) -> None:
+        await firing.session.sittings.mark_opened(sitting.id, firing.now)
+        for matter in agenda:
+            await firing.session.matters.add_event(
+                matter.id,
+                "sitting_opened",
+                actor_id=None,
+                now=firing.now,
+                forum=sitting.forum,
+                sitting_id=sitting.id,
+            )
+
+    async def _close(self, firing: Firing) -> None:
+        """The end: close the sitting and post its minutes."""
+        forum = "session" if firing.schedule.kind == "sitting.session_close" else "talk_day"
+        sitting = await self._sitting(firing, forum)
+        if sitting is None:
+            return
+        await firing.session.sittings.mark_closed(sitting.id, firing.now)
+        closed = await firing.session.sittings.get(sitting.id)
+        assert closed is not None  # noqa: S101 - read in the same transaction
+        minutes = await self._minutes(firing.session, closed, firing.now)
+        for item in minutes.agenda:
+            await firing.session.matters.add_event(
+                item.number,
+                "sitting_closed",
+                actor_id=None,
+                now=firing.now,
+                forum=forum,
+                sitting_id=sitting.id,
+                stage=item.stage,
+            )
+        language = self._settings.community.default_language
+        prefix = f"firing:{firing.schedule.id}:{to_db_time(firing.due_at)}"
+        if self.render_minutes is None:
+            start = closed.starts_at.astimezone(self.tz)
+            messages = [
+                OutgoingMessage("sittings.minutes_ready", language, {"date": f"{start:%m-%d}"})
+            ]
+        else:
+            messages = [
+                OutgoingMessage("sittings.text", language, {"text": chunk})
+                for chunk in self.render_minutes(minutes, language, self.tz)
+            ]
+        # One push per part, so that each part has its own dedupe key per chat.
+        for index, message in enumerate(messages):
+            await self._to_residents(firing, message, f"{prefix}:{index}")
+
+    async def _sitting(self, firing: Firing, forum: str) -> SittingRow | None:
+        if firing.event_at is None:
+            return None
+        return await firing.session.sittings.ensure(forum, to_utc(firing.event_at))
+
+    async def _post(
+        self,
+        firing: Firing,
+        key: str,
+        agenda: list[MatterRow],
+        params: dict[str, str],
+        part: str,
+    ) -> None:
+        """A message with the agenda listed (``key`` + ``.empty`` when there is none).
+
+        Done late (after downtime), it says when it was due.
+        """
+        language = self._settings.community.default_language
+        params = {**params, "late": late_note(firing, language, self.tz)}
+        if agenda:
+            lines = [
+                translate(language, "sittings.agenda_line", number=m.id, title=m.title)
+                for m in agenda[:MAX_AGENDA_LINES]
+            ]
+            if len(agenda) > MAX_AGENDA_LINES:
+                lines.append(
+                    translate(
+                        language, "sittings.agenda_more", count=len(agenda) - MAX_AGENDA_LINES
+                    )
+                )
+            message = OutgoingMessage(key, language, {**params, "agenda": "\n".join(lines)})
+        else:
+            message = OutgoingMessage(f"{key}_empty", language, params)
+        prefix = f"firing:{firing.schedule.id}:{to_db_time(firing.due_at)}:{part}"
+        await self._to_residents(firing, message, prefix)
+
+    async def _to_residents(self, firing: Firing, message: OutgoingMessage, prefix: str) -> None:
+        chats = await firing.session.chats.posting(ChatKind.RESIDENTS.value)
+        if not chats:
+            log.warning(
+                "schedule %s (%s): no residents' group is bound; nothing posted",
+                firing.schedule.id,
+                firing.schedule.kind,
+            )
+            return
+        await queue_push(
+            firing.session,
+            kind=firing.schedule.kind,
+            title=firing.schedule.title,
+            deliveries=[Delivery(chat.chat_id, None, message) for chat in chats],
+            dedupe_prefix=prefix,
+            now=firing.now,
+        )
+
+    # --- minutes ---------------------------------------------------------------------
+
+    async def _minutes(self, session: Session, sitting: SittingRow, now: datetime) -> Minutes:
+        """The minutes of ``sitting`` as they stand at ``now``."""
+        agenda = await session.sittings.agenda(sitting.forum, sitting.starts_at)
+        previous = await session.sittings.previous(sitting)
+        since = previous.starts_at if previous else sitting.starts_at - DEFAULT_LOOKBACK
+        until = sitting.closed_at or now
+        on_agenda = {matter.id for matter in agenda}
+        raised = [
+            matter
+            for matter in await session.sittings.raised_between(since, until)
+            if matter.id not in on_agenda
+        ]
+        return Minutes(
+            sitting_id=sitting.id,
+            forum=sitting.forum,
+            starts_at=sitting.starts_at,
+            opened_at=sitting.opened_at,
+            closed_at=sitting.closed_at,
+            agenda=tuple([await self._item(session, matter) for matter in agenda]),
+            raised=tuple([await self._item(session, matter) for matter in raised]),
+            notes=sitting.notes,
+        )
+
+    async def _item(self, session: Session, matter: MatterRow) -> MinutesItem:
+        vote = await session.sittings.last_closed_vote(matter.id)
+        return MinutesItem(
+            number=matter.id,
+            title=matter.title,
+            stage=matter.stage,
+            supports=matter.supports,
+            comments=matter.comments,
+            vote=outcome_of(vote) if vote else None,
+            resolution=matter.resolution,
+        )
+
+    def today(self) -> date:
+        """Today's date in the community's zone."""
+        return self._clock().astimezone(self.tz).date()
+
+    def _day_bounds(self, day: date) -> tuple[datetime, datetime]:
+        start = local_moment(day, time(0), self.tz)
+        end = local_moment(day + timedelta(days=1), time(0), self.tz)
+        return to_utc(start), to_utc(end)
+
+    async def minutes_on(self, day: date | None) -> list[Minutes]:
+        """The minutes of the sittings on ``day`` (local); None: the latest sitting.
+
+        UserFacingError when there is none.
+        """
+        now = self._clock()
+        async with self._db.read() as session:
+            if day is None:
+                latest = await session.sittings.latest_started(now)
+                sittings = [latest] if latest else []
+            else:
+                sittings = await session.sittings.starting_between(*self._day_bounds(day))
+            result = [await self._minutes(session, sitting, now) for sitting in sittings]
+        if not result:
+            if day is None:
+                raise UserFacingError("sittings.none_yet")
+            raise UserFacingError("sittings.none_on", date=day.isoformat())
+        return result
+
+    async def add_notes(self, actor: Actor, day: date, text: str) -> Minutes:
+        """A secretary's notes on the minutes of the (last) sitting on ``day``; replaces them."""
+        if not actor.has(Role.SECRETARY):
+            raise UserFacingError("sittings.secretaries_only")
+        notes = usertext.block(text)
+        if not notes:
+            raise UserFacingError("sittings.notes_usage")
+        if len(notes) > MAX_NOTES:
+            raise UserFacingError("sittings.notes_too_long", limit=MAX_NOTES, length=len(notes))
+        now = self._clock()
+        async with self._db.transaction() as session:
+            sittings = await session.sittings.starting_between(*self._day_bounds(day))
+            if not sittings:
+                raise UserFacingError("sittings.none_on", date=day.isoformat())
+            sitting = sittings[-1]
+            await session.sittings.set_notes(sitting.id, notes)
+            await session.audit.record(
+                at=now, action="sitting.notes", actor_id=actor.person_id, detail=str(sitting.id)
+            )
+            updated = await session.sittings.get(sitting.id)
+            assert updated is not None  # noqa: S101 - read in the same transaction
+            return await self._minutes(session, updated, now)

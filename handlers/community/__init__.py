@@ -1,0 +1,1 @@
+"""Telegram adapters of the community: registration, /me, the register, notices, /upcoming."""

@@ -1,0 +1,256 @@
+"""A resident's own side of the register: /start and the registration form,
+/me, /export, /forget, /lang, /cancel and /help."""
+
+from __future__ import annotations
+
+import json
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.constants import ChatType
+
+from bot.community.register import Caller, Role
+from bot.community.registration import Prompt, Step
+from bot.config import Language
+from bot.deliberation.raising import GROUP_DRAFT_KEPT
+from handlers import callbacks as cb
+from handlers import keyboards, texts
+from handlers.access import caller_of, reply, show
+from handlers.context import Context
+from handlers.deliberation import matters
+from handlers.texts import t
+from handlers.volunteering import commands as volunteering
+
+RAISE_PAYLOAD = matters.RAISE_PAYLOAD
+#: The deep-link payload of the "register" button posted in bound groups.
+JOIN_PAYLOAD = "join"
+
+
+def _require_caller(update: Update) -> Caller:
+    caller = caller_of(update)
+    if caller is None:  # guarded handlers always have a sender
+        raise RuntimeError("update without a sender")
+    return caller
+
+
+async def start(update: Update, context: Context) -> None:
+    """/start: in a group, point to the private chat; privately, begin registering."""
+    actor = context.require_actor()
+    chat = update.effective_chat
+    if chat is not None and chat.type != ChatType.PRIVATE:
+        await reply(
+            update,
+            t(actor.language, "start.in_group"),
+            keyboards.open_private_chat(actor.language, context.bot.username, JOIN_PAYLOAD),
+        )
+        return
+    if volunteering.is_qr_start(context.args):
+        # The QR code on an organiser's /code screen: check the scanner in.
+        await volunteering.qr_start(update, context)
+        return
+    if context.args == [RAISE_PAYLOAD] and actor.has(Role.RESIDENT):
+        # From a group's "raise privately" button: straight into the raise form.
+        await matters.raise_command(update, context)
+        return
+    group = matters.group_of_payload(context.args)
+    if group is not None and actor.has(Role.RESIDENT):
+        # From the reply to "提议 …" in a group: the form with the words written there.
+        if not await matters.resume_from_group(update, context, group):
+            days = GROUP_DRAFT_KEPT.days
+            await reply(update, t(actor.language, "raise.words_gone", days=days))
+            await matters.raise_command(update, context)
+        return
+    prompt = await context.services.registration.start(_require_caller(update))
+    await _show_prompt(update, context, prompt)
+
+
+async def _show_prompt(update: Update, context: Context, prompt: Prompt) -> None:
+    """Render the next registration question, or the finished registration."""
+    language = prompt.language
+    community = context.services.settings.community
+    if prompt.person is not None:
+        key = "register.already" if prompt.already_registered else "register.done"
+        await show(update, t(language, key, name=prompt.person.display_name))
+        if not prompt.already_registered:
+            # Registered to submit what they wrote in a group: the form goes on from there.
+            context.actor = await context.services.community.identify(_require_caller(update))
+            await matters.resume_from_group(update, context, None)
+        return
+    if prompt.step is Step.CONSENT:
+        text = t(language, "register.consent", community=community.name)
+        await show(update, text, keyboards.consent(language))
+    elif prompt.step is Step.NAME:
+        await show(update, t(language, "register.consent_thanks"))
+        name = prompt.suggested_name
+        keyboard = keyboards.use_telegram_name(language, name) if name else None
+        await _send(update, context, t(language, "register.ask_name"), keyboard)
+    elif prompt.step is Step.BUILDING:
+        await show(update, t(language, "register.ask_building"), keyboards.skip_building(language))
+    elif prompt.step is Step.GRID:
+        await show(
+            update,
+            t(language, "register.ask_grid"),
+            keyboards.grids(language, community.grids),
+        )
+
+
+async def _send(
+    update: Update, context: Context, text: str, keyboard: InlineKeyboardMarkup | None = None
+) -> None:
+    """A new message in the current chat (used after editing a button's message)."""
+    chat = update.effective_chat
+    if chat is not None:
+        await context.bot.send_message(chat.id, text, reply_markup=keyboard)
+
+
+async def consent_language(update: Update, context: Context) -> None:
+    """Button: show the consent text in the other language."""
+    data = cb.RegisterLanguage.decode(_data(update))
+    prompt = await context.services.registration.choose_language(
+        _require_caller(update), data.language
+    )
+    await _show_prompt(update, context, prompt)
+
+
+async def consent(update: Update, context: Context) -> None:
+    """Button: accept or decline the consent text."""
+    data = cb.RegisterConsent.decode(_data(update))
+    caller = _require_caller(update)
+    if not data.accept:
+        language = await context.services.registration.decline(caller)
+        await show(update, t(language, "register.declined"))
+        return
+    prompt = await context.services.registration.accept(caller)
+    await _show_prompt(update, context, prompt)
+
+
+async def use_telegram_name(update: Update, context: Context) -> None:
+    """Button: keep the Telegram name as display name."""
+    cb.RegisterUseTelegramName.decode(_data(update))
+    prompt = await context.services.registration.answer_name(_require_caller(update), None)
+    await _show_prompt(update, context, prompt)
+
+
+async def skip_building(update: Update, context: Context) -> None:
+    """Button: no building."""
+    cb.RegisterSkipBuilding.decode(_data(update))
+    prompt = await context.services.registration.answer_building(_require_caller(update), None)
+    await _show_prompt(update, context, prompt)
+
+
+async def choose_grid(update: Update, context: Context) -> None:
+    """Button: a grid, or "I don't know"."""
+    data = cb.RegisterGrid.decode(_data(update))
+    grid = None if data.grid == "-" else data.grid
+    prompt = await context.services.registration.answer_grid(_require_caller(update), grid)
+    await _show_prompt(update, context, prompt)
+
+
+async def registration_answer(update: Update, context: Context, step: str, text: str) -> None:
+    """A typed answer to the registration form (name or building)."""
+    caller = _require_caller(update)
+    registration = context.services.registration
+    if step == Step.NAME:
+        prompt = await registration.answer_name(caller, text)
+    elif step == Step.BUILDING:
+        prompt = await registration.answer_building(caller, text)
+    else:
+        await reply(update, t(context.require_actor().language, "register.use_buttons"))
+        return
+    await _show_prompt(update, context, prompt)
+
+
+async def me(update: Update, context: Context) -> None:
+    """/me: everything the register holds about the person."""
+    actor = context.require_actor()
+    assert actor.person is not None  # noqa: S101 - guarded: Access.REGISTERED
+    community = context.services.settings.community
+    text = texts.me(actor.language, actor.person, community.grids, community.tz)
+    await reply(update, text + "\n\n" + t(actor.language, "me.footer"))
+
+
+async def export(update: Update, context: Context) -> None:
+    """/export: the person's data as a JSON file."""
+    actor = context.require_actor()
+    data = await context.services.community.export(actor)
+    payload = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+    message = update.effective_message
+    if message is not None:
+        await message.reply_document(
+            payload,
+            filename="pavilion-my-data.json",
+            caption=t(actor.language, "export.caption"),
+        )
+
+
+async def forget(update: Update, context: Context) -> None:
+    """/forget: ask for confirmation before deleting the person."""
+    actor = context.require_actor()
+    await reply(update, t(actor.language, "forget.ask"), keyboards.confirm_forget(actor.language))
+
+
+async def forget_confirmed(update: Update, context: Context) -> None:
+    """Button: delete the person, or keep them."""
+    data = cb.ConfirmForget.decode(_data(update))
+    actor = context.require_actor()
+    if not data.confirm:
+        await show(update, t(actor.language, "forget.kept"))
+        return
+    await context.services.community.forget(actor)
+    await show(update, t(actor.language, "forget.done"))
+
+
+async def lang(update: Update, context: Context) -> None:
+    """/lang [zh|en]: choose the language the bot speaks to the person."""
+    actor = context.require_actor()
+    chosen = _language_argument(context.args or [])
+    if chosen is None:
+        await reply(update, t(actor.language, "lang.choose"), keyboards.languages())
+        return
+    await context.services.community.set_language(actor, chosen)
+    await reply(update, t(chosen, "lang.done"))
+
+
+async def lang_chosen(update: Update, context: Context) -> None:
+    """Button: a language."""
+    data = cb.ChooseLanguage.decode(_data(update))
+    await context.services.community.set_language(context.require_actor(), data.language)
+    await show(update, t(data.language, "lang.done"))
+
+
+def _language_argument(args: list[str]) -> Language | None:
+    if not args:
+        return None
+    word = args[0].lower()
+    if word in ("zh", "cn", "中文", "zh_hans", "zh-hans"):
+        return Language.ZH_HANS
+    if word in ("en", "english"):
+        return Language.EN
+    return None
+
+
+async def cancel(update: Update, context: Context) -> None:
+    """/cancel: leave the current guided conversation."""
+    actor = context.require_actor()
+    chat = update.effective_chat
+    ended = chat is not None and await context.services.dialogs.cancel(chat.id, actor.tg_user_id)
+    await reply(update, t(actor.language, "cancel.done" if ended else "cancel.nothing"))
+
+
+async def help_command(update: Update, context: Context) -> None:
+    """/help: what the person can do, by their roles."""
+    actor = context.require_actor()
+    lines = [t(actor.language, "help.everyone")]
+    if not actor.registered:
+        lines.append(t(actor.language, "help.unregistered"))
+    if actor.registered:
+        lines.append(t(actor.language, "help.matters.everyone"))
+        lines.append(t(actor.language, "help.vol.everyone"))
+    if actor.has(Role.SECRETARY):
+        lines.append(t(actor.language, "help.secretary"))
+        lines.append(t(actor.language, "help.matters.secretary"))
+        lines.append(t(actor.language, "help.vol.secretary"))
+    await reply(update, "\n\n".join(lines))
+
+
+def _data(update: Update) -> str | None:
+    return update.callback_query.data if update.callback_query else None

@@ -1,0 +1,1 @@
+"""Telegram adapters of deliberation: matters, desk, discussion, votes, sittings, carrying out."""

@@ -1,0 +1,1 @@
+"""Telegram adapters of micro Party lessons (微党课)."""

@@ -1,0 +1,1 @@
+"""Telegram adapters of volunteer service (志愿者打卡)."""

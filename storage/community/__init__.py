@@ -1,0 +1,1 @@
+"""Storage of the community register: people, roles, bound chats."""

@@ -1,0 +1,1 @@
+"""Storage of deliberation: matters, votes, comments, sittings, carrying out, the ledger."""

@@ -1,0 +1,368 @@
+"""Votes on matters (民决) and their ballots; the conventions register they feed.
+
+One ballot per voter per vote is the ballots table's primary key (the voter
+key is derived from the person), and a public ballot names its voter in
+``person_id`` or ``paper_resident_id``, each unique per vote. In an anonymous
+vote the voter key is a keyed hash (bot/deliberation/ballot_keys.py) and no column names
+the voter; the vote's secret is erased at the close.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from storage.times import from_db_time, to_db_time
+
+
+@dataclass(frozen=True)
+class VoteRow:
+    """A vote: how it is decided, when it closes, and (once closed) its result."""
+
+    id: int
+    matter_id: int
+    kind: str
+    options: tuple[str, ...]
+    anonymous: bool
+    salt: str | None
+    quorum: int
+    threshold: str
+    opened_by: int | None
+    opened_at: datetime
+    closes_at: datetime
+    closed_at: datetime | None
+    result: str | None
+    tally: dict[str, Any] | None
+    voters: int | None
+    card_push_id: int | None
+    schedule_id: int | None
+
+    @property
+    def is_open(self) -> bool:
+        """Whether ballots can still be cast or changed."""
+        return self.closed_at is None
+
+
+@dataclass(frozen=True)
+class BallotRow:
+    """One voter's ballot. ``person_id`` is None in anonymous votes."""
+
+    voter_key: str
+    person_id: int | None
+    choice: tuple[int, ...]
+    cast_at: datetime
+    recorded_by: int | None
+    proxy_reason: str | None
+    paper_resident_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ConventionRow:
+    """An entry of the community conventions register."""
+
+    id: int
+    title: str
+    text: str
+    matter_id: int
+    vote_id: int
+    adopted_at: datetime
+    amends: int | None
+    superseded_by: int | None
+
+
+def _vote(row: sqlite3.Row) -> VoteRow:
+    return VoteRow(
+        id=row["id"],
+        matter_id=row["matter_id"],
+        kind=row["kind"],
+        options=tuple(json.loads(row["options"])),
+        anonymous=bool(row["anonymous"]),
+        salt=row["salt"],
+        quorum=int(row["quorum"]),
+        threshold=row["threshold"],
+        opened_by=row["opened_by"],
+        opened_at=from_db_time(row["opened_at"]),
+        closes_at=from_db_time(row["closes_at"]),
+        closed_at=from_db_time(row["closed_at"]) if row["closed_at"] else None,
+        result=row["result"],
+        tally=json.loads(row["tally"]) if row["tally"] else None,
+        voters=row["voters"],
+        card_push_id=row["card_push_id"],
+        schedule_id=row["schedule_id"],
+    )
+
+
+# Statements shared by the async repository and the one-hop BallotBox.
+_GET_VOTE = "SELECT * FROM votes WHERE id = ?"
+_GET_BALLOT = "SELECT * FROM ballots WHERE vote_id = ? AND voter_key = ?"
+_PUT_BALLOT = (
+    "INSERT INTO ballots (vote_id, voter_key, person_id, choice, cast_at, recorded_by,"
+    " proxy_reason, paper_resident_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (vote_id, voter_key) DO UPDATE SET choice = excluded.choice,"
+    " cast_at = excluded.cast_at, recorded_by = excluded.recorded_by,"
+    " proxy_reason = excluded.proxy_reason"
+)
+_DELETE_BALLOT = "DELETE FROM ballots WHERE vote_id = ? AND voter_key = ?"
+
+
+def encode_choice(choice: tuple[int, ...]) -> str:
+    """Option indexes as stored: sorted, comma-separated."""
+    return ",".join(str(index) for index in sorted(set(choice)))
+
+
+def decode_choice(text: str) -> tuple[int, ...]:
+    """Stored option indexes back as a tuple."""
+    return tuple(int(part) for part in text.split(",") if part)
+
+
+class VotesRepository:
+    """Queries on ``votes``, ``ballots`` and ``conventions``."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def create(
+        self,
+        *,
+        matter_id: int,
+        kind: str,
+        options: tuple[str, ...],
+        anonymous: bool,
+        salt: str | None,
+        quorum: int,
+        threshold: str,
+        opened_by: int | None,
+        closes_at: datetime,
+        now: datetime,
+    ) -> int:
+        """Open a vote; the schema refuses a second open vote on the same matter."""
+        cur = await self._conn.execute(
+            "INSERT INTO votes (matter_id, kind, options, anonymous, salt, quorum, threshold,"
+            " opened_by, opened_at, closes_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                matter_id,
+                kind,
+                json.dumps(list(options), ensure_ascii=False),
+                int(anonymous),
+                salt,
+                quorum,
+                threshold,
+                opened_by,
+                to_db_time(now),
+                to_db_time(closes_at),
+            ),
+        )
+        assert cur.lastrowid is not None  # noqa: S101 - an INSERT always has one
+        return cur.lastrowid
+
+    async def get(self, vote_id: int) -> VoteRow | None:
+        """The vote, or None."""
+        async with self._conn.execute(_GET_VOTE, (vote_id,)) as cur:
+            row = await cur.fetchone()
+        return _vote(row) if row else None
+
+    async def for_matter(self, matter_id: int) -> list[VoteRow]:
+        """Every vote held on the matter, oldest first."""
+        async with self._conn.execute(
+            "SELECT * FROM votes WHERE matter_id = ? ORDER BY id", (matter_id,)
+        ) as cur:
+            rows = await cur.fetchall()
+        return [_vote(row) for row in rows]
+
+    async def set_card_push(self, vote_id: int, push_id: int) -> None:
+        """Remember the push that posted the vote's card."""
+        await self._conn.execute(
+            "UPDATE votes SET card_push_id = ? WHERE id = ?", (push_id, vote_id)
+        )
+
+    async def set_schedule(self, vote_id: int, schedule_id: int) -> None:
+        """Remember the schedule that closes the vote."""
+        await self._conn.execute(
+            "UPDATE votes SET schedule_id = ? WHERE id = ?", (schedule_id, vote_id)
+        )
+
+    async def ballot(self, vote_id: int, voter_key: str) -> BallotRow | None:
+        """A voter's ballot, or None."""
+        async with self._conn.execute(_GET_BALLOT, (vote_id, voter_key)) as cur:
+            row = await cur.fetchone()
+        return _ballot(row) if row else None
+
+    async def put_ballot(
+        self,
+        *,
+        vote_id: int,
+        voter_key: str,
+        person_id: int | None,
+        choice: tuple[int, ...],
+        now: datetime,
+        recorded_by: int | None = None,
+        proxy_reason: str | None = None,
+        paper_resident_id: int | None = None,
+    ) -> None:
+        """Cast or change a ballot (one per voter key, by the primary key)."""
+        await self._conn.execute(
+            _PUT_BALLOT,
+            (
+                vote_id,
+                voter_key,
+                person_id,
+                encode_choice(choice),
+                to_db_time(now),
+                recorded_by,
+                proxy_reason,
+                paper_resident_id,
+            ),
+        )
+
+    async def delete_ballot(self, vote_id: int, voter_key: str) -> None:
+        """Withdraw a ballot (a multiple-choice voter untoggled every option)."""
+        await self._conn.execute(_DELETE_BALLOT, (vote_id, voter_key))
+
+    async def choices(self, vote_id: int) -> list[tuple[int, ...]]:
+        """Every ballot's choice (no voter), for counting."""
+        async with self._conn.execute(
+            "SELECT choice FROM ballots WHERE vote_id = ?", (vote_id,)
+        ) as cur:
+            rows = await cur.fetchall()
+        return [decode_choice(row[0]) for row in rows]
+
+    async def close(
+        self,
+        vote_id: int,
+        *,
+        result: str,
+        tally: dict[str, Any],
+        voters: int,
+        closed_by: int | None,
+        now: datetime,
+    ) -> bool:
+        """Record the result and erase the salt; False if it was already closed."""
+        cur = await self._conn.execute(
+            "UPDATE votes SET closed_at = ?, closed_by = ?, result = ?, tally = ?, voters = ?,"
+            " salt = NULL WHERE id = ? AND closed_at IS NULL",
+            (
+                to_db_time(now),
+                closed_by,
+                result,
+                json.dumps(tally, sort_keys=True),
+                voters,
+                vote_id,
+            ),
+        )
+        return cur.rowcount > 0
+
+    # --- conventions register ----------------------------------------------------------
+
+    async def add_convention(
+        self,
+        *,
+        title: str,
+        text: str,
+        matter_id: int,
+        vote_id: int,
+        amends: int | None,
+        now: datetime,
+    ) -> int:
+        """Enter an adopted convention; an amended one is marked superseded by it."""
+        cur = await self._conn.execute(
+            "INSERT INTO conventions (title, text, matter_id, vote_id, adopted_at, amends)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (title, text, matter_id, vote_id, to_db_time(now), amends),
+        )
+        assert cur.lastrowid is not None  # noqa: S101 - an INSERT always has one
+        if amends is not None:
+            await self._conn.execute(
+                "UPDATE conventions SET superseded_by = ? WHERE id = ?", (cur.lastrowid, amends)
+            )
+        return cur.lastrowid
+
+    async def conventions(self) -> list[ConventionRow]:
+        """The whole register, in force first, then by number."""
+        async with self._conn.execute(
+            "SELECT * FROM conventions ORDER BY superseded_by IS NOT NULL, id"
+        ) as cur:
+            rows = await cur.fetchall()
+        return [_convention(row) for row in rows]
+
+    async def convention(self, convention_id: int) -> ConventionRow | None:
+        """One convention, or None."""
+        async with self._conn.execute(
+            "SELECT * FROM conventions WHERE id = ?", (convention_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return _convention(row) if row else None
+
+
+class BallotBox:
+    """The ballot statements, synchronous, for a unit of work run in one hop to the
+    writer's thread (``Database.run_unit``): casting a ballot is the hottest write."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def vote(self, vote_id: int) -> VoteRow | None:
+        """The vote, or None."""
+        row = self._conn.execute(_GET_VOTE, (vote_id,)).fetchone()
+        return _vote(row) if row else None
+
+    def ballot(self, vote_id: int, voter_key: str) -> BallotRow | None:
+        """A voter's ballot, or None."""
+        row = self._conn.execute(_GET_BALLOT, (vote_id, voter_key)).fetchone()
+        return _ballot(row) if row else None
+
+    def put_ballot(
+        self,
+        vote_id: int,
+        voter_key: str,
+        person_id: int | None,
+        choice: tuple[int, ...],
+        now: datetime,
+    ) -> None:
+        """Cast or change a ballot cast by the voter themselves."""
+        self._conn.execute(
+            _PUT_BALLOT,
+            (
+                vote_id,
+                voter_key,
+                person_id,
+                encode_choice(choice),
+                to_db_time(now),
+                None,
+                None,
+                None,
+            ),
+        )
+
+    def delete_ballot(self, vote_id: int, voter_key: str) -> None:
+        """Withdraw a ballot."""
+        self._conn.execute(_DELETE_BALLOT, (vote_id, voter_key))
+
+
+def _ballot(row: sqlite3.Row) -> BallotRow:
+    return BallotRow(
+        voter_key=row["voter_key"],
+        person_id=row["person_id"],
+        choice=decode_choice(row["choice"]),
+        cast_at=from_db_time(row["cast_at"]),
+        recorded_by=row["recorded_by"],
+        proxy_reason=row["proxy_reason"],
+        paper_resident_id=row["paper_resident_id"],
+    )
+
+
+def _convention(row: sqlite3.Row) -> ConventionRow:
+    return ConventionRow(
+        id=row["id"],
+        title=row["title"],
+        text=row["text"],
+        matter_id=row["matter_id"],
+        vote_id=row["vote_id"],
+        adopted_at=from_db_time(row["adopted_at"]),
+        amends=row["amends"],
+        superseded_by=row["superseded_by"],
+    )

@@ -1,0 +1,1 @@
+"""Storage of micro Party lessons (微党课)."""

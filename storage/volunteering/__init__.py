@@ -1,0 +1,1 @@
+"""Storage of volunteer service (志愿者打卡)."""

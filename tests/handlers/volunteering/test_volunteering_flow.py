@@ -1,0 +1,526 @@
+"""Volunteer service through the real bot: an activity created, posted, filled with a
+waitlist, a cancellation promoting a waiter, reminders, check-ins by words, location
+(inside and outside the radius) and rotating code (current and expired), a forgotten
+check-out closed and adjusted by the organiser, and the hours report to the minute."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bot.standin import FakeBotApi
+from bot.volunteering.service import (
+    CLOSE_KIND,
+    MONTHLY_SCHEDULE_KEY,
+    REMINDER_KIND,
+    minute_index,
+    qr_payload,
+    rotating_code,
+)
+from handlers import callbacks as cb
+from tests.conftest import FakeClock, make_settings
+from tests.handlers.conftest import SECRETARY, BotHarness, start_harness
+
+VOLUNTEERS_GROUP = -1005678
+EXTRA = 2004
+#: The venue (the lakeside pavilion) and points 50 m and 2 km away from it.
+VENUE = (31.2304, 121.4737)
+NEAR = (31.23085, 121.4737)
+FAR = (31.2484, 121.4737)
+
+
+def local(day: int, hour: int, minute: int, second: int = 0) -> datetime:
+    """A moment of November 2026 in Shanghai (UTC+8), as UTC."""
+    return datetime(2026, 11, day, hour - 8, minute, second, tzinfo=UTC)
+
+
+def text_of(message: dict[str, Any]) -> str:
+    return str(message.get("text") or message.get("caption") or "")
+
+
+def last_text(harness: BotHarness, chat_id: int) -> str:
+    return text_of(harness.last(chat_id))
+
+
+async def community(harness: BotHarness) -> None:
+    """A secretary, the volunteers' group, four registered volunteers."""
+    harness.api.add_group(VOLUNTEERS_GROUP, "幸福里志愿者群")
+    harness.api.add_user(EXTRA, "小王", language_code="zh-hans")
+    await harness.register(SECRETARY, "王书记")
+    await harness.say(SECRETARY, "/bind volunteers", VOLUNTEERS_GROUP)
+    for user_id, name in ((2001, "张阿姨"), (2002, "Tom"), (2003, "李大爷"), (EXTRA, "王小伟")):
+        await harness.register(user_id, name)
+    async with harness.db.transaction() as session:
+        for user_id in (2001, 2002, 2003, EXTRA):
+            person = await session.people.by_telegram_id(user_id)
+            assert person is not None
+            await session.people.grant(
+                person.id, "volunteer", None, harness.running.services.clock()
+            )
+
+
+async def create(
+    harness: BotHarness,
+    title: str,
+    when: str,
+    capacity: int,
+    *,
+    venue: tuple[float, float] | None = None,
+    presses: tuple[str, ...] = (),
+) -> str:
+    """/newactivity through the conversation; returns the confirmation."""
+    await harness.say(SECRETARY, "/newactivity")
+    assert "新志愿活动" in last_text(harness, SECRETARY)
+    await harness.say(SECRETARY, title)
+    await harness.press_label(SECRETARY, harness.last(SECRETARY), "跳过")
+    await harness.say(SECRETARY, "湖边议事亭")
+    if venue is None:
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "跳过")
+    else:
+        harness.api.send_location(SECRETARY, None, *venue)
+        await harness.settle()
+    assert "什么时间" in last_text(harness, SECRETARY)
+    await harness.say(SECRETARY, when)
+    await harness.say(SECRETARY, str(capacity))
+    for label in presses:
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), label)
+    await harness.press_label(SECRETARY, harness.last(SECRETARY), "发布")
+    await harness.pushes_sent()
+    return last_text(harness, SECRETARY)
+
+
+def cards(harness: BotHarness) -> list[dict[str, Any]]:
+    return [m for m in harness.api.bot_messages(VOLUNTEERS_GROUP) if "志愿活动 #" in text_of(m)]
+
+
+async def fire(harness: BotHarness, clock: FakeClock, kind: str, activity_id: int) -> list[Any]:
+    """Fire the activity's schedules of ``kind``, each at its due time, in order."""
+    services = harness.running.services
+    async with harness.db.read() as session:
+        rows = [
+            s
+            for s in await session.schedules.all()
+            if s.kind == kind and s.payload.get("activity_id") == activity_id
+        ]
+    rows.sort(key=lambda s: s.next_due_at)
+    for row in rows:
+        clock.now = row.next_due_at
+        assert await services.scheduler.fire(row.id, row.next_due_at)
+    await harness.pushes_sent()
+    return rows
+
+
+async def checkins(harness: BotHarness) -> list[tuple[Any, ...]]:
+    async with (
+        harness.db.read() as session,
+        session.conn.execute(
+            "SELECT p.tg_user_id, c.activity_id, c.method, c.distance_m, c.minutes, c.review,"
+            " c.out_method FROM checkins c JOIN people p ON p.id = c.person_id ORDER BY c.id"
+        ) as cur,
+    ):
+        return [tuple(row) for row in await cur.fetchall()]
+
+
+async def code_on_screen(harness: BotHarness) -> str:
+    await harness.say(SECRETARY, "/code")
+    screen = harness.last(SECRETARY)
+    assert "photo" in screen and "现场签到码" in text_of(screen)
+    match = re.search(r"\b(\d{6})\b", text_of(screen))
+    assert match is not None
+    return match[1]
+
+
+async def test_activity_from_card_to_hours_report(tmp_path: Path, api: FakeBotApi) -> None:
+    clock = FakeClock(local(19, 19, 0))
+    settings = make_settings(tmp_path, telegram={"poll_timeout": 1})
+    harness = await start_harness(settings, api, clock)
+    try:
+        await community(harness)
+
+        # Only secretaries create activities; a bad time is explained and changes nothing.
+        await harness.say(2001, "/newactivity")
+        assert "只有书记" in last_text(harness, 2001)
+        await harness.say(SECRETARY, "/newactivity")
+        await harness.say(SECRETARY, "湖边清洁")
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "跳过")
+        await harness.say(SECRETARY, "湖边议事亭")
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "跳过")
+        await harness.say(SECRETARY, "明天上午")
+        assert "没看懂时间" in last_text(harness, SECRETARY)
+        await harness.say(SECRETARY, "/cancel")
+
+        confirmation = await create(
+            harness, "湖边清洁", "11-21 09:00-11:00", 3, venue=VENUE, presses=("现场码",)
+        )
+        assert confirmation.startswith("✅ 已发布“湖边清洁”（#1")
+        await create(harness, "敬老院陪伴", "11-21 14:00-16:00", 5)
+        card = cards(harness)[0]
+        assert text_of(card).startswith("🙋 志愿活动 #1 湖边清洁\n🕘 11-21 09:00–11:00")
+        assert "报名：0/3 人，候补 0 人" in text_of(card)
+        # The card says exactly what to send (a plain 签到 does not check in here).
+        assert text_of(card).endswith(
+            "签到：到场后发送“签到”加现场屏幕上的 6 位数（例如“签到 123456”）、"
+            "扫现场的二维码，或私聊我发送您的当前位置（200 米内）"
+        )
+        assert text_of(cards(harness)[1]).endswith("签到：到时发送“签到”")
+
+        # Sign-ups on the card: three places, then the waitlist.
+        for user_id in (2001, 2002, EXTRA):
+            await harness.press_label(user_id, card, "报名")
+        answers = harness.api.callback_answers()
+        assert answers[-3]["text"] == "报名成功：湖边清洁。开始前会提醒您。"
+        await harness.press_label(2003, card, "报名")
+        assert harness.api.callback_answers()[-1]["text"] == (
+            "名额已满，您在候补第 1 位：湖边清洁。有人取消时会通知您。"
+        )
+        await harness.press_label(2001, card, "报名")
+        assert harness.api.callback_answers()[-1]["text"] == "您已经报名了“湖边清洁”。"
+        # Tom cancels; 李大爷 moves up from the waitlist and is told.
+        await harness.press_label(2002, card, "取消报名")
+        assert harness.api.callback_answers()[-1]["text"] == "Sign-up cancelled: 湖边清洁."
+        await harness.pushes_sent()
+        assert "已从候补转为正式报名" in last_text(harness, 2003)
+        await api.wait_for(lambda: "报名：3/3 人，候补 0 人" in text_of(cards(harness)[0]))
+
+        # Tom signs up for the afternoon instead, from /activities.
+        await harness.say(2002, "/activities")
+        assert "#2 <b>" not in last_text(harness, 2002)  # rendered, not raw HTML
+        await harness.press_label(2002, harness.last(2002), "#2")
+        await harness.say(2002, "/my")
+        assert "#2 敬老院陪伴" in last_text(harness, 2002)
+
+        # Reminders 24 h and 1 h before go to those signed up, not to Tom.
+        reminders = await fire(harness, clock, REMINDER_KIND, 1)
+        assert [r.next_due_at for r in reminders] == [local(20, 9, 0), local(21, 8, 0)]
+        for user_id in (2001, 2003, EXTRA):
+            got = [m for m in harness.texts(user_id) if m.startswith("⏰ 活动提醒：湖边清洁")]
+            assert len(got) == 2
+        assert got[-1].endswith(
+            "11-21 08:30 起可以签到：到场后发送“签到”加现场屏幕上的 6 位数"
+            "（例如“签到 123456”）、扫现场的二维码，或私聊我发送您的当前位置（200 米内）。"
+        )
+        assert not [m for m in harness.texts(2002) if "湖边清洁" in m and "Reminder" in m]
+
+        # Before the window opens (30 min before the start), the bot says when it opens.
+        clock.now = local(21, 8, 20)
+        await harness.say(2001, "签到")
+        assert last_text(harness, 2001) == "“湖边清洁”还没到签到时间，11-21 08:30 开始签到。"
+
+        # Words alone do not verify this activity; a location does, with consent first.
+        clock.now = local(21, 8, 45)
+        await harness.say(2001, "签到")
+        assert "需要定位或现场码" in last_text(harness, 2001)
+        api.send_location(2001, None, *NEAR)
+        await harness.settle()
+        assert "不保存您的位置" in last_text(harness, 2001)
+        assert await checkins(harness) == []
+        await harness.press_label(2001, harness.last(2001), "同意")
+        api.send_location(2001, None, *NEAR, forwarded=True)
+        await harness.settle()
+        assert last_text(harness, 2001) == "转发的位置不能签到，请发送您自己的当前位置。"
+        api.send_location(2001, None, *NEAR, live_period=900)
+        await harness.settle()
+        assert last_text(harness, 2001).startswith(
+            "✅ 签到成功：湖边清洁（08:45，定位，距场地 50 米）"
+        )
+        await harness.say(2001, "签到")
+        assert last_text(harness, 2001) == "您已经签到过“湖边清洁”了。"
+
+        # Too far: refused, nothing recorded.
+        await harness.say(2003, "/start")
+        api.send_location(2003, None, *FAR)
+        await harness.settle()
+        await harness.press_label(2003, harness.last(2003), "同意")
+        api.send_location(2003, None, *FAR)
+        await harness.settle()
+        assert last_text(harness, 2003) == (
+            "离“湖边清洁”场地太远（2002 米，需在 200 米内），没有签到。"
+        )
+        assert [row[0] for row in await checkins(harness)] == [2001]
+
+        # The rotating code: an expired one is refused, the current one checks in.
+        code = await code_on_screen(harness)
+        clock.now = local(21, 8, 52)
+        await harness.say(2003, f"签到 {code}")
+        assert last_text(harness, 2003) == "这个现场码已过期（每分钟更换），请看屏幕上最新的。"
+        await harness.say(2003, "签到 123")
+        assert "我没听懂" in last_text(harness, 2003)  # not a 6-digit code: not a check-in
+        code = await code_on_screen(harness)
+        await harness.say(2003, f"签到 {code}")
+        assert last_text(harness, 2003).startswith("✅ 签到成功：湖边清洁（08:52，现场码）")
+
+        # Check-out: 2001 at 10:37:30 counts 09:00–10:37 (rounded down) = 97 minutes.
+        clock.now = local(21, 10, 37, 30)
+        await harness.say(2001, "签退")
+        assert last_text(harness, 2001) == "👋 签退成功：湖边清洁。本次计 1:37 小时。谢谢您！"
+        # A second 签退 says when the first one was; someone not checked in is told so.
+        await harness.say(2001, "签退")
+        assert last_text(harness, 2001) == "您已于 10:37 签退（湖边清洁），不用再签退了。"
+        await harness.say(2002, "签退")
+        assert last_text(harness, 2002) == "You have not checked in, so you cannot check out."
+
+        # 李大爷 forgets to check out: closed at the scheduled end, flagged; the organiser
+        # hears who did not come and reviews it.
+        await fire(harness, clock, CLOSE_KIND, 1)
+        after = last_text(harness, SECRETARY)
+        assert "活动结束：湖边清洁" in after and "未到：王小伟" in after
+        assert "待审核时长：1 条" in after
+        await harness.say(2003, "签退")  # late: it was closed for him
+        assert (
+            last_text(harness, 2003) == "“湖边清洁”已在 11:00 结束，签退已自动记上，不用再签退了。"
+        )
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "审核时长")
+        review = harness.last(SECRETARY)
+        assert "李大爷　湖边清洁　签到 11-21 08:52　计 2:00 小时" in text_of(review)
+        await harness.press_label(SECRETARY, review, "调整")
+        await harness.say(SECRETARY, "100")
+        assert last_text(harness, SECRETARY) == "请写上调整的理由。"
+        await harness.say(SECRETARY, "100 实际10:40离开")
+        assert last_text(harness, SECRETARY) == "已调整记录 #2：计 1:40 小时。修改已留档。"
+        async with (
+            harness.db.read() as session,
+            session.conn.execute(
+                "SELECT action, old_minutes, new_minutes, reason FROM checkin_changes ORDER BY id"
+            ) as cur,
+        ):
+            changes = [tuple(row) for row in await cur.fetchall()]
+        assert changes == [("auto_close", None, 120, None), ("adjust", 120, 100, "实际10:40离开")]
+
+        # The afternoon: Tom checks in by words in the group and out privately.
+        clock.now = local(21, 14, 5)
+        await harness.say(2002, "签到", VOLUNTEERS_GROUP)
+        assert last_text(harness, VOLUNTEERS_GROUP).startswith(
+            "✅ Checked in: 敬老院陪伴 (14:05, on time)"
+        )
+        await harness.say(2002, "今天天气真好", VOLUNTEERS_GROUP)  # other group text: ignored
+        assert last_text(harness, VOLUNTEERS_GROUP).startswith("✅ Checked in")
+        clock.now = local(21, 15, 58, 59)
+        await harness.say(2002, "签退")
+        assert "counts 1:53 hours" in last_text(harness, 2002)
+
+        assert await checkins(harness) == [
+            (2001, 1, "location", 50, 97, "ok", "self"),
+            (2003, 1, "code", None, 100, "adjusted", "auto"),
+            (2002, 2, "window", None, 113, "ok", "self"),
+        ]
+
+        # Hours: the volunteer's own, and the secretaries' monthly report.
+        await harness.say(2001, "/hours")
+        assert "本月：1:37 小时" in last_text(harness, 2001)
+        assert "距 10 小时里程碑还差 8:23 小时" in last_text(harness, 2001)
+        await harness.say(SECRETARY, "/volreport 2026-11")
+        report = [m for m in harness.api.bot_messages(SECRETARY) if "志愿服务时长" in text_of(m)]
+        assert "Tom：1:53 小时（1 次）\n李大爷：1:40 小时（1 次）\n张阿姨：1:37 小时（1 次）" in (
+            text_of(report[0])
+        )
+        documents = [m for m in harness.api.bot_messages(SECRETARY) if "document" in m]
+        assert [d["document"]["file_name"] for d in documents[-2:]] == [
+            "志愿时长-2026-11.csv",
+            "志愿时长-2026-11.xlsx",
+        ]
+        assert "photo" in harness.last(SECRETARY)
+
+        # On the 1st, secretaries get last month's summary with its chart.
+        before = len(harness.api.bot_messages(SECRETARY))
+        await monthly_until(harness, clock, local(1, 9, 0).replace(month=12))
+        pushed = harness.api.bot_messages(SECRETARY)[before:]
+        assert len(pushed) == 1 and "photo" in pushed[0]
+        assert text_of(pushed[0]).startswith("📊 2026-11 志愿服务月报\n3 位志愿者，共 5:10 小时。")
+
+        # What is held about a volunteer: a distance, never a place; forgetting keeps the
+        # hours, nameless.
+        await harness.say(2001, "/export")
+        (content,) = harness.last(2001)["_files"].values()
+        held = json.loads(content)["volunteering"]
+        assert [(c["method"], c["distance_m"], c["minutes"]) for c in held["checkins"]] == [
+            ("location", 50, 97)
+        ]
+        assert held["location_consent_at"] is not None
+        exported = content.decode() if isinstance(content, bytes) else str(content)
+        assert "31.23" not in exported and "121.47" not in exported  # no coordinates
+        await harness.say(2001, "/forget")
+        await harness.press_label(2001, harness.last(2001), "确定删除")
+        async with (
+            harness.db.read() as session,
+            session.conn.execute(
+                "SELECT person_id, minutes FROM checkins WHERE activity_id = 1 ORDER BY id"
+            ) as cur,
+        ):
+            rows = [tuple(row) for row in await cur.fetchall()]
+        assert rows[0] == (None, 97) and len(rows) == 2
+    finally:
+        await harness.running.stop()
+
+
+async def monthly_until(harness: BotHarness, clock: FakeClock, until: datetime) -> None:
+    """Fire the daily monthly-summary schedule up to ``until`` (it acts on the 1st only)."""
+    services = harness.running.services
+    while True:
+        async with harness.db.read() as session:
+            schedule = await session.schedules.by_key(MONTHLY_SCHEDULE_KEY)
+        assert schedule is not None and schedule.next_due_at is not None
+        if schedule.next_due_at > until:
+            break
+        clock.now = schedule.next_due_at
+        assert await services.scheduler.fire(schedule.id, schedule.next_due_at)
+    await harness.pushes_sent()
+
+
+async def test_qr_link_kiosk_and_bad_input(tmp_path: Path, api: FakeBotApi) -> None:
+    clock = FakeClock(local(19, 19, 0))
+    settings = make_settings(tmp_path, telegram={"poll_timeout": 1})
+    harness = await start_harness(settings, api, clock)
+    try:
+        await community(harness)
+        await create(harness, "社区义诊", "11-21 09:00-10:00", 5, presses=("现场码",))
+        card = cards(harness)[0]
+        # By code only: the card names the code (or the QR), never a plain 签到.
+        assert text_of(card).endswith(
+            "签到：到场后发送“签到”加现场屏幕上的 6 位数，例如“签到 123456”；或扫现场的二维码"
+        )
+        for user_id in (2001, 2003):
+            await harness.press_label(user_id, card, "报名")
+        async with harness.db.read() as session:
+            activity = await session.volunteering.activity(1)
+        assert activity is not None
+
+        clock.now = local(21, 9, 0, 30)
+        # What the card says is what the check-in asks for: a plain 签到 or a location is
+        # answered with the code (before, a location was told "just send 签到").
+        await harness.say(2003, "签到")
+        assert last_text(harness, 2003).startswith("“社区义诊”需要现场码：请发送“签到 123456”")
+        api.send_location(2003, None, *NEAR)
+        await harness.settle()
+        await harness.press_label(2003, harness.last(2003), "同意")
+        api.send_location(2003, None, *NEAR)
+        await harness.settle()
+        assert last_text(harness, 2003).startswith("“社区义诊”需要现场码：请发送“签到 123456”")
+        old = qr_payload(1, activity.code_secret, minute_index(local(21, 8, 58)))
+        await harness.say(2001, f"/start {old}")
+        assert "这个二维码已过期" in last_text(harness, 2001)
+        forged = old[:-1] + ("0" if old[-1] != "0" else "1")
+        await harness.say(2001, f"/start {forged}")
+        assert last_text(harness, 2001) == "这个二维码无效。"
+        current = qr_payload(1, activity.code_secret, minute_index(clock.now))
+        await harness.say(2001, f"/start {current}")
+        assert last_text(harness, 2001).startswith("✅ 签到成功：社区义诊（09:00，扫码）")
+
+        # The organiser's code screen is replaced by the next minute's, until stopped.
+        first_code = await code_on_screen(harness)
+        first_screen = harness.last(SECRETARY)
+        job_queue = harness.running.app.job_queue
+        assert job_queue is not None
+        (job,) = job_queue.get_jobs_by_name(f"code-screen:{SECRETARY}")
+        clock.advance(minutes=1)
+        await job.run(harness.running.app)
+        second_screen = harness.last(SECRETARY)
+        assert second_screen["message_id"] != first_screen["message_id"]
+        expected = rotating_code(activity.code_secret, minute_index(clock.now))
+        assert expected != first_code and f"\n{expected}\n" in text_of(second_screen)
+        assert harness.api.messages(SECRETARY)[-2]["_deleted"]  # the old screen is gone
+        await harness.press_label(SECRETARY, second_screen, "停止")
+        await asyncio.sleep(0)
+        assert not [j for j in job_queue.get_jobs_by_name(f"code-screen:{SECRETARY}") if j.enabled]
+
+        # Kiosk: the organiser checks in 李大爷 (no phone with him) at 09:01:30, out at 09:40.
+        await harness.say(2001, "/kiosk")
+        assert last_text(harness, 2001) == "现在没有您组织、正在签到的活动。"
+        await harness.say(SECRETARY, "/kiosk")
+        screen = harness.last(SECRETARY)
+        assert "✅ 张阿姨（已签到）" in text_of(screen) and "⬜ 李大爷" in text_of(screen)
+        await harness.press_label(SECRETARY, screen, "签到：李大爷")
+        clock.now = local(21, 9, 40)
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "签退：李大爷")
+        assert "☑️ 李大爷（已签退）" in last_text(harness, SECRETARY)
+        async with (
+            harness.db.read() as session,
+            session.conn.execute(
+                "SELECT method, recorded_by IS NOT NULL, minutes, out_method FROM checkins"
+                " WHERE method = 'kiosk'"
+            ) as cur,
+        ):
+            assert [tuple(r) for r in await cur.fetchall()] == [("kiosk", 1, 38, "kiosk")]
+
+        # A stale button and a cancellation after check-in change nothing.
+        await harness.press_label(2003, card, "取消报名")
+        assert harness.api.callback_answers()[-1]["text"] == "您已经签到，不能取消报名了。"
+        await harness.say(2002, "签到")
+        assert last_text(harness, 2002) == (
+            "There is nothing for you to check in to now. Sign up first with /activities."
+        )
+        await harness.say(2001, "/checkin abc")
+        assert last_text(harness, 2001).startswith("用法：/checkin")
+    finally:
+        await harness.running.stop()
+
+
+async def test_choosing_reviewing_and_refusals(tmp_path: Path, api: FakeBotApi) -> None:
+    clock = FakeClock(local(19, 19, 0))
+    settings = make_settings(tmp_path, telegram={"poll_timeout": 1})
+    harness = await start_harness(settings, api, clock)
+    try:
+        await community(harness)
+        await harness.say(SECRETARY, "/newactivity")
+        await harness.say(SECRETARY, "x")
+        assert last_text(harness, SECRETARY) == "活动名称要 2 到 60 个字。"
+        await harness.say(SECRETARY, "长" * 61)
+        assert last_text(harness, SECRETARY) == "活动名称要 2 到 60 个字。"
+        await harness.say(SECRETARY, "/cancel")
+        # Two activities at the same time, one for Party members only.
+        await create(harness, "植树", "11-21 09:00-10:00", 5)
+        await create(harness, "党员先锋岗", "11-21 09:00-10:00", 5, presses=("报名对象",))
+        published = harness.last(SECRETARY)  # the settings screen, now without buttons
+        await harness.press(SECRETARY, published, cb.VolNewPublish(True).encode(), strict=False)
+        assert harness.api.callback_answers()[-1]["text"] == (
+            "这一步已经过去了，请重新发送 /newactivity。"
+        )
+        tree, party = cards(harness)
+        assert "对象：党员" in text_of(party)
+        await harness.press_label(2001, party, "报名")
+        assert harness.api.callback_answers()[-1]["text"] == "这个活动只限党员报名。"
+        async with harness.db.transaction() as session:
+            person = await session.people.by_telegram_id(2001)
+            assert person is not None
+            await session.people.grant(person.id, "party_member", None, clock())
+        for card in (tree, party):
+            await harness.press_label(2001, card, "报名")
+        await harness.press_label(2003, tree, "报名")
+        await harness.say(2003, "/volreport")
+        assert "只有书记" in last_text(harness, 2003)
+
+        # With two open, 签到 asks which.
+        clock.now = local(21, 8, 50)
+        await harness.say(2001, "签到")
+        assert last_text(harness, 2001) == "您有几个活动可以签到，请选择："
+        await harness.press_label(2001, harness.last(2001), "植树")
+        assert last_text(harness, 2001).startswith("✅ 签到成功：植树（08:50，按时）")
+        await harness.say(2001, "签到")  # one left: no question
+        assert last_text(harness, 2001).startswith("✅ 签到成功：党员先锋岗")
+        await harness.say(2003, "签到")
+        clock.now = local(21, 9, 30)
+        await harness.say(2001, "签退")  # the latest check-in: 党员先锋岗, 30 minutes
+        assert "党员先锋岗" in last_text(harness, 2001) and "0:30" in last_text(harness, 2001)
+
+        # Both forgotten check-outs of 植树 are flagged; one approved, one rejected.
+        await fire(harness, clock, CLOSE_KIND, 1)
+        await harness.say(2001, "/review")
+        assert "只有" not in last_text(harness, 2001) and "没有待审核" in last_text(harness, 2001)
+        await harness.say(SECRETARY, "/review")
+        screen = harness.last(SECRETARY)
+        assert "张阿姨　植树" in text_of(screen) and "李大爷　植树" in text_of(screen)
+        await harness.press_label(SECRETARY, screen, "#1 通过")
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "作废")
+        assert last_text(harness, SECRETARY) == "没有待审核的时长。"
+        await harness.press(SECRETARY, screen, cb.VolReview(1, "approve").encode(), strict=False)
+        assert harness.api.callback_answers()[-1]["text"] == "这条记录已经审核过了。"
+        assert await checkins(harness) == [
+            (2001, 1, "window", None, 60, "approved", "auto"),
+            (2001, 2, "window", None, 30, "ok", "self"),
+            (2003, 1, "window", None, 0, "rejected", "auto"),
+        ]
+    finally:
+        await harness.running.stop()
