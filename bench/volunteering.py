@@ -51,7 +51,7 @@ from bot.logs import configure_logging
 from bot.services import Services
 from bot.standin import FakeBotApi, StandinServer
 from bot.volunteering.service import MonthlyReport, month_bounds
-from handlers.texts import vol_report, vol_report_sheets
+from handlers.volunteering.texts import vol_report, vol_report_sheets
 from storage import Database
 from storage.times import to_db_time
 

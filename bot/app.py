@@ -44,10 +44,11 @@ from bot.runtime.ingress import (
 from bot.runtime.jobs import JobQueueTimer
 from bot.runtime.sender import Sender
 from bot.services import BotData, Services
-from handlers import COMMANDS, SECRETARY_MENU, register_handlers, texts
+from handlers import COMMANDS, SECRETARY_MENU, register_handlers
 from handlers.access import Where
 from handlers.cards import drop_pending_edits
 from handlers.context import Context
+from handlers.deliberation import texts
 from handlers.deliberation.matters import refresh_matter_card_soon
 from handlers.deliberation.votes import refresh_vote_card_soon
 from storage.db import is_storage_full

@@ -8,11 +8,12 @@ from telegram.constants import ChatType
 
 from bot.community.register import ChatInfo, ChatKind, Role
 from bot.errors import UserFacingError
-from handlers import callbacks as cb
-from handlers import keyboards, texts
 from handlers.access import reply, show
+from handlers.community import callbacks as cb
+from handlers.community import keyboards, texts
 from handlers.community.people import JOIN_PAYLOAD
 from handlers.context import Context
+from handlers.keyboards import open_private_chat
 from handlers.texts import kind_name, role_name, t
 
 #: Words accepted for each chat kind after /bind (Latin and Chinese).
@@ -67,7 +68,7 @@ async def bind(update: Update, context: Context) -> None:
     await context.bot.send_message(
         chat.id,
         t(language, "bind.invite", community=context.services.settings.community.name),
-        reply_markup=keyboards.open_private_chat(language, context.bot.username, JOIN_PAYLOAD),
+        reply_markup=open_private_chat(language, context.bot.username, JOIN_PAYLOAD),
     )
 
 

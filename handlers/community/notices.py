@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from telegram import Update
 
-from handlers import callbacks as cb
-from handlers import keyboards
 from handlers.access import reply, show
+from handlers.community import callbacks as cb
+from handlers.community import keyboards
+from handlers.community.texts import audience_name
 from handlers.context import Context
-from handlers.texts import audience_name, t
+from handlers.texts import t
 
 
 async def notify(update: Update, context: Context) -> None:

@@ -12,11 +12,12 @@ from bot.community.register import Caller, Role
 from bot.community.registration import Prompt, Step
 from bot.config import Language
 from bot.deliberation.raising import GROUP_DRAFT_KEPT
-from handlers import callbacks as cb
-from handlers import keyboards, texts
 from handlers.access import caller_of, reply, show
+from handlers.community import callbacks as cb
+from handlers.community import keyboards, texts
 from handlers.context import Context
 from handlers.deliberation import matters
+from handlers.keyboards import open_private_chat
 from handlers.texts import t
 from handlers.volunteering import commands as volunteering
 
@@ -40,7 +41,7 @@ async def start(update: Update, context: Context) -> None:
         await reply(
             update,
             t(actor.language, "start.in_group"),
-            keyboards.open_private_chat(actor.language, context.bot.username, JOIN_PAYLOAD),
+            open_private_chat(actor.language, context.bot.username, JOIN_PAYLOAD),
         )
         return
     if volunteering.is_qr_start(context.args):

@@ -8,9 +8,9 @@ from telegram import Message, Update
 from telegram.error import BadRequest
 
 from bot.runtime.scheduler import from_callback_moment
-from handlers import callbacks as cb
-from handlers import keyboards, texts
 from handlers.access import answer, show
+from handlers.community import callbacks as cb
+from handlers.community import keyboards, texts
 from handlers.context import Context
 from handlers.texts import plain
 

@@ -3,7 +3,7 @@
 rating (民意测评) and acceptance (验收) buttons the bot pushes privately.
 
 Thin adapters: each parses the update, calls bot.carrying.CarryingService,
-and renders with handlers/texts.py and handlers/keyboards.py.
+and renders with handlers/py and handlers/py.
 """
 
 from __future__ import annotations
@@ -24,12 +24,13 @@ from bot.deliberation.carrying import (
     TermResult,
 )
 from bot.errors import UserFacingError
-from handlers import callbacks as cb
-from handlers import keyboards, texts
 from handlers.access import answer, reply, show
+from handlers.callbacks import StaleButton
 from handlers.context import Context
+from handlers.deliberation import callbacks as cb
+from handlers.deliberation import keyboards, texts
 from handlers.deliberation.matters import refresh_card_soon
-from handlers.texts import t
+from handlers.texts import plain, t
 
 
 def _number(context: Context) -> int | None:
@@ -102,9 +103,7 @@ async def assign_pressed(update: Update, context: Context) -> None:
     await context.bot.send_message(actor.tg_user_id, text, reply_markup=keyboard)
     chat = update.effective_chat
     in_private = chat is not None and chat.id == actor.tg_user_id
-    await answer(
-        update, None if in_private else texts.plain(actor.language, "carry.sent_privately")
-    )
+    await answer(update, None if in_private else plain(actor.language, "carry.sent_privately"))
 
 
 async def owner_kind_chosen(update: Update, context: Context) -> None:
@@ -117,7 +116,7 @@ async def owner_kind_chosen(update: Update, context: Context) -> None:
         page = await context.services.community.people_page(0)
         await show(update, t(language, "carry.ask_person"), keyboards.owner_people(language, page))
     elif step.step == "name":
-        kind = texts.plain(language, f"carry.kind_name.{data.kind}")
+        kind = plain(language, f"carry.kind_name.{data.kind}")
         await show(update, t(language, "carry.ask_name", kind=kind))
     else:
         await show(
@@ -170,7 +169,7 @@ async def due_chosen(update: Update, context: Context) -> None:
         )
         return
     if data.flow != ASSIGN_FLOW or data.days <= 0:
-        raise cb.StaleButton(data.encode())
+        raise StaleButton(data.encode())
     await _assigned(update, context, carrying.due_from_days(data.days), edit=True)
 
 

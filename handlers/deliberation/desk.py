@@ -11,10 +11,11 @@ from __future__ import annotations
 from telegram import Update
 
 from bot import parsing
-from handlers import callbacks as cb
-from handlers import keyboards, texts
+from handlers import texts
 from handlers.access import reply, show
 from handlers.context import Context
+from handlers.deliberation import callbacks as cb
+from handlers.deliberation import keyboards
 from handlers.deliberation.matters import matter_screen, refresh_card_soon
 from handlers.texts import plain, t
 from storage.deliberation.matters import MatterRow

@@ -10,13 +10,13 @@ from telegram.ext import filters
 
 from bot.community.register import Role
 from bot.errors import UserFacingError
-from handlers import callbacks as cb
-from handlers import keyboards, texts
 from handlers.access import reply, show
 from handlers.context import Context
+from handlers.deliberation import callbacks as cb
+from handlers.deliberation import keyboards, texts
 from handlers.deliberation.desk import number_of
 from handlers.deliberation.matters import RAISE_WORDS, refresh_card_soon
-from handlers.texts import t
+from handlers.texts import plain, t
 from handlers.volunteering.commands import CHECK_WORDS
 
 #: Handler group of the card-reply handler: its own, so that it never takes a
@@ -112,7 +112,7 @@ async def hide_pressed(update: Update, context: Context) -> None:
     comment, position = await context.services.discussion.start_hide(
         actor, chat.id, data.comment_id, data.page
     )
-    author = comment.author or texts.plain(actor.language, "discuss.former_resident")
+    author = comment.author or plain(actor.language, "discuss.former_resident")
     await context.bot.send_message(
         chat.id, t(actor.language, "discuss.ask_hide_reason", position=position, author=author)
     )

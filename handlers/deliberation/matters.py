@@ -14,12 +14,13 @@ from telegram.ext import JobQueue
 from bot import parsing
 from bot.community.register import Actor, Role
 from bot.deliberation.raising import GROUP_DRAFT_KEPT, RaiseDraft, card_message
-from handlers import callbacks as cb
-from handlers import keyboards, texts
 from handlers.access import answer, reply, show
 from handlers.cards import edit_everywhere, edit_soon
 from handlers.context import Context
-from handlers.texts import plain, t
+from handlers.deliberation import callbacks as cb
+from handlers.deliberation import keyboards, texts
+from handlers.keyboards import open_private_chat
+from handlers.texts import local_time, plain, t
 
 log = logging.getLogger(__name__)
 
@@ -99,9 +100,7 @@ async def _point_to_private(update: Update, context: Context, key: str, payload:
     await reply(
         update,
         t(actor.language, key, days=GROUP_DRAFT_KEPT.days),
-        keyboards.open_private_chat(
-            actor.language, context.bot.username, payload, label_key=button
-        ),
+        open_private_chat(actor.language, context.bot.username, payload, label_key=button),
     )
 
 
@@ -222,7 +221,7 @@ async def support(update: Update, context: Context) -> None:
         text = plain(
             actor.language,
             "matter.supported_agenda",
-            when=texts.local_time(matter.agenda_at, tz),
+            when=local_time(matter.agenda_at, tz),
             forum=plain(actor.language, f"matter.forum.{matter.agenda_forum}"),
         )
     else:

@@ -7,10 +7,11 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.community.registration import PaperEntry
-from handlers import callbacks as cb
-from handlers import keyboards, texts
+from handlers import texts
 from handlers.access import reply, show
 from handlers.context import Context
+from handlers.deliberation import callbacks as cb
+from handlers.deliberation import keyboards
 from handlers.texts import plain, t
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.deliberation.sittings import parse_day
-from handlers import texts
 from handlers.access import reply
 from handlers.context import Context
+from handlers.deliberation import texts
 from handlers.texts import t
 
 

@@ -20,13 +20,13 @@ from bot.deliberation.voting import (
     option_labels,
     vote_card,
 )
-from handlers import callbacks as cb
-from handlers import keyboards, texts
 from handlers.access import answer, reply, show
 from handlers.cards import edit_everywhere, edit_soon
 from handlers.context import Context
+from handlers.deliberation import callbacks as cb
+from handlers.deliberation import keyboards, texts
 from handlers.deliberation.matters import refresh_card_soon
-from handlers.texts import plain, t
+from handlers.texts import local_time, plain, t
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +107,7 @@ async def open_or_drop(update: Update, context: Context) -> None:
             "vote.opened",
             number=matter.id,
             title=matter.title,
-            closes=texts.local_time(vote.closes_at, tz),
+            closes=local_time(vote.closes_at, tz),
         ),
     )
     refresh_card_soon(context, matter.id)

@@ -28,9 +28,10 @@ from bot.lessons.service import (
     lesson_messages,
 )
 from bot.runtime.sender import render_buttons, render_text
-from handlers import callbacks as cb
 from handlers.access import answer, reply, show
+from handlers.callbacks import StaleButton
 from handlers.context import Context
+from handlers.lessons import callbacks as cb
 from handlers.lessons import views
 from handlers.texts import local_time, plain, t
 
@@ -113,7 +114,7 @@ async def draft_pressed(update: Update, context: Context) -> None:
         await _when_screen(update, context, lesson.id)
         return
     else:
-        raise cb.StaleButton(data.action)
+        raise StaleButton(data.action)
     await _draft_reply(update, context, draft)
 
 
@@ -221,7 +222,7 @@ async def when_pressed(update: Update, context: Context) -> None:
     elif data.how == "back":
         await _when_screen(update, context, data.lesson_id)
     else:
-        raise cb.StaleButton(data.how)
+        raise StaleButton(data.how)
 
 
 async def audience_pressed(update: Update, context: Context) -> None:
@@ -461,7 +462,7 @@ async def action_pressed(update: Update, context: Context) -> None:
         key = "lesson.ask_correction" if lesson.status == "sent" else "lesson.ask_edit"
         await show(update, t(language, key, number=lesson.id))
     else:
-        raise cb.StaleButton(data.action)
+        raise StaleButton(data.action)
 
 
 async def slot_text(update: Update, context: Context, step: str, text: str) -> None:
@@ -588,7 +589,7 @@ async def record_pressed(update: Update, context: Context) -> None:
     args = [data.period] if data.period else []
     period = _period(args, local(context.services.clock(), tz).date())
     if period is None:
-        raise cb.StaleButton(data.period)
+        raise StaleButton(data.period)
     record = await lessons.member_record(actor, data.person_id, *period)
     await reply_private(update, context, views.record(actor.language, record, tz))
 

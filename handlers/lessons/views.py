@@ -11,18 +11,19 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.config import Language
 from bot.lessons.service import Draft, LessonReport, MemberRecord, QuizStep
-from handlers import callbacks as cb
+from handlers.callbacks import Callback
+from handlers.lessons import callbacks as cb
 from handlers.texts import local_time, plain, t
 from storage.community.people import PersonRow
 from storage.lessons.repository import BookingRow, LessonRow, MemberStanding, SlotRow
 
 
-def _button(text: str, data: cb.Callback) -> InlineKeyboardButton:
+def button(text: str, data: Callback) -> InlineKeyboardButton:
     return InlineKeyboardButton(text, callback_data=data.encode())
 
 
-def _one(language: Language, key: str, data: cb.Callback) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[_button(plain(language, key), data)]])
+def _one(language: Language, key: str, data: Callback) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[button(plain(language, key), data)]])
 
 
 # --- writing -------------------------------------------------------------------------
@@ -56,7 +57,7 @@ def draft_step(
         )
     if draft.step == "quiz_correct":
         rows = [
-            [_button(f"{chr(65 + i)}. {option}", cb.LessonCorrect(i))]
+            [button(f"{chr(65 + i)}. {option}", cb.LessonCorrect(i))]
             for i, option in enumerate(draft.pending_options)
         ]
         return t(language, "lesson.ask_correct"), InlineKeyboardMarkup(rows)
@@ -91,14 +92,14 @@ def when_screen(
     party_key = "lesson.button.party_moved" if moved else "lesson.button.party"
     rows = [
         [
-            _button(
+            button(
                 plain(language, party_key, when=party, original=party_original.strftime("%m-%d")),
                 cb.LessonWhen(lesson.id, "party"),
             )
         ],
-        [_button(plain(language, "lesson.button.pick_time"), cb.LessonWhen(lesson.id, "date"))],
-        [_button(plain(language, "lesson.button.send_now"), cb.LessonWhen(lesson.id, "now"))],
-        [_button(plain(language, "lesson.button.audience"), cb.LessonWhen(lesson.id, "audience"))],
+        [button(plain(language, "lesson.button.pick_time"), cb.LessonWhen(lesson.id, "date"))],
+        [button(plain(language, "lesson.button.send_now"), cb.LessonWhen(lesson.id, "now"))],
+        [button(plain(language, "lesson.button.audience"), cb.LessonWhen(lesson.id, "audience"))],
     ]
     return text, InlineKeyboardMarkup(rows)
 
@@ -124,7 +125,7 @@ def audience_keyboard(
     shown = members[page * AUDIENCE_PAGE : (page + 1) * AUDIENCE_PAGE]
     rows = [
         [
-            _button(
+            button(
                 ("✅ " if p.id in chosen else "") + p.display_name,
                 cb.LessonAudience(lesson.id, p.id, page),
             )
@@ -134,14 +135,14 @@ def audience_keyboard(
     paging = []
     if page > 0:
         paging.append(
-            _button(
+            button(
                 plain(language, "lesson.button.previous"),
                 cb.LessonAudience(lesson.id, -1, page - 1),
             )
         )
     if page < pages - 1:
         paging.append(
-            _button(
+            button(
                 plain(language, "lesson.button.next_page"),
                 cb.LessonAudience(lesson.id, -1, page + 1),
             )
@@ -150,8 +151,8 @@ def audience_keyboard(
         rows.append(paging)
     rows.append(
         [
-            _button(plain(language, "lesson.button.everyone"), cb.LessonAudience(lesson.id, 0, 0)),
-            _button(plain(language, "lesson.button.done"), cb.LessonWhen(lesson.id, "back")),
+            button(plain(language, "lesson.button.everyone"), cb.LessonAudience(lesson.id, 0, 0)),
+            button(plain(language, "lesson.button.done"), cb.LessonWhen(lesson.id, "back")),
         ]
     )
     return InlineKeyboardMarkup(rows)
@@ -174,7 +175,7 @@ def quiz_question(
         question=item.question,
     )
     rows = [
-        [_button(f"{chr(65 + i)}. {option}", cb.LessonQuiz(lesson.id, index, i))]
+        [button(f"{chr(65 + i)}. {option}", cb.LessonQuiz(lesson.id, index, i))]
         for i, option in enumerate(item.options)
     ]
     return text, InlineKeyboardMarkup(rows)
@@ -230,7 +231,7 @@ def lesson_list(
             label += f" · {status}"
         if when is not None:
             label += f" · {when.astimezone(tz).strftime('%m-%d')}"
-        rows.append([_button(label, cb.LessonView(lesson.id))])
+        rows.append([button(label, cb.LessonView(lesson.id))])
     return t(language, "lesson.list_title"), InlineKeyboardMarkup(rows)
 
 
@@ -251,27 +252,27 @@ def lesson_screen(
         )
     for correction in lesson.corrections:
         lines.append(t(language, "lesson.screen_correction", text=correction))
-    rows = [[_button(plain(language, "lesson.button.read"), cb.LessonOpen(lesson.id))]]
+    rows = [[button(plain(language, "lesson.button.read"), cb.LessonOpen(lesson.id))]]
     if secretary:
         if lesson.status == "sent":
             rows.append(
                 [
-                    _button(
+                    button(
                         plain(language, "lesson.button.report"),
                         cb.LessonAction(lesson.id, "report"),
                     ),
-                    _button(
+                    button(
                         plain(language, "lesson.button.slots"), cb.LessonAction(lesson.id, "slots")
                     ),
                 ]
             )
             rows.append(
                 [
-                    _button(
+                    button(
                         plain(language, "lesson.button.remind"),
                         cb.LessonAction(lesson.id, "remind"),
                     ),
-                    _button(
+                    button(
                         plain(language, "lesson.button.correct"), cb.LessonAction(lesson.id, "fix")
                     ),
                 ]
@@ -279,12 +280,10 @@ def lesson_screen(
         else:
             rows.append(
                 [
-                    _button(
+                    button(
                         plain(language, "lesson.button.edit"), cb.LessonAction(lesson.id, "fix")
                     ),
-                    _button(
-                        plain(language, "lesson.button.when"), cb.LessonWhen(lesson.id, "back")
-                    ),
+                    button(plain(language, "lesson.button.when"), cb.LessonWhen(lesson.id, "back")),
                 ]
             )
     return "\n".join(lines), InlineKeyboardMarkup(rows)
@@ -315,7 +314,7 @@ def booking_keyboard(
 ) -> InlineKeyboardMarkup:
     """The slots a member can book, one button each."""
     return InlineKeyboardMarkup(
-        [[_button(slot_label(language, s, tz), cb.LessonBook(s.id))] for s in slots]
+        [[button(slot_label(language, s, tz), cb.LessonBook(s.id))] for s in slots]
     )
 
 
@@ -330,9 +329,9 @@ def slots_screen(
         )
     if not slots:
         lines.append(t(language, "lesson.slots_none"))
-    rows = [[_button(slot_label(language, s, tz), cb.LessonRoster(s.id))] for s in slots]
+    rows = [[button(slot_label(language, s, tz), cb.LessonRoster(s.id))] for s in slots]
     rows.append(
-        [_button(plain(language, "lesson.button.add_slot"), cb.LessonAction(lesson.id, "add_slot"))]
+        [button(plain(language, "lesson.button.add_slot"), cb.LessonAction(lesson.id, "add_slot"))]
     )
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
@@ -351,7 +350,7 @@ def roster_screen(
     )
     rows = [
         [
-            _button(
+            button(
                 ("✅ " if b.attended_at else "⬜ ") + b.display_name,
                 cb.LessonAttend(slot.id, b.person_id),
             )
@@ -444,17 +443,15 @@ def record_people(
     pages = max(1, -(-len(members) // AUDIENCE_PAGE))
     page = min(max(page, 0), pages - 1)
     shown = members[page * AUDIENCE_PAGE : (page + 1) * AUDIENCE_PAGE]
-    rows = [[_button(p.display_name, cb.LessonRecord(p.id, period, page))] for p in shown]
+    rows = [[button(p.display_name, cb.LessonRecord(p.id, period, page))] for p in shown]
     paging = []
     if page > 0:
         paging.append(
-            _button(
-                plain(language, "lesson.button.previous"), cb.LessonRecord(-1, period, page - 1)
-            )
+            button(plain(language, "lesson.button.previous"), cb.LessonRecord(-1, period, page - 1))
         )
     if page < pages - 1:
         paging.append(
-            _button(
+            button(
                 plain(language, "lesson.button.next_page"), cb.LessonRecord(-1, period, page + 1)
             )
         )

@@ -31,13 +31,13 @@ from bot.volunteering.service import (
     hours_text,
     summary_message,
 )
-from handlers import callbacks as cb
-from handlers import keyboards, texts
 from handlers.access import answer, reply, show
 from handlers.cards import edit_everywhere, edit_soon
 from handlers.context import Context
 from handlers.dialogs import TextAnswer
-from handlers.texts import plain, t
+from handlers.texts import plain, split_message, t
+from handlers.volunteering import callbacks as cb
+from handlers.volunteering import keyboards, texts
 
 #: 签到 / 签退 in plain words (commands are Latin only); 签到 may carry the on-site code.
 CHECK_WORDS = re.compile(rf"^\s*(签到|签退|打卡)\s*({parsing.CODE})?\s*$")
@@ -574,7 +574,7 @@ async def report_command(update: Update, context: Context) -> None:
     service = context.services.volunteer
     report = await service.monthly_report(actor, month)
     language = actor.language
-    for part in texts.split_message(texts.vol_report(language, report).split("\n")):
+    for part in split_message(texts.vol_report(language, report).split("\n")):
         await message.reply_text(part)
     sheets = texts.vol_report_sheets(language, report)
     period = f"{report.month:%Y-%m}"

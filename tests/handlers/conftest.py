@@ -12,7 +12,7 @@ import pytest
 from bot.app import RunningBot, build_application
 from bot.config import Settings
 from bot.standin import FakeBotApi
-from handlers import callbacks as cb
+from handlers.community import callbacks as cb
 from tests.conftest import FakeClock, make_settings
 from tests.fakes import FakeRequest
 

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from handlers import callbacks as cb
+from handlers.volunteering import callbacks as cb
 from tests.handlers.conftest import SECRETARY, BotHarness
 
 

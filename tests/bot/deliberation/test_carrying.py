@@ -22,8 +22,8 @@ from bot.deliberation.carrying import (
 )
 from bot.errors import UserFacingError
 from bot.runtime.scheduler import SchedulerService
-from handlers import callbacks as cb
-from handlers.texts import carrying_status
+from handlers.deliberation import callbacks as cb
+from handlers.deliberation.texts import carrying_status
 from storage import Database
 from tests.conftest import FakeClock, make_settings
 

@@ -14,7 +14,8 @@ from bot.config import Language
 from bot.deliberation.sittings import Minutes, MinutesItem, SittingService, VoteOutcome, parse_day
 from bot.errors import UserFacingError
 from bot.runtime.scheduler import SchedulerService
-from handlers import texts
+from handlers.deliberation import texts
+from handlers.texts import MESSAGE_LIMIT, split_message
 from storage import Database
 from storage.times import to_db_time
 from tests.conftest import FakeClock, make_settings
@@ -262,11 +263,11 @@ def test_dates_are_read_as_people_type_them() -> None:
 
 
 def test_a_line_longer_than_a_message_is_cut_hard() -> None:
-    chunks = texts.split_message(["a", "x" * 5000, "b"])
+    chunks = split_message(["a", "x" * 5000, "b"])
     assert [len(chunk) for chunk in chunks] == [1, 4096, 906]
     assert chunks[2].endswith("x\nb")
     # Measured as sent: "&" becomes "&amp;", five characters.
-    escaped = texts.split_message(["&" * 5000])
+    escaped = split_message(["&" * 5000])
     assert [len(chunk) for chunk in escaped] == [819] * 6 + [86]
 
 
@@ -275,7 +276,7 @@ def test_long_minutes_are_split_at_line_boundaries() -> None:
     minutes = Minutes(1, "session", SESSION, None, None, (item,) * 40, (), None)
     chunks = texts.minutes_html(Language.ZH_HANS, [minutes], texts_tz())
     assert len(chunks) > 1
-    assert all(len(chunk) <= texts.MESSAGE_LIMIT for chunk in chunks)
+    assert all(len(chunk) <= MESSAGE_LIMIT for chunk in chunks)
     lines = texts.minutes_lines(Language.ZH_HANS, minutes, texts_tz())
     import html
 

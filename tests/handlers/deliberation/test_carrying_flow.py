@@ -11,7 +11,7 @@ import pytest
 from bot.community.register import Role
 from bot.config import Language
 from bot.standin import FakeBotApi
-from handlers import keyboards
+from handlers.deliberation import keyboards
 from tests.conftest import FakeClock, make_settings
 from tests.handlers.conftest import (
     RESIDENTS_GROUP,

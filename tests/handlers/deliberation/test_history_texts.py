@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from bot.config import Language
-from handlers.texts import matter_event
+from handlers.deliberation.texts import matter_event
 from storage.deliberation.matters import MatterEventRow
 
 TZ = ZoneInfo("Asia/Shanghai")

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from bot.standin import FakeBotApi
-from handlers import callbacks as cb
+from handlers.community import callbacks as community_cb
+from handlers.deliberation import callbacks as deliberation_cb
 from tests.conftest import FakeClock, make_settings
 from tests.handlers.conftest import RESIDENTS_GROUP, SECRETARY, BotHarness, start_harness
 from tests.handlers.deliberation.test_votes_flow import (
@@ -29,7 +30,7 @@ GRIDS = [{"id": "g1", "name": "第一网格"}, {"id": "g2", "name": "第二网�
 
 async def register_in(harness: BotHarness, user_id: int, name: str, grid: str) -> int:
     await harness.register(user_id, name)
-    await harness.press(user_id, harness.last(user_id), cb.RegisterGrid(grid).encode())
+    await harness.press(user_id, harness.last(user_id), community_cb.RegisterGrid(grid).encode())
     async with harness.db.read() as session:
         person = await session.people.by_telegram_id(user_id)
     assert person is not None and person.grid_id == grid
@@ -47,7 +48,9 @@ async def community(harness: BotHarness, api: FakeBotApi) -> dict[str, int]:
     """A secretary, three residents and a grid worker in 第一网格, one of each in 第二网格,
     and two matters."""
     await harness.register(SECRETARY)
-    await harness.press(SECRETARY, harness.last(SECRETARY), cb.RegisterGrid("g1").encode())
+    await harness.press(
+        SECRETARY, harness.last(SECRETARY), community_cb.RegisterGrid("g1").encode()
+    )
     await harness.say(SECRETARY, "/bind residents", RESIDENTS_GROUP)
     api.add_user(WORKER_G1, "小周", language_code="zh-hans")
     api.add_user(WORKER_G2, "小吴", language_code="zh-hans")
@@ -115,15 +118,15 @@ async def test_twenty_two_invented_names_and_unasked_residents_are_refused(
         await harness.say(WORKER_G1, name)
     # Forged buttons: a registered resident with a phone who never asked, invented ids.
     for data in (
-        cb.ProxyPerson("p", ids["zhang"]),
-        cb.ProxyPerson("p", ids["tom"]),
-        cb.ProxyPerson("w", 1),
-        cb.ProxyPerson("w", 999),
-        cb.ProxyPerson("p", 999),
+        deliberation_cb.ProxyPerson("p", ids["zhang"]),
+        deliberation_cb.ProxyPerson("p", ids["tom"]),
+        deliberation_cb.ProxyPerson("w", 1),
+        deliberation_cb.ProxyPerson("w", 999),
+        deliberation_cb.ProxyPerson("p", 999),
     ):
         await harness.press(WORKER_G1, screen, data.encode(), strict=False)
         assert "不能为这位居民代投" in answer(harness)
-    await harness.press(WORKER_G1, screen, cb.ProxyBallot(0).encode(), strict=False)
+    await harness.press(WORKER_G1, screen, deliberation_cb.ProxyBallot(0).encode(), strict=False)
     assert "这一步已经过去了" in answer(harness)
     assert await ballots(harness, vote_id) == []
     # A resident cannot record votes for others at all.
@@ -195,7 +198,7 @@ async def test_a_paper_resident_is_proxied_once_in_the_workers_own_grid_only(
     await harness.press(
         WORKER_G2,
         harness.last(WORKER_G2),
-        cb.ProxyPerson("w", paper[("王奶奶", "5栋")]).encode(),
+        deliberation_cb.ProxyPerson("w", paper[("王奶奶", "5栋")]).encode(),
         strict=False,
     )
     assert "不能为这位居民代投" in answer(harness)
@@ -330,7 +333,7 @@ async def test_a_paper_resident_can_be_removed_by_their_grid_worker(
     await harness.press(
         WORKER_G2,
         harness.last(WORKER_G2),
-        cb.PaperRemove(paper[("王奶奶", "3栋")], True).encode(),
+        deliberation_cb.PaperRemove(paper[("王奶奶", "3栋")], True).encode(),
         strict=False,
     )
     assert "不属于您的网格" in answer(harness)

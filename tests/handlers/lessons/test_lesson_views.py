@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.config import Language
-from handlers import callbacks as cb
+from handlers.lessons import callbacks as cb
 from handlers.lessons.views import audience_keyboard
 from storage.community.people import PersonRow
 from storage.lessons.repository import LessonRow

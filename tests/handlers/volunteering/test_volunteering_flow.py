@@ -21,7 +21,7 @@ from bot.volunteering.service import (
     qr_payload,
     rotating_code,
 )
-from handlers import callbacks as cb
+from handlers.volunteering import callbacks as cb
 from tests.conftest import FakeClock, make_settings
 from tests.handlers.conftest import SECRETARY, BotHarness, start_harness
 

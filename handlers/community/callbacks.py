@@ -1,0 +1,146 @@
+"""Callback data of the community's buttons.
+
+Registration, a person's own data, the register, schedules and notices.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from bot.community.register import Role
+from bot.config import Language
+from handlers.callbacks import Callback
+
+
+@dataclass(frozen=True)
+class RegisterLanguage(Callback):
+    """Switch the language of the consent text."""
+
+    PREFIX: ClassVar[str] = "rl"
+    language: Language
+
+
+@dataclass(frozen=True)
+class RegisterConsent(Callback):
+    """Accept or decline the consent text."""
+
+    PREFIX: ClassVar[str] = "rc"
+    accept: bool
+
+
+@dataclass(frozen=True)
+class RegisterUseTelegramName(Callback):
+    """Use the Telegram name as display name."""
+
+    PREFIX: ClassVar[str] = "rn"
+
+
+@dataclass(frozen=True)
+class RegisterSkipBuilding(Callback):
+    """Skip the building question."""
+
+    PREFIX: ClassVar[str] = "rb"
+
+
+@dataclass(frozen=True)
+class RegisterGrid(Callback):
+    """Choose a grid; grid "-" means "I don't know"."""
+
+    PREFIX: ClassVar[str] = "rg"
+    grid: str
+
+
+@dataclass(frozen=True)
+class ChooseLanguage(Callback):
+    """A registered person's /lang choice."""
+
+    PREFIX: ClassVar[str] = "lg"
+    language: Language
+
+
+@dataclass(frozen=True)
+class ConfirmForget(Callback):
+    """Confirm or cancel /forget."""
+
+    PREFIX: ClassVar[str] = "fg"
+    confirm: bool
+
+
+@dataclass(frozen=True)
+class PeopleListPage(Callback):
+    """Show a page of the register."""
+
+    PREFIX: ClassVar[str] = "pp"
+    page: int
+
+
+@dataclass(frozen=True)
+class ShowPerson(Callback):
+    """Show one person with their roles."""
+
+    PREFIX: ClassVar[str] = "pe"
+    person_id: int
+
+
+@dataclass(frozen=True)
+class ToggleRole(Callback):
+    """Grant or revoke one role of one person."""
+
+    PREFIX: ClassVar[str] = "rt"
+    person_id: int
+    role: Role
+
+
+@dataclass(frozen=True)
+class RemovePerson(Callback):
+    """Ask to remove a person from the register, then confirm."""
+
+    PREFIX: ClassVar[str] = "rm"
+    person_id: int
+    confirmed: bool
+
+
+@dataclass(frozen=True)
+class SetScheduleEnabled(Callback):
+    """Pause (enabled False) or resume (True) a schedule."""
+
+    PREFIX: ClassVar[str] = "se"
+    schedule_id: int
+    enabled: bool
+    #: The /upcoming page the button was on, shown again after the press.
+    page: int
+
+
+@dataclass(frozen=True)
+class SendMissed(Callback):
+    """📣 现在补发 under a missed notice (built by bot.scheduling.send_missed_callback)."""
+
+    PREFIX: ClassVar[str] = "sms"
+    schedule_id: int
+    #: The missed due time, in microseconds since the epoch.
+    due: int
+
+
+@dataclass(frozen=True)
+class UpcomingPage(Callback):
+    """Turn /upcoming to another page."""
+
+    PREFIX: ClassVar[str] = "up"
+    page: int
+
+
+@dataclass(frozen=True)
+class NotifyAudience(Callback):
+    """Who a notice goes to: a role, or "all"."""
+
+    PREFIX: ClassVar[str] = "na"
+    audience: str
+
+
+@dataclass(frozen=True)
+class NotifyConfirm(Callback):
+    """Send the notice, or drop it."""
+
+    PREFIX: ClassVar[str] = "nc"
+    send: bool

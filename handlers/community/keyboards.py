@@ -1,0 +1,160 @@
+"""Keyboards of the community: registration, language, the register, schedules, notices."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.community.notices import EVERYONE
+from bot.community.register import PeoplePage, Role
+from bot.config import Grid, Language
+from bot.runtime.scheduler import UpcomingPage, schedule_title
+from handlers.community import callbacks as cb
+from handlers.keyboards import button
+from handlers.texts import LANGUAGE_NAMES, person_label, plain, role_name
+from storage.community.people import PersonRow
+
+
+def consent(language: Language) -> InlineKeyboardMarkup:
+    """Accept / decline the consent text, and switch its language."""
+    other = Language.EN if language is Language.ZH_HANS else Language.ZH_HANS
+    return InlineKeyboardMarkup(
+        [
+            [button(plain(language, "register.accept_button"), cb.RegisterConsent(True))],
+            [button(plain(language, "register.decline_button"), cb.RegisterConsent(False))],
+            [button(LANGUAGE_NAMES[other], cb.RegisterLanguage(other))],
+        ]
+    )
+
+
+def use_telegram_name(language: Language, name: str) -> InlineKeyboardMarkup:
+    """Offer the Telegram name as the display name."""
+    label = plain(language, "register.use_name_button", name=name)
+    return InlineKeyboardMarkup([[button(label, cb.RegisterUseTelegramName())]])
+
+
+def skip_building(language: Language) -> InlineKeyboardMarkup:
+    """Skip the optional building question."""
+    label = plain(language, "register.skip_button")
+    return InlineKeyboardMarkup([[button(label, cb.RegisterSkipBuilding())]])
+
+
+def grids(language: Language, choices: list[Grid]) -> InlineKeyboardMarkup:
+    """One button per grid, two a row, and "I don't know"."""
+    buttons = [button(grid.name, cb.RegisterGrid(grid.id)) for grid in choices]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows.append([button(plain(language, "register.grid_unknown_button"), cb.RegisterGrid("-"))])
+    return InlineKeyboardMarkup(rows)
+
+
+def languages() -> InlineKeyboardMarkup:
+    """中文 / English."""
+    return InlineKeyboardMarkup(
+        [[button(name, cb.ChooseLanguage(lang)) for lang, name in LANGUAGE_NAMES.items()]]
+    )
+
+
+def confirm_forget(language: Language) -> InlineKeyboardMarkup:
+    """Delete my data / keep it."""
+    return InlineKeyboardMarkup(
+        [
+            [button(plain(language, "forget.confirm_button"), cb.ConfirmForget(True))],
+            [button(plain(language, "forget.cancel_button"), cb.ConfirmForget(False))],
+        ]
+    )
+
+
+def people(language: Language, page: PeoplePage) -> InlineKeyboardMarkup:
+    """A page of the register, one person a row, with paging buttons."""
+    rows = [[button(person_label(p), cb.ShowPerson(p.id))] for p in page.people]
+    nav = []
+    if page.page > 0:
+        nav.append(button(plain(language, "people.previous"), cb.PeopleListPage(page.page - 1)))
+    if page.page + 1 < page.pages:
+        nav.append(button(plain(language, "people.next"), cb.PeopleListPage(page.page + 1)))
+    if nav:
+        rows.append(nav)
+    return InlineKeyboardMarkup(rows)
+
+
+def person_roles(language: Language, person: PersonRow, back_page: int) -> InlineKeyboardMarkup:
+    """One toggle per role (✅ held, ▫️ not), remove, and back to the list."""
+    toggles = [
+        button(
+            ("✅ " if role.value in person.roles else "▫️ ") + role_name(language, role),
+            cb.ToggleRole(person.id, role),
+        )
+        for role in Role
+    ]
+    rows = [toggles[i : i + 2] for i in range(0, len(toggles), 2)]
+    rows.append(
+        [button(plain(language, "people.remove_button"), cb.RemovePerson(person.id, False))]
+    )
+    rows.append([button(plain(language, "people.back_button"), cb.PeopleListPage(back_page))])
+    return InlineKeyboardMarkup(rows)
+
+
+def confirm_remove(language: Language, person_id: int) -> InlineKeyboardMarkup:
+    """Really remove this person / go back."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                button(
+                    plain(language, "people.remove_confirm_button"),
+                    cb.RemovePerson(person_id, True),
+                )
+            ],
+            [button(plain(language, "people.back_button"), cb.ShowPerson(person_id))],
+        ]
+    )
+
+
+#: A button label holds at most this many characters of a schedule's title.
+SCHEDULE_LABEL_CHARS = 24
+
+
+def schedules(language: Language, page: UpcomingPage) -> InlineKeyboardMarkup | None:
+    """A pause (⏸) or resume (▶) button per schedule, named by it; ◀ ▶ between pages."""
+    rows: list[list[InlineKeyboardButton]] = []
+    for item in page.items:
+        title = schedule_title(item.row, language, item.facts)
+        if len(title) > SCHEDULE_LABEL_CHARS:
+            title = title[: SCHEDULE_LABEL_CHARS - 1] + "…"
+        key = "upcoming.resume_button" if not item.row.enabled else "upcoming.pause_button"
+        rows.append(
+            [
+                button(
+                    plain(language, key, title=title),
+                    cb.SetScheduleEnabled(item.row.id, not item.row.enabled, page.page),
+                )
+            ]
+        )
+    turns = []
+    if page.page > 0:
+        turns.append(button(plain(language, "upcoming.previous"), cb.UpcomingPage(page.page - 1)))
+    if page.page + 1 < page.pages:
+        turns.append(button(plain(language, "upcoming.next"), cb.UpcomingPage(page.page + 1)))
+    if turns:
+        rows.append(turns)
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def audiences(language: Language) -> InlineKeyboardMarkup:
+    """Everyone, or one role."""
+    rows = [[button(plain(language, "notify.everyone"), cb.NotifyAudience(EVERYONE))]]
+    roles = [
+        button(role_name(language, role), cb.NotifyAudience(role.value))
+        for role in Role
+        if role is not Role.RESIDENT
+    ]
+    rows.extend(roles[i : i + 2] for i in range(0, len(roles), 2))
+    return InlineKeyboardMarkup(rows)
+
+
+def confirm_notice(language: Language) -> InlineKeyboardMarkup:
+    """Send / cancel a notice."""
+    return InlineKeyboardMarkup(
+        [
+            [button(plain(language, "notify.send_button"), cb.NotifyConfirm(True))],
+            [button(plain(language, "notify.cancel_button"), cb.NotifyConfirm(False))],
+        ]
+    )

@@ -1,0 +1,313 @@
+"""Callback data of deliberation's buttons.
+
+Raising, votes and proxies, the desk, discussion, carrying out (prefixes of carrying
+out start with "b").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from handlers.callbacks import Callback
+
+
+@dataclass(frozen=True)
+class RaiseConfirm(Callback):
+    """Submit the raised matter, or drop it."""
+
+    PREFIX: ClassVar[str] = "rs"
+    submit: bool
+
+
+@dataclass(frozen=True)
+class RaiseEdit(Callback):
+    """At the confirm step: type the "title" or the "details" again."""
+
+    PREFIX: ClassVar[str] = "re"
+    field: str
+
+
+@dataclass(frozen=True)
+class SupportMatter(Callback):
+    """附议 on a matter's card (the data is built by bot.deliberation.support_callback)."""
+
+    PREFIX: ClassVar[str] = "ms"
+    matter_id: int
+
+
+@dataclass(frozen=True)
+class VoteSetting(Callback):
+    """A press on the vote settings screen: move ``field`` to its next value."""
+
+    PREFIX: ClassVar[str] = "vs"
+    field: str
+
+
+@dataclass(frozen=True)
+class VoteOpen(Callback):
+    """Open the vote as set up, or drop it."""
+
+    PREFIX: ClassVar[str] = "vx"
+    start: bool
+
+
+@dataclass(frozen=True)
+class CastBallot(Callback):
+    """An option button on a vote's card (built by bot.voting.ballot_callback)."""
+
+    PREFIX: ClassVar[str] = "vb"
+    vote_id: int
+    index: int
+
+
+@dataclass(frozen=True)
+class ProxyBallot(Callback):
+    """The option a grid worker records for the person chosen in /proxyvote."""
+
+    PREFIX: ClassVar[str] = "vp"
+    index: int
+
+
+@dataclass(frozen=True)
+class ProxyPerson(Callback):
+    """/proxyvote: the person a ballot is recorded for ("w" paper resident, "p" registered)."""
+
+    PREFIX: ClassVar[str] = "vq"
+    kind: str
+    subject: int
+
+
+@dataclass(frozen=True)
+class ProxyPage(Callback):
+    """/proxyvote: another page of the people a ballot may be recorded for."""
+
+    PREFIX: ClassVar[str] = "vr"
+    page: int
+
+
+@dataclass(frozen=True)
+class PaperGrid(Callback):
+    """/addresident: a secretary's choice of the resident's grid."""
+
+    PREFIX: ClassVar[str] = "pg"
+    grid: str
+
+
+@dataclass(frozen=True)
+class PaperConfirm(Callback):
+    """/addresident: the paper consent is signed (enter the resident), or cancel."""
+
+    PREFIX: ClassVar[str] = "pk"
+    accept: bool
+
+
+@dataclass(frozen=True)
+class PaperRemove(Callback):
+    """/paperresidents: remove this resident (``confirm`` False: ask first)."""
+
+    PREFIX: ClassVar[str] = "pz"
+    resident: int
+    confirm: bool
+
+
+@dataclass(frozen=True)
+class AskProxy(Callback):
+    """/askproxy: ask the grid worker to record my ballots, or withdraw the request."""
+
+    PREFIX: ClassVar[str] = "aq"
+    asked: bool
+
+
+@dataclass(frozen=True)
+class AcceptDraftResolution(Callback):
+    """Accept the bot's draft resolution (data built in bot.deliberation.voting)."""
+
+    PREFIX: ClassVar[str] = "ra"
+    matter_id: int
+    vote_id: int
+
+
+@dataclass(frozen=True)
+class WriteResolution(Callback):
+    """Type the resolution instead (data built in bot.deliberation.voting)."""
+
+    PREFIX: ClassVar[str] = "rw"
+    matter_id: int
+    vote_id: int
+
+
+@dataclass(frozen=True)
+class MatterView(Callback):
+    """Show a matter with its history (and, for a secretary, its controls)."""
+
+    PREFIX: ClassVar[str] = "xmv"
+    matter_id: int
+
+
+@dataclass(frozen=True)
+class DeskAgenda(Callback):
+    """Secretary: put the matter on the agenda of ``forum`` ('session' or 'talk_day')."""
+
+    PREFIX: ClassVar[str] = "xag"
+    matter_id: int
+    forum: str
+
+
+@dataclass(frozen=True)
+class DeskMergeMenu(Callback):
+    """Secretary: choose the matter a duplicate is merged into."""
+
+    PREFIX: ClassVar[str] = "xmm"
+    matter_id: int
+
+
+@dataclass(frozen=True)
+class DeskMerge(Callback):
+    """Secretary: merge ``matter_id`` into ``into`` (asked to confirm first)."""
+
+    PREFIX: ClassVar[str] = "xmg"
+    matter_id: int
+    into: int
+    confirmed: bool
+
+
+@dataclass(frozen=True)
+class DeskWithdraw(Callback):
+    """Secretary: withdraw the matter (a reason is asked next)."""
+
+    PREFIX: ClassVar[str] = "xwd"
+    matter_id: int
+
+
+@dataclass(frozen=True)
+class ShowThread(Callback):
+    """A page (from 0) of a matter's discussion."""
+
+    PREFIX: ClassVar[str] = "xth"
+    matter_id: int
+    page: int
+
+
+@dataclass(frozen=True)
+class HideComment(Callback):
+    """Secretary: hide a comment (a reason is asked next); ``page`` is shown again after."""
+
+    PREFIX: ClassVar[str] = "xhd"
+    comment_id: int
+    page: int
+
+
+@dataclass(frozen=True)
+class AssignOwnerKind(Callback):
+    """/assign: who carries the matter out (resident, team, committee, unit)."""
+
+    PREFIX: ClassVar[str] = "bak"
+    kind: str
+
+
+@dataclass(frozen=True)
+class AssignPeoplePage(Callback):
+    """/assign: another page of residents to choose the owner from."""
+
+    PREFIX: ClassVar[str] = "bap"
+    page: int
+
+
+@dataclass(frozen=True)
+class AssignPerson(Callback):
+    """/assign: this resident is the owner."""
+
+    PREFIX: ClassVar[str] = "bao"
+    person_id: int
+
+
+@dataclass(frozen=True)
+class ChooseDue(Callback):
+    """A due-date button of /assign or /refer: days from today (0: no due date)."""
+
+    PREFIX: ClassVar[str] = "bdd"
+    flow: str
+    days: int
+
+
+@dataclass(frozen=True)
+class ProgressPercent(Callback):
+    """/progress: how far along the matter is."""
+
+    PREFIX: ClassVar[str] = "bpc"
+    percent: int
+
+
+@dataclass(frozen=True)
+class PickReferral(Callback):
+    """/answer: the open referral whose answer is recorded."""
+
+    PREFIX: ClassVar[str] = "bra"
+    referral_id: int
+
+
+@dataclass(frozen=True)
+class RateMatter(Callback):
+    """满意 / 基本满意 / 不满意 (built by bot.carrying.rating_callback)."""
+
+    PREFIX: ClassVar[str] = "brt"
+    matter_id: int
+    rating: str
+
+
+@dataclass(frozen=True)
+class AcceptanceVerdict(Callback):
+    """验收通过 / 需要返工 (built by bot.carrying.verdict_callback)."""
+
+    PREFIX: ClassVar[str] = "bav"
+    matter_id: int
+    verdict: str
+
+
+@dataclass(frozen=True)
+class SupervisionMethod(Callback):
+    """/supervision: draw by lot (True) or appoint (False)."""
+
+    PREFIX: ClassVar[str] = "bsm"
+    lot: bool
+
+
+@dataclass(frozen=True)
+class SupervisionPage(Callback):
+    """/supervision, appointing: another page of residents."""
+
+    PREFIX: ClassVar[str] = "bsp"
+    page: int
+
+
+@dataclass(frozen=True)
+class SupervisionToggle(Callback):
+    """/supervision, appointing: choose or unchoose a resident; stays on ``page``."""
+
+    PREFIX: ClassVar[str] = "bst"
+    person_id: int
+    page: int
+
+
+@dataclass(frozen=True)
+class SupervisionConfirm(Callback):
+    """/supervision, appointing: start the term with the chosen members."""
+
+    PREFIX: ClassVar[str] = "bsc"
+
+
+@dataclass(frozen=True)
+class AssignMatter(Callback):
+    """安排办理: a secretary's button under a passed matter; opens /assign privately."""
+
+    PREFIX: ClassVar[str] = "bam"
+    matter_id: int
+
+
+@dataclass(frozen=True)
+class StartVote(Callback):
+    """发起表决 under /matter N: the vote settings screen for the matter."""
+
+    PREFIX: ClassVar[str] = "vn"
+    matter_id: int

@@ -1,0 +1,355 @@
+"""Keyboards of deliberation.
+
+Raising, vote set-up, proxies and paper residents, a matter's buttons, carrying out.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.community.register import PeoplePage
+from bot.config import Grid, Language
+from bot.deliberation.carrying import DUE_CHOICES, OWNER_KINDS, PERCENT_CHOICES
+from bot.deliberation.desk import OPEN_STAGES
+from bot.deliberation.discussion import ThreadPage
+from bot.deliberation.voting import VOTABLE_STAGES, ProxyCandidate, VoteSetup
+from handlers.deliberation import callbacks as cb
+from handlers.keyboards import button, paging
+from handlers.texts import person_label, plain
+from storage.community.people import PaperResidentRow
+from storage.deliberation.carrying import ReferralRow
+from storage.deliberation.matters import MatterRow
+
+
+def confirm_raise(language: Language) -> InlineKeyboardMarkup:
+    """Submit / drop a raised matter."""
+    return InlineKeyboardMarkup(
+        [
+            [button(plain(language, "raise.submit_button"), cb.RaiseConfirm(True))],
+            [
+                button(plain(language, "raise.edit_title_button"), cb.RaiseEdit("title")),
+                button(plain(language, "raise.edit_details_button"), cb.RaiseEdit("details")),
+            ],
+            [button(plain(language, "raise.drop_button"), cb.RaiseConfirm(False))],
+        ]
+    )
+
+
+#: The settings screen's buttons, two per row; "options" only for option votes,
+#: "amends" only for conventions.
+_VOTE_FIELDS = (
+    "kind",
+    "options",
+    "anonymous",
+    "close",
+    "quorum",
+    "threshold",
+    "convention",
+    "amends",
+)
+
+
+def vote_setup(language: Language, setup: VoteSetup) -> InlineKeyboardMarkup:
+    """The vote settings screen: one button per setting, then open / cancel."""
+    shown = [
+        field
+        for field in _VOTE_FIELDS
+        if (field != "options" or setup.kind != "yes_no")
+        and (field != "amends" or setup.convention)
+    ]
+    buttons = [
+        button(plain(language, f"vote.button.{field}"), cb.VoteSetting(field)) for field in shown
+    ]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    # Right under the quorum's button (which asks for a number): −10 −1 +1 +10.
+    quorum_row = shown.index("quorum") // 2
+    rows.insert(
+        quorum_row + 1,
+        [
+            button(plain(language, "vote.button.quorum_step", step=label), cb.VoteSetting(field))
+            for field, label in (
+                ("quorum-10", "−10"),
+                ("quorum-1", "−1"),
+                ("quorum+1", "+1"),
+                ("quorum+10", "+10"),
+            )
+        ],
+    )
+    rows.append(
+        [
+            button(plain(language, "vote.button.open"), cb.VoteOpen(True)),
+            button(plain(language, "vote.button.cancel"), cb.VoteOpen(False)),
+        ]
+    )
+    return InlineKeyboardMarkup(rows)
+
+
+def proxy_choices(language: Language, labels: tuple[str, ...]) -> InlineKeyboardMarkup:
+    """The options a grid worker can record, one per row."""
+    return InlineKeyboardMarkup(
+        [[button(label, cb.ProxyBallot(index))] for index, label in enumerate(labels)]
+    )
+
+
+PROXY_PAGE_SIZE = 8
+
+
+def proxy_people(
+    language: Language, people: list[ProxyCandidate], page: int
+) -> InlineKeyboardMarkup:
+    """/proxyvote: one button per person (name, building, why), paged."""
+    pages = max(1, -(-len(people) // PROXY_PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    shown = people[page * PROXY_PAGE_SIZE : (page + 1) * PROXY_PAGE_SIZE]
+    rows = [
+        [
+            button(
+                plain(
+                    language,
+                    f"vote.proxy_person.{person.basis}",
+                    name=person.name,
+                    building=person.building or "—",
+                ),
+                cb.ProxyPerson(person.kind, person.id),
+            )
+        ]
+        for person in shown
+    ]
+    nav = []
+    if page > 0:
+        nav.append(button(plain(language, "people.previous"), cb.ProxyPage(page - 1)))
+    if page + 1 < pages:
+        nav.append(button(plain(language, "people.next"), cb.ProxyPage(page + 1)))
+    if nav:
+        rows.append(nav)
+    return InlineKeyboardMarkup(rows)
+
+
+def paper_grids(grids: list[Grid]) -> InlineKeyboardMarkup:
+    """/addresident: the configured grids, for a secretary to choose from."""
+    return InlineKeyboardMarkup([[button(grid.name, cb.PaperGrid(grid.id))] for grid in grids])
+
+
+def paper_confirm(language: Language) -> InlineKeyboardMarkup:
+    """/addresident: the paper consent form is signed, enter the resident / cancel."""
+    return InlineKeyboardMarkup(
+        [
+            [button(plain(language, "paper.confirm_button"), cb.PaperConfirm(True))],
+            [button(plain(language, "paper.cancel_button"), cb.PaperConfirm(False))],
+        ]
+    )
+
+
+def paper_residents(language: Language, rows: list[PaperResidentRow]) -> InlineKeyboardMarkup:
+    """/paperresidents: a remove button per resident."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                button(
+                    plain(
+                        language,
+                        "paper.remove_button",
+                        name=row.display_name,
+                        building=row.building,
+                    ),
+                    cb.PaperRemove(row.id, False),
+                )
+            ]
+            for row in rows
+        ]
+    )
+
+
+def paper_remove_confirm(language: Language, resident_id: int) -> InlineKeyboardMarkup:
+    """Really remove this resident without Telegram."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                button(
+                    plain(language, "paper.remove_confirm_button"),
+                    cb.PaperRemove(resident_id, True),
+                )
+            ]
+        ]
+    )
+
+
+def ask_proxy(language: Language, asked: bool) -> InlineKeyboardMarkup:
+    """/askproxy: ask for a proxy, or withdraw the request."""
+    key = "proxy_ask.withdraw_button" if asked else "proxy_ask.ask_button"
+    return InlineKeyboardMarkup([[button(plain(language, key), cb.AskProxy(not asked))]])
+
+
+def matter_actions(language: Language, matter: MatterRow, secretary: bool) -> InlineKeyboardMarkup:
+    """Under /matter N (privately): the discussion; for a secretary, the agenda controls."""
+    rows = [
+        [
+            button(
+                plain(language, "discuss.thread_button", count=matter.comments),
+                cb.ShowThread(matter.id, 0),
+            )
+        ]
+    ]
+    if secretary and matter.stage in OPEN_STAGES:
+        for forum, key in (
+            ("session", "desk.agenda_session_button"),
+            ("talk_day", "desk.agenda_talk_button"),
+        ):
+            if not (matter.stage == "agenda" and matter.agenda_forum == forum):
+                rows.append([button(plain(language, key), cb.DeskAgenda(matter.id, forum))])
+        rows.append([button(plain(language, "desk.merge_button"), cb.DeskMergeMenu(matter.id))])
+        rows.append([button(plain(language, "desk.withdraw_button"), cb.DeskWithdraw(matter.id))])
+    if secretary and matter.stage in VOTABLE_STAGES:
+        rows.append([button(plain(language, "vote.button.start"), cb.StartVote(matter.id))])
+    if secretary and matter.stage == "passed":
+        rows.append([button(plain(language, "carry.button.assign"), cb.AssignMatter(matter.id))])
+    return InlineKeyboardMarkup(rows)
+
+
+def merge_targets(
+    language: Language, matter_id: int, targets: list[MatterRow]
+) -> InlineKeyboardMarkup:
+    """One button per matter the duplicate could be merged into, and back."""
+    rows = [
+        [
+            button(
+                plain(language, "desk.target_button", number=target.id, title=target.title),
+                cb.DeskMerge(matter_id, target.id, False),
+            )
+        ]
+        for target in targets
+    ]
+    rows.append([button(plain(language, "people.back_button"), cb.MatterView(matter_id))])
+    return InlineKeyboardMarkup(rows)
+
+
+def confirm_merge(language: Language, matter_id: int, into: int) -> InlineKeyboardMarkup:
+    """Really merge / back to the choice of target."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                button(
+                    plain(language, "desk.confirm_merge_button"),
+                    cb.DeskMerge(matter_id, into, True),
+                )
+            ],
+            [button(plain(language, "people.back_button"), cb.DeskMergeMenu(matter_id))],
+        ]
+    )
+
+
+def thread(language: Language, page: ThreadPage, secretary: bool) -> InlineKeyboardMarkup:
+    """A thread page: hide buttons for a secretary, previous/next, back to the matter."""
+    rows: list[list[InlineKeyboardButton]] = []
+    if secretary:
+        hide = [
+            button(
+                plain(language, "discuss.hide_button", position=position),
+                cb.HideComment(comment.id, page.page),
+            )
+            for position, comment in page.entries
+            if not comment.hidden
+        ]
+        rows.extend(hide[i : i + 2] for i in range(0, len(hide), 2))
+    nav = []
+    if page.page > 0:
+        nav.append(
+            button(
+                plain(language, "discuss.previous_button"),
+                cb.ShowThread(page.matter.id, page.page - 1),
+            )
+        )
+    if page.page + 1 < page.pages:
+        nav.append(
+            button(
+                plain(language, "discuss.next_button"), cb.ShowThread(page.matter.id, page.page + 1)
+            )
+        )
+    if nav:
+        rows.append(nav)
+    rows.append([button(plain(language, "people.back_button"), cb.MatterView(page.matter.id))])
+    return InlineKeyboardMarkup(rows)
+
+
+def owner_kinds(language: Language) -> InlineKeyboardMarkup:
+    """/assign: a resident, a volunteer team, the committee, an outside unit; one a row."""
+    return InlineKeyboardMarkup(
+        [
+            [button(plain(language, f"carry.owner_kind.{kind}"), cb.AssignOwnerKind(kind))]
+            for kind in OWNER_KINDS
+        ]
+    )
+
+
+def owner_people(language: Language, page: PeoplePage) -> InlineKeyboardMarkup:
+    """/assign: a page of registered residents, one a row, with paging."""
+    rows = [[button(person_label(p), cb.AssignPerson(p.id))] for p in page.people]
+    nav = paging(language, page, cb.AssignPeoplePage)
+    if nav:
+        rows.append(nav)
+    return InlineKeyboardMarkup(rows)
+
+
+def due_choices(language: Language, flow: str, *, allow_none: bool) -> InlineKeyboardMarkup:
+    """1 week / 2 weeks / 1 month (and "no due date" for a referral)."""
+    rows = [
+        [
+            button(plain(language, f"carry.due.days_{days}"), cb.ChooseDue(flow, days))
+            for days in DUE_CHOICES
+        ]
+    ]
+    if allow_none:
+        rows.append([button(plain(language, "carry.due.none"), cb.ChooseDue(flow, 0))])
+    return InlineKeyboardMarkup(rows)
+
+
+def percents(language: Language) -> InlineKeyboardMarkup:
+    """/progress: 25 / 50 / 75 / 100 %."""
+    return InlineKeyboardMarkup(
+        [[button(f"{percent}%", cb.ProgressPercent(percent)) for percent in PERCENT_CHOICES]]
+    )
+
+
+def open_referrals(language: Language, rows: list[ReferralRow]) -> InlineKeyboardMarkup:
+    """/answer: one button per open referral."""
+    return InlineKeyboardMarkup(
+        [
+            [button(f"#{row.matter_id} {row.department}", cb.PickReferral(row.id))]
+            for row in rows[:50]
+        ]
+    )
+
+
+def supervision_methods(language: Language) -> InlineKeyboardMarkup:
+    """/supervision: draw by lot from the volunteers, or appoint."""
+    return InlineKeyboardMarkup(
+        [
+            [button(plain(language, "carry.button.lot"), cb.SupervisionMethod(True))],
+            [button(plain(language, "carry.button.appoint"), cb.SupervisionMethod(False))],
+        ]
+    )
+
+
+def appointees(language: Language, page: PeoplePage, chosen: list[int]) -> InlineKeyboardMarkup:
+    """/supervision, appointing: residents with a ✓ on the chosen, paging, and Done."""
+    rows = [
+        [
+            button(
+                ("✓ " if p.id in chosen else "") + person_label(p),
+                cb.SupervisionToggle(p.id, page.page),
+            )
+        ]
+        for p in page.people
+    ]
+    nav = paging(language, page, cb.SupervisionPage)
+    if nav:
+        rows.append(nav)
+    rows.append([button(plain(language, "carry.button.confirm"), cb.SupervisionConfirm())])
+    return InlineKeyboardMarkup(rows)
+
+
+def assign_matter(language: Language, matter_id: int) -> InlineKeyboardMarkup:
+    """A secretary's button under a passed matter: give it an owner (opens privately)."""
+    return InlineKeyboardMarkup(
+        [[button(plain(language, "carry.button.assign"), cb.AssignMatter(matter_id))]]
+    )

@@ -1,0 +1,519 @@
+"""Texts of deliberation.
+
+Matters, votes, a matter's history and discussion, minutes, carrying out.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.config import Language
+from bot.deliberation.carrying import CarryingStatus, RatingSummary
+from bot.deliberation.desk import MatterHistory
+from bot.deliberation.discussion import ThreadPage
+from bot.deliberation.sittings import Minutes, MinutesItem
+from bot.deliberation.voting import VoteSetup, option_labels
+from bot.i18n import DEFAULT_LANGUAGE, catalog, translate
+from handlers.texts import (
+    local_time,
+    plain,
+    split_message,
+    t,
+)
+from storage.community.people import PersonRow
+from storage.deliberation.carrying import ReferralRow
+from storage.deliberation.matters import UNFINISHED_STAGES, MatterEventRow, MatterRow
+from storage.deliberation.votes import ConventionRow, VoteRow
+
+
+def matter_line(language: Language, matter: MatterRow, threshold: int, tz: ZoneInfo) -> str:
+    """One matter in ``/matters``."""
+    if matter.stage not in ("raised", "agenda"):
+        return t(language, "matters.plain_line", number=matter.id, title=matter.title)
+    if matter.stage == "agenda" and matter.agenda_at is not None:
+        return t(
+            language,
+            "matters.agenda_line",
+            number=matter.id,
+            title=matter.title,
+            when=local_time(matter.agenda_at, tz),
+            forum=translate(language, f"matter.forum.{matter.agenda_forum}"),
+        )
+    return t(
+        language,
+        "matters.raised_line",
+        number=matter.id,
+        title=matter.title,
+        supports=matter.supports,
+        threshold=threshold,
+    )
+
+
+def matters(language: Language, rows: list[MatterRow], threshold: int, tz: ZoneInfo) -> str:
+    """What ``/matters`` shows: open matters by stage."""
+    if not rows:
+        return t(language, "matters.empty")
+    lines = [t(language, "matters.title")]
+    for stage in UNFINISHED_STAGES:
+        staged = [row for row in rows if row.stage == stage]
+        if staged:
+            lines.append(t(language, f"matters.stage.{stage}"))
+            lines.extend(matter_line(language, row, threshold, tz) for row in staged)
+    return "\n".join(lines)
+
+
+def matter_detail(language: Language, matter: MatterRow, threshold: int, tz: ZoneInfo) -> str:
+    """What ``/matter N`` shows."""
+    return "\n".join(
+        [
+            t(
+                language,
+                "matter.detail",
+                number=matter.id,
+                title=matter.title,
+                details=matter.details,
+            ),
+            t(language, "matter.raised_on", when=local_time(matter.created_at, tz)),
+            matter_line(language, matter, threshold, tz),
+        ]
+    )
+
+
+def raise_preview(
+    language: Language,
+    title: str,
+    details: str,
+    similar: tuple[MatterRow, ...],
+    photo: str | None = None,
+) -> str:
+    """The confirm step of the raise form, with near-duplicates pointed out."""
+    lines = [t(language, "raise.preview", title=title, details=details)]
+    lines.append(t(language, "raise.photo_attached" if photo else "raise.photo_hint"))
+    if similar:
+        lines.append(t(language, "raise.similar"))
+        lines.extend(
+            t(language, "raise.similar_line", number=row.id, title=row.title) for row in similar
+        )
+    return "\n".join(lines)
+
+
+def vote_setup(language: Language, setup: VoteSetup, closes_at: datetime, tz: ZoneInfo) -> str:
+    """The vote settings screen."""
+    options = (
+        t(language, "vote.setup_options", options=" / ".join(setup.options) or "—")
+        if setup.kind != "yes_no"
+        else ""
+    )
+    amends = (
+        t(language, "vote.setup_amends", number=setup.amends.id, title=setup.amends.title)
+        if setup.amends is not None
+        else ""
+    )
+    return translate(
+        language,
+        "vote.setup",
+        number=html.escape(str(setup.matter.id)),
+        title=html.escape(setup.matter.title),
+        kind=html.escape(translate(language, f"vote.kind.{setup.kind}")),
+        options=options,
+        mode=html.escape(
+            translate(language, "vote.mode.anonymous" if setup.anonymous else "vote.mode.public")
+        ),
+        hours=setup.close_hours,
+        closes=local_time(closes_at, tz),
+        quorum=setup.quorum,
+        threshold=html.escape(translate(language, f"vote.threshold.{setup.threshold}")),
+        convention=html.escape(
+            translate(language, "vote.yes_no.yes" if setup.convention else "vote.yes_no.no")
+        ),
+        amends=amends,
+    )
+
+
+def conventions(
+    language: Language, rows: list[tuple[ConventionRow, VoteRow | None]], tz: ZoneInfo
+) -> str:
+    """The conventions register: those in force with the vote that adopted them, then the
+    amended ones."""
+    if not rows:
+        return t(language, "conventions.empty")
+    lines = [t(language, "conventions.title")]
+    for convention, vote in rows:
+        if convention.superseded_by is not None:
+            lines.append(
+                t(
+                    language,
+                    "conventions.superseded",
+                    number=convention.id,
+                    title=convention.title,
+                    by=convention.superseded_by,
+                )
+            )
+            continue
+        counts = ""
+        if vote is not None and vote.tally is not None:
+            counts = "、".join(
+                translate(language, "vote.count_phrase", label=label, count=count)
+                for label, count in zip(
+                    option_labels(vote, language), vote.tally["counts"], strict=True
+                )
+            )
+        entry = t(
+            language,
+            "conventions.entry",
+            number=convention.id,
+            title=convention.title,
+            adopted=convention.adopted_at.astimezone(tz).strftime("%Y-%m-%d"),
+            counts=counts,
+            text=convention.text,
+        )
+        if convention.amends is not None:
+            entry += "\n" + t(language, "conventions.amends", number=convention.amends)
+        lines.append(entry)
+    return "\n\n".join(lines)
+
+
+#: Characters of history lines /matter N shows at most (the newest are kept).
+HISTORY_BUDGET = 2400
+
+
+def stage_name(language: Language, stage: str) -> str:
+    """A matter's stage as people say it."""
+    return translate(language, f"matter.stage_name.{stage}")
+
+
+def _event_value(language: Language, name: str, value: object, tz: ZoneInfo) -> object:
+    """A detail of a history step made readable: forums, results and stages named, times
+    local."""
+    if name == "forum" and isinstance(value, str):
+        return translate(language, f"matter.forum.{value}")
+    if name == "result" and isinstance(value, str):
+        return translate(language, f"vote.result.{value}")
+    if name == "stage" and isinstance(value, str):
+        return stage_name(language, value)
+    if name == "threshold" and isinstance(value, str):
+        return translate(language, f"vote.threshold.{value}")
+    if name == "anonymous" and isinstance(value, bool):
+        return translate(language, "vote.mode.anonymous" if value else "vote.mode.public")
+    if (name == "at" or name.endswith("_at")) and isinstance(value, str):
+        try:
+            return local_time(datetime.fromisoformat(value), tz)
+        except ValueError:
+            return value
+    return value
+
+
+def matter_event(
+    language: Language, event: MatterEventRow, names: dict[int, str], tz: ZoneInfo
+) -> str:
+    """One step of a matter's history, from the catalog key ``matter.event.<kind>``.
+
+    Every detail of the step is a placeholder (escaped); ``when`` and ``who``
+    are always there. A kind without a catalog text (or whose text wants a
+    detail the step lacks) falls back to a generic line.
+    """
+    when = local_time(event.at, tz)
+    if event.actor_id is None:
+        who = translate(language, "history.nobody")
+    else:
+        who = names.get(event.actor_id) or translate(language, "discuss.former_resident")
+    params: dict[str, object] = {
+        name: _event_value(language, name, value, tz) for name, value in event.detail.items()
+    }
+    params.update(when=when, who=who)
+    key = f"matter.event.{event.kind}"
+    if key in catalog(DEFAULT_LANGUAGE):
+        try:
+            return t(language, key, **params)
+        except (KeyError, IndexError, ValueError):
+            pass  # a step recorded without a detail its text needs
+    return t(language, "history.generic", when=when, kind=event.kind)
+
+
+def matter_status(language: Language, matter: MatterRow, threshold: int, tz: ZoneInfo) -> str:
+    """Where the matter stands, in one line (a withdrawn one with its reason)."""
+    if matter.stage == "withdrawn":
+        return t(language, "history.withdrawn", reason=matter.withdrawn_reason or "")
+    if matter.stage == "merged":
+        return t(language, "history.merged", number=matter.merged_into or 0)
+    if matter.stage in ("raised", "agenda"):
+        return matter_line(language, matter, threshold, tz)
+    return t(language, "history.stage", stage=stage_name(language, matter.stage))
+
+
+def matter_page(language: Language, history: MatterHistory, threshold: int, tz: ZoneInfo) -> str:
+    """What ``/matter N`` shows: the matter, where it stands, and its whole history."""
+    matter = history.matter
+    lines = [
+        t(language, "matter.detail", number=matter.id, title=matter.title, details=matter.details),
+        t(language, "matter.raised_on", when=local_time(matter.created_at, tz)),
+        matter_status(language, matter, threshold, tz),
+    ]
+    if history.merged:
+        numbers = ", ".join(f"#{number}" for number in history.merged)
+        lines.append(t(language, "history.merged_from", numbers=numbers))
+    lines.append(t(language, "history.comments", count=matter.comments))
+    steps = [matter_event(language, event, history.names, tz) for event in history.events]
+    shown: list[str] = []
+    used = 0
+    for step in reversed(steps):  # the newest steps are kept when the history is long
+        if shown and used + len(step) > HISTORY_BUDGET:
+            break
+        shown.append(step)
+        used += len(step) + 1
+    shown.reverse()
+    lines.extend(["", t(language, "history.title")])
+    if len(shown) < len(steps):
+        lines.append(t(language, "history.earlier", count=len(steps) - len(shown)))
+    lines.extend(shown)
+    return "\n".join(lines)
+
+
+def thread_page(language: Language, page: ThreadPage, tz: ZoneInfo) -> str:
+    """One page of a matter's discussion; hidden comments show as hidden, with the reason."""
+    matter = page.matter
+    lines = [
+        t(
+            language,
+            "discuss.title",
+            number=matter.id,
+            title=matter.title,
+            page=page.page + 1,
+            pages=page.pages,
+            count=matter.comments,
+        )
+    ]
+    if not page.entries:
+        lines.append(t(language, "discuss.empty_thread", number=matter.id))
+    for position, comment in page.entries:
+        if comment.hidden:
+            lines.append(
+                t(
+                    language,
+                    "discuss.hidden_line",
+                    position=position,
+                    reason=comment.hidden_reason or "",
+                )
+            )
+        else:
+            lines.append(
+                t(
+                    language,
+                    "discuss.line",
+                    position=position,
+                    author=comment.author or translate(language, "discuss.former_resident"),
+                    when=local_time(comment.created_at, tz),
+                    text=comment.text,
+                )
+            )
+    return "\n\n".join(lines)
+
+
+def vote_option_name(language: Language, kind: str, option: str) -> str:
+    """A vote option as people call it: yes/no/abstain translated, other labels as written."""
+    if kind == "yes_no":
+        return translate(language, f"vote.option.{option}")
+    return option
+
+
+def _minutes_item_lines(language: Language, item: MinutesItem) -> list[str]:
+    lines = [
+        plain(
+            language,
+            "sittings.minutes_item",
+            number=item.number,
+            title=item.title,
+            stage=translate(language, f"sittings.stage.{item.stage}"),
+        ),
+        plain(language, "sittings.minutes_facts", supports=item.supports, comments=item.comments),
+    ]
+    vote = item.vote
+    if vote is not None:
+        separator = translate(language, "list_separator")
+        tally = separator.join(
+            plain(
+                language,
+                "sittings.minutes_tally_part",
+                option=vote_option_name(language, vote.kind, option),
+                count=count,
+            )
+            for option, count in zip(vote.options, vote.counts, strict=False)
+        )
+        key = "sittings.minutes_vote_anonymous" if vote.anonymous else "sittings.minutes_vote"
+        result = translate(language, f"sittings.result.{vote.result}") if vote.result else "—"
+        lines.append(plain(language, key, result=result, voters=vote.voters, tally=tally))
+    if item.resolution:
+        lines.append(plain(language, "sittings.minutes_resolution", text=item.resolution))
+    return lines
+
+
+def minutes_lines(language: Language, minutes: Minutes, tz: ZoneInfo) -> list[str]:
+    """The minutes of one sitting as plain-text lines (escape them before sending as HTML)."""
+    start = minutes.starts_at.astimezone(tz)
+    not_yet = translate(language, "sittings.minutes_not_yet")
+    lines = [
+        plain(
+            language,
+            "sittings.minutes_title",
+            forum=translate(language, f"matter.forum.{minutes.forum}"),
+            date=f"{start:%Y-%m-%d}",
+            time=f"{start:%H:%M}",
+        ),
+        plain(
+            language,
+            "sittings.minutes_times",
+            opened=f"{minutes.opened_at.astimezone(tz):%H:%M}" if minutes.opened_at else not_yet,
+            closed=f"{minutes.closed_at.astimezone(tz):%H:%M}" if minutes.closed_at else not_yet,
+        ),
+        "",
+        plain(language, "sittings.minutes_agenda"),
+    ]
+    if not minutes.agenda:
+        lines.append(plain(language, "sittings.minutes_agenda_empty"))
+    for item in minutes.agenda:
+        lines.extend(_minutes_item_lines(language, item))
+    if minutes.raised:
+        lines.extend(["", plain(language, "sittings.minutes_raised")])
+        for item in minutes.raised:
+            lines.extend(_minutes_item_lines(language, item))
+    if minutes.notes:
+        lines.extend(["", plain(language, "sittings.minutes_notes", notes=minutes.notes)])
+    return lines
+
+
+def minutes_messages(minutes: Minutes, language: Language, tz: ZoneInfo) -> list[str]:
+    """The minutes as plain-text messages, each within Telegram's limit once escaped.
+
+    This is the renderer the composition root hands to SittingService for the
+    minutes it posts at a sitting's close.
+    """
+    return split_message(minutes_lines(language, minutes, tz))
+
+
+def minutes_html(language: Language, minutes: list[Minutes], tz: ZoneInfo) -> list[str]:
+    """/minutes: the minutes of one or more sittings as HTML messages (all text escaped)."""
+    lines: list[str] = []
+    for index, one in enumerate(minutes):
+        if index:
+            lines.append("")
+        lines.extend(minutes_lines(language, one, tz))
+    return [html.escape(chunk) for chunk in split_message(lines)]
+
+
+def owner_label(language: Language, owner_kind: str | None, owner_name: str | None) -> str:
+    """Who carries a matter out: the resident's, team's or unit's name, or "the committee"."""
+    if owner_kind == "committee" or not owner_name:
+        return translate(language, "carry.committee")
+    return owner_name
+
+
+def referrals(language: Language, rows: list[ReferralRow], tz: ZoneInfo) -> str:
+    """/referrals: the open referrals, oldest first."""
+    if not rows:
+        return t(language, "carry.no_referrals")
+    lines = [t(language, "carry.referrals_title")]
+    for row in rows:
+        due = (
+            translate(
+                language, "carry.referral_due", due=row.due_at.astimezone(tz).strftime("%m-%d")
+            )
+            if row.due_at
+            else ""
+        )
+        lines.append(
+            t(
+                language,
+                "carry.referral_line",
+                number=row.matter_id,
+                title=row.matter_title,
+                department=row.department,
+                since=row.referred_at.astimezone(tz).strftime("%m-%d"),
+                due=due,
+            )
+        )
+    return "\n".join(lines)
+
+
+def supervision_term(
+    language: Language,
+    key: str,
+    method: str,
+    until: datetime,
+    members: list[PersonRow],
+    tz: ZoneInfo,
+) -> str:
+    """A supervision term: how it was formed, until when, and its members."""
+    names = translate(language, "list_separator").join(p.display_name for p in members)
+    return t(
+        language,
+        key,
+        method=translate(language, f"carry.method_{method}"),
+        until=until.astimezone(tz).strftime("%Y-%m-%d"),
+        names=names,
+    )
+
+
+def rating_summary(language: Language, summary: RatingSummary) -> str:
+    """民意测评: the counts of each rating."""
+    return t(
+        language,
+        "carry.ratings",
+        satisfied=summary.satisfied,
+        basically=summary.basically,
+        unsatisfied=summary.unsatisfied,
+    )
+
+
+def carrying_status(language: Language, status: CarryingStatus, tz: ZoneInfo) -> str:
+    """Lines for /matter N: owner, due date and progress; referrals; ratings (may be empty)."""
+    matter = status.matter
+    lines = []
+    if matter.major:
+        lines.append(t(language, "carry.status_major"))
+    if matter.owner_kind is not None:
+        lines.append(
+            t(
+                language,
+                "carry.status_owner",
+                owner=owner_label(language, matter.owner_kind, matter.owner_name),
+                due=matter.due_at.astimezone(tz).strftime("%Y-%m-%d") if matter.due_at else "",
+                progress=matter.progress,
+            )
+        )
+    for referral in status.referrals:
+        if referral.answered_at is None:
+            lines.append(t(language, "carry.status_referral_open", department=referral.department))
+        else:
+            lines.append(
+                t(
+                    language,
+                    "carry.status_referral_answered",
+                    department=referral.department,
+                    answer=referral.answer or "",
+                )
+            )
+    if status.ratings.total:
+        lines.append(rating_summary(language, status.ratings))
+    return "\n".join(lines)
+
+
+def vote_summary(language: Language, vote: VoteRow, tz: ZoneInfo) -> str:
+    """A vote on a matter, for /matter N: open until when, or its result with the tally."""
+    if vote.is_open:
+        return t(language, "vote.summary_open", closes=local_time(vote.closes_at, tz))
+    counts = (vote.tally or {}).get("counts", [])
+    tally = "、".join(
+        translate(language, "vote.count_phrase", label=label, count=count)
+        for label, count in zip(option_labels(vote, language), counts, strict=False)
+    )
+    return t(
+        language,
+        "vote.summary_closed",
+        result=translate(language, f"vote.result.{vote.result}"),
+        tally=tally,
+        voters=vote.voters or 0,
+        quorum=vote.quorum,
+        mode=translate(language, "vote.mode.anonymous" if vote.anonymous else "vote.mode.public"),
+    )

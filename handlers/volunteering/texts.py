@@ -1,0 +1,239 @@
+"""Texts of volunteer service (志愿者打卡).
+
+Activities, the check-in kiosk, reviews, hours, reports, the rota.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from bot.config import Language
+from bot.deliberation.ledger import Cell, Sheet
+from bot.volunteering.service import (
+    ActivityDraft,
+    ActivityState,
+    DutyScreen,
+    HoursSummary,
+    KioskEntry,
+    MonthlyReport,
+    ReviewItem,
+    hours_text,
+)
+from handlers.texts import (
+    local_time,
+    plain,
+    t,
+)
+from storage.volunteering.repository import ActivityRow, DutyRow, HoursRow, UnitRow
+
+
+def vol_when(activity: ActivityRow, tz: ZoneInfo) -> str:
+    """An activity's time: 11-28 09:00–11:00."""
+    start = activity.starts_at.astimezone(tz)
+    return f"{start:%m-%d %H:%M}–{activity.ends_at.astimezone(tz):%H:%M}"
+
+
+def vol_new_prompt(language: Language, draft: ActivityDraft, unit: str | None, tz: ZoneInfo) -> str:
+    """The question of the draft's current step, or its settings screen."""
+    if draft.step != "settings":
+        return t(language, f"vol.new.ask_{draft.step}")
+    start = draft.starts_at.astimezone(tz) if draft.starts_at else None
+    end = draft.ends_at.astimezone(tz) if draft.ends_at else None
+    when = f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}" if start and end else "—"
+    recurrence = plain(language, f"vol.recurrence.{draft.recurrence}")
+    if draft.recurrence == "dates" and draft.dates:
+        recurrence += " " + " ".join(f"{day:%m-%d}" for day in draft.dates)
+    on, off = plain(language, "vol.on"), plain(language, "vol.off")
+    return t(
+        language,
+        "vol.new.settings",
+        title=draft.title,
+        when=when,
+        place=draft.place,
+        venue=plain(language, "vol.new.venue_set" if draft.latitude is not None else "vol.none"),
+        capacity=draft.capacity,
+        by_location=on if draft.by_location else off,
+        radius=draft.radius_m,
+        by_code=on if draft.by_code else off,
+        audience=plain(language, f"vol.audience.{draft.audience}", unit=unit or ""),
+        recurrence=recurrence,
+    )
+
+
+def vol_activity_line(language: Language, state: ActivityState, tz: ZoneInfo) -> str:
+    """One activity in a list, with its counts."""
+    a = state.activity
+    return t(
+        language,
+        "vol.list_line",
+        number=a.id,
+        title=a.title,
+        when=vol_when(a, tz),
+        place=a.place,
+        signed=state.signed,
+        capacity=a.capacity,
+        waiting=state.waiting,
+    )
+
+
+def vol_activities(language: Language, states: list[ActivityState], tz: ZoneInfo) -> str:
+    """/activities: the upcoming activities."""
+    if not states:
+        return t(language, "vol.list_empty")
+    lines = [vol_activity_line(language, state, tz) for state in states]
+    return t(language, "vol.list_title") + "\n\n" + "\n\n".join(lines)
+
+
+def vol_my(language: Language, rows: list[tuple[ActivityRow, str]], tz: ZoneInfo) -> str:
+    """/my: the person's sign-ups."""
+    if not rows:
+        return t(language, "vol.my_empty")
+    lines = [
+        t(
+            language,
+            f"vol.my_line_{state}",
+            number=a.id,
+            title=a.title,
+            when=vol_when(a, tz),
+            place=a.place,
+        )
+        for a, state in rows
+    ]
+    return t(language, "vol.my_title") + "\n" + "\n".join(lines)
+
+
+def vol_kiosk(language: Language, activity: ActivityRow, entries: list[KioskEntry]) -> str:
+    """The kiosk screen: who is signed up and whether they are in."""
+    lines = []
+    for entry in entries:
+        if entry.checkin is None:
+            key = "vol.kiosk_absent"
+        elif entry.checkin.checked_out_at is None:
+            key = "vol.kiosk_in"
+        else:
+            key = "vol.kiosk_out"
+        lines.append(t(language, key, name=entry.signup.display_name))
+    return t(
+        language,
+        "vol.kiosk",
+        title=activity.title,
+        lines="\n".join(lines) or t(language, "vol.none"),
+    )
+
+
+def vol_review(language: Language, items: list[ReviewItem], tz: ZoneInfo) -> str:
+    """Check-ins waiting for review."""
+    if not items:
+        return t(language, "vol.review_empty")
+    lines = [
+        t(
+            language,
+            "vol.review_line",
+            number=item.checkin.id,
+            name=item.name,
+            title=item.activity.title,
+            checked_in=local_time(item.checkin.checked_in_at, tz)[5:],
+            hours=hours_text(item.checkin.minutes or 0),
+        )
+        for item in items
+    ]
+    return t(language, "vol.review_title") + "\n" + "\n".join(lines)
+
+
+def vol_hours(language: Language, summary: HoursSummary) -> str:
+    """/hours: month, year, all time, milestones."""
+    text = t(
+        language,
+        "vol.hours",
+        month=hours_text(summary.month),
+        year=hours_text(summary.year),
+        total=hours_text(summary.total),
+    )
+    if summary.reached is not None:
+        text += "\n" + t(language, "vol.milestone_reached", hours=summary.reached)
+    if summary.next_milestone is not None:
+        left = summary.next_milestone * 60 - summary.total
+        text += "\n" + t(
+            language, "vol.milestone_next", hours=summary.next_milestone, left=hours_text(left)
+        )
+    return text
+
+
+def vol_report(language: Language, report: MonthlyReport) -> str:
+    """The monthly report as a table: per volunteer, then per unit."""
+    people = "\n".join(
+        t(
+            language,
+            "vol.report_row",
+            name=row.name,
+            hours=hours_text(row.minutes),
+            records=row.records,
+        )
+        for row in report.people
+    )
+    units = "\n".join(
+        t(
+            language,
+            "vol.report_row",
+            name=row.name,
+            hours=hours_text(row.minutes),
+            records=row.records,
+        )
+        for row in report.units
+    )
+    none = t(language, "vol.none")
+    return t(
+        language,
+        "vol.report",
+        month=f"{report.month:%Y-%m}",
+        total=hours_text(report.total_minutes),
+        people=people or none,
+        units=units or none,
+    )
+
+
+def vol_report_sheets(language: Language, report: MonthlyReport) -> list[Sheet]:
+    """The monthly report as sheets for CSV and Excel (minutes and hours)."""
+    headers = (
+        plain(language, "vol.col.name"),
+        plain(language, "vol.col.minutes"),
+        plain(language, "vol.col.hours"),
+        plain(language, "vol.col.records"),
+    )
+
+    def rows(items: list[HoursRow]) -> tuple[tuple[Cell, ...], ...]:
+        return tuple((r.name, r.minutes, hours_text(r.minutes), r.records) for r in items)
+
+    return [
+        Sheet("volunteers", plain(language, "vol.sheet.people"), headers, rows(report.people)),
+        Sheet("units", plain(language, "vol.sheet.units"), headers, rows(report.units)),
+    ]
+
+
+def vol_rota(language: Language, units: list[UnitRow], duties: list[DutyRow]) -> str:
+    """/rota: planned duty days and the units in rotation order."""
+    planned = "\n".join(
+        t(language, "vol.rota_duty", day=d.day, unit=d.unit_name) for d in duties
+    ) or t(language, "vol.none")
+    order = "\n".join(
+        t(
+            language,
+            "vol.rota_unit_skip" if u.skip_next else "vol.rota_unit",
+            position=i + 1,
+            unit=u.name,
+            last=u.last_duty_on or "—",
+        )
+        for i, u in enumerate(units)
+    ) or t(language, "vol.none")
+    return t(language, "vol.rota", planned=planned, order=order)
+
+
+def vol_duty(language: Language, screen: DutyScreen) -> str:
+    """/duty for a unit's contact."""
+    duty = (
+        t(language, "vol.duty_next", day=screen.duty.day)
+        if screen.duty
+        else t(language, "vol.duty_none")
+    )
+    skip = t(language, "vol.duty_skip_on" if screen.unit.skip_next else "vol.duty_skip_off")
+    return t(language, "vol.duty", unit=screen.unit.name, duty=duty, skip=skip)
