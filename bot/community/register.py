@@ -17,7 +17,7 @@ from bot import usertext
 from bot.clock import Clock, system_clock
 from bot.config import CommunitySettings, Language
 from bot.errors import UserFacingError
-from bot.i18n import from_telegram_code, parse_language
+from bot.i18n import from_telegram_code, parse_language, translate
 from storage import Database
 from storage.community.chats import ChatRow
 from storage.community.people import PersonRow, person_by_telegram_id
@@ -103,6 +103,30 @@ class Actor:
             return True
         return self.person is not None and role.value in self.person.roles
 
+    def registered_person(self, refusal: str = "access.not_registered") -> PersonRow:
+        """The actor's register entry; refused with catalog key ``refusal`` if none."""
+        if self.person is None:
+            raise UserFacingError(refusal)
+        return self.person
+
+    def require(self, role: Role, refusal: str | None = None) -> None:
+        """Refuse unless the actor holds ``role`` (secretaries named in the config do).
+
+        ``refusal`` is the catalog key of the feature's own explanation; by default
+        the reply names the role needed."""
+        if not self.has(role):
+            if refusal is not None:
+                raise UserFacingError(refusal)
+            raise UserFacingError(
+                "access.needs_role", role=translate(self.language, f"role.{role.value}")
+            )
+
+    def member(self, role: Role, refusal: str | None = None) -> PersonRow:
+        """The register entry of a registered actor who holds ``role``; refused otherwise."""
+        person = self.registered_person()
+        self.require(role, refusal)
+        return person
+
 
 @dataclass(frozen=True)
 class ChatInfo:
@@ -184,7 +208,7 @@ class CommunityService:
 
     async def set_language(self, actor: Actor, language: Language) -> None:
         """Change the language a registered person is spoken to in."""
-        person = _require_registered(actor)
+        person = actor.registered_person("me.not_registered")
         async with self._db.transaction() as session:
             await session.people.set_language(person.id, language.value)
             await session.audit.record(
@@ -323,7 +347,7 @@ class CommunityService:
         Every column that refers to a person is carried somewhere in it: see
         storage/person_data.py (EXPORTED), which a test checks against the schema.
         """
-        person = _require_registered(actor)
+        person = actor.registered_person("me.not_registered")
         async with self._db.read() as session:
             fresh = await session.people.by_id(person.id)
             if fresh is None:
@@ -362,7 +386,7 @@ class CommunityService:
 
     async def forget(self, actor: Actor) -> None:
         """Delete the actor from the register; what they contributed stays, nameless."""
-        person = _require_registered(actor)
+        person = actor.registered_person("me.not_registered")
         await self._delete(person, actor_id=None, action="person.forget")
 
     async def remove(self, actor: Actor, person_id: int) -> PersonRow:
@@ -403,12 +427,6 @@ class CommunityService:
         """Delete handled updates older than ``retention``; returns how many."""
         async with self._db.transaction(completes_update=False) as session:
             return await session.inbox.prune(self._clock() - retention)
-
-
-def _require_registered(actor: Actor) -> PersonRow:
-    if actor.person is None:
-        raise UserFacingError("me.not_registered")
-    return actor.person
 
 
 async def secretaries_to_tell(session: Session, settings: CommunitySettings) -> list[PersonRow]:

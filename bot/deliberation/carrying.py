@@ -207,7 +207,7 @@ class CarryingService:
         With ``owner`` (the resident whose message the secretary replied to)
         the form skips to the due date.
         """
-        _require_secretary(actor)
+        actor.require(Role.SECRETARY)
         async with self._db.transaction() as session:
             matter = await _matter(session, matter_id)
             if matter.stage not in ("passed", "in_progress"):
@@ -231,7 +231,7 @@ class CarryingService:
 
     async def choose_owner_kind(self, actor: Actor, chat_id: int, kind: str) -> AssignStep:
         """The kind of owner; then the person, the name, or (committee) the due date."""
-        _require_secretary(actor)
+        actor.require(Role.SECRETARY)
         if kind not in OWNER_KINDS:
             raise UserFacingError("carry.expired")
         step = {"resident": "person", "committee": "due"}.get(kind, "name")
@@ -243,7 +243,7 @@ class CarryingService:
 
     async def choose_owner_person(self, actor: Actor, chat_id: int, person_id: int) -> PersonRow:
         """The resident who carries it out; then the due date."""
-        _require_secretary(actor)
+        actor.require(Role.SECRETARY)
         async with self._db.transaction() as session:
             data = await self._expect(session, actor, chat_id, ASSIGN_FLOW, "person")
             person = await session.people.by_id(person_id)
@@ -257,7 +257,7 @@ class CarryingService:
 
     async def answer_owner_name(self, actor: Actor, chat_id: int, text: str) -> str:
         """The team's or unit's name; then the due date."""
-        _require_secretary(actor)
+        actor.require(Role.SECRETARY)
         name = usertext.line(text)
         if not name:
             raise UserFacingError("carry.name_empty")
@@ -271,7 +271,8 @@ class CarryingService:
 
     async def assign(self, actor: Actor, chat_id: int, due_at: datetime) -> MatterRow:
         """The due date: the matter gets its owner and is being carried out."""
-        secretary = _require_secretary(actor)
+        actor.require(Role.SECRETARY)
+        secretary = actor.person_id
         now = self._clock()
         async with self._db.transaction() as session:
             data = await self._expect(session, actor, chat_id, ASSIGN_FLOW, "due")
@@ -472,7 +473,8 @@ class CarryingService:
 
     async def set_major(self, actor: Actor, matter_id: int, major: bool) -> MatterRow:
         """/major N: mark (or unmark) a major project, whose acceptance the supervisors sign."""
-        secretary = _require_secretary(actor)
+        actor.require(Role.SECRETARY)
+        secretary = actor.person_id
         now = self._clock()
         async with self._db.transaction() as session:
             matter = await _matter(session, matter_id)
@@ -680,7 +682,7 @@ class CarryingService:
 
     async def start_refer(self, actor: Actor, chat_id: int, matter_id: int) -> MatterRow:
         """/refer N: open the referral form; first the department."""
-        _require_secretary(actor)
+        actor.require(Role.SECRETARY)
         async with self._db.transaction() as session:
             matter = await _matter(session, matter_id)
             if matter.stage in ("withdrawn", "merged"):
@@ -697,7 +699,7 @@ class CarryingService:
 
     async def answer_department(self, actor: Actor, chat_id: int, text: str) -> str:
         """The department; then what is asked of it."""
-        _require_secretary(actor)
+        actor.require(Role.SECRETARY)
         department = _clean(text, MAX_DEPARTMENT)
         async with self._db.transaction() as session:
             await self._advance(
@@ -707,7 +709,7 @@ class CarryingService:
 
     async def answer_request(self, actor: Actor, chat_id: int, text: str) -> str:
         """What is asked; then an optional due date."""
-        _require_secretary(actor)
+        actor.require(Role.SECRETARY)
         request = _clean(text, MAX_REQUEST)
         async with self._db.transaction() as session:
             await self._advance(
@@ -717,7 +719,8 @@ class CarryingService:
 
     async def refer(self, actor: Actor, chat_id: int, due_at: datetime | None) -> ReferralRow:
         """The due date (or none): the referral is recorded and stays open until answered."""
-        secretary = _require_secretary(actor)
+        actor.require(Role.SECRETARY)
+        secretary = actor.person_id
         now = self._clock()
         async with self._db.transaction() as session:
             data = await self._expect(session, actor, chat_id, REFER_FLOW, "due")
@@ -749,13 +752,13 @@ class CarryingService:
 
     async def open_referrals(self, actor: Actor) -> list[ReferralRow]:
         """/referrals: the referrals still waiting for an answer."""
-        _require_secretary(actor)
+        actor.require(Role.SECRETARY)
         async with self._db.read() as session:
             return await session.carrying.open_referrals()
 
     async def start_answer(self, actor: Actor, chat_id: int, referral_id: int) -> ReferralRow:
         """A referral chosen from /answer's buttons; then its answer is typed."""
-        _require_secretary(actor)
+        actor.require(Role.SECRETARY)
         async with self._db.transaction() as session:
             referral = await session.carrying.referral(referral_id)
             if referral is None or referral.answered_at is not None:
@@ -772,7 +775,8 @@ class CarryingService:
 
     async def record_answer(self, actor: Actor, chat_id: int, text: str) -> ReferralRow:
         """The department's answer: the referral is closed and the matter's history says so."""
-        secretary = _require_secretary(actor)
+        actor.require(Role.SECRETARY)
+        secretary = actor.person_id
         answer = _clean(text, MAX_ANSWER)
         now = self._clock()
         async with self._db.transaction() as session:
@@ -919,7 +923,7 @@ class CarryingService:
 
     async def start_appointing(self, actor: Actor, chat_id: int) -> None:
         """Appoint the group by hand: a list of residents with toggle buttons."""
-        _require_secretary(actor)
+        actor.require(Role.SECRETARY)
         async with self._db.transaction() as session:
             await session.dialogs.put(
                 chat_id, actor.tg_user_id, SUPERVISION_FLOW, "pick", {"chosen": []}, self._clock()
@@ -927,7 +931,7 @@ class CarryingService:
 
     async def toggle_appointee(self, actor: Actor, chat_id: int, person_id: int) -> list[int]:
         """Add or remove a person from the group being appointed; returns who is chosen."""
-        _require_secretary(actor)
+        actor.require(Role.SECRETARY)
         async with self._db.transaction() as session:
             data = await self._expect(session, actor, chat_id, SUPERVISION_FLOW, "pick")
             chosen = [int(p) for p in data.get("chosen", [])]
@@ -971,7 +975,7 @@ class CarryingService:
 
     async def draw_by_lot(self, actor: Actor) -> TermResult:
         """Draw the group by lot from the registered volunteers (all of them if too few)."""
-        _require_secretary(actor)
+        actor.require(Role.SECRETARY)
         size = self._settings.deliberation.supervision_size
         async with self._db.transaction() as session:
             volunteers = [p.id for p in await session.people.with_role(Role.VOLUNTEER.value)]
@@ -987,7 +991,8 @@ class CarryingService:
     async def _start_term(
         self, session: Session, actor: Actor, chosen: list[int], method: str, *, short: bool
     ) -> TermResult:
-        secretary = _require_secretary(actor)
+        actor.require(Role.SECRETARY)
+        secretary = actor.person_id
         now = self._clock()
         previous = await session.carrying.current_term(now)
         previous_members = (
@@ -1174,13 +1179,6 @@ async def _matter(session: Session, matter_id: int) -> MatterRow:
     if matter is None:
         raise UserFacingError("matter.not_found", number=matter_id)
     return matter
-
-
-def _require_secretary(actor: Actor) -> int | None:
-    """The secretary's register id (None for a configured one not yet registered)."""
-    if not actor.has(Role.SECRETARY):
-        raise UserFacingError("access.needs_role", role=translate(actor.language, "role.secretary"))
-    return actor.person_id
 
 
 def _clean(text: str, limit: int) -> str:

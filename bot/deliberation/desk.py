@@ -66,7 +66,7 @@ class MatterDeskService:
 
     async def place_on_agenda(self, actor: Actor, matter_id: int, forum: str | None) -> MatterRow:
         """Put the matter on the agenda of ``forum`` (None: the community's usual choice)."""
-        _require_secretary(actor)
+        actor.require(Role.SECRETARY, "desk.secretaries_only")
         if forum is not None and forum not in FORUMS:
             raise UserFacingError("desk.agenda_usage")
         now = self._clock()
@@ -96,7 +96,7 @@ class MatterDeskService:
 
     async def merge(self, actor: Actor, matter_id: int, into_id: int) -> MergeResult:
         """Merge duplicate ``matter_id`` into ``into_id``; its supporters move over."""
-        _require_secretary(actor)
+        actor.require(Role.SECRETARY, "desk.secretaries_only")
         if matter_id == into_id:
             raise UserFacingError("desk.merge_self")
         now = self._clock()
@@ -155,7 +155,7 @@ class MatterDeskService:
 
     async def withdraw(self, actor: Actor, matter_id: int, reason: str) -> MatterRow:
         """Withdraw the matter; the reason (1–200 characters) is shown on its card."""
-        _require_secretary(actor)
+        actor.require(Role.SECRETARY, "desk.secretaries_only")
         reason = _check_reason(reason)
         async with self._db.transaction() as session:
             await _open_matter(session, matter_id)
@@ -166,7 +166,7 @@ class MatterDeskService:
 
     async def start_withdraw(self, actor: Actor, chat_id: int, matter_id: int) -> MatterRow:
         """The withdraw button: check the matter, then ask for the reason."""
-        _require_secretary(actor)
+        actor.require(Role.SECRETARY, "desk.secretaries_only")
         async with self._db.transaction() as session:
             matter = await _open_matter(session, matter_id)
             await session.dialogs.put(
@@ -181,7 +181,7 @@ class MatterDeskService:
 
     async def answer_withdraw_reason(self, actor: Actor, chat_id: int, text: str) -> MatterRow:
         """The typed reason: withdraw the matter the conversation is about."""
-        _require_secretary(actor)
+        actor.require(Role.SECRETARY, "desk.secretaries_only")
         reason = _check_reason(text)
         async with self._db.transaction() as session:
             dialog = await expect_step(
@@ -226,11 +226,6 @@ class MatterDeskService:
         """The duplicates merged into the matter (its card names them)."""
         async with self._db.read() as session:
             return tuple(await session.matters.merged_from(matter_id))
-
-
-def _require_secretary(actor: Actor) -> None:
-    if not actor.has(Role.SECRETARY):
-        raise UserFacingError("desk.secretaries_only")
 
 
 async def _open_matter(session: Session, matter_id: int) -> MatterRow:

@@ -72,7 +72,7 @@ class DiscussionService:
 
     async def comment(self, actor: Actor, matter_id: int, text: str) -> CommentResult:
         """Add a resident's comment to the matter's discussion."""
-        person_id = _require_resident(actor)
+        person_id = actor.member(Role.RESIDENT, "discuss.residents_only").id
         body = _check_text(text)
         now = self._clock()
         async with self._db.transaction() as session:
@@ -112,7 +112,7 @@ class DiscussionService:
         self, actor: Actor, chat_id: int, comment_id: int, page: int
     ) -> tuple[CommentRow, int]:
         """The hide button: check the comment, then ask for the reason."""
-        _require_secretary(actor)
+        actor.require(Role.SECRETARY, "desk.secretaries_only")
         async with self._db.transaction() as session:
             comment = await session.comments.get(comment_id)
             if comment is None:
@@ -132,7 +132,7 @@ class DiscussionService:
 
     async def answer_hide_reason(self, actor: Actor, chat_id: int, text: str) -> HiddenComment:
         """The typed reason: hide the comment the conversation is about."""
-        _require_secretary(actor)
+        actor.require(Role.SECRETARY, "desk.secretaries_only")
         reason = usertext.line(text)
         if not reason:
             raise UserFacingError("discuss.reason_empty")
@@ -189,19 +189,6 @@ def paginate(comments: list[CommentRow]) -> list[tuple[tuple[int, CommentRow], .
     if current or not pages:
         pages.append(tuple(current))
     return pages
-
-
-def _require_resident(actor: Actor) -> int:
-    if actor.person is None:
-        raise UserFacingError("access.not_registered")
-    if not actor.has(Role.RESIDENT):
-        raise UserFacingError("discuss.residents_only")
-    return actor.person.id
-
-
-def _require_secretary(actor: Actor) -> None:
-    if not actor.has(Role.SECRETARY):
-        raise UserFacingError("desk.secretaries_only")
 
 
 def _check_text(text: str) -> str:

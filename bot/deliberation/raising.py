@@ -220,7 +220,7 @@ class MatterService:
     async def start(self, actor: Actor, chat_id: int, words: str | None = None) -> RaiseDraft:
         """Open the form; with words (from "提议 …") it starts from what they say: the
         title and details taken from them, at the first step still missing."""
-        _require_resident(actor)
+        actor.member(Role.RESIDENT, "matter.residents_only")
         async with self._db.transaction() as session:
             return await self._begin(session, actor, chat_id, words or "")
 
@@ -231,7 +231,7 @@ class MatterService:
         Kept GROUP_DRAFT_KEPT at most; a newer one from the same group replaces it.
         """
         if actor.person is not None:
-            _require_resident(actor)
+            actor.member(Role.RESIDENT, "matter.residents_only")
         # Cleaned before it is kept, like everything a person writes (bot.usertext).
         words = usertext.block(words).strip()[:MAX_GROUP_TEXT]
         if not words:
@@ -254,7 +254,7 @@ class MatterService:
         With none kept but the form already open (the button pressed twice), the form
         as it stands.
         """
-        _require_resident(actor)
+        actor.member(Role.RESIDENT, "matter.residents_only")
         since = self._clock() - GROUP_DRAFT_KEPT
         async with self._db.transaction() as session:
             kept = await session.dialogs.latest_of(
@@ -270,7 +270,7 @@ class MatterService:
 
     async def edit(self, actor: Actor, chat_id: int, field: str) -> RaiseDraft:
         """At the confirm step: type the title (or the details) again; the rest is kept."""
-        _require_resident(actor)
+        actor.member(Role.RESIDENT, "matter.residents_only")
         step = "title" if field == "title" else "details"
         async with self._db.transaction() as session:
             data = await self._expect(session, actor, chat_id, "confirm")
@@ -330,7 +330,7 @@ class MatterService:
 
     async def attach_photo(self, actor: Actor, chat_id: int, file_id: str) -> RaiseDraft:
         """A photo sent at the confirm step: it goes with the matter (the latest one wins)."""
-        _require_resident(actor)
+        actor.member(Role.RESIDENT, "matter.residents_only")
         async with self._db.transaction() as session:
             data = await self._expect(session, actor, chat_id, "confirm")
             data = {**data, "photo": file_id}
@@ -342,7 +342,7 @@ class MatterService:
 
     async def confirm(self, actor: Actor, chat_id: int) -> MatterRow:
         """Submit: the matter gets its number and its card is queued for the residents' groups."""
-        person = _require_resident(actor)
+        person = actor.member(Role.RESIDENT, "matter.residents_only")
         now = self._clock()
         async with self._db.transaction() as session:
             data = await self._expect(session, actor, chat_id, "confirm")
@@ -391,7 +391,7 @@ class MatterService:
 
     async def support(self, actor: Actor, matter_id: int) -> SupportResult:
         """附议: one support per resident; enough of them put the matter on the agenda."""
-        person = _require_resident(actor)
+        person = actor.member(Role.RESIDENT, "matter.residents_only")
         now = self._clock()
         async with self._db.transaction() as session:
             matter = await session.matters.get(matter_id)
@@ -463,14 +463,6 @@ class MatterService:
             return []
         async with self._db.read() as session:
             return await session.outbox.sent_messages(matter.card_push_id)
-
-
-def _require_resident(actor: Actor) -> Any:
-    if actor.person is None:
-        raise UserFacingError("access.not_registered")
-    if not actor.has(Role.RESIDENT):
-        raise UserFacingError("matter.residents_only")
-    return actor.person
 
 
 def _check_title(text: str) -> str:

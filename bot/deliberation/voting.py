@@ -308,7 +308,7 @@ class VoteService:
 
     async def start_setup(self, actor: Actor, chat_id: int, matter_id: int) -> VoteSetup:
         """Open the settings screen for a vote on the matter, with the defaults."""
-        _require(actor, Role.SECRETARY)
+        actor.member(Role.SECRETARY, "vote.need_secretary")
         async with self._db.transaction() as session:
             matter = await self._votable(session, matter_id)
             setup = VoteSetup(
@@ -324,7 +324,7 @@ class VoteService:
 
     async def change_setting(self, actor: Actor, chat_id: int, field: str) -> VoteSetup:
         """One press on the settings screen: the field moves to its next value."""
-        _require(actor, Role.SECRETARY)
+        actor.member(Role.SECRETARY, "vote.need_secretary")
         async with self._db.transaction() as session:
             setup = await self._setup(session, actor, chat_id, "settings")
             if field == "kind":
@@ -365,7 +365,7 @@ class VoteService:
 
     async def answer_options(self, actor: Actor, chat_id: int, text: str) -> VoteSetup:
         """The options of a single/multiple choice vote, one per line."""
-        _require(actor, Role.SECRETARY)
+        actor.member(Role.SECRETARY, "vote.need_secretary")
         options = tuple(dict.fromkeys(usertext.line(line) for line in text.splitlines()))
         options = tuple(option for option in options if option)
         if not 2 <= len(options) <= MAX_OPTIONS:
@@ -381,7 +381,7 @@ class VoteService:
 
     async def answer_quorum(self, actor: Actor, chat_id: int, text: str) -> VoteSetup:
         """The quorum, typed as a whole number (0 to MAX_QUORUM; "5" or "5人")."""
-        _require(actor, Role.SECRETARY)
+        actor.member(Role.SECRETARY, "vote.need_secretary")
         quorum = parsing.number(text.strip().removesuffix("人"), high=MAX_QUORUM)
         if quorum is None:
             raise UserFacingError("vote.quorum_bad", most=MAX_QUORUM)
@@ -393,7 +393,7 @@ class VoteService:
 
     async def open(self, actor: Actor, chat_id: int) -> VoteRow:
         """Open the vote as set up: its card goes out and its close is scheduled."""
-        person = _require(actor, Role.SECRETARY)
+        person = actor.member(Role.SECRETARY, "vote.need_secretary")
         now = self._clock()
         async with self._db.transaction() as session:
             setup = await self._setup(session, actor, chat_id, "settings")
@@ -477,7 +477,7 @@ class VoteService:
         The hottest write of the bot: the whole unit of work runs in one hop
         to the database thread (see ``Database.run_unit``).
         """
-        person = _require(actor, Role.RESIDENT)
+        person = actor.member(Role.RESIDENT, "vote.need_resident")
         now = self._clock()
         language = actor.language
 
@@ -721,7 +721,7 @@ class VoteService:
 
     async def close_now(self, actor: Actor, matter_id: int) -> ClosedVote:
         """A secretary closes the matter's open vote before its time."""
-        person = _require(actor, Role.SECRETARY)
+        person = actor.member(Role.SECRETARY, "vote.need_secretary")
         now = self._clock()
         async with self._db.transaction() as session:
             vote = await self._open_vote_of(session, matter_id)
@@ -873,7 +873,7 @@ class VoteService:
 
     async def accept_draft(self, actor: Actor, matter_id: int, vote_id: int) -> MatterRow:
         """The secretary accepts the bot's draft as the resolution."""
-        _require(actor, Role.SECRETARY)
+        actor.member(Role.SECRETARY, "vote.need_secretary")
         async with self._db.read() as session:
             vote = await session.votes.get(vote_id)
             matter = await session.matters.get(matter_id)
@@ -887,7 +887,7 @@ class VoteService:
         self, actor: Actor, chat_id: int, matter_id: int, vote_id: int
     ) -> MatterRow:
         """The secretary will type the resolution themselves."""
-        _require(actor, Role.SECRETARY)
+        actor.member(Role.SECRETARY, "vote.need_secretary")
         async with self._db.transaction() as session:
             vote = await session.votes.get(vote_id)
             if vote is None or vote.matter_id != matter_id or vote.is_open:
@@ -905,7 +905,7 @@ class VoteService:
 
     async def answer_resolution(self, actor: Actor, chat_id: int, text: str) -> MatterRow:
         """The typed resolution."""
-        _require(actor, Role.SECRETARY)
+        actor.member(Role.SECRETARY, "vote.need_secretary")
         resolution = usertext.block(text)
         if not resolution:
             raise UserFacingError("resolution.empty")
@@ -933,7 +933,7 @@ class VoteService:
         resolution: str,
         end_dialog_in: int | None = None,
     ) -> MatterRow:
-        person = _require(actor, Role.SECRETARY)
+        person = actor.member(Role.SECRETARY, "vote.need_secretary")
         now = self._clock()
         async with self._db.transaction() as session:
             matter = await _matter(session, matter_id)
@@ -1026,14 +1026,6 @@ class VoteService:
         await session.dialogs.put(
             chat_id, actor.tg_user_id, SETUP_FLOW, setup.step, setup.to_data(), self._clock()
         )
-
-
-def _require(actor: Actor, role: Role) -> Any:
-    if actor.person is None:
-        raise UserFacingError("access.not_registered")
-    if not actor.has(role):
-        raise UserFacingError(f"vote.need_{role.value}")
-    return actor.person
 
 
 def _check_open(vote: VoteRow | None, index: int, now: datetime) -> VoteRow:

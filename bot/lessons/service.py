@@ -248,12 +248,9 @@ class MemberRecord:
 _REFUSALS = {Role.SECRETARY: "lesson.secretary_only", Role.GRID_WORKER: "lesson.grid_workers_only"}
 
 
-def _require(actor: Actor, role: Role) -> PersonRow:
-    if actor.person is None:
-        raise UserFacingError("access.not_registered")
-    if not actor.has(role):
-        raise UserFacingError(_REFUSALS.get(role, "lesson.members_only"))
-    return actor.person
+def _delivery_role(actor: Actor) -> Role:
+    """Who confirms a home delivery: a secretary, or else the grid worker."""
+    return Role.SECRETARY if actor.has(Role.SECRETARY) else Role.GRID_WORKER
 
 
 def _clean(text: str) -> str:
@@ -302,7 +299,7 @@ class LessonService:
 
     async def start(self, actor: Actor, chat_id: int) -> None:
         """/newlesson: a secretary starts writing a lesson; the title comes first."""
-        _require(actor, Role.SECRETARY)
+        actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
         async with self._db.transaction() as session:
             await session.dialogs.put(
                 chat_id, actor.tg_user_id, LESSON_FLOW, "title", {}, self._clock()
@@ -335,7 +332,7 @@ class LessonService:
 
     async def answer_title(self, actor: Actor, chat_id: int, text: str) -> Draft:
         """The lesson's title; then its text."""
-        _require(actor, Role.SECRETARY)
+        actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
         title = usertext.line(text)
         if not title or len(title) > MAX_TITLE:
             raise UserFacingError("lesson.title_bad", limit=MAX_TITLE)
@@ -345,7 +342,7 @@ class LessonService:
 
     async def add_body(self, actor: Actor, chat_id: int, text: str) -> Draft:
         """A piece of the lesson's text (several messages make one text, paragraph by paragraph)."""
-        _require(actor, Role.SECRETARY)
+        actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
         piece = _clean(text)
         if not piece:
             raise UserFacingError("lesson.body_empty")
@@ -358,7 +355,7 @@ class LessonService:
 
     async def body_done(self, actor: Actor, chat_id: int) -> Draft:
         """The text is complete; then attachments."""
-        _require(actor, Role.SECRETARY)
+        actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
         async with self._db.transaction() as session:
             data = await self._step(session, actor, chat_id, "body")
             if not data.get("body"):
@@ -367,7 +364,7 @@ class LessonService:
 
     async def add_attachment(self, actor: Actor, chat_id: int, kind: str, file_id: str) -> Draft:
         """A photo, document, audio or video sent to the bot, kept by its file id."""
-        _require(actor, Role.SECRETARY)
+        actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
         if kind not in ATTACHMENT_KINDS:
             raise UserFacingError("lesson.attachment_bad")
         async with self._db.transaction() as session:
@@ -382,14 +379,14 @@ class LessonService:
 
     async def attachments_done(self, actor: Actor, chat_id: int) -> Draft:
         """No (more) attachments; then the optional link."""
-        _require(actor, Role.SECRETARY)
+        actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
         async with self._db.transaction() as session:
             data = await self._step(session, actor, chat_id, "attach")
             return await self._put(session, actor, chat_id, "link", data)
 
     async def answer_link(self, actor: Actor, chat_id: int, text: str | None) -> Draft:
         """The optional link (None: skipped); then the optional quiz."""
-        _require(actor, Role.SECRETARY)
+        actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
         link = None
         if text is not None:
             link = usertext.line(text)
@@ -401,7 +398,7 @@ class LessonService:
 
     async def answer_question(self, actor: Actor, chat_id: int, text: str) -> Draft:
         """A quiz question: its first line, then one option a line; then the right option."""
-        _require(actor, Role.SECRETARY)
+        actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
         lines = [usertext.line(line) for line in text.splitlines() if usertext.line(line)]
         question, options = (lines[0], lines[1:]) if lines else ("", [])
         if (
@@ -422,7 +419,7 @@ class LessonService:
 
     async def choose_correct(self, actor: Actor, chat_id: int, index: int) -> Draft:
         """The right option of the pending question; then its short explanation."""
-        _require(actor, Role.SECRETARY)
+        actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
         async with self._db.transaction() as session:
             data = await self._step(session, actor, chat_id, "quiz_correct")
             pending = dict(data["pending"])
@@ -435,7 +432,7 @@ class LessonService:
 
     async def answer_explanation(self, actor: Actor, chat_id: int, text: str | None) -> Draft:
         """The explanation shown after answering (None: none); back to adding questions."""
-        _require(actor, Role.SECRETARY)
+        actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
         explanation = usertext.line(text or "")
         if len(explanation) > MAX_EXPLANATION:
             raise UserFacingError("lesson.explanation_bad", limit=MAX_EXPLANATION)
@@ -447,7 +444,7 @@ class LessonService:
 
     async def finish(self, actor: Actor, chat_id: int) -> LessonRow:
         """The draft is complete: it is saved; then when to send it."""
-        person = _require(actor, Role.SECRETARY)
+        person = actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
         now = self._clock()
         async with self._db.transaction() as session:
             data = await self._step(session, actor, chat_id, "quiz")
@@ -495,14 +492,14 @@ class LessonService:
 
     async def schedule_party_day(self, actor: Actor, lesson_id: int) -> Planned:
         """Send the lesson at the next Party day (the 15th, floated as configured)."""
-        _require(actor, Role.SECRETARY)
+        actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
         at, original, _moved = self.next_party_day()
         planned = await self._schedule(actor, lesson_id, at, party_day=True)
         return Planned(planned.lesson, at, original)
 
     async def ask_when(self, actor: Actor, chat_id: int, lesson_id: int) -> None:
         """Button 选日期时间: the date and time are typed next."""
-        _require(actor, Role.SECRETARY)
+        actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
         async with self._db.transaction() as session:
             await self._editable(session, lesson_id)
             await session.dialogs.put(
@@ -543,7 +540,7 @@ class LessonService:
 
     async def answer_when(self, actor: Actor, chat_id: int, text: str) -> Planned:
         """The typed date and time; the lesson is scheduled for it."""
-        _require(actor, Role.SECRETARY)
+        actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
         at = self.parse_when(text)
         async with self._db.read() as session:
             dialog = await expect_step(
@@ -591,7 +588,7 @@ class LessonService:
 
     async def send_now(self, actor: Actor, lesson_id: int, report_chat_id: int) -> Planned:
         """Send the lesson at once; the secretary sees the push's progress."""
-        _require(actor, Role.SECRETARY)
+        actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
         now = self._clock()
         async with self._db.transaction() as session:
             lesson = await self._editable(session, lesson_id)
@@ -613,7 +610,7 @@ class LessonService:
         self, actor: Actor, lesson_id: int, person_id: int | None
     ) -> LessonRow:
         """Choose who gets the lesson: None resets to every party member; a person toggles."""
-        _require(actor, Role.SECRETARY)
+        actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
         now = self._clock()
         async with self._db.transaction() as session:
             lesson = await self._editable(session, lesson_id)
@@ -750,7 +747,7 @@ class LessonService:
     async def study(self, actor: Actor, lesson_id: int) -> StudyOutcome:
         """已学习: recorded at once (one hop to the database thread); a quiz follows, and its
         score is added to the record when the last question is answered."""
-        person = _require(actor, Role.PARTY_MEMBER)
+        person = actor.member(Role.PARTY_MEMBER, "lesson.members_only")
         now = self._clock()
 
         def work(conn: sqlite3.Connection) -> StudyOutcome:
@@ -775,7 +772,7 @@ class LessonService:
 
     async def answer(self, actor: Actor, lesson_id: int, question: int, choice: int) -> QuizStep:
         """A quiz answer (pressed once); the last one adds the score to the 已学习 record."""
-        person = _require(actor, Role.PARTY_MEMBER)
+        person = actor.member(Role.PARTY_MEMBER, "lesson.members_only")
         now = self._clock()
         async with self._db.transaction() as session:
             lesson = await session.lessons.get(lesson_id)
@@ -815,7 +812,7 @@ class LessonService:
         Each member is still reminded only once: the reminder at the deadline
         skips those reminded here.
         """
-        _require(actor, Role.SECRETARY)
+        actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
         now = self._clock()
         async with self._db.transaction() as session:
             lesson = await session.lessons.get(lesson_id)
@@ -855,7 +852,7 @@ class LessonService:
 
     async def ask_slot(self, actor: Actor, chat_id: int, lesson_id: int) -> LessonRow:
         """Button 添加补课时段: the slot is typed next ("11-20 19:00 党群服务中心 10")."""
-        _require(actor, Role.SECRETARY)
+        actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
         lesson = await self.lesson(lesson_id)
         async with self._db.transaction() as session:
             await session.dialogs.put(
@@ -870,7 +867,7 @@ class LessonService:
 
     async def answer_slot(self, actor: Actor, chat_id: int, text: str) -> SlotRow:
         """The typed slot: date, time, place, capacity; it gets a check-in code."""
-        person = _require(actor, Role.SECRETARY)
+        person = actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
         match = _SLOT.match(usertext.line(text))
         at = self._moment(match) if match else None
         if (
@@ -899,7 +896,7 @@ class LessonService:
 
     async def book(self, actor: Actor, slot_id: int) -> SlotRow:
         """预约补课 in a slot with room left; one booking per member per lesson."""
-        person = _require(actor, Role.PARTY_MEMBER)
+        person = actor.member(Role.PARTY_MEMBER, "lesson.members_only")
         now = self._clock()
         async with self._db.transaction() as session:
             slot = await session.lessons.slot(slot_id)
@@ -920,7 +917,7 @@ class LessonService:
 
     async def ask_delivery(self, actor: Actor, lesson_id: int) -> list[PersonRow]:
         """送学: the member's grid worker(s) get a task; returns who was told."""
-        person = _require(actor, Role.PARTY_MEMBER)
+        person = actor.member(Role.PARTY_MEMBER, "lesson.members_only")
         now = self._clock()
         async with self._db.transaction() as session:
             lesson = await session.lessons.get(lesson_id)
@@ -979,7 +976,7 @@ class LessonService:
         A secretary may confirm too: the task goes to secretaries when the
         member's grid has no grid worker in the register.
         """
-        worker = _require(actor, Role.SECRETARY if actor.has(Role.SECRETARY) else Role.GRID_WORKER)
+        worker = actor.member(worker_role := _delivery_role(actor), _REFUSALS[worker_role])
         now = self._clock()
         async with self._db.transaction() as session:
             member = await session.people.by_id(person_id)
@@ -1000,7 +997,7 @@ class LessonService:
 
     async def delivery_photo(self, actor: Actor, chat_id: int, file_id: str) -> None:
         """The optional photo of the visit, after confirming it."""
-        _require(actor, Role.SECRETARY if actor.has(Role.SECRETARY) else Role.GRID_WORKER)
+        actor.member(worker_role := _delivery_role(actor), _REFUSALS[worker_role])
         async with self._db.transaction() as session:
             dialog = await expect_step(
                 session, chat_id, actor.tg_user_id, PHOTO_FLOW, "photo", "lesson.expired"
@@ -1012,7 +1009,7 @@ class LessonService:
 
     async def roster(self, actor: Actor, slot_id: int) -> tuple[SlotRow, list[BookingRow]]:
         """A slot's booked members, for the secretary's attendance list."""
-        _require(actor, Role.SECRETARY)
+        actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
         async with self._db.read() as session:
             slot = await session.lessons.slot(slot_id)
             if slot is None:
@@ -1023,7 +1020,7 @@ class LessonService:
         self, actor: Actor, slot_id: int, person_id: int
     ) -> tuple[SlotRow, list[BookingRow]]:
         """The secretary marks (or unmarks) a booked member as present."""
-        person = _require(actor, Role.SECRETARY)
+        person = actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
         now = self._clock()
         async with self._db.transaction() as session:
             bookings = {b.person_id: b for b in await session.lessons.bookings(slot_id)}
@@ -1040,7 +1037,7 @@ class LessonService:
 
     async def check_in(self, actor: Actor, code: str) -> SlotRow:
         """A member at the make-up says the slot's code (补课 123456)."""
-        person = _require(actor, Role.PARTY_MEMBER)
+        person = actor.member(Role.PARTY_MEMBER, "lesson.members_only")
         now = self._clock()
         async with self._db.transaction() as session:
             slot = await session.lessons.slot_by_code(code)
@@ -1063,7 +1060,7 @@ class LessonService:
 
     async def ask_fix(self, actor: Actor, chat_id: int, lesson_id: int) -> LessonRow:
         """Button 修改: before sending, the new text; after, a correction that reaches everyone."""
-        _require(actor, Role.SECRETARY)
+        actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
         lesson = await self.lesson(lesson_id)
         async with self._db.transaction() as session:
             await session.dialogs.put(
@@ -1075,7 +1072,7 @@ class LessonService:
         """Before sending: "old → new" or a whole new text. After: "old → new" fixes a typo
         and the correction goes to the group and everyone who has the lesson.
         Returns the lesson and how many were told."""
-        _require(actor, Role.SECRETARY)
+        actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
         now = self._clock()
         cleaned = _clean(text)
         if not cleaned or len(cleaned) > MAX_BODY:
@@ -1154,7 +1151,7 @@ class LessonService:
 
     async def report(self, actor: Actor, lesson_id: int) -> LessonReport:
         """Per lesson: reached / studied / quiz average / make-up / delivered / missing, by name."""
-        _require(actor, Role.SECRETARY)
+        actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
         return await self.report_of(lesson_id)
 
     async def report_of(self, lesson_id: int) -> LessonReport:
@@ -1174,7 +1171,7 @@ class LessonService:
         if me is None:
             raise UserFacingError("access.not_registered")
         if person_id is not None and person_id != me.id:
-            _require(actor, Role.SECRETARY)
+            actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
         target = person_id if person_id is not None else me.id
         start, end = self._period(first, last)
         async with self._db.read() as session:
@@ -1199,7 +1196,7 @@ class LessonService:
         self, actor: Actor, first: date, last: date, language: Language
     ) -> list[Sheet]:
         """The committee's records of lessons sent in [first, last]: per lesson and per member."""
-        _require(actor, Role.SECRETARY)
+        actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
         return await self.sheets(first, last, language)
 
     async def sheets(self, first: date, last: date, language: Language) -> list[Sheet]:

@@ -490,7 +490,7 @@ class VolunteerService:
 
     async def start_new(self, actor: Actor, chat_id: int) -> ActivityDraft:
         """Begin the guided conversation of a new activity."""
-        _require(actor, Role.SECRETARY)
+        actor.member(Role.SECRETARY)
         draft = ActivityDraft()
         async with self._db.transaction() as session:
             await self._save(session, actor, chat_id, draft)
@@ -506,7 +506,7 @@ class VolunteerService:
 
     async def answer(self, actor: Actor, chat_id: int, step: str, text: str) -> ActivityDraft:
         """A typed answer at ``step``; the draft moves to its next step."""
-        _require(actor, Role.SECRETARY)
+        actor.member(Role.SECRETARY)
         words = usertext.line(text)
         async with self._db.transaction() as session:
             draft = await self._load(session, actor, chat_id, step)
@@ -543,7 +543,7 @@ class VolunteerService:
 
     async def skip(self, actor: Actor, chat_id: int, step: str) -> ActivityDraft:
         """Skip an optional step (the description, the venue location)."""
-        _require(actor, Role.SECRETARY)
+        actor.member(Role.SECRETARY)
         following = {"description": "place", "location": "when"}
         if step not in following:
             raise UserFacingError("vol.new.expired")
@@ -555,7 +555,7 @@ class VolunteerService:
 
     async def venue(self, actor: Actor, chat_id: int, lat: float, lon: float) -> ActivityDraft:
         """The venue's location, shared by the organiser at the location step."""
-        _require(actor, Role.SECRETARY)
+        actor.member(Role.SECRETARY)
         async with self._db.transaction() as session:
             draft = await self._load(session, actor, chat_id, "location")
             draft = replace(draft, latitude=lat, longitude=lon, by_location=True, step="when")
@@ -564,7 +564,7 @@ class VolunteerService:
 
     async def change(self, actor: Actor, chat_id: int, field: str) -> ActivityDraft:
         """A press on the settings screen: the setting moves to its next value."""
-        _require(actor, Role.SECRETARY)
+        actor.member(Role.SECRETARY)
         async with self._db.transaction() as session:
             draft = await self._load(session, actor, chat_id, "settings")
             if field == "location":
@@ -601,7 +601,7 @@ class VolunteerService:
 
     async def publish(self, actor: Actor, chat_id: int) -> list[ActivityRow]:
         """Create the activity (every occurrence), post the cards, schedule the reminders."""
-        person = _require(actor, Role.SECRETARY)
+        person = actor.member(Role.SECRETARY)
         now = self._clock()
         armed: list[tuple[int, datetime]] = []
         async with self._db.transaction() as session:
@@ -774,7 +774,7 @@ class VolunteerService:
 
     async def my_signups(self, actor: Actor) -> list[tuple[ActivityRow, str]]:
         """The person's sign-ups to activities not yet ended."""
-        person = _registered(actor)
+        person = actor.registered_person()
         async with self._db.read() as session:
             return await session.volunteering.person_signups(person.id, self._clock())
 
@@ -782,7 +782,7 @@ class VolunteerService:
 
     async def sign_up(self, actor: Actor, activity_id: int) -> SignupResult:
         """报名: a place if there is one, else the waitlist."""
-        person = _registered(actor)
+        person = actor.registered_person()
         now = self._clock()
         async with self._db.transaction() as session:
             activity = await self._open_activity(session, activity_id, now)
@@ -801,7 +801,7 @@ class VolunteerService:
 
     async def cancel(self, actor: Actor, activity_id: int) -> CancelResult:
         """取消报名: frees the place; the first person waiting gets it and is told."""
-        person = _registered(actor)
+        person = actor.registered_person()
         now = self._clock()
         async with self._db.transaction() as session:
             activity = await self._open_activity(session, activity_id, now)
@@ -864,7 +864,7 @@ class VolunteerService:
         The hot write of an activity: the whole unit of work runs in one hop
         to the database thread (``Database.run_unit``).
         """
-        person = _registered(actor)
+        person = actor.registered_person()
         now = self._clock()
         lead = self._lead()
         grace = self._config.code_grace_seconds
@@ -927,7 +927,7 @@ class VolunteerService:
         Only the distance and the pass/fail are kept; the coordinates are not.
         A forwarded location is someone else's, and is refused.
         """
-        person = _registered(actor)
+        person = actor.registered_person()
         if forwarded:
             raise UserFacingError("vol.location_forwarded")
         async with self._db.read() as session:
@@ -967,13 +967,13 @@ class VolunteerService:
 
     async def give_location_consent(self, actor: Actor) -> None:
         """The person agrees to check in by location (only the distance is kept)."""
-        person = _registered(actor)
+        person = actor.registered_person()
         async with self._db.transaction() as session:
             await session.volunteering.give_location_consent(person.id, self._clock())
 
     async def check_in_qr(self, actor: Actor, payload: str) -> CheckinResult:
         """签到 through the QR link on the organiser's screen; its token rotates."""
-        person = _registered(actor)
+        person = actor.registered_person()
         parsed = parse_qr_payload(payload)
         if parsed is None:
             raise UserFacingError("vol.qr_bad")
@@ -997,7 +997,7 @@ class VolunteerService:
 
     async def check_out(self, actor: Actor) -> CheckoutResult:
         """签退: closes the person's open check-in and counts its minutes."""
-        person = _registered(actor)
+        person = actor.registered_person()
         now = self._clock()
         config = self._config
 
@@ -1030,7 +1030,7 @@ class VolunteerService:
 
     async def managed(self, actor: Actor) -> list[ActivityRow]:
         """Activities the actor runs whose window is open now (secretaries: every one)."""
-        person = _registered(actor)
+        person = actor.registered_person()
         now = self._clock()
         async with self._db.read() as session:
             rows = await session.volunteering.running(now, now + self._lead())
@@ -1038,7 +1038,7 @@ class VolunteerService:
 
     async def code_screen(self, actor: Actor, activity_id: int) -> CodeScreen:
         """The on-site code of this minute and the QR link's payload."""
-        person = _registered(actor)
+        person = actor.registered_person()
         now = self._clock()
         async with self._db.read() as session:
             activity = await session.volunteering.activity(activity_id)
@@ -1062,7 +1062,7 @@ class VolunteerService:
 
     async def kiosk(self, actor: Actor, activity_id: int) -> tuple[ActivityRow, list[KioskEntry]]:
         """The kiosk screen: everyone signed up, with their check-in if any."""
-        person = _registered(actor)
+        person = actor.registered_person()
         async with self._db.read() as session:
             activity = await session.volunteering.activity(activity_id)
             if activity is None or not _manages(actor, person, activity):
@@ -1076,7 +1076,7 @@ class VolunteerService:
 
     async def kiosk_press(self, actor: Actor, activity_id: int, person_id: int) -> str:
         """The organiser checks a person in (or, pressed again, out): "in" or "out"."""
-        organiser = _registered(actor)
+        organiser = actor.registered_person()
         now = self._clock()
         async with self._db.transaction() as session:
             activity = await session.volunteering.activity(activity_id)
@@ -1157,7 +1157,7 @@ class VolunteerService:
 
     async def no_shows(self, actor: Actor, activity_id: int) -> list[SignupRow]:
         """Who signed up and did not check in (the organiser's list)."""
-        person = _registered(actor)
+        person = actor.registered_person()
         async with self._db.read() as session:
             activity = await session.volunteering.activity(activity_id)
             if activity is None or not _manages(actor, person, activity):
@@ -1166,7 +1166,7 @@ class VolunteerService:
 
     async def to_review(self, actor: Actor) -> list[ReviewItem]:
         """Flagged check-ins of the activities the actor runs (secretaries: all)."""
-        person = _registered(actor)
+        person = actor.registered_person()
         async with self._db.read() as session:
             items = []
             for checkin, name in await session.volunteering.flagged():
@@ -1184,7 +1184,7 @@ class VolunteerService:
         reason: str | None = None,
     ) -> CheckinRow:
         """Approve, adjust (new minutes, with a reason) or reject a check-in's hours."""
-        person = _registered(actor)
+        person = actor.registered_person()
         now = self._clock()
         async with self._db.transaction() as session:
             return await self._review(
@@ -1243,7 +1243,7 @@ class VolunteerService:
 
     async def start_adjust(self, actor: Actor, chat_id: int, checkin_id: int) -> ReviewItem:
         """调整: ask the organiser for the minutes and a reason."""
-        person = _registered(actor)
+        person = actor.registered_person()
         async with self._db.transaction() as session:
             checkin = await session.volunteering.checkin(checkin_id)
             activity = await session.volunteering.activity(checkin.activity_id) if checkin else None
@@ -1264,7 +1264,7 @@ class VolunteerService:
 
     async def answer_adjust(self, actor: Actor, chat_id: int, text: str) -> CheckinRow:
         """ "90 忘记签退，实际10:30离开": the minutes, then the reason."""
-        person = _registered(actor)
+        person = actor.registered_person()
         match = re.match(
             r"^\s*([0-9]{1,4})\s*(?:分钟|min|minutes)?\s*[,，:：]?\s*(.*)$", text, re.S
         )
@@ -1297,7 +1297,7 @@ class VolunteerService:
 
     async def hours(self, actor: Actor) -> HoursSummary:
         """/hours: this month, this year, all time, and milestones."""
-        person = _registered(actor)
+        person = actor.registered_person()
         local = self._clock().astimezone(self.tz)
         month_start, _ = month_bounds(local.date(), self.tz)
         year_start = datetime.combine(date(local.year, 1, 1), time(0), tzinfo=self.tz)
@@ -1315,7 +1315,7 @@ class VolunteerService:
 
     async def monthly_report(self, actor: Actor, month: date | None = None) -> MonthlyReport:
         """A month's counted minutes per volunteer and per unit (secretaries)."""
-        _require(actor, Role.SECRETARY)
+        actor.member(Role.SECRETARY)
         month = month or self._clock().astimezone(self.tz).date()
         async with self._db.read() as session:
             return await self._report(session, month)
@@ -1399,7 +1399,7 @@ class VolunteerService:
 
     async def add_unit(self, actor: Actor, name: str) -> UnitRow:
         """Register a local organisation for the duty rota."""
-        _require(actor, Role.SECRETARY)
+        actor.member(Role.SECRETARY)
         name = usertext.line(name)
         if not 1 <= len(name) <= MAX_UNIT_NAME:
             raise UserFacingError("vol.unit_name_bad", limit=MAX_UNIT_NAME)
@@ -1414,7 +1414,7 @@ class VolunteerService:
 
     async def set_contact(self, actor: Actor, unit_id: int, person_id: int) -> UnitRow:
         """Name a unit's contact person (reminded of the unit's duties)."""
-        _require(actor, Role.SECRETARY)
+        actor.member(Role.SECRETARY)
         async with self._db.transaction() as session:
             unit = await session.volunteering.unit(unit_id)
             if unit is None or await session.people.by_id(person_id) is None:
@@ -1426,13 +1426,13 @@ class VolunteerService:
 
     async def teams(self, actor: Actor) -> tuple[list[UnitRow], int | None]:
         """The units a volunteer can join, and the one they belong to."""
-        person = _require(actor, Role.VOLUNTEER)
+        person = actor.member(Role.VOLUNTEER)
         async with self._db.read() as session:
             return await session.volunteering.units(), await session.volunteering.unit_of(person.id)
 
     async def join_unit(self, actor: Actor, unit_id: int) -> UnitRow:
         """The volunteer joins a unit (a team), leaving any other."""
-        person = _require(actor, Role.VOLUNTEER)
+        person = actor.member(Role.VOLUNTEER)
         async with self._db.transaction() as session:
             unit = await session.volunteering.unit(unit_id)
             if unit is None:
@@ -1548,7 +1548,7 @@ class VolunteerService:
 
     async def my_duty(self, actor: Actor) -> DutyScreen:
         """/duty for a unit's contact: their unit, its next planned duty, the other units."""
-        person = _registered(actor)
+        person = actor.registered_person()
         today = self._clock().astimezone(self.tz).date().isoformat()
         async with self._db.read() as session:
             units = await session.volunteering.units()
@@ -1573,7 +1573,7 @@ class VolunteerService:
 
     async def ask_swap(self, actor: Actor, duty_id: int, unit_id: int) -> UnitRow:
         """Ask another unit to take this planned duty; its contact gets 同意 / 不同意."""
-        person = _registered(actor)
+        person = actor.registered_person()
         now = self._clock()
         async with self._db.transaction() as session:
             duty = await session.volunteering.duty(duty_id)
@@ -1613,7 +1613,7 @@ class VolunteerService:
 
     async def answer_swap(self, actor: Actor, swap_id: int, accept: bool) -> DutyRow:
         """The other unit's contact agrees (the units exchange places) or declines."""
-        person = _registered(actor)
+        person = actor.registered_person()
         now = self._clock()
         async with self._db.transaction() as session:
             swap = await session.volunteering.swap(swap_id)
@@ -1731,19 +1731,6 @@ def _next(values: Sequence[Any], current: Any) -> Any:
     if current not in values:
         return values[0]
     return values[(list(values).index(current) + 1) % len(values)]
-
-
-def _registered(actor: Actor) -> PersonRow:
-    if actor.person is None:
-        raise UserFacingError("access.not_registered")
-    return actor.person
-
-
-def _require(actor: Actor, role: Role) -> PersonRow:
-    person = _registered(actor)
-    if not actor.has(role):
-        raise UserFacingError("access.needs_role", role=translate(actor.language, f"role.{role}"))
-    return person
 
 
 def _may_join(actor: Actor, activity: ActivityRow) -> None:
