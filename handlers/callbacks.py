@@ -4,6 +4,10 @@ A button's data is a short prefix naming its kind, then its typed fields,
 joined by ":" (Telegram allows 64 bytes). Each kind is a frozen dataclass;
 ``decode`` checks the prefix and converts each field to its declared type,
 so a handler receives a typed value or a :class:`StaleButton` it can explain.
+
+Each feature declares its kinds beside its handlers
+(handlers/<feature>/callbacks.py); subclassing :class:`Callback` adds a kind
+to :data:`KINDS`, the one registry, which refuses a prefix already taken.
 """
 
 from __future__ import annotations
@@ -18,6 +22,10 @@ from bot import parsing
 MAX_CALLBACK_BYTES = 64
 
 
+#: Every button kind, by its prefix. Filled by subclassing :class:`Callback`.
+KINDS: dict[str, type[Callback]] = {}
+
+
 class StaleButton(Exception):
     """The button's data cannot be read (an old or tampered button)."""
 
@@ -27,6 +35,17 @@ class Callback:
     """Base of every button kind; subclasses set PREFIX and declare fields."""
 
     PREFIX: ClassVar[str]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Register the new kind; two kinds with one prefix would answer each other's presses."""
+        super().__init_subclass__(**kwargs)
+        prefix = cls.__dict__.get("PREFIX")
+        if not isinstance(prefix, str) or not prefix or ":" in prefix:
+            raise TypeError(f"{cls.__qualname__} needs a PREFIX without ':'")
+        taken = KINDS.get(prefix)
+        if taken is not None and taken.__qualname__ != cls.__qualname__:
+            raise TypeError(f"prefix {prefix!r} of {cls.__qualname__} is taken by {taken}")
+        KINDS[prefix] = cls
 
     def encode(self) -> str:
         """The callback data string for this button."""
