@@ -59,13 +59,12 @@ from storage.community.people import PersonRow
 from storage.runtime.schedules import ScheduleRow
 from storage.session import Session
 from storage.times import to_db_time
-from storage.volunteering.repository import (
+from storage.volunteering.desk import CheckinDesk, OpenActivity
+from storage.volunteering.rows import (
     ActivityRow,
-    CheckinDesk,
     CheckinRow,
     DutyRow,
     HoursRow,
-    OpenActivity,
     SignupRow,
     UnitRow,
 )

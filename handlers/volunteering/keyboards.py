@@ -13,7 +13,7 @@ from handlers.callbacks import Callback
 from handlers.keyboards import button, paging
 from handlers.texts import person_label, plain
 from handlers.volunteering import callbacks as cb
-from storage.volunteering.repository import ActivityRow, UnitRow
+from storage.volunteering.rows import ActivityRow, UnitRow
 
 
 def vol_new(language: Language, draft: ActivityDraft) -> InlineKeyboardMarkup | None:

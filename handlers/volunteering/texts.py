@@ -24,7 +24,7 @@ from handlers.texts import (
     plain,
     t,
 )
-from storage.volunteering.repository import ActivityRow, DutyRow, HoursRow, UnitRow
+from storage.volunteering.rows import ActivityRow, DutyRow, HoursRow, UnitRow
 
 
 def vol_when(activity: ActivityRow, tz: ZoneInfo) -> str:

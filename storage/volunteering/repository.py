@@ -10,298 +10,27 @@ synchronous form used for the hot path (``Database.run_unit``).
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import aiosqlite
 
 from storage.times import from_db_time, to_db_time
-
-
-@dataclass(frozen=True)
-class ActivityRow:
-    """One occurrence of a volunteer activity."""
-
-    id: int
-    series_id: int | None
-    title: str
-    description: str
-    place: str
-    latitude: float | None
-    longitude: float | None
-    radius_m: int
-    starts_at: datetime
-    ends_at: datetime
-    capacity: int
-    by_location: bool
-    by_code: bool
-    audience: str
-    unit_id: int | None
-    code_secret: str
-    organiser_id: int | None
-    card_push_id: int | None
-    created_at: datetime
-    cancelled_at: datetime | None
-
-
-@dataclass(frozen=True)
-class SignupRow:
-    """A person's sign-up to an activity: signed, waiting, or cancelled."""
-
-    activity_id: int
-    person_id: int
-    state: str
-    signed_at: datetime
-    display_name: str
-    tg_user_id: int
-    language: str
-
-
-@dataclass(frozen=True)
-class CheckinRow:
-    """A check-in: when, how it was verified, the check-out and the minutes counted."""
-
-    id: int
-    activity_id: int
-    person_id: int | None
-    checked_in_at: datetime
-    method: str
-    distance_m: int | None
-    recorded_by: int | None
-    checked_out_at: datetime | None
-    out_method: str | None
-    minutes: int | None
-    review: str
-
-
-@dataclass(frozen=True)
-class ChangeRow:
-    """One change to a check-in's hours after the fact."""
-
-    checkin_id: int
-    at: datetime
-    by_id: int | None
-    action: str
-    old_minutes: int | None
-    new_minutes: int | None
-    reason: str | None
-
-
-@dataclass(frozen=True)
-class UnitRow:
-    """A local organisation that takes turns on the weekly duty."""
-
-    id: int
-    name: str
-    contact_id: int | None
-    skip_next: bool
-    last_duty_on: str | None
-
-
-@dataclass(frozen=True)
-class DutyRow:
-    """One duty day of the rota and the unit on it."""
-
-    id: int
-    day: str
-    unit_id: int
-    unit_name: str
-    activity_id: int | None
-
-
-@dataclass(frozen=True)
-class HoursRow:
-    """Counted minutes of one person (or unit) in a report."""
-
-    key: int | None
-    name: str
-    minutes: int
-    records: int
-
-
-_ACTIVITY_COLUMNS = (
-    "id, series_id, title, description, place, latitude, longitude, radius_m, starts_at,"
-    " ends_at, capacity, by_location, by_code, audience, unit_id, code_secret, organiser_id,"
-    " card_push_id, created_at, cancelled_at"
+from storage.volunteering.desk import CHECK_OUT_SQL, INSERT_CHECKIN_SQL
+from storage.volunteering.rows import (
+    ACTIVITY_COLUMNS,
+    CHECKIN_COLUMNS,
+    ActivityRow,
+    ChangeRow,
+    CheckinRow,
+    DutyRow,
+    HoursRow,
+    SignupRow,
+    UnitRow,
+    activity_row,
+    checkin_row,
+    signup_row,
 )
-_CHECKIN_COLUMNS = (
-    "id, activity_id, person_id, checked_in_at, method, distance_m, recorded_by,"
-    " checked_out_at, out_method, minutes, review"
-)
-
-#: Activities whose check-in window is open at ?2 for person ?1 (signed up),
-#: with whether they are already checked in (window opens ?3 before the start).
-OPEN_FOR_PERSON_SQL = (
-    f"SELECT {', '.join('a.' + c.strip() for c in _ACTIVITY_COLUMNS.split(','))},"
-    " c.id AS checkin_id, c.checked_out_at AS checkin_out"
-    " FROM signups s JOIN activities a ON a.id = s.activity_id"
-    " LEFT JOIN checkins c ON c.activity_id = a.id AND c.person_id = s.person_id"
-    " WHERE s.person_id = ?1 AND s.state = 'signed' AND a.cancelled_at IS NULL"
-    " AND a.starts_at <= ?3 AND a.ends_at > ?2 ORDER BY a.starts_at, a.id"
-)
-#: The next activity person ?1 signed up for whose window has not opened at ?2.
-NEXT_FOR_PERSON_SQL = (
-    f"SELECT {', '.join('a.' + c.strip() for c in _ACTIVITY_COLUMNS.split(','))}"
-    " FROM signups s JOIN activities a ON a.id = s.activity_id"
-    " WHERE s.person_id = ?1 AND s.state = 'signed' AND a.cancelled_at IS NULL"
-    " AND a.starts_at > ?2 ORDER BY a.starts_at, a.id LIMIT 1"
-)
-INSERT_CHECKIN_SQL = (
-    "INSERT INTO checkins (activity_id, person_id, checked_in_at, method, distance_m,"
-    " recorded_by) VALUES (?, ?, ?, ?, ?, ?)"
-)
-#: Open check-ins of person ?1, with their activity's start and end.
-OPEN_CHECKINS_SQL = (
-    f"SELECT {', '.join('c.' + c.strip() for c in _CHECKIN_COLUMNS.split(','))},"
-    " a.title AS title, a.starts_at AS a_start, a.ends_at AS a_end"
-    " FROM checkins c JOIN activities a ON a.id = c.activity_id"
-    " WHERE c.person_id = ?1 AND c.checked_out_at IS NULL"
-    " ORDER BY c.checked_in_at DESC, c.id DESC"
-)
-CHECK_OUT_SQL = (
-    "UPDATE checkins SET checked_out_at = ?, out_method = ?, minutes = ?, review = ?"
-    " WHERE id = ? AND checked_out_at IS NULL"
-)
-ANY_CHECKIN_SQL = "SELECT 1 FROM checkins WHERE person_id = ? LIMIT 1"
-LAST_CHECKOUT_SQL = (
-    "SELECT a.title, c.checked_out_at, c.out_method FROM checkins c"
-    " JOIN activities a ON a.id = c.activity_id"
-    " WHERE c.person_id = ? AND c.checked_out_at IS NOT NULL AND c.checked_out_at >= ?"
-    " ORDER BY c.checked_out_at DESC, c.id DESC LIMIT 1"
-)
-
-
-def _activity(row: sqlite3.Row, offset: int = 0) -> ActivityRow:
-    r = tuple(row)[offset : offset + 20]
-    return ActivityRow(
-        id=r[0],
-        series_id=r[1],
-        title=r[2],
-        description=r[3],
-        place=r[4],
-        latitude=r[5],
-        longitude=r[6],
-        radius_m=r[7],
-        starts_at=from_db_time(r[8]),
-        ends_at=from_db_time(r[9]),
-        capacity=r[10],
-        by_location=bool(r[11]),
-        by_code=bool(r[12]),
-        audience=r[13],
-        unit_id=r[14],
-        code_secret=r[15],
-        organiser_id=r[16],
-        card_push_id=r[17],
-        created_at=from_db_time(r[18]),
-        cancelled_at=from_db_time(r[19]) if r[19] else None,
-    )
-
-
-def _checkin(row: sqlite3.Row) -> CheckinRow:
-    r = tuple(row)
-    return CheckinRow(
-        id=r[0],
-        activity_id=r[1],
-        person_id=r[2],
-        checked_in_at=from_db_time(r[3]),
-        method=r[4],
-        distance_m=r[5],
-        recorded_by=r[6],
-        checked_out_at=from_db_time(r[7]) if r[7] else None,
-        out_method=r[8],
-        minutes=r[9],
-        review=r[10],
-    )
-
-
-@dataclass(frozen=True)
-class OpenActivity:
-    """An activity whose check-in window is open for a person, and their check-in if any."""
-
-    activity: ActivityRow
-    checkin_id: int | None
-    checked_out: bool
-
-
-@dataclass(frozen=True)
-class OpenCheckin:
-    """A check-in not yet closed, with its activity's title and times."""
-
-    checkin: CheckinRow
-    title: str
-    starts_at: datetime
-    ends_at: datetime
-
-
-def _open_activity(row: sqlite3.Row) -> OpenActivity:
-    return OpenActivity(_activity(row), row["checkin_id"], row["checkin_out"] is not None)
-
-
-def _open_checkin(row: sqlite3.Row) -> OpenCheckin:
-    return OpenCheckin(
-        _checkin(row), row["title"], from_db_time(row["a_start"]), from_db_time(row["a_end"])
-    )
-
-
-class CheckinDesk:
-    """The check-in statements, synchronous, for a unit of work run in one hop to the
-    writer's thread (``Database.run_unit``): checking in is the hot write of an activity."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self._conn = conn
-
-    def open_for(self, person_id: int, now: datetime, opens_before: datetime) -> list[OpenActivity]:
-        """Activities whose window is open for the person (``opens_before`` = now + lead)."""
-        rows = self._conn.execute(
-            OPEN_FOR_PERSON_SQL, (person_id, to_db_time(now), to_db_time(opens_before))
-        ).fetchall()
-        return [_open_activity(row) for row in rows]
-
-    def next_for(self, person_id: int, now: datetime) -> ActivityRow | None:
-        """The person's next signed-up activity not yet started."""
-        row = self._conn.execute(NEXT_FOR_PERSON_SQL, (person_id, to_db_time(now))).fetchone()
-        return _activity(row) if row else None
-
-    def check_in(
-        self,
-        activity_id: int,
-        person_id: int,
-        now: datetime,
-        method: str,
-        distance_m: int | None = None,
-        recorded_by: int | None = None,
-    ) -> int:
-        """Insert the check-in; IntegrityError if the person already has one."""
-        cur = self._conn.execute(
-            INSERT_CHECKIN_SQL,
-            (activity_id, person_id, to_db_time(now), method, distance_m, recorded_by),
-        )
-        return int(cur.lastrowid or 0)
-
-    def open_checkins(self, person_id: int) -> list[OpenCheckin]:
-        """The person's check-ins not yet closed, latest first."""
-        rows = self._conn.execute(OPEN_CHECKINS_SQL, (person_id,)).fetchall()
-        return [_open_checkin(row) for row in rows]
-
-    def check_out(
-        self, checkin_id: int, now: datetime, out_method: str, minutes: int, review: str
-    ) -> bool:
-        """Close the check-in; False if it was closed already."""
-        cur = self._conn.execute(
-            CHECK_OUT_SQL, (to_db_time(now), out_method, minutes, review, checkin_id)
-        )
-        return cur.rowcount == 1
-
-    def last_checkout(self, person_id: int, since: datetime) -> tuple[str, datetime, str] | None:
-        """The activity title, time and way (self/kiosk/auto) of the person's latest
-        check-out since ``since``."""
-        row = self._conn.execute(LAST_CHECKOUT_SQL, (person_id, to_db_time(since))).fetchone()
-        return (str(row[0]), from_db_time(row[1]), str(row[2])) if row else None
-
-    def has_any_checkin(self, person_id: int) -> bool:
-        """Whether the person has ever checked in."""
-        return self._conn.execute(ANY_CHECKIN_SQL, (person_id,)).fetchone() is not None
 
 
 class VolunteeringRepository:
@@ -373,9 +102,9 @@ class VolunteeringRepository:
     async def activity(self, activity_id: int) -> ActivityRow | None:
         """One activity, or None."""
         row = await self._one(
-            f"SELECT {_ACTIVITY_COLUMNS} FROM activities WHERE id = ?", (activity_id,)
+            f"SELECT {ACTIVITY_COLUMNS} FROM activities WHERE id = ?", (activity_id,)
         )
-        return _activity(row) if row else None
+        return activity_row(row) if row else None
 
     async def set_card_push(self, activity_id: int, push_id: int) -> None:
         """Remember the push that posted the activity's card (to edit its copies)."""
@@ -386,29 +115,29 @@ class VolunteeringRepository:
     async def upcoming(self, now: datetime, limit: int) -> list[ActivityRow]:
         """Activities not yet ended, soonest first."""
         rows = await self._all(
-            f"SELECT {_ACTIVITY_COLUMNS} FROM activities WHERE ends_at > ?"
+            f"SELECT {ACTIVITY_COLUMNS} FROM activities WHERE ends_at > ?"
             " AND cancelled_at IS NULL ORDER BY starts_at, id LIMIT ?",
             (to_db_time(now), limit),
         )
-        return [_activity(row) for row in rows]
+        return [activity_row(row) for row in rows]
 
     async def running(self, now: datetime, opens_before: datetime) -> list[ActivityRow]:
         """Activities whose check-in window is open now."""
         rows = await self._all(
-            f"SELECT {_ACTIVITY_COLUMNS} FROM activities WHERE starts_at <= ? AND ends_at > ?"
+            f"SELECT {ACTIVITY_COLUMNS} FROM activities WHERE starts_at <= ? AND ends_at > ?"
             " AND cancelled_at IS NULL ORDER BY starts_at, id",
             (to_db_time(opens_before), to_db_time(now)),
         )
-        return [_activity(row) for row in rows]
+        return [activity_row(row) for row in rows]
 
     async def recent(self, since: datetime, until: datetime) -> list[ActivityRow]:
         """Activities starting between ``since`` and ``until``, latest first."""
         rows = await self._all(
-            f"SELECT {_ACTIVITY_COLUMNS} FROM activities WHERE starts_at >= ? AND starts_at <= ?"
+            f"SELECT {ACTIVITY_COLUMNS} FROM activities WHERE starts_at >= ? AND starts_at <= ?"
             " AND cancelled_at IS NULL ORDER BY starts_at DESC, id DESC",
             (to_db_time(since), to_db_time(until)),
         )
-        return [_activity(row) for row in rows]
+        return [activity_row(row) for row in rows]
 
     # --- sign-ups -----------------------------------------------------------------------
 
@@ -420,7 +149,7 @@ class VolunteeringRepository:
             " WHERE s.activity_id = ? AND s.person_id = ?",
             (activity_id, person_id),
         )
-        return _signup(row) if row else None
+        return signup_row(row) if row else None
 
     async def put_signup(self, activity_id: int, person_id: int, state: str, now: datetime) -> None:
         """Sign up (or join the waitlist) anew; a cancelled sign-up goes to the back."""
@@ -449,7 +178,7 @@ class VolunteeringRepository:
             " WHERE s.activity_id = ? AND s.state = ? ORDER BY s.signed_at, s.person_id",
             (activity_id, state),
         )
-        return [_signup(row) for row in rows]
+        return [signup_row(row) for row in rows]
 
     async def counts(self, activity_id: int) -> tuple[int, int, int]:
         """Signed, waiting and checked-in counts of the activity."""
@@ -464,13 +193,13 @@ class VolunteeringRepository:
     async def person_signups(self, person_id: int, now: datetime) -> list[tuple[ActivityRow, str]]:
         """The person's sign-ups (signed or waiting) to activities not yet ended."""
         rows = await self._all(
-            f"SELECT {', '.join('a.' + c.strip() for c in _ACTIVITY_COLUMNS.split(','))},"
+            f"SELECT {', '.join('a.' + c.strip() for c in ACTIVITY_COLUMNS.split(','))},"
             " s.state AS state FROM signups s JOIN activities a ON a.id = s.activity_id"
             " WHERE s.person_id = ? AND s.state IN ('signed', 'waiting') AND a.ends_at > ?"
             " AND a.cancelled_at IS NULL ORDER BY a.starts_at, a.id",
             (person_id, to_db_time(now)),
         )
-        return [(_activity(row), str(row["state"])) for row in rows]
+        return [(activity_row(row), str(row["state"])) for row in rows]
 
     async def no_shows(self, activity_id: int) -> list[SignupRow]:
         """Who signed up and did not check in."""
@@ -482,7 +211,7 @@ class VolunteeringRepository:
             " ORDER BY s.signed_at, s.person_id",
             (activity_id,),
         )
-        return [_signup(row) for row in rows]
+        return [signup_row(row) for row in rows]
 
     # --- check-ins ------------------------------------------------------------------------
 
@@ -505,17 +234,15 @@ class VolunteeringRepository:
     async def checkin_of(self, activity_id: int, person_id: int) -> CheckinRow | None:
         """The person's check-in at the activity, or None."""
         row = await self._one(
-            f"SELECT {_CHECKIN_COLUMNS} FROM checkins WHERE activity_id = ? AND person_id = ?",
+            f"SELECT {CHECKIN_COLUMNS} FROM checkins WHERE activity_id = ? AND person_id = ?",
             (activity_id, person_id),
         )
-        return _checkin(row) if row else None
+        return checkin_row(row) if row else None
 
     async def checkin(self, checkin_id: int) -> CheckinRow | None:
         """One check-in, or None."""
-        row = await self._one(
-            f"SELECT {_CHECKIN_COLUMNS} FROM checkins WHERE id = ?", (checkin_id,)
-        )
-        return _checkin(row) if row else None
+        row = await self._one(f"SELECT {CHECKIN_COLUMNS} FROM checkins WHERE id = ?", (checkin_id,))
+        return checkin_row(row) if row else None
 
     async def check_out(
         self, checkin_id: int, now: datetime, out_method: str, minutes: int, review: str
@@ -529,30 +256,30 @@ class VolunteeringRepository:
     async def still_open(self, activity_id: int) -> list[CheckinRow]:
         """The activity's check-ins nobody checked out of."""
         rows = await self._all(
-            f"SELECT {_CHECKIN_COLUMNS} FROM checkins WHERE activity_id = ?"
+            f"SELECT {CHECKIN_COLUMNS} FROM checkins WHERE activity_id = ?"
             " AND checked_out_at IS NULL ORDER BY id",
             (activity_id,),
         )
-        return [_checkin(row) for row in rows]
+        return [checkin_row(row) for row in rows]
 
     async def checkins(self, activity_id: int) -> list[tuple[CheckinRow, str]]:
         """Every check-in of the activity, with the person's name."""
         rows = await self._all(
-            f"SELECT {', '.join('c.' + c.strip() for c in _CHECKIN_COLUMNS.split(','))},"
+            f"SELECT {', '.join('c.' + c.strip() for c in CHECKIN_COLUMNS.split(','))},"
             " coalesce(p.display_name, '—') AS name FROM checkins c"
             " LEFT JOIN people p ON p.id = c.person_id WHERE c.activity_id = ? ORDER BY c.id",
             (activity_id,),
         )
-        return [(_checkin(row), str(row["name"])) for row in rows]
+        return [(checkin_row(row), str(row["name"])) for row in rows]
 
     async def flagged(self, activity_ids: list[int] | None = None) -> list[tuple[CheckinRow, str]]:
         """Check-ins waiting for review, with the person's name (of some activities, or all)."""
         rows = await self._all(
-            f"SELECT {', '.join('c.' + c.strip() for c in _CHECKIN_COLUMNS.split(','))},"
+            f"SELECT {', '.join('c.' + c.strip() for c in CHECKIN_COLUMNS.split(','))},"
             " coalesce(p.display_name, '—') AS name FROM checkins c"
             " LEFT JOIN people p ON p.id = c.person_id WHERE c.review = 'flagged' ORDER BY c.id"
         )
-        found = [(_checkin(row), str(row["name"])) for row in rows]
+        found = [(checkin_row(row), str(row["name"])) for row in rows]
         if activity_ids is None:
             return found
         return [item for item in found if item[0].activity_id in activity_ids]
@@ -813,15 +540,3 @@ class VolunteeringRepository:
             (state, to_db_time(now), swap_id),
         )
         return cur.rowcount == 1
-
-
-def _signup(row: sqlite3.Row) -> SignupRow:
-    return SignupRow(
-        activity_id=row[0],
-        person_id=row[1],
-        state=row[2],
-        signed_at=from_db_time(row[3]),
-        display_name=row[4],
-        tg_user_id=row[5],
-        language=row[6],
-    )
