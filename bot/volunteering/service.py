@@ -575,7 +575,7 @@ class VolunteerService:
             elif field == "radius":
                 draft = replace(draft, radius_m=_next(RADIUS_PRESETS, draft.radius_m))
             elif field == "audience":
-                units = await session.volunteering.units()
+                units = await session.volunteering.rota.units()
                 draft = _next_audience(draft, units)
             elif field == "recurrence":
                 recurrence = _next(RECURRENCES, draft.recurrence)
@@ -595,7 +595,7 @@ class VolunteerService:
         if unit_id is None:
             return None
         async with self._db.read() as session:
-            unit = await session.volunteering.unit(unit_id)
+            unit = await session.volunteering.rota.unit(unit_id)
         return unit.name if unit else None
 
     async def publish(self, actor: Actor, chat_id: int) -> list[ActivityRow]:
@@ -668,10 +668,10 @@ class VolunteerService:
         **fields: Any,
     ) -> ActivityRow:
         now: datetime = fields["now"]
-        activity_id = await session.volunteering.create_activity(
+        activity_id = await session.volunteering.activities.create_activity(
             code_secret=secrets.token_hex(16), **fields
         )
-        activity = await session.volunteering.activity(activity_id)
+        activity = await session.volunteering.activities.activity(activity_id)
         assert activity is not None  # noqa: S101 - created just above
         for minutes in sorted(set(self._config.reminders_minutes), reverse=True):
             at = activity.starts_at - timedelta(minutes=minutes)
@@ -707,7 +707,7 @@ class VolunteerService:
         chats = [c.chat_id for c in await session.chats.posting(ChatKind.VOLUNTEERS.value)]
         if not chats:
             return
-        unit = await session.volunteering.unit(activity.unit_id) if activity.unit_id else None
+        unit = await session.volunteering.rota.unit(activity.unit_id) if activity.unit_id else None
         message = activity_card(
             ActivityState(activity, 0, 0, 0),
             self.language,
@@ -722,7 +722,7 @@ class VolunteerService:
             dedupe_prefix=f"activity-card:{activity.id}",
             now=now,
         )
-        await session.volunteering.set_card_push(activity.id, push_id)
+        await session.volunteering.activities.set_card_push(activity.id, push_id)
 
     async def _load(self, session: Session, actor: Actor, chat_id: int, step: str) -> ActivityDraft:
         dialog = await expect_step(
@@ -745,10 +745,10 @@ class VolunteerService:
             return await self._state(session, activity_id)
 
     async def _state(self, session: Session, activity_id: int) -> ActivityState:
-        activity = await session.volunteering.activity(activity_id)
+        activity = await session.volunteering.activities.activity(activity_id)
         if activity is None:
             raise UserFacingError("vol.not_found")
-        signed, waiting, checked = await session.volunteering.counts(activity_id)
+        signed, waiting, checked = await session.volunteering.signups.counts(activity_id)
         return ActivityState(activity, signed, waiting, checked)
 
     async def card(self, activity_id: int) -> tuple[OutgoingMessage, list[tuple[int, int]]]:
@@ -756,7 +756,7 @@ class VolunteerService:
         async with self._db.read() as session:
             state = await self._state(session, activity_id)
             unit_id = state.activity.unit_id
-            unit = await session.volunteering.unit(unit_id) if unit_id else None
+            unit = await session.volunteering.rota.unit(unit_id) if unit_id else None
             places = (
                 await session.outbox.sent_messages(state.activity.card_push_id)
                 if state.activity.card_push_id
@@ -768,14 +768,14 @@ class VolunteerService:
     async def upcoming(self, limit: int = 10) -> list[ActivityState]:
         """Activities not yet ended, soonest first, with their counts."""
         async with self._db.read() as session:
-            rows = await session.volunteering.upcoming(self._clock(), limit)
+            rows = await session.volunteering.activities.upcoming(self._clock(), limit)
             return [await self._state(session, row.id) for row in rows]
 
     async def my_signups(self, actor: Actor) -> list[tuple[ActivityRow, str]]:
         """The person's sign-ups to activities not yet ended."""
         person = actor.registered_person()
         async with self._db.read() as session:
-            return await session.volunteering.person_signups(person.id, self._clock())
+            return await session.volunteering.signups.person_signups(person.id, self._clock())
 
     # --- sign-up and cancellation -----------------------------------------------------------
 
@@ -788,14 +788,14 @@ class VolunteerService:
             _may_join(actor, activity)
             if activity.audience == "unit" and not actor.has(Role.SECRETARY):
                 await _in_unit(session, person, activity)
-            existing = await session.volunteering.signup(activity.id, person.id)
+            existing = await session.volunteering.signups.signup(activity.id, person.id)
             if existing is not None and existing.state == "signed":
                 raise UserFacingError("vol.already_signed", title=activity.title)
             if existing is not None and existing.state == "waiting":
                 raise UserFacingError("vol.already_waiting", title=activity.title)
-            signed, waiting, _ = await session.volunteering.counts(activity.id)
+            signed, waiting, _ = await session.volunteering.signups.counts(activity.id)
             state = "signed" if signed < activity.capacity else "waiting"
-            await session.volunteering.put_signup(activity.id, person.id, state, now)
+            await session.volunteering.signups.put_signup(activity.id, person.id, state, now)
         return SignupResult(activity, state, waiting + 1 if state == "waiting" else 0)
 
     async def cancel(self, actor: Actor, activity_id: int) -> CancelResult:
@@ -804,12 +804,14 @@ class VolunteerService:
         now = self._clock()
         async with self._db.transaction() as session:
             activity = await self._open_activity(session, activity_id, now)
-            existing = await session.volunteering.signup(activity.id, person.id)
+            existing = await session.volunteering.signups.signup(activity.id, person.id)
             if existing is None or existing.state == "cancelled":
                 raise UserFacingError("vol.not_signed", title=activity.title)
-            if await session.volunteering.checkin_of(activity.id, person.id) is not None:
+            if await session.volunteering.checkins.checkin_of(activity.id, person.id) is not None:
                 raise UserFacingError("vol.cancel_checked_in")
-            await session.volunteering.set_signup_state(activity.id, person.id, "cancelled", now)
+            await session.volunteering.signups.set_signup_state(
+                activity.id, person.id, "cancelled", now
+            )
             promoted = None
             if existing.state == "signed":
                 promoted = await self._promote(session, activity, now)
@@ -818,11 +820,13 @@ class VolunteerService:
     async def _promote(
         self, session: Session, activity: ActivityRow, now: datetime
     ) -> SignupRow | None:
-        waiting = await session.volunteering.signups(activity.id, "waiting")
+        waiting = await session.volunteering.signups.signups(activity.id, "waiting")
         if not waiting:
             return None
         first = waiting[0]
-        await session.volunteering.set_signup_state(activity.id, first.person_id, "signed", now)
+        await session.volunteering.signups.set_signup_state(
+            activity.id, first.person_id, "signed", now
+        )
         language = Language(first.language)
         message = OutgoingMessage(
             "vol.promoted",
@@ -846,7 +850,7 @@ class VolunteerService:
     async def _open_activity(
         self, session: Session, activity_id: int, now: datetime
     ) -> ActivityRow:
-        activity = await session.volunteering.activity(activity_id)
+        activity = await session.volunteering.activities.activity(activity_id)
         if activity is None or activity.cancelled_at is not None:
             raise UserFacingError("vol.not_found")
         if activity.ends_at <= now:
@@ -930,7 +934,7 @@ class VolunteerService:
         if forwarded:
             raise UserFacingError("vol.location_forwarded")
         async with self._db.read() as session:
-            if not await session.volunteering.has_location_consent(person.id):
+            if not await session.volunteering.checkins.has_location_consent(person.id):
                 return None
         now = self._clock()
         lead = self._lead()
@@ -968,7 +972,7 @@ class VolunteerService:
         """The person agrees to check in by location (only the distance is kept)."""
         person = actor.registered_person()
         async with self._db.transaction() as session:
-            await session.volunteering.give_location_consent(person.id, self._clock())
+            await session.volunteering.checkins.give_location_consent(person.id, self._clock())
 
     async def check_in_qr(self, actor: Actor, payload: str) -> CheckinResult:
         """签到 through the QR link on the organiser's screen; its token rotates."""
@@ -1032,7 +1036,7 @@ class VolunteerService:
         person = actor.registered_person()
         now = self._clock()
         async with self._db.read() as session:
-            rows = await session.volunteering.running(now, now + self._lead())
+            rows = await session.volunteering.activities.running(now, now + self._lead())
         return [a for a in rows if _manages(actor, person, a)]
 
     async def code_screen(self, actor: Actor, activity_id: int) -> CodeScreen:
@@ -1040,7 +1044,7 @@ class VolunteerService:
         person = actor.registered_person()
         now = self._clock()
         async with self._db.read() as session:
-            activity = await session.volunteering.activity(activity_id)
+            activity = await session.volunteering.activities.activity(activity_id)
         if activity is None or not _manages(actor, person, activity):
             raise UserFacingError("vol.not_organiser")
         if not activity.by_code:
@@ -1054,7 +1058,7 @@ class VolunteerService:
         """
         now = self._clock()
         async with self._db.read() as session:
-            activity = await session.volunteering.activity(activity_id)
+            activity = await session.volunteering.activities.activity(activity_id)
         if activity is None or activity.cancelled_at is not None or activity.ends_at <= now:
             return None
         return _code_screen(activity, now)
@@ -1063,12 +1067,14 @@ class VolunteerService:
         """The kiosk screen: everyone signed up, with their check-in if any."""
         person = actor.registered_person()
         async with self._db.read() as session:
-            activity = await session.volunteering.activity(activity_id)
+            activity = await session.volunteering.activities.activity(activity_id)
             if activity is None or not _manages(actor, person, activity):
                 raise UserFacingError("vol.not_organiser")
-            signed = await session.volunteering.signups(activity_id, "signed")
+            signed = await session.volunteering.signups.signups(activity_id, "signed")
             entries = [
-                KioskEntry(s, await session.volunteering.checkin_of(activity_id, s.person_id))
+                KioskEntry(
+                    s, await session.volunteering.checkins.checkin_of(activity_id, s.person_id)
+                )
                 for s in signed
             ]
         return activity, entries
@@ -1078,7 +1084,7 @@ class VolunteerService:
         organiser = actor.registered_person()
         now = self._clock()
         async with self._db.transaction() as session:
-            activity = await session.volunteering.activity(activity_id)
+            activity = await session.volunteering.activities.activity(activity_id)
             if activity is None or not _manages(actor, organiser, activity):
                 raise UserFacingError("vol.not_organiser")
             if not activity.starts_at - self._lead() <= now < activity.ends_at:
@@ -1087,34 +1093,36 @@ class VolunteerService:
                     title=activity.title,
                     opens=self.local(activity.starts_at - self._lead()),
                 )
-            signup = await session.volunteering.signup(activity_id, person_id)
+            signup = await session.volunteering.signups.signup(activity_id, person_id)
             if signup is None or signup.state != "signed":
                 raise UserFacingError("vol.kiosk_not_signed")
-            existing = await session.volunteering.checkin_of(activity_id, person_id)
+            existing = await session.volunteering.checkins.checkin_of(activity_id, person_id)
             if existing is None:
-                await session.volunteering.check_in(
+                await session.volunteering.checkins.check_in(
                     activity_id, person_id, now, "kiosk", recorded_by=organiser.id
                 )
                 return "in"
             if existing.checked_out_at is not None:
                 raise UserFacingError("vol.already_out", title=activity.title)
             minutes = self._count(existing.checked_in_at, now, activity)
-            await session.volunteering.check_out(existing.id, now, "kiosk", minutes, "ok")
+            await session.volunteering.checkins.check_out(existing.id, now, "kiosk", minutes, "ok")
             return "out"
 
     # --- after the activity: auto-close, no-shows, review ---------------------------------------
 
     async def _close_effect(self, firing: Firing) -> None:
         session = firing.session
-        activity = await session.volunteering.activity(int(firing.schedule.payload["activity_id"]))
+        activity = await session.volunteering.activities.activity(
+            int(firing.schedule.payload["activity_id"])
+        )
         if activity is None or activity.cancelled_at is not None:
             return
-        for checkin in await session.volunteering.still_open(activity.id):
+        for checkin in await session.volunteering.checkins.still_open(activity.id):
             minutes = self._count(checkin.checked_in_at, activity.ends_at, activity)
-            await session.volunteering.check_out(
+            await session.volunteering.checkins.check_out(
                 checkin.id, activity.ends_at, "auto", minutes, "flagged"
             )
-            await session.volunteering.add_change(
+            await session.volunteering.records.add_change(
                 checkin.id,
                 at=firing.now,
                 by_id=None,
@@ -1128,9 +1136,9 @@ class VolunteerService:
         organiser = await session.people.by_id(activity.organiser_id)
         if organiser is None:
             return
-        no_shows = await session.volunteering.no_shows(activity.id)
-        flagged = await session.volunteering.flagged([activity.id])
-        _, _, checked = await session.volunteering.counts(activity.id)
+        no_shows = await session.volunteering.signups.no_shows(activity.id)
+        flagged = await session.volunteering.records.flagged([activity.id])
+        _, _, checked = await session.volunteering.signups.counts(activity.id)
         language = Language(organiser.language)
         none = translate(language, "vol.none")
         message = OutgoingMessage(
@@ -1158,18 +1166,18 @@ class VolunteerService:
         """Who signed up and did not check in (the organiser's list)."""
         person = actor.registered_person()
         async with self._db.read() as session:
-            activity = await session.volunteering.activity(activity_id)
+            activity = await session.volunteering.activities.activity(activity_id)
             if activity is None or not _manages(actor, person, activity):
                 raise UserFacingError("vol.not_organiser")
-            return await session.volunteering.no_shows(activity_id)
+            return await session.volunteering.signups.no_shows(activity_id)
 
     async def to_review(self, actor: Actor) -> list[ReviewItem]:
         """Flagged check-ins of the activities the actor runs (secretaries: all)."""
         person = actor.registered_person()
         async with self._db.read() as session:
             items = []
-            for checkin, name in await session.volunteering.flagged():
-                activity = await session.volunteering.activity(checkin.activity_id)
+            for checkin, name in await session.volunteering.records.flagged():
+                activity = await session.volunteering.activities.activity(checkin.activity_id)
                 if activity is not None and _manages(actor, person, activity):
                     items.append(ReviewItem(checkin, name, activity))
         return items
@@ -1201,10 +1209,10 @@ class VolunteerService:
         reason: str | None,
         now: datetime,
     ) -> CheckinRow:
-        checkin = await session.volunteering.checkin(checkin_id)
+        checkin = await session.volunteering.checkins.checkin(checkin_id)
         if checkin is None:
             raise UserFacingError("vol.not_found")
-        activity = await session.volunteering.activity(checkin.activity_id)
+        activity = await session.volunteering.activities.activity(checkin.activity_id)
         if activity is None or not _manages(actor, person, activity):
             raise UserFacingError("vol.not_organiser")
         if checkin.checked_out_at is None:
@@ -1226,8 +1234,8 @@ class VolunteerService:
             new_minutes, review = minutes, "adjusted"
         else:
             raise UserFacingError("vol.review_done")
-        await session.volunteering.set_review(checkin.id, review, new_minutes)
-        await session.volunteering.add_change(
+        await session.volunteering.records.set_review(checkin.id, review, new_minutes)
+        await session.volunteering.records.add_change(
             checkin.id,
             at=now,
             by_id=person.id,
@@ -1236,7 +1244,7 @@ class VolunteerService:
             new_minutes=new_minutes,
             reason=reason,
         )
-        updated = await session.volunteering.checkin(checkin.id)
+        updated = await session.volunteering.checkins.checkin(checkin.id)
         assert updated is not None  # noqa: S101 - read just above
         return updated
 
@@ -1244,8 +1252,12 @@ class VolunteerService:
         """调整: ask the organiser for the minutes and a reason."""
         person = actor.registered_person()
         async with self._db.transaction() as session:
-            checkin = await session.volunteering.checkin(checkin_id)
-            activity = await session.volunteering.activity(checkin.activity_id) if checkin else None
+            checkin = await session.volunteering.checkins.checkin(checkin_id)
+            activity = (
+                await session.volunteering.activities.activity(checkin.activity_id)
+                if checkin
+                else None
+            )
             if checkin is None or activity is None:
                 raise UserFacingError("vol.not_found")
             if not _manages(actor, person, activity):
@@ -1301,7 +1313,7 @@ class VolunteerService:
         month_start, _ = month_bounds(local.date(), self.tz)
         year_start = datetime.combine(date(local.year, 1, 1), time(0), tzinfo=self.tz)
         async with self._db.read() as session:
-            repo = session.volunteering
+            repo = session.volunteering.records
             month = await repo.person_minutes(person.id, month_start)
             year = await repo.person_minutes(person.id, year_start.astimezone(UTC))
             total = await repo.person_minutes(person.id, None)
@@ -1323,8 +1335,8 @@ class VolunteerService:
         since, until = month_bounds(month, self.tz)
         return MonthlyReport(
             month.replace(day=1),
-            await session.volunteering.minutes_by_person(since, until),
-            await session.volunteering.minutes_by_unit(since, until),
+            await session.volunteering.records.minutes_by_person(since, until),
+            await session.volunteering.records.minutes_by_unit(since, until),
         )
 
     async def _monthly_effect(self, firing: Firing) -> None:
@@ -1356,15 +1368,17 @@ class VolunteerService:
     async def _describe_schedule(self, session: Session, schedule: ScheduleRow) -> dict[str, Any]:
         """An activity's schedules are named by its title."""
         activity_id = int(schedule.payload["activity_id"])
-        activity = await session.volunteering.activity(activity_id)
+        activity = await session.volunteering.activities.activity(activity_id)
         return {"title": activity.title if activity is not None else f"#{activity_id}"}
 
     async def _reminder_effect(self, firing: Firing) -> None:
         session = firing.session
-        activity = await session.volunteering.activity(int(firing.schedule.payload["activity_id"]))
+        activity = await session.volunteering.activities.activity(
+            int(firing.schedule.payload["activity_id"])
+        )
         if activity is None or activity.cancelled_at is not None:
             return
-        signed = await session.volunteering.signups(activity.id, "signed")
+        signed = await session.volunteering.signups.signups(activity.id, "signed")
         if not signed:
             return
         deliveries = [
@@ -1404,10 +1418,10 @@ class VolunteerService:
             raise UserFacingError("vol.unit_name_bad", limit=MAX_UNIT_NAME)
         async with self._db.transaction() as session:
             try:
-                unit_id = await session.volunteering.add_unit(name, None, self._clock())
+                unit_id = await session.volunteering.rota.add_unit(name, None, self._clock())
             except sqlite3.IntegrityError:
                 raise UserFacingError("vol.unit_exists", name=name) from None
-            unit = await session.volunteering.unit(unit_id)
+            unit = await session.volunteering.rota.unit(unit_id)
         assert unit is not None  # noqa: S101 - created just above
         return unit
 
@@ -1415,11 +1429,11 @@ class VolunteerService:
         """Name a unit's contact person (reminded of the unit's duties)."""
         actor.member(Role.SECRETARY)
         async with self._db.transaction() as session:
-            unit = await session.volunteering.unit(unit_id)
+            unit = await session.volunteering.rota.unit(unit_id)
             if unit is None or await session.people.by_id(person_id) is None:
                 raise UserFacingError("vol.not_found")
-            await session.volunteering.set_unit_contact(unit_id, person_id)
-            updated = await session.volunteering.unit(unit_id)
+            await session.volunteering.rota.set_unit_contact(unit_id, person_id)
+            updated = await session.volunteering.rota.unit(unit_id)
         assert updated is not None  # noqa: S101
         return updated
 
@@ -1427,24 +1441,26 @@ class VolunteerService:
         """The units a volunteer can join, and the one they belong to."""
         person = actor.member(Role.VOLUNTEER)
         async with self._db.read() as session:
-            return await session.volunteering.units(), await session.volunteering.unit_of(person.id)
+            return await session.volunteering.rota.units(), await session.volunteering.rota.unit_of(
+                person.id
+            )
 
     async def join_unit(self, actor: Actor, unit_id: int) -> UnitRow:
         """The volunteer joins a unit (a team), leaving any other."""
         person = actor.member(Role.VOLUNTEER)
         async with self._db.transaction() as session:
-            unit = await session.volunteering.unit(unit_id)
+            unit = await session.volunteering.rota.unit(unit_id)
             if unit is None:
                 raise UserFacingError("vol.not_found")
-            await session.volunteering.set_member(person.id, unit_id, self._clock())
+            await session.volunteering.rota.set_member(person.id, unit_id, self._clock())
         return unit
 
     async def rota(self) -> tuple[list[UnitRow], list[DutyRow]]:
         """The units in rotation order and the planned duty days."""
         today = self._clock().astimezone(self.tz).date().isoformat()
         async with self._db.read() as session:
-            units = await session.volunteering.units()
-            duties = await session.volunteering.duties_from(today)
+            units = await session.volunteering.rota.units()
+            duties = await session.volunteering.rota.duties_from(today)
         return _rotation(units), duties
 
     def next_duty_day(self, after: date) -> date:
@@ -1477,14 +1493,14 @@ class VolunteerService:
         """Put the next unit in rotation on the coming duty day, create its activity, remind."""
         local_today = now.astimezone(self.tz).date()
         day = self.next_duty_day(local_today)
-        existing = [d for d in await session.volunteering.duties_from(day.isoformat())]
+        existing = [d for d in await session.volunteering.rota.duties_from(day.isoformat())]
         if any(d.day == day.isoformat() for d in existing):
             return next(d for d in existing if d.day == day.isoformat())
-        units = _rotation(await session.volunteering.units())
+        units = _rotation(await session.volunteering.rota.units())
         chosen: UnitRow | None = None
         for unit in units:
             if unit.skip_next:
-                await session.volunteering.set_skip(unit.id, False)
+                await session.volunteering.rota.set_skip(unit.id, False)
                 continue
             chosen = unit
             break
@@ -1492,8 +1508,8 @@ class VolunteerService:
             chosen = units[0] if units else None
         if chosen is None:
             return None
-        duty_id = await session.volunteering.add_duty(day.isoformat(), chosen.id, now)
-        await session.volunteering.set_last_duty(chosen.id, day.isoformat())
+        duty_id = await session.volunteering.rota.add_duty(day.isoformat(), chosen.id, now)
+        await session.volunteering.rota.set_last_duty(chosen.id, day.isoformat())
         config = self._config
         start = datetime.combine(day, config.duty_start, tzinfo=self.tz).astimezone(UTC)
         end = datetime.combine(day, config.duty_end, tzinfo=self.tz).astimezone(UTC)
@@ -1517,9 +1533,9 @@ class VolunteerService:
             organiser_id=chosen.contact_id,
             now=now,
         )
-        await session.volunteering.set_duty_activity(duty_id, activity.id)
+        await session.volunteering.rota.set_duty_activity(duty_id, activity.id)
         await self._remind_contact(session, chosen, day, duty_id, now)
-        return await session.volunteering.duty(duty_id)
+        return await session.volunteering.rota.duty(duty_id)
 
     async def _remind_contact(
         self, session: Session, unit: UnitRow, day: date, duty_id: int, now: datetime
@@ -1550,13 +1566,15 @@ class VolunteerService:
         person = actor.registered_person()
         today = self._clock().astimezone(self.tz).date().isoformat()
         async with self._db.read() as session:
-            units = await session.volunteering.units()
+            units = await session.volunteering.rota.units()
             mine = [u for u in units if u.contact_id == person.id]
             if not mine:
                 raise UserFacingError("vol.not_contact")
             unit = mine[0]
             duties = [
-                d for d in await session.volunteering.duties_from(today) if d.unit_id == unit.id
+                d
+                for d in await session.volunteering.rota.duties_from(today)
+                if d.unit_id == unit.id
             ]
         others = [u for u in _rotation(units) if u.id != unit.id]
         return DutyScreen(unit, duties[0] if duties else None, others)
@@ -1565,8 +1583,8 @@ class VolunteerService:
         """The contact asks (or stops asking) for the unit to skip its next turn."""
         screen = await self.my_duty(actor)
         async with self._db.transaction() as session:
-            await session.volunteering.set_skip(screen.unit.id, not screen.unit.skip_next)
-            unit = await session.volunteering.unit(screen.unit.id)
+            await session.volunteering.rota.set_skip(screen.unit.id, not screen.unit.skip_next)
+            unit = await session.volunteering.rota.unit(screen.unit.id)
         assert unit is not None  # noqa: S101
         return unit
 
@@ -1575,9 +1593,9 @@ class VolunteerService:
         person = actor.registered_person()
         now = self._clock()
         async with self._db.transaction() as session:
-            duty = await session.volunteering.duty(duty_id)
-            own = await session.volunteering.unit(duty.unit_id) if duty else None
-            other = await session.volunteering.unit(unit_id)
+            duty = await session.volunteering.rota.duty(duty_id)
+            own = await session.volunteering.rota.unit(duty.unit_id) if duty else None
+            other = await session.volunteering.rota.unit(unit_id)
             if duty is None or own is None or other is None or other.id == own.id:
                 raise UserFacingError("vol.not_found")
             if own.contact_id != person.id:
@@ -1587,7 +1605,7 @@ class VolunteerService:
             contact = await session.people.by_id(other.contact_id)
             if contact is None:
                 raise UserFacingError("vol.swap_no_contact", unit=other.name)
-            swap_id = await session.volunteering.ask_swap(duty.id, other.id, person.id, now)
+            swap_id = await session.volunteering.rota.ask_swap(duty.id, other.id, person.id, now)
             language = Language(contact.language)
             message = OutgoingMessage(
                 "vol.swap_asked",
@@ -1615,28 +1633,28 @@ class VolunteerService:
         person = actor.registered_person()
         now = self._clock()
         async with self._db.transaction() as session:
-            swap = await session.volunteering.swap(swap_id)
+            swap = await session.volunteering.rota.swap(swap_id)
             if swap is None:
                 raise UserFacingError("vol.not_found")
             duty_id, other_id, _state = swap
-            duty = await session.volunteering.duty(duty_id)
-            other = await session.volunteering.unit(other_id)
-            own = await session.volunteering.unit(duty.unit_id) if duty else None
+            duty = await session.volunteering.rota.duty(duty_id)
+            other = await session.volunteering.rota.unit(other_id)
+            own = await session.volunteering.rota.unit(duty.unit_id) if duty else None
             if duty is None or other is None or own is None:
                 raise UserFacingError("vol.not_found")
             if other.contact_id != person.id:
                 raise UserFacingError("vol.not_contact")
-            if not await session.volunteering.decide_swap(
+            if not await session.volunteering.rota.decide_swap(
                 swap_id, "accepted" if accept else "declined", now
             ):
                 raise UserFacingError("vol.swap_decided")
             if accept:
-                await session.volunteering.set_duty_unit(duty.id, other.id)
+                await session.volunteering.rota.set_duty_unit(duty.id, other.id)
                 # The two units exchange places in the rotation, so the swap is fair.
-                await session.volunteering.set_last_duty(other.id, duty.day)
-                await session.volunteering.set_last_duty(own.id, other.last_duty_on or "")
+                await session.volunteering.rota.set_last_duty(other.id, duty.day)
+                await session.volunteering.rota.set_last_duty(own.id, other.last_duty_on or "")
                 if duty.activity_id is not None:
-                    await session.volunteering.move_activity_to_unit(
+                    await session.volunteering.rota.move_activity_to_unit(
                         duty.activity_id,
                         other.id,
                         other.contact_id,
@@ -1658,7 +1676,7 @@ class VolunteerService:
                         dedupe_prefix=f"swap-answer:{swap_id}",
                         now=now,
                     )
-            updated = await session.volunteering.duty(duty.id)
+            updated = await session.volunteering.rota.duty(duty.id)
         assert updated is not None  # noqa: S101
         return updated
 
@@ -1742,10 +1760,13 @@ def _may_join(actor: Actor, activity: ActivityRow) -> None:
 
 async def _in_unit(session: Session, person: PersonRow, activity: ActivityRow) -> None:
     """A unit's activity (its duty) is for the unit's members and its contact."""
-    unit = await session.volunteering.unit(activity.unit_id) if activity.unit_id else None
+    unit = await session.volunteering.rota.unit(activity.unit_id) if activity.unit_id else None
     if unit is None:
         return
-    if unit.contact_id == person.id or await session.volunteering.unit_of(person.id) == unit.id:
+    if (
+        unit.contact_id == person.id
+        or await session.volunteering.rota.unit_of(person.id) == unit.id
+    ):
         return
     raise UserFacingError("vol.unit_only", unit=unit.name)
 

@@ -1,6 +1,7 @@
 """The row types of volunteer service (志愿者打卡), their column lists and row readers.
 
-Shared by the repositories of storage/volunteering/ and by :class:`CheckinDesk`.
+Shared by the repositories of storage/volunteering/ and by :class:`CheckinDesk`;
+:class:`Queries` is the base of those repositories.
 """
 
 from __future__ import annotations
@@ -8,6 +9,9 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
+
+import aiosqlite
 
 from storage.times import from_db_time
 
@@ -177,3 +181,19 @@ def signup_row(row: sqlite3.Row) -> SignupRow:
         tg_user_id=row[5],
         language=row[6],
     )
+
+
+class Queries:
+    """The connection and the two fetch helpers every volunteering repository uses."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def _all(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        async with self._conn.execute(sql, params) as cur:
+            return list(await cur.fetchall())
+
+    async def _one(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Row | None:
+        async with self._conn.execute(sql, params) as cur:
+            row: sqlite3.Row | None = await cur.fetchone()
+            return row

@@ -385,7 +385,7 @@ async def test_qr_link_kiosk_and_bad_input(tmp_path: Path, api: FakeBotApi) -> N
         for user_id in (2001, 2003):
             await harness.press_label(user_id, card, "报名")
         async with harness.db.read() as session:
-            activity = await session.volunteering.activity(1)
+            activity = await session.volunteering.activities.activity(1)
         assert activity is not None
 
         clock.now = local(21, 9, 0, 30)
