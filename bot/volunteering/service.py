@@ -33,17 +33,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
-import math
 import re
 import secrets
 import sqlite3
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from bot import parsing, usertext
 from bot.clock import Clock, system_clock
@@ -54,6 +50,37 @@ from bot.errors import UserFacingError
 from bot.i18n import translate
 from bot.runtime.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
 from bot.runtime.scheduler import Firing, SchedulerService
+from bot.volunteering.cards import ActivityState, activity_card, methods_text
+from bot.volunteering.codes import (
+    STALE_CODE_MINUTES,
+    minute_index,
+    parse_qr_payload,
+    qr_payload,
+    qr_token,
+    rotating_code,
+    valid_minutes,
+)
+from bot.volunteering.drafts import ActivityDraft, next_audience
+from bot.volunteering.rules import (
+    MAX_DESCRIPTION,
+    MAX_PLACE,
+    MAX_REASON,
+    MAX_TITLE,
+    MAX_UNIT_NAME,
+    RADIUS_PRESETS,
+    RECENT_CHECKOUT,
+    RECURRENCES,
+    add_months,
+    counted_minutes,
+    distance_m,
+    hours_text,
+    manages,
+    month_bounds,
+    next_value,
+    parse_dates,
+    parse_when,
+    rotation,
+)
 from storage import Database
 from storage.community.people import PersonRow
 from storage.runtime.schedules import ScheduleRow
@@ -78,222 +105,11 @@ MONTHLY_KIND = "volunteer.monthly"
 DUTY_SCHEDULE_KEY = "builtin:volunteer_duty"
 MONTHLY_SCHEDULE_KEY = "builtin:volunteer_monthly"
 
-MAX_TITLE = 60
-MAX_DESCRIPTION = 500
-MAX_PLACE = 60
-MAX_REASON = 200
-MAX_UNIT_NAME = 40
-MAX_DATES = 12
-RADIUS_PRESETS = (50, 100, 200, 500, 1000)
-AUDIENCES = ("volunteers", "party_members", "unit")
-RECURRENCES = ("once", "weekly", "monthly", "dates")
-#: How far back a typed code is recognised as "expired" rather than "wrong".
-STALE_CODE_MINUTES = 24 * 60
-#: A 签退 with nothing open says when the last check-out was if it is this recent.
-RECENT_CHECKOUT = timedelta(hours=24)
-EARTH_RADIUS_M = 6_371_000.0
-#: "11-28 09:00-11:00", "2026-11-28 9:00-11:30", "11月28日 9:00-11:00".
-#: ASCII digits only (bot/parsing.py): "\d" would take "１" and "१" too.
-_WHEN = re.compile(
-    r"^\s*(?:([0-9]{4})[-/.年])?([0-9]{1,2})[-/.月]([0-9]{1,2})日?\s+"
-    r"([0-9]{1,2})[:：]([0-9]{2})\s*[-~～至到]\s*([0-9]{1,2})[:：]([0-9]{2})\s*$"
-)
-_DAY = re.compile(r"^(?:([0-9]{4})[-/.年])?([0-9]{1,2})[-/.月]([0-9]{1,2})日?$")
-
 
 # --- pure rules ---------------------------------------------------------------------------
 
 
-def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in metres (haversine)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
-
-
-def minute_index(moment: datetime) -> int:
-    """The number of whole minutes since the epoch: the code's rotation counter."""
-    return int(moment.timestamp() // 60)
-
-
-def rotating_code(secret: str, minute: int) -> str:
-    """The activity's 6-digit on-site code for one minute."""
-    digest = hmac.new(secret.encode(), f"code:{minute}".encode(), hashlib.sha256).hexdigest()
-    return f"{int(digest[:12], 16) % 1_000_000:06d}"
-
-
-def qr_token(secret: str, minute: int) -> str:
-    """The token of the QR link for one minute (rotates with the code)."""
-    return hmac.new(secret.encode(), f"qr:{minute}".encode(), hashlib.sha256).hexdigest()[:10]
-
-
-def qr_payload(activity_id: int, secret: str, minute: int) -> str:
-    """The /start payload a QR code carries (letters, digits and "_" only, ≤ 64)."""
-    return f"wq_{activity_id}_{minute}_{qr_token(secret, minute)}"
-
-
-def parse_qr_payload(payload: str) -> tuple[int, int, str] | None:
-    """(activity id, minute, token) of a QR payload, or None if it is not one."""
-    match = re.fullmatch(r"wq_([0-9]{1,9})_([0-9]{1,12})_([0-9a-f]{10})", payload)
-    if match is None:
-        return None
-    return int(match[1]), int(match[2]), match[3]
-
-
-def valid_minutes(now: datetime, grace_seconds: int) -> tuple[int, ...]:
-    """The rotation minutes accepted now: this one, and the last one for a short grace."""
-    current = minute_index(now)
-    if now.timestamp() - current * 60 < grace_seconds:
-        return (current, current - 1)
-    return (current,)
-
-
-def counted_minutes(
-    checked_in: datetime,
-    checked_out: datetime,
-    start: datetime,
-    end: datetime,
-    *,
-    step: int = 1,
-    rounding: str = "down",
-) -> int:
-    """Minutes from the later of check-in and start to the earlier of check-out and end."""
-    seconds = (min(checked_out, end) - max(checked_in, start)).total_seconds()
-    if seconds <= 0:
-        return 0
-    units = seconds / 60 / step
-    if rounding == "up":
-        whole = math.ceil(units - 1e-9)
-    elif rounding == "nearest":
-        whole = math.floor(units + 0.5)
-    else:
-        whole = math.floor(units + 1e-9)
-    return int(whole * step)
-
-
-def parse_when(text: str, today: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
-    """ "11-28 09:00-11:00" → start and end (UTC); the year is this one or the next."""
-    match = _WHEN.match(text)
-    if match is None:
-        raise UserFacingError("vol.new.when_bad")
-    year_text, month, day, h1, m1, h2, m2 = match.groups()
-    day_of = parsing.coming_day(year_text, month, day, today)
-    if day_of is None:
-        raise UserFacingError("vol.new.when_bad")
-    try:
-        start = datetime.combine(day_of, time(int(h1), int(m1)), tzinfo=tz)
-        end = datetime.combine(day_of, time(int(h2), int(m2)), tzinfo=tz)
-    except ValueError:
-        raise UserFacingError("vol.new.when_bad") from None
-    if end <= start:
-        raise UserFacingError("vol.new.when_order")
-    return start.astimezone(UTC), end.astimezone(UTC)
-
-
-def parse_dates(text: str, today: date) -> tuple[date, ...]:
-    """A typed list of dates ("12-05 12-12 12-19"), each today or later."""
-    days: list[date] = []
-    for part in re.split(r"[\s,，、;；]+", text.strip()):
-        if not part:
-            continue
-        match = _DAY.match(part)
-        day = None if match is None else parsing.coming_day(match[1], match[2], match[3], today)
-        if day is None:
-            raise UserFacingError("vol.new.dates_bad")
-        days.append(day)
-    if not 1 <= len(days) <= MAX_DATES:
-        raise UserFacingError("vol.new.dates_count", most=MAX_DATES)
-    return tuple(sorted(set(days)))
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later (the month's last day if it is shorter)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover - 28 always exists
-
-
-def month_bounds(month: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
-    """The first moment of ``month`` and of the next, in UTC."""
-    first = month.replace(day=1)
-    following = add_months(first, 1)
-    return (
-        datetime.combine(first, time(0), tzinfo=tz).astimezone(UTC),
-        datetime.combine(following, time(0), tzinfo=tz).astimezone(UTC),
-    )
-
-
 # --- what the service returns ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ActivityDraft:
-    """An activity being created in the guided conversation."""
-
-    step: str = "title"
-    title: str = ""
-    description: str = ""
-    place: str = ""
-    latitude: float | None = None
-    longitude: float | None = None
-    radius_m: int = 200
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
-    capacity: int = 0
-    by_location: bool = False
-    by_code: bool = False
-    audience: str = "volunteers"
-    unit_id: int | None = None
-    recurrence: str = "once"
-    dates: tuple[date, ...] = ()
-
-    def to_data(self) -> dict[str, Any]:
-        """What the dialog row keeps."""
-        return {
-            "title": self.title,
-            "description": self.description,
-            "place": self.place,
-            "latitude": self.latitude,
-            "longitude": self.longitude,
-            "radius_m": self.radius_m,
-            "starts_at": to_db_time(self.starts_at) if self.starts_at else None,
-            "ends_at": to_db_time(self.ends_at) if self.ends_at else None,
-            "capacity": self.capacity,
-            "by_location": self.by_location,
-            "by_code": self.by_code,
-            "audience": self.audience,
-            "unit_id": self.unit_id,
-            "recurrence": self.recurrence,
-            "dates": [day.isoformat() for day in self.dates],
-        }
-
-    @classmethod
-    def from_data(cls, step: str, data: dict[str, Any]) -> ActivityDraft:
-        """Read a draft back from its dialog row."""
-        return cls(
-            step=step,
-            title=str(data.get("title", "")),
-            description=str(data.get("description", "")),
-            place=str(data.get("place", "")),
-            latitude=data.get("latitude"),
-            longitude=data.get("longitude"),
-            radius_m=int(data.get("radius_m", 200)),
-            starts_at=datetime.fromisoformat(data["starts_at"]) if data.get("starts_at") else None,
-            ends_at=datetime.fromisoformat(data["ends_at"]) if data.get("ends_at") else None,
-            capacity=int(data.get("capacity", 0)),
-            by_location=bool(data.get("by_location")),
-            by_code=bool(data.get("by_code")),
-            audience=str(data.get("audience", "volunteers")),
-            unit_id=data.get("unit_id"),
-            recurrence=str(data.get("recurrence", "once")),
-            dates=tuple(date.fromisoformat(day) for day in data.get("dates", [])),
-        )
 
 
 @dataclass(frozen=True)
@@ -329,16 +145,6 @@ class CheckoutResult:
 
     title: str
     minutes: int
-
-
-@dataclass(frozen=True)
-class ActivityState:
-    """An activity with its live counts (for its card and lists)."""
-
-    activity: ActivityRow
-    signed: int
-    waiting: int
-    checked_in: int
 
 
 @dataclass(frozen=True)
@@ -400,11 +206,6 @@ class DutyScreen:
     unit: UnitRow
     duty: DutyRow | None
     others: list[UnitRow]
-
-
-def hours_text(minutes: int) -> str:
-    """Minutes as hours and minutes: 2:05."""
-    return f"{minutes // 60}:{minutes % 60:02d}"
 
 
 # --- the service -------------------------------------------------------------------------------
@@ -573,12 +374,12 @@ class VolunteerService:
             elif field == "code":
                 draft = replace(draft, by_code=not draft.by_code)
             elif field == "radius":
-                draft = replace(draft, radius_m=_next(RADIUS_PRESETS, draft.radius_m))
+                draft = replace(draft, radius_m=next_value(RADIUS_PRESETS, draft.radius_m))
             elif field == "audience":
                 units = await session.volunteering.rota.units()
-                draft = _next_audience(draft, units)
+                draft = next_audience(draft, units)
             elif field == "recurrence":
-                recurrence = _next(RECURRENCES, draft.recurrence)
+                recurrence = next_value(RECURRENCES, draft.recurrence)
                 draft = replace(
                     draft,
                     recurrence=recurrence,
@@ -1037,7 +838,7 @@ class VolunteerService:
         now = self._clock()
         async with self._db.read() as session:
             rows = await session.volunteering.activities.running(now, now + self._lead())
-        return [a for a in rows if _manages(actor, person, a)]
+        return [a for a in rows if manages(actor, person, a)]
 
     async def code_screen(self, actor: Actor, activity_id: int) -> CodeScreen:
         """The on-site code of this minute and the QR link's payload."""
@@ -1045,7 +846,7 @@ class VolunteerService:
         now = self._clock()
         async with self._db.read() as session:
             activity = await session.volunteering.activities.activity(activity_id)
-        if activity is None or not _manages(actor, person, activity):
+        if activity is None or not manages(actor, person, activity):
             raise UserFacingError("vol.not_organiser")
         if not activity.by_code:
             raise UserFacingError("vol.code_not_used", title=activity.title)
@@ -1068,7 +869,7 @@ class VolunteerService:
         person = actor.registered_person()
         async with self._db.read() as session:
             activity = await session.volunteering.activities.activity(activity_id)
-            if activity is None or not _manages(actor, person, activity):
+            if activity is None or not manages(actor, person, activity):
                 raise UserFacingError("vol.not_organiser")
             signed = await session.volunteering.signups.signups(activity_id, "signed")
             entries = [
@@ -1085,7 +886,7 @@ class VolunteerService:
         now = self._clock()
         async with self._db.transaction() as session:
             activity = await session.volunteering.activities.activity(activity_id)
-            if activity is None or not _manages(actor, organiser, activity):
+            if activity is None or not manages(actor, organiser, activity):
                 raise UserFacingError("vol.not_organiser")
             if not activity.starts_at - self._lead() <= now < activity.ends_at:
                 raise UserFacingError(
@@ -1167,7 +968,7 @@ class VolunteerService:
         person = actor.registered_person()
         async with self._db.read() as session:
             activity = await session.volunteering.activities.activity(activity_id)
-            if activity is None or not _manages(actor, person, activity):
+            if activity is None or not manages(actor, person, activity):
                 raise UserFacingError("vol.not_organiser")
             return await session.volunteering.signups.no_shows(activity_id)
 
@@ -1178,7 +979,7 @@ class VolunteerService:
             items = []
             for checkin, name in await session.volunteering.records.flagged():
                 activity = await session.volunteering.activities.activity(checkin.activity_id)
-                if activity is not None and _manages(actor, person, activity):
+                if activity is not None and manages(actor, person, activity):
                     items.append(ReviewItem(checkin, name, activity))
         return items
 
@@ -1213,7 +1014,7 @@ class VolunteerService:
         if checkin is None:
             raise UserFacingError("vol.not_found")
         activity = await session.volunteering.activities.activity(checkin.activity_id)
-        if activity is None or not _manages(actor, person, activity):
+        if activity is None or not manages(actor, person, activity):
             raise UserFacingError("vol.not_organiser")
         if checkin.checked_out_at is None:
             raise UserFacingError("vol.review_open")
@@ -1260,7 +1061,7 @@ class VolunteerService:
             )
             if checkin is None or activity is None:
                 raise UserFacingError("vol.not_found")
-            if not _manages(actor, person, activity):
+            if not manages(actor, person, activity):
                 raise UserFacingError("vol.not_organiser")
             who = await session.people.by_id(checkin.person_id) if checkin.person_id else None
             await session.dialogs.put(
@@ -1461,7 +1262,7 @@ class VolunteerService:
         async with self._db.read() as session:
             units = await session.volunteering.rota.units()
             duties = await session.volunteering.rota.duties_from(today)
-        return _rotation(units), duties
+        return rotation(units), duties
 
     def next_duty_day(self, after: date) -> date:
         """The first duty weekday on or after ``after``."""
@@ -1496,7 +1297,7 @@ class VolunteerService:
         existing = [d for d in await session.volunteering.rota.duties_from(day.isoformat())]
         if any(d.day == day.isoformat() for d in existing):
             return next(d for d in existing if d.day == day.isoformat())
-        units = _rotation(await session.volunteering.rota.units())
+        units = rotation(await session.volunteering.rota.units())
         chosen: UnitRow | None = None
         for unit in units:
             if unit.skip_next:
@@ -1576,7 +1377,7 @@ class VolunteerService:
                 for d in await session.volunteering.rota.duties_from(today)
                 if d.unit_id == unit.id
             ]
-        others = [u for u in _rotation(units) if u.id != unit.id]
+        others = [u for u in rotation(units) if u.id != unit.id]
         return DutyScreen(unit, duties[0] if duties else None, others)
 
     async def toggle_skip(self, actor: Actor) -> UnitRow:
@@ -1724,32 +1525,6 @@ def _by_code(fresh: list[OpenActivity], code: str, now: datetime, grace: int) ->
     raise UserFacingError("vol.code_wrong")
 
 
-def _rotation(units: Sequence[UnitRow]) -> list[UnitRow]:
-    """Round robin: the unit whose last duty is longest ago first (never: first of all)."""
-    return sorted(units, key=lambda u: (u.last_duty_on or "", u.id))
-
-
-def _next_audience(draft: ActivityDraft, units: list[UnitRow]) -> ActivityDraft:
-    """volunteers → party members → each unit in turn → volunteers."""
-    if draft.audience == "volunteers":
-        return replace(draft, audience="party_members", unit_id=None)
-    ids = [u.id for u in units]
-    if draft.audience == "party_members":
-        if ids:
-            return replace(draft, audience="unit", unit_id=ids[0])
-        return replace(draft, audience="volunteers", unit_id=None)
-    following = [i for i in ids if draft.unit_id is not None and i > draft.unit_id]
-    if following:
-        return replace(draft, unit_id=following[0])
-    return replace(draft, audience="volunteers", unit_id=None)
-
-
-def _next(values: Sequence[Any], current: Any) -> Any:
-    if current not in values:
-        return values[0]
-    return values[(list(values).index(current) + 1) % len(values)]
-
-
 def _may_join(actor: Actor, activity: ActivityRow) -> None:
     role = Role.PARTY_MEMBER if activity.audience == "party_members" else Role.VOLUNTEER
     if not actor.has(role):
@@ -1769,54 +1544,6 @@ async def _in_unit(session: Session, person: PersonRow, activity: ActivityRow) -
     ):
         return
     raise UserFacingError("vol.unit_only", unit=unit.name)
-
-
-def _manages(actor: Actor, person: PersonRow, activity: ActivityRow) -> bool:
-    """The activity's organiser, or a secretary."""
-    return activity.organiser_id == person.id or actor.has(Role.SECRETARY)
-
-
-def methods_text(activity: ActivityRow, language: Language) -> str:
-    """What to send to check in, as the check-in accepts it (see ``check_in``): plain 签到
-    only when neither the location nor the on-site code is required."""
-    if activity.by_location and activity.by_code:
-        key = "vol.method.either"
-    elif activity.by_location:
-        key = "vol.method.location"
-    elif activity.by_code:
-        key = "vol.method.code"
-    else:
-        key = "vol.method.window"
-    return translate(language, key, radius=activity.radius_m)
-
-
-def activity_card(
-    state: ActivityState, language: Language, tz: ZoneInfo, unit: str | None
-) -> OutgoingMessage:
-    """The card in the volunteers' group: what, when, where, live counts, 报名 / 取消报名."""
-    a = state.activity
-    audience = translate(language, f"vol.audience.{a.audience}", unit=unit or "")
-    params = {
-        "number": a.id,
-        "title": a.title,
-        "description": a.description or "—",
-        "when": a.starts_at.astimezone(tz).strftime("%m-%d %H:%M")
-        + "–"
-        + a.ends_at.astimezone(tz).strftime("%H:%M"),
-        "place": a.place,
-        "signed": state.signed,
-        "capacity": a.capacity,
-        "waiting": state.waiting,
-        "audience": audience,
-        "methods": methods_text(a, language),
-    }
-    buttons = (
-        (
-            ButtonSpec("vol.button.sign_up", callback_data=f"wsu:{a.id}"),
-            ButtonSpec("vol.button.cancel", callback_data=f"wsc:{a.id}"),
-        ),
-    )
-    return OutgoingMessage("vol.card", language, params, buttons=buttons)
 
 
 def summary_message(report: MonthlyReport, language: Language) -> OutgoingMessage:

@@ -23,12 +23,12 @@ from bot import parsing
 from bot.charts import bar_chart
 from bot.config import Language
 from bot.deliberation.ledger import csv_bytes, xlsx_bytes
+from bot.volunteering.rules import hours_text
 from bot.volunteering.service import (
     ADJUST_FLOW,
     NEW_FLOW,
     CheckinResult,
     CodeScreen,
-    hours_text,
     summary_message,
 )
 from handlers.access import answer, reply, show

@@ -8,7 +8,8 @@ from telegram import InlineKeyboardMarkup
 
 from bot.community.register import PeoplePage
 from bot.config import Language
-from bot.volunteering.service import ActivityDraft, DutyScreen, KioskEntry, ReviewItem
+from bot.volunteering.drafts import ActivityDraft
+from bot.volunteering.service import DutyScreen, KioskEntry, ReviewItem
 from handlers.callbacks import Callback
 from handlers.keyboards import button, paging
 from handlers.texts import person_label, plain

@@ -9,15 +9,15 @@ from zoneinfo import ZoneInfo
 
 from bot.config import Language
 from bot.deliberation.ledger import Cell, Sheet
+from bot.volunteering.cards import ActivityState
+from bot.volunteering.drafts import ActivityDraft
+from bot.volunteering.rules import hours_text
 from bot.volunteering.service import (
-    ActivityDraft,
-    ActivityState,
     DutyScreen,
     HoursSummary,
     KioskEntry,
     MonthlyReport,
     ReviewItem,
-    hours_text,
 )
 from handlers.texts import (
     local_time,

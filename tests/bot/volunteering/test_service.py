@@ -8,16 +8,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.errors import UserFacingError
-from bot.volunteering.service import (
+from bot.volunteering.codes import parse_qr_payload, qr_payload, rotating_code, valid_minutes
+from bot.volunteering.rules import (
     add_months,
     counted_minutes,
     distance_m,
     parse_dates,
-    parse_qr_payload,
     parse_when,
-    qr_payload,
-    rotating_code,
-    valid_minutes,
 )
 
 TZ = ZoneInfo("Asia/Shanghai")

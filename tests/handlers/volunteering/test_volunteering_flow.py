@@ -13,13 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from bot.standin import FakeBotApi
+from bot.volunteering.codes import minute_index, qr_payload, rotating_code
 from bot.volunteering.service import (
     CLOSE_KIND,
     MONTHLY_SCHEDULE_KEY,
     REMINDER_KIND,
-    minute_index,
-    qr_payload,
-    rotating_code,
 )
 from handlers.volunteering import callbacks as cb
 from tests.conftest import FakeClock, make_settings
