@@ -50,8 +50,8 @@ from bot.deliberation.ledger import csv_bytes, xlsx_bytes
 from bot.logs import configure_logging
 from bot.services import Services
 from bot.standin import FakeBotApi, StandinServer
+from bot.volunteering.hours import MonthlyReport
 from bot.volunteering.rules import month_bounds
-from bot.volunteering.service import MonthlyReport
 from handlers.volunteering.texts import vol_report, vol_report_sheets
 from storage import Database
 from storage.times import to_db_time

@@ -23,14 +23,12 @@ from bot import parsing
 from bot.charts import bar_chart
 from bot.config import Language
 from bot.deliberation.ledger import csv_bytes, xlsx_bytes
+from bot.volunteering.activities import NEW_FLOW
+from bot.volunteering.checkin import CheckinResult
+from bot.volunteering.hours import summary_message
+from bot.volunteering.organiser import CodeScreen
+from bot.volunteering.review import ADJUST_FLOW
 from bot.volunteering.rules import hours_text
-from bot.volunteering.service import (
-    ADJUST_FLOW,
-    NEW_FLOW,
-    CheckinResult,
-    CodeScreen,
-    summary_message,
-)
 from handlers.access import answer, reply, show
 from handlers.cards import edit_everywhere, edit_soon
 from handlers.context import Context
@@ -63,14 +61,14 @@ def _data(update: Update) -> str | None:
 async def new_activity(update: Update, context: Context) -> None:
     """/newactivity: the guided conversation of a new activity."""
     actor = context.require_actor()
-    draft = await context.services.volunteer.start_new(actor, _chat_id(update))
+    draft = await context.services.volunteer.activities.start_new(actor, _chat_id(update))
     await _show_draft(update, context, draft)
 
 
 async def _show_draft(update: Update, context: Context, draft: Any) -> None:
     actor = context.require_actor()
     service = context.services.volunteer
-    unit = await service.unit_name(draft.unit_id)
+    unit = await service.activities.unit_name(draft.unit_id)
     await show(
         update,
         texts.vol_new_prompt(actor.language, draft, unit, service.tz),
@@ -81,7 +79,7 @@ async def _show_draft(update: Update, context: Context, draft: Any) -> None:
 async def new_answer(update: Update, context: Context, step: str, text: str) -> None:
     """A typed answer in the new-activity conversation."""
     actor = context.require_actor()
-    draft = await context.services.volunteer.answer(actor, _chat_id(update), step, text)
+    draft = await context.services.volunteer.activities.answer(actor, _chat_id(update), step, text)
     await _show_draft(update, context, draft)
 
 
@@ -89,7 +87,7 @@ async def new_skip(update: Update, context: Context) -> None:
     """跳过 at an optional step."""
     data = cb.VolNewSkip.decode(_data(update))
     actor = context.require_actor()
-    draft = await context.services.volunteer.skip(actor, _chat_id(update), data.step)
+    draft = await context.services.volunteer.activities.skip(actor, _chat_id(update), data.step)
     await _show_draft(update, context, draft)
 
 
@@ -97,7 +95,7 @@ async def new_setting(update: Update, context: Context) -> None:
     """A settings-screen button: the setting moves to its next value."""
     data = cb.VolNewSetting.decode(_data(update))
     actor = context.require_actor()
-    draft = await context.services.volunteer.change(actor, _chat_id(update), data.field)
+    draft = await context.services.volunteer.activities.change(actor, _chat_id(update), data.field)
     await _show_draft(update, context, draft)
 
 
@@ -108,11 +106,11 @@ async def new_publish(update: Update, context: Context) -> None:
     chat_id = _chat_id(update)
     service = context.services.volunteer
     if not data.publish:
-        await service.draft(actor, chat_id)  # refuses a stale button
+        await service.activities.draft(actor, chat_id)  # refuses a stale button
         await context.services.dialogs.cancel(chat_id, actor.tg_user_id)
         await show(update, t(actor.language, "vol.new.dropped"))
         return
-    created = await service.publish(actor, chat_id)
+    created = await service.activities.publish(actor, chat_id)
     numbers = "、".join(f"#{a.id}" for a in created)
     await show(
         update,
@@ -134,7 +132,7 @@ async def activities(update: Update, context: Context) -> None:
     """/activities: what is coming, with 报名 buttons."""
     actor = context.require_actor()
     service = context.services.volunteer
-    states = await service.upcoming()
+    states = await service.activities.upcoming()
     await reply(
         update,
         texts.vol_activities(actor.language, states, service.tz),
@@ -146,7 +144,7 @@ async def my_signups(update: Update, context: Context) -> None:
     """/my: the person's sign-ups, with 取消报名 buttons."""
     actor = context.require_actor()
     service = context.services.volunteer
-    rows = await service.my_signups(actor)
+    rows = await service.signup.my_signups(actor)
     await reply(
         update,
         texts.vol_my(actor.language, rows, service.tz),
@@ -158,7 +156,7 @@ async def sign_up(update: Update, context: Context) -> None:
     """报名 on a card or list."""
     data = cb.VolSignUp.decode(_data(update))
     actor = context.require_actor()
-    result = await context.services.volunteer.sign_up(actor, data.activity_id)
+    result = await context.services.volunteer.signup.sign_up(actor, data.activity_id)
     if result.state == "signed":
         text = plain(actor.language, "vol.signed", title=result.activity.title)
     else:
@@ -173,7 +171,7 @@ async def cancel(update: Update, context: Context) -> None:
     """取消报名: the first person waiting is promoted and told."""
     data = cb.VolCancel.decode(_data(update))
     actor = context.require_actor()
-    result = await context.services.volunteer.cancel(actor, data.activity_id)
+    result = await context.services.volunteer.signup.cancel(actor, data.activity_id)
     await _answer(update, plain(actor.language, "vol.cancelled", title=result.activity.title))
     refresh_card_soon(context.job_queue, data.activity_id)
     if result.promoted is not None:
@@ -195,7 +193,7 @@ def refresh_card_soon(job_queue: JobQueue[Any] | None, activity_id: int) -> None
 async def _refresh_card(context: Any) -> None:
     services = context.bot_data.services
     activity_id = int(context.job.data)
-    message, places = await services.volunteer.card(activity_id)
+    message, places = await services.volunteer.activities.card(activity_id)
     await edit_everywhere(context.bot, places, message, f"card of activity {activity_id}")
 
 
@@ -231,7 +229,7 @@ async def checkout_command(update: Update, context: Context) -> None:
 
 async def _check_in(update: Update, context: Context, *, code: str | None) -> None:
     actor = context.require_actor()
-    result = await context.services.volunteer.check_in(actor, code=code)
+    result = await context.services.volunteer.checkin.check_in(actor, code=code)
     await _checked_in(update, context, result)
 
 
@@ -264,13 +262,13 @@ async def checkin_chosen(update: Update, context: Context) -> None:
     """The activity chosen when several were open."""
     data = cb.VolCheckinChoose.decode(_data(update))
     actor = context.require_actor()
-    result = await context.services.volunteer.check_in(actor, activity_id=data.activity_id)
+    result = await context.services.volunteer.checkin.check_in(actor, activity_id=data.activity_id)
     await _checked_in(update, context, result)
 
 
 async def _check_out(update: Update, context: Context) -> None:
     actor = context.require_actor()
-    result = await context.services.volunteer.check_out(actor)
+    result = await context.services.volunteer.checkin.check_out(actor)
     await reply(
         update,
         t(actor.language, "vol.checked_out", title=result.title, hours=hours_text(result.minutes)),
@@ -286,12 +284,12 @@ async def location(update: Update, context: Context) -> None:
     service = context.services.volunteer
     dialog = await context.services.dialogs.current(message.chat.id, actor.tg_user_id)
     if dialog is not None and dialog.flow == NEW_FLOW and dialog.step == "location":
-        draft = await service.venue(
+        draft = await service.activities.venue(
             actor, message.chat.id, message.location.latitude, message.location.longitude
         )
         await _show_draft(update, context, draft)
         return
-    result = await service.check_in_location(
+    result = await service.checkin.check_in_location(
         actor,
         message.location.latitude,
         message.location.longitude,
@@ -314,7 +312,7 @@ async def location_consent(update: Update, context: Context) -> None:
     if not data.accept:
         await show(update, t(actor.language, "vol.consent_declined"))
         return
-    await context.services.volunteer.give_location_consent(actor)
+    await context.services.volunteer.checkin.give_location_consent(actor)
     await show(update, t(actor.language, "vol.consent_given"))
 
 
@@ -322,7 +320,7 @@ async def qr_start(update: Update, context: Context) -> None:
     """/start wq_…: the scanner of the organiser's QR code is checked in."""
     actor = context.require_actor()
     payload = (context.args or [""])[0]
-    result = await context.services.volunteer.check_in_qr(actor, payload)
+    result = await context.services.volunteer.checkin.check_in_qr(actor, payload)
     await _checked_in(update, context, result)
 
 
@@ -337,7 +335,7 @@ def is_qr_start(args: list[str] | None) -> bool:
 async def code_command(update: Update, context: Context) -> None:
     """/code: the rotating on-site code and its QR (choose the activity if several)."""
     actor = context.require_actor()
-    managed = [a for a in await context.services.volunteer.managed(actor) if a.by_code]
+    managed = [a for a in await context.services.volunteer.organiser.managed(actor) if a.by_code]
     if not managed:
         await reply(update, t(actor.language, "vol.code_none"))
         return
@@ -360,7 +358,7 @@ async def code_pressed(update: Update, context: Context) -> None:
 async def _send_code(update: Update, context: Context, activity_id: int) -> None:
     actor = context.require_actor()
     service = context.services.volunteer
-    screen = await service.code_screen(actor, activity_id)
+    screen = await service.organiser.code_screen(actor, activity_id)
     chat_id = _chat_id(update)
     sent = await _post_code(context.bot, chat_id, screen, actor.language, service.local)
     # The screen changes with the code: every minute a new one replaces it, until
@@ -420,7 +418,7 @@ async def rotate_code(context: Any) -> None:
     job = context.job
     data = job.data
     service = context.bot_data.services.volunteer
-    screen = await service.next_code(int(data["activity_id"]))
+    screen = await service.organiser.next_code(int(data["activity_id"]))
     if screen is None:
         job.schedule_removal()
         return
@@ -448,7 +446,7 @@ async def code_stopped(update: Update, context: Context) -> None:
 async def kiosk_command(update: Update, context: Context) -> None:
     """/kiosk: check in people without a phone."""
     actor = context.require_actor()
-    managed = await context.services.volunteer.managed(actor)
+    managed = await context.services.volunteer.organiser.managed(actor)
     if not managed:
         await reply(update, t(actor.language, "vol.kiosk_none"))
         return
@@ -470,7 +468,7 @@ async def kiosk_pressed(update: Update, context: Context) -> None:
 
 async def _show_kiosk(update: Update, context: Context, activity_id: int) -> None:
     actor = context.require_actor()
-    activity, entries = await context.services.volunteer.kiosk(actor, activity_id)
+    activity, entries = await context.services.volunteer.organiser.kiosk(actor, activity_id)
     await show(
         update,
         texts.vol_kiosk(actor.language, activity, entries),
@@ -482,7 +480,7 @@ async def kiosk_person(update: Update, context: Context) -> None:
     """Kiosk: check the person in (or out), recorded as done by the organiser."""
     data = cb.VolKioskPress.decode(_data(update))
     actor = context.require_actor()
-    await context.services.volunteer.kiosk_press(actor, data.activity_id, data.person_id)
+    await context.services.volunteer.organiser.kiosk_press(actor, data.activity_id, data.person_id)
     await _show_kiosk(update, context, data.activity_id)
     refresh_card_soon(context.job_queue, data.activity_id)
 
@@ -503,7 +501,7 @@ async def review_list(update: Update, context: Context) -> None:
 async def _show_review(update: Update, context: Context) -> None:
     actor = context.require_actor()
     service = context.services.volunteer
-    items = await service.to_review(actor)
+    items = await service.review.to_review(actor)
     await show(
         update,
         texts.vol_review(actor.language, items, service.tz),
@@ -517,7 +515,7 @@ async def review_pressed(update: Update, context: Context) -> None:
     actor = context.require_actor()
     service = context.services.volunteer
     if data.action == "adjust":
-        item = await service.start_adjust(actor, _chat_id(update), data.checkin_id)
+        item = await service.review.start_adjust(actor, _chat_id(update), data.checkin_id)
         await show(
             update,
             t(
@@ -529,14 +527,14 @@ async def review_pressed(update: Update, context: Context) -> None:
             ),
         )
         return
-    await service.review(actor, data.checkin_id, data.action)
+    await service.review.review(actor, data.checkin_id, data.action)
     await _show_review(update, context)
 
 
 async def adjust_answer(update: Update, context: Context, step: str, text: str) -> None:
     """ "90 理由": the adjusted minutes and why."""
     actor = context.require_actor()
-    updated = await context.services.volunteer.answer_adjust(actor, _chat_id(update), text)
+    updated = await context.services.volunteer.review.answer_adjust(actor, _chat_id(update), text)
     await reply(
         update,
         t(
@@ -554,7 +552,7 @@ async def adjust_answer(update: Update, context: Context, step: str, text: str) 
 async def hours_command(update: Update, context: Context) -> None:
     """/hours: this month, this year, all time, milestones."""
     actor = context.require_actor()
-    summary = await context.services.volunteer.hours(actor)
+    summary = await context.services.volunteer.hours.hours(actor)
     await reply(update, texts.vol_hours(actor.language, summary))
 
 
@@ -572,7 +570,7 @@ async def report_command(update: Update, context: Context) -> None:
     if message is None:
         return
     service = context.services.volunteer
-    report = await service.monthly_report(actor, month)
+    report = await service.hours.monthly_report(actor, month)
     language = actor.language
     for part in split_message(texts.vol_report(language, report).split("\n")):
         await message.reply_text(part)
@@ -604,7 +602,7 @@ async def unit_command(update: Update, context: Context) -> None:
     if not name:
         await reply(update, t(actor.language, "vol.unit_usage"))
         return
-    unit = await context.services.volunteer.add_unit(actor, name)
+    unit = await context.services.volunteer.rota.add_unit(actor, name)
     page = await context.services.community.people_page(0)
     await reply(
         update,
@@ -629,7 +627,7 @@ async def unit_contact(update: Update, context: Context) -> None:
     """The unit's contact is chosen."""
     data = cb.VolUnitContact.decode(_data(update))
     actor = context.require_actor()
-    unit = await context.services.volunteer.set_contact(actor, data.unit_id, data.person_id)
+    unit = await context.services.volunteer.rota.set_contact(actor, data.unit_id, data.person_id)
     person = await context.services.community.person(data.person_id)
     await show(
         update, t(actor.language, "vol.unit_contact_set", unit=unit.name, name=person.display_name)
@@ -639,7 +637,7 @@ async def unit_contact(update: Update, context: Context) -> None:
 async def team_command(update: Update, context: Context) -> None:
     """/team: join a unit (a team), so its activities and duties are open to you."""
     actor = context.require_actor()
-    units, mine = await context.services.volunteer.teams(actor)
+    units, mine = await context.services.volunteer.rota.teams(actor)
     if not units:
         await reply(update, t(actor.language, "vol.team_none"))
         return
@@ -652,21 +650,21 @@ async def team_joined(update: Update, context: Context) -> None:
     """A unit chosen under /team."""
     data = cb.VolJoinUnit.decode(_data(update))
     actor = context.require_actor()
-    unit = await context.services.volunteer.join_unit(actor, data.unit_id)
+    unit = await context.services.volunteer.rota.join_unit(actor, data.unit_id)
     await show(update, t(actor.language, "vol.team_joined", unit=unit.name))
 
 
 async def rota_command(update: Update, context: Context) -> None:
     """/rota: the planned duty days and the rotation order."""
     actor = context.require_actor()
-    units, duties = await context.services.volunteer.rota()
+    units, duties = await context.services.volunteer.rota.rota()
     await reply(update, texts.vol_rota(actor.language, units, duties))
 
 
 async def duty_command(update: Update, context: Context) -> None:
     """/duty for a unit's contact: skip the next turn, or hand the duty to another unit."""
     actor = context.require_actor()
-    screen = await context.services.volunteer.my_duty(actor)
+    screen = await context.services.volunteer.rota.my_duty(actor)
     await show(
         update, texts.vol_duty(actor.language, screen), keyboards.vol_duty(actor.language, screen)
     )
@@ -675,7 +673,7 @@ async def duty_command(update: Update, context: Context) -> None:
 async def skip_toggle(update: Update, context: Context) -> None:
     """下次跳过 (or take the request back)."""
     actor = context.require_actor()
-    await context.services.volunteer.toggle_skip(actor)
+    await context.services.volunteer.rota.toggle_skip(actor)
     await duty_command(update, context)
 
 
@@ -683,7 +681,7 @@ async def swap_menu(update: Update, context: Context) -> None:
     """换班: choose the unit to ask."""
     data = cb.VolSwapMenu.decode(_data(update))
     actor = context.require_actor()
-    screen = await context.services.volunteer.my_duty(actor)
+    screen = await context.services.volunteer.rota.my_duty(actor)
     await show(
         update,
         t(actor.language, "vol.swap_pick"),
@@ -695,7 +693,7 @@ async def swap_ask(update: Update, context: Context) -> None:
     """Ask the chosen unit; its contact is asked to agree."""
     data = cb.VolSwapAsk.decode(_data(update))
     actor = context.require_actor()
-    other = await context.services.volunteer.ask_swap(actor, data.duty_id, data.unit_id)
+    other = await context.services.volunteer.rota.ask_swap(actor, data.duty_id, data.unit_id)
     await show(update, t(actor.language, "vol.swap_sent", unit=other.name))
     context.services.wake_sender()
 
@@ -704,7 +702,7 @@ async def swap_answer(update: Update, context: Context) -> None:
     """The other unit's contact agrees or declines."""
     data = cb.VolSwapAnswer.decode(_data(update))
     actor = context.require_actor()
-    duty = await context.services.volunteer.answer_swap(actor, data.swap_id, data.accept)
+    duty = await context.services.volunteer.rota.answer_swap(actor, data.swap_id, data.accept)
     key = "vol.swap_done" if data.accept else "vol.swap_refused"
     await show(update, t(actor.language, key, day=duty.day, unit=duty.unit_name))
     context.services.wake_sender()

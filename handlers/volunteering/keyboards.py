@@ -9,7 +9,9 @@ from telegram import InlineKeyboardMarkup
 from bot.community.register import PeoplePage
 from bot.config import Language
 from bot.volunteering.drafts import ActivityDraft
-from bot.volunteering.service import DutyScreen, KioskEntry, ReviewItem
+from bot.volunteering.organiser import KioskEntry
+from bot.volunteering.review import ReviewItem
+from bot.volunteering.rota import DutyScreen
 from handlers.callbacks import Callback
 from handlers.keyboards import button, paging
 from handlers.texts import person_label, plain

@@ -11,14 +11,11 @@ from bot.config import Language
 from bot.deliberation.ledger import Cell, Sheet
 from bot.volunteering.cards import ActivityState
 from bot.volunteering.drafts import ActivityDraft
+from bot.volunteering.hours import HoursSummary, MonthlyReport
+from bot.volunteering.organiser import KioskEntry
+from bot.volunteering.review import ReviewItem
+from bot.volunteering.rota import DutyScreen
 from bot.volunteering.rules import hours_text
-from bot.volunteering.service import (
-    DutyScreen,
-    HoursSummary,
-    KioskEntry,
-    MonthlyReport,
-    ReviewItem,
-)
 from handlers.texts import (
     local_time,
     plain,

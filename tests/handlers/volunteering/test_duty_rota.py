@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.standin import FakeBotApi
-from bot.volunteering.service import DUTY_SCHEDULE_KEY
+from bot.volunteering.rota import DUTY_SCHEDULE_KEY
 from tests.conftest import FakeClock, make_settings
 from tests.handlers.conftest import SECRETARY, BotHarness, start_harness
 from tests.handlers.volunteering.test_volunteering_flow import (

@@ -14,11 +14,9 @@ from typing import Any
 
 from bot.standin import FakeBotApi
 from bot.volunteering.codes import minute_index, qr_payload, rotating_code
-from bot.volunteering.service import (
-    CLOSE_KIND,
-    MONTHLY_SCHEDULE_KEY,
-    REMINDER_KIND,
-)
+from bot.volunteering.hours import MONTHLY_SCHEDULE_KEY
+from bot.volunteering.reminders import REMINDER_KIND
+from bot.volunteering.review import CLOSE_KIND
 from handlers.volunteering import callbacks as cb
 from tests.conftest import FakeClock, make_settings
 from tests.handlers.conftest import SECRETARY, BotHarness, start_harness
