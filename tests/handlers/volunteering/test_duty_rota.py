@@ -9,7 +9,7 @@ from bot.standin import FakeBotApi
 from bot.volunteering.rota import DUTY_SCHEDULE_KEY
 from tests.conftest import FakeClock, make_settings
 from tests.handlers.conftest import SECRETARY, BotHarness, start_harness
-from tests.handlers.volunteering.test_volunteering_flow import (
+from tests.handlers.volunteering.flow import (
     VOLUNTEERS_GROUP,
     community,
     local,
