@@ -50,7 +50,8 @@ from bot.deliberation.ledger import csv_bytes, xlsx_bytes
 from bot.logs import configure_logging
 from bot.services import Services
 from bot.standin import FakeBotApi, StandinServer
-from bot.volunteering.service import MonthlyReport, month_bounds
+from bot.volunteering.hours import MonthlyReport
+from bot.volunteering.rules import month_bounds
 from handlers.volunteering.texts import vol_report, vol_report_sheets
 from storage import Database
 from storage.times import to_db_time
@@ -112,7 +113,7 @@ async def community(services: Services, volunteers: int) -> tuple[int, int]:
             now=now,
         )
         activity_ids = [
-            await session.volunteering.create_activity(
+            await session.volunteering.activities.create_activity(
                 series_id=None,
                 title=f"活动{index}",
                 description="",
@@ -134,7 +135,7 @@ async def community(services: Services, volunteers: int) -> tuple[int, int]:
             for index in range(ACTIVITIES)
         ]
         for index, person_id in enumerate(people):
-            await session.volunteering.put_signup(
+            await session.volunteering.signups.put_signup(
                 activity_ids[index % ACTIVITIES], person_id, "signed", now
             )
     return people[0], activity_ids[0]
@@ -368,8 +369,8 @@ async def run_report(path: Path, month: date) -> dict[str, tuple[float, float]]:
         async with db.read() as session:
             report = MonthlyReport(
                 month,
-                await session.volunteering.minutes_by_person(since, until),
-                await session.volunteering.minutes_by_unit(since, until),
+                await session.volunteering.records.minutes_by_person(since, until),
+                await session.volunteering.records.minutes_by_unit(since, until),
             )
         figures["build (2 queries, repository)"] = _done(started)
         started = time.perf_counter()

@@ -24,7 +24,7 @@ from bot.deliberation.voting import VoteService
 from bot.dialogs import DialogService
 from bot.lessons.service import LessonService
 from bot.runtime.scheduler import SchedulerService
-from bot.volunteering.service import VolunteerService
+from bot.volunteering.service import Volunteering
 from storage import Database
 
 
@@ -53,7 +53,7 @@ class Services:
     #: Micro Party lessons (微党课).
     lessons: LessonService
     #: Volunteer service: activities, sign-ups, check-ins, hours, the duty rota.
-    volunteer: VolunteerService
+    volunteer: Volunteering
     clock: Clock = system_clock
     #: Tells the outbox sender that messages were queued (set when it starts).
     wake_sender: Callable[[], None] = field(default=lambda: None)
@@ -88,7 +88,7 @@ class Services:
             # Registers the lessons' schedule effects and the monthly summary.
             lessons=LessonService(db, settings, scheduler, clock),
             # Registers the volunteer schedules' effects and built-in schedules.
-            volunteer=VolunteerService(db, settings, scheduler, clock),
+            volunteer=Volunteering(db, settings, scheduler, clock),
             clock=clock,
         )
 

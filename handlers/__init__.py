@@ -30,6 +30,8 @@ from bot.deliberation.desk import WITHDRAW_FLOW
 from bot.deliberation.discussion import HIDE_FLOW
 from bot.deliberation.raising import FLOW as RAISE_FLOW
 from bot.deliberation.voting import PROXY_FLOW, RESOLUTION_FLOW, SETUP_FLOW
+from bot.volunteering.activities import NEW_FLOW
+from bot.volunteering.review import ADJUST_FLOW
 from handlers import callbacks, dialogs
 from handlers.access import Access, Callback, Where, guarded, identify, on_error
 from handlers.community import admin, chats, notices, people, schedules
@@ -47,8 +49,12 @@ from handlers.deliberation import ledger as ledger_handlers
 from handlers.deliberation import sittings as sittings_handlers
 from handlers.lessons import callbacks as lessons_cb
 from handlers.lessons import commands as lesson_handlers
+from handlers.volunteering import activities as vol_activities
 from handlers.volunteering import callbacks as volunteering_cb
-from handlers.volunteering import commands as vol
+from handlers.volunteering import checkin as vol_checkin
+from handlers.volunteering import organiser as vol_organiser
+from handlers.volunteering import review_and_hours as vol_review
+from handlers.volunteering import rota as vol_rota
 
 
 @dataclass(frozen=True)
@@ -121,20 +127,20 @@ COMMANDS: tuple[Command, ...] = (
         "studyrecord", lesson_handlers.studyrecord_command, Role.SECRETARY, Where.PRIVATE, None
     ),
     # Volunteer service (志愿者打卡): activities, check-in/out, hours, reviews, the duty rota.
-    Command("activities", vol.activities, Access.REGISTERED, Where.ANY, Where.ANY),
-    Command("my", vol.my_signups, Access.REGISTERED, Where.PRIVATE, Where.PRIVATE),
-    Command("checkin", vol.checkin_command, Access.REGISTERED, Where.ANY, Where.ANY),
-    Command("checkout", vol.checkout_command, Access.REGISTERED, Where.ANY, Where.ANY),
-    Command("hours", vol.hours_command, Access.REGISTERED, Where.ANY, Where.PRIVATE),
-    Command("rota", vol.rota_command, Access.REGISTERED, Where.ANY, None),
-    Command("team", vol.team_command, Role.VOLUNTEER, Where.PRIVATE, None),
-    Command("duty", vol.duty_command, Access.REGISTERED, Where.PRIVATE, None),
-    Command("code", vol.code_command, Access.REGISTERED, Where.PRIVATE, None),
-    Command("kiosk", vol.kiosk_command, Access.REGISTERED, Where.PRIVATE, None),
-    Command("review", vol.review_command, Access.REGISTERED, Where.PRIVATE, None),
-    Command("newactivity", vol.new_activity, Role.SECRETARY, Where.PRIVATE, None),
-    Command("volreport", vol.report_command, Role.SECRETARY, Where.PRIVATE, None),
-    Command("unit", vol.unit_command, Role.SECRETARY, Where.PRIVATE, None),
+    Command("activities", vol_activities.activities, Access.REGISTERED, Where.ANY, Where.ANY),
+    Command("my", vol_activities.my_signups, Access.REGISTERED, Where.PRIVATE, Where.PRIVATE),
+    Command("checkin", vol_checkin.checkin_command, Access.REGISTERED, Where.ANY, Where.ANY),
+    Command("checkout", vol_checkin.checkout_command, Access.REGISTERED, Where.ANY, Where.ANY),
+    Command("hours", vol_review.hours_command, Access.REGISTERED, Where.ANY, Where.PRIVATE),
+    Command("rota", vol_rota.rota_command, Access.REGISTERED, Where.ANY, None),
+    Command("team", vol_rota.team_command, Role.VOLUNTEER, Where.PRIVATE, None),
+    Command("duty", vol_rota.duty_command, Access.REGISTERED, Where.PRIVATE, None),
+    Command("code", vol_organiser.code_command, Access.REGISTERED, Where.PRIVATE, None),
+    Command("kiosk", vol_organiser.kiosk_command, Access.REGISTERED, Where.PRIVATE, None),
+    Command("review", vol_review.review_command, Access.REGISTERED, Where.PRIVATE, None),
+    Command("newactivity", vol_activities.new_activity, Role.SECRETARY, Where.PRIVATE, None),
+    Command("volreport", vol_review.report_command, Role.SECRETARY, Where.PRIVATE, None),
+    Command("unit", vol_rota.unit_command, Role.SECRETARY, Where.PRIVATE, None),
 )
 
 #: Commands a secretary sees in their own menu, besides everyone's.
@@ -260,26 +266,28 @@ BUTTONS: tuple[Button, ...] = (
     Button(lessons_cb.LessonAttend, lesson_handlers.attend_pressed, Role.SECRETARY),
     Button(lessons_cb.LessonRecord, lesson_handlers.record_pressed, Role.SECRETARY),
     # Volunteer service (志愿者打卡).
-    Button(volunteering_cb.VolSignUp, vol.sign_up, Access.REGISTERED, Where.ANY),
-    Button(volunteering_cb.VolCancel, vol.cancel, Access.REGISTERED, Where.ANY),
-    Button(volunteering_cb.VolNewSkip, vol.new_skip, Role.SECRETARY),
-    Button(volunteering_cb.VolNewSetting, vol.new_setting, Role.SECRETARY),
-    Button(volunteering_cb.VolNewPublish, vol.new_publish, Role.SECRETARY),
-    Button(volunteering_cb.VolCheckinChoose, vol.checkin_chosen, Access.REGISTERED, Where.ANY),
-    Button(volunteering_cb.VolLocationConsent, vol.location_consent, Access.REGISTERED),
-    Button(volunteering_cb.VolCode, vol.code_pressed, Access.REGISTERED),
-    Button(volunteering_cb.VolCodeStop, vol.code_stopped, Access.REGISTERED),
-    Button(volunteering_cb.VolKiosk, vol.kiosk_pressed, Access.REGISTERED),
-    Button(volunteering_cb.VolKioskPress, vol.kiosk_person, Access.REGISTERED),
-    Button(volunteering_cb.VolReviewList, vol.review_list, Access.REGISTERED),
-    Button(volunteering_cb.VolReview, vol.review_pressed, Access.REGISTERED),
-    Button(volunteering_cb.VolUnitContact, vol.unit_contact, Role.SECRETARY),
-    Button(volunteering_cb.VolUnitPage, vol.unit_page, Role.SECRETARY),
-    Button(volunteering_cb.VolSkipToggle, vol.skip_toggle, Access.REGISTERED),
-    Button(volunteering_cb.VolSwapMenu, vol.swap_menu, Access.REGISTERED),
-    Button(volunteering_cb.VolSwapAsk, vol.swap_ask, Access.REGISTERED),
-    Button(volunteering_cb.VolSwapAnswer, vol.swap_answer, Access.REGISTERED),
-    Button(volunteering_cb.VolJoinUnit, vol.team_joined, Role.VOLUNTEER),
+    Button(volunteering_cb.VolSignUp, vol_activities.sign_up, Access.REGISTERED, Where.ANY),
+    Button(volunteering_cb.VolCancel, vol_activities.cancel, Access.REGISTERED, Where.ANY),
+    Button(volunteering_cb.VolNewSkip, vol_activities.new_skip, Role.SECRETARY),
+    Button(volunteering_cb.VolNewSetting, vol_activities.new_setting, Role.SECRETARY),
+    Button(volunteering_cb.VolNewPublish, vol_activities.new_publish, Role.SECRETARY),
+    Button(
+        volunteering_cb.VolCheckinChoose, vol_checkin.checkin_chosen, Access.REGISTERED, Where.ANY
+    ),
+    Button(volunteering_cb.VolLocationConsent, vol_checkin.location_consent, Access.REGISTERED),
+    Button(volunteering_cb.VolCode, vol_organiser.code_pressed, Access.REGISTERED),
+    Button(volunteering_cb.VolCodeStop, vol_organiser.code_stopped, Access.REGISTERED),
+    Button(volunteering_cb.VolKiosk, vol_organiser.kiosk_pressed, Access.REGISTERED),
+    Button(volunteering_cb.VolKioskPress, vol_organiser.kiosk_person, Access.REGISTERED),
+    Button(volunteering_cb.VolReviewList, vol_review.review_list, Access.REGISTERED),
+    Button(volunteering_cb.VolReview, vol_review.review_pressed, Access.REGISTERED),
+    Button(volunteering_cb.VolUnitContact, vol_rota.unit_contact, Role.SECRETARY),
+    Button(volunteering_cb.VolUnitPage, vol_rota.unit_page, Role.SECRETARY),
+    Button(volunteering_cb.VolSkipToggle, vol_rota.skip_toggle, Access.REGISTERED),
+    Button(volunteering_cb.VolSwapMenu, vol_rota.swap_menu, Access.REGISTERED),
+    Button(volunteering_cb.VolSwapAsk, vol_rota.swap_ask, Access.REGISTERED),
+    Button(volunteering_cb.VolSwapAnswer, vol_rota.swap_answer, Access.REGISTERED),
+    Button(volunteering_cb.VolJoinUnit, vol_rota.team_joined, Role.VOLUNTEER),
 )
 
 #: Typed answers of each guided conversation (flow name -> handler).
@@ -298,7 +306,8 @@ TEXT_ANSWERS: dict[str, dialogs.TextAnswer] = {
     # Micro Party lessons (微党课).
     **lesson_handlers.TEXT_ANSWERS,
     # Volunteer service: a new activity, an adjustment of hours.
-    **vol.TEXT_ANSWERS,
+    NEW_FLOW: vol_activities.new_answer,
+    ADJUST_FLOW: vol_review.adjust_answer,
 }
 
 
@@ -357,14 +366,14 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     # distance, or a new activity's venue).
     app.add_handler(
         MessageHandler(
-            vol.CHECK_WORDS_FILTER,
-            guarded(vol.check_words, need=Access.REGISTERED, where=Where.ANY),
+            vol_checkin.CHECK_WORDS_FILTER,
+            guarded(vol_checkin.check_words, need=Access.REGISTERED, where=Where.ANY),
         )
     )
     app.add_handler(
         MessageHandler(
-            vol.LOCATION_FILTER,
-            guarded(vol.location, need=Access.REGISTERED, where=Where.PRIVATE),
+            vol_checkin.LOCATION_FILTER,
+            guarded(vol_checkin.location, need=Access.REGISTERED, where=Where.PRIVATE),
         )
     )
 

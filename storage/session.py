@@ -20,7 +20,7 @@ from storage.privacy import PrivacyRepository
 from storage.runtime.inbox import InboxRepository
 from storage.runtime.outbox import OutboxRepository
 from storage.runtime.schedules import SchedulesRepository
-from storage.volunteering.repository import VolunteeringRepository
+from storage.volunteering.repositories import VolunteeringRepositories
 
 
 class MetaRepository:
@@ -67,4 +67,4 @@ class Session:
         # Micro Party lessons (微党课).
         self.lessons = LessonsRepository(conn)
         # Volunteer service: activities, sign-ups, check-ins, units, the duty rota.
-        self.volunteering = VolunteeringRepository(conn)
+        self.volunteering = VolunteeringRepositories(conn)

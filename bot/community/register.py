@@ -355,7 +355,7 @@ class CommunityService:
             roles = await session.people.role_grants(person.id)
             audit = await session.audit.about(person.id)
             # Volunteer service: sign-ups, check-ins (a distance, never a place), consent.
-            volunteering = await session.volunteering.person_record(person.id)
+            volunteering = await session.volunteering.records.person_record(person.id)
             deliberation = await session.matters.person_record(person.id)
             lessons = await session.lessons.person_record(person.id)
             rest = await session.person_data.record(person.id, fresh.tg_user_id)

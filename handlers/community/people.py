@@ -19,7 +19,7 @@ from handlers.context import Context
 from handlers.deliberation import matters
 from handlers.keyboards import open_private_chat
 from handlers.texts import t
-from handlers.volunteering import commands as volunteering
+from handlers.volunteering import checkin as volunteering
 
 RAISE_PAYLOAD = matters.RAISE_PAYLOAD
 #: The deep-link payload of the "register" button posted in bound groups.

@@ -17,7 +17,7 @@ from handlers.deliberation import keyboards, texts
 from handlers.deliberation.desk import number_of
 from handlers.deliberation.matters import RAISE_WORDS, refresh_card_soon
 from handlers.texts import plain, t
-from handlers.volunteering.commands import CHECK_WORDS
+from handlers.volunteering.checkin import CHECK_WORDS
 
 #: Handler group of the card-reply handler: its own, so that it never takes a
 #: message away from the handlers of group 0 (提议 …, and later 签到 …); it

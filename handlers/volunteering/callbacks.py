@@ -1,7 +1,7 @@
 """Callback data of volunteer service's buttons (志愿者打卡).
 
-Prefixes start with "w". Some are built by bot/volunteering/service.py for cards and
-pushes (wsu, wsc, wrl, wsm, wsa); the formats must agree.
+Prefixes start with "w". Some are built in bot/volunteering/ (cards.py, review.py,
+rota.py) for cards and pushes (wsu, wsc, wrl, wsm, wsa); the formats must agree.
 """
 
 from __future__ import annotations

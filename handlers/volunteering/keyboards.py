@@ -8,12 +8,15 @@ from telegram import InlineKeyboardMarkup
 
 from bot.community.register import PeoplePage
 from bot.config import Language
-from bot.volunteering.service import ActivityDraft, DutyScreen, KioskEntry, ReviewItem
+from bot.volunteering.drafts import ActivityDraft
+from bot.volunteering.organiser import KioskEntry
+from bot.volunteering.review import ReviewItem
+from bot.volunteering.rota import DutyScreen
 from handlers.callbacks import Callback
 from handlers.keyboards import button, paging
 from handlers.texts import person_label, plain
 from handlers.volunteering import callbacks as cb
-from storage.volunteering.repository import ActivityRow, UnitRow
+from storage.volunteering.rows import ActivityRow, UnitRow
 
 
 def vol_new(language: Language, draft: ActivityDraft) -> InlineKeyboardMarkup | None:

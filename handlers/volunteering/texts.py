@@ -9,22 +9,19 @@ from zoneinfo import ZoneInfo
 
 from bot.config import Language
 from bot.deliberation.ledger import Cell, Sheet
-from bot.volunteering.service import (
-    ActivityDraft,
-    ActivityState,
-    DutyScreen,
-    HoursSummary,
-    KioskEntry,
-    MonthlyReport,
-    ReviewItem,
-    hours_text,
-)
+from bot.volunteering.cards import ActivityState
+from bot.volunteering.drafts import ActivityDraft
+from bot.volunteering.hours import HoursSummary, MonthlyReport
+from bot.volunteering.organiser import KioskEntry
+from bot.volunteering.review import ReviewItem
+from bot.volunteering.rota import DutyScreen
+from bot.volunteering.rules import hours_text
 from handlers.texts import (
     local_time,
     plain,
     t,
 )
-from storage.volunteering.repository import ActivityRow, DutyRow, HoursRow, UnitRow
+from storage.volunteering.rows import ActivityRow, DutyRow, HoursRow, UnitRow
 
 
 def vol_when(activity: ActivityRow, tz: ZoneInfo) -> str:

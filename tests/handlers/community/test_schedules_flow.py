@@ -131,7 +131,7 @@ async def add_activity(harness: BotHarness, clock: FakeClock, title: str) -> int
     services = harness.running.services
     starts = clock.now + timedelta(days=3)
     async with harness.db.transaction() as session:
-        activity_id = await session.volunteering.create_activity(
+        activity_id = await session.volunteering.activities.create_activity(
             series_id=None,
             title=title,
             description="",

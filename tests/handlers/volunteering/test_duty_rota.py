@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.standin import FakeBotApi
-from bot.volunteering.service import DUTY_SCHEDULE_KEY
+from bot.volunteering.rota import DUTY_SCHEDULE_KEY
 from tests.conftest import FakeClock, make_settings
 from tests.handlers.conftest import SECRETARY, BotHarness, start_harness
-from tests.handlers.volunteering.test_volunteering_flow import (
+from tests.handlers.volunteering.flow import (
     VOLUNTEERS_GROUP,
     community,
     local,
@@ -29,7 +29,7 @@ async def plan(harness: BotHarness, clock: FakeClock) -> None:
 
 async def duties(harness: BotHarness) -> list[tuple[str, str]]:
     async with harness.db.read() as session:
-        rows = await session.volunteering.duties_from("2000-01-01")
+        rows = await session.volunteering.rota.duties_from("2000-01-01")
     return [(row.day, row.unit_name) for row in rows]
 
 
@@ -76,7 +76,7 @@ async def test_units_take_turns_swap_and_skip(tmp_path: Path, api: FakeBotApi) -
         assert harness.api.callback_answers()[-1]["text"] == "这个换班请求已经处理过了。"
         assert await duties(harness) == [("2026-11-27", "学校")]
         async with harness.db.read() as session:
-            activity = await session.volunteering.activity(1)
+            activity = await session.volunteering.activities.activity(1)
         assert activity is not None and activity.title == "周五值日：学校"
 
         # The duty is for the unit's people: its contact and members; /team joins one.

@@ -5,133 +5,32 @@ check-out closed and adjusted by the organiser, and the hours report to the minu
 
 from __future__ import annotations
 
-import asyncio
 import json
-import re
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from bot.standin import FakeBotApi
-from bot.volunteering.service import (
-    CLOSE_KIND,
-    MONTHLY_SCHEDULE_KEY,
-    REMINDER_KIND,
-    minute_index,
-    qr_payload,
-    rotating_code,
-)
-from handlers.volunteering import callbacks as cb
+from bot.volunteering.hours import MONTHLY_SCHEDULE_KEY
+from bot.volunteering.reminders import REMINDER_KIND
+from bot.volunteering.review import CLOSE_KIND
 from tests.conftest import FakeClock, make_settings
 from tests.handlers.conftest import SECRETARY, BotHarness, start_harness
-
-VOLUNTEERS_GROUP = -1005678
-EXTRA = 2004
-#: The venue (the lakeside pavilion) and points 50 m and 2 km away from it.
-VENUE = (31.2304, 121.4737)
-NEAR = (31.23085, 121.4737)
-FAR = (31.2484, 121.4737)
-
-
-def local(day: int, hour: int, minute: int, second: int = 0) -> datetime:
-    """A moment of November 2026 in Shanghai (UTC+8), as UTC."""
-    return datetime(2026, 11, day, hour - 8, minute, second, tzinfo=UTC)
-
-
-def text_of(message: dict[str, Any]) -> str:
-    return str(message.get("text") or message.get("caption") or "")
-
-
-def last_text(harness: BotHarness, chat_id: int) -> str:
-    return text_of(harness.last(chat_id))
-
-
-async def community(harness: BotHarness) -> None:
-    """A secretary, the volunteers' group, four registered volunteers."""
-    harness.api.add_group(VOLUNTEERS_GROUP, "幸福里志愿者群")
-    harness.api.add_user(EXTRA, "小王", language_code="zh-hans")
-    await harness.register(SECRETARY, "王书记")
-    await harness.say(SECRETARY, "/bind volunteers", VOLUNTEERS_GROUP)
-    for user_id, name in ((2001, "张阿姨"), (2002, "Tom"), (2003, "李大爷"), (EXTRA, "王小伟")):
-        await harness.register(user_id, name)
-    async with harness.db.transaction() as session:
-        for user_id in (2001, 2002, 2003, EXTRA):
-            person = await session.people.by_telegram_id(user_id)
-            assert person is not None
-            await session.people.grant(
-                person.id, "volunteer", None, harness.running.services.clock()
-            )
-
-
-async def create(
-    harness: BotHarness,
-    title: str,
-    when: str,
-    capacity: int,
-    *,
-    venue: tuple[float, float] | None = None,
-    presses: tuple[str, ...] = (),
-) -> str:
-    """/newactivity through the conversation; returns the confirmation."""
-    await harness.say(SECRETARY, "/newactivity")
-    assert "新志愿活动" in last_text(harness, SECRETARY)
-    await harness.say(SECRETARY, title)
-    await harness.press_label(SECRETARY, harness.last(SECRETARY), "跳过")
-    await harness.say(SECRETARY, "湖边议事亭")
-    if venue is None:
-        await harness.press_label(SECRETARY, harness.last(SECRETARY), "跳过")
-    else:
-        harness.api.send_location(SECRETARY, None, *venue)
-        await harness.settle()
-    assert "什么时间" in last_text(harness, SECRETARY)
-    await harness.say(SECRETARY, when)
-    await harness.say(SECRETARY, str(capacity))
-    for label in presses:
-        await harness.press_label(SECRETARY, harness.last(SECRETARY), label)
-    await harness.press_label(SECRETARY, harness.last(SECRETARY), "发布")
-    await harness.pushes_sent()
-    return last_text(harness, SECRETARY)
-
-
-def cards(harness: BotHarness) -> list[dict[str, Any]]:
-    return [m for m in harness.api.bot_messages(VOLUNTEERS_GROUP) if "志愿活动 #" in text_of(m)]
-
-
-async def fire(harness: BotHarness, clock: FakeClock, kind: str, activity_id: int) -> list[Any]:
-    """Fire the activity's schedules of ``kind``, each at its due time, in order."""
-    services = harness.running.services
-    async with harness.db.read() as session:
-        rows = [
-            s
-            for s in await session.schedules.all()
-            if s.kind == kind and s.payload.get("activity_id") == activity_id
-        ]
-    rows.sort(key=lambda s: s.next_due_at)
-    for row in rows:
-        clock.now = row.next_due_at
-        assert await services.scheduler.fire(row.id, row.next_due_at)
-    await harness.pushes_sent()
-    return rows
-
-
-async def checkins(harness: BotHarness) -> list[tuple[Any, ...]]:
-    async with (
-        harness.db.read() as session,
-        session.conn.execute(
-            "SELECT p.tg_user_id, c.activity_id, c.method, c.distance_m, c.minutes, c.review,"
-            " c.out_method FROM checkins c JOIN people p ON p.id = c.person_id ORDER BY c.id"
-        ) as cur,
-    ):
-        return [tuple(row) for row in await cur.fetchall()]
-
-
-async def code_on_screen(harness: BotHarness) -> str:
-    await harness.say(SECRETARY, "/code")
-    screen = harness.last(SECRETARY)
-    assert "photo" in screen and "现场签到码" in text_of(screen)
-    match = re.search(r"\b(\d{6})\b", text_of(screen))
-    assert match is not None
-    return match[1]
+from tests.handlers.volunteering.flow import (
+    EXTRA,
+    FAR,
+    NEAR,
+    VENUE,
+    VOLUNTEERS_GROUP,
+    cards,
+    checkins,
+    code_on_screen,
+    community,
+    create,
+    fire,
+    last_text,
+    local,
+    text_of,
+)
 
 
 async def test_activity_from_card_to_hours_report(tmp_path: Path, api: FakeBotApi) -> None:
@@ -368,159 +267,3 @@ async def monthly_until(harness: BotHarness, clock: FakeClock, until: datetime) 
         clock.now = schedule.next_due_at
         assert await services.scheduler.fire(schedule.id, schedule.next_due_at)
     await harness.pushes_sent()
-
-
-async def test_qr_link_kiosk_and_bad_input(tmp_path: Path, api: FakeBotApi) -> None:
-    clock = FakeClock(local(19, 19, 0))
-    settings = make_settings(tmp_path, telegram={"poll_timeout": 1})
-    harness = await start_harness(settings, api, clock)
-    try:
-        await community(harness)
-        await create(harness, "社区义诊", "11-21 09:00-10:00", 5, presses=("现场码",))
-        card = cards(harness)[0]
-        # By code only: the card names the code (or the QR), never a plain 签到.
-        assert text_of(card).endswith(
-            "签到：到场后发送“签到”加现场屏幕上的 6 位数，例如“签到 123456”；或扫现场的二维码"
-        )
-        for user_id in (2001, 2003):
-            await harness.press_label(user_id, card, "报名")
-        async with harness.db.read() as session:
-            activity = await session.volunteering.activity(1)
-        assert activity is not None
-
-        clock.now = local(21, 9, 0, 30)
-        # What the card says is what the check-in asks for: a plain 签到 or a location is
-        # answered with the code (before, a location was told "just send 签到").
-        await harness.say(2003, "签到")
-        assert last_text(harness, 2003).startswith("“社区义诊”需要现场码：请发送“签到 123456”")
-        api.send_location(2003, None, *NEAR)
-        await harness.settle()
-        await harness.press_label(2003, harness.last(2003), "同意")
-        api.send_location(2003, None, *NEAR)
-        await harness.settle()
-        assert last_text(harness, 2003).startswith("“社区义诊”需要现场码：请发送“签到 123456”")
-        old = qr_payload(1, activity.code_secret, minute_index(local(21, 8, 58)))
-        await harness.say(2001, f"/start {old}")
-        assert "这个二维码已过期" in last_text(harness, 2001)
-        forged = old[:-1] + ("0" if old[-1] != "0" else "1")
-        await harness.say(2001, f"/start {forged}")
-        assert last_text(harness, 2001) == "这个二维码无效。"
-        current = qr_payload(1, activity.code_secret, minute_index(clock.now))
-        await harness.say(2001, f"/start {current}")
-        assert last_text(harness, 2001).startswith("✅ 签到成功：社区义诊（09:00，扫码）")
-
-        # The organiser's code screen is replaced by the next minute's, until stopped.
-        first_code = await code_on_screen(harness)
-        first_screen = harness.last(SECRETARY)
-        job_queue = harness.running.app.job_queue
-        assert job_queue is not None
-        (job,) = job_queue.get_jobs_by_name(f"code-screen:{SECRETARY}")
-        clock.advance(minutes=1)
-        await job.run(harness.running.app)
-        second_screen = harness.last(SECRETARY)
-        assert second_screen["message_id"] != first_screen["message_id"]
-        expected = rotating_code(activity.code_secret, minute_index(clock.now))
-        assert expected != first_code and f"\n{expected}\n" in text_of(second_screen)
-        assert harness.api.messages(SECRETARY)[-2]["_deleted"]  # the old screen is gone
-        await harness.press_label(SECRETARY, second_screen, "停止")
-        await asyncio.sleep(0)
-        assert not [j for j in job_queue.get_jobs_by_name(f"code-screen:{SECRETARY}") if j.enabled]
-
-        # Kiosk: the organiser checks in 李大爷 (no phone with him) at 09:01:30, out at 09:40.
-        await harness.say(2001, "/kiosk")
-        assert last_text(harness, 2001) == "现在没有您组织、正在签到的活动。"
-        await harness.say(SECRETARY, "/kiosk")
-        screen = harness.last(SECRETARY)
-        assert "✅ 张阿姨（已签到）" in text_of(screen) and "⬜ 李大爷" in text_of(screen)
-        await harness.press_label(SECRETARY, screen, "签到：李大爷")
-        clock.now = local(21, 9, 40)
-        await harness.press_label(SECRETARY, harness.last(SECRETARY), "签退：李大爷")
-        assert "☑️ 李大爷（已签退）" in last_text(harness, SECRETARY)
-        async with (
-            harness.db.read() as session,
-            session.conn.execute(
-                "SELECT method, recorded_by IS NOT NULL, minutes, out_method FROM checkins"
-                " WHERE method = 'kiosk'"
-            ) as cur,
-        ):
-            assert [tuple(r) for r in await cur.fetchall()] == [("kiosk", 1, 38, "kiosk")]
-
-        # A stale button and a cancellation after check-in change nothing.
-        await harness.press_label(2003, card, "取消报名")
-        assert harness.api.callback_answers()[-1]["text"] == "您已经签到，不能取消报名了。"
-        await harness.say(2002, "签到")
-        assert last_text(harness, 2002) == (
-            "There is nothing for you to check in to now. Sign up first with /activities."
-        )
-        await harness.say(2001, "/checkin abc")
-        assert last_text(harness, 2001).startswith("用法：/checkin")
-    finally:
-        await harness.running.stop()
-
-
-async def test_choosing_reviewing_and_refusals(tmp_path: Path, api: FakeBotApi) -> None:
-    clock = FakeClock(local(19, 19, 0))
-    settings = make_settings(tmp_path, telegram={"poll_timeout": 1})
-    harness = await start_harness(settings, api, clock)
-    try:
-        await community(harness)
-        await harness.say(SECRETARY, "/newactivity")
-        await harness.say(SECRETARY, "x")
-        assert last_text(harness, SECRETARY) == "活动名称要 2 到 60 个字。"
-        await harness.say(SECRETARY, "长" * 61)
-        assert last_text(harness, SECRETARY) == "活动名称要 2 到 60 个字。"
-        await harness.say(SECRETARY, "/cancel")
-        # Two activities at the same time, one for Party members only.
-        await create(harness, "植树", "11-21 09:00-10:00", 5)
-        await create(harness, "党员先锋岗", "11-21 09:00-10:00", 5, presses=("报名对象",))
-        published = harness.last(SECRETARY)  # the settings screen, now without buttons
-        await harness.press(SECRETARY, published, cb.VolNewPublish(True).encode(), strict=False)
-        assert harness.api.callback_answers()[-1]["text"] == (
-            "这一步已经过去了，请重新发送 /newactivity。"
-        )
-        tree, party = cards(harness)
-        assert "对象：党员" in text_of(party)
-        await harness.press_label(2001, party, "报名")
-        assert harness.api.callback_answers()[-1]["text"] == "这个活动只限党员报名。"
-        async with harness.db.transaction() as session:
-            person = await session.people.by_telegram_id(2001)
-            assert person is not None
-            await session.people.grant(person.id, "party_member", None, clock())
-        for card in (tree, party):
-            await harness.press_label(2001, card, "报名")
-        await harness.press_label(2003, tree, "报名")
-        await harness.say(2003, "/volreport")
-        assert "只有书记" in last_text(harness, 2003)
-
-        # With two open, 签到 asks which.
-        clock.now = local(21, 8, 50)
-        await harness.say(2001, "签到")
-        assert last_text(harness, 2001) == "您有几个活动可以签到，请选择："
-        await harness.press_label(2001, harness.last(2001), "植树")
-        assert last_text(harness, 2001).startswith("✅ 签到成功：植树（08:50，按时）")
-        await harness.say(2001, "签到")  # one left: no question
-        assert last_text(harness, 2001).startswith("✅ 签到成功：党员先锋岗")
-        await harness.say(2003, "签到")
-        clock.now = local(21, 9, 30)
-        await harness.say(2001, "签退")  # the latest check-in: 党员先锋岗, 30 minutes
-        assert "党员先锋岗" in last_text(harness, 2001) and "0:30" in last_text(harness, 2001)
-
-        # Both forgotten check-outs of 植树 are flagged; one approved, one rejected.
-        await fire(harness, clock, CLOSE_KIND, 1)
-        await harness.say(2001, "/review")
-        assert "只有" not in last_text(harness, 2001) and "没有待审核" in last_text(harness, 2001)
-        await harness.say(SECRETARY, "/review")
-        screen = harness.last(SECRETARY)
-        assert "张阿姨　植树" in text_of(screen) and "李大爷　植树" in text_of(screen)
-        await harness.press_label(SECRETARY, screen, "#1 通过")
-        await harness.press_label(SECRETARY, harness.last(SECRETARY), "作废")
-        assert last_text(harness, SECRETARY) == "没有待审核的时长。"
-        await harness.press(SECRETARY, screen, cb.VolReview(1, "approve").encode(), strict=False)
-        assert harness.api.callback_answers()[-1]["text"] == "这条记录已经审核过了。"
-        assert await checkins(harness) == [
-            (2001, 1, "window", None, 60, "approved", "auto"),
-            (2001, 2, "window", None, 30, "ok", "self"),
-            (2003, 1, "window", None, 0, "rejected", "auto"),
-        ]
-    finally:
-        await harness.running.stop()

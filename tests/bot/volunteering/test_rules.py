@@ -1,4 +1,4 @@
-"""Pure rules of the volunteer service: counted minutes, times, codes, distances."""
+"""Pure rules of the volunteer service: counted minutes, times, distances."""
 
 from __future__ import annotations
 
@@ -8,16 +8,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.errors import UserFacingError
-from bot.volunteering.service import (
+from bot.volunteering.rules import (
     add_months,
     counted_minutes,
     distance_m,
     parse_dates,
-    parse_qr_payload,
     parse_when,
-    qr_payload,
-    rotating_code,
-    valid_minutes,
 )
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -51,19 +47,6 @@ def test_typed_times_and_dates() -> None:
     with pytest.raises(UserFacingError):
         parse_dates("next week", today)
     assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
-
-
-def test_the_code_rotates_every_minute_with_a_short_grace() -> None:
-    secret = "s3cret"
-    codes = {rotating_code(secret, minute) for minute in range(100)}
-    assert len(codes) > 90 and all(len(code) == 6 and code.isdigit() for code in codes)
-    assert rotating_code(secret, 5) != rotating_code("other", 5)
-    minute = 29_000_000
-    assert valid_minutes(datetime.fromtimestamp(minute * 60 + 10, UTC), 20) == (minute, minute - 1)
-    assert valid_minutes(datetime.fromtimestamp(minute * 60 + 30, UTC), 20) == (minute,)
-    payload = qr_payload(12, secret, minute)
-    assert len(payload) <= 64 and parse_qr_payload(payload) == (12, minute, payload[-10:])
-    assert parse_qr_payload("wq_12_x_y") is None
 
 
 def test_distance() -> None:

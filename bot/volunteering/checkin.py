@@ -1,0 +1,258 @@
+"""Check-in (签到) and check-out (签退) of volunteer service (志愿者打卡).
+
+The window opens ``checkin_opens_minutes`` before the start and closes at
+the end. Each activity may ask for a location within its radius (only the
+distance is kept, with the person's separate consent) and/or a rotating
+6-digit code (or the QR link on the organiser's screen, whose token rotates
+with it); with neither, the window is the verification. A failed
+verification records nothing. One check-in per person per activity is the
+schema's. Checking in is the hot write of an activity: each runs in one hop
+to the database thread (``Database.run_unit``).
+"""
+
+from __future__ import annotations
+
+import hmac
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.community.register import Actor
+from bot.errors import UserFacingError
+from bot.volunteering.codes import (
+    STALE_CODE_MINUTES,
+    minute_index,
+    parse_qr_payload,
+    qr_token,
+    rotating_code,
+    valid_minutes,
+)
+from bot.volunteering.context import VolunteerContext
+from bot.volunteering.rules import RECENT_CHECKOUT, counted_minutes, distance_m
+from storage.volunteering.desk import CheckinDesk, OpenActivity
+from storage.volunteering.rows import ActivityRow
+
+
+@dataclass(frozen=True)
+class CheckinResult:
+    """A check-in done (``activity`` and ``method``), or a choice to make first."""
+
+    activity: ActivityRow | None
+    method: str | None
+    distance_m: int | None = None
+    choices: tuple[ActivityRow, ...] = ()
+
+
+@dataclass(frozen=True)
+class CheckoutResult:
+    """A check-out done: the activity and the minutes counted."""
+
+    title: str
+    minutes: int
+
+
+class CheckinService:
+    """签到 by words, code, location or QR link; 签退; consent to check in by location."""
+
+    def __init__(self, ctx: VolunteerContext) -> None:
+        self._ctx = ctx
+
+    async def check_in(
+        self, actor: Actor, *, activity_id: int | None = None, code: str | None = None
+    ) -> CheckinResult:
+        """签到 (by words, a chosen activity, or a typed on-site code).
+
+        The hot write of an activity: the whole unit of work runs in one hop
+        to the database thread (``Database.run_unit``).
+        """
+        person = actor.registered_person()
+        now = self._ctx.clock()
+        lead = self._ctx.lead()
+        grace = self._ctx.config.code_grace_seconds
+
+        def work(conn: sqlite3.Connection) -> CheckinResult:
+            desk = CheckinDesk(conn)
+            fresh = self._fresh(desk, person.id, now, lead, activity_id)
+            if code is not None:
+                chosen = _by_code(fresh, code, now, grace)
+                method = "code"
+            elif len(fresh) > 1:
+                return CheckinResult(None, None, choices=tuple(o.activity for o in fresh))
+            else:
+                chosen = fresh[0].activity
+                method = "window"
+                if chosen.by_location and chosen.by_code:
+                    raise UserFacingError("vol.needs_either", title=chosen.title)
+                if chosen.by_location:
+                    raise UserFacingError("vol.needs_location", title=chosen.title)
+                if chosen.by_code:
+                    raise UserFacingError("vol.needs_code", title=chosen.title)
+            _insert(desk, chosen, person.id, now, method)
+            return CheckinResult(chosen, method)
+
+        return await self._ctx.db.run_unit(work)
+
+    def _fresh(
+        self,
+        desk: CheckinDesk,
+        person_id: int,
+        now: datetime,
+        lead: timedelta,
+        activity_id: int | None,
+    ) -> list[OpenActivity]:
+        """Open activities the person may still check in to; explains why if none."""
+        opened = desk.open_for(person_id, now, now + lead)
+        if activity_id is not None:
+            opened = [o for o in opened if o.activity.id == activity_id]
+        if not opened:
+            following = desk.next_for(person_id, now)
+            if following is not None and (activity_id is None or following.id == activity_id):
+                raise UserFacingError(
+                    "vol.window_not_open",
+                    title=following.title,
+                    opens=self._ctx.local(following.starts_at - lead),
+                )
+            raise UserFacingError("vol.nothing_open")
+        fresh = [o for o in opened if o.checkin_id is None]
+        if not fresh:
+            done = opened[0]
+            key = "vol.already_out" if done.checked_out else "vol.already_in"
+            raise UserFacingError(key, title=done.activity.title)
+        return fresh
+
+    async def check_in_location(
+        self, actor: Actor, lat: float, lon: float, *, forwarded: bool
+    ) -> CheckinResult | None:
+        """签到 by a location shared in Telegram; None if consent must be asked first.
+
+        Only the distance and the pass/fail are kept; the coordinates are not.
+        A forwarded location is someone else's, and is refused.
+        """
+        person = actor.registered_person()
+        if forwarded:
+            raise UserFacingError("vol.location_forwarded")
+        async with self._ctx.db.read() as session:
+            if not await session.volunteering.checkins.has_location_consent(person.id):
+                return None
+        now = self._ctx.clock()
+        lead = self._ctx.lead()
+
+        def work(conn: sqlite3.Connection) -> CheckinResult:
+            desk = CheckinDesk(conn)
+            opened = self._fresh(desk, person.id, now, lead, None)
+            fresh = [
+                o.activity
+                for o in opened
+                if o.activity.by_location and o.activity.latitude is not None
+            ]
+            if not fresh:
+                if opened[0].activity.by_code:
+                    # A location does not check in here, and neither does a plain 签到.
+                    raise UserFacingError("vol.needs_code", title=opened[0].activity.title)
+                raise UserFacingError("vol.location_not_needed")
+            measured = sorted(
+                (distance_m(lat, lon, a.latitude or 0.0, a.longitude or 0.0), a.id, a)
+                for a in fresh
+            )
+            within = [(d, a) for d, _, a in measured if d <= a.radius_m]
+            if not within:
+                d, _, a = measured[0]
+                raise UserFacingError(
+                    "vol.too_far", title=a.title, distance=round(d), radius=a.radius_m
+                )
+            d, chosen = within[0]
+            _insert(desk, chosen, person.id, now, "location", round(d))
+            return CheckinResult(chosen, "location", round(d))
+
+        return await self._ctx.db.run_unit(work)
+
+    async def give_location_consent(self, actor: Actor) -> None:
+        """The person agrees to check in by location (only the distance is kept)."""
+        person = actor.registered_person()
+        async with self._ctx.db.transaction() as session:
+            await session.volunteering.checkins.give_location_consent(person.id, self._ctx.clock())
+
+    async def check_in_qr(self, actor: Actor, payload: str) -> CheckinResult:
+        """签到 through the QR link on the organiser's screen; its token rotates."""
+        person = actor.registered_person()
+        parsed = parse_qr_payload(payload)
+        if parsed is None:
+            raise UserFacingError("vol.qr_bad")
+        activity_id, minute, token = parsed
+        now = self._ctx.clock()
+        lead = self._ctx.lead()
+        grace = self._ctx.config.code_grace_seconds
+
+        def work(conn: sqlite3.Connection) -> CheckinResult:
+            desk = CheckinDesk(conn)
+            fresh = self._fresh(desk, person.id, now, lead, activity_id)
+            chosen = fresh[0].activity
+            if not hmac.compare_digest(token, qr_token(chosen.code_secret, minute)):
+                raise UserFacingError("vol.qr_bad")
+            if minute not in valid_minutes(now, grace):
+                raise UserFacingError("vol.qr_stale")
+            _insert(desk, chosen, person.id, now, "qr")
+            return CheckinResult(chosen, "qr")
+
+        return await self._ctx.db.run_unit(work)
+
+    async def check_out(self, actor: Actor) -> CheckoutResult:
+        """签退: closes the person's open check-in and counts its minutes."""
+        person = actor.registered_person()
+        now = self._ctx.clock()
+        config = self._ctx.config
+
+        def work(conn: sqlite3.Connection) -> CheckoutResult:
+            desk = CheckinDesk(conn)
+            still = desk.open_checkins(person.id)
+            if not still:
+                done = desk.last_checkout(person.id, now - RECENT_CHECKOUT)
+                if done is not None:
+                    # A second 签退: say when the first one was, not "not checked in".
+                    title, at, how = done
+                    key = "vol.auto_checked_out" if how == "auto" else "vol.already_checked_out"
+                    raise UserFacingError(key, title=title, time=self._ctx.said_time(at, now))
+                raise UserFacingError("vol.not_checked_in")
+            item = still[0]
+            minutes = counted_minutes(
+                item.checkin.checked_in_at,
+                now,
+                item.starts_at,
+                item.ends_at,
+                step=config.rounding_minutes,
+                rounding=config.rounding,
+            )
+            desk.check_out(item.checkin.id, now, "self", minutes, "ok")
+            return CheckoutResult(item.title, minutes)
+
+        return await self._ctx.db.run_unit(work)
+
+
+def _insert(
+    desk: CheckinDesk,
+    activity: ActivityRow,
+    person_id: int,
+    now: datetime,
+    method: str,
+    distance: int | None = None,
+) -> None:
+    try:
+        desk.check_in(activity.id, person_id, now, method, distance)
+    except sqlite3.IntegrityError:
+        # Two 签到 at once: the schema keeps one; the second is told so.
+        raise UserFacingError("vol.already_in", title=activity.title) from None
+
+
+def _by_code(fresh: list[OpenActivity], code: str, now: datetime, grace: int) -> ActivityRow:
+    """The activity whose current code is ``code``; explains a stale or wrong code."""
+    current = valid_minutes(now, grace)
+    candidates = [o.activity for o in fresh if o.activity.by_code]
+    for activity in candidates:
+        if any(rotating_code(activity.code_secret, m) == code for m in current):
+            return activity
+    latest = minute_index(now)
+    for activity in candidates:
+        for minute in range(latest - 1, latest - STALE_CODE_MINUTES, -1):
+            if rotating_code(activity.code_secret, minute) == code:
+                raise UserFacingError("vol.code_stale")
+    raise UserFacingError("vol.code_wrong")

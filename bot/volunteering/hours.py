@@ -1,0 +1,152 @@
+"""Volunteer hours (志愿者打卡): a volunteer's /hours, the monthly report and summary.
+
+Hours run from the later of check-in and start to the earlier of check-out
+and end, rounded as configured. ``/hours`` shows a volunteer's month, year
+and total with milestones; secretaries get the monthly report (per volunteer
+and per unit) and, from the built-in ``volunteer.monthly`` schedule
+registered here, a summary on the 1st of each month.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from bot.community.register import Actor, Role, secretaries_to_tell
+from bot.config import Language
+from bot.i18n import translate
+from bot.runtime.outbox import Delivery, OutgoingMessage, queue_push
+from bot.runtime.scheduler import Firing
+from bot.volunteering.context import VolunteerContext
+from bot.volunteering.rules import hours_text, month_bounds
+from storage.session import Session
+from storage.times import to_db_time
+from storage.volunteering.rows import HoursRow
+
+MONTHLY_KIND = "volunteer.monthly"
+MONTHLY_SCHEDULE_KEY = "builtin:volunteer_monthly"
+
+
+@dataclass(frozen=True)
+class HoursSummary:
+    """A volunteer's counted minutes and milestones."""
+
+    month: int
+    year: int
+    total: int
+    reached: int | None
+    next_milestone: int | None
+
+
+@dataclass(frozen=True)
+class MonthlyReport:
+    """Counted minutes of one month per volunteer and per unit."""
+
+    month: date
+    people: list[HoursRow]
+    units: list[HoursRow]
+
+    @property
+    def total_minutes(self) -> int:
+        """All counted minutes of the month."""
+        return sum(row.minutes for row in self.people)
+
+
+class HoursService:
+    """A volunteer's hours and milestones; the monthly report and summary."""
+
+    def __init__(self, ctx: VolunteerContext) -> None:
+        self._ctx = ctx
+        ctx.scheduler.register_effect(MONTHLY_KIND, self._monthly_effect)
+        ctx.scheduler.add_builtin(MONTHLY_SCHEDULE_KEY, MONTHLY_KIND, self.monthly_rule())
+
+    def monthly_rule(self) -> dict[str, Any] | None:
+        """Every day at the summary time (the effect acts on the 1st only)."""
+        if not self._ctx.config.monthly_summary:
+            return None
+        at = self._ctx.config.monthly_summary_time
+        start = datetime.combine(date(2026, 1, 1), at, tzinfo=self._ctx.tz).astimezone(UTC)
+        return {"type": "every", "seconds": 86400, "start": to_db_time(start)}
+
+    async def hours(self, actor: Actor) -> HoursSummary:
+        """/hours: this month, this year, all time, and milestones."""
+        person = actor.registered_person()
+        local = self._ctx.clock().astimezone(self._ctx.tz)
+        month_start, _ = month_bounds(local.date(), self._ctx.tz)
+        year_start = datetime.combine(date(local.year, 1, 1), time(0), tzinfo=self._ctx.tz)
+        async with self._ctx.db.read() as session:
+            repo = session.volunteering.records
+            month = await repo.person_minutes(person.id, month_start)
+            year = await repo.person_minutes(person.id, year_start.astimezone(UTC))
+            total = await repo.person_minutes(person.id, None)
+        milestones = sorted(self._ctx.config.milestones_hours)
+        reached = [m for m in milestones if total >= m * 60]
+        ahead = [m for m in milestones if total < m * 60]
+        return HoursSummary(
+            month, year, total, reached[-1] if reached else None, ahead[0] if ahead else None
+        )
+
+    async def monthly_report(self, actor: Actor, month: date | None = None) -> MonthlyReport:
+        """A month's counted minutes per volunteer and per unit (secretaries)."""
+        actor.member(Role.SECRETARY)
+        month = month or self._ctx.clock().astimezone(self._ctx.tz).date()
+        async with self._ctx.db.read() as session:
+            return await self._report(session, month)
+
+    async def _report(self, session: Session, month: date) -> MonthlyReport:
+        since, until = month_bounds(month, self._ctx.tz)
+        return MonthlyReport(
+            month.replace(day=1),
+            await session.volunteering.records.minutes_by_person(since, until),
+            await session.volunteering.records.minutes_by_unit(since, until),
+        )
+
+    async def _monthly_effect(self, firing: Firing) -> None:
+        local = firing.due_at.astimezone(self._ctx.tz).date()
+        if local.day != 1:
+            return
+        last_month = (local - timedelta(days=1)).replace(day=1)
+        session = firing.session
+        report = await self._report(session, last_month)
+        secretaries = await secretaries_to_tell(session, self._ctx.settings.community)
+        deliveries = []
+        for person in secretaries:
+            language = Language(person.language)
+            deliveries.append(
+                Delivery(person.tg_user_id, person.id, summary_message(report, language))
+            )
+        if deliveries:
+            await queue_push(
+                session,
+                kind="volunteer.monthly",
+                title=f"{last_month:%Y-%m}",
+                deliveries=deliveries,
+                dedupe_prefix=f"firing:{firing.schedule.id}:{to_db_time(firing.due_at)}",
+                now=firing.now,
+            )
+
+
+def summary_message(report: MonthlyReport, language: Language) -> OutgoingMessage:
+    """The monthly summary for secretaries, with a bar chart of the top volunteers."""
+    top = report.people[:10]
+    lines = "\n".join(
+        translate(language, "vol.report_line", name=row.name, hours=hours_text(row.minutes))
+        for row in top
+    )
+    return OutgoingMessage(
+        "vol.summary",
+        language,
+        {
+            "month": f"{report.month:%Y-%m}",
+            "people": len(report.people),
+            "hours": hours_text(report.total_minutes),
+            "lines": lines or translate(language, "vol.none"),
+        },
+        chart={
+            "title": translate(language, "vol.chart_title", month=f"{report.month:%Y-%m}"),
+            "bars": [[row.name, row.minutes] for row in top],
+        }
+        if top
+        else None,
+    )

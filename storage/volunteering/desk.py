@@ -1,0 +1,152 @@
+"""The check-in desk: the check-in statements, synchronous, for the hot path.
+
+The check-in and check-out statements are shared, as module constants,
+between the async repository and :class:`CheckinDesk`, the synchronous form
+used for the hot path (``Database.run_unit``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage.times import from_db_time, to_db_time
+from storage.volunteering.rows import (
+    ACTIVITY_COLUMNS,
+    CHECKIN_COLUMNS,
+    ActivityRow,
+    CheckinRow,
+    activity_row,
+    checkin_row,
+)
+
+#: Activities whose check-in window is open at ?2 for person ?1 (signed up),
+#: with whether they are already checked in (window opens ?3 before the start).
+OPEN_FOR_PERSON_SQL = (
+    f"SELECT {', '.join('a.' + c.strip() for c in ACTIVITY_COLUMNS.split(','))},"
+    " c.id AS checkin_id, c.checked_out_at AS checkin_out"
+    " FROM signups s JOIN activities a ON a.id = s.activity_id"
+    " LEFT JOIN checkins c ON c.activity_id = a.id AND c.person_id = s.person_id"
+    " WHERE s.person_id = ?1 AND s.state = 'signed' AND a.cancelled_at IS NULL"
+    " AND a.starts_at <= ?3 AND a.ends_at > ?2 ORDER BY a.starts_at, a.id"
+)
+#: The next activity person ?1 signed up for whose window has not opened at ?2.
+NEXT_FOR_PERSON_SQL = (
+    f"SELECT {', '.join('a.' + c.strip() for c in ACTIVITY_COLUMNS.split(','))}"
+    " FROM signups s JOIN activities a ON a.id = s.activity_id"
+    " WHERE s.person_id = ?1 AND s.state = 'signed' AND a.cancelled_at IS NULL"
+    " AND a.starts_at > ?2 ORDER BY a.starts_at, a.id LIMIT 1"
+)
+INSERT_CHECKIN_SQL = (
+    "INSERT INTO checkins (activity_id, person_id, checked_in_at, method, distance_m,"
+    " recorded_by) VALUES (?, ?, ?, ?, ?, ?)"
+)
+#: Open check-ins of person ?1, with their activity's start and end.
+OPEN_CHECKINS_SQL = (
+    f"SELECT {', '.join('c.' + c.strip() for c in CHECKIN_COLUMNS.split(','))},"
+    " a.title AS title, a.starts_at AS a_start, a.ends_at AS a_end"
+    " FROM checkins c JOIN activities a ON a.id = c.activity_id"
+    " WHERE c.person_id = ?1 AND c.checked_out_at IS NULL"
+    " ORDER BY c.checked_in_at DESC, c.id DESC"
+)
+CHECK_OUT_SQL = (
+    "UPDATE checkins SET checked_out_at = ?, out_method = ?, minutes = ?, review = ?"
+    " WHERE id = ? AND checked_out_at IS NULL"
+)
+ANY_CHECKIN_SQL = "SELECT 1 FROM checkins WHERE person_id = ? LIMIT 1"
+LAST_CHECKOUT_SQL = (
+    "SELECT a.title, c.checked_out_at, c.out_method FROM checkins c"
+    " JOIN activities a ON a.id = c.activity_id"
+    " WHERE c.person_id = ? AND c.checked_out_at IS NOT NULL AND c.checked_out_at >= ?"
+    " ORDER BY c.checked_out_at DESC, c.id DESC LIMIT 1"
+)
+
+
+@dataclass(frozen=True)
+class OpenActivity:
+    """An activity whose check-in window is open for a person, and their check-in if any."""
+
+    activity: ActivityRow
+    checkin_id: int | None
+    checked_out: bool
+
+
+@dataclass(frozen=True)
+class OpenCheckin:
+    """A check-in not yet closed, with its activity's title and times."""
+
+    checkin: CheckinRow
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+def _open_activity(row: sqlite3.Row) -> OpenActivity:
+    return OpenActivity(activity_row(row), row["checkin_id"], row["checkin_out"] is not None)
+
+
+def _open_checkin(row: sqlite3.Row) -> OpenCheckin:
+    return OpenCheckin(
+        checkin_row(row), row["title"], from_db_time(row["a_start"]), from_db_time(row["a_end"])
+    )
+
+
+class CheckinDesk:
+    """The check-in statements, synchronous, for a unit of work run in one hop to the
+    writer's thread (``Database.run_unit``): checking in is the hot write of an activity."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def open_for(self, person_id: int, now: datetime, opens_before: datetime) -> list[OpenActivity]:
+        """Activities whose window is open for the person (``opens_before`` = now + lead)."""
+        rows = self._conn.execute(
+            OPEN_FOR_PERSON_SQL, (person_id, to_db_time(now), to_db_time(opens_before))
+        ).fetchall()
+        return [_open_activity(row) for row in rows]
+
+    def next_for(self, person_id: int, now: datetime) -> ActivityRow | None:
+        """The person's next signed-up activity not yet started."""
+        row = self._conn.execute(NEXT_FOR_PERSON_SQL, (person_id, to_db_time(now))).fetchone()
+        return activity_row(row) if row else None
+
+    def check_in(
+        self,
+        activity_id: int,
+        person_id: int,
+        now: datetime,
+        method: str,
+        distance_m: int | None = None,
+        recorded_by: int | None = None,
+    ) -> int:
+        """Insert the check-in; IntegrityError if the person already has one."""
+        cur = self._conn.execute(
+            INSERT_CHECKIN_SQL,
+            (activity_id, person_id, to_db_time(now), method, distance_m, recorded_by),
+        )
+        return int(cur.lastrowid or 0)
+
+    def open_checkins(self, person_id: int) -> list[OpenCheckin]:
+        """The person's check-ins not yet closed, latest first."""
+        rows = self._conn.execute(OPEN_CHECKINS_SQL, (person_id,)).fetchall()
+        return [_open_checkin(row) for row in rows]
+
+    def check_out(
+        self, checkin_id: int, now: datetime, out_method: str, minutes: int, review: str
+    ) -> bool:
+        """Close the check-in; False if it was closed already."""
+        cur = self._conn.execute(
+            CHECK_OUT_SQL, (to_db_time(now), out_method, minutes, review, checkin_id)
+        )
+        return cur.rowcount == 1
+
+    def last_checkout(self, person_id: int, since: datetime) -> tuple[str, datetime, str] | None:
+        """The activity title, time and way (self/kiosk/auto) of the person's latest
+        check-out since ``since``."""
+        row = self._conn.execute(LAST_CHECKOUT_SQL, (person_id, to_db_time(since))).fetchone()
+        return (str(row[0]), from_db_time(row[1]), str(row[2])) if row else None
+
+    def has_any_checkin(self, person_id: int) -> bool:
+        """Whether the person has ever checked in."""
+        return self._conn.execute(ANY_CHECKIN_SQL, (person_id,)).fetchone() is not None

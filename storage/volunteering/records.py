@@ -1,0 +1,143 @@
+"""Records of volunteer service (志愿者打卡): hour reviews and changes, hour sums, /export."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from storage.times import from_db_time, to_db_time
+from storage.volunteering.rows import (
+    CHECKIN_COLUMNS,
+    ChangeRow,
+    CheckinRow,
+    HoursRow,
+    Queries,
+    checkin_row,
+)
+
+
+class RecordsRepository(Queries):
+    """Queries on reviews, hour changes, counted minutes and a person's record."""
+
+    async def flagged(self, activity_ids: list[int] | None = None) -> list[tuple[CheckinRow, str]]:
+        """Check-ins waiting for review, with the person's name (of some activities, or all)."""
+        rows = await self._all(
+            f"SELECT {', '.join('c.' + c.strip() for c in CHECKIN_COLUMNS.split(','))},"
+            " coalesce(p.display_name, '—') AS name FROM checkins c"
+            " LEFT JOIN people p ON p.id = c.person_id WHERE c.review = 'flagged' ORDER BY c.id"
+        )
+        found = [(checkin_row(row), str(row["name"])) for row in rows]
+        if activity_ids is None:
+            return found
+        return [item for item in found if item[0].activity_id in activity_ids]
+
+    async def set_review(self, checkin_id: int, review: str, minutes: int | None) -> None:
+        """Record a review's outcome on the check-in."""
+        await self._conn.execute(
+            "UPDATE checkins SET review = ?, minutes = ? WHERE id = ?",
+            (review, minutes, checkin_id),
+        )
+
+    async def add_change(
+        self,
+        checkin_id: int,
+        *,
+        at: datetime,
+        by_id: int | None,
+        action: str,
+        old_minutes: int | None,
+        new_minutes: int | None,
+        reason: str | None,
+    ) -> None:
+        """Keep one change of a check-in's hours."""
+        await self._conn.execute(
+            "INSERT INTO checkin_changes (checkin_id, at, by_id, action, old_minutes,"
+            " new_minutes, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (checkin_id, to_db_time(at), by_id, action, old_minutes, new_minutes, reason),
+        )
+
+    async def changes(self, checkin_id: int) -> list[ChangeRow]:
+        """Every change of a check-in's hours, oldest first."""
+        rows = await self._all(
+            "SELECT checkin_id, at, by_id, action, old_minutes, new_minutes, reason"
+            " FROM checkin_changes WHERE checkin_id = ? ORDER BY id",
+            (checkin_id,),
+        )
+        return [
+            ChangeRow(
+                r["checkin_id"],
+                from_db_time(r["at"]),
+                r["by_id"],
+                r["action"],
+                r["old_minutes"],
+                r["new_minutes"],
+                r["reason"],
+            )
+            for r in rows
+        ]
+
+    async def person_record(self, person_id: int) -> dict[str, Any]:
+        """Everything the volunteer service holds about a person (for /export)."""
+        signups = await self._all(
+            "SELECT s.activity_id, a.title, s.state, s.signed_at FROM signups s"
+            " JOIN activities a ON a.id = s.activity_id WHERE s.person_id = ? ORDER BY s.signed_at",
+            (person_id,),
+        )
+        checkins = await self._all(
+            "SELECT c.activity_id, a.title, c.checked_in_at, c.method, c.distance_m,"
+            " c.checked_out_at, c.out_method, c.minutes, c.review FROM checkins c"
+            " JOIN activities a ON a.id = c.activity_id WHERE c.person_id = ? ORDER BY c.id",
+            (person_id,),
+        )
+        consent = await self._one(
+            "SELECT given_at FROM location_consents WHERE person_id = ?", (person_id,)
+        )
+        unit = await self._one(
+            "SELECT u.name FROM vol_unit_members m JOIN vol_units u ON u.id = m.unit_id"
+            " WHERE m.person_id = ?",
+            (person_id,),
+        )
+        return {
+            "signups": [dict(row) for row in signups],
+            "checkins": [dict(row) for row in checkins],
+            "location_consent_at": consent[0] if consent else None,
+            "unit": unit[0] if unit else None,
+        }
+
+    # --- hours --------------------------------------------------------------------------------
+
+    async def person_minutes(self, person_id: int, since: datetime | None) -> int:
+        """Counted minutes of the person from activities starting at or after ``since``."""
+        row = await self._one(
+            "SELECT coalesce(sum(c.minutes), 0) FROM checkins c"
+            " JOIN activities a ON a.id = c.activity_id WHERE c.person_id = ?"
+            " AND c.review IN ('ok', 'approved', 'adjusted') AND a.starts_at >= ?",
+            (person_id, to_db_time(since) if since else ""),
+        )
+        return int(row[0]) if row else 0
+
+    async def minutes_by_person(self, since: datetime, until: datetime) -> list[HoursRow]:
+        """Counted minutes per person for activities starting in [since, until), most first."""
+        rows = await self._all(
+            "SELECT c.person_id, coalesce(p.display_name, '—'), sum(c.minutes), count(*)"
+            " FROM checkins c JOIN activities a ON a.id = c.activity_id"
+            " LEFT JOIN people p ON p.id = c.person_id"
+            " WHERE a.starts_at >= ? AND a.starts_at < ?"
+            " AND c.review IN ('ok', 'approved', 'adjusted') AND c.minutes IS NOT NULL"
+            " GROUP BY c.person_id ORDER BY sum(c.minutes) DESC, c.person_id",
+            (to_db_time(since), to_db_time(until)),
+        )
+        return [HoursRow(r[0], str(r[1]), int(r[2] or 0), int(r[3])) for r in rows]
+
+    async def minutes_by_unit(self, since: datetime, until: datetime) -> list[HoursRow]:
+        """Counted minutes per unit (activities of a unit's duty) in [since, until)."""
+        rows = await self._all(
+            "SELECT a.unit_id, u.name, sum(c.minutes), count(*)"
+            " FROM checkins c JOIN activities a ON a.id = c.activity_id"
+            " JOIN vol_units u ON u.id = a.unit_id"
+            " WHERE a.starts_at >= ? AND a.starts_at < ?"
+            " AND c.review IN ('ok', 'approved', 'adjusted') AND c.minutes IS NOT NULL"
+            " GROUP BY a.unit_id ORDER BY sum(c.minutes) DESC, a.unit_id",
+            (to_db_time(since), to_db_time(until)),
+        )
+        return [HoursRow(r[0], str(r[1]), int(r[2] or 0), int(r[3])) for r in rows]
