@@ -1,45 +1,14 @@
-"""Timed work: schedules in the database, fired once each, caught up after downtime.
-
-The ``schedules`` table is the source of truth: each row says what to do
-(``kind`` and ``payload``), when (``rule``), and its next due time. A
-:class:`Timer` (PTB's JobQueue, see bot/runtime/jobs.py) only holds alarms
-derived from it; it is rebuilt at start and re-armed whenever a schedule
-changes, so a change takes effect at once.
-
-A firing is the pair (schedule, due time). It is recorded in ``firings`` in
-the same transaction as its effect (usually messages queued in the outbox),
-and the primary key refuses a second record: a firing is never done twice,
-whatever crashes or restarts happen around it. At start, what fell due while
-the bot was down is done once, marked late, if it is within the catch-up
-window; older firings are recorded as missed and reported to secretaries.
-
-Rules (JSON in ``schedules.rule``):
-
-- ``{"type": "once", "at": ISO}``: one firing.
-- ``{"type": "every", "seconds": N, "start": ISO}``: every N seconds from start.
-- ``{"type": "session" | "talk_day" | "party_day", "offset": "the evening before at 20:00"}``:
-  relative to each event of the community calendar (bot/community/calendar.py). Built-in
-  ones also carry ``"calendar"``, a fingerprint of the calendar settings their
-  due times derive from: when the configuration changes, the stored rule
-  differs and :meth:`SchedulerService.ensure_builtin` re-derives the next due
-  time at start (see :meth:`SchedulerService.rederive_anchor`).
-"""
+"""The scheduler service: schedules fired once each, caught up after downtime, armed."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
-from typing import Any, Protocol
-from zoneinfo import ZoneInfo
+from collections.abc import Callable
+from datetime import datetime, time, timedelta
+from typing import Any
 
 from bot.clock import Clock, system_clock
 from bot.community.calendar import (
-    CommunityCalendar,
-    PartyDayRules,
     apply_offset,
     local_moment,
     parse_offset,
@@ -50,6 +19,20 @@ from bot.config import Language, Settings
 from bot.errors import UserFacingError
 from bot.i18n import parse_language, translate
 from bot.runtime.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
+from bot.runtime.scheduler.builtins import calendar_fingerprint
+from bot.runtime.scheduler.firing import (
+    LATE_AFTER,
+    CatchUp,
+    Describer,
+    Effect,
+    Firing,
+    Timer,
+    late_note,
+    send_missed_callback,
+)
+from bot.runtime.scheduler.rules import EVENT_LOOKBACK, EVENT_RULES, calendar_from
+from bot.runtime.scheduler.titles import schedule_title, spoken_time
+from bot.runtime.scheduler.upcoming import UPCOMING_PAGE_SIZE, Listed, UpcomingPage
 from storage import Database
 from storage.runtime.schedules import ScheduleRow
 from storage.session import Session
@@ -57,145 +40,10 @@ from storage.times import from_db_time, to_db_time
 
 log = logging.getLogger(__name__)
 
-#: A firing this late after its due time is recorded as late, not done.
-LATE_AFTER = timedelta(minutes=1)
-#: A message done this late after its due time says when it was due.
-LATE_NOTE_AFTER = timedelta(minutes=2)
 #: An alarm this much ahead of the due time (by our clock) waits instead of firing.
 EARLY_TOLERANCE = timedelta(seconds=1)
 #: How many past occurrences catch-up walks through for one schedule.
 MAX_CATCH_UP_STEPS = 10_000
-#: How far back to look for the event a firing belongs to (offsets are at most 30 days).
-EVENT_LOOKBACK = timedelta(days=32)
-#: Rule types whose due times are derived from the community calendar.
-EVENT_RULES = frozenset({"session", "talk_day", "party_day"})
-#: Button data names a due time in microseconds since this moment.
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-class Timer(Protocol):
-    """Alarms for schedules: fire ``schedule_id`` at ``due_at``."""
-
-    def arm(self, schedule_id: int, due_at: datetime) -> None:
-        """Set (or move) the schedule's alarm."""
-
-    def disarm(self, schedule_id: int) -> None:
-        """Remove the schedule's alarm, if any."""
-
-
-@dataclass(frozen=True)
-class Firing:
-    """One firing being done: its schedule, due time, and the unit of work it runs in."""
-
-    schedule: ScheduleRow
-    due_at: datetime
-    event_at: datetime | None
-    late: bool
-    now: datetime
-    session: Session
-
-    @property
-    def noticeably_late(self) -> bool:
-        """Done so late (after downtime) that its message should say when it was due."""
-        return self.now - self.due_at > LATE_NOTE_AFTER
-
-
-def late_note(firing: Firing, language: Language, tz: ZoneInfo) -> str:
-    """For a message done late: a line (after a blank one) saying when it was due; else ""."""
-    if not firing.noticeably_late:
-        return ""
-    due = firing.due_at.astimezone(tz)
-    same_day = due.date() == firing.now.astimezone(tz).date()
-    when = f"{due:%H:%M}" if same_day else spoken_time(firing.due_at, tz, language)
-    return "\n\n" + translate(language, "schedule.late_note", due=when)
-
-
-def send_missed_callback(schedule_id: int, due_at: datetime) -> str:
-    """📣 现在补发 under a missed notice (decoded by handlers/callbacks.py SendMissed)."""
-    return f"sms:{schedule_id}:{(due_at - EPOCH) // timedelta(microseconds=1)}"
-
-
-def from_callback_moment(microseconds: int) -> datetime:
-    """The moment :func:`send_missed_callback` wrote as microseconds since the epoch."""
-    return EPOCH + timedelta(microseconds=microseconds)
-
-
-Effect = Callable[[Firing], Awaitable[None]]
-
-
-@dataclass(frozen=True)
-class CatchUp:
-    """What start-up found: firings done late, and firings missed."""
-
-    late: int
-    missed: int
-
-
-#: What a schedule's title is made from, besides its payload (e.g. an activity's title).
-Describer = Callable[[Session, ScheduleRow], Awaitable[dict[str, Any]]]
-
-#: How many schedules one page of /upcoming lists.
-UPCOMING_PAGE_SIZE = 8
-
-
-@dataclass(frozen=True)
-class Listed:
-    """A schedule as /upcoming lists it, with what its title is made from."""
-
-    row: ScheduleRow
-    facts: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class UpcomingPage:
-    """One page of /upcoming: armed schedules soonest first, then paused ones."""
-
-    items: tuple[Listed, ...]
-    page: int
-    pages: int
-    first_number: int
-    #: How many schedules there are in all.
-    total: int
-
-
-def calendar_from(settings: Settings) -> CommunityCalendar:
-    """The community calendar described by the configuration."""
-    cal = settings.calendar
-    return CommunityCalendar(
-        tz=settings.community.tz,
-        session_weekday=cal.session_weekday_number,
-        session_at=cal.session_time,
-        talk_days=frozenset(cal.talk_days),
-        talk_at=cal.talk_day_time,
-        party=PartyDayRules(
-            day=cal.party_day,
-            at=cal.party_day_time,
-            max_shift=cal.party_day_max_shift,
-            holidays=frozenset(cal.holidays),
-            workdays=frozenset(cal.workdays),
-            prefer=cal.party_day_prefer,
-        ),
-    )
-
-
-def calendar_fingerprint(calendar: CommunityCalendar) -> str:
-    """A short digest of everything an event rule's due times derive from."""
-    party = calendar.party
-    facts = {
-        "tz": calendar.tz.key,
-        "session": [calendar.session_weekday, calendar.session_at.isoformat()],
-        "talk": [sorted(calendar.talk_days), calendar.talk_at.isoformat()],
-        "party": [
-            party.day,
-            party.at.isoformat(),
-            party.max_shift,
-            sorted(d.isoformat() for d in party.holidays),
-            sorted(d.isoformat() for d in party.workdays),
-            party.prefer,
-        ],
-    }
-    text = json.dumps(facts, sort_keys=True)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 class SchedulerService:
@@ -826,52 +674,3 @@ class SchedulerService:
             )
         self._on_queued()
         return True
-
-
-def spoken_time(moment: datetime, tz: ZoneInfo, language: Language) -> str:
-    """A moment as people say it: 11月22日 周日 15:00 / Sun 22 Nov 15:00."""
-    local = moment.astimezone(tz)
-    return translate(
-        language,
-        "upcoming.when",
-        month=translate(language, "upcoming.months").split()[local.month - 1],
-        day=local.day,
-        weekday=translate(language, "upcoming.weekdays").split()[local.weekday()],
-        time=f"{local:%H:%M}",
-    )
-
-
-def lead_time(language: Language, minutes: int) -> str:
-    """How long before, as people say it: 1 天, 2 小时, 30 分钟."""
-    for unit, size in (("days", 1440), ("hours", 60)):
-        if minutes >= size and minutes % size == 0:
-            count = minutes // size
-            return translate(
-                language, f"schedule.lead.{unit}{'_one' if count == 1 else ''}", count=count
-            )
-    return translate(
-        language, f"schedule.lead.minutes{'_one' if minutes == 1 else ''}", count=minutes
-    )
-
-
-def schedule_title(
-    schedule: ScheduleRow, language: Language, facts: dict[str, Any] | None = None
-) -> str:
-    """What a schedule is, as people call it, in ``language``.
-
-    The catalog's ``schedule.kind.<kind>`` filled in with ``facts`` (the
-    payload and what the kind's describer adds, see
-    :meth:`SchedulerService.describe`); a schedule of a kind without a
-    catalog name (a plain reminder) is called by its own title.
-    """
-    facts = dict(schedule.payload if facts is None else facts)
-    if isinstance(facts.get("minutes"), int):
-        facts["lead"] = lead_time(language, facts["minutes"])
-    key = f"schedule.kind.{schedule.kind}"
-    if schedule.kind == "message" or translate(language, key) == key:
-        return schedule.title
-    try:
-        return translate(language, key, **facts)
-    except (KeyError, IndexError, ValueError):
-        # Facts the name needs are missing (an old row): its stored title.
-        return schedule.title
