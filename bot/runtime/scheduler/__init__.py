@@ -13,12 +13,12 @@ whatever crashes or restarts happen around it. At start, what fell due while
 the bot was down is done once, marked late, if it is within the catch-up
 window; older firings are recorded as missed and reported to secretaries.
 
-The modules: :mod:`.service` (firing, catch-up, arming, the registry of
-effects), :mod:`.rules` (due times from rules on the calendar),
-:mod:`.builtins` (the built-in schedules), :mod:`.upcoming` (the
-secretaries' list, pause and resume), :mod:`.effects` (what the scheduler
-itself sends), :mod:`.firing` (what a firing is), :mod:`.titles` (how
-schedules and times are named).
+The modules: :mod:`.service` (firing, catch-up, arming, a missed firing sent
+on request, the registry of effects), :mod:`.rules` (due times from rules on
+the calendar), :mod:`.builtins` (the built-in schedules and the calendar's
+fingerprint), :mod:`.upcoming` (the secretaries' list, pause and resume),
+:mod:`.effects` (what the scheduler itself sends), :mod:`.firing` (what a
+firing is), :mod:`.titles` (how schedules and times are named).
 """
 
 from __future__ import annotations

@@ -63,23 +63,23 @@ async def group_messages(db: Database) -> list[tuple[int, str, str]]:
 def test_event_rules_follow_the_calendar(scheduler: SchedulerService) -> None:
     after = datetime(2026, 11, 16, 0, 0, tzinfo=UTC)  # Monday
     # Thursday 2026-11-19 19:00 Shanghai; the evening before at 20:00 = Wednesday 12:00 UTC.
-    assert scheduler.next_due(
+    assert scheduler.rules.next_due(
         {"type": "session", "offset": "the evening before at 20:00"}, after
     ) == (SHANGHAI_EVENING)
-    assert scheduler.next_due({"type": "session", "offset": "1h before"}, after) == datetime(
+    assert scheduler.rules.next_due({"type": "session", "offset": "1h before"}, after) == datetime(
         2026, 11, 19, 10, 0, tzinfo=UTC
     )
     # Party day: 2026-11-15 is a Sunday, so it floats to Monday the 16th, 09:00 local.
-    assert scheduler.next_due(
+    assert scheduler.rules.next_due(
         {"type": "party_day", "offset": "at start"}, datetime(2026, 11, 10, tzinfo=UTC)
     ) == datetime(2026, 11, 16, 1, 0, tzinfo=UTC)
-    assert scheduler.next_due({"type": "talk_day", "offset": "at start"}, after) == datetime(
+    assert scheduler.rules.next_due({"type": "talk_day", "offset": "at start"}, after) == datetime(
         2026, 11, 24, 1, 0, tzinfo=UTC
     )
     start = datetime(2026, 11, 16, 0, 0, 30, tzinfo=UTC)
     every = {"type": "every", "seconds": 60, "start": start.isoformat()}
-    assert scheduler.next_due(every, start) == start + timedelta(seconds=60)
-    assert scheduler.next_due({"type": "once", "at": start.isoformat()}, start) is None
+    assert scheduler.rules.next_due(every, start) == start + timedelta(seconds=60)
+    assert scheduler.rules.next_due({"type": "once", "at": start.isoformat()}, start) is None
 
 
 async def test_builtin_schedules_follow_the_config(
@@ -87,7 +87,7 @@ async def test_builtin_schedules_follow_the_config(
 ) -> None:
     await scheduler.ensure_builtin()
     await scheduler.ensure_builtin()  # idempotent
-    upcoming = [item.row for item in (await scheduler.upcoming()).items]
+    upcoming = [item.row for item in (await scheduler.upcoming.page()).items]
     # Now is Thursday 2026-11-19 19:00 in Shanghai.
     assert [(row.key, row.next_due_at) for row in upcoming] == [
         ("builtin:session_close", datetime(2026, 11, 19, 13, 0, tzinfo=UTC)),  # today 21:00
@@ -183,13 +183,13 @@ async def test_pause_and_resume_take_effect_at_once(
 ) -> None:
     await scheduler.ensure_builtin()
     await scheduler.rebuild()
-    first = (await scheduler.upcoming()).items[0].row
-    assert await scheduler.pause(first.id, None)
-    assert not await scheduler.pause(first.id, None)
+    first = (await scheduler.upcoming.page()).items[0].row
+    assert await scheduler.upcoming.pause(first.id, None)
+    assert not await scheduler.upcoming.pause(first.id, None)
     assert first.id not in timer.alarms
     clock.advance(days=10)
-    assert await scheduler.resume(first.id, None)
-    resumed = await scheduler.schedule(first.id)
+    assert await scheduler.upcoming.resume(first.id, None)
+    resumed = await scheduler.upcoming.schedule(first.id)
     assert resumed.next_due_at is not None and resumed.next_due_at > clock.now
     assert timer.alarms[first.id] == resumed.next_due_at
 
