@@ -10,12 +10,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from bot.clock import Clock
-from bot.community.calendar import (
-    CommunityCalendar,
-    local_moment,
-    parse_offset,
-    to_utc,
-)
+from bot.community.calendar import CommunityCalendar, local_moment, parse_offset, to_utc
 from bot.config import Settings
 from bot.runtime.scheduler.rules import EVENT_RULES, ScheduleRules
 from storage import Database

@@ -8,20 +8,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.clock import Clock
-from bot.community.calendar import (
-    CommunityCalendar,
-    to_utc,
-)
+from bot.community.calendar import CommunityCalendar, to_utc
 from bot.community.register import ChatKind, secretaries_to_tell
 from bot.config import Settings
 from bot.i18n import parse_language, translate
 from bot.runtime.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
-from bot.runtime.scheduler.firing import (
-    Describer,
-    Firing,
-    late_note,
-    send_missed_callback,
-)
+from bot.runtime.scheduler.firing import Describer, Firing, late_note, send_missed_callback
 from bot.runtime.scheduler.titles import schedule_title, spoken_time
 from storage.runtime.schedules import ScheduleRow
 from storage.session import Session

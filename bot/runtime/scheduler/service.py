@@ -20,14 +20,7 @@ from bot.config import Settings
 from bot.errors import UserFacingError
 from bot.runtime.scheduler.builtins import BuiltinSchedules
 from bot.runtime.scheduler.effects import SchedulerEffects
-from bot.runtime.scheduler.firing import (
-    LATE_AFTER,
-    CatchUp,
-    Describer,
-    Effect,
-    Firing,
-    Timer,
-)
+from bot.runtime.scheduler.firing import LATE_AFTER, CatchUp, Describer, Effect, Firing, Timer
 from bot.runtime.scheduler.rules import EVENT_RULES, ScheduleRules, calendar_from
 from bot.runtime.scheduler.upcoming import Upcoming
 from storage import Database

@@ -8,10 +8,7 @@ from typing import Any
 from bot.clock import Clock
 from bot.config import Language
 from bot.errors import UserFacingError
-from bot.runtime.scheduler.firing import (
-    Describer,
-    Timer,
-)
+from bot.runtime.scheduler.firing import Describer, Timer
 from bot.runtime.scheduler.rules import ScheduleRules
 from bot.runtime.scheduler.titles import schedule_title
 from storage import Database
