@@ -328,6 +328,30 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(ChatMemberHandler(chats.my_membership, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, chats.migrated))
 
+    # Slash commands, each with its access rule (only new messages).
+    _add_commands(app)
+
+    # Inline buttons, each kind by its callback-data prefix; then stale ones.
+    _add_buttons(app)
+
+    # Plain words that act: raising a matter, 签到/签退 and locations, 补课 check-ins.
+    _add_plain_words(app)
+
+    # Photos, files and typed text in a private chat: answers to a guided conversation.
+    _add_private_answers(app)
+
+    # A reply to a matter's card in a residents' group joins its
+    # discussion. Its own handler group, so group 0 handlers still see every text.
+    app.add_handler(
+        MessageHandler(discussion.CARD_REPLY_FILTER, discussion.card_reply),
+        group=discussion.CARD_REPLY_GROUP,
+    )
+
+    app.add_error_handler(on_error)
+
+
+def _add_commands(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Every command of :data:`COMMANDS`, guarded by its access rule."""
     # Slash commands, each with its access rule. Only new messages: an edited
     # command does not run again. "/cmd@otherbot" is left to the other bot.
     for command in COMMANDS:
@@ -339,6 +363,9 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
             )
         )
 
+
+def _add_buttons(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Every button kind of :data:`BUTTONS`, then a catch-all for stale buttons."""
     # Inline buttons, each kind matched by its callback-data prefix.
     for button in BUTTONS:
         app.add_handler(
@@ -352,6 +379,9 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         CallbackQueryHandler(guarded(_stale_button, need=Access.ANYONE, where=Where.ANY))
     )
 
+
+def _add_plain_words(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Messages in plain words that act like a command."""
     # "提议 …" / "说事 …": raising a matter in plain words (commands are Latin only).
     app.add_handler(
         MessageHandler(
@@ -387,6 +417,9 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         )
     )
 
+
+def _add_private_answers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Answers, in a private chat, to the guided conversation under way."""
     # A photo or file in a private chat: the answer to a form that takes one.
     dialogs.MEDIA_ANSWERS.update(MEDIA_ANSWERS)
     app.add_handler(
@@ -406,15 +439,6 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
             guarded(dialogs.private_text, need=Access.ANYONE, where=Where.PRIVATE),
         )
     )
-
-    # A reply to a matter's card in a residents' group joins its
-    # discussion. Its own handler group, so group 0 handlers still see every text.
-    app.add_handler(
-        MessageHandler(discussion.CARD_REPLY_FILTER, discussion.card_reply),
-        group=discussion.CARD_REPLY_GROUP,
-    )
-
-    app.add_error_handler(on_error)
 
 
 async def _stale_button(update: Update, context: Any) -> None:

@@ -97,40 +97,7 @@ class PersonDataRepository:
         """The sections to merge into the export, keyed as in :data:`EXPORTED`."""
         rows, p = self._rows, person_id
         return {
-            "register": {
-                "roles_granted": await rows(
-                    "SELECT role, granted_at FROM person_roles"
-                    " WHERE granted_by = ? AND person_id != ? ORDER BY granted_at",
-                    p,
-                    p,
-                ),
-                "chats_bound": await rows(
-                    "SELECT title, kind, bound_at FROM chats WHERE bound_by = ? ORDER BY bound_at",
-                    p,
-                ),
-                "pushes_started": await rows(
-                    "SELECT id, kind, title, created_at, finished_at FROM pushes"
-                    " WHERE started_by = ? OR report_chat_id = ? ORDER BY id",
-                    p,
-                    tg_user_id,
-                ),
-                "schedules_owned": await rows(
-                    "SELECT id, kind, title, next_due_at, enabled FROM schedules"
-                    " WHERE owner_id = ? ORDER BY id",
-                    p,
-                ),
-                # Their standing request that the grid worker record their ballots.
-                "proxy_request": await rows(
-                    "SELECT requested_at FROM proxy_requests WHERE person_id = ?", p
-                ),
-                # Residents without Telegram they entered: when and for which grid, not
-                # who (those are other people's entries in the register).
-                "paper_residents_entered": await rows(
-                    "SELECT id, grid_id, entered_at FROM paper_residents"
-                    " WHERE entered_by = ? ORDER BY id",
-                    p,
-                ),
-            },
+            "register": await self._register(p, tg_user_id),
             "open_conversations": _parsed(
                 await rows(
                     "SELECT chat_id, flow, step, data, updated_at FROM dialogs"
@@ -149,130 +116,189 @@ class PersonDataRepository:
                 ),
                 "content",
             ),
-            "deliberation": {
-                "matters_owned": await rows(
-                    "SELECT id, title, stage, owner_kind, owner_name, due_at, progress"
-                    " FROM matters WHERE owner_person_id = ? ORDER BY id",
+            "deliberation": {**await self._deliberation(p), **await self._follow_up(p)},
+            "lessons": await self._lessons(p),
+            "volunteering": await self._volunteering(p),
+        }
+
+    async def _register(self, p: int, tg_user_id: int) -> dict[str, Any]:
+        """What they did in the register: roles granted, chats bound, pushes, schedules."""
+        rows = self._rows
+        return {
+            "roles_granted": await rows(
+                "SELECT role, granted_at FROM person_roles"
+                " WHERE granted_by = ? AND person_id != ? ORDER BY granted_at",
+                p,
+                p,
+            ),
+            "chats_bound": await rows(
+                "SELECT title, kind, bound_at FROM chats WHERE bound_by = ? ORDER BY bound_at",
+                p,
+            ),
+            "pushes_started": await rows(
+                "SELECT id, kind, title, created_at, finished_at FROM pushes"
+                " WHERE started_by = ? OR report_chat_id = ? ORDER BY id",
+                p,
+                tg_user_id,
+            ),
+            "schedules_owned": await rows(
+                "SELECT id, kind, title, next_due_at, enabled FROM schedules"
+                " WHERE owner_id = ? ORDER BY id",
+                p,
+            ),
+            # Their standing request that the grid worker record their ballots.
+            "proxy_request": await rows(
+                "SELECT requested_at FROM proxy_requests WHERE person_id = ?", p
+            ),
+            # Residents without Telegram they entered: when and for which grid, not
+            # who (those are other people's entries in the register).
+            "paper_residents_entered": await rows(
+                "SELECT id, grid_id, entered_at FROM paper_residents"
+                " WHERE entered_by = ? ORDER BY id",
+                p,
+            ),
+        }
+
+    async def _deliberation(self, p: int) -> dict[str, Any]:
+        """Matters they own, what they did to matters, the votes they ran."""
+        rows = self._rows
+        return {
+            "matters_owned": await rows(
+                "SELECT id, title, stage, owner_kind, owner_name, due_at, progress"
+                " FROM matters WHERE owner_person_id = ? ORDER BY id",
+                p,
+            ),
+            "matter_events": _parsed(
+                await rows(
+                    "SELECT matter_id, at, kind, detail FROM matter_events"
+                    " WHERE actor_id = ? ORDER BY id",
                     p,
                 ),
-                "matter_events": _parsed(
-                    await rows(
-                        "SELECT matter_id, at, kind, detail FROM matter_events"
-                        " WHERE actor_id = ? ORDER BY id",
-                        p,
-                    ),
-                    "detail",
-                ),
-                "comments_hidden": await rows(
-                    "SELECT id, matter_id, hidden_at, hidden_reason FROM comments"
-                    " WHERE hidden_by = ? ORDER BY id",
-                    p,
-                ),
-                # For whom and what is not theirs to read: who recorded it, when, why.
-                "proxy_ballots_recorded": await rows(
-                    "SELECT b.vote_id, v.matter_id, b.cast_at, b.proxy_reason FROM ballots b"
-                    " JOIN votes v ON v.id = b.vote_id WHERE b.recorded_by = ?"
-                    " ORDER BY b.cast_at",
-                    p,
-                ),
-                "votes_opened": await rows(
-                    "SELECT id, matter_id, opened_at FROM votes WHERE opened_by = ? ORDER BY id",
-                    p,
-                ),
-                "votes_closed": await rows(
-                    "SELECT id, matter_id, closed_at, result FROM votes"
-                    " WHERE closed_by = ? ORDER BY id",
-                    p,
-                ),
-                "acceptances": await rows(
-                    "SELECT matter_id, verdict, note, at FROM acceptances"
-                    " WHERE person_id = ? ORDER BY at",
-                    p,
-                ),
-                "referrals_made": await rows(
-                    "SELECT id, matter_id, department, request, referred_at FROM referrals"
-                    " WHERE referred_by = ? ORDER BY id",
-                    p,
-                ),
-                "referral_answers_recorded": await rows(
-                    "SELECT id, matter_id, answer, answered_at FROM referrals"
-                    " WHERE recorded_by = ? ORDER BY id",
-                    p,
-                ),
-                "supervision": await rows(
-                    "SELECT t.id AS term_id, t.starts_at, t.ends_at, t.method FROM supervisors s"
-                    " JOIN supervision_terms t ON t.id = s.term_id WHERE s.person_id = ?"
-                    " ORDER BY t.starts_at",
-                    p,
-                ),
-                "supervision_terms_created": await rows(
-                    "SELECT id, starts_at, ends_at, method, created_at FROM supervision_terms"
-                    " WHERE created_by = ? ORDER BY id",
-                    p,
-                ),
-            },
-            "lessons": {
-                "lessons_written": await rows(
-                    "SELECT id, title, status, created_at FROM lessons"
-                    " WHERE created_by = ? ORDER BY id",
-                    p,
-                ),
-                "quiz_answers": await rows(
-                    "SELECT lesson_id, question, choice, correct, at FROM lesson_answers"
-                    " WHERE person_id = ? ORDER BY lesson_id, question",
-                    p,
-                ),
-                "makeup_slots_created": await rows(
-                    "SELECT id, lesson_id, starts_at, place, capacity, created_at FROM makeup_slots"
-                    " WHERE created_by = ? ORDER BY id",
-                    p,
-                ),
-                "makeup_attendance_recorded": await rows(
-                    "SELECT lesson_id, attended_at FROM makeup_bookings"
-                    " WHERE recorded_by = ? AND person_id != ? ORDER BY attended_at",
-                    p,
-                    p,
-                ),
-                "home_deliveries_confirmed": await rows(
-                    "SELECT lesson_id, confirmed_at FROM home_deliveries"
-                    " WHERE confirmed_by = ? AND person_id != ? ORDER BY confirmed_at",
-                    p,
-                    p,
-                ),
-            },
-            "volunteering": {
-                "activities_organised": await rows(
-                    "SELECT id, title, starts_at, ends_at, cancelled_at FROM activities"
-                    " WHERE organiser_id = ? ORDER BY id",
-                    p,
-                ),
-                "checkins_recorded": await rows(
-                    "SELECT activity_id, checked_in_at, method FROM checkins"
-                    " WHERE recorded_by = ? AND (person_id IS NULL OR person_id != ?) ORDER BY id",
-                    p,
-                    p,
-                ),
-                "checkin_changes": await rows(
-                    "SELECT c.activity_id, h.at, h.action, h.old_minutes, h.new_minutes, h.reason"
-                    " FROM checkin_changes h JOIN checkins c ON c.id = h.checkin_id"
-                    " WHERE c.person_id = ? ORDER BY h.id",
-                    p,
-                ),
-                "checkin_changes_made": await rows(
-                    "SELECT c.activity_id, h.at, h.action, h.old_minutes, h.new_minutes, h.reason"
-                    " FROM checkin_changes h JOIN checkins c ON c.id = h.checkin_id"
-                    " WHERE h.by_id = ? ORDER BY h.id",
-                    p,
-                ),
-                "units_contact": await rows(
-                    "SELECT id, name FROM vol_units WHERE contact_id = ? ORDER BY id", p
-                ),
-                "duty_swaps_asked": await rows(
-                    "SELECT s.duty_id, d.day, s.state, s.asked_at, s.decided_at FROM duty_swaps s"
-                    " JOIN duties d ON d.id = s.duty_id WHERE s.asked_by = ? ORDER BY s.id",
-                    p,
-                ),
-            },
+                "detail",
+            ),
+            "comments_hidden": await rows(
+                "SELECT id, matter_id, hidden_at, hidden_reason FROM comments"
+                " WHERE hidden_by = ? ORDER BY id",
+                p,
+            ),
+            # For whom and what is not theirs to read: who recorded it, when, why.
+            "proxy_ballots_recorded": await rows(
+                "SELECT b.vote_id, v.matter_id, b.cast_at, b.proxy_reason FROM ballots b"
+                " JOIN votes v ON v.id = b.vote_id WHERE b.recorded_by = ?"
+                " ORDER BY b.cast_at",
+                p,
+            ),
+            "votes_opened": await rows(
+                "SELECT id, matter_id, opened_at FROM votes WHERE opened_by = ? ORDER BY id",
+                p,
+            ),
+            "votes_closed": await rows(
+                "SELECT id, matter_id, closed_at, result FROM votes"
+                " WHERE closed_by = ? ORDER BY id",
+                p,
+            ),
+        }
+
+    async def _follow_up(self, p: int) -> dict[str, Any]:
+        """After the votes: acceptances, referrals, supervision."""
+        rows = self._rows
+        return {
+            "acceptances": await rows(
+                "SELECT matter_id, verdict, note, at FROM acceptances"
+                " WHERE person_id = ? ORDER BY at",
+                p,
+            ),
+            "referrals_made": await rows(
+                "SELECT id, matter_id, department, request, referred_at FROM referrals"
+                " WHERE referred_by = ? ORDER BY id",
+                p,
+            ),
+            "referral_answers_recorded": await rows(
+                "SELECT id, matter_id, answer, answered_at FROM referrals"
+                " WHERE recorded_by = ? ORDER BY id",
+                p,
+            ),
+            "supervision": await rows(
+                "SELECT t.id AS term_id, t.starts_at, t.ends_at, t.method FROM supervisors s"
+                " JOIN supervision_terms t ON t.id = s.term_id WHERE s.person_id = ?"
+                " ORDER BY t.starts_at",
+                p,
+            ),
+            "supervision_terms_created": await rows(
+                "SELECT id, starts_at, ends_at, method, created_at FROM supervision_terms"
+                " WHERE created_by = ? ORDER BY id",
+                p,
+            ),
+        }
+
+    async def _lessons(self, p: int) -> dict[str, Any]:
+        """Micro Party lessons they wrote, answered, or ran make-ups of."""
+        rows = self._rows
+        return {
+            "lessons_written": await rows(
+                "SELECT id, title, status, created_at FROM lessons"
+                " WHERE created_by = ? ORDER BY id",
+                p,
+            ),
+            "quiz_answers": await rows(
+                "SELECT lesson_id, question, choice, correct, at FROM lesson_answers"
+                " WHERE person_id = ? ORDER BY lesson_id, question",
+                p,
+            ),
+            "makeup_slots_created": await rows(
+                "SELECT id, lesson_id, starts_at, place, capacity, created_at FROM makeup_slots"
+                " WHERE created_by = ? ORDER BY id",
+                p,
+            ),
+            "makeup_attendance_recorded": await rows(
+                "SELECT lesson_id, attended_at FROM makeup_bookings"
+                " WHERE recorded_by = ? AND person_id != ? ORDER BY attended_at",
+                p,
+                p,
+            ),
+            "home_deliveries_confirmed": await rows(
+                "SELECT lesson_id, confirmed_at FROM home_deliveries"
+                " WHERE confirmed_by = ? AND person_id != ? ORDER BY confirmed_at",
+                p,
+                p,
+            ),
+        }
+
+    async def _volunteering(self, p: int) -> dict[str, Any]:
+        """Volunteering they organised, recorded, or asked for."""
+        rows = self._rows
+        return {
+            "activities_organised": await rows(
+                "SELECT id, title, starts_at, ends_at, cancelled_at FROM activities"
+                " WHERE organiser_id = ? ORDER BY id",
+                p,
+            ),
+            "checkins_recorded": await rows(
+                "SELECT activity_id, checked_in_at, method FROM checkins"
+                " WHERE recorded_by = ? AND (person_id IS NULL OR person_id != ?) ORDER BY id",
+                p,
+                p,
+            ),
+            "checkin_changes": await rows(
+                "SELECT c.activity_id, h.at, h.action, h.old_minutes, h.new_minutes, h.reason"
+                " FROM checkin_changes h JOIN checkins c ON c.id = h.checkin_id"
+                " WHERE c.person_id = ? ORDER BY h.id",
+                p,
+            ),
+            "checkin_changes_made": await rows(
+                "SELECT c.activity_id, h.at, h.action, h.old_minutes, h.new_minutes, h.reason"
+                " FROM checkin_changes h JOIN checkins c ON c.id = h.checkin_id"
+                " WHERE h.by_id = ? ORDER BY h.id",
+                p,
+            ),
+            "units_contact": await rows(
+                "SELECT id, name FROM vol_units WHERE contact_id = ? ORDER BY id", p
+            ),
+            "duty_swaps_asked": await rows(
+                "SELECT s.duty_id, d.day, s.state, s.asked_at, s.decided_at FROM duty_swaps s"
+                " JOIN duties d ON d.id = s.duty_id WHERE s.asked_by = ? ORDER BY s.id",
+                p,
+            ),
         }
 
 

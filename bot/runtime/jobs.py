@@ -1,7 +1,7 @@
 """Alarms for schedules on PTB's JobQueue (APScheduler 3, in memory).
 
 The JobQueue holds nothing of its own: every alarm is derived from the
-``schedules`` table (bot/runtime/scheduler.py), rebuilt at start and re-armed when a
+``schedules`` table (bot/runtime/scheduler/), rebuilt at start and re-armed when a
 schedule changes. One job per schedule, named after it, so arming again
 replaces the old alarm.
 """

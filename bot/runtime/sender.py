@@ -1,6 +1,7 @@
 """The sender: drains the outbox at Telegram's limits, survives restarts,
 never sends a message twice, and shows each push's progress to whoever
-started it.
+started it (bot/runtime/push_reports.py). When a message is tried again, and
+when Telegram counts as down, is bot/runtime/circuit.py's.
 
 For each message: reserve a slot in the rate limiter, mark the row
 ``sending`` (committed), call Telegram, record the outcome. A crash between
@@ -40,7 +41,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -57,25 +57,18 @@ from telegram.error import (
 
 from bot.clock import Clock, system_clock
 from bot.community.register import CommunityService
-from bot.config import DeliverySettings, Language
-from bot.i18n import parse_language, translate, translate_html
+from bot.config import DeliverySettings
+from bot.i18n import translate, translate_html
+from bot.runtime.circuit import BACKOFF_CAP_SECONDS, Circuit, Outcome
 from bot.runtime.flood import PREACQUIRED, TelegramRateLimiter
 from bot.runtime.outbox import OutgoingMessage
+from bot.runtime.push_reports import PushReports
 from storage import Database
 from storage.db import is_storage_full
-from storage.runtime.outbox import DEADLINE_PASSED, OutboxRow, PushCounts, PushRow
+from storage.runtime.outbox import OutboxRow
 
 log = logging.getLogger(__name__)
 
-#: The longest wait between two attempts at one message.
-BACKOFF_CAP_SECONDS = 60.0
-#: The longest wait between two probes while Telegram cannot be reached: a
-#: probe is one message, so probing often costs nothing, and it bounds how
-#: long after Telegram is back the pushes resume.
-PROBE_CAP_SECONDS = 5.0
-#: Passing failures in a row, with no answer from Telegram in between, after
-#: which Telegram counts as down and the sender pauses.
-OUTAGE_AFTER_FAILURES = 5
 #: How often messages past their retry deadline are looked for (seconds).
 EXPIRY_CHECK_SECONDS = 5.0
 #: How long a stopping sender waits for requests already on the wire.
@@ -85,89 +78,6 @@ STOP_REPORT_SECONDS = 1.0
 #: With the disk full, the sender waits this long before it claims (or records) again,
 #: instead of meeting the same error in a tight loop.
 STORAGE_FULL_PAUSE_SECONDS = 5.0
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What became of one attempt to send a message."""
-
-    state: str  # sent | failed | unreachable | uncertain | retry
-    message_id: int | None = None
-    error: str | None = None
-    retry_in: float = 0.0
-    #: No answer from Telegram (a network error, a 5xx, a timeout): a sign it may be down.
-    no_answer: bool = False
-
-
-class Circuit:
-    """Whether Telegram as a whole answers: a circuit breaker for the sender.
-
-    Closed, messages go at full rate. After ``threshold`` passing failures in
-    a row with no answer in between, it opens: nothing goes but one probe
-    message at a time, the first 1 s later, then with doubling waits up to
-    ``cap``. Any answer from Telegram (a message taken, or refused for a
-    reason of its own) closes it again. Times are the sender's clock.
-    """
-
-    def __init__(
-        self, threshold: int = OUTAGE_AFTER_FAILURES, cap: float = PROBE_CAP_SECONDS
-    ) -> None:
-        self.threshold = threshold
-        self.cap = cap
-        self.open_since: datetime | None = None
-        self.probe_at: datetime | None = None
-        self.probe_row: int | None = None
-        self.last_error = ""
-        self._in_row = 0
-        self._probe_wait = 1.0
-
-    @property
-    def is_open(self) -> bool:
-        """Whether sending is paused."""
-        return self.open_since is not None
-
-    def failed(self, row_id: int | None, now: datetime, error: str) -> bool:
-        """A call got no answer; True if this opened the circuit."""
-        self.last_error = error
-        if self.open_since is not None:
-            if row_id is not None and row_id == self.probe_row:
-                self.probe_row = None
-                self._probe_wait = min(self._probe_wait * 2, self.cap)
-                self.probe_at = now + timedelta(seconds=self._probe_wait)
-            return False
-        self._in_row += 1
-        if self._in_row < self.threshold:
-            return False
-        self.open_since = now
-        self._probe_wait = 1.0
-        self.probe_at = now + timedelta(seconds=self._probe_wait)
-        return True
-
-    def answered(self) -> datetime | None:
-        """Telegram answered; returns when the outage began if this ends one."""
-        self._in_row = 0
-        since, self.open_since = self.open_since, None
-        self.probe_at = None
-        self.probe_row = None
-        return since
-
-    def take_probe(self, row_id: int, now: datetime) -> bool:
-        """Whether ``row_id`` may go now, as the one probe of an open circuit."""
-        if self.probe_row is not None or self.probe_at is None or now < self.probe_at:
-            return False
-        self.probe_row = row_id
-        return True
-
-    def probe_ended(self, row_id: int) -> None:
-        """The probe finished without a verdict (not sent at all): the next may go."""
-        if self.probe_row == row_id:
-            self.probe_row = None
-
-    def seconds_to_probe(self, now: datetime) -> float:
-        """Seconds until the next probe may go (0 if it may go now)."""
-        if self.probe_at is None:
-            return 0.0
-        return max(0.0, (self.probe_at - now).total_seconds())
 
 
 #: Telegram's limit on a photo caption; a longer text goes without its picture.
@@ -196,6 +106,20 @@ def render_buttons(message: OutgoingMessage) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(rows)
 
 
+def photo_of(
+    message: OutgoingMessage, chart_renderer: Callable[[dict[str, Any]], bytes] | None
+) -> str | bytes | None:
+    """The message's picture: a Telegram file id, or its chart drawn now (None if it has none)."""
+    if message.photo:
+        return message.photo
+    if message.chart and chart_renderer is not None:
+        try:
+            return chart_renderer(message.chart)
+        except Exception:  # a chart is an illustration: the text still goes
+            log.exception("cannot draw the chart of %s", message.key)
+    return None
+
+
 class Sender:
     """One task that sends what the outbox holds, as fast as Telegram allows."""
 
@@ -217,7 +141,6 @@ class Sender:
         self._wake = asyncio.Event()
         self._in_flight: dict[int, asyncio.Task[None]] = {}
         self._busy_chats: set[int] = set()
-        self._touched_pushes: set[int] = set()
         self._task: asyncio.Task[None] | None = None
         self._progress_task: asyncio.Task[None] | None = None
         self._stopping = False
@@ -225,13 +148,8 @@ class Sender:
         self._recorder: asyncio.Task[None] | None = None
         self._on_the_wire: set[int] = set()
         self.circuit = Circuit()
+        self._reports = PushReports(bot, db, settings, clock, self.circuit, self._outage_ended)
         self._next_expiry_check: datetime | None = None
-        #: Pushes shown that Telegram cannot be reached, in the current outage.
-        self._outage_shown: set[int] = set()
-        #: Minutes each unfinished push was held up by outages (for its final report).
-        self._outage_minutes: dict[int, float] = {}
-        #: When a final report that Telegram did not take is tried again.
-        self._report_retry: dict[int, tuple[datetime, float, datetime]] = {}
         #: Draws a message's chart (see OutgoingMessage.chart) as PNG bytes.
         self.chart_renderer: Callable[[dict[str, Any]], bytes] | None = None
         self.sent = 0
@@ -247,7 +165,7 @@ class Sender:
         now = self._clock()
         async with self._db.transaction(completes_update=False) as session:
             uncertain = await session.outbox.abandon_in_flight(now)
-            self._touched_pushes.update(p.id for p in await session.outbox.open_pushes())
+            self._reports.touch(p.id for p in await session.outbox.open_pushes())
             # What the last run sent in the last minute still counts at Telegram.
             recent = await session.outbox.recent_sends(now - timedelta(seconds=61))
         for chat_id, moment in recent:
@@ -258,7 +176,7 @@ class Sender:
             )
         self._stopping = False
         self._task = asyncio.create_task(self._run(), name="outbox-sender")
-        self._progress_task = asyncio.create_task(self._report_loop(), name="push-progress")
+        self._progress_task = asyncio.create_task(self._reports.loop(), name="push-progress")
 
     async def stop(self) -> None:
         """Stop taking new messages; leave waiting ones pending, record those on the wire.
@@ -291,7 +209,7 @@ class Sender:
         if self._recorder is not None:
             await asyncio.wait([self._recorder], timeout=STOP_WIRE_GRACE_SECONDS)
         try:
-            await asyncio.wait_for(self._report_progress(force=True), STOP_REPORT_SECONDS)
+            await asyncio.wait_for(self._reports.report(force=True), STOP_REPORT_SECONDS)
         except TimeoutError:
             log.info("stopping: progress reports left for after the restart")
 
@@ -379,7 +297,7 @@ class Sender:
                 self._settings.retry_for_hours,
                 ", ".join(str(push_id) for push_id in pushes),
             )
-            self._touched_pushes.update(pushes)
+            self._reports.touch(pushes)
 
     def _spawn(self, row: OutboxRow) -> None:
         self._busy_chats.add(row.chat_id)
@@ -458,8 +376,7 @@ class Sender:
         async with self._db.read() as session:
             waiting = await session.outbox.pending_count()
             pushes = [p.id for p in await session.outbox.open_pushes()]
-        self._outage_shown.clear()
-        self._touched_pushes.update(pushes)
+        self._reports.outage_began(pushes)
         log.warning(
             "Telegram cannot be reached (%s): pushes paused with %d message(s) waiting;"
             " trying one message every %.0f s at most until it answers, for up to %g h",
@@ -472,14 +389,13 @@ class Sender:
     def _outage_ended(self, since: datetime, now: datetime) -> None:
         minutes = (now - since).total_seconds() / 60
         log.warning("Telegram answers again after %.1f min: pushes resume at full rate", minutes)
-        for push_id in self._touched_pushes:
-            self._outage_minutes[push_id] = self._outage_minutes.get(push_id, 0.0) + minutes
+        self._reports.outage_ended(minutes)
         self._wake.set()
 
     async def _send(self, row: OutboxRow) -> Outcome:
         message = OutgoingMessage.from_content(row.content)
         text = render_text(message)
-        photo = self._photo_of(message)
+        photo = photo_of(message, self.chart_renderer)
         try:
             if photo is not None and len(text) <= MAX_CAPTION:
                 sent = await self._bot.send_photo(
@@ -513,17 +429,6 @@ class Sender:
         except TelegramError as error:
             return Outcome("retry", error=error.message, no_answer=True)
         return Outcome("sent", message_id=sent.message_id)
-
-    def _photo_of(self, message: OutgoingMessage) -> str | bytes | None:
-        """The message's picture: a Telegram file id, or its chart drawn now."""
-        if message.photo:
-            return message.photo
-        if message.chart and self.chart_renderer is not None:
-            try:
-                return self.chart_renderer(message.chart)
-            except Exception:  # a chart is an illustration: the text still goes
-                log.exception("cannot draw the chart of %s", message.key)
-        return None
 
     async def _record(self, row: OutboxRow, outcome: Outcome) -> None:
         """Record an outcome; returns once it is committed.
@@ -607,160 +512,7 @@ class Sender:
         elif outcome.state != "retry":
             log.info("outbox message %s: %s (%s)", row.id, outcome.state, outcome.error)
         if row.push_id is not None:
-            self._touched_pushes.add(row.push_id)
-
-    # --- progress of pushes -------------------------------------------------
-
-    async def _report_loop(self) -> None:
-        while True:
-            await asyncio.sleep(1.0)
-            try:
-                await self._report_progress(force=False)
-            except Exception:
-                log.exception("could not report push progress")
-
-    async def _report_progress(self, *, force: bool) -> None:
-        if not self._touched_pushes:
-            return
-        now = self._clock()
-        for push_id in sorted(self._touched_pushes):
-            async with self._db.read() as session:
-                push = await session.outbox.push(push_id)
-                counts = await session.outbox.counts(push_id)
-            if push is None or push.finished_at is not None:
-                self._forget_push(push_id)
-                continue
-            if counts.finished:
-                retry = self._report_retry.get(push_id)
-                if retry is not None and now < retry[0] and not force:
-                    continue
-            elif self.circuit.is_open:
-                # Telegram is down: say so once (it reaches the person only if
-                # their chat still can be reached), then nothing until it answers.
-                if push_id not in self._outage_shown and push.report_chat_id is not None:
-                    self._outage_shown.add(push_id)
-                    text = translate_html(
-                        parse_language(push.report_language),
-                        "push.outage",
-                        title=push.title,
-                        done=counts.sent,
-                        total=counts.total,
-                    )
-                    await self._show(push, text)
-                continue
-            else:
-                interval = timedelta(seconds=self._settings.progress_interval_seconds)
-                due = push.reported_at is None or now - push.reported_at >= interval
-                if not (due or force):
-                    continue
-            delivered = True
-            if push.report_chat_id is not None:
-                delivered = await self._show_progress(push, counts)
-            if counts.finished and not delivered:
-                self._final_report_later(push, now)
-                continue
-            async with self._db.transaction(completes_update=False) as session:
-                await session.outbox.mark_reported(push_id, now, finished=counts.finished)
-            if counts.finished:
-                self._forget_push(push_id)
-
-    def _forget_push(self, push_id: int) -> None:
-        self._touched_pushes.discard(push_id)
-        self._outage_minutes.pop(push_id, None)
-        self._report_retry.pop(push_id, None)
-
-    def _final_report_later(self, push: PushRow, now: datetime) -> None:
-        """The final report always comes: Telegram did not take it, so try again
-        with capped backoff (for ``retry_for_hours`` at most)."""
-        previous = self._report_retry.get(push.id)
-        wait = min(previous[1] * 2, BACKOFF_CAP_SECONDS) if previous else 2.0
-        first = previous[2] if previous else now
-        if now - first > timedelta(hours=self._settings.retry_for_hours):
-            log.warning("gave up the final report of push %s: Telegram never took it", push.id)
-            self._touched_pushes.discard(push.id)
-            return
-        if previous is None:
-            log.warning("the final report of push %s will be sent again until it arrives", push.id)
-        self._report_retry[push.id] = (now + timedelta(seconds=wait), wait, first)
-
-    async def _show_progress(self, push: PushRow, counts: PushCounts) -> bool:
-        """Show the push's progress (or its summary); False if Telegram did not take it
-        for a passing reason."""
-        language = parse_language(push.report_language)
-        if counts.finished:
-            text = await self._summary(push, counts, language)
-        else:
-            text = translate_html(
-                language,
-                "push.progress",
-                title=push.title,
-                done=counts.done,
-                total=counts.total,
-                failed=counts.failed + counts.unreachable + counts.uncertain,
-            )
-            minutes = self._outage_minutes.get(push.id)
-            if minutes:
-                text += "\n" + translate_html(
-                    language, "push.outage_over", minutes=max(1, round(minutes))
-                )
-        return await self._show(push, text)
-
-    async def _show(self, push: PushRow, text: str) -> bool:
-        """Put ``text`` in the push's report message (sent the first time, edited after)."""
-        try:
-            if push.report_message_id is None:
-                sent = await self._bot.send_message(push.report_chat_id, text)
-                async with self._db.transaction(completes_update=False) as session:
-                    await session.outbox.set_report_message(push.id, sent.message_id)
-            else:
-                await self._bot.edit_message_text(
-                    text, chat_id=push.report_chat_id, message_id=push.report_message_id
-                )
-        except BadRequest as error:
-            if "not modified" not in error.message.lower():
-                log.warning("cannot show progress of push %s: %s", push.id, error.message)
-        except Forbidden as error:
-            log.warning("cannot show progress of push %s: %s", push.id, error.message)
-        except (NetworkError, RetryAfter, TelegramError) as error:
-            if not self.circuit.is_open:
-                log.warning("cannot show progress of push %s: %s", push.id, error.message)
-            return False
-        since = self.circuit.answered()
-        if since is not None:
-            self._outage_ended(since, self._clock())
-        return True
-
-    async def _summary(self, push: PushRow, counts: PushCounts, language: Language) -> str:
-        lines = [
-            translate_html(
-                language,
-                "push.done",
-                title=push.title,
-                sent=counts.sent,
-                total=counts.total,
-            )
-        ]
-        minutes = self._outage_minutes.get(push.id)
-        if minutes:
-            lines.append(
-                translate_html(language, "push.outage_over", minutes=max(1, round(minutes)))
-            )
-        hours = f"{self._settings.retry_for_hours:g}"
-        async with self._db.read() as session:
-            missing = await session.outbox.not_reached(push.id)
-            for chat_id, person_id, state, error in missing[:50]:
-                person = await session.people.by_id(person_id) if person_id else None
-                chat = await session.chats.get(chat_id) if person is None else None
-                name = person.display_name if person else (chat.title if chat else str(chat_id))
-                expired = state == "failed" and (error or "").startswith(DEADLINE_PASSED)
-                if expired:
-                    reason = translate(language, "push.reason.expired", hours=hours)
-                else:
-                    reason = translate(language, f"push.reason.{state}")
-                lines.append(translate_html(language, "push.missing", name=name, reason=reason))
-            if len(missing) > 50:
-                lines.append(translate(language, "push.more", count=len(missing) - 50))
-        return "\n".join(lines)
+            self._reports.touch((row.push_id,))
 
 
 def _retry_seconds(error: RetryAfter) -> float:

@@ -37,12 +37,12 @@ async def set_enabled(update: Update, context: Context) -> None:
     actor = context.require_actor()
     scheduler = context.services.scheduler
     if data.enabled:
-        changed = await scheduler.resume(data.schedule_id, actor.person_id)
+        changed = await scheduler.upcoming.resume(data.schedule_id, actor.person_id)
         key = "upcoming.resumed" if changed else "upcoming.already_resumed"
     else:
-        changed = await scheduler.pause(data.schedule_id, actor.person_id)
+        changed = await scheduler.upcoming.pause(data.schedule_id, actor.person_id)
         key = "upcoming.paused" if changed else "upcoming.already_paused"
-    title = await scheduler.title(data.schedule_id, actor.language)
+    title = await scheduler.upcoming.title(data.schedule_id, actor.language)
     await _show_page(update, context, data.page, toast=plain(actor.language, key, title=title))
 
 
@@ -54,7 +54,7 @@ async def send_missed(update: Update, context: Context) -> None:
     scheduler = context.services.scheduler
     due_at = from_callback_moment(data.due)
     sent = await scheduler.send_missed(data.schedule_id, due_at, actor.person_id)
-    title = await scheduler.title(data.schedule_id, actor.language)
+    title = await scheduler.upcoming.title(data.schedule_id, actor.language)
     key = "schedule.sent_now" if sent else "schedule.already_sent"
     if query is None:
         return
@@ -69,7 +69,7 @@ async def _show_page(
 ) -> None:
     actor = context.require_actor()
     scheduler = context.services.scheduler
-    listing = await scheduler.upcoming(page)
+    listing = await scheduler.upcoming.page(page)
     tz = context.services.settings.community.tz
     await show(
         update,

@@ -1,0 +1,60 @@
+"""How schedules and moments are named to people: titles, spoken times, lead times."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.config import Language
+from bot.i18n import translate
+from storage.runtime.schedules import ScheduleRow
+
+
+def spoken_time(moment: datetime, tz: ZoneInfo, language: Language) -> str:
+    """A moment as people say it: 11月22日 周日 15:00 / Sun 22 Nov 15:00."""
+    local = moment.astimezone(tz)
+    return translate(
+        language,
+        "upcoming.when",
+        month=translate(language, "upcoming.months").split()[local.month - 1],
+        day=local.day,
+        weekday=translate(language, "upcoming.weekdays").split()[local.weekday()],
+        time=f"{local:%H:%M}",
+    )
+
+
+def lead_time(language: Language, minutes: int) -> str:
+    """How long before, as people say it: 1 天, 2 小时, 30 分钟."""
+    for unit, size in (("days", 1440), ("hours", 60)):
+        if minutes >= size and minutes % size == 0:
+            count = minutes // size
+            return translate(
+                language, f"schedule.lead.{unit}{'_one' if count == 1 else ''}", count=count
+            )
+    return translate(
+        language, f"schedule.lead.minutes{'_one' if minutes == 1 else ''}", count=minutes
+    )
+
+
+def schedule_title(
+    schedule: ScheduleRow, language: Language, facts: dict[str, Any] | None = None
+) -> str:
+    """What a schedule is, as people call it, in ``language``.
+
+    The catalog's ``schedule.kind.<kind>`` filled in with ``facts`` (the
+    payload and what the kind's describer adds, see
+    :meth:`SchedulerService.describe`); a schedule of a kind without a
+    catalog name (a plain reminder) is called by its own title.
+    """
+    facts = dict(schedule.payload if facts is None else facts)
+    if isinstance(facts.get("minutes"), int):
+        facts["lead"] = lead_time(language, facts["minutes"])
+    key = f"schedule.kind.{schedule.kind}"
+    if schedule.kind == "message" or translate(language, key) == key:
+        return schedule.title
+    try:
+        return translate(language, key, **facts)
+    except (KeyError, IndexError, ValueError):
+        # Facts the name needs are missing (an old row): its stored title.
+        return schedule.title
