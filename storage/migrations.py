@@ -115,7 +115,7 @@ MIGRATIONS: tuple[Migration, ...] = (
             key         TEXT    UNIQUE,           -- for built-in schedules, one per key
             kind        TEXT    NOT NULL,         -- what to do when due
             title       TEXT    NOT NULL CHECK (length(title) BETWEEN 1 AND 200),
-            rule        TEXT    NOT NULL,         -- JSON: when (see bot/runtime/scheduler.py)
+            rule        TEXT    NOT NULL,         -- JSON: when (see bot/runtime/scheduler/)
             payload     TEXT    NOT NULL DEFAULT '{}',
             owner_id    INTEGER REFERENCES people(id) ON DELETE SET NULL,
             next_due_at TEXT,                     -- NULL: nothing more to do

@@ -23,7 +23,7 @@ Fire = Callable[[int, datetime], Awaitable[object]]
 
 
 class JobQueueTimer:
-    """Implements bot.scheduling.Timer with one JobQueue job per schedule."""
+    """Implements bot.runtime.scheduler.Timer with one JobQueue job per schedule."""
 
     def __init__(self, job_queue: JobQueue[Any], fire: Fire) -> None:
         self._job_queue = job_queue

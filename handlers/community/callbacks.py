@@ -114,7 +114,7 @@ class SetScheduleEnabled(Callback):
 
 @dataclass(frozen=True)
 class SendMissed(Callback):
-    """📣 现在补发 under a missed notice (built by bot.scheduling.send_missed_callback)."""
+    """📣 现在补发 under a missed notice (built by bot.runtime.scheduler.send_missed_callback)."""
 
     PREFIX: ClassVar[str] = "sms"
     schedule_id: int
