@@ -14,7 +14,7 @@ from bot.community.notices import NoticeService
 from bot.community.register import CommunityService
 from bot.community.registration import PaperEntryService, RegistrationService
 from bot.config import Settings
-from bot.deliberation.carrying import CarryingService
+from bot.deliberation.carrying.service import CarryingService
 from bot.deliberation.desk import MatterDeskService
 from bot.deliberation.discussion import DiscussionService
 from bot.deliberation.ledger import LedgerService

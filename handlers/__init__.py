@@ -25,7 +25,7 @@ from bot.community.notices import FLOW as NOTICE_FLOW
 from bot.community.register import Role
 from bot.community.registration import FLOW as REGISTRATION_FLOW
 from bot.community.registration import PAPER_FLOW
-from bot.deliberation.carrying import PROGRESS_FLOW
+from bot.deliberation.carrying.rules import PROGRESS_FLOW
 from bot.deliberation.desk import WITHDRAW_FLOW
 from bot.deliberation.discussion import HIDE_FLOW
 from bot.deliberation.raising import FLOW as RAISE_FLOW

@@ -2,7 +2,7 @@
 /answer, /major and /supervision, the buttons of their guided forms, and the
 rating (民意测评) and acceptance (验收) buttons the bot pushes privately.
 
-Thin adapters: each parses the update, calls bot.carrying.CarryingService,
+Thin adapters: each parses the update, calls bot.deliberation.carrying,
 and renders with handlers/py and handlers/py.
 """
 
@@ -14,7 +14,7 @@ from telegram import Message, Update
 from telegram.constants import ChatType
 
 from bot import parsing
-from bot.deliberation.carrying import (
+from bot.deliberation.carrying.rules import (
     ANSWER_FLOW,
     ASSIGN_FLOW,
     NOTE_FLOW,

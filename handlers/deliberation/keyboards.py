@@ -9,7 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.community.register import PeoplePage
 from bot.config import Grid, Language
-from bot.deliberation.carrying import DUE_CHOICES, OWNER_KINDS, PERCENT_CHOICES
+from bot.deliberation.carrying.rules import DUE_CHOICES, OWNER_KINDS, PERCENT_CHOICES
 from bot.deliberation.desk import OPEN_STAGES
 from bot.deliberation.discussion import ThreadPage
 from bot.deliberation.voting import VOTABLE_STAGES, ProxyCandidate, VoteSetup

@@ -10,7 +10,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.config import Language
-from bot.deliberation.carrying import CarryingStatus, RatingSummary
+from bot.deliberation.carrying.rules import CarryingStatus, RatingSummary
 from bot.deliberation.desk import MatterHistory
 from bot.deliberation.discussion import ThreadPage
 from bot.deliberation.sittings import Minutes, MinutesItem

@@ -12,14 +12,14 @@ import pytest
 
 from bot.community.register import Actor, ChatInfo, ChatKind, CommunityService, Role
 from bot.config import Language, Settings
-from bot.deliberation.carrying import (
+from bot.deliberation.carrying.rules import (
     ASSIGN_FLOW,
-    CarryingService,
     RatingSummary,
     add_months,
     rating_callback,
     verdict_callback,
 )
+from bot.deliberation.carrying.service import CarryingService
 from bot.errors import UserFacingError
 from bot.runtime.scheduler import SchedulerService
 from handlers.deliberation import callbacks as cb

@@ -1,35 +1,11 @@
-"""Carrying out decided matters (民办) and looking back on them.
+"""CarryingService: owners, progress, referrals, overdue reminders, supervision, ratings.
 
-- A secretary gives a passed matter an owner (a registered resident, a
-  volunteer team, the committee or an outside unit) and a due date; the
-  matter moves from 'passed' to 'in_progress' and a resident owner is told.
-- The owner (or a secretary on behalf of a team, the committee or a unit)
-  reports progress: percent, a few words, an optional photo. The residents'
-  group gets a short note. At 100 % an ordinary matter is 'done'; a major
-  project goes to 'acceptance' and the supervision group signs it off.
-- A secretary refers a matter to an outside department (社区吹哨、部门报到);
-  the referral stays open until the department's answer is recorded.
-- Every day at a configured time, owners and secretaries are reminded of
-  in-progress matters and referrals past their due date, once a day each.
-- The supervision group: a term of configurable length and size, drawn by
-  lot from the volunteers (unpredictably, with SystemRandom) or appointed.
-  Members hold the ``supervisor`` role for the term. More than half of the
-  term's members accepting a major project makes it 'done'; one 'rework'
-  verdict sends it back to 'in_progress'.
-- When a matter is done, whoever raised and supported it is asked to rate it
-  (民意测评), once each. The history records that someone rated, not how: the
-  choice is private and only the counts are shown.
-
-Every step is written to the matter's history (``matter_events``); every
-message the bot pushes goes through the outbox in the same unit of work.
-Guided forms keep their state in the ``dialogs`` table.
+See bot/deliberation/carrying/__init__.py for what carrying out is.
 """
 
 from __future__ import annotations
 
-import calendar as month_calendar
 import random
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -37,6 +13,36 @@ from bot import parsing, usertext
 from bot.clock import Clock, system_clock
 from bot.community.register import Actor, ChatKind, Role, secretaries_to_tell
 from bot.config import Language, Settings
+from bot.deliberation.carrying.rules import (
+    ANSWER_FLOW,
+    ASSIGN_FLOW,
+    MAX_ANSWER,
+    MAX_DEPARTMENT,
+    MAX_NOTE,
+    MAX_OWNER_NAME,
+    MAX_PROGRESS_TEXT,
+    MAX_REQUEST,
+    NOTE_FLOW,
+    OVERDUE_KIND,
+    OVERDUE_SCHEDULE_KEY,
+    OWNER_KINDS,
+    PROGRESS_FLOW,
+    RATINGS,
+    REFER_FLOW,
+    SUPERVISION_FLOW,
+    TERM_END_KIND,
+    TERM_END_SCHEDULE_KEY,
+    VERDICTS,
+    AssignStep,
+    CarryingStatus,
+    ProgressResult,
+    RatingSummary,
+    TermResult,
+    VerdictResult,
+    add_months,
+    rating_callback,
+    verdict_callback,
+)
 from bot.dialogs import advance_step, expect_step
 from bot.errors import UserFacingError
 from bot.i18n import parse_language, translate
@@ -48,107 +54,6 @@ from storage.deliberation.carrying import ProgressRow, ReferralRow, TermRow
 from storage.deliberation.matters import MatterRow
 from storage.session import Session
 from storage.times import to_db_time
-
-ASSIGN_FLOW = "assign"
-PROGRESS_FLOW = "progress"
-REFER_FLOW = "refer"
-ANSWER_FLOW = "answer"
-SUPERVISION_FLOW = "supervision"
-NOTE_FLOW = "accept_note"
-
-OWNER_KINDS = ("resident", "team", "committee", "unit")
-RATINGS = ("satisfied", "basically", "unsatisfied")
-VERDICTS = ("accepted", "rework")
-#: The due-date buttons, in days from today.
-DUE_CHOICES = (7, 14, 30)
-PERCENT_CHOICES = (25, 50, 75, 100)
-MAX_OWNER_NAME = 64
-MAX_PROGRESS_TEXT = 500
-MAX_DEPARTMENT = 64
-MAX_REQUEST = 500
-MAX_ANSWER = 1000
-MAX_NOTE = 500
-
-OVERDUE_SCHEDULE_KEY = "builtin:overdue"
-OVERDUE_KIND = "deliberation.overdue"
-TERM_END_SCHEDULE_KEY = "builtin:supervision_term_end"
-TERM_END_KIND = "supervision.term_end"
-
-
-def rating_callback(matter_id: int, rating: str) -> str:
-    """The data of a rating button (decoded by handlers/callbacks.py RateMatter)."""
-    return f"brt:{matter_id}:{rating}"
-
-
-def verdict_callback(matter_id: int, verdict: str) -> str:
-    """The data of an acceptance button (decoded by handlers/callbacks.py AcceptanceVerdict)."""
-    return f"bav:{matter_id}:{verdict}"
-
-
-@dataclass(frozen=True)
-class AssignStep:
-    """Where the owner form is: the matter, and the next question."""
-
-    matter_id: int
-    step: str
-    owner_kind: str | None = None
-
-
-@dataclass(frozen=True)
-class ProgressResult:
-    """What a progress report did: the matter now, and the stage it moved to."""
-
-    matter: MatterRow
-    percent: int
-
-
-@dataclass(frozen=True)
-class VerdictResult:
-    """What a supervisor's verdict did."""
-
-    matter: MatterRow
-    accepted: int
-    members: int
-
-
-@dataclass(frozen=True)
-class TermResult:
-    """A started supervision term: its row, its members, and whether too few volunteers."""
-
-    term: TermRow
-    members: list[PersonRow]
-    short: bool
-
-
-@dataclass(frozen=True)
-class RatingSummary:
-    """How residents rated a finished matter."""
-
-    satisfied: int = 0
-    basically: int = 0
-    unsatisfied: int = 0
-
-    @property
-    def total(self) -> int:
-        """How many rated."""
-        return self.satisfied + self.basically + self.unsatisfied
-
-
-@dataclass(frozen=True)
-class CarryingStatus:
-    """Where carrying a matter out stands, for /matter N: owner, referrals, ratings."""
-
-    matter: MatterRow
-    referrals: list[ReferralRow]
-    ratings: RatingSummary
-
-
-def add_months(moment: datetime, months: int) -> datetime:
-    """The same day and time ``months`` later (the month's last day if it is shorter)."""
-    month_index = moment.month - 1 + months
-    year, month = moment.year + month_index // 12, month_index % 12 + 1
-    day = min(moment.day, month_calendar.monthrange(year, month)[1])
-    return moment.replace(year=year, month=month, day=day)
 
 
 class CarryingService:
