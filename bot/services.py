@@ -14,7 +14,7 @@ from bot.community.notices import NoticeService
 from bot.community.register import CommunityService
 from bot.community.registration import PaperEntryService, RegistrationService
 from bot.config import Settings
-from bot.deliberation.carrying.service import CarryingService
+from bot.deliberation.carrying.service import Carrying
 from bot.deliberation.desk import MatterDeskService
 from bot.deliberation.discussion import DiscussionService
 from bot.deliberation.ledger import LedgerService
@@ -49,7 +49,7 @@ class Services:
     sittings: SittingService
     ledger: LedgerService
     #: Carrying out, referrals, overdue reminders, supervision, ratings.
-    carrying: CarryingService
+    carrying: Carrying
     #: Micro Party lessons (微党课).
     lessons: LessonService
     #: Volunteer service: activities, sign-ups, check-ins, hours, the duty rota.
@@ -84,7 +84,7 @@ class Services:
             # Registers the sittings' schedule effects on the scheduler.
             sittings=SittingService(db, settings, scheduler, clock),
             ledger=LedgerService(db, settings, clock),
-            carrying=CarryingService(db, settings, scheduler, clock),
+            carrying=Carrying(db, settings, scheduler, clock),
             # Registers the lessons' schedule effects and the monthly summary.
             lessons=LessonService(db, settings, scheduler, clock),
             # Registers the volunteer schedules' effects and built-in schedules.

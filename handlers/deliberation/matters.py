@@ -297,7 +297,7 @@ async def matter_screen(
         for vote in await services.votes.votes_of(matter_id)
     ]
     extra.append(
-        texts.carrying_status(actor.language, await services.carrying.status(matter_id), tz)
+        texts.carrying_status(actor.language, await services.carrying.ratings.status(matter_id), tz)
     )
     extra = [part for part in extra if part]
     if extra:

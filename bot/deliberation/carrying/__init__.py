@@ -23,4 +23,9 @@
 Every step is written to the matter's history (``matter_events``); every
 message the bot pushes goes through the outbox in the same unit of work.
 Guided forms keep their state in the ``dialogs`` table.
+
+Where each part lives: service.py (``Carrying``, what ``services.carrying``
+is), context.py (the shared context and helpers), rules.py (flows, choices,
+limits, result types), owners.py, progress.py, acceptance.py, ratings.py,
+referrals.py, overdue.py, supervision.py.
 """

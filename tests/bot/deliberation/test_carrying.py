@@ -19,7 +19,7 @@ from bot.deliberation.carrying.rules import (
     rating_callback,
     verdict_callback,
 )
-from bot.deliberation.carrying.service import CarryingService
+from bot.deliberation.carrying.service import Carrying
 from bot.errors import UserFacingError
 from bot.runtime.scheduler import SchedulerService
 from handlers.deliberation import callbacks as cb
@@ -39,7 +39,7 @@ class World:
     clock: FakeClock
     settings: Settings
     scheduler: SchedulerService
-    carrying: CarryingService
+    carrying: Carrying
     people: dict[str, Actor]
 
     async def matter(self, title: str = "修路灯", *, raiser: str = "zhang") -> int:
@@ -65,21 +65,21 @@ class World:
     async def assign_to(self, matter_id: int, who: str | None = None, days: int = 7) -> None:
         """Walk the /assign form: a resident owner (or the committee) and a due date."""
         secretary = self.people["secretary"]
-        await self.carrying.start_assign(secretary, SECRETARY, matter_id)
+        await self.carrying.owners.start_assign(secretary, SECRETARY, matter_id)
         if who is None:
-            await self.carrying.choose_owner_kind(secretary, SECRETARY, "committee")
+            await self.carrying.owners.choose_owner_kind(secretary, SECRETARY, "committee")
         else:
-            await self.carrying.choose_owner_kind(secretary, SECRETARY, "resident")
+            await self.carrying.owners.choose_owner_kind(secretary, SECRETARY, "resident")
             person_id = self.people[who].person_id
             assert person_id is not None
-            await self.carrying.choose_owner_person(secretary, SECRETARY, person_id)
-        await self.carrying.assign(secretary, SECRETARY, self.carrying.due_from_days(days))
+            await self.carrying.owners.choose_owner_person(secretary, SECRETARY, person_id)
+        await self.carrying.owners.assign(secretary, SECRETARY, self.carrying.due_from_days(days))
 
     async def report(self, matter_id: int, who: str, percent: int, text: str = "在做") -> Any:
         actor = self.people[who]
-        await self.carrying.start_progress(actor, actor.tg_user_id, matter_id)
-        await self.carrying.choose_percent(actor, actor.tg_user_id, percent)
-        return await self.carrying.report(actor, actor.tg_user_id, text)
+        await self.carrying.progress.start_progress(actor, actor.tg_user_id, matter_id)
+        await self.carrying.progress.choose_percent(actor, actor.tg_user_id, percent)
+        return await self.carrying.progress.report(actor, actor.tg_user_id, text)
 
     async def stage(self, matter_id: int) -> str:
         async with self.db.read() as session:
@@ -126,7 +126,7 @@ PEOPLE = {
 async def world(db: Database, tmp_path: Path, clock: FakeClock) -> World:
     settings = make_settings(tmp_path, deliberation={"supervision_size": 3})
     scheduler = SchedulerService(db, settings, clock)
-    carrying = CarryingService(db, settings, scheduler, clock)
+    carrying = Carrying(db, settings, scheduler, clock)
     people: dict[str, Actor] = {}
     now = clock()
     async with db.transaction() as session:
@@ -189,29 +189,29 @@ async def test_assign_refuses_a_matter_not_passed_and_non_secretaries(world: Wor
     async with world.db.transaction() as session:
         await session.matters.set_stage(matter_id, "voting", world.clock())
     with pytest.raises(UserFacingError) as refused:
-        await world.carrying.start_assign(world.people["secretary"], SECRETARY, matter_id)
+        await world.carrying.owners.start_assign(world.people["secretary"], SECRETARY, matter_id)
     assert refused.value.key == "carry.not_passed"
     with pytest.raises(UserFacingError) as refused:
-        await world.carrying.start_assign(world.people["zhang"], 2001, matter_id)
+        await world.carrying.owners.start_assign(world.people["zhang"], 2001, matter_id)
     assert refused.value.key == "access.needs_role"
 
 
 async def test_a_team_owner_by_name_and_a_typed_due_date(world: World) -> None:
     matter_id = await world.matter()
     secretary = world.people["secretary"]
-    await world.carrying.start_assign(secretary, SECRETARY, matter_id)
-    await world.carrying.choose_owner_kind(secretary, SECRETARY, "team")
+    await world.carrying.owners.start_assign(secretary, SECRETARY, matter_id)
+    await world.carrying.owners.choose_owner_kind(secretary, SECRETARY, "team")
     with pytest.raises(UserFacingError) as refused:
-        await world.carrying.answer_owner_name(secretary, SECRETARY, "x" * 65)
+        await world.carrying.owners.answer_owner_name(secretary, SECRETARY, "x" * 65)
     assert refused.value.key == "carry.too_long"
-    await world.carrying.answer_owner_name(secretary, SECRETARY, "  红马甲  志愿队 ")
+    await world.carrying.owners.answer_owner_name(secretary, SECRETARY, "  红马甲  志愿队 ")
     with pytest.raises(UserFacingError) as refused:
         world.carrying.parse_due("2026-11-01")
     assert refused.value.key == "carry.due_past"
     with pytest.raises(UserFacingError) as refused:
         world.carrying.parse_due("下周")
     assert refused.value.key == "carry.due_invalid"
-    matter = await world.carrying.assign(
+    matter = await world.carrying.owners.assign(
         secretary, SECRETARY, world.carrying.parse_due("2026-12-31")
     )
     assert (matter.owner_kind, matter.owner_name, matter.owner_person_id) == (
@@ -230,7 +230,7 @@ async def test_progress_to_100_is_done_and_asks_raiser_and_supporters_to_rate(
     await world.support(matter_id, "tom")
     await world.assign_to(matter_id, "li")
     with pytest.raises(UserFacingError) as refused:
-        await world.carrying.start_progress(world.people["chen"], 2004, matter_id)
+        await world.carrying.progress.start_progress(world.people["chen"], 2004, matter_id)
     assert refused.value.key == "carry.not_owner"
     half = await world.report(matter_id, "li", 50, "灯杆到了")
     assert (half.matter.stage, half.matter.progress) == ("in_progress", 50)
@@ -257,18 +257,18 @@ async def test_rating_once_each_only_by_those_asked(world: World) -> None:
     await world.support(matter_id, "tom")
     await world.assign_to(matter_id, "li")
     with pytest.raises(UserFacingError) as refused:
-        await world.carrying.rate(world.people["zhang"], matter_id, "satisfied")
+        await world.carrying.ratings.rate(world.people["zhang"], matter_id, "satisfied")
     assert refused.value.key == "carry.not_done"
     await world.report(matter_id, "li", 100)
-    await world.carrying.rate(world.people["zhang"], matter_id, "satisfied")
+    await world.carrying.ratings.rate(world.people["zhang"], matter_id, "satisfied")
     with pytest.raises(UserFacingError) as refused:
-        await world.carrying.rate(world.people["zhang"], matter_id, "unsatisfied")
+        await world.carrying.ratings.rate(world.people["zhang"], matter_id, "unsatisfied")
     assert refused.value.key == "carry.already_rated"
     with pytest.raises(UserFacingError) as refused:
-        await world.carrying.rate(world.people["chen"], matter_id, "satisfied")
+        await world.carrying.ratings.rate(world.people["chen"], matter_id, "satisfied")
     assert refused.value.key == "carry.not_asked"
-    await world.carrying.rate(world.people["tom"], matter_id, "basically")
-    assert await world.carrying.rating_summary(matter_id) == RatingSummary(1, 1, 0)
+    await world.carrying.ratings.rate(world.people["tom"], matter_id, "basically")
+    assert await world.carrying.ratings.rating_summary(matter_id) == RatingSummary(1, 1, 0)
     # The history records that someone rated, never how.
     async with world.db.read() as session:
         rated = [e for e in await session.matters.events(matter_id) if e.kind == "rated"]
@@ -278,17 +278,19 @@ async def test_rating_once_each_only_by_those_asked(world: World) -> None:
 async def test_referral_stays_open_until_its_answer_is_recorded(world: World) -> None:
     matter_id = await world.matter()
     secretary = world.people["secretary"]
-    await world.carrying.start_refer(secretary, SECRETARY, matter_id)
-    await world.carrying.answer_department(secretary, SECRETARY, "市政所")
-    await world.carrying.answer_request(secretary, SECRETARY, "更换路灯电缆")
-    referral = await world.carrying.refer(secretary, SECRETARY, world.carrying.due_from_days(7))
-    assert [r.id for r in await world.carrying.open_referrals(secretary)] == [referral.id]
-    await world.carrying.start_answer(secretary, SECRETARY, referral.id)
-    answered = await world.carrying.record_answer(secretary, SECRETARY, "下周施工")
+    await world.carrying.referrals.start_refer(secretary, SECRETARY, matter_id)
+    await world.carrying.referrals.answer_department(secretary, SECRETARY, "市政所")
+    await world.carrying.referrals.answer_request(secretary, SECRETARY, "更换路灯电缆")
+    referral = await world.carrying.referrals.refer(
+        secretary, SECRETARY, world.carrying.due_from_days(7)
+    )
+    assert [r.id for r in await world.carrying.referrals.open_referrals(secretary)] == [referral.id]
+    await world.carrying.referrals.start_answer(secretary, SECRETARY, referral.id)
+    answered = await world.carrying.referrals.record_answer(secretary, SECRETARY, "下周施工")
     assert (answered.answer, answered.answered_at) == ("下周施工", world.clock())
-    assert await world.carrying.open_referrals(secretary) == []
+    assert await world.carrying.referrals.open_referrals(secretary) == []
     with pytest.raises(UserFacingError) as refused:
-        await world.carrying.start_answer(secretary, SECRETARY, referral.id)
+        await world.carrying.referrals.start_answer(secretary, SECRETARY, referral.id)
     assert refused.value.key == "carry.referral_closed"
     assert await world.events(matter_id) == ["referred", "referral_answered"]
 
@@ -297,14 +299,14 @@ async def test_overdue_reminders_once_per_day(world: World) -> None:
     matter_id = await world.matter()
     await world.assign_to(matter_id, "li", days=7)
     secretary = world.people["secretary"]
-    await world.carrying.start_refer(secretary, SECRETARY, matter_id)
-    await world.carrying.answer_department(secretary, SECRETARY, "供电所")
-    await world.carrying.answer_request(secretary, SECRETARY, "查线路")
-    await world.carrying.refer(secretary, SECRETARY, world.carrying.due_from_days(1))
+    await world.carrying.referrals.start_refer(secretary, SECRETARY, matter_id)
+    await world.carrying.referrals.answer_department(secretary, SECRETARY, "供电所")
+    await world.carrying.referrals.answer_request(secretary, SECRETARY, "查线路")
+    await world.carrying.referrals.refer(secretary, SECRETARY, world.carrying.due_from_days(1))
 
     async def check() -> int:
         async with world.db.transaction() as session:
-            return await world.carrying.remind_overdue(session, world.clock())
+            return await world.carrying.overdue.remind_overdue(session, world.clock())
 
     assert await check() == 0  # nothing is late yet
     world.clock.advance(days=8)
@@ -338,7 +340,7 @@ async def test_the_daily_schedule_fires_the_check_in_its_transaction(world: Worl
 
 async def test_draw_by_lot_takes_the_size_or_all_volunteers(world: World) -> None:
     secretary = world.people["secretary"]
-    result = await world.carrying.draw_by_lot(secretary)
+    result = await world.carrying.supervision.draw_by_lot(secretary)
     assert (len(result.members), result.short) == (3, False)
     assert {m.display_name for m in result.members} == {"李大爷", "Tom", "陈师傅"}
     assert all(Role.SUPERVISOR.value in m.roles for m in result.members)
@@ -350,8 +352,8 @@ async def test_draw_by_lot_takes_the_size_or_all_volunteers(world: World) -> Non
 
 async def test_fewer_volunteers_than_the_size_are_all_taken(world: World, tmp_path: Path) -> None:
     settings = make_settings(tmp_path, deliberation={"supervision_size": 5})
-    carrying = CarryingService(world.db, settings, world.scheduler, world.clock)
-    result = await carrying.draw_by_lot(world.people["secretary"])
+    carrying = Carrying(world.db, settings, world.scheduler, world.clock)
+    result = await carrying.supervision.draw_by_lot(world.people["secretary"])
     assert (len(result.members), result.short) == (3, True)
 
 
@@ -362,20 +364,20 @@ async def test_no_volunteers_no_draw(world: World) -> None:
             assert person_id is not None
             await session.people.revoke(person_id, Role.VOLUNTEER.value)
     with pytest.raises(UserFacingError) as refused:
-        await world.carrying.draw_by_lot(world.people["secretary"])
+        await world.carrying.supervision.draw_by_lot(world.people["secretary"])
     assert refused.value.key == "carry.no_volunteers"
 
 
 async def test_a_new_term_takes_the_role_from_members_not_chosen_again(world: World) -> None:
     secretary = world.people["secretary"]
-    await world.carrying.draw_by_lot(secretary)
-    await world.carrying.start_appointing(secretary, SECRETARY)
+    await world.carrying.supervision.draw_by_lot(secretary)
+    await world.carrying.supervision.start_appointing(secretary, SECRETARY)
     zhang = world.people["zhang"].person_id
     li = world.people["li"].person_id
     assert zhang is not None and li is not None
-    await world.carrying.toggle_appointee(secretary, SECRETARY, zhang)
-    await world.carrying.toggle_appointee(secretary, SECRETARY, li)
-    result = await world.carrying.appoint(secretary, SECRETARY)
+    await world.carrying.supervision.toggle_appointee(secretary, SECRETARY, zhang)
+    await world.carrying.supervision.toggle_appointee(secretary, SECRETARY, li)
+    result = await world.carrying.supervision.appoint(secretary, SECRETARY)
     assert (result.term.method, {m.display_name for m in result.members}) == (
         "appointed",
         {"张阿姨", "李大爷"},
@@ -387,11 +389,11 @@ async def test_a_new_term_takes_the_role_from_members_not_chosen_again(world: Wo
 
 async def major_in_acceptance(world: World) -> int:
     secretary = world.people["secretary"]
-    await world.carrying.draw_by_lot(secretary)  # li, tom, chen
+    await world.carrying.supervision.draw_by_lot(secretary)  # li, tom, chen
     for name in ("li", "tom", "chen"):
         await world.refresh(name)
     matter_id = await world.matter(raiser="zhang")
-    await world.carrying.set_major(secretary, matter_id, True)
+    await world.carrying.acceptance.set_major(secretary, matter_id, True)
     await world.assign_to(matter_id, "li")
     result = await world.report(matter_id, "li", 100, "完工")
     assert result.matter.stage == "acceptance"
@@ -401,18 +403,22 @@ async def major_in_acceptance(world: World) -> int:
 async def test_major_project_is_done_when_more_than_half_accept(world: World) -> None:
     matter_id = await major_in_acceptance(world)
     assert await world.keys_to(2003) == ["carry.term_member", "carry.acceptance_ask"]
-    first = await world.carrying.verdict(world.people["tom"], 2003, matter_id, "accepted")
+    first = await world.carrying.acceptance.verdict(
+        world.people["tom"], 2003, matter_id, "accepted"
+    )
     assert (first.matter.stage, first.accepted, first.members) == ("acceptance", 1, 3)
     with pytest.raises(UserFacingError) as refused:
-        await world.carrying.verdict(world.people["tom"], 2003, matter_id, "accepted")
+        await world.carrying.acceptance.verdict(world.people["tom"], 2003, matter_id, "accepted")
     assert refused.value.key == "carry.already_signed"
     with pytest.raises(UserFacingError) as refused:
-        await world.carrying.verdict(world.people["zhang"], 2001, matter_id, "accepted")
+        await world.carrying.acceptance.verdict(world.people["zhang"], 2001, matter_id, "accepted")
     assert refused.value.key == "carry.not_supervisor"
-    second = await world.carrying.verdict(world.people["chen"], 2004, matter_id, "accepted")
+    second = await world.carrying.acceptance.verdict(
+        world.people["chen"], 2004, matter_id, "accepted"
+    )
     assert second.matter.stage == "done"
     assert await world.keys_to(2001) == ["carry.rate_ask"]
-    await world.carrying.add_note(world.people["chen"], 2004, "材料合格")
+    await world.carrying.acceptance.add_note(world.people["chen"], 2004, "材料合格")
     async with world.db.read() as session:
         signed = await session.carrying.acceptances(matter_id)
     assert [(a.verdict, a.note) for a in signed] == [("accepted", None), ("accepted", "材料合格")]
@@ -420,7 +426,7 @@ async def test_major_project_is_done_when_more_than_half_accept(world: World) ->
 
 async def test_rework_sends_a_major_project_back_to_the_owner(world: World) -> None:
     matter_id = await major_in_acceptance(world)
-    result = await world.carrying.verdict(world.people["tom"], 2003, matter_id, "rework")
+    result = await world.carrying.acceptance.verdict(world.people["tom"], 2003, matter_id, "rework")
     assert result.matter.stage == "in_progress"
     assert await world.keys_to(2002) == [
         "carry.term_member",
@@ -431,7 +437,9 @@ async def test_rework_sends_a_major_project_back_to_the_owner(world: World) -> N
     assert "carry.rework" in await world.keys_to(SECRETARY)
     # A fresh round after the owner reports 100 again: Tom may sign again.
     await world.report(matter_id, "li", 100, "返工完成")
-    again = await world.carrying.verdict(world.people["tom"], 2003, matter_id, "accepted")
+    again = await world.carrying.acceptance.verdict(
+        world.people["tom"], 2003, matter_id, "accepted"
+    )
     assert again.accepted == 1
     assert (await world.events(matter_id))[-3:] == [
         "progress",
@@ -444,19 +452,19 @@ async def test_dialog_steps_refuse_out_of_order_answers(world: World) -> None:
     matter_id = await world.matter()
     secretary = world.people["secretary"]
     with pytest.raises(UserFacingError) as refused:
-        await world.carrying.choose_owner_kind(secretary, SECRETARY, "team")
+        await world.carrying.owners.choose_owner_kind(secretary, SECRETARY, "team")
     assert refused.value.key == "carry.expired"
-    await world.carrying.start_assign(secretary, SECRETARY, matter_id)
+    await world.carrying.owners.start_assign(secretary, SECRETARY, matter_id)
     async with world.db.read() as session:
         dialog = await session.dialogs.get(SECRETARY, SECRETARY)
     assert dialog is not None and (dialog.flow, dialog.step) == (ASSIGN_FLOW, "kind")
     with pytest.raises(UserFacingError) as refused:
-        await world.carrying.answer_owner_name(secretary, SECRETARY, "队伍")
+        await world.carrying.owners.answer_owner_name(secretary, SECRETARY, "队伍")
     assert refused.value.key == "carry.expired"
 
 
 async def test_term_end_takes_the_role_and_reminds_secretaries(world: World) -> None:
-    result = await world.carrying.draw_by_lot(world.people["secretary"])
+    result = await world.carrying.supervision.draw_by_lot(world.people["secretary"])
     async with world.db.read() as session:
         reminder = await session.schedules.by_key("builtin:supervision_term_end")
     assert reminder is not None and reminder.next_due_at == result.term.ends_at
@@ -472,13 +480,13 @@ async def test_status_for_the_matter_page(world: World) -> None:
     matter_id = await world.matter(raiser="zhang")
     await world.assign_to(matter_id, "li", days=14)
     secretary = world.people["secretary"]
-    await world.carrying.start_refer(secretary, SECRETARY, matter_id)
-    await world.carrying.answer_department(secretary, SECRETARY, "市政所")
-    await world.carrying.answer_request(secretary, SECRETARY, "换电缆")
-    await world.carrying.refer(secretary, SECRETARY, None)
+    await world.carrying.referrals.start_refer(secretary, SECRETARY, matter_id)
+    await world.carrying.referrals.answer_department(secretary, SECRETARY, "市政所")
+    await world.carrying.referrals.answer_request(secretary, SECRETARY, "换电缆")
+    await world.carrying.referrals.refer(secretary, SECRETARY, None)
     await world.report(matter_id, "li", 100)
-    await world.carrying.rate(world.people["zhang"], matter_id, "satisfied")
-    status = await world.carrying.status(matter_id)
+    await world.carrying.ratings.rate(world.people["zhang"], matter_id, "satisfied")
+    status = await world.carrying.ratings.status(matter_id)
     assert carrying_status(Language.ZH_HANS, status, world.carrying.tz).split("\n") == [
         "负责人：李大爷，期限 2026-12-03，进度 100%",
         "已转交 市政所，等待答复",
