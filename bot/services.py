@@ -20,7 +20,7 @@ from bot.deliberation.discussion import DiscussionService
 from bot.deliberation.ledger import LedgerService
 from bot.deliberation.raising import MatterService
 from bot.deliberation.sittings import SittingService
-from bot.deliberation.voting import VoteService
+from bot.deliberation.voting.service import VoteService
 from bot.dialogs import DialogService
 from bot.lessons.service import LessonService
 from bot.runtime.scheduler import SchedulerService

@@ -29,7 +29,7 @@ from bot.deliberation.carrying.rules import PROGRESS_FLOW
 from bot.deliberation.desk import WITHDRAW_FLOW
 from bot.deliberation.discussion import HIDE_FLOW
 from bot.deliberation.raising import FLOW as RAISE_FLOW
-from bot.deliberation.voting import PROXY_FLOW, RESOLUTION_FLOW, SETUP_FLOW
+from bot.deliberation.voting.rules import PROXY_FLOW, RESOLUTION_FLOW, SETUP_FLOW
 from handlers import callbacks, dialogs
 from handlers.access import Access, Callback, Where, guarded, identify, on_error
 from handlers.community import admin, chats, notices, people, schedules

@@ -12,7 +12,9 @@ from bot.config import Grid, Language
 from bot.deliberation.carrying.rules import DUE_CHOICES, OWNER_KINDS, PERCENT_CHOICES
 from bot.deliberation.desk import OPEN_STAGES
 from bot.deliberation.discussion import ThreadPage
-from bot.deliberation.voting import VOTABLE_STAGES, ProxyCandidate, VoteSetup
+from bot.deliberation.voting.proxies import ProxyCandidate
+from bot.deliberation.voting.rules import VOTABLE_STAGES
+from bot.deliberation.voting.setup import VoteSetup
 from handlers.deliberation import callbacks as cb
 from handlers.keyboards import button, paging
 from handlers.texts import person_label, plain

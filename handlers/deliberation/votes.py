@@ -12,14 +12,9 @@ from telegram.error import TelegramError
 from telegram.ext import JobQueue
 
 from bot import parsing
-from bot.deliberation.voting import (
-    MAX_QUORUM,
-    RESOLUTION_FLOW,
-    SETUP_FLOW,
-    Tally,
-    option_labels,
-    vote_card,
-)
+from bot.deliberation.voting.ballots import Tally
+from bot.deliberation.voting.cards import vote_card
+from bot.deliberation.voting.rules import MAX_QUORUM, RESOLUTION_FLOW, SETUP_FLOW, option_labels
 from handlers.access import answer, reply, show
 from handlers.cards import edit_everywhere, edit_soon
 from handlers.context import Context

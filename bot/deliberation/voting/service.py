@@ -1,36 +1,13 @@
-"""Deciding (民决): votes on matters, the result, the resolution, the conventions register.
+"""VoteService: setting votes up, ballots, proxies, the close, the resolution.
 
-A secretary sets a vote up on one screen of buttons (kind, public or
-anonymous, closing time, quorum, threshold, whether it adopts a convention)
-and opens it; its card goes to the residents' groups with one button per
-option. Registered residents vote once each and may change their ballot until
-the close, never after; a grid worker may record the ballot of a resident
-without a phone, with the reason. At the closing time (a one-off schedule,
-so it survives restarts and is done once) the result is counted from the
-ballots, recorded with the exact tally, and posted; the secretary then writes
-the resolution or accepts the draft made from the tally. A passed convention
-enters the conventions register, superseding the one it amends.
-
-Thresholds: "majority" passes with more yes than no votes among those who
-did not abstain (yes/no votes), or an option chosen on more than half of the
-ballots (option votes); "two_thirds" needs at least two thirds of the same
-base. Everyone who cast a ballot, abstentions included, counts toward the
-quorum.
-
-Anonymous votes key each ballot by an HMAC whose key is not in the database
-(bot/deliberation/ballot_keys.py), so one person still has one changeable ballot but the
-database file alone links no ballot to anyone; the vote's nonce is erased at
-the close (then nothing can link them), and the WAL is checkpointed after
-anonymous ballots and closes so old bytes do not linger. An anonymous
-ballot's time is the vote's opening time: a time could be matched against
-other records.
+See bot/deliberation/voting/__init__.py for how voting works.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -39,243 +16,45 @@ from bot.clock import Clock, system_clock
 from bot.community.register import Actor, ChatKind, Role
 from bot.config import Language, Settings
 from bot.deliberation.ballot_keys import BallotKeys
+from bot.deliberation.voting.ballots import CastResult, Tally, count_ballots, decide
+from bot.deliberation.voting.cards import draft_resolution, vote_card
+from bot.deliberation.voting.closing import ClosedVote
+from bot.deliberation.voting.proxies import (
+    ProxyCandidate,
+    ProxyResult,
+    ProxyScreen,
+    _asked_candidate,
+    _paper_candidate,
+    _require_proxy_recorder,
+    _vote_choosing_a_person,
+)
+from bot.deliberation.voting.resolutions import _amends_of
+from bot.deliberation.voting.rules import (
+    CLOSE_KIND,
+    CLOSE_PRESETS_HOURS,
+    MAX_OPTION_LENGTH,
+    MAX_OPTIONS,
+    MAX_QUORUM,
+    MAX_RESOLUTION,
+    PROXY_FLOW,
+    QUORUM_STEPS,
+    RESOLUTION_FLOW,
+    SETUP_FLOW,
+    VOTABLE_STAGES,
+    YES_NO,
+    option_labels,
+)
+from bot.deliberation.voting.setup import VoteSetup, _next, _next_convention
 from bot.dialogs import advance_step, expect_step
 from bot.errors import UserFacingError
 from bot.i18n import translate
 from bot.runtime.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
 from bot.runtime.scheduler import Firing, SchedulerService
 from storage import Database
-from storage.community.people import PaperResidentRow, PersonRow
 from storage.deliberation.matters import MatterRow
 from storage.deliberation.votes import BallotBox, ConventionRow, VoteRow
 from storage.session import Session
 from storage.times import to_db_time
-
-SETUP_FLOW = "vote"
-PROXY_FLOW = "proxy_vote"
-RESOLUTION_FLOW = "resolution"
-CLOSE_KIND = "vote.close"
-YES_NO = ("yes", "no", "abstain")
-MAX_OPTIONS = 8
-MAX_OPTION_LENGTH = 24
-MAX_RESOLUTION = 1000
-#: Why a proxy ballot may be recorded (kept in ``ballots.proxy_reason``).
-PROXY_PAPER = "paper"  # a resident without Telegram, entered on paper
-PROXY_ASKED = "asked"  # a registered resident who asked for it (/askproxy)
-#: Closing presets a secretary cycles through, in hours.
-CLOSE_PRESETS_HOURS = (1, 2, 24, 72, 168)
-#: The quorum is any whole number in 0..MAX_QUORUM: typed, or stepped with these buttons.
-MAX_QUORUM = 100_000
-QUORUM_STEPS = {"quorum-10": -10, "quorum-1": -1, "quorum+1": 1, "quorum+10": 10}
-#: Stages from which a vote can be opened.
-VOTABLE_STAGES = ("raised", "agenda", "no_quorum", "rejected")
-
-
-@dataclass(frozen=True)
-class VoteSetup:
-    """The settings screen of a vote being prepared."""
-
-    matter: MatterRow
-    kind: str = "yes_no"
-    options: tuple[str, ...] = ()
-    anonymous: bool = False
-    close_hours: int = 2
-    quorum: int = 10
-    threshold: str = "majority"
-    convention: bool = False
-    amends: ConventionRow | None = None
-    step: str = "settings"
-
-    def to_data(self) -> dict[str, Any]:
-        """What the dialog row keeps."""
-        return {
-            "matter_id": self.matter.id,
-            "kind": self.kind,
-            "options": list(self.options),
-            "anonymous": self.anonymous,
-            "close_hours": self.close_hours,
-            "quorum": self.quorum,
-            "threshold": self.threshold,
-            "convention": self.convention,
-            "amends": self.amends.id if self.amends else None,
-        }
-
-
-@dataclass(frozen=True)
-class Tally:
-    """Counts per option and the number of voters, from the ballots."""
-
-    counts: tuple[int, ...]
-    voters: int
-
-    def as_json(self) -> dict[str, Any]:
-        """As stored in ``votes.tally``."""
-        return {"counts": list(self.counts), "voters": self.voters}
-
-
-@dataclass(frozen=True)
-class CastResult:
-    """What a ballot button did: the voter's choice now, and whether it changed one."""
-
-    vote: VoteRow
-    choice: tuple[int, ...]
-    changed: bool
-    #: For a proxy ballot: the name of the resident it was recorded for.
-    name: str | None = None
-    #: The voter's own press replaced a ballot a grid worker had recorded for them.
-    replaced_proxy: bool = False
-
-
-@dataclass(frozen=True)
-class ProxyCandidate:
-    """Someone a proxy ballot may be recorded for: a paper resident ("w") or a registered
-    resident who asked ("p")."""
-
-    kind: str
-    id: int
-    name: str
-    building: str | None
-    basis: str
-    tg_user_id: int | None = None
-    language: Language = Language.ZH_HANS
-
-    @property
-    def identity(self) -> str:
-        """The voter identity their ballot key is made from (one ballot per person)."""
-        return f"{self.kind}{self.id}"
-
-
-@dataclass(frozen=True)
-class ProxyScreen:
-    """/proxyvote N: the vote and the people the grid worker may record a ballot for."""
-
-    vote: VoteRow
-    matter: MatterRow
-    people: list[ProxyCandidate]
-
-
-@dataclass(frozen=True)
-class ProxyResult:
-    """A recorded proxy ballot; ``notice`` is for the handler to send at once (an anonymous
-    vote's notice is not kept in the outbox, see ``proxy_choice``)."""
-
-    cast: CastResult
-    candidate: ProxyCandidate
-    notice: Delivery | None
-
-
-@dataclass(frozen=True)
-class ClosedVote:
-    """A vote after its close: the vote row (with result and tally) and its matter."""
-
-    vote: VoteRow
-    matter: MatterRow
-
-
-def count_ballots(choices: Sequence[tuple[int, ...]], option_count: int) -> Tally:
-    """The tally of a vote from its ballots' choices."""
-    counts = [0] * option_count
-    voters = 0
-    for choice in choices:
-        if not choice:
-            continue
-        voters += 1
-        for index in choice:
-            if 0 <= index < option_count:
-                counts[index] += 1
-    return Tally(tuple(counts), voters)
-
-
-def decide(vote: VoteRow, tally: Tally) -> tuple[str, tuple[int, ...]]:
-    """The result (passed/rejected/no_quorum) and the winning options of a tally."""
-    if tally.voters < vote.quorum or tally.voters == 0:
-        return "no_quorum", ()
-    if vote.kind == "yes_no":
-        yes, no = tally.counts[0], tally.counts[1]
-        return ("passed", (0,)) if _meets(yes, yes + no, vote.threshold) else ("rejected", ())
-    winners = tuple(
-        index
-        for index, count in enumerate(tally.counts)
-        if _meets(count, tally.voters, vote.threshold)
-    )
-    return ("passed", winners) if winners else ("rejected", ())
-
-
-def _meets(count: int, base: int, threshold: str) -> bool:
-    if base == 0 or count == 0:
-        return False
-    if threshold == "two_thirds":
-        return count * 3 >= base * 2
-    return count * 2 > base
-
-
-def option_labels(vote: VoteRow, language: Language) -> tuple[str, ...]:
-    """The options as shown: yes/no/abstain translated, or the secretary's own labels."""
-    if vote.kind == "yes_no":
-        return tuple(translate(language, f"vote.option.{key}") for key in vote.options)
-    return vote.options
-
-
-def ballot_callback(vote_id: int, index: int) -> str:
-    """The callback data of a ballot button (decoded in handlers/callbacks.py)."""
-    return f"vb:{vote_id}:{index}"
-
-
-def vote_card(
-    vote: VoteRow, matter: MatterRow, tally: Tally, language: Language, tz: Any
-) -> OutgoingMessage:
-    """A vote's card: the matter, the live tally, and a button per option while open."""
-    labels = option_labels(vote, language)
-    lines = "\n".join(
-        translate(language, "vote.tally_line", label=label, count=count)
-        for label, count in zip(labels, tally.counts, strict=True)
-    )
-    params = {
-        "number": matter.id,
-        "title": matter.title,
-        "lines": lines,
-        "voters": tally.voters,
-        "quorum": vote.quorum,
-        "closes": vote.closes_at.astimezone(tz).strftime("%m-%d %H:%M"),
-        "mode": translate(
-            language, "vote.mode.anonymous" if vote.anonymous else "vote.mode.public"
-        ),
-        "threshold": translate(language, f"vote.threshold.{vote.threshold}"),
-        "choice": translate(language, f"vote.kind.{vote.kind}"),
-    }
-    if not vote.is_open:
-        params["result"] = translate(language, f"vote.result.{vote.result}")
-        return OutgoingMessage("vote.card_closed", language, params)
-    buttons = tuple(
-        (
-            ButtonSpec(
-                "vote.option_button",
-                callback_data=ballot_callback(vote.id, index),
-                label_params={"label": label},
-            ),
-        )
-        for index, label in enumerate(labels)
-    )
-    return OutgoingMessage("vote.card", language, params, buttons=buttons)
-
-
-def draft_resolution(vote: VoteRow, matter: MatterRow, language: Language) -> str:
-    """The resolution the bot proposes from the tally (the secretary may accept it)."""
-    tally = vote.tally or {"counts": [0] * len(vote.options), "voters": 0}
-    labels = option_labels(vote, language)
-    counts = "、".join(
-        translate(language, "vote.count_phrase", label=label, count=count)
-        for label, count in zip(labels, tally["counts"], strict=True)
-    )
-    return translate(
-        language,
-        f"resolution.draft.{vote.result}",
-        title=matter.title,
-        counts=counts,
-        voters=tally["voters"],
-        quorum=vote.quorum,
-        threshold=translate(language, f"vote.threshold.{vote.threshold}"),
-    )
 
 
 class VoteService:
@@ -1043,24 +822,6 @@ def _ballot_time(vote: VoteRow, now: datetime) -> datetime:
     return vote.opened_at if vote.anonymous else now
 
 
-def _next(presets: Sequence[int], current: int) -> int:
-    later = [value for value in presets if value > current]
-    return later[0] if later else presets[0]
-
-
-def _next_convention(
-    in_force: list[ConventionRow], current: ConventionRow | None
-) -> ConventionRow | None:
-    if not in_force:
-        return None
-    if current is None:
-        return in_force[0]
-    ids = [row.id for row in in_force]
-    if current.id not in ids or ids.index(current.id) == len(ids) - 1:
-        return None
-    return in_force[ids.index(current.id) + 1]
-
-
 async def _matter(session: Session, matter_id: int) -> MatterRow:
     matter = await session.matters.get(matter_id)
     if matter is None:
@@ -1070,49 +831,3 @@ async def _matter(session: Session, matter_id: int) -> MatterRow:
 
 async def _residents_chats(session: Session) -> list[int]:
     return [chat.chat_id for chat in await session.chats.posting(ChatKind.RESIDENTS.value)]
-
-
-def _require_proxy_recorder(actor: Actor) -> Any:
-    """Grid workers (their own grid) and secretaries (any grid) record proxy ballots."""
-    if actor.person is None:
-        raise UserFacingError("access.not_registered")
-    if not (actor.has(Role.GRID_WORKER) or actor.has(Role.SECRETARY)):
-        raise UserFacingError("vote.need_grid_worker")
-    return actor.person
-
-
-async def _vote_choosing_a_person(session: Session, actor: Actor, chat_id: int) -> VoteRow:
-    """The open vote whose /proxyvote list the recorder is on; UserFacingError if the
-    list is no longer current or the vote has closed."""
-    dialog = await expect_step(
-        session, chat_id, actor.tg_user_id, PROXY_FLOW, "person", "vote.setup_expired"
-    )
-    vote = await session.votes.get(int(dialog.data["vote_id"]))
-    if vote is None or not vote.is_open:
-        raise UserFacingError("vote.closed")
-    return vote
-
-
-def _paper_candidate(row: PaperResidentRow) -> ProxyCandidate:
-    return ProxyCandidate("w", row.id, row.display_name, row.building, PROXY_PAPER)
-
-
-def _asked_candidate(row: PersonRow) -> ProxyCandidate:
-    return ProxyCandidate(
-        "p",
-        row.id,
-        row.display_name,
-        row.building,
-        PROXY_ASKED,
-        tg_user_id=row.tg_user_id if row.reachable else None,
-        language=Language(row.language),
-    )
-
-
-async def _amends_of(session: Session, vote: VoteRow) -> int | None:
-    """The convention the vote's matter amends, as recorded when the vote was opened."""
-    for event in reversed(await session.matters.events(vote.matter_id)):
-        if event.kind == "vote_opened" and event.detail.get("vote") == vote.id:
-            amends = event.detail.get("amends")
-            return int(amends) if amends is not None else None
-    return None
