@@ -20,7 +20,7 @@ from bot.deliberation.discussion import DiscussionService
 from bot.deliberation.ledger import LedgerService
 from bot.deliberation.raising import MatterService
 from bot.deliberation.sittings import SittingService
-from bot.deliberation.voting.service import VoteService
+from bot.deliberation.voting.service import Votes
 from bot.dialogs import DialogService
 from bot.lessons.service import LessonService
 from bot.runtime.scheduler import SchedulerService
@@ -42,7 +42,7 @@ class Services:
     scheduler: SchedulerService
     notices: NoticeService
     matters: MatterService
-    votes: VoteService
+    votes: Votes
     # Secretaries' agenda controls and histories; discussion (民议).
     desk: MatterDeskService
     discussion: DiscussionService
@@ -78,7 +78,7 @@ class Services:
             scheduler=scheduler,
             notices=NoticeService(db, settings.community, clock),
             matters=matters,
-            votes=VoteService(db, settings, scheduler, clock),
+            votes=Votes(db, settings, scheduler, clock),
             desk=MatterDeskService(db, matters, clock),
             discussion=DiscussionService(db, clock),
             # Registers the sittings' schedule effects on the scheduler.

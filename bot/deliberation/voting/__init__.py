@@ -24,4 +24,12 @@ the close (then nothing can link them), and the WAL is checkpointed after
 anonymous ballots and closes so old bytes do not linger. An anonymous
 ballot's time is the vote's opening time: a time could be matched against
 other records.
+
+Where each part lives: service.py (``Votes``, what ``services.votes`` is),
+context.py (the shared context), rules.py (flows, limits, presets, labels),
+setup.py (the settings screen and opening), ballots.py (casting a ballot
+and counting the ballots: the tally and the result), cards.py (the vote's
+card and the draft resolution), proxies.py (proxy and paper ballots),
+closing.py (the close and the result post), resolutions.py (the resolution
+and the conventions register).
 """
