@@ -118,8 +118,7 @@ async def owner_kind_chosen(update: Update, context: Context) -> None:
     )
     language = actor.language
     if step.step == "person":
-        page = await context.services.community.people_page(0)
-        await show(update, t(language, "carry.ask_person"), keyboards.owner_people(language, page))
+        await _show_owner_people(update, context, 0)
     elif step.step == "name":
         kind = plain(language, f"carry.kind_name.{data.kind}")
         await show(update, t(language, "carry.ask_name", kind=kind))
@@ -134,11 +133,14 @@ async def owner_kind_chosen(update: Update, context: Context) -> None:
 async def owner_page(update: Update, context: Context) -> None:
     """Button: another page of residents to choose the owner from."""
     data = cb.AssignPeoplePage.decode(update.callback_query.data if update.callback_query else None)
-    actor = context.require_actor()
-    page = await context.services.community.people_page(data.page)
-    await show(
-        update, t(actor.language, "carry.ask_person"), keyboards.owner_people(actor.language, page)
-    )
+    await _show_owner_people(update, context, data.page)
+
+
+async def _show_owner_people(update: Update, context: Context, page_number: int) -> None:
+    """A page of residents to choose the owner from."""
+    language = context.require_actor().language
+    page = await context.services.community.people_page(page_number)
+    await show(update, t(language, "carry.ask_person"), keyboards.owner_people(language, page))
 
 
 async def owner_person_chosen(update: Update, context: Context) -> None:
