@@ -101,8 +101,8 @@ async def community(services: Services, residents: int) -> tuple[int, int]:
         )
         secretary = await session.people.by_telegram_id(SECRETARY)
     actor = Actor(SECRETARY, Language.ZH_HANS, secretary, configured_secretary=True)
-    await services.votes.start_setup(actor, SECRETARY, matter_id)
-    vote = await services.votes.open(actor, SECRETARY)
+    await services.votes.setup.start_setup(actor, SECRETARY, matter_id)
+    vote = await services.votes.setup.open(actor, SECRETARY)
     services.wake_sender()
     return matter_id, vote.id
 
@@ -174,7 +174,7 @@ async def run_bot(residents: int, latency: float, scratch: Path) -> BotFigures:
         votes = running.services.votes
         actor = running.services.community
         secretary = await actor.identify(_caller(SECRETARY))
-        closed = await votes.close_now(secretary, matter_id)
+        closed = await votes.closing.close_now(secretary, matter_id)
         tally = list(closed.vote.tally["counts"]) if closed.vote.tally else []
         async with running.services.db.read() as session:
             from_ballots = [0, 0, 0]
@@ -261,7 +261,7 @@ async def run_bot_process(residents: int, latency: float, scratch: Path) -> BotF
         async with services.db.read() as session:
             secretary = await session.people.by_telegram_id(SECRETARY)
         actor = Actor(SECRETARY, Language.ZH_HANS, secretary, configured_secretary=True)
-        closed = await services.votes.close_now(actor, matter_id)
+        closed = await services.votes.closing.close_now(actor, matter_id)
         tally = list(closed.vote.tally["counts"]) if closed.vote.tally else []
         async with services.db.read() as session:
             from_ballots = [0, 0, 0]

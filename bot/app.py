@@ -262,7 +262,7 @@ class RunningBot:
             refresh_vote_card_soon(job_queue, vote_id)
             refresh_matter_card_soon(job_queue, matter_id)
 
-        services.votes.on_closed = cards_after_close
+        services.votes.closing.on_closed = cards_after_close
         scheduler = services.scheduler
         scheduler.attach(JobQueueTimer(app.job_queue, scheduler.fire), self.sender.wake)
         await scheduler.ensure_builtin()

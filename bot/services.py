@@ -14,13 +14,13 @@ from bot.community.notices import NoticeService
 from bot.community.register import CommunityService
 from bot.community.registration import PaperEntryService, RegistrationService
 from bot.config import Settings
-from bot.deliberation.carrying import CarryingService
+from bot.deliberation.carrying.service import Carrying
 from bot.deliberation.desk import MatterDeskService
 from bot.deliberation.discussion import DiscussionService
 from bot.deliberation.ledger import LedgerService
 from bot.deliberation.raising import MatterService
 from bot.deliberation.sittings import SittingService
-from bot.deliberation.voting import VoteService
+from bot.deliberation.voting.service import Votes
 from bot.dialogs import DialogService
 from bot.lessons.service import LessonService
 from bot.runtime.scheduler import SchedulerService
@@ -42,14 +42,14 @@ class Services:
     scheduler: SchedulerService
     notices: NoticeService
     matters: MatterService
-    votes: VoteService
+    votes: Votes
     # Secretaries' agenda controls and histories; discussion (民议).
     desk: MatterDeskService
     discussion: DiscussionService
     sittings: SittingService
     ledger: LedgerService
     #: Carrying out, referrals, overdue reminders, supervision, ratings.
-    carrying: CarryingService
+    carrying: Carrying
     #: Micro Party lessons (微党课).
     lessons: LessonService
     #: Volunteer service: activities, sign-ups, check-ins, hours, the duty rota.
@@ -78,13 +78,13 @@ class Services:
             scheduler=scheduler,
             notices=NoticeService(db, settings.community, clock),
             matters=matters,
-            votes=VoteService(db, settings, scheduler, clock),
+            votes=Votes(db, settings, scheduler, clock),
             desk=MatterDeskService(db, matters, clock),
             discussion=DiscussionService(db, clock),
             # Registers the sittings' schedule effects on the scheduler.
             sittings=SittingService(db, settings, scheduler, clock),
             ledger=LedgerService(db, settings, clock),
-            carrying=CarryingService(db, settings, scheduler, clock),
+            carrying=Carrying(db, settings, scheduler, clock),
             # Registers the lessons' schedule effects and the monthly summary.
             lessons=LessonService(db, settings, scheduler, clock),
             # Registers the volunteer schedules' effects and built-in schedules.

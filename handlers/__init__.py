@@ -25,11 +25,11 @@ from bot.community.notices import FLOW as NOTICE_FLOW
 from bot.community.register import Role
 from bot.community.registration import FLOW as REGISTRATION_FLOW
 from bot.community.registration import PAPER_FLOW
-from bot.deliberation.carrying import PROGRESS_FLOW
+from bot.deliberation.carrying.rules import PROGRESS_FLOW
 from bot.deliberation.desk import WITHDRAW_FLOW
 from bot.deliberation.discussion import HIDE_FLOW
 from bot.deliberation.raising import FLOW as RAISE_FLOW
-from bot.deliberation.voting import PROXY_FLOW, RESOLUTION_FLOW, SETUP_FLOW
+from bot.deliberation.voting.rules import PROXY_FLOW, RESOLUTION_FLOW, SETUP_FLOW
 from bot.volunteering.activities import NEW_FLOW
 from bot.volunteering.review import ADJUST_FLOW
 from handlers import callbacks, dialogs

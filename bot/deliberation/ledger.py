@@ -182,8 +182,20 @@ def _headers(language: Language, columns: Sequence[str]) -> tuple[str, ...]:
 
 def ledger_sheets(ledger: Ledger, language: Language, tz: ZoneInfo) -> list[Sheet]:
     """The seven tables of the workbook, headers in ``language``, times in ``tz``."""
-    lang = language
-    matters = Sheet(
+    return [
+        _matters_sheet(ledger, language, tz),
+        _votes_sheet(ledger, language, tz),
+        _ballots_sheet(ledger, language, tz),
+        _proxies_sheet(ledger, language, tz),
+        _conventions_sheet(ledger, language, tz),
+        _progress_sheet(ledger, language, tz),
+        _referrals_sheet(ledger, language, tz),
+    ]
+
+
+def _matters_sheet(ledger: Ledger, lang: Language, tz: ZoneInfo) -> Sheet:
+    """Every matter with its stage, owner and progress."""
+    return Sheet(
         "matters",
         translate(lang, "ledger.sheet.matters"),
         _headers(
@@ -233,7 +245,11 @@ def ledger_sheets(ledger: Ledger, language: Language, tz: ZoneInfo) -> list[Shee
             for m in ledger.matters
         ),
     )
-    votes = Sheet(
+
+
+def _votes_sheet(ledger: Ledger, lang: Language, tz: ZoneInfo) -> Sheet:
+    """Every vote with its settings, tally and result."""
+    return Sheet(
         "votes",
         translate(lang, "ledger.sheet.votes"),
         _headers(
@@ -273,7 +289,11 @@ def ledger_sheets(ledger: Ledger, language: Language, tz: ZoneInfo) -> list[Shee
             for v in ledger.votes
         ),
     )
-    ballots = Sheet(
+
+
+def _ballots_sheet(ledger: Ledger, lang: Language, tz: ZoneInfo) -> Sheet:
+    """Every public ballot, with who cast it."""
+    return Sheet(
         "ballots",
         translate(lang, "ledger.sheet.ballots"),
         _headers(
@@ -292,7 +312,11 @@ def ledger_sheets(ledger: Ledger, language: Language, tz: ZoneInfo) -> list[Shee
             for b in ledger.ballots
         ),
     )
-    proxies = Sheet(
+
+
+def _proxies_sheet(ledger: Ledger, lang: Language, tz: ZoneInfo) -> Sheet:
+    """Every proxy ballot: who recorded it and why (an anonymous one without the voter)."""
+    return Sheet(
         "proxies",
         translate(lang, "ledger.sheet.proxies"),
         _headers(
@@ -326,7 +350,11 @@ def ledger_sheets(ledger: Ledger, language: Language, tz: ZoneInfo) -> list[Shee
             for b in ledger.proxies
         ),
     )
-    conventions = Sheet(
+
+
+def _conventions_sheet(ledger: Ledger, lang: Language, tz: ZoneInfo) -> Sheet:
+    """The conventions register."""
+    return Sheet(
         "conventions",
         translate(lang, "ledger.sheet.conventions"),
         _headers(
@@ -356,7 +384,11 @@ def ledger_sheets(ledger: Ledger, language: Language, tz: ZoneInfo) -> list[Shee
             for c in ledger.conventions
         ),
     )
-    progress = Sheet(
+
+
+def _progress_sheet(ledger: Ledger, lang: Language, tz: ZoneInfo) -> Sheet:
+    """Every progress report."""
+    return Sheet(
         "progress",
         translate(lang, "ledger.sheet.progress"),
         _headers(lang, ("number", "title", "reported_by", "percent", "report", "reported_at")),
@@ -365,7 +397,11 @@ def ledger_sheets(ledger: Ledger, language: Language, tz: ZoneInfo) -> list[Shee
             for p in ledger.progress
         ),
     )
-    referrals = Sheet(
+
+
+def _referrals_sheet(ledger: Ledger, lang: Language, tz: ZoneInfo) -> Sheet:
+    """Every referral and its answer."""
+    return Sheet(
         "referrals",
         translate(lang, "ledger.sheet.referrals"),
         _headers(
@@ -401,7 +437,6 @@ def ledger_sheets(ledger: Ledger, language: Language, tz: ZoneInfo) -> list[Shee
             for r in ledger.referrals
         ),
     )
-    return [matters, votes, ballots, proxies, conventions, progress, referrals]
 
 
 # --- files ----------------------------------------------------------------------------------

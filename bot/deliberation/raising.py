@@ -114,30 +114,8 @@ def card_message(
     ``merged`` are the duplicates merged into this matter; a withdrawn or
     merged matter's card says so and loses its button.
     """
-    if matter.stage == "withdrawn":
-        return OutgoingMessage(
-            "desk.card_withdrawn",
-            language,
-            {
-                "number": matter.id,
-                "title": matter.title,
-                "details": matter.details,
-                "reason": matter.withdrawn_reason or "",
-            },
-            photo=matter.photo_file_id,
-        )
-    if matter.stage == "merged":
-        return OutgoingMessage(
-            "desk.card_merged",
-            language,
-            {
-                "number": matter.id,
-                "title": matter.title,
-                "details": matter.details,
-                "into": matter.merged_into or 0,
-            },
-            photo=matter.photo_file_id,
-        )
+    if matter.stage in ("withdrawn", "merged"):
+        return _gone_card(matter, language)
     merged_note = (
         translate(language, "desk.card_merged_from", numbers=", ".join(f"#{n}" for n in merged))
         if merged
@@ -145,43 +123,72 @@ def card_message(
     )
     if matter.stage not in ("raised", "agenda"):
         # Voted on, being carried out, done: no more seconding; the card says where it is.
-        return OutgoingMessage(
-            "matter.card_stage",
-            language,
-            {
-                "number": matter.id,
-                "title": matter.title,
-                "details": matter.details,
-                "supports": matter.supports,
-                "stage": translate(language, f"matter.stage_name.{matter.stage}"),
-                "comments": matter.comments,
-                "merged": merged_note,
-            },
-            photo=matter.photo_file_id,
-        )
+        return _stage_card(matter, language, merged_note)
     if matter.stage == "agenda" and matter.agenda_at is not None and matter.agenda_forum:
-        return OutgoingMessage(
-            "matter.card_agenda",
-            language,
-            {
-                "number": matter.id,
-                "title": matter.title,
-                "details": matter.details,
-                "supports": matter.supports,
-                "when": matter.agenda_at.astimezone(tz).strftime("%m-%d %H:%M"),
-                "forum": translate(language, f"matter.forum.{matter.agenda_forum}"),
-                "comments": matter.comments,
-                "merged": merged_note,
-            },
-            photo=matter.photo_file_id,
-        )
+        return _agenda_card(matter, language, tz, merged_note)
+    return _support_card(matter, threshold, language, tz, merged_note)
+
+
+def _card_params(matter: MatterRow) -> dict[str, Any]:
+    """What every card shows: the number, the title and the details."""
+    return {"number": matter.id, "title": matter.title, "details": matter.details}
+
+
+def _gone_card(matter: MatterRow, language: Language) -> OutgoingMessage:
+    """A withdrawn or merged matter's card: it says so, without a button."""
+    extra: dict[str, Any]
+    if matter.stage == "withdrawn":
+        key, extra = "desk.card_withdrawn", {"reason": matter.withdrawn_reason or ""}
+    else:
+        key, extra = "desk.card_merged", {"into": matter.merged_into or 0}
+    return OutgoingMessage(key, language, _card_params(matter) | extra, photo=matter.photo_file_id)
+
+
+def _stage_card(matter: MatterRow, language: Language, merged_note: str) -> OutgoingMessage:
+    """A card past seconding: its supports and the stage it is at."""
+    return OutgoingMessage(
+        "matter.card_stage",
+        language,
+        _card_params(matter)
+        | {
+            "supports": matter.supports,
+            "stage": translate(language, f"matter.stage_name.{matter.stage}"),
+            "comments": matter.comments,
+            "merged": merged_note,
+        },
+        photo=matter.photo_file_id,
+    )
+
+
+def _agenda_card(
+    matter: MatterRow, language: Language, tz: Any, merged_note: str
+) -> OutgoingMessage:
+    """A card on the agenda: when and where it is discussed."""
+    assert matter.agenda_at is not None  # noqa: S101 - checked by card_message
+    return OutgoingMessage(
+        "matter.card_agenda",
+        language,
+        _card_params(matter)
+        | {
+            "supports": matter.supports,
+            "when": matter.agenda_at.astimezone(tz).strftime("%m-%d %H:%M"),
+            "forum": translate(language, f"matter.forum.{matter.agenda_forum}"),
+            "comments": matter.comments,
+            "merged": merged_note,
+        },
+        photo=matter.photo_file_id,
+    )
+
+
+def _support_card(
+    matter: MatterRow, threshold: int, language: Language, tz: Any, merged_note: str
+) -> OutgoingMessage:
+    """A card being seconded: supports so far, the threshold, and the support button."""
     return OutgoingMessage(
         "matter.card",
         language,
-        {
-            "number": matter.id,
-            "title": matter.title,
-            "details": matter.details,
+        _card_params(matter)
+        | {
             "supports": matter.supports,
             "threshold": threshold,
             "until": matter.support_until.astimezone(tz).strftime("%m-%d"),

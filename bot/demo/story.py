@@ -251,7 +251,7 @@ class DemoScript:
 
     async def fire_vote(self, matter_id: int, note: str) -> None:
         """Jump to the close of the matter's vote and close it, as its alarm would."""
-        (vote,) = await self.running.services.votes.votes_of(matter_id)
+        (vote,) = await self.running.services.votes.resolutions.votes_of(matter_id)
         if vote.schedule_id is None:
             raise RuntimeError("demo script: the vote has no closing schedule")
         self.api.narrate(note)

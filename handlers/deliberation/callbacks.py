@@ -249,7 +249,7 @@ class PickReferral(Callback):
 
 @dataclass(frozen=True)
 class RateMatter(Callback):
-    """满意 / 基本满意 / 不满意 (built by bot.carrying.rating_callback)."""
+    """满意 / 基本满意 / 不满意 (built by bot.deliberation.carrying.rules.rating_callback)."""
 
     PREFIX: ClassVar[str] = "brt"
     matter_id: int
@@ -258,7 +258,7 @@ class RateMatter(Callback):
 
 @dataclass(frozen=True)
 class AcceptanceVerdict(Callback):
-    """验收通过 / 需要返工 (built by bot.carrying.verdict_callback)."""
+    """验收通过 / 需要返工 (built by bot.deliberation.carrying.rules.verdict_callback)."""
 
     PREFIX: ClassVar[str] = "bav"
     matter_id: int

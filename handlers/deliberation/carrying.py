@@ -2,8 +2,9 @@
 /answer, /major and /supervision, the buttons of their guided forms, and the
 rating (民意测评) and acceptance (验收) buttons the bot pushes privately.
 
-Thin adapters: each parses the update, calls bot.carrying.CarryingService,
-and renders with handlers/py and handlers/py.
+Thin adapters: each parses the update, calls a part of bot/deliberation/carrying/
+(``services.carrying.<part>``), and renders with handlers/deliberation/texts.py and
+handlers/deliberation/keyboards.py.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from telegram import Message, Update
 from telegram.constants import ChatType
 
 from bot import parsing
-from bot.deliberation.carrying import (
+from bot.deliberation.carrying.rules import (
     ANSWER_FLOW,
     ASSIGN_FLOW,
     NOTE_FLOW,
@@ -63,7 +64,7 @@ async def assign_command(update: Update, context: Context) -> None:
     if chat is not None and chat.type != ChatType.PRIVATE:
         await _assign_by_reply(update, context, number)
         return
-    matter = await context.services.carrying.start_assign(actor, _chat_id(update), number)
+    matter = await context.services.carrying.owners.start_assign(actor, _chat_id(update), number)
     await reply(
         update,
         t(actor.language, "carry.ask_kind", number=matter.id, title=matter.title),
@@ -82,7 +83,7 @@ async def _assign_by_reply(update: Update, context: Context, number: int) -> Non
     if target is None or target.is_bot or target_message.sender_chat is not None:
         raise UserFacingError("roles.target_not_person")
     owner = await context.services.community.person_by_telegram_id(target.id)
-    await context.services.carrying.start_assign(actor, actor.tg_user_id, number, owner)
+    await context.services.carrying.owners.start_assign(actor, actor.tg_user_id, number, owner)
     await context.bot.send_message(
         actor.tg_user_id,
         t(actor.language, "carry.ask_due", owner=owner.display_name),
@@ -95,7 +96,9 @@ async def assign_pressed(update: Update, context: Context) -> None:
     """Button 安排办理 under a matter (a group or private): the owner form, privately."""
     data = cb.AssignMatter.decode(update.callback_query.data if update.callback_query else None)
     actor = context.require_actor()
-    matter = await context.services.carrying.start_assign(actor, actor.tg_user_id, data.matter_id)
+    matter = await context.services.carrying.owners.start_assign(
+        actor, actor.tg_user_id, data.matter_id
+    )
     text = t(actor.language, "carry.ask_kind", number=matter.id, title=matter.title)
     keyboard = keyboards.owner_kinds(actor.language)
     # Always a new private message: the pressed message (a result, a resolution)
@@ -110,11 +113,12 @@ async def owner_kind_chosen(update: Update, context: Context) -> None:
     """Button: the kind of owner; then a resident, a name, or the due date."""
     data = cb.AssignOwnerKind.decode(update.callback_query.data if update.callback_query else None)
     actor = context.require_actor()
-    step = await context.services.carrying.choose_owner_kind(actor, _chat_id(update), data.kind)
+    step = await context.services.carrying.owners.choose_owner_kind(
+        actor, _chat_id(update), data.kind
+    )
     language = actor.language
     if step.step == "person":
-        page = await context.services.community.people_page(0)
-        await show(update, t(language, "carry.ask_person"), keyboards.owner_people(language, page))
+        await _show_owner_people(update, context, 0)
     elif step.step == "name":
         kind = plain(language, f"carry.kind_name.{data.kind}")
         await show(update, t(language, "carry.ask_name", kind=kind))
@@ -129,18 +133,21 @@ async def owner_kind_chosen(update: Update, context: Context) -> None:
 async def owner_page(update: Update, context: Context) -> None:
     """Button: another page of residents to choose the owner from."""
     data = cb.AssignPeoplePage.decode(update.callback_query.data if update.callback_query else None)
-    actor = context.require_actor()
-    page = await context.services.community.people_page(data.page)
-    await show(
-        update, t(actor.language, "carry.ask_person"), keyboards.owner_people(actor.language, page)
-    )
+    await _show_owner_people(update, context, data.page)
+
+
+async def _show_owner_people(update: Update, context: Context, page_number: int) -> None:
+    """A page of residents to choose the owner from."""
+    language = context.require_actor().language
+    page = await context.services.community.people_page(page_number)
+    await show(update, t(language, "carry.ask_person"), keyboards.owner_people(language, page))
 
 
 async def owner_person_chosen(update: Update, context: Context) -> None:
     """Button: this resident is the owner; then the due date."""
     data = cb.AssignPerson.decode(update.callback_query.data if update.callback_query else None)
     actor = context.require_actor()
-    person = await context.services.carrying.choose_owner_person(
+    person = await context.services.carrying.owners.choose_owner_person(
         actor, _chat_id(update), data.person_id
     )
     await show(
@@ -157,7 +164,7 @@ async def due_chosen(update: Update, context: Context) -> None:
     carrying = context.services.carrying
     if data.flow == REFER_FLOW:
         due = carrying.due_from_days(data.days) if data.days > 0 else None
-        referral = await carrying.refer(actor, _chat_id(update), due)
+        referral = await carrying.referrals.refer(actor, _chat_id(update), due)
         await show(
             update,
             t(
@@ -176,7 +183,7 @@ async def due_chosen(update: Update, context: Context) -> None:
 async def _assigned(update: Update, context: Context, due: datetime, *, edit: bool) -> None:
     actor = context.require_actor()
     carrying = context.services.carrying
-    matter = await carrying.assign(actor, _chat_id(update), due)
+    matter = await carrying.owners.assign(actor, _chat_id(update), due)
     text = t(
         actor.language,
         "carry.assigned",
@@ -199,7 +206,9 @@ async def progress_command(update: Update, context: Context) -> None:
     if number is None:
         await reply(update, t(actor.language, "carry.usage_progress"))
         return
-    matter = await context.services.carrying.start_progress(actor, _chat_id(update), number)
+    matter = await context.services.carrying.progress.start_progress(
+        actor, _chat_id(update), number
+    )
     await reply(
         update,
         t(actor.language, "carry.ask_percent", number=matter.id, title=matter.title),
@@ -211,13 +220,15 @@ async def percent_chosen(update: Update, context: Context) -> None:
     """Button: the percent; then a few words or a photo."""
     data = cb.ProgressPercent.decode(update.callback_query.data if update.callback_query else None)
     actor = context.require_actor()
-    percent = await context.services.carrying.choose_percent(actor, _chat_id(update), data.percent)
+    percent = await context.services.carrying.progress.choose_percent(
+        actor, _chat_id(update), data.percent
+    )
     await show(update, t(actor.language, "carry.ask_text", percent=percent))
 
 
 async def _report(update: Update, context: Context, text: str, photo: str | None) -> None:
     actor = context.require_actor()
-    result = await context.services.carrying.report(actor, _chat_id(update), text, photo)
+    result = await context.services.carrying.progress.report(actor, _chat_id(update), text, photo)
     key = {"done": "carry.reported_done", "acceptance": "carry.reported_acceptance"}.get(
         result.matter.stage, "carry.reported"
     )
@@ -243,7 +254,7 @@ async def assign_text(update: Update, context: Context, step: str, text: str) ->
     actor = context.require_actor()
     carrying = context.services.carrying
     if step == "name":
-        name = await carrying.answer_owner_name(actor, _chat_id(update), text)
+        name = await carrying.owners.answer_owner_name(actor, _chat_id(update), text)
         await reply(
             update,
             t(actor.language, "carry.ask_due", owner=name),
@@ -262,7 +273,9 @@ async def progress_text(update: Update, context: Context, step: str, text: str) 
         typed = parsing.percent(text)
         if typed is None:
             raise UserFacingError("carry.percent_invalid")
-        percent = await context.services.carrying.choose_percent(actor, _chat_id(update), typed)
+        percent = await context.services.carrying.progress.choose_percent(
+            actor, _chat_id(update), typed
+        )
         await reply(update, t(actor.language, "carry.ask_text", percent=percent))
     elif step == "text":
         await _report(update, context, text, None)
@@ -276,17 +289,17 @@ async def refer_text(update: Update, context: Context, step: str, text: str) -> 
     carrying = context.services.carrying
     chat_id = _chat_id(update)
     if step == "department":
-        department = await carrying.answer_department(actor, chat_id, text)
+        department = await carrying.referrals.answer_department(actor, chat_id, text)
         await reply(update, t(actor.language, "carry.ask_request", department=department))
     elif step == "request":
-        await carrying.answer_request(actor, chat_id, text)
+        await carrying.referrals.answer_request(actor, chat_id, text)
         await reply(
             update,
             t(actor.language, "carry.ask_referral_due"),
             keyboards.due_choices(actor.language, REFER_FLOW, allow_none=True),
         )
     elif step == "due":
-        referral = await carrying.refer(actor, chat_id, carrying.parse_due(text))
+        referral = await carrying.referrals.refer(actor, chat_id, carrying.parse_due(text))
         await reply(
             update,
             t(
@@ -303,7 +316,9 @@ async def refer_text(update: Update, context: Context, step: str, text: str) -> 
 async def answer_text(update: Update, context: Context, step: str, text: str) -> None:
     """/answer typed answer: the department's answer."""
     actor = context.require_actor()
-    referral = await context.services.carrying.record_answer(actor, _chat_id(update), text)
+    referral = await context.services.carrying.referrals.record_answer(
+        actor, _chat_id(update), text
+    )
     await reply(
         update,
         t(
@@ -318,7 +333,7 @@ async def answer_text(update: Update, context: Context, step: str, text: str) ->
 async def note_text(update: Update, context: Context, step: str, text: str) -> None:
     """The optional note a supervisor types after a verdict."""
     actor = context.require_actor()
-    number = await context.services.carrying.add_note(actor, _chat_id(update), text)
+    number = await context.services.carrying.acceptance.add_note(actor, _chat_id(update), text)
     await reply(update, t(actor.language, "carry.note_saved", number=number))
 
 
@@ -338,7 +353,7 @@ async def refer_command(update: Update, context: Context) -> None:
     if number is None:
         await reply(update, t(actor.language, "carry.usage_refer"))
         return
-    matter = await context.services.carrying.start_refer(actor, _chat_id(update), number)
+    matter = await context.services.carrying.referrals.start_refer(actor, _chat_id(update), number)
     await reply(
         update, t(actor.language, "carry.ask_department", number=matter.id, title=matter.title)
     )
@@ -347,7 +362,7 @@ async def refer_command(update: Update, context: Context) -> None:
 async def referrals_command(update: Update, context: Context) -> None:
     """/referrals: the referrals waiting for an answer."""
     actor = context.require_actor()
-    rows = await context.services.carrying.open_referrals(actor)
+    rows = await context.services.carrying.referrals.open_referrals(actor)
     tz = context.services.settings.community.tz
     await reply(update, texts.referrals(actor.language, rows, tz))
 
@@ -355,7 +370,7 @@ async def referrals_command(update: Update, context: Context) -> None:
 async def answer_command(update: Update, context: Context) -> None:
     """/answer: choose an open referral with a button, then type its answer."""
     actor = context.require_actor()
-    rows = await context.services.carrying.open_referrals(actor)
+    rows = await context.services.carrying.referrals.open_referrals(actor)
     if not rows:
         await reply(update, t(actor.language, "carry.no_referrals"))
         return
@@ -370,7 +385,7 @@ async def referral_picked(update: Update, context: Context) -> None:
     """Button: the referral whose answer is typed next."""
     data = cb.PickReferral.decode(update.callback_query.data if update.callback_query else None)
     actor = context.require_actor()
-    referral = await context.services.carrying.start_answer(
+    referral = await context.services.carrying.referrals.start_answer(
         actor, _chat_id(update), data.referral_id
     )
     await show(
@@ -395,7 +410,7 @@ async def major_command(update: Update, context: Context) -> None:
         await reply(update, t(actor.language, "carry.usage_major"))
         return
     matter = await context.services.matters.matter(number)
-    updated = await context.services.carrying.set_major(actor, number, not matter.major)
+    updated = await context.services.carrying.acceptance.set_major(actor, number, not matter.major)
     key = "carry.major_on" if updated.major else "carry.major_off"
     await reply(update, t(actor.language, key, number=number))
 
@@ -406,7 +421,7 @@ async def verdict_pressed(update: Update, context: Context) -> None:
         update.callback_query.data if update.callback_query else None
     )
     actor = context.require_actor()
-    result = await context.services.carrying.verdict(
+    result = await context.services.carrying.acceptance.verdict(
         actor, _chat_id(update), data.matter_id, data.verdict
     )
     key = "carry.verdict_done" if result.matter.stage == "done" else "carry.verdict_recorded"
@@ -419,7 +434,7 @@ async def rate_pressed(update: Update, context: Context) -> None:
     """Button 满意 / 基本满意 / 不满意 on a pushed rating request."""
     data = cb.RateMatter.decode(update.callback_query.data if update.callback_query else None)
     actor = context.require_actor()
-    await context.services.carrying.rate(actor, data.matter_id, data.rating)
+    await context.services.carrying.ratings.rate(actor, data.matter_id, data.rating)
     await show(update, t(actor.language, "carry.rated"))
 
 
@@ -431,7 +446,7 @@ async def supervision_command(update: Update, context: Context) -> None:
     actor = context.require_actor()
     language = actor.language
     settings = context.services.settings.deliberation
-    term, members = await context.services.carrying.current_term()
+    term, members = await context.services.carrying.supervision.current_term()
     tz = context.services.settings.community.tz
     if term is None:
         current = t(language, "carry.supervision_none")
@@ -456,10 +471,10 @@ async def supervision_method(update: Update, context: Context) -> None:
     actor = context.require_actor()
     carrying = context.services.carrying
     if data.lot:
-        result = await carrying.draw_by_lot(actor)
+        result = await carrying.supervision.draw_by_lot(actor)
         await _term_started(update, context, result)
         return
-    await carrying.start_appointing(actor, _chat_id(update))
+    await carrying.supervision.start_appointing(actor, _chat_id(update))
     await _show_appointees(update, context, 0, [])
 
 
@@ -478,7 +493,7 @@ async def supervision_page(update: Update, context: Context) -> None:
     """Button: another page of residents while appointing."""
     data = cb.SupervisionPage.decode(update.callback_query.data if update.callback_query else None)
     actor = context.require_actor()
-    chosen = await context.services.carrying.chosen_appointees(actor, _chat_id(update))
+    chosen = await context.services.carrying.supervision.chosen_appointees(actor, _chat_id(update))
     await _show_appointees(update, context, data.page, chosen)
 
 
@@ -488,7 +503,7 @@ async def supervision_toggle(update: Update, context: Context) -> None:
         update.callback_query.data if update.callback_query else None
     )
     actor = context.require_actor()
-    chosen = await context.services.carrying.toggle_appointee(
+    chosen = await context.services.carrying.supervision.toggle_appointee(
         actor, _chat_id(update), data.person_id
     )
     await _show_appointees(update, context, data.page, chosen)
@@ -497,7 +512,7 @@ async def supervision_toggle(update: Update, context: Context) -> None:
 async def supervision_confirm(update: Update, context: Context) -> None:
     """Button: start the term with the appointed members."""
     actor = context.require_actor()
-    result = await context.services.carrying.appoint(actor, _chat_id(update))
+    result = await context.services.carrying.supervision.appoint(actor, _chat_id(update))
     await _term_started(update, context, result)
 
 

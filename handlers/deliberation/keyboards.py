@@ -5,18 +5,23 @@ Raising, vote set-up, proxies and paper residents, a matter's buttons, carrying 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.community.register import PeoplePage
 from bot.config import Grid, Language
-from bot.deliberation.carrying import DUE_CHOICES, OWNER_KINDS, PERCENT_CHOICES
+from bot.deliberation.carrying.rules import DUE_CHOICES, OWNER_KINDS, PERCENT_CHOICES
 from bot.deliberation.desk import OPEN_STAGES
 from bot.deliberation.discussion import ThreadPage
-from bot.deliberation.voting import VOTABLE_STAGES, ProxyCandidate, VoteSetup
+from bot.deliberation.voting.proxies import ProxyCandidate
+from bot.deliberation.voting.rules import VOTABLE_STAGES
+from bot.deliberation.voting.setup import VoteSetup
+from handlers.callbacks import Callback
 from handlers.deliberation import callbacks as cb
 from handlers.keyboards import button, paging
 from handlers.texts import person_label, plain
-from storage.community.people import PaperResidentRow
+from storage.community.people import PaperResidentRow, PersonRow
 from storage.deliberation.carrying import ReferralRow
 from storage.deliberation.matters import MatterRow
 
@@ -281,13 +286,33 @@ def owner_kinds(language: Language) -> InlineKeyboardMarkup:
     )
 
 
-def owner_people(language: Language, page: PeoplePage) -> InlineKeyboardMarkup:
-    """/assign: a page of registered residents, one a row, with paging."""
-    rows = [[button(person_label(p), cb.AssignPerson(p.id))] for p in page.people]
-    nav = paging(language, page, cb.AssignPeoplePage)
+def person_rows(
+    language: Language,
+    page: PeoplePage,
+    label: Callable[[PersonRow], str],
+    pressed: Callable[[PersonRow], Callback],
+    turn: Callable[[int], Callback],
+) -> list[list[InlineKeyboardButton]]:
+    """A page of registered residents, one button a row (``label``, ``pressed``), then
+    the ◀ / ▶ row (``turn``) where there is another page."""
+    rows = [[button(label(p), pressed(p))] for p in page.people]
+    nav = paging(language, page, turn)
     if nav:
         rows.append(nav)
-    return InlineKeyboardMarkup(rows)
+    return rows
+
+
+def owner_people(language: Language, page: PeoplePage) -> InlineKeyboardMarkup:
+    """/assign: a page of registered residents, one a row, with paging."""
+    return InlineKeyboardMarkup(
+        person_rows(
+            language,
+            page,
+            person_label,
+            lambda p: cb.AssignPerson(p.id),
+            cb.AssignPeoplePage,
+        )
+    )
 
 
 def due_choices(language: Language, flow: str, *, allow_none: bool) -> InlineKeyboardMarkup:
@@ -332,18 +357,13 @@ def supervision_methods(language: Language) -> InlineKeyboardMarkup:
 
 def appointees(language: Language, page: PeoplePage, chosen: list[int]) -> InlineKeyboardMarkup:
     """/supervision, appointing: residents with a ✓ on the chosen, paging, and Done."""
-    rows = [
-        [
-            button(
-                ("✓ " if p.id in chosen else "") + person_label(p),
-                cb.SupervisionToggle(p.id, page.page),
-            )
-        ]
-        for p in page.people
-    ]
-    nav = paging(language, page, cb.SupervisionPage)
-    if nav:
-        rows.append(nav)
+    rows = person_rows(
+        language,
+        page,
+        lambda p: ("✓ " if p.id in chosen else "") + person_label(p),
+        lambda p: cb.SupervisionToggle(p.id, page.page),
+        cb.SupervisionPage,
+    )
     rows.append([button(plain(language, "carry.button.confirm"), cb.SupervisionConfirm())])
     return InlineKeyboardMarkup(rows)
 

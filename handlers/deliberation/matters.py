@@ -294,10 +294,10 @@ async def matter_screen(
     text = texts.matter_page(actor.language, history, services.matters.threshold, tz)
     extra = [
         texts.vote_summary(actor.language, vote, tz)
-        for vote in await services.votes.votes_of(matter_id)
+        for vote in await services.votes.resolutions.votes_of(matter_id)
     ]
     extra.append(
-        texts.carrying_status(actor.language, await services.carrying.status(matter_id), tz)
+        texts.carrying_status(actor.language, await services.carrying.ratings.status(matter_id), tz)
     )
     extra = [part for part in extra if part]
     if extra:

@@ -10,11 +10,12 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.config import Language
-from bot.deliberation.carrying import CarryingStatus, RatingSummary
+from bot.deliberation.carrying.rules import CarryingStatus, RatingSummary
 from bot.deliberation.desk import MatterHistory
 from bot.deliberation.discussion import ThreadPage
 from bot.deliberation.sittings import Minutes, MinutesItem
-from bot.deliberation.voting import VoteSetup, option_labels
+from bot.deliberation.voting.rules import option_labels
+from bot.deliberation.voting.setup import VoteSetup
 from bot.i18n import DEFAULT_LANGUAGE, catalog, translate
 from handlers.texts import (
     local_time,

@@ -12,14 +12,9 @@ from telegram.error import TelegramError
 from telegram.ext import JobQueue
 
 from bot import parsing
-from bot.deliberation.voting import (
-    MAX_QUORUM,
-    RESOLUTION_FLOW,
-    SETUP_FLOW,
-    Tally,
-    option_labels,
-    vote_card,
-)
+from bot.deliberation.voting.ballots import Tally
+from bot.deliberation.voting.cards import vote_card
+from bot.deliberation.voting.rules import MAX_QUORUM, RESOLUTION_FLOW, SETUP_FLOW, option_labels
 from handlers.access import answer, reply, show
 from handlers.cards import edit_everywhere, edit_soon
 from handlers.context import Context
@@ -44,7 +39,7 @@ async def vote_command(update: Update, context: Context) -> None:
     if number is None or chat is None:
         await reply(update, t(actor.language, "vote.usage"))
         return
-    setup = await context.services.votes.start_setup(actor, chat.id, number)
+    setup = await context.services.votes.setup.start_setup(actor, chat.id, number)
     await _show_setup(update, context, setup)
 
 
@@ -54,7 +49,7 @@ async def start_pressed(update: Update, context: Context) -> None:
     actor = context.require_actor()
     chat = update.effective_chat
     assert chat is not None  # noqa: S101 - a button is always in a chat
-    setup = await context.services.votes.start_setup(actor, chat.id, data.matter_id)
+    setup = await context.services.votes.setup.start_setup(actor, chat.id, data.matter_id)
     await _show_setup(update, context, setup)
 
 
@@ -75,7 +70,7 @@ async def setting(update: Update, context: Context) -> None:
     actor = context.require_actor()
     chat = update.effective_chat
     assert chat is not None  # noqa: S101 - a button is always in a chat
-    setup = await context.services.votes.change_setting(actor, chat.id, data.field)
+    setup = await context.services.votes.setup.change_setting(actor, chat.id, data.field)
     if setup.step == "options":
         await show(update, t(actor.language, "vote.ask_options"))
         return
@@ -97,7 +92,7 @@ async def open_or_drop(update: Update, context: Context) -> None:
         await context.services.dialogs.cancel(chat.id, actor.tg_user_id)
         await show(update, t(actor.language, "vote.dropped"))
         return
-    vote = await context.services.votes.open(actor, chat.id)
+    vote = await context.services.votes.setup.open(actor, chat.id)
     matter = await context.services.matters.matter(vote.matter_id)
     tz = context.services.settings.community.tz
     await show(
@@ -119,7 +114,7 @@ async def cast(update: Update, context: Context) -> None:
     query = update.callback_query
     data = cb.CastBallot.decode(query.data if query else None)
     actor = context.require_actor()
-    result = await context.services.votes.cast(actor, data.vote_id, data.index)
+    result = await context.services.votes.ballots.cast(actor, data.vote_id, data.index)
     labels = option_labels(result.vote, actor.language)
     if result.vote.kind == "multiple":
         chosen = "、".join(labels[index] for index in result.choice)
@@ -144,7 +139,7 @@ def refresh_vote_card_soon(job_queue: JobQueue[Any] | None, vote_id: int) -> Non
 
 async def _refresh_vote_card(context: Any) -> None:
     services = context.bot_data.services
-    vote, matter, tally = await services.votes.live(int(context.job.data))
+    vote, matter, tally = await services.votes.ballots.live(int(context.job.data))
     if not vote.is_open and vote.tally is not None:
         tally = Tally(tuple(vote.tally["counts"]), int(vote.tally["voters"]))
     message = vote_card(
@@ -154,7 +149,7 @@ async def _refresh_vote_card(context: Any) -> None:
         services.settings.community.default_language,
         services.settings.community.tz,
     )
-    places = await services.votes.card_messages(vote)
+    places = await services.votes.ballots.card_messages(vote)
     await edit_everywhere(context.bot, places, message, f"card of vote {vote.id}")
 
 
@@ -165,7 +160,7 @@ async def close_command(update: Update, context: Context) -> None:
     if number is None:
         await reply(update, t(actor.language, "vote.close_usage"))
         return
-    closed = await context.services.votes.close_now(actor, number)
+    closed = await context.services.votes.closing.close_now(actor, number)
     await reply(
         update,
         t(
@@ -188,7 +183,7 @@ async def proxy_command(update: Update, context: Context) -> None:
     if number is None or chat is None:
         await reply(update, t(actor.language, "vote.proxy_usage"))
         return
-    screen = await context.services.votes.start_proxy(actor, chat.id, number)
+    screen = await context.services.votes.proxies.start_proxy(actor, chat.id, number)
     await _show_proxy_people(update, actor.language, screen, 0)
 
 
@@ -198,7 +193,7 @@ async def proxy_page(update: Update, context: Context) -> None:
     actor = context.require_actor()
     chat = update.effective_chat
     assert chat is not None  # noqa: S101 - a button is always in a chat
-    screen = await context.services.votes.proxy_list(actor, chat.id)
+    screen = await context.services.votes.proxies.proxy_list(actor, chat.id)
     await _show_proxy_people(update, actor.language, screen, data.page)
 
 
@@ -220,7 +215,7 @@ async def proxy_person(update: Update, context: Context) -> None:
     actor = context.require_actor()
     chat = update.effective_chat
     assert chat is not None  # noqa: S101 - a button is always in a chat
-    vote, person = await context.services.votes.proxy_person(
+    vote, person = await context.services.votes.proxies.proxy_person(
         actor, chat.id, data.kind, data.subject
     )
     await show(
@@ -236,7 +231,7 @@ async def proxy_choice(update: Update, context: Context) -> None:
     actor = context.require_actor()
     chat = update.effective_chat
     assert chat is not None  # noqa: S101 - a button is always in a chat
-    result = await context.services.votes.proxy_choice(actor, chat.id, data.index)
+    result = await context.services.votes.proxies.proxy_choice(actor, chat.id, data.index)
     vote = result.cast.vote
     label = option_labels(vote, actor.language)[data.index]
     if result.candidate.kind == "w":
@@ -271,7 +266,9 @@ async def accept_draft(update: Update, context: Context) -> None:
         update.callback_query.data if update.callback_query else None
     )
     actor = context.require_actor()
-    matter = await context.services.votes.accept_draft(actor, data.matter_id, data.vote_id)
+    matter = await context.services.votes.resolutions.accept_draft(
+        actor, data.matter_id, data.vote_id
+    )
     await _resolution_recorded(update, context, matter.id, matter.kind)
 
 
@@ -281,7 +278,7 @@ async def write_resolution(update: Update, context: Context) -> None:
     actor = context.require_actor()
     chat = update.effective_chat
     assert chat is not None  # noqa: S101 - a button is always in a chat
-    matter = await context.services.votes.start_resolution(
+    matter = await context.services.votes.resolutions.start_resolution(
         actor, chat.id, data.matter_id, data.vote_id
     )
     await show(
@@ -291,7 +288,7 @@ async def write_resolution(update: Update, context: Context) -> None:
 
 async def _resolution_recorded(update: Update, context: Context, matter_id: int, kind: str) -> None:
     actor = context.require_actor()
-    votes = await context.services.votes.votes_of(matter_id)
+    votes = await context.services.votes.resolutions.votes_of(matter_id)
     passed = bool(votes) and votes[-1].result == "passed"
     adopted = kind == "convention" and passed
     key = "resolution.recorded_convention" if adopted else "resolution.recorded"
@@ -309,13 +306,13 @@ async def text_answer(update: Update, context: Context, step: str, text: str) ->
     flow = dialog.flow if dialog else ""
     votes = context.services.votes
     if flow == SETUP_FLOW and step == "options":
-        setup = await votes.answer_options(actor, chat.id, text)
+        setup = await votes.setup.answer_options(actor, chat.id, text)
         await _show_setup(update, context, setup)
     elif flow == SETUP_FLOW and step == "quorum":
-        setup = await votes.answer_quorum(actor, chat.id, text)
+        setup = await votes.setup.answer_quorum(actor, chat.id, text)
         await _show_setup(update, context, setup)
     elif flow == RESOLUTION_FLOW and step == "text":
-        matter = await votes.answer_resolution(actor, chat.id, text)
+        matter = await votes.resolutions.answer_resolution(actor, chat.id, text)
         await _resolution_recorded(update, context, matter.id, matter.kind)
     else:
         await reply(update, t(actor.language, "register.use_buttons"))
@@ -324,6 +321,6 @@ async def text_answer(update: Update, context: Context, step: str, text: str) ->
 async def conventions(update: Update, context: Context) -> None:
     """/conventions: the community conventions register."""
     actor = context.require_actor()
-    rows = await context.services.votes.conventions()
+    rows = await context.services.votes.resolutions.conventions()
     tz = context.services.settings.community.tz
     await reply(update, texts.conventions(actor.language, rows, tz))

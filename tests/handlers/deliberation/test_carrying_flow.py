@@ -127,7 +127,7 @@ async def test_assign_progress_to_done_and_ratings(harness: BotHarness) -> None:
     # 李大爷 was not asked: a forged press changes nothing.
     await harness.press(2003, harness.last(2003), "brt:1:satisfied", strict=False)
     assert harness.api.callback_answers()[-1]["text"] == "只有提出或附议 #1 的居民可以评价。"
-    summary = await harness.running.services.carrying.rating_summary(1)
+    summary = await harness.running.services.carrying.ratings.rating_summary(1)
     assert (summary.satisfied, summary.basically, summary.unsatisfied) == (0, 1, 0)
 
 

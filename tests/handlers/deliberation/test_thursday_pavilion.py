@@ -192,7 +192,7 @@ async def test_a_whole_thursday_pavilion(tmp_path: Path, api: FakeBotApi) -> Non
                 if m.get("reply_markup") and "#1" in m["text"]
             ]
             await harness.press_label(user_id, asks[-1], choice)
-        summary = await harness.running.services.carrying.rating_summary(1)
+        summary = await harness.running.services.carrying.ratings.rating_summary(1)
         assert (summary.satisfied, summary.basically, summary.unsatisfied) == (2, 1, 0)
 
         # The whole story is on the matter's record.

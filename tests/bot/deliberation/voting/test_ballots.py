@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.deliberation.voting import YES_NO, count_ballots, decide
+from bot.deliberation.voting.ballots import count_ballots, decide
+from bot.deliberation.voting.rules import YES_NO
 from storage.deliberation.votes import VoteRow, decode_choice, encode_choice
 
 NOW = datetime(2026, 11, 19, 11, 0, tzinfo=UTC)

@@ -1,0 +1,116 @@
+"""The rules of carrying out (民办): flows, choices, limits, schedule keys, results.
+
+Constants shared by the services in bot/deliberation/carrying/ and the
+handlers that render their buttons; the small result types they return.
+"""
+
+from __future__ import annotations
+
+import calendar as month_calendar
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage.community.people import PersonRow
+from storage.deliberation.carrying import ReferralRow, TermRow
+from storage.deliberation.matters import MatterRow
+
+ASSIGN_FLOW = "assign"
+PROGRESS_FLOW = "progress"
+REFER_FLOW = "refer"
+ANSWER_FLOW = "answer"
+SUPERVISION_FLOW = "supervision"
+NOTE_FLOW = "accept_note"
+
+OWNER_KINDS = ("resident", "team", "committee", "unit")
+RATINGS = ("satisfied", "basically", "unsatisfied")
+VERDICTS = ("accepted", "rework")
+#: The due-date buttons, in days from today.
+DUE_CHOICES = (7, 14, 30)
+PERCENT_CHOICES = (25, 50, 75, 100)
+MAX_OWNER_NAME = 64
+MAX_PROGRESS_TEXT = 500
+MAX_DEPARTMENT = 64
+MAX_REQUEST = 500
+MAX_ANSWER = 1000
+MAX_NOTE = 500
+
+OVERDUE_SCHEDULE_KEY = "builtin:overdue"
+OVERDUE_KIND = "deliberation.overdue"
+TERM_END_SCHEDULE_KEY = "builtin:supervision_term_end"
+TERM_END_KIND = "supervision.term_end"
+
+
+def rating_callback(matter_id: int, rating: str) -> str:
+    """The data of a rating button (decoded by handlers/callbacks.py RateMatter)."""
+    return f"brt:{matter_id}:{rating}"
+
+
+def verdict_callback(matter_id: int, verdict: str) -> str:
+    """The data of an acceptance button (decoded by handlers/callbacks.py AcceptanceVerdict)."""
+    return f"bav:{matter_id}:{verdict}"
+
+
+@dataclass(frozen=True)
+class AssignStep:
+    """Where the owner form is: the matter, and the next question."""
+
+    matter_id: int
+    step: str
+    owner_kind: str | None = None
+
+
+@dataclass(frozen=True)
+class ProgressResult:
+    """What a progress report did: the matter now, and the stage it moved to."""
+
+    matter: MatterRow
+    percent: int
+
+
+@dataclass(frozen=True)
+class VerdictResult:
+    """What a supervisor's verdict did."""
+
+    matter: MatterRow
+    accepted: int
+    members: int
+
+
+@dataclass(frozen=True)
+class TermResult:
+    """A started supervision term: its row, its members, and whether too few volunteers."""
+
+    term: TermRow
+    members: list[PersonRow]
+    short: bool
+
+
+@dataclass(frozen=True)
+class RatingSummary:
+    """How residents rated a finished matter."""
+
+    satisfied: int = 0
+    basically: int = 0
+    unsatisfied: int = 0
+
+    @property
+    def total(self) -> int:
+        """How many rated."""
+        return self.satisfied + self.basically + self.unsatisfied
+
+
+@dataclass(frozen=True)
+class CarryingStatus:
+    """Where carrying a matter out stands, for /matter N: owner, referrals, ratings."""
+
+    matter: MatterRow
+    referrals: list[ReferralRow]
+    ratings: RatingSummary
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """The same day and time ``months`` later (the month's last day if it is shorter)."""
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    day = min(moment.day, month_calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)

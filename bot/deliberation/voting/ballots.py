@@ -1,0 +1,177 @@
+"""Casting ballots and counting them: the ONE place where a ballot is counted.
+
+``BallotService.cast`` records a resident's ballot (``proxies.py`` records
+one for someone else, with the same ``check_open`` and ``ballot_time``);
+``count_ballots`` makes the tally from the ballots' choices (``tally_of``
+for one vote), and ``decide`` turns a tally into the result (passed /
+rejected / no_quorum) and the winners. The live card and the close both
+count with these.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.community.register import Actor, Role
+from bot.deliberation.voting.context import VotingContext, get_matter
+from bot.deliberation.voting.rules import (
+    option_labels,
+)
+from bot.errors import UserFacingError
+from storage.deliberation.matters import MatterRow
+from storage.deliberation.votes import BallotBox, VoteRow
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Counts per option and the number of voters, from the ballots."""
+
+    counts: tuple[int, ...]
+    voters: int
+
+    def as_json(self) -> dict[str, Any]:
+        """As stored in ``votes.tally``."""
+        return {"counts": list(self.counts), "voters": self.voters}
+
+
+@dataclass(frozen=True)
+class CastResult:
+    """What a ballot button did: the voter's choice now, and whether it changed one."""
+
+    vote: VoteRow
+    choice: tuple[int, ...]
+    changed: bool
+    #: For a proxy ballot: the name of the resident it was recorded for.
+    name: str | None = None
+    #: The voter's own press replaced a ballot a grid worker had recorded for them.
+    replaced_proxy: bool = False
+
+
+def count_ballots(choices: Sequence[tuple[int, ...]], option_count: int) -> Tally:
+    """The tally of a vote from its ballots' choices."""
+    counts = [0] * option_count
+    voters = 0
+    for choice in choices:
+        if not choice:
+            continue
+        voters += 1
+        for index in choice:
+            if 0 <= index < option_count:
+                counts[index] += 1
+    return Tally(tuple(counts), voters)
+
+
+def decide(vote: VoteRow, tally: Tally) -> tuple[str, tuple[int, ...]]:
+    """The result (passed/rejected/no_quorum) and the winning options of a tally."""
+    if tally.voters < vote.quorum or tally.voters == 0:
+        return "no_quorum", ()
+    if vote.kind == "yes_no":
+        yes, no = tally.counts[0], tally.counts[1]
+        return ("passed", (0,)) if _meets(yes, yes + no, vote.threshold) else ("rejected", ())
+    winners = tuple(
+        index
+        for index, count in enumerate(tally.counts)
+        if _meets(count, tally.voters, vote.threshold)
+    )
+    return ("passed", winners) if winners else ("rejected", ())
+
+
+def _meets(count: int, base: int, threshold: str) -> bool:
+    if base == 0 or count == 0:
+        return False
+    if threshold == "two_thirds":
+        return count * 3 >= base * 2
+    return count * 2 > base
+
+
+def tally_of(vote: VoteRow, choices: list[tuple[int, ...]]) -> Tally:
+    """The tally of ``vote`` from its ballots' choices."""
+    return count_ballots(choices, len(vote.options))
+
+
+def check_open(vote: VoteRow | None, index: int, now: datetime) -> VoteRow:
+    """The vote, which must be open and have option ``index``."""
+    if vote is None or not 0 <= index < len(vote.options):
+        raise UserFacingError("vote.not_found")
+    if not vote.is_open or now >= vote.closes_at:
+        raise UserFacingError("vote.closed")
+    return vote
+
+
+def ballot_time(vote: VoteRow, now: datetime) -> datetime:
+    """When a ballot is recorded as cast: now, or for an anonymous vote its opening time
+    (a ballot's exact time could be matched against someone's other records)."""
+    return vote.opened_at if vote.anonymous else now
+
+
+class BallotService:
+    """A resident's ballot button, and the live tally of a vote."""
+
+    def __init__(self, ctx: VotingContext) -> None:
+        self._ctx = ctx
+
+    async def cast(self, actor: Actor, vote_id: int, index: int) -> CastResult:
+        """A resident's ballot button: choose (or, in a multiple-choice vote, toggle) an option.
+
+        The hottest write of the bot: the whole unit of work runs in one hop
+        to the database thread (see ``Database.run_unit``).
+        """
+        person = actor.member(Role.RESIDENT, "vote.need_resident")
+        now = self._ctx.clock()
+        language = actor.language
+
+        def work(conn: sqlite3.Connection) -> CastResult:
+            box = BallotBox(conn)
+            vote = check_open(box.vote(vote_id), index, now)
+            key = self._ctx.voter_key(vote, f"p{person.id}")
+            existing = box.ballot(vote.id, key)
+            # A ballot a grid worker recorded for them: their own press replaces it.
+            proxied = existing is not None and existing.recorded_by is not None
+            if vote.kind == "multiple":
+                chosen = set(existing.choice) if existing and not proxied else set()
+                chosen ^= {index}
+                choice = tuple(sorted(chosen))
+            else:
+                choice = (index,)
+                if existing is not None and existing.choice == choice and not proxied:
+                    raise UserFacingError(
+                        "vote.already_cast", label=option_labels(vote, language)[index]
+                    )
+            if choice:
+                box.put_ballot(
+                    vote.id,
+                    key,
+                    None if vote.anonymous else person.id,
+                    choice,
+                    ballot_time(vote, now),
+                )
+            else:
+                box.delete_ballot(vote.id, key)
+            return CastResult(vote, choice, existing is not None, replaced_proxy=proxied)
+
+        result = await self._ctx.db.run_unit(work)
+        if result.vote.anonymous:
+            # The update (who pressed which button) must not linger in the WAL.
+            self._ctx.db.request_checkpoint()
+        return result
+
+    async def live(self, vote_id: int) -> tuple[VoteRow, MatterRow, Tally]:
+        """The vote, its matter and the tally so far (counted from the ballots)."""
+        async with self._ctx.db.read() as session:
+            vote = await session.votes.get(vote_id)
+            if vote is None:
+                raise UserFacingError("vote.not_found")
+            matter = await get_matter(session, vote.matter_id)
+            tally = tally_of(vote, await session.votes.choices(vote.id))
+        return vote, matter, tally
+
+    async def card_messages(self, vote: VoteRow) -> list[tuple[int, int]]:
+        """Where the vote's card stands: (chat id, message id) pairs."""
+        if vote.card_push_id is None:
+            return []
+        async with self._ctx.db.read() as session:
+            return await session.outbox.sent_messages(vote.card_push_id)

@@ -1,0 +1,73 @@
+"""What a vote posts: its card (live tally and ballot buttons) and the draft resolution."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.config import Language
+from bot.deliberation.voting.ballots import Tally
+from bot.deliberation.voting.rules import (
+    ballot_callback,
+    option_labels,
+)
+from bot.i18n import translate
+from bot.runtime.outbox import ButtonSpec, OutgoingMessage
+from storage.deliberation.matters import MatterRow
+from storage.deliberation.votes import VoteRow
+
+
+def vote_card(
+    vote: VoteRow, matter: MatterRow, tally: Tally, language: Language, tz: Any
+) -> OutgoingMessage:
+    """A vote's card: the matter, the live tally, and a button per option while open."""
+    labels = option_labels(vote, language)
+    lines = "\n".join(
+        translate(language, "vote.tally_line", label=label, count=count)
+        for label, count in zip(labels, tally.counts, strict=True)
+    )
+    params = {
+        "number": matter.id,
+        "title": matter.title,
+        "lines": lines,
+        "voters": tally.voters,
+        "quorum": vote.quorum,
+        "closes": vote.closes_at.astimezone(tz).strftime("%m-%d %H:%M"),
+        "mode": translate(
+            language, "vote.mode.anonymous" if vote.anonymous else "vote.mode.public"
+        ),
+        "threshold": translate(language, f"vote.threshold.{vote.threshold}"),
+        "choice": translate(language, f"vote.kind.{vote.kind}"),
+    }
+    if not vote.is_open:
+        params["result"] = translate(language, f"vote.result.{vote.result}")
+        return OutgoingMessage("vote.card_closed", language, params)
+    buttons = tuple(
+        (
+            ButtonSpec(
+                "vote.option_button",
+                callback_data=ballot_callback(vote.id, index),
+                label_params={"label": label},
+            ),
+        )
+        for index, label in enumerate(labels)
+    )
+    return OutgoingMessage("vote.card", language, params, buttons=buttons)
+
+
+def draft_resolution(vote: VoteRow, matter: MatterRow, language: Language) -> str:
+    """The resolution the bot proposes from the tally (the secretary may accept it)."""
+    tally = vote.tally or {"counts": [0] * len(vote.options), "voters": 0}
+    labels = option_labels(vote, language)
+    counts = "、".join(
+        translate(language, "vote.count_phrase", label=label, count=count)
+        for label, count in zip(labels, tally["counts"], strict=True)
+    )
+    return translate(
+        language,
+        f"resolution.draft.{vote.result}",
+        title=matter.title,
+        counts=counts,
+        voters=tally["voters"],
+        quorum=vote.quorum,
+        threshold=translate(language, f"vote.threshold.{vote.threshold}"),
+    )

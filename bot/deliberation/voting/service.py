@@ -1,0 +1,42 @@
+"""Votes: the parts of voting, built over one shared context.
+
+``services.votes`` is a ``Votes``; handlers call its parts:
+``.setup`` (the settings screen, opening), ``.ballots`` (casting, the live
+tally), ``.proxies`` (proxy and paper ballots), ``.closing`` (the close and
+the result; registers the close's schedule effect) and ``.resolutions``
+(the resolution and the conventions register).
+"""
+
+from __future__ import annotations
+
+from bot.clock import Clock, system_clock
+from bot.config import Settings
+from bot.deliberation.ballot_keys import BallotKeys
+from bot.deliberation.voting.ballots import BallotService
+from bot.deliberation.voting.closing import ClosingService
+from bot.deliberation.voting.context import VotingContext
+from bot.deliberation.voting.proxies import ProxyService
+from bot.deliberation.voting.resolutions import ResolutionService
+from bot.deliberation.voting.setup import SetupService
+from bot.runtime.scheduler import SchedulerService
+from storage import Database
+
+
+class Votes:
+    """Setting votes up, ballots, proxies, the close and result, resolutions."""
+
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        scheduler: SchedulerService,
+        clock: Clock = system_clock,
+    ) -> None:
+        keys = BallotKeys(settings.storage.ballot_key_path)
+        self.context = VotingContext(db, settings, scheduler, clock, keys)
+        self.setup = SetupService(self.context)
+        self.ballots = BallotService(self.context)
+        self.proxies = ProxyService(self.context)
+        # Registers the close's schedule effect.
+        self.closing = ClosingService(self.context)
+        self.resolutions = ResolutionService(self.context)
