@@ -1,0 +1,37 @@
+"""Numbered, described schema migrations, applied in order at start.
+
+Each migration runs once, inside the transaction that records it in
+``schema_migrations``; a database newer than this code is refused. Each step is one
+module of this package (vNN_<what>.py); add a new one at the end of
+:data:`MIGRATIONS`, and never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+from storage.migrations import (
+    v01_register,
+    v02_scheduling_and_delivery,
+    v03_matters,
+    v04_deliberation_loop,
+    v05_lessons,
+    v06_volunteering,
+    v07_proxy_ballots,
+    v08_outbox_first_due,
+    v10_rewrite_file_once,
+)
+from storage.migrations.step import Migration
+
+__all__ = ["MIGRATIONS", "Migration"]
+
+#: Every step, in the order they apply.
+MIGRATIONS: tuple[Migration, ...] = (
+    v01_register.MIGRATION,
+    v02_scheduling_and_delivery.MIGRATION,
+    v03_matters.MIGRATION,
+    v04_deliberation_loop.MIGRATION,
+    v05_lessons.MIGRATION,
+    v06_volunteering.MIGRATION,
+    v07_proxy_ballots.MIGRATION,
+    v08_outbox_first_due.MIGRATION,
+    v10_rewrite_file_once.MIGRATION,
+)
