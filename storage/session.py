@@ -14,7 +14,7 @@ from storage.deliberation.matters import MattersRepository
 from storage.deliberation.sittings import SittingsRepository
 from storage.deliberation.votes import VotesRepository
 from storage.dialogs import DialogsRepository
-from storage.lessons.repository import LessonsRepository
+from storage.lessons.lessons import LessonsRepository
 from storage.person_data import PersonDataRepository
 from storage.privacy import PrivacyRepository
 from storage.runtime.inbox import InboxRepository

@@ -31,14 +31,14 @@ from bot.runtime.outbox import ButtonSpec, Delivery, OutgoingMessage, PushReport
 from bot.runtime.scheduler import Firing, SchedulerService
 from storage import Database
 from storage.community.people import PersonRow
-from storage.lessons.repository import (
+from storage.lessons.lessons import StudyDesk
+from storage.lessons.rows import (
     Attachment,
     BookingRow,
     LessonRow,
     MemberStanding,
     QuizQuestion,
     SlotRow,
-    StudyDesk,
 )
 from storage.runtime.schedules import ScheduleRow
 from storage.session import Session

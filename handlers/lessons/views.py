@@ -15,7 +15,7 @@ from handlers.callbacks import Callback
 from handlers.lessons import callbacks as cb
 from handlers.texts import local_time, plain, t
 from storage.community.people import PersonRow
-from storage.lessons.repository import BookingRow, LessonRow, MemberStanding, SlotRow
+from storage.lessons.rows import BookingRow, LessonRow, MemberStanding, SlotRow
 
 
 def button(text: str, data: Callback) -> InlineKeyboardButton:

@@ -14,7 +14,7 @@ from bot.community.register import Actor
 from bot.errors import UserFacingError
 from bot.lessons.service import split_body
 from bot.services import Services
-from storage.lessons.repository import QuizQuestion
+from storage.lessons.rows import QuizQuestion
 from tests.bot.deliberation.fixtures import person, services
 from tests.conftest import FakeClock
 

@@ -8,7 +8,7 @@ from bot.config import Language
 from handlers.lessons import callbacks as cb
 from handlers.lessons.views import audience_keyboard
 from storage.community.people import PersonRow
-from storage.lessons.repository import LessonRow
+from storage.lessons.rows import LessonRow
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 

@@ -10,190 +10,27 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import aiosqlite
 
+from storage.lessons.rows import (
+    Attachment,
+    BookingRow,
+    DeliveryRow,
+    LessonRow,
+    MemberStanding,
+    QuizQuestion,
+    SlotRow,
+    StudyRow,
+    lesson_row,
+    optional_time,
+    slot_row,
+    standing_row,
+    study_row,
+)
 from storage.times import from_db_time, to_db_time
-
-
-def _optional_time(text: str | None) -> datetime | None:
-    return from_db_time(text) if text else None
-
-
-@dataclass(frozen=True)
-class QuizQuestion:
-    """One single-choice question: its options, the correct one, and why."""
-
-    question: str
-    options: tuple[str, ...]
-    correct: int
-    explanation: str
-
-    def to_json(self) -> dict[str, Any]:
-        """As stored in ``lessons.quiz``."""
-        return {
-            "question": self.question,
-            "options": list(self.options),
-            "correct": self.correct,
-            "explanation": self.explanation,
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> QuizQuestion:
-        """Read one back from ``lessons.quiz`` (or a draft's dialog data)."""
-        return cls(
-            question=str(data["question"]),
-            options=tuple(str(o) for o in data["options"]),
-            correct=int(data["correct"]),
-            explanation=str(data.get("explanation") or ""),
-        )
-
-
-@dataclass(frozen=True)
-class Attachment:
-    """A file sent to the bot, kept by its Telegram file id."""
-
-    kind: str  # photo | document | audio | video
-    file_id: str
-
-
-@dataclass(frozen=True)
-class LessonRow:
-    """One lesson."""
-
-    id: int
-    title: str
-    body: str
-    link: str | None
-    attachments: tuple[Attachment, ...]
-    quiz: tuple[QuizQuestion, ...]
-    audience: tuple[int, ...] | None  # None: every party member
-    status: str  # draft | scheduled | sent
-    send_at: datetime | None
-    party_day: bool
-    schedule_id: int | None
-    sent_at: datetime | None
-    push_id: int | None
-    corrections: tuple[str, ...]
-    created_by: int | None
-    created_at: datetime
-
-    @property
-    def photo(self) -> str | None:
-        """The first photo's file id, shown with the lesson."""
-        return next((a.file_id for a in self.attachments if a.kind == "photo"), None)
-
-
-def _lesson(row: sqlite3.Row) -> LessonRow:
-    audience = json.loads(row["audience"]) if row["audience"] else None
-    return LessonRow(
-        id=row["id"],
-        title=row["title"],
-        body=row["body"],
-        link=row["link"],
-        attachments=tuple(
-            Attachment(str(a["kind"]), str(a["file_id"])) for a in json.loads(row["attachments"])
-        ),
-        quiz=tuple(QuizQuestion.from_json(q) for q in json.loads(row["quiz"])),
-        audience=tuple(int(i) for i in audience) if audience is not None else None,
-        status=row["status"],
-        send_at=_optional_time(row["send_at"]),
-        party_day=bool(row["party_day"]),
-        schedule_id=row["schedule_id"],
-        sent_at=_optional_time(row["sent_at"]),
-        push_id=row["push_id"],
-        corrections=tuple(str(c) for c in json.loads(row["corrections"])),
-        created_by=row["created_by"],
-        created_at=from_db_time(row["created_at"]),
-    )
-
-
-@dataclass(frozen=True)
-class StudyRow:
-    """A member's 已学习 with the quiz score (``correct`` of ``questions``)."""
-
-    lesson_id: int
-    person_id: int
-    studied_at: datetime
-    correct: int | None
-    questions: int
-
-
-@dataclass(frozen=True)
-class SlotRow:
-    """A make-up slot and how many booked it."""
-
-    id: int
-    lesson_id: int
-    starts_at: datetime
-    place: str
-    capacity: int
-    code: str
-    booked: int
-
-
-@dataclass(frozen=True)
-class BookingRow:
-    """A member's make-up booking."""
-
-    slot_id: int
-    lesson_id: int
-    person_id: int
-    display_name: str
-    booked_at: datetime
-    attended_at: datetime | None
-
-
-@dataclass(frozen=True)
-class DeliveryRow:
-    """A home delivery (送学) of a lesson to a member."""
-
-    lesson_id: int
-    person_id: int
-    requested_at: datetime
-    confirmed_at: datetime | None
-    confirmed_by: int | None
-    confirmed_by_name: str | None
-    photo_file_id: str | None
-
-
-@dataclass(frozen=True)
-class MemberStanding:
-    """Where one recipient of a lesson stands, for reports and reminders."""
-
-    person_id: int
-    display_name: str
-    tg_user_id: int
-    language: str
-    grid_id: str | None
-    reminded: bool
-    studied_at: datetime | None
-    correct: int | None
-    questions: int
-    slot_id: int | None
-    attended_at: datetime | None
-    delivery_requested: bool
-    delivered_at: datetime | None
-    delivered_by: str | None
-
-    @property
-    def outcome(self) -> str:
-        """studied | makeup | delivered | booked | delivery_pending | missing."""
-        if self.studied_at is not None:
-            return "studied"
-        if self.attended_at is not None:
-            return "makeup"
-        if self.delivered_at is not None:
-            return "delivered"
-        if self.slot_id is not None:
-            return "booked"
-        if self.delivery_requested:
-            return "delivery_pending"
-        return "missing"
-
 
 _LESSON_COLUMNS = (
     "id, title, body, link, attachments, quiz, audience, status, send_at, party_day,"
@@ -233,47 +70,6 @@ _STANDING = """
     LEFT JOIN people g ON g.id = d.confirmed_by
     WHERE r.lesson_id = ?
 """
-
-
-def _study(row: sqlite3.Row) -> StudyRow:
-    return StudyRow(
-        lesson_id=row["lesson_id"],
-        person_id=row["person_id"],
-        studied_at=from_db_time(row["studied_at"]),
-        correct=row["correct"],
-        questions=row["questions"],
-    )
-
-
-def _standing(row: sqlite3.Row) -> MemberStanding:
-    return MemberStanding(
-        person_id=row["person_id"],
-        display_name=row["display_name"],
-        tg_user_id=row["tg_user_id"],
-        language=row["language"],
-        grid_id=row["grid_id"],
-        reminded=row["reminded_at"] is not None,
-        studied_at=_optional_time(row["studied_at"]),
-        correct=row["correct"],
-        questions=row["questions"],
-        slot_id=row["slot_id"],
-        attended_at=_optional_time(row["attended_at"]),
-        delivery_requested=row["requested_at"] is not None,
-        delivered_at=_optional_time(row["confirmed_at"]),
-        delivered_by=row["delivered_by"],
-    )
-
-
-def _slot(row: sqlite3.Row) -> SlotRow:
-    return SlotRow(
-        id=row["id"],
-        lesson_id=row["lesson_id"],
-        starts_at=from_db_time(row["starts_at"]),
-        place=row["place"],
-        capacity=row["capacity"],
-        code=row["code"],
-        booked=row["booked"],
-    )
 
 
 _SLOT_COLUMNS = (
@@ -323,7 +119,7 @@ class LessonsRepository:
         """The lesson, or None."""
         async with self._conn.execute(_GET_LESSON, (lesson_id,)) as cur:
             row = await cur.fetchone()
-        return _lesson(row) if row else None
+        return lesson_row(row) if row else None
 
     async def recent(self, limit: int, *, sent_only: bool) -> list[LessonRow]:
         """The latest lessons, newest first (only those sent, or every one)."""
@@ -334,7 +130,7 @@ class LessonsRepository:
             (limit,),
         ) as cur:
             rows = await cur.fetchall()
-        return [_lesson(row) for row in rows]
+        return [lesson_row(row) for row in rows]
 
     async def sent_between(self, start: datetime, end: datetime) -> list[LessonRow]:
         """Lessons sent in [start, end), oldest first."""
@@ -344,7 +140,7 @@ class LessonsRepository:
             (to_db_time(start), to_db_time(end)),
         ) as cur:
             rows = await cur.fetchall()
-        return [_lesson(row) for row in rows]
+        return [lesson_row(row) for row in rows]
 
     async def set_audience(self, lesson_id: int, audience: list[int] | None, now: datetime) -> None:
         """Every party member (None) or the chosen people."""
@@ -418,13 +214,13 @@ class LessonsRepository:
             _STANDING + " ORDER BY p.display_name, p.id", (lesson_id,)
         ) as cur:
             rows = await cur.fetchall()
-        return [_standing(row) for row in rows]
+        return [standing_row(row) for row in rows]
 
     async def standing(self, lesson_id: int, person_id: int) -> MemberStanding | None:
         """One recipient's standing, or None if the lesson was not sent to them."""
         async with self._conn.execute(_STANDING + " AND p.id = ?", (lesson_id, person_id)) as cur:
             row = await cur.fetchone()
-        return _standing(row) if row else None
+        return standing_row(row) if row else None
 
     async def mark_reminded(self, lesson_id: int, person_id: int, now: datetime) -> bool:
         """Record the one reminder; False if already reminded."""
@@ -465,7 +261,7 @@ class LessonsRepository:
         """The person's study record of the lesson, or None."""
         async with self._conn.execute(_GET_STUDY, (lesson_id, person_id)) as cur:
             row = await cur.fetchone()
-        return _study(row) if row else None
+        return study_row(row) if row else None
 
     async def put_score(
         self, lesson_id: int, person_id: int, correct: int, questions: int, now: datetime
@@ -540,7 +336,7 @@ class LessonsRepository:
             (lesson_id,),
         ) as cur:
             rows = await cur.fetchall()
-        return [_slot(row) for row in rows]
+        return [slot_row(row) for row in rows]
 
     async def slot(self, slot_id: int) -> SlotRow | None:
         """One make-up slot, or None."""
@@ -549,7 +345,7 @@ class LessonsRepository:
             (slot_id,),
         ) as cur:
             row = await cur.fetchone()
-        return _slot(row) if row else None
+        return slot_row(row) if row else None
 
     async def slot_by_code(self, code: str) -> SlotRow | None:
         """The make-up slot with this check-in code, or None."""
@@ -558,7 +354,7 @@ class LessonsRepository:
             (code,),
         ) as cur:
             row = await cur.fetchone()
-        return _slot(row) if row else None
+        return slot_row(row) if row else None
 
     async def book(self, slot_id: int, lesson_id: int, person_id: int, now: datetime) -> bool:
         """Book the slot; False if the person booked one for this lesson before."""
@@ -585,7 +381,7 @@ class LessonsRepository:
                 person_id=row["person_id"],
                 display_name=row["display_name"],
                 booked_at=from_db_time(row["booked_at"]),
-                attended_at=_optional_time(row["attended_at"]),
+                attended_at=optional_time(row["attended_at"]),
             )
             for row in rows
         ]
@@ -628,7 +424,7 @@ class LessonsRepository:
             lesson_id=row["lesson_id"],
             person_id=row["person_id"],
             requested_at=from_db_time(row["requested_at"]),
-            confirmed_at=_optional_time(row["confirmed_at"]),
+            confirmed_at=optional_time(row["confirmed_at"]),
             confirmed_by=row["confirmed_by"],
             confirmed_by_name=row["confirmed_by_name"],
             photo_file_id=row["photo_file_id"],
@@ -689,7 +485,7 @@ class StudyDesk:
     def lesson(self, lesson_id: int) -> LessonRow | None:
         """The lesson, or None."""
         row = self._conn.execute(_GET_LESSON, (lesson_id,)).fetchone()
-        return _lesson(row) if row else None
+        return lesson_row(row) if row else None
 
     def is_recipient(self, lesson_id: int, person_id: int) -> bool:
         """Whether the lesson was sent to the person."""
