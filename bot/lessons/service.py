@@ -31,7 +31,6 @@ from bot.runtime.outbox import ButtonSpec, Delivery, OutgoingMessage, PushReport
 from bot.runtime.scheduler import Firing, SchedulerService
 from storage import Database
 from storage.community.people import PersonRow
-from storage.lessons.lessons import StudyDesk
 from storage.lessons.rows import (
     Attachment,
     BookingRow,
@@ -40,6 +39,7 @@ from storage.lessons.rows import (
     QuizQuestion,
     SlotRow,
 )
+from storage.lessons.studies import StudyDesk
 from storage.runtime.schedules import ScheduleRow
 from storage.session import Session
 from storage.times import to_db_time
@@ -784,15 +784,15 @@ class LessonService:
             if not 0 <= choice < len(item.options):
                 raise UserFacingError("lesson.expired")
             right = choice == item.correct
-            if not await session.lessons.put_answer(
+            if not await session.lesson_studies.put_answer(
                 lesson.id, person.id, question, choice, right, now
             ):
                 raise UserFacingError("lesson.already_answered")
-            answers = await session.lessons.answers(lesson.id, person.id)
+            answers = await session.lesson_studies.answers(lesson.id, person.id)
             correct = sum(answers.values())
             missing = [i for i in range(len(lesson.quiz)) if i not in answers]
             if not missing:
-                await session.lessons.put_score(
+                await session.lesson_studies.put_score(
                     lesson.id, person.id, correct, len(lesson.quiz), now
                 )
         return QuizStep(
@@ -848,7 +848,7 @@ class LessonService:
     async def slots(self, lesson_id: int) -> list[SlotRow]:
         """The lesson's make-up slots."""
         async with self._db.read() as session:
-            return await session.lessons.slots(lesson_id)
+            return await session.makeup.slots(lesson_id)
 
     async def ask_slot(self, actor: Actor, chat_id: int, lesson_id: int) -> LessonRow:
         """Button 添加补课时段: the slot is typed next ("11-20 19:00 党群服务中心 10")."""
@@ -886,11 +886,11 @@ class LessonService:
             slot_id = None
             while slot_id is None:
                 code = f"{secrets.randbelow(1_000_000):06d}"
-                slot_id = await session.lessons.add_slot(
+                slot_id = await session.makeup.add_slot(
                     lesson_id, at, match["place"], int(match["capacity"]), code, person.id, now
                 )
             await session.dialogs.end(chat_id, actor.tg_user_id)
-            slot = await session.lessons.slot(slot_id)
+            slot = await session.makeup.slot(slot_id)
         assert slot is not None  # noqa: S101 - just created
         return slot
 
@@ -899,7 +899,7 @@ class LessonService:
         person = actor.member(Role.PARTY_MEMBER, "lesson.members_only")
         now = self._clock()
         async with self._db.transaction() as session:
-            slot = await session.lessons.slot(slot_id)
+            slot = await session.makeup.slot(slot_id)
             if slot is None:
                 raise UserFacingError("lesson.expired")
             standing = await session.lessons.standing(slot.lesson_id, person.id)
@@ -909,9 +909,9 @@ class LessonService:
                 raise UserFacingError("lesson.slot_past")
             if slot.booked >= slot.capacity:
                 raise UserFacingError("lesson.slot_full")
-            if not await session.lessons.book(slot.id, slot.lesson_id, person.id, now):
+            if not await session.makeup.book(slot.id, slot.lesson_id, person.id, now):
                 raise UserFacingError("lesson.already_booked")
-            booked = await session.lessons.slot(slot.id)
+            booked = await session.makeup.slot(slot.id)
         assert booked is not None  # noqa: S101 - it exists
         return booked
 
@@ -926,7 +926,7 @@ class LessonService:
             standing = await session.lessons.standing(lesson.id, person.id)
             if standing is not None and standing.outcome in ("studied", "makeup", "delivered"):
                 raise UserFacingError("lesson.already_studied")
-            if not await session.lessons.request_delivery(lesson.id, person.id, now):
+            if not await session.home_deliveries.request_delivery(lesson.id, person.id, now):
                 raise UserFacingError("lesson.delivery_already")
             workers = [
                 w
@@ -980,10 +980,12 @@ class LessonService:
         now = self._clock()
         async with self._db.transaction() as session:
             member = await session.people.by_id(person_id)
-            delivery = await session.lessons.delivery(lesson_id, person_id)
+            delivery = await session.home_deliveries.delivery(lesson_id, person_id)
             if member is None or delivery is None:
                 raise UserFacingError("lesson.expired")
-            if not await session.lessons.confirm_delivery(lesson_id, person_id, worker.id, now):
+            if not await session.home_deliveries.confirm_delivery(
+                lesson_id, person_id, worker.id, now
+            ):
                 raise UserFacingError("lesson.delivery_done_before")
             await session.dialogs.put(
                 chat_id,
@@ -1002,7 +1004,7 @@ class LessonService:
             dialog = await expect_step(
                 session, chat_id, actor.tg_user_id, PHOTO_FLOW, "photo", "lesson.expired"
             )
-            await session.lessons.set_delivery_photo(
+            await session.home_deliveries.set_delivery_photo(
                 int(dialog.data["lesson_id"]), int(dialog.data["person_id"]), file_id
             )
             await session.dialogs.end(chat_id, actor.tg_user_id)
@@ -1011,10 +1013,10 @@ class LessonService:
         """A slot's booked members, for the secretary's attendance list."""
         actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
         async with self._db.read() as session:
-            slot = await session.lessons.slot(slot_id)
+            slot = await session.makeup.slot(slot_id)
             if slot is None:
                 raise UserFacingError("lesson.expired")
-            return slot, await session.lessons.bookings(slot.id)
+            return slot, await session.makeup.bookings(slot.id)
 
     async def toggle_attendance(
         self, actor: Actor, slot_id: int, person_id: int
@@ -1023,15 +1025,15 @@ class LessonService:
         person = actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
         now = self._clock()
         async with self._db.transaction() as session:
-            bookings = {b.person_id: b for b in await session.lessons.bookings(slot_id)}
+            bookings = {b.person_id: b for b in await session.makeup.bookings(slot_id)}
             booking = bookings.get(person_id)
             if booking is None:
                 raise UserFacingError("lesson.expired")
-            await session.lessons.set_attended(
+            await session.makeup.set_attended(
                 slot_id, person_id, booking.attended_at is None, person.id, now
             )
-            slot = await session.lessons.slot(slot_id)
-            rows = await session.lessons.bookings(slot_id)
+            slot = await session.makeup.slot(slot_id)
+            rows = await session.makeup.bookings(slot_id)
         assert slot is not None  # noqa: S101 - it exists
         return slot, rows
 
@@ -1040,20 +1042,20 @@ class LessonService:
         person = actor.member(Role.PARTY_MEMBER, "lesson.members_only")
         now = self._clock()
         async with self._db.transaction() as session:
-            slot = await session.lessons.slot_by_code(code)
+            slot = await session.makeup.slot_by_code(code)
             if slot is None:
                 raise UserFacingError("lesson.code_bad")
             if now < slot.starts_at - timedelta(hours=1) or now > slot.starts_at + timedelta(
                 hours=6
             ):
                 raise UserFacingError("lesson.code_not_now")
-            bookings = {b.person_id: b for b in await session.lessons.bookings(slot.id)}
+            bookings = {b.person_id: b for b in await session.makeup.bookings(slot.id)}
             booking = bookings.get(person.id)
             if booking is None:
                 raise UserFacingError("lesson.not_booked")
             if booking.attended_at is not None:
                 raise UserFacingError("lesson.already_checked_in")
-            await session.lessons.set_attended(slot.id, person.id, True, person.id, now)
+            await session.makeup.set_attended(slot.id, person.id, True, person.id, now)
         return slot
 
     # --- corrections --------------------------------------------------------------------------

@@ -1,15 +1,14 @@
-"""Micro Party lessons (微党课): lessons, recipients, study records, quiz answers,
-make-up slots and bookings, home deliveries (all from migration 5).
+"""Micro Party lessons (微党课): the lessons themselves and their recipients
+(``session.lessons``), with each recipient's standing across the other tables.
 
-One parameterised query per intention. :class:`StudyDesk` holds the 已学习
-statements synchronously for ``Database.run_unit`` (the hot path a benchmark
-compares with plain sqlite3); it shares its SQL with the async repository.
+One parameterised query per intention. The other aggregates have their own
+repositories beside this one: studies.py (已学习 and the quiz, and the
+synchronous StudyDesk), makeup.py (slots and bookings), deliveries.py (送学).
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import datetime
 from typing import Any
 
@@ -17,46 +16,24 @@ import aiosqlite
 
 from storage.lessons.rows import (
     Attachment,
-    BookingRow,
-    DeliveryRow,
     LessonRow,
     MemberStanding,
     QuizQuestion,
-    SlotRow,
-    StudyRow,
     lesson_row,
-    optional_time,
-    slot_row,
     standing_row,
-    study_row,
 )
-from storage.times import from_db_time, to_db_time
+from storage.times import to_db_time
 
 _LESSON_COLUMNS = (
     "id, title, body, link, attachments, quiz, audience, status, send_at, party_day,"
     " schedule_id, sent_at, push_id, corrections, created_by, created_at"
 )
-_GET_LESSON = f"SELECT {_LESSON_COLUMNS} FROM lessons WHERE id = ?"
-_GET_STUDY = (
-    "SELECT lesson_id, person_id, studied_at, correct, questions FROM lesson_studies"
-    " WHERE lesson_id = ? AND person_id = ?"
-)
-_PUT_STUDY = (
-    "INSERT INTO lesson_studies (lesson_id, person_id, studied_at, correct, questions)"
-    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (lesson_id, person_id) DO NOTHING"
-)
-#: The quiz score, added to the 已学习 record (made now if 已学习 was never pressed).
-_PUT_SCORE = (
-    "INSERT INTO lesson_studies (lesson_id, person_id, studied_at, correct, questions)"
-    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (lesson_id, person_id) DO UPDATE SET"
-    " correct = excluded.correct, questions = excluded.questions"
-)
-_IS_RECIPIENT = "SELECT 1 FROM lesson_recipients WHERE lesson_id = ? AND person_id = ?"
-_ADD_RECIPIENT = (
+#: Shared with StudyDesk (studies.py), like the two recipient statements below.
+GET_LESSON = f"SELECT {_LESSON_COLUMNS} FROM lessons WHERE id = ?"
+IS_RECIPIENT = "SELECT 1 FROM lesson_recipients WHERE lesson_id = ? AND person_id = ?"
+ADD_RECIPIENT = (
     "INSERT OR IGNORE INTO lesson_recipients (lesson_id, person_id, sent_at) VALUES (?, ?, ?)"
 )
-_COUNT_ANSWERS = "SELECT count(*) FROM lesson_answers WHERE lesson_id = ? AND person_id = ?"
-
 _STANDING = """
     SELECT p.id AS person_id, p.display_name, p.tg_user_id, p.language, p.grid_id,
            r.reminded_at, s.studied_at, s.correct, coalesce(s.questions, 0) AS questions,
@@ -70,12 +47,6 @@ _STANDING = """
     LEFT JOIN people g ON g.id = d.confirmed_by
     WHERE r.lesson_id = ?
 """
-
-
-_SLOT_COLUMNS = (
-    "s.id, s.lesson_id, s.starts_at, s.place, s.capacity, s.code,"
-    " (SELECT count(*) FROM makeup_bookings b WHERE b.slot_id = s.id) AS booked"
-)
 
 
 class LessonsRepository:
@@ -117,7 +88,7 @@ class LessonsRepository:
 
     async def get(self, lesson_id: int) -> LessonRow | None:
         """The lesson, or None."""
-        async with self._conn.execute(_GET_LESSON, (lesson_id,)) as cur:
+        async with self._conn.execute(GET_LESSON, (lesson_id,)) as cur:
             row = await cur.fetchone()
         return lesson_row(row) if row else None
 
@@ -199,13 +170,13 @@ class LessonsRepository:
     async def add_recipients(self, lesson_id: int, person_ids: list[int], now: datetime) -> None:
         """Who the lesson is sent to."""
         await self._conn.executemany(
-            _ADD_RECIPIENT,
+            ADD_RECIPIENT,
             [(lesson_id, pid, to_db_time(now)) for pid in person_ids],
         )
 
     async def is_recipient(self, lesson_id: int, person_id: int) -> bool:
         """Whether the lesson was sent to the person."""
-        async with self._conn.execute(_IS_RECIPIENT, (lesson_id, person_id)) as cur:
+        async with self._conn.execute(IS_RECIPIENT, (lesson_id, person_id)) as cur:
             return await cur.fetchone() is not None
 
     async def standings(self, lesson_id: int) -> list[MemberStanding]:
@@ -255,199 +226,6 @@ class LessonsRepository:
             outcomes.setdefault(int(row["person_id"]), []).append(bool(row["done"]))
         return outcomes
 
-    # --- study and quiz -------------------------------------------------------------
-
-    async def study(self, lesson_id: int, person_id: int) -> StudyRow | None:
-        """The person's study record of the lesson, or None."""
-        async with self._conn.execute(_GET_STUDY, (lesson_id, person_id)) as cur:
-            row = await cur.fetchone()
-        return study_row(row) if row else None
-
-    async def put_score(
-        self, lesson_id: int, person_id: int, correct: int, questions: int, now: datetime
-    ) -> None:
-        """The quiz score, added to the 已学习 record (kept from when it was pressed)."""
-        await self._conn.execute(
-            _PUT_SCORE, (lesson_id, person_id, to_db_time(now), correct, questions)
-        )
-
-    async def put_answer(
-        self,
-        lesson_id: int,
-        person_id: int,
-        question: int,
-        choice: int,
-        correct: bool,
-        now: datetime,
-    ) -> bool:
-        """A quiz answer; False if that question was answered before."""
-        cur = await self._conn.execute(
-            "INSERT INTO lesson_answers (lesson_id, person_id, question, choice, correct, at)"
-            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            (lesson_id, person_id, question, choice, int(correct), to_db_time(now)),
-        )
-        return cur.rowcount == 1
-
-    async def answers(self, lesson_id: int, person_id: int) -> dict[int, bool]:
-        """The person's answers so far: question -> answered correctly."""
-        async with self._conn.execute(
-            "SELECT question, correct FROM lesson_answers WHERE lesson_id = ? AND person_id = ?",
-            (lesson_id, person_id),
-        ) as cur:
-            rows = await cur.fetchall()
-        return {int(row["question"]): bool(row["correct"]) for row in rows}
-
-    # --- make-up slots ------------------------------------------------------------------
-
-    async def add_slot(
-        self,
-        lesson_id: int,
-        starts_at: datetime,
-        place: str,
-        capacity: int,
-        code: str,
-        created_by: int | None,
-        now: datetime,
-    ) -> int | None:
-        """A make-up slot; None if the code is taken (the caller draws another)."""
-        try:
-            cur = await self._conn.execute(
-                "INSERT INTO makeup_slots (lesson_id, starts_at, place, capacity, code,"
-                " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    lesson_id,
-                    to_db_time(starts_at),
-                    place,
-                    capacity,
-                    code,
-                    created_by,
-                    to_db_time(now),
-                ),
-            )
-        except sqlite3.IntegrityError:
-            return None
-        return cur.lastrowid
-
-    async def slots(self, lesson_id: int) -> list[SlotRow]:
-        """The lesson's make-up slots, earliest first."""
-        async with self._conn.execute(
-            f"SELECT {_SLOT_COLUMNS} FROM makeup_slots s WHERE s.lesson_id = ?"
-            " ORDER BY s.starts_at, s.id",
-            (lesson_id,),
-        ) as cur:
-            rows = await cur.fetchall()
-        return [slot_row(row) for row in rows]
-
-    async def slot(self, slot_id: int) -> SlotRow | None:
-        """One make-up slot, or None."""
-        async with self._conn.execute(
-            f"SELECT {_SLOT_COLUMNS} FROM makeup_slots s WHERE s.id = ?",
-            (slot_id,),
-        ) as cur:
-            row = await cur.fetchone()
-        return slot_row(row) if row else None
-
-    async def slot_by_code(self, code: str) -> SlotRow | None:
-        """The make-up slot with this check-in code, or None."""
-        async with self._conn.execute(
-            f"SELECT {_SLOT_COLUMNS} FROM makeup_slots s WHERE s.code = ?",
-            (code,),
-        ) as cur:
-            row = await cur.fetchone()
-        return slot_row(row) if row else None
-
-    async def book(self, slot_id: int, lesson_id: int, person_id: int, now: datetime) -> bool:
-        """Book the slot; False if the person booked one for this lesson before."""
-        cur = await self._conn.execute(
-            "INSERT INTO makeup_bookings (slot_id, lesson_id, person_id, booked_at)"
-            " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            (slot_id, lesson_id, person_id, to_db_time(now)),
-        )
-        return cur.rowcount == 1
-
-    async def bookings(self, slot_id: int) -> list[BookingRow]:
-        """Who booked the slot, by name."""
-        async with self._conn.execute(
-            "SELECT b.slot_id, b.lesson_id, b.person_id, p.display_name, b.booked_at,"
-            " b.attended_at FROM makeup_bookings b JOIN people p ON p.id = b.person_id"
-            " WHERE b.slot_id = ? ORDER BY p.display_name, p.id",
-            (slot_id,),
-        ) as cur:
-            rows = await cur.fetchall()
-        return [
-            BookingRow(
-                slot_id=row["slot_id"],
-                lesson_id=row["lesson_id"],
-                person_id=row["person_id"],
-                display_name=row["display_name"],
-                booked_at=from_db_time(row["booked_at"]),
-                attended_at=optional_time(row["attended_at"]),
-            )
-            for row in rows
-        ]
-
-    async def set_attended(
-        self, slot_id: int, person_id: int, attended: bool, recorded_by: int | None, now: datetime
-    ) -> bool:
-        """Mark (or unmark) attendance at the slot; False if there is no such booking."""
-        cur = await self._conn.execute(
-            "UPDATE makeup_bookings SET attended_at = ?, recorded_by = ?"
-            " WHERE slot_id = ? AND person_id = ?",
-            (to_db_time(now) if attended else None, recorded_by, slot_id, person_id),
-        )
-        return cur.rowcount == 1
-
-    # --- home deliveries ------------------------------------------------------------------
-
-    async def request_delivery(self, lesson_id: int, person_id: int, now: datetime) -> bool:
-        """Ask for 送学; False if asked before."""
-        cur = await self._conn.execute(
-            "INSERT INTO home_deliveries (lesson_id, person_id, requested_at) VALUES (?, ?, ?)"
-            " ON CONFLICT DO NOTHING",
-            (lesson_id, person_id, to_db_time(now)),
-        )
-        return cur.rowcount == 1
-
-    async def delivery(self, lesson_id: int, person_id: int) -> DeliveryRow | None:
-        """The home delivery of the lesson to the person, or None."""
-        async with self._conn.execute(
-            "SELECT d.lesson_id, d.person_id, d.requested_at, d.confirmed_at, d.confirmed_by,"
-            " g.display_name AS confirmed_by_name, d.photo_file_id FROM home_deliveries d"
-            " LEFT JOIN people g ON g.id = d.confirmed_by"
-            " WHERE d.lesson_id = ? AND d.person_id = ?",
-            (lesson_id, person_id),
-        ) as cur:
-            row = await cur.fetchone()
-        if row is None:
-            return None
-        return DeliveryRow(
-            lesson_id=row["lesson_id"],
-            person_id=row["person_id"],
-            requested_at=from_db_time(row["requested_at"]),
-            confirmed_at=optional_time(row["confirmed_at"]),
-            confirmed_by=row["confirmed_by"],
-            confirmed_by_name=row["confirmed_by_name"],
-            photo_file_id=row["photo_file_id"],
-        )
-
-    async def confirm_delivery(
-        self, lesson_id: int, person_id: int, by: int, now: datetime
-    ) -> bool:
-        """The grid worker took the lesson to the member; False if confirmed before."""
-        cur = await self._conn.execute(
-            "UPDATE home_deliveries SET confirmed_at = ?, confirmed_by = ?"
-            " WHERE lesson_id = ? AND person_id = ? AND confirmed_at IS NULL",
-            (to_db_time(now), by, lesson_id, person_id),
-        )
-        return cur.rowcount == 1
-
-    async def set_delivery_photo(self, lesson_id: int, person_id: int, file_id: str) -> None:
-        """The grid worker's photo of the visit."""
-        await self._conn.execute(
-            "UPDATE home_deliveries SET photo_file_id = ? WHERE lesson_id = ? AND person_id = ?",
-            (file_id, lesson_id, person_id),
-        )
-
     async def person_record(self, person_id: int) -> dict[str, Any]:
         """What the lessons hold about a person (for /export): lessons received, studied
         (with the quiz score), make-up bookings and home deliveries."""
@@ -474,35 +252,3 @@ class LessonsRepository:
                 " WHERE person_id = ? ORDER BY requested_at"
             ),
         }
-
-
-class StudyDesk:
-    """The 已学习 statements, synchronous, for one hop to the writer's thread."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self._conn = conn
-
-    def lesson(self, lesson_id: int) -> LessonRow | None:
-        """The lesson, or None."""
-        row = self._conn.execute(_GET_LESSON, (lesson_id,)).fetchone()
-        return lesson_row(row) if row else None
-
-    def is_recipient(self, lesson_id: int, person_id: int) -> bool:
-        """Whether the lesson was sent to the person."""
-        return self._conn.execute(_IS_RECIPIENT, (lesson_id, person_id)).fetchone() is not None
-
-    def put_study(self, lesson_id: int, person_id: int, now: datetime, questions: int) -> bool:
-        """Record 已学习 (a quiz's score comes later); False if recorded before."""
-        cur = self._conn.execute(
-            _PUT_STUDY, (lesson_id, person_id, to_db_time(now), None, questions)
-        )
-        return cur.rowcount == 1
-
-    def add_recipient(self, lesson_id: int, person_id: int, now: datetime) -> None:
-        """The lesson reaches a member who joined after it was sent."""
-        self._conn.execute(_ADD_RECIPIENT, (lesson_id, person_id, to_db_time(now)))
-
-    def answered(self, lesson_id: int, person_id: int) -> int:
-        """How many quiz questions the person answered."""
-        row = self._conn.execute(_COUNT_ANSWERS, (lesson_id, person_id)).fetchone()
-        return int(row[0]) if row else 0
