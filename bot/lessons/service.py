@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 import secrets
 import sqlite3
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -27,6 +26,40 @@ from bot.deliberation.ledger import Sheet
 from bot.dialogs import expect_step
 from bot.errors import UserFacingError
 from bot.i18n import translate
+from bot.lessons.messages import delivered_callback, lesson_messages, reminder_message
+from bot.lessons.results import (
+    Draft,
+    LessonReport,
+    MemberRecord,
+    Planned,
+    QuizStep,
+    StudyOutcome,
+)
+from bot.lessons.rules import (
+    ATTACHMENT_KINDS,
+    FIX_FLOW,
+    LESSON_FLOW,
+    LINK,
+    MAX_ATTACHMENTS,
+    MAX_BODY,
+    MAX_EXPLANATION,
+    MAX_FIX,
+    MAX_LINK,
+    MAX_OPTION,
+    MAX_OPTIONS,
+    MAX_PLACE,
+    MAX_QUESTION,
+    MAX_QUESTIONS,
+    MAX_TITLE,
+    PHOTO_FLOW,
+    REFUSALS,
+    SLOT,
+    SLOT_FLOW,
+    WHEN,
+    WHEN_FLOW,
+    clean,
+    delivery_role,
+)
 from bot.runtime.outbox import ButtonSpec, Delivery, OutgoingMessage, PushReport, queue_push
 from bot.runtime.scheduler import Firing, SchedulerService
 from storage import Database
@@ -43,219 +76,6 @@ from storage.lessons.studies import StudyDesk
 from storage.runtime.schedules import ScheduleRow
 from storage.session import Session
 from storage.times import to_db_time
-
-#: Guided conversations of this area (the ``dialogs`` table's flow names).
-LESSON_FLOW = "lesson"
-WHEN_FLOW = "lesson_when"
-SLOT_FLOW = "lesson_slot"
-FIX_FLOW = "lesson_fix"
-PHOTO_FLOW = "lesson_photo"
-
-MAX_TITLE = 60
-MAX_BODY = 20000
-MAX_LINK = 500
-MAX_ATTACHMENTS = 10
-MAX_QUESTIONS = 10
-MAX_OPTIONS = 6
-MAX_OPTION = 40
-MAX_QUESTION = 200
-MAX_EXPLANATION = 300
-MAX_PLACE = 60
-MAX_FIX = 1000
-#: Room for a lesson part's header in a 4,096-character message.
-PART_LIMIT = 3500
-ATTACHMENT_KINDS = ("photo", "document", "audio", "video")
-
-_LINK = re.compile(r"^https?://\S+$")
-# ASCII digits only (bot/parsing.py): "\d" would take "１" and "१" too.
-_SLOT = re.compile(
-    r"^(?:(?P<year>[0-9]{4})-)?(?P<month>[0-9]{1,2})-(?P<day>[0-9]{1,2})\s+"
-    r"(?P<hour>[0-9]{1,2})[:：](?P<minute>[0-9]{2})\s+(?P<place>.+?)\s+"
-    r"(?P<capacity>[0-9]{1,3})\s*人?$"
-)
-_WHEN = re.compile(
-    r"^(?:(?P<year>[0-9]{4})-)?(?P<month>[0-9]{1,2})-(?P<day>[0-9]{1,2})\s+"
-    r"(?P<hour>[0-9]{1,2})[:：](?P<minute>[0-9]{2})$"
-)
-
-
-def study_callback(lesson_id: int) -> str:
-    """已学习 under a pushed lesson (decoded by handlers/callbacks.py LessonStudy)."""
-    return f"lst:{lesson_id}"
-
-
-def files_callback(lesson_id: int) -> str:
-    """附件 under a pushed lesson (decoded by handlers/callbacks.py LessonFiles)."""
-    return f"lfl:{lesson_id}"
-
-
-def open_callback(lesson_id: int) -> str:
-    """现在学习 in the reminder (decoded by handlers/callbacks.py LessonOpen)."""
-    return f"lop:{lesson_id}"
-
-
-def makeup_callback(lesson_id: int) -> str:
-    """预约补课 in the reminder (decoded by handlers/callbacks.py LessonMakeup)."""
-    return f"lmk:{lesson_id}"
-
-
-def home_callback(lesson_id: int) -> str:
-    """送学上门 in the reminder (decoded by handlers/callbacks.py LessonHome)."""
-    return f"lhm:{lesson_id}"
-
-
-def delivered_callback(lesson_id: int, person_id: int) -> str:
-    """已送学 in a grid worker's task (decoded by handlers/callbacks.py LessonDelivered)."""
-    return f"ldc:{lesson_id}:{person_id}"
-
-
-def split_body(body: str, limit: int = PART_LIMIT) -> list[str]:
-    """The lesson text in parts of at most ``limit`` characters, cut at paragraph
-    boundaries (then at line ends, then hard) so no paragraph is torn needlessly."""
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", body.strip()) if p.strip()]
-    parts: list[str] = []
-    current = ""
-    for paragraph in paragraphs:
-        pieces = [paragraph]
-        if len(paragraph) > limit:
-            pieces = _cut(paragraph, limit)
-        for piece in pieces:
-            candidate = f"{current}\n\n{piece}" if current else piece
-            if len(candidate) <= limit:
-                current = candidate
-            else:
-                parts.append(current)
-                current = piece
-    if current:
-        parts.append(current)
-    return parts or [""]
-
-
-def _cut(paragraph: str, limit: int) -> list[str]:
-    pieces: list[str] = []
-    current = ""
-    for line in paragraph.split("\n"):
-        while len(line) > limit:
-            if current:
-                pieces.append(current)
-                current = ""
-            pieces.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) <= limit:
-            current = candidate
-        else:
-            pieces.append(current)
-            current = line
-    if current:
-        pieces.append(current)
-    return pieces
-
-
-@dataclass(frozen=True)
-class Draft:
-    """A lesson being written in /newlesson: what is there so far."""
-
-    step: str
-    title: str
-    body: str
-    attachments: int
-    link: str | None
-    questions: int
-    pending_options: tuple[str, ...] = ()
-    long: bool = False
-
-
-@dataclass(frozen=True)
-class Planned:
-    """A lesson scheduled (or sent) and when; ``moved`` for a floated Party day."""
-
-    lesson: LessonRow
-    send_at: datetime | None
-    party_original: date | None = None
-    recipients: int = 0
-
-
-@dataclass(frozen=True)
-class StudyOutcome:
-    """已学习 pressed: recorded (``recorded``: just now), and the quiz, if any, goes on at
-    ``question``."""
-
-    lesson: LessonRow
-    recorded: bool
-    question: int | None = None
-
-
-@dataclass(frozen=True)
-class QuizStep:
-    """One quiz answer: right or not, why, and the next question or the final score."""
-
-    lesson: LessonRow
-    question: int
-    right: bool
-    next_question: int | None
-    correct: int
-    total: int
-
-
-@dataclass(frozen=True)
-class LessonReport:
-    """Per lesson: every recipient's standing."""
-
-    lesson: LessonRow
-    standings: tuple[MemberStanding, ...]
-
-    def of(self, outcome: str) -> list[MemberStanding]:
-        """The recipients with ``outcome`` (see ``MemberStanding.outcome``)."""
-        return [s for s in self.standings if s.outcome == outcome]
-
-    @property
-    def quiz_average(self) -> int | None:
-        """Average quiz score in percent of those who answered, or None."""
-        scores = [
-            100 * s.correct / s.questions
-            for s in self.standings
-            if s.studied_at is not None and s.questions and s.correct is not None
-        ]
-        return round(sum(scores) / len(scores)) if scores else None
-
-    def counts(self) -> dict[str, int]:
-        """reached / studied / makeup / delivered / missing (booked or pending: missing)."""
-        studied = len(self.of("studied"))
-        makeup = len(self.of("makeup"))
-        delivered = len(self.of("delivered"))
-        reached = len(self.standings)
-        return {
-            "reached": reached,
-            "studied": studied,
-            "makeup": makeup,
-            "delivered": delivered,
-            "missing": reached - studied - makeup - delivered,
-        }
-
-
-@dataclass(frozen=True)
-class MemberRecord:
-    """A member's study record over a period: each lesson sent to them and its outcome."""
-
-    person: PersonRow
-    first: date
-    last: date
-    lessons: tuple[tuple[LessonRow, MemberStanding], ...]
-
-
-#: Why a person without the role is refused.
-_REFUSALS = {Role.SECRETARY: "lesson.secretary_only", Role.GRID_WORKER: "lesson.grid_workers_only"}
-
-
-def _delivery_role(actor: Actor) -> Role:
-    """Who confirms a home delivery: a secretary, or else the grid worker."""
-    return Role.SECRETARY if actor.has(Role.SECRETARY) else Role.GRID_WORKER
-
-
-def _clean(text: str) -> str:
-    """Trim each line and drop runs of blank lines beyond one."""
-    return usertext.block(text)
 
 
 class LessonService:
@@ -299,7 +119,7 @@ class LessonService:
 
     async def start(self, actor: Actor, chat_id: int) -> None:
         """/newlesson: a secretary starts writing a lesson; the title comes first."""
-        actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
+        actor.member(Role.SECRETARY, REFUSALS[Role.SECRETARY])
         async with self._db.transaction() as session:
             await session.dialogs.put(
                 chat_id, actor.tg_user_id, LESSON_FLOW, "title", {}, self._clock()
@@ -332,7 +152,7 @@ class LessonService:
 
     async def answer_title(self, actor: Actor, chat_id: int, text: str) -> Draft:
         """The lesson's title; then its text."""
-        actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
+        actor.member(Role.SECRETARY, REFUSALS[Role.SECRETARY])
         title = usertext.line(text)
         if not title or len(title) > MAX_TITLE:
             raise UserFacingError("lesson.title_bad", limit=MAX_TITLE)
@@ -342,8 +162,8 @@ class LessonService:
 
     async def add_body(self, actor: Actor, chat_id: int, text: str) -> Draft:
         """A piece of the lesson's text (several messages make one text, paragraph by paragraph)."""
-        actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
-        piece = _clean(text)
+        actor.member(Role.SECRETARY, REFUSALS[Role.SECRETARY])
+        piece = clean(text)
         if not piece:
             raise UserFacingError("lesson.body_empty")
         async with self._db.transaction() as session:
@@ -355,7 +175,7 @@ class LessonService:
 
     async def body_done(self, actor: Actor, chat_id: int) -> Draft:
         """The text is complete; then attachments."""
-        actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
+        actor.member(Role.SECRETARY, REFUSALS[Role.SECRETARY])
         async with self._db.transaction() as session:
             data = await self._step(session, actor, chat_id, "body")
             if not data.get("body"):
@@ -364,7 +184,7 @@ class LessonService:
 
     async def add_attachment(self, actor: Actor, chat_id: int, kind: str, file_id: str) -> Draft:
         """A photo, document, audio or video sent to the bot, kept by its file id."""
-        actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
+        actor.member(Role.SECRETARY, REFUSALS[Role.SECRETARY])
         if kind not in ATTACHMENT_KINDS:
             raise UserFacingError("lesson.attachment_bad")
         async with self._db.transaction() as session:
@@ -379,18 +199,18 @@ class LessonService:
 
     async def attachments_done(self, actor: Actor, chat_id: int) -> Draft:
         """No (more) attachments; then the optional link."""
-        actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
+        actor.member(Role.SECRETARY, REFUSALS[Role.SECRETARY])
         async with self._db.transaction() as session:
             data = await self._step(session, actor, chat_id, "attach")
             return await self._put(session, actor, chat_id, "link", data)
 
     async def answer_link(self, actor: Actor, chat_id: int, text: str | None) -> Draft:
         """The optional link (None: skipped); then the optional quiz."""
-        actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
+        actor.member(Role.SECRETARY, REFUSALS[Role.SECRETARY])
         link = None
         if text is not None:
             link = usertext.line(text)
-            if len(link) > MAX_LINK or not _LINK.match(link):
+            if len(link) > MAX_LINK or not LINK.match(link):
                 raise UserFacingError("lesson.link_bad")
         async with self._db.transaction() as session:
             data = await self._step(session, actor, chat_id, "link")
@@ -398,7 +218,7 @@ class LessonService:
 
     async def answer_question(self, actor: Actor, chat_id: int, text: str) -> Draft:
         """A quiz question: its first line, then one option a line; then the right option."""
-        actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
+        actor.member(Role.SECRETARY, REFUSALS[Role.SECRETARY])
         lines = [usertext.line(line) for line in text.splitlines() if usertext.line(line)]
         question, options = (lines[0], lines[1:]) if lines else ("", [])
         if (
@@ -419,7 +239,7 @@ class LessonService:
 
     async def choose_correct(self, actor: Actor, chat_id: int, index: int) -> Draft:
         """The right option of the pending question; then its short explanation."""
-        actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
+        actor.member(Role.SECRETARY, REFUSALS[Role.SECRETARY])
         async with self._db.transaction() as session:
             data = await self._step(session, actor, chat_id, "quiz_correct")
             pending = dict(data["pending"])
@@ -432,7 +252,7 @@ class LessonService:
 
     async def answer_explanation(self, actor: Actor, chat_id: int, text: str | None) -> Draft:
         """The explanation shown after answering (None: none); back to adding questions."""
-        actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
+        actor.member(Role.SECRETARY, REFUSALS[Role.SECRETARY])
         explanation = usertext.line(text or "")
         if len(explanation) > MAX_EXPLANATION:
             raise UserFacingError("lesson.explanation_bad", limit=MAX_EXPLANATION)
@@ -444,7 +264,7 @@ class LessonService:
 
     async def finish(self, actor: Actor, chat_id: int) -> LessonRow:
         """The draft is complete: it is saved; then when to send it."""
-        person = actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
+        person = actor.member(Role.SECRETARY, REFUSALS[Role.SECRETARY])
         now = self._clock()
         async with self._db.transaction() as session:
             data = await self._step(session, actor, chat_id, "quiz")
@@ -492,14 +312,14 @@ class LessonService:
 
     async def schedule_party_day(self, actor: Actor, lesson_id: int) -> Planned:
         """Send the lesson at the next Party day (the 15th, floated as configured)."""
-        actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
+        actor.member(Role.SECRETARY, REFUSALS[Role.SECRETARY])
         at, original, _moved = self.next_party_day()
         planned = await self._schedule(actor, lesson_id, at, party_day=True)
         return Planned(planned.lesson, at, original)
 
     async def ask_when(self, actor: Actor, chat_id: int, lesson_id: int) -> None:
         """Button 选日期时间: the date and time are typed next."""
-        actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
+        actor.member(Role.SECRETARY, REFUSALS[Role.SECRETARY])
         async with self._db.transaction() as session:
             await self._editable(session, lesson_id)
             await session.dialogs.put(
@@ -508,7 +328,7 @@ class LessonService:
 
     def parse_when(self, text: str) -> datetime:
         """ "11-20 19:30" or "2026-11-20 19:30", community time, in the future."""
-        match = _WHEN.match(" ".join(text.split()))
+        match = WHEN.match(" ".join(text.split()))
         at = self._moment(match) if match else None
         if at is None or at <= self._clock():
             raise UserFacingError("lesson.when_bad")
@@ -540,7 +360,7 @@ class LessonService:
 
     async def answer_when(self, actor: Actor, chat_id: int, text: str) -> Planned:
         """The typed date and time; the lesson is scheduled for it."""
-        actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
+        actor.member(Role.SECRETARY, REFUSALS[Role.SECRETARY])
         at = self.parse_when(text)
         async with self._db.read() as session:
             dialog = await expect_step(
@@ -588,7 +408,7 @@ class LessonService:
 
     async def send_now(self, actor: Actor, lesson_id: int, report_chat_id: int) -> Planned:
         """Send the lesson at once; the secretary sees the push's progress."""
-        actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
+        actor.member(Role.SECRETARY, REFUSALS[Role.SECRETARY])
         now = self._clock()
         async with self._db.transaction() as session:
             lesson = await self._editable(session, lesson_id)
@@ -610,7 +430,7 @@ class LessonService:
         self, actor: Actor, lesson_id: int, person_id: int | None
     ) -> LessonRow:
         """Choose who gets the lesson: None resets to every party member; a person toggles."""
-        actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
+        actor.member(Role.SECRETARY, REFUSALS[Role.SECRETARY])
         now = self._clock()
         async with self._db.transaction() as session:
             lesson = await self._editable(session, lesson_id)
@@ -812,7 +632,7 @@ class LessonService:
         Each member is still reminded only once: the reminder at the deadline
         skips those reminded here.
         """
-        actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
+        actor.member(Role.SECRETARY, REFUSALS[Role.SECRETARY])
         now = self._clock()
         async with self._db.transaction() as session:
             lesson = await session.lessons.get(lesson_id)
@@ -852,7 +672,7 @@ class LessonService:
 
     async def ask_slot(self, actor: Actor, chat_id: int, lesson_id: int) -> LessonRow:
         """Button 添加补课时段: the slot is typed next ("11-20 19:00 党群服务中心 10")."""
-        actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
+        actor.member(Role.SECRETARY, REFUSALS[Role.SECRETARY])
         lesson = await self.lesson(lesson_id)
         async with self._db.transaction() as session:
             await session.dialogs.put(
@@ -867,8 +687,8 @@ class LessonService:
 
     async def answer_slot(self, actor: Actor, chat_id: int, text: str) -> SlotRow:
         """The typed slot: date, time, place, capacity; it gets a check-in code."""
-        person = actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
-        match = _SLOT.match(usertext.line(text))
+        person = actor.member(Role.SECRETARY, REFUSALS[Role.SECRETARY])
+        match = SLOT.match(usertext.line(text))
         at = self._moment(match) if match else None
         if (
             match is None
@@ -976,7 +796,7 @@ class LessonService:
         A secretary may confirm too: the task goes to secretaries when the
         member's grid has no grid worker in the register.
         """
-        worker = actor.member(worker_role := _delivery_role(actor), _REFUSALS[worker_role])
+        worker = actor.member(worker_role := delivery_role(actor), REFUSALS[worker_role])
         now = self._clock()
         async with self._db.transaction() as session:
             member = await session.people.by_id(person_id)
@@ -999,7 +819,7 @@ class LessonService:
 
     async def delivery_photo(self, actor: Actor, chat_id: int, file_id: str) -> None:
         """The optional photo of the visit, after confirming it."""
-        actor.member(worker_role := _delivery_role(actor), _REFUSALS[worker_role])
+        actor.member(worker_role := delivery_role(actor), REFUSALS[worker_role])
         async with self._db.transaction() as session:
             dialog = await expect_step(
                 session, chat_id, actor.tg_user_id, PHOTO_FLOW, "photo", "lesson.expired"
@@ -1011,7 +831,7 @@ class LessonService:
 
     async def roster(self, actor: Actor, slot_id: int) -> tuple[SlotRow, list[BookingRow]]:
         """A slot's booked members, for the secretary's attendance list."""
-        actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
+        actor.member(Role.SECRETARY, REFUSALS[Role.SECRETARY])
         async with self._db.read() as session:
             slot = await session.makeup.slot(slot_id)
             if slot is None:
@@ -1022,7 +842,7 @@ class LessonService:
         self, actor: Actor, slot_id: int, person_id: int
     ) -> tuple[SlotRow, list[BookingRow]]:
         """The secretary marks (or unmarks) a booked member as present."""
-        person = actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
+        person = actor.member(Role.SECRETARY, REFUSALS[Role.SECRETARY])
         now = self._clock()
         async with self._db.transaction() as session:
             bookings = {b.person_id: b for b in await session.makeup.bookings(slot_id)}
@@ -1062,7 +882,7 @@ class LessonService:
 
     async def ask_fix(self, actor: Actor, chat_id: int, lesson_id: int) -> LessonRow:
         """Button 修改: before sending, the new text; after, a correction that reaches everyone."""
-        actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
+        actor.member(Role.SECRETARY, REFUSALS[Role.SECRETARY])
         lesson = await self.lesson(lesson_id)
         async with self._db.transaction() as session:
             await session.dialogs.put(
@@ -1074,9 +894,9 @@ class LessonService:
         """Before sending: "old → new" or a whole new text. After: "old → new" fixes a typo
         and the correction goes to the group and everyone who has the lesson.
         Returns the lesson and how many were told."""
-        actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
+        actor.member(Role.SECRETARY, REFUSALS[Role.SECRETARY])
         now = self._clock()
-        cleaned = _clean(text)
+        cleaned = clean(text)
         if not cleaned or len(cleaned) > MAX_BODY:
             raise UserFacingError("lesson.fix_bad")
         async with self._db.transaction() as session:
@@ -1153,7 +973,7 @@ class LessonService:
 
     async def report(self, actor: Actor, lesson_id: int) -> LessonReport:
         """Per lesson: reached / studied / quiz average / make-up / delivered / missing, by name."""
-        actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
+        actor.member(Role.SECRETARY, REFUSALS[Role.SECRETARY])
         return await self.report_of(lesson_id)
 
     async def report_of(self, lesson_id: int) -> LessonReport:
@@ -1173,7 +993,7 @@ class LessonService:
         if me is None:
             raise UserFacingError("access.not_registered")
         if person_id is not None and person_id != me.id:
-            actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
+            actor.member(Role.SECRETARY, REFUSALS[Role.SECRETARY])
         target = person_id if person_id is not None else me.id
         start, end = self._period(first, last)
         async with self._db.read() as session:
@@ -1198,7 +1018,7 @@ class LessonService:
         self, actor: Actor, first: date, last: date, language: Language
     ) -> list[Sheet]:
         """The committee's records of lessons sent in [first, last]: per lesson and per member."""
-        actor.member(Role.SECRETARY, _REFUSALS[Role.SECRETARY])
+        actor.member(Role.SECRETARY, REFUSALS[Role.SECRETARY])
         return await self.sheets(first, last, language)
 
     async def sheets(self, first: date, last: date, language: Language) -> list[Sheet]:
@@ -1334,65 +1154,3 @@ class LessonService:
             count=len(lessons),
             lines="\n".join(lines) or "-",
         )
-
-
-def lesson_messages(
-    lesson: LessonRow, language: Language, *, private: bool
-) -> list[OutgoingMessage]:
-    """The lesson as messages: the photo (if any) with the title, then the text in parts;
-    the last part carries the 已学习 button (and the link)."""
-    parts = split_body(lesson.body)
-    messages: list[OutgoingMessage] = []
-    if lesson.photo:
-        messages.append(
-            OutgoingMessage(
-                "lesson.photo_caption",
-                language,
-                {"number": lesson.id, "title": lesson.title},
-                photo=lesson.photo,
-            )
-        )
-    study_label = "lesson.button.study_quiz" if lesson.quiz else "lesson.button.study"
-    for index, part in enumerate(parts):
-        last = index == len(parts) - 1
-        key = "lesson.message" if len(parts) == 1 else "lesson.message_part"
-        params: dict[str, Any] = {
-            "number": lesson.id,
-            "title": lesson.title,
-            "text": part,
-            "part": index + 1,
-            "parts": len(parts),
-        }
-        buttons: tuple[tuple[ButtonSpec, ...], ...] = ()
-        if last:
-            key = key if not lesson.link else f"{key}_link"
-            params["link"] = lesson.link or ""
-            others = len([a for a in lesson.attachments if a.kind != "photo"])
-            buttons = ((ButtonSpec(study_label, study_callback(lesson.id)),),)
-            if others and private:
-                buttons = (
-                    *buttons,
-                    (
-                        ButtonSpec(
-                            "lesson.button.files",
-                            files_callback(lesson.id),
-                            label_params={"count": others},
-                        ),
-                    ),
-                )
-        messages.append(OutgoingMessage(key, language, params, buttons=buttons))
-    return messages
-
-
-def reminder_message(lesson: LessonRow, language: Language) -> OutgoingMessage:
-    """The one reminder: study now, book a make-up, or ask for home delivery."""
-    return OutgoingMessage(
-        "lesson.reminder",
-        language,
-        {"number": lesson.id, "title": lesson.title},
-        buttons=(
-            (ButtonSpec("lesson.button.study_now", open_callback(lesson.id)),),
-            (ButtonSpec("lesson.button.makeup", makeup_callback(lesson.id)),),
-            (ButtonSpec("lesson.button.home", home_callback(lesson.id)),),
-        ),
-    )

@@ -18,15 +18,9 @@ from bot.community.calendar import local
 from bot.community.register import Role
 from bot.deliberation.ledger import csv_bytes, xlsx_bytes
 from bot.errors import UserFacingError
-from bot.lessons.service import (
-    FIX_FLOW,
-    LESSON_FLOW,
-    PHOTO_FLOW,
-    SLOT_FLOW,
-    WHEN_FLOW,
-    Draft,
-    lesson_messages,
-)
+from bot.lessons.messages import lesson_messages
+from bot.lessons.results import Draft
+from bot.lessons.rules import FIX_FLOW, LESSON_FLOW, PHOTO_FLOW, SLOT_FLOW, WHEN_FLOW
 from bot.runtime.sender import render_buttons, render_text
 from handlers.access import answer, reply, show
 from handlers.callbacks import StaleButton

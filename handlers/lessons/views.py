@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.config import Language
-from bot.lessons.service import Draft, LessonReport, MemberRecord, QuizStep
+from bot.lessons.results import Draft, LessonReport, MemberRecord, QuizStep
 from handlers.callbacks import Callback
 from handlers.lessons import callbacks as cb
 from handlers.texts import local_time, plain, t

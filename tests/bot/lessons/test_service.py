@@ -12,7 +12,7 @@ import pytest
 
 from bot.community.register import Actor
 from bot.errors import UserFacingError
-from bot.lessons.service import split_body
+from bot.lessons.messages import split_body
 from bot.services import Services
 from storage.lessons.rows import QuizQuestion
 from tests.bot.deliberation.fixtures import person, services
