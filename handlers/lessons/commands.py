@@ -2,7 +2,7 @@
 /lessonexport, the buttons under pushed lessons and reminders, the grid
 worker's 已送学, make-up booking and attendance, and "补课 123456" check-in.
 
-Thin adapters: parse the update, call bot.lessons.LessonService, render with
+Thin adapters: parse the update, call services.lessons (bot/lessons/), render with
 handlers/lessons/views.py, reply.
 """
 
@@ -54,7 +54,7 @@ def _data(update: Update) -> str | None:
 async def newlesson(update: Update, context: Context) -> None:
     """/newlesson: write a lesson step by step (title, text, files, link, quiz)."""
     actor = context.require_actor()
-    await context.services.lessons.start(actor, _chat_id(update))
+    await context.services.lessons.writing.start(actor, _chat_id(update))
     await reply(update, t(actor.language, "lesson.ask_title"))
 
 
@@ -71,15 +71,15 @@ async def lesson_text(update: Update, context: Context, step: str, text: str) ->
     lessons = context.services.lessons
     chat_id = _chat_id(update)
     if step == "title":
-        draft = await lessons.answer_title(actor, chat_id, text)
+        draft = await lessons.writing.answer_title(actor, chat_id, text)
     elif step == "body":
-        draft = await lessons.add_body(actor, chat_id, text)
+        draft = await lessons.writing.add_body(actor, chat_id, text)
     elif step == "link":
-        draft = await lessons.answer_link(actor, chat_id, text)
+        draft = await lessons.writing.answer_link(actor, chat_id, text)
     elif step == "quiz":
-        draft = await lessons.answer_question(actor, chat_id, text)
+        draft = await lessons.writing.answer_question(actor, chat_id, text)
     elif step == "quiz_explain":
-        draft = await lessons.answer_explanation(actor, chat_id, text)
+        draft = await lessons.writing.answer_explanation(actor, chat_id, text)
     elif step == "attach":
         await reply(update, t(actor.language, "lesson.send_file_or_next"))
         return
@@ -96,15 +96,15 @@ async def draft_pressed(update: Update, context: Context) -> None:
     lessons = context.services.lessons
     chat_id = _chat_id(update)
     if data.action == "body_done":
-        draft = await lessons.body_done(actor, chat_id)
+        draft = await lessons.writing.body_done(actor, chat_id)
     elif data.action == "attach_done":
-        draft = await lessons.attachments_done(actor, chat_id)
+        draft = await lessons.writing.attachments_done(actor, chat_id)
     elif data.action == "skip_link":
-        draft = await lessons.answer_link(actor, chat_id, None)
+        draft = await lessons.writing.answer_link(actor, chat_id, None)
     elif data.action == "no_explain":
-        draft = await lessons.answer_explanation(actor, chat_id, None)
+        draft = await lessons.writing.answer_explanation(actor, chat_id, None)
     elif data.action == "finish":
-        lesson = await lessons.finish(actor, chat_id)
+        lesson = await lessons.writing.finish(actor, chat_id)
         await _when_screen(update, context, lesson.id)
         return
     else:
@@ -116,7 +116,9 @@ async def correct_pressed(update: Update, context: Context) -> None:
     """The right option of the question being written."""
     data = cb.LessonCorrect.decode(_data(update))
     actor = context.require_actor()
-    draft = await context.services.lessons.choose_correct(actor, _chat_id(update), data.index)
+    draft = await context.services.lessons.writing.choose_correct(
+        actor, _chat_id(update), data.index
+    )
     await _draft_reply(update, context, draft)
 
 
@@ -127,7 +129,9 @@ async def attachment_answer(update: Update, context: Context, step: str, message
     if step != "attach" or file_id is None:
         await reply(update, t(actor.language, "help.unknown_media"))
         return
-    draft = await context.services.lessons.add_attachment(actor, message.chat.id, kind, file_id)
+    draft = await context.services.lessons.writing.add_attachment(
+        actor, message.chat.id, kind, file_id
+    )
     await _draft_reply(update, context, draft)
 
 
@@ -139,7 +143,9 @@ async def delivery_photo_answer(
     if not message.photo:
         await reply(update, t(actor.language, "help.unknown_media"))
         return
-    await context.services.lessons.delivery_photo(actor, message.chat.id, message.photo[-1].file_id)
+    await context.services.lessons.delivery.delivery_photo(
+        actor, message.chat.id, message.photo[-1].file_id
+    )
     await reply(update, t(actor.language, "lesson.photo_saved"))
 
 
@@ -162,11 +168,11 @@ def _file_of(message: Message) -> tuple[str, str | None]:
 async def _when_screen(update: Update, context: Context, lesson_id: int) -> None:
     actor = context.require_actor()
     lessons = context.services.lessons
-    lesson = await lessons.lesson(lesson_id)
+    lesson = await lessons.records.lesson(lesson_id)
     if lesson.status == "sent":
         raise UserFacingError("lesson.already_sent", number=lesson.id)
-    party_at, original, _moved = lessons.next_party_day()
-    members = len(await lessons.party_members())
+    party_at, original, _moved = lessons.sending.next_party_day()
+    members = len(await lessons.sending.party_members())
     tz = context.services.settings.community.tz
     text, keyboard = views.when_screen(actor.language, lesson, party_at, original, tz, members)
     await show(update, text, keyboard)
@@ -180,7 +186,7 @@ async def when_pressed(update: Update, context: Context) -> None:
     tz = context.services.settings.community.tz
     language = actor.language
     if data.how == "party":
-        planned = await lessons.schedule_party_day(actor, data.lesson_id)
+        planned = await lessons.sending.schedule_party_day(actor, data.lesson_id)
         assert planned.send_at is not None  # noqa: S101 - scheduled
         original = planned.party_original
         moved = original is not None and planned.send_at.astimezone(tz).date() != original
@@ -196,18 +202,18 @@ async def when_pressed(update: Update, context: Context) -> None:
             ),
         )
     elif data.how == "date":
-        await lessons.ask_when(actor, _chat_id(update), data.lesson_id)
+        await lessons.sending.ask_when(actor, _chat_id(update), data.lesson_id)
         await show(update, t(language, "lesson.ask_when"))
     elif data.how == "now":
-        planned = await lessons.send_now(actor, data.lesson_id, _chat_id(update))
+        planned = await lessons.sending.send_now(actor, data.lesson_id, _chat_id(update))
         context.services.wake_sender()
         await show(
             update,
             t(language, "lesson.sending", number=planned.lesson.id, count=planned.recipients),
         )
     elif data.how == "audience":
-        lesson = await lessons.lesson(data.lesson_id)
-        members = await lessons.party_members()
+        lesson = await lessons.records.lesson(data.lesson_id)
+        members = await lessons.sending.party_members()
         await show(
             update,
             t(language, "lesson.ask_audience"),
@@ -225,10 +231,12 @@ async def audience_pressed(update: Update, context: Context) -> None:
     actor = context.require_actor()
     lessons = context.services.lessons
     if data.person_id < 0:
-        lesson = await lessons.lesson(data.lesson_id)
+        lesson = await lessons.records.lesson(data.lesson_id)
     else:
-        lesson = await lessons.toggle_audience(actor, data.lesson_id, data.person_id or None)
-    members = await lessons.party_members()
+        lesson = await lessons.sending.toggle_audience(
+            actor, data.lesson_id, data.person_id or None
+        )
+    members = await lessons.sending.party_members()
     await show(
         update,
         t(actor.language, "lesson.ask_audience"),
@@ -239,7 +247,7 @@ async def audience_pressed(update: Update, context: Context) -> None:
 async def when_text(update: Update, context: Context, step: str, text: str) -> None:
     """The typed date and time of a lesson."""
     actor = context.require_actor()
-    planned = await context.services.lessons.answer_when(actor, _chat_id(update), text)
+    planned = await context.services.lessons.sending.answer_when(actor, _chat_id(update), text)
     assert planned.send_at is not None  # noqa: S101 - scheduled
     tz = context.services.settings.community.tz
     await reply(
@@ -260,7 +268,7 @@ async def study_pressed(update: Update, context: Context) -> None:
     """已学习: recorded at once; a quiz, if any, is sent privately for the score."""
     data = cb.LessonStudy.decode(_data(update))
     actor = context.require_actor()
-    outcome = await context.services.lessons.study(actor, data.lesson_id)
+    outcome = await context.services.lessons.studying.study(actor, data.lesson_id)
     if outcome.question is None:
         await answer(update, plain(actor.language, "lesson.studied", title=outcome.lesson.title))
         return
@@ -274,7 +282,9 @@ async def quiz_pressed(update: Update, context: Context) -> None:
     """A quiz answer: the explanation, then the next question or the score."""
     data = cb.LessonQuiz.decode(_data(update))
     actor = context.require_actor()
-    step = await context.services.lessons.answer(actor, data.lesson_id, data.question, data.choice)
+    step = await context.services.lessons.studying.answer(
+        actor, data.lesson_id, data.question, data.choice
+    )
     await show(update, views.quiz_feedback(actor.language, step))
     if step.next_question is not None:
         text, keyboard = views.quiz_question(actor.language, step.lesson, step.next_question)
@@ -285,7 +295,7 @@ async def open_pressed(update: Update, context: Context) -> None:
     """现在学习 / 阅读: the lesson again, privately, with its 已学习 button."""
     data = cb.LessonOpen.decode(_data(update))
     actor = context.require_actor()
-    lesson = await context.services.lessons.lesson(data.lesson_id)
+    lesson = await context.services.lessons.records.lesson(data.lesson_id)
     if lesson.status != "sent" and not actor.has(Role.SECRETARY):
         raise UserFacingError("lesson.not_found", number=lesson.id)
     for message in lesson_messages(lesson, actor.language, private=True):
@@ -304,7 +314,7 @@ async def files_pressed(update: Update, context: Context) -> None:
     """The lesson's documents, audio and video, sent privately by file id."""
     data = cb.LessonFiles.decode(_data(update))
     actor = context.require_actor()
-    lesson = await context.services.lessons.lesson(data.lesson_id)
+    lesson = await context.services.lessons.records.lesson(data.lesson_id)
     bot = context.bot
     for attachment in lesson.attachments:
         if attachment.kind == "document":
@@ -322,7 +332,7 @@ async def makeup_pressed(update: Update, context: Context) -> None:
     """预约补课: the lesson's slots, one button each."""
     data = cb.LessonMakeup.decode(_data(update))
     actor = context.require_actor()
-    slots = await context.services.lessons.slots(data.lesson_id)
+    slots = await context.services.lessons.makeup.slots(data.lesson_id)
     now = context.services.clock()
     open_slots = [s for s in slots if s.starts_at > now]
     if not open_slots:
@@ -339,7 +349,7 @@ async def book_pressed(update: Update, context: Context) -> None:
     """A slot chosen: booked (if there is room)."""
     data = cb.LessonBook.decode(_data(update))
     actor = context.require_actor()
-    slot = await context.services.lessons.book(actor, data.slot_id)
+    slot = await context.services.lessons.makeup.book(actor, data.slot_id)
     tz = context.services.settings.community.tz
     await show(
         update,
@@ -356,7 +366,7 @@ async def home_pressed(update: Update, context: Context) -> None:
     """送学上门: the member's grid worker gets the task."""
     data = cb.LessonHome.decode(_data(update))
     actor = context.require_actor()
-    told = await context.services.lessons.ask_delivery(actor, data.lesson_id)
+    told = await context.services.lessons.delivery.ask_delivery(actor, data.lesson_id)
     context.services.wake_sender()
     names = "、".join(p.display_name for p in told)
     # The reminder becomes the confirmation: its buttons are done with.
@@ -367,7 +377,7 @@ async def delivered_pressed(update: Update, context: Context) -> None:
     """已送学: the grid worker confirms the visit; a photo may follow."""
     data = cb.LessonDelivered.decode(_data(update))
     actor = context.require_actor()
-    member = await context.services.lessons.confirm_delivery(
+    member = await context.services.lessons.delivery.confirm_delivery(
         actor, _chat_id(update), data.lesson_id, data.person_id
     )
     await show(update, t(actor.language, "lesson.delivery_confirmed", name=member.display_name))
@@ -387,7 +397,7 @@ async def check_in_words(update: Update, context: Context) -> None:
     match = CHECK_IN_WORDS.match(message.text or "") if message else None
     if match is None:
         return
-    slot = await context.services.lessons.check_in(actor, match.group(1))
+    slot = await context.services.lessons.makeup.check_in(actor, match.group(1))
     tz = context.services.settings.community.tz
     await reply(
         update,
@@ -406,7 +416,7 @@ async def check_in_words(update: Update, context: Context) -> None:
 async def lessons_command(update: Update, context: Context) -> None:
     """/lessons: the latest lessons to study at any time (secretaries: drafts too)."""
     actor = context.require_actor()
-    rows = await context.services.lessons.recent(actor)
+    rows = await context.services.lessons.records.recent(actor)
     tz = context.services.settings.community.tz
     text, keyboard = views.lesson_list(
         actor.language, rows, tz, secretary=actor.has(Role.SECRETARY)
@@ -419,11 +429,11 @@ async def view_pressed(update: Update, context: Context) -> None:
     data = cb.LessonView.decode(_data(update))
     actor = context.require_actor()
     lessons = context.services.lessons
-    lesson = await lessons.lesson(data.lesson_id)
+    lesson = await lessons.records.lesson(data.lesson_id)
     secretary = actor.has(Role.SECRETARY)
     if lesson.status != "sent" and not secretary:
         raise UserFacingError("lesson.not_found", number=lesson.id)
-    standing = await lessons.my_standing(actor, lesson.id)
+    standing = await lessons.records.my_standing(actor, lesson.id)
     tz = context.services.settings.community.tz
     text, keyboard = views.lesson_screen(actor.language, lesson, tz, standing, secretary=secretary)
     await show(update, text, keyboard)
@@ -437,22 +447,22 @@ async def action_pressed(update: Update, context: Context) -> None:
     tz = context.services.settings.community.tz
     language = actor.language
     if data.action == "report":
-        report = await lessons.report(actor, data.lesson_id)
+        report = await lessons.records.report(actor, data.lesson_id)
         await show(update, views.report(language, report, tz))
     elif data.action == "slots":
-        lesson = await lessons.lesson(data.lesson_id)
-        slots = await lessons.slots(lesson.id)
+        lesson = await lessons.records.lesson(data.lesson_id)
+        slots = await lessons.makeup.slots(lesson.id)
         text, keyboard = views.slots_screen(language, lesson, slots, tz)
         await show(update, text, keyboard)
     elif data.action == "add_slot":
-        await lessons.ask_slot(actor, _chat_id(update), data.lesson_id)
+        await lessons.makeup.ask_slot(actor, _chat_id(update), data.lesson_id)
         await show(update, t(language, "lesson.ask_slot"))
     elif data.action == "remind":
-        count = await lessons.remind_now(actor, data.lesson_id)
+        count = await lessons.reminders.remind_now(actor, data.lesson_id)
         context.services.wake_sender()
         await reply(update, t(language, "lesson.reminded", count=count))
     elif data.action == "fix":
-        lesson = await lessons.ask_fix(actor, _chat_id(update), data.lesson_id)
+        lesson = await lessons.corrections.ask_fix(actor, _chat_id(update), data.lesson_id)
         key = "lesson.ask_correction" if lesson.status == "sent" else "lesson.ask_edit"
         await show(update, t(language, key, number=lesson.id))
     else:
@@ -462,7 +472,7 @@ async def action_pressed(update: Update, context: Context) -> None:
 async def slot_text(update: Update, context: Context, step: str, text: str) -> None:
     """The typed make-up slot: "11-20 19:00 党群服务中心 10"."""
     actor = context.require_actor()
-    slot = await context.services.lessons.answer_slot(actor, _chat_id(update), text)
+    slot = await context.services.lessons.makeup.answer_slot(actor, _chat_id(update), text)
     tz = context.services.settings.community.tz
     await reply(
         update,
@@ -478,7 +488,9 @@ async def slot_text(update: Update, context: Context, step: str, text: str) -> N
 async def fix_text(update: Update, context: Context, step: str, text: str) -> None:
     """The typed edit (before sending) or correction (after)."""
     actor = context.require_actor()
-    lesson, told = await context.services.lessons.answer_fix(actor, _chat_id(update), text)
+    lesson, told = await context.services.lessons.corrections.answer_fix(
+        actor, _chat_id(update), text
+    )
     context.services.wake_sender()
     key = "lesson.corrected" if lesson.status == "sent" else "lesson.edited"
     await reply(update, t(actor.language, key, number=lesson.id, count=told))
@@ -488,7 +500,7 @@ async def roster_pressed(update: Update, context: Context) -> None:
     """A make-up slot's attendance list."""
     data = cb.LessonRoster.decode(_data(update))
     actor = context.require_actor()
-    slot, bookings = await context.services.lessons.roster(actor, data.slot_id)
+    slot, bookings = await context.services.lessons.makeup.roster(actor, data.slot_id)
     tz = context.services.settings.community.tz
     text, keyboard = views.roster_screen(actor.language, slot, bookings, tz)
     await show(update, text, keyboard)
@@ -498,7 +510,7 @@ async def attend_pressed(update: Update, context: Context) -> None:
     """A booked member marked present (or not) by the secretary."""
     data = cb.LessonAttend.decode(_data(update))
     actor = context.require_actor()
-    slot, bookings = await context.services.lessons.toggle_attendance(
+    slot, bookings = await context.services.lessons.makeup.toggle_attendance(
         actor, data.slot_id, data.person_id
     )
     tz = context.services.settings.community.tz
@@ -513,7 +525,7 @@ async def report_command(update: Update, context: Context) -> None:
     if number is None:
         await reply(update, t(actor.language, "lesson.usage_report"))
         return
-    report = await context.services.lessons.report(actor, number)
+    report = await context.services.lessons.records.report(actor, number)
     await reply(
         update, views.report(actor.language, report, context.services.settings.community.tz)
     )
@@ -536,7 +548,7 @@ async def mystudy_command(update: Update, context: Context) -> None:
     if period is None:
         await reply(update, t(actor.language, "lesson.usage_mystudy"))
         return
-    data = await context.services.lessons.member_record(actor, None, *period)
+    data = await context.services.lessons.records.member_record(actor, None, *period)
     await reply(update, views.record(actor.language, data, tz))
 
 
@@ -555,7 +567,7 @@ async def studyrecord_command(update: Update, context: Context) -> None:
     if period is None:
         await reply(update, t(actor.language, "lesson.usage_studyrecord"))
         return
-    members = await context.services.lessons.party_members()
+    members = await context.services.lessons.sending.party_members()
     if not members:
         await reply(update, t(actor.language, "lesson.no_members"))
         return
@@ -573,7 +585,7 @@ async def record_pressed(update: Update, context: Context) -> None:
     lessons = context.services.lessons
     tz = context.services.settings.community.tz
     if data.person_id < 0:
-        members = await lessons.party_members()
+        members = await lessons.sending.party_members()
         await show(
             update,
             t(actor.language, "lesson.ask_member"),
@@ -584,7 +596,7 @@ async def record_pressed(update: Update, context: Context) -> None:
     period = _period(args, local(context.services.clock(), tz).date())
     if period is None:
         raise StaleButton(data.period)
-    record = await lessons.member_record(actor, data.person_id, *period)
+    record = await lessons.records.member_record(actor, data.person_id, *period)
     await reply_private(update, context, views.record(actor.language, record, tz))
 
 
@@ -602,7 +614,7 @@ async def export_command(update: Update, context: Context) -> None:
     if period is None:
         await reply(update, t(actor.language, "lesson.usage_export"))
         return
-    sheets = await context.services.lessons.export_sheets(actor, *period, actor.language)
+    sheets = await context.services.lessons.records.export_sheets(actor, *period, actor.language)
     first, last = period
     # Named like the ledger's files: 微党课台账-学习记录-20261101-20261130.csv.
     language = actor.language

@@ -63,34 +63,34 @@ async def test_study_once_quiz_score_and_refusals(services: Services, clock: Fak
     plain_id = await lesson(services, secretary)
     quiz_id = await lesson(services, secretary, "有测验", quiz=2)
     with pytest.raises(UserFacingError) as refused:
-        await services.lessons.study(member, plain_id)
+        await services.lessons.studying.study(member, plain_id)
     assert refused.value.key == "lesson.not_found"  # not sent yet
-    await services.lessons.send_now(secretary, plain_id, 1001)
-    await services.lessons.send_now(secretary, quiz_id, 1001)
+    await services.lessons.sending.send_now(secretary, plain_id, 1001)
+    await services.lessons.sending.send_now(secretary, quiz_id, 1001)
     with pytest.raises(UserFacingError) as refused:
-        await services.lessons.send_now(secretary, plain_id, 1001)
+        await services.lessons.sending.send_now(secretary, plain_id, 1001)
     assert refused.value.key == "lesson.already_sent"
 
-    assert (await services.lessons.study(member, plain_id)).recorded
+    assert (await services.lessons.studying.study(member, plain_id)).recorded
     with pytest.raises(UserFacingError) as refused:
-        await services.lessons.study(member, plain_id)
+        await services.lessons.studying.study(member, plain_id)
     assert refused.value.key == "lesson.already_studied"
     with pytest.raises(UserFacingError) as refused:
-        await services.lessons.study(resident, plain_id)
+        await services.lessons.studying.study(resident, plain_id)
     assert refused.value.key == "lesson.members_only"
 
-    started = await services.lessons.study(member, quiz_id)
+    started = await services.lessons.studying.study(member, quiz_id)
     assert (started.recorded, started.question) == (True, 0)  # studied before the quiz
-    again = await services.lessons.study(member, quiz_id)
+    again = await services.lessons.studying.study(member, quiz_id)
     assert (again.recorded, again.question) == (False, 0)
-    first = await services.lessons.answer(member, quiz_id, 0, 1)
+    first = await services.lessons.studying.answer(member, quiz_id, 0, 1)
     assert (first.right, first.next_question) == (False, 1)
     with pytest.raises(UserFacingError) as refused:
-        await services.lessons.answer(member, quiz_id, 0, 0)
+        await services.lessons.studying.answer(member, quiz_id, 0, 0)
     assert refused.value.key == "lesson.already_answered"
-    last = await services.lessons.answer(member, quiz_id, 1, 0)
+    last = await services.lessons.studying.answer(member, quiz_id, 1, 0)
     assert (last.right, last.next_question, last.correct, last.total) == (True, None, 1, 2)
-    report = await services.lessons.report(secretary, quiz_id)
+    report = await services.lessons.records.report(secretary, quiz_id)
     assert report.counts() == {
         "reached": 1,
         "studied": 1,
@@ -108,33 +108,35 @@ async def test_slots_capacity_one_booking_and_code_window(
     one = await person(services, 2001, "张阿姨", "party_member")
     two = await person(services, 2002, "李大爷", "party_member")
     lesson_id = await lesson(services, secretary)
-    await services.lessons.send_now(secretary, lesson_id, 1001)
-    await services.lessons.ask_slot(secretary, 1001, lesson_id)
+    await services.lessons.sending.send_now(secretary, lesson_id, 1001)
+    await services.lessons.makeup.ask_slot(secretary, 1001, lesson_id)
     with pytest.raises(UserFacingError) as refused:
-        await services.lessons.answer_slot(secretary, 1001, "11-20 党群服务中心 1")
+        await services.lessons.makeup.answer_slot(secretary, 1001, "11-20 党群服务中心 1")
     assert refused.value.key == "lesson.slot_bad"
-    slot = await services.lessons.answer_slot(secretary, 1001, "11-20 19:00 党群服务中心 1人")
+    slot = await services.lessons.makeup.answer_slot(
+        secretary, 1001, "11-20 19:00 党群服务中心 1人"
+    )
     assert (slot.place, slot.capacity, slot.starts_at) == (
         "党群服务中心",
         1,
         datetime(2026, 11, 20, 11, 0, tzinfo=UTC),
     )
-    assert (await services.lessons.book(one, slot.id)).booked == 1
+    assert (await services.lessons.makeup.book(one, slot.id)).booked == 1
     with pytest.raises(UserFacingError) as refused:
-        await services.lessons.book(two, slot.id)
+        await services.lessons.makeup.book(two, slot.id)
     assert refused.value.key == "lesson.slot_full"
     with pytest.raises(UserFacingError) as refused:
-        await services.lessons.check_in(one, slot.code)
+        await services.lessons.makeup.check_in(one, slot.code)
     assert refused.value.key == "lesson.code_not_now"
     clock.now = slot.starts_at
     with pytest.raises(UserFacingError) as refused:
-        await services.lessons.check_in(two, slot.code)
+        await services.lessons.makeup.check_in(two, slot.code)
     assert refused.value.key == "lesson.not_booked"
-    await services.lessons.check_in(one, slot.code)
+    await services.lessons.makeup.check_in(one, slot.code)
     with pytest.raises(UserFacingError) as refused:
-        await services.lessons.check_in(one, slot.code)
+        await services.lessons.makeup.check_in(one, slot.code)
     assert refused.value.key == "lesson.already_checked_in"
-    report = await services.lessons.report(secretary, lesson_id)
+    report = await services.lessons.records.report(secretary, lesson_id)
     assert [s.outcome for s in report.standings] == ["makeup", "missing"]
 
 
@@ -143,10 +145,10 @@ async def test_reminded_once_even_when_reminded_early(services: Services, clock:
     member = await person(services, 2001, "张阿姨", "party_member")
     await person(services, 2002, "李大爷", "party_member")
     lesson_id = await lesson(services, secretary)
-    await services.lessons.send_now(secretary, lesson_id, 1001)
-    await services.lessons.study(member, lesson_id)
-    assert await services.lessons.remind_now(secretary, lesson_id) == 1
-    assert await services.lessons.remind_now(secretary, lesson_id) == 0
+    await services.lessons.sending.send_now(secretary, lesson_id, 1001)
+    await services.lessons.studying.study(member, lesson_id)
+    assert await services.lessons.reminders.remind_now(secretary, lesson_id) == 1
+    assert await services.lessons.reminders.remind_now(secretary, lesson_id) == 0
     async with (
         services.db.read() as session,
         session.conn.execute(
@@ -169,8 +171,8 @@ async def test_missed_in_a_row_told_once_per_streak(services: Services, clock: F
     diligent = await person(services, 2002, "李大爷", "party_member")
     for number in range(5):
         lesson_id = await lesson(services, secretary, f"第{number + 1}课")
-        await services.lessons.send_now(secretary, lesson_id, 1001)
-        await services.lessons.study(diligent, lesson_id)
+        await services.lessons.sending.send_now(secretary, lesson_id, 1001)
+        await services.lessons.studying.study(diligent, lesson_id)
         clock.advance(days=30)
     told = [
         content["params"]
@@ -185,15 +187,15 @@ async def test_correction_reaches_those_who_have_it(services: Services, clock: F
     secretary = await person(services, 1001, "书记", "secretary")
     await person(services, 2001, "张阿姨", "party_member")
     lesson_id = await lesson(services, secretary)
-    await services.lessons.ask_fix(secretary, 1001, lesson_id)
-    edited, told = await services.lessons.answer_fix(secretary, 1001, "新的正文")
+    await services.lessons.corrections.ask_fix(secretary, 1001, lesson_id)
+    edited, told = await services.lessons.corrections.answer_fix(secretary, 1001, "新的正文")
     assert (edited.body, told) == ("新的正文", 0)
-    await services.lessons.send_now(secretary, lesson_id, 1001)
-    await services.lessons.ask_fix(secretary, 1001, lesson_id)
+    await services.lessons.sending.send_now(secretary, lesson_id, 1001)
+    await services.lessons.corrections.ask_fix(secretary, 1001, lesson_id)
     with pytest.raises(UserFacingError) as refused:
-        await services.lessons.answer_fix(secretary, 1001, "整段替换")
+        await services.lessons.corrections.answer_fix(secretary, 1001, "整段替换")
     assert refused.value.key == "lesson.fix_bad"
-    fixed, told = await services.lessons.answer_fix(secretary, 1001, "新的 -> 修改后的")
+    fixed, told = await services.lessons.corrections.answer_fix(secretary, 1001, "新的 -> 修改后的")
     assert (fixed.body, fixed.corrections, told) == ("修改后的正文", ("新的 → 修改后的",), 1)
     corrections = [
         chat for chat, content in await outbox(services) if content["key"] == "lesson.correction"
@@ -206,16 +208,16 @@ async def test_record_and_monthly_summary(services: Services, clock: FakeClock) 
     member = await person(services, 2001, "张阿姨", "party_member")
     clock.now = datetime(2026, 10, 20, 2, 0, tzinfo=UTC)
     october = await lesson(services, secretary, "十月课")
-    await services.lessons.send_now(secretary, october, 1001)
-    await services.lessons.study(member, october)
-    record = await services.lessons.member_record(
+    await services.lessons.sending.send_now(secretary, october, 1001)
+    await services.lessons.studying.study(member, october)
+    record = await services.lessons.records.member_record(
         member, None, date(2026, 10, 1), date(2026, 10, 31)
     )
     assert [(row.title, standing.outcome) for row, standing in record.lessons] == [
         ("十月课", "studied")
     ]
     with pytest.raises(UserFacingError):
-        await services.lessons.member_record(
+        await services.lessons.records.member_record(
             member, secretary.person_id, date(2026, 1, 1), date(2026, 12, 31)
         )
 
@@ -242,21 +244,21 @@ async def test_delivery_without_grid_worker_goes_to_secretaries(
     member = await person(services, 2001, "王奶奶", "party_member")
     other = await person(services, 2002, "李大爷", "party_member")
     lesson_id = await lesson(services, secretary)
-    await services.lessons.send_now(secretary, lesson_id, 1001)
-    told = await services.lessons.ask_delivery(member, lesson_id)
+    await services.lessons.sending.send_now(secretary, lesson_id, 1001)
+    told = await services.lessons.delivery.ask_delivery(member, lesson_id)
     assert [p.display_name for p in told] == ["书记"]  # no grid worker for her grid
     with pytest.raises(UserFacingError) as refused:
-        await services.lessons.ask_delivery(member, lesson_id)
+        await services.lessons.delivery.ask_delivery(member, lesson_id)
     assert refused.value.key == "lesson.delivery_already"
     assert member.person_id is not None
     with pytest.raises(UserFacingError) as refused:
-        await services.lessons.confirm_delivery(other, 2002, lesson_id, member.person_id)
+        await services.lessons.delivery.confirm_delivery(other, 2002, lesson_id, member.person_id)
     assert refused.value.key == "lesson.grid_workers_only"
-    confirmed = await services.lessons.confirm_delivery(
+    confirmed = await services.lessons.delivery.confirm_delivery(
         secretary, 1001, lesson_id, member.person_id
     )
     assert confirmed.display_name == "王奶奶"
-    report = await services.lessons.report(secretary, lesson_id)
+    report = await services.lessons.records.report(secretary, lesson_id)
     assert [(s.display_name, s.outcome, s.delivered_by) for s in report.standings] == [
         ("李大爷", "missing", None),
         ("王奶奶", "delivered", "书记"),
