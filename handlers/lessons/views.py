@@ -7,19 +7,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup
 
 from bot.config import Language
 from bot.lessons.results import Draft, LessonReport, MemberRecord, QuizStep
 from handlers.callbacks import Callback
+from handlers.keyboards import button
 from handlers.lessons import callbacks as cb
 from handlers.texts import local_time, plain, t
 from storage.community.people import PersonRow
 from storage.lessons.rows import BookingRow, LessonRow, MemberStanding, SlotRow
-
-
-def button(text: str, data: Callback) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text, callback_data=data.encode())
 
 
 def _one(language: Language, key: str, data: Callback) -> InlineKeyboardMarkup:
