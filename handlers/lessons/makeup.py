@@ -14,7 +14,7 @@ from bot.errors import UserFacingError
 from handlers.access import reply, show
 from handlers.context import Context
 from handlers.lessons import callbacks as cb
-from handlers.lessons import views
+from handlers.lessons import keyboards, texts
 from handlers.lessons.common import chat_of, data_of
 from handlers.texts import local_time, t
 
@@ -35,7 +35,7 @@ async def makeup_pressed(update: Update, context: Context) -> None:
     await context.bot.send_message(
         actor.tg_user_id,
         t(actor.language, "lesson.ask_slot_choice"),
-        reply_markup=views.booking_keyboard(actor.language, open_slots, tz),
+        reply_markup=keyboards.booking_keyboard(actor.language, open_slots, tz),
     )
 
 
@@ -66,7 +66,7 @@ async def slot_text(update: Update, context: Context, step: str, text: str) -> N
         t(
             actor.language,
             "lesson.slot_added",
-            label=views.slot_label(actor.language, slot, tz),
+            label=texts.slot_label(actor.language, slot, tz),
             code=slot.code,
         ),
     )
@@ -78,8 +78,8 @@ async def roster_pressed(update: Update, context: Context) -> None:
     actor = context.require_actor()
     slot, bookings = await context.services.lessons.makeup.roster(actor, data.slot_id)
     tz = context.services.settings.community.tz
-    text, keyboard = views.roster_screen(actor.language, slot, bookings, tz)
-    await show(update, text, keyboard)
+    text = texts.roster_screen(actor.language, slot, bookings, tz)
+    await show(update, text, keyboards.roster_screen(slot, bookings))
 
 
 async def attend_pressed(update: Update, context: Context) -> None:
@@ -90,8 +90,8 @@ async def attend_pressed(update: Update, context: Context) -> None:
         actor, data.slot_id, data.person_id
     )
     tz = context.services.settings.community.tz
-    text, keyboard = views.roster_screen(actor.language, slot, bookings, tz)
-    await show(update, text, keyboard)
+    text = texts.roster_screen(actor.language, slot, bookings, tz)
+    await show(update, text, keyboards.roster_screen(slot, bookings))
 
 
 async def check_in_words(update: Update, context: Context) -> None:

@@ -17,7 +17,7 @@ from handlers.access import reply, show
 from handlers.callbacks import StaleButton
 from handlers.context import Context
 from handlers.lessons import callbacks as cb
-from handlers.lessons import views
+from handlers.lessons import keyboards, texts
 from handlers.lessons.common import chat_of, data_of, number_arg
 from handlers.texts import plain, t
 
@@ -27,10 +27,8 @@ async def lessons_command(update: Update, context: Context) -> None:
     actor = context.require_actor()
     rows = await context.services.lessons.records.recent(actor)
     tz = context.services.settings.community.tz
-    text, keyboard = views.lesson_list(
-        actor.language, rows, tz, secretary=actor.has(Role.SECRETARY)
-    )
-    await reply(update, text, keyboard)
+    keyboard = keyboards.lesson_list(actor.language, rows, tz, secretary=actor.has(Role.SECRETARY))
+    await reply(update, texts.lesson_list(actor.language, rows), keyboard)
 
 
 async def view_pressed(update: Update, context: Context) -> None:
@@ -44,8 +42,8 @@ async def view_pressed(update: Update, context: Context) -> None:
         raise UserFacingError("lesson.not_found", number=lesson.id)
     standing = await lessons.records.my_standing(actor, lesson.id)
     tz = context.services.settings.community.tz
-    text, keyboard = views.lesson_screen(actor.language, lesson, tz, standing, secretary=secretary)
-    await show(update, text, keyboard)
+    text = texts.lesson_screen(actor.language, lesson, tz, standing)
+    await show(update, text, keyboards.lesson_screen(actor.language, lesson, secretary=secretary))
 
 
 async def action_pressed(update: Update, context: Context) -> None:
@@ -57,12 +55,12 @@ async def action_pressed(update: Update, context: Context) -> None:
     language = actor.language
     if data.action == "report":
         report = await lessons.records.report(actor, data.lesson_id)
-        await show(update, views.report(language, report, tz))
+        await show(update, texts.report(language, report, tz))
     elif data.action == "slots":
         lesson = await lessons.records.lesson(data.lesson_id)
         slots = await lessons.makeup.slots(lesson.id)
-        text, keyboard = views.slots_screen(language, lesson, slots, tz)
-        await show(update, text, keyboard)
+        text = texts.slots_screen(language, lesson, slots, tz)
+        await show(update, text, keyboards.slots_screen(language, lesson, slots, tz))
     elif data.action == "add_slot":
         await lessons.makeup.ask_slot(actor, chat_of(update), data.lesson_id)
         await show(update, t(language, "lesson.ask_slot"))
@@ -87,7 +85,7 @@ async def report_command(update: Update, context: Context) -> None:
         return
     report = await context.services.lessons.records.report(actor, number)
     await reply(
-        update, views.report(actor.language, report, context.services.settings.community.tz)
+        update, texts.report(actor.language, report, context.services.settings.community.tz)
     )
 
 
@@ -109,7 +107,7 @@ async def mystudy_command(update: Update, context: Context) -> None:
         await reply(update, t(actor.language, "lesson.usage_mystudy"))
         return
     data = await context.services.lessons.records.member_record(actor, None, *period)
-    await reply(update, views.record(actor.language, data, tz))
+    await reply(update, texts.record(actor.language, data, tz))
 
 
 def _period_arg(context: Context) -> str | None:
@@ -134,7 +132,7 @@ async def studyrecord_command(update: Update, context: Context) -> None:
     await reply(
         update,
         t(actor.language, "lesson.ask_member"),
-        views.record_people(actor.language, members, period, 0),
+        keyboards.record_people(actor.language, members, period, 0),
     )
 
 
@@ -149,7 +147,7 @@ async def record_pressed(update: Update, context: Context) -> None:
         await show(
             update,
             t(actor.language, "lesson.ask_member"),
-            views.record_people(actor.language, members, data.period, data.page),
+            keyboards.record_people(actor.language, members, data.period, data.page),
         )
         return
     args = [data.period] if data.period else []
@@ -157,7 +155,7 @@ async def record_pressed(update: Update, context: Context) -> None:
     if period is None:
         raise StaleButton(data.period)
     record = await lessons.records.member_record(actor, data.person_id, *period)
-    await reply_private(update, context, views.record(actor.language, record, tz))
+    await reply_private(update, context, texts.record(actor.language, record, tz))
 
 
 async def reply_private(update: Update, context: Context, text: str) -> None:

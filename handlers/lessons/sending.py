@@ -11,7 +11,7 @@ from handlers.access import reply, show
 from handlers.callbacks import StaleButton
 from handlers.context import Context
 from handlers.lessons import callbacks as cb
-from handlers.lessons import views
+from handlers.lessons import keyboards, texts
 from handlers.lessons.common import chat_of, data_of
 from handlers.texts import local_time, t
 
@@ -25,8 +25,8 @@ async def when_screen(update: Update, context: Context, lesson_id: int) -> None:
     party_at, original, _moved = lessons.sending.next_party_day()
     members = len(await lessons.sending.party_members())
     tz = context.services.settings.community.tz
-    text, keyboard = views.when_screen(actor.language, lesson, party_at, original, tz, members)
-    await show(update, text, keyboard)
+    text = texts.when_screen(actor.language, lesson, members)
+    await show(update, text, keyboards.when_screen(actor.language, lesson, party_at, original, tz))
 
 
 async def when_pressed(update: Update, context: Context) -> None:
@@ -68,7 +68,7 @@ async def when_pressed(update: Update, context: Context) -> None:
         await show(
             update,
             t(language, "lesson.ask_audience"),
-            views.audience_keyboard(language, lesson, members),
+            keyboards.audience_keyboard(language, lesson, members),
         )
     elif data.how == "back":
         await when_screen(update, context, data.lesson_id)
@@ -91,7 +91,7 @@ async def audience_pressed(update: Update, context: Context) -> None:
     await show(
         update,
         t(actor.language, "lesson.ask_audience"),
-        views.audience_keyboard(actor.language, lesson, members, data.page),
+        keyboards.audience_keyboard(actor.language, lesson, members, data.page),
     )
 
 

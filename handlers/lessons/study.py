@@ -13,7 +13,7 @@ from bot.runtime.sender import render_buttons, render_text
 from handlers.access import answer, show
 from handlers.context import Context
 from handlers.lessons import callbacks as cb
-from handlers.lessons import views
+from handlers.lessons import keyboards, texts
 from handlers.lessons.common import data_of
 from handlers.texts import plain
 
@@ -26,7 +26,8 @@ async def study_pressed(update: Update, context: Context) -> None:
     if outcome.question is None:
         await answer(update, plain(actor.language, "lesson.studied", title=outcome.lesson.title))
         return
-    text, keyboard = views.quiz_question(actor.language, outcome.lesson, outcome.question)
+    text = texts.quiz_question(actor.language, outcome.lesson, outcome.question)
+    keyboard = keyboards.quiz_question(outcome.lesson, outcome.question)
     await context.bot.send_message(actor.tg_user_id, text, reply_markup=keyboard)
     key = "lesson.studied_quiz_sent" if outcome.recorded else "lesson.quiz_sent"
     await answer(update, plain(actor.language, key, title=outcome.lesson.title))
@@ -39,9 +40,10 @@ async def quiz_pressed(update: Update, context: Context) -> None:
     step = await context.services.lessons.studying.answer(
         actor, data.lesson_id, data.question, data.choice
     )
-    await show(update, views.quiz_feedback(actor.language, step))
+    await show(update, texts.quiz_feedback(actor.language, step))
     if step.next_question is not None:
-        text, keyboard = views.quiz_question(actor.language, step.lesson, step.next_question)
+        text = texts.quiz_question(actor.language, step.lesson, step.next_question)
+        keyboard = keyboards.quiz_question(step.lesson, step.next_question)
         await context.bot.send_message(actor.tg_user_id, text, reply_markup=keyboard)
 
 

@@ -11,7 +11,7 @@ from handlers.access import reply, show
 from handlers.callbacks import StaleButton
 from handlers.context import Context
 from handlers.lessons import callbacks as cb
-from handlers.lessons import views
+from handlers.lessons import keyboards, texts
 from handlers.lessons.common import chat_of, data_of
 from handlers.lessons.sending import when_screen
 from handlers.texts import t
@@ -27,8 +27,8 @@ async def newlesson(update: Update, context: Context) -> None:
 async def _draft_reply(update: Update, context: Context, draft: Draft) -> None:
     actor = context.require_actor()
     warn = context.services.settings.lessons.body_warn_chars
-    text, keyboard = views.draft_step(actor.language, draft, warn)
-    await show(update, text, keyboard)
+    text = texts.draft_step(actor.language, draft, warn)
+    await show(update, text, keyboards.draft_step(actor.language, draft))
 
 
 async def lesson_text(update: Update, context: Context, step: str, text: str) -> None:

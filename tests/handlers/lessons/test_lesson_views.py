@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from bot.config import Language
 from handlers.lessons import callbacks as cb
-from handlers.lessons.views import audience_keyboard
+from handlers.lessons.keyboards import audience_keyboard
 from storage.community.people import PersonRow
 from storage.lessons.rows import LessonRow
 
