@@ -1,4 +1,4 @@
-"""Rendering of lesson screens: the audience list a page at a time."""
+"""Rendering of lesson keyboards: the audience list a page at a time."""
 
 from __future__ import annotations
 
