@@ -14,6 +14,7 @@ from bot.lessons.messages import delivered_callback
 from bot.lessons.rules import PHOTO_FLOW, REFUSALS, delivery_role
 from bot.runtime.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
 from storage.community.people import PersonRow
+from storage.lessons.rows import LessonRow
 
 
 class LessonDelivery:
@@ -46,28 +47,7 @@ class LessonDelivery:
                 kind="lesson.delivery",
                 title=f"送学 #{lesson.id}",
                 deliveries=[
-                    Delivery(
-                        w.tg_user_id,
-                        w.id,
-                        OutgoingMessage(
-                            "lesson.delivery_task",
-                            Language(w.language),
-                            {
-                                "name": person.display_name,
-                                "building": person.building or "",
-                                "number": lesson.id,
-                                "title": lesson.title,
-                            },
-                            buttons=(
-                                (
-                                    ButtonSpec(
-                                        "lesson.button.delivered",
-                                        delivered_callback(lesson.id, person.id),
-                                    ),
-                                ),
-                            ),
-                        ),
-                    )
+                    Delivery(w.tg_user_id, w.id, _task(lesson, person, Language(w.language)))
                     for w in to_tell
                 ],
                 dedupe_prefix=f"lesson-delivery:{lesson.id}:{person.id}",
@@ -115,3 +95,20 @@ class LessonDelivery:
                 int(dialog.data["lesson_id"]), int(dialog.data["person_id"]), file_id
             )
             await session.dialogs.end(chat_id, actor.tg_user_id)
+
+
+def _task(lesson: LessonRow, member: PersonRow, language: Language) -> OutgoingMessage:
+    """The grid worker's task: who, where, which lesson, and the 已送学 button."""
+    return OutgoingMessage(
+        "lesson.delivery_task",
+        language,
+        {
+            "name": member.display_name,
+            "building": member.building or "",
+            "number": lesson.id,
+            "title": lesson.title,
+        },
+        buttons=(
+            (ButtonSpec("lesson.button.delivered", delivered_callback(lesson.id, member.id)),),
+        ),
+    )
