@@ -17,6 +17,7 @@ from handlers.texts import local_time, t
 
 
 async def when_screen(update: Update, context: Context, lesson_id: int) -> None:
+    """A saved draft's preview with the choices of when and to whom (also after /newlesson)."""
     actor = context.require_actor()
     lessons = context.services.lessons
     lesson = await lessons.records.lesson(lesson_id)
