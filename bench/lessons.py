@@ -158,7 +158,7 @@ async def trace(members: int, scratch: Path) -> list[str]:
     await running.start()
     try:
         actor, lesson_id = await community(running.services, members)
-        await running.services.lessons.send_now(actor, lesson_id, SECRETARY)
+        await running.services.lessons.sending.send_now(actor, lesson_id, SECRETARY)
         running.services.wake_sender()
         await api.wait_for(lambda: len(_copies(api, members)) == members, timeout=60)
         sender = running.sender

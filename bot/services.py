@@ -22,7 +22,7 @@ from bot.deliberation.raising import MatterService
 from bot.deliberation.sittings import SittingService
 from bot.deliberation.voting.service import Votes
 from bot.dialogs import DialogService
-from bot.lessons.service import LessonService
+from bot.lessons.service import Lessons
 from bot.runtime.scheduler import SchedulerService
 from bot.volunteering.service import Volunteering
 from storage import Database
@@ -51,7 +51,7 @@ class Services:
     #: Carrying out, referrals, overdue reminders, supervision, ratings.
     carrying: Carrying
     #: Micro Party lessons (微党课).
-    lessons: LessonService
+    lessons: Lessons
     #: Volunteer service: activities, sign-ups, check-ins, hours, the duty rota.
     volunteer: Volunteering
     clock: Clock = system_clock
@@ -86,7 +86,7 @@ class Services:
             ledger=LedgerService(db, settings, clock),
             carrying=Carrying(db, settings, scheduler, clock),
             # Registers the lessons' schedule effects and the monthly summary.
-            lessons=LessonService(db, settings, scheduler, clock),
+            lessons=Lessons.create(db, settings, scheduler, clock),
             # Registers the volunteer schedules' effects and built-in schedules.
             volunteer=Volunteering(db, settings, scheduler, clock),
             clock=clock,

@@ -47,8 +47,14 @@ from handlers.deliberation import (
 )
 from handlers.deliberation import ledger as ledger_handlers
 from handlers.deliberation import sittings as sittings_handlers
+from handlers.lessons import answers as lesson_answers
 from handlers.lessons import callbacks as lessons_cb
-from handlers.lessons import commands as lesson_handlers
+from handlers.lessons import delivery as lesson_delivery
+from handlers.lessons import makeup as lesson_makeup
+from handlers.lessons import records as lesson_records
+from handlers.lessons import sending as lesson_sending
+from handlers.lessons import study as lesson_study
+from handlers.lessons import writing as lesson_writing
 from handlers.volunteering import activities as vol_activities
 from handlers.volunteering import callbacks as volunteering_cb
 from handlers.volunteering import checkin as vol_checkin
@@ -117,15 +123,13 @@ COMMANDS: tuple[Command, ...] = (
     Command("supervision", carrying.supervision_command, Role.SECRETARY, Where.PRIVATE, None),
     # Micro Party lessons (微党课).
     Command(
-        "lessons", lesson_handlers.lessons_command, Access.REGISTERED, Where.PRIVATE, Where.PRIVATE
+        "lessons", lesson_records.lessons_command, Access.REGISTERED, Where.PRIVATE, Where.PRIVATE
     ),
-    Command("mystudy", lesson_handlers.mystudy_command, Access.REGISTERED, Where.PRIVATE, None),
-    Command("newlesson", lesson_handlers.newlesson, Role.SECRETARY, Where.PRIVATE, None),
-    Command("lessonreport", lesson_handlers.report_command, Role.SECRETARY, Where.ANY, None),
-    Command("lessonexport", lesson_handlers.export_command, Role.SECRETARY, Where.PRIVATE, None),
-    Command(
-        "studyrecord", lesson_handlers.studyrecord_command, Role.SECRETARY, Where.PRIVATE, None
-    ),
+    Command("mystudy", lesson_records.mystudy_command, Access.REGISTERED, Where.PRIVATE, None),
+    Command("newlesson", lesson_writing.newlesson, Role.SECRETARY, Where.PRIVATE, None),
+    Command("lessonreport", lesson_records.report_command, Role.SECRETARY, Where.ANY, None),
+    Command("lessonexport", lesson_records.export_command, Role.SECRETARY, Where.PRIVATE, None),
+    Command("studyrecord", lesson_records.studyrecord_command, Role.SECRETARY, Where.PRIVATE, None),
     # Volunteer service (志愿者打卡): activities, check-in/out, hours, reviews, the duty rota.
     Command("activities", vol_activities.activities, Access.REGISTERED, Where.ANY, Where.ANY),
     Command("my", vol_activities.my_signups, Access.REGISTERED, Where.PRIVATE, Where.PRIVATE),
@@ -247,24 +251,24 @@ BUTTONS: tuple[Button, ...] = (
     Button(deliberation_cb.SupervisionConfirm, carrying.supervision_confirm, Role.SECRETARY),
     Button(deliberation_cb.AssignMatter, carrying.assign_pressed, Role.SECRETARY, Where.ANY),
     # Micro Party lessons (微党课): writing and sending, studying, make-up, home delivery.
-    Button(lessons_cb.LessonDraft, lesson_handlers.draft_pressed, Role.SECRETARY),
-    Button(lessons_cb.LessonCorrect, lesson_handlers.correct_pressed, Role.SECRETARY),
-    Button(lessons_cb.LessonWhen, lesson_handlers.when_pressed, Role.SECRETARY),
-    Button(lessons_cb.LessonAudience, lesson_handlers.audience_pressed, Role.SECRETARY),
-    Button(lessons_cb.LessonStudy, lesson_handlers.study_pressed, Role.PARTY_MEMBER, Where.ANY),
-    Button(lessons_cb.LessonQuiz, lesson_handlers.quiz_pressed, Role.PARTY_MEMBER),
-    Button(lessons_cb.LessonOpen, lesson_handlers.open_pressed, Access.REGISTERED, Where.ANY),
-    Button(lessons_cb.LessonFiles, lesson_handlers.files_pressed, Access.REGISTERED, Where.ANY),
-    Button(lessons_cb.LessonMakeup, lesson_handlers.makeup_pressed, Role.PARTY_MEMBER),
-    Button(lessons_cb.LessonBook, lesson_handlers.book_pressed, Role.PARTY_MEMBER),
-    Button(lessons_cb.LessonHome, lesson_handlers.home_pressed, Role.PARTY_MEMBER),
+    Button(lessons_cb.LessonDraft, lesson_writing.draft_pressed, Role.SECRETARY),
+    Button(lessons_cb.LessonCorrect, lesson_writing.correct_pressed, Role.SECRETARY),
+    Button(lessons_cb.LessonWhen, lesson_sending.when_pressed, Role.SECRETARY),
+    Button(lessons_cb.LessonAudience, lesson_sending.audience_pressed, Role.SECRETARY),
+    Button(lessons_cb.LessonStudy, lesson_study.study_pressed, Role.PARTY_MEMBER, Where.ANY),
+    Button(lessons_cb.LessonQuiz, lesson_study.quiz_pressed, Role.PARTY_MEMBER),
+    Button(lessons_cb.LessonOpen, lesson_study.open_pressed, Access.REGISTERED, Where.ANY),
+    Button(lessons_cb.LessonFiles, lesson_study.files_pressed, Access.REGISTERED, Where.ANY),
+    Button(lessons_cb.LessonMakeup, lesson_makeup.makeup_pressed, Role.PARTY_MEMBER),
+    Button(lessons_cb.LessonBook, lesson_makeup.book_pressed, Role.PARTY_MEMBER),
+    Button(lessons_cb.LessonHome, lesson_delivery.home_pressed, Role.PARTY_MEMBER),
     # 已送学: the grid worker, or a secretary when the grid has none (checked by the service).
-    Button(lessons_cb.LessonDelivered, lesson_handlers.delivered_pressed, Access.REGISTERED),
-    Button(lessons_cb.LessonView, lesson_handlers.view_pressed, Access.REGISTERED),
-    Button(lessons_cb.LessonAction, lesson_handlers.action_pressed, Role.SECRETARY),
-    Button(lessons_cb.LessonRoster, lesson_handlers.roster_pressed, Role.SECRETARY),
-    Button(lessons_cb.LessonAttend, lesson_handlers.attend_pressed, Role.SECRETARY),
-    Button(lessons_cb.LessonRecord, lesson_handlers.record_pressed, Role.SECRETARY),
+    Button(lessons_cb.LessonDelivered, lesson_delivery.delivered_pressed, Access.REGISTERED),
+    Button(lessons_cb.LessonView, lesson_records.view_pressed, Access.REGISTERED),
+    Button(lessons_cb.LessonAction, lesson_records.action_pressed, Role.SECRETARY),
+    Button(lessons_cb.LessonRoster, lesson_makeup.roster_pressed, Role.SECRETARY),
+    Button(lessons_cb.LessonAttend, lesson_makeup.attend_pressed, Role.SECRETARY),
+    Button(lessons_cb.LessonRecord, lesson_records.record_pressed, Role.SECRETARY),
     # Volunteer service (志愿者打卡).
     Button(volunteering_cb.VolSignUp, vol_activities.sign_up, Access.REGISTERED, Where.ANY),
     Button(volunteering_cb.VolCancel, vol_activities.cancel, Access.REGISTERED, Where.ANY),
@@ -304,7 +308,7 @@ TEXT_ANSWERS: dict[str, dialogs.TextAnswer] = {
     # Carrying out, referrals, supervision.
     **carrying.TEXT_ANSWERS,
     # Micro Party lessons (微党课).
-    **lesson_handlers.TEXT_ANSWERS,
+    **lesson_answers.TEXT_ANSWERS,
     # Volunteer service: a new activity, an adjustment of hours.
     NEW_FLOW: vol_activities.new_answer,
     ADJUST_FLOW: vol_review.adjust_answer,
@@ -315,7 +319,7 @@ TEXT_ANSWERS: dict[str, dialogs.TextAnswer] = {
 MEDIA_ANSWERS: dict[str, dialogs.MediaAnswer] = {
     PROGRESS_FLOW: carrying.photo_answer,
     RAISE_FLOW: matters.photo_answer,
-    **lesson_handlers.MEDIA_ANSWERS,
+    **lesson_answers.MEDIA_ANSWERS,
 }
 
 
@@ -411,9 +415,9 @@ def _add_plain_words(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(
         MessageHandler(
             filters.ChatType.PRIVATE
-            & filters.Regex(lesson_handlers.CHECK_IN_WORDS)
+            & filters.Regex(lesson_makeup.CHECK_IN_WORDS)
             & filters.UpdateType.MESSAGE,
-            guarded(lesson_handlers.check_in_words, need=Role.PARTY_MEMBER, where=Where.PRIVATE),
+            guarded(lesson_makeup.check_in_words, need=Role.PARTY_MEMBER, where=Where.PRIVATE),
         )
     )
 

@@ -1,7 +1,7 @@
 """What every feature's texts share: catalog lookup, names of roles and chats, times.
 
-Each feature renders its own texts beside its handlers (handlers/<feature>/texts.py;
-the lessons' in handlers/lessons/views.py), in the person's language.
+Each feature renders its own texts beside its handlers (handlers/<feature>/texts.py),
+in the person's language.
 
 Catalog texts are Telegram HTML; values put into them (names, titles, typed
 answers) are escaped here, so nothing a person types can change formatting.

@@ -14,7 +14,10 @@ from storage.deliberation.matters import MattersRepository
 from storage.deliberation.sittings import SittingsRepository
 from storage.deliberation.votes import VotesRepository
 from storage.dialogs import DialogsRepository
-from storage.lessons.repository import LessonsRepository
+from storage.lessons.deliveries import DeliveriesRepository
+from storage.lessons.lessons import LessonsRepository
+from storage.lessons.makeup import MakeupRepository
+from storage.lessons.studies import StudiesRepository
 from storage.person_data import PersonDataRepository
 from storage.privacy import PrivacyRepository
 from storage.runtime.inbox import InboxRepository
@@ -64,7 +67,11 @@ class Session:
         self.ledger = LedgerRepository(conn)
         # Carrying out, referrals, ratings, supervision.
         self.carrying = CarryingRepository(conn)
-        # Micro Party lessons (微党课).
+        # Micro Party lessons (微党课): lessons and recipients, 已学习 and the quiz,
+        # make-up slots and bookings, home deliveries (送学).
         self.lessons = LessonsRepository(conn)
+        self.lesson_studies = StudiesRepository(conn)
+        self.makeup = MakeupRepository(conn)
+        self.home_deliveries = DeliveriesRepository(conn)
         # Volunteer service: activities, sign-ups, check-ins, units, the duty rota.
         self.volunteering = VolunteeringRepositories(conn)

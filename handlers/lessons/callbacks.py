@@ -1,7 +1,7 @@
 """Callback data of micro Party lessons' buttons (微党课).
 
 Prefixes start with "l" (but never "lg", the language button). The lesson push and
-reminder buttons are built by bot.lessons.service (*_callback functions); the formats
+reminder buttons are built by bot.lessons.messages (*_callback functions); the formats
 must agree.
 """
 

@@ -1,4 +1,4 @@
-"""Rendering of lesson screens: the audience list a page at a time."""
+"""Rendering of lesson keyboards: the audience list a page at a time."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 from bot.config import Language
 from handlers.lessons import callbacks as cb
-from handlers.lessons.views import audience_keyboard
+from handlers.lessons.keyboards import audience_keyboard
 from storage.community.people import PersonRow
-from storage.lessons.repository import LessonRow
+from storage.lessons.rows import LessonRow
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 

@@ -1,0 +1,35 @@
+"""Micro Party lessons (微党课) handlers: the typed and media answers of this area's
+guided conversations, by flow (handlers/__init__.py gathers them).
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.lessons.rules import FIX_FLOW, LESSON_FLOW, PHOTO_FLOW, SLOT_FLOW, WHEN_FLOW
+from handlers.access import reply
+from handlers.context import Context
+from handlers.lessons import delivery, makeup, sending, writing
+from handlers.texts import t
+
+
+async def buttons_only(update: Update, context: Context, step: str, text: str) -> None:
+    """A typed answer where buttons are expected."""
+    actor = context.require_actor()
+    await reply(update, t(actor.language, "register.use_buttons"))
+
+
+#: Typed answers of this area's guided conversations.
+TEXT_ANSWERS = {
+    LESSON_FLOW: writing.lesson_text,
+    WHEN_FLOW: sending.when_text,
+    SLOT_FLOW: makeup.slot_text,
+    FIX_FLOW: writing.fix_text,
+    PHOTO_FLOW: delivery.photo_text,
+}
+
+#: Photos and files answering this area's guided conversations.
+MEDIA_ANSWERS = {
+    LESSON_FLOW: writing.attachment_answer,
+    PHOTO_FLOW: delivery.delivery_photo_answer,
+}
