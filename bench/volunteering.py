@@ -46,9 +46,9 @@ from process import BotProcess, write_config
 
 from bot.app import RunningBot, build_application
 from bot.config import Language, settings_from_mapping
-from bot.deliberation.ledger import csv_bytes, xlsx_bytes
 from bot.logs import configure_logging
 from bot.services import Services
+from bot.spreadsheets import csv_bytes, xlsx_bytes
 from bot.standin import FakeBotApi, StandinServer
 from bot.volunteering.hours import MonthlyReport
 from bot.volunteering.rules import month_bounds

@@ -3,30 +3,20 @@
 A secretary asks for a period (default: this month in the community's zone);
 :class:`LedgerService` reads the rows (storage/deliberation/ledger.py), :func:`ledger_sheets`
 turns them into tables with headers in the secretary's language and times in
-the community's zone, and :func:`csv_bytes` / :func:`xlsx_bytes` write files.
-The writers are pure functions, testable without Telegram.
+the community's zone, and bot/spreadsheets.py writes them as files.
 
 Anonymous votes appear with their tallies only: the public-ballots sheet is
 built from ballots of public votes, and of a secret one's ballots the
 repository reads only who recorded a proxy ballot, why and when. The
 proxy-ballots sheet lists every proxy ballot with who recorded it and why.
-Text cells that a spreadsheet would run as a formula (starting with = + - @)
-are escaped in CSV and stored as plain text in the workbook.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
-
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from bot.clock import Clock, system_clock
 from bot.community.calendar import local_moment, to_utc
@@ -34,6 +24,7 @@ from bot.community.register import Actor, Role
 from bot.config import Language, Settings
 from bot.errors import UserFacingError
 from bot.i18n import translate
+from bot.spreadsheets import Sheet
 from storage import Database
 from storage.deliberation.ledger import (
     LedgerConventionRow,
@@ -45,12 +36,6 @@ from storage.deliberation.ledger import (
     PublicBallotRow,
 )
 
-Cell = str | int | None
-
-#: Characters that make a spreadsheet read a cell as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-#: Widest a column gets, in characters.
-MAX_COLUMN_WIDTH = 60
 #: The longest period one export covers.
 MAX_PERIOD_DAYS = 366 * 5
 
@@ -68,16 +53,6 @@ class Ledger:
     progress: tuple[LedgerProgressRow, ...]
     referrals: tuple[LedgerReferralRow, ...]
     proxies: tuple[ProxyBallotRow, ...] = ()
-
-
-@dataclass(frozen=True)
-class Sheet:
-    """One table: ``key`` names it in file names, ``title`` in the workbook."""
-
-    key: str
-    title: str
-    headers: tuple[str, ...]
-    rows: tuple[tuple[Cell, ...], ...]
 
 
 def default_period(today: date) -> tuple[date, date]:
@@ -437,62 +412,3 @@ def _referrals_sheet(ledger: Ledger, lang: Language, tz: ZoneInfo) -> Sheet:
             for r in ledger.referrals
         ),
     )
-
-
-# --- files ----------------------------------------------------------------------------------
-
-
-def csv_safe(value: Cell) -> Cell:
-    """A cell that no spreadsheet runs as a formula: text starting with = + - @ gets a '."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def csv_bytes(sheet: Sheet) -> bytes:
-    """The sheet as CSV: UTF-8 with a BOM (so Excel reads Chinese right), CRLF lines."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([csv_safe(header) for header in sheet.headers])
-    for row in sheet.rows:
-        writer.writerow(["" if cell is None else csv_safe(cell) for cell in row])
-    return "\ufeff".encode() + out.getvalue().encode("utf-8")
-
-
-def _visual_width(value: Cell) -> int:
-    """How many character cells a value takes: wide (CJK) characters count two."""
-    if value is None:
-        return 0
-    return max(
-        (
-            sum(2 if unicodedata.east_asian_width(char) in ("W", "F") else 1 for char in line)
-            for line in str(value).splitlines()
-        ),
-        default=0,
-    )
-
-
-def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
-    """The sheets as one Excel workbook: bold frozen header row, columns sized to fit."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]
-    for sheet in sheets:
-        ws = workbook.create_sheet(title=sheet.title[:31])
-        ws.append(list(sheet.headers))
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for row in sheet.rows:
-            ws.append(list(row))
-            for cell in ws[ws.max_row]:
-                if isinstance(cell.value, str):
-                    # Text stays text: never a formula, whatever it starts with.
-                    cell.data_type = "s"
-        ws.freeze_panes = "A2"
-        for index, header in enumerate(sheet.headers, start=1):
-            widest = max(
-                [_visual_width(header)] + [_visual_width(row[index - 1]) for row in sheet.rows]
-            )
-            ws.column_dimensions[get_column_letter(index)].width = min(widest + 2, MAX_COLUMN_WIDTH)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()

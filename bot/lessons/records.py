@@ -9,12 +9,12 @@ from datetime import date
 
 from bot.community.register import Actor, Role
 from bot.config import Language
-from bot.deliberation.ledger import Sheet
 from bot.errors import UserFacingError
 from bot.lessons.context import LessonContext
 from bot.lessons.results import LessonReport, MemberRecord
 from bot.lessons.rules import REFUSALS
 from bot.lessons.sheets import lesson_sheets
+from bot.spreadsheets import Sheet
 from storage.lessons.rows import LessonRow, MemberStanding
 
 

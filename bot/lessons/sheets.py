@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 from bot.community.calendar import local
 from bot.config import Language
-from bot.deliberation.ledger import Sheet
 from bot.i18n import translate
 from bot.lessons.results import LessonReport
+from bot.spreadsheets import Sheet
 from storage.lessons.rows import LessonRow, MemberStanding
 
 _LESSON_COLUMNS = (

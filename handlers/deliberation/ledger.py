@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.deliberation.ledger import csv_bytes, ledger_sheets, xlsx_bytes
+from bot.deliberation.ledger import ledger_sheets
 from bot.deliberation.sittings import parse_day
+from bot.spreadsheets import csv_bytes, xlsx_bytes
 from handlers.access import reply
 from handlers.context import Context
 from handlers.texts import plain, t

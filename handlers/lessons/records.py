@@ -11,8 +11,8 @@ from telegram import InputFile, Update
 from bot import parsing
 from bot.community.calendar import local
 from bot.community.register import Role
-from bot.deliberation.ledger import csv_bytes, xlsx_bytes
 from bot.errors import UserFacingError
+from bot.spreadsheets import csv_bytes, xlsx_bytes
 from handlers.access import reply, show
 from handlers.callbacks import StaleButton
 from handlers.context import Context

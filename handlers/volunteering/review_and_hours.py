@@ -11,7 +11,7 @@ from telegram import Update
 
 from bot import parsing
 from bot.charts import bar_chart
-from bot.deliberation.ledger import csv_bytes, xlsx_bytes
+from bot.spreadsheets import csv_bytes, xlsx_bytes
 from bot.volunteering.hours import summary_message
 from bot.volunteering.rules import hours_text
 from handlers.access import reply, show

@@ -8,7 +8,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from bot.config import Language
-from bot.deliberation.ledger import Cell, Sheet
+from bot.spreadsheets import Cell, Sheet
 from bot.volunteering.cards import ActivityState
 from bot.volunteering.drafts import ActivityDraft
 from bot.volunteering.hours import HoursSummary, MonthlyReport

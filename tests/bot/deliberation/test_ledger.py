@@ -13,14 +13,9 @@ from openpyxl import load_workbook
 
 from bot.community.register import Actor
 from bot.config import Language
-from bot.deliberation.ledger import (
-    LedgerService,
-    csv_bytes,
-    default_period,
-    ledger_sheets,
-    xlsx_bytes,
-)
+from bot.deliberation.ledger import LedgerService, default_period, ledger_sheets
 from bot.errors import UserFacingError
+from bot.spreadsheets import csv_bytes, xlsx_bytes
 from storage import Database
 from storage.times import to_db_time
 from tests.conftest import FakeClock, make_settings
