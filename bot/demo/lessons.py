@@ -15,7 +15,7 @@ from bot.app import RunningBot
 
 
 class Script(Protocol):
-    """What the demo's script offers (bot.demo.DemoScript)."""
+    """What the demo's script offers (bot.demo.story.DemoScript)."""
 
     running: RunningBot
 

@@ -1,6 +1,6 @@
 """``pavilion demo``: the real bot against a local stand-in for Telegram.
 
-A Bot API stand-in (bot/standin.py) listens on loopback; the real bot is built
+A Bot API stand-in (bot/standin/) listens on loopback; the real bot is built
 by the same composition root as ``pavilion run`` and talks to it over HTTP
 through ``[telegram] base_url``. A short script then plays a community: a
 secretary registers and binds the residents' group, two residents register

@@ -30,7 +30,7 @@ class RaiseEdit(Callback):
 
 @dataclass(frozen=True)
 class SupportMatter(Callback):
-    """附议 on a matter's card (the data is built by bot.deliberation.support_callback)."""
+    """附议 on a matter's card (the data is built by bot.deliberation.raising.support_callback)."""
 
     PREFIX: ClassVar[str] = "ms"
     matter_id: int
@@ -54,7 +54,7 @@ class VoteOpen(Callback):
 
 @dataclass(frozen=True)
 class CastBallot(Callback):
-    """An option button on a vote's card (built by bot.voting.ballot_callback)."""
+    """An option button on a vote's card (built by voting.rules.ballot_callback)."""
 
     PREFIX: ClassVar[str] = "vb"
     vote_id: int
@@ -121,7 +121,7 @@ class AskProxy(Callback):
 
 @dataclass(frozen=True)
 class AcceptDraftResolution(Callback):
-    """Accept the bot's draft resolution (data built in bot.deliberation.voting)."""
+    """Accept the bot's draft resolution (data built in bot.deliberation.voting.closing)."""
 
     PREFIX: ClassVar[str] = "ra"
     matter_id: int
@@ -130,7 +130,7 @@ class AcceptDraftResolution(Callback):
 
 @dataclass(frozen=True)
 class WriteResolution(Callback):
-    """Type the resolution instead (data built in bot.deliberation.voting)."""
+    """Type the resolution instead (data built in bot.deliberation.voting.closing)."""
 
     PREFIX: ClassVar[str] = "rw"
     matter_id: int

@@ -51,7 +51,7 @@ class LessonAudience(Callback):
 
 @dataclass(frozen=True)
 class LessonStudy(Callback):
-    """已学习 under a pushed lesson (built by bot.lessons.study_callback)."""
+    """已学习 under a pushed lesson (built by bot.lessons.messages.study_callback)."""
 
     PREFIX: ClassVar[str] = "lst"
     lesson_id: int
@@ -69,7 +69,7 @@ class LessonQuiz(Callback):
 
 @dataclass(frozen=True)
 class LessonFiles(Callback):
-    """The lesson's attachments, sent privately (built by bot.lessons.files_callback)."""
+    """The lesson's attachments, sent privately (built by bot.lessons.messages.files_callback)."""
 
     PREFIX: ClassVar[str] = "lfl"
     lesson_id: int
@@ -77,7 +77,7 @@ class LessonFiles(Callback):
 
 @dataclass(frozen=True)
 class LessonOpen(Callback):
-    """现在学习 / 阅读: the lesson again, privately (built by bot.lessons.open_callback)."""
+    """现在学习 / 阅读: the lesson again, privately (built by messages.open_callback)."""
 
     PREFIX: ClassVar[str] = "lop"
     lesson_id: int
@@ -85,7 +85,7 @@ class LessonOpen(Callback):
 
 @dataclass(frozen=True)
 class LessonMakeup(Callback):
-    """预约补课: the lesson's make-up slots (built by bot.lessons.makeup_callback)."""
+    """预约补课: the lesson's make-up slots (built by bot.lessons.messages.makeup_callback)."""
 
     PREFIX: ClassVar[str] = "lmk"
     lesson_id: int
@@ -93,7 +93,7 @@ class LessonMakeup(Callback):
 
 @dataclass(frozen=True)
 class LessonHome(Callback):
-    """送学上门: ask the grid worker to bring it (built by bot.lessons.home_callback)."""
+    """送学上门: ask the grid worker to bring it (built by bot.lessons.messages.home_callback)."""
 
     PREFIX: ClassVar[str] = "lhm"
     lesson_id: int
@@ -101,7 +101,7 @@ class LessonHome(Callback):
 
 @dataclass(frozen=True)
 class LessonDelivered(Callback):
-    """已送学: the grid worker confirms (built by bot.lessons.delivered_callback)."""
+    """已送学: the grid worker confirms (built by bot.lessons.messages.delivered_callback)."""
 
     PREFIX: ClassVar[str] = "ldc"
     lesson_id: int
