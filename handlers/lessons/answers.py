@@ -4,20 +4,8 @@ guided conversations, by flow (handlers/__init__.py gathers them).
 
 from __future__ import annotations
 
-from telegram import Update
-
 from bot.lessons.rules import FIX_FLOW, LESSON_FLOW, PHOTO_FLOW, SLOT_FLOW, WHEN_FLOW
-from handlers.access import reply
-from handlers.context import Context
 from handlers.lessons import delivery, makeup, sending, writing
-from handlers.texts import t
-
-
-async def buttons_only(update: Update, context: Context, step: str, text: str) -> None:
-    """A typed answer where buttons are expected."""
-    actor = context.require_actor()
-    await reply(update, t(actor.language, "register.use_buttons"))
-
 
 #: Typed answers of this area's guided conversations.
 TEXT_ANSWERS = {
