@@ -317,6 +317,8 @@ def run_ceiling(statements: list[str], residents: int, source: Path, scratch: Pa
         for statement in statements:
             text = (
                 statement.replace(str(FIRST_RESIDENT), str(FIRST_RESIDENT + index))
+                # A public ballot names its voter beside the key (one ballot per person).
+                .replace(f"'p{first_person}', {first_person},", f"'p{person}', {person},")
                 .replace(f"'p{first_person}'", f"'p{person}'")
                 .replace(f"= {first_person} ", f"= {person} ")
             )
