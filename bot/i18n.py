@@ -1,8 +1,11 @@
 """Translations: zh_Hans (the default) and English, from TOML catalogs in locales/.
 
-Catalogs are flat tables of ``key = "text with {placeholders}"``, loaded once on
-first use (never at import). Both catalogs must hold the same keys with the
-same placeholders; a test checks it. :func:`translate` formats plainly;
+Each language is a folder of catalogs, one per feature (locales/zh_Hans/lessons.toml
+beside locales/en/lessons.toml), so a feature's texts change in its own files.
+Catalogs are tables of ``key = "text with {placeholders}"``, loaded once on
+first use (never at import) and merged into one flat table; a key defined in two
+files is an error. Both languages must hold the same keys with the same
+placeholders, file by file; a test checks it. :func:`translate` formats plainly;
 :func:`translate_html` escapes the parameters for Telegram's HTML.
 """
 
@@ -22,10 +25,28 @@ DEFAULT_LANGUAGE = Language.ZH_HANS
 @cache
 def catalog(language: Language) -> dict[str, str]:
     """Every text of one language, keyed by dotted name."""
-    raw = resources.files("bot.locales").joinpath(f"{language.value}.toml").read_bytes()
-    flat: dict[str, str] = {}
-    _flatten(tomllib.loads(raw.decode("utf-8")), "", flat)
-    return flat
+    folder = resources.files("bot.locales").joinpath(language.value)
+    files = sorted(
+        (entry for entry in folder.iterdir() if entry.name.endswith(".toml")),
+        key=lambda entry: entry.name,
+    )
+    return merge_catalogs({entry.name: entry.read_bytes().decode("utf-8") for entry in files})
+
+
+def merge_catalogs(sources: dict[str, str]) -> dict[str, str]:
+    """The flat table of several catalog files (name -> TOML text); ValueError on a key
+    that two files define, since one of the two texts would silently win."""
+    merged: dict[str, str] = {}
+    where: dict[str, str] = {}
+    for name, text in sources.items():
+        flat: dict[str, str] = {}
+        _flatten(tomllib.loads(text), "", flat)
+        for key, value in flat.items():
+            if key in merged:
+                raise ValueError(f"catalog key {key!r} is in both {where[key]} and {name}")
+            merged[key] = value
+            where[key] = name
+    return merged
 
 
 def _flatten(table: dict[str, object], prefix: str, out: dict[str, str]) -> None:

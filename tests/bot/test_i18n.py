@@ -1,13 +1,44 @@
-"""Both catalogs hold the same keys with the same placeholders."""
+"""Both catalogs hold the same keys with the same placeholders, feature file by file."""
 
 from __future__ import annotations
 
+from importlib import resources
+
+import pytest
+
 from bot.config import Language
-from bot.i18n import catalog, from_telegram_code, placeholders, translate
+from bot.i18n import catalog, from_telegram_code, merge_catalogs, placeholders, translate
 
 
 def test_catalogs_have_the_same_keys() -> None:
     assert set(catalog(Language.ZH_HANS)) == set(catalog(Language.EN))
+
+
+def test_each_feature_has_its_file_in_both_languages() -> None:
+    folders = {
+        language: resources.files("bot.locales").joinpath(language.value) for language in Language
+    }
+    names = {
+        language: sorted(entry.name for entry in folder.iterdir() if entry.name.endswith(".toml"))
+        for language, folder in folders.items()
+    }
+    assert names[Language.ZH_HANS] == names[Language.EN]
+    assert {"core.toml", "deliberation.toml", "lessons.toml", "volunteering.toml"} <= set(
+        names[Language.EN]
+    )
+    for name in names[Language.EN]:
+        keys = [
+            set(merge_catalogs({name: folders[language].joinpath(name).read_text("utf-8")}))
+            for language in Language
+        ]
+        assert keys[0] == keys[1], name
+
+
+def test_a_key_in_two_files_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"vote\.closed.*a\.toml.*b\.toml"):
+        merge_catalogs({"a.toml": '[vote]\nclosed = "x"\n', "b.toml": '[vote]\nclosed = "y"\n'})
+    merged = merge_catalogs({"a.toml": '[vote]\nopen = "x"\n', "b.toml": '[vote]\nclosed = "y"\n'})
+    assert merged == {"vote.open": "x", "vote.closed": "y"}
 
 
 def test_catalogs_have_the_same_placeholders() -> None:
