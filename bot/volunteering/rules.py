@@ -135,6 +135,7 @@ def rotation(units: Sequence[UnitRow]) -> list[UnitRow]:
 
 
 def next_value(values: Sequence[Any], current: Any) -> Any:
+    """The choice after ``current`` in ``values``, round again (a button that cycles)."""
     if current not in values:
         return values[0]
     return values[(list(values).index(current) + 1) % len(values)]

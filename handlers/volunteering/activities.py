@@ -31,6 +31,7 @@ async def new_activity(update: Update, context: Context) -> None:
 
 
 async def show_draft(update: Update, context: Context, draft: Any) -> None:
+    """The /newactivity form's current screen: the draft so far and the next question."""
     actor = context.require_actor()
     service = context.services.volunteer
     unit = await service.activities.unit_name(draft.unit_id)

@@ -129,6 +129,7 @@ CHECKIN_COLUMNS = (
 
 
 def activity_row(row: sqlite3.Row, offset: int = 0) -> ActivityRow:
+    """An activity from its columns (ACTIVITY_COLUMNS), starting at ``offset`` in ``row``."""
     r = tuple(row)[offset : offset + 20]
     return ActivityRow(
         id=r[0],
@@ -155,6 +156,7 @@ def activity_row(row: sqlite3.Row, offset: int = 0) -> ActivityRow:
 
 
 def checkin_row(row: sqlite3.Row) -> CheckinRow:
+    """A check-in from its columns (CHECKIN_COLUMNS)."""
     r = tuple(row)
     return CheckinRow(
         id=r[0],
@@ -172,6 +174,7 @@ def checkin_row(row: sqlite3.Row) -> CheckinRow:
 
 
 def signup_row(row: sqlite3.Row) -> SignupRow:
+    """A sign-up from its columns."""
     return SignupRow(
         activity_id=row[0],
         person_id=row[1],

@@ -63,6 +63,7 @@ class SchedulerEffects:
         return (moment or self._clock()).astimezone(self._calendar.tz)
 
     async def party_day_reminder(self, firing: Firing) -> None:
+        """The members' groups hear when the coming Party day (主题党日) is, or that it moved."""
         event = self._local(firing.event_at)
         day = self._calendar.next_party_day(to_utc(event) - timedelta(seconds=1))
         key = "schedule.party_day_reminder_moved" if day.moved else "schedule.party_day_reminder"
