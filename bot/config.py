@@ -198,10 +198,22 @@ class DeliberationSettings(_Section):
     support_days: int = Field(default=14, ge=1, le=365)
     agenda_forum: Literal["session", "talk_day", "next"] = "session"
     default_quorum: int = Field(default=10, ge=0, le=100_000)
+    #: Hours before a vote closes at which residents who have not voted are reminded
+    #: privately (each once per moment); empty: no reminders.
+    vote_reminder_hours: tuple[int, ...] = (24, 2)
     # Carrying out: the daily overdue check, and the supervision group.
     overdue_check_time: time = time(9, 0)
     supervision_term_months: int = Field(default=12, ge=1, le=60)
     supervision_size: int = Field(default=11, ge=1, le=101)
+
+    @field_validator("vote_reminder_hours")
+    @classmethod
+    def _reminder_hours(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if len(value) > 4:
+            raise ValueError("at most 4 reminder times")
+        if any(not 1 <= hours <= 30 * 24 for hours in value):
+            raise ValueError("each reminder is 1 to 720 hours before the close")
+        return tuple(sorted(set(value), reverse=True))
 
 
 class ChartsSettings(_Section):

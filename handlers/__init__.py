@@ -218,6 +218,8 @@ BUTTONS: tuple[Button, ...] = (
     Button(deliberation_cb.VoteSetting, votes.setting, Role.SECRETARY),
     Button(deliberation_cb.VoteOpen, votes.open_or_drop, Role.SECRETARY),
     Button(deliberation_cb.CastBallot, votes.cast, Role.RESIDENT, Where.ANY),
+    # 🔕 / 🔔 under a reminder to vote (in the resident's private chat).
+    Button(deliberation_cb.VoteReminders, votes.reminders_pressed, Role.RESIDENT),
     Button(deliberation_cb.ProxyPage, votes.proxy_page, Access.REGISTERED),
     Button(deliberation_cb.ProxyPerson, votes.proxy_person, Access.REGISTERED),
     Button(deliberation_cb.ProxyBallot, votes.proxy_choice, Access.REGISTERED),

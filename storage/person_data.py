@@ -33,6 +33,7 @@ EXPORTED: dict[str, str] = {
     "pushes.report_chat_id": "register.pushes_started",
     "schedules.owner_id": "register.schedules_owned",
     "proxy_requests.person_id": "register.proxy_request",
+    "reminder_opt_outs.person_id": "register.reminders_off",
     "paper_residents.entered_by": "register.paper_residents_entered",
     # Deliberation.
     "matters.raised_by": "deliberation.matters_raised",
@@ -149,6 +150,10 @@ class PersonDataRepository:
             # Their standing request that the grid worker record their ballots.
             "proxy_request": await rows(
                 "SELECT requested_at FROM proxy_requests WHERE person_id = ?", p
+            ),
+            # Reminders they turned off (e.g. to vote), and when.
+            "reminders_off": await rows(
+                "SELECT kind, at FROM reminder_opt_outs WHERE person_id = ? ORDER BY kind", p
             ),
             # Residents without Telegram they entered: when and for which grid, not
             # who (those are other people's entries in the register).

@@ -62,6 +62,14 @@ class CastBallot(Callback):
 
 
 @dataclass(frozen=True)
+class VoteReminders(Callback):
+    """🔕 / 🔔 under a reminder to vote (built by voting.rules.reminders_callback)."""
+
+    PREFIX: ClassVar[str] = "vrm"
+    on: bool
+
+
+@dataclass(frozen=True)
 class ProxyBallot(Callback):
     """The option a grid worker records for the person chosen in /proxyvote."""
 

@@ -185,6 +185,12 @@ def ask_proxy(language: Language, asked: bool) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[button(plain(language, key), cb.AskProxy(not asked))]])
 
 
+def vote_reminders(language: Language, on: bool) -> InlineKeyboardMarkup:
+    """The one button that turns reminders to vote back on (``on``) or off again."""
+    key = "vote.reminders_on_button" if on else "vote.reminders_off_button"
+    return InlineKeyboardMarkup([[button(plain(language, key), cb.VoteReminders(on))]])
+
+
 def matter_actions(language: Language, matter: MatterRow, secretary: bool) -> InlineKeyboardMarkup:
     """Under /matter N (privately): the discussion; for a secretary, the agenda controls."""
     rows = [

@@ -132,6 +132,30 @@ async def cast(update: Update, context: Context) -> None:
     refresh_vote_card_soon(context.job_queue, result.vote.id)
 
 
+async def reminders_pressed(update: Update, context: Context) -> None:
+    """🔕 under a reminder to vote (or 🔔 to have them again): turn them off or on."""
+    query = update.callback_query
+    data = cb.VoteReminders.decode(query.data if query else None)
+    actor = context.require_actor()
+    changed = await context.services.votes.reminders.set_reminders(actor, data.on)
+    if not changed:
+        await answer(update, plain(actor.language, f"vote.reminders_already_{_on_off(data.on)}"))
+        return
+    await answer(update)
+    # A message of its own: the reminder keeps its ballot buttons. Turned off, it
+    # carries the way back; turned on, there is nothing more to press.
+    if update.effective_chat is not None:
+        await update.get_bot().send_message(
+            update.effective_chat.id,
+            t(actor.language, f"vote.reminders_{_on_off(data.on)}"),
+            reply_markup=None if data.on else keyboards.vote_reminders(actor.language, on=True),
+        )
+
+
+def _on_off(on: bool) -> str:
+    return "on" if on else "off"
+
+
 def refresh_vote_card_soon(job_queue: JobQueue[Any] | None, vote_id: int) -> None:
     """Edit the vote's cards (live tally, or the result once closed) within a few seconds."""
     edit_soon(job_queue, f"vote-card:{vote_id}", _refresh_vote_card, vote_id)

@@ -298,6 +298,26 @@ class PeopleRepository:
         ) as cur:
             return await cur.fetchone() is not None
 
+    async def set_reminders(self, person_id: int, kind: str, on: bool, now: datetime) -> bool:
+        """Turn the person's reminders of ``kind`` (e.g. "vote") on or off; False if unchanged."""
+        if on:
+            cur = await self._conn.execute(
+                "DELETE FROM reminder_opt_outs WHERE person_id = ? AND kind = ?", (person_id, kind)
+            )
+        else:
+            cur = await self._conn.execute(
+                "INSERT OR IGNORE INTO reminder_opt_outs (person_id, kind, at) VALUES (?, ?, ?)",
+                (person_id, kind, to_db_time(now)),
+            )
+        return cur.rowcount > 0
+
+    async def reminders_off(self, kind: str) -> set[int]:
+        """The people who turned off reminders of ``kind``."""
+        async with self._conn.execute(
+            "SELECT person_id FROM reminder_opt_outs WHERE kind = ?", (kind,)
+        ) as cur:
+            return {int(row[0]) for row in await cur.fetchall()}
+
     async def proxy_requesters(self) -> list[PersonRow]:
         """Every registered resident who asked for a proxy, by name."""
         async with self._conn.execute(

@@ -192,6 +192,13 @@ class VotesRepository:
             row = await cur.fetchone()
         return _ballot(row) if row else None
 
+    async def voter_keys(self, vote_id: int) -> set[str]:
+        """The keys of every ballot cast in the vote (who has voted, or their keyed hashes)."""
+        async with self._conn.execute(
+            "SELECT voter_key FROM ballots WHERE vote_id = ?", (vote_id,)
+        ) as cur:
+            return {str(row[0]) for row in await cur.fetchall()}
+
     async def put_ballot(
         self,
         *,

@@ -18,6 +18,7 @@ from storage.migrations import (
     v07_proxy_ballots,
     v08_outbox_first_due,
     v10_rewrite_file_once,
+    v11_vote_reminders,
 )
 from storage.migrations.step import Migration
 
@@ -34,4 +35,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     v07_proxy_ballots.MIGRATION,
     v08_outbox_first_due.MIGRATION,
     v10_rewrite_file_once.MIGRATION,
+    v11_vote_reminders.MIGRATION,
 )

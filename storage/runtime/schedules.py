@@ -96,6 +96,17 @@ class SchedulesRepository:
             row = await cur.fetchone()
         return _schedule(row) if row else None
 
+    async def pending_for(self, kind: str, field: str, value: int) -> list[ScheduleRow]:
+        """The schedules of ``kind`` still to fire whose payload has ``field`` = ``value``
+        (e.g. a vote's reminders, by its vote id)."""
+        async with self._conn.execute(
+            "SELECT * FROM schedules WHERE kind = ? AND next_due_at IS NOT NULL"
+            " AND json_extract(payload, '$.' || ?) = ? ORDER BY id",
+            (kind, field, value),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [_schedule(row) for row in rows]
+
     async def armed(self) -> list[ScheduleRow]:
         """Every enabled schedule with something still to do, soonest first."""
         async with self._conn.execute(

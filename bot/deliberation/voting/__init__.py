@@ -31,5 +31,6 @@ setup.py (the settings screen and opening), ballots.py (casting a ballot
 and counting the ballots: the tally and the result), cards.py (the vote's
 card and the draft resolution), proxies.py (proxy and paper ballots),
 closing.py (the close and the result post), resolutions.py (the resolution
-and the conventions register).
+and the conventions register), reminders.py (reminding residents who have not
+voted, before the close).
 """

@@ -41,7 +41,12 @@ def vote_card(
     if not vote.is_open:
         params["result"] = translate(language, f"vote.result.{vote.result}")
         return OutgoingMessage("vote.card_closed", language, params)
-    buttons = tuple(
+    return OutgoingMessage("vote.card", language, params, buttons=ballot_buttons(vote, labels))
+
+
+def ballot_buttons(vote: VoteRow, labels: tuple[str, ...]) -> tuple[tuple[ButtonSpec, ...], ...]:
+    """A row per option, each pressing casts a ballot (on the card, or in a reminder)."""
+    return tuple(
         (
             ButtonSpec(
                 "vote.option_button",
@@ -51,7 +56,6 @@ def vote_card(
         )
         for index, label in enumerate(labels)
     )
-    return OutgoingMessage("vote.card", language, params, buttons=buttons)
 
 
 def draft_resolution(vote: VoteRow, matter: MatterRow, language: Language) -> str:

@@ -11,6 +11,7 @@ from bot.config import Language
 from bot.deliberation.voting.ballots import decide, tally_of
 from bot.deliberation.voting.cards import draft_resolution
 from bot.deliberation.voting.context import VotingContext, get_matter, open_vote_of, residents_chats
+from bot.deliberation.voting.reminders import stop_reminders
 from bot.deliberation.voting.rules import (
     CLOSE_KIND,
     option_labels,
@@ -51,8 +52,11 @@ class ClosingService:
             closed = await self._close(session, vote, person.id, now)
             if vote.schedule_id is not None:
                 await session.schedules.set_next_due(vote.schedule_id, None, now)
+            stopped = await stop_reminders(session, vote.id, now)
         if vote.schedule_id is not None:
             self._ctx.scheduler.disarm(vote.schedule_id)
+        for reminder_id in stopped:
+            self._ctx.scheduler.disarm(reminder_id)
         if vote.anonymous:
             await self._ctx.db.settle_checkpoints()
         return closed
@@ -62,6 +66,8 @@ class ClosingService:
         if vote is None or not vote.is_open:
             return  # closed by hand already
         await self._close(firing.session, vote, None, firing.now)
+        # A reminder due later finds its schedule finished: its alarm does nothing.
+        await stop_reminders(firing.session, vote.id, firing.now)
         self.on_closed(vote.id, vote.matter_id)
 
     async def _close(

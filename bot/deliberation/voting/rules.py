@@ -39,3 +39,8 @@ def option_labels(vote: VoteRow, language: Language) -> tuple[str, ...]:
 def ballot_callback(vote_id: int, index: int) -> str:
     """The callback data of a ballot button (decoded in handlers/callbacks.py)."""
     return f"vb:{vote_id}:{index}"
+
+
+def reminders_callback(on: bool) -> str:
+    """The callback data of 🔕 / 🔔 under a reminder to vote (handlers' VoteReminders)."""
+    return f"vrm:{on}"

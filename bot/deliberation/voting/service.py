@@ -3,8 +3,9 @@
 ``services.votes`` is a ``Votes``; handlers call its parts:
 ``.setup`` (the settings screen, opening), ``.ballots`` (casting, the live
 tally), ``.proxies`` (proxy and paper ballots), ``.closing`` (the close and
-the result; registers the close's schedule effect) and ``.resolutions``
-(the resolution and the conventions register).
+the result; registers the close's schedule effect), ``.resolutions``
+(the resolution and the conventions register) and ``.reminders`` (reminders
+to vote before the close, and turning them off).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from bot.deliberation.voting.ballots import BallotService
 from bot.deliberation.voting.closing import ClosingService
 from bot.deliberation.voting.context import VotingContext
 from bot.deliberation.voting.proxies import ProxyService
+from bot.deliberation.voting.reminders import ReminderService
 from bot.deliberation.voting.resolutions import ResolutionService
 from bot.deliberation.voting.setup import SetupService
 from bot.runtime.scheduler import SchedulerService
@@ -40,3 +42,5 @@ class Votes:
         # Registers the close's schedule effect.
         self.closing = ClosingService(self.context)
         self.resolutions = ResolutionService(self.context)
+        # Registers the reminders' schedule effect (reminders to vote before the close).
+        self.reminders = ReminderService(self.context)

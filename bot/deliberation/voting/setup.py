@@ -12,6 +12,7 @@ from bot.community.register import Actor, Role
 from bot.deliberation.voting.ballots import Tally
 from bot.deliberation.voting.cards import vote_card
 from bot.deliberation.voting.context import VotingContext, get_matter, residents_chats
+from bot.deliberation.voting.reminders import schedule_reminders
 from bot.deliberation.voting.rules import (
     CLOSE_KIND,
     CLOSE_PRESETS_HOURS,
@@ -229,10 +230,13 @@ class SetupService:
             await session.dialogs.end(chat_id, actor.tg_user_id)
             vote = await session.votes.get(vote_id)
             assert vote is not None  # noqa: S101 - created just above
+            reminders = await schedule_reminders(self._ctx, session, vote, now)
             matter = await get_matter(session, matter.id)
             await self._post_card(session, vote, matter, now)
         if due is not None:
             self._ctx.scheduler.arm(schedule_id, due)
+        for reminder_id, reminder_due in reminders:
+            self._ctx.scheduler.arm(reminder_id, reminder_due)
         return vote
 
     async def _post_card(
