@@ -112,3 +112,15 @@ def test_a_configuration_with_the_retired_max_attempts_still_loads(tmp_path: Pat
     settings = make_settings(tmp_path, delivery={"max_attempts": 5})
     assert settings.delivery.max_attempts == 5
     assert settings.delivery.retry_for_hours == 6.0
+
+
+def test_vote_reminder_hours(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAVILION_TELEGRAM__TOKEN", "1:x")
+    settings = load_settings(write(tmp_path, "[deliberation]\nvote_reminder_hours = [2, 24, 2]\n"))
+    assert settings.deliberation.vote_reminder_hours == (24, 2)  # latest first, once each
+    off = load_settings(write(tmp_path, "[deliberation]\nvote_reminder_hours = []\n"))
+    assert off.deliberation.vote_reminder_hours == ()
+    for bad in ("[0]", "[721]", "[1, 2, 3, 4, 5]", '["soon"]'):
+        path = write(tmp_path, f"[deliberation]\nvote_reminder_hours = {bad}\n")
+        (problem,) = problems(path)
+        assert problem.startswith("deliberation.vote_reminder_hours"), problem
