@@ -36,6 +36,7 @@ from handlers import callbacks, dialogs
 from handlers.access import Access, Callback, Where, guarded, identify, on_error
 from handlers.community import admin, chats, notices, people, schedules
 from handlers.community import callbacks as community_cb
+from handlers.deliberation import attendance as attendance_handlers
 from handlers.deliberation import callbacks as deliberation_cb
 from handlers.deliberation import (
     carrying,
@@ -113,6 +114,11 @@ COMMANDS: tuple[Command, ...] = (
     # Sittings and minutes, the ledger.
     Command("minutes_note", sittings_handlers.minutes_note, Role.SECRETARY, Where.PRIVATE, None),
     Command("ledger", ledger_handlers.ledger, Role.SECRETARY, Where.PRIVATE, None),
+    # Paper ballots at the pavilion: the attendance list (the guard) and the count.
+    Command("attendance", attendance_handlers.attendance_command, Role.SECRETARY, Where.PRIVATE),
+    Command(
+        "paperballots", attendance_handlers.paper_ballots_command, Role.SECRETARY, Where.PRIVATE
+    ),
     # Carrying out, referrals, supervision.
     Command("assign", carrying.assign_command, Role.SECRETARY, Where.ANY, None),
     Command("progress", carrying.progress_command, Access.REGISTERED, Where.PRIVATE, None),
@@ -163,6 +169,8 @@ SECRETARY_MENU: tuple[str, ...] = (
     "unbind",
     "minutes_note",
     "ledger",
+    "attendance",
+    "paperballots",
     "assign",
     "refer",
     "referrals",
@@ -227,6 +235,14 @@ BUTTONS: tuple[Button, ...] = (
     Button(deliberation_cb.PaperConfirm, proxies.confirmed, Access.REGISTERED),
     Button(deliberation_cb.PaperRemove, proxies.remove_pressed, Access.REGISTERED),
     Button(deliberation_cb.AskProxy, proxies.ask_proxy_pressed, Role.RESIDENT),
+    # Paper ballots at the pavilion: attendance list, paper voters, the count.
+    Button(deliberation_cb.AttendanceView, attendance_handlers.view_pressed, Role.SECRETARY),
+    Button(deliberation_cb.AttendanceToggle, attendance_handlers.toggle_pressed, Role.SECRETARY),
+    Button(deliberation_cb.AttendanceGuests, attendance_handlers.guests_pressed, Role.SECRETARY),
+    Button(deliberation_cb.PaperCountStart, attendance_handlers.count_pressed, Role.SECRETARY),
+    Button(deliberation_cb.PaperCounter, attendance_handlers.counter_pressed, Role.SECRETARY),
+    Button(deliberation_cb.PaperWitness, attendance_handlers.witness_pressed, Role.SECRETARY),
+    Button(deliberation_cb.PaperCountConfirm, attendance_handlers.confirm_pressed, Role.SECRETARY),
     Button(deliberation_cb.AcceptDraftResolution, votes.accept_draft, Role.SECRETARY),
     Button(deliberation_cb.WriteResolution, votes.write_resolution, Role.SECRETARY),
     Button(deliberation_cb.StartVote, votes.start_pressed, Role.SECRETARY),
@@ -307,6 +323,8 @@ TEXT_ANSWERS: dict[str, dialogs.TextAnswer] = {
     RESOLUTION_FLOW: votes.text_answer,
     WITHDRAW_FLOW: desk.withdraw_answer,
     HIDE_FLOW: discussion.hide_answer,
+    # Paper ballots: the number not in the register, the paper count.
+    **attendance_handlers.TEXT_ANSWERS,
     # Carrying out, referrals, supervision.
     **carrying.TEXT_ANSWERS,
     # Micro Party lessons (微党课).

@@ -55,6 +55,15 @@ EXPORTED: dict[str, str] = {
     "referrals.recorded_by": "deliberation.referral_answers_recorded",
     "supervisors.person_id": "deliberation.supervision",
     "supervision_terms.created_by": "deliberation.supervision_terms_created",
+    # Paper ballots at the pavilion: attendance, paper voters (never what), paper counts.
+    "sitting_attendance.person_id": "deliberation.sittings_attended",
+    "sitting_attendance.marked_by": "deliberation.attendance_marked",
+    "sitting_guests.set_by": "deliberation.attendance_marked",
+    "paper_voters.person_id": "deliberation.paper_ballots_handed_in",
+    "paper_voters.marked_by": "deliberation.attendance_marked",
+    "paper_counts.counter_id": "deliberation.paper_counts",
+    "paper_counts.witness_id": "deliberation.paper_counts",
+    "paper_counts.entered_by": "deliberation.paper_counts",
     # Micro Party lessons.
     "lessons.created_by": "lessons.lessons_written",
     "lesson_recipients.person_id": "lessons.received",
@@ -197,9 +206,47 @@ class PersonDataRepository:
                 "SELECT id, matter_id, opened_at FROM votes WHERE opened_by = ? ORDER BY id",
                 p,
             ),
+            **await self._paper_ballots(p),
             "votes_closed": await rows(
                 "SELECT id, matter_id, closed_at, result FROM votes"
                 " WHERE closed_by = ? ORDER BY id",
+                p,
+            ),
+        }
+
+    async def _paper_ballots(self, p: int) -> dict[str, Any]:
+        """Sittings attended, paper ballots handed in (never what), counts and marks made."""
+        rows = self._rows
+        return {
+            "sittings_attended": await rows(
+                "SELECT s.forum, s.starts_at, a.marked_at FROM sitting_attendance a"
+                " JOIN sittings s ON s.id = a.sitting_id WHERE a.person_id = ?"
+                " ORDER BY s.starts_at",
+                p,
+            ),
+            "paper_ballots_handed_in": await rows(
+                "SELECT v.vote_id, m.matter_id, v.marked_at FROM paper_voters v"
+                " JOIN votes m ON m.id = v.vote_id WHERE v.person_id = ? ORDER BY v.id",
+                p,
+            ),
+            "attendance_marked": await rows(
+                "SELECT 'present' AS what, sitting_id, NULL AS vote_id, marked_at AS at"
+                " FROM sitting_attendance WHERE marked_by = ?"
+                " UNION ALL SELECT 'unregistered', sitting_id, NULL, set_at FROM sitting_guests"
+                " WHERE set_by = ? UNION ALL SELECT 'paper_voter', sitting_id, vote_id, marked_at"
+                " FROM paper_voters WHERE marked_by = ? ORDER BY at",
+                p,
+                p,
+                p,
+            ),
+            "paper_counts": await rows(
+                "SELECT vote_id, counts, ballots, counter_id = ? AS counted,"
+                " witness_id = ? AS witnessed, entered_by = ? AS entered, entered_at"
+                " FROM paper_counts WHERE ? IN (counter_id, witness_id, entered_by)"
+                " ORDER BY vote_id",
+                p,
+                p,
+                p,
                 p,
             ),
         }

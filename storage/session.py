@@ -7,6 +7,7 @@ import aiosqlite
 from storage.audit import AuditRepository
 from storage.community.chats import ChatsRepository
 from storage.community.people import PeopleRepository
+from storage.deliberation.attendance import AttendanceRepository
 from storage.deliberation.carrying import CarryingRepository
 from storage.deliberation.comments import CommentsRepository
 from storage.deliberation.ledger import LedgerRepository
@@ -65,6 +66,8 @@ class Session:
         # Sittings and their minutes; the ledger.
         self.sittings = SittingsRepository(conn)
         self.ledger = LedgerRepository(conn)
+        # Sittings' attendance lists, paper voters and paper ballot counts.
+        self.attendance = AttendanceRepository(conn)
         # Carrying out, referrals, ratings, supervision.
         self.carrying = CarryingRepository(conn)
         # Micro Party lessons (微党课): lessons and recipients, 已学习 and the quiz,

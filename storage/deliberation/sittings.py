@@ -42,6 +42,9 @@ class ClosedVoteRow:
     counts: tuple[int, ...]
     voters: int
     closed_at: datetime
+    #: The paper part of ``counts`` and ``voters`` (bot/deliberation/voting/paper.py).
+    paper: tuple[int, ...] = ()
+    paper_voters: int = 0
 
 
 def _optional(text: str | None) -> datetime | None:
@@ -77,6 +80,8 @@ def closed_vote(row: sqlite3.Row) -> ClosedVoteRow:
         counts=counts,
         voters=int(voters),
         closed_at=from_db_time(row["closed_at"]),
+        paper=tuple(int(count) for count in tally.get("paper", ())),
+        paper_voters=int(tally.get("paper_voters", 0)),
     )
 
 

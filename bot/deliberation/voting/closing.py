@@ -8,8 +8,8 @@ from datetime import datetime
 
 from bot.community.register import Actor, Role
 from bot.config import Language
-from bot.deliberation.voting.ballots import decide, tally_of
-from bot.deliberation.voting.cards import draft_resolution
+from bot.deliberation.voting.ballots import Tally, decide, tally_of
+from bot.deliberation.voting.cards import draft_resolution, paper_line
 from bot.deliberation.voting.context import VotingContext, get_matter, open_vote_of, residents_chats
 from bot.deliberation.voting.reminders import stop_reminders
 from bot.deliberation.voting.rules import (
@@ -77,7 +77,8 @@ class ClosingService:
         closed_by: int | None,
         now: datetime,
     ) -> ClosedVote:
-        tally = tally_of(vote, await session.votes.choices(vote.id))
+        paper = await session.attendance.paper_count(vote.id)
+        tally = tally_of(vote, await session.votes.choices(vote.id), paper)
         result, winners = decide(vote, tally)
         record = {**tally.as_json(), "winners": list(winners)}
         if not await session.votes.close(
@@ -143,12 +144,19 @@ class ClosingService:
         """The result post: the result, one numbered line per option, and the chart."""
         language = self._ctx.language
         labels = option_labels(vote, language)
-        tally = vote.tally or {}
-        counts = list(tally.get("counts", []))
+        tally = Tally.from_json(vote.tally or {"counts": [0] * len(labels), "voters": 0})
+        counts = list(tally.counts)
         # Numbered like the chart's bars (which carry only numbers without a CJK font).
         lines = "\n".join(
             translate(language, "vote.result_line", index=index, label=label, count=count)
-            for index, (label, count) in enumerate(zip(labels, counts, strict=True), start=1)
+            + (
+                translate(language, "vote.result_line_paper", online=online, paper=paper)
+                if tally.paper
+                else ""
+            )
+            for index, (label, count, online, paper) in enumerate(
+                zip(labels, counts, tally.online, tally.paper or counts, strict=True), start=1
+            )
         )
         return OutgoingMessage(
             "vote.result_post",
@@ -159,6 +167,7 @@ class ClosingService:
                 "result": translate(language, f"vote.result.{vote.result}"),
                 "lines": lines,
                 "voters": vote.voters or 0,
+                "paper": paper_line(tally, language),
                 "quorum": vote.quorum,
                 "threshold": translate(language, f"vote.threshold.{vote.threshold}"),
             },

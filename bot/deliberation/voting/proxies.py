@@ -152,6 +152,8 @@ class ProxyService:
             )
             if existing is not None and existing.recorded_by is None:
                 raise UserFacingError("vote.proxy_voted_themselves", name=candidate.name)
+            if await session.attendance.is_paper_voter(vote.id, candidate.kind, candidate.id):
+                raise UserFacingError("paper_ballot.proxy_on_paper", name=candidate.name)
             await advance_step(
                 session,
                 chat_id,
@@ -184,6 +186,8 @@ class ProxyService:
             existing = await session.votes.ballot(vote.id, key)
             if existing is not None and existing.recorded_by is None:
                 raise UserFacingError("vote.proxy_voted_themselves", name=candidate.name)
+            if await session.attendance.is_paper_voter(vote.id, candidate.kind, candidate.id):
+                raise UserFacingError("paper_ballot.proxy_on_paper", name=candidate.name)
             named = not vote.anonymous
             await session.votes.put_ballot(
                 vote_id=vote.id,
