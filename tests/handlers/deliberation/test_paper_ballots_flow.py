@@ -6,6 +6,7 @@ the decision."""
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,12 @@ from tests.handlers.conftest import (
     button_labels,
     start_harness,
 )
-from tests.handlers.deliberation.test_votes_flow import answer, open_vote, vote_cards
+from tests.handlers.deliberation.test_votes_flow import (
+    add_paper_resident,
+    answer,
+    open_vote,
+    vote_cards,
+)
 
 
 async def community(harness: BotHarness) -> None:
@@ -227,5 +233,83 @@ async def test_paper_ballots_guarded_by_the_attendance_list(
         )
         present = [row for row in book["出席"].iter_rows(values_only=True)]
         assert present[1][:6] == ("2026-11-19 19:00", "周四议事亭", 3, "Tom、张阿姨、李大爷", 2, 5)
+    finally:
+        await harness.running.stop()
+
+
+async def test_paper_residents_multiple_choice_and_the_guards(
+    tmp_path: Path, api: FakeBotApi
+) -> None:
+    clock = FakeClock()
+    settings = make_settings(tmp_path, telegram={"poll_timeout": 1})
+    harness = await start_harness(settings, api, clock)
+    try:
+        await community(harness)
+        await add_paper_resident(harness, SECRETARY, "赵奶奶", "5栋")
+        await harness.say(SECRETARY, "/vote 1")
+        for _ in ("single", "multiple"):  # the kind moves on; each asks for the options
+            await press(harness, "类型")
+            await harness.say(SECRETARY, "修路灯\n装监控\n种树")
+        assert "类型：多选" in harness.last(SECRETARY)["text"]
+        await press(harness, "开始表决")
+        await harness.pushes_sent()
+        await open_sitting(harness, clock)
+
+        await harness.say(SECRETARY, "/attendance")
+        assert button_labels(harness.last(SECRETARY))[:2] == ["3栋（到场 0/2）", "5栋（到场 0/3）"]
+        # The number not in the register, typed.
+        await press(harness, "输入未登记人数")
+        assert harness.last(SECRETARY)["text"] == "现在未登记到场 0 人。请发送人数，例如“2”。"
+        await harness.say(SECRETARY, "很多")
+        assert harness.last(SECRETARY)["text"].startswith("没看懂人数。")
+        await harness.say(SECRETARY, "1")
+        assert "登记在册 0 人 · 未登记 1 人 · 合计 1 人" in harness.last(SECRETARY)["text"]
+
+        # A resident entered on paper hands in a paper ballot: marked present as well.
+        await press(harness, "纸质票 #1")
+        await press(harness, "5栋")
+        screen = await press(harness, "⬜ 赵奶奶")
+        assert "🗳 赵奶奶 · 已投纸质票" in button_labels(screen)
+        await press(harness, "楼栋列表")
+        await press(harness, "返回出席登记")
+        await press(harness, "5栋")
+        await press(harness, "✅ 赵奶奶")
+        assert answer(harness) == "赵奶奶 已投纸质票，要先在纸质票登记里取消，才能取消到场。"
+        await press(harness, "⬜ 孙大妈")
+        # Nobody records a proxy ballot for her now.
+        await harness.say(SECRETARY, "/proxyvote 1")
+        await press(harness, "赵奶奶 · 5栋")
+        assert answer(harness) == "赵奶奶 已在议事亭投了纸质票，不能再代投。"
+
+        # Multiple choice: the number of ballots first, each option at most that many.
+        await harness.say(SECRETARY, "/paperballots 1")
+        assert "请发送收到的纸质票张数" in harness.last(SECRETARY)["text"]
+        await harness.say(SECRETARY, "3")
+        assert harness.last(SECRETARY)["text"].startswith(
+            "⚠️ 纸质票合计 3 张，超过了最多可投的 2 张"
+            "（已投纸质票的登记居民 1 人 + 未登记到场 1 人）。"
+        )
+        await harness.say(SECRETARY, "2")
+        assert "请发送“修路灯”的票数" in harness.last(SECRETARY)["text"]
+        await harness.say(SECRETARY, "3")
+        assert harness.last(SECRETARY)["text"] == "一个选项的票数（3）不能多于纸质票的张数（2）。"
+        for number in ("2", "1", "0"):
+            await harness.say(SECRETARY, number)
+        await harness.say(SECRETARY, "刘阿姨")
+        # No registered attendee to press (孙大妈 is one): typed names do.
+        assert button_labels(harness.last(SECRETARY)) == ["孙大妈"]
+        await harness.say(SECRETARY, "陈师傅")
+        confirm = harness.last(SECRETARY)["text"]
+        assert "修路灯 2 张\n装监控 1 张\n种树 0 张\n合计 2 张（最多 2 张）" in confirm
+        await press(harness, "取消")
+        assert harness.last(SECRETARY)["text"] == "已取消，没有记入纸质票。"
+        async with harness.db.read() as session:
+            assert await session.attendance.paper_count(1) is None
+
+        # The attendance is part of what a resident's export holds.
+        await harness.say(2005, "/export")
+        (content,) = harness.last(2005)["_files"].values()
+        attended = json.loads(content)["deliberation"]["sittings_attended"]
+        assert [row["forum"] for row in attended] == ["session"]
     finally:
         await harness.running.stop()
