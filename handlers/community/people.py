@@ -262,10 +262,12 @@ async def help_command(update: Update, context: Context) -> None:
     if actor.registered:
         lines.append(t(actor.language, "help.matters.everyone"))
         lines.append(t(actor.language, "help.vol.everyone"))
+        lines.append(t(actor.language, "participation.help.everyone"))
     if actor.has(Role.SECRETARY):
         lines.append(t(actor.language, "help.secretary"))
         lines.append(t(actor.language, "help.matters.secretary"))
         lines.append(t(actor.language, "help.vol.secretary"))
+        lines.append(t(actor.language, "participation.help.secretary"))
     # In a private chat, the big buttons come with it.
     keyboard = big_buttons.keyboard(actor) if big_buttons.is_private(update) else None
     await reply(update, "\n\n".join(lines), keyboard)

@@ -149,7 +149,10 @@ def label_pressed(commands: dict[str, Callback]) -> Callback:
         if key is None or message is None:
             return
         actor = context.require_actor()
-        if await context.services.dialogs.cancel(message.chat.id, actor.tg_user_id):
+        # (Someone not registered, with a keyboard left from before /forget, keeps the
+        # registration form: the command will refuse them anyway.)
+        dialogs = context.services.dialogs
+        if actor.registered and await dialogs.cancel(message.chat.id, actor.tg_user_id):
             await reply(update, t(actor.language, "participation.keyboard.form_left"))
         context.args = []
         await commands[key.command](update, context)
