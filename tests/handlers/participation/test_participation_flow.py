@@ -228,6 +228,17 @@ async def test_what_awaits_and_the_record_match_what_she_did(
         await harness.say(ZHANG, "/export")
         (exported,) = harness.last(ZHANG)["_files"].values()
         assert b'"votes": 2' in exported and b'"minutes": 90' in exported
+
+        # Days later: the second lesson, studied after its deadline (3 days), counts as
+        # late; the activity she signed up for and did not come to, as a no-show.
+        clock.now = local(23, 9, 0)
+        await harness.press_label(ZHANG, with_button(harness, ZHANG, "已学习"), "已学习")
+        await harness.say(ZHANG, "/myrecord 2026")
+        record_text = harness.last(ZHANG)["text"]
+        assert "收到 2 课，按时学习 1 课，迟学 1 课" in record_text
+        assert "参加活动 1 次，共 1.5 小时，报名未到 1 次" in record_text
+        await harness.say(ZHANG, "/mine")
+        assert harness.last(ZHANG)["text"] == "目前没有待办的事。😊"
     finally:
         await harness.running.stop()
 
