@@ -56,6 +56,10 @@ from handlers.lessons import records as lesson_records
 from handlers.lessons import sending as lesson_sending
 from handlers.lessons import study as lesson_study
 from handlers.lessons import writing as lesson_writing
+from handlers.participation import callbacks as participation_cb
+from handlers.participation import keyboard as participation_keys
+from handlers.participation import mine as participation_mine
+from handlers.participation import record as participation_record
 from handlers.volunteering import activities as vol_activities
 from handlers.volunteering import callbacks as volunteering_cb
 from handlers.volunteering import checkin as vol_checkin
@@ -151,6 +155,14 @@ COMMANDS: tuple[Command, ...] = (
     Command("newactivity", vol_activities.new_activity, Role.SECRETARY, Where.PRIVATE, None),
     Command("volreport", vol_review.report_command, Role.SECRETARY, Where.PRIVATE, None),
     Command("unit", vol_rota.unit_command, Role.SECRETARY, Where.PRIVATE, None),
+    # Participation: what awaits me, my record; the community's table (secretaries).
+    Command("mine", participation_mine.mine, Access.REGISTERED, Where.PRIVATE, Where.PRIVATE),
+    Command(
+        "myrecord", participation_record.myrecord, Access.REGISTERED, Where.PRIVATE, Where.PRIVATE
+    ),
+    Command(
+        "participation", participation_record.participation, Role.SECRETARY, Where.PRIVATE, None
+    ),
 )
 
 #: Commands a secretary sees in their own menu, besides everyone's.
@@ -190,6 +202,8 @@ SECRETARY_MENU: tuple[str, ...] = (
     "volreport",
     "unit",
     "rota",
+    # Participation.
+    "participation",
 )
 
 
@@ -310,6 +324,8 @@ BUTTONS: tuple[Button, ...] = (
     Button(volunteering_cb.VolSwapAsk, vol_rota.swap_ask, Access.REGISTERED),
     Button(volunteering_cb.VolSwapAnswer, vol_rota.swap_answer, Access.REGISTERED),
     Button(volunteering_cb.VolJoinUnit, vol_rota.team_joined, Role.VOLUNTEER),
+    # Participation: a record's year (anyone's own; another's: checked by the service).
+    Button(participation_cb.RecordYear, participation_record.record_pressed, Access.REGISTERED),
 )
 
 #: Typed answers of each guided conversation (flow name -> handler).
@@ -358,6 +374,11 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     # Inline buttons, each kind by its callback-data prefix; then stale ones.
     _add_buttons(app)
 
+    # The big buttons of the private keyboard (📋 我的待办 …): the command each names.
+    # Before plain words and typed answers, so a press works while a form waits (the
+    # form is ended, see handlers/participation/keyboard.py).
+    _add_keyboard(app)
+
     # Plain words that act: raising a matter, 签到/签退 and locations, 补课 check-ins.
     _add_plain_words(app)
 
@@ -401,6 +422,19 @@ def _add_buttons(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     # A button of a kind this version no longer has.
     app.add_handler(
         CallbackQueryHandler(guarded(_stale_button, need=Access.ANYONE, where=Where.ANY))
+    )
+
+
+def _add_keyboard(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """A label of the private keyboard runs its command, with the command's access rule."""
+    commands = {c.name: guarded(c.callback, need=c.need, where=c.where) for c in COMMANDS}
+    app.add_handler(
+        MessageHandler(
+            participation_keys.LABEL_FILTER,
+            guarded(
+                participation_keys.label_pressed(commands), need=Access.ANYONE, where=Where.PRIVATE
+            ),
+        )
     )
 
 

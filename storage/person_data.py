@@ -46,6 +46,7 @@ EXPORTED: dict[str, str] = {
     "comments.hidden_by": "deliberation.comments_hidden",
     "ballots.person_id": "deliberation.public_ballots",
     "ballots.recorded_by": "deliberation.proxy_ballots_recorded",
+    "poll_book.person_id": "deliberation.votes_cast",
     "votes.opened_by": "deliberation.votes_opened",
     "votes.closed_by": "deliberation.votes_closed",
     "ratings.person_id": "deliberation.ratings",
@@ -200,6 +201,12 @@ class PersonDataRepository:
                 "SELECT b.vote_id, v.matter_id, b.cast_at, b.proxy_reason FROM ballots b"
                 " JOIN votes v ON v.id = b.vote_id WHERE b.recorded_by = ?"
                 " ORDER BY b.cast_at",
+                p,
+            ),
+            # The poll book: the votes they cast in (public or anonymous), never how.
+            "votes_cast": await rows(
+                "SELECT b.vote_id, v.matter_id, v.anonymous FROM poll_book b"
+                " JOIN votes v ON v.id = b.vote_id WHERE b.person_id = ? ORDER BY b.vote_id",
                 p,
             ),
             "votes_opened": await rows(

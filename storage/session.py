@@ -19,6 +19,7 @@ from storage.lessons.deliveries import DeliveriesRepository
 from storage.lessons.lessons import LessonsRepository
 from storage.lessons.makeup import MakeupRepository
 from storage.lessons.studies import StudiesRepository
+from storage.participation import ParticipationRepositories
 from storage.person_data import PersonDataRepository
 from storage.privacy import PrivacyRepository
 from storage.runtime.inbox import InboxRepository
@@ -78,3 +79,5 @@ class Session:
         self.home_deliveries = DeliveriesRepository(conn)
         # Volunteer service: activities, sign-ups, check-ins, units, the duty rota.
         self.volunteering = VolunteeringRepositories(conn)
+        # Participation: the poll book; what awaits a person, their record (read only).
+        self.participation = ParticipationRepositories(conn)

@@ -10,6 +10,7 @@ from bot.config import Grid, Language
 from bot.runtime.scheduler import UpcomingPage, schedule_title
 from handlers.community import callbacks as cb
 from handlers.keyboards import button
+from handlers.participation.keyboards import open_record
 from handlers.texts import LANGUAGE_NAMES, person_label, plain, role_name
 from storage.community.people import PersonRow
 
@@ -86,6 +87,8 @@ def person_roles(language: Language, person: PersonRow, back_page: int) -> Inlin
         for role in Role
     ]
     rows = [toggles[i : i + 2] for i in range(0, len(toggles), 2)]
+    # Their participation record (我的参与), for the democratic appraisal.
+    rows.append(open_record(language, person.id, "participation.button.open_person"))
     rows.append(
         [button(plain(language, "people.remove_button"), cb.RemovePerson(person.id, False))]
     )

@@ -25,6 +25,7 @@ from bot.errors import UserFacingError
 from storage.deliberation.attendance import PERSON, PaperCountRow, is_paper_voter
 from storage.deliberation.matters import MatterRow
 from storage.deliberation.votes import BallotBox, VoteRow
+from storage.participation import poll_book
 
 
 @dataclass(frozen=True)
@@ -197,6 +198,8 @@ class BallotService:
                 )
             else:
                 box.delete_ballot(vote.id, key)
+            # That they voted (never what), for their participation record.
+            poll_book.mark(conn, vote.id, person.id, voted=bool(choice))
             return CastResult(vote, choice, existing is not None, replaced_proxy=proxied)
 
         result = await self._ctx.db.run_unit(work)

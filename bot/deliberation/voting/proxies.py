@@ -199,6 +199,9 @@ class ProxyService:
                 recorded_by=person.id,
                 proxy_reason=candidate.basis,
             )
+            if candidate.kind == "p":
+                # That they voted (never what or by whom), for their participation record.
+                await session.participation.poll_book.mark(vote.id, candidate.id)
             await session.audit.record(
                 at=now, action="vote.proxy", actor_id=person.id, detail=str(vote.id)
             )
