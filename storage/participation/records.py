@@ -28,8 +28,12 @@ _MEASURES: dict[str, str] = {
     "supported": "SELECT person_id, count(*) FROM matter_supports WHERE person_id IS NOT NULL"
     " AND at >= :start AND at < :end AND (:person IS NULL OR person_id = :person)"
     " GROUP BY person_id",
-    # The poll book says that they voted, never what; a vote counts in the year it opened.
-    "votes": "SELECT b.person_id, count(*) FROM poll_book b JOIN votes v ON v.id = b.vote_id"
+    # The poll book says that they voted, never what; so does the pavilion's list of
+    # paper voters (a paper ballot, never its choice). A vote counts in the year it opened.
+    "votes": "SELECT b.person_id, count(DISTINCT b.vote_id) FROM ("
+    " SELECT vote_id, person_id FROM poll_book UNION ALL"
+    " SELECT vote_id, person_id FROM paper_voters WHERE person_id IS NOT NULL"
+    ") b JOIN votes v ON v.id = b.vote_id"
     " WHERE v.opened_at >= :start AND v.opened_at < :end"
     " AND (:person IS NULL OR b.person_id = :person) GROUP BY b.person_id",
     "comments": "SELECT person_id, count(*) FROM comments WHERE person_id IS NOT NULL"
@@ -80,10 +84,15 @@ _MEASURES: dict[str, str] = {
     " AND NOT EXISTS (SELECT 1 FROM checkins c WHERE c.activity_id = s.activity_id"
     " AND c.person_id = s.person_id) AND (:person IS NULL OR s.person_id = :person)"
     " GROUP BY s.person_id",
+    # Marked present by a secretary on the sitting's attendance list (/attendance).
+    "sittings": "SELECT a.person_id, count(*) FROM sitting_attendance a"
+    " JOIN sittings s ON s.id = a.sitting_id WHERE a.person_id IS NOT NULL"
+    " AND s.starts_at >= :start AND s.starts_at < :end"
+    " AND (:person IS NULL OR a.person_id = :person) GROUP BY a.person_id",
 }
 
 #: Every measure the record holds, in the order it is shown.
-MEASURES: tuple[str, ...] = (*_MEASURES, "sittings")
+MEASURES: tuple[str, ...] = tuple(_MEASURES)
 
 
 class ParticipationRecords:
@@ -114,21 +123,7 @@ class ParticipationRecords:
             async with self._conn.execute(sql, params) as cur:
                 for row in await cur.fetchall():
                     found[int(row[0])][name] = int(row[1] or 0)
-        for person, attended in (await self.sittings_attended(start, end, person_id)).items():
-            found[person]["sittings"] = attended
         return dict(found)
-
-    async def sittings_attended(
-        self, start: datetime, end: datetime, person_id: int | None
-    ) -> dict[int, int]:
-        """HOOK, returns nothing yet: sittings (议事亭, 说事日) attended per person.
-
-        There is no attendance data yet (another part of issue 15 records who was
-        present); when it lands, this is the one query to write, and the record, the
-        table and the workbook count it without further change.
-        """
-        del start, end, person_id
-        return {}
 
     async def active_years(self, person_id: int) -> list[str]:
         """The years (UTC, as text) in which the person left a trace the record counts."""

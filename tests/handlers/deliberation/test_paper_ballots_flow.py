@@ -196,6 +196,11 @@ async def test_paper_ballots_guarded_by_the_attendance_list(
         assert vote is not None and vote.tally is not None
         assert (vote.result, vote.voters, vote.tally["counts"]) == ("passed", 5, [3, 2, 0])
         assert vote.tally["paper"] == [2, 2, 0] and vote.tally["paper_voters"] == 4
+        # A paper voter's record counts the vote (the list of paper voters says that
+        # they voted, never what) and the sitting they attended.
+        await harness.say(2003, "/myrecord")
+        record = harness.last(2003)["text"]
+        assert "投票 1 次" in record and "参加议事会 1 次" in record, record
 
         # The minutes carry the attendance and the paper count, its counter and witness.
         await harness.say(2001, "/minutes")
@@ -311,5 +316,9 @@ async def test_paper_residents_multiple_choice_and_the_guards(
         (content,) = harness.last(2005)["_files"].values()
         attended = json.loads(content)["deliberation"]["sittings_attended"]
         assert [row["forum"] for row in attended] == ["session"]
+        # ...and their participation record counts the sitting.
+        await harness.say(2005, "/myrecord")
+        record = harness.last(2005)["text"]
+        assert "投票 0 次" in record and "参加议事会 1 次" in record, record
     finally:
         await harness.running.stop()
