@@ -50,6 +50,7 @@ from handlers.deliberation import sittings as sittings_handlers
 from handlers.lessons import answers as lesson_answers
 from handlers.lessons import callbacks as lessons_cb
 from handlers.lessons import delivery as lesson_delivery
+from handlers.lessons import leave as lesson_leave
 from handlers.lessons import makeup as lesson_makeup
 from handlers.lessons import records as lesson_records
 from handlers.lessons import sending as lesson_sending
@@ -271,6 +272,10 @@ BUTTONS: tuple[Button, ...] = (
     Button(lessons_cb.LessonRoster, lesson_makeup.roster_pressed, Role.SECRETARY),
     Button(lessons_cb.LessonAttend, lesson_makeup.attend_pressed, Role.SECRETARY),
     Button(lessons_cb.LessonRecord, lesson_records.record_pressed, Role.SECRETARY),
+    # 请假: a member asks (privately), a secretary decides.
+    Button(lessons_cb.LessonLeave, lesson_leave.leave_pressed, Role.PARTY_MEMBER),
+    Button(lessons_cb.LessonMakeupLeave, lesson_leave.makeup_leave_pressed, Role.PARTY_MEMBER),
+    Button(lessons_cb.LessonLeaveDecision, lesson_leave.decision_pressed, Role.SECRETARY),
     # Volunteer service (志愿者打卡).
     Button(volunteering_cb.VolSignUp, vol_activities.sign_up, Access.REGISTERED, Where.ANY),
     Button(volunteering_cb.VolCancel, vol_activities.cancel, Access.REGISTERED, Where.ANY),

@@ -6,6 +6,7 @@ import aiosqlite
 
 from storage.audit import AuditRepository
 from storage.community.chats import ChatsRepository
+from storage.community.leave import LeaveRepository
 from storage.community.people import PeopleRepository
 from storage.deliberation.carrying import CarryingRepository
 from storage.deliberation.comments import CommentsRepository
@@ -75,3 +76,5 @@ class Session:
         self.home_deliveries = DeliveriesRepository(conn)
         # Volunteer service: activities, sign-ups, check-ins, units, the duty rota.
         self.volunteering = VolunteeringRepositories(conn)
+        # Excused absence (请假) for lessons, make-ups and activities.
+        self.leave = LeaveRepository(conn)
