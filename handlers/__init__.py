@@ -31,6 +31,7 @@ from bot.deliberation.discussion import HIDE_FLOW
 from bot.deliberation.raising import FLOW as RAISE_FLOW
 from bot.deliberation.voting.rules import PROXY_FLOW, RESOLUTION_FLOW, SETUP_FLOW
 from bot.volunteering.activities import NEW_FLOW
+from bot.volunteering.leave import LEAVE_FLOW as VOL_LEAVE_FLOW
 from bot.volunteering.review import ADJUST_FLOW
 from handlers import callbacks, dialogs
 from handlers.access import Access, Callback, Where, guarded, identify, on_error
@@ -59,6 +60,7 @@ from handlers.lessons import writing as lesson_writing
 from handlers.volunteering import activities as vol_activities
 from handlers.volunteering import callbacks as volunteering_cb
 from handlers.volunteering import checkin as vol_checkin
+from handlers.volunteering import leave as vol_leave
 from handlers.volunteering import organiser as vol_organiser
 from handlers.volunteering import review_and_hours as vol_review
 from handlers.volunteering import rota as vol_rota
@@ -299,6 +301,9 @@ BUTTONS: tuple[Button, ...] = (
     Button(volunteering_cb.VolSwapAsk, vol_rota.swap_ask, Access.REGISTERED),
     Button(volunteering_cb.VolSwapAnswer, vol_rota.swap_answer, Access.REGISTERED),
     Button(volunteering_cb.VolJoinUnit, vol_rota.team_joined, Role.VOLUNTEER),
+    # 请假: a volunteer asks (privately); the organiser or a secretary decides (the service checks).
+    Button(volunteering_cb.VolLeave, vol_leave.leave_pressed, Access.REGISTERED),
+    Button(volunteering_cb.VolLeaveDecision, vol_leave.decision_pressed, Access.REGISTERED),
 )
 
 #: Typed answers of each guided conversation (flow name -> handler).
@@ -319,6 +324,7 @@ TEXT_ANSWERS: dict[str, dialogs.TextAnswer] = {
     # Volunteer service: a new activity, an adjustment of hours.
     NEW_FLOW: vol_activities.new_answer,
     ADJUST_FLOW: vol_review.adjust_answer,
+    VOL_LEAVE_FLOW: vol_leave.reason_text,
 }
 
 
