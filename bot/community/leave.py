@@ -57,10 +57,13 @@ async def ask(
 async def decide(
     session: Session, request_id: int, approve: bool, decider_id: int, now: datetime
 ) -> LeaveRow:
-    """Approve or refuse, once: a request decided before is refused with who decided."""
+    """Approve or refuse, once: a request decided before is refused with who decided;
+    nobody decides their own."""
     request = await session.leave.get(request_id)
     if request is None:
         raise UserFacingError("leave.not_found")
+    if request.person_id == decider_id:
+        raise UserFacingError("leave.not_own")
     if not await session.leave.decide(request_id, approve, decider_id, now):
         key = "leave.decided_approved" if request.state == "approved" else "leave.decided_refused"
         raise UserFacingError(key, name=request.decided_by_name or "—")

@@ -104,7 +104,7 @@ class LeaveService:
         now = self._ctx.clock()
         async with self._ctx.db.transaction() as session:
             dialog = await expect_step(
-                session, chat_id, actor.tg_user_id, LEAVE_FLOW, "reason", "vol.new.expired"
+                session, chat_id, actor.tg_user_id, LEAVE_FLOW, "reason", "vol.leave.expired"
             )
             # The conversation ends here even if the request is refused (too late, say).
             await session.dialogs.end(chat_id, actor.tg_user_id)

@@ -59,6 +59,11 @@ async def test_one_open_request_decided_once_and_asked_again_after_a_refusal(
             await leave.ask(session, "activity", 7, me, "生病", NOW)
         assert done.value.key == "leave.already_approved"
         assert [r.id for r in await session.leave.for_target("activity", 7)] == [approved.id]
+        # Nobody decides their own request.
+        own = await leave.ask(session, "activity", 8, secretary, "开会", NOW)
+        with pytest.raises(UserFacingError) as mine:
+            await leave.decide(session, own.id, True, secretary, NOW)
+        assert mine.value.key == "leave.not_own"
         with pytest.raises(UserFacingError) as missing:
             await leave.decide(session, 999, True, secretary, NOW)
         assert missing.value.key == "leave.not_found"
