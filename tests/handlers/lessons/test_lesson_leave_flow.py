@@ -89,6 +89,14 @@ async def test_leave_for_a_lesson_and_a_make_up(tmp_path: Path, api: FakeBotApi)
             "Your leave was not approved: micro Party lesson #1 “学习党章”"
         )
 
+        # /lessons offers 请假 on the lesson's screen to a member who has not studied it.
+        await harness.say(2006, "/lessons")
+        await harness.press_label(2006, harness.last(2006), "#1 学习党章")
+        assert button_labels(harness.last(2006)) == ["📖 阅读", "🙋 请假"]
+        await harness.say(2001, "/lessons")
+        await harness.press_label(2001, harness.last(2001), "#1 学习党章")
+        assert harness.last(2001)["text"].endswith("我的学习：请假：住院治疗")
+
         # 李大爷 studies in time; the others are reminded at the deadline, not 张阿姨.
         await harness.press_label(2003, with_button(harness, 2003, "已学习"), "已学习")
         before = {user_id: len(api.bot_messages(user_id)) for user_id, _ in MEMBERS}
