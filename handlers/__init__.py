@@ -31,6 +31,7 @@ from bot.deliberation.discussion import HIDE_FLOW
 from bot.deliberation.raising import FLOW as RAISE_FLOW
 from bot.deliberation.voting.rules import PROXY_FLOW, RESOLUTION_FLOW, SETUP_FLOW
 from bot.volunteering.activities import NEW_FLOW
+from bot.volunteering.leave import LEAVE_FLOW as VOL_LEAVE_FLOW
 from bot.volunteering.review import ADJUST_FLOW
 from handlers import callbacks, dialogs
 from handlers.access import Access, Callback, Where, guarded, identify, on_error
@@ -51,6 +52,7 @@ from handlers.deliberation import sittings as sittings_handlers
 from handlers.lessons import answers as lesson_answers
 from handlers.lessons import callbacks as lessons_cb
 from handlers.lessons import delivery as lesson_delivery
+from handlers.lessons import leave as lesson_leave
 from handlers.lessons import makeup as lesson_makeup
 from handlers.lessons import records as lesson_records
 from handlers.lessons import sending as lesson_sending
@@ -63,6 +65,7 @@ from handlers.participation import record as participation_record
 from handlers.volunteering import activities as vol_activities
 from handlers.volunteering import callbacks as volunteering_cb
 from handlers.volunteering import checkin as vol_checkin
+from handlers.volunteering import leave as vol_leave
 from handlers.volunteering import organiser as vol_organiser
 from handlers.volunteering import review_and_hours as vol_review
 from handlers.volunteering import rota as vol_rota
@@ -301,6 +304,10 @@ BUTTONS: tuple[Button, ...] = (
     Button(lessons_cb.LessonRoster, lesson_makeup.roster_pressed, Role.SECRETARY),
     Button(lessons_cb.LessonAttend, lesson_makeup.attend_pressed, Role.SECRETARY),
     Button(lessons_cb.LessonRecord, lesson_records.record_pressed, Role.SECRETARY),
+    # 请假: a member asks (privately), a secretary decides.
+    Button(lessons_cb.LessonLeave, lesson_leave.leave_pressed, Role.PARTY_MEMBER),
+    Button(lessons_cb.LessonMakeupLeave, lesson_leave.makeup_leave_pressed, Role.PARTY_MEMBER),
+    Button(lessons_cb.LessonLeaveDecision, lesson_leave.decision_pressed, Role.SECRETARY),
     # Volunteer service (志愿者打卡).
     Button(volunteering_cb.VolSignUp, vol_activities.sign_up, Access.REGISTERED, Where.ANY),
     Button(volunteering_cb.VolCancel, vol_activities.cancel, Access.REGISTERED, Where.ANY),
@@ -326,6 +333,9 @@ BUTTONS: tuple[Button, ...] = (
     Button(volunteering_cb.VolJoinUnit, vol_rota.team_joined, Role.VOLUNTEER),
     # Participation: a record's year (anyone's own; another's: checked by the service).
     Button(participation_cb.RecordYear, participation_record.record_pressed, Access.REGISTERED),
+    # 请假: a volunteer asks (privately); the organiser or a secretary decides (the service checks).
+    Button(volunteering_cb.VolLeave, vol_leave.leave_pressed, Access.REGISTERED),
+    Button(volunteering_cb.VolLeaveDecision, vol_leave.decision_pressed, Access.REGISTERED),
 )
 
 #: Typed answers of each guided conversation (flow name -> handler).
@@ -348,6 +358,7 @@ TEXT_ANSWERS: dict[str, dialogs.TextAnswer] = {
     # Volunteer service: a new activity, an adjustment of hours.
     NEW_FLOW: vol_activities.new_answer,
     ADJUST_FLOW: vol_review.adjust_answer,
+    VOL_LEAVE_FLOW: vol_leave.reason_text,
 }
 
 

@@ -15,6 +15,8 @@ from typing import Any
 
 import aiosqlite
 
+from storage.community.leave import LeaveRepository
+
 #: "table.column" -> "section.key" of the export that carries what the column holds.
 EXPORTED: dict[str, str] = {
     # The register.
@@ -35,6 +37,9 @@ EXPORTED: dict[str, str] = {
     "proxy_requests.person_id": "register.proxy_request",
     "reminder_opt_outs.person_id": "register.reminders_off",
     "paper_residents.entered_by": "register.paper_residents_entered",
+    # Excused absence (请假): their requests, and the decisions they made on others'.
+    "leave_requests.person_id": "register.leave_requests",
+    "leave_requests.decided_by": "register.leave_decided",
     # Deliberation.
     "matters.raised_by": "deliberation.matters_raised",
     "matters.owner_person_id": "deliberation.matters_owned",
@@ -172,6 +177,8 @@ class PersonDataRepository:
                 " WHERE entered_by = ? ORDER BY id",
                 p,
             ),
+            # Leave asked (with the reason) for lessons, make-ups and activities.
+            **await LeaveRepository(self._conn).person_record(p),
         }
 
     async def _deliberation(self, p: int) -> dict[str, Any]:

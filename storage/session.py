@@ -6,6 +6,7 @@ import aiosqlite
 
 from storage.audit import AuditRepository
 from storage.community.chats import ChatsRepository
+from storage.community.leave import LeaveRepository
 from storage.community.people import PeopleRepository
 from storage.deliberation.attendance import AttendanceRepository
 from storage.deliberation.carrying import CarryingRepository
@@ -81,3 +82,5 @@ class Session:
         self.volunteering = VolunteeringRepositories(conn)
         # Participation: the poll book; what awaits a person, their record (read only).
         self.participation = ParticipationRepositories(conn)
+        # Excused absence (请假) for lessons, make-ups and activities.
+        self.leave = LeaveRepository(conn)
