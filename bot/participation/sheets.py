@@ -35,10 +35,12 @@ def _columns(*names: str) -> tuple[Column, ...]:
         "lessons_received": lambda r: r["lessons_received"],
         "lessons_on_time": lambda r: r["lessons_on_time"],
         "lessons_late": lambda r: r["lessons_late"],
+        "lessons_excused": lambda r: r["lessons_excused"],
         "quiz": _quiz,
         "makeups": lambda r: r["makeups"],
         "activities": lambda r: r["activities"],
         "hours": lambda r: r.hours,
+        "activities_excused": lambda r: r["activities_excused"],
         "no_shows": lambda r: r["no_shows"],
     }
     return tuple((name, getters[name]) for name in names)
@@ -56,10 +58,12 @@ EVERYONE_COLUMNS = _columns(
     "lessons_received",
     "lessons_on_time",
     "lessons_late",
+    "lessons_excused",
     "quiz",
     "makeups",
     "activities",
     "hours",
+    "activities_excused",
     "no_shows",
 )
 MEMBERS_COLUMNS = _columns(
@@ -68,6 +72,7 @@ MEMBERS_COLUMNS = _columns(
     "lessons_received",
     "lessons_on_time",
     "lessons_late",
+    "lessons_excused",
     "quiz",
     "makeups",
     "sittings",
@@ -78,7 +83,9 @@ MEMBERS_COLUMNS = _columns(
     "activities",
     "hours",
 )
-VOLUNTEER_COLUMNS = _columns("name", "building", "activities", "hours", "no_shows")
+VOLUNTEER_COLUMNS = _columns(
+    "name", "building", "activities", "hours", "activities_excused", "no_shows"
+)
 
 
 def participation_sheets(

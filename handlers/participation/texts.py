@@ -142,6 +142,7 @@ def record(language: Language, shown: PersonRecord, *, own: bool) -> str:
                 received=shown["lessons_received"],
                 on_time=shown["lessons_on_time"],
                 late=shown["lessons_late"],
+                excused=shown["lessons_excused"],
                 quiz=f"{quiz}%" if quiz is not None else "-",
                 makeups=shown["makeups"],
             )
@@ -153,6 +154,7 @@ def record(language: Language, shown: PersonRecord, *, own: bool) -> str:
                 "participation.record.volunteering",
                 activities=shown["activities"],
                 hours=hours(shown.hours),
+                excused=shown["activities_excused"],
                 no_shows=shown["no_shows"],
             )
         )

@@ -76,7 +76,8 @@ class AwaitingQueries:
         )
 
     async def lessons_not_studied(self, person_id: int) -> list[int]:
-        """Lessons sent to the member not studied, made up, delivered or booked, newest first."""
+        """Lessons sent to the member not studied, made up, delivered, booked or excused,
+        newest first."""
         return await self._ids(
             "SELECT r.lesson_id FROM lesson_recipients r JOIN lessons l ON l.id = r.lesson_id"
             " WHERE r.person_id = ?1 AND l.status = 'sent'"
@@ -86,6 +87,10 @@ class AwaitingQueries:
             " AND b.person_id = ?1)"
             " AND NOT EXISTS (SELECT 1 FROM home_deliveries d WHERE d.lesson_id = r.lesson_id"
             " AND d.person_id = ?1 AND d.confirmed_at IS NOT NULL)"
+            # Leave asked or granted (请假): not chased, as the reminders do not chase.
+            " AND NOT EXISTS (SELECT 1 FROM leave_requests q WHERE q.kind = 'lesson'"
+            " AND q.target_id = r.lesson_id AND q.person_id = ?1"
+            " AND q.state IN ('requested', 'approved'))"
             " ORDER BY r.sent_at DESC, r.lesson_id DESC",
             person_id,
         )

@@ -64,6 +64,12 @@ _MEASURES: dict[str, str] = {
     " JOIN lesson_studies s ON s.lesson_id = r.lesson_id AND s.person_id = r.person_id"
     " WHERE r.sent_at >= :start AND r.sent_at < :end AND s.correct IS NOT NULL"
     " AND s.questions > 0 AND (:person IS NULL OR r.person_id = :person) GROUP BY r.person_id",
+    # Leave (请假) a secretary approved, for a lesson sent in the period.
+    "lessons_excused": "SELECT r.person_id, count(*) FROM lesson_recipients r"
+    " JOIN leave_requests q ON q.kind = 'lesson' AND q.target_id = r.lesson_id"
+    " AND q.person_id = r.person_id AND q.state = 'approved'"
+    " WHERE r.sent_at >= :start AND r.sent_at < :end"
+    " AND (:person IS NULL OR r.person_id = :person) GROUP BY r.person_id",
     "makeups": "SELECT person_id, count(*) FROM makeup_bookings WHERE attended_at IS NOT NULL"
     " AND attended_at >= :start AND attended_at < :end"
     " AND (:person IS NULL OR person_id = :person) GROUP BY person_id",
@@ -76,6 +82,11 @@ _MEASURES: dict[str, str] = {
     f" AND c.review IN {_COUNTED} AND c.minutes IS NOT NULL"
     " AND a.starts_at >= :start AND a.starts_at < :end"
     " AND (:person IS NULL OR c.person_id = :person) GROUP BY c.person_id",
+    # Leave (请假) the organiser approved, for an activity of the period.
+    "activities_excused": "SELECT q.person_id, count(*) FROM leave_requests q"
+    " JOIN activities a ON a.id = q.target_id WHERE q.kind = 'activity'"
+    " AND q.state = 'approved' AND a.starts_at >= :start AND a.starts_at < :end"
+    " AND (:person IS NULL OR q.person_id = :person) GROUP BY q.person_id",
     # Signed up, the activity is over, and no check-in.
     "no_shows": "SELECT s.person_id, count(*) FROM signups s"
     " JOIN activities a ON a.id = s.activity_id WHERE s.state = 'signed'"

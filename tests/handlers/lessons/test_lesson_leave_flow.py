@@ -74,6 +74,12 @@ async def test_leave_for_a_lesson_and_a_make_up(tmp_path: Path, api: FakeBotApi)
         assert decided_by.startswith("这条请假已由 ") and decided_by.endswith(" 批准了。")
         await harness.pushes_sent()
         assert harness.last(2001)["text"].startswith(f"✅ 您的请假已批准：{LESSON}（")
+        # Her participation record counts the approved leave, and /mine no longer asks
+        # her to study the lesson.
+        await harness.say(2001, "/myrecord")
+        assert "请假 1 课" in harness.last(2001)["text"]
+        await harness.say(2001, "/mine")
+        assert "学习党章" not in harness.last(2001)["text"]
 
         # Tom asks too, in English; the secretary refuses: he stays missing.
         await harness.press_label(2002, with_button(harness, 2002, "leave"), "leave")

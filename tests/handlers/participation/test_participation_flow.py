@@ -173,8 +173,8 @@ async def test_what_awaits_and_the_record_match_what_she_did(
         assert record["text"] == (
             "🗂 我的参与 · 2026年\n\n"
             "🏛 议事：提议 1 件，附议 1 件，投票 1 次，评论 1 条，评价 0 次，参加议事会 0 次\n\n"
-            "📖 党课：收到 2 课，按时学习 1 课，迟学 0 课，测验答对 -，补课 0 次\n\n"
-            "🙋 志愿服务：参加活动 1 次，共 1.5 小时，报名未到 0 次"
+            "📖 党课：收到 2 课，按时学习 1 课，迟学 0 课，请假 0 课，测验答对 -，补课 0 次\n\n"
+            "🙋 志愿服务：参加活动 1 次，共 1.5 小时，请假 0 次，报名未到 0 次"
         )
         assert button_labels(record) == ["◀ 2025年"]
         await harness.press_label(ZHANG, record, "2025年")
@@ -217,12 +217,13 @@ async def test_what_awaits_and_the_record_match_what_she_did(
         assert title[:3] == ("幸福社区", "2026年", "制表：王书记")
         assert str(title[3]).startswith("制表时间：2026-11-20 10:30")
         rows = {row[0]: row for row in sheet.iter_rows(min_row=3, values_only=True)}
-        assert rows["张阿姨"] == ("张阿姨", None, 1, 1, 2, 1, 0, 0, 2, 1, 0, None, 0, 1, 1.5, 0)
+        zhang = ("张阿姨", None, 1, 1, 2, 1, 0, 0, 2, 1, 0, 0, None, 0, 1, 1.5, 0, 0)
+        assert rows["张阿姨"] == zhang
         assert rows["李大爷"][2] == 3
         (member,) = book["党员民主评议"].iter_rows(min_row=3, values_only=True)
-        assert member[:7] == ("张阿姨", None, 2, 1, 0, None, 0)
+        assert member[:8] == ("张阿姨", None, 2, 1, 0, 0, None, 0)
         (volunteer,) = book["志愿者表彰"].iter_rows(min_row=3, values_only=True)
-        assert volunteer == ("张阿姨", None, 1, 1.5, 0)
+        assert volunteer == ("张阿姨", None, 1, 1.5, 0, 0)
 
         # Her own record is in /export.
         await harness.say(ZHANG, "/export")
@@ -236,7 +237,7 @@ async def test_what_awaits_and_the_record_match_what_she_did(
         await harness.say(ZHANG, "/myrecord 2026")
         record_text = harness.last(ZHANG)["text"]
         assert "收到 2 课，按时学习 1 课，迟学 1 课" in record_text
-        assert "参加活动 1 次，共 1.5 小时，报名未到 1 次" in record_text
+        assert "参加活动 1 次，共 1.5 小时，请假 0 次，报名未到 1 次" in record_text
         await harness.say(ZHANG, "/mine")
         assert harness.last(ZHANG)["text"] == "目前没有待办的事。😊"
     finally:

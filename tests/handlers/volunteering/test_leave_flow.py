@@ -87,6 +87,9 @@ async def test_leave_approved_frees_the_place_and_counts_as_excused(
         assert alert(harness) == "这条请假已由 王书记 批准了。"
         await harness.pushes_sent()
         assert last_text(harness, 2001).startswith(f"✅ 您的请假已批准：{WHAT}（王书记）。")
+        # Her participation record counts the approved leave, not a no-show.
+        await harness.say(2001, "/myrecord")
+        assert "请假 1 次，报名未到 0 次" in last_text(harness, 2001)
         assert "已从候补转为正式报名" in last_text(harness, EXTRA)
         await api.wait_for(lambda: "报名：3/3 人，候补 0 人" in text_of(cards(harness)[0]))
 
