@@ -23,6 +23,7 @@ from storage.privacy import PrivacyRepository
 from storage.runtime.inbox import InboxRepository
 from storage.runtime.outbox import OutboxRepository
 from storage.runtime.schedules import SchedulesRepository
+from storage.surveys.surveys import SurveysRepository
 from storage.volunteering.repositories import VolunteeringRepositories
 
 
@@ -75,3 +76,5 @@ class Session:
         self.home_deliveries = DeliveriesRepository(conn)
         # Volunteer service: activities, sign-ups, check-ins, units, the duty rota.
         self.volunteering = VolunteeringRepositories(conn)
+        # Surveys (民意测评): surveys, recipients, answers.
+        self.surveys = SurveysRepository(conn)
