@@ -24,6 +24,7 @@ from bot.deliberation.voting.service import Votes
 from bot.dialogs import DialogService
 from bot.lessons.service import Lessons
 from bot.runtime.scheduler import SchedulerService
+from bot.surveys.service import Surveys
 from bot.volunteering.service import Volunteering
 from storage import Database
 
@@ -54,6 +55,8 @@ class Services:
     lessons: Lessons
     #: Volunteer service: activities, sign-ups, check-ins, hours, the duty rota.
     volunteer: Volunteering
+    #: Surveys (民意测评): building, answers, reminders, results and the response.
+    surveys: Surveys
     clock: Clock = system_clock
     #: Tells the outbox sender that messages were queued (set when it starts).
     wake_sender: Callable[[], None] = field(default=lambda: None)
@@ -68,6 +71,7 @@ class Services:
         )
         scheduler = SchedulerService(db, settings, clock)
         matters = MatterService(db, settings, scheduler.calendar, clock)
+        ledger = LedgerService(db, settings, clock)
         return cls(
             settings=settings,
             db=db,
@@ -83,12 +87,14 @@ class Services:
             discussion=DiscussionService(db, clock),
             # Registers the sittings' schedule effects on the scheduler.
             sittings=SittingService(db, settings, scheduler, clock),
-            ledger=LedgerService(db, settings, clock),
+            ledger=ledger,
             carrying=Carrying(db, settings, scheduler, clock),
             # Registers the lessons' schedule effects and the monthly summary.
             lessons=Lessons.create(db, settings, scheduler, clock),
             # Registers the volunteer schedules' effects and built-in schedules.
             volunteer=Volunteering(db, settings, scheduler, clock),
+            # Registers the surveys' close and reminders, and their sheet of the ledger.
+            surveys=Surveys(db, settings, scheduler, ledger, clock),
             clock=clock,
         )
 

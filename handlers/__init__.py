@@ -30,6 +30,9 @@ from bot.deliberation.desk import WITHDRAW_FLOW
 from bot.deliberation.discussion import HIDE_FLOW
 from bot.deliberation.raising import FLOW as RAISE_FLOW
 from bot.deliberation.voting.rules import PROXY_FLOW, RESOLUTION_FLOW, SETUP_FLOW
+from bot.surveys.rules import BUILD_FLOW as SURVEY_BUILD_FLOW
+from bot.surveys.rules import RESPONSE_FLOW as SURVEY_RESPONSE_FLOW
+from bot.surveys.rules import TEXT_FLOW as SURVEY_TEXT_FLOW
 from bot.volunteering.activities import NEW_FLOW
 from bot.volunteering.review import ADJUST_FLOW
 from handlers import callbacks, dialogs
@@ -55,6 +58,10 @@ from handlers.lessons import records as lesson_records
 from handlers.lessons import sending as lesson_sending
 from handlers.lessons import study as lesson_study
 from handlers.lessons import writing as lesson_writing
+from handlers.surveys import answering as survey_answering
+from handlers.surveys import building as survey_building
+from handlers.surveys import callbacks as surveys_cb
+from handlers.surveys import results as survey_results
 from handlers.volunteering import activities as vol_activities
 from handlers.volunteering import callbacks as volunteering_cb
 from handlers.volunteering import checkin as vol_checkin
@@ -145,6 +152,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("newactivity", vol_activities.new_activity, Role.SECRETARY, Where.PRIVATE, None),
     Command("volreport", vol_review.report_command, Role.SECRETARY, Where.PRIVATE, None),
     Command("unit", vol_rota.unit_command, Role.SECRETARY, Where.PRIVATE, None),
+    # Surveys (民意测评): building and sending one; the list, results and the response.
+    Command("survey", survey_building.survey_command, Role.SECRETARY, Where.PRIVATE, None),
+    Command("surveys", survey_results.surveys_command, Role.SECRETARY, Where.PRIVATE, None),
 )
 
 #: Commands a secretary sees in their own menu, besides everyone's.
@@ -182,6 +192,9 @@ SECRETARY_MENU: tuple[str, ...] = (
     "volreport",
     "unit",
     "rota",
+    # Surveys (民意测评).
+    "survey",
+    "surveys",
 )
 
 
@@ -294,6 +307,17 @@ BUTTONS: tuple[Button, ...] = (
     Button(volunteering_cb.VolSwapAsk, vol_rota.swap_ask, Access.REGISTERED),
     Button(volunteering_cb.VolSwapAnswer, vol_rota.swap_answer, Access.REGISTERED),
     Button(volunteering_cb.VolJoinUnit, vol_rota.team_joined, Role.VOLUNTEER),
+    # Surveys (民意测评): the builder; answers (recipients, checked by the service); results.
+    Button(surveys_cb.SurveyBuild, survey_building.build_pressed, Role.SECRETARY),
+    Button(surveys_cb.SurveySend, survey_building.send_pressed, Role.SECRETARY),
+    Button(surveys_cb.SurveyPick, survey_answering.pick_pressed, Role.RESIDENT),
+    Button(surveys_cb.SurveyToggle, survey_answering.toggle_pressed, Role.RESIDENT),
+    Button(surveys_cb.SurveySubmit, survey_answering.submit_pressed, Role.RESIDENT),
+    Button(surveys_cb.SurveyWrite, survey_answering.write_pressed, Role.RESIDENT),
+    Button(surveys_cb.SurveyResend, survey_answering.resend_pressed, Role.RESIDENT),
+    Button(surveys_cb.SurveyReminders, survey_answering.reminders_pressed, Role.RESIDENT),
+    Button(surveys_cb.SurveyView, survey_results.view_pressed, Access.REGISTERED),
+    Button(surveys_cb.SurveyAction, survey_results.action_pressed, Role.SECRETARY),
 )
 
 #: Typed answers of each guided conversation (flow name -> handler).
@@ -314,6 +338,10 @@ TEXT_ANSWERS: dict[str, dialogs.TextAnswer] = {
     # Volunteer service: a new activity, an adjustment of hours.
     NEW_FLOW: vol_activities.new_answer,
     ADJUST_FLOW: vol_review.adjust_answer,
+    # Surveys: the builder, a typed answer, the committee's response.
+    SURVEY_BUILD_FLOW: survey_building.text_answer,
+    SURVEY_TEXT_FLOW: survey_answering.text_answer,
+    SURVEY_RESPONSE_FLOW: survey_results.response_answer,
 }
 
 

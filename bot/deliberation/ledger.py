@@ -13,7 +13,7 @@ proxy-ballots sheet lists every proxy ballot with who recorded it and why.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -35,6 +35,7 @@ from storage.deliberation.ledger import (
     ProxyBallotRow,
     PublicBallotRow,
 )
+from storage.session import Session
 
 #: The longest period one export covers.
 MAX_PERIOD_DAYS = 366 * 5
@@ -53,6 +54,14 @@ class Ledger:
     progress: tuple[LedgerProgressRow, ...]
     referrals: tuple[LedgerReferralRow, ...]
     proxies: tuple[ProxyBallotRow, ...] = ()
+    #: Sheets other features add (surveys, ...), drawn in the reader's language.
+    sections: tuple[SheetsOf, ...] = ()
+
+
+#: Draws a feature's sheets of the ledger in a language and zone.
+SheetsOf = Callable[[Language, ZoneInfo], list[Sheet]]
+#: A feature's part of the ledger: reads its rows of [start, end) in the ledger's read.
+Section = Callable[[Session, datetime, datetime], Awaitable[SheetsOf]]
 
 
 def default_period(today: date) -> tuple[date, date]:
@@ -69,6 +78,11 @@ class LedgerService:
         self._db = db
         self._clock = clock
         self.tz = settings.community.tz
+        self._sections: list[Section] = []
+
+    def add_section(self, section: Section) -> None:
+        """Add a feature's sheets to every ledger (surveys add theirs so)."""
+        self._sections.append(section)
 
     def today(self) -> date:
         """Today's date in the community's zone."""
@@ -102,6 +116,7 @@ class LedgerService:
                 progress=tuple(await repo.progress(start, end)),
                 referrals=tuple(await repo.referrals(start, end)),
                 proxies=tuple(await repo.proxy_ballots(start, end)),
+                sections=tuple([await section(session, start, end) for section in self._sections]),
             )
 
 
@@ -165,6 +180,7 @@ def ledger_sheets(ledger: Ledger, language: Language, tz: ZoneInfo) -> list[Shee
         _conventions_sheet(ledger, language, tz),
         _progress_sheet(ledger, language, tz),
         _referrals_sheet(ledger, language, tz),
+        *(sheet for section in ledger.sections for sheet in section(language, tz)),
     ]
 
 
