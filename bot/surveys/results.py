@@ -40,6 +40,9 @@ from storage.surveys.surveys import AnswerRow, SurveyRow
 
 #: How many surveys /surveys lists.
 LIST_SIZE = 10
+#: The most of the results a post carries (the response and the rest fit beside it
+#: in one message); the survey's screen, one button away, has them all.
+POST_RESULTS_LIMIT = 2200
 
 
 @dataclass(frozen=True)
@@ -318,7 +321,8 @@ class ResultsService:
             )
             default = self._ctx.settings.community.default_language
             deliveries = [
-                Delivery(chat.chat_id, None, self._post(results, default))
+                # In a group a button would open the screen there: the post stands alone.
+                Delivery(chat.chat_id, None, self._post(results, default, button=False))
                 for chat in await session.chats.posting(ChatKind.RESIDENTS.value)
             ]
             for person_id in recipients:
@@ -345,7 +349,9 @@ class ResultsService:
             )
         return published, len(deliveries)
 
-    def _post(self, results: Results, language: Language) -> OutgoingMessage:
+    def _post(
+        self, results: Results, language: Language, *, button: bool = True
+    ) -> OutgoingMessage:
         survey = results.survey
         return OutgoingMessage(
             "survey.published_post",
@@ -355,12 +361,14 @@ class ResultsService:
                 "subject": subject_name(survey.subject, language),
                 "sent": results.sent,
                 "answered": results.answered,
-                "lines": "\n".join(summary_lines(results, language, texts=False)),
+                "lines": _fitted(summary_lines(results, language, texts=False), language),
                 "response": survey.response or "",
             },
             buttons=(
                 (ButtonSpec("survey.details_button", callback_data=view_callback(survey.id)),),
-            ),
+            )
+            if button
+            else (),
         )
 
     # --- the ledger -----------------------------------------------------------------------
@@ -378,6 +386,19 @@ class ResultsService:
             return [ledger_sheet(rows, language, tz)]
 
         return render
+
+
+def _fitted(lines: list[str], language: Language) -> str:
+    """The lines, cut at a line boundary to :data:`POST_RESULTS_LIMIT` characters."""
+    kept: list[str] = []
+    used = 0
+    for line in lines:
+        if used + len(line) + 1 > POST_RESULTS_LIMIT:
+            kept.append(translate(language, "survey.result.more"))
+            break
+        kept.append(line)
+        used += len(line) + 1
+    return "\n".join(kept)
 
 
 def audience_name(audience: dict[str, object], language: Language) -> str:

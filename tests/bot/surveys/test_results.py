@@ -92,3 +92,13 @@ def test_typed_days_and_subjects() -> None:
     assert typed_day("下周", today) is None and typed_day("13-40", today) is None
     assert subject_name("key:property", Language.ZH_HANS) == "红色物业"
     assert subject_name("东门改造项目", Language.EN) == "东门改造项目"
+
+
+def test_a_long_post_is_cut_at_a_line() -> None:
+    from bot.surveys.results import POST_RESULTS_LIMIT, _fitted
+
+    lines = [f"{n}. " + "很长的题目" * 40 for n in range(20)]
+    fitted = _fitted(lines, Language.ZH_HANS)
+    assert len(fitted) <= POST_RESULTS_LIMIT + 40
+    assert fitted.endswith("……（更多结果见“查看问卷”）")
+    assert fitted.split("\n")[0] == lines[0]

@@ -223,7 +223,13 @@ async def test_a_survey_from_build_to_published_response(tmp_path: Path, api: Fa
         await harness.say(SECRETARY, "本周内修好3号楼楼道灯，保洁每天加扫一次。")
         await harness.press_label(SECRETARY, harness.last(SECRETARY), "发布")
         await harness.pushes_sent()
-        (post,) = [t for t in bot_texts(harness, RESIDENTS_GROUP) if "民意测评结果" in t]
+        (group_post,) = [
+            m
+            for m in harness.api.bot_messages(RESIDENTS_GROUP)
+            if "民意测评结果" in (m.get("text") or "")
+        ]
+        assert button_labels(group_post) == []
+        post = group_post["text"]
         assert post.startswith(
             "📣 民意测评结果：物业服务满意度\n关于：红色物业\n发给 2 人，2 人作答。"
         )
@@ -316,6 +322,15 @@ async def test_anonymous_answers_hold_no_person_id(tmp_path: Path, api: FakeBotA
         (reminder,) = await schedules(harness, REMIND_KIND, 1)
         assert await fire(harness, clock, reminder)
         assert reminders(harness, ZHANG) == [] and len(reminders(harness, LI)) == 1
+        # 🔕 under it turns them off (and 🔔 is offered back).
+        await harness.press_label(LI, reminders(harness, LI)[0], "不再提醒我填问卷")
+        assert harness.last(LI)["text"].startswith("好的，以后不再提醒您填问卷。")
+        assert button_labels(harness.last(LI)) == ["🔔 恢复问卷提醒"]
+        async with harness.db.read() as session:
+            li = await session.people.by_telegram_id(LI)
+            assert li is not None
+            assert await session.people.reminders_off("survey") == {li.id}
+            assert await session.people.reminders_off("vote") == set()
         # Closed, the survey's key secret is gone.
         (close,) = await schedules(harness, "survey.close", 1)
         assert await fire(harness, clock, close)
@@ -368,5 +383,22 @@ async def test_english_and_who_may_build(tmp_path: Path, api: FakeBotApi) -> Non
             assert tom is not None
             answers = await session.surveys.answers(1)
         assert [(a.respondent, a.choice) for a in answers] == [(f"p{tom.id}", (0, 2))]
+
+        # Closed early by the secretary: its reminders and close are finished.
+        await harness.say(SECRETARY, "/surveys")
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "小区改造")
+        screen = harness.last(SECRETARY)
+        assert "已作答：1/4 人" in screen["text"]  # the secretary is a resident too
+        assert button_labels(screen) == ["📊 结果", "⏹ 结束问卷"]
+        await harness.press_label(SECRETARY, screen, "结束问卷")
+        assert toast(harness) == "问卷“小区改造”已结束。"
+        assert button_labels(harness.last(SECRETARY)) == ["📊 结果", "📣 发布结果"]
+        assert await schedules(harness, REMIND_KIND, 1) == []
+        assert await schedules(harness, "survey.close", 1) == []
+        await harness.press_label(TOM, harness.last(TOM), "座椅", strict=False)
+        assert (
+            toast(harness)
+            == "The survey “小区改造” has closed; answers are no longer taken. Thank you!"
+        )
     finally:
         await harness.running.stop()
