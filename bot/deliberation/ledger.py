@@ -171,7 +171,8 @@ def _headers(language: Language, columns: Sequence[str]) -> tuple[str, ...]:
 
 
 def ledger_sheets(ledger: Ledger, language: Language, tz: ZoneInfo) -> list[Sheet]:
-    """The seven tables of the workbook, headers in ``language``, times in ``tz``."""
+    """The seven tables of the workbook, then those other features add (surveys), headers in
+    ``language``, times in ``tz``."""
     return [
         _matters_sheet(ledger, language, tz),
         _votes_sheet(ledger, language, tz),
