@@ -216,6 +216,23 @@ class DeliberationSettings(_Section):
         return tuple(sorted(set(value), reverse=True))
 
 
+class SurveySettings(_Section):
+    """Surveys (民意测评): reminders to those who have not answered."""
+
+    #: Hours before a survey closes at which recipients who have not answered every
+    #: question are reminded privately (each once per moment); empty: no reminders.
+    reminder_hours: tuple[int, ...] = (24,)
+
+    @field_validator("reminder_hours")
+    @classmethod
+    def _reminder_hours(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if len(value) > 4:
+            raise ValueError("at most 4 reminder times")
+        if any(not 1 <= hours <= 30 * 24 for hours in value):
+            raise ValueError("each reminder is 1 to 720 hours before the close")
+        return tuple(sorted(set(value), reverse=True))
+
+
 class ChartsSettings(_Section):
     """Bar-chart images: the font that draws Chinese labels."""
 
@@ -346,6 +363,7 @@ class Settings(BaseSettings):
     calendar: CalendarSettings = CalendarSettings()
     schedule: ScheduleSettings = ScheduleSettings()
     deliberation: DeliberationSettings = DeliberationSettings()
+    surveys: SurveySettings = SurveySettings()
     charts: ChartsSettings = ChartsSettings()
     lessons: LessonSettings = LessonSettings()
     volunteer: VolunteerSettings = VolunteerSettings()

@@ -25,6 +25,7 @@ from bot.dialogs import DialogService
 from bot.lessons.service import Lessons
 from bot.participation.service import Participation
 from bot.runtime.scheduler import SchedulerService
+from bot.surveys.service import Surveys
 from bot.volunteering.service import Volunteering
 from storage import Database
 
@@ -57,6 +58,8 @@ class Services:
     volunteer: Volunteering
     #: What awaits a person (/mine) and their participation record (我的参与).
     participation: Participation
+    #: Surveys (民意测评): building, answers, reminders, results and the response.
+    surveys: Surveys
     clock: Clock = system_clock
     #: Tells the outbox sender that messages were queued (set when it starts).
     wake_sender: Callable[[], None] = field(default=lambda: None)
@@ -72,6 +75,7 @@ class Services:
         scheduler = SchedulerService(db, settings, clock)
         matters = MatterService(db, settings, scheduler.calendar, clock)
         votes = Votes(db, settings, scheduler, clock)
+        ledger = LedgerService(db, settings, clock)
         return cls(
             settings=settings,
             db=db,
@@ -87,13 +91,15 @@ class Services:
             discussion=DiscussionService(db, clock),
             # Registers the sittings' schedule effects on the scheduler.
             sittings=SittingService(db, settings, scheduler, clock),
-            ledger=LedgerService(db, settings, clock),
+            ledger=ledger,
             carrying=Carrying(db, settings, scheduler, clock),
             # Registers the lessons' schedule effects and the monthly summary.
             lessons=Lessons.create(db, settings, scheduler, clock),
             # Registers the volunteer schedules' effects and built-in schedules.
             volunteer=Volunteering(db, settings, scheduler, clock),
             participation=Participation(db, settings, votes.context, clock),
+            # Registers the surveys' close and reminders, and their sheet of the ledger.
+            surveys=Surveys(db, settings, scheduler, ledger, clock),
             clock=clock,
         )
 

@@ -30,6 +30,9 @@ from bot.deliberation.desk import WITHDRAW_FLOW
 from bot.deliberation.discussion import HIDE_FLOW
 from bot.deliberation.raising import FLOW as RAISE_FLOW
 from bot.deliberation.voting.rules import PROXY_FLOW, RESOLUTION_FLOW, SETUP_FLOW
+from bot.surveys.rules import BUILD_FLOW as SURVEY_BUILD_FLOW
+from bot.surveys.rules import RESPONSE_FLOW as SURVEY_RESPONSE_FLOW
+from bot.surveys.rules import TEXT_FLOW as SURVEY_TEXT_FLOW
 from bot.volunteering.activities import NEW_FLOW
 from bot.volunteering.leave import LEAVE_FLOW as VOL_LEAVE_FLOW
 from bot.volunteering.review import ADJUST_FLOW
@@ -62,6 +65,10 @@ from handlers.participation import callbacks as participation_cb
 from handlers.participation import keyboard as participation_keys
 from handlers.participation import mine as participation_mine
 from handlers.participation import record as participation_record
+from handlers.surveys import answering as survey_answering
+from handlers.surveys import building as survey_building
+from handlers.surveys import callbacks as surveys_cb
+from handlers.surveys import results as survey_results
 from handlers.volunteering import activities as vol_activities
 from handlers.volunteering import callbacks as volunteering_cb
 from handlers.volunteering import checkin as vol_checkin
@@ -166,6 +173,9 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "participation", participation_record.participation, Role.SECRETARY, Where.PRIVATE, None
     ),
+    # Surveys (民意测评): building and sending one; the list, results and the response.
+    Command("survey", survey_building.survey_command, Role.SECRETARY, Where.PRIVATE, None),
+    Command("surveys", survey_results.surveys_command, Role.SECRETARY, Where.PRIVATE, None),
 )
 
 #: Commands a secretary sees in their own menu, besides everyone's.
@@ -207,6 +217,9 @@ SECRETARY_MENU: tuple[str, ...] = (
     "rota",
     # Participation.
     "participation",
+    # Surveys (民意测评).
+    "survey",
+    "surveys",
 )
 
 
@@ -336,6 +349,17 @@ BUTTONS: tuple[Button, ...] = (
     # 请假: a volunteer asks (privately); the organiser or a secretary decides (the service checks).
     Button(volunteering_cb.VolLeave, vol_leave.leave_pressed, Access.REGISTERED),
     Button(volunteering_cb.VolLeaveDecision, vol_leave.decision_pressed, Access.REGISTERED),
+    # Surveys (民意测评): the builder; answers (recipients, checked by the service); results.
+    Button(surveys_cb.SurveyBuild, survey_building.build_pressed, Role.SECRETARY),
+    Button(surveys_cb.SurveySend, survey_building.send_pressed, Role.SECRETARY),
+    Button(surveys_cb.SurveyPick, survey_answering.pick_pressed, Role.RESIDENT),
+    Button(surveys_cb.SurveyToggle, survey_answering.toggle_pressed, Role.RESIDENT),
+    Button(surveys_cb.SurveySubmit, survey_answering.submit_pressed, Role.RESIDENT),
+    Button(surveys_cb.SurveyWrite, survey_answering.write_pressed, Role.RESIDENT),
+    Button(surveys_cb.SurveyResend, survey_answering.resend_pressed, Role.RESIDENT),
+    Button(surveys_cb.SurveyReminders, survey_answering.reminders_pressed, Role.RESIDENT),
+    Button(surveys_cb.SurveyView, survey_results.view_pressed, Access.REGISTERED),
+    Button(surveys_cb.SurveyAction, survey_results.action_pressed, Role.SECRETARY),
 )
 
 #: Typed answers of each guided conversation (flow name -> handler).
@@ -359,6 +383,10 @@ TEXT_ANSWERS: dict[str, dialogs.TextAnswer] = {
     NEW_FLOW: vol_activities.new_answer,
     ADJUST_FLOW: vol_review.adjust_answer,
     VOL_LEAVE_FLOW: vol_leave.reason_text,
+    # Surveys: the builder, a typed answer, the committee's response.
+    SURVEY_BUILD_FLOW: survey_building.text_answer,
+    SURVEY_TEXT_FLOW: survey_answering.text_answer,
+    SURVEY_RESPONSE_FLOW: survey_results.response_answer,
 }
 
 

@@ -90,6 +90,11 @@ EXPORTED: dict[str, str] = {
     "vol_unit_members.person_id": "volunteering.unit",
     "vol_units.contact_id": "volunteering.units_contact",
     "duty_swaps.asked_by": "volunteering.duty_swaps_asked",
+    # Surveys (民意测评): named answers only (an anonymous answer names nobody).
+    "surveys.created_by": "surveys.created",
+    "surveys.response_by": "surveys.responses_written",
+    "survey_recipients.person_id": "surveys.received",
+    "survey_answers.person_id": "surveys.answers",
 }
 
 #: Columns whose name looks like a person's and which are not about one.

@@ -26,6 +26,7 @@ from storage.privacy import PrivacyRepository
 from storage.runtime.inbox import InboxRepository
 from storage.runtime.outbox import OutboxRepository
 from storage.runtime.schedules import SchedulesRepository
+from storage.surveys.surveys import SurveysRepository
 from storage.volunteering.repositories import VolunteeringRepositories
 
 
@@ -84,3 +85,5 @@ class Session:
         self.participation = ParticipationRepositories(conn)
         # Excused absence (请假) for lessons, make-ups and activities.
         self.leave = LeaveRepository(conn)
+        # Surveys (民意测评): surveys, recipients, answers.
+        self.surveys = SurveysRepository(conn)

@@ -358,6 +358,7 @@ class CommunityService:
             volunteering = await session.volunteering.records.person_record(person.id)
             deliberation = await session.matters.person_record(person.id)
             lessons = await session.lessons.person_record(person.id)
+            surveys = await session.surveys.person_record(person.id)
             rest = await session.person_data.record(person.id, fresh.tg_user_id)
         return {
             "community": self._settings.name,
@@ -380,6 +381,7 @@ class CommunityService:
             "deliberation": {**deliberation, **rest["deliberation"]},
             "lessons": {**lessons, **rest["lessons"]},
             "volunteering": {**volunteering, **rest["volunteering"]},
+            "surveys": surveys,
             "messages": rest["messages"],
             "open_conversations": rest["open_conversations"],
         }

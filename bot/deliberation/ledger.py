@@ -13,7 +13,7 @@ proxy-ballots sheet lists every proxy ballot with who recorded it and why.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -38,6 +38,7 @@ from storage.deliberation.ledger import (
     PublicBallotRow,
 )
 from storage.deliberation.sittings import SittingRow
+from storage.session import Session
 
 #: The longest period one export covers.
 MAX_PERIOD_DAYS = 366 * 5
@@ -59,6 +60,8 @@ class Ledger:
     #: Paper ballots counted at the pavilion, and who was present at each sitting.
     paper: tuple[PaperCountRow, ...] = ()
     attendance: tuple[SittingAttendance, ...] = ()
+    #: Sheets other features add (surveys, ...), drawn in the reader's language.
+    sections: tuple[SheetsOf, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,12 @@ class SittingAttendance:
 
     sitting: SittingRow
     attendance: Attendance
+
+
+#: Draws a feature's sheets of the ledger in a language and zone.
+SheetsOf = Callable[[Language, ZoneInfo], list[Sheet]]
+#: A feature's part of the ledger: reads its rows of [start, end) in the ledger's read.
+Section = Callable[[Session, datetime, datetime], Awaitable[SheetsOf]]
 
 
 def default_period(today: date) -> tuple[date, date]:
@@ -83,6 +92,11 @@ class LedgerService:
         self._db = db
         self._clock = clock
         self.tz = settings.community.tz
+        self._sections: list[Section] = []
+
+    def add_section(self, section: Section) -> None:
+        """Add a feature's sheets to every ledger (surveys add theirs so)."""
+        self._sections.append(section)
 
     def today(self) -> date:
         """Today's date in the community's zone."""
@@ -125,6 +139,7 @@ class LedgerService:
                 progress=tuple(await repo.progress(start, end)),
                 referrals=tuple(await repo.referrals(start, end)),
                 proxies=tuple(await repo.proxy_ballots(start, end)),
+                sections=tuple([await section(session, start, end) for section in self._sections]),
             )
 
 
@@ -179,7 +194,8 @@ def _headers(language: Language, columns: Sequence[str]) -> tuple[str, ...]:
 
 
 def ledger_sheets(ledger: Ledger, language: Language, tz: ZoneInfo) -> list[Sheet]:
-    """The tables of the workbook, headers in ``language``, times in ``tz``."""
+    """The ledger's own tables of the workbook, then those other features add (surveys),
+    headers in ``language``, times in ``tz``."""
     return [
         _matters_sheet(ledger, language, tz),
         _votes_sheet(ledger, language, tz),
@@ -190,6 +206,7 @@ def ledger_sheets(ledger: Ledger, language: Language, tz: ZoneInfo) -> list[Shee
         _referrals_sheet(ledger, language, tz),
         _paper_sheet(ledger, language, tz),
         _attendance_sheet(ledger, language, tz),
+        *(sheet for section in ledger.sections for sheet in section(language, tz)),
     ]
 
 

@@ -21,6 +21,7 @@ from storage.migrations import (
     v11_vote_reminders,
     v13_paper_ballots,
     v14_leave,
+    v15_surveys,
     v16_poll_book,
 )
 from storage.migrations.step import Migration
@@ -41,5 +42,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     v11_vote_reminders.MIGRATION,
     v13_paper_ballots.MIGRATION,
     v14_leave.MIGRATION,
+    v15_surveys.MIGRATION,
     v16_poll_book.MIGRATION,
 )

@@ -1,0 +1,130 @@
+"""Reminders to answer: before a survey closes, recipients who have not answered hear of it.
+
+When a survey is sent, :func:`schedule_reminders` adds one ``survey.remind``
+schedule for each of ``[surveys] reminder_hours`` that still lies ahead.
+Each firing reminds privately every recipient who can be reached, has not
+answered every question and has not turned these reminders off, with a
+button that sends the questions still open again and 🔕. A firing is done
+once and each message is queued once (its outbox key), so nobody is reminded
+twice for one moment. The close stops the reminders still to come.
+
+Anonymous surveys: who has answered is found by recomputing each
+recipient's answer key (bot/surveys/answering.py); nothing is written about
+who was reminded beyond the queued message itself.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.community.register import Actor, Role
+from bot.config import Language
+from bot.runtime.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
+from bot.runtime.scheduler import Firing
+from bot.runtime.scheduler.titles import lead_time, spoken_time
+from bot.surveys.rules import (
+    OPT_OUT_KIND,
+    REMIND_KIND,
+    SurveyContext,
+    reminders_callback,
+    resend_callback,
+)
+from storage.session import Session
+from storage.surveys.surveys import SurveyRow
+from storage.times import to_db_time
+
+
+async def schedule_reminders(
+    ctx: SurveyContext, session: Session, survey: SurveyRow, now: datetime
+) -> list[tuple[int, datetime]]:
+    """Add the survey's reminders in the sending's unit of work; returns (id, due) to arm."""
+    armed = []
+    for hours in ctx.settings.surveys.reminder_hours:
+        at = survey.closes_at - timedelta(hours=hours)
+        if at <= now:
+            continue
+        schedule_id, due = await ctx.scheduler.create_in(
+            session,
+            kind=REMIND_KIND,
+            title=f"survey {survey.id} reminder",
+            rule={"type": "once", "at": to_db_time(at)},
+            payload={"survey_id": survey.id, "minutes": hours * 60},
+            owner_id=survey.created_by,
+            now=now,
+        )
+        if due is not None:
+            armed.append((schedule_id, due))
+    return armed
+
+
+async def stop_reminders(session: Session, survey_id: int, now: datetime) -> list[int]:
+    """Finish the survey's reminders still to come (it closed); returns their ids to disarm."""
+    pending = await session.schedules.pending_for(REMIND_KIND, "survey_id", survey_id)
+    for schedule in pending:
+        await session.schedules.set_next_due(schedule.id, None, now)
+    return [schedule.id for schedule in pending]
+
+
+class SurveyReminderService:
+    """The reminder firings, and a resident turning reminders off or on."""
+
+    def __init__(self, ctx: SurveyContext) -> None:
+        self._ctx = ctx
+        ctx.scheduler.register_effect(REMIND_KIND, self._remind_effect)
+
+    async def set_reminders(self, actor: Actor, on: bool) -> bool:
+        """The resident's 🔕 / 🔔 button; False if they were already so."""
+        person = actor.member(Role.RESIDENT, "survey.need_resident")
+        async with self._ctx.db.transaction() as session:
+            return await session.people.set_reminders(
+                person.id, OPT_OUT_KIND, on, self._ctx.clock()
+            )
+
+    async def _remind_effect(self, firing: Firing) -> None:
+        session = firing.session
+        survey = await session.surveys.get(int(firing.schedule.payload["survey_id"]))
+        if survey is None or not survey.is_open or firing.now >= survey.closes_at:
+            return
+        minutes = int(firing.schedule.payload["minutes"])
+        answered = await session.surveys.answered_counts(survey.id)
+        off = await session.people.reminders_off(OPT_OUT_KIND)
+        total = len(survey.questions)
+        deliveries = []
+        for person_id in await session.surveys.recipients(survey.id):
+            person = await session.people.by_id(person_id)
+            if person is None or not person.reachable or person.id in off:
+                continue
+            if answered.get(self._ctx.respondent(survey, person.id), 0) >= total:
+                continue
+            language = Language(person.language)
+            deliveries.append(
+                Delivery(person.tg_user_id, person.id, self._message(survey, minutes, language))
+            )
+        if deliveries:
+            await queue_push(
+                session,
+                kind=REMIND_KIND,
+                title=survey.title,
+                deliveries=deliveries,
+                dedupe_prefix=f"survey-remind:{survey.id}:{minutes}",
+                now=firing.now,
+            )
+
+    def _message(self, survey: SurveyRow, minutes: int, language: Language) -> OutgoingMessage:
+        return OutgoingMessage(
+            "survey.reminder",
+            language,
+            {
+                "title": survey.title,
+                "closes": spoken_time(survey.closes_at, self._ctx.tz, language),
+                "lead": lead_time(language, minutes),
+            },
+            buttons=(
+                (ButtonSpec("survey.resend_button", callback_data=resend_callback(survey.id)),),
+                (
+                    ButtonSpec(
+                        "survey.reminders_off_button", callback_data=reminders_callback(False)
+                    ),
+                ),
+            ),
+        )

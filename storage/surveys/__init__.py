@@ -1,0 +1,1 @@
+"""Storage of surveys (民意测评): the surveys, who they went to, the answers."""
