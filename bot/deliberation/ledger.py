@@ -22,6 +22,7 @@ from bot.clock import Clock, system_clock
 from bot.community.calendar import local_moment, to_utc
 from bot.community.register import Actor, Role
 from bot.config import Language, Settings
+from bot.deliberation.voting.electorate import scope_name
 from bot.errors import UserFacingError
 from bot.i18n import translate
 from bot.spreadsheets import Sheet
@@ -235,12 +236,14 @@ def _votes_sheet(ledger: Ledger, lang: Language, tz: ZoneInfo) -> Sheet:
                 "title",
                 "vote_kind",
                 "anonymous",
+                "electorate",
                 "quorum",
                 "threshold",
                 "opened_at",
                 "closes_at",
                 "closed_at",
                 "voters",
+                "eligible",
                 "tally",
                 "result",
             ),
@@ -252,12 +255,14 @@ def _votes_sheet(ledger: Ledger, lang: Language, tz: ZoneInfo) -> Sheet:
                 v.matter_title,
                 translate(lang, f"ledger.vote_kind.{v.kind}"),
                 _yes_no(lang, v.anonymous),
+                scope_name(v.electorate, v.electorate_buildings, v.electorate_grid, (), lang),
                 v.quorum,
                 translate(lang, f"ledger.threshold.{v.threshold}"),
                 _when(v.opened_at, tz),
                 _when(v.closes_at, tz),
                 _when(v.closed_at, tz),
                 v.voters,
+                v.eligible,
                 _tally(lang, v),
                 _named(lang, "sittings.result", v.result),
             )

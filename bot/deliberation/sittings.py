@@ -63,6 +63,11 @@ class VoteOutcome:
     voters: int
     result: str | None
     anonymous: bool
+    #: The electorate's size at the close (the base of the turnout), and who it was.
+    eligible: int | None = None
+    electorate: str = "all"
+    electorate_buildings: tuple[str, ...] = ()
+    electorate_grid: str | None = None
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,10 @@ def outcome_of(vote: ClosedVoteRow) -> VoteOutcome:
         voters=vote.voters,
         result=vote.result,
         anonymous=vote.anonymous,
+        eligible=vote.eligible,
+        electorate=vote.electorate,
+        electorate_buildings=vote.electorate_buildings,
+        electorate_grid=vote.electorate_grid,
     )
 
 

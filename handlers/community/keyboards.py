@@ -63,6 +63,11 @@ def confirm_forget(language: Language) -> InlineKeyboardMarkup:
     )
 
 
+def home_button(language: Language, person_id: int = 0) -> InlineKeyboardMarkup:
+    """🏠 门牌: give the building and door (of oneself, or of ``person_id``)."""
+    return InlineKeyboardMarkup([[button(plain(language, "home.button"), cb.SetHome(person_id))]])
+
+
 def people(language: Language, page: PeoplePage) -> InlineKeyboardMarkup:
     """A page of the register, one person a row, with paging buttons."""
     rows = [[button(person_label(p), cb.ShowPerson(p.id))] for p in page.people]
@@ -86,6 +91,7 @@ def person_roles(language: Language, person: PersonRow, back_page: int) -> Inlin
         for role in Role
     ]
     rows = [toggles[i : i + 2] for i in range(0, len(toggles), 2)]
+    rows.append([button(plain(language, "home.button"), cb.SetHome(person.id))])
     rows.append(
         [button(plain(language, "people.remove_button"), cb.RemovePerson(person.id, False))]
     )

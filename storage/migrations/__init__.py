@@ -19,6 +19,7 @@ from storage.migrations import (
     v08_outbox_first_due,
     v10_rewrite_file_once,
     v11_vote_reminders,
+    v12_vote_electorate,
 )
 from storage.migrations.step import Migration
 
@@ -36,4 +37,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     v08_outbox_first_due.MIGRATION,
     v10_rewrite_file_once.MIGRATION,
     v11_vote_reminders.MIGRATION,
+    v12_vote_electorate.MIGRATION,
 )

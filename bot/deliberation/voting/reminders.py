@@ -4,7 +4,8 @@ Where a vote's reminders are scheduled: here. When a vote opens,
 :func:`schedule_reminders` adds one ``vote.remind`` schedule for each of
 ``[deliberation] vote_reminder_hours`` (24 h and 2 h before the close by
 default) that still lies ahead. Each firing reminds privately every
-registered resident who may vote, has not voted, can be reached and has not
+registered resident in the vote's electorate (electorate.py) who has not voted
+(in a household vote: whose household has not), can be reached and has not
 turned these reminders off, with the ballot buttons in the message. A firing
 is done once and each message is queued once (its outbox key), so nobody is
 reminded twice for one moment. Closing the vote, by hand or on time, stops
@@ -23,6 +24,7 @@ from bot.community.register import Actor, Role
 from bot.config import Language
 from bot.deliberation.voting.cards import ballot_buttons
 from bot.deliberation.voting.context import VotingContext
+from bot.deliberation.voting.electorate import HOUSEHOLDS, household_of, may_vote
 from bot.deliberation.voting.rules import option_labels, reminders_callback
 from bot.i18n import translate
 from bot.runtime.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
@@ -114,7 +116,8 @@ class ReminderService:
             )
 
     async def _not_voted(self, session: Session, vote: VoteRow) -> list[PersonRow]:
-        """Reachable residents who may vote, have not, and still want reminders."""
+        """Reachable residents in the vote's electorate who have not voted (in a household
+        vote: whose household has not) and still want reminders."""
         cast = await session.votes.voter_keys(vote.id)
         off = await session.people.reminders_off(OPT_OUT_KIND)
         return [
@@ -122,8 +125,15 @@ class ReminderService:
             for person in await session.people.with_role(Role.RESIDENT.value)
             if person.reachable
             and person.id not in off
-            and self._ctx.voter_key(vote, f"p{person.id}") not in cast
+            and may_vote(person, vote)
+            and self._ctx.voter_key(vote, self._identity(vote, person)) not in cast
         ]
+
+    @staticmethod
+    def _identity(vote: VoteRow, person: PersonRow) -> str:
+        """Whose ballot counts for the person: theirs, or their household's."""
+        household = household_of(person) if vote.electorate == HOUSEHOLDS else None
+        return household or f"p{person.id}"
 
     def _message(
         self, vote: VoteRow, matter: MatterRow, minutes: int, language: Language
