@@ -14,7 +14,7 @@ Nothing about a person is stored until they accept the consent text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -243,7 +243,7 @@ class HomeService:
             if step == "building":
                 data = dict(dialog.data, building=value)
                 await session.dialogs.put(chat_id, actor.tg_user_id, HOME_FLOW, "door", data, now)
-                return HomePrompt(person, "door")
+                return HomePrompt(replace(person, building=value), "door")
             building = str(dialog.data.get("building") or person.building or "")
             await session.people.set_home(person.id, building or None, value)
             await session.dialogs.end(chat_id, actor.tg_user_id)

@@ -120,9 +120,16 @@ def household_ballot(
     return ctx.voter_key(vote, household), ctx.voter_key(vote, identity)
 
 
-def refuse_other_caster(existing: BallotRow | None, caster: str | None, voter: Any) -> None:
-    """In a household vote: refused if another member cast the household's ballot."""
+def refuse_other_caster(
+    existing: BallotRow | None, caster: str | None, voter: Any, name: str | None = None
+) -> None:
+    """In a household vote: refused if another member cast the household's ballot
+    (``name``: the person a proxy ballot would be for)."""
     if caster is not None and existing is not None and existing.caster_key != caster:
+        if name is not None:
+            raise UserFacingError(
+                "vote.proxy_household_taken", name=name, home=household_name(voter)
+            )
         raise UserFacingError("vote.household_taken", home=household_name(voter))
 
 

@@ -162,7 +162,7 @@ class ProxyService:
             candidate = await self._proxy_candidate(session, actor, kind, subject_id, vote)
             key, caster = household_ballot(self._ctx, vote, candidate, candidate.identity)
             existing = await session.votes.ballot(vote.id, key)
-            refuse_other_caster(existing, caster, candidate)
+            refuse_other_caster(existing, caster, candidate, candidate.name)
             if existing is not None and existing.recorded_by is None:
                 raise UserFacingError("vote.proxy_voted_themselves", name=candidate.name)
             await advance_step(
@@ -195,7 +195,7 @@ class ProxyService:
             )
             key, caster = household_ballot(self._ctx, vote, candidate, candidate.identity)
             existing = await session.votes.ballot(vote.id, key)
-            refuse_other_caster(existing, caster, candidate)
+            refuse_other_caster(existing, caster, candidate, candidate.name)
             if existing is not None and existing.recorded_by is None:
                 raise UserFacingError("vote.proxy_voted_themselves", name=candidate.name)
             named = not vote.anonymous

@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.standin import FakeBotApi
 from handlers.community import callbacks as community_cb
+from handlers.deliberation import callbacks as deliberation_cb
 from tests.conftest import FakeClock, make_settings
 from tests.handlers.conftest import (
     RESIDENTS_GROUP,
@@ -19,6 +20,7 @@ from tests.handlers.conftest import (
     button_labels,
     start_harness,
 )
+from tests.handlers.deliberation.test_proxy_votes_flow import paper_ids
 from tests.handlers.deliberation.test_vote_reminders_flow import (
     fire,
     reminder_schedules,
@@ -26,6 +28,7 @@ from tests.handlers.deliberation.test_vote_reminders_flow import (
     vote_of,
 )
 from tests.handlers.deliberation.test_votes_flow import (
+    add_paper_resident,
     answer,
     ballots,
     close_by_schedule,
@@ -67,9 +70,9 @@ async def press(harness: BotHarness, *labels: str) -> dict[str, Any]:
     return harness.last(SECRETARY)
 
 
-async def open_with(harness: BotHarness, *labels: str) -> dict[str, Any]:
-    """/vote 1, the named presses, open: the card in the group."""
-    await harness.say(SECRETARY, "/vote 1")
+async def open_with(harness: BotHarness, *labels: str, number: int = 1) -> dict[str, Any]:
+    """/vote N, the named presses, open: the card in the group."""
+    await harness.say(SECRETARY, f"/vote {number}")
     await press(harness, *labels, "开始表决")
     assert "表决已开始" in harness.last(SECRETARY)["text"]
     await harness.pushes_sent()
@@ -303,5 +306,43 @@ async def test_the_electorate_screen_in_english(tmp_path: Path, api: FakeBotApi)
         assert answer(harness) == "No grids are configured: a vote by grid is not possible."
         await harness.press_label(TOM, chooser, "Back")
         assert harness.last(TOM)["text"].startswith("🗳 Set up a vote on #1")
+    finally:
+        await harness.running.stop()
+
+
+async def test_proxy_ballots_only_for_the_electorate(tmp_path: Path, api: FakeBotApi) -> None:
+    settings = make_settings(tmp_path, telegram={"poll_timeout": 1})
+    harness = await start_harness(settings, api, FakeClock())
+    try:
+        await community(harness)
+        await harness.say(ZHANG, "提议 5号楼门口修路")
+        await harness.say(ZHANG, "坑太多。")
+        await harness.press_label(ZHANG, harness.last(ZHANG), "提交")
+        await harness.say(ZHANG, "/me")
+        await harness.press_label(ZHANG, harness.last(ZHANG), "门牌")
+        await harness.say(ZHANG, "201")
+        # Two residents without Telegram: 赵奶奶 in 5号楼 (door not known), 钱奶奶 who
+        # lives with 张阿姨 in 3号楼 201.
+        await add_paper_resident(harness, SECRETARY, "赵奶奶", "5号楼")
+        await add_paper_resident(harness, SECRETARY, "钱奶奶", "3号楼", door="201")
+        paper = {name: pid for (name, _), pid in (await paper_ids(harness)).items()}
+
+        # A vote of 3号楼: only 钱奶奶 is offered; 赵奶奶 is refused with the reason.
+        await open_with(harness, "投票范围", "按楼栋", "3号楼", "完成")
+        await harness.say(SECRETARY, "/proxyvote 1")
+        people = harness.last(SECRETARY)
+        assert button_labels(people) == ["钱奶奶 · 3号楼 · 纸质登记"]
+        forged = deliberation_cb.ProxyPerson("w", paper["赵奶奶"]).encode()
+        await harness.press(SECRETARY, people, forged, strict=False)
+        assert answer(harness) == "本次表决只限 3号楼 的居民投票，您不在其中。"
+
+        # One vote per household: 张阿姨 voted for 3号楼 201, so 钱奶奶 cannot be proxied.
+        card = await open_with(harness, "投票范围", "一户一票", number=2)
+        await harness.press_label(ZHANG, card, "赞成")
+        await harness.say(SECRETARY, "/proxyvote 2")
+        people = harness.last(SECRETARY)
+        assert button_labels(people) == ["钱奶奶 · 3号楼 · 纸质登记"]  # 赵奶奶: no door
+        await harness.press_label(SECRETARY, people, "钱奶奶")
+        assert answer(harness) == "钱奶奶 家（3号楼 201）已有人投票，一户一票，不能再代投。"
     finally:
         await harness.running.stop()
