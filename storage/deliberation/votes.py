@@ -193,6 +193,14 @@ class VotesRepository:
             rows = await cur.fetchall()
         return [_vote(row) for row in rows]
 
+    async def open_votes(self) -> list[VoteRow]:
+        """Every vote still open, oldest first."""
+        async with self._conn.execute(
+            "SELECT * FROM votes WHERE closed_at IS NULL ORDER BY id"
+        ) as cur:
+            rows = await cur.fetchall()
+        return [_vote(row) for row in rows]
+
     async def set_card_push(self, vote_id: int, push_id: int) -> None:
         """Remember the push that posted the vote's card."""
         await self._conn.execute(

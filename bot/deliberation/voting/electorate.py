@@ -25,7 +25,7 @@ while a vote is open counts in it; the size at the close is kept in the tally.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -237,11 +237,20 @@ async def electorate_size(session: Session, vote: VoteRow) -> int:
     return size_of(vote, await electors(session))
 
 
-class ElectorateService:
-    """``services.votes.electorate``: who may vote in a vote, and how many may."""
+def identity_in(vote: VoteRow, person: PersonRow) -> str:
+    """Whose ballot counts for a registered person in the vote: theirs, or in a household
+    vote their household's (the identity a ballot key is made from)."""
+    household = household_of(person) if vote.electorate == HOUSEHOLDS else None
+    return household or f"p{person.id}"
 
-    def __init__(self, db: Database) -> None:
+
+class ElectorateService:
+    """``services.votes.electorate``: who may vote in a vote, how many may, and what
+    awaits a person (open votes they may vote in and have not)."""
+
+    def __init__(self, db: Database, voter_key: Callable[[VoteRow, str], str]) -> None:
         self._db = db
+        self._voter_key = voter_key
 
     def may_vote(self, person: Voter, vote: VoteRow) -> bool:
         """Whether the person (or paper resident) is in the vote's electorate."""
@@ -257,6 +266,23 @@ class ElectorateService:
         """How many may vote in the vote now (people, or households in a household vote)."""
         async with self._db.read() as session:
             return await electorate_size(session, vote)
+
+    async def has_voted(self, person: PersonRow, vote: VoteRow) -> bool:
+        """Whether the person's ballot (in a household vote: their household's) is cast."""
+        async with self._db.read() as session:
+            cast = await session.votes.voter_keys(vote.id)
+        return self._voter_key(vote, identity_in(vote, person)) in cast
+
+    async def awaiting(self, person: PersonRow) -> list[VoteRow]:
+        """The open votes the person may vote in and has not (for /mine, say)."""
+        async with self._db.read() as session:
+            votes = [vote for vote in await session.votes.open_votes() if may_vote(person, vote)]
+            waiting = []
+            for vote in votes:
+                cast = await session.votes.voter_keys(vote.id)
+                if self._voter_key(vote, identity_in(vote, person)) not in cast:
+                    waiting.append(vote)
+        return waiting
 
     async def buildings(self) -> list[str]:
         """The buildings known in the register, as the setup screen offers them."""

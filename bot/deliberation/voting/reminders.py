@@ -24,7 +24,7 @@ from bot.community.register import Actor, Role
 from bot.config import Language
 from bot.deliberation.voting.cards import ballot_buttons
 from bot.deliberation.voting.context import VotingContext
-from bot.deliberation.voting.electorate import HOUSEHOLDS, household_of, may_vote
+from bot.deliberation.voting.electorate import identity_in, may_vote
 from bot.deliberation.voting.rules import option_labels, reminders_callback
 from bot.i18n import translate
 from bot.runtime.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
@@ -126,14 +126,8 @@ class ReminderService:
             if person.reachable
             and person.id not in off
             and may_vote(person, vote)
-            and self._ctx.voter_key(vote, self._identity(vote, person)) not in cast
+            and self._ctx.voter_key(vote, identity_in(vote, person)) not in cast
         ]
-
-    @staticmethod
-    def _identity(vote: VoteRow, person: PersonRow) -> str:
-        """Whose ballot counts for the person: theirs, or their household's."""
-        household = household_of(person) if vote.electorate == HOUSEHOLDS else None
-        return household or f"p{person.id}"
 
     def _message(
         self, vote: VoteRow, matter: MatterRow, minutes: int, language: Language

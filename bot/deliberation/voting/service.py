@@ -39,7 +39,7 @@ class Votes:
         keys = BallotKeys(settings.storage.ballot_key_path)
         self.context = VotingContext(db, settings, scheduler, clock, keys)
         # Who may vote in a vote, and how many may (the pure rule: electorate.py).
-        self.electorate = ElectorateService(db)
+        self.electorate = ElectorateService(db, self.context.voter_key)
         self.setup = SetupService(self.context)
         self.ballots = BallotService(self.context)
         self.proxies = ProxyService(self.context)

@@ -79,6 +79,11 @@ async def open_with(harness: BotHarness, *labels: str, number: int = 1) -> dict[
     return vote_cards(harness)[-1]
 
 
+async def person(harness: BotHarness, user_id: int) -> Any:
+    async with harness.db.read() as session:
+        return await session.people.by_telegram_id(user_id)
+
+
 async def card_shows(harness: BotHarness, api: FakeBotApi, text: str) -> dict[str, Any]:
     """The card once its refresh (within a few seconds) shows ``text``."""
     await api.wait_for(lambda: text in vote_cards(harness)[-1]["text"], timeout=60)
@@ -135,6 +140,10 @@ async def test_a_vote_of_one_building_from_setup_to_result(tmp_path: Path, api: 
         await harness.press_label(ZHANG, card, "赞成")
         assert answer(harness).startswith("已投：赞成")
         card = await card_shows(harness, api, "已投 1 / 应投 3（33%）")
+        # What awaits whom (for /mine): Tom has a vote to cast; 张阿姨 and 李大爷 none.
+        electorate = harness.running.services.votes.electorate
+        assert [[v.id for v in await electorate.awaiting(await person(harness, uid))]
+                for uid in (ZHANG, TOM, LI)] == [[], [vote.id], []]  # fmt: skip
 
         # The reminder: only 3号楼's non-voters, once each.
         (reminder,) = await reminder_schedules(harness, vote.id)
@@ -231,6 +240,9 @@ async def test_one_vote_per_household(tmp_path: Path, api: FakeBotApi) -> None:
         assert answer(harness) == "您家（3号楼 201）已有人投票，一户一票。"
         await harness.press_label(ZHANG, card, "反对")
         assert answer(harness).startswith("已改为：反对")
+        electorate = harness.running.services.votes.electorate
+        assert await electorate.has_voted(await person(harness, WANG), vote)  # her household
+        assert not await electorate.has_voted(await person(harness, LI), vote)
         rows = await ballots(harness, vote.id)
         assert len(rows) == 1 and rows[0][1] is None  # anonymous: no voter named
         assert re.fullmatch("[0-9a-f]{64}", rows[0][0])
