@@ -252,6 +252,8 @@ class VolunteerSettings(_Section):
 
     #: The check-in window opens this long before an activity starts (and closes at its end).
     checkin_opens_minutes: int = Field(default=30, ge=0, le=24 * 60)
+    #: A check-in this long after the start is late (迟到) in the attendance.
+    late_after_minutes: int = Field(default=10, ge=0, le=24 * 60)
     #: Reminders to those signed up, this many minutes before the start.
     reminders_minutes: list[int] = Field(default_factory=lambda: [24 * 60, 60])
     #: A forgotten check-out is closed (and flagged) this long after the end.

@@ -23,6 +23,7 @@ from bot.deliberation.sittings import SittingService
 from bot.deliberation.voting.service import Votes
 from bot.dialogs import DialogService
 from bot.lessons.service import Lessons
+from bot.participation.service import Participation
 from bot.runtime.scheduler import SchedulerService
 from bot.volunteering.service import Volunteering
 from storage import Database
@@ -54,6 +55,8 @@ class Services:
     lessons: Lessons
     #: Volunteer service: activities, sign-ups, check-ins, hours, the duty rota.
     volunteer: Volunteering
+    #: What awaits a person (/mine) and their participation record (我的参与).
+    participation: Participation
     clock: Clock = system_clock
     #: Tells the outbox sender that messages were queued (set when it starts).
     wake_sender: Callable[[], None] = field(default=lambda: None)
@@ -68,6 +71,7 @@ class Services:
         )
         scheduler = SchedulerService(db, settings, clock)
         matters = MatterService(db, settings, scheduler.calendar, clock)
+        votes = Votes(db, settings, scheduler, clock)
         return cls(
             settings=settings,
             db=db,
@@ -78,7 +82,7 @@ class Services:
             scheduler=scheduler,
             notices=NoticeService(db, settings.community, clock),
             matters=matters,
-            votes=Votes(db, settings, scheduler, clock),
+            votes=votes,
             desk=MatterDeskService(db, matters, clock),
             discussion=DiscussionService(db, clock),
             # Registers the sittings' schedule effects on the scheduler.
@@ -89,6 +93,7 @@ class Services:
             lessons=Lessons.create(db, settings, scheduler, clock),
             # Registers the volunteer schedules' effects and built-in schedules.
             volunteer=Volunteering(db, settings, scheduler, clock),
+            participation=Participation(db, settings, votes.context, clock),
             clock=clock,
         )
 

@@ -19,7 +19,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-Cell = str | int | None
+Cell = str | int | float | None
 
 #: Characters that make a spreadsheet read a cell as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -35,6 +35,8 @@ class Sheet:
     title: str
     headers: tuple[str, ...]
     rows: tuple[tuple[Cell, ...], ...]
+    #: A line above the headers in the workbook (who made it, when, for what), if any.
+    title_row: tuple[str, ...] = ()
 
 
 def csv_safe(value: Cell) -> Cell:
@@ -73,8 +75,12 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
     workbook.remove(workbook.active)  # type: ignore[arg-type]
     for sheet in sheets:
         ws = workbook.create_sheet(title=sheet.title[:31])
+        if sheet.title_row:
+            ws.append(list(sheet.title_row))
+            for cell in ws[1]:
+                cell.data_type = "s"
         ws.append(list(sheet.headers))
-        for cell in ws[1]:
+        for cell in ws[ws.max_row]:
             cell.font = Font(bold=True)
         for row in sheet.rows:
             ws.append(list(row))
@@ -82,7 +88,7 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
                 if isinstance(cell.value, str):
                     # Text stays text: never a formula, whatever it starts with.
                     cell.data_type = "s"
-        ws.freeze_panes = "A2"
+        ws.freeze_panes = "A3" if sheet.title_row else "A2"
         for index, header in enumerate(sheet.headers, start=1):
             widest = max(
                 [_visual_width(header)] + [_visual_width(row[index - 1]) for row in sheet.rows]

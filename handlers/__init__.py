@@ -31,11 +31,13 @@ from bot.deliberation.discussion import HIDE_FLOW
 from bot.deliberation.raising import FLOW as RAISE_FLOW
 from bot.deliberation.voting.rules import PROXY_FLOW, RESOLUTION_FLOW, SETUP_FLOW
 from bot.volunteering.activities import NEW_FLOW
+from bot.volunteering.leave import LEAVE_FLOW as VOL_LEAVE_FLOW
 from bot.volunteering.review import ADJUST_FLOW
 from handlers import callbacks, dialogs
 from handlers.access import Access, Callback, Where, guarded, identify, on_error
 from handlers.community import admin, chats, notices, people, schedules
 from handlers.community import callbacks as community_cb
+from handlers.deliberation import attendance as attendance_handlers
 from handlers.deliberation import callbacks as deliberation_cb
 from handlers.deliberation import (
     carrying,
@@ -50,14 +52,20 @@ from handlers.deliberation import sittings as sittings_handlers
 from handlers.lessons import answers as lesson_answers
 from handlers.lessons import callbacks as lessons_cb
 from handlers.lessons import delivery as lesson_delivery
+from handlers.lessons import leave as lesson_leave
 from handlers.lessons import makeup as lesson_makeup
 from handlers.lessons import records as lesson_records
 from handlers.lessons import sending as lesson_sending
 from handlers.lessons import study as lesson_study
 from handlers.lessons import writing as lesson_writing
+from handlers.participation import callbacks as participation_cb
+from handlers.participation import keyboard as participation_keys
+from handlers.participation import mine as participation_mine
+from handlers.participation import record as participation_record
 from handlers.volunteering import activities as vol_activities
 from handlers.volunteering import callbacks as volunteering_cb
 from handlers.volunteering import checkin as vol_checkin
+from handlers.volunteering import leave as vol_leave
 from handlers.volunteering import organiser as vol_organiser
 from handlers.volunteering import review_and_hours as vol_review
 from handlers.volunteering import rota as vol_rota
@@ -113,6 +121,11 @@ COMMANDS: tuple[Command, ...] = (
     # Sittings and minutes, the ledger.
     Command("minutes_note", sittings_handlers.minutes_note, Role.SECRETARY, Where.PRIVATE, None),
     Command("ledger", ledger_handlers.ledger, Role.SECRETARY, Where.PRIVATE, None),
+    # Paper ballots at the pavilion: the attendance list (the guard) and the count.
+    Command("attendance", attendance_handlers.attendance_command, Role.SECRETARY, Where.PRIVATE),
+    Command(
+        "paperballots", attendance_handlers.paper_ballots_command, Role.SECRETARY, Where.PRIVATE
+    ),
     # Carrying out, referrals, supervision.
     Command("assign", carrying.assign_command, Role.SECRETARY, Where.ANY, None),
     Command("progress", carrying.progress_command, Access.REGISTERED, Where.PRIVATE, None),
@@ -145,6 +158,14 @@ COMMANDS: tuple[Command, ...] = (
     Command("newactivity", vol_activities.new_activity, Role.SECRETARY, Where.PRIVATE, None),
     Command("volreport", vol_review.report_command, Role.SECRETARY, Where.PRIVATE, None),
     Command("unit", vol_rota.unit_command, Role.SECRETARY, Where.PRIVATE, None),
+    # Participation: what awaits me, my record; the community's table (secretaries).
+    Command("mine", participation_mine.mine, Access.REGISTERED, Where.PRIVATE, Where.PRIVATE),
+    Command(
+        "myrecord", participation_record.myrecord, Access.REGISTERED, Where.PRIVATE, Where.PRIVATE
+    ),
+    Command(
+        "participation", participation_record.participation, Role.SECRETARY, Where.PRIVATE, None
+    ),
 )
 
 #: Commands a secretary sees in their own menu, besides everyone's.
@@ -163,6 +184,8 @@ SECRETARY_MENU: tuple[str, ...] = (
     "unbind",
     "minutes_note",
     "ledger",
+    "attendance",
+    "paperballots",
     "assign",
     "refer",
     "referrals",
@@ -182,6 +205,8 @@ SECRETARY_MENU: tuple[str, ...] = (
     "volreport",
     "unit",
     "rota",
+    # Participation.
+    "participation",
 )
 
 
@@ -234,6 +259,14 @@ BUTTONS: tuple[Button, ...] = (
     Button(deliberation_cb.PaperConfirm, proxies.confirmed, Access.REGISTERED),
     Button(deliberation_cb.PaperRemove, proxies.remove_pressed, Access.REGISTERED),
     Button(deliberation_cb.AskProxy, proxies.ask_proxy_pressed, Role.RESIDENT),
+    # Paper ballots at the pavilion: attendance list, paper voters, the count.
+    Button(deliberation_cb.AttendanceView, attendance_handlers.view_pressed, Role.SECRETARY),
+    Button(deliberation_cb.AttendanceToggle, attendance_handlers.toggle_pressed, Role.SECRETARY),
+    Button(deliberation_cb.AttendanceGuests, attendance_handlers.guests_pressed, Role.SECRETARY),
+    Button(deliberation_cb.PaperCountStart, attendance_handlers.count_pressed, Role.SECRETARY),
+    Button(deliberation_cb.PaperCounter, attendance_handlers.counter_pressed, Role.SECRETARY),
+    Button(deliberation_cb.PaperWitness, attendance_handlers.witness_pressed, Role.SECRETARY),
+    Button(deliberation_cb.PaperCountConfirm, attendance_handlers.confirm_pressed, Role.SECRETARY),
     Button(deliberation_cb.AcceptDraftResolution, votes.accept_draft, Role.SECRETARY),
     Button(deliberation_cb.WriteResolution, votes.write_resolution, Role.SECRETARY),
     Button(deliberation_cb.StartVote, votes.start_pressed, Role.SECRETARY),
@@ -278,6 +311,10 @@ BUTTONS: tuple[Button, ...] = (
     Button(lessons_cb.LessonRoster, lesson_makeup.roster_pressed, Role.SECRETARY),
     Button(lessons_cb.LessonAttend, lesson_makeup.attend_pressed, Role.SECRETARY),
     Button(lessons_cb.LessonRecord, lesson_records.record_pressed, Role.SECRETARY),
+    # 请假: a member asks (privately), a secretary decides.
+    Button(lessons_cb.LessonLeave, lesson_leave.leave_pressed, Role.PARTY_MEMBER),
+    Button(lessons_cb.LessonMakeupLeave, lesson_leave.makeup_leave_pressed, Role.PARTY_MEMBER),
+    Button(lessons_cb.LessonLeaveDecision, lesson_leave.decision_pressed, Role.SECRETARY),
     # Volunteer service (志愿者打卡).
     Button(volunteering_cb.VolSignUp, vol_activities.sign_up, Access.REGISTERED, Where.ANY),
     Button(volunteering_cb.VolCancel, vol_activities.cancel, Access.REGISTERED, Where.ANY),
@@ -301,6 +338,11 @@ BUTTONS: tuple[Button, ...] = (
     Button(volunteering_cb.VolSwapAsk, vol_rota.swap_ask, Access.REGISTERED),
     Button(volunteering_cb.VolSwapAnswer, vol_rota.swap_answer, Access.REGISTERED),
     Button(volunteering_cb.VolJoinUnit, vol_rota.team_joined, Role.VOLUNTEER),
+    # Participation: a record's year (anyone's own; another's: checked by the service).
+    Button(participation_cb.RecordYear, participation_record.record_pressed, Access.REGISTERED),
+    # 请假: a volunteer asks (privately); the organiser or a secretary decides (the service checks).
+    Button(volunteering_cb.VolLeave, vol_leave.leave_pressed, Access.REGISTERED),
+    Button(volunteering_cb.VolLeaveDecision, vol_leave.decision_pressed, Access.REGISTERED),
 )
 
 #: Typed answers of each guided conversation (flow name -> handler).
@@ -315,6 +357,8 @@ TEXT_ANSWERS: dict[str, dialogs.TextAnswer] = {
     RESOLUTION_FLOW: votes.text_answer,
     WITHDRAW_FLOW: desk.withdraw_answer,
     HIDE_FLOW: discussion.hide_answer,
+    # Paper ballots: the number not in the register, the paper count.
+    **attendance_handlers.TEXT_ANSWERS,
     # Carrying out, referrals, supervision.
     **carrying.TEXT_ANSWERS,
     # Micro Party lessons (微党课).
@@ -322,6 +366,7 @@ TEXT_ANSWERS: dict[str, dialogs.TextAnswer] = {
     # Volunteer service: a new activity, an adjustment of hours.
     NEW_FLOW: vol_activities.new_answer,
     ADJUST_FLOW: vol_review.adjust_answer,
+    VOL_LEAVE_FLOW: vol_leave.reason_text,
 }
 
 
@@ -347,6 +392,11 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
 
     # Inline buttons, each kind by its callback-data prefix; then stale ones.
     _add_buttons(app)
+
+    # The big buttons of the private keyboard (📋 我的待办 …): the command each names.
+    # Before plain words and typed answers, so a press works while a form waits (the
+    # form is ended, see handlers/participation/keyboard.py).
+    _add_keyboard(app)
 
     # Plain words that act: raising a matter, 签到/签退 and locations, 补课 check-ins.
     _add_plain_words(app)
@@ -391,6 +441,19 @@ def _add_buttons(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     # A button of a kind this version no longer has.
     app.add_handler(
         CallbackQueryHandler(guarded(_stale_button, need=Access.ANYONE, where=Where.ANY))
+    )
+
+
+def _add_keyboard(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """A label of the private keyboard runs its command, with the command's access rule."""
+    commands = {c.name: guarded(c.callback, need=c.need, where=c.where) for c in COMMANDS}
+    app.add_handler(
+        MessageHandler(
+            participation_keys.LABEL_FILTER,
+            guarded(
+                participation_keys.label_pressed(commands), need=Access.ANYONE, where=Where.PRIVATE
+            ),
+        )
     )
 
 

@@ -23,7 +23,7 @@ from contextvars import ContextVar
 from enum import StrEnum
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.error import (
     BadRequest,
@@ -177,7 +177,7 @@ def guarded(
 async def reply(
     update: Update,
     text: str,
-    keyboard: InlineKeyboardMarkup | None = None,
+    keyboard: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None,
 ) -> Message | None:
     """Answer the update: a reply to a message, or an alert for a pressed button.
 

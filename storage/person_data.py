@@ -15,6 +15,8 @@ from typing import Any
 
 import aiosqlite
 
+from storage.community.leave import LeaveRepository
+
 #: "table.column" -> "section.key" of the export that carries what the column holds.
 EXPORTED: dict[str, str] = {
     # The register.
@@ -35,6 +37,9 @@ EXPORTED: dict[str, str] = {
     "proxy_requests.person_id": "register.proxy_request",
     "reminder_opt_outs.person_id": "register.reminders_off",
     "paper_residents.entered_by": "register.paper_residents_entered",
+    # Excused absence (请假): their requests, and the decisions they made on others'.
+    "leave_requests.person_id": "register.leave_requests",
+    "leave_requests.decided_by": "register.leave_decided",
     # Deliberation.
     "matters.raised_by": "deliberation.matters_raised",
     "matters.owner_person_id": "deliberation.matters_owned",
@@ -46,6 +51,7 @@ EXPORTED: dict[str, str] = {
     "comments.hidden_by": "deliberation.comments_hidden",
     "ballots.person_id": "deliberation.public_ballots",
     "ballots.recorded_by": "deliberation.proxy_ballots_recorded",
+    "poll_book.person_id": "deliberation.votes_cast",
     "votes.opened_by": "deliberation.votes_opened",
     "votes.closed_by": "deliberation.votes_closed",
     "ratings.person_id": "deliberation.ratings",
@@ -55,6 +61,15 @@ EXPORTED: dict[str, str] = {
     "referrals.recorded_by": "deliberation.referral_answers_recorded",
     "supervisors.person_id": "deliberation.supervision",
     "supervision_terms.created_by": "deliberation.supervision_terms_created",
+    # Paper ballots at the pavilion: attendance, paper voters (never what), paper counts.
+    "sitting_attendance.person_id": "deliberation.sittings_attended",
+    "sitting_attendance.marked_by": "deliberation.attendance_marked",
+    "sitting_guests.set_by": "deliberation.attendance_marked",
+    "paper_voters.person_id": "deliberation.paper_ballots_handed_in",
+    "paper_voters.marked_by": "deliberation.attendance_marked",
+    "paper_counts.counter_id": "deliberation.paper_counts",
+    "paper_counts.witness_id": "deliberation.paper_counts",
+    "paper_counts.entered_by": "deliberation.paper_counts",
     # Micro Party lessons.
     "lessons.created_by": "lessons.lessons_written",
     "lesson_recipients.person_id": "lessons.received",
@@ -162,6 +177,8 @@ class PersonDataRepository:
                 " WHERE entered_by = ? ORDER BY id",
                 p,
             ),
+            # Leave asked (with the reason) for lessons, make-ups and activities.
+            **await LeaveRepository(self._conn).person_record(p),
         }
 
     async def _deliberation(self, p: int) -> dict[str, Any]:
@@ -193,13 +210,57 @@ class PersonDataRepository:
                 " ORDER BY b.cast_at",
                 p,
             ),
+            # The poll book: the votes they cast in (public or anonymous), never how.
+            "votes_cast": await rows(
+                "SELECT b.vote_id, v.matter_id, v.anonymous FROM poll_book b"
+                " JOIN votes v ON v.id = b.vote_id WHERE b.person_id = ? ORDER BY b.vote_id",
+                p,
+            ),
             "votes_opened": await rows(
                 "SELECT id, matter_id, opened_at FROM votes WHERE opened_by = ? ORDER BY id",
                 p,
             ),
+            **await self._paper_ballots(p),
             "votes_closed": await rows(
                 "SELECT id, matter_id, closed_at, result FROM votes"
                 " WHERE closed_by = ? ORDER BY id",
+                p,
+            ),
+        }
+
+    async def _paper_ballots(self, p: int) -> dict[str, Any]:
+        """Sittings attended, paper ballots handed in (never what), counts and marks made."""
+        rows = self._rows
+        return {
+            "sittings_attended": await rows(
+                "SELECT s.forum, s.starts_at, a.marked_at FROM sitting_attendance a"
+                " JOIN sittings s ON s.id = a.sitting_id WHERE a.person_id = ?"
+                " ORDER BY s.starts_at",
+                p,
+            ),
+            "paper_ballots_handed_in": await rows(
+                "SELECT v.vote_id, m.matter_id, v.marked_at FROM paper_voters v"
+                " JOIN votes m ON m.id = v.vote_id WHERE v.person_id = ? ORDER BY v.id",
+                p,
+            ),
+            "attendance_marked": await rows(
+                "SELECT 'present' AS what, sitting_id, NULL AS vote_id, marked_at AS at"
+                " FROM sitting_attendance WHERE marked_by = ?"
+                " UNION ALL SELECT 'unregistered', sitting_id, NULL, set_at FROM sitting_guests"
+                " WHERE set_by = ? UNION ALL SELECT 'paper_voter', sitting_id, vote_id, marked_at"
+                " FROM paper_voters WHERE marked_by = ? ORDER BY at",
+                p,
+                p,
+                p,
+            ),
+            "paper_counts": await rows(
+                "SELECT vote_id, counts, ballots, counter_id = ? AS counted,"
+                " witness_id = ? AS witnessed, entered_by = ? AS entered, entered_at"
+                " FROM paper_counts WHERE ? IN (counter_id, witness_id, entered_by)"
+                " ORDER BY vote_id",
+                p,
+                p,
+                p,
                 p,
             ),
         }

@@ -6,7 +6,9 @@ import aiosqlite
 
 from storage.audit import AuditRepository
 from storage.community.chats import ChatsRepository
+from storage.community.leave import LeaveRepository
 from storage.community.people import PeopleRepository
+from storage.deliberation.attendance import AttendanceRepository
 from storage.deliberation.carrying import CarryingRepository
 from storage.deliberation.comments import CommentsRepository
 from storage.deliberation.ledger import LedgerRepository
@@ -18,6 +20,7 @@ from storage.lessons.deliveries import DeliveriesRepository
 from storage.lessons.lessons import LessonsRepository
 from storage.lessons.makeup import MakeupRepository
 from storage.lessons.studies import StudiesRepository
+from storage.participation import ParticipationRepositories
 from storage.person_data import PersonDataRepository
 from storage.privacy import PrivacyRepository
 from storage.runtime.inbox import InboxRepository
@@ -65,6 +68,8 @@ class Session:
         # Sittings and their minutes; the ledger.
         self.sittings = SittingsRepository(conn)
         self.ledger = LedgerRepository(conn)
+        # Sittings' attendance lists, paper voters and paper ballot counts.
+        self.attendance = AttendanceRepository(conn)
         # Carrying out, referrals, ratings, supervision.
         self.carrying = CarryingRepository(conn)
         # Micro Party lessons (微党课): lessons and recipients, 已学习 and the quiz,
@@ -75,3 +80,7 @@ class Session:
         self.home_deliveries = DeliveriesRepository(conn)
         # Volunteer service: activities, sign-ups, check-ins, units, the duty rota.
         self.volunteering = VolunteeringRepositories(conn)
+        # Participation: the poll book; what awaits a person, their record (read only).
+        self.participation = ParticipationRepositories(conn)
+        # Excused absence (请假) for lessons, make-ups and activities.
+        self.leave = LeaveRepository(conn)

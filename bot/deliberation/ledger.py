@@ -22,11 +22,13 @@ from bot.clock import Clock, system_clock
 from bot.community.calendar import local_moment, to_utc
 from bot.community.register import Actor, Role
 from bot.config import Language, Settings
+from bot.deliberation.attendance import Attendance, attendance_of
 from bot.deliberation.voting.electorate import scope_name
 from bot.errors import UserFacingError
 from bot.i18n import translate
 from bot.spreadsheets import Sheet
 from storage import Database
+from storage.deliberation.attendance import PaperCountRow
 from storage.deliberation.ledger import (
     LedgerConventionRow,
     LedgerMatterRow,
@@ -36,6 +38,7 @@ from storage.deliberation.ledger import (
     ProxyBallotRow,
     PublicBallotRow,
 )
+from storage.deliberation.sittings import SittingRow
 
 #: The longest period one export covers.
 MAX_PERIOD_DAYS = 366 * 5
@@ -54,6 +57,17 @@ class Ledger:
     progress: tuple[LedgerProgressRow, ...]
     referrals: tuple[LedgerReferralRow, ...]
     proxies: tuple[ProxyBallotRow, ...] = ()
+    #: Paper ballots counted at the pavilion, and who was present at each sitting.
+    paper: tuple[PaperCountRow, ...] = ()
+    attendance: tuple[SittingAttendance, ...] = ()
+
+
+@dataclass(frozen=True)
+class SittingAttendance:
+    """A sitting of the period and who was present."""
+
+    sitting: SittingRow
+    attendance: Attendance
 
 
 def default_period(today: date) -> tuple[date, date]:
@@ -93,11 +107,20 @@ class LedgerService:
         end = to_utc(local_moment(last + timedelta(days=1), time(0), self.tz))
         async with self._db.read() as session:
             repo = session.ledger
+            votes = tuple(await repo.votes(start, end))
+            paper = await session.attendance.paper_counts_of([vote.id for vote in votes])
+            attendance = []
+            for sitting in await session.sittings.starting_between(start, end):
+                present = await attendance_of(session, sitting.id)
+                if present.present or present.guests:
+                    attendance.append(SittingAttendance(sitting, present))
             return Ledger(
+                paper=tuple(paper[vote.id] for vote in votes if vote.id in paper),
+                attendance=tuple(attendance),
                 first=first,
                 last=last,
                 matters=tuple(await repo.matters(start, end)),
-                votes=tuple(await repo.votes(start, end)),
+                votes=votes,
                 ballots=tuple(await repo.public_ballots(start, end)),
                 conventions=tuple(await repo.conventions(start, end)),
                 progress=tuple(await repo.progress(start, end)),
@@ -157,7 +180,7 @@ def _headers(language: Language, columns: Sequence[str]) -> tuple[str, ...]:
 
 
 def ledger_sheets(ledger: Ledger, language: Language, tz: ZoneInfo) -> list[Sheet]:
-    """The seven tables of the workbook, headers in ``language``, times in ``tz``."""
+    """The tables of the workbook, headers in ``language``, times in ``tz``."""
     return [
         _matters_sheet(ledger, language, tz),
         _votes_sheet(ledger, language, tz),
@@ -166,6 +189,8 @@ def ledger_sheets(ledger: Ledger, language: Language, tz: ZoneInfo) -> list[Shee
         _conventions_sheet(ledger, language, tz),
         _progress_sheet(ledger, language, tz),
         _referrals_sheet(ledger, language, tz),
+        _paper_sheet(ledger, language, tz),
+        _attendance_sheet(ledger, language, tz),
     ]
 
 
@@ -416,4 +441,93 @@ def _referrals_sheet(ledger: Ledger, lang: Language, tz: ZoneInfo) -> Sheet:
             )
             for r in ledger.referrals
         ),
+    )
+
+
+def _paper_sheet(ledger: Ledger, lang: Language, tz: ZoneInfo) -> Sheet:
+    """Every paper count: per option, the ballots, who counted, who witnessed, who entered it."""
+    votes = {vote.id: vote for vote in ledger.votes}
+    removed = translate(lang, "ledger.removed_person")
+    rows = []
+    for count in ledger.paper:
+        vote = votes[count.vote_id]
+        tally = "; ".join(
+            f"{_option(lang, vote.kind, option)} {number}"
+            for option, number in zip(vote.options, count.counts, strict=False)
+        )
+        rows.append(
+            (
+                vote.id,
+                vote.matter_id,
+                vote.matter_title,
+                tally,
+                count.ballots,
+                count.counter or removed,
+                count.witness or removed,
+                count.entered_by or removed,
+                _when(count.entered_at, tz),
+            )
+        )
+    return Sheet(
+        "paper",
+        translate(lang, "ledger.sheet.paper"),
+        _headers(
+            lang,
+            (
+                "vote",
+                "number",
+                "title",
+                "paper_tally",
+                "paper_ballots",
+                "counter",
+                "witness",
+                "entered_by",
+                "entered_at",
+            ),
+        ),
+        tuple(rows),
+    )
+
+
+def _attendance_sheet(ledger: Ledger, lang: Language, tz: ZoneInfo) -> Sheet:
+    """Every sitting with attendance: who of the register, how many others, who marked."""
+    separator = translate(lang, "list_separator")
+    rows = []
+    for one in ledger.attendance:
+        present = one.attendance
+        markers = [a.marked_by for a in present.present if a.marked_by]
+        if present.guests and present.guests.set_by:
+            markers.append(present.guests.set_by)
+        moments = [a.marked_at for a in present.present]
+        if present.guests:
+            moments.append(present.guests.set_at)
+        rows.append(
+            (
+                _when(one.sitting.starts_at, tz),
+                translate(lang, f"matter.forum.{one.sitting.forum}"),
+                present.registered,
+                separator.join(a.name for a in present.present),
+                present.unregistered,
+                present.total,
+                separator.join(dict.fromkeys(markers)),
+                _when(max(moments), tz) if moments else None,
+            )
+        )
+    return Sheet(
+        "attendance",
+        translate(lang, "ledger.sheet.attendance"),
+        _headers(
+            lang,
+            (
+                "sitting_at",
+                "forum",
+                "present_registered",
+                "present_names",
+                "present_guests",
+                "present_total",
+                "marked_by",
+                "marked_at",
+            ),
+        ),
+        tuple(rows),
     )

@@ -33,11 +33,13 @@ from bot.clock import Clock, system_clock
 from bot.community.calendar import local_moment, to_utc
 from bot.community.register import Actor, ChatKind, Role
 from bot.config import Language, Settings
+from bot.deliberation.attendance import Attendance, AttendanceService, attendance_of
 from bot.errors import UserFacingError
 from bot.i18n import translate
 from bot.runtime.outbox import Delivery, OutgoingMessage, queue_push
 from bot.runtime.scheduler import Firing, SchedulerService, late_note
 from storage import Database
+from storage.deliberation.attendance import PaperCountRow
 from storage.deliberation.matters import MatterRow
 from storage.deliberation.sittings import ClosedVoteRow, SittingRow
 from storage.session import Session
@@ -68,6 +70,11 @@ class VoteOutcome:
     electorate: str = "all"
     electorate_buildings: tuple[str, ...] = ()
     electorate_grid: str | None = None
+    #: Paper ballots counted at the pavilion (included in ``counts`` and ``voters``).
+    paper: tuple[int, ...] = ()
+    paper_voters: int = 0
+    counter: str | None = None
+    witness: str | None = None
 
 
 @dataclass(frozen=True)
@@ -95,14 +102,16 @@ class Minutes:
     agenda: tuple[MinutesItem, ...]
     raised: tuple[MinutesItem, ...]
     notes: str | None
+    #: Who was present (the secretary's attendance list), if anyone was marked.
+    attendance: Attendance | None = None
 
 
 #: Renders minutes as plain-text messages (each at most 4,096 characters once escaped).
 MinutesRenderer = Callable[[Minutes, Language, ZoneInfo], list[str]]
 
 
-def outcome_of(vote: ClosedVoteRow) -> VoteOutcome:
-    """The counts of a closed vote, for the minutes."""
+def outcome_of(vote: ClosedVoteRow, paper: PaperCountRow | None = None) -> VoteOutcome:
+    """The counts of a closed vote, for the minutes (with who counted its paper ballots)."""
     return VoteOutcome(
         kind=vote.kind,
         options=vote.options,
@@ -114,6 +123,10 @@ def outcome_of(vote: ClosedVoteRow) -> VoteOutcome:
         electorate=vote.electorate,
         electorate_buildings=vote.electorate_buildings,
         electorate_grid=vote.electorate_grid,
+        paper=vote.paper,
+        paper_voters=vote.paper_voters,
+        counter=paper.counter if paper and vote.paper else None,
+        witness=paper.witness if paper and vote.paper else None,
     )
 
 
@@ -139,6 +152,8 @@ class SittingService:
         clock: Clock = system_clock,
         render_minutes: MinutesRenderer | None = None,
     ) -> None:
+        #: /attendance: who is present at a sitting (bot/deliberation/attendance.py).
+        self.attendance = AttendanceService(db, settings, clock)
         self._db = db
         self._settings = settings
         self._clock = clock
@@ -311,6 +326,7 @@ class SittingService:
             agenda=tuple([await self._item(session, matter) for matter in agenda]),
             raised=tuple([await self._item(session, matter) for matter in raised]),
             notes=sitting.notes,
+            attendance=await attendance_of(session, sitting.id),
         )
 
     async def _item(self, session: Session, matter: MatterRow) -> MinutesItem:
@@ -321,7 +337,7 @@ class SittingService:
             stage=matter.stage,
             supports=matter.supports,
             comments=matter.comments,
-            vote=outcome_of(vote) if vote else None,
+            vote=outcome_of(vote, await session.attendance.paper_count(vote.id)) if vote else None,
             resolution=matter.resolution,
         )
 

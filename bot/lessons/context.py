@@ -38,6 +38,16 @@ class LessonContext:
         """The community's time zone."""
         return self.settings.community.tz
 
+    @property
+    def late_after(self) -> timedelta:
+        """How long after the push a lesson's deadline is: its one reminder. Studied after
+        it is late (迟学); leave for the lesson is asked before it."""
+        return timedelta(days=self.settings.lessons.remind_after_days)
+
+    def deadline(self, lesson: LessonRow) -> datetime | None:
+        """The lesson's deadline (None before it is sent)."""
+        return lesson.sent_at + self.late_after if lesson.sent_at is not None else None
+
     async def lesson(self, lesson_id: int) -> LessonRow:
         """The lesson, or a short refusal."""
         async with self.db.read() as session:

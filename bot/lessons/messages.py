@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.config import Language
+from bot.i18n import translate
 from bot.lessons.rules import PART_LIMIT
 from bot.runtime.outbox import ButtonSpec, OutgoingMessage
-from storage.lessons.rows import LessonRow
+from storage.community.leave import LeaveRow
+from storage.lessons.rows import LessonRow, SlotRow
 
 
 def study_callback(lesson_id: int) -> str:
@@ -41,6 +44,21 @@ def home_callback(lesson_id: int) -> str:
 def delivered_callback(lesson_id: int, person_id: int) -> str:
     """已送学 in a grid worker's task (decoded by handlers/callbacks.py LessonDelivered)."""
     return f"ldc:{lesson_id}:{person_id}"
+
+
+def leave_callback(lesson_id: int) -> str:
+    """🙋 请假 for a lesson (decoded by handlers/lessons/callbacks.py LessonLeave)."""
+    return f"llv:{lesson_id}"
+
+
+def makeup_leave_callback(slot_id: int) -> str:
+    """🙋 请假 for a booked make-up (decoded by handlers/lessons/callbacks.py LessonMakeupLeave)."""
+    return f"llm:{slot_id}"
+
+
+def leave_decision_callback(request_id: int, approve: bool) -> str:
+    """批准 / 不批准 under a request for leave (decoded by callbacks.py LessonLeaveDecision)."""
+    return f"lld:{request_id}:{approve}"
 
 
 def split_body(body: str, limit: int = PART_LIMIT) -> list[str]:
@@ -119,6 +137,12 @@ def lesson_messages(
             params["link"] = lesson.link or ""
             others = len([a for a in lesson.attachments if a.kind != "photo"])
             buttons = ((ButtonSpec(study_label, study_callback(lesson.id)),),)
+            if private:
+                # 请假 privately only: the reason is asked in the member's own chat.
+                buttons = (
+                    *buttons,
+                    (ButtonSpec("lesson.button.leave", leave_callback(lesson.id)),),
+                )
             if others and private:
                 buttons = (
                     *buttons,
@@ -134,15 +158,47 @@ def lesson_messages(
     return messages
 
 
-def reminder_message(lesson: LessonRow, language: Language) -> OutgoingMessage:
-    """The one reminder: study now, book a make-up, or ask for home delivery."""
+def reminder_message(
+    lesson: LessonRow, language: Language, *, leave: bool = False
+) -> OutgoingMessage:
+    """The one reminder: study now, book a make-up, or ask for home delivery; with
+    ``leave`` (a reminder before the deadline), ask for leave too."""
+    buttons: tuple[tuple[ButtonSpec, ...], ...] = (
+        (ButtonSpec("lesson.button.study_now", open_callback(lesson.id)),),
+        (ButtonSpec("lesson.button.makeup", makeup_callback(lesson.id)),),
+        (ButtonSpec("lesson.button.home", home_callback(lesson.id)),),
+    )
+    if leave:
+        buttons = (*buttons, (ButtonSpec("lesson.button.leave", leave_callback(lesson.id)),))
     return OutgoingMessage(
-        "lesson.reminder",
+        "lesson.reminder", language, {"number": lesson.id, "title": lesson.title}, buttons=buttons
+    )
+
+
+def leave_what(language: Language, lesson: LessonRow, slot: SlotRow | None, tz: ZoneInfo) -> str:
+    """What the leave is for: the lesson, or a make-up of it."""
+    if slot is None:
+        return translate(language, "lesson.leave.what_lesson", number=lesson.id, title=lesson.title)
+    return translate(
         language,
-        {"number": lesson.id, "title": lesson.title},
+        "lesson.leave.what_makeup",
+        number=lesson.id,
+        title=lesson.title,
+        when=slot.starts_at.astimezone(tz).strftime("%m-%d %H:%M"),
+        place=slot.place,
+    )
+
+
+def leave_request_message(request: LeaveRow, language: Language, what: str) -> OutgoingMessage:
+    """To a secretary: who asks for leave, for what, why; 批准 / 不批准."""
+    return OutgoingMessage(
+        "lesson.leave.request",
+        language,
+        {"name": request.display_name, "what": what, "reason": request.reason},
         buttons=(
-            (ButtonSpec("lesson.button.study_now", open_callback(lesson.id)),),
-            (ButtonSpec("lesson.button.makeup", makeup_callback(lesson.id)),),
-            (ButtonSpec("lesson.button.home", home_callback(lesson.id)),),
+            (
+                ButtonSpec("lesson.button.approve", leave_decision_callback(request.id, True)),
+                ButtonSpec("lesson.button.refuse", leave_decision_callback(request.id, False)),
+            ),
         ),
     )

@@ -52,7 +52,7 @@ class LessonRecords:
             if lesson is None:
                 raise UserFacingError("lesson.not_found", number=lesson_id)
             standings = await session.lessons.standings(lesson_id)
-        return LessonReport(lesson, tuple(standings))
+        return LessonReport(lesson, tuple(standings), self._ctx.late_after)
 
     async def member_record(
         self, actor: Actor, person_id: int | None, first: date, last: date
@@ -74,7 +74,7 @@ class LessonRecords:
                 standing = await session.lessons.standing(lesson.id, target)
                 if standing is not None:
                     items.append((lesson, standing))
-        return MemberRecord(person, first, last, tuple(items))
+        return MemberRecord(person, first, last, tuple(items), self._ctx.late_after)
 
     async def export_sheets(
         self, actor: Actor, first: date, last: date, language: Language
@@ -89,7 +89,9 @@ class LessonRecords:
         async with self._ctx.db.read() as session:
             lessons = await session.lessons.sent_between(start, end)
             reports = [
-                LessonReport(lesson, tuple(await session.lessons.standings(lesson.id)))
+                LessonReport(
+                    lesson, tuple(await session.lessons.standings(lesson.id)), self._ctx.late_after
+                )
                 for lesson in lessons
             ]
 

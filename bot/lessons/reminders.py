@@ -71,7 +71,11 @@ class LessonReminders:
     async def _remind(self, session: Session, lesson: LessonRow, now: datetime) -> int:
         """Remind, once each, the recipients who have done nothing about the lesson."""
         deliveries = []
+        deadline = self._ctx.deadline(lesson)
+        # Before the deadline (a secretary's 现在提醒) leave can still be asked.
+        leave = deadline is not None and now < deadline
         for standing in await session.lessons.standings(lesson.id):
+            # Excused (请假 asked or approved) members are not chased: not "missing".
             if standing.outcome != "missing" or standing.reminded:
                 continue
             await session.lessons.mark_reminded(lesson.id, standing.person_id, now)
@@ -79,7 +83,7 @@ class LessonReminders:
                 Delivery(
                     standing.tg_user_id,
                     standing.person_id,
-                    reminder_message(lesson, Language(standing.language)),
+                    reminder_message(lesson, Language(standing.language), leave=leave),
                 )
             )
         if deliveries:

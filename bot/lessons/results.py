@@ -4,8 +4,9 @@ planned send, a study and a quiz step, the per-lesson report and a member's reco
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+from bot.lessons.rules import ATTENDANCE, attendance
 from storage.community.people import PersonRow
 from storage.lessons.rows import LessonRow, MemberStanding
 
@@ -56,12 +57,32 @@ class QuizStep:
     total: int
 
 
+def deadline_of(lesson: LessonRow, late_after: timedelta | None) -> datetime | None:
+    """The lesson's deadline (its one reminder): ``late_after`` after it was sent."""
+    if lesson.sent_at is None or late_after is None:
+        return None
+    return lesson.sent_at + late_after
+
+
 @dataclass(frozen=True)
 class LessonReport:
-    """Per lesson: every recipient's standing."""
+    """Per lesson: every recipient's standing; ``late_after`` (the reminder's delay) says
+    when studying it becomes late (迟学)."""
 
     lesson: LessonRow
     standings: tuple[MemberStanding, ...]
+    late_after: timedelta | None = None
+
+    def attendance(self, standing: MemberStanding) -> str:
+        """on_time | late | excused | absent (see ``rules.attendance``)."""
+        return attendance(standing, deadline_of(self.lesson, self.late_after))
+
+    def attendance_counts(self) -> dict[str, int]:
+        """How many are on time, late, excused and absent."""
+        counts = dict.fromkeys(ATTENDANCE, 0)
+        for standing in self.standings:
+            counts[self.attendance(standing)] += 1
+        return counts
 
     def of(self, outcome: str) -> list[MemberStanding]:
         """The recipients with ``outcome`` (see ``MemberStanding.outcome``)."""
@@ -78,17 +99,20 @@ class LessonReport:
         return round(sum(scores) / len(scores)) if scores else None
 
     def counts(self) -> dict[str, int]:
-        """reached / studied / makeup / delivered / missing (booked or pending: missing)."""
+        """reached / studied / makeup / delivered / excused / missing (booked or pending:
+        missing; excused: leave asked or approved)."""
         studied = len(self.of("studied"))
         makeup = len(self.of("makeup"))
         delivered = len(self.of("delivered"))
+        excused = len(self.of("excused"))
         reached = len(self.standings)
         return {
             "reached": reached,
             "studied": studied,
             "makeup": makeup,
             "delivered": delivered,
-            "missing": reached - studied - makeup - delivered,
+            "excused": excused,
+            "missing": reached - studied - makeup - delivered - excused,
         }
 
 
@@ -100,3 +124,15 @@ class MemberRecord:
     first: date
     last: date
     lessons: tuple[tuple[LessonRow, MemberStanding], ...]
+    late_after: timedelta | None = None
+
+    def attendance(self, lesson: LessonRow, standing: MemberStanding) -> str:
+        """on_time | late | excused | absent on one of the lessons."""
+        return attendance(standing, deadline_of(lesson, self.late_after))
+
+    def attendance_counts(self) -> dict[str, int]:
+        """How many of the lessons were on time, late, excused and absent."""
+        counts = dict.fromkeys(ATTENDANCE, 0)
+        for lesson, standing in self.lessons:
+            counts[self.attendance(lesson, standing)] += 1
+        return counts

@@ -5,9 +5,11 @@ dates and slots, and who may do what."""
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from bot import usertext
 from bot.community.register import Actor, Role
+from storage.lessons.rows import MemberStanding
 
 #: Guided conversations of this area (the ``dialogs`` table's flow names).
 LESSON_FLOW = "lesson"
@@ -15,6 +17,7 @@ WHEN_FLOW = "lesson_when"
 SLOT_FLOW = "lesson_slot"
 FIX_FLOW = "lesson_fix"
 PHOTO_FLOW = "lesson_photo"
+LEAVE_FLOW = "lesson_leave"
 
 MAX_TITLE = 60
 MAX_BODY = 20000
@@ -56,3 +59,26 @@ def delivery_role(actor: Actor) -> Role:
 def clean(text: str) -> str:
     """Trim each line and drop runs of blank lines beyond one."""
     return usertext.block(text)
+
+
+#: A member's attendance on a lesson, as attendance systems count it.
+ATTENDANCE = ("on_time", "late", "excused", "absent")
+
+
+def attendance(standing: MemberStanding, deadline: datetime | None) -> str:
+    """已学 on time | 迟学 late | 请假 excused | 未学 absent.
+
+    Late: studied (or delivered at home) after the lesson's deadline, its one
+    reminder (``remind_after_days`` after the push), or studied at a make-up,
+    which is for those who missed it. Excused: leave asked or approved and not
+    studied. Booked or waiting for home delivery, and not done yet: absent.
+    """
+    outcome = standing.outcome
+    if outcome == "excused":
+        return "excused"
+    if outcome == "makeup":
+        return "late"
+    done = {"studied": standing.studied_at, "delivered": standing.delivered_at}.get(outcome)
+    if done is None:
+        return "absent"
+    return "late" if deadline is not None and done > deadline else "on_time"

@@ -15,6 +15,7 @@ Where to look:
 - makeup.py: make-up slots, bookings, attendance and "补课 123456" check-in
 - delivery.py: home delivery (送学) by grid workers
 - corrections.py: edits before sending, corrections after
+- leave.py: leave (请假) for a lesson or a make-up, decided by secretaries
 - records.py (and sheets.py): lists, reports, study records, the export
 - summary.py: the monthly summary (the ``lesson.summary`` built-in schedule)
 - context.py, rules.py, results.py, messages.py: what the parts share
@@ -29,6 +30,7 @@ from bot.config import Settings
 from bot.lessons.context import LessonContext
 from bot.lessons.corrections import LessonCorrections
 from bot.lessons.delivery import LessonDelivery
+from bot.lessons.leave import LessonLeave
 from bot.lessons.makeup import LessonMakeup
 from bot.lessons.records import LessonRecords
 from bot.lessons.reminders import LessonReminders
@@ -53,6 +55,7 @@ class Lessons:
     corrections: LessonCorrections
     records: LessonRecords
     summary: LessonSummary
+    leave: LessonLeave
 
     @classmethod
     def create(
@@ -76,4 +79,5 @@ class Lessons:
             corrections=LessonCorrections(ctx),
             records=LessonRecords(ctx),
             summary=LessonSummary(ctx),
+            leave=LessonLeave(ctx),
         )

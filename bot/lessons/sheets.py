@@ -13,7 +13,7 @@ from bot.config import Language
 from bot.i18n import translate
 from bot.lessons.results import LessonReport
 from bot.spreadsheets import Sheet
-from storage.lessons.rows import LessonRow, MemberStanding
+from storage.lessons.rows import MemberStanding
 
 _LESSON_COLUMNS = (
     "number",
@@ -24,10 +24,33 @@ _LESSON_COLUMNS = (
     "quiz",
     "makeup",
     "delivered",
+    "on_time",
+    "late",
+    "excused",
     "missing",
 )
-_STUDY_COLUMNS = ("number", "title", "member", "outcome", "when", "score", "delivered_by")
-_MEMBER_COLUMNS = ("member", "reached", "studied", "makeup", "delivered", "missing")
+_STUDY_COLUMNS = (
+    "number",
+    "title",
+    "member",
+    "attendance",
+    "outcome",
+    "when",
+    "score",
+    "delivered_by",
+    "leave_reason",
+)
+_MEMBER_COLUMNS = (
+    "member",
+    "reached",
+    "on_time",
+    "late",
+    "excused",
+    "absent",
+    "studied",
+    "makeup",
+    "delivered",
+)
 
 
 def lesson_sheets(reports: list[LessonReport], language: Language, tz: ZoneInfo) -> list[Sheet]:
@@ -38,7 +61,7 @@ def lesson_sheets(reports: list[LessonReport], language: Language, tz: ZoneInfo)
             language,
             "study",
             _STUDY_COLUMNS,
-            [_study_row(r.lesson, s, language, tz) for r in reports for s in r.standings],
+            [_study_row(r, s, language, tz) for r in reports for s in r.standings],
         ),
         _sheet(language, "members", _MEMBER_COLUMNS, _member_rows(reports)),
     ]
@@ -59,6 +82,7 @@ def _lesson_row(report: LessonReport, tz: ZoneInfo) -> tuple[Any, ...]:
     counts = report.counts()
     sent_at = local(lesson.sent_at, tz).strftime("%Y-%m-%d %H:%M") if lesson.sent_at else ""
     average = report.quiz_average
+    attendance = report.attendance_counts()
     return (
         lesson.id,
         lesson.title,
@@ -68,33 +92,45 @@ def _lesson_row(report: LessonReport, tz: ZoneInfo) -> tuple[Any, ...]:
         "" if average is None else f"{average}%",
         counts["makeup"],
         counts["delivered"],
-        counts["missing"],
+        attendance["on_time"],
+        attendance["late"],
+        attendance["excused"],
+        attendance["absent"],
     )
 
 
 def _study_row(
-    lesson: LessonRow, s: MemberStanding, language: Language, tz: ZoneInfo
+    report: LessonReport, s: MemberStanding, language: Language, tz: ZoneInfo
 ) -> tuple[Any, ...]:
-    """One recipient of one lesson: the outcome, when, the quiz score, who delivered it."""
+    """One recipient of one lesson: on time, late, excused or absent; the outcome, when,
+    the quiz score, who delivered it, the reason for leave."""
+    lesson = report.lesson
     when = s.studied_at or s.attended_at or s.delivered_at
     return (
         lesson.id,
         lesson.title,
         s.display_name,
+        translate(language, f"lesson.attendance.{report.attendance(s)}"),
         translate(language, f"lesson.outcome.{s.outcome}"),
         local(when, tz).strftime("%Y-%m-%d %H:%M") if when else "",
         f"{s.correct}/{s.questions}" if s.studied_at and s.correct is not None else "",
         s.delivered_by or "",
+        s.leave_reason or "",
     )
 
 
 def _member_rows(reports: list[LessonReport]) -> list[tuple[Any, ...]]:
-    """Per member over the period: name, reached, studied, make-up, delivered, missing."""
-    per_member: dict[int, list[Any]] = {}
+    """Per member over the period: name, reached, on time / late / excused / absent, and
+    how they studied (themselves, at a make-up, by home delivery)."""
+    per_member: dict[int, dict[str, Any]] = {}
     for report in reports:
         for s in report.standings:
-            tally = per_member.setdefault(s.person_id, [s.display_name, 0, 0, 0, 0, 0])
-            tally[1] += 1
-            column = {"studied": 2, "makeup": 3, "delivered": 4}.get(s.outcome, 5)
-            tally[column] += 1
-    return [tuple(tally) for tally in sorted(per_member.values(), key=lambda row: str(row[0]))]
+            tally = per_member.setdefault(
+                s.person_id, {"member": s.display_name, **dict.fromkeys(_MEMBER_COLUMNS[1:], 0)}
+            )
+            tally["reached"] += 1
+            tally[report.attendance(s)] += 1
+            if s.outcome in ("studied", "makeup", "delivered"):
+                tally[s.outcome] += 1
+    rows = [tuple(tally[c] for c in _MEMBER_COLUMNS) for tally in per_member.values()]
+    return sorted(rows, key=lambda row: str(row[0]))

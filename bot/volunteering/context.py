@@ -62,6 +62,10 @@ class VolunteerContext:
         """How long before the start the check-in window opens."""
         return timedelta(minutes=self.config.checkin_opens_minutes)
 
+    def late_after(self) -> timedelta:
+        """A check-in this long after the start is late (迟到)."""
+        return timedelta(minutes=self.config.late_after_minutes)
+
     def count(self, checked_in: datetime, checked_out: datetime, a: ActivityRow) -> int:
         """The minutes a check-in counts at activity ``a``, rounded as configured."""
         return counted_minutes(

@@ -9,7 +9,7 @@ registered here, a summary on the 1st of each month.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -18,6 +18,7 @@ from bot.config import Language
 from bot.i18n import translate
 from bot.runtime.outbox import Delivery, OutgoingMessage, queue_push
 from bot.runtime.scheduler import Firing
+from bot.volunteering.attendance import ActivityAttendance, attendance_of
 from bot.volunteering.context import VolunteerContext
 from bot.volunteering.rules import hours_text, month_bounds
 from storage.session import Session
@@ -46,6 +47,16 @@ class MonthlyReport:
     month: date
     people: list[HoursRow]
     units: list[HoursRow]
+    #: The attendance of each activity of the month that has started, oldest first.
+    attendance: list[ActivityAttendance] = field(default_factory=list)
+
+    def attendance_totals(self) -> dict[str, int]:
+        """On time, late, excused and absent over the month's activities."""
+        totals: dict[str, int] = {}
+        for item in self.attendance:
+            for status, count in item.counts().items():
+                totals[status] = totals.get(status, 0) + count
+        return totals
 
     @property
     def total_minutes(self) -> int:
@@ -92,14 +103,21 @@ class HoursService:
         actor.member(Role.SECRETARY)
         month = month or self._ctx.clock().astimezone(self._ctx.tz).date()
         async with self._ctx.db.read() as session:
-            return await self._report(session, month)
+            return await self._report(session, month, self._ctx.clock())
 
-    async def _report(self, session: Session, month: date) -> MonthlyReport:
+    async def _report(self, session: Session, month: date, now: datetime) -> MonthlyReport:
         since, until = month_bounds(month, self._ctx.tz)
+        started = [
+            a
+            for a in await session.volunteering.activities.recent(since, until)
+            if a.starts_at < until and a.starts_at <= now
+        ]
+        late_after = self._ctx.late_after()
         return MonthlyReport(
             month.replace(day=1),
             await session.volunteering.records.minutes_by_person(since, until),
             await session.volunteering.records.minutes_by_unit(since, until),
+            [await attendance_of(session, a, late_after) for a in reversed(started)],
         )
 
     async def _monthly_effect(self, firing: Firing) -> None:
@@ -108,7 +126,7 @@ class HoursService:
             return
         last_month = (local - timedelta(days=1)).replace(day=1)
         session = firing.session
-        report = await self._report(session, last_month)
+        report = await self._report(session, last_month, firing.now)
         secretaries = await secretaries_to_tell(session, self._ctx.settings.community)
         deliveries = []
         for person in secretaries:

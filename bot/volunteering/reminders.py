@@ -1,4 +1,5 @@
-"""Reminders of a volunteer activity (志愿者打卡), sent to those signed up before the start.
+"""Reminders of a volunteer activity (志愿者打卡), sent to those signed up before the start,
+with 🙋 请假 under them (approved leave frees the place, so they are not reminded again).
 
 Each occurrence gets one ``volunteer.reminder`` schedule per configured lead
 (created with the activity, bot/volunteering/activities.py); its effect is
@@ -10,10 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from bot.config import Language
-from bot.runtime.outbox import Delivery, OutgoingMessage, queue_push
+from bot.runtime.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
 from bot.runtime.scheduler import Firing
 from bot.volunteering.cards import methods_text
 from bot.volunteering.context import VolunteerContext
+from bot.volunteering.leave import leave_callback
 from storage.runtime.schedules import ScheduleRow
 from storage.session import Session
 from storage.times import to_db_time
@@ -53,6 +55,8 @@ class ReminderService:
                         "opens": self._ctx.local(activity.starts_at - self._ctx.lead()),
                         "methods": methods_text(activity, Language(s.language)),
                     },
+                    # Cannot come after all: 请假 (until the start).
+                    buttons=((ButtonSpec("vol.button.leave", leave_callback(activity.id)),),),
                 ),
             )
             for s in signed

@@ -21,6 +21,7 @@ from bot.errors import UserFacingError
 from bot.i18n import translate
 from bot.runtime.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
 from bot.runtime.scheduler import Firing
+from bot.volunteering.attendance import attendance_of
 from bot.volunteering.context import VolunteerContext
 from bot.volunteering.reminders import describe_schedule
 from bot.volunteering.rules import MAX_REASON, manages
@@ -79,8 +80,13 @@ class ReviewService:
         no_shows = await session.volunteering.signups.no_shows(activity.id)
         flagged = await session.volunteering.records.flagged([activity.id])
         _, _, checked = await session.volunteering.signups.counts(activity.id)
+        attendance = await attendance_of(session, activity, self._ctx.late_after())
         language = Language(organiser.language)
         none = translate(language, "vol.none")
+        excused = "、".join(
+            translate(language, "vol.leave.name", name=row.name, reason=row.leave_reason or "")
+            for row in attendance.of("excused")
+        )
         message = OutgoingMessage(
             "vol.after",
             language,
@@ -88,6 +94,8 @@ class ReviewService:
                 "title": activity.title,
                 "when": self._ctx.local(activity.starts_at),
                 "checked": checked,
+                "attendance": translate(language, "vol.attendance_counts", **attendance.counts()),
+                "excused": excused or none,
                 "no_shows": "、".join(s.display_name for s in no_shows) or none,
                 "flagged": len(flagged),
             },

@@ -7,6 +7,9 @@
   volunteers' group with 报名 / 取消报名 buttons and live counts. A full
   activity takes a waitlist; a cancellation promotes the first waiting person,
   who is told. Reminders go to those signed up before the start.
+- Leave (请假): a volunteer signed up asks before the start, with a reason; the
+  organiser (or a secretary) decides; approved, the place is freed as by a
+  cancellation and the volunteer counts as excused, not as a no-show.
 - Check-in (签到) and check-out (签退): the window opens
   ``checkin_opens_minutes`` before the start and closes at the end. Each
   activity may ask for a location within its radius (only the distance is
@@ -33,8 +36,8 @@
 The parts, each in its module and each taking the shared
 :class:`~bot.volunteering.context.VolunteerContext`, are gathered here in
 :class:`Volunteering` (``services.volunteer``): ``.activities``, ``.signup``,
-``.checkin``, ``.organiser``, ``.review``, ``.hours``, ``.reminders`` and
-``.rota``. The parts that own a schedule register its effect on the
+``.checkin``, ``.organiser``, ``.leave``, ``.review``, ``.hours``, ``.reminders``
+and ``.rota``. The parts that own a schedule register its effect on the
 scheduler when built.
 """
 
@@ -50,6 +53,7 @@ from bot.volunteering.activities import ActivityService
 from bot.volunteering.checkin import CheckinService
 from bot.volunteering.context import VolunteerContext
 from bot.volunteering.hours import HoursService
+from bot.volunteering.leave import LeaveService
 from bot.volunteering.organiser import OrganiserService
 from bot.volunteering.reminders import ReminderService
 from bot.volunteering.review import ReviewService
@@ -73,6 +77,8 @@ class Volunteering:
         self.signup = SignupService(self.context)
         self.checkin = CheckinService(self.context)
         self.organiser = OrganiserService(self.context)
+        # Leave (请假): asked by volunteers, decided by organisers; frees the place.
+        self.leave = LeaveService(self.context, self.signup)
         # These register their schedule effects on the scheduler; the rota and
         # the hours also their built-in schedules (the duty's first, as before).
         self.reminders = ReminderService(self.context)

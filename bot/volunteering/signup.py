@@ -85,12 +85,14 @@ class SignupService:
             )
             promoted = None
             if existing.state == "signed":
-                promoted = await self._promote(session, activity, now)
+                promoted = await self.promote(session, activity, now)
         return CancelResult(activity, promoted)
 
-    async def _promote(
+    async def promote(
         self, session: Session, activity: ActivityRow, now: datetime
     ) -> SignupRow | None:
+        """A place was freed (a cancellation, approved leave): the first person waiting
+        gets it and is told, in this unit of work. Returns them, or None."""
         waiting = await session.volunteering.signups.signups(activity.id, "waiting")
         if not waiting:
             return None

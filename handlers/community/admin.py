@@ -14,6 +14,7 @@ from handlers.community import keyboards, texts
 from handlers.community.people import JOIN_PAYLOAD
 from handlers.context import Context
 from handlers.keyboards import open_private_chat
+from handlers.participation.keyboard import tell_roles_changed
 from handlers.texts import kind_name, role_name, t
 
 #: Words accepted for each chat kind after /bind (Latin and Chinese).
@@ -126,6 +127,9 @@ async def _change_role(update: Update, context: Context, *, granting: bool) -> N
         changed = await community.revoke(actor, person.id, role)
         key = "roles.revoked" if changed else "roles.did_not_have"
     await reply(update, t(language, key, name=person.display_name, role=role_name(language, role)))
+    if changed:
+        # Their big buttons follow their roles.
+        await tell_roles_changed(context, await community.person(person.id))
 
 
 async def people(update: Update, context: Context) -> None:
@@ -174,8 +178,11 @@ async def _show_person(update: Update, context: Context, person_id: int) -> None
 async def toggle_role(update: Update, context: Context) -> None:
     """Button: grant or revoke one role."""
     data = cb.ToggleRole.decode(_data(update))
-    await context.services.community.toggle_role(context.require_actor(), data.person_id, data.role)
+    community = context.services.community
+    await community.toggle_role(context.require_actor(), data.person_id, data.role)
     await _show_person(update, context, data.person_id)
+    # Their big buttons follow their roles.
+    await tell_roles_changed(context, await community.person(data.person_id))
 
 
 async def remove_person(update: Update, context: Context) -> None:

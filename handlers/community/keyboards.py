@@ -10,6 +10,7 @@ from bot.config import Grid, Language
 from bot.runtime.scheduler import UpcomingPage, schedule_title
 from handlers.community import callbacks as cb
 from handlers.keyboards import button
+from handlers.participation.keyboards import open_record
 from handlers.texts import LANGUAGE_NAMES, person_label, plain, role_name
 from storage.community.people import PersonRow
 
@@ -63,9 +64,14 @@ def confirm_forget(language: Language) -> InlineKeyboardMarkup:
     )
 
 
-def home_button(language: Language, person_id: int = 0) -> InlineKeyboardMarkup:
+def home_row(language: Language, person_id: int = 0) -> list[InlineKeyboardButton]:
     """🏠 门牌: give the building and door (of oneself, or of ``person_id``)."""
-    return InlineKeyboardMarkup([[button(plain(language, "home.button"), cb.SetHome(person_id))]])
+    return [button(plain(language, "home.button"), cb.SetHome(person_id))]
+
+
+def home_button(language: Language, person_id: int = 0) -> InlineKeyboardMarkup:
+    """🏠 门牌 alone (under a refused household ballot)."""
+    return InlineKeyboardMarkup([home_row(language, person_id)])
 
 
 def people(language: Language, page: PeoplePage) -> InlineKeyboardMarkup:
@@ -91,7 +97,9 @@ def person_roles(language: Language, person: PersonRow, back_page: int) -> Inlin
         for role in Role
     ]
     rows = [toggles[i : i + 2] for i in range(0, len(toggles), 2)]
-    rows.append([button(plain(language, "home.button"), cb.SetHome(person.id))])
+    rows.append(home_row(language, person.id))
+    # Their participation record (我的参与), for the democratic appraisal.
+    rows.append(open_record(language, person.id, "participation.button.open_person"))
     rows.append(
         [button(plain(language, "people.remove_button"), cb.RemovePerson(person.id, False))]
     )

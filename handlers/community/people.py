@@ -18,6 +18,8 @@ from handlers.community import keyboards, texts
 from handlers.context import Context
 from handlers.deliberation import matters
 from handlers.keyboards import open_private_chat
+from handlers.participation import keyboard as big_buttons
+from handlers.participation import keyboards as participation_keyboards
 from handlers.texts import t
 from handlers.volunteering import checkin as volunteering
 
@@ -70,10 +72,13 @@ async def _show_prompt(update: Update, context: Context, prompt: Prompt) -> None
     community = context.services.settings.community
     if prompt.person is not None:
         key = "register.already" if prompt.already_registered else "register.done"
-        await show(update, t(language, key, name=prompt.person.display_name))
+        # With the big buttons, by their roles (also after /start when registered already).
+        context.actor = await context.services.community.identify(_require_caller(update))
+        await big_buttons.say_with_keyboard(
+            update, context, context.actor, t(language, key, name=prompt.person.display_name)
+        )
         if not prompt.already_registered:
             # Registered to submit what they wrote in a group: the form goes on from there.
-            context.actor = await context.services.community.identify(_require_caller(update))
             await matters.resume_from_group(update, context, None)
         return
     if prompt.step is Step.CONSENT:
@@ -166,10 +171,14 @@ async def me(update: Update, context: Context) -> None:
     assert actor.person is not None  # noqa: S101 - guarded: Access.REGISTERED
     community = context.services.settings.community
     text = texts.me(actor.language, actor.person, community.grids, community.tz)
+    record = participation_keyboards.open_record(
+        actor.language, actor.person.id, "participation.button.open_own"
+    )
+    home = [keyboards.home_row(actor.language)]
     await reply(
         update,
         text + "\n\n" + t(actor.language, "me.footer"),
-        keyboards.home_button(actor.language),
+        InlineKeyboardMarkup([record, *home]),
     )
 
 
@@ -217,6 +226,8 @@ async def export(update: Update, context: Context) -> None:
     """/export: the person's data as a JSON file."""
     actor = context.require_actor()
     data = await context.services.community.export(actor)
+    # Their participation record (我的参与), year by year.
+    data["participation"] = await context.services.participation.record.export(actor)
     payload = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
     message = update.effective_message
     if message is not None:
@@ -252,14 +263,18 @@ async def lang(update: Update, context: Context) -> None:
         await reply(update, t(actor.language, "lang.choose"), keyboards.languages())
         return
     await context.services.community.set_language(actor, chosen)
-    await reply(update, t(chosen, "lang.done"))
+    # The big buttons' labels follow the language.
+    await reply(update, t(chosen, "lang.done"), big_buttons.keyboard(actor, chosen))
 
 
 async def lang_chosen(update: Update, context: Context) -> None:
     """Button: a language."""
     data = cb.ChooseLanguage.decode(_data(update))
-    await context.services.community.set_language(context.require_actor(), data.language)
-    await show(update, t(data.language, "lang.done"))
+    actor = context.require_actor()
+    await context.services.community.set_language(actor, data.language)
+    await big_buttons.say_with_keyboard(
+        update, context, actor, t(data.language, "lang.done"), data.language
+    )
 
 
 def _language_argument(args: list[str]) -> Language | None:
@@ -290,11 +305,15 @@ async def help_command(update: Update, context: Context) -> None:
     if actor.registered:
         lines.append(t(actor.language, "help.matters.everyone"))
         lines.append(t(actor.language, "help.vol.everyone"))
+        lines.append(t(actor.language, "participation.help.everyone"))
     if actor.has(Role.SECRETARY):
         lines.append(t(actor.language, "help.secretary"))
         lines.append(t(actor.language, "help.matters.secretary"))
         lines.append(t(actor.language, "help.vol.secretary"))
-    await reply(update, "\n\n".join(lines))
+        lines.append(t(actor.language, "participation.help.secretary"))
+    # In a private chat, the big buttons come with it.
+    keyboard = big_buttons.keyboard(actor) if big_buttons.is_private(update) else None
+    await reply(update, "\n\n".join(lines), keyboard)
 
 
 def _data(update: Update) -> str | None:

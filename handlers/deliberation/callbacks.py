@@ -118,6 +118,74 @@ class ProxyPage(Callback):
     page: int
 
 
+# Paper ballots at the pavilion: the attendance list and the paper count ("z" prefixes).
+
+
+@dataclass(frozen=True)
+class AttendanceView(Callback):
+    """/attendance: the buildings (``building`` -1) or one building's residents, for
+    presence (``vote`` 0) or for that vote's paper voters."""
+
+    PREFIX: ClassVar[str] = "zav"
+    sitting: int
+    vote: int
+    building: int
+    page: int
+
+
+@dataclass(frozen=True)
+class AttendanceToggle(Callback):
+    """/attendance: mark a member present (``vote`` 0) or a paper voter of ``vote``, or not."""
+
+    PREFIX: ClassVar[str] = "zat"
+    sitting: int
+    vote: int
+    kind: str
+    subject: int
+    building: int
+    page: int
+
+
+@dataclass(frozen=True)
+class AttendanceGuests(Callback):
+    """/attendance: −/+ attendees not in the register (``delta`` 0: type the number)."""
+
+    PREFIX: ClassVar[str] = "zag"
+    sitting: int
+    delta: int
+
+
+@dataclass(frozen=True)
+class PaperCountStart(Callback):
+    """/attendance for a vote: enter its paper count."""
+
+    PREFIX: ClassVar[str] = "zps"
+    vote: int
+
+
+@dataclass(frozen=True)
+class PaperCounter(Callback):
+    """The paper count: I counted (计票人)."""
+
+    PREFIX: ClassVar[str] = "zpc"
+
+
+@dataclass(frozen=True)
+class PaperWitness(Callback):
+    """The paper count: this registered attendee witnessed (监票人)."""
+
+    PREFIX: ClassVar[str] = "zpw"
+    person_id: int
+
+
+@dataclass(frozen=True)
+class PaperCountConfirm(Callback):
+    """The paper count's confirm screen: record it, or drop it."""
+
+    PREFIX: ClassVar[str] = "zpk"
+    accept: bool
+
+
 @dataclass(frozen=True)
 class PaperSkipDoor(Callback):
     """/addresident: the resident's door (门牌) is not known."""

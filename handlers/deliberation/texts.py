@@ -14,7 +14,7 @@ from bot.config import Grid, Language
 from bot.deliberation.carrying.rules import CarryingStatus, RatingSummary
 from bot.deliberation.desk import MatterHistory
 from bot.deliberation.discussion import ThreadPage
-from bot.deliberation.sittings import Minutes, MinutesItem
+from bot.deliberation.sittings import Minutes, MinutesItem, VoteOutcome
 from bot.deliberation.voting.electorate import ALL, HOUSEHOLDS, describe, scope_name, turnout
 from bot.deliberation.voting.rules import option_labels
 from bot.deliberation.voting.setup import VoteSetup
@@ -400,8 +400,70 @@ def _minutes_item_lines(language: Language, item: MinutesItem) -> list[str]:
                 electorate=who,
             )
         )
+        if vote.paper:
+            lines.append(_minutes_paper_line(language, vote))
     if item.resolution:
         lines.append(plain(language, "sittings.minutes_resolution", text=item.resolution))
+    return lines
+
+
+def _minutes_paper_line(language: Language, vote: VoteOutcome) -> str:
+    """Paper ballots of a vote in the minutes: apart from the online ones, with who counted."""
+    separator = translate(language, "list_separator")
+    paper = separator.join(
+        plain(
+            language,
+            "sittings.minutes_tally_part",
+            option=vote_option_name(language, vote.kind, option),
+            count=count,
+        )
+        for option, count in zip(vote.options, vote.paper, strict=False)
+    )
+    unknown = translate(language, "ledger.removed_person")
+    return plain(
+        language,
+        "sittings.minutes_paper",
+        online=vote.voters - vote.paper_voters,
+        paper=vote.paper_voters,
+        total=vote.voters,
+        tally=paper,
+        counter=vote.counter or unknown,
+        witness=vote.witness or unknown,
+    )
+
+
+def _minutes_attendance_lines(language: Language, minutes: Minutes) -> list[str]:
+    """Who was present (the secretary's list), before the agenda; nothing if nobody was
+    marked."""
+    present = minutes.attendance
+    if present is None or (not present.present and present.guests is None):
+        return []
+    separator = translate(language, "list_separator")
+    lines = [
+        plain(
+            language,
+            "sittings.minutes_attendance",
+            total=present.total,
+            registered=present.registered,
+            guests=present.unregistered,
+        )
+    ]
+    if present.present:
+        lines.append(
+            plain(
+                language,
+                "sittings.minutes_attendees",
+                names=separator.join(attendee.name for attendee in present.present),
+            )
+        )
+    markers = [a.marked_by for a in present.present if a.marked_by]
+    if present.guests is not None and present.guests.set_by:
+        markers.append(present.guests.set_by)
+    if markers:
+        lines.append(
+            plain(language, "sittings.minutes_marked_by", by=separator.join(dict.fromkeys(markers)))
+        )
+    lines.append("")
     return lines
 
 
@@ -424,8 +486,9 @@ def minutes_lines(language: Language, minutes: Minutes, tz: ZoneInfo) -> list[st
             closed=f"{minutes.closed_at.astimezone(tz):%H:%M}" if minutes.closed_at else not_yet,
         ),
         "",
-        plain(language, "sittings.minutes_agenda"),
     ]
+    lines.extend(_minutes_attendance_lines(language, minutes))
+    lines.append(plain(language, "sittings.minutes_agenda"))
     if not minutes.agenda:
         lines.append(plain(language, "sittings.minutes_agenda_empty"))
     for item in minutes.agenda:

@@ -237,7 +237,7 @@ async def _refresh_vote_card(context: Any) -> None:
     services = context.bot_data.services
     vote, matter, tally = await services.votes.ballots.live(int(context.job.data))
     if not vote.is_open and vote.tally is not None:
-        tally = Tally(tuple(vote.tally["counts"]), int(vote.tally["voters"]))
+        tally = Tally.from_json(vote.tally)
     eligible = await services.votes.ballots.eligible(vote)
     message = vote_card(
         vote,

@@ -159,3 +159,28 @@ class LessonRecord(Callback):
     person_id: int
     period: str
     page: int
+
+
+@dataclass(frozen=True)
+class LessonLeave(Callback):
+    """🙋 请假 for a lesson (built by bot.lessons.messages.leave_callback)."""
+
+    PREFIX: ClassVar[str] = "llv"
+    lesson_id: int
+
+
+@dataclass(frozen=True)
+class LessonMakeupLeave(Callback):
+    """🙋 请假 for a booked make-up slot (built by messages.makeup_leave_callback)."""
+
+    PREFIX: ClassVar[str] = "llm"
+    slot_id: int
+
+
+@dataclass(frozen=True)
+class LessonLeaveDecision(Callback):
+    """批准 (True) / 不批准 a request for leave (built by messages.leave_decision_callback)."""
+
+    PREFIX: ClassVar[str] = "lld"
+    request_id: int
+    approve: bool

@@ -17,7 +17,7 @@ from handlers.lessons import callbacks as cb
 from handlers.lessons.texts import slot_label
 from handlers.texts import local_time, plain
 from storage.community.people import PersonRow
-from storage.lessons.rows import BookingRow, LessonRow, SlotRow
+from storage.lessons.rows import BookingRow, LessonRow, MemberStanding, SlotRow
 
 #: Party members shown on one page of the audience screen.
 AUDIENCE_PAGE = 20
@@ -153,10 +153,27 @@ def lesson_list(
 
 
 def lesson_screen(
-    language: Language, lesson: LessonRow, *, secretary: bool
+    language: Language,
+    lesson: LessonRow,
+    *,
+    secretary: bool,
+    standing: MemberStanding | None = None,
 ) -> InlineKeyboardMarkup:
-    """A lesson's buttons: read it; for secretaries, its report, slots, reminder, fixes."""
+    """A lesson's buttons: read it; 请假 for a member who has not studied it (for the
+    booked make-up, if any); for secretaries, its report, slots, reminder, fixes."""
     rows = [[button(plain(language, "lesson.button.read"), cb.LessonOpen(lesson.id))]]
+    if lesson.status == "sent" and standing is not None:
+        if standing.outcome == "booked" and standing.slot_id is not None:
+            rows.append(
+                [
+                    button(
+                        plain(language, "lesson.button.makeup_leave"),
+                        cb.LessonMakeupLeave(standing.slot_id),
+                    )
+                ]
+            )
+        elif standing.outcome in ("missing", "delivery_pending"):
+            rows.append([button(plain(language, "lesson.button.leave"), cb.LessonLeave(lesson.id))])
     if secretary:
         rows += _secretary_rows(language, lesson)
     return InlineKeyboardMarkup(rows)
@@ -189,6 +206,11 @@ def booking_keyboard(
     return InlineKeyboardMarkup(
         [[button(slot_label(language, s, tz), cb.LessonBook(s.id))] for s in slots]
     )
+
+
+def booked_keyboard(language: Language, slot: SlotRow) -> InlineKeyboardMarkup:
+    """Under a make-up booking: 请假 if the member cannot come after all."""
+    return _one(language, "lesson.button.makeup_leave", cb.LessonMakeupLeave(slot.id))
 
 
 def slots_screen(

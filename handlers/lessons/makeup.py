@@ -53,6 +53,7 @@ async def book_pressed(update: Update, context: Context) -> None:
             when=local_time(slot.starts_at, tz),
             place=slot.place,
         ),
+        keyboards.booked_keyboard(actor.language, slot),
     )
 
 

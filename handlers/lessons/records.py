@@ -43,7 +43,10 @@ async def view_pressed(update: Update, context: Context) -> None:
     standing = await lessons.records.my_standing(actor, lesson.id)
     tz = context.services.settings.community.tz
     text = texts.lesson_screen(actor.language, lesson, tz, standing)
-    await show(update, text, keyboards.lesson_screen(actor.language, lesson, secretary=secretary))
+    keyboard = keyboards.lesson_screen(
+        actor.language, lesson, secretary=secretary, standing=standing
+    )
+    await show(update, text, keyboard)
 
 
 async def action_pressed(update: Update, context: Context) -> None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from bot.config import Language
+from bot.lessons.leave import LessonLeaveItem
+from bot.lessons.messages import leave_what
 from bot.lessons.results import Draft, LessonReport, MemberRecord, QuizStep
 from handlers.texts import local_time, plain, t
 from storage.lessons.rows import BookingRow, LessonRow, MemberStanding, SlotRow
@@ -103,6 +105,12 @@ def outcome_text(language: Language, standing: MemberStanding, tz: ZoneInfo) -> 
         return plain(language, "lesson.outcome_line.studied", when=when)
     if standing.outcome == "delivered":
         return plain(language, "lesson.outcome_line.delivered", by=standing.delivered_by or "")
+    if standing.outcome == "excused":
+        return plain(
+            language,
+            f"lesson.outcome_line.excused_{standing.leave_state}",
+            reason=standing.leave_reason or "",
+        )
     return plain(language, f"lesson.outcome.{standing.outcome}")
 
 
@@ -190,10 +198,13 @@ def report(language: Language, data: LessonReport, tz: ZoneInfo) -> str:
             **counts,
         ),
     ]
+    lines.append(t(language, "lesson.report_attendance", **data.attendance_counts()))
     groups = (
         ("studied", data.of("studied")),
         ("makeup", data.of("makeup")),
         ("delivered", data.of("delivered")),
+        ("late", [s for s in data.standings if data.attendance(s) == "late"]),
+        ("excused", data.of("excused")),
         (
             "missing",
             [s for s in data.standings if s.outcome in ("missing", "booked", "delivery_pending")],
@@ -217,6 +228,13 @@ def _named(language: Language, group: str, standing: MemberStanding) -> str:
             name=standing.display_name,
             by=standing.delivered_by,
         )
+    if group == "excused":
+        return plain(
+            language,
+            f"lesson.leave_name_{standing.leave_state}",
+            name=standing.display_name,
+            reason=standing.leave_reason or "",
+        )
     if group == "missing" and standing.outcome != "missing":
         return f"{standing.display_name}（{plain(language, f'lesson.outcome.{standing.outcome}')}）"
     return standing.display_name
@@ -233,18 +251,33 @@ def record(language: Language, data: MemberRecord, tz: ZoneInfo) -> str:
             last=data.last.isoformat(),
         )
     ]
-    done = 0
     for lesson, standing in data.lessons:
-        if standing.outcome in ("studied", "makeup", "delivered"):
-            done += 1
+        attendance = data.attendance(lesson, standing)
+        # "请假：reason" and "未学习" say it all; the others with their attendance first.
+        plain_line = attendance == "excused" or standing.outcome == "missing"
         lines.append(
             t(
                 language,
-                "lesson.record_line",
+                "lesson.record_line_plain" if plain_line else "lesson.record_line",
                 number=lesson.id,
                 title=lesson.title,
+                attendance=plain(language, f"lesson.attendance.{attendance}"),
                 outcome=outcome_text(language, standing, tz),
             )
         )
-    lines.append(t(language, "lesson.record_total", done=done, total=len(data.lessons)))
+    lines.append(
+        t(language, "lesson.record_total", total=len(data.lessons), **data.attendance_counts())
+    )
     return "\n".join(lines)
+
+
+def leave_decided(language: Language, item: LessonLeaveItem, tz: ZoneInfo) -> str:
+    """The request's message once decided: who, for what, why, and the decision."""
+    request = item.request
+    return t(
+        language,
+        f"lesson.leave.decided_{request.state}",
+        name=request.display_name,
+        what=leave_what(language, item.lesson, item.slot, tz),
+        reason=request.reason,
+    )

@@ -118,7 +118,7 @@ async def my_signups(update: Update, context: Context) -> None:
     await reply(
         update,
         texts.vol_my(actor.language, rows, service.tz),
-        keyboards.vol_my(actor.language, rows),
+        keyboards.vol_my(actor.language, rows, context.services.clock()),
     )
 
 

@@ -1,7 +1,7 @@
 """Callback data of volunteer service's buttons (志愿者打卡).
 
-Prefixes start with "w". Some are built in bot/volunteering/ (cards.py, review.py,
-rota.py) for cards and pushes (wsu, wsc, wrl, wsm, wsa); the formats must agree.
+Prefixes start with "w". Some are built in bot/volunteering/ (cards.py, review.py, leave.py,
+rota.py) for cards and pushes (wsu, wsc, wrl, wsm, wsa, wlv, wld); the formats must agree.
 """
 
 from __future__ import annotations
@@ -174,3 +174,22 @@ class VolCodeStop(Callback):
 
     PREFIX: ClassVar[str] = "wcs"
     activity_id: int
+
+
+@dataclass(frozen=True)
+class VolLeave(Callback):
+    """🙋 请假 from an activity (under /my or a reminder; built by
+    bot.volunteering.leave.leave_callback)."""
+
+    PREFIX: ClassVar[str] = "wlv"
+    activity_id: int
+
+
+@dataclass(frozen=True)
+class VolLeaveDecision(Callback):
+    """批准 (True) / 不批准 a request for leave (built by
+    bot.volunteering.leave.decision_callback)."""
+
+    PREFIX: ClassVar[str] = "wld"
+    request_id: int
+    approve: bool

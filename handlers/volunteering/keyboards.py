@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from telegram import InlineKeyboardMarkup
 
@@ -62,21 +63,25 @@ def vol_sign_up(language: Language, activities: list[ActivityRow]) -> InlineKeyb
     )
 
 
-def vol_my(language: Language, rows: list[tuple[ActivityRow, str]]) -> InlineKeyboardMarkup | None:
-    """/my: one 取消报名 button per sign-up."""
+def vol_my(
+    language: Language, rows: list[tuple[ActivityRow, str]], now: datetime | None = None
+) -> InlineKeyboardMarkup | None:
+    """/my: one 取消报名 button per sign-up, and 🙋 请假 beside it for a place held in an
+    activity not started yet (at ``now``)."""
     if not rows:
         return None
-    return InlineKeyboardMarkup(
-        [
-            [
-                button(
-                    plain(language, "vol.button.cancel_for", number=a.id, title=a.title[:20]),
-                    cb.VolCancel(a.id),
-                )
-            ]
-            for a, _ in rows
+    keyboard = []
+    for a, state in rows:
+        row = [
+            button(
+                plain(language, "vol.button.cancel_for", number=a.id, title=a.title[:20]),
+                cb.VolCancel(a.id),
+            )
         ]
-    )
+        if state == "signed" and now is not None and now < a.starts_at:
+            row.append(button(plain(language, "vol.button.leave"), cb.VolLeave(a.id)))
+        keyboard.append(row)
+    return InlineKeyboardMarkup(keyboard)
 
 
 def vol_choose_checkin(

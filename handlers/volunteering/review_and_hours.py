@@ -108,9 +108,9 @@ async def report_command(update: Update, context: Context) -> None:
     service = context.services.volunteer
     report = await service.hours.monthly_report(actor, month)
     language = actor.language
-    for part in split_message(texts.vol_report(language, report).split("\n")):
+    for part in split_message(texts.vol_report(language, report, service.tz).split("\n")):
         await message.reply_text(part)
-    sheets = texts.vol_report_sheets(language, report)
+    sheets = texts.vol_report_sheets(language, report, service.tz)
     period = f"{report.month:%Y-%m}"
     await message.reply_document(
         document=csv_bytes(sheets[0]), filename=f"{plain(language, 'vol.file')}-{period}.csv"

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.config import Language
 from bot.spreadsheets import Cell, Sheet
+from bot.volunteering.attendance import ATTENDANCE
 from bot.volunteering.cards import ActivityState
 from bot.volunteering.drafts import ActivityDraft
 from bot.volunteering.hours import HoursSummary, MonthlyReport
@@ -22,6 +23,8 @@ from handlers.texts import (
     t,
 )
 from storage.volunteering.rows import ActivityRow, DutyRow, HoursRow, UnitRow
+
+UTC_ZONE = ZoneInfo("UTC")
 
 
 def vol_when(activity: ActivityRow, tz: ZoneInfo) -> str:
@@ -156,8 +159,35 @@ def vol_hours(language: Language, summary: HoursSummary) -> str:
     return text
 
 
-def vol_report(language: Language, report: MonthlyReport) -> str:
-    """The monthly report as a table: per volunteer, then per unit."""
+def _attendance_lines(language: Language, report: MonthlyReport, tz: ZoneInfo) -> str:
+    """Per activity of the month: 按时 / 迟到 / 请假 / 缺席, then the totals."""
+    lines = [
+        t(
+            language,
+            "vol.report_attendance_line",
+            number=item.activity.id,
+            title=item.activity.title,
+            when=item.activity.starts_at.astimezone(tz).strftime("%m-%d %H:%M"),
+            counts=plain(language, "vol.attendance_counts", **item.counts()),
+        )
+        for item in report.attendance
+    ]
+    if not lines:
+        return t(language, "vol.none")
+    totals = {s: 0 for s in ATTENDANCE} | report.attendance_totals()
+    lines.append(
+        t(
+            language,
+            "vol.report_attendance_total",
+            counts=plain(language, "vol.attendance_counts", **totals),
+        )
+    )
+    return "\n".join(lines)
+
+
+def vol_report(language: Language, report: MonthlyReport, tz: ZoneInfo = UTC_ZONE) -> str:
+    """The monthly report as a table: per volunteer, then per unit, then each activity's
+    attendance."""
     people = "\n".join(
         t(
             language,
@@ -186,11 +216,15 @@ def vol_report(language: Language, report: MonthlyReport) -> str:
         total=hours_text(report.total_minutes),
         people=people or none,
         units=units or none,
+        attendance=_attendance_lines(language, report, tz),
     )
 
 
-def vol_report_sheets(language: Language, report: MonthlyReport) -> list[Sheet]:
-    """The monthly report as sheets for CSV and Excel (minutes and hours)."""
+def vol_report_sheets(
+    language: Language, report: MonthlyReport, tz: ZoneInfo = UTC_ZONE
+) -> list[Sheet]:
+    """The monthly report as sheets for CSV and Excel (minutes and hours; each activity's
+    attendance, one row per person)."""
     headers = (
         plain(language, "vol.col.name"),
         plain(language, "vol.col.minutes"),
@@ -201,9 +235,34 @@ def vol_report_sheets(language: Language, report: MonthlyReport) -> list[Sheet]:
     def rows(items: list[HoursRow]) -> tuple[tuple[Cell, ...], ...]:
         return tuple((r.name, r.minutes, hours_text(r.minutes), r.records) for r in items)
 
+    attendance_headers = tuple(
+        plain(language, f"vol.col.{c}")
+        for c in ("number", "activity", "when", "name", "attendance", "checked_in", "reason")
+    )
+    attendance_rows = tuple(
+        (
+            item.activity.id,
+            item.activity.title,
+            item.activity.starts_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+            row.name,
+            plain(language, f"vol.attendance.{status}"),
+            row.checked_in_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+            if row.checked_in_at
+            else "",
+            row.leave_reason or "" if status == "excused" else "",
+        )
+        for item in report.attendance
+        for row, status in item.people
+    )
     return [
         Sheet("volunteers", plain(language, "vol.sheet.people"), headers, rows(report.people)),
         Sheet("units", plain(language, "vol.sheet.units"), headers, rows(report.units)),
+        Sheet(
+            "attendance",
+            plain(language, "vol.sheet.attendance"),
+            attendance_headers,
+            attendance_rows,
+        ),
     ]
 
 

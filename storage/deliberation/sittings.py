@@ -47,6 +47,9 @@ class ClosedVoteRow:
     electorate: str = "all"
     electorate_buildings: tuple[str, ...] = ()
     electorate_grid: str | None = None
+    #: The paper part of ``counts`` and ``voters`` (bot/deliberation/voting/paper.py).
+    paper: tuple[int, ...] = ()
+    paper_voters: int = 0
 
 
 def _optional(text: str | None) -> datetime | None:
@@ -86,6 +89,8 @@ def closed_vote(row: sqlite3.Row) -> ClosedVoteRow:
         electorate=row["electorate"],
         electorate_buildings=tuple(json.loads(row["electorate_buildings"] or "[]")),
         electorate_grid=row["electorate_grid"],
+        paper=tuple(int(count) for count in tally.get("paper", ())),
+        paper_voters=int(tally.get("paper_voters", 0)),
     )
 
 

@@ -38,13 +38,21 @@ _STANDING = """
     SELECT p.id AS person_id, p.display_name, p.tg_user_id, p.language, p.grid_id,
            r.reminded_at, s.studied_at, s.correct, coalesce(s.questions, 0) AS questions,
            b.slot_id, b.attended_at, d.requested_at, d.confirmed_at,
-           g.display_name AS delivered_by
+           g.display_name AS delivered_by,
+           v.state AS leave_state, v.reason AS leave_reason
     FROM lesson_recipients r
     JOIN people p ON p.id = r.person_id
     LEFT JOIN lesson_studies s ON s.lesson_id = r.lesson_id AND s.person_id = r.person_id
     LEFT JOIN makeup_bookings b ON b.lesson_id = r.lesson_id AND b.person_id = r.person_id
     LEFT JOIN home_deliveries d ON d.lesson_id = r.lesson_id AND d.person_id = r.person_id
     LEFT JOIN people g ON g.id = d.confirmed_by
+    LEFT JOIN leave_requests v ON v.id = (
+        SELECT x.id FROM leave_requests x
+        WHERE x.person_id = r.person_id AND x.state IN ('requested', 'approved')
+          AND ((x.kind = 'lesson' AND x.target_id = r.lesson_id)
+               OR (x.kind = 'makeup' AND x.target_id IN
+                   (SELECT m.id FROM makeup_slots m WHERE m.lesson_id = r.lesson_id)))
+        ORDER BY x.state = 'approved' DESC, x.id DESC LIMIT 1)
     WHERE r.lesson_id = ?
 """
 
@@ -204,7 +212,8 @@ class LessonsRepository:
 
     async def recent_outcomes(self, limit: int) -> dict[int, list[bool]]:
         """For every member, their ``limit`` latest sent lessons, newest first: whether
-        they studied it (themselves, at a make-up, or by home delivery). One query."""
+        they studied it (themselves, at a make-up, or by home delivery) or were excused
+        (请假 asked or approved). One query."""
         async with self._conn.execute(
             "SELECT person_id, done FROM ("
             "  SELECT r.person_id,"
@@ -213,7 +222,13 @@ class LessonsRepository:
             "     OR EXISTS (SELECT 1 FROM makeup_bookings b WHERE b.lesson_id = r.lesson_id"
             "          AND b.person_id = r.person_id AND b.attended_at IS NOT NULL)"
             "     OR EXISTS (SELECT 1 FROM home_deliveries d WHERE d.lesson_id = r.lesson_id"
-            "          AND d.person_id = r.person_id AND d.confirmed_at IS NOT NULL)) AS done,"
+            "          AND d.person_id = r.person_id AND d.confirmed_at IS NOT NULL)"
+            # Excused (请假 asked or approved) is not a lesson missed.
+            "     OR EXISTS (SELECT 1 FROM leave_requests v WHERE v.person_id = r.person_id"
+            "          AND v.state IN ('requested', 'approved') AND ((v.kind = 'lesson'"
+            "          AND v.target_id = r.lesson_id) OR (v.kind = 'makeup' AND v.target_id IN"
+            "          (SELECT m.id FROM makeup_slots m WHERE m.lesson_id = r.lesson_id)))))"
+            "     AS done,"
             "    row_number() OVER (PARTITION BY r.person_id"
             "                       ORDER BY l.sent_at DESC, l.id DESC) AS newest"
             "  FROM lesson_recipients r JOIN lessons l ON l.id = r.lesson_id"

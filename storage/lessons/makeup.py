@@ -125,3 +125,12 @@ class MakeupRepository:
             (to_db_time(now) if attended else None, recorded_by, slot_id, person_id),
         )
         return cur.rowcount == 1
+
+    async def cancel_booking(self, slot_id: int, person_id: int) -> bool:
+        """Drop the booking (its place is freed: approved leave); False if there is none."""
+        cur = await self._conn.execute(
+            "DELETE FROM makeup_bookings WHERE slot_id = ? AND person_id = ?"
+            " AND attended_at IS NULL",
+            (slot_id, person_id),
+        )
+        return cur.rowcount == 1

@@ -173,16 +173,22 @@ class MemberStanding:
     delivery_requested: bool
     delivered_at: datetime | None
     delivered_by: str | None
+    #: Leave (请假) for the lesson or one of its make-ups: requested or approved (a refused
+    #: one excuses nothing and is not carried here), and its reason.
+    leave_state: str | None = None
+    leave_reason: str | None = None
 
     @property
     def outcome(self) -> str:
-        """studied | makeup | delivered | booked | delivery_pending | missing."""
+        """studied | makeup | delivered | excused | booked | delivery_pending | missing."""
         if self.studied_at is not None:
             return "studied"
         if self.attended_at is not None:
             return "makeup"
         if self.delivered_at is not None:
             return "delivered"
+        if self.leave_state is not None:
+            return "excused"
         if self.slot_id is not None:
             return "booked"
         if self.delivery_requested:
@@ -218,6 +224,8 @@ def standing_row(row: sqlite3.Row) -> MemberStanding:
         delivery_requested=row["requested_at"] is not None,
         delivered_at=optional_time(row["confirmed_at"]),
         delivered_by=row["delivered_by"],
+        leave_state=row["leave_state"],
+        leave_reason=row["leave_reason"],
     )
 
 

@@ -20,6 +20,9 @@ from storage.migrations import (
     v10_rewrite_file_once,
     v11_vote_reminders,
     v12_vote_electorate,
+    v13_paper_ballots,
+    v14_leave,
+    v16_poll_book,
 )
 from storage.migrations.step import Migration
 
@@ -38,4 +41,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     v10_rewrite_file_once.MIGRATION,
     v11_vote_reminders.MIGRATION,
     v12_vote_electorate.MIGRATION,
+    v13_paper_ballots.MIGRATION,
+    v14_leave.MIGRATION,
+    v16_poll_book.MIGRATION,
 )

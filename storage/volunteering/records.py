@@ -8,6 +8,7 @@ from typing import Any
 from storage.times import from_db_time, to_db_time
 from storage.volunteering.rows import (
     CHECKIN_COLUMNS,
+    AttendanceRow,
     ChangeRow,
     CheckinRow,
     HoursRow,
@@ -103,6 +104,33 @@ class RecordsRepository(Queries):
             "location_consent_at": consent[0] if consent else None,
             "unit": unit[0] if unit else None,
         }
+
+    # --- attendance ---------------------------------------------------------------------------
+
+    async def attendance(self, activity_id: int) -> list[AttendanceRow]:
+        """Everyone expected at the activity: signed up, checked in, or excused by approved
+        leave (请假, whose place was freed), by name."""
+        rows = await self._all(
+            "SELECT s.person_id, p.display_name, s.state, c.checked_in_at, v.state, v.reason"
+            " FROM signups s JOIN people p ON p.id = s.person_id"
+            " LEFT JOIN checkins c ON c.activity_id = s.activity_id AND c.person_id = s.person_id"
+            " LEFT JOIN leave_requests v ON v.kind = 'activity' AND v.target_id = s.activity_id"
+            "   AND v.person_id = s.person_id"
+            " WHERE s.activity_id = ? AND (s.state = 'signed' OR c.id IS NOT NULL"
+            "   OR v.state = 'approved') ORDER BY p.display_name, p.id",
+            (activity_id,),
+        )
+        return [
+            AttendanceRow(
+                person_id=r[0],
+                name=r[1],
+                state=r[2],
+                checked_in_at=from_db_time(r[3]) if r[3] else None,
+                leave_state=r[4],
+                leave_reason=r[5],
+            )
+            for r in rows
+        ]
 
     # --- hours --------------------------------------------------------------------------------
 

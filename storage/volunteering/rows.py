@@ -117,6 +117,19 @@ class HoursRow:
     records: int
 
 
+@dataclass(frozen=True)
+class AttendanceRow:
+    """One person expected at an activity (signed up, checked in, or excused): the
+    sign-up's state, the check-in's moment, leave (请假) asked and its reason."""
+
+    person_id: int
+    name: str
+    state: str
+    checked_in_at: datetime | None
+    leave_state: str | None
+    leave_reason: str | None
+
+
 ACTIVITY_COLUMNS = (
     "id, series_id, title, description, place, latitude, longitude, radius_m, starts_at,"
     " ends_at, capacity, by_location, by_code, audience, unit_id, code_secret, organiser_id,"

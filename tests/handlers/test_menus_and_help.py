@@ -33,6 +33,9 @@ async def test_command_menus_per_language_and_scope(harness: BotHarness) -> None
         "checkin",
         "checkout",
         "hours",
+        # Participation.
+        "mine",
+        "myrecord",
     ]
     assert menu(harness, default, "en") == menu(harness, default, "")
     zh = harness.api.commands[(json.dumps(default, sort_keys=True), "")]
@@ -50,7 +53,7 @@ async def test_command_menus_per_language_and_scope(harness: BotHarness) -> None
         "checkout",
     ]
     secretary = menu(harness, {"type": "chat", "chat_id": SECRETARY}, "")
-    assert {"status", "people", "grant", "bind"} <= set(secretary)
+    assert {"status", "people", "grant", "bind", "participation"} <= set(secretary)
 
 
 async def test_help_depends_on_roles(harness: BotHarness) -> None:

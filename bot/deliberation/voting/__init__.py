@@ -32,7 +32,8 @@ Where each part lives: service.py (``Votes``, what ``services.votes`` is),
 context.py (the shared context), rules.py (flows, limits, presets, labels),
 setup.py (the settings screen and opening), ballots.py (casting a ballot
 and counting the ballots: the tally and the result), cards.py (the vote's
-card and the draft resolution), proxies.py (proxy and paper ballots),
+card and the draft resolution), proxies.py (proxy ballots), paper.py (paper
+ballots counted at the pavilion, guarded by the attendance list),
 closing.py (the close and the result post), electorate.py (who may vote,
 and how many), resolutions.py (the resolution
 and the conventions register), reminders.py (reminding residents who have not

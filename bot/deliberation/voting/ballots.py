@@ -30,20 +30,60 @@ from bot.deliberation.voting.rules import (
     option_labels,
 )
 from bot.errors import UserFacingError
+from storage.deliberation.attendance import PERSON, PaperCountRow, is_paper_voter
 from storage.deliberation.matters import MatterRow
 from storage.deliberation.votes import BallotBox, BallotRow, VoteRow
+from storage.participation import poll_book
 
 
 @dataclass(frozen=True)
 class Tally:
-    """Counts per option and the number of voters, from the ballots."""
+    """Counts per option and the number of voters, from the ballots.
+
+    Paper ballots counted at the pavilion (bot/deliberation/voting/paper.py) are
+    INCLUDED in ``counts`` and ``voters``, so ``decide`` counts both; ``paper`` and
+    ``paper_voters`` say how much of it is paper (empty and 0 when none was entered).
+    """
 
     counts: tuple[int, ...]
     voters: int
+    paper: tuple[int, ...] = ()
+    paper_voters: int = 0
 
     def as_json(self) -> dict[str, Any]:
         """As stored in ``votes.tally``."""
-        return {"counts": list(self.counts), "voters": self.voters}
+        record: dict[str, Any] = {"counts": list(self.counts), "voters": self.voters}
+        if self.paper:
+            record["paper"] = list(self.paper)
+            record["paper_voters"] = self.paper_voters
+        return record
+
+    @classmethod
+    def from_json(cls, record: dict[str, Any]) -> Tally:
+        """A tally as stored in ``votes.tally``."""
+        return cls(
+            tuple(int(count) for count in record["counts"]),
+            int(record["voters"]),
+            tuple(int(count) for count in record.get("paper", ())),
+            int(record.get("paper_voters", 0)),
+        )
+
+    @property
+    def online(self) -> tuple[int, ...]:
+        """The counts of the Telegram ballots alone."""
+        if not self.paper:
+            return self.counts
+        return tuple(count - paper for count, paper in zip(self.counts, self.paper, strict=True))
+
+    @property
+    def online_voters(self) -> int:
+        """The number of Telegram ballots alone."""
+        return self.voters - self.paper_voters
+
+    def with_paper(self, paper: tuple[int, ...], ballots: int) -> Tally:
+        """This tally with a paper count added (one number per option, and the ballots)."""
+        counts = tuple(count + extra for count, extra in zip(self.counts, paper, strict=True))
+        return Tally(counts, self.voters + ballots, paper, ballots)
 
 
 @dataclass(frozen=True)
@@ -101,9 +141,14 @@ def _meets(count: int, base: int, threshold: str) -> bool:
     return count * 2 > base
 
 
-def tally_of(vote: VoteRow, choices: list[tuple[int, ...]]) -> Tally:
-    """The tally of ``vote`` from its ballots' choices."""
-    return count_ballots(choices, len(vote.options))
+def tally_of(
+    vote: VoteRow, choices: list[tuple[int, ...]], paper: PaperCountRow | None = None
+) -> Tally:
+    """The tally of ``vote`` from its ballots' choices, and its paper count if any."""
+    tally = count_ballots(choices, len(vote.options))
+    if paper is not None and len(paper.counts) == len(vote.options):
+        return tally.with_paper(paper.counts, paper.ballots)
+    return tally
 
 
 def household_ballot(
@@ -167,6 +212,8 @@ class BallotService:
         def work(conn: sqlite3.Connection) -> CastResult:
             box = BallotBox(conn)
             vote = check_open(box.vote(vote_id), index, now)
+            if is_paper_voter(conn, vote.id, PERSON, person.id):
+                raise UserFacingError("paper_ballot.voted_on_paper")
             refused = refusal(person, vote, self._ctx.settings.community.grids)
             if refused is not None:
                 raise refused  # someone outside the electorate: nothing recorded
@@ -196,6 +243,8 @@ class BallotService:
                 )
             else:
                 box.delete_ballot(vote.id, key)
+            # That they voted (never what), for their participation record.
+            poll_book.mark(conn, vote.id, person.id, voted=bool(choice))
             return CastResult(vote, choice, existing is not None, replaced_proxy=proxied)
 
         result = await self._ctx.db.run_unit(work)
@@ -211,7 +260,8 @@ class BallotService:
             if vote is None:
                 raise UserFacingError("vote.not_found")
             matter = await get_matter(session, vote.matter_id)
-            tally = tally_of(vote, await session.votes.choices(vote.id))
+            paper = await session.attendance.paper_count(vote.id)
+            tally = tally_of(vote, await session.votes.choices(vote.id), paper)
         return vote, matter, tally
 
     async def eligible(self, vote: VoteRow) -> int:

@@ -30,14 +30,11 @@ def vote_card(
     """A vote's card: the matter, who may vote, the live tally and turnout (against
     ``eligible``, the electorate's size), and a button per option while open."""
     labels = option_labels(vote, language)
-    lines = "\n".join(
-        translate(language, "vote.tally_line", label=label, count=count)
-        for label, count in zip(labels, tally.counts, strict=True)
-    )
     params = {
         "number": matter.id,
         "title": matter.title,
-        "lines": lines,
+        "lines": tally_lines(tally, labels, language),
+        "paper": paper_line(tally, language),
         "voters": tally.voters,
         "turnout": turnout(language, tally.voters, eligible),
         "electorate": describe(
@@ -55,6 +52,36 @@ def vote_card(
         params["result"] = translate(language, f"vote.result.{vote.result}")
         return OutgoingMessage("vote.card_closed", language, params)
     return OutgoingMessage("vote.card", language, params, buttons=ballot_buttons(vote, labels))
+
+
+def tally_lines(tally: Tally, labels: tuple[str, ...], language: Language) -> str:
+    """One line per option; with paper ballots, the online and paper counts beside."""
+    if not tally.paper:
+        return "\n".join(
+            translate(language, "vote.tally_line", label=label, count=count)
+            for label, count in zip(labels, tally.counts, strict=True)
+        )
+    return "\n".join(
+        translate(
+            language, "vote.tally_line_paper", label=label, count=count, online=online, paper=paper
+        )
+        for label, count, online, paper in zip(
+            labels, tally.counts, tally.online, tally.paper, strict=True
+        )
+    )
+
+
+def paper_line(tally: Tally, language: Language) -> str:
+    """ "线上 12 · 纸质 5 · 合计 17" after the voters, when paper ballots were counted."""
+    if not tally.paper:
+        return ""
+    return translate(
+        language,
+        "vote.paper_apart",
+        online=tally.online_voters,
+        paper=tally.paper_voters,
+        total=tally.voters,
+    )
 
 
 def ballot_buttons(vote: VoteRow, labels: tuple[str, ...]) -> tuple[tuple[ButtonSpec, ...], ...]:

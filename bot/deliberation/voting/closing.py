@@ -8,8 +8,8 @@ from datetime import datetime
 
 from bot.community.register import Actor, Role
 from bot.config import Language
-from bot.deliberation.voting.ballots import decide, tally_of
-from bot.deliberation.voting.cards import draft_resolution
+from bot.deliberation.voting.ballots import Tally, decide, tally_of
+from bot.deliberation.voting.cards import draft_resolution, paper_line
 from bot.deliberation.voting.context import VotingContext, get_matter, open_vote_of, residents_chats
 from bot.deliberation.voting.electorate import (
     describe,
@@ -83,7 +83,8 @@ class ClosingService:
         closed_by: int | None,
         now: datetime,
     ) -> ClosedVote:
-        tally = tally_of(vote, await session.votes.choices(vote.id))
+        paper = await session.attendance.paper_count(vote.id)
+        tally = tally_of(vote, await session.votes.choices(vote.id), paper)
         # The electorate at the close: the base of the quorum and of the turnout, kept.
         eligible = await electorate_size(session, vote)
         result, winners = decide(vote, tally, eligible)
@@ -152,12 +153,19 @@ class ClosingService:
         """The result post: the result, one numbered line per option, and the chart."""
         language = self._ctx.language
         labels = option_labels(vote, language)
-        tally = vote.tally or {}
-        counts = list(tally.get("counts", []))
+        tally = Tally.from_json(vote.tally or {"counts": [0] * len(labels), "voters": 0})
+        counts = list(tally.counts)
         # Numbered like the chart's bars (which carry only numbers without a CJK font).
         lines = "\n".join(
             translate(language, "vote.result_line", index=index, label=label, count=count)
-            for index, (label, count) in enumerate(zip(labels, counts, strict=True), start=1)
+            + (
+                translate(language, "vote.result_line_paper", online=online, paper=paper)
+                if tally.paper
+                else ""
+            )
+            for index, (label, count, online, paper) in enumerate(
+                zip(labels, counts, tally.online, tally.paper or counts, strict=True), start=1
+            )
         )
         return OutgoingMessage(
             "vote.result_post",
@@ -177,6 +185,7 @@ class ClosingService:
                     language,
                 ),
                 "quorum": effective_quorum(vote.quorum, _eligible(vote)),
+                "paper": paper_line(tally, language),
                 "threshold": translate(language, f"vote.threshold.{vote.threshold}"),
             },
             chart={

@@ -93,19 +93,25 @@ def household_of(voter: Voter) -> str | None:
 
 
 def refusal(
-    voter: Voter, vote: VoteRow | Scope, grids: Sequence[Grid] = ()
+    voter: Voter, vote: VoteRow | Scope, grids: Sequence[Grid] = (), name: str | None = None
 ) -> UserFacingError | None:
-    """Why the voter may not vote in the vote (a refusal to show), or None if they may."""
+    """Why the voter may not vote in the vote (a refusal to show), or None if they may.
+
+    ``name``: the refusal is for someone else (a proxy or paper ballot for them)."""
     scope = Scope.of(vote)
+    of = {} if name is None else {"name": name}
+    suffix = "" if name is None else "_of"
     if scope.kind == BUILDINGS:
-        chosen = {building_key(name) for name in scope.buildings}
+        chosen = {building_key(building) for building in scope.buildings}
         if not voter.building or building_key(voter.building) not in chosen:
-            return UserFacingError("vote.outside_buildings", buildings="、".join(scope.buildings))
+            buildings = "、".join(scope.buildings)
+            return UserFacingError(f"vote.outside_buildings{suffix}", buildings=buildings, **of)
     elif scope.kind == GRID:
         if voter.grid_id is None or voter.grid_id != scope.grid:
-            return UserFacingError("vote.outside_grid", grid=grid_name(scope.grid, grids))
+            grid = grid_name(scope.grid, grids)
+            return UserFacingError(f"vote.outside_grid{suffix}", grid=grid, **of)
     elif scope.kind == HOUSEHOLDS and household_of(voter) is None:
-        return UserFacingError("vote.household_unknown")
+        return UserFacingError(f"vote.household_unknown{suffix}", **of)
     return None
 
 

@@ -165,6 +165,8 @@ class ProxyService:
             refuse_other_caster(existing, caster, candidate, candidate.name)
             if existing is not None and existing.recorded_by is None:
                 raise UserFacingError("vote.proxy_voted_themselves", name=candidate.name)
+            if await session.attendance.is_paper_voter(vote.id, candidate.kind, candidate.id):
+                raise UserFacingError("paper_ballot.proxy_on_paper", name=candidate.name)
             await advance_step(
                 session,
                 chat_id,
@@ -198,6 +200,8 @@ class ProxyService:
             refuse_other_caster(existing, caster, candidate, candidate.name)
             if existing is not None and existing.recorded_by is None:
                 raise UserFacingError("vote.proxy_voted_themselves", name=candidate.name)
+            if await session.attendance.is_paper_voter(vote.id, candidate.kind, candidate.id):
+                raise UserFacingError("paper_ballot.proxy_on_paper", name=candidate.name)
             named = not vote.anonymous
             await session.votes.put_ballot(
                 vote_id=vote.id,
@@ -210,6 +214,9 @@ class ProxyService:
                 proxy_reason=candidate.basis,
                 caster_key=caster,
             )
+            if candidate.kind == "p":
+                # That they voted (never what or by whom), for their participation record.
+                await session.participation.poll_book.mark(vote.id, candidate.id)
             await session.audit.record(
                 at=now, action="vote.proxy", actor_id=person.id, detail=str(vote.id)
             )
@@ -284,7 +291,7 @@ class ProxyService:
         """The person, checked again: still in the register, still eligible, in the grid,
         in the vote's electorate (refused with the reason if not)."""
         candidate = await self._registered_candidate(session, actor, kind, subject_id)
-        refused = refusal(candidate, vote, self._ctx.settings.community.grids)
+        refused = refusal(candidate, vote, self._ctx.settings.community.grids, candidate.name)
         if refused is not None:
             raise refused
         return candidate

@@ -120,6 +120,8 @@ class ReminderService:
         vote: whose household has not) and still want reminders."""
         cast = await session.votes.voter_keys(vote.id)
         off = await session.people.reminders_off(OPT_OUT_KIND)
+        # Paper ballots: who handed one in at the pavilion has voted (voting/paper.py).
+        off |= {a.id for a in await session.attendance.paper_voters(vote.id) if a.kind == "p"}
         return [
             person
             for person in await session.people.with_role(Role.RESIDENT.value)

@@ -2,11 +2,11 @@
 
 ``services.votes`` is a ``Votes``; handlers call its parts:
 ``.electorate`` (who may vote, how many), ``.setup`` (the settings screen,
-opening), ``.ballots`` (casting, the live tally), ``.proxies`` (proxy and
-paper ballots), ``.closing`` (the close and the result; registers the close's
-schedule effect), ``.resolutions`` (the resolution and the conventions
-register) and ``.reminders`` (reminders to vote before the close, and turning
-them off).
+opening), ``.ballots`` (casting, the live tally), ``.proxies`` (proxy
+ballots), ``.paper`` (paper ballots counted at the pavilion), ``.closing``
+(the close and the result; registers the close's schedule effect),
+``.resolutions`` (the resolution and the conventions register) and
+``.reminders`` (reminders to vote before the close, and turning them off).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from bot.deliberation.voting.ballots import BallotService
 from bot.deliberation.voting.closing import ClosingService
 from bot.deliberation.voting.context import VotingContext
 from bot.deliberation.voting.electorate import ElectorateService
+from bot.deliberation.voting.paper import PaperService
 from bot.deliberation.voting.proxies import ProxyService
 from bot.deliberation.voting.reminders import ReminderService
 from bot.deliberation.voting.resolutions import ResolutionService
@@ -43,6 +44,8 @@ class Votes:
         self.setup = SetupService(self.context)
         self.ballots = BallotService(self.context)
         self.proxies = ProxyService(self.context)
+        # Paper ballots at the pavilion: paper voters and the count (voting/paper.py).
+        self.paper = PaperService(self.context)
         # Registers the close's schedule effect.
         self.closing = ClosingService(self.context)
         self.resolutions = ResolutionService(self.context)

@@ -143,7 +143,17 @@ async def test_the_workbook_holds_exactly_the_periods_rows(service: LedgerServic
     assert (ledger.first, ledger.last) == (date(2026, 11, 1), date(2026, 11, 30))
     sheets = ledger_sheets(ledger, Language.ZH_HANS, service.tz)
     book = load_workbook(io.BytesIO(xlsx_bytes(sheets)))
-    assert book.sheetnames == ["议题", "表决", "记名表决", "代投记录", "公约", "进展", "转办"]
+    assert book.sheetnames == [
+        "议题",
+        "表决",
+        "记名表决",
+        "代投记录",
+        "公约",
+        "进展",
+        "转办",
+        "纸质票",
+        "出席",
+    ]
 
     def rows(title: str) -> list[tuple[object, ...]]:
         return [tuple(row) for row in book[title].iter_rows(values_only=True)]

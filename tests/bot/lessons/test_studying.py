@@ -53,6 +53,7 @@ async def test_study_once_quiz_score_and_refusals(services: Services, clock: Fak
         "studied": 1,
         "makeup": 0,
         "delivered": 0,
+        "excused": 0,
         "missing": 0,
     }
     assert report.quiz_average == 50

@@ -20,6 +20,7 @@ from tests.handlers.conftest import (
     button_labels,
     start_harness,
 )
+from tests.handlers.deliberation.test_paper_ballots_flow import open_sitting
 from tests.handlers.deliberation.test_proxy_votes_flow import paper_ids
 from tests.handlers.deliberation.test_vote_reminders_flow import (
     fire,
@@ -346,7 +347,7 @@ async def test_proxy_ballots_only_for_the_electorate(tmp_path: Path, api: FakeBo
         assert button_labels(people) == ["钱奶奶 · 3号楼 · 纸质登记"]
         forged = deliberation_cb.ProxyPerson("w", paper["赵奶奶"]).encode()
         await harness.press(SECRETARY, people, forged, strict=False)
-        assert answer(harness) == "本次表决只限 3号楼 的居民投票，您不在其中。"
+        assert answer(harness) == "赵奶奶 不在本次表决的投票范围（只限 3号楼 的居民）。"
 
         # One vote per household: 张阿姨 voted for 3号楼 201, so 钱奶奶 cannot be proxied.
         card = await open_with(harness, "投票范围", "一户一票", number=2)
@@ -356,5 +357,23 @@ async def test_proxy_ballots_only_for_the_electorate(tmp_path: Path, api: FakeBo
         assert button_labels(people) == ["钱奶奶 · 3号楼 · 纸质登记"]  # 赵奶奶: no door
         await harness.press_label(SECRETARY, people, "钱奶奶")
         assert answer(harness) == "钱奶奶 家（3号楼 201）已有人投票，一户一票，不能再代投。"
+    finally:
+        await harness.running.stop()
+
+
+async def test_paper_ballots_only_from_the_electorate(tmp_path: Path, api: FakeBotApi) -> None:
+    """At the pavilion, a paper ballot of a 3号楼 vote is refused from 5号楼."""
+    clock = FakeClock()
+    settings = make_settings(tmp_path, telegram={"poll_timeout": 1})
+    harness = await start_harness(settings, api, clock)
+    try:
+        await community(harness)
+        await open_with(harness, "投票范围", "按楼栋", "3号楼", "完成")
+        await open_sitting(harness, clock)
+        await harness.say(SECRETARY, "/attendance")
+        await press(harness, "纸质票 #1", "5号楼", "⬜ 李大爷")
+        assert answer(harness) == "李大爷 不在本次表决的投票范围（只限 3号楼 的居民）。"
+        screen = await press(harness, "楼栋列表", "3号楼", "⬜ 王大妈")
+        assert "🗳 王大妈 · 已投纸质票" in button_labels(screen)
     finally:
         await harness.running.stop()

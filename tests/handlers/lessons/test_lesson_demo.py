@@ -25,7 +25,9 @@ async def test_demo_story_ends_with_the_report(tmp_path: Path, api: FakeBotApi) 
         )
         assert harness.last(SECRETARY)["text"] == (
             "📊 微党课 #1《学习党章》\n"
-            "送达 5 人 · 已学习 1 人 · 测验平均 100% · 补课 0 人 · 送学 1 人 · 未学 3 人\n"
+            "送达 5 人 · 已学习 1 人 · 测验平均 100% · 补课 0 人 · 送学 1 人"
+            " · 请假 0 人 · 未学 3 人\n"
+            "按时已学 2 人 · 迟学 0 人 · 请假 0 人 · 未学 3 人\n"
             "已学习：张阿姨（1/1）\n"
             "送学：王奶奶（周网格员送学）\n"
             "未学：Tom、李大爷、赵叔"

@@ -126,8 +126,8 @@ async def test_lesson_from_writing_to_report(tmp_path: Path, api: FakeBotApi) ->
         )
         for user_id, _ in MEMBERS:
             assert button_labels(harness.last(user_id)) in (
-                ["✅ 已学习，去答题"],
-                ["✅ Studied, take the quiz"],
+                ["✅ 已学习，去答题", "🙋 请假"],
+                ["✅ Studied, take the quiz", "🙋 Ask for leave"],
             )
 
         # 张阿姨 studies privately: one right, one wrong answer.
@@ -206,15 +206,19 @@ async def test_lesson_from_writing_to_report(tmp_path: Path, api: FakeBotApi) ->
         await harness.say(SECRETARY, "/lessonreport 1")
         assert harness.last(SECRETARY)["text"] == (
             "📊 微党课 #1《学习党章》\n"
-            "送达 5 人 · 已学习 2 人 · 测验平均 75% · 补课 1 人 · 送学 1 人 · 未学 1 人\n"
+            "送达 5 人 · 已学习 2 人 · 测验平均 75% · 补课 1 人 · 送学 1 人"
+            " · 请假 0 人 · 未学 1 人\n"
+            # The make-up and the delivery after the deadline (the reminder) are late.
+            "按时已学 2 人 · 迟学 2 人 · 请假 0 人 · 未学 1 人\n"
             "已学习：Tom（2/2）、张阿姨（1/2）\n"
             "补课：李大爷\n"
             "送学：王奶奶（周网格员送学）\n"
+            "迟学：李大爷、王奶奶\n"
             "未学：赵叔"
         )
         # 王奶奶's own record says who delivered it.
         await harness.say(2005, "/mystudy 2026-11")
-        assert "#1《学习党章》：🏠 周网格员送学" in harness.last(2005)["text"]
+        assert "#1《学习党章》：迟学 · 🏠 周网格员送学" in harness.last(2005)["text"]
         # Secretaries see any member's record, picked from a list.
         await harness.say(SECRETARY, "/studyrecord 2026-13")
         assert harness.last(SECRETARY)["text"].startswith("用法：/studyrecord")
@@ -222,8 +226,8 @@ async def test_lesson_from_writing_to_report(tmp_path: Path, api: FakeBotApi) ->
         await harness.press_label(SECRETARY, harness.last(SECRETARY), "张阿姨")
         assert harness.last(SECRETARY)["text"] == (
             "📚 张阿姨 的学习记录（2026-11-01 至 2026-11-30）\n"
-            "#1《学习党章》：✅ 2026-11-16 09:00 已学习，测验 1/2\n"
-            "共 1 课，已完成 1 课。"
+            "#1《学习党章》：已学 · ✅ 2026-11-16 09:00 已学习，测验 1/2\n"
+            "共 1 课：按时已学 1 · 迟学 0 · 请假 0 · 未学 0。"
         )
     finally:
         await harness.running.stop()
@@ -355,7 +359,7 @@ async def test_audience_edit_send_now_attendance_correction_export(
         ]
         assert not [m for m in api.bot_messages(2002) if "长课" in (m.get("text") or "")]
         # The files come privately on request (the group post has no such button).
-        assert button_labels(harness.last(2001)) == ["✅ 已学习", "📎 附件（3）"]
+        assert button_labels(harness.last(2001)) == ["✅ 已学习", "🙋 请假", "📎 附件（3）"]
         assert button_labels(harness.last(MEMBERS_GROUP)) == ["✅ 已学习"]
         await harness.press_label(2001, harness.last(2001), "附件")
         kinds = [
@@ -413,9 +417,12 @@ async def test_audience_edit_send_now_attendance_correction_export(
         await harness.say(SECRETARY, "/lessonreport 1")
         assert harness.last(SECRETARY)["text"] == (
             "📊 微党课 #1《长课》\n"
-            "送达 2 人 · 已学习 1 人 · 测验平均 - · 补课 1 人 · 送学 0 人 · 未学 0 人\n"
+            "送达 2 人 · 已学习 1 人 · 测验平均 - · 补课 1 人 · 送学 0 人"
+            " · 请假 0 人 · 未学 0 人\n"
+            "按时已学 1 人 · 迟学 1 人 · 请假 0 人 · 未学 0 人\n"
             "已学习：张阿姨\n"
-            "补课：李大爷"
+            "补课：李大爷\n"
+            "迟学：李大爷"
         )
 
         # The committee's export: two CSV files and a workbook.
@@ -431,13 +438,13 @@ async def test_audience_edit_send_now_attendance_correction_export(
         ]
         (members_csv,) = files[2]["_files"].values()
         assert members_csv.decode("utf-8-sig").splitlines() == [
-            "党员,送达,已学习,补课,送学,未学",
-            "张阿姨,1,1,0,0,0",
-            "李大爷,1,0,1,0,0",
+            "党员,送达,按时已学,迟学,请假,未学,已学习,补课,送学",
+            "张阿姨,1,1,0,0,0,1,0,0",
+            "李大爷,1,0,1,0,0,0,1,0",
         ]
         (study_csv,) = files[1]["_files"].values()
         text = study_csv.decode("utf-8-sig")
-        assert "张阿姨,已学习" in text and "李大爷,已补课" in text
+        assert "张阿姨,已学,已学习" in text and "李大爷,迟学,已补课" in text
         await harness.say(SECRETARY, "/lessonexport 2026-13")
         assert harness.last(SECRETARY)["text"].startswith("用法：/lessonexport")
     finally:

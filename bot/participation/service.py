@@ -1,0 +1,24 @@
+"""Participation: what awaits a person (``.awaiting``) and their record (``.record``)."""
+
+from __future__ import annotations
+
+from bot.clock import Clock, system_clock
+from bot.config import Settings
+from bot.deliberation.voting.context import VotingContext
+from bot.participation.awaiting import AwaitingService
+from bot.participation.record import RecordService
+from storage import Database
+
+
+class Participation:
+    """/mine and 我的参与, over the other features' records (read only)."""
+
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        voting: VotingContext,
+        clock: Clock = system_clock,
+    ) -> None:
+        self.awaiting = AwaitingService(db, voting, clock)
+        self.record = RecordService(db, settings, clock)
