@@ -24,6 +24,7 @@ from bot.deliberation.voting.electorate import (
     electorate_size,
     household_name,
     household_of,
+    households_of,
     refusal,
 )
 from bot.deliberation.voting.rules import (
@@ -31,6 +32,7 @@ from bot.deliberation.voting.rules import (
 )
 from bot.errors import UserFacingError
 from storage.deliberation.attendance import PERSON, PaperCountRow, is_paper_voter
+from storage.deliberation.electorate import paper_homes
 from storage.deliberation.matters import MatterRow
 from storage.deliberation.votes import BallotBox, BallotRow, VoteRow
 from storage.participation import poll_book
@@ -218,6 +220,10 @@ class BallotService:
             if refused is not None:
                 raise refused  # someone outside the electorate: nothing recorded
             key, caster = household_ballot(self._ctx, vote, person, f"p{person.id}")
+            if caster is not None and household_of(person) in households_of(
+                paper_homes(conn, vote.id)
+            ):
+                raise UserFacingError("vote.household_on_paper", home=household_name(person))
             existing = box.ballot(vote.id, key)
             refuse_other_caster(existing, caster, person)
             # A ballot a grid worker recorded for them: their own press replaces it.

@@ -125,6 +125,21 @@ def household_name(voter: Voter) -> str:
     return f"{voter.building or ''} {voter.door or ''}".strip()
 
 
+@dataclass(frozen=True)
+class Home:
+    """A (building, door) as the register holds it."""
+
+    building: str | None
+    door: str | None
+    grid_id: str | None = None
+
+
+def households_of(homes: Iterable[tuple[str | None, str | None]]) -> set[str]:
+    """The household identities of (building, door) pairs (those with both)."""
+    found = {household_of(Home(building, door)) for building, door in homes}
+    return {household for household in found if household is not None}
+
+
 def may_vote(voter: Voter, vote: VoteRow | Scope) -> bool:
     """Whether the voter is in the vote's electorate."""
     return refusal(voter, vote) is None

@@ -29,11 +29,13 @@ from bot.deliberation.voting.electorate import (
     HOUSEHOLDS,
     household_name,
     household_of,
+    households_of,
     refusal,
 )
 from bot.dialogs import expect_step
 from bot.errors import UserFacingError
 from storage.deliberation.attendance import PERSON, AttendeeRow, PaperCountRow
+from storage.deliberation.electorate import paper_homes_of
 from storage.deliberation.matters import MatterRow
 from storage.deliberation.votes import VoteRow
 from storage.session import Session
@@ -95,13 +97,8 @@ async def _refuse_household_on_paper(
     session: Session, vote: VoteRow, voter: Any, name: str
 ) -> None:
     """One vote per household: refused if another member handed in a paper ballot."""
-    household = household_of(voter)
-    for other in await session.attendance.paper_voters(vote.id):
-        row = await _register_row(session, other.kind, other.id)
-        if row is not None and household_of(row) == household:
-            raise UserFacingError(
-                "vote.proxy_household_taken", name=name, home=household_name(voter)
-            )
+    if household_of(voter) in households_of(await paper_homes_of(session.conn, vote.id)):
+        raise UserFacingError("vote.proxy_household_taken", name=name, home=household_name(voter))
 
 
 async def paper_limit(session: Session, vote_id: int, sitting_id: int) -> PaperLimit:

@@ -22,7 +22,14 @@ from bot.deliberation.voting.ballots import (
     refuse_other_caster,
 )
 from bot.deliberation.voting.context import VotingContext, get_matter, open_vote_of
-from bot.deliberation.voting.electorate import may_vote, refusal
+from bot.deliberation.voting.electorate import (
+    HOUSEHOLDS,
+    household_name,
+    household_of,
+    households_of,
+    may_vote,
+    refusal,
+)
 from bot.deliberation.voting.rules import (
     PROXY_ASKED,
     PROXY_FLOW,
@@ -33,6 +40,7 @@ from bot.dialogs import advance_step, expect_step
 from bot.errors import UserFacingError
 from bot.runtime.outbox import Delivery, OutgoingMessage, queue_push
 from storage.community.people import PaperResidentRow, PersonRow
+from storage.deliberation.electorate import paper_homes_of
 from storage.deliberation.matters import MatterRow
 from storage.deliberation.votes import VoteRow
 from storage.session import Session
@@ -120,6 +128,18 @@ def _asked_candidate(row: PersonRow) -> ProxyCandidate:
     )
 
 
+async def _refuse_household_on_paper(
+    session: Session, vote: VoteRow, candidate: ProxyCandidate
+) -> None:
+    """One vote per household: none for a household that voted on paper."""
+    if vote.electorate != HOUSEHOLDS:
+        return
+    if household_of(candidate) in households_of(await paper_homes_of(session.conn, vote.id)):
+        raise UserFacingError(
+            "vote.proxy_household_taken", name=candidate.name, home=household_name(candidate)
+        )
+
+
 class ProxyService:
     """/proxyvote N: the people, their option, the recorded ballot."""
 
@@ -160,6 +180,7 @@ class ProxyService:
         async with self._ctx.db.transaction() as session:
             vote = await _vote_choosing_a_person(session, actor, chat_id)
             candidate = await self._proxy_candidate(session, actor, kind, subject_id, vote)
+            await _refuse_household_on_paper(session, vote, candidate)
             key, caster = household_ballot(self._ctx, vote, candidate, candidate.identity)
             existing = await session.votes.ballot(vote.id, key)
             refuse_other_caster(existing, caster, candidate, candidate.name)
@@ -195,6 +216,7 @@ class ProxyService:
             candidate = await self._proxy_candidate(
                 session, actor, str(dialog.data["kind"]), int(dialog.data["subject"]), vote
             )
+            await _refuse_household_on_paper(session, vote, candidate)
             key, caster = household_ballot(self._ctx, vote, candidate, candidate.identity)
             existing = await session.votes.ballot(vote.id, key)
             refuse_other_caster(existing, caster, candidate, candidate.name)

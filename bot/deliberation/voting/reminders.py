@@ -24,13 +24,14 @@ from bot.community.register import Actor, Role
 from bot.config import Language
 from bot.deliberation.voting.cards import ballot_buttons
 from bot.deliberation.voting.context import VotingContext
-from bot.deliberation.voting.electorate import identity_in, may_vote
+from bot.deliberation.voting.electorate import households_of, identity_in, may_vote
 from bot.deliberation.voting.rules import option_labels, reminders_callback
 from bot.i18n import translate
 from bot.runtime.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
 from bot.runtime.scheduler import Firing
 from bot.runtime.scheduler.titles import lead_time, spoken_time
 from storage.community.people import PersonRow
+from storage.deliberation.electorate import paper_homes_of
 from storage.deliberation.matters import MatterRow
 from storage.deliberation.votes import VoteRow
 from storage.session import Session
@@ -122,6 +123,8 @@ class ReminderService:
         off = await session.people.reminders_off(OPT_OUT_KIND)
         # Paper ballots: who handed one in at the pavilion has voted (voting/paper.py).
         off |= {a.id for a in await session.attendance.paper_voters(vote.id) if a.kind == "p"}
+        # One vote per household: a household that voted on paper has voted.
+        on_paper = households_of(await paper_homes_of(session.conn, vote.id))
         return [
             person
             for person in await session.people.with_role(Role.RESIDENT.value)
@@ -129,6 +132,7 @@ class ReminderService:
             and person.id not in off
             and may_vote(person, vote)
             and self._ctx.voter_key(vote, identity_in(vote, person)) not in cast
+            and identity_in(vote, person) not in on_paper
         ]
 
     def _message(

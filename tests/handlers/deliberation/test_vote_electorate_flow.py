@@ -377,3 +377,35 @@ async def test_paper_ballots_only_from_the_electorate(tmp_path: Path, api: FakeB
         assert "🗳 王大妈 · 已投纸质票" in button_labels(screen)
     finally:
         await harness.running.stop()
+
+
+async def test_a_household_that_voted_on_paper_has_voted(tmp_path: Path, api: FakeBotApi) -> None:
+    clock = FakeClock()
+    settings = make_settings(
+        tmp_path, telegram={"poll_timeout": 1}, deliberation={"vote_reminder_hours": [2]}
+    )
+    harness = await start_harness(settings, api, clock)
+    try:
+        await community(harness)
+        # 张阿姨 and 王大妈: one household, 3号楼 201; 李大爷 alone in 5号楼 502.
+        for user_id, door in ((ZHANG, "201"), (WANG, "201"), (LI, "502")):
+            await harness.say(user_id, "/me")
+            await harness.press_label(user_id, harness.last(user_id), "门牌")
+            await harness.say(user_id, door)
+        card = await open_with(harness, "投票范围", "一户一票", "截止时间")
+        await open_sitting(harness, clock)
+        await harness.say(SECRETARY, "/attendance")
+        screen = await press(harness, "纸质票 #1", "3号楼", "⬜ 王大妈")
+        assert "🗳 王大妈 · 已投纸质票" in button_labels(screen)
+        # Her household has voted: 张阿姨 is refused on the card and at the pavilion.
+        await press(harness, "⬜ 张阿姨")
+        assert answer(harness) == "张阿姨 家（3号楼 201）已有人投票，一户一票，不能再代投。"
+        await harness.press_label(ZHANG, card, "赞成")
+        assert answer(harness) == "您家（3号楼 201）已有人投了纸质票，一户一票。"
+        # …and is not reminded; 李大爷's household is; Tom, without a door, is not.
+        vote = await vote_of(harness, 1)
+        (reminder,) = await reminder_schedules(harness, vote.id)
+        assert await fire(harness, clock, reminder)
+        assert [len(reminders(harness, uid)) for uid in (ZHANG, WANG, TOM, LI)] == [0, 0, 0, 1]
+    finally:
+        await harness.running.stop()
