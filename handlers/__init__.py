@@ -24,7 +24,7 @@ from telegram.ext import (
 from bot.community.notices import FLOW as NOTICE_FLOW
 from bot.community.register import Role
 from bot.community.registration import FLOW as REGISTRATION_FLOW
-from bot.community.registration import PAPER_FLOW
+from bot.community.registration import HOME_FLOW, PAPER_FLOW
 from bot.deliberation.carrying.rules import PROGRESS_FLOW
 from bot.deliberation.desk import WITHDRAW_FLOW
 from bot.deliberation.discussion import HIDE_FLOW
@@ -240,6 +240,8 @@ BUTTONS: tuple[Button, ...] = (
     Button(community_cb.RegisterSkipBuilding, people.skip_building, Access.ANYONE),
     Button(community_cb.RegisterGrid, people.choose_grid, Access.ANYONE),
     Button(community_cb.ChooseLanguage, people.lang_chosen, Access.REGISTERED),
+    # 🏠 门牌: one's own building and door (a secretary: anyone's, checked by the service).
+    Button(community_cb.SetHome, people.home_pressed, Access.REGISTERED),
     Button(community_cb.ConfirmForget, people.forget_confirmed, Access.REGISTERED),
     Button(community_cb.PeopleListPage, admin.people_page, Role.SECRETARY),
     Button(community_cb.ShowPerson, admin.show_person, Role.SECRETARY),
@@ -255,12 +257,17 @@ BUTTONS: tuple[Button, ...] = (
     Button(deliberation_cb.SupportMatter, matters.support, Role.RESIDENT, Where.ANY),
     Button(deliberation_cb.VoteSetting, votes.setting, Role.SECRETARY),
     Button(deliberation_cb.VoteOpen, votes.open_or_drop, Role.SECRETARY),
+    # Who may vote: the whole community, some buildings, a grid, one vote per household.
+    Button(deliberation_cb.VoteElectorate, votes.electorate_pressed, Role.SECRETARY),
+    Button(deliberation_cb.VoteBuilding, votes.building_pressed, Role.SECRETARY),
+    Button(deliberation_cb.VoteGrid, votes.grid_pressed, Role.SECRETARY),
     Button(deliberation_cb.CastBallot, votes.cast, Role.RESIDENT, Where.ANY),
     # 🔕 / 🔔 under a reminder to vote (in the resident's private chat).
     Button(deliberation_cb.VoteReminders, votes.reminders_pressed, Role.RESIDENT),
     Button(deliberation_cb.ProxyPage, votes.proxy_page, Access.REGISTERED),
     Button(deliberation_cb.ProxyPerson, votes.proxy_person, Access.REGISTERED),
     Button(deliberation_cb.ProxyBallot, votes.proxy_choice, Access.REGISTERED),
+    Button(deliberation_cb.PaperSkipDoor, proxies.door_skipped, Access.REGISTERED),
     Button(deliberation_cb.PaperGrid, proxies.grid_chosen, Access.REGISTERED),
     Button(deliberation_cb.PaperConfirm, proxies.confirmed, Access.REGISTERED),
     Button(deliberation_cb.PaperRemove, proxies.remove_pressed, Access.REGISTERED),
@@ -365,6 +372,7 @@ BUTTONS: tuple[Button, ...] = (
 #: Typed answers of each guided conversation (flow name -> handler).
 TEXT_ANSWERS: dict[str, dialogs.TextAnswer] = {
     REGISTRATION_FLOW: people.registration_answer,
+    HOME_FLOW: people.home_answer,
     NOTICE_FLOW: notices.text_answer,
     RAISE_FLOW: matters.text_answer,
     SETUP_FLOW: votes.text_answer,

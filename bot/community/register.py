@@ -369,6 +369,7 @@ class CommunityService:
                 "display_name": fresh.display_name,
                 "language": fresh.language,
                 "building": fresh.building,
+                "door": fresh.door,
                 "grid": fresh.grid_id,
                 "consent_at": to_db_time(fresh.consent_at),
                 "registered_at": to_db_time(fresh.registered_at),

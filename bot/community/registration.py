@@ -14,7 +14,7 @@ Nothing about a person is stored until they accept the consent text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -33,8 +33,11 @@ from storage.times import from_db_time, to_db_time
 
 FLOW = "register"
 PAPER_FLOW = "paper_resident"
+#: Setting a person's building and door (门牌): their household, for 一户一票 votes.
+HOME_FLOW = "home"
 MAX_NAME_LENGTH = 32
 MAX_BUILDING_LENGTH = 16
+MAX_DOOR_LENGTH = 16
 
 
 class Step(StrEnum):
@@ -66,6 +69,8 @@ class RegistrationService:
         self._db = db
         self._settings = settings
         self._clock = clock
+        #: A registered person's building and door (门牌), later (``/me`` → 🏠 门牌).
+        self.homes = HomeService(db, clock)
 
     async def start(self, caller: Caller) -> Prompt:
         """Begin (or begin again) the form in the caller's private chat."""
@@ -186,6 +191,71 @@ class RegistrationService:
 
 
 @dataclass(frozen=True)
+class HomePrompt:
+    """Where setting a household stands: the person, and the question next (None: done)."""
+
+    person: PersonRow
+    step: str | None
+
+
+class HomeService:
+    """A person's building and door (门牌): set by themselves on /me, or by a secretary
+    on the person's screen of /people. A household is (building, door)."""
+
+    def __init__(self, db: Database, clock: Clock = system_clock) -> None:
+        self._db = db
+        self._clock = clock
+
+    async def start(self, actor: Actor, chat_id: int, person_id: int | None = None) -> HomePrompt:
+        """Ask the building (if the register has none) or the door of the person (the
+        actor themselves, or for a secretary anyone)."""
+        me = actor.registered_person("me.not_registered")
+        target_id = me.id if person_id is None else person_id
+        if target_id != me.id:
+            actor.require(Role.SECRETARY)
+        async with self._db.transaction() as session:
+            person = await session.people.by_id(target_id)
+            if person is None:
+                raise UserFacingError("people.gone")
+            step = "door" if person.building else "building"
+            await session.dialogs.put(
+                chat_id, actor.tg_user_id, HOME_FLOW, step, {"person": person.id}, self._clock()
+            )
+        return HomePrompt(person, step)
+
+    async def answer(self, actor: Actor, chat_id: int, step: str, text: str) -> HomePrompt:
+        """The typed building or door; with the door, the household is set."""
+        actor.registered_person("me.not_registered")
+        value = _clean(text)
+        limit = MAX_BUILDING_LENGTH if step == "building" else MAX_DOOR_LENGTH
+        if not value:
+            raise UserFacingError("home.empty")
+        if len(value) > limit:
+            raise UserFacingError("home.too_long", limit=limit)
+        now = self._clock()
+        async with self._db.transaction() as session:
+            dialog = await expect_step(
+                session, chat_id, actor.tg_user_id, HOME_FLOW, step, "home.expired"
+            )
+            person = await session.people.by_id(int(dialog.data["person"]))
+            if person is None:
+                raise UserFacingError("people.gone")
+            if step == "building":
+                data = dict(dialog.data, building=value)
+                await session.dialogs.put(chat_id, actor.tg_user_id, HOME_FLOW, "door", data, now)
+                return HomePrompt(replace(person, building=value), "door")
+            building = str(dialog.data.get("building") or person.building or "")
+            await session.people.set_home(person.id, building or None, value)
+            await session.dialogs.end(chat_id, actor.tg_user_id)
+            await session.audit.record(
+                at=now, action="person.home", actor_id=actor.person_id, subject_id=person.id
+            )
+            fresh = await session.people.by_id(person.id)
+        assert fresh is not None  # noqa: S101 - read in the same transaction
+        return HomePrompt(fresh, None)
+
+
+@dataclass(frozen=True)
 class PaperEntry:
     """Where /addresident stands: the answers so far and the next step (None: entered)."""
 
@@ -193,6 +263,7 @@ class PaperEntry:
     building: str | None = None
     grid: str | None = None
     step: str | None = "name"
+    door: str | None = None
     resident: PaperResidentRow | None = None
 
 
@@ -217,11 +288,12 @@ class PaperEntryService:
         return PaperEntry()
 
     async def answer(self, actor: Actor, chat_id: int, step: str, text: str) -> PaperEntry:
-        """A typed name or building."""
+        """A typed name, building or door (门牌)."""
         value = _clean(text)
         if not value:
             raise UserFacingError("paper.empty")
-        limit = MAX_NAME_LENGTH if step == "name" else MAX_BUILDING_LENGTH
+        limits = {"name": MAX_NAME_LENGTH, "door": MAX_DOOR_LENGTH}
+        limit = limits.get(step, MAX_BUILDING_LENGTH)
         if len(value) > limit:
             raise UserFacingError("paper.too_long", limit=limit)
         async with self._db.transaction() as session:
@@ -231,18 +303,33 @@ class PaperEntryService:
             if step == "name":
                 data, following = dict(dialog.data, name=value), "building"
             elif step == "building":
-                data = dict(dialog.data, building=value)
-                if actor.has(Role.SECRETARY) and self._settings.grids:
-                    following = "grid"
-                else:
-                    data["grid"] = self._grid_of_worker(actor)
-                    following = "confirm"
+                data, following = dict(dialog.data, building=value), "door"
+            elif step == "door":
+                data, following = self._after_door(actor, dict(dialog.data, door=value))
             else:
                 raise UserFacingError("register.use_buttons")
             await session.dialogs.put(
                 chat_id, actor.tg_user_id, PAPER_FLOW, following, data, self._clock()
             )
         return _entry(data, following)
+
+    async def skip_door(self, actor: Actor, chat_id: int) -> PaperEntry:
+        """No door (门牌) known: the resident cannot vote where it is one vote per household."""
+        async with self._db.transaction() as session:
+            dialog = await expect_step(
+                session, chat_id, actor.tg_user_id, PAPER_FLOW, "door", "paper.expired"
+            )
+            data, following = self._after_door(actor, dict(dialog.data, door=None))
+            await session.dialogs.put(
+                chat_id, actor.tg_user_id, PAPER_FLOW, following, data, self._clock()
+            )
+        return _entry(data, following)
+
+    def _after_door(self, actor: Actor, data: dict[str, Any]) -> tuple[dict[str, Any], str]:
+        """After the door: a secretary chooses the grid; a grid worker's is their own."""
+        if actor.has(Role.SECRETARY) and self._settings.grids:
+            return data, "grid"
+        return dict(data, grid=self._grid_of_worker(actor)), "confirm"
 
     async def choose_grid(self, actor: Actor, chat_id: int, grid_id: str) -> PaperEntry:
         """A secretary's choice of the resident's grid."""
@@ -278,6 +365,7 @@ class PaperEntryService:
                 grid_id=str(grid) if grid is not None else None,
                 entered_by=person.id,
                 now=now,
+                door=str(dialog.data["door"]) if dialog.data.get("door") else None,
             )
             await session.audit.record(
                 at=now, action="paper_resident.add", actor_id=person.id, detail=str(resident_id)
@@ -355,6 +443,7 @@ def _entry(data: dict[str, Any], step: str | None) -> PaperEntry:
         building=data.get("building"),
         grid=str(grid) if grid is not None else None,
         step=step,
+        door=data.get("door"),
     )
 
 

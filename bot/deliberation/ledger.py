@@ -23,6 +23,7 @@ from bot.community.calendar import local_moment, to_utc
 from bot.community.register import Actor, Role
 from bot.config import Language, Settings
 from bot.deliberation.attendance import Attendance, attendance_of
+from bot.deliberation.voting.electorate import scope_name
 from bot.errors import UserFacingError
 from bot.i18n import translate
 from bot.spreadsheets import Sheet
@@ -277,12 +278,14 @@ def _votes_sheet(ledger: Ledger, lang: Language, tz: ZoneInfo) -> Sheet:
                 "title",
                 "vote_kind",
                 "anonymous",
+                "electorate",
                 "quorum",
                 "threshold",
                 "opened_at",
                 "closes_at",
                 "closed_at",
                 "voters",
+                "eligible",
                 "tally",
                 "result",
             ),
@@ -294,12 +297,14 @@ def _votes_sheet(ledger: Ledger, lang: Language, tz: ZoneInfo) -> Sheet:
                 v.matter_title,
                 translate(lang, f"ledger.vote_kind.{v.kind}"),
                 _yes_no(lang, v.anonymous),
+                scope_name(v.electorate, v.electorate_buildings, v.electorate_grid, (), lang),
                 v.quorum,
                 translate(lang, f"ledger.threshold.{v.threshold}"),
                 _when(v.opened_at, tz),
                 _when(v.closes_at, tz),
                 _when(v.closed_at, tz),
                 v.voters,
+                v.eligible,
                 _tally(lang, v),
                 _named(lang, "sittings.result", v.result),
             )

@@ -65,6 +65,11 @@ class VoteOutcome:
     voters: int
     result: str | None
     anonymous: bool
+    #: The electorate's size at the close (the base of the turnout), and who it was.
+    eligible: int | None = None
+    electorate: str = "all"
+    electorate_buildings: tuple[str, ...] = ()
+    electorate_grid: str | None = None
     #: Paper ballots counted at the pavilion (included in ``counts`` and ``voters``).
     paper: tuple[int, ...] = ()
     paper_voters: int = 0
@@ -114,6 +119,10 @@ def outcome_of(vote: ClosedVoteRow, paper: PaperCountRow | None = None) -> VoteO
         voters=vote.voters,
         result=vote.result,
         anonymous=vote.anonymous,
+        eligible=vote.eligible,
+        electorate=vote.electorate,
+        electorate_buildings=vote.electorate_buildings,
+        electorate_grid=vote.electorate_grid,
         paper=vote.paper,
         paper_voters=vote.paper_voters,
         counter=paper.counter if paper and vote.paper else None,

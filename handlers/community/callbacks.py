@@ -52,6 +52,15 @@ class RegisterGrid(Callback):
 
 
 @dataclass(frozen=True)
+class SetHome(Callback):
+    """🏠 门牌: set the building and door of oneself (person 0) or, for a secretary, of a
+    person on /people."""
+
+    PREFIX: ClassVar[str] = "hme"
+    person_id: int
+
+
+@dataclass(frozen=True)
 class ChooseLanguage(Callback):
     """A registered person's /lang choice."""
 

@@ -64,6 +64,16 @@ def confirm_forget(language: Language) -> InlineKeyboardMarkup:
     )
 
 
+def home_row(language: Language, person_id: int = 0) -> list[InlineKeyboardButton]:
+    """🏠 门牌: give the building and door (of oneself, or of ``person_id``)."""
+    return [button(plain(language, "home.button"), cb.SetHome(person_id))]
+
+
+def home_button(language: Language, person_id: int = 0) -> InlineKeyboardMarkup:
+    """🏠 门牌 alone (under a refused household ballot)."""
+    return InlineKeyboardMarkup([home_row(language, person_id)])
+
+
 def people(language: Language, page: PeoplePage) -> InlineKeyboardMarkup:
     """A page of the register, one person a row, with paging buttons."""
     rows = [[button(person_label(p), cb.ShowPerson(p.id))] for p in page.people]
@@ -87,6 +97,7 @@ def person_roles(language: Language, person: PersonRow, back_page: int) -> Inlin
         for role in Role
     ]
     rows = [toggles[i : i + 2] for i in range(0, len(toggles), 2)]
+    rows.append(home_row(language, person.id))
     # Their participation record (我的参与), for the democratic appraisal.
     rows.append(open_record(language, person.id, "participation.button.open_person"))
     rows.append(

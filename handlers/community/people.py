@@ -9,10 +9,10 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 
 from bot.community.register import Caller, Role
-from bot.community.registration import Prompt, Step
+from bot.community.registration import HomePrompt, Prompt, Step
 from bot.config import Language
 from bot.deliberation.raising import GROUP_DRAFT_KEPT
-from handlers.access import caller_of, reply, show
+from handlers.access import answer, caller_of, reply, show
 from handlers.community import callbacks as cb
 from handlers.community import keyboards, texts
 from handlers.context import Context
@@ -174,8 +174,51 @@ async def me(update: Update, context: Context) -> None:
     record = participation_keyboards.open_record(
         actor.language, actor.person.id, "participation.button.open_own"
     )
+    home = [keyboards.home_row(actor.language)]
     await reply(
-        update, text + "\n\n" + t(actor.language, "me.footer"), InlineKeyboardMarkup([record])
+        update,
+        text + "\n\n" + t(actor.language, "me.footer"),
+        InlineKeyboardMarkup([record, *home]),
+    )
+
+
+async def home_pressed(update: Update, context: Context) -> None:
+    """🏠 门牌 (on /me, under a refused household ballot, or on a person of /people): ask
+    the building if there is none, then the door."""
+    data = cb.SetHome.decode(_data(update))
+    actor = context.require_actor()
+    chat = update.effective_chat
+    assert chat is not None  # noqa: S101 - a button is always in a chat
+    homes = context.services.registration.homes
+    prompt = await homes.start(actor, chat.id, data.person_id or None)
+    await answer(update)
+    # A message of its own: the screen the button was on (/me, a person) stays.
+    await context.bot.send_message(chat.id, _home_text(context, prompt))
+
+
+async def home_answer(update: Update, context: Context, step: str, text: str) -> None:
+    """The typed building or door (门牌)."""
+    actor = context.require_actor()
+    chat = update.effective_chat
+    assert chat is not None  # noqa: S101 - private text always has a chat
+    prompt = await context.services.registration.homes.answer(actor, chat.id, step, text)
+    await reply(update, _home_text(context, prompt))
+
+
+def _home_text(context: Context, prompt: HomePrompt) -> str:
+    actor = context.require_actor()
+    person = prompt.person
+    mine = person.id == actor.person_id
+    if prompt.step is None:
+        key = "home.done" if mine else "home.done_of"
+    else:
+        key = f"home.ask_{prompt.step}" + ("" if mine else "_of")
+    return t(
+        actor.language,
+        key,
+        name=person.display_name,
+        building=person.building or "",
+        door=person.door or "",
     )
 
 

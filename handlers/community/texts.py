@@ -31,6 +31,7 @@ def me(language: Language, person: PersonRow, grids: list[Grid], tz: ZoneInfo) -
         "me.card",
         name=person.display_name,
         building=person.building or unknown,
+        door=person.door or unknown,
         grid=grid_name(grids, person.grid_id, language),
         language=LANGUAGE_NAMES[Language(person.language)],
         roles=roles_text(language, person.roles),
@@ -73,6 +74,7 @@ def person_card(language: Language, person: PersonRow, grids: list[Grid]) -> str
         "people.card",
         name=person.display_name,
         building=person.building or unknown,
+        door=person.door or unknown,
         grid=grid_name(grids, person.grid_id, language),
         roles=roles_text(language, person.roles),
     )

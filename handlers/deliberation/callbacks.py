@@ -45,6 +45,30 @@ class VoteSetting(Callback):
 
 
 @dataclass(frozen=True)
+class VoteElectorate(Callback):
+    """Who may vote: "all", "buildings", "grid", "households", or "done" (buildings chosen)."""
+
+    PREFIX: ClassVar[str] = "vel"
+    kind: str
+
+
+@dataclass(frozen=True)
+class VoteBuilding(Callback):
+    """Tick or untick a building (its place in the list the setup keeps)."""
+
+    PREFIX: ClassVar[str] = "vbl"
+    index: int
+
+
+@dataclass(frozen=True)
+class VoteGrid(Callback):
+    """The grid whose residents may vote."""
+
+    PREFIX: ClassVar[str] = "vgd"
+    grid: str
+
+
+@dataclass(frozen=True)
 class VoteOpen(Callback):
     """Open the vote as set up, or drop it."""
 
@@ -160,6 +184,13 @@ class PaperCountConfirm(Callback):
 
     PREFIX: ClassVar[str] = "zpk"
     accept: bool
+
+
+@dataclass(frozen=True)
+class PaperSkipDoor(Callback):
+    """/addresident: the resident's door (门牌) is not known."""
+
+    PREFIX: ClassVar[str] = "pdk"
 
 
 @dataclass(frozen=True)

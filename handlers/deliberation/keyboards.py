@@ -14,6 +14,7 @@ from bot.config import Grid, Language
 from bot.deliberation.carrying.rules import DUE_CHOICES, OWNER_KINDS, PERCENT_CHOICES
 from bot.deliberation.desk import OPEN_STAGES
 from bot.deliberation.discussion import ThreadPage
+from bot.deliberation.voting.electorate import KINDS as ELECTORATE_KINDS
 from bot.deliberation.voting.proxies import ProxyCandidate
 from bot.deliberation.voting.rules import VOTABLE_STAGES
 from bot.deliberation.voting.setup import VoteSetup
@@ -45,6 +46,7 @@ def confirm_raise(language: Language) -> InlineKeyboardMarkup:
 _VOTE_FIELDS = (
     "kind",
     "options",
+    "electorate",
     "anonymous",
     "close",
     "quorum",
@@ -86,6 +88,44 @@ def vote_setup(language: Language, setup: VoteSetup) -> InlineKeyboardMarkup:
             button(plain(language, "vote.button.cancel"), cb.VoteOpen(False)),
         ]
     )
+    return InlineKeyboardMarkup(rows)
+
+
+def vote_electorate(language: Language, setup: VoteSetup) -> InlineKeyboardMarkup:
+    """Who may vote: one button a kind (the current one ✅), then back."""
+    rows = [
+        [
+            button(
+                ("✅ " if setup.electorate == kind else "")
+                + plain(language, f"vote.electorate.button.{kind}"),
+                cb.VoteElectorate(kind),
+            )
+        ]
+        for kind in ELECTORATE_KINDS
+    ]
+    rows.append([button(plain(language, "vote.button.back"), cb.VoteElectorate("back"))])
+    return InlineKeyboardMarkup(rows)
+
+
+def vote_buildings(language: Language, setup: VoteSetup) -> InlineKeyboardMarkup:
+    """A toggle per building known in the register (✅ chosen, ▫️ not), three a row; done."""
+    toggles = [
+        button(("✅ " if name in setup.buildings else "▫️ ") + name, cb.VoteBuilding(index))
+        for index, name in enumerate(setup.building_choices)
+    ]
+    rows = [toggles[i : i + 3] for i in range(0, len(toggles), 3)]
+    rows.append([button(plain(language, "vote.button.buildings_done"), cb.VoteElectorate("done"))])
+    return InlineKeyboardMarkup(rows)
+
+
+def vote_grids(language: Language, grids: list[Grid], setup: VoteSetup) -> InlineKeyboardMarkup:
+    """One button per configured grid (the chosen one ✅)."""
+    buttons = [
+        button(("✅ " if setup.grid == grid.id else "") + grid.name, cb.VoteGrid(grid.id))
+        for grid in grids
+    ]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows.append([button(plain(language, "vote.button.back"), cb.VoteElectorate("back"))])
     return InlineKeyboardMarkup(rows)
 
 
@@ -133,6 +173,13 @@ def proxy_people(
 def paper_grids(grids: list[Grid]) -> InlineKeyboardMarkup:
     """/addresident: the configured grids, for a secretary to choose from."""
     return InlineKeyboardMarkup([[button(grid.name, cb.PaperGrid(grid.id))] for grid in grids])
+
+
+def paper_skip_door(language: Language) -> InlineKeyboardMarkup:
+    """/addresident: no door known."""
+    return InlineKeyboardMarkup(
+        [[button(plain(language, "paper.skip_door_button"), cb.PaperSkipDoor())]]
+    )
 
 
 def paper_confirm(language: Language) -> InlineKeyboardMarkup:

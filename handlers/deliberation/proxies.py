@@ -33,6 +33,16 @@ async def text_answer(update: Update, context: Context, step: str, text: str) ->
     await _next_question(update, context, entry)
 
 
+async def door_skipped(update: Update, context: Context) -> None:
+    """Button: the resident's door (门牌) is not known."""
+    cb.PaperSkipDoor.decode(update.callback_query.data if update.callback_query else None)
+    actor = context.require_actor()
+    chat = update.effective_chat
+    assert chat is not None  # noqa: S101 - a button is always in a chat
+    entry = await context.services.paper.skip_door(actor, chat.id)
+    await _next_question(update, context, entry)
+
+
 async def grid_chosen(update: Update, context: Context) -> None:
     """Button: a secretary chose the resident's grid."""
     data = cb.PaperGrid.decode(update.callback_query.data if update.callback_query else None)
@@ -48,6 +58,12 @@ async def _next_question(update: Update, context: Context, entry: PaperEntry) ->
     language = actor.language
     if entry.step == "building":
         await show(update, t(language, "paper.ask_building", name=entry.name))
+    elif entry.step == "door":
+        await show(
+            update,
+            t(language, "paper.ask_door", name=entry.name),
+            keyboards.paper_skip_door(language),
+        )
     elif entry.step == "grid":
         await show(
             update,
@@ -63,6 +79,7 @@ async def _next_question(update: Update, context: Context, entry: PaperEntry) ->
                 "paper.ask_confirm",
                 name=entry.name,
                 building=entry.building,
+                door=entry.door or plain(language, "me.unknown"),
                 grid=grid,
             ),
             keyboards.paper_confirm(language),

@@ -6,14 +6,16 @@ Matters, votes, a matter's history and discussion, minutes, carrying out.
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.config import Language
+from bot.config import Grid, Language
 from bot.deliberation.carrying.rules import CarryingStatus, RatingSummary
 from bot.deliberation.desk import MatterHistory
 from bot.deliberation.discussion import ThreadPage
 from bot.deliberation.sittings import Minutes, MinutesItem, VoteOutcome
+from bot.deliberation.voting.electorate import ALL, HOUSEHOLDS, describe, scope_name, turnout
 from bot.deliberation.voting.rules import option_labels
 from bot.deliberation.voting.setup import VoteSetup
 from bot.i18n import DEFAULT_LANGUAGE, catalog, translate
@@ -100,7 +102,13 @@ def raise_preview(
     return "\n".join(lines)
 
 
-def vote_setup(language: Language, setup: VoteSetup, closes_at: datetime, tz: ZoneInfo) -> str:
+def vote_setup(
+    language: Language,
+    setup: VoteSetup,
+    closes_at: datetime,
+    tz: ZoneInfo,
+    grids: Sequence[Grid] = (),
+) -> str:
     """The vote settings screen."""
     options = (
         t(language, "vote.setup_options", options=" / ".join(setup.options) or "—")
@@ -125,11 +133,37 @@ def vote_setup(language: Language, setup: VoteSetup, closes_at: datetime, tz: Zo
         hours=setup.close_hours,
         closes=local_time(closes_at, tz),
         quorum=setup.quorum,
+        capped=(
+            t(language, "vote.setup_quorum_capped", eligible=setup.eligible)
+            if setup.quorum > setup.eligible
+            else ""
+        ),
         threshold=html.escape(translate(language, f"vote.threshold.{setup.threshold}")),
         convention=html.escape(
             translate(language, "vote.yes_no.yes" if setup.convention else "vote.yes_no.no")
         ),
         amends=amends,
+        electorate=html.escape(
+            translate(
+                language,
+                "vote.setup_electorate_households"
+                if setup.electorate == HOUSEHOLDS
+                else "vote.setup_electorate",
+                who=describe(setup.electorate, setup.buildings, setup.grid, grids, language),
+                eligible=setup.eligible,
+            )
+        ),
+    )
+
+
+def vote_buildings(language: Language, setup: VoteSetup) -> str:
+    """The buildings screen: tick those whose residents may vote."""
+    separator = translate(language, "list_separator")
+    return t(
+        language,
+        "vote.ask_buildings",
+        chosen=separator.join(setup.buildings) or "—",
+        eligible=setup.eligible,
     )
 
 
@@ -344,7 +378,28 @@ def _minutes_item_lines(language: Language, item: MinutesItem) -> list[str]:
         )
         key = "sittings.minutes_vote_anonymous" if vote.anonymous else "sittings.minutes_vote"
         result = translate(language, f"sittings.result.{vote.result}") if vote.result else "—"
-        lines.append(plain(language, key, result=result, voters=vote.voters, tally=tally))
+        who = (
+            plain(
+                language,
+                "sittings.minutes_scope",
+                who=scope_name(
+                    vote.electorate, vote.electorate_buildings, vote.electorate_grid, (), language
+                ),
+            )
+            if vote.electorate != ALL
+            else ""
+        )
+        lines.append(
+            plain(
+                language,
+                key,
+                result=result,
+                voters=vote.voters,
+                tally=tally,
+                turnout=turnout(language, vote.voters, vote.eligible),
+                electorate=who,
+            )
+        )
         if vote.paper:
             lines.append(_minutes_paper_line(language, vote))
     if item.resolution:
@@ -578,6 +633,7 @@ def vote_summary(language: Language, vote: VoteRow, tz: ZoneInfo) -> str:
         result=translate(language, f"vote.result.{vote.result}"),
         tally=tally,
         voters=vote.voters or 0,
+        turnout=turnout(language, vote.voters or 0, (vote.tally or {}).get("eligible")),
         quorum=vote.quorum,
         mode=translate(language, "vote.mode.anonymous" if vote.anonymous else "vote.mode.public"),
     )

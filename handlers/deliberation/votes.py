@@ -15,8 +15,11 @@ from bot import parsing
 from bot.deliberation.voting.ballots import Tally
 from bot.deliberation.voting.cards import vote_card
 from bot.deliberation.voting.rules import MAX_QUORUM, RESOLUTION_FLOW, SETUP_FLOW, option_labels
+from bot.deliberation.voting.setup import VoteSetup
+from bot.errors import UserFacingError
 from handlers.access import answer, reply, show
 from handlers.cards import edit_everywhere, edit_soon
+from handlers.community import keyboards as community_keyboards
 from handlers.context import Context
 from handlers.deliberation import callbacks as cb
 from handlers.deliberation import keyboards, texts
@@ -53,15 +56,65 @@ async def start_pressed(update: Update, context: Context) -> None:
     await _show_setup(update, context, setup)
 
 
-async def _show_setup(update: Update, context: Context, setup: Any) -> None:
+async def _show_setup(update: Update, context: Context, setup: VoteSetup) -> None:
     actor = context.require_actor()
+    language = actor.language
+    community = context.services.settings.community
+    if setup.screen == "electorate":
+        await show(
+            update, t(language, "vote.ask_electorate"), keyboards.vote_electorate(language, setup)
+        )
+        return
+    if setup.screen == "buildings":
+        await show(
+            update,
+            texts.vote_buildings(language, setup),
+            keyboards.vote_buildings(language, setup),
+        )
+        return
+    if setup.screen == "grid":
+        await show(
+            update,
+            t(language, "vote.ask_grid"),
+            keyboards.vote_grids(language, community.grids, setup),
+        )
+        return
     closes_at = context.services.clock() + timedelta(hours=setup.close_hours)
-    tz = context.services.settings.community.tz
     await show(
         update,
-        texts.vote_setup(actor.language, setup, closes_at, tz),
-        keyboards.vote_setup(actor.language, setup),
+        texts.vote_setup(language, setup, closes_at, community.tz, community.grids),
+        keyboards.vote_setup(language, setup),
     )
+
+
+async def electorate_pressed(update: Update, context: Context) -> None:
+    """Button: who may vote (the whole community, buildings, a grid, one per household)."""
+    data = cb.VoteElectorate.decode(update.callback_query.data if update.callback_query else None)
+    actor = context.require_actor()
+    chat = update.effective_chat
+    assert chat is not None  # noqa: S101 - a button is always in a chat
+    setup = await context.services.votes.setup.choose_electorate(actor, chat.id, data.kind)
+    await _show_setup(update, context, setup)
+
+
+async def building_pressed(update: Update, context: Context) -> None:
+    """Button: tick or untick a building whose residents may vote."""
+    data = cb.VoteBuilding.decode(update.callback_query.data if update.callback_query else None)
+    actor = context.require_actor()
+    chat = update.effective_chat
+    assert chat is not None  # noqa: S101 - a button is always in a chat
+    setup = await context.services.votes.setup.toggle_building(actor, chat.id, data.index)
+    await _show_setup(update, context, setup)
+
+
+async def grid_pressed(update: Update, context: Context) -> None:
+    """Button: the grid whose residents may vote."""
+    data = cb.VoteGrid.decode(update.callback_query.data if update.callback_query else None)
+    actor = context.require_actor()
+    chat = update.effective_chat
+    assert chat is not None  # noqa: S101 - a button is always in a chat
+    setup = await context.services.votes.setup.choose_grid(actor, chat.id, data.grid)
+    await _show_setup(update, context, setup)
 
 
 async def setting(update: Update, context: Context) -> None:
@@ -114,7 +167,15 @@ async def cast(update: Update, context: Context) -> None:
     query = update.callback_query
     data = cb.CastBallot.decode(query.data if query else None)
     actor = context.require_actor()
-    result = await context.services.votes.ballots.cast(actor, data.vote_id, data.index)
+    try:
+        result = await context.services.votes.ballots.cast(actor, data.vote_id, data.index)
+    except UserFacingError as error:
+        if error.key != "vote.household_unknown":
+            raise  # outside the electorate, or closed: the reason, nothing recorded
+        # No building or door yet: the reason, and privately the button to give them.
+        await answer(update, plain(actor.language, error.key), alert=True)
+        await _offer_home(context, actor)
+        return
     labels = option_labels(result.vote, actor.language)
     if result.vote.kind == "multiple":
         chosen = "、".join(labels[index] for index in result.choice)
@@ -130,6 +191,17 @@ async def cast(update: Update, context: Context) -> None:
         text = plain(actor.language, key, label=labels[data.index])
     await answer(update, text)
     refresh_vote_card_soon(context.job_queue, result.vote.id)
+
+
+async def _offer_home(context: Context, actor: Any) -> None:
+    try:
+        await context.bot.send_message(
+            actor.tg_user_id,
+            t(actor.language, "vote.household_unknown_private"),
+            reply_markup=community_keyboards.home_button(actor.language),
+        )
+    except TelegramError as error:
+        log.info("could not offer a resident to give their door: %s", error)
 
 
 async def reminders_pressed(update: Update, context: Context) -> None:
@@ -166,12 +238,15 @@ async def _refresh_vote_card(context: Any) -> None:
     vote, matter, tally = await services.votes.ballots.live(int(context.job.data))
     if not vote.is_open and vote.tally is not None:
         tally = Tally.from_json(vote.tally)
+    eligible = await services.votes.ballots.eligible(vote)
     message = vote_card(
         vote,
         matter,
         tally,
         services.settings.community.default_language,
         services.settings.community.tz,
+        eligible,
+        services.settings.community.grids,
     )
     places = await services.votes.ballots.card_messages(vote)
     await edit_everywhere(context.bot, places, message, f"card of vote {vote.id}")

@@ -29,6 +29,8 @@ class PersonRow:
     reachable: bool
     last_seen_at: datetime
     roles: frozenset[str]
+    #: The door (门牌, e.g. "201"): with the building, the person's household.
+    door: str | None = None
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class PaperResidentRow:
     consent_at: datetime
     entered_by: int | None
     entered_at: datetime
+    door: str | None = None
 
 
 def _paper(row: sqlite3.Row) -> PaperResidentRow:
@@ -55,12 +58,13 @@ def _paper(row: sqlite3.Row) -> PaperResidentRow:
         consent_at=from_db_time(row["consent_at"]),
         entered_by=row["entered_by"],
         entered_at=from_db_time(row["entered_at"]),
+        door=row["door"],
     )
 
 
 _COLUMNS = (
     "p.id, p.tg_user_id, p.display_name, p.tg_username, p.language, p.building, p.grid_id,"
-    " p.consent_at, p.registered_at, p.reachable, p.last_seen_at,"
+    " p.consent_at, p.registered_at, p.reachable, p.last_seen_at, p.door,"
     " (SELECT group_concat(role) FROM person_roles r WHERE r.person_id = p.id) AS roles"
 )
 
@@ -90,6 +94,7 @@ def _person(row: sqlite3.Row) -> PersonRow:
         reachable=bool(row["reachable"]),
         last_seen_at=from_db_time(row["last_seen_at"]),
         roles=frozenset(roles.split(",")) if roles else frozenset(),
+        door=row["door"],
     )
 
 
@@ -157,6 +162,28 @@ class PeopleRepository:
         await self._conn.execute(
             "UPDATE people SET language = ? WHERE id = ?", (language, person_id)
         )
+
+    async def set_home(self, person_id: int, building: str | None, door: str | None) -> None:
+        """Set the person's building and door (门牌): their household."""
+        await self._conn.execute(
+            "UPDATE people SET building = ?, door = ? WHERE id = ?", (building, door, person_id)
+        )
+
+    async def set_paper_door(self, resident_id: int, door: str | None) -> bool:
+        """Set the door of a resident without Telegram; False if they are gone."""
+        cur = await self._conn.execute(
+            "UPDATE paper_residents SET door = ? WHERE id = ?", (door, resident_id)
+        )
+        return cur.rowcount > 0
+
+    async def known_buildings(self) -> list[str]:
+        """Every building a resident (registered, or entered on paper) gives."""
+        async with self._conn.execute(
+            "SELECT p.building FROM people p JOIN person_roles r ON r.person_id = p.id"
+            " AND r.role = 'resident' WHERE p.building IS NOT NULL"
+            " UNION SELECT building FROM paper_residents"
+        ) as cur:
+            return [str(row[0]) for row in await cur.fetchall()]
 
     async def set_reachable(self, tg_user_id: int, reachable: bool) -> bool:
         """Mark whether the bot can message this user (False after they blocked it)."""
@@ -246,12 +273,13 @@ class PeopleRepository:
         grid_id: str | None,
         entered_by: int,
         now: datetime,
+        door: str | None = None,
     ) -> int:
         """Enter a resident without Telegram whose consent is on paper; returns the id."""
         cur = await self._conn.execute(
             "INSERT INTO paper_residents (display_name, building, grid_id, consent_method,"
-            " consent_at, entered_by, entered_at) VALUES (?, ?, ?, 'paper', ?, ?, ?)",
-            (display_name, building, grid_id, to_db_time(now), entered_by, to_db_time(now)),
+            " consent_at, entered_by, entered_at, door) VALUES (?, ?, ?, 'paper', ?, ?, ?, ?)",
+            (display_name, building, grid_id, to_db_time(now), entered_by, to_db_time(now), door),
         )
         assert cur.lastrowid is not None  # noqa: S101 - an INSERT always has one
         return cur.lastrowid

@@ -66,6 +66,11 @@ class LedgerVoteRow:
     result: str | None
     counts: tuple[int, ...] | None
     voters: int | None
+    #: Who might vote, and how many at the close (None: closed before it was kept).
+    electorate: str = "all"
+    electorate_buildings: tuple[str, ...] = ()
+    electorate_grid: str | None = None
+    eligible: int | None = None
 
 
 @dataclass(frozen=True)
@@ -231,6 +236,10 @@ class LedgerRepository:
                     result=row["result"],
                     counts=counts,
                     voters=voters,
+                    electorate=row["electorate"],
+                    electorate_buildings=tuple(json.loads(row["electorate_buildings"] or "[]")),
+                    electorate_grid=row["electorate_grid"],
+                    eligible=_eligible(row),
                 )
             )
         return result
@@ -365,3 +374,10 @@ class LedgerRepository:
             )
             for row in rows
         ]
+
+
+def _eligible(row: sqlite3.Row) -> int | None:
+    """The electorate's size kept in a closed vote's tally."""
+    tally = json.loads(row["tally"]) if row["tally"] else {}
+    eligible = tally.get("eligible")
+    return int(eligible) if eligible is not None else None

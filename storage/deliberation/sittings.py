@@ -42,6 +42,11 @@ class ClosedVoteRow:
     counts: tuple[int, ...]
     voters: int
     closed_at: datetime
+    #: How many might vote (the electorate at the close; None for votes closed before).
+    eligible: int | None = None
+    electorate: str = "all"
+    electorate_buildings: tuple[str, ...] = ()
+    electorate_grid: str | None = None
     #: The paper part of ``counts`` and ``voters`` (bot/deliberation/voting/paper.py).
     paper: tuple[int, ...] = ()
     paper_voters: int = 0
@@ -80,6 +85,10 @@ def closed_vote(row: sqlite3.Row) -> ClosedVoteRow:
         counts=counts,
         voters=int(voters),
         closed_at=from_db_time(row["closed_at"]),
+        eligible=int(tally["eligible"]) if tally.get("eligible") is not None else None,
+        electorate=row["electorate"],
+        electorate_buildings=tuple(json.loads(row["electorate_buildings"] or "[]")),
+        electorate_grid=row["electorate_grid"],
         paper=tuple(int(count) for count in tally.get("paper", ())),
         paper_voters=int(tally.get("paper_voters", 0)),
     )

@@ -41,6 +41,10 @@ class VoteRow:
     voters: int | None
     card_push_id: int | None
     schedule_id: int | None
+    #: Who may vote: "all", "buildings", "grid" or "households" (voting/electorate.py).
+    electorate: str = "all"
+    electorate_buildings: tuple[str, ...] = ()
+    electorate_grid: str | None = None
 
     @property
     def is_open(self) -> bool:
@@ -59,6 +63,9 @@ class BallotRow:
     recorded_by: int | None
     proxy_reason: str | None
     paper_resident_id: int | None = None
+    #: A household vote's ballot: the voter key of the member who cast it (the ballot's
+    #: own key is the household's).
+    caster_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +101,9 @@ def _vote(row: sqlite3.Row) -> VoteRow:
         voters=row["voters"],
         card_push_id=row["card_push_id"],
         schedule_id=row["schedule_id"],
+        electorate=row["electorate"],
+        electorate_buildings=tuple(json.loads(row["electorate_buildings"] or "[]")),
+        electorate_grid=row["electorate_grid"],
     )
 
 
@@ -102,7 +112,7 @@ _GET_VOTE = "SELECT * FROM votes WHERE id = ?"
 _GET_BALLOT = "SELECT * FROM ballots WHERE vote_id = ? AND voter_key = ?"
 _PUT_BALLOT = (
     "INSERT INTO ballots (vote_id, voter_key, person_id, choice, cast_at, recorded_by,"
-    " proxy_reason, paper_resident_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    " proxy_reason, paper_resident_id, caster_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (vote_id, voter_key) DO UPDATE SET choice = excluded.choice,"
     " cast_at = excluded.cast_at, recorded_by = excluded.recorded_by,"
     " proxy_reason = excluded.proxy_reason"
@@ -139,11 +149,15 @@ class VotesRepository:
         opened_by: int | None,
         closes_at: datetime,
         now: datetime,
+        electorate: str = "all",
+        electorate_buildings: tuple[str, ...] = (),
+        electorate_grid: str | None = None,
     ) -> int:
         """Open a vote; the schema refuses a second open vote on the same matter."""
         cur = await self._conn.execute(
             "INSERT INTO votes (matter_id, kind, options, anonymous, salt, quorum, threshold,"
-            " opened_by, opened_at, closes_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " opened_by, opened_at, closes_at, electorate, electorate_buildings,"
+            " electorate_grid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 matter_id,
                 kind,
@@ -155,6 +169,11 @@ class VotesRepository:
                 opened_by,
                 to_db_time(now),
                 to_db_time(closes_at),
+                electorate,
+                json.dumps(list(electorate_buildings), ensure_ascii=False)
+                if electorate == "buildings"
+                else None,
+                electorate_grid if electorate == "grid" else None,
             ),
         )
         assert cur.lastrowid is not None  # noqa: S101 - an INSERT always has one
@@ -170,6 +189,14 @@ class VotesRepository:
         """Every vote held on the matter, oldest first."""
         async with self._conn.execute(
             "SELECT * FROM votes WHERE matter_id = ? ORDER BY id", (matter_id,)
+        ) as cur:
+            rows = await cur.fetchall()
+        return [_vote(row) for row in rows]
+
+    async def open_votes(self) -> list[VoteRow]:
+        """Every vote still open, oldest first."""
+        async with self._conn.execute(
+            "SELECT * FROM votes WHERE closed_at IS NULL ORDER BY id"
         ) as cur:
             rows = await cur.fetchall()
         return [_vote(row) for row in rows]
@@ -210,6 +237,7 @@ class VotesRepository:
         recorded_by: int | None = None,
         proxy_reason: str | None = None,
         paper_resident_id: int | None = None,
+        caster_key: str | None = None,
     ) -> None:
         """Cast or change a ballot (one per voter key, by the primary key)."""
         await self._conn.execute(
@@ -223,6 +251,7 @@ class VotesRepository:
                 recorded_by,
                 proxy_reason,
                 paper_resident_id,
+                caster_key,
             ),
         )
 
@@ -329,6 +358,7 @@ class BallotBox:
         person_id: int | None,
         choice: tuple[int, ...],
         now: datetime,
+        caster_key: str | None = None,
     ) -> None:
         """Cast or change a ballot cast by the voter themselves."""
         self._conn.execute(
@@ -342,6 +372,7 @@ class BallotBox:
                 None,
                 None,
                 None,
+                caster_key,
             ),
         )
 
@@ -359,6 +390,7 @@ def _ballot(row: sqlite3.Row) -> BallotRow:
         recorded_by=row["recorded_by"],
         proxy_reason=row["proxy_reason"],
         paper_resident_id=row["paper_resident_id"],
+        caster_key=row["caster_key"],
     )
 
 

@@ -1,9 +1,11 @@
 """Deciding (民决): votes on matters, the result, the resolution, the conventions register.
 
-A secretary sets a vote up on one screen of buttons (kind, public or
-anonymous, closing time, quorum, threshold, whether it adopts a convention)
-and opens it; its card goes to the residents' groups with one button per
-option. Registered residents vote once each and may change their ballot until
+A secretary sets a vote up on one screen of buttons (kind, who may vote,
+public or anonymous, closing time, quorum, threshold, whether it adopts a
+convention) and opens it; its card goes to the residents' groups with one
+button per option. Registered residents in the vote's electorate (the whole
+community, some buildings, a grid, or one vote per household: electorate.py)
+vote once each and may change their ballot until
 the close, never after; a grid worker may record the ballot of a resident
 without a phone, with the reason. At the closing time (a one-off schedule,
 so it survives restarts and is done once) the result is counted from the
@@ -15,7 +17,8 @@ Thresholds: "majority" passes with more yes than no votes among those who
 did not abstain (yes/no votes), or an option chosen on more than half of the
 ballots (option votes); "two_thirds" needs at least two thirds of the same
 base. Everyone who cast a ballot, abstentions included, counts toward the
-quorum.
+quorum, which never asks for more voters than the electorate holds; the
+turnout is counted against the electorate (kept in the tally at the close).
 
 Anonymous votes key each ballot by an HMAC whose key is not in the database
 (bot/deliberation/ballot_keys.py), so one person still has one changeable ballot but the
@@ -31,7 +34,8 @@ setup.py (the settings screen and opening), ballots.py (casting a ballot
 and counting the ballots: the tally and the result), cards.py (the vote's
 card and the draft resolution), proxies.py (proxy ballots), paper.py (paper
 ballots counted at the pavilion, guarded by the attendance list),
-closing.py (the close and the result post), resolutions.py (the resolution
+closing.py (the close and the result post), electorate.py (who may vote,
+and how many), resolutions.py (the resolution
 and the conventions register), reminders.py (reminding residents who have not
 voted, before the close).
 """

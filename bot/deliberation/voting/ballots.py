@@ -18,13 +18,23 @@ from typing import Any
 
 from bot.community.register import Actor, Role
 from bot.deliberation.voting.context import VotingContext, get_matter
+from bot.deliberation.voting.electorate import (
+    HOUSEHOLDS,
+    effective_quorum,
+    electorate_size,
+    household_name,
+    household_of,
+    households_of,
+    refusal,
+)
 from bot.deliberation.voting.rules import (
     option_labels,
 )
 from bot.errors import UserFacingError
 from storage.deliberation.attendance import PERSON, PaperCountRow, is_paper_voter
+from storage.deliberation.electorate import paper_homes
 from storage.deliberation.matters import MatterRow
-from storage.deliberation.votes import BallotBox, VoteRow
+from storage.deliberation.votes import BallotBox, BallotRow, VoteRow
 from storage.participation import poll_book
 
 
@@ -105,9 +115,14 @@ def count_ballots(choices: Sequence[tuple[int, ...]], option_count: int) -> Tall
     return Tally(tuple(counts), voters)
 
 
-def decide(vote: VoteRow, tally: Tally) -> tuple[str, tuple[int, ...]]:
-    """The result (passed/rejected/no_quorum) and the winning options of a tally."""
-    if tally.voters < vote.quorum or tally.voters == 0:
+def decide(vote: VoteRow, tally: Tally, base: int | None = None) -> tuple[str, tuple[int, ...]]:
+    """The result (passed/rejected/no_quorum) and the winning options of a tally.
+
+    ``base`` is the size of the vote's electorate (people, or households; see
+    electorate.py): a quorum larger than the electorate asks for all of it, never
+    for more voters than may vote. The thresholds count the ballots cast."""
+    quorum = effective_quorum(vote.quorum, base)
+    if tally.voters < quorum or tally.voters == 0:
         return "no_quorum", ()
     if vote.kind == "yes_no":
         yes, no = tally.counts[0], tally.counts[1]
@@ -136,6 +151,33 @@ def tally_of(
     if paper is not None and len(paper.counts) == len(vote.options):
         return tally.with_paper(paper.counts, paper.ballots)
     return tally
+
+
+def household_ballot(
+    ctx: VotingContext, vote: VoteRow, voter: Any, identity: str
+) -> tuple[str, str | None]:
+    """The key of ``voter``'s ballot and the caster's key beside it (None unless the vote
+    is one per household). In a household vote the key is the household's; a ballot
+    another member cast is theirs alone to change (refused with the reason)."""
+    if vote.electorate != HOUSEHOLDS:
+        return ctx.voter_key(vote, identity), None
+    household = household_of(voter)
+    if household is None:
+        raise UserFacingError("vote.household_unknown")
+    return ctx.voter_key(vote, household), ctx.voter_key(vote, identity)
+
+
+def refuse_other_caster(
+    existing: BallotRow | None, caster: str | None, voter: Any, name: str | None = None
+) -> None:
+    """In a household vote: refused if another member cast the household's ballot
+    (``name``: the person a proxy ballot would be for)."""
+    if caster is not None and existing is not None and existing.caster_key != caster:
+        if name is not None:
+            raise UserFacingError(
+                "vote.proxy_household_taken", name=name, home=household_name(voter)
+            )
+        raise UserFacingError("vote.household_taken", home=household_name(voter))
 
 
 def check_open(vote: VoteRow | None, index: int, now: datetime) -> VoteRow:
@@ -174,8 +216,16 @@ class BallotService:
             vote = check_open(box.vote(vote_id), index, now)
             if is_paper_voter(conn, vote.id, PERSON, person.id):
                 raise UserFacingError("paper_ballot.voted_on_paper")
-            key = self._ctx.voter_key(vote, f"p{person.id}")
+            refused = refusal(person, vote, self._ctx.settings.community.grids)
+            if refused is not None:
+                raise refused  # someone outside the electorate: nothing recorded
+            key, caster = household_ballot(self._ctx, vote, person, f"p{person.id}")
+            if caster is not None and household_of(person) in households_of(
+                paper_homes(conn, vote.id)
+            ):
+                raise UserFacingError("vote.household_on_paper", home=household_name(person))
             existing = box.ballot(vote.id, key)
+            refuse_other_caster(existing, caster, person)
             # A ballot a grid worker recorded for them: their own press replaces it.
             proxied = existing is not None and existing.recorded_by is not None
             if vote.kind == "multiple":
@@ -195,6 +245,7 @@ class BallotService:
                     None if vote.anonymous else person.id,
                     choice,
                     ballot_time(vote, now),
+                    caster,
                 )
             else:
                 box.delete_ballot(vote.id, key)
@@ -218,6 +269,13 @@ class BallotService:
             paper = await session.attendance.paper_count(vote.id)
             tally = tally_of(vote, await session.votes.choices(vote.id), paper)
         return vote, matter, tally
+
+    async def eligible(self, vote: VoteRow) -> int:
+        """How many may vote (the electorate's size): kept at the close, counted while open."""
+        if not vote.is_open and vote.tally is not None and "eligible" in vote.tally:
+            return int(vote.tally["eligible"])
+        async with self._ctx.db.read() as session:
+            return await electorate_size(session, vote)
 
     async def card_messages(self, vote: VoteRow) -> list[tuple[int, int]]:
         """Where the vote's card stands: (chat id, message id) pairs."""

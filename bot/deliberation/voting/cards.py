@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from bot.config import Language
+from bot.config import Grid, Language
 from bot.deliberation.voting.ballots import Tally
+from bot.deliberation.voting.electorate import describe, effective_quorum, turnout
 from bot.deliberation.voting.rules import (
     ballot_callback,
     option_labels,
@@ -17,9 +19,16 @@ from storage.deliberation.votes import VoteRow
 
 
 def vote_card(
-    vote: VoteRow, matter: MatterRow, tally: Tally, language: Language, tz: Any
+    vote: VoteRow,
+    matter: MatterRow,
+    tally: Tally,
+    language: Language,
+    tz: Any,
+    eligible: int | None = None,
+    grids: Sequence[Grid] = (),
 ) -> OutgoingMessage:
-    """A vote's card: the matter, the live tally, and a button per option while open."""
+    """A vote's card: the matter, who may vote, the live tally and turnout (against
+    ``eligible``, the electorate's size), and a button per option while open."""
     labels = option_labels(vote, language)
     params = {
         "number": matter.id,
@@ -27,7 +36,11 @@ def vote_card(
         "lines": tally_lines(tally, labels, language),
         "paper": paper_line(tally, language),
         "voters": tally.voters,
-        "quorum": vote.quorum,
+        "turnout": turnout(language, tally.voters, eligible),
+        "electorate": describe(
+            vote.electorate, vote.electorate_buildings, vote.electorate_grid, grids, language
+        ),
+        "quorum": effective_quorum(vote.quorum, eligible),
         "closes": vote.closes_at.astimezone(tz).strftime("%m-%d %H:%M"),
         "mode": translate(
             language, "vote.mode.anonymous" if vote.anonymous else "vote.mode.public"
@@ -88,6 +101,7 @@ def ballot_buttons(vote: VoteRow, labels: tuple[str, ...]) -> tuple[tuple[Button
 def draft_resolution(vote: VoteRow, matter: MatterRow, language: Language) -> str:
     """The resolution the bot proposes from the tally (the secretary may accept it)."""
     tally = vote.tally or {"counts": [0] * len(vote.options), "voters": 0}
+    eligible = tally.get("eligible")
     labels = option_labels(vote, language)
     counts = "、".join(
         translate(language, "vote.count_phrase", label=label, count=count)
@@ -99,6 +113,7 @@ def draft_resolution(vote: VoteRow, matter: MatterRow, language: Language) -> st
         title=matter.title,
         counts=counts,
         voters=tally["voters"],
-        quorum=vote.quorum,
+        turnout=turnout(language, int(tally["voters"]), eligible),
+        quorum=effective_quorum(vote.quorum, eligible),
         threshold=translate(language, f"vote.threshold.{vote.threshold}"),
     )

@@ -11,6 +11,12 @@ from bot.config import Language
 from bot.deliberation.voting.ballots import Tally, decide, tally_of
 from bot.deliberation.voting.cards import draft_resolution, paper_line
 from bot.deliberation.voting.context import VotingContext, get_matter, open_vote_of, residents_chats
+from bot.deliberation.voting.electorate import (
+    describe,
+    effective_quorum,
+    electorate_size,
+    turnout,
+)
 from bot.deliberation.voting.reminders import stop_reminders
 from bot.deliberation.voting.rules import (
     CLOSE_KIND,
@@ -79,8 +85,10 @@ class ClosingService:
     ) -> ClosedVote:
         paper = await session.attendance.paper_count(vote.id)
         tally = tally_of(vote, await session.votes.choices(vote.id), paper)
-        result, winners = decide(vote, tally)
-        record = {**tally.as_json(), "winners": list(winners)}
+        # The electorate at the close: the base of the quorum and of the turnout, kept.
+        eligible = await electorate_size(session, vote)
+        result, winners = decide(vote, tally, eligible)
+        record = {**tally.as_json(), "winners": list(winners), "eligible": eligible}
         if not await session.votes.close(
             vote.id, result=result, tally=record, voters=tally.voters, closed_by=closed_by, now=now
         ):
@@ -94,6 +102,7 @@ class ClosingService:
             vote=vote.id,
             result=result,
             voters=tally.voters,
+            eligible=eligible,
             counts=list(tally.counts),
         )
         await session.audit.record(
@@ -167,8 +176,16 @@ class ClosingService:
                 "result": translate(language, f"vote.result.{vote.result}"),
                 "lines": lines,
                 "voters": vote.voters or 0,
+                "turnout": turnout(language, vote.voters or 0, _eligible(vote)),
+                "electorate": describe(
+                    vote.electorate,
+                    vote.electorate_buildings,
+                    vote.electorate_grid,
+                    self._ctx.settings.community.grids,
+                    language,
+                ),
+                "quorum": effective_quorum(vote.quorum, _eligible(vote)),
                 "paper": paper_line(tally, language),
-                "quorum": vote.quorum,
                 "threshold": translate(language, f"vote.threshold.{vote.threshold}"),
             },
             chart={
@@ -204,3 +221,9 @@ class ClosingService:
                 ),
             ),
         )
+
+
+def _eligible(vote: VoteRow) -> int | None:
+    """The electorate's size kept at the close (None for votes closed before it was)."""
+    eligible = (vote.tally or {}).get("eligible")
+    return int(eligible) if eligible is not None else None

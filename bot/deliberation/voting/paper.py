@@ -23,10 +23,19 @@ from typing import Any
 from bot import parsing, usertext
 from bot.community.register import Actor, Role
 from bot.deliberation.attendance import current_sitting
+from bot.deliberation.voting.ballots import household_ballot
 from bot.deliberation.voting.context import VotingContext, get_matter, open_vote_of
+from bot.deliberation.voting.electorate import (
+    HOUSEHOLDS,
+    household_name,
+    household_of,
+    households_of,
+    refusal,
+)
 from bot.dialogs import expect_step
 from bot.errors import UserFacingError
 from storage.deliberation.attendance import PERSON, AttendeeRow, PaperCountRow
+from storage.deliberation.electorate import paper_homes_of
 from storage.deliberation.matters import MatterRow
 from storage.deliberation.votes import VoteRow
 from storage.session import Session
@@ -77,6 +86,21 @@ def _open(vote: VoteRow | None, now: Any) -> VoteRow:
     return vote
 
 
+async def _register_row(session: Session, kind: str, member_id: int) -> Any:
+    """The register's row of a member (a registered person, or a paper resident)."""
+    if kind == PERSON:
+        return await session.people.by_id(member_id)
+    return await session.people.paper_resident(member_id)
+
+
+async def _refuse_household_on_paper(
+    session: Session, vote: VoteRow, voter: Any, name: str
+) -> None:
+    """One vote per household: refused if another member handed in a paper ballot."""
+    if household_of(voter) in households_of(await paper_homes_of(session.conn, vote.id)):
+        raise UserFacingError("vote.proxy_household_taken", name=name, home=household_name(voter))
+
+
 async def paper_limit(session: Session, vote_id: int, sitting_id: int) -> PaperLimit:
     """The limit on a vote's paper ballots counted at a sitting."""
     voters = len(await session.attendance.paper_voters(vote_id))
@@ -114,11 +138,17 @@ class PaperService:
                 raise UserFacingError("attendance.not_in_register")
             on = not await session.attendance.is_paper_voter(vote.id, kind, member_id)
             if on:
-                ballot = await session.votes.ballot(
-                    vote.id, self._ctx.voter_key(vote, f"{kind}{member_id}")
-                )
+                # Only someone in the vote's electorate (electorate.py) hands one in.
+                voter = await _register_row(session, kind, member_id)
+                refused = refusal(voter, vote, self._ctx.settings.community.grids, member.name)
+                if voter is None or refused is not None:
+                    raise refused or UserFacingError("attendance.not_in_register")
+                key, _ = household_ballot(self._ctx, vote, voter, f"{kind}{member_id}")
+                ballot = await session.votes.ballot(vote.id, key)
                 if ballot is not None:
                     raise UserFacingError("paper_ballot.voted_online", name=member.name)
+                if vote.electorate == HOUSEHOLDS:
+                    await _refuse_household_on_paper(session, vote, voter, member.name)
                 await session.attendance.set_present(
                     sitting.id, kind, member_id, True, person_id, now
                 )

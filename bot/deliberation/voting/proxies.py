@@ -14,8 +14,22 @@ from typing import Any
 
 from bot.community.register import Actor, Role
 from bot.config import Language
-from bot.deliberation.voting.ballots import CastResult, ballot_time, check_open
+from bot.deliberation.voting.ballots import (
+    CastResult,
+    ballot_time,
+    check_open,
+    household_ballot,
+    refuse_other_caster,
+)
 from bot.deliberation.voting.context import VotingContext, get_matter, open_vote_of
+from bot.deliberation.voting.electorate import (
+    HOUSEHOLDS,
+    household_name,
+    household_of,
+    households_of,
+    may_vote,
+    refusal,
+)
 from bot.deliberation.voting.rules import (
     PROXY_ASKED,
     PROXY_FLOW,
@@ -26,6 +40,7 @@ from bot.dialogs import advance_step, expect_step
 from bot.errors import UserFacingError
 from bot.runtime.outbox import Delivery, OutgoingMessage, queue_push
 from storage.community.people import PaperResidentRow, PersonRow
+from storage.deliberation.electorate import paper_homes_of
 from storage.deliberation.matters import MatterRow
 from storage.deliberation.votes import VoteRow
 from storage.session import Session
@@ -44,6 +59,8 @@ class ProxyCandidate:
     basis: str
     tg_user_id: int | None = None
     language: Language = Language.ZH_HANS
+    door: str | None = None
+    grid_id: str | None = None
 
     @property
     def identity(self) -> str:
@@ -92,7 +109,9 @@ async def _vote_choosing_a_person(session: Session, actor: Actor, chat_id: int) 
 
 
 def _paper_candidate(row: PaperResidentRow) -> ProxyCandidate:
-    return ProxyCandidate("w", row.id, row.display_name, row.building, PROXY_PAPER)
+    return ProxyCandidate(
+        "w", row.id, row.display_name, row.building, PROXY_PAPER, door=row.door, grid_id=row.grid_id
+    )
 
 
 def _asked_candidate(row: PersonRow) -> ProxyCandidate:
@@ -104,7 +123,21 @@ def _asked_candidate(row: PersonRow) -> ProxyCandidate:
         PROXY_ASKED,
         tg_user_id=row.tg_user_id if row.reachable else None,
         language=Language(row.language),
+        door=row.door,
+        grid_id=row.grid_id,
     )
+
+
+async def _refuse_household_on_paper(
+    session: Session, vote: VoteRow, candidate: ProxyCandidate
+) -> None:
+    """One vote per household: none for a household that voted on paper."""
+    if vote.electorate != HOUSEHOLDS:
+        return
+    if household_of(candidate) in households_of(await paper_homes_of(session.conn, vote.id)):
+        raise UserFacingError(
+            "vote.proxy_household_taken", name=candidate.name, home=household_name(candidate)
+        )
 
 
 class ProxyService:
@@ -127,7 +160,7 @@ class ProxyService:
                 {"vote_id": vote.id},
                 self._ctx.clock(),
             )
-            people = await self._proxy_candidates(session, actor)
+            people = await self._proxy_candidates(session, actor, vote)
         return ProxyScreen(vote, matter, people)
 
     async def proxy_list(self, actor: Actor, chat_id: int) -> ProxyScreen:
@@ -136,7 +169,7 @@ class ProxyService:
         async with self._ctx.db.read() as session:
             vote = await _vote_choosing_a_person(session, actor, chat_id)
             matter = await get_matter(session, vote.matter_id)
-            people = await self._proxy_candidates(session, actor)
+            people = await self._proxy_candidates(session, actor, vote)
         return ProxyScreen(vote, matter, people)
 
     async def proxy_person(
@@ -146,10 +179,11 @@ class ProxyService:
         _require_proxy_recorder(actor)
         async with self._ctx.db.transaction() as session:
             vote = await _vote_choosing_a_person(session, actor, chat_id)
-            candidate = await self._proxy_candidate(session, actor, kind, subject_id)
-            existing = await session.votes.ballot(
-                vote.id, self._ctx.voter_key(vote, candidate.identity)
-            )
+            candidate = await self._proxy_candidate(session, actor, kind, subject_id, vote)
+            await _refuse_household_on_paper(session, vote, candidate)
+            key, caster = household_ballot(self._ctx, vote, candidate, candidate.identity)
+            existing = await session.votes.ballot(vote.id, key)
+            refuse_other_caster(existing, caster, candidate, candidate.name)
             if existing is not None and existing.recorded_by is None:
                 raise UserFacingError("vote.proxy_voted_themselves", name=candidate.name)
             if await session.attendance.is_paper_voter(vote.id, candidate.kind, candidate.id):
@@ -180,10 +214,12 @@ class ProxyService:
             vote = check_open(await session.votes.get(int(dialog.data["vote_id"])), index, now)
             matter = await get_matter(session, vote.matter_id)
             candidate = await self._proxy_candidate(
-                session, actor, str(dialog.data["kind"]), int(dialog.data["subject"])
+                session, actor, str(dialog.data["kind"]), int(dialog.data["subject"]), vote
             )
-            key = self._ctx.voter_key(vote, candidate.identity)
+            await _refuse_household_on_paper(session, vote, candidate)
+            key, caster = household_ballot(self._ctx, vote, candidate, candidate.identity)
             existing = await session.votes.ballot(vote.id, key)
+            refuse_other_caster(existing, caster, candidate, candidate.name)
             if existing is not None and existing.recorded_by is None:
                 raise UserFacingError("vote.proxy_voted_themselves", name=candidate.name)
             if await session.attendance.is_paper_voter(vote.id, candidate.kind, candidate.id):
@@ -198,6 +234,7 @@ class ProxyService:
                 now=ballot_time(vote, now),
                 recorded_by=person.id,
                 proxy_reason=candidate.basis,
+                caster_key=caster,
             )
             if candidate.kind == "p":
                 # That they voted (never what or by whom), for their participation record.
@@ -253,8 +290,11 @@ class ProxyService:
             ),
         )
 
-    async def _proxy_candidates(self, session: Session, actor: Actor) -> list[ProxyCandidate]:
-        """Everyone the actor may record a ballot for: their grid's (a secretary: all)."""
+    async def _proxy_candidates(
+        self, session: Session, actor: Actor, vote: VoteRow
+    ) -> list[ProxyCandidate]:
+        """Everyone the actor may record a ballot for: their grid's (a secretary: all),
+        in the vote's electorate."""
         people = [
             _paper_candidate(row)
             for row in await session.people.paper_residents()
@@ -264,12 +304,23 @@ class ProxyService:
             for row in await session.people.proxy_requesters()
             if self._may_proxy_in(actor, row.grid_id) and row.id != actor.person_id
         ]
+        people = [person for person in people if may_vote(person, vote)]
         return sorted(people, key=lambda c: (c.name, c.building or "", c.kind, c.id))
 
     async def _proxy_candidate(
+        self, session: Session, actor: Actor, kind: str, subject_id: int, vote: VoteRow
+    ) -> ProxyCandidate:
+        """The person, checked again: still in the register, still eligible, in the grid,
+        in the vote's electorate (refused with the reason if not)."""
+        candidate = await self._registered_candidate(session, actor, kind, subject_id)
+        refused = refusal(candidate, vote, self._ctx.settings.community.grids, candidate.name)
+        if refused is not None:
+            raise refused
+        return candidate
+
+    async def _registered_candidate(
         self, session: Session, actor: Actor, kind: str, subject_id: int
     ) -> ProxyCandidate:
-        """The person, checked again: still in the register, still eligible, in the grid."""
         if kind == "w":
             paper = await session.people.paper_resident(subject_id)
             if paper is not None and self._may_proxy_in(actor, paper.grid_id):

@@ -4,7 +4,8 @@ Where a vote's reminders are scheduled: here. When a vote opens,
 :func:`schedule_reminders` adds one ``vote.remind`` schedule for each of
 ``[deliberation] vote_reminder_hours`` (24 h and 2 h before the close by
 default) that still lies ahead. Each firing reminds privately every
-registered resident who may vote, has not voted, can be reached and has not
+registered resident in the vote's electorate (electorate.py) who has not voted
+(in a household vote: whose household has not), can be reached and has not
 turned these reminders off, with the ballot buttons in the message. A firing
 is done once and each message is queued once (its outbox key), so nobody is
 reminded twice for one moment. Closing the vote, by hand or on time, stops
@@ -23,12 +24,14 @@ from bot.community.register import Actor, Role
 from bot.config import Language
 from bot.deliberation.voting.cards import ballot_buttons
 from bot.deliberation.voting.context import VotingContext
+from bot.deliberation.voting.electorate import households_of, identity_in, may_vote
 from bot.deliberation.voting.rules import option_labels, reminders_callback
 from bot.i18n import translate
 from bot.runtime.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
 from bot.runtime.scheduler import Firing
 from bot.runtime.scheduler.titles import lead_time, spoken_time
 from storage.community.people import PersonRow
+from storage.deliberation.electorate import paper_homes_of
 from storage.deliberation.matters import MatterRow
 from storage.deliberation.votes import VoteRow
 from storage.session import Session
@@ -114,17 +117,22 @@ class ReminderService:
             )
 
     async def _not_voted(self, session: Session, vote: VoteRow) -> list[PersonRow]:
-        """Reachable residents who may vote, have not, and still want reminders."""
+        """Reachable residents in the vote's electorate who have not voted (in a household
+        vote: whose household has not) and still want reminders."""
         cast = await session.votes.voter_keys(vote.id)
         off = await session.people.reminders_off(OPT_OUT_KIND)
         # Paper ballots: who handed one in at the pavilion has voted (voting/paper.py).
         off |= {a.id for a in await session.attendance.paper_voters(vote.id) if a.kind == "p"}
+        # One vote per household: a household that voted on paper has voted.
+        on_paper = households_of(await paper_homes_of(session.conn, vote.id))
         return [
             person
             for person in await session.people.with_role(Role.RESIDENT.value)
             if person.reachable
             and person.id not in off
-            and self._ctx.voter_key(vote, f"p{person.id}") not in cast
+            and may_vote(person, vote)
+            and self._ctx.voter_key(vote, identity_in(vote, person)) not in cast
+            and identity_in(vote, person) not in on_paper
         ]
 
     def _message(

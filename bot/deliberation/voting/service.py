@@ -1,12 +1,12 @@
 """Votes: the parts of voting, built over one shared context.
 
 ``services.votes`` is a ``Votes``; handlers call its parts:
-``.setup`` (the settings screen, opening), ``.ballots`` (casting, the live
-tally), ``.proxies`` (proxy and paper ballots), ``.paper`` (paper
-ballots counted at the pavilion), ``.closing`` (the close and
-the result; registers the close's schedule effect), ``.resolutions``
-(the resolution and the conventions register) and ``.reminders`` (reminders
-to vote before the close, and turning them off).
+``.electorate`` (who may vote, how many), ``.setup`` (the settings screen,
+opening), ``.ballots`` (casting, the live tally), ``.proxies`` (proxy
+ballots), ``.paper`` (paper ballots counted at the pavilion), ``.closing``
+(the close and the result; registers the close's schedule effect),
+``.resolutions`` (the resolution and the conventions register) and
+``.reminders`` (reminders to vote before the close, and turning them off).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from bot.deliberation.ballot_keys import BallotKeys
 from bot.deliberation.voting.ballots import BallotService
 from bot.deliberation.voting.closing import ClosingService
 from bot.deliberation.voting.context import VotingContext
+from bot.deliberation.voting.electorate import ElectorateService
 from bot.deliberation.voting.paper import PaperService
 from bot.deliberation.voting.proxies import ProxyService
 from bot.deliberation.voting.reminders import ReminderService
@@ -38,6 +39,8 @@ class Votes:
     ) -> None:
         keys = BallotKeys(settings.storage.ballot_key_path)
         self.context = VotingContext(db, settings, scheduler, clock, keys)
+        # Who may vote in a vote, and how many may (the pure rule: electorate.py).
+        self.electorate = ElectorateService(db, self.context.voter_key)
         self.setup = SetupService(self.context)
         self.ballots = BallotService(self.context)
         self.proxies = ProxyService(self.context)

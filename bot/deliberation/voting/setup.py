@@ -12,6 +12,17 @@ from bot.community.register import Actor, Role
 from bot.deliberation.voting.ballots import Tally
 from bot.deliberation.voting.cards import vote_card
 from bot.deliberation.voting.context import VotingContext, get_matter, residents_chats
+from bot.deliberation.voting.electorate import (
+    ALL,
+    BUILDINGS,
+    GRID,
+    HOUSEHOLDS,
+    Scope,
+    electorate_size,
+    electors,
+    known_buildings,
+    size_of,
+)
 from bot.deliberation.voting.reminders import schedule_reminders
 from bot.deliberation.voting.rules import (
     CLOSE_KIND,
@@ -47,10 +58,24 @@ class VoteSetup:
     convention: bool = False
     amends: ConventionRow | None = None
     step: str = "settings"
+    #: Who may vote (electorate.py): its kind, the buildings or the grid chosen.
+    electorate: str = ALL
+    buildings: tuple[str, ...] = ()
+    grid: str | None = None
+    #: The buildings offered as toggles (kept, so a button's index keeps its meaning).
+    building_choices: tuple[str, ...] = ()
+    #: Which screen the handler shows: "settings", "electorate", "buildings" or "grid".
+    screen: str = "settings"
+    #: How many may vote as chosen now (people, or households), for the screen.
+    eligible: int = 0
 
     def to_data(self) -> dict[str, Any]:
         """What the dialog row keeps."""
         return {
+            "electorate": self.electorate,
+            "buildings": list(self.buildings),
+            "grid": self.grid,
+            "building_choices": list(self.building_choices),
             "matter_id": self.matter.id,
             "kind": self.kind,
             "options": list(self.options),
@@ -98,6 +123,7 @@ class SetupService:
                 convention=matter.kind == "convention",
                 threshold="two_thirds" if matter.kind == "convention" else "majority",
             )
+            setup = await self._counted(session, setup)
             await session.dialogs.put(
                 chat_id,
                 actor.tg_user_id,
@@ -144,10 +170,77 @@ class SetupService:
             elif field == "amends":
                 in_force = [c for c in await session.votes.conventions() if c.superseded_by is None]
                 setup = replace(setup, amends=_next_convention(in_force, setup.amends))
+            elif field == "electorate":
+                setup = replace(setup, screen="electorate")
             else:
                 raise UserFacingError("vote.setup_expired")
             await self._save_setup(session, actor, chat_id, setup)
-        return setup
+        return await self._recount(setup)
+
+    async def choose_electorate(self, actor: Actor, chat_id: int, kind: str) -> VoteSetup:
+        """Who may vote: the whole community, one vote per household (back to the
+        settings), some buildings (their toggles next) or a grid (its buttons next);
+        "done" ends the choice of buildings."""
+        actor.member(Role.SECRETARY, "vote.need_secretary")
+        async with self._ctx.db.transaction() as session:
+            setup = await self._setup(session, actor, chat_id, "settings")
+            if kind in (ALL, HOUSEHOLDS):
+                setup = replace(setup, electorate=kind, buildings=(), grid=None)
+            elif kind == BUILDINGS:
+                choices = known_buildings(await session.people.known_buildings())
+                if not choices:
+                    raise UserFacingError("vote.no_buildings")
+                setup = replace(setup, building_choices=tuple(choices), screen="buildings")
+            elif kind == GRID:
+                if not self._ctx.settings.community.grids:
+                    raise UserFacingError("vote.no_grids")
+                setup = replace(setup, screen="grid")
+            elif kind == "back":
+                setup = replace(setup, screen="settings")
+            elif kind == "done":
+                if not setup.buildings:
+                    raise UserFacingError("vote.buildings_missing")
+                setup = replace(setup, electorate=BUILDINGS, grid=None)
+            else:
+                raise UserFacingError("vote.setup_expired")
+            await self._save_setup(session, actor, chat_id, setup)
+        return await self._recount(setup)
+
+    async def toggle_building(self, actor: Actor, chat_id: int, index: int) -> VoteSetup:
+        """A building's toggle on the buildings screen (✅ chosen, ▫️ not)."""
+        actor.member(Role.SECRETARY, "vote.need_secretary")
+        async with self._ctx.db.transaction() as session:
+            setup = await self._setup(session, actor, chat_id, "settings")
+            if not 0 <= index < len(setup.building_choices):
+                raise UserFacingError("vote.setup_expired")
+            chosen = set(setup.buildings) ^ {setup.building_choices[index]}
+            buildings = tuple(name for name in setup.building_choices if name in chosen)
+            setup = replace(setup, buildings=buildings, screen="buildings")
+            await self._save_setup(session, actor, chat_id, setup)
+        return await self._recount(setup)
+
+    async def choose_grid(self, actor: Actor, chat_id: int, grid_id: str) -> VoteSetup:
+        """The grid whose residents may vote."""
+        actor.member(Role.SECRETARY, "vote.need_secretary")
+        if grid_id not in {grid.id for grid in self._ctx.settings.community.grids}:
+            raise UserFacingError("vote.setup_expired")
+        async with self._ctx.db.transaction() as session:
+            setup = await self._setup(session, actor, chat_id, "settings")
+            setup = replace(setup, electorate=GRID, grid=grid_id, buildings=())
+            await self._save_setup(session, actor, chat_id, setup)
+        return await self._recount(setup)
+
+    async def _recount(self, setup: VoteSetup) -> VoteSetup:
+        async with self._ctx.db.read() as session:
+            return await self._counted(session, setup)
+
+    async def _counted(self, session: Session, setup: VoteSetup) -> VoteSetup:
+        """The setup with the size of its electorate as chosen now."""
+        if setup.screen == "buildings":  # the buildings ticked so far
+            scope = Scope(BUILDINGS, setup.buildings)
+        else:
+            scope = Scope(setup.electorate, setup.buildings, setup.grid)
+        return replace(setup, eligible=size_of(scope, await electors(session)))
 
     async def answer_options(self, actor: Actor, chat_id: int, text: str) -> VoteSetup:
         """The options of a single/multiple choice vote, one per line."""
@@ -163,7 +256,7 @@ class SetupService:
             setup = await self._setup(session, actor, chat_id, "options")
             setup = replace(setup, options=options, step="settings")
             await self._save_setup(session, actor, chat_id, setup)
-        return setup
+        return await self._recount(setup)
 
     async def answer_quorum(self, actor: Actor, chat_id: int, text: str) -> VoteSetup:
         """The quorum, typed as a whole number (0 to MAX_QUORUM; "5" or "5人")."""
@@ -175,7 +268,7 @@ class SetupService:
             setup = await self._setup(session, actor, chat_id, "quorum")
             setup = replace(setup, quorum=quorum, step="settings")
             await self._save_setup(session, actor, chat_id, setup)
-        return setup
+        return await self._recount(setup)
 
     async def open(self, actor: Actor, chat_id: int) -> VoteRow:
         """Open the vote as set up: its card goes out and its close is scheduled."""
@@ -198,6 +291,9 @@ class SetupService:
                 opened_by=person.id,
                 closes_at=closes_at,
                 now=now,
+                electorate=setup.electorate,
+                electorate_buildings=setup.buildings,
+                electorate_grid=setup.grid,
             )
             kind = "convention" if setup.convention else "matter"
             await session.matters.set_kind(matter.id, kind, now)
@@ -213,6 +309,9 @@ class SetupService:
                 threshold=setup.threshold,
                 anonymous=setup.anonymous,
                 amends=setup.amends.id if setup.amends else None,
+                electorate=setup.electorate,
+                buildings=list(setup.buildings),
+                grid=setup.grid,
             )
             await session.audit.record(
                 at=now, action="vote.open", actor_id=person.id, detail=str(vote_id)
@@ -246,7 +345,13 @@ class SetupService:
         if not chats:
             return
         message = vote_card(
-            vote, matter, Tally((0,) * len(vote.options), 0), self._ctx.language, self._ctx.tz
+            vote,
+            matter,
+            Tally((0,) * len(vote.options), 0),
+            self._ctx.language,
+            self._ctx.tz,
+            await electorate_size(session, vote),
+            self._ctx.settings.community.grids,
         )
         push_id = await queue_push(
             session,
@@ -290,6 +395,10 @@ class SetupService:
             convention=bool(data["convention"]),
             amends=amends,
             step=step,
+            electorate=str(data.get("electorate", ALL)),
+            buildings=tuple(str(name) for name in data.get("buildings", [])),
+            grid=str(data["grid"]) if data.get("grid") is not None else None,
+            building_choices=tuple(str(name) for name in data.get("building_choices", [])),
         )
 
     async def _save_setup(

@@ -160,7 +160,7 @@ async def test_paper_ballots_guarded_by_the_attendance_list(
         )
         shown = vote_cards(harness)[-1]["text"]
         assert "赞成：4（线上 1 · 纸质 3）\n反对：1（线上 0 · 纸质 1）" in shown
-        assert "已投 5 人（法定人数 5）" in shown
+        assert "已投 5 / 应投 5（100%） · 法定人数 5 ·" in shown
 
         # A later count replaces it, says so first, and the audit log keeps the first.
         await harness.say(SECRETARY, "/paperballots 1")
@@ -190,7 +190,9 @@ async def test_paper_ballots_guarded_by_the_attendance_list(
         await harness.pushes_sent()
         result = [t for t in harness.texts(RESIDENTS_GROUP) if t.startswith("📊")][-1]
         assert "1. 赞成：3（线上 1 · 纸质 2）\n2. 反对：2（线上 0 · 纸质 2）" in result
-        assert "共 5 人投票（法定人数 5）· 过半数通过\n线上 1 · 纸质 4 · 合计 5" in result
+        assert (
+            "已投 5 / 应投 5（100%） · 法定人数 5 · 过半数通过\n线上 1 · 纸质 4 · 合计 5" in result
+        )
         async with harness.db.read() as session:
             vote = await session.votes.get(1)
         assert vote is not None and vote.tally is not None

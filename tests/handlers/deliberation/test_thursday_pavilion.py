@@ -139,7 +139,7 @@ async def test_a_whole_thursday_pavilion(tmp_path: Path, api: FakeBotApi) -> Non
         await close_vote(harness, clock, 2)
         results = group_texts(harness, "📊")
         assert results[0].startswith("📊 表决结果 #1 3号楼前加装路灯：通过")
-        assert "共 4 人投票（法定人数 3）" in results[0]
+        assert "已投 4 / 应投 6（66%） · 法定人数 3" in results[0]
         assert results[1].startswith("📊 表决结果 #2 小区文明养犬：人数不足，无效")
         assert [(await matters.matter(n)).stage for n in (1, 2)] == ["passed", "no_quorum"]
 

@@ -39,12 +39,22 @@ async def community(harness: BotHarness) -> None:
 
 
 async def add_paper_resident(
-    harness: BotHarness, worker: int, name: str, building: str, grid: str | None = None
+    harness: BotHarness,
+    worker: int,
+    name: str,
+    building: str,
+    grid: str | None = None,
+    door: str | None = None,
 ) -> None:
     """/addresident as a grid worker (or, with ``grid``, a secretary) does it."""
     await harness.say(worker, "/addresident")
     await harness.say(worker, name)
     await harness.say(worker, building)
+    assert "门牌号" in harness.last(worker)["text"]
+    if door is None:
+        await harness.press_label(worker, harness.last(worker), "跳过")
+    else:
+        await harness.say(worker, door)
     if grid is not None:
         await harness.press_label(worker, harness.last(worker), grid)
     assert "纸质同意书" in harness.last(worker)["text"]
@@ -120,7 +130,7 @@ async def test_any_quorum_can_be_set_by_steps_or_typed(tmp_path: Path, api: Fake
         assert "法定人数：5 人" in harness.last(SECRETARY)["text"]
         await harness.press_label(SECRETARY, harness.last(SECRETARY), "开始表决")
         await harness.pushes_sent()
-        assert "（法定人数 5）" in vote_cards(harness)[-1]["text"]
+        assert "法定人数 5 ·" in vote_cards(harness)[-1]["text"]
         async with harness.db.read() as session:
             vote = await session.votes.get(1)
         assert vote is not None and vote.quorum == 5
@@ -192,7 +202,7 @@ async def test_public_vote_from_card_to_resolution(tmp_path: Path, api: FakeBotA
         await close_by_schedule(harness, clock, vote_id)
         result = [t for t in harness.texts(RESIDENTS_GROUP) if t.startswith("📊")][-1]
         assert result.startswith("📊 表决结果 #1 小区门口加装路灯：通过")
-        assert "共 4 人投票（法定人数 3）" in result and "1. 赞成：2" in result
+        assert "已投 4 / 应投 6（66%） · 法定人数 3" in result and "1. 赞成：2" in result
         # Posted as a bar chart image with the result as its caption.
         (posted,) = [m for m in api.bot_messages(RESIDENTS_GROUP) if m.get("photo")]
         assert posted["caption"] == result
