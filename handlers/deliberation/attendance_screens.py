@@ -9,6 +9,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.config import Language
 from bot.deliberation.attendance import ALL_BUILDINGS, AttendanceScreen
+from bot.deliberation.voting.electorate import is_scoped
 from bot.deliberation.voting.paper import CountState, PaperLimit
 from bot.deliberation.voting.rules import option_labels
 from bot.i18n import translate
@@ -57,15 +58,20 @@ def attendance_text(language: Language, screen: AttendanceScreen, tz: ZoneInfo) 
         lines.append(
             t(language, "attendance.paper_title", number=paper.matter.id, title=paper.matter.title)
         )
+        # Attendees not in the register cannot be shown to belong to a scoped electorate.
+        scoped = is_scoped(paper.vote)
+        guests = 0 if scoped else screen.attendance.unregistered
         lines.append(
             t(
                 language,
                 "attendance.paper_counts",
                 marked=len(paper.voters),
-                guests=screen.attendance.unregistered,
-                limit=len(paper.voters) + screen.attendance.unregistered,
+                guests=guests,
+                limit=len(paper.voters) + guests,
             )
         )
+        if scoped:
+            lines.append(t(language, "paper_ballot.scoped_note"))
         if paper.count is not None:
             lines.append(
                 t(
@@ -215,6 +221,8 @@ def count_text(language: Language, state: CountState, tz: ZoneInfo) -> str:
         lines.append(t(language, "paper_ballot.over_limit", total=state.over, **limit))
         lines.append("")
     labels = option_labels(state.vote, language)
+    if state.limit.scoped:
+        lines.append(t(language, "paper_ballot.scoped_note"))
     if state.step == "ballots":
         lines.append(t(language, "paper_ballot.ask_ballots", **params, **limit))
     elif state.step == "count":

@@ -140,6 +140,11 @@ def households_of(homes: Iterable[tuple[str | None, str | None]]) -> set[str]:
     return {household for household in found if household is not None}
 
 
+def is_scoped(vote: VoteRow | Scope) -> bool:
+    """Whether only part of the community may vote (some buildings, a grid, households)."""
+    return Scope.of(vote).kind != ALL
+
+
 def may_vote(voter: Voter, vote: VoteRow | Scope) -> bool:
     """Whether the voter is in the vote's electorate."""
     return refusal(voter, vote) is None

@@ -30,6 +30,7 @@ from bot.deliberation.voting.electorate import (
     household_name,
     household_of,
     households_of,
+    is_scoped,
     refusal,
 )
 from bot.dialogs import expect_step
@@ -48,10 +49,16 @@ MAX_NAME = 32
 
 @dataclass(frozen=True)
 class PaperLimit:
-    """How many paper ballots there can be: marked paper voters + unregistered attendees."""
+    """How many paper ballots there can be: marked paper voters + unregistered attendees.
+
+    In a vote of some buildings, a grid or one per household, an attendee who is not in
+    the register cannot be shown to belong to the electorate, so they add nothing
+    (``scoped``): only marked paper voters of the electorate count.
+    """
 
     voters: int
     guests: int
+    scoped: bool = False
 
     @property
     def total(self) -> int:
@@ -104,6 +111,9 @@ async def _refuse_household_on_paper(
 async def paper_limit(session: Session, vote_id: int, sitting_id: int) -> PaperLimit:
     """The limit on a vote's paper ballots counted at a sitting."""
     voters = len(await session.attendance.paper_voters(vote_id))
+    vote = await session.votes.get(vote_id)
+    if vote is not None and is_scoped(vote):
+        return PaperLimit(voters, 0, scoped=True)
     guests = await session.attendance.guests(sitting_id)
     return PaperLimit(voters, guests.count if guests else 0)
 

@@ -362,7 +362,8 @@ async def test_proxy_ballots_only_for_the_electorate(tmp_path: Path, api: FakeBo
 
 
 async def test_paper_ballots_only_from_the_electorate(tmp_path: Path, api: FakeBotApi) -> None:
-    """At the pavilion, a paper ballot of a 3号楼 vote is refused from 5号楼."""
+    """At the pavilion, a paper ballot of a 3号楼 vote is refused from 5号楼, and attendees
+    not in the register (who cannot be shown to live in 3号楼) add no paper ballots."""
     clock = FakeClock()
     settings = make_settings(tmp_path, telegram={"poll_timeout": 1})
     harness = await start_harness(settings, api, clock)
@@ -371,10 +372,21 @@ async def test_paper_ballots_only_from_the_electorate(tmp_path: Path, api: FakeB
         await open_with(harness, "投票范围", "按楼栋", "3号楼", "完成")
         await open_sitting(harness, clock)
         await harness.say(SECRETARY, "/attendance")
+        await press(harness, "未登记 +1", "未登记 +1")
         await press(harness, "纸质票 #1", "5号楼", "⬜ 李大爷")
         assert answer(harness) == "李大爷 不在本次表决的投票范围（只限 3号楼 的居民）。"
         screen = await press(harness, "楼栋列表", "3号楼", "⬜ 王大妈")
         assert "🗳 王大妈 · 已投纸质票" in button_labels(screen)
+        assert "已投纸质票的登记居民 1 人 + 未登记到场 0 人，最多 1 张纸质票" in screen["text"]
+        assert "未登记的到场者无法核实是否在范围内" in screen["text"]
+        await harness.say(SECRETARY, "/paperballots 1")
+        prompt = harness.last(SECRETARY)["text"]
+        assert "未登记的到场者无法核实是否在范围内" in prompt and "最多 1 张" in prompt, prompt
+        for number in ("2", "0", "0"):
+            await harness.say(SECRETARY, number)
+        assert harness.last(SECRETARY)["text"].startswith(
+            "⚠️ 纸质票合计 2 张，超过了最多可投的 1 张"
+        )
     finally:
         await harness.running.stop()
 
