@@ -14,6 +14,7 @@ from typing import TypeVar
 from bot.clock import Clock, system_clock
 from bot.community.register import Actor, Role
 from bot.deliberation.voting.context import VotingContext
+from bot.deliberation.voting.electorate import ballot_box
 from bot.participation.electorate import awaits_ballot
 from storage import Database
 from storage.deliberation.matters import MatterRow
@@ -87,8 +88,7 @@ class AwaitingService:
                 vote = await session.votes.get(vote_id)
                 if vote is None:
                     continue
-                cast = await session.votes.voter_keys(vote.id)
-                if not awaits_ballot(self._voting, vote, person, cast):
+                if not awaits_ballot(self._voting, vote, person, await ballot_box(session, vote)):
                     continue
                 matter = await session.matters.get(vote.matter_id)
                 if matter is not None:

@@ -34,6 +34,7 @@ from bot.errors import UserFacingError
 from bot.i18n import translate
 from storage import Database
 from storage.community.people import PaperResidentRow, PersonRow
+from storage.deliberation.electorate import paper_homes_of
 from storage.deliberation.votes import VoteRow
 from storage.session import Session
 
@@ -270,6 +271,40 @@ def identity_in(vote: VoteRow, person: PersonRow) -> str:
     return household or f"p{person.id}"
 
 
+@dataclass(frozen=True)
+class BallotBox:
+    """Who has voted in a vote so far, in every way a ballot arrives: the keys of the
+    online and proxy ballots, the registered residents who handed in a paper ballot at
+    the pavilion, and (one vote per household) the households that did. What anyone
+    chose is not here. The ONE answer to "has this person voted?" for the reminders,
+    /mine and the electorate service."""
+
+    keys: frozenset[str]
+    paper_people: frozenset[int]
+    paper_households: frozenset[str]
+
+    def has_voted(
+        self, vote: VoteRow, person: PersonRow, voter_key: Callable[[VoteRow, str], str]
+    ) -> bool:
+        """Whether the person's ballot (in a household vote: their household's) is in."""
+        identity = identity_in(vote, person)
+        return (
+            person.id in self.paper_people
+            or identity in self.paper_households
+            or voter_key(vote, identity) in self.keys
+        )
+
+
+async def ballot_box(session: Session, vote: VoteRow) -> BallotBox:
+    """Who has voted in ``vote`` so far (see :class:`BallotBox`)."""
+    paper = await session.attendance.paper_voters(vote.id)
+    return BallotBox(
+        keys=frozenset(await session.votes.voter_keys(vote.id)),
+        paper_people=frozenset(a.id for a in paper if a.kind == "p"),
+        paper_households=frozenset(households_of(await paper_homes_of(session.conn, vote.id))),
+    )
+
+
 class ElectorateService:
     """``services.votes.electorate``: who may vote in a vote, how many may, and what
     awaits a person (open votes they may vote in and have not)."""
@@ -296,8 +331,8 @@ class ElectorateService:
     async def has_voted(self, person: PersonRow, vote: VoteRow) -> bool:
         """Whether the person's ballot (in a household vote: their household's) is cast."""
         async with self._db.read() as session:
-            cast = await session.votes.voter_keys(vote.id)
-        return self._voter_key(vote, identity_in(vote, person)) in cast
+            box = await ballot_box(session, vote)
+        return box.has_voted(vote, person, self._voter_key)
 
     async def awaiting(self, person: PersonRow) -> list[VoteRow]:
         """The open votes the person may vote in and has not (for /mine, say)."""
@@ -305,8 +340,8 @@ class ElectorateService:
             votes = [vote for vote in await session.votes.open_votes() if may_vote(person, vote)]
             waiting = []
             for vote in votes:
-                cast = await session.votes.voter_keys(vote.id)
-                if self._voter_key(vote, identity_in(vote, person)) not in cast:
+                box = await ballot_box(session, vote)
+                if not box.has_voted(vote, person, self._voter_key):
                     waiting.append(vote)
         return waiting
 

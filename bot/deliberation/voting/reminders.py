@@ -24,14 +24,13 @@ from bot.community.register import Actor, Role
 from bot.config import Language
 from bot.deliberation.voting.cards import ballot_buttons
 from bot.deliberation.voting.context import VotingContext
-from bot.deliberation.voting.electorate import households_of, identity_in, may_vote
+from bot.deliberation.voting.electorate import ballot_box, may_vote
 from bot.deliberation.voting.rules import option_labels, reminders_callback
 from bot.i18n import translate
 from bot.runtime.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
 from bot.runtime.scheduler import Firing
 from bot.runtime.scheduler.titles import lead_time, spoken_time
 from storage.community.people import PersonRow
-from storage.deliberation.electorate import paper_homes_of
 from storage.deliberation.matters import MatterRow
 from storage.deliberation.votes import VoteRow
 from storage.session import Session
@@ -119,20 +118,15 @@ class ReminderService:
     async def _not_voted(self, session: Session, vote: VoteRow) -> list[PersonRow]:
         """Reachable residents in the vote's electorate who have not voted (in a household
         vote: whose household has not) and still want reminders."""
-        cast = await session.votes.voter_keys(vote.id)
+        box = await ballot_box(session, vote)
         off = await session.people.reminders_off(OPT_OUT_KIND)
-        # Paper ballots: who handed one in at the pavilion has voted (voting/paper.py).
-        off |= {a.id for a in await session.attendance.paper_voters(vote.id) if a.kind == "p"}
-        # One vote per household: a household that voted on paper has voted.
-        on_paper = households_of(await paper_homes_of(session.conn, vote.id))
         return [
             person
             for person in await session.people.with_role(Role.RESIDENT.value)
             if person.reachable
             and person.id not in off
             and may_vote(person, vote)
-            and self._ctx.voter_key(vote, identity_in(vote, person)) not in cast
-            and identity_in(vote, person) not in on_paper
+            and not box.has_voted(vote, person, self._ctx.voter_key)
         ]
 
     def _message(

@@ -131,6 +131,11 @@ async def test_paper_ballots_guarded_by_the_attendance_list(
         assert answer(harness) == (
             "You voted with a paper ballot at the pavilion, so you cannot vote here as well."
         )
+        # ...and /mine no longer asks them to vote; it still asks 孙大妈, who has not.
+        await harness.say(2003, "/mine")
+        assert "小区门口加装路灯" not in harness.last(2003)["text"]
+        await harness.say(2005, "/mine")
+        assert "小区门口加装路灯" in harness.last(2005)["text"]
 
         # The count: over the limit is refused with the numbers, at the limit accepted.
         screen = await press(harness, "录入纸质票数")
