@@ -76,6 +76,8 @@ class Services:
         matters = MatterService(db, settings, scheduler.calendar, clock)
         votes = Votes(db, settings, scheduler, clock)
         ledger = LedgerService(db, settings, clock)
+        # Registers the surveys' close and reminders, and their sheet of the ledger.
+        surveys = Surveys(db, settings, scheduler, ledger, clock)
         return cls(
             settings=settings,
             db=db,
@@ -97,9 +99,8 @@ class Services:
             lessons=Lessons.create(db, settings, scheduler, clock),
             # Registers the volunteer schedules' effects and built-in schedules.
             volunteer=Volunteering(db, settings, scheduler, clock),
-            participation=Participation(db, settings, votes.context, clock),
-            # Registers the surveys' close and reminders, and their sheet of the ledger.
-            surveys=Surveys(db, settings, scheduler, ledger, clock),
+            participation=Participation(db, settings, votes.context, surveys.answering, clock),
+            surveys=surveys,
             clock=clock,
         )
 

@@ -1,6 +1,6 @@
 """What awaits a person now (/mine, 我的待办): votes open to them they have not cast,
-matters they could support, ratings they are asked for, lessons not studied, make-up
-slots booked and activities signed up for that are still ahead.
+matters they could support, ratings they are asked for, surveys not finished, lessons
+not studied, make-up slots booked and activities signed up for that are still ahead.
 
 Read only: each kind is found through storage/participation/awaiting.py and the
 features' own repositories; acting on an item is the feature's own button.
@@ -16,6 +16,7 @@ from bot.community.register import Actor, Role
 from bot.deliberation.voting.context import VotingContext
 from bot.deliberation.voting.electorate import ballot_box
 from bot.participation.electorate import awaits_ballot
+from bot.surveys.answering import AnsweringService, PendingSurvey
 from storage import Database
 from storage.deliberation.matters import MatterRow
 from storage.deliberation.votes import VoteRow
@@ -44,6 +45,7 @@ class Awaiting:
     votes: tuple[OpenBallot, ...] = ()
     supports: tuple[MatterRow, ...] = ()
     ratings: tuple[MatterRow, ...] = ()
+    surveys: tuple[PendingSurvey, ...] = ()
     lessons: tuple[LessonRow, ...] = ()
     makeups: tuple[BookedSlot, ...] = ()
     activities: tuple[SignedActivity, ...] = ()
@@ -56,6 +58,7 @@ class Awaiting:
             self.votes
             or self.supports
             or self.ratings
+            or self.surveys
             or self.lessons
             or self.makeups
             or self.activities
@@ -65,9 +68,16 @@ class Awaiting:
 class AwaitingService:
     """/mine: what awaits the acting person now."""
 
-    def __init__(self, db: Database, voting: VotingContext, clock: Clock = system_clock) -> None:
+    def __init__(
+        self,
+        db: Database,
+        voting: VotingContext,
+        surveys: AnsweringService,
+        clock: Clock = system_clock,
+    ) -> None:
         self._db = db
         self._voting = voting
+        self._surveys = surveys
         self._clock = clock
 
     async def mine(self, actor: Actor) -> Awaiting:
@@ -104,6 +114,7 @@ class AwaitingService:
                 for matter_id in await queries.matters_to_rate(person.id)
                 if (matter := await session.matters.get(matter_id)) is not None
             ]
+            surveys = await self._surveys.pending(session, person.id)
             lessons: list[LessonRow] = []
             makeups: list[BookedSlot] = []
             if actor.has(Role.PARTY_MEMBER):
@@ -117,6 +128,7 @@ class AwaitingService:
             votes=capped("votes", votes),
             supports=capped("supports", supports),
             ratings=capped("ratings", ratings),
+            surveys=capped("surveys", surveys),
             lessons=capped("lessons", lessons),
             makeups=capped("makeups", makeups),
             activities=capped("activities", activities),

@@ -7,6 +7,7 @@ from bot.config import Settings
 from bot.deliberation.voting.context import VotingContext
 from bot.participation.awaiting import AwaitingService
 from bot.participation.record import RecordService
+from bot.surveys.answering import AnsweringService
 from storage import Database
 
 
@@ -18,7 +19,8 @@ class Participation:
         db: Database,
         settings: Settings,
         voting: VotingContext,
+        surveys: AnsweringService,
         clock: Clock = system_clock,
     ) -> None:
-        self.awaiting = AwaitingService(db, voting, clock)
+        self.awaiting = AwaitingService(db, voting, surveys, clock)
         self.record = RecordService(db, settings, clock)

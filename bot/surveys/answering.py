@@ -48,6 +48,14 @@ class Answered:
     done: int = 0
 
 
+@dataclass(frozen=True)
+class PendingSurvey:
+    """An open survey sent to the person, with how many of its questions they have left."""
+
+    survey: SurveyRow
+    unanswered: int
+
+
 class AnsweringService:
     """Recording answers, for recipients of an open survey."""
 
@@ -120,6 +128,23 @@ class AnsweringService:
                 if await session.surveys.answer_of(survey.id, index, key) is None
             ]
         return survey, missing
+
+    async def pending(self, session: Session, person_id: int) -> list[PendingSurvey]:
+        """The open surveys sent to the person that they have not finished (/mine), read
+        in the caller's ``session``."""
+        now = self._ctx.clock()
+        pending = []
+        for survey in await session.surveys.open_for(person_id):
+            if now >= survey.closes_at:
+                continue  # its close is due: no answer can be given any more
+            try:
+                key = self._ctx.respondent(survey, person_id)
+            except UserFacingError:
+                continue  # the key file is lost: answers are refused, so nothing awaits
+            done = (await session.surveys.answered_counts(survey.id)).get(key, 0)
+            if done < len(survey.questions):
+                pending.append(PendingSurvey(survey, len(survey.questions) - done))
+        return pending
 
     async def _choose(
         self,

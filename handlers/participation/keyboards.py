@@ -14,6 +14,7 @@ from handlers.deliberation import callbacks as deliberation_cb
 from handlers.keyboards import button
 from handlers.lessons import callbacks as lessons_cb
 from handlers.participation import callbacks as cb
+from handlers.surveys import callbacks as surveys_cb
 from handlers.texts import plain
 from handlers.volunteering import callbacks as volunteering_cb
 
@@ -67,6 +68,17 @@ def mine(language: Language, awaiting: Awaiting) -> InlineKeyboardMarkup | None:
                     deliberation_cb.RateMatter(matter.id, rating),
                 )
                 for rating in RATINGS
+            ]
+        )
+    for pending in awaiting.surveys:
+        rows.append(
+            [
+                button(
+                    plain(
+                        language, "participation.button.survey", title=short(pending.survey.title)
+                    ),
+                    surveys_cb.SurveyResend(pending.survey.id),
+                )
             ]
         )
     for lesson in awaiting.lessons:

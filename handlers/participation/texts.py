@@ -59,6 +59,19 @@ def mine(language: Language, awaiting: Awaiting, tz: ZoneInfo) -> str:
         ],
     )
     parts += section(
+        "surveys",
+        [
+            t(
+                language,
+                "participation.mine.survey_line",
+                title=pending.survey.title,
+                left=pending.unanswered,
+                closes=_when(pending.survey.closes_at, tz),
+            )
+            for pending in awaiting.surveys
+        ],
+    )
+    parts += section(
         "lessons",
         [
             t(language, "participation.mine.lesson_line", title=lesson.title)

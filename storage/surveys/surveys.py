@@ -130,6 +130,15 @@ class SurveysRepository:
         ) as cur:
             return [_survey(row) for row in await cur.fetchall()]
 
+    async def open_for(self, person_id: int) -> list[SurveyRow]:
+        """The open surveys sent to the person, the first to close first (/mine)."""
+        async with self._conn.execute(
+            "SELECT s.* FROM surveys s JOIN survey_recipients r ON r.survey_id = s.id"
+            " WHERE r.person_id = ? AND s.closed_at IS NULL ORDER BY s.closes_at, s.id",
+            (person_id,),
+        ) as cur:
+            return [_survey(row) for row in await cur.fetchall()]
+
     async def sent_between(self, start: datetime, end: datetime) -> list[SurveyRow]:
         """The surveys sent in [start, end), oldest first (the ledger)."""
         async with self._conn.execute(

@@ -318,6 +318,15 @@ async def test_anonymous_answers_hold_no_person_id(tmp_path: Path, api: FakeBotA
         assert all(person_id is None for _, person_id, _, _ in rows)
         assert all(not key.startswith("p") and len(key) == 64 for key, _, _, _ in rows)
         assert not any(str(zhang.id) == key or f"p{zhang.id}" in key for key, _, _, _ in rows)
+        # /mine knows it too (through the keyed answers): 李大爷 has two questions left
+        # and a button that sends them; 张阿姨, who finished, has nothing waiting.
+        await harness.say(LI, "/mine")
+        mine = harness.last(LI)
+        assert "📋 等您填写的问卷\n• 《物业服务满意度》还有 2 题（" in mine["text"], mine["text"]
+        await harness.press_label(LI, mine, "📝 填写《物业服务满意度》")
+        assert [m["text"][:7] for m in questions(harness, LI)[-2:]] == ["第 2/3 题", "第 3/3 题"]
+        await harness.say(ZHANG, "/mine")
+        assert "物业服务满意度" not in harness.last(ZHANG)["text"]
         # The reminder still knows who has not finished: 李大爷, not 张阿姨.
         (reminder,) = await schedules(harness, REMIND_KIND, 1)
         assert await fire(harness, clock, reminder)
