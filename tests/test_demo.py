@@ -28,11 +28,14 @@ async def test_the_demo_plays_the_whole_story() -> None:
     transcript = out.getvalue()
     for moment in (
         "🎉 登记完成，张阿姨！",
+        "⌨️ 【📋 我的待办】 【📝 提议】",  # the big buttons under a private chat
+        "🗳 等您投票\n      • #1 3号楼前加装路灯",  # /mine, pressed as one of them
         f"📣 {thursday:%m-%d} 19:00 是周四议事亭",  # the agenda the evening before
         "🔔 周四议事亭现在开始",
         "📊 表决结果 #1 3号楼前加装路灯：通过",
         "📝 周四议事亭纪要",
         "🎉 #1 已办结",
+        "🗂 我的参与 · 2027年",  # her record of the year
         "📊 微党课 #1《学习党章》",
         "✅ 签到成功：湖边清扫落叶",
         "演示结束。",

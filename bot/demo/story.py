@@ -209,6 +209,8 @@ class DemoScript:
         await self.press(SECRETARY, "发起表决")
         await self.press(SECRETARY, "开始表决")
         await self.pushes_done()
+        # The big button under her private chat: what awaits her (the vote, among others).
+        await self.say(AUNTIE_ZHANG, "📋 我的待办")
         for voter, option in ((AUNTIE_ZHANG, "赞成"), (TOM, "赞成"), (UNCLE_LI, "反对")):
             await self.press(voter, option, RESIDENTS_GROUP)
         await self.press(UNCLE_LI, "赞成", RESIDENTS_GROUP)  # changes his mind before the close
@@ -230,6 +232,8 @@ class DemoScript:
         await self.press(AUNTIE_ZHANG, "满意")
         await self.press(TOM, "满意")
         await self.say(TOM, "/matter 1")
+        # Her own record of the year (我的参与): what she raised, seconded, voted, did.
+        await self.say(AUNTIE_ZHANG, "🗂 我的参与")
 
     def last_from_bot(self, chat_id: int, start: str) -> dict[str, Any]:
         """The bot's latest message in the chat that begins with ``start``."""
@@ -306,6 +310,8 @@ def _render_event(event: dict[str, Any], names: dict[int, str], out: TextIO) -> 
             speaker += f"（回复 {to}）"
         _write_block(out, speaker, body)
         _write_buttons(out, message)
+        if event.get("reply_keyboard"):
+            _write_keyboard(out, event["reply_keyboard"])
     elif kind == "edit" and event.get("by_bot"):
         _write_block(out, "🤖 议事亭（更新了上条消息）", message.get("text") or "")
         _write_buttons(out, message)
@@ -346,6 +352,14 @@ def _write_buttons(out: TextIO, message: dict[str, Any]) -> None:
     rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
     for row in rows:
         out.write("      " + " ".join(f"[ {button['text']} ]" for button in row) + "\n")
+
+
+def _write_keyboard(out: TextIO, rows: list[list[Any]]) -> None:
+    """The big buttons below a private chat (a reply keyboard) that came with a message."""
+    out.write("      ⌨️ 聊天框下方的按钮：\n")
+    for row in rows:
+        labels = (str(key.get("text", "")) if isinstance(key, dict) else str(key) for key in row)
+        out.write("      ⌨️ " + " ".join(f"【{label}】" for label in labels) + "\n")
 
 
 def _plain(text: str) -> str:

@@ -48,11 +48,12 @@ class Inspection(World):
     def timeline(self) -> list[dict[str, Any]]:
         """All chat events in global order, for transcripts.
 
-        Each is ``{"kind": ..., "chat": Chat JSON, ...}`` with kind ``message`` (``message``,
-        ``by_bot``), ``edit`` (``message``, ``old_text``, ``by_bot``), ``callback`` (``message``,
-        ``user``, ``data``, ``query_id``), ``answer`` (``query_id``, ``user``, ``text``,
-        ``show_alert``, ``message_id``), ``delete`` (``message``) or ``member`` (``user``,
-        ``old_status``, ``new_status``). Messages are snapshots taken at the time.
+        Each is ``{"kind": ..., "chat": Chat JSON, ...}`` with kind ``message``
+        (``message``, ``by_bot``, and ``reply_keyboard``: the rows of a reply keyboard
+        sent with it), ``edit`` (``message``, ``old_text``, ``by_bot``), ``callback``
+        (``message``, ``user``, ``data``, ``query_id``), ``answer`` (``query_id``, ``user``,
+        ``text``, ``show_alert``, ``message_id``), ``delete`` (``message``) or ``member``
+        (``user``, ``old_status``, ``new_status``). Messages are snapshots taken at the time.
         """
         return copy.deepcopy(self._timeline)
 

@@ -103,6 +103,9 @@ class Messages(Chats, Failures):
             chat_id, sender=sender, sender_chat=sender_chat, by_bot=True, fields=fields
         )
         record.sent_markup = copy.deepcopy(markup)
+        if isinstance(markup, dict) and isinstance(markup.get("keyboard"), list):
+            # Telegram does not echo a reply keyboard in the Message; the transcript shows it.
+            self._timeline[-1]["reply_keyboard"] = copy.deepcopy(markup["keyboard"])
         record.files.update(uploads or {})
         self._record_send(chat_id)
         return copy.deepcopy(record.json)
