@@ -143,9 +143,9 @@ class Database:
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
             " version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)"
         )
-        async with conn.execute("SELECT coalesce(max(version), 0) FROM schema_migrations") as cur:
-            row = await cur.fetchone()
-        current = int(row[0]) if row else 0
+        async with conn.execute("SELECT version FROM schema_migrations") as cur:
+            done = {int(row[0]) for row in await cur.fetchall()}
+        current = max(done, default=0)
         latest = MIGRATIONS[-1].version
         if current > latest:
             raise SchemaTooNewError(
@@ -153,7 +153,9 @@ class Database:
             )
         applied = []
         for migration in MIGRATIONS:
-            if migration.version <= current:
+            # Every step not yet recorded, not only those above the highest: branches that
+            # landed together may have been applied out of order by a development build.
+            if migration.version in done:
                 continue
             async with self._write_lock:
                 if migration.rebuilds_tables:

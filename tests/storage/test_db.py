@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from storage import Database, UpdateScope, current_update
-from storage.migrations import MIGRATIONS
+from storage.migrations import MIGRATIONS, v14_leave
 
 
 async def test_pragmas_and_schema(db: Database) -> None:
@@ -33,6 +33,31 @@ async def test_migrations_apply_once(tmp_path: Path) -> None:
     assert [m.version for m in await first.migrate()] == [m.version for m in MIGRATIONS]
     assert await first.migrate() == []
     await first.close()
+
+
+async def test_a_step_missed_below_the_highest_is_applied(tmp_path: Path) -> None:
+    """A development database that got a later step first still gets the earlier one."""
+    path = tmp_path / "gap.sqlite3"
+    db = Database(path)
+    await db.open(migrate=False)
+    await db.migrate()
+    missed = v14_leave.MIGRATION  # one table and its index; later steps do not touch it
+    # As if that step had never run: its record gone and its tables dropped.
+    await db.writer.execute("DELETE FROM schema_migrations WHERE version = ?", (missed.version,))
+    await db.writer.commit()
+    await db.close()
+    plain = sqlite3.connect(path)
+    plain.execute("DROP TABLE leave_requests")
+    plain.commit()
+    plain.close()
+    again = Database(path)
+    await again.open(migrate=False)
+    try:
+        assert [m.version for m in await again.migrate()] == [missed.version]
+        async with again.read() as session:
+            assert await session.leave.for_target("lesson", 1) == []  # the table is back
+    finally:
+        await again.close()
 
 
 async def test_failed_unit_of_work_changes_nothing(db: Database) -> None:
