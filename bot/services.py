@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from bot.calendar_files import CalendarFiles
 from bot.clock import Clock, system_clock
 from bot.community.notices import NoticeService
 from bot.community.register import CommunityService
@@ -60,6 +61,8 @@ class Services:
     participation: Participation
     #: Surveys (民意测评): building, answers, reminders, results and the response.
     surveys: Surveys
+    #: 📅 Phone calendar files (.ics) of an activity, a sitting, a make-up slot.
+    calendar_files: CalendarFiles
     clock: Clock = system_clock
     #: Tells the outbox sender that messages were queued (set when it starts).
     wake_sender: Callable[[], None] = field(default=lambda: None)
@@ -101,6 +104,7 @@ class Services:
             volunteer=Volunteering(db, settings, scheduler, clock),
             participation=Participation(db, settings, votes.context, surveys.answering, clock),
             surveys=surveys,
+            calendar_files=CalendarFiles(db, settings, clock),
             clock=clock,
         )
 

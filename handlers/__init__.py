@@ -38,6 +38,8 @@ from bot.volunteering.leave import LEAVE_FLOW as VOL_LEAVE_FLOW
 from bot.volunteering.review import ADJUST_FLOW
 from handlers import callbacks, dialogs
 from handlers.access import Access, Callback, Where, guarded, identify, on_error
+from handlers.calendars import callbacks as calendar_cb
+from handlers.calendars import sending as calendar_files
 from handlers.community import admin, chats, notices, people, schedules
 from handlers.community import callbacks as community_cb
 from handlers.deliberation import attendance as attendance_handlers
@@ -367,6 +369,10 @@ BUTTONS: tuple[Button, ...] = (
     Button(surveys_cb.SurveyReminders, survey_answering.reminders_pressed, Role.RESIDENT),
     Button(surveys_cb.SurveyView, survey_results.view_pressed, Access.REGISTERED),
     Button(surveys_cb.SurveyAction, survey_results.action_pressed, Role.SECRETARY),
+    # 📅 加到手机日历: the .ics of an activity, a sitting (also from a group), a make-up slot.
+    Button(calendar_cb.CalendarActivity, calendar_files.activity_pressed, Access.REGISTERED),
+    Button(calendar_cb.CalendarSitting, calendar_files.sitting_pressed, Access.ANYONE, Where.ANY),
+    Button(calendar_cb.CalendarMakeup, calendar_files.makeup_pressed, Role.PARTY_MEMBER),
 )
 
 #: Typed answers of each guided conversation (flow name -> handler).

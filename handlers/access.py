@@ -234,8 +234,11 @@ def answered(update: Update) -> bool:
     return query is not None and _answered.get() == query.id
 
 
-async def answer(update: Update, text: str | None = None, *, alert: bool = False) -> None:
-    """Answer the pressed button once: a toast, an alert, or (no text) just stop its spinner.
+async def answer(
+    update: Update, text: str | None = None, *, alert: bool = False, url: str | None = None
+) -> None:
+    """Answer the pressed button once: a toast, an alert, or (no text) just stop its spinner;
+    ``url``: a t.me/<bot>?start=… link the person's app opens (the private chat).
 
     A second answer would fail at Telegram; it is skipped (use :func:`reply`
     for a refusal, which falls back to a message).
@@ -244,7 +247,7 @@ async def answer(update: Update, text: str | None = None, *, alert: bool = False
     if query is None or answered(update):
         return
     _answered.set(query.id)
-    await query.answer(text, show_alert=alert)
+    await query.answer(text, show_alert=alert, url=url)
 
 
 def _alert_text(html_text: str) -> str:

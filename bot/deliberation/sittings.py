@@ -36,7 +36,7 @@ from bot.config import Language, Settings
 from bot.deliberation.attendance import Attendance, AttendanceService, attendance_of
 from bot.errors import UserFacingError
 from bot.i18n import translate
-from bot.runtime.outbox import Delivery, OutgoingMessage, queue_push
+from bot.runtime.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
 from bot.runtime.scheduler import Firing, SchedulerService, late_note
 from storage import Database
 from storage.deliberation.attendance import PaperCountRow
@@ -176,7 +176,10 @@ class SittingService:
         agenda = await firing.session.sittings.agenda("session", sitting.starts_at)
         start = sitting.starts_at.astimezone(self.tz)
         params = {"date": f"{start:%m-%d}", "time": f"{start:%H:%M}"}
-        await self._post(firing, "sittings.session_agenda", agenda, params, "agenda")
+        # 📅 the session into one's phone calendar (handlers/calendars/callbacks.py
+        # CalendarSitting; pressed in the group it opens the private chat, which gets it).
+        calendar = ((ButtonSpec("ics.button", f"kt:s:{start:%Y%m%d}"),),)
+        await self._post(firing, "sittings.session_agenda", agenda, params, "agenda", calendar)
         await firing.session.sittings.mark_agenda_posted(sitting.id, firing.now)
 
     async def _session_open(self, firing: Firing) -> None:
@@ -197,8 +200,10 @@ class SittingService:
         if sitting is None:
             return
         agenda = await firing.session.sittings.agenda("talk_day", sitting.starts_at)
-        params = {"date": f"{sitting.starts_at.astimezone(self.tz):%m-%d}"}
-        await self._post(firing, "sittings.talk_day_open", agenda, params, "open")
+        start = sitting.starts_at.astimezone(self.tz)
+        params = {"date": f"{start:%m-%d}"}
+        calendar = ((ButtonSpec("ics.button", f"kt:t:{start:%Y%m%d}"),),)
+        await self._post(firing, "sittings.talk_day_open", agenda, params, "open", calendar)
         await self._opened(firing, sitting, agenda)
 
     async def _opened(self, firing: Firing, sitting: SittingRow, agenda: list[MatterRow]) -> None:
@@ -261,6 +266,7 @@ class SittingService:
         agenda: list[MatterRow],
         params: dict[str, str],
         part: str,
+        buttons: tuple[tuple[ButtonSpec, ...], ...] = (),
     ) -> None:
         """A message with the agenda listed (``key`` + ``.empty`` when there is none).
 
@@ -279,9 +285,11 @@ class SittingService:
                         language, "sittings.agenda_more", count=len(agenda) - MAX_AGENDA_LINES
                     )
                 )
-            message = OutgoingMessage(key, language, {**params, "agenda": "\n".join(lines)})
+            message = OutgoingMessage(
+                key, language, {**params, "agenda": "\n".join(lines)}, buttons=buttons
+            )
         else:
-            message = OutgoingMessage(f"{key}_empty", language, params)
+            message = OutgoingMessage(f"{key}_empty", language, params, buttons=buttons)
         prefix = f"firing:{firing.schedule.id}:{to_db_time(firing.due_at)}:{part}"
         await self._to_residents(firing, message, prefix)
 

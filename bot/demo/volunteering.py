@@ -82,6 +82,7 @@ async def play_volunteering(
     await script.press(second, "报名", group)
     await script.press(first, "取消报名", group)
     await script.pushes_done()
+    await script.press(second, "加到手机日历")  # the promotion's 📅: the activity's .ics
     # Check-in: words alone are not enough here; the organiser's code is.
     await script.say(second, "签到")
     await script.say(secretary, "/code")

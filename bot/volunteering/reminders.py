@@ -55,8 +55,12 @@ class ReminderService:
                         "opens": self._ctx.local(activity.starts_at - self._ctx.lead()),
                         "methods": methods_text(activity, Language(s.language)),
                     },
-                    # Cannot come after all: 请假 (until the start).
-                    buttons=((ButtonSpec("vol.button.leave", leave_callback(activity.id)),),),
+                    # Cannot come after all: 请假 (until the start); 📅 into the phone's
+                    # calendar (handlers/calendars/callbacks.py CalendarActivity).
+                    buttons=(
+                        (ButtonSpec("vol.button.leave", leave_callback(activity.id)),),
+                        (ButtonSpec("ics.button", f"ka:{activity.id}"),),
+                    ),
                 ),
             )
             for s in signed

@@ -13,7 +13,7 @@ from bot.community.register import Actor, Role
 from bot.config import Language
 from bot.errors import UserFacingError
 from bot.i18n import translate
-from bot.runtime.outbox import Delivery, OutgoingMessage, queue_push
+from bot.runtime.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
 from bot.volunteering.context import VolunteerContext
 from storage.community.people import PersonRow
 from storage.session import Session
@@ -109,6 +109,8 @@ class SignupService:
                 "when": self._ctx.local(activity.starts_at),
                 "place": activity.place,
             },
+            # 📅 into the phone's calendar (handlers/calendars/callbacks.py CalendarActivity).
+            buttons=((ButtonSpec("ics.button", f"ka:{activity.id}"),),),
         )
         await queue_push(
             session,

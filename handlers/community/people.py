@@ -13,6 +13,7 @@ from bot.community.registration import HomePrompt, Prompt, Step
 from bot.config import Language
 from bot.deliberation.raising import GROUP_DRAFT_KEPT
 from handlers.access import answer, caller_of, reply, show
+from handlers.calendars import sending as calendar_files
 from handlers.community import callbacks as cb
 from handlers.community import keyboards, texts
 from handlers.context import Context
@@ -49,6 +50,10 @@ async def start(update: Update, context: Context) -> None:
     if volunteering.is_qr_start(context.args):
         # The QR code on an organiser's /code screen: check the scanner in.
         await volunteering.qr_start(update, context)
+        return
+    if calendar_files.is_start(context.args):
+        # A group's 📅 加到手机日历 under a sitting's agenda: the calendar file, here.
+        await calendar_files.start_payload(update, context)
         return
     if context.args == [RAISE_PAYLOAD] and actor.has(Role.RESIDENT):
         # From a group's "raise privately" button: straight into the raise form.

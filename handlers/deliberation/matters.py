@@ -15,6 +15,7 @@ from bot import parsing
 from bot.community.register import Actor, Role
 from bot.deliberation.raising import GROUP_DRAFT_KEPT, RaiseDraft, card_message
 from handlers.access import answer, reply, show
+from handlers.calendars import keyboards as calendar_keyboards
 from handlers.cards import edit_everywhere, edit_soon
 from handlers.context import Context
 from handlers.deliberation import callbacks as cb
@@ -267,7 +268,11 @@ async def list_matters(update: Update, context: Context) -> None:
     rows = await context.services.matters.open_matters()
     tz = context.services.settings.community.tz
     threshold = context.services.matters.threshold
-    await reply(update, texts.matters(actor.language, rows, threshold, tz))
+    chat = update.effective_chat
+    private = chat is not None and chat.type == ChatType.PRIVATE
+    # Privately: 📅 the next Thursday pavilion into one's phone calendar.
+    keyboard = calendar_keyboards.next_session(context, actor.language) if private else None
+    await reply(update, texts.matters(actor.language, rows, threshold, tz), keyboard)
 
 
 async def show_matter(update: Update, context: Context) -> None:

@@ -11,6 +11,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.config import Language
 from bot.lessons.results import Draft
+from handlers.calendars import callbacks as calendar_cb
+from handlers.calendars.keyboards import calendar_button
 from handlers.callbacks import Callback
 from handlers.keyboards import button
 from handlers.lessons import callbacks as cb
@@ -209,8 +211,14 @@ def booking_keyboard(
 
 
 def booked_keyboard(language: Language, slot: SlotRow) -> InlineKeyboardMarkup:
-    """Under a make-up booking: 请假 if the member cannot come after all."""
-    return _one(language, "lesson.button.makeup_leave", cb.LessonMakeupLeave(slot.id))
+    """Under a make-up booking: 📅 to the phone's calendar; 请假 if the member cannot come
+    after all."""
+    return InlineKeyboardMarkup(
+        [
+            [calendar_button(language, calendar_cb.CalendarMakeup(slot.id))],
+            [button(plain(language, "lesson.button.makeup_leave"), cb.LessonMakeupLeave(slot.id))],
+        ]
+    )
 
 
 def slots_screen(

@@ -13,6 +13,7 @@ from bot.volunteering.drafts import ActivityDraft
 from bot.volunteering.organiser import KioskEntry
 from bot.volunteering.review import ReviewItem
 from bot.volunteering.rota import DutyScreen
+from handlers.calendars import callbacks as calendar_cb
 from handlers.callbacks import Callback
 from handlers.keyboards import button, paging
 from handlers.texts import person_label, plain
@@ -81,6 +82,9 @@ def vol_my(
         if state == "signed" and now is not None and now < a.starts_at:
             row.append(button(plain(language, "vol.button.leave"), cb.VolLeave(a.id)))
         keyboard.append(row)
+        # 📅 the activity as a phone calendar file (handlers/calendars/).
+        label = plain(language, "ics.button_for", number=a.id)
+        keyboard.append([button(label, calendar_cb.CalendarActivity(a.id))])
     return InlineKeyboardMarkup(keyboard)
 
 

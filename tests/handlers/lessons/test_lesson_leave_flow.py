@@ -123,7 +123,7 @@ async def test_leave_for_a_lesson_and_a_make_up(tmp_path: Path, api: FakeBotApi)
         await harness.press_label(2005, with_button(harness, 2005, "预约补课"), "预约补课")
         await harness.press_label(2005, harness.last(2005), "党群服务中心")
         booked = harness.last(2005)
-        assert button_labels(booked) == ["🙋 补课请假"]
+        assert button_labels(booked) == ["📅 加到手机日历", "🙋 补课请假"]
         await harness.press_label(2005, booked, "补课请假")
         assert harness.last(2005)["text"].startswith(
             f"🙋 请假：补课 11-25 19:00 党群服务中心（{LESSON}）"

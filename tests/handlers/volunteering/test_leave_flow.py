@@ -58,7 +58,11 @@ async def test_leave_approved_frees_the_place_and_counts_as_excused(
 
         # 张阿姨 cannot come: 🙋 请假 beside her sign-up in /my, then the reason.
         await harness.say(2001, "/my")
-        assert button_labels(harness.last(2001)) == ["取消报名 #1 湖边清洁", "🙋 请假"]
+        assert button_labels(harness.last(2001)) == [
+            "取消报名 #1 湖边清洁",
+            "🙋 请假",
+            "📅 #1 加到手机日历",
+        ]
         await harness.press_label(2001, harness.last(2001), "请假")
         assert last_text(harness, 2001) == (
             f"🙋 请假：{WHAT}\n请写一句请假原因（200 字以内），例如“临时出差”。"
@@ -98,7 +102,7 @@ async def test_leave_approved_frees_the_place_and_counts_as_excused(
         assert not [m for m in harness.texts(2001) if m.startswith("⏰ 活动提醒")]
         reminder = harness.last(EXTRA)
         assert text_of(reminder).startswith("⏰ 活动提醒：湖边清洁")
-        assert button_labels(reminder) == ["🙋 请假"]
+        assert button_labels(reminder) == ["🙋 请假", "📅 加到手机日历"]
 
         # Tom asks from his reminder (in English); refused, he stays signed up.
         await harness.press_label(2002, harness.last(2002), "leave")

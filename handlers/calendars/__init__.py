@@ -1,0 +1,1 @@
+"""Phone calendar files (.ics) of an activity, a sitting, a make-up slot."""
