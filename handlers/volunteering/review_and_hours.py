@@ -7,6 +7,8 @@ as a table, files and a chart).
 
 from __future__ import annotations
 
+import html
+
 from telegram import Update
 
 from bot import parsing
@@ -121,4 +123,4 @@ async def report_command(update: Update, context: Context) -> None:
     chart = summary_message(report, language).chart
     if chart is not None:
         image = render_chart(chart, font_path=context.services.settings.charts.font_path or None)
-        await message.reply_photo(image.png)
+        await message.reply_photo(image.png, caption=html.escape(str(chart["title"])))
