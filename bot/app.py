@@ -27,7 +27,7 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
-from bot.charts import bar_chart
+from bot.charts import render_chart
 from bot.clock import Clock, system_clock
 from bot.config import Language, Settings
 from bot.i18n import translate
@@ -247,13 +247,7 @@ class RunningBot:
         )
         services.wake_sender = self.sender.wake
         font_path = services.settings.charts.font_path or None
-        self.sender.chart_renderer = lambda chart: (
-            bar_chart(
-                str(chart["title"]),
-                [(str(label), int(count)) for label, count in chart["bars"]],
-                font_path=font_path,
-            ).png
-        )
+        self.sender.chart_renderer = lambda chart: render_chart(chart, font_path=font_path).png
         if app.job_queue is None:
             raise RuntimeError("PTB's job-queue extra is required")
         job_queue = app.job_queue

@@ -50,6 +50,12 @@ def _parser() -> argparse.ArgumentParser:
         "demo", help="play a scripted community against a local stand-in for Telegram"
     )
     demo.add_argument("--keep", type=Path, help="keep the demo database at this path")
+    demo.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="write every picture and file the demo's bot sends into DIR (made if missing)",
+    )
     with_config(commands.add_parser("migrate", help="apply database migrations and exit"))
     backup = with_config(
         commands.add_parser("backup", help="copy the live database to PATH (online backup)")
@@ -69,8 +75,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "demo":
             from bot.demo.story import run_demo
 
+            if args.out is not None and args.out.exists() and not args.out.is_dir():
+                print(f"pavilion: {args.out}: is a file; --out needs a folder", file=sys.stderr)
+                return EXIT_CONFIG
             configure_logging("WARNING")
-            status: int = asyncio.run(run_demo(keep=args.keep))
+            status: int = asyncio.run(run_demo(keep=args.keep, out_dir=args.out))
             return status
         settings = load_settings(args.config)
         if args.command == "check-config":

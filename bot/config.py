@@ -236,8 +236,8 @@ class SurveySettings(_Section):
 class ChartsSettings(_Section):
     """Bar-chart images: the font that draws Chinese labels."""
 
-    #: A TrueType/OpenType font with Chinese glyphs; empty: look in well-known
-    #: system places (Noto Sans CJK, WenQuanYi, Droid Sans Fallback).
+    #: A TrueType/OpenType font to draw with first; empty: the bundled subset of
+    #: Noto Sans CJK SC (bot/fonts/), which also draws what this font lacks.
     font_path: str = ""
 
 

@@ -2,30 +2,37 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import logging
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import openpyxl
 import pytest
+from PIL import Image
 
+from bot.cli import main
 from bot.demo.story import demo_week_start, run_demo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-async def test_the_demo_plays_the_whole_story() -> None:
+async def test_the_demo_plays_the_whole_story(tmp_path: Path) -> None:
     # A week whose Thursday is in the next month, pinned so the transcript is the same
     # on any day the suite runs; `pavilion demo` itself plays the current week.
     now = datetime(2027, 3, 31, 8, 30, tzinfo=UTC)
     thursday = demo_week_start(now).astimezone(SHANGHAI) + timedelta(days=3)
     out = io.StringIO()
     level = logging.getLogger("bot.runtime.scheduler").level
+    folder = tmp_path / "演示文件"  # made by the demo
     try:
-        assert await run_demo(out=out, now=now) == 0
+        assert await run_demo(out=out, now=now, out_dir=folder) == 0
     finally:
         logging.getLogger("bot.runtime.scheduler").setLevel(level)
     transcript = out.getvalue()
+    _check_the_files_sent(transcript, folder)
     for moment in (
         "🎉 登记完成，张阿姨！",
         "⌨️ 【📋 我的待办】 【📝 提议】",  # the big buttons under a private chat
@@ -63,3 +70,41 @@ def test_the_demo_week_starts_on_monday_morning_in_shanghai(
     now: datetime, monday: datetime
 ) -> None:
     assert demo_week_start(now) == monday
+
+
+def _check_the_files_sent(transcript: str, folder: Path) -> None:
+    """--out: each picture and file the bot sent is in the folder, named, and opens."""
+    names = sorted(path.name for path in folder.iterdir())
+    assert names[0] == "01-幸福里居民群-表决结果 #1 3号楼前加装路灯：通过.png"
+    assert [name[:3] for name in names] == [f"{n:02d}-" for n in range(1, len(names) + 1)]
+    assert f"机器人发出的 {len(names)} 个图片和文件已存到 {folder}：" in transcript
+    listed = transcript.split(f"已存到 {folder}：\n", 1)[1].split("\n\n", 1)[0]
+    assert [line.strip() for line in listed.splitlines()] == names
+    by_kind: dict[str, list[Path]] = {}
+    for path in folder.iterdir():
+        by_kind.setdefault(path.suffix, []).append(path)
+    assert {".png", ".csv", ".xlsx"} <= set(by_kind)
+    for picture in by_kind[".png"]:
+        with Image.open(picture) as image:
+            assert image.format == "PNG" and image.size[0] >= 100
+    assert any(p.name.endswith("志愿服务时长（分钟）.png") for p in by_kind[".png"])  # captioned
+    assert any("现场签到码.png" in p.name for p in by_kind[".png"])  # the QR, no "：" at the end
+    for table in by_kind[".csv"]:
+        rows = list(csv.reader(io.StringIO(table.read_text(encoding="utf-8-sig"))))
+        assert len(rows) >= 2 and all(rows[0])
+    (ledger,) = [p for p in by_kind[".xlsx"] if "台账" in p.name]
+    workbook = openpyxl.load_workbook(ledger)
+    assert any(
+        "3号楼前加装路灯" in str(cell.value or "")
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+    )
+
+
+def test_demo_out_refuses_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    taken = tmp_path / "notes.txt"
+    taken.write_text("mine")
+    assert main(["demo", "--out", str(taken)]) == 2
+    assert capsys.readouterr().err == f"pavilion: {taken}: is a file; --out needs a folder\n"
+    assert taken.read_text() == "mine"

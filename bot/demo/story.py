@@ -9,7 +9,8 @@ about them, and a resident who is not a secretary is refused. Then a
 Thursday pavilion, shortened: a matter is raised and supported onto the
 agenda, the agenda goes out the evening before, the session opens, the
 matter is discussed and voted on, the result is posted with its chart, the
-minutes at the close, an owner reports it done and the residents rate it.
+minutes at the close, an owner reports it done and the residents rate it;
+the secretary takes the ledger (台账), and later the month's volunteer hours.
 The week is compressed: the bot runs on a clock the script moves, and each
 timed step is fired as its alarm would fire it. The whole conversation is
 printed as a transcript a resident can read.
@@ -32,6 +33,7 @@ from zoneinfo import ZoneInfo
 from bot.app import RunningBot, build_application
 from bot.clock import ManualClock, system_clock
 from bot.config import settings_from_mapping
+from bot.demo.files import sent_files, write_sent_files
 from bot.demo.lessons import play_lessons
 from bot.demo.volunteering import play_volunteering
 from bot.standin import FakeBotApi, StandinServer
@@ -181,6 +183,8 @@ class DemoScript:
             tz=services.settings.community.tz,
             later=self.later,
         )
+        # The month's hours, as a table, CSV, Excel and a chart.
+        await self.say(SECRETARY, "/volreport")
 
     def later(self, delta: timedelta) -> None:
         """Move the demo's clock on, and say so in the transcript."""
@@ -189,6 +193,7 @@ class DemoScript:
 
     async def thursday_pavilion(self) -> None:
         """The rest of the week, shortened: from the agenda to the residents' rating."""
+        started = self.clock.now
         # 李大爷 registers and seconds the street lamp too: two supports put it on the agenda.
         await self.say(UNCLE_LI, "/start")
         await self.press(UNCLE_LI, "同意并登记")
@@ -234,6 +239,10 @@ class DemoScript:
         await self.say(TOM, "/matter 1")
         # Her own record of the year (我的参与): what she raised, seconded, voted, did.
         await self.say(AUNTIE_ZHANG, "🗂 我的参与")
+        # The secretary takes the ledger (台账) of these two weeks, as CSV and Excel.
+        tz = self.running.services.settings.community.tz
+        first, last = (moment.astimezone(tz).date() for moment in (started, self.clock.now))
+        await self.say(SECRETARY, f"/ledger {first.isoformat()} {last.isoformat()}")
 
     def last_from_bot(self, chat_id: int, start: str) -> dict[str, Any]:
         """The bot's latest message in the chat that begins with ``start``."""
@@ -368,12 +377,18 @@ def _plain(text: str) -> str:
 
 
 async def run_demo(
-    *, keep: Path | None = None, out: TextIO | None = None, now: datetime | None = None
+    *,
+    keep: Path | None = None,
+    out: TextIO | None = None,
+    now: datetime | None = None,
+    out_dir: Path | None = None,
 ) -> int:
     """Play the demo and print its transcript; returns the exit status.
 
     The demo's week is the week of ``now`` (the real time unless given), so a
     newcomer sees this week's dates; a test pins it to a week of its own.
+    With ``out_dir``, every picture and file the bot sent is written there
+    (made if missing) and listed at the end.
     """
     stream = out or sys.stdout
     api = FakeBotApi(bot_first_name="议事亭")
@@ -421,7 +436,13 @@ async def run_demo(
             await running.stop()
             await server.stop()
     stream.write("议事亭 Pavilion — 演示 demo（本地模拟的 Telegram，真实的机器人）\n")
-    render_transcript(api, {uid: p[0] for uid, p in people.items()}, stream)
+    names = {uid: p[0] for uid, p in people.items()}
+    render_transcript(api, names, stream)
+    if out_dir is not None:
+        written = write_sent_files(sent_files(api, names), out_dir)
+        stream.write(f"\n机器人发出的 {len(written)} 个图片和文件已存到 {out_dir}：\n")
+        for path in written:
+            stream.write(f"  {path.name}\n")
     stream.write("\n演示结束。\n")
     return 0
 

@@ -7,10 +7,12 @@ as a table, files and a chart).
 
 from __future__ import annotations
 
+import html
+
 from telegram import Update
 
 from bot import parsing
-from bot.charts import bar_chart
+from bot.charts import render_chart
 from bot.spreadsheets import csv_bytes, xlsx_bytes
 from bot.volunteering.hours import summary_message
 from bot.volunteering.rules import hours_text
@@ -120,9 +122,5 @@ async def report_command(update: Update, context: Context) -> None:
     )
     chart = summary_message(report, language).chart
     if chart is not None:
-        image = bar_chart(
-            str(chart["title"]),
-            [(str(label), int(count)) for label, count in chart["bars"]],
-            font_path=context.services.settings.charts.font_path or None,
-        )
-        await message.reply_photo(image.png)
+        image = render_chart(chart, font_path=context.services.settings.charts.font_path or None)
+        await message.reply_photo(image.png, caption=html.escape(str(chart["title"])))

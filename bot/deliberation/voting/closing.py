@@ -155,7 +155,7 @@ class ClosingService:
         labels = option_labels(vote, language)
         tally = Tally.from_json(vote.tally or {"counts": [0] * len(labels), "voters": 0})
         counts = list(tally.counts)
-        # Numbered like the chart's bars (which carry only numbers without a CJK font).
+        # One numbered line per option, in the order of the chart's bars.
         lines = "\n".join(
             translate(language, "vote.result_line", index=index, label=label, count=count)
             + (
@@ -189,7 +189,13 @@ class ClosingService:
                 "threshold": translate(language, f"vote.threshold.{vote.threshold}"),
             },
             chart={
-                "title": f"#{matter.id} {matter.title}",
+                "title": translate(
+                    language,
+                    "vote.chart_title",
+                    result=translate(language, f"vote.result.{vote.result}"),
+                ),
+                "subtitle": f"#{matter.id} {matter.title}",
+                "tone": vote.result,
                 "bars": [[label, count] for label, count in zip(labels, counts, strict=True)],
             },
         )

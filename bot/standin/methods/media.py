@@ -31,6 +31,11 @@ class Media(Messages):
         found = self._files_by_path.get(file_path)
         return found.data if found else None
 
+    def file_by_id(self, file_id: str) -> bytes | None:
+        """The bytes of a stored file (an upload, or a photo size) by its file_id, or None."""
+        found = self._files.get(file_id)
+        return found.data if found else None
+
     def _store_file(
         self, kind: str, file_name: str | None, data: bytes, mime_type: str | None = None
     ) -> _File:

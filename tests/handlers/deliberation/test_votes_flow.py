@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 import json
 import re
 import stat
 from pathlib import Path
 from typing import Any
 
+from PIL import Image
+
+from bot.charts import render_chart
 from bot.standin import FakeBotApi
 from storage.times import to_db_time
 from tests.conftest import FakeClock, make_settings
@@ -206,6 +210,21 @@ async def test_public_vote_from_card_to_resolution(tmp_path: Path, api: FakeBotA
         # Posted as a bar chart image with the result as its caption.
         (posted,) = [m for m in api.bot_messages(RESIDENTS_GROUP) if m.get("photo")]
         assert posted["caption"] == result
+        # The picture: the result in its title, the matter below, a bar per option (drawn
+        # the same way every time, so it is the very chart of this spec).
+        (png,) = posted["_files"].values()
+        assert Image.open(io.BytesIO(png)).format == "PNG"
+        assert (
+            png
+            == render_chart(
+                {
+                    "title": "表决结果：通过",
+                    "subtitle": "#1 小区门口加装路灯",
+                    "tone": "passed",
+                    "bars": [["赞成", 2], ["反对", 1], ["弃权", 1]],
+                }
+            ).png
+        )
         await harness.press(2002, card, data["赞成"], strict=False)
         assert answer(harness) == "This vote has closed; ballots can no longer be cast."
         assert len(await ballots(harness, vote_id)) == 4
