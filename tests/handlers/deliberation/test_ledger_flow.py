@@ -25,14 +25,14 @@ async def test_a_secretary_receives_the_ledger_files(harness: BotHarness) -> Non
     files = [m for m in harness.api.bot_messages(SECRETARY)[before:] if "document" in m]
     names = [m["document"]["file_name"] for m in files]
     assert [name.rsplit(".", 1)[1] for name in names] == ["csv", "csv", "xlsx"]
-    assert names[0].startswith("台账-议题-")
+    assert names[0].startswith("台账-事项-")
     assert files[2]["caption"].endswith("事项 1 件，表决 0 次。")
     (matters_csv,) = files[0]["_files"].values()
     assert matters_csv.startswith(b"\xef\xbb\xbf")
     assert "3号楼前加装路灯" in matters_csv.decode("utf-8-sig")
     (workbook,) = files[2]["_files"].values()
     book = load_workbook(io.BytesIO(workbook))
-    assert [row[2] for row in book["议题"].iter_rows(min_row=2, values_only=True)] == [
+    assert [row[2] for row in book["事项"].iter_rows(min_row=3, values_only=True)] == [
         "3号楼前加装路灯"
     ]
 

@@ -212,7 +212,9 @@ async def test_activity_from_card_to_hours_report(tmp_path: Path, api: FakeBotAp
         assert "本月：1:37 小时" in last_text(harness, 2001)
         assert "距 10 小时里程碑还差 8:23 小时" in last_text(harness, 2001)
         await harness.say(SECRETARY, "/volreport 2026-11")
-        report = [m for m in harness.api.bot_messages(SECRETARY) if "志愿服务时长" in text_of(m)]
+        report = [
+            m for m in harness.api.bot_messages(SECRETARY) if "📊 2026-11 志愿时长（" in text_of(m)
+        ]
         assert "Tom：1:53 小时（1 次）\n李大爷：1:40 小时（1 次）\n张阿姨：1:37 小时（1 次）" in (
             text_of(report[0])
         )
@@ -228,7 +230,7 @@ async def test_activity_from_card_to_hours_report(tmp_path: Path, api: FakeBotAp
         await monthly_until(harness, clock, local(1, 9, 0).replace(month=12))
         pushed = harness.api.bot_messages(SECRETARY)[before:]
         assert len(pushed) == 1 and "photo" in pushed[0]
-        assert text_of(pushed[0]).startswith("📊 2026-11 志愿服务月报\n3 位志愿者，共 5:10 小时。")
+        assert text_of(pushed[0]).startswith("📊 2026-11 志愿时长月报\n3 位志愿者，共 5:10 小时。")
 
         # What is held about a volunteer: a distance, never a place; forgetting keeps the
         # hours, nameless.
