@@ -168,7 +168,7 @@ async def test_the_workbook_holds_exactly_the_periods_rows(service: LedgerServic
         "代投记录",
         "公约",
         "进展",
-        "转办",
+        "转交",
         "纸质票",
         "出席",
     ]
@@ -218,7 +218,7 @@ async def test_the_workbook_holds_exactly_the_periods_rows(service: LedgerServic
     adopted = wall("2026-11-19 19:00")
     assert rows("公约")[1:] == [(1, "养犬公约", "遛狗要牵绳", 3, 2, adopted, None, None)]
     assert rows("进展")[1:] == [(2, "=1+1", "王网格", 50, "灯杆已到货", wall("2026-11-19 20:00"))]
-    assert rows("转办")[1:] == [
+    assert rows("转交")[1:] == [
         (1, 2, "=1+1", "城管局", "协调安装路灯", None, adopted, None, None, None, None)
     ]
     for title in book.sheetnames:
