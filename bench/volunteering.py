@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fixtures import as_new_update, ceiling_connection, register_people, traced_update
 from process import BotProcess, write_config
@@ -52,7 +53,8 @@ from bot.spreadsheets import csv_bytes, xlsx_bytes
 from bot.standin import FakeBotApi, StandinServer
 from bot.volunteering.hours import MonthlyReport
 from bot.volunteering.rules import month_bounds
-from handlers.volunteering.texts import vol_report, vol_report_sheets
+from bot.volunteering.sheets import vol_report_sheets
+from handlers.volunteering.texts import vol_report
 from storage import Database
 from storage.times import to_db_time
 
@@ -377,7 +379,7 @@ async def run_report(path: Path, month: date) -> dict[str, tuple[float, float]]:
         text = vol_report(Language.ZH_HANS, report)
         figures["table text"] = _done(started)
         started = time.perf_counter()
-        sheets = vol_report_sheets(Language.ZH_HANS, report)
+        sheets = vol_report_sheets(Language.ZH_HANS, report, ZoneInfo("Asia/Shanghai"))
         csv = csv_bytes(sheets[0])
         figures["CSV"] = _done(started)
         started = time.perf_counter()

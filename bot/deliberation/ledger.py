@@ -26,7 +26,7 @@ from bot.deliberation.attendance import Attendance, attendance_of
 from bot.deliberation.voting.electorate import scope_name
 from bot.errors import UserFacingError
 from bot.i18n import translate
-from bot.spreadsheets import Sheet
+from bot.spreadsheets import Cell, Sheet, local_cell
 from storage import Database
 from storage.deliberation.attendance import PaperCountRow
 from storage.deliberation.ledger import (
@@ -147,21 +147,54 @@ class LedgerService:
 # --- tables ---------------------------------------------------------------------------------
 
 
-def _when(moment: datetime | None, tz: ZoneInfo) -> str | None:
-    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M") if moment else None
+def _when(moment: datetime | None, tz: ZoneInfo) -> datetime | None:
+    return local_cell(moment, tz)
 
 
 def _option(language: Language, kind: str, option: str) -> str:
     return translate(language, f"vote.option.{option}") if kind == "yes_no" else option
 
 
-def _tally(language: Language, vote: LedgerVoteRow) -> str | None:
-    if vote.counts is None:
-        return None
-    return "; ".join(
-        f"{_option(language, vote.kind, option)} {count}"
-        for option, count in zip(vote.options, vote.counts, strict=False)
-    )
+#: The options of a yes/no vote, each its own column of the votes and paper sheets.
+YES_NO = ("yes", "no", "abstain")
+
+
+@dataclass(frozen=True)
+class OptionColumns:
+    """One column per option: 赞成/反对/弃权, then "选项1" "选项1票数" … for the
+    secretary's own options, as many as the vote of the period with the most."""
+
+    custom: int
+
+    @classmethod
+    def of(cls, votes: Sequence[LedgerVoteRow]) -> OptionColumns:
+        return cls(max((len(v.options) for v in votes if v.kind != "yes_no"), default=0))
+
+    def headers(self, language: Language) -> tuple[str, ...]:
+        named = tuple(translate(language, f"vote.option.{option}") for option in YES_NO)
+        custom = tuple(
+            header
+            for index in range(1, self.custom + 1)
+            for header in (
+                translate(language, "ledger.col.option", index=index),
+                translate(language, "ledger.col.option_count", index=index),
+            )
+        )
+        return named + custom
+
+    def cells(self, vote: LedgerVoteRow, counts: Sequence[int] | None) -> tuple[Cell, ...]:
+        if vote.kind == "yes_no":
+            by_option = dict(zip(vote.options, counts or (), strict=False))
+            named: tuple[Cell, ...] = tuple(
+                by_option.get(option) if counts is not None else None for option in YES_NO
+            )
+            return named + (None,) * (2 * self.custom)
+        custom: list[Cell] = []
+        for index in range(self.custom):
+            option = vote.options[index] if index < len(vote.options) else None
+            count = counts[index] if counts is not None and index < len(counts) else None
+            custom += [option, count if option is not None else None]
+        return (None,) * len(YES_NO) + tuple(custom)
 
 
 def _choice(language: Language, ballot: PublicBallotRow | ProxyBallotRow) -> str | None:
@@ -266,7 +299,8 @@ def _matters_sheet(ledger: Ledger, lang: Language, tz: ZoneInfo) -> Sheet:
 
 
 def _votes_sheet(ledger: Ledger, lang: Language, tz: ZoneInfo) -> Sheet:
-    """Every vote with its settings, tally and result."""
+    """Every vote with its settings, a column per option's count, and the result."""
+    options = OptionColumns.of(ledger.votes)
     return Sheet(
         "votes",
         translate(lang, "ledger.sheet.votes"),
@@ -286,10 +320,10 @@ def _votes_sheet(ledger: Ledger, lang: Language, tz: ZoneInfo) -> Sheet:
                 "closed_at",
                 "voters",
                 "eligible",
-                "tally",
-                "result",
             ),
-        ),
+        )
+        + options.headers(lang)
+        + _headers(lang, ("result",)),
         tuple(
             (
                 v.id,
@@ -305,7 +339,7 @@ def _votes_sheet(ledger: Ledger, lang: Language, tz: ZoneInfo) -> Sheet:
                 _when(v.closed_at, tz),
                 v.voters,
                 v.eligible,
-                _tally(lang, v),
+                *options.cells(v, v.counts),
                 _named(lang, "sittings.result", v.result),
             )
             for v in ledger.votes
@@ -464,20 +498,17 @@ def _referrals_sheet(ledger: Ledger, lang: Language, tz: ZoneInfo) -> Sheet:
 def _paper_sheet(ledger: Ledger, lang: Language, tz: ZoneInfo) -> Sheet:
     """Every paper count: per option, the ballots, who counted, who witnessed, who entered it."""
     votes = {vote.id: vote for vote in ledger.votes}
+    options = OptionColumns.of([votes[count.vote_id] for count in ledger.paper])
     removed = translate(lang, "ledger.removed_person")
     rows = []
     for count in ledger.paper:
         vote = votes[count.vote_id]
-        tally = "; ".join(
-            f"{_option(lang, vote.kind, option)} {number}"
-            for option, number in zip(vote.options, count.counts, strict=False)
-        )
         rows.append(
             (
                 vote.id,
                 vote.matter_id,
                 vote.matter_title,
-                tally,
+                *options.cells(vote, count.counts),
                 count.ballots,
                 count.counter or removed,
                 count.witness or removed,
@@ -488,20 +519,9 @@ def _paper_sheet(ledger: Ledger, lang: Language, tz: ZoneInfo) -> Sheet:
     return Sheet(
         "paper",
         translate(lang, "ledger.sheet.paper"),
-        _headers(
-            lang,
-            (
-                "vote",
-                "number",
-                "title",
-                "paper_tally",
-                "paper_ballots",
-                "counter",
-                "witness",
-                "entered_by",
-                "entered_at",
-            ),
-        ),
+        _headers(lang, ("vote", "number", "title"))
+        + options.headers(lang)
+        + _headers(lang, ("paper_ballots", "counter", "witness", "entered_by", "entered_at")),
         tuple(rows),
     )
 

@@ -8,11 +8,10 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.community.calendar import local
 from bot.config import Language
 from bot.i18n import translate
 from bot.lessons.results import LessonReport
-from bot.spreadsheets import Sheet
+from bot.spreadsheets import Sheet, local_cell
 from storage.lessons.rows import MemberStanding
 
 _LESSON_COLUMNS = (
@@ -36,7 +35,8 @@ _STUDY_COLUMNS = (
     "attendance",
     "outcome",
     "when",
-    "score",
+    "correct",
+    "questions",
     "delivered_by",
     "leave_reason",
 )
@@ -80,16 +80,15 @@ def _lesson_row(report: LessonReport, tz: ZoneInfo) -> tuple[Any, ...]:
     """One lesson: when it was sent and how many did what."""
     lesson = report.lesson
     counts = report.counts()
-    sent_at = local(lesson.sent_at, tz).strftime("%Y-%m-%d %H:%M") if lesson.sent_at else ""
     average = report.quiz_average
     attendance = report.attendance_counts()
     return (
         lesson.id,
         lesson.title,
-        sent_at,
+        local_cell(lesson.sent_at, tz),
         counts["reached"],
         counts["studied"],
-        "" if average is None else f"{average}%",
+        average,
         counts["makeup"],
         counts["delivered"],
         attendance["on_time"],
@@ -112,10 +111,10 @@ def _study_row(
         s.display_name,
         translate(language, f"lesson.attendance.{report.attendance(s)}"),
         translate(language, f"lesson.outcome.{s.outcome}"),
-        local(when, tz).strftime("%Y-%m-%d %H:%M") if when else "",
-        f"{s.correct}/{s.questions}" if s.studied_at and s.correct is not None else "",
-        s.delivered_by or "",
-        s.leave_reason or "",
+        local_cell(when, tz),
+        *((s.correct, s.questions) if s.studied_at and s.correct is not None else (None, None)),
+        s.delivered_by,
+        s.leave_reason,
     )
 
 

@@ -1,19 +1,17 @@
 """The community's participation workbook for a year: everyone, the Party members'
 sheet for the democratic appraisal (民主评议), the volunteers by hours for the year's
-recognition. One row per person, numbers as number cells, a title row above the
-headers (community, year, made by, made at)."""
+recognition. One row per person, numbers as number cells (hours to two decimals); the
+title row above the headers is the shared one (bot/spreadsheets.py :class:`Masthead`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from bot.community.register import Role
 from bot.config import Language
 from bot.i18n import translate
 from bot.participation.record import CommunityTable, PersonRecord
-from bot.spreadsheets import Cell, Sheet
+from bot.spreadsheets import Cell, Sheet, hours_cell
 
 Column = tuple[str, Callable[[PersonRecord], Cell]]
 
@@ -39,7 +37,7 @@ def _columns(*names: str) -> tuple[Column, ...]:
         "quiz": _quiz,
         "makeups": lambda r: r["makeups"],
         "activities": lambda r: r["activities"],
-        "hours": lambda r: r.hours,
+        "hours": lambda r: hours_cell(r["minutes"]),
         "activities_excused": lambda r: r["activities_excused"],
         "no_shows": lambda r: r["no_shows"],
     }
@@ -88,26 +86,11 @@ VOLUNTEER_COLUMNS = _columns(
 )
 
 
-def participation_sheets(
-    table: CommunityTable,
-    *,
-    community: str,
-    made_by: str,
-    made_at: datetime,
-    tz: ZoneInfo,
-    language: Language,
-) -> list[Sheet]:
-    """The three sheets of the year's workbook."""
+def participation_sheets(table: CommunityTable, language: Language) -> list[Sheet]:
+    """The three sheets of the year's workbook (headers in ``language``)."""
 
     def text(key: str, **params: object) -> str:
         return translate(language, f"participation.sheet.{key}", **params)
-
-    title_row = (
-        community,
-        text("year", year=table.year),
-        text("made_by", name=made_by),
-        text("made_at", at=made_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")),
-    )
 
     def sheet(key: str, columns: tuple[Column, ...], records: tuple[PersonRecord, ...]) -> Sheet:
         return Sheet(
@@ -115,7 +98,6 @@ def participation_sheets(
             title=text(f"{key}.title"),
             headers=tuple(text(f"column.{name}") for name, _ in columns),
             rows=tuple(tuple(get(record) for _, get in columns) for record in records),
-            title_row=title_row,
         )
 
     volunteers = sorted(

@@ -24,7 +24,7 @@ from bot.errors import UserFacingError
 from bot.i18n import translate
 from bot.runtime.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
 from bot.runtime.scheduler import Firing
-from bot.spreadsheets import Sheet
+from bot.spreadsheets import Sheet, local_cell
 from bot.surveys.reminders import stop_reminders
 from bot.surveys.rules import (
     CLOSE_KIND,
@@ -414,8 +414,8 @@ def audience_name(audience: dict[str, object], language: Language) -> str:
 def ledger_sheet(rows: list[Results], language: Language, tz: ZoneInfo) -> Sheet:
     """One line per survey: what it asked of whom, how many answered, results, response."""
 
-    def when(moment: datetime | None) -> str | None:
-        return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M") if moment else None
+    def when(moment: datetime | None) -> datetime | None:
+        return local_cell(moment, tz)
 
     columns = (
         "survey",

@@ -6,9 +6,10 @@ from telegram import Update
 
 from bot.deliberation.ledger import ledger_sheets
 from bot.deliberation.sittings import parse_day
-from bot.spreadsheets import csv_bytes, xlsx_bytes
+from bot.spreadsheets import csv_bytes, stamped, xlsx_bytes
 from handlers.access import reply
 from handlers.context import Context
+from handlers.sheets import masthead
 from handlers.texts import plain, t
 
 
@@ -27,7 +28,9 @@ async def ledger(update: Update, context: Context) -> None:
     last = days[1] if len(days) > 1 else None
     book = await service.build(actor, first, last)
     language = actor.language
-    sheets = ledger_sheets(book, language, service.tz)
+    sheets = stamped(
+        ledger_sheets(book, language, service.tz), masthead(context, book.first, book.last)
+    )
     period = f"{book.first:%Y%m%d}-{book.last:%Y%m%d}"
     by_key = {sheet.key: sheet for sheet in sheets}
     for key in ("matters", "votes"):

@@ -12,13 +12,14 @@ from bot import parsing
 from bot.community.calendar import local
 from bot.community.register import Role
 from bot.errors import UserFacingError
-from bot.spreadsheets import csv_bytes, xlsx_bytes
+from bot.spreadsheets import csv_bytes, stamped, xlsx_bytes
 from handlers.access import reply, show
 from handlers.callbacks import StaleButton
 from handlers.context import Context
 from handlers.lessons import callbacks as cb
 from handlers.lessons import keyboards, texts
 from handlers.lessons.common import chat_of, data_of, number_arg
+from handlers.sheets import masthead
 from handlers.texts import plain, t
 
 
@@ -177,6 +178,7 @@ async def export_command(update: Update, context: Context) -> None:
         return
     sheets = await context.services.lessons.records.export_sheets(actor, *period, actor.language)
     first, last = period
+    sheets = stamped(sheets, masthead(context, first, last))
     # Named like the ledger's files: 微党课台账-学习记录-20261101-20261130.csv.
     language = actor.language
     span = f"{first:%Y%m%d}-{last:%Y%m%d}"

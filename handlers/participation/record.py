@@ -3,15 +3,18 @@ screen of /people, ◀ ▶ between years; the community's table, /participation 
 
 from __future__ import annotations
 
+from datetime import date
+
 from telegram import Update
 
 from bot.errors import UserFacingError
 from bot.participation.sheets import participation_sheets
-from bot.spreadsheets import xlsx_bytes
+from bot.spreadsheets import stamped, xlsx_bytes
 from handlers.access import show
 from handlers.context import Context
 from handlers.participation import callbacks as cb
 from handlers.participation import keyboards, texts
+from handlers.sheets import masthead
 from handlers.texts import plain
 
 
@@ -57,14 +60,9 @@ async def participation(update: Update, context: Context) -> None:
     services = context.services
     table = await services.participation.record.table(actor, year)
     community = services.settings.community
-    made_by = actor.person.display_name if actor.person else str(actor.tg_user_id)
-    sheets = participation_sheets(
-        table,
-        community=community.name,
-        made_by=made_by,
-        made_at=services.clock(),
-        tz=community.tz,
-        language=actor.language,
+    sheets = stamped(
+        participation_sheets(table, actor.language),
+        masthead(context, date(table.year, 1, 1), date(table.year, 12, 31)),
     )
     message = update.effective_message
     if message is None:

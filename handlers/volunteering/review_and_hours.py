@@ -8,16 +8,19 @@ as a table, files and a chart).
 from __future__ import annotations
 
 import html
+from datetime import timedelta
 
 from telegram import Update
 
 from bot import parsing
 from bot.charts import render_chart
-from bot.spreadsheets import csv_bytes, xlsx_bytes
+from bot.spreadsheets import csv_bytes, stamped, xlsx_bytes
 from bot.volunteering.hours import summary_message
 from bot.volunteering.rules import hours_text
+from bot.volunteering.sheets import vol_report_sheets
 from handlers.access import reply, show
 from handlers.context import Context
+from handlers.sheets import masthead
 from handlers.texts import plain, split_message, t
 from handlers.volunteering import callbacks as cb
 from handlers.volunteering import keyboards, texts
@@ -112,7 +115,10 @@ async def report_command(update: Update, context: Context) -> None:
     language = actor.language
     for part in split_message(texts.vol_report(language, report, service.tz).split("\n")):
         await message.reply_text(part)
-    sheets = texts.vol_report_sheets(language, report, service.tz)
+    last = (report.month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    sheets = stamped(
+        vol_report_sheets(language, report, service.tz), masthead(context, report.month, last)
+    )
     period = f"{report.month:%Y-%m}"
     await message.reply_document(
         document=csv_bytes(sheets[0]), filename=f"{plain(language, 'vol.file')}-{period}.csv"

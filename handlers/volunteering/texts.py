@@ -8,7 +8,6 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from bot.config import Language
-from bot.spreadsheets import Cell, Sheet
 from bot.volunteering.attendance import ATTENDANCE
 from bot.volunteering.cards import ActivityState
 from bot.volunteering.drafts import ActivityDraft
@@ -22,7 +21,7 @@ from handlers.texts import (
     plain,
     t,
 )
-from storage.volunteering.rows import ActivityRow, DutyRow, HoursRow, UnitRow
+from storage.volunteering.rows import ActivityRow, DutyRow, UnitRow
 
 UTC_ZONE = ZoneInfo("UTC")
 
@@ -218,52 +217,6 @@ def vol_report(language: Language, report: MonthlyReport, tz: ZoneInfo = UTC_ZON
         units=units or none,
         attendance=_attendance_lines(language, report, tz),
     )
-
-
-def vol_report_sheets(
-    language: Language, report: MonthlyReport, tz: ZoneInfo = UTC_ZONE
-) -> list[Sheet]:
-    """The monthly report as sheets for CSV and Excel (minutes and hours; each activity's
-    attendance, one row per person)."""
-    headers = (
-        plain(language, "vol.col.name"),
-        plain(language, "vol.col.minutes"),
-        plain(language, "vol.col.hours"),
-        plain(language, "vol.col.records"),
-    )
-
-    def rows(items: list[HoursRow]) -> tuple[tuple[Cell, ...], ...]:
-        return tuple((r.name, r.minutes, hours_text(r.minutes), r.records) for r in items)
-
-    attendance_headers = tuple(
-        plain(language, f"vol.col.{c}")
-        for c in ("number", "activity", "when", "name", "attendance", "checked_in", "reason")
-    )
-    attendance_rows = tuple(
-        (
-            item.activity.id,
-            item.activity.title,
-            item.activity.starts_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
-            row.name,
-            plain(language, f"vol.attendance.{status}"),
-            row.checked_in_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
-            if row.checked_in_at
-            else "",
-            row.leave_reason or "" if status == "excused" else "",
-        )
-        for item in report.attendance
-        for row, status in item.people
-    )
-    return [
-        Sheet("volunteers", plain(language, "vol.sheet.people"), headers, rows(report.people)),
-        Sheet("units", plain(language, "vol.sheet.units"), headers, rows(report.units)),
-        Sheet(
-            "attendance",
-            plain(language, "vol.sheet.attendance"),
-            attendance_headers,
-            attendance_rows,
-        ),
-    ]
 
 
 def vol_rota(language: Language, units: list[UnitRow], duties: list[DutyRow]) -> str:

@@ -25,6 +25,11 @@ SECRETARY = Actor(1001, Language.ZH_HANS, None, configured_secretary=True)
 RESIDENT = Actor(2001, Language.ZH_HANS, None, configured_secretary=False)
 
 
+def wall(text: str) -> datetime:
+    """A wall-clock time as a workbook holds it (local, without a zone)."""
+    return datetime.fromisoformat(text)
+
+
 async def person(db: Database, tg_user_id: int, name: str) -> int:
     async with db.transaction(completes_update=False) as session:
         return await session.people.insert(
@@ -135,6 +140,19 @@ async def service(db: Database, tmp_path: Path) -> LedgerService:
         lamp,
         to_db_time(NOW),
     )
+    shed = await matter(db, "车棚选址", NOW - timedelta(days=1), li)
+    await execute(
+        db,
+        "INSERT INTO votes (matter_id, kind, options, anonymous, quorum, threshold, opened_at,"
+        " closes_at, closed_at, result, tally, voters)"
+        " VALUES (?, 'single', ?, 0, 2, 'majority', ?, ?, ?, 'passed', ?, 5)",
+        shed,
+        json.dumps(["东门", "西门", "=不建"]),
+        to_db_time(NOW - timedelta(hours=2)),
+        to_db_time(NOW),
+        to_db_time(NOW),
+        json.dumps({"counts": [3, 2, 0], "voters": 5}),
+    )
     return LedgerService(db, settings, FakeClock(NOW))
 
 
@@ -144,13 +162,13 @@ async def test_the_workbook_holds_exactly_the_periods_rows(service: LedgerServic
     sheets = ledger_sheets(ledger, Language.ZH_HANS, service.tz)
     book = load_workbook(io.BytesIO(xlsx_bytes(sheets)))
     assert book.sheetnames == [
-        "议题",
+        "事项",
         "表决",
         "记名表决",
         "代投记录",
         "公约",
         "进展",
-        "转办",
+        "转交",
         "纸质票",
         "出席",
     ]
@@ -158,33 +176,50 @@ async def test_the_workbook_holds_exactly_the_periods_rows(service: LedgerServic
     def rows(title: str) -> list[tuple[object, ...]]:
         return [tuple(row) for row in book[title].iter_rows(values_only=True)]
 
-    matters = rows("议题")
+    matters = rows("事项")
     assert matters[0][:4] == ("事项编号", "类别", "标题", "内容")
     assert [(row[0], row[2], row[4], row[5], row[10]) for row in matters[1:]] == [
-        (2, "=1+1", "张阿姨", "2026-11-16 19:00", "征集附议中"),
-        (3, "遛狗要牵绳", "李大爷", "2026-11-17 19:00", "征集附议中"),
+        (2, "=1+1", "张阿姨", wall("2026-11-16 19:00"), "征集附议中"),
+        (3, "遛狗要牵绳", "李大爷", wall("2026-11-17 19:00"), "征集附议中"),
+        (4, "车棚选址", "李大爷", wall("2026-11-18 19:00"), "征集附议中"),
     ]
-    formula_like = book["议题"]["C2"]
+    formula_like = book["事项"]["C2"]
     assert formula_like.value == "=1+1" and formula_like.data_type == "s"
-    assert rows("表决")[1:] == [
-        (1, 2, "=1+1", "赞成/反对/弃权", "否", "全体居民", 2, "过半数", "2026-11-19 17:00",
-         "2026-11-19 19:00", "2026-11-19 19:00", 2, None, "赞成 1; 反对 1; 弃权 0", "通过"),
-        (2, 3, "遛狗要牵绳", "赞成/反对/弃权", "是", "全体居民", 2, "过半数", "2026-11-19 17:00",
-         "2026-11-19 19:00", "2026-11-19 19:00", 1, None, "赞成 1; 反对 0; 弃权 0", "通过"),
+    raised_at = book["事项"]["F2"]
+    assert raised_at.is_date and raised_at.number_format == "yyyy-mm-dd hh:mm"
+    votes = rows("表决")
+    assert votes[0] == (
+        "表决编号", "事项编号", "标题", "表决方式", "不记名", "投票范围", "法定人数", "通过标准",
+        "开始时间", "截止时间", "结束时间", "参与人数", "应投人数（户数）",
+        "赞成", "反对", "弃权", "选项1", "选项1票数", "选项2", "选项2票数", "选项3", "选项3票数",
+        "结果",
+    )  # fmt: skip
+    opened, closes = wall("2026-11-19 17:00"), wall("2026-11-19 19:00")
+    assert votes[1:] == [
+        (1, 2, "=1+1", "赞成/反对/弃权", "否", "全体居民", 2, "过半数", opened, closes, closes,
+         2, None, 1, 1, 0, None, None, None, None, None, None, "通过"),
+        (2, 3, "遛狗要牵绳", "赞成/反对/弃权", "是", "全体居民", 2, "过半数", opened, closes,
+         closes, 1, None, 1, 0, 0, None, None, None, None, None, None, "通过"),
+        (3, 4, "车棚选址", "单选", "否", "全体居民", 2, "过半数", opened, closes, closes,
+         5, None, None, None, None, "东门", 3, "西门", 2, "=不建", 0, "通过"),
     ]  # fmt: skip
+    counts = [cell for cell in next(book["表决"].iter_rows(min_row=2, max_row=2))][13:16]
+    assert [cell.data_type for cell in counts] == ["n", "n", "n"]  # summable
+    assert book["表决"]["U4"].data_type == "s"  # an option "=不建" is text, never a formula
     assert rows("记名表决") == [
-        ("表决编号", "事项编号", "投票人", "选择", "投票时间", "代录人", "代录原因"),
-        (1, 2, "张阿姨", "赞成", "2026-11-19 18:00", None, None),
-        (1, 2, "李大爷", "反对", "2026-11-19 18:00", "王网格", "老人没有手机"),
+        ("表决编号", "事项编号", "投票人", "选择", "投票时间", "代投人", "代投原因"),
+        (1, 2, "张阿姨", "赞成", wall("2026-11-19 18:00"), None, None),
+        (1, 2, "李大爷", "反对", wall("2026-11-19 18:00"), "王网格", "老人没有手机"),
     ]
     assert rows("代投记录") == [
-        ("表决编号", "事项编号", "无记名", "投票人", "选择", "投票时间", "代录人", "代录原因"),
-        (1, 2, "否", "李大爷", "反对", "2026-11-19 18:00", "王网格", "老人没有手机"),
+        ("表决编号", "事项编号", "不记名", "投票人", "选择", "投票时间", "代投人", "代投原因"),
+        (1, 2, "否", "李大爷", "反对", wall("2026-11-19 18:00"), "王网格", "老人没有手机"),
     ]
-    assert rows("公约")[1:] == [(1, "养犬公约", "遛狗要牵绳", 3, 2, "2026-11-19 19:00", None, None)]
-    assert rows("进展")[1:] == [(2, "=1+1", "王网格", 50, "灯杆已到货", "2026-11-19 20:00")]
-    assert rows("转办")[1:] == [
-        (1, 2, "=1+1", "城管局", "协调安装路灯", None, "2026-11-19 19:00", None, None, None, None)
+    adopted = wall("2026-11-19 19:00")
+    assert rows("公约")[1:] == [(1, "养犬公约", "遛狗要牵绳", 3, 2, adopted, None, None)]
+    assert rows("进展")[1:] == [(2, "=1+1", "王网格", 50, "灯杆已到货", wall("2026-11-19 20:00"))]
+    assert rows("转交")[1:] == [
+        (1, 2, "=1+1", "城管局", "协调安装路灯", None, adopted, None, None, None, None)
     ]
     for title in book.sheetnames:
         assert book[title].freeze_panes == "A2"
@@ -200,8 +235,12 @@ async def test_csv_is_excel_friendly_and_escapes_formulas(service: LedgerService
     assert data.startswith(b"\xef\xbb\xbf")
     table = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert table[0][:3] == ["Matter", "Kind", "Title"]
-    assert [row[2] for row in table[1:]] == ["'=1+1", "遛狗要牵绳"]
-    assert len(list(csv.reader(io.StringIO(csv_bytes(votes).decode("utf-8-sig"))))) == 3
+    # A zero-width space keeps "=1+1" a text in Excel and LibreOffice, invisibly.
+    assert [row[2] for row in table[1:]] == ["\u200b=1+1", "遛狗要牵绳", "车棚选址"]
+    assert table[1][5] == "2026-11-16 19:00"  # a date both programs read as one
+    vote_rows = list(csv.reader(io.StringIO(csv_bytes(votes).decode("utf-8-sig"))))
+    assert len(vote_rows) == 4
+    assert vote_rows[1][13:16] == ["1", "1", "0"]  # Yes / No / Abstain, plain numbers
 
 
 async def test_periods_and_who_may_export(service: LedgerService) -> None:

@@ -79,7 +79,8 @@ def test_ledger_sheet() -> None:
     )
     assert sheet.title == "民意测评"
     (row,) = sheet.rows
-    assert row[:6] == (3, "东门改造", "项目", "网格：A", "是", "2026-11-19 19:00")
+    sent_at = datetime.fromisoformat("2026-11-19 19:00")  # a date cell, local wall time
+    assert row[:6] == (3, "东门改造", "项目", "网格：A", "是", sent_at)
     assert row[8:10] == (5, 3) and row[11] == "明年春天动工。"
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,11 @@ from tests.handlers.deliberation.test_votes_flow import (
     open_vote,
     vote_cards,
 )
+
+
+def wall(text: str) -> datetime:
+    """A wall-clock time as a workbook holds it (local, without a zone)."""
+    return datetime.fromisoformat(text)
 
 
 async def community(harness: BotHarness) -> None:
@@ -225,26 +231,29 @@ async def test_paper_ballots_guarded_by_the_attendance_list(
         (workbook,) = harness.last(SECRETARY)["_files"].values()
         book = load_workbook(io.BytesIO(workbook))
         paper = [row for row in book["纸质票"].iter_rows(values_only=True)]
-        assert paper[0][:7] == (
+        # Below the title row (community, period, made by, made at): one column per option.
+        assert paper[0][:2] == ("幸福社区", "统计期间：2026年11月")
+        assert paper[1][:9] == (
             "表决编号",
             "事项编号",
             "标题",
-            "纸质票计票",
+            "赞成",
+            "反对",
+            "弃权",
             "纸质票张数",
             "计票人",
             "监票人",
         )
-        assert paper[1][:7] == (
-            1,
-            1,
-            "小区门口加装路灯",
-            "赞成 2; 反对 2; 弃权 0",
-            4,
-            "刘阿姨",
-            "陈师傅",
-        )
+        assert paper[2][:9] == (1, 1, "小区门口加装路灯", 2, 2, 0, 4, "刘阿姨", "陈师傅")
         present = [row for row in book["出席"].iter_rows(values_only=True)]
-        assert present[1][:6] == ("2026-11-19 19:00", "周四议事亭", 3, "Tom、张阿姨、李大爷", 2, 5)
+        assert present[2][:6] == (
+            wall("2026-11-19 19:00"),
+            "周四议事亭",
+            3,
+            "Tom、张阿姨、李大爷",
+            2,
+            5,
+        )
     finally:
         await harness.running.stop()
 

@@ -140,7 +140,7 @@ async def test_a_whole_thursday_pavilion(tmp_path: Path, api: FakeBotApi) -> Non
         results = group_texts(harness, "📊")
         assert results[0].startswith("📊 表决结果 #1 3号楼前加装路灯：通过")
         assert "已投 4 / 应投 6（66%） · 法定人数 3" in results[0]
-        assert results[1].startswith("📊 表决结果 #2 小区文明养犬：人数不足，无效")
+        assert results[1].startswith("📊 表决结果 #2 小区文明养犬：未达法定人数，无效")
         assert [(await matters.matter(n)).stage for n in (1, 2)] == ["passed", "no_quorum"]
 
         # The secretary records the resolution of #1 from the bot's draft.
@@ -162,7 +162,7 @@ async def test_a_whole_thursday_pavilion(tmp_path: Path, api: FakeBotApi) -> Non
         await fire_builtin(harness, clock, "builtin:session_close")
         minutes = "\n".join(group_texts(harness, "📝"))
         assert "#1 3号楼前加装路灯" in minutes and "通过" in minutes
-        assert "#2 小区文明养犬" in minutes and "人数不足" in minutes
+        assert "#2 小区文明养犬" in minutes and "未达法定人数" in minutes
         assert "获得通过" in minutes  # the resolution is part of the minutes
         await harness.say(2002, "/minutes 2026-11-19")
         assert "3号楼前加装路灯" in harness.last(2002)["text"]

@@ -197,7 +197,7 @@ async def test_a_building_vote_without_quorum_counts_the_building_only(
         vote = await vote_of(harness, 1)
         await close_by_schedule(harness, clock, vote.id)
         (result,) = [text for text in harness.texts(RESIDENTS_GROUP) if text.startswith("📊")]
-        assert "人数不足，无效" in result
+        assert "未达法定人数，无效" in result
         assert "已投 1 / 应投 3（33%） · 法定人数 2" in result
     finally:
         await harness.running.stop()

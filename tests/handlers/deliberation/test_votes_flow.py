@@ -293,7 +293,7 @@ async def test_anonymous_vote_keeps_no_link_to_voters(tmp_path: Path, api: FakeB
         assert vote is not None
         assert (vote.result, vote.salt, vote.tally["counts"]) == ("no_quorum", None, [1, 1, 0])
         result = [t for t in harness.texts(RESIDENTS_GROUP) if t.startswith("📊")][-1]
-        assert "人数不足，无效" in result
+        assert "未达法定人数，无效" in result
         matter = await harness.running.services.matters.matter(1)
         assert matter.stage == "no_quorum"
     finally:

@@ -161,9 +161,9 @@ async def test_leave_for_a_lesson_and_a_make_up(tmp_path: Path, api: FakeBotApi)
         files = [m for m in api.bot_messages(SECRETARY)[before_files:] if "document" in m]
         (study_csv,) = files[1]["_files"].values()
         study = study_csv.decode("utf-8-sig").splitlines()
-        assert study[0] == "编号,标题,党员,出勤,情况,时间,测验,送学人,请假原因"
-        assert "1,学习党章,张阿姨,请假,请假,,,,住院治疗" in study
-        assert "1,学习党章,Tom,未学,未学习,,,," in study
+        assert study[0] == "编号,标题,党员,出勤,情况,时间,测验答对(题),测验题数,送学人,请假原因"
+        assert "1,学习党章,张阿姨,请假,请假,,,,,住院治疗" in study
+        assert "1,学习党章,Tom,未学,未学习,,,,," in study
         (members_csv,) = files[2]["_files"].values()
         members = members_csv.decode("utf-8-sig").splitlines()
         assert "张阿姨,1,0,0,1,0,0,0,0" in members and "Tom,1,0,0,0,1,0,0,0" in members

@@ -4,9 +4,12 @@ at home, and reported."""
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from openpyxl import load_workbook
 
 from bot.standin import FakeBotApi
 from tests.conftest import FakeClock, make_settings
@@ -445,6 +448,15 @@ async def test_audience_edit_send_now_attendance_correction_export(
         (study_csv,) = files[1]["_files"].values()
         text = study_csv.decode("utf-8-sig")
         assert "张阿姨,已学,已学习" in text and "李大爷,迟学,已补课" in text
+        (workbook,) = files[3]["_files"].values()
+        book = load_workbook(io.BytesIO(workbook))
+        lessons = [row for row in book["微党课"].iter_rows(values_only=True)]
+        assert lessons[0][:3] == ("幸福社区", "统计期间：2026年11月", "制表人：王书记")
+        lesson = book["微党课"][3]
+        assert lesson[2].is_date and lesson[2].number_format == "yyyy-mm-dd hh:mm"
+        assert all(cell.data_type == "n" for cell in lesson[3:5])  # reached, studied
+        members = [row for row in book["党员学习统计"].iter_rows(min_row=3, values_only=True)]
+        assert members == [("张阿姨", 1, 1, 0, 0, 0, 1, 0, 0), ("李大爷", 1, 0, 1, 0, 0, 0, 1, 0)]
         await harness.say(SECRETARY, "/lessonexport 2026-13")
         assert harness.last(SECRETARY)["text"].startswith("用法：/lessonexport")
     finally:

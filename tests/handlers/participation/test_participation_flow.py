@@ -172,8 +172,8 @@ async def test_what_awaits_and_the_record_match_what_she_did(
         record = harness.last(ZHANG)
         assert record["text"] == (
             "🗂 我的参与 · 2026年\n\n"
-            "🏛 议事：提议 1 件，附议 1 件，投票 1 次，评论 1 条，评价 0 次，参加议事会 0 次\n\n"
-            "📖 党课：收到 2 课，按时学习 1 课，迟学 0 课，请假 0 课，测验答对 -，补课 0 次\n\n"
+            "🏛 议事：提议 1 件，附议 1 件，投票 1 次，讨论 1 条，评价 0 次，参加议事会 0 次\n\n"
+            "📖 党课：收到 2 课，按时已学 1 课，迟学 0 课，请假 0 课，测验答对 -，补课 0 次\n\n"
             "🙋 志愿服务：参加活动 1 次，共 1.5 小时，请假 0 次，报名未到 0 次"
         )
         assert button_labels(record) == ["◀ 2025年"]
@@ -208,14 +208,15 @@ async def test_what_awaits_and_the_record_match_what_she_did(
         assert sent["caption"].startswith(
             "📊 幸福社区 2026年参与统计\n登记 4 人，有参与记录的 2 人"
         )
-        assert "议事：提议 4 · 附议 1 · 投票 2 · 评论 1" in sent["caption"]
+        assert "议事：提议 4 · 附议 1 · 投票 2 · 讨论 1" in sent["caption"]
         (content,) = sent["_files"].values()
         book = load_workbook(io.BytesIO(content))
         assert book.sheetnames == ["全体居民", "党员民主评议", "志愿者表彰"]
         sheet = book["全体居民"]
         title = next(sheet.iter_rows(max_row=1, values_only=True))
-        assert title[:3] == ("幸福社区", "2026年", "制表：王书记")
+        assert title[:3] == ("幸福社区", "统计期间：2026年", "制表人：王书记")
         assert str(title[3]).startswith("制表时间：2026-11-20 10:30")
+        assert sheet["P2"].value == "志愿时长(小时)" and sheet["P3"].data_type == "n"
         rows = {row[0]: row for row in sheet.iter_rows(min_row=3, values_only=True)}
         zhang = ("张阿姨", None, 1, 1, 2, 1, 0, 0, 2, 1, 0, 0, None, 0, 1, 1.5, 0, 0)
         assert rows["张阿姨"] == zhang
@@ -236,7 +237,7 @@ async def test_what_awaits_and_the_record_match_what_she_did(
         await harness.press_label(ZHANG, with_button(harness, ZHANG, "已学习"), "已学习")
         await harness.say(ZHANG, "/myrecord 2026")
         record_text = harness.last(ZHANG)["text"]
-        assert "收到 2 课，按时学习 1 课，迟学 1 课" in record_text
+        assert "收到 2 课，按时已学 1 课，迟学 1 课" in record_text
         assert "参加活动 1 次，共 1.5 小时，请假 0 次，报名未到 1 次" in record_text
         await harness.say(ZHANG, "/mine")
         assert harness.last(ZHANG)["text"] == "目前没有待办的事。😊"

@@ -263,7 +263,7 @@ async def test_a_survey_from_build_to_published_response(tmp_path: Path, api: Fa
             if m.get("document", {}).get("file_name", "").endswith(".xlsx")
         ]
         sheet = load_workbook(io.BytesIO(workbook))["民意测评"]
-        (row,) = list(sheet.iter_rows(min_row=2, values_only=True))
+        (row,) = list(sheet.iter_rows(min_row=3, values_only=True))
         assert row[:5] == (1, "物业服务满意度", "红色物业", "3号楼", "否")
         assert row[8:10] == (2, 2)
         assert "2) 一般：1 人（50%）" in row[10] and "· 楼道灯坏了" in row[10]

@@ -5,9 +5,12 @@ check-out closed and adjusted by the organiser, and the hours report to the minu
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import datetime
 from pathlib import Path
+
+from openpyxl import load_workbook
 
 from bot.standin import FakeBotApi
 from bot.volunteering.hours import MONTHLY_SCHEDULE_KEY
@@ -212,7 +215,9 @@ async def test_activity_from_card_to_hours_report(tmp_path: Path, api: FakeBotAp
         assert "本月：1:37 小时" in last_text(harness, 2001)
         assert "距 10 小时里程碑还差 8:23 小时" in last_text(harness, 2001)
         await harness.say(SECRETARY, "/volreport 2026-11")
-        report = [m for m in harness.api.bot_messages(SECRETARY) if "志愿服务时长" in text_of(m)]
+        report = [
+            m for m in harness.api.bot_messages(SECRETARY) if "📊 2026-11 志愿时长（" in text_of(m)
+        ]
         assert "Tom：1:53 小时（1 次）\n李大爷：1:40 小时（1 次）\n张阿姨：1:37 小时（1 次）" in (
             text_of(report[0])
         )
@@ -221,6 +226,21 @@ async def test_activity_from_card_to_hours_report(tmp_path: Path, api: FakeBotAp
             "志愿时长-2026-11.csv",
             "志愿时长-2026-11.xlsx",
         ]
+        # The workbook: a title row, then minutes and hours as numbers that sum; the
+        # per-unit sheet is headed 单位; check-in times are date cells.
+        (content,) = documents[-1]["_files"].values()
+        book = load_workbook(io.BytesIO(content))
+        people = [row for row in book["按志愿者"].iter_rows(values_only=True)]
+        assert people[0][:2] == ("幸福社区", "统计期间：2026年11月")
+        assert people[1] == ("姓名", "分钟", "志愿时长(小时)", "次数")
+        assert people[2:] == [
+            ("Tom", 113, 1.88, 1),
+            ("李大爷", 100, 1.67, 1),
+            ("张阿姨", 97, 1.62, 1),
+        ]
+        assert book["按单位"]["A2"].value == "单位"
+        checked_in = book["出勤"]["F3"]
+        assert checked_in.is_date and checked_in.number_format == "yyyy-mm-dd hh:mm"
         assert "photo" in harness.last(SECRETARY)
 
         # On the 1st, secretaries get last month's summary with its chart.
@@ -228,7 +248,7 @@ async def test_activity_from_card_to_hours_report(tmp_path: Path, api: FakeBotAp
         await monthly_until(harness, clock, local(1, 9, 0).replace(month=12))
         pushed = harness.api.bot_messages(SECRETARY)[before:]
         assert len(pushed) == 1 and "photo" in pushed[0]
-        assert text_of(pushed[0]).startswith("📊 2026-11 志愿服务月报\n3 位志愿者，共 5:10 小时。")
+        assert text_of(pushed[0]).startswith("📊 2026-11 志愿时长月报\n3 位志愿者，共 5:10 小时。")
 
         # What is held about a volunteer: a distance, never a place; forgetting keeps the
         # hours, nameless.

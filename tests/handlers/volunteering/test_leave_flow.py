@@ -135,7 +135,9 @@ async def test_leave_approved_frees_the_place_and_counts_as_excused(
 
         await harness.say(SECRETARY, "/volreport 2026-11")
         report = next(
-            text_of(m) for m in harness.api.bot_messages(SECRETARY) if "志愿服务时长" in text_of(m)
+            text_of(m)
+            for m in harness.api.bot_messages(SECRETARY)
+            if "📊 2026-11 志愿时长（" in text_of(m)
         )
         assert report.endswith(
             "出勤\n#1 湖边清洁 11-21 09:00：按时 1 · 迟到 1 · 请假 1 · 缺席 1\n"
@@ -144,7 +146,7 @@ async def test_leave_approved_frees_the_place_and_counts_as_excused(
         workbook = next(m for m in harness.api.bot_messages(SECRETARY)[::-1] if "document" in m)
         (content,) = workbook["_files"].values()
         sheet = load_workbook(io.BytesIO(content))["出勤"]
-        rows = [tuple(c for c in row) for row in sheet.iter_rows(values_only=True)]
+        rows = [tuple(c for c in row) for row in sheet.iter_rows(min_row=2, values_only=True)]
         assert rows[0] == ("编号", "活动", "时间", "姓名", "出勤", "签到时间", "请假原因")
         assert sorted(row[3:5] + row[6:] for row in rows[1:]) == [
             ("Tom", "缺席", None),
