@@ -87,7 +87,7 @@ def _check_the_files_sent(transcript: str, folder: Path) -> None:
     for picture in by_kind[".png"]:
         with Image.open(picture) as image:
             assert image.format == "PNG" and image.size[0] >= 100
-    assert any(p.name.endswith("志愿服务时长（分钟）.png") for p in by_kind[".png"])  # captioned
+    assert any(p.name.endswith("志愿时长（分钟）.png") for p in by_kind[".png"])  # captioned
     assert any("现场签到码.png" in p.name for p in by_kind[".png"])  # the QR, no "：" at the end
     for table in by_kind[".csv"]:
         rows = list(csv.reader(io.StringIO(table.read_text(encoding="utf-8-sig"))))
