@@ -31,16 +31,21 @@ EDIT_JOB_PREFIX = "edit:"
 Refresh = Callable[[Any], Coroutine[Any, Any, None]]
 
 
-def edit_soon(job_queue: JobQueue[Any] | None, name: str, refresh: Refresh, data: int) -> None:
-    """Run ``refresh`` in a few seconds unless one is already coming under ``name``."""
+def edit_soon(
+    job_queue: JobQueue[Any] | None,
+    name: str,
+    refresh: Refresh,
+    data: object,
+    *,
+    seconds: float = CARD_EDIT_SECONDS,
+) -> None:
+    """Run ``refresh`` in ``seconds`` unless one is already coming under ``name``."""
     if job_queue is None:
         return
     name = EDIT_JOB_PREFIX + name
     if job_queue.scheduler.get_job(name) is not None:
         return  # an edit is already coming; it will show the latest state
-    job_queue.run_once(
-        refresh, when=CARD_EDIT_SECONDS, data=data, name=name, job_kwargs={"id": name}
-    )
+    job_queue.run_once(refresh, when=seconds, data=data, name=name, job_kwargs={"id": name})
 
 
 def drop_pending_edits(job_queue: JobQueue[Any] | None) -> int:

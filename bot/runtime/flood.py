@@ -15,6 +15,10 @@ sent, renews the slot if that took longer than the margin (so the window
 counts the moment the request really leaves), and then calls the Bot API
 with ``rate_limit_args=PREACQUIRED``.
 
+A reaction on a message (``setMessageReaction``: how a check-in typed in a
+group is acknowledged) sends no message, so it takes no slot of the chat's
+window, but it is still a request within the overall 30 per second.
+
 Cosmetic requests (a card's live tally, edited again at its next change) say
 so with ``rate_limit_args=COSMETIC``: once the bot is stopping
 (:meth:`TelegramRateLimiter.stop_waiting`), such a request that would have to
@@ -49,6 +53,10 @@ WINDOW_MARGIN = 0.03
 OVERALL_PER_SECOND = 30
 GROUP_PER_MINUTE = 20
 PRIVATE_PER_SECOND = 1
+
+
+#: Bot API methods that count against the overall window only, not the chat's.
+OVERALL_ONLY = frozenset({"setMessageReaction"})
 
 
 def is_limited(endpoint: str) -> bool:
@@ -225,8 +233,9 @@ class TelegramRateLimiter(BaseRateLimiter[str]):
         rate_limit_args: str | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         """Run one Bot API request within the limits, retrying after RetryAfter."""
-        limited = is_limited(endpoint)
-        chat_id = _chat_id(data.get("chat_id"))
+        overall_only = endpoint in OVERALL_ONLY
+        limited = overall_only or is_limited(endpoint)
+        chat_id = None if overall_only else _chat_id(data.get("chat_id"))
         acquired = rate_limit_args == PREACQUIRED
         cosmetic = rate_limit_args == COSMETIC
         for attempt in range(self._max_retries + 1):

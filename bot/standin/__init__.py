@@ -18,6 +18,9 @@ Realism the bot may meet here as it would in production:
 * ``editMessageText``/``editMessageCaption`` without ``reply_markup`` remove the inline keyboard;
   an edit changing nothing answers ``message is not modified``.
 * Callback queries can be answered once; callback data is limited to 64 bytes.
+* ``setMessageReaction`` takes at most one emoji from Telegram's list (``REACTION_INVALID``,
+  ``REACTIONS_TOO_MANY``, ``message to react not found``); it sends no message, so no flood
+  limit counts it.
 * Private chats: a blocked bot gets 403; a bot may not write first to a user created with
   ``started=False``. Groups: a removed bot gets 403; a migrated group answers 400 with
   ``migrate_to_chat_id``.

@@ -80,6 +80,7 @@ class FakeBotApi(UserActions, Updates, Profile, Inspection):
             self._edit_message_reply_markup,
             self._edit_message_caption,
             self._delete_message,
+            self._set_message_reaction,
             self._answer_callback_query,
             self._send_document,
             self._send_photo,

@@ -50,6 +50,7 @@ class _Msg:
     deleted: bool = False
     files: dict[str, bytes] = field(default_factory=dict)
     sent_markup: Any = None
+    reactions: list[str] = field(default_factory=list)
 
 
 @dataclass

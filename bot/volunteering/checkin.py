@@ -49,6 +49,7 @@ class CheckoutResult:
 
     title: str
     minutes: int
+    activity_id: int
 
 
 class CheckinService:
@@ -223,7 +224,7 @@ class CheckinService:
                 rounding=config.rounding,
             )
             desk.check_out(item.checkin.id, now, "self", minutes, "ok")
-            return CheckoutResult(item.title, minutes)
+            return CheckoutResult(item.title, minutes, item.checkin.activity_id)
 
         return await self._ctx.db.run_unit(work)
 

@@ -10,7 +10,9 @@
 - Leave (请假): a volunteer signed up asks before the start, with a reason; the
   organiser (or a secretary) decides; approved, the place is freed as by a
   cancellation and the volunteer counts as excused, not as a no-show.
-- Check-in (签到) and check-out (签退): the window opens
+- Check-in (签到) and check-out (签退), privately or typed in a group (there
+  acknowledged on the person's message and privately, and counted on one
+  live roll-call per activity, not answered with one reply each): the window opens
   ``checkin_opens_minutes`` before the start and closes at the end. Each
   activity may ask for a location within its radius (only the distance is
   kept, with the person's separate consent) and/or a rotating 6-digit code
@@ -36,7 +38,7 @@
 The parts, each in its module and each taking the shared
 :class:`~bot.volunteering.context.VolunteerContext`, are gathered here in
 :class:`Volunteering` (``services.volunteer``): ``.activities``, ``.signup``,
-``.checkin``, ``.organiser``, ``.leave``, ``.review``, ``.hours``, ``.reminders``
+``.checkin``, ``.roll_call``, ``.organiser``, ``.leave``, ``.review``, ``.hours``, ``.reminders``
 and ``.rota``. The parts that own a schedule register its effect on the
 scheduler when built.
 """
@@ -57,6 +59,7 @@ from bot.volunteering.leave import LeaveService
 from bot.volunteering.organiser import OrganiserService
 from bot.volunteering.reminders import ReminderService
 from bot.volunteering.review import ReviewService
+from bot.volunteering.roll_call import RollCallService
 from bot.volunteering.rota import RotaService
 from bot.volunteering.signup import SignupService
 from storage import Database
@@ -76,6 +79,8 @@ class Volunteering:
         self.activities = ActivityService(self.context)
         self.signup = SignupService(self.context)
         self.checkin = CheckinService(self.context)
+        # The one message a group sees for check-ins typed there (not a reply to each).
+        self.roll_call = RollCallService(self.context)
         self.organiser = OrganiserService(self.context)
         # Leave (请假): asked by volunteers, decided by organisers; frees the place.
         self.leave = LeaveService(self.context, self.signup)

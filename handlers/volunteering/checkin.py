@@ -4,6 +4,8 @@ Commands: /checkin, /checkout. Plain words 签到 (with an optional code) and
 签退 work privately and in groups; a location shared in a private chat checks
 in by distance (or is the venue of a new activity being created); the QR
 link on the organiser's /code screen opens /start with a rotating token.
+In a group the answer is a reaction, a private message and the activity's
+roll-call instead of a reply (handlers/volunteering/group_checkin.py).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from handlers.access import reply, show
 from handlers.context import Context
 from handlers.texts import plain, t
 from handlers.volunteering import callbacks as cb
+from handlers.volunteering import group_checkin as group
 from handlers.volunteering import keyboards
 from handlers.volunteering.activities import show_draft
 from handlers.volunteering.common import callback_data
@@ -65,18 +68,20 @@ async def checkout_command(update: Update, context: Context) -> None:
 
 async def _check_in(update: Update, context: Context, *, code: str | None) -> None:
     actor = context.require_actor()
-    result = await context.services.volunteer.checkin.check_in(actor, code=code)
-    await _checked_in(update, context, result)
+    async with group.refusals_privately(update, context):
+        result = await context.services.volunteer.checkin.check_in(actor, code=code)
+        await _checked_in(update, context, result)
 
 
 async def _checked_in(update: Update, context: Context, result: CheckinResult) -> None:
     actor = context.require_actor()
     if result.activity is None:
-        await reply(
-            update,
-            t(actor.language, "vol.choose_checkin"),
-            keyboards.vol_choose_checkin(actor.language, result.choices),
-        )
+        question = t(actor.language, "vol.choose_checkin")
+        choices = keyboards.vol_choose_checkin(actor.language, result.choices)
+        if group.in_group(update):
+            await group.answer_privately(update, context, question, choices)
+        else:
+            await reply(update, question, choices)
         return
     service = context.services.volunteer
     key = "vol.checked_in_distance" if result.distance_m is not None else "vol.checked_in"
@@ -90,6 +95,10 @@ async def _checked_in(update: Update, context: Context, result: CheckinResult) -
     )
     if update.callback_query is not None:
         await show(update, text)
+    elif group.in_group(update):
+        await group.acknowledge(
+            update, context, text, activity_id=result.activity.id, reaction=group.CHECKED_IN
+        )
     else:
         await reply(update, text)
 
@@ -104,11 +113,20 @@ async def checkin_chosen(update: Update, context: Context) -> None:
 
 async def _check_out(update: Update, context: Context) -> None:
     actor = context.require_actor()
-    result = await context.services.volunteer.checkin.check_out(actor)
-    await reply(
-        update,
-        t(actor.language, "vol.checked_out", title=result.title, hours=hours_text(result.minutes)),
-    )
+    async with group.refusals_privately(update, context):
+        result = await context.services.volunteer.checkin.check_out(actor)
+        text = t(
+            actor.language,
+            "vol.checked_out",
+            title=result.title,
+            hours=hours_text(result.minutes),
+        )
+        if group.in_group(update):
+            await group.acknowledge(
+                update, context, text, activity_id=result.activity_id, reaction=group.CHECKED_OUT
+            )
+        else:
+            await reply(update, text)
 
 
 async def location(update: Update, context: Context) -> None:

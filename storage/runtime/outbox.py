@@ -324,6 +324,19 @@ class OutboxRepository:
             rows = await cur.fetchall()
         return [(int(row[0]), int(row[1])) for row in rows]
 
+    async def by_dedupe_key(self, dedupe_key: str) -> tuple[str, int | None] | None:
+        """The state and (once sent) message id of the message queued as ``dedupe_key``.
+
+        For a message kept up to date after it is sent (a check-in roll-call).
+        """
+        async with self._conn.execute(
+            "SELECT state, message_id FROM outbox WHERE dedupe_key = ?", (dedupe_key,)
+        ) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            return None
+        return str(row[0]), None if row[1] is None else int(row[1])
+
     async def forget_chat(self, chat_id: int) -> None:
         """A person left the register: drop their messages and their progress reports."""
         await self._conn.execute("DELETE FROM outbox WHERE chat_id = ?", (chat_id,))

@@ -20,7 +20,8 @@ class Inspection(World):
 
         Each is the current Message JSON (after edits) plus ``_edits`` (previous texts or
         captions), ``_deleted``, ``_files`` (upload name -> bytes), ``_by_bot`` and
-        ``_reply_markup`` (the markup the bot sent, also reply keyboards Telegram does not echo).
+        ``_reply_markup`` (the markup the bot sent, also reply keyboards Telegram does not echo)
+        and ``_reactions`` (the emoji the bot reacted with, setMessageReaction).
         """
         if chat_id not in self._chats:
             raise KeyError(f"unknown chat {chat_id}")
@@ -37,6 +38,13 @@ class Inspection(World):
             raise AssertionError(f"the bot has sent nothing to chat {chat_id}")
         return found[-1]
 
+    def reactions(self, chat_id: int, message_id: int) -> list[str]:
+        """The emoji the bot has put on a message (setMessageReaction); [] for none."""
+        record = self._by_id.get((chat_id, message_id))
+        if record is None:
+            raise KeyError(f"unknown message {message_id} in chat {chat_id}")
+        return list(record.reactions)
+
     def callback_answers(self) -> list[dict[str, Any]]:
         """The params of every successful answerCallbackQuery (text, show_alert, ...)."""
         return copy.deepcopy(self._answers)
@@ -52,7 +60,8 @@ class Inspection(World):
         (``message``, ``by_bot``, and ``reply_keyboard``: the rows of a reply keyboard
         sent with it), ``edit`` (``message``, ``old_text``, ``by_bot``), ``callback``
         (``message``, ``user``, ``data``, ``query_id``), ``answer`` (``query_id``, ``user``,
-        ``text``, ``show_alert``, ``message_id``), ``delete`` (``message``) or ``member``
+        ``text``, ``show_alert``, ``message_id``), ``delete`` (``message``), ``reaction``
+        (``message_id``, ``reaction``: the bot's emoji, [] when taken back) or ``member``
         (``user``, ``old_status``, ``new_status``). Messages are snapshots taken at the time.
         """
         return copy.deepcopy(self._timeline)
@@ -92,4 +101,5 @@ class Inspection(World):
         message["_files"] = dict(record.files)
         message["_by_bot"] = record.by_bot
         message["_reply_markup"] = copy.deepcopy(record.sent_markup)
+        message["_reactions"] = list(record.reactions)
         return message

@@ -1,6 +1,6 @@
 """The bot's messages: sendMessage, sendLocation, editMessageText, editMessageCaption,
-editMessageReplyMarkup, deleteMessage and answerCallbackQuery, with the checks they share
-(text limits, inline keyboards, replies, "message is not modified").
+editMessageReplyMarkup, deleteMessage, setMessageReaction and answerCallbackQuery, with the
+checks they share (text limits, inline keyboards, replies, "message is not modified").
 """
 
 from __future__ import annotations
@@ -32,6 +32,17 @@ _NOT_MODIFIED = (
 
 
 _QUERY_INVALID = "Bad Request: query is too old and response timeout expired or query ID is invalid"
+
+
+#: The emoji Telegram lets a bot react with (ReactionTypeEmoji in the Bot API's reference).
+REACTION_EMOJI = frozenset(
+    (  # noqa: SIM905 - the list as Telegram's reference prints it
+        "👍 👎 ❤ 🔥 🥰 👏 😁 🤔 🤯 😱 🤬 😢 🎉 🤩 🤮 💩 🙏 👌 🕊 🤡 🥱 🥴 😍 🐳"
+        " ❤\ufe0f\u200d🔥 🌚 🌭 💯 🤣 ⚡ 🍌 🏆 💔 🤨 😐 🍓 🍾 💋 🖕 😈 😴 😭 🤓"
+        " 👻 👨\u200d💻 👀 🎃 🙈 😇 😨 🤝 ✍ 🤗 🫡 🎅 🎄 ☃ 💅 🤪 🗿 🆒 💘 🙉 🦄"
+        " 😘 💊 🙊 😎 👾 🤷\u200d♂\ufe0f 🤷 🤷\u200d♀\ufe0f 😡"
+    ).split()
+)
 
 
 class Messages(Chats, Failures):
@@ -240,6 +251,39 @@ class Messages(Chats, Failures):
             raise _bad("message can't be deleted")
         record.deleted = True
         self._event("delete", record.chat_id, message=record.json)
+        return True
+
+    def _set_message_reaction(self, params: dict[str, Any], files: _Files) -> Any:
+        """A bot's reaction on a message: at most one emoji (bots are not Premium), or none to
+        take it back. Sends no message, so it counts against no message limit."""
+        chat = self._target_chat(params)
+        message_id = params.get("message_id")
+        if message_id is None:
+            raise _bad("message identifier is not specified")
+        record = self._by_id.get((int(chat.json["id"]), int(message_id)))
+        if record is None or record.deleted:
+            raise _bad("message to react not found")
+        reaction = params.get("reaction") or []
+        if not isinstance(reaction, list):
+            raise _bad("can't parse reaction types JSON object")
+        emoji: list[str] = []
+        for item in reaction:
+            if not isinstance(item, dict) or item.get("type") != "emoji":
+                raise _bad("REACTION_INVALID")
+            chosen = str(item.get("emoji", ""))
+            if chosen not in REACTION_EMOJI:
+                raise _bad("REACTION_INVALID")
+            emoji.append(chosen)
+        if len(emoji) > 1:
+            raise _bad("REACTIONS_TOO_MANY")
+        record.reactions = emoji
+        self._event(
+            "reaction",
+            record.chat_id,
+            message_id=record.json["message_id"],
+            reaction=emoji,
+            by_bot=True,
+        )
         return True
 
     def _answer_callback_query(self, params: dict[str, Any], files: _Files) -> Any:

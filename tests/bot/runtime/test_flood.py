@@ -80,3 +80,23 @@ async def test_sends_of_a_previous_run_still_count(time: VirtualTime) -> None:
         limiter.note_earlier_send(6000 + n, seconds_ago=0.5)
     first = await limiter.acquire(7000, background=True)
     assert first == pytest.approx(start - 0.5 + 1.0 + WINDOW_MARGIN)
+
+
+async def test_reactions_take_no_group_slot_but_count_overall(time: VirtualTime) -> None:
+    limiter = TelegramRateLimiter(clock=time)
+    group = -100
+    for _ in range(20):  # the group's minute is used up
+        await limiter.acquire(group, background=False)
+    moments: list[float] = []
+
+    async def react() -> bool:
+        moments.append(time.now)
+        return True
+
+    data = {"chat_id": group, "message_id": 1, "reaction": [{"type": "emoji", "emoji": "👌"}]}
+    for _ in range(20):
+        await limiter.process_request(react, (), {}, "setMessageReaction", data, None)
+    # No reaction waited for the group's minute; but with the 20 sends, 30 fit in the
+    # first second and the other 10 wait for the next one.
+    assert moments[9] == moments[0] and moments[-1] - moments[0] < 2.0
+    assert moments[10] - moments[0] == pytest.approx(1.0 + WINDOW_MARGIN)

@@ -8,7 +8,8 @@ from telegram import ReplyKeyboardMarkup
 from telegram.error import BadRequest
 
 from bot.standin import FakeBotApi
-from tests.bot.standin.conftest import ALICE, _ci, _keyboard, _next_update
+from tests.bot.standin.conftest import ALICE, GROUP, TOKEN, _ci, _keyboard, _next_update
+from tests.fakes import FakeRequest
 
 
 async def test_reply_carries_the_replied_message(api: FakeBotApi, bot: telegram.Bot) -> None:
@@ -90,3 +91,38 @@ async def test_reply_keyboards_are_kept_but_not_echoed(api: FakeBotApi, bot: tel
     sent = await bot.send_message(ALICE, "来吗？", reply_markup=keyboard)
     assert sent.reply_markup is None
     assert api.last_bot_message(ALICE)["_reply_markup"]["keyboard"][0][0]["text"] == "参加"
+
+
+async def test_reaction_on_a_users_message(api: FakeBotApi, bot: telegram.Bot) -> None:
+    said = api.send_text(ALICE, GROUP, "签到")
+    assert await bot.set_message_reaction(GROUP, said["message_id"], "👌")
+    assert api.reactions(GROUP, said["message_id"]) == ["👌"]
+    assert api.messages(GROUP)[-1]["_reactions"] == ["👌"]
+    assert api.timeline()[-1]["kind"] == "reaction"
+    # One emoji at most (bots are not Premium), from Telegram's list; none takes it back.
+    with pytest.raises(BadRequest, match=_ci("REACTION_INVALID")):
+        await bot.set_message_reaction(GROUP, said["message_id"], "✅")
+    with pytest.raises(BadRequest, match=_ci("REACTIONS_TOO_MANY")):
+        await bot.set_message_reaction(GROUP, said["message_id"], ["👍", "🫡"])
+    with pytest.raises(BadRequest, match=_ci("message to react not found")):
+        await bot.set_message_reaction(GROUP, said["message_id"] + 10, "👍")
+    assert api.reactions(GROUP, said["message_id"]) == ["👌"]
+    assert await bot.set_message_reaction(GROUP, said["message_id"], [])
+    assert api.reactions(GROUP, said["message_id"]) == []
+    assert api.bot_messages(GROUP) == []  # a reaction is no message
+
+
+async def test_reactions_count_against_no_message_limit() -> None:
+    now = [1000.0]
+    api = FakeBotApi(enforce_limits=True, clock=lambda: now[0])
+    api.add_user(ALICE, "Alice")
+    api.add_group(GROUP, "群")
+    said = [api.send_text(ALICE, GROUP, f"签到{n}")["message_id"] for n in range(40)]
+    bot = telegram.Bot(TOKEN, request=FakeRequest(api), get_updates_request=FakeRequest(api))
+    async with bot:
+        for message_id in said:
+            await bot.set_message_reaction(GROUP, message_id, "👌")
+        for n in range(20):
+            await bot.send_message(GROUP, f"第{n + 1}条")
+    assert api.limit_hits == 0
+    assert all(api.reactions(GROUP, m) == ["👌"] for m in said)

@@ -194,12 +194,14 @@ async def test_activity_from_card_to_hours_report(tmp_path: Path, api: FakeBotAp
 
         # The afternoon: Tom checks in by words in the group and out privately.
         clock.now = local(21, 14, 5)
-        await harness.say(2002, "签到", VOLUNTEERS_GROUP)
-        assert last_text(harness, VOLUNTEERS_GROUP).startswith(
-            "✅ Checked in: 敬老院陪伴 (14:05, on time)"
-        )
+        typed = await harness.say(2002, "签到", VOLUNTEERS_GROUP)
+        # Acknowledged on his message and privately (test_group_checkin.py has more).
+        assert api.reactions(VOLUNTEERS_GROUP, typed["message_id"]) == ["👌"]
+        assert last_text(harness, 2002).startswith("✅ Checked in: 敬老院陪伴 (14:05, on time)")
+        await harness.pushes_sent()
+        in_group = len(harness.api.messages(VOLUNTEERS_GROUP))
         await harness.say(2002, "今天天气真好", VOLUNTEERS_GROUP)  # other group text: ignored
-        assert last_text(harness, VOLUNTEERS_GROUP).startswith("✅ Checked in")
+        assert len(harness.api.messages(VOLUNTEERS_GROUP)) == in_group + 1
         clock.now = local(21, 15, 58, 59)
         await harness.say(2002, "签退")
         assert "counts 1:53 hours" in last_text(harness, 2002)
