@@ -85,15 +85,26 @@ class Upcoming:
         return UpcomingPage(items, page, pages, start + 1, len(listed))
 
     def _with_moves(self, item: Listed) -> Listed:
-        """The schedule with why its next calendar event moved (e.g. 因国庆节顺延)."""
+        """The schedule with why its next calendar event moved (e.g. 因国庆节顺延).
+
+        An event rule's event is found from its due time; a one-off schedule set
+        at a calendar event (a describer's ``calendar_event`` fact, e.g. a Party
+        day lesson) is due at the event itself.
+        """
         rule, due = item.row.rule, item.row.next_due_at
-        if not item.row.enabled or due is None or rule.get("type") not in EVENT_RULES:
+        if not item.row.enabled or due is None:
             return item
-        event = self._rules.event_for(rule, due)
+        kind = rule.get("type")
+        if kind in EVENT_RULES:
+            event = self._rules.event_for(rule, due)
+        elif item.facts.get("calendar_event") in EVENT_RULES:
+            kind, event = item.facts["calendar_event"], due
+        else:
+            return item
         if event is None:
             return item
         calendar = self._rules.calendar
-        moves = calendar.moves(str(rule["type"]), event)
+        moves = calendar.moves(str(kind), event)
         return replace(item, moves=moves, event_day=event.astimezone(calendar.tz).date())
 
     async def title(self, schedule_id: int, language: Language) -> str:

@@ -1,7 +1,8 @@
 """Statutory holidays through the real bot: around 国庆节 2026 the talk day of 10-04 is
 held on the next workday and the Thursday pavilion of 10-01 is not held, and /upcoming,
 the agenda notice and the talk day's opening say why; the Party day of 2026-02-15 (春节)
-comes forward to the make-up workday (调休) Saturday 02-14, and its reminder says why.
+comes forward to the make-up workday (调休) Saturday 02-14, and its reminder, a lesson
+sent on it and /upcoming say why.
 
 The dates are the library's (chinese-calendar): each test first checks them there.
 """
@@ -15,9 +16,15 @@ import chinese_calendar
 
 from bot.standin import FakeBotApi
 from tests.conftest import FakeClock, make_settings
-from tests.handlers.conftest import RESIDENTS_GROUP, SECRETARY, BotHarness, start_harness
+from tests.handlers.conftest import (
+    RESIDENTS_GROUP,
+    SECRETARY,
+    BotHarness,
+    button_labels,
+    start_harness,
+)
+from tests.handlers.lessons.test_lessons_flow import MEMBERS_GROUP, community, write_lesson
 
-MEMBERS_GROUP = -1005555
 #: Tuesday 2026-09-29, 10:00 in Shanghai: 国庆节 (10-01 .. 10-07) is two days off.
 BEFORE_NATIONAL_DAY = datetime(2026, 9, 29, 2, 0, tzinfo=UTC)
 
@@ -39,6 +46,16 @@ async def fire(harness: BotHarness, clock: FakeClock, key: str) -> None:
     clock.now = due
     assert await harness.running.services.scheduler.fire(schedule_id, due)
     await harness.pushes_sent()
+
+
+async def upcoming(harness: BotHarness) -> str:
+    """Every page of /upcoming, as one text."""
+    await harness.say(SECRETARY, "/upcoming")
+    pages = [harness.last(SECRETARY)]
+    while "下一页 ▶" in button_labels(pages[-1]):
+        await harness.press_label(SECRETARY, pages[-1], "下一页 ▶")
+        pages.append(harness.last(SECRETARY))
+    return "\n".join(str(page["text"]) for page in pages)
 
 
 def line_with(text: str, part: str) -> str:
@@ -124,6 +141,28 @@ async def test_party_day_comes_forward_to_the_make_up_saturday(
         (reminder,) = [t for t in harness.texts(MEMBERS_GROUP) if t.startswith("🚩")]
         assert reminder == (
             "🚩 02-14 09:00 是主题党日（原定2月15日，因春节提前），请各位党员准时参加。"
+        )
+    finally:
+        await harness.running.stop()
+
+
+async def test_party_day_lesson_goes_out_on_the_make_up_saturday(
+    tmp_path: Path, api: FakeBotApi
+) -> None:
+    assert chinese_calendar.is_holiday(date(2026, 2, 15))
+    assert chinese_calendar.is_workday(date(2026, 2, 14))
+    clock = FakeClock(datetime(2026, 2, 2, 2, 0, tzinfo=UTC))  # Monday 10:00
+    harness = await start(tmp_path, api, clock)
+    try:
+        await community(harness)
+        await write_lesson(harness)
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "党日")
+        assert harness.last(SECRETARY)["text"] == (
+            "✅ 微党课 #1 将在党日 2026-02-14 09:00 发出（原定2月15日，因春节提前）。"
+        )
+        listing = await upcoming(harness)
+        assert line_with(listing, "微党课 #1《学习党章》发送").endswith(
+            "微党课 #1《学习党章》发送 — 2月14日 周六 09:00（原定2月15日，因春节提前）"
         )
     finally:
         await harness.running.stop()
