@@ -10,6 +10,8 @@ from pathlib import Path
 
 import chinese_calendar
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.community.calendar import CommunityCalendar, Move, PartyDayRules
 from bot.community.calendar_notes import move_note
@@ -204,3 +206,48 @@ def test_config_reaches_the_calendar(tmp_path: Path) -> None:
     # Turning the library on or off, or a new library release, re-derives the schedules.
     on = calendar_from(make_settings(tmp_path, calendar={"extra_holidays": ["2026-11-04"]}))
     assert calendar_fingerprint(on) != calendar_fingerprint(calendar)
+
+
+_DAYS_2026 = st.dates(min_value=date(2026, 1, 1), max_value=date(2026, 12, 31))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    after=st.datetimes(
+        min_value=datetime(2026, 1, 1),  # noqa: DTZ001 - hypothesis wants naive bounds
+        max_value=datetime(2026, 12, 31),  # noqa: DTZ001
+    ),
+    local=st.frozensets(_DAYS_2026, max_size=12),
+    statutory=st.booleans(),
+)
+def test_next_talk_day_is_the_soonest_held_one(
+    after: datetime, local: frozenset[date], statutory: bool
+) -> None:
+    """Brute force: every talk day's held date (moved off holidays), the soonest ahead."""
+    holidays = Holidays.of(extra_holidays=local, statutory=statutory)
+    calendar = CommunityCalendar(holidays=holidays)
+    moment = after.replace(tzinfo=calendar.tz)
+
+    def held(day: date) -> date:
+        if not holidays.is_holiday(day):
+            return day
+        return next(
+            (
+                day + timedelta(days=k)
+                for k in range(1, 15)
+                if holidays.is_workday(day + timedelta(days=k))
+            ),
+            day,
+        )
+
+    originals = [
+        moment.date() + timedelta(days=k)
+        for k in range(-20, 60)
+        if (moment.date() + timedelta(days=k)).day in (4, 14, 24)
+    ]
+    expected = min(at(held(day), 9) for day in originals if at(held(day), 9) > moment)
+    got = calendar.next_talk_day(moment)
+    assert got == expected
+    # And why: every talk day moved onto that date, each a holiday.
+    for move in calendar.moves("talk_day", got):
+        assert held(move.original) == got.date() and move.off.is_holiday
