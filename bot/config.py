@@ -11,6 +11,7 @@ key by its dotted path, so ``pavilion`` can print it and exit with status 2.
 
 from __future__ import annotations
 
+import logging
 import tomllib
 from datetime import date, time
 from enum import StrEnum
@@ -138,12 +139,38 @@ class CalendarSettings(_Section):
     party_day_time: time = time(9, 0)
     party_day_max_shift: int = Field(default=2, ge=0, le=7)
     party_day_prefer: Literal["earlier", "later"] = "earlier"
-    holidays: list[date] = Field(default_factory=list)
-    workdays: list[date] = Field(default_factory=list)
+    #: Mainland China's statutory holidays and 调休 workdays from chinese-calendar
+    #: (bot/community/holidays.py); false for a community outside that calendar.
+    statutory_holidays: bool = True
+    #: The community's own days off and working days; they win over the statutory ones.
+    #: (``holidays`` / ``workdays``, their names before, are still read, with a warning.)
+    extra_holidays: list[date] = Field(default_factory=list)
+    extra_workdays: list[date] = Field(default_factory=list)
     #: How long a Thursday pavilion lasts: at its end the bot closes it and posts the minutes.
     session_length_minutes: int = Field(default=120, ge=1, le=23 * 60)
     #: When a talk day closes (local time, the same day) and its minutes are posted.
     talk_day_end_time: time = time(20, 0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_names(cls, data: Any) -> Any:
+        """``holidays`` / ``workdays`` meant what ``extra_holidays`` / ``extra_workdays`` mean."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        for old, new in (("holidays", "extra_holidays"), ("workdays", "extra_workdays")):
+            if old not in data:
+                continue
+            if new in data:
+                raise ValueError(f"{old} is the old name of {new}: give only {new}")
+            logging.getLogger(__name__).warning(
+                "[calendar] %s is deprecated: rename it %s (statutory holidays now come "
+                "from chinese-calendar; list only the community's own days there)",
+                old,
+                new,
+            )
+            data[new] = data.pop(old)
+        return data
 
     @field_validator("talk_days")
     @classmethod

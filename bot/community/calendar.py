@@ -3,10 +3,14 @@
 Every rule is evaluated on the wall clock of the community's time zone (a
 :class:`zoneinfo.ZoneInfo`, Asia/Shanghai unless configured otherwise):
 
-* the weekly session (周四议事亭), by default every Thursday at 19:00;
-* talk days (逢四说事), by default the 4th, 14th and 24th of every month;
+* the weekly session (周四议事亭), by default every Thursday at 19:00; a session
+  that falls on a holiday (statutory or local, see bot/community/holidays.py) is
+  not held (休会): the next one is a week later;
+* talk days (逢四说事), by default the 4th, 14th and 24th of every month; one that
+  falls on a holiday moves to the next workday (顺延), an ordinary weekend keeps it;
 * the monthly fixed Party day, by default the 15th, floated to the nearest
-  working day within two days when the 15th is a weekend day or a holiday;
+  working day within two days when the 15th is a weekend day or a holiday (a 调休
+  Saturday is a working day);
 * reminder offsets such as ``"24h before"`` or ``"the evening before at 20:00"``.
 
 Conventions shared by every function here:
@@ -34,10 +38,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from bot.community.holidays import DayOff, Holidays
+
 __all__ = [
     "DEFAULT_TIMEZONE",
     "THURSDAY",
     "CommunityCalendar",
+    "Move",
     "Offset",
     "PartyDay",
     "PartyDayRules",
@@ -62,6 +69,11 @@ THURSDAY = 3
 
 MAX_PARTY_SHIFT = 14
 """The largest allowed ``PartyDayRules.max_shift``: the float stays inside its month's reach."""
+
+MAX_TALK_SHIFT = 14
+"""How far a talk day on a holiday looks for the next workday (longer: it stays put)."""
+
+_MAX_SKIPPED_WEEKS = 520
 
 _MAX_OFFSET = timedelta(days=366)
 _MAX_DAYS_BEFORE = 366
@@ -162,13 +174,16 @@ def _check_talk_days(days: Collection[int]) -> frozenset[int]:
     return checked
 
 
-def next_weekly(after: datetime, weekday: int, at: time, tz: ZoneInfo) -> datetime:
+def next_weekly(
+    after: datetime, weekday: int, at: time, tz: ZoneInfo, holidays: Holidays | None = None
+) -> datetime:
     """The first weekly occurrence (``weekday`` at local ``at``) strictly after ``after``.
 
     ``weekday`` follows ``date.weekday()``: Monday is 0, Thursday (the default
     session day, :data:`THURSDAY`) is 3. The result is aware, in ``tz``. A
     session time in a DST gap or fold is resolved as in :func:`local_moment`,
-    and the result is always a strictly later instant than ``after``.
+    and the result is always a strictly later instant than ``after``. With
+    ``holidays``, a date that is a holiday (not an ordinary weekend) is skipped.
     """
     _require_aware(after, "after")
     _check_weekday(weekday)
@@ -177,39 +192,72 @@ def next_weekly(after: datetime, weekday: int, at: time, tz: ZoneInfo) -> dateti
     # the previous day's occurrence, pushed over a gap, is still ahead.
     day = after.astimezone(tz).date() - timedelta(days=1)
     day += timedelta(days=(weekday - day.weekday()) % 7)
-    while True:
+    for _ in range(_MAX_SKIPPED_WEEKS):
         candidate = local_moment(day, at, tz)
-        if _after(candidate, after):
+        if _after(candidate, after) and not (holidays is not None and holidays.is_holiday(day)):
             return candidate
         day += timedelta(days=7)
+    raise ValueError(f"no weekly occurrence within {_MAX_SKIPPED_WEEKS} weeks that is no holiday")
 
 
-def next_talk_day(after: datetime, days: Collection[int], at: time, tz: ZoneInfo) -> datetime:
-    """The first talk day (a day number in ``days`` at local ``at``) strictly after ``after``.
+def _talk_date(day: date, holidays: Holidays | None) -> date:
+    """Where a talk day of date ``day`` is held: a holiday moves it to the next workday."""
+    if holidays is None or not holidays.is_holiday(day):
+        return day
+    for shift in range(1, MAX_TALK_SHIFT + 1):
+        candidate = day + timedelta(days=shift)
+        if holidays.is_workday(candidate):
+            return candidate
+    return day
 
-    ``days`` are day-of-month numbers 1..31 (逢四说事: 4, 14 and 24). A month
-    that lacks a day simply has no talk day for it: ``{31}`` skips February,
-    April, June, September and November. DST gaps and folds are resolved as in
-    :func:`local_moment`.
-    """
-    _require_aware(after, "after")
-    ordered = sorted(_check_talk_days(days))
-    _require_wall_time(at, "at")
-    start = after.astimezone(tz).date() - timedelta(days=1)
+
+def _talk_dates(start: date, ordered: list[int]) -> Iterator[date]:
+    """The talk days' own dates from ``start`` on, in order, for 13 months."""
     year, month = start.year, start.month
     # Any day number 1..31 occurs within 12 months (31 occurs every other month).
-    for _ in range(13):
+    for _ in range(14):
         last = _days_in_month(year, month)
         for day_number in ordered:
             if day_number > last:
                 break
             day = date(year, month, day_number)
-            if day < start:
-                continue
-            candidate = local_moment(day, at, tz)
-            if _after(candidate, after):
-                return candidate
+            if day >= start:
+                yield day
         year, month = _add_months(year, month, 1)
+
+
+def next_talk_day(
+    after: datetime,
+    days: Collection[int],
+    at: time,
+    tz: ZoneInfo,
+    holidays: Holidays | None = None,
+) -> datetime:
+    """The first talk day (a day number in ``days`` at local ``at``) strictly after ``after``.
+
+    ``days`` are day-of-month numbers 1..31 (逢四说事: 4, 14 and 24). A month
+    that lacks a day simply has no talk day for it: ``{31}`` skips February,
+    April, June, September and November. DST gaps and folds are resolved as in
+    :func:`local_moment`. With ``holidays``, a talk day on a holiday is held on
+    the next workday (at most :data:`MAX_TALK_SHIFT` days on); two talk days
+    moved onto one date are one talk day.
+    """
+    _require_aware(after, "after")
+    ordered = sorted(_check_talk_days(days))
+    _require_wall_time(at, "at")
+    # Start early: a talk day before ``after`` may have moved past it.
+    shift = MAX_TALK_SHIFT if holidays is not None else 0
+    start = after.astimezone(tz).date() - timedelta(days=1 + shift)
+    best: datetime | None = None
+    for day in _talk_dates(start, ordered):
+        if best is not None and day > best.astimezone(tz).date():
+            # A talk day is never held before its own date: none later can be sooner.
+            return best
+        candidate = local_moment(_talk_date(day, holidays), at, tz)
+        if _after(candidate, after) and (best is None or _after(best, candidate)):
+            best = candidate
+    if best is not None:
+        return best
     raise AssertionError("unreachable: every day number 1..31 occurs within a year")
 
 
@@ -236,10 +284,13 @@ class PartyDayRules:
 
     ``day`` is the configured day of the month (a day past the month's end
     means its last day); ``at`` is the local time. If that date is not a working
-    day (see :func:`is_working_day`) the Party day moves to the nearest working
-    day at most ``max_shift`` days away, ``prefer`` breaking a tie between an
-    earlier and a later date at the same distance. The move may cross into the
-    neighbouring month.
+    day the Party day moves to the nearest working day at most ``max_shift`` days
+    away, ``prefer`` breaking a tie between an earlier and a later date at the
+    same distance. The move may cross into the neighbouring month. Working days
+    are those of the :class:`~bot.community.holidays.Holidays` given to
+    :func:`party_day` (the configured community's, statutory ones included);
+    ``holidays`` and ``workdays`` here are only for a call without one
+    (:func:`is_working_day`: weekdays, less and plus those lists).
     """
 
     day: int = 15
@@ -280,6 +331,8 @@ class PartyDay:
     at: datetime
     moved_by: int
     no_working_day: bool
+    #: Why the configured date is not a working day (None when it is).
+    reason: DayOff | None = None
 
     @property
     def moved(self) -> bool:
@@ -287,9 +340,13 @@ class PartyDay:
         return self.moved_by != 0
 
 
-def party_day(year: int, month: int, rules: PartyDayRules, tz: ZoneInfo) -> PartyDay:
+def party_day(
+    year: int, month: int, rules: PartyDayRules, tz: ZoneInfo, holidays: Holidays | None = None
+) -> PartyDay:
     """The Party day of ``month`` in ``year`` under ``rules``, in zone ``tz``.
 
+    Working days are those of ``holidays`` (statutory and local days off);
+    without it, weekdays less ``rules.holidays`` plus ``rules.workdays``.
     The configured day (clamped to the month's last day) is kept if it is a
     working day. Otherwise the candidates at distance 1, 2, .. ``max_shift`` are
     tried, at each distance the preferred side first; the first working day
@@ -299,16 +356,17 @@ def party_day(year: int, month: int, rules: PartyDayRules, tz: ZoneInfo) -> Part
     if not 1 <= month <= 12:
         raise ValueError(f"month must be 1..12, got {month!r}")
     original = date(year, month, min(rules.day, _days_in_month(year, month)))
+    days = holidays if holidays is not None else Holidays(rules.holidays, rules.workdays)
     chosen: date | None = None
     moved_by = 0
-    if is_working_day(original, rules.holidays, rules.workdays):
+    if days.is_workday(original):
         chosen = original
     else:
         sides = (-1, 1) if rules.prefer == "earlier" else (1, -1)
         for distance in range(1, rules.max_shift + 1):
             for side in sides:
                 candidate = original + timedelta(days=side * distance)
-                if is_working_day(candidate, rules.holidays, rules.workdays):
+                if days.is_workday(candidate):
                     chosen, moved_by = candidate, side * distance
                     break
             if chosen is not None:
@@ -318,10 +376,13 @@ def party_day(year: int, month: int, rules: PartyDayRules, tz: ZoneInfo) -> Part
         at=local_moment(chosen or original, rules.at, tz),
         moved_by=moved_by,
         no_working_day=chosen is None,
+        reason=days.day_off(original),
     )
 
 
-def next_party_day(after: datetime, rules: PartyDayRules, tz: ZoneInfo) -> PartyDay:
+def next_party_day(
+    after: datetime, rules: PartyDayRules, tz: ZoneInfo, holidays: Holidays | None = None
+) -> PartyDay:
     """The first Party day whose ``at`` is strictly after ``after``.
 
     Because a Party day may float into a neighbouring month, the months around
@@ -332,7 +393,7 @@ def next_party_day(after: datetime, rules: PartyDayRules, tz: ZoneInfo) -> Party
     ahead: list[PartyDay] = []
     for delta in range(-1, 3):
         year, month = _add_months(here.year, here.month, delta)
-        candidate = party_day(year, month, rules, tz)
+        candidate = party_day(year, month, rules, tz, holidays)
         if _after(candidate.at, after):
             ahead.append(candidate)
     # The month after next always lies ahead: max_shift is at most 14 days.
@@ -518,6 +579,9 @@ class CommunityCalendar:
     Defaults: Asia/Shanghai; the session every Thursday at 19:00; talk days on
     the 4th, 14th and 24th at 09:00; the Party day on the 15th at 09:00,
     floating up to two days. Methods delegate to the module functions.
+    ``holidays`` (statutory and local days off) moves talk days, skips sessions
+    and floats the Party day; without it only weekends and the Party day's own
+    lists count.
     """
 
     tz: ZoneInfo = field(default_factory=_default_zone)
@@ -526,6 +590,7 @@ class CommunityCalendar:
     talk_days: frozenset[int] = frozenset({4, 14, 24})
     talk_at: time = time(9, 0)
     party: PartyDayRules = field(default_factory=PartyDayRules)
+    holidays: Holidays | None = None
 
     def __post_init__(self) -> None:
         """Validate the rules, so a bad configuration fails at start."""
@@ -536,19 +601,19 @@ class CommunityCalendar:
 
     def next_session(self, after: datetime) -> datetime:
         """The first weekly session strictly after ``after``."""
-        return next_weekly(after, self.session_weekday, self.session_at, self.tz)
+        return next_weekly(after, self.session_weekday, self.session_at, self.tz, self.holidays)
 
     def next_talk_day(self, after: datetime) -> datetime:
         """The first talk day strictly after ``after``."""
-        return next_talk_day(after, self.talk_days, self.talk_at, self.tz)
+        return next_talk_day(after, self.talk_days, self.talk_at, self.tz, self.holidays)
 
     def next_party_day(self, after: datetime) -> PartyDay:
         """The first Party day strictly after ``after``."""
-        return next_party_day(after, self.party, self.tz)
+        return next_party_day(after, self.party, self.tz, self.holidays)
 
     def party_day(self, year: int, month: int) -> PartyDay:
         """The Party day of ``month`` in ``year``."""
-        return party_day(year, month, self.party, self.tz)
+        return party_day(year, month, self.party, self.tz, self.holidays)
 
     def sessions(self, after: datetime, until: datetime) -> Iterator[datetime]:
         """The sessions strictly after ``after`` and at or before ``until``."""
@@ -568,3 +633,53 @@ class CommunityCalendar:
         while not _after(current.at, until):
             yield current
             current = self.next_party_day(current.at)
+
+    def moves(self, kind: str, event: datetime) -> tuple[Move, ...]:
+        """Why the ``kind`` event at ``event`` ("session", "talk_day", "party_day") is there.
+
+        A session: the regular sessions just before it that a holiday cancelled
+        (休会), latest last. A talk day: the talk days moved onto its date. A
+        Party day: its configured date, if it floated. Empty when nothing moved.
+        """
+        _require_aware(event, "event")
+        day = event.astimezone(self.tz).date()
+        if kind == "session":
+            return self._skipped_before(day)
+        if kind == "talk_day":
+            earliest = day - timedelta(days=MAX_TALK_SHIFT)
+            return tuple(
+                Move(original, off, skipped=False)
+                for original in _talk_dates(earliest, sorted(self.talk_days))
+                if original < day
+                and _talk_date(original, self.holidays) == day
+                and (off := self._day_off(original)) is not None
+            )
+        if kind == "party_day":
+            party = self.next_party_day(event - timedelta(seconds=1))
+            if party.moved and party.reason is not None:
+                return (Move(party.original, party.reason, skipped=False),)
+            return ()
+        raise ValueError(f"unknown calendar event {kind!r}")
+
+    def _day_off(self, day: date) -> DayOff | None:
+        return self.holidays.day_off(day) if self.holidays is not None else None
+
+    def _skipped_before(self, day: date) -> tuple[Move, ...]:
+        skipped: list[Move] = []
+        earlier = day - timedelta(days=7)
+        while len(skipped) < 10 and self.holidays is not None and self.holidays.is_holiday(earlier):
+            off = self.holidays.day_off(earlier)
+            assert off is not None  # noqa: S101 - a holiday is a day off
+            skipped.append(Move(earlier, off, skipped=True))
+            earlier -= timedelta(days=7)
+        return tuple(reversed(skipped))
+
+
+@dataclass(frozen=True)
+class Move:
+    """An event not held on its own date: ``original``, why (``off``), and whether it
+    was cancelled (``skipped``, a session) or moved (a talk day, the Party day)."""
+
+    original: date
+    off: DayOff
+    skipped: bool

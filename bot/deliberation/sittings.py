@@ -31,6 +31,7 @@ from zoneinfo import ZoneInfo
 from bot import parsing, usertext
 from bot.clock import Clock, system_clock
 from bot.community.calendar import local_moment, to_utc
+from bot.community.calendar_notes import move_note
 from bot.community.register import Actor, ChatKind, Role
 from bot.config import Language, Settings
 from bot.deliberation.attendance import Attendance, AttendanceService, attendance_of
@@ -158,6 +159,7 @@ class SittingService:
         self._settings = settings
         self._clock = clock
         self.tz = settings.community.tz
+        self._calendar = scheduler.calendar
         #: Set by the composition root (handlers/texts.py renders); None: a short notice.
         self.render_minutes = render_minutes
         scheduler.register_effect("session.reminder", self._session_agenda)
@@ -175,7 +177,11 @@ class SittingService:
             return
         agenda = await firing.session.sittings.agenda("session", sitting.starts_at)
         start = sitting.starts_at.astimezone(self.tz)
-        params = {"date": f"{start:%m-%d}", "time": f"{start:%H:%M}"}
+        params = {
+            "date": f"{start:%m-%d}",
+            "time": f"{start:%H:%M}",
+            "why": self._why("session", start),
+        }
         # 📅 the session into one's phone calendar (handlers/calendars/callbacks.py
         # CalendarSitting; pressed in the group it opens the private chat, which gets it).
         calendar = ((ButtonSpec("ics.button", f"kt:s:{start:%Y%m%d}"),),)
@@ -201,10 +207,15 @@ class SittingService:
             return
         agenda = await firing.session.sittings.agenda("talk_day", sitting.starts_at)
         start = sitting.starts_at.astimezone(self.tz)
-        params = {"date": f"{start:%m-%d}"}
+        params = {"date": f"{start:%m-%d}", "why": self._why("talk_day", start)}
         calendar = ((ButtonSpec("ics.button", f"kt:t:{start:%Y%m%d}"),),)
         await self._post(firing, "sittings.talk_day_open", agenda, params, "open", calendar)
         await self._opened(firing, sitting, agenda)
+
+    def _why(self, forum: str, start: datetime) -> str:
+        """Why this sitting is not where it usually is (a holiday), or ""."""
+        moves = self._calendar.moves(forum, start)
+        return move_note(moves, start.date(), self._settings.community.default_language)
 
     async def _opened(self, firing: Firing, sitting: SittingRow, agenda: list[MatterRow]) -> None:
         await firing.session.sittings.mark_opened(sitting.id, firing.now)

@@ -41,10 +41,14 @@ class LessonSending:
         ctx.scheduler.register_describer("lesson.push", self._describe_schedule)
 
     async def _describe_schedule(self, session: Session, schedule: ScheduleRow) -> dict[str, Any]:
-        """A lesson's push is named by the lesson's title."""
+        """A lesson's push is named by the lesson's title (and /upcoming says why a
+        Party day lesson's date moved, from ``calendar_event``)."""
         lesson_id = int(schedule.payload["lesson_id"])
         lesson = await session.lessons.get(lesson_id)
-        return {"title": lesson.title if lesson is not None else f"#{lesson_id}"}
+        facts: dict[str, Any] = {"title": lesson.title if lesson is not None else f"#{lesson_id}"}
+        if lesson is not None and lesson.party_day:
+            facts["calendar_event"] = "party_day"
+        return facts
 
     async def _editable(self, session: Session, lesson_id: int) -> LessonRow:
         lesson = await session.lessons.get(lesson_id)

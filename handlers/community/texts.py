@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from zoneinfo import ZoneInfo
 
+from bot.community.calendar_notes import move_note
 from bot.community.notices import EVERYONE
 from bot.community.register import ChatKind, CommunityStatus
 from bot.config import Grid, Language
@@ -92,7 +93,11 @@ def upcoming(language: Language, page: UpcomingPage, tz: ZoneInfo) -> str:
             lines.append(t(language, "upcoming.paused_line", number=number, title=title))
         elif item.row.next_due_at is not None:
             when = spoken_time(item.row.next_due_at, tz, language)
-            lines.append(t(language, "upcoming.line", number=number, title=title, when=when))
+            line = t(language, "upcoming.line", number=number, title=title, when=when)
+            if item.event_day is not None:
+                # 逢四说事开场 — 10月8日 周四 09:00（原定10月4日，因国庆节顺延）
+                line += html.escape(move_note(item.moves, item.event_day, language))
+            lines.append(line)
     lines.append("")
     lines.append(
         t(language, "upcoming.page", page=page.page + 1, pages=page.pages, count=page.total)

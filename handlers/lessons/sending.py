@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.community.calendar_notes import move_note
 from bot.errors import UserFacingError
 from handlers.access import reply, show
 from handlers.callbacks import StaleButton
@@ -40,9 +41,8 @@ async def when_pressed(update: Update, context: Context) -> None:
     if data.how == "party":
         planned = await lessons.sending.schedule_party_day(actor, data.lesson_id)
         assert planned.send_at is not None  # noqa: S101 - scheduled
-        original = planned.party_original
-        moved = original is not None and planned.send_at.astimezone(tz).date() != original
-        key = "lesson.scheduled_party_moved" if moved else "lesson.scheduled_party"
+        moves = context.services.scheduler.calendar.moves("party_day", planned.send_at)
+        key = "lesson.scheduled_party_moved" if moves else "lesson.scheduled_party"
         await show(
             update,
             t(
@@ -50,7 +50,7 @@ async def when_pressed(update: Update, context: Context) -> None:
                 key,
                 number=planned.lesson.id,
                 when=local_time(planned.send_at, tz),
-                original=original.strftime("%m-%d") if original else "",
+                why=move_note(moves, planned.send_at.astimezone(tz).date(), language),
             ),
         )
     elif data.how == "date":

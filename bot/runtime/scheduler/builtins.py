@@ -37,6 +37,9 @@ def calendar_fingerprint(calendar: CommunityCalendar) -> str:
             party.prefer,
         ],
     }
+    if calendar.holidays is not None:
+        # The library's version too: a new release's holidays move due times.
+        facts["holidays"] = calendar.holidays.fingerprint()
     text = json.dumps(facts, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 

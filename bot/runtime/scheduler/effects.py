@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.clock import Clock
 from bot.community.calendar import CommunityCalendar, to_utc
+from bot.community.calendar_notes import move_note
 from bot.community.register import ChatKind, secretaries_to_tell
 from bot.config import Settings
 from bot.i18n import parse_language, translate
@@ -66,15 +67,17 @@ class SchedulerEffects:
         """The members' groups hear when the coming Party day (主题党日) is, or that it moved."""
         event = self._local(firing.event_at)
         day = self._calendar.next_party_day(to_utc(event) - timedelta(seconds=1))
-        key = "schedule.party_day_reminder_moved" if day.moved else "schedule.party_day_reminder"
+        language = self._settings.community.default_language
+        moves = self._calendar.moves("party_day", day.at)
+        key = "schedule.party_day_reminder_moved" if moves else "schedule.party_day_reminder"
         await self._to_chats(
             firing,
             ChatKind.MEMBERS,
             key,
             date=event.strftime("%m-%d"),
             time=event.strftime("%H:%M"),
-            original=day.original.strftime("%m-%d"),
-            late=late_note(firing, self._settings.community.default_language, self._calendar.tz),
+            why=move_note(moves, day.at.astimezone(self._calendar.tz).date(), language),
+            late=late_note(firing, language, self._calendar.tz),
         )
 
     async def message(self, firing: Firing) -> None:

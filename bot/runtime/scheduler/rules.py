@@ -24,6 +24,7 @@ from bot.community.calendar import (
     parse_offset,
     to_utc,
 )
+from bot.community.holidays import Holidays
 from bot.config import Settings
 from storage.times import from_db_time
 
@@ -46,9 +47,12 @@ def calendar_from(settings: Settings) -> CommunityCalendar:
             day=cal.party_day,
             at=cal.party_day_time,
             max_shift=cal.party_day_max_shift,
-            holidays=frozenset(cal.holidays),
-            workdays=frozenset(cal.workdays),
             prefer=cal.party_day_prefer,
+        ),
+        holidays=Holidays.of(
+            extra_holidays=cal.extra_holidays,
+            extra_workdays=cal.extra_workdays,
+            statutory=cal.statutory_holidays,
         ),
     )
 

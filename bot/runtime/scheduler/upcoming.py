@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 from bot.clock import Clock
+from bot.community.calendar import Move
 from bot.config import Language
 from bot.errors import UserFacingError
 from bot.runtime.scheduler.firing import Describer, Timer
-from bot.runtime.scheduler.rules import ScheduleRules
+from bot.runtime.scheduler.rules import EVENT_RULES, ScheduleRules
 from bot.runtime.scheduler.titles import schedule_title
 from storage import Database
 from storage.runtime.schedules import ScheduleRow
@@ -24,6 +26,10 @@ class Listed:
 
     row: ScheduleRow
     facts: dict[str, Any]
+    #: Why the calendar event of its next due time is not on its usual date (a holiday).
+    moves: tuple[Move, ...] = ()
+    #: That event's local date, when it has one.
+    event_day: date | None = None
 
 
 @dataclass(frozen=True)
@@ -72,11 +78,34 @@ class Upcoming:
             start = page * UPCOMING_PAGE_SIZE
             items = tuple(
                 [
-                    Listed(row, await self._describe(session, row))
+                    self._with_moves(Listed(row, await self._describe(session, row)))
                     for row in listed[start : start + UPCOMING_PAGE_SIZE]
                 ]
             )
         return UpcomingPage(items, page, pages, start + 1, len(listed))
+
+    def _with_moves(self, item: Listed) -> Listed:
+        """The schedule with why its next calendar event moved (e.g. 因国庆节顺延).
+
+        An event rule's event is found from its due time; a one-off schedule set
+        at a calendar event (a describer's ``calendar_event`` fact, e.g. a Party
+        day lesson) is due at the event itself.
+        """
+        rule, due = item.row.rule, item.row.next_due_at
+        if not item.row.enabled or due is None:
+            return item
+        kind = rule.get("type")
+        if kind in EVENT_RULES:
+            event = self._rules.event_for(rule, due)
+        elif item.facts.get("calendar_event") in EVENT_RULES:
+            kind, event = item.facts["calendar_event"], due
+        else:
+            return item
+        if event is None:
+            return item
+        calendar = self._rules.calendar
+        moves = calendar.moves(str(kind), event)
+        return replace(item, moves=moves, event_day=event.astimezone(calendar.tz).date())
 
     async def title(self, schedule_id: int, language: Language) -> str:
         """A schedule's title in ``language``; UserFacingError if it is gone."""

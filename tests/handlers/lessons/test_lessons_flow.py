@@ -117,7 +117,7 @@ async def test_lesson_from_writing_to_report(tmp_path: Path, api: FakeBotApi) ->
         assert button_labels(screen)[0] == "📅 党日 2026-11-16 09:00（原定 11-15）"
         await harness.press_label(SECRETARY, screen, "党日")
         assert harness.last(SECRETARY)["text"] == (
-            "✅ 微党课 #1 将在党日 2026-11-16 09:00 发出（原定 11-15，顺延到工作日）。"
+            "✅ 微党课 #1 将在党日 2026-11-16 09:00 发出（原定11月15日，因周末顺延）。"
         )
 
         await fire(harness, clock, "lesson.push")
