@@ -12,12 +12,15 @@ placeholders, file by file; a test checks it. :func:`translate` formats plainly;
 from __future__ import annotations
 
 import html
+import logging
 import string
 import tomllib
 from functools import cache
 from importlib import resources
 
 from bot.config import Language
+
+log = logging.getLogger(__name__)
 
 DEFAULT_LANGUAGE = Language.ZH_HANS
 
@@ -68,7 +71,22 @@ def translate(language: Language | str, key: str, /, **params: object) -> str:
     template = catalog(lang).get(key) or catalog(DEFAULT_LANGUAGE).get(key)
     if template is None:
         return key
-    return template.format(**params) if params else template
+    if not params:
+        return template
+    try:
+        return template.format(**params)
+    except KeyError as missing:
+        # A message queued before an upgrade that gave its text a new placeholder:
+        # sent with that part left empty rather than not sent at all.
+        log.warning("text %s lacks the parameter %s; sent without it", key, missing)
+        return template.format_map(_Blank(params))
+
+
+class _Blank(dict[str, object]):
+    """Parameters where a missing name reads as empty text."""
+
+    def __missing__(self, name: str) -> str:
+        return ""
 
 
 def translate_html(language: Language | str, key: str, /, **params: object) -> str:

@@ -70,3 +70,11 @@ def test_translate_formats_and_falls_back_to_key() -> None:
         "32 characters, please."
     )
     assert translate(Language.EN, "no.such.key") == "no.such.key"
+
+
+def test_a_missing_parameter_leaves_that_part_empty(caplog: pytest.LogCaptureFixture) -> None:
+    """A message queued before an upgrade gave its text a new placeholder still goes out."""
+    with caplog.at_level("WARNING", logger="bot.i18n"):
+        text = translate(Language.ZH_HANS, "sittings.talk_day_open", date="10-08")
+    assert text.startswith("☀️ 今天（10-08）是逢四说事日") and "{why}" not in text
+    assert "lacks the parameter 'why'" in caplog.text
