@@ -71,15 +71,25 @@ def translate(language: Language | str, key: str, /, **params: object) -> str:
     template = catalog(lang).get(key) or catalog(DEFAULT_LANGUAGE).get(key)
     if template is None:
         return key
-    if not params:
-        return template
+    return template.format(**params) if params else template
+
+
+def translate_lenient(language: Language | str, key: str, /, **params: object) -> str:
+    """Like :func:`translate_html`, for a message queued before an upgrade gave its text a
+    new placeholder: the missing part is left empty (and logged) rather than the message
+    failing. Only the outbox's sender uses it; elsewhere a missing parameter is a bug that
+    :func:`translate` raises (and some callers catch, to fall back to a plainer text)."""
     try:
-        return template.format(**params)
+        return translate_html(language, key, **params)
     except KeyError as missing:
-        # A message queued before an upgrade that gave its text a new placeholder:
-        # sent with that part left empty rather than not sent at all.
         log.warning("text %s lacks the parameter %s; sent without it", key, missing)
-        return template.format_map(_Blank(params))
+        lang = parse_language(language)
+        template = catalog(lang).get(key) or catalog(DEFAULT_LANGUAGE).get(key) or key
+        escaped = {
+            name: html.escape(value) if isinstance(value, str) else value
+            for name, value in params.items()
+        }
+        return template.format_map(_Blank(escaped))
 
 
 class _Blank(dict[str, object]):

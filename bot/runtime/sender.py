@@ -58,7 +58,7 @@ from telegram.error import (
 from bot.clock import Clock, system_clock
 from bot.community.register import CommunityService
 from bot.config import DeliverySettings
-from bot.i18n import translate, translate_html
+from bot.i18n import translate, translate_lenient
 from bot.runtime.circuit import BACKOFF_CAP_SECONDS, Circuit, Outcome
 from bot.runtime.flood import PREACQUIRED, TelegramRateLimiter
 from bot.runtime.outbox import OutgoingMessage
@@ -85,8 +85,9 @@ MAX_CAPTION = 1024
 
 
 def render_text(message: OutgoingMessage) -> str:
-    """The message's HTML text, every parameter escaped."""
-    return translate_html(message.language, message.key, **message.params)
+    """The message's HTML text, every parameter escaped. Lenient: a message queued before
+    an upgrade gave its text a new placeholder still goes, with that part empty."""
+    return translate_lenient(message.language, message.key, **message.params)
 
 
 def render_buttons(message: OutgoingMessage) -> InlineKeyboardMarkup | None:
