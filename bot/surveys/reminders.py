@@ -15,12 +15,13 @@ who was reminded beyond the queued message itself.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bot.community.register import Actor, Role
 from bot.config import Language
 from bot.runtime.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
 from bot.runtime.scheduler import Firing
+from bot.runtime.scheduler.before import schedule_before, stop_before
 from bot.runtime.scheduler.titles import lead_time, spoken_time
 from bot.surveys.rules import (
     OPT_OUT_KIND,
@@ -31,38 +32,29 @@ from bot.surveys.rules import (
 )
 from storage.session import Session
 from storage.surveys.surveys import SurveyRow
-from storage.times import to_db_time
 
 
 async def schedule_reminders(
     ctx: SurveyContext, session: Session, survey: SurveyRow, now: datetime
 ) -> list[tuple[int, datetime]]:
     """Add the survey's reminders in the sending's unit of work; returns (id, due) to arm."""
-    armed = []
-    for hours in ctx.settings.surveys.reminder_hours:
-        at = survey.closes_at - timedelta(hours=hours)
-        if at <= now:
-            continue
-        schedule_id, due = await ctx.scheduler.create_in(
-            session,
-            kind=REMIND_KIND,
-            title=f"survey {survey.id} reminder",
-            rule={"type": "once", "at": to_db_time(at)},
-            payload={"survey_id": survey.id, "minutes": hours * 60},
-            owner_id=survey.created_by,
-            now=now,
-        )
-        if due is not None:
-            armed.append((schedule_id, due))
-    return armed
+    return await schedule_before(
+        ctx.scheduler,
+        session,
+        kind=REMIND_KIND,
+        title=f"survey {survey.id} reminder",
+        moment=survey.closes_at,
+        hours=ctx.settings.surveys.reminder_hours,
+        field="survey_id",
+        value=survey.id,
+        owner_id=survey.created_by,
+        now=now,
+    )
 
 
 async def stop_reminders(session: Session, survey_id: int, now: datetime) -> list[int]:
     """Finish the survey's reminders still to come (it closed); returns their ids to disarm."""
-    pending = await session.schedules.pending_for(REMIND_KIND, "survey_id", survey_id)
-    for schedule in pending:
-        await session.schedules.set_next_due(schedule.id, None, now)
-    return [schedule.id for schedule in pending]
+    return await stop_before(session, REMIND_KIND, "survey_id", survey_id, now)
 
 
 class SurveyReminderService:

@@ -18,7 +18,7 @@ reminded beyond the queued message itself.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bot.community.register import Actor, Role
 from bot.config import Language
@@ -29,12 +29,12 @@ from bot.deliberation.voting.rules import option_labels, reminders_callback
 from bot.i18n import translate
 from bot.runtime.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
 from bot.runtime.scheduler import Firing
+from bot.runtime.scheduler.before import schedule_before, stop_before
 from bot.runtime.scheduler.titles import lead_time, spoken_time
 from storage.community.people import PersonRow
 from storage.deliberation.matters import MatterRow
 from storage.deliberation.votes import VoteRow
 from storage.session import Session
-from storage.times import to_db_time
 
 #: The schedule kind of a reminder; its payload holds the vote and the lead in minutes.
 REMIND_KIND = "vote.remind"
@@ -45,32 +45,25 @@ OPT_OUT_KIND = "vote"
 async def schedule_reminders(
     ctx: VotingContext, session: Session, vote: VoteRow, now: datetime
 ) -> list[tuple[int, datetime]]:
-    """Add the vote's reminders in the opening's unit of work; returns (id, due) to arm."""
-    armed = []
-    for hours in ctx.settings.deliberation.vote_reminder_hours:
-        at = vote.closes_at - timedelta(hours=hours)
-        if at <= now:
-            continue  # a vote shorter than this lead: that reminder would come at once
-        schedule_id, due = await ctx.scheduler.create_in(
-            session,
-            kind=REMIND_KIND,
-            title=f"vote {vote.id} reminder",
-            rule={"type": "once", "at": to_db_time(at)},
-            payload={"vote_id": vote.id, "minutes": hours * 60},
-            owner_id=vote.opened_by,
-            now=now,
-        )
-        if due is not None:
-            armed.append((schedule_id, due))
-    return armed
+    """Add the vote's reminders in the opening's unit of work; returns (id, due) to arm.
+    A vote shorter than a lead gets no reminder for it (it would come at once)."""
+    return await schedule_before(
+        ctx.scheduler,
+        session,
+        kind=REMIND_KIND,
+        title=f"vote {vote.id} reminder",
+        moment=vote.closes_at,
+        hours=ctx.settings.deliberation.vote_reminder_hours,
+        field="vote_id",
+        value=vote.id,
+        owner_id=vote.opened_by,
+        now=now,
+    )
 
 
 async def stop_reminders(session: Session, vote_id: int, now: datetime) -> list[int]:
     """Finish the vote's reminders still to come (it closed); returns their ids to disarm."""
-    pending = await session.schedules.pending_for(REMIND_KIND, "vote_id", vote_id)
-    for schedule in pending:
-        await session.schedules.set_next_due(schedule.id, None, now)
-    return [schedule.id for schedule in pending]
+    return await stop_before(session, REMIND_KIND, "vote_id", vote_id, now)
 
 
 class ReminderService:

@@ -18,7 +18,8 @@ on request, the registry of effects), :mod:`.rules` (due times from rules on
 the calendar), :mod:`.builtins` (the built-in schedules and the calendar's
 fingerprint), :mod:`.upcoming` (the secretaries' list, pause and resume),
 :mod:`.effects` (what the scheduler itself sends), :mod:`.firing` (what a
-firing is), :mod:`.titles` (how schedules and times are named).
+firing is), :mod:`.titles` (how schedules and times are named), :mod:`.before`
+(reminders some hours before a close, for the features).
 """
 
 from __future__ import annotations
