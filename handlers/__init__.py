@@ -245,6 +245,7 @@ BUTTONS: tuple[Button, ...] = (
     # 🏠 门牌: one's own building and door (a secretary: anyone's, checked by the service).
     Button(community_cb.SetHome, people.home_pressed, Access.REGISTERED),
     Button(community_cb.ConfirmForget, people.forget_confirmed, Access.REGISTERED),
+    Button(community_cb.HelpStep, people.help_step, Access.REGISTERED),
     Button(community_cb.PeopleListPage, admin.people_page, Role.SECRETARY),
     Button(community_cb.ShowPerson, admin.show_person, Role.SECRETARY),
     Button(community_cb.ToggleRole, admin.toggle_role, Role.SECRETARY),

@@ -153,3 +153,11 @@ class NotifyConfirm(Callback):
 
     PREFIX: ClassVar[str] = "nc"
     send: bool
+
+
+@dataclass(frozen=True)
+class HelpStep(Callback):
+    """A next step under the short /help: "mine", "raise", or "all" (the full list)."""
+
+    PREFIX: ClassVar[str] = "hlp"
+    step: str

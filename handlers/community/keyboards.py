@@ -54,6 +54,16 @@ def languages() -> InlineKeyboardMarkup:
     )
 
 
+def help_steps(language: Language, resident: bool) -> InlineKeyboardMarkup:
+    """Under the short /help: the next steps, and the full list one tap further."""
+    first = [button(plain(language, "participation.key.mine"), cb.HelpStep("mine"))]
+    if resident:
+        first.append(button(plain(language, "participation.key.raise"), cb.HelpStep("raise")))
+    return InlineKeyboardMarkup(
+        [first, [button(plain(language, "help.button.all"), cb.HelpStep("all"))]]
+    )
+
+
 def confirm_forget(language: Language) -> InlineKeyboardMarkup:
     """Delete my data / keep it."""
     return InlineKeyboardMarkup(

@@ -8,7 +8,7 @@ import json
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 
-from bot.community.register import Caller, Role
+from bot.community.register import Actor, Caller, Role
 from bot.community.registration import HomePrompt, Prompt, Step
 from bot.config import Language
 from bot.deliberation.raising import GROUP_DRAFT_KEPT
@@ -21,12 +21,15 @@ from handlers.deliberation import matters
 from handlers.keyboards import open_private_chat
 from handlers.participation import keyboard as big_buttons
 from handlers.participation import keyboards as participation_keyboards
+from handlers.participation import mine as participation_mine
 from handlers.texts import t
 from handlers.volunteering import checkin as volunteering
 
 RAISE_PAYLOAD = matters.RAISE_PAYLOAD
 #: The deep-link payload of the "register" button posted in bound groups.
 JOIN_PAYLOAD = "join"
+#: The deep-link payload of the "help, privately" button under /help in a group.
+HELP_PAYLOAD = "help"
 
 
 def _require_caller(update: Update) -> Caller:
@@ -54,6 +57,10 @@ async def start(update: Update, context: Context) -> None:
     if calendar_files.is_start(context.args):
         # A group's 📅 加到手机日历 under a sitting's agenda: the calendar file, here.
         await calendar_files.start_payload(update, context)
+        return
+    if context.args == [HELP_PAYLOAD]:
+        # From the button under /help in a group: the help, here.
+        await help_command(update, context)
         return
     if context.args == [RAISE_PAYLOAD] and actor.has(Role.RESIDENT):
         # From a group's "raise privately" button: straight into the raise form.
@@ -302,8 +309,39 @@ async def cancel(update: Update, context: Context) -> None:
 
 
 async def help_command(update: Update, context: Context) -> None:
-    """/help: what the person can do, by their roles."""
+    """/help: a few lines for the person's roles, with buttons for the next step; the
+    full list of commands is one tap further (📖 全部功能). In a group: a button to the
+    private chat, where the help is."""
     actor = context.require_actor()
+    language = actor.language
+    if not big_buttons.is_private(update):
+        link = open_private_chat(
+            language, context.bot.username, HELP_PAYLOAD, label_key="help.button.private"
+        )
+        await reply(update, t(language, "help.short.group"), link)
+        return
+    if not actor.registered:
+        link = open_private_chat(
+            language, context.bot.username, JOIN_PAYLOAD, label_key="help.button.register"
+        )
+        await reply(update, t(language, "help.short.unregistered"), link)
+        return
+    lines = [t(language, "help.short.title")]
+    resident = actor.has(Role.RESIDENT)
+    lines.append(t(language, "help.short.resident" if resident else "help.short.registered"))
+    for role, key in (
+        (Role.PARTY_MEMBER, "help.short.member"),
+        (Role.VOLUNTEER, "help.short.volunteer"),
+        (Role.SECRETARY, "help.short.secretary"),
+    ):
+        if actor.has(role):
+            lines.append(t(language, key))
+    lines.append(t(language, "help.short.footer"))
+    await reply(update, "\n".join(lines), keyboards.help_steps(language, resident))
+
+
+def full_help(actor: Actor) -> str:
+    """Every command the person may use, by their roles (📖 全部功能)."""
     lines = [t(actor.language, "help.everyone")]
     if not actor.registered:
         lines.append(t(actor.language, "help.unregistered"))
@@ -316,9 +354,20 @@ async def help_command(update: Update, context: Context) -> None:
         lines.append(t(actor.language, "help.matters.secretary"))
         lines.append(t(actor.language, "help.vol.secretary"))
         lines.append(t(actor.language, "participation.help.secretary"))
-    # In a private chat, the big buttons come with it.
-    keyboard = big_buttons.keyboard(actor) if big_buttons.is_private(update) else None
-    await reply(update, "\n\n".join(lines), keyboard)
+    return "\n\n".join(lines)
+
+
+async def help_step(update: Update, context: Context) -> None:
+    """A button under the short /help: 我的待办, 提议, or the full list in its place."""
+    data = cb.HelpStep.decode(_data(update))
+    actor = context.require_actor()
+    if data.step == "mine":
+        await participation_mine.mine(update, context)
+    elif data.step == "raise" and actor.has(Role.RESIDENT):
+        await answer(update)
+        await matters.raise_command(update, context)
+    else:
+        await show(update, full_help(actor))
 
 
 def _data(update: Update) -> str | None:

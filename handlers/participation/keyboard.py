@@ -7,7 +7,7 @@ with the command's own access rule. A press while a guided conversation waits fo
 typed answer ENDS that conversation (the person is told) and runs the command: the
 buttons are the way out of any form, as /cancel is.
 
-The keyboard is sent on registration, /start, /help and /lang (labels in the person's
+The keyboard is sent on registration, /start and /lang (labels in the person's
 language), and to a person whose roles a secretary changed (:func:`tell_roles_changed`).
 """
 
@@ -122,7 +122,7 @@ async def tell_roles_changed(context: Context, person: PersonRow) -> None:
     """A secretary changed the person's roles: a short note with their new keyboard.
 
     Sent at once, after the change committed (not through the outbox: one message,
-    and the next /start or /help sends the keyboard again if this one is lost)."""
+    and the next /start sends the keyboard again if this one is lost)."""
     language = parse_language(person.language)
     configured = context.services.community.is_configured_secretary(person.tg_user_id)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from handlers.access import reply
+from handlers.access import show
 from handlers.context import Context
 from handlers.participation import keyboards, texts
 
@@ -14,6 +14,7 @@ async def mine(update: Update, context: Context) -> None:
     actor = context.require_actor()
     awaiting = await context.services.participation.awaiting.mine(actor)
     tz = context.services.settings.community.tz
-    await reply(
+    # (From 📋 我的待办 under /help, the help's message becomes the list.)
+    await show(
         update, texts.mine(actor.language, awaiting, tz), keyboards.mine(actor.language, awaiting)
     )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
-from tests.handlers.conftest import SECRETARY, BotHarness
+from bot.config import Language
+from handlers.texts import t
+from tests.handlers.conftest import RESIDENTS_GROUP, SECRETARY, BotHarness, button_labels
 
 
 def menu(harness: BotHarness, scope: dict[str, object], language: str) -> list[str]:
@@ -57,12 +59,74 @@ async def test_command_menus_per_language_and_scope(harness: BotHarness) -> None
 
 
 async def test_help_depends_on_roles(harness: BotHarness) -> None:
+    # Not registered: how to register, with the button.
     await harness.say(2001, "/help")
-    assert "发送 /start 开始" in harness.last(2001)["text"]
-    assert "书记可用" not in harness.last(2001)["text"]
+    unregistered = harness.last(2001)
+    assert unregistered["text"].startswith("您还没有登记")
+    (row,) = unregistered["reply_markup"]["inline_keyboard"]
+    assert row[0]["text"] == "✍️ 开始登记"
+    assert row[0]["url"].endswith("?start=join")
+
+    # A resident: a few plain lines and the next steps as buttons.
+    await harness.register(2001)
+    await harness.say(2001, "/help")
+    short = harness.last(2001)
+    lines = short["text"].split("\n")
+    assert len(lines) <= 10
+    assert lines[0] == "议事亭能帮您做这些"
+    assert any(line.startswith("📝 提议") for line in lines)
+    assert any(line.startswith("🗳 投票") for line in lines)
+    assert not any(line.startswith("🧭 书记") for line in lines)
+    assert button_labels(short) == ["📋 我的待办", "📝 提议", "📖 全部功能"]
+
+    # The full list is one tap further: the same message becomes today's list.
+    await harness.press_label(2001, short, "全部功能")
+    full = harness.last(2001)
+    assert full["message_id"] == short["message_id"]
+    assert full["text"].startswith("议事亭能做什么")
+    assert "/matter 编号" in full["text"]
+    assert "书记可用" not in full["text"]
+
+    # 📋 我的待办 from the help: the list of what waits.
+    await harness.say(2001, "/help")
+    await harness.press_label(2001, harness.last(2001), "我的待办")
+    assert "议事亭能帮您做这些" not in harness.last(2001)["text"]
+
+    # 📝 提议: straight into the raise form.
+    await harness.say(2001, "/help")
+    await harness.press_label(2001, harness.last(2001), "提议")
+    assert harness.last(2001)["text"] == t(Language.ZH_HANS, "raise.ask_title")
+
+    # A secretary's short help has their line; the full list their commands.
     await harness.register(SECRETARY)
     await harness.say(SECRETARY, "/help")
+    secretary = harness.last(SECRETARY)
+    lines = secretary["text"].split("\n")
+    assert len(lines) <= 10
+    assert any(line.startswith("🧭 书记：/status") for line in lines)
+    await harness.press_label(SECRETARY, secretary, "全部功能")
     assert "书记可用" in harness.last(SECRETARY)["text"]
+
+
+async def test_help_in_english_and_in_a_group(harness: BotHarness) -> None:
+    await harness.register(2002)
+    await harness.say(2002, "/help")
+    short = harness.last(2002)
+    assert short["text"].startswith("What the pavilion can do for you")
+    assert len(short["text"].split("\n")) <= 10
+    assert button_labels(short) == ["📋 To do", "📝 Raise", "📖 All commands"]
+    await harness.press_label(2002, short, "All commands")
+    assert harness.last(2002)["text"].startswith("What the pavilion can do\n")
+
+    # In a group: short, and a button to the private chat (where /start help shows it).
+    await harness.say(2001, "/help", RESIDENTS_GROUP)
+    group = harness.last(RESIDENTS_GROUP)
+    assert group["text"] == "想知道我能做什么？点下面的按钮私聊我，我一条条告诉您。"
+    (row,) = group["reply_markup"]["inline_keyboard"]
+    assert row[0]["url"].endswith("?start=help")
+    await harness.register(2003)
+    await harness.say(2003, "/start help")
+    assert harness.last(2003)["text"].startswith("议事亭能帮您做这些")
 
 
 async def test_cancel_leaves_the_form(harness: BotHarness) -> None:

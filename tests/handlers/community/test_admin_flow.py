@@ -209,6 +209,6 @@ async def test_private_and_group_only_commands(harness: BotHarness) -> None:
 async def test_flood_control_while_replying_is_waited_out(harness: BotHarness) -> None:
     harness.api.fail_next("sendMessage", retry_after=1)
     await harness.say(2001, "/help")
-    assert "议事亭能做什么" in harness.last(2001)["text"]
+    assert "您还没有登记" in harness.last(2001)["text"]
     sends = [method for method, _ in harness.api.calls if method == "sendMessage"]
     assert len(sends) == 2  # refused once with retry_after, then sent

@@ -257,7 +257,7 @@ async def test_the_keyboard_follows_roles_and_language(tmp_path: Path, api: Fake
         assert done["text"].startswith("🎉 登记完成")
         resident = [["📋 我的待办", "📝 提议"], ["🗂 我的参与", "❓ 帮助"]]
         assert keys(done) == resident
-        await harness.say(LI, "/help")
+        await harness.say(LI, "/start")
         assert keys(harness.last(LI)) == resident
 
         # A party member gains 📖 学习: he is told, with the new keyboard.
