@@ -412,6 +412,9 @@ MEDIA_ANSWERS: dict[str, dialogs.MediaAnswer] = {
     **lesson_answers.MEDIA_ANSWERS,
 }
 
+#: A voice note answering a form: raising a matter takes one as its details.
+VOICE_ANSWERS: dict[str, dialogs.MediaAnswer] = {RAISE_FLOW: matters.voice_answer}
+
 
 def register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Add every handler, in order. Group -1 runs first for every update."""
@@ -540,6 +543,15 @@ def _add_private_answers(app: Application[Any, Any, Any, Any, Any, Any]) -> None
             & (filters.PHOTO | filters.Document.ALL | filters.AUDIO | filters.VIDEO)
             & filters.UpdateType.MESSAGE,
             guarded(dialogs.private_media, need=Access.REGISTERED, where=Where.PRIVATE),
+        )
+    )
+
+    # A voice note in a private chat: a raise form's details, or a short reply.
+    dialogs.VOICE_ANSWERS.update(VOICE_ANSWERS)
+    app.add_handler(
+        MessageHandler(
+            filters.ChatType.PRIVATE & filters.VOICE & filters.UpdateType.MESSAGE,
+            guarded(dialogs.private_voice, need=Access.REGISTERED, where=Where.PRIVATE),
         )
     )
 

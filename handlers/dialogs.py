@@ -1,5 +1,5 @@
-"""Typed answers (and photos or files) in a private chat, routed to the guided conversation
-they answer."""
+"""Typed answers (and photos, files or voice notes) in a private chat, routed to the guided
+conversation they answer."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from telegram import Message, Update
 
 from handlers.access import reply
 from handlers.context import Context
+from handlers.participation import keyboard as big_buttons
 from handlers.texts import t
 
 TextAnswer = Callable[[Update, Context, str, str], Coroutine[Any, Any, None]]
@@ -21,6 +22,8 @@ TEXT_ANSWERS: dict[str, TextAnswer] = {}
 MediaAnswer = Callable[[Update, Context, str, Message], Coroutine[Any, Any, None]]
 #: Flow name -> its media handler; filled by handlers/__init__.py.
 MEDIA_ANSWERS: dict[str, MediaAnswer] = {}
+#: Flow name -> its voice-note handler (the message itself); filled by handlers/__init__.py.
+VOICE_ANSWERS: dict[str, MediaAnswer] = {}
 
 
 async def private_text(update: Update, context: Context) -> None:
@@ -47,5 +50,22 @@ async def private_media(update: Update, context: Context) -> None:
     answer = MEDIA_ANSWERS.get(dialog.flow) if dialog else None
     if dialog is None or answer is None:
         await reply(update, t(actor.language, "help.unknown_media"))
+        return
+    await answer(update, context, dialog.step, message)
+
+
+async def private_voice(update: Update, context: Context) -> None:
+    """A voice note in a private chat: the answer to a form that takes one (raising a
+    matter); otherwise a short reply saying what to do instead, with the big buttons.
+    (In a group a voice note is left alone: no handler, no reply.)"""
+    message = update.effective_message
+    actor = context.require_actor()
+    if message is None:
+        return
+    dialog = await context.services.dialogs.current(message.chat.id, actor.tg_user_id)
+    answer = VOICE_ANSWERS.get(dialog.flow) if dialog else None
+    if dialog is None or answer is None:
+        keyboard = big_buttons.keyboard(actor)
+        await reply(update, t(actor.language, "help.voice_elsewhere"), keyboard)
         return
     await answer(update, context, dialog.step, message)

@@ -59,6 +59,8 @@ class RaiseDraft:
     #: group that did not fit (a first sentence too long for a title, details too long).
     note: str | None = None
     note_params: tuple[tuple[str, object], ...] = ()
+    #: A voice note (its Telegram file id) sent as the details; posted after the card.
+    voice: str | None = None
 
 
 def split_words(text: str) -> tuple[str | None, str]:
@@ -308,7 +310,9 @@ class MatterService:
     async def _as_draft(self, session: Session, step: str, data: dict[str, Any]) -> RaiseDraft:
         title = data.get("title")
         similar = _similar(str(title), await session.matters.open()) if step == "confirm" else ()
-        return RaiseDraft(step, title, data.get("details"), similar, data.get("photo"))
+        return RaiseDraft(
+            step, title, data.get("details"), similar, data.get("photo"), voice=data.get("voice")
+        )
 
     async def answer_title(self, actor: Actor, chat_id: int, text: str) -> RaiseDraft:
         """The matter's title; then the form asks what and where (unless it knows already)."""
@@ -347,6 +351,27 @@ class MatterService:
             )
         return RaiseDraft("confirm", str(data["title"]), str(data["details"]), similar, file_id)
 
+    async def attach_voice(
+        self, actor: Actor, chat_id: int, file_id: str, placeholder: str
+    ) -> RaiseDraft:
+        """A voice note sent for the details (what and where): it is the details, which
+        read ``placeholder`` (（语音说明）), and it goes to the groups after the card. At the
+        confirm step it replaces an earlier voice note and leaves typed details as they are."""
+        actor.member(Role.RESIDENT, "matter.residents_only")
+        async with self._db.transaction() as session:
+            dialog = await session.dialogs.get(chat_id, actor.tg_user_id)
+            step = dialog.step if dialog is not None and dialog.flow == FLOW else "details"
+            if step not in ("details", "confirm"):
+                step = "details"  # refused just below, with the form's own words
+            data = await self._expect(session, actor, chat_id, step)
+            data = {**data, "voice": file_id}
+            if step == "details":
+                data["details"] = placeholder
+            await session.dialogs.put(
+                chat_id, actor.tg_user_id, FLOW, "confirm", data, self._clock()
+            )
+            return await self._as_draft(session, "confirm", data)
+
     async def confirm(self, actor: Actor, chat_id: int) -> MatterRow:
         """Submit: the matter gets its number and its card is queued for the residents' groups."""
         person = actor.member(Role.RESIDENT, "matter.residents_only")
@@ -368,16 +393,17 @@ class MatterService:
             await session.matters.add_event(matter_id, "raised", actor_id=person.id, now=now)
             matter = await session.matters.get(matter_id)
             assert matter is not None  # noqa: S101 - created just above
-            await self._post_card(session, matter, now)
+            await self._post_card(session, matter, now, data.get("voice"))
         return matter
 
-    async def _post_card(self, session: Session, matter: MatterRow, now: datetime) -> None:
+    async def _post_card(
+        self, session: Session, matter: MatterRow, now: datetime, voice: str | None = None
+    ) -> None:
         chats = await session.chats.posting(ChatKind.RESIDENTS.value)
         if not chats:
             return
-        message = card_message(
-            matter, self.threshold, self._settings.community.default_language, self._calendar.tz
-        )
+        language = self._settings.community.default_language
+        message = card_message(matter, self.threshold, language, self._calendar.tz)
         push_id = await queue_push(
             session,
             kind="matter.card",
@@ -387,6 +413,19 @@ class MatterService:
             now=now,
         )
         await session.matters.set_card_push(matter.id, push_id)
+        if voice is not None:
+            # The voice note given as the details, right after the card (queued after it).
+            said = OutgoingMessage(
+                "raise.voice_caption", language, {"number": matter.id}, voice=voice
+            )
+            await queue_push(
+                session,
+                kind="matter.voice",
+                title=matter.title,
+                deliveries=[Delivery(chat.chat_id, None, said) for chat in chats],
+                dedupe_prefix=f"matter-voice:{matter.id}",
+                now=now,
+            )
 
     async def _expect(
         self, session: Session, actor: Actor, chat_id: int, step: str

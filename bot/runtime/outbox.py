@@ -45,12 +45,15 @@ class OutgoingMessage:
     #: A bar chart drawn at send time: {"title": str, "bars": [[label, count], ...]};
     #: the text becomes its caption.
     chart: dict[str, Any] | None = None
+    #: A voice note already on Telegram (its file id); the text becomes its caption.
+    voice: str | None = None
 
     def to_content(self) -> dict[str, Any]:
         """The JSON stored in the outbox."""
         return {
             "photo": self.photo,
             "chart": self.chart,
+            "voice": self.voice,
             "key": self.key,
             "language": self.language.value,
             "params": self.params,
@@ -89,6 +92,7 @@ class OutgoingMessage:
             ),
             photo=content.get("photo"),
             chart=content.get("chart"),
+            voice=content.get("voice"),
         )
 
 

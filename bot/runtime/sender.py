@@ -398,7 +398,15 @@ class Sender:
         text = render_text(message)
         photo = photo_of(message, self.chart_renderer)
         try:
-            if photo is not None and len(text) <= MAX_CAPTION:
+            if message.voice is not None and len(text) <= MAX_CAPTION:
+                sent = await self._bot.send_voice(
+                    row.chat_id,
+                    message.voice,
+                    caption=text,
+                    reply_markup=render_buttons(message),
+                    rate_limit_args=PREACQUIRED,
+                )
+            elif photo is not None and len(text) <= MAX_CAPTION:
                 sent = await self._bot.send_photo(
                     row.chat_id,
                     photo,

@@ -86,6 +86,7 @@ class FakeBotApi(UserActions, Updates, Profile, Inspection):
             self._send_photo,
             self._send_audio,
             self._send_video,
+            self._send_voice,
             self._send_location,
             self._get_chat,
             self._get_chat_member,

@@ -130,6 +130,8 @@ async def _show_draft(update: Update, actor: Actor, draft: RaiseDraft) -> None:
                 language, draft.title or "", draft.details or "", draft.similar, draft.photo
             )
         )
+        if draft.voice:
+            lines.append(t(language, "raise.voice_attached"))
         keyboard = keyboards.confirm_raise(language)
     elif draft.step == "details":
         lines.append(t(language, "raise.ask_details", title=draft.title or ""))
@@ -173,6 +175,22 @@ async def photo_answer(update: Update, context: Context, step: str, message: Mes
         ),
         keyboards.confirm_raise(actor.language),
     )
+
+
+async def voice_answer(update: Update, context: Context, step: str, message: Message) -> None:
+    """A voice note while the form asks what and where: it is the details (（语音说明）)
+    and goes to the residents' groups right after the card."""
+    actor = context.require_actor()
+    chat = update.effective_chat
+    if step not in ("details", "confirm") or message.voice is None or chat is None:
+        await reply(update, t(actor.language, "raise.voice_when"))
+        return
+    # The matter's details are read by everyone: in the community's language.
+    placeholder = plain(context.services.settings.community.default_language, "raise.voice_details")
+    draft = await context.services.matters.attach_voice(
+        actor, chat.id, message.voice.file_id, placeholder
+    )
+    await _show_draft(update, actor, draft)
 
 
 async def confirmed(update: Update, context: Context) -> None:

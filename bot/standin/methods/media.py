@@ -1,5 +1,5 @@
 """Files: uploads, ``attach://`` references and file ids; sendDocument, sendPhoto, sendAudio,
-sendVideo, getFile and the bytes behind a ``file_path`` (the download route).
+sendVideo, sendVoice, getFile and the bytes behind a ``file_path`` (the download route).
 """
 
 from __future__ import annotations
@@ -111,6 +111,10 @@ class Media(Messages):
         return {**cls._document_json(audio), "duration": 0}
 
     @classmethod
+    def _voice_json(cls, voice: _File) -> dict[str, Any]:
+        return {**cls._document_json(voice), "duration": 3}
+
+    @classmethod
     def _video_json(cls, video: _File) -> dict[str, Any]:
         return {**cls._document_json(video), "duration": 0, "width": 640, "height": 360}
 
@@ -165,6 +169,14 @@ class Media(Messages):
         audio, data = self._input_file("audio", "audio", params, files)
         fields["audio"] = self._audio_json(audio)
         uploads = {audio.file_name or audio.file_id: data} if data is not None else {}
+        return self._bot_send(chat, params, fields, uploads)
+
+    def _send_voice(self, params: dict[str, Any], files: _Files) -> Any:
+        chat = self._target_chat(params)
+        fields = self._caption_fields(params)
+        voice, data = self._input_file("voice", "voice", params, files)
+        fields["voice"] = self._voice_json(voice)
+        uploads = {voice.file_name or voice.file_id: data} if data is not None else {}
         return self._bot_send(chat, params, fields, uploads)
 
     def _send_video(self, params: dict[str, Any], files: _Files) -> Any:

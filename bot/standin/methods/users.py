@@ -160,6 +160,15 @@ class UserActions(Media):
         audio = self._store_file("audio", file_name, data)
         return self._user_message(user_id, chat_id, {"audio": self._audio_json(audio)}, None)
 
+    def send_voice(
+        self, user_id: int, chat_id: int | None, data: bytes | None = None
+    ) -> dict[str, Any]:
+        """A user sends a voice note (made-up bytes unless ``data``); getFile can fetch it."""
+        self._file_counter += 1
+        blob = data if data is not None else f"fake voice {self._file_counter}".encode()
+        voice = self._store_file("voice", "voice.ogg", blob, "audio/ogg")
+        return self._user_message(user_id, chat_id, {"voice": self._voice_json(voice)}, None)
+
     def send_video(
         self, user_id: int, chat_id: int | None, file_name: str, data: bytes
     ) -> dict[str, Any]:

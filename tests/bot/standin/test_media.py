@@ -58,3 +58,17 @@ async def test_user_audio_and_video_resent_by_file_id(api: FakeBotApi, bot: tele
         await bot.send_video(BOB, audio_id)
     file = await bot.get_file(video_id)
     assert bytes(await file.download_as_bytearray()) == b"video bytes"
+
+
+async def test_user_voice_resent_by_file_id(api: FakeBotApi, bot: telegram.Bot) -> None:
+    api.send_voice(ALICE, None, b"OggS voice")
+    update = await _next_update(bot, api)
+    assert update.message is not None and update.message.voice is not None
+    voice_id = update.message.voice.file_id
+    sent = await bot.send_voice(GROUP, voice_id, caption="🎤 #1 的语音说明")
+    assert sent.voice is not None and sent.voice.file_id == voice_id
+    assert sent.caption == "🎤 #1 的语音说明"
+    with pytest.raises(BadRequest, match=_ci("can't use file of type Voice as Audio")):
+        await bot.send_audio(BOB, voice_id)
+    file = await bot.get_file(voice_id)
+    assert bytes(await file.download_as_bytearray()) == b"OggS voice"
