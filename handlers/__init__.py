@@ -299,6 +299,7 @@ BUTTONS: tuple[Button, ...] = (
     Button(deliberation_cb.AssignPerson, carrying.owner_person_chosen, Role.SECRETARY),
     Button(deliberation_cb.ChooseDue, carrying.due_chosen, Role.SECRETARY),
     Button(deliberation_cb.ProgressPercent, carrying.percent_chosen, Access.REGISTERED),
+    Button(deliberation_cb.ReportProgress, carrying.progress_pressed, Access.REGISTERED),
     Button(deliberation_cb.PickReferral, carrying.referral_picked, Role.SECRETARY),
     Button(deliberation_cb.RateMatter, carrying.rate_pressed, Access.REGISTERED),
     Button(deliberation_cb.AcceptanceVerdict, carrying.verdict_pressed, Role.SUPERVISOR),
