@@ -341,6 +341,7 @@ BUTTONS: tuple[Button, ...] = (
         volunteering_cb.VolCheckinChoose, vol_checkin.checkin_chosen, Access.REGISTERED, Where.ANY
     ),
     Button(volunteering_cb.VolLocationConsent, vol_checkin.location_consent, Access.REGISTERED),
+    Button(volunteering_cb.VolCheckout, vol_checkin.checkout_pressed, Access.REGISTERED),
     Button(volunteering_cb.VolCode, vol_organiser.code_pressed, Access.REGISTERED),
     Button(volunteering_cb.VolCodeStop, vol_organiser.code_stopped, Access.REGISTERED),
     Button(volunteering_cb.VolKiosk, vol_organiser.kiosk_pressed, Access.REGISTERED),
