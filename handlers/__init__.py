@@ -300,6 +300,7 @@ BUTTONS: tuple[Button, ...] = (
     Button(deliberation_cb.AssignPerson, carrying.owner_person_chosen, Role.SECRETARY),
     Button(deliberation_cb.ChooseDue, carrying.due_chosen, Role.SECRETARY),
     Button(deliberation_cb.ProgressPercent, carrying.percent_chosen, Access.REGISTERED),
+    Button(deliberation_cb.ReportProgress, carrying.progress_pressed, Access.REGISTERED),
     Button(deliberation_cb.PickReferral, carrying.referral_picked, Role.SECRETARY),
     Button(deliberation_cb.RateMatter, carrying.rate_pressed, Access.REGISTERED),
     Button(deliberation_cb.AcceptanceVerdict, carrying.verdict_pressed, Role.SUPERVISOR),
@@ -341,6 +342,7 @@ BUTTONS: tuple[Button, ...] = (
         volunteering_cb.VolCheckinChoose, vol_checkin.checkin_chosen, Access.REGISTERED, Where.ANY
     ),
     Button(volunteering_cb.VolLocationConsent, vol_checkin.location_consent, Access.REGISTERED),
+    Button(volunteering_cb.VolCheckout, vol_checkin.checkout_pressed, Access.REGISTERED),
     Button(volunteering_cb.VolCode, vol_organiser.code_pressed, Access.REGISTERED),
     Button(volunteering_cb.VolCodeStop, vol_organiser.code_stopped, Access.REGISTERED),
     Button(volunteering_cb.VolKiosk, vol_organiser.kiosk_pressed, Access.REGISTERED),

@@ -197,17 +197,22 @@ class CheckinService:
 
         return await self._ctx.db.run_unit(work)
 
-    async def check_out(self, actor: Actor) -> CheckoutResult:
-        """签退: closes the person's open check-in and counts its minutes."""
+    async def check_out(self, actor: Actor, activity_id: int | None = None) -> CheckoutResult:
+        """签退: closes the person's open check-in (of ``activity_id``, the 🏁 签退 button
+        under its check-in confirmation) and counts its minutes."""
         person = actor.registered_person()
         now = self._ctx.clock()
         config = self._ctx.config
 
         def work(conn: sqlite3.Connection) -> CheckoutResult:
             desk = CheckinDesk(conn)
-            still = desk.open_checkins(person.id)
+            still = [
+                item
+                for item in desk.open_checkins(person.id)
+                if activity_id is None or item.checkin.activity_id == activity_id
+            ]
             if not still:
-                done = desk.last_checkout(person.id, now - RECENT_CHECKOUT)
+                done = desk.last_checkout(person.id, now - RECENT_CHECKOUT, activity_id)
                 if done is not None:
                     # A second 签退: say when the first one was, not "not checked in".
                     title, at, how = done

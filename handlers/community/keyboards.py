@@ -7,7 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.community.notices import EVERYONE
 from bot.community.register import PeoplePage, Role
 from bot.config import Grid, Language
-from bot.runtime.scheduler import UpcomingPage, schedule_title
+from bot.runtime.scheduler import Listed, UpcomingPage, schedule_title
 from handlers.community import callbacks as cb
 from handlers.keyboards import button
 from handlers.participation.keyboards import open_record
@@ -134,15 +134,29 @@ def confirm_remove(language: Language, person_id: int) -> InlineKeyboardMarkup:
 
 #: A button label holds at most this many characters of a schedule's title.
 SCHEDULE_LABEL_CHARS = 24
+#: A long activity's or lesson's own title is cut to this many characters first, so
+#: what tells its schedules apart (提前 1 天 / 1 小时) stays on the button.
+SCHEDULE_NAME_CHARS = 10
+
+
+def _short_title(language: Language, item: Listed) -> str:
+    """A schedule's title as its line shows it, short enough for a button."""
+    title = schedule_title(item.row, language, item.facts)
+    name = item.facts.get("title")
+    long_name = isinstance(name, str) and len(name) > SCHEDULE_NAME_CHARS
+    if len(title) > SCHEDULE_LABEL_CHARS and long_name:
+        cut = str(name)[: SCHEDULE_NAME_CHARS - 1] + "…"
+        title = schedule_title(item.row, language, {**item.facts, "title": cut})
+    if len(title) > SCHEDULE_LABEL_CHARS:
+        title = title[: SCHEDULE_LABEL_CHARS - 1] + "…"
+    return title
 
 
 def schedules(language: Language, page: UpcomingPage) -> InlineKeyboardMarkup | None:
     """A pause (⏸) or resume (▶) button per schedule, named by it; ◀ ▶ between pages."""
     rows: list[list[InlineKeyboardButton]] = []
     for item in page.items:
-        title = schedule_title(item.row, language, item.facts)
-        if len(title) > SCHEDULE_LABEL_CHARS:
-            title = title[: SCHEDULE_LABEL_CHARS - 1] + "…"
+        title = _short_title(language, item)
         key = "upcoming.resume_button" if not item.row.enabled else "upcoming.pause_button"
         rows.append(
             [

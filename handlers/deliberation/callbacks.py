@@ -347,6 +347,14 @@ class ProgressPercent(Callback):
 
 
 @dataclass(frozen=True)
+class ReportProgress(Callback):
+    """📝 报告进展 under the owner's assignment (built by bot.deliberation.carrying.rules)."""
+
+    PREFIX: ClassVar[str] = "bpg"
+    matter_id: int
+
+
+@dataclass(frozen=True)
 class PickReferral(Callback):
     """/answer: the open referral whose answer is recorded."""
 

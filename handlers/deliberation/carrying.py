@@ -216,6 +216,22 @@ async def progress_command(update: Update, context: Context) -> None:
     )
 
 
+async def progress_pressed(update: Update, context: Context) -> None:
+    """Button 📝 报告进展 under the owner's assignment: the same form as /progress N."""
+    data = cb.ReportProgress.decode(update.callback_query.data if update.callback_query else None)
+    actor = context.require_actor()
+    matter = await context.services.carrying.progress.start_progress(
+        actor, _chat_id(update), data.matter_id
+    )
+    await answer(update)
+    # A new message: the assignment above stays as it is, for the next report.
+    await context.bot.send_message(
+        actor.tg_user_id,
+        t(actor.language, "carry.ask_percent", number=matter.id, title=matter.title),
+        reply_markup=keyboards.percents(actor.language),
+    )
+
+
 async def percent_chosen(update: Update, context: Context) -> None:
     """Button: the percent; then a few words or a photo."""
     data = cb.ProgressPercent.decode(update.callback_query.data if update.callback_query else None)

@@ -61,6 +61,16 @@ class VolCheckinChoose(Callback):
 
 
 @dataclass(frozen=True)
+class VolCheckout(Callback):
+    """🏁 签退 under a check-in confirmation: out of that activity; ``group`` is the chat
+    whose roll-call counts it (0: checked in privately)."""
+
+    PREFIX: ClassVar[str] = "wco"
+    activity_id: int
+    group: int
+
+
+@dataclass(frozen=True)
 class VolLocationConsent(Callback):
     """Consent (or not) to check in by location."""
 

@@ -5,7 +5,8 @@ Commands: /checkin, /checkout. Plain words 签到 (with an optional code) and
 in by distance (or is the venue of a new activity being created); the QR
 link on the organiser's /code screen opens /start with a rotating token.
 In a group the answer is a reaction, a private message and the activity's
-roll-call instead of a reply (handlers/volunteering/group_checkin.py).
+roll-call instead of a reply (handlers/volunteering/group_checkin.py). The
+check-in confirmation carries a 🏁 签退 button for that activity.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from bot import parsing
 from bot.volunteering.activities import NEW_FLOW
 from bot.volunteering.checkin import CheckinResult
 from bot.volunteering.rules import hours_text
-from handlers.access import reply, show
+from handlers.access import answer, reply, show
 from handlers.context import Context
 from handlers.texts import plain, t
 from handlers.volunteering import callbacks as cb
@@ -93,14 +94,23 @@ async def _checked_in(update: Update, context: Context, result: CheckinResult) -
         method=plain(actor.language, f"vol.how.{result.method}"),
         distance=result.distance_m,
     )
+    in_group = group.in_group(update)
+    chat = update.effective_chat
+    group_id = chat.id if in_group and chat is not None else 0
+    checkout = keyboards.vol_checkout(actor.language, result.activity.id, group_id)
     if update.callback_query is not None:
-        await show(update, text)
-    elif group.in_group(update):
+        await show(update, text, checkout)
+    elif in_group:
         await group.acknowledge(
-            update, context, text, activity_id=result.activity.id, reaction=group.CHECKED_IN
+            update,
+            context,
+            text,
+            activity_id=result.activity.id,
+            reaction=group.CHECKED_IN,
+            keyboard=checkout,
         )
     else:
-        await reply(update, text)
+        await reply(update, text, checkout)
 
 
 async def checkin_chosen(update: Update, context: Context) -> None:
@@ -127,6 +137,21 @@ async def _check_out(update: Update, context: Context) -> None:
             )
         else:
             await reply(update, text)
+
+
+async def checkout_pressed(update: Update, context: Context) -> None:
+    """🏁 签退 under the check-in confirmation: out of that activity (counted on the
+    group's roll-call when the check-in was in a group)."""
+    data = cb.VolCheckout.decode(callback_data(update))
+    actor = context.require_actor()
+    result = await context.services.volunteer.checkin.check_out(actor, data.activity_id)
+    await answer(update)
+    text = t(
+        actor.language, "vol.checked_out", title=result.title, hours=hours_text(result.minutes)
+    )
+    await context.bot.send_message(actor.tg_user_id, text)
+    if data.group:
+        await group.count_on_roll_call(context, result.activity_id, data.group)
 
 
 async def location(update: Update, context: Context) -> None:

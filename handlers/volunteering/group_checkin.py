@@ -88,7 +88,11 @@ async def acknowledge(
         _react(update, context, reaction),
         tell_privately(update, context, text, keyboard),
     )
-    chat_id = message.chat.id
+    await count_on_roll_call(context, activity_id, message.chat.id)
+
+
+async def count_on_roll_call(context: Context, activity_id: int, chat_id: int) -> None:
+    """Post the activity's roll-call in the group, or edit it soon if it is there."""
     if await context.services.volunteer.roll_call.post(activity_id, chat_id):
         context.services.wake_sender()
     else:

@@ -88,6 +88,13 @@ def vol_my(
     return InlineKeyboardMarkup(keyboard)
 
 
+def vol_checkout(language: Language, activity_id: int, group: int) -> InlineKeyboardMarkup:
+    """🏁 签退 under a check-in confirmation."""
+    return InlineKeyboardMarkup(
+        [[button(plain(language, "vol.button.checkout"), cb.VolCheckout(activity_id, group))]]
+    )
+
+
 def vol_choose_checkin(
     language: Language, activities: tuple[ActivityRow, ...]
 ) -> InlineKeyboardMarkup:

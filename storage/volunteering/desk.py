@@ -58,7 +58,8 @@ ANY_CHECKIN_SQL = "SELECT 1 FROM checkins WHERE person_id = ? LIMIT 1"
 LAST_CHECKOUT_SQL = (
     "SELECT a.title, c.checked_out_at, c.out_method FROM checkins c"
     " JOIN activities a ON a.id = c.activity_id"
-    " WHERE c.person_id = ? AND c.checked_out_at IS NOT NULL AND c.checked_out_at >= ?"
+    " WHERE c.person_id = ?1 AND c.checked_out_at IS NOT NULL AND c.checked_out_at >= ?2"
+    " AND (?3 IS NULL OR c.activity_id = ?3)"
     " ORDER BY c.checked_out_at DESC, c.id DESC LIMIT 1"
 )
 
@@ -141,10 +142,13 @@ class CheckinDesk:
         )
         return cur.rowcount == 1
 
-    def last_checkout(self, person_id: int, since: datetime) -> tuple[str, datetime, str] | None:
+    def last_checkout(
+        self, person_id: int, since: datetime, activity_id: int | None = None
+    ) -> tuple[str, datetime, str] | None:
         """The activity title, time and way (self/kiosk/auto) of the person's latest
-        check-out since ``since``."""
-        row = self._conn.execute(LAST_CHECKOUT_SQL, (person_id, to_db_time(since))).fetchone()
+        check-out since ``since`` (of ``activity_id`` only, if given)."""
+        params = (person_id, to_db_time(since), activity_id)
+        row = self._conn.execute(LAST_CHECKOUT_SQL, params).fetchone()
         return (str(row[0]), from_db_time(row[1]), str(row[2])) if row else None
 
     def has_any_checkin(self, person_id: int) -> bool:

@@ -16,6 +16,7 @@ from bot.deliberation.carrying.context import CarryingContext
 from bot.deliberation.carrying.rules import (
     OVERDUE_KIND,
     OVERDUE_SCHEDULE_KEY,
+    progress_buttons,
 )
 from bot.i18n import parse_language, translate
 from bot.runtime.outbox import Delivery, OutgoingMessage, queue_push
@@ -104,6 +105,7 @@ class OverdueReminders:
                             "title": matter.title,
                             "due": self._ctx.local_date(matter.due_at),
                         },
+                        buttons=progress_buttons(matter.id),
                     ),
                 )
             ],

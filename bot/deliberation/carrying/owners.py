@@ -17,6 +17,7 @@ from bot.deliberation.carrying.rules import (
     MAX_OWNER_NAME,
     OWNER_KINDS,
     AssignStep,
+    progress_buttons,
 )
 from bot.errors import UserFacingError
 from bot.i18n import parse_language
@@ -165,6 +166,7 @@ class OwnerService:
                             "title": matter.title,
                             "due": self._ctx.local_date(due_at),
                         },
+                        buttons=progress_buttons(matter.id),
                     ),
                 )
             ],

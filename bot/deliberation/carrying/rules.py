@@ -10,6 +10,7 @@ import calendar as month_calendar
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.runtime.outbox import ButtonSpec
 from storage.community.people import PersonRow
 from storage.deliberation.carrying import ReferralRow, TermRow
 from storage.deliberation.matters import MatterRow
@@ -43,6 +44,16 @@ TERM_END_KIND = "supervision.term_end"
 def rating_callback(matter_id: int, rating: str) -> str:
     """The data of a rating button (decoded by handlers/callbacks.py RateMatter)."""
     return f"brt:{matter_id}:{rating}"
+
+
+def progress_callback(matter_id: int) -> str:
+    """The data of the owner's 报告进展 button (decoded by handlers/callbacks.py ReportProgress)."""
+    return f"bpg:{matter_id}"
+
+
+def progress_buttons(matter_id: int) -> tuple[tuple[ButtonSpec, ...], ...]:
+    """The one button under an owner's assignment and overdue reminder: report progress."""
+    return ((ButtonSpec("carry.button.progress", callback_data=progress_callback(matter_id)),),)
 
 
 def verdict_callback(matter_id: int, verdict: str) -> str:

@@ -210,6 +210,27 @@ async def test_upcoming_lists_everything_paged_with_named_buttons(
         await harness.running.stop()
 
 
+async def test_a_long_title_is_cut_on_its_button_and_said_whole_when_pressed(
+    tmp_path: Path, api: FakeBotApi
+) -> None:
+    clock = FakeClock(MONDAY_MORNING)
+    harness = await start_with(tmp_path, api, clock)
+    try:
+        await harness.register(SECRETARY)
+        await add_activity(harness, clock, "社区老年活动中心门前绿化带补种")
+        await harness.say(SECRETARY, "/upcoming")
+        first = harness.last(SECRETARY)
+        whole = "活动《社区老年活动中心门前绿化带补种》提前 1 天提醒"
+        assert f"4. {whole} — 11月18日 周三 10:00" in first["text"].splitlines()
+        # The activity's own title is cut, so its two reminders keep apart.
+        assert "⏸ 活动《社区老年活动中心门…》提前 1 天提醒" in labels(first)
+        assert "⏸ 活动《社区老年活动中心门…》提前 1 小时提醒" in labels(first)
+        await harness.press_label(SECRETARY, first, "⏸ 活动《社区老年活动中心门…》提前 1 天")
+        assert api.callback_answers()[-1]["text"] == f"已暂停：{whole}"
+    finally:
+        await harness.running.stop()
+
+
 # --- the calendar changes between two runs ---------------------------------------------
 
 MONDAY_MORNING = datetime(2026, 11, 16, 2, 0, tzinfo=UTC)  # Monday 10:00 in Shanghai

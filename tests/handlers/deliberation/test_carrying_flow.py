@@ -86,12 +86,21 @@ async def test_assign_progress_to_done_and_ratings(harness: BotHarness) -> None:
 
     await assign_to_li(harness)
     await harness.pushes_sent()
-    assert "您负责办理 #1 3号楼前加装路灯，期限 2026-12-03" in harness.last(2003)["text"]
+    assignment = harness.last(2003)
+    assert assignment["text"] == (
+        "📋 您负责办理 #1 3号楼前加装路灯，期限 2026-12-03。\n有进展时，请按下面的“报告进展”。"
+    )
+    assert button_labels(assignment) == ["📝 报告进展"]
 
-    # Someone else cannot report; the owner can, with buttons, typed numbers and a photo.
+    # Someone else cannot report (nor press a forged button); the owner can, with
+    # the button under the assignment, buttons, typed numbers and a photo.
     await harness.say(2001, "/progress 1")
     assert harness.last(2001)["text"] == "只有 #1 的负责人或书记可以报告进展。"
-    await harness.say(2003, "/progress 1")
+    await harness.press(2001, harness.last(2001), "bpg:1", strict=False)
+    assert harness.api.callback_answers()[-1]["text"] == "只有 #1 的负责人或书记可以报告进展。"
+    await harness.press_label(2003, assignment, "报告进展")
+    assert harness.last(2003)["text"].startswith("#1 3号楼前加装路灯\n现在完成多少了？")
+    assert harness.last(2003)["message_id"] != assignment["message_id"]
     await harness.press_label(2003, harness.last(2003), "50%")
     assert "完成 50%" in harness.last(2003)["text"]
     await harness.say(2003, "灯杆已经到货")

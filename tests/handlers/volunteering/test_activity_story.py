@@ -17,7 +17,7 @@ from bot.volunteering.hours import MONTHLY_SCHEDULE_KEY
 from bot.volunteering.reminders import REMINDER_KIND
 from bot.volunteering.review import CLOSE_KIND
 from tests.conftest import FakeClock, make_settings
-from tests.handlers.conftest import SECRETARY, BotHarness, start_harness
+from tests.handlers.conftest import SECRETARY, BotHarness, button_labels, start_harness
 from tests.handlers.volunteering.flow import (
     EXTRA,
     FAR,
@@ -126,9 +126,11 @@ async def test_activity_from_card_to_hours_report(tmp_path: Path, api: FakeBotAp
         assert last_text(harness, 2001) == "转发的位置不能签到，请发送您自己的当前位置。"
         api.send_location(2001, None, *NEAR, live_period=900)
         await harness.settle()
-        assert last_text(harness, 2001).startswith(
-            "✅ 签到成功：湖边清洁（08:45，定位，距场地 50 米）"
+        confirmation = harness.last(2001)
+        assert text_of(confirmation) == (
+            "✅ 签到成功：湖边清洁（08:45，定位，距场地 50 米）。结束时请按下面的“签退”。"
         )
+        assert button_labels(confirmation) == ["🏁 签退"]
         await harness.say(2001, "签到")
         assert last_text(harness, 2001) == "您已经签到过“湖边清洁”了。"
 
@@ -157,11 +159,14 @@ async def test_activity_from_card_to_hours_report(tmp_path: Path, api: FakeBotAp
 
         # Check-out: 2001 at 10:37:30 counts 09:00–10:37 (rounded down) = 97 minutes.
         clock.now = local(21, 10, 37, 30)
-        await harness.say(2001, "签退")
+        await harness.press_label(2001, confirmation, "签退")
         assert last_text(harness, 2001) == "👋 签退成功：湖边清洁。本次计 1:37 小时。谢谢您！"
-        # A second 签退 says when the first one was; someone not checked in is told so.
+        # A second 签退 (typed, or the button again) says when the first one was;
+        # someone not checked in is told so.
         await harness.say(2001, "签退")
         assert last_text(harness, 2001) == "您已于 10:37 签退（湖边清洁），不用再签退了。"
+        await harness.press_label(2001, confirmation, "签退")
+        assert api.callback_answers()[-1]["text"] == "您已于 10:37 签退（湖边清洁），不用再签退了。"
         await harness.say(2002, "签退")
         assert last_text(harness, 2002) == "You have not checked in, so you cannot check out."
 

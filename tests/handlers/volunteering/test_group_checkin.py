@@ -12,7 +12,7 @@ import pytest
 from bot.standin import FakeBotApi
 from handlers.volunteering import group_checkin
 from tests.conftest import FakeClock, make_settings
-from tests.handlers.conftest import BotHarness, start_harness
+from tests.handlers.conftest import BotHarness, button_labels, start_harness
 from tests.handlers.volunteering.flow import (
     EXTRA,
     VOLUNTEERS_GROUP,
@@ -86,11 +86,14 @@ async def test_group_checkins_are_acknowledged_without_replies_in_the_group(
         typed = await say_in_group(harness, 2001, "签到")
         assert api.reactions(VOLUNTEERS_GROUP, typed) == ["👌"]
         assert last_text(harness, 2001) == (
-            "✅ 签到成功：敬老院陪伴（14:05，按时）。结束时请发送“签退”。"
+            "✅ 签到成功：敬老院陪伴（14:05，按时）。结束时请按下面的“签退”。"
         )
+        assert button_labels(harness.last(2001)) == ["🏁 签退"]
         typed = await say_in_group(harness, 2002, "签到")
         assert api.reactions(VOLUNTEERS_GROUP, typed) == ["👌"]
-        assert last_text(harness, 2002).startswith("✅ Checked in: 敬老院陪伴 (14:05, on time)")
+        toms_confirmation = harness.last(2002)
+        assert text_of(toms_confirmation).startswith("✅ Checked in: 敬老院陪伴 (14:05, on time)")
+        assert button_labels(toms_confirmation) == ["🏁 Check out"]
         # A wrong code typed in the group: the reason privately.
         typed = await say_in_group(harness, 2003, "签到 123456")
         assert api.reactions(VOLUNTEERS_GROUP, typed) == ["🤔"]
@@ -131,7 +134,8 @@ async def test_group_checkins_are_acknowledged_without_replies_in_the_group(
         typed = await say_in_group(harness, 2001, "签退")
         assert api.reactions(VOLUNTEERS_GROUP, typed) == ["🙏"]
         assert last_text(harness, 2001) == "👋 签退成功：敬老院陪伴。本次计 1:30 小时。谢谢您！"
-        typed = await say_in_group(harness, 2002, "签退")
+        # Tom presses 签退 under his private confirmation: counted on the roll-call too.
+        await harness.press_label(2002, toms_confirmation, "Check out")
         assert last_text(harness, 2002) == (
             "👋 Checked out: 敬老院陪伴. This time counts 1:30 hours. Thank you!"
         )

@@ -34,6 +34,13 @@ async def test_overdue_reminders_once_per_day(world: World) -> None:
         "carry.overdue_owner",
     ]
     assert (await world.keys_to(SECRETARY)).count("carry.overdue_secretaries") == 2
+    # The owner's reminder carries the 报告进展 button, as the assignment does.
+    buttons = [
+        [button["callback_data"] for row in content["buttons"] for button in row]
+        for chat, content in await world.outbox()
+        if chat == 2002
+    ]
+    assert buttons == [[f"bpg:{matter_id}"]] * 3
 
 
 async def test_the_daily_schedule_fires_the_check_in_its_transaction(world: World) -> None:

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from bot.deliberation.carrying.rules import (
     add_months,
+    progress_callback,
     rating_callback,
     verdict_callback,
 )
@@ -17,6 +18,7 @@ def test_callbacks_built_by_the_service_decode_in_the_handlers() -> None:
     assert cb.AcceptanceVerdict.decode(verdict_callback(7, "rework")) == cb.AcceptanceVerdict(
         7, "rework"
     )
+    assert cb.ReportProgress.decode(progress_callback(7)) == cb.ReportProgress(7)
 
 
 def test_add_months_keeps_the_day_or_takes_the_month_end() -> None:
