@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from bot.community.register import Role
+from bot.community.register import ChatKind, Role
 from bot.config import Language
 from handlers.callbacks import Callback
 
@@ -153,3 +153,11 @@ class NotifyConfirm(Callback):
 
     PREFIX: ClassVar[str] = "nc"
     send: bool
+
+
+@dataclass(frozen=True)
+class BindChat(Callback):
+    """/bind without a word: bind this group as one kind (居民群 / 党员群 / 志愿者群)."""
+
+    PREFIX: ClassVar[str] = "bk"
+    kind: ChatKind
