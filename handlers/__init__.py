@@ -246,6 +246,8 @@ BUTTONS: tuple[Button, ...] = (
     Button(community_cb.SetHome, people.home_pressed, Access.REGISTERED),
     Button(community_cb.ConfirmForget, people.forget_confirmed, Access.REGISTERED),
     Button(community_cb.HelpStep, people.help_step, Access.REGISTERED),
+    # /bind alone: 🏠 居民群 · 🚩 党员群 · 🙋 志愿者群, pressed in the group.
+    Button(community_cb.BindChat, admin.bind_pressed, Role.SECRETARY, Where.GROUP),
     Button(community_cb.PeopleListPage, admin.people_page, Role.SECRETARY),
     Button(community_cb.ShowPerson, admin.show_person, Role.SECRETARY),
     Button(community_cb.ToggleRole, admin.toggle_role, Role.SECRETARY),

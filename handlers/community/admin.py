@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import Chat, Update
 from telegram.constants import ChatType
 
 from bot.community.register import ChatInfo, ChatKind, Role
@@ -15,7 +15,7 @@ from handlers.community.people import JOIN_PAYLOAD
 from handlers.context import Context
 from handlers.keyboards import open_private_chat
 from handlers.participation.keyboard import tell_roles_changed
-from handlers.texts import kind_name, role_name, t
+from handlers.texts import kind_name, plain, role_name, t
 
 #: Words accepted for each chat kind after /bind (Latin and Chinese).
 KIND_WORDS = {
@@ -48,14 +48,43 @@ def parse_role(word: str) -> Role | None:
 
 
 async def bind(update: Update, context: Context) -> None:
-    """/bind residents|members|volunteers, in the group to bind."""
+    """/bind in the group to bind: three buttons; /bind residents|members|volunteers
+    (or 居民/党员/志愿者) binds at once."""
     actor = context.require_actor()
     chat = update.effective_chat
     args = context.args or []
+    if chat is not None and not args:
+        await reply(update, t(actor.language, "bind.choose"), keyboards.bind_kinds(actor.language))
+        return
     kind = parse_kind(args[0]) if len(args) == 1 else None
     if chat is None or kind is None:
         await reply(update, t(actor.language, "bind.usage"))
         return
+    await reply(update, await _bind(context, chat, kind))
+    await _welcome(context, chat.id, kind)
+
+
+async def bind_pressed(update: Update, context: Context) -> None:
+    """Button: bind this group as the kind pressed (once; a bound group says what it is)."""
+    data = cb.BindChat.decode(_data(update))
+    actor = context.require_actor()
+    chat = update.effective_chat
+    assert chat is not None  # noqa: S101 - guarded: Where.GROUP
+    bound = await context.services.community.chat(chat.id)
+    if bound is not None and bound.kind:
+        # An alert: the message itself already says what the group became.
+        await reply(
+            update, t(actor.language, "bind.already", kind=kind_name(actor.language, bound.kind))
+        )
+        return
+    text = await _bind(context, chat, data.kind)
+    await show(update, text, toast=plain(actor.language, "bind.done_toast"))
+    await _welcome(context, chat.id, data.kind)
+
+
+async def _bind(context: Context, chat: Chat, kind: ChatKind) -> str:
+    """Bind ``chat``; what to tell the secretary."""
+    actor = context.require_actor()
     info = ChatInfo(chat.id, chat.title or str(chat.id), chat.type)
     previous = await context.services.community.bind_chat(actor, info, kind)
     text = t(actor.language, "bind.done", kind=kind_name(actor.language, kind), title=info.title)
@@ -63,12 +92,24 @@ async def bind(update: Update, context: Context) -> None:
         text += "\n" + t(
             actor.language, "bind.rebound", kind=kind_name(actor.language, previous.kind or kind)
         )
-    await reply(update, text)
-    # Invite the group's members to register, in the community's language.
-    language = context.services.settings.community.default_language
+    return text
+
+
+async def _welcome(context: Context, chat_id: int, kind: ChatKind) -> None:
+    """The group's welcome for its kind, in the community's language, with a button
+    to register privately."""
+    settings = context.services.settings
+    language = settings.community.default_language
+    calendar = settings.calendar
     await context.bot.send_message(
-        chat.id,
-        t(language, "bind.invite", community=context.services.settings.community.name),
+        chat_id,
+        t(
+            language,
+            f"bind.welcome.{kind.value}",
+            community=settings.community.name,
+            weekday=plain(language, f"bind.weekday.{calendar.session_weekday}"),
+            days=plain(language, "bind.day_separator").join(map(str, calendar.talk_days)),
+        ),
         reply_markup=open_private_chat(language, context.bot.username, JOIN_PAYLOAD),
     )
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from bot.community.register import Role
+from bot.community.register import ChatKind, Role
 from bot.config import Language
 from handlers.callbacks import Callback
 
@@ -161,3 +161,11 @@ class HelpStep(Callback):
 
     PREFIX: ClassVar[str] = "hlp"
     step: str
+
+
+@dataclass(frozen=True)
+class BindChat(Callback):
+    """/bind without a word: bind this group as one kind (居民群 / 党员群 / 志愿者群)."""
+
+    PREFIX: ClassVar[str] = "bk"
+    kind: ChatKind

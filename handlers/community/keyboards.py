@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.community.notices import EVERYONE
-from bot.community.register import PeoplePage, Role
+from bot.community.register import ChatKind, PeoplePage, Role
 from bot.config import Grid, Language
 from bot.runtime.scheduler import Listed, UpcomingPage, schedule_title
 from handlers.community import callbacks as cb
@@ -70,6 +70,16 @@ def confirm_forget(language: Language) -> InlineKeyboardMarkup:
         [
             [button(plain(language, "forget.confirm_button"), cb.ConfirmForget(True))],
             [button(plain(language, "forget.cancel_button"), cb.ConfirmForget(False))],
+        ]
+    )
+
+
+def bind_kinds(language: Language) -> InlineKeyboardMarkup:
+    """/bind alone: one big button per kind of group, one a row."""
+    return InlineKeyboardMarkup(
+        [
+            [button(plain(language, f"bind.button.{kind.value}"), cb.BindChat(kind))]
+            for kind in ChatKind
         ]
     )
 
