@@ -9,6 +9,7 @@ from typing import Any
 from telegram import Message, Update
 
 from handlers.access import reply
+from handlers.community.keyboards import lost
 from handlers.context import Context
 from handlers.participation import keyboard as big_buttons
 from handlers.texts import t
@@ -35,7 +36,7 @@ async def private_text(update: Update, context: Context) -> None:
     dialog = await context.services.dialogs.current(message.chat.id, actor.tg_user_id)
     answer = TEXT_ANSWERS.get(dialog.flow) if dialog else None
     if dialog is None or answer is None:
-        await reply(update, t(actor.language, "help.unknown_text"))
+        await reply(update, t(actor.language, "help.unknown_text"), lost(actor.language))
         return
     await answer(update, context, dialog.step, message.text)
 
@@ -49,7 +50,7 @@ async def private_media(update: Update, context: Context) -> None:
     dialog = await context.services.dialogs.current(message.chat.id, actor.tg_user_id)
     answer = MEDIA_ANSWERS.get(dialog.flow) if dialog else None
     if dialog is None or answer is None:
-        await reply(update, t(actor.language, "help.unknown_media"))
+        await reply(update, t(actor.language, "help.unknown_media"), lost(actor.language))
         return
     await answer(update, context, dialog.step, message)
 

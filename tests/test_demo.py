@@ -35,6 +35,9 @@ async def test_the_demo_plays_the_whole_story(tmp_path: Path) -> None:
     _check_the_files_sent(transcript, folder)
     for moment in (
         "🎉 登记完成，张阿姨！",
+        "您属于哪个网格？　✅ 第二网格",  # a pressed question keeps its answer
+        "✅ 已把「幸福里居民群」绑定为居民群。",  # /bind, then the 🏠 居民群 button
+        "👆 李大爷 点了「📝 报告进展」",  # the owner taps the button, types no command
         "⌨️ 【📋 我的待办】 【📝 提议】",  # the big buttons under a private chat
         "🗳 等您投票\n      • #1 3号楼前加装路灯",  # /mine, pressed as one of them
         f"📣 {thursday:%m-%d} 19:00 是周四议事亭",  # the agenda the evening before

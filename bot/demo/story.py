@@ -109,7 +109,8 @@ class DemoScript:
         # …adds the bot to the residents' group and binds it.
         api.bot_added(RESIDENTS_GROUP, SECRETARY)
         await self.settle()
-        await self.say(SECRETARY, "/bind residents", RESIDENTS_GROUP)
+        await self.say(SECRETARY, "/bind", RESIDENTS_GROUP)
+        await self.press(SECRETARY, "居民群", RESIDENTS_GROUP)
         # Auntie Zhang follows the group's link and registers, typing her answers.
         await self.say(AUNTIE_ZHANG, "/start join")
         await self.press(AUNTIE_ZHANG, "同意并登记")
@@ -158,7 +159,8 @@ class DemoScript:
     async def micro_party_lesson(self) -> None:
         """A micro Party lesson, shortened: written, sent, studied, reminded, delivered."""
         self.api.narrate("⏩ 主题党日：微党课")
-        await self.say(SECRETARY, "/bind members", MEMBERS_GROUP)
+        await self.say(SECRETARY, "/bind", MEMBERS_GROUP)
+        await self.press(SECRETARY, "党员群", MEMBERS_GROUP)
         for person, role in ((AUNTIE_ZHANG, "党员"), (TOM, "党员"), (UNCLE_LI, "网格员")):
             hello = await self.say(person, "收到。", MEMBERS_GROUP)
             await self.say(
@@ -230,7 +232,7 @@ class DemoScript:
         await self.pushes_done()
         self.api.narrate("⏩ 十天后：路灯装好了")
         self.clock.now += timedelta(days=10)
-        await self.say(UNCLE_LI, "/progress 1")
+        await self.press(UNCLE_LI, "报告进展")
         await self.press(UNCLE_LI, "100%")
         await self.say(UNCLE_LI, "新路灯已经亮了，台阶也刷了反光漆。")
         await self.pushes_done()

@@ -62,7 +62,8 @@ async def play_volunteering(
     if given, moves that clock on between the check-in and the check-out.
     """
     first, second = volunteers[0], volunteers[1]
-    await script.say(secretary, "/bind volunteers", group)
+    await script.say(secretary, "/bind", group)
+    await script.press(secretary, "志愿者群", group)
     for person in (first, second):
         hello = await script.say(person, "我想参加志愿服务。", group)
         await script.say(secretary, "/grant 志愿者", group, reply_to_message_id=hello["message_id"])

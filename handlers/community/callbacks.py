@@ -157,7 +157,8 @@ class NotifyConfirm(Callback):
 
 @dataclass(frozen=True)
 class HelpStep(Callback):
-    """A next step under the short /help: "mine", "raise", or "all" (the full list)."""
+    """A next step under the short /help: "mine", "raise", or "all" (the full list); "help"
+    (the short /help itself) under a message the bot did not understand."""
 
     PREFIX: ClassVar[str] = "hlp"
     step: str

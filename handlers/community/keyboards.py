@@ -64,6 +64,18 @@ def help_steps(language: Language, resident: bool) -> InlineKeyboardMarkup:
     )
 
 
+def lost(language: Language) -> InlineKeyboardMarkup:
+    """Under "I did not understand": ❓ 帮助 and 📋 我的待办, one tap each."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                button(plain(language, "participation.key.help"), cb.HelpStep("help")),
+                button(plain(language, "participation.key.mine"), cb.HelpStep("mine")),
+            ]
+        ]
+    )
+
+
 def confirm_forget(language: Language) -> InlineKeyboardMarkup:
     """Delete my data / keep it."""
     return InlineKeyboardMarkup(

@@ -78,8 +78,11 @@ async def start(update: Update, context: Context) -> None:
     await _show_prompt(update, context, prompt)
 
 
-async def _show_prompt(update: Update, context: Context, prompt: Prompt) -> None:
-    """Render the next registration question, or the finished registration."""
+async def _show_prompt(
+    update: Update, context: Context, prompt: Prompt, *, fresh: bool = False
+) -> None:
+    """Render the next registration question, or the finished registration; ``fresh``:
+    as a new message (the pressed one keeps the answer given)."""
     language = prompt.language
     community = context.services.settings.community
     if prompt.person is not None:
@@ -104,11 +107,14 @@ async def _show_prompt(update: Update, context: Context, prompt: Prompt) -> None
     elif prompt.step is Step.BUILDING:
         await show(update, t(language, "register.ask_building"), keyboards.skip_building(language))
     elif prompt.step is Step.GRID:
-        await show(
-            update,
+        text, keyboard = (
             t(language, "register.ask_grid"),
             keyboards.grids(language, community.grids),
         )
+        if fresh:
+            await _send(update, context, text, keyboard)
+        else:
+            await show(update, text, keyboard)
 
 
 async def _send(
@@ -152,7 +158,9 @@ async def skip_building(update: Update, context: Context) -> None:
     """Button: no building."""
     cb.RegisterSkipBuilding.decode(_data(update))
     prompt = await context.services.registration.answer_building(_require_caller(update), None)
-    await _show_prompt(update, context, prompt)
+    skipped = t(prompt.language, "register.skip_button")
+    await _keep_answer(update, prompt.language, "register.ask_building", skipped)
+    await _show_prompt(update, context, prompt, fresh=True)
 
 
 async def choose_grid(update: Update, context: Context) -> None:
@@ -160,7 +168,19 @@ async def choose_grid(update: Update, context: Context) -> None:
     data = cb.RegisterGrid.decode(_data(update))
     grid = None if data.grid == "-" else data.grid
     prompt = await context.services.registration.answer_grid(_require_caller(update), grid)
+    if prompt.person is not None and not prompt.already_registered:
+        grids = {choice.id: choice.name for choice in context.services.settings.community.grids}
+        chosen = grids.get(grid or "") or t(prompt.language, "register.grid_unknown_button")
+        await _keep_answer(update, prompt.language, "register.ask_grid", chosen)
     await _show_prompt(update, context, prompt)
+
+
+async def _keep_answer(update: Update, language: Language, question: str, chosen: str) -> None:
+    """The pressed question keeps its answer ("您属于哪个网格？ ✅ 第一网格"), so the chat
+    reads as a conversation; the next question comes as a message of its own."""
+    await show(
+        update, t(language, "register.answered", question=t(language, question), answer=chosen)
+    )
 
 
 async def registration_answer(update: Update, context: Context, step: str, text: str) -> None:
@@ -358,11 +378,15 @@ def full_help(actor: Actor) -> str:
 
 
 async def help_step(update: Update, context: Context) -> None:
-    """A button under the short /help: 我的待办, 提议, or the full list in its place."""
+    """A button under the short /help (我的待办, 提议, or the full list in its place), or
+    under "I did not understand" (帮助)."""
     data = cb.HelpStep.decode(_data(update))
     actor = context.require_actor()
     if data.step == "mine":
         await participation_mine.mine(update, context)
+    elif data.step == "help":
+        await answer(update)
+        await help_command(update, context)
     elif data.step == "raise" and actor.has(Role.RESIDENT):
         await answer(update)
         await matters.raise_command(update, context)

@@ -27,6 +27,7 @@ from bot.deliberation.carrying.rules import (
 from bot.errors import UserFacingError
 from handlers.access import answer, reply, show
 from handlers.callbacks import StaleButton
+from handlers.community.keyboards import lost
 from handlers.context import Context
 from handlers.deliberation import callbacks as cb
 from handlers.deliberation import keyboards, texts
@@ -257,7 +258,7 @@ async def photo_answer(update: Update, context: Context, step: str, message: Mes
     """A photo sent during a progress report: its photo (the caption is the text)."""
     actor = context.require_actor()
     if step != "text" or not message.photo:
-        await reply(update, t(actor.language, "help.unknown_media"))
+        await reply(update, t(actor.language, "help.unknown_media"), lost(actor.language))
         return
     await _report(update, context, message.caption or "", message.photo[-1].file_id)
 

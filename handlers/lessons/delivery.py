@@ -7,6 +7,7 @@ from __future__ import annotations
 from telegram import Message, Update
 
 from handlers.access import reply, show
+from handlers.community.keyboards import lost
 from handlers.context import Context
 from handlers.lessons import callbacks as cb
 from handlers.lessons.common import chat_of, data_of
@@ -40,7 +41,7 @@ async def delivery_photo_answer(
     """A photo sent after confirming a home delivery (送学): it goes with the record."""
     actor = context.require_actor()
     if not message.photo:
-        await reply(update, t(actor.language, "help.unknown_media"))
+        await reply(update, t(actor.language, "help.unknown_media"), lost(actor.language))
         return
     await context.services.lessons.delivery.delivery_photo(
         actor, message.chat.id, message.photo[-1].file_id

@@ -9,6 +9,7 @@ from telegram import Message, Update
 from bot.lessons.results import Draft
 from handlers.access import reply, show
 from handlers.callbacks import StaleButton
+from handlers.community.keyboards import lost
 from handlers.context import Context
 from handlers.lessons import callbacks as cb
 from handlers.lessons import keyboards, texts
@@ -93,7 +94,7 @@ async def attachment_answer(update: Update, context: Context, step: str, message
     actor = context.require_actor()
     kind, file_id = _file_of(message)
     if step != "attach" or file_id is None:
-        await reply(update, t(actor.language, "help.unknown_media"))
+        await reply(update, t(actor.language, "help.unknown_media"), lost(actor.language))
         return
     draft = await context.services.lessons.writing.add_attachment(
         actor, message.chat.id, kind, file_id

@@ -139,6 +139,29 @@ async def test_cancel_leaves_the_form(harness: BotHarness) -> None:
     assert "我没听懂" in harness.last(2001)["text"]
 
 
+async def test_words_the_bot_does_not_understand_get_a_help_button(harness: BotHarness) -> None:
+    """Nothing to type: "I did not understand" carries ❓ 帮助 and 📋 我的待办 to tap."""
+    await harness.register(2003)
+    await harness.say(2003, "你好，请问怎么用")
+    lost = harness.last(2003)
+    assert lost["text"].startswith("我没听懂。点下面的 ❓ 帮助")
+    labels = [b["text"] for row in lost["reply_markup"]["inline_keyboard"] for b in row]
+    assert labels == ["❓ 帮助", "📋 我的待办"]
+    await harness.press_label(2003, lost, "帮助")
+    assert harness.last(2003)["text"].startswith("议事亭能帮您做这些")
+
+
+async def test_a_pressed_registration_question_keeps_its_answer(harness: BotHarness) -> None:
+    await harness.say(2001, "/start")
+    await harness.press_label(2001, harness.last(2001), "同意")
+    await harness.say(2001, "王大妈")
+    await harness.press_label(2001, harness.last(2001), "跳过")
+    building, done = harness.api.bot_messages(2001)[-2:]  # this community has no grids
+    assert building["text"].endswith("不方便说可以跳过。　✅ 跳过")
+    assert "reply_markup" not in building
+    assert done["text"].startswith("🎉 登记完成，王大妈！\n聊天框下方的按钮随时可以点")
+
+
 async def test_inbox_pruning_is_scheduled(harness: BotHarness) -> None:
     job_queue = harness.running.app.job_queue
     assert job_queue is not None
