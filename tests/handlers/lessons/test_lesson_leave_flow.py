@@ -144,10 +144,10 @@ async def test_leave_for_a_lesson_and_a_make_up(tmp_path: Path, api: FakeBotApi)
         await harness.say(SECRETARY, "/lessonreport 1")
         assert harness.last(SECRETARY)["text"] == (
             f"📊 {LESSON}\n"
-            "送达 5 人 · 已学习 1 人 · 测验平均 - · 补课 0 人 · 送学 0 人"
+            "送达 5 人 · 在线学习 1 人 · 测验平均 - · 补课 0 人 · 送学 0 人"
             " · 请假 2 人 · 未学 2 人\n"
-            "按时已学 1 人 · 迟学 0 人 · 请假 2 人 · 未学 2 人\n"
-            "已学习：李大爷\n"
+            "按时学完（含送学、补课） 1 人 · 迟学 0 人 · 请假 2 人 · 未学 2 人\n"
+            "在线学习：李大爷\n"
             "请假：张阿姨（住院治疗）、王奶奶（腿脚不便）\n"
             "未学：Tom、赵叔（已预约补课）"
         )

@@ -209,11 +209,11 @@ async def test_lesson_from_writing_to_report(tmp_path: Path, api: FakeBotApi) ->
         await harness.say(SECRETARY, "/lessonreport 1")
         assert harness.last(SECRETARY)["text"] == (
             "📊 微党课 #1《学习党章》\n"
-            "送达 5 人 · 已学习 2 人 · 测验平均 75% · 补课 1 人 · 送学 1 人"
+            "送达 5 人 · 在线学习 2 人 · 测验平均 75% · 补课 1 人 · 送学 1 人"
             " · 请假 0 人 · 未学 1 人\n"
             # The make-up and the delivery after the deadline (the reminder) are late.
-            "按时已学 2 人 · 迟学 2 人 · 请假 0 人 · 未学 1 人\n"
-            "已学习：Tom（2/2）、张阿姨（1/2）\n"
+            "按时学完（含送学、补课） 2 人 · 迟学 2 人 · 请假 0 人 · 未学 1 人\n"
+            "在线学习：Tom（2/2）、张阿姨（1/2）\n"
             "补课：李大爷\n"
             "送学：王奶奶（周网格员送学）\n"
             "迟学：李大爷、王奶奶\n"
@@ -276,8 +276,8 @@ async def test_studied_is_recorded_before_the_quiz_is_answered(
         assert question["text"].startswith("📝 《学习党章》小测验 第 1/2 题")
         await harness.say(SECRETARY, "/lessonreport 1")
         report = harness.last(SECRETARY)["text"]
-        assert "已学习 1 人 · 测验平均 - ·" in report and "未学 4 人" in report
-        assert "已学习：张阿姨\n" in report
+        assert "在线学习 1 人 · 测验平均 - ·" in report and "未学 4 人" in report
+        assert "在线学习：张阿姨\n" in report
         assert "张阿姨" not in report.split("未学：")[1]
 
         # The reminder chases the four others, not her.
@@ -294,7 +294,7 @@ async def test_studied_is_recorded_before_the_quiz_is_answered(
         assert harness.last(2001)["text"].endswith("🎉 测验答对 2/2 题，成绩已记上。")
         await harness.say(SECRETARY, "/lessonreport 1")
         report = harness.last(SECRETARY)["text"]
-        assert "已学习 1 人 · 测验平均 100% ·" in report and "已学习：张阿姨（2/2）" in report
+        assert "在线学习 1 人 · 测验平均 100% ·" in report and "在线学习：张阿姨（2/2）" in report
         await harness.press_label(2001, with_button(harness, 2001, "已学习"), "已学习")
         assert answer(harness) == "您已经学过这一课了。"
     finally:
@@ -420,10 +420,10 @@ async def test_audience_edit_send_now_attendance_correction_export(
         await harness.say(SECRETARY, "/lessonreport 1")
         assert harness.last(SECRETARY)["text"] == (
             "📊 微党课 #1《长课》\n"
-            "送达 2 人 · 已学习 1 人 · 测验平均 - · 补课 1 人 · 送学 0 人"
+            "送达 2 人 · 在线学习 1 人 · 测验平均 - · 补课 1 人 · 送学 0 人"
             " · 请假 0 人 · 未学 0 人\n"
-            "按时已学 1 人 · 迟学 1 人 · 请假 0 人 · 未学 0 人\n"
-            "已学习：张阿姨\n"
+            "按时学完（含送学、补课） 1 人 · 迟学 1 人 · 请假 0 人 · 未学 0 人\n"
+            "在线学习：张阿姨\n"
             "补课：李大爷\n"
             "迟学：李大爷"
         )
