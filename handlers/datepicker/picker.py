@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 
 from telegram import InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
 
 from bot import parsing
 from bot.datepicker import (
@@ -136,7 +137,11 @@ async def pressed(update: Update, context: Context) -> None:
         )
         markup = keyboards.days(language, target.key, choices, week)
         if data.screen == "w" and query is not None and query.message is not None:
-            await query.edit_message_reply_markup(markup)  # the flow's own text stays
+            try:
+                await query.edit_message_reply_markup(markup)  # the flow's own text stays
+            except BadRequest as error:  # the same page pressed twice
+                if "not modified" not in str(error).lower():
+                    raise
         else:
             await show(update, ask_day_text(context, target), markup)
     elif data.screen == "x":

@@ -86,3 +86,30 @@ async def test_tomorrow_at_seven_pm_for_two_hours(tmp_path: Path, api: FakeBotAp
         ]
     finally:
         await harness.running.stop()
+
+
+async def test_typing_at_any_step_and_a_press_after_cancel(tmp_path: Path, api: FakeBotApi) -> None:
+    harness = await _started(tmp_path, api)
+    try:
+        await _until_when(harness)
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "✏️ 输入日期")
+        assert harness.last(SECRETARY)["text"].startswith("✏️ 请直接输入，例如：11-28 09:00-11:00")
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "◀ 返回")
+        back = harness.last(SECRETARY)
+        assert back["text"].startswith("活动哪天？")
+        assert button_labels(back)[0] == "今天 12月1日（周二）"
+        await harness.press_label(SECRETARY, back, "本周六")
+        times = harness.last(SECRETARY)
+        # Typed on the times screen: the typed rules, with their refusals.
+        await harness.say(SECRETARY, "12-05 11:00-09:00")
+        assert last_text(harness, SECRETARY) == "结束时间要晚于开始时间。"
+        await harness.say(SECRETARY, "12-05 09:00-11:30")
+        assert "需要多少人" in last_text(harness, SECRETARY)
+        await harness.say(SECRETARY, "/cancel")
+        # The form is over: a time pressed now is refused with a short alert.
+        await harness.press_label(SECRETARY, times, "上午9点")
+        assert harness.api.callback_answers()[-1]["text"] == "这一步已经过去了，没有再记一次。"
+        async with harness.db.read() as session:
+            assert await session.volunteering.activities.upcoming(TUESDAY, 10) == []
+    finally:
+        await harness.running.stop()
