@@ -155,9 +155,10 @@ async def pressed(update: Update, context: Context) -> None:
         if target.needs is Needs.DATE:
             await target.complete(update, context, typed_day(day))
             return
+        ask = "picker.ask_start" if target.needs is Needs.SPAN else "picker.ask_time"
         await show(
             update,
-            t(language, "picker.ask_time", day=day_title(day, today, language), example=example),
+            t(language, ask, day=day_title(day, today, language), example=example),
             keyboards.times(
                 language, target.key, day, times_on(day, now, calendar), _week_of(day, today)
             ),

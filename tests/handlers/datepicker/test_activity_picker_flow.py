@@ -47,7 +47,7 @@ async def test_tomorrow_at_seven_pm_for_two_hours(tmp_path: Path, api: FakeBotAp
 
         await harness.press_label(SECRETARY, screen, "明天")
         times = harness.last(SECRETARY)
-        assert "明天 12月2日（周三）" in times["text"] and "几点" in times["text"]
+        assert times["text"].startswith("📅 明天 12月2日（周三）\n几点开始？")
         assert button_labels(times)[:6] == [
             "上午9点",
             "上午10点",
