@@ -83,6 +83,6 @@ def ends(language: Language, key: str, day: date, start: time) -> InlineKeyboard
     return InlineKeyboardMarkup(rows)
 
 
-def typing(language: Language, key: str) -> InlineKeyboardMarkup:
+def typing_screen(language: Language, key: str) -> InlineKeyboardMarkup:
     """While the secretary types: ◀ 返回 to the buttons."""
     return InlineKeyboardMarkup([[button(plain(language, "picker.back"), DatePick(key, "b", 0))]])

@@ -148,7 +148,7 @@ async def pressed(update: Update, context: Context) -> None:
         await show(
             update,
             t(language, "picker.ask_typed", example=example),
-            keyboards.typing(language, target.key),
+            keyboards.typing_screen(language, target.key),
         )
     elif data.screen == "d":
         day = _day(data.day)
