@@ -42,6 +42,8 @@ from handlers.calendars import callbacks as calendar_cb
 from handlers.calendars import sending as calendar_files
 from handlers.community import admin, chats, notices, people, schedules
 from handlers.community import callbacks as community_cb
+from handlers.datepicker import callbacks as datepicker_cb
+from handlers.datepicker import picker as datepicker
 from handlers.deliberation import attendance as attendance_handlers
 from handlers.deliberation import callbacks as deliberation_cb
 from handlers.deliberation import (
@@ -378,6 +380,8 @@ BUTTONS: tuple[Button, ...] = (
     Button(calendar_cb.CalendarActivity, calendar_files.activity_pressed, Access.REGISTERED),
     Button(calendar_cb.CalendarSitting, calendar_files.sitting_pressed, Access.ANYONE, Where.ANY),
     Button(calendar_cb.CalendarMakeup, calendar_files.makeup_pressed, Role.PARTY_MEMBER),
+    # 📅 the date picker (今天 / 明天 / 本周四 …, then the time): the flow's service checks roles.
+    Button(datepicker_cb.DatePick, datepicker.pressed, Access.ANYONE),
 )
 
 #: Typed answers of each guided conversation (flow name -> handler).

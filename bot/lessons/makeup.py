@@ -6,14 +6,14 @@ or by "补课 123456" check-in with the slot's code.
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot import usertext
 from bot.community.register import Actor, Role
-from bot.dialogs import expect_step
+from bot.dialogs import advance_step, expect_step
 from bot.errors import UserFacingError
 from bot.lessons.context import LessonContext
-from bot.lessons.rules import MAX_PLACE, REFUSALS, SLOT, SLOT_FLOW
+from bot.lessons.rules import MAX_PLACE, REFUSALS, SLOT, SLOT_FLOW, WHEN
 from storage.lessons.rows import BookingRow, LessonRow, SlotRow
 
 
@@ -43,7 +43,49 @@ class LessonMakeup:
             )
         return lesson
 
-    async def answer_slot(self, actor: Actor, chat_id: int, text: str) -> SlotRow:
+    async def pick_time(self, actor: Actor, chat_id: int, text: str) -> datetime:
+        """The slot's date and time chosen with buttons ("2026-12-02 19:00"); the place
+        and the number of places are typed next (step "place")."""
+        actor.member(Role.SECRETARY, REFUSALS[Role.SECRETARY])
+        match = WHEN.match(usertext.line(text))
+        at = self._ctx.moment(match) if match else None
+        if at is None:
+            raise UserFacingError("lesson.slot_bad")
+        async with self._ctx.db.transaction() as session:
+            await advance_step(
+                session,
+                chat_id,
+                actor.tg_user_id,
+                SLOT_FLOW,
+                from_step="slot",
+                to_step="place",
+                expired_key="lesson.expired",
+                now=self._ctx.clock(),
+                at=usertext.line(text),
+            )
+        return at
+
+    async def answer_place(self, actor: Actor, chat_id: int, text: str) -> SlotRow:
+        """The place and the number of places typed after the picked time ("党群服务中心 10");
+        read with the chosen time as one typed slot, by the same rule."""
+        async with self._ctx.db.read() as session:
+            dialog = await expect_step(
+                session, chat_id, actor.tg_user_id, SLOT_FLOW, "place", "lesson.expired"
+            )
+        typed = f"{dialog.data['at']} {usertext.line(text)}"
+        return await self.answer_slot(
+            actor, chat_id, typed, step="place", bad_key="lesson.slot_place_bad"
+        )
+
+    async def answer_slot(
+        self,
+        actor: Actor,
+        chat_id: int,
+        text: str,
+        *,
+        step: str = "slot",
+        bad_key: str = "lesson.slot_bad",
+    ) -> SlotRow:
         """The typed slot: date, time, place, capacity; it gets a check-in code."""
         person = actor.member(Role.SECRETARY, REFUSALS[Role.SECRETARY])
         match = SLOT.match(usertext.line(text))
@@ -54,11 +96,11 @@ class LessonMakeup:
             or len(match["place"]) > MAX_PLACE
             or not 1 <= int(match["capacity"]) <= 500
         ):
-            raise UserFacingError("lesson.slot_bad")
+            raise UserFacingError(bad_key)
         now = self._ctx.clock()
         async with self._ctx.db.transaction() as session:
             dialog = await expect_step(
-                session, chat_id, actor.tg_user_id, SLOT_FLOW, "slot", "lesson.expired"
+                session, chat_id, actor.tg_user_id, SLOT_FLOW, step, "lesson.expired"
             )
             lesson_id = int(dialog.data["lesson_id"])
             slot_id = None

@@ -15,6 +15,7 @@ from telegram import Message, Update
 from telegram.constants import ChatType
 
 from bot import parsing
+from bot.datepicker import Needs
 from bot.deliberation.carrying.rules import (
     ANSWER_FLOW,
     ASSIGN_FLOW,
@@ -29,6 +30,7 @@ from handlers.access import answer, reply, show
 from handlers.callbacks import StaleButton
 from handlers.community.keyboards import lost
 from handlers.context import Context
+from handlers.datepicker import picker
 from handlers.deliberation import callbacks as cb
 from handlers.deliberation import keyboards, texts
 from handlers.deliberation.matters import refresh_card_soon
@@ -317,7 +319,7 @@ async def refer_text(update: Update, context: Context, step: str, text: str) -> 
         )
     elif step == "due":
         referral = await carrying.referrals.refer(actor, chat_id, carrying.parse_due(text))
-        await reply(
+        await show(
             update,
             t(
                 actor.language,
@@ -560,3 +562,31 @@ TEXT_ANSWERS = {
     NOTE_FLOW: note_text,
     SUPERVISION_FLOW: buttons_only,
 }
+
+
+async def _assign_due_picked(update: Update, context: Context, text: str) -> None:
+    await _assigned(update, context, context.services.carrying.parse_due(text), edit=True)
+
+
+async def _refer_due_picked(update: Update, context: Context, text: str) -> None:
+    await refer_text(update, context, "due", text)
+
+
+#: 📅 选日子 under 什么时候办完 / 希望什么时候答复: the picked day, read as the typed 2026-12-31.
+DUE_PICKERS = tuple(
+    picker.register(
+        picker.Target(
+            keyboards.DUE_PICKER_KEYS[flow],
+            flow,
+            "due",
+            Needs.DATE,
+            question,
+            "carry.due_example",
+            done,
+        )
+    )
+    for flow, question, done in (
+        (ASSIGN_FLOW, "carry.pick_due", _assign_due_picked),
+        (REFER_FLOW, "carry.pick_referral_due", _refer_due_picked),
+    )
+)

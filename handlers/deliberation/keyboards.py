@@ -19,6 +19,7 @@ from bot.deliberation.voting.proxies import ProxyCandidate
 from bot.deliberation.voting.rules import VOTABLE_STAGES
 from bot.deliberation.voting.setup import VoteSetup
 from handlers.callbacks import Callback
+from handlers.datepicker.callbacks import DatePick
 from handlers.deliberation import callbacks as cb
 from handlers.keyboards import button, paging
 from handlers.texts import person_label, plain
@@ -368,6 +369,10 @@ def owner_people(language: Language, page: PeoplePage) -> InlineKeyboardMarkup:
     )
 
 
+#: The date picker of each flow asking for a due date (flow -> key in the button data).
+DUE_PICKER_KEYS = {"assign": "ad", "refer": "rd"}
+
+
 def due_choices(language: Language, flow: str, *, allow_none: bool) -> InlineKeyboardMarkup:
     """1 week / 2 weeks / 1 month (and "no due date" for a referral)."""
     rows = [
@@ -376,6 +381,8 @@ def due_choices(language: Language, flow: str, *, allow_none: bool) -> InlineKey
             for days in DUE_CHOICES
         ]
     ]
+    # 📅 选日子: the date picker's days (handlers/deliberation/carrying.py DUE_PICKERS).
+    rows.append([button(plain(language, "carry.due.pick"), DatePick(DUE_PICKER_KEYS[flow], "w"))])
     if allow_none:
         rows.append([button(plain(language, "carry.due.none"), cb.ChooseDue(flow, 0))])
     return InlineKeyboardMarkup(rows)

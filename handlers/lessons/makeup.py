@@ -10,9 +10,12 @@ import re
 from telegram import Update
 
 from bot import parsing
+from bot.datepicker import Needs
 from bot.errors import UserFacingError
+from bot.lessons.rules import SLOT_FLOW
 from handlers.access import reply, show
 from handlers.context import Context
+from handlers.datepicker import picker
 from handlers.lessons import callbacks as cb
 from handlers.lessons import keyboards, texts
 from handlers.lessons.common import chat_of, data_of
@@ -58,9 +61,14 @@ async def book_pressed(update: Update, context: Context) -> None:
 
 
 async def slot_text(update: Update, context: Context, step: str, text: str) -> None:
-    """The typed make-up slot: "11-20 19:00 党群服务中心 10"."""
+    """The typed make-up slot: "11-20 19:00 党群服务中心 10" (or, after the time was
+    picked with buttons, "党群服务中心 10")."""
     actor = context.require_actor()
-    slot = await context.services.lessons.makeup.answer_slot(actor, chat_of(update), text)
+    makeup = context.services.lessons.makeup
+    if step == "place":
+        slot = await makeup.answer_place(actor, chat_of(update), text)
+    else:
+        slot = await makeup.answer_slot(actor, chat_of(update), text)
     tz = context.services.settings.community.tz
     await reply(
         update,
@@ -113,3 +121,25 @@ async def check_in_words(update: Update, context: Context) -> None:
             place=slot.place,
         ),
     )
+
+
+async def _slot_time_picked(update: Update, context: Context, text: str) -> None:
+    """The slot's day and time from the date picker; the place and places are typed next."""
+    actor = context.require_actor()
+    at = await context.services.lessons.makeup.pick_time(actor, chat_of(update), text)
+    tz = context.services.settings.community.tz
+    await show(update, t(actor.language, "lesson.ask_slot_place", when=local_time(at, tz)))
+
+
+#: 添加补课时段: the date picker's day and time, read as the typed "2026-12-02 19:00".
+SLOT_PICKER = picker.register(
+    picker.Target(
+        "ms",
+        SLOT_FLOW,
+        "slot",
+        Needs.MOMENT,
+        "lesson.pick_slot",
+        "lesson.slot_example",
+        _slot_time_picked,
+    )
+)

@@ -16,9 +16,11 @@ from bot.spreadsheets import csv_bytes, stamped, xlsx_bytes
 from handlers.access import reply, show
 from handlers.callbacks import StaleButton
 from handlers.context import Context
+from handlers.datepicker import picker
 from handlers.lessons import callbacks as cb
 from handlers.lessons import keyboards, texts
 from handlers.lessons.common import chat_of, data_of, number_arg
+from handlers.lessons.makeup import SLOT_PICKER
 from handlers.sheets import masthead
 from handlers.texts import plain, t
 
@@ -67,7 +69,7 @@ async def action_pressed(update: Update, context: Context) -> None:
         await show(update, text, keyboards.slots_screen(language, lesson, slots, tz))
     elif data.action == "add_slot":
         await lessons.makeup.ask_slot(actor, chat_of(update), data.lesson_id)
-        await show(update, t(language, "lesson.ask_slot"))
+        await show(update, t(language, "lesson.ask_slot"), picker.keyboard(context, SLOT_PICKER))
     elif data.action == "remind":
         count = await lessons.reminders.remind_now(actor, data.lesson_id)
         context.services.wake_sender()

@@ -7,10 +7,13 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.community.calendar_notes import move_note
+from bot.datepicker import Needs
 from bot.errors import UserFacingError
-from handlers.access import reply, show
+from bot.lessons.rules import WHEN_FLOW
+from handlers.access import show
 from handlers.callbacks import StaleButton
 from handlers.context import Context
+from handlers.datepicker import picker
 from handlers.lessons import callbacks as cb
 from handlers.lessons import keyboards, texts
 from handlers.lessons.common import chat_of, data_of
@@ -55,7 +58,7 @@ async def when_pressed(update: Update, context: Context) -> None:
         )
     elif data.how == "date":
         await lessons.sending.ask_when(actor, chat_of(update), data.lesson_id)
-        await show(update, t(language, "lesson.ask_when"))
+        await show(update, t(language, "lesson.ask_when"), picker.keyboard(context, WHEN_PICKER))
     elif data.how == "now":
         planned = await lessons.sending.send_now(actor, data.lesson_id, chat_of(update))
         context.services.wake_sender()
@@ -97,12 +100,12 @@ async def audience_pressed(update: Update, context: Context) -> None:
 
 
 async def when_text(update: Update, context: Context, step: str, text: str) -> None:
-    """The typed date and time of a lesson."""
+    """The typed (or picked) date and time of a lesson."""
     actor = context.require_actor()
     planned = await context.services.lessons.sending.answer_when(actor, chat_of(update), text)
     assert planned.send_at is not None  # noqa: S101 - scheduled
     tz = context.services.settings.community.tz
-    await reply(
+    await show(
         update,
         t(
             actor.language,
@@ -111,3 +114,15 @@ async def when_text(update: Update, context: Context, step: str, text: str) -> N
             when=local_time(planned.send_at, tz),
         ),
     )
+
+
+async def _when_picked(update: Update, context: Context, text: str) -> None:
+    await when_text(update, context, "at", text)
+
+
+#: 🕒 选日期时间: the date picker's day and time, read as the typed "2026-12-02 19:00".
+WHEN_PICKER = picker.register(
+    picker.Target(
+        "lw", WHEN_FLOW, "at", Needs.MOMENT, "lesson.pick_when", "lesson.when_example", _when_picked
+    )
+)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Update
 
+from bot.datepicker import Needs
 from bot.surveys.building import Draft
+from bot.surveys.rules import BUILD_FLOW
 from handlers.access import reply, show
 from handlers.context import Context
+from handlers.datepicker import picker
 from handlers.surveys import callbacks as cb
 from handlers.surveys import keyboards, texts
 from handlers.texts import local_time, t
@@ -92,3 +95,26 @@ async def _show_step(
         await reply(update, text, keyboard)
     else:
         await show(update, text, keyboard)
+
+
+async def _closing_day_picked(update: Update, context: Context, text: str) -> None:
+    """The closing day from the date picker, read as the typed 2026-12-15 (closes at 20:00)."""
+    actor = context.require_actor()
+    chat = update.effective_chat
+    assert chat is not None  # noqa: S101 - a button is always in a chat
+    draft = await context.services.surveys.building.typed(actor, chat.id, "closes", text)
+    await _show_step(update, context, draft)
+
+
+#: 📅 选日子 under 什么时候截止.
+CLOSES_PICKER = picker.register(
+    picker.Target(
+        keyboards.CLOSES_PICKER_KEY,
+        BUILD_FLOW,
+        "closes",
+        Needs.DATE,
+        "survey.pick_closes",
+        "survey.closes_example",
+        _closing_day_picked,
+    )
+)

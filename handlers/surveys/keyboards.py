@@ -11,6 +11,7 @@ from bot.runtime.outbox import OutgoingMessage
 from bot.runtime.sender import render_buttons
 from bot.surveys.building import question_buttons
 from bot.surveys.rules import CLOSE_DAYS, KINDS, MAX_QUESTIONS, SUBJECTS
+from handlers.datepicker.callbacks import DatePick
 from handlers.keyboards import button
 from handlers.surveys import callbacks as cb
 from handlers.texts import plain
@@ -71,14 +72,19 @@ def anonymity(language: Language) -> InlineKeyboardMarkup:
     )
 
 
+#: The date picker of the closing day (handlers/surveys/building.py CLOSES_PICKER).
+CLOSES_PICKER_KEY = "sc"
+
+
 def closing(language: Language) -> InlineKeyboardMarkup:
-    """3 天 / 7 天 / 14 天 (or type a date)."""
+    """3 天 / 7 天 / 14 天, 📅 选日子 (the date picker), or type a date."""
     return InlineKeyboardMarkup(
         [
             [
                 _build(language, "closes", str(days), "survey.button.days", days=days)
                 for days in CLOSE_DAYS
-            ]
+            ],
+            [button(plain(language, "survey.button.pick_day"), DatePick(CLOSES_PICKER_KEY, "w"))],
         ]
     )
 

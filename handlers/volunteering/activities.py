@@ -12,9 +12,12 @@ from typing import Any
 from telegram import Update
 from telegram.ext import JobQueue
 
+from bot.datepicker import Needs
+from bot.volunteering.activities import NEW_FLOW
 from handlers.access import answer, reply, show
 from handlers.cards import edit_everywhere, edit_soon
 from handlers.context import Context
+from handlers.datepicker import picker
 from handlers.texts import plain, t
 from handlers.volunteering import callbacks as cb
 from handlers.volunteering import keyboards, texts
@@ -35,11 +38,10 @@ async def show_draft(update: Update, context: Context, draft: Any) -> None:
     actor = context.require_actor()
     service = context.services.volunteer
     unit = await service.activities.unit_name(draft.unit_id)
-    await show(
-        update,
-        texts.vol_new_prompt(actor.language, draft, unit, service.tz),
-        keyboards.vol_new(actor.language, draft),
-    )
+    markup = keyboards.vol_new(actor.language, draft)
+    if draft.step == "when":  # the day, the start and the end with buttons; typing still works
+        markup = picker.keyboard(context, WHEN_PICKER)
+    await show(update, texts.vol_new_prompt(actor.language, draft, unit, service.tz), markup)
 
 
 async def new_answer(update: Update, context: Context, step: str, text: str) -> None:
@@ -49,6 +51,24 @@ async def new_answer(update: Update, context: Context, step: str, text: str) -> 
         actor, chat_id_of(update), step, text
     )
     await show_draft(update, context, draft)
+
+
+async def _when_picked(update: Update, context: Context, text: str) -> None:
+    await new_answer(update, context, "when", text)
+
+
+#: 🕘 什么时间: the date picker's day, start and end, read as the typed "2026-12-02 19:00-21:00".
+WHEN_PICKER = picker.register(
+    picker.Target(
+        "va",
+        NEW_FLOW,
+        "when",
+        Needs.SPAN,
+        "vol.new.pick_when",
+        "vol.new.when_example",
+        _when_picked,
+    )
+)
 
 
 async def new_skip(update: Update, context: Context) -> None:

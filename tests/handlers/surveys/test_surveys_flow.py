@@ -83,7 +83,7 @@ async def build(harness: BotHarness, *, anonymous: bool = False) -> None:
         harness.api.bot_messages(SECRETARY)[-2:],
     )
     await harness.press_label(SECRETARY, harness.last(SECRETARY), "不记名" if anonymous else "记名")
-    assert button_labels(harness.last(SECRETARY)) == ["3 天", "7 天", "14 天"]
+    assert button_labels(harness.last(SECRETARY)) == ["3 天", "7 天", "14 天", "📅 选日子"]
     await harness.press_label(SECRETARY, harness.last(SECRETARY), "7 天")
     preview = harness.last(SECRETARY)["text"]
     assert preview.startswith("请确认问卷")
