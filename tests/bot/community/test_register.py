@@ -72,7 +72,9 @@ async def test_bind_rebind_migrate_unbind(community: CommunityService) -> None:
         await community.unbind_chat(secretary, -1001)
 
 
-async def test_export_then_forget_leaves_nothing(community: CommunityService, db: Database) -> None:
+async def test_export_then_forget_leaves_nothing(
+    community: CommunityService, db: Database, clock: FakeClock
+) -> None:
     secretary = await community.identify(SECRETARY)
     resident = await community.identify(RESIDENT)
     assert resident.person_id is not None
@@ -85,8 +87,6 @@ async def test_export_then_forget_leaves_nothing(community: CommunityService, db
     assert {a["action"] for a in data["activity"]} == {"person.register", "role.grant"}
 
     # A notice reached them earlier, and they started nothing: it is theirs to lose too.
-    from datetime import UTC, datetime
-
     from bot.config import Language
     from bot.runtime.outbox import Delivery, OutgoingMessage, queue_push
 
@@ -103,7 +103,8 @@ async def test_export_then_forget_leaves_nothing(community: CommunityService, db
                 )
             ],
             dedupe_prefix="n",
-            now=datetime.now(UTC),
+            # The clock seam: a wall-clock time could hold "2001" (the id looked for below).
+            now=clock(),
         )
     await community.forget(resident)
     dump = "\n".join([line async for line in _iterdump(db)])
