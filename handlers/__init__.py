@@ -306,6 +306,7 @@ BUTTONS: tuple[Button, ...] = (
     Button(deliberation_cb.PickReferral, carrying.referral_picked, Role.SECRETARY),
     Button(deliberation_cb.RateMatter, carrying.rate_pressed, Access.REGISTERED),
     Button(deliberation_cb.AcceptanceVerdict, carrying.verdict_pressed, Role.SUPERVISOR),
+    Button(deliberation_cb.SecretaryVerdict, carrying.review_pressed, Role.SECRETARY),
     Button(deliberation_cb.SupervisionMethod, carrying.supervision_method, Role.SECRETARY),
     Button(deliberation_cb.SupervisionPage, carrying.supervision_page, Role.SECRETARY),
     Button(deliberation_cb.SupervisionToggle, carrying.supervision_toggle, Role.SECRETARY),

@@ -234,6 +234,11 @@ class DemoScript:
         await self.press(UNCLE_LI, "100%")
         await self.say(UNCLE_LI, "新路灯已经亮了，台阶也刷了反光漆。")
         await self.pushes_done()
+        # 100% waits for acceptance: the secretary goes to look, then accepts it.
+        self.api.narrate("⏩ 第二天：书记到3号楼前看过新路灯")
+        self.clock.now += timedelta(days=1)
+        await self.press(SECRETARY, "验收通过")
+        await self.pushes_done()
         await self.press(AUNTIE_ZHANG, "满意")
         await self.press(TOM, "满意")
         await self.say(TOM, "/matter 1")

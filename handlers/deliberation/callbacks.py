@@ -381,6 +381,15 @@ class AcceptanceVerdict(Callback):
 
 
 @dataclass(frozen=True)
+class SecretaryVerdict(Callback):
+    """A secretary's 验收通过 / 退回返工 / 直接退回 (built by carrying.rules.review_callback)."""
+
+    PREFIX: ClassVar[str] = "bsv"
+    matter_id: int
+    verdict: str
+
+
+@dataclass(frozen=True)
 class SupervisionMethod(Callback):
     """/supervision: draw by lot (True) or appoint (False)."""
 

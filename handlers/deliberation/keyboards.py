@@ -426,3 +426,22 @@ def assign_matter(language: Language, matter_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [[button(plain(language, "carry.button.assign"), cb.AssignMatter(matter_id))]]
     )
+
+
+def review_reason(language: Language, matter_id: int) -> InlineKeyboardMarkup:
+    """While a secretary may type why a matter goes back: no reason, or accept after all."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                button(
+                    plain(language, "carry.review.return"), cb.SecretaryVerdict(matter_id, "return")
+                )
+            ],
+            [
+                button(
+                    plain(language, "carry.review.accepted"),
+                    cb.SecretaryVerdict(matter_id, "accepted"),
+                )
+            ],
+        ]
+    )
