@@ -290,6 +290,11 @@ BUTTONS: tuple[Button, ...] = (
     Button(deliberation_cb.StartVote, votes.start_pressed, Role.SECRETARY),
     # The matter screen, secretaries' agenda controls, the discussion
     Button(deliberation_cb.MatterView, desk.view_matter, Access.REGISTERED),
+    # /matters and a sitting's agenda: open a matter, page, ✏️ 我要提议.
+    # In a group anyone may press: the private chat opens (registering first if need be).
+    Button(deliberation_cb.MatterOpen, matters.open_pressed, Access.ANYONE, Where.ANY),
+    Button(deliberation_cb.MattersPage, matters.matters_page_pressed, Access.ANYONE, Where.ANY),
+    Button(deliberation_cb.RaiseStart, matters.raise_pressed, Access.ANYONE, Where.ANY),
     Button(deliberation_cb.DeskAgenda, desk.agenda_pressed, Role.SECRETARY),
     Button(deliberation_cb.DeskMergeMenu, desk.merge_menu, Role.SECRETARY),
     Button(deliberation_cb.DeskMerge, desk.merge_pressed, Role.SECRETARY),
