@@ -210,7 +210,9 @@ class DemoScript:
             RESIDENTS_GROUP,
             reply_to_message_id=card["message_id"],
         )
-        await self.say(SECRETARY, "/matter 1")
+        # The secretary opens the matter from the list with its button.
+        await self.say(SECRETARY, "/matters")
+        await self.press(SECRETARY, "#1 3号楼前加装路灯")
         await self.press(SECRETARY, "发起表决")
         await self.press(SECRETARY, "开始表决")
         await self.pushes_done()
