@@ -292,6 +292,11 @@ BUTTONS: tuple[Button, ...] = (
     Button(deliberation_cb.StartVote, votes.start_pressed, Role.SECRETARY),
     # The matter screen, secretaries' agenda controls, the discussion
     Button(deliberation_cb.MatterView, desk.view_matter, Access.REGISTERED),
+    # /matters and a sitting's agenda: open a matter, page, ✏️ 我要提议.
+    # In a group anyone may press: the private chat opens (registering first if need be).
+    Button(deliberation_cb.MatterOpen, matters.open_pressed, Access.ANYONE, Where.ANY),
+    Button(deliberation_cb.MattersPage, matters.matters_page_pressed, Access.ANYONE, Where.ANY),
+    Button(deliberation_cb.RaiseStart, matters.raise_pressed, Access.ANYONE, Where.ANY),
     Button(deliberation_cb.DeskAgenda, desk.agenda_pressed, Role.SECRETARY),
     Button(deliberation_cb.DeskMergeMenu, desk.merge_menu, Role.SECRETARY),
     Button(deliberation_cb.DeskMerge, desk.merge_pressed, Role.SECRETARY),
@@ -308,6 +313,7 @@ BUTTONS: tuple[Button, ...] = (
     Button(deliberation_cb.PickReferral, carrying.referral_picked, Role.SECRETARY),
     Button(deliberation_cb.RateMatter, carrying.rate_pressed, Access.REGISTERED),
     Button(deliberation_cb.AcceptanceVerdict, carrying.verdict_pressed, Role.SUPERVISOR),
+    Button(deliberation_cb.SecretaryVerdict, carrying.review_pressed, Role.SECRETARY),
     Button(deliberation_cb.SupervisionMethod, carrying.supervision_method, Role.SECRETARY),
     Button(deliberation_cb.SupervisionPage, carrying.supervision_page, Role.SECRETARY),
     Button(deliberation_cb.SupervisionToggle, carrying.supervision_toggle, Role.SECRETARY),

@@ -44,7 +44,9 @@ async def test_the_demo_plays_the_whole_story(tmp_path: Path) -> None:
         "🔔 周四议事亭现在开始",
         "📊 表决结果 #1 3号楼前加装路灯：通过",
         "📝 周四议事亭纪要",
-        "🎉 #1 已办结",
+        "已请书记验收，验收通过后就办结了。",  # 100% waits for the secretary
+        "📋 #1 3号楼前加装路灯 报告已办完，请您验收。",
+        "✅ #1 3号楼前加装路灯 验收通过，已办结。",
         "🗂 我的参与 · 2027年",  # her record of the year
         "📊 微党课 #1《学习党章》",
         "✅ 签到成功：湖边清扫落叶",

@@ -268,6 +268,7 @@ def _matters_sheet(ledger: Ledger, lang: Language, tz: ZoneInfo) -> Sheet:
                 "due_at",
                 "progress",
                 "done_at",
+                "accepted_by",
                 "withdrawn_reason",
                 "merged_into",
             ),
@@ -290,6 +291,7 @@ def _matters_sheet(ledger: Ledger, lang: Language, tz: ZoneInfo) -> Sheet:
                 _when(m.due_at, tz),
                 m.progress,
                 _when(m.done_at, tz),
+                translate(lang, "list_separator").join(m.accepted_by) or None,
                 m.withdrawn_reason,
                 m.merged_into,
             )

@@ -28,7 +28,7 @@ from bot.errors import UserFacingError
 from bot.i18n import translate
 from bot.runtime.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
 from storage import Database
-from storage.deliberation.matters import MatterRow
+from storage.deliberation.matters import UNFINISHED_STAGES, MatterRow
 from storage.session import Session
 
 FLOW = "raise"
@@ -96,6 +96,40 @@ class SupportResult:
     matter: MatterRow
     added: bool
     reached_agenda: bool
+
+
+#: /matters shows this many matters (one button each) a page.
+MATTERS_PAGE_SIZE = 8
+
+
+@dataclass(frozen=True)
+class MatterListPage:
+    """One page of /matters: its matters in the order shown (by stage), and where it is."""
+
+    matters: tuple[MatterRow, ...]
+    page: int
+    pages: int
+
+
+#: A matter's title on its button (in /matters, under an agenda) is cut to this length.
+BUTTON_TITLE_CHARS = 12
+
+
+def button_title(title: str) -> str:
+    """A matter's title short enough for a button: cut, with …, if longer."""
+    return title if len(title) <= BUTTON_TITLE_CHARS else title[: BUTTON_TITLE_CHARS - 1] + "…"
+
+
+def open_callback(matter_id: int) -> str:
+    """The data of a matter's button that opens it (handlers/deliberation/callbacks.py
+    MatterOpen): its screen privately; pressed in a group, the private chat opens."""
+    return f"xmo:{matter_id}"
+
+
+#: The data of the button that shows every open matter (MattersPage, its first page).
+ALL_MATTERS_CALLBACK = "xmp:0"
+#: The data of the ✏️ 我要提议 button (RaiseStart).
+RAISE_CALLBACK = "xrn"
 
 
 def support_callback(matter_id: int) -> str:
@@ -494,6 +528,16 @@ class MatterService:
         passed and waiting for an owner, being carried out, being accepted."""
         async with self._db.read() as session:
             return await session.matters.unfinished()
+
+    async def open_matters_page(self, page: int) -> MatterListPage:
+        """A page of the matters still in hand, by stage as /matters lists them (a page
+        past the last is the last)."""
+        rows = await self.open_matters()
+        ordered = [row for stage in UNFINISHED_STAGES for row in rows if row.stage == stage]
+        pages = max(1, -(-len(ordered) // MATTERS_PAGE_SIZE))
+        page = min(max(page, 0), pages - 1)
+        shown = ordered[page * MATTERS_PAGE_SIZE : (page + 1) * MATTERS_PAGE_SIZE]
+        return MatterListPage(tuple(shown), page, pages)
 
     async def matter(self, matter_id: int) -> MatterRow:
         """One matter; UserFacingError if there is none with that number."""

@@ -35,6 +35,12 @@ from bot.community.calendar_notes import move_note
 from bot.community.register import Actor, ChatKind, Role
 from bot.config import Language, Settings
 from bot.deliberation.attendance import Attendance, AttendanceService, attendance_of
+from bot.deliberation.raising import (
+    ALL_MATTERS_CALLBACK,
+    RAISE_CALLBACK,
+    button_title,
+    open_callback,
+)
 from bot.errors import UserFacingError
 from bot.i18n import translate
 from bot.runtime.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
@@ -54,6 +60,8 @@ MAX_NOTES = 2000
 DEFAULT_LOOKBACK = timedelta(days=7)
 #: Group messages hold at most this many agenda lines; the rest is "…and N more".
 MAX_AGENDA_LINES = 30
+#: An agenda has a button for each of its first matters (more: one to see them all).
+MAX_AGENDA_BUTTONS = 8
 
 
 @dataclass(frozen=True)
@@ -140,6 +148,31 @@ def parse_day(text: str, today: date) -> date:
     if day is None:
         raise UserFacingError("sittings.bad_date", text=text.strip()[:20])
     return day
+
+
+def agenda_buttons(agenda: list[MatterRow]) -> tuple[tuple[ButtonSpec, ...], ...]:
+    """Under an agenda: a button opening each of its first matters (all of them if more),
+    and ✏️ 我要提议 (handlers/deliberation/callbacks.py MatterOpen, MattersPage, RaiseStart)."""
+    rows = [
+        (
+            ButtonSpec(
+                "matters.open_button",
+                open_callback(matter.id),
+                label_params={"number": matter.id, "title": button_title(matter.title)},
+            ),
+        )
+        for matter in agenda[:MAX_AGENDA_BUTTONS]
+    ]
+    if len(agenda) > MAX_AGENDA_BUTTONS:
+        rows.append(
+            (
+                ButtonSpec(
+                    "sittings.all_button", ALL_MATTERS_CALLBACK, label_params={"count": len(agenda)}
+                ),
+            )
+        )
+    rows.append((ButtonSpec("matters.raise_button", RAISE_CALLBACK),))
+    return tuple(rows)
 
 
 class SittingService:
@@ -279,12 +312,14 @@ class SittingService:
         part: str,
         buttons: tuple[tuple[ButtonSpec, ...], ...] = (),
     ) -> None:
-        """A message with the agenda listed (``key`` + ``.empty`` when there is none).
+        """A message with the agenda listed (``key`` + ``.empty`` when there is none),
+        a button opening each matter on it, ✏️ 我要提议, then ``buttons``.
 
         Done late (after downtime), it says when it was due.
         """
         language = self._settings.community.default_language
         params = {**params, "late": late_note(firing, language, self.tz)}
+        buttons = (*agenda_buttons(agenda), *buttons)
         if agenda:
             lines = [
                 translate(language, "sittings.agenda_line", number=m.id, title=m.title)

@@ -212,7 +212,9 @@ class DemoScript:
             RESIDENTS_GROUP,
             reply_to_message_id=card["message_id"],
         )
-        await self.say(SECRETARY, "/matter 1")
+        # The secretary opens the matter from the list with its button.
+        await self.say(SECRETARY, "/matters")
+        await self.press(SECRETARY, "#1 3号楼前加装路灯")
         await self.press(SECRETARY, "发起表决")
         await self.press(SECRETARY, "开始表决")
         await self.pushes_done()
@@ -235,6 +237,11 @@ class DemoScript:
         await self.press(UNCLE_LI, "报告进展")
         await self.press(UNCLE_LI, "100%")
         await self.say(UNCLE_LI, "新路灯已经亮了，台阶也刷了反光漆。")
+        await self.pushes_done()
+        # 100% waits for acceptance: the secretary goes to look, then accepts it.
+        self.api.narrate("⏩ 第二天：书记到3号楼前看过新路灯")
+        self.clock.now += timedelta(days=1)
+        await self.press(SECRETARY, "验收通过")
         await self.pushes_done()
         await self.press(AUNTIE_ZHANG, "满意")
         await self.press(TOM, "满意")

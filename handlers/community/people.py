@@ -62,6 +62,14 @@ async def start(update: Update, context: Context) -> None:
         # From the button under /help in a group: the help, here.
         await help_command(update, context)
         return
+    opened = matters.matter_of_payload(context.args)
+    if opened is not None and actor.registered:
+        # A matter's button under /matters or an agenda, pressed in a group: it, here.
+        await matters.open_from_start(update, context, opened)
+        return
+    if context.args == [matters.MATTERS_PAYLOAD] and actor.registered:
+        await matters.list_matters(update, context)
+        return
     if context.args == [RAISE_PAYLOAD] and actor.has(Role.RESIDENT):
         # From a group's "raise privately" button: straight into the raise form.
         await matters.raise_command(update, context)

@@ -253,6 +253,30 @@ class MatterView(Callback):
 
 
 @dataclass(frozen=True)
+class MatterOpen(Callback):
+    """A matter's button in /matters or under an agenda: its screen, as a new message
+    (pressed in a group: the private chat opens with it). Built by raising.open_callback."""
+
+    PREFIX: ClassVar[str] = "xmo"
+    matter_id: int
+
+
+@dataclass(frozen=True)
+class MattersPage(Callback):
+    """◀ / ▶ of /matters (pressed in a group: the list opens privately)."""
+
+    PREFIX: ClassVar[str] = "xmp"
+    page: int
+
+
+@dataclass(frozen=True)
+class RaiseStart(Callback):
+    """✏️ 我要提议 under /matters and an agenda: the raise form (from a group, privately)."""
+
+    PREFIX: ClassVar[str] = "xrn"
+
+
+@dataclass(frozen=True)
 class DeskAgenda(Callback):
     """Secretary: put the matter on the agenda of ``forum`` ('session' or 'talk_day')."""
 
@@ -376,6 +400,15 @@ class AcceptanceVerdict(Callback):
     """验收通过 / 需要返工 (built by bot.deliberation.carrying.rules.verdict_callback)."""
 
     PREFIX: ClassVar[str] = "bav"
+    matter_id: int
+    verdict: str
+
+
+@dataclass(frozen=True)
+class SecretaryVerdict(Callback):
+    """A secretary's 验收通过 / 退回返工 / 直接退回 (built by carrying.rules.review_callback)."""
+
+    PREFIX: ClassVar[str] = "bsv"
     matter_id: int
     verdict: str
 

@@ -1,6 +1,7 @@
 """Carrying out decided matters (民办): /assign, /progress, /refer, /referrals,
 /answer, /major and /supervision, the buttons of their guided forms, and the
-rating (民意测评) and acceptance (验收) buttons the bot pushes privately.
+rating (民意测评) and acceptance (验收: a secretary's, or the supervision group's for
+a major project) buttons the bot pushes privately.
 
 Thin adapters: each parses the update, calls a part of bot/deliberation/carrying/
 (``services.carrying.<part>``), and renders with handlers/deliberation/texts.py and
@@ -22,6 +23,7 @@ from bot.deliberation.carrying.rules import (
     NOTE_FLOW,
     PROGRESS_FLOW,
     REFER_FLOW,
+    REVIEW_FLOW,
     SUPERVISION_FLOW,
     TermResult,
 )
@@ -248,9 +250,9 @@ async def percent_chosen(update: Update, context: Context) -> None:
 async def _report(update: Update, context: Context, text: str, photo: str | None) -> None:
     actor = context.require_actor()
     result = await context.services.carrying.progress.report(actor, _chat_id(update), text, photo)
-    key = {"done": "carry.reported_done", "acceptance": "carry.reported_acceptance"}.get(
-        result.matter.stage, "carry.reported"
-    )
+    key = "carry.reported"
+    if result.matter.stage == "acceptance":
+        key = "carry.reported_acceptance" if result.matter.major else "carry.reported_review"
     await reply(update, t(actor.language, key, number=result.matter.id, percent=result.percent))
     refresh_card_soon(context, result.matter.id)
     context.services.wake_sender()
@@ -449,6 +451,53 @@ async def verdict_pressed(update: Update, context: Context) -> None:
     context.services.wake_sender()
 
 
+async def review_pressed(update: Update, context: Context) -> None:
+    """A secretary's ✅ 验收通过 / 🔁 退回返工 under an acceptance request (and, after
+    🔁, 直接退回 without a reason). Too late or twice: a short alert, nothing done."""
+    data = cb.SecretaryVerdict.decode(update.callback_query.data if update.callback_query else None)
+    actor = context.require_actor()
+    review = context.services.carrying.review
+    language = actor.language
+    if data.verdict == "accepted":
+        matter = await review.accept(actor, data.matter_id)
+        await show(
+            update, t(language, "carry.review_accepted", number=matter.id, title=matter.title)
+        )
+    elif data.verdict == "rework":
+        matter = await review.ask_reason(actor, _chat_id(update), data.matter_id)
+        await show(
+            update,
+            t(language, "carry.review_reason_ask", number=matter.id, title=matter.title),
+            keyboards.review_reason(language, matter.id),
+        )
+        return
+    elif data.verdict == "return":
+        result = await review.rework(actor, _chat_id(update), data.matter_id, None)
+        matter = result.matter
+        await show(update, t(language, "carry.review_returned", number=matter.id))
+    else:
+        raise StaleButton(data.encode())
+    refresh_card_soon(context, matter.id)
+    context.services.wake_sender()
+
+
+async def review_text(update: Update, context: Context, step: str, text: str) -> None:
+    """The reason a secretary types after 🔁 退回返工: the matter goes back with it."""
+    actor = context.require_actor()
+    result = await context.services.carrying.review.reason_typed(actor, _chat_id(update), text)
+    await reply(
+        update,
+        t(
+            actor.language,
+            "carry.review_returned_reason",
+            number=result.matter.id,
+            reason=result.reason or "",
+        ),
+    )
+    refresh_card_soon(context, result.matter.id)
+    context.services.wake_sender()
+
+
 async def rate_pressed(update: Update, context: Context) -> None:
     """Button 满意 / 基本满意 / 不满意 on a pushed rating request."""
     data = cb.RateMatter.decode(update.callback_query.data if update.callback_query else None)
@@ -560,6 +609,7 @@ TEXT_ANSWERS = {
     REFER_FLOW: refer_text,
     ANSWER_FLOW: answer_text,
     NOTE_FLOW: note_text,
+    REVIEW_FLOW: review_text,
     SUPERVISION_FLOW: buttons_only,
 }
 

@@ -14,6 +14,7 @@ from bot.config import Grid, Language
 from bot.deliberation.carrying.rules import DUE_CHOICES, OWNER_KINDS, PERCENT_CHOICES
 from bot.deliberation.desk import OPEN_STAGES
 from bot.deliberation.discussion import ThreadPage
+from bot.deliberation.raising import MatterListPage, button_title
 from bot.deliberation.voting.electorate import KINDS as ELECTORATE_KINDS
 from bot.deliberation.voting.proxies import ProxyCandidate
 from bot.deliberation.voting.rules import VOTABLE_STAGES
@@ -433,3 +434,50 @@ def assign_matter(language: Language, matter_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [[button(plain(language, "carry.button.assign"), cb.AssignMatter(matter_id))]]
     )
+
+
+def review_reason(language: Language, matter_id: int) -> InlineKeyboardMarkup:
+    """While a secretary may type why a matter goes back: no reason, or accept after all."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                button(
+                    plain(language, "carry.review.return"), cb.SecretaryVerdict(matter_id, "return")
+                )
+            ],
+            [
+                button(
+                    plain(language, "carry.review.accepted"),
+                    cb.SecretaryVerdict(matter_id, "accepted"),
+                )
+            ],
+        ]
+    )
+
+
+def matter_list(language: Language, page: MatterListPage) -> list[list[InlineKeyboardButton]]:
+    """/matters: a button per matter (its screen), ◀ ▶ if there are more pages, and
+    ✏️ 我要提议 at the end."""
+    rows = [
+        [
+            button(
+                plain(
+                    language,
+                    "matters.open_button",
+                    number=matter.id,
+                    title=button_title(matter.title),
+                ),
+                cb.MatterOpen(matter.id),
+            )
+        ]
+        for matter in page.matters
+    ]
+    nav = []
+    if page.page > 0:
+        nav.append(button(plain(language, "carry.button.previous"), cb.MattersPage(page.page - 1)))
+    if page.page + 1 < page.pages:
+        nav.append(button(plain(language, "carry.button.next"), cb.MattersPage(page.page + 1)))
+    if nav:
+        rows.append(nav)
+    rows.append([button(plain(language, "matters.raise_button"), cb.RaiseStart())])
+    return rows

@@ -1,5 +1,6 @@
 """Raising matters (/raise, or 提议 / 说事 followed by the matter), 附议 on their
-cards, and looking at them (/matters, /matter N)."""
+cards, and looking at them (/matters, /matter N, and the buttons that open a
+matter or start raising one under /matters and a sitting's agenda)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,27 @@ RAISE_PAYLOAD = "raise"
 #: The payload that opens it with the words written in a group: "raise" and the group's
 #: chat id. Only the presser's own words are looked up, so another's link shows nothing.
 GROUP_PAYLOAD = re.compile(r"raise(-[0-9]{1,19})")
+
+
+#: The deep-link payload that shows matter N privately (its button pressed in a group).
+MATTER_PAYLOAD = re.compile(r"matter-([0-9]{1,9})")
+#: The deep-link payload that shows /matters privately (◀ ▶ or 全部 pressed in a group).
+MATTERS_PAYLOAD = "matters"
+
+
+def matter_of_payload(args: list[str] | None) -> int | None:
+    """The matter number in a /start payload from a matter's button in a group, or None."""
+    match = MATTER_PAYLOAD.fullmatch(args[0]) if args and len(args) == 1 else None
+    return int(match[1]) if match else None
+
+
+def _in_group(update: Update) -> bool:
+    chat = update.effective_chat
+    return chat is not None and chat.type != ChatType.PRIVATE
+
+
+def _deep_link(context: Context, payload: str) -> str:
+    return f"https://t.me/{context.bot.username}?start={payload}"
 
 
 def group_payload(group_chat_id: int) -> str:
@@ -281,16 +303,75 @@ async def _refresh_card(context: Any) -> None:
 
 
 async def list_matters(update: Update, context: Context) -> None:
-    """/matters: open matters by stage."""
+    """/matters: open matters by stage, a button for each, ✏️ 我要提议 (paged)."""
+    text, keyboard = await _matters_screen(context, 0, private=not _in_group(update))
+    await reply(update, text, keyboard)
+
+
+async def _matters_screen(
+    context: Context, page_number: int, *, private: bool
+) -> tuple[str, InlineKeyboardMarkup]:
     actor = context.require_actor()
-    rows = await context.services.matters.open_matters()
+    matters = context.services.matters
+    page = await matters.open_matters_page(page_number)
     tz = context.services.settings.community.tz
-    threshold = context.services.matters.threshold
+    rows = keyboards.matter_list(actor.language, page)
+    if private:
+        # Privately: 📅 the next Thursday pavilion into one's phone calendar.
+        calendar = calendar_keyboards.next_session(context, actor.language)
+        rows.extend(list(row) for row in calendar.inline_keyboard)
+    text = texts.matters(actor.language, page, matters.threshold, tz)
+    return text, InlineKeyboardMarkup(rows)
+
+
+async def matters_page_pressed(update: Update, context: Context) -> None:
+    """◀ / ▶ under /matters (or 全部 under an agenda): that page, in place; pressed in a
+    group, the private chat opens with the list."""
+    data = cb.MattersPage.decode(update.callback_query.data if update.callback_query else None)
+    if _in_group(update):
+        await answer(update, url=_deep_link(context, MATTERS_PAYLOAD))
+        return
+    context.require_actor().registered_person()
+    text, keyboard = await _matters_screen(context, data.page, private=True)
+    await show(update, text, keyboard)
+
+
+async def open_pressed(update: Update, context: Context) -> None:
+    """A matter's button under /matters or an agenda: the screen /matter N shows, as a
+    new message (the list stays); pressed in a group, the private chat opens with it."""
+    data = cb.MatterOpen.decode(update.callback_query.data if update.callback_query else None)
+    if _in_group(update):
+        await answer(update, url=_deep_link(context, f"matter-{data.matter_id}"))
+        return
+    actor = context.require_actor()
+    actor.registered_person()
+    text, keyboard = await matter_screen(context, actor, data.matter_id, private=True)
+    await answer(update)
+    await context.bot.send_message(actor.tg_user_id, text, reply_markup=keyboard)
+
+
+async def open_from_start(update: Update, context: Context, matter_id: int) -> None:
+    """/start matter-N (a matter's button pressed in a group): its screen, here."""
+    actor = context.require_actor()
+    text, keyboard = await matter_screen(context, actor, matter_id, private=True)
+    await reply(update, text, keyboard)
+
+
+async def raise_pressed(update: Update, context: Context) -> None:
+    """✏️ 我要提议 under /matters or an agenda: the raise form (from a group, privately;
+    someone not registered yet registers first)."""
+    actor = context.require_actor()
+    if _in_group(update):
+        await answer(update, url=_deep_link(context, RAISE_PAYLOAD))
+        return
+    if not actor.has(Role.RESIDENT):
+        await reply(update, t(actor.language, "access.not_registered"))
+        return
     chat = update.effective_chat
-    private = chat is not None and chat.type == ChatType.PRIVATE
-    # Privately: 📅 the next Thursday pavilion into one's phone calendar.
-    keyboard = calendar_keyboards.next_session(context, actor.language) if private else None
-    await reply(update, texts.matters(actor.language, rows, threshold, tz), keyboard)
+    assert chat is not None  # noqa: S101 - a button is always in a chat
+    draft = await context.services.matters.start(actor, chat.id)
+    await answer(update)
+    await _show_draft(update, actor, draft)
 
 
 async def show_matter(update: Update, context: Context) -> None:

@@ -14,6 +14,7 @@ from bot.config import Grid, Language
 from bot.deliberation.carrying.rules import CarryingStatus, RatingSummary
 from bot.deliberation.desk import MatterHistory
 from bot.deliberation.discussion import ThreadPage
+from bot.deliberation.raising import MatterListPage
 from bot.deliberation.sittings import Minutes, MinutesItem, VoteOutcome
 from bot.deliberation.voting.electorate import ALL, HOUSEHOLDS, describe, scope_name, turnout
 from bot.deliberation.voting.rules import option_labels
@@ -54,16 +55,20 @@ def matter_line(language: Language, matter: MatterRow, threshold: int, tz: ZoneI
     )
 
 
-def matters(language: Language, rows: list[MatterRow], threshold: int, tz: ZoneInfo) -> str:
-    """What ``/matters`` shows: open matters by stage."""
-    if not rows:
+def matters(language: Language, page: MatterListPage, threshold: int, tz: ZoneInfo) -> str:
+    """What ``/matters`` shows: a page of open matters by stage, and where to press."""
+    if not page.matters:
         return t(language, "matters.empty")
-    lines = [t(language, "matters.title")]
+    title = t(language, "matters.title")
+    if page.pages > 1:
+        title += t(language, "matters.page", page=page.page + 1, pages=page.pages)
+    lines = [title]
     for stage in UNFINISHED_STAGES:
-        staged = [row for row in rows if row.stage == stage]
+        staged = [row for row in page.matters if row.stage == stage]
         if staged:
             lines.append(t(language, f"matters.stage.{stage}"))
             lines.extend(matter_line(language, row, threshold, tz) for row in staged)
+    lines.append(t(language, "matters.hint"))
     return "\n".join(lines)
 
 

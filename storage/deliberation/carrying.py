@@ -224,7 +224,7 @@ class CarryingRepository:
     async def awaiting_acceptance(self) -> list[int]:
         """The numbers of major projects waiting for the supervisors' sign-off."""
         async with self._conn.execute(
-            "SELECT id FROM matters WHERE stage = 'acceptance' ORDER BY id"
+            "SELECT id FROM matters WHERE stage = 'acceptance' AND major ORDER BY id"
         ) as cur:
             rows = await cur.fetchall()
         return [int(row[0]) for row in rows]

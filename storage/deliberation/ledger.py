@@ -46,6 +46,8 @@ class LedgerMatterRow:
     done_at: datetime | None
     withdrawn_reason: str | None
     merged_into: int | None
+    #: Who accepted it (a secretary, or the supervisors who signed it off), in order.
+    accepted_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -177,7 +179,11 @@ class LedgerRepository:
         rows = await self._rows(
             "SELECT m.*, r.display_name AS raiser, o.display_name AS owner_person,"
             " (SELECT count(*) FROM matter_supports s WHERE s.matter_id = m.id) AS supports,"
-            " (SELECT count(*) FROM comments c WHERE c.matter_id = m.id) AS comments"
+            " (SELECT count(*) FROM comments c WHERE c.matter_id = m.id) AS comments,"
+            " (SELECT group_concat(name, char(31)) FROM (SELECT p.display_name AS name"
+            "   FROM acceptances a JOIN people p ON p.id = a.person_id"
+            "   WHERE a.matter_id = m.id AND a.verdict = 'accepted' ORDER BY a.at))"
+            " AS accepted_by"
             " FROM matters m"
             " LEFT JOIN people r ON r.id = m.raised_by"
             " LEFT JOIN people o ON o.id = m.owner_person_id"
@@ -206,6 +212,7 @@ class LedgerRepository:
                 done_at=_optional(row["done_at"]),
                 withdrawn_reason=row["withdrawn_reason"],
                 merged_into=row["merged_into"],
+                accepted_by=tuple(row["accepted_by"].split("\x1f")) if row["accepted_by"] else (),
             )
             for row in rows
         ]

@@ -93,7 +93,7 @@ class AcceptanceService:
             matter = await get_matter(session, matter_id)
             if matter.stage in ("done", "withdrawn", "merged", "rejected", "no_quorum"):
                 raise UserFacingError("carry.major_too_late", number=matter_id)
-            if matter.stage == "acceptance" and not major:
+            if matter.stage == "acceptance":  # who accepts it is settled
                 raise UserFacingError("carry.major_too_late", number=matter_id)
             await session.carrying.set_major(matter_id, major, now)
             await session.matters.add_event(
@@ -118,7 +118,7 @@ class AcceptanceService:
         now = self._ctx.clock()
         async with self._ctx.db.transaction() as session:
             matter = await get_matter(session, matter_id)
-            if matter.stage != "acceptance":
+            if matter.stage != "acceptance" or not matter.major:
                 raise UserFacingError("carry.not_in_acceptance", number=matter_id)
             term = await session.carrying.current_term(now)
             members = await session.carrying.term_members(term.id) if term else []

@@ -1,8 +1,8 @@
 """Progress reports: percent, a few words, an optional photo.
 
-The residents' group gets a short note. At 100 % an ordinary matter is done
-(and its raiser and supporters are asked to rate it); a major project goes to
-'acceptance', where the supervision group signs it off.
+The residents' group gets a short note. At 100 % the matter waits for
+acceptance ('acceptance', 待验收): a secretary accepts an ordinary matter
+(review.py), the supervision group a major project (acceptance.py).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from bot import usertext
 from bot.community.register import Actor, Role
 from bot.deliberation.carrying.acceptance import ask_supervisors
 from bot.deliberation.carrying.context import CarryingContext, get_matter
-from bot.deliberation.carrying.ratings import finish
+from bot.deliberation.carrying.review import ask_secretaries
 from bot.deliberation.carrying.rules import (
     MAX_PROGRESS_TEXT,
     PROGRESS_FLOW,
@@ -100,7 +100,7 @@ class ProgressService:
                     )
                     await ask_supervisors(self._ctx, session, matter, now)
                 else:
-                    await finish(self._ctx, session, matter, now)
+                    await ask_secretaries(self._ctx, session, matter, report_id, words, now)
             updated = await get_matter(session, matter.id)
         return ProgressResult(updated, percent)
 

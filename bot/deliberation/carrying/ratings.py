@@ -1,8 +1,10 @@
 """Residents' ratings of a done matter (民意测评), and a matter's carrying-out status.
 
 When a matter is done, whoever raised and supported it is asked to rate it,
-once each. The history records that someone rated, not how: the choice is
-private and only the counts are shown.
+once each; never its owner (their own work), nor whoever accepted it (the
+secretary or the supervisors: their sign-off is their judgement). The
+history records that someone rated, not how: the choice is private and only
+the counts are shown.
 """
 
 from __future__ import annotations
@@ -24,18 +26,27 @@ from storage.deliberation.matters import MatterRow
 from storage.session import Session
 
 
+async def raters(session: Session, matter: MatterRow) -> list[int]:
+    """Who is asked to rate the matter: its raiser and supporters, but not its owner
+    nor those who accepted it."""
+    excluded = {row.person_id for row in await session.carrying.acceptances(matter.id)}
+    excluded = {person for person in excluded if person is not None}
+    if matter.owner_person_id is not None:
+        excluded.add(matter.owner_person_id)
+    asked: list[int] = []
+    candidates = [matter.raised_by, *await session.carrying.supporter_ids(matter.id)]
+    for person_id in candidates:
+        if person_id is not None and person_id not in asked and person_id not in excluded:
+            asked.append(person_id)
+    return asked
+
+
 async def finish(ctx: CarryingContext, session: Session, matter: MatterRow, now: datetime) -> None:
     """The matter is done: record it and ask its raiser and supporters to rate it."""
     await session.carrying.mark_done(matter.id, now)
     await session.matters.add_event(matter.id, "done", actor_id=None, now=now)
-    asked: list[int] = []
-    if matter.raised_by is not None:
-        asked.append(matter.raised_by)
-    for person_id in await session.carrying.supporter_ids(matter.id):
-        if person_id not in asked:
-            asked.append(person_id)
     deliveries = []
-    for person_id in asked:
+    for person_id in await raters(session, matter):
         person = await session.people.by_id(person_id)
         if person is None or not person.reachable:
             continue
@@ -78,7 +89,8 @@ class RatingService:
         self._ctx = ctx
 
     async def rate(self, actor: Actor, matter_id: int, rating: str) -> MatterRow:
-        """One rating per asked person (the raiser and the supporters) of a done matter."""
+        """One rating per asked person (the raiser and the supporters, not the owner nor
+        those who accepted it) of a done matter."""
         if rating not in RATINGS:
             raise UserFacingError("carry.expired")
         person = actor.person
@@ -89,10 +101,9 @@ class RatingService:
             matter = await get_matter(session, matter_id)
             if matter.stage != "done":
                 raise UserFacingError("carry.not_done", number=matter_id)
-            asked = matter.raised_by == person.id or person.id in (
-                await session.carrying.supporter_ids(matter_id)
-            )
-            if not asked:
+            if person.id == matter.owner_person_id:
+                raise UserFacingError("carry.own_rating", number=matter_id)
+            if person.id not in await raters(session, matter):
                 raise UserFacingError("carry.not_asked", number=matter_id)
             if not await session.carrying.rate(matter_id, person.id, rating, now):
                 raise UserFacingError("carry.already_rated", number=matter_id)

@@ -21,10 +21,14 @@ REFER_FLOW = "refer"
 ANSWER_FLOW = "answer"
 SUPERVISION_FLOW = "supervision"
 NOTE_FLOW = "accept_note"
+#: A secretary's reason for sending a matter back (🔁 退回返工).
+REVIEW_FLOW = "review_reason"
 
 OWNER_KINDS = ("resident", "team", "committee", "unit")
 RATINGS = ("satisfied", "basically", "unsatisfied")
 VERDICTS = ("accepted", "rework")
+#: A secretary's buttons: accept, send back (a reason is asked), send back with no reason.
+REVIEW_VERDICTS = ("accepted", "rework", "return")
 #: The due-date buttons, in days from today.
 DUE_CHOICES = (7, 14, 30)
 PERCENT_CHOICES = (25, 50, 75, 100)
@@ -61,6 +65,21 @@ def verdict_callback(matter_id: int, verdict: str) -> str:
     return f"bav:{matter_id}:{verdict}"
 
 
+def review_callback(matter_id: int, verdict: str) -> str:
+    """The data of a secretary's acceptance button (handlers/callbacks.py SecretaryVerdict)."""
+    return f"bsv:{matter_id}:{verdict}"
+
+
+def review_buttons(matter_id: int) -> tuple[tuple[ButtonSpec, ...], ...]:
+    """Under the secretaries' acceptance request: ✅ 验收通过 · 🔁 退回返工."""
+    return (
+        tuple(
+            ButtonSpec(f"carry.review.{verdict}", callback_data=review_callback(matter_id, verdict))
+            for verdict in ("accepted", "rework")
+        ),
+    )
+
+
 @dataclass(frozen=True)
 class AssignStep:
     """Where the owner form is: the matter, and the next question."""
@@ -85,6 +104,15 @@ class VerdictResult:
     matter: MatterRow
     accepted: int
     members: int
+
+
+@dataclass(frozen=True)
+class ReviewResult:
+    """What a secretary's 退回返工 did: the matter now, the reason, whether the owner was told."""
+
+    matter: MatterRow
+    reason: str | None
+    owner_told: bool
 
 
 @dataclass(frozen=True)

@@ -20,13 +20,15 @@ from bot.deliberation.carrying.owners import OwnerService
 from bot.deliberation.carrying.progress import ProgressService
 from bot.deliberation.carrying.ratings import RatingService
 from bot.deliberation.carrying.referrals import ReferralService
+from bot.deliberation.carrying.review import ReviewService
 from bot.deliberation.carrying.supervision import SupervisionService
 from bot.runtime.scheduler import SchedulerService
 from storage import Database
 
 
 class Carrying:
-    """Owners, progress, acceptance, ratings, referrals, overdue reminders, supervision."""
+    """Owners, progress, acceptance (by a secretary or the supervisors), ratings,
+    referrals, overdue reminders, supervision."""
 
     def __init__(
         self,
@@ -39,6 +41,7 @@ class Carrying:
         self.owners = OwnerService(self.context)
         self.progress = ProgressService(self.context)
         self.acceptance = AcceptanceService(self.context)
+        self.review = ReviewService(self.context)
         self.ratings = RatingService(self.context)
         self.referrals = ReferralService(self.context)
         # These two register their schedule effects (and the daily check's schedule).

@@ -111,7 +111,10 @@ async def test_assign_progress_to_done_and_ratings(harness: BotHarness) -> None:
     await harness.say(2003, "100")
     harness.api.send_photo(2003, None, caption="路灯已装好")
     await harness.settle()
-    assert harness.last(2003)["text"].startswith("🎉 #1 已办结")
+    # 100% is not done yet: it waits for a secretary's acceptance.
+    assert harness.last(2003)["text"] == (
+        "✅ 已记录：#1 完成 100%。已请书记验收，验收通过后就办结了。"
+    )
     async with harness.db.read() as session:
         reports = await session.carrying.progress_reports(1)
     assert [(r.percent, r.text, r.photo_file_id is not None) for r in reports] == [
@@ -126,6 +129,21 @@ async def test_assign_progress_to_done_and_ratings(harness: BotHarness) -> None:
         "🔧 #1 3号楼前加装路灯 进展：100%\n路灯已装好",
     ]
 
+    assert not [t for t in harness.texts(2001) if "您满意吗" in t]  # not before acceptance
+    review = last_with(harness, SECRETARY, "请您验收")
+    assert review["text"] == (
+        "📋 #1 3号楼前加装路灯 报告已办完，请您验收。\n负责人：李大爷\n说明：路灯已装好"
+    )
+    assert button_labels(review) == ["✅ 验收通过", "🔁 退回返工"]
+    await harness.press_label(SECRETARY, review, "验收通过")
+    assert harness.last(SECRETARY)["text"] == (
+        "✅ #1 3号楼前加装路灯 验收通过，已办结。提出和附议的居民会收到满意度评价。"
+    )
+    await harness.pushes_sent()
+    assert (
+        harness.last(2003)["text"] == "🎉 您负责的 #1 3号楼前加装路灯 已验收通过，办结了。谢谢您！"
+    )
+
     # The raiser and the supporter are asked to rate, each in their language.
     ask = last_with(harness, 2001, "已办结。您满意吗")
     assert "Are you satisfied?" in harness.last(2002)["text"]
@@ -133,9 +151,10 @@ async def test_assign_progress_to_done_and_ratings(harness: BotHarness) -> None:
     assert harness.last(2001)["text"] == "谢谢您的评价！"
     await harness.press(2001, ask, "brt:1:satisfied", strict=False)  # pressed twice
     assert harness.api.callback_answers()[-1]["text"] == "您已经评价过 #1 了。"
-    # 李大爷 was not asked: a forged press changes nothing.
+    # 李大爷, the owner, was not asked to rate his own work: a forged press changes nothing.
+    assert not [t for t in harness.texts(2003) if "您满意吗" in t]
     await harness.press(2003, harness.last(2003), "brt:1:satisfied", strict=False)
-    assert harness.api.callback_answers()[-1]["text"] == "只有提出或附议 #1 的居民可以评价。"
+    assert harness.api.callback_answers()[-1]["text"] == "#1 是您负责办理的，不用您评价。"
     summary = await harness.running.services.carrying.ratings.rating_summary(1)
     assert (summary.satisfied, summary.basically, summary.unsatisfied) == (0, 1, 0)
 
@@ -164,6 +183,7 @@ async def test_major_project_is_accepted_by_the_supervision_group(harness: BotHa
     await harness.say(2003, "完工")
     assert harness.last(2003)["text"].startswith("🏗 #1 是重大项目")
     await harness.pushes_sent()
+    assert not [t for t in harness.texts(SECRETARY) if "请您验收" in t]  # the group accepts it
 
     # A resident outside the group cannot sign; members sign once each.
     ask = last_with(harness, 2003, "请您验收")

@@ -180,20 +180,27 @@ async def test_a_whole_thursday_pavilion(tmp_path: Path, api: FakeBotApi) -> Non
         await harness.say(2003, "/progress 1")
         await harness.press_label(2003, harness.last(2003), "100%")
         await harness.say(2003, "路灯装好了，晚上亮堂了")
-        assert harness.last(2003)["text"].startswith("🎉 #1 已办结")
+        assert "已请书记验收" in harness.last(2003)["text"]
+        assert (await matters.matter(1)).stage == "acceptance"
+        await harness.pushes_sent()
+
+        # --- acceptance: the secretary accepts it, and it is done --------------------------
+        review = [m for m in harness.api.bot_messages(SECRETARY) if "请您验收" in m["text"]]
+        await harness.press_label(SECRETARY, review[-1], "验收通过")
         assert (await matters.matter(1)).stage == "done"
         await harness.pushes_sent()
 
-        # --- review: the raiser and the supporters rate it --------------------------------
-        for user_id, choice in ((2001, "满意"), (2002, "Satisfied"), (2003, "基本满意")):
+        # --- review: the raiser and the supporters rate it, not 李大爷 who carried it out ---
+        for user_id, choice in ((2001, "满意"), (2002, "Satisfied")):
             asks = [
                 m
                 for m in harness.api.bot_messages(user_id)
                 if m.get("reply_markup") and "#1" in m["text"]
             ]
             await harness.press_label(user_id, asks[-1], choice)
+        assert not [t for t in harness.texts(2003) if "您满意吗" in t]
         summary = await harness.running.services.carrying.ratings.rating_summary(1)
-        assert (summary.satisfied, summary.basically, summary.unsatisfied) == (2, 1, 0)
+        assert (summary.satisfied, summary.basically, summary.unsatisfied) == (2, 0, 0)
 
         # The whole story is on the matter's record.
         await harness.say(2005, "/matter 1")
@@ -205,6 +212,8 @@ async def test_a_whole_thursday_pavilion(tmp_path: Path, api: FakeBotApi) -> Non
             "表决结束：通过",
             "写入决议",
             "指定负责人",
+            "报请书记验收",
+            "验收通过",
             "办结",
         ):
             assert step in record, step

@@ -21,6 +21,10 @@ async def test_rating_once_each_only_by_those_asked(world: World) -> None:
         await world.carrying.ratings.rate(world.people["zhang"], matter_id, "satisfied")
     assert refused.value.key == "carry.not_done"
     await world.report(matter_id, "li", 100)
+    with pytest.raises(UserFacingError) as refused:  # not before it is accepted
+        await world.carrying.ratings.rate(world.people["zhang"], matter_id, "satisfied")
+    assert refused.value.key == "carry.not_done"
+    await world.carrying.review.accept(world.people["secretary"], matter_id)
     await world.carrying.ratings.rate(world.people["zhang"], matter_id, "satisfied")
     with pytest.raises(UserFacingError) as refused:
         await world.carrying.ratings.rate(world.people["zhang"], matter_id, "unsatisfied")
@@ -45,6 +49,7 @@ async def test_status_for_the_matter_page(world: World) -> None:
     await world.carrying.referrals.answer_request(secretary, SECRETARY, "换电缆")
     await world.carrying.referrals.refer(secretary, SECRETARY, None)
     await world.report(matter_id, "li", 100)
+    await world.carrying.review.accept(secretary, matter_id)
     await world.carrying.ratings.rate(world.people["zhang"], matter_id, "satisfied")
     status = await world.carrying.ratings.status(matter_id)
     assert carrying_status(Language.ZH_HANS, status, world.carrying.tz).split("\n") == [
