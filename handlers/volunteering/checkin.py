@@ -12,12 +12,12 @@ check-in confirmation carries a 🏁 签退 button for that activity.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from telegram import KeyboardButton, ReplyKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.ext import filters
 
+from bot import parsing
 from bot.config import Language
 from bot.errors import UserFacingError
 from bot.volunteering.activities import NEW_FLOW
@@ -34,8 +34,9 @@ from handlers.volunteering import keyboards
 from handlers.volunteering.activities import show_draft
 from handlers.volunteering.common import callback_data
 
-#: 6 digits as typed: half- or full-width, maybe spaced as the screen shows them ("4 8 2 7 1 3").
-TYPED_CODE = r"[0-9０-９](?:\s?[0-9０-９]){5}"
+#: 6 digits as typed, maybe spaced as the screen shows them ("4 8 2 7 1 3"); ASCII digits
+#: only, as every number the bot reads (bot/parsing.py).
+TYPED_CODE = r"[0-9](?: ?[0-9]){5}"
 #: 签到 / 签退 in plain words (commands are Latin only); 签到 may carry the on-site code.
 CHECK_WORDS = re.compile(rf"^\s*(签到|签退|打卡)\s*({TYPED_CODE})?\s*$")
 CHECK_WORDS_FILTER = filters.Regex(CHECK_WORDS) & filters.UpdateType.MESSAGE
@@ -45,9 +46,8 @@ QR_PREFIX = "wq_"
 
 
 def typed_code(text: str) -> str | None:
-    """The 6-digit code in what was typed (full-width digits and spaces allowed), or None."""
-    digits = re.sub(r"\s", "", unicodedata.normalize("NFKC", text))
-    return digits if re.fullmatch(r"[0-9]{6}", digits) else None
+    """The 6-digit code in what was typed (spaced as on the screen, or not), or None."""
+    return parsing.code(text.replace(" ", ""))
 
 
 # --- check-in and check-out ------------------------------------------------------------------
@@ -100,11 +100,12 @@ async def _check_in(update: Update, context: Context, *, code: str | None) -> No
         except UserFacingError as error:
             if (
                 private
-                and code is None
                 and error.key == "vol.nothing_open"
                 and await context.services.sittings.checkin.taking_codes()
             ):
-                # A resident at the pavilion: the sitting's code is asked for.
+                # At the pavilion: the sitting's code is asked for (or was not its code).
+                if code is not None:
+                    raise UserFacingError("checkin.sitting.code_wrong") from None
                 await _ask(update, context, None)
                 return
             raise
@@ -179,6 +180,11 @@ async def code_answer(update: Update, context: Context, step: str, text: str) ->
         await _restore_keyboard(update, context, "checkin.back")
         return
     code = typed_code(text)
+    if code is None and not any(char.isdigit() for char in text):
+        # No digits at all: the person has moved on (a prompt left open earlier).
+        await _end_prompt(update, context, True)
+        await reply(update, t(actor.language, "help.unknown_text"), big_buttons.keyboard(actor))
+        return
     if code is None:
         await reply(update, t(actor.language, "checkin.code_unclear"))
         return
