@@ -102,6 +102,18 @@ async def test_residents_check_in_at_the_pavilion_with_the_code(
             "✅ Checked in: Thursday pavilion. You are on the attendance list."
         )
 
+        # The screen changes with the code, until stopped.
+        job_queue = harness.running.app.job_queue
+        assert job_queue is not None
+        (job,) = job_queue.get_jobs_by_name(f"code-screen:{SECRETARY}")
+        await job.run(harness.running.app)
+        fresh = harness.last(SECRETARY)
+        now_code = rotating_code(secret, windows.window(clock.now))
+        assert now_code != code and f"“签到 {now_code}”" in fresh["caption"]
+        assert harness.api.messages(SECRETARY)[-2]["_deleted"]
+        await harness.press_label(SECRETARY, fresh, "停止刷新")
+        assert answer(harness) == "签到码屏幕已停止刷新。"
+
         # /attendance counts and names them; the minutes too (marked by the secretary only).
         await harness.say(SECRETARY, "/attendance")
         text = harness.last(SECRETARY)["text"]
