@@ -298,7 +298,11 @@ async def location(update: Update, context: Context) -> None:
             raise
         # At the prompt: the reason, with the 📍 button (unless a location cannot check
         # in here) and the typed code still there.
-        location = error.key not in ("vol.needs_code", "vol.location_not_needed")
+        location = error.key not in (
+            "vol.needs_code",
+            "vol.location_not_needed",
+            "vol.nothing_open",
+        )
         await reply(
             update,
             t(actor.language, error.key, **error.params),

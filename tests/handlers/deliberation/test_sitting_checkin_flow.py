@@ -5,6 +5,7 @@ count and name them."""
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 from PIL import Image
@@ -134,5 +135,10 @@ async def test_residents_check_in_at_the_pavilion_with_the_code(
                 ("李大爷", "self", 1),
                 ("Tom", "self", 1),
             ]
+        # His export says how he came on the list.
+        await harness.say(2003, "/export")
+        (content,) = harness.last(2003)["_files"].values()
+        attended = json.loads(content)["deliberation"]["sittings_attended"]
+        assert [(row["forum"], row["source"]) for row in attended] == [("session", "self")]
     finally:
         await harness.running.stop()
