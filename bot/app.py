@@ -86,6 +86,12 @@ def build_application(
             " retry_for_hours (%s h); remove the line from the configuration",
             settings.delivery.retry_for_hours,
         )
+    if settings.volunteer.code_grace_seconds is not None:
+        log.warning(
+            "[volunteer] code_grace_seconds is no longer used: a check-in code lasts"
+            " code_valid_minutes (%s min); remove the line from the configuration",
+            settings.volunteer.code_valid_minutes,
+        )
     builder = (
         Application.builder()
         .token(settings.bot_token())

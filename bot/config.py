@@ -305,8 +305,13 @@ class VolunteerSettings(_Section):
     #: Hours are rounded to this many minutes ("down", "nearest" or "up").
     rounding_minutes: int = Field(default=1, ge=1, le=60)
     rounding: Literal["down", "nearest", "up"] = "down"
-    #: A rotating code (and its QR link) stays valid this long into the next minute.
-    code_grace_seconds: int = Field(default=20, ge=0, le=59)
+    #: The rotating check-in code (and its QR link) changes every this many minutes, and
+    #: the code before is still accepted as long again: a code read off the screen is good
+    #: for at least this long (an elderly person types slowly). Also the sittings' code.
+    code_valid_minutes: int = Field(default=5, ge=3, le=60)
+    #: No longer used (codes last ``code_valid_minutes``); still accepted so that a
+    #: configuration written for an older Pavilion starts, with a warning in the log.
+    code_grace_seconds: int | None = Field(default=None, ge=0, le=59)
     #: Occurrences created at once for a weekly or monthly activity.
     series_count: int = Field(default=4, ge=1, le=26)
     #: Milestones of a volunteer's total hours.

@@ -34,6 +34,7 @@ from bot.surveys.rules import BUILD_FLOW as SURVEY_BUILD_FLOW
 from bot.surveys.rules import RESPONSE_FLOW as SURVEY_RESPONSE_FLOW
 from bot.surveys.rules import TEXT_FLOW as SURVEY_TEXT_FLOW
 from bot.volunteering.activities import NEW_FLOW
+from bot.volunteering.checkin import CHECKIN_FLOW
 from bot.volunteering.leave import LEAVE_FLOW as VOL_LEAVE_FLOW
 from bot.volunteering.review import ADJUST_FLOW
 from handlers import callbacks, dialogs
@@ -52,6 +53,7 @@ from handlers.deliberation import (
     discussion,
     matters,
     proxies,
+    sitting_checkin,
     votes,
 )
 from handlers.deliberation import ledger as ledger_handlers
@@ -283,6 +285,9 @@ BUTTONS: tuple[Button, ...] = (
     Button(deliberation_cb.AttendanceView, attendance_handlers.view_pressed, Role.SECRETARY),
     Button(deliberation_cb.AttendanceToggle, attendance_handlers.toggle_pressed, Role.SECRETARY),
     Button(deliberation_cb.AttendanceGuests, attendance_handlers.guests_pressed, Role.SECRETARY),
+    # Residents' own check-in: the sitting's rotating code screen.
+    Button(deliberation_cb.AttendanceCode, sitting_checkin.code_pressed, Role.SECRETARY),
+    Button(deliberation_cb.AttendanceCodeStop, sitting_checkin.code_stopped, Role.SECRETARY),
     Button(deliberation_cb.PaperCountStart, attendance_handlers.count_pressed, Role.SECRETARY),
     Button(deliberation_cb.PaperCounter, attendance_handlers.counter_pressed, Role.SECRETARY),
     Button(deliberation_cb.PaperWitness, attendance_handlers.witness_pressed, Role.SECRETARY),
@@ -412,6 +417,8 @@ TEXT_ANSWERS: dict[str, dialogs.TextAnswer] = {
     NEW_FLOW: vol_activities.new_answer,
     ADJUST_FLOW: vol_review.adjust_answer,
     VOL_LEAVE_FLOW: vol_leave.reason_text,
+    # The check-in prompt (📍 button): the code typed as the fallback.
+    CHECKIN_FLOW: vol_checkin.code_answer,
     # Surveys: the builder, a typed answer, the committee's response.
     SURVEY_BUILD_FLOW: survey_building.text_answer,
     SURVEY_TEXT_FLOW: survey_answering.text_answer,

@@ -238,7 +238,7 @@ class PersonDataRepository:
         rows = self._rows
         return {
             "sittings_attended": await rows(
-                "SELECT s.forum, s.starts_at, a.marked_at FROM sitting_attendance a"
+                "SELECT s.forum, s.starts_at, a.marked_at, a.source FROM sitting_attendance a"
                 " JOIN sittings s ON s.id = a.sitting_id WHERE a.person_id = ?"
                 " ORDER BY s.starts_at",
                 p,

@@ -41,6 +41,7 @@ from bot.deliberation.raising import (
     button_title,
     open_callback,
 )
+from bot.deliberation.sitting_checkin import SittingCheckinService
 from bot.errors import UserFacingError
 from bot.i18n import translate
 from bot.runtime.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
@@ -188,6 +189,8 @@ class SittingService:
     ) -> None:
         #: /attendance: who is present at a sitting (bot/deliberation/attendance.py).
         self.attendance = AttendanceService(db, settings, clock)
+        #: Residents' own check-in with the sitting's rotating code (sitting_checkin.py).
+        self.checkin = SittingCheckinService(db, settings.volunteer.code_valid_minutes, clock)
         self._db = db
         self._settings = settings
         self._clock = clock

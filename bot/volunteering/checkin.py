@@ -4,43 +4,43 @@ The window opens ``checkin_opens_minutes`` before the start and closes at
 the end. Each activity may ask for a location within its radius (only the
 distance is kept, with the person's separate consent) and/or a rotating
 6-digit code (or the QR link on the organiser's screen, whose token rotates
-with it); with neither, the window is the verification. A failed
-verification records nothing. One check-in per person per activity is the
-schema's. Checking in is the hot write of an activity: each runs in one hop
-to the database thread (``Database.run_unit``).
+with it; both last ``code_valid_minutes``, bot/codes.py); with neither, the
+window is the verification. A failed verification records nothing. One
+check-in per person per activity is the schema's. Checking in is the hot
+write of an activity: each runs in one hop to the database thread
+(``Database.run_unit``).
 """
 
 from __future__ import annotations
 
-import hmac
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.codes import CodeWindows, parse_qr_payload
 from bot.community.register import Actor
 from bot.errors import UserFacingError
-from bot.volunteering.codes import (
-    STALE_CODE_MINUTES,
-    minute_index,
-    parse_qr_payload,
-    qr_token,
-    rotating_code,
-    valid_minutes,
-)
 from bot.volunteering.context import VolunteerContext
 from bot.volunteering.rules import RECENT_CHECKOUT, counted_minutes, distance_m
 from storage.volunteering.desk import CheckinDesk, OpenActivity
 from storage.volunteering.rows import ActivityRow
 
+#: The /start payload of an activity's QR link begins so.
+QR_PREFIX = "wq"
+#: The check-in prompt (📍 location button, or the code typed): a code typed next checks in.
+CHECKIN_FLOW = "checkin_code"
+
 
 @dataclass(frozen=True)
 class CheckinResult:
-    """A check-in done (``activity`` and ``method``), or a choice to make first."""
+    """A check-in done (``activity`` and ``method``), or a choice to make first, or (when
+    asked for) what the one open ``activity`` ``needs``: "location", "code" or "either"."""
 
     activity: ActivityRow | None
     method: str | None
     distance_m: int | None = None
     choices: tuple[ActivityRow, ...] = ()
+    needs: str | None = None
 
 
 @dataclass(frozen=True)
@@ -59,9 +59,18 @@ class CheckinService:
         self._ctx = ctx
 
     async def check_in(
-        self, actor: Actor, *, activity_id: int | None = None, code: str | None = None
+        self,
+        actor: Actor,
+        *,
+        activity_id: int | None = None,
+        code: str | None = None,
+        ask: bool = False,
     ) -> CheckinResult:
         """签到 (by words, a chosen activity, or a typed on-site code).
+
+        With ``ask`` (a private chat, where the bot can offer the location button), an
+        activity that needs a location or the code is told in ``needs`` instead of being
+        refused.
 
         The hot write of an activity: the whole unit of work runs in one hop
         to the database thread (``Database.run_unit``).
@@ -69,19 +78,22 @@ class CheckinService:
         person = actor.registered_person()
         now = self._ctx.clock()
         lead = self._ctx.lead()
-        grace = self._ctx.config.code_grace_seconds
+        codes = self._ctx.codes
 
         def work(conn: sqlite3.Connection) -> CheckinResult:
             desk = CheckinDesk(conn)
             fresh = self._fresh(desk, person.id, now, lead, activity_id)
             if code is not None:
-                chosen = _by_code(fresh, code, now, grace)
+                chosen = _by_code(fresh, code, now, codes)
                 method = "code"
             elif len(fresh) > 1:
                 return CheckinResult(None, None, choices=tuple(o.activity for o in fresh))
             else:
                 chosen = fresh[0].activity
                 method = "window"
+                needs = _needs(chosen)
+                if ask and needs is not None:
+                    return CheckinResult(chosen, None, needs=needs)
                 if chosen.by_location and chosen.by_code:
                     raise UserFacingError("vol.needs_either", title=chosen.title)
                 if chosen.by_location:
@@ -167,6 +179,14 @@ class CheckinService:
 
         return await self._ctx.db.run_unit(work)
 
+    async def ask_code(self, actor: Actor, chat_id: int) -> None:
+        """The prompt is shown: a code typed next is the check-in's (CHECKIN_FLOW)."""
+        actor.registered_person()
+        async with self._ctx.db.transaction() as session:
+            await session.dialogs.put(
+                chat_id, actor.tg_user_id, CHECKIN_FLOW, "code", {}, self._ctx.clock()
+            )
+
     async def give_location_consent(self, actor: Actor) -> None:
         """The person agrees to check in by location (only the distance is kept)."""
         person = actor.registered_person()
@@ -176,21 +196,22 @@ class CheckinService:
     async def check_in_qr(self, actor: Actor, payload: str) -> CheckinResult:
         """签到 through the QR link on the organiser's screen; its token rotates."""
         person = actor.registered_person()
-        parsed = parse_qr_payload(payload)
+        parsed = parse_qr_payload(QR_PREFIX, payload)
         if parsed is None:
             raise UserFacingError("vol.qr_bad")
-        activity_id, minute, token = parsed
+        activity_id, window, token = parsed
         now = self._ctx.clock()
         lead = self._ctx.lead()
-        grace = self._ctx.config.code_grace_seconds
+        codes = self._ctx.codes
 
         def work(conn: sqlite3.Connection) -> CheckinResult:
             desk = CheckinDesk(conn)
             fresh = self._fresh(desk, person.id, now, lead, activity_id)
             chosen = fresh[0].activity
-            if not hmac.compare_digest(token, qr_token(chosen.code_secret, minute)):
+            verdict = codes.check_token(chosen.code_secret, window, token, now)
+            if verdict == "wrong":
                 raise UserFacingError("vol.qr_bad")
-            if minute not in valid_minutes(now, grace):
+            if verdict == "stale":
                 raise UserFacingError("vol.qr_stale")
             _insert(desk, chosen, person.id, now, "qr")
             return CheckinResult(chosen, "qr")
@@ -234,6 +255,17 @@ class CheckinService:
         return await self._ctx.db.run_unit(work)
 
 
+def _needs(activity: ActivityRow) -> str | None:
+    """What a check-in to ``activity`` needs beside the window: a location, the code, either."""
+    if activity.by_location and activity.by_code:
+        return "either"
+    if activity.by_location:
+        return "location"
+    if activity.by_code:
+        return "code"
+    return None
+
+
 def _insert(
     desk: CheckinDesk,
     activity: ActivityRow,
@@ -249,16 +281,15 @@ def _insert(
         raise UserFacingError("vol.already_in", title=activity.title) from None
 
 
-def _by_code(fresh: list[OpenActivity], code: str, now: datetime, grace: int) -> ActivityRow:
-    """The activity whose current code is ``code``; explains a stale or wrong code."""
-    current = valid_minutes(now, grace)
+def _by_code(
+    fresh: list[OpenActivity], code: str, now: datetime, codes: CodeWindows
+) -> ActivityRow:
+    """The activity whose current (or last) code is ``code``; explains a stale or wrong code."""
     candidates = [o.activity for o in fresh if o.activity.by_code]
-    for activity in candidates:
-        if any(rotating_code(activity.code_secret, m) == code for m in current):
+    verdicts = [(codes.check(a.code_secret, code, now), a) for a in candidates]
+    for verdict, activity in verdicts:
+        if verdict == "ok":
             return activity
-    latest = minute_index(now)
-    for activity in candidates:
-        for minute in range(latest - 1, latest - STALE_CODE_MINUTES, -1):
-            if rotating_code(activity.code_secret, minute) == code:
-                raise UserFacingError("vol.code_stale")
+    if any(verdict == "stale" for verdict, _ in verdicts):
+        raise UserFacingError("vol.code_stale", minutes=codes.minutes)
     raise UserFacingError("vol.code_wrong")

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock, system_clock
+from bot.codes import CodeWindows
 from bot.config import Language, Settings, VolunteerSettings
 from bot.runtime.scheduler import SchedulerService
 from bot.volunteering.rules import counted_minutes
@@ -42,6 +43,11 @@ class VolunteerContext:
     def language(self) -> Language:
         """The language of what is posted to groups."""
         return self.settings.community.default_language
+
+    @property
+    def codes(self) -> CodeWindows:
+        """The rotation of the on-site codes (``code_valid_minutes``)."""
+        return CodeWindows(self.config.code_valid_minutes)
 
     def now(self) -> datetime:
         """The service's clock."""

@@ -6,11 +6,12 @@ An organiser can check in a person without a phone (kiosk), recorded as such.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
+from bot.codes import CodeWindows, qr_payload, rotating_code
 from bot.community.register import Actor
 from bot.errors import UserFacingError
-from bot.volunteering.codes import minute_index, qr_payload, rotating_code
+from bot.volunteering.checkin import QR_PREFIX
 from bot.volunteering.context import VolunteerContext
 from bot.volunteering.rules import manages
 from storage.volunteering.rows import ActivityRow, CheckinRow, SignupRow
@@ -18,11 +19,13 @@ from storage.volunteering.rows import ActivityRow, CheckinRow, SignupRow
 
 @dataclass(frozen=True)
 class CodeScreen:
-    """The organiser's on-site code: the code, until when, and the QR link's payload."""
+    """The organiser's on-site code: the code, when the screen changes, how long a code
+    lasts, and the QR link's payload."""
 
     activity: ActivityRow
     code: str
-    valid_until: datetime
+    changes_at: datetime
+    valid_minutes: int
     payload: str
 
 
@@ -58,7 +61,7 @@ class OrganiserService:
             raise UserFacingError("vol.not_organiser")
         if not activity.by_code:
             raise UserFacingError("vol.code_not_used", title=activity.title)
-        return _code_screen(activity, now)
+        return _code_screen(activity, now, self._ctx.codes)
 
     async def next_code(self, activity_id: int) -> CodeScreen | None:
         """The code screen of this minute for a screen kept rotating; None once it ended.
@@ -70,7 +73,7 @@ class OrganiserService:
             activity = await session.volunteering.activities.activity(activity_id)
         if activity is None or activity.cancelled_at is not None or activity.ends_at <= now:
             return None
-        return _code_screen(activity, now)
+        return _code_screen(activity, now, self._ctx.codes)
 
     async def kiosk(self, actor: Actor, activity_id: int) -> tuple[ActivityRow, list[KioskEntry]]:
         """The kiosk screen: everyone signed up, with their check-in if any."""
@@ -118,11 +121,12 @@ class OrganiserService:
             return "out"
 
 
-def _code_screen(activity: ActivityRow, now: datetime) -> CodeScreen:
-    minute = minute_index(now)
+def _code_screen(activity: ActivityRow, now: datetime, codes: CodeWindows) -> CodeScreen:
+    window = codes.window(now)
     return CodeScreen(
         activity,
-        rotating_code(activity.code_secret, minute),
-        datetime.fromtimestamp((minute + 1) * 60, UTC),
-        qr_payload(activity.id, activity.code_secret, minute),
+        rotating_code(activity.code_secret, window),
+        codes.ends(window),
+        codes.minutes,
+        qr_payload(QR_PREFIX, activity.id, activity.code_secret, window),
     )

@@ -17,7 +17,7 @@ from handlers.calendars import sending as calendar_files
 from handlers.community import callbacks as cb
 from handlers.community import keyboards, texts
 from handlers.context import Context
-from handlers.deliberation import matters
+from handlers.deliberation import matters, sitting_checkin
 from handlers.keyboards import open_private_chat
 from handlers.participation import keyboard as big_buttons
 from handlers.participation import keyboards as participation_keyboards
@@ -53,6 +53,10 @@ async def start(update: Update, context: Context) -> None:
     if volunteering.is_qr_start(context.args):
         # The QR code on an organiser's /code screen: check the scanner in.
         await volunteering.qr_start(update, context)
+        return
+    if sitting_checkin.is_qr_start(context.args):
+        # The QR code on a secretary's sitting code screen: the resident is present.
+        await sitting_checkin.qr_start(update, context)
         return
     if calendar_files.is_start(context.args):
         # A group's 📅 加到手机日历 under a sitting's agenda: the calendar file, here.

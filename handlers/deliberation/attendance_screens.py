@@ -16,6 +16,7 @@ from bot.i18n import translate
 from handlers.deliberation import callbacks as cb
 from handlers.keyboards import button
 from handlers.texts import local_time, plain, t
+from storage.deliberation.attendance import SELF_CHECKIN
 
 PAGE_SIZE = 8
 #: Vote titles on buttons are cut to this many characters.
@@ -52,6 +53,16 @@ def attendance_text(language: Language, screen: AttendanceScreen, tz: ZoneInfo) 
             total=screen.attendance.total,
         ),
     ]
+    selves = [a.name for a in screen.attendance.present if a.source == SELF_CHECKIN]
+    if selves:
+        lines.append(
+            t(
+                language,
+                "checkin.sitting.self_line",
+                count=len(selves),
+                names=translate(language, "list_separator").join(selves),
+            )
+        )
     paper = screen.paper
     if paper is not None:
         lines.append("")
@@ -125,6 +136,11 @@ def attendance_keyboard(
         )
         rows.append(
             [button(plain(language, "attendance.guests_type"), cb.AttendanceGuests(sitting, 0))]
+        )
+        # Residents check themselves in with the sitting's code (handlers/deliberation/
+        # sitting_checkin.py), onto this same list.
+        rows.append(
+            [button(plain(language, "checkin.sitting.code_button"), cb.AttendanceCode(sitting))]
         )
         for vote, matter in screen.open_votes:
             rows.append(

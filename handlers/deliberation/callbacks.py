@@ -156,6 +156,22 @@ class AttendanceGuests(Callback):
 
 
 @dataclass(frozen=True)
+class AttendanceCode(Callback):
+    """/attendance: show the sitting's rotating check-in code and QR (residents check in)."""
+
+    PREFIX: ClassVar[str] = "zcd"
+    sitting: int
+
+
+@dataclass(frozen=True)
+class AttendanceCodeStop(Callback):
+    """The sitting's code screen: stop replacing it."""
+
+    PREFIX: ClassVar[str] = "zcs"
+    sitting: int
+
+
+@dataclass(frozen=True)
 class PaperCountStart(Callback):
     """/attendance for a vote: enter its paper count."""
 

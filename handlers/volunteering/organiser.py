@@ -1,24 +1,22 @@
 """The organiser's tools of volunteer service (志愿者打卡): /code and /kiosk.
 
-/code shows the rotating on-site code and its QR link, kept rotating while
-the activity runs; /kiosk checks in (and out) people without a phone.
+/code shows the rotating on-site code and its QR link (handlers/code_screens.py),
+kept changing with the code while the activity runs; /kiosk checks in (and out)
+people without a phone.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
 from typing import Any
 
-import segno
 from telegram import Message, Update
-from telegram.error import TelegramError
 
 from bot.config import Language
 from bot.volunteering.organiser import CodeScreen
-from handlers.access import answer, reply, show
+from handlers import code_screens
+from handlers.access import reply, show
 from handlers.context import Context
-from handlers.texts import plain, t
+from handlers.texts import t
 from handlers.volunteering import callbacks as cb
 from handlers.volunteering import keyboards, texts
 from handlers.volunteering.activities import refresh_card_soon
@@ -55,28 +53,17 @@ async def _send_code(update: Update, context: Context, activity_id: int) -> None
     service = context.services.volunteer
     screen = await service.organiser.code_screen(actor, activity_id)
     chat_id = chat_id_of(update)
-    sent = await _post_code(context.bot, chat_id, screen, actor.language, service.local)
-    # The screen changes with the code: every minute a new one replaces it, until
-    # the activity ends or the organiser stops it (one rotating screen per chat).
-    job_queue = context.job_queue
-    if job_queue is None:
-        return
-    name = f"code-screen:{chat_id}"
-    for job in job_queue.get_jobs_by_name(name):
-        job.schedule_removal()
-    # Seconds from now on the service's clock, so the screen changes when its code does
-    # (the code turns over on the clock's minute) and ends with the activity.
-    now = service.now()
-    first = 60.5 - (now.second + now.microsecond / 1_000_000)
-    last = (screen.activity.ends_at - service.now()).total_seconds()
-    if last <= first:
-        return
-    job_queue.run_repeating(
-        rotate_code,
-        interval=60,
-        first=first,
-        last=last,
-        name=name,
+    sent = await _post_code(context.bot, chat_id, screen, actor.language)
+    # The screen changes with the code: each time a new one replaces it, until the
+    # activity ends or the organiser stops it (one rotating screen per chat).
+    code_screens.keep_changing(
+        context.job_queue,
+        chat_id,
+        now=service.now(),
+        changes_at=screen.changes_at,
+        minutes=screen.valid_minutes,
+        until=screen.activity.ends_at,
+        callback=rotate_code,
         data={
             "chat_id": chat_id,
             "activity_id": activity_id,
@@ -86,30 +73,27 @@ async def _send_code(update: Update, context: Context, activity_id: int) -> None
     )
 
 
-async def _post_code(
-    bot: Any, chat_id: int, screen: CodeScreen, language: Language, local: Any
-) -> Message:
-    link = f"https://t.me/{bot.username}?start={screen.payload}"
-    buffer = io.BytesIO()
-    segno.make(link, error="m").save(buffer, kind="png", scale=8, border=2)
+async def _post_code(bot: Any, chat_id: int, screen: CodeScreen, language: Language) -> Message:
     caption = t(
         language,
         "vol.code",
         title=screen.activity.title,
-        code=screen.code,
-        until=local(screen.valid_until)[6:],
+        **code_screens.code_params(screen.code, screen.valid_minutes),
     )
-    message: Message = await bot.send_photo(
+    return await code_screens.post_code(
+        bot,
         chat_id,
-        buffer.getvalue(),
+        code=screen.code,
+        payload=screen.payload,
+        minutes=screen.valid_minutes,
         caption=caption,
-        reply_markup=keyboards.vol_code(language, screen.activity.id),
+        language=language,
+        keyboard=keyboards.vol_code(language, screen.activity.id),
     )
-    return message
 
 
 async def rotate_code(context: Any) -> None:
-    """Every minute: the organiser's code screen is replaced by this minute's."""
+    """Each time the code changes: the organiser's code screen is replaced by the new one."""
     job = context.job
     data = job.data
     service = context.bot_data.services.volunteer
@@ -117,25 +101,13 @@ async def rotate_code(context: Any) -> None:
     if screen is None:
         job.schedule_removal()
         return
-    chat_id = int(data["chat_id"])
-    sent = await _post_code(context.bot, chat_id, screen, Language(data["language"]), service.local)
-    with contextlib.suppress(TelegramError):  # already deleted by the organiser
-        await context.bot.delete_message(chat_id, int(data["message_id"]))
-    data["message_id"] = sent.message_id
+    sent = await _post_code(context.bot, int(data["chat_id"]), screen, Language(data["language"]))
+    await code_screens.replace_screen(context, sent)
 
 
 async def code_stopped(update: Update, context: Context) -> None:
     """⏹: the code screen stops changing (and is removed)."""
-    actor = context.require_actor()
-    chat_id = chat_id_of(update)
-    if context.job_queue is not None:
-        for job in context.job_queue.get_jobs_by_name(f"code-screen:{chat_id}"):
-            job.schedule_removal()
-    await answer(update, plain(actor.language, "vol.code_stopped"))
-    query = update.callback_query
-    if query is not None and isinstance(query.message, Message):
-        with contextlib.suppress(TelegramError):
-            await query.message.delete()
+    await code_screens.stop(update, context, "vol.code_stopped")
 
 
 async def kiosk_command(update: Update, context: Context) -> None:

@@ -20,6 +20,9 @@ from storage.times import from_db_time, to_db_time
 
 PERSON = "p"
 PAPER_RESIDENT = "w"
+#: How an attendee came on the list: marked by the secretary, or checked in with the code.
+BY_SECRETARY = "secretary"
+SELF_CHECKIN = "self"
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,8 @@ class AttendeeRow:
     building: str | None
     marked_by: str | None
     marked_at: datetime
+    #: BY_SECRETARY, or SELF_CHECKIN (then ``marked_by`` is None: nobody marked them).
+    source: str = BY_SECRETARY
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,7 @@ def _attendee(row: sqlite3.Row) -> AttendeeRow:
         building=row["building"],
         marked_by=row["marked_by_name"],
         marked_at=from_db_time(row["marked_at"]),
+        source=row["source"],
     )
 
 
@@ -171,7 +177,7 @@ class AttendanceRepository:
     async def present(self, sitting_id: int) -> list[AttendeeRow]:
         """The members marked present at the sitting, by building and name."""
         async with self._conn.execute(
-            f"SELECT {_MEMBER} FROM sitting_attendance a{_JOINS} WHERE a.sitting_id = ?",
+            f"SELECT {_MEMBER}, a.source FROM sitting_attendance a{_JOINS} WHERE a.sitting_id = ?",
             (sitting_id,),
         ) as cur:
             rows = await cur.fetchall()
@@ -193,6 +199,33 @@ class AttendanceRepository:
                 f"DELETE FROM sitting_attendance WHERE sitting_id = ? AND {column} = ?",
                 (sitting_id, member_id),
             )
+
+    async def check_in_self(self, sitting_id: int, person_id: int, now: datetime) -> bool:
+        """The person checked in with the sitting's code; False if already on the list."""
+        cur = await self._conn.execute(
+            "INSERT OR IGNORE INTO sitting_attendance (sitting_id, person_id, marked_at, source)"
+            " VALUES (?, ?, ?, ?)",
+            (sitting_id, person_id, to_db_time(now), SELF_CHECKIN),
+        )
+        return cur.rowcount == 1
+
+    async def code_secret(self, sitting_id: int) -> str | None:
+        """The secret of the sitting's check-in code, if a secretary has shown it."""
+        async with self._conn.execute(
+            "SELECT secret FROM sitting_codes WHERE sitting_id = ?", (sitting_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return str(row[0]) if row else None
+
+    async def keep_code_secret(self, sitting_id: int, secret: str) -> str:
+        """The sitting's code secret: ``secret`` if it had none yet, else the one it has."""
+        await self._conn.execute(
+            "INSERT OR IGNORE INTO sitting_codes (sitting_id, secret) VALUES (?, ?)",
+            (sitting_id, secret),
+        )
+        kept = await self.code_secret(sitting_id)
+        assert kept is not None  # noqa: S101 - just written
+        return kept
 
     async def guests(self, sitting_id: int) -> GuestsRow | None:
         """The number of attendees not in the register, if set."""
@@ -218,7 +251,8 @@ class AttendanceRepository:
     async def paper_voters(self, vote_id: int) -> list[AttendeeRow]:
         """The members marked as having handed in a paper ballot for the vote."""
         async with self._conn.execute(
-            f"SELECT {_MEMBER} FROM paper_voters a{_JOINS} WHERE a.vote_id = ?",
+            f"SELECT {_MEMBER}, '{BY_SECRETARY}' AS source FROM paper_voters a{_JOINS}"
+            " WHERE a.vote_id = ?",
             (vote_id,),
         ) as cur:
             rows = await cur.fetchall()

@@ -24,6 +24,7 @@ from storage.migrations import (
     v14_leave,
     v15_surveys,
     v16_poll_book,
+    v19_sitting_checkin,
 )
 from storage.migrations.step import Migration
 
@@ -46,4 +47,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     v14_leave.MIGRATION,
     v15_surveys.MIGRATION,
     v16_poll_book.MIGRATION,
+    v19_sitting_checkin.MIGRATION,
 )

@@ -124,3 +124,16 @@ def test_vote_reminder_hours(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
         path = write(tmp_path, f"[deliberation]\nvote_reminder_hours = {bad}\n")
         (problem,) = problems(path)
         assert problem.startswith("deliberation.vote_reminder_hours"), problem
+
+
+def test_check_in_codes_last_three_minutes_at_least(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An elderly person must have time to type the code: 5 minutes by default, 3 at least;
+    the retired code_grace_seconds still loads."""
+    monkeypatch.setenv("PAVILION_TELEGRAM__TOKEN", "1:x")
+    assert make_settings(tmp_path).volunteer.code_valid_minutes == 5
+    assert load_settings(write(tmp_path, "[volunteer]\ncode_valid_minutes = 3\n")).volunteer
+    (problem,) = problems(write(tmp_path, "[volunteer]\ncode_valid_minutes = 2\n"))
+    assert problem.startswith("volunteer.code_valid_minutes"), problem
+    assert make_settings(tmp_path, volunteer={"code_grace_seconds": 20}).volunteer

@@ -45,6 +45,17 @@ REACTION_EMOJI = frozenset(
 )
 
 
+def _requests_location(markup: Any) -> bool:
+    """Whether a reply keyboard has a ``request_location`` button (private chats only)."""
+    rows = markup.get("keyboard") if isinstance(markup, dict) else None
+    return isinstance(rows, list) and any(
+        isinstance(button, dict) and button.get("request_location")
+        for row in rows
+        if isinstance(row, list)
+        for button in row
+    )
+
+
 class Messages(Chats, Failures):
     """Sending, editing and deleting the bot's messages; answering callback queries."""
 
@@ -100,6 +111,8 @@ class Messages(Chats, Failures):
         chat_id = int(chat.json["id"])
         markup = params.get("reply_markup")
         inline = self._inline_markup(markup)
+        if chat.json["type"] != "private" and _requests_location(markup):
+            raise _bad("location can be requested in a private chats only")
         reply = self._reply_to(chat, params)
         self._check_flood(chat_id)
         if reply is not None:

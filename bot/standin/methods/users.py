@@ -101,6 +101,33 @@ class UserActions(Media):
             }
         return self._user_message(user_id, chat_id, fields, None)
 
+    def reply_keyboard(self, user_id: int) -> list[list[Any]]:
+        """The rows of the reply keyboard the bot last sent in the user's private chat ([]
+        when it sent none, or removed it): what their phone shows under the text field."""
+        sent = sorted(
+            (record for (cid, _), record in self._by_id.items() if cid == user_id),
+            key=lambda record: int(record.json["message_id"]),
+        )
+        for record in reversed(sent):
+            markup = record.sent_markup
+            if record.by_bot and isinstance(markup, dict):
+                if isinstance(markup.get("keyboard"), list):
+                    return copy.deepcopy(markup["keyboard"])
+                if markup.get("remove_keyboard"):
+                    return []
+        return []
+
+    def tap_location_button(
+        self, user_id: int, latitude: float, longitude: float
+    ) -> dict[str, Any]:
+        """A user taps the ``request_location`` button of the reply keyboard shown in their
+        private chat (Telegram offers it in private chats only): their phone sends the
+        location. Raises ValueError if the keyboard shown has no such button."""
+        buttons = [b for row in self.reply_keyboard(user_id) for b in row if isinstance(b, dict)]
+        if not any(button.get("request_location") for button in buttons):
+            raise ValueError(f"the keyboard shown to {user_id} has no location button")
+        return self.send_location(user_id, None, latitude, longitude)
+
     def move_live_location(
         self,
         user_id: int,

@@ -74,3 +74,23 @@ async def test_privacy_mode_hides_small_talk() -> None:
         texts = [u.message.text for u in await bot.get_updates() if u.message]
     assert texts == ["/help", "@pavilion_demo_bot 你好"]
     assert len(api.messages(GROUP)) == 4
+
+
+async def test_the_location_button(api: FakeBotApi, bot: telegram.Bot) -> None:
+    """A request_location button: private chats only (Telegram refuses it in a group);
+    tapped, the user's phone sends the location; without one, no tap."""
+    location = telegram.ReplyKeyboardMarkup(
+        [[telegram.KeyboardButton("📍", request_location=True)]], one_time_keyboard=True
+    )
+    with pytest.raises(telegram.error.BadRequest, match="private chats only"):
+        await bot.send_message(GROUP, "where?", reply_markup=location)
+    with pytest.raises(ValueError, match="no location button"):
+        api.tap_location_button(ALICE, 22.19, 113.54)
+    await bot.send_message(ALICE, "where?", reply_markup=location)
+    assert api.reply_keyboard(ALICE) == [[{"text": "📍", "request_location": True}]]
+    api.tap_location_button(ALICE, 22.19, 113.54)
+    (update,) = await bot.get_updates()
+    assert update.message is not None and update.message.location is not None
+    assert update.message.location.latitude == pytest.approx(22.19)
+    await bot.send_message(ALICE, "done", reply_markup=telegram.ReplyKeyboardRemove())
+    assert api.reply_keyboard(ALICE) == []

@@ -114,6 +114,8 @@ async def code_on_screen(harness: BotHarness) -> str:
     await harness.say(SECRETARY, "/code")
     screen = harness.last(SECRETARY)
     assert "photo" in screen and "现场签到码" in text_of(screen)
-    match = re.search(r"\b(\d{6})\b", text_of(screen))
+    # The code spaced and bold, and as it is sent ("签到 482713").
+    match = re.search(r"签到 (\d{6})", text_of(screen))
+    assert match is not None and f"签到码：{' '.join(match[1])}，5 分钟内有效" in text_of(screen)
     assert match is not None
     return match[1]

@@ -112,11 +112,19 @@ async def test_activity_from_card_to_hours_report(tmp_path: Path, api: FakeBotAp
         await harness.say(2001, "签到")
         assert last_text(harness, 2001) == "“湖边清洁”还没到签到时间，11-21 08:30 开始签到。"
 
-        # Words alone do not verify this activity; a location does, with consent first.
+        # Words alone do not verify this activity; a location does, with consent first:
+        # privately, 签到 offers the 📍 button (one tap sends the location), the code typed
+        # as the fallback.
         clock.now = local(21, 8, 45)
         await harness.say(2001, "签到")
-        assert "需要定位或现场码" in last_text(harness, 2001)
-        api.send_location(2001, None, *NEAR)
+        assert last_text(harness, 2001) == (
+            "📍 湖边清洁：到了场地，点下面的“📍 一键签到（发送位置）”。\n"
+            "或者输入现场的签到码（6 位数）。"
+        )
+        assert api.reply_keyboard(2001)[0] == [
+            {"text": "📍 一键签到（发送位置）", "request_location": True}
+        ]
+        api.tap_location_button(2001, *NEAR)
         await harness.settle()
         assert "不保存您的位置" in last_text(harness, 2001)
         assert await checkins(harness) == []
@@ -147,15 +155,16 @@ async def test_activity_from_card_to_hours_report(tmp_path: Path, api: FakeBotAp
         assert [row[0] for row in await checkins(harness)] == [2001]
 
         # The rotating code: an expired one is refused, the current one checks in.
+        # (A code lasts its 5 minutes and the next 5: 08:45's is good until 08:55.)
         code = await code_on_screen(harness)
-        clock.now = local(21, 8, 52)
+        clock.now = local(21, 8, 56)
         await harness.say(2003, f"签到 {code}")
-        assert last_text(harness, 2003) == "这个现场码已过期（每分钟更换），请看屏幕上最新的。"
+        assert last_text(harness, 2003) == "这个现场码已过期（每 5 分钟更换），请看屏幕上最新的。"
         await harness.say(2003, "签到 123")
         assert "我没听懂" in last_text(harness, 2003)  # not a 6-digit code: not a check-in
         code = await code_on_screen(harness)
         await harness.say(2003, f"签到 {code}")
-        assert last_text(harness, 2003).startswith("✅ 签到成功：湖边清洁（08:52，现场码）")
+        assert last_text(harness, 2003).startswith("✅ 签到成功：湖边清洁（08:56，现场码）")
 
         # Check-out: 2001 at 10:37:30 counts 09:00–10:37 (rounded down) = 97 minutes.
         clock.now = local(21, 10, 37, 30)
@@ -182,7 +191,7 @@ async def test_activity_from_card_to_hours_report(tmp_path: Path, api: FakeBotAp
         )
         await harness.press_label(SECRETARY, harness.last(SECRETARY), "审核时长")
         review = harness.last(SECRETARY)
-        assert "李大爷　湖边清洁　签到 11-21 08:52　计 2:00 小时" in text_of(review)
+        assert "李大爷　湖边清洁　签到 11-21 08:56　计 2:00 小时" in text_of(review)
         await harness.press_label(SECRETARY, review, "调整")
         await harness.say(SECRETARY, "100")
         assert last_text(harness, SECRETARY) == "请写上调整的理由。"
