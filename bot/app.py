@@ -254,6 +254,8 @@ class RunningBot:
         services.wake_sender = self.sender.wake
         font_path = services.settings.charts.font_path or None
         self.sender.chart_renderer = lambda chart: render_chart(chart, font_path=font_path).png
+        # Pictures the features draw at send time (a Party birthday card …).
+        self.sender.card_renderers.update(services.members.card_renderers())
         if app.job_queue is None:
             raise RuntimeError("PTB's job-queue extra is required")
         job_queue = app.job_queue

@@ -191,6 +191,16 @@ class _Writer:
             x += self.draw.textlength(part, font=font)
 
 
+def text_writer(
+    draw: ImageDraw.ImageDraw, size: int, *, font_path: str | Path | None = None
+) -> _Writer:
+    """Text of ``size`` pixels drawn as the charts draw it (the configured font, then the
+    bundled one for what it lacks), for other pictures such as greeting cards. Its
+    ``typeface`` is None only when no font can be read: then only ASCII shows."""
+    face = _typeface(font_files(font_path), size)
+    return _Writer(draw, face if face.fonts else None, size)
+
+
 def bar_chart(
     title: str,
     bars: Sequence[tuple[str, int]],

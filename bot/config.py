@@ -336,6 +336,17 @@ class VolunteerSettings(_Section):
         return _WEEKDAYS.index(self.duty_weekday)
 
 
+class MembersSettings(_Section):
+    """The Party members' own systems: Party birthdays (政治生日)."""
+
+    #: On the anniversary of joining the Party, a member gets a greeting card privately.
+    birthday_greetings: bool = True
+    #: A week before a month starts, the secretaries get its list of Party birthdays.
+    birthday_list: bool = True
+    #: When (community time) the cards and the list go out.
+    birthday_time: time = time(8, 30)
+
+
 class StorageSettings(_Section):
     """The SQLite database."""
 
@@ -399,6 +410,7 @@ class Settings(BaseSettings):
     charts: ChartsSettings = ChartsSettings()
     lessons: LessonSettings = LessonSettings()
     volunteer: VolunteerSettings = VolunteerSettings()
+    members: MembersSettings = MembersSettings()
     storage: StorageSettings = StorageSettings()
     updates: UpdateSettings = UpdateSettings()
     delivery: DeliverySettings = DeliverySettings()

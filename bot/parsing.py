@@ -139,3 +139,23 @@ def period(text: str) -> tuple[date, date] | None:
         return None
     following = (first + timedelta(days=32)).replace(day=1)
     return first, following - timedelta(days=1)
+
+
+_WRITTEN_DATE = re.compile(
+    r"([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*[日号號]?"
+)
+
+
+def written_day(text: str, *, first_year: int = MIN_YEAR) -> date | None:
+    """A day as people write it, with its year: 2001-07-01, 2001/7/1, 2001.7.1,
+    2001年7月1日 (or 号); years from ``first_year`` (a joining date may be 1950's)."""
+    match = _WRITTEN_DATE.fullmatch(text.strip())
+    if match is None:
+        return None
+    year = int(match[1])
+    if not first_year <= year <= MAX_YEAR:
+        return None
+    try:
+        return date(year, int(match[2]), int(match[3]))
+    except ValueError:
+        return None

@@ -24,6 +24,7 @@ from bot.deliberation.sittings import SittingService
 from bot.deliberation.voting.service import Votes
 from bot.dialogs import DialogService
 from bot.lessons.service import Lessons
+from bot.members.service import Members
 from bot.participation.service import Participation
 from bot.runtime.scheduler import SchedulerService
 from bot.surveys.service import Surveys
@@ -63,6 +64,8 @@ class Services:
     surveys: Surveys
     #: 📅 Phone calendar files (.ics) of an activity, a sitting, a make-up slot.
     calendar_files: CalendarFiles
+    #: The Party members' own systems: Party birthdays (政治生日).
+    members: Members
     clock: Clock = system_clock
     #: Tells the outbox sender that messages were queued (set when it starts).
     wake_sender: Callable[[], None] = field(default=lambda: None)
@@ -105,6 +108,8 @@ class Services:
             participation=Participation(db, settings, votes.context, surveys.answering, clock),
             surveys=surveys,
             calendar_files=CalendarFiles(db, settings, clock),
+            # Registers the Party birthdays' built-in daily schedule (cards, the list).
+            members=Members(db, settings, scheduler, clock),
             clock=clock,
         )
 

@@ -30,6 +30,7 @@ from bot.deliberation.desk import WITHDRAW_FLOW
 from bot.deliberation.discussion import HIDE_FLOW
 from bot.deliberation.raising import FLOW as RAISE_FLOW
 from bot.deliberation.voting.rules import PROXY_FLOW, RESOLUTION_FLOW, SETUP_FLOW
+from bot.members.birthdays import JOINED_FLOW
 from bot.surveys.rules import BUILD_FLOW as SURVEY_BUILD_FLOW
 from bot.surveys.rules import RESPONSE_FLOW as SURVEY_RESPONSE_FLOW
 from bot.surveys.rules import TEXT_FLOW as SURVEY_TEXT_FLOW
@@ -67,6 +68,8 @@ from handlers.lessons import records as lesson_records
 from handlers.lessons import sending as lesson_sending
 from handlers.lessons import study as lesson_study
 from handlers.lessons import writing as lesson_writing
+from handlers.members import birthdays as member_birthdays
+from handlers.members import callbacks as members_cb
 from handlers.participation import callbacks as participation_cb
 from handlers.participation import keyboard as participation_keys
 from handlers.participation import mine as participation_mine
@@ -393,6 +396,9 @@ BUTTONS: tuple[Button, ...] = (
     Button(calendar_cb.CalendarMakeup, calendar_files.makeup_pressed, Role.PARTY_MEMBER),
     # 📅 the date picker (今天 / 明天 / 本周四 …, then the time): the flow's service checks roles.
     Button(datepicker_cb.DatePick, datepicker.pressed, Access.ANYONE),
+    # 🎂 入党日期: one's own (a Party member) or a member's (a secretary), checked by the service.
+    Button(members_cb.SetJoined, member_birthdays.joined_pressed, Access.REGISTERED),
+    Button(members_cb.ClearJoined, member_birthdays.clear_pressed, Access.REGISTERED),
 )
 
 #: Typed answers of each guided conversation (flow name -> handler).
@@ -423,6 +429,8 @@ TEXT_ANSWERS: dict[str, dialogs.TextAnswer] = {
     SURVEY_BUILD_FLOW: survey_building.text_answer,
     SURVEY_TEXT_FLOW: survey_answering.text_answer,
     SURVEY_RESPONSE_FLOW: survey_results.response_answer,
+    # Party birthdays: the typed joining date (入党日期).
+    JOINED_FLOW: member_birthdays.joined_answer,
 }
 
 

@@ -95,6 +95,8 @@ EXPORTED: dict[str, str] = {
     "surveys.response_by": "surveys.responses_written",
     "survey_recipients.person_id": "surveys.received",
     "survey_answers.person_id": "surveys.answers",
+    # Party birthdays (政治生日): the greeting cards sent (the joining date is in "person").
+    "party_birthday_cards.person_id": "members.birthday_cards",
 }
 
 #: Columns whose name looks like a person's and which are not about one.

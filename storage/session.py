@@ -20,6 +20,7 @@ from storage.lessons.deliveries import DeliveriesRepository
 from storage.lessons.lessons import LessonsRepository
 from storage.lessons.makeup import MakeupRepository
 from storage.lessons.studies import StudiesRepository
+from storage.members.repositories import MembersRepositories
 from storage.participation import ParticipationRepositories
 from storage.person_data import PersonDataRepository
 from storage.privacy import PrivacyRepository
@@ -87,3 +88,5 @@ class Session:
         self.leave = LeaveRepository(conn)
         # Surveys (民意测评): surveys, recipients, answers.
         self.surveys = SurveysRepository(conn)
+        # The Party members' own systems: Party birthdays (政治生日).
+        self.members = MembersRepositories(conn)

@@ -359,6 +359,7 @@ class CommunityService:
             deliberation = await session.matters.person_record(person.id)
             lessons = await session.lessons.person_record(person.id)
             surveys = await session.surveys.person_record(person.id)
+            members = await session.members.birthdays.person_record(person.id)
             rest = await session.person_data.record(person.id, fresh.tg_user_id)
         return {
             "community": self._settings.name,
@@ -375,6 +376,9 @@ class CommunityService:
                 "registered_at": to_db_time(fresh.registered_at),
                 "last_seen_at": to_db_time(fresh.last_seen_at),
                 "reachable": fresh.reachable,
+                "party_joined_on": (
+                    fresh.party_joined_on.isoformat() if fresh.party_joined_on else None
+                ),
             },
             "roles": roles,
             "register": rest["register"],
@@ -383,6 +387,8 @@ class CommunityService:
             "lessons": {**lessons, **rest["lessons"]},
             "volunteering": {**volunteering, **rest["volunteering"]},
             "surveys": surveys,
+            # Party birthdays (政治生日): the greeting cards sent.
+            "members": members,
             "messages": rest["messages"],
             "open_conversations": rest["open_conversations"],
         }

@@ -9,13 +9,16 @@ committed; the dedupe key makes queuing the same message twice a no-op.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from bot.config import Language
 from storage.session import Session
+
+#: Draws a message's picture from its parameters as PNG bytes (``OutgoingMessage.card``).
+Renderer = Callable[[dict[str, Any]], bytes]
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,9 @@ class OutgoingMessage:
     chart: dict[str, Any] | None = None
     #: A voice note already on Telegram (its file id); the text becomes its caption.
     voice: str | None = None
+    #: A picture drawn at send time by a renderer a feature registered with the sender:
+    #: {"renderer": name, "params": {...}} (e.g. a greeting card); the text is its caption.
+    card: dict[str, Any] | None = None
 
     def to_content(self) -> dict[str, Any]:
         """The JSON stored in the outbox."""
@@ -54,6 +60,7 @@ class OutgoingMessage:
             "photo": self.photo,
             "chart": self.chart,
             "voice": self.voice,
+            "card": self.card,
             "key": self.key,
             "language": self.language.value,
             "params": self.params,
@@ -93,6 +100,7 @@ class OutgoingMessage:
             photo=content.get("photo"),
             chart=content.get("chart"),
             voice=content.get("voice"),
+            card=content.get("card"),
         )
 
 

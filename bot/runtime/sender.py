@@ -61,7 +61,7 @@ from bot.config import DeliverySettings
 from bot.i18n import translate, translate_lenient
 from bot.runtime.circuit import BACKOFF_CAP_SECONDS, Circuit, Outcome
 from bot.runtime.flood import PREACQUIRED, TelegramRateLimiter
-from bot.runtime.outbox import OutgoingMessage
+from bot.runtime.outbox import OutgoingMessage, Renderer
 from bot.runtime.push_reports import PushReports
 from storage import Database
 from storage.db import is_storage_full
@@ -108,11 +108,24 @@ def render_buttons(message: OutgoingMessage) -> InlineKeyboardMarkup | None:
 
 
 def photo_of(
-    message: OutgoingMessage, chart_renderer: Callable[[dict[str, Any]], bytes] | None
+    message: OutgoingMessage,
+    chart_renderer: Renderer | None,
+    card_renderers: dict[str, Renderer] | None = None,
 ) -> str | bytes | None:
-    """The message's picture: a Telegram file id, or its chart drawn now (None if it has none)."""
+    """The message's picture: a Telegram file id, or its chart or card drawn now (None if
+    it has none, or it cannot be drawn: the text then goes alone)."""
     if message.photo:
         return message.photo
+    if message.card:
+        renderer = (card_renderers or {}).get(str(message.card.get("renderer")))
+        if renderer is None:
+            log.error("no renderer for the card of %s", message.key)
+            return None
+        try:
+            return renderer(dict(message.card.get("params") or {}))
+        except Exception:  # a picture is an illustration: the text still goes
+            log.exception("cannot draw the card of %s", message.key)
+            return None
     if message.chart and chart_renderer is not None:
         try:
             return chart_renderer(message.chart)
@@ -153,6 +166,9 @@ class Sender:
         self._next_expiry_check: datetime | None = None
         #: Draws a message's chart (see OutgoingMessage.chart) as PNG bytes.
         self.chart_renderer: Callable[[dict[str, Any]], bytes] | None = None
+        #: Draw a message's card (see OutgoingMessage.card) as PNG bytes, by renderer name;
+        #: the features' renderers are registered by the composition root.
+        self.card_renderers: dict[str, Renderer] = {}
         self.sent = 0
         #: The event loop's time until which nothing is claimed: the disk was full.
         self._storage_full_until = 0.0
@@ -396,7 +412,7 @@ class Sender:
     async def _send(self, row: OutboxRow) -> Outcome:
         message = OutgoingMessage.from_content(row.content)
         text = render_text(message)
-        photo = photo_of(message, self.chart_renderer)
+        photo = photo_of(message, self.chart_renderer, self.card_renderers)
         try:
             if message.voice is not None and len(text) <= MAX_CAPTION:
                 sent = await self._bot.send_voice(

@@ -14,6 +14,7 @@ from handlers.community import keyboards, texts
 from handlers.community.people import JOIN_PAYLOAD
 from handlers.context import Context
 from handlers.keyboards import open_private_chat
+from handlers.members import texts as member_texts
 from handlers.participation.keyboard import tell_roles_changed
 from handlers.texts import kind_name, plain, role_name, t
 
@@ -209,11 +210,13 @@ async def _show_person(update: Update, context: Context, person_id: int) -> None
     actor = context.require_actor()
     person = await context.services.community.person(person_id)
     grids = context.services.settings.community.grids
-    await show(
-        update,
-        texts.person_card(actor.language, person, grids),
-        keyboards.person_roles(actor.language, person, 0),
-    )
+    card = texts.person_card(actor.language, person, grids)
+    # A member's joining date (入党日期): above the role buttons' line.
+    joined = member_texts.person_line(actor.language, person)
+    if joined:
+        head, _, last = card.rpartition("\n\n")
+        card = f"{head}\n{joined}\n\n{last}" if head else f"{card}\n{joined}"
+    await show(update, card, keyboards.person_roles(actor.language, person, 0))
 
 
 async def toggle_role(update: Update, context: Context) -> None:

@@ -10,6 +10,7 @@ from bot.config import Grid, Language
 from bot.runtime.scheduler import Listed, UpcomingPage, schedule_title
 from handlers.community import callbacks as cb
 from handlers.keyboards import button
+from handlers.members.keyboards import joined_rows
 from handlers.participation.keyboards import open_record
 from handlers.texts import LANGUAGE_NAMES, person_label, plain, role_name
 from storage.community.people import PersonRow
@@ -130,6 +131,8 @@ def person_roles(language: Language, person: PersonRow, back_page: int) -> Inlin
     ]
     rows = [toggles[i : i + 2] for i in range(0, len(toggles), 2)]
     rows.append(home_row(language, person.id))
+    # 🎂 入党日期 of a Party member.
+    rows.extend(joined_rows(language, person, person.id))
     # Their participation record (我的参与), for the democratic appraisal.
     rows.append(open_record(language, person.id, "participation.button.open_person"))
     rows.append(

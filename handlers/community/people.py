@@ -19,6 +19,8 @@ from handlers.community import keyboards, texts
 from handlers.context import Context
 from handlers.deliberation import matters, sitting_checkin
 from handlers.keyboards import open_private_chat
+from handlers.members import keyboards as member_keyboards
+from handlers.members import texts as member_texts
 from handlers.participation import keyboard as big_buttons
 from handlers.participation import keyboards as participation_keyboards
 from handlers.participation import mine as participation_mine
@@ -215,14 +217,19 @@ async def me(update: Update, context: Context) -> None:
     assert actor.person is not None  # noqa: S101 - guarded: Access.REGISTERED
     community = context.services.settings.community
     text = texts.me(actor.language, actor.person, community.grids, community.tz)
+    # A Party member's joining date (入党日期), and its 🎂 button.
+    today = context.services.clock().astimezone(community.tz).date()
+    joined = member_texts.me_line(actor.language, actor.person, today)
+    text += "\n" + joined if joined else ""
     record = participation_keyboards.open_record(
         actor.language, actor.person.id, "participation.button.open_own"
     )
     home = [keyboards.home_row(actor.language)]
+    birthday = member_keyboards.joined_rows(actor.language, actor.person)
     await reply(
         update,
         text + "\n\n" + t(actor.language, "me.footer"),
-        InlineKeyboardMarkup([record, *home]),
+        InlineKeyboardMarkup([record, *home, *birthday]),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import aiosqlite
@@ -31,6 +31,8 @@ class PersonRow:
     roles: frozenset[str]
     #: The door (门牌, e.g. "201"): with the building, the person's household.
     door: str | None = None
+    #: The day they joined the Party (入党日期), if given (bot/members/birthdays.py).
+    party_joined_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,7 @@ def _paper(row: sqlite3.Row) -> PaperResidentRow:
 
 _COLUMNS = (
     "p.id, p.tg_user_id, p.display_name, p.tg_username, p.language, p.building, p.grid_id,"
-    " p.consent_at, p.registered_at, p.reachable, p.last_seen_at, p.door,"
+    " p.consent_at, p.registered_at, p.reachable, p.last_seen_at, p.door, p.party_joined_on,"
     " (SELECT group_concat(role) FROM person_roles r WHERE r.person_id = p.id) AS roles"
 )
 
@@ -95,6 +97,7 @@ def _person(row: sqlite3.Row) -> PersonRow:
         last_seen_at=from_db_time(row["last_seen_at"]),
         roles=frozenset(roles.split(",")) if roles else frozenset(),
         door=row["door"],
+        party_joined_on=date.fromisoformat(joined) if (joined := row["party_joined_on"]) else None,
     )
 
 

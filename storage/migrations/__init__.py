@@ -25,6 +25,7 @@ from storage.migrations import (
     v15_surveys,
     v16_poll_book,
     v19_sitting_checkin,
+    v21_party_birthdays,
 )
 from storage.migrations.step import Migration
 
@@ -48,4 +49,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     v15_surveys.MIGRATION,
     v16_poll_book.MIGRATION,
     v19_sitting_checkin.MIGRATION,
+    v21_party_birthdays.MIGRATION,
 )

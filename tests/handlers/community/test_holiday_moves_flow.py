@@ -30,7 +30,10 @@ BEFORE_NATIONAL_DAY = datetime(2026, 9, 29, 2, 0, tzinfo=UTC)
 
 
 async def start(tmp_path: Path, api: FakeBotApi, clock: FakeClock) -> BotHarness:
-    settings = make_settings(tmp_path, telegram={"poll_timeout": 1})
+    # Without the daily Party birthday schedule, the calendar's schedules fit on the
+    # first page of /upcoming.
+    members = {"birthday_greetings": False, "birthday_list": False}
+    settings = make_settings(tmp_path, telegram={"poll_timeout": 1}, members=members)
     return await start_harness(settings, api, clock)
 
 

@@ -88,9 +88,15 @@ async def test_residents_check_in_at_the_pavilion_with_the_code(
         # A prompt left open does not swallow what is said next.
         await harness.say(2005, "签到")
         await harness.say(2005, "你好")
-        assert harness.last(2005)["text"] == "我没听懂。点下面的 ❓ 帮助 看看能做什么，或点 📋 我的待办 看有什么等您办。"
+        assert (
+            harness.last(2005)["text"]
+            == "我没听懂。点下面的 ❓ 帮助 看看能做什么，或点 📋 我的待办 看有什么等您办。"
+        )
         await harness.say(2005, "你好")
-        assert harness.last(2005)["text"] == "我没听懂。点下面的 ❓ 帮助 看看能做什么，或点 📋 我的待办 看有什么等您办。"
+        assert (
+            harness.last(2005)["text"]
+            == "我没听懂。点下面的 ❓ 帮助 看看能做什么，或点 📋 我的待办 看有什么等您办。"
+        )
         # Someone not registered gets the usual refusal.
         api.add_user(2009, "路人", language_code="zh-hans")
         await harness.say(2009, f"签到 {code}")

@@ -1,0 +1,121 @@
+"""The Party birthday greeting card (政治生日贺卡): a PNG drawn with Pillow.
+
+The texts come already in the member's language (see
+:func:`bot.members.birthdays.card_message`); this module only lays them out:
+a red band with the greeting, the member's name and years in the Party, the
+oath (入党誓词) wrapped to the card's width, and the community and the day at
+the foot. Drawn with the charts' fonts (bot/charts.py: the configured font,
+then the bundled Noto Sans SC subset), so Chinese shows on any machine; the
+same texts give the same bytes every time.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PIL import Image, ImageDraw
+
+from bot.charts import text_writer
+
+#: The renderer's name in an outgoing message's ``card`` (bot/runtime/outbox.py).
+BIRTHDAY_CARD = "members.birthday"
+
+WIDTH = 900
+MARGIN = 60
+BAND_HEIGHT = 230
+RED = (196, 18, 48)
+GOLD = (255, 214, 102)
+PAPER = (255, 249, 238)
+INK = (51, 33, 29)
+MUTED = (120, 98, 90)
+TITLE_SIZE = 72
+NAME_SIZE = 44
+YEARS_SIZE = 38
+OATH_TITLE_SIZE = 34
+OATH_SIZE = 30
+OATH_LINE = 50
+FOOT_SIZE = 28
+
+#: Punctuation that may not begin a line (it stays at the end of the one before).
+_NO_LINE_START = set("，。、；：！？）》」』”’,.;:!?)")
+#: A Latin word with what sticks to it, a run of spaces, or one other character.
+_TOKENS = re.compile(r"[A-Za-z0-9'’\-]+[,.;:!?)]*\s*|\s+|.")
+
+
+@dataclass(frozen=True)
+class Card:
+    """A drawn card: the PNG bytes and the font files its text was drawn with."""
+
+    png: bytes
+    fonts: tuple[Path, ...]
+
+
+def wrap(width_of: Any, text: str, width: float) -> list[str]:
+    """``text`` in lines of at most ``width`` pixels (``width_of`` measures a text):
+    Chinese between any two characters, Latin between words."""
+    lines: list[str] = []
+    line = ""
+    for token in _TOKENS.findall(text):
+        if not line and token.isspace():
+            continue
+        if line and width_of(line + token.rstrip()) > width and token[0] not in _NO_LINE_START:
+            lines.append(line.rstrip())
+            line = "" if token.isspace() else token
+        else:
+            line += token
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+def birthday_card(spec: Mapping[str, Any], *, font_path: str | Path | None = None) -> Card:
+    """The greeting card of ``spec``: ``title``, ``salutation``, ``years``, ``oath_title``,
+    ``oath``, ``community``, ``date`` (texts in the member's language)."""
+    probe = ImageDraw.Draw(Image.new("RGB", (1, 1)))
+    inner = WIDTH - 2 * MARGIN
+
+    def lines_of(size: int, key: str, width: float) -> list[str]:
+        return wrap(text_writer(probe, size, font_path=font_path).width, str(spec[key]), width)
+
+    years = lines_of(YEARS_SIZE, "years", inner)
+    oath = lines_of(OATH_SIZE, "oath", inner - 20)
+    name_middle = BAND_HEIGHT + 80
+    years_top = name_middle + 50
+    oath_title_middle = years_top + 56 * len(years) + 50
+    oath_top = oath_title_middle + 35
+    foot_top = oath_top + OATH_LINE * len(oath) + 30
+    height = foot_top + 140
+
+    image = Image.new("RGB", (WIDTH, height), PAPER)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, WIDTH, BAND_HEIGHT), fill=RED)
+    draw.rectangle((0, height - 36, WIDTH, height), fill=RED)
+    draw.rectangle((16, 16, WIDTH - 17, height - 17), outline=GOLD, width=6)
+
+    def centred(size: int, middle: float, text: str, fill: tuple[int, int, int]) -> None:
+        pen = text_writer(draw, size, font_path=font_path)
+        line = pen.fit(text, inner)
+        pen.write((WIDTH - pen.width(line)) / 2, middle, line, fill)
+
+    centred(TITLE_SIZE, BAND_HEIGHT / 2, str(spec["title"]), GOLD)
+    centred(NAME_SIZE, name_middle, str(spec["salutation"]), INK)
+    for index, line in enumerate(years):
+        centred(YEARS_SIZE, years_top + 56 * index + 28, line, RED)
+    centred(OATH_TITLE_SIZE, oath_title_middle, str(spec["oath_title"]), RED)
+    pen = text_writer(draw, OATH_SIZE, font_path=font_path)
+    for index, line in enumerate(oath):
+        pen.write(MARGIN + 10, oath_top + OATH_LINE * index + OATH_LINE / 2, line, INK)
+    foot = text_writer(draw, FOOT_SIZE, font_path=font_path)
+    for index, text in enumerate((str(spec["community"]), str(spec["date"]))):
+        line = foot.fit(text, inner)
+        foot.write(WIDTH - MARGIN - foot.width(line), foot_top + 20 + 42 * index, line, MUTED)
+
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=False)
+    used = pen.typeface.paths if pen.typeface is not None else ()
+    return Card(out.getvalue(), tuple(used))

@@ -1,0 +1,38 @@
+"""The Party members' own systems, gathered as ``services.members``.
+
+- ``.birthdays``: Party birthdays (政治生日): joining dates, the anniversary cards,
+  the secretaries' monthly list (bot/members/birthdays.py).
+
+The pictures the parts draw at send time are handed to the outbox sender by the
+composition root (:meth:`Members.card_renderers`).
+"""
+
+from __future__ import annotations
+
+from bot.clock import Clock, system_clock
+from bot.config import Settings
+from bot.members.birthdays import BirthdayService
+from bot.members.cards import BIRTHDAY_CARD, birthday_card
+from bot.runtime.outbox import Renderer
+from bot.runtime.scheduler import SchedulerService
+from storage import Database
+
+
+class Members:
+    """The Party members' systems: one part per practice."""
+
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        scheduler: SchedulerService,
+        clock: Clock = system_clock,
+    ) -> None:
+        self._settings = settings
+        # Registers the daily schedule of the anniversary cards and the monthly list.
+        self.birthdays = BirthdayService(db, settings, scheduler, clock)
+
+    def card_renderers(self) -> dict[str, Renderer]:
+        """The cards the sender draws for these parts' messages, by renderer name."""
+        font_path = self._settings.charts.font_path or None
+        return {BIRTHDAY_CARD: lambda spec: birthday_card(spec, font_path=font_path).png}

@@ -1,0 +1,1 @@
+"""Telegram adapters of the Party members' own systems: Party birthdays (政治生日)."""

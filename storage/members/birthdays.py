@@ -1,0 +1,44 @@
+"""Party birthdays (政治生日): a member's joining date, and the greeting cards sent."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import aiosqlite
+
+from storage.times import to_db_time
+
+
+class BirthdaysRepository:
+    """Queries on ``people.party_joined_on`` and ``party_birthday_cards``."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def set_joined(self, person_id: int, joined: date | None) -> bool:
+        """Set (or, with None, clear) the day the person joined the Party; False if gone."""
+        cur = await self._conn.execute(
+            "UPDATE people SET party_joined_on = ? WHERE id = ?",
+            (joined.isoformat() if joined else None, person_id),
+        )
+        return cur.rowcount > 0
+
+    async def record_card(self, person_id: int, year: int, years: int, at: datetime) -> bool:
+        """Note this year's card for the person; False if they have had it already."""
+        cur = await self._conn.execute(
+            "INSERT INTO party_birthday_cards (person_id, year, years, queued_at)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (person_id, year) DO NOTHING",
+            (person_id, year, years, to_db_time(at)),
+        )
+        return cur.rowcount > 0
+
+    async def person_record(self, person_id: int) -> dict[str, Any]:
+        """For /export: the greeting cards the person was sent, by year."""
+        async with self._conn.execute(
+            "SELECT year, years, queued_at FROM party_birthday_cards"
+            " WHERE person_id = ? ORDER BY year",
+            (person_id,),
+        ) as cur:
+            rows = await cur.fetchall()
+        return {"birthday_cards": [dict(row) for row in rows]}

@@ -1,0 +1,17 @@
+"""The Party members' repositories, one per aggregate, as ``session.members``.
+
+``session.members.birthdays`` (政治生日) shares the session's connection.
+"""
+
+from __future__ import annotations
+
+import aiosqlite
+
+from storage.members.birthdays import BirthdaysRepository
+
+
+class MembersRepositories:
+    """Party birthdays (joining dates, the cards sent), on one connection."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.birthdays = BirthdaysRepository(conn)
