@@ -47,6 +47,9 @@ class OutgoingMessage:
     chart: dict[str, Any] | None = None
     #: A voice note already on Telegram (its file id); the text becomes its caption.
     voice: str | None = None
+    #: A document made at send time (e.g. {"minutes": sitting id}: the minutes as .docx,
+    #: bot/runtime/sender.py ``document_renderer``); the text becomes its caption.
+    document: dict[str, Any] | None = None
 
     def to_content(self) -> dict[str, Any]:
         """The JSON stored in the outbox."""
@@ -54,6 +57,7 @@ class OutgoingMessage:
             "photo": self.photo,
             "chart": self.chart,
             "voice": self.voice,
+            "document": self.document,
             "key": self.key,
             "language": self.language.value,
             "params": self.params,
@@ -93,6 +97,7 @@ class OutgoingMessage:
             photo=content.get("photo"),
             chart=content.get("chart"),
             voice=content.get("voice"),
+            document=content.get("document"),
         )
 
 

@@ -24,6 +24,7 @@ from storage.migrations import (
     v14_leave,
     v15_surveys,
     v16_poll_book,
+    v20_minutes,
 )
 from storage.migrations.step import Migration
 
@@ -46,4 +47,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     v14_leave.MIGRATION,
     v15_surveys.MIGRATION,
     v16_poll_book.MIGRATION,
+    v20_minutes.MIGRATION,
 )
