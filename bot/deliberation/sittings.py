@@ -35,11 +35,13 @@ from bot.community.calendar_notes import move_note
 from bot.community.register import Actor, ChatKind, Role
 from bot.config import Language, Settings
 from bot.deliberation.attendance import Attendance, AttendanceService, attendance_of
+from bot.deliberation.ledger import LedgerService, SheetsOf
 from bot.deliberation.minutes import MinutesEditing
 from bot.errors import UserFacingError
 from bot.i18n import translate
 from bot.runtime.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
 from bot.runtime.scheduler import Firing, SchedulerService, late_note
+from bot.spreadsheets import Sheet, local_cell
 from storage import Database
 from storage.deliberation.attendance import PaperCountRow
 from storage.deliberation.matters import MatterRow
@@ -181,11 +183,14 @@ class SittingService:
         scheduler: SchedulerService,
         clock: Clock = system_clock,
         render_minutes: MinutesRenderer | None = None,
+        ledger: LedgerService | None = None,
     ) -> None:
         #: /attendance: who is present at a sitting (bot/deliberation/attendance.py).
         self.attendance = AttendanceService(db, settings, clock)
         #: The minutes' chair, recorder and quoted opinions (bot/deliberation/minutes.py).
         self.editing = MinutesEditing(db, settings, build_minutes, clock)
+        if ledger is not None:  # the 会议记录 sheet of the 台账
+            ledger.add_section(self.ledger_section)
         self._db = db
         self._settings = settings
         self._clock = clock
@@ -362,6 +367,49 @@ class SittingService:
     async def _minutes(self, session: Session, sitting: SittingRow, now: datetime) -> Minutes:
         """The minutes of ``sitting`` as they stand at ``now``."""
         return await build_minutes(session, self._settings, sitting, now)
+
+    async def ledger_section(self, session: Session, start: datetime, end: datetime) -> SheetsOf:
+        """The ledger's 会议记录 sheet: each sitting of [start, end) with its chair,
+        recorder, attendance and the matters on its agenda (ledger.add_section)."""
+        rows = [
+            await build_minutes(session, self._settings, sitting, self._clock())
+            for sitting in await session.sittings.starting_between(start, end)
+        ]
+
+        def sheets(language: Language, tz: ZoneInfo) -> list[Sheet]:
+            separator = translate(language, "list_separator")
+            return [
+                Sheet(
+                    "minutes",
+                    translate(language, "ledger.sheet.minutes"),
+                    tuple(
+                        translate(language, f"ledger.col.{column}")
+                        for column in (
+                            "sitting_at",
+                            "forum",
+                            "place",
+                            "chair",
+                            "recorder",
+                            "present_total",
+                            "agenda",
+                        )
+                    ),
+                    tuple(
+                        (
+                            local_cell(m.starts_at, tz),
+                            translate(language, f"matter.forum.{m.forum}"),
+                            m.place,
+                            m.chair,
+                            m.recorder,
+                            m.attendance.total if m.attendance else 0,
+                            separator.join(f"#{item.number} {item.title}" for item in m.agenda),
+                        )
+                        for m in rows
+                    ),
+                )
+            ]
+
+        return sheets
 
     async def minutes_of(self, sitting_id: int) -> Minutes | None:
         """The minutes of one sitting as they stand now (None: no such sitting)."""

@@ -11,6 +11,7 @@ from typing import Any
 
 from docx import Document
 from docx.oxml.ns import qn
+from openpyxl import load_workbook
 
 from bot.standin import FakeBotApi
 from tests.conftest import FakeClock, make_settings
@@ -192,6 +193,14 @@ async def test_the_secretary_completes_the_minutes_with_buttons(
         assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
         fonts = document.styles["Normal"].element.rPr.find(qn("w:rFonts"))
         assert fonts.get(qn("w:eastAsia")) == "SimSun"
+
+        # The ledger (台账) has a 会议记录 sheet: each sitting with chair and recorder.
+        await harness.say(SECRETARY, "/ledger")
+        (workbook,) = harness.last(SECRETARY)["_files"].values()
+        sheet = load_workbook(io.BytesIO(workbook))["会议记录"]
+        rows = list(sheet.iter_rows(values_only=True))
+        assert rows[1] == ("会议时间", "议事形式", "地点", "主持人", "记录人", "到场合计", "议题")
+        assert rows[2][2:] == ("社区议事亭", "陈主任", name, 2, "#1 小区门口加装路灯")
     finally:
         await harness.running.stop()
 
