@@ -296,6 +296,7 @@ BUTTONS: tuple[Button, ...] = (
     Button(deliberation_cb.MinutesExcerpts, minutes_handlers.excerpts_pressed, Role.SECRETARY),
     Button(deliberation_cb.MinutesExcerpt, minutes_handlers.excerpt_pressed, Role.SECRETARY),
     Button(deliberation_cb.MinutesSend, minutes_handlers.send_pressed, Role.SECRETARY),
+    Button(deliberation_cb.MinutesPublish, minutes_handlers.publish_pressed, Role.SECRETARY),
     Button(deliberation_cb.AcceptDraftResolution, votes.accept_draft, Role.SECRETARY),
     Button(deliberation_cb.WriteResolution, votes.write_resolution, Role.SECRETARY),
     Button(deliberation_cb.StartVote, votes.start_pressed, Role.SECRETARY),

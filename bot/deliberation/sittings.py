@@ -411,6 +411,45 @@ class SittingService:
 
         return sheets
 
+    async def publish_minutes(self, actor: Actor, sitting_id: int) -> int:
+        """A secretary posts the minutes as they stand (text and Word document) to the
+        residents' groups again, once completed; how many groups they go to."""
+        by = actor.member(Role.SECRETARY, "minutes.secretaries_only").id
+        language = self._settings.community.default_language
+        now = self._clock()
+        async with self._db.transaction() as session:
+            sitting = await session.sittings.get(sitting_id)
+            if sitting is None:
+                raise UserFacingError("attendance.no_sitting")
+            chats = await session.chats.posting(ChatKind.RESIDENTS.value)
+            if not chats:
+                raise UserFacingError("minutes.no_group")
+            minutes = await self._minutes(session, sitting, now)
+            chunks = self.render_minutes(minutes, language, self.tz) if self.render_minutes else []
+            messages = [
+                OutgoingMessage("sittings.text", language, {"text": chunk}) for chunk in chunks
+            ]
+            messages.append(
+                OutgoingMessage(
+                    "minutes.document_caption", language, document={"minutes": sitting.id}
+                )
+            )
+            start = sitting.starts_at.astimezone(self.tz)
+            prefix = f"minutes:{sitting.id}:{to_db_time(now)}"
+            for index, message in enumerate(messages):
+                await queue_push(
+                    session,
+                    kind="minutes",
+                    title=translate(language, "minutes.push_title", date=f"{start:%Y-%m-%d}"),
+                    deliveries=[Delivery(chat.chat_id, None, message) for chat in chats],
+                    dedupe_prefix=f"{prefix}:{index}",
+                    now=now,
+                )
+            await session.audit.record(
+                at=now, action="minutes.published", actor_id=by, detail=str(sitting.id)
+            )
+        return len(chats)
+
     async def minutes_of(self, sitting_id: int) -> Minutes | None:
         """The minutes of one sitting as they stand now (None: no such sitting)."""
         async with self._db.read() as session:

@@ -376,6 +376,14 @@ class MinutesSend(Callback):
 
 
 @dataclass(frozen=True)
+class MinutesPublish(Callback):
+    """Secretary: post the completed minutes (text and document) to the residents' group."""
+
+    PREFIX: ClassVar[str] = "mnb"
+    sitting_id: int
+
+
+@dataclass(frozen=True)
 class AssignOwnerKind(Callback):
     """/assign: who carries the matter out (resident, team, committee, unit)."""
 

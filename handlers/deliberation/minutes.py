@@ -13,6 +13,7 @@ from io import BytesIO
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
 
 from bot.config import Language
+from bot.deliberation.attendance import ALL_BUILDINGS
 from bot.deliberation.minutes import OFFICER_FLOW, ExcerptChoice, OfficerChoices
 from bot.deliberation.sittings import Minutes
 from bot.services import Services
@@ -60,7 +61,20 @@ def panel_keyboard(language: Language, minutes: Minutes) -> InlineKeyboardMarkup
                 )
             ]
         )
-    rows.append([button(plain(language, "minutes.send_button"), cb.MinutesSend(sitting))])
+    rows.append(
+        [
+            button(plain(language, "minutes.send_button"), cb.MinutesSend(sitting)),
+            button(plain(language, "minutes.publish_button"), cb.MinutesPublish(sitting)),
+        ]
+    )
+    rows.append(
+        [
+            button(
+                plain(language, "minutes.attendance_button"),
+                cb.AttendanceView(sitting, 0, ALL_BUILDINGS, 0),
+            )
+        ]
+    )
     return InlineKeyboardMarkup(rows)
 
 
@@ -263,6 +277,22 @@ async def send_pressed(update: Update, context: Context) -> None:
     if update.callback_query is not None:
         await update.callback_query.answer()
     await send_minutes(update, context, [minutes], panel=True)
+
+
+async def publish_pressed(update: Update, context: Context) -> None:
+    """Button: the minutes as they stand go to the residents' group (text and document)."""
+    data = cb.MinutesPublish.decode(_data(update))
+    actor = context.require_actor()
+    services = context.services
+    await services.sittings.publish_minutes(actor, data.sitting_id)
+    services.wake_sender()
+    minutes = await services.sittings.editing.panel(actor, data.sitting_id)
+    await show(
+        update,
+        _panel_text(actor.language, minutes, services),
+        panel_keyboard(actor.language, minutes),
+        toast=plain(actor.language, "minutes.published"),
+    )
 
 
 TEXT_ANSWERS = {OFFICER_FLOW: officer_name_answer}

@@ -454,7 +454,9 @@ def _vote_text(language: Language, vote: VoteOutcome) -> str:
         result=result,
         tally=tally,
         turnout=turnout(language, vote.voters, vote.eligible),
-        quorum=vote.quorum,
+        quorum=plain(language, "sittings.minutes_quorum", count=vote.quorum)
+        if vote.quorum
+        else plain(language, "sittings.minutes_no_quorum"),
         electorate=who,
     )
     if vote.paper:

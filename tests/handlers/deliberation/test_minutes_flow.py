@@ -15,7 +15,13 @@ from openpyxl import load_workbook
 
 from bot.standin import FakeBotApi
 from tests.conftest import FakeClock, make_settings
-from tests.handlers.conftest import SECRETARY, BotHarness, button_labels, start_harness
+from tests.handlers.conftest import (
+    RESIDENTS_GROUP,
+    SECRETARY,
+    BotHarness,
+    button_labels,
+    start_harness,
+)
 from tests.handlers.deliberation.test_paper_ballots_flow import community, open_sitting, press
 from tests.handlers.deliberation.test_votes_flow import open_vote
 
@@ -123,13 +129,14 @@ async def test_the_secretary_completes_the_minutes_with_buttons(
             "✍ 记录人：（未填）",
             "💬 #1 小区门口加装路灯：选主要意见",
             "📄 看纪要和文档",
+            "📣 发到居民群",
+            "📋 出席登记",
         ]
 
-        # Residents see no panel.
+        # Residents get the minutes and the document, and no panel.
         await harness.say(2001, "/minutes")
-        assert (
-            not harness.last(2001)["text"].startswith("✏️") if "text" in harness.last(2001) else True
-        )
+        assert minutes_text(harness, 2001) == text
+        assert "document" in harness.last(2001)
         assert not [t for t in harness.texts(2001) if t.startswith("✏️")]
 
         # The chair: a typed name; the recorder: one of the committee, with a button.
@@ -163,6 +170,7 @@ async def test_the_secretary_completes_the_minutes_with_buttons(
         assert "💬 #1 小区门口加装路灯：已选主要意见 ✅" in button_labels(panel)
 
         await press(harness, "看纪要和文档")
+        assert harness.last(SECRETARY)["text"].startswith("✏️ 完善纪要")  # the panel again
         text = minutes_text(harness, SECRETARY)
         assert "主持人：陈主任" in text and f"记录人：{name}" in text
         assert "　　· 孙大妈：“最好用太阳能灯，省电”" in text
@@ -170,6 +178,7 @@ async def test_the_secretary_completes_the_minutes_with_buttons(
 
         # The Word document: the community's name as its title, the same sections.
         file_name, document = last_document(harness, SECRETARY)
+        assert file_name == "幸福社区-会议记录-2026-11-19.docx"
         assert document.paragraphs[0].text == "幸福社区"
         assert document.paragraphs[0].style.name == "Title"
         assert document.core_properties.title == "幸福社区"
@@ -193,6 +202,18 @@ async def test_the_secretary_completes_the_minutes_with_buttons(
         assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
         fonts = document.styles["Normal"].element.rPr.find(qn("w:rFonts"))
         assert fonts.get(qn("w:eastAsia")) == "SimSun"
+
+        # Completed, the minutes go to the residents' group: text and document.
+        await press(harness, "出席登记")
+        await press(harness, "完善纪要")  # and back, from the attendance screen
+        await press(harness, "发到居民群")
+        assert harness.api.callback_answers()[-1]["text"] == "✅ 纪要已发到居民群。"
+        await harness.pushes_sent()
+        posted = minutes_text(harness, RESIDENTS_GROUP)
+        assert "主持人：陈主任" in posted and "　　· 孙大妈：“最好用太阳能灯，省电”" in posted
+        file_name, document = last_document(harness, RESIDENTS_GROUP)
+        assert file_name == "幸福社区-会议记录-2026-11-19.docx"
+        assert "陈主任" in document_text(document)
 
         # The ledger (台账) has a 会议记录 sheet: each sitting with chair and recorder.
         await harness.say(SECRETARY, "/ledger")
