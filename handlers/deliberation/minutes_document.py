@@ -42,6 +42,9 @@ def minutes_document(language: Language, minutes: Minutes, tz: ZoneInfo) -> Text
     if view.notes:
         blocks.append(Heading(plain(language, "minutes.doc_notes"), 1))
         blocks.append(Paragraph(view.notes))
+    # Room for the chair's and the recorder's signatures, as a filed record has.
+    blocks.append(Paragraph(""))
+    blocks.append(Paragraph(plain(language, "minutes.doc_signatures")))
     return TextDocument(
         title=view.community,
         subtitle=f"{view.kind} · {minutes_day(minutes.starts_at, tz)}",

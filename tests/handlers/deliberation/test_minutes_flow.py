@@ -143,7 +143,7 @@ async def test_the_secretary_completes_the_minutes_with_buttons(
         screen = await press(harness, "主持人")
         assert screen["text"].startswith(f"请选择主持人：点名字，或点“✍ 输入名字”。\n现在：{name}")
         await press(harness, "输入名字")
-        assert harness.last(SECRETARY)["text"] == "请发送主持人的名字，例如“王书记”。"
+        assert harness.last(SECRETARY)["text"] == "请发送主持人的名字，例如“李委员”。"
         await harness.say(SECRETARY, "陈主任")
         assert harness.texts(SECRETARY)[-2] == "✅ 已保存。"
         assert f"主持人：陈主任\n记录人：{name}" in harness.last(SECRETARY)["text"]
@@ -197,6 +197,7 @@ async def test_the_secretary_completes_the_minutes_with_buttons(
         assert matter["承办人"] == "居委会" and matter["办结期限"] == "2026-12-31"
         bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
         assert bullets == ["孙大妈：“最好用太阳能灯，省电”"]
+        assert document.paragraphs[-1].text.startswith("主持人（签字）：")
         # A4, and Chinese set in an East Asian font.
         section = document.sections[0]
         assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
