@@ -50,6 +50,7 @@ from handlers.cards import drop_pending_edits
 from handlers.context import Context
 from handlers.deliberation import texts
 from handlers.deliberation.matters import refresh_matter_card_soon
+from handlers.deliberation.minutes_document import document_renderer as minutes_documents
 from handlers.deliberation.votes import refresh_vote_card_soon
 from storage.db import is_storage_full
 
@@ -256,6 +257,8 @@ class RunningBot:
         self.sender.chart_renderer = lambda chart: render_chart(chart, font_path=font_path).png
         # Pictures the features draw at send time (a Party birthday card …).
         self.sender.card_renderers.update(services.members.card_renderers())
+        # The minutes' Word document a sitting's close queues (handlers/deliberation).
+        self.sender.document_renderer = minutes_documents(services)
         if app.job_queue is None:
             raise RuntimeError("PTB's job-queue extra is required")
         job_queue = app.job_queue

@@ -150,6 +150,8 @@ class CalendarSettings(_Section):
     session_length_minutes: int = Field(default=120, ge=1, le=23 * 60)
     #: When a talk day closes (local time, the same day) and its minutes are posted.
     talk_day_end_time: time = time(20, 0)
+    #: Where sittings are held: the minutes' 地点.
+    sitting_place: str = Field(default="社区议事亭", min_length=1, max_length=60)
 
     @model_validator(mode="before")
     @classmethod

@@ -98,7 +98,7 @@ class Services:
             desk=MatterDeskService(db, matters, clock),
             discussion=DiscussionService(db, clock),
             # Registers the sittings' schedule effects on the scheduler.
-            sittings=SittingService(db, settings, scheduler, clock),
+            sittings=SittingService(db, settings, scheduler, clock, ledger=ledger),
             ledger=ledger,
             carrying=Carrying(db, settings, scheduler, clock),
             # Registers the lessons' schedule effects and the monthly summary.

@@ -58,6 +58,7 @@ from handlers.deliberation import (
     votes,
 )
 from handlers.deliberation import ledger as ledger_handlers
+from handlers.deliberation import minutes as minutes_handlers
 from handlers.deliberation import sittings as sittings_handlers
 from handlers.lessons import answers as lesson_answers
 from handlers.lessons import callbacks as lessons_cb
@@ -295,6 +296,17 @@ BUTTONS: tuple[Button, ...] = (
     Button(deliberation_cb.PaperCounter, attendance_handlers.counter_pressed, Role.SECRETARY),
     Button(deliberation_cb.PaperWitness, attendance_handlers.witness_pressed, Role.SECRETARY),
     Button(deliberation_cb.PaperCountConfirm, attendance_handlers.confirm_pressed, Role.SECRETARY),
+    # The minutes' panel: chair, recorder, main opinions; the minutes and their document.
+    Button(deliberation_cb.MinutesPanel, minutes_handlers.panel_pressed, Role.SECRETARY),
+    Button(deliberation_cb.MinutesOfficers, minutes_handlers.officers_pressed, Role.SECRETARY),
+    Button(deliberation_cb.MinutesOfficer, minutes_handlers.officer_pressed, Role.SECRETARY),
+    Button(
+        deliberation_cb.MinutesOfficerName, minutes_handlers.officer_name_pressed, Role.SECRETARY
+    ),
+    Button(deliberation_cb.MinutesExcerpts, minutes_handlers.excerpts_pressed, Role.SECRETARY),
+    Button(deliberation_cb.MinutesExcerpt, minutes_handlers.excerpt_pressed, Role.SECRETARY),
+    Button(deliberation_cb.MinutesSend, minutes_handlers.send_pressed, Role.SECRETARY),
+    Button(deliberation_cb.MinutesPublish, minutes_handlers.publish_pressed, Role.SECRETARY),
     Button(deliberation_cb.AcceptDraftResolution, votes.accept_draft, Role.SECRETARY),
     Button(deliberation_cb.WriteResolution, votes.write_resolution, Role.SECRETARY),
     Button(deliberation_cb.StartVote, votes.start_pressed, Role.SECRETARY),
@@ -311,6 +323,7 @@ BUTTONS: tuple[Button, ...] = (
     Button(deliberation_cb.DeskWithdraw, desk.withdraw_pressed, Role.SECRETARY),
     Button(deliberation_cb.ShowThread, discussion.thread_pressed, Access.REGISTERED),
     Button(deliberation_cb.HideComment, discussion.hide_pressed, Role.SECRETARY),
+    Button(deliberation_cb.AgreeComment, discussion.agree_pressed, Role.RESIDENT),
     # Carrying out, referrals, supervision, ratings.
     Button(deliberation_cb.AssignOwnerKind, carrying.owner_kind_chosen, Role.SECRETARY),
     Button(deliberation_cb.AssignPeoplePage, carrying.owner_page, Role.SECRETARY),
@@ -415,6 +428,7 @@ TEXT_ANSWERS: dict[str, dialogs.TextAnswer] = {
     HIDE_FLOW: discussion.hide_answer,
     # Paper ballots: the number not in the register, the paper count.
     **attendance_handlers.TEXT_ANSWERS,
+    **minutes_handlers.TEXT_ANSWERS,
     # Carrying out, referrals, supervision.
     **carrying.TEXT_ANSWERS,
     # Micro Party lessons (微党课).

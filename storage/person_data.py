@@ -70,6 +70,11 @@ EXPORTED: dict[str, str] = {
     "paper_counts.counter_id": "deliberation.paper_counts",
     "paper_counts.witness_id": "deliberation.paper_counts",
     "paper_counts.entered_by": "deliberation.paper_counts",
+    # The minutes: who chaired or recorded a sitting, the opinions quoted, 👍 on comments.
+    "sitting_officers.person_id": "deliberation.sitting_officer",
+    "sitting_officers.set_by": "deliberation.minutes_edited",
+    "minutes_excerpts.chosen_by": "deliberation.minutes_edited",
+    "comment_supports.person_id": "deliberation.comments_agreed",
     # Micro Party lessons.
     "lessons.created_by": "lessons.lessons_written",
     "lesson_recipients.person_id": "lessons.received",
@@ -204,6 +209,25 @@ class PersonDataRepository:
                     p,
                 ),
                 "detail",
+            ),
+            "sitting_officer": await rows(
+                "SELECT o.role, s.forum, s.starts_at FROM sitting_officers o"
+                " JOIN sittings s ON s.id = o.sitting_id WHERE o.person_id = ?"
+                " ORDER BY s.starts_at",
+                p,
+            ),
+            "minutes_edited": await rows(
+                "SELECT 'officer' AS what, sitting_id, role AS detail, set_at AS at"
+                " FROM sitting_officers WHERE set_by = ? UNION ALL SELECT 'excerpt',"
+                " sitting_id, comment_id, chosen_at FROM minutes_excerpts WHERE chosen_by = ?"
+                " ORDER BY at",
+                p,
+                p,
+            ),
+            "comments_agreed": await rows(
+                "SELECT s.comment_id, c.matter_id, s.at FROM comment_supports s"
+                " JOIN comments c ON c.id = s.comment_id WHERE s.person_id = ? ORDER BY s.at",
+                p,
             ),
             "comments_hidden": await rows(
                 "SELECT id, matter_id, hidden_at, hidden_reason FROM comments"

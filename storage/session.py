@@ -13,6 +13,7 @@ from storage.deliberation.carrying import CarryingRepository
 from storage.deliberation.comments import CommentsRepository
 from storage.deliberation.ledger import LedgerRepository
 from storage.deliberation.matters import MattersRepository
+from storage.deliberation.minutes import MinutesRepository
 from storage.deliberation.sittings import SittingsRepository
 from storage.deliberation.votes import VotesRepository
 from storage.dialogs import DialogsRepository
@@ -70,6 +71,8 @@ class Session:
         # Sittings and their minutes; the ledger.
         self.sittings = SittingsRepository(conn)
         self.ledger = LedgerRepository(conn)
+        # The minutes' chair and recorder, and the opinions they quote.
+        self.minutes = MinutesRepository(conn)
         # Sittings' attendance lists, paper voters and paper ballot counts.
         self.attendance = AttendanceRepository(conn)
         # Carrying out, referrals, ratings, supervision.

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import docx
 import openpyxl
 import pytest
 from PIL import Image
@@ -43,7 +44,7 @@ async def test_the_demo_plays_the_whole_story(tmp_path: Path) -> None:
         f"📣 {thursday:%m-%d} 19:00 是周四议事亭",  # the agenda the evening before
         "🔔 周四议事亭现在开始",
         "📊 表决结果 #1 3号楼前加装路灯：通过",
-        "📝 周四议事亭纪要",
+        "📝 幸福社区周四议事亭会议记录",
         "已请书记验收，验收通过后就办结了。",  # 100% waits for the secretary
         "📋 #1 3号楼前加装路灯 报告已办完，请您验收。",
         "✅ #1 3号楼前加装路灯 验收通过，已办结。",
@@ -88,7 +89,10 @@ def _check_the_files_sent(transcript: str, folder: Path) -> None:
     by_kind: dict[str, list[Path]] = {}
     for path in folder.iterdir():
         by_kind.setdefault(path.suffix, []).append(path)
-    assert {".png", ".csv", ".xlsx"} <= set(by_kind)
+    assert {".png", ".csv", ".xlsx", ".docx"} <= set(by_kind)
+    # The minutes as a Word document, the community's name its title.
+    (minutes,) = [p for p in by_kind[".docx"] if "会议记录" in p.name]
+    assert docx.Document(str(minutes)).paragraphs[0].text == "幸福社区"
     for picture in by_kind[".png"]:
         with Image.open(picture) as image:
             assert image.format == "PNG" and image.size[0] >= 100

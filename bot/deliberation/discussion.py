@@ -12,7 +12,7 @@ reason; the hiding is audited and becomes a ``comment_hidden`` step
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot import usertext
 from bot.clock import Clock, system_clock
@@ -52,6 +52,8 @@ class ThreadPage:
     entries: tuple[tuple[int, CommentRow], ...]
     page: int
     pages: int
+    #: How many residents agree (👍) with each comment of the page (those with any).
+    supports: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -104,9 +106,34 @@ class DiscussionService:
             if matter is None:
                 raise UserFacingError("matter.not_found", number=matter_id)
             comments = await session.comments.of_matter(matter_id)
+            supports = await session.comments.support_counts(matter_id)
         pages = paginate(comments)
         index = max(0, min(page, len(pages) - 1))
-        return ThreadPage(matter, pages[index], index, len(pages))
+        return ThreadPage(matter, pages[index], index, len(pages), supports)
+
+    async def matter_of_comment(self, comment_id: int) -> int:
+        """The number of the matter the comment is on."""
+        async with self._db.read() as session:
+            comment = await session.comments.get(comment_id)
+        if comment is None:
+            raise UserFacingError("discuss.comment_gone")
+        return comment.matter_id
+
+    async def agree(self, actor: Actor, comment_id: int) -> tuple[bool, int]:
+        """A resident agrees with a comment (👍), or no longer; (agrees now, its page)."""
+        person_id = actor.member(Role.RESIDENT, "discuss.residents_only").id
+        async with self._db.transaction() as session:
+            comment = await session.comments.get(comment_id)
+            if comment is None or comment.hidden:
+                raise UserFacingError("discuss.comment_gone")
+            on = await session.comments.toggle_support(comment_id, person_id, self._clock())
+            comments = await session.comments.of_matter(comment.matter_id)
+        pages = paginate(comments)
+        page = next(
+            (i for i, entries in enumerate(pages) if any(c.id == comment_id for _, c in entries)),
+            0,
+        )
+        return on, page
 
     async def start_hide(
         self, actor: Actor, chat_id: int, comment_id: int, page: int

@@ -35,6 +35,8 @@ from bot.community.calendar_notes import move_note
 from bot.community.register import Actor, ChatKind, Role
 from bot.config import Language, Settings
 from bot.deliberation.attendance import Attendance, AttendanceService, attendance_of
+from bot.deliberation.ledger import LedgerService, SheetsOf
+from bot.deliberation.minutes import MinutesEditing
 from bot.deliberation.raising import (
     ALL_MATTERS_CALLBACK,
     RAISE_CALLBACK,
@@ -46,6 +48,7 @@ from bot.errors import UserFacingError
 from bot.i18n import translate
 from bot.runtime.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
 from bot.runtime.scheduler import Firing, SchedulerService, late_note
+from bot.spreadsheets import Sheet, local_cell
 from storage import Database
 from storage.deliberation.attendance import PaperCountRow
 from storage.deliberation.matters import MatterRow
@@ -63,6 +66,8 @@ DEFAULT_LOOKBACK = timedelta(days=7)
 MAX_AGENDA_LINES = 30
 #: An agenda has a button for each of its first matters (more: one to see them all).
 MAX_AGENDA_BUTTONS = 8
+#: Without the secretary's choice, the minutes quote this many of a matter's comments.
+MAIN_OPINIONS = 3
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,18 @@ class VoteOutcome:
     paper_voters: int = 0
     counter: str | None = None
     witness: str | None = None
+    #: The quorum (法定人数) the vote needed; 0: none.
+    quorum: int = 0
+
+
+@dataclass(frozen=True)
+class Opinion:
+    """A comment the minutes quote (主要意见): who said it (None: left the register), what."""
+
+    comment_id: int
+    author: str | None
+    text: str
+    supports: int
 
 
 @dataclass(frozen=True)
@@ -98,6 +115,13 @@ class MinutesItem:
     comments: int
     vote: VoteOutcome | None
     resolution: str | None
+    #: The main opinions: those the secretary chose, else the most agreed with.
+    opinions: tuple[Opinion, ...] = ()
+    opinions_chosen: bool = False
+    #: Who carries it out (承办人) and by when (办结期限), once assigned.
+    owner_kind: str | None = None
+    owner_name: str | None = None
+    due_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -114,6 +138,12 @@ class Minutes:
     notes: str | None
     #: Who was present (the secretary's attendance list), if anyone was marked.
     attendance: Attendance | None = None
+    #: The community (the minutes' title), where the sitting was held, who chaired
+    #: (主持人) and who recorded (记录人) it (None: not known).
+    community: str = ""
+    place: str = ""
+    chair: str | None = None
+    recorder: str | None = None
 
 
 #: Renders minutes as plain-text messages (each at most 4,096 characters once escaped).
@@ -137,6 +167,7 @@ def outcome_of(vote: ClosedVoteRow, paper: PaperCountRow | None = None) -> VoteO
         paper_voters=vote.paper_voters,
         counter=paper.counter if paper and vote.paper else None,
         witness=paper.witness if paper and vote.paper else None,
+        quorum=vote.quorum,
     )
 
 
@@ -186,11 +217,16 @@ class SittingService:
         scheduler: SchedulerService,
         clock: Clock = system_clock,
         render_minutes: MinutesRenderer | None = None,
+        ledger: LedgerService | None = None,
     ) -> None:
         #: /attendance: who is present at a sitting (bot/deliberation/attendance.py).
         self.attendance = AttendanceService(db, settings, clock)
         #: Residents' own check-in with the sitting's rotating code (sitting_checkin.py).
         self.checkin = SittingCheckinService(db, settings.volunteer.code_valid_minutes, clock)
+        #: The minutes' chair, recorder and quoted opinions (bot/deliberation/minutes.py).
+        self.editing = MinutesEditing(db, settings, build_minutes, clock)
+        if ledger is not None:  # the 会议记录 sheet of the 台账
+            ledger.add_section(self.ledger_section)
         self._db = db
         self._settings = settings
         self._clock = clock
@@ -297,6 +333,10 @@ class SittingService:
                 OutgoingMessage("sittings.text", language, {"text": chunk})
                 for chunk in self.render_minutes(minutes, language, self.tz)
             ]
+        # The minutes as a Word document for the 台账, made at send time (app.py).
+        messages.append(
+            OutgoingMessage("minutes.document_caption", language, document={"minutes": sitting.id})
+        )
         # One push per part, so that each part has its own dedupe key per chat.
         for index, message in enumerate(messages):
             await self._to_residents(firing, message, f"{prefix}:{index}")
@@ -364,39 +404,97 @@ class SittingService:
 
     async def _minutes(self, session: Session, sitting: SittingRow, now: datetime) -> Minutes:
         """The minutes of ``sitting`` as they stand at ``now``."""
-        agenda = await session.sittings.agenda(sitting.forum, sitting.starts_at)
-        previous = await session.sittings.previous(sitting)
-        since = previous.starts_at if previous else sitting.starts_at - DEFAULT_LOOKBACK
-        until = sitting.closed_at or now
-        on_agenda = {matter.id for matter in agenda}
-        raised = [
-            matter
-            for matter in await session.sittings.raised_between(since, until)
-            if matter.id not in on_agenda
-        ]
-        return Minutes(
-            sitting_id=sitting.id,
-            forum=sitting.forum,
-            starts_at=sitting.starts_at,
-            opened_at=sitting.opened_at,
-            closed_at=sitting.closed_at,
-            agenda=tuple([await self._item(session, matter) for matter in agenda]),
-            raised=tuple([await self._item(session, matter) for matter in raised]),
-            notes=sitting.notes,
-            attendance=await attendance_of(session, sitting.id),
-        )
+        return await build_minutes(session, self._settings, sitting, now)
 
-    async def _item(self, session: Session, matter: MatterRow) -> MinutesItem:
-        vote = await session.sittings.last_closed_vote(matter.id)
-        return MinutesItem(
-            number=matter.id,
-            title=matter.title,
-            stage=matter.stage,
-            supports=matter.supports,
-            comments=matter.comments,
-            vote=outcome_of(vote, await session.attendance.paper_count(vote.id)) if vote else None,
-            resolution=matter.resolution,
-        )
+    async def ledger_section(self, session: Session, start: datetime, end: datetime) -> SheetsOf:
+        """The ledger's 会议记录 sheet: each sitting of [start, end) with its chair,
+        recorder, attendance and the matters on its agenda (ledger.add_section)."""
+        rows = [
+            await build_minutes(session, self._settings, sitting, self._clock())
+            for sitting in await session.sittings.starting_between(start, end)
+        ]
+
+        def sheets(language: Language, tz: ZoneInfo) -> list[Sheet]:
+            separator = translate(language, "list_separator")
+            return [
+                Sheet(
+                    "minutes",
+                    translate(language, "ledger.sheet.minutes"),
+                    tuple(
+                        translate(language, f"ledger.col.{column}")
+                        for column in (
+                            "sitting_at",
+                            "forum",
+                            "place",
+                            "chair",
+                            "recorder",
+                            "present_total",
+                            "agenda",
+                        )
+                    ),
+                    tuple(
+                        (
+                            local_cell(m.starts_at, tz),
+                            translate(language, f"matter.forum.{m.forum}"),
+                            m.place,
+                            m.chair,
+                            m.recorder,
+                            m.attendance.total if m.attendance else 0,
+                            separator.join(f"#{item.number} {item.title}" for item in m.agenda),
+                        )
+                        for m in rows
+                    ),
+                )
+            ]
+
+        return sheets
+
+    async def publish_minutes(self, actor: Actor, sitting_id: int) -> int:
+        """A secretary posts the minutes as they stand (text and Word document) to the
+        residents' groups again, once completed; how many groups they go to."""
+        by = actor.member(Role.SECRETARY, "minutes.secretaries_only").id
+        language = self._settings.community.default_language
+        now = self._clock()
+        async with self._db.transaction() as session:
+            sitting = await session.sittings.get(sitting_id)
+            if sitting is None:
+                raise UserFacingError("attendance.no_sitting")
+            chats = await session.chats.posting(ChatKind.RESIDENTS.value)
+            if not chats:
+                raise UserFacingError("minutes.no_group")
+            minutes = await self._minutes(session, sitting, now)
+            chunks = self.render_minutes(minutes, language, self.tz) if self.render_minutes else []
+            messages = [
+                OutgoingMessage("sittings.text", language, {"text": chunk}) for chunk in chunks
+            ]
+            messages.append(
+                OutgoingMessage(
+                    "minutes.document_caption", language, document={"minutes": sitting.id}
+                )
+            )
+            start = sitting.starts_at.astimezone(self.tz)
+            prefix = f"minutes:{sitting.id}:{to_db_time(now)}"
+            for index, message in enumerate(messages):
+                await queue_push(
+                    session,
+                    kind="minutes",
+                    title=translate(language, "minutes.push_title", date=f"{start:%Y-%m-%d}"),
+                    deliveries=[Delivery(chat.chat_id, None, message) for chat in chats],
+                    dedupe_prefix=f"{prefix}:{index}",
+                    now=now,
+                )
+            await session.audit.record(
+                at=now, action="minutes.published", actor_id=by, detail=str(sitting.id)
+            )
+        return len(chats)
+
+    async def minutes_of(self, sitting_id: int) -> Minutes | None:
+        """The minutes of one sitting as they stand now (None: no such sitting)."""
+        async with self._db.read() as session:
+            sitting = await session.sittings.get(sitting_id)
+            if sitting is None:
+                return None
+            return await self._minutes(session, sitting, self._clock())
 
     def today(self) -> date:
         """Today's date in the community's zone."""
@@ -448,3 +546,108 @@ class SittingService:
             updated = await session.sittings.get(sitting.id)
             assert updated is not None  # noqa: S101 - read in the same transaction
             return await self._minutes(session, updated, now)
+
+
+async def build_minutes(
+    session: Session, settings: Settings, sitting: SittingRow, now: datetime
+) -> Minutes:
+    """The minutes of ``sitting`` as they stand at ``now``."""
+    agenda = await session.sittings.agenda(sitting.forum, sitting.starts_at)
+    previous = await session.sittings.previous(sitting)
+    since = previous.starts_at if previous else sitting.starts_at - DEFAULT_LOOKBACK
+    until = sitting.closed_at or now
+    on_agenda = {matter.id for matter in agenda}
+    raised = [
+        matter
+        for matter in await session.sittings.raised_between(since, until)
+        if matter.id not in on_agenda
+    ]
+    attendance = await attendance_of(session, sitting.id)
+    chair, recorder = await officers_of(session, settings, sitting.id, attendance)
+    chosen = await session.minutes.excerpts(sitting.id)
+    return Minutes(
+        sitting_id=sitting.id,
+        forum=sitting.forum,
+        starts_at=sitting.starts_at,
+        opened_at=sitting.opened_at,
+        closed_at=sitting.closed_at,
+        agenda=tuple([await _item(session, matter, chosen) for matter in agenda]),
+        raised=tuple([await _item(session, matter, None) for matter in raised]),
+        notes=sitting.notes,
+        attendance=attendance,
+        community=settings.community.name,
+        place=settings.calendar.sitting_place,
+        chair=chair,
+        recorder=recorder,
+    )
+
+
+async def officers_of(
+    session: Session, settings: Settings, sitting_id: int, attendance: Attendance | None = None
+) -> tuple[str | None, str | None]:
+    """Who chaired and who recorded the sitting: as the secretary set them, or by default.
+
+    The default chair is the community's first secretary (in the config's order) who is
+    registered; the default recorder whoever kept the attendance list (the latest mark),
+    when that is not the chair. None: nobody to name (the minutes say it is not filled in).
+    """
+    roles = await session.minutes.officers(sitting_id)
+    chair = roles["chair"].name if "chair" in roles else None
+    if "chair" not in roles:
+        for tg_user_id in settings.community.secretaries:
+            person = await session.people.by_telegram_id(tg_user_id)
+            if person is not None:
+                chair = person.display_name
+                break
+    if "recorder" in roles:
+        return chair, roles["recorder"].name
+    present = attendance or await attendance_of(session, sitting_id)
+    marks = sorted((a.marked_at, a.marked_by) for a in present.present if a.marked_by is not None)
+    if present.guests is not None and present.guests.set_by:
+        marks.append((present.guests.set_at, present.guests.set_by))
+        marks.sort()
+    recorder = marks[-1][1] if marks else None
+    return chair, recorder if recorder != chair else None
+
+
+async def opinions_of(
+    session: Session, matter_id: int, chosen: set[int] | None
+) -> tuple[tuple[Opinion, ...], bool]:
+    """The matter's main opinions: those of ``chosen`` (in thread order) if any, else the
+    MAIN_OPINIONS comments most agreed with (ties: the earlier first); hidden ones never.
+    True with them if they were chosen."""
+    comments = [c for c in await session.comments.of_matter(matter_id) if not c.hidden]
+    supports = await session.comments.support_counts(matter_id)
+    picked = [c for c in comments if chosen and c.id in chosen]
+    was_chosen = bool(picked)
+    if not picked:
+        ranked = sorted(
+            enumerate(comments), key=lambda pair: (-supports.get(pair[1].id, 0), pair[0])
+        )
+        picked = sorted((c for _, c in ranked[:MAIN_OPINIONS]), key=lambda c: c.id)
+    return (
+        tuple(Opinion(c.id, c.author, c.text, supports.get(c.id, 0)) for c in picked),
+        was_chosen,
+    )
+
+
+async def _item(session: Session, matter: MatterRow, chosen: set[int] | None) -> MinutesItem:
+    """One matter of the minutes; with ``chosen`` (on the agenda) its main opinions too."""
+    vote = await session.sittings.last_closed_vote(matter.id)
+    opinions, was_chosen = (
+        await opinions_of(session, matter.id, chosen) if chosen is not None else ((), False)
+    )
+    return MinutesItem(
+        number=matter.id,
+        title=matter.title,
+        stage=matter.stage,
+        supports=matter.supports,
+        comments=matter.comments,
+        vote=outcome_of(vote, await session.attendance.paper_count(vote.id)) if vote else None,
+        resolution=matter.resolution,
+        opinions=opinions,
+        opinions_chosen=was_chosen,
+        owner_kind=matter.owner_kind,
+        owner_name=matter.owner_name,
+        due_at=matter.due_at,
+    )

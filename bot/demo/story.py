@@ -8,8 +8,10 @@ secretary registers and binds the residents' group, two residents register
 about them, and a resident who is not a secretary is refused. Then a
 Thursday pavilion, shortened: a matter is raised and supported onto the
 agenda, the agenda goes out the evening before, the session opens, the
-matter is discussed and voted on, the result is posted with its chart, the
-minutes at the close, an owner reports it done and the residents rate it;
+matter is discussed and voted on, the result is posted with its chart, an
+owner is assigned, the secretary names the recorder, the minutes (text and
+Word document) go out at the close, the owner reports it done and the
+residents rate it;
 the secretary takes the ledger (台账), and later the month's volunteer hours.
 The week is compressed: the bot runs on a clock the script moves, and each
 timed step is fired as its alarm would fire it. The whole conversation is
@@ -226,11 +228,18 @@ class DemoScript:
         await asyncio.sleep(3.5)  # the card's tally is edited at most every 3 s
         await self.fire_vote(1, "⏩ 21:00：表决截止")
         await self.press(SECRETARY, "采用草稿")
-        await self.fire("builtin:session_close", "⏩ 21:00：议事亭结束，发布纪要")
         await self.press(SECRETARY, "安排办理")
         await self.press(SECRETARY, "一位居民")
         await self.press(SECRETARY, "李大爷")
         await self.press(SECRETARY, "2 周")
+        # Before the close she names the recorder of the minutes (会议记录), from the
+        # attendance screen; she chairs by default.
+        await self.say(SECRETARY, "/attendance")
+        await self.press(SECRETARY, "完善纪要")
+        await self.press(SECRETARY, "记录人")
+        await self.press(SECRETARY, "输入名字")
+        await self.say(SECRETARY, "刘委员")
+        await self.fire("builtin:session_close", "⏩ 21:00：议事亭结束，发布纪要")
         await self.pushes_done()
         self.api.narrate("⏩ 十天后：路灯装好了")
         self.clock.now += timedelta(days=10)

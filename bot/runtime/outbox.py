@@ -53,6 +53,9 @@ class OutgoingMessage:
     #: A picture drawn at send time by a renderer a feature registered with the sender:
     #: {"renderer": name, "params": {...}} (e.g. a greeting card); the text is its caption.
     card: dict[str, Any] | None = None
+    #: A document made at send time (e.g. {"minutes": sitting id}: the minutes as .docx,
+    #: bot/runtime/sender.py ``document_renderer``); the text becomes its caption.
+    document: dict[str, Any] | None = None
 
     def to_content(self) -> dict[str, Any]:
         """The JSON stored in the outbox."""
@@ -61,6 +64,7 @@ class OutgoingMessage:
             "chart": self.chart,
             "voice": self.voice,
             "card": self.card,
+            "document": self.document,
             "key": self.key,
             "language": self.language.value,
             "params": self.params,
@@ -101,6 +105,7 @@ class OutgoingMessage:
             chart=content.get("chart"),
             voice=content.get("voice"),
             card=content.get("card"),
+            document=content.get("document"),
         )
 
 

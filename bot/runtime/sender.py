@@ -40,11 +40,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from io import BytesIO
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -169,6 +170,11 @@ class Sender:
         #: Draw a message's card (see OutgoingMessage.card) as PNG bytes, by renderer name;
         #: the features' renderers are registered by the composition root.
         self.card_renderers: dict[str, Renderer] = {}
+        #: Makes a message's document (see OutgoingMessage.document): (file name, bytes),
+        #: or None when there is nothing to send (the text then goes alone).
+        self.document_renderer: (
+            Callable[[OutgoingMessage], Awaitable[tuple[str, bytes] | None]] | None
+        ) = None
         self.sent = 0
         #: The event loop's time until which nothing is claimed: the disk was full.
         self._storage_full_until = 0.0
@@ -413,8 +419,18 @@ class Sender:
         message = OutgoingMessage.from_content(row.content)
         text = render_text(message)
         photo = photo_of(message, self.chart_renderer, self.card_renderers)
+        document = await self._document_of(message)
         try:
-            if message.voice is not None and len(text) <= MAX_CAPTION:
+            if document is not None and len(text) <= MAX_CAPTION:
+                name, data = document
+                sent = await self._bot.send_document(
+                    row.chat_id,
+                    InputFile(BytesIO(data), filename=name),
+                    caption=text,
+                    reply_markup=render_buttons(message),
+                    rate_limit_args=PREACQUIRED,
+                )
+            elif message.voice is not None and len(text) <= MAX_CAPTION:
                 sent = await self._bot.send_voice(
                     row.chat_id,
                     message.voice,
@@ -454,6 +470,16 @@ class Sender:
         except TelegramError as error:
             return Outcome("retry", error=error.message, no_answer=True)
         return Outcome("sent", message_id=sent.message_id)
+
+    async def _document_of(self, message: OutgoingMessage) -> tuple[str, bytes] | None:
+        """The message's document made now (None if it has none, or it cannot be made)."""
+        if message.document is None or self.document_renderer is None:
+            return None
+        try:
+            return await self.document_renderer(message)
+        except Exception:  # the caption still goes, as a text
+            log.exception("cannot make the document of %s", message.key)
+            return None
 
     async def _record(self, row: OutboxRow, outcome: Outcome) -> None:
         """Record an outcome; returns once it is committed.

@@ -156,6 +156,8 @@ def attendance_keyboard(
                     )
                 ]
             )
+        # The same sitting's minutes: chair, recorder, main opinions.
+        rows.append([button(plain(language, "minutes.panel_button"), cb.MinutesPanel(sitting))])
     else:
         rows.append(
             [button(plain(language, "attendance.count_button"), cb.PaperCountStart(vote_id))]

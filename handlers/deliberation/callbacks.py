@@ -346,6 +346,84 @@ class HideComment(Callback):
 
 
 @dataclass(frozen=True)
+class AgreeComment(Callback):
+    """A resident agrees with a comment (👍), or no longer; its thread page is shown again."""
+
+    PREFIX: ClassVar[str] = "xlk"
+    comment_id: int
+
+
+@dataclass(frozen=True)
+class MinutesPanel(Callback):
+    """Secretary: the minutes' panel of a sitting (chair, recorder, main opinions)."""
+
+    PREFIX: ClassVar[str] = "mnp"
+    sitting_id: int
+
+
+@dataclass(frozen=True)
+class MinutesOfficers(Callback):
+    """Secretary: choose the sitting's chair or recorder (``role``) from the committee."""
+
+    PREFIX: ClassVar[str] = "mno"
+    sitting_id: int
+    role: str
+
+
+@dataclass(frozen=True)
+class MinutesOfficer(Callback):
+    """Secretary: this person chaired (recorded) the sitting."""
+
+    PREFIX: ClassVar[str] = "mnc"
+    sitting_id: int
+    role: str
+    person_id: int
+
+
+@dataclass(frozen=True)
+class MinutesOfficerName(Callback):
+    """Secretary: the chair's (recorder's) name will be typed."""
+
+    PREFIX: ClassVar[str] = "mnt"
+    sitting_id: int
+    role: str
+
+
+@dataclass(frozen=True)
+class MinutesExcerpts(Callback):
+    """Secretary: choose the comments quoted as a matter's main opinions."""
+
+    PREFIX: ClassVar[str] = "mne"
+    sitting_id: int
+    matter_id: int
+
+
+@dataclass(frozen=True)
+class MinutesExcerpt(Callback):
+    """Secretary: quote this comment in the minutes, or no longer."""
+
+    PREFIX: ClassVar[str] = "mnx"
+    sitting_id: int
+    comment_id: int
+
+
+@dataclass(frozen=True)
+class MinutesSend(Callback):
+    """Secretary: the minutes as they stand now, text and Word document, here."""
+
+    PREFIX: ClassVar[str] = "mns"
+    sitting_id: int
+
+
+@dataclass(frozen=True)
+class MinutesPublish(Callback):
+    """Secretary: post the completed minutes (text and document) to the residents' group."""
+
+    PREFIX: ClassVar[str] = "mnb"
+    sitting_id: int
+
+
+@dataclass(frozen=True)
 class AssignOwnerKind(Callback):
     """/assign: who carries the matter out (resident, team, committee, unit)."""
 

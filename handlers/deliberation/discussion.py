@@ -102,6 +102,22 @@ async def thread_pressed(update: Update, context: Context) -> None:
     await show(update, text, keyboard)
 
 
+async def agree_pressed(update: Update, context: Context) -> None:
+    """Button (resident): 👍 a comment, or take it back; the page again with the count."""
+    data = cb.AgreeComment.decode(update.callback_query.data if update.callback_query else None)
+    actor = context.require_actor()
+    discussion = context.services.discussion
+    on, page = await discussion.agree(actor, data.comment_id)
+    comment_matter = await discussion.matter_of_comment(data.comment_id)
+    text, keyboard = await _thread_screen(context, comment_matter, page)
+    await show(
+        update,
+        text,
+        keyboard,
+        toast=plain(actor.language, "discuss.agreed" if on else "discuss.unagreed"),
+    )
+
+
 async def hide_pressed(update: Update, context: Context) -> None:
     """Button (secretary): hide a comment; the reason is asked next."""
     query = update.callback_query

@@ -299,8 +299,22 @@ def confirm_merge(language: Language, matter_id: int, into: int) -> InlineKeyboa
 
 
 def thread(language: Language, page: ThreadPage, secretary: bool) -> InlineKeyboardMarkup:
-    """A thread page: hide buttons for a secretary, previous/next, back to the matter."""
+    """A thread page: 👍 per comment, hide buttons for a secretary, previous/next, back."""
     rows: list[list[InlineKeyboardButton]] = []
+    agree = [
+        button(
+            plain(
+                language,
+                "discuss.agree_button",
+                position=position,
+                count=page.supports.get(comment.id, 0),
+            ),
+            cb.AgreeComment(comment.id),
+        )
+        for position, comment in page.entries
+        if not comment.hidden
+    ]
+    rows.extend(agree[i : i + 3] for i in range(0, len(agree), 3))
     if secretary:
         hide = [
             button(

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.community.register import Role
 from bot.deliberation.sittings import parse_day
 from handlers.access import reply
 from handlers.context import Context
-from handlers.deliberation import texts
+from handlers.deliberation.minutes import send_minutes
 from handlers.texts import t
 
 
@@ -21,8 +22,10 @@ async def minutes(update: Update, context: Context) -> None:
         return
     day = parse_day(args[0], service.today()) if args else None
     found = await service.minutes_on(day)
-    for chunk in texts.minutes_html(actor.language, found, service.tz):
-        await reply(update, chunk)
+    chat = update.effective_chat
+    private = chat is not None and chat.type == "private"
+    # The text, the Word document; a secretary in private chat the panel to complete them.
+    await send_minutes(update, context, found, panel=private and actor.has(Role.SECRETARY))
 
 
 async def minutes_note(update: Update, context: Context) -> None:

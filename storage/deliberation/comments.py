@@ -101,3 +101,26 @@ class CommentsRepository:
             (to_db_time(now), by, reason, comment_id),
         )
         return cur.rowcount > 0
+
+    async def toggle_support(self, comment_id: int, person_id: int, now: datetime) -> bool:
+        """A resident agrees with the comment (👍), or no longer; True if they agree now."""
+        cur = await self._conn.execute(
+            "DELETE FROM comment_supports WHERE comment_id = ? AND person_id = ?",
+            (comment_id, person_id),
+        )
+        if cur.rowcount:
+            return False
+        await self._conn.execute(
+            "INSERT INTO comment_supports (comment_id, person_id, at) VALUES (?, ?, ?)",
+            (comment_id, person_id, to_db_time(now)),
+        )
+        return True
+
+    async def support_counts(self, matter_id: int) -> dict[int, int]:
+        """How many residents agree with each comment of the matter (those with any)."""
+        async with self._conn.execute(
+            "SELECT s.comment_id, count(*) FROM comment_supports s"
+            " JOIN comments c ON c.id = s.comment_id WHERE c.matter_id = ? GROUP BY s.comment_id",
+            (matter_id,),
+        ) as cur:
+            return {int(row[0]): int(row[1]) for row in await cur.fetchall()}

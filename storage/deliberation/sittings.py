@@ -50,6 +50,8 @@ class ClosedVoteRow:
     #: The paper part of ``counts`` and ``voters`` (bot/deliberation/voting/paper.py).
     paper: tuple[int, ...] = ()
     paper_voters: int = 0
+    #: The vote's quorum (法定人数; 0: none).
+    quorum: int = 0
 
 
 def _optional(text: str | None) -> datetime | None:
@@ -91,6 +93,7 @@ def closed_vote(row: sqlite3.Row) -> ClosedVoteRow:
         electorate_grid=row["electorate_grid"],
         paper=tuple(int(count) for count in tally.get("paper", ())),
         paper_voters=int(tally.get("paper_voters", 0)),
+        quorum=int(row["quorum"] or 0),
     )
 
 

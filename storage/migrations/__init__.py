@@ -25,6 +25,7 @@ from storage.migrations import (
     v15_surveys,
     v16_poll_book,
     v19_sitting_checkin,
+    v20_minutes,
     v21_party_birthdays,
 )
 from storage.migrations.step import Migration
@@ -49,5 +50,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     v15_surveys.MIGRATION,
     v16_poll_book.MIGRATION,
     v19_sitting_checkin.MIGRATION,
+    v20_minutes.MIGRATION,
     v21_party_birthdays.MIGRATION,
 )

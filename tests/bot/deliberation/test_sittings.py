@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -176,36 +177,48 @@ async def test_a_session_from_agenda_to_minutes(
     # 120 minutes after the start it closes and posts the minutes.
     await fire(scheduler, db, clock, "builtin:session_close")
     assert clock.now == SESSION + timedelta(minutes=120)
-    minutes_message = (await outbox(db))[-1]
+    minutes_message = [m for m in await outbox(db) if m["key"] == "sittings.text"][-1]
     assert minutes_message["key"] == "sittings.text"
     assert minutes_message["params"]["text"].split("\n") == [
-        "📝 周四议事亭纪要 · 2026-11-19 19:00",
-        "开始 19:00 · 结束 21:00",
+        "📝 幸福社区周四议事亭会议记录",
+        "时间：2026-11-19 19:00—21:00",
+        "地点：社区议事亭",
+        "主持人：（未填）",
+        "记录人：（未填）",
+        "出席：未登记出席",
         "",
-        "【议程】",
-        "#1 3号楼前加装路灯（已通过）",
+        "【议题 1】#1 3号楼前加装路灯（已通过）",
         "　附议 2 人 · 讨论 1 条",
-        "　表决：通过，7 人参与：赞成 5、反对 1、弃权 1",
+        "　主要意见：",
+        "　　· 居民3000：“支持”",
+        "　表决情况：通过；赞成 5、反对 1、弃权 1；7 人参与；法定人数 3 人",
         "　决议：同意加装两盏路灯",
-        "#2 遛狗要牵绳（未达法定人数）",
+        "",
+        "【议题 2】#2 遛狗要牵绳（未达法定人数）",
         "　附议 0 人 · 讨论 0 条",
-        "　表决（不记名）：未达法定人数，1 人参与：赞成 1、反对 0、弃权 0",
+        "　表决情况：未达法定人数（不记名）；赞成 1、反对 0、弃权 0；1 人参与；法定人数 3 人",
+        "　决议：暂无",
         "",
         "【上次会议以来新提的事项】",
-        "#3 垃圾分类点太远（征集附议中）",
-        "　附议 0 人 · 讨论 0 条",
+        "#3 垃圾分类点太远（征集附议中，附议 0 人）",
     ]
 
     (found,) = await sittings.minutes_on(date(2026, 11, 19))
-    assert found.agenda[0] == MinutesItem(
-        number=lamp,
-        title="3号楼前加装路灯",
-        stage="passed",
-        supports=2,
-        comments=1,
-        vote=VoteOutcome("yes_no", ("yes", "no", "abstain"), (5, 1, 1), 7, "passed", False),
-        resolution="同意加装两盏路灯",
+    assert found.agenda[0] == replace(
+        MinutesItem(
+            number=lamp,
+            title="3号楼前加装路灯",
+            stage="passed",
+            supports=2,
+            comments=1,
+            vote=VoteOutcome(
+                "yes_no", ("yes", "no", "abstain"), (5, 1, 1), 7, "passed", False, quorum=3
+            ),
+            resolution="同意加装两盏路灯",
+        ),
+        opinions=found.agenda[0].opinions,
     )
+    assert [o.text for o in found.agenda[0].opinions] == ["支持"]
     assert [item.number for item in found.raised] == [late]
     assert found.opened_at == SESSION and found.closed_at == clock.now
     assert [m.sitting_id for m in await sittings.minutes_on(None)] == [found.sitting_id]
@@ -245,8 +258,8 @@ async def test_an_empty_agenda_invites_residents_to_raise(
     assert keys == ["sittings.session_agenda_empty", "sittings.talk_day_open_empty"]
     await fire(scheduler, db, clock, "builtin:talk_day_close")
     assert clock.now == datetime(2026, 11, 24, 12, 0, tzinfo=UTC)  # 20:00 in Shanghai
-    text = (await outbox(db))[-1]["params"]["text"]
-    assert text.startswith("📝 逢四说事纪要 · 2026-11-24 09:00\n开始 09:00 · 结束 20:00")
+    text = [m for m in await outbox(db) if m["key"] == "sittings.text"][-1]["params"]["text"]
+    assert text.startswith("📝 幸福社区逢四说事会议记录\n时间：2026-11-24 09:00—20:00")
     assert "本次没有列入议程的事项。" in text
 
 

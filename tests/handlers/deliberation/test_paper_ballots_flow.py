@@ -217,12 +217,12 @@ async def test_paper_ballots_guarded_by_the_attendance_list(
 
         # The minutes carry the attendance and the paper count, its counter and witness.
         await harness.say(2001, "/minutes")
-        minutes = harness.last(2001)["text"]
-        assert "【出席】共 5 人：登记在册 3 人，未登记 2 人\n　Tom、张阿姨、李大爷\n　登记人：" in (
+        minutes = next(t for t in reversed(harness.texts(2001)) if t.startswith("📝"))
+        assert "出席：共 5 人（登记在册 3 人，未登记 2 人）\n　Tom、张阿姨、李大爷（登记人：" in (
             minutes
         )
         assert (
-            "　线上 1 · 纸质 4 · 合计 5；纸质票：赞成 2、反对 2、弃权 0；"
+            "　　线上 1 · 纸质 4 · 合计 5；纸质票：赞成 2、反对 2、弃权 0；"
             "计票人 刘阿姨，监票人 陈师傅" in minutes
         )
 

@@ -7,7 +7,12 @@ from pathlib import Path
 
 from bot.standin import FakeBotApi
 from tests.conftest import FakeClock, make_settings
-from tests.handlers.conftest import RESIDENTS_GROUP, SECRETARY, start_harness
+from tests.handlers.conftest import RESIDENTS_GROUP, SECRETARY, BotHarness, start_harness
+
+
+def minutes_text(harness: BotHarness, chat_id: int) -> str:
+    """The last minutes text the chat got (the Word document follows it)."""
+    return next(text for text in reversed(harness.texts(chat_id)) if text.startswith("📝"))
 
 
 async def test_minutes_are_posted_and_can_be_read_later(tmp_path: Path, api: FakeBotApi) -> None:
@@ -37,16 +42,18 @@ async def test_minutes_are_posted_and_can_be_read_later(tmp_path: Path, api: Fak
         clock.now = close.next_due_at
         assert await services.scheduler.fire(close.id, close.next_due_at)
         await harness.pushes_sent()
-        posted = harness.last(RESIDENTS_GROUP)["text"]
+        posted = minutes_text(harness, RESIDENTS_GROUP)
         day = starts.astimezone(settings.community.tz)
-        assert posted.startswith(f"📝 周四议事亭纪要 · {day:%Y-%m-%d} {day:%H:%M}")
-        assert "#1 3号楼前加装路灯<灯>（已列入议程）" in posted
+        assert posted.startswith("📝 幸福社区周四议事亭会议记录\n")
+        assert f"时间：{day:%Y-%m-%d} {day:%H:%M}—" in posted
+        assert "【议题 1】#1 3号楼前加装路灯<灯>（已列入议程）" in posted
+        assert harness.last(RESIDENTS_GROUP)["document"]["file_name"].endswith(".docx")
 
         # Anyone registered reads them, by date or the latest; bad dates get a usage hint.
         await harness.say(2001, f"/minutes {day:%m-%d}")
-        assert harness.last(2001)["text"] == posted
+        assert minutes_text(harness, 2001) == posted
         await harness.say(2001, "/minutes")
-        assert harness.last(2001)["text"] == posted
+        assert minutes_text(harness, 2001) == posted
         await harness.say(2001, "/minutes 昨天")
         assert harness.last(2001)["text"] == "看不懂日期“昨天”。请写成 11-19 或 2026-11-19。"
         await harness.say(2001, f"/minutes {day - timedelta(days=1):%Y-%m-%d}")
@@ -60,6 +67,6 @@ async def test_minutes_are_posted_and_can_be_read_later(tmp_path: Path, api: Fak
         await harness.say(SECRETARY, "/minutes_note")
         assert harness.last(SECRETARY)["text"].startswith("用法：/minutes_note")
         await harness.say(2001, "/minutes")
-        assert harness.last(2001)["text"].endswith("【备注】下周复查路灯")
+        assert minutes_text(harness, 2001).endswith("【备注】下周复查路灯")
     finally:
         await harness.running.stop()
