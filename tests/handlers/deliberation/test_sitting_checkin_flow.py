@@ -127,8 +127,11 @@ async def test_residents_check_in_at_the_pavilion_with_the_code(
         assert "到场：登记在册 3 人 · 未登记 0 人 · 合计 3 人" in text
         assert "其中自己签到 2 人：Tom、李大爷" in text
         await harness.say(2001, "/minutes")
-        minutes = harness.last(2001)["text"]
-        assert "【出席】共 3 人：登记在册 3 人，未登记 0 人\n　Tom、张阿姨、李大爷\n" in minutes
+        minutes = next(m["text"] for m in reversed(harness.api.messages(2001)) if "text" in m)
+        assert (
+            "出席：共 3 人（登记在册 3 人，未登记 0 人）\n　Tom、张阿姨、李大爷（登记人：王书记）\n"
+            in minutes
+        )
         async with (
             harness.db.read() as session,
             session.conn.execute(
