@@ -55,7 +55,7 @@ async def _send_code(update: Update, context: Context, activity_id: int) -> None
     service = context.services.volunteer
     screen = await service.organiser.code_screen(actor, activity_id)
     chat_id = chat_id_of(update)
-    sent = await _post_code(context.bot, chat_id, screen, actor.language, service.local)
+    sent = await _post_code(context.bot, chat_id, screen, actor.language, service.clock_text)
     # The screen changes with the code: every minute a new one replaces it, until
     # the activity ends or the organiser stops it (one rotating screen per chat).
     job_queue = context.job_queue
@@ -97,7 +97,7 @@ async def _post_code(
         "vol.code",
         title=screen.activity.title,
         code=screen.code,
-        until=local(screen.valid_until)[6:],
+        until=local(screen.valid_until, language),
     )
     message: Message = await bot.send_photo(
         chat_id,
@@ -118,7 +118,9 @@ async def rotate_code(context: Any) -> None:
         job.schedule_removal()
         return
     chat_id = int(data["chat_id"])
-    sent = await _post_code(context.bot, chat_id, screen, Language(data["language"]), service.local)
+    sent = await _post_code(
+        context.bot, chat_id, screen, Language(data["language"]), service.clock_text
+    )
     with contextlib.suppress(TelegramError):  # already deleted by the organiser
         await context.bot.delete_message(chat_id, int(data["message_id"]))
     data["message_id"] = sent.message_id

@@ -124,3 +124,25 @@ def test_vote_reminder_hours(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
         path = write(tmp_path, f"[deliberation]\nvote_reminder_hours = {bad}\n")
         (problem,) = problems(path)
         assert problem.startswith("deliberation.vote_reminder_hours"), problem
+
+
+def test_the_community_and_its_grids_may_carry_english_names(tmp_path: Path) -> None:
+    settings = make_settings(
+        tmp_path,
+        community={
+            "name": "幸福社区",
+            "name_en": "Happiness Community",
+            "grids": [
+                {"id": "g1", "name": "第一网格", "name_en": "Grid 1"},
+                {"id": "g2", "name": "第二网格"},
+            ],
+        },
+    )
+    community = settings.community
+    assert community.name_in(Language.EN) == "Happiness Community"
+    assert community.name_in(Language.ZH_HANS) == "幸福社区"
+    first, second = community.grids
+    assert first.name_in(Language.EN) == "Grid 1"
+    assert first.name_in(Language.ZH_HANS) == "第一网格"
+    assert second.name_in(Language.EN) == "第二网格"  # without one: the Chinese name
+    assert make_settings(tmp_path).community.name_in(Language.EN) == "幸福社区"

@@ -150,14 +150,14 @@ async def test_a_session_from_agenda_to_minutes(
     assert reminder["chat"] == GROUP
     assert reminder["key"] == "sittings.session_agenda"
     assert reminder["params"]["agenda"] == "#1 3号楼前加装路灯\n#2 遛狗要牵绳"
-    assert reminder["params"]["date"] == "11-19"
+    assert reminder["params"]["date"] == "明天（周四）"  # the evening before
 
     # At its start the session opens, with the agenda.
     await fire(scheduler, db, clock, "builtin:session_open")
     assert clock.now == SESSION
     opened = (await outbox(db))[-1]
     assert opened["key"] == "sittings.session_open"
-    assert opened["params"]["time"] == "19:00"
+    assert opened["params"]["time"] == "晚上7点"
 
     # During it, one vote passes (public), one fails quorum (anonymous); a resolution is written.
     await add_closed_vote(
@@ -179,8 +179,8 @@ async def test_a_session_from_agenda_to_minutes(
     minutes_message = (await outbox(db))[-1]
     assert minutes_message["key"] == "sittings.text"
     assert minutes_message["params"]["text"].split("\n") == [
-        "📝 周四议事亭纪要 · 2026-11-19 19:00",
-        "开始 19:00 · 结束 21:00",
+        "📝 周四议事亭纪要 · 2026年11月19日（周四）晚上7点",
+        "开始 晚上7点 · 结束 晚上9点",
         "",
         "【议程】",
         "#1 3号楼前加装路灯（已通过）",
@@ -246,7 +246,9 @@ async def test_an_empty_agenda_invites_residents_to_raise(
     await fire(scheduler, db, clock, "builtin:talk_day_close")
     assert clock.now == datetime(2026, 11, 24, 12, 0, tzinfo=UTC)  # 20:00 in Shanghai
     text = (await outbox(db))[-1]["params"]["text"]
-    assert text.startswith("📝 逢四说事纪要 · 2026-11-24 09:00\n开始 09:00 · 结束 20:00")
+    assert text.startswith(
+        "📝 逢四说事纪要 · 2026年11月24日（周二）上午9点\n开始 上午9点 · 结束 晚上8点"
+    )
     assert "本次没有列入议程的事项。" in text
 
 

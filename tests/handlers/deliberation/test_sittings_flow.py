@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot import spoken
+from bot.config import Language
 from bot.standin import FakeBotApi
 from tests.conftest import FakeClock, make_settings
 from tests.handlers.conftest import RESIDENTS_GROUP, SECRETARY, start_harness
@@ -39,7 +41,10 @@ async def test_minutes_are_posted_and_can_be_read_later(tmp_path: Path, api: Fak
         await harness.pushes_sent()
         posted = harness.last(RESIDENTS_GROUP)["text"]
         day = starts.astimezone(settings.community.tz)
-        assert posted.startswith(f"📝 周四议事亭纪要 · {day:%Y-%m-%d} {day:%H:%M}")
+        said = spoken.day(Language.ZH_HANS, day.date(), year=True) + spoken.clock(
+            Language.ZH_HANS, day
+        )
+        assert posted.startswith(f"📝 周四议事亭纪要 · {said}")  # 2026年11月19日（周四）晚上7点
         assert "#1 3号楼前加装路灯<灯>（已列入议程）" in posted
 
         # Anyone registered reads them, by date or the latest; bad dates get a usage hint.
