@@ -90,12 +90,21 @@ class Grid(_Section):
 
     id: str = Field(min_length=1, max_length=16, pattern=r"^[A-Za-z0-9_-]+$")
     name: str = Field(min_length=1, max_length=32)
+    #: Its name for readers of English ("Grid 1"); without one they read ``name``.
+    name_en: str | None = Field(default=None, min_length=1, max_length=32)
+
+    def name_in(self, language: Language) -> str:
+        """The grid's name for a reader of ``language``."""
+        return self.name_en if language is Language.EN and self.name_en else self.name
 
 
 class CommunitySettings(_Section):
     """The one community this bot instance serves."""
 
     name: str = Field(default="幸福社区", min_length=1, max_length=64)
+    #: The community's name for readers of English ("Happiness Community"); without
+    #: one they read ``name``.
+    name_en: str | None = Field(default=None, min_length=1, max_length=64)
     timezone: str = "Asia/Shanghai"
     default_language: Language = Language.ZH_HANS
     secretaries: list[int] = Field(default_factory=list)
@@ -116,6 +125,10 @@ class CommunitySettings(_Section):
         if len(ids) != len(set(ids)):
             raise ValueError("grid ids must be unique")
         return self
+
+    def name_in(self, language: Language) -> str:
+        """The community's name for a reader of ``language``."""
+        return self.name_en if language is Language.EN and self.name_en else self.name
 
     @property
     def tz(self) -> ZoneInfo:

@@ -7,6 +7,10 @@ first use (never at import) and merged into one flat table; a key defined in two
 files is an error. Both languages must hold the same keys with the same
 placeholders, file by file; a test checks it. :func:`translate` formats plainly;
 :func:`translate_html` escapes the parameters for Telegram's HTML.
+
+A text that counts something is a plural table, ``key.one`` and ``key.other``
+(CLDR's plural categories; Chinese needs only ``other``): :func:`translate_count`
+picks the form of the count with Babel (``Locale.plural_form``).
 """
 
 from __future__ import annotations
@@ -15,14 +19,24 @@ import html
 import logging
 import string
 import tomllib
+from decimal import Decimal
 from functools import cache
 from importlib import resources
+
+from babel import Locale
 
 from bot.config import Language
 
 log = logging.getLogger(__name__)
 
 DEFAULT_LANGUAGE = Language.ZH_HANS
+
+#: The CLDR locale of each language (dates, plurals, lists: see bot/spoken.py). British
+#: English: "Thu 3 Dec", "7 pm", no comma before "and".
+LOCALES = {Language.ZH_HANS: "zh_Hans_CN", Language.EN: "en_GB"}
+
+#: The plural categories a catalog's plural table may hold (CLDR's).
+PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")
 
 
 @cache
@@ -107,6 +121,37 @@ def translate_html(language: Language | str, key: str, /, **params: object) -> s
         for name, value in params.items()
     }
     return translate(language, key, **escaped)
+
+
+def plural_form(language: Language | str, count: int | float | Decimal) -> str:
+    """CLDR's plural category of ``count`` in ``language``: "one" or "other" in English,
+    always "other" in Chinese."""
+    return str(Locale.parse(LOCALES[parse_language(language)]).plural_form(count))
+
+
+def translate_count(
+    language: Language | str, key: str, count: int | float | Decimal, /, **params: object
+) -> str:
+    """The form of the plural table ``key`` that suits ``count``: ``key.one`` for 1 comment
+    in English, ``key.other`` otherwise (and always in Chinese), formatted with ``count``
+    and ``params`` (a ``count`` among them is shown instead: the number as formatted,
+    "1,250"). A missing form falls back to ``key.other``."""
+    lang = parse_language(language)
+    form = plural_form(lang, count)
+    texts = catalog(lang)
+    chosen = f"{key}.{form}" if f"{key}.{form}" in texts else f"{key}.other"
+    return translate(lang, chosen, **({"count": count} | params))
+
+
+def translate_count_html(
+    language: Language | str, key: str, count: int | float | Decimal, /, **params: object
+) -> str:
+    """Like :func:`translate_count` with every string parameter HTML-escaped."""
+    escaped = {
+        name: html.escape(value) if isinstance(value, str) else value
+        for name, value in params.items()
+    }
+    return translate_count(language, key, count, **escaped)
 
 
 def placeholders(template: str) -> set[str]:

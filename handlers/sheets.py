@@ -15,7 +15,7 @@ def masthead(context: Context, first: date, last: date) -> Masthead:
     community = services.settings.community
     made_by = actor.person.display_name if actor.person else str(actor.tg_user_id)
     return Masthead(
-        community=community.name,
+        community=community.name_in(actor.language),
         period=period_text(actor.language, first, last),
         made_by=made_by,
         made_at=services.clock(),

@@ -10,12 +10,13 @@ answers) are escaped here, so nothing a person types can change formatting.
 from __future__ import annotations
 
 import html
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from bot import spoken
 from bot.community.register import ChatKind, Role
 from bot.config import Grid, Language
-from bot.i18n import translate, translate_html
+from bot.i18n import DEFAULT_LANGUAGE, translate, translate_html
 from storage.community.people import PersonRow
 
 LANGUAGE_NAMES = {Language.ZH_HANS: "中文", Language.EN: "English"}
@@ -41,9 +42,18 @@ def kind_name(language: Language, kind: ChatKind | str) -> str:
     return translate(language, f"chat_kind.{ChatKind(kind).value}")
 
 
-def local_time(moment: datetime, tz: ZoneInfo) -> str:
-    """A moment as the community reads it: 2026-11-22 15:03."""
-    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+def local_time(
+    moment: datetime,
+    tz: ZoneInfo,
+    language: Language = DEFAULT_LANGUAGE,
+    today: date | None = None,
+    *,
+    relative: bool = True,
+) -> str:
+    """A moment as people say it (bot/spoken.py): 11月22日（周日）下午3点03分 /
+    Sun 22 Nov, 3:03 pm; with ``today`` (the clock's local date) 今天（周日）… and the
+    year only for another year's moment. Pass the reader's ``language``."""
+    return spoken.moment(language, moment, tz, today, relative=relative)
 
 
 def roles_text(language: Language, roles: frozenset[str]) -> str:
@@ -53,10 +63,10 @@ def roles_text(language: Language, roles: frozenset[str]) -> str:
 
 
 def grid_name(grids: list[Grid], grid_id: str | None, language: Language) -> str:
-    """The configured name of a grid id."""
+    """The configured name of a grid id, in English where it has one."""
     for grid in grids:
         if grid.id == grid_id:
-            return grid.name
+            return grid.name_in(language)
     return translate(language, "me.unknown") if grid_id is None else grid_id
 
 

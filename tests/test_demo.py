@@ -41,8 +41,8 @@ async def test_the_demo_plays_the_whole_story(tmp_path: Path) -> None:
         "👆 李大爷 点了「📝 报告进展」",  # the owner taps the button, types no command
         "⌨️ 【📋 我的待办】 【📝 提议】",  # the big buttons under a private chat
         "🗳 等您投票\n      • #1 3号楼前加装路灯",  # /mine, pressed as one of them
-        f"📣 {thursday:%m-%d} 19:00 是周四议事亭",  # the agenda the evening before
-        "🔔 周四议事亭现在开始",
+        "📣 明天（周四）晚上7点是周四议事亭",  # the agenda the evening before
+        f"🔔 周四议事亭现在开始（{thursday.month}月{thursday.day}日晚上7点）",
         "📊 表决结果 #1 3号楼前加装路灯：通过",
         "📝 幸福社区周四议事亭会议记录",
         "已请书记验收，验收通过后就办结了。",  # 100% waits for the secretary

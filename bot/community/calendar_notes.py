@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from bot import spoken
 from bot.community.calendar import Move
 from bot.config import Language
 from bot.i18n import parse_language, translate
 
 
 def spoken_date(day: date, language: Language | str) -> str:
-    """A date without its year: 10月4日 / 4 Oct."""
-    months = translate(language, "upcoming.months").split()
-    return translate(language, "calendar.date", month=months[day.month - 1], day=day.day)
+    """A date without its year, as CLDR writes it: 10月4日 / 4 Oct."""
+    return spoken.month_day(parse_language(language), day)
 
 
 def reason(move: Move, language: Language | str) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot import usertext
+from bot import spoken, usertext
 from bot.clock import Clock, system_clock
 from bot.community.calendar import CommunityCalendar
 from bot.community.register import Actor, ChatKind, Role
@@ -187,9 +187,9 @@ def _stage_card(matter: MatterRow, language: Language, merged_note: str) -> Outg
         language,
         _card_params(matter)
         | {
-            "supports": matter.supports,
+            "supports": spoken.count(language, "residents", matter.supports),
             "stage": translate(language, f"matter.stage_name.{matter.stage}"),
-            "comments": matter.comments,
+            "comments": spoken.count(language, "comments", matter.comments),
             "merged": merged_note,
         },
         photo=matter.photo_file_id,
@@ -206,10 +206,10 @@ def _agenda_card(
         language,
         _card_params(matter)
         | {
-            "supports": matter.supports,
-            "when": matter.agenda_at.astimezone(tz).strftime("%m-%d %H:%M"),
+            "supports": spoken.count(language, "residents", matter.supports),
+            "when": spoken.moment(language, matter.agenda_at, tz),
             "forum": translate(language, f"matter.forum.{matter.agenda_forum}"),
-            "comments": matter.comments,
+            "comments": spoken.count(language, "comments", matter.comments),
             "merged": merged_note,
         },
         photo=matter.photo_file_id,
@@ -227,8 +227,8 @@ def _support_card(
         | {
             "supports": matter.supports,
             "threshold": threshold,
-            "until": matter.support_until.astimezone(tz).strftime("%m-%d"),
-            "comments": matter.comments,
+            "until": spoken.day(language, matter.support_until.astimezone(tz).date()),
+            "comments": spoken.count(language, "comments", matter.comments),
             "merged": merged_note,
         },
         buttons=(

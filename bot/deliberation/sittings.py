@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot import parsing, usertext
+from bot import parsing, spoken, usertext
 from bot.clock import Clock, system_clock
 from bot.community.calendar import local_moment, to_utc
 from bot.community.calendar_notes import move_note
@@ -249,9 +249,10 @@ class SittingService:
             return
         agenda = await firing.session.sittings.agenda("session", sitting.starts_at)
         start = sitting.starts_at.astimezone(self.tz)
+        language = self._settings.community.default_language
         params = {
-            "date": f"{start:%m-%d}",
-            "time": f"{start:%H:%M}",
+            "date": spoken.day(language, start.date(), spoken.local_date(firing.now, self.tz)),
+            "time": spoken.clock(language, start),
             "why": self._why("session", start),
         }
         # 📅 the session into one's phone calendar (handlers/calendars/callbacks.py
@@ -267,7 +268,11 @@ class SittingService:
             return
         agenda = await firing.session.sittings.agenda("session", sitting.starts_at)
         start = sitting.starts_at.astimezone(self.tz)
-        params = {"date": f"{start:%m-%d}", "time": f"{start:%H:%M}"}
+        language = self._settings.community.default_language
+        params = {
+            "date": spoken.month_day(language, start.date()),
+            "time": spoken.clock(language, start),
+        }
         key = "sittings.session_open_late" if firing.noticeably_late else "sittings.session_open"
         await self._post(firing, key, agenda, params, "open")
         await self._opened(firing, sitting, agenda)
@@ -279,7 +284,11 @@ class SittingService:
             return
         agenda = await firing.session.sittings.agenda("talk_day", sitting.starts_at)
         start = sitting.starts_at.astimezone(self.tz)
-        params = {"date": f"{start:%m-%d}", "why": self._why("talk_day", start)}
+        language = self._settings.community.default_language
+        params = {
+            "date": spoken.month_day(language, start.date()),
+            "why": self._why("talk_day", start),
+        }
         calendar = ((ButtonSpec("ics.button", f"kt:t:{start:%Y%m%d}"),),)
         await self._post(firing, "sittings.talk_day_open", agenda, params, "open", calendar)
         await self._opened(firing, sitting, agenda)

@@ -8,6 +8,7 @@ import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot import spoken
 from bot.config import Language
 from bot.i18n import translate
 from bot.lessons.rules import PART_LIMIT
@@ -184,7 +185,7 @@ def leave_what(language: Language, lesson: LessonRow, slot: SlotRow | None, tz: 
         "lesson.leave.what_makeup",
         number=lesson.id,
         title=lesson.title,
-        when=slot.starts_at.astimezone(tz).strftime("%m-%d %H:%M"),
+        when=spoken.moment(language, slot.starts_at, tz),
         place=slot.place,
     )
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from bot import spoken
 from bot.community.register import Actor, ChatKind, Role
 from bot.config import Language
 from bot.dialogs import expect_step
@@ -276,5 +277,5 @@ class LessonSending:
                 f"lesson-streak:{to_db_time(now)}",
                 now,
                 count=limit,
-                names="、".join(names),
+                names=spoken.names(self._ctx.settings.community.default_language, names),
             )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot import spoken
 from bot.community.calendar import local
 from bot.lessons.context import LessonContext
 from bot.lessons.results import LessonReport
@@ -49,7 +50,7 @@ class LessonSummary:
             "lesson.monthly_summary",
             f"lesson-summary:{first.isoformat()}",
             firing.now,
-            month=first.strftime("%Y-%m"),
+            month=spoken.month(self._ctx.settings.community.default_language, first),
             count=len(lessons),
             lines="\n".join(lines) or "-",
         )

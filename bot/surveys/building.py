@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from bot import usertext
+from bot import spoken, usertext
 from bot.community.calendar import local_moment, to_utc
 from bot.community.register import Actor, Role
 from bot.config import Language
@@ -426,17 +426,18 @@ class BuildingService:
     ) -> None:
         """The opening message, then one message per question, to each recipient."""
         tz = self._ctx.tz
+        today = spoken.local_date(self._ctx.clock(), tz)
 
         def opening(language: Language) -> OutgoingMessage:
             return OutgoingMessage(
                 "survey.opening",
                 language,
                 {
-                    "community": self._ctx.settings.community.name,
+                    "community": self._ctx.settings.community.name_in(language),
                     "title": survey.title,
                     "subject": subject_name(survey.subject, language),
                     "count": len(survey.questions),
-                    "closes": survey.closes_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+                    "closes": spoken.moment(language, survey.closes_at, tz, today),
                     "mode": translate(
                         language,
                         "survey.mode.anonymous" if survey.anonymous else "survey.mode.named",

@@ -267,7 +267,7 @@ class ActivityService:
                 else []
             )
         message = activity_card(
-            state, self._ctx.language, self._ctx.tz, unit.name if unit else None
+            state, self._ctx.language, self._ctx.tz, unit.name if unit else None, self._ctx.today()
         )
         return message, places
 
@@ -335,6 +335,7 @@ async def post_card(
         ctx.language,
         ctx.tz,
         unit.name if unit else None,
+        ctx.today(),
     )
     push_id = await queue_push(
         session,

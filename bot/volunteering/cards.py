@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from zoneinfo import ZoneInfo
 
+from bot import spoken
 from bot.config import Language
 from bot.i18n import translate
 from bot.runtime.outbox import ButtonSpec, OutgoingMessage
@@ -36,7 +38,11 @@ def methods_text(activity: ActivityRow, language: Language) -> str:
 
 
 def activity_card(
-    state: ActivityState, language: Language, tz: ZoneInfo, unit: str | None
+    state: ActivityState,
+    language: Language,
+    tz: ZoneInfo,
+    unit: str | None,
+    today: date | None = None,
 ) -> OutgoingMessage:
     """The card in the volunteers' group: what, when, where, live counts, 报名 / 取消报名."""
     a = state.activity
@@ -45,9 +51,8 @@ def activity_card(
         "number": a.id,
         "title": a.title,
         "description": a.description or "—",
-        "when": a.starts_at.astimezone(tz).strftime("%m-%d %H:%M")
-        + "–"
-        + a.ends_at.astimezone(tz).strftime("%H:%M"),
+        # A card stays in the group: never 明天, which would soon be wrong.
+        "when": spoken.span(language, a.starts_at, a.ends_at, tz, today, relative=False),
         "place": a.place,
         "signed": state.signed,
         "capacity": a.capacity,

@@ -238,7 +238,9 @@ class CheckinService:
                     # A second 签退: say when the first one was, not "not checked in".
                     title, at, how = done
                     key = "vol.auto_checked_out" if how == "auto" else "vol.already_checked_out"
-                    raise UserFacingError(key, title=title, time=self._ctx.said_time(at, now))
+                    raise UserFacingError(
+                        key, title=title, time=self._ctx.said_time(at, now, actor.language)
+                    )
                 raise UserFacingError("vol.not_checked_in")
             item = still[0]
             minutes = counted_minutes(

@@ -8,9 +8,10 @@ the counting of a check-in's minutes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot import spoken
 from bot.clock import Clock, system_clock
 from bot.codes import CodeWindows
 from bot.config import Language, Settings, VolunteerSettings
@@ -53,16 +54,23 @@ class VolunteerContext:
         """The service's clock."""
         return self.clock()
 
-    def local(self, moment: datetime) -> str:
-        """A moment as people read it: 11-28 09:00."""
-        return moment.astimezone(self.tz).strftime("%m-%d %H:%M")
+    def today(self) -> date:
+        """The community's calendar day now, by the service's clock."""
+        return self.clock().astimezone(self.tz).date()
 
-    def said_time(self, moment: datetime, now: datetime) -> str:
-        """19:45 for a moment today, 11-28 19:45 for another day."""
-        local = moment.astimezone(self.tz)
-        if local.date() == now.astimezone(self.tz).date():
-            return local.strftime("%H:%M")
-        return self.local(moment)
+    def local(self, moment: datetime, language: Language | None = None) -> str:
+        """A moment as people say it in ``language`` (the group's by default), relative to
+        today: 明天（周六）上午9点 / tomorrow (Sat), 9 am; 11月28日（周六）上午9点."""
+        return spoken.moment(language or self.language, moment, self.tz, self.today())
+
+    def said_time(self, moment: datetime, now: datetime, language: Language | None = None) -> str:
+        """晚上7点45分 for a moment today, 昨天（周三）晚上7点45分 or 11月28日（周六）晚上7点45分
+        for another day."""
+        language = language or self.language
+        today = now.astimezone(self.tz).date()
+        if moment.astimezone(self.tz).date() == today:
+            return spoken.clock(language, moment, self.tz)
+        return spoken.moment(language, moment, self.tz, today)
 
     def lead(self) -> timedelta:
         """How long before the start the check-in window opens."""

@@ -13,14 +13,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from bot import spoken
 from bot.community.register import Actor, Role, secretaries_to_tell
 from bot.config import Language
-from bot.i18n import translate
+from bot.i18n import translate, translate_count
 from bot.runtime.outbox import Delivery, OutgoingMessage, queue_push
 from bot.runtime.scheduler import Firing
 from bot.volunteering.attendance import ActivityAttendance, attendance_of
 from bot.volunteering.context import VolunteerContext
-from bot.volunteering.rules import hours_text, month_bounds
+from bot.volunteering.rules import month_bounds
 from storage.session import Session
 from storage.times import to_db_time
 from storage.volunteering.rows import HoursRow
@@ -149,7 +150,12 @@ def summary_message(report: MonthlyReport, language: Language) -> OutgoingMessag
     """The monthly summary for secretaries, with a bar chart of the top volunteers."""
     top = report.people[:10]
     lines = "\n".join(
-        translate(language, "vol.report_line", name=row.name, hours=hours_text(row.minutes))
+        translate(
+            language,
+            "vol.report_line",
+            name=row.name,
+            hours=spoken.hours_total(language, row.minutes),
+        )
         for row in top
     )
     return OutgoingMessage(
@@ -157,12 +163,15 @@ def summary_message(report: MonthlyReport, language: Language) -> OutgoingMessag
         language,
         {
             "month": f"{report.month:%Y-%m}",
-            "people": len(report.people),
-            "hours": hours_text(report.total_minutes),
+            "period": spoken.month(language, report.month),
+            "people": translate_count(language, "vol.volunteers", len(report.people)),
+            "hours": spoken.hours_total(language, report.total_minutes),
             "lines": lines or translate(language, "vol.none"),
         },
         chart={
-            "title": translate(language, "vol.chart_title", month=f"{report.month:%Y-%m}"),
+            "title": translate(
+                language, "vol.chart_title", month=spoken.month(language, report.month)
+            ),
             "bars": [[row.name, row.minutes] for row in top],
         }
         if top

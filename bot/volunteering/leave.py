@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from bot import spoken
 from bot.community import leave as rules
 from bot.community.register import Actor, secretaries_to_tell
 from bot.config import Language
@@ -47,7 +48,7 @@ def leave_what(language: Language, activity: ActivityRow, tz: ZoneInfo) -> str:
         language,
         "vol.leave.what",
         title=activity.title,
-        when=activity.starts_at.astimezone(tz).strftime("%m-%d %H:%M"),
+        when=spoken.moment(language, activity.starts_at, tz),
     )
 
 

@@ -103,7 +103,7 @@ class OrganiserService:
                 raise UserFacingError(
                     "vol.window_not_open",
                     title=activity.title,
-                    opens=self._ctx.local(activity.starts_at - self._ctx.lead()),
+                    opens=self._ctx.local(activity.starts_at - self._ctx.lead(), actor.language),
                 )
             signup = await session.volunteering.signups.signup(activity_id, person_id)
             if signup is None or signup.state != "signed":

@@ -50,9 +50,11 @@ class ReminderService:
                     Language(s.language),
                     {
                         "title": activity.title,
-                        "when": self._ctx.local(activity.starts_at),
+                        "when": self._ctx.local(activity.starts_at, Language(s.language)),
                         "place": activity.place,
-                        "opens": self._ctx.local(activity.starts_at - self._ctx.lead()),
+                        "opens": self._ctx.local(
+                            activity.starts_at - self._ctx.lead(), Language(s.language)
+                        ),
                         "methods": methods_text(activity, Language(s.language)),
                     },
                     # Cannot come after all: 请假 (until the start); 📅 into the phone's

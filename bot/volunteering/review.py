@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot import usertext
+from bot import spoken, usertext
 from bot.community.register import Actor
 from bot.config import Language
 from bot.dialogs import expect_step
@@ -83,20 +83,23 @@ class ReviewService:
         attendance = await attendance_of(session, activity, self._ctx.late_after())
         language = Language(organiser.language)
         none = translate(language, "vol.none")
-        excused = "、".join(
-            translate(language, "vol.leave.name", name=row.name, reason=row.leave_reason or "")
-            for row in attendance.of("excused")
+        excused = spoken.names(
+            language,
+            (
+                translate(language, "vol.leave.name", name=row.name, reason=row.leave_reason or "")
+                for row in attendance.of("excused")
+            ),
         )
         message = OutgoingMessage(
             "vol.after",
             language,
             {
                 "title": activity.title,
-                "when": self._ctx.local(activity.starts_at),
+                "when": self._ctx.local(activity.starts_at, language),
                 "checked": checked,
                 "attendance": translate(language, "vol.attendance_counts", **attendance.counts()),
                 "excused": excused or none,
-                "no_shows": "、".join(s.display_name for s in no_shows) or none,
+                "no_shows": spoken.names(language, (s.display_name for s in no_shows)) or none,
                 "flagged": len(flagged),
             },
             buttons=((ButtonSpec("vol.button.review", callback_data="wrl"),),) if flagged else (),

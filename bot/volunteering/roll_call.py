@@ -16,6 +16,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot import spoken
+from bot.config import Language
+from bot.i18n import translate
 from bot.runtime.outbox import Delivery, OutgoingMessage, queue_push
 from bot.volunteering.context import VolunteerContext
 from storage.session import Session
@@ -108,15 +111,18 @@ class RollCallService:
         params: dict[str, object] = {
             "title": title,
             "count": len(checked_in),
-            "names": _names(checked_in),
+            "names": _names(checked_in, self._ctx.language),
         }
         key = "vol.roll_call"
         if checked_out:
             key = "vol.roll_call_out"
-            params.update(out_count=len(checked_out), out_names=_names(checked_out))
+            params.update(
+                out_count=len(checked_out), out_names=_names(checked_out, self._ctx.language)
+            )
         return OutgoingMessage(key, self._ctx.language, params)
 
 
-def _names(names: list[str]) -> str:
-    shown = "、".join(names[:MAX_NAMES])
-    return shown + "…" if len(names) > MAX_NAMES else shown
+def _names(names: list[str], language: Language) -> str:
+    if len(names) <= MAX_NAMES:
+        return spoken.names(language, names)
+    return translate(language, "list_separator").join(names[:MAX_NAMES]) + "…"

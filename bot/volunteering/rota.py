@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from bot import usertext
+from bot import spoken, usertext
 from bot.community.register import Actor, Role
 from bot.config import Language
 from bot.errors import UserFacingError
@@ -199,7 +199,11 @@ class RotaService:
         message = OutgoingMessage(
             "vol.duty_reminder",
             language,
-            {"unit": unit.name, "day": day.isoformat(), "place": self._ctx.config.duty_place},
+            {
+                "unit": unit.name,
+                "day": spoken.day(language, day),
+                "place": self._ctx.config.duty_place,
+            },
             buttons=((ButtonSpec("vol.button.swap", callback_data=f"wsm:{duty_id}"),),),
         )
         await queue_push(
@@ -260,7 +264,11 @@ class RotaService:
             message = OutgoingMessage(
                 "vol.swap_asked",
                 language,
-                {"unit": own.name, "day": duty.day, "other": other.name},
+                {
+                    "unit": own.name,
+                    "day": spoken.stored_day(language, duty.day),
+                    "other": other.name,
+                },
                 buttons=(
                     (
                         ButtonSpec("vol.button.agree", callback_data=f"wsa:{swap_id}:True"),
@@ -318,7 +326,10 @@ class RotaService:
                     message = OutgoingMessage(
                         "vol.swap_accepted" if accept else "vol.swap_declined",
                         Language(asker.language),
-                        {"other": other.name, "day": duty.day},
+                        {
+                            "other": other.name,
+                            "day": spoken.stored_day(Language(asker.language), duty.day),
+                        },
                     )
                     await queue_push(
                         session,

@@ -124,11 +124,6 @@ def month_bounds(month: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
     )
 
 
-def hours_text(minutes: int) -> str:
-    """Minutes as hours and minutes: 2:05."""
-    return f"{minutes // 60}:{minutes % 60:02d}"
-
-
 def rotation(units: Sequence[UnitRow]) -> list[UnitRow]:
     """Round robin: the unit whose last duty is longest ago first (never: first of all)."""
     return sorted(units, key=lambda u: (u.last_duty_on or "", u.id))

@@ -48,8 +48,9 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot import spoken
 from bot.clock import Clock, system_clock
-from bot.config import Settings
+from bot.config import Language, Settings
 from bot.runtime.scheduler import SchedulerService
 from bot.volunteering.activities import ActivityService
 from bot.volunteering.checkin import CheckinService
@@ -100,6 +101,10 @@ class Volunteering:
         """The service's clock."""
         return self.context.now()
 
-    def local(self, moment: datetime) -> str:
-        """A moment as people read it: 11-28 09:00."""
-        return self.context.local(moment)
+    def local(self, moment: datetime, language: Language | None = None) -> str:
+        """A moment as people say it (see VolunteerContext.local)."""
+        return self.context.local(moment, language)
+
+    def clock_text(self, moment: datetime, language: Language) -> str:
+        """The time of day of a moment as people say it: 上午9点03分 / 9:03 am."""
+        return spoken.clock(language, moment, self.tz)

@@ -106,7 +106,7 @@ class SignupService:
             language,
             {
                 "title": activity.title,
-                "when": self._ctx.local(activity.starts_at),
+                "when": self._ctx.local(activity.starts_at, language),
                 "place": activity.place,
             },
             # 📅 into the phone's calendar (handlers/calendars/callbacks.py CalendarActivity).

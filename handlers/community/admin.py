@@ -107,7 +107,7 @@ async def _welcome(context: Context, chat_id: int, kind: ChatKind) -> None:
         t(
             language,
             f"bind.welcome.{kind.value}",
-            community=settings.community.name,
+            community=settings.community.name_in(language),
             weekday=plain(language, f"bind.weekday.{calendar.session_weekday}"),
             days=plain(language, "bind.day_separator").join(map(str, calendar.talk_days)),
         ),

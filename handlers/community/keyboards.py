@@ -42,7 +42,7 @@ def skip_building(language: Language) -> InlineKeyboardMarkup:
 
 def grids(language: Language, choices: list[Grid]) -> InlineKeyboardMarkup:
     """One button per grid, two a row, and "I don't know"."""
-    buttons = [button(grid.name, cb.RegisterGrid(grid.id)) for grid in choices]
+    buttons = [button(grid.name_in(language), cb.RegisterGrid(grid.id)) for grid in choices]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     rows.append([button(plain(language, "register.grid_unknown_button"), cb.RegisterGrid("-"))])
     return InlineKeyboardMarkup(rows)

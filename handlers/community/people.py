@@ -111,7 +111,7 @@ async def _show_prompt(
             await matters.resume_from_group(update, context, None)
         return
     if prompt.step is Step.CONSENT:
-        text = t(language, "register.consent", community=community.name)
+        text = t(language, "register.consent", community=community.name_in(language))
         await show(update, text, keyboards.consent(language))
     elif prompt.step is Step.NAME:
         await show(update, t(language, "register.consent_thanks"))

@@ -41,8 +41,8 @@ def me(language: Language, person: PersonRow, grids: list[Grid], tz: ZoneInfo) -
             if person.tg_username
             else translate(language, "me.no_username")
         ),
-        registered=local_time(person.registered_at, tz),
-        consented=local_time(person.consent_at, tz),
+        registered=local_time(person.registered_at, tz, language),
+        consented=local_time(person.consent_at, tz, language),
     )
 
 

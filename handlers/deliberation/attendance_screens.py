@@ -43,7 +43,7 @@ def attendance_text(language: Language, screen: AttendanceScreen, tz: ZoneInfo) 
             language,
             "attendance.title",
             forum=translate(language, f"matter.forum.{screen.sitting.forum}"),
-            date=f"{start:%m-%d %H:%M}",
+            date=local_time(start, tz, language),
         ),
         t(
             language,
@@ -286,7 +286,7 @@ def count_text(language: Language, state: CountState, tz: ZoneInfo) -> str:
                         plain(language, "paper_ballot.count_line", label=label, count=count)
                         for label, count in zip(labels, state.earlier.counts, strict=False)
                     ),
-                    at=local_time(state.earlier.entered_at, tz),
+                    at=local_time(state.earlier.entered_at, tz, language),
                 )
             )
     return "\n".join(lines)

@@ -15,7 +15,7 @@ from datetime import datetime
 from telegram import Message, Update
 from telegram.constants import ChatType
 
-from bot import parsing
+from bot import parsing, spoken
 from bot.datepicker import Needs
 from bot.deliberation.carrying.rules import (
     ANSWER_FLOW,
@@ -194,7 +194,11 @@ async def _assigned(update: Update, context: Context, due: datetime, *, edit: bo
         "carry.assigned",
         number=matter.id,
         owner=texts.owner_label(actor.language, matter.owner_kind, matter.owner_name),
-        due=due.astimezone(carrying.tz).strftime("%Y-%m-%d"),
+        due=spoken.day(
+            actor.language,
+            due.astimezone(carrying.tz).date(),
+            spoken.local_date(context.services.clock(), carrying.tz),
+        ),
     )
     await (show(update, text) if edit else reply(update, text))
     refresh_card_soon(context, matter.id)
@@ -385,7 +389,8 @@ async def referrals_command(update: Update, context: Context) -> None:
     actor = context.require_actor()
     rows = await context.services.carrying.referrals.open_referrals(actor)
     tz = context.services.settings.community.tz
-    await reply(update, texts.referrals(actor.language, rows, tz))
+    today = spoken.local_date(context.services.clock(), tz)
+    await reply(update, texts.referrals(actor.language, rows, tz, today))
 
 
 async def answer_command(update: Update, context: Context) -> None:
@@ -520,7 +525,13 @@ async def supervision_command(update: Update, context: Context) -> None:
         current = t(language, "carry.supervision_none")
     else:
         current = texts.supervision_term(
-            language, "carry.supervision_current", term.method, term.ends_at, members, tz
+            language,
+            "carry.supervision_current",
+            term.method,
+            term.ends_at,
+            members,
+            tz,
+            spoken.local_date(context.services.clock(), tz),
         )
     ask = t(
         language,
@@ -594,6 +605,7 @@ async def _term_started(update: Update, context: Context, result: TermResult) ->
         result.term.ends_at,
         result.members,
         tz,
+        spoken.local_date(context.services.clock(), tz),
     )
     if result.short:
         size = context.services.settings.deliberation.supervision_size

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import parsing
+from bot import parsing, spoken
 from handlers import texts
 from handlers.access import reply, show
 from handlers.context import Context
@@ -197,7 +197,7 @@ def _agenda_done(context: Context, matter: MatterRow) -> str:
         actor.language,
         "desk.agenda_done",
         number=matter.id,
-        when=texts.local_time(matter.agenda_at, tz),
+        when=texts.local_time(matter.agenda_at, tz, actor.language),
         forum=plain(actor.language, f"matter.forum.{matter.agenda_forum}"),
     )
 
@@ -208,5 +208,5 @@ def _merged_done(context: Context, duplicate: int, kept: int, moved: int) -> str
         "desk.merged_done",
         number=duplicate,
         into=kept,
-        moved=moved,
+        moved=spoken.count(context.require_actor().language, "supports", moved),
     )

@@ -123,7 +123,9 @@ def vote_buildings(language: Language, setup: VoteSetup) -> InlineKeyboardMarkup
 def vote_grids(language: Language, grids: list[Grid], setup: VoteSetup) -> InlineKeyboardMarkup:
     """One button per configured grid (the chosen one ✅)."""
     buttons = [
-        button(("✅ " if setup.grid == grid.id else "") + grid.name, cb.VoteGrid(grid.id))
+        button(
+            ("✅ " if setup.grid == grid.id else "") + grid.name_in(language), cb.VoteGrid(grid.id)
+        )
         for grid in grids
     ]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
@@ -172,9 +174,11 @@ def proxy_people(
     return InlineKeyboardMarkup(rows)
 
 
-def paper_grids(grids: list[Grid]) -> InlineKeyboardMarkup:
+def paper_grids(grids: list[Grid], language: Language) -> InlineKeyboardMarkup:
     """/addresident: the configured grids, for a secretary to choose from."""
-    return InlineKeyboardMarkup([[button(grid.name, cb.PaperGrid(grid.id))] for grid in grids])
+    return InlineKeyboardMarkup(
+        [[button(grid.name_in(language), cb.PaperGrid(grid.id))] for grid in grids]
+    )
 
 
 def paper_skip_door(language: Language) -> InlineKeyboardMarkup:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot import spoken
 from bot.deliberation.ledger import ledger_sheets
 from bot.deliberation.sittings import parse_day
 from bot.spreadsheets import csv_bytes, stamped, xlsx_bytes
@@ -41,10 +42,10 @@ async def ledger(update: Update, context: Context) -> None:
     caption = t(
         language,
         "ledger.caption",
-        first=book.first.isoformat(),
-        last=book.last.isoformat(),
-        matters=len(book.matters),
-        votes=len(book.votes),
+        first=spoken.day(language, book.first, year=True),
+        last=spoken.day(language, book.last, year=True),
+        matters=spoken.count(language, "matters", len(book.matters)),
+        votes=spoken.count(language, "votes", len(book.votes)),
     )
     await message.reply_document(
         document=xlsx_bytes(sheets),

@@ -12,7 +12,7 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.ext import JobQueue
 
-from bot import parsing
+from bot import parsing, spoken
 from bot.community.register import Actor, Role
 from bot.deliberation.raising import GROUP_DRAFT_KEPT, RaiseDraft, card_message
 from handlers.access import answer, reply, show
@@ -262,7 +262,7 @@ async def support(update: Update, context: Context) -> None:
         text = plain(
             actor.language,
             "matter.supported_agenda",
-            when=local_time(matter.agenda_at, tz),
+            when=local_time(matter.agenda_at, tz, actor.language),
             forum=plain(actor.language, f"matter.forum.{matter.agenda_forum}"),
         )
     else:
@@ -395,13 +395,16 @@ async def matter_screen(
     services = context.services
     history = await services.desk.history(matter_id)
     tz = services.settings.community.tz
-    text = texts.matter_page(actor.language, history, services.matters.threshold, tz)
+    today = spoken.local_date(services.clock(), tz)
+    text = texts.matter_page(actor.language, history, services.matters.threshold, tz, today)
     extra = [
         texts.vote_summary(actor.language, vote, tz)
         for vote in await services.votes.resolutions.votes_of(matter_id)
     ]
     extra.append(
-        texts.carrying_status(actor.language, await services.carrying.ratings.status(matter_id), tz)
+        texts.carrying_status(
+            actor.language, await services.carrying.ratings.status(matter_id), tz, today
+        )
     )
     extra = [part for part in extra if part]
     if extra:

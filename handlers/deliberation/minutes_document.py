@@ -16,7 +16,7 @@ from bot.deliberation.sittings import Minutes
 from bot.documents import Block, Bullets, Fields, Heading, Paragraph, TextDocument, docx_bytes
 from bot.runtime.outbox import OutgoingMessage
 from bot.services import Services
-from handlers.deliberation.texts import minutes_day, minutes_view
+from handlers.deliberation.texts import file_day, minutes_day, minutes_view
 from handlers.texts import plain
 
 
@@ -47,7 +47,7 @@ def minutes_document(language: Language, minutes: Minutes, tz: ZoneInfo) -> Text
     blocks.append(Paragraph(plain(language, "minutes.doc_signatures")))
     return TextDocument(
         title=view.community,
-        subtitle=f"{view.kind} · {minutes_day(minutes.starts_at, tz)}",
+        subtitle=f"{view.kind} · {minutes_day(language, minutes.starts_at, tz)}",
         blocks=tuple(blocks),
     )
 
@@ -61,7 +61,7 @@ def minutes_file(
         language,
         "minutes.file_name",
         community=minutes.community,
-        date=minutes_day(minutes.starts_at, tz),
+        date=file_day(minutes.starts_at, tz),
     )
     stamped = TextDocument(document.title, document.subtitle, document.blocks, made_at)
     return f"{name}.docx", docx_bytes(stamped)

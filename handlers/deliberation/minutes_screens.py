@@ -24,7 +24,7 @@ def panel_text(language: Language, minutes: Minutes, services: Services) -> str:
         language,
         "minutes.panel",
         forum=plain(language, f"matter.forum.{minutes.forum}"),
-        date=minutes_day(minutes.starts_at, services.settings.community.tz),
+        date=minutes_day(language, minutes.starts_at, services.settings.community.tz),
         chair=minutes.chair or not_set,
         recorder=minutes.recorder or not_set,
     )

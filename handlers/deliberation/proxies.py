@@ -68,7 +68,7 @@ async def _next_question(update: Update, context: Context, entry: PaperEntry) ->
         await show(
             update,
             t(language, "paper.ask_grid", name=entry.name),
-            keyboards.paper_grids(context.services.settings.community.grids),
+            keyboards.paper_grids(context.services.settings.community.grids, language),
         )
     else:
         grid = texts.grid_name(context.services.settings.community.grids, entry.grid, language)

@@ -8,9 +8,10 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from bot import spoken
 from bot.config import Grid, Language
 from bot.deliberation.carrying.rules import CarryingStatus, RatingSummary
 from bot.deliberation.desk import MatterHistory
@@ -43,7 +44,7 @@ def matter_line(language: Language, matter: MatterRow, threshold: int, tz: ZoneI
             "matters.agenda_line",
             number=matter.id,
             title=matter.title,
-            when=local_time(matter.agenda_at, tz),
+            when=local_time(matter.agenda_at, tz, language),
             forum=translate(language, f"matter.forum.{matter.agenda_forum}"),
         )
     return t(
@@ -84,7 +85,7 @@ def matter_detail(language: Language, matter: MatterRow, threshold: int, tz: Zon
                 title=matter.title,
                 details=matter.details,
             ),
-            t(language, "matter.raised_on", when=local_time(matter.created_at, tz)),
+            t(language, "matter.raised_on", when=local_time(matter.created_at, tz, language)),
             matter_line(language, matter, threshold, tz),
         ]
     )
@@ -137,7 +138,7 @@ def vote_setup(
             translate(language, "vote.mode.anonymous" if setup.anonymous else "vote.mode.public")
         ),
         hours=setup.close_hours,
-        closes=local_time(closes_at, tz),
+        closes=local_time(closes_at, tz, language),
         quorum=setup.quorum,
         capped=(
             t(language, "vote.setup_quorum_capped", eligible=setup.eligible)
@@ -195,7 +196,7 @@ def conventions(
             continue
         counts = ""
         if vote is not None and vote.tally is not None:
-            counts = "、".join(
+            counts = translate(language, "list_separator").join(
                 translate(language, "vote.count_phrase", label=label, count=count)
                 for label, count in zip(
                     option_labels(vote, language), vote.tally["counts"], strict=True
@@ -206,7 +207,7 @@ def conventions(
             "conventions.entry",
             number=convention.id,
             title=convention.title,
-            adopted=convention.adopted_at.astimezone(tz).strftime("%Y-%m-%d"),
+            adopted=spoken.day(language, convention.adopted_at.astimezone(tz).date()),
             counts=counts,
             text=convention.text,
         )
@@ -225,7 +226,13 @@ def stage_name(language: Language, stage: str) -> str:
     return translate(language, f"matter.stage_name.{stage}")
 
 
-def _event_value(language: Language, name: str, value: object, tz: ZoneInfo) -> object:
+#: Details of a history step that count something, and what they count.
+_COUNTED = {"supports": "residents", "moved": "supports"}
+
+
+def _event_value(
+    language: Language, name: str, value: object, tz: ZoneInfo, today: date | None = None
+) -> object:
     """A detail of a history step made readable: forums, results and stages named, times
     local."""
     if name == "forum" and isinstance(value, str):
@@ -240,14 +247,25 @@ def _event_value(language: Language, name: str, value: object, tz: ZoneInfo) -> 
         return translate(language, "vote.mode.anonymous" if value else "vote.mode.public")
     if (name == "at" or name.endswith("_at")) and isinstance(value, str):
         try:
-            return local_time(datetime.fromisoformat(value), tz)
+            return local_time(datetime.fromisoformat(value), tz, language, today)
+        except ValueError:
+            return value
+    if name in _COUNTED and isinstance(value, int):
+        return spoken.count(language, _COUNTED[name], value)
+    if name == "due" and isinstance(value, str) and value:
+        try:  # stored as the local date, YYYY-MM-DD
+            return spoken.day(language, date.fromisoformat(value), today)
         except ValueError:
             return value
     return value
 
 
 def matter_event(
-    language: Language, event: MatterEventRow, names: dict[int, str], tz: ZoneInfo
+    language: Language,
+    event: MatterEventRow,
+    names: dict[int, str],
+    tz: ZoneInfo,
+    today: date | None = None,
 ) -> str:
     """One step of a matter's history, from the catalog key ``matter.event.<kind>``.
 
@@ -255,13 +273,13 @@ def matter_event(
     are always there. A kind without a catalog text (or whose text wants a
     detail the step lacks) falls back to a generic line.
     """
-    when = local_time(event.at, tz)
+    when = local_time(event.at, tz, language, today)
     if event.actor_id is None:
         who = translate(language, "history.nobody")
     else:
         who = names.get(event.actor_id) or translate(language, "discuss.former_resident")
     params: dict[str, object] = {
-        name: _event_value(language, name, value, tz) for name, value in event.detail.items()
+        name: _event_value(language, name, value, tz, today) for name, value in event.detail.items()
     }
     params.update(when=when, who=who)
     key = f"matter.event.{event.kind}"
@@ -284,19 +302,27 @@ def matter_status(language: Language, matter: MatterRow, threshold: int, tz: Zon
     return t(language, "history.stage", stage=stage_name(language, matter.stage))
 
 
-def matter_page(language: Language, history: MatterHistory, threshold: int, tz: ZoneInfo) -> str:
+def matter_page(
+    language: Language,
+    history: MatterHistory,
+    threshold: int,
+    tz: ZoneInfo,
+    today: date | None = None,
+) -> str:
     """What ``/matter N`` shows: the matter, where it stands, and its whole history."""
     matter = history.matter
     lines = [
         t(language, "matter.detail", number=matter.id, title=matter.title, details=matter.details),
-        t(language, "matter.raised_on", when=local_time(matter.created_at, tz)),
+        t(language, "matter.raised_on", when=local_time(matter.created_at, tz, language)),
         matter_status(language, matter, threshold, tz),
     ]
     if history.merged:
         numbers = ", ".join(f"#{number}" for number in history.merged)
         lines.append(t(language, "history.merged_from", numbers=numbers))
-    lines.append(t(language, "history.comments", count=matter.comments))
-    steps = [matter_event(language, event, history.names, tz) for event in history.events]
+    lines.append(
+        t(language, "history.comments", count=spoken.count(language, "comments", matter.comments))
+    )
+    steps = [matter_event(language, event, history.names, tz, today) for event in history.events]
     shown: list[str] = []
     used = 0
     for step in reversed(steps):  # the newest steps are kept when the history is long
@@ -323,7 +349,7 @@ def thread_page(language: Language, page: ThreadPage, tz: ZoneInfo) -> str:
             title=matter.title,
             page=page.page + 1,
             pages=page.pages,
-            count=matter.comments,
+            count=spoken.count(language, "comments", matter.comments),
         )
     ]
     if not page.entries:
@@ -345,7 +371,7 @@ def thread_page(language: Language, page: ThreadPage, tz: ZoneInfo) -> str:
                     "discuss.line",
                     position=position,
                     author=comment.author or translate(language, "discuss.former_resident"),
-                    when=local_time(comment.created_at, tz),
+                    when=local_time(comment.created_at, tz, language),
                     text=comment.text,
                 )
             )
@@ -414,14 +440,20 @@ class MinutesView:
     notes: str | None
 
 
-def minutes_day(moment: datetime, tz: ZoneInfo) -> str:
-    """A day in the minutes: 2026-11-19."""
-    return moment.astimezone(tz).strftime("%Y-%m-%d")
+def minutes_day(language: Language, moment: datetime, tz: ZoneInfo) -> str:
+    """A day in the minutes, with its year, as a record says it: 2026年11月19日（周四） /
+    Thu 19 Nov 2026."""
+    return spoken.day(language, moment.astimezone(tz).date(), year=True)
 
 
-def minutes_clock(moment: datetime, tz: ZoneInfo) -> str:
-    """A time of day in the minutes: 19:00."""
-    return moment.astimezone(tz).strftime("%H:%M")
+def minutes_clock(language: Language, moment: datetime, tz: ZoneInfo) -> str:
+    """A time of day in the minutes: 晚上7点 / 7 pm."""
+    return spoken.clock(language, moment, tz)
+
+
+def file_day(moment: datetime, tz: ZoneInfo) -> str:
+    """A day in a file name, sortable: 2026-11-19."""
+    return moment.astimezone(tz).date().isoformat()
 
 
 def excerpt(text: str, length: int = EXCERPT_LENGTH) -> str:
@@ -504,7 +536,7 @@ def _minutes_matter(
         rows.append(
             (
                 plain(language, f"{label}.due"),
-                minutes_day(item.due_at, tz)
+                minutes_day(language, item.due_at, tz)
                 if item.due_at
                 else plain(language, "sittings.minutes_no_due"),
             )
@@ -556,15 +588,15 @@ def minutes_view(language: Language, minutes: Minutes, tz: ZoneInfo) -> MinutesV
     not_set = plain(language, "sittings.minutes_not_set")
     start = minutes.starts_at
     end = (
-        minutes_clock(minutes.closed_at, tz)
+        minutes_clock(language, minutes.closed_at, tz)
         if minutes.closed_at
         else plain(language, "sittings.minutes_not_closed")
     )
     when = plain(
         language,
         "sittings.minutes_when",
-        date=minutes_day(start, tz),
-        start=minutes_clock(minutes.opened_at or start, tz),
+        date=minutes_day(language, start, tz),
+        start=minutes_clock(language, minutes.opened_at or start, tz),
         end=end,
     )
     kind = plain(
@@ -677,7 +709,13 @@ def owner_label(language: Language, owner_kind: str | None, owner_name: str | No
     return owner_name
 
 
-def referrals(language: Language, rows: list[ReferralRow], tz: ZoneInfo) -> str:
+def _local_day(moment: datetime, tz: ZoneInfo) -> date:
+    return moment.astimezone(tz).date()
+
+
+def referrals(
+    language: Language, rows: list[ReferralRow], tz: ZoneInfo, today: date | None = None
+) -> str:
     """/referrals: the open referrals, oldest first."""
     if not rows:
         return t(language, "carry.no_referrals")
@@ -685,7 +723,9 @@ def referrals(language: Language, rows: list[ReferralRow], tz: ZoneInfo) -> str:
     for row in rows:
         due = (
             translate(
-                language, "carry.referral_due", due=row.due_at.astimezone(tz).strftime("%m-%d")
+                language,
+                "carry.referral_due",
+                due=spoken.day(language, _local_day(row.due_at, tz), today),
             )
             if row.due_at
             else ""
@@ -697,7 +737,7 @@ def referrals(language: Language, rows: list[ReferralRow], tz: ZoneInfo) -> str:
                 number=row.matter_id,
                 title=row.matter_title,
                 department=row.department,
-                since=row.referred_at.astimezone(tz).strftime("%m-%d"),
+                since=spoken.day(language, _local_day(row.referred_at, tz), today),
                 due=due,
             )
         )
@@ -711,14 +751,15 @@ def supervision_term(
     until: datetime,
     members: list[PersonRow],
     tz: ZoneInfo,
+    today: date | None = None,
 ) -> str:
     """A supervision term: how it was formed, until when, and its members."""
-    names = translate(language, "list_separator").join(p.display_name for p in members)
+    names = spoken.names(language, (p.display_name for p in members))
     return t(
         language,
         key,
         method=translate(language, f"carry.method_{method}"),
-        until=until.astimezone(tz).strftime("%Y-%m-%d"),
+        until=spoken.day(language, _local_day(until, tz), today, relative=False),
         names=names,
     )
 
@@ -734,7 +775,9 @@ def rating_summary(language: Language, summary: RatingSummary) -> str:
     )
 
 
-def carrying_status(language: Language, status: CarryingStatus, tz: ZoneInfo) -> str:
+def carrying_status(
+    language: Language, status: CarryingStatus, tz: ZoneInfo, today: date | None = None
+) -> str:
     """Lines for /matter N: owner, due date and progress; referrals; ratings (may be empty)."""
     matter = status.matter
     lines = []
@@ -746,7 +789,9 @@ def carrying_status(language: Language, status: CarryingStatus, tz: ZoneInfo) ->
                 language,
                 "carry.status_owner",
                 owner=owner_label(language, matter.owner_kind, matter.owner_name),
-                due=matter.due_at.astimezone(tz).strftime("%Y-%m-%d") if matter.due_at else "",
+                due=spoken.day(language, _local_day(matter.due_at, tz), today)
+                if matter.due_at
+                else "",
                 progress=matter.progress,
             )
         )
@@ -770,9 +815,9 @@ def carrying_status(language: Language, status: CarryingStatus, tz: ZoneInfo) ->
 def vote_summary(language: Language, vote: VoteRow, tz: ZoneInfo) -> str:
     """A vote on a matter, for /matter N: open until when, or its result with the tally."""
     if vote.is_open:
-        return t(language, "vote.summary_open", closes=local_time(vote.closes_at, tz))
+        return t(language, "vote.summary_open", closes=local_time(vote.closes_at, tz, language))
     counts = (vote.tally or {}).get("counts", [])
-    tally = "、".join(
+    tally = translate(language, "list_separator").join(
         translate(language, "vote.count_phrase", label=label, count=count)
         for label, count in zip(option_labels(vote, language), counts, strict=False)
     )

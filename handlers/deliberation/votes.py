@@ -17,6 +17,7 @@ from bot.deliberation.voting.cards import vote_card
 from bot.deliberation.voting.rules import MAX_QUORUM, RESOLUTION_FLOW, SETUP_FLOW, option_labels
 from bot.deliberation.voting.setup import VoteSetup
 from bot.errors import UserFacingError
+from bot.i18n import translate
 from handlers.access import answer, reply, show
 from handlers.cards import edit_everywhere, edit_soon
 from handlers.community import keyboards as community_keyboards
@@ -155,7 +156,7 @@ async def open_or_drop(update: Update, context: Context) -> None:
             "vote.opened",
             number=matter.id,
             title=matter.title,
-            closes=local_time(vote.closes_at, tz),
+            closes=local_time(vote.closes_at, tz, actor.language),
         ),
     )
     refresh_card_soon(context, matter.id)
@@ -178,7 +179,9 @@ async def cast(update: Update, context: Context) -> None:
         return
     labels = option_labels(result.vote, actor.language)
     if result.vote.kind == "multiple":
-        chosen = "、".join(labels[index] for index in result.choice)
+        chosen = translate(actor.language, "list_separator").join(
+            labels[index] for index in result.choice
+        )
         text = (
             plain(actor.language, "vote.cast_multiple", labels=chosen)
             if chosen

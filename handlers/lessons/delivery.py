@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from telegram import Message, Update
 
+from bot import spoken
 from handlers.access import reply, show
 from handlers.community.keyboards import lost
 from handlers.context import Context
@@ -20,7 +21,7 @@ async def home_pressed(update: Update, context: Context) -> None:
     actor = context.require_actor()
     told = await context.services.lessons.delivery.ask_delivery(actor, data.lesson_id)
     context.services.wake_sender()
-    names = "、".join(p.display_name for p in told)
+    names = spoken.names(actor.language, (p.display_name for p in told))
     # The reminder becomes the confirmation: its buttons are done with.
     await show(update, t(actor.language, "lesson.delivery_asked", names=names))
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot import spoken
 from bot.config import Language
 from bot.lessons.results import Draft
 from handlers.calendars import callbacks as calendar_cb
@@ -63,12 +64,17 @@ def when_screen(
 ) -> InlineKeyboardMarkup:
     """When and to whom to send a saved draft."""
     moved = party_at.astimezone(tz).date() != party_original
-    party = local_time(party_at, tz)
+    party = local_time(party_at, tz, language)
     party_key = "lesson.button.party_moved" if moved else "lesson.button.party"
     rows = [
         [
             button(
-                plain(language, party_key, when=party, original=party_original.strftime("%m-%d")),
+                plain(
+                    language,
+                    party_key,
+                    when=party,
+                    original=spoken.month_day(language, party_original),
+                ),
                 cb.LessonWhen(lesson.id, "party"),
             )
         ],
@@ -149,7 +155,7 @@ def lesson_list(
         if secretary:
             label += f" · {status}"
         if when is not None:
-            label += f" · {when.astimezone(tz).strftime('%m-%d')}"
+            label += " · " + spoken.day(language, when.astimezone(tz).date())
         rows.append([button(label, cb.LessonView(lesson.id))])
     return InlineKeyboardMarkup(rows)
 

@@ -53,7 +53,7 @@ async def book_pressed(update: Update, context: Context) -> None:
         t(
             actor.language,
             "lesson.booked",
-            when=local_time(slot.starts_at, tz),
+            when=local_time(slot.starts_at, tz, actor.language),
             place=slot.place,
         ),
         keyboards.booked_keyboard(actor.language, slot),
@@ -117,7 +117,7 @@ async def check_in_words(update: Update, context: Context) -> None:
         t(
             actor.language,
             "lesson.checked_in",
-            when=local_time(slot.starts_at, tz),
+            when=local_time(slot.starts_at, tz, actor.language),
             place=slot.place,
         ),
     )

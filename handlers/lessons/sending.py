@@ -52,7 +52,7 @@ async def when_pressed(update: Update, context: Context) -> None:
                 language,
                 key,
                 number=planned.lesson.id,
-                when=local_time(planned.send_at, tz),
+                when=local_time(planned.send_at, tz, language),
                 why=move_note(moves, planned.send_at.astimezone(tz).date(), language),
             ),
         )
@@ -111,7 +111,7 @@ async def when_text(update: Update, context: Context, step: str, text: str) -> N
             actor.language,
             "lesson.scheduled",
             number=planned.lesson.id,
-            when=local_time(planned.send_at, tz),
+            when=local_time(planned.send_at, tz, actor.language),
         ),
     )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from bot import spoken
 from bot.config import Language
 from bot.lessons.leave import LessonLeaveItem
 from bot.lessons.messages import leave_what
@@ -93,7 +94,7 @@ def quiz_feedback(language: Language, step: QuizStep) -> str:
 def outcome_text(language: Language, standing: MemberStanding, tz: ZoneInfo) -> str:
     """A member's outcome on one lesson, e.g. "delivered by 周网格员"."""
     if standing.outcome == "studied":
-        when = local_time(standing.studied_at, tz) if standing.studied_at else ""
+        when = local_time(standing.studied_at, tz, language) if standing.studied_at else ""
         if standing.questions and standing.correct is not None:
             return plain(
                 language,
@@ -126,7 +127,9 @@ def lesson_screen(
 ) -> str:
     """A lesson's screen: its state, the member's own record, its corrections."""
     lines = [t(language, "lesson.screen_title", number=lesson.id, title=lesson.title)]
-    lines.append(t(language, f"lesson.screen_status.{lesson.status}", when=_when(lesson, tz)))
+    lines.append(
+        t(language, f"lesson.screen_status.{lesson.status}", when=_when(lesson, tz, language))
+    )
     if standing is not None:
         lines.append(
             t(language, "lesson.screen_mine", outcome=outcome_text(language, standing, tz))
@@ -136,20 +139,20 @@ def lesson_screen(
     return "\n".join(lines)
 
 
-def _when(lesson: LessonRow, tz: ZoneInfo) -> str:
+def _when(lesson: LessonRow, tz: ZoneInfo, language: Language) -> str:
     moment = lesson.sent_at or lesson.send_at
-    return local_time(moment, tz) if moment else ""
+    return local_time(moment, tz, language) if moment else ""
 
 
 # --- make-up and delivery -------------------------------------------------------------
 
 
 def slot_label(language: Language, slot: SlotRow, tz: ZoneInfo) -> str:
-    """11-20 19:00 党群服务中心 (3/10)."""
+    """11月20日（周五）晚上7点 党群服务中心 (3/10)."""
     return plain(
         language,
         "lesson.slot_label",
-        when=slot.starts_at.astimezone(tz).strftime("%m-%d %H:%M"),
+        when=local_time(slot.starts_at, tz, language),
         place=slot.place,
         booked=slot.booked,
         capacity=slot.capacity,
@@ -213,7 +216,7 @@ def report(language: Language, data: LessonReport, tz: ZoneInfo) -> str:
     for name, people in groups:
         if not people:
             continue
-        names = "、".join(_named(language, name, s) for s in people)
+        names = spoken.names(language, (_named(language, name, s) for s in people))
         lines.append(t(language, f"lesson.report_names.{name}", names=names))
     return "\n".join(lines)
 

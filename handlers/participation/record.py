@@ -67,7 +67,7 @@ async def participation(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None:
         return
-    caption = texts.totals(actor.language, table, community.name)
+    caption = texts.totals(actor.language, table, community.name_in(actor.language))
     name = plain(actor.language, "participation.table.file", year=table.year)
     await message.reply_document(
         document=xlsx_bytes(sheets), filename=f"{name}.xlsx", caption=caption

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot import spoken
 from bot.community.register import Role
 from bot.config import Language
 from bot.participation.awaiting import Awaiting
@@ -12,8 +13,8 @@ from bot.participation.record import CommunityTable, PersonRecord
 from handlers.texts import t
 
 
-def _when(moment: datetime, tz: ZoneInfo) -> str:
-    return moment.astimezone(tz).strftime("%m-%d %H:%M")
+def _when(moment: datetime, tz: ZoneInfo, language: Language) -> str:
+    return spoken.moment(language, moment, tz)
 
 
 def mine(language: Language, awaiting: Awaiting, tz: ZoneInfo) -> str:
@@ -33,7 +34,7 @@ def mine(language: Language, awaiting: Awaiting, tz: ZoneInfo) -> str:
                 "participation.mine.vote_line",
                 number=item.matter.id,
                 title=item.matter.title,
-                closes=_when(item.vote.closes_at, tz),
+                closes=_when(item.vote.closes_at, tz, language),
             )
             for item in awaiting.votes
         ],
@@ -46,7 +47,7 @@ def mine(language: Language, awaiting: Awaiting, tz: ZoneInfo) -> str:
                 "participation.mine.support_line",
                 number=m.id,
                 title=m.title,
-                until=_when(m.support_until, tz),
+                until=_when(m.support_until, tz, language),
             )
             for m in awaiting.supports
         ],
@@ -65,8 +66,8 @@ def mine(language: Language, awaiting: Awaiting, tz: ZoneInfo) -> str:
                 language,
                 "participation.mine.survey_line",
                 title=pending.survey.title,
-                left=pending.unanswered,
-                closes=_when(pending.survey.closes_at, tz),
+                left=spoken.count(language, "questions", pending.unanswered),
+                closes=_when(pending.survey.closes_at, tz, language),
             )
             for pending in awaiting.surveys
         ],
@@ -85,7 +86,7 @@ def mine(language: Language, awaiting: Awaiting, tz: ZoneInfo) -> str:
                 language,
                 "participation.mine.makeup_line",
                 title=slot.lesson_title,
-                at=_when(slot.starts_at, tz),
+                at=_when(slot.starts_at, tz, language),
                 place=slot.place,
             )
             for slot in awaiting.makeups
@@ -103,7 +104,7 @@ def mine(language: Language, awaiting: Awaiting, tz: ZoneInfo) -> str:
                 language,
                 f"participation.mine.{key}",
                 title=activity.title,
-                at=_when(activity.starts_at, tz),
+                at=_when(activity.starts_at, tz, language),
                 place=activity.place,
             )
         )
@@ -120,11 +121,6 @@ def mine(language: Language, awaiting: Awaiting, tz: ZoneInfo) -> str:
     return "\n".join(parts)
 
 
-def hours(value: float) -> str:
-    """1.5, 2 (no trailing .0)."""
-    return f"{value:g}"
-
-
 def record(language: Language, shown: PersonRecord, *, own: bool) -> str:
     """A person's record for a year: deliberation, lessons, volunteer service."""
     person = shown.person
@@ -139,12 +135,12 @@ def record(language: Language, shown: PersonRecord, *, own: bool) -> str:
         t(
             language,
             "participation.record.deliberation",
-            raised=shown["raised"],
+            raised=spoken.count(language, "matters", shown["raised"]),
             supported=shown["supported"],
-            votes=shown["votes"],
-            comments=shown["comments"],
-            ratings=shown["ratings"],
-            sittings=shown["sittings"],
+            votes=spoken.count(language, "votes", shown["votes"]),
+            comments=spoken.count(language, "comments", shown["comments"]),
+            ratings=spoken.count(language, "ratings", shown["ratings"]),
+            sittings=spoken.count(language, "sittings", shown["sittings"]),
         ),
     ]
     if Role.PARTY_MEMBER.value in person.roles or shown["lessons_received"]:
@@ -165,8 +161,8 @@ def record(language: Language, shown: PersonRecord, *, own: bool) -> str:
             t(
                 language,
                 "participation.record.volunteering",
-                activities=shown["activities"],
-                hours=hours(shown.hours),
+                activities=spoken.count(language, "activities", shown["activities"]),
+                hours=spoken.hours_total(language, shown["minutes"]),
                 excused=shown["activities_excused"],
                 no_shows=shown["no_shows"],
             )
@@ -194,6 +190,6 @@ def totals(language: Language, table: CommunityTable, community: str) -> str:
         on_time=table.total("lessons_on_time"),
         makeups=table.total("makeups"),
         activities=table.total("activities"),
-        hours=hours(round(table.total("minutes") / 60, 1)),
+        hours=spoken.hours_total(language, table.total("minutes")),
         no_shows=table.total("no_shows"),
     )

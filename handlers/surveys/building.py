@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Update
 
+from bot import spoken
 from bot.datepicker import Needs
 from bot.surveys.building import Draft
 from bot.surveys.rules import BUILD_FLOW
@@ -62,8 +63,8 @@ async def send_pressed(update: Update, context: Context) -> None:
             "survey.sent",
             number=sent.survey.id,
             title=sent.survey.title,
-            count=sent.recipients,
-            closes=local_time(sent.survey.closes_at, tz),
+            count=spoken.count(actor.language, "residents", sent.recipients),
+            closes=local_time(sent.survey.closes_at, tz, actor.language),
         ),
     )
     context.services.wake_sender()

@@ -56,7 +56,15 @@ def audiences(language: Language, buildings: list[str], grids: list[Grid]) -> In
     if row:
         rows.append(row)
     rows.extend(
-        [_build(language, "audience", f"g{grid.id}", "survey.audience.grid", name=grid.name)]
+        [
+            _build(
+                language,
+                "audience",
+                f"g{grid.id}",
+                "survey.audience.grid",
+                name=grid.name_in(language),
+            )
+        ]
         for grid in grids
     )
     return InlineKeyboardMarkup(rows)

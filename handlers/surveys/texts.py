@@ -84,7 +84,7 @@ def preview(language: Language, draft: Draft, tz: ZoneInfo) -> str:
         mode=plain(
             language, "survey.mode.anonymous" if data.get("anonymous") else "survey.mode.named"
         ),
-        closes=local_time(closes, tz) if closes else "",
+        closes=local_time(closes, tz, language) if closes else "",
         questions=questions_text(language, draft.questions),
     )
 
@@ -102,7 +102,7 @@ def survey_screen(
         subject=subject_name(survey.subject, language),
         audience=audience_name(survey.audience, language),
         mode=plain(language, "survey.mode.anonymous" if survey.anonymous else "survey.mode.named"),
-        closes=local_time(survey.closes_at, tz),
+        closes=local_time(survey.closes_at, tz, language),
         sent=sent,
         answered=answered,
     )

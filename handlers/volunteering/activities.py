@@ -12,6 +12,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import JobQueue
 
+from bot import spoken
 from bot.datepicker import Needs
 from bot.volunteering.activities import NEW_FLOW
 from handlers.access import answer, reply, show
@@ -101,7 +102,7 @@ async def new_publish(update: Update, context: Context) -> None:
         await show(update, t(actor.language, "vol.new.dropped"))
         return
     created = await service.activities.publish(actor, chat_id)
-    numbers = "、".join(f"#{a.id}" for a in created)
+    numbers = spoken.names(actor.language, (f"#{a.id}" for a in created))
     await show(
         update,
         t(

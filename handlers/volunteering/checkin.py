@@ -17,12 +17,11 @@ from telegram import KeyboardButton, ReplyKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.ext import filters
 
-from bot import parsing
+from bot import parsing, spoken
 from bot.config import Language
 from bot.errors import UserFacingError
 from bot.volunteering.activities import NEW_FLOW
 from bot.volunteering.checkin import CHECKIN_FLOW, CheckinResult
-from bot.volunteering.rules import hours_text
 from handlers.access import answer, reply, show
 from handlers.context import Context
 from handlers.deliberation import sitting_checkin
@@ -207,7 +206,7 @@ async def _checked_in(update: Update, context: Context, result: CheckinResult) -
         actor.language,
         key,
         title=result.activity.title,
-        time=service.local(service.now())[6:],
+        time=spoken.clock(actor.language, service.now(), service.tz),
         method=plain(actor.language, f"vol.how.{result.method}"),
         distance=result.distance_m,
     )
@@ -246,7 +245,7 @@ async def _check_out(update: Update, context: Context) -> None:
             actor.language,
             "vol.checked_out",
             title=result.title,
-            hours=hours_text(result.minutes),
+            hours=spoken.duration(actor.language, result.minutes),
         )
         if group.in_group(update):
             await group.acknowledge(
@@ -264,7 +263,10 @@ async def checkout_pressed(update: Update, context: Context) -> None:
     result = await context.services.volunteer.checkin.check_out(actor, data.activity_id)
     await answer(update)
     text = t(
-        actor.language, "vol.checked_out", title=result.title, hours=hours_text(result.minutes)
+        actor.language,
+        "vol.checked_out",
+        title=result.title,
+        hours=spoken.duration(actor.language, result.minutes),
     )
     await context.bot.send_message(actor.tg_user_id, text)
     if data.group:

@@ -12,11 +12,10 @@ from datetime import timedelta
 
 from telegram import Update
 
-from bot import parsing
+from bot import parsing, spoken
 from bot.charts import render_chart
 from bot.spreadsheets import csv_bytes, stamped, xlsx_bytes
 from bot.volunteering.hours import summary_message
-from bot.volunteering.rules import hours_text
 from bot.volunteering.sheets import vol_report_sheets
 from handlers.access import reply, show
 from handlers.context import Context
@@ -64,7 +63,7 @@ async def review_pressed(update: Update, context: Context) -> None:
                 "vol.adjust_ask",
                 name=item.name,
                 title=item.activity.title,
-                hours=hours_text(item.checkin.minutes or 0),
+                hours=spoken.duration(actor.language, item.checkin.minutes or 0),
             ),
         )
         return
@@ -82,7 +81,7 @@ async def adjust_answer(update: Update, context: Context, step: str, text: str) 
             actor.language,
             "vol.adjusted",
             number=updated.id,
-            hours=hours_text(updated.minutes or 0),
+            hours=spoken.duration(actor.language, updated.minutes or 0),
         ),
     )
 

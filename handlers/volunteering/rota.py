@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot import spoken
 from handlers.access import reply, show
 from handlers.context import Context
 from handlers.texts import t
@@ -128,5 +129,13 @@ async def swap_answer(update: Update, context: Context) -> None:
     actor = context.require_actor()
     duty = await context.services.volunteer.rota.answer_swap(actor, data.swap_id, data.accept)
     key = "vol.swap_done" if data.accept else "vol.swap_refused"
-    await show(update, t(actor.language, key, day=duty.day, unit=duty.unit_name))
+    await show(
+        update,
+        t(
+            actor.language,
+            key,
+            day=spoken.stored_day(actor.language, duty.day),
+            unit=duty.unit_name,
+        ),
+    )
     context.services.wake_sender()

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from bot import spoken
 from bot.config import Language
+from bot.i18n import translate_count
 from bot.volunteering.attendance import ATTENDANCE
 from bot.volunteering.cards import ActivityState
 from bot.volunteering.drafts import ActivityDraft
@@ -15,7 +17,6 @@ from bot.volunteering.hours import HoursSummary, MonthlyReport
 from bot.volunteering.organiser import KioskEntry
 from bot.volunteering.review import ReviewItem
 from bot.volunteering.rota import DutyScreen
-from bot.volunteering.rules import hours_text
 from handlers.texts import (
     local_time,
     plain,
@@ -26,22 +27,20 @@ from storage.volunteering.rows import ActivityRow, DutyRow, UnitRow
 UTC_ZONE = ZoneInfo("UTC")
 
 
-def vol_when(activity: ActivityRow, tz: ZoneInfo) -> str:
-    """An activity's time: 11-28 09:00–11:00."""
-    start = activity.starts_at.astimezone(tz)
-    return f"{start:%m-%d %H:%M}–{activity.ends_at.astimezone(tz):%H:%M}"
+def vol_when(activity: ActivityRow, tz: ZoneInfo, language: Language) -> str:
+    """An activity's time: 11月28日（周六）上午9点–11点 / Sat 28 Nov, 9–11 am."""
+    return spoken.span(language, activity.starts_at, activity.ends_at, tz)
 
 
 def vol_new_prompt(language: Language, draft: ActivityDraft, unit: str | None, tz: ZoneInfo) -> str:
     """The question of the draft's current step, or its settings screen."""
     if draft.step != "settings":
         return t(language, f"vol.new.ask_{draft.step}")
-    start = draft.starts_at.astimezone(tz) if draft.starts_at else None
-    end = draft.ends_at.astimezone(tz) if draft.ends_at else None
-    when = f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}" if start and end else "—"
+    start, end = draft.starts_at, draft.ends_at
+    when = spoken.span(language, start, end, tz) if start and end else "—"
     recurrence = plain(language, f"vol.recurrence.{draft.recurrence}")
     if draft.recurrence == "dates" and draft.dates:
-        recurrence += " " + " ".join(f"{day:%m-%d}" for day in draft.dates)
+        recurrence += " " + spoken.names(language, (spoken.day(language, d) for d in draft.dates))
     on, off = plain(language, "vol.on"), plain(language, "vol.off")
     return t(
         language,
@@ -67,7 +66,7 @@ def vol_activity_line(language: Language, state: ActivityState, tz: ZoneInfo) ->
         "vol.list_line",
         number=a.id,
         title=a.title,
-        when=vol_when(a, tz),
+        when=vol_when(a, tz, language),
         place=a.place,
         signed=state.signed,
         capacity=a.capacity,
@@ -93,7 +92,7 @@ def vol_my(language: Language, rows: list[tuple[ActivityRow, str]], tz: ZoneInfo
             f"vol.my_line_{state}",
             number=a.id,
             title=a.title,
-            when=vol_when(a, tz),
+            when=vol_when(a, tz, language),
             place=a.place,
         )
         for a, state in rows
@@ -131,8 +130,8 @@ def vol_review(language: Language, items: list[ReviewItem], tz: ZoneInfo) -> str
             number=item.checkin.id,
             name=item.name,
             title=item.activity.title,
-            checked_in=local_time(item.checkin.checked_in_at, tz)[5:],
-            hours=hours_text(item.checkin.minutes or 0),
+            checked_in=local_time(item.checkin.checked_in_at, tz, language),
+            hours=spoken.duration(language, item.checkin.minutes or 0),
         )
         for item in items
     ]
@@ -144,16 +143,19 @@ def vol_hours(language: Language, summary: HoursSummary) -> str:
     text = t(
         language,
         "vol.hours",
-        month=hours_text(summary.month),
-        year=hours_text(summary.year),
-        total=hours_text(summary.total),
+        month=spoken.hours_total(language, summary.month),
+        year=spoken.hours_total(language, summary.year),
+        total=spoken.hours_total(language, summary.total),
     )
     if summary.reached is not None:
         text += "\n" + t(language, "vol.milestone_reached", hours=summary.reached)
     if summary.next_milestone is not None:
         left = summary.next_milestone * 60 - summary.total
         text += "\n" + t(
-            language, "vol.milestone_next", hours=summary.next_milestone, left=hours_text(left)
+            language,
+            "vol.milestone_next",
+            hours=summary.next_milestone,
+            left=spoken.duration(language, left),
         )
     return text
 
@@ -166,7 +168,7 @@ def _attendance_lines(language: Language, report: MonthlyReport, tz: ZoneInfo) -
             "vol.report_attendance_line",
             number=item.activity.id,
             title=item.activity.title,
-            when=item.activity.starts_at.astimezone(tz).strftime("%m-%d %H:%M"),
+            when=local_time(item.activity.starts_at, tz, language),
             counts=plain(language, "vol.attendance_counts", **item.counts()),
         )
         for item in report.attendance
@@ -192,8 +194,8 @@ def vol_report(language: Language, report: MonthlyReport, tz: ZoneInfo = UTC_ZON
             language,
             "vol.report_row",
             name=row.name,
-            hours=hours_text(row.minutes),
-            records=row.records,
+            hours=spoken.hours_total(language, row.minutes),
+            records=translate_count(language, "vol.times", row.records),
         )
         for row in report.people
     )
@@ -202,8 +204,8 @@ def vol_report(language: Language, report: MonthlyReport, tz: ZoneInfo = UTC_ZON
             language,
             "vol.report_row",
             name=row.name,
-            hours=hours_text(row.minutes),
-            records=row.records,
+            hours=spoken.hours_total(language, row.minutes),
+            records=translate_count(language, "vol.times", row.records),
         )
         for row in report.units
     )
@@ -211,8 +213,8 @@ def vol_report(language: Language, report: MonthlyReport, tz: ZoneInfo = UTC_ZON
     return t(
         language,
         "vol.report",
-        month=f"{report.month:%Y-%m}",
-        total=hours_text(report.total_minutes),
+        period=spoken.month(language, report.month),
+        total=spoken.hours_total(language, report.total_minutes),
         people=people or none,
         units=units or none,
         attendance=_attendance_lines(language, report, tz),
@@ -222,7 +224,8 @@ def vol_report(language: Language, report: MonthlyReport, tz: ZoneInfo = UTC_ZON
 def vol_rota(language: Language, units: list[UnitRow], duties: list[DutyRow]) -> str:
     """/rota: planned duty days and the units in rotation order."""
     planned = "\n".join(
-        t(language, "vol.rota_duty", day=d.day, unit=d.unit_name) for d in duties
+        t(language, "vol.rota_duty", day=spoken.stored_day(language, d.day), unit=d.unit_name)
+        for d in duties
     ) or t(language, "vol.none")
     order = "\n".join(
         t(
@@ -230,7 +233,7 @@ def vol_rota(language: Language, units: list[UnitRow], duties: list[DutyRow]) ->
             "vol.rota_unit_skip" if u.skip_next else "vol.rota_unit",
             position=i + 1,
             unit=u.name,
-            last=u.last_duty_on or "—",
+            last=spoken.stored_day(language, u.last_duty_on) if u.last_duty_on else "—",
         )
         for i, u in enumerate(units)
     ) or t(language, "vol.none")
@@ -240,7 +243,7 @@ def vol_rota(language: Language, units: list[UnitRow], duties: list[DutyRow]) ->
 def vol_duty(language: Language, screen: DutyScreen) -> str:
     """/duty for a unit's contact."""
     duty = (
-        t(language, "vol.duty_next", day=screen.duty.day)
+        t(language, "vol.duty_next", day=spoken.stored_day(language, screen.duty.day))
         if screen.duty
         else t(language, "vol.duty_none")
     )

@@ -137,3 +137,25 @@ def test_check_in_codes_last_three_minutes_at_least(
     (problem,) = problems(write(tmp_path, "[volunteer]\ncode_valid_minutes = 2\n"))
     assert problem.startswith("volunteer.code_valid_minutes"), problem
     assert make_settings(tmp_path, volunteer={"code_grace_seconds": 20}).volunteer
+
+
+def test_the_community_and_its_grids_may_carry_english_names(tmp_path: Path) -> None:
+    settings = make_settings(
+        tmp_path,
+        community={
+            "name": "幸福社区",
+            "name_en": "Happiness Community",
+            "grids": [
+                {"id": "g1", "name": "第一网格", "name_en": "Grid 1"},
+                {"id": "g2", "name": "第二网格"},
+            ],
+        },
+    )
+    community = settings.community
+    assert community.name_in(Language.EN) == "Happiness Community"
+    assert community.name_in(Language.ZH_HANS) == "幸福社区"
+    first, second = community.grids
+    assert first.name_in(Language.EN) == "Grid 1"
+    assert first.name_in(Language.ZH_HANS) == "第一网格"
+    assert second.name_in(Language.EN) == "第二网格"  # without one: the Chinese name
+    assert make_settings(tmp_path).community.name_in(Language.EN) == "幸福社区"

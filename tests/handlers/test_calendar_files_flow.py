@@ -135,7 +135,7 @@ async def test_a_thursday_pavilion_from_the_group(tmp_path: Path, api: FakeBotAp
         await harness.register(2001, "张阿姨")
         await fire_builtin(harness, clock, "builtin:session")
         agenda = with_button(harness, RESIDENTS_GROUP, "📅 加到手机日历")
-        assert agenda["text"].startswith("📣 11-19 19:00 是周四议事亭")
+        assert agenda["text"].startswith("📣 明天（周四）晚上7点是周四议事亭")
 
         # In the group the button opens the private chat with the bot (a deep link) ...
         data = button_data(agenda, "📅")

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot import parsing, usertext
+from bot import parsing, spoken, usertext
 from bot.clock import Clock
 from bot.community.register import Actor, ChatKind, secretaries_to_tell
 from bot.config import Language, Settings
@@ -66,8 +66,15 @@ class CarryingContext:
         return datetime.combine(day, time(23, 59), tzinfo=self.tz).astimezone(UTC)
 
     def local_date(self, moment: datetime) -> str:
-        """The local date of ``moment`` (YYYY-MM-DD)."""
+        """The local date of ``moment`` (YYYY-MM-DD), as the history stores it."""
         return moment.astimezone(self.tz).strftime("%Y-%m-%d")
+
+    def spoken_day(self, moment: datetime, language: Language | None = None) -> str:
+        """The local day of ``moment`` as people say it: 12月3日（周四） / Thu 3 Dec
+        (with the year if it is not this year's)."""
+        today = self.clock().astimezone(self.tz).date()
+        day = moment.astimezone(self.tz).date()
+        return spoken.day(language or self.language, day, today, relative=False)
 
     # --- guided forms ---------------------------------------------------------------------
 

@@ -103,7 +103,9 @@ class OverdueReminders:
                         {
                             "number": matter.id,
                             "title": matter.title,
-                            "due": self._ctx.local_date(matter.due_at),
+                            "due": self._ctx.spoken_day(
+                                matter.due_at, parse_language(owner.language)
+                            ),
                         },
                         buttons=progress_buttons(matter.id),
                     ),
@@ -157,7 +159,7 @@ class OverdueReminders:
                 "carry.overdue_matter_line",
                 number=m.id,
                 title=m.title,
-                due=self._ctx.local_date(m.due_at),
+                due=self._ctx.spoken_day(m.due_at, language),
             )
             for m in matters
         ] + [
@@ -166,7 +168,7 @@ class OverdueReminders:
                 "carry.overdue_referral_line",
                 number=r.matter_id,
                 department=r.department,
-                due=self._ctx.local_date(r.due_at) if r.due_at else "",
+                due=self._ctx.spoken_day(r.due_at, language) if r.due_at else "",
             )
             for r in referrals
         ]

@@ -164,7 +164,7 @@ class OwnerService:
                         {
                             "number": matter.id,
                             "title": matter.title,
-                            "due": self._ctx.local_date(due_at),
+                            "due": self._ctx.spoken_day(due_at, parse_language(owner.language)),
                         },
                         buttons=progress_buttons(matter.id),
                     ),

@@ -207,7 +207,7 @@ class SupervisionService:
                     OutgoingMessage(
                         "carry.term_member",
                         parse_language(person.language),
-                        {"until": self._ctx.local_date(ends)},
+                        {"until": self._ctx.spoken_day(ends, parse_language(person.language))},
                     ),
                 )
                 for person in members

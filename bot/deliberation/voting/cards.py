@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from bot import spoken
 from bot.config import Grid, Language
 from bot.deliberation.voting.ballots import Tally
 from bot.deliberation.voting.electorate import describe, effective_quorum, turnout
@@ -41,7 +42,7 @@ def vote_card(
             vote.electorate, vote.electorate_buildings, vote.electorate_grid, grids, language
         ),
         "quorum": effective_quorum(vote.quorum, eligible),
-        "closes": vote.closes_at.astimezone(tz).strftime("%m-%d %H:%M"),
+        "closes": spoken.moment(language, vote.closes_at, tz),
         "mode": translate(
             language, "vote.mode.anonymous" if vote.anonymous else "vote.mode.public"
         ),
@@ -103,7 +104,7 @@ def draft_resolution(vote: VoteRow, matter: MatterRow, language: Language) -> st
     tally = vote.tally or {"counts": [0] * len(vote.options), "voters": 0}
     eligible = tally.get("eligible")
     labels = option_labels(vote, language)
-    counts = "、".join(
+    counts = translate(language, "list_separator").join(
         translate(language, "vote.count_phrase", label=label, count=count)
         for label, count in zip(labels, tally["counts"], strict=True)
     )
@@ -112,7 +113,7 @@ def draft_resolution(vote: VoteRow, matter: MatterRow, language: Language) -> st
         f"resolution.draft.{vote.result}",
         title=matter.title,
         counts=counts,
-        voters=tally["voters"],
+        voters=spoken.count(language, "residents", int(tally["voters"])),
         turnout=turnout(language, int(tally["voters"]), eligible),
         quorum=effective_quorum(vote.quorum, eligible),
         threshold=translate(language, f"vote.threshold.{vote.threshold}"),

@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from bot import spoken
 from bot.config import Grid, Language
 from bot.errors import UserFacingError
 from bot.i18n import translate
@@ -116,9 +117,12 @@ def refusal(
     return None
 
 
-def grid_name(grid_id: str | None, grids: Sequence[Grid]) -> str:
-    """The configured name of a grid (its id if the configuration no longer has it)."""
-    return next((grid.name for grid in grids if grid.id == grid_id), grid_id or "")
+def grid_name(
+    grid_id: str | None, grids: Sequence[Grid], language: Language = Language.ZH_HANS
+) -> str:
+    """The configured name of a grid in ``language`` (its id if the configuration no
+    longer has it)."""
+    return next((grid.name_in(language) for grid in grids if grid.id == grid_id), grid_id or "")
 
 
 def household_name(voter: Voter) -> str:
@@ -197,7 +201,9 @@ def describe(
             language, "vote.electorate.buildings_of", buildings=separator.join(buildings)
         )
     if electorate == GRID:
-        return translate(language, "vote.electorate.grid_of", grid=grid_name(grid_id, grids))
+        return translate(
+            language, "vote.electorate.grid_of", grid=grid_name(grid_id, grids, language)
+        )
     return translate(language, f"vote.electorate.{electorate}")
 
 
@@ -213,7 +219,7 @@ def scope_name(
     if electorate == BUILDINGS:
         return translate(language, "list_separator").join(buildings)
     if electorate == GRID:
-        return grid_name(grid_id, grids)
+        return grid_name(grid_id, grids, language)
     return translate(language, f"vote.electorate.button.{electorate}")
 
 
@@ -226,7 +232,9 @@ def turnout(language: Language, voters: int, eligible: int | None) -> str:
     """ "已投 5 / 应投 8（62%）"; without a known electorate (votes closed before it was
     kept) "已投 5"."""
     if eligible is None:
-        return translate(language, "vote.turnout_unknown", voters=voters)
+        return translate(
+            language, "vote.turnout_unknown", voters=spoken.count(language, "voters", voters)
+        )
     if eligible == 0:
         return translate(language, "vote.turnout_none", voters=voters, eligible=eligible)
     percent = voters * 100 // eligible

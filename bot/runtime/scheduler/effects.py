@@ -7,6 +7,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot import spoken
 from bot.clock import Clock
 from bot.community.calendar import CommunityCalendar, to_utc
 from bot.community.calendar_notes import move_note
@@ -74,8 +75,10 @@ class SchedulerEffects:
             firing,
             ChatKind.MEMBERS,
             key,
-            date=event.strftime("%m-%d"),
-            time=event.strftime("%H:%M"),
+            date=spoken.day(
+                language, event.date(), spoken.local_date(firing.now, self._calendar.tz)
+            ),
+            time=spoken.clock(language, event),
             why=move_note(moves, day.at.astimezone(self._calendar.tz).date(), language),
             late=late_note(firing, language, self._calendar.tz),
         )
@@ -107,7 +110,10 @@ class SchedulerEffects:
                     {
                         "what": schedule_title(schedule, parse_language(person.language), facts),
                         "when": spoken_time(
-                            due_at, self._calendar.tz, parse_language(person.language)
+                            due_at,
+                            self._calendar.tz,
+                            parse_language(person.language),
+                            spoken.local_date(now, self._calendar.tz),
                         ),
                     },
                 ),

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from bot import spoken
 from bot.config import Language
 from bot.i18n import translate
 from bot.runtime.scheduler.titles import spoken_time
@@ -55,7 +56,11 @@ def late_note(firing: Firing, language: Language, tz: ZoneInfo) -> str:
         return ""
     due = firing.due_at.astimezone(tz)
     same_day = due.date() == firing.now.astimezone(tz).date()
-    when = f"{due:%H:%M}" if same_day else spoken_time(firing.due_at, tz, language)
+    when = (
+        spoken.clock(language, due)
+        if same_day
+        else spoken_time(firing.due_at, tz, language, spoken.local_date(firing.now, tz))
+    )
     return "\n\n" + translate(language, "schedule.late_note", due=when)
 
 

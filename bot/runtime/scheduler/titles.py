@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot import spoken
 from bot.config import Language
-from bot.i18n import translate
+from bot.i18n import translate, translate_count
 from storage.runtime.schedules import ScheduleRow
 
 
-def spoken_time(moment: datetime, tz: ZoneInfo, language: Language) -> str:
-    """A moment as people say it: 11月22日 周日 15:00 / Sun 22 Nov 15:00."""
-    local = moment.astimezone(tz)
-    return translate(
-        language,
-        "upcoming.when",
-        month=translate(language, "upcoming.months").split()[local.month - 1],
-        day=local.day,
-        weekday=translate(language, "upcoming.weekdays").split()[local.weekday()],
-        time=f"{local:%H:%M}",
-    )
+def spoken_time(
+    moment: datetime, tz: ZoneInfo, language: Language, today: date | None = None
+) -> str:
+    """A moment as people say it (bot/spoken.py): 11月22日（周日）下午3点 / Sun 22 Nov, 3 pm;
+    with ``today`` (the clock's local date) 明天（周日）… and another year's year."""
+    return spoken.moment(language, moment, tz, today)
 
 
 def lead_time(language: Language, minutes: int) -> str:
@@ -29,12 +25,8 @@ def lead_time(language: Language, minutes: int) -> str:
     for unit, size in (("days", 1440), ("hours", 60)):
         if minutes >= size and minutes % size == 0:
             count = minutes // size
-            return translate(
-                language, f"schedule.lead.{unit}{'_one' if count == 1 else ''}", count=count
-            )
-    return translate(
-        language, f"schedule.lead.minutes{'_one' if minutes == 1 else ''}", count=minutes
-    )
+            return translate_count(language, f"schedule.lead.{unit}", count)
+    return translate_count(language, "schedule.lead.minutes", minutes)
 
 
 def schedule_title(

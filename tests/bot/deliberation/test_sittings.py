@@ -151,14 +151,14 @@ async def test_a_session_from_agenda_to_minutes(
     assert reminder["chat"] == GROUP
     assert reminder["key"] == "sittings.session_agenda"
     assert reminder["params"]["agenda"] == "#1 3号楼前加装路灯\n#2 遛狗要牵绳"
-    assert reminder["params"]["date"] == "11-19"
+    assert reminder["params"]["date"] == "明天（周四）"  # the evening before
 
     # At its start the session opens, with the agenda.
     await fire(scheduler, db, clock, "builtin:session_open")
     assert clock.now == SESSION
     opened = (await outbox(db))[-1]
     assert opened["key"] == "sittings.session_open"
-    assert opened["params"]["time"] == "19:00"
+    assert opened["params"]["time"] == "晚上7点"
 
     # During it, one vote passes (public), one fails quorum (anonymous); a resolution is written.
     await add_closed_vote(
@@ -181,7 +181,7 @@ async def test_a_session_from_agenda_to_minutes(
     assert minutes_message["key"] == "sittings.text"
     assert minutes_message["params"]["text"].split("\n") == [
         "📝 幸福社区周四议事亭会议记录",
-        "时间：2026-11-19 19:00—21:00",
+        "时间：2026年11月19日（周四）晚上7点—晚上9点",
         "地点：社区议事亭",
         "主持人：（未填）",
         "记录人：（未填）",
@@ -259,7 +259,9 @@ async def test_an_empty_agenda_invites_residents_to_raise(
     await fire(scheduler, db, clock, "builtin:talk_day_close")
     assert clock.now == datetime(2026, 11, 24, 12, 0, tzinfo=UTC)  # 20:00 in Shanghai
     text = [m for m in await outbox(db) if m["key"] == "sittings.text"][-1]["params"]["text"]
-    assert text.startswith("📝 幸福社区逢四说事会议记录\n时间：2026-11-24 09:00—20:00")
+    assert text.startswith(
+        "📝 幸福社区逢四说事会议记录\n时间：2026年11月24日（周二）上午9点—晚上8点"
+    )
     assert "本次没有列入议程的事项。" in text
 
 

@@ -46,4 +46,4 @@ async def test_record_and_monthly_summary(services: Services, clock: FakeClock) 
     clock.now = datetime.fromisoformat(due)
     assert await services.scheduler.fire(schedule_id, clock.now)
     (summary,) = [c for _, c in await outbox(services) if c["key"] == "lesson.monthly_summary"]
-    assert summary["params"] == {"month": "2026-10", "count": 1, "lines": "#1 十月课: 1/1"}
+    assert summary["params"] == {"month": "2026年10月", "count": 1, "lines": "#1 十月课: 1/1"}

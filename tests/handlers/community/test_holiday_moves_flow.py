@@ -80,23 +80,23 @@ async def test_national_day_moves_the_talk_day_and_cancels_the_pavilion(
         await harness.say(SECRETARY, "/upcoming")
         listing = harness.last(SECRETARY)["text"]
         assert line_with(listing, "逢四说事开场").endswith(
-            "逢四说事开场 — 10月8日 周四 09:00（原定10月4日，因国庆节顺延）"
+            "逢四说事开场 — 10月8日（周四）上午9点（原定10月4日，因国庆节顺延）"
         )
         assert line_with(listing, "周四议事亭提醒").endswith(
-            "周四议事亭提醒 — 10月7日 周三 20:00（10月1日因国庆节休会）"
+            "周四议事亭提醒 — 10月7日（周三）晚上8点（10月1日因国庆节休会）"
         )
         # The evening before 10-08: the agenda notice says why there was no pavilion.
         await fire(harness, clock, "builtin:session")
         (agenda,) = [t for t in harness.texts(RESIDENTS_GROUP) if t.startswith("📣")]
-        assert agenda.startswith("📣 10-08 19:00 是周四议事亭（10月1日因国庆节休会）。")
+        assert agenda.startswith("📣 明天（周四）晚上7点是周四议事亭（10月1日因国庆节休会）。")
         # The morning of 10-08: the talk day of 10-04 opens, saying so.
         await fire(harness, clock, "builtin:talk_day")
         (opening,) = [t for t in harness.texts(RESIDENTS_GROUP) if t.startswith("☀️")]
-        assert opening.startswith("☀️ 今天（10-08）是逢四说事日（原定10月4日，因国庆节顺延）。")
+        assert opening.startswith("☀️ 今天（10月8日）是逢四说事日（原定10月4日，因国庆节顺延）。")
         # After the holiday nothing is moved any more: the next talk day is 10-14, plain.
         await harness.say(SECRETARY, "/upcoming")
         after = harness.last(SECRETARY)["text"]
-        assert line_with(after, "逢四说事开场").endswith("逢四说事开场 — 10月14日 周三 09:00")
+        assert line_with(after, "逢四说事开场").endswith("逢四说事开场 — 10月14日（周三）上午9点")
     finally:
         await harness.running.stop()
 
@@ -109,8 +109,8 @@ async def test_upcoming_in_english_says_why(tmp_path: Path, api: FakeBotApi) -> 
         await harness.say(SECRETARY, "/lang en")
         await harness.say(SECRETARY, "/upcoming")
         listing = harness.last(SECRETARY)["text"]
-        assert "Thu 8 Oct 09:00 (moved from 4 Oct: National Day)" in listing
-        assert "Wed 7 Oct 20:00 (no session on 1 Oct: National Day)" in listing
+        assert "Thu 8 Oct, 9 am (moved from 4 Oct: National Day)" in listing
+        assert "Wed 7 Oct, 8 pm (no session on 1 Oct: National Day)" in listing
     finally:
         await harness.running.stop()
 
@@ -133,17 +133,17 @@ async def test_party_day_comes_forward_to_the_make_up_saturday(
         listing = harness.last(SECRETARY)["text"]
         # Reminded the day before at 18:00: Friday 02-13.
         assert line_with(listing, "主题党日提醒").endswith(
-            "主题党日提醒 — 2月13日 周五 18:00（原定2月15日，因春节提前）"
+            "主题党日提醒 — 2月13日（周五）下午6点（原定2月15日，因春节提前）"
         )
         # The make-up Saturday holds its talk day; the pavilion of 02-19 (春节) is not held.
-        assert line_with(listing, "逢四说事开场").endswith("逢四说事开场 — 2月14日 周六 09:00")
+        assert line_with(listing, "逢四说事开场").endswith("逢四说事开场 — 2月14日（周六）上午9点")
         assert line_with(listing, "周四议事亭提醒").endswith(
-            "周四议事亭提醒 — 2月25日 周三 20:00（2月19日因春节休会）"
+            "周四议事亭提醒 — 2月25日（周三）晚上8点（2月19日因春节休会）"
         )
         await fire(harness, clock, "builtin:party_day")
         (reminder,) = [t for t in harness.texts(MEMBERS_GROUP) if t.startswith("🚩")]
         assert reminder == (
-            "🚩 02-14 09:00 是主题党日（原定2月15日，因春节提前），请各位党员准时参加。"
+            "🚩 明天（周六）上午9点是主题党日（原定2月15日，因春节提前），请各位党员准时参加。"
         )
     finally:
         await harness.running.stop()
@@ -161,11 +161,11 @@ async def test_party_day_lesson_goes_out_on_the_make_up_saturday(
         await write_lesson(harness)
         await harness.press_label(SECRETARY, harness.last(SECRETARY), "党日")
         assert harness.last(SECRETARY)["text"] == (
-            "✅ 微党课 #1 将在党日 2026-02-14 09:00 发出（原定2月15日，因春节提前）。"
+            "✅ 微党课 #1 将在党日2月14日（周六）上午9点发出（原定2月15日，因春节提前）。"
         )
         listing = await upcoming(harness)
         assert line_with(listing, "微党课 #1《学习党章》发送").endswith(
-            "微党课 #1《学习党章》发送 — 2月14日 周六 09:00（原定2月15日，因春节提前）"
+            "微党课 #1《学习党章》发送 — 2月14日（周六）上午9点（原定2月15日，因春节提前）"
         )
     finally:
         await harness.running.stop()

@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot import spoken
+from bot.config import Language
 from bot.standin import FakeBotApi
 from tests.conftest import FakeClock, make_settings
 from tests.handlers.conftest import (
@@ -61,8 +63,9 @@ async def test_reminder_due_while_down_is_sent_once_late(tmp_path: Path, api: Fa
     finally:
         await harness.running.stop()
     (late,) = reminders(api, RESIDENTS_GROUP)
-    due = (clock.now - timedelta(minutes=15)).astimezone(ZoneInfo("Asia/Shanghai"))
-    assert late == f"🔔 今晚七点在湖边议事亭议事\n\n（原定 {due:%H:%M}，因系统暂停延后发送）"
+    due = clock.now - timedelta(minutes=15)
+    said = spoken.clock(Language.ZH_HANS, due, ZoneInfo("Asia/Shanghai"))  # e.g. 上午10点10分
+    assert late == f"🔔 今晚七点在湖边议事亭议事\n\n（原定{said}，因系统暂停延后发送）"
     assert [outcome for _, outcome in firings] == ["late"]
     clock.advance(minutes=1)
     again = await restart(tmp_path, api, clock)  # and another restart does not send it again
@@ -97,7 +100,7 @@ async def test_reminder_beyond_the_window_is_reported_missed(
         assert api.callback_answers()[-1]["text"] == "已补发：今晚议事"
         await harness.pushes_sent()
         (sent,) = reminders(api, RESIDENTS_GROUP)
-        assert sent.startswith("🔔 今晚七点在湖边议事亭议事\n\n（原定 ")
+        assert sent.startswith("🔔 今晚七点在湖边议事亭议事\n\n（原定")
         assert sent.endswith("，因系统暂停延后发送）")
         await harness.press_label(SECRETARY, report, "📣 现在补发", strict=False)
         assert api.callback_answers()[-1]["text"] == "已经补发过了：今晚议事"
@@ -179,9 +182,9 @@ async def test_upcoming_lists_everything_paged_with_named_buttons(
         assert lines[0] == "接下来机器人要做的事"
         # 10 built-in schedules and the activity's two reminders: 12, in two pages.
         assert lines[-1] == "第 1/2 页，共 12 项。按 ⏸ 暂停、按 ▶ 恢复。"
-        assert "1. 逾期事项提醒（每天） — 11月17日 周二 09:00" in lines
-        assert "4. 活动《湖边清扫》提前 1 天提醒 — 11月18日 周三 10:00" in lines
-        assert "6. 活动《湖边清扫》提前 1 小时提醒 — 11月19日 周四 09:00" in lines
+        assert "1. 逾期事项提醒（每天） — 11月17日（周二）上午9点" in lines
+        assert "4. 活动《湖边清扫》提前 1 天提醒 — 11月18日（周三）上午10点" in lines
+        assert "6. 活动《湖边清扫》提前 1 小时提醒 — 11月19日（周四）上午9点" in lines
         assert "下一页 ▶" in labels(first) and "◀ 上一页" not in labels(first)
         assert "⏸ 周四议事亭开场" in labels(first)
         # Press ⏸ on the Thursday opening: a toast says what was paused.
@@ -221,7 +224,7 @@ async def test_a_long_title_is_cut_on_its_button_and_said_whole_when_pressed(
         await harness.say(SECRETARY, "/upcoming")
         first = harness.last(SECRETARY)
         whole = "活动《社区老年活动中心门前绿化带补种》提前 1 天提醒"
-        assert f"4. {whole} — 11月18日 周三 10:00" in first["text"].splitlines()
+        assert f"4. {whole} — 11月18日（周三）上午10点" in first["text"].splitlines()
         # The activity's own title is cut, so its two reminders keep apart.
         assert "⏸ 活动《社区老年活动中心门…》提前 1 天提醒" in labels(first)
         assert "⏸ 活动《社区老年活动中心门…》提前 1 小时提醒" in labels(first)
@@ -279,7 +282,7 @@ async def test_a_new_session_time_moves_the_opening_and_it_opens_then(
         await harness.say(SECRETARY, "/upcoming")
         listing = harness.last(SECRETARY)["text"]
         opening = next(line for line in listing.splitlines() if "周四议事亭开场" in line)
-        assert "18:00" in opening and "19:00" not in opening
+        assert "下午6点" in opening and "晚上7点" not in opening
         clock.now = due
         schedule_id, _ = await builtin(harness, "builtin:session_open")
         assert await harness.running.services.scheduler.fire(schedule_id, due)
@@ -287,7 +290,7 @@ async def test_a_new_session_time_moves_the_opening_and_it_opens_then(
     finally:
         await harness.running.stop()
     opened = [t for t in harness.texts(RESIDENTS_GROUP) if t.startswith("🔔 周四议事亭现在开始")]
-    assert opened == [opened[0]] and "18:00" in opened[0]
+    assert opened == [opened[0]] and "（11月19日下午6点）" in opened[0]
     assert "延后" not in opened[0]  # on time: no note
 
 
@@ -310,8 +313,8 @@ async def test_an_opening_moved_earlier_past_now_is_done_late_not_lost(
         await harness.running.stop()
     (opened,) = [t for t in harness.texts(RESIDENTS_GROUP) if t.startswith("🔔 周四议事亭")]
     # Half an hour late: it does not say "now", and says when it was due.
-    assert opened.startswith("🔔 周四议事亭已经开始（11-19 18:00）")
-    assert opened.endswith("\n\n（原定 18:00，因系统暂停延后发送）")
+    assert opened.startswith("🔔 周四议事亭已经开始（11月19日下午6点）")
+    assert opened.endswith("\n\n（原定下午6点，因系统暂停延后发送）")
 
 
 async def test_a_firing_with_no_event_left_is_reported(tmp_path: Path, api: FakeBotApi) -> None:
@@ -332,4 +335,4 @@ async def test_a_firing_with_no_event_left_is_reported(tmp_path: Path, api: Fake
         await harness.running.stop()
     assert not [t for t in harness.texts(RESIDENTS_GROUP) if t.startswith("🔔")]
     report = harness.last(SECRETARY)["text"]
-    assert report.startswith("⚠️ “周四议事亭开场”原定 11月19日 周四 20:00 执行")
+    assert report.startswith("⚠️ “周四议事亭开场”原定今天（周四）晚上8点执行")

@@ -75,7 +75,7 @@ async def assign_to_li(harness: BotHarness) -> None:
     await harness.press_label(SECRETARY, harness.last(SECRETARY), "李大爷")
     assert "负责人：李大爷" in harness.last(SECRETARY)["text"]
     await harness.press_label(SECRETARY, harness.last(SECRETARY), "2 周")
-    assert harness.last(SECRETARY)["text"] == "✅ #1 已交给 李大爷 办理，期限 2026-12-03。"
+    assert harness.last(SECRETARY)["text"] == "✅ #1 已交给 李大爷 办理，期限12月3日（周四）。"
 
 
 async def test_assign_progress_to_done_and_ratings(harness: BotHarness) -> None:
@@ -88,7 +88,7 @@ async def test_assign_progress_to_done_and_ratings(harness: BotHarness) -> None:
     await harness.pushes_sent()
     assignment = harness.last(2003)
     assert assignment["text"] == (
-        "📋 您负责办理 #1 3号楼前加装路灯，期限 2026-12-03。\n有进展时，请按下面的“报告进展”。"
+        "📋 您负责办理 #1 3号楼前加装路灯，期限12月3日（周四）。\n有进展时，请按下面的“报告进展”。"
     )
     assert button_labels(assignment) == ["📝 报告进展"]
 
@@ -172,7 +172,7 @@ async def test_major_project_is_accepted_by_the_supervision_group(harness: BotHa
     assert "现在没有居民监督小组" in harness.last(SECRETARY)["text"]
     await harness.press_label(SECRETARY, harness.last(SECRETARY), "抽签")
     started = harness.last(SECRETARY)["text"]
-    assert "新一届居民监督小组已产生（抽签，至 2027-11-19）" in started
+    assert "新一届居民监督小组已产生（抽签），任期至2027年11月19日（周五）" in started
     assert "登记的志愿者只有 2 位，不足 11 位" in started
 
     await harness.say(SECRETARY, "/major 1")
@@ -248,7 +248,7 @@ async def test_assign_button_under_a_matter_opens_the_form_privately(harness: Bo
     assert "由谁负责办理" in harness.last(SECRETARY)["text"]
     await harness.press_label(SECRETARY, harness.last(SECRETARY), "居委会")
     await harness.say(SECRETARY, "2026-12-31")
-    assert harness.last(SECRETARY)["text"] == "✅ #1 已交给 居委会 办理，期限 2026-12-31。"
+    assert harness.last(SECRETARY)["text"] == "✅ #1 已交给 居委会 办理，期限12月31日（周四）。"
 
 
 async def test_appointing_the_supervision_group_with_toggles(harness: BotHarness) -> None:
@@ -267,9 +267,11 @@ async def test_appointing_the_supervision_group_with_toggles(harness: BotHarness
     assert harness.last(SECRETARY)["text"] == "请点上面的按钮选择。"
     await harness.press_label(SECRETARY, picker, "确定")
     started = last_with(harness, SECRETARY, "新一届")
-    assert "新一届居民监督小组已产生（指定，至 2027-11-19）：\nTom" in started["text"]
+    assert (
+        "新一届居民监督小组已产生（指定），任期至2027年11月19日（周五）：\nTom" in started["text"]
+    )
     await harness.pushes_sent()
-    assert "supervision group until 2027-11-19" in harness.last(2002)["text"]
+    assert "supervision group until Fri, 19 Nov 2027" in harness.last(2002)["text"]
     async with harness.db.read() as session:
         holders = [p.display_name for p in await session.people.with_role("supervisor")]
     assert holders == ["Tom"]
@@ -286,4 +288,4 @@ async def test_assign_by_replying_to_the_owners_message_in_the_group(harness: Bo
     assert harness.last(RESIDENTS_GROUP)["text"] == "已私聊您，请在私聊中继续。"
     assert "负责人：李大爷" in harness.last(SECRETARY)["text"]
     await harness.press_label(SECRETARY, harness.last(SECRETARY), "1 个月")
-    assert harness.last(SECRETARY)["text"] == "✅ #1 已交给 李大爷 办理，期限 2026-12-19。"
+    assert harness.last(SECRETARY)["text"] == "✅ #1 已交给 李大爷 办理，期限12月19日（周六）。"

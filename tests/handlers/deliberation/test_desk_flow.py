@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tests.handlers.conftest import SECRETARY, BotHarness, button_labels
 from tests.handlers.deliberation.test_discussion_flow import card_of, raise_matter
 from tests.handlers.deliberation.test_matters_flow import setup
@@ -31,7 +33,7 @@ async def test_matter_shows_its_history_and_secretary_buttons(harness: BotHarnes
     ]
     await harness.press_label(SECRETARY, screen, "列入逢四说事议程")
     screen = harness.last(SECRETARY)
-    assert screen["text"].startswith("✅ #1 已列入 ")
+    assert re.match(r"✅ #1 已列入\d+月\d+日（周.）上午9点 逢四说事议程。", screen["text"])
     assert "逢四说事议程" in screen["text"]
     assert "📅 列入逢四说事议程" not in button_labels(screen)
     await harness.api.wait_for(lambda: "已列入" in card_of(harness, 1)["text"], timeout=60)

@@ -87,7 +87,7 @@ async def test_discuss_command_checks_its_input(harness: BotHarness) -> None:
     await harness.say(2002, "/thread 1")
     thread = harness.last(2002)
     assert "<b>同意</b> & 支持" in thread["text"]  # escaped: shown as typed, not bold
-    assert "page 1/1, 1 comments" in thread["text"]
+    assert "page 1/1, 1 comment)" in thread["text"]
 
 
 async def test_thread_pages_back_and_forth(harness: BotHarness) -> None:

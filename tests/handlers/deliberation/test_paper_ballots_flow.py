@@ -90,7 +90,7 @@ async def test_paper_ballots_guarded_by_the_attendance_list(
 
         await harness.say(SECRETARY, "/attendance")
         screen = harness.last(SECRETARY)
-        assert screen["text"].startswith("📋 出席登记：周四议事亭 11-19 19:00")
+        assert screen["text"].startswith("📋 出席登记：周四议事亭 11月19日（周四）晚上7点")
         assert "到场：登记在册 0 人 · 未登记 0 人 · 合计 0 人" in screen["text"]
         assert button_labels(screen)[:2] == ["3栋（到场 0/2）", "5栋（到场 0/2）"]
         # Nor do residents enter paper counts.
@@ -183,7 +183,10 @@ async def test_paper_ballots_guarded_by_the_attendance_list(
         await harness.say(SECRETARY, "陈师傅")
         confirm = harness.last(SECRETARY)["text"]
         assert "计票人：刘阿姨\n监票人：陈师傅" in confirm
-        assert "⚠️ 这次表决已经录过纸质票（赞成 3 张、反对 1 张、弃权 0 张" in confirm
+        assert (
+            "⚠️ 这次表决已经录过纸质票：赞成 3 张、反对 1 张、弃权 0 张，"
+            "11月19日（周四）晚上7点录入。" in confirm
+        )
         assert "原来的数字留在审计记录里" in confirm
         await press(harness, "确认记入")
         async with (

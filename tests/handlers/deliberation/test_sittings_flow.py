@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot import spoken
+from bot.config import Language
 from bot.standin import FakeBotApi
 from tests.conftest import FakeClock, make_settings
 from tests.handlers.conftest import RESIDENTS_GROUP, SECRETARY, BotHarness, start_harness
@@ -45,7 +47,10 @@ async def test_minutes_are_posted_and_can_be_read_later(tmp_path: Path, api: Fak
         posted = minutes_text(harness, RESIDENTS_GROUP)
         day = starts.astimezone(settings.community.tz)
         assert posted.startswith("📝 幸福社区周四议事亭会议记录\n")
-        assert f"时间：{day:%Y-%m-%d} {day:%H:%M}—" in posted
+        said = spoken.day(Language.ZH_HANS, day.date(), year=True) + spoken.clock(
+            Language.ZH_HANS, day
+        )
+        assert f"时间：{said}—" in posted  # 2026年11月19日（周四）晚上7点—
         assert "【议题 1】#1 3号楼前加装路灯<灯>（已列入议程）" in posted
         assert harness.last(RESIDENTS_GROUP)["document"]["file_name"].endswith(".docx")
 

@@ -30,7 +30,7 @@ async def test_demo_story_ends_with_the_report(tmp_path: Path, api: FakeBotApi) 
             "按时学完（含送学、补课） 2 人 · 迟学 0 人 · 请假 0 人 · 未学 3 人\n"
             "在线学习：张阿姨（1/1）\n"
             "送学：王奶奶（周网格员送学）\n"
-            "未学：Tom、李大爷、赵叔"
+            "未学：Tom、李大爷和赵叔"
         )
         assert harness.last(MEMBERS_GROUP)["text"].startswith("📘 微党课 #1《学习党章》")
         # /export shows a member their study record, with the quiz score.

@@ -126,13 +126,15 @@ async def test_leave_for_a_lesson_and_a_make_up(tmp_path: Path, api: FakeBotApi)
         assert button_labels(booked) == ["📅 加到手机日历", "🙋 补课请假"]
         await harness.press_label(2005, booked, "补课请假")
         assert harness.last(2005)["text"].startswith(
-            f"🙋 请假：补课 11-25 19:00 党群服务中心（{LESSON}）"
+            f"🙋 请假：补课11月25日（周三）晚上7点 党群服务中心（{LESSON}）"
         )
         await harness.say(2005, "腿脚不便")
         await harness.pushes_sent()
         await harness.press_label(SECRETARY, harness.last(SECRETARY), "批准")
         await harness.pushes_sent()
-        assert harness.last(2005)["text"].startswith("✅ 您的请假已批准：补课 11-25 19:00")
+        assert harness.last(2005)["text"].startswith(
+            "✅ 您的请假已批准：补课11月25日（周三）晚上7点"
+        )
         # The freed place takes 赵叔, who then cannot ask leave once it has started.
         await harness.press_label(2006, with_button(harness, 2006, "预约补课"), "预约补课")
         assert "（0/1）" in button_labels(harness.last(2006))[0]
@@ -148,8 +150,8 @@ async def test_leave_for_a_lesson_and_a_make_up(tmp_path: Path, api: FakeBotApi)
             " · 请假 2 人 · 未学 2 人\n"
             "按时学完（含送学、补课） 1 人 · 迟学 0 人 · 请假 2 人 · 未学 2 人\n"
             "在线学习：李大爷\n"
-            "请假：张阿姨（住院治疗）、王奶奶（腿脚不便）\n"
-            "未学：Tom、赵叔（已预约补课）"
+            "请假：张阿姨（住院治疗）和王奶奶（腿脚不便）\n"
+            "未学：Tom和赵叔（已预约补课）"
         )
         # Her own record and the secretary's export say 请假, with the reason.
         await harness.say(2001, "/mystudy 2026-11")

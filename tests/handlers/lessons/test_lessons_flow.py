@@ -114,10 +114,10 @@ async def test_lesson_from_writing_to_report(tmp_path: Path, api: FakeBotApi) ->
         screen = harness.last(SECRETARY)
         assert screen["text"].startswith("📘 微党课 #1《学习党章》已保存。")
         assert "测验 2 题" in screen["text"] and "全体党员（5 人）" in screen["text"]
-        assert button_labels(screen)[0] == "📅 党日 2026-11-16 09:00（原定 11-15）"
+        assert button_labels(screen)[0] == "📅 党日11月16日（周一）上午9点（原定11月15日）"
         await harness.press_label(SECRETARY, screen, "党日")
         assert harness.last(SECRETARY)["text"] == (
-            "✅ 微党课 #1 将在党日 2026-11-16 09:00 发出（原定11月15日，因周末顺延）。"
+            "✅ 微党课 #1 将在党日11月16日（周一）上午9点发出（原定11月15日，因周末顺延）。"
         )
 
         await fire(harness, clock, "lesson.push")
@@ -168,7 +168,7 @@ async def test_lesson_from_writing_to_report(tmp_path: Path, api: FakeBotApi) ->
         await harness.press_label(SECRETARY, harness.last(SECRETARY), "添加补课时段")
         await harness.say(SECRETARY, "11-20 19:00 党群服务中心 10")
         added = harness.last(SECRETARY)["text"]
-        assert added.startswith("✅ 已添加补课时段：11-20 19:00 党群服务中心（0/10）")
+        assert added.startswith("✅ 已添加补课时段：11月20日（周五）晚上7点 党群服务中心（0/10）")
         code = added[-6:]
         assert added == f"{added.split(chr(10))[0]}\n现场签到码：{code}" and code.isdigit()
 
@@ -183,13 +183,15 @@ async def test_lesson_from_writing_to_report(tmp_path: Path, api: FakeBotApi) ->
         await harness.press_label(2003, harness.last(2003), "预约补课")
         await harness.press_label(2003, harness.last(2003), "党群服务中心")
         assert harness.last(2003)["text"].startswith(
-            "✅ 已预约补课：2026-11-20 19:00，党群服务中心。"
+            "✅ 已预约补课：11月20日（周五）晚上7点，党群服务中心。"
         )
         clock.now = datetime(2026, 11, 20, 11, 5, tzinfo=UTC)
         await harness.say(2003, "补课 000000" if code != "000000" else "补课 000001")
         assert harness.last(2003)["text"] == "没有这个补课签到码。"
         await harness.say(2003, f"补课 {code}")
-        assert harness.last(2003)["text"] == "✅ 补课签到成功：2026-11-20 19:00，党群服务中心。"
+        assert (
+            harness.last(2003)["text"] == "✅ 补课签到成功：11月20日（周五）晚上7点，党群服务中心。"
+        )
 
         # 王奶奶 asks for home delivery; the grid worker confirms with a photo.
         await harness.press_label(2005, with_button(harness, 2005, "送学上门"), "送学上门")
@@ -213,10 +215,10 @@ async def test_lesson_from_writing_to_report(tmp_path: Path, api: FakeBotApi) ->
             " · 请假 0 人 · 未学 1 人\n"
             # The make-up and the delivery after the deadline (the reminder) are late.
             "按时学完（含送学、补课） 2 人 · 迟学 2 人 · 请假 0 人 · 未学 1 人\n"
-            "在线学习：Tom（2/2）、张阿姨（1/2）\n"
+            "在线学习：Tom（2/2）和张阿姨（1/2）\n"
             "补课：李大爷\n"
             "送学：王奶奶（周网格员送学）\n"
-            "迟学：李大爷、王奶奶\n"
+            "迟学：李大爷和王奶奶\n"
             "未学：赵叔"
         )
         # 王奶奶's own record says who delivered it.
@@ -229,7 +231,7 @@ async def test_lesson_from_writing_to_report(tmp_path: Path, api: FakeBotApi) ->
         await harness.press_label(SECRETARY, harness.last(SECRETARY), "张阿姨")
         assert harness.last(SECRETARY)["text"] == (
             "📚 张阿姨 的学习记录（2026-11-01 至 2026-11-30）\n"
-            "#1《学习党章》：已学 · ✅ 2026-11-16 09:00 已学习，测验 1/2\n"
+            "#1《学习党章》：已学 · ✅ 11月16日（周一）上午9点已学习，测验 1/2\n"
             "共 1 课：按时已学 1 · 迟学 0 · 请假 0 · 未学 0。"
         )
     finally:
@@ -398,7 +400,7 @@ async def test_audience_edit_send_now_attendance_correction_export(
         await harness.say(SECRETARY, "/lessons")
         await harness.press_label(SECRETARY, harness.last(SECRETARY), "#1 长课")
         await harness.press_label(SECRETARY, harness.last(SECRETARY), "补课时段")
-        await harness.press_label(SECRETARY, harness.last(SECRETARY), "11-20 19:00")
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "11月20日（周五）晚上7点")
         roster = harness.last(SECRETARY)
         assert "到场 0/1" in roster["text"] and button_labels(roster) == ["⬜ 李大爷"]
         await harness.press_label(SECRETARY, roster, "李大爷")

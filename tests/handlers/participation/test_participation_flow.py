@@ -144,7 +144,7 @@ async def test_what_awaits_and_the_record_match_what_she_did(
         assert text_of(harness.last(ZHANG)).startswith("✅ 签到成功：湖边清洁")
         clock.now = local(20, 10, 30)
         await harness.say(ZHANG, "签退")
-        assert "1:30 小时" in text_of(harness.last(ZHANG))
+        assert "本次计 1 小时 30 分。" in text_of(harness.last(ZHANG))
 
         # /mine: exactly the vote not cast, the lesson not studied, the activity ahead.
         await harness.say(ZHANG, "/mine")
@@ -152,11 +152,11 @@ async def test_what_awaits_and_the_record_match_what_she_did(
         assert mine["text"] == (
             "📋 我的待办\n"
             "\n🗳 等您投票\n"
-            "• #1 小区门口加装路灯（11-22 19:00 截止）\n"
+            "• #1 小区门口加装路灯 · 11月22日（周日）晚上7点截止\n"
             "\n📖 还没学的党课\n"
             "• 《两学一做》\n"
             "\n🙋 报名的活动\n"
-            "• 《敬老院陪伴》11-22 14:00 · 湖边议事亭"
+            "• 《敬老院陪伴》11月22日（周日）下午2点 · 湖边议事亭"
         )
         assert button_labels(mine) == [
             "#1 赞成",

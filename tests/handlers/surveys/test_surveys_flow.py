@@ -87,7 +87,7 @@ async def build(harness: BotHarness, *, anonymous: bool = False) -> None:
     await harness.press_label(SECRETARY, harness.last(SECRETARY), "7 天")
     preview = harness.last(SECRETARY)["text"]
     assert preview.startswith("请确认问卷")
-    assert "关于：红色物业" in preview and "截止：2026-11-26 19:00" in preview
+    assert "关于：红色物业" in preview and "截止：11月26日（周四）晚上7点" in preview
     assert "    · 一般" in preview and "3. 【简短文字】还有什么建议？" in preview
     await harness.press_label(SECRETARY, harness.last(SECRETARY), "发送")
     assert harness.last(SECRETARY)["text"].startswith("📤 问卷 #")
@@ -169,7 +169,7 @@ async def test_a_survey_from_build_to_published_response(tmp_path: Path, api: Fa
         assert await fire(harness, clock, reminder)
         assert reminders(harness, ZHANG) == [] and reminders(harness, TOM) == []
         (li_reminder,) = reminders(harness, LI)
-        assert "还有 1 天 截止" in li_reminder["text"]
+        assert "11月26日（周四）晚上7点截止，还有 1 天，" in li_reminder["text"]
         assert button_labels(li_reminder) == ["📝 继续填写", "🔕 不再提醒我填问卷"]
         assert not await harness.running.services.scheduler.fire(reminder.id, reminder.next_due_at)
         await harness.pushes_sent()
@@ -322,7 +322,10 @@ async def test_anonymous_answers_hold_no_person_id(tmp_path: Path, api: FakeBotA
         # and a button that sends them; 张阿姨, who finished, has nothing waiting.
         await harness.say(LI, "/mine")
         mine = harness.last(LI)
-        assert "📋 等您填写的问卷\n• 《物业服务满意度》还有 2 题（" in mine["text"], mine["text"]
+        assert (
+            "📋 等您填写的问卷\n• 《物业服务满意度》还有 2 题 · 11月26日（周四）晚上7点截止"
+            in mine["text"]
+        ), mine["text"]
         before = len(questions(harness, LI))
         await harness.press_label(LI, mine, "📝 填写《物业服务满意度》")
         sent = questions(harness, LI)[before:]
@@ -373,7 +376,7 @@ async def test_english_and_who_may_build(tmp_path: Path, api: FakeBotApi) -> Non
         await harness.press_label(SECRETARY, harness.last(SECRETARY), "全体居民")
         await harness.press_label(SECRETARY, harness.last(SECRETARY), "记名")
         await harness.say(SECRETARY, "12-01")
-        assert "截止：2026-12-01 20:00" in harness.last(SECRETARY)["text"]
+        assert "截止：12月1日（周二）晚上8点" in harness.last(SECRETARY)["text"]
         assert "关于：东门改造项目" in harness.last(SECRETARY)["text"]
         await harness.press_label(SECRETARY, harness.last(SECRETARY), "发送")
         await harness.pushes_sent()

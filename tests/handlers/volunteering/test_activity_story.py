@@ -61,7 +61,7 @@ async def test_activity_from_card_to_hours_report(tmp_path: Path, api: FakeBotAp
         assert confirmation.startswith("✅ 已发布“湖边清洁”（#1")
         await create(harness, "敬老院陪伴", "11-21 14:00-16:00", 5)
         card = cards(harness)[0]
-        assert text_of(card).startswith("🙋 志愿活动 #1 湖边清洁\n🕘 11-21 09:00–11:00")
+        assert text_of(card).startswith("🙋 志愿活动 #1 湖边清洁\n🕘 11月21日（周六）上午9点–11点")
         assert "报名：0/3 人，候补 0 人" in text_of(card)
         # The card says exactly what to send (a plain 签到 does not check in here).
         assert text_of(card).endswith(
@@ -102,7 +102,7 @@ async def test_activity_from_card_to_hours_report(tmp_path: Path, api: FakeBotAp
             got = [m for m in harness.texts(user_id) if m.startswith("⏰ 活动提醒：湖边清洁")]
             assert len(got) == 2
         assert got[-1].endswith(
-            "11-21 08:30 起可以签到：到场后发送“签到”加现场屏幕上的 6 位数"
+            "今天（周六）上午8点30分起可以签到：到场后发送“签到”加现场屏幕上的 6 位数"
             "（例如“签到 123456”）、扫现场的二维码，或私聊我发送您的当前位置（200 米内）。"
         )
         assert not [m for m in harness.texts(2002) if "湖边清洁" in m and "Reminder" in m]
@@ -110,7 +110,10 @@ async def test_activity_from_card_to_hours_report(tmp_path: Path, api: FakeBotAp
         # Before the window opens (30 min before the start), the bot says when it opens.
         clock.now = local(21, 8, 20)
         await harness.say(2001, "签到")
-        assert last_text(harness, 2001) == "“湖边清洁”还没到签到时间，11-21 08:30 开始签到。"
+        assert (
+            last_text(harness, 2001)
+            == "“湖边清洁”还没到签到时间，今天（周六）上午8点30分开始签到。"
+        )
 
         # Words alone do not verify this activity; a location does, with consent first:
         # privately, 签到 offers the 📍 button (one tap sends the location), the code typed
@@ -136,7 +139,7 @@ async def test_activity_from_card_to_hours_report(tmp_path: Path, api: FakeBotAp
         await harness.settle()
         confirmation = harness.last(2001)
         assert text_of(confirmation) == (
-            "✅ 签到成功：湖边清洁（08:45，定位，距场地 50 米）。结束时请按下面的“签退”。"
+            "✅ 签到成功：湖边清洁（上午8点45分，定位，距场地 50 米）。结束时请按下面的“签退”。"
         )
         assert button_labels(confirmation) == ["🏁 签退"]
         await harness.say(2001, "签到")
@@ -164,18 +167,21 @@ async def test_activity_from_card_to_hours_report(tmp_path: Path, api: FakeBotAp
         assert "我没听懂" in last_text(harness, 2003)  # not a 6-digit code: not a check-in
         code = await code_on_screen(harness)
         await harness.say(2003, f"签到 {code}")
-        assert last_text(harness, 2003).startswith("✅ 签到成功：湖边清洁（08:56，现场码）")
+        assert last_text(harness, 2003).startswith("✅ 签到成功：湖边清洁（上午8点56分，现场码）")
 
         # Check-out: 2001 at 10:37:30 counts 09:00–10:37 (rounded down) = 97 minutes.
         clock.now = local(21, 10, 37, 30)
         await harness.press_label(2001, confirmation, "签退")
-        assert last_text(harness, 2001) == "👋 签退成功：湖边清洁。本次计 1:37 小时。谢谢您！"
+        assert last_text(harness, 2001) == "👋 签退成功：湖边清洁。本次计 1 小时 37 分。谢谢您！"
         # A second 签退 (typed, or the button again) says when the first one was;
         # someone not checked in is told so.
         await harness.say(2001, "签退")
-        assert last_text(harness, 2001) == "您已于 10:37 签退（湖边清洁），不用再签退了。"
+        assert last_text(harness, 2001) == "您已于上午10点37分签退（湖边清洁），不用再签退了。"
         await harness.press_label(2001, confirmation, "签退")
-        assert api.callback_answers()[-1]["text"] == "您已于 10:37 签退（湖边清洁），不用再签退了。"
+        assert (
+            api.callback_answers()[-1]["text"]
+            == "您已于上午10点37分签退（湖边清洁），不用再签退了。"
+        )
         await harness.say(2002, "签退")
         assert last_text(harness, 2002) == "You have not checked in, so you cannot check out."
 
@@ -187,16 +193,16 @@ async def test_activity_from_card_to_hours_report(tmp_path: Path, api: FakeBotAp
         assert "待审核时长：1 条" in after
         await harness.say(2003, "签退")  # late: it was closed for him
         assert (
-            last_text(harness, 2003) == "“湖边清洁”已在 11:00 结束，签退已自动记上，不用再签退了。"
+            last_text(harness, 2003) == "“湖边清洁”已在上午11点结束，签退已自动记上，不用再签退了。"
         )
         await harness.press_label(SECRETARY, harness.last(SECRETARY), "审核时长")
         review = harness.last(SECRETARY)
-        assert "李大爷　湖边清洁　签到 11-21 08:56　计 2:00 小时" in text_of(review)
+        assert "李大爷　湖边清洁　签到11月21日（周六）上午8点56分　计 2 小时" in text_of(review)
         await harness.press_label(SECRETARY, review, "调整")
         await harness.say(SECRETARY, "100")
         assert last_text(harness, SECRETARY) == "请写上调整的理由。"
         await harness.say(SECRETARY, "100 实际10:40离开")
-        assert last_text(harness, SECRETARY) == "已调整记录 #2：计 1:40 小时。修改已留档。"
+        assert last_text(harness, SECRETARY) == "已调整记录 #2：计 1 小时 40 分。修改已留档。"
         async with (
             harness.db.read() as session,
             session.conn.execute(
@@ -211,14 +217,14 @@ async def test_activity_from_card_to_hours_report(tmp_path: Path, api: FakeBotAp
         typed = await harness.say(2002, "签到", VOLUNTEERS_GROUP)
         # Acknowledged on his message and privately (test_group_checkin.py has more).
         assert api.reactions(VOLUNTEERS_GROUP, typed["message_id"]) == ["👌"]
-        assert last_text(harness, 2002).startswith("✅ Checked in: 敬老院陪伴 (14:05, on time)")
+        assert last_text(harness, 2002).startswith("✅ Checked in: 敬老院陪伴 (2:05 pm, on time)")
         await harness.pushes_sent()
         in_group = len(harness.api.messages(VOLUNTEERS_GROUP))
         await harness.say(2002, "今天天气真好", VOLUNTEERS_GROUP)  # other group text: ignored
         assert len(harness.api.messages(VOLUNTEERS_GROUP)) == in_group + 1
         clock.now = local(21, 15, 58, 59)
         await harness.say(2002, "签退")
-        assert "counts 1:53 hours" in last_text(harness, 2002)
+        assert "counts 1 hour 53 minutes" in last_text(harness, 2002)
 
         assert await checkins(harness) == [
             (2001, 1, "location", 50, 97, "ok", "self"),
@@ -228,13 +234,15 @@ async def test_activity_from_card_to_hours_report(tmp_path: Path, api: FakeBotAp
 
         # Hours: the volunteer's own, and the secretaries' monthly report.
         await harness.say(2001, "/hours")
-        assert "本月：1:37 小时" in last_text(harness, 2001)
-        assert "距 10 小时里程碑还差 8:23 小时" in last_text(harness, 2001)
+        assert "本月：1.6 小时" in last_text(harness, 2001)
+        assert "距 10 小时里程碑还差 8 小时 23 分。" in last_text(harness, 2001)
         await harness.say(SECRETARY, "/volreport 2026-11")
         report = [
-            m for m in harness.api.bot_messages(SECRETARY) if "📊 2026-11 志愿时长（" in text_of(m)
+            m
+            for m in harness.api.bot_messages(SECRETARY)
+            if "📊 2026年11月 志愿时长（共 5.2 小时）" in text_of(m)
         ]
-        assert "Tom：1:53 小时（1 次）\n李大爷：1:40 小时（1 次）\n张阿姨：1:37 小时（1 次）" in (
+        assert "Tom：1.9 小时（1 次）\n李大爷：1.7 小时（1 次）\n张阿姨：1.6 小时（1 次）" in (
             text_of(report[0])
         )
         documents = [m for m in harness.api.bot_messages(SECRETARY) if "document" in m]
@@ -264,7 +272,9 @@ async def test_activity_from_card_to_hours_report(tmp_path: Path, api: FakeBotAp
         await monthly_until(harness, clock, local(1, 9, 0).replace(month=12))
         pushed = harness.api.bot_messages(SECRETARY)[before:]
         assert len(pushed) == 1 and "photo" in pushed[0]
-        assert text_of(pushed[0]).startswith("📊 2026-11 志愿时长月报\n3 位志愿者，共 5:10 小时。")
+        assert text_of(pushed[0]).startswith(
+            "📊 2026年11月 志愿时长月报\n3 位志愿者，共 5.2 小时。"
+        )
 
         # What is held about a volunteer: a distance, never a place; forgetting keeps the
         # hours, nameless.

@@ -67,7 +67,7 @@ async def test_qr_link_kiosk_and_bad_input(tmp_path: Path, api: FakeBotApi) -> N
         assert last_text(harness, 2001) == "这个二维码无效。"
         current = qr_payload("wq", 1, activity.code_secret, windows.window(clock.now))
         await harness.say(2001, f"/start {current}")
-        assert last_text(harness, 2001).startswith("✅ 签到成功：社区义诊（09:00，扫码）")
+        assert last_text(harness, 2001).startswith("✅ 签到成功：社区义诊（上午9点，扫码）")
 
         # The organiser's code screen is replaced when its code changes, until stopped.
         first_code = await code_on_screen(harness)

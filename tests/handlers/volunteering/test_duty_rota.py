@@ -53,9 +53,11 @@ async def test_units_take_turns_swap_and_skip(tmp_path: Path, api: FakeBotApi) -
         assert clock.now == local(24, 9, 0)
         assert await duties(harness) == [("2026-11-27", "物业公司")]
         reminder = harness.last(2001)
-        assert text_of(reminder).startswith("📅 值日提醒：物业公司 负责 2026-11-27 的社区值日")
+        assert text_of(reminder).startswith("📅 值日提醒：物业公司 负责11月27日（周五）的社区值日")
         card = harness.api.last_bot_message(VOLUNTEERS_GROUP)
-        assert text_of(card).startswith("🙋 志愿活动 #1 周五值日：物业公司\n🕘 11-27 09:00–11:00")
+        assert text_of(card).startswith(
+            "🙋 志愿活动 #1 周五值日：物业公司\n🕘 11月27日（周五）上午9点–11点"
+        )
 
         # 银行 asks to skip its next turn.
         await harness.say(2002, "/duty")
@@ -70,7 +72,7 @@ async def test_units_take_turns_swap_and_skip(tmp_path: Path, api: FakeBotApi) -
         assert harness.last(2001)["text"] == "已向 学校 发出换班请求，等待对方同意。"
         await harness.pushes_sent()
         asked = harness.last(2003)
-        assert "物业公司 想请 学校 代替值日（2026-11-27）" in text_of(asked)
+        assert "物业公司 想请 学校 代替11月27日（周五）的值日" in text_of(asked)
         await harness.press_label(2003, asked, "同意")
         await harness.press_label(2003, asked, "同意", strict=False)  # a stale copy
         assert harness.api.callback_answers()[-1]["text"] == "这个换班请求已经处理过了。"
@@ -103,6 +105,6 @@ async def test_units_take_turns_swap_and_skip(tmp_path: Path, api: FakeBotApi) -
             ("2026-12-18", "银行"),
         ]
         await harness.say(2001, "/rota")
-        assert "2026-12-18：银行" in harness.last(2001)["text"]
+        assert "12月18日（周五）：银行" in harness.last(2001)["text"]
     finally:
         await harness.running.stop()

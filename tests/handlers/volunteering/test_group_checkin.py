@@ -78,7 +78,10 @@ async def test_group_checkins_are_acknowledged_without_replies_in_the_group(
         clock.now = local(21, 13, 0)
         typed = await say_in_group(harness, 2001, "签到")
         assert api.reactions(VOLUNTEERS_GROUP, typed) == ["🤔"]
-        assert last_text(harness, 2001) == "“敬老院陪伴”还没到签到时间，11-21 13:30 开始签到。"
+        assert (
+            last_text(harness, 2001)
+            == "“敬老院陪伴”还没到签到时间，今天（周六）下午1点30分开始签到。"
+        )
         assert group_bot_messages(harness, before) == []
 
         # At the start: each 签到 gets 👌 and its confirmation privately (in English for Tom).
@@ -86,13 +89,13 @@ async def test_group_checkins_are_acknowledged_without_replies_in_the_group(
         typed = await say_in_group(harness, 2001, "签到")
         assert api.reactions(VOLUNTEERS_GROUP, typed) == ["👌"]
         assert last_text(harness, 2001) == (
-            "✅ 签到成功：敬老院陪伴（14:05，按时）。结束时请按下面的“签退”。"
+            "✅ 签到成功：敬老院陪伴（下午2点05分，按时）。结束时请按下面的“签退”。"
         )
         assert button_labels(harness.last(2001)) == ["🏁 签退"]
         typed = await say_in_group(harness, 2002, "签到")
         assert api.reactions(VOLUNTEERS_GROUP, typed) == ["👌"]
         toms_confirmation = harness.last(2002)
-        assert text_of(toms_confirmation).startswith("✅ Checked in: 敬老院陪伴 (14:05, on time)")
+        assert text_of(toms_confirmation).startswith("✅ Checked in: 敬老院陪伴 (2:05 pm, on time)")
         assert button_labels(toms_confirmation) == ["🏁 Check out"]
         # A wrong code typed in the group: the reason privately.
         typed = await say_in_group(harness, 2003, "签到 123456")
@@ -100,7 +103,7 @@ async def test_group_checkins_are_acknowledged_without_replies_in_the_group(
         assert last_text(harness, 2003) == "现场码不对，请再看一下屏幕上的 6 位数。"
         typed = await say_in_group(harness, 2003, "签到")
         assert api.reactions(VOLUNTEERS_GROUP, typed) == ["👌"]
-        assert last_text(harness, 2003).startswith("✅ 签到成功：敬老院陪伴（14:05，按时）")
+        assert last_text(harness, 2003).startswith("✅ 签到成功：敬老院陪伴（下午2点05分，按时）")
         # 赵奶奶 cannot be written to privately: 👌, and her name on the roll-call.
         typed = await say_in_group(harness, NO_PRIVATE_CHAT, "签到")
         assert api.reactions(VOLUNTEERS_GROUP, typed) == ["👌"]
@@ -122,7 +125,7 @@ async def test_group_checkins_are_acknowledged_without_replies_in_the_group(
 
         await api.wait_for(lambda: "已签到（4 人）" in roll_call(), timeout=30)
         assert roll_call() == (
-            "📋 敬老院陪伴 签到名单\n已签到（4 人）：张阿姨、Tom、李大爷、赵奶奶\n\n"
+            "📋 敬老院陪伴 签到名单\n已签到（4 人）：张阿姨、Tom、李大爷和赵奶奶\n\n"
             "在群里发“签到”“签退”，我在您的消息上点 👌 或 🙏，确认私聊发给您。"
         )
         (posted,) = group_bot_messages(harness, before)
@@ -133,11 +136,11 @@ async def test_group_checkins_are_acknowledged_without_replies_in_the_group(
         clock.now = local(21, 15, 35)
         typed = await say_in_group(harness, 2001, "签退")
         assert api.reactions(VOLUNTEERS_GROUP, typed) == ["🙏"]
-        assert last_text(harness, 2001) == "👋 签退成功：敬老院陪伴。本次计 1:30 小时。谢谢您！"
+        assert last_text(harness, 2001) == "👋 签退成功：敬老院陪伴。本次计 1 小时 30 分。谢谢您！"
         # Tom presses 签退 under his private confirmation: counted on the roll-call too.
         await harness.press_label(2002, toms_confirmation, "Check out")
         assert last_text(harness, 2002) == (
-            "👋 Checked out: 敬老院陪伴. This time counts 1:30 hours. Thank you!"
+            "👋 Checked out: 敬老院陪伴. This time counts 1 hour 30 minutes. Thank you!"
         )
         typed = await say_in_group(harness, NO_PRIVATE_CHAT, "签退")
         assert api.reactions(VOLUNTEERS_GROUP, typed) == ["🙏"]
@@ -145,13 +148,13 @@ async def test_group_checkins_are_acknowledged_without_replies_in_the_group(
         assert api.reactions(VOLUNTEERS_GROUP, typed) == ["🤔"]
         assert last_text(harness, EXTRA) == "您还没有签到，不能签退。"
         await api.wait_for(lambda: "已签退（3 人）" in roll_call(), timeout=30)
-        assert "\n已签退（3 人）：张阿姨、Tom、赵奶奶\n" in roll_call()
+        assert "\n已签退（3 人）：张阿姨、Tom和赵奶奶\n" in roll_call()
 
         # A refusal that cannot reach her privately is the one reply the group gets.
         typed = await say_in_group(harness, NO_PRIVATE_CHAT, "签退")
         assert api.reactions(VOLUNTEERS_GROUP, typed) == ["🤔"]
         refusal = group_bot_messages(harness, before)[-1]
-        assert text_of(refusal) == "您已于 15:35 签退（敬老院陪伴），不用再签退了。"
+        assert text_of(refusal) == "您已于下午3点35分签退（敬老院陪伴），不用再签退了。"
         assert refusal["reply_to_message"]["message_id"] == typed
         assert len(group_bot_messages(harness, before)) == 2
 

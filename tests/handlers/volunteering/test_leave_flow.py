@@ -28,7 +28,7 @@ from tests.handlers.volunteering.flow import (
     text_of,
 )
 
-WHAT = "活动《湖边清洁》11-21 09:00"
+WHAT = "活动《湖边清洁》11月21日（周六）上午9点"
 
 
 def now_reads(harness: BotHarness, chat_id: int, message: dict[str, Any]) -> str:
@@ -106,7 +106,9 @@ async def test_leave_approved_frees_the_place_and_counts_as_excused(
 
         # Tom asks from his reminder (in English); refused, he stays signed up.
         await harness.press_label(2002, harness.last(2002), "leave")
-        assert last_text(harness, 2002).startswith("🙋 Leave: activity “湖边清洁” 11-21 09:00\n")
+        assert last_text(harness, 2002).startswith(
+            "🙋 Leave: activity “湖边清洁” Sat 21 Nov, 9 am\n"
+        )
         await harness.say(2002, "tired")
         assert last_text(harness, 2002).startswith(
             "✅ Your request for leave went to the organiser"
@@ -130,17 +132,17 @@ async def test_leave_approved_frees_the_place_and_counts_as_excused(
         # After it: 李大爷 on time, 王小伟 late, 张阿姨 excused, Tom absent.
         await fire(harness, clock, CLOSE_KIND, 1)
         after = last_text(harness, SECRETARY)
-        assert after.startswith("📋 活动结束：湖边清洁（11-21 09:00）\n签到 2 人。\n")
+        assert after.startswith("📋 活动结束：湖边清洁，今天（周六）上午9点\n签到 2 人。\n")
         assert "按时 1 · 迟到 1 · 请假 1 · 缺席 1\n请假：张阿姨（临时出差）\n未到：Tom\n" in after
 
         await harness.say(SECRETARY, "/volreport 2026-11")
         report = next(
             text_of(m)
             for m in harness.api.bot_messages(SECRETARY)
-            if "📊 2026-11 志愿时长（" in text_of(m)
+            if "📊 2026年11月 志愿时长（" in text_of(m)
         )
         assert report.endswith(
-            "出勤\n#1 湖边清洁 11-21 09:00：按时 1 · 迟到 1 · 请假 1 · 缺席 1\n"
+            "出勤\n#1 湖边清洁 11月21日（周六）上午9点：按时 1 · 迟到 1 · 请假 1 · 缺席 1\n"
             "合计：按时 1 · 迟到 1 · 请假 1 · 缺席 1"
         )
         workbook = next(m for m in harness.api.bot_messages(SECRETARY)[::-1] if "document" in m)

@@ -60,13 +60,15 @@ async def test_choosing_reviewing_and_refusals(tmp_path: Path, api: FakeBotApi) 
         await harness.say(2001, "签到")
         assert last_text(harness, 2001) == "您有几个活动可以签到，请选择："
         await harness.press_label(2001, harness.last(2001), "植树")
-        assert last_text(harness, 2001).startswith("✅ 签到成功：植树（08:50，按时）")
+        assert last_text(harness, 2001).startswith("✅ 签到成功：植树（上午8点50分，按时）")
         await harness.say(2001, "签到")  # one left: no question
         assert last_text(harness, 2001).startswith("✅ 签到成功：党员先锋岗")
         await harness.say(2003, "签到")
         clock.now = local(21, 9, 30)
         await harness.say(2001, "签退")  # the latest check-in: 党员先锋岗, 30 minutes
-        assert "党员先锋岗" in last_text(harness, 2001) and "0:30" in last_text(harness, 2001)
+        assert "党员先锋岗" in last_text(harness, 2001) and "本次计 30 分钟。" in last_text(
+            harness, 2001
+        )
 
         # Both forgotten check-outs of 植树 are flagged; one approved, one rejected.
         await fire(harness, clock, CLOSE_KIND, 1)

@@ -53,7 +53,7 @@ async def test_status_for_the_matter_page(world: World) -> None:
     await world.carrying.ratings.rate(world.people["zhang"], matter_id, "satisfied")
     status = await world.carrying.ratings.status(matter_id)
     assert carrying_status(Language.ZH_HANS, status, world.carrying.tz).split("\n") == [
-        "负责人：李大爷，期限 2026-12-03，进度 100%",
+        "负责人：李大爷，期限12月3日（周四），进度 100%",
         "已转交 市政所，等待答复",
         "民意测评：满意 1，基本满意 0，不满意 0",
     ]
