@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
+from bot import spoken
 from bot.community.calendar import CommunityCalendar, local_moment
 from bot.community.calendar_notes import spoken_date
 from bot.community.holidays import DayOff
@@ -149,7 +150,7 @@ def typed_clock(at: time) -> str:
 
 
 def _weekday(day: date, language: Language | str) -> str:
-    return translate(language, "upcoming.weekdays").split()[day.weekday()]
+    return spoken.weekday(parse_language(language), day)
 
 
 def day_label(choice: DayChoice, language: Language | str) -> str:

@@ -99,6 +99,16 @@ def month_day(language: Language, when: date) -> str:
     return format_skeleton("MMMd", when, locale=LOCALES[language])
 
 
+def long_day(language: Language, when: date) -> str:
+    """A day in history, month written out, no weekday: 2001年7月1日 / 1 July 2001."""
+    return format_date(when, "long", locale=LOCALES[language])
+
+
+def long_month_day(language: Language, when: date) -> str:
+    """A yearly day, month written out: 7月1日 / 1 July."""
+    return format_skeleton("MMMMd", when, locale=LOCALES[language])
+
+
 def clock(language: Language, at: time | datetime, tz: ZoneInfo | None = None) -> str:
     """A time of day: 晚上7点, 晚上7点30分, 上午9点05分 / 7 pm, 7:30 pm.
 

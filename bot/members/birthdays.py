@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from bot import parsing
+from bot import parsing, spoken
 from bot.clock import Clock, system_clock
 from bot.community.register import Actor, Role, secretaries_to_tell
 from bot.config import Language, Settings
@@ -75,17 +75,12 @@ def years_in_party(joined: date, today: date) -> int:
 
 def day_text(language: Language, day: date) -> str:
     """A day with its year as people say it: 2001年7月1日 / 1 July 2001."""
-    return translate(language, "members.day", **_day_parts(language, day))
+    return spoken.long_day(language, day)
 
 
 def month_day_text(language: Language, day: date) -> str:
     """A day of the month: 7月1日 / 1 July."""
-    return translate(language, "members.month_day", **_day_parts(language, day))
-
-
-def _day_parts(language: Language, day: date) -> dict[str, Any]:
-    month = translate(language, "members.month_names").split()[day.month - 1]
-    return {"year": day.year, "month": month, "day": day.day}
+    return spoken.long_month_day(language, day)
 
 
 @dataclass(frozen=True)
@@ -336,7 +331,7 @@ def list_message(language: Language, lines: list[BirthdayLine]) -> OutgoingMessa
         )
         for line in lines
     )
-    month = translate(language, "members.month_names").split()[first.month - 1]
+    month = spoken.month(language, first)
     return OutgoingMessage(
         "members.list", language, {"month": month, "count": len(lines), "lines": rows}
     )

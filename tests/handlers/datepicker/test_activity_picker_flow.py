@@ -76,7 +76,7 @@ async def test_tomorrow_at_seven_pm_for_two_hours(tmp_path: Path, api: FakeBotAp
         assert "需要多少人" in last_text(harness, SECRETARY)
 
         await harness.say(SECRETARY, "10")
-        assert "2026-12-02 19:00–21:00" in last_text(harness, SECRETARY)
+        assert "🕘 12月2日（周三）晚上7点–9点" in last_text(harness, SECRETARY)
         await harness.press_label(SECRETARY, harness.last(SECRETARY), "发布")
         await harness.pushes_sent()
         async with harness.db.read() as session:

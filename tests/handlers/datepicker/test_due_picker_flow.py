@@ -36,7 +36,7 @@ async def test_due_date_picked_as_a_day(tmp_path: Path, api: FakeBotApi) -> None
         weeks_on = harness.last(SECRETARY)
         assert button_labels(weeks_on)[:2] == ["12月14日（周一） · 说事日", "12月15日（周二）"]
         await harness.press_label(SECRETARY, weeks_on, "12月15日")
-        assert harness.last(SECRETARY)["text"] == "✅ #1 已交给 李大爷 办理，期限 2026-12-15。"
+        assert harness.last(SECRETARY)["text"] == "✅ #1 已交给 李大爷 办理，期限12月15日（周二）。"
         # Pressed again: the form is over, nothing is assigned twice.
         await harness.press_label(SECRETARY, weeks_on, "12月16日", strict=False)
         assert harness.api.callback_answers()[-1]["text"] == "这一步已经过去了，没有再记一次。"
@@ -91,6 +91,6 @@ async def test_in_english(tmp_path: Path) -> None:
         ]
         assert labels[-2:] == ["Next week ▶", "✏️ Type a date"]
         await harness.press_label(SECRETARY, harness.last(SECRETARY), "Tomorrow")
-        assert harness.last(SECRETARY)["text"] == "✅ #1 is now with 李大爷, due 2026-12-02."
+        assert harness.last(SECRETARY)["text"] == "✅ #1 is now with 李大爷, due tomorrow (Wed)."
     finally:
         await harness.running.stop()

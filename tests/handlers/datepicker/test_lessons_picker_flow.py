@@ -30,7 +30,7 @@ async def test_lesson_time_and_make_up_slot_by_buttons(tmp_path: Path, api: Fake
         assert "明天 12月2日（周三）" in button_labels(harness.last(SECRETARY))
         await harness.press_label(SECRETARY, harness.last(SECRETARY), "明天")
         await harness.press_label(SECRETARY, harness.last(SECRETARY), "晚上7点")
-        assert harness.last(SECRETARY)["text"] == "✅ 微党课 #1 将在 2026-12-02 19:00 发出。"
+        assert harness.last(SECRETARY)["text"] == "✅ 微党课 #1 将在12月2日（周三）晚上7点发出。"
     finally:
         await harness.running.stop()
 
@@ -50,12 +50,12 @@ async def test_make_up_slot_by_buttons(tmp_path: Path, api: FakeBotApi) -> None:
         await harness.press_label(SECRETARY, harness.last(SECRETARY), "添加补课时段")
         await harness.press_label(SECRETARY, harness.last(SECRETARY), "本周四")
         await harness.press_label(SECRETARY, harness.last(SECRETARY), "晚上7点半")
-        assert harness.last(SECRETARY)["text"].startswith("📅 补课时间：2026-12-03 19:30")
+        assert harness.last(SECRETARY)["text"].startswith("📅 补课时间：12月3日（周四）晚上7点30分")
         await harness.say(SECRETARY, "党群服务中心")
         assert harness.last(SECRETARY)["text"].startswith("请发送地点和人数")
         await harness.say(SECRETARY, "党群服务中心 10")
         assert harness.last(SECRETARY)["text"].startswith(
-            "✅ 已添加补课时段：12-03 19:30 党群服务中心（0/10）"
+            "✅ 已添加补课时段：12月3日（周四）晚上7点30分 党群服务中心（0/10）"
         )
     finally:
         await harness.running.stop()
@@ -77,7 +77,9 @@ async def test_typing_still_works_on_the_times_screen(tmp_path: Path, api: FakeB
         await harness.say(SECRETARY, "11-30 19:00")
         assert harness.last(SECRETARY)["text"].startswith("没看懂这个时间（要是将来的时间）")
         await harness.say(SECRETARY, "12-09 08:30")
-        assert harness.last(SECRETARY)["text"] == "✅ 微党课 #1 将在 2026-12-09 08:30 发出。"
+        assert (
+            harness.last(SECRETARY)["text"] == "✅ 微党课 #1 将在12月9日（周三）上午8点30分发出。"
+        )
         # The times screen shown before is too late now: an alert, the time unchanged.
         await harness.press_label(SECRETARY, stale_times, "上午9点")
         assert harness.api.callback_answers()[-1]["text"] == "这一步已经过去了，没有再记一次。"

@@ -33,10 +33,10 @@ async def test_closing_day_picked(tmp_path: Path, api: FakeBotApi) -> None:
         assert button_labels(days)[0] == "今天 12月1日（周二）"
         await harness.press_label(SECRETARY, days, "本周五")
         preview = harness.last(SECRETARY)["text"]
-        assert preview.startswith("请确认问卷") and "截止：2026-12-04 20:00" in preview
+        assert preview.startswith("请确认问卷") and "截止：12月4日（周五）晚上8点" in preview
         # A stale copy of the days: an alert, the closing day unchanged.
         await harness.press_label(SECRETARY, days, "本周六", strict=False)
         assert harness.api.callback_answers()[-1]["text"] == "这一步已经过去了，没有再记一次。"
-        assert "截止：2026-12-04 20:00" in harness.last(SECRETARY)["text"]
+        assert "截止：12月4日（周五）晚上8点" in harness.last(SECRETARY)["text"]
     finally:
         await harness.running.stop()

@@ -130,12 +130,15 @@ async def test_rework_with_a_reason_then_accepted_and_pressed_twice(harness: Bot
     page = harness.last(2001)["text"]
     assert "状态：已办结" in page
     history = page.split("经过")[1].split("\n")
-    assert [line.split(" ", 2)[-1] for line in history if "验收" in line] == [
+    steps = [line for line in history if "验收" in line]
+    expected = [
         "报请书记验收",
         "王书记 验收未通过，退回返工，理由：灯罩没装，晚上还是很暗",
         "报请书记验收",
         "王书记 验收通过",
     ]
+    assert len(steps) == len(expected)
+    assert all(line.endswith(f" {step}") for line, step in zip(steps, expected, strict=True))
 
 
 async def test_a_secretary_cannot_accept_their_own_work(harness: BotHarness) -> None:

@@ -75,7 +75,7 @@ async def a_discussed_and_decided_matter(harness: BotHarness, clock: FakeClock) 
     await harness.say(SECRETARY, "/assign 1")
     await harness.press_label(SECRETARY, harness.last(SECRETARY), "居委会")
     await harness.say(SECRETARY, "2026-12-31")
-    assert harness.last(SECRETARY)["text"] == "✅ #1 已交给 居委会 办理，期限 2026-12-31。"
+    assert harness.last(SECRETARY)["text"] == "✅ #1 已交给 居委会 办理，期限12月31日（周四）。"
 
 
 async def test_the_secretary_completes_the_minutes_with_buttons(
@@ -99,7 +99,7 @@ async def test_the_secretary_completes_the_minutes_with_buttons(
         lines = text.split("\n")
         assert lines[:5] == [
             "📝 幸福社区周四议事亭会议记录",
-            "时间：2026-11-19 19:00—未结束",
+            "时间：2026年11月19日（周四）晚上7点—未结束",
             "地点：社区议事亭",
             f"主持人：{name}",  # by default the community's first secretary
             "记录人：（未填）",  # who kept the list is the chair: not named twice
@@ -119,11 +119,11 @@ async def test_the_secretary_completes_the_minutes_with_buttons(
         ), text
         assert "　决议：暂无" in lines
         assert "　承办人：居委会" in lines
-        assert "　办结期限：2026-12-31" in lines
+        assert "　办结期限：2026年12月31日（周四）" in lines
         file_name, _ = last_document(harness, SECRETARY)
         assert file_name == "幸福社区-会议记录-2026-11-19.docx"
         panel = harness.last(SECRETARY)
-        assert panel["text"].startswith("✏️ 完善纪要：周四议事亭 2026-11-19")
+        assert panel["text"].startswith("✏️ 完善纪要：周四议事亭 2026年11月19日（周四）")
         assert button_labels(panel) == [
             f"👤 主持人：{name}",
             "✍ 记录人：（未填）",
@@ -182,11 +182,11 @@ async def test_the_secretary_completes_the_minutes_with_buttons(
         assert document.paragraphs[0].text == "幸福社区"
         assert document.paragraphs[0].style.name == "Title"
         assert document.core_properties.title == "幸福社区"
-        assert document.paragraphs[1].text == "周四议事亭会议记录 · 2026-11-19"
+        assert document.paragraphs[1].text == "周四议事亭会议记录 · 2026年11月19日（周四）"
         headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
         assert headings == ["议题 1 #1 小区门口加装路灯（办理中）", "主要意见"]
         header = {row.cells[0].text: row.cells[1].text for row in document.tables[0].rows}
-        assert header["时间"] == "2026-11-19 19:00—未结束"
+        assert header["时间"] == "2026年11月19日（周四）晚上7点—未结束"
         assert header["地点"] == "社区议事亭"
         assert header["主持人"] == "陈主任"
         assert header["记录人"] == name
@@ -194,7 +194,7 @@ async def test_the_secretary_completes_the_minutes_with_buttons(
         assert header["出席人员"].startswith("张阿姨、李大爷")
         matter = {row.cells[0].text: row.cells[1].text for row in document.tables[1].rows}
         assert matter["表决情况"].startswith("通过；赞成 2、反对 1、弃权 0")
-        assert matter["承办人"] == "居委会" and matter["办结期限"] == "2026-12-31"
+        assert matter["承办人"] == "居委会" and matter["办结期限"] == "2026年12月31日（周四）"
         bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
         assert bullets == ["孙大妈：“最好用太阳能灯，省电”"]
         assert document.paragraphs[-1].text.startswith("主持人（签字）：")
@@ -239,7 +239,7 @@ async def test_minutes_in_english_for_an_english_reader(tmp_path: Path, api: Fak
         text = minutes_text(harness, 2002)
         lines = text.split("\n")
         assert lines[0] == "📝 幸福社区: minutes of the Thursday pavilion"
-        assert lines[1] == "Time: 2026-11-19 19:00–not closed yet"
+        assert lines[1] == "Time: Thu, 19 Nov 2026, 7 pm–not closed yet"
         assert "Place: 社区议事亭" in lines
         assert "Present: 2 in all (2 in the register, 0 not registered)" in lines
         assert "[Matter 1] #1 小区门口加装路灯 (being carried out)" in lines
@@ -247,7 +247,7 @@ async def test_minutes_in_english_for_an_english_reader(tmp_path: Path, api: Fak
         assert "    · 李大爷: “灯要装在大门两边，照到台阶” (2 agreed)" in lines
         assert "  Vote: passed; Yes 2, No 1, Abstain 0; 3 of 5 voted (60%); quorum 2" in lines
         assert "  Carried out by: the committee" in lines
-        assert "  Due by: 2026-12-31" in lines
+        assert "  Due by: Thu, 31 Dec 2026" in lines
         assert "  张阿姨, 李大爷 (marked by 王书记)" in lines
         assert "、" not in text  # no Chinese list separator
         file_name, document = last_document(harness, 2002)

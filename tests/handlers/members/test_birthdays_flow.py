@@ -141,14 +141,17 @@ async def test_joining_dates_the_card_on_the_day_and_the_secretaries_list(
 
         # The daily schedule is on the secretaries' /upcoming (at 08:30).
         await harness.say(SECRETARY, "/upcoming")
-        assert "政治生日：贺卡与下月名单 — 11月20日 周五 08:30" in harness.last(SECRETARY)["text"]
+        assert (
+            "政治生日：贺卡与下月名单 — 11月20日（周五）上午8点30分"
+            in harness.last(SECRETARY)["text"]
+        )
 
         # A week before February (non-leap 2027): the list names 李大爷 on the 28th.
         before = len(harness.api.bot_messages(SECRETARY))
         assert await fire_on(harness, clock, SCHEDULE_KEY, date(2027, 1, 25), "08:30")
         (february,) = harness.api.bot_messages(SECRETARY)[before:]
         assert february["text"] == (
-            "🎂 下个月过政治生日的党员（2月，共 1 位）\n"
+            "🎂 下个月过政治生日的党员（2027年2月，共 1 位）\n"
             "2月28日 李大爷（入党 31 周年）\n\n"
             "入党纪念日当天，每位党员会收到贺卡。"
         )
@@ -166,7 +169,7 @@ async def test_joining_dates_the_card_on_the_day_and_the_secretaries_list(
         # A week before July: 张阿姨 and Tom, by day then name.
         assert await fire_on(harness, clock, SCHEDULE_KEY, date(2027, 6, 24), "08:30")
         july = harness.last(SECRETARY)["text"]
-        assert july.startswith("🎂 下个月过政治生日的党员（7月，共 2 位）\n")
+        assert july.startswith("🎂 下个月过政治生日的党员（2027年7月，共 2 位）\n")
         assert "7月1日 Tom（入党 16 周年）\n7月1日 张阿姨（入党 26 周年）" in july
 
         # 1 July 2027: 张阿姨's card, a picture captioned with her years.

@@ -68,7 +68,7 @@ async def test_one_tap_location_and_the_code_typed_four_minutes_later(
         received, confirmation = harness.api.bot_messages(2001)[-2:]
         assert text_of(received) == "📍 收到您的位置。"
         assert text_of(confirmation) == (
-            "✅ 签到成功：湖边清洁（08:45，定位，距场地 50 米）。结束时请按下面的“签退”。"
+            "✅ 签到成功：湖边清洁（上午8点45分，定位，距场地 50 米）。结束时请按下面的“签退”。"
         )
         assert button_labels(confirmation) == ["🏁 签退"]
         # Her big buttons are back (the 📍 button is gone).
@@ -97,7 +97,7 @@ async def test_one_tap_location_and_the_code_typed_four_minutes_later(
         await harness.say(2003, spaced)  # typed as the screen shows it, spaces and all
         received, confirmation = harness.api.bot_messages(2003)[-2:]
         assert text_of(received) == "🔢 签到码正确。"
-        assert text_of(confirmation).startswith("✅ 签到成功：湖边清洁（08:58，现场码）")
+        assert text_of(confirmation).startswith("✅ 签到成功：湖边清洁（上午8点58分，现场码）")
         assert ("📍 签到", False) in flat(api, 2003)
 
         # Tom, in English: the same button, labelled in his language.
