@@ -12,7 +12,7 @@ the offer only leaves out what cannot be chosen any more (today's times that
 have passed).
 
 Labels are formatted here by :func:`day_label` and :func:`clock_label` (the
-words come from the catalogs, bot/locales/*/datepicker.toml).
+words come from the catalogs, bot/locales/datepicker.pot and en/datepicker.po).
 """
 
 from __future__ import annotations

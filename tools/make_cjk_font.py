@@ -67,9 +67,10 @@ def gb2312() -> set[str]:
 
 
 def catalog_characters() -> set[str]:
-    """Every non-ASCII character of the catalogs (bot/locales/*/*.toml)."""
+    """Every non-ASCII character of the catalogs (bot/locales/*.pot, bot/locales/*/*.po)."""
     found: set[str] = set()
-    for catalog in sorted((ROOT / "bot" / "locales").glob("*/*.toml")):
+    locales = ROOT / "bot" / "locales"
+    for catalog in sorted([*locales.glob("*.pot"), *locales.glob("*/*.po")]):
         found.update(c for c in catalog.read_text(encoding="utf-8") if ord(c) > 0x7F)
     return found
 

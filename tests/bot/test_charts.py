@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import logging
 import re
-import tomllib
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,9 +15,10 @@ import pytest
 from PIL import Image, ImageFont
 
 from bot import charts
+from bot.config import Language
+from bot.i18n import catalog
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-LOCALES = Path(charts.__file__).parent / "locales"
 #: Two Tangut letters: in no font of ours, so drawn as the font's "missing" boxes.
 TOFU = "\U00017000\U00017001"
 
@@ -118,15 +118,8 @@ def test_the_bundled_font_has_every_character_the_catalogs_write() -> None:
     """Titles and option names come from the catalogs: none may draw as a box."""
     written: set[str] = set()
 
-    def strings(value: Any) -> Iterator[str]:
-        if isinstance(value, dict):
-            for item in value.values():
-                yield from strings(item)
-        elif isinstance(value, str):
-            yield value
-
-    for catalog in LOCALES.glob("*/*.toml"):
-        for text in strings(tomllib.loads(catalog.read_text(encoding="utf-8"))):
+    for language in Language:
+        for text in catalog(language).values():
             # Not the emoji: a character shown as one (ℹ️) is left out when no font has it.
             written.update(re.sub(".\ufe0f", "", text))
     letters = {c for c in written if unicodedata.category(c)[0] in "LNP" and not c.isascii()}

@@ -2,123 +2,143 @@
 
 from __future__ import annotations
 
+import importlib.util
 from importlib import resources
+from pathlib import Path
 
 import pytest
 
 from bot.config import Language
 from bot.i18n import (
-    PLURAL_FORMS,
     catalog,
+    catalog_files,
     from_telegram_code,
     merge_catalogs,
     placeholders,
+    texts,
     translate,
     translate_count,
     translate_count_html,
     translate_lenient,
 )
 
-
-def _plural_tables(keys: set[str]) -> dict[str, set[str]]:
-    """The plural tables among ``keys`` (key -> its forms): those with a form besides
-    "other", which every plural table must have."""
-    forms: dict[str, set[str]] = {}
-    for key in keys:
-        stem, _, form = key.rpartition(".")
-        if form in PLURAL_FORMS:
-            forms.setdefault(stem, set()).add(form)
-    return {stem: found for stem, found in forms.items() if found - {"other"}}
-
-
-def _comparable(keys: set[str], tables: set[str]) -> set[str]:
-    """``keys`` with each plural table reduced to its "other" form."""
-    return {
-        key for key in keys if not (key.rpartition(".")[0] in tables and not key.endswith(".other"))
-    }
-
-
-def _same_keys(zh: set[str], en: set[str]) -> bool:
-    """The same keys in both languages, where a plural table has exactly "one" and
-    "other" in English and only "other" in Chinese (CLDR's categories for each)."""
-    tables = set(_plural_tables(en)) | set(_plural_tables(zh))
-    for stem in tables:
-        assert {k.rpartition(".")[2] for k in en if k.rpartition(".")[0] == stem} == {
-            "one",
-            "other",
-        }, stem
-        assert {k.rpartition(".")[2] for k in zh if k.rpartition(".")[0] == stem} == {"other"}, stem
-    return _comparable(zh, tables) == _comparable(en, tables)
+TOOLS = Path(__file__).resolve().parents[2] / "tools"
 
 
 def test_catalogs_have_the_same_keys() -> None:
-    assert _same_keys(set(catalog(Language.ZH_HANS)), set(catalog(Language.EN)))
+    assert set(catalog(Language.ZH_HANS)) == set(catalog(Language.EN))
 
 
-def test_the_key_check_accepts_plural_tables_only_as_cldr_has_them() -> None:
-    zh = {"a", "n.other"}
-    assert _same_keys(zh, {"a", "n.one", "n.other"})
-    assert not _same_keys(zh, {"a", "n.one", "n.other", "b"})
-    with pytest.raises(AssertionError):  # Chinese lacks the table
-        _same_keys({"a"}, {"a", "n.one", "n.other"})
-    with pytest.raises(AssertionError):  # English lacks its "other"
-        _same_keys(zh, {"a", "n.one"})
-    with pytest.raises(AssertionError):  # Chinese has no "one"
-        _same_keys({"a", "n.one", "n.other"}, {"a", "n.one", "n.other"})
+def test_every_source_text_is_translated_from_its_current_chinese() -> None:
+    """English is complete: every entry of each .pot is in en/<feature>.po, translated
+    from the Chinese as it is now (not fuzzy, not from an older text), and nothing else."""
+    spec = importlib.util.spec_from_file_location("catalogs", TOOLS / "catalogs.py")
+    assert spec is not None and spec.loader is not None
+    catalogs = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(catalogs)
+    assert catalogs.problems() == []
 
 
-def test_translate_count_picks_the_cldr_plural_form() -> None:
+def test_each_feature_has_its_file_in_both_languages() -> None:
+    root = resources.files("bot.locales")
+    sources = sorted(e.name[: -len(".pot")] for e in root.iterdir() if e.name.endswith(".pot"))
+    english = sorted(
+        e.name[: -len(".po")] for e in root.joinpath("en").iterdir() if e.name.endswith(".po")
+    )
+    assert sources == english
+    assert {"core", "deliberation", "lessons", "volunteering"} <= set(sources)
+    for name in sources:
+        keys = [
+            set(merge_catalogs({name: data}, source=language is Language.ZH_HANS).forms)
+            for language in Language
+            for file, data in catalog_files(language).items()
+            if file.rsplit(".", 1)[0] == name
+        ]
+        assert len(keys) == 2 and keys[0] == keys[1], name
+
+
+def _po(*entries: tuple[str, str, str]) -> bytes:
+    body = "".join(
+        f'msgctxt "{key}"\nmsgid "{source}"\nmsgstr "{text}"\n\n' for key, source, text in entries
+    )
+    return ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n' + body).encode()
+
+
+def test_a_key_in_two_files_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"vote\.closed.*a\.po.*b\.po"):
+        merge_catalogs(
+            {"a.po": _po(("vote.closed", "甲", "x")), "b.po": _po(("vote.closed", "乙", "y"))},
+            source=False,
+        )
+    merged = merge_catalogs(
+        {"a.po": _po(("vote.open", "甲", "x")), "b.po": _po(("vote.closed", "乙", "y"))},
+        source=False,
+    )
+    assert merged.forms == {"vote.open": ("x",), "vote.closed": ("y",)}
+    source = merge_catalogs({"a.pot": _po(("vote.open", "甲", ""))}, source=True)
+    assert source.forms == {"vote.open": ("甲",)}
+
+
+def test_a_fuzzy_or_empty_translation_falls_back_to_the_chinese() -> None:
+    data = _po(("a.empty", "空", ""), ("a.done", "好", "good")).replace(
+        b'msgctxt "a.done"', b'#, fuzzy\nmsgctxt "a.done"'
+    )
+    assert merge_catalogs({"x.po": data}, source=False).forms == {}
+
+
+def test_plural_entries_follow_each_language_s_rule() -> None:
+    english = merge_catalogs(
+        {
+            "x.po": b'msgid ""\nmsgstr ""\n"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+            b'msgctxt "c.n"\nmsgid "{count} \xe6\x9d\xa1"\nmsgid_plural "{count} \xe6\x9d\xa1"\n'
+            b'msgstr[0] "{count} comment"\nmsgstr[1] "{count} comments"\n'
+        },
+        source=False,
+    )
+    assert english.forms["c.n"] == ("{count} comment", "{count} comments")
+    assert [english.plural(n) for n in (0, 1, 2)] == [1, 0, 1]
+
+
+def test_catalogs_have_the_same_placeholders() -> None:
+    """Every form of every text: a plural entry's English singular too."""
+    zh, en = texts(Language.ZH_HANS).forms, texts(Language.EN).forms
+    mismatched = [
+        key
+        for key, (source,) in zh.items()
+        if any(placeholders(form) != placeholders(source) for form in en[key])
+    ]
+    assert mismatched == []
+    plural = [key for key, forms in en.items() if len(forms) > 1]
+    assert plural  # there are plural entries, and each has English's two forms
+    assert all(len(en[key]) == 2 for key in plural)
+
+
+def test_translate_count_picks_the_plural_form_of_the_catalog() -> None:
     assert translate_count(Language.EN, "spoken.minutes", 1) == "1 minute"
     assert translate_count(Language.EN, "spoken.minutes", 2) == "2 minutes"
     assert translate_count(Language.EN, "spoken.minutes", 0) == "0 minutes"
     assert translate_count(Language.ZH_HANS, "spoken.minutes", 1) == "1 分钟"
     assert translate_count(Language.ZH_HANS, "spoken.hours", 2) == "2 小时"
+    assert translate_count(Language.EN, "spoken.hours", 1.5).startswith("1.5 ")
+    assert translate_count(Language.EN, "spoken.hours", 1.5) == translate_count(
+        Language.EN, "spoken.hours", 2, count="1.5"
+    )
 
 
 def test_translate_count_html_escapes_its_parameters(monkeypatch: pytest.MonkeyPatch) -> None:
-    table = {"c.one": "{count} comment on <b>{title}</b>", "c.other": "{count} comments"}
-    monkeypatch.setattr("bot.i18n.catalog", lambda language: table)
+    english = merge_catalogs(
+        {
+            "x.po": b'msgid ""\nmsgstr ""\n"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+            b'msgctxt "c"\nmsgid "{count} \xe6\x9d\xa1"\nmsgid_plural "{count} \xe6\x9d\xa1"\n'
+            b'msgstr[0] "{count} comment on <b>{title}</b>"\nmsgstr[1] "{count} comments"\n'
+        },
+        source=False,
+    )
+    monkeypatch.setattr("bot.i18n.texts", lambda language: english)
     assert translate_count_html(Language.EN, "c", 1, title="<i>") == (
         "1 comment on <b>&lt;i&gt;</b>"
     )
     assert translate_count_html(Language.EN, "c", 3, title="<i>") == "3 comments"
-
-
-def test_each_feature_has_its_file_in_both_languages() -> None:
-    folders = {
-        language: resources.files("bot.locales").joinpath(language.value) for language in Language
-    }
-    names = {
-        language: sorted(entry.name for entry in folder.iterdir() if entry.name.endswith(".toml"))
-        for language, folder in folders.items()
-    }
-    assert names[Language.ZH_HANS] == names[Language.EN]
-    assert {"core.toml", "deliberation.toml", "lessons.toml", "volunteering.toml"} <= set(
-        names[Language.EN]
-    )
-    for name in names[Language.EN]:
-        keys = [
-            set(merge_catalogs({name: folders[language].joinpath(name).read_text("utf-8")}))
-            for language in Language
-        ]
-        assert _same_keys(keys[0], keys[1]), name
-
-
-def test_a_key_in_two_files_is_refused() -> None:
-    with pytest.raises(ValueError, match=r"vote\.closed.*a\.toml.*b\.toml"):
-        merge_catalogs({"a.toml": '[vote]\nclosed = "x"\n', "b.toml": '[vote]\nclosed = "y"\n'})
-    merged = merge_catalogs({"a.toml": '[vote]\nopen = "x"\n', "b.toml": '[vote]\nclosed = "y"\n'})
-    assert merged == {"vote.open": "x", "vote.closed": "y"}
-
-
-def test_catalogs_have_the_same_placeholders() -> None:
-    zh, en = catalog(Language.ZH_HANS), catalog(Language.EN)
-    mismatched = [key for key in zh if placeholders(zh[key]) != placeholders(en[key])]
-    assert mismatched == []
-    tables = _plural_tables(set(en))
-    assert tables  # the plural tables' English "one" forms are checked too
-    for stem in tables:
-        assert placeholders(en[f"{stem}.one"]) == placeholders(zh[f"{stem}.other"]), stem
 
 
 def test_every_role_and_command_has_a_name() -> None:
