@@ -44,7 +44,9 @@ async def test_the_demo_plays_the_whole_story(tmp_path: Path) -> None:
         "📣 明天（周四）晚上7点是周四议事亭",  # the agenda the evening before
         f"🔔 周四议事亭现在开始（{thursday.month}月{thursday.day}日晚上7点）",
         "📊 表决结果 #1 3号楼前加装路灯：通过",
+        "✅ 签到成功：周四议事亭。您已记入出席名单。",  # Tom, by the sitting's code
         "📝 幸福社区周四议事亭会议记录",
+        "出席：共 3 人（登记在册 3 人，未登记 0 人）",
         "已请书记验收，验收通过后就办结了。",  # 100% waits for the secretary
         "📋 #1 3号楼前加装路灯 报告已办完，请您验收。",
         "✅ #1 3号楼前加装路灯 验收通过，已办结。",

@@ -232,9 +232,19 @@ class DemoScript:
         await self.press(SECRETARY, "一位居民")
         await self.press(SECRETARY, "李大爷")
         await self.press(SECRETARY, "2 周")
-        # Before the close she names the recorder of the minutes (会议记录), from the
-        # attendance screen; she chairs by default.
+        # Before the close she keeps the attendance: she marks the two from 3号楼 she
+        # sees, and shows the rotating code so Tom checks himself in by typing it.
         await self.say(SECRETARY, "/attendance")
+        await self.press(SECRETARY, "3号楼")
+        await self.press(SECRETARY, "张阿姨")
+        await self.press(SECRETARY, "李大爷")
+        await self.press(SECRETARY, "楼栋列表")
+        await self.press(SECRETARY, "显示签到码")
+        code = re.search(r"“签到 (\d+)”", self.api.bot_messages(SECRETARY)[-1].get("caption", ""))
+        if code is None:
+            raise RuntimeError("demo script: no check-in code on the sitting's code screen")
+        await self.say(TOM, f"签到 {code.group(1)}")
+        # She names the recorder of the minutes (会议记录); she chairs by default.
         await self.press(SECRETARY, "完善纪要")
         await self.press(SECRETARY, "记录人")
         await self.press(SECRETARY, "输入名字")

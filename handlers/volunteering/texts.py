@@ -139,13 +139,14 @@ def vol_review(language: Language, items: list[ReviewItem], tz: ZoneInfo) -> str
 
 
 def vol_hours(language: Language, summary: HoursSummary) -> str:
-    """/hours: month, year, all time, milestones."""
+    """/hours: month, year, all time, milestones. A person's own time reads as said
+    ("1 小时 30 分", "45 分钟"); the reports that add many up use decimal hours."""
     text = t(
         language,
         "vol.hours",
-        month=spoken.hours_total(language, summary.month),
-        year=spoken.hours_total(language, summary.year),
-        total=spoken.hours_total(language, summary.total),
+        month=spoken.duration(language, summary.month),
+        year=spoken.duration(language, summary.year),
+        total=spoken.duration(language, summary.total),
     )
     if summary.reached is not None:
         text += "\n" + t(language, "vol.milestone_reached", hours=summary.reached)

@@ -62,9 +62,11 @@ async def test_an_activity_on_thursday_evening_as_people_say_it(
 
         # The hours, summed as decimals.
         await harness.say(2001, "/hours")
-        assert "本月：1.5 小时\n今年：1.5 小时\n累计：1.5 小时" in last_text(harness, 2001)
+        assert "本月：1 小时 30 分\n今年：1 小时 30 分\n累计：1 小时 30 分" in last_text(
+            harness, 2001
+        )
         await harness.say(TOM, "/hours")
-        assert "This month: 1.5 hours" in last_text(harness, TOM)
+        assert "This month: 1 hour 30 minutes" in last_text(harness, TOM)
         assert "8 hours 30 minutes to go to the 10-hour milestone." in last_text(harness, TOM)
     finally:
         await harness.running.stop()

@@ -234,7 +234,7 @@ async def test_activity_from_card_to_hours_report(tmp_path: Path, api: FakeBotAp
 
         # Hours: the volunteer's own, and the secretaries' monthly report.
         await harness.say(2001, "/hours")
-        assert "本月：1.6 小时" in last_text(harness, 2001)
+        assert "本月：1 小时 37 分" in last_text(harness, 2001)
         assert "距 10 小时里程碑还差 8 小时 23 分。" in last_text(harness, 2001)
         await harness.say(SECRETARY, "/volreport 2026-11")
         report = [
