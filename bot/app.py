@@ -48,7 +48,7 @@ from handlers import COMMANDS, SECRETARY_MENU, register_handlers
 from handlers.access import Where
 from handlers.cards import drop_pending_edits
 from handlers.context import Context
-from handlers.deliberation import texts
+from handlers.deliberation import minutes_texts
 from handlers.deliberation.matters import refresh_matter_card_soon
 from handlers.deliberation.minutes_document import document_renderer as minutes_documents
 from handlers.deliberation.votes import refresh_vote_card_soon
@@ -119,7 +119,7 @@ def build_application(
     app: AnyApplication = builder.build()
     app.bot_data.services = Services.create(settings, clock)
     # The minutes a sitting's close posts are rendered by the handler layer's texts.
-    app.bot_data.services.sittings.render_minutes = texts.minutes_messages
+    app.bot_data.services.sittings.render_minutes = minutes_texts.minutes_messages
     register_handlers(app)
     return app
 

@@ -25,7 +25,7 @@ from handlers.deliberation.minutes_screens import (
     panel_keyboard,
     panel_text,
 )
-from handlers.deliberation.texts import minutes_html
+from handlers.deliberation.minutes_texts import minutes_html
 from handlers.texts import plain, t
 
 

@@ -16,7 +16,7 @@ from bot.deliberation.sittings import Minutes
 from bot.documents import Block, Bullets, Fields, Heading, Paragraph, TextDocument, docx_bytes
 from bot.runtime.outbox import OutgoingMessage
 from bot.services import Services
-from handlers.deliberation.texts import file_day, minutes_day, minutes_view
+from handlers.deliberation.minutes_texts import file_day, minutes_day, minutes_view
 from handlers.texts import plain
 
 

@@ -10,7 +10,7 @@ from bot.deliberation.minutes import ExcerptChoice, OfficerChoices
 from bot.deliberation.sittings import Minutes
 from bot.services import Services
 from handlers.deliberation import callbacks as cb
-from handlers.deliberation.texts import excerpt, minutes_day
+from handlers.deliberation.minutes_texts import excerpt, minutes_day
 from handlers.keyboards import button
 from handlers.texts import person_label, plain, t
 

@@ -15,7 +15,7 @@ from bot.config import Language
 from bot.deliberation.sittings import Minutes, MinutesItem, SittingService, VoteOutcome, parse_day
 from bot.errors import UserFacingError
 from bot.runtime.scheduler import SchedulerService
-from handlers.deliberation import texts
+from handlers.deliberation import minutes_texts
 from handlers.texts import MESSAGE_LIMIT, split_message
 from storage import Database
 from storage.times import to_db_time
@@ -44,7 +44,7 @@ async def setup(db: Database, tmp_path: Path, clock: FakeClock) -> tuple[Any, ..
     settings = make_settings(tmp_path)
     scheduler = SchedulerService(db, settings, clock)
     scheduler.attach(Recorder(), lambda: None)
-    sittings = SittingService(db, settings, scheduler, clock, texts.minutes_messages)
+    sittings = SittingService(db, settings, scheduler, clock, minutes_texts.minutes_messages)
     community = CommunityService(db, settings.community, clock)
     secretary = await community.identify(Caller(1001, "王"))
     await community.bind_chat(
@@ -289,10 +289,10 @@ def test_a_line_longer_than_a_message_is_cut_hard() -> None:
 def test_long_minutes_are_split_at_line_boundaries() -> None:
     item = MinutesItem(1, "路灯" * 10, "agenda", 3, 0, None, "<决议>" * 150)
     minutes = Minutes(1, "session", SESSION, None, None, (item,) * 40, (), None)
-    chunks = texts.minutes_html(Language.ZH_HANS, [minutes], texts_tz())
+    chunks = minutes_texts.minutes_html(Language.ZH_HANS, [minutes], texts_tz())
     assert len(chunks) > 1
     assert all(len(chunk) <= MESSAGE_LIMIT for chunk in chunks)
-    lines = texts.minutes_lines(Language.ZH_HANS, minutes, texts_tz())
+    lines = minutes_texts.minutes_lines(Language.ZH_HANS, minutes, texts_tz())
     import html
 
     assert "\n".join(chunks) == html.escape("\n".join(lines))

@@ -12,7 +12,7 @@ from docx import Document
 from bot.config import Language
 from bot.deliberation.sittings import Minutes, MinutesItem, Opinion, VoteOutcome
 from handlers.deliberation.minutes_document import minutes_file
-from handlers.deliberation.texts import excerpt, minutes_html, minutes_messages
+from handlers.deliberation.minutes_texts import excerpt, minutes_html, minutes_messages
 from handlers.texts import MESSAGE_LIMIT
 
 TZ = ZoneInfo("Asia/Shanghai")
