@@ -360,6 +360,10 @@ class MembersSettings(_Section):
     birthday_list: bool = True
     #: When (community time) the cards and the list go out.
     birthday_time: time = time(8, 30)
+    #: Commitments (党员承诺): the member is reminded this many days before the deadline
+    #: (0: no reminder), at ``commitment_time`` (community time).
+    commitment_reminder_days: int = Field(default=3, ge=0, le=60)
+    commitment_time: time = time(9, 0)
 
 
 class StorageSettings(_Section):

@@ -71,6 +71,7 @@ from handlers.lessons import study as lesson_study
 from handlers.lessons import writing as lesson_writing
 from handlers.members import birthdays as member_birthdays
 from handlers.members import callbacks as members_cb
+from handlers.members import commitments as member_commitments
 from handlers.participation import callbacks as participation_cb
 from handlers.participation import keyboard as participation_keys
 from handlers.participation import mine as participation_mine
@@ -186,6 +187,9 @@ COMMANDS: tuple[Command, ...] = (
     # Surveys (民意测评): building and sending one; the list, results and the response.
     Command("survey", survey_building.survey_command, Role.SECRETARY, Where.PRIVATE, None),
     Command("surveys", survey_results.surveys_command, Role.SECRETARY, Where.PRIVATE, None),
+    # Commitments (党员承诺): a member proposes (the service refuses others); the review.
+    Command("commit", member_commitments.commit_command, Access.REGISTERED, Where.PRIVATE, None),
+    Command("commitments", member_commitments.review_command, Role.SECRETARY, Where.PRIVATE, None),
 )
 
 #: Commands a secretary sees in their own menu, besides everyone's.
@@ -230,6 +234,8 @@ SECRETARY_MENU: tuple[str, ...] = (
     # Surveys (民意测评).
     "survey",
     "surveys",
+    # Commitments (党员承诺).
+    "commitments",
 )
 
 
@@ -412,6 +418,16 @@ BUTTONS: tuple[Button, ...] = (
     # 🎂 入党日期: one's own (a Party member) or a member's (a secretary), checked by the service.
     Button(members_cb.SetJoined, member_birthdays.joined_pressed, Access.REGISTERED),
     Button(members_cb.ClearJoined, member_birthdays.clear_pressed, Access.REGISTERED),
+    # 🤝 我的承诺 and proposing: Party members (the service refuses others with a reason).
+    Button(members_cb.CommitMine, member_commitments.mine_pressed, Access.REGISTERED),
+    Button(members_cb.CommitNew, member_commitments.new_pressed, Access.REGISTERED),
+    Button(members_cb.CommitContact, member_commitments.contact_pressed, Access.REGISTERED),
+    Button(members_cb.CommitEdit, member_commitments.edit_pressed, Access.REGISTERED),
+    Button(members_cb.CommitOpen, member_commitments.open_pressed, Access.REGISTERED),
+    Button(members_cb.CommitProgress, member_commitments.progress_pressed, Access.REGISTERED),
+    Button(members_cb.CommitDone, member_commitments.done_pressed, Access.REGISTERED),
+    # ✅ 通过 / ↩ 退回 under a submitted commitment.
+    Button(members_cb.CommitVerdict, member_commitments.verdict_pressed, Role.SECRETARY),
 )
 
 #: Typed answers of each guided conversation (flow name -> handler).
@@ -445,6 +461,8 @@ TEXT_ANSWERS: dict[str, dialogs.TextAnswer] = {
     SURVEY_RESPONSE_FLOW: survey_results.response_answer,
     # Party birthdays: the typed joining date (入党日期).
     JOINED_FLOW: member_birthdays.joined_answer,
+    # Commitments: proposing, a secretary's reason for returning one, progress.
+    **member_commitments.TEXT_ANSWERS,
 }
 
 
@@ -453,6 +471,7 @@ MEDIA_ANSWERS: dict[str, dialogs.MediaAnswer] = {
     PROGRESS_FLOW: carrying.photo_answer,
     RAISE_FLOW: matters.photo_answer,
     **lesson_answers.MEDIA_ANSWERS,
+    **member_commitments.MEDIA_ANSWERS,
 }
 
 #: A voice note answering a form: raising a matter takes one as its details.

@@ -102,6 +102,10 @@ EXPORTED: dict[str, str] = {
     "survey_answers.person_id": "surveys.answers",
     # Party birthdays (政治生日): the greeting cards sent (the joining date is in "person").
     "party_birthday_cards.person_id": "members.birthday_cards",
+    # Commitments (党员承诺): their own, with progress; the decisions a secretary made.
+    "party_commitments.person_id": "members.commitments",
+    "party_commitments.decided_by": "members.commitments_decided",
+    "commitment_progress.person_id": "members.commitments",
 }
 
 #: Columns whose name looks like a person's and which are not about one.

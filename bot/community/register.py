@@ -360,6 +360,7 @@ class CommunityService:
             lessons = await session.lessons.person_record(person.id)
             surveys = await session.surveys.person_record(person.id)
             members = await session.members.birthdays.person_record(person.id)
+            members |= await session.members.commitments.person_record(person.id)
             rest = await session.person_data.record(person.id, fresh.tg_user_id)
         return {
             "community": self._settings.name,
@@ -418,6 +419,10 @@ class CommunityService:
             # Copies of their name, username and id in the JSON the bot keeps
             # (stored updates, others' messages and conversations, matter history).
             traces = Traces.of(current.tg_user_id, current.display_name, current.tg_username)
+            # The phone numbers they gave on a Party commitment (党员承诺) go too.
+            if phones := await session.members.commitments.phones_given(current.id):
+                words = sorted({*traces.words, *phones}, key=len, reverse=True)
+                traces = Traces(traces.tg_user_id, tuple(words))
             await session.privacy.scrub(current.id, traces, to_db_time(now), JSON_COLUMNS)
             if not await session.people.delete(person.id):
                 raise UserFacingError("people.gone")

@@ -119,3 +119,49 @@ def birthday_card(spec: Mapping[str, Any], *, font_path: str | Path | None = Non
     image.save(out, format="PNG", optimize=False)
     used = pen.typeface.paths if pen.typeface is not None else ()
     return Card(out.getvalue(), tuple(used))
+
+
+#: The renderer's name of the signed pledge (承诺书), bot/members/commitments.py.
+PLEDGE_CARD = "members.pledge"
+PLEDGE_LABEL_SIZE = 30
+PLEDGE_TEXT_SIZE = 34
+PLEDGE_LINE = 54
+
+
+def pledge_card(spec: Mapping[str, Any], *, font_path: str | Path | None = None) -> Card:
+    """The signed pledge of ``spec``: ``title``, ``rows`` ([[label, text], ...]: the member,
+    the commitment, for whom, the deadline, the contact), ``community`` and ``date``
+    (the approval's), texts in the reader's language; long texts wrap."""
+    probe = ImageDraw.Draw(Image.new("RGB", (1, 1)))
+    inner = WIDTH - 2 * MARGIN
+    measure = text_writer(probe, PLEDGE_TEXT_SIZE, font_path=font_path).width
+    rows = [(str(label), wrap(measure, str(text), inner - 20)) for label, text in spec["rows"]]
+    top = BAND_HEIGHT + 40
+    height = top + sum(44 + PLEDGE_LINE * max(1, len(lines)) + 16 for _, lines in rows) + 170
+
+    image = Image.new("RGB", (WIDTH, height), PAPER)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, WIDTH, BAND_HEIGHT), fill=RED)
+    draw.rectangle((0, height - 36, WIDTH, height), fill=RED)
+    draw.rectangle((16, 16, WIDTH - 17, height - 17), outline=GOLD, width=6)
+    title = text_writer(draw, TITLE_SIZE, font_path=font_path)
+    line = title.fit(str(spec["title"]), inner)
+    title.write((WIDTH - title.width(line)) / 2, BAND_HEIGHT / 2, line, GOLD)
+    label_pen = text_writer(draw, PLEDGE_LABEL_SIZE, font_path=font_path)
+    pen = text_writer(draw, PLEDGE_TEXT_SIZE, font_path=font_path)
+    y = top
+    for label, lines in rows:
+        label_pen.write(MARGIN, y + 22, label_pen.fit(label, inner), RED)
+        y += 44
+        for text in lines or [""]:
+            pen.write(MARGIN + 20, y + PLEDGE_LINE / 2, text, INK)
+            y += PLEDGE_LINE
+        y += 16
+    foot = text_writer(draw, FOOT_SIZE, font_path=font_path)
+    for index, text in enumerate((str(spec["community"]), str(spec["date"]))):
+        line = foot.fit(text, inner)
+        foot.write(WIDTH - MARGIN - foot.width(line), y + 30 + 42 * index, line, MUTED)
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=False)
+    used = pen.typeface.paths if pen.typeface is not None else ()
+    return Card(out.getvalue(), tuple(used))

@@ -2,6 +2,9 @@
 
 - ``.birthdays``: Party birthdays (政治生日): joining dates, the anniversary cards,
   the secretaries' monthly list (bot/members/birthdays.py).
+- ``.commitments``: the commitment system (党员承诺制): proposing, the secretary's
+  decision, the signed pledge card, progress, the reminder, the review
+  (bot/members/commitments.py).
 
 The pictures the parts draw at send time are handed to the outbox sender by the
 composition root (:meth:`Members.card_renderers`).
@@ -12,7 +15,8 @@ from __future__ import annotations
 from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.members.birthdays import BirthdayService
-from bot.members.cards import BIRTHDAY_CARD, birthday_card
+from bot.members.cards import BIRTHDAY_CARD, PLEDGE_CARD, birthday_card, pledge_card
+from bot.members.commitments import CommitmentService
 from bot.runtime.outbox import Renderer
 from bot.runtime.scheduler import SchedulerService
 from storage import Database
@@ -31,8 +35,13 @@ class Members:
         self._settings = settings
         # Registers the daily schedule of the anniversary cards and the monthly list.
         self.birthdays = BirthdayService(db, settings, scheduler, clock)
+        # Registers the daily schedule of the reminders before a commitment's deadline.
+        self.commitments = CommitmentService(db, settings, scheduler, clock)
 
     def card_renderers(self) -> dict[str, Renderer]:
         """The cards the sender draws for these parts' messages, by renderer name."""
         font_path = self._settings.charts.font_path or None
-        return {BIRTHDAY_CARD: lambda spec: birthday_card(spec, font_path=font_path).png}
+        return {
+            BIRTHDAY_CARD: lambda spec: birthday_card(spec, font_path=font_path).png,
+            PLEDGE_CARD: lambda spec: pledge_card(spec, font_path=font_path).png,
+        }

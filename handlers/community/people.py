@@ -226,6 +226,7 @@ async def me(update: Update, context: Context) -> None:
     )
     home = [keyboards.home_row(actor.language)]
     birthday = member_keyboards.joined_rows(actor.language, actor.person)
+    birthday += member_keyboards.commitments_rows(actor.language, actor.person)
     await reply(
         update,
         text + "\n\n" + t(actor.language, "me.footer"),

@@ -23,3 +23,70 @@ class ClearJoined(Callback):
 
     PREFIX: ClassVar[str] = "pbx"
     person_id: int
+
+
+# --- the commitment system (党员承诺制) -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CommitMine(Callback):
+    """🤝 我的承诺 (on /me): the member's commitments."""
+
+    PREFIX: ClassVar[str] = "cml"
+
+
+@dataclass(frozen=True)
+class CommitNew(Callback):
+    """➕ 提出新承诺 under 🤝 我的承诺."""
+
+    PREFIX: ClassVar[str] = "cmn"
+
+
+@dataclass(frozen=True)
+class CommitContact(Callback):
+    """How residents reach the member: "b" through the bot only, "p" also a phone."""
+
+    PREFIX: ClassVar[str] = "cmk"
+    choice: str
+
+
+@dataclass(frozen=True)
+class CommitVerdict(Callback):
+    """A secretary's ✅ 通过 ("a") / ↩ 退回 ("r") under a submitted commitment
+    (the data is written by bot/members/commitments.py, VERDICT_PREFIX)."""
+
+    PREFIX: ClassVar[str] = "cmv"
+    commitment_id: int
+    verdict: str
+
+
+@dataclass(frozen=True)
+class CommitEdit(Callback):
+    """✏️ 修改后重新提交 under a returned commitment (EDIT_PREFIX)."""
+
+    PREFIX: ClassVar[str] = "cme"
+    commitment_id: int
+
+
+@dataclass(frozen=True)
+class CommitOpen(Callback):
+    """One of the member's commitments (OPEN_PREFIX)."""
+
+    PREFIX: ClassVar[str] = "cmo"
+    commitment_id: int
+
+
+@dataclass(frozen=True)
+class CommitProgress(Callback):
+    """📝 汇报进展 on a commitment."""
+
+    PREFIX: ClassVar[str] = "cmr"
+    commitment_id: int
+
+
+@dataclass(frozen=True)
+class CommitDone(Callback):
+    """✅ 已践诺 on a commitment."""
+
+    PREFIX: ClassVar[str] = "cmf"
+    commitment_id: int

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
+from zoneinfo import ZoneInfo
 
+from bot import spoken
 from bot.community.register import Role
 from bot.config import Language
 from bot.members.birthdays import day_text, years_in_party
+from bot.members.commitments import Overview, Step, contact_text, state_key
 from handlers.texts import t
 from storage.community.people import PersonRow
+from storage.members.commitments import CommitmentRow
 
 
 def me_line(language: Language, person: PersonRow, today: date) -> str:
@@ -54,3 +58,93 @@ def done(language: Language, person: PersonRow, mine: bool) -> str:
         return t(language, key, name=person.display_name)
     key = "members.done" if mine else "members.done_of"
     return t(language, key, name=person.display_name, day=day_text(language, joined))
+
+
+# --- the commitment system (党员承诺制) -------------------------------------------------
+
+
+def commit_step(language: Language, step: Step) -> str:
+    """The question of ``step`` (with, when editing, the earlier answer and the reason)."""
+    data = step.data
+    text = t(language, f"commit.ask_{step.step}")
+    if step.step == "what" and data.get("reason"):
+        text = t(language, "commit.edit_intro", reason=data["reason"]) + "\n\n" + text
+    old = {"what": "old_what", "whom": "old_whom", "due": "old_due"}.get(step.step)
+    if old and data.get(old):
+        shown = data[old]
+        if step.step == "due":
+            shown = spoken.long_day(language, date.fromisoformat(shown))
+        text += "\n" + t(language, "commit.earlier", answer=shown)
+    return text
+
+
+def commit_submitted(language: Language, step: Step) -> str:
+    data = step.data
+    return t(
+        language,
+        "commit.submitted",
+        what=data["what"],
+        whom=data["whom"],
+        due=spoken.long_day(language, date.fromisoformat(data["due"])),
+        contact=contact_text(language, data.get("phone")),
+    )
+
+
+def commit_list(language: Language, commitments: list[CommitmentRow], today: date) -> str:
+    """🤝 我的承诺: one line per commitment with its state."""
+    if not commitments:
+        return t(language, "commit.mine_none")
+    lines = [
+        t(
+            language,
+            "commit.mine_line",
+            what=c.what,
+            due=spoken.long_day(language, c.due_on),
+            state=t(language, state_key(c, today)),
+        )
+        for c in commitments
+    ]
+    return t(language, "commit.mine_title") + "\n" + "\n".join(lines)
+
+
+def commit_one(language: Language, overview: Overview, today: date, tz: ZoneInfo) -> str:
+    """One commitment: what, for whom, by when, its state, and its progress reports."""
+    c = overview.commitment
+    text = t(
+        language,
+        "commit.one",
+        what=c.what,
+        whom=c.for_whom,
+        due=spoken.long_day(language, c.due_on),
+        contact=contact_text(language, c.phone),
+        state=t(language, state_key(c, today)),
+    )
+    if c.state == "returned" and c.return_reason:
+        text += "\n" + t(language, "commit.one_reason", reason=c.return_reason)
+    for report in overview.progress:
+        day = spoken.long_day(language, report.at.astimezone(tz).date())
+        photo = t(language, "commit.one_photo") if report.photo else ""
+        text += "\n" + t(language, "commit.one_progress", day=day, text=report.text, photo=photo)
+    return text
+
+
+def commit_review(language: Language, commitments: list[CommitmentRow], today: date) -> str:
+    """/commitments: every commitment with its member and state, overdue ones flagged."""
+    if not commitments:
+        return t(language, "commit.review_none")
+    overdue = sum(1 for c in commitments if state_key(c, today) == "commit.state.overdue")
+    lines = [
+        t(
+            language,
+            "commit.review_line",
+            number=c.id,
+            name=c.member_name,
+            what=c.what,
+            due=spoken.long_day(language, c.due_on),
+            state=t(language, state_key(c, today)),
+            flag="⚠️ " if state_key(c, today) == "commit.state.overdue" else "",
+        )
+        for c in commitments
+    ]
+    head = t(language, "commit.review_title", count=len(commitments), overdue=overdue)
+    return head + "\n" + "\n".join(lines)

@@ -1,1 +1,1 @@
-"""Storage of the Party members' own systems (党员): Party birthdays so far."""
+"""Storage of the Party members' own systems (党员): Party birthdays, commitments."""

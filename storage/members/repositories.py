@@ -1,6 +1,7 @@
 """The Party members' repositories, one per aggregate, as ``session.members``.
 
-``session.members.birthdays`` (政治生日) shares the session's connection.
+``session.members.birthdays`` (政治生日) and ``.commitments`` (党员承诺) share the
+session's connection.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import aiosqlite
 
 from storage.members.birthdays import BirthdaysRepository
+from storage.members.commitments import CommitmentsRepository
 
 
 class MembersRepositories:
@@ -15,3 +17,5 @@ class MembersRepositories:
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.birthdays = BirthdaysRepository(conn)
+        # The commitment system (党员承诺制).
+        self.commitments = CommitmentsRepository(conn)
