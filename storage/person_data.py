@@ -102,6 +102,9 @@ EXPORTED: dict[str, str] = {
     "survey_answers.person_id": "surveys.answers",
     # Party birthdays (政治生日): the greeting cards sent (the joining date is in "person").
     "party_birthday_cards.person_id": "members.birthday_cards",
+    # The public board (信息公开): matters followed, how-to pages written.
+    "matter_follows.person_id": "board.follows",
+    "board_pages.created_by": "board.pages_written",
 }
 
 #: Columns whose name looks like a person's and which are not about one.
