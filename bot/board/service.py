@@ -6,6 +6,7 @@
 - ``.pages``: 办事流程 — how-to pages a secretary writes (/boardpage), residents read.
 - ``.resolutions``: 决议公开 — matters decided, their resolution, owner, deadline,
   progress and state, paged.
+- ``.digest``: on the 1st, the month's changes to the residents' groups (digest.py).
 - ``.follows``: 关注 — a resident follows a matter and is told privately of each change
   (a progress report, acceptance, closing, a vote opened or closed), hooked where the
   matter's history is written (storage ``MattersRepository.add_event``).
@@ -16,12 +17,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot import usertext
+from bot.board.digest import DigestService
 from bot.board.follows import FollowService
 from bot.clock import Clock, system_clock
 from bot.community.register import Actor, Role
 from bot.config import Language, Settings
 from bot.dialogs import expect_step
 from bot.errors import UserFacingError
+from bot.runtime.scheduler import SchedulerService
 from storage import Database
 from storage.board.pages import PageRow
 from storage.deliberation.matters import MatterRow
@@ -213,8 +216,16 @@ class ResolutionsService:
 class Board:
     """The public board: one part per section."""
 
-    def __init__(self, db: Database, settings: Settings, clock: Clock = system_clock) -> None:
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        scheduler: SchedulerService,
+        clock: Clock = system_clock,
+    ) -> None:
         self.committee = CommitteeService(db, settings)
         self.pages = PagesService(db, clock)
         self.resolutions = ResolutionsService(db)
         self.follows = FollowService(db, clock)
+        # Registers the built-in schedule of the monthly digest to the residents' groups.
+        self.digest = DigestService(db, settings, scheduler, clock)
