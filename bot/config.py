@@ -366,6 +366,16 @@ class MembersSettings(_Section):
     commitment_time: time = time(9, 0)
 
 
+class BoardSettings(_Section):
+    """The public board (公开栏 / 信息公开)."""
+
+    #: On the 1st, the residents' groups get the board's changes of the month before
+    #: (off unless turned on: a community chooses to post to its group).
+    monthly_digest: bool = False
+    #: When (community time) the digest goes out.
+    digest_time: time = time(9, 0)
+
+
 class StorageSettings(_Section):
     """The SQLite database."""
 
@@ -430,6 +440,7 @@ class Settings(BaseSettings):
     lessons: LessonSettings = LessonSettings()
     volunteer: VolunteerSettings = VolunteerSettings()
     members: MembersSettings = MembersSettings()
+    board: BoardSettings = BoardSettings()
     storage: StorageSettings = StorageSettings()
     updates: UpdateSettings = UpdateSettings()
     delivery: DeliverySettings = DeliverySettings()

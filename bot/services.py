@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from bot.board.service import Board
 from bot.calendar_files import CalendarFiles
 from bot.clock import Clock, system_clock
 from bot.community.notices import NoticeService
@@ -66,6 +67,8 @@ class Services:
     calendar_files: CalendarFiles
     #: The Party members' own systems: Party birthdays (政治生日).
     members: Members
+    #: The public board (信息公开): committee, how-to pages, resolutions, follows.
+    board: Board
     clock: Clock = system_clock
     #: Tells the outbox sender that messages were queued (set when it starts).
     wake_sender: Callable[[], None] = field(default=lambda: None)
@@ -110,6 +113,7 @@ class Services:
             calendar_files=CalendarFiles(db, settings, clock),
             # Registers the Party birthdays' built-in daily schedule (cards, the list).
             members=Members(db, settings, scheduler, clock),
+            board=Board(db, settings, scheduler, clock),
             clock=clock,
         )
 

@@ -21,6 +21,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.board.service import PAGE_FLOW as BOARD_PAGE_FLOW
 from bot.community.notices import FLOW as NOTICE_FLOW
 from bot.community.register import Role
 from bot.community.registration import FLOW as REGISTRATION_FLOW
@@ -40,6 +41,8 @@ from bot.volunteering.leave import LEAVE_FLOW as VOL_LEAVE_FLOW
 from bot.volunteering.review import ADJUST_FLOW
 from handlers import callbacks, dialogs
 from handlers.access import Access, Callback, Where, guarded, identify, on_error
+from handlers.board import board as board_handlers
+from handlers.board import callbacks as board_cb
 from handlers.calendars import callbacks as calendar_cb
 from handlers.calendars import sending as calendar_files
 from handlers.community import admin, chats, notices, people, schedules
@@ -190,6 +193,9 @@ COMMANDS: tuple[Command, ...] = (
     # Commitments (党员承诺): a member proposes (the service refuses others); the review.
     Command("commit", member_commitments.commit_command, Access.REGISTERED, Where.PRIVATE, None),
     Command("commitments", member_commitments.review_command, Role.SECRETARY, Where.PRIVATE, None),
+    # The public board (公开栏): residents read it privately; a secretary writes its pages.
+    Command("board", board_handlers.board_command, Access.REGISTERED, Where.PRIVATE, Where.PRIVATE),
+    Command("boardpage", board_handlers.boardpage_command, Access.REGISTERED, Where.PRIVATE, None),
 )
 
 #: Commands a secretary sees in their own menu, besides everyone's.
@@ -208,6 +214,7 @@ SECRETARY_MENU: tuple[str, ...] = (
     "unbind",
     "minutes_note",
     "ledger",
+    "boardpage",
     "attendance",
     "paperballots",
     "assign",
@@ -428,6 +435,15 @@ BUTTONS: tuple[Button, ...] = (
     Button(members_cb.CommitDone, member_commitments.done_pressed, Access.REGISTERED),
     # ✅ 通过 / ↩ 退回 under a submitted commitment.
     Button(members_cb.CommitVerdict, member_commitments.verdict_pressed, Role.SECRETARY),
+    Button(board_cb.BoardHome, board_handlers.home_pressed, Access.REGISTERED),
+    Button(board_cb.BoardCommittee, board_handlers.committee_pressed, Access.REGISTERED),
+    Button(board_cb.BoardPages, board_handlers.pages_pressed, Access.REGISTERED),
+    Button(board_cb.BoardPage, board_handlers.page_pressed, Access.REGISTERED),
+    Button(board_cb.BoardResolutions, board_handlers.resolutions_pressed, Access.REGISTERED),
+    Button(board_cb.PageWrite, board_handlers.write_pressed, Access.REGISTERED),
+    Button(board_cb.PageRemove, board_handlers.remove_pressed, Access.REGISTERED),
+    Button(board_cb.PageRemoveSure, board_handlers.remove_sure_pressed, Access.REGISTERED),
+    Button(board_cb.FollowMatter, board_handlers.follow_pressed, Access.REGISTERED),
 )
 
 #: Typed answers of each guided conversation (flow name -> handler).
@@ -463,6 +479,7 @@ TEXT_ANSWERS: dict[str, dialogs.TextAnswer] = {
     JOINED_FLOW: member_birthdays.joined_answer,
     # Commitments: proposing, a secretary's reason for returning one, progress.
     **member_commitments.TEXT_ANSWERS,
+    BOARD_PAGE_FLOW: board_handlers.page_answer,
 }
 
 

@@ -106,6 +106,9 @@ EXPORTED: dict[str, str] = {
     "party_commitments.person_id": "members.commitments",
     "party_commitments.decided_by": "members.commitments_decided",
     "commitment_progress.person_id": "members.commitments",
+    # The public board (信息公开): matters followed, how-to pages written.
+    "matter_follows.person_id": "board.follows",
+    "board_pages.created_by": "board.pages_written",
 }
 
 #: Columns whose name looks like a person's and which are not about one.

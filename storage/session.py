@@ -5,6 +5,7 @@ from __future__ import annotations
 import aiosqlite
 
 from storage.audit import AuditRepository
+from storage.board.repositories import BoardRepositories
 from storage.community.chats import ChatsRepository
 from storage.community.leave import LeaveRepository
 from storage.community.people import PeopleRepository
@@ -93,3 +94,5 @@ class Session:
         self.surveys = SurveysRepository(conn)
         # The Party members' own systems: Party birthdays (政治生日).
         self.members = MembersRepositories(conn)
+        # The public board (信息公开): how-to pages, matters followed.
+        self.board = BoardRepositories(conn)

@@ -361,6 +361,7 @@ class CommunityService:
             surveys = await session.surveys.person_record(person.id)
             members = await session.members.birthdays.person_record(person.id)
             members |= await session.members.commitments.person_record(person.id)
+            board = await session.board.person_record(person.id)
             rest = await session.person_data.record(person.id, fresh.tg_user_id)
         return {
             "community": self._settings.name,
@@ -390,6 +391,8 @@ class CommunityService:
             "surveys": surveys,
             # Party birthdays (政治生日): the greeting cards sent.
             "members": members,
+            # The public board: matters followed, how-to pages written.
+            "board": board,
             "messages": rest["messages"],
             "open_conversations": rest["open_conversations"],
         }

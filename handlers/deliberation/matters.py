@@ -16,6 +16,7 @@ from bot import parsing, spoken
 from bot.community.register import Actor, Role
 from bot.deliberation.raising import GROUP_DRAFT_KEPT, RaiseDraft, card_message
 from handlers.access import answer, reply, show
+from handlers.board import keyboards as board_keyboards
 from handlers.calendars import keyboards as calendar_keyboards
 from handlers.cards import edit_everywhere, edit_soon
 from handlers.context import Context
@@ -411,4 +412,10 @@ async def matter_screen(
         text = "\n\n".join([text, *extra])
     if not private:
         return text, None
-    return text, keyboards.matter_actions(actor.language, history.matter, actor.has(Role.SECRETARY))
+    actions = keyboards.matter_actions(actor.language, history.matter, actor.has(Role.SECRETARY))
+    if not actor.registered:
+        return text, actions
+    # The public board's 🔔 关注 / 🔕 取消关注 (bot/board/follows.py).
+    following = await services.board.follows.following(actor, matter_id)
+    follow = board_keyboards.follow_row(actor.language, matter_id, following)
+    return text, InlineKeyboardMarkup([*actions.inline_keyboard, follow])

@@ -45,7 +45,7 @@ class Key:
 #: The keyboard, row by row; a row shows the keys the person may use.
 KEYS: tuple[tuple[Key, ...], ...] = (
     (Key("mine", "mine"), Key("raise", "raise", Role.RESIDENT)),
-    (Key("record", "myrecord"), Key("help", "help")),
+    (Key("record", "myrecord"), Key("board", "board"), Key("help", "help")),
     (Key("study", "lessons", Role.PARTY_MEMBER),),
     (
         Key("checkin", "checkin", Role.VOLUNTEER),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -55,6 +56,12 @@ class MatterEventRow:
     actor_id: int | None
     detail: dict[str, Any]
 
+
+#: Who sees each step added to a matter's history, in the unit of work that adds it:
+#: name -> listener(connection, event). Filled by the services that need it (the
+#: public board's followers, bot/board/follows.py); storage knows nothing of them.
+MatterEventListener = Callable[[aiosqlite.Connection, MatterEventRow], Awaitable[None]]
+EVENT_LISTENERS: dict[str, MatterEventListener] = {}
 
 _COLUMNS = (
     "m.*, (SELECT count(*) FROM matter_supports s WHERE s.matter_id = m.id) AS supports,"
@@ -199,12 +206,36 @@ class MattersRepository:
         now: datetime,
         **detail: Any,
     ) -> None:
-        """Append a step to the matter's history; ``detail`` must be JSON-serialisable."""
-        await self._conn.execute(
+        """Append a step to the matter's history; ``detail`` must be JSON-serialisable.
+
+        Every :data:`EVENT_LISTENERS` entry then sees the step in the same unit of work
+        (the public board tells the matter's followers, bot/board/follows.py)."""
+        cur = await self._conn.execute(
             "INSERT INTO matter_events (matter_id, at, kind, actor_id, detail)"
             " VALUES (?, ?, ?, ?, ?)",
             (matter_id, to_db_time(now), kind, actor_id, json.dumps(detail, ensure_ascii=False)),
         )
+        assert cur.lastrowid is not None  # noqa: S101 - an INSERT has a row id
+        event = MatterEventRow(cur.lastrowid, matter_id, now, kind, actor_id, detail)
+        for listener in EVENT_LISTENERS.values():
+            await listener(self._conn, event)
+
+    async def resolved(self, offset: int, limit: int) -> list[MatterRow]:
+        """Matters with a resolution (决议), the latest first (the public board)."""
+        async with self._conn.execute(
+            f"SELECT {_COLUMNS} FROM matters m WHERE m.resolution IS NOT NULL"
+            " ORDER BY m.resolved_at DESC, m.id DESC LIMIT ? OFFSET ?",
+            (limit, offset),
+        ) as cur:
+            return [_matter(row) for row in await cur.fetchall()]
+
+    async def count_resolved(self) -> int:
+        """How many matters have a resolution."""
+        async with self._conn.execute(
+            "SELECT count(*) FROM matters WHERE resolution IS NOT NULL"
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
 
     async def events(self, matter_id: int) -> list[MatterEventRow]:
         """The matter's history, oldest first."""

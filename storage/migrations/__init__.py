@@ -27,6 +27,7 @@ from storage.migrations import (
     v19_sitting_checkin,
     v20_minutes,
     v21_party_birthdays,
+    v22_public_board,
     v23_party_commitments,
 )
 from storage.migrations.step import Migration
@@ -53,5 +54,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     v19_sitting_checkin.MIGRATION,
     v20_minutes.MIGRATION,
     v21_party_birthdays.MIGRATION,
+    v22_public_board.MIGRATION,
     v23_party_commitments.MIGRATION,
 )

@@ -38,6 +38,8 @@ async def test_command_menus_per_language_and_scope(harness: BotHarness) -> None
         # Participation.
         "mine",
         "myrecord",
+        # The public board.
+        "board",
     ]
     assert menu(harness, default, "en") == menu(harness, default, "")
     zh = harness.api.commands[(json.dumps(default, sort_keys=True), "")]

@@ -16,7 +16,8 @@ async def test_matter_shows_its_history_and_secretary_buttons(harness: BotHarnes
 
     await harness.say(2003, "/matter 1")
     resident_view = harness.last(2003)
-    assert button_labels(resident_view) == ["💬 讨论（1）"]  # no controls for a resident
+    # No controls for a resident; the public board's 🔔 关注 (follow) last.
+    assert button_labels(resident_view) == ["💬 讨论（1）", "🔔 关注"]
     assert "<b>经过</b>" not in resident_view["text"]  # rendered as bold, not shown as tags
     assert "经过" in resident_view["text"] and "张阿姨 提出事项" in resident_view["text"]
     assert "💬 讨论 1 条" in resident_view["text"]
@@ -30,6 +31,7 @@ async def test_matter_shows_its_history_and_secretary_buttons(harness: BotHarnes
         "🔗 合并重复事项",
         "↩️ 撤回事项",
         "🗳 发起表决",
+        "🔔 关注",
     ]
     await harness.press_label(SECRETARY, screen, "列入逢四说事议程")
     screen = harness.last(SECRETARY)

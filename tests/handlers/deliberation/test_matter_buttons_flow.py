@@ -77,7 +77,7 @@ async def test_each_matter_has_a_button_that_opens_it(harness: BotHarness) -> No
     typed = harness.last(2001)
     assert opened["text"] == typed["text"]
     assert opened["text"].split("\n")[0] == "#2 小区南门的快递柜搬到车棚旁边去"
-    assert button_labels(opened) == button_labels(typed) == ["💬 讨论（0）"]
+    assert button_labels(opened) == button_labels(typed) == ["💬 讨论（0）", "🔔 关注"]
     (kept,) = [m for m in harness.api.bot_messages(2001) if m["message_id"] == listed["message_id"]]
     assert kept["text"] == listed["text"]  # the list is still there for the next tap
 

@@ -255,7 +255,7 @@ async def test_the_keyboard_follows_roles_and_language(tmp_path: Path, api: Fake
         # Registered: the registration's last message carries a resident's keyboard.
         done = harness.last(LI)
         assert done["text"].startswith("🎉 登记完成")
-        resident = [["📋 我的待办", "📝 提议"], ["🗂 我的参与", "❓ 帮助"]]
+        resident = [["📋 我的待办", "📝 提议"], ["🗂 我的参与", "📌 公开栏", "❓ 帮助"]]
         assert keys(done) == resident
         await harness.say(LI, "/start")
         assert keys(harness.last(LI)) == resident
@@ -288,7 +288,7 @@ async def test_the_keyboard_follows_roles_and_language(tmp_path: Path, api: Fake
         await harness.say(LI, "/lang en")
         assert keys(harness.last(LI)) == [
             ["📋 To do", "📝 Raise"],
-            ["🗂 My record", "❓ Help"],
+            ["🗂 My record", "📌 Public board", "❓ Help"],
             ["📖 Study"],
         ]
         await harness.say(LI, "📋 To do")
@@ -301,6 +301,9 @@ async def test_the_keyboard_follows_roles_and_language(tmp_path: Path, api: Fake
         await harness.say(SECRETARY, "/people")
         await harness.press_label(SECRETARY, harness.last(SECRETARY), "李大爷")
         await harness.press_label(SECRETARY, harness.last(SECRETARY), "党员")
-        assert keys(harness.last(LI)) == [["📋 To do", "📝 Raise"], ["🗂 My record", "❓ Help"]]
+        assert keys(harness.last(LI)) == [
+            ["📋 To do", "📝 Raise"],
+            ["🗂 My record", "📌 Public board", "❓ Help"],
+        ]
     finally:
         await harness.running.stop()
