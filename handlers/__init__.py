@@ -440,6 +440,7 @@ BUTTONS: tuple[Button, ...] = (
     Button(board_cb.BoardPages, board_handlers.pages_pressed, Access.REGISTERED),
     Button(board_cb.BoardPage, board_handlers.page_pressed, Access.REGISTERED),
     Button(board_cb.BoardResolutions, board_handlers.resolutions_pressed, Access.REGISTERED),
+    Button(board_cb.BoardCommitments, board_handlers.commitments_pressed, Access.REGISTERED),
     Button(board_cb.PageWrite, board_handlers.write_pressed, Access.REGISTERED),
     Button(board_cb.PageRemove, board_handlers.remove_pressed, Access.REGISTERED),
     Button(board_cb.PageRemoveSure, board_handlers.remove_sure_pressed, Access.REGISTERED),

@@ -133,6 +133,19 @@ async def remove_sure_pressed(update: Update, context: Context) -> None:
     await show(update, f"{removed}\n\n{text}", keyboard)
 
 
+async def commitments_pressed(update: Update, context: Context) -> None:
+    """🤝 党员承诺: each approved commitment, who made it and how to reach them."""
+    cb.BoardCommitments.decode(_data(update))
+    actor = context.require_actor()
+    actor.registered_person()
+    services = context.services
+    rows = await services.members.commitments.approved()
+    today = spoken.local_date(services.clock(), services.settings.community.tz)
+    await show(
+        update, texts.commitments(actor.language, rows, today), keyboards.back(actor.language)
+    )
+
+
 async def resolutions_pressed(update: Update, context: Context) -> None:
     """📜 决议公开, one screen."""
     data = cb.BoardResolutions.decode(_data(update))

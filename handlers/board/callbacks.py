@@ -38,6 +38,13 @@ class BoardPage(Callback):
 
 
 @dataclass(frozen=True)
+class BoardCommitments(Callback):
+    """🤝 党员承诺: the approved commitments, in public."""
+
+    PREFIX: ClassVar[str] = "obm"
+
+
+@dataclass(frozen=True)
 class BoardResolutions(Callback):
     """📜 决议公开, one screen of it (◀ / ▶)."""
 

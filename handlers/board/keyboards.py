@@ -23,6 +23,7 @@ def home(language: Language) -> InlineKeyboardMarkup:
             [button(plain(language, "board.section.committee"), cb.BoardCommittee())],
             [button(plain(language, "board.section.pages"), cb.BoardPages())],
             [button(plain(language, "board.section.resolutions"), cb.BoardResolutions(0))],
+            [button(plain(language, "board.section.commitments"), cb.BoardCommitments())],
         ]
     )
 

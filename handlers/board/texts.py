@@ -8,9 +8,11 @@ from zoneinfo import ZoneInfo
 from bot import spoken
 from bot.board.service import BODY_MAX, TITLE_MAX, Committee, ResolutionsPage
 from bot.config import Language
+from bot.members.commitments import contact_text, state_key
 from handlers.deliberation.texts import owner_label, stage_name
-from handlers.texts import t
+from handlers.texts import plain, t
 from storage.board.pages import PageRow
+from storage.members.commitments import CommitmentRow
 
 
 def _names(language: Language, names: list[str]) -> str:
@@ -60,6 +62,28 @@ def pages(language: Language, rows: list[PageRow], secretary: bool) -> str:
 def page(language: Language, row: PageRow) -> str:
     """One how-to page."""
     return t(language, "board.page.view", title=row.title, body=row.body)
+
+
+def commitments(language: Language, rows: list[CommitmentRow], today: date) -> str:
+    """🤝 党员承诺: the public pledges (通过党务公开栏向群众公开承诺事项、落实时限、联系方式)."""
+    if not rows:
+        return t(language, "board.commitments.none")
+    lines = [t(language, "board.commitments.title", count=len(rows))]
+    for row in rows:
+        lines.append("")
+        lines.append(
+            t(
+                language,
+                "board.commitments.line",
+                name=row.member_name,
+                what=row.what,
+                for_whom=row.for_whom,
+                due=spoken.long_day(language, row.due_on),
+                state=plain(language, state_key(row, today)),
+                contact=contact_text(language, row.phone),
+            )
+        )
+    return "\n".join(lines)
 
 
 def resolutions(language: Language, screen: ResolutionsPage, tz: ZoneInfo, today: date) -> str:

@@ -205,6 +205,17 @@ async def test_propose_return_resubmit_approve_carry_out(tmp_path: Path, api: Fa
         (mine,) = photos(harness, ZHANG)
         assert mine["caption"].startswith("🎉 您的承诺通过了审核！")
 
+        # On the public board (党务公开栏), for any resident: the pledge and its contact.
+        await harness.say(CHEN, "/board")
+        await harness.press_label(CHEN, harness.last(CHEN), "🤝 党员承诺")
+        assert harness.last(CHEN)["text"] == (
+            "🤝 党员承诺（共 1 条，欢迎大家监督）\n\n"
+            "· 张阿姨：每周六上午帮独居老人买一次菜\n"
+            "　服务对象：3号楼独居老人\n"
+            "　完成时限：2026年11月25日（践诺中）\n"
+            "　联系方式：通过议事亭联系"
+        )
+
         # Progress with a photo, from 🤝 我的承诺.
         await harness.say(ZHANG, "/me")
         await harness.press_label(ZHANG, harness.last(ZHANG), "🤝 我的承诺")
