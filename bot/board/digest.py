@@ -10,7 +10,7 @@ firing done twice posts once.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot import spoken
@@ -19,7 +19,7 @@ from bot.community.register import ChatKind
 from bot.config import Language, Settings
 from bot.i18n import translate
 from bot.runtime.outbox import Delivery, OutgoingMessage, queue_push
-from bot.runtime.scheduler import Firing, SchedulerService
+from bot.runtime.scheduler import Firing, SchedulerService, daily_rule
 from bot.volunteering.rules import month_bounds
 from storage import Database
 from storage.session import Session
@@ -76,9 +76,7 @@ class DigestService:
         config = self._settings.board
         if not config.monthly_digest:
             return None
-        tz = self._settings.community.tz
-        start = datetime.combine(date(2026, 1, 1), config.digest_time, tzinfo=tz)
-        return {"type": "every", "seconds": 86400, "start": to_db_time(start.astimezone(UTC))}
+        return daily_rule(config.digest_time, self._settings.community.tz)
 
     async def _effect(self, firing: Firing) -> None:
         community = self._settings.community

@@ -20,7 +20,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from bot import parsing, spoken
@@ -32,11 +32,10 @@ from bot.errors import UserFacingError
 from bot.i18n import translate
 from bot.members.cards import BIRTHDAY_CARD
 from bot.runtime.outbox import Delivery, OutgoingMessage, queue_push
-from bot.runtime.scheduler import Firing, SchedulerService
+from bot.runtime.scheduler import Firing, SchedulerService, daily_rule
 from storage import Database
 from storage.community.people import PersonRow
 from storage.session import Session
-from storage.times import to_db_time
 
 #: The guided step where a joining date is typed.
 JOINED_FLOW = "party_joined"
@@ -121,10 +120,7 @@ class BirthdayService:
         config = self._settings.members
         if not (config.birthday_greetings or config.birthday_list):
             return None
-        tz = self._settings.community.tz
-        at = self._settings.members.birthday_time
-        start = datetime.combine(date(2026, 1, 1), at, tzinfo=tz).astimezone(UTC)
-        return {"type": "every", "seconds": 86400, "start": to_db_time(start)}
+        return daily_rule(config.birthday_time, self._settings.community.tz)
 
     def today(self) -> date:
         """The community's date now."""

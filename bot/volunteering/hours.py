@@ -18,7 +18,7 @@ from bot.community.register import Actor, Role, secretaries_to_tell
 from bot.config import Language
 from bot.i18n import translate, translate_count
 from bot.runtime.outbox import Delivery, OutgoingMessage, queue_push
-from bot.runtime.scheduler import Firing
+from bot.runtime.scheduler import Firing, daily_rule
 from bot.volunteering.attendance import ActivityAttendance, attendance_of
 from bot.volunteering.context import VolunteerContext
 from bot.volunteering.rules import month_bounds
@@ -77,9 +77,7 @@ class HoursService:
         """Every day at the summary time (the effect acts on the 1st only)."""
         if not self._ctx.config.monthly_summary:
             return None
-        at = self._ctx.config.monthly_summary_time
-        start = datetime.combine(date(2026, 1, 1), at, tzinfo=self._ctx.tz).astimezone(UTC)
-        return {"type": "every", "seconds": 86400, "start": to_db_time(start)}
+        return daily_rule(self._ctx.config.monthly_summary_time, self._ctx.tz)
 
     async def hours(self, actor: Actor) -> HoursSummary:
         """/hours: this month, this year, all time, and milestones."""

@@ -7,7 +7,7 @@ and built-in schedule are registered here.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from bot.community.register import secretaries_to_tell
@@ -20,7 +20,7 @@ from bot.deliberation.carrying.rules import (
 )
 from bot.i18n import parse_language, translate
 from bot.runtime.outbox import Delivery, OutgoingMessage, queue_push
-from bot.runtime.scheduler import Firing
+from bot.runtime.scheduler import Firing, daily_rule
 from storage.deliberation.carrying import OverdueMatterRow, ReferralRow
 from storage.session import Session
 from storage.times import to_db_time
@@ -36,9 +36,7 @@ class OverdueReminders:
 
     def overdue_rule(self) -> dict[str, Any]:
         """Every day at the configured local time (counted from a fixed day, so it is stable)."""
-        at = self._ctx.settings.deliberation.overdue_check_time
-        start = datetime.combine(date(2026, 1, 1), at, tzinfo=self._ctx.tz).astimezone(UTC)
-        return {"type": "every", "seconds": 86400, "start": to_db_time(start)}
+        return daily_rule(self._ctx.settings.deliberation.overdue_check_time, self._ctx.tz)
 
     async def _overdue_check(self, firing: Firing) -> None:
         """The daily check: remind of what is past its due date, once a day per item."""

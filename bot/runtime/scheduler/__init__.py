@@ -38,7 +38,7 @@ from bot.runtime.scheduler.firing import (
     late_note,
     send_missed_callback,
 )
-from bot.runtime.scheduler.rules import EVENT_LOOKBACK, EVENT_RULES, calendar_from
+from bot.runtime.scheduler.rules import EVENT_LOOKBACK, EVENT_RULES, calendar_from, daily_rule
 from bot.runtime.scheduler.service import SchedulerService
 from bot.runtime.scheduler.titles import lead_time, schedule_title, spoken_time
 from bot.runtime.scheduler.upcoming import UPCOMING_PAGE_SIZE, Listed, UpcomingPage
@@ -60,6 +60,7 @@ __all__ = [
     "UpcomingPage",
     "calendar_fingerprint",
     "calendar_from",
+    "daily_rule",
     "from_callback_moment",
     "late_note",
     "lead_time",

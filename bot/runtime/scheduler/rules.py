@@ -14,8 +14,9 @@ Rules (JSON in ``schedules.rule``):
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.community.calendar import (
     CommunityCalendar,
@@ -26,12 +27,20 @@ from bot.community.calendar import (
 )
 from bot.community.holidays import Holidays
 from bot.config import Settings
-from storage.times import from_db_time
+from storage.times import from_db_time, to_db_time
 
 #: How far back to look for the event a firing belongs to (offsets are at most 30 days).
 EVENT_LOOKBACK = timedelta(days=32)
 #: Rule types whose due times are derived from the community calendar.
 EVENT_RULES = frozenset({"session", "talk_day", "party_day"})
+
+
+def daily_rule(at: time, tz: ZoneInfo) -> dict[str, Any]:
+    """Every day at ``at`` in ``tz``, counted from a fixed day so the rule stays the same
+    from start to start (a built-in compares it); an effect that acts on some days only
+    (the 1st, an anniversary) checks the date itself."""
+    start = datetime.combine(date(2026, 1, 1), at, tzinfo=tz).astimezone(UTC)
+    return {"type": "every", "seconds": 86400, "start": to_db_time(start)}
 
 
 def calendar_from(settings: Settings) -> CommunityCalendar:
