@@ -376,6 +376,47 @@ class BoardSettings(_Section):
     digest_time: time = time(9, 0)
 
 
+class HouseholdFlag(_Section):
+    """A mark on a household (独居老人 …): its id in the database, its names."""
+
+    id: str = Field(min_length=1, max_length=16, pattern=r"^[A-Za-z0-9_-]+$")
+    name: str = Field(min_length=1, max_length=16)
+    name_en: str | None = Field(default=None, min_length=1, max_length=32)
+
+    def name_in(self, language: Language) -> str:
+        """The flag's name for a reader of ``language``."""
+        return self.name_en if language is Language.EN and self.name_en else self.name
+
+
+def _default_flags() -> list[HouseholdFlag]:
+    return [
+        HouseholdFlag(id="alone", name="独居老人", name_en="Elderly living alone"),
+        HouseholdFlag(id="empty_nest", name="空巢", name_en="Empty nest"),
+        HouseholdFlag(id="disability", name="残疾", name_en="Disability"),
+        HouseholdFlag(id="low_income", name="低保", name_en="Subsistence allowance"),
+        HouseholdFlag(id="left_behind", name="留守儿童", name_en="Left-behind children"),
+    ]
+
+
+class HouseholdsSettings(_Section):
+    """Households and the members who look after them (党员联户)."""
+
+    #: The marks a household can carry, most urgent first (the unlooked-after list
+    #: puts households with the first ones first).
+    flags: list[HouseholdFlag] = Field(default_factory=_default_flags)
+    #: A lead household (党员中心户) looks after about this many members: more is warned.
+    members_per_lead: int = Field(default=10, ge=1, le=100)
+    #: A member looks after about this many households: more is warned.
+    households_per_member: int = Field(default=10, ge=1, le=100)
+
+    @model_validator(mode="after")
+    def _unique_flag_ids(self) -> HouseholdsSettings:
+        ids = [flag.id for flag in self.flags]
+        if len(ids) != len(set(ids)):
+            raise ValueError("household flag ids must be unique")
+        return self
+
+
 class StorageSettings(_Section):
     """The SQLite database."""
 
@@ -441,6 +482,7 @@ class Settings(BaseSettings):
     volunteer: VolunteerSettings = VolunteerSettings()
     members: MembersSettings = MembersSettings()
     board: BoardSettings = BoardSettings()
+    households: HouseholdsSettings = HouseholdsSettings()
     storage: StorageSettings = StorageSettings()
     updates: UpdateSettings = UpdateSettings()
     delivery: DeliverySettings = DeliverySettings()

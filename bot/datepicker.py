@@ -120,6 +120,16 @@ def week_days(now: datetime, calendar: CommunityCalendar, week: int) -> list[Day
     return _choices([monday + timedelta(days=offset) for offset in range(7)], today, calendar)
 
 
+def past_days(now: datetime, calendar: CommunityCalendar, week: int = 0) -> list[DayChoice]:
+    """For a flow that records what was done (a visit): today and the six days before it,
+    the latest first; ``week`` pages further back (1: the seven days before those)."""
+    today = now.astimezone(calendar.tz).date()
+    week = min(max(week, 0), MAX_WEEKS)
+    latest = today - timedelta(weeks=week)
+    days = [latest - timedelta(days=offset) for offset in range(FIRST_DAYS)]
+    return list(reversed(_choices(list(reversed(days)), today, calendar)))
+
+
 def times_on(day: date, now: datetime, calendar: CommunityCalendar) -> list[time]:
     """The times offered on ``day``: all of them, but today only those still ahead."""
     return [at for at in TIMES if local_moment(day, at, calendar.tz) > now]

@@ -24,6 +24,7 @@ from bot.deliberation.raising import MatterService
 from bot.deliberation.sittings import SittingService
 from bot.deliberation.voting.service import Votes
 from bot.dialogs import DialogService
+from bot.households.service import HouseholdsService
 from bot.lessons.service import Lessons
 from bot.members.service import Members
 from bot.participation.service import Participation
@@ -69,6 +70,8 @@ class Services:
     members: Members
     #: The public board (信息公开): committee, how-to pages, resolutions, follows.
     board: Board
+    #: Households and the members who look after them (党员联户): visits, the tree.
+    households: HouseholdsService
     clock: Clock = system_clock
     #: Tells the outbox sender that messages were queued (set when it starts).
     wake_sender: Callable[[], None] = field(default=lambda: None)
@@ -87,6 +90,9 @@ class Services:
         ledger = LedgerService(db, settings, clock)
         # Registers the surveys' close and reminders, and their sheet of the ledger.
         surveys = Surveys(db, settings, scheduler, ledger, clock)
+        households = HouseholdsService(db, settings, clock)
+        # The households' sheets of the ledger (党员联户, 入户走访).
+        ledger.add_section(households.ledger_section)
         return cls(
             settings=settings,
             db=db,
@@ -114,6 +120,7 @@ class Services:
             # Registers the Party birthdays' built-in daily schedule (cards, the list).
             members=Members(db, settings, scheduler, clock),
             board=Board(db, settings, scheduler, clock),
+            households=households,
             clock=clock,
         )
 

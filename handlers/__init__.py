@@ -63,6 +63,8 @@ from handlers.deliberation import (
 from handlers.deliberation import ledger as ledger_handlers
 from handlers.deliberation import minutes as minutes_handlers
 from handlers.deliberation import sittings as sittings_handlers
+from handlers.households import callbacks as households_cb
+from handlers.households import households as households_handlers
 from handlers.lessons import answers as lesson_answers
 from handlers.lessons import callbacks as lessons_cb
 from handlers.lessons import delivery as lesson_delivery
@@ -196,6 +198,11 @@ COMMANDS: tuple[Command, ...] = (
     # The public board (公开栏): residents read it privately; a secretary writes its pages.
     Command("board", board_handlers.board_command, Access.REGISTERED, Where.PRIVATE, Where.PRIVATE),
     Command("boardpage", board_handlers.boardpage_command, Access.REGISTERED, Where.PRIVATE, None),
+    # Households (党员联户): secretaries and grid workers (the service checks); a member's own.
+    Command("households", households_handlers.households_command, Access.REGISTERED, Where.PRIVATE),
+    Command(
+        "myhouseholds", households_handlers.myhouseholds_command, Access.REGISTERED, Where.PRIVATE
+    ),
 )
 
 #: Commands a secretary sees in their own menu, besides everyone's.
@@ -243,6 +250,8 @@ SECRETARY_MENU: tuple[str, ...] = (
     "surveys",
     # Commitments (党员承诺).
     "commitments",
+    # Households (党员联户).
+    "households",
 )
 
 
@@ -445,6 +454,30 @@ BUTTONS: tuple[Button, ...] = (
     Button(board_cb.PageRemove, board_handlers.remove_pressed, Access.REGISTERED),
     Button(board_cb.PageRemoveSure, board_handlers.remove_sure_pressed, Access.REGISTERED),
     Button(board_cb.FollowMatter, board_handlers.follow_pressed, Access.REGISTERED),
+    # Households (党员联户): the service checks who may see and change what.
+    Button(households_cb.HouseholdList, households_handlers.list_pressed, Access.REGISTERED),
+    Button(households_cb.HouseholdOpen, households_handlers.open_pressed, Access.REGISTERED),
+    Button(households_cb.HouseholdFlag, households_handlers.flag_pressed, Access.REGISTERED),
+    Button(
+        households_cb.HouseholdContacts, households_handlers.contacts_pressed, Access.REGISTERED
+    ),
+    Button(households_cb.HouseholdLink, households_handlers.link_pressed, Access.REGISTERED),
+    Button(households_cb.HouseholdAdd, households_handlers.add_pressed, Access.REGISTERED),
+    Button(
+        households_cb.HouseholdSkipNote, households_handlers.skip_note_pressed, Access.REGISTERED
+    ),
+    Button(households_cb.HouseholdGrid, households_handlers.grid_pressed, Role.SECRETARY),
+    Button(households_cb.LeadList, households_handlers.leads_pressed, Role.SECRETARY),
+    Button(households_cb.LeadCandidates, households_handlers.candidates_pressed, Role.SECRETARY),
+    Button(households_cb.LeadMark, households_handlers.mark_pressed, Role.SECRETARY),
+    Button(households_cb.LeadOpen, households_handlers.lead_pressed, Role.SECRETARY),
+    Button(households_cb.LeadToggle, households_handlers.toggle_pressed, Role.SECRETARY),
+    Button(households_cb.LeadRemove, households_handlers.remove_pressed, Role.SECRETARY),
+    Button(households_cb.TreePage, households_handlers.tree_pressed, Access.REGISTERED),
+    Button(households_cb.TreeSheet, households_handlers.sheet_pressed, Access.REGISTERED),
+    Button(households_cb.MyHouseholds, households_handlers.mine_pressed, Access.REGISTERED),
+    Button(households_cb.VisitStart, households_handlers.visit_pressed, Access.REGISTERED),
+    Button(households_cb.VisitOtherDay, households_handlers.other_day_pressed, Access.REGISTERED),
 )
 
 #: Typed answers of each guided conversation (flow name -> handler).
@@ -480,6 +513,7 @@ TEXT_ANSWERS: dict[str, dialogs.TextAnswer] = {
     JOINED_FLOW: member_birthdays.joined_answer,
     # Commitments: proposing, a secretary's reason for returning one, progress.
     **member_commitments.TEXT_ANSWERS,
+    **households_handlers.TEXT_ANSWERS,
     BOARD_PAGE_FLOW: board_handlers.page_answer,
 }
 

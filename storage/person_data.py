@@ -109,6 +109,12 @@ EXPORTED: dict[str, str] = {
     # The public board (信息公开): matters followed, how-to pages written.
     "matter_follows.person_id": "board.follows",
     "board_pages.created_by": "board.pages_written",
+    # Households (党员联户): the households they look after, lead households, visits.
+    "households.contact_id": "households.looked_after",
+    "household_leads.person_id": "households.lead_household_since",
+    "lead_members.member_id": "households.lead_household",
+    "lead_members.lead_id": "households.lead_household",
+    "household_visits.person_id": "households.visits",
 }
 
 #: Columns whose name looks like a person's and which are not about one.

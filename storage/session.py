@@ -18,6 +18,7 @@ from storage.deliberation.minutes import MinutesRepository
 from storage.deliberation.sittings import SittingsRepository
 from storage.deliberation.votes import VotesRepository
 from storage.dialogs import DialogsRepository
+from storage.households.repository import HouseholdsRepository
 from storage.lessons.deliveries import DeliveriesRepository
 from storage.lessons.lessons import LessonsRepository
 from storage.lessons.makeup import MakeupRepository
@@ -96,3 +97,5 @@ class Session:
         self.members = MembersRepositories(conn)
         # The public board (信息公开): how-to pages, matters followed.
         self.board = BoardRepositories(conn)
+        # Households and the members who look after them (党员联户).
+        self.households = HouseholdsRepository(conn)

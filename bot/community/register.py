@@ -17,6 +17,7 @@ from bot import usertext
 from bot.clock import Clock, system_clock
 from bot.config import CommunitySettings, Language
 from bot.errors import UserFacingError
+from bot.households import records as household_records
 from bot.i18n import from_telegram_code, parse_language, translate
 from storage import Database
 from storage.community.chats import ChatRow
@@ -362,6 +363,7 @@ class CommunityService:
             members = await session.members.birthdays.person_record(person.id)
             members |= await session.members.commitments.person_record(person.id)
             board = await session.board.person_record(person.id)
+            households = await household_records.person_record(session, fresh)
             rest = await session.person_data.record(person.id, fresh.tg_user_id)
         return {
             "community": self._settings.name,
@@ -393,6 +395,8 @@ class CommunityService:
             "members": members,
             # The public board: matters followed, how-to pages written.
             "board": board,
+            # Households (党员联户): theirs, those they look after, visits.
+            "households": households,
             "messages": rest["messages"],
             "open_conversations": rest["open_conversations"],
         }
@@ -427,6 +431,8 @@ class CommunityService:
                 words = sorted({*traces.words, *phones}, key=len, reverse=True)
                 traces = Traces(traces.tg_user_id, tuple(words))
             await session.privacy.scrub(current.id, traces, to_db_time(now), JSON_COLUMNS)
+            # Their visit notes; their household's record if they were its last resident.
+            await household_records.forget_person(session, current)
             if not await session.people.delete(person.id):
                 raise UserFacingError("people.gone")
             # The entry itself names nobody: the subject is gone, so is the link.

@@ -18,6 +18,7 @@ from handlers.community import callbacks as cb
 from handlers.community import keyboards, texts
 from handlers.context import Context
 from handlers.deliberation import matters, sitting_checkin
+from handlers.households import keyboards as household_keyboards
 from handlers.keyboards import open_private_chat
 from handlers.members import keyboards as member_keyboards
 from handlers.members import texts as member_texts
@@ -227,6 +228,7 @@ async def me(update: Update, context: Context) -> None:
     home = [keyboards.home_row(actor.language)]
     birthday = member_keyboards.joined_rows(actor.language, actor.person)
     birthday += member_keyboards.commitments_rows(actor.language, actor.person)
+    birthday += household_keyboards.me_rows(actor.language, actor.person)
     await reply(
         update,
         text + "\n\n" + t(actor.language, "me.footer"),

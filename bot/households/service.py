@@ -1,0 +1,914 @@
+"""Households and the members who look after them (党员联户): "每个党员中心户联系10名左右
+党员，每名党员联系10户左右群众".
+
+- A household is (building, door) of the register (people and residents entered on
+  paper, as one vote per household counts them); one not in the register can be added
+  by hand (building, door, who lives there as a note). Each gets a row in
+  ``households`` when first listed: its flags (独居老人 …, ``[households] flags``) and
+  its contact member (联系党员).
+- /households: a secretary (the community) or a grid worker (their grid) pages through
+  them by grid and building, adds one, toggles its flags and links a contact member
+  (the Party members of its grid, or of the community).
+- Lead households (党员中心户): a secretary marks a Party member as one and links
+  members to them; more than ``members_per_lead`` members, or a member with more than
+  ``households_per_member`` households, is warned, never refused.
+- A member sees their households (/myhouseholds, 🏠 我联系的住户 on /me) and logs a
+  visit (入户走访) with a note, today or an earlier day (never a later one).
+- The tree grid → 中心户 → members → households, with the households nobody looks after
+  (flagged ones first), as a message and a workbook; a sheet of the ledger (台账).
+
+Who sees what: residents see no household but their own (in /export); a member only
+the households they look after; a grid worker their grid's; a secretary all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot import parsing, usertext
+from bot.clock import Clock, system_clock
+from bot.community.register import Actor, Role
+from bot.config import HouseholdFlag, HouseholdsSettings, Language, Settings
+from bot.dialogs import expect_step
+from bot.errors import UserFacingError
+from bot.households.records import household_key
+from bot.i18n import translate
+from bot.spreadsheets import Cell, Sheet
+from storage import Database
+from storage.community.people import PersonRow
+from storage.households.repository import HouseholdRow, Resident, VisitRow
+from storage.session import Session
+
+#: Adding a household by hand: building, door, note (or skipped), grid (a secretary's).
+ADD_FLOW = "households_add"
+#: Logging a visit: the note (the day is today unless another is chosen at "day").
+VISIT_FLOW = "households_visit"
+MAX_BUILDING = 32
+MAX_DOOR = 16
+MAX_NOTE = 200
+MAX_VISIT = 500
+PAGE_SIZE = 8
+#: A household's screen lists this many of its latest visits.
+VISITS_SHOWN = 5
+
+_NUMBER = re.compile(r"(\d+)")
+
+
+def natural(text: str) -> tuple[Any, ...]:
+    """A sort key that puts 2号楼 before 10号楼 and 201 before 1001."""
+    return tuple(int(part) if part.isdigit() else part for part in _NUMBER.split(text))
+
+
+@dataclass(frozen=True)
+class Household:
+    """A household as listed: its own record, who of the register lives there, its grid."""
+
+    row: HouseholdRow
+    residents: tuple[str, ...]
+    #: The register ids of the residents with Telegram.
+    person_ids: tuple[int, ...]
+    grid_id: str | None
+
+    @property
+    def id(self) -> int:
+        return self.row.id
+
+    @property
+    def name(self) -> str:
+        """As people say it: 3号楼 201."""
+        return f"{self.row.building} {self.row.door}"
+
+
+@dataclass(frozen=True)
+class HouseholdPage:
+    """One page of /households."""
+
+    households: list[Household]
+    page: int
+    pages: int
+    total: int
+    #: The grid a grid worker sees (None: the whole community).
+    grid_id: str | None
+
+
+@dataclass(frozen=True)
+class HouseholdView:
+    """One household's screen."""
+
+    household: Household
+    visits: list[VisitRow]
+    #: The reader may set its flags and its contact (a secretary, its grid's worker).
+    staff: bool
+    #: The reader is its contact member (may log a visit).
+    contact: bool
+    #: The contact member's count of households, if over ``households_per_member``.
+    contact_over: int | None = None
+
+
+@dataclass(frozen=True)
+class MemberChoice:
+    """A Party member offered as a household's contact, or as a lead's member."""
+
+    person: PersonRow
+    households: int
+    #: The lead household they are under (its name), if any.
+    lead_name: str | None = None
+    chosen: bool = False
+
+
+@dataclass(frozen=True)
+class ContactChoices:
+    household: Household
+    members: list[MemberChoice]
+    #: Only the household's grid ("g") or the whole community ("a").
+    scope: str
+    limit: int
+
+
+@dataclass(frozen=True)
+class LeadSummary:
+    person: PersonRow
+    members: int
+
+
+@dataclass(frozen=True)
+class LeadView:
+    """A lead household's screen: its members, and the members offered (paged)."""
+
+    lead: PersonRow
+    members: list[MemberChoice]
+    offered: list[MemberChoice]
+    page: int
+    pages: int
+    limit: int
+    households_limit: int
+
+    @property
+    def over(self) -> bool:
+        return len(self.members) > self.limit
+
+
+@dataclass(frozen=True)
+class CandidatePage:
+    """Party members who may be marked as a lead household (paged)."""
+
+    people: list[PersonRow]
+    page: int
+    pages: int
+
+
+@dataclass(frozen=True)
+class VisitStep:
+    """Where logging a visit stands."""
+
+    household: Household
+    day: date
+    step: str
+
+
+@dataclass(frozen=True)
+class MemberBranch:
+    person: PersonRow
+    households: list[Household]
+
+
+@dataclass(frozen=True)
+class LeadBranch:
+    lead: PersonRow
+    members: list[MemberBranch]
+    #: The households the lead looks after themselves.
+    own: list[Household]
+
+
+@dataclass(frozen=True)
+class GridBranch:
+    grid_id: str | None
+    leads: list[LeadBranch] = field(default_factory=list)
+    #: Members under no lead household.
+    loose: list[MemberBranch] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Tree:
+    """grid → 中心户 → members → households; and the households nobody looks after."""
+
+    grids: list[GridBranch]
+    unlooked: list[Household]
+    #: The grid a grid worker sees (None: the whole community).
+    grid_id: str | None
+    members_per_lead: int
+    households_per_member: int
+
+
+def flag_names(
+    language: Language, flags: Sequence[str], known: Sequence[HouseholdFlag]
+) -> list[str]:
+    """The flags' names in the configuration's order (an id no longer configured: itself)."""
+    order = {flag.id: index for index, flag in enumerate(known)}
+    names = {flag.id: flag.name_in(language) for flag in known}
+    return [names.get(f, f) for f in sorted(flags, key=lambda f: (order.get(f, len(order)), f))]
+
+
+def _urgency(household: Household, known: Sequence[HouseholdFlag]) -> tuple[Any, ...]:
+    """Flagged first, by the most urgent of its flags (the configuration's order)."""
+    order = {flag.id: index for index, flag in enumerate(known)}
+    ranks = [order.get(f, len(order)) for f in household.row.flags]
+    return (min(ranks, default=len(order) + 1), *_place(household))
+
+
+def _place(household: Household) -> tuple[Any, ...]:
+    return (natural(household.row.building), natural(household.row.door), household.id)
+
+
+class HouseholdsService:
+    """Households, contact members, lead households, visits and the tree."""
+
+    def __init__(self, db: Database, settings: Settings, clock: Clock = system_clock) -> None:
+        self._db = db
+        self._settings = settings
+        self._clock = clock
+
+    @property
+    def config(self) -> HouseholdsSettings:
+        return self._settings.households
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return self._settings.community.tz
+
+    def today(self) -> date:
+        return self._clock().astimezone(self.tz).date()
+
+    # --- reading the households -------------------------------------------------------
+
+    async def _load(self, session: Session, *, write: bool) -> list[Household]:
+        """Every household: the register's (building, door) pairs and those added by
+        hand. With ``write`` each gets its row; otherwise the register's without one
+        stand in with id 0 (nothing set on them yet)."""
+        repo = session.households
+        by_key: dict[str, list[Resident]] = {}
+        for resident in await repo.residents():
+            key = household_key(resident.building, resident.door)
+            if key is not None:
+                by_key.setdefault(key, []).append(resident)
+        now = self._clock()
+        if write:
+            for key, residents in by_key.items():
+                await repo.ensure(key, residents[0].building, residents[0].door, now)
+        rows = {row.key: row for row in await repo.every()}
+        households = []
+        for key in {*rows, *by_key}:
+            residents = by_key.get(key, [])
+            row = rows.get(key)
+            if row is None:
+                first = residents[0]
+                row = HouseholdRow(
+                    0, key, first.building, first.door, False, None, None, (), None, None, now, None
+                )
+            elif not residents and not row.added:
+                continue  # nobody of the register lives there any more
+            grid = row.grid_id if row.added and row.grid_id else None
+            grid = grid or next((r.grid_id for r in residents if r.grid_id), row.grid_id)
+            households.append(
+                Household(
+                    row,
+                    tuple(r.name for r in residents),
+                    tuple(r.person_id for r in residents if r.person_id is not None),
+                    grid,
+                )
+            )
+        grid_order = {grid.id: index for index, grid in enumerate(self._settings.community.grids)}
+        households.sort(
+            key=lambda h: (grid_order.get(h.grid_id or "", len(grid_order)), *_place(h))
+        )
+        return households
+
+    def _scope(self, actor: Actor) -> tuple[bool, str | None]:
+        """(whole community, the grid): a secretary sees all, a grid worker their grid."""
+        if actor.has(Role.SECRETARY):
+            return True, None
+        if actor.has(Role.GRID_WORKER):
+            person = actor.registered_person()
+            if not self._settings.community.grids:
+                return True, None
+            if person.grid_id is None:
+                raise UserFacingError("households.no_grid")
+            return False, person.grid_id
+        raise UserFacingError("households.staff_only")
+
+    def _sees(self, scope: tuple[bool, str | None], household: Household) -> bool:
+        everything, grid = scope
+        return everything or household.grid_id == grid
+
+    async def page(self, actor: Actor, page: int = 0) -> HouseholdPage:
+        """/households: a page of the households the actor may see, by grid and building."""
+        scope = self._scope(actor)
+        async with self._db.transaction() as session:
+            households = [h for h in await self._load(session, write=True) if self._sees(scope, h)]
+        pages = max(1, -(-len(households) // PAGE_SIZE))
+        page = min(max(page, 0), pages - 1)
+        shown = households[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+        return HouseholdPage(shown, page, pages, len(households), scope[1])
+
+    async def _household(
+        self, session: Session, actor: Actor, household_id: int
+    ) -> tuple[Household, bool, bool]:
+        """The household, whether the actor is staff for it, whether they are its contact;
+        refused unless they are one or the other."""
+        found = next(
+            (h for h in await self._load(session, write=False) if h.id == household_id), None
+        )
+        if found is None or household_id == 0:
+            raise UserFacingError("households.gone")
+        staff = False
+        if actor.has(Role.SECRETARY) or actor.has(Role.GRID_WORKER):
+            try:
+                staff = self._sees(self._scope(actor), found)
+            except UserFacingError:
+                staff = False
+        contact = actor.person_id is not None and found.row.contact_id == actor.person_id
+        if not staff and not contact:
+            raise UserFacingError("households.not_yours")
+        return found, staff, contact
+
+    async def view(self, actor: Actor, household_id: int) -> HouseholdView:
+        """One household: residents, note, flags, contact member, the latest visits."""
+        async with self._db.read() as session:
+            household, staff, contact = await self._household(session, actor, household_id)
+            visits = await session.households.visits_of(household.id)
+            over = None
+            if household.row.contact_id is not None:
+                counts = await session.households.contact_counts()
+                count = counts.get(household.row.contact_id, 0)
+                if count > self.config.households_per_member:
+                    over = count
+        return HouseholdView(household, visits[:VISITS_SHOWN], staff, contact, over)
+
+    # --- adding one by hand -----------------------------------------------------------------
+
+    async def start_add(self, actor: Actor, chat_id: int) -> None:
+        """➕ 添加住户: the building is asked."""
+        self._scope(actor)
+        async with self._db.transaction() as session:
+            await session.dialogs.put(
+                chat_id, actor.tg_user_id, ADD_FLOW, "building", {}, self._clock()
+            )
+
+    async def add_answer(
+        self, actor: Actor, chat_id: int, step: str, text: str
+    ) -> tuple[str, Household | None]:
+        """A typed building, door or note; returns the next step ("done" with the household)."""
+        scope = self._scope(actor)
+        if step == "grid":
+            raise UserFacingError("households.use_buttons")
+        value = usertext.line(text)
+        limit = {"building": MAX_BUILDING, "door": MAX_DOOR}.get(step, MAX_NOTE)
+        if not value:
+            raise UserFacingError("households.empty")
+        if len(value) > limit:
+            raise UserFacingError("households.too_long", limit=limit, length=len(value))
+        async with self._db.transaction() as session:
+            dialog = await expect_step(
+                session, chat_id, actor.tg_user_id, ADD_FLOW, step, "households.expired"
+            )
+            data = dict(dialog.data, **{step: value})
+            if step == "door":
+                key = household_key(str(data["building"]), value)
+                if any(h.row.key == key for h in await self._load(session, write=False)):
+                    raise UserFacingError("households.exists", home=f"{data['building']} {value}")
+            following = {"building": "door", "door": "note"}.get(step)
+            if following is not None:
+                await session.dialogs.put(
+                    chat_id, actor.tg_user_id, ADD_FLOW, following, data, self._clock()
+                )
+                return following, None
+        return await self._after_note(actor, chat_id, data, scope)
+
+    async def skip_note(self, actor: Actor, chat_id: int) -> tuple[str, Household | None]:
+        """⏭ 不填: no note of who lives there."""
+        scope = self._scope(actor)
+        async with self._db.transaction() as session:
+            dialog = await expect_step(
+                session, chat_id, actor.tg_user_id, ADD_FLOW, "note", "households.expired"
+            )
+            data = dict(dialog.data, note=None)
+        return await self._after_note(actor, chat_id, data, scope)
+
+    async def _after_note(
+        self, actor: Actor, chat_id: int, data: dict[str, Any], scope: tuple[bool, str | None]
+    ) -> tuple[str, Household | None]:
+        """A secretary chooses the grid (if the community has grids); a grid worker's is theirs."""
+        if scope[0] and actor.has(Role.SECRETARY) and self._settings.community.grids:
+            async with self._db.transaction() as session:
+                await session.dialogs.put(
+                    chat_id, actor.tg_user_id, ADD_FLOW, "grid", data, self._clock()
+                )
+            return "grid", None
+        return "done", await self._create(actor, chat_id, data, scope[1], "note")
+
+    async def choose_grid(self, actor: Actor, chat_id: int, grid_id: str) -> Household:
+        """A secretary's grid for the household added ("-": none)."""
+        actor.require(Role.SECRETARY)
+        grids = {grid.id for grid in self._settings.community.grids}
+        if grid_id != "-" and grid_id not in grids:
+            raise UserFacingError("households.expired")
+        async with self._db.read() as session:
+            dialog = await expect_step(
+                session, chat_id, actor.tg_user_id, ADD_FLOW, "grid", "households.expired"
+            )
+        return await self._create(
+            actor, chat_id, dict(dialog.data), None if grid_id == "-" else grid_id, "grid"
+        )
+
+    async def _create(
+        self, actor: Actor, chat_id: int, data: dict[str, Any], grid: str | None, step: str
+    ) -> Household:
+        building, door = str(data["building"]), str(data["door"])
+        key = household_key(building, door)
+        assert key is not None  # noqa: S101 - both typed, not empty
+        now = self._clock()
+        async with self._db.transaction() as session:
+            await expect_step(
+                session, chat_id, actor.tg_user_id, ADD_FLOW, step, "households.expired"
+            )
+            await session.dialogs.end(chat_id, actor.tg_user_id)
+            if any(h.row.key == key for h in await self._load(session, write=True)):
+                raise UserFacingError("households.exists", home=f"{building} {door}")
+            note = data.get("note")
+            household_id = await session.households.add(
+                key, building, door, grid, str(note) if note else None, now
+            )
+            if household_id is None:
+                raise UserFacingError("households.exists", home=f"{building} {door}")
+            await session.audit.record(
+                at=now, action="household.add", actor_id=actor.person_id, detail=str(household_id)
+            )
+            household = next(
+                h for h in await self._load(session, write=False) if h.id == household_id
+            )
+        return household
+
+    # --- flags and the contact member --------------------------------------------------------
+
+    async def toggle_flag(self, actor: Actor, household_id: int, flag: str) -> HouseholdView:
+        """A flag set or cleared (a secretary, the grid's worker)."""
+        if flag not in {f.id for f in self.config.flags}:
+            raise UserFacingError("households.gone")
+        now = self._clock()
+        async with self._db.transaction() as session:
+            household, staff, _ = await self._household(session, actor, household_id)
+            if not staff:
+                raise UserFacingError("households.staff_only")
+            flags = list(household.row.flags)
+            flags = [f for f in flags if f != flag] if flag in flags else [*flags, flag]
+            await session.households.set_flags(household.id, flags)
+            await session.audit.record(
+                at=now, action="household.flags", actor_id=actor.person_id, detail=str(household.id)
+            )
+        return await self.view(actor, household_id)
+
+    async def _party_members(self, session: Session) -> list[PersonRow]:
+        members = await session.people.with_role(Role.PARTY_MEMBER.value)
+        return sorted(members, key=lambda p: (natural(p.display_name), p.id))
+
+    async def contact_choices(
+        self, actor: Actor, household_id: int, scope: str = "g"
+    ) -> ContactChoices:
+        """👤 联系党员: the Party members of the household's grid ("g"), or all ("a")."""
+        async with self._db.read() as session:
+            household, staff, _ = await self._household(session, actor, household_id)
+            if not staff:
+                raise UserFacingError("households.staff_only")
+            members = await self._party_members(session)
+            counts = await session.households.contact_counts()
+        if scope == "g" and household.grid_id is not None:
+            in_grid = [p for p in members if p.grid_id == household.grid_id]
+            members = in_grid or members
+            scope = "g" if in_grid else "a"
+        else:
+            scope = "a"
+        return ContactChoices(
+            household,
+            [
+                MemberChoice(p, counts.get(p.id, 0), chosen=p.id == household.row.contact_id)
+                for p in members
+            ],
+            scope,
+            self.config.households_per_member,
+        )
+
+    async def link_contact(self, actor: Actor, household_id: int, person_id: int) -> HouseholdView:
+        """The household's contact member (0: nobody)."""
+        now = self._clock()
+        async with self._db.transaction() as session:
+            household, staff, _ = await self._household(session, actor, household_id)
+            if not staff:
+                raise UserFacingError("households.staff_only")
+            if person_id:
+                person = await session.people.by_id(person_id)
+                if person is None or Role.PARTY_MEMBER.value not in person.roles:
+                    raise UserFacingError("households.not_member")
+            await session.households.set_contact(household.id, person_id or None)
+            await session.audit.record(
+                at=now,
+                action="household.contact",
+                actor_id=actor.person_id,
+                subject_id=person_id or None,
+                detail=str(household.id),
+            )
+        return await self.view(actor, household_id)
+
+    # --- lead households (党员中心户) -----------------------------------------------------------
+
+    async def leads(self, actor: Actor) -> list[LeadSummary]:
+        """⭐ 党员中心户: each with how many members it looks after."""
+        actor.require(Role.SECRETARY)
+        async with self._db.read() as session:
+            lead_ids = await session.households.leads()
+            under = await session.households.lead_of_members()
+            found = []
+            for lead_id in lead_ids:
+                person = await session.people.by_id(lead_id)
+                if person is not None:
+                    found.append(
+                        LeadSummary(person, sum(1 for v in under.values() if v == lead_id))
+                    )
+        return found
+
+    async def lead_candidates(self, actor: Actor, page: int = 0) -> CandidatePage:
+        """➕ 设立中心户: the Party members not yet a lead household."""
+        actor.require(Role.SECRETARY)
+        async with self._db.read() as session:
+            leads = set(await session.households.leads())
+            people = [p for p in await self._party_members(session) if p.id not in leads]
+        pages = max(1, -(-len(people) // PAGE_SIZE))
+        page = min(max(page, 0), pages - 1)
+        return CandidatePage(people[page * PAGE_SIZE : (page + 1) * PAGE_SIZE], page, pages)
+
+    async def mark_lead(self, actor: Actor, person_id: int) -> LeadView:
+        actor.require(Role.SECRETARY)
+        now = self._clock()
+        async with self._db.transaction() as session:
+            person = await session.people.by_id(person_id)
+            if person is None or Role.PARTY_MEMBER.value not in person.roles:
+                raise UserFacingError("households.not_member")
+            if await session.households.mark_lead(person_id, now):
+                await session.audit.record(
+                    at=now, action="household.lead", actor_id=actor.person_id, subject_id=person_id
+                )
+        return await self.lead(actor, person_id)
+
+    async def unmark_lead(self, actor: Actor, person_id: int) -> PersonRow:
+        actor.require(Role.SECRETARY)
+        now = self._clock()
+        async with self._db.transaction() as session:
+            person = await session.people.by_id(person_id)
+            if person is None or not await session.households.unmark_lead(person_id):
+                raise UserFacingError("households.lead_gone")
+            await session.audit.record(
+                at=now, action="household.unlead", actor_id=actor.person_id, subject_id=person_id
+            )
+        return person
+
+    async def lead(self, actor: Actor, lead_id: int, page: int = 0) -> LeadView:
+        """A lead household: its members (with their households), the members to link."""
+        actor.require(Role.SECRETARY)
+        async with self._db.read() as session:
+            if lead_id not in await session.households.leads():
+                raise UserFacingError("households.lead_gone")
+            lead = await session.people.by_id(lead_id)
+            assert lead is not None  # noqa: S101 - a lead row goes with its person
+            under = await session.households.lead_of_members()
+            counts = await session.households.contact_counts()
+            leads = set(await session.households.leads())
+            party = await self._party_members(session)
+        everyone = [p for p in party if p.id not in leads]
+        names = {p.id: p.display_name for p in party}
+        members = [
+            MemberChoice(p, counts.get(p.id, 0), lead.display_name, True)
+            for p in everyone
+            if under.get(p.id) == lead_id
+        ]
+        # Offered: theirs first, then the lead's grid, then the others.
+        offered_people = sorted(
+            everyone,
+            key=lambda p: (
+                under.get(p.id) != lead_id,
+                p.grid_id != lead.grid_id,
+                natural(p.display_name),
+                p.id,
+            ),
+        )
+        pages = max(1, -(-len(offered_people) // PAGE_SIZE))
+        page = min(max(page, 0), pages - 1)
+        offered = [
+            MemberChoice(
+                p,
+                counts.get(p.id, 0),
+                names.get(under[p.id]) if p.id in under else None,
+                under.get(p.id) == lead_id,
+            )
+            for p in offered_people[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+        ]
+        return LeadView(
+            lead,
+            members,
+            offered,
+            page,
+            pages,
+            self.config.members_per_lead,
+            self.config.households_per_member,
+        )
+
+    async def toggle_member(
+        self, actor: Actor, lead_id: int, member_id: int, page: int = 0
+    ) -> LeadView:
+        """A member linked to the lead household (moved from another), or unlinked."""
+        actor.require(Role.SECRETARY)
+        now = self._clock()
+        async with self._db.transaction() as session:
+            leads = await session.households.leads()
+            if lead_id not in leads:
+                raise UserFacingError("households.lead_gone")
+            member = await session.people.by_id(member_id)
+            if member is None or Role.PARTY_MEMBER.value not in member.roles or member_id in leads:
+                raise UserFacingError("households.not_member")
+            under = await session.households.lead_of_members()
+            if under.get(member_id) == lead_id:
+                await session.households.unlink_member(lead_id, member_id)
+                action = "household.lead_unlink"
+            else:
+                await session.households.link_member(lead_id, member_id, now)
+                action = "household.lead_link"
+            await session.audit.record(
+                at=now,
+                action=action,
+                actor_id=actor.person_id,
+                subject_id=member_id,
+                detail=str(lead_id),
+            )
+        return await self.lead(actor, lead_id, page)
+
+    # --- a member's households and visits ------------------------------------------------------
+
+    async def mine(self, actor: Actor) -> list[Household]:
+        """/myhouseholds: the households the member looks after."""
+        me = actor.member(Role.PARTY_MEMBER, "households.members_only")
+        async with self._db.read() as session:
+            households = await self._load(session, write=False)
+        return sorted((h for h in households if h.row.contact_id == me.id), key=_place)
+
+    async def start_visit(self, actor: Actor, chat_id: int, household_id: int) -> VisitStep:
+        """📝 记录走访: the note is asked; the day is today unless another is chosen."""
+        me = actor.member(Role.PARTY_MEMBER, "households.members_only")
+        day = self.today()
+        async with self._db.transaction() as session:
+            household, _, contact = await self._household(session, actor, household_id)
+            if not contact:
+                raise UserFacingError("households.not_yours")
+            await session.dialogs.put(
+                chat_id,
+                actor.tg_user_id,
+                VISIT_FLOW,
+                "note",
+                {"household": household.id, "day": day.isoformat(), "member": me.id},
+                self._clock(),
+            )
+        return VisitStep(household, day, "note")
+
+    async def _visit_dialog(
+        self, session: Session, actor: Actor, chat_id: int, step: str
+    ) -> tuple[dict[str, Any], Household]:
+        dialog = await expect_step(
+            session, chat_id, actor.tg_user_id, VISIT_FLOW, step, "households.expired"
+        )
+        household, _, contact = await self._household(session, actor, int(dialog.data["household"]))
+        if not contact:
+            await session.dialogs.end(chat_id, actor.tg_user_id)
+            raise UserFacingError("households.not_yours")
+        return dict(dialog.data), household
+
+    async def ask_day(self, actor: Actor, chat_id: int) -> VisitStep:
+        """📅 换一天: the day is asked (the picker's earlier days, or typed)."""
+        async with self._db.transaction() as session:
+            data, household = await self._visit_dialog(session, actor, chat_id, "note")
+            await session.dialogs.put(
+                chat_id, actor.tg_user_id, VISIT_FLOW, "day", data, self._clock()
+            )
+        return VisitStep(household, date.fromisoformat(str(data["day"])), "day")
+
+    async def visit_day(self, actor: Actor, chat_id: int, text: str) -> VisitStep:
+        """The day of the visit (typed, or from the picker): today or earlier."""
+        day = parsing.iso_day(text) or parsing.written_day(text)
+        if day is None:
+            raise UserFacingError("households.day_unreadable")
+        if day > self.today():
+            raise UserFacingError("households.day_future")
+        if day < self.today() - timedelta(days=366):
+            raise UserFacingError("households.day_too_old")
+        async with self._db.transaction() as session:
+            data, household = await self._visit_dialog(session, actor, chat_id, "day")
+            data["day"] = day.isoformat()
+            await session.dialogs.put(
+                chat_id, actor.tg_user_id, VISIT_FLOW, "note", data, self._clock()
+            )
+        return VisitStep(household, day, "note")
+
+    async def log_visit(self, actor: Actor, chat_id: int, text: str) -> VisitStep:
+        """The note: the visit is kept."""
+        me = actor.member(Role.PARTY_MEMBER, "households.members_only")
+        note = usertext.block(text)
+        if not note:
+            raise UserFacingError("households.empty")
+        if len(note) > MAX_VISIT:
+            raise UserFacingError("households.too_long", limit=MAX_VISIT, length=len(note))
+        now = self._clock()
+        async with self._db.transaction() as session:
+            data, household = await self._visit_dialog(session, actor, chat_id, "note")
+            day = date.fromisoformat(str(data["day"]))
+            if day > self.today():  # a day chosen before midnight is fine; a later one not
+                raise UserFacingError("households.day_future")
+            await session.dialogs.end(chat_id, actor.tg_user_id)
+            visit_id = await session.households.add_visit(household.id, me.id, day, note, now)
+            await session.audit.record(
+                at=now, action="household.visit", actor_id=me.id, detail=str(visit_id)
+            )
+        return VisitStep(household, day, "done")
+
+    # --- the tree ---------------------------------------------------------------------------
+
+    async def tree(self, actor: Actor) -> Tree:
+        """🌳 联户情况: a grid worker's grid, a secretary's community."""
+        scope = self._scope(actor)
+        async with self._db.transaction() as session:
+            households = await self._load(session, write=True)
+            tree = await self._tree(session, households, scope)
+        return tree
+
+    async def _tree(
+        self, session: Session, households: list[Household], scope: tuple[bool, str | None]
+    ) -> Tree:
+        everything, grid = scope
+        repo = session.households
+        lead_ids = await repo.leads()
+        under = await repo.lead_of_members()
+        people: dict[int, PersonRow] = {p.id: p for p in await self._party_members(session)}
+        for person_id in {
+            *lead_ids,
+            *under,
+            *(h.row.contact_id for h in households if h.row.contact_id),
+        }:
+            if person_id is not None and person_id not in people:
+                found = await session.people.by_id(person_id)
+                if found is not None:
+                    people[person_id] = found
+        looked: dict[int, list[Household]] = {}
+        for household in households:
+            if household.row.contact_id is not None:
+                looked.setdefault(household.row.contact_id, []).append(household)
+        grid_ids: list[str | None] = [g.id for g in self._settings.community.grids]
+        if not everything:
+            grid_ids = [grid]
+        else:
+            grid_ids.append(None)
+        known = set(grid_ids)
+        branches = []
+        for grid_id in grid_ids:
+
+            def in_grid(person: PersonRow, grid_id: str | None = grid_id) -> bool:
+                person_grid = person.grid_id if person.grid_id in known else None
+                return person_grid == grid_id
+
+            def branch(person: PersonRow) -> MemberBranch:
+                return MemberBranch(person, sorted(looked.get(person.id, []), key=_place))
+
+            leads = []
+            for lead_id in lead_ids:
+                if lead_id not in people or not in_grid(people[lead_id]):
+                    continue
+                members = sorted(
+                    (m for m, of in under.items() if of == lead_id and m in people),
+                    key=lambda m: (natural(people[m].display_name), m),
+                )
+                own = sorted(looked.get(lead_id, []), key=_place)
+                leads.append(LeadBranch(people[lead_id], [branch(people[m]) for m in members], own))
+            loose = [
+                branch(p)
+                for p in sorted(people.values(), key=lambda p: (natural(p.display_name), p.id))
+                if in_grid(p) and p.id not in under and p.id not in lead_ids
+            ]
+            if leads or loose or grid_id is not None:
+                branches.append(GridBranch(grid_id, leads, loose))
+        unlooked = sorted(
+            (h for h in households if h.row.contact_id is None and self._sees(scope, h)),
+            key=lambda h: _urgency(h, self.config.flags),
+        )
+        return Tree(
+            branches,
+            unlooked,
+            grid,
+            self.config.members_per_lead,
+            self.config.households_per_member,
+        )
+
+    # --- the ledger (台账) ----------------------------------------------------------------------
+
+    async def ledger_section(self, session: Session, start: datetime, end: datetime) -> Any:
+        """The ledger's 党员联户 sheet (as things stand) and 入户走访 (the period's visits)."""
+        households = await self._load(session, write=False)
+        tree = await self._tree(session, households, (True, None))
+        first = start.astimezone(self.tz).date()
+        last = (end - timedelta(microseconds=1)).astimezone(self.tz).date()
+        visits = await session.households.visits_between(first, last)
+        names = {h.id: h for h in households}
+        flags = self.config.flags
+        grids = self._settings.community.grids
+
+        def render(language: Language, tz: ZoneInfo) -> list[Sheet]:
+            return [
+                tree_sheet(language, tree, flags, grids),
+                visits_sheet(language, visits, names),
+            ]
+
+        return render
+
+
+def _grid_name(grid_id: str | None, grids: Sequence[Any], language: Language) -> str:
+    if grid_id is None:
+        return translate(language, "households.no_grid_name")
+    return next((g.name_in(language) for g in grids if g.id == grid_id), grid_id)
+
+
+def tree_sheet(
+    language: Language, tree: Tree, flags: Sequence[HouseholdFlag], grids: Sequence[Any]
+) -> Sheet:
+    """The tree as a table: a row per household looked after (grid, lead, member), a row per
+    member with none, then the households nobody looks after."""
+    headers = tuple(
+        translate(language, f"households.sheet.{column}")
+        for column in (
+            "grid",
+            "lead",
+            "member",
+            "building",
+            "door",
+            "residents",
+            "flags",
+            "last_visit",
+        )
+    )
+    rows: list[tuple[Cell, ...]] = []
+
+    def household_cells(h: Household) -> tuple[Cell, ...]:
+        return (
+            h.row.building,
+            h.row.door,
+            "、".join(h.residents) or h.row.note,
+            "、".join(flag_names(language, h.row.flags, flags)) or None,
+            h.row.last_visit,
+        )
+
+    for branch in tree.grids:
+        grid = _grid_name(branch.grid_id, grids, language)
+        members: list[tuple[str | None, MemberBranch]] = []
+        for lead in branch.leads:
+            members.append((lead.lead.display_name, MemberBranch(lead.lead, lead.own)))
+            members.extend((lead.lead.display_name, m) for m in lead.members)
+        members.extend((None, m) for m in branch.loose)
+        for lead_name, member in members:
+            if not member.households:
+                rows.append(
+                    (grid, lead_name, member.person.display_name, None, None, None, None, None)
+                )
+            for h in member.households:
+                rows.append((grid, lead_name, member.person.display_name, *household_cells(h)))
+    nobody = translate(language, "households.sheet.nobody")
+    for h in tree.unlooked:
+        rows.append((_grid_name(h.grid_id, grids, language), None, nobody, *household_cells(h)))
+    return Sheet("households", translate(language, "households.sheet.title"), headers, tuple(rows))
+
+
+def visits_sheet(
+    language: Language, visits: list[VisitRow], households: dict[int, Household]
+) -> Sheet:
+    """入户走访: a row per visit of the period."""
+    headers = tuple(
+        translate(language, f"households.visits_sheet.{column}")
+        for column in ("day", "member", "building", "door", "note")
+    )
+    rows = tuple(
+        (
+            v.visited_on,
+            v.member_name,
+            households[v.household_id].row.building if v.household_id in households else None,
+            households[v.household_id].row.door if v.household_id in households else None,
+            v.note,
+        )
+        for v in sorted(visits, key=lambda v: (v.visited_on, v.id))
+    )
+    return Sheet("visits", translate(language, "households.visits_sheet.title"), headers, rows)

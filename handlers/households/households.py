@@ -1,0 +1,365 @@
+"""Households (党员联户): /households for secretaries and grid workers (the list, adding
+one, flags, the contact member), lead households (党员中心户), the tree and its workbook;
+/myhouseholds and visits (入户走访) for the members."""
+
+from __future__ import annotations
+
+from telegram import InputFile, Update
+
+from bot.community.register import Role
+from bot.datepicker import Needs
+from bot.households.service import ADD_FLOW, VISIT_FLOW, Household, VisitStep, tree_sheet
+from bot.spreadsheets import xlsx_bytes
+from handlers.access import answer, reply, show
+from handlers.context import Context
+from handlers.datepicker import picker
+from handlers.households import callbacks as cb
+from handlers.households import keyboards, texts
+from handlers.texts import plain, t
+
+
+def _chat_id(update: Update) -> int:
+    chat = update.effective_chat
+    assert chat is not None  # noqa: S101 - always in a chat
+    return chat.id
+
+
+def _data(update: Update) -> str | None:
+    return update.callback_query.data if update.callback_query else None
+
+
+# --- the list, adding one --------------------------------------------------------------
+
+
+async def _list(update: Update, context: Context, page: int) -> None:
+    actor = context.require_actor()
+    services = context.services
+    found = await services.households.page(actor, page)
+    settings = services.settings
+    await show(
+        update,
+        texts.listing(actor.language, found, settings.community.grids, settings.households.flags),
+        keyboards.listing(actor.language, found, actor.has(Role.SECRETARY)),
+    )
+
+
+async def households_command(update: Update, context: Context) -> None:
+    """/households: the households by grid and building (a secretary, a grid worker)."""
+    await _list(update, context, 0)
+
+
+async def list_pressed(update: Update, context: Context) -> None:
+    await _list(update, context, cb.HouseholdList.decode(_data(update)).page)
+
+
+async def add_pressed(update: Update, context: Context) -> None:
+    """➕ 添加住户: the building is asked."""
+    actor = context.require_actor()
+    await context.services.households.start_add(actor, _chat_id(update))
+    await answer(update)
+    await context.bot.send_message(_chat_id(update), texts.add_step(actor.language, "building"))
+
+
+async def _after_add(
+    update: Update, context: Context, step: str, created: Household | None
+) -> None:
+    actor = context.require_actor()
+    language = actor.language
+    if step == "note":
+        await reply(update, texts.add_step(language, "note"), keyboards.add_note(language))
+    elif step == "grid":
+        grids = context.services.settings.community.grids
+        await show(update, texts.add_step(language, "grid"), keyboards.add_grid(language, grids))
+    elif step == "done" and created is not None:
+        await show(update, texts.added(language, created), keyboards.added(language, created))
+    else:
+        await reply(update, texts.add_step(language, step))
+
+
+async def add_answer(update: Update, context: Context, step: str, text: str) -> None:
+    """A typed building, door or note."""
+    actor = context.require_actor()
+    following, created = await context.services.households.add_answer(
+        actor, _chat_id(update), step, text
+    )
+    await _after_add(update, context, following, created)
+
+
+async def skip_note_pressed(update: Update, context: Context) -> None:
+    actor = context.require_actor()
+    following, created = await context.services.households.skip_note(actor, _chat_id(update))
+    await _after_add(update, context, following, created)
+
+
+async def grid_pressed(update: Update, context: Context) -> None:
+    data = cb.HouseholdGrid.decode(_data(update))
+    actor = context.require_actor()
+    created = await context.services.households.choose_grid(actor, _chat_id(update), data.grid)
+    await _after_add(update, context, "done", created)
+
+
+# --- one household: flags, the contact member ---------------------------------------------
+
+
+async def _household(update: Update, context: Context, household_id: int) -> None:
+    actor = context.require_actor()
+    services = context.services
+    view = await services.households.view(actor, household_id)
+    settings = services.settings
+    await show(
+        update,
+        texts.household(
+            actor.language,
+            view,
+            settings.community.grids,
+            settings.households.flags,
+            services.households.today(),
+            settings.households.households_per_member,
+        ),
+        keyboards.household(actor.language, view, settings.households.flags),
+    )
+
+
+async def open_pressed(update: Update, context: Context) -> None:
+    await _household(update, context, cb.HouseholdOpen.decode(_data(update)).household_id)
+
+
+async def flag_pressed(update: Update, context: Context) -> None:
+    data = cb.HouseholdFlag.decode(_data(update))
+    actor = context.require_actor()
+    await context.services.households.toggle_flag(actor, data.household_id, data.flag)
+    await _household(update, context, data.household_id)
+
+
+async def contacts_pressed(update: Update, context: Context) -> None:
+    """👤 联系党员: the members of the grid (or the community) as buttons."""
+    data = cb.HouseholdContacts.decode(_data(update))
+    actor = context.require_actor()
+    choices = await context.services.households.contact_choices(
+        actor, data.household_id, data.scope
+    )
+    await show(
+        update,
+        texts.contacts(actor.language, choices),
+        keyboards.contacts(actor.language, choices),
+    )
+
+
+async def link_pressed(update: Update, context: Context) -> None:
+    data = cb.HouseholdLink.decode(_data(update))
+    actor = context.require_actor()
+    await context.services.households.link_contact(actor, data.household_id, data.person_id)
+    await _household(update, context, data.household_id)
+
+
+# --- lead households (党员中心户) -------------------------------------------------------------
+
+
+async def leads_pressed(update: Update, context: Context) -> None:
+    """⭐ 党员中心户: the lead households with their counts."""
+    actor = context.require_actor()
+    service = context.services.households
+    found = await service.leads(actor)
+    limit = service.config.members_per_lead
+    await show(
+        update,
+        texts.leads(actor.language, found, limit),
+        keyboards.leads(
+            actor.language,
+            [(s.person.id, texts.lead_label(actor.language, s, limit)) for s in found],
+        ),
+    )
+
+
+async def candidates_pressed(update: Update, context: Context) -> None:
+    """➕ 设立中心户: the Party members to choose from."""
+    data = cb.LeadCandidates.decode(_data(update))
+    actor = context.require_actor()
+    page = await context.services.households.lead_candidates(actor, data.page)
+    text = t(
+        actor.language, "households.lead_choose" if page.people else "households.no_members_at_all"
+    )
+    await show(update, text, keyboards.candidates(actor.language, page))
+
+
+async def _lead(update: Update, context: Context, lead_id: int, page: int) -> None:
+    actor = context.require_actor()
+    view = await context.services.households.lead(actor, lead_id, page)
+    grids = context.services.settings.community.grids
+    await show(
+        update, texts.lead(actor.language, view, grids), keyboards.lead(actor.language, view)
+    )
+
+
+async def mark_pressed(update: Update, context: Context) -> None:
+    data = cb.LeadMark.decode(_data(update))
+    actor = context.require_actor()
+    await context.services.households.mark_lead(actor, data.person_id)
+    await _lead(update, context, data.person_id, 0)
+
+
+async def lead_pressed(update: Update, context: Context) -> None:
+    data = cb.LeadOpen.decode(_data(update))
+    await _lead(update, context, data.lead_id, data.page)
+
+
+async def toggle_pressed(update: Update, context: Context) -> None:
+    data = cb.LeadToggle.decode(_data(update))
+    actor = context.require_actor()
+    await context.services.households.toggle_member(actor, data.lead_id, data.member_id, data.page)
+    await _lead(update, context, data.lead_id, data.page)
+
+
+async def remove_pressed(update: Update, context: Context) -> None:
+    data = cb.LeadRemove.decode(_data(update))
+    actor = context.require_actor()
+    person = await context.services.households.unmark_lead(actor, data.lead_id)
+    await show(
+        update,
+        t(actor.language, "households.lead_removed", name=person.display_name),
+        keyboards.leads(actor.language, []),
+    )
+
+
+# --- the tree ------------------------------------------------------------------------------------
+
+
+async def tree_pressed(update: Update, context: Context) -> None:
+    """🌳 联户情况: grid → 中心户 → members → households, and those nobody looks after."""
+    data = cb.TreePage.decode(_data(update))
+    actor = context.require_actor()
+    services = context.services
+    tree = await services.households.tree(actor)
+    settings = services.settings
+    pages = texts.tree_pages(
+        actor.language,
+        tree,
+        settings.community.grids,
+        settings.households.flags,
+        services.households.today(),
+        settings.community.name_in(actor.language),
+    )
+    page = min(max(data.page, 0), len(pages) - 1)
+    await show(
+        update,
+        texts.page_mark(actor.language, pages[page], page, len(pages)),
+        keyboards.tree(actor.language, page, len(pages)),
+    )
+
+
+async def sheet_pressed(update: Update, context: Context) -> None:
+    """📥 下载表格: the tree as a workbook."""
+    actor = context.require_actor()
+    services = context.services
+    tree = await services.households.tree(actor)
+    settings = services.settings
+    sheet = tree_sheet(actor.language, tree, settings.households.flags, settings.community.grids)
+    await answer(update)
+    await context.bot.send_document(
+        _chat_id(update),
+        InputFile(
+            xlsx_bytes([sheet]), filename=plain(actor.language, "households.sheet_file") + ".xlsx"
+        ),
+    )
+
+
+# --- a member's households and visits ------------------------------------------------------------
+
+
+async def _mine(update: Update, context: Context) -> None:
+    actor = context.require_actor()
+    services = context.services
+    households = await services.households.mine(actor)
+    await show(
+        update,
+        texts.mine(
+            actor.language,
+            households,
+            services.settings.households.flags,
+            services.households.today(),
+        ),
+        keyboards.mine(actor.language, households),
+    )
+
+
+async def myhouseholds_command(update: Update, context: Context) -> None:
+    """/myhouseholds: the households the member looks after."""
+    await _mine(update, context)
+
+
+async def mine_pressed(update: Update, context: Context) -> None:
+    """🏠 我联系的住户 (on /me)."""
+    await _mine(update, context)
+
+
+async def _ask_note(update: Update, context: Context, step: VisitStep, *, edit: bool) -> None:
+    language = context.require_actor().language
+    text = texts.visit_ask(language, step, context.services.households.today())
+    if edit:
+        await show(update, text, keyboards.visit_note(language))
+    else:
+        await reply(update, text, keyboards.visit_note(language))
+
+
+async def visit_pressed(update: Update, context: Context) -> None:
+    """📝 记录走访: the note is asked (the day is today; 📅 for another)."""
+    data = cb.VisitStart.decode(_data(update))
+    actor = context.require_actor()
+    step = await context.services.households.start_visit(actor, _chat_id(update), data.household_id)
+    await answer(update)
+    language = actor.language
+    await context.bot.send_message(
+        _chat_id(update),
+        texts.visit_ask(language, step, context.services.households.today()),
+        reply_markup=keyboards.visit_note(language),
+    )
+
+
+async def other_day_pressed(update: Update, context: Context) -> None:
+    """📅 不是今天？: the earlier days as buttons (or typed)."""
+    actor = context.require_actor()
+    await context.services.households.ask_day(actor, _chat_id(update))
+    await show(
+        update, t(actor.language, "households.day_ask"), picker.keyboard(context, DAY_PICKER)
+    )
+
+
+async def _day_picked(update: Update, context: Context, text: str) -> None:
+    actor = context.require_actor()
+    step = await context.services.households.visit_day(actor, _chat_id(update), text)
+    await _ask_note(update, context, step, edit=True)
+
+
+#: 📅 the days up to today under "哪天去的？".
+DAY_PICKER = picker.register(
+    picker.Target(
+        keyboards.VISIT_PICKER_KEY,
+        VISIT_FLOW,
+        "day",
+        Needs.DATE,
+        "households.day_question",
+        "households.day_example",
+        _day_picked,
+        past=True,
+    )
+)
+
+
+async def visit_answer(update: Update, context: Context, step: str, text: str) -> None:
+    """A typed day (at "day") or the visit's note."""
+    actor = context.require_actor()
+    service = context.services.households
+    if step == "day":
+        result = await service.visit_day(actor, _chat_id(update), text)
+        await _ask_note(update, context, result, edit=False)
+        return
+    result = await service.log_visit(actor, _chat_id(update), text)
+    await reply(
+        update,
+        texts.visit_done(actor.language, result, service.today()),
+        keyboards.visit_done(actor.language, result.household),
+    )
+
+
+#: Typed answers of the households' forms (flow name -> handler).
+TEXT_ANSWERS = {ADD_FLOW: add_answer, VISIT_FLOW: visit_answer}

@@ -1,0 +1,1 @@
+"""Households and the members who look after them (党员联户): ``session.households``."""
