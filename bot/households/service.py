@@ -24,7 +24,7 @@ the households they look after; a grid worker their grid's; a secretary all.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -818,7 +818,9 @@ class HouseholdsService:
 
     # --- the ledger (台账) ----------------------------------------------------------------------
 
-    async def ledger_section(self, session: Session, start: datetime, end: datetime) -> Any:
+    async def ledger_section(
+        self, session: Session, start: datetime, end: datetime
+    ) -> Callable[[Language, ZoneInfo], list[Sheet]]:
         """The ledger's 党员联户 sheet (as things stand) and 入户走访 (the period's visits)."""
         households = await self._load(session, write=False)
         tree = await self._tree(session, households, (True, None))

@@ -9,12 +9,13 @@ from telegram import InputFile, Update
 from bot.community.register import Role
 from bot.datepicker import Needs
 from bot.households.service import ADD_FLOW, VISIT_FLOW, Household, VisitStep, tree_sheet
-from bot.spreadsheets import xlsx_bytes
+from bot.spreadsheets import stamped, xlsx_bytes
 from handlers.access import answer, reply, show
 from handlers.context import Context
 from handlers.datepicker import picker
 from handlers.households import callbacks as cb
 from handlers.households import keyboards, texts
+from handlers.sheets import masthead
 from handlers.texts import plain, t
 
 
@@ -254,11 +255,13 @@ async def sheet_pressed(update: Update, context: Context) -> None:
     tree = await services.households.tree(actor)
     settings = services.settings
     sheet = tree_sheet(actor.language, tree, settings.households.flags, settings.community.grids)
+    today = services.households.today()
     await answer(update)
     await context.bot.send_document(
         _chat_id(update),
         InputFile(
-            xlsx_bytes([sheet]), filename=plain(actor.language, "households.sheet_file") + ".xlsx"
+            xlsx_bytes(stamped([sheet], masthead(context, today, today))),
+            filename=plain(actor.language, "households.sheet_file") + ".xlsx",
         ),
     )
 

@@ -16,6 +16,7 @@ from bot.datepicker import (
     first_days,
     length_label,
     name_of,
+    past_days,
     times_on,
     week_days,
 )
@@ -94,6 +95,16 @@ def test_the_end_of_a_month_and_a_sunday() -> None:
     ]
     assert day_label(days[2], "zh_Hans") == "下周二 12月1日"
     assert name_of(date(2026, 12, 7), date(2026, 11, 29)) == "later"
+
+
+def test_a_visit_made_offers_today_and_the_days_before() -> None:
+    days = past_days(at(2026, 12, 1), calendar())
+    assert [c.day for c in days] == [date(2026, 12, 1)] + [
+        date(2026, 11, day) for day in (30, 29, 28, 27, 26, 25)
+    ]
+    assert days[0].name == "today"
+    earlier = past_days(at(2026, 12, 1), calendar(), 1)
+    assert [c.day for c in earlier] == [date(2026, 11, day) for day in range(24, 17, -1)]
 
 
 def test_weeks_stop_at_the_last_page() -> None:
