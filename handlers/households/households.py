@@ -156,20 +156,25 @@ async def link_pressed(update: Update, context: Context) -> None:
 # --- lead households (党员中心户) -------------------------------------------------------------
 
 
-async def leads_pressed(update: Update, context: Context) -> None:
-    """⭐ 党员中心户: the lead households with their counts."""
+async def _leads(update: Update, context: Context, note: str | None = None) -> None:
     actor = context.require_actor()
     service = context.services.households
     found = await service.leads(actor)
     limit = service.config.members_per_lead
+    text = texts.leads(actor.language, found, limit)
     await show(
         update,
-        texts.leads(actor.language, found, limit),
+        f"{note}\n\n{text}" if note else text,
         keyboards.leads(
             actor.language,
             [(s.person.id, texts.lead_label(actor.language, s, limit)) for s in found],
         ),
     )
+
+
+async def leads_pressed(update: Update, context: Context) -> None:
+    """⭐ 党员中心户: the lead households with their counts."""
+    await _leads(update, context)
 
 
 async def candidates_pressed(update: Update, context: Context) -> None:
@@ -215,10 +220,8 @@ async def remove_pressed(update: Update, context: Context) -> None:
     data = cb.LeadRemove.decode(_data(update))
     actor = context.require_actor()
     person = await context.services.households.unmark_lead(actor, data.lead_id)
-    await show(
-        update,
-        t(actor.language, "households.lead_removed", name=person.display_name),
-        keyboards.leads(actor.language, []),
+    await _leads(
+        update, context, t(actor.language, "households.lead_removed", name=person.display_name)
     )
 
 

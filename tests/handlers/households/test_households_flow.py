@@ -397,6 +397,18 @@ async def test_households_leads_visits_and_the_tree(tmp_path: Path, api: FakeBot
         (visit,) = exported["visits"]
         assert visit["visited_on"] == "2026-11-17" and visit["door"] == "201"
 
+        # The lead household removed: its members are under no lead any more.
+        await harness.say(SECRETARY, "/households")
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "⭐ 党员中心户")
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "⭐ 王大姐")
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "🗑 取消这个中心户")
+        assert harness.last(SECRETARY)["text"] == (
+            "已取消 王大姐 的党员中心户，原来联系的党员不再属于它。\n\n"
+            "⭐ 还没有党员中心户。按“设立中心户”选一名党员。"
+        )
+        async with harness.db.read() as session:
+            assert await session.households.lead_of_members() == {}
+
         # /forget: his visit notes go; the households he looked after have nobody now;
         # his own household (only he lived there) goes with its record.
         await harness.say(LIU, "/forget")
