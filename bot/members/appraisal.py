@@ -110,9 +110,7 @@ async def _commitment_counts(
 
 async def _commitments_total(session: Session, people: list[int], year: int) -> dict[int, int]:
     counts = await _commitment_counts(session, people, year)
-    return {person: total for person, (total, _, _) in counts.items()} | {
-        person: 0 for person in people if person not in counts
-    }
+    return {person: counts.get(person, (0, 0, 0))[0] for person in people}
 
 
 async def _commitments_kept(session: Session, people: list[int], year: int) -> dict[int, int]:
