@@ -74,6 +74,7 @@ from handlers.lessons import records as lesson_records
 from handlers.lessons import sending as lesson_sending
 from handlers.lessons import study as lesson_study
 from handlers.lessons import writing as lesson_writing
+from handlers.members import appraisal as member_appraisal
 from handlers.members import birthdays as member_birthdays
 from handlers.members import callbacks as members_cb
 from handlers.members import commitments as member_commitments
@@ -195,6 +196,10 @@ COMMANDS: tuple[Command, ...] = (
     # Commitments (党员承诺): a member proposes (the service refuses others); the review.
     Command("commit", member_commitments.commit_command, Access.REGISTERED, Where.PRIVATE, None),
     Command("commitments", member_commitments.review_command, Role.SECRETARY, Where.PRIVATE, None),
+    # The yearly democratic appraisal (民主评议): a secretary's screen; a member's own part.
+    Command(
+        "appraisal", member_appraisal.appraisal_command, Access.REGISTERED, Where.PRIVATE, None
+    ),
     # The public board (公开栏): residents read it privately; a secretary writes its pages.
     Command("board", board_handlers.board_command, Access.REGISTERED, Where.PRIVATE, Where.PRIVATE),
     Command("boardpage", board_handlers.boardpage_command, Access.REGISTERED, Where.PRIVATE, None),
@@ -252,6 +257,7 @@ SECRETARY_MENU: tuple[str, ...] = (
     "commitments",
     # Households (党员联户).
     "households",
+    "appraisal",
 )
 
 
@@ -444,6 +450,27 @@ BUTTONS: tuple[Button, ...] = (
     Button(members_cb.CommitDone, member_commitments.done_pressed, Access.REGISTERED),
     # ✅ 通过 / ↩ 退回 under a submitted commitment.
     Button(members_cb.CommitVerdict, member_commitments.verdict_pressed, Role.SECRETARY),
+    # 民主评议: a member's self-assessment and peer rating (the service checks the role);
+    # a secretary's opening, branch grades and closing; residents rate a public pledge
+    # under its card in the group or on the board.
+    Button(members_cb.AppraisalHome, member_appraisal.home_pressed, Access.REGISTERED),
+    Button(members_cb.AppraisalOpen, member_appraisal.open_pressed, Role.SECRETARY),
+    Button(members_cb.AppraisalSelf, member_appraisal.self_pressed, Access.REGISTERED),
+    Button(members_cb.AppraisalSelfScreen, member_appraisal.self_screen_pressed, Access.REGISTERED),
+    Button(members_cb.AppraisalPeers, member_appraisal.peers_pressed, Access.REGISTERED),
+    Button(members_cb.AppraisalPeer, member_appraisal.peer_pressed, Access.REGISTERED),
+    Button(members_cb.AppraisalPeerGrade, member_appraisal.peer_grade_pressed, Access.REGISTERED),
+    Button(members_cb.AppraisalBranch, member_appraisal.branch_pressed, Role.SECRETARY),
+    Button(
+        members_cb.AppraisalBranchMember, member_appraisal.branch_member_pressed, Role.SECRETARY
+    ),
+    Button(members_cb.AppraisalBranchGrade, member_appraisal.branch_grade_pressed, Role.SECRETARY),
+    Button(members_cb.AppraisalBranchNote, member_appraisal.branch_note_pressed, Role.SECRETARY),
+    Button(members_cb.AppraisalClose, member_appraisal.close_pressed, Role.SECRETARY),
+    Button(members_cb.AppraisalCloseSure, member_appraisal.close_sure_pressed, Role.SECRETARY),
+    Button(members_cb.AppraisalPage, member_appraisal.page_pressed, Role.SECRETARY),
+    Button(members_cb.PledgeRate, member_appraisal.pledge_rate_pressed, Role.RESIDENT, Where.ANY),
+    Button(members_cb.PledgeRateScreen, member_appraisal.pledge_screen_pressed, Access.REGISTERED),
     Button(board_cb.BoardHome, board_handlers.home_pressed, Access.REGISTERED),
     Button(board_cb.BoardCommittee, board_handlers.committee_pressed, Access.REGISTERED),
     Button(board_cb.BoardPages, board_handlers.pages_pressed, Access.REGISTERED),
@@ -514,6 +541,8 @@ TEXT_ANSWERS: dict[str, dialogs.TextAnswer] = {
     # Commitments: proposing, a secretary's reason for returning one, progress.
     **member_commitments.TEXT_ANSWERS,
     **households_handlers.TEXT_ANSWERS,
+    # The appraisal: a member's few words after their grade, a secretary's note.
+    **member_appraisal.TEXT_ANSWERS,
     BOARD_PAGE_FLOW: board_handlers.page_answer,
 }
 

@@ -106,6 +106,16 @@ EXPORTED: dict[str, str] = {
     "party_commitments.person_id": "members.commitments",
     "party_commitments.decided_by": "members.commitments_decided",
     "commitment_progress.person_id": "members.commitments",
+    # Democratic appraisal (民主评议): their self-assessment and the grades they gave
+    # (members, pledges, as the branch); what others gave them as their table row.
+    "appraisals.opened_by": "members.appraisals_opened_or_closed",
+    "appraisals.closed_by": "members.appraisals_opened_or_closed",
+    "appraisal_self.person_id": "members.appraisal_self",
+    "appraisal_peer.rater_id": "members.appraisal_peer_given",
+    "appraisal_peer.member_id": "members.appraisal_rows",
+    "appraisal_branch.member_id": "members.appraisal_rows",
+    "appraisal_branch.set_by": "members.appraisal_branch_given",
+    "pledge_ratings.person_id": "members.pledge_ratings_given",
     # The public board (信息公开): matters followed, how-to pages written.
     "matter_follows.person_id": "board.follows",
     "board_pages.created_by": "board.pages_written",

@@ -52,6 +52,8 @@ async def test_the_demo_plays_the_whole_story(tmp_path: Path) -> None:
         "✅ #1 3号楼前加装路灯 验收通过，已办结。",
         "🗂 我的参与 · 2027年",  # her record of the year
         "📊 微党课 #1《学习党章》",
+        "🤝 党员承诺书：张阿姨 同志承诺：每周六上午帮3号楼独居老人买一次菜",  # in the group
+        "🎉 已践诺：每周六上午帮3号楼独居老人买一次菜。谢谢您！",
         "✅ 签到成功：湖边清扫落叶",
         "演示结束。",
     ):

@@ -362,6 +362,7 @@ class CommunityService:
             surveys = await session.surveys.person_record(person.id)
             members = await session.members.birthdays.person_record(person.id)
             members |= await session.members.commitments.person_record(person.id)
+            members |= await session.members.appraisal.person_record(person.id)
             board = await session.board.person_record(person.id)
             households = await household_records.person_record(session, fresh)
             rest = await session.person_data.record(person.id, fresh.tg_user_id)

@@ -12,7 +12,8 @@ matter is discussed and voted on, the result is posted with its chart, an
 owner is assigned, the secretary names the recorder, the minutes (text and
 Word document) go out at the close, the owner reports it done and the
 residents rate it;
-the secretary takes the ledger (台账), and later the month's volunteer hours.
+the secretary takes the ledger (台账); a Party member's commitment is approved, its
+pledge card posted and kept (党员承诺); and later the month's volunteer hours.
 The week is compressed: the bot runs on a clock the script moves, and each
 timed step is fired as its alarm would fire it. The whole conversation is
 printed as a transcript a resident can read.
@@ -35,6 +36,7 @@ from zoneinfo import ZoneInfo
 from bot.app import RunningBot, build_application
 from bot.clock import ManualClock, system_clock
 from bot.config import settings_from_mapping
+from bot.demo.commitments import play_commitment
 from bot.demo.files import sent_files, write_sent_files
 from bot.demo.lessons import play_lessons
 from bot.demo.volunteering import play_volunteering
@@ -156,6 +158,7 @@ class DemoScript:
         await self.pushes_done()
         await self.thursday_pavilion()
         await self.micro_party_lesson()
+        await self.commitment()
         await self.volunteering()
 
     async def micro_party_lesson(self) -> None:
@@ -172,6 +175,18 @@ class DemoScript:
         # grid worker of 第二网格, confirms.
         await play_lessons(
             self, secretary=SECRETARY, studious=TOM, delivered=AUNTIE_ZHANG, grid_worker=UNCLE_LI
+        )
+
+    async def commitment(self) -> None:
+        """A Party commitment, shortened: proposed, approved, the pledge posted, kept."""
+        self.api.narrate("⏩ 党员承诺")
+        services = self.running.services
+        await play_commitment(
+            self,
+            member=AUNTIE_ZHANG,
+            secretary=SECRETARY,
+            now=services.clock(),
+            tz=services.settings.community.tz,
         )
 
     async def volunteering(self) -> None:

@@ -36,8 +36,9 @@ from bot.community.register import Actor, Role
 from bot.config import HouseholdFlag, HouseholdsSettings, Language, Settings
 from bot.dialogs import expect_step
 from bot.errors import UserFacingError
-from bot.households.records import household_key
+from bot.households.records import household_key, visits_per_member
 from bot.i18n import translate
+from bot.members.appraisal import register_appraisal_column
 from bot.spreadsheets import Cell, Sheet
 from storage import Database
 from storage.community.people import PersonRow
@@ -914,3 +915,12 @@ def visits_sheet(
         for v in sorted(visits, key=lambda v: (v.visited_on, v.id))
     )
     return Sheet("visits", translate(language, "households.visits_sheet.title"), headers, rows)
+
+
+async def _visits_column(session: Session, people: list[int], year: int) -> dict[int, int]:
+    """The appraisal's 入户走访 column: the visits each member logged in the year."""
+    return await visits_per_member(session, people, year)
+
+
+# The visits a member logged count in their yearly appraisal (民主评议), §4 of #14.
+register_appraisal_column("household_visits", "households.appraisal_visits", _visits_column)

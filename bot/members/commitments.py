@@ -20,13 +20,14 @@
   approved later than that before its deadline gets none.
 - /commitments: the secretary's review (动态查诺), every commitment with its state,
   the overdue ones flagged, and a workbook.
-- Not yet: the year-end appraisal (民主评诺: self, peer, residents, branch).
+- The year-end appraisal (民主评诺: self, peer, residents, branch): bot/members/appraisal.py;
+  residents rate the pledge under its card in the group.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -37,6 +38,7 @@ from bot.config import Language, Settings
 from bot.dialogs import expect_step
 from bot.errors import UserFacingError
 from bot.i18n import translate
+from bot.members.appraisal import rating_buttons
 from bot.members.cards import PLEDGE_CARD
 from bot.runtime.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
 from bot.runtime.scheduler import Firing, SchedulerService
@@ -297,6 +299,8 @@ class CommitmentService:
             group_language = self._settings.community.default_language
             for chat in await session.chats.posting(ChatKind.RESIDENTS.value):
                 message = self.pledge_message(group_language, commitment, "commit.pledge_caption")
+                # Residents rate it there (群众参评, bot/members/appraisal.py).
+                message = replace(message, buttons=rating_buttons(commitment.id))
                 deliveries.append(Delivery(chat.chat_id, None, message))
             if deliveries:
                 await queue_push(

@@ -5,6 +5,8 @@
 - ``.commitments``: the commitment system (党员承诺制): proposing, the secretary's
   decision, the signed pledge card, progress, the reminder, the review
   (bot/members/commitments.py).
+- ``.appraisal``: the yearly democratic appraisal (民主评诺): self, peer, residents'
+  ratings of pledges, the branch's grade, the table (bot/members/appraisal.py).
 
 The pictures the parts draw at send time are handed to the outbox sender by the
 composition root (:meth:`Members.card_renderers`).
@@ -14,6 +16,8 @@ from __future__ import annotations
 
 from bot.clock import Clock, system_clock
 from bot.config import Settings
+from bot.deliberation.ledger import LedgerService
+from bot.members.appraisal import AppraisalService
 from bot.members.birthdays import BirthdayService
 from bot.members.cards import BIRTHDAY_CARD, PLEDGE_CARD, birthday_card, pledge_card
 from bot.members.commitments import CommitmentService
@@ -31,12 +35,16 @@ class Members:
         settings: Settings,
         scheduler: SchedulerService,
         clock: Clock = system_clock,
+        ledger: LedgerService | None = None,
     ) -> None:
         self._settings = settings
         # Registers the daily schedule of the anniversary cards and the monthly list.
         self.birthdays = BirthdayService(db, settings, scheduler, clock)
         # Registers the daily schedule of the reminders before a commitment's deadline.
         self.commitments = CommitmentService(db, settings, scheduler, clock)
+        self.appraisal = AppraisalService(db, settings, clock)
+        if ledger is not None:  # the 民主评议 sheet of the 台账
+            ledger.add_section(self.appraisal.ledger_section)
 
     def card_renderers(self) -> dict[str, Renderer]:
         """The cards the sender draws for these parts' messages, by renderer name."""

@@ -12,6 +12,7 @@ from handlers.board import callbacks as cb
 from handlers.board import keyboards, texts
 from handlers.context import Context
 from handlers.deliberation.matters import matter_screen
+from handlers.members import keyboards as member_keyboards
 from handlers.texts import plain, t
 
 
@@ -141,8 +142,10 @@ async def commitments_pressed(update: Update, context: Context) -> None:
     services = context.services
     rows = await services.members.commitments.approved()
     today = spoken.local_date(services.clock(), services.settings.community.tz)
+    # 💬 评价 under each: residents rate the pledges (群众参评, handlers/members/appraisal.py).
+    rate = member_keyboards.pledge_rate_rows(actor.language, rows)
     await show(
-        update, texts.commitments(actor.language, rows, today), keyboards.back(actor.language)
+        update, texts.commitments(actor.language, rows, today), keyboards.back(actor.language, rate)
     )
 
 

@@ -28,9 +28,11 @@ def home(language: Language) -> InlineKeyboardMarkup:
     )
 
 
-def back(language: Language) -> InlineKeyboardMarkup:
-    """Only ◀ 返回公开栏."""
-    return InlineKeyboardMarkup([_back(language)])
+def back(
+    language: Language, above: list[list[InlineKeyboardButton]] | None = None
+) -> InlineKeyboardMarkup:
+    """◀ 返回公开栏 (under the screen's own buttons ``above``, if any)."""
+    return InlineKeyboardMarkup([*(above or []), _back(language)])
 
 
 def pages(language: Language, rows: list[PageRow], secretary: bool) -> InlineKeyboardMarkup:

@@ -90,3 +90,145 @@ class CommitDone(Callback):
 
     PREFIX: ClassVar[str] = "cmf"
     commitment_id: int
+
+
+# --- the yearly democratic appraisal (民主评议) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class AppraisalHome(Callback):
+    """/appraisal's screen of a year (◀ 返回 to it)."""
+
+    PREFIX: ClassVar[str] = "eah"
+    year: int
+
+
+@dataclass(frozen=True)
+class AppraisalOpen(Callback):
+    """▶️ 开始 2026 年度民主评议 (a secretary)."""
+
+    PREFIX: ClassVar[str] = "eao"
+    year: int
+
+
+@dataclass(frozen=True)
+class AppraisalSelf(Callback):
+    """A grade of the self-assessment (bot/members/appraisal.py SELF_PREFIX, in the push)."""
+
+    PREFIX: ClassVar[str] = "eas"
+    appraisal_id: int
+    grade: str
+
+
+@dataclass(frozen=True)
+class AppraisalSelfScreen(Callback):
+    """📝 自评: the four grades again, to change one's own."""
+
+    PREFIX: ClassVar[str] = "eaw"
+    appraisal_id: int
+
+
+@dataclass(frozen=True)
+class AppraisalPeers(Callback):
+    """👥 互评: the other members, each with the grade given (PEERS_PREFIX, in the push)."""
+
+    PREFIX: ClassVar[str] = "eap"
+    appraisal_id: int
+
+
+@dataclass(frozen=True)
+class AppraisalPeer(Callback):
+    """One member to rate: the four grades."""
+
+    PREFIX: ClassVar[str] = "eaq"
+    appraisal_id: int
+    member_id: int
+
+
+@dataclass(frozen=True)
+class AppraisalPeerGrade(Callback):
+    """A grade for another member."""
+
+    PREFIX: ClassVar[str] = "eag"
+    appraisal_id: int
+    member_id: int
+    grade: str
+
+
+@dataclass(frozen=True)
+class AppraisalBranch(Callback):
+    """🏛 支部测评: every member with the branch's grade (a secretary)."""
+
+    PREFIX: ClassVar[str] = "eab"
+    appraisal_id: int
+
+
+@dataclass(frozen=True)
+class AppraisalBranchMember(Callback):
+    """One member's 支部测评: what they and the others said, the four grades."""
+
+    PREFIX: ClassVar[str] = "eak"
+    appraisal_id: int
+    member_id: int
+
+
+@dataclass(frozen=True)
+class AppraisalBranchGrade(Callback):
+    """The branch's grade of a member."""
+
+    PREFIX: ClassVar[str] = "ear"
+    appraisal_id: int
+    member_id: int
+    grade: str
+
+
+@dataclass(frozen=True)
+class AppraisalBranchNote(Callback):
+    """✏️ 写意见 on a member (typed next)."""
+
+    PREFIX: ClassVar[str] = "ean"
+    appraisal_id: int
+    member_id: int
+
+
+@dataclass(frozen=True)
+class AppraisalClose(Callback):
+    """🔒 结束评议: asks to be sure."""
+
+    PREFIX: ClassVar[str] = "eac"
+    appraisal_id: int
+
+
+@dataclass(frozen=True)
+class AppraisalCloseSure(Callback):
+    """✅ 确定结束."""
+
+    PREFIX: ClassVar[str] = "eax"
+    appraisal_id: int
+
+
+@dataclass(frozen=True)
+class AppraisalPage(Callback):
+    """A page of a closed year's table."""
+
+    PREFIX: ClassVar[str] = "eat"
+    year: int
+    page: int
+
+
+@dataclass(frozen=True)
+class PledgeRate(Callback):
+    """满意 / 基本满意 / 不满意 on a public pledge (RATE_PREFIX: under the card in the
+    residents' group, and on the board)."""
+
+    PREFIX: ClassVar[str] = "epr"
+    commitment_id: int
+    rating: str
+
+
+@dataclass(frozen=True)
+class PledgeRateScreen(Callback):
+    """💬 评价 on the public board's 🤝 党员承诺: the three ratings."""
+
+    PREFIX: ClassVar[str] = "eps"
+    commitment_id: int

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.community.register import Role
 from bot.config import Language
+from bot.members.appraisal import GRADES, RATINGS, BranchView, MemberView, Screen
+from handlers.board import callbacks as board_cb
+from handlers.callbacks import Callback
 from handlers.keyboards import button
 from handlers.members import callbacks as cb
 from handlers.texts import plain
 from storage.community.people import PersonRow
+from storage.members.appraisal import AppraisalRow, BranchRow
 from storage.members.commitments import CommitmentRow
 
 
@@ -74,3 +80,148 @@ def one(language: Language, commitment: CommitmentRow) -> InlineKeyboardMarkup:
         rows.append([button(plain(language, "commit.edit_button"), cb.CommitEdit(commitment.id))])
     rows.append([button(plain(language, "commit.back_button"), cb.CommitMine())])
     return InlineKeyboardMarkup(rows)
+
+
+# --- the yearly democratic appraisal (民主评议) ---------------------------------------------
+
+
+def _grade_rows(
+    language: Language, data: Callable[[str], Callback]
+) -> list[list[InlineKeyboardButton]]:
+    """优秀 合格 / 基本合格 不合格."""
+    buttons = [button(plain(language, f"appraisal.grade.{g}"), data(g)) for g in GRADES]
+    return [buttons[:2], buttons[2:]]
+
+
+def appraisal_home(language: Language, screen: Screen) -> InlineKeyboardMarkup | None:
+    """The secretary's screen: open it; or 🏛 支部测评, 📝 my part, 🔒 结束评议."""
+    appraisal = screen.appraisal
+    if appraisal is None:
+        if not screen.secretary:
+            return None
+        label = plain(language, "appraisal.open_button", year=screen.year)
+        return InlineKeyboardMarkup([[button(label, cb.AppraisalOpen(screen.year))]])
+    rows: list[list[InlineKeyboardButton]] = []
+    if screen.secretary:
+        rows.append(
+            [button(plain(language, "appraisal.branch_button"), cb.AppraisalBranch(appraisal.id))]
+        )
+    if screen.member:
+        rows.append(
+            [button(plain(language, "appraisal.mine_button"), cb.AppraisalPeers(appraisal.id))]
+        )
+    if screen.secretary:
+        rows.append(
+            [button(plain(language, "appraisal.close_button"), cb.AppraisalClose(appraisal.id))]
+        )
+    return InlineKeyboardMarkup(rows)
+
+
+def appraisal_mine(language: Language, view: MemberView) -> InlineKeyboardMarkup:
+    """📝 自评 (to change it), then a button per other member with the grade given."""
+    aid = view.appraisal.id
+    rows = [[button(plain(language, "appraisal.self_button"), cb.AppraisalSelfScreen(aid))]]
+    for member, grade in view.others:
+        shown = plain(language, f"appraisal.grade.{grade}" if grade else "appraisal.not_rated")
+        label = plain(language, "appraisal.peer_item", name=member.display_name, grade=shown)
+        rows.append([button(label, cb.AppraisalPeer(aid, member.id))])
+    return InlineKeyboardMarkup(rows)
+
+
+def appraisal_self(language: Language, appraisal_id: int) -> InlineKeyboardMarkup:
+    rows = _grade_rows(language, lambda g: cb.AppraisalSelf(appraisal_id, g))
+    rows.append([button(plain(language, "appraisal.back_button"), cb.AppraisalPeers(appraisal_id))])
+    return InlineKeyboardMarkup(rows)
+
+
+def appraisal_after_self(language: Language, appraisal_id: int) -> InlineKeyboardMarkup:
+    """👥 互评其他党员, after the self-assessment."""
+    return InlineKeyboardMarkup(
+        [[button(plain(language, "appraisal.peers_button"), cb.AppraisalPeers(appraisal_id))]]
+    )
+
+
+def appraisal_peer(language: Language, appraisal_id: int, member_id: int) -> InlineKeyboardMarkup:
+    rows = _grade_rows(language, lambda g: cb.AppraisalPeerGrade(appraisal_id, member_id, g))
+    rows.append([button(plain(language, "appraisal.back_button"), cb.AppraisalPeers(appraisal_id))])
+    return InlineKeyboardMarkup(rows)
+
+
+def appraisal_branch_list(
+    language: Language, appraisal: AppraisalRow, members: list[tuple[PersonRow, BranchRow | None]]
+) -> InlineKeyboardMarkup:
+    rows = []
+    for member, branch in members:
+        grade = branch.grade if branch else None
+        shown = plain(language, f"appraisal.grade.{grade}" if grade else "appraisal.not_rated")
+        label = plain(language, "appraisal.peer_item", name=member.display_name, grade=shown)
+        rows.append([button(label, cb.AppraisalBranchMember(appraisal.id, member.id))])
+    rows.append(
+        [button(plain(language, "appraisal.back_button"), cb.AppraisalHome(appraisal.year))]
+    )
+    return InlineKeyboardMarkup(rows)
+
+
+def appraisal_branch_member(language: Language, view: BranchView) -> InlineKeyboardMarkup:
+    aid, mid = view.appraisal.id, view.member.id
+    rows = _grade_rows(language, lambda g: cb.AppraisalBranchGrade(aid, mid, g))
+    rows.append(
+        [button(plain(language, "appraisal.note_button"), cb.AppraisalBranchNote(aid, mid))]
+    )
+    rows.append([button(plain(language, "appraisal.back_button"), cb.AppraisalBranch(aid))])
+    return InlineKeyboardMarkup(rows)
+
+
+def appraisal_back_to_branch(language: Language, appraisal_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[button(plain(language, "appraisal.back_button"), cb.AppraisalBranch(appraisal_id))]]
+    )
+
+
+def appraisal_close(language: Language, appraisal: AppraisalRow) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [button(plain(language, "appraisal.close_sure"), cb.AppraisalCloseSure(appraisal.id))],
+            [button(plain(language, "appraisal.back_button"), cb.AppraisalHome(appraisal.year))],
+        ]
+    )
+
+
+def appraisal_pages(
+    year: int, page: int, pages: int, language: Language
+) -> InlineKeyboardMarkup | None:
+    """◀ 上一页 / 下一页 ▶ under a page of the table."""
+    row = []
+    if page > 0:
+        row.append(button(plain(language, "appraisal.prev_page"), cb.AppraisalPage(year, page - 1)))
+    if page + 1 < pages:
+        row.append(button(plain(language, "appraisal.next_page"), cb.AppraisalPage(year, page + 1)))
+    return InlineKeyboardMarkup([row]) if row else None
+
+
+def pledge_rate_rows(
+    language: Language, commitments: list[CommitmentRow]
+) -> list[list[InlineKeyboardButton]]:
+    """💬 评价 张阿姨 的承诺, one per public pledge (the board's 🤝 党员承诺)."""
+    return [
+        [
+            button(
+                plain(language, "appraisal.rate_button", name=c.member_name, number=c.id),
+                cb.PledgeRateScreen(c.id),
+            )
+        ]
+        for c in commitments
+    ]
+
+
+def pledge_ratings(language: Language, commitment_id: int) -> InlineKeyboardMarkup:
+    """满意 / 基本满意 / 不满意 on the board, and ◀ back to the pledges."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                button(plain(language, f"appraisal.rate.{r}"), cb.PledgeRate(commitment_id, r))
+                for r in RATINGS
+            ],
+            [button(plain(language, "appraisal.back_button"), board_cb.BoardCommitments())],
+        ]
+    )

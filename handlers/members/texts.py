@@ -8,9 +8,17 @@ from zoneinfo import ZoneInfo
 from bot import spoken
 from bot.community.register import Role
 from bot.config import Language
+from bot.members.appraisal import (
+    BranchView,
+    MemberView,
+    Screen,
+    Table,
+    peer_summary,
+    ratings_summary,
+)
 from bot.members.birthdays import day_text, years_in_party
 from bot.members.commitments import Overview, Step, contact_text, state_key
-from handlers.texts import t
+from handlers.texts import plain, t
 from storage.community.people import PersonRow
 from storage.members.commitments import CommitmentRow
 
@@ -148,3 +156,117 @@ def commit_review(language: Language, commitments: list[CommitmentRow], today: d
     ]
     head = t(language, "commit.review_title", count=len(commitments), overdue=overdue)
     return head + "\n" + "\n".join(lines)
+
+
+# --- the yearly democratic appraisal (民主评议) ---------------------------------------------
+
+#: Members per page of the yearly table.
+TABLE_PAGE = 8
+
+
+def _grade(language: Language, grade: str | None) -> str:
+    return t(language, f"appraisal.grade.{grade}") if grade else t(language, "appraisal.not_rated")
+
+
+def appraisal_home(language: Language, screen: Screen) -> str:
+    """/appraisal: not opened yet (with what opening does), or how far it has got."""
+    if screen.appraisal is None:
+        return t(language, "appraisal.home_none", year=screen.year)
+    status = screen.status
+    if status is None:  # a member who is not a secretary
+        return t(language, "appraisal.home_member", year=screen.year)
+    return t(
+        language,
+        "appraisal.home_open",
+        year=screen.year,
+        members=status.members,
+        selves=status.selves,
+        peers=status.peer_ratings,
+        residents=status.pledge_ratings,
+        branch=status.branch_grades,
+    )
+
+
+def appraisal_mine(language: Language, view: MemberView) -> str:
+    """A member's part: their own grade and words, and how to rate the others."""
+    mine = view.mine
+    text = t(
+        language,
+        "appraisal.mine",
+        year=view.appraisal.year,
+        grade=_grade(language, mine.grade if mine else None),
+    )
+    if mine is not None and mine.text:
+        text += "\n" + t(language, "appraisal.mine_text", text=mine.text)
+    if view.others:
+        text += "\n\n" + t(language, "appraisal.peers_intro")
+    else:
+        text += "\n\n" + t(language, "appraisal.peers_none")
+    return text
+
+
+def appraisal_branch_view(language: Language, view: BranchView) -> str:
+    """One member's 支部测评: their self-assessment, the peers', the branch's grade."""
+    mine = view.mine
+    text = t(
+        language,
+        "appraisal.branch_member",
+        name=view.member.display_name,
+        self_grade=_grade(language, mine.grade if mine else None),
+        peers=peer_summary(language, view.peer),
+        grade=_grade(language, view.branch.grade if view.branch else None),
+    )
+    if mine is not None and mine.text:
+        text += "\n" + t(language, "appraisal.mine_text", text=mine.text)
+    if view.branch is not None and view.branch.note:
+        text += "\n" + t(language, "appraisal.branch_note", note=view.branch.note)
+    return text
+
+
+def _value(value: object) -> str:
+    return "—" if value is None else str(value)
+
+
+def appraisal_table(language: Language, table: Table, page: int) -> tuple[str, int]:
+    """A page of the yearly table, and how many pages there are."""
+    pages = max(1, -(-len(table.rows) // TABLE_PAGE))
+    page = min(max(page, 0), pages - 1)
+    head = t(language, "appraisal.table_title", year=table.year, count=len(table.rows))
+    if pages > 1:
+        head += " " + t(language, "appraisal.table_page", page=page + 1, pages=pages)
+    if not table.rows:
+        return head + "\n" + t(language, "appraisal.table_none"), 1
+    blocks = [head]
+    first = page * TABLE_PAGE
+    for number, row in enumerate(table.rows[first : first + TABLE_PAGE], start=first + 1):
+        extra = " · ".join(
+            t(language, "appraisal.extra", title=plain(language, column.title_key), value=_value(v))
+            for column, v in zip(table.columns, row.extra, strict=True)
+        )
+        share = row.satisfaction
+        residents = (
+            t(
+                language,
+                "appraisal.residents_share",
+                share=share,
+                count=sum(row.residents.values()),
+                ratings=ratings_summary(language, row.residents),
+            )
+            if share is not None
+            else t(language, "appraisal.residents_none")
+        )
+        block = t(
+            language,
+            "appraisal.table_row",
+            number=number,
+            name=row.name,
+            extra=extra,
+            self_grade=_grade(language, row.self_grade),
+            peers=peer_summary(language, row.peer),
+            residents=residents,
+            branch=_grade(language, row.branch_grade),
+        )
+        if row.branch_note:
+            block += "\n" + t(language, "appraisal.table_note", note=row.branch_note)
+        blocks.append(block)
+    return "\n\n".join(blocks), pages

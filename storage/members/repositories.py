@@ -1,13 +1,14 @@
 """The Party members' repositories, one per aggregate, as ``session.members``.
 
-``session.members.birthdays`` (政治生日) and ``.commitments`` (党员承诺) share the
-session's connection.
+``session.members.birthdays`` (政治生日), ``.commitments`` (党员承诺) and
+``.appraisal`` (民主评议) share the session's connection.
 """
 
 from __future__ import annotations
 
 import aiosqlite
 
+from storage.members.appraisal import AppraisalRepository
 from storage.members.birthdays import BirthdaysRepository
 from storage.members.commitments import CommitmentsRepository
 
@@ -19,3 +20,5 @@ class MembersRepositories:
         self.birthdays = BirthdaysRepository(conn)
         # The commitment system (党员承诺制).
         self.commitments = CommitmentsRepository(conn)
+        # The yearly democratic appraisal (民主评议) and residents' pledge ratings.
+        self.appraisal = AppraisalRepository(conn)

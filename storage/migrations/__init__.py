@@ -29,6 +29,7 @@ from storage.migrations import (
     v21_party_birthdays,
     v22_public_board,
     v23_party_commitments,
+    v24_appraisal,
     v27_households,
 )
 from storage.migrations.step import Migration
@@ -57,5 +58,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     v21_party_birthdays.MIGRATION,
     v22_public_board.MIGRATION,
     v23_party_commitments.MIGRATION,
+    v24_appraisal.MIGRATION,
     v27_households.MIGRATION,
 )

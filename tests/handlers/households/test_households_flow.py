@@ -465,3 +465,39 @@ async def test_english_member_sees_their_household(tmp_path: Path, api: FakeBotA
         )
     finally:
         await harness.running.stop()
+
+
+async def test_visits_count_in_the_yearly_appraisal(tmp_path: Path, api: FakeBotApi) -> None:
+    """A member's visits (入户走访) of the year are a column of the democratic appraisal's
+    table (民主评议, #14 §1): logged through the bot, counted in the table it closes with."""
+    clock = FakeClock()
+    settings = make_settings(tmp_path, telegram={"poll_timeout": 1}, community={"grids": GRIDS})
+    harness = await start_harness(settings, api, clock)
+    try:
+        await community(harness)
+        await harness.say(SECRETARY, "/households")
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "3号楼 201")
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "👤 安排联系党员")
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "刘党员")
+        for note in ("楼道灯坏了", "送了药"):
+            await harness.say(LIU, "/myhouseholds")
+            await harness.press_label(LIU, harness.last(LIU), "3号楼 201")
+            await harness.press_label(LIU, harness.last(LIU), "📝 记录走访")
+            await harness.say(LIU, note)
+            assert harness.last(LIU)["text"].startswith("✅ 已记下：")
+
+        await harness.say(SECRETARY, "/appraisal")
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "▶️ 开始 2026 年度民主评议")
+        await harness.say(SECRETARY, "/appraisal")
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "🔒 结束评议")
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "✅ 确定结束")
+        table = harness.api.bot_messages(SECRETARY)[-2]["text"]
+        assert "刘党员\n　承诺数 0 · 已践诺 0 · 已逾期 0 · 入户走访 2\n" in table
+        assert "陈党员\n　承诺数 0 · 已践诺 0 · 已逾期 0 · 入户走访 0\n" in table
+        (content,) = harness.last(SECRETARY)["_files"].values()
+        rows = rows_of(content)
+        headers = next(row for row in rows if row and row[0] == "党员")
+        liu = next(row for row in rows if row and row[0] == "刘党员")
+        assert liu[headers.index("入户走访")] == 2
+    finally:
+        await harness.running.stop()
