@@ -113,7 +113,7 @@ class Services:
             calendar_files=CalendarFiles(db, settings, clock),
             # Registers the Party birthdays' built-in daily schedule (cards, the list).
             members=Members(db, settings, scheduler, clock),
-            board=Board(db, settings, scheduler, clock),
+            board=Board(db, settings, scheduler, clock, ledger),
             clock=clock,
         )
 
