@@ -25,7 +25,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -67,6 +67,8 @@ FOLLOW_KIND = "board.project_follow"
 PROJECT_PREFIX = "osp"
 
 _MULTIPLIERS = {"万": Decimal(10000), "千": Decimal(1000), "": Decimal(1)}
+#: Decimals an amount may have in each unit, so that it is whole fen (分).
+_DECIMALS = {"万": 6, "千": 5, "": 2}
 _AMOUNT = re.compile(r"([+-]?)(\d+(?:\.\d+)?|\.\d+)(万|千|)")
 
 
@@ -83,19 +85,17 @@ def parse_yuan(text: str) -> int:
     match = _AMOUNT.fullmatch(typed)
     if match is None:
         raise UserFacingError("spending.amount_unreadable")
-    try:
-        value = Decimal(match[2]) * _MULTIPLIERS[match[3]]
-    except InvalidOperation:
-        raise UserFacingError("spending.amount_unreadable") from None
-    if match[1] == "-" or value <= 0:
+    sign, number, unit = match[1], match[2], match[3]
+    whole, _, fraction = number.partition(".")
+    if sign == "-" or not number.strip("0."):
         raise UserFacingError("spending.amount_not_positive")
-    if value > MAX_FEN / 100:
-        raise UserFacingError(
-            "spending.amount_too_big", most=spoken.yuan(Language.ZH_HANS, MAX_FEN)
-        )
-    fen = value * 100
-    if fen != fen.to_integral_value():
+    if len(whole.lstrip("0")) > 12:  # more than 1 亿 in any unit: before any arithmetic
+        raise UserFacingError("spending.amount_too_big")
+    if len(fraction) > _DECIMALS[unit]:
         raise UserFacingError("spending.amount_decimals")
+    fen = Decimal(number) * _MULTIPLIERS[unit] * 100  # exact: at most 20 digits
+    if fen > MAX_FEN:
+        raise UserFacingError("spending.amount_too_big")
     return int(fen)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import AsyncIterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from openpyxl import load_workbook
 from bot.standin import FakeBotApi
 from tests.conftest import FakeClock, make_settings
 from tests.handlers.board.test_board_flow import TOM, ZHANG, community, passed_matter
+from tests.handlers.board.test_digest_flow import digests, fire_on
 from tests.handlers.conftest import SECRETARY, BotHarness, button_labels, start_harness
 
 
@@ -85,7 +87,7 @@ async def test_a_project_from_budget_to_receipts_and_followers(harness: BotHarne
         "abc": "没看懂这个金额。请只写数字，例如 12000、12,000.50 或 1.2万。",
         "-5": "金额要大于 0。",
         "0": "金额要大于 0。",
-        "99999999999": "金额太大了，最多 100,000,000 元。",
+        "99999999999": "金额太大了，最多 1 亿元。",
         "12.345": "金额最多精确到分（小数点后两位）。",
     }
     for typed, refusal in refusals.items():
@@ -299,3 +301,35 @@ async def test_english(harness: BotHarness) -> None:
         "Items (1):\n"
         "1. today (Thu) 购买路灯 2 盏: ¥12,500 🧾1"
     )
+
+
+async def test_the_monthly_digest_tells_of_the_spending(tmp_path: Path, api: FakeBotApi) -> None:
+    clock = FakeClock()  # 2026-11-19
+    settings = make_settings(
+        tmp_path,
+        telegram={"poll_timeout": 1},
+        community={"grids": [{"id": "g1", "name": "第一网格"}]},
+        board={"monthly_digest": True},
+    )
+    harness = await start_harness(settings, api, clock)
+    try:
+        await community(harness)
+        await passed_matter(harness)
+        await open_project(harness)
+        await record_item(harness, "购买路灯 2 盏", "8000", None, photos=0)
+        await record_item(harness, "安装人工费", "1500.5", "11-18", photos=0)
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "更正第1笔")
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "改内容")
+        await harness.say(SECRETARY, "安装人工费（两天）")
+
+        await fire_on(harness, clock, date(2026, 12, 1), "09:00")
+        assert digests(harness) == [
+            "📌 幸福社区公开栏 · 2026年11月的变化\n"
+            "📜 新的决议：#1 3号楼前加装路灯\n"
+            "💰 新的经费项目：3号楼路灯改造（预算 12,000 元）\n"
+            "🧾 新记的支出：3号楼路灯改造 2 笔，共 9,500.50 元\n"
+            "✏️ 更正或删除的支出：3号楼路灯改造 1 笔\n"
+            "想看详情，请私聊我，点“📌 公开栏”。"
+        ]
+    finally:
+        await harness.running.stop()
