@@ -27,14 +27,25 @@ def _typing(language: Language, key: str) -> list[InlineKeyboardButton]:
     return [button(plain(language, "picker.type"), DatePick(key, "x"))]
 
 
-def days(language: Language, key: str, choices: list[DayChoice], week: int) -> InlineKeyboardMarkup:
-    """One button per day; "下周 ▶" (or a week earlier / later); ✏️ typing."""
+def days(
+    language: Language, key: str, choices: list[DayChoice], week: int, *, past: bool = False
+) -> InlineKeyboardMarkup:
+    """One button per day; "下周 ▶" (or a week earlier / later); ✏️ typing. Looking back
+    (``past``): "◀ 往前一周", then "最近几天 ▶" or "再往后一周 ▶" back towards today."""
     rows = [
         [button(day_label(choice, language), DatePick(key, "d", day_number(choice.day)))]
         for choice in choices
     ]
     paging: list[InlineKeyboardButton] = []
-    if week == 0:
+    if past:
+        if week < MAX_WEEKS:
+            paging.append(
+                button(plain(language, "picker.earlier_week"), DatePick(key, "w", week + 1))
+            )
+        if week > 0:
+            later = "picker.recent_days" if week == 1 else "picker.later_week"
+            paging.append(button(plain(language, later), DatePick(key, "w", week - 1)))
+    elif week == 0:
         paging.append(button(plain(language, "picker.next_week"), DatePick(key, "w", 1)))
     else:
         earlier = "picker.first_week" if week == 1 else "picker.earlier_week"

@@ -75,7 +75,7 @@ def keyboard(context: Context, target: Target) -> InlineKeyboardMarkup:
     language = context.require_actor().language
     calendar = context.services.scheduler.calendar
     choices = first_days(context.services.clock(), calendar, target.needs)
-    return keyboards.days(language, target.key, choices, 0)
+    return keyboards.days(language, target.key, choices, 0, past=target.needs is Needs.PAST)
 
 
 def ask_day_text(context: Context, target: Target) -> str:
@@ -132,10 +132,13 @@ async def pressed(update: Update, context: Context) -> None:
     query = update.callback_query
     if data.screen in ("w", "b"):
         week = max(0, data.day)
+        past = target.needs is Needs.PAST
         choices = (
-            first_days(now, calendar, target.needs) if week == 0 else week_days(now, calendar, week)
+            first_days(now, calendar, target.needs)
+            if week == 0
+            else week_days(now, calendar, week, past=past)
         )
-        markup = keyboards.days(language, target.key, choices, week)
+        markup = keyboards.days(language, target.key, choices, week, past=past)
         if data.screen == "w" and query is not None and query.message is not None:
             try:
                 await query.edit_message_reply_markup(markup)  # the flow's own text stays
@@ -152,7 +155,7 @@ async def pressed(update: Update, context: Context) -> None:
         )
     elif data.screen == "d":
         day = _day(data.day)
-        if target.needs is Needs.DATE:
+        if target.needs in (Needs.DATE, Needs.PAST):
             await target.complete(update, context, typed_day(day))
             return
         ask = "picker.ask_start" if target.needs is Needs.SPAN else "picker.ask_time"

@@ -131,3 +131,23 @@ def test_times_as_people_say_them() -> None:
     assert english == ["9 am", "12 pm", "7:30 pm", "9:15 am"]
     assert [length_label(m, "zh_Hans") for m in (60, 90)] == ["1小时", "1个半小时"]
     assert [length_label(m, "en") for m in (60, 90)] == ["1 h", "1.5 h"]
+
+
+def test_looking_back_offers_today_and_the_days_before() -> None:
+    # Spending, say: Thursday 2026-11-19, the first screen goes back a week, latest first.
+    days = first_days(at(2026, 11, 19), calendar(), Needs.PAST)
+    assert [(c.day.day, c.name) for c in days] == [
+        (19, "today"),
+        (18, "yesterday"),
+        (17, "this_week"),
+        (16, "this_week"),
+        (15, "last_week"),
+        (14, "last_week"),
+        (13, "last_week"),
+    ]
+    # The page before: the seven days before those, latest first.
+    earlier = week_days(at(2026, 11, 19), calendar(), 1, past=True)
+    assert [c.day.day for c in earlier] == [12, 11, 10, 9, 8, 7, 6]
+    assert [c.name for c in earlier] == ["last_week"] * 4 + ["later"] * 3
+    assert day_label(days[1], "zh_hans").startswith("昨天 ")
+    assert day_label(days[4], "zh_hans").startswith("上周日 ")

@@ -10,6 +10,7 @@ import json
 from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -34,6 +35,14 @@ async def harness(tmp_path: Path, api: FakeBotApi) -> AsyncIterator[BotHarness]:
         yield running
     finally:
         await running.running.stop()
+
+
+def current(harness: BotHarness, chat_id: int, message: dict[str, Any]) -> dict[str, Any]:
+    """A message as it stands now (edited by a later press)."""
+    (now,) = [
+        m for m in harness.api.bot_messages(chat_id) if m["message_id"] == message["message_id"]
+    ]
+    return now
 
 
 def notes(harness: BotHarness, chat_id: int) -> list[str]:
@@ -127,17 +136,27 @@ async def test_a_project_from_budget_to_receipts_and_followers(harness: BotHarne
     await harness.press_label(SECRETARY, screen, "记一笔支出")
     await harness.say(SECRETARY, "安装人工费")
     await harness.say(SECRETARY, "5000.50")
+    # The picker looks back: today, yesterday, ... and no day after today.
+    picker = harness.last(SECRETARY)
+    assert button_labels(picker)[:3] == [
+        "今天 11月19日（周四） · 议事亭",
+        "昨天 11月18日（周三）",
+        "本周二 11月17日",
+    ]
+    assert not [label for label in button_labels(picker) if "明天" in label]
     await harness.say(SECRETARY, "2026-11-20")
     assert harness.last(SECRETARY)["text"] == "支出日期不能晚于今天。"
-    await harness.say(SECRETARY, "11-18")
-    await harness.press_label(SECRETARY, harness.last(SECRETARY), "没有收据")
-    over = harness.last(SECRETARY)["text"]
-    assert "已用：13,000.50 元\n⚠️ 超出预算：1,000.50 元" in over
+    await harness.press_label(SECRETARY, picker, "昨天")
+    await harness.press_label(SECRETARY, current(harness, SECRETARY, picker), "没有收据")
+    over = current(harness, SECRETARY, picker)
+    assert "已用：13,000.50 元\n⚠️ 超出预算：1,000.50 元" in over["text"]
 
     # The lamps (now 2nd, by day) corrected: the change is told and kept in the history.
-    await harness.press_label(SECRETARY, harness.last(SECRETARY), "更正第2笔")
-    await harness.press_label(SECRETARY, harness.last(SECRETARY), "改金额")
-    assert harness.last(SECRETARY)["text"] == ("现在的金额是 8,000 元。请发送改正后的金额。")
+    await harness.press_label(SECRETARY, over, "更正第2笔")
+    await harness.press_label(SECRETARY, current(harness, SECRETARY, over), "改金额")
+    assert current(harness, SECRETARY, over)["text"] == (
+        "现在的金额是 8,000 元。请发送改正后的金额。"
+    )
     await harness.say(SECRETARY, "7500")
     assert harness.last(SECRETARY)["text"].startswith("✅ 已更正，原来的数字留在“📜 变更记录”里。")
     await harness.pushes_sent()
@@ -182,10 +201,7 @@ async def test_a_project_from_budget_to_receipts_and_followers(harness: BotHarne
         (file_id,) = await session.board.spending.receipts(item.id)
     assert photo["photo"][-1]["file_id"] == file_id
     await harness.press_label(ZHANG, project, "变更记录")
-    (history,) = [
-        m for m in harness.api.bot_messages(ZHANG) if m["message_id"] == project["message_id"]
-    ]
-    assert history["text"] == (
+    assert current(harness, ZHANG, project)["text"] == (
         "📜 “3号楼路灯改造”的变更记录\n"
         "每一次登记、更正和删除都留在这里，大家都能看到。\n\n"
         "今天（周四） 立项，预算 12,000 元\n"
