@@ -59,6 +59,10 @@ WHAT_MAX = 60
 MAX_FEN = 100_000_000 * 100
 #: Receipt photos one item may carry.
 MAX_RECEIPTS = 10
+#: Items on a project's screen (the latest; all are in the ledger), and changes on its
+#: history's screen (the latest): a message holds at most 4,096 characters.
+ITEMS_SHOWN = 30
+CHANGES_SHOWN = 40
 #: Matters offered as buttons when a project is opened.
 RECENT_MATTERS = 6
 #: The outbox kind of a follower's note about a project.
@@ -113,6 +117,11 @@ class ProjectView:
 
     project: ProjectRow
     items: list[ItemRow]
+
+    def shown(self) -> list[tuple[int, ItemRow]]:
+        """The items on the screen with their numbers (第N笔): the latest ITEMS_SHOWN."""
+        numbered = list(enumerate(self.items, 1))
+        return numbered[-ITEMS_SHOWN:]
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,7 @@ def project(
     keys: list[list[InlineKeyboardButton]] = _pairs(
         [
             button(plain(language, "spending.receipts_button", number=n), cb.SpendingReceipts(i.id))
-            for n, i in enumerate(view.items, 1)
+            for n, i in view.shown()
             if i.receipts
         ]
     )
@@ -64,7 +64,7 @@ def project(
         keys += _pairs(
             [
                 button(plain(language, "spending.fix_button", number=n), cb.SpendingItem(i.id))
-                for n, i in enumerate(view.items, 1)
+                for n, i in view.shown()
             ]
         )
         keys.append(

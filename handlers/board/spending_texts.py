@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from bot import spoken
 from bot.board.spending import (
+    CHANGES_SHOWN,
     MAX_RECEIPTS,
     NAME_MAX,
     SOURCE_MAX,
@@ -76,7 +77,10 @@ def project(language: Language, view: ProjectView, today: date) -> str:
         lines.append(t(language, "spending.project.no_items"))
     else:
         lines.append(t(language, "spending.project.items", count=len(view.items)))
-        lines += [item_line(language, n, item, today) for n, item in enumerate(view.items, 1)]
+        shown = view.shown()
+        if len(shown) < len(view.items):
+            lines.append(t(language, "spending.project.only_latest", shown=len(shown)))
+        lines += [item_line(language, n, item, today) for n, item in shown]
     return "\n".join(lines)
 
 
@@ -85,7 +89,9 @@ def history(
 ) -> str:
     """📜 变更记录: every change, oldest first (公开: nothing is changed silently)."""
     lines = [t(language, "spending.history.title", name=row.name)]
-    for change in changes:
+    if len(changes) > CHANGES_SHOWN:
+        lines.append(t(language, "spending.history.only_latest", shown=CHANGES_SHOWN))
+    for change in changes[-CHANGES_SHOWN:]:
         detail = change.detail
         when = spoken.day(language, spoken.local_date(change.at, tz), today)
         params: dict[str, object] = {"day": when}

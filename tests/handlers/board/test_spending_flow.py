@@ -349,3 +349,32 @@ async def test_the_monthly_digest_tells_of_the_spending(tmp_path: Path, api: Fak
         ]
     finally:
         await harness.running.stop()
+
+
+async def test_a_long_project_still_fits_one_message(harness: BotHarness) -> None:
+    await community(harness)
+    await passed_matter(harness)
+    await open_project(harness)
+    now = harness.running.services.clock()
+    async with harness.db.transaction() as session:
+        spending = session.board.spending
+        for number in range(1, 46):
+            what = f"第{number}批材料" + "（钢管、螺丝、电线、灯泡、油漆）" * 3
+            item_id = await spending.add_item(1, what[:60], 12_345_678, now.date(), None, now)
+            await spending.add_receipt(item_id, f"receipt-{number}")
+            await spending.record(1, "item_added", item_id=item_id, actor_id=None, now=now)
+    await harness.say(ZHANG, "/board")
+    await harness.press_label(ZHANG, harness.last(ZHANG), "经费公开")
+    await harness.press_label(ZHANG, harness.last(ZHANG), "💰 3号楼路灯改造")
+    screen = harness.last(ZHANG)
+    assert len(screen["text"]) <= 4096
+    assert (
+        "支出明细（45 笔）：\n（这里只列出最近的 30 笔，全部明细在台账里。）\n16. "
+        in screen["text"]
+    )
+    assert "45. " in screen["text"] and "\n15. " not in screen["text"]
+    receipts = [label for label in button_labels(screen) if "收据" in label]
+    assert (receipts[0], receipts[-1], len(receipts)) == ("🧾 第16笔的收据", "🧾 第45笔的收据", 30)
+    await harness.press_label(ZHANG, screen, "变更记录")
+    history = current(harness, ZHANG, screen)["text"]
+    assert len(history) <= 4096 and "（这里只列出最近的 40 条。）" in history
