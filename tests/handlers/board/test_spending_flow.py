@@ -378,3 +378,24 @@ async def test_a_long_project_still_fits_one_message(harness: BotHarness) -> Non
     await harness.press_label(ZHANG, screen, "变更记录")
     history = current(harness, ZHANG, screen)["text"]
     assert len(history) <= 4096 and "（这里只列出最近的 40 条。）" in history
+
+
+async def test_a_secretary_opens_a_project_from_the_board(harness: BotHarness) -> None:
+    await community(harness)
+    await harness.say(SECRETARY, "/board")
+    await harness.press_label(SECRETARY, harness.last(SECRETARY), "经费公开")
+    listing = harness.last(SECRETARY)
+    assert listing["text"] == ("💰 经费公开\n还没有经费项目。点“➕ 新建项目”登记第一个。")
+    await harness.press_label(SECRETARY, listing, "新建项目")
+    assert harness.last(SECRETARY)["text"].startswith("请发送项目名称")
+    await harness.say(SECRETARY, "楼道粉刷")
+    await harness.say(SECRETARY, "3000")
+    await harness.press_label(SECRETARY, harness.last(SECRETARY), "跳过")
+    # No matter raised yet: only 跳过.
+    assert button_labels(harness.last(SECRETARY)) == ["跳过（不关联事项）"]
+    await harness.press_label(SECRETARY, harness.last(SECRETARY), "跳过")
+    opened = harness.last(SECRETARY)["text"]
+    assert opened == (
+        "✅ 经费项目已登记，居民可以在公开栏看到。\n\n"
+        "💰 楼道粉刷\n预算：3,000 元\n已用：0 元\n还剩：3,000 元\n\n还没有支出。"
+    )
