@@ -39,9 +39,11 @@ MAX_WEEKS = 12
 
 
 class Needs(StrEnum):
-    """What a flow asks for: a day; a day and a time; a day, a start and an end."""
+    """What a flow asks for: a day; a day and a time; a day, a start and an end; or a
+    day up to today (what happened: spending), offered looking back."""
 
     DATE = "date"
+    PAST = "past"
     MOMENT = "moment"
     SPAN = "span"
 
@@ -51,7 +53,7 @@ class DayChoice:
     """One day button: the day, how people name it, and what is on that day."""
 
     day: date
-    #: "today", "tomorrow", "this_week", "next_week" or "later".
+    #: "today", "tomorrow", "yesterday", "this_week", "next_week", "last_week" or "later".
     name: str
     #: A holiday (statutory or the community's own), not an ordinary weekend.
     off: DayOff | None = None
@@ -60,16 +62,21 @@ class DayChoice:
 
 
 def name_of(day: date, today: date) -> str:
-    """How people name ``day`` seen from ``today``: 今天, 明天, 本周四, 下周四, or its date."""
+    """How people name ``day`` seen from ``today``: 今天, 明天, 昨天, 本周四, 下周四, 上周四,
+    or its date."""
     if day == today:
         return "today"
     if day == today + timedelta(days=1):
         return "tomorrow"
+    if day == today - timedelta(days=1):
+        return "yesterday"
     monday = today - timedelta(days=today.weekday())
     if monday <= day < monday + timedelta(days=7):
         return "this_week"
     if monday + timedelta(days=7) <= day < monday + timedelta(days=14):
         return "next_week"
+    if monday - timedelta(days=7) <= day < monday:
+        return "last_week"
     return "later"
 
 
@@ -103,31 +110,32 @@ def _choices(days: list[date], today: date, calendar: CommunityCalendar) -> list
 def first_days(
     now: datetime, calendar: CommunityCalendar, needs: Needs = Needs.DATE
 ) -> list[DayChoice]:
-    """The first screen: today (if a time is still left today) and the six days after it."""
+    """The first screen: today (if a time is still left today) and the six days after it;
+    looking back (:attr:`Needs.PAST`), today and the six days before it, latest first."""
     local = now.astimezone(calendar.tz)
     today = local.date()
+    if needs is Needs.PAST:
+        back = [today - timedelta(days=days_back) for days_back in range(FIRST_DAYS)]
+        return _choices(sorted(back), today, calendar)[::-1]
     days = [today + timedelta(days=offset) for offset in range(FIRST_DAYS)]
     if needs is not Needs.DATE and not times_on(today, now, calendar):
         days = days[1:]
     return _choices(days, today, calendar)
 
 
-def week_days(now: datetime, calendar: CommunityCalendar, week: int) -> list[DayChoice]:
-    """Monday to Sunday of the week ``week`` weeks after this one (1: next week)."""
+def week_days(
+    now: datetime, calendar: CommunityCalendar, week: int, *, past: bool = False
+) -> list[DayChoice]:
+    """Monday to Sunday of the week ``week`` weeks after this one (1: next week); ``past``:
+    of the week ``week`` weeks before the first screen's days, Sunday to Monday."""
     today = now.astimezone(calendar.tz).date()
     week = min(max(week, 1), MAX_WEEKS)
+    if past:
+        last = today - timedelta(days=FIRST_DAYS * week)
+        days = [last - timedelta(days=back) for back in range(7)]
+        return _choices(sorted(days), today, calendar)[::-1]
     monday = today - timedelta(days=today.weekday()) + timedelta(weeks=week)
     return _choices([monday + timedelta(days=offset) for offset in range(7)], today, calendar)
-
-
-def past_days(now: datetime, calendar: CommunityCalendar, week: int = 0) -> list[DayChoice]:
-    """For a flow that records what was done (a visit): today and the six days before it,
-    the latest first; ``week`` pages further back (1: the seven days before those)."""
-    today = now.astimezone(calendar.tz).date()
-    week = min(max(week, 0), MAX_WEEKS)
-    latest = today - timedelta(weeks=week)
-    days = [latest - timedelta(days=offset) for offset in range(FIRST_DAYS)]
-    return list(reversed(_choices(list(reversed(days)), today, calendar)))
 
 
 def times_on(day: date, now: datetime, calendar: CommunityCalendar) -> list[time]:

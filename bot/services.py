@@ -119,7 +119,7 @@ class Services:
             calendar_files=CalendarFiles(db, settings, clock),
             # Registers the Party birthdays' built-in daily schedule (cards, the list).
             members=Members(db, settings, scheduler, clock, ledger=ledger),
-            board=Board(db, settings, scheduler, clock),
+            board=Board(db, settings, scheduler, clock, ledger),
             households=households,
             clock=clock,
         )

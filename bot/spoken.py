@@ -12,6 +12,7 @@ language's CLDR rules (through Babel) rather than tables of our own:
 - :func:`duration`: 1 小时 15 分, 45 分钟 / 1 hour 15 minutes, 45 minutes
 - :func:`decimal_hours`, :func:`hours_total`: 12.5, 12.5 小时 / 12.5 hours, 1 hour
 - :func:`count`: 3 comments, 1 comment (a bare 3 in Chinese, whose sentence has 条)
+- :func:`yuan`: an amount kept in fen (分): 12,000 元, 3,200.50 元 / ¥12,000, ¥3,200.50
 - :func:`names`: 张三、李四和王五 / Zhang, Li and Wang
 
 English is British English (CLDR ``en_GB``): day before month as in "Thu 3 Dec",
@@ -205,6 +206,16 @@ def count(language: Language, noun: str, amount: int) -> str:
 def number(language: Language, value: int | float | Decimal) -> str:
     """A number with the language's separators: 1,234.5."""
     return format_decimal(value, locale=LOCALES[language])
+
+
+def yuan(language: Language, fen: int) -> str:
+    """An amount of money kept as integer fen (分), in 元 with the language's separators:
+    1200000 → 12,000 元, 320050 → 3,200.50 元, -50000 → -500 元 / ¥12,000, ¥3,200.50. Whole
+    yuan are said without 分; otherwise both decimals are shown."""
+    value = Decimal(fen) / 100
+    pattern = "#,##0" if fen % 100 == 0 else "#,##0.00"
+    amount = format_decimal(value, format=pattern, locale=LOCALES[language])
+    return translate(language, "spoken.yuan", amount=amount)
 
 
 def _tenths(minutes: int) -> Decimal:

@@ -43,6 +43,7 @@ from handlers import callbacks, dialogs
 from handlers.access import Access, Callback, Where, guarded, identify, on_error
 from handlers.board import board as board_handlers
 from handlers.board import callbacks as board_cb
+from handlers.board import spending as board_spending
 from handlers.calendars import callbacks as calendar_cb
 from handlers.calendars import sending as calendar_files
 from handlers.community import admin, chats, notices, people, schedules
@@ -208,6 +209,8 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "myhouseholds", households_handlers.myhouseholds_command, Access.REGISTERED, Where.PRIVATE
     ),
+    # 经费公开: a secretary opens a project (the service refuses others with a reason).
+    Command("project", board_spending.project_command, Access.REGISTERED, Where.PRIVATE, None),
 )
 
 #: Commands a secretary sees in their own menu, besides everyone's.
@@ -227,6 +230,7 @@ SECRETARY_MENU: tuple[str, ...] = (
     "minutes_note",
     "ledger",
     "boardpage",
+    "project",
     "attendance",
     "paperballots",
     "assign",
@@ -505,6 +509,23 @@ BUTTONS: tuple[Button, ...] = (
     Button(households_cb.MyHouseholds, households_handlers.mine_pressed, Access.REGISTERED),
     Button(households_cb.VisitStart, households_handlers.visit_pressed, Access.REGISTERED),
     Button(households_cb.VisitOtherDay, households_handlers.other_day_pressed, Access.REGISTERED),
+    # 💰 经费公开: residents read and follow; a secretary's tools (checked by the service).
+    Button(board_cb.SpendingList, board_spending.list_pressed, Access.REGISTERED),
+    Button(board_cb.SpendingProject, board_spending.project_pressed, Access.REGISTERED),
+    Button(board_cb.SpendingReceipts, board_spending.receipts_pressed, Access.REGISTERED),
+    Button(board_cb.SpendingHistory, board_spending.history_pressed, Access.REGISTERED),
+    Button(board_cb.FollowProject, board_spending.follow_pressed, Access.REGISTERED),
+    Button(board_cb.SpendingNew, board_spending.new_pressed, Access.REGISTERED),
+    Button(board_cb.SpendingSkipSource, board_spending.skip_source_pressed, Access.REGISTERED),
+    Button(board_cb.SpendingMatter, board_spending.matter_pressed, Access.REGISTERED),
+    Button(board_cb.SpendingAddItem, board_spending.add_pressed, Access.REGISTERED),
+    Button(board_cb.SpendingItemDone, board_spending.done_pressed, Access.REGISTERED),
+    Button(board_cb.SpendingItem, board_spending.item_pressed, Access.REGISTERED),
+    Button(board_cb.SpendingFix, board_spending.fix_pressed, Access.REGISTERED),
+    Button(board_cb.SpendingRemove, board_spending.remove_pressed, Access.REGISTERED),
+    Button(board_cb.SpendingRemoveSure, board_spending.remove_sure_pressed, Access.REGISTERED),
+    Button(board_cb.SpendingClose, board_spending.close_pressed, Access.REGISTERED),
+    Button(board_cb.SpendingCloseSure, board_spending.close_sure_pressed, Access.REGISTERED),
 )
 
 #: Typed answers of each guided conversation (flow name -> handler).
@@ -544,6 +565,8 @@ TEXT_ANSWERS: dict[str, dialogs.TextAnswer] = {
     # The appraisal: a member's few words after their grade, a secretary's note.
     **member_appraisal.TEXT_ANSWERS,
     BOARD_PAGE_FLOW: board_handlers.page_answer,
+    # 经费公开: opening a project, recording an item, a correction.
+    **board_spending.TEXT_ANSWERS,
 }
 
 
@@ -553,6 +576,7 @@ MEDIA_ANSWERS: dict[str, dialogs.MediaAnswer] = {
     RAISE_FLOW: matters.photo_answer,
     **lesson_answers.MEDIA_ANSWERS,
     **member_commitments.MEDIA_ANSWERS,
+    **board_spending.MEDIA_ANSWERS,
 }
 
 #: A voice note answering a form: raising a matter takes one as its details.

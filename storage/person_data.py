@@ -125,6 +125,12 @@ EXPORTED: dict[str, str] = {
     "lead_members.member_id": "households.lead_household",
     "lead_members.lead_id": "households.lead_household",
     "household_visits.person_id": "households.visits",
+    # 经费公开: projects followed; the projects, items and changes a secretary recorded.
+    "project_follows.person_id": "board.project_follows",
+    "spending_projects.created_by": "board.projects_opened",
+    "spending_projects.closed_by": "board.projects_closed",
+    "spending_items.recorded_by": "board.spending_recorded",
+    "spending_history.actor_id": "board.spending_changes",
 }
 
 #: Columns whose name looks like a person's and which are not about one.

@@ -3,7 +3,8 @@
 With ``[board] monthly_digest`` on (it is off by default), on the 1st of each
 month at ``[board] digest_time`` the built-in schedule
 ``board.digest`` posts to the residents' groups what changed on the board in the
-month before: how-to pages added, resolutions written, matters done. Nothing is
+month before: how-to pages added, resolutions written, matters done, spending recorded
+(bot/board/spending.py). Nothing is
 posted for a month without any change. The push is keyed by the firing, so a
 firing done twice posts once.
 """
@@ -14,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot import spoken
+from bot.board.spending import digest_lines as spending_lines
 from bot.clock import Clock, system_clock
 from bot.community.register import ChatKind
 from bot.config import Language, Settings
@@ -52,6 +54,8 @@ async def digest_lines(
     done = await digest.done(since, until)
     if done:
         lines.append(translate(language, "board.digest.done", matters=_matters(language, done)))
+    # 经费公开: projects opened, spending recorded or corrected, projects closed.
+    lines += await spending_lines(session, language, since, until)
     return lines
 
 

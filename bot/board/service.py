@@ -7,6 +7,8 @@
 - ``.resolutions``: 决议公开 — matters decided, their resolution, owner, deadline,
   progress and state, paged.
 - ``.digest``: on the 1st, the month's changes to the residents' groups (digest.py).
+- ``.spending``: 经费公开 — spending per project: budget, items, receipts' photos, the
+  history of changes, 关注 a project, the ledger's sheet (spending.py).
 - ``.follows``: 关注 — a resident follows a matter and is told privately of each change
   (a progress report, acceptance, closing, a vote opened or closed), hooked where the
   matter's history is written (storage ``MattersRepository.add_event``).
@@ -19,9 +21,11 @@ from dataclasses import dataclass
 from bot import usertext
 from bot.board.digest import DigestService
 from bot.board.follows import FollowService
+from bot.board.spending import SpendingService
 from bot.clock import Clock, system_clock
 from bot.community.register import Actor, Role
 from bot.config import Language, Settings
+from bot.deliberation.ledger import LedgerService
 from bot.dialogs import expect_step
 from bot.errors import UserFacingError
 from bot.runtime.scheduler import SchedulerService
@@ -222,6 +226,7 @@ class Board:
         settings: Settings,
         scheduler: SchedulerService,
         clock: Clock = system_clock,
+        ledger: LedgerService | None = None,
     ) -> None:
         self.committee = CommitteeService(db, settings)
         self.pages = PagesService(db, clock)
@@ -229,3 +234,5 @@ class Board:
         self.follows = FollowService(db, clock)
         # Registers the built-in schedule of the monthly digest to the residents' groups.
         self.digest = DigestService(db, settings, scheduler, clock)
+        # 经费公开: projects, items, receipts, follows; adds its sheet to the ledger.
+        self.spending = SpendingService(db, settings, clock, ledger)

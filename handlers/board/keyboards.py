@@ -24,6 +24,7 @@ def home(language: Language) -> InlineKeyboardMarkup:
             [button(plain(language, "board.section.pages"), cb.BoardPages())],
             [button(plain(language, "board.section.resolutions"), cb.BoardResolutions(0))],
             [button(plain(language, "board.section.commitments"), cb.BoardCommitments())],
+            [button(plain(language, "spending.section"), cb.SpendingList())],
         ]
     )
 

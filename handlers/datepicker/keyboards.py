@@ -30,8 +30,8 @@ def _typing(language: Language, key: str) -> list[InlineKeyboardButton]:
 def days(
     language: Language, key: str, choices: list[DayChoice], week: int, *, past: bool = False
 ) -> InlineKeyboardMarkup:
-    """One button per day; "下周 ▶" (or a week earlier / later); ✏️ typing. ``past``:
-    the days go back from today ("◀ 往前一周")."""
+    """One button per day; "下周 ▶" (or a week earlier / later); ✏️ typing. Looking back
+    (``past``): "◀ 往前一周", then "最近几天 ▶" or "再往后一周 ▶" back towards today."""
     rows = [
         [button(day_label(choice, language), DatePick(key, "d", day_number(choice.day)))]
         for choice in choices
@@ -43,9 +43,8 @@ def days(
                 button(plain(language, "picker.earlier_week"), DatePick(key, "w", week + 1))
             )
         if week > 0:
-            paging.append(
-                button(plain(language, "picker.recent_days"), DatePick(key, "w", week - 1))
-            )
+            later = "picker.recent_days" if week == 1 else "picker.later_week"
+            paging.append(button(plain(language, later), DatePick(key, "w", week - 1)))
     elif week == 0:
         paging.append(button(plain(language, "picker.next_week"), DatePick(key, "w", 1)))
     else:

@@ -23,7 +23,6 @@ from bot.datepicker import (
     clock_label,
     day_title,
     first_days,
-    past_days,
     times_on,
     typed_clock,
     typed_day,
@@ -56,8 +55,6 @@ class Target:
     #: Catalog key of an example of the typed form ("11-28 09:00-11:00").
     example: str
     complete: Complete
-    #: Days up to today, going back (a visit made), instead of the days ahead.
-    past: bool = False
 
 
 #: Every flow step with a picker, by key; filled by :func:`register`.
@@ -77,12 +74,8 @@ def keyboard(context: Context, target: Target) -> InlineKeyboardMarkup:
     """The first screen of days, for the flow's own question."""
     language = context.require_actor().language
     calendar = context.services.scheduler.calendar
-    if target.past:
-        return keyboards.days(
-            language, target.key, past_days(context.services.clock(), calendar), 0, past=True
-        )
     choices = first_days(context.services.clock(), calendar, target.needs)
-    return keyboards.days(language, target.key, choices, 0)
+    return keyboards.days(language, target.key, choices, 0, past=target.needs is Needs.PAST)
 
 
 def ask_day_text(context: Context, target: Target) -> str:
@@ -139,13 +132,13 @@ async def pressed(update: Update, context: Context) -> None:
     query = update.callback_query
     if data.screen in ("w", "b"):
         week = max(0, data.day)
-        if target.past:
-            choices = past_days(now, calendar, week)
-        elif week == 0:
-            choices = first_days(now, calendar, target.needs)
-        else:
-            choices = week_days(now, calendar, week)
-        markup = keyboards.days(language, target.key, choices, week, past=target.past)
+        past = target.needs is Needs.PAST
+        choices = (
+            first_days(now, calendar, target.needs)
+            if week == 0
+            else week_days(now, calendar, week, past=past)
+        )
+        markup = keyboards.days(language, target.key, choices, week, past=past)
         if data.screen == "w" and query is not None and query.message is not None:
             try:
                 await query.edit_message_reply_markup(markup)  # the flow's own text stays
@@ -162,7 +155,7 @@ async def pressed(update: Update, context: Context) -> None:
         )
     elif data.screen == "d":
         day = _day(data.day)
-        if target.needs is Needs.DATE:
+        if target.needs in (Needs.DATE, Needs.PAST):
             await target.complete(update, context, typed_day(day))
             return
         ask = "picker.ask_start" if target.needs is Needs.SPAN else "picker.ask_time"

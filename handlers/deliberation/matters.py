@@ -17,6 +17,7 @@ from bot.community.register import Actor, Role
 from bot.deliberation.raising import GROUP_DRAFT_KEPT, RaiseDraft, card_message
 from handlers.access import answer, reply, show
 from handlers.board import keyboards as board_keyboards
+from handlers.board import spending_keyboards, spending_texts
 from handlers.calendars import keyboards as calendar_keyboards
 from handlers.cards import edit_everywhere, edit_soon
 from handlers.context import Context
@@ -407,6 +408,9 @@ async def matter_screen(
             actor.language, await services.carrying.ratings.status(matter_id), tz, today
         )
     )
+    # 经费公开: what the projects carrying it out spent (bot/board/spending.py).
+    projects = await services.board.spending.of_matter(matter_id)
+    extra.append(spending_texts.matter_line(actor.language, projects))
     extra = [part for part in extra if part]
     if extra:
         text = "\n\n".join([text, *extra])
@@ -418,4 +422,5 @@ async def matter_screen(
     # The public board's 🔔 关注 / 🔕 取消关注 (bot/board/follows.py).
     following = await services.board.follows.following(actor, matter_id)
     follow = board_keyboards.follow_row(actor.language, matter_id, following)
-    return text, InlineKeyboardMarkup([*actions.inline_keyboard, follow])
+    spent = [spending_keyboards.project_button(actor.language, row) for row in projects]
+    return text, InlineKeyboardMarkup([*actions.inline_keyboard, follow, *spent])

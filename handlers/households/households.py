@@ -342,11 +342,10 @@ DAY_PICKER = picker.register(
         keyboards.VISIT_PICKER_KEY,
         VISIT_FLOW,
         "day",
-        Needs.DATE,
+        Needs.PAST,
         "households.day_question",
         "households.day_example",
         _day_picked,
-        past=True,
     )
 )
 

@@ -1,7 +1,12 @@
-"""Who follows which matter (关注), to be told of each change."""
+"""Who follows what (关注), to be told of each change: a matter, or a spending project.
+
+One repository serves both: :class:`FollowsRepository` is given the table of the
+follows (``matter_follows``, ``project_follows``) and the table of what is followed.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -10,50 +15,73 @@ import aiosqlite
 from storage.times import to_db_time
 
 
+@dataclass(frozen=True)
+class Followed:
+    """What a follows table refers to: its table, key column, and the followed table
+    with the column that names a row of it (for /export)."""
+
+    table: str
+    key: str
+    subjects: str
+    name: str
+
+
+#: 关注 a matter; 关注 a spending project (经费公开).
+MATTERS = Followed("matter_follows", "matter_id", "matters", "title")
+PROJECTS = Followed("project_follows", "project_id", "spending_projects", "name")
+
+
 class FollowsRepository:
-    """Queries on ``matter_follows``."""
+    """Queries on one follows table (``matter_follows`` unless told otherwise)."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: aiosqlite.Connection, followed: Followed = MATTERS) -> None:
         self._conn = conn
+        self._of = followed
 
-    async def follow(self, person_id: int, matter_id: int, now: datetime) -> bool:
+    async def follow(self, person_id: int, subject_id: int, now: datetime) -> bool:
         """Start following; False if the person followed it already."""
+        of = self._of
         cur = await self._conn.execute(
-            "INSERT INTO matter_follows (person_id, matter_id, since) VALUES (?, ?, ?)"
-            " ON CONFLICT (person_id, matter_id) DO NOTHING",
-            (person_id, matter_id, to_db_time(now)),
+            f"INSERT INTO {of.table} (person_id, {of.key}, since) VALUES (?, ?, ?)"
+            f" ON CONFLICT (person_id, {of.key}) DO NOTHING",
+            (person_id, subject_id, to_db_time(now)),
         )
         return cur.rowcount > 0
 
-    async def unfollow(self, person_id: int, matter_id: int) -> bool:
+    async def unfollow(self, person_id: int, subject_id: int) -> bool:
         """Stop following; False if the person did not follow it."""
+        of = self._of
         cur = await self._conn.execute(
-            "DELETE FROM matter_follows WHERE person_id = ? AND matter_id = ?",
-            (person_id, matter_id),
+            f"DELETE FROM {of.table} WHERE person_id = ? AND {of.key} = ?",
+            (person_id, subject_id),
         )
         return cur.rowcount > 0
 
-    async def follows(self, person_id: int, matter_id: int) -> bool:
-        """Whether the person follows the matter."""
+    async def follows(self, person_id: int, subject_id: int) -> bool:
+        """Whether the person follows it."""
+        of = self._of
         async with self._conn.execute(
-            "SELECT 1 FROM matter_follows WHERE person_id = ? AND matter_id = ?",
-            (person_id, matter_id),
+            f"SELECT 1 FROM {of.table} WHERE person_id = ? AND {of.key} = ?",
+            (person_id, subject_id),
         ) as cur:
             return await cur.fetchone() is not None
 
-    async def followers(self, matter_id: int) -> list[int]:
-        """The people following the matter, by id."""
+    async def followers(self, subject_id: int) -> list[int]:
+        """The people following it, by id."""
+        of = self._of
         async with self._conn.execute(
-            "SELECT person_id FROM matter_follows WHERE matter_id = ? ORDER BY person_id",
-            (matter_id,),
+            f"SELECT person_id FROM {of.table} WHERE {of.key} = ? ORDER BY person_id",
+            (subject_id,),
         ) as cur:
             return [int(row[0]) for row in await cur.fetchall()]
 
     async def person_record(self, person_id: int) -> list[dict[str, Any]]:
-        """For /export: the matters the person follows, since when."""
+        """For /export: what the person follows (its id and name), since when."""
+        of = self._of
         async with self._conn.execute(
-            "SELECT f.matter_id, m.title, f.since FROM matter_follows f"
-            " JOIN matters m ON m.id = f.matter_id WHERE f.person_id = ? ORDER BY f.matter_id",
+            f"SELECT f.{of.key}, s.{of.name}, f.since FROM {of.table} f"
+            f" JOIN {of.subjects} s ON s.id = f.{of.key} WHERE f.person_id = ?"
+            f" ORDER BY f.{of.key}",
             (person_id,),
         ) as cur:
             return [dict(row) for row in await cur.fetchall()]

@@ -31,6 +31,7 @@ from storage.migrations import (
     v23_party_commitments,
     v24_appraisal,
     v27_households,
+    v28_spending,
 )
 from storage.migrations.step import Migration
 
@@ -60,4 +61,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     v23_party_commitments.MIGRATION,
     v24_appraisal.MIGRATION,
     v27_households.MIGRATION,
+    v28_spending.MIGRATION,
 )

@@ -16,7 +16,6 @@ from bot.datepicker import (
     first_days,
     length_label,
     name_of,
-    past_days,
     times_on,
     week_days,
 )
@@ -97,16 +96,6 @@ def test_the_end_of_a_month_and_a_sunday() -> None:
     assert name_of(date(2026, 12, 7), date(2026, 11, 29)) == "later"
 
 
-def test_a_visit_made_offers_today_and_the_days_before() -> None:
-    days = past_days(at(2026, 12, 1), calendar())
-    assert [c.day for c in days] == [date(2026, 12, 1)] + [
-        date(2026, 11, day) for day in (30, 29, 28, 27, 26, 25)
-    ]
-    assert days[0].name == "today"
-    earlier = past_days(at(2026, 12, 1), calendar(), 1)
-    assert [c.day for c in earlier] == [date(2026, 11, day) for day in range(24, 17, -1)]
-
-
 def test_weeks_stop_at_the_last_page() -> None:
     now = at(2026, 12, 1)
     assert week_days(now, calendar(), 99) == week_days(now, calendar(), MAX_WEEKS)
@@ -142,3 +131,23 @@ def test_times_as_people_say_them() -> None:
     assert english == ["9 am", "12 pm", "7:30 pm", "9:15 am"]
     assert [length_label(m, "zh_Hans") for m in (60, 90)] == ["1小时", "1个半小时"]
     assert [length_label(m, "en") for m in (60, 90)] == ["1 h", "1.5 h"]
+
+
+def test_looking_back_offers_today_and_the_days_before() -> None:
+    # Spending, say: Thursday 2026-11-19, the first screen goes back a week, latest first.
+    days = first_days(at(2026, 11, 19), calendar(), Needs.PAST)
+    assert [(c.day.day, c.name) for c in days] == [
+        (19, "today"),
+        (18, "yesterday"),
+        (17, "this_week"),
+        (16, "this_week"),
+        (15, "last_week"),
+        (14, "last_week"),
+        (13, "last_week"),
+    ]
+    # The page before: the seven days before those, latest first.
+    earlier = week_days(at(2026, 11, 19), calendar(), 1, past=True)
+    assert [c.day.day for c in earlier] == [12, 11, 10, 9, 8, 7, 6]
+    assert [c.name for c in earlier] == ["last_week"] * 4 + ["later"] * 3
+    assert day_label(days[1], "zh_hans").startswith("昨天 ")
+    assert day_label(days[4], "zh_hans").startswith("上周日 ")

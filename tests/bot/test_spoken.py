@@ -166,3 +166,12 @@ def test_a_stored_day() -> None:
     assert spoken.stored_day(ZH, "2026-12-03") == "12月3日（周四）"
     assert spoken.stored_day(EN, "2026-12-03", today=date(2026, 12, 2)) == "tomorrow (Thu)"
     assert spoken.stored_day(ZH, "not a day") == "not a day"
+
+
+def test_an_amount_of_money_in_yuan() -> None:
+    # Kept as integer fen (分); whole yuan without decimals, otherwise both decimals.
+    assert spoken.yuan(ZH, 1_200_000) == "12,000 元"
+    assert spoken.yuan(ZH, 320_050) == "3,200.50 元"
+    assert spoken.yuan(ZH, 5) == "0.05 元"
+    assert spoken.yuan(EN, 1_200_000) == "¥12,000"
+    assert spoken.yuan(EN, 320_050) == "¥3,200.50"

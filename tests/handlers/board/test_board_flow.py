@@ -100,7 +100,13 @@ async def test_a_resident_reads_each_section(harness: BotHarness) -> None:
     await harness.say(ZHANG, BOARD_KEY)
     home = harness.last(ZHANG)
     assert home["text"].startswith("📌 幸福社区公开栏")
-    assert button_labels(home) == ["👥 社区组织", "📋 办事流程", "📜 决议公开", "🤝 党员承诺"]
+    assert button_labels(home) == [
+        "👥 社区组织",
+        "📋 办事流程",
+        "📜 决议公开",
+        "🤝 党员承诺",
+        "💰 经费公开",
+    ]
 
     # 社区组织: names only, no usernames nor phone numbers.
     await harness.press_label(ZHANG, home, "社区组织")
