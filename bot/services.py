@@ -26,6 +26,7 @@ from bot.deliberation.voting.service import Votes
 from bot.dialogs import DialogService
 from bot.lessons.service import Lessons
 from bot.members.service import Members
+from bot.needs.service import NeedsService
 from bot.participation.service import Participation
 from bot.runtime.scheduler import SchedulerService
 from bot.surveys.service import Surveys
@@ -72,6 +73,9 @@ class Services:
     clock: Clock = system_clock
     #: Tells the outbox sender that messages were queued (set when it starts).
     wake_sender: Callable[[], None] = field(default=lambda: None)
+    #: The two lists (需求/服务): needs posted, claimed, done, rated; services offered
+    #: (built last, from the matters, the desk and the volunteering).
+    needs: NeedsService = field(init=False)
 
     @classmethod
     def create(cls, settings: Settings, clock: Clock = system_clock) -> Services:
@@ -87,7 +91,7 @@ class Services:
         ledger = LedgerService(db, settings, clock)
         # Registers the surveys' close and reminders, and their sheet of the ledger.
         surveys = Surveys(db, settings, scheduler, ledger, clock)
-        return cls(
+        services = cls(
             settings=settings,
             db=db,
             community=CommunityService(db, settings.community, clock),
@@ -116,6 +120,11 @@ class Services:
             board=Board(db, settings, scheduler, clock),
             clock=clock,
         )
+        # Registers the needs' clocks, the monthly report and the ledger's two sheets.
+        services.needs = NeedsService(
+            db, settings, scheduler, matters, services.desk, services.volunteer, ledger, clock
+        )
+        return services
 
 
 class BotData:

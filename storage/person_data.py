@@ -109,6 +109,14 @@ EXPORTED: dict[str, str] = {
     # The public board (信息公开): matters followed, how-to pages written.
     "matter_follows.person_id": "board.follows",
     "board_pages.created_by": "board.pages_written",
+    # The two lists (需求/服务): needs, offers, claims.
+    "needs.resident_id": "needs.needs",
+    "needs.recorded_by": "needs.needs_recorded",
+    "needs.answered_by": "needs.needs_answered",
+    "needs.owner_id": "needs.needs_claimed",
+    "need_offers.person_id": "needs.offers",
+    "offer_claims.claimed_by": "needs.offer_claims",
+    "offer_claims.for_person": "needs.offer_claims",
 }
 
 #: Columns whose name looks like a person's and which are not about one.

@@ -23,6 +23,7 @@ from storage.lessons.lessons import LessonsRepository
 from storage.lessons.makeup import MakeupRepository
 from storage.lessons.studies import StudiesRepository
 from storage.members.repositories import MembersRepositories
+from storage.needs.repository import NeedsRepository
 from storage.participation import ParticipationRepositories
 from storage.person_data import PersonDataRepository
 from storage.privacy import PrivacyRepository
@@ -96,3 +97,5 @@ class Session:
         self.members = MembersRepositories(conn)
         # The public board (信息公开): how-to pages, matters followed.
         self.board = BoardRepositories(conn)
+        # The two lists (需求/服务): needs, services offered, claims of services.
+        self.needs = NeedsRepository(conn)

@@ -362,6 +362,7 @@ class CommunityService:
             members = await session.members.birthdays.person_record(person.id)
             members |= await session.members.commitments.person_record(person.id)
             board = await session.board.person_record(person.id)
+            needs = await session.needs.person_record(person.id)
             rest = await session.person_data.record(person.id, fresh.tg_user_id)
         return {
             "community": self._settings.name,
@@ -393,6 +394,8 @@ class CommunityService:
             "members": members,
             # The public board: matters followed, how-to pages written.
             "board": board,
+            # The two lists (需求/服务): needs, offers, claims, ratings.
+            "needs": needs,
             "messages": rest["messages"],
             "open_conversations": rest["open_conversations"],
         }
