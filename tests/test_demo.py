@@ -53,6 +53,8 @@ async def test_the_demo_plays_the_whole_story(tmp_path: Path) -> None:
         "🗂 我的参与 · 2027年",  # her record of the year
         "📊 微党课 #1《学习党章》",
         "✅ 签到成功：湖边清扫落叶",
+        "✅ 已收到您的需求 #1（助老）。",  # the needs list, at the end
+        "谢谢您的评价：⭐⭐⭐⭐⭐",
         "演示结束。",
     ):
         assert moment in transcript, moment
