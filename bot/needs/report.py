@@ -114,7 +114,7 @@ def _minutes(language: Language, minutes: int | None) -> str:
 
 
 def _stars(rating: float | None) -> str:
-    return f"{rating:.1f}" if rating is not None else "—"
+    return f"{rating:.1f}⭐" if rating is not None else "—"
 
 
 def report_text(language: Language, report: Report, settings: Settings) -> str:
