@@ -67,14 +67,14 @@ async def need_command(update: Update, context: Context) -> None:
 async def start_pressed(update: Update, context: Context) -> None:
     """🙋 我有需求 on /me."""
     actor = context.require_actor()
-    step = await context.services.needs.start(actor, _chat_id(update))
+    await context.services.needs.start(actor, _chat_id(update))
     await answer(update)
+    # A message of its own: /me stays as it was.
     await context.bot.send_message(
         _chat_id(update),
         t(actor.language, "needs.ask_category"),
         reply_markup=keyboards.categories(actor.language, context.services.settings.needs),
     )
-    del step
 
 
 async def category_pressed(update: Update, context: Context) -> None:
@@ -194,11 +194,15 @@ async def _screen(update: Update, context: Context, need_id: int, note: str = ""
     text = texts.need_screen(actor.language, service, need)
     if note:
         text = note + "\n\n" + text
-    await show(
-        update,
-        text,
-        keyboards.need_actions(actor.language, need, actor.person_id, _claimer(context)),
-    )
+    markup = keyboards.need_actions(actor.language, need, actor.person_id, _claimer(context))
+    query = update.callback_query
+    pressed = query.message if query is not None else None
+    if isinstance(pressed, Message) and pressed.text is None:
+        # Pressed under a photo or a voice note (the need's own): a screen of its own.
+        await answer(update)
+        await context.bot.send_message(_chat_id(update), text, reply_markup=markup)
+        return
+    await show(update, text, markup)
 
 
 async def open_pressed(update: Update, context: Context) -> None:

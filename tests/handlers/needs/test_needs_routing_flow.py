@@ -20,6 +20,7 @@ from storage.session import Session
 from tests.conftest import FakeClock, make_settings
 from tests.handlers.conftest import SECRETARY, start_harness
 from tests.handlers.needs.test_needs_flow import LI, ZHANG, community, post_need, text
+from tests.handlers.volunteering.flow import text_of
 
 
 async def test_first_responder_record_for_and_the_ledger(tmp_path: Path, api: FakeBotApi) -> None:
@@ -93,8 +94,21 @@ async def test_a_reply_stops_the_clock_and_the_report_on_the_first(
     harness = await start_harness(settings, api, clock)
     try:
         await community(harness)
-        await post_need(harness, ZHANG, "电梯按钮失灵", urgent=True)
+        # From /me: 🙋 我有需求.
+        await harness.say(ZHANG, "/me")
+        await harness.press_label(ZHANG, harness.last(ZHANG), "🙋 我有需求")
+        assert text(harness, ZHANG) == "🙋 您需要什么帮助？请选一类："
+        await harness.press_label(ZHANG, harness.last(ZHANG), "维修")
+        await harness.say(ZHANG, "5号楼")  # typed instead of pressed
+        assert text(harness, ZHANG) == "急不急？"
+        await harness.press_label(ZHANG, harness.last(ZHANG), "紧急")
+        harness.api.send_photo(ZHANG, None)  # a photo, without a caption
+        await harness.settle()
+        assert text(harness, ZHANG).startswith("✅ 已收到您的需求 #1（维修）。")
         await harness.pushes_sent()
+        push = harness.last(SECRETARY)
+        assert "photo" in push
+        assert text_of(push).startswith("🙋 新需求 #1（维修 · 紧急）\n楼栋：5号楼")
 
         # 45 minutes later the secretary replies: the first answer, the clock stops.
         clock.advance(minutes=45)
