@@ -482,6 +482,8 @@ BUTTONS: tuple[Button, ...] = (
     Button(needs_cb.ServiceOpen, offer_handlers.open_pressed, Access.REGISTERED),
     Button(needs_cb.ServiceClaim, offer_handlers.claim_pressed, Access.REGISTERED),
     Button(needs_cb.ServiceAnswer, offer_handlers.answer_pressed, Access.REGISTERED),
+    Button(needs_cb.ServiceFor, offer_handlers.for_pressed, Role.SECRETARY),
+    Button(needs_cb.ServiceForPerson, offer_handlers.for_person_pressed, Role.SECRETARY),
 )
 
 #: Typed answers of each guided conversation (flow name -> handler).

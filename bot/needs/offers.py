@@ -21,6 +21,7 @@ from bot.dialogs import expect_step
 from bot.errors import UserFacingError
 from bot.needs import rules
 from bot.runtime.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
+from storage.community.people import PersonRow
 from storage.needs.repository import NeedRow, OfferRow
 from storage.session import Session
 
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 #: Who offers services: members, volunteers (a unit's people are), grid workers, secretaries.
 OFFERER_ROLES = rules.CLAIMER_ROLES
 MAX_CAPACITY = 1000
+RESIDENTS_PAGE = 8
 
 
 @dataclass(frozen=True)
@@ -144,17 +146,38 @@ class OfferService:
             raise UserFacingError("needs.offer_gone")
         return offer
 
-    async def claim(self, actor: Actor, offer_id: int) -> OfferRow:
-        """认领 a service: the offerer is asked."""
-        me = actor.member(Role.RESIDENT, "needs.residents_only")
+    async def residents(self, actor: Actor, page: int) -> tuple[list[PersonRow], int, int]:
+        """The residents a secretary may claim a service for (page, page number, pages)."""
+        actor.require(Role.SECRETARY)
+        async with self._db.read() as session:
+            people = await session.people.with_role(Role.RESIDENT.value)
+        pages = max(1, -(-len(people) // RESIDENTS_PAGE))
+        page = min(max(page, 0), pages - 1)
+        return people[page * RESIDENTS_PAGE : (page + 1) * RESIDENTS_PAGE], page, pages
+
+    async def claim(
+        self, actor: Actor, offer_id: int, for_person: int | None = None
+    ) -> tuple[OfferRow, PersonRow]:
+        """认领 a service (a resident, or a secretary on a resident's behalf): the
+        offerer is asked; returns the offer and the resident it is for."""
+        if for_person is None:
+            me = actor.member(Role.RESIDENT, "needs.residents_only")
+        else:
+            actor.require(Role.SECRETARY)
+        claimer = actor.registered_person()
         now = self._needs.now()
         async with self._db.transaction() as session:
+            if for_person is not None:
+                resident = await session.people.by_id(for_person)
+                if resident is None:
+                    raise UserFacingError("needs.gone")
+                me = resident
             offer = await session.needs.offer(offer_id)
             if offer is None or offer.state != "open":
                 raise UserFacingError("needs.offer_gone")
             if offer.person_id == me.id:
                 raise UserFacingError("needs.own_offer")
-            claim_id = await session.needs.add_claim(offer_id, me.id, me.id, now)
+            claim_id = await session.needs.add_claim(offer_id, claimer.id, me.id, now)
             if claim_id is None:
                 raise UserFacingError("needs.claimed_already")
             await session.audit.record(
@@ -187,7 +210,7 @@ class OfferService:
                     dedupe_prefix=f"{rules.OFFER_KIND}:{claim_id}",
                     now=now,
                 )
-        return offer
+        return offer, me
 
     async def decide(
         self, actor: Actor, claim_id: int, agreed: bool

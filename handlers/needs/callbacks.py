@@ -182,3 +182,21 @@ class ServiceAnswer(Callback):
     PREFIX: ClassVar[str] = "nva"
     claim_id: int
     agreed: int
+
+
+@dataclass(frozen=True)
+class ServiceFor(Callback):
+    """🙋 为居民认领 (a secretary): a page of the residents."""
+
+    PREFIX: ClassVar[str] = "nvf"
+    offer_id: int
+    page: int
+
+
+@dataclass(frozen=True)
+class ServiceForPerson(Callback):
+    """The resident a secretary claims the service for."""
+
+    PREFIX: ClassVar[str] = "nvr"
+    offer_id: int
+    person_id: int

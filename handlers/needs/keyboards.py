@@ -9,6 +9,7 @@ from bot.needs import rules
 from handlers.keyboards import button
 from handlers.needs import callbacks as cb
 from handlers.texts import plain
+from storage.community.people import PersonRow
 from storage.needs.repository import NeedRow, OfferRow
 
 #: The date pickers: a task's deadline, a need's volunteer activity, an offer's day.
@@ -149,9 +150,39 @@ def services(
     return InlineKeyboardMarkup(rows) if rows else None
 
 
-def service(language: Language, offer: OfferRow, mine: bool) -> InlineKeyboardMarkup:
+def service(
+    language: Language, offer: OfferRow, mine: bool, secretary: bool = False
+) -> InlineKeyboardMarkup:
     rows = []
     if not mine and offer.state == "open":
         rows.append([button(plain(language, "needs.take_button"), cb.ServiceClaim(offer.id))])
+    if secretary and offer.state == "open":
+        rows.append([button(plain(language, "needs.take_for_button"), cb.ServiceFor(offer.id, 0))])
     rows.append([button(plain(language, "needs.back_button"), cb.ServicesPage(0))])
+    return InlineKeyboardMarkup(rows)
+
+
+def residents(
+    language: Language, offer_id: int, people: list[PersonRow], page: int, pages: int
+) -> InlineKeyboardMarkup:
+    """The residents to claim the service for, a button each, paged."""
+    rows = [
+        [
+            button(
+                p.display_name + (f" · {p.building}" if p.building else ""),
+                cb.ServiceForPerson(offer_id, p.id),
+            )
+        ]
+        for p in people
+    ]
+    nav = []
+    if page > 0:
+        nav.append(
+            button(plain(language, "carry.button.previous"), cb.ServiceFor(offer_id, page - 1))
+        )
+    if page + 1 < pages:
+        nav.append(button(plain(language, "carry.button.next"), cb.ServiceFor(offer_id, page + 1)))
+    if nav:
+        rows.append(nav)
+    rows.append([button(plain(language, "needs.back_button"), cb.ServiceOpen(offer_id))])
     return InlineKeyboardMarkup(rows)

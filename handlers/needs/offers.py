@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Update
 
 from bot import parsing, spoken
+from bot.community.register import Role
 from bot.datepicker import Needs
 from bot.needs import rules
 from bot.needs.offers import OfferStep
@@ -128,7 +129,9 @@ async def open_pressed(update: Update, context: Context) -> None:
     await show(
         update,
         texts.offer_screen(actor.language, offer),
-        keyboards.service(actor.language, offer, offer.person_id == actor.person_id),
+        keyboards.service(
+            actor.language, offer, offer.person_id == actor.person_id, actor.has(Role.SECRETARY)
+        ),
     )
 
 
@@ -136,8 +139,34 @@ async def claim_pressed(update: Update, context: Context) -> None:
     """🙋 我要认领: the offerer is asked."""
     data = cb.ServiceClaim.decode(_data(update))
     actor = context.require_actor()
-    offer = await context.services.needs.offers.claim(actor, data.offer_id)
+    offer, _ = await context.services.needs.offers.claim(actor, data.offer_id)
     await show(update, t(actor.language, "needs.take_done", who=offer.person_name, what=offer.what))
+    context.services.wake_sender()
+
+
+async def for_pressed(update: Update, context: Context) -> None:
+    """🙋 为居民认领 (a secretary): which resident?"""
+    data = cb.ServiceFor.decode(_data(update))
+    actor = context.require_actor()
+    people, page, pages = await context.services.needs.offers.residents(actor, data.page)
+    await show(
+        update,
+        t(actor.language, "needs.take_for_ask"),
+        keyboards.residents(actor.language, data.offer_id, people, page, pages),
+    )
+
+
+async def for_person_pressed(update: Update, context: Context) -> None:
+    """The resident chosen: the offerer is asked, for them."""
+    data = cb.ServiceForPerson.decode(_data(update))
+    actor = context.require_actor()
+    offer, resident = await context.services.needs.offers.claim(
+        actor, data.offer_id, data.person_id
+    )
+    await show(
+        update,
+        t(actor.language, "needs.take_for_done", who=offer.person_name, name=resident.display_name),
+    )
     context.services.wake_sender()
 
 

@@ -69,6 +69,22 @@ async def test_first_responder_record_for_and_the_ledger(tmp_path: Path, api: Fa
             await services.needs.record_for(resident, li.id, category="other", text="x")
         assert refused.value.key == "needs.claimers_only"
 
+        # A secretary claims a service on a resident's behalf: 张阿姨 from the register.
+        await harness.say(SECRETARY, "/services")
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "陪老人散步")
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "为居民认领")
+        assert text(harness, SECRETARY) == "为哪位居民认领？"
+        await harness.press_label(SECRETARY, harness.last(SECRETARY), "张阿姨 · 3号楼")
+        assert text(harness, SECRETARY) == (
+            "✅ 已替 张阿姨 认领，已告诉 王书记，对方同意后会通知居民。"
+        )
+        await harness.pushes_sent()
+        ask = harness.last(SECRETARY)
+        assert text_of(ask) == "🙋 张阿姨（3号楼）想认领您的服务「陪老人散步」。您同意吗？"
+        await harness.press_label(SECRETARY, ask, "同意")
+        await harness.pushes_sent()
+        assert text(harness, ZHANG).startswith("🙋 您的需求 #3（其他）已由 王书记 认领")
+
         # The ledger has both lists.
         await harness.say(SECRETARY, "/ledger")
         files = [m for m in api.bot_messages(SECRETARY) if "document" in m]
@@ -81,7 +97,7 @@ async def test_first_responder_record_for_and_the_ledger(tmp_path: Path, api: Fa
         assert [c.value for c in needs[3]][2:7] == ["维修", "3号楼", "一般", "水管漏水", "待认领"]
         assert [c.value for c in needs[4]][5] == "想请人陪着去医院复查"
         offers = book["服务清单"]
-        assert [c.value for c in offers[3]][2:7] == ["王书记", "陪老人散步", "长期", 2, 0]
+        assert [c.value for c in offers[3]][2:7] == ["王书记", "陪老人散步", "长期", 2, 1]
     finally:
         await harness.running.stop()
 
