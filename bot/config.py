@@ -417,6 +417,66 @@ class HouseholdsSettings(_Section):
         return self
 
 
+class NeedCategory(_Section):
+    """A kind of resident's need (需求), with its response clocks (接诉即办)."""
+
+    key: str = Field(min_length=1, max_length=16, pattern=r"^[A-Za-z0-9_-]+$")
+    name: str = Field(min_length=1, max_length=16)
+    #: Its name for readers of English; without one they read ``name``.
+    name_en: str | None = Field(default=None, min_length=1, max_length=32)
+    #: Answered (claimed or replied to) within this many hours, or the secretaries hear.
+    answer_hours: int = Field(default=24, ge=1, le=24 * 30)
+    #: Done within this many days (the task's default deadline).
+    done_days: int = Field(default=7, ge=1, le=365)
+
+    def name_in(self, language: Language) -> str:
+        """The category's name for a reader of ``language``."""
+        return self.name_en if language is Language.EN and self.name_en else self.name
+
+
+def _default_need_categories() -> list[NeedCategory]:
+    return [
+        NeedCategory(key="repair", name="维修", name_en="Repairs", answer_hours=24, done_days=3),
+        NeedCategory(
+            key="elderly", name="助老", name_en="Help for the elderly", answer_hours=12, done_days=2
+        ),
+        NeedCategory(
+            key="environment", name="环境", name_en="Surroundings", answer_hours=24, done_days=5
+        ),
+        NeedCategory(
+            key="dispute",
+            name="邻里纠纷",
+            name_en="Neighbour dispute",
+            answer_hours=24,
+            done_days=7,
+        ),
+        NeedCategory(key="other", name="其他", name_en="Other", answer_hours=48, done_days=7),
+    ]
+
+
+class NeedsSettings(_Section):
+    """The two lists: residents' needs and the services offered (需求/服务两张清单)."""
+
+    categories: list[NeedCategory] = Field(default_factory=_default_need_categories, min_length=1)
+    #: A need carried out as a volunteer activity: how many volunteers may sign up.
+    activity_capacity: int = Field(default=5, ge=1, le=500)
+    #: On the 1st, the secretaries get the month before's needs report (at ``report_time``);
+    #: off unless turned on (the report is always there on /needs report).
+    monthly_report: bool = False
+    report_time: time = time(9, 0)
+
+    @model_validator(mode="after")
+    def _unique_keys(self) -> NeedsSettings:
+        keys = [category.key for category in self.categories]
+        if len(keys) != len(set(keys)):
+            raise ValueError("need category keys must be unique")
+        return self
+
+    def category(self, key: str) -> NeedCategory | None:
+        """The category of ``key`` (None: not configured any more)."""
+        return next((c for c in self.categories if c.key == key), None)
+
+
 class StorageSettings(_Section):
     """The SQLite database."""
 
@@ -483,6 +543,7 @@ class Settings(BaseSettings):
     members: MembersSettings = MembersSettings()
     board: BoardSettings = BoardSettings()
     households: HouseholdsSettings = HouseholdsSettings()
+    needs: NeedsSettings = NeedsSettings()
     storage: StorageSettings = StorageSettings()
     updates: UpdateSettings = UpdateSettings()
     delivery: DeliverySettings = DeliverySettings()

@@ -24,9 +24,11 @@ from bot.deliberation.raising import MatterService
 from bot.deliberation.sittings import SittingService
 from bot.deliberation.voting.service import Votes
 from bot.dialogs import DialogService
+from bot.households.records import need_contact
 from bot.households.service import HouseholdsService
 from bot.lessons.service import Lessons
 from bot.members.service import Members
+from bot.needs.service import NeedsService
 from bot.participation.service import Participation
 from bot.runtime.scheduler import SchedulerService
 from bot.surveys.service import Surveys
@@ -75,6 +77,9 @@ class Services:
     clock: Clock = system_clock
     #: Tells the outbox sender that messages were queued (set when it starts).
     wake_sender: Callable[[], None] = field(default=lambda: None)
+    #: The two lists (需求/服务): needs posted, claimed, done, rated; services offered
+    #: (built last, from the matters, the desk and the volunteering).
+    needs: NeedsService = field(init=False)
 
     @classmethod
     def create(cls, settings: Settings, clock: Clock = system_clock) -> Services:
@@ -93,7 +98,7 @@ class Services:
         households = HouseholdsService(db, settings, clock)
         # The households' sheets of the ledger (党员联户, 入户走访).
         ledger.add_section(households.ledger_section)
-        return cls(
+        services = cls(
             settings=settings,
             db=db,
             community=CommunityService(db, settings.community, clock),
@@ -123,6 +128,20 @@ class Services:
             households=households,
             clock=clock,
         )
+        # Registers the needs' clocks, the monthly report and the ledger's two sheets.
+        services.needs = NeedsService(
+            db,
+            settings,
+            scheduler,
+            matters,
+            services.desk,
+            services.volunteer,
+            ledger,
+            clock,
+            # A household's need goes first to its contact member (党员联户, §4 of #14).
+            first_responder=need_contact,
+        )
+        return services
 
 
 class BotData:

@@ -79,6 +79,9 @@ from handlers.members import appraisal as member_appraisal
 from handlers.members import birthdays as member_birthdays
 from handlers.members import callbacks as members_cb
 from handlers.members import commitments as member_commitments
+from handlers.needs import callbacks as needs_cb
+from handlers.needs import needs as need_handlers
+from handlers.needs import offers as offer_handlers
 from handlers.participation import callbacks as participation_cb
 from handlers.participation import keyboard as participation_keys
 from handlers.participation import mine as participation_mine
@@ -203,6 +206,14 @@ COMMANDS: tuple[Command, ...] = (
     ),
     # The public board (公开栏): residents read it privately; a secretary writes its pages.
     Command("board", board_handlers.board_command, Access.REGISTERED, Where.PRIVATE, Where.PRIVATE),
+    # The two lists (需求/服务): a resident's need; the open needs (members, volunteers, grid
+    # workers, secretaries: checked by the service); services offered and claimed.
+    Command("need", need_handlers.need_command, Access.REGISTERED, Where.PRIVATE, Where.PRIVATE),
+    Command("needs", need_handlers.needs_command, Access.REGISTERED, Where.PRIVATE, None),
+    Command("offer", offer_handlers.offer_command, Access.REGISTERED, Where.PRIVATE, None),
+    Command(
+        "services", offer_handlers.services_command, Access.REGISTERED, Where.PRIVATE, Where.PRIVATE
+    ),
     Command("boardpage", board_handlers.boardpage_command, Access.REGISTERED, Where.PRIVATE, None),
     # Households (党员联户): secretaries and grid workers (the service checks); a member's own.
     Command("households", households_handlers.households_command, Access.REGISTERED, Where.PRIVATE),
@@ -262,6 +273,8 @@ SECRETARY_MENU: tuple[str, ...] = (
     # Households (党员联户).
     "households",
     "appraisal",
+    # The two lists (需求/服务).
+    "needs",
 )
 
 
@@ -526,6 +539,32 @@ BUTTONS: tuple[Button, ...] = (
     Button(board_cb.SpendingRemoveSure, board_spending.remove_sure_pressed, Access.REGISTERED),
     Button(board_cb.SpendingClose, board_spending.close_pressed, Access.REGISTERED),
     Button(board_cb.SpendingCloseSure, board_spending.close_sure_pressed, Access.REGISTERED),
+    # The two lists (需求/服务): who may do what is checked by bot/needs (residents post
+    # and confirm their own; members, volunteers, grid workers, secretaries claim).
+    Button(needs_cb.NeedStart, need_handlers.start_pressed, Access.REGISTERED),
+    Button(needs_cb.NeedCategory, need_handlers.category_pressed, Access.REGISTERED),
+    Button(needs_cb.NeedBuilding, need_handlers.building_pressed, Access.REGISTERED),
+    Button(needs_cb.NeedUrgency, need_handlers.urgency_pressed, Access.REGISTERED),
+    Button(needs_cb.NeedsPage, need_handlers.page_pressed, Access.REGISTERED),
+    Button(needs_cb.NeedOpen, need_handlers.open_pressed, Access.REGISTERED),
+    Button(needs_cb.NeedClaim, need_handlers.claim_pressed, Access.REGISTERED),
+    Button(needs_cb.NeedActivity, need_handlers.activity_pressed, Access.REGISTERED),
+    Button(needs_cb.NeedReply, need_handlers.reply_pressed, Access.REGISTERED),
+    Button(needs_cb.NeedDue, need_handlers.due_pressed, Access.REGISTERED),
+    Button(needs_cb.NeedDone, need_handlers.done_pressed, Access.REGISTERED),
+    Button(needs_cb.NeedSolved, need_handlers.solved_pressed, Access.REGISTERED),
+    Button(needs_cb.NeedRate, need_handlers.rate_pressed, Access.REGISTERED),
+    Button(needs_cb.NeedToMatter, need_handlers.to_matter_pressed, Access.REGISTERED),
+    Button(needs_cb.MatterToNeed, need_handlers.back_pressed, Role.SECRETARY),
+    Button(needs_cb.NeedsReport, need_handlers.report_pressed, Role.SECRETARY),
+    Button(needs_cb.OfferLongTerm, offer_handlers.long_term_pressed, Access.REGISTERED),
+    Button(needs_cb.OfferCount, offer_handlers.count_pressed, Access.REGISTERED),
+    Button(needs_cb.ServicesPage, offer_handlers.page_pressed, Access.REGISTERED),
+    Button(needs_cb.ServiceOpen, offer_handlers.open_pressed, Access.REGISTERED),
+    Button(needs_cb.ServiceClaim, offer_handlers.claim_pressed, Access.REGISTERED),
+    Button(needs_cb.ServiceAnswer, offer_handlers.answer_pressed, Access.REGISTERED),
+    Button(needs_cb.ServiceFor, offer_handlers.for_pressed, Role.SECRETARY),
+    Button(needs_cb.ServiceForPerson, offer_handlers.for_person_pressed, Role.SECRETARY),
 )
 
 #: Typed answers of each guided conversation (flow name -> handler).
@@ -567,6 +606,9 @@ TEXT_ANSWERS: dict[str, dialogs.TextAnswer] = {
     BOARD_PAGE_FLOW: board_handlers.page_answer,
     # 经费公开: opening a project, recording an item, a correction.
     **board_spending.TEXT_ANSWERS,
+    # The two lists: posting a need, its activity's time, a deadline, a reply; an offer.
+    **need_handlers.TEXT_ANSWERS,
+    **offer_handlers.TEXT_ANSWERS,
 }
 
 
@@ -577,10 +619,15 @@ MEDIA_ANSWERS: dict[str, dialogs.MediaAnswer] = {
     **lesson_answers.MEDIA_ANSWERS,
     **member_commitments.MEDIA_ANSWERS,
     **board_spending.MEDIA_ANSWERS,
+    **need_handlers.MEDIA_ANSWERS,
 }
 
 #: A voice note answering a form: raising a matter takes one as its details.
-VOICE_ANSWERS: dict[str, dialogs.MediaAnswer] = {RAISE_FLOW: matters.voice_answer}
+VOICE_ANSWERS: dict[str, dialogs.MediaAnswer] = {
+    RAISE_FLOW: matters.voice_answer,
+    # A need told by voice (需求).
+    **need_handlers.VOICE_ANSWERS,
+}
 
 
 def register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

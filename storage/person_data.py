@@ -131,6 +131,14 @@ EXPORTED: dict[str, str] = {
     "spending_projects.closed_by": "board.projects_closed",
     "spending_items.recorded_by": "board.spending_recorded",
     "spending_history.actor_id": "board.spending_changes",
+    # The two lists (需求/服务): needs, offers, claims.
+    "needs.resident_id": "needs.needs",
+    "needs.recorded_by": "needs.needs_recorded",
+    "needs.answered_by": "needs.needs_answered",
+    "needs.owner_id": "needs.needs_claimed",
+    "need_offers.person_id": "needs.offers",
+    "offer_claims.claimed_by": "needs.offer_claims",
+    "offer_claims.for_person": "needs.offer_claims",
 }
 
 #: Columns whose name looks like a person's and which are not about one.

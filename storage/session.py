@@ -24,6 +24,7 @@ from storage.lessons.lessons import LessonsRepository
 from storage.lessons.makeup import MakeupRepository
 from storage.lessons.studies import StudiesRepository
 from storage.members.repositories import MembersRepositories
+from storage.needs.repository import NeedsRepository
 from storage.participation import ParticipationRepositories
 from storage.person_data import PersonDataRepository
 from storage.privacy import PrivacyRepository
@@ -99,3 +100,5 @@ class Session:
         self.board = BoardRepositories(conn)
         # Households and the members who look after them (党员联户).
         self.households = HouseholdsRepository(conn)
+        # The two lists (需求/服务): needs, services offered, claims of services.
+        self.needs = NeedsRepository(conn)

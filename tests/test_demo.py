@@ -55,6 +55,8 @@ async def test_the_demo_plays_the_whole_story(tmp_path: Path) -> None:
         "🤝 党员承诺书：张阿姨 同志承诺：每周六上午帮3号楼独居老人买一次菜",  # in the group
         "🎉 已践诺：每周六上午帮3号楼独居老人买一次菜。谢谢您！",
         "✅ 签到成功：湖边清扫落叶",
+        "✅ 已收到您的需求 #1（助老）。",  # the needs list, at the end
+        "谢谢您的评价：⭐⭐⭐⭐⭐",
         "演示结束。",
     ):
         assert moment in transcript, moment

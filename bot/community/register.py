@@ -365,6 +365,7 @@ class CommunityService:
             members |= await session.members.appraisal.person_record(person.id)
             board = await session.board.person_record(person.id)
             households = await household_records.person_record(session, fresh)
+            needs = await session.needs.person_record(person.id)
             rest = await session.person_data.record(person.id, fresh.tg_user_id)
         return {
             "community": self._settings.name,
@@ -398,6 +399,8 @@ class CommunityService:
             "board": board,
             # Households (党员联户): theirs, those they look after, visits.
             "households": households,
+            # The two lists (需求/服务): needs, offers, claims, ratings.
+            "needs": needs,
             "messages": rest["messages"],
             "open_conversations": rest["open_conversations"],
         }

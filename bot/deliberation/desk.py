@@ -195,6 +195,15 @@ class MatterDeskService:
         assert updated is not None  # noqa: S101 - read in the same transaction
         return updated
 
+    async def withdraw_in(
+        self, session: Session, actor: Actor, matter_id: int, reason: str
+    ) -> None:
+        """Withdraw an open matter in the caller's unit of work (a matter turned back
+        into the resident's need, bot/needs)."""
+        actor.require(Role.SECRETARY, "desk.secretaries_only")
+        await _open_matter(session, matter_id)
+        await self._withdraw(session, actor, matter_id, _check_reason(reason))
+
     async def _withdraw(self, session: Session, actor: Actor, matter_id: int, reason: str) -> None:
         now = self._clock()
         await session.matters.withdraw(matter_id, reason, now)

@@ -412,22 +412,47 @@ class MatterService:
         now = self._clock()
         async with self._db.transaction() as session:
             data = await self._expect(session, actor, chat_id, "confirm")
-            matter_id = await session.matters.create(
+            await session.dialogs.end(chat_id, actor.tg_user_id)
+            return await self.raise_in(
+                session,
                 title=str(data["title"]),
                 details=str(data["details"]),
                 raised_by=person.id,
-                support_until=now + timedelta(days=self._settings.deliberation.support_days),
+                actor_id=person.id,
+                photo=data.get("photo"),
                 now=now,
-                photo_file_id=data.get("photo"),
+                voice=data.get("voice"),
             )
-            await session.dialogs.end(chat_id, actor.tg_user_id)
-            await session.audit.record(
-                at=now, action="matter.raise", actor_id=person.id, detail=str(matter_id)
-            )
-            await session.matters.add_event(matter_id, "raised", actor_id=person.id, now=now)
-            matter = await session.matters.get(matter_id)
-            assert matter is not None  # noqa: S101 - created just above
-            await self._post_card(session, matter, now, data.get("voice"))
+
+    async def raise_in(
+        self,
+        session: Session,
+        *,
+        title: str,
+        details: str,
+        raised_by: int | None,
+        actor_id: int | None,
+        photo: str | None,
+        now: datetime,
+        voice: str | None = None,
+    ) -> MatterRow:
+        """Raise a matter in the caller's unit of work (the form's confirm; a resident's
+        need turned into a matter, bot/needs): its number, its event, its card queued."""
+        matter_id = await session.matters.create(
+            title=title,
+            details=details,
+            raised_by=raised_by,
+            support_until=now + timedelta(days=self._settings.deliberation.support_days),
+            now=now,
+            photo_file_id=photo,
+        )
+        await session.audit.record(
+            at=now, action="matter.raise", actor_id=actor_id, detail=str(matter_id)
+        )
+        await session.matters.add_event(matter_id, "raised", actor_id=actor_id, now=now)
+        matter = await session.matters.get(matter_id)
+        assert matter is not None  # noqa: S101 - created just above
+        await self._post_card(session, matter, now, voice)
         return matter
 
     async def _post_card(

@@ -13,7 +13,8 @@ owner is assigned, the secretary names the recorder, the minutes (text and
 Word document) go out at the close, the owner reports it done and the
 residents rate it;
 the secretary takes the ledger (台账); a Party member's commitment is approved, its
-pledge card posted and kept (党员承诺); and later the month's volunteer hours.
+pledge card posted and kept (党员承诺); and later the month's volunteer hours. At the
+end a resident's need (需求) is claimed by a member, done, confirmed and rated.
 The week is compressed: the bot runs on a clock the script moves, and each
 timed step is fired as its alarm would fire it. The whole conversation is
 printed as a transcript a resident can read.
@@ -160,6 +161,7 @@ class DemoScript:
         await self.micro_party_lesson()
         await self.commitment()
         await self.volunteering()
+        await self.needs()
 
     async def micro_party_lesson(self) -> None:
         """A micro Party lesson, shortened: written, sent, studied, reminded, delivered."""
@@ -204,6 +206,26 @@ class DemoScript:
         )
         # The month's hours, as a table, CSV, Excel and a chart.
         await self.say(SECRETARY, "/volreport")
+
+    async def needs(self) -> None:
+        """The needs list (需求清单), briefly: a resident posts a need, a member claims it,
+        reports it done, and the resident confirms and rates it."""
+        self.api.narrate("⏩ 需求清单：接诉即办")
+        await self.say(AUNTIE_ZHANG, "🙋 我有需求")
+        await self.press(AUNTIE_ZHANG, "助老")
+        await self.press(AUNTIE_ZHANG, "3号楼")
+        await self.press(AUNTIE_ZHANG, "一般")
+        await self.say(AUNTIE_ZHANG, "腿脚不便，想请人帮忙把一袋米扛上楼。")
+        await self.pushes_done()
+        await self.say(TOM, "/needs")
+        await self.press(TOM, "助老")
+        await self.press(TOM, "我来认领")
+        await self.pushes_done()
+        self.later(timedelta(hours=2))
+        await self.press(TOM, "已办好")
+        await self.pushes_done()
+        await self.press(AUNTIE_ZHANG, "已解决")
+        await self.press(AUNTIE_ZHANG, "⭐⭐⭐⭐⭐")
 
     def later(self, delta: timedelta) -> None:
         """Move the demo's clock on, and say so in the transcript."""

@@ -13,6 +13,7 @@ from typing import Any
 from bot.deliberation.voting.electorate import Home, household_of
 from storage.community.people import PersonRow
 from storage.households.repository import HouseholdsRepository
+from storage.needs.repository import NeedRow
 from storage.session import Session
 
 
@@ -33,6 +34,15 @@ async def contact_member_for(session: Session, person_id: int) -> int | None:
         return None
     household = await session.households.by_key(key)
     return household.contact_id if household is not None else None
+
+
+async def need_contact(session: Session, need: NeedRow) -> int | None:
+    """The first responder of a resident's need (需求, §3 of #14): their household's
+    contact member, unless that is the resident or whoever recorded it for them."""
+    if need.resident_id is None:
+        return None
+    contact = await contact_member_for(session, need.resident_id)
+    return None if contact in (need.resident_id, need.recorded_by) else contact
 
 
 async def visits_per_member(

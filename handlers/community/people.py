@@ -22,6 +22,7 @@ from handlers.households import keyboards as household_keyboards
 from handlers.keyboards import open_private_chat
 from handlers.members import keyboards as member_keyboards
 from handlers.members import texts as member_texts
+from handlers.needs import keyboards as needs_keyboards
 from handlers.participation import keyboard as big_buttons
 from handlers.participation import keyboards as participation_keyboards
 from handlers.participation import mine as participation_mine
@@ -229,6 +230,8 @@ async def me(update: Update, context: Context) -> None:
     birthday = member_keyboards.joined_rows(actor.language, actor.person)
     birthday += member_keyboards.commitments_rows(actor.language, actor.person)
     birthday += household_keyboards.me_rows(actor.language, actor.person)
+    # 🙋 我有需求 (the needs list, 需求清单).
+    birthday += needs_keyboards.me_rows(actor.language)
     await reply(
         update,
         text + "\n\n" + t(actor.language, "me.footer"),

@@ -24,6 +24,7 @@ from handlers.context import Context
 from handlers.deliberation import callbacks as cb
 from handlers.deliberation import keyboards, texts
 from handlers.keyboards import open_private_chat
+from handlers.needs import keyboards as needs_keyboards
 from handlers.texts import local_time, plain, t
 
 log = logging.getLogger(__name__)
@@ -423,4 +424,9 @@ async def matter_screen(
     following = await services.board.follows.following(actor, matter_id)
     follow = board_keyboards.follow_row(actor.language, matter_id, following)
     spent = [spending_keyboards.project_button(actor.language, row) for row in projects]
-    return text, InlineKeyboardMarkup([*actions.inline_keyboard, follow, *spent])
+    rows = [*actions.inline_keyboard, follow, *spent]
+    # A matter that came from a resident's need (需求): ↩ 转回需求, for a secretary.
+    need = await services.needs.of_matter(matter_id) if actor.has(Role.SECRETARY) else None
+    if need is not None:
+        rows.append(needs_keyboards.matter_row(actor.language, matter_id, need.id))
+    return text, InlineKeyboardMarkup(rows)

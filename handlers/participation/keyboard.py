@@ -44,7 +44,7 @@ class Key:
 
 #: The keyboard, row by row; a row shows the keys the person may use.
 KEYS: tuple[tuple[Key, ...], ...] = (
-    (Key("mine", "mine"), Key("raise", "raise", Role.RESIDENT)),
+    (Key("mine", "mine"), Key("raise", "raise", Role.RESIDENT), Key("need", "need", Role.RESIDENT)),
     (Key("record", "myrecord"), Key("board", "board"), Key("help", "help")),
     (Key("study", "lessons", Role.PARTY_MEMBER),),
     (

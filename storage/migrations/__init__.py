@@ -30,6 +30,7 @@ from storage.migrations import (
     v22_public_board,
     v23_party_commitments,
     v24_appraisal,
+    v26_needs_and_services,
     v27_households,
     v28_spending,
 )
@@ -60,6 +61,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     v22_public_board.MIGRATION,
     v23_party_commitments.MIGRATION,
     v24_appraisal.MIGRATION,
+    v26_needs_and_services.MIGRATION,
     v27_households.MIGRATION,
     v28_spending.MIGRATION,
 )

@@ -40,6 +40,9 @@ async def test_command_menus_per_language_and_scope(harness: BotHarness) -> None
         "myrecord",
         # The public board.
         "board",
+        # The two lists (需求/服务).
+        "need",
+        "services",
     ]
     assert menu(harness, default, "en") == menu(harness, default, "")
     zh = harness.api.commands[(json.dumps(default, sort_keys=True), "")]

@@ -255,7 +255,10 @@ async def test_the_keyboard_follows_roles_and_language(tmp_path: Path, api: Fake
         # Registered: the registration's last message carries a resident's keyboard.
         done = harness.last(LI)
         assert done["text"].startswith("🎉 登记完成")
-        resident = [["📋 我的待办", "📝 提议"], ["🗂 我的参与", "📌 公开栏", "❓ 帮助"]]
+        resident = [
+            ["📋 我的待办", "📝 提议", "🙋 我有需求"],
+            ["🗂 我的参与", "📌 公开栏", "❓ 帮助"],
+        ]
         assert keys(done) == resident
         await harness.say(LI, "/start")
         assert keys(harness.last(LI)) == resident
@@ -287,7 +290,7 @@ async def test_the_keyboard_follows_roles_and_language(tmp_path: Path, api: Fake
         # In English, the labels are English, and pressing them works the same.
         await harness.say(LI, "/lang en")
         assert keys(harness.last(LI)) == [
-            ["📋 To do", "📝 Raise"],
+            ["📋 To do", "📝 Raise", "🙋 I need help"],
             ["🗂 My record", "📌 Public board", "❓ Help"],
             ["📖 Study"],
         ]
@@ -302,7 +305,7 @@ async def test_the_keyboard_follows_roles_and_language(tmp_path: Path, api: Fake
         await harness.press_label(SECRETARY, harness.last(SECRETARY), "李大爷")
         await harness.press_label(SECRETARY, harness.last(SECRETARY), "党员")
         assert keys(harness.last(LI)) == [
-            ["📋 To do", "📝 Raise"],
+            ["📋 To do", "📝 Raise", "🙋 I need help"],
             ["🗂 My record", "📌 Public board", "❓ Help"],
         ]
     finally:

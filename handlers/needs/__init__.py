@@ -1,0 +1,1 @@
+"""Telegram adapters of the two lists (需求/服务两张清单)."""
