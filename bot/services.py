@@ -112,7 +112,7 @@ class Services:
             surveys=surveys,
             calendar_files=CalendarFiles(db, settings, clock),
             # Registers the Party birthdays' built-in daily schedule (cards, the list).
-            members=Members(db, settings, scheduler, clock),
+            members=Members(db, settings, scheduler, clock, ledger=ledger),
             board=Board(db, settings, scheduler, clock),
             clock=clock,
         )

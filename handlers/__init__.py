@@ -75,6 +75,7 @@ from handlers.lessons import writing as lesson_writing
 from handlers.members import birthdays as member_birthdays
 from handlers.members import callbacks as members_cb
 from handlers.members import commitments as member_commitments
+from handlers.members import inservice as member_inservice
 from handlers.participation import callbacks as participation_cb
 from handlers.participation import keyboard as participation_keys
 from handlers.participation import mine as participation_mine
@@ -193,6 +194,9 @@ COMMANDS: tuple[Command, ...] = (
     # Commitments (党员承诺): a member proposes (the service refuses others); the review.
     Command("commit", member_commitments.commit_command, Access.REGISTERED, Where.PRIVATE, None),
     Command("commitments", member_commitments.review_command, Role.SECRETARY, Where.PRIVATE, None),
+    # In-service members (在职党员报到): a member reports in (the service refuses others).
+    Command("report_in", member_inservice.report_in_command, Access.REGISTERED, Where.PRIVATE),
+    Command("inservice", member_inservice.inservice_command, Role.SECRETARY, Where.PRIVATE),
     # The public board (公开栏): residents read it privately; a secretary writes its pages.
     Command("board", board_handlers.board_command, Access.REGISTERED, Where.PRIVATE, Where.PRIVATE),
     Command("boardpage", board_handlers.boardpage_command, Access.REGISTERED, Where.PRIVATE, None),
@@ -243,6 +247,8 @@ SECRETARY_MENU: tuple[str, ...] = (
     "surveys",
     # Commitments (党员承诺).
     "commitments",
+    # In-service members (在职党员报到).
+    "inservice",
 )
 
 
@@ -435,6 +441,17 @@ BUTTONS: tuple[Button, ...] = (
     Button(members_cb.CommitDone, member_commitments.done_pressed, Access.REGISTERED),
     # ✅ 通过 / ↩ 退回 under a submitted commitment.
     Button(members_cb.CommitVerdict, member_commitments.verdict_pressed, Role.SECRETARY),
+    # 在职党员报到: registering, the card, ↩ 回复 (the service checks who); /inservice.
+    Button(members_cb.InserviceOpen, member_inservice.open_pressed, Access.REGISTERED),
+    Button(members_cb.InserviceRedo, member_inservice.redo_pressed, Access.REGISTERED),
+    Button(members_cb.InservicePost, member_inservice.post_pressed, Access.REGISTERED),
+    Button(members_cb.InserviceBuilding, member_inservice.building_pressed, Access.REGISTERED),
+    Button(members_cb.InserviceCard, member_inservice.card_pressed, Access.REGISTERED),
+    Button(members_cb.InserviceReply, member_inservice.reply_pressed, Access.REGISTERED),
+    Button(members_cb.InserviceList, member_inservice.list_pressed, Role.SECRETARY),
+    Button(members_cb.InserviceMember, member_inservice.member_pressed, Role.SECRETARY),
+    Button(members_cb.InserviceAction, member_inservice.action_pressed, Role.SECRETARY),
+    Button(members_cb.InserviceFeedback, member_inservice.feedback_pressed, Role.SECRETARY),
     Button(board_cb.BoardHome, board_handlers.home_pressed, Access.REGISTERED),
     Button(board_cb.BoardCommittee, board_handlers.committee_pressed, Access.REGISTERED),
     Button(board_cb.BoardPages, board_handlers.pages_pressed, Access.REGISTERED),
@@ -480,6 +497,8 @@ TEXT_ANSWERS: dict[str, dialogs.TextAnswer] = {
     JOINED_FLOW: member_birthdays.joined_answer,
     # Commitments: proposing, a secretary's reason for returning one, progress.
     **member_commitments.TEXT_ANSWERS,
+    # In-service members: registering, a resident's message, the member's reply.
+    **member_inservice.TEXT_ANSWERS,
     BOARD_PAGE_FLOW: board_handlers.page_answer,
 }
 

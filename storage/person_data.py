@@ -106,6 +106,10 @@ EXPORTED: dict[str, str] = {
     "party_commitments.person_id": "members.commitments",
     "party_commitments.decided_by": "members.commitments_decided",
     "commitment_progress.person_id": "members.commitments",
+    # In-service members (在职党员报到): their record; messages relayed to and from them.
+    "inservice_members.person_id": "members.inservice",
+    "inservice_messages.member_id": "members.inservice_messages_received",
+    "inservice_messages.resident_id": "members.inservice_messages_sent",
     # The public board (信息公开): matters followed, how-to pages written.
     "matter_follows.person_id": "board.follows",
     "board_pages.created_by": "board.pages_written",

@@ -5,6 +5,9 @@
 - ``.commitments``: the commitment system (党员承诺制): proposing, the secretary's
   decision, the signed pledge card, progress, the reminder, the review
   (bot/members/commitments.py).
+- ``.inservice``: in-service members reporting in (在职党员报到): registering, 包楼栋 (a
+  commitment), the contact card and its relayed messages, the yearly feedback
+  (bot/members/inservice.py).
 
 The pictures the parts draw at send time are handed to the outbox sender by the
 composition root (:meth:`Members.card_renderers`).
@@ -14,9 +17,18 @@ from __future__ import annotations
 
 from bot.clock import Clock, system_clock
 from bot.config import Settings
+from bot.deliberation.ledger import LedgerService
 from bot.members.birthdays import BirthdayService
-from bot.members.cards import BIRTHDAY_CARD, PLEDGE_CARD, birthday_card, pledge_card
+from bot.members.cards import (
+    BIRTHDAY_CARD,
+    CONTACT_CARD,
+    PLEDGE_CARD,
+    birthday_card,
+    contact_card,
+    pledge_card,
+)
 from bot.members.commitments import CommitmentService
+from bot.members.inservice import InserviceService
 from bot.runtime.outbox import Renderer
 from bot.runtime.scheduler import SchedulerService
 from storage import Database
@@ -31,12 +43,15 @@ class Members:
         settings: Settings,
         scheduler: SchedulerService,
         clock: Clock = system_clock,
+        ledger: LedgerService | None = None,
     ) -> None:
         self._settings = settings
         # Registers the daily schedule of the anniversary cards and the monthly list.
         self.birthdays = BirthdayService(db, settings, scheduler, clock)
         # Registers the daily schedule of the reminders before a commitment's deadline.
         self.commitments = CommitmentService(db, settings, scheduler, clock)
+        # 在职党员报到; adds its sheet to the ledger (台账).
+        self.inservice = InserviceService(db, settings, self.commitments, clock, ledger)
 
     def card_renderers(self) -> dict[str, Renderer]:
         """The cards the sender draws for these parts' messages, by renderer name."""
@@ -44,4 +59,5 @@ class Members:
         return {
             BIRTHDAY_CARD: lambda spec: birthday_card(spec, font_path=font_path).png,
             PLEDGE_CARD: lambda spec: pledge_card(spec, font_path=font_path).png,
+            CONTACT_CARD: lambda spec: contact_card(spec, font_path=font_path).png,
         }

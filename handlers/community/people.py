@@ -19,6 +19,7 @@ from handlers.community import keyboards, texts
 from handlers.context import Context
 from handlers.deliberation import matters, sitting_checkin
 from handlers.keyboards import open_private_chat
+from handlers.members import inservice as member_inservice
 from handlers.members import keyboards as member_keyboards
 from handlers.members import texts as member_texts
 from handlers.participation import keyboard as big_buttons
@@ -63,6 +64,10 @@ async def start(update: Update, context: Context) -> None:
     if calendar_files.is_start(context.args):
         # A group's 📅 加到手机日历 under a sitting's agenda: the calendar file, here.
         await calendar_files.start_payload(update, context)
+        return
+    if member_inservice.is_contact_start(context.args) and actor.registered:
+        # An in-service member's contact card (联系卡): a message to them, through the bot.
+        await member_inservice.contact_start(update, context)
         return
     if context.args == [HELP_PAYLOAD]:
         # From the button under /help in a group: the help, here.
@@ -227,6 +232,7 @@ async def me(update: Update, context: Context) -> None:
     home = [keyboards.home_row(actor.language)]
     birthday = member_keyboards.joined_rows(actor.language, actor.person)
     birthday += member_keyboards.commitments_rows(actor.language, actor.person)
+    birthday += member_keyboards.inservice_rows(actor.language, actor.person)
     await reply(
         update,
         text + "\n\n" + t(actor.language, "me.footer"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -13,6 +14,7 @@ from bot.members.commitments import Overview, Step, contact_text, state_key
 from handlers.texts import t
 from storage.community.people import PersonRow
 from storage.members.commitments import CommitmentRow
+from storage.members.inservice import InserviceRow
 
 
 def me_line(language: Language, person: PersonRow, today: date) -> str:
@@ -148,3 +150,47 @@ def commit_review(language: Language, commitments: list[CommitmentRow], today: d
     ]
     head = t(language, "commit.review_title", count=len(commitments), overdue=overdue)
     return head + "\n" + "\n".join(lines)
+
+
+# --- in-service members reporting in (在职党员报到) ----------------------------------------
+
+
+def inservice_ask(language: Language, step: str) -> str:
+    """The question of a registering step (employer, org, contact_name, contact, post,
+    building)."""
+    return t(language, f"inservice.ask_{step}")
+
+
+def inservice_record(language: Language, record: InserviceRow, post: str) -> str:
+    """The record's lines: employer, its Party organisation and contact, post, building."""
+    return t(
+        language,
+        "inservice.record",
+        employer=record.employer,
+        org=record.party_org,
+        contact_name=record.org_contact_name,
+        contact=record.org_contact,
+        post=post,
+        building=record.building or t(language, "inservice.card.no_building"),
+    )
+
+
+def inservice_roster(
+    language: Language, records: list[InserviceRow], post_of: Callable[[str], str]
+) -> str:
+    """/inservice: each member with employer, post and building."""
+    if not records:
+        return t(language, "inservice.roster_empty")
+    lines = [
+        t(
+            language,
+            "inservice.roster_line",
+            number=index,
+            name=r.name,
+            employer=r.employer,
+            post=post_of(r.post),
+            building=r.building or t(language, "inservice.card.no_building"),
+        )
+        for index, r in enumerate(records, start=1)
+    ]
+    return t(language, "inservice.roster_title", count=len(records)) + "\n\n" + "\n".join(lines)

@@ -10,6 +10,7 @@ import aiosqlite
 
 from storage.members.birthdays import BirthdaysRepository
 from storage.members.commitments import CommitmentsRepository
+from storage.members.inservice import InserviceRepository
 
 
 class MembersRepositories:
@@ -19,3 +20,5 @@ class MembersRepositories:
         self.birthdays = BirthdaysRepository(conn)
         # The commitment system (党员承诺制).
         self.commitments = CommitmentsRepository(conn)
+        # In-service members reporting in (在职党员报到), their relayed messages.
+        self.inservice = InserviceRepository(conn)

@@ -29,6 +29,7 @@ from storage.migrations import (
     v21_party_birthdays,
     v22_public_board,
     v23_party_commitments,
+    v25_inservice_members,
 )
 from storage.migrations.step import Migration
 
@@ -56,4 +57,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     v21_party_birthdays.MIGRATION,
     v22_public_board.MIGRATION,
     v23_party_commitments.MIGRATION,
+    v25_inservice_members.MIGRATION,
 )
