@@ -391,6 +391,11 @@ class MembersSettings(_Section):
     inservice_posts: list[InservicePost] = Field(
         default_factory=_default_posts, min_length=1, max_length=20
     )
+    #: On 20 December, at ``inservice_feedback_time``, the secretaries are asked to send the
+    #: year's feedback (双向联系反馈) to the in-service members' employers (off unless
+    #: turned on: /inservice sends it at any time).
+    inservice_feedback: bool = False
+    inservice_feedback_time: time = time(9, 0)
 
 
 class BoardSettings(_Section):

@@ -35,7 +35,7 @@ from zoneinfo import ZoneInfo
 from bot import spoken, usertext
 from bot.clock import Clock, system_clock
 from bot.community.calendar import local_moment, to_utc
-from bot.community.register import Actor, ChatKind, Role
+from bot.community.register import Actor, ChatKind, Role, secretaries_to_tell
 from bot.config import Language, Settings
 from bot.deliberation.ledger import LedgerService, SheetsOf
 from bot.deliberation.voting.electorate import known_buildings
@@ -46,6 +46,7 @@ from bot.i18n import translate, translate_count
 from bot.members.cards import CONTACT_CARD
 from bot.members.commitments import CommitmentService, state_key
 from bot.runtime.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
+from bot.runtime.scheduler import Firing, SchedulerService, daily_rule
 from bot.spreadsheets import Sheet, hours_cell
 from storage import Database
 from storage.members.commitments import CommitmentRow
@@ -72,6 +73,13 @@ REPLY_PREFIX = "isr"
 RELAY_KIND = "members.inservice_relay"
 REPLY_KIND = "members.inservice_reply"
 CARD_KIND = "members.contact_card"
+#: The daily schedule whose effect, on 20 December, asks the secretaries for the feedback.
+FEEDBACK_KIND = "members.inservice_feedback"
+FEEDBACK_SCHEDULE_KEY = "builtin:members_inservice_feedback"
+#: The day (month, day) the secretaries are asked to send the year's feedback.
+FEEDBACK_DAY = (12, 20)
+#: Callback data of 📄 年度反馈 under that push (handlers/members/callbacks.py).
+FEEDBACK_PREFIX = "isf"
 _PHONE = re.compile(r"\+?[0-9][0-9 \-]{5,18}[0-9]")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -130,6 +138,7 @@ class InserviceService:
         db: Database,
         settings: Settings,
         commitments: CommitmentService,
+        scheduler: SchedulerService,
         clock: Clock = system_clock,
         ledger: LedgerService | None = None,
     ) -> None:
@@ -139,6 +148,14 @@ class InserviceService:
         self._clock = clock
         if ledger is not None:
             ledger.add_section(self.ledger_section)
+        scheduler.register_effect(FEEDBACK_KIND, self._feedback_effect)
+        config = settings.members
+        rule = (
+            daily_rule(config.inservice_feedback_time, settings.community.tz)
+            if config.inservice_feedback
+            else None
+        )
+        scheduler.add_builtin(FEEDBACK_SCHEDULE_KEY, FEEDBACK_KIND, rule)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -537,6 +554,41 @@ class InserviceService:
                 await self._feedback(session, record, start, end)
                 for record in await session.members.inservice.every()
             ]
+
+    async def _feedback_effect(self, firing: Firing) -> None:
+        """On 20 December: each secretary is asked, with 📄 年度反馈, to send the year's
+        feedback to the employers (once a year; nothing without in-service members)."""
+        day = firing.due_at.astimezone(self.tz).date()
+        if (day.month, day.day) != FEEDBACK_DAY:
+            return
+        session = firing.session
+        count = len(await session.members.inservice.every())
+        if not count:
+            return
+        deliveries = [
+            Delivery(
+                person.tg_user_id,
+                person.id,
+                OutgoingMessage(
+                    "inservice.feedback_push",
+                    Language(person.language),
+                    {"count": count, "year": day.year},
+                    buttons=(
+                        (ButtonSpec("inservice.feedback_button", callback_data=FEEDBACK_PREFIX),),
+                    ),
+                ),
+            )
+            for person in await secretaries_to_tell(session, self._settings.community)
+        ]
+        if deliveries:
+            await queue_push(
+                session,
+                kind=FEEDBACK_KIND,
+                title=str(day.year),
+                deliveries=deliveries,
+                dedupe_prefix=f"{FEEDBACK_KIND}:{day.year}",
+                now=firing.now,
+            )
 
     async def ledger_section(self, session: Session, start: datetime, end: datetime) -> SheetsOf:
         """The ledger's sheet: each in-service member's service in the ledger's period."""

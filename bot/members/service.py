@@ -50,8 +50,9 @@ class Members:
         self.birthdays = BirthdayService(db, settings, scheduler, clock)
         # Registers the daily schedule of the reminders before a commitment's deadline.
         self.commitments = CommitmentService(db, settings, scheduler, clock)
-        # 在职党员报到; adds its sheet to the ledger (台账).
-        self.inservice = InserviceService(db, settings, self.commitments, clock, ledger)
+        # 在职党员报到: adds its sheet to the ledger (台账); registers the daily schedule
+        # that asks the secretaries for the yearly feedback on 20 December.
+        self.inservice = InserviceService(db, settings, self.commitments, scheduler, clock, ledger)
 
     def card_renderers(self) -> dict[str, Renderer]:
         """The cards the sender draws for these parts' messages, by renderer name."""

@@ -9,15 +9,17 @@ from __future__ import annotations
 import io
 import json
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from docx import Document
 from openpyxl import load_workbook
 from PIL import Image
 
 from bot.members.cards import CONTACT_CARD, contact_card
+from bot.members.inservice import FEEDBACK_SCHEDULE_KEY
 from bot.standin import FakeBotApi
 from storage.times import to_db_time
 from tests.conftest import FakeClock, make_settings
@@ -29,7 +31,8 @@ from tests.handlers.conftest import (
     start_harness,
 )
 
-ZHANG, TOM, LI, CHEN, WANG = 2001, 2002, 2003, 2004, 2005
+ZHANG, TOM, LI, CHEN, WANG, ANNA = 2001, 2002, 2003, 2004, 2005, 2006
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 LINK = re.compile(r"https://t\.me/pavilion_demo_bot\?start=contact-([A-Za-z0-9_-]+)")
 
 
@@ -66,6 +69,18 @@ async def card_params(harness: BotHarness, chat_id: int) -> dict[str, Any]:
     card = json.loads(content)["card"]
     assert card["renderer"] == CONTACT_CARD
     return dict(card["params"])
+
+
+async def fire_on(harness: BotHarness, clock: FakeClock, day: date) -> None:
+    """Fire the daily feedback schedule as its alarm would at 09:00 on ``day``."""
+    due = datetime.combine(day, time(9, 0), tzinfo=SHANGHAI)
+    clock.now = due
+    async with harness.db.transaction() as session:
+        schedule = await session.schedules.by_key(FEEDBACK_SCHEDULE_KEY)
+        assert schedule is not None
+        await session.schedules.set_next_due(schedule.id, due, due)
+    await harness.running.services.scheduler.fire(schedule.id, due)
+    await harness.pushes_sent()
 
 
 def photos(harness: BotHarness, chat_id: int) -> list[dict[str, Any]]:
@@ -305,7 +320,9 @@ async def test_english_member_skips_the_building_and_is_taken_off(
     tmp_path: Path, api: FakeBotApi
 ) -> None:
     clock = FakeClock()
-    settings = make_settings(tmp_path, telegram={"poll_timeout": 1})
+    settings = make_settings(
+        tmp_path, telegram={"poll_timeout": 1}, members={"inservice_feedback": True}
+    )
     harness = await start_harness(settings, api, clock)
     try:
         await community(harness)
@@ -339,6 +356,39 @@ async def test_english_member_skips_the_building_and_is_taken_off(
         )
         # No building: no commitment.
         assert await one_value(harness, "SELECT count(*) FROM party_commitments") == 0
+
+        # On 20 December the secretaries are asked for the year's feedback, once; an
+        # English-speaking secretary gets it in English, and the letter too.
+        harness.api.add_user(ANNA, "Anna", language_code="en")
+        await harness.register(ANNA, "Anna")
+        async with harness.db.transaction() as session:
+            anna = await session.people.by_telegram_id(ANNA)
+            assert anna is not None
+            await session.people.grant(anna.id, "secretary", None, clock())
+        before = len(harness.api.bot_messages(ANNA))
+        await fire_on(harness, clock, date(2026, 12, 19))
+        assert len(harness.api.bot_messages(ANNA)) == before
+        await fire_on(harness, clock, date(2026, 12, 20))
+        push = harness.last(ANNA)
+        assert push["text"] == (
+            "📄 2026 is nearly over. In-service members who reported in here: 1. Tap below"
+            " for the feedback letters to their employers and the summary table."
+        )
+        assert harness.last(SECRETARY)["text"].startswith("📄 2026 年快结束了：本社区有 1 位")
+        await fire_on(harness, clock, date(2026, 12, 20))
+        assert len(harness.api.bot_messages(ANNA)) == before + 1
+        await harness.press_label(ANNA, push, "Yearly feedback")
+        letter_message, book_message = harness.api.bot_messages(ANNA)[-2:]
+        ((letter_name, letter),) = letter_message["_files"].items()
+        assert letter_name == "In-service feedback-Tom-2026.docx"
+        text = "\n".join(p.text for p in Document(io.BytesIO(letter)).paragraphs)
+        assert "To Library Party Branch:" in text
+        assert (
+            "Comrade Tom, a Party member of your organisation (City Library), reported in to"
+            " our community (幸福社区) in 2026 and took the post of Policy outreach."
+        ) in text
+        assert text.endswith("Party organisation of 幸福社区\n20 December 2026")
+        assert book_message["caption"].startswith("📄 In-service members in 2026")
 
         # A resident (not a secretary) cannot see the list.
         await harness.say(CHEN, "/inservice")
