@@ -65,7 +65,8 @@ async def start(update: Update, context: Context) -> None:
         # A group's 📅 加到手机日历 under a sitting's agenda: the calendar file, here.
         await calendar_files.start_payload(update, context)
         return
-    if member_inservice.is_contact_start(context.args) and actor.registered:
+    contact = member_inservice.is_contact_start(context.args)
+    if contact and actor.registered:
         # An in-service member's contact card (联系卡): a message to them, through the bot.
         await member_inservice.contact_start(update, context)
         return
@@ -93,6 +94,9 @@ async def start(update: Update, context: Context) -> None:
             await reply(update, t(actor.language, "raise.words_gone", days=days))
             await matters.raise_command(update, context)
         return
+    if contact:
+        # A contact card scanned before registering: register, then scan it again.
+        await reply(update, t(actor.language, "inservice.register_first"))
     prompt = await context.services.registration.start(_require_caller(update))
     await _show_prompt(update, context, prompt)
 

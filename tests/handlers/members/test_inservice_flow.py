@@ -212,6 +212,13 @@ async def test_report_in_pledge_card_messages_and_feedback(tmp_path: Path, api: 
         assert harness.last(LI)["text"] == (
             "💬 王芳 回复了您的留言（“3号楼楼道的灯坏了”）：\n明天就找物业修"
         )
+        # Someone not registered yet: asked to register first, then scan again.
+        harness.api.add_user(2007, "新", last_name="赵", language_code="zh-hans")
+        await harness.say(2007, f"/start contact-{token}")
+        assert harness.texts(2007)[0] == (
+            "要给这位党员留言，请先花一分钟登记（只需一次）。登记好后再扫一次联系卡就可以了。"
+        )
+        assert len(harness.texts(2007)) == 2  # then the registration's first question
         # Her own card's link: nothing to relay.
         await harness.say(WANG, f"/start contact-{token}")
         assert harness.last(WANG)["text"].startswith("这是您自己的联系卡")
