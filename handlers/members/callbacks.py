@@ -142,9 +142,10 @@ class InserviceReply(Callback):
 
 @dataclass(frozen=True)
 class InserviceList(Callback):
-    """/inservice's list (a secretary), e.g. ◀ back from a member."""
+    """A page (from 0) of /inservice's list (a secretary), e.g. ◀ back from a member."""
 
     PREFIX: ClassVar[str] = "isl"
+    page: int
 
 
 @dataclass(frozen=True)

@@ -187,13 +187,17 @@ async def reply_text(update: Update, context: Context, step: str, text: str) -> 
 # --- the secretary's list and the feedback ---------------------------------------------------
 
 
-async def _roster(update: Update, context: Context, *, edit: bool) -> None:
+async def _roster(update: Update, context: Context, page: int, *, edit: bool) -> None:
     actor = context.require_actor()
     service = context.services.members.inservice
     records = await service.roster(actor)
     language = actor.language
-    text = texts.inservice_roster(language, records, lambda post: service.post_name(language, post))
-    markup = keyboards.inservice_roster(language, records)
+    size = keyboards.INSERVICE_PAGE
+    page = max(0, min(page, (len(records) - 1) // size if records else 0))
+    text = texts.inservice_roster(
+        language, records, lambda post: service.post_name(language, post), page * size, size
+    )
+    markup = keyboards.inservice_roster(language, records, page)
     if edit:
         await show(update, text, markup)
     else:
@@ -201,13 +205,14 @@ async def _roster(update: Update, context: Context, *, edit: bool) -> None:
 
 
 async def inservice_command(update: Update, context: Context) -> None:
-    """/inservice (secretaries): the in-service members, a button each."""
-    await _roster(update, context, edit=False)
+    """/inservice (secretaries): the in-service members, a button each (ten a page)."""
+    await _roster(update, context, 0, edit=False)
 
 
 async def list_pressed(update: Update, context: Context) -> None:
-    """◀ 返回: the list."""
-    await _roster(update, context, edit=True)
+    """◀ 返回 / a page of the list."""
+    data = cb.InserviceList.decode(_data(update))
+    await _roster(update, context, data.page, edit=True)
 
 
 async def member_pressed(update: Update, context: Context) -> None:

@@ -118,9 +118,24 @@ def inservice_reply(language: Language, message_id: int) -> InlineKeyboardMarkup
     )
 
 
-def inservice_roster(language: Language, records: list[InserviceRow]) -> InlineKeyboardMarkup:
-    """A button per in-service member, then 📄 年度反馈."""
-    rows = [[button(r.name, cb.InserviceMember(r.person_id))] for r in records]
+#: Members a page of /inservice shows.
+INSERVICE_PAGE = 10
+
+
+def inservice_roster(
+    language: Language, records: list[InserviceRow], page: int
+) -> InlineKeyboardMarkup:
+    """A button per in-service member of the page, ◀ ▶ between pages, then 📄 年度反馈."""
+    start = page * INSERVICE_PAGE
+    shown = records[start : start + INSERVICE_PAGE]
+    rows = [[button(r.name, cb.InserviceMember(r.person_id))] for r in shown]
+    turn = []
+    if page > 0:
+        turn.append(button(plain(language, "inservice.prev_button"), cb.InserviceList(page - 1)))
+    if start + INSERVICE_PAGE < len(records):
+        turn.append(button(plain(language, "inservice.next_button"), cb.InserviceList(page + 1)))
+    if turn:
+        rows.append(turn)
     if records:
         rows.append([button(plain(language, "inservice.feedback_button"), cb.InserviceFeedback())])
     return InlineKeyboardMarkup(rows)
@@ -136,6 +151,6 @@ def inservice_member(language: Language, person_id: int) -> InlineKeyboardMarkup
                     plain(language, "inservice.remove_button"), cb.InserviceAction(person_id, "x")
                 )
             ],
-            [button(plain(language, "inservice.back_button"), cb.InserviceList())],
+            [button(plain(language, "inservice.back_button"), cb.InserviceList(0))],
         ]
     )

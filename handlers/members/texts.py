@@ -176,11 +176,16 @@ def inservice_record(language: Language, record: InserviceRow, post: str) -> str
 
 
 def inservice_roster(
-    language: Language, records: list[InserviceRow], post_of: Callable[[str], str]
+    language: Language,
+    records: list[InserviceRow],
+    post_of: Callable[[str], str],
+    first: int = 0,
+    size: int | None = None,
 ) -> str:
-    """/inservice: each member with employer, post and building."""
+    """/inservice: each member (of the page from ``first``) with employer, post, building."""
     if not records:
         return t(language, "inservice.roster_empty")
+    shown = list(enumerate(records, start=1))[first : None if size is None else first + size]
     lines = [
         t(
             language,
@@ -191,6 +196,6 @@ def inservice_roster(
             post=post_of(r.post),
             building=r.building or t(language, "inservice.card.no_building"),
         )
-        for index, r in enumerate(records, start=1)
+        for index, r in shown
     ]
     return t(language, "inservice.roster_title", count=len(records)) + "\n\n" + "\n".join(lines)

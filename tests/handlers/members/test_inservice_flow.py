@@ -400,11 +400,47 @@ async def test_english_member_skips_the_building_and_is_taken_off(
         # A resident (not a secretary) cannot see the list.
         await harness.say(CHEN, "/inservice")
         assert "书记" in harness.last(CHEN)["text"]
-        # The secretary takes him off the list; his card stops working.
+        # Eleven more (seeded): the list goes ten a page.
+        now = clock()
+        async with harness.db.transaction() as session:
+            for n in range(11):
+                person_id = await session.people.insert(
+                    tg_user_id=3000 + n,
+                    display_name=f"党员{n:02d}",
+                    tg_username=None,
+                    language="zh_Hans",
+                    building=None,
+                    grid_id=None,
+                    consent_at=now,
+                    now=now,
+                )
+                await session.members.inservice.put(
+                    person_id,
+                    employer="区医院",
+                    party_org="区医院党委",
+                    org_contact_name="周",
+                    org_contact="13700137000",
+                    post="志愿服务",
+                    building=None,
+                    commitment_id=None,
+                    token=f"seeded-token-{n:02d}-xxxxxxxx",
+                    now=now,
+                )
         await harness.say(SECRETARY, "/inservice")
-        assert harness.last(SECRETARY)["text"].endswith(
-            "1. Tom · City Library · 政策宣传 · 未包楼栋"
+        first = harness.last(SECRETARY)
+        assert first["text"].startswith("🏢 在职党员（共 12 人）\n\n1. Tom · City Library")
+        assert first["text"].endswith("10. 党员08 · 区医院 · 志愿服务 · 未包楼栋")
+        assert button_labels(first)[-2:] == ["下一页 ▶", "📄 年度反馈（给各单位党组织）"]
+        await harness.press_label(SECRETARY, first, "下一页")
+        second = harness.last(SECRETARY)
+        assert second["text"].endswith(
+            "11. 党员09 · 区医院 · 志愿服务 · 未包楼栋\n12. 党员10 · 区医院 · 志愿服务 · 未包楼栋"
         )
+        assert "◀ 上一页" in button_labels(second)
+        await harness.press_label(SECRETARY, second, "上一页")
+        assert harness.last(SECRETARY)["text"] == first["text"]
+
+        # The secretary takes him off the list; his card stops working.
         await harness.press_label(SECRETARY, harness.last(SECRETARY), "Tom")
         await harness.press_label(SECRETARY, harness.last(SECRETARY), "🗑 移出名单")
         assert harness.last(SECRETARY)["text"] == (
