@@ -42,11 +42,16 @@ def _fitting(text: str, width: int, largest: int, font: Path) -> ImageFont.FreeT
         size -= 4
 
 
+def qr_image(link: str, scale: int = SCALE) -> Image.Image:
+    """The QR of ``link`` as a picture (also on the in-service members' contact card)."""
+    buffer = io.BytesIO()
+    segno.make(link, error="m").save(buffer, kind="png", scale=scale, border=2)
+    return Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
+
+
 def code_picture(link: str, code: str, caption: str, font: Path = BUNDLED_FONT) -> CodePicture:
     """The QR of ``link`` with ``code`` in big digits and ``caption`` under it."""
-    buffer = io.BytesIO()
-    segno.make(link, error="m").save(buffer, kind="png", scale=SCALE, border=2)
-    qr = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
+    qr = qr_image(link)
     width = max(qr.width, 480)
     digits = spaced(code)
     big = _fitting(digits, width, width // 6, font)

@@ -351,6 +351,28 @@ class VolunteerSettings(_Section):
         return _WEEKDAYS.index(self.duty_weekday)
 
 
+class InservicePost(_Section):
+    """A post an in-service member can take in the community (设岗定责: 楼栋长, 政策宣传 …)."""
+
+    name: str = Field(min_length=1, max_length=20)
+    #: Its name for readers of English ("Building leader"); without one they read ``name``.
+    name_en: str | None = Field(default=None, min_length=1, max_length=40)
+
+    def name_in(self, language: Language) -> str:
+        """The post's name for a reader of ``language``."""
+        return self.name_en if language is Language.EN and self.name_en else self.name
+
+
+def _default_posts() -> list[InservicePost]:
+    return [
+        InservicePost(name="楼栋长", name_en="Building leader"),
+        InservicePost(name="政策宣传", name_en="Policy outreach"),
+        InservicePost(name="志愿服务", name_en="Volunteer service"),
+        InservicePost(name="矛盾调解", name_en="Mediation"),
+        InservicePost(name="关爱帮扶", name_en="Care and support"),
+    ]
+
+
 class MembersSettings(_Section):
     """The Party members' own systems: Party birthdays (政治生日)."""
 
@@ -364,6 +386,16 @@ class MembersSettings(_Section):
     #: (0: no reminder), at ``commitment_time`` (community time).
     commitment_reminder_days: int = Field(default=3, ge=0, le=60)
     commitment_time: time = time(9, 0)
+    #: In-service members reporting to the community (在职党员报到): the posts they
+    #: choose from (设岗定责), in this order.
+    inservice_posts: list[InservicePost] = Field(
+        default_factory=_default_posts, min_length=1, max_length=20
+    )
+    #: On 20 December, at ``inservice_feedback_time``, the secretaries are asked to send the
+    #: year's feedback (双向联系反馈) to the in-service members' employers (off unless
+    #: turned on: /inservice sends it at any time).
+    inservice_feedback: bool = False
+    inservice_feedback_time: time = time(9, 0)
 
 
 class BoardSettings(_Section):

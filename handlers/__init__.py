@@ -79,6 +79,7 @@ from handlers.members import appraisal as member_appraisal
 from handlers.members import birthdays as member_birthdays
 from handlers.members import callbacks as members_cb
 from handlers.members import commitments as member_commitments
+from handlers.members import inservice as member_inservice
 from handlers.needs import callbacks as needs_cb
 from handlers.needs import needs as need_handlers
 from handlers.needs import offers as offer_handlers
@@ -204,6 +205,9 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "appraisal", member_appraisal.appraisal_command, Access.REGISTERED, Where.PRIVATE, None
     ),
+    # In-service members (在职党员报到): a member reports in (the service refuses others).
+    Command("report_in", member_inservice.report_in_command, Access.REGISTERED, Where.PRIVATE),
+    Command("inservice", member_inservice.inservice_command, Role.SECRETARY, Where.PRIVATE),
     # The public board (公开栏): residents read it privately; a secretary writes its pages.
     Command("board", board_handlers.board_command, Access.REGISTERED, Where.PRIVATE, Where.PRIVATE),
     # The two lists (需求/服务): a resident's need; the open needs (members, volunteers, grid
@@ -275,6 +279,8 @@ SECRETARY_MENU: tuple[str, ...] = (
     "appraisal",
     # The two lists (需求/服务).
     "needs",
+    # In-service members (在职党员报到).
+    "inservice",
 )
 
 
@@ -488,6 +494,17 @@ BUTTONS: tuple[Button, ...] = (
     Button(members_cb.AppraisalPage, member_appraisal.page_pressed, Role.SECRETARY),
     Button(members_cb.PledgeRate, member_appraisal.pledge_rate_pressed, Role.RESIDENT, Where.ANY),
     Button(members_cb.PledgeRateScreen, member_appraisal.pledge_screen_pressed, Access.REGISTERED),
+    # 在职党员报到: registering, the card, ↩ 回复 (the service checks who); /inservice.
+    Button(members_cb.InserviceOpen, member_inservice.open_pressed, Access.REGISTERED),
+    Button(members_cb.InserviceRedo, member_inservice.redo_pressed, Access.REGISTERED),
+    Button(members_cb.InservicePost, member_inservice.post_pressed, Access.REGISTERED),
+    Button(members_cb.InserviceBuilding, member_inservice.building_pressed, Access.REGISTERED),
+    Button(members_cb.InserviceCard, member_inservice.card_pressed, Access.REGISTERED),
+    Button(members_cb.InserviceReply, member_inservice.reply_pressed, Access.REGISTERED),
+    Button(members_cb.InserviceList, member_inservice.list_pressed, Role.SECRETARY),
+    Button(members_cb.InserviceMember, member_inservice.member_pressed, Role.SECRETARY),
+    Button(members_cb.InserviceAction, member_inservice.action_pressed, Role.SECRETARY),
+    Button(members_cb.InserviceFeedback, member_inservice.feedback_pressed, Role.SECRETARY),
     Button(board_cb.BoardHome, board_handlers.home_pressed, Access.REGISTERED),
     Button(board_cb.BoardCommittee, board_handlers.committee_pressed, Access.REGISTERED),
     Button(board_cb.BoardPages, board_handlers.pages_pressed, Access.REGISTERED),
@@ -603,6 +620,8 @@ TEXT_ANSWERS: dict[str, dialogs.TextAnswer] = {
     **households_handlers.TEXT_ANSWERS,
     # The appraisal: a member's few words after their grade, a secretary's note.
     **member_appraisal.TEXT_ANSWERS,
+    # In-service members: registering, a resident's message, the member's reply.
+    **member_inservice.TEXT_ANSWERS,
     BOARD_PAGE_FLOW: board_handlers.page_answer,
     # 经费公开: opening a project, recording an item, a correction.
     **board_spending.TEXT_ANSWERS,

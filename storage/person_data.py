@@ -116,6 +116,10 @@ EXPORTED: dict[str, str] = {
     "appraisal_branch.member_id": "members.appraisal_rows",
     "appraisal_branch.set_by": "members.appraisal_branch_given",
     "pledge_ratings.person_id": "members.pledge_ratings_given",
+    # In-service members (在职党员报到): their record; messages relayed to and from them.
+    "inservice_members.person_id": "members.inservice",
+    "inservice_messages.member_id": "members.inservice_messages_received",
+    "inservice_messages.resident_id": "members.inservice_messages_sent",
     # The public board (信息公开): matters followed, how-to pages written.
     "matter_follows.person_id": "board.follows",
     "board_pages.created_by": "board.pages_written",

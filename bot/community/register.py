@@ -363,6 +363,7 @@ class CommunityService:
             members = await session.members.birthdays.person_record(person.id)
             members |= await session.members.commitments.person_record(person.id)
             members |= await session.members.appraisal.person_record(person.id)
+            members |= await session.members.inservice.person_record(person.id)
             board = await session.board.person_record(person.id)
             households = await household_records.person_record(session, fresh)
             needs = await session.needs.person_record(person.id)
@@ -430,8 +431,11 @@ class CommunityService:
             # Copies of their name, username and id in the JSON the bot keeps
             # (stored updates, others' messages and conversations, matter history).
             traces = Traces.of(current.tg_user_id, current.display_name, current.tg_username)
-            # The phone numbers they gave on a Party commitment (党员承诺) go too.
-            if phones := await session.members.commitments.phones_given(current.id):
+            # The phone numbers they gave on a Party commitment (党员承诺) go too, and the
+            # employer's contact they gave reporting in (在职党员报到).
+            phones = await session.members.commitments.phones_given(current.id)
+            phones += await session.members.inservice.contacts_given(current.id)
+            if phones:
                 words = sorted({*traces.words, *phones}, key=len, reverse=True)
                 traces = Traces(traces.tg_user_id, tuple(words))
             await session.privacy.scrub(current.id, traces, to_db_time(now), JSON_COLUMNS)

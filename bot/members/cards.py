@@ -21,6 +21,7 @@ from typing import Any
 from PIL import Image, ImageDraw
 
 from bot.charts import text_writer
+from bot.code_picture import qr_image
 
 #: The renderer's name in an outgoing message's ``card`` (bot/runtime/outbox.py).
 BIRTHDAY_CARD = "members.birthday"
@@ -132,12 +133,41 @@ def pledge_card(spec: Mapping[str, Any], *, font_path: str | Path | None = None)
     """The signed pledge of ``spec``: ``title``, ``rows`` ([[label, text], ...]: the member,
     the commitment, for whom, the deadline, the contact), ``community`` and ``date``
     (the approval's), texts in the reader's language; long texts wrap."""
+    return _rows_card(spec, font_path, None, "")
+
+
+#: The renderer's name of an in-service member's contact card (在职党员联系卡),
+#: bot/members/inservice.py.
+CONTACT_CARD = "members.contact"
+#: The QR's module size on the contact card.
+CONTACT_QR_SCALE = 9
+
+
+def contact_card(spec: Mapping[str, Any], *, font_path: str | Path | None = None) -> Card:
+    """An in-service member's contact card: as the pledge (``title``, ``rows``: the
+    member, the post, the building; ``community``, ``date``), with the QR of ``link``
+    (the bot's deep link that opens a message to them) and ``scan`` under it."""
+    picture = qr_image(str(spec["link"]), CONTACT_QR_SCALE)
+    return _rows_card(spec, font_path, picture, str(spec.get("scan") or ""))
+
+
+def _rows_card(
+    spec: Mapping[str, Any],
+    font_path: str | Path | None,
+    picture: Image.Image | None,
+    caption: str,
+) -> Card:
+    """A card of label/text rows under a red band, then ``picture`` (centred, with
+    ``caption`` under it) if any, then the community and the day at the foot."""
     probe = ImageDraw.Draw(Image.new("RGB", (1, 1)))
     inner = WIDTH - 2 * MARGIN
     measure = text_writer(probe, PLEDGE_TEXT_SIZE, font_path=font_path).width
     rows = [(str(label), wrap(measure, str(text), inner - 20)) for label, text in spec["rows"]]
     top = BAND_HEIGHT + 40
-    height = top + sum(44 + PLEDGE_LINE * max(1, len(lines)) + 16 for _, lines in rows) + 170
+    extra = picture.height + 30 + (50 if caption else 0) if picture is not None else 0
+    height = (
+        top + sum(44 + PLEDGE_LINE * max(1, len(lines)) + 16 for _, lines in rows) + extra + 170
+    )
 
     image = Image.new("RGB", (WIDTH, height), PAPER)
     draw = ImageDraw.Draw(image)
@@ -157,6 +187,14 @@ def pledge_card(spec: Mapping[str, Any], *, font_path: str | Path | None = None)
             pen.write(MARGIN + 20, y + PLEDGE_LINE / 2, text, INK)
             y += PLEDGE_LINE
         y += 16
+    if picture is not None:
+        y += 10
+        image.paste(picture, ((WIDTH - picture.width) // 2, y))
+        y += picture.height + 20
+        if caption:
+            line = label_pen.fit(caption, inner)
+            label_pen.write((WIDTH - label_pen.width(line)) / 2, y + 20, line, RED)
+            y += 50
     foot = text_writer(draw, FOOT_SIZE, font_path=font_path)
     for index, text in enumerate((str(spec["community"]), str(spec["date"]))):
         line = foot.fit(text, inner)

@@ -204,37 +204,58 @@ class CommitmentService:
             )
             data = dict(dialog.data)
             raw_id = data.get("id")
-            commitment_id = await session.members.commitments.submit(
-                int(raw_id) if raw_id is not None else None,
+            await session.dialogs.end(chat_id, actor.tg_user_id)
+            commitment = await self.submit_in(
+                session,
                 me.id,
                 str(data["what"]),
                 str(data["whom"]),
                 date.fromisoformat(str(data["due"])),
                 phone,
                 now,
+                commitment_id=int(raw_id) if raw_id is not None else None,
             )
-            if commitment_id is None:
-                raise UserFacingError("commit.not_returned")
-            await session.dialogs.end(chat_id, actor.tg_user_id)
-            await session.audit.record(
-                at=now, action="commitment.submit", actor_id=me.id, detail=str(commitment_id)
+        return Step("submitted", {**data, "id": commitment.id, "phone": phone})
+
+    async def submit_in(
+        self,
+        session: Session,
+        person_id: int,
+        what: str,
+        whom: str,
+        due: date,
+        phone: str | None,
+        now: datetime,
+        *,
+        commitment_id: int | None = None,
+    ) -> CommitmentRow:
+        """A commitment submitted for review in ``session`` (new, or a returned one
+        resubmitted), the secretaries told; also for other parts that make a pledge
+        (an in-service member's 包楼栋, bot/members/inservice.py)."""
+        commitment_id = await session.members.commitments.submit(
+            commitment_id, person_id, what, whom, due, phone, now
+        )
+        if commitment_id is None:
+            raise UserFacingError("commit.not_returned")
+        await session.audit.record(
+            at=now, action="commitment.submit", actor_id=person_id, detail=str(commitment_id)
+        )
+        commitment = await session.members.commitments.by_id(commitment_id)
+        assert commitment is not None  # noqa: S101 - written just now
+        deliveries = [
+            Delivery(p.tg_user_id, p.id, self._review_message(Language(p.language), commitment))
+            for p in await secretaries_to_tell(session, self._settings.community)
+        ]
+        if deliveries:
+            await queue_push(
+                session,
+                kind=SUBMITTED_KIND,
+                title=str(commitment.id),
+                deliveries=deliveries,
+                dedupe_prefix=f"{SUBMITTED_KIND}:{commitment.id}:{commitment.round}",
+                now=now,
             )
-            commitment = await session.members.commitments.by_id(commitment_id)
-            assert commitment is not None  # noqa: S101 - written just now
-            deliveries = [
-                Delivery(p.tg_user_id, p.id, self._review_message(Language(p.language), commitment))
-                for p in await secretaries_to_tell(session, self._settings.community)
-            ]
-            if deliveries:
-                await queue_push(
-                    session,
-                    kind=SUBMITTED_KIND,
-                    title=str(commitment.id),
-                    deliveries=deliveries,
-                    dedupe_prefix=f"{SUBMITTED_KIND}:{commitment.id}:{commitment.round}",
-                    now=now,
-                )
-        return Step("submitted", {**data, "id": commitment_id, "phone": phone})
+        return commitment
 
     def _details(self, language: Language, commitment: CommitmentRow) -> dict[str, Any]:
         return {

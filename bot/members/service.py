@@ -7,6 +7,9 @@
   (bot/members/commitments.py).
 - ``.appraisal``: the yearly democratic appraisal (民主评诺): self, peer, residents'
   ratings of pledges, the branch's grade, the table (bot/members/appraisal.py).
+- ``.inservice``: in-service members reporting in (在职党员报到): registering, 包楼栋 (a
+  commitment), the contact card and its relayed messages, the yearly feedback
+  (bot/members/inservice.py).
 
 The pictures the parts draw at send time are handed to the outbox sender by the
 composition root (:meth:`Members.card_renderers`).
@@ -19,8 +22,16 @@ from bot.config import Settings
 from bot.deliberation.ledger import LedgerService
 from bot.members.appraisal import AppraisalService
 from bot.members.birthdays import BirthdayService
-from bot.members.cards import BIRTHDAY_CARD, PLEDGE_CARD, birthday_card, pledge_card
+from bot.members.cards import (
+    BIRTHDAY_CARD,
+    CONTACT_CARD,
+    PLEDGE_CARD,
+    birthday_card,
+    contact_card,
+    pledge_card,
+)
 from bot.members.commitments import CommitmentService
+from bot.members.inservice import InserviceService
 from bot.runtime.outbox import Renderer
 from bot.runtime.scheduler import SchedulerService
 from storage import Database
@@ -45,6 +56,9 @@ class Members:
         self.appraisal = AppraisalService(db, settings, clock)
         if ledger is not None:  # the 民主评议 sheet of the 台账
             ledger.add_section(self.appraisal.ledger_section)
+        # 在职党员报到: adds its sheet to the ledger (台账); registers the daily schedule
+        # that asks the secretaries for the yearly feedback on 20 December.
+        self.inservice = InserviceService(db, settings, self.commitments, scheduler, clock, ledger)
 
     def card_renderers(self) -> dict[str, Renderer]:
         """The cards the sender draws for these parts' messages, by renderer name."""
@@ -52,4 +66,5 @@ class Members:
         return {
             BIRTHDAY_CARD: lambda spec: birthday_card(spec, font_path=font_path).png,
             PLEDGE_CARD: lambda spec: pledge_card(spec, font_path=font_path).png,
+            CONTACT_CARD: lambda spec: contact_card(spec, font_path=font_path).png,
         }

@@ -20,6 +20,7 @@ from handlers.context import Context
 from handlers.deliberation import matters, sitting_checkin
 from handlers.households import keyboards as household_keyboards
 from handlers.keyboards import open_private_chat
+from handlers.members import inservice as member_inservice
 from handlers.members import keyboards as member_keyboards
 from handlers.members import texts as member_texts
 from handlers.needs import keyboards as needs_keyboards
@@ -66,6 +67,11 @@ async def start(update: Update, context: Context) -> None:
         # A group's 📅 加到手机日历 under a sitting's agenda: the calendar file, here.
         await calendar_files.start_payload(update, context)
         return
+    contact = member_inservice.is_contact_start(context.args)
+    if contact and actor.registered:
+        # An in-service member's contact card (联系卡): a message to them, through the bot.
+        await member_inservice.contact_start(update, context)
+        return
     if context.args == [HELP_PAYLOAD]:
         # From the button under /help in a group: the help, here.
         await help_command(update, context)
@@ -90,6 +96,9 @@ async def start(update: Update, context: Context) -> None:
             await reply(update, t(actor.language, "raise.words_gone", days=days))
             await matters.raise_command(update, context)
         return
+    if contact:
+        # A contact card scanned before registering: register, then scan it again.
+        await reply(update, t(actor.language, "inservice.register_first"))
     prompt = await context.services.registration.start(_require_caller(update))
     await _show_prompt(update, context, prompt)
 
@@ -232,6 +241,7 @@ async def me(update: Update, context: Context) -> None:
     birthday += household_keyboards.me_rows(actor.language, actor.person)
     # 🙋 我有需求 (the needs list, 需求清单).
     birthday += needs_keyboards.me_rows(actor.language)
+    birthday += member_keyboards.inservice_rows(actor.language, actor.person)
     await reply(
         update,
         text + "\n\n" + t(actor.language, "me.footer"),

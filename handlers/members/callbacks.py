@@ -232,3 +232,84 @@ class PledgeRateScreen(Callback):
 
     PREFIX: ClassVar[str] = "eps"
     commitment_id: int
+
+
+# --- in-service members reporting in (在职党员报到) ----------------------------------------
+
+
+@dataclass(frozen=True)
+class InserviceOpen(Callback):
+    """🏢 在职党员报到 (on /me): the member's record, or registering."""
+
+    PREFIX: ClassVar[str] = "isv"
+
+
+@dataclass(frozen=True)
+class InserviceRedo(Callback):
+    """✏️ 重新填写 under the member's record: registering again."""
+
+    PREFIX: ClassVar[str] = "isn"
+
+
+@dataclass(frozen=True)
+class InservicePost(Callback):
+    """A post of ``[members] inservice_posts``, by its place in the list."""
+
+    PREFIX: ClassVar[str] = "isp"
+    index: int
+
+
+@dataclass(frozen=True)
+class InserviceBuilding(Callback):
+    """包楼栋: a building of the register, by its place in the list shown; -1: 跳过."""
+
+    PREFIX: ClassVar[str] = "isb"
+    index: int
+
+
+@dataclass(frozen=True)
+class InserviceCard(Callback):
+    """🪪 我的联系卡: the member's contact card, privately."""
+
+    PREFIX: ClassVar[str] = "isc"
+
+
+@dataclass(frozen=True)
+class InserviceReply(Callback):
+    """↩ 回复 under a resident's relayed message (bot/members/inservice.py REPLY_PREFIX)."""
+
+    PREFIX: ClassVar[str] = "isr"
+    message_id: int
+
+
+@dataclass(frozen=True)
+class InserviceList(Callback):
+    """A page (from 0) of /inservice's list (a secretary), e.g. ◀ back from a member."""
+
+    PREFIX: ClassVar[str] = "isl"
+    page: int
+
+
+@dataclass(frozen=True)
+class InserviceMember(Callback):
+    """One in-service member's record on /inservice."""
+
+    PREFIX: ClassVar[str] = "ism"
+    person_id: int
+
+
+@dataclass(frozen=True)
+class InserviceAction(Callback):
+    """On a member of /inservice: "g" 📤 post the card to the residents' group, "x" 🗑
+    take them off the list."""
+
+    PREFIX: ClassVar[str] = "isa"
+    person_id: int
+    action: str
+
+
+@dataclass(frozen=True)
+class InserviceFeedback(Callback):
+    """📄 年度反馈: this year's letters and workbook for every in-service member."""
+
+    PREFIX: ClassVar[str] = "isf"

@@ -17,6 +17,7 @@ from handlers.texts import plain
 from storage.community.people import PersonRow
 from storage.members.appraisal import AppraisalRow, BranchRow
 from storage.members.commitments import CommitmentRow
+from storage.members.inservice import InserviceRow
 
 
 def joined_rows(
@@ -223,5 +224,84 @@ def pledge_ratings(language: Language, commitment_id: int) -> InlineKeyboardMark
                 for r in RATINGS
             ],
             [button(plain(language, "appraisal.back_button"), board_cb.BoardCommitments())],
+        ]
+    )
+
+
+# --- in-service members reporting in (在职党员报到) ----------------------------------------
+
+
+def inservice_rows(language: Language, person: PersonRow) -> list[list[InlineKeyboardButton]]:
+    """🏢 在职党员报到 on /me for a Party member; none for others."""
+    if Role.PARTY_MEMBER.value not in person.roles:
+        return []
+    return [[button(plain(language, "inservice.me_button"), cb.InserviceOpen())]]
+
+
+def inservice_mine(language: Language) -> InlineKeyboardMarkup:
+    """Under the member's record: 🪪 我的联系卡 · ✏️ 重新填写."""
+    return InlineKeyboardMarkup(
+        [
+            [button(plain(language, "inservice.card_button"), cb.InserviceCard())],
+            [button(plain(language, "inservice.redo_button"), cb.InserviceRedo())],
+        ]
+    )
+
+
+def inservice_posts(names: list[str]) -> InlineKeyboardMarkup:
+    """A button per post, two a row."""
+    buttons = [button(name, cb.InservicePost(index)) for index, name in enumerate(names)]
+    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+
+
+def inservice_buildings(language: Language, buildings: list[str]) -> InlineKeyboardMarkup:
+    """A button per building of the register, three a row, then ⏭ 跳过."""
+    buttons = [button(name, cb.InserviceBuilding(index)) for index, name in enumerate(buildings)]
+    rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+    rows.append([button(plain(language, "inservice.skip_button"), cb.InserviceBuilding(-1))])
+    return InlineKeyboardMarkup(rows)
+
+
+def inservice_reply(language: Language, message_id: int) -> InlineKeyboardMarkup:
+    """↩ 回复 (under a relayed message, after a refused reply)."""
+    return InlineKeyboardMarkup(
+        [[button(plain(language, "inservice.reply_button"), cb.InserviceReply(message_id))]]
+    )
+
+
+#: Members a page of /inservice shows.
+INSERVICE_PAGE = 10
+
+
+def inservice_roster(
+    language: Language, records: list[InserviceRow], page: int
+) -> InlineKeyboardMarkup:
+    """A button per in-service member of the page, ◀ ▶ between pages, then 📄 年度反馈."""
+    start = page * INSERVICE_PAGE
+    shown = records[start : start + INSERVICE_PAGE]
+    rows = [[button(r.name, cb.InserviceMember(r.person_id))] for r in shown]
+    turn = []
+    if page > 0:
+        turn.append(button(plain(language, "inservice.prev_button"), cb.InserviceList(page - 1)))
+    if start + INSERVICE_PAGE < len(records):
+        turn.append(button(plain(language, "inservice.next_button"), cb.InserviceList(page + 1)))
+    if turn:
+        rows.append(turn)
+    if records:
+        rows.append([button(plain(language, "inservice.feedback_button"), cb.InserviceFeedback())])
+    return InlineKeyboardMarkup(rows)
+
+
+def inservice_member(language: Language, person_id: int) -> InlineKeyboardMarkup:
+    """On a member of /inservice: 📤 发联系卡到居民群 · 🗑 移出名单 · ◀ 返回."""
+    return InlineKeyboardMarkup(
+        [
+            [button(plain(language, "inservice.post_button"), cb.InserviceAction(person_id, "g"))],
+            [
+                button(
+                    plain(language, "inservice.remove_button"), cb.InserviceAction(person_id, "x")
+                )
+            ],
+            [button(plain(language, "inservice.back_button"), cb.InserviceList(0))],
         ]
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -21,6 +22,7 @@ from bot.members.commitments import Overview, Step, contact_text, state_key
 from handlers.texts import plain, t
 from storage.community.people import PersonRow
 from storage.members.commitments import CommitmentRow
+from storage.members.inservice import InserviceRow
 
 
 def me_line(language: Language, person: PersonRow, today: date) -> str:
@@ -270,3 +272,52 @@ def appraisal_table(language: Language, table: Table, page: int) -> tuple[str, i
             block += "\n" + t(language, "appraisal.table_note", note=row.branch_note)
         blocks.append(block)
     return "\n\n".join(blocks), pages
+
+
+# --- in-service members reporting in (在职党员报到) ----------------------------------------
+
+
+def inservice_ask(language: Language, step: str) -> str:
+    """The question of a registering step (employer, org, contact_name, contact, post,
+    building)."""
+    return t(language, f"inservice.ask_{step}")
+
+
+def inservice_record(language: Language, record: InserviceRow, post: str) -> str:
+    """The record's lines: employer, its Party organisation and contact, post, building."""
+    return t(
+        language,
+        "inservice.record",
+        employer=record.employer,
+        org=record.party_org,
+        contact_name=record.org_contact_name,
+        contact=record.org_contact,
+        post=post,
+        building=record.building or t(language, "inservice.card.no_building"),
+    )
+
+
+def inservice_roster(
+    language: Language,
+    records: list[InserviceRow],
+    post_of: Callable[[str], str],
+    first: int = 0,
+    size: int | None = None,
+) -> str:
+    """/inservice: each member (of the page from ``first``) with employer, post, building."""
+    if not records:
+        return t(language, "inservice.roster_empty")
+    shown = list(enumerate(records, start=1))[first : None if size is None else first + size]
+    lines = [
+        t(
+            language,
+            "inservice.roster_line",
+            number=index,
+            name=r.name,
+            employer=r.employer,
+            post=post_of(r.post),
+            building=r.building or t(language, "inservice.card.no_building"),
+        )
+        for index, r in shown
+    ]
+    return t(language, "inservice.roster_title", count=len(records)) + "\n\n" + "\n".join(lines)

@@ -11,6 +11,7 @@ import aiosqlite
 from storage.members.appraisal import AppraisalRepository
 from storage.members.birthdays import BirthdaysRepository
 from storage.members.commitments import CommitmentsRepository
+from storage.members.inservice import InserviceRepository
 
 
 class MembersRepositories:
@@ -22,3 +23,5 @@ class MembersRepositories:
         self.commitments = CommitmentsRepository(conn)
         # The yearly democratic appraisal (民主评议) and residents' pledge ratings.
         self.appraisal = AppraisalRepository(conn)
+        # In-service members reporting in (在职党员报到), their relayed messages.
+        self.inservice = InserviceRepository(conn)

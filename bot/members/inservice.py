@@ -1,0 +1,751 @@
+"""In-service Party members reporting to the community (在职党员报到): "建立在职党员登记制度、
+设岗定责制度、双向联系反馈制度 … 发放《在职党员联系卡》".
+
+- A Party member who works elsewhere registers (/report_in, or 🏢 在职党员报到 on /me),
+  guided step by step: the employer (工作单位), its Party organisation, that
+  organisation's contact (a name, then a phone number or an e-mail address), a post from
+  the community's list (``[members] inservice_posts``, buttons) and, if they wish, a
+  building they take charge of (包楼栋: buttons from the register's buildings, or 跳过).
+  Registering again replaces the answers.
+- 包楼栋 is a pledge: choosing a building submits a commitment through the commitment
+  system (bot/members/commitments.py: "负责 3号楼 的楼栋工作" for "3号楼居民", by the
+  year's end), so it goes through the secretary's approval and the pledge card.
+- The contact card (联系卡): a card drawn at send time (bot/members/cards.py) with the
+  member's name, post, building, the community and a QR of the bot's deep link
+  ``start=contact-<token>``; the token is random and stored, never a phone number. A
+  resident who opens it writes a message, relayed to the member through the bot with a
+  ↩ 回复 button; the reply is relayed back. The member gets the card from /me; a
+  secretary posts it to the residents' group(s).
+- /inservice (secretaries): the list with employer, post and building; one can be taken
+  off it. The yearly feedback (双向联系反馈) per member: volunteer hours and activities,
+  commitments and their states, messages received and answered, as a letter to the
+  employer's Party organisation (.docx) and a row of a workbook; also a sheet of the
+  ledger (台账).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot import spoken, usertext
+from bot.clock import Clock, system_clock
+from bot.community.calendar import local_moment, to_utc
+from bot.community.register import Actor, ChatKind, Role, secretaries_to_tell
+from bot.config import Language, Settings
+from bot.deliberation.ledger import LedgerService, SheetsOf
+from bot.deliberation.voting.electorate import known_buildings
+from bot.dialogs import expect_step
+from bot.documents import Bullets, Fields, Heading, Paragraph, TextDocument
+from bot.errors import UserFacingError
+from bot.i18n import translate, translate_count
+from bot.members.cards import CONTACT_CARD
+from bot.members.commitments import CommitmentService, state_key
+from bot.runtime.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
+from bot.runtime.scheduler import Firing, SchedulerService, daily_rule
+from bot.spreadsheets import Sheet, hours_cell
+from storage import Database
+from storage.members.commitments import CommitmentRow
+from storage.members.inservice import InserviceRow, RelayedRow, ServedRow
+from storage.session import Session
+
+#: Registering: employer, its Party organisation, the contact's name, phone or e-mail,
+#: the post (buttons), the building (buttons, or 跳过).
+FLOW = "party_inservice"
+STEPS = ("employer", "org", "contact_name", "contact", "post", "building")
+#: A resident's message to a member, opened by the contact card's link.
+RELAY_FLOW = "party_inservice_relay"
+#: The member's reply to a resident's message.
+REPLY_FLOW = "party_inservice_reply"
+MAX_EMPLOYER = 60
+MAX_ORG = 60
+MAX_CONTACT_NAME = 20
+MAX_CONTACT = 60
+MAX_MESSAGE = 500
+#: The deep-link payload of a contact card: ``contact-<token>``.
+START_PREFIX = "contact-"
+#: Callback data of ↩ 回复 under a relayed message (handlers/members/callbacks.py).
+REPLY_PREFIX = "isr"
+RELAY_KIND = "members.inservice_relay"
+REPLY_KIND = "members.inservice_reply"
+CARD_KIND = "members.contact_card"
+#: The daily schedule whose effect, on 20 December, asks the secretaries for the feedback.
+FEEDBACK_KIND = "members.inservice_feedback"
+FEEDBACK_SCHEDULE_KEY = "builtin:members_inservice_feedback"
+#: The day (month, day) the secretaries are asked to send the year's feedback.
+FEEDBACK_DAY = (12, 20)
+#: Callback data of 📄 年度反馈 under that push (handlers/members/callbacks.py).
+FEEDBACK_PREFIX = "isf"
+_PHONE = re.compile(r"\+?[0-9][0-9 \-]{5,18}[0-9]")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+@dataclass(frozen=True)
+class Step:
+    """Where registering stands: the step now asked, and the answers so far."""
+
+    step: str
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Registered:
+    """The member's record after registering, and the 包楼栋 commitment it submitted."""
+
+    record: InserviceRow
+    commitment: CommitmentRow | None
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """What an in-service member did here in a year (双向联系反馈)."""
+
+    record: InserviceRow
+    year: int
+    served: list[ServedRow]
+    commitments: list[CommitmentRow]
+    received: int
+    answered: int
+
+    @property
+    def minutes(self) -> int:
+        return sum(item.minutes for item in self.served)
+
+
+def contact_link(bot_username: str, token: str) -> str:
+    """The contact card's link: the bot's deep link that opens a message to the member."""
+    return f"https://t.me/{bot_username}?start={START_PREFIX}{token}"
+
+
+def token_of(args: list[str] | None) -> str | None:
+    """The token of a contact card's /start payload, or None for another payload."""
+    if not args or len(args) != 1 or not args[0].startswith(START_PREFIX):
+        return None
+    token = args[0][len(START_PREFIX) :]
+    return token if _TOKEN.fullmatch(token) else ""
+
+
+class InserviceService:
+    """Registering, the contact card and its relayed messages, the list, the feedback."""
+
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        commitments: CommitmentService,
+        scheduler: SchedulerService,
+        clock: Clock = system_clock,
+        ledger: LedgerService | None = None,
+    ) -> None:
+        self._db = db
+        self._settings = settings
+        self._commitments = commitments
+        self._clock = clock
+        if ledger is not None:
+            ledger.add_section(self.ledger_section)
+        scheduler.register_effect(FEEDBACK_KIND, self._feedback_effect)
+        config = settings.members
+        rule = (
+            daily_rule(config.inservice_feedback_time, settings.community.tz)
+            if config.inservice_feedback
+            else None
+        )
+        scheduler.add_builtin(FEEDBACK_SCHEDULE_KEY, FEEDBACK_KIND, rule)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return self._settings.community.tz
+
+    def today(self) -> date:
+        return self._clock().astimezone(self.tz).date()
+
+    def post_name(self, language: Language, post: str) -> str:
+        """A post as the reader calls it (its English name from the configuration)."""
+        for choice in self._settings.members.inservice_posts:
+            if choice.name == post:
+                return choice.name_in(language)
+        return post
+
+    def posts(self, language: Language) -> list[str]:
+        """The community's posts, in the reader's language, in the configured order."""
+        return [post.name_in(language) for post in self._settings.members.inservice_posts]
+
+    # --- registering -------------------------------------------------------------------
+
+    async def mine(self, actor: Actor) -> InserviceRow | None:
+        """🏢 在职党员报到 on /me: the member's record, if they have reported in."""
+        me = actor.member(Role.PARTY_MEMBER, "inservice.members_only")
+        async with self._db.read() as session:
+            return await session.members.inservice.of_person(me.id)
+
+    async def start(self, actor: Actor, chat_id: int) -> Step:
+        """/report_in: the first question (the employer)."""
+        actor.member(Role.PARTY_MEMBER, "inservice.members_only")
+        async with self._db.transaction() as session:
+            await session.dialogs.put(
+                chat_id, actor.tg_user_id, FLOW, "employer", {}, self._clock()
+            )
+        return Step("employer", {})
+
+    async def answer(self, actor: Actor, chat_id: int, step: str, text: str) -> Step:
+        """A typed answer at ``step``: checked, kept, the next step asked."""
+        actor.require(Role.PARTY_MEMBER, "inservice.members_only")
+        value = usertext.line(text)
+        limits = {
+            "employer": ("org", MAX_EMPLOYER),
+            "org": ("contact_name", MAX_ORG),
+            "contact_name": ("contact", MAX_CONTACT_NAME),
+            "contact": ("post", MAX_CONTACT),
+        }
+        if step not in limits:
+            raise UserFacingError("inservice.use_buttons")
+        following, limit = limits[step]
+        if not value:
+            raise UserFacingError("inservice.empty")
+        if len(value) > limit:
+            raise UserFacingError("inservice.too_long", limit=limit, length=len(value))
+        if step == "contact" and not (_PHONE.fullmatch(value) or _EMAIL.fullmatch(value)):
+            raise UserFacingError("inservice.contact_unreadable")
+        return await self._advance(actor, chat_id, step, following, **{step: value})
+
+    async def choose_post(self, actor: Actor, chat_id: int, index: int) -> Step:
+        """A post's button: kept; then the buildings of the register (包楼栋)."""
+        actor.require(Role.PARTY_MEMBER, "inservice.members_only")
+        posts = self._settings.members.inservice_posts
+        if not 0 <= index < len(posts):
+            raise UserFacingError("inservice.expired")
+        async with self._db.read() as session:
+            buildings = known_buildings(await session.people.known_buildings())
+        return await self._advance(
+            actor, chat_id, "post", "building", post=posts[index].name, buildings=buildings
+        )
+
+    async def current(self, actor: Actor, chat_id: int) -> Step:
+        """Where the member's registering stands (to ask its question again)."""
+        async with self._db.read() as session:
+            dialog = await session.dialogs.get(chat_id, actor.tg_user_id)
+        if dialog is None or dialog.flow != FLOW:
+            raise UserFacingError("inservice.expired")
+        return Step(dialog.step, dict(dialog.data))
+
+    async def _advance(
+        self, actor: Actor, chat_id: int, from_step: str, to_step: str, **answers: Any
+    ) -> Step:
+        async with self._db.transaction() as session:
+            dialog = await expect_step(
+                session, chat_id, actor.tg_user_id, FLOW, from_step, "inservice.expired"
+            )
+            data = {**dialog.data, **answers}
+            await session.dialogs.put(chat_id, actor.tg_user_id, FLOW, to_step, data, self._clock())
+        return Step(to_step, data)
+
+    async def choose_building(self, actor: Actor, chat_id: int, index: int | None) -> Registered:
+        """A building's button (包楼栋: a commitment submitted for review), or 跳过 (None):
+        the member is registered."""
+        me = actor.member(Role.PARTY_MEMBER, "inservice.members_only")
+        now = self._clock()
+        async with self._db.transaction() as session:
+            dialog = await expect_step(
+                session, chat_id, actor.tg_user_id, FLOW, "building", "inservice.expired"
+            )
+            data = dialog.data
+            buildings = [str(b) for b in data.get("buildings") or []]
+            building: str | None = None
+            if index is not None:
+                if not 0 <= index < len(buildings):
+                    raise UserFacingError("inservice.expired")
+                building = buildings[index]
+            repo = session.members.inservice
+            earlier = await repo.of_person(me.id)
+            commitment = None
+            if building is not None and (earlier is None or earlier.building != building):
+                commitment = await self._pledge(session, me.id, building, now)
+            await repo.put(
+                me.id,
+                employer=str(data["employer"]),
+                party_org=str(data["org"]),
+                org_contact_name=str(data["contact_name"]),
+                org_contact=str(data["contact"]),
+                post=str(data["post"]),
+                building=building,
+                commitment_id=commitment.id if commitment else None,
+                token=earlier.token if earlier else secrets.token_urlsafe(18),
+                now=now,
+            )
+            await session.dialogs.end(chat_id, actor.tg_user_id)
+            await session.audit.record(at=now, action="inservice.register", actor_id=me.id)
+            record = await repo.of_person(me.id)
+        assert record is not None  # noqa: S101 - written just now
+        return Registered(record, commitment)
+
+    async def _pledge(
+        self, session: Session, person_id: int, building: str, now: datetime
+    ) -> CommitmentRow:
+        """包楼栋: the commitment "负责 3号楼 …" for its residents, by the year's end, in the
+        community's language (it is posted to the residents' group once approved)."""
+        language = self._settings.community.default_language
+        today = self.today()
+        due = date(today.year, 12, 31)
+        if due <= today:
+            due = date(today.year + 1, 12, 31)
+        return await self._commitments.submit_in(
+            session,
+            person_id,
+            translate(language, "inservice.pledge_what", building=building),
+            translate(language, "inservice.pledge_whom", building=building),
+            due,
+            None,
+            now,
+        )
+
+    # --- the contact card and its messages -------------------------------------------------
+
+    def card_message(
+        self, language: Language, record: InserviceRow, bot_username: str, caption: str
+    ) -> OutgoingMessage:
+        """The contact card (联系卡), drawn at send time, with ``caption`` under it."""
+        link = contact_link(bot_username, record.token)
+        post = self.post_name(language, record.post)
+        building = record.building or translate(language, "inservice.card.no_building")
+        return OutgoingMessage(
+            caption,
+            language,
+            {"name": record.name, "post": post, "building": building, "link": link},
+            card={
+                "renderer": CONTACT_CARD,
+                "params": {
+                    "title": translate(language, "inservice.card.title"),
+                    "rows": [
+                        [translate(language, "inservice.card.member"), record.name],
+                        [translate(language, "inservice.card.post"), post],
+                        [translate(language, "inservice.card.building"), building],
+                    ],
+                    "link": link,
+                    "scan": translate(language, "inservice.card.scan", name=record.name),
+                    "community": self._settings.community.name_in(language),
+                    "date": translate(
+                        language,
+                        "inservice.card.since",
+                        day=spoken.long_day(language, record.registered_at.astimezone(self.tz)),
+                    ),
+                },
+            },
+        )
+
+    async def send_card(self, actor: Actor, bot_username: str) -> InserviceRow:
+        """🪪 我的联系卡: the card to the member, privately."""
+        me = actor.member(Role.PARTY_MEMBER, "inservice.members_only")
+        now = self._clock()
+        async with self._db.transaction() as session:
+            record = await session.members.inservice.of_person(me.id)
+            if record is None:
+                raise UserFacingError("inservice.not_reported")
+            message = self.card_message(actor.language, record, bot_username, "inservice.card_own")
+            await queue_push(
+                session,
+                kind=CARD_KIND,
+                title=str(me.id),
+                deliveries=[Delivery(me.tg_user_id, me.id, message)],
+                dedupe_prefix=f"{CARD_KIND}:{me.id}:{now.isoformat()}",
+                now=now,
+            )
+        return record
+
+    async def post_card(self, actor: Actor, person_id: int, bot_username: str) -> InserviceRow:
+        """📤 发到居民群 (a secretary): the member's card in the residents' group(s)."""
+        actor.require(Role.SECRETARY)
+        now = self._clock()
+        language = self._settings.community.default_language
+        async with self._db.transaction() as session:
+            record = await session.members.inservice.of_person(person_id)
+            if record is None:
+                raise UserFacingError("inservice.gone")
+            chats = await session.chats.posting(ChatKind.RESIDENTS.value)
+            if not chats:
+                raise UserFacingError("inservice.no_group")
+            message = self.card_message(language, record, bot_username, "inservice.card_group")
+            await queue_push(
+                session,
+                kind=CARD_KIND,
+                title=str(person_id),
+                deliveries=[Delivery(chat.chat_id, None, message) for chat in chats],
+                dedupe_prefix=f"{CARD_KIND}:group:{person_id}:{now.isoformat()}",
+                now=now,
+            )
+        return record
+
+    async def open_contact(self, actor: Actor, chat_id: int, token: str) -> InserviceRow:
+        """The card's link opened privately: "给 王芳 留言：" (the message is asked)."""
+        me = actor.registered_person()
+        async with self._db.transaction() as session:
+            record = await session.members.inservice.by_token(token) if token else None
+            if record is None:
+                raise UserFacingError("inservice.card_gone")
+            if record.person_id == me.id:
+                raise UserFacingError("inservice.own_card")
+            await session.dialogs.put(
+                chat_id,
+                actor.tg_user_id,
+                RELAY_FLOW,
+                "text",
+                {"member": record.person_id},
+                self._clock(),
+            )
+        return record
+
+    def _message_text(self, text: str) -> str:
+        value = usertext.block(text)
+        if not value:
+            raise UserFacingError("inservice.empty")
+        if len(value) > MAX_MESSAGE:
+            raise UserFacingError("inservice.too_long", limit=MAX_MESSAGE, length=len(value))
+        return value
+
+    async def relay(self, actor: Actor, chat_id: int, text: str) -> InserviceRow:
+        """The resident's message: kept, and sent to the member with ↩ 回复."""
+        me = actor.registered_person()
+        value = self._message_text(text)
+        now = self._clock()
+        async with self._db.transaction() as session:
+            dialog = await expect_step(
+                session, chat_id, actor.tg_user_id, RELAY_FLOW, "text", "inservice.expired"
+            )
+            await session.dialogs.end(chat_id, actor.tg_user_id)
+            repo = session.members.inservice
+            record = await repo.of_person(int(dialog.data["member"]))
+            member = await session.people.by_id(record.person_id) if record else None
+            if record is None or member is None:
+                raise UserFacingError("inservice.card_gone")
+            message_id = await repo.add_message(record.person_id, me.id, value, now)
+            if member.reachable:
+                reply = ButtonSpec(
+                    "inservice.reply_button", callback_data=f"{REPLY_PREFIX}:{message_id}"
+                )
+                message = OutgoingMessage(
+                    "inservice.relayed",
+                    Language(member.language),
+                    {"name": me.display_name, "text": value},
+                    buttons=((reply,),),
+                )
+                await queue_push(
+                    session,
+                    kind=RELAY_KIND,
+                    title=str(message_id),
+                    deliveries=[Delivery(member.tg_user_id, member.id, message)],
+                    dedupe_prefix=f"{RELAY_KIND}:{message_id}",
+                    now=now,
+                )
+            await session.audit.record(
+                at=now, action="inservice.message", actor_id=me.id, subject_id=member.id
+            )
+        return record
+
+    async def start_reply(self, actor: Actor, chat_id: int, message_id: int) -> RelayedRow:
+        """↩ 回复 under a relayed message: the reply is asked."""
+        me = actor.registered_person()
+        async with self._db.transaction() as session:
+            relayed = await session.members.inservice.message(message_id)
+            if relayed is None or relayed.member_id != me.id:
+                raise UserFacingError("inservice.message_gone")
+            await session.dialogs.put(
+                chat_id, actor.tg_user_id, REPLY_FLOW, "text", {"id": message_id}, self._clock()
+            )
+        return relayed
+
+    async def answer_reply(self, actor: Actor, chat_id: int, text: str) -> RelayedRow:
+        """The member's reply: kept, and sent to the resident."""
+        me = actor.registered_person()
+        value = self._message_text(text)
+        now = self._clock()
+        async with self._db.transaction() as session:
+            dialog = await expect_step(
+                session, chat_id, actor.tg_user_id, REPLY_FLOW, "text", "inservice.expired"
+            )
+            await session.dialogs.end(chat_id, actor.tg_user_id)
+            repo = session.members.inservice
+            relayed = await repo.message(int(dialog.data["id"]))
+            if relayed is None or relayed.member_id != me.id:
+                raise UserFacingError("inservice.message_gone")
+            await repo.set_reply(relayed.id, value, now)
+            resident = await session.people.by_id(relayed.resident_id)
+            if resident is not None and resident.reachable:
+                message = OutgoingMessage(
+                    "inservice.reply_relayed",
+                    Language(resident.language),
+                    {"name": me.display_name, "text": value, "asked": relayed.text[:60]},
+                )
+                await queue_push(
+                    session,
+                    kind=REPLY_KIND,
+                    title=str(relayed.id),
+                    deliveries=[Delivery(resident.tg_user_id, resident.id, message)],
+                    dedupe_prefix=f"{REPLY_KIND}:{relayed.id}:{now.isoformat()}",
+                    now=now,
+                )
+        return relayed
+
+    # --- the secretary's list --------------------------------------------------------------
+
+    async def roster(self, actor: Actor) -> list[InserviceRow]:
+        """/inservice: every in-service member, in the order they reported in."""
+        actor.require(Role.SECRETARY)
+        async with self._db.read() as session:
+            return await session.members.inservice.every()
+
+    async def one(self, actor: Actor, person_id: int) -> InserviceRow:
+        """One in-service member's record (a secretary)."""
+        actor.require(Role.SECRETARY)
+        async with self._db.read() as session:
+            record = await session.members.inservice.of_person(person_id)
+        if record is None:
+            raise UserFacingError("inservice.gone")
+        return record
+
+    async def remove(self, actor: Actor, person_id: int) -> InserviceRow:
+        """🗑 移出名单: the member is no longer in service here (their card stops working)."""
+        actor.require(Role.SECRETARY)
+        now = self._clock()
+        async with self._db.transaction() as session:
+            repo = session.members.inservice
+            record = await repo.of_person(person_id)
+            if record is None or not await repo.remove(person_id):
+                raise UserFacingError("inservice.gone")
+            await session.audit.record(
+                at=now,
+                action="inservice.remove",
+                actor_id=actor.person_id,
+                subject_id=person_id,
+            )
+        return record
+
+    # --- the yearly feedback (双向联系反馈) ------------------------------------------------------
+
+    def _bounds(self, year: int) -> tuple[datetime, datetime]:
+        start = to_utc(local_moment(date(year, 1, 1), time(0), self.tz))
+        end = to_utc(local_moment(date(year + 1, 1, 1), time(0), self.tz))
+        return start, end
+
+    async def _feedback(
+        self, session: Session, record: InserviceRow, start: datetime, end: datetime
+    ) -> Feedback:
+        repo = session.members.inservice
+        served = await repo.served(record.person_id, start, end)
+        first_day = start.astimezone(self.tz).date()
+        commitments = [
+            c
+            for c in await session.members.commitments.of_person(record.person_id)
+            if c.submitted_at < end and c.due_on >= first_day
+        ]
+        received, answered = await repo.message_counts(record.person_id, start, end)
+        year = first_day.year
+        return Feedback(record, year, served, commitments, received, answered)
+
+    async def feedback(self, actor: Actor, year: int | None = None) -> list[Feedback]:
+        """📄 年度反馈: each in-service member's year (this year unless given)."""
+        actor.require(Role.SECRETARY)
+        start, end = self._bounds(year or self.today().year)
+        async with self._db.read() as session:
+            return [
+                await self._feedback(session, record, start, end)
+                for record in await session.members.inservice.every()
+            ]
+
+    async def _feedback_effect(self, firing: Firing) -> None:
+        """On 20 December: each secretary is asked, with 📄 年度反馈, to send the year's
+        feedback to the employers (once a year; nothing without in-service members)."""
+        day = firing.due_at.astimezone(self.tz).date()
+        if (day.month, day.day) != FEEDBACK_DAY:
+            return
+        session = firing.session
+        count = len(await session.members.inservice.every())
+        if not count:
+            return
+        deliveries = [
+            Delivery(
+                person.tg_user_id,
+                person.id,
+                OutgoingMessage(
+                    "inservice.feedback_push",
+                    Language(person.language),
+                    {"count": count, "year": day.year},
+                    buttons=(
+                        (ButtonSpec("inservice.feedback_button", callback_data=FEEDBACK_PREFIX),),
+                    ),
+                ),
+            )
+            for person in await secretaries_to_tell(session, self._settings.community)
+        ]
+        if deliveries:
+            await queue_push(
+                session,
+                kind=FEEDBACK_KIND,
+                title=str(day.year),
+                deliveries=deliveries,
+                dedupe_prefix=f"{FEEDBACK_KIND}:{day.year}",
+                now=firing.now,
+            )
+
+    async def ledger_section(self, session: Session, start: datetime, end: datetime) -> SheetsOf:
+        """The ledger's sheet: each in-service member's service in the ledger's period."""
+        found = [
+            await self._feedback(session, record, start, end)
+            for record in await session.members.inservice.every()
+        ]
+
+        def sheets(language: Language, tz: ZoneInfo) -> list[Sheet]:
+            return [self.feedback_sheet(language, found)]
+
+        return sheets
+
+    def feedback_sheet(self, language: Language, found: list[Feedback]) -> Sheet:
+        """One row per in-service member: where they work, what they did here."""
+        columns = (
+            "member",
+            "employer",
+            "org",
+            "org_contact",
+            "post",
+            "building",
+            "since",
+            "hours",
+            "activities",
+            "commitments",
+            "done",
+            "received",
+            "answered",
+        )
+        headers = tuple(translate(language, f"inservice.sheet.{column}") for column in columns)
+        rows = tuple(
+            (
+                f.record.name,
+                f.record.employer,
+                f.record.party_org,
+                f"{f.record.org_contact_name} {f.record.org_contact}",
+                self.post_name(language, f.record.post),
+                f.record.building,
+                f.record.registered_at.astimezone(self.tz).date(),
+                hours_cell(f.minutes),
+                len(f.served),
+                len(f.commitments),
+                sum(1 for c in f.commitments if c.state == "done"),
+                f.received,
+                f.answered,
+            )
+            for f in found
+        )
+        return Sheet("inservice", translate(language, "inservice.sheet.title"), headers, rows)
+
+    def letter(self, language: Language, found: Feedback) -> TextDocument:
+        """The feedback letter to the member's employer's Party organisation (反馈函)."""
+        record = found.record
+        community = self._settings.community.name_in(language)
+        post = self.post_name(language, record.post)
+        since = record.registered_at.astimezone(self.tz)
+        today = self.today()
+        intro_key = (
+            "inservice.letter.intro_building" if record.building else "inservice.letter.intro"
+        )
+        blocks: list[Heading | Paragraph | Fields | Bullets] = [
+            Paragraph(translate(language, "inservice.letter.to", org=record.party_org)),
+            Paragraph(
+                translate(
+                    language,
+                    intro_key,
+                    employer=record.employer,
+                    name=record.name,
+                    year=since.year,
+                    community=community,
+                    post=post,
+                    building=record.building or "",
+                    report_year=found.year,
+                )
+            ),
+            Fields(
+                (
+                    (
+                        translate(language, "inservice.letter.hours"),
+                        translate(
+                            language,
+                            "inservice.letter.hours_value",
+                            hours=spoken.hours_total(language, found.minutes),
+                            activities=translate_count(
+                                language, "inservice.count.activities", len(found.served)
+                            ),
+                        ),
+                    ),
+                    (
+                        translate(language, "inservice.letter.commitments"),
+                        translate(
+                            language,
+                            "inservice.letter.commitments_value",
+                            total=translate_count(
+                                language, "inservice.count.commitments", len(found.commitments)
+                            ),
+                            done=sum(1 for c in found.commitments if c.state == "done"),
+                        ),
+                    ),
+                    (
+                        translate(language, "inservice.letter.messages"),
+                        translate(
+                            language,
+                            "inservice.letter.messages_value",
+                            received=translate_count(
+                                language, "inservice.count.messages", found.received
+                            ),
+                            answered=found.answered,
+                        ),
+                    ),
+                )
+            ),
+        ]
+        if found.served:
+            blocks.append(Heading(translate(language, "inservice.letter.served_heading"), 2))
+            blocks.append(
+                Bullets(
+                    tuple(
+                        translate(
+                            language,
+                            "inservice.letter.served_item",
+                            day=spoken.long_day(language, item.starts_at.astimezone(self.tz)),
+                            title=item.title,
+                            duration=spoken.duration(language, item.minutes),
+                        )
+                        for item in found.served
+                    )
+                )
+            )
+        if found.commitments:
+            blocks.append(Heading(translate(language, "inservice.letter.commitments_heading"), 2))
+            blocks.append(
+                Bullets(
+                    tuple(
+                        translate(
+                            language,
+                            "inservice.letter.commitment_item",
+                            what=c.what,
+                            due=spoken.long_day(language, c.due_on),
+                            state=translate(language, state_key(c, today)),
+                        )
+                        for c in found.commitments
+                    )
+                )
+            )
+        blocks += [
+            Paragraph(translate(language, "inservice.letter.closing")),
+            Paragraph(translate(language, "inservice.letter.signature", community=community)),
+            Paragraph(spoken.long_day(language, today)),
+        ]
+        return TextDocument(
+            title=translate(language, "inservice.letter.title"),
+            subtitle=translate(
+                language, "inservice.letter.subtitle", name=record.name, year=found.year
+            ),
+            blocks=tuple(blocks),
+            made_at=self._clock().astimezone(UTC).replace(tzinfo=None),
+            author=community,
+        )
