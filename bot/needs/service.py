@@ -458,7 +458,8 @@ class NeedsService:
             return
         language = Language(resident.language)
         if "due" in params:
-            params["due"] = spoken.long_day(language, params["due"])
+            # A push is read later: no 明天, but the year only when it is another.
+            params["due"] = spoken.day(language, params["due"], self.today(), relative=False)
         message = OutgoingMessage(key, language, {**self.details(language, need), **params})
         await queue_push(
             session,

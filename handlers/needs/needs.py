@@ -214,7 +214,11 @@ async def claim_pressed(update: Update, context: Context) -> None:
     data = cb.NeedClaim.decode(_data(update))
     actor = context.require_actor()
     need = await context.services.needs.claim(actor, data.need_id)
-    due = spoken.long_day(actor.language, need.due_on) if need.due_on else ""
+    due = (
+        spoken.day(actor.language, need.due_on, context.services.needs.today())
+        if need.due_on
+        else ""
+    )
     note = t(actor.language, "needs.claimed_done", number=need.id, due=due)
     await _screen(update, context, need.id, note)
     context.services.wake_sender()
@@ -278,7 +282,11 @@ async def due_pressed(update: Update, context: Context) -> None:
 async def _due(update: Update, context: Context, text: str) -> None:
     actor = context.require_actor()
     need = await context.services.needs.set_due(actor, _chat_id(update), text)
-    due = spoken.long_day(actor.language, need.due_on) if need.due_on else ""
+    due = (
+        spoken.day(actor.language, need.due_on, context.services.needs.today())
+        if need.due_on
+        else ""
+    )
     await show(update, t(actor.language, "needs.due_done", number=need.id, due=due))
 
 

@@ -178,7 +178,11 @@ async def answer_pressed(update: Update, context: Context) -> None:
         actor, data.claim_id, bool(data.agreed)
     )
     if need is not None:
-        due = spoken.long_day(actor.language, need.due_on) if need.due_on else ""
+        due = (
+            spoken.day(actor.language, need.due_on, context.services.needs.today())
+            if need.due_on
+            else ""
+        )
         await show(
             update,
             t(actor.language, "needs.agreed_done", number=need.id, due=due, what=offer.what),

@@ -15,7 +15,7 @@ def need_screen(language: Language, service: NeedsService, need: NeedRow) -> str
     """One need: what, where, who, since when, where it stands."""
     text = t(language, "needs.screen", **service.details(language, need))
     if need.owner_name and need.state in ("claimed", "done"):
-        due = spoken.long_day(language, need.due_on) if need.due_on else "—"
+        due = spoken.day(language, need.due_on, service.today()) if need.due_on else "—"
         text += "\n" + t(language, "needs.screen_owner", owner=need.owner_name, due=due)
     if need.activity_id:
         text += "\n" + t(language, "needs.screen_activity", activity=need.activity_id)
@@ -28,8 +28,11 @@ def need_screen(language: Language, service: NeedsService, need: NeedRow) -> str
     return text
 
 
-def when_text(language: Language, day: date | None) -> str:
-    return spoken.long_day(language, day) if day else t(language, "needs.long_term")
+def when_text(language: Language, day: date | None, today: date | None = None) -> str:
+    """When a service is offered: 12月5日（周六）, or 长期."""
+    return (
+        spoken.day(language, day, today, relative=False) if day else t(language, "needs.long_term")
+    )
 
 
 def offer_screen(language: Language, offer: OfferRow) -> str:

@@ -81,14 +81,14 @@ async def test_task_voice_deadline_not_solved_and_the_clocks(
         # 李大爷 claims it as a task from the secretary's kind of push, due in 2 days.
         await harness.press(LI, harness.last(LI), "ndo:1", strict=False)
         await harness.press_label(LI, harness.last(LI), "我来认领")
-        assert text(harness, LI).startswith("✅ 您认领了需求 #1，请在 2026年11月22日前办好。")
+        assert text(harness, LI).startswith("✅ 您认领了需求 #1，请在 11月22日（周日）前办好。")
         assert "✅ 已办好" in button_labels(harness.last(LI))
         # The deadline moved with the date picker's typed form: the done clock moves too.
         await harness.press_label(LI, harness.last(LI), "改期限")
         assert text(harness, LI) == "📅 新的完成期限是哪天？"
         assert "明天" in " ".join(button_labels(harness.last(LI)))
         await harness.say(LI, "2026-11-24")
-        assert text(harness, LI) == "📅 需求 #1 的期限改为 2026年11月24日。"
+        assert text(harness, LI) == "📅 需求 #1 的期限改为 11月24日（周二）。"
         schedule_id, due = await due_of(harness, OVERDUE_KIND, 1)
         assert due == datetime.fromisoformat("2026-11-25T00:00:00+08:00")
 
