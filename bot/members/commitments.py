@@ -28,13 +28,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot import parsing, spoken, usertext
 from bot.clock import Clock, system_clock
 from bot.community.register import Actor, ChatKind, Role, secretaries_to_tell
 from bot.config import Language, Settings
+from bot.deliberation.ledger import SheetsOf
 from bot.dialogs import expect_step
 from bot.errors import UserFacingError
 from bot.i18n import translate
@@ -580,6 +582,24 @@ class CommitmentService:
         async with self._db.read() as session:
             return await session.members.commitments.every()
 
+    async def ledger_section(self, session: Session, start: datetime, end: datetime) -> SheetsOf:
+        """The ledger's 党员承诺 sheet: the commitments live in [start, end) (submitted
+        before its end, not carried out before its start), each with its state; one is
+        overdue against the period's last day, or today while the period runs."""
+        live = [
+            commitment
+            for commitment in await session.members.commitments.every()
+            if commitment.submitted_at < end
+            and (commitment.done_at is None or commitment.done_at >= start)
+        ]
+        last_day = (end - timedelta(microseconds=1)).astimezone(self._settings.community.tz).date()
+        reckoned = min(self.today(), last_day)
+
+        def sheets(language: Language, tz: ZoneInfo) -> list[Sheet]:
+            return [review_sheet(language, live, reckoned, tz)] if live else []
+
+        return sheets
+
     # --- the reminder before the deadline ----------------------------------------------------
 
     async def _remind_effect(self, firing: Firing) -> None:
@@ -613,8 +633,11 @@ class CommitmentService:
         )
 
 
-def review_sheet(language: Language, commitments: list[CommitmentRow], today: date) -> Sheet:
-    """The review as a table: one row per commitment, its state (已逾期 for the overdue)."""
+def review_sheet(
+    language: Language, commitments: list[CommitmentRow], today: date, tz: ZoneInfo
+) -> Sheet:
+    """The review as a table: one row per commitment, its state (已逾期 for the overdue),
+    the day it was carried out in the community's zone."""
     headers = tuple(
         translate(language, f"commit.sheet.{column}")
         for column in ("number", "member", "what", "whom", "due", "state", "approved", "done")
@@ -628,7 +651,7 @@ def review_sheet(language: Language, commitments: list[CommitmentRow], today: da
             c.due_on,
             translate(language, state_key(c, today)),
             c.approved_on,
-            c.done_at.date() if c.done_at else None,
+            c.done_at.astimezone(tz).date() if c.done_at else None,
         )
         for c in commitments
     )

@@ -234,7 +234,9 @@ async def review_command(update: Update, context: Context) -> None:
     await reply(update, texts.commit_review(language, commitments, today))
     if not commitments:
         return
-    content = xlsx_bytes([review_sheet(language, commitments, today)])
+    content = xlsx_bytes(
+        [review_sheet(language, commitments, today, context.services.settings.community.tz)]
+    )
     message = update.effective_message
     if message is None:
         raise UserFacingError("commit.gone")

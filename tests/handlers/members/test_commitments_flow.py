@@ -348,6 +348,15 @@ async def test_english_member_and_the_review_flags_the_overdue(
             "践诺日期",
         ] in [list(row) for row in values]
         assert any(row[1] == "Tom" and row[5] == "已逾期" for row in values)
+        # The month's ledger (台账) has the same review as its 党员承诺 sheet.
+        await harness.say(SECRETARY, "/ledger")
+        (book,) = harness.last(SECRETARY)["_files"].values()
+        ledger = load_workbook(io.BytesIO(book))
+        assert "党员承诺" in ledger.sheetnames
+        rows = [list(row) for row in ledger["党员承诺"].iter_rows(values_only=True)]
+        tom = next(row for row in rows if row[1] == "Tom")
+        assert (tom[2], tom[5]) == ("Teach the smartphone class", "已逾期")
+        assert tom[4].date().isoformat() == "2026-11-24"
         # A resident cannot see the review.
         await harness.say(CHEN, "/commitments")
         assert "书记" in harness.last(CHEN)["text"]
