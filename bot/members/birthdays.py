@@ -20,19 +20,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot import parsing, spoken
 from bot.clock import Clock, system_clock
 from bot.community.register import Actor, Role, secretaries_to_tell
 from bot.config import Language, Settings
+from bot.deliberation.ledger import SheetsOf
 from bot.dialogs import expect_step
 from bot.errors import UserFacingError
 from bot.i18n import translate
 from bot.members.cards import BIRTHDAY_CARD
 from bot.runtime.outbox import Delivery, OutgoingMessage, queue_push
 from bot.runtime.scheduler import Firing, SchedulerService, daily_rule
+from bot.spreadsheets import Sheet
 from storage import Database
 from storage.community.people import PersonRow
 from storage.session import Session
@@ -264,6 +267,50 @@ class BirthdayService:
             if day.month == first.month and is_anniversary(joined, day):
                 lines.append(BirthdayLine(day, person, day.year - joined.year))
         return sorted(lines, key=lambda line: (line.day, line.person.display_name))
+
+    async def ledger_section(self, session: Session, start: datetime, end: datetime) -> SheetsOf:
+        """The ledger's 政治生日 sheet: the Party birthdays of the months in [start, end)
+        (入党纪念日), with the years and whether the card went out."""
+        tz = self._settings.community.tz
+        first = start.astimezone(tz).date().replace(day=1)
+        last = (end - timedelta(microseconds=1)).astimezone(tz).date()
+        lines: list[BirthdayLine] = []
+        sent: dict[int, set[int]] = {}
+        while first <= last:
+            lines += [
+                line
+                for line in await self.month_list(session, first)
+                if start.astimezone(tz).date() <= line.day <= last
+            ]
+            if first.year not in sent:
+                sent[first.year] = await session.members.birthdays.cards_of_year(first.year)
+            first = (first + timedelta(days=32)).replace(day=1)
+
+        def sheets(language: Language, tz: ZoneInfo) -> list[Sheet]:
+            if not lines:
+                return []
+            headers = tuple(
+                translate(language, f"members.sheet.{column}")
+                for column in ("day", "member", "joined", "years", "card")
+            )
+            rows = tuple(
+                (
+                    line.day,
+                    line.person.display_name,
+                    line.person.party_joined_on,
+                    line.years,
+                    translate(
+                        language,
+                        "members.sheet.sent"
+                        if line.person.id in sent.get(line.day.year, set())
+                        else "members.sheet.not_sent",
+                    ),
+                )
+                for line in lines
+            )
+            return [Sheet("birthdays", translate(language, "members.sheet.title"), headers, rows)]
+
+        return sheets
 
     async def _list_effect(self, firing: Firing) -> None:
         """A week before a month starts: its list to every secretary (nothing if empty)."""

@@ -54,7 +54,8 @@ class Members:
         # Registers the daily schedule of the reminders before a commitment's deadline.
         self.commitments = CommitmentService(db, settings, scheduler, clock)
         self.appraisal = AppraisalService(db, settings, clock)
-        if ledger is not None:  # the 党员承诺 and 民主评议 sheets of the 台账
+        if ledger is not None:  # the 政治生日, 党员承诺 and 民主评议 sheets of the 台账
+            ledger.add_section(self.birthdays.ledger_section)
             ledger.add_section(self.commitments.ledger_section)
             ledger.add_section(self.appraisal.ledger_section)
         # 在职党员报到: adds its sheet to the ledger (台账); registers the daily schedule

@@ -33,6 +33,13 @@ class BirthdaysRepository:
         )
         return cur.rowcount > 0
 
+    async def cards_of_year(self, year: int) -> set[int]:
+        """Who has been sent the year's card (register ids)."""
+        async with self._conn.execute(
+            "SELECT person_id FROM party_birthday_cards WHERE year = ?", (year,)
+        ) as cur:
+            return {int(row[0]) for row in await cur.fetchall()}
+
     async def person_record(self, person_id: int) -> dict[str, Any]:
         """For /export: the greeting cards the person was sent, by year."""
         async with self._conn.execute(

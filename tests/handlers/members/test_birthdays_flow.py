@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from openpyxl import load_workbook
 from PIL import Image
 
 from bot.charts import BUNDLED_FONT
@@ -201,6 +202,23 @@ async def test_joining_dates_the_card_on_the_day_and_the_secretaries_list(
         # Fired again that day (caught up after a restart, say): no second card.
         assert await fire_on(harness, clock, SCHEDULE_KEY, date(2027, 7, 1), "13:00")
         assert len(photos(harness, ZHANG)) == 1 and len(photos(harness, TOM)) == 1
+
+        # The ledger (台账) of the months lists the Party birthdays and the cards sent.
+        await harness.say(SECRETARY, "/ledger 2027-06-01 2027-07-31")
+        (book,) = harness.last(SECRETARY)["_files"].values()
+        sheet = load_workbook(io.BytesIO(book))["政治生日"]
+        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+        assert ["纪念日", "党员", "入党日期", "党龄（年）", "贺卡"] in rows
+        listed = [(row[1], row[3], row[4]) for row in rows if row[1] in ("Tom", "张阿姨")]
+        assert listed == [("Tom", 16, "已发送"), ("张阿姨", 26, "已发送")]
+        await harness.say(SECRETARY, "/ledger 2027-02-01 2027-02-28")
+        (book,) = harness.last(SECRETARY)["_files"].values()
+        rows = [
+            list(r) for r in load_workbook(io.BytesIO(book))["政治生日"].iter_rows(values_only=True)
+        ]
+        assert [(row[1], row[3], row[4]) for row in rows if row[1] == "李大爷"] == [
+            ("李大爷", 31, "已发送")
+        ]
 
         # /export carries the date and the card; /forget takes both away.
         await harness.say(ZHANG, "/export")
