@@ -22,12 +22,19 @@ Other parts add evidence to the table (入户走访 visits, in-service hours …
 
     register_appraisal_column("visits", "households.appraisal_visits", provider)
 
-where ``provider`` is ``async (session, community_people_ids: list[int], year: int) ->
-dict[int, str | int | float]`` (a value per person id; a person missing gets an empty
-cell) and ``title_key`` is the catalog key of the column's header. Columns show in the
-order registered, both in the message and in the workbook, after the member's name;
-a key registered twice with another provider is an error. The commitments' columns
-(承诺数 / 已践诺 / 已逾期) are registered so, below.
+where ``provider`` is ``async (session, community_people_ids: list[int], year:
+AppraisalYear) -> dict[int, str | int | float | Decimal]`` (a value per person id; a
+person missing gets an empty cell; ``year`` is an ``int`` that also knows the year's
+bounds in the community's zone, for evidence kept as moments) and ``title_key`` is the
+catalog key of the column's header. ``line`` says on which line of a member's block the
+message shows it (1, the default: the commitments' and visits' counts; 2: service in the
+community — volunteer hours, activities, the in-service post) and ``show`` how a value is
+said there (hours as 12.5; ``str`` by default). Columns show by line, then in the order
+registered, both in the message and in the workbook, after the member's name; a line
+whose values are all missing is left out of the message. A key registered twice with
+another provider is an error. The commitments' columns (承诺数 / 已践诺 / 已逾期) are
+registered so, below; 志愿服务时长 / 参加活动 in bot/volunteering/hours.py, 在职报到 in
+bot/members/inservice.py, 入户走访 in bot/households/service.py.
 """
 
 from __future__ import annotations
@@ -35,11 +42,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from bot import usertext
 from bot.clock import Clock, system_clock
+from bot.community.calendar import local_moment, to_utc
 from bot.community.register import Actor, Role
 from bot.config import Language, Settings
 from bot.deliberation.ledger import SheetsOf
@@ -70,34 +79,70 @@ SELF_PREFIX = "eas"
 PEERS_PREFIX = "eap"
 RATE_PREFIX = "epr"
 
-ColumnValue = str | int | float
+ColumnValue = str | int | float | Decimal
+
+
+class AppraisalYear(int):
+    """The appraised year as the columns' providers get it: an ``int`` (2026) that also
+    knows the community's zone, for the year's bounds as moments (:meth:`bounds`)."""
+
+    tz: ZoneInfo
+
+    def __new__(cls, year: int, tz: ZoneInfo) -> AppraisalYear:
+        value = super().__new__(cls, year)
+        value.tz = tz
+        return value
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        """[1 January 00:00, next 1 January 00:00) in the community's zone, as UTC."""
+        start = to_utc(local_moment(date(self, 1, 1), time(0), self.tz))
+        end = to_utc(local_moment(date(self + 1, 1, 1), time(0), self.tz))
+        return start, end
+
+
 #: ``async (session, community_people_ids, year) -> {person_id: value}``.
-ColumnProvider = Callable[[Session, list[int], int], Awaitable[Mapping[int, ColumnValue]]]
+ColumnProvider = Callable[[Session, list[int], AppraisalYear], Awaitable[Mapping[int, ColumnValue]]]
+#: How the message says a value: ``(language, value) -> text``.
+ColumnShow = Callable[[Language, ColumnValue], str]
 
 
 @dataclass(frozen=True)
 class AppraisalColumn:
-    """An extra column of the yearly table: its key, header's catalog key, values."""
+    """An extra column of the yearly table: its key, header's catalog key, values, the
+    message's line it shows on and how a value is said there."""
 
     key: str
     title_key: str
     provider: ColumnProvider
+    line: int = 1
+    show: ColumnShow | None = None
+
+    def text(self, language: Language, value: ColumnValue) -> str:
+        return self.show(language, value) if self.show is not None else str(value)
 
 
 _COLUMNS: dict[str, AppraisalColumn] = {}
 
 
-def register_appraisal_column(key: str, title_key: str, provider: ColumnProvider) -> None:
+def register_appraisal_column(
+    key: str,
+    title_key: str,
+    provider: ColumnProvider,
+    *,
+    line: int = 1,
+    show: ColumnShow | None = None,
+) -> None:
     """Add a column of evidence to the yearly table (see the module's docstring)."""
+    column = AppraisalColumn(key, title_key, provider, line, show)
     known = _COLUMNS.get(key)
-    if known is not None and (known.provider is not provider or known.title_key != title_key):
+    if known is not None and known != column:
         raise ValueError(f"appraisal column {key!r} is registered already")
-    _COLUMNS[key] = AppraisalColumn(key, title_key, provider)
+    _COLUMNS[key] = column
 
 
 def appraisal_columns() -> tuple[AppraisalColumn, ...]:
-    """The extra columns, in the order registered."""
-    return tuple(_COLUMNS.values())
+    """The extra columns by line, then in the order registered."""
+    return tuple(sorted(_COLUMNS.values(), key=lambda column: column.line))
 
 
 async def _commitment_counts(
@@ -524,7 +569,7 @@ class AppraisalService:
                 raise UserFacingError("appraisal.not_open", year=year)
             if not appraisal.closed:
                 raise UserFacingError("appraisal.still_open", year=year)
-            return await build_table(session, appraisal)
+            return await build_table(session, appraisal, self.tz)
 
     async def ledger_section(self, session: Session, start: datetime, end: datetime) -> SheetsOf:
         """The ledger's 民主评议 sheet: the appraisals closed in [start, end)."""
@@ -532,7 +577,7 @@ class AppraisalService:
         for year in range(start.year - 1, end.year + 1):
             appraisal = await session.members.appraisal.of_year(year)
             if appraisal and appraisal.closed_at and start <= appraisal.closed_at < end:
-                tables.append(await build_table(session, appraisal))
+                tables.append(await build_table(session, appraisal, self.tz))
 
         def sheets(language: Language, tz: ZoneInfo) -> list[Sheet]:
             return [table_sheet(language, table) for table in tables]
@@ -588,13 +633,15 @@ def rating_buttons(commitment_id: int) -> tuple[tuple[ButtonSpec, ...], ...]:
     )
 
 
-async def build_table(session: Session, appraisal: AppraisalRow) -> Table:
-    """Every Party member's row of ``appraisal``'s year, the extra columns included."""
+async def build_table(session: Session, appraisal: AppraisalRow, tz: ZoneInfo) -> Table:
+    """Every Party member's row of ``appraisal``'s year, the extra columns included
+    (``tz``: the community's zone, for the year's bounds)."""
     repo = session.members.appraisal
     members = await session.people.with_role(Role.PARTY_MEMBER.value)
     ids = [m.id for m in members]
     columns = appraisal_columns()
-    values = [await column.provider(session, ids, appraisal.year) for column in columns]
+    year = AppraisalYear(appraisal.year, tz)
+    values = [await column.provider(session, ids, year) for column in columns]
     selves = await repo.selves(appraisal.id)
     peer = await repo.peer_counts(appraisal.id)
     residents = await repo.pledge_counts(ids, appraisal.year)

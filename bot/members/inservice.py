@@ -18,15 +18,21 @@
   secretary posts it to the residents' group(s).
 - /inservice (secretaries): the list with employer, post and building; one can be taken
   off it. The yearly feedback (双向联系反馈) per member: volunteer hours and activities,
-  commitments and their states, messages received and answered, as a letter to the
+  commitments and their states, messages received and answered, residents' ratings of
+  their commitments (群众评价, counted and shared as the democratic appraisal does) and,
+  once the year's appraisal is closed, the branch's grade (支部测评), as a letter to the
   employer's Party organisation (.docx) and a row of a workbook; also a sheet of the
   ledger (台账).
+- "把党员参加社区活动情况作为民主评议、评先评优的依据": the post (楼栋长 · 3号楼) is the
+  在职报到 column of the yearly appraisal's table (bot/members/appraisal.py), beside the
+  volunteer hours and activities (bot/volunteering/hours.py).
 """
 
 from __future__ import annotations
 
 import re
 import secrets
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -43,6 +49,14 @@ from bot.dialogs import expect_step
 from bot.documents import Bullets, Fields, Heading, Paragraph, TextDocument
 from bot.errors import UserFacingError
 from bot.i18n import translate, translate_count
+from bot.members.appraisal import (
+    RATINGS,
+    AppraisalYear,
+    grade_text,
+    ratings_summary,
+    register_appraisal_column,
+    satisfaction,
+)
 from bot.members.cards import CONTACT_CARD
 from bot.members.commitments import CommitmentService, state_key
 from bot.runtime.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
@@ -111,10 +125,20 @@ class Feedback:
     commitments: list[CommitmentRow]
     received: int
     answered: int
+    #: Residents' ratings of the member's commitments of the year (群众评价).
+    residents: Counter[str]
+    #: The branch's grade (支部测评) once the year's appraisal is closed; None before.
+    closed: bool = False
+    branch_grade: str | None = None
 
     @property
     def minutes(self) -> int:
         return sum(item.minutes for item in self.served)
+
+    @property
+    def satisfaction(self) -> int | None:
+        """满意率, as the appraisal's table has it."""
+        return satisfaction(self.residents)
 
 
 def contact_link(bot_username: str, token: str) -> str:
@@ -543,7 +567,26 @@ class InserviceService:
         ]
         received, answered = await repo.message_counts(record.person_id, start, end)
         year = first_day.year
-        return Feedback(record, year, served, commitments, received, answered)
+        appraisal = session.members.appraisal
+        residents = (await appraisal.pledge_counts([record.person_id], year)).get(
+            record.person_id, Counter()
+        )
+        closed = await appraisal.of_year(year)
+        grade = None
+        if closed is not None and closed.closed:
+            branch = (await appraisal.branch(closed.id)).get(record.person_id)
+            grade = branch.grade if branch else None
+        return Feedback(
+            record,
+            year,
+            served,
+            commitments,
+            received,
+            answered,
+            residents,
+            closed is not None and closed.closed,
+            grade,
+        )
 
     async def feedback(self, actor: Actor, year: int | None = None) -> list[Feedback]:
         """📄 年度反馈: each in-service member's year (this year unless given)."""
@@ -620,6 +663,18 @@ class InserviceService:
             "answered",
         )
         headers = tuple(translate(language, f"inservice.sheet.{column}") for column in columns)
+        headers += tuple(
+            translate(
+                language,
+                "appraisal.col.residents",
+                rating=translate(language, f"appraisal.rate.{r}"),
+            )
+            for r in RATINGS
+        )
+        headers += (
+            translate(language, "appraisal.col.satisfaction"),
+            translate(language, "appraisal.col.branch"),
+        )
         rows = tuple(
             (
                 f.record.name,
@@ -635,10 +690,26 @@ class InserviceService:
                 sum(1 for c in f.commitments if c.state == "done"),
                 f.received,
                 f.answered,
+                *(f.residents[r] for r in RATINGS),
+                f.satisfaction,
+                grade_text(language, f.branch_grade),
             )
             for f in found
         )
         return Sheet("inservice", translate(language, "inservice.sheet.title"), headers, rows)
+
+    def _ratings(self, language: Language, found: Feedback) -> str:
+        """群众评价: "满意率 75%（满意 2 · 基本满意 1 · 不满意 1）", or "暂无评价"."""
+        share = found.satisfaction
+        if share is None:
+            return translate(language, "appraisal.residents_none")
+        return translate(
+            language,
+            "appraisal.residents_share",
+            share=share,
+            count=sum(found.residents.values()),
+            ratings=ratings_summary(language, found.residents),
+        )
 
     def letter(self, language: Language, found: Feedback) -> TextDocument:
         """The feedback letter to the member's employer's Party organisation (反馈函)."""
@@ -700,6 +771,21 @@ class InserviceService:
                             answered=found.answered,
                         ),
                     ),
+                    (
+                        translate(language, "inservice.letter.ratings"),
+                        self._ratings(language, found),
+                    ),
+                    *(
+                        (
+                            (
+                                translate(language, "inservice.letter.branch"),
+                                grade_text(language, found.branch_grade)
+                                or translate(language, "appraisal.not_rated"),
+                            ),
+                        )
+                        if found.closed
+                        else ()
+                    ),
                 )
             ),
         ]
@@ -749,3 +835,19 @@ class InserviceService:
             made_at=self._clock().astimezone(UTC).replace(tzinfo=None),
             author=community,
         )
+
+
+async def _post_column(session: Session, people: list[int], year: AppraisalYear) -> dict[int, str]:
+    """The appraisal's 在职报到 column: the post and building (楼栋长 · 3号楼) of the members
+    who had reported in by the year's end; empty for the others."""
+    _, end = year.bounds()
+    wanted = set(people)
+    return {
+        record.person_id: " · ".join(filter(None, (record.post, record.building)))
+        for record in await session.members.inservice.every()
+        if record.person_id in wanted and record.registered_at < end
+    }
+
+
+# Reporting in counts in the yearly appraisal (民主评议), §2 of #14.
+register_appraisal_column("inservice_post", "inservice.appraisal_post", _post_column, line=3)

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from bot import spoken
 from bot.community.register import Actor, Role, secretaries_to_tell
 from bot.config import Language
 from bot.i18n import translate, translate_count
+from bot.members.appraisal import AppraisalYear, ColumnValue, register_appraisal_column
 from bot.runtime.outbox import Delivery, OutgoingMessage, queue_push
 from bot.runtime.scheduler import Firing, daily_rule
+from bot.spreadsheets import hours_cell
 from bot.volunteering.attendance import ActivityAttendance, attendance_of
 from bot.volunteering.context import VolunteerContext
 from bot.volunteering.rules import month_bounds
@@ -175,3 +178,50 @@ def summary_message(report: MonthlyReport, language: Language) -> OutgoingMessag
         if top
         else None,
     )
+
+
+# --- the yearly democratic appraisal (民主评议, #14 §1–2) ----------------------------------
+# "把党员参加社区活动情况作为民主评议、评先评优的依据": each member's counted hours and the
+# activities they served at in the year (the same sums as the monthly report's), on the
+# second line of their block in the table.
+
+
+async def _year_rows(
+    session: Session, people: list[int], year: AppraisalYear
+) -> dict[int, HoursRow]:
+    since, until = year.bounds()
+    wanted = set(people)
+    return {
+        row.key: row
+        for row in await session.volunteering.records.minutes_by_person(since, until)
+        if row.key in wanted
+    }
+
+
+async def _hours_column(
+    session: Session, people: list[int], year: AppraisalYear
+) -> dict[int, Decimal]:
+    """志愿服务时长: hours to two decimals in the workbook (as the volunteers' sheets)."""
+    rows = await _year_rows(session, people, year)
+    return {person: hours_cell(rows[person].minutes if person in rows else 0) for person in people}
+
+
+async def _activities_column(
+    session: Session, people: list[int], year: AppraisalYear
+) -> dict[int, int]:
+    """参加活动: the activities with counted hours."""
+    rows = await _year_rows(session, people, year)
+    return {person: rows[person].records if person in rows else 0 for person in people}
+
+
+def _show_hours(language: Language, value: ColumnValue) -> str:
+    """Hours as the reports say them: 12.5, 2."""
+    return spoken.decimal_hours(language, round(Decimal(value) * 60))
+
+
+register_appraisal_column(
+    "volunteer_hours", "appraisal.col.volunteer_hours", _hours_column, line=2, show=_show_hours
+)
+register_appraisal_column(
+    "volunteer_activities", "appraisal.col.activities", _activities_column, line=2
+)

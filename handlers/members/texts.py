@@ -10,10 +10,13 @@ from bot import spoken
 from bot.community.register import Role
 from bot.config import Language
 from bot.members.appraisal import (
+    AppraisalColumn,
     BranchView,
+    ColumnValue,
     MemberView,
     Screen,
     Table,
+    TableRow,
     peer_summary,
     ratings_summary,
 )
@@ -225,8 +228,27 @@ def appraisal_branch_view(language: Language, view: BranchView) -> str:
     return text
 
 
-def _value(value: object) -> str:
-    return "—" if value is None else str(value)
+def _extra_lines(language: Language, table: Table, row: TableRow) -> str:
+    """The extra columns, a line each of their ``line`` (so none grows long): "承诺数 1 ·
+    已践诺 1 · 已逾期 0 · 入户走访 2", then "志愿服务时长 12.5 · 参加活动 3", then "在职报到
+    楼栋长 · 3号楼"; a line whose values are all missing is left out."""
+    lines: dict[int, list[tuple[AppraisalColumn, ColumnValue | None]]] = {}
+    for column, value in zip(table.columns, row.extra, strict=True):
+        lines.setdefault(column.line, []).append((column, value))
+    shown = [
+        " · ".join(
+            t(
+                language,
+                "appraisal.extra",
+                title=plain(language, column.title_key),
+                value="—" if value is None or value == "" else column.text(language, value),
+            )
+            for column, value in items
+        )
+        for _, items in sorted(lines.items())
+        if any(value is not None and value != "" for _, value in items)
+    ]
+    return "\n　".join(shown) if shown else "—"
 
 
 def appraisal_table(language: Language, table: Table, page: int) -> tuple[str, int]:
@@ -241,10 +263,7 @@ def appraisal_table(language: Language, table: Table, page: int) -> tuple[str, i
     blocks = [head]
     first = page * TABLE_PAGE
     for number, row in enumerate(table.rows[first : first + TABLE_PAGE], start=first + 1):
-        extra = " · ".join(
-            t(language, "appraisal.extra", title=plain(language, column.title_key), value=_value(v))
-            for column, v in zip(table.columns, row.extra, strict=True)
-        )
+        extra = _extra_lines(language, table, row)
         share = row.satisfaction
         residents = (
             t(

@@ -6,10 +6,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
+import bot.households.service
+import bot.members.inservice
+import bot.volunteering.hours  # noqa: F401 - the columns they register
 from bot.config import Language
 from bot.members import appraisal as module
 from bot.members.appraisal import (
@@ -57,7 +62,14 @@ async def test_registered_columns_and_the_commitments_of_the_year(tmp_path: Path
             register_appraisal_column("test_visits", "appraisal.col.member", _other)
         keys = [column.key for column in appraisal_columns()]
         assert keys[:3] == ["commitments_total", "commitments_kept", "commitments_overdue"]
-        assert keys[-1] == "test_visits"
+        # By line, then as registered: the test's (line 1) after 入户走访, before the hours.
+        assert keys[3:] == [
+            "household_visits",
+            "test_visits",
+            "volunteer_hours",
+            "volunteer_activities",
+            "inservice_post",
+        ]
 
         async with db.transaction() as session:
             member = await session.people.insert(
@@ -92,18 +104,24 @@ async def test_registered_columns_and_the_commitments_of_the_year(tmp_path: Path
         async with db.read() as session:
             appraisal = await session.members.appraisal.of_year(2026)
             assert appraisal is not None
-            table = await build_table(session, appraisal)
+            table = await build_table(session, appraisal, ZoneInfo("Asia/Shanghai"))
         (row,) = table.rows
         # 3 of 2026, 1 kept; "late" overdue at the day it closed, "ahead" not yet due.
-        # The test's column comes last, after those the features register (入户走访 …).
-        assert row.extra[:3] == (3, 1, 1)
-        assert row.extra[-1] == 6
+        # The test's column after 入户走访; no hours, not in service.
+        assert row.extra == (3, 1, 1, 0, 6, Decimal("0.00"), 0, None)
         sheet = table_sheet(Language.ZH_HANS, table)
-        width = 1 + len(row.extra)
-        assert sheet.headers[:4] == ("党员", "承诺数", "已践诺", "已逾期")
-        assert sheet.headers[width - 1] == "党员"
-        assert sheet.rows[0][:4] == ("张阿姨", 3, 1, 1)
-        assert sheet.rows[0][width - 1] == 6
+        assert sheet.headers[:9] == (
+            "党员",
+            "承诺数",
+            "已践诺",
+            "已逾期",
+            "入户走访",
+            "党员",
+            "志愿服务时长",
+            "参加活动",
+            "在职报到",
+        )
+        assert sheet.rows[0][:9] == ("张阿姨", 3, 1, 1, 0, 6, Decimal("0.00"), 0, None)
     finally:
         module._COLUMNS.pop("test_visits", None)
         await db.close()

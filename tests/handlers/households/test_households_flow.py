@@ -492,8 +492,14 @@ async def test_visits_count_in_the_yearly_appraisal(tmp_path: Path, api: FakeBot
         await harness.press_label(SECRETARY, harness.last(SECRETARY), "🔒 结束评议")
         await harness.press_label(SECRETARY, harness.last(SECRETARY), "✅ 确定结束")
         table = harness.api.bot_messages(SECRETARY)[-2]["text"]
-        assert "刘党员\n　承诺数 0 · 已践诺 0 · 已逾期 0 · 入户走访 2\n" in table
-        assert "陈党员\n　承诺数 0 · 已践诺 0 · 已逾期 0 · 入户走访 0\n" in table
+        assert (
+            "刘党员\n　承诺数 0 · 已践诺 0 · 已逾期 0 · 入户走访 2\n　志愿服务时长 0 · 参加活动 0\n"
+            in table
+        )
+        assert (
+            "陈党员\n　承诺数 0 · 已践诺 0 · 已逾期 0 · 入户走访 0\n　志愿服务时长 0 · 参加活动 0\n"
+            in table
+        )
         (content,) = harness.last(SECRETARY)["_files"].values()
         rows = rows_of(content)
         headers = next(row for row in rows if row and row[0] == "党员")

@@ -206,17 +206,18 @@ async def test_from_proposal_to_the_yearly_table(tmp_path: Path, api: FakeBotApi
         table = harness.api.bot_messages(SECRETARY)[-2]["text"]
         assert table.startswith("📊 2026 年度党员民主评议汇总（共 3 名党员）")
         assert (
-            "2. 张阿姨\n　承诺数 1 · 已践诺 1 · 已逾期 0 · 入户走访 0\n　自评：优秀\n"
+            "2. 张阿姨\n　承诺数 1 · 已践诺 1 · 已逾期 0 · 入户走访 0\n"
+            "　志愿服务时长 0 · 参加活动 0\n　自评：优秀\n"
             "　互评：优秀 1 · 合格 1\n　群众评价：满意率 100%（满意 1 · 基本满意 1）\n"
             "　支部测评：优秀\n　支部意见：带头服务群众"
         ) in table
         assert (
-            "Tom\n　承诺数 0 · 已践诺 0 · 已逾期 0 · 入户走访 0\n　自评：合格\n　互评：合格 1"
-            in table
+            "Tom\n　承诺数 0 · 已践诺 0 · 已逾期 0 · 入户走访 0\n"
+            "　志愿服务时长 0 · 参加活动 0\n　自评：合格\n　互评：合格 1" in table
         )
         assert (
-            "李大爷\n　承诺数 0 · 已践诺 0 · 已逾期 0 · 入户走访 0\n　自评：未评\n　互评：—"
-            in table
+            "李大爷\n　承诺数 0 · 已践诺 0 · 已逾期 0 · 入户走访 0\n"
+            "　志愿服务时长 0 · 参加活动 0\n　自评：未评\n　互评：—" in table
         )
         rows = workbook_rows(harness.last(SECRETARY))
         headers = [
@@ -225,6 +226,9 @@ async def test_from_proposal_to_the_yearly_table(tmp_path: Path, api: FakeBotApi
             "已践诺",
             "已逾期",
             "入户走访",
+            "志愿服务时长",
+            "参加活动",
+            "在职报到",
             "自评",
             "自评说明",
             "互评·优秀",
@@ -246,6 +250,9 @@ async def test_from_proposal_to_the_yearly_table(tmp_path: Path, api: FakeBotApi
             1,
             0,
             0,
+            0,
+            0,
+            None,
             "优秀",
             "坚持每周为独居老人买菜，参加了志愿服务。",
             1,

@@ -264,6 +264,8 @@ async def test_report_in_pledge_card_messages_and_feedback(tmp_path: Path, api: 
             "1 项，已践诺 0 项",
             "居民留言",
             "收到 1 条，已回复 1 条",
+            "群众评价",
+            "暂无评价",
         ]
         ((book_name, book),) = book_message["_files"].items()
         assert book_name.endswith(".xlsx") and "2026" in book_name
@@ -280,7 +282,8 @@ async def test_report_in_pledge_card_messages_and_feedback(tmp_path: Path, api: 
             "楼栋长",
             "3号楼",
         ]
-        assert wang[7:] == [2.5, 1, 1, 0, 1, 1]
+        # No residents' ratings yet, no appraisal closed: no share, no branch grade.
+        assert wang[7:] == [2.5, 1, 1, 0, 1, 1, 0, 0, 0, None, None]
 
         # The ledger (台账) has the sheet too.
         await harness.say(SECRETARY, "/ledger")
