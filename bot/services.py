@@ -141,6 +141,8 @@ class Services:
             # A household's need goes first to its contact member (党员联户, §4 of #14).
             first_responder=need_contact,
         )
+        # 🙋 记录需求 on a household records through the needs list.
+        households.record_needs_with(services.needs.record_for)
         return services
 
 

@@ -539,6 +539,13 @@ BUTTONS: tuple[Button, ...] = (
     Button(households_cb.MyHouseholds, households_handlers.mine_pressed, Access.REGISTERED),
     Button(households_cb.VisitStart, households_handlers.visit_pressed, Access.REGISTERED),
     Button(households_cb.VisitOtherDay, households_handlers.other_day_pressed, Access.REGISTERED),
+    # 🙋 记录需求: a need recorded for a household (党员联户 → 需求清单).
+    Button(households_cb.NeedStart, households_handlers.need_pressed, Access.REGISTERED),
+    Button(
+        households_cb.NeedResident, households_handlers.need_resident_pressed, Access.REGISTERED
+    ),
+    Button(households_cb.NeedKind, households_handlers.need_kind_pressed, Access.REGISTERED),
+    Button(households_cb.NeedUrgent, households_handlers.need_urgent_pressed, Access.REGISTERED),
     # 💰 经费公开: residents read and follow; a secretary's tools (checked by the service).
     Button(board_cb.SpendingList, board_spending.list_pressed, Access.REGISTERED),
     Button(board_cb.SpendingProject, board_spending.project_pressed, Access.REGISTERED),
@@ -639,6 +646,7 @@ MEDIA_ANSWERS: dict[str, dialogs.MediaAnswer] = {
     **member_commitments.MEDIA_ANSWERS,
     **board_spending.MEDIA_ANSWERS,
     **need_handlers.MEDIA_ANSWERS,
+    **households_handlers.MEDIA_ANSWERS,
 }
 
 #: A voice note answering a form: raising a matter takes one as its details.

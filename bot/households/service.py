@@ -24,10 +24,10 @@ the households they look after; a grid worker their grid's; a secretary all.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from bot import parsing, usertext
@@ -43,12 +43,16 @@ from bot.spreadsheets import Cell, Sheet
 from storage import Database
 from storage.community.people import PersonRow
 from storage.households.repository import HouseholdRow, Resident, VisitRow
+from storage.needs.repository import NeedRow
 from storage.session import Session
 
 #: Adding a household by hand: building, door, note (or skipped), grid (a secretary's).
 ADD_FLOW = "households_add"
 #: Logging a visit: the note (the day is today unless another is chosen at "day").
 VISIT_FLOW = "households_visit"
+#: Recording a need for a household (🙋 记录需求): resident (when more than one),
+#: category, urgency, then the text (or a photo).
+NEED_FLOW = "households_need"
 MAX_BUILDING = 32
 MAX_DOOR = 16
 MAX_NOTE = 200
@@ -173,6 +177,41 @@ class VisitStep:
 
 
 @dataclass(frozen=True)
+class NeedStep:
+    """Where recording a need for a household stands: the step now asked, the
+    household, its registered residents (id, name) and the resident chosen."""
+
+    household: Household
+    step: str
+    residents: tuple[tuple[int, str], ...]
+    resident: tuple[int, str] | None = None
+
+
+@dataclass(frozen=True)
+class RecordedNeed:
+    need: NeedRow
+    household: Household
+    resident_name: str
+
+
+class NeedRecorder(Protocol):
+    """The needs list's "record for a resident" (bot/needs NeedsService.record_for)."""
+
+    def __call__(
+        self,
+        actor: Actor,
+        resident_id: int,
+        *,
+        category: str,
+        text: str,
+        building: str | None = None,
+        urgent: bool = False,
+        photo: str | None = None,
+        voice: str | None = None,
+    ) -> Awaitable[NeedRow]: ...
+
+
+@dataclass(frozen=True)
 class MemberBranch:
     person: PersonRow
     households: list[Household]
@@ -229,10 +268,21 @@ def _place(household: Household) -> tuple[Any, ...]:
 class HouseholdsService:
     """Households, contact members, lead households, visits and the tree."""
 
-    def __init__(self, db: Database, settings: Settings, clock: Clock = system_clock) -> None:
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        clock: Clock = system_clock,
+        record_need: NeedRecorder | None = None,
+    ) -> None:
         self._db = db
         self._settings = settings
         self._clock = clock
+        self._record_need = record_need
+
+    def record_needs_with(self, record_need: NeedRecorder) -> None:
+        """Plug in the needs list (§3): 🙋 记录需求 records through it."""
+        self._record_need = record_need
 
     @property
     def config(self) -> HouseholdsSettings:
@@ -740,6 +790,115 @@ class HouseholdsService:
                 at=now, action="household.visit", actor_id=me.id, detail=str(visit_id)
             )
         return VisitStep(household, day, "done")
+
+    # --- a need recorded for a household (🙋 记录需求) -------------------------------------
+
+    async def _registered(
+        self, session: Session, household: Household
+    ) -> tuple[tuple[int, str], ...]:
+        found = []
+        for person_id in household.person_ids:
+            person = await session.people.by_id(person_id)
+            if person is not None:
+                found.append((person.id, person.display_name))
+        return tuple(found)
+
+    def _step(self, household: Household, data: dict[str, Any]) -> NeedStep:
+        residents = tuple((int(i), str(n)) for i, n in data.get("residents", []))
+        chosen = data.get("resident")
+        resident = next((r for r in residents if r[0] == chosen), None)
+        return NeedStep(household, str(data.get("step", "")), residents, resident)
+
+    async def start_need(self, actor: Actor, chat_id: int, household_id: int) -> NeedStep:
+        """🙋 记录需求 (its contact member, its grid's worker, a secretary): the resident
+        is asked, unless only one of the register lives there; then the category."""
+        actor.registered_person()
+        async with self._db.transaction() as session:
+            household, _, _ = await self._household(session, actor, household_id)
+            residents = await self._registered(session, household)
+            if not residents:
+                raise UserFacingError("households.need_nobody", home=household.name)
+            step = "resident" if len(residents) > 1 else "category"
+            data: dict[str, Any] = {
+                "household": household.id,
+                "residents": [list(r) for r in residents],
+                "resident": residents[0][0] if len(residents) == 1 else None,
+                "step": step,
+            }
+            await session.dialogs.put(
+                chat_id, actor.tg_user_id, NEED_FLOW, step, data, self._clock()
+            )
+        return self._step(household, data)
+
+    async def _need_dialog(
+        self, session: Session, actor: Actor, chat_id: int, step: str
+    ) -> tuple[dict[str, Any], Household]:
+        dialog = await expect_step(
+            session, chat_id, actor.tg_user_id, NEED_FLOW, step, "households.expired"
+        )
+        try:
+            household, _, _ = await self._household(session, actor, int(dialog.data["household"]))
+        except UserFacingError:
+            await session.dialogs.end(chat_id, actor.tg_user_id)
+            raise
+        return dict(dialog.data), household
+
+    async def _need_advance(
+        self, actor: Actor, chat_id: int, step: str, following: str, **answers: Any
+    ) -> NeedStep:
+        async with self._db.transaction() as session:
+            data, household = await self._need_dialog(session, actor, chat_id, step)
+            data.update(answers, step=following)
+            await session.dialogs.put(
+                chat_id, actor.tg_user_id, NEED_FLOW, following, data, self._clock()
+            )
+        return self._step(household, data)
+
+    async def need_resident(self, actor: Actor, chat_id: int, person_id: int) -> NeedStep:
+        """The resident's button: then the category."""
+        async with self._db.read() as session:
+            dialog = await session.dialogs.get(chat_id, actor.tg_user_id)
+        known = [int(r[0]) for r in dialog.data.get("residents", [])] if dialog else []
+        if dialog is not None and dialog.flow == NEED_FLOW and person_id not in known:
+            raise UserFacingError("households.expired")
+        return await self._need_advance(actor, chat_id, "resident", "category", resident=person_id)
+
+    async def need_category(self, actor: Actor, chat_id: int, key: str) -> NeedStep:
+        """A category of the needs list: then 一般/紧急."""
+        if self._settings.needs.category(key) is None:
+            raise UserFacingError("households.expired")
+        return await self._need_advance(actor, chat_id, "category", "urgency", category=key)
+
+    async def need_urgency(self, actor: Actor, chat_id: int, urgent: bool) -> NeedStep:
+        """一般/紧急: then the text (or a photo)."""
+        return await self._need_advance(actor, chat_id, "urgency", "text", urgent=urgent)
+
+    async def record_need(
+        self, actor: Actor, chat_id: int, text: str, *, photo: str | None = None
+    ) -> RecordedNeed:
+        """The text: the need is recorded for the resident through the needs list (its
+        routing, clocks and the resident's notice), marked as recorded by the actor."""
+        if self._record_need is None:
+            raise UserFacingError("households.expired")
+        if not usertext.block(text) and photo is None:
+            raise UserFacingError("households.empty")
+        async with self._db.transaction() as session:
+            data, household = await self._need_dialog(session, actor, chat_id, "text")
+            # Ended before recording: a second message cannot record it twice.
+            await session.dialogs.end(chat_id, actor.tg_user_id)
+        step = self._step(household, data)
+        if step.resident is None:
+            raise UserFacingError("households.expired")
+        need = await self._record_need(
+            actor,
+            step.resident[0],
+            category=str(data["category"]),
+            text=text,
+            building=household.row.building,
+            urgent=bool(data.get("urgent")),
+            photo=photo,
+        )
+        return RecordedNeed(need, household, step.resident[1])
 
     # --- the tree ---------------------------------------------------------------------------
 

@@ -213,6 +213,7 @@ def needs_sheet(
             "done",
             "rating",
             "matter",
+            "recorded",
         )
     )
     rows = tuple(
@@ -230,6 +231,7 @@ def needs_sheet(
             local_cell(n.done_at, tz),
             n.rating,
             n.matter_id,
+            n.recorded_name,
         )
         for n in needs
     )

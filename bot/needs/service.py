@@ -231,7 +231,8 @@ class NeedsService:
         voice: str | None = None,
     ) -> NeedRow:
         """A need recorded on a resident's behalf (a member visiting a household, a
-        secretary on the phone): posted as theirs, routed and clocked the same way."""
+        secretary on the phone): posted as theirs, routed and clocked the same way; the
+        resident is told who recorded it."""
         me = actor.registered_person()
         if not any(actor.has(Role(role)) for role in rules.CLAIMER_ROLES):
             raise UserFacingError("needs.claimers_only")
@@ -259,6 +260,10 @@ class NeedsService:
                 photo=photo,
                 voice=voice,
             )
+            if resident.id != me.id:  # the resident hears who recorded it for them
+                await self._tell_resident(
+                    session, need, "needs.recorded_push", self._clock(), by=me.display_name
+                )
         self.arm(armed)
         return need
 

@@ -158,3 +158,35 @@ class VisitOtherDay(Callback):
     """📅 不是今天 while logging a visit: the date picker."""
 
     PREFIX: ClassVar[str] = "hhz"
+
+
+@dataclass(frozen=True)
+class NeedStart(Callback):
+    """🙋 记录需求 for a household (after a visit, on its screen)."""
+
+    PREFIX: ClassVar[str] = "hhq"
+    household_id: int
+
+
+@dataclass(frozen=True)
+class NeedResident(Callback):
+    """The resident a need is recorded for."""
+
+    PREFIX: ClassVar[str] = "hhu"
+    person_id: int
+
+
+@dataclass(frozen=True)
+class NeedKind(Callback):
+    """A category of the needs list while recording one."""
+
+    PREFIX: ClassVar[str] = "hhi"
+    key: str
+
+
+@dataclass(frozen=True)
+class NeedUrgent(Callback):
+    """一般 (0) / 紧急 (1) while recording one."""
+
+    PREFIX: ClassVar[str] = "hhj"
+    urgent: int

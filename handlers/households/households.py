@@ -4,11 +4,19 @@ one, flags, the contact member), lead households (党员中心户), the tree and
 
 from __future__ import annotations
 
-from telegram import InputFile, Update
+from telegram import InlineKeyboardMarkup, InputFile, Message, Update
 
 from bot.community.register import Role
 from bot.datepicker import Needs
-from bot.households.service import ADD_FLOW, VISIT_FLOW, Household, VisitStep, tree_sheet
+from bot.households.service import (
+    ADD_FLOW,
+    NEED_FLOW,
+    VISIT_FLOW,
+    Household,
+    NeedStep,
+    VisitStep,
+    tree_sheet,
+)
 from bot.spreadsheets import stamped, xlsx_bytes
 from handlers.access import answer, reply, show
 from handlers.context import Context
@@ -366,5 +374,95 @@ async def visit_answer(update: Update, context: Context, step: str, text: str) -
     )
 
 
+# --- a need recorded for a household (🙋 记录需求) ----------------------------------------
+
+
+def _need_keyboard(context: Context, step: NeedStep) -> InlineKeyboardMarkup | None:
+    language = context.require_actor().language
+    if step.step == "resident":
+        return keyboards.need_residents(language, step.residents)
+    if step.step == "category":
+        return keyboards.need_categories(context.services.settings.needs, language)
+    if step.step == "urgency":
+        return keyboards.need_urgency(language)
+    return None
+
+
+async def _need_ask(update: Update, context: Context, step: NeedStep, *, edit: bool) -> None:
+    text = texts.need_ask(context.require_actor().language, step)
+    if edit:
+        await show(update, text, _need_keyboard(context, step))
+    else:
+        await reply(update, text, _need_keyboard(context, step))
+
+
+async def need_pressed(update: Update, context: Context) -> None:
+    """🙋 记录需求: the resident (when more than one), then the category."""
+    data = cb.NeedStart.decode(_data(update))
+    actor = context.require_actor()
+    step = await context.services.households.start_need(actor, _chat_id(update), data.household_id)
+    await answer(update)
+    await context.bot.send_message(
+        _chat_id(update),
+        texts.need_ask(actor.language, step),
+        reply_markup=_need_keyboard(context, step),
+    )
+
+
+async def need_resident_pressed(update: Update, context: Context) -> None:
+    data = cb.NeedResident.decode(_data(update))
+    actor = context.require_actor()
+    step = await context.services.households.need_resident(actor, _chat_id(update), data.person_id)
+    await _need_ask(update, context, step, edit=True)
+
+
+async def need_kind_pressed(update: Update, context: Context) -> None:
+    data = cb.NeedKind.decode(_data(update))
+    actor = context.require_actor()
+    step = await context.services.households.need_category(actor, _chat_id(update), data.key)
+    await _need_ask(update, context, step, edit=True)
+
+
+async def need_urgent_pressed(update: Update, context: Context) -> None:
+    data = cb.NeedUrgent.decode(_data(update))
+    actor = context.require_actor()
+    step = await context.services.households.need_urgency(
+        actor, _chat_id(update), bool(data.urgent)
+    )
+    await _need_ask(update, context, step, edit=True)
+
+
+async def _need_recorded(
+    update: Update, context: Context, text: str, photo: str | None = None
+) -> None:
+    actor = context.require_actor()
+    services = context.services
+    recorded = await services.households.record_need(actor, _chat_id(update), text, photo=photo)
+    category = services.needs.category_name(recorded.need.category, actor.language)
+    await reply(
+        update,
+        texts.need_done(actor.language, recorded, category),
+        keyboards.need_done(actor.language, recorded.household, recorded.need.id),
+    )
+
+
+async def need_answer(update: Update, context: Context, step: str, text: str) -> None:
+    """The need's text (the other steps take buttons)."""
+    if step != "text":
+        await reply(update, t(context.require_actor().language, "households.use_buttons"))
+        return
+    await _need_recorded(update, context, text)
+
+
+async def need_media(update: Update, context: Context, step: str, message: Message) -> None:
+    """A photo (its caption the text) as the need."""
+    if step != "text" or not message.photo:
+        await reply(update, t(context.require_actor().language, "households.need_text"))
+        return
+    await _need_recorded(update, context, message.caption or "", message.photo[-1].file_id)
+
+
 #: Typed answers of the households' forms (flow name -> handler).
-TEXT_ANSWERS = {ADD_FLOW: add_answer, VISIT_FLOW: visit_answer}
+TEXT_ANSWERS = {ADD_FLOW: add_answer, VISIT_FLOW: visit_answer, NEED_FLOW: need_answer}
+#: A photo as the need recorded for a household.
+MEDIA_ANSWERS = {NEED_FLOW: need_media}

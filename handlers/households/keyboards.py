@@ -7,7 +7,7 @@ from collections.abc import Callable
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.community.register import Role
-from bot.config import Grid, HouseholdFlag, Language
+from bot.config import Grid, HouseholdFlag, Language, NeedsSettings
 from bot.households.service import (
     CandidatePage,
     ContactChoices,
@@ -19,6 +19,7 @@ from bot.households.service import (
 from handlers.callbacks import Callback
 from handlers.households import callbacks as cb
 from handlers.keyboards import button
+from handlers.needs.callbacks import NeedOpen
 from handlers.texts import plain
 from storage.community.people import PersonRow
 
@@ -65,7 +66,7 @@ def _household_label(h: Household) -> str:
 def household(
     language: Language, view: HouseholdView, flags: list[HouseholdFlag]
 ) -> InlineKeyboardMarkup:
-    """Staff: the flags as toggles, 👤 联系党员; its contact: 📝 记录走访; ◀ back."""
+    """Staff: the flags as toggles, 👤 联系党员; its contact: 📝 记录走访; 🙋 记录需求; ◀ back."""
     h = view.household
     rows: list[list[InlineKeyboardButton]] = []
     if view.contact:
@@ -86,6 +87,9 @@ def household(
         rows.append(
             [button(plain(language, "households.contact_button"), cb.HouseholdContacts(h.id, "g"))]
         )
+    # 🙋 记录需求 (its contact, its grid's worker, a secretary: whoever opens the screen).
+    rows.append([button(plain(language, "households.need_button"), cb.NeedStart(h.id))])
+    if view.staff:
         rows.append([button(plain(language, "households.back_list"), cb.HouseholdList(0))])
     else:
         rows.append([button(plain(language, "households.back_mine"), cb.MyHouseholds())])
@@ -206,11 +210,53 @@ def visit_note(language: Language) -> InlineKeyboardMarkup:
 def visit_done(language: Language, h: Household) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
+            [button(plain(language, "households.need_button"), cb.NeedStart(h.id))],
             [
                 button(
                     plain(language, "households.open_button", home=h.name), cb.HouseholdOpen(h.id)
                 )
             ],
             [button(plain(language, "households.back_mine"), cb.MyHouseholds())],
+        ]
+    )
+
+
+def need_residents(
+    language: Language, residents: tuple[tuple[int, str], ...]
+) -> InlineKeyboardMarkup:
+    """A button per registered resident of the household."""
+    return InlineKeyboardMarkup(
+        [[button(name, cb.NeedResident(person_id))] for person_id, name in residents]
+    )
+
+
+def need_categories(settings: NeedsSettings, language: Language) -> InlineKeyboardMarkup:
+    """The needs list's categories (as a resident sees them posting one)."""
+    names = [button(c.name_in(language), cb.NeedKind(c.key)) for c in settings.categories]
+    return InlineKeyboardMarkup([names[i : i + 3] for i in range(0, len(names), 3)])
+
+
+def need_urgency(language: Language) -> InlineKeyboardMarkup:
+    """一般 / 紧急 (the needs list's own buttons)."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                button(plain(language, "needs.ordinary_button"), cb.NeedUrgent(0)),
+                button(plain(language, "needs.urgent_button"), cb.NeedUrgent(1)),
+            ]
+        ]
+    )
+
+
+def need_done(language: Language, h: Household, need_id: int) -> InlineKeyboardMarkup:
+    """Under "✅ 已记下需求": the need's screen, the household's."""
+    return InlineKeyboardMarkup(
+        [
+            [button(plain(language, "needs.open_button"), NeedOpen(need_id))],
+            [
+                button(
+                    plain(language, "households.open_button", home=h.name), cb.HouseholdOpen(h.id)
+                )
+            ],
         ]
     )

@@ -15,6 +15,8 @@ from bot.households.service import (
     LeadSummary,
     LeadView,
     MemberBranch,
+    NeedStep,
+    RecordedNeed,
     Tree,
     VisitStep,
     flag_names,
@@ -382,4 +384,27 @@ def visit_done(language: Language, step: VisitStep, today: date) -> str:
         "households.visit_done",
         home=step.household.name,
         day=spoken.day(language, step.day, today),
+    )
+
+
+def need_ask(language: Language, step: NeedStep) -> str:
+    """The question of a need's step while recording one for a household."""
+    home = step.household.name
+    if step.step == "resident":
+        return t(language, "households.need_who", home=home)
+    if step.step == "category":
+        name = step.resident[1] if step.resident else ""
+        return t(language, "households.need_category", name=name, home=home)
+    if step.step == "urgency":
+        return t(language, "needs.ask_urgency")
+    return t(language, "households.need_text")
+
+
+def need_done(language: Language, recorded: RecordedNeed, category: str) -> str:
+    return t(
+        language,
+        "households.need_done",
+        number=recorded.need.id,
+        category=category,
+        name=recorded.resident_name,
     )

@@ -14,6 +14,8 @@ from storage.needs.repository import NeedRow, OfferRow
 def need_screen(language: Language, service: NeedsService, need: NeedRow) -> str:
     """One need: what, where, who, since when, where it stands."""
     text = t(language, "needs.screen", **service.details(language, need))
+    if need.recorded_name:
+        text += "\n" + t(language, "needs.screen_recorded", name=need.recorded_name)
     if need.owner_name and need.state in ("claimed", "done"):
         due = spoken.day(language, need.due_on, service.today()) if need.due_on else "—"
         text += "\n" + t(language, "needs.screen_owner", owner=need.owner_name, due=due)

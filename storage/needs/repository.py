@@ -15,10 +15,11 @@ _NEED_COLUMNS = (
     " n.text, n.photo, n.voice, n.state, n.posted_at, n.answer_due_at, n.done_due_at,"
     " n.answered_at, n.answered_by, n.owner_id, o.display_name, n.claimed_at, n.due_on,"
     " n.activity_id, n.offer_id, n.matter_id, n.reply, n.done_at, n.solved_at, n.rating,"
-    " n.rated_at, n.reopened"
+    " n.rated_at, n.reopened, rec.display_name"
 )
 _NEED_FROM = (
     "needs n LEFT JOIN people r ON r.id = n.resident_id LEFT JOIN people o ON o.id = n.owner_id"
+    " LEFT JOIN people rec ON rec.id = n.recorded_by"
 )
 
 
@@ -60,6 +61,8 @@ class NeedRow:
     rating: int | None
     rated_at: datetime | None
     reopened: int
+    #: Who recorded it on the resident's behalf (代录), if someone did.
+    recorded_name: str | None = None
 
     @classmethod
     def of(cls, row: aiosqlite.Row) -> NeedRow:
@@ -93,6 +96,7 @@ class NeedRow:
             rating=row[26],
             rated_at=_time(row[27]),
             reopened=row[28],
+            recorded_name=row[29],
         )
 
 
