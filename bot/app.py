@@ -133,6 +133,7 @@ def services_of(app: AnyApplication) -> Services:
 async def _post_init(app: AnyApplication) -> None:
     services = services_of(app)
     await services.db.open()
+    await services.communities.load()
     await set_command_menus(app)
     if app.job_queue is not None:
         app.job_queue.run_repeating(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import tomllib
+from contextvars import ContextVar
 from datetime import date, time
 from enum import StrEnum
 from pathlib import Path
@@ -99,7 +100,9 @@ class Grid(_Section):
 
 
 class CommunitySettings(_Section):
-    """The one community this bot instance serves."""
+    """A community's profile. In the file, ``[community]`` is the first community's (and
+    the street's defaults: time zone, language); the others live in the database and are
+    created by street administrators (bot/community/communities.py)."""
 
     name: str = Field(default="幸福社区", min_length=1, max_length=64)
     #: The community's name for readers of English ("Happiness Community"); without
@@ -134,6 +137,34 @@ class CommunitySettings(_Section):
     def tz(self) -> ZoneInfo:
         """The community's time zone, used for every rule and every displayed time."""
         return ZoneInfo(self.timezone)
+
+
+#: The profile of the community the current unit of work belongs to, set together with
+#: :data:`storage.scope.current_community` (bot/community/communities.py). While it is
+#: set, ``settings.community`` reads it, so every service shows and applies the rules of
+#: the community it is working for; outside any community it reads ``[community]``.
+current_profile: ContextVar[CommunitySettings | None] = ContextVar("current_profile", default=None)
+
+
+def community_now(configured: CommunitySettings) -> CommunitySettings:
+    """The profile of the community being worked for, else ``configured``: for a service
+    that was handed ``settings.community`` when it was built."""
+    return current_profile.get() or configured
+
+
+class StreetSettings(_Section):
+    """The street office (街道) above the communities one deployment serves."""
+
+    #: The street's name, shown on the street view ("幸福街道"); empty: "街道".
+    name: str = Field(default="", max_length=64)
+    name_en: str | None = Field(default=None, min_length=1, max_length=64)
+    #: Telegram user ids of the street administrators: they create and rename
+    #: communities, appoint each one's first secretary and read the street view.
+    admins: list[int] = Field(default_factory=list)
+
+    def name_in(self, language: Language) -> str:
+        """The street's name for a reader of ``language`` ("" when not configured)."""
+        return self.name_en if language is Language.EN and self.name_en else self.name
 
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -564,6 +595,7 @@ class Settings(BaseSettings):
     )
 
     telegram: TelegramSettings = TelegramSettings()
+    street: StreetSettings = StreetSettings()
     community: CommunitySettings = CommunitySettings()
     calendar: CalendarSettings = CalendarSettings()
     schedule: ScheduleSettings = ScheduleSettings()
@@ -592,6 +624,22 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         """The environment overrides the file's values, which arrive as init arguments."""
         return (env_settings, init_settings)
+
+    def __getattribute__(self, name: str) -> Any:
+        # ``community`` is the profile of the community being worked for (see
+        # current_profile): 190 places read settings.community, and each must see the
+        # community of the unit of work it runs in, not the file's first one.
+        if name == "community":
+            profile = current_profile.get()
+            if profile is not None:
+                return profile
+        return super().__getattribute__(name)
+
+    @property
+    def first_community(self) -> CommunitySettings:
+        """The ``[community]`` section as written: community 1, and the street's defaults."""
+        profile: CommunitySettings = super().__getattribute__("community")
+        return profile
 
     def bot_token(self) -> str:
         """The bot token from the environment or the token file; ConfigError if neither."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from bot.board.service import Board
 from bot.calendar_files import CalendarFiles
 from bot.clock import Clock, system_clock
+from bot.community.communities import Communities
 from bot.community.notices import NoticeService
 from bot.community.register import CommunityService
 from bot.community.registration import PaperEntryService, RegistrationService
@@ -42,6 +43,8 @@ class Services:
 
     settings: Settings
     db: Database
+    #: The street's communities; entering one scopes the work to it (loaded at start).
+    communities: Communities
     community: CommunityService
     registration: RegistrationService
     #: Residents without Telegram entered on paper; requests for a proxy.
@@ -101,6 +104,7 @@ class Services:
         services = cls(
             settings=settings,
             db=db,
+            communities=Communities(db, settings, clock),
             community=CommunityService(db, settings.community, clock),
             registration=RegistrationService(db, settings.community, clock),
             paper=PaperEntryService(db, settings.community, clock),

@@ -96,6 +96,16 @@ async def identify(update: Update, context: Context) -> None:
         # chat bookkeeping handlers act on it; guarded ones need a sender.
         return
     community = context.services.community
+    # Whose work this update is: the group's community, else the sender's. From here on
+    # every query and every text of this update is that community's (storage/scope.py).
+    chat = update.effective_chat
+    found = await context.services.communities.resolve(
+        chat_id=chat.id if chat is not None else None,
+        private=chat is None or chat.type == ChatType.PRIVATE,
+        tg_user_id=user.id,
+    )
+    if found is not None:
+        context.services.communities.enter_for_update(found)
     if (
         message is not None
         and message.sender_chat is not None

@@ -1,10 +1,28 @@
 """Storage: SQLite through aiosqlite, numbered migrations, one repository per aggregate.
 
 Only this package holds SQL. Services open a unit of work with
-``Database.transaction()`` and use the repositories of the returned Session.
+``Database.transaction()`` and use the repositories of the returned Session. Every
+repository method that touches a community's data is scoped to the current
+community (:func:`storage.scope.community_id`), which the boundary that let the work
+in has set (:func:`storage.scope.in_community`).
 """
 
 from storage.db import Database
-from storage.scope import UpdateScope, current_update
+from storage.scope import (
+    NoCommunityError,
+    UpdateScope,
+    community_id,
+    current_community,
+    current_update,
+    in_community,
+)
 
-__all__ = ["Database", "UpdateScope", "current_update"]
+__all__ = [
+    "Database",
+    "NoCommunityError",
+    "UpdateScope",
+    "community_id",
+    "current_community",
+    "current_update",
+    "in_community",
+]

@@ -149,6 +149,8 @@ EXPORTED: dict[str, str] = {
 NOT_ABOUT_A_PERSON: dict[str, str] = {
     "chats.chat_id": "group chats only: private chats are never stored there",
     "conventions.superseded_by": "the convention that replaced this one",
+    "communities.created_by": "the street administrator (staff, named in the configuration)"
+    " who created a community: the street's record, not a resident's data",
 }
 
 

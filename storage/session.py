@@ -7,6 +7,7 @@ import aiosqlite
 from storage.audit import AuditRepository
 from storage.board.repositories import BoardRepositories
 from storage.community.chats import ChatsRepository
+from storage.community.communities import CommunitiesRepository
 from storage.community.leave import LeaveRepository
 from storage.community.people import PeopleRepository
 from storage.deliberation.attendance import AttendanceRepository
@@ -51,10 +52,16 @@ class MetaRepository:
 
 
 class Session:
-    """The repositories of one unit of work; all share its connection."""
+    """The repositories of one unit of work; all share its connection.
+
+    Every repository but ``communities`` and ``inbox`` works on the current community's
+    rows only (storage/scope.py); ``communities`` is the street's list.
+    """
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn
+        # The street's communities, and which community a chat or a user belongs to.
+        self.communities = CommunitiesRepository(conn)
         self.people = PeopleRepository(conn)
         self.chats = ChatsRepository(conn)
         self.inbox = InboxRepository(conn)

@@ -19,7 +19,7 @@ import pytest
 
 from bot.clock import ManualClock
 from bot.config import Settings, settings_from_mapping
-from storage import Database
+from storage import Database, in_community
 
 
 class FakeClock(ManualClock):
@@ -76,3 +76,12 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
         yield database
     finally:
         await database.close()
+
+
+@pytest.fixture(autouse=True)
+def _in_first_community() -> Iterator[None]:
+    """Tests of a service call it as the boundary would: inside a community (the first,
+    the configured one). The handler tests' updates enter theirs as production does
+    (handlers/access.py), and the isolation tests enter a second one themselves."""
+    with in_community(1):
+        yield

@@ -13,7 +13,7 @@ from typing import Any
 from bot import usertext
 from bot.clock import Clock, system_clock
 from bot.community.register import Actor, Role
-from bot.config import CommunitySettings
+from bot.config import CommunitySettings, community_now
 from bot.dialogs import expect_step
 from bot.errors import UserFacingError
 from bot.i18n import parse_language
@@ -40,11 +40,16 @@ class NoticeDraft:
 class NoticeService:
     """Writing and sending notices."""
 
+    @property
+    def _settings(self) -> CommunitySettings:
+        # The community being worked for (bot/config.py: current_profile).
+        return community_now(self._configured)
+
     def __init__(
         self, db: Database, settings: CommunitySettings, clock: Clock = system_clock
     ) -> None:
         self._db = db
-        self._settings = settings
+        self._configured = settings
         self._clock = clock
 
     async def start(self, actor: Actor, chat_id: int) -> None:

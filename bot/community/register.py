@@ -15,7 +15,7 @@ from typing import Any
 
 from bot import usertext
 from bot.clock import Clock, system_clock
-from bot.config import CommunitySettings, Language
+from bot.config import CommunitySettings, Language, community_now
 from bot.errors import UserFacingError
 from bot.households import records as household_records
 from bot.i18n import from_telegram_code, parse_language, translate
@@ -160,11 +160,16 @@ class PeoplePage:
 class CommunityService:
     """Rules of the register: who is who, who may do what, what each person can see."""
 
+    @property
+    def _settings(self) -> CommunitySettings:
+        # The community being worked for (bot/config.py: current_profile).
+        return community_now(self._configured)
+
     def __init__(
         self, db: Database, settings: CommunitySettings, clock: Clock = system_clock
     ) -> None:
         self._db = db
-        self._settings = settings
+        self._configured = settings
         self._clock = clock
 
     @property

@@ -21,7 +21,7 @@ from typing import Any
 from bot import usertext
 from bot.clock import Clock, system_clock
 from bot.community.register import Actor, Caller, Role
-from bot.config import CommunitySettings, Language
+from bot.config import CommunitySettings, Language, community_now
 from bot.dialogs import expect_step
 from bot.errors import UserFacingError
 from bot.i18n import from_telegram_code, parse_language
@@ -63,11 +63,16 @@ class Prompt:
 class RegistrationService:
     """Runs the registration form for one community."""
 
+    @property
+    def _settings(self) -> CommunitySettings:
+        # The community being worked for (bot/config.py: current_profile).
+        return community_now(self._configured)
+
     def __init__(
         self, db: Database, settings: CommunitySettings, clock: Clock = system_clock
     ) -> None:
         self._db = db
-        self._settings = settings
+        self._configured = settings
         self._clock = clock
         #: A registered person's building and door (门牌), later (``/me`` → 🏠 门牌).
         self.homes = HomeService(db, clock)
@@ -271,11 +276,16 @@ class PaperEntryService:
     """Residents without Telegram entered by their grid worker or a secretary, and the
     registered residents' requests that their grid worker vote for them."""
 
+    @property
+    def _settings(self) -> CommunitySettings:
+        # The community being worked for (bot/config.py: current_profile).
+        return community_now(self._configured)
+
     def __init__(
         self, db: Database, settings: CommunitySettings, clock: Clock = system_clock
     ) -> None:
         self._db = db
-        self._settings = settings
+        self._configured = settings
         self._clock = clock
 
     async def start(self, actor: Actor, chat_id: int) -> PaperEntry:

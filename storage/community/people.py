@@ -33,6 +33,8 @@ class PersonRow:
     door: str | None = None
     #: The day they joined the Party (入党日期), if given (bot/members/birthdays.py).
     party_joined_on: date | None = None
+    #: The community they are registered in (one at a time; moving is a request).
+    community_id: int = 1
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ def _paper(row: sqlite3.Row) -> PaperResidentRow:
 _COLUMNS = (
     "p.id, p.tg_user_id, p.display_name, p.tg_username, p.language, p.building, p.grid_id,"
     " p.consent_at, p.registered_at, p.reachable, p.last_seen_at, p.door, p.party_joined_on,"
+    " p.community_id,"
     " (SELECT group_concat(role) FROM person_roles r WHERE r.person_id = p.id) AS roles"
 )
 
@@ -98,6 +101,7 @@ def _person(row: sqlite3.Row) -> PersonRow:
         roles=frozenset(roles.split(",")) if roles else frozenset(),
         door=row["door"],
         party_joined_on=date.fromisoformat(joined) if (joined := row["party_joined_on"]) else None,
+        community_id=row["community_id"],
     )
 
 

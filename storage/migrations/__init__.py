@@ -34,6 +34,7 @@ from storage.migrations import (
     v26_needs_and_services,
     v27_households,
     v28_spending,
+    v29_communities,
 )
 from storage.migrations.step import Migration
 
@@ -66,4 +67,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     v26_needs_and_services.MIGRATION,
     v27_households.MIGRATION,
     v28_spending.MIGRATION,
+    v29_communities.MIGRATION,
 )

@@ -1,0 +1,232 @@
+"""The street's communities: the list, each one's profile, and entering one for a unit of work.
+
+One deployment serves a street office's communities (issue 12). Community 1 is the one
+the configuration's ``[community]`` section describes (a database of the older,
+single-community shape becomes its own in place); street administrators create the
+others in the bot, with a name and, later, grids.
+
+Work enters a community at its boundary: an update once its chat or sender is known
+(handlers/access.py), a schedule's firing, an outbox row's follow-up, a command-line
+job. :meth:`Communities.enter` sets both the storage scope (every repository method then
+reads and writes that community's rows only) and the profile ``settings.community``
+reads (its name, grids, secretaries), so the services below need no community argument.
+
+No Telegram types here.
+"""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
+
+from bot import usertext
+from bot.clock import Clock, system_clock
+from bot.config import CommunitySettings, Grid, Language, Settings, current_profile
+from bot.errors import UserFacingError
+from storage import Database, in_community
+from storage.community.communities import CommunityRow, community_of_user
+
+log = logging.getLogger(__name__)
+
+#: The first community: the configured one, and every row of an older database.
+FIRST_COMMUNITY = 1
+
+#: A community's name: what fits a button and a heading.
+NAME_MAX = 20
+
+
+@dataclass(frozen=True)
+class CommunityChoice:
+    """One community as a list shows it."""
+
+    id: int
+    name: str
+
+    @property
+    def label(self) -> str:
+        """What the button says."""
+        return self.name
+
+
+class Communities:
+    """The street's communities, cached in memory (a handful of rows, read on every update)."""
+
+    def __init__(self, db: Database, settings: Settings, clock: Clock = system_clock) -> None:
+        self._db = db
+        self._settings = settings
+        self._clock = clock
+        self._rows: dict[int, CommunityRow] = {}
+        self._profiles: dict[int, CommunitySettings] = {}
+        #: Which community each group chat belongs to: chats change community never.
+        self._chat_communities: dict[int, int] = {}
+
+    # -- the list -----------------------------------------------------------
+
+    async def load(self) -> None:
+        """Read the communities (at start, and after a change); community 1 takes the
+        configured name, so renaming it in the file renames it here."""
+        first = self._settings.first_community
+        async with self._db.transaction(completes_update=False) as session:
+            row = await session.communities.get(FIRST_COMMUNITY)
+            if row is not None and (row.name, row.name_en) != (first.name, first.name_en):
+                clash = await session.communities.by_name(first.name)
+                if clash is None or clash.id == FIRST_COMMUNITY:
+                    await session.communities.rename(
+                        FIRST_COMMUNITY, first.name, first.name_en, None
+                    )
+                else:
+                    log.warning(
+                        "community 1 keeps its name: another community is already called"
+                        " what [community] name says"
+                    )
+            rows = await session.communities.all()
+        self._rows = {row.id: row for row in rows}
+        self._profiles = {row.id: self._profile_of(row) for row in rows}
+
+    def _profile_of(self, row: CommunityRow) -> CommunitySettings:
+        first = self._settings.first_community
+        if row.id == FIRST_COMMUNITY:
+            return first
+        return CommunitySettings(
+            name=row.name,
+            name_en=row.name_en,
+            # The street's zone and language, until a community sets its own.
+            timezone=first.timezone,
+            default_language=first.default_language,
+            # Secretaries named in the file are the first community's; the others'
+            # are appointed in the bot (their role is in the register).
+            secretaries=[],
+            grids=[Grid(id=g.id, name=g.name, name_en=g.name_en) for g in row.grids],
+        )
+
+    @property
+    def count(self) -> int:
+        """How many communities there are."""
+        return len(self._rows) or 1
+
+    @property
+    def several(self) -> bool:
+        """Whether the deployment serves more than one community."""
+        return len(self._rows) > 1
+
+    def all(self) -> list[CommunityRow]:
+        """Every community, in the order they were created."""
+        return [self._rows[key] for key in sorted(self._rows)]
+
+    def get(self, community: int) -> CommunityRow | None:
+        """The community, or None."""
+        return self._rows.get(community)
+
+    def choices(self, language: Language) -> list[CommunityChoice]:
+        """The communities as a list a person chooses from."""
+        return [
+            CommunityChoice(id=row.id, name=self.profile(row.id).name_in(language))
+            for row in self.all()
+        ]
+
+    def profile(self, community: int) -> CommunitySettings:
+        """The community's profile: its name, grids, secretaries, zone and language."""
+        found = self._profiles.get(community)
+        if found is None:
+            # Not loaded yet (a test that skipped start): the configured one.
+            return self._settings.first_community
+        return found
+
+    def name_in(self, community: int, language: Language) -> str:
+        """The community's name for a reader of ``language``."""
+        return self.profile(community).name_in(language)
+
+    def is_street_admin(self, tg_user_id: int) -> bool:
+        """Whether the configuration names this account a street administrator."""
+        return tg_user_id in self._settings.street.admins
+
+    # -- entering one --------------------------------------------------------
+
+    @contextmanager
+    def enter(self, community: int) -> Iterator[None]:
+        """Run the block as work of ``community``: its rows, its profile."""
+        token = current_profile.set(self.profile(community))
+        try:
+            with in_community(community):
+                yield
+        finally:
+            current_profile.reset(token)
+
+    def enter_for_update(self, community: int) -> None:
+        """Enter ``community`` for the rest of the current task (an update's handling: its
+        task ends with it, so nothing is restored)."""
+        current_profile.set(self.profile(community))
+        in_community(community).__enter__()
+
+    async def of_chat(self, chat_id: int) -> int | None:
+        """The community a group chat belongs to, or None if the bot has not seen it."""
+        found = self._chat_communities.get(chat_id)
+        if found is not None:
+            return found
+        async with self._db.read() as session:
+            found = await session.communities.of_chat(chat_id)
+        if found is not None:
+            self._chat_communities[chat_id] = found
+        return found
+
+    def chat_joined(self, chat_id: int, community: int) -> None:
+        """Remember that ``chat_id`` now belongs to ``community``."""
+        self._chat_communities[chat_id] = community
+
+    async def of_user(self, tg_user_id: int) -> int | None:
+        """The community a Telegram user is registered in, or None."""
+        return await self._db.run_read(partial(community_of_user, tg_user_id=tg_user_id))
+
+    async def resolve(self, *, chat_id: int | None, private: bool, tg_user_id: int) -> int | None:
+        """Whose work an update is: a group's community, else the sender's; with only one
+        community, that one. None: a newcomer who has not chosen yet (they are asked)."""
+        if not self.several:
+            return FIRST_COMMUNITY
+        if chat_id is not None and not private:
+            found = await self.of_chat(chat_id)
+            if found is not None:
+                return found
+        return await self.of_user(tg_user_id)
+
+    # -- creating and renaming ----------------------------------------------
+
+    async def create(self, name: str, *, created_by: int | None) -> CommunityRow:
+        """A new community named ``name`` (checked, unique)."""
+        clean = valid_name(name)
+        async with self._db.transaction() as session:
+            if await session.communities.by_name(clean) is not None:
+                raise UserFacingError("street.name_taken", name=clean)
+            new_id = await session.communities.create(clean, None, created_by, self._clock())
+        await self.load()
+        row = self._rows[new_id]
+        log.info("community %s created", new_id)
+        return row
+
+    async def rename(self, community: int, name: str) -> CommunityRow:
+        """Give ``community`` a new name (community 1's lives in the configuration)."""
+        clean = valid_name(name)
+        if community == FIRST_COMMUNITY:
+            raise UserFacingError("street.first_in_config")
+        async with self._db.transaction() as session:
+            if await session.communities.get(community) is None:
+                raise UserFacingError("street.no_such_community")
+            clash = await session.communities.by_name(clean)
+            if clash is not None and clash.id != community:
+                raise UserFacingError("street.name_taken", name=clean)
+            await session.communities.rename(community, clean, None, self._clock())
+        await self.load()
+        return self._rows[community]
+
+
+def valid_name(text: str) -> str:
+    """A community's name as typed, cleaned (bot/usertext.py); refused if empty or too long."""
+    clean = usertext.line(unicodedata.normalize("NFC", text))
+    if not clean:
+        raise UserFacingError("street.name_empty")
+    if len(clean) > NAME_MAX:
+        raise UserFacingError("street.name_too_long", limit=NAME_MAX)
+    return clean
