@@ -92,7 +92,11 @@ class Services:
             synchronous=settings.storage.synchronous,
             busy_timeout_ms=settings.storage.busy_timeout_ms,
         )
+        communities = Communities(db, settings, clock)
         scheduler = SchedulerService(db, settings, clock)
+        # Each community keeps its own built-in schedules; each firing runs in its own.
+        scheduler.serve(communities.ids, communities.enter)
+        communities.on_created(scheduler.ensure_builtin_of)
         matters = MatterService(db, settings, scheduler.calendar, clock)
         votes = Votes(db, settings, scheduler, clock)
         ledger = LedgerService(db, settings, clock)
@@ -104,7 +108,7 @@ class Services:
         services = cls(
             settings=settings,
             db=db,
-            communities=Communities(db, settings, clock),
+            communities=communities,
             community=CommunityService(db, settings.community, clock),
             registration=RegistrationService(db, settings.community, clock),
             paper=PaperEntryService(db, settings.community, clock),

@@ -1,5 +1,10 @@
 """Guided conversations: the step each person has reached, per chat.
 
+Street-wide by design: a conversation is a Telegram account's, not a community's data
+(a street administrator creating a community is in no community yet), so these
+queries are not scoped; whatever a step does to a community's records runs in the
+community its update entered.
+
 Kept in the database (not in memory) so that a step and its effect commit
 together, and a conversation survives a restart. Conversations run in private
 chats; the one row kept under a group's chat id is a matter written there with

@@ -30,7 +30,7 @@ from storage.participation import ParticipationRepositories
 from storage.person_data import PersonDataRepository
 from storage.privacy import PrivacyRepository
 from storage.runtime.inbox import InboxRepository
-from storage.runtime.outbox import OutboxRepository
+from storage.runtime.outbox import DeliveryQueue, OutboxRepository
 from storage.runtime.schedules import SchedulesRepository
 from storage.surveys.surveys import SurveysRepository
 from storage.volunteering.repositories import VolunteeringRepositories
@@ -73,6 +73,8 @@ class Session:
         self.audit = AuditRepository(conn)
         self.schedules = SchedulesRepository(conn)
         self.outbox = OutboxRepository(conn)
+        # The street's delivery queue, which the sender drains across communities.
+        self.delivery = DeliveryQueue(conn)
         self.matters = MattersRepository(conn)
         self.votes = VotesRepository(conn)
         self.meta = MetaRepository(conn)

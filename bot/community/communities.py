@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -63,6 +63,12 @@ class Communities:
         self._profiles: dict[int, CommunitySettings] = {}
         #: Which community each group chat belongs to: chats change community never.
         self._chat_communities: dict[int, int] = {}
+        #: What to do for a community just created (its built-in schedules).
+        self._on_created: list[Callable[[int], Awaitable[None]]] = []
+
+    def on_created(self, callback: Callable[[int], Awaitable[None]]) -> None:
+        """Have ``callback(community_id)`` run after each new community is created."""
+        self._on_created.append(callback)
 
     # -- the list -----------------------------------------------------------
 
@@ -112,6 +118,10 @@ class Communities:
     def several(self) -> bool:
         """Whether the deployment serves more than one community."""
         return len(self._rows) > 1
+
+    def ids(self) -> list[int]:
+        """Every community's id (the first alone until the list is loaded)."""
+        return sorted(self._rows) or [FIRST_COMMUNITY]
 
     def all(self) -> list[CommunityRow]:
         """Every community, in the order they were created."""
@@ -204,6 +214,8 @@ class Communities:
         await self.load()
         row = self._rows[new_id]
         log.info("community %s created", new_id)
+        for callback in self._on_created:
+            await callback(new_id)
         return row
 
     async def rename(self, community: int, name: str) -> CommunityRow:

@@ -254,7 +254,7 @@ class CommunityService:
     async def chat_migrated(self, old_chat_id: int, new_chat_id: int) -> bool:
         """A group was upgraded to a supergroup: its binding moves to the new id."""
         async with self._db.transaction() as session:
-            await session.outbox.move_chat(old_chat_id, new_chat_id)
+            await session.delivery.move_chat(old_chat_id, new_chat_id)
             return await session.chats.move(old_chat_id, new_chat_id, self._clock())
 
     async def chat(self, chat_id: int) -> ChatRow | None:
@@ -432,7 +432,7 @@ class CommunityService:
                 raise UserFacingError("people.gone")
             await session.dialogs.end_all_of(person.tg_user_id)
             # Their private chat id is their Telegram id: queued and sent pushes go too.
-            await session.outbox.forget_chat(person.tg_user_id)
+            await session.delivery.forget_chat(person.tg_user_id)
             # Copies of their name, username and id in the JSON the bot keeps
             # (stored updates, others' messages and conversations, matter history).
             traces = Traces.of(current.tg_user_id, current.display_name, current.tg_username)

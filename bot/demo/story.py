@@ -343,7 +343,7 @@ class DemoScript:
         db = self.running.services.db
         for _ in range(600):
             async with db.read() as session:
-                if not await session.outbox.open_pushes():
+                if not await session.delivery.open_pushes():
                     return
             await asyncio.sleep(0.05)
         raise RuntimeError("demo script: a push did not finish")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,7 +17,7 @@ from bot.clock import Clock
 from bot.config import DeliverySettings, Language
 from bot.i18n import parse_language, translate, translate_html
 from bot.runtime.circuit import BACKOFF_CAP_SECONDS, Circuit
-from storage import Database
+from storage import Database, in_community
 from storage.runtime.outbox import DEADLINE_PASSED, PushCounts, PushRow
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,8 @@ class PushReports:
         self._circuit = circuit
         #: Called (since, now) when a report got through and so ended an outage.
         self._on_outage_ended = on_outage_ended
+        #: Enters a push's community, to read the names of those it did not reach.
+        self.enter_community: Callable[[int], AbstractContextManager[None]] = in_community
         #: Pushes whose progress may have moved since it was last shown.
         self._touched_pushes: set[int] = set()
         #: Pushes shown that Telegram cannot be reached, in the current outage.
@@ -80,8 +83,8 @@ class PushReports:
         now = self._clock()
         for push_id in sorted(self._touched_pushes):
             async with self._db.read() as session:
-                push = await session.outbox.push(push_id)
-                counts = await session.outbox.counts(push_id)
+                push = await session.delivery.push(push_id)
+                counts = await session.delivery.counts(push_id)
             if push is None or push.finished_at is not None:
                 self._forget_push(push_id)
                 continue
@@ -115,7 +118,7 @@ class PushReports:
                 self._final_report_later(push, now)
                 continue
             async with self._db.transaction(completes_update=False) as session:
-                await session.outbox.mark_reported(push_id, now, finished=counts.finished)
+                await session.delivery.mark_reported(push_id, now, finished=counts.finished)
             if counts.finished:
                 self._forget_push(push_id)
 
@@ -166,7 +169,7 @@ class PushReports:
             if push.report_message_id is None:
                 sent = await self._bot.send_message(push.report_chat_id, text)
                 async with self._db.transaction(completes_update=False) as session:
-                    await session.outbox.set_report_message(push.id, sent.message_id)
+                    await session.delivery.set_report_message(push.id, sent.message_id)
             else:
                 await self._bot.edit_message_text(
                     text, chat_id=push.report_chat_id, message_id=push.report_message_id
@@ -201,8 +204,15 @@ class PushReports:
                 translate_html(language, "push.outage_over", minutes=max(1, round(minutes)))
             )
         hours = f"{self._settings.retry_for_hours:g}"
+        # The names are the push's community's records.
+        with self.enter_community(push.community_id):
+            lines.extend(await self._not_reached_lines(push, language, hours))
+        return "\n".join(lines)
+
+    async def _not_reached_lines(self, push: PushRow, language: Language, hours: str) -> list[str]:
+        lines: list[str] = []
         async with self._db.read() as session:
-            missing = await session.outbox.not_reached(push.id)
+            missing = await session.delivery.not_reached(push.id)
             for chat_id, person_id, state, error in missing[:50]:
                 person = await session.people.by_id(person_id) if person_id else None
                 chat = await session.chats.get(chat_id) if person is None else None
@@ -215,4 +225,4 @@ class PushReports:
                 lines.append(translate_html(language, "push.missing", name=name, reason=reason))
             if len(missing) > 50:
                 lines.append(translate(language, "push.more", count=len(missing) - 50))
-        return "\n".join(lines)
+        return lines

@@ -41,6 +41,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from io import BytesIO
 from typing import Any
@@ -64,7 +65,7 @@ from bot.runtime.circuit import BACKOFF_CAP_SECONDS, Circuit, Outcome
 from bot.runtime.flood import PREACQUIRED, TelegramRateLimiter
 from bot.runtime.outbox import OutgoingMessage, Renderer
 from bot.runtime.push_reports import PushReports
-from storage import Database
+from storage import Database, in_community
 from storage.db import is_storage_full
 from storage.runtime.outbox import OutboxRow
 
@@ -163,6 +164,7 @@ class Sender:
         self._recorder: asyncio.Task[None] | None = None
         self._on_the_wire: set[int] = set()
         self.circuit = Circuit()
+        self._enter_community: Callable[[int], AbstractContextManager[None]] = in_community
         self._reports = PushReports(bot, db, settings, clock, self.circuit, self._outage_ended)
         self._next_expiry_check: datetime | None = None
         #: Draws a message's chart (see OutgoingMessage.chart) as PNG bytes.
@@ -187,10 +189,10 @@ class Sender:
         """Recover from the last stop, then start sending."""
         now = self._clock()
         async with self._db.transaction(completes_update=False) as session:
-            uncertain = await session.outbox.abandon_in_flight(now)
-            self._reports.touch(p.id for p in await session.outbox.open_pushes())
+            uncertain = await session.delivery.abandon_in_flight(now)
+            self._reports.touch(p.id for p in await session.delivery.open_pushes())
             # What the last run sent in the last minute still counts at Telegram.
-            recent = await session.outbox.recent_sends(now - timedelta(seconds=61))
+            recent = await session.delivery.recent_sends(now - timedelta(seconds=61))
         for chat_id, moment in recent:
             self._limiter.note_earlier_send(chat_id, (now - moment).total_seconds())
         if uncertain:
@@ -240,7 +242,7 @@ class Sender:
         """Wait until nothing is pending, due or in flight (for tests and the demo)."""
         while True:
             async with self._db.read() as session:
-                due = await session.outbox.due(self._clock(), 1)
+                due = await session.delivery.due(self._clock(), 1)
             if not due and not self._in_flight:
                 return
             await asyncio.sleep(0.02)
@@ -268,8 +270,8 @@ class Sender:
                     # Enough to refill every free slot even when some rows are
                     # in flight or wait for their chat; not the whole queue.
                     batch = self._settings.concurrency * 4 + len(self._in_flight)
-                    rows = await session.outbox.due(self._clock(), batch)
-                    next_at = await session.outbox.next_attempt_at()
+                    rows = await session.delivery.due(self._clock(), batch)
+                    next_at = await session.delivery.next_attempt_at()
             except Exception:
                 log.exception("cannot read the outbox; retrying")
                 await asyncio.sleep(1)
@@ -313,7 +315,7 @@ class Sender:
         self._next_expiry_check = now + timedelta(seconds=EXPIRY_CHECK_SECONDS)
         deadline = now - timedelta(hours=self._settings.retry_for_hours)
         async with self._db.transaction(completes_update=False) as session:
-            pushes = await session.outbox.expire(deadline, now, untried_too=self.circuit.is_open)
+            pushes = await session.delivery.expire(deadline, now, untried_too=self.circuit.is_open)
         if pushes:
             log.warning(
                 "gave up messages not sent within %g h of being due (pushes %s)",
@@ -341,7 +343,7 @@ class Sender:
         reserved = await self._limiter.acquire(row.chat_id, background=True)
         try:
             async with self._db.transaction(completes_update=False) as session:
-                claimed = await session.outbox.claim(row.id)
+                claimed = await session.delivery.claim(row.id)
         except BaseException as error:
             self._limiter.release(row.chat_id, reserved)
             if isinstance(error, Exception) and is_storage_full(error):
@@ -397,8 +399,8 @@ class Sender:
 
     async def _outage_began(self, now: datetime) -> None:
         async with self._db.read() as session:
-            waiting = await session.outbox.pending_count()
-            pushes = [p.id for p in await session.outbox.open_pushes()]
+            waiting = await session.delivery.pending_count()
+            pushes = [p.id for p in await session.delivery.open_pushes()]
         self._reports.outage_began(pushes)
         log.warning(
             "Telegram cannot be reached (%s): pushes paused with %d message(s) waiting;"
@@ -456,7 +458,8 @@ class Sender:
         except Forbidden as error:
             return Outcome("unreachable", error=error.message)
         except ChatMigrated as error:
-            await self._community.chat_migrated(row.chat_id, error.new_chat_id)
+            with self._enter_community(row.community_id):
+                await self._community.chat_migrated(row.chat_id, error.new_chat_id)
             return Outcome("retry", error="chat migrated", retry_in=0.0)
         except RetryAfter as error:
             seconds = _retry_seconds(error)
@@ -503,9 +506,9 @@ class Sender:
                     for row, outcome, _ in batch:
                         if outcome.state == "retry":
                             when = now + timedelta(seconds=outcome.retry_in)
-                            await session.outbox.retry_later(row.id, when, outcome.error or "")
+                            await session.delivery.retry_later(row.id, when, outcome.error or "")
                         else:
-                            await session.outbox.finish(
+                            await session.delivery.finish(
                                 row.id,
                                 outcome.state,
                                 now,
@@ -555,9 +558,22 @@ class Sender:
             await self._wake.wait()
             self._wake.clear()
 
+    @property
+    def enter_community(self) -> Callable[[int], AbstractContextManager[None]]:
+        """Enters a row's community (its rows, its profile) for what the sender does to
+        that community's records: a group that moved, a person who blocked the bot, the
+        names in a push's summary."""
+        return self._enter_community
+
+    @enter_community.setter
+    def enter_community(self, enter: Callable[[int], AbstractContextManager[None]]) -> None:
+        self._enter_community = enter
+        self._reports.enter_community = enter
+
     async def _after_record(self, row: OutboxRow, outcome: Outcome) -> None:
         if outcome.state == "unreachable" and row.chat_id > 0:
-            await self._community.mark_unreachable(row.chat_id)
+            with self._enter_community(row.community_id):
+                await self._community.mark_unreachable(row.chat_id)
         if outcome.state == "sent":
             self.sent += 1
         elif outcome.state != "retry":

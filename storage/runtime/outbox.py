@@ -10,6 +10,7 @@ from typing import Any
 
 import aiosqlite
 
+from storage.scope import community_id
 from storage.times import from_db_time, to_db_time
 
 #: Outbox states in which a message is finished (delivered or given up).
@@ -34,6 +35,8 @@ class OutboxRow:
     #: When the message was first due: its retries end ``retry_for_hours`` after.
     first_due_at: datetime
     last_error: str | None = None
+    #: The community whose message it is.
+    community_id: int = 1
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,8 @@ class PushRow:
     reported_at: datetime | None
     finished_at: datetime | None
     created_at: datetime | None = None
+    #: The community whose push it is.
+    community_id: int = 1
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,7 @@ def _outbox(row: sqlite3.Row) -> OutboxRow:
         next_attempt_at=from_db_time(row["next_attempt_at"]),
         first_due_at=from_db_time(row["first_due_at"] or row["created_at"]),
         last_error=row["last_error"],
+        community_id=row["community_id"],
     )
 
 
@@ -100,11 +106,14 @@ def _push(row: sqlite3.Row) -> PushRow:
         reported_at=from_db_time(row["reported_at"]) if row["reported_at"] else None,
         finished_at=from_db_time(row["finished_at"]) if row["finished_at"] else None,
         created_at=from_db_time(row["created_at"]) if row["created_at"] else None,
+        community_id=row["community_id"],
     )
 
 
 class OutboxRepository:
-    """Queries on ``pushes`` and ``outbox``."""
+    """A community's side of ``pushes`` and ``outbox``: queueing its messages, and finding
+    what became of them (scoped to the current community; the sender's side is
+    :class:`DeliveryQueue`)."""
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
@@ -121,9 +130,17 @@ class OutboxRepository:
     ) -> int:
         """Start a push; returns its id."""
         cur = await self._conn.execute(
-            "INSERT INTO pushes (kind, title, started_by, report_chat_id, report_language,"
-            " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (kind, title, started_by, report_chat_id, report_language, to_db_time(now)),
+            "INSERT INTO pushes (community_id, kind, title, started_by, report_chat_id,"
+            " report_language, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                community_id(),
+                kind,
+                title,
+                started_by,
+                report_chat_id,
+                report_language,
+                to_db_time(now),
+            ),
         )
         assert cur.lastrowid is not None  # noqa: S101 - an INSERT always has one
         return cur.lastrowid
@@ -141,9 +158,11 @@ class OutboxRepository:
     ) -> bool:
         """Queue one message; False if a message with this dedupe key exists already."""
         cur = await self._conn.execute(
-            "INSERT OR IGNORE INTO outbox (push_id, chat_id, person_id, content, dedupe_key,"
-            " next_attempt_at, first_due_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR IGNORE INTO outbox (community_id, push_id, chat_id, person_id, content,"
+            " dedupe_key, next_attempt_at, first_due_at, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
+                community_id(),
                 push_id,
                 chat_id,
                 person_id,
@@ -155,6 +174,55 @@ class OutboxRepository:
             ),
         )
         return cur.rowcount > 0
+
+    async def sent_messages(self, push_id: int) -> list[tuple[int, int]]:
+        """(chat id, message id) of the push's messages that arrived."""
+        async with self._conn.execute(
+            "SELECT chat_id, message_id FROM outbox WHERE push_id = ? AND state = 'sent'"
+            " AND message_id IS NOT NULL AND community_id = ? ORDER BY id",
+            (push_id, community_id()),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [(int(row[0]), int(row[1])) for row in rows]
+
+    async def by_dedupe_key(self, dedupe_key: str) -> tuple[str, int | None] | None:
+        """The state and (once sent) message id of the message queued as ``dedupe_key``.
+
+        For a message kept up to date after it is sent (a check-in roll-call).
+        """
+        async with self._conn.execute(
+            "SELECT state, message_id FROM outbox WHERE dedupe_key = ? AND community_id = ?",
+            (dedupe_key, community_id()),
+        ) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            return None
+        return str(row[0]), None if row[1] is None else int(row[1])
+
+    # --- finding a push from one of its messages (replies to cards) -----------------
+
+    async def push_of_message(self, chat_id: int, message_id: int) -> int | None:
+        """The push whose message landed as ``message_id`` in ``chat_id``, or None.
+
+        Used to find what a reply in a group is about (a matter's card, a vote's card).
+        """
+        async with self._conn.execute(
+            "SELECT push_id FROM outbox WHERE chat_id = ? AND message_id = ?"
+            " AND push_id IS NOT NULL AND community_id = ? ORDER BY id DESC LIMIT 1",
+            (chat_id, message_id, community_id()),
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else None
+
+
+class DeliveryQueue:
+    """Street-wide: the queue the sender drains. One bot token serves every community, so
+    Telegram's limits are the street's, and the sender takes messages (and reports
+    pushes) across communities; each row says whose it is (``community_id``), and
+    whatever the sender does to a community's records afterwards it does inside it."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
 
     async def due(self, now: datetime, limit: int) -> list[OutboxRow]:
         """Pending messages whose time has come, oldest first."""
@@ -314,29 +382,6 @@ class OutboxRepository:
             rows = await cur.fetchall()
         return [(int(row[0]), from_db_time(row[1])) for row in rows]
 
-    async def sent_messages(self, push_id: int) -> list[tuple[int, int]]:
-        """(chat id, message id) of the push's messages that arrived."""
-        async with self._conn.execute(
-            "SELECT chat_id, message_id FROM outbox WHERE push_id = ? AND state = 'sent'"
-            " AND message_id IS NOT NULL ORDER BY id",
-            (push_id,),
-        ) as cur:
-            rows = await cur.fetchall()
-        return [(int(row[0]), int(row[1])) for row in rows]
-
-    async def by_dedupe_key(self, dedupe_key: str) -> tuple[str, int | None] | None:
-        """The state and (once sent) message id of the message queued as ``dedupe_key``.
-
-        For a message kept up to date after it is sent (a check-in roll-call).
-        """
-        async with self._conn.execute(
-            "SELECT state, message_id FROM outbox WHERE dedupe_key = ?", (dedupe_key,)
-        ) as cur:
-            row = await cur.fetchone()
-        if row is None:
-            return None
-        return str(row[0]), None if row[1] is None else int(row[1])
-
     async def forget_chat(self, chat_id: int) -> None:
         """A person left the register: drop their messages and their progress reports."""
         await self._conn.execute("DELETE FROM outbox WHERE chat_id = ?", (chat_id,))
@@ -353,18 +398,3 @@ class OutboxRepository:
         ) as cur:
             rows = await cur.fetchall()
         return {int(row[0]): int(row[1]) for row in rows}
-
-    # --- finding a push from one of its messages (replies to cards) -----------------
-
-    async def push_of_message(self, chat_id: int, message_id: int) -> int | None:
-        """The push whose message landed as ``message_id`` in ``chat_id``, or None.
-
-        Used to find what a reply in a group is about (a matter's card, a vote's card).
-        """
-        async with self._conn.execute(
-            "SELECT push_id FROM outbox WHERE chat_id = ? AND message_id = ?"
-            " AND push_id IS NOT NULL ORDER BY id DESC LIMIT 1",
-            (chat_id, message_id),
-        ) as cur:
-            row = await cur.fetchone()
-        return int(row[0]) if row else None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,7 +24,7 @@ from bot.runtime.scheduler.effects import SchedulerEffects
 from bot.runtime.scheduler.firing import LATE_AFTER, CatchUp, Describer, Effect, Firing, Timer
 from bot.runtime.scheduler.rules import EVENT_RULES, ScheduleRules, calendar_from
 from bot.runtime.scheduler.upcoming import Upcoming
-from storage import Database
+from storage import Database, in_community
 from storage.runtime.schedules import ScheduleRow
 from storage.session import Session
 from storage.times import to_db_time
@@ -59,6 +60,20 @@ class SchedulerService:
         self.register_effect("message", self._own.message)
         #: The secretaries' list of schedules (/upcoming), pause and resume.
         self.upcoming = Upcoming(db, clock, self.rules, self.describe, self)
+        #: The communities whose built-in schedules to keep, and how to enter one (its
+        #: rows and its profile); until :meth:`serve` is called, only the first.
+        self._community_ids: Callable[[], list[int]] = lambda: [1]
+        self._enter: Callable[[int], AbstractContextManager[None]] = in_community
+
+    def serve(
+        self,
+        community_ids: Callable[[], list[int]],
+        enter: Callable[[int], AbstractContextManager[None]],
+    ) -> None:
+        """Keep the built-in schedules of every community ``community_ids`` lists, and
+        fire each schedule inside its own community (``enter``)."""
+        self._community_ids = community_ids
+        self._enter = enter
 
     # --- wiring -------------------------------------------------------------
 
@@ -97,14 +112,27 @@ class SchedulerService:
     # --- start-up -------------------------------------------------------------
 
     async def ensure_builtin(self) -> None:
-        """Create, update or disable the built-in reminders to match the configuration."""
-        await self._builtins.ensure()
+        """Create, update or disable every community's built-in reminders to match the
+        configuration."""
+        for community in self._community_ids():
+            await self.ensure_builtin_of(community)
+
+    async def ensure_builtin_of(self, community: int) -> None:
+        """Create, update or disable one community's built-in reminders (and arm them:
+        a community created while the bot runs gets its own at once)."""
+        with self._enter(community):
+            await self._builtins.ensure()
+            async with self._db.read() as session:
+                armed = await session.schedules.armed()
+        for schedule in armed:
+            if schedule.next_due_at is not None and self._timer is not None:
+                self._timer.arm(schedule.id, schedule.next_due_at)
 
     async def rebuild(self) -> CatchUp:
         """At start: catch up on what fell due while down, then arm every alarm."""
         caught = await self.catch_up()
         async with self._db.read() as session:
-            armed = await session.schedules.armed()
+            armed = await session.schedules.armed_everywhere()
         for schedule in armed:
             if schedule.next_due_at is not None and self._timer is not None:
                 self._timer.arm(schedule.id, schedule.next_due_at)
@@ -117,40 +145,62 @@ class SchedulerService:
         late = missed = 0
         async with self._db.read() as session:
             overdue = [
-                s for s in await session.schedules.armed() if s.next_due_at and s.next_due_at <= now
+                s
+                for s in await session.schedules.armed_everywhere()
+                if s.next_due_at and s.next_due_at <= now
             ]
         for schedule in overdue:
-            dues: list[datetime] = []
-            due = schedule.next_due_at
-            while due is not None and due <= now and len(dues) < MAX_CATCH_UP_STEPS:
-                dues.append(due)
-                due = self.rules.next_due(schedule.rule, due)
-            if due is not None and due <= now:
-                due = self.rules.next_due(schedule.rule, now)  # too far behind: jump ahead
-            in_window = [d for d in dues if now - d <= window]
-            to_do = in_window[-1] if in_window else None
-            skipped = [d for d in dues if d != to_do]
-            async with self._db.transaction(completes_update=False) as session:
-                for moment in skipped:
-                    if await session.schedules.record_firing(schedule.id, moment, "missed", now):
-                        missed += 1
-                if skipped:
-                    await self._own.report_missed(session, schedule, skipped, now)
-                if to_do is not None and await session.schedules.record_firing(
-                    schedule.id, to_do, "late", now
-                ):
-                    await self._run_effect(session, schedule, to_do, late=True, now=now)
-                    late += 1
-                await session.schedules.set_next_due(schedule.id, due, now)
+            with self._enter(schedule.community_id):
+                got_late, got_missed = await self._catch_up_one(schedule, now, window)
+            late += got_late
+            missed += got_missed
         if late or missed:
             log.info("catch-up after downtime: %d done late, %d missed", late, missed)
             self._on_queued()
         return CatchUp(late=late, missed=missed)
 
+    async def _catch_up_one(
+        self, schedule: ScheduleRow, now: datetime, window: timedelta
+    ) -> tuple[int, int]:
+        """Catch up one schedule (inside its community): (done late, recorded missed)."""
+        late = missed = 0
+        dues: list[datetime] = []
+        due = schedule.next_due_at
+        while due is not None and due <= now and len(dues) < MAX_CATCH_UP_STEPS:
+            dues.append(due)
+            due = self.rules.next_due(schedule.rule, due)
+        if due is not None and due <= now:
+            due = self.rules.next_due(schedule.rule, now)  # too far behind: jump ahead
+        in_window = [d for d in dues if now - d <= window]
+        to_do = in_window[-1] if in_window else None
+        skipped = [d for d in dues if d != to_do]
+        async with self._db.transaction(completes_update=False) as session:
+            for moment in skipped:
+                if await session.schedules.record_firing(schedule.id, moment, "missed", now):
+                    missed += 1
+            if skipped:
+                await self._own.report_missed(session, schedule, skipped, now)
+            if to_do is not None and await session.schedules.record_firing(
+                schedule.id, to_do, "late", now
+            ):
+                await self._run_effect(session, schedule, to_do, late=True, now=now)
+                late += 1
+            await session.schedules.set_next_due(schedule.id, due, now)
+        return late, missed
+
     # --- firing ---------------------------------------------------------------
 
     async def fire(self, schedule_id: int, due_at: datetime) -> bool:
-        """Do the firing (schedule, due_at) unless it is stale or done; True if done now."""
+        """Do the firing (schedule, due_at) unless it is stale or done; True if done now.
+        It is done inside the schedule's community (the alarm knows only the id)."""
+        async with self._db.read() as session:
+            community = await session.schedules.community_of(schedule_id)
+        if community is None:
+            return False  # deleted since the alarm was set
+        with self._enter(community):
+            return await self._fire_in_community(schedule_id, due_at)
+
+    async def _fire_in_community(self, schedule_id: int, due_at: datetime) -> bool:
         now = self._clock()
         async with self._db.transaction(completes_update=False) as session:
             schedule = await session.schedules.get(schedule_id)

@@ -133,8 +133,8 @@ async def test_a_card_message_leads_to_its_matter(services: Services) -> None:
             not_before=now,
             now=now,
         )
-        rows = await session.outbox.due(now, 10)
-        await session.outbox.finish(rows[0].id, "sent", now, message_id=77)
+        rows = await session.delivery.due(now, 10)
+        await session.delivery.finish(rows[0].id, "sent", now, message_id=77)
         await session.matters.set_card_push(number, push_id)
     found = await services.discussion.matter_of_message(-100, 77)
     assert found is not None and found.id == number

@@ -114,7 +114,7 @@ async def running(tmp_path: Path, api: FakeBotApi) -> AsyncIterator[RunningBot]:
 async def finished(running: RunningBot, push_id: int) -> None:
     async def done() -> bool:
         async with running.services.db.read() as session:
-            push = await session.outbox.push(push_id)
+            push = await session.delivery.push(push_id)
         return push is not None and push.finished_at is not None
 
     for _ in range(400):
@@ -138,7 +138,7 @@ async def test_everyone_once_blocked_and_failed_named_in_summary(
     assert set(received.values()) == {0, 1}
     assert "明天停水" in api.bot_messages(PEOPLE[0])[0]["text"]
     async with running.services.db.read() as session:
-        counts = await session.outbox.counts(push_id)
+        counts = await session.delivery.counts(push_id)
         blocked = await session.people.by_telegram_id(PEOPLE[3])
     assert (counts.total, counts.sent, counts.unreachable, counts.failed) == (12, 10, 1, 1)
     assert blocked is not None and not blocked.reachable
@@ -154,7 +154,7 @@ async def test_network_errors_are_retried(running: RunningBot, api: FakeBotApi) 
     push_id = await push_to(running, people, report=False)
     for _ in range(400):
         async with running.services.db.read() as session:
-            if (await session.outbox.counts(push_id)).finished:
+            if (await session.delivery.counts(push_id)).finished:
                 break
         await asyncio.sleep(0.05)
     assert len(api.bot_messages(PEOPLE[0])) == 1
@@ -291,7 +291,7 @@ async def test_an_hour_of_500s_pauses_the_push_then_everyone_gets_it_once(
         probes = sends_to(api, RESIDENTS) - tried
         assert 30 <= probes <= 60  # one message at a time, at most one a minute
         async with running.services.db.read() as session:
-            counts = await session.outbox.counts(push_id)
+            counts = await session.delivery.counts(push_id)
         assert (counts.sent, counts.failed, counts.done) == (0, 0, 0)  # nobody given up
 
         api.end_outage()
@@ -329,7 +329,7 @@ async def test_past_the_deadline_messages_are_given_up_and_named_in_the_final_re
             await quiet(running)
         api.end_outage()
         async with running.services.db.read() as session:
-            counts = await session.outbox.counts(push_id)
+            counts = await session.delivery.counts(push_id)
         assert (counts.failed, counts.total) == (3, 3)
         # The final report waited for Telegram and comes once it answers.
         for _ in range(3):
