@@ -255,6 +255,7 @@ class RunningBot:
         )
         services.wake_sender = self.sender.wake
         self.sender.enter_community = services.communities.enter
+        self.sender.reports.zone_of = lambda community: services.communities.profile(community).tz
         font_path = services.settings.charts.font_path or None
         self.sender.chart_renderer = lambda chart: render_chart(chart, font_path=font_path).png
         # Pictures the features draw at send time (a Party birthday card …).

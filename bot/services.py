@@ -96,7 +96,7 @@ class Services:
         scheduler = SchedulerService(db, settings, clock)
         # Each community keeps its own built-in schedules; each firing runs in its own.
         scheduler.serve(communities.ids, communities.enter)
-        communities.on_created(scheduler.ensure_builtin_of)
+        communities.on_created(scheduler.start_community)
         matters = MatterService(db, settings, scheduler.calendar, clock)
         votes = Votes(db, settings, scheduler, clock)
         ledger = LedgerService(db, settings, clock)

@@ -6,17 +6,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
+from bot import spoken
 from bot.clock import Clock
-from bot.config import DeliverySettings, Language
+from bot.config import CommunitySettings, DeliverySettings, Language
 from bot.i18n import parse_language, translate, translate_html
 from bot.runtime.circuit import BACKOFF_CAP_SECONDS, Circuit
+from bot.runtime.flood import OVERALL_PER_SECOND
 from storage import Database, in_community
 from storage.runtime.outbox import DEADLINE_PASSED, PushCounts, PushRow
 
@@ -44,6 +48,8 @@ class PushReports:
         self._on_outage_ended = on_outage_ended
         #: Enters a push's community, to read the names of those it did not reach.
         self.enter_community: Callable[[int], AbstractContextManager[None]] = in_community
+        #: A community's time zone, for the time a push should be done by.
+        self.zone_of: Callable[[int], ZoneInfo] = lambda _community: CommunitySettings().tz
         #: Pushes whose progress may have moved since it was last shown.
         self._touched_pushes: set[int] = set()
         #: Pushes shown that Telegram cannot be reached, in the current outage.
@@ -156,12 +162,28 @@ class PushReports:
                 total=counts.total,
                 failed=counts.failed + counts.unreachable + counts.uncertain,
             )
+            text += "\n" + await self._expected(push, language)
             minutes = self._outage_minutes.get(push.id)
             if minutes:
                 text += "\n" + translate_html(
                     language, "push.outage_over", minutes=max(1, round(minutes))
                 )
         return await self._show(push, text)
+
+    async def _expected(self, push: PushRow, language: Language) -> str:
+        """When the push should be done: its messages and, in turns, every other
+        community's due ones share the street's 30 messages a second (storage's ``due``)."""
+        async with self._db.read() as session:
+            ahead = await session.delivery.sends_before_done(push.id)
+        minutes = max(1, math.ceil(ahead / OVERALL_PER_SECOND / 60))
+        done_by = self._clock() + timedelta(minutes=minutes)
+        tz = self.zone_of(push.community_id)
+        return translate_html(
+            language,
+            "push.eta",
+            duration=spoken.duration(language, minutes),
+            clock=spoken.clock(language, done_by, tz),
+        )
 
     async def _show(self, push: PushRow, text: str) -> bool:
         """Put ``text`` in the push's report message (sent the first time, edited after)."""

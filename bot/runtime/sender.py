@@ -570,6 +570,11 @@ class Sender:
         self._enter_community = enter
         self._reports.enter_community = enter
 
+    @property
+    def reports(self) -> PushReports:
+        """The progress reports of pushes (their community's zone is set by the root)."""
+        return self._reports
+
     async def _after_record(self, row: OutboxRow, outcome: Outcome) -> None:
         if outcome.state == "unreachable" and row.chat_id > 0:
             with self._enter_community(row.community_id):

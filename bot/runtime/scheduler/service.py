@@ -114,12 +114,13 @@ class SchedulerService:
     async def ensure_builtin(self) -> None:
         """Create, update or disable every community's built-in reminders to match the
         configuration."""
+        # Not armed here: at start, :meth:`rebuild` catches up first, then arms.
         for community in self._community_ids():
-            await self.ensure_builtin_of(community)
+            with self._enter(community):
+                await self._builtins.ensure()
 
-    async def ensure_builtin_of(self, community: int) -> None:
-        """Create, update or disable one community's built-in reminders (and arm them:
-        a community created while the bot runs gets its own at once)."""
+    async def start_community(self, community: int) -> None:
+        """A community created while the bot runs: its built-in reminders, armed at once."""
         with self._enter(community):
             await self._builtins.ensure()
             async with self._db.read() as session:
