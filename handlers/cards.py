@@ -19,6 +19,7 @@ from telegram.ext import ExtBot, JobQueue
 from bot.runtime.flood import COSMETIC, Dropped
 from bot.runtime.outbox import OutgoingMessage
 from bot.runtime.sender import render_buttons, render_text
+from storage import current_community
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,20 @@ CARD_EDIT_SECONDS = 3.0
 EDIT_JOB_PREFIX = "edit:"
 
 Refresh = Callable[[Any], Coroutine[Any, Any, None]]
+
+
+def in_this_community(callback: Refresh) -> Refresh:
+    """``callback`` as a job that runs in the community of whoever schedules it: a job
+    runs later, in the job queue's own task, outside the update that asked for it."""
+    community = current_community.get()
+    if community is None:
+        return callback
+
+    async def run(context: Any) -> None:
+        with context.services.communities.enter(community):
+            await callback(context)
+
+    return run
 
 
 def edit_soon(
@@ -45,7 +60,9 @@ def edit_soon(
     name = EDIT_JOB_PREFIX + name
     if job_queue.scheduler.get_job(name) is not None:
         return  # an edit is already coming; it will show the latest state
-    job_queue.run_once(refresh, when=seconds, data=data, name=name, job_kwargs={"id": name})
+    job_queue.run_once(
+        in_this_community(refresh), when=seconds, data=data, name=name, job_kwargs={"id": name}
+    )
 
 
 def drop_pending_edits(job_queue: JobQueue[Any] | None) -> int:

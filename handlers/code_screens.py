@@ -21,6 +21,7 @@ from bot.code_picture import code_picture
 from bot.codes import spaced
 from bot.config import Language
 from handlers.access import answer
+from handlers.cards import in_this_community
 from handlers.context import Context
 from handlers.texts import plain
 
@@ -81,7 +82,12 @@ def keep_changing(
     if last <= first:
         return
     job_queue.run_repeating(
-        callback, interval=minutes * 60, first=first, last=last, name=name, data=data
+        in_this_community(callback),
+        interval=minutes * 60,
+        first=first,
+        last=last,
+        name=name,
+        data=data,
     )
 
 

@@ -27,7 +27,7 @@ from bot import usertext
 from bot.clock import Clock, system_clock
 from bot.config import CommunitySettings, Grid, Language, Settings, current_profile
 from bot.errors import UserFacingError
-from storage import Database, in_community
+from storage import Database, current_community, in_community
 from storage.community.communities import CommunityRow, community_of_user
 
 log = logging.getLogger(__name__)
@@ -170,7 +170,7 @@ class Communities:
         """Enter ``community`` for the rest of the current task (an update's handling: its
         task ends with it, so nothing is restored)."""
         current_profile.set(self.profile(community))
-        in_community(community).__enter__()
+        current_community.set(community)
 
     async def of_chat(self, chat_id: int) -> int | None:
         """The community a group chat belongs to, or None if the bot has not seen it."""

@@ -13,6 +13,7 @@ from bot.app import RunningBot, build_application
 from bot.config import Settings
 from bot.standin import FakeBotApi
 from handlers.community import callbacks as cb
+from storage import current_community
 from tests.conftest import FakeClock, make_settings
 from tests.fakes import FakeRequest
 
@@ -111,7 +112,14 @@ async def start_harness(
         settings, request=FakeRequest(api), get_updates_request=FakeRequest(api), **kwargs
     )
     running = RunningBot(app, webhook=False)
-    await running.start()
+    # The bot runs as `pavilion run` does, in no community: every task it starts (the
+    # ingress, the sender, the alarms) has to enter the community its work is for.
+    # (The test itself stays in the first community, to read what the bot wrote.)
+    token = current_community.set(None)
+    try:
+        await running.start()
+    finally:
+        current_community.reset(token)
     return BotHarness(api, running)
 
 

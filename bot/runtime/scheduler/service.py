@@ -194,15 +194,16 @@ class SchedulerService:
     async def fire(self, schedule_id: int, due_at: datetime) -> bool:
         """Do the firing (schedule, due_at) unless it is stale or done; True if done now.
         It is done inside the schedule's community (the alarm knows only the id)."""
+        # The moment the alarm rang, before any wait: whether it came early is judged then.
+        now = self._clock()
         async with self._db.read() as session:
             community = await session.schedules.community_of(schedule_id)
         if community is None:
             return False  # deleted since the alarm was set
         with self._enter(community):
-            return await self._fire_in_community(schedule_id, due_at)
+            return await self._fire_in_community(schedule_id, due_at, now)
 
-    async def _fire_in_community(self, schedule_id: int, due_at: datetime) -> bool:
-        now = self._clock()
+    async def _fire_in_community(self, schedule_id: int, due_at: datetime, now: datetime) -> bool:
         async with self._db.transaction(completes_update=False) as session:
             schedule = await session.schedules.get(schedule_id)
             if schedule is None or not schedule.enabled or schedule.next_due_at != due_at:
