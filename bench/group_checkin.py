@@ -49,6 +49,7 @@ from bot.config import settings_from_mapping
 from bot.logs import configure_logging
 from bot.services import Services
 from bot.standin import FakeBotApi, StandinServer
+from storage import in_community
 
 SECRETARY = 9_999
 FIRST = 10_000
@@ -234,7 +235,8 @@ async def run(scratch: Path, name: str, *, old: bool) -> Figures:
     services = Services.create(settings)
     await services.db.open()
     try:
-        await community(services)
+        with in_community(1):  # the configured community
+            await community(services)
     finally:
         await services.db.close()
     bot = (OldBotProcess if old else BotProcess)(config, scratch / f"{name}.log", TOKEN)

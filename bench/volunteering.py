@@ -55,7 +55,7 @@ from bot.volunteering.hours import MonthlyReport
 from bot.volunteering.rules import month_bounds
 from bot.volunteering.sheets import vol_report_sheets
 from handlers.volunteering.texts import vol_report
-from storage import Database
+from storage import Database, in_community
 from storage.times import to_db_time
 
 SECRETARY = 9_999
@@ -191,7 +191,8 @@ async def trace(volunteers: int, scratch: Path) -> list[str]:
     running = RunningBot(build_application(settings), webhook=False)
     await running.start()
     try:
-        await community(running.services, volunteers)
+        with in_community(1):  # the configured community
+            await community(running.services, volunteers)
         statements: list[str] = []
         writer = running.services.db.writer
         reader_conn = running.services.db._reader
@@ -239,7 +240,8 @@ async def run_bot(
     services = Services.create(settings)
     await services.db.open()
     try:
-        first_person, first_activity = await community(services, volunteers)
+        with in_community(1):  # the configured community
+            first_person, first_activity = await community(services, volunteers)
     finally:
         await services.db.close()
     process_class = LiftedBotProcess if lift_limit else BotProcess
@@ -445,7 +447,8 @@ async def main() -> None:
         await database.open()
         await database.close()
         month = fill_records(report_db, 500, 100)
-        report = await run_report(report_db, month)
+        with in_community(1):  # the seeded records are the configured community's
+            report = await run_report(report_db, month)
     ceiling_rate = args.volunteers / ceiling
     print()
     print("the bot runs as `pavilion run` in its own process")

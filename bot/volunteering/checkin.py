@@ -8,7 +8,8 @@ with it; both last ``code_valid_minutes``, bot/codes.py); with neither, the
 window is the verification. A failed verification records nothing. One
 check-in per person per activity is the schema's. Checking in is the hot
 write of an activity: each runs in one hop to the database thread
-(``Database.run_unit``).
+(``Database.run_unit``), whose thread the current community does not reach:
+each caller captures it first and hands it to the desk.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from bot.community.register import Actor
 from bot.errors import UserFacingError
 from bot.volunteering.context import VolunteerContext
 from bot.volunteering.rules import RECENT_CHECKOUT, counted_minutes, distance_m
+from storage.scope import community_id
 from storage.volunteering.desk import CheckinDesk, OpenActivity
 from storage.volunteering.rows import ActivityRow
 
@@ -79,9 +81,10 @@ class CheckinService:
         now = self._ctx.clock()
         lead = self._ctx.lead()
         codes = self._ctx.codes
+        cid = community_id()  # the database's thread does not see the task's community
 
         def work(conn: sqlite3.Connection) -> CheckinResult:
-            desk = CheckinDesk(conn)
+            desk = CheckinDesk(conn, cid)
             fresh = self._fresh(desk, person.id, now, lead, activity_id)
             if code is not None:
                 chosen = _by_code(fresh, code, now, codes)
@@ -149,9 +152,10 @@ class CheckinService:
                 return None
         now = self._ctx.clock()
         lead = self._ctx.lead()
+        cid = community_id()  # the database's thread does not see the task's community
 
         def work(conn: sqlite3.Connection) -> CheckinResult:
-            desk = CheckinDesk(conn)
+            desk = CheckinDesk(conn, cid)
             opened = self._fresh(desk, person.id, now, lead, None)
             fresh = [
                 o.activity
@@ -203,9 +207,10 @@ class CheckinService:
         now = self._ctx.clock()
         lead = self._ctx.lead()
         codes = self._ctx.codes
+        cid = community_id()  # the database's thread does not see the task's community
 
         def work(conn: sqlite3.Connection) -> CheckinResult:
-            desk = CheckinDesk(conn)
+            desk = CheckinDesk(conn, cid)
             fresh = self._fresh(desk, person.id, now, lead, activity_id)
             chosen = fresh[0].activity
             verdict = codes.check_token(chosen.code_secret, window, token, now)
@@ -224,9 +229,10 @@ class CheckinService:
         person = actor.registered_person()
         now = self._ctx.clock()
         config = self._ctx.config
+        cid = community_id()  # the database's thread does not see the task's community
 
         def work(conn: sqlite3.Connection) -> CheckoutResult:
-            desk = CheckinDesk(conn)
+            desk = CheckinDesk(conn, cid)
             still = [
                 item
                 for item in desk.open_checkins(person.id)

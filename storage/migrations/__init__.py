@@ -35,6 +35,7 @@ from storage.migrations import (
     v27_households,
     v28_spending,
     v29_communities,
+    v33_volunteering_per_community,
     v38_street_runtime,
 )
 from storage.migrations.step import Migration
@@ -69,5 +70,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     v27_households.MIGRATION,
     v28_spending.MIGRATION,
     v29_communities.MIGRATION,
+    v33_volunteering_per_community.MIGRATION,
     v38_street_runtime.MIGRATION,
 )

@@ -1,9 +1,11 @@
-"""Activities of volunteer service (志愿者打卡): each occurrence, its card, the lists."""
+"""Activities of volunteer service (志愿者打卡): each occurrence, its card, the lists; of the
+current community only (storage/scope.py)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from storage.scope import community_id
 from storage.times import to_db_time
 from storage.volunteering.rows import ACTIVITY_COLUMNS, ActivityRow, Queries, activity_row
 
@@ -36,8 +38,8 @@ class ActivitiesRepository(Queries):
         cur = await self._conn.execute(
             "INSERT INTO activities (series_id, title, description, place, latitude, longitude,"
             " radius_m, starts_at, ends_at, capacity, by_location, by_code, audience, unit_id,"
-            " code_secret, organiser_id, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " code_secret, organiser_id, created_at, community_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 series_id,
                 title,
@@ -56,6 +58,7 @@ class ActivitiesRepository(Queries):
                 code_secret,
                 organiser_id,
                 to_db_time(now),
+                community_id(),
             ),
         )
         return int(cur.lastrowid or 0)
@@ -63,39 +66,42 @@ class ActivitiesRepository(Queries):
     async def activity(self, activity_id: int) -> ActivityRow | None:
         """One activity, or None."""
         row = await self._one(
-            f"SELECT {ACTIVITY_COLUMNS} FROM activities WHERE id = ?", (activity_id,)
+            f"SELECT {ACTIVITY_COLUMNS} FROM activities WHERE id = ? AND community_id = ?",
+            (activity_id, community_id()),
         )
         return activity_row(row) if row else None
 
     async def set_card_push(self, activity_id: int, push_id: int) -> None:
         """Remember the push that posted the activity's card (to edit its copies)."""
         await self._conn.execute(
-            "UPDATE activities SET card_push_id = ? WHERE id = ?", (push_id, activity_id)
+            "UPDATE activities SET card_push_id = ? WHERE id = ? AND community_id = ?",
+            (push_id, activity_id, community_id()),
         )
 
     async def upcoming(self, now: datetime, limit: int) -> list[ActivityRow]:
         """Activities not yet ended, soonest first."""
         rows = await self._all(
-            f"SELECT {ACTIVITY_COLUMNS} FROM activities WHERE ends_at > ?"
+            f"SELECT {ACTIVITY_COLUMNS} FROM activities WHERE community_id = ? AND ends_at > ?"
             " AND cancelled_at IS NULL ORDER BY starts_at, id LIMIT ?",
-            (to_db_time(now), limit),
+            (community_id(), to_db_time(now), limit),
         )
         return [activity_row(row) for row in rows]
 
     async def running(self, now: datetime, opens_before: datetime) -> list[ActivityRow]:
         """Activities whose check-in window is open now."""
         rows = await self._all(
-            f"SELECT {ACTIVITY_COLUMNS} FROM activities WHERE starts_at <= ? AND ends_at > ?"
-            " AND cancelled_at IS NULL ORDER BY starts_at, id",
-            (to_db_time(opens_before), to_db_time(now)),
+            f"SELECT {ACTIVITY_COLUMNS} FROM activities WHERE community_id = ?"
+            " AND starts_at <= ? AND ends_at > ? AND cancelled_at IS NULL ORDER BY starts_at, id",
+            (community_id(), to_db_time(opens_before), to_db_time(now)),
         )
         return [activity_row(row) for row in rows]
 
     async def recent(self, since: datetime, until: datetime) -> list[ActivityRow]:
         """Activities starting between ``since`` and ``until``, latest first."""
         rows = await self._all(
-            f"SELECT {ACTIVITY_COLUMNS} FROM activities WHERE starts_at >= ? AND starts_at <= ?"
-            " AND cancelled_at IS NULL ORDER BY starts_at DESC, id DESC",
-            (to_db_time(since), to_db_time(until)),
+            f"SELECT {ACTIVITY_COLUMNS} FROM activities WHERE community_id = ?"
+            " AND starts_at >= ? AND starts_at <= ? AND cancelled_at IS NULL"
+            " ORDER BY starts_at DESC, id DESC",
+            (community_id(), to_db_time(since), to_db_time(until)),
         )
         return [activity_row(row) for row in rows]

@@ -4,13 +4,15 @@ One check-in per person per activity is the ``checkins`` table's UNIQUE
 constraint. A location check-in keeps only the distance, never a
 coordinate. The check-in and check-out statements are shared with
 :class:`~storage.volunteering.desk.CheckinDesk`, the synchronous form used for
-the hot path (``Database.run_unit``).
+the hot path (``Database.run_unit``). Every query is of the current
+community's rows (storage/scope.py).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from storage.scope import community_id
 from storage.times import to_db_time
 from storage.volunteering.desk import CHECK_OUT_SQL, INSERT_CHECKIN_SQL
 from storage.volunteering.rows import CHECKIN_COLUMNS, CheckinRow, Queries, checkin_row
@@ -31,21 +33,33 @@ class CheckinsRepository(Queries):
         """Insert a check-in; IntegrityError if the person already has one here."""
         cur = await self._conn.execute(
             INSERT_CHECKIN_SQL,
-            (activity_id, person_id, to_db_time(now), method, distance_m, recorded_by),
+            (
+                activity_id,
+                person_id,
+                to_db_time(now),
+                method,
+                distance_m,
+                recorded_by,
+                community_id(),
+            ),
         )
         return int(cur.lastrowid or 0)
 
     async def checkin_of(self, activity_id: int, person_id: int) -> CheckinRow | None:
         """The person's check-in at the activity, or None."""
         row = await self._one(
-            f"SELECT {CHECKIN_COLUMNS} FROM checkins WHERE activity_id = ? AND person_id = ?",
-            (activity_id, person_id),
+            f"SELECT {CHECKIN_COLUMNS} FROM checkins WHERE activity_id = ? AND person_id = ?"
+            " AND community_id = ?",
+            (activity_id, person_id, community_id()),
         )
         return checkin_row(row) if row else None
 
     async def checkin(self, checkin_id: int) -> CheckinRow | None:
         """One check-in, or None."""
-        row = await self._one(f"SELECT {CHECKIN_COLUMNS} FROM checkins WHERE id = ?", (checkin_id,))
+        row = await self._one(
+            f"SELECT {CHECKIN_COLUMNS} FROM checkins WHERE id = ? AND community_id = ?",
+            (checkin_id, community_id()),
+        )
         return checkin_row(row) if row else None
 
     async def check_out(
@@ -53,16 +67,17 @@ class CheckinsRepository(Queries):
     ) -> bool:
         """Close a check-in; False if it was already closed."""
         cur = await self._conn.execute(
-            CHECK_OUT_SQL, (to_db_time(now), out_method, minutes, review, checkin_id)
+            CHECK_OUT_SQL,
+            (to_db_time(now), out_method, minutes, review, checkin_id, community_id()),
         )
         return cur.rowcount == 1
 
     async def still_open(self, activity_id: int) -> list[CheckinRow]:
         """The activity's check-ins nobody checked out of."""
         rows = await self._all(
-            f"SELECT {CHECKIN_COLUMNS} FROM checkins WHERE activity_id = ?"
+            f"SELECT {CHECKIN_COLUMNS} FROM checkins WHERE activity_id = ? AND community_id = ?"
             " AND checked_out_at IS NULL ORDER BY id",
-            (activity_id,),
+            (activity_id, community_id()),
         )
         return [checkin_row(row) for row in rows]
 
@@ -71,8 +86,9 @@ class CheckinsRepository(Queries):
         rows = await self._all(
             f"SELECT {', '.join('c.' + c.strip() for c in CHECKIN_COLUMNS.split(','))},"
             " coalesce(p.display_name, '—') AS name FROM checkins c"
-            " LEFT JOIN people p ON p.id = c.person_id WHERE c.activity_id = ? ORDER BY c.id",
-            (activity_id,),
+            " LEFT JOIN people p ON p.id = c.person_id"
+            " WHERE c.activity_id = ? AND c.community_id = ? ORDER BY c.id",
+            (activity_id, community_id()),
         )
         return [(checkin_row(row), str(row["name"])) for row in rows]
 
@@ -81,13 +97,17 @@ class CheckinsRepository(Queries):
     async def has_location_consent(self, person_id: int) -> bool:
         """Whether the person agreed to check in by location."""
         return (
-            await self._one("SELECT 1 FROM location_consents WHERE person_id = ?", (person_id,))
+            await self._one(
+                "SELECT 1 FROM location_consents WHERE person_id = ? AND community_id = ?",
+                (person_id, community_id()),
+            )
             is not None
         )
 
     async def give_location_consent(self, person_id: int, now: datetime) -> None:
         """Record the person's consent to check in by location."""
         await self._conn.execute(
-            "INSERT OR IGNORE INTO location_consents (person_id, given_at) VALUES (?, ?)",
-            (person_id, to_db_time(now)),
+            "INSERT OR IGNORE INTO location_consents (person_id, given_at, community_id)"
+            " VALUES (?, ?, ?)",
+            (person_id, to_db_time(now), community_id()),
         )

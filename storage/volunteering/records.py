@@ -1,10 +1,12 @@
-"""Records of volunteer service (志愿者打卡): hour reviews and changes, hour sums, /export."""
+"""Records of volunteer service (志愿者打卡): hour reviews and changes, hour sums, /export;
+of the current community only (storage/scope.py)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
+from storage.scope import community_id
 from storage.times import from_db_time, to_db_time
 from storage.volunteering.rows import (
     CHECKIN_COLUMNS,
@@ -25,7 +27,9 @@ class RecordsRepository(Queries):
         rows = await self._all(
             f"SELECT {', '.join('c.' + c.strip() for c in CHECKIN_COLUMNS.split(','))},"
             " coalesce(p.display_name, '—') AS name FROM checkins c"
-            " LEFT JOIN people p ON p.id = c.person_id WHERE c.review = 'flagged' ORDER BY c.id"
+            " LEFT JOIN people p ON p.id = c.person_id"
+            " WHERE c.review = 'flagged' AND c.community_id = ? ORDER BY c.id",
+            (community_id(),),
         )
         found = [(checkin_row(row), str(row["name"])) for row in rows]
         if activity_ids is None:
@@ -35,8 +39,8 @@ class RecordsRepository(Queries):
     async def set_review(self, checkin_id: int, review: str, minutes: int | None) -> None:
         """Record a review's outcome on the check-in."""
         await self._conn.execute(
-            "UPDATE checkins SET review = ?, minutes = ? WHERE id = ?",
-            (review, minutes, checkin_id),
+            "UPDATE checkins SET review = ?, minutes = ? WHERE id = ? AND community_id = ?",
+            (review, minutes, checkin_id, community_id()),
         )
 
     async def add_change(
@@ -53,16 +57,25 @@ class RecordsRepository(Queries):
         """Keep one change of a check-in's hours."""
         await self._conn.execute(
             "INSERT INTO checkin_changes (checkin_id, at, by_id, action, old_minutes,"
-            " new_minutes, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (checkin_id, to_db_time(at), by_id, action, old_minutes, new_minutes, reason),
+            " new_minutes, reason, community_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                checkin_id,
+                to_db_time(at),
+                by_id,
+                action,
+                old_minutes,
+                new_minutes,
+                reason,
+                community_id(),
+            ),
         )
 
     async def changes(self, checkin_id: int) -> list[ChangeRow]:
         """Every change of a check-in's hours, oldest first."""
         rows = await self._all(
             "SELECT checkin_id, at, by_id, action, old_minutes, new_minutes, reason"
-            " FROM checkin_changes WHERE checkin_id = ? ORDER BY id",
-            (checkin_id,),
+            " FROM checkin_changes WHERE checkin_id = ? AND community_id = ? ORDER BY id",
+            (checkin_id, community_id()),
         )
         return [
             ChangeRow(
@@ -79,24 +92,29 @@ class RecordsRepository(Queries):
 
     async def person_record(self, person_id: int) -> dict[str, Any]:
         """Everything the volunteer service holds about a person (for /export)."""
+        cid = community_id()
         signups = await self._all(
             "SELECT s.activity_id, a.title, s.state, s.signed_at FROM signups s"
-            " JOIN activities a ON a.id = s.activity_id WHERE s.person_id = ? ORDER BY s.signed_at",
-            (person_id,),
+            " JOIN activities a ON a.id = s.activity_id AND a.community_id = ?2"
+            " WHERE s.person_id = ?1 AND s.community_id = ?2 ORDER BY s.signed_at",
+            (person_id, cid),
         )
         checkins = await self._all(
             "SELECT c.activity_id, a.title, c.checked_in_at, c.method, c.distance_m,"
             " c.checked_out_at, c.out_method, c.minutes, c.review FROM checkins c"
-            " JOIN activities a ON a.id = c.activity_id WHERE c.person_id = ? ORDER BY c.id",
-            (person_id,),
+            " JOIN activities a ON a.id = c.activity_id AND a.community_id = ?2"
+            " WHERE c.person_id = ?1 AND c.community_id = ?2 ORDER BY c.id",
+            (person_id, cid),
         )
         consent = await self._one(
-            "SELECT given_at FROM location_consents WHERE person_id = ?", (person_id,)
+            "SELECT given_at FROM location_consents WHERE person_id = ? AND community_id = ?",
+            (person_id, cid),
         )
         unit = await self._one(
-            "SELECT u.name FROM vol_unit_members m JOIN vol_units u ON u.id = m.unit_id"
-            " WHERE m.person_id = ?",
-            (person_id,),
+            "SELECT u.name FROM vol_unit_members m"
+            " JOIN vol_units u ON u.id = m.unit_id AND u.community_id = ?2"
+            " WHERE m.person_id = ?1 AND m.community_id = ?2",
+            (person_id, cid),
         )
         return {
             "signups": [dict(row) for row in signups],
@@ -114,11 +132,12 @@ class RecordsRepository(Queries):
             "SELECT s.person_id, p.display_name, s.state, c.checked_in_at, v.state, v.reason"
             " FROM signups s JOIN people p ON p.id = s.person_id"
             " LEFT JOIN checkins c ON c.activity_id = s.activity_id AND c.person_id = s.person_id"
+            "   AND c.community_id = s.community_id"
             " LEFT JOIN leave_requests v ON v.kind = 'activity' AND v.target_id = s.activity_id"
-            "   AND v.person_id = s.person_id"
-            " WHERE s.activity_id = ? AND (s.state = 'signed' OR c.id IS NOT NULL"
-            "   OR v.state = 'approved') ORDER BY p.display_name, p.id",
-            (activity_id,),
+            "   AND v.person_id = s.person_id AND v.community_id = s.community_id"
+            " WHERE s.activity_id = ? AND s.community_id = ? AND (s.state = 'signed'"
+            "   OR c.id IS NOT NULL OR v.state = 'approved') ORDER BY p.display_name, p.id",
+            (activity_id, community_id()),
         )
         return [
             AttendanceRow(
@@ -138,9 +157,10 @@ class RecordsRepository(Queries):
         """Counted minutes of the person from activities starting at or after ``since``."""
         row = await self._one(
             "SELECT coalesce(sum(c.minutes), 0) FROM checkins c"
-            " JOIN activities a ON a.id = c.activity_id WHERE c.person_id = ?"
+            " JOIN activities a ON a.id = c.activity_id AND a.community_id = c.community_id"
+            " WHERE c.person_id = ? AND c.community_id = ?"
             " AND c.review IN ('ok', 'approved', 'adjusted') AND a.starts_at >= ?",
-            (person_id, to_db_time(since) if since else ""),
+            (person_id, community_id(), to_db_time(since) if since else ""),
         )
         return int(row[0]) if row else 0
 
@@ -148,12 +168,13 @@ class RecordsRepository(Queries):
         """Counted minutes per person for activities starting in [since, until), most first."""
         rows = await self._all(
             "SELECT c.person_id, coalesce(p.display_name, '—'), sum(c.minutes), count(*)"
-            " FROM checkins c JOIN activities a ON a.id = c.activity_id"
+            " FROM checkins c"
+            " JOIN activities a ON a.id = c.activity_id AND a.community_id = c.community_id"
             " LEFT JOIN people p ON p.id = c.person_id"
-            " WHERE a.starts_at >= ? AND a.starts_at < ?"
+            " WHERE c.community_id = ? AND a.starts_at >= ? AND a.starts_at < ?"
             " AND c.review IN ('ok', 'approved', 'adjusted') AND c.minutes IS NOT NULL"
             " GROUP BY c.person_id ORDER BY sum(c.minutes) DESC, c.person_id",
-            (to_db_time(since), to_db_time(until)),
+            (community_id(), to_db_time(since), to_db_time(until)),
         )
         return [HoursRow(r[0], str(r[1]), int(r[2] or 0), int(r[3])) for r in rows]
 
@@ -161,11 +182,12 @@ class RecordsRepository(Queries):
         """Counted minutes per unit (activities of a unit's duty) in [since, until)."""
         rows = await self._all(
             "SELECT a.unit_id, u.name, sum(c.minutes), count(*)"
-            " FROM checkins c JOIN activities a ON a.id = c.activity_id"
-            " JOIN vol_units u ON u.id = a.unit_id"
-            " WHERE a.starts_at >= ? AND a.starts_at < ?"
+            " FROM checkins c"
+            " JOIN activities a ON a.id = c.activity_id AND a.community_id = c.community_id"
+            " JOIN vol_units u ON u.id = a.unit_id AND u.community_id = c.community_id"
+            " WHERE c.community_id = ? AND a.starts_at >= ? AND a.starts_at < ?"
             " AND c.review IN ('ok', 'approved', 'adjusted') AND c.minutes IS NOT NULL"
             " GROUP BY a.unit_id ORDER BY sum(c.minutes) DESC, a.unit_id",
-            (to_db_time(since), to_db_time(until)),
+            (community_id(), to_db_time(since), to_db_time(until)),
         )
         return [HoursRow(r[0], str(r[1]), int(r[2] or 0), int(r[3])) for r in rows]

@@ -52,8 +52,7 @@ async def test_the_poll_book_keeps_who_voted_not_how_nor_in_what_order(db: Datab
         async with session.conn.execute("SELECT person_id FROM poll_book") as cur:
             stored = [row[0] for row in await cur.fetchall()]
         assert await session.participation.poll_book.voted(vote, ids[0])
-    # No choice, no key, no time: who voted, and in which community.
-    assert columns == ["vote_id", "person_id", "community_id"]
+    assert columns == ["vote_id", "person_id", "community_id"]  # no choice, no key, no time
     assert stored == sorted(ids)  # the storage order, not the order of the ballots
 
     # A forgotten person's row goes with them.
