@@ -26,11 +26,13 @@ class BirthdaysRepository:
         return cur.rowcount > 0
 
     async def record_card(self, person_id: int, year: int, years: int, at: datetime) -> bool:
-        """Note this year's card for the person; False if they have had it already."""
+        """Note this year's card for the person; False if they have had it already (or
+        are not of the current community)."""
         cur = await self._conn.execute(
             "INSERT INTO party_birthday_cards (person_id, year, years, queued_at, community_id)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (person_id, year) DO NOTHING",
-            (person_id, year, years, to_db_time(at), community_id()),
+            " SELECT id, ?, ?, ?, community_id FROM people WHERE id = ? AND community_id = ?"
+            " ON CONFLICT (person_id, year) DO NOTHING",
+            (year, years, to_db_time(at), person_id, community_id()),
         )
         return cur.rowcount > 0
 
