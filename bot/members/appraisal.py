@@ -270,7 +270,11 @@ class AppraisalService:
         self._db = db
         self._settings = settings
         self._clock = clock
-        self.tz: ZoneInfo = settings.community.tz
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The current community's time zone (each community has its own profile)."""
+        return self._settings.community.tz
 
     def today(self) -> date:
         return self._clock().astimezone(self.tz).date()

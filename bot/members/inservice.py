@@ -16,6 +16,12 @@
   resident who opens it writes a message, relayed to the member through the bot with a
   ↩ 回复 button; the reply is relayed back. The member gets the card from /me; a
   secretary posts it to the residents' group(s).
+- A card passed on may be opened by a resident of another community of the street: the
+  token is unique street-wide, so its community is found first
+  (``street_wide_community_of_token``, the one unscoped lookup) and entered to read the
+  member; the open conversation (in the resident's own community) remembers it, and the
+  message is kept in the member's community. The member's reply is queued in the
+  resident's community (where their register row is).
 - /inservice (secretaries): the list with employer, post and building; one can be taken
   off it. The yearly feedback (双向联系反馈) per member: volunteer hours and activities,
   commitments and their states, messages received and answered, residents' ratings of
@@ -63,8 +69,10 @@ from bot.runtime.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
 from bot.runtime.scheduler import Firing, SchedulerService, daily_rule
 from bot.spreadsheets import Sheet, hours_cell
 from storage import Database
+from storage.community.people import PersonRow
 from storage.members.commitments import CommitmentRow
 from storage.members.inservice import InserviceRow, RelayedRow, ServedRow
+from storage.scope import community_id, in_community
 from storage.session import Session
 
 #: Registering: employer, its Party organisation, the contact's name, phone or e-mail,
@@ -407,17 +415,25 @@ class InserviceService:
         """The card's link opened privately: "给 王芳 留言：" (the message is asked)."""
         me = actor.registered_person()
         async with self._db.transaction() as session:
-            record = await session.members.inservice.by_token(token) if token else None
+            repo = session.members.inservice
+            # The card may be another community's (passed on): find whose, then enter it.
+            found = await repo.street_wide_community_of_token(token) if token else None
+            if found is None:
+                raise UserFacingError("inservice.card_gone")
+            with in_community(found):
+                record = await repo.by_token(token)
             if record is None:
                 raise UserFacingError("inservice.card_gone")
             if record.person_id == me.id:
                 raise UserFacingError("inservice.own_card")
+            # The conversation is the resident's (their next message comes in their own
+            # community); it remembers the member's.
             await session.dialogs.put(
                 chat_id,
                 actor.tg_user_id,
                 RELAY_FLOW,
                 "text",
-                {"member": record.person_id},
+                {"member": record.person_id, "community": found},
                 self._clock(),
             )
         return record
@@ -440,33 +456,41 @@ class InserviceService:
                 session, chat_id, actor.tg_user_id, RELAY_FLOW, "text", "inservice.expired"
             )
             await session.dialogs.end(chat_id, actor.tg_user_id)
-            repo = session.members.inservice
-            record = await repo.of_person(int(dialog.data["member"]))
-            member = await session.people.by_id(record.person_id) if record else None
-            if record is None or member is None:
-                raise UserFacingError("inservice.card_gone")
-            message_id = await repo.add_message(record.person_id, me.id, value, now)
-            if member.reachable:
-                reply = ButtonSpec(
-                    "inservice.reply_button", callback_data=f"{REPLY_PREFIX}:{message_id}"
-                )
-                message = OutgoingMessage(
-                    "inservice.relayed",
-                    Language(member.language),
-                    {"name": me.display_name, "text": value},
-                    buttons=((reply,),),
-                )
-                await queue_push(
-                    session,
-                    kind=RELAY_KIND,
-                    title=str(message_id),
-                    deliveries=[Delivery(member.tg_user_id, member.id, message)],
-                    dedupe_prefix=f"{RELAY_KIND}:{message_id}",
-                    now=now,
-                )
-            await session.audit.record(
-                at=now, action="inservice.message", actor_id=me.id, subject_id=member.id
+            # Kept and told in the member's community, which may not be the resident's.
+            with in_community(int(dialog.data.get("community", community_id()))):
+                return await self._relay_to_member(session, me, dialog.data, value, now)
+
+    async def _relay_to_member(
+        self, session: Session, me: PersonRow, data: dict[str, Any], value: str, now: datetime
+    ) -> InserviceRow:
+        """Inside the member's community: the message kept, pushed with ↩ 回复, audited."""
+        repo = session.members.inservice
+        record = await repo.of_person(int(data["member"]))
+        member = await session.people.by_id(record.person_id) if record else None
+        if record is None or member is None:
+            raise UserFacingError("inservice.card_gone")
+        message_id = await repo.add_message(record.person_id, me.id, value, now)
+        if member.reachable:
+            reply = ButtonSpec(
+                "inservice.reply_button", callback_data=f"{REPLY_PREFIX}:{message_id}"
             )
+            message = OutgoingMessage(
+                "inservice.relayed",
+                Language(member.language),
+                {"name": me.display_name, "text": value},
+                buttons=((reply,),),
+            )
+            await queue_push(
+                session,
+                kind=RELAY_KIND,
+                title=str(message_id),
+                deliveries=[Delivery(member.tg_user_id, member.id, message)],
+                dedupe_prefix=f"{RELAY_KIND}:{message_id}",
+                now=now,
+            )
+        await session.audit.record(
+            at=now, action="inservice.message", actor_id=me.id, subject_id=member.id
+        )
         return record
 
     async def start_reply(self, actor: Actor, chat_id: int, message_id: int) -> RelayedRow:
@@ -496,22 +520,32 @@ class InserviceService:
             if relayed is None or relayed.member_id != me.id:
                 raise UserFacingError("inservice.message_gone")
             await repo.set_reply(relayed.id, value, now)
-            resident = await session.people.by_id(relayed.resident_id)
-            if resident is not None and resident.reachable:
-                message = OutgoingMessage(
-                    "inservice.reply_relayed",
-                    Language(resident.language),
-                    {"name": me.display_name, "text": value, "asked": relayed.text[:60]},
-                )
-                await queue_push(
-                    session,
-                    kind=REPLY_KIND,
-                    title=str(relayed.id),
-                    deliveries=[Delivery(resident.tg_user_id, resident.id, message)],
-                    dedupe_prefix=f"{REPLY_KIND}:{relayed.id}:{now.isoformat()}",
-                    now=now,
-                )
+            # The resident may be of another community (a card passed on): their register
+            # row, and so the push to them, are their community's.
+            with in_community(relayed.resident_community):
+                await self._reply_to_resident(session, me, relayed, value, now)
         return relayed
+
+    async def _reply_to_resident(
+        self, session: Session, me: PersonRow, relayed: RelayedRow, value: str, now: datetime
+    ) -> None:
+        """Inside the resident's community: the member's reply queued to them."""
+        resident = await session.people.by_id(relayed.resident_id)
+        if resident is None or not resident.reachable:
+            return
+        message = OutgoingMessage(
+            "inservice.reply_relayed",
+            Language(resident.language),
+            {"name": me.display_name, "text": value, "asked": relayed.text[:60]},
+        )
+        await queue_push(
+            session,
+            kind=REPLY_KIND,
+            title=str(relayed.id),
+            deliveries=[Delivery(resident.tg_user_id, resident.id, message)],
+            dedupe_prefix=f"{REPLY_KIND}:{relayed.id}:{now.isoformat()}",
+            now=now,
+        )
 
     # --- the secretary's list --------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import aiosqlite
 
+from storage.scope import community_id
 from storage.times import to_db_time
 
 
@@ -42,9 +43,10 @@ class FollowsRepository:
         """Start following; False if the person followed it already."""
         of = self._of
         cur = await self._conn.execute(
-            f"INSERT INTO {of.table} (person_id, {of.key}, since) VALUES (?, ?, ?)"
+            f"INSERT INTO {of.table} (person_id, {of.key}, since, community_id)"
+            f" SELECT ?, id, ?, community_id FROM {of.subjects} WHERE id = ? AND community_id = ?"
             f" ON CONFLICT (person_id, {of.key}) DO NOTHING",
-            (person_id, subject_id, to_db_time(now)),
+            (person_id, to_db_time(now), subject_id, community_id()),
         )
         return cur.rowcount > 0
 
@@ -52,8 +54,8 @@ class FollowsRepository:
         """Stop following; False if the person did not follow it."""
         of = self._of
         cur = await self._conn.execute(
-            f"DELETE FROM {of.table} WHERE person_id = ? AND {of.key} = ?",
-            (person_id, subject_id),
+            f"DELETE FROM {of.table} WHERE person_id = ? AND {of.key} = ? AND community_id = ?",
+            (person_id, subject_id, community_id()),
         )
         return cur.rowcount > 0
 
@@ -61,8 +63,8 @@ class FollowsRepository:
         """Whether the person follows it."""
         of = self._of
         async with self._conn.execute(
-            f"SELECT 1 FROM {of.table} WHERE person_id = ? AND {of.key} = ?",
-            (person_id, subject_id),
+            f"SELECT 1 FROM {of.table} WHERE person_id = ? AND {of.key} = ? AND community_id = ?",
+            (person_id, subject_id, community_id()),
         ) as cur:
             return await cur.fetchone() is not None
 
@@ -70,8 +72,9 @@ class FollowsRepository:
         """The people following it, by id."""
         of = self._of
         async with self._conn.execute(
-            f"SELECT person_id FROM {of.table} WHERE {of.key} = ? ORDER BY person_id",
-            (subject_id,),
+            f"SELECT person_id FROM {of.table} WHERE {of.key} = ? AND community_id = ?"
+            " ORDER BY person_id",
+            (subject_id, community_id()),
         ) as cur:
             return [int(row[0]) for row in await cur.fetchall()]
 
@@ -80,8 +83,9 @@ class FollowsRepository:
         of = self._of
         async with self._conn.execute(
             f"SELECT f.{of.key}, s.{of.name}, f.since FROM {of.table} f"
-            f" JOIN {of.subjects} s ON s.id = f.{of.key} WHERE f.person_id = ?"
+            f" JOIN {of.subjects} s ON s.id = f.{of.key}"
+            " WHERE f.person_id = ? AND f.community_id = ?"
             f" ORDER BY f.{of.key}",
-            (person_id,),
+            (person_id, community_id()),
         ) as cur:
             return [dict(row) for row in await cur.fetchall()]

@@ -9,6 +9,7 @@ from typing import Any
 
 import aiosqlite
 
+from storage.scope import community_id
 from storage.times import from_db_time, to_db_time
 
 
@@ -65,16 +66,22 @@ class HistoryRow:
     detail: dict[str, Any]
 
 
+# Each query below adds ``p.community_id = ?`` (or ``i.``); the subqueries and the matter
+# follow the project's own community, so nothing of another community is ever counted.
 _PROJECT = (
     "SELECT p.*, m.title AS matter_title,"
     " coalesce((SELECT sum(i.amount_fen) FROM spending_items i"
-    "  WHERE i.project_id = p.id AND i.removed_at IS NULL), 0) AS spent_fen,"
+    "  WHERE i.project_id = p.id AND i.community_id = p.community_id"
+    "  AND i.removed_at IS NULL), 0) AS spent_fen,"
     " (SELECT count(*) FROM spending_items i"
-    "  WHERE i.project_id = p.id AND i.removed_at IS NULL) AS items"
-    " FROM spending_projects p LEFT JOIN matters m ON m.id = p.matter_id"
+    "  WHERE i.project_id = p.id AND i.community_id = p.community_id"
+    "  AND i.removed_at IS NULL) AS items"
+    " FROM spending_projects p LEFT JOIN matters m"
+    " ON m.id = p.matter_id AND m.community_id = p.community_id"
 )
 _ITEM = (
-    "SELECT i.*, (SELECT count(*) FROM spending_receipts r WHERE r.item_id = i.id) AS receipts"
+    "SELECT i.*, (SELECT count(*) FROM spending_receipts r"
+    "  WHERE r.item_id = i.id AND r.community_id = i.community_id) AS receipts"
     " FROM spending_items i"
 )
 
@@ -148,34 +155,43 @@ class SpendingRepository:
         """A new project; returns its id."""
         cur = await self._conn.execute(
             "INSERT INTO spending_projects"
-            " (name, budget_fen, source, matter_id, created_by, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (name, budget_fen, source, matter_id, by, to_db_time(now)),
+            " (name, budget_fen, source, matter_id, created_by, created_at, community_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (name, budget_fen, source, matter_id, by, to_db_time(now), community_id()),
         )
         assert cur.lastrowid is not None  # noqa: S101 - an INSERT has a row id
         return cur.lastrowid
 
     async def project(self, project_id: int) -> ProjectRow | None:
         """One project, or None."""
-        rows = await self._rows(f"{_PROJECT} WHERE p.id = ?", project_id)
+        rows = await self._rows(
+            f"{_PROJECT} WHERE p.id = ? AND p.community_id = ?", project_id, community_id()
+        )
         return _project(rows[0]) if rows else None
 
     async def projects(self) -> list[ProjectRow]:
         """Every project: those still open first, the latest first."""
-        rows = await self._rows(f"{_PROJECT} ORDER BY p.closed_at IS NOT NULL, p.id DESC")
+        rows = await self._rows(
+            f"{_PROJECT} WHERE p.community_id = ? ORDER BY p.closed_at IS NOT NULL, p.id DESC",
+            community_id(),
+        )
         return [_project(row) for row in rows]
 
     async def of_matter(self, matter_id: int) -> list[ProjectRow]:
         """The projects linked to a matter."""
-        rows = await self._rows(f"{_PROJECT} WHERE p.matter_id = ? ORDER BY p.id", matter_id)
+        rows = await self._rows(
+            f"{_PROJECT} WHERE p.matter_id = ? AND p.community_id = ? ORDER BY p.id",
+            matter_id,
+            community_id(),
+        )
         return [_project(row) for row in rows]
 
     async def close(self, project_id: int, by: int | None, now: datetime) -> bool:
         """结项; False if it was closed already (or is gone)."""
         cur = await self._conn.execute(
             "UPDATE spending_projects SET closed_at = ?, closed_by = ?"
-            " WHERE id = ? AND closed_at IS NULL",
-            (to_db_time(now), by, project_id),
+            " WHERE id = ? AND community_id = ? AND closed_at IS NULL",
+            (to_db_time(now), by, project_id, community_id()),
         )
         return cur.rowcount > 0
 
@@ -183,7 +199,8 @@ class SpendingRepository:
         """The latest matters a project could be linked to (not withdrawn nor merged)."""
         rows = await self._rows(
             "SELECT id, title FROM matters WHERE stage NOT IN ('withdrawn', 'merged')"
-            " AND merged_into IS NULL ORDER BY id DESC LIMIT ?",
+            " AND merged_into IS NULL AND community_id = ? ORDER BY id DESC LIMIT ?",
+            community_id(),
             limit,
         )
         return [(int(row["id"]), str(row["title"])) for row in rows]
@@ -202,9 +219,17 @@ class SpendingRepository:
         """A new item; returns its id."""
         cur = await self._conn.execute(
             "INSERT INTO spending_items"
-            " (project_id, what, amount_fen, spent_on, recorded_by, recorded_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (project_id, what, amount_fen, spent_on.isoformat(), by, to_db_time(now)),
+            " (project_id, what, amount_fen, spent_on, recorded_by, recorded_at, community_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                project_id,
+                what,
+                amount_fen,
+                spent_on.isoformat(),
+                by,
+                to_db_time(now),
+                community_id(),
+            ),
         )
         assert cur.lastrowid is not None  # noqa: S101 - an INSERT has a row id
         return cur.lastrowid
@@ -212,26 +237,34 @@ class SpendingRepository:
     async def add_receipt(self, item_id: int, file_id: str) -> None:
         """A receipt's photo of an item."""
         await self._conn.execute(
-            "INSERT INTO spending_receipts (item_id, file_id) VALUES (?, ?)", (item_id, file_id)
+            "INSERT INTO spending_receipts (item_id, file_id, community_id) VALUES (?, ?, ?)",
+            (item_id, file_id, community_id()),
         )
 
     async def item(self, item_id: int) -> ItemRow | None:
         """One item (removed or not), or None."""
-        rows = await self._rows(f"{_ITEM} WHERE i.id = ?", item_id)
+        rows = await self._rows(
+            f"{_ITEM} WHERE i.id = ? AND i.community_id = ?", item_id, community_id()
+        )
         return _item(rows[0]) if rows else None
 
     async def items(self, project_id: int) -> list[ItemRow]:
         """A project's items that count (not removed), by day then as recorded."""
         rows = await self._rows(
-            f"{_ITEM} WHERE i.project_id = ? AND i.removed_at IS NULL ORDER BY i.spent_on, i.id",
+            f"{_ITEM} WHERE i.project_id = ? AND i.community_id = ? AND i.removed_at IS NULL"
+            " ORDER BY i.spent_on, i.id",
             project_id,
+            community_id(),
         )
         return [_item(row) for row in rows]
 
     async def receipts(self, item_id: int) -> list[str]:
         """The file ids of an item's receipts, in the order sent."""
         rows = await self._rows(
-            "SELECT file_id FROM spending_receipts WHERE item_id = ? ORDER BY id", item_id
+            "SELECT file_id FROM spending_receipts WHERE item_id = ? AND community_id = ?"
+            " ORDER BY id",
+            item_id,
+            community_id(),
         )
         return [str(row["file_id"]) for row in rows]
 
@@ -239,16 +272,17 @@ class SpendingRepository:
         """Change an item that counts; False if it was removed (or is gone)."""
         cur = await self._conn.execute(
             "UPDATE spending_items SET what = ?, amount_fen = ?, spent_on = ?"
-            " WHERE id = ? AND removed_at IS NULL",
-            (what, amount_fen, spent_on.isoformat(), item_id),
+            " WHERE id = ? AND community_id = ? AND removed_at IS NULL",
+            (what, amount_fen, spent_on.isoformat(), item_id, community_id()),
         )
         return cur.rowcount > 0
 
     async def remove(self, item_id: int, now: datetime) -> bool:
         """An item no longer counts (it stays for its history); False if removed already."""
         cur = await self._conn.execute(
-            "UPDATE spending_items SET removed_at = ? WHERE id = ? AND removed_at IS NULL",
-            (to_db_time(now), item_id),
+            "UPDATE spending_items SET removed_at = ?"
+            " WHERE id = ? AND community_id = ? AND removed_at IS NULL",
+            (to_db_time(now), item_id, community_id()),
         )
         return cur.rowcount > 0
 
@@ -266,8 +300,9 @@ class SpendingRepository:
     ) -> HistoryRow:
         """Append a change to the project's history; returns it."""
         cur = await self._conn.execute(
-            "INSERT INTO spending_history (project_id, item_id, kind, actor_id, at, detail)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO spending_history"
+            " (project_id, item_id, kind, actor_id, at, detail, community_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
                 project_id,
                 item_id,
@@ -275,6 +310,7 @@ class SpendingRepository:
                 actor_id,
                 to_db_time(now),
                 json.dumps(detail, ensure_ascii=False),
+                community_id(),
             ),
         )
         assert cur.lastrowid is not None  # noqa: S101 - an INSERT has a row id
@@ -283,7 +319,9 @@ class SpendingRepository:
     async def history(self, project_id: int) -> list[HistoryRow]:
         """The project's changes, oldest first."""
         rows = await self._rows(
-            "SELECT * FROM spending_history WHERE project_id = ? ORDER BY id", project_id
+            "SELECT * FROM spending_history WHERE project_id = ? AND community_id = ? ORDER BY id",
+            project_id,
+            community_id(),
         )
         return [_history(row) for row in rows]
 
@@ -291,10 +329,12 @@ class SpendingRepository:
         """For the monthly digest: each change in [since, until), with its project's name."""
         rows = await self._rows(
             "SELECT h.kind, h.detail, p.id AS project_id, p.name, p.budget_fen"
-            " FROM spending_history h JOIN spending_projects p ON p.id = h.project_id"
-            " WHERE h.at >= ? AND h.at < ? ORDER BY h.id",
+            " FROM spending_history h JOIN spending_projects p"
+            " ON p.id = h.project_id AND p.community_id = h.community_id"
+            " WHERE h.at >= ? AND h.at < ? AND h.community_id = ? ORDER BY h.id",
             to_db_time(since),
             to_db_time(until),
+            community_id(),
         )
         return [{**dict(row), "detail": json.loads(row["detail"])} for row in rows]
 
@@ -306,13 +346,16 @@ class SpendingRepository:
         rows = await self._rows(
             "SELECT p.id AS project_id, p.name AS project, p.budget_fen, p.matter_id,"
             " m.title AS matter_title, i.spent_on, i.what, i.amount_fen,"
-            " (SELECT count(*) FROM spending_receipts r WHERE r.item_id = i.id) AS receipts"
-            " FROM spending_items i JOIN spending_projects p ON p.id = i.project_id"
-            " LEFT JOIN matters m ON m.id = p.matter_id"
+            " (SELECT count(*) FROM spending_receipts r"
+            "  WHERE r.item_id = i.id AND r.community_id = i.community_id) AS receipts"
+            " FROM spending_items i JOIN spending_projects p"
+            " ON p.id = i.project_id AND p.community_id = i.community_id"
+            " LEFT JOIN matters m ON m.id = p.matter_id AND m.community_id = p.community_id"
             " WHERE i.removed_at IS NULL AND i.spent_on >= ? AND i.spent_on <= ?"
-            " ORDER BY p.id, i.spent_on, i.id",
+            " AND i.community_id = ? ORDER BY p.id, i.spent_on, i.id",
             first.isoformat(),
             last.isoformat(),
+            community_id(),
         )
         return [dict(row) for row in rows]
 
@@ -321,22 +364,23 @@ class SpendingRepository:
         the changes they made."""
 
         async def rows(sql: str) -> list[dict[str, Any]]:
-            return [dict(row) for row in await self._rows(sql, person_id)]
+            return [dict(row) for row in await self._rows(sql, person_id, community_id())]
 
         return {
             "projects_opened": await rows(
                 "SELECT id, name, budget_fen, created_at FROM spending_projects"
-                " WHERE created_by = ? ORDER BY id"
+                " WHERE created_by = ? AND community_id = ? ORDER BY id"
             ),
             "projects_closed": await rows(
-                "SELECT id, name, closed_at FROM spending_projects WHERE closed_by = ? ORDER BY id"
+                "SELECT id, name, closed_at FROM spending_projects"
+                " WHERE closed_by = ? AND community_id = ? ORDER BY id"
             ),
             "spending_recorded": await rows(
                 "SELECT id, project_id, what, amount_fen, spent_on, recorded_at, removed_at"
-                " FROM spending_items WHERE recorded_by = ? ORDER BY id"
+                " FROM spending_items WHERE recorded_by = ? AND community_id = ? ORDER BY id"
             ),
             "spending_changes": await rows(
                 "SELECT project_id, item_id, kind, at, detail FROM spending_history"
-                " WHERE actor_id = ? ORDER BY id"
+                " WHERE actor_id = ? AND community_id = ? ORDER BY id"
             ),
         }

@@ -10,6 +10,7 @@ from typing import Any
 
 import aiosqlite
 
+from storage.scope import community_id
 from storage.times import from_db_time, to_db_time
 
 
@@ -69,21 +70,25 @@ class AppraisalRepository:
     # --- the year's appraisal ---------------------------------------------------------
 
     async def of_year(self, year: int) -> AppraisalRow | None:
-        async with self._conn.execute(f"{_APPRAISAL} WHERE year = ?", (year,)) as cur:
+        async with self._conn.execute(
+            f"{_APPRAISAL} WHERE year = ? AND community_id = ?", (year, community_id())
+        ) as cur:
             row = await cur.fetchone()
         return _appraisal(row) if row else None
 
     async def by_id(self, appraisal_id: int) -> AppraisalRow | None:
-        async with self._conn.execute(f"{_APPRAISAL} WHERE id = ?", (appraisal_id,)) as cur:
+        async with self._conn.execute(
+            f"{_APPRAISAL} WHERE id = ? AND community_id = ?", (appraisal_id, community_id())
+        ) as cur:
             row = await cur.fetchone()
         return _appraisal(row) if row else None
 
     async def open(self, year: int, by: int | None, now: datetime) -> int | None:
         """Open the year's appraisal; None if it was opened already."""
         cur = await self._conn.execute(
-            "INSERT INTO appraisals (year, opened_by, opened_at) VALUES (?, ?, ?)"
-            " ON CONFLICT (year) DO NOTHING",
-            (year, by, to_db_time(now)),
+            "INSERT INTO appraisals (year, opened_by, opened_at, community_id) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (community_id, year) DO NOTHING",
+            (year, by, to_db_time(now), community_id()),
         )
         return cur.lastrowid if cur.rowcount > 0 else None
 
@@ -91,8 +96,8 @@ class AppraisalRepository:
         """Close it; False if it was closed already."""
         cur = await self._conn.execute(
             "UPDATE appraisals SET closed_by = ?, closed_at = ?, closed_on = ?"
-            " WHERE id = ? AND closed_at IS NULL",
-            (by, to_db_time(now), day.isoformat(), appraisal_id),
+            " WHERE id = ? AND community_id = ? AND closed_at IS NULL",
+            (by, to_db_time(now), day.isoformat(), appraisal_id, community_id()),
         )
         return cur.rowcount > 0
 
@@ -102,26 +107,29 @@ class AppraisalRepository:
         self, appraisal_id: int, person_id: int, grade: str, now: datetime
     ) -> None:
         await self._conn.execute(
-            "INSERT INTO appraisal_self (appraisal_id, person_id, grade, at) VALUES (?, ?, ?, ?)"
+            "INSERT INTO appraisal_self (appraisal_id, person_id, grade, at, community_id)"
+            " VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT (appraisal_id, person_id) DO UPDATE SET grade = excluded.grade,"
             " at = excluded.at",
-            (appraisal_id, person_id, grade, to_db_time(now)),
+            (appraisal_id, person_id, grade, to_db_time(now), community_id()),
         )
 
     async def set_self_text(
         self, appraisal_id: int, person_id: int, text: str, now: datetime
     ) -> None:
         await self._conn.execute(
-            "INSERT INTO appraisal_self (appraisal_id, person_id, text, at) VALUES (?, ?, ?, ?)"
+            "INSERT INTO appraisal_self (appraisal_id, person_id, text, at, community_id)"
+            " VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT (appraisal_id, person_id) DO UPDATE SET text = excluded.text,"
             " at = excluded.at",
-            (appraisal_id, person_id, text, to_db_time(now)),
+            (appraisal_id, person_id, text, to_db_time(now), community_id()),
         )
 
     async def selves(self, appraisal_id: int) -> dict[int, SelfRow]:
         async with self._conn.execute(
-            "SELECT person_id, grade, text FROM appraisal_self WHERE appraisal_id = ?",
-            (appraisal_id,),
+            "SELECT person_id, grade, text FROM appraisal_self"
+            " WHERE appraisal_id = ? AND community_id = ?",
+            (appraisal_id, community_id()),
         ) as cur:
             return {row[0]: SelfRow(row[0], row[1], row[2]) for row in await cur.fetchall()}
 
@@ -129,17 +137,19 @@ class AppraisalRepository:
         self, appraisal_id: int, rater_id: int, member_id: int, grade: str, now: datetime
     ) -> None:
         await self._conn.execute(
-            "INSERT INTO appraisal_peer (appraisal_id, rater_id, member_id, grade, at)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (appraisal_id, rater_id, member_id)"
+            "INSERT INTO appraisal_peer"
+            " (appraisal_id, rater_id, member_id, grade, at, community_id)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (appraisal_id, rater_id, member_id)"
             " DO UPDATE SET grade = excluded.grade, at = excluded.at",
-            (appraisal_id, rater_id, member_id, grade, to_db_time(now)),
+            (appraisal_id, rater_id, member_id, grade, to_db_time(now), community_id()),
         )
 
     async def given_by(self, appraisal_id: int, rater_id: int) -> dict[int, str]:
         """The grades a rater gave, by member."""
         async with self._conn.execute(
-            "SELECT member_id, grade FROM appraisal_peer WHERE appraisal_id = ? AND rater_id = ?",
-            (appraisal_id, rater_id),
+            "SELECT member_id, grade FROM appraisal_peer"
+            " WHERE appraisal_id = ? AND rater_id = ? AND community_id = ?",
+            (appraisal_id, rater_id, community_id()),
         ) as cur:
             return {row[0]: row[1] for row in await cur.fetchall()}
 
@@ -147,9 +157,9 @@ class AppraisalRepository:
         """How many of each grade each member got from the others."""
         counts: dict[int, Counter[str]] = {}
         async with self._conn.execute(
-            "SELECT member_id, grade, COUNT(*) FROM appraisal_peer WHERE appraisal_id = ?"
-            " GROUP BY member_id, grade",
-            (appraisal_id,),
+            "SELECT member_id, grade, COUNT(*) FROM appraisal_peer"
+            " WHERE appraisal_id = ? AND community_id = ? GROUP BY member_id, grade",
+            (appraisal_id, community_id()),
         ) as cur:
             for member_id, grade, count in await cur.fetchall():
                 counts.setdefault(member_id, Counter())[grade] = count
@@ -157,7 +167,8 @@ class AppraisalRepository:
 
     async def peer_total(self, appraisal_id: int) -> int:
         async with self._conn.execute(
-            "SELECT COUNT(*) FROM appraisal_peer WHERE appraisal_id = ?", (appraisal_id,)
+            "SELECT COUNT(*) FROM appraisal_peer WHERE appraisal_id = ? AND community_id = ?",
+            (appraisal_id, community_id()),
         ) as cur:
             row = await cur.fetchone()
         return int(row[0]) if row else 0
@@ -166,26 +177,29 @@ class AppraisalRepository:
         self, appraisal_id: int, member_id: int, grade: str, by: int | None, now: datetime
     ) -> None:
         await self._conn.execute(
-            "INSERT INTO appraisal_branch (appraisal_id, member_id, grade, set_by, at)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (appraisal_id, member_id)"
+            "INSERT INTO appraisal_branch"
+            " (appraisal_id, member_id, grade, set_by, at, community_id)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (appraisal_id, member_id)"
             " DO UPDATE SET grade = excluded.grade, set_by = excluded.set_by, at = excluded.at",
-            (appraisal_id, member_id, grade, by, to_db_time(now)),
+            (appraisal_id, member_id, grade, by, to_db_time(now), community_id()),
         )
 
     async def set_branch_note(
         self, appraisal_id: int, member_id: int, note: str, by: int | None, now: datetime
     ) -> None:
         await self._conn.execute(
-            "INSERT INTO appraisal_branch (appraisal_id, member_id, note, set_by, at)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (appraisal_id, member_id)"
+            "INSERT INTO appraisal_branch"
+            " (appraisal_id, member_id, note, set_by, at, community_id)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (appraisal_id, member_id)"
             " DO UPDATE SET note = excluded.note, set_by = excluded.set_by, at = excluded.at",
-            (appraisal_id, member_id, note, by, to_db_time(now)),
+            (appraisal_id, member_id, note, by, to_db_time(now), community_id()),
         )
 
     async def branch(self, appraisal_id: int) -> dict[int, BranchRow]:
         async with self._conn.execute(
-            "SELECT member_id, grade, note FROM appraisal_branch WHERE appraisal_id = ?",
-            (appraisal_id,),
+            "SELECT member_id, grade, note FROM appraisal_branch"
+            " WHERE appraisal_id = ? AND community_id = ?",
+            (appraisal_id, community_id()),
         ) as cur:
             return {row[0]: BranchRow(row[0], row[1], row[2]) for row in await cur.fetchall()}
 
@@ -195,10 +209,11 @@ class AppraisalRepository:
         self, commitment_id: int, person_id: int, rating: str, now: datetime
     ) -> None:
         await self._conn.execute(
-            "INSERT INTO pledge_ratings (commitment_id, person_id, rating, at) VALUES (?, ?, ?, ?)"
+            "INSERT INTO pledge_ratings (commitment_id, person_id, rating, at, community_id)"
+            " VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT (commitment_id, person_id) DO UPDATE SET rating = excluded.rating,"
             " at = excluded.at",
-            (commitment_id, person_id, rating, to_db_time(now)),
+            (commitment_id, person_id, rating, to_db_time(now), community_id()),
         )
 
     async def pledge_counts(self, member_ids: list[int], year: int) -> dict[int, Counter[str]]:
@@ -211,8 +226,9 @@ class AppraisalRepository:
             "SELECT c.person_id, r.rating, COUNT(*) FROM pledge_ratings r"
             " JOIN party_commitments c ON c.id = r.commitment_id"
             f" WHERE c.person_id IN ({marks}) AND substr(c.due_on, 1, 4) = ?"
+            " AND r.community_id = ? AND c.community_id = ?"
             " GROUP BY c.person_id, r.rating",
-            (*member_ids, f"{year:04d}"),
+            (*member_ids, f"{year:04d}", community_id(), community_id()),
         ) as cur:
             for member_id, rating, count in await cur.fetchall():
                 counts.setdefault(member_id, Counter())[rating] = count
@@ -221,8 +237,9 @@ class AppraisalRepository:
     async def pledge_total(self, year: int) -> int:
         async with self._conn.execute(
             "SELECT COUNT(*) FROM pledge_ratings r JOIN party_commitments c"
-            " ON c.id = r.commitment_id WHERE substr(c.due_on, 1, 4) = ?",
-            (f"{year:04d}",),
+            " ON c.id = r.commitment_id WHERE substr(c.due_on, 1, 4) = ?"
+            " AND r.community_id = ? AND c.community_id = ?",
+            (f"{year:04d}", community_id(), community_id()),
         ) as cur:
             row = await cur.fetchone()
         return int(row[0]) if row else 0
@@ -240,8 +257,8 @@ class AppraisalRepository:
             "SELECT person_id, COUNT(*), SUM(state = 'done'),"
             " SUM(state = 'approved' AND due_on < ?) FROM party_commitments"
             f" WHERE person_id IN ({marks}) AND state IN ('approved', 'done')"
-            " AND substr(due_on, 1, 4) = ? GROUP BY person_id",
-            (reckoned_on.isoformat(), *member_ids, f"{year:04d}"),
+            " AND substr(due_on, 1, 4) = ? AND community_id = ? GROUP BY person_id",
+            (reckoned_on.isoformat(), *member_ids, f"{year:04d}", community_id()),
         ) as cur:
             for person_id, total, kept, overdue in await cur.fetchall():
                 result[person_id] = (int(total), int(kept or 0), int(overdue or 0))
@@ -255,13 +272,15 @@ class AppraisalRepository:
         opened or closed. (What others said of them is in their table row.)"""
 
         async def rows(sql: str) -> list[dict[str, Any]]:
-            async with self._conn.execute(sql, (person_id,)) as cur:
+            async with self._conn.execute(sql, (person_id, community_id())) as cur:
                 return [dict(row) for row in await cur.fetchall()]
 
         # Their row of each closed year's table: what others said, never who.
         about: list[dict[str, Any]] = []
         async with self._conn.execute(
-            "SELECT id, year FROM appraisals WHERE closed_at IS NOT NULL ORDER BY year"
+            "SELECT id, year FROM appraisals WHERE closed_at IS NOT NULL AND community_id = ?"
+            " ORDER BY year",
+            (community_id(),),
         ) as cur:
             closed = [(row[0], row[1]) for row in await cur.fetchall()]
         for appraisal_id, year in closed:
@@ -283,27 +302,29 @@ class AppraisalRepository:
             "appraisal_rows": about,
             "appraisal_self": await rows(
                 "SELECT a.year, s.grade, s.text, s.at FROM appraisal_self s"
-                " JOIN appraisals a ON a.id = s.appraisal_id WHERE s.person_id = ? ORDER BY a.year"
+                " JOIN appraisals a ON a.id = s.appraisal_id"
+                " WHERE s.person_id = ? AND s.community_id = ? ORDER BY a.year"
             ),
             "appraisal_peer_given": await rows(
                 "SELECT a.year, p.display_name AS member, r.grade, r.at FROM appraisal_peer r"
                 " JOIN appraisals a ON a.id = r.appraisal_id"
-                " JOIN people p ON p.id = r.member_id WHERE r.rater_id = ?"
+                " JOIN people p ON p.id = r.member_id WHERE r.rater_id = ? AND r.community_id = ?"
                 " ORDER BY a.year, r.member_id"
             ),
             "appraisal_branch_given": await rows(
                 "SELECT a.year, p.display_name AS member, b.grade, b.note, b.at"
                 " FROM appraisal_branch b JOIN appraisals a ON a.id = b.appraisal_id"
-                " JOIN people p ON p.id = b.member_id WHERE b.set_by = ?"
+                " JOIN people p ON p.id = b.member_id WHERE b.set_by = ? AND b.community_id = ?"
                 " ORDER BY a.year, b.member_id"
             ),
             "appraisals_opened_or_closed": await rows(
                 "SELECT year, opened_at, closed_at FROM appraisals"
-                " WHERE opened_by = ?1 OR closed_by = ?1 ORDER BY year"
+                " WHERE (opened_by = ?1 OR closed_by = ?1) AND community_id = ?2 ORDER BY year"
             ),
             "pledge_ratings_given": await rows(
                 "SELECT r.commitment_id, c.what, r.rating, r.at FROM pledge_ratings r"
-                " JOIN party_commitments c ON c.id = r.commitment_id WHERE r.person_id = ?"
+                " JOIN party_commitments c ON c.id = r.commitment_id"
+                " WHERE r.person_id = ? AND r.community_id = ?"
                 " ORDER BY r.commitment_id"
             ),
         }

@@ -9,6 +9,7 @@ from typing import Any
 
 import aiosqlite
 
+from storage.scope import community_id
 from storage.times import from_db_time, to_db_time
 
 _COLUMNS = (
@@ -80,8 +81,9 @@ class CommitmentsRepository:
 
     async def _many(self, where: str, *args: Any) -> list[CommitmentRow]:
         async with self._conn.execute(
-            f"SELECT {_COLUMNS} FROM {_FROM} WHERE {where} ORDER BY c.due_on, c.id",
-            args,
+            f"SELECT {_COLUMNS} FROM {_FROM} WHERE c.community_id = ? AND ({where})"
+            " ORDER BY c.due_on, c.id",
+            (community_id(), *args),
         ) as cur:
             return [CommitmentRow.of(row) for row in await cur.fetchall()]
 
@@ -115,9 +117,9 @@ class CommitmentsRepository:
         None if the returned one is not the member's or not returned any more."""
         if commitment_id is None:
             cur = await self._conn.execute(
-                "INSERT INTO party_commitments"
-                " (person_id, what, for_whom, due_on, phone, phones_given, submitted_at)"
-                " VALUES (?, ?, ?, ?, ?, CASE WHEN ? IS NULL THEN '[]' ELSE json_array(?) END, ?)",
+                "INSERT INTO party_commitments (person_id, what, for_whom, due_on, phone,"
+                " phones_given, submitted_at, community_id) VALUES"
+                " (?, ?, ?, ?, ?, CASE WHEN ? IS NULL THEN '[]' ELSE json_array(?) END, ?, ?)",
                 (
                     person_id,
                     what,
@@ -127,6 +129,7 @@ class CommitmentsRepository:
                     phone,
                     phone,
                     to_db_time(now),
+                    community_id(),
                 ),
             )
             return cur.lastrowid
@@ -136,7 +139,7 @@ class CommitmentsRepository:
             " decided_by = NULL, decided_at = NULL,"
             " phones_given = CASE WHEN ? IS NULL THEN phones_given"
             " ELSE json_insert(phones_given, '$[#]', ?) END"
-            " WHERE id = ? AND person_id = ? AND state = 'returned'",
+            " WHERE id = ? AND person_id = ? AND community_id = ? AND state = 'returned'",
             (
                 what,
                 for_whom,
@@ -147,6 +150,7 @@ class CommitmentsRepository:
                 phone,
                 commitment_id,
                 person_id,
+                community_id(),
             ),
         )
         return commitment_id if cur.rowcount > 0 else None
@@ -155,8 +159,9 @@ class CommitmentsRepository:
         """Pending → approved (践诺中); False if decided already."""
         cur = await self._conn.execute(
             "UPDATE party_commitments SET state = 'approved', decided_by = ?, decided_at = ?,"
-            " approved_on = ?, return_reason = NULL WHERE id = ? AND state = 'pending'",
-            (by, to_db_time(now), day.isoformat(), commitment_id),
+            " approved_on = ?, return_reason = NULL"
+            " WHERE id = ? AND community_id = ? AND state = 'pending'",
+            (by, to_db_time(now), day.isoformat(), commitment_id, community_id()),
         )
         return cur.rowcount > 0
 
@@ -166,8 +171,8 @@ class CommitmentsRepository:
         """Pending → returned, with the reason; False if decided already."""
         cur = await self._conn.execute(
             "UPDATE party_commitments SET state = 'returned', decided_by = ?, decided_at = ?,"
-            " return_reason = ? WHERE id = ? AND state = 'pending'",
-            (by, to_db_time(now), reason, commitment_id),
+            " return_reason = ? WHERE id = ? AND community_id = ? AND state = 'pending'",
+            (by, to_db_time(now), reason, commitment_id, community_id()),
         )
         return cur.rowcount > 0
 
@@ -175,16 +180,17 @@ class CommitmentsRepository:
         """Approved → done (已践诺), by its member; False otherwise."""
         cur = await self._conn.execute(
             "UPDATE party_commitments SET state = 'done', done_at = ?"
-            " WHERE id = ? AND person_id = ? AND state = 'approved'",
-            (to_db_time(now), commitment_id, person_id),
+            " WHERE id = ? AND person_id = ? AND community_id = ? AND state = 'approved'",
+            (to_db_time(now), commitment_id, person_id, community_id()),
         )
         return cur.rowcount > 0
 
     async def mark_reminded(self, commitment_id: int, now: datetime) -> bool:
         """Note the reminder; False if it was sent already (once each)."""
         cur = await self._conn.execute(
-            "UPDATE party_commitments SET reminded_at = ? WHERE id = ? AND reminded_at IS NULL",
-            (to_db_time(now), commitment_id),
+            "UPDATE party_commitments SET reminded_at = ?"
+            " WHERE id = ? AND community_id = ? AND reminded_at IS NULL",
+            (to_db_time(now), commitment_id, community_id()),
         )
         return cur.rowcount > 0
 
@@ -192,16 +198,17 @@ class CommitmentsRepository:
         self, commitment_id: int, person_id: int, text: str, photo: str | None, now: datetime
     ) -> None:
         await self._conn.execute(
-            "INSERT INTO commitment_progress (commitment_id, person_id, text, photo, at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (commitment_id, person_id, text, photo, to_db_time(now)),
+            "INSERT INTO commitment_progress"
+            " (commitment_id, person_id, text, photo, at, community_id)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (commitment_id, person_id, text, photo, to_db_time(now), community_id()),
         )
 
     async def progress(self, commitment_id: int) -> list[ProgressRow]:
         async with self._conn.execute(
             "SELECT id, text, photo, at FROM commitment_progress"
-            " WHERE commitment_id = ? ORDER BY at, id",
-            (commitment_id,),
+            " WHERE commitment_id = ? AND community_id = ? ORDER BY at, id",
+            (commitment_id, community_id()),
         ) as cur:
             rows = await cur.fetchall()
         return [ProgressRow(row[0], row[1], row[2], from_db_time(row[3])) for row in rows]
@@ -210,8 +217,8 @@ class CommitmentsRepository:
         """Every phone number the person gave on a commitment (for /forget's scrub)."""
         async with self._conn.execute(
             "SELECT DISTINCT j.value FROM party_commitments c, json_each(c.phones_given) j"
-            " WHERE c.person_id = ?",
-            (person_id,),
+            " WHERE c.person_id = ? AND c.community_id = ?",
+            (person_id, community_id()),
         ) as cur:
             return [str(row[0]) for row in await cur.fetchall() if row[0]]
 
@@ -221,21 +228,22 @@ class CommitmentsRepository:
         async with self._conn.execute(
             "SELECT id, what, for_whom, due_on, phone, phones_given, state, return_reason,"
             " submitted_at, decided_at, approved_on, done_at, reminded_at FROM party_commitments"
-            " WHERE person_id = ? ORDER BY id",
-            (person_id,),
+            " WHERE person_id = ? AND community_id = ? ORDER BY id",
+            (person_id, community_id()),
         ) as cur:
             commitments = [dict(row) for row in await cur.fetchall()]
         for commitment in commitments:
             commitment["phones_given"] = json.loads(commitment["phones_given"])
             async with self._conn.execute(
                 "SELECT text, photo, at FROM commitment_progress"
-                " WHERE commitment_id = ? AND person_id = ? ORDER BY at, id",
-                (commitment["id"], person_id),
+                " WHERE commitment_id = ? AND person_id = ? AND community_id = ? ORDER BY at, id",
+                (commitment["id"], person_id, community_id()),
             ) as cur:
                 commitment["progress"] = [dict(row) for row in await cur.fetchall()]
         async with self._conn.execute(
-            "SELECT id, state, decided_at FROM party_commitments WHERE decided_by = ? ORDER BY id",
-            (person_id,),
+            "SELECT id, state, decided_at FROM party_commitments"
+            " WHERE decided_by = ? AND community_id = ? ORDER BY id",
+            (person_id, community_id()),
         ) as cur:
             decided = [dict(row) for row in await cur.fetchall()]
         return {"commitments": commitments, "commitments_decided": decided}

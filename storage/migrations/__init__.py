@@ -36,6 +36,7 @@ from storage.migrations import (
     v28_spending,
     v29_communities,
     v33_volunteering_per_community,
+    v34_members_board_per_community,
     v38_street_runtime,
 )
 from storage.migrations.step import Migration
@@ -71,5 +72,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     v28_spending.MIGRATION,
     v29_communities.MIGRATION,
     v33_volunteering_per_community.MIGRATION,
+    v34_members_board_per_community.MIGRATION,
     v38_street_runtime.MIGRATION,
 )
