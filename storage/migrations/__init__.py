@@ -37,6 +37,7 @@ from storage.migrations import (
     v29_communities,
     v33_volunteering_per_community,
     v34_members_board_per_community,
+    v35_households_per_community,
     v38_street_runtime,
 )
 from storage.migrations.step import Migration
@@ -73,5 +74,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     v29_communities.MIGRATION,
     v33_volunteering_per_community.MIGRATION,
     v34_members_board_per_community.MIGRATION,
+    v35_households_per_community.MIGRATION,
     v38_street_runtime.MIGRATION,
 )

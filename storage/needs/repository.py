@@ -1,4 +1,8 @@
-"""Queries on ``needs``, ``need_offers`` and ``offer_claims`` (as ``session.needs``)."""
+"""Queries on ``needs``, ``need_offers`` and ``offer_claims`` (as ``session.needs``).
+
+Every method works in the current community (:func:`storage.scope.community_id`): a
+need, offer or claim number of another community finds nothing and changes nothing.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from typing import Any
 
 import aiosqlite
 
+from storage.scope import community_id
 from storage.times import from_db_time, to_db_time
 
 _NEED_COLUMNS = (
@@ -140,7 +145,9 @@ class NeedsRepository:
 
     async def _needs(self, where: str, *args: Any, tail: str = "ORDER BY n.id") -> list[NeedRow]:
         async with self._conn.execute(
-            f"SELECT {_NEED_COLUMNS} FROM {_NEED_FROM} WHERE {where} {tail}", args
+            f"SELECT {_NEED_COLUMNS} FROM {_NEED_FROM} WHERE n.community_id = ? AND ({where})"
+            f" {tail}",
+            (community_id(), *args),
         ) as cur:
             return [NeedRow.of(row) for row in await cur.fetchall()]
 
@@ -161,10 +168,11 @@ class NeedsRepository:
     ) -> int:
         """A new need, open; its number."""
         cur = await self._conn.execute(
-            "INSERT INTO needs (resident_id, recorded_by, category, building, urgent, text,"
-            " photo, voice, posted_at, answer_due_at, done_due_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO needs (community_id, resident_id, recorded_by, category, building,"
+            " urgent, text, photo, voice, posted_at, answer_due_at, done_due_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
+                community_id(),
                 resident_id,
                 recorded_by,
                 category,
@@ -197,7 +205,10 @@ class NeedsRepository:
             offset,
             tail="ORDER BY n.urgent DESC, n.posted_at, n.id LIMIT ? OFFSET ?",
         )
-        async with self._conn.execute("SELECT count(*) FROM needs WHERE state = 'open'") as cur:
+        async with self._conn.execute(
+            "SELECT count(*) FROM needs WHERE community_id = ? AND state = 'open'",
+            (community_id(),),
+        ) as cur:
             row = await cur.fetchone()
         return rows, int(row[0]) if row else 0
 
@@ -222,7 +233,8 @@ class NeedsRepository:
         cur = await self._conn.execute(
             "UPDATE needs SET state = 'claimed', owner_id = ?, claimed_at = ?, due_on = ?,"
             " done_due_at = ?, answered_at = coalesce(answered_at, ?),"
-            " answered_by = coalesce(answered_by, ?) WHERE id = ? AND state = 'open'",
+            " answered_by = coalesce(answered_by, ?)"
+            " WHERE id = ? AND community_id = ? AND state = 'open'",
             (
                 owner_id,
                 to_db_time(now),
@@ -231,6 +243,7 @@ class NeedsRepository:
                 to_db_time(now),
                 owner_id,
                 need_id,
+                community_id(),
             ),
         )
         return cur.rowcount > 0
@@ -239,40 +252,46 @@ class NeedsRepository:
         """A reply to the resident: the first answer stops the clock (kept once)."""
         cur = await self._conn.execute(
             "UPDATE needs SET reply = ?, answered_at = coalesce(answered_at, ?),"
-            " answered_by = coalesce(answered_by, ?) WHERE id = ?",
-            (reply, to_db_time(now), by, need_id),
+            " answered_by = coalesce(answered_by, ?) WHERE id = ? AND community_id = ?",
+            (reply, to_db_time(now), by, need_id, community_id()),
         )
         return cur.rowcount > 0
 
     async def set_due(self, need_id: int, due_on: date, done_due_at: datetime) -> bool:
         cur = await self._conn.execute(
-            "UPDATE needs SET due_on = ?, done_due_at = ? WHERE id = ? AND state = 'claimed'",
-            (due_on.isoformat(), to_db_time(done_due_at), need_id),
+            "UPDATE needs SET due_on = ?, done_due_at = ?"
+            " WHERE id = ? AND community_id = ? AND state = 'claimed'",
+            (due_on.isoformat(), to_db_time(done_due_at), need_id, community_id()),
         )
         return cur.rowcount > 0
 
     async def set_activity(self, need_id: int, activity_id: int) -> None:
         await self._conn.execute(
-            "UPDATE needs SET activity_id = ? WHERE id = ?", (activity_id, need_id)
+            "UPDATE needs SET activity_id = ? WHERE id = ? AND community_id = ?",
+            (activity_id, need_id, community_id()),
         )
 
     async def set_offer(self, need_id: int, offer_id: int) -> None:
-        await self._conn.execute("UPDATE needs SET offer_id = ? WHERE id = ?", (offer_id, need_id))
+        await self._conn.execute(
+            "UPDATE needs SET offer_id = ? WHERE id = ? AND community_id = ?",
+            (offer_id, need_id, community_id()),
+        )
 
     async def finish(self, need_id: int, owner_id: int, now: datetime) -> bool:
         """Claimed → done (待确认), by its owner."""
         cur = await self._conn.execute(
             "UPDATE needs SET state = 'done', done_at = ?"
-            " WHERE id = ? AND owner_id = ? AND state = 'claimed'",
-            (to_db_time(now), need_id, owner_id),
+            " WHERE id = ? AND community_id = ? AND owner_id = ? AND state = 'claimed'",
+            (to_db_time(now), need_id, community_id(), owner_id),
         )
         return cur.rowcount > 0
 
     async def confirm(self, need_id: int, now: datetime) -> bool:
         """Done → solved (the resident said so)."""
         cur = await self._conn.execute(
-            "UPDATE needs SET state = 'solved', solved_at = ? WHERE id = ? AND state = 'done'",
-            (to_db_time(now), need_id),
+            "UPDATE needs SET state = 'solved', solved_at = ?"
+            " WHERE id = ? AND community_id = ? AND state = 'done'",
+            (to_db_time(now), need_id, community_id()),
         )
         return cur.rowcount > 0
 
@@ -281,8 +300,8 @@ class NeedsRepository:
         cur = await self._conn.execute(
             "UPDATE needs SET state = 'open', owner_id = NULL, claimed_at = NULL,"
             " done_at = NULL, due_on = NULL, activity_id = NULL, reopened = reopened + 1"
-            " WHERE id = ? AND state = 'done'",
-            (need_id,),
+            " WHERE id = ? AND community_id = ? AND state = 'done'",
+            (need_id, community_id()),
         )
         return cur.rowcount > 0
 
@@ -290,8 +309,8 @@ class NeedsRepository:
         """The resident's rating of a solved need, once."""
         cur = await self._conn.execute(
             "UPDATE needs SET rating = ?, rated_at = ?"
-            " WHERE id = ? AND state = 'solved' AND rating IS NULL",
-            (stars, to_db_time(now), need_id),
+            " WHERE id = ? AND community_id = ? AND state = 'solved' AND rating IS NULL",
+            (stars, to_db_time(now), need_id, community_id()),
         )
         return cur.rowcount > 0
 
@@ -300,8 +319,8 @@ class NeedsRepository:
         cur = await self._conn.execute(
             "UPDATE needs SET state = 'matter', matter_id = ?,"
             " answered_at = coalesce(answered_at, ?), answered_by = coalesce(answered_by, ?)"
-            " WHERE id = ? AND state IN ('open', 'claimed')",
-            (matter_id, to_db_time(now), by, need_id),
+            " WHERE id = ? AND community_id = ? AND state IN ('open', 'claimed')",
+            (matter_id, to_db_time(now), by, need_id, community_id()),
         )
         return cur.rowcount > 0
 
@@ -309,8 +328,8 @@ class NeedsRepository:
         """The matter was withdrawn: the need is open again (the link to it kept)."""
         cur = await self._conn.execute(
             "UPDATE needs SET state = 'open', owner_id = NULL, claimed_at = NULL, due_on = NULL"
-            " WHERE id = ? AND state = 'matter'",
-            (need_id,),
+            " WHERE id = ? AND community_id = ? AND state = 'matter'",
+            (need_id, community_id()),
         )
         return cur.rowcount > 0
 
@@ -318,8 +337,8 @@ class NeedsRepository:
         """Note the unanswered / overdue push to the secretaries; False if sent already."""
         column = {"unanswered": "unanswered_pushed_at", "overdue": "overdue_pushed_at"}[which]
         cur = await self._conn.execute(
-            f"UPDATE needs SET {column} = ? WHERE id = ? AND {column} IS NULL",
-            (to_db_time(now), need_id),
+            f"UPDATE needs SET {column} = ? WHERE id = ? AND community_id = ? AND {column} IS NULL",
+            (to_db_time(now), need_id, community_id()),
         )
         return cur.rowcount > 0
 
@@ -329,9 +348,11 @@ class NeedsRepository:
         self, person_id: int, what: str, available_on: date | None, capacity: int, now: datetime
     ) -> int:
         cur = await self._conn.execute(
-            "INSERT INTO need_offers (person_id, what, available_on, capacity, created_at)"
-            " VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO need_offers"
+            " (community_id, person_id, what, available_on, capacity, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
             (
+                community_id(),
                 person_id,
                 what,
                 available_on.isoformat() if available_on else None,
@@ -346,10 +367,10 @@ class NeedsRepository:
         async with self._conn.execute(
             "SELECT f.id, f.person_id, p.display_name, f.what, f.available_on, f.capacity,"
             " f.state, f.created_at, (SELECT count(*) FROM offer_claims c"
-            " WHERE c.offer_id = f.id AND c.state = 'agreed')"
-            f" FROM need_offers f JOIN people p ON p.id = f.person_id WHERE {where}"
-            f" ORDER BY f.id {tail}",
-            args,
+            " WHERE c.offer_id = f.id AND c.community_id = f.community_id"
+            " AND c.state = 'agreed') FROM need_offers f JOIN people p ON p.id = f.person_id"
+            f" WHERE f.community_id = ? AND ({where}) ORDER BY f.id {tail}",
+            (community_id(), *args),
         ) as cur:
             rows = await cur.fetchall()
         return [
@@ -388,23 +409,26 @@ class NeedsRepository:
 
     async def close_offer(self, offer_id: int) -> None:
         await self._conn.execute(
-            "UPDATE need_offers SET state = 'closed' WHERE id = ?", (offer_id,)
+            "UPDATE need_offers SET state = 'closed' WHERE id = ? AND community_id = ?",
+            (offer_id, community_id()),
         )
 
     async def add_claim(
         self, offer_id: int, claimed_by: int, for_person: int, now: datetime
     ) -> int | None:
         """A claim of the offer for ``for_person``; None if one is waiting already."""
+        cid = community_id()
         async with self._conn.execute(
-            "SELECT 1 FROM offer_claims WHERE offer_id = ? AND for_person = ? AND state = 'asked'",
-            (offer_id, for_person),
+            "SELECT 1 FROM offer_claims WHERE community_id = ? AND offer_id = ?"
+            " AND for_person = ? AND state = 'asked'",
+            (cid, offer_id, for_person),
         ) as cur:
             if await cur.fetchone() is not None:
                 return None
         cur = await self._conn.execute(
-            "INSERT INTO offer_claims (offer_id, claimed_by, for_person, asked_at)"
-            " VALUES (?, ?, ?, ?)",
-            (offer_id, claimed_by, for_person, to_db_time(now)),
+            "INSERT INTO offer_claims (community_id, offer_id, claimed_by, for_person, asked_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (cid, offer_id, claimed_by, for_person, to_db_time(now)),
         )
         return cur.lastrowid
 
@@ -412,8 +436,8 @@ class NeedsRepository:
         async with self._conn.execute(
             "SELECT c.id, c.offer_id, c.claimed_by, c.for_person, p.display_name, c.state,"
             " c.asked_at, c.need_id FROM offer_claims c LEFT JOIN people p"
-            " ON p.id = c.for_person WHERE c.id = ?",
-            (claim_id,),
+            " ON p.id = c.for_person WHERE c.id = ? AND c.community_id = ?",
+            (claim_id, community_id()),
         ) as cur:
             row = await cur.fetchone()
         if row is None:
@@ -427,8 +451,14 @@ class NeedsRepository:
     ) -> bool:
         cur = await self._conn.execute(
             "UPDATE offer_claims SET state = ?, decided_at = ?, need_id = ?"
-            " WHERE id = ? AND state = 'asked'",
-            ("agreed" if agreed else "declined", to_db_time(now), need_id, claim_id),
+            " WHERE id = ? AND community_id = ? AND state = 'asked'",
+            (
+                "agreed" if agreed else "declined",
+                to_db_time(now),
+                need_id,
+                claim_id,
+                community_id(),
+            ),
         )
         return cur.rowcount > 0
 
@@ -437,40 +467,46 @@ class NeedsRepository:
     async def person_record(self, person_id: int) -> dict[str, Any]:
         """Their needs (with ratings), the needs they carried out or recorded, their
         offers and their claims of others' offers."""
+        cid = community_id()
 
         async def rows(sql: str, *args: Any) -> list[dict[str, Any]]:
-            async with self._conn.execute(sql, args) as cur:
+            async with self._conn.execute(sql, (*args, cid)) as cur:
                 return [dict(row) for row in await cur.fetchall()]
 
         fields = (
             "id, category, building, urgent, text, photo, voice, state, posted_at,"
             " answered_at, claimed_at, due_on, done_at, solved_at, rating, rated_at"
         )
+        # Each query ends with "AND community_id = ?" (rows() passes the community last).
         return {
             "needs": await rows(
-                f"SELECT {fields} FROM needs WHERE resident_id = ? ORDER BY id",
+                f"SELECT {fields} FROM needs WHERE resident_id = ? AND community_id = ?"
+                " ORDER BY id",
                 person_id,
             ),
             "needs_recorded": await rows(
-                "SELECT id, posted_at FROM needs WHERE recorded_by = ? ORDER BY id", person_id
+                "SELECT id, posted_at FROM needs WHERE recorded_by = ? AND community_id = ?"
+                " ORDER BY id",
+                person_id,
             ),
             "needs_answered": await rows(
-                "SELECT id, answered_at, reply FROM needs WHERE answered_by = ? ORDER BY id",
+                "SELECT id, answered_at, reply FROM needs"
+                " WHERE answered_by = ? AND community_id = ? ORDER BY id",
                 person_id,
             ),
             "needs_claimed": await rows(
                 "SELECT id, state, claimed_at, due_on, done_at, rating FROM needs"
-                " WHERE owner_id = ? ORDER BY id",
+                " WHERE owner_id = ? AND community_id = ? ORDER BY id",
                 person_id,
             ),
             "offers": await rows(
                 "SELECT id, what, available_on, capacity, state, created_at FROM need_offers"
-                " WHERE person_id = ? ORDER BY id",
+                " WHERE person_id = ? AND community_id = ? ORDER BY id",
                 person_id,
             ),
             "offer_claims": await rows(
                 "SELECT id, offer_id, state, asked_at, decided_at, need_id FROM offer_claims"
-                " WHERE claimed_by = ? OR for_person = ? ORDER BY id",
+                " WHERE (claimed_by = ? OR for_person = ?) AND community_id = ? ORDER BY id",
                 person_id,
                 person_id,
             ),
