@@ -56,7 +56,7 @@ _SELECT = (
 
 
 class CommentsRepository:
-    """Queries on ``comments``."""
+    """Queries on ``comments`` and ``comment_supports``, of the current community."""
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
