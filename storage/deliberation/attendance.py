@@ -16,6 +16,7 @@ import aiosqlite
 
 from storage.deliberation.votes import VoteRow
 from storage.deliberation.votes import _vote as vote_row
+from storage.scope import community_id
 from storage.times import from_db_time, to_db_time
 
 PERSON = "p"
@@ -138,19 +139,22 @@ _PAPER_COUNT = (
 )
 
 
-def is_paper_voter(conn: sqlite3.Connection, vote_id: int, kind: str, member_id: int) -> bool:
-    """Whether the member handed in a paper ballot for the vote (for the ballot box's thread)."""
+def is_paper_voter(
+    conn: sqlite3.Connection, community: int, vote_id: int, kind: str, member_id: int
+) -> bool:
+    """Whether the member handed in a paper ballot for the vote (for the ballot box's thread,
+    where the current community is not known: the caller passes ``community``)."""
     column, _ = _columns(kind)
     row = conn.execute(
-        f"SELECT 1 FROM paper_voters WHERE vote_id = ? AND {column} = ?",
-        (vote_id, member_id),
+        f"SELECT 1 FROM paper_voters WHERE vote_id = ? AND {column} = ? AND community_id = ?",
+        (vote_id, member_id, community),
     ).fetchone()
     return row is not None
 
 
 class AttendanceRepository:
     """Queries on ``sitting_attendance``, ``sitting_guests``, ``paper_voters`` and
-    ``paper_counts``."""
+    ``paper_counts``, of the current community."""
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
@@ -158,10 +162,14 @@ class AttendanceRepository:
     async def members(self) -> list[MemberRow]:
         """Everyone in the register who may attend: residents and paper residents, by
         building and name."""
+        cid = community_id()
         async with self._conn.execute(
             "SELECT 'p' AS kind, p.id, p.display_name, p.building FROM people p"
             " JOIN person_roles r ON r.person_id = p.id AND r.role = 'resident'"
+            " WHERE p.community_id = ?"
             " UNION ALL SELECT 'w', w.id, w.display_name, w.building FROM paper_residents w"
+            " WHERE w.community_id = ?",
+            (cid, cid),
         ) as cur:
             rows = await cur.fetchall()
         members = [MemberRow(row[0], row[1], row[2], row[3]) for row in rows]
@@ -177,8 +185,9 @@ class AttendanceRepository:
     async def present(self, sitting_id: int) -> list[AttendeeRow]:
         """The members marked present at the sitting, by building and name."""
         async with self._conn.execute(
-            f"SELECT {_MEMBER}, a.source FROM sitting_attendance a{_JOINS} WHERE a.sitting_id = ?",
-            (sitting_id,),
+            f"SELECT {_MEMBER}, a.source FROM sitting_attendance a{_JOINS}"
+            " WHERE a.sitting_id = ? AND a.community_id = ?",
+            (sitting_id, community_id()),
         ) as cur:
             rows = await cur.fetchall()
         return _by_building([_attendee(row) for row in rows])
@@ -188,31 +197,34 @@ class AttendanceRepository:
     ) -> None:
         """Mark the member present at the sitting, or not."""
         column, _ = _columns(kind)
+        cid = community_id()
         if on:
             await self._conn.execute(
-                f"INSERT OR IGNORE INTO sitting_attendance (sitting_id, {column}, marked_by,"
-                " marked_at) VALUES (?, ?, ?, ?)",
-                (sitting_id, member_id, by, to_db_time(now)),
+                f"INSERT OR IGNORE INTO sitting_attendance (community_id, sitting_id, {column},"
+                " marked_by, marked_at) VALUES (?, ?, ?, ?, ?)",
+                (cid, sitting_id, member_id, by, to_db_time(now)),
             )
         else:
             await self._conn.execute(
-                f"DELETE FROM sitting_attendance WHERE sitting_id = ? AND {column} = ?",
-                (sitting_id, member_id),
+                f"DELETE FROM sitting_attendance WHERE sitting_id = ? AND {column} = ?"
+                " AND community_id = ?",
+                (sitting_id, member_id, cid),
             )
 
     async def check_in_self(self, sitting_id: int, person_id: int, now: datetime) -> bool:
         """The person checked in with the sitting's code; False if already on the list."""
         cur = await self._conn.execute(
-            "INSERT OR IGNORE INTO sitting_attendance (sitting_id, person_id, marked_at, source)"
-            " VALUES (?, ?, ?, ?)",
-            (sitting_id, person_id, to_db_time(now), SELF_CHECKIN),
+            "INSERT OR IGNORE INTO sitting_attendance (community_id, sitting_id, person_id,"
+            " marked_at, source) VALUES (?, ?, ?, ?, ?)",
+            (community_id(), sitting_id, person_id, to_db_time(now), SELF_CHECKIN),
         )
         return cur.rowcount == 1
 
     async def code_secret(self, sitting_id: int) -> str | None:
         """The secret of the sitting's check-in code, if a secretary has shown it."""
         async with self._conn.execute(
-            "SELECT secret FROM sitting_codes WHERE sitting_id = ?", (sitting_id,)
+            "SELECT secret FROM sitting_codes WHERE sitting_id = ? AND community_id = ?",
+            (sitting_id, community_id()),
         ) as cur:
             row = await cur.fetchone()
         return str(row[0]) if row else None
@@ -220,19 +232,21 @@ class AttendanceRepository:
     async def keep_code_secret(self, sitting_id: int, secret: str) -> str:
         """The sitting's code secret: ``secret`` if it had none yet, else the one it has."""
         await self._conn.execute(
-            "INSERT OR IGNORE INTO sitting_codes (sitting_id, secret) VALUES (?, ?)",
-            (sitting_id, secret),
+            "INSERT OR IGNORE INTO sitting_codes (community_id, sitting_id, secret)"
+            " VALUES (?, ?, ?)",
+            (community_id(), sitting_id, secret),
         )
         kept = await self.code_secret(sitting_id)
-        assert kept is not None  # noqa: S101 - just written
+        if kept is None:
+            raise LookupError(f"sitting {sitting_id} is not of this community")
         return kept
 
     async def guests(self, sitting_id: int) -> GuestsRow | None:
         """The number of attendees not in the register, if set."""
         async with self._conn.execute(
             "SELECT g.count, g.set_at, p.display_name FROM sitting_guests g"
-            " LEFT JOIN people p ON p.id = g.set_by WHERE g.sitting_id = ?",
-            (sitting_id,),
+            " LEFT JOIN people p ON p.id = g.set_by WHERE g.sitting_id = ? AND g.community_id = ?",
+            (sitting_id, community_id()),
         ) as cur:
             row = await cur.fetchone()
         if row is None:
@@ -242,18 +256,19 @@ class AttendanceRepository:
     async def set_guests(self, sitting_id: int, count: int, by: int | None, now: datetime) -> None:
         """Set the number of attendees not in the register."""
         await self._conn.execute(
-            "INSERT INTO sitting_guests (sitting_id, count, set_by, set_at) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (sitting_id) DO UPDATE SET count = excluded.count,"
-            " set_by = excluded.set_by, set_at = excluded.set_at",
-            (sitting_id, count, by, to_db_time(now)),
+            "INSERT INTO sitting_guests (community_id, sitting_id, count, set_by, set_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (sitting_id) DO UPDATE SET"
+            " count = excluded.count, set_by = excluded.set_by, set_at = excluded.set_at"
+            " WHERE sitting_guests.community_id = excluded.community_id",
+            (community_id(), sitting_id, count, by, to_db_time(now)),
         )
 
     async def paper_voters(self, vote_id: int) -> list[AttendeeRow]:
         """The members marked as having handed in a paper ballot for the vote."""
         async with self._conn.execute(
             f"SELECT {_MEMBER}, '{BY_SECRETARY}' AS source FROM paper_voters a{_JOINS}"
-            " WHERE a.vote_id = ?",
-            (vote_id,),
+            " WHERE a.vote_id = ? AND a.community_id = ?",
+            (vote_id, community_id()),
         ) as cur:
             rows = await cur.fetchall()
         return _by_building([_attendee(row) for row in rows])
@@ -262,8 +277,8 @@ class AttendanceRepository:
         """Whether the member handed in a paper ballot for the vote."""
         column, _ = _columns(kind)
         async with self._conn.execute(
-            f"SELECT 1 FROM paper_voters WHERE vote_id = ? AND {column} = ?",
-            (vote_id, member_id),
+            f"SELECT 1 FROM paper_voters WHERE vote_id = ? AND {column} = ? AND community_id = ?",
+            (vote_id, member_id, community_id()),
         ) as cur:
             return await cur.fetchone() is not None
 
@@ -271,8 +286,9 @@ class AttendanceRepository:
         """How many votes the member is marked as a paper voter of, at this sitting."""
         column, _ = _columns(kind)
         async with self._conn.execute(
-            f"SELECT count(*) FROM paper_voters WHERE sitting_id = ? AND {column} = ?",
-            (sitting_id, member_id),
+            f"SELECT count(*) FROM paper_voters WHERE sitting_id = ? AND {column} = ?"
+            " AND community_id = ?",
+            (sitting_id, member_id, community_id()),
         ) as cur:
             row = await cur.fetchone()
         return int(row[0]) if row else 0
@@ -289,21 +305,24 @@ class AttendanceRepository:
     ) -> None:
         """Mark the member as having handed in a paper ballot for the vote, or not."""
         column, _ = _columns(kind)
+        cid = community_id()
         if on:
             await self._conn.execute(
-                f"INSERT OR IGNORE INTO paper_voters (vote_id, sitting_id, {column},"
-                " marked_by, marked_at) VALUES (?, ?, ?, ?, ?)",
-                (vote_id, sitting_id, member_id, by, to_db_time(now)),
+                f"INSERT OR IGNORE INTO paper_voters (community_id, vote_id, sitting_id, {column},"
+                " marked_by, marked_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (cid, vote_id, sitting_id, member_id, by, to_db_time(now)),
             )
         else:
             await self._conn.execute(
-                f"DELETE FROM paper_voters WHERE vote_id = ? AND {column} = ?",
-                (vote_id, member_id),
+                f"DELETE FROM paper_voters WHERE vote_id = ? AND {column} = ? AND community_id = ?",
+                (vote_id, member_id, cid),
             )
 
     async def paper_count(self, vote_id: int) -> PaperCountRow | None:
         """The vote's paper count, or None."""
-        async with self._conn.execute(f"{_PAPER_COUNT} WHERE c.vote_id = ?", (vote_id,)) as cur:
+        async with self._conn.execute(
+            f"{_PAPER_COUNT} WHERE c.vote_id = ? AND c.community_id = ?", (vote_id, community_id())
+        ) as cur:
             row = await cur.fetchone()
         return _paper_count(row) if row else None
 
@@ -313,7 +332,8 @@ class AttendanceRepository:
             return {}
         marks = ",".join("?" * len(vote_ids))
         async with self._conn.execute(
-            f"{_PAPER_COUNT} WHERE c.vote_id IN ({marks})", tuple(vote_ids)
+            f"{_PAPER_COUNT} WHERE c.community_id = ? AND c.vote_id IN ({marks})",
+            (community_id(), *vote_ids),
         ) as cur:
             rows = await cur.fetchall()
         return {row["vote_id"]: _paper_count(row) for row in rows}
@@ -334,10 +354,18 @@ class AttendanceRepository:
     ) -> None:
         """Record the vote's paper count, replacing an earlier one."""
         await self._conn.execute(
-            "INSERT OR REPLACE INTO paper_counts (vote_id, sitting_id, counts, ballots,"
+            "INSERT INTO paper_counts (community_id, vote_id, sitting_id, counts, ballots,"
             " counter_id, counter_name, witness_id, witness_name, entered_by, entered_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (vote_id) DO UPDATE SET"
+            " sitting_id = excluded.sitting_id, counts = excluded.counts,"
+            " ballots = excluded.ballots, counter_id = excluded.counter_id,"
+            " counter_name = excluded.counter_name, witness_id = excluded.witness_id,"
+            " witness_name = excluded.witness_name, entered_by = excluded.entered_by,"
+            " entered_at = excluded.entered_at"
+            # Never another community's count (a forged vote id changes nothing).
+            " WHERE paper_counts.community_id = excluded.community_id",
             (
+                community_id(),
                 vote_id,
                 sitting_id,
                 json.dumps(list(counts)),
@@ -354,9 +382,9 @@ class AttendanceRepository:
     async def open_sitting_id(self, now: datetime) -> int | None:
         """The sitting open at ``now`` (opened, not closed), the latest such; or None."""
         async with self._conn.execute(
-            "SELECT id FROM sittings WHERE opened_at IS NOT NULL AND closed_at IS NULL"
-            " AND starts_at <= ? ORDER BY starts_at DESC, id DESC LIMIT 1",
-            (to_db_time(now),),
+            "SELECT id FROM sittings WHERE community_id = ? AND opened_at IS NOT NULL"
+            " AND closed_at IS NULL AND starts_at <= ? ORDER BY starts_at DESC, id DESC LIMIT 1",
+            (community_id(), to_db_time(now)),
         ) as cur:
             row = await cur.fetchone()
         return int(row[0]) if row else None
@@ -364,7 +392,8 @@ class AttendanceRepository:
     async def open_votes(self) -> list[VoteRow]:
         """Votes still open, oldest first (paper ballots may be counted for them)."""
         async with self._conn.execute(
-            "SELECT * FROM votes WHERE closed_at IS NULL ORDER BY id"
+            "SELECT * FROM votes WHERE community_id = ? AND closed_at IS NULL ORDER BY id",
+            (community_id(),),
         ) as cur:
             rows = await cur.fetchall()
         return [vote_row(row) for row in rows]
@@ -372,8 +401,9 @@ class AttendanceRepository:
     async def counted_at(self, sitting_id: int) -> list[int]:
         """The votes whose paper count was entered at the sitting."""
         async with self._conn.execute(
-            "SELECT vote_id FROM paper_counts WHERE sitting_id = ? ORDER BY vote_id",
-            (sitting_id,),
+            "SELECT vote_id FROM paper_counts WHERE sitting_id = ? AND community_id = ?"
+            " ORDER BY vote_id",
+            (sitting_id, community_id()),
         ) as cur:
             rows = await cur.fetchall()
         return [int(row[0]) for row in rows]

@@ -13,6 +13,7 @@ from datetime import datetime
 
 import aiosqlite
 
+from storage.scope import community_id
 from storage.times import from_db_time, to_db_time
 
 
@@ -114,7 +115,7 @@ _REFERRAL_COLUMNS = "r.*, m.title"
 
 class CarryingRepository:
     """Queries on carrying out: matters' owners and progress, referrals, ratings,
-    supervision terms and acceptances."""
+    supervision terms and acceptances; all of the current community."""
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
@@ -134,7 +135,8 @@ class CarryingRepository:
         """Give the matter its owner and due date; it is now being carried out."""
         await self._conn.execute(
             "UPDATE matters SET owner_kind = ?, owner_person_id = ?, owner_name = ?, due_at = ?,"
-            " stage = 'in_progress', overdue_reminded_at = NULL, updated_at = ? WHERE id = ?",
+            " stage = 'in_progress', overdue_reminded_at = NULL, updated_at = ?"
+            " WHERE id = ? AND community_id = ?",
             (
                 owner_kind,
                 owner_person_id,
@@ -142,6 +144,7 @@ class CarryingRepository:
                 to_db_time(due_at),
                 to_db_time(now),
                 matter_id,
+                community_id(),
             ),
         )
 
@@ -156,14 +159,15 @@ class CarryingRepository:
         now: datetime,
     ) -> int:
         """Record a progress report and the matter's new percentage; returns the report's id."""
+        cid = community_id()
         cur = await self._conn.execute(
-            "INSERT INTO progress_reports (matter_id, person_id, percent, text, photo_file_id, at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (matter_id, person_id, percent, text, photo_file_id, to_db_time(now)),
+            "INSERT INTO progress_reports (community_id, matter_id, person_id, percent, text,"
+            " photo_file_id, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (cid, matter_id, person_id, percent, text, photo_file_id, to_db_time(now)),
         )
         await self._conn.execute(
-            "UPDATE matters SET progress = ?, updated_at = ? WHERE id = ?",
-            (percent, to_db_time(now), matter_id),
+            "UPDATE matters SET progress = ?, updated_at = ? WHERE id = ? AND community_id = ?",
+            (percent, to_db_time(now), matter_id, cid),
         )
         assert cur.lastrowid is not None  # noqa: S101 - an INSERT always has one
         return cur.lastrowid
@@ -171,7 +175,8 @@ class CarryingRepository:
     async def progress_reports(self, matter_id: int) -> list[ProgressRow]:
         """The matter's progress reports, oldest first."""
         async with self._conn.execute(
-            "SELECT * FROM progress_reports WHERE matter_id = ? ORDER BY id", (matter_id,)
+            "SELECT * FROM progress_reports WHERE matter_id = ? AND community_id = ? ORDER BY id",
+            (matter_id, community_id()),
         ) as cur:
             rows = await cur.fetchall()
         return [
@@ -190,24 +195,25 @@ class CarryingRepository:
     async def mark_done(self, matter_id: int, now: datetime) -> None:
         """The matter is done."""
         await self._conn.execute(
-            "UPDATE matters SET stage = 'done', done_at = ?, updated_at = ? WHERE id = ?",
-            (to_db_time(now), to_db_time(now), matter_id),
+            "UPDATE matters SET stage = 'done', done_at = ?, updated_at = ?"
+            " WHERE id = ? AND community_id = ?",
+            (to_db_time(now), to_db_time(now), matter_id, community_id()),
         )
 
     async def set_major(self, matter_id: int, major: bool, now: datetime) -> None:
         """Mark the matter as a major project (its acceptance needs the supervisors) or not."""
         await self._conn.execute(
-            "UPDATE matters SET major = ?, updated_at = ? WHERE id = ?",
-            (int(major), to_db_time(now), matter_id),
+            "UPDATE matters SET major = ?, updated_at = ? WHERE id = ? AND community_id = ?",
+            (int(major), to_db_time(now), matter_id, community_id()),
         )
 
     async def overdue_matters(self, now: datetime) -> list[OverdueMatterRow]:
         """In-progress matters whose due date has passed, oldest due first."""
         async with self._conn.execute(
             "SELECT id, title, owner_person_id, due_at, overdue_reminded_at FROM matters"
-            " WHERE stage = 'in_progress' AND due_at IS NOT NULL AND due_at < ?"
-            " ORDER BY due_at, id",
-            (to_db_time(now),),
+            " WHERE community_id = ? AND stage = 'in_progress' AND due_at IS NOT NULL"
+            " AND due_at < ? ORDER BY due_at, id",
+            (community_id(), to_db_time(now)),
         ) as cur:
             rows = await cur.fetchall()
         return [
@@ -224,7 +230,9 @@ class CarryingRepository:
     async def awaiting_acceptance(self) -> list[int]:
         """The numbers of major projects waiting for the supervisors' sign-off."""
         async with self._conn.execute(
-            "SELECT id FROM matters WHERE stage = 'acceptance' AND major ORDER BY id"
+            "SELECT id FROM matters WHERE community_id = ? AND stage = 'acceptance' AND major"
+            " ORDER BY id",
+            (community_id(),),
         ) as cur:
             rows = await cur.fetchall()
         return [int(row[0]) for row in rows]
@@ -232,15 +240,16 @@ class CarryingRepository:
     async def mark_overdue_reminded(self, matter_id: int, now: datetime) -> None:
         """Remember that the owner and secretaries were reminded of the matter today."""
         await self._conn.execute(
-            "UPDATE matters SET overdue_reminded_at = ? WHERE id = ?",
-            (to_db_time(now), matter_id),
+            "UPDATE matters SET overdue_reminded_at = ? WHERE id = ? AND community_id = ?",
+            (to_db_time(now), matter_id, community_id()),
         )
 
     async def supporter_ids(self, matter_id: int) -> list[int]:
         """Everyone who supported the matter (附议), in order of support."""
         async with self._conn.execute(
-            "SELECT person_id FROM matter_supports WHERE matter_id = ? ORDER BY at, person_id",
-            (matter_id,),
+            "SELECT person_id FROM matter_supports WHERE matter_id = ? AND community_id = ?"
+            " ORDER BY at, person_id",
+            (matter_id, community_id()),
         ) as cur:
             rows = await cur.fetchall()
         return [int(row[0]) for row in rows]
@@ -259,9 +268,10 @@ class CarryingRepository:
     ) -> int:
         """Record a referral to an outside department; returns its id."""
         cur = await self._conn.execute(
-            "INSERT INTO referrals (matter_id, department, request, referred_by, referred_at,"
-            " due_at) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO referrals (community_id, matter_id, department, request, referred_by,"
+            " referred_at, due_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
+                community_id(),
                 matter_id,
                 department,
                 request,
@@ -277,8 +287,8 @@ class CarryingRepository:
         """One referral, or None."""
         async with self._conn.execute(
             f"SELECT {_REFERRAL_COLUMNS} FROM referrals r JOIN matters m ON m.id = r.matter_id"
-            " WHERE r.id = ?",
-            (referral_id,),
+            " WHERE r.id = ? AND r.community_id = ?",
+            (referral_id, community_id()),
         ) as cur:
             row = await cur.fetchone()
         return _referral(row) if row else None
@@ -287,7 +297,8 @@ class CarryingRepository:
         """Referrals still waiting for the department's answer, oldest first."""
         async with self._conn.execute(
             f"SELECT {_REFERRAL_COLUMNS} FROM referrals r JOIN matters m ON m.id = r.matter_id"
-            " WHERE r.answered_at IS NULL ORDER BY r.id"
+            " WHERE r.community_id = ? AND r.answered_at IS NULL ORDER BY r.id",
+            (community_id(),),
         ) as cur:
             rows = await cur.fetchall()
         return [_referral(row) for row in rows]
@@ -296,8 +307,8 @@ class CarryingRepository:
         """Every referral of one matter, answered or not, oldest first."""
         async with self._conn.execute(
             f"SELECT {_REFERRAL_COLUMNS} FROM referrals r JOIN matters m ON m.id = r.matter_id"
-            " WHERE r.matter_id = ? ORDER BY r.id",
-            (matter_id,),
+            " WHERE r.matter_id = ? AND r.community_id = ? ORDER BY r.id",
+            (matter_id, community_id()),
         ) as cur:
             rows = await cur.fetchall()
         return [_referral(row) for row in rows]
@@ -308,8 +319,8 @@ class CarryingRepository:
         """Record the department's answer; False if it was already answered."""
         cur = await self._conn.execute(
             "UPDATE referrals SET answer = ?, answered_at = ?, recorded_by = ?"
-            " WHERE id = ? AND answered_at IS NULL",
-            (answer, to_db_time(now), recorded_by, referral_id),
+            " WHERE id = ? AND community_id = ? AND answered_at IS NULL",
+            (answer, to_db_time(now), recorded_by, referral_id, community_id()),
         )
         return cur.rowcount > 0
 
@@ -317,9 +328,9 @@ class CarryingRepository:
         """Open referrals past their due date."""
         async with self._conn.execute(
             f"SELECT {_REFERRAL_COLUMNS} FROM referrals r JOIN matters m ON m.id = r.matter_id"
-            " WHERE r.answered_at IS NULL AND r.due_at IS NOT NULL AND r.due_at < ?"
-            " ORDER BY r.due_at, r.id",
-            (to_db_time(now),),
+            " WHERE r.community_id = ? AND r.answered_at IS NULL AND r.due_at IS NOT NULL"
+            " AND r.due_at < ? ORDER BY r.due_at, r.id",
+            (community_id(), to_db_time(now)),
         ) as cur:
             rows = await cur.fetchall()
         return [_referral(row) for row in rows]
@@ -327,7 +338,8 @@ class CarryingRepository:
     async def mark_referral_reminded(self, referral_id: int, now: datetime) -> None:
         """Remember that secretaries were reminded of the referral today."""
         await self._conn.execute(
-            "UPDATE referrals SET reminded_at = ? WHERE id = ?", (to_db_time(now), referral_id)
+            "UPDATE referrals SET reminded_at = ? WHERE id = ? AND community_id = ?",
+            (to_db_time(now), referral_id, community_id()),
         )
 
     # --- ratings (民意测评) -------------------------------------------------------------
@@ -335,16 +347,18 @@ class CarryingRepository:
     async def rate(self, matter_id: int, person_id: int, rating: str, now: datetime) -> bool:
         """Record a person's rating; False if they had already rated the matter."""
         cur = await self._conn.execute(
-            "INSERT OR IGNORE INTO ratings (matter_id, person_id, rating, at) VALUES (?, ?, ?, ?)",
-            (matter_id, person_id, rating, to_db_time(now)),
+            "INSERT OR IGNORE INTO ratings (community_id, matter_id, person_id, rating, at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (community_id(), matter_id, person_id, rating, to_db_time(now)),
         )
         return cur.rowcount > 0
 
     async def rating_counts(self, matter_id: int) -> dict[str, int]:
         """How many residents gave each rating."""
         async with self._conn.execute(
-            "SELECT rating, count(*) FROM ratings WHERE matter_id = ? GROUP BY rating",
-            (matter_id,),
+            "SELECT rating, count(*) FROM ratings WHERE matter_id = ? AND community_id = ?"
+            " GROUP BY rating",
+            (matter_id, community_id()),
         ) as cur:
             rows = await cur.fetchall()
         return {str(row[0]): int(row[1]) for row in rows}
@@ -362,9 +376,16 @@ class CarryingRepository:
     ) -> int:
         """Start a term of the supervision group; returns its id."""
         cur = await self._conn.execute(
-            "INSERT INTO supervision_terms (starts_at, ends_at, method, created_by, created_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (to_db_time(starts_at), to_db_time(ends_at), method, created_by, to_db_time(now)),
+            "INSERT INTO supervision_terms (community_id, starts_at, ends_at, method, created_by,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                community_id(),
+                to_db_time(starts_at),
+                to_db_time(ends_at),
+                method,
+                created_by,
+                to_db_time(now),
+            ),
         )
         assert cur.lastrowid is not None  # noqa: S101 - an INSERT always has one
         return cur.lastrowid
@@ -372,23 +393,27 @@ class CarryingRepository:
     async def end_term(self, term_id: int, now: datetime) -> None:
         """End a term early (a new one starts)."""
         await self._conn.execute(
-            "UPDATE supervision_terms SET ends_at = ? WHERE id = ? AND ends_at > ?",
-            (to_db_time(now), term_id, to_db_time(now)),
+            "UPDATE supervision_terms SET ends_at = ? WHERE id = ? AND community_id = ?"
+            " AND ends_at > ?",
+            (to_db_time(now), term_id, community_id(), to_db_time(now)),
         )
 
     async def add_supervisor(self, term_id: int, person_id: int) -> None:
         """Make the person a member of the term."""
+        cid = community_id()
+        # Only into a term of this community (a forged id adds nothing).
         await self._conn.execute(
-            "INSERT OR IGNORE INTO supervisors (term_id, person_id) VALUES (?, ?)",
-            (term_id, person_id),
+            "INSERT OR IGNORE INTO supervisors (community_id, term_id, person_id)"
+            " SELECT ?, id, ? FROM supervision_terms WHERE id = ? AND community_id = ?",
+            (cid, person_id, term_id, cid),
         )
 
     async def current_term(self, now: datetime) -> TermRow | None:
         """The term running at ``now``, or None."""
         async with self._conn.execute(
-            "SELECT * FROM supervision_terms WHERE starts_at <= ? AND ends_at > ?"
-            " ORDER BY id DESC LIMIT 1",
-            (to_db_time(now), to_db_time(now)),
+            "SELECT * FROM supervision_terms WHERE community_id = ? AND starts_at <= ?"
+            " AND ends_at > ? ORDER BY id DESC LIMIT 1",
+            (community_id(), to_db_time(now), to_db_time(now)),
         ) as cur:
             row = await cur.fetchone()
         return _term(row) if row else None
@@ -396,7 +421,8 @@ class CarryingRepository:
     async def latest_term(self) -> TermRow | None:
         """The most recently started term, running or not."""
         async with self._conn.execute(
-            "SELECT * FROM supervision_terms ORDER BY id DESC LIMIT 1"
+            "SELECT * FROM supervision_terms WHERE community_id = ? ORDER BY id DESC LIMIT 1",
+            (community_id(),),
         ) as cur:
             row = await cur.fetchone()
         return _term(row) if row else None
@@ -404,7 +430,9 @@ class CarryingRepository:
     async def term_members(self, term_id: int) -> list[int]:
         """The ids of the term's members."""
         async with self._conn.execute(
-            "SELECT person_id FROM supervisors WHERE term_id = ? ORDER BY person_id", (term_id,)
+            "SELECT person_id FROM supervisors WHERE term_id = ? AND community_id = ?"
+            " ORDER BY person_id",
+            (term_id, community_id()),
         ) as cur:
             rows = await cur.fetchall()
         return [int(row[0]) for row in rows]
@@ -412,24 +440,26 @@ class CarryingRepository:
     async def sign_off(self, matter_id: int, person_id: int, verdict: str, now: datetime) -> bool:
         """Record a supervisor's verdict; False if they had already signed this matter off."""
         cur = await self._conn.execute(
-            "INSERT OR IGNORE INTO acceptances (matter_id, person_id, verdict, at)"
-            " VALUES (?, ?, ?, ?)",
-            (matter_id, person_id, verdict, to_db_time(now)),
+            "INSERT OR IGNORE INTO acceptances (community_id, matter_id, person_id, verdict, at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (community_id(), matter_id, person_id, verdict, to_db_time(now)),
         )
         return cur.rowcount > 0
 
     async def set_acceptance_note(self, matter_id: int, person_id: int, note: str) -> bool:
         """Add the supervisor's note to their sign-off; False if there is no sign-off."""
         cur = await self._conn.execute(
-            "UPDATE acceptances SET note = ? WHERE matter_id = ? AND person_id = ?",
-            (note, matter_id, person_id),
+            "UPDATE acceptances SET note = ? WHERE matter_id = ? AND person_id = ?"
+            " AND community_id = ?",
+            (note, matter_id, person_id, community_id()),
         )
         return cur.rowcount > 0
 
     async def acceptances(self, matter_id: int) -> list[AcceptanceRow]:
         """The sign-offs of the matter's current acceptance round."""
         async with self._conn.execute(
-            "SELECT * FROM acceptances WHERE matter_id = ? ORDER BY at", (matter_id,)
+            "SELECT * FROM acceptances WHERE matter_id = ? AND community_id = ? ORDER BY at",
+            (matter_id, community_id()),
         ) as cur:
             rows = await cur.fetchall()
         return [
@@ -445,4 +475,7 @@ class CarryingRepository:
 
     async def clear_acceptances(self, matter_id: int) -> None:
         """Start a fresh acceptance round after rework (the history keeps the old verdicts)."""
-        await self._conn.execute("DELETE FROM acceptances WHERE matter_id = ?", (matter_id,))
+        await self._conn.execute(
+            "DELETE FROM acceptances WHERE matter_id = ? AND community_id = ?",
+            (matter_id, community_id()),
+        )

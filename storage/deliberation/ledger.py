@@ -17,6 +17,7 @@ from datetime import datetime
 
 import aiosqlite
 
+from storage.scope import community_id
 from storage.times import from_db_time, to_db_time
 
 
@@ -164,7 +165,8 @@ def _choice(text: str) -> tuple[int, ...]:
 
 
 class LedgerRepository:
-    """Read-only queries for the ledger export; periods are [start, end)."""
+    """Read-only queries for the ledger export of the current community; periods are
+    [start, end)."""
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
@@ -175,6 +177,7 @@ class LedgerRepository:
 
     async def matters(self, start: datetime, end: datetime) -> list[LedgerMatterRow]:
         """Matters raised in the period, or voted on in it, by number."""
+        cid = community_id()
         period = (to_db_time(start), to_db_time(end))
         rows = await self._rows(
             "SELECT m.*, r.display_name AS raiser, o.display_name AS owner_person,"
@@ -187,10 +190,11 @@ class LedgerRepository:
             " FROM matters m"
             " LEFT JOIN people r ON r.id = m.raised_by"
             " LEFT JOIN people o ON o.id = m.owner_person_id"
-            " WHERE (m.created_at >= ? AND m.created_at < ?)"
-            " OR m.id IN (SELECT matter_id FROM votes WHERE opened_at >= ? AND opened_at < ?)"
+            " WHERE m.community_id = ? AND ((m.created_at >= ? AND m.created_at < ?)"
+            " OR m.id IN (SELECT matter_id FROM votes WHERE community_id = ?"
+            "   AND opened_at >= ? AND opened_at < ?))"
             " ORDER BY m.id",
-            period + period,
+            (cid, *period, cid, *period),
         )
         return [
             LedgerMatterRow(
@@ -221,8 +225,9 @@ class LedgerRepository:
         """Votes opened in the period, oldest first."""
         rows = await self._rows(
             "SELECT v.*, m.title AS matter_title FROM votes v JOIN matters m ON m.id = v.matter_id"
-            " WHERE v.opened_at >= ? AND v.opened_at < ? ORDER BY v.opened_at, v.id",
-            (to_db_time(start), to_db_time(end)),
+            " WHERE v.community_id = ? AND v.opened_at >= ? AND v.opened_at < ?"
+            " ORDER BY v.opened_at, v.id",
+            (community_id(), to_db_time(start), to_db_time(end)),
         )
         result = []
         for row in rows:
@@ -261,9 +266,9 @@ class LedgerRepository:
             " LEFT JOIN people p ON p.id = b.person_id"
             " LEFT JOIN paper_residents w ON w.id = b.paper_resident_id"
             " LEFT JOIN people g ON g.id = b.recorded_by"
-            " WHERE v.anonymous = 0 AND v.opened_at >= ? AND v.opened_at < ?"
+            " WHERE v.community_id = ? AND v.anonymous = 0 AND v.opened_at >= ? AND v.opened_at < ?"
             " ORDER BY v.opened_at, v.id, b.cast_at, b.voter_key",
-            (to_db_time(start), to_db_time(end)),
+            (community_id(), to_db_time(start), to_db_time(end)),
         )
         return [
             PublicBallotRow(
@@ -292,9 +297,10 @@ class LedgerRepository:
             " LEFT JOIN people p ON p.id = b.person_id AND v.anonymous = 0"
             " LEFT JOIN paper_residents w ON w.id = b.paper_resident_id AND v.anonymous = 0"
             " LEFT JOIN people g ON g.id = b.recorded_by"
-            " WHERE b.recorded_by IS NOT NULL AND v.opened_at >= ? AND v.opened_at < ?"
+            " WHERE v.community_id = ? AND b.recorded_by IS NOT NULL"
+            " AND v.opened_at >= ? AND v.opened_at < ?"
             " ORDER BY v.opened_at, v.id, g.display_name, b.cast_at",
-            (to_db_time(start), to_db_time(end)),
+            (community_id(), to_db_time(start), to_db_time(end)),
         )
         return [
             ProxyBallotRow(
@@ -315,8 +321,9 @@ class LedgerRepository:
     async def conventions(self, start: datetime, end: datetime) -> list[LedgerConventionRow]:
         """Conventions adopted in the period."""
         rows = await self._rows(
-            "SELECT * FROM conventions WHERE adopted_at >= ? AND adopted_at < ? ORDER BY id",
-            (to_db_time(start), to_db_time(end)),
+            "SELECT * FROM conventions WHERE community_id = ? AND adopted_at >= ?"
+            " AND adopted_at < ? ORDER BY id",
+            (community_id(), to_db_time(start), to_db_time(end)),
         )
         return [
             LedgerConventionRow(
@@ -338,8 +345,8 @@ class LedgerRepository:
             "SELECT r.*, m.title AS matter_title, p.display_name AS reporter"
             " FROM progress_reports r JOIN matters m ON m.id = r.matter_id"
             " LEFT JOIN people p ON p.id = r.person_id"
-            " WHERE r.at >= ? AND r.at < ? ORDER BY r.at, r.id",
-            (to_db_time(start), to_db_time(end)),
+            " WHERE r.community_id = ? AND r.at >= ? AND r.at < ? ORDER BY r.at, r.id",
+            (community_id(), to_db_time(start), to_db_time(end)),
         )
         return [
             LedgerProgressRow(
@@ -361,9 +368,9 @@ class LedgerRepository:
             " g.display_name AS recorder FROM referrals r JOIN matters m ON m.id = r.matter_id"
             " LEFT JOIN people b ON b.id = r.referred_by"
             " LEFT JOIN people g ON g.id = r.recorded_by"
-            " WHERE (r.referred_at >= ? AND r.referred_at < ?)"
-            " OR (r.answered_at >= ? AND r.answered_at < ?) ORDER BY r.id",
-            period + period,
+            " WHERE r.community_id = ? AND ((r.referred_at >= ? AND r.referred_at < ?)"
+            " OR (r.answered_at >= ? AND r.answered_at < ?)) ORDER BY r.id",
+            (community_id(), *period, *period),
         )
         return [
             LedgerReferralRow(

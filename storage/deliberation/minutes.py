@@ -7,6 +7,7 @@ from datetime import datetime
 
 import aiosqlite
 
+from storage.scope import community_id
 from storage.times import to_db_time
 
 #: The roles a sitting's minutes name.
@@ -23,7 +24,7 @@ class OfficerRow:
 
 
 class MinutesRepository:
-    """Queries on ``sitting_officers`` and ``minutes_excerpts``."""
+    """Queries on ``sitting_officers`` and ``minutes_excerpts``, of the current community."""
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
@@ -33,8 +34,8 @@ class MinutesRepository:
         async with self._conn.execute(
             "SELECT o.role, o.person_id, coalesce(p.display_name, o.name) AS name"
             " FROM sitting_officers o LEFT JOIN people p ON p.id = o.person_id"
-            " WHERE o.sitting_id = ?",
-            (sitting_id,),
+            " WHERE o.sitting_id = ? AND o.community_id = ?",
+            (sitting_id, community_id()),
         ) as cur:
             rows = await cur.fetchall()
         return {row["role"]: OfficerRow(row["role"], row["person_id"], row["name"]) for row in rows}
@@ -50,17 +51,19 @@ class MinutesRepository:
     ) -> None:
         """Set (replace) who chaired or recorded the sitting."""
         await self._conn.execute(
-            "INSERT INTO sitting_officers (sitting_id, role, person_id, name, set_by, set_at)"
-            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (sitting_id, role) DO UPDATE SET"
-            " person_id = excluded.person_id, name = excluded.name,"
-            " set_by = excluded.set_by, set_at = excluded.set_at",
-            (sitting_id, role, person_id, name, by, to_db_time(now)),
+            "INSERT INTO sitting_officers (community_id, sitting_id, role, person_id, name,"
+            " set_by, set_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sitting_id, role)"
+            " DO UPDATE SET person_id = excluded.person_id, name = excluded.name,"
+            " set_by = excluded.set_by, set_at = excluded.set_at"
+            " WHERE sitting_officers.community_id = excluded.community_id",
+            (community_id(), sitting_id, role, person_id, name, by, to_db_time(now)),
         )
 
     async def excerpts(self, sitting_id: int) -> set[int]:
         """The comments chosen to be quoted in the sitting's minutes."""
         async with self._conn.execute(
-            "SELECT comment_id FROM minutes_excerpts WHERE sitting_id = ?", (sitting_id,)
+            "SELECT comment_id FROM minutes_excerpts WHERE sitting_id = ? AND community_id = ?",
+            (sitting_id, community_id()),
         ) as cur:
             return {int(row[0]) for row in await cur.fetchall()}
 
@@ -68,15 +71,18 @@ class MinutesRepository:
         self, sitting_id: int, comment_id: int, by: int | None, now: datetime
     ) -> bool:
         """Choose the comment for the minutes, or drop it; True if it is chosen now."""
+        cid = community_id()
         cur = await self._conn.execute(
-            "DELETE FROM minutes_excerpts WHERE sitting_id = ? AND comment_id = ?",
-            (sitting_id, comment_id),
+            "DELETE FROM minutes_excerpts WHERE sitting_id = ? AND comment_id = ?"
+            " AND community_id = ?",
+            (sitting_id, comment_id, cid),
         )
         if cur.rowcount:
             return False
-        await self._conn.execute(
-            "INSERT INTO minutes_excerpts (sitting_id, comment_id, chosen_by, chosen_at)"
-            " VALUES (?, ?, ?, ?)",
-            (sitting_id, comment_id, by, to_db_time(now)),
+        # Only a comment of this community can be quoted (a forged id adds nothing).
+        cur = await self._conn.execute(
+            "INSERT INTO minutes_excerpts (community_id, sitting_id, comment_id, chosen_by,"
+            " chosen_at) SELECT ?, ?, id, ?, ? FROM comments WHERE id = ? AND community_id = ?",
+            (cid, sitting_id, by, to_db_time(now), comment_id, cid),
         )
-        return True
+        return cur.rowcount > 0
