@@ -46,15 +46,20 @@ async def test_opt_outs_are_kept_and_surveys_can_be_turned_off(tmp_path: Path) -
         assert await db.schema_version() == MIGRATIONS[-1].version
         async with db.transaction() as session:
             assert await session.people.reminders_off("vote") == {1}
+            # Since migration 29 the row names its community too.
             await session.conn.execute(
-                "INSERT INTO reminder_opt_outs VALUES (1, 'survey', ?)", (STAMP,)
+                "INSERT INTO reminder_opt_outs (person_id, kind, at, community_id)"
+                " VALUES (1, 'survey', ?, 1)",
+                (STAMP,),
             )
         async with db.read() as session:
             assert await session.people.reminders_off("survey") == {1}
         with pytest.raises(sqlite3.IntegrityError):
             async with db.transaction() as session:
                 await session.conn.execute(
-                    "INSERT INTO reminder_opt_outs VALUES (1, 'lesson', ?)", (STAMP,)
+                    "INSERT INTO reminder_opt_outs (person_id, kind, at, community_id)"
+                    " VALUES (1, 'lesson', ?, 1)",
+                    (STAMP,),
                 )
         # Deleting the person still takes their opt-outs with them.
         async with db.transaction() as session:
