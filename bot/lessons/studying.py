@@ -11,6 +11,7 @@ from bot.errors import UserFacingError
 from bot.lessons.context import LessonContext
 from bot.lessons.results import QuizStep, StudyOutcome
 from storage.lessons.studies import StudyDesk
+from storage.scope import community_id
 
 
 class LessonStudying:
@@ -24,9 +25,11 @@ class LessonStudying:
         score is added to the record when the last question is answered."""
         person = actor.member(Role.PARTY_MEMBER, "lesson.members_only")
         now = self._ctx.clock()
+        # The database's thread does not see this task's community: it is passed in.
+        cid = community_id()
 
         def work(conn: sqlite3.Connection) -> StudyOutcome:
-            desk = StudyDesk(conn)
+            desk = StudyDesk(conn, cid)
             lesson = desk.lesson(lesson_id)
             if lesson is None or lesson.status != "sent":
                 raise UserFacingError("lesson.not_found", number=lesson_id)

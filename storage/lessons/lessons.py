@@ -4,6 +4,8 @@
 One parameterised query per intention. The other aggregates have their own
 repositories beside this one: studies.py (已学习 and the quiz, and the
 synchronous StudyDesk), makeup.py (slots and bookings), deliveries.py (送学).
+Every statement is scoped to the current community (storage/scope.py): a lesson id
+of another community finds nothing.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from storage.lessons.rows import (
     lesson_row,
     standing_row,
 )
+from storage.scope import community_id
 from storage.times import to_db_time
 
 _LESSON_COLUMNS = (
@@ -29,10 +32,14 @@ _LESSON_COLUMNS = (
     " schedule_id, sent_at, push_id, corrections, created_by, created_at"
 )
 #: Shared with StudyDesk (studies.py), like the two recipient statements below.
-GET_LESSON = f"SELECT {_LESSON_COLUMNS} FROM lessons WHERE id = ?"
-IS_RECIPIENT = "SELECT 1 FROM lesson_recipients WHERE lesson_id = ? AND person_id = ?"
+#: Each takes the community's id as its last parameter.
+GET_LESSON = f"SELECT {_LESSON_COLUMNS} FROM lessons WHERE id = ? AND community_id = ?"
+IS_RECIPIENT = (
+    "SELECT 1 FROM lesson_recipients WHERE lesson_id = ? AND person_id = ? AND community_id = ?"
+)
 ADD_RECIPIENT = (
-    "INSERT OR IGNORE INTO lesson_recipients (lesson_id, person_id, sent_at) VALUES (?, ?, ?)"
+    "INSERT OR IGNORE INTO lesson_recipients (lesson_id, person_id, sent_at, community_id)"
+    " VALUES (?, ?, ?, ?)"
 )
 _STANDING = """
     SELECT p.id AS person_id, p.display_name, p.tg_user_id, p.language, p.grid_id,
@@ -48,12 +55,14 @@ _STANDING = """
     LEFT JOIN people g ON g.id = d.confirmed_by
     LEFT JOIN leave_requests v ON v.id = (
         SELECT x.id FROM leave_requests x
-        WHERE x.person_id = r.person_id AND x.state IN ('requested', 'approved')
+        WHERE x.person_id = r.person_id AND x.community_id = :cid
+          AND x.state IN ('requested', 'approved')
           AND ((x.kind = 'lesson' AND x.target_id = r.lesson_id)
                OR (x.kind = 'makeup' AND x.target_id IN
-                   (SELECT m.id FROM makeup_slots m WHERE m.lesson_id = r.lesson_id)))
+                   (SELECT m.id FROM makeup_slots m
+                    WHERE m.lesson_id = r.lesson_id AND m.community_id = :cid)))
         ORDER BY x.state = 'approved' DESC, x.id DESC LIMIT 1)
-    WHERE r.lesson_id = ?
+    WHERE r.lesson_id = :lesson AND r.community_id = :cid
 """
 
 
@@ -79,7 +88,7 @@ class LessonsRepository:
         """A new draft lesson; returns its id."""
         cur = await self._conn.execute(
             "INSERT INTO lessons (title, body, link, attachments, quiz, status, created_by,"
-            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'draft', ?, ?, ?)",
+            " created_at, updated_at, community_id) VALUES (?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?)",
             (
                 title,
                 body,
@@ -89,6 +98,7 @@ class LessonsRepository:
                 created_by,
                 to_db_time(now),
                 to_db_time(now),
+                community_id(),
             ),
         )
         assert cur.lastrowid is not None  # noqa: S101 - an INSERT always has one
@@ -96,17 +106,17 @@ class LessonsRepository:
 
     async def get(self, lesson_id: int) -> LessonRow | None:
         """The lesson, or None."""
-        async with self._conn.execute(GET_LESSON, (lesson_id,)) as cur:
+        async with self._conn.execute(GET_LESSON, (lesson_id, community_id())) as cur:
             row = await cur.fetchone()
         return lesson_row(row) if row else None
 
     async def recent(self, limit: int, *, sent_only: bool) -> list[LessonRow]:
         """The latest lessons, newest first (only those sent, or every one)."""
-        where = "WHERE status = 'sent'" if sent_only else ""
+        sent = " AND status = 'sent'" if sent_only else ""
         async with self._conn.execute(
-            f"SELECT {_LESSON_COLUMNS} FROM lessons {where}"
+            f"SELECT {_LESSON_COLUMNS} FROM lessons WHERE community_id = ?{sent}"
             " ORDER BY coalesce(sent_at, send_at, created_at) DESC, id DESC LIMIT ?",
-            (limit,),
+            (community_id(), limit),
         ) as cur:
             rows = await cur.fetchall()
         return [lesson_row(row) for row in rows]
@@ -115,8 +125,8 @@ class LessonsRepository:
         """Lessons sent in [start, end), oldest first."""
         async with self._conn.execute(
             f"SELECT {_LESSON_COLUMNS} FROM lessons WHERE status = 'sent'"
-            " AND sent_at >= ? AND sent_at < ? ORDER BY sent_at, id",
-            (to_db_time(start), to_db_time(end)),
+            " AND sent_at >= ? AND sent_at < ? AND community_id = ? ORDER BY sent_at, id",
+            (to_db_time(start), to_db_time(end), community_id()),
         ) as cur:
             rows = await cur.fetchall()
         return [lesson_row(row) for row in rows]
@@ -124,19 +134,20 @@ class LessonsRepository:
     async def set_audience(self, lesson_id: int, audience: list[int] | None, now: datetime) -> None:
         """Every party member (None) or the chosen people."""
         await self._conn.execute(
-            "UPDATE lessons SET audience = ?, updated_at = ? WHERE id = ?",
+            "UPDATE lessons SET audience = ?, updated_at = ? WHERE id = ? AND community_id = ?",
             (
                 json.dumps(sorted(audience)) if audience is not None else None,
                 to_db_time(now),
                 lesson_id,
+                community_id(),
             ),
         )
 
     async def set_body(self, lesson_id: int, body: str, now: datetime) -> None:
         """Replace the text (an edit before sending)."""
         await self._conn.execute(
-            "UPDATE lessons SET body = ?, updated_at = ? WHERE id = ?",
-            (body, to_db_time(now), lesson_id),
+            "UPDATE lessons SET body = ?, updated_at = ? WHERE id = ? AND community_id = ?",
+            (body, to_db_time(now), lesson_id, community_id()),
         )
 
     async def add_correction(
@@ -144,8 +155,15 @@ class LessonsRepository:
     ) -> None:
         """Record a correction after sending (the text is corrected too)."""
         await self._conn.execute(
-            "UPDATE lessons SET corrections = ?, body = ?, updated_at = ? WHERE id = ?",
-            (json.dumps(corrections, ensure_ascii=False), body, to_db_time(now), lesson_id),
+            "UPDATE lessons SET corrections = ?, body = ?, updated_at = ?"
+            " WHERE id = ? AND community_id = ?",
+            (
+                json.dumps(corrections, ensure_ascii=False),
+                body,
+                to_db_time(now),
+                lesson_id,
+                community_id(),
+            ),
         )
 
     async def schedule(
@@ -160,16 +178,23 @@ class LessonsRepository:
         """The lesson goes out at ``send_at`` by the schedule."""
         await self._conn.execute(
             "UPDATE lessons SET status = 'scheduled', send_at = ?, party_day = ?,"
-            " schedule_id = ?, updated_at = ? WHERE id = ?",
-            (to_db_time(send_at), int(party_day), schedule_id, to_db_time(now), lesson_id),
+            " schedule_id = ?, updated_at = ? WHERE id = ? AND community_id = ?",
+            (
+                to_db_time(send_at),
+                int(party_day),
+                schedule_id,
+                to_db_time(now),
+                lesson_id,
+                community_id(),
+            ),
         )
 
     async def mark_sent(self, lesson_id: int, push_id: int, now: datetime) -> bool:
         """The lesson was pushed; False if it was already (a second firing)."""
         cur = await self._conn.execute(
             "UPDATE lessons SET status = 'sent', sent_at = ?, push_id = ?, updated_at = ?"
-            " WHERE id = ? AND status != 'sent'",
-            (to_db_time(now), push_id, to_db_time(now), lesson_id),
+            " WHERE id = ? AND community_id = ? AND status != 'sent'",
+            (to_db_time(now), push_id, to_db_time(now), lesson_id, community_id()),
         )
         return cur.rowcount == 1
 
@@ -177,27 +202,32 @@ class LessonsRepository:
 
     async def add_recipients(self, lesson_id: int, person_ids: list[int], now: datetime) -> None:
         """Who the lesson is sent to."""
+        cid = community_id()
         await self._conn.executemany(
             ADD_RECIPIENT,
-            [(lesson_id, pid, to_db_time(now)) for pid in person_ids],
+            [(lesson_id, pid, to_db_time(now), cid) for pid in person_ids],
         )
 
     async def is_recipient(self, lesson_id: int, person_id: int) -> bool:
         """Whether the lesson was sent to the person."""
-        async with self._conn.execute(IS_RECIPIENT, (lesson_id, person_id)) as cur:
+        async with self._conn.execute(IS_RECIPIENT, (lesson_id, person_id, community_id())) as cur:
             return await cur.fetchone() is not None
 
     async def standings(self, lesson_id: int) -> list[MemberStanding]:
         """Every recipient of the lesson and what they did, by name."""
         async with self._conn.execute(
-            _STANDING + " ORDER BY p.display_name, p.id", (lesson_id,)
+            _STANDING + " ORDER BY p.display_name, p.id",
+            {"lesson": lesson_id, "cid": community_id()},
         ) as cur:
             rows = await cur.fetchall()
         return [standing_row(row) for row in rows]
 
     async def standing(self, lesson_id: int, person_id: int) -> MemberStanding | None:
         """One recipient's standing, or None if the lesson was not sent to them."""
-        async with self._conn.execute(_STANDING + " AND p.id = ?", (lesson_id, person_id)) as cur:
+        async with self._conn.execute(
+            _STANDING + " AND p.id = :person",
+            {"lesson": lesson_id, "person": person_id, "cid": community_id()},
+        ) as cur:
             row = await cur.fetchone()
         return standing_row(row) if row else None
 
@@ -205,8 +235,8 @@ class LessonsRepository:
         """Record the one reminder; False if already reminded."""
         cur = await self._conn.execute(
             "UPDATE lesson_recipients SET reminded_at = ?"
-            " WHERE lesson_id = ? AND person_id = ? AND reminded_at IS NULL",
-            (to_db_time(now), lesson_id, person_id),
+            " WHERE lesson_id = ? AND person_id = ? AND community_id = ? AND reminded_at IS NULL",
+            (to_db_time(now), lesson_id, person_id, community_id()),
         )
         return cur.rowcount == 1
 
@@ -218,22 +248,27 @@ class LessonsRepository:
             "SELECT person_id, done FROM ("
             "  SELECT r.person_id,"
             "    (EXISTS (SELECT 1 FROM lesson_studies s WHERE s.lesson_id = r.lesson_id"
-            "          AND s.person_id = r.person_id)"
+            "          AND s.person_id = r.person_id AND s.community_id = :cid)"
             "     OR EXISTS (SELECT 1 FROM makeup_bookings b WHERE b.lesson_id = r.lesson_id"
-            "          AND b.person_id = r.person_id AND b.attended_at IS NOT NULL)"
+            "          AND b.person_id = r.person_id AND b.community_id = :cid"
+            "          AND b.attended_at IS NOT NULL)"
             "     OR EXISTS (SELECT 1 FROM home_deliveries d WHERE d.lesson_id = r.lesson_id"
-            "          AND d.person_id = r.person_id AND d.confirmed_at IS NOT NULL)"
+            "          AND d.person_id = r.person_id AND d.community_id = :cid"
+            "          AND d.confirmed_at IS NOT NULL)"
             # Excused (请假 asked or approved) is not a lesson missed.
             "     OR EXISTS (SELECT 1 FROM leave_requests v WHERE v.person_id = r.person_id"
+            "          AND v.community_id = :cid"
             "          AND v.state IN ('requested', 'approved') AND ((v.kind = 'lesson'"
             "          AND v.target_id = r.lesson_id) OR (v.kind = 'makeup' AND v.target_id IN"
-            "          (SELECT m.id FROM makeup_slots m WHERE m.lesson_id = r.lesson_id)))))"
+            "          (SELECT m.id FROM makeup_slots m WHERE m.lesson_id = r.lesson_id"
+            "           AND m.community_id = :cid)))))"
             "     AS done,"
             "    row_number() OVER (PARTITION BY r.person_id"
             "                       ORDER BY l.sent_at DESC, l.id DESC) AS newest"
             "  FROM lesson_recipients r JOIN lessons l ON l.id = r.lesson_id"
-            ") WHERE newest <= ? ORDER BY person_id, newest",
-            (limit,),
+            "  WHERE r.community_id = :cid AND l.community_id = :cid"
+            ") WHERE newest <= :limit ORDER BY person_id, newest",
+            {"cid": community_id(), "limit": limit},
         ) as cur:
             rows = await cur.fetchall()
         outcomes: dict[int, list[bool]] = {}
@@ -246,24 +281,25 @@ class LessonsRepository:
         (with the quiz score), make-up bookings and home deliveries."""
 
         async def rows(sql: str) -> list[dict[str, Any]]:
-            async with self._conn.execute(sql, (person_id,)) as cur:
+            async with self._conn.execute(sql, (person_id, community_id())) as cur:
                 return [dict(row) for row in await cur.fetchall()]
 
         return {
             "received": await rows(
                 "SELECT r.lesson_id, l.title, r.sent_at, r.reminded_at FROM lesson_recipients r"
-                " JOIN lessons l ON l.id = r.lesson_id WHERE r.person_id = ? ORDER BY r.sent_at"
+                " JOIN lessons l ON l.id = r.lesson_id WHERE r.person_id = ?"
+                " AND r.community_id = ? ORDER BY r.sent_at"
             ),
             "studied": await rows(
                 "SELECT lesson_id, studied_at, correct, questions FROM lesson_studies"
-                " WHERE person_id = ? ORDER BY studied_at"
+                " WHERE person_id = ? AND community_id = ? ORDER BY studied_at"
             ),
             "makeup_bookings": await rows(
                 "SELECT lesson_id, booked_at, attended_at FROM makeup_bookings"
-                " WHERE person_id = ? ORDER BY booked_at"
+                " WHERE person_id = ? AND community_id = ? ORDER BY booked_at"
             ),
             "home_deliveries": await rows(
                 "SELECT lesson_id, requested_at, confirmed_at FROM home_deliveries"
-                " WHERE person_id = ? ORDER BY requested_at"
+                " WHERE person_id = ? AND community_id = ? ORDER BY requested_at"
             ),
         }

@@ -3,7 +3,8 @@
 An anonymous survey's answers carry a keyed hash as ``respondent`` and no
 person id (bot/surveys/answering.py says how); a named survey's carry
 ``p<person id>`` and the person id, so /export lists them and /forget
-removes them (ON DELETE CASCADE).
+removes them (ON DELETE CASCADE). Every statement is scoped to the current
+community (storage/scope.py): a survey id of another community finds nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 import aiosqlite
 
+from storage.scope import community_id
 from storage.times import from_db_time, to_db_time
 
 
@@ -101,7 +103,7 @@ class SurveysRepository:
         """Add a sent survey; returns its id."""
         cur = await self._conn.execute(
             "INSERT INTO surveys (title, subject, questions, audience, anonymous, salt,"
-            " created_by, sent_at, closes_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " created_by, sent_at, closes_at, community_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 title,
                 subject,
@@ -112,6 +114,7 @@ class SurveysRepository:
                 created_by,
                 to_db_time(now),
                 to_db_time(closes_at),
+                community_id(),
             ),
         )
         assert cur.lastrowid is not None  # noqa: S101 - an INSERT always has one
@@ -119,14 +122,17 @@ class SurveysRepository:
 
     async def get(self, survey_id: int) -> SurveyRow | None:
         """The survey, or None."""
-        async with self._conn.execute("SELECT * FROM surveys WHERE id = ?", (survey_id,)) as cur:
+        async with self._conn.execute(
+            "SELECT * FROM surveys WHERE id = ? AND community_id = ?", (survey_id, community_id())
+        ) as cur:
             row = await cur.fetchone()
         return _survey(row) if row else None
 
     async def latest(self, limit: int) -> list[SurveyRow]:
         """The most recent surveys, newest first."""
         async with self._conn.execute(
-            "SELECT * FROM surveys ORDER BY id DESC LIMIT ?", (limit,)
+            "SELECT * FROM surveys WHERE community_id = ? ORDER BY id DESC LIMIT ?",
+            (community_id(), limit),
         ) as cur:
             return [_survey(row) for row in await cur.fetchall()]
 
@@ -134,30 +140,34 @@ class SurveysRepository:
         """The open surveys sent to the person, the first to close first (/mine)."""
         async with self._conn.execute(
             "SELECT s.* FROM surveys s JOIN survey_recipients r ON r.survey_id = s.id"
-            " WHERE r.person_id = ? AND s.closed_at IS NULL ORDER BY s.closes_at, s.id",
-            (person_id,),
+            " WHERE r.person_id = ? AND s.community_id = ? AND s.closed_at IS NULL"
+            " ORDER BY s.closes_at, s.id",
+            (person_id, community_id()),
         ) as cur:
             return [_survey(row) for row in await cur.fetchall()]
 
     async def sent_between(self, start: datetime, end: datetime) -> list[SurveyRow]:
         """The surveys sent in [start, end), oldest first (the ledger)."""
         async with self._conn.execute(
-            "SELECT * FROM surveys WHERE sent_at >= ? AND sent_at < ? ORDER BY id",
-            (to_db_time(start), to_db_time(end)),
+            "SELECT * FROM surveys WHERE sent_at >= ? AND sent_at < ? AND community_id = ?"
+            " ORDER BY id",
+            (to_db_time(start), to_db_time(end), community_id()),
         ) as cur:
             return [_survey(row) for row in await cur.fetchall()]
 
     async def set_schedule(self, survey_id: int, schedule_id: int) -> None:
         """The schedule that closes the survey."""
         await self._conn.execute(
-            "UPDATE surveys SET schedule_id = ? WHERE id = ?", (schedule_id, survey_id)
+            "UPDATE surveys SET schedule_id = ? WHERE id = ? AND community_id = ?",
+            (schedule_id, survey_id, community_id()),
         )
 
     async def close(self, survey_id: int, now: datetime) -> bool:
         """Close the survey and erase its key secret; False if it was closed already."""
         cur = await self._conn.execute(
-            "UPDATE surveys SET closed_at = ?, salt = NULL WHERE id = ? AND closed_at IS NULL",
-            (to_db_time(now), survey_id),
+            "UPDATE surveys SET closed_at = ?, salt = NULL"
+            " WHERE id = ? AND community_id = ? AND closed_at IS NULL",
+            (to_db_time(now), survey_id, community_id()),
         )
         return cur.rowcount > 0
 
@@ -166,8 +176,9 @@ class SurveysRepository:
     ) -> None:
         """The committee's response (what will be done), published with the results."""
         await self._conn.execute(
-            "UPDATE surveys SET response = ?, response_by = ?, response_at = ? WHERE id = ?",
-            (response, person_id, to_db_time(now), survey_id),
+            "UPDATE surveys SET response = ?, response_by = ?, response_at = ?"
+            " WHERE id = ? AND community_id = ?",
+            (response, person_id, to_db_time(now), survey_id, community_id()),
         )
 
     async def resident_buildings(self) -> list[str]:
@@ -175,7 +186,8 @@ class SurveysRepository:
         async with self._conn.execute(
             "SELECT DISTINCT p.building FROM people p JOIN person_roles r ON r.person_id = p.id"
             " WHERE r.role = 'resident' AND p.building IS NOT NULL AND p.building != ''"
-            " ORDER BY p.building"
+            " AND p.community_id = ? ORDER BY p.building",
+            (community_id(),),
         ) as cur:
             return [str(row[0]) for row in await cur.fetchall()]
 
@@ -183,24 +195,28 @@ class SurveysRepository:
 
     async def add_recipients(self, survey_id: int, person_ids: list[int]) -> None:
         """Who the survey was sent to."""
+        cid = community_id()
         await self._conn.executemany(
-            "INSERT OR IGNORE INTO survey_recipients (survey_id, person_id) VALUES (?, ?)",
-            [(survey_id, person_id) for person_id in person_ids],
+            "INSERT OR IGNORE INTO survey_recipients (survey_id, person_id, community_id)"
+            " VALUES (?, ?, ?)",
+            [(survey_id, person_id, cid) for person_id in person_ids],
         )
 
     async def recipients(self, survey_id: int) -> list[int]:
         """The ids of the people the survey was sent to."""
         async with self._conn.execute(
-            "SELECT person_id FROM survey_recipients WHERE survey_id = ? ORDER BY person_id",
-            (survey_id,),
+            "SELECT person_id FROM survey_recipients WHERE survey_id = ? AND community_id = ?"
+            " ORDER BY person_id",
+            (survey_id, community_id()),
         ) as cur:
             return [int(row[0]) for row in await cur.fetchall()]
 
     async def is_recipient(self, survey_id: int, person_id: int) -> bool:
         """Whether the survey was sent to the person."""
         async with self._conn.execute(
-            "SELECT 1 FROM survey_recipients WHERE survey_id = ? AND person_id = ?",
-            (survey_id, person_id),
+            "SELECT 1 FROM survey_recipients WHERE survey_id = ? AND person_id = ?"
+            " AND community_id = ?",
+            (survey_id, person_id, community_id()),
         ) as cur:
             return await cur.fetchone() is not None
 
@@ -217,15 +233,18 @@ class SurveysRepository:
         text: str | None = None,
     ) -> bool:
         """Record or replace one answer; True if it replaced an earlier one."""
+        cid = community_id()
         async with self._conn.execute(
-            "SELECT 1 FROM survey_answers WHERE survey_id = ? AND question = ? AND respondent = ?",
-            (survey_id, question, respondent),
+            "SELECT 1 FROM survey_answers WHERE survey_id = ? AND question = ? AND respondent = ?"
+            " AND community_id = ?",
+            (survey_id, question, respondent, cid),
         ) as cur:
             existed = await cur.fetchone() is not None
         await self._conn.execute(
-            "INSERT INTO survey_answers (survey_id, question, respondent, person_id, choice, text)"
-            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (survey_id, question, respondent)"
-            " DO UPDATE SET choice = excluded.choice, text = excluded.text",
+            "INSERT INTO survey_answers (survey_id, question, respondent, person_id, choice, text,"
+            " community_id) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (survey_id, question,"
+            " respondent) DO UPDATE SET choice = excluded.choice, text = excluded.text"
+            " WHERE survey_answers.community_id = excluded.community_id",
             (
                 survey_id,
                 question,
@@ -233,6 +252,7 @@ class SurveysRepository:
                 person_id,
                 None if choice is None else json.dumps(list(choice)),
                 text,
+                cid,
             ),
         )
         return existed
@@ -241,8 +261,8 @@ class SurveysRepository:
         """One respondent's answer to one question, or None."""
         async with self._conn.execute(
             "SELECT question, respondent, choice, text FROM survey_answers"
-            " WHERE survey_id = ? AND question = ? AND respondent = ?",
-            (survey_id, question, respondent),
+            " WHERE survey_id = ? AND question = ? AND respondent = ? AND community_id = ?",
+            (survey_id, question, respondent, community_id()),
         ) as cur:
             row = await cur.fetchone()
         return _answer(row) if row else None
@@ -251,8 +271,8 @@ class SurveysRepository:
         """Every answer of the survey, by question and respondent key."""
         async with self._conn.execute(
             "SELECT question, respondent, choice, text FROM survey_answers"
-            " WHERE survey_id = ? ORDER BY question, respondent",
-            (survey_id,),
+            " WHERE survey_id = ? AND community_id = ? ORDER BY question, respondent",
+            (survey_id, community_id()),
         ) as cur:
             return [_answer(row) for row in await cur.fetchall()]
 
@@ -260,8 +280,8 @@ class SurveysRepository:
         """Respondent key -> how many questions they have answered."""
         async with self._conn.execute(
             "SELECT respondent, count(*) FROM survey_answers WHERE survey_id = ?"
-            " GROUP BY respondent",
-            (survey_id,),
+            " AND community_id = ? GROUP BY respondent",
+            (survey_id, community_id()),
         ) as cur:
             return {str(row[0]): int(row[1]) for row in await cur.fetchall()}
 
@@ -269,12 +289,12 @@ class SurveysRepository:
         """The export: surveys received, named answers given, surveys written and answered."""
 
         async def rows(sql: str) -> list[dict[str, Any]]:
-            async with self._conn.execute(sql, (person_id,)) as cur:
+            async with self._conn.execute(sql, (person_id, community_id())) as cur:
                 return [dict(row) for row in await cur.fetchall()]
 
         answers = await rows(
             "SELECT a.survey_id, s.title, a.question, a.choice, a.text FROM survey_answers a"
-            " JOIN surveys s ON s.id = a.survey_id WHERE a.person_id = ?"
+            " JOIN surveys s ON s.id = a.survey_id WHERE a.person_id = ? AND a.community_id = ?"
             " ORDER BY a.survey_id, a.question"
         )
         for answer in answers:
@@ -283,15 +303,17 @@ class SurveysRepository:
         return {
             "received": await rows(
                 "SELECT r.survey_id, s.title, s.sent_at FROM survey_recipients r"
-                " JOIN surveys s ON s.id = r.survey_id WHERE r.person_id = ? ORDER BY r.survey_id"
+                " JOIN surveys s ON s.id = r.survey_id WHERE r.person_id = ?"
+                " AND r.community_id = ? ORDER BY r.survey_id"
             ),
             "answers": answers,
             "created": await rows(
-                "SELECT id, title, sent_at FROM surveys WHERE created_by = ? ORDER BY id"
+                "SELECT id, title, sent_at FROM surveys WHERE created_by = ? AND community_id = ?"
+                " ORDER BY id"
             ),
             "responses_written": await rows(
                 "SELECT id, title, response, response_at FROM surveys"
-                " WHERE response_by = ? ORDER BY id"
+                " WHERE response_by = ? AND community_id = ? ORDER BY id"
             ),
         }
 
