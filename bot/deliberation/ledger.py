@@ -92,8 +92,13 @@ class LedgerService:
     def __init__(self, db: Database, settings: Settings, clock: Clock = system_clock) -> None:
         self._db = db
         self._clock = clock
-        self.tz = settings.community.tz
+        self._settings = settings
         self._sections: list[Section] = []
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The current community's time zone (the profile is per unit of work)."""
+        return self._settings.community.tz
 
     def add_section(self, section: Section) -> None:
         """Add a feature's sheets to every ledger (surveys add theirs so)."""

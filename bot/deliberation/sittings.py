@@ -230,7 +230,6 @@ class SittingService:
         self._db = db
         self._settings = settings
         self._clock = clock
-        self.tz = settings.community.tz
         self._calendar = scheduler.calendar
         #: Set by the composition root (handlers/texts.py renders); None: a short notice.
         self.render_minutes = render_minutes
@@ -239,6 +238,11 @@ class SittingService:
         scheduler.register_effect("sitting.session_open", self._session_open)
         scheduler.register_effect("sitting.session_close", self._close)
         scheduler.register_effect("sitting.talk_day_close", self._close)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The current community's time zone (the profile is per unit of work)."""
+        return self._settings.community.tz
 
     # --- what the schedules do -------------------------------------------------------
 

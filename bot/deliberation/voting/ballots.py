@@ -36,6 +36,7 @@ from storage.deliberation.electorate import paper_homes
 from storage.deliberation.matters import MatterRow
 from storage.deliberation.votes import BallotBox, BallotRow, VoteRow
 from storage.participation import poll_book
+from storage.scope import community_id
 
 
 @dataclass(frozen=True)
@@ -209,19 +210,22 @@ class BallotService:
         """
         person = actor.member(Role.RESIDENT, "vote.need_resident")
         now = self._ctx.clock()
+        # Read here: neither the community's scope nor its profile reaches the database thread.
+        cid = community_id()
+        grids = self._ctx.settings.community.grids
         language = actor.language
 
         def work(conn: sqlite3.Connection) -> CastResult:
-            box = BallotBox(conn)
+            box = BallotBox(conn, cid)
             vote = check_open(box.vote(vote_id), index, now)
             if is_paper_voter(conn, vote.id, PERSON, person.id):
                 raise UserFacingError("paper_ballot.voted_on_paper")
-            refused = refusal(person, vote, self._ctx.settings.community.grids)
+            refused = refusal(person, vote, grids)
             if refused is not None:
                 raise refused  # someone outside the electorate: nothing recorded
             key, caster = household_ballot(self._ctx, vote, person, f"p{person.id}")
             if caster is not None and household_of(person) in households_of(
-                paper_homes(conn, vote.id)
+                paper_homes(conn, vote.id, cid)
             ):
                 raise UserFacingError("vote.household_on_paper", home=household_name(person))
             existing = box.ballot(vote.id, key)
