@@ -122,6 +122,8 @@ class MinutesItem:
     owner_kind: str | None = None
     owner_name: str | None = None
     due_at: datetime | None = None
+    #: The matter's id (for buttons; ``number`` is what people call it, #12).
+    matter_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -190,7 +192,7 @@ def agenda_buttons(agenda: list[MatterRow]) -> tuple[tuple[ButtonSpec, ...], ...
             ButtonSpec(
                 "matters.open_button",
                 open_callback(matter.id),
-                label_params={"number": matter.id, "title": button_title(matter.title)},
+                label_params={"number": matter.number, "title": button_title(matter.title)},
             ),
         )
         for matter in agenda[:MAX_AGENDA_BUTTONS]
@@ -326,7 +328,7 @@ class SittingService:
         minutes = await self._minutes(firing.session, closed, firing.now)
         for item in minutes.agenda:
             await firing.session.matters.add_event(
-                item.number,
+                item.matter_id,
                 "sitting_closed",
                 actor_id=None,
                 now=firing.now,
@@ -378,7 +380,7 @@ class SittingService:
         buttons = (*agenda_buttons(agenda), *buttons)
         if agenda:
             lines = [
-                translate(language, "sittings.agenda_line", number=m.id, title=m.title)
+                translate(language, "sittings.agenda_line", number=m.number, title=m.title)
                 for m in agenda[:MAX_AGENDA_LINES]
             ]
             if len(agenda) > MAX_AGENDA_LINES:
@@ -651,7 +653,7 @@ async def _item(session: Session, matter: MatterRow, chosen: set[int] | None) ->
         await opinions_of(session, matter.id, chosen) if chosen is not None else ((), False)
     )
     return MinutesItem(
-        number=matter.id,
+        number=matter.number,
         title=matter.title,
         stage=matter.stage,
         supports=matter.supports,
@@ -663,4 +665,5 @@ async def _item(session: Session, matter: MatterRow, chosen: set[int] | None) ->
         owner_kind=matter.owner_kind,
         owner_name=matter.owner_name,
         due_at=matter.due_at,
+        matter_id=matter.id,
     )

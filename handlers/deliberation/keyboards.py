@@ -482,7 +482,7 @@ def matter_list(language: Language, page: MatterListPage) -> list[list[InlineKey
                 plain(
                     language,
                     "matters.open_button",
-                    number=matter.id,
+                    number=matter.number,
                     title=button_title(matter.title),
                 ),
                 cb.MatterOpen(matter.id),

@@ -362,7 +362,9 @@ async def to_matter_pressed(update: Update, context: Context) -> None:
     data = cb.NeedToMatter.decode(_data(update))
     actor = context.require_actor()
     need, matter = await context.services.needs.to_matter(actor, data.need_id)
-    await show(update, t(actor.language, "needs.to_matter_done", number=need.id, matter=matter.id))
+    await show(
+        update, t(actor.language, "needs.to_matter_done", number=need.id, matter=matter.number)
+    )
     context.services.wake_sender()
 
 

@@ -32,7 +32,7 @@ def mine(language: Language, awaiting: Awaiting, tz: ZoneInfo) -> str:
             t(
                 language,
                 "participation.mine.vote_line",
-                number=item.matter.id,
+                number=item.matter.number,
                 title=item.matter.title,
                 closes=_when(item.vote.closes_at, tz, language),
             )

@@ -46,6 +46,8 @@ class MatterRow:
     comments: int = 0
     #: What people call it (#12): counted within the community, unlike ``id``.
     number: int = 0
+    #: The number of the matter this one was merged into (``merged_into`` is its id).
+    merged_into_number: int | None = None
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,9 @@ _COLUMNS = (
     "m.*, (SELECT count(*) FROM matter_supports s WHERE s.matter_id = m.id"
     " AND s.community_id = m.community_id) AS supports,"
     " (SELECT count(*) FROM comments c WHERE c.matter_id = m.id"
-    " AND c.community_id = m.community_id) AS comments"
+    " AND c.community_id = m.community_id) AS comments,"
+    " (SELECT k.number FROM matters k WHERE k.id = m.merged_into"
+    " AND k.community_id = m.community_id) AS merged_into_number"
 )
 
 
@@ -111,6 +115,7 @@ def _matter(row: sqlite3.Row) -> MatterRow:
         done_at=_optional_time(row["done_at"]),
         comments=int(row["comments"]),
         number=int(row["number"]),
+        merged_into_number=row["merged_into_number"],
     )
 
 
