@@ -573,6 +573,15 @@ class MatterService:
             raise UserFacingError("matter.not_found", number=number)
         return matter.id
 
+    async def numbers(self, matter_ids: list[int]) -> dict[int, int]:
+        """What people call each of these matters (#12 of this community), by id."""
+        async with self._db.read() as session:
+            return await session.matters.numbers(matter_ids)
+
+    async def number(self, matter_id: int) -> int:
+        """What people call the matter of ``matter_id`` (its id if it is not found)."""
+        return (await self.numbers([matter_id])).get(matter_id, matter_id)
+
     async def matter(self, matter_id: int) -> MatterRow:
         """One matter; UserFacingError if there is none with that number."""
         async with self._db.read() as session:

@@ -177,7 +177,7 @@ async def due_chosen(update: Update, context: Context) -> None:
                 actor.language,
                 "carry.referred",
                 department=referral.department,
-                number=referral.matter_id,
+                number=await context.services.matters.number(referral.matter_id),
             ),
         )
         return
@@ -332,7 +332,7 @@ async def refer_text(update: Update, context: Context, step: str, text: str) -> 
                 actor.language,
                 "carry.referred",
                 department=referral.department,
-                number=referral.matter_id,
+                number=await context.services.matters.number(referral.matter_id),
             ),
         )
     else:
@@ -351,7 +351,7 @@ async def answer_text(update: Update, context: Context, step: str, text: str) ->
             actor.language,
             "carry.answered",
             department=referral.department,
-            number=referral.matter_id,
+            number=await context.services.matters.number(referral.matter_id),
         ),
     )
 
@@ -393,7 +393,8 @@ async def referrals_command(update: Update, context: Context) -> None:
     rows = await context.services.carrying.referrals.open_referrals(actor)
     tz = context.services.settings.community.tz
     today = spoken.local_date(context.services.clock(), tz)
-    await reply(update, texts.referrals(actor.language, rows, tz, today))
+    numbers = await context.services.matters.numbers([row.matter_id for row in rows])
+    await reply(update, texts.referrals(actor.language, rows, tz, today, numbers))
 
 
 async def answer_command(update: Update, context: Context) -> None:
@@ -406,7 +407,11 @@ async def answer_command(update: Update, context: Context) -> None:
     await reply(
         update,
         t(actor.language, "carry.pick_referral"),
-        keyboards.open_referrals(actor.language, rows),
+        keyboards.open_referrals(
+            actor.language,
+            rows,
+            await context.services.matters.numbers([row.matter_id for row in rows]),
+        ),
     )
 
 
@@ -423,7 +428,7 @@ async def referral_picked(update: Update, context: Context) -> None:
             actor.language,
             "carry.ask_answer",
             department=referral.department,
-            number=referral.matter_id,
+            number=await context.services.matters.number(referral.matter_id),
         ),
     )
 

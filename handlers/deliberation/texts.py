@@ -6,7 +6,7 @@ Matters, votes, a matter's history and discussion, carrying out (the minutes: mi
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -399,9 +399,13 @@ def _local_day(moment: datetime, tz: ZoneInfo) -> date:
 
 
 def referrals(
-    language: Language, rows: list[ReferralRow], tz: ZoneInfo, today: date | None = None
+    language: Language,
+    rows: list[ReferralRow],
+    tz: ZoneInfo,
+    today: date | None = None,
+    numbers: Mapping[int, int] | None = None,
 ) -> str:
-    """/referrals: the open referrals, oldest first."""
+    """/referrals: the open referrals, oldest first (``numbers``: each matter's #, by id)."""
     if not rows:
         return t(language, "carry.no_referrals")
     lines = [t(language, "carry.referrals_title")]
@@ -419,7 +423,7 @@ def referrals(
             t(
                 language,
                 "carry.referral_line",
-                number=row.matter_id,
+                number=(numbers or {}).get(row.matter_id, row.matter_id),
                 title=row.matter_title,
                 department=row.department,
                 since=spoken.day(language, _local_day(row.referred_at, tz), today),

@@ -404,7 +404,8 @@ async def _resolution_recorded(update: Update, context: Context, matter_id: int,
     key = "resolution.recorded_convention" if adopted else "resolution.recorded"
     # A passed matter is carried out next: offer to give it an owner at once.
     keyboard = keyboards.assign_matter(actor.language, matter_id) if passed else None
-    await show(update, t(actor.language, key, number=matter_id), keyboard)
+    number = await context.services.matters.number(matter_id)
+    await show(update, t(actor.language, key, number=number), keyboard)
 
 
 async def text_answer(update: Update, context: Context, step: str, text: str) -> None:
