@@ -31,8 +31,12 @@ KIND = "board.digest"
 SCHEDULE_KEY = "builtin:board_digest"
 
 
-def _matters(language: Language, rows: list[dict[str, Any]]) -> str:
-    return spoken.names(language, [f"#{row['id']} {row['title']}" for row in rows])
+def _matters(language: Language, rows: list[dict[str, Any]], numbers: dict[int, int]) -> str:
+    """The matters as people call them: #12 (of this community) and the title."""
+    return spoken.names(
+        language,
+        [f"#{numbers.get(int(row['id']), row['id'])} {row['title']}" for row in rows],
+    )
 
 
 async def digest_lines(
@@ -47,13 +51,14 @@ async def digest_lines(
             translate(language, "board.digest.pages", titles=spoken.names(language, pages))
         )
     resolved = await digest.resolved(since, until)
-    if resolved:
-        lines.append(
-            translate(language, "board.digest.resolutions", matters=_matters(language, resolved))
-        )
     done = await digest.done(since, until)
+    numbers = await session.matters.numbers([int(row["id"]) for row in (*resolved, *done)])
+    if resolved:
+        named = _matters(language, resolved, numbers)
+        lines.append(translate(language, "board.digest.resolutions", matters=named))
     if done:
-        lines.append(translate(language, "board.digest.done", matters=_matters(language, done)))
+        named = _matters(language, done, numbers)
+        lines.append(translate(language, "board.digest.done", matters=named))
     # 经费公开: projects opened, spending recorded or corrected, projects closed.
     lines += await spending_lines(session, language, since, until)
     return lines

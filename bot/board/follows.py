@@ -154,7 +154,7 @@ async def tell_followers(conn: aiosqlite.Connection, event: MatterEventRow) -> N
     if matter is None:
         return
     params = {
-        "number": matter.id,
+        "number": matter.number,
         "title": matter.title,
         "percent": event.detail.get("percent", matter.progress),
     }
@@ -166,7 +166,7 @@ async def tell_followers(conn: aiosqlite.Connection, event: MatterEventRow) -> N
         actor_id=event.actor_id,
         message=lambda language: OutgoingMessage(key, language, params, buttons=((button,),)),
         kind=KIND,
-        title=f"#{matter.id} {event.kind}",
+        title=f"#{matter.number} {event.kind}",
         dedupe_prefix=f"follow:{event.id}",
         now=event.at,
     )

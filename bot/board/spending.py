@@ -117,6 +117,8 @@ class ProjectView:
 
     project: ProjectRow
     items: list[ItemRow]
+    #: What people call the project's matter (#12 of this community), if it has one.
+    matter_number: int | None = None
 
     def shown(self) -> list[tuple[int, ItemRow]]:
         """The items on the screen with their numbers (第N笔): the latest ITEMS_SHOWN."""
@@ -230,7 +232,11 @@ class SpendingService:
         project = await session.board.spending.project(project_id)
         if project is None:
             raise UserFacingError("spending.project_gone")
-        return ProjectView(project, await session.board.spending.items(project_id))
+        items = await session.board.spending.items(project_id)
+        if project.matter_id is None:
+            return ProjectView(project, items)
+        numbers = await session.matters.numbers([project.matter_id])
+        return ProjectView(project, items, numbers.get(project.matter_id, project.matter_id))
 
     async def history(self, actor: Actor, project_id: int) -> tuple[ProjectRow, list[HistoryRow]]:
         """📜 变更记录: every change of the project, oldest first."""
@@ -299,10 +305,15 @@ class SpendingService:
         actor.require(Role.SECRETARY, "spending.secretary_only")
         return await self._advance(actor, chat_id, PROJECT_FLOW, "source", "matter", source=None)
 
-    async def recent_matters(self) -> list[tuple[int, str]]:
-        """The matters offered as buttons (#id, title), the latest first."""
+    async def recent_matters(self) -> list[tuple[int, int, str]]:
+        """The matters offered as buttons (id, number people call it, title), the latest
+        first."""
         async with self._db.read() as session:
-            return await session.board.spending.recent_matters(RECENT_MATTERS)
+            recent = await session.board.spending.recent_matters(RECENT_MATTERS)
+            numbers = await session.matters.numbers([matter_id for matter_id, _ in recent])
+        return [
+            (matter_id, numbers.get(matter_id, matter_id), title) for matter_id, title in recent
+        ]
 
     async def choose_matter(self, actor: Actor, chat_id: int, matter_id: int) -> ProjectView:
         """The matter (0: 跳过): the project is opened and the form ends."""
@@ -592,9 +603,12 @@ class SpendingService:
         first = start.astimezone(self.tz).date()
         last = date.fromordinal(end.astimezone(self.tz).date().toordinal() - 1)
         rows = await session.board.spending.ledger_items(first, last)
+        numbers = await session.matters.numbers(
+            sorted({int(row["matter_id"]) for row in rows if row["matter_id"]})
+        )
 
         def sheets(language: Language, tz: ZoneInfo) -> list[Sheet]:
-            return [ledger_sheet(language, rows)]
+            return [ledger_sheet(language, rows, numbers)]
 
         return sheets
 
@@ -629,9 +643,12 @@ def _yuan_cell(fen: int) -> Decimal:
     return Decimal(fen) / 100
 
 
-def ledger_sheet(language: Language, rows: list[dict[str, Any]]) -> Sheet:
+def ledger_sheet(
+    language: Language, rows: list[dict[str, Any]], numbers: dict[int, int] | None = None
+) -> Sheet:
     """经费公开: project, matter, date, what, amount (元), receipts; after each project's
-    items, its total (合计) with the budget."""
+    items, its total (合计) with the budget. ``numbers``: each matter's # (by id)."""
+    known = numbers or {}
     headers = tuple(
         translate(language, f"spending.col.{column}")
         for column in ("project", "matter", "date", "what", "amount", "receipts", "budget")
@@ -642,7 +659,8 @@ def ledger_sheet(language: Language, rows: list[dict[str, Any]]) -> Sheet:
         by_project.setdefault(int(row["project_id"]), []).append(row)
     for items in by_project.values():
         head = items[0]
-        matter = f"#{head['matter_id']} {head['matter_title']}" if head["matter_id"] else None
+        number = known.get(int(head["matter_id"]), head["matter_id"]) if head["matter_id"] else 0
+        matter = f"#{number} {head['matter_title']}" if head["matter_id"] else None
         for row in items:
             table.append(
                 (

@@ -77,7 +77,7 @@ class MatterDeskService:
         async with self._db.transaction() as session:
             matter = await _open_matter(session, matter_id)
             if matter.stage == "agenda" and matter.agenda_forum == forum:
-                raise UserFacingError("desk.already_on_agenda", number=matter_id)
+                raise UserFacingError("desk.already_on_agenda", number=matter.number)
             await session.matters.put_on_agenda(matter_id, forum, when, now)
             await session.audit.record(
                 at=now, action="matter.agenda_set", actor_id=actor.person_id, detail=str(matter_id)
@@ -111,7 +111,12 @@ class MatterDeskService:
                 detail=f"{duplicate.id}->{kept.id}",
             )
             await session.matters.add_event(
-                duplicate.id, "merged", actor_id=actor.person_id, now=now, into=kept.id, moved=moved
+                duplicate.id,
+                "merged",
+                actor_id=actor.person_id,
+                now=now,
+                into=kept.number,
+                moved=moved,
             )
             await session.matters.add_event(
                 kept.id,
@@ -243,9 +248,9 @@ async def _open_matter(session: Session, matter_id: int) -> MatterRow:
     if matter is None:
         raise UserFacingError("matter.not_found", number=matter_id)
     if matter.stage == "merged":
-        raise UserFacingError("desk.merged_into", number=matter.merged_into or 0)
+        raise UserFacingError("desk.merged_into", number=matter.merged_into_number or 0)
     if matter.stage not in OPEN_STAGES:
-        raise UserFacingError("desk.not_open", number=matter_id)
+        raise UserFacingError("desk.not_open", number=matter.number)
     return matter
 
 

@@ -82,9 +82,9 @@ class DiscussionService:
             if matter is None:
                 raise UserFacingError("matter.not_found", number=matter_id)
             if matter.stage == "merged":
-                raise UserFacingError("desk.merged_into", number=matter.merged_into or 0)
+                raise UserFacingError("desk.merged_into", number=matter.merged_into_number or 0)
             if matter.stage in CLOSED_STAGES:
-                raise UserFacingError("discuss.closed", number=matter_id)
+                raise UserFacingError("discuss.closed", number=matter.number)
             comment_id = await session.comments.add(matter_id, person_id, body, now)
             position = await session.comments.position(comment_id)
             updated = await session.matters.get(matter_id)

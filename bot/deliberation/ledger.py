@@ -14,7 +14,7 @@ proxy-ballots sheet lists every proxy ballot with who recorded it and why.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -63,6 +63,14 @@ class Ledger:
     attendance: tuple[SittingAttendance, ...] = ()
     #: Sheets other features add (surveys, ...), drawn in the reader's language.
     sections: tuple[SheetsOf, ...] = ()
+    #: Each matter's number in the community (#12), by id: what the sheets show.
+    numbers: dict[int, int] = field(default_factory=dict)
+
+    def number(self, matter_id: int | None) -> int | None:
+        """What people call the matter of ``matter_id`` (its id if it is not listed)."""
+        if matter_id is None:
+            return None
+        return self.numbers.get(matter_id, matter_id)
 
 
 @dataclass(frozen=True)
@@ -92,8 +100,13 @@ class LedgerService:
     def __init__(self, db: Database, settings: Settings, clock: Clock = system_clock) -> None:
         self._db = db
         self._clock = clock
-        self.tz = settings.community.tz
+        self._settings = settings
         self._sections: list[Section] = []
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The current community's time zone (the profile is per unit of work)."""
+        return self._settings.community.tz
 
     def add_section(self, section: Section) -> None:
         """Add a feature's sheets to every ledger (surveys add theirs so)."""
@@ -128,7 +141,7 @@ class LedgerService:
                 present = await attendance_of(session, sitting.id)
                 if present.present or present.guests:
                     attendance.append(SittingAttendance(sitting, present))
-            return Ledger(
+            ledger = Ledger(
                 paper=tuple(paper[vote.id] for vote in votes if vote.id in paper),
                 attendance=tuple(attendance),
                 first=first,
@@ -142,6 +155,27 @@ class LedgerService:
                 proxies=tuple(await repo.proxy_ballots(start, end)),
                 sections=tuple([await section(session, start, end) for section in self._sections]),
             )
+            numbers = await session.matters.numbers(sorted(_matter_ids(ledger)))
+        return replace(ledger, numbers=numbers)
+
+
+def _matter_ids(ledger: Ledger) -> set[int]:
+    """Every matter the ledger's sheets name."""
+    named: set[int] = set()
+    for m in ledger.matters:
+        named.add(m.id)
+        if m.merged_into is not None:
+            named.add(m.merged_into)
+    for rows in (
+        ledger.votes,
+        ledger.ballots,
+        ledger.proxies,
+        ledger.conventions,
+        ledger.progress,
+        ledger.referrals,
+    ):
+        named.update(row.matter_id for row in rows)
+    return named
 
 
 # --- tables ---------------------------------------------------------------------------------
@@ -275,7 +309,7 @@ def _matters_sheet(ledger: Ledger, lang: Language, tz: ZoneInfo) -> Sheet:
         ),
         tuple(
             (
-                m.id,
+                ledger.number(m.id),
                 translate(lang, f"ledger.matter_kind.{m.kind}"),
                 m.title,
                 m.details,
@@ -293,7 +327,7 @@ def _matters_sheet(ledger: Ledger, lang: Language, tz: ZoneInfo) -> Sheet:
                 _when(m.done_at, tz),
                 translate(lang, "list_separator").join(m.accepted_by) or None,
                 m.withdrawn_reason,
-                m.merged_into,
+                ledger.number(m.merged_into),
             )
             for m in ledger.matters
         ),
@@ -329,7 +363,7 @@ def _votes_sheet(ledger: Ledger, lang: Language, tz: ZoneInfo) -> Sheet:
         tuple(
             (
                 v.id,
-                v.matter_id,
+                ledger.number(v.matter_id),
                 v.matter_title,
                 translate(lang, f"ledger.vote_kind.{v.kind}"),
                 _yes_no(lang, v.anonymous),
@@ -360,7 +394,7 @@ def _ballots_sheet(ledger: Ledger, lang: Language, tz: ZoneInfo) -> Sheet:
         tuple(
             (
                 b.vote_id,
-                b.matter_id,
+                ledger.number(b.matter_id),
                 b.voter if b.voter is not None else translate(lang, "ledger.removed_person"),
                 _choice(lang, b),
                 _when(b.cast_at, tz),
@@ -393,7 +427,7 @@ def _proxies_sheet(ledger: Ledger, lang: Language, tz: ZoneInfo) -> Sheet:
         tuple(
             (
                 b.vote_id,
-                b.matter_id,
+                ledger.number(b.matter_id),
                 _yes_no(lang, b.anonymous),
                 translate(lang, "ledger.secret_voter")
                 if b.anonymous
@@ -433,7 +467,7 @@ def _conventions_sheet(ledger: Ledger, lang: Language, tz: ZoneInfo) -> Sheet:
                 c.id,
                 c.title,
                 c.text,
-                c.matter_id,
+                ledger.number(c.matter_id),
                 c.vote_id,
                 _when(c.adopted_at, tz),
                 c.amends,
@@ -451,7 +485,14 @@ def _progress_sheet(ledger: Ledger, lang: Language, tz: ZoneInfo) -> Sheet:
         translate(lang, "ledger.sheet.progress"),
         _headers(lang, ("number", "title", "reported_by", "percent", "report", "reported_at")),
         tuple(
-            (p.matter_id, p.matter_title, p.reporter, p.percent, p.text, _when(p.at, tz))
+            (
+                ledger.number(p.matter_id),
+                p.matter_title,
+                p.reporter,
+                p.percent,
+                p.text,
+                _when(p.at, tz),
+            )
             for p in ledger.progress
         ),
     )
@@ -481,7 +522,7 @@ def _referrals_sheet(ledger: Ledger, lang: Language, tz: ZoneInfo) -> Sheet:
         tuple(
             (
                 r.id,
-                r.matter_id,
+                ledger.number(r.matter_id),
                 r.matter_title,
                 r.department,
                 r.request,
@@ -508,7 +549,7 @@ def _paper_sheet(ledger: Ledger, lang: Language, tz: ZoneInfo) -> Sheet:
         rows.append(
             (
                 vote.id,
-                vote.matter_id,
+                ledger.number(vote.matter_id),
                 vote.matter_title,
                 *options.cells(vote, count.counts),
                 count.ballots,

@@ -167,7 +167,7 @@ def card_message(
 
 def _card_params(matter: MatterRow) -> dict[str, Any]:
     """What every card shows: the number, the title and the details."""
-    return {"number": matter.id, "title": matter.title, "details": matter.details}
+    return {"number": matter.number, "title": matter.title, "details": matter.details}
 
 
 def _gone_card(matter: MatterRow, language: Language) -> OutgoingMessage:
@@ -176,7 +176,7 @@ def _gone_card(matter: MatterRow, language: Language) -> OutgoingMessage:
     if matter.stage == "withdrawn":
         key, extra = "desk.card_withdrawn", {"reason": matter.withdrawn_reason or ""}
     else:
-        key, extra = "desk.card_merged", {"into": matter.merged_into or 0}
+        key, extra = "desk.card_merged", {"into": matter.merged_into_number or 0}
     return OutgoingMessage(key, language, _card_params(matter) | extra, photo=matter.photo_file_id)
 
 
@@ -475,7 +475,7 @@ class MatterService:
         if voice is not None:
             # The voice note given as the details, right after the card (queued after it).
             said = OutgoingMessage(
-                "raise.voice_caption", language, {"number": matter.id}, voice=voice
+                "raise.voice_caption", language, {"number": matter.number}, voice=voice
             )
             await queue_push(
                 session,
@@ -501,7 +501,7 @@ class MatterService:
         async with self._db.transaction() as session:
             matter = await session.matters.get(matter_id)
             if matter is not None and matter.stage == "merged":
-                raise UserFacingError("desk.merged_into", number=matter.merged_into or 0)
+                raise UserFacingError("desk.merged_into", number=matter.merged_into_number or 0)
             if matter is None or matter.stage == "withdrawn":
                 raise UserFacingError("matter.gone")
             if matter.raised_by == person.id:
@@ -510,7 +510,7 @@ class MatterService:
                 raise UserFacingError("matter.support_closed")
             added = await session.matters.support(matter_id, person.id, now)
             if not added:
-                raise UserFacingError("matter.already_supported", number=matter_id)
+                raise UserFacingError("matter.already_supported", number=matter.number)
             reached = matter.stage == "raised" and matter.supports + 1 >= self.threshold
             if reached:
                 forum, when = self.next_forum(now)
@@ -563,6 +563,24 @@ class MatterService:
         page = min(max(page, 0), pages - 1)
         shown = ordered[page * MATTERS_PAGE_SIZE : (page + 1) * MATTERS_PAGE_SIZE]
         return MatterListPage(tuple(shown), page, pages)
+
+    async def id_of(self, number: int) -> int:
+        """The id of the community's matter #``number`` (as a person types it: numbers are
+        counted per community, ids are not); "matter.not_found" if there is none."""
+        async with self._db.read() as session:
+            matter = await session.matters.by_number(number)
+        if matter is None:
+            raise UserFacingError("matter.not_found", number=number)
+        return matter.id
+
+    async def numbers(self, matter_ids: list[int]) -> dict[int, int]:
+        """What people call each of these matters (#12 of this community), by id."""
+        async with self._db.read() as session:
+            return await session.matters.numbers(matter_ids)
+
+    async def number(self, matter_id: int) -> int:
+        """What people call the matter of ``matter_id`` (its id if it is not found)."""
+        return (await self.numbers([matter_id])).get(matter_id, matter_id)
 
     async def matter(self, matter_id: int) -> MatterRow:
         """One matter; UserFacingError if there is none with that number."""

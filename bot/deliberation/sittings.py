@@ -122,6 +122,8 @@ class MinutesItem:
     owner_kind: str | None = None
     owner_name: str | None = None
     due_at: datetime | None = None
+    #: The matter's id (for buttons; ``number`` is what people call it, #12).
+    matter_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -190,7 +192,7 @@ def agenda_buttons(agenda: list[MatterRow]) -> tuple[tuple[ButtonSpec, ...], ...
             ButtonSpec(
                 "matters.open_button",
                 open_callback(matter.id),
-                label_params={"number": matter.id, "title": button_title(matter.title)},
+                label_params={"number": matter.number, "title": button_title(matter.title)},
             ),
         )
         for matter in agenda[:MAX_AGENDA_BUTTONS]
@@ -230,7 +232,6 @@ class SittingService:
         self._db = db
         self._settings = settings
         self._clock = clock
-        self.tz = settings.community.tz
         self._calendar = scheduler.calendar
         #: Set by the composition root (handlers/texts.py renders); None: a short notice.
         self.render_minutes = render_minutes
@@ -239,6 +240,11 @@ class SittingService:
         scheduler.register_effect("sitting.session_open", self._session_open)
         scheduler.register_effect("sitting.session_close", self._close)
         scheduler.register_effect("sitting.talk_day_close", self._close)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The current community's time zone (the profile is per unit of work)."""
+        return self._settings.community.tz
 
     # --- what the schedules do -------------------------------------------------------
 
@@ -322,7 +328,7 @@ class SittingService:
         minutes = await self._minutes(firing.session, closed, firing.now)
         for item in minutes.agenda:
             await firing.session.matters.add_event(
-                item.number,
+                item.matter_id,
                 "sitting_closed",
                 actor_id=None,
                 now=firing.now,
@@ -374,7 +380,7 @@ class SittingService:
         buttons = (*agenda_buttons(agenda), *buttons)
         if agenda:
             lines = [
-                translate(language, "sittings.agenda_line", number=m.id, title=m.title)
+                translate(language, "sittings.agenda_line", number=m.number, title=m.title)
                 for m in agenda[:MAX_AGENDA_LINES]
             ]
             if len(agenda) > MAX_AGENDA_LINES:
@@ -647,7 +653,7 @@ async def _item(session: Session, matter: MatterRow, chosen: set[int] | None) ->
         await opinions_of(session, matter.id, chosen) if chosen is not None else ((), False)
     )
     return MinutesItem(
-        number=matter.id,
+        number=matter.number,
         title=matter.title,
         stage=matter.stage,
         supports=matter.supports,
@@ -659,4 +665,5 @@ async def _item(session: Session, matter: MatterRow, chosen: set[int] | None) ->
         owner_kind=matter.owner_kind,
         owner_name=matter.owner_name,
         due_at=matter.due_at,
+        matter_id=matter.id,
     )

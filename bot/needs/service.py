@@ -832,7 +832,7 @@ class NeedsService:
                 raise UserFacingError("needs.not_open")
             for kind in (rules.UNANSWERED_KIND, rules.OVERDUE_KIND):
                 stopped += await stop_before(session, kind, "need_id", need_id, now)
-            await self._tell_resident(session, need, "needs.matter_push", now, matter=matter.id)
+            await self._tell_resident(session, need, "needs.matter_push", now, matter=matter.number)
             fresh = await session.needs.by_id(need_id)
         self.arm([], stopped)
         assert fresh is not None  # noqa: S101 - updated just now

@@ -83,7 +83,9 @@ def project(
         keys.append(
             [
                 button(
-                    plain(language, "spending.matter_button", number=p.matter_id),
+                    plain(
+                        language, "spending.matter_button", number=view.matter_number or p.matter_id
+                    ),
                     MatterOpen(p.matter_id),
                 )
             ]
@@ -106,16 +108,16 @@ def skip_source(language: Language) -> InlineKeyboardMarkup:
     )
 
 
-def matters(language: Language, choices: list[tuple[int, str]]) -> InlineKeyboardMarkup:
-    """The recent matters, then 跳过 (no matter)."""
+def matters(language: Language, choices: list[tuple[int, int, str]]) -> InlineKeyboardMarkup:
+    """The recent matters (id, number, title), then 跳过 (no matter)."""
     keys = [
         [
             button(
-                plain(language, "spending.matter_choice", number=n, title=title),
-                cb.SpendingMatter(n),
+                plain(language, "spending.matter_choice", number=number, title=title),
+                cb.SpendingMatter(matter_id),
             )
         ]
-        for n, title in choices
+        for matter_id, number, title in choices
     ]
     keys.append([button(plain(language, "spending.no_matter_button"), cb.SpendingMatter(0))])
     return InlineKeyboardMarkup(keys)

@@ -62,7 +62,12 @@ def project(language: Language, view: ProjectView, today: date) -> str:
         lines.append(t(language, "spending.project.source", source=p.source))
     if p.matter_id is not None:
         lines.append(
-            t(language, "spending.project.matter", number=p.matter_id, title=p.matter_title or "")
+            t(
+                language,
+                "spending.project.matter",
+                number=view.matter_number or p.matter_id,
+                title=p.matter_title or "",
+            )
         )
     lines.append(t(language, "spending.project.budget", amount=_money(language, p.budget_fen)))
     lines.append(t(language, "spending.project.spent", amount=_money(language, p.spent_fen)))

@@ -93,7 +93,9 @@ def resolutions(language: Language, screen: ResolutionsPage, tz: ZoneInfo, today
     lines = [t(language, "board.resolutions.title", page=screen.page + 1, pages=screen.pages)]
     for matter in screen.matters:
         lines.append("")
-        lines.append(t(language, "board.resolutions.matter", number=matter.id, title=matter.title))
+        lines.append(
+            t(language, "board.resolutions.matter", number=matter.number, title=matter.title)
+        )
         lines.append(t(language, "board.resolutions.text", text=matter.resolution or ""))
         if matter.owner_kind is not None:
             due = (

@@ -118,7 +118,7 @@ async def paper_ballots_command(update: Update, context: Context) -> None:
         await reply(update, t(actor.language, "paper_ballot.usage"))
         return
     state = await context.services.votes.paper.start_count(
-        actor, _chat_id(update), matter_id=number
+        actor, _chat_id(update), matter_id=await context.services.matters.id_of(number)
     )
     await _ask(update, context, state)
 
@@ -170,7 +170,7 @@ async def confirm_pressed(update: Update, context: Context) -> None:
         t(
             actor.language,
             "paper_ballot.saved",
-            number=state.matter.id,
+            number=state.matter.number,
             title=state.matter.title,
             ballots=state.ballots or 0,
         ),

@@ -67,7 +67,12 @@ def attendance_text(language: Language, screen: AttendanceScreen, tz: ZoneInfo) 
     if paper is not None:
         lines.append("")
         lines.append(
-            t(language, "attendance.paper_title", number=paper.matter.id, title=paper.matter.title)
+            t(
+                language,
+                "attendance.paper_title",
+                number=paper.matter.number,
+                title=paper.matter.title,
+            )
         )
         # Attendees not in the register cannot be shown to belong to a scoped electorate.
         scoped = is_scoped(paper.vote)
@@ -149,7 +154,7 @@ def attendance_keyboard(
                         plain(
                             language,
                             "attendance.vote_button",
-                            number=matter.id,
+                            number=matter.number,
                             title=_short(matter.title),
                         ),
                         cb.AttendanceView(sitting, vote.id, ALL_BUILDINGS, 0),
@@ -232,7 +237,7 @@ def _members_keyboard(
 
 def count_text(language: Language, state: CountState, tz: ZoneInfo) -> str:
     """The next question of the paper count, or its confirm screen."""
-    params = {"number": state.matter.id, "title": state.matter.title}
+    params = {"number": state.matter.number, "title": state.matter.title}
     limit = _limit_params(state.limit)
     lines = []
     if state.over is not None:

@@ -65,14 +65,15 @@ async def assign_command(update: Update, context: Context) -> None:
     if number is None:
         await reply(update, t(actor.language, "carry.usage_assign"))
         return
+    matter_id = await context.services.matters.id_of(number)
     chat = update.effective_chat
     if chat is not None and chat.type != ChatType.PRIVATE:
-        await _assign_by_reply(update, context, number)
+        await _assign_by_reply(update, context, matter_id)
         return
-    matter = await context.services.carrying.owners.start_assign(actor, _chat_id(update), number)
+    matter = await context.services.carrying.owners.start_assign(actor, _chat_id(update), matter_id)
     await reply(
         update,
-        t(actor.language, "carry.ask_kind", number=matter.id, title=matter.title),
+        t(actor.language, "carry.ask_kind", number=matter.number, title=matter.title),
         keyboards.owner_kinds(actor.language),
     )
 
@@ -104,7 +105,7 @@ async def assign_pressed(update: Update, context: Context) -> None:
     matter = await context.services.carrying.owners.start_assign(
         actor, actor.tg_user_id, data.matter_id
     )
-    text = t(actor.language, "carry.ask_kind", number=matter.id, title=matter.title)
+    text = t(actor.language, "carry.ask_kind", number=matter.number, title=matter.title)
     keyboard = keyboards.owner_kinds(actor.language)
     # Always a new private message: the pressed message (a result, a resolution)
     # stays as it is, and an alert could not carry the form's buttons.
@@ -176,7 +177,7 @@ async def due_chosen(update: Update, context: Context) -> None:
                 actor.language,
                 "carry.referred",
                 department=referral.department,
-                number=referral.matter_id,
+                number=await context.services.matters.number(referral.matter_id),
             ),
         )
         return
@@ -192,7 +193,7 @@ async def _assigned(update: Update, context: Context, due: datetime, *, edit: bo
     text = t(
         actor.language,
         "carry.assigned",
-        number=matter.id,
+        number=matter.number,
         owner=texts.owner_label(actor.language, matter.owner_kind, matter.owner_name),
         due=spoken.day(
             actor.language,
@@ -216,11 +217,11 @@ async def progress_command(update: Update, context: Context) -> None:
         await reply(update, t(actor.language, "carry.usage_progress"))
         return
     matter = await context.services.carrying.progress.start_progress(
-        actor, _chat_id(update), number
+        actor, _chat_id(update), await context.services.matters.id_of(number)
     )
     await reply(
         update,
-        t(actor.language, "carry.ask_percent", number=matter.id, title=matter.title),
+        t(actor.language, "carry.ask_percent", number=matter.number, title=matter.title),
         keyboards.percents(actor.language),
     )
 
@@ -236,7 +237,7 @@ async def progress_pressed(update: Update, context: Context) -> None:
     # A new message: the assignment above stays as it is, for the next report.
     await context.bot.send_message(
         actor.tg_user_id,
-        t(actor.language, "carry.ask_percent", number=matter.id, title=matter.title),
+        t(actor.language, "carry.ask_percent", number=matter.number, title=matter.title),
         reply_markup=keyboards.percents(actor.language),
     )
 
@@ -257,7 +258,7 @@ async def _report(update: Update, context: Context, text: str, photo: str | None
     key = "carry.reported"
     if result.matter.stage == "acceptance":
         key = "carry.reported_acceptance" if result.matter.major else "carry.reported_review"
-    await reply(update, t(actor.language, key, number=result.matter.id, percent=result.percent))
+    await reply(update, t(actor.language, key, number=result.matter.number, percent=result.percent))
     refresh_card_soon(context, result.matter.id)
     context.services.wake_sender()
 
@@ -331,7 +332,7 @@ async def refer_text(update: Update, context: Context, step: str, text: str) -> 
                 actor.language,
                 "carry.referred",
                 department=referral.department,
-                number=referral.matter_id,
+                number=await context.services.matters.number(referral.matter_id),
             ),
         )
     else:
@@ -350,7 +351,7 @@ async def answer_text(update: Update, context: Context, step: str, text: str) ->
             actor.language,
             "carry.answered",
             department=referral.department,
-            number=referral.matter_id,
+            number=await context.services.matters.number(referral.matter_id),
         ),
     )
 
@@ -378,9 +379,11 @@ async def refer_command(update: Update, context: Context) -> None:
     if number is None:
         await reply(update, t(actor.language, "carry.usage_refer"))
         return
-    matter = await context.services.carrying.referrals.start_refer(actor, _chat_id(update), number)
+    matter = await context.services.carrying.referrals.start_refer(
+        actor, _chat_id(update), await context.services.matters.id_of(number)
+    )
     await reply(
-        update, t(actor.language, "carry.ask_department", number=matter.id, title=matter.title)
+        update, t(actor.language, "carry.ask_department", number=matter.number, title=matter.title)
     )
 
 
@@ -390,7 +393,8 @@ async def referrals_command(update: Update, context: Context) -> None:
     rows = await context.services.carrying.referrals.open_referrals(actor)
     tz = context.services.settings.community.tz
     today = spoken.local_date(context.services.clock(), tz)
-    await reply(update, texts.referrals(actor.language, rows, tz, today))
+    numbers = await context.services.matters.numbers([row.matter_id for row in rows])
+    await reply(update, texts.referrals(actor.language, rows, tz, today, numbers))
 
 
 async def answer_command(update: Update, context: Context) -> None:
@@ -403,7 +407,11 @@ async def answer_command(update: Update, context: Context) -> None:
     await reply(
         update,
         t(actor.language, "carry.pick_referral"),
-        keyboards.open_referrals(actor.language, rows),
+        keyboards.open_referrals(
+            actor.language,
+            rows,
+            await context.services.matters.numbers([row.matter_id for row in rows]),
+        ),
     )
 
 
@@ -420,7 +428,7 @@ async def referral_picked(update: Update, context: Context) -> None:
             actor.language,
             "carry.ask_answer",
             department=referral.department,
-            number=referral.matter_id,
+            number=await context.services.matters.number(referral.matter_id),
         ),
     )
 
@@ -435,8 +443,10 @@ async def major_command(update: Update, context: Context) -> None:
     if number is None:
         await reply(update, t(actor.language, "carry.usage_major"))
         return
-    matter = await context.services.matters.matter(number)
-    updated = await context.services.carrying.acceptance.set_major(actor, number, not matter.major)
+    matter = await context.services.matters.matter(await context.services.matters.id_of(number))
+    updated = await context.services.carrying.acceptance.set_major(
+        actor, matter.id, not matter.major
+    )
     key = "carry.major_on" if updated.major else "carry.major_off"
     await reply(update, t(actor.language, key, number=number))
 
@@ -451,7 +461,7 @@ async def verdict_pressed(update: Update, context: Context) -> None:
         actor, _chat_id(update), data.matter_id, data.verdict
     )
     key = "carry.verdict_done" if result.matter.stage == "done" else "carry.verdict_recorded"
-    await show(update, t(actor.language, key, number=result.matter.id))
+    await show(update, t(actor.language, key, number=result.matter.number))
     refresh_card_soon(context, result.matter.id)
     context.services.wake_sender()
 
@@ -466,20 +476,20 @@ async def review_pressed(update: Update, context: Context) -> None:
     if data.verdict == "accepted":
         matter = await review.accept(actor, data.matter_id)
         await show(
-            update, t(language, "carry.review_accepted", number=matter.id, title=matter.title)
+            update, t(language, "carry.review_accepted", number=matter.number, title=matter.title)
         )
     elif data.verdict == "rework":
         matter = await review.ask_reason(actor, _chat_id(update), data.matter_id)
         await show(
             update,
-            t(language, "carry.review_reason_ask", number=matter.id, title=matter.title),
+            t(language, "carry.review_reason_ask", number=matter.number, title=matter.title),
             keyboards.review_reason(language, matter.id),
         )
         return
     elif data.verdict == "return":
         result = await review.rework(actor, _chat_id(update), data.matter_id, None)
         matter = result.matter
-        await show(update, t(language, "carry.review_returned", number=matter.id))
+        await show(update, t(language, "carry.review_returned", number=matter.number))
     else:
         raise StaleButton(data.encode())
     refresh_card_soon(context, matter.id)
@@ -495,7 +505,7 @@ async def review_text(update: Update, context: Context, step: str, text: str) ->
         t(
             actor.language,
             "carry.review_returned_reason",
-            number=result.matter.id,
+            number=result.matter.number,
             reason=result.reason or "",
         ),
     )

@@ -46,7 +46,9 @@ async def agenda_command(update: Update, context: Context) -> None:
     if number is None or (len(args) == 2 and forum is None):
         await reply(update, t(actor.language, "desk.agenda_usage"))
         return
-    matter = await context.services.desk.place_on_agenda(actor, number, forum)
+    matter = await context.services.desk.place_on_agenda(
+        actor, await context.services.matters.id_of(number), forum
+    )
     await reply(update, _agenda_done(context, matter))
     refresh_card_soon(context, matter.id)
 
@@ -61,8 +63,13 @@ async def merge_command(update: Update, context: Context) -> None:
         return
     duplicate, kept = numbers
     assert duplicate is not None and kept is not None  # noqa: S101 - checked just above
-    result = await context.services.desk.merge(actor, duplicate, kept)
-    await reply(update, _merged_done(context, result.duplicate.id, result.kept.id, result.moved))
+    matters = context.services.matters
+    result = await context.services.desk.merge(
+        actor, await matters.id_of(duplicate), await matters.id_of(kept)
+    )
+    await reply(
+        update, _merged_done(context, result.duplicate.number, result.kept.number, result.moved)
+    )
     refresh_card_soon(context, result.duplicate.id)
     refresh_card_soon(context, result.kept.id)
 
@@ -76,13 +83,15 @@ async def withdraw_command(update: Update, context: Context) -> None:
     if number is None:
         await reply(update, t(actor.language, "desk.withdraw_usage"))
         return
-    matter = await context.services.desk.withdraw(actor, number, parts[2])
+    matter = await context.services.desk.withdraw(
+        actor, await context.services.matters.id_of(number), parts[2]
+    )
     await reply(
         update,
         t(
             actor.language,
             "desk.withdrawn_done",
-            number=matter.id,
+            number=matter.number,
             reason=matter.withdrawn_reason or "",
         ),
     )
@@ -122,7 +131,7 @@ async def merge_menu(update: Update, context: Context) -> None:
         return
     await show(
         update,
-        t(actor.language, "desk.choose_target", number=matter.id, title=matter.title),
+        t(actor.language, "desk.choose_target", number=matter.number, title=matter.title),
         keyboards.merge_targets(actor.language, matter.id, targets),
     )
 
@@ -139,16 +148,16 @@ async def merge_pressed(update: Update, context: Context) -> None:
             t(
                 actor.language,
                 "desk.confirm_merge",
-                number=duplicate.id,
+                number=duplicate.number,
                 title=duplicate.title,
-                into=kept.id,
+                into=kept.number,
                 into_title=kept.title,
             ),
             keyboards.confirm_merge(actor.language, duplicate.id, kept.id),
         )
         return
     result = await context.services.desk.merge(actor, data.matter_id, data.into)
-    done = _merged_done(context, result.duplicate.id, result.kept.id, result.moved)
+    done = _merged_done(context, result.duplicate.number, result.kept.number, result.moved)
     await _show_matter_with(update, context, data.matter_id, done)
     refresh_card_soon(context, result.duplicate.id)
     refresh_card_soon(context, result.kept.id)
@@ -163,7 +172,7 @@ async def withdraw_pressed(update: Update, context: Context) -> None:
     assert chat is not None  # noqa: S101 - a button is always in a chat
     matter = await context.services.desk.start_withdraw(actor, chat.id, data.matter_id)
     await context.bot.send_message(
-        chat.id, t(actor.language, "desk.ask_reason", number=matter.id, title=matter.title)
+        chat.id, t(actor.language, "desk.ask_reason", number=matter.number, title=matter.title)
     )
 
 
@@ -176,7 +185,7 @@ async def withdraw_answer(update: Update, context: Context, step: str, text: str
     done = t(
         actor.language,
         "desk.withdrawn_done",
-        number=matter.id,
+        number=matter.number,
         reason=matter.withdrawn_reason or "",
     )
     await _show_matter_with(update, context, matter.id, done)
@@ -196,7 +205,7 @@ def _agenda_done(context: Context, matter: MatterRow) -> str:
     return t(
         actor.language,
         "desk.agenda_done",
-        number=matter.id,
+        number=matter.number,
         when=texts.local_time(matter.agenda_at, tz, actor.language),
         forum=plain(actor.language, f"matter.forum.{matter.agenda_forum}"),
     )

@@ -75,10 +75,12 @@ async def discuss_command(update: Update, context: Context) -> None:
     if number is None:
         await reply(update, t(actor.language, "discuss.usage"))
         return
-    result = await context.services.discussion.comment(actor, number, parts[2])
+    result = await context.services.discussion.comment(
+        actor, await context.services.matters.id_of(number), parts[2]
+    )
     await reply(
         update,
-        t(actor.language, "discuss.done", number=result.matter.id, position=result.position),
+        t(actor.language, "discuss.done", number=result.matter.number, position=result.position),
     )
     refresh_card_soon(context, result.matter.id)
 
@@ -91,7 +93,7 @@ async def thread_command(update: Update, context: Context) -> None:
     if number is None:
         await reply(update, t(actor.language, "discuss.thread_usage"))
         return
-    text, keyboard = await _thread_screen(context, number, 0)
+    text, keyboard = await _thread_screen(context, await context.services.matters.id_of(number), 0)
     await reply(update, text, keyboard)
 
 

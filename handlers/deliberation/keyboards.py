@@ -5,7 +5,7 @@ Raising, vote set-up, proxies and paper residents, a matter's buttons, carrying 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -277,7 +277,7 @@ def merge_targets(
     rows = [
         [
             button(
-                plain(language, "desk.target_button", number=target.id, title=target.title),
+                plain(language, "desk.target_button", number=target.number, title=target.title),
                 cb.DeskMerge(matter_id, target.id, False),
             )
         ]
@@ -414,11 +414,19 @@ def percents(language: Language) -> InlineKeyboardMarkup:
     )
 
 
-def open_referrals(language: Language, rows: list[ReferralRow]) -> InlineKeyboardMarkup:
-    """/answer: one button per open referral."""
+def open_referrals(
+    language: Language, rows: list[ReferralRow], numbers: Mapping[int, int] | None = None
+) -> InlineKeyboardMarkup:
+    """/answer: one button per open referral (``numbers``: each matter's #, by id)."""
+    known = numbers or {}
     return InlineKeyboardMarkup(
         [
-            [button(f"#{row.matter_id} {row.department}", cb.PickReferral(row.id))]
+            [
+                button(
+                    f"#{known.get(row.matter_id, row.matter_id)} {row.department}",
+                    cb.PickReferral(row.id),
+                )
+            ]
             for row in rows[:50]
         ]
     )
@@ -482,7 +490,7 @@ def matter_list(language: Language, page: MatterListPage) -> list[list[InlineKey
                 plain(
                     language,
                     "matters.open_button",
-                    number=matter.id,
+                    number=matter.number,
                     title=button_title(matter.title),
                 ),
                 cb.MatterOpen(matter.id),

@@ -234,7 +234,7 @@ async def confirmed(update: Update, context: Context) -> None:
         t(
             actor.language,
             "raise.done",
-            number=matter.id,
+            number=matter.number,
             threshold=context.services.matters.threshold,
         ),
     )
@@ -387,7 +387,8 @@ async def show_matter(update: Update, context: Context) -> None:
         return
     chat = update.effective_chat
     private = chat is not None and chat.type == ChatType.PRIVATE
-    text, keyboard = await matter_screen(context, actor, number, private=private)
+    matter_id = await context.services.matters.id_of(number)
+    text, keyboard = await matter_screen(context, actor, matter_id, private=private)
     await reply(update, text, keyboard)
 
 

@@ -54,7 +54,7 @@ def panel_keyboard(language: Language, minutes: Minutes) -> InlineKeyboardMarkup
             [
                 button(
                     plain(language, key, number=item.number, title=item.title[:20]),
-                    cb.MinutesExcerpts(sitting, item.number),
+                    cb.MinutesExcerpts(sitting, item.matter_id),
                 )
             ]
         )
@@ -115,7 +115,7 @@ def excerpts_screen(language: Language, choice: ExcerptChoice) -> tuple[str, Inl
         key = "minutes.excerpts_chosen"
     else:
         key = "minutes.excerpts_auto"
-    text = t(language, key, number=matter.id, title=matter.title, chosen=chosen)
+    text = t(language, key, number=matter.number, title=matter.title, chosen=chosen)
     if choice.left_out:
         text += "\n" + t(language, "minutes.excerpts_left_out", count=choice.left_out)
     sitting = choice.sitting.id

@@ -6,7 +6,7 @@ Matters, votes, a matter's history and discussion, carrying out (the minutes: mi
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -33,12 +33,12 @@ from storage.deliberation.votes import ConventionRow, VoteRow
 def matter_line(language: Language, matter: MatterRow, threshold: int, tz: ZoneInfo) -> str:
     """One matter in ``/matters``."""
     if matter.stage not in ("raised", "agenda"):
-        return t(language, "matters.plain_line", number=matter.id, title=matter.title)
+        return t(language, "matters.plain_line", number=matter.number, title=matter.title)
     if matter.stage == "agenda" and matter.agenda_at is not None:
         return t(
             language,
             "matters.agenda_line",
-            number=matter.id,
+            number=matter.number,
             title=matter.title,
             when=local_time(matter.agenda_at, tz, language),
             forum=translate(language, f"matter.forum.{matter.agenda_forum}"),
@@ -46,7 +46,7 @@ def matter_line(language: Language, matter: MatterRow, threshold: int, tz: ZoneI
     return t(
         language,
         "matters.raised_line",
-        number=matter.id,
+        number=matter.number,
         title=matter.title,
         supports=matter.supports,
         threshold=threshold,
@@ -77,7 +77,7 @@ def matter_detail(language: Language, matter: MatterRow, threshold: int, tz: Zon
             t(
                 language,
                 "matter.detail",
-                number=matter.id,
+                number=matter.number,
                 title=matter.title,
                 details=matter.details,
             ),
@@ -100,7 +100,7 @@ def raise_preview(
     if similar:
         lines.append(t(language, "raise.similar"))
         lines.extend(
-            t(language, "raise.similar_line", number=row.id, title=row.title) for row in similar
+            t(language, "raise.similar_line", number=row.number, title=row.title) for row in similar
         )
     return "\n".join(lines)
 
@@ -126,7 +126,7 @@ def vote_setup(
     return translate(
         language,
         "vote.setup",
-        number=html.escape(str(setup.matter.id)),
+        number=html.escape(str(setup.matter.number)),
         title=html.escape(setup.matter.title),
         kind=html.escape(translate(language, f"vote.kind.{setup.kind}")),
         options=options,
@@ -292,7 +292,7 @@ def matter_status(language: Language, matter: MatterRow, threshold: int, tz: Zon
     if matter.stage == "withdrawn":
         return t(language, "history.withdrawn", reason=matter.withdrawn_reason or "")
     if matter.stage == "merged":
-        return t(language, "history.merged", number=matter.merged_into or 0)
+        return t(language, "history.merged", number=matter.merged_into_number or 0)
     if matter.stage in ("raised", "agenda"):
         return matter_line(language, matter, threshold, tz)
     return t(language, "history.stage", stage=stage_name(language, matter.stage))
@@ -308,7 +308,13 @@ def matter_page(
     """What ``/matter N`` shows: the matter, where it stands, and its whole history."""
     matter = history.matter
     lines = [
-        t(language, "matter.detail", number=matter.id, title=matter.title, details=matter.details),
+        t(
+            language,
+            "matter.detail",
+            number=matter.number,
+            title=matter.title,
+            details=matter.details,
+        ),
         t(language, "matter.raised_on", when=local_time(matter.created_at, tz, language)),
         matter_status(language, matter, threshold, tz),
     ]
@@ -341,7 +347,7 @@ def thread_page(language: Language, page: ThreadPage, tz: ZoneInfo) -> str:
         t(
             language,
             "discuss.title",
-            number=matter.id,
+            number=matter.number,
             title=matter.title,
             page=page.page + 1,
             pages=page.pages,
@@ -349,7 +355,7 @@ def thread_page(language: Language, page: ThreadPage, tz: ZoneInfo) -> str:
         )
     ]
     if not page.entries:
-        lines.append(t(language, "discuss.empty_thread", number=matter.id))
+        lines.append(t(language, "discuss.empty_thread", number=matter.number))
     for position, comment in page.entries:
         if comment.hidden:
             lines.append(
@@ -393,9 +399,13 @@ def _local_day(moment: datetime, tz: ZoneInfo) -> date:
 
 
 def referrals(
-    language: Language, rows: list[ReferralRow], tz: ZoneInfo, today: date | None = None
+    language: Language,
+    rows: list[ReferralRow],
+    tz: ZoneInfo,
+    today: date | None = None,
+    numbers: Mapping[int, int] | None = None,
 ) -> str:
-    """/referrals: the open referrals, oldest first."""
+    """/referrals: the open referrals, oldest first (``numbers``: each matter's #, by id)."""
     if not rows:
         return t(language, "carry.no_referrals")
     lines = [t(language, "carry.referrals_title")]
@@ -413,7 +423,7 @@ def referrals(
             t(
                 language,
                 "carry.referral_line",
-                number=row.matter_id,
+                number=(numbers or {}).get(row.matter_id, row.matter_id),
                 title=row.matter_title,
                 department=row.department,
                 since=spoken.day(language, _local_day(row.referred_at, tz), today),

@@ -43,7 +43,9 @@ async def vote_command(update: Update, context: Context) -> None:
     if number is None or chat is None:
         await reply(update, t(actor.language, "vote.usage"))
         return
-    setup = await context.services.votes.setup.start_setup(actor, chat.id, number)
+    setup = await context.services.votes.setup.start_setup(
+        actor, chat.id, await context.services.matters.id_of(number)
+    )
     await _show_setup(update, context, setup)
 
 
@@ -154,7 +156,7 @@ async def open_or_drop(update: Update, context: Context) -> None:
         t(
             actor.language,
             "vote.opened",
-            number=matter.id,
+            number=matter.number,
             title=matter.title,
             closes=local_time(vote.closes_at, tz, actor.language),
         ),
@@ -262,13 +264,15 @@ async def close_command(update: Update, context: Context) -> None:
     if number is None:
         await reply(update, t(actor.language, "vote.close_usage"))
         return
-    closed = await context.services.votes.closing.close_now(actor, number)
+    closed = await context.services.votes.closing.close_now(
+        actor, await context.services.matters.id_of(number)
+    )
     await reply(
         update,
         t(
             actor.language,
             "vote.closed_now",
-            number=closed.matter.id,
+            number=closed.matter.number,
             result=plain(actor.language, f"vote.result.{closed.vote.result}"),
         ),
     )
@@ -285,7 +289,9 @@ async def proxy_command(update: Update, context: Context) -> None:
     if number is None or chat is None:
         await reply(update, t(actor.language, "vote.proxy_usage"))
         return
-    screen = await context.services.votes.proxies.start_proxy(actor, chat.id, number)
+    screen = await context.services.votes.proxies.start_proxy(
+        actor, chat.id, await context.services.matters.id_of(number)
+    )
     await _show_proxy_people(update, actor.language, screen, 0)
 
 
@@ -302,11 +308,13 @@ async def proxy_page(update: Update, context: Context) -> None:
 async def _show_proxy_people(update: Update, language: Any, screen: Any, page: int) -> None:
     matter = screen.matter
     if not screen.people:
-        await show(update, t(language, "vote.proxy_nobody", number=matter.id, title=matter.title))
+        await show(
+            update, t(language, "vote.proxy_nobody", number=matter.number, title=matter.title)
+        )
         return
     await show(
         update,
-        t(language, "vote.proxy_ask_person", number=matter.id, title=matter.title),
+        t(language, "vote.proxy_ask_person", number=matter.number, title=matter.title),
         keyboards.proxy_people(language, screen.people, page),
     )
 
@@ -384,7 +392,7 @@ async def write_resolution(update: Update, context: Context) -> None:
         actor, chat.id, data.matter_id, data.vote_id
     )
     await show(
-        update, t(actor.language, "resolution.ask_text", number=matter.id, title=matter.title)
+        update, t(actor.language, "resolution.ask_text", number=matter.number, title=matter.title)
     )
 
 
@@ -396,7 +404,8 @@ async def _resolution_recorded(update: Update, context: Context, matter_id: int,
     key = "resolution.recorded_convention" if adopted else "resolution.recorded"
     # A passed matter is carried out next: offer to give it an owner at once.
     keyboard = keyboards.assign_matter(actor.language, matter_id) if passed else None
-    await show(update, t(actor.language, key, number=matter_id), keyboard)
+    number = await context.services.matters.number(matter_id)
+    await show(update, t(actor.language, key, number=number), keyboard)
 
 
 async def text_answer(update: Update, context: Context, step: str, text: str) -> None:

@@ -191,7 +191,8 @@ async def _screen(update: Update, context: Context, need_id: int, note: str = ""
     actor = context.require_actor()
     service = context.services.needs
     need = await service.need(actor, need_id)
-    text = texts.need_screen(actor.language, service, need)
+    number = await context.services.matters.number(need.matter_id) if need.matter_id else None
+    text = texts.need_screen(actor.language, service, need, number)
     if note:
         text = note + "\n\n" + text
     markup = keyboards.need_actions(actor.language, need, actor.person_id, _claimer(context))
@@ -362,7 +363,9 @@ async def to_matter_pressed(update: Update, context: Context) -> None:
     data = cb.NeedToMatter.decode(_data(update))
     actor = context.require_actor()
     need, matter = await context.services.needs.to_matter(actor, data.need_id)
-    await show(update, t(actor.language, "needs.to_matter_done", number=need.id, matter=matter.id))
+    await show(
+        update, t(actor.language, "needs.to_matter_done", number=need.id, matter=matter.number)
+    )
     context.services.wake_sender()
 
 
@@ -371,7 +374,15 @@ async def back_pressed(update: Update, context: Context) -> None:
     data = cb.MatterToNeed.decode(_data(update))
     actor = context.require_actor()
     need = await context.services.needs.back_from_matter(actor, data.matter_id)
-    await show(update, t(actor.language, "needs.back_done", number=need.id, matter=data.matter_id))
+    await show(
+        update,
+        t(
+            actor.language,
+            "needs.back_done",
+            number=need.id,
+            matter=await context.services.matters.number(data.matter_id),
+        ),
+    )
     context.services.wake_sender()
 
 

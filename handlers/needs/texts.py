@@ -11,8 +11,11 @@ from handlers.texts import t
 from storage.needs.repository import NeedRow, OfferRow
 
 
-def need_screen(language: Language, service: NeedsService, need: NeedRow) -> str:
-    """One need: what, where, who, since when, where it stands."""
+def need_screen(
+    language: Language, service: NeedsService, need: NeedRow, matter_number: int | None = None
+) -> str:
+    """One need: what, where, who, since when, where it stands (``matter_number``: what
+    people call the matter it became, #12 of this community)."""
     text = t(language, "needs.screen", **service.details(language, need))
     if need.recorded_name:
         text += "\n" + t(language, "needs.screen_recorded", name=need.recorded_name)
@@ -22,7 +25,7 @@ def need_screen(language: Language, service: NeedsService, need: NeedRow) -> str
     if need.activity_id:
         text += "\n" + t(language, "needs.screen_activity", activity=need.activity_id)
     if need.matter_id and need.state == "matter":
-        text += "\n" + t(language, "needs.screen_matter", matter=need.matter_id)
+        text += "\n" + t(language, "needs.screen_matter", matter=matter_number or need.matter_id)
     if need.reply:
         text += "\n" + t(language, "needs.screen_reply", reply=need.reply)
     if need.rating:

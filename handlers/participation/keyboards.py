@@ -37,7 +37,7 @@ def mine(language: Language, awaiting: Awaiting) -> InlineKeyboardMarkup | None:
                 plain(
                     language,
                     "participation.button.ballot",
-                    number=item.matter.id,
+                    number=item.matter.number,
                     label=short(text),
                 ),
                 deliberation_cb.CastBallot(item.vote.id, index),
@@ -50,7 +50,7 @@ def mine(language: Language, awaiting: Awaiting) -> InlineKeyboardMarkup | None:
         rows.append(
             [
                 button(
-                    plain(language, "participation.button.support", number=matter.id),
+                    plain(language, "participation.button.support", number=matter.number),
                     deliberation_cb.SupportMatter(matter.id),
                 )
             ]
@@ -62,7 +62,7 @@ def mine(language: Language, awaiting: Awaiting) -> InlineKeyboardMarkup | None:
                     plain(
                         language,
                         "participation.button.rate",
-                        number=matter.id,
+                        number=matter.number,
                         label=plain(language, f"carry.rating.{rating}"),
                     ),
                     deliberation_cb.RateMatter(matter.id, rating),

@@ -32,7 +32,7 @@ def mine(language: Language, awaiting: Awaiting, tz: ZoneInfo) -> str:
             t(
                 language,
                 "participation.mine.vote_line",
-                number=item.matter.id,
+                number=item.matter.number,
                 title=item.matter.title,
                 closes=_when(item.vote.closes_at, tz, language),
             )
@@ -45,7 +45,7 @@ def mine(language: Language, awaiting: Awaiting, tz: ZoneInfo) -> str:
             t(
                 language,
                 "participation.mine.support_line",
-                number=m.id,
+                number=m.number,
                 title=m.title,
                 until=_when(m.support_until, tz, language),
             )
@@ -55,7 +55,7 @@ def mine(language: Language, awaiting: Awaiting, tz: ZoneInfo) -> str:
     parts += section(
         "ratings",
         [
-            t(language, "participation.mine.rate_line", number=m.id, title=m.title)
+            t(language, "participation.mine.rate_line", number=m.number, title=m.title)
             for m in awaiting.ratings
         ],
     )

@@ -11,6 +11,7 @@ from typing import Any
 
 import aiosqlite
 
+from storage.scope import community_id
 from storage.times import from_db_time, to_db_time
 
 
@@ -43,6 +44,10 @@ class MatterRow:
     progress: int = 0
     done_at: datetime | None = None
     comments: int = 0
+    #: What people call it (#12): counted within the community, unlike ``id``.
+    number: int = 0
+    #: The number of the matter this one was merged into (``merged_into`` is its id).
+    merged_into_number: int | None = None
 
 
 @dataclass(frozen=True)
@@ -64,8 +69,12 @@ MatterEventListener = Callable[[aiosqlite.Connection, MatterEventRow], Awaitable
 EVENT_LISTENERS: dict[str, MatterEventListener] = {}
 
 _COLUMNS = (
-    "m.*, (SELECT count(*) FROM matter_supports s WHERE s.matter_id = m.id) AS supports,"
-    " (SELECT count(*) FROM comments c WHERE c.matter_id = m.id) AS comments"
+    "m.*, (SELECT count(*) FROM matter_supports s WHERE s.matter_id = m.id"
+    " AND s.community_id = m.community_id) AS supports,"
+    " (SELECT count(*) FROM comments c WHERE c.matter_id = m.id"
+    " AND c.community_id = m.community_id) AS comments,"
+    " (SELECT k.number FROM matters k WHERE k.id = m.merged_into"
+    " AND k.community_id = m.community_id) AS merged_into_number"
 )
 
 
@@ -105,6 +114,8 @@ def _matter(row: sqlite3.Row) -> MatterRow:
         progress=int(row["progress"]),
         done_at=_optional_time(row["done_at"]),
         comments=int(row["comments"]),
+        number=int(row["number"]),
+        merged_into_number=row["merged_into_number"],
     )
 
 
@@ -124,11 +135,16 @@ class MattersRepository:
         now: datetime,
         photo_file_id: str | None = None,
     ) -> int:
-        """Record a raised matter; returns its number."""
+        """Record a raised matter, numbered next in its community; returns its id."""
+        cid = community_id()
         cur = await self._conn.execute(
-            "INSERT INTO matters (title, details, raised_by, support_until, created_at,"
-            " updated_at, photo_file_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO matters (community_id, number, title, details, raised_by,"
+            " support_until, created_at, updated_at, photo_file_id) VALUES (?,"
+            " (SELECT coalesce(max(number), 0) + 1 FROM matters WHERE community_id = ?),"
+            " ?, ?, ?, ?, ?, ?, ?)",
             (
+                cid,
+                cid,
                 title,
                 details,
                 raised_by,
@@ -144,16 +160,38 @@ class MattersRepository:
     async def get(self, matter_id: int) -> MatterRow | None:
         """The matter, or None."""
         async with self._conn.execute(
-            f"SELECT {_COLUMNS} FROM matters m WHERE m.id = ?", (matter_id,)
+            f"SELECT {_COLUMNS} FROM matters m WHERE m.id = ? AND m.community_id = ?",
+            (matter_id, community_id()),
         ) as cur:
             row = await cur.fetchone()
         return _matter(row) if row else None
 
+    async def by_number(self, number: int) -> MatterRow | None:
+        """The community's matter #``number`` (as a person types it), or None."""
+        async with self._conn.execute(
+            f"SELECT {_COLUMNS} FROM matters m WHERE m.community_id = ? AND m.number = ?",
+            (community_id(), number),
+        ) as cur:
+            row = await cur.fetchone()
+        return _matter(row) if row else None
+
+    async def numbers(self, matter_ids: list[int]) -> dict[int, int]:
+        """The number of each of these matters (by id); ids of no matter here are left out."""
+        if not matter_ids:
+            return {}
+        marks = ", ".join("?" for _ in matter_ids)
+        async with self._conn.execute(
+            f"SELECT id, number FROM matters WHERE community_id = ? AND id IN ({marks})",
+            (community_id(), *matter_ids),
+        ) as cur:
+            return {int(row[0]): int(row[1]) for row in await cur.fetchall()}
+
     async def open(self) -> list[MatterRow]:
         """Matters still gathering support or on an agenda, agenda first, then by number."""
         async with self._conn.execute(
-            f"SELECT {_COLUMNS} FROM matters m WHERE m.stage IN ('raised', 'agenda')"
-            " ORDER BY m.stage = 'raised', m.id"
+            f"SELECT {_COLUMNS} FROM matters m WHERE m.community_id = ?"
+            " AND m.stage IN ('raised', 'agenda') ORDER BY m.stage = 'raised', m.number",
+            (community_id(),),
         ) as cur:
             rows = await cur.fetchall()
         return [_matter(row) for row in rows]
@@ -161,16 +199,18 @@ class MattersRepository:
     async def support(self, matter_id: int, person_id: int, now: datetime) -> bool:
         """Add a person's support; False if they had already supported it."""
         cur = await self._conn.execute(
-            "INSERT OR IGNORE INTO matter_supports (matter_id, person_id, at) VALUES (?, ?, ?)",
-            (matter_id, person_id, to_db_time(now)),
+            "INSERT OR IGNORE INTO matter_supports (community_id, matter_id, person_id, at)"
+            " SELECT ?, id, ?, ? FROM matters WHERE id = ? AND community_id = ?",
+            (community_id(), person_id, to_db_time(now), matter_id, community_id()),
         )
         return cur.rowcount > 0
 
     async def has_supported(self, matter_id: int, person_id: int) -> bool:
         """Whether the person supports the matter."""
         async with self._conn.execute(
-            "SELECT 1 FROM matter_supports WHERE matter_id = ? AND person_id = ?",
-            (matter_id, person_id),
+            "SELECT 1 FROM matter_supports WHERE matter_id = ? AND person_id = ?"
+            " AND community_id = ?",
+            (matter_id, person_id, community_id()),
         ) as cur:
             return await cur.fetchone() is not None
 
@@ -180,21 +220,22 @@ class MattersRepository:
         """Move the matter onto the agenda of a session or talk day."""
         await self._conn.execute(
             "UPDATE matters SET stage = 'agenda', agenda_forum = ?, agenda_at = ?,"
-            " updated_at = ? WHERE id = ?",
-            (forum, to_db_time(agenda_at), to_db_time(now), matter_id),
+            " updated_at = ? WHERE id = ? AND community_id = ?",
+            (forum, to_db_time(agenda_at), to_db_time(now), matter_id, community_id()),
         )
 
     async def set_card_push(self, matter_id: int, push_id: int) -> None:
         """Remember the push that posted the matter's card."""
         await self._conn.execute(
-            "UPDATE matters SET card_push_id = ? WHERE id = ?", (push_id, matter_id)
+            "UPDATE matters SET card_push_id = ? WHERE id = ? AND community_id = ?",
+            (push_id, matter_id, community_id()),
         )
 
     async def set_stage(self, matter_id: int, stage: str, now: datetime) -> None:
         """Move the matter to ``stage`` (the schema refuses an unknown one)."""
         await self._conn.execute(
-            "UPDATE matters SET stage = ?, updated_at = ? WHERE id = ?",
-            (stage, to_db_time(now), matter_id),
+            "UPDATE matters SET stage = ?, updated_at = ? WHERE id = ? AND community_id = ?",
+            (stage, to_db_time(now), matter_id, community_id()),
         )
 
     async def add_event(
@@ -211,10 +252,20 @@ class MattersRepository:
         Every :data:`EVENT_LISTENERS` entry then sees the step in the same unit of work
         (the public board tells the matter's followers, bot/board/follows.py)."""
         cur = await self._conn.execute(
-            "INSERT INTO matter_events (matter_id, at, kind, actor_id, detail)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (matter_id, to_db_time(now), kind, actor_id, json.dumps(detail, ensure_ascii=False)),
+            "INSERT INTO matter_events (community_id, matter_id, at, kind, actor_id, detail)"
+            " SELECT ?, id, ?, ?, ?, ? FROM matters WHERE id = ? AND community_id = ?",
+            (
+                community_id(),
+                to_db_time(now),
+                kind,
+                actor_id,
+                json.dumps(detail, ensure_ascii=False),
+                matter_id,
+                community_id(),
+            ),
         )
+        if cur.rowcount <= 0:
+            return  # no such matter in this community: nothing to record
         assert cur.lastrowid is not None  # noqa: S101 - an INSERT has a row id
         event = MatterEventRow(cur.lastrowid, matter_id, now, kind, actor_id, detail)
         for listener in EVENT_LISTENERS.values():
@@ -223,16 +274,18 @@ class MattersRepository:
     async def resolved(self, offset: int, limit: int) -> list[MatterRow]:
         """Matters with a resolution (决议), the latest first (the public board)."""
         async with self._conn.execute(
-            f"SELECT {_COLUMNS} FROM matters m WHERE m.resolution IS NOT NULL"
+            f"SELECT {_COLUMNS} FROM matters m WHERE m.community_id = ?"
+            " AND m.resolution IS NOT NULL"
             " ORDER BY m.resolved_at DESC, m.id DESC LIMIT ? OFFSET ?",
-            (limit, offset),
+            (community_id(), limit, offset),
         ) as cur:
             return [_matter(row) for row in await cur.fetchall()]
 
     async def count_resolved(self) -> int:
         """How many matters have a resolution."""
         async with self._conn.execute(
-            "SELECT count(*) FROM matters WHERE resolution IS NOT NULL"
+            "SELECT count(*) FROM matters WHERE community_id = ? AND resolution IS NOT NULL",
+            (community_id(),),
         ) as cur:
             row = await cur.fetchone()
         return int(row[0]) if row else 0
@@ -240,7 +293,8 @@ class MattersRepository:
     async def events(self, matter_id: int) -> list[MatterEventRow]:
         """The matter's history, oldest first."""
         async with self._conn.execute(
-            "SELECT * FROM matter_events WHERE matter_id = ? ORDER BY id", (matter_id,)
+            "SELECT * FROM matter_events WHERE matter_id = ? AND community_id = ? ORDER BY id",
+            (matter_id, community_id()),
         ) as cur:
             rows = await cur.fetchall()
         return [
@@ -258,15 +312,16 @@ class MattersRepository:
     async def set_kind(self, matter_id: int, kind: str, now: datetime) -> None:
         """Mark the matter an ordinary matter or a convention (社区公约) proposal."""
         await self._conn.execute(
-            "UPDATE matters SET kind = ?, updated_at = ? WHERE id = ?",
-            (kind, to_db_time(now), matter_id),
+            "UPDATE matters SET kind = ?, updated_at = ? WHERE id = ? AND community_id = ?",
+            (kind, to_db_time(now), matter_id, community_id()),
         )
 
     async def set_resolution(self, matter_id: int, resolution: str, now: datetime) -> None:
         """Record the resolution written after the matter's vote."""
         await self._conn.execute(
-            "UPDATE matters SET resolution = ?, resolved_at = ?, updated_at = ? WHERE id = ?",
-            (resolution, to_db_time(now), to_db_time(now), matter_id),
+            "UPDATE matters SET resolution = ?, resolved_at = ?, updated_at = ?"
+            " WHERE id = ? AND community_id = ?",
+            (resolution, to_db_time(now), to_db_time(now), matter_id, community_id()),
         )
 
     # --- secretary controls and card lookups  ----------------------------
@@ -274,7 +329,8 @@ class MattersRepository:
     async def by_card_push(self, push_id: int) -> MatterRow | None:
         """The matter whose card was posted by push ``push_id``, or None."""
         async with self._conn.execute(
-            f"SELECT {_COLUMNS} FROM matters m WHERE m.card_push_id = ?", (push_id,)
+            f"SELECT {_COLUMNS} FROM matters m WHERE m.card_push_id = ? AND m.community_id = ?",
+            (push_id, community_id()),
         ) as cur:
             row = await cur.fetchone()
         return _matter(row) if row else None
@@ -283,8 +339,8 @@ class MattersRepository:
         """Withdraw the matter with a reason (shown on its card and in /matter N)."""
         await self._conn.execute(
             "UPDATE matters SET stage = 'withdrawn', withdrawn_reason = ?, updated_at = ?"
-            " WHERE id = ?",
-            (reason, to_db_time(now), matter_id),
+            " WHERE id = ? AND community_id = ?",
+            (reason, to_db_time(now), matter_id, community_id()),
         )
 
     async def merge_into(self, matter_id: int, kept_id: int, now: datetime) -> int:
@@ -294,24 +350,29 @@ class MattersRepository:
         they were not already (its raiser excepted: one does not second oneself;
         supports of people who left the register stay with the duplicate).
         """
+        cid = community_id()
         cur = await self._conn.execute(
-            "INSERT OR IGNORE INTO matter_supports (matter_id, person_id, at)"
-            " SELECT ?, s.person_id, ? FROM matter_supports s WHERE s.matter_id = ?"
-            " AND s.person_id IS NOT NULL"
-            " AND s.person_id IS NOT (SELECT raised_by FROM matters WHERE id = ?)",
-            (kept_id, to_db_time(now), matter_id, kept_id),
+            "INSERT OR IGNORE INTO matter_supports (community_id, matter_id, person_id, at)"
+            " SELECT ?, k.id, s.person_id, ? FROM matter_supports s"
+            " JOIN matters k ON k.id = ? AND k.community_id = ?"
+            " WHERE s.matter_id = ? AND s.community_id = ? AND s.person_id IS NOT NULL"
+            " AND s.person_id IS NOT k.raised_by",
+            (cid, to_db_time(now), kept_id, cid, matter_id, cid),
         )
         moved = max(cur.rowcount, 0)
         await self._conn.execute(
-            "UPDATE matters SET stage = 'merged', merged_into = ?, updated_at = ? WHERE id = ?",
-            (kept_id, to_db_time(now), matter_id),
+            "UPDATE matters SET stage = 'merged', merged_into = ?, updated_at = ?"
+            " WHERE id = ? AND community_id = ?"
+            " AND EXISTS (SELECT 1 FROM matters k WHERE k.id = ? AND k.community_id = ?)",
+            (kept_id, to_db_time(now), matter_id, cid, kept_id, cid),
         )
         return moved
 
     async def merged_from(self, matter_id: int) -> list[int]:
-        """The numbers of the duplicates merged into this matter."""
+        """The numbers (#) of the duplicates merged into this matter."""
         async with self._conn.execute(
-            "SELECT id FROM matters WHERE merged_into = ? ORDER BY id", (matter_id,)
+            "SELECT number FROM matters WHERE merged_into = ? AND community_id = ? ORDER BY number",
+            (matter_id, community_id()),
         ) as cur:
             rows = await cur.fetchall()
         return [int(row[0]) for row in rows]
@@ -319,7 +380,9 @@ class MattersRepository:
     async def unfinished(self) -> list[MatterRow]:
         """Every matter still in hand (raised up to being accepted), by number."""
         async with self._conn.execute(
-            f"SELECT {_COLUMNS} FROM matters m WHERE m.stage IN ({_UNFINISHED}) ORDER BY m.id"
+            f"SELECT {_COLUMNS} FROM matters m WHERE m.community_id = ?"
+            f" AND m.stage IN ({_UNFINISHED}) ORDER BY m.number",
+            (community_id(),),
         ) as cur:
             rows = await cur.fetchall()
         return [_matter(row) for row in rows]
@@ -329,31 +392,45 @@ class MattersRepository:
         supported, comments, ballots of public votes (anonymous ones cannot be told
         apart, by design), ratings and progress reports."""
 
+        cid = community_id()
+
         async def rows(sql: str) -> list[dict[str, Any]]:
-            async with self._conn.execute(sql, (person_id,)) as cur:
+            async with self._conn.execute(sql, (person_id, cid)) as cur:
                 return [dict(row) for row in await cur.fetchall()]
 
         return {
             "matters_raised": await rows(
-                "SELECT id, title, stage, created_at FROM matters WHERE raised_by = ? ORDER BY id"
+                "SELECT id, number, title, stage, created_at FROM matters"
+                " WHERE raised_by = ? AND community_id = ? ORDER BY id"
             ),
             "supports": await rows(
-                "SELECT matter_id, at FROM matter_supports WHERE person_id = ? ORDER BY at"
+                "SELECT s.matter_id, m.number AS matter_number, s.at FROM matter_supports s"
+                " JOIN matters m ON m.id = s.matter_id"
+                " WHERE s.person_id = ? AND s.community_id = ? ORDER BY s.at"
             ),
             "comments": await rows(
-                "SELECT matter_id, text, created_at, hidden_at FROM comments"
-                " WHERE person_id = ? ORDER BY id"
+                "SELECT c.matter_id, m.number AS matter_number, c.text, c.created_at, c.hidden_at"
+                " FROM comments c"
+                " JOIN matters m ON m.id = c.matter_id"
+                " WHERE c.person_id = ? AND c.community_id = ? ORDER BY c.id"
             ),
             "public_ballots": await rows(
-                "SELECT b.vote_id, v.matter_id, b.choice, b.cast_at, b.recorded_by"
+                "SELECT b.vote_id, v.matter_id, m.number AS matter_number, b.choice, b.cast_at,"
+                " b.recorded_by"
                 " FROM ballots b JOIN votes v ON v.id = b.vote_id"
-                " WHERE b.person_id = ? AND v.anonymous = 0 ORDER BY b.cast_at"
+                " JOIN matters m ON m.id = v.matter_id"
+                " WHERE b.person_id = ? AND b.community_id = ? AND v.anonymous = 0"
+                " ORDER BY b.cast_at"
             ),
             "ratings": await rows(
-                "SELECT matter_id, rating, at FROM ratings WHERE person_id = ? ORDER BY at"
+                "SELECT r.matter_id, m.number AS matter_number, r.rating, r.at FROM ratings r"
+                " JOIN matters m ON m.id = r.matter_id"
+                " WHERE r.person_id = ? AND r.community_id = ? ORDER BY r.at"
             ),
             "progress_reports": await rows(
-                "SELECT matter_id, percent, text, at FROM progress_reports"
-                " WHERE person_id = ? ORDER BY id"
+                "SELECT p.matter_id, m.number AS matter_number, p.percent, p.text, p.at"
+                " FROM progress_reports p"
+                " JOIN matters m ON m.id = p.matter_id"
+                " WHERE p.person_id = ? AND p.community_id = ? ORDER BY p.id"
             ),
         }

@@ -12,6 +12,7 @@ import aiosqlite
 from storage.deliberation.matters import _COLUMNS as MATTER_COLUMNS
 from storage.deliberation.matters import MatterRow
 from storage.deliberation.matters import _matter as matter_row
+from storage.scope import community_id
 from storage.times import from_db_time, to_db_time
 
 
@@ -105,13 +106,14 @@ class SittingsRepository:
 
     async def ensure(self, forum: str, starts_at: datetime) -> SittingRow:
         """The sitting of ``forum`` starting at ``starts_at``, created if new."""
+        cid = community_id()
         await self._conn.execute(
-            "INSERT OR IGNORE INTO sittings (forum, starts_at) VALUES (?, ?)",
-            (forum, to_db_time(starts_at)),
+            "INSERT OR IGNORE INTO sittings (community_id, forum, starts_at) VALUES (?, ?, ?)",
+            (cid, forum, to_db_time(starts_at)),
         )
         async with self._conn.execute(
-            "SELECT * FROM sittings WHERE forum = ? AND starts_at = ?",
-            (forum, to_db_time(starts_at)),
+            "SELECT * FROM sittings WHERE community_id = ? AND forum = ? AND starts_at = ?",
+            (cid, forum, to_db_time(starts_at)),
         ) as cur:
             row = await cur.fetchone()
         assert row is not None  # noqa: S101 - inserted just above
@@ -119,41 +121,49 @@ class SittingsRepository:
 
     async def get(self, sitting_id: int) -> SittingRow | None:
         """The sitting, or None."""
-        async with self._conn.execute("SELECT * FROM sittings WHERE id = ?", (sitting_id,)) as cur:
+        async with self._conn.execute(
+            "SELECT * FROM sittings WHERE id = ? AND community_id = ?", (sitting_id, community_id())
+        ) as cur:
             row = await cur.fetchone()
         return _sitting(row) if row else None
 
     async def mark_agenda_posted(self, sitting_id: int, now: datetime) -> None:
         """Record when the agenda went out (the first time only)."""
         await self._conn.execute(
-            "UPDATE sittings SET agenda_posted_at = coalesce(agenda_posted_at, ?) WHERE id = ?",
-            (to_db_time(now), sitting_id),
+            "UPDATE sittings SET agenda_posted_at = coalesce(agenda_posted_at, ?)"
+            " WHERE id = ? AND community_id = ?",
+            (to_db_time(now), sitting_id, community_id()),
         )
 
     async def mark_opened(self, sitting_id: int, now: datetime) -> None:
         """Record when the sitting opened (the first time only)."""
         await self._conn.execute(
-            "UPDATE sittings SET opened_at = coalesce(opened_at, ?) WHERE id = ?",
-            (to_db_time(now), sitting_id),
+            "UPDATE sittings SET opened_at = coalesce(opened_at, ?)"
+            " WHERE id = ? AND community_id = ?",
+            (to_db_time(now), sitting_id, community_id()),
         )
 
     async def mark_closed(self, sitting_id: int, now: datetime) -> None:
         """Record the close and the minutes going out (the first time only)."""
         await self._conn.execute(
             "UPDATE sittings SET closed_at = coalesce(closed_at, ?),"
-            " minutes_posted_at = coalesce(minutes_posted_at, ?) WHERE id = ?",
-            (to_db_time(now), to_db_time(now), sitting_id),
+            " minutes_posted_at = coalesce(minutes_posted_at, ?) WHERE id = ? AND community_id = ?",
+            (to_db_time(now), to_db_time(now), sitting_id, community_id()),
         )
 
     async def set_notes(self, sitting_id: int, notes: str | None) -> None:
         """Replace the secretary's notes on the minutes."""
-        await self._conn.execute("UPDATE sittings SET notes = ? WHERE id = ?", (notes, sitting_id))
+        await self._conn.execute(
+            "UPDATE sittings SET notes = ? WHERE id = ? AND community_id = ?",
+            (notes, sitting_id, community_id()),
+        )
 
     async def starting_between(self, start: datetime, end: datetime) -> list[SittingRow]:
         """Sittings starting in [start, end), earliest first."""
         async with self._conn.execute(
-            "SELECT * FROM sittings WHERE starts_at >= ? AND starts_at < ? ORDER BY starts_at, id",
-            (to_db_time(start), to_db_time(end)),
+            "SELECT * FROM sittings WHERE community_id = ? AND starts_at >= ? AND starts_at < ?"
+            " ORDER BY starts_at, id",
+            (community_id(), to_db_time(start), to_db_time(end)),
         ) as cur:
             rows = await cur.fetchall()
         return [_sitting(row) for row in rows]
@@ -161,8 +171,9 @@ class SittingsRepository:
     async def latest_started(self, now: datetime) -> SittingRow | None:
         """The sitting that started most recently, at or before ``now``."""
         async with self._conn.execute(
-            "SELECT * FROM sittings WHERE starts_at <= ? ORDER BY starts_at DESC, id DESC LIMIT 1",
-            (to_db_time(now),),
+            "SELECT * FROM sittings WHERE community_id = ? AND starts_at <= ?"
+            " ORDER BY starts_at DESC, id DESC LIMIT 1",
+            (community_id(), to_db_time(now)),
         ) as cur:
             row = await cur.fetchone()
         return _sitting(row) if row else None
@@ -170,8 +181,9 @@ class SittingsRepository:
     async def previous(self, sitting: SittingRow) -> SittingRow | None:
         """The sitting (of any forum) that started last before ``sitting``."""
         async with self._conn.execute(
-            "SELECT * FROM sittings WHERE starts_at < ? ORDER BY starts_at DESC, id DESC LIMIT 1",
-            (to_db_time(sitting.starts_at),),
+            "SELECT * FROM sittings WHERE community_id = ? AND starts_at < ?"
+            " ORDER BY starts_at DESC, id DESC LIMIT 1",
+            (community_id(), to_db_time(sitting.starts_at)),
         ) as cur:
             row = await cur.fetchone()
         return _sitting(row) if row else None
@@ -180,8 +192,9 @@ class SittingsRepository:
         """The matters put on the agenda of that sitting, by number."""
         async with self._conn.execute(
             f"SELECT {MATTER_COLUMNS} FROM matters m"
-            " WHERE m.agenda_forum = ? AND m.agenda_at = ? ORDER BY m.id",
-            (forum, to_db_time(starts_at)),
+            " WHERE m.community_id = ? AND m.agenda_forum = ? AND m.agenda_at = ?"
+            " ORDER BY m.number",
+            (community_id(), forum, to_db_time(starts_at)),
         ) as cur:
             rows = await cur.fetchall()
         return [matter_row(row) for row in rows]
@@ -189,9 +202,10 @@ class SittingsRepository:
     async def raised_between(self, start: datetime, end: datetime) -> list[MatterRow]:
         """Matters raised in [start, end), by number (withdrawn and merged ones left out)."""
         async with self._conn.execute(
-            f"SELECT {MATTER_COLUMNS} FROM matters m WHERE m.created_at >= ? AND m.created_at < ?"
-            " AND m.stage NOT IN ('withdrawn', 'merged') ORDER BY m.id",
-            (to_db_time(start), to_db_time(end)),
+            f"SELECT {MATTER_COLUMNS} FROM matters m WHERE m.community_id = ?"
+            " AND m.created_at >= ? AND m.created_at < ?"
+            " AND m.stage NOT IN ('withdrawn', 'merged') ORDER BY m.number",
+            (community_id(), to_db_time(start), to_db_time(end)),
         ) as cur:
             rows = await cur.fetchall()
         return [matter_row(row) for row in rows]
@@ -199,9 +213,9 @@ class SittingsRepository:
     async def last_closed_vote(self, matter_id: int) -> ClosedVoteRow | None:
         """The matter's most recently closed vote, or None."""
         async with self._conn.execute(
-            "SELECT * FROM votes WHERE matter_id = ? AND closed_at IS NOT NULL"
+            "SELECT * FROM votes WHERE matter_id = ? AND community_id = ? AND closed_at IS NOT NULL"
             " ORDER BY closed_at DESC, id DESC LIMIT 1",
-            (matter_id,),
+            (matter_id, community_id()),
         ) as cur:
             row = await cur.fetchone()
         return closed_vote(row) if row else None

@@ -17,6 +17,7 @@ from typing import Any
 
 import aiosqlite
 
+from storage.scope import community_id
 from storage.times import from_db_time, to_db_time
 
 
@@ -107,17 +108,50 @@ def _vote(row: sqlite3.Row) -> VoteRow:
     )
 
 
-# Statements shared by the async repository and the one-hop BallotBox.
-_GET_VOTE = "SELECT * FROM votes WHERE id = ?"
-_GET_BALLOT = "SELECT * FROM ballots WHERE vote_id = ? AND voter_key = ?"
+# Statements shared by the async repository and the one-hop BallotBox; each takes the
+# community's id last (the BallotBox is given it: context variables do not reach the
+# database's thread).
+_GET_VOTE = "SELECT * FROM votes WHERE id = ? AND community_id = ?"
+_GET_BALLOT = "SELECT * FROM ballots WHERE vote_id = ? AND voter_key = ? AND community_id = ?"
+# A ballot only goes into a vote of the community (the SELECT finds no vote otherwise);
+# the upsert's WHERE keeps another community's row (same keys cannot happen: vote ids
+# are global) untouched all the same.
 _PUT_BALLOT = (
     "INSERT INTO ballots (vote_id, voter_key, person_id, choice, cast_at, recorded_by,"
-    " proxy_reason, paper_resident_id, caster_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " proxy_reason, paper_resident_id, caster_key, community_id)"
+    " SELECT id, ?, ?, ?, ?, ?, ?, ?, ?, community_id FROM votes"
+    " WHERE id = ? AND community_id = ?"
     " ON CONFLICT (vote_id, voter_key) DO UPDATE SET choice = excluded.choice,"
     " cast_at = excluded.cast_at, recorded_by = excluded.recorded_by,"
-    " proxy_reason = excluded.proxy_reason"
+    " proxy_reason = excluded.proxy_reason WHERE ballots.community_id = excluded.community_id"
 )
-_DELETE_BALLOT = "DELETE FROM ballots WHERE vote_id = ? AND voter_key = ?"
+_DELETE_BALLOT = "DELETE FROM ballots WHERE vote_id = ? AND voter_key = ? AND community_id = ?"
+
+
+def _put_ballot_params(
+    vote_id: int,
+    voter_key: str,
+    person_id: int | None,
+    choice: tuple[int, ...],
+    now: datetime,
+    recorded_by: int | None,
+    proxy_reason: str | None,
+    paper_resident_id: int | None,
+    caster_key: str | None,
+    community: int,
+) -> tuple[object, ...]:
+    return (
+        voter_key,
+        person_id,
+        encode_choice(choice),
+        to_db_time(now),
+        recorded_by,
+        proxy_reason,
+        paper_resident_id,
+        caster_key,
+        vote_id,
+        community,
+    )
 
 
 def encode_choice(choice: tuple[int, ...]) -> str:
@@ -155,10 +189,11 @@ class VotesRepository:
     ) -> int:
         """Open a vote; the schema refuses a second open vote on the same matter."""
         cur = await self._conn.execute(
-            "INSERT INTO votes (matter_id, kind, options, anonymous, salt, quorum, threshold,"
-            " opened_by, opened_at, closes_at, electorate, electorate_buildings,"
-            " electorate_grid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO votes (community_id, matter_id, kind, options, anonymous, salt, quorum,"
+            " threshold, opened_by, opened_at, closes_at, electorate, electorate_buildings,"
+            " electorate_grid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
+                community_id(),
                 matter_id,
                 kind,
                 json.dumps(list(options), ensure_ascii=False),
@@ -181,14 +216,15 @@ class VotesRepository:
 
     async def get(self, vote_id: int) -> VoteRow | None:
         """The vote, or None."""
-        async with self._conn.execute(_GET_VOTE, (vote_id,)) as cur:
+        async with self._conn.execute(_GET_VOTE, (vote_id, community_id())) as cur:
             row = await cur.fetchone()
         return _vote(row) if row else None
 
     async def for_matter(self, matter_id: int) -> list[VoteRow]:
         """Every vote held on the matter, oldest first."""
         async with self._conn.execute(
-            "SELECT * FROM votes WHERE matter_id = ? ORDER BY id", (matter_id,)
+            "SELECT * FROM votes WHERE matter_id = ? AND community_id = ? ORDER BY id",
+            (matter_id, community_id()),
         ) as cur:
             rows = await cur.fetchall()
         return [_vote(row) for row in rows]
@@ -196,7 +232,8 @@ class VotesRepository:
     async def open_votes(self) -> list[VoteRow]:
         """Every vote still open, oldest first."""
         async with self._conn.execute(
-            "SELECT * FROM votes WHERE closed_at IS NULL ORDER BY id"
+            "SELECT * FROM votes WHERE community_id = ? AND closed_at IS NULL ORDER BY id",
+            (community_id(),),
         ) as cur:
             rows = await cur.fetchall()
         return [_vote(row) for row in rows]
@@ -204,25 +241,28 @@ class VotesRepository:
     async def set_card_push(self, vote_id: int, push_id: int) -> None:
         """Remember the push that posted the vote's card."""
         await self._conn.execute(
-            "UPDATE votes SET card_push_id = ? WHERE id = ?", (push_id, vote_id)
+            "UPDATE votes SET card_push_id = ? WHERE id = ? AND community_id = ?",
+            (push_id, vote_id, community_id()),
         )
 
     async def set_schedule(self, vote_id: int, schedule_id: int) -> None:
         """Remember the schedule that closes the vote."""
         await self._conn.execute(
-            "UPDATE votes SET schedule_id = ? WHERE id = ?", (schedule_id, vote_id)
+            "UPDATE votes SET schedule_id = ? WHERE id = ? AND community_id = ?",
+            (schedule_id, vote_id, community_id()),
         )
 
     async def ballot(self, vote_id: int, voter_key: str) -> BallotRow | None:
         """A voter's ballot, or None."""
-        async with self._conn.execute(_GET_BALLOT, (vote_id, voter_key)) as cur:
+        async with self._conn.execute(_GET_BALLOT, (vote_id, voter_key, community_id())) as cur:
             row = await cur.fetchone()
         return _ballot(row) if row else None
 
     async def voter_keys(self, vote_id: int) -> set[str]:
         """The keys of every ballot cast in the vote (who has voted, or their keyed hashes)."""
         async with self._conn.execute(
-            "SELECT voter_key FROM ballots WHERE vote_id = ?", (vote_id,)
+            "SELECT voter_key FROM ballots WHERE vote_id = ? AND community_id = ?",
+            (vote_id, community_id()),
         ) as cur:
             return {str(row[0]) for row in await cur.fetchall()}
 
@@ -242,27 +282,29 @@ class VotesRepository:
         """Cast or change a ballot (one per voter key, by the primary key)."""
         await self._conn.execute(
             _PUT_BALLOT,
-            (
+            _put_ballot_params(
                 vote_id,
                 voter_key,
                 person_id,
-                encode_choice(choice),
-                to_db_time(now),
+                choice,
+                now,
                 recorded_by,
                 proxy_reason,
                 paper_resident_id,
                 caster_key,
+                community_id(),
             ),
         )
 
     async def delete_ballot(self, vote_id: int, voter_key: str) -> None:
         """Withdraw a ballot (a multiple-choice voter untoggled every option)."""
-        await self._conn.execute(_DELETE_BALLOT, (vote_id, voter_key))
+        await self._conn.execute(_DELETE_BALLOT, (vote_id, voter_key, community_id()))
 
     async def choices(self, vote_id: int) -> list[tuple[int, ...]]:
         """Every ballot's choice (no voter), for counting."""
         async with self._conn.execute(
-            "SELECT choice FROM ballots WHERE vote_id = ?", (vote_id,)
+            "SELECT choice FROM ballots WHERE vote_id = ? AND community_id = ?",
+            (vote_id, community_id()),
         ) as cur:
             rows = await cur.fetchall()
         return [decode_choice(row[0]) for row in rows]
@@ -280,7 +322,7 @@ class VotesRepository:
         """Record the result and erase the salt; False if it was already closed."""
         cur = await self._conn.execute(
             "UPDATE votes SET closed_at = ?, closed_by = ?, result = ?, tally = ?, voters = ?,"
-            " salt = NULL WHERE id = ? AND closed_at IS NULL",
+            " salt = NULL WHERE id = ? AND community_id = ? AND closed_at IS NULL",
             (
                 to_db_time(now),
                 closed_by,
@@ -288,6 +330,7 @@ class VotesRepository:
                 json.dumps(tally, sort_keys=True),
                 voters,
                 vote_id,
+                community_id(),
             ),
         )
         return cur.rowcount > 0
@@ -305,22 +348,26 @@ class VotesRepository:
         now: datetime,
     ) -> int:
         """Enter an adopted convention; an amended one is marked superseded by it."""
+        cid = community_id()
         cur = await self._conn.execute(
-            "INSERT INTO conventions (title, text, matter_id, vote_id, adopted_at, amends)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (title, text, matter_id, vote_id, to_db_time(now), amends),
+            "INSERT INTO conventions (community_id, title, text, matter_id, vote_id, adopted_at,"
+            " amends) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (cid, title, text, matter_id, vote_id, to_db_time(now), amends),
         )
         assert cur.lastrowid is not None  # noqa: S101 - an INSERT always has one
         if amends is not None:
             await self._conn.execute(
-                "UPDATE conventions SET superseded_by = ? WHERE id = ?", (cur.lastrowid, amends)
+                "UPDATE conventions SET superseded_by = ? WHERE id = ? AND community_id = ?",
+                (cur.lastrowid, amends, cid),
             )
         return cur.lastrowid
 
     async def conventions(self) -> list[ConventionRow]:
         """The whole register, in force first, then by number."""
         async with self._conn.execute(
-            "SELECT * FROM conventions ORDER BY superseded_by IS NOT NULL, id"
+            "SELECT * FROM conventions WHERE community_id = ?"
+            " ORDER BY superseded_by IS NOT NULL, id",
+            (community_id(),),
         ) as cur:
             rows = await cur.fetchall()
         return [_convention(row) for row in rows]
@@ -328,7 +375,8 @@ class VotesRepository:
     async def convention(self, convention_id: int) -> ConventionRow | None:
         """One convention, or None."""
         async with self._conn.execute(
-            "SELECT * FROM conventions WHERE id = ?", (convention_id,)
+            "SELECT * FROM conventions WHERE id = ? AND community_id = ?",
+            (convention_id, community_id()),
         ) as cur:
             row = await cur.fetchone()
         return _convention(row) if row else None
@@ -336,19 +384,23 @@ class VotesRepository:
 
 class BallotBox:
     """The ballot statements, synchronous, for a unit of work run in one hop to the
-    writer's thread (``Database.run_unit``): casting a ballot is the hottest write."""
+    writer's thread (``Database.run_unit``): casting a ballot is the hottest write.
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    ``community`` is the community's id, captured by the async caller (the storage
+    scope's context variable does not reach the database's thread)."""
+
+    def __init__(self, conn: sqlite3.Connection, community: int) -> None:
         self._conn = conn
+        self._community = community
 
     def vote(self, vote_id: int) -> VoteRow | None:
-        """The vote, or None."""
-        row = self._conn.execute(_GET_VOTE, (vote_id,)).fetchone()
+        """The vote, or None (also for another community's)."""
+        row = self._conn.execute(_GET_VOTE, (vote_id, self._community)).fetchone()
         return _vote(row) if row else None
 
     def ballot(self, vote_id: int, voter_key: str) -> BallotRow | None:
         """A voter's ballot, or None."""
-        row = self._conn.execute(_GET_BALLOT, (vote_id, voter_key)).fetchone()
+        row = self._conn.execute(_GET_BALLOT, (vote_id, voter_key, self._community)).fetchone()
         return _ballot(row) if row else None
 
     def put_ballot(
@@ -363,22 +415,23 @@ class BallotBox:
         """Cast or change a ballot cast by the voter themselves."""
         self._conn.execute(
             _PUT_BALLOT,
-            (
+            _put_ballot_params(
                 vote_id,
                 voter_key,
                 person_id,
-                encode_choice(choice),
-                to_db_time(now),
+                choice,
+                now,
                 None,
                 None,
                 None,
                 caster_key,
+                self._community,
             ),
         )
 
     def delete_ballot(self, vote_id: int, voter_key: str) -> None:
         """Withdraw a ballot."""
-        self._conn.execute(_DELETE_BALLOT, (vote_id, voter_key))
+        self._conn.execute(_DELETE_BALLOT, (vote_id, voter_key, self._community))
 
 
 def _ballot(row: sqlite3.Row) -> BallotRow:

@@ -37,7 +37,7 @@ async def ask_supervisors(
         await ctx.to_secretaries(
             session,
             "carry.no_supervisors",
-            {"number": matter.id, "title": matter.title},
+            {"number": matter.number, "title": matter.title},
             dedupe=f"no-supervisors:{matter.id}:{to_db_time(now)}",
             now=now,
         )
@@ -54,7 +54,7 @@ async def ask_supervisors(
                 OutgoingMessage(
                     "carry.acceptance_ask",
                     parse_language(person.language),
-                    {"number": matter.id, "title": matter.title},
+                    {"number": matter.number, "title": matter.title},
                     buttons=(
                         tuple(
                             ButtonSpec(
@@ -92,9 +92,9 @@ class AcceptanceService:
         async with self._ctx.db.transaction() as session:
             matter = await get_matter(session, matter_id)
             if matter.stage in ("done", "withdrawn", "merged", "rejected", "no_quorum"):
-                raise UserFacingError("carry.major_too_late", number=matter_id)
+                raise UserFacingError("carry.major_too_late", number=matter.number)
             if matter.stage == "acceptance":  # who accepts it is settled
-                raise UserFacingError("carry.major_too_late", number=matter_id)
+                raise UserFacingError("carry.major_too_late", number=matter.number)
             await session.carrying.set_major(matter_id, major, now)
             await session.matters.add_event(
                 matter_id, "major" if major else "not_major", actor_id=secretary, now=now
@@ -119,13 +119,13 @@ class AcceptanceService:
         async with self._ctx.db.transaction() as session:
             matter = await get_matter(session, matter_id)
             if matter.stage != "acceptance" or not matter.major:
-                raise UserFacingError("carry.not_in_acceptance", number=matter_id)
+                raise UserFacingError("carry.not_in_acceptance", number=matter.number)
             term = await session.carrying.current_term(now)
             members = await session.carrying.term_members(term.id) if term else []
             if person.id not in members:
                 raise UserFacingError("carry.not_supervisor")
             if not await session.carrying.sign_off(matter_id, person.id, verdict, now):
-                raise UserFacingError("carry.already_signed", number=matter_id)
+                raise UserFacingError("carry.already_signed", number=matter.number)
             await session.matters.add_event(
                 matter_id, f"acceptance_{verdict}", actor_id=person.id, now=now
             )
@@ -175,7 +175,7 @@ class AcceptanceService:
         return matter_id
 
     async def _tell_rework(self, session: Session, matter: MatterRow, now: datetime) -> None:
-        params = {"number": matter.id, "title": matter.title}
+        params = {"number": matter.number, "title": matter.title}
         dedupe = f"rework:{matter.id}:{to_db_time(now)}"
         await self._ctx.to_secretaries(session, "carry.rework", params, dedupe=dedupe, now=now)
         if matter.owner_person_id is not None:

@@ -52,12 +52,16 @@ class OverdueReminders:
         matters, referrals = await self._due_today(session, now, today)
         if not matters and not referrals:
             return 0
+        # What people call each matter (#12 of this community), by id.
+        numbers = await session.matters.numbers(
+            [m.id for m in matters] + [r.matter_id for r in referrals]
+        )
         for matter in matters:
             await session.carrying.mark_overdue_reminded(matter.id, now)
-            await self._remind_owner(session, matter, today, now)
+            await self._remind_owner(session, matter, numbers.get(matter.id, 0), today, now)
         for referral in referrals:
             await session.carrying.mark_referral_reminded(referral.id, now)
-        await self._remind_secretaries(session, matters, referrals, now)
+        await self._remind_secretaries(session, matters, referrals, numbers, now)
         return len(matters) + len(referrals)
 
     async def _due_today(
@@ -79,7 +83,7 @@ class OverdueReminders:
         return matters, referrals
 
     async def _remind_owner(
-        self, session: Session, matter: OverdueMatterRow, today: date, now: datetime
+        self, session: Session, matter: OverdueMatterRow, number: int, today: date, now: datetime
     ) -> None:
         """A resident owner is reminded privately of their overdue matter."""
         if matter.owner_person_id is None:
@@ -99,7 +103,7 @@ class OverdueReminders:
                         "carry.overdue_owner",
                         parse_language(owner.language),
                         {
-                            "number": matter.id,
+                            "number": number,
                             "title": matter.title,
                             "due": self._ctx.spoken_day(
                                 matter.due_at, parse_language(owner.language)
@@ -118,13 +122,14 @@ class OverdueReminders:
         session: Session,
         matters: list[OverdueMatterRow],
         referrals: list[ReferralRow],
+        numbers: dict[int, int],
         now: datetime,
     ) -> None:
         """Every secretary gets one list of the overdue matters and referrals."""
         deliveries = []
         for person in await secretaries_to_tell(session, self._ctx.settings.community):
             language = parse_language(person.language)
-            lines = self._lines(language, matters, referrals)
+            lines = self._lines(language, matters, referrals, numbers)
             deliveries.append(
                 Delivery(
                     person.tg_user_id,
@@ -148,14 +153,18 @@ class OverdueReminders:
             )
 
     def _lines(
-        self, language: Language, matters: list[OverdueMatterRow], referrals: list[ReferralRow]
+        self,
+        language: Language,
+        matters: list[OverdueMatterRow],
+        referrals: list[ReferralRow],
+        numbers: dict[int, int],
     ) -> list[str]:
         """One line per overdue matter, then one per overdue referral."""
         return [
             translate(
                 language,
                 "carry.overdue_matter_line",
-                number=m.id,
+                number=numbers.get(m.id, 0),
                 title=m.title,
                 due=self._ctx.spoken_day(m.due_at, language),
             )
@@ -164,7 +173,7 @@ class OverdueReminders:
             translate(
                 language,
                 "carry.overdue_referral_line",
-                number=r.matter_id,
+                number=numbers.get(r.matter_id, 0),
                 department=r.department,
                 due=self._ctx.spoken_day(r.due_at, language) if r.due_at else "",
             )

@@ -46,7 +46,7 @@ class OwnerService:
         async with self._ctx.db.transaction() as session:
             matter = await get_matter(session, matter_id)
             if matter.stage not in ("passed", "in_progress"):
-                raise UserFacingError("carry.not_passed", number=matter_id)
+                raise UserFacingError("carry.not_passed", number=matter.number)
             data: dict[str, Any] = {"matter_id": matter_id}
             if owner is not None:
                 data |= {
@@ -113,7 +113,7 @@ class OwnerService:
             data = await self._ctx.expect(session, actor, chat_id, ASSIGN_FLOW, "due")
             matter = await get_matter(session, int(data["matter_id"]))
             if matter.stage not in ("passed", "in_progress"):
-                raise UserFacingError("carry.not_passed", number=matter.id)
+                raise UserFacingError("carry.not_passed", number=matter.number)
             kind = str(data["owner_kind"])
             person_id = data.get("owner_person_id")
             name = data.get("owner_name")
@@ -162,7 +162,7 @@ class OwnerService:
                         "carry.assigned_owner",
                         parse_language(owner.language),
                         {
-                            "number": matter.id,
+                            "number": matter.number,
                             "title": matter.title,
                             "due": self._ctx.spoken_day(due_at, parse_language(owner.language)),
                         },

@@ -88,7 +88,7 @@ class ProgressService:
             await self._ctx.to_residents(
                 session,
                 "carry.progress_note",
-                {"number": matter.id, "title": matter.title, "percent": percent, "text": words},
+                {"number": matter.number, "title": matter.title, "percent": percent, "text": words},
                 dedupe=f"progress:{report_id}",
                 now=now,
             )
@@ -108,10 +108,10 @@ class ProgressService:
         if actor.person is None and not actor.has(Role.SECRETARY):
             raise UserFacingError("access.not_registered")
         if matter.stage != "in_progress":
-            raise UserFacingError("carry.not_in_progress", number=matter.id)
+            raise UserFacingError("carry.not_in_progress", number=matter.number)
         is_owner = matter.owner_person_id is not None and matter.owner_person_id == actor.person_id
         if not is_owner and not actor.has(Role.SECRETARY):
-            raise UserFacingError("carry.not_owner", number=matter.id)
+            raise UserFacingError("carry.not_owner", number=matter.number)
 
     async def progress_reports(self, matter_id: int) -> list[ProgressRow]:
         """The matter's progress reports, oldest first."""

@@ -58,7 +58,7 @@ async def finish(ctx: CarryingContext, session: Session, matter: MatterRow, now:
                 OutgoingMessage(
                     "carry.rate_ask",
                     language,
-                    {"number": matter.id, "title": matter.title},
+                    {"number": matter.number, "title": matter.title},
                     buttons=tuple(
                         (
                             ButtonSpec(
@@ -100,13 +100,13 @@ class RatingService:
         async with self._ctx.db.transaction() as session:
             matter = await get_matter(session, matter_id)
             if matter.stage != "done":
-                raise UserFacingError("carry.not_done", number=matter_id)
+                raise UserFacingError("carry.not_done", number=matter.number)
             if person.id == matter.owner_person_id:
-                raise UserFacingError("carry.own_rating", number=matter_id)
+                raise UserFacingError("carry.own_rating", number=matter.number)
             if person.id not in await raters(session, matter):
-                raise UserFacingError("carry.not_asked", number=matter_id)
+                raise UserFacingError("carry.not_asked", number=matter.number)
             if not await session.carrying.rate(matter_id, person.id, rating, now):
-                raise UserFacingError("carry.already_rated", number=matter_id)
+                raise UserFacingError("carry.already_rated", number=matter.number)
             # The history says someone rated, not how: each choice is private.
             await session.matters.add_event(matter_id, "rated", actor_id=None, now=now)
         return matter

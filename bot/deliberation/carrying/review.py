@@ -84,7 +84,7 @@ async def ask_secretaries(
                 "carry.review_ask_own" if own else "carry.review_ask",
                 parse_language(person.language),
                 {
-                    "number": matter.id,
+                    "number": matter.number,
                     "title": matter.title,
                     "owner": _owner_text(matter, owner, person.language),
                     "text": words or "—",
@@ -119,18 +119,18 @@ class ReviewService:
         actor.require(Role.SECRETARY)
         matter = await get_matter(session, matter_id)
         if matter.stage == "done":
-            raise UserFacingError("carry.already_accepted", number=matter_id)
+            raise UserFacingError("carry.already_accepted", number=matter.number)
         if matter.stage == "in_progress":
-            raise UserFacingError("carry.already_returned", number=matter_id)
+            raise UserFacingError("carry.already_returned", number=matter.number)
         if matter.stage != "acceptance":
-            raise UserFacingError("carry.not_in_acceptance", number=matter_id)
+            raise UserFacingError("carry.not_in_acceptance", number=matter.number)
         if matter.major:
-            raise UserFacingError("carry.major_by_supervisors", number=matter_id)
+            raise UserFacingError("carry.major_by_supervisors", number=matter.number)
         own = matter.owner_person_id is not None and matter.owner_person_id == actor.person_id
         if own:
             _, only_owner = await _reviewers(self._ctx, session, matter)
             if not only_owner:
-                raise UserFacingError("carry.own_work", number=matter_id)
+                raise UserFacingError("carry.own_work", number=matter.number)
         return matter, own
 
     async def accept(self, actor: Actor, matter_id: int) -> MatterRow:
@@ -239,7 +239,7 @@ class ReviewService:
                     OutgoingMessage(
                         key,
                         parse_language(owner.language),
-                        {"number": matter.id, "title": matter.title, **params},
+                        {"number": matter.number, "title": matter.title, **params},
                         buttons=buttons,
                     ),
                 )

@@ -216,7 +216,7 @@ class BallotService:
         language = actor.language
 
         def work(conn: sqlite3.Connection) -> CastResult:
-            box = BallotBox(conn)
+            box = BallotBox(conn, cid)
             vote = check_open(box.vote(vote_id), index, now)
             if is_paper_voter(conn, cid, vote.id, PERSON, person.id):
                 raise UserFacingError("paper_ballot.voted_on_paper")
@@ -225,7 +225,7 @@ class BallotService:
                 raise refused  # someone outside the electorate: nothing recorded
             key, caster = household_ballot(self._ctx, vote, person, f"p{person.id}")
             if caster is not None and household_of(person) in households_of(
-                paper_homes(conn, vote.id)
+                paper_homes(conn, vote.id, cid)
             ):
                 raise UserFacingError("vote.household_on_paper", home=household_name(person))
             existing = box.ballot(vote.id, key)

@@ -32,7 +32,7 @@ def vote_card(
     ``eligible``, the electorate's size), and a button per option while open."""
     labels = option_labels(vote, language)
     params = {
-        "number": matter.id,
+        "number": matter.number,
         "title": matter.title,
         "lines": tally_lines(tally, labels, language),
         "paper": paper_line(tally, language),

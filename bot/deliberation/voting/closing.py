@@ -171,7 +171,7 @@ class ClosingService:
             "vote.result_post",
             language,
             {
-                "number": matter.id,
+                "number": matter.number,
                 "title": matter.title,
                 "result": translate(language, f"vote.result.{vote.result}"),
                 "lines": lines,
@@ -194,7 +194,7 @@ class ClosingService:
                     "vote.chart_title",
                     result=translate(language, f"vote.result.{vote.result}"),
                 ),
-                "subtitle": f"#{matter.id} {matter.title}",
+                "subtitle": f"#{matter.number} {matter.title}",
                 "tone": vote.result,
                 "bars": [[label, count] for label, count in zip(labels, counts, strict=True)],
             },
@@ -208,7 +208,7 @@ class ClosingService:
             "resolution.ask",
             opener_language,
             {
-                "number": matter.id,
+                "number": matter.number,
                 "title": matter.title,
                 "draft": draft_resolution(vote, matter, self._ctx.language),
             },

@@ -283,7 +283,7 @@ class ProxyService:
                 language,
                 {
                     "worker": recorder.display_name,
-                    "number": matter.id,
+                    "number": matter.number,
                     "title": matter.title,
                     "label": option_labels(vote, language)[index],
                 },

@@ -128,7 +128,7 @@ class ReminderService:
         off = ButtonSpec("vote.reminders_off_button", callback_data=reminders_callback(False))
         buttons = (*ballot_buttons(vote, option_labels(vote, language)), (off,))
         params = {
-            "number": matter.id,
+            "number": matter.number,
             "title": matter.title,
             "closes": spoken_time(vote.closes_at, self._ctx.tz, language),
             "lead": lead_time(language, minutes),

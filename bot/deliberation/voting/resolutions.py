@@ -99,7 +99,7 @@ class ResolutionService:
         async with self._ctx.db.transaction() as session:
             matter = await get_matter(session, matter_id)
             if matter.resolution is not None:
-                raise UserFacingError("resolution.already", number=matter_id)
+                raise UserFacingError("resolution.already", number=matter.number)
             vote = await session.votes.get(vote_id)
             if vote is None or vote.is_open:
                 raise UserFacingError("resolution.not_ready")

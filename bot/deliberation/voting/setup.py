@@ -368,9 +368,9 @@ class SetupService:
         if matter is None:
             raise UserFacingError("matter.not_found", number=matter_id)
         if matter.stage == "voting":
-            raise UserFacingError("vote.already_open", number=matter_id)
+            raise UserFacingError("vote.already_open", number=matter.number)
         if matter.stage not in VOTABLE_STAGES:
-            raise UserFacingError("vote.not_votable", number=matter_id)
+            raise UserFacingError("vote.not_votable", number=matter.number)
         return matter
 
     async def _setup(self, session: Session, actor: Actor, chat_id: int, step: str) -> VoteSetup:

@@ -215,6 +215,7 @@ async def test_a_session_from_agenda_to_minutes(
                 "yes_no", ("yes", "no", "abstain"), (5, 1, 1), 7, "passed", False, quorum=3
             ),
             resolution="同意加装两盏路灯",
+            matter_id=lamp,
         ),
         opinions=found.agenda[0].opinions,
     )
