@@ -68,7 +68,7 @@ from bot.config import Language
 from bot.logs import configure_logging
 from bot.runtime.outbox import Delivery, OutgoingMessage, PushReport, queue_push
 from bot.standin import FakeBotApi, StandinServer
-from storage import Database
+from storage import Database, in_community
 
 TOKEN = "4242:BENCH-OUTBOX"  # noqa: S105 - a made-up token for the stand-in
 FIRST_USER = 100_000
@@ -644,4 +644,6 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    # The set-up writes the first community's records, as its secretary would.
+    with in_community(1):
+        asyncio.run(main())

@@ -43,6 +43,7 @@ from bot.config import Language, settings_from_mapping
 from bot.logs import configure_logging
 from bot.services import Services
 from bot.standin import FakeBotApi, StandinServer
+from storage import in_community
 
 GROUP = -100_500
 SECRETARY = 9_999
@@ -374,4 +375,6 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    # The set-up writes the first community's records, as its secretary would.
+    with in_community(1):
+        asyncio.run(main())
