@@ -33,6 +33,9 @@ MONTHLY_KIND = "street.monthly"
 MONTHLY_SCHEDULE_KEY = "builtin:street_monthly"
 #: When the monthly summary goes out, in the street's zone.
 MONTHLY_AT = time(9, 0)
+#: The longest caption under a picture, and the text a summary's message holds at most.
+CAPTION_LIMIT = 1024
+PAGE_LIMIT = 3500
 
 
 @dataclass(frozen=True)
@@ -121,29 +124,42 @@ async def street_monthly_summary(
     overviews: StreetOverviews, session: Session, due_at: datetime, now: datetime
 ) -> int | None:
     """Queue last month's street view for every street administrator, in the unit of
-    work ``session`` (a firing's); only on the 1st of a month. Returns the push's id, or
-    None when there is nothing to do (another day, no administrators)."""
+    work ``session`` (a firing's); only on the 1st of a month. Returns the first push's
+    id, or None when there is nothing to do (another day, no administrators).
+
+    A summary that fits a picture's caption goes as one message with its chart; a
+    longer one (many communities) as the chart, then the blocks a few to a message."""
     settings = overviews.settings
     local = due_at.astimezone(overviews.tz).date()
     admins = settings.street.admins
     if local.day != 1 or not admins:
         return None
     period = Period.containing(Span.MONTH, local - timedelta(days=1))
-    deliveries = []
+    by_admin: list[tuple[int, list[OutgoingMessage]]] = []
     built: dict[Language, StreetOverview] = {}
     for admin in admins:
         language = await _language_of(session, overviews.communities, admin, settings)
         if language not in built:
             built[language] = await overviews.build_in(session, period, language, now)
-        deliveries.append(Delivery(admin, None, summary_message(built[language], language)))
-    return await queue_push(
-        session,
-        kind=MONTHLY_KIND,
-        title=period.label,
-        deliveries=deliveries,
-        dedupe_prefix=f"street-monthly:{period.label}",
-        now=now,
-    )
+        by_admin.append((admin, summary_messages(built[language], language)))
+    first: int | None = None
+    # One push per message of the summary: a push holds one message per chat.
+    for index in range(max(len(messages) for _, messages in by_admin)):
+        deliveries = [
+            Delivery(admin, None, messages[index])
+            for admin, messages in by_admin
+            if index < len(messages)
+        ]
+        push = await queue_push(
+            session,
+            kind=MONTHLY_KIND,
+            title=period.label,
+            deliveries=deliveries,
+            dedupe_prefix=f"street-monthly:{period.label}:{index}",
+            now=now,
+        )
+        first = push if first is None else first
+    return first
 
 
 async def _language_of(
@@ -206,13 +222,44 @@ def chart_spec(language: Language, overview: StreetOverview) -> dict[str, Any]:
 
 
 def summary_message(overview: StreetOverview, language: Language) -> OutgoingMessage:
-    """The monthly summary for a street administrator, with its chart."""
-    blocks = "\n\n".join(
-        figure_line(language, block.name, block.figures) for block in overview.blocks
-    )
+    """The monthly summary for a street administrator in one message, with its chart."""
     return OutgoingMessage(
         "street.monthly",
         language,
-        {"period": period_name(language, overview.period), "blocks": blocks},
+        {"period": period_name(language, overview.period), "blocks": _blocks(overview, language)},
         chart=chart_spec(language, overview),
+    )
+
+
+def summary_messages(overview: StreetOverview, language: Language) -> list[OutgoingMessage]:
+    """The monthly summary as messages: one with the chart when it fits a caption; else
+    the chart under the heading, then the blocks, as many whole ones a message as fit."""
+    whole = summary_message(overview, language)
+    if len(translate(language, whole.key, **whole.params)) <= CAPTION_LIMIT:
+        return [whole]
+    period = period_name(language, overview.period)
+    messages = [
+        OutgoingMessage(
+            "street.monthly", language, {"period": period, "blocks": ""}, chart=whole.chart
+        )
+    ]
+    page: list[str] = []
+    for block in overview.blocks:
+        text = figure_line(language, block.name, block.figures)
+        if page and sum(len(item) + 2 for item in page) + len(text) > PAGE_LIMIT:
+            messages.append(
+                OutgoingMessage("street.monthly_more", language, {"blocks": "\n\n".join(page)})
+            )
+            page = []
+        page.append(text)
+    if page:
+        messages.append(
+            OutgoingMessage("street.monthly_more", language, {"blocks": "\n\n".join(page)})
+        )
+    return messages
+
+
+def _blocks(overview: StreetOverview, language: Language) -> str:
+    return "\n\n".join(
+        figure_line(language, block.name, block.figures) for block in overview.blocks
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup
 
+from bot.community.communities import FIRST_COMMUNITY
 from bot.config import Language
 from bot.street.overview import period_name
 from bot.street.period import Period, Span
@@ -28,7 +29,7 @@ def listing(
     for line in lines:
         name = names[line.id]
         row = []
-        if line.id != 1:
+        if line.id != FIRST_COMMUNITY:
             row.append(
                 button(plain(language, "street.button.rename", name=name), cb.StreetRename(line.id))
             )

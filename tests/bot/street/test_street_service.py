@@ -12,7 +12,14 @@ import pytest
 from bot.config import Language
 from bot.errors import UserFacingError
 from bot.services import Services
-from bot.street.overview import street_monthly_summary, summary_message
+from bot.street.figures import CommunityFigures
+from bot.street.overview import (
+    CommunityBlock,
+    StreetOverview,
+    street_monthly_summary,
+    summary_message,
+    summary_messages,
+)
 from bot.street.period import Period, Span
 from bot.street.service import CREATE_STEP
 from storage import in_community
@@ -91,3 +98,19 @@ async def test_figures_and_the_monthly_summary(services: Services, clock: FakeCl
         async with session.conn.execute("SELECT chat_id FROM outbox ORDER BY chat_id") as cur:
             chats = [row[0] for row in await cur.fetchall()]
     assert chats == ADMINS
+
+
+def test_a_long_summary_is_paged_with_the_chart_first() -> None:
+    period = Period.containing(Span.MONTH, datetime(2026, 11, 1, tzinfo=UTC).date())
+    blocks = tuple(
+        CommunityBlock(n, f"第{n}社区", CommunityFigures(raised=n)) for n in range(1, 41)
+    )
+    overview = StreetOverview(period, blocks, datetime(2026, 12, 1, 1, 0, tzinfo=UTC))
+    messages = summary_messages(overview, Language.ZH_HANS)
+    assert messages[0].chart is not None and messages[0].params["blocks"] == ""
+    pages = [m.params["blocks"] for m in messages[1:]]
+    assert len(pages) > 1 and all(len(page) <= 3500 for page in pages)
+    assert "\n\n".join(pages).count("🏘 ") == 40
+    # A short one stays one message with its chart.
+    short = StreetOverview(period, blocks[:2], overview.made_at)
+    assert len(summary_messages(short, Language.ZH_HANS)) == 1
