@@ -25,6 +25,8 @@ from tests.conftest import FakeClock, make_settings
 from tests.handlers.conftest import SECRETARY, BotHarness, button_labels, start_harness
 
 ADMIN = 9001
+#: A street administrator who reads English.
+ADMIN_EN = 9002
 NEWCOMER = 2003
 
 
@@ -36,8 +38,11 @@ def clock() -> FakeClock:
 @pytest.fixture
 async def street(tmp_path: Path, api: FakeBotApi, clock: FakeClock) -> AsyncIterator[BotHarness]:
     api.add_user(ADMIN, "主任", last_name="街道", language_code="zh-hans")
+    api.add_user(ADMIN_EN, "Ann", language_code="en")
     settings = make_settings(
-        tmp_path, telegram={"poll_timeout": 1}, street={"name": "幸福街道", "admins": [ADMIN]}
+        tmp_path,
+        telegram={"poll_timeout": 1},
+        street={"name": "幸福街道", "name_en": "Happy Street", "admins": [ADMIN, ADMIN_EN]},
     )
     running = await start_harness(settings, api, clock)
     try:
@@ -273,6 +278,24 @@ async def test_street_view_message_workbook_and_chart(street: BotHarness) -> Non
     assert text_of(year[0]).startswith("📊 幸福街道 · 街道总览 · 2026年（2 个社区）")
     assert year[1]["document"]["file_name"] == "街道总览2026.xlsx"
     assert button_labels(year[0]) == ["◀ 2025年", "2027年 ▶", "📅 按月"]
+
+    # In English, all of it.
+    await street.say(ADMIN_EN, "/street")
+    assert text_of(street.last(ADMIN_EN)).startswith("🏢 Happy Street · communities: 2")
+    before = len(street.api.bot_messages(ADMIN_EN))
+    await street.press(
+        ADMIN_EN, street.last(ADMIN_EN), button_of(street.last(ADMIN_EN), "Street view")
+    )
+    english = street.api.bot_messages(ADMIN_EN)[before:]
+    assert text_of(english[0]).startswith(
+        "📊 Happy Street · Street view · November 2026 (communities: 2)"
+    )
+    assert "Matters: raised 3 · decided 0 · carried out 1 · overdue 1" in text_of(english[0])
+    assert english[1]["document"]["file_name"] == "Street view 2026-11.xlsx"
+    (content,) = english[1]["_files"].values()
+    rows = list(load_workbook(io.BytesIO(content))["Street view"].iter_rows(values_only=True))
+    assert rows[1][:4] == ("Community", "From", "To", "Matters raised")
+    assert text_of(english[2]) == "Street view · November 2026"
 
 
 async def test_monthly_summary_on_the_first(street: BotHarness, clock: FakeClock) -> None:
