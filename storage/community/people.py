@@ -10,7 +10,6 @@ from typing import Any
 
 import aiosqlite
 
-from storage.scope import community_id
 from storage.times import from_db_time, to_db_time
 
 
@@ -141,8 +140,8 @@ class PeopleRepository:
         """Register a person; returns their id. The schema refuses a second row per user."""
         cur = await self._conn.execute(
             "INSERT INTO people (tg_user_id, display_name, tg_username, language, building,"
-            " grid_id, consent_at, registered_at, last_seen_at, community_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " grid_id, consent_at, registered_at, last_seen_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 tg_user_id,
                 display_name,
@@ -153,7 +152,6 @@ class PeopleRepository:
                 to_db_time(consent_at),
                 to_db_time(now),
                 to_db_time(now),
-                community_id(),
             ),
         )
         assert cur.lastrowid is not None  # noqa: S101 - an INSERT always has one
@@ -243,9 +241,9 @@ class PeopleRepository:
     async def grant(self, person_id: int, role: str, granted_by: int | None, now: datetime) -> bool:
         """Give a role; False if the person already had it."""
         cur = await self._conn.execute(
-            "INSERT OR IGNORE INTO person_roles"
-            " (person_id, role, granted_at, granted_by, community_id) VALUES (?, ?, ?, ?, ?)",
-            (person_id, role, to_db_time(now), granted_by, community_id()),
+            "INSERT OR IGNORE INTO person_roles (person_id, role, granted_at, granted_by)"
+            " VALUES (?, ?, ?, ?)",
+            (person_id, role, to_db_time(now), granted_by),
         )
         return cur.rowcount > 0
 
