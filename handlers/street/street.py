@@ -165,13 +165,16 @@ async def invite_answer_pressed(update: Update, context: Context) -> None:
 async def _appointed(update: Update, context: Context, opening: Opening) -> None:
     """Tell the new secretary, with the big buttons of their roles now."""
     services = context.services
-    services.communities.enter_for_update(opening.community_id)
-    context.actor = await services.community.identify(_caller(update))
-    language = context.actor.language
-    name = services.communities.name_in(opening.community_id, language)
-    await big_buttons.say_with_keyboard(
-        update, context, context.actor, t(language, "street.appointed", community=name)
-    )
+    community = opening.community_id
+    # The rest of the update is the new secretary's community's work.
+    services.communities.enter_for_update(community)
+    with services.communities.enter(community):
+        context.actor = await services.community.identify(_caller(update))
+        language = context.actor.language
+        name = services.communities.name_in(community, language)
+        await big_buttons.say_with_keyboard(
+            update, context, context.actor, t(language, "street.appointed", community=name)
+        )
 
 
 async def view_pressed(update: Update, context: Context) -> None:
