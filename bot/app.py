@@ -44,7 +44,7 @@ from bot.runtime.ingress import (
 from bot.runtime.jobs import JobQueueTimer
 from bot.runtime.sender import Sender
 from bot.services import BotData, Services
-from handlers import COMMANDS, SECRETARY_MENU, register_handlers
+from handlers import COMMANDS, SECRETARY_MENU, STREET_MENU, register_handlers
 from handlers.access import Where
 from handlers.cards import drop_pending_edits
 from handlers.context import Context
@@ -164,7 +164,8 @@ def _menu(language: Language, where: Where, extra: tuple[str, ...] = ()) -> list
 
 
 async def set_command_menus(app: AnyApplication) -> None:
-    """Command menus per language: private chats, groups, and each configured secretary."""
+    """Command menus per language: private chats, groups, each configured secretary and
+    each street administrator."""
     bot = app.bot
     settings = services_of(app).settings
     default = settings.community.default_language
@@ -176,15 +177,21 @@ async def set_command_menus(app: AnyApplication) -> None:
             scope=BotCommandScopeAllGroupChats(),
             language_code=code,
         )
+    # Each configured secretary's and street administrator's own menu (one who is both
+    # gets both lists).
+    extras: dict[int, tuple[str, ...]] = {}
     for secretary in settings.community.secretaries:
+        extras[secretary] = SECRETARY_MENU
+    for admin in settings.street.admins:
+        extras[admin] = extras.get(admin, ()) + STREET_MENU
+    for chat_id, extra in extras.items():
         try:
             await bot.set_my_commands(
-                _menu(default, Where.PRIVATE, SECRETARY_MENU),
-                scope=BotCommandScopeChat(secretary),
+                _menu(default, Where.PRIVATE, extra), scope=BotCommandScopeChat(chat_id)
             )
         except (BadRequest, Forbidden) as error:
             # They have not opened the bot yet; the menu is set at the next start.
-            log.info("no secretary menu for %s yet: %s", secretary, error.message)
+            log.info("no own menu for %s yet: %s", chat_id, error.message)
 
 
 class RunningBot:

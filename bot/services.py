@@ -32,6 +32,7 @@ from bot.members.service import Members
 from bot.needs.service import NeedsService
 from bot.participation.service import Participation
 from bot.runtime.scheduler import SchedulerService
+from bot.street import Street
 from bot.surveys.service import Surveys
 from bot.volunteering.service import Volunteering
 from storage import Database
@@ -83,6 +84,8 @@ class Services:
     #: The two lists (需求/服务): needs posted, claimed, done, rated; services offered
     #: (built last, from the matters, the desk and the volunteering).
     needs: NeedsService = field(init=False)
+    #: The street level (街道): communities, their first secretaries, the street view.
+    street: Street = field(init=False)
 
     @classmethod
     def create(cls, settings: Settings, clock: Clock = system_clock) -> Services:
@@ -148,6 +151,10 @@ class Services:
             clock,
             # A household's need goes first to its contact member (党员联户, §4 of #14).
             first_responder=need_contact,
+        )
+        # The street administrators' tools; registers the street's monthly summary.
+        services.street = Street(
+            db, settings, services.communities, services.registration, scheduler, clock
         )
         # 🙋 记录需求 on a household records through the needs list.
         households.record_needs_with(services.needs.record_for)

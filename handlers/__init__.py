@@ -32,6 +32,7 @@ from bot.deliberation.discussion import HIDE_FLOW
 from bot.deliberation.raising import FLOW as RAISE_FLOW
 from bot.deliberation.voting.rules import PROXY_FLOW, RESOLUTION_FLOW, SETUP_FLOW
 from bot.members.birthdays import JOINED_FLOW
+from bot.street.service import NAME_FLOW as STREET_NAME_FLOW
 from bot.surveys.rules import BUILD_FLOW as SURVEY_BUILD_FLOW
 from bot.surveys.rules import RESPONSE_FLOW as SURVEY_RESPONSE_FLOW
 from bot.surveys.rules import TEXT_FLOW as SURVEY_TEXT_FLOW
@@ -87,6 +88,8 @@ from handlers.participation import callbacks as participation_cb
 from handlers.participation import keyboard as participation_keys
 from handlers.participation import mine as participation_mine
 from handlers.participation import record as participation_record
+from handlers.street import callbacks as street_cb
+from handlers.street import street as street_handlers
 from handlers.surveys import answering as survey_answering
 from handlers.surveys import building as survey_building
 from handlers.surveys import callbacks as surveys_cb
@@ -226,7 +229,14 @@ COMMANDS: tuple[Command, ...] = (
     ),
     # 经费公开: a secretary opens a project (the service refuses others with a reason).
     Command("project", board_spending.project_command, Access.REGISTERED, Where.PRIVATE, None),
+    # The street level: street administrators (named in the configuration, registered or
+    # not; checked by the service) list, create and rename communities, appoint their
+    # secretaries and read the street view. In the street administrators' own menu.
+    Command("street", street_handlers.street_command, Access.ANYONE, Where.PRIVATE, None),
 )
+
+#: Commands a street administrator sees in their own menu, besides everyone's.
+STREET_MENU: tuple[str, ...] = ("street",)
 
 #: Commands a secretary sees in their own menu, besides everyone's.
 SECRETARY_MENU: tuple[str, ...] = (
@@ -589,6 +599,13 @@ BUTTONS: tuple[Button, ...] = (
     Button(needs_cb.ServiceAnswer, offer_handlers.answer_pressed, Access.REGISTERED),
     Button(needs_cb.ServiceFor, offer_handlers.for_pressed, Role.SECRETARY),
     Button(needs_cb.ServiceForPerson, offer_handlers.for_person_pressed, Role.SECRETARY),
+    # The street level: street administrators' buttons (the service checks who); the
+    # answer to an invite link, anyone who opened it.
+    Button(street_cb.StreetNew, street_handlers.new_pressed, Access.ANYONE),
+    Button(street_cb.StreetRename, street_handlers.rename_pressed, Access.ANYONE),
+    Button(street_cb.StreetInvite, street_handlers.invite_pressed, Access.ANYONE),
+    Button(street_cb.StreetView, street_handlers.view_pressed, Access.ANYONE),
+    Button(street_cb.StreetInviteAnswer, street_handlers.invite_answer_pressed, Access.ANYONE),
 )
 
 #: Typed answers of each guided conversation (flow name -> handler).
@@ -635,6 +652,8 @@ TEXT_ANSWERS: dict[str, dialogs.TextAnswer] = {
     # The two lists: posting a need, its activity's time, a deadline, a reply; an offer.
     **need_handlers.TEXT_ANSWERS,
     **offer_handlers.TEXT_ANSWERS,
+    # The street level: a new community's name, or a new name for one.
+    STREET_NAME_FLOW: street_handlers.name_answer,
 }
 
 

@@ -151,6 +151,8 @@ NOT_ABOUT_A_PERSON: dict[str, str] = {
     "conventions.superseded_by": "the convention that replaced this one",
     "communities.created_by": "the street administrator (staff, named in the configuration)"
     " who created a community: the street's record, not a resident's data",
+    "street_invites.created_by": "the street administrator (staff, named in the"
+    " configuration) who made a secretary's invite link: the street's record",
 }
 
 

@@ -27,6 +27,7 @@ from handlers.needs import keyboards as needs_keyboards
 from handlers.participation import keyboard as big_buttons
 from handlers.participation import keyboards as participation_keyboards
 from handlers.participation import mine as participation_mine
+from handlers.street import street
 from handlers.texts import t
 from handlers.volunteering import checkin as volunteering
 
@@ -54,6 +55,10 @@ async def start(update: Update, context: Context) -> None:
             t(actor.language, "start.in_group"),
             open_private_chat(actor.language, context.bot.username, JOIN_PAYLOAD),
         )
+        return
+    if street.is_invite_start(context.args):
+        # A street administrator's link appointing a community's secretary (sec-…).
+        await street.invite_start(update, context)
         return
     if volunteering.is_qr_start(context.args):
         # The QR code on an organiser's /code screen: check the scanner in.
