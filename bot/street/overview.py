@@ -86,6 +86,7 @@ class StreetOverviews:
             MONTHLY_SCHEDULE_KEY,
             MONTHLY_KIND,
             daily_rule(MONTHLY_AT, self.tz) if settings.street.admins else None,
+            street=True,
         )
 
     def today_period(self, span: Span) -> Period:

@@ -13,12 +13,15 @@ from bot.clock import Clock
 from bot.community.calendar import CommunityCalendar, local_moment, parse_offset, to_utc
 from bot.config import Settings
 from bot.runtime.scheduler.rules import EVENT_RULES, ScheduleRules
-from storage import Database
+from storage import Database, current_community
 from storage.runtime.schedules import ScheduleRow
 from storage.session import Session
 from storage.times import to_db_time
 
 log = logging.getLogger(__name__)
+
+#: The community a street's own schedule is kept in (bot/community/communities.py).
+FIRST_COMMUNITY = 1
 
 
 def calendar_fingerprint(calendar: CommunityCalendar) -> str:
@@ -57,10 +60,17 @@ class BuiltinSchedules:
         self.calendar_fingerprint = calendar_fingerprint(rules.calendar)
         #: Built-in schedules other services add (key -> kind and rule; None removes it).
         self._extra: dict[str, tuple[str, dict[str, Any] | None]] = {}
+        #: Keys of the street's own schedules: kept once, in the first community.
+        self._street: set[str] = set()
 
-    def add(self, key: str, kind: str, rule: dict[str, Any] | None) -> None:
-        """Have :meth:`ensure` keep a schedule ``key`` with ``rule`` (None: none at all)."""
+    def add(
+        self, key: str, kind: str, rule: dict[str, Any] | None, *, street: bool = False
+    ) -> None:
+        """Have :meth:`ensure` keep a schedule ``key`` with ``rule`` (None: none at all);
+        ``street``: one for the whole street (kept in the first community), not one each."""
         self._extra[key] = (kind, rule)
+        if street:
+            self._street.add(key)
 
     async def ensure(self) -> None:
         """Create, update or disable the built-in reminders to match the configuration."""
@@ -108,8 +118,12 @@ class BuiltinSchedules:
                     else None
                 )
                 await self._keep(session, key, kind, rule, now)
+            first = current_community.get() in (None, FIRST_COMMUNITY)
             for key, (kind, extra_rule) in self._extra.items():
-                await self._keep(session, key, kind, extra_rule, now)
+                street_only = key in self._street
+                await self._keep(
+                    session, key, kind, None if street_only and not first else extra_rule, now
+                )
 
     def _fingerprinted(self, rule: dict[str, Any]) -> dict[str, Any]:
         """An event rule with the fingerprint of the calendar it follows."""

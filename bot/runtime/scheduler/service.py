@@ -98,9 +98,12 @@ class SchedulerService:
             facts.update(await describer(session, schedule))
         return facts
 
-    def add_builtin(self, key: str, kind: str, rule: dict[str, Any] | None) -> None:
-        """Have ``ensure_builtin`` keep a schedule ``key`` with ``rule`` (None: none at all)."""
-        self._builtins.add(key, kind, rule)
+    def add_builtin(
+        self, key: str, kind: str, rule: dict[str, Any] | None, *, street: bool = False
+    ) -> None:
+        """Have ``ensure_builtin`` keep a schedule ``key`` with ``rule`` (None: none at all)
+        in every community; ``street``: one for the whole street, in the first community."""
+        self._builtins.add(key, kind, rule, street=street)
 
     async def arm_schedule(self, schedule_id: int) -> None:
         """Arm the alarm of a schedule a service changed in its own unit of work."""
