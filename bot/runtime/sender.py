@@ -339,6 +339,12 @@ class Sender:
         task.add_done_callback(finished)
 
     async def _deliver(self, row: OutboxRow) -> None:
+        # Inside the row's community: its card, chart or document is drawn from that
+        # community's records, and whatever the answer changes there is its own.
+        with self._enter_community(row.community_id):
+            await self._deliver_here(row)
+
+    async def _deliver_here(self, row: OutboxRow) -> None:
         # Cancelled before the claim: nothing happened, the row stays pending.
         reserved = await self._limiter.acquire(row.chat_id, background=True)
         try:
@@ -458,8 +464,7 @@ class Sender:
         except Forbidden as error:
             return Outcome("unreachable", error=error.message)
         except ChatMigrated as error:
-            with self._enter_community(row.community_id):
-                await self._community.chat_migrated(row.chat_id, error.new_chat_id)
+            await self._community.chat_migrated(row.chat_id, error.new_chat_id)
             return Outcome("retry", error="chat migrated", retry_in=0.0)
         except RetryAfter as error:
             seconds = _retry_seconds(error)

@@ -1,0 +1,185 @@
+"""Two communities of one street play the same flows at once, through the real bot run
+outside any community (as `pavilion run` runs it): nothing of one reaches the other's
+lists, counts, cards, pushes, exports or street figures, and a forged press of one's
+button from the other finds nothing."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.standin import FakeBotApi
+from handlers.community import callbacks as cb
+from handlers.street import callbacks as street_cb
+from storage import in_community
+from tests.conftest import FakeClock, make_settings
+from tests.handlers.conftest import (
+    RESIDENTS_GROUP,
+    SECRETARY,
+    BotHarness,
+    button_data,
+    start_harness,
+)
+
+ADMIN = 9001
+PEACE_SECRETARY = 3001
+PEACE_GROUP = -1005678
+HAPPY = {"zhang": 2001, "tom": 2002}
+PEACE = {"wang": 3002, "zhao": 3003}
+HAPPY_MATTER = "3号楼前加装路灯"
+PEACE_MATTER = "小区门口增设快递柜"
+
+
+@pytest.fixture
+async def street(tmp_path: Path, api: FakeBotApi) -> AsyncIterator[BotHarness]:
+    api.add_user(ADMIN, "主任", last_name="街道", language_code="zh-hans")
+    api.add_user(PEACE_SECRETARY, "书记", last_name="和", language_code="zh-hans")
+    api.add_user(3002, "阿姨", last_name="王", language_code="zh-hans")
+    api.add_user(3003, "大爷", last_name="赵", language_code="zh-hans")
+    api.add_group(PEACE_GROUP, "和平里居民群")
+    settings = make_settings(
+        tmp_path,
+        telegram={"poll_timeout": 1},
+        street={"name": "幸福街道", "admins": [ADMIN]},
+    )
+    running = await start_harness(settings, api, FakeClock())
+    try:
+        yield running
+    finally:
+        await running.running.stop()
+
+
+def text_of(message: dict[str, Any]) -> str:
+    return str(message.get("text") or message.get("caption") or "")
+
+
+async def join(street: BotHarness, user_id: int, community: int, name: str) -> None:
+    """Register through a group's link of ``community`` (the link carries it)."""
+    await street.say(user_id, f"/start join-{community}")
+    await street.press(user_id, street.last(user_id), cb.RegisterConsent(True).encode())
+    await street.say(user_id, name)
+    await street.press(user_id, street.last(user_id), cb.RegisterSkipBuilding().encode())
+
+
+async def raise_matter(street: BotHarness, user_id: int, title: str) -> None:
+    await street.say(user_id, f"提议 {title}")
+    await street.say(user_id, "大家都很需要。")
+    await street.press_label(user_id, street.last(user_id), "提交")
+
+
+async def make_second_community(street: BotHarness) -> int:
+    """The street administrator creates 和平社区 and appoints its secretary by link."""
+    await street.say(ADMIN, "/street")
+    await street.press(ADMIN, street.last(ADMIN), street_cb.StreetNew().encode())
+    await street.say(ADMIN, "和平社区")
+    (peace,) = [row.id for row in street.running.services.communities.all() if row.id != 1]
+    await street.press(ADMIN, street.last(ADMIN), street_cb.StreetInvite(peace).encode())
+    found = re.search(r"start=(sec-[\w-]+)", text_of(street.last(ADMIN)))
+    assert found is not None
+    await street.say(PEACE_SECRETARY, f"/start {found.group(1)}")
+    await street.press_label(PEACE_SECRETARY, street.last(PEACE_SECRETARY), "同意并担任书记")
+    return peace
+
+
+async def test_two_communities_see_only_their_own(street: BotHarness) -> None:
+    peace = await make_second_community(street)
+
+    # Each community: its secretary, its residents' group, two residents.
+    await street.register(SECRETARY)
+    await street.say(SECRETARY, "/bind residents", RESIDENTS_GROUP)
+    await street.say(PEACE_SECRETARY, "/bind residents", PEACE_GROUP)
+    await join(street, HAPPY["zhang"], 1, "张阿姨")
+    await join(street, HAPPY["tom"], 1, "Tom")
+    await join(street, PEACE["wang"], peace, "王阿姨")
+    await join(street, PEACE["zhao"], peace, "赵大爷")
+
+    # The same flow in both: each raises a matter, and each is its community's #1.
+    await raise_matter(street, HAPPY["zhang"], HAPPY_MATTER)
+    assert street.last(HAPPY["zhang"])["text"].startswith("✅ 已提交，编号 #1。")
+    await raise_matter(street, PEACE["wang"], PEACE_MATTER)
+    assert street.last(PEACE["wang"])["text"].startswith("✅ 已提交，编号 #1。")
+    await street.pushes_sent()
+
+    # Cards: each group has its own community's matter, never the other's.
+    happy_group = " ".join(street.texts(RESIDENTS_GROUP))
+    peace_group = " ".join(street.texts(PEACE_GROUP))
+    assert f"📌 #1 {HAPPY_MATTER}" in happy_group and PEACE_MATTER not in happy_group
+    assert f"📌 #1 {PEACE_MATTER}" in peace_group and HAPPY_MATTER not in peace_group
+    assert "和平社区" not in happy_group and "幸福社区" not in peace_group
+
+    # Lists: /matters shows each its own.
+    for user_id, own, other in (
+        (HAPPY["tom"], HAPPY_MATTER, PEACE_MATTER),
+        (PEACE["zhao"], PEACE_MATTER, HAPPY_MATTER),
+    ):
+        await street.say(user_id, "/matters")
+        listing = text_of(street.last(user_id))
+        assert own in listing and other not in listing
+
+    # Counts: each secretary's /status counts their own people and groups only.
+    await street.say(SECRETARY, "/status")
+    happy_status = text_of(street.last(SECRETARY))
+    await street.say(PEACE_SECRETARY, "/status")
+    peace_status = text_of(street.last(PEACE_SECRETARY))
+    assert "幸福社区" in happy_status and "和平里居民群" not in happy_status
+    assert "和平社区" in peace_status and "幸福里居民群" not in peace_status
+
+    # A push: community 2's notice reaches community 2's residents only.
+    await street.say(PEACE_SECRETARY, "/notify")
+    await street.press_label(PEACE_SECRETARY, street.last(PEACE_SECRETARY), "全体登记居民")
+    assert "（3 人）" in text_of(street.last(PEACE_SECRETARY))  # the secretary and two
+    await street.say(PEACE_SECRETARY, "本周六停水，请提前储水。")
+    await street.press_label(PEACE_SECRETARY, street.last(PEACE_SECRETARY), "发送")
+    await street.pushes_sent()
+    assert any("本周六停水" in t for t in street.texts(PEACE["zhao"]))
+    for user_id in (SECRETARY, *HAPPY.values()):
+        assert not any("本周六停水" in t for t in street.texts(user_id))
+
+    # A forged press: community 2's resident presses community 1's card's button.
+    happy_card = next(
+        m for m in street.api.bot_messages(RESIDENTS_GROUP) if HAPPY_MATTER in text_of(m)
+    )
+    support = button_data(happy_card, "附议")
+    street.api.press_button(
+        PEACE["zhao"], RESIDENTS_GROUP, happy_card["message_id"], support, strict=False
+    )
+    await street.settle()
+    with in_community(1):
+        async with street.db.read() as session:
+            (matter,) = await session.matters.open()
+            assert matter.title == HAPPY_MATTER
+            assert matter.supports == 0
+
+    # Exports: a resident's /export holds nothing of the other community.
+    await street.say(PEACE["wang"], "/export")
+    exported = street.api.bot_messages(PEACE["wang"])[-1]
+    (content,) = exported["_files"].values()
+    record = json.loads(content)
+    dumped = json.dumps(record, ensure_ascii=False)
+    assert PEACE_MATTER in dumped and HAPPY_MATTER not in dumped and "张阿姨" not in dumped
+
+    # The street view: one block per community, each with its own one matter raised.
+    await street.say(ADMIN, "/street")
+    await street.press_label(ADMIN, street.last(ADMIN), "街道总览")
+    view = next(
+        text_of(m) for m in reversed(street.api.bot_messages(ADMIN)) if "街道总览" in text_of(m)
+    )
+    blocks = view.split("🏘 ")[1:]
+    assert [block.splitlines()[0] for block in blocks] == ["幸福社区", "和平社区"]
+    for block in blocks:
+        assert "提出 1 ·" in block
+
+    # Every row either community wrote is its own: nothing fell back to community 1.
+    with in_community(peace):
+        async with street.db.read() as session:
+            assert await session.people.count() == 3
+            assert [c.title for c in await session.chats.bound()] == ["和平里居民群"]
+    with in_community(1):
+        async with street.db.read() as session:
+            assert await session.people.count() == 3
+            assert [c.title for c in await session.chats.bound()] == ["幸福里居民群"]
