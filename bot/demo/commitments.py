@@ -13,12 +13,17 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from bot.app import RunningBot
+from bot.standin import FakeBotApi
 
 
 class Script(Protocol):
     """What the demo's script offers (bot/demo/story.py ``DemoScript``)."""
 
     running: RunningBot
+    api: FakeBotApi
+
+    async def settle(self) -> None:
+        """Wait until the bot has handled everything sent so far."""
 
     async def say(
         self, user_id: int, text: str, chat_id: int | None = None, **extra: Any

@@ -13,8 +13,11 @@ owner is assigned, the secretary names the recorder, the minutes (text and
 Word document) go out at the close, the owner reports it done and the
 residents rate it;
 the secretary takes the ledger (台账); a Party member's commitment is approved, its
-pledge card posted and kept (党员承诺); and later the month's volunteer hours. At the
-end a resident's need (需求) is claimed by a member, done, confirmed and rated.
+pledge card posted and kept (党员承诺); and later the month's volunteer hours. Then a
+resident's need (需求) is claimed by a member, done, confirmed and rated. At the end, the
+street: its administrator creates a second community and appoints its secretary, a
+resident there raises that community's own #1, and the administrator reads the street
+view of both.
 The week is compressed: the bot runs on a clock the script moves, and each
 timed step is fired as its alarm would fire it. The whole conversation is
 printed as a transcript a resident can read.
@@ -40,6 +43,7 @@ from bot.config import settings_from_mapping
 from bot.demo.commitments import play_commitment
 from bot.demo.files import sent_files, write_sent_files
 from bot.demo.lessons import play_lessons
+from bot.demo.street import play_street
 from bot.demo.volunteering import play_volunteering
 from bot.standin import FakeBotApi, StandinServer
 
@@ -51,6 +55,11 @@ UNCLE_LI = 2003
 RESIDENTS_GROUP = -1001001
 MEMBERS_GROUP = -1001002
 VOLUNTEERS_GROUP = -1001003
+#: The street: its administrator, and a second community's secretary, resident and group.
+STREET_ADMIN = 9001
+PEACE_SECRETARY = 3001
+PEACE_RESIDENT = 3002
+PEACE_GROUP = -1002001
 
 Step = Callable[[], Awaitable[None]]
 
@@ -162,6 +171,19 @@ class DemoScript:
         await self.commitment()
         await self.volunteering()
         await self.needs()
+        await self.street()
+
+    async def street(self) -> None:
+        """The street: a second community, created and staffed in the bot; its own #1;
+        the street view of both."""
+        self.api.narrate("⏩ 街道：一个机器人服务街道的所有社区")
+        await play_street(
+            self,
+            admin=STREET_ADMIN,
+            secretary=PEACE_SECRETARY,
+            resident=PEACE_RESIDENT,
+            group=PEACE_GROUP,
+        )
 
     async def micro_party_lesson(self) -> None:
         """A micro Party lesson, shortened: written, sent, studied, reminded, delivered."""
@@ -462,12 +484,16 @@ async def run_demo(
         AUNTIE_ZHANG: ("张阿姨", "秀英", "张", "zh-hans"),
         TOM: ("Tom", "Tom", "Miller", "en"),
         UNCLE_LI: ("李大爷", "建国", "李", "zh-hans"),
+        STREET_ADMIN: ("街道周主任", "主任", "周", "zh-hans"),
+        PEACE_SECRETARY: ("和平社区陈书记", "书记", "陈", "zh-hans"),
+        PEACE_RESIDENT: ("赵大爷", "大爷", "赵", "zh-hans"),
     }
     for user_id, (_, first, last, code) in people.items():
         api.add_user(user_id, first, last_name=last, language_code=code)
     api.add_group(RESIDENTS_GROUP, "幸福里居民群", bot_status="left")
     api.add_group(MEMBERS_GROUP, "幸福里党员群")
     api.add_group(VOLUNTEERS_GROUP, "幸福里志愿者群")
+    api.add_group(PEACE_GROUP, "和平里居民群", bot_status="left")
     server = StandinServer(api)
     await server.start()
     with tempfile.TemporaryDirectory(prefix="pavilion-demo-") as scratch:
@@ -485,6 +511,7 @@ async def run_demo(
                     "secretaries": [SECRETARY],
                     "grids": [{"id": "g1", "name": "第一网格"}, {"id": "g2", "name": "第二网格"}],
                 },
+                "street": {"name": "幸福街道", "admins": [STREET_ADMIN]},
                 "storage": {"path": str(db_path)},
                 "deliberation": {"support_threshold": 2, "default_quorum": 3},
             }
