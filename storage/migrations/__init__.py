@@ -35,6 +35,7 @@ from storage.migrations import (
     v27_households,
     v28_spending,
     v29_communities,
+    v36_move_requests,
 )
 from storage.migrations.step import Migration
 
@@ -68,4 +69,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     v27_households.MIGRATION,
     v28_spending.MIGRATION,
     v29_communities.MIGRATION,
+    v36_move_requests.MIGRATION,
 )
