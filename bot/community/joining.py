@@ -30,7 +30,7 @@ from bot.community.register import Actor, Role, secretaries_to_tell
 from bot.config import Language
 from bot.errors import UserFacingError
 from bot.runtime.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
-from storage import Database, community_id, current_community
+from storage import Database, community_id
 from storage.community.joining import MoveRequestsRepository, MoveRow, registering_community
 
 log = logging.getLogger(__name__)
@@ -95,11 +95,6 @@ class JoiningService:
         """The community whose registration form the account has open, or None."""
         found = await self._db.run_read(partial(registering_community, tg_user_id=tg_user_id))
         return found if found is not None and self._communities.get(found) is not None else None
-
-    def needs_choice(self) -> bool:
-        """Whether a newcomer who wrote to the bot directly chooses their community first:
-        with several, when none is known for them yet."""
-        return self._communities.several and current_community.get() is None
 
     def choices(self, language: Language) -> list[CommunityChoice]:
         """The street's communities, to join one."""

@@ -33,41 +33,43 @@ def register_payload() -> str:
 
 
 async def enter_registering(update: Update, context: Context) -> None:
-    """A newcomer's update with no community yet: the community of their open
-    registration form, if any, is entered (and who they are is resolved there)."""
-    if current_community.get() is not None:
-        return
+    """A newcomer's update: the community of their open registration form is entered
+    (and who they are is resolved there), whatever the update was resolved to (their
+    private chat names no community until they are registered)."""
+    actor = context.require_actor()
     caller = caller_of(update)
-    if caller is None:
+    if actor.registered or caller is None:
         return
     found = await context.services.joining.registering_in(caller.tg_user_id)
-    if found is not None:
+    if found is not None and found != current_community.get():
         context.services.communities.enter_for_update(found)
         context.actor = await context.services.community.identify(caller)
 
 
 async def enter_for_start(update: Update, context: Context) -> bool:
     """Before /start privately: a newcomer enters the community their link names (or
-    the one whose form they have open); with several communities and none known, they
-    are asked which one (True: the list was shown, /start is done)."""
+    the one whose form they have open); with several communities and none of these,
+    they are asked which one (True: the list was shown, /start is done)."""
     actor = context.require_actor()
     caller = caller_of(update)
     if actor.registered or caller is None:
         return False
-    joining = context.services.joining
-    found = joining.community_of_payload(context.args)
-    if found is None and current_community.get() is None:
-        found = await joining.registering_in(caller.tg_user_id)
+    services = context.services
+    found = services.joining.community_of_payload(context.args)
+    if found is None:
+        found = await services.joining.registering_in(caller.tg_user_id)
     if found is not None:
-        context.services.communities.enter_for_update(found)
-        context.actor = await context.services.community.identify(caller)
+        services.communities.enter_for_update(found)
+        context.actor = await services.community.identify(caller)
         return False
-    if not joining.needs_choice():
+    if not services.communities.several:
         return False
+    if await services.communities.of_user(caller.tg_user_id) is not None:
+        return False  # registered (elsewhere): /start says so
     await reply(
         update,
         t(actor.language, "join.choose"),
-        keyboards.community_choices(joining.choices(actor.language)),
+        keyboards.community_choices(services.joining.choices(actor.language)),
     )
     return True
 

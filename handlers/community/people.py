@@ -114,10 +114,10 @@ async def community_chosen(update: Update, context: Context) -> None:
     caller = _require_caller(update)
     services = context.services
     if context.require_actor().registered or await services.communities.of_user(caller.tg_user_id):
-        await show(update, t(context.require_actor().language, "join.already_registered"))
+        await reply(update, t(context.require_actor().language, "join.already_registered"))
         return
     if services.communities.get(data.community) is None:
-        await show(update, t(context.require_actor().language, "join.no_such"))
+        await reply(update, t(context.require_actor().language, "join.no_such"))
         return
     services.communities.enter_for_update(data.community)
     context.actor = await services.community.identify(caller)
