@@ -212,3 +212,28 @@ async def test_a_refused_move_leaves_the_person_where_they_are(harness: BotHarne
     assert "没有同意" in harness.last(2001)["text"]
     zhang = await _person(harness, 2001)
     assert zhang is not None and zhang.community_id == 1
+
+
+async def test_a_group_the_bot_is_added_to_is_the_adders_community(
+    harness: BotHarness,
+) -> None:
+    peace = await _second_community(harness)
+    await _register_by_link(harness, 2003, f"join-{peace}")
+    await _make_secretary(harness, 2003, peace)
+    harness.api.add_group(-556, "和平老年群", type="group", bot_status="left")
+    harness.api.bot_added(-556, 2003)
+    await harness.settle()
+    assert "/bind" in harness.last(-556)["text"]
+    assert await harness.running.services.communities.of_chat(-556) == peace
+    # Bound, then upgraded to a supergroup: still the second community's.
+    await harness.say(2003, "/bind volunteers", -556)
+    harness.api.migrate_group(-556, -1005560)
+    await harness.settle()
+    with in_community(peace):
+        async with harness.db.read() as session:
+            moved = await session.chats.get(-1005560)
+            assert moved is not None and moved.kind == "volunteers"
+    with in_community(1):
+        async with harness.db.read() as session:
+            assert await session.chats.get(-1005560) is None
+            assert await session.chats.bound() == []
