@@ -3,17 +3,26 @@ two communities, through the real Application."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
 from bot.community.communities import Communities
 from bot.config import current_profile
+from bot.standin import FakeBotApi
 from handlers.community import callbacks as cb
 from storage import current_community, in_community
 from storage.community.people import PersonRow, person_by_telegram_id_street_wide
-from tests.handlers.conftest import RESIDENTS_GROUP, SECRETARY, BotHarness, button_labels
+from tests.conftest import make_settings
+from tests.handlers.conftest import (
+    RESIDENTS_GROUP,
+    SECRETARY,
+    BotHarness,
+    button_labels,
+    start_harness,
+)
 
 PEACE_GROUP = -1005678
 NOW = datetime(2026, 11, 19, 11, 0, tzinfo=UTC)
@@ -31,6 +40,22 @@ def _enter_for_update(self: Communities, community: int) -> None:
 def _entering_sets_the_scope(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(Communities, "enter_for_update", _enter_for_update)
     yield
+
+
+@pytest.fixture
+async def harness(tmp_path: Path, api: FakeBotApi) -> AsyncIterator[BotHarness]:
+    """The bot run as `pavilion run` runs it, in no community: a newcomer's updates have
+    none until they join one (the test itself reads inside the first)."""
+    settings = make_settings(tmp_path, telegram={"poll_timeout": 1})
+    token = current_community.set(None)
+    try:
+        running = await start_harness(settings, api)
+    finally:
+        current_community.reset(token)
+    try:
+        yield running
+    finally:
+        await running.running.stop()
 
 
 async def _second_community(harness: BotHarness) -> int:
