@@ -13,6 +13,7 @@ from bot.board.service import Board
 from bot.calendar_files import CalendarFiles
 from bot.clock import Clock, system_clock
 from bot.community.communities import Communities
+from bot.community.joining import JoiningService
 from bot.community.notices import NoticeService
 from bot.community.register import CommunityService
 from bot.community.registration import PaperEntryService, RegistrationService
@@ -78,6 +79,8 @@ class Services:
     board: Board
     #: Households and the members who look after them (党员联户): visits, the tree.
     households: HouseholdsService
+    #: Joining a community (a group's link, the street's list); moving to another.
+    joining: JoiningService
     clock: Clock = system_clock
     #: Tells the outbox sender that messages were queued (set when it starts).
     wake_sender: Callable[[], None] = field(default=lambda: None)
@@ -106,6 +109,7 @@ class Services:
         # Registers the surveys' close and reminders, and their sheet of the ledger.
         surveys = Surveys(db, settings, scheduler, ledger, clock)
         households = HouseholdsService(db, settings, clock)
+        communities = Communities(db, settings, clock)
         # The households' sheets of the ledger (党员联户, 入户走访).
         ledger.add_section(households.ledger_section)
         services = cls(
@@ -137,6 +141,7 @@ class Services:
             members=Members(db, settings, scheduler, clock, ledger=ledger),
             board=Board(db, settings, scheduler, clock, ledger),
             households=households,
+            joining=JoiningService(db, communities, clock),
             clock=clock,
         )
         # Registers the needs' clocks, the monthly report and the ledger's two sheets.

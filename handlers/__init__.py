@@ -47,7 +47,7 @@ from handlers.board import callbacks as board_cb
 from handlers.board import spending as board_spending
 from handlers.calendars import callbacks as calendar_cb
 from handlers.calendars import sending as calendar_files
-from handlers.community import admin, chats, notices, people, schedules
+from handlers.community import admin, chats, joining, notices, people, schedules
 from handlers.community import callbacks as community_cb
 from handlers.datepicker import callbacks as datepicker_cb
 from handlers.datepicker import picker as datepicker
@@ -310,6 +310,13 @@ BUTTONS: tuple[Button, ...] = (
     Button(community_cb.RegisterUseTelegramName, people.use_telegram_name, Access.ANYONE),
     Button(community_cb.RegisterSkipBuilding, people.skip_building, Access.ANYONE),
     Button(community_cb.RegisterGrid, people.choose_grid, Access.ANYONE),
+    # Several communities: a newcomer's choice of theirs, then the form there.
+    Button(community_cb.JoinCommunity, people.community_chosen, Access.ANYONE, Where.PRIVATE),
+    # 🏠 搬到其他社区 (on /me): the list, the confirmation; the target's secretaries decide.
+    Button(community_cb.MoveStart, joining.move_start, Access.REGISTERED, Where.PRIVATE),
+    Button(community_cb.MoveTo, joining.move_chosen, Access.REGISTERED, Where.PRIVATE),
+    Button(community_cb.MoveConfirm, joining.move_confirmed, Access.REGISTERED, Where.PRIVATE),
+    Button(community_cb.MoveDecide, joining.move_decided, Role.SECRETARY),
     Button(community_cb.ChooseLanguage, people.lang_chosen, Access.REGISTERED),
     # 🏠 门牌: one's own building and door (a secretary: anyone's, checked by the service).
     Button(community_cb.SetHome, people.home_pressed, Access.REGISTERED),

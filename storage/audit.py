@@ -1,4 +1,5 @@
-"""The audit log: who did what, for the committee's records."""
+"""The audit log: who did what, for the committee's records; each community's its own
+(every query is scoped to the current community, storage/scope.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 import aiosqlite
 
-from storage.scope import current_update
+from storage.scope import community_id, current_update
 from storage.times import to_db_time
 
 
@@ -35,17 +36,17 @@ class AuditRepository:
             scope = current_update.get()
             update_id = scope.update_id if scope else None
         await self._conn.execute(
-            "INSERT INTO audit_log (at, actor_id, subject_id, action, detail, update_id)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (to_db_time(at), actor_id, subject_id, action, detail, update_id),
+            "INSERT INTO audit_log (at, actor_id, subject_id, action, detail, update_id,"
+            " community_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (to_db_time(at), actor_id, subject_id, action, detail, update_id, community_id()),
         )
 
     async def about(self, person_id: int) -> list[dict[str, Any]]:
         """Entries in which the person acted or was acted on, for their data export."""
         async with self._conn.execute(
             "SELECT at, action, detail, actor_id = ? AS as_actor FROM audit_log"
-            " WHERE actor_id = ? OR subject_id = ? ORDER BY id",
-            (person_id, person_id, person_id),
+            " WHERE (actor_id = ? OR subject_id = ?) AND community_id = ? ORDER BY id",
+            (person_id, person_id, person_id, community_id()),
         ) as cur:
             rows = await cur.fetchall()
         return [
@@ -61,7 +62,8 @@ class AuditRepository:
     async def count_action(self, action: str) -> int:
         """How many entries record this action."""
         async with self._conn.execute(
-            "SELECT count(*) FROM audit_log WHERE action = ?", (action,)
+            "SELECT count(*) FROM audit_log WHERE action = ? AND community_id = ?",
+            (action, community_id()),
         ) as cur:
             row = await cur.fetchone()
         return int(row[0]) if row else 0

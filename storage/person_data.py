@@ -5,6 +5,10 @@
 that carries what it holds; :data:`NOT_ABOUT_A_PERSON` names the columns that
 look like one by their name and are not. A test walks the schema and fails on
 any person column missing from both, so a new table cannot be forgotten.
+
+Every query is scoped to the current community (storage/scope.py): the export is of
+what the person's community holds about them (a person who moved community left their
+records there, where they still count).
 """
 
 from __future__ import annotations
@@ -15,7 +19,9 @@ from typing import Any
 
 import aiosqlite
 
+from storage.community.joining import MoveRequestsRepository
 from storage.community.leave import LeaveRepository
+from storage.scope import community_id
 
 #: "table.column" -> "section.key" of the export that carries what the column holds.
 EXPORTED: dict[str, str] = {
@@ -40,6 +46,9 @@ EXPORTED: dict[str, str] = {
     # Excused absence (请假): their requests, and the decisions they made on others'.
     "leave_requests.person_id": "register.leave_requests",
     "leave_requests.decided_by": "register.leave_decided",
+    # Moving to another community (搬到其他社区): their requests, those they decided.
+    "move_requests.person_id": "register.move_requests",
+    "move_requests.decided_by": "register.moves_decided",
     # Deliberation.
     "matters.raised_by": "deliberation.matters_raised",
     "matters.owner_person_id": "deliberation.matters_owned",
@@ -163,7 +172,13 @@ class PersonDataRepository:
         self._conn = conn
 
     async def _rows(self, sql: str, *args: Any) -> list[dict[str, Any]]:
-        async with self._conn.execute(sql, args) as cur:
+        """The rows of ``sql``: every ``:c`` in it is the current community's id."""
+        named = {f"a{i}": arg for i, arg in enumerate(args)} | {"c": community_id()}
+        positional = iter(range(len(args)))
+        text = "".join(
+            f":a{next(positional)}" if part == "?" else part for part in _split_marks(sql)
+        )
+        async with self._conn.execute(text, named) as cur:
             return [dict(row) for row in await cur.fetchall()]
 
     async def record(self, person_id: int, tg_user_id: int) -> dict[str, Any]:
@@ -174,7 +189,7 @@ class PersonDataRepository:
             "open_conversations": _parsed(
                 await rows(
                     "SELECT chat_id, flow, step, data, updated_at FROM dialogs"
-                    " WHERE user_id = ? ORDER BY chat_id",
+                    " WHERE user_id = ? AND community_id = :c ORDER BY chat_id",
                     tg_user_id,
                 ),
                 "data",
@@ -183,7 +198,8 @@ class PersonDataRepository:
                 await rows(
                     "SELECT o.id, p.kind, o.state, o.content, o.created_at, o.done_at"
                     " FROM outbox o LEFT JOIN pushes p ON p.id = o.push_id"
-                    " WHERE o.person_id = ? OR o.chat_id = ? ORDER BY o.id",
+                    " WHERE (o.person_id = ? OR o.chat_id = ?) AND o.community_id = :c"
+                    " ORDER BY o.id",
                     p,
                     tg_user_id,
                 ),
@@ -200,42 +216,49 @@ class PersonDataRepository:
         return {
             "roles_granted": await rows(
                 "SELECT role, granted_at FROM person_roles"
-                " WHERE granted_by = ? AND person_id != ? ORDER BY granted_at",
+                " WHERE granted_by = ? AND person_id != ? AND community_id = :c"
+                " ORDER BY granted_at",
                 p,
                 p,
             ),
             "chats_bound": await rows(
-                "SELECT title, kind, bound_at FROM chats WHERE bound_by = ? ORDER BY bound_at",
+                "SELECT title, kind, bound_at FROM chats WHERE bound_by = ? AND community_id = :c"
+                " ORDER BY bound_at",
                 p,
             ),
             "pushes_started": await rows(
                 "SELECT id, kind, title, created_at, finished_at FROM pushes"
-                " WHERE started_by = ? OR report_chat_id = ? ORDER BY id",
+                " WHERE (started_by = ? OR report_chat_id = ?) AND community_id = :c ORDER BY id",
                 p,
                 tg_user_id,
             ),
             "schedules_owned": await rows(
                 "SELECT id, kind, title, next_due_at, enabled FROM schedules"
-                " WHERE owner_id = ? ORDER BY id",
+                " WHERE owner_id = ? AND community_id = :c ORDER BY id",
                 p,
             ),
             # Their standing request that the grid worker record their ballots.
             "proxy_request": await rows(
-                "SELECT requested_at FROM proxy_requests WHERE person_id = ?", p
+                "SELECT requested_at FROM proxy_requests WHERE person_id = ? AND community_id = :c",
+                p,
             ),
             # Reminders they turned off (e.g. to vote), and when.
             "reminders_off": await rows(
-                "SELECT kind, at FROM reminder_opt_outs WHERE person_id = ? ORDER BY kind", p
+                "SELECT kind, at FROM reminder_opt_outs WHERE person_id = ? AND community_id = :c"
+                " ORDER BY kind",
+                p,
             ),
             # Residents without Telegram they entered: when and for which grid, not
             # who (those are other people's entries in the register).
             "paper_residents_entered": await rows(
                 "SELECT id, grid_id, entered_at FROM paper_residents"
-                " WHERE entered_by = ? ORDER BY id",
+                " WHERE entered_by = ? AND community_id = :c ORDER BY id",
                 p,
             ),
             # Leave asked (with the reason) for lessons, make-ups and activities.
             **await LeaveRepository(self._conn).person_record(p),
+            # Requests to move community, from or into this one; those they decided.
+            **await MoveRequestsRepository(self._conn).person_record(p),
         }
 
     async def _deliberation(self, p: int) -> dict[str, Any]:
@@ -244,13 +267,13 @@ class PersonDataRepository:
         return {
             "matters_owned": await rows(
                 "SELECT id, title, stage, owner_kind, owner_name, due_at, progress"
-                " FROM matters WHERE owner_person_id = ? ORDER BY id",
+                " FROM matters WHERE owner_person_id = ? AND community_id = :c ORDER BY id",
                 p,
             ),
             "matter_events": _parsed(
                 await rows(
                     "SELECT matter_id, at, kind, detail FROM matter_events"
-                    " WHERE actor_id = ? ORDER BY id",
+                    " WHERE actor_id = ? AND community_id = :c ORDER BY id",
                     p,
                 ),
                 "detail",
@@ -258,48 +281,51 @@ class PersonDataRepository:
             "sitting_officer": await rows(
                 "SELECT o.role, s.forum, s.starts_at FROM sitting_officers o"
                 " JOIN sittings s ON s.id = o.sitting_id WHERE o.person_id = ?"
-                " ORDER BY s.starts_at",
+                " AND o.community_id = :c ORDER BY s.starts_at",
                 p,
             ),
             "minutes_edited": await rows(
                 "SELECT 'officer' AS what, sitting_id, role AS detail, set_at AS at"
-                " FROM sitting_officers WHERE set_by = ? UNION ALL SELECT 'excerpt',"
-                " sitting_id, comment_id, chosen_at FROM minutes_excerpts WHERE chosen_by = ?"
-                " ORDER BY at",
+                " FROM sitting_officers WHERE set_by = ? AND community_id = :c UNION ALL"
+                " SELECT 'excerpt', sitting_id, comment_id, chosen_at FROM minutes_excerpts"
+                " WHERE chosen_by = ? AND community_id = :c ORDER BY at",
                 p,
                 p,
             ),
             "comments_agreed": await rows(
                 "SELECT s.comment_id, c.matter_id, s.at FROM comment_supports s"
-                " JOIN comments c ON c.id = s.comment_id WHERE s.person_id = ? ORDER BY s.at",
+                " JOIN comments c ON c.id = s.comment_id WHERE s.person_id = ?"
+                " AND s.community_id = :c ORDER BY s.at",
                 p,
             ),
             "comments_hidden": await rows(
                 "SELECT id, matter_id, hidden_at, hidden_reason FROM comments"
-                " WHERE hidden_by = ? ORDER BY id",
+                " WHERE hidden_by = ? AND community_id = :c ORDER BY id",
                 p,
             ),
             # For whom and what is not theirs to read: who recorded it, when, why.
             "proxy_ballots_recorded": await rows(
                 "SELECT b.vote_id, v.matter_id, b.cast_at, b.proxy_reason FROM ballots b"
                 " JOIN votes v ON v.id = b.vote_id WHERE b.recorded_by = ?"
-                " ORDER BY b.cast_at",
+                " AND b.community_id = :c ORDER BY b.cast_at",
                 p,
             ),
             # The poll book: the votes they cast in (public or anonymous), never how.
             "votes_cast": await rows(
                 "SELECT b.vote_id, v.matter_id, v.anonymous FROM poll_book b"
-                " JOIN votes v ON v.id = b.vote_id WHERE b.person_id = ? ORDER BY b.vote_id",
+                " JOIN votes v ON v.id = b.vote_id WHERE b.person_id = ? AND b.community_id = :c"
+                " ORDER BY b.vote_id",
                 p,
             ),
             "votes_opened": await rows(
-                "SELECT id, matter_id, opened_at FROM votes WHERE opened_by = ? ORDER BY id",
+                "SELECT id, matter_id, opened_at FROM votes WHERE opened_by = ?"
+                " AND community_id = :c ORDER BY id",
                 p,
             ),
             **await self._paper_ballots(p),
             "votes_closed": await rows(
                 "SELECT id, matter_id, closed_at, result FROM votes"
-                " WHERE closed_by = ? ORDER BY id",
+                " WHERE closed_by = ? AND community_id = :c ORDER BY id",
                 p,
             ),
         }
@@ -311,20 +337,22 @@ class PersonDataRepository:
             "sittings_attended": await rows(
                 "SELECT s.forum, s.starts_at, a.marked_at, a.source FROM sitting_attendance a"
                 " JOIN sittings s ON s.id = a.sitting_id WHERE a.person_id = ?"
-                " ORDER BY s.starts_at",
+                " AND a.community_id = :c ORDER BY s.starts_at",
                 p,
             ),
             "paper_ballots_handed_in": await rows(
                 "SELECT v.vote_id, m.matter_id, v.marked_at FROM paper_voters v"
-                " JOIN votes m ON m.id = v.vote_id WHERE v.person_id = ? ORDER BY v.id",
+                " JOIN votes m ON m.id = v.vote_id WHERE v.person_id = ? AND v.community_id = :c"
+                " ORDER BY v.id",
                 p,
             ),
             "attendance_marked": await rows(
                 "SELECT 'present' AS what, sitting_id, NULL AS vote_id, marked_at AS at"
-                " FROM sitting_attendance WHERE marked_by = ?"
+                " FROM sitting_attendance WHERE marked_by = ? AND community_id = :c"
                 " UNION ALL SELECT 'unregistered', sitting_id, NULL, set_at FROM sitting_guests"
-                " WHERE set_by = ? UNION ALL SELECT 'paper_voter', sitting_id, vote_id, marked_at"
-                " FROM paper_voters WHERE marked_by = ? ORDER BY at",
+                " WHERE set_by = ? AND community_id = :c"
+                " UNION ALL SELECT 'paper_voter', sitting_id, vote_id, marked_at"
+                " FROM paper_voters WHERE marked_by = ? AND community_id = :c ORDER BY at",
                 p,
                 p,
                 p,
@@ -333,7 +361,7 @@ class PersonDataRepository:
                 "SELECT vote_id, counts, ballots, counter_id = ? AS counted,"
                 " witness_id = ? AS witnessed, entered_by = ? AS entered, entered_at"
                 " FROM paper_counts WHERE ? IN (counter_id, witness_id, entered_by)"
-                " ORDER BY vote_id",
+                " AND community_id = :c ORDER BY vote_id",
                 p,
                 p,
                 p,
@@ -347,28 +375,28 @@ class PersonDataRepository:
         return {
             "acceptances": await rows(
                 "SELECT matter_id, verdict, note, at FROM acceptances"
-                " WHERE person_id = ? ORDER BY at",
+                " WHERE person_id = ? AND community_id = :c ORDER BY at",
                 p,
             ),
             "referrals_made": await rows(
                 "SELECT id, matter_id, department, request, referred_at FROM referrals"
-                " WHERE referred_by = ? ORDER BY id",
+                " WHERE referred_by = ? AND community_id = :c ORDER BY id",
                 p,
             ),
             "referral_answers_recorded": await rows(
                 "SELECT id, matter_id, answer, answered_at FROM referrals"
-                " WHERE recorded_by = ? ORDER BY id",
+                " WHERE recorded_by = ? AND community_id = :c ORDER BY id",
                 p,
             ),
             "supervision": await rows(
                 "SELECT t.id AS term_id, t.starts_at, t.ends_at, t.method FROM supervisors s"
                 " JOIN supervision_terms t ON t.id = s.term_id WHERE s.person_id = ?"
-                " ORDER BY t.starts_at",
+                " AND s.community_id = :c ORDER BY t.starts_at",
                 p,
             ),
             "supervision_terms_created": await rows(
                 "SELECT id, starts_at, ends_at, method, created_at FROM supervision_terms"
-                " WHERE created_by = ? ORDER BY id",
+                " WHERE created_by = ? AND community_id = :c ORDER BY id",
                 p,
             ),
         }
@@ -379,28 +407,30 @@ class PersonDataRepository:
         return {
             "lessons_written": await rows(
                 "SELECT id, title, status, created_at FROM lessons"
-                " WHERE created_by = ? ORDER BY id",
+                " WHERE created_by = ? AND community_id = :c ORDER BY id",
                 p,
             ),
             "quiz_answers": await rows(
                 "SELECT lesson_id, question, choice, correct, at FROM lesson_answers"
-                " WHERE person_id = ? ORDER BY lesson_id, question",
+                " WHERE person_id = ? AND community_id = :c ORDER BY lesson_id, question",
                 p,
             ),
             "makeup_slots_created": await rows(
                 "SELECT id, lesson_id, starts_at, place, capacity, created_at FROM makeup_slots"
-                " WHERE created_by = ? ORDER BY id",
+                " WHERE created_by = ? AND community_id = :c ORDER BY id",
                 p,
             ),
             "makeup_attendance_recorded": await rows(
                 "SELECT lesson_id, attended_at FROM makeup_bookings"
-                " WHERE recorded_by = ? AND person_id != ? ORDER BY attended_at",
+                " WHERE recorded_by = ? AND person_id != ? AND community_id = :c"
+                " ORDER BY attended_at",
                 p,
                 p,
             ),
             "home_deliveries_confirmed": await rows(
                 "SELECT lesson_id, confirmed_at FROM home_deliveries"
-                " WHERE confirmed_by = ? AND person_id != ? ORDER BY confirmed_at",
+                " WHERE confirmed_by = ? AND person_id != ? AND community_id = :c"
+                " ORDER BY confirmed_at",
                 p,
                 p,
             ),
@@ -412,36 +442,48 @@ class PersonDataRepository:
         return {
             "activities_organised": await rows(
                 "SELECT id, title, starts_at, ends_at, cancelled_at FROM activities"
-                " WHERE organiser_id = ? ORDER BY id",
+                " WHERE organiser_id = ? AND community_id = :c ORDER BY id",
                 p,
             ),
             "checkins_recorded": await rows(
                 "SELECT activity_id, checked_in_at, method FROM checkins"
-                " WHERE recorded_by = ? AND (person_id IS NULL OR person_id != ?) ORDER BY id",
+                " WHERE recorded_by = ? AND (person_id IS NULL OR person_id != ?)"
+                " AND community_id = :c ORDER BY id",
                 p,
                 p,
             ),
             "checkin_changes": await rows(
                 "SELECT c.activity_id, h.at, h.action, h.old_minutes, h.new_minutes, h.reason"
                 " FROM checkin_changes h JOIN checkins c ON c.id = h.checkin_id"
-                " WHERE c.person_id = ? ORDER BY h.id",
+                " WHERE c.person_id = ? AND h.community_id = :c ORDER BY h.id",
                 p,
             ),
             "checkin_changes_made": await rows(
                 "SELECT c.activity_id, h.at, h.action, h.old_minutes, h.new_minutes, h.reason"
                 " FROM checkin_changes h JOIN checkins c ON c.id = h.checkin_id"
-                " WHERE h.by_id = ? ORDER BY h.id",
+                " WHERE h.by_id = ? AND h.community_id = :c ORDER BY h.id",
                 p,
             ),
             "units_contact": await rows(
-                "SELECT id, name FROM vol_units WHERE contact_id = ? ORDER BY id", p
+                "SELECT id, name FROM vol_units WHERE contact_id = ? AND community_id = :c"
+                " ORDER BY id",
+                p,
             ),
             "duty_swaps_asked": await rows(
                 "SELECT s.duty_id, d.day, s.state, s.asked_at, s.decided_at FROM duty_swaps s"
-                " JOIN duties d ON d.id = s.duty_id WHERE s.asked_by = ? ORDER BY s.id",
+                " JOIN duties d ON d.id = s.duty_id WHERE s.asked_by = ? AND s.community_id = :c"
+                " ORDER BY s.id",
                 p,
             ),
         }
+
+
+def _split_marks(sql: str) -> list[str]:
+    """``sql`` cut around each ``?`` (the queries here hold no literal question mark)."""
+    parts: list[str] = []
+    for piece in sql.split("?"):
+        parts += [piece, "?"]
+    return parts[:-1]
 
 
 def _parsed(rows: list[dict[str, Any]], column: str) -> list[dict[str, Any]]:

@@ -8,6 +8,11 @@ updates waiting to be handled (``inbox``), messages queued or sent to others
 history (``matter_events``), schedules' payloads. :meth:`PrivacyRepository.scrub`
 rewrites each of those, in the same unit of work as the deletion.
 
+The scrub is scoped: it rewrites the rows of the communities the caller names (the
+current one, and those the person moved from: their traces stay behind there), never
+another's; ``inbox`` (Telegram's updates, stored before anyone knows whose community
+they concern) has no community and is always searched.
+
 That removes the values from the tables; that no old copy of a page is left in
 the files is the Database's part (``secure_delete`` on every connection, and a
 WAL checkpoint that truncates the log after a forget).
@@ -23,6 +28,8 @@ from typing import Any
 
 import aiosqlite
 
+from storage.scope import community_id
+
 #: Text columns holding JSON that may quote a person; each is scrubbed on forget.
 JSON_COLUMNS: tuple[tuple[str, str], ...] = (
     ("inbox", "payload"),
@@ -33,6 +40,8 @@ JSON_COLUMNS: tuple[tuple[str, str], ...] = (
     ("votes", "tally"),
     ("lessons", "corrections"),
 )
+#: Tables without a community: searched whatever the communities named.
+STREET_WIDE_TABLES = frozenset({"inbox"})
 #: What a removed name or username becomes.
 GONE = "—"
 #: The update kinds whose ``from`` is the person who sent the update.
@@ -104,27 +113,42 @@ class PrivacyRepository:
         self._conn = conn
 
     async def scrub(
-        self, person_id: int, traces: Traces, now_text: str, columns: Iterable[tuple[str, str]]
+        self,
+        person_id: int,
+        traces: Traces,
+        now_text: str,
+        columns: Iterable[tuple[str, str]],
+        communities: Iterable[int] = (),
     ) -> int:
         """Remove ``traces`` from every column in ``columns`` and from the matters they
-        owned (run before the person's row is deleted); returns the rows changed.
+        owned (run before the person's row is deleted), in the current community and in
+        ``communities`` (those the person was registered in before); returns the rows
+        changed.
 
         The person's own stored updates not yet handled are closed (they asked to
         be forgotten; what they sent since goes with them); others' updates and
         messages keep their place with the name, username and id replaced.
         """
+        scope = sorted({community_id(), *communities})
+        marks = ", ".join("?" for _ in scope)
         changed = 0
         cur = await self._conn.execute(
-            "UPDATE matters SET owner_name = NULL WHERE owner_person_id = ?", (person_id,)
+            "UPDATE matters SET owner_name = NULL WHERE owner_person_id = ?"
+            f" AND community_id IN ({marks})",
+            (person_id, *scope),
         )
         changed += cur.rowcount
         needles = traces.needles()
         for table, column in columns:
             # Table and column names come from JSON_COLUMNS, never from input.
             where = " OR ".join(f"instr({column}, ?) > 0" for _ in needles)
+            scoped, args = "", list[str | int](needles)
+            if table not in STREET_WIDE_TABLES:
+                scoped, args = f" AND community_id IN ({marks})", [*needles, *scope]
             async with self._conn.execute(
-                f"SELECT rowid, {column} FROM {table} WHERE {column} IS NOT NULL AND ({where})",
-                needles,
+                f"SELECT rowid, {column} FROM {table} WHERE {column} IS NOT NULL"
+                f" AND ({where}){scoped}",
+                args,
             ) as rows:
                 found = [(int(row[0]), str(row[1])) for row in await rows.fetchall()]
             for rowid, text in found:

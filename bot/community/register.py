@@ -19,9 +19,10 @@ from bot.config import CommunitySettings, Language, community_now
 from bot.errors import UserFacingError
 from bot.households import records as household_records
 from bot.i18n import from_telegram_code, parse_language, translate
-from storage import Database
+from storage import Database, current_community
 from storage.community.chats import ChatRow
-from storage.community.people import PersonRow, person_by_telegram_id
+from storage.community.joining import former_communities
+from storage.community.people import PersonRow, person_by_telegram_id_street_wide
 from storage.privacy import JSON_COLUMNS, Traces
 from storage.session import Session
 from storage.times import to_db_time
@@ -187,11 +188,18 @@ class CommunityService:
         Nothing is stored about people who have not registered (the one exception is
         not here: the words of a "提议 …" they wrote in a group, kept a few days for
         them to register and submit, see ``MatterService.keep_group_draft``).
+
+        The account is looked up street-wide (it is registered in one community at a
+        time); a person registered in another community than the current one is a
+        visitor here (in another community's group, say): not registered here, spoken
+        to in their own language.
         """
         # Every update asks this: one hop to the reader's thread, not one per call.
-        person = await self._db.run_read(
-            partial(person_by_telegram_id, tg_user_id=caller.tg_user_id)
+        found = await self._db.run_read(
+            partial(person_by_telegram_id_street_wide, tg_user_id=caller.tg_user_id)
         )
+        here = current_community.get()
+        person = found if found is not None and found.community_id == here else None
         now = self._clock()
         if person is not None and (
             person.tg_username != caller.username
@@ -201,8 +209,8 @@ class CommunityService:
             async with self._db.transaction(completes_update=False) as session:
                 await session.people.refresh_contact(person.id, caller.username, now)
         language = (
-            parse_language(person.language)
-            if person
+            parse_language(found.language)
+            if found
             else from_telegram_code(caller.language_code, self._settings.default_language)
         )
         return Actor(
@@ -224,7 +232,8 @@ class CommunityService:
     # --- chats -------------------------------------------------------------
 
     async def bind_chat(self, actor: Actor, chat: ChatInfo, kind: ChatKind) -> ChatRow | None:
-        """Bind a group chat to a kind; returns the previous binding, if any."""
+        """Bind a group chat to a kind in the current community (the binding secretary's;
+        a chat new to the bot becomes its); returns the previous binding, if any."""
         now = self._clock()
         async with self._db.transaction() as session:
             previous = await session.chats.get(chat.chat_id)
@@ -244,7 +253,8 @@ class CommunityService:
             await session.audit.record(at=now, action="chat.unbind", actor_id=actor.person_id)
 
     async def chat_membership(self, chat: ChatInfo, is_member: bool) -> ChatRow | None:
-        """The bot was added to or removed from a group; returns the chat's binding."""
+        """The bot was added to or removed from a group (a chat new to the bot becomes the
+        current community's: the adder's); returns the chat's binding."""
         async with self._db.transaction() as session:
             await session.chats.seen(
                 chat.chat_id, usertext.line(chat.title), chat.type, is_member, self._clock()
@@ -443,7 +453,11 @@ class CommunityService:
             if phones:
                 words = sorted({*traces.words, *phones}, key=len, reverse=True)
                 traces = Traces(traces.tg_user_id, tuple(words))
-            await session.privacy.scrub(current.id, traces, to_db_time(now), JSON_COLUMNS)
+            # Here, and in the communities they moved from (their traces stay there).
+            moved_from = await former_communities(session.conn, current.id)
+            await session.privacy.scrub(
+                current.id, traces, to_db_time(now), JSON_COLUMNS, moved_from
+            )
             # Their visit notes; their household's record if they were its last resident.
             await household_records.forget_person(session, current)
             if not await session.people.delete(person.id):
@@ -455,9 +469,10 @@ class CommunityService:
         await self._db.checkpoint()
 
     async def mark_unreachable(self, tg_user_id: int) -> bool:
-        """The person blocked the bot: stop counting on private messages to them."""
+        """The person blocked the bot: stop counting on private messages to them (street-
+        wide: the account's, whichever community queued the message that told)."""
         async with self._db.transaction(completes_update=False) as session:
-            return await session.people.set_reachable(tg_user_id, False)
+            return await session.people.set_reachable_street_wide(tg_user_id, False)
 
     async def prune_inbox(self, retention: timedelta) -> int:
         """Delete handled updates older than ``retention``; returns how many."""

@@ -25,7 +25,7 @@ from bot.config import CommunitySettings, Language, community_now
 from bot.dialogs import expect_step
 from bot.errors import UserFacingError
 from bot.i18n import from_telegram_code, parse_language
-from storage import Database
+from storage import Database, community_id
 from storage.community.people import PaperResidentRow, PersonRow
 from storage.dialogs import DialogRow
 from storage.session import Session
@@ -78,15 +78,21 @@ class RegistrationService:
         self.homes = HomeService(db, clock)
 
     async def start(self, caller: Caller) -> Prompt:
-        """Begin (or begin again) the form in the caller's private chat."""
+        """Begin (or begin again) the form in the caller's private chat, for the current
+        community (a person registered in another is told how to move instead)."""
         async with self._db.transaction() as session:
             person = await session.people.by_telegram_id(caller.tg_user_id)
             if person is not None:
                 return Prompt(
                     parse_language(person.language), person=person, already_registered=True
                 )
+            if await session.communities.of_user(caller.tg_user_id) is not None:
+                raise UserFacingError("join.registered_elsewhere")
             language = from_telegram_code(caller.language_code, self._settings.default_language)
-            await self._put(session, caller, Step.CONSENT, {"language": language.value})
+            # The form notes its community: until it is done, nothing else says whose
+            # the newcomer's messages are (storage/community/joining.py).
+            data = {"language": language.value, "community": community_id()}
+            await self._put(session, caller, Step.CONSENT, data)
         return Prompt(language, step=Step.CONSENT)
 
     async def choose_language(self, caller: Caller, language: Language) -> Prompt:
@@ -181,7 +187,8 @@ class RegistrationService:
         return person
 
     async def _expect(self, session: Session, caller: Caller, step: Step) -> DialogRow:
-        if await session.people.by_telegram_id(caller.tg_user_id) is not None:
+        # Registered anywhere is registered: an account has one community at a time.
+        if await session.communities.of_user(caller.tg_user_id) is not None:
             raise UserFacingError("register.already_registered")
         return await expect_step(
             session, caller.tg_user_id, caller.tg_user_id, FLOW, step.value, "register.expired"

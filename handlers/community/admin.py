@@ -11,12 +11,13 @@ from bot.errors import UserFacingError
 from handlers.access import reply, show
 from handlers.community import callbacks as cb
 from handlers.community import keyboards, texts
-from handlers.community.people import JOIN_PAYLOAD
+from handlers.community.joining import register_payload
 from handlers.context import Context
 from handlers.keyboards import open_private_chat
 from handlers.members import texts as member_texts
 from handlers.participation.keyboard import tell_roles_changed
 from handlers.texts import kind_name, plain, role_name, t
+from storage import community_id
 
 #: Words accepted for each chat kind after /bind (Latin and Chinese).
 KIND_WORDS = {
@@ -88,6 +89,8 @@ async def _bind(context: Context, chat: Chat, kind: ChatKind) -> str:
     actor = context.require_actor()
     info = ChatInfo(chat.id, chat.title or str(chat.id), chat.type)
     previous = await context.services.community.bind_chat(actor, info, kind)
+    # The group is this community's now: its updates enter it (the secretary's).
+    context.services.communities.chat_joined(chat.id, community_id())
     text = t(actor.language, "bind.done", kind=kind_name(actor.language, kind), title=info.title)
     if previous is not None and previous.kind != kind.value:
         text += "\n" + t(
@@ -111,7 +114,8 @@ async def _welcome(context: Context, chat_id: int, kind: ChatKind) -> None:
             weekday=plain(language, f"bind.weekday.{calendar.session_weekday}"),
             days=plain(language, "bind.day_separator").join(map(str, calendar.talk_days)),
         ),
-        reply_markup=open_private_chat(language, context.bot.username, JOIN_PAYLOAD),
+        # The group's own community, named in the link: a newcomer registers there.
+        reply_markup=open_private_chat(language, context.bot.username, register_payload()),
     )
 
 

@@ -170,3 +170,45 @@ class BindChat(Callback):
 
     PREFIX: ClassVar[str] = "bk"
     kind: ChatKind
+
+
+@dataclass(frozen=True)
+class JoinCommunity(Callback):
+    """A newcomer's choice of community from the street's list: register there."""
+
+    PREFIX: ClassVar[str] = "jc"
+    community: int
+
+
+@dataclass(frozen=True)
+class MoveStart(Callback):
+    """🏠 搬到其他社区 on /me: the list of the other communities."""
+
+    PREFIX: ClassVar[str] = "mvs"
+
+
+@dataclass(frozen=True)
+class MoveTo(Callback):
+    """A community chosen to move to: asks for confirmation."""
+
+    PREFIX: ClassVar[str] = "mvt"
+    community: int
+
+
+@dataclass(frozen=True)
+class MoveConfirm(Callback):
+    """Send the request to move (or not)."""
+
+    PREFIX: ClassVar[str] = "mvc"
+    community: int
+    confirm: bool
+
+
+@dataclass(frozen=True)
+class MoveDecide(Callback):
+    """接受 / 拒绝 under a request to move here, for a secretary (data written by
+    bot/community/joining.py move_decision_callback)."""
+
+    PREFIX: ClassVar[str] = "mvd"
+    request_id: int
+    accept: bool

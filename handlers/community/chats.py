@@ -10,6 +10,7 @@ from telegram.constants import ChatType
 from bot.community.register import ChatInfo
 from handlers.context import Context
 from handlers.texts import t
+from storage import current_community
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,14 @@ async def my_membership(update: Update, context: Context) -> None:
     is_in = change.new_chat_member.status in _PRESENT
     chat = change.chat
     info = ChatInfo(chat.id, chat.title or str(chat.id), chat.type)
-    row = await context.services.community.chat_membership(info, is_in)
+    # The chat's community, else the adder's (handlers/access.py entered it); with
+    # neither known (several communities, an adder registered nowhere) the chat waits
+    # to be bound by a secretary, whose community it then becomes.
+    community = current_community.get()
+    row = None
+    if community is not None:
+        row = await context.services.community.chat_membership(info, is_in)
+        context.services.communities.chat_joined(chat.id, community)
     if is_in and not was_in:
         language = context.services.settings.community.default_language
         key = "chats.welcome_back" if row is not None and row.kind else "chats.welcome"
@@ -51,5 +59,12 @@ async def migrated(update: Update, context: Context) -> None:
         old, new = message.migrate_from_chat_id, message.chat.id
     else:
         return
+    communities = context.services.communities
+    community = await communities.of_chat(old)
+    if community is None:
+        return
+    # The group's community, whichever of its two ids the message came from.
+    communities.enter_for_update(community)
     if await context.services.community.chat_migrated(old, new):
+        communities.chat_joined(new, community)
         log.info("chat %s is now %s", old, new)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.community.communities import CommunityChoice
 from bot.community.notices import EVERYONE
 from bot.community.register import ChatKind, PeoplePage, Role
 from bot.config import Grid, Language
@@ -219,5 +220,30 @@ def confirm_notice(language: Language) -> InlineKeyboardMarkup:
         [
             [button(plain(language, "notify.send_button"), cb.NotifyConfirm(True))],
             [button(plain(language, "notify.cancel_button"), cb.NotifyConfirm(False))],
+        ]
+    )
+
+
+def community_choices(choices: list[CommunityChoice]) -> InlineKeyboardMarkup:
+    """One big button per community, to register there."""
+    return InlineKeyboardMarkup([[button(c.label, cb.JoinCommunity(c.id))] for c in choices])
+
+
+def move_row(language: Language) -> list[InlineKeyboardButton]:
+    """🏠 搬到其他社区 on /me (with several communities)."""
+    return [button(plain(language, "join.button.move"), cb.MoveStart())]
+
+
+def move_targets(choices: list[CommunityChoice]) -> InlineKeyboardMarkup:
+    """One big button per community one may move to."""
+    return InlineKeyboardMarkup([[button(c.label, cb.MoveTo(c.id))] for c in choices])
+
+
+def move_confirm(language: Language, community: int) -> InlineKeyboardMarkup:
+    """Send the request to move, or not."""
+    return InlineKeyboardMarkup(
+        [
+            [button(plain(language, "join.button.confirm"), cb.MoveConfirm(community, True))],
+            [button(plain(language, "join.button.cancel"), cb.MoveConfirm(community, False))],
         ]
     )

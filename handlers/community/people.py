@@ -15,7 +15,7 @@ from bot.deliberation.raising import GROUP_DRAFT_KEPT
 from handlers.access import answer, caller_of, reply, show
 from handlers.calendars import sending as calendar_files
 from handlers.community import callbacks as cb
-from handlers.community import keyboards, texts
+from handlers.community import joining, keyboards, texts
 from handlers.context import Context
 from handlers.deliberation import matters, sitting_checkin
 from handlers.households import keyboards as household_keyboards
@@ -32,8 +32,9 @@ from handlers.texts import t
 from handlers.volunteering import checkin as volunteering
 
 RAISE_PAYLOAD = matters.RAISE_PAYLOAD
-#: The deep-link payload of the "register" button posted in bound groups.
-JOIN_PAYLOAD = "join"
+#: The deep-link payload of a "register" button that names no community; the buttons
+#: posted in groups name theirs (``join-<id>``, handlers/community/joining.py).
+JOIN_PAYLOAD = joining.BARE_JOIN_PAYLOAD
 #: The deep-link payload of the "help, privately" button under /help in a group.
 HELP_PAYLOAD = "help"
 
@@ -53,13 +54,18 @@ async def start(update: Update, context: Context) -> None:
         await reply(
             update,
             t(actor.language, "start.in_group"),
-            open_private_chat(actor.language, context.bot.username, JOIN_PAYLOAD),
+            open_private_chat(actor.language, context.bot.username, joining.register_payload()),
         )
         return
     if street.is_invite_start(context.args):
-        # A street administrator's link appointing a community's secretary (sec-…).
+        # A street administrator's link appointing a community's secretary (sec-…): first,
+        # so a newcomer opening it is not asked to choose a community.
         await street.invite_start(update, context)
         return
+    if await joining.enter_for_start(update, context):
+        # Several communities, none known for this newcomer: they chose one first.
+        return
+    actor = context.require_actor()
     if volunteering.is_qr_start(context.args):
         # The QR code on an organiser's /code screen: check the scanner in.
         await volunteering.qr_start(update, context)
@@ -105,6 +111,23 @@ async def start(update: Update, context: Context) -> None:
         # A contact card scanned before registering: register, then scan it again.
         await reply(update, t(actor.language, "inservice.register_first"))
     prompt = await context.services.registration.start(_require_caller(update))
+    await _show_prompt(update, context, prompt)
+
+
+async def community_chosen(update: Update, context: Context) -> None:
+    """Button: a newcomer's community, from the street's list: register there."""
+    data = cb.JoinCommunity.decode(_data(update))
+    caller = _require_caller(update)
+    services = context.services
+    if context.require_actor().registered or await services.communities.of_user(caller.tg_user_id):
+        await reply(update, t(context.require_actor().language, "join.already_registered"))
+        return
+    if services.communities.get(data.community) is None:
+        await reply(update, t(context.require_actor().language, "join.no_such"))
+        return
+    services.communities.enter_for_update(data.community)
+    context.actor = await services.community.identify(caller)
+    prompt = await services.registration.start(caller)
     await _show_prompt(update, context, prompt)
 
 
@@ -159,6 +182,7 @@ async def _send(
 async def consent_language(update: Update, context: Context) -> None:
     """Button: show the consent text in the other language."""
     data = cb.RegisterLanguage.decode(_data(update))
+    await joining.enter_registering(update, context)
     prompt = await context.services.registration.choose_language(
         _require_caller(update), data.language
     )
@@ -168,6 +192,7 @@ async def consent_language(update: Update, context: Context) -> None:
 async def consent(update: Update, context: Context) -> None:
     """Button: accept or decline the consent text."""
     data = cb.RegisterConsent.decode(_data(update))
+    await joining.enter_registering(update, context)
     caller = _require_caller(update)
     if not data.accept:
         language = await context.services.registration.decline(caller)
@@ -180,6 +205,7 @@ async def consent(update: Update, context: Context) -> None:
 async def use_telegram_name(update: Update, context: Context) -> None:
     """Button: keep the Telegram name as display name."""
     cb.RegisterUseTelegramName.decode(_data(update))
+    await joining.enter_registering(update, context)
     prompt = await context.services.registration.answer_name(_require_caller(update), None)
     await _show_prompt(update, context, prompt)
 
@@ -187,6 +213,7 @@ async def use_telegram_name(update: Update, context: Context) -> None:
 async def skip_building(update: Update, context: Context) -> None:
     """Button: no building."""
     cb.RegisterSkipBuilding.decode(_data(update))
+    await joining.enter_registering(update, context)
     prompt = await context.services.registration.answer_building(_require_caller(update), None)
     skipped = t(prompt.language, "register.skip_button")
     await _keep_answer(update, prompt.language, "register.ask_building", skipped)
@@ -196,6 +223,7 @@ async def skip_building(update: Update, context: Context) -> None:
 async def choose_grid(update: Update, context: Context) -> None:
     """Button: a grid, or "I don't know"."""
     data = cb.RegisterGrid.decode(_data(update))
+    await joining.enter_registering(update, context)
     grid = None if data.grid == "-" else data.grid
     prompt = await context.services.registration.answer_grid(_require_caller(update), grid)
     if prompt.person is not None and not prompt.already_registered:
@@ -215,6 +243,7 @@ async def _keep_answer(update: Update, language: Language, question: str, chosen
 
 async def registration_answer(update: Update, context: Context, step: str, text: str) -> None:
     """A typed answer to the registration form (name or building)."""
+    await joining.enter_registering(update, context)
     caller = _require_caller(update)
     registration = context.services.registration
     if step == Step.NAME:
@@ -247,6 +276,9 @@ async def me(update: Update, context: Context) -> None:
     # 🙋 我有需求 (the needs list, 需求清单).
     birthday += needs_keyboards.me_rows(actor.language)
     birthday += member_keyboards.inservice_rows(actor.language, actor.person)
+    if context.services.communities.several:
+        # 🏠 搬到其他社区: a request to the other community's secretaries.
+        birthday.append(keyboards.move_row(actor.language))
     await reply(
         update,
         text + "\n\n" + t(actor.language, "me.footer"),
@@ -382,7 +414,10 @@ async def help_command(update: Update, context: Context) -> None:
         return
     if not actor.registered:
         link = open_private_chat(
-            language, context.bot.username, JOIN_PAYLOAD, label_key="help.button.register"
+            language,
+            context.bot.username,
+            joining.register_payload(),
+            label_key="help.button.register",
         )
         await reply(update, t(language, "help.short.unregistered"), link)
         return

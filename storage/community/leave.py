@@ -3,7 +3,8 @@ activity, and its decision (``session.leave``).
 
 One table serves the features: ``kind`` says what ``target_id`` is (a lesson's, a
 make-up slot's or an activity's id). The features read a target's leave through
-these queries (lesson standings join the table in storage/lessons/lessons.py).
+these queries (lesson standings join the table in storage/lessons/lessons.py). Every
+query is scoped to the current community (storage/scope.py).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 import aiosqlite
 
+from storage.scope import community_id
 from storage.times import from_db_time, to_db_time
 
 #: States that excuse: asked and not refused yet, or approved.
@@ -76,7 +78,8 @@ class LeaveRepository:
     async def get(self, request_id: int) -> LeaveRow | None:
         """One request, or None."""
         async with self._conn.execute(
-            f"SELECT {_COLUMNS}{_FROM} WHERE v.id = ?", (request_id,)
+            f"SELECT {_COLUMNS}{_FROM} WHERE v.id = ? AND v.community_id = ?",
+            (request_id, community_id()),
         ) as cur:
             row = await cur.fetchone()
         return _row(row) if row else None
@@ -84,8 +87,9 @@ class LeaveRepository:
     async def of(self, kind: str, target_id: int, person_id: int) -> LeaveRow | None:
         """The person's request for this target, in any state, or None."""
         async with self._conn.execute(
-            f"SELECT {_COLUMNS}{_FROM} WHERE v.kind = ? AND v.target_id = ? AND v.person_id = ?",
-            (kind, target_id, person_id),
+            f"SELECT {_COLUMNS}{_FROM} WHERE v.kind = ? AND v.target_id = ? AND v.person_id = ?"
+            " AND v.community_id = ?",
+            (kind, target_id, person_id, community_id()),
         ) as cur:
             row = await cur.fetchone()
         return _row(row) if row else None
@@ -94,17 +98,21 @@ class LeaveRepository:
         self, kind: str, target_id: int, person_id: int, reason: str, now: datetime
     ) -> int:
         """Ask for leave (a refused request is asked anew); returns the request's id."""
+        cid = community_id()
+        # (kind, target_id) names a lesson, slot or activity: an id of one community.
         await self._conn.execute(
             "INSERT INTO leave_requests (kind, target_id, person_id, reason, state,"
-            " requested_at) VALUES (?, ?, ?, ?, 'requested', ?)"
+            " requested_at, community_id) VALUES (?, ?, ?, ?, 'requested', ?, ?)"
             " ON CONFLICT (kind, target_id, person_id) DO UPDATE SET reason = excluded.reason,"
             " state = 'requested', decided_by = NULL, decided_at = NULL,"
-            " requested_at = excluded.requested_at",
-            (kind, target_id, person_id, reason, to_db_time(now)),
+            " requested_at = excluded.requested_at"
+            " WHERE leave_requests.community_id = excluded.community_id",
+            (kind, target_id, person_id, reason, to_db_time(now), cid),
         )
         async with self._conn.execute(
-            "SELECT id FROM leave_requests WHERE kind = ? AND target_id = ? AND person_id = ?",
-            (kind, target_id, person_id),
+            "SELECT id FROM leave_requests WHERE kind = ? AND target_id = ? AND person_id = ?"
+            " AND community_id = ?",
+            (kind, target_id, person_id, cid),
         ) as cur:
             row = await cur.fetchone()
         assert row is not None  # noqa: S101 - just written
@@ -114,8 +122,8 @@ class LeaveRepository:
         """Approve or refuse a request still asked; False if it was decided before."""
         cur = await self._conn.execute(
             "UPDATE leave_requests SET state = ?, decided_by = ?, decided_at = ?"
-            " WHERE id = ? AND state = 'requested'",
-            ("approved" if approve else "refused", by, to_db_time(now), request_id),
+            " WHERE id = ? AND state = 'requested' AND community_id = ?",
+            ("approved" if approve else "refused", by, to_db_time(now), request_id, community_id()),
         )
         return cur.rowcount == 1
 
@@ -123,8 +131,8 @@ class LeaveRepository:
         """Every request for one target, by name."""
         async with self._conn.execute(
             f"SELECT {_COLUMNS}{_FROM} WHERE v.kind = ? AND v.target_id = ?"
-            " ORDER BY p.display_name, v.id",
-            (kind, target_id),
+            " AND v.community_id = ? ORDER BY p.display_name, v.id",
+            (kind, target_id, community_id()),
         ) as cur:
             rows = await cur.fetchall()
         return [_row(row) for row in rows]
@@ -133,16 +141,16 @@ class LeaveRepository:
         """For /export: the person's requests, and the decisions they made on others'."""
 
         async def rows(sql: str) -> list[dict[str, Any]]:
-            async with self._conn.execute(sql, (person_id,)) as cur:
+            async with self._conn.execute(sql, (person_id, community_id())) as cur:
                 return [dict(row) for row in await cur.fetchall()]
 
         return {
             "leave_requests": await rows(
                 "SELECT kind, target_id, reason, state, requested_at, decided_at"
-                " FROM leave_requests WHERE person_id = ? ORDER BY id"
+                " FROM leave_requests WHERE person_id = ? AND community_id = ? ORDER BY id"
             ),
             "leave_decided": await rows(
                 "SELECT kind, target_id, state, decided_at FROM leave_requests"
-                " WHERE decided_by = ? ORDER BY id"
+                " WHERE decided_by = ? AND community_id = ? ORDER BY id"
             ),
         }

@@ -1,4 +1,12 @@
-"""People of the community register and their roles."""
+"""People of the community register and their roles.
+
+Every method works on the current community's rows only (storage/scope.py). One
+lookup is street-wide by design, :func:`person_by_telegram_id_street_wide`: a
+Telegram account is registered in one community at a time (``people.tg_user_id`` is
+globally UNIQUE), so who sent an update is found before anyone knows whose community
+the update is; the row's ``community_id`` says which community the person belongs to
+(bot/community/register.py treats a person of another community as a visitor).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +18,7 @@ from typing import Any
 
 import aiosqlite
 
+from storage.scope import community_id
 from storage.times import from_db_time, to_db_time
 
 
@@ -70,17 +79,26 @@ _COLUMNS = (
     "p.id, p.tg_user_id, p.display_name, p.tg_username, p.language, p.building, p.grid_id,"
     " p.consent_at, p.registered_at, p.reachable, p.last_seen_at, p.door, p.party_joined_on,"
     " p.community_id,"
-    " (SELECT group_concat(role) FROM person_roles r WHERE r.person_id = p.id) AS roles"
+    " (SELECT group_concat(role) FROM person_roles r WHERE r.person_id = p.id"
+    " AND r.community_id = p.community_id) AS roles"
 )
 
 
-_BY_TELEGRAM_ID = f"SELECT {_COLUMNS} FROM people p WHERE p.tg_user_id = ?"
+_BY_TELEGRAM_ID_STREET_WIDE = f"SELECT {_COLUMNS} FROM people p WHERE p.tg_user_id = ?"
 
 
-def person_by_telegram_id(conn: sqlite3.Connection, tg_user_id: int) -> PersonRow | None:
-    """The person with this Telegram user id, synchronously: for ``Database.run_read``,
-    so resolving who sent an update (every update) is one hop to the reader's thread."""
-    row = conn.execute(_BY_TELEGRAM_ID, (tg_user_id,)).fetchone()
+def person_by_telegram_id_street_wide(
+    conn: sqlite3.Connection, tg_user_id: int
+) -> PersonRow | None:
+    """The person with this Telegram user id in whichever community they are registered,
+    synchronously: for ``Database.run_read``, so resolving who sent an update (every
+    update) is one hop to the reader's thread.
+
+    Street-wide by design: an account is registered in one community at a time, and the
+    sender is resolved before (and to find) the update's community. The caller compares
+    ``community_id`` with the current community (a person of another is a visitor).
+    """
+    row = conn.execute(_BY_TELEGRAM_ID_STREET_WIDE, (tg_user_id,)).fetchone()
     return _person(row) if row else None
 
 
@@ -106,21 +124,27 @@ def _person(row: sqlite3.Row) -> PersonRow:
 
 
 class PeopleRepository:
-    """Queries on ``people`` and ``person_roles``."""
+    """Queries on ``people`` and ``person_roles`` (and the register's small tables:
+    residents without Telegram, requests for a proxy, reminders turned off), each scoped
+    to the current community."""
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
 
     async def by_telegram_id(self, tg_user_id: int) -> PersonRow | None:
-        """The person with this Telegram user id, or None if not registered."""
-        async with self._conn.execute(_BY_TELEGRAM_ID, (tg_user_id,)) as cur:
+        """The person with this Telegram user id registered in this community, or None."""
+        async with self._conn.execute(
+            f"SELECT {_COLUMNS} FROM people p WHERE p.tg_user_id = ? AND p.community_id = ?",
+            (tg_user_id, community_id()),
+        ) as cur:
             row = await cur.fetchone()
         return _person(row) if row else None
 
     async def by_id(self, person_id: int) -> PersonRow | None:
-        """The person with this register id, or None."""
+        """The person with this register id in this community, or None."""
         async with self._conn.execute(
-            f"SELECT {_COLUMNS} FROM people p WHERE p.id = ?", (person_id,)
+            f"SELECT {_COLUMNS} FROM people p WHERE p.id = ? AND p.community_id = ?",
+            (person_id, community_id()),
         ) as cur:
             row = await cur.fetchone()
         return _person(row) if row else None
@@ -137,11 +161,12 @@ class PeopleRepository:
         consent_at: datetime,
         now: datetime,
     ) -> int:
-        """Register a person; returns their id. The schema refuses a second row per user."""
+        """Register a person in this community; returns their id. The schema refuses a
+        second row per Telegram account (in any community)."""
         cur = await self._conn.execute(
             "INSERT INTO people (tg_user_id, display_name, tg_username, language, building,"
-            " grid_id, consent_at, registered_at, last_seen_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " grid_id, consent_at, registered_at, last_seen_at, community_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 tg_user_id,
                 display_name,
@@ -152,6 +177,7 @@ class PeopleRepository:
                 to_db_time(consent_at),
                 to_db_time(now),
                 to_db_time(now),
+                community_id(),
             ),
         )
         assert cur.lastrowid is not None  # noqa: S101 - an INSERT always has one
@@ -160,40 +186,52 @@ class PeopleRepository:
     async def refresh_contact(self, person_id: int, tg_username: str | None, now: datetime) -> None:
         """Keep the Telegram username current and note that the person is reachable."""
         await self._conn.execute(
-            "UPDATE people SET tg_username = ?, last_seen_at = ?, reachable = 1 WHERE id = ?",
-            (tg_username, to_db_time(now), person_id),
+            "UPDATE people SET tg_username = ?, last_seen_at = ?, reachable = 1"
+            " WHERE id = ? AND community_id = ?",
+            (tg_username, to_db_time(now), person_id, community_id()),
         )
 
     async def set_language(self, person_id: int, language: str) -> None:
         """Change the language the person is spoken to in."""
         await self._conn.execute(
-            "UPDATE people SET language = ? WHERE id = ?", (language, person_id)
+            "UPDATE people SET language = ? WHERE id = ? AND community_id = ?",
+            (language, person_id, community_id()),
         )
 
     async def set_home(self, person_id: int, building: str | None, door: str | None) -> None:
         """Set the person's building and door (门牌): their household."""
         await self._conn.execute(
-            "UPDATE people SET building = ?, door = ? WHERE id = ?", (building, door, person_id)
+            "UPDATE people SET building = ?, door = ? WHERE id = ? AND community_id = ?",
+            (building, door, person_id, community_id()),
         )
 
     async def set_paper_door(self, resident_id: int, door: str | None) -> bool:
         """Set the door of a resident without Telegram; False if they are gone."""
         cur = await self._conn.execute(
-            "UPDATE paper_residents SET door = ? WHERE id = ?", (door, resident_id)
+            "UPDATE paper_residents SET door = ? WHERE id = ? AND community_id = ?",
+            (door, resident_id, community_id()),
         )
         return cur.rowcount > 0
 
     async def known_buildings(self) -> list[str]:
         """Every building a resident (registered, or entered on paper) gives."""
+        cid = community_id()
         async with self._conn.execute(
             "SELECT p.building FROM people p JOIN person_roles r ON r.person_id = p.id"
-            " AND r.role = 'resident' WHERE p.building IS NOT NULL"
-            " UNION SELECT building FROM paper_residents"
+            " AND r.role = 'resident' AND r.community_id = p.community_id"
+            " WHERE p.building IS NOT NULL AND p.community_id = ?"
+            " UNION SELECT building FROM paper_residents WHERE community_id = ?",
+            (cid, cid),
         ) as cur:
             return [str(row[0]) for row in await cur.fetchall()]
 
-    async def set_reachable(self, tg_user_id: int, reachable: bool) -> bool:
-        """Mark whether the bot can message this user (False after they blocked it)."""
+    async def set_reachable_street_wide(self, tg_user_id: int, reachable: bool) -> bool:
+        """Mark whether the bot can message this Telegram account (False after it blocked
+        the bot).
+
+        Street-wide by design: reachability is the account's, whichever community it is
+        registered in, and the outbox sender that learns it works outside any community
+        (a message queued by the old community of a person who moved still tells)."""
         cur = await self._conn.execute(
             "UPDATE people SET reachable = ? WHERE tg_user_id = ? AND reachable != ?",
             (int(reachable), tg_user_id, int(reachable)),
@@ -202,14 +240,17 @@ class PeopleRepository:
 
     async def delete(self, person_id: int) -> bool:
         """Remove a person; their roles go with them, their contributions lose the link."""
-        cur = await self._conn.execute("DELETE FROM people WHERE id = ?", (person_id,))
+        cur = await self._conn.execute(
+            "DELETE FROM people WHERE id = ? AND community_id = ?", (person_id, community_id())
+        )
         return cur.rowcount > 0
 
     async def page(self, offset: int, limit: int) -> list[PersonRow]:
         """A page of the register, ordered by name."""
         async with self._conn.execute(
-            f"SELECT {_COLUMNS} FROM people p ORDER BY p.display_name, p.id LIMIT ? OFFSET ?",
-            (limit, offset),
+            f"SELECT {_COLUMNS} FROM people p WHERE p.community_id = ?"
+            " ORDER BY p.display_name, p.id LIMIT ? OFFSET ?",
+            (community_id(), limit, offset),
         ) as cur:
             rows = await cur.fetchall()
         return [_person(row) for row in rows]
@@ -218,32 +259,39 @@ class PeopleRepository:
         """Everyone who holds ``role``, by name."""
         async with self._conn.execute(
             f"SELECT {_COLUMNS} FROM people p JOIN person_roles r ON r.person_id = p.id"
-            " WHERE r.role = ? ORDER BY p.display_name, p.id",
-            (role,),
+            " AND r.community_id = p.community_id"
+            " WHERE r.role = ? AND p.community_id = ? ORDER BY p.display_name, p.id",
+            (role, community_id()),
         ) as cur:
             rows = await cur.fetchall()
         return [_person(row) for row in rows]
 
     async def count(self) -> int:
         """How many people are registered."""
-        async with self._conn.execute("SELECT count(*) FROM people") as cur:
+        async with self._conn.execute(
+            "SELECT count(*) FROM people WHERE community_id = ?", (community_id(),)
+        ) as cur:
             row = await cur.fetchone()
         return int(row[0]) if row else 0
 
     async def count_by_role(self) -> dict[str, int]:
         """How many people hold each role."""
         async with self._conn.execute(
-            "SELECT role, count(*) FROM person_roles GROUP BY role"
+            "SELECT role, count(*) FROM person_roles WHERE community_id = ? GROUP BY role",
+            (community_id(),),
         ) as cur:
             rows = await cur.fetchall()
         return {str(row[0]): int(row[1]) for row in rows}
 
     async def grant(self, person_id: int, role: str, granted_by: int | None, now: datetime) -> bool:
-        """Give a role; False if the person already had it."""
+        """Give a role (in this community, to a person of it); False if the person already
+        had it, or is not of this community."""
+        cid = community_id()
         cur = await self._conn.execute(
-            "INSERT OR IGNORE INTO person_roles (person_id, role, granted_at, granted_by)"
-            " VALUES (?, ?, ?, ?)",
-            (person_id, role, to_db_time(now), granted_by),
+            "INSERT OR IGNORE INTO person_roles (person_id, role, granted_at, granted_by,"
+            " community_id) SELECT id, ?, ?, ?, community_id FROM people"
+            " WHERE id = ? AND community_id = ?",
+            (role, to_db_time(now), granted_by, person_id, cid),
         )
         return cur.rowcount > 0
 
@@ -257,18 +305,41 @@ class PeopleRepository:
     async def revoke(self, person_id: int, role: str) -> bool:
         """Take a role away; False if the person did not have it."""
         cur = await self._conn.execute(
-            "DELETE FROM person_roles WHERE person_id = ? AND role = ?", (person_id, role)
+            "DELETE FROM person_roles WHERE person_id = ? AND role = ? AND community_id = ?",
+            (person_id, role, community_id()),
         )
         return cur.rowcount > 0
 
     async def role_grants(self, person_id: int) -> list[dict[str, Any]]:
         """The person's roles with when they were granted, for their data export."""
         async with self._conn.execute(
-            "SELECT role, granted_at FROM person_roles WHERE person_id = ? ORDER BY role",
-            (person_id,),
+            "SELECT role, granted_at FROM person_roles WHERE person_id = ? AND community_id = ?"
+            " ORDER BY role",
+            (person_id, community_id()),
         ) as cur:
             rows = await cur.fetchall()
         return [{"role": row["role"], "granted_at": row["granted_at"]} for row in rows]
+
+    async def move_here(self, person_id: int, from_community: int) -> bool:
+        """Move a person of ``from_community`` into this one (their request accepted):
+        their roles but resident go, their grid, building and door are cleared (they
+        choose again here). What they did there stays there. False if they are no longer
+        registered in ``from_community``."""
+        cid = community_id()
+        cur = await self._conn.execute(
+            "UPDATE people SET community_id = ?, grid_id = NULL, building = NULL, door = NULL"
+            " WHERE id = ? AND community_id = ?",
+            (cid, person_id, from_community),
+        )
+        if cur.rowcount == 0:
+            return False
+        await self._conn.execute(
+            "DELETE FROM person_roles WHERE person_id = ? AND role != 'resident'", (person_id,)
+        )
+        await self._conn.execute(
+            "UPDATE person_roles SET community_id = ? WHERE person_id = ?", (cid, person_id)
+        )
+        return True
 
     # --- residents without Telegram, and requests for a proxy ------------------------
 
@@ -285,8 +356,18 @@ class PeopleRepository:
         """Enter a resident without Telegram whose consent is on paper; returns the id."""
         cur = await self._conn.execute(
             "INSERT INTO paper_residents (display_name, building, grid_id, consent_method,"
-            " consent_at, entered_by, entered_at, door) VALUES (?, ?, ?, 'paper', ?, ?, ?, ?)",
-            (display_name, building, grid_id, to_db_time(now), entered_by, to_db_time(now), door),
+            " consent_at, entered_by, entered_at, door, community_id)"
+            " VALUES (?, ?, ?, 'paper', ?, ?, ?, ?, ?)",
+            (
+                display_name,
+                building,
+                grid_id,
+                to_db_time(now),
+                entered_by,
+                to_db_time(now),
+                door,
+                community_id(),
+            ),
         )
         assert cur.lastrowid is not None  # noqa: S101 - an INSERT always has one
         return cur.lastrowid
@@ -294,7 +375,8 @@ class PeopleRepository:
     async def paper_resident(self, resident_id: int) -> PaperResidentRow | None:
         """One resident without Telegram, or None."""
         async with self._conn.execute(
-            "SELECT * FROM paper_residents WHERE id = ?", (resident_id,)
+            "SELECT * FROM paper_residents WHERE id = ? AND community_id = ?",
+            (resident_id, community_id()),
         ) as cur:
             row = await cur.fetchone()
         return _paper(row) if row else None
@@ -302,7 +384,9 @@ class PeopleRepository:
     async def paper_residents(self) -> list[PaperResidentRow]:
         """Every resident without Telegram, by grid and name."""
         async with self._conn.execute(
-            "SELECT * FROM paper_residents ORDER BY grid_id, display_name, id"
+            "SELECT * FROM paper_residents WHERE community_id = ?"
+            " ORDER BY grid_id, display_name, id",
+            (community_id(),),
         ) as cur:
             rows = await cur.fetchall()
         return [_paper(row) for row in rows]
@@ -310,46 +394,58 @@ class PeopleRepository:
     async def delete_paper_resident(self, resident_id: int) -> bool:
         """Remove a resident without Telegram (moved away, withdrew consent); their
         ballots stay counted without them."""
-        cur = await self._conn.execute("DELETE FROM paper_residents WHERE id = ?", (resident_id,))
+        cur = await self._conn.execute(
+            "DELETE FROM paper_residents WHERE id = ? AND community_id = ?",
+            (resident_id, community_id()),
+        )
         return cur.rowcount > 0
 
     async def set_proxy_request(self, person_id: int, asked: bool, now: datetime) -> bool:
         """Make or withdraw the person's standing request for a proxy; False if unchanged."""
+        cid = community_id()
         if asked:
             cur = await self._conn.execute(
-                "INSERT OR IGNORE INTO proxy_requests (person_id, requested_at) VALUES (?, ?)",
-                (person_id, to_db_time(now)),
+                "INSERT OR IGNORE INTO proxy_requests (person_id, requested_at, community_id)"
+                " VALUES (?, ?, ?)",
+                (person_id, to_db_time(now), cid),
             )
         else:
             cur = await self._conn.execute(
-                "DELETE FROM proxy_requests WHERE person_id = ?", (person_id,)
+                "DELETE FROM proxy_requests WHERE person_id = ? AND community_id = ?",
+                (person_id, cid),
             )
         return cur.rowcount > 0
 
     async def asked_for_proxy(self, person_id: int) -> bool:
         """Whether the person asked their grid worker to record their ballots."""
         async with self._conn.execute(
-            "SELECT 1 FROM proxy_requests WHERE person_id = ?", (person_id,)
+            "SELECT 1 FROM proxy_requests WHERE person_id = ? AND community_id = ?",
+            (person_id, community_id()),
         ) as cur:
             return await cur.fetchone() is not None
 
     async def set_reminders(self, person_id: int, kind: str, on: bool, now: datetime) -> bool:
         """Turn the person's reminders of ``kind`` (e.g. "vote") on or off; False if unchanged."""
+        cid = community_id()
         if on:
             cur = await self._conn.execute(
-                "DELETE FROM reminder_opt_outs WHERE person_id = ? AND kind = ?", (person_id, kind)
+                "DELETE FROM reminder_opt_outs WHERE person_id = ? AND kind = ?"
+                " AND community_id = ?",
+                (person_id, kind, cid),
             )
         else:
             cur = await self._conn.execute(
-                "INSERT OR IGNORE INTO reminder_opt_outs (person_id, kind, at) VALUES (?, ?, ?)",
-                (person_id, kind, to_db_time(now)),
+                "INSERT OR IGNORE INTO reminder_opt_outs (person_id, kind, at, community_id)"
+                " VALUES (?, ?, ?, ?)",
+                (person_id, kind, to_db_time(now), cid),
             )
         return cur.rowcount > 0
 
     async def reminders_off(self, kind: str) -> set[int]:
         """The people who turned off reminders of ``kind``."""
         async with self._conn.execute(
-            "SELECT person_id FROM reminder_opt_outs WHERE kind = ?", (kind,)
+            "SELECT person_id FROM reminder_opt_outs WHERE kind = ? AND community_id = ?",
+            (kind, community_id()),
         ) as cur:
             return {int(row[0]) for row in await cur.fetchall()}
 
@@ -357,8 +453,11 @@ class PeopleRepository:
         """Every registered resident who asked for a proxy, by name."""
         async with self._conn.execute(
             f"SELECT {_COLUMNS} FROM people p JOIN proxy_requests q ON q.person_id = p.id"
+            " AND q.community_id = p.community_id"
             " JOIN person_roles r ON r.person_id = p.id AND r.role = 'resident'"
-            " ORDER BY p.display_name, p.id"
+            " AND r.community_id = p.community_id"
+            " WHERE p.community_id = ? ORDER BY p.display_name, p.id",
+            (community_id(),),
         ) as cur:
             rows = await cur.fetchall()
         return [_person(row) for row in rows]

@@ -40,6 +40,7 @@ from storage.migrations import (
     v33_volunteering_per_community,
     v34_members_board_per_community,
     v35_households_per_community,
+    v36_move_requests,
     v37_street_invites,
     v38_street_runtime,
 )
@@ -80,6 +81,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     v33_volunteering_per_community.MIGRATION,
     v34_members_board_per_community.MIGRATION,
     v35_households_per_community.MIGRATION,
+    v36_move_requests.MIGRATION,
     v37_street_invites.MIGRATION,
     v38_street_runtime.MIGRATION,
 )

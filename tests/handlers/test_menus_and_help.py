@@ -70,7 +70,7 @@ async def test_help_depends_on_roles(harness: BotHarness) -> None:
     assert unregistered["text"].startswith("您还没有登记")
     (row,) = unregistered["reply_markup"]["inline_keyboard"]
     assert row[0]["text"] == "✍️ 开始登记"
-    assert row[0]["url"].endswith("?start=join")
+    assert row[0]["url"].endswith("?start=join-1")
 
     # A resident: a few plain lines and the next steps as buttons.
     await harness.register(2001)

@@ -54,8 +54,11 @@ async def test_a_step_missed_below_the_highest_is_applied(tmp_path: Path) -> Non
     await again.open(migrate=False)
     try:
         assert [m.version for m in await again.migrate()] == [missed.version]
-        async with again.read() as session:
-            assert await session.leave.for_target("lesson", 1) == []  # the table is back
+        # The table is back (as v14 made it: v29's community column is not, so no
+        # repository query, which is scoped, can read it).
+        async with again.writer.execute("SELECT count(*) FROM leave_requests") as cur:
+            row = await cur.fetchone()
+        assert row is not None and row[0] == 0
     finally:
         await again.close()
 

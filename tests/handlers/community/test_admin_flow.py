@@ -19,7 +19,8 @@ async def test_bind_status_and_invite(harness: BotHarness) -> None:
     assert done["text"] == "✅ 已把「幸福里居民群」绑定为居民群。"
     assert "私聊我完成登记" in invite["text"]
     (url,) = [b["url"] for row in invite["reply_markup"]["inline_keyboard"] for b in row]
-    assert url == "https://t.me/pavilion_demo_bot?start=join"
+    # The link names the group's community (handlers/community/joining.py).
+    assert url == "https://t.me/pavilion_demo_bot?start=join-1"
 
     await harness.say(SECRETARY, "/status")
     status = harness.last(SECRETARY)["text"]

@@ -33,7 +33,7 @@ async def test_bind_buttons_bind_the_members_group_and_welcome_it(harness: BotHa
     assert harness.api.callback_answers()[-1]["text"] == "✅ 绑定好了"
     assert "微党课会发在这里" in welcome["text"]
     assert "✅ 已学习" in welcome["text"] and "补学" in welcome["text"]
-    assert _welcome_url(welcome) == "https://t.me/pavilion_demo_bot?start=join"
+    assert _welcome_url(welcome) == "https://t.me/pavilion_demo_bot?start=join-1"
 
     # Pressed again (an old copy): it says what the group is, and binds nothing twice.
     sent = len(harness.api.bot_messages(MEMBERS_GROUP))
@@ -73,7 +73,7 @@ async def test_typed_bind_still_works_and_welcomes_residents(harness: BotHarness
         "🏛 每周四开议事亭；每月4、14、24号“逢四说事”，大家一起商量。\n"
         "请先点下面的按钮，私聊我完成登记。"
     )
-    assert _welcome_url(welcome) == "https://t.me/pavilion_demo_bot?start=join"
+    assert _welcome_url(welcome) == "https://t.me/pavilion_demo_bot?start=join-1"
     await harness.say(SECRETARY, "/bind 志愿者", RESIDENTS_GROUP)
     done, welcome = harness.api.bot_messages(RESIDENTS_GROUP)[-2:]
     assert done["text"] == "✅ 已把「幸福里居民群」绑定为志愿者群。\n（原来是居民群）"
