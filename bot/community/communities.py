@@ -200,7 +200,11 @@ class Communities:
             found = await self.of_chat(chat_id)
             if found is not None:
                 return found
-        return await self.of_user(tg_user_id)
+        found = await self.of_user(tg_user_id)
+        if found is None and tg_user_id in self._settings.first_community.secretaries:
+            # The file names the first community's secretaries: theirs before they register.
+            return FIRST_COMMUNITY
+        return found
 
     # -- creating and renaming ----------------------------------------------
 

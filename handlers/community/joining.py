@@ -62,8 +62,8 @@ async def enter_for_start(update: Update, context: Context) -> bool:
         services.communities.enter_for_update(found)
         context.actor = await services.community.identify(caller)
         return False
-    if not services.communities.several:
-        return False
+    if not services.communities.several or current_community.get() is not None:
+        return False  # one community, or this update's is known (a configured secretary)
     if await services.communities.of_user(caller.tg_user_id) is not None:
         return False  # registered (elsewhere): /start says so
     await reply(
