@@ -46,6 +46,7 @@ from bot.demo.lessons import play_lessons
 from bot.demo.street import play_street
 from bot.demo.volunteering import play_volunteering
 from bot.standin import FakeBotApi, StandinServer
+from storage import in_community
 
 DEMO_TOKEN = "100000:DEMO-TOKEN-NOT-SECRET"  # noqa: S105 - the stand-in accepts any token
 SECRETARY = 1001
@@ -523,7 +524,10 @@ async def run_demo(
         running = RunningBot(build_application(settings, clock=clock), webhook=False)
         await running.start()
         try:
-            await DemoScript(api, running, clock).play()
+            # The script's own looks at the database (which alarm to ring next) are the
+            # first community's; the bot itself runs outside any, as `pavilion run` does.
+            with in_community(1):
+                await DemoScript(api, running, clock).play()
         finally:
             await running.stop()
             await server.stop()

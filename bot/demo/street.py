@@ -22,7 +22,7 @@ async def play_street(
     await script.say(admin, "/street")
     await script.press(admin, "新建社区")
     await script.say(admin, "和平社区")
-    await script.press(admin, "指定书记")
+    await script.press(admin, "指定书记 和平社区")
     made = api.bot_messages(admin)[-1].get("text", "")
     link = re.search(r"start=(sec-[\w-]+)", made)
     if link is None:
