@@ -146,8 +146,9 @@ async def test_invite_link_appoints_once(street: BotHarness, clock: FakeClock) -
     assert (
         street.texts(NEWCOMER)[-1] == "✅ 您已是「和平社区」的书记。发送 /help 查看书记可用的命令。"
     )
-    async with street.db.read() as session:
-        person = await session.people.by_telegram_id(NEWCOMER)
+    with in_community(2):  # registered in the link's community, not the first
+        async with street.db.read() as session:
+            person = await session.people.by_telegram_id(NEWCOMER)
     assert person is not None and {"secretary", "resident"} <= person.roles
     assert person.display_name == "李大爷"
 
@@ -167,11 +168,6 @@ async def test_invite_link_appoints_once(street: BotHarness, clock: FakeClock) -
     assert text_of(street.last(2001)) == "这个邀请链接已过期，请向街道要新的链接。"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the register's insert writes community_id once storage/community/people.py is"
-    " scoped (H7's branch); then this passes and the mark goes",
-)
 async def test_invite_registers_into_the_links_community(street: BotHarness) -> None:
     await create(street, "和平社区")
     await street.press(ADMIN, street.last(ADMIN), cb.StreetInvite(2).encode())
