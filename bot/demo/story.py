@@ -45,6 +45,7 @@ from bot.demo.files import sent_files, write_sent_files
 from bot.demo.lessons import play_lessons
 from bot.demo.street import play_street
 from bot.demo.volunteering import play_volunteering
+from bot.runtime.flood import TelegramRateLimiter
 from bot.standin import FakeBotApi, StandinServer
 from storage import in_community
 
@@ -67,6 +68,9 @@ Step = Callable[[], Awaitable[None]]
 #: How many of the bot's latest messages in a chat the script looks through for a
 #: button to press (the screen just opened, and pushes that came in below it).
 RECENT_SCREENS = 4
+
+#: How much faster than real time the flood limits' windows pass in the demo.
+DEMO_TIME_SCALE = 10.0
 
 
 class DemoScript:
@@ -521,7 +525,12 @@ async def run_demo(
         # The alarms run on real time while the demo's week runs on its own clock,
         # so every alarm "comes early" and is rightly skipped: not worth a warning here.
         logging.getLogger("bot.runtime.scheduler").setLevel(logging.ERROR)
-        running = RunningBot(build_application(settings, clock=clock), webhook=False)
+        # The stand-in is local and the week compressed: Telegram's windows (20 messages a
+        # minute in a group) pass ten times faster, so nobody waits a minute for a card.
+        limiter = TelegramRateLimiter(time_scale=DEMO_TIME_SCALE)
+        running = RunningBot(
+            build_application(settings, clock=clock, rate_limiter=limiter), webhook=False
+        )
         await running.start()
         try:
             # The script's own looks at the database (which alarm to ring next) are the

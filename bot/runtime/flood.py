@@ -112,9 +112,13 @@ class TelegramRateLimiter(BaseRateLimiter[str]):
         *,
         max_retries: int = 3,
         clock: Callable[[], float] | None = None,
+        time_scale: float = 1.0,
     ) -> None:
         self._max_retries = max_retries
         self._clock = clock
+        #: How many of the windows' seconds pass in a real second: 1 against Telegram;
+        #: more for ``pavilion demo``, whose week is compressed and whose stand-in is local.
+        self._time_scale = time_scale
         self._overall = SlidingWindow(OVERALL_PER_SECOND, 1.0)
         self._chats: dict[int, SlidingWindow] = {}
         self._paused_until = 0.0
@@ -131,7 +135,8 @@ class TelegramRateLimiter(BaseRateLimiter[str]):
         """Nothing to tear down."""
 
     def _now(self) -> float:
-        return self._clock() if self._clock else asyncio.get_running_loop().time()
+        now = self._clock() if self._clock else asyncio.get_running_loop().time()
+        return now * self._time_scale
 
     def _window(self, chat_id: int) -> SlidingWindow:
         window = self._chats.get(chat_id)
@@ -189,9 +194,9 @@ class TelegramRateLimiter(BaseRateLimiter[str]):
                 try:
                     if droppable:
                         with contextlib.suppress(TimeoutError):
-                            await asyncio.wait_for(self._stopping.wait(), delay)
+                            await asyncio.wait_for(self._stopping.wait(), delay / self._time_scale)
                     else:
-                        await asyncio.sleep(delay)
+                        await asyncio.sleep(delay / self._time_scale)
                 finally:
                     self.waiting -= 1
         finally:
@@ -204,14 +209,14 @@ class TelegramRateLimiter(BaseRateLimiter[str]):
         Telegram remembers the last second (and minute, for groups) across our
         restarts; without this, a restarted sender would burst into 429s.
         """
-        moment = self._now() - max(seconds_ago, 0.0)
+        moment = self._now() - max(seconds_ago, 0.0) * self._time_scale
         self._overall.record(moment)
         if chat_id is not None:
             self._window(chat_id).record(moment)
 
     def is_stale(self, reserved_at: float) -> bool:
         """Whether a slot reserved at ``reserved_at`` is too old to send in now."""
-        return self._now() - reserved_at > WINDOW_MARGIN / 2
+        return self._now() - reserved_at > WINDOW_MARGIN / 2 * self._time_scale
 
     def release(self, chat_id: int | None, reserved_at: float) -> None:
         """Give back a slot that was reserved and not used."""
@@ -221,7 +226,7 @@ class TelegramRateLimiter(BaseRateLimiter[str]):
 
     def pause(self, seconds: float) -> None:
         """Hold every send for ``seconds`` (Telegram said RetryAfter)."""
-        self._paused_until = max(self._paused_until, self._now() + seconds)
+        self._paused_until = max(self._paused_until, self._now() + seconds * self._time_scale)
 
     async def process_request(
         self,
