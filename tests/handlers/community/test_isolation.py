@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from bot.standin import FakeBotApi
+from handlers import COMMANDS
 from handlers.community import callbacks as cb
 from handlers.street import callbacks as street_cb
 from storage import in_community
@@ -183,3 +184,43 @@ async def test_two_communities_see_only_their_own(street: BotHarness) -> None:
         async with street.db.read() as session:
             assert await session.people.count() == 3
             assert [c.title for c in await session.chats.bound()] == ["幸福里居民群"]
+
+
+async def test_a_newcomer_of_no_community_gets_answers_not_apologies(street: BotHarness) -> None:
+    """With two communities, someone registered nowhere is in no community: every command
+    and the plain words the bot understands answer them shortly (register first, or a
+    refusal), and none reaches a community's records unscoped (an apology would say so)."""
+    await make_second_community(street)
+    newcomer = 3003
+    commands = [
+        "/" + command.name
+        for command in COMMANDS
+        if command.name not in ("start", "cancel", "forget")
+    ]
+    words = ["提议 路灯坏了", "签到", "签退 ", "我报名", "你好", "🙋 我有需求", "📌 公开栏"]
+    for text in [*commands, *words]:
+        before = len(street.api.bot_messages(newcomer))
+        await street.say(newcomer, text)
+        answers = [text_of(m) for m in street.api.bot_messages(newcomer)[before:]]
+        assert not any("出了点问题" in answer for answer in answers), (text, answers)
+    # In a group nobody of any community has bound (the newcomer added the bot): the same.
+    stray = -1009999
+    street.api.add_group(stray, "新群")
+    street.api.bot_added(stray, newcomer)
+    await street.settle()
+    for text in [
+        "/bind residents",
+        "/start",
+        "/help",
+        "/matters",
+        "提议 路灯坏了",
+        "签到",
+        "大家好",
+    ]:
+        before = len(street.api.bot_messages(stray))
+        await street.say(newcomer, text, stray)
+        answers = [text_of(m) for m in street.api.bot_messages(stray)[before:]]
+        assert not any("出了点问题" in answer for answer in answers), (text, answers)
+    # /start still offers the list of communities.
+    await street.say(newcomer, "/start")
+    assert text_of(street.last(newcomer)) == "请选择您所在的社区："
