@@ -22,6 +22,7 @@ from telegram.ext import (
 )
 
 from bot.board.service import PAGE_FLOW as BOARD_PAGE_FLOW
+from bot.community.communities import GRID_FLOW
 from bot.community.notices import FLOW as NOTICE_FLOW
 from bot.community.register import Role
 from bot.community.registration import FLOW as REGISTRATION_FLOW
@@ -47,7 +48,7 @@ from handlers.board import callbacks as board_cb
 from handlers.board import spending as board_spending
 from handlers.calendars import callbacks as calendar_cb
 from handlers.calendars import sending as calendar_files
-from handlers.community import admin, chats, joining, notices, people, schedules
+from handlers.community import admin, chats, grids, joining, notices, people, schedules
 from handlers.community import callbacks as community_cb
 from handlers.datepicker import callbacks as datepicker_cb
 from handlers.datepicker import picker as datepicker
@@ -129,6 +130,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("export", people.export, Access.REGISTERED, Where.PRIVATE, Where.PRIVATE),
     Command("forget", people.forget, Access.REGISTERED, Where.PRIVATE, Where.PRIVATE),
     Command("status", admin.status, Role.SECRETARY, Where.ANY, None),
+    # A community's grids (网格): the first's are configured, the others' kept in the bot.
+    Command("grids", grids.grids_command, Role.SECRETARY, Where.PRIVATE, None),
     Command("bind", admin.bind, Role.SECRETARY, Where.GROUP, None),
     Command("unbind", admin.unbind, Role.SECRETARY, Where.GROUP, None),
     Command("people", admin.people, Role.SECRETARY, Where.PRIVATE, None),
@@ -241,6 +244,7 @@ STREET_MENU: tuple[str, ...] = ("street",)
 #: Commands a secretary sees in their own menu, besides everyone's.
 SECRETARY_MENU: tuple[str, ...] = (
     "status",
+    "grids",
     "people",
     "notify",
     "upcoming",
@@ -306,6 +310,9 @@ class Button:
 
 BUTTONS: tuple[Button, ...] = (
     Button(community_cb.RegisterLanguage, people.consent_language, Access.ANYONE),
+    # /grids: ➕ 添加网格, 🗑 删除 (a secretary of the community).
+    Button(community_cb.GridAdd, grids.add_pressed, Role.SECRETARY),
+    Button(community_cb.GridRemove, grids.remove_pressed, Role.SECRETARY),
     Button(community_cb.RegisterConsent, people.consent, Access.ANYONE),
     Button(community_cb.RegisterUseTelegramName, people.use_telegram_name, Access.ANYONE),
     Button(community_cb.RegisterSkipBuilding, people.skip_building, Access.ANYONE),
@@ -661,6 +668,8 @@ TEXT_ANSWERS: dict[str, dialogs.TextAnswer] = {
     **offer_handlers.TEXT_ANSWERS,
     # The street level: a new community's name, or a new name for one.
     STREET_NAME_FLOW: street_handlers.name_answer,
+    # ➕ 添加网格: the new grid's name.
+    GRID_FLOW: grids.name_answer,
 }
 
 

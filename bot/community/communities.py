@@ -26,9 +26,10 @@ from functools import partial
 from bot import usertext
 from bot.clock import Clock, system_clock
 from bot.config import CommunitySettings, Grid, Language, Settings, current_profile
+from bot.dialogs import expect_step
 from bot.errors import UserFacingError
 from storage import Database, current_community, in_community
-from storage.community.communities import CommunityRow, community_of_user
+from storage.community.communities import CommunityRow, GridRow, community_of_user
 
 log = logging.getLogger(__name__)
 
@@ -206,6 +207,71 @@ class Communities:
             return FIRST_COMMUNITY
         return found
 
+    # -- a community's grids (网格) -------------------------------------------
+
+    async def add_grid(self, community: int, name: str) -> GridRow:
+        """A new grid of ``community`` (the first community's are configured)."""
+        clean = usertext.line(unicodedata.normalize("NFC", name))
+        if community == FIRST_COMMUNITY:
+            raise UserFacingError("grids.first_in_config")
+        if not clean:
+            raise UserFacingError("grids.name_empty")
+        if len(clean) > GRID_NAME_MAX:
+            raise UserFacingError("grids.name_too_long", limit=GRID_NAME_MAX)
+        async with self._db.transaction() as session:
+            row = await session.communities.get(community)
+            if row is None:
+                raise UserFacingError("street.no_such_community")
+            if any(grid.name == clean for grid in row.grids):
+                raise UserFacingError("grids.name_taken", name=clean)
+            grid = GridRow(id=_next_grid_id(row.grids), name=clean)
+            await session.communities.set_grids(community, [*row.grids, grid])
+        await self.load()
+        return grid
+
+    async def ask_grid_name(self, community: int, tg_user_id: int, chat_id: int) -> None:
+        """➕ 添加网格: the next message the secretary types is the new grid's name."""
+        if community == FIRST_COMMUNITY:
+            raise UserFacingError("grids.first_in_config")
+        async with self._db.transaction() as session:
+            await session.dialogs.put(
+                chat_id, tg_user_id, GRID_FLOW, GRID_STEP, {"community": community}, self._clock()
+            )
+
+    async def answer_grid_name(self, tg_user_id: int, chat_id: int, text: str) -> GridRow:
+        """The typed name: the grid is added and the form ends; a refused name (empty, too
+        long, taken) keeps the form open for another try."""
+        async with self._db.read() as session:
+            dialog = await expect_step(
+                session, chat_id, tg_user_id, GRID_FLOW, GRID_STEP, "grids.form_expired"
+            )
+        community = int(dialog.data["community"])
+        if current_community.get() != community:
+            raise UserFacingError("grids.form_expired")  # moved or appointed elsewhere since
+        grid = await self.add_grid(community, text)
+        async with self._db.transaction() as session:
+            await session.dialogs.end(chat_id, tg_user_id)
+        return grid
+
+    async def remove_grid(self, community: int, grid_id: str) -> GridRow:
+        """Remove a grid nobody is registered in."""
+        if community == FIRST_COMMUNITY:
+            raise UserFacingError("grids.first_in_config")
+        with self.enter(community):
+            async with self._db.transaction() as session:
+                row = await session.communities.get(community)
+                grid = next((g for g in row.grids if g.id == grid_id), None) if row else None
+                if row is None or grid is None:
+                    raise UserFacingError("grids.gone")
+                people = await session.people.count_in_grid(grid_id)
+                if people:
+                    raise UserFacingError("grids.not_empty", name=grid.name, count=people)
+                await session.communities.set_grids(
+                    community, [g for g in row.grids if g.id != grid_id]
+                )
+        await self.load()
+        return grid
+
     # -- creating and renaming ----------------------------------------------
 
     async def create(self, name: str, *, created_by: int | None) -> CommunityRow:
@@ -236,6 +302,18 @@ class Communities:
             await session.communities.rename(community, clean, None, self._clock())
         await self.load()
         return self._rows[community]
+
+
+#: A grid's name: what fits a button beside another.
+GRID_NAME_MAX = 16
+#: The guided conversation of ➕ 添加网格 (handlers/community/grids.py).
+GRID_FLOW = "grid_name"
+GRID_STEP = "name"
+
+
+def _next_grid_id(grids: tuple[GridRow, ...]) -> str:
+    numbers = [int(g.id[1:]) for g in grids if g.id[:1] == "g" and g.id[1:].isdigit()]
+    return f"g{max(numbers, default=0) + 1}"
 
 
 def valid_name(text: str) -> str:

@@ -212,3 +212,18 @@ class MoveDecide(Callback):
     PREFIX: ClassVar[str] = "mvd"
     request_id: int
     accept: bool
+
+
+@dataclass(frozen=True)
+class GridAdd(Callback):
+    """➕ 添加网格 on /grids."""
+
+    PREFIX: ClassVar[str] = "gda"
+
+
+@dataclass(frozen=True)
+class GridRemove(Callback):
+    """🗑 删除 a grid on /grids."""
+
+    PREFIX: ClassVar[str] = "gdr"
+    grid: str

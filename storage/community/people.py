@@ -274,6 +274,15 @@ class PeopleRepository:
             row = await cur.fetchone()
         return int(row[0]) if row else 0
 
+    async def count_in_grid(self, grid_id: str) -> int:
+        """How many registered people are in the grid ``grid_id``."""
+        async with self._conn.execute(
+            "SELECT count(*) FROM people WHERE community_id = ? AND grid_id = ?",
+            (community_id(), grid_id),
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
     async def count_by_role(self) -> dict[str, int]:
         """How many people hold each role."""
         async with self._conn.execute(
