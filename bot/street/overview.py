@@ -183,25 +183,27 @@ def period_name(language: Language, period: Period) -> str:
     return translate(language, "street.year", year=period.first.year)
 
 
+def figure_params(language: Language, figures: CommunityFigures) -> dict[str, Any]:
+    """The placeholders of a community's block ("street.block"), as people say them."""
+    turnout = figures.turnout
+    return {
+        "raised": figures.raised,
+        "decided": figures.decided,
+        "carried_out": figures.carried_out,
+        "overdue": figures.overdue,
+        "votes": figures.votes,
+        "turnout": f"{turnout}%" if turnout is not None else "—",
+        "lessons": figures.lessons,
+        "studied": figures.studied,
+        "missing": figures.missing,
+        "hours": spoken.hours_total(language, figures.volunteer_minutes),
+        "no_shows": figures.no_shows,
+    }
+
+
 def figure_line(language: Language, name: str, figures: CommunityFigures) -> str:
     """One community's figures as a plain text block (a message's or a push's)."""
-    turnout = figures.turnout
-    return translate(
-        language,
-        "street.block",
-        name=name,
-        raised=figures.raised,
-        decided=figures.decided,
-        carried_out=figures.carried_out,
-        overdue=figures.overdue,
-        votes=figures.votes,
-        turnout=f"{turnout}%" if turnout is not None else "—",
-        lessons=figures.lessons,
-        studied=figures.studied,
-        missing=figures.missing,
-        hours=spoken.hours_total(language, figures.volunteer_minutes),
-        no_shows=figures.no_shows,
-    )
+    return translate(language, "street.block", name=name, **figure_params(language, figures))
 
 
 def chart_spec(language: Language, overview: StreetOverview) -> dict[str, Any]:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from bot import spoken
 from bot.config import Language, Settings
 from bot.street.figures import CommunityFigures
-from bot.street.overview import StreetOverview, period_name
+from bot.street.overview import StreetOverview, figure_params, period_name
 from bot.street.service import CommunityLine
 from handlers.texts import plain, t
 
@@ -39,23 +38,7 @@ def listing(
 
 def block(language: Language, name: str, figures: CommunityFigures) -> str:
     """One community's block of the street view (HTML, its name escaped)."""
-    turnout = figures.turnout
-    return t(
-        language,
-        "street.block",
-        name=name,
-        raised=figures.raised,
-        decided=figures.decided,
-        carried_out=figures.carried_out,
-        overdue=figures.overdue,
-        votes=figures.votes,
-        turnout=f"{turnout}%" if turnout is not None else "—",
-        lessons=figures.lessons,
-        studied=figures.studied,
-        missing=figures.missing,
-        hours=spoken.hours_total(language, figures.volunteer_minutes),
-        no_shows=figures.no_shows,
-    )
+    return t(language, "street.block", name=name, **figure_params(language, figures))
 
 
 def overview_pages(language: Language, street: str, overview: StreetOverview) -> list[str]:
