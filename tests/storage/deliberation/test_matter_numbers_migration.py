@@ -4,36 +4,21 @@ the community is numbered after the highest."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from storage import Database, in_community
-from storage.db import split_statements
 from storage.migrations import MIGRATIONS
+from tests.storage.older import database_before
 
 STAMP = "2026-01-01T00:00:00.000000+00:00"
 NOW = datetime(2026, 11, 19, 11, 0, tzinfo=UTC)
 
 
 def _database_before_migration_30(path: Path) -> None:
-    conn = sqlite3.connect(path)
-    conn.execute(
-        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY,"
-        " description TEXT NOT NULL, applied_at TEXT NOT NULL)"
-    )
-    for migration in MIGRATIONS:
-        if migration.version >= 30:
-            break
-        for statement in split_statements(migration.sql):
-            conn.execute(statement)
-        conn.execute(
-            "INSERT INTO schema_migrations VALUES (?, ?, '2026-01-01')",
-            (migration.version, migration.description),
-        )
-    conn.execute("PRAGMA foreign_keys = ON")
+    conn = database_before(path, 30)
     conn.execute(
         "INSERT INTO people (id, tg_user_id, display_name, language, consent_at,"
         " registered_at, last_seen_at) VALUES (1, 10, '张三', 'zh_Hans', ?, ?, ?)",

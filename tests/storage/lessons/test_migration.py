@@ -9,27 +9,15 @@ from pathlib import Path
 import pytest
 
 from storage import Database
-from storage.db import split_statements
 from storage.migrations import MIGRATIONS
+from tests.storage.older import database_before
 
 STAMP = "2026-01-01T00:00:00.000000+00:00"
 
 
 def _database_before_32(path: Path) -> None:
     """A database of every step before 32, with a slot and a booking in two communities."""
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute(
-        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY,"
-        " description TEXT NOT NULL, applied_at TEXT NOT NULL)"
-    )
-    for migration in [m for m in MIGRATIONS if m.version < 32]:
-        for statement in split_statements(migration.sql):
-            conn.execute(statement)
-        conn.execute(
-            "INSERT INTO schema_migrations VALUES (?, ?, '2026-01-01')",
-            (migration.version, migration.description),
-        )
+    conn = database_before(path, 32)
     conn.execute(
         "INSERT INTO communities (id, name, created_at) VALUES (2, '和平社区', ?)", (STAMP,)
     )

@@ -3,35 +3,19 @@ are kept, the references still hold, and each community may now open the same ye
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
 from storage import Database
-from storage.db import split_statements
-from storage.migrations import MIGRATIONS
 from storage.scope import in_community
+from tests.storage.older import database_before
 
 STAMP = "2026-01-01T00:00:00.000000+00:00"
 NOW = datetime(2027, 1, 5, tzinfo=UTC)
 
 
 def _database_before_migration_34(path: Path) -> None:
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute(
-        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY,"
-        " description TEXT NOT NULL, applied_at TEXT NOT NULL)"
-    )
-    for migration in MIGRATIONS:
-        if migration.version >= 34:
-            break
-        for statement in split_statements(migration.sql):
-            conn.execute(statement)
-        conn.execute(
-            "INSERT INTO schema_migrations VALUES (?, ?, '2026-01-01')",
-            (migration.version, migration.description),
-        )
+    conn = database_before(path, 34)
     conn.execute(
         "INSERT INTO people (id, tg_user_id, display_name, language, consent_at,"
         " registered_at, last_seen_at) VALUES (1, 10, '张三', 'zh_Hans', ?, ?, ?)",

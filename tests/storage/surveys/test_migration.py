@@ -8,27 +8,15 @@ from pathlib import Path
 import pytest
 
 from storage import Database
-from storage.db import split_statements
 from storage.migrations import MIGRATIONS
+from tests.storage.older import database_before
 
 STAMP = "2026-01-01T00:00:00.000000+00:00"
 
 
 async def test_opt_outs_are_kept_and_surveys_can_be_turned_off(tmp_path: Path) -> None:
     path = tmp_path / "v11.sqlite3"
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute(
-        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY,"
-        " description TEXT NOT NULL, applied_at TEXT NOT NULL)"
-    )
-    for migration in [m for m in MIGRATIONS if m.version <= 11]:
-        for statement in split_statements(migration.sql):
-            conn.execute(statement)
-        conn.execute(
-            "INSERT INTO schema_migrations VALUES (?, ?, '2026-01-01')",
-            (migration.version, migration.description),
-        )
+    conn = database_before(path, 12)
     conn.execute(
         "INSERT INTO people (id, tg_user_id, display_name, language, consent_at,"
         " registered_at, last_seen_at) VALUES (1, 10, '张三', 'zh_Hans', ?, ?, ?)",

@@ -11,32 +11,14 @@ from pathlib import Path
 import pytest
 
 from storage import Database
-from storage.db import split_statements
-from storage.migrations import MIGRATIONS
+from tests.storage.older import database_before
 
 STAMP = "2026-01-01T00:00:00.000000+00:00"
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def _database_before_migration_33(path: Path) -> None:
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute(
-        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY,"
-        " description TEXT NOT NULL, applied_at TEXT NOT NULL)"
-    )
-    for migration in MIGRATIONS:
-        if migration.version >= 33:
-            break
-        if migration.rebuilds_tables:
-            conn.execute("PRAGMA foreign_keys = OFF")
-        for statement in split_statements(migration.sql):
-            conn.execute(statement)
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute(
-            "INSERT INTO schema_migrations VALUES (?, ?, '2026-01-01')",
-            (migration.version, migration.description),
-        )
+    conn = database_before(path, 33)
     for sql in (
         "INSERT INTO people (id, tg_user_id, display_name, language, consent_at,"
         " registered_at, last_seen_at) VALUES (1, 10, '张三', 'zh_Hans', :t, :t, :t)",
