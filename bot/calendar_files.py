@@ -33,7 +33,7 @@ from bot.community.register import Actor
 from bot.config import Language, Settings
 from bot.errors import UserFacingError
 from bot.i18n import translate
-from storage import Database
+from storage import Storage
 
 #: Our product identifier (RFC 5545 PRODID).
 PRODID = "-//Pavilion//议事亭 bot//ZH"
@@ -133,7 +133,7 @@ class CalendarFiles:
     """The .ics file of an activity the person signed up for, of a sitting, of a make-up
     slot they booked; a short refusal (UserFacingError) for a cancelled or past one."""
 
-    def __init__(self, db: Database, settings: Settings, clock: Clock = system_clock) -> None:
+    def __init__(self, db: Storage, settings: Settings, clock: Clock = system_clock) -> None:
         self._db = db
         self._settings = settings
         self._clock = clock

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
 import sys
@@ -89,8 +90,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_migrate(settings))
         if args.command == "backup":
             configure_logging(settings.logging.level)
-            if not settings.storage.path.exists():
-                print(f"pavilion: {settings.storage.path}: no database to back up", file=sys.stderr)
+            if settings.storage.is_postgres:
+                print(
+                    "pavilion: the database is PostgreSQL: back it up with pg_dump"
+                    " (pg_dump -Fc URL > pavilion.dump)",
+                    file=sys.stderr,
+                )
+                return 1
+            if not settings.storage.sqlite_path.exists():
+                where = settings.storage.sqlite_path
+                print(f"pavilion: {where}: no database to back up", file=sys.stderr)
                 return 1
             if args.path.exists():
                 print(f"pavilion: {args.path}: already exists; choose a new path", file=sys.stderr)
@@ -134,7 +143,12 @@ def _run(settings: Settings, *, webhook: bool) -> int:
     try:
         # Before anything touches the database (or even starts the event loop): one
         # process per database file, held until this one ends (storage/lock.py).
-        with DatabaseLock(settings.storage.path):
+        # On PostgreSQL several processes share the database (storage/postgres/).
+        with (
+            contextlib.nullcontext()
+            if settings.storage.is_postgres
+            else DatabaseLock(settings.storage.sqlite_path)
+        ):
             asyncio.run(run_bot(settings, webhook=webhook))
     except InvalidToken:
         print("pavilion: telegram.token: Telegram rejected the bot token", file=sys.stderr)
@@ -146,16 +160,19 @@ def _run(settings: Settings, *, webhook: bool) -> int:
 
 
 async def _migrate(settings: Settings) -> int:
-    from storage import Database
+    from bot.services import database_for
 
-    with DatabaseLock(settings.storage.path):  # never under a running bot's feet
-        db = Database(settings.storage.path, synchronous=settings.storage.synchronous)
+    storage = settings.storage
+    # Never under a running bot's feet on SQLite; PostgreSQL's steps take an advisory lock.
+    with contextlib.nullcontext() if storage.is_postgres else DatabaseLock(storage.sqlite_path):
+        db = database_for(storage)
         await db.open(migrate=False)
         try:
             applied = await db.migrate()
             for migration in applied:
                 print(f"applied {migration.version}: {migration.description}")
-            print(f"{settings.storage.path}: schema version {await db.schema_version()}")
+            where = "PostgreSQL" if storage.is_postgres else str(storage.sqlite_path)
+            print(f"{where}: schema version {await db.schema_version()}")
         finally:
             await db.close()
     return 0
@@ -164,11 +181,11 @@ async def _migrate(settings: Settings) -> int:
 async def _backup(settings: Settings, target: Path) -> int:
     from storage import Database
 
-    db = Database(settings.storage.path, synchronous=settings.storage.synchronous)
+    db = Database(settings.storage.sqlite_path, synchronous=settings.storage.synchronous)
     await db.open(migrate=False)
     try:
         await db.backup(target)
     finally:
         await db.close()
-    print(f"backed up {settings.storage.path} to {target}")
+    print(f"backed up {settings.storage.sqlite_path} to {target}")
     return 0

@@ -31,6 +31,8 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from storage.backend import is_postgres_url
+
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_API_FILE_URL = "https://api.telegram.org/file/bot"
 TOKEN_ENV = "PAVILION_TELEGRAM__TOKEN"  # noqa: S105 - a variable name, not a secret
@@ -541,21 +543,40 @@ class NeedsSettings(_Section):
 
 
 class StorageSettings(_Section):
-    """The SQLite database."""
+    """The database: a SQLite file (the default), or a PostgreSQL server."""
 
+    #: A SQLite file's path, or ``postgresql://user:password@host:port/database``
+    #: (several ``pavilion run`` processes may then share it). Empty: ``path``.
+    url: str | None = None
     path: Path = Path("pavilion.sqlite3")
     synchronous: Literal["FULL", "NORMAL"] = "FULL"
     busy_timeout_ms: int = Field(default=5000, ge=0)
+    #: PostgreSQL: connections per process for units of work (and as many for reads).
+    pool_size: int = Field(default=8, ge=1, le=100)
     #: The master key of anonymous ballots (bot/deliberation/ballot_keys.py), kept outside the
     #: database; empty: beside it, as ``<path>.ballot-key``.
     ballot_key_file: Path | None = None
+
+    @property
+    def is_postgres(self) -> bool:
+        """Whether the database is a PostgreSQL server."""
+        return is_postgres_url(self.url)
+
+    @property
+    def sqlite_path(self) -> Path:
+        """The SQLite file (``url`` when it is a path, else ``path``)."""
+        return Path(self.url) if self.url and not self.is_postgres else self.path
 
     @property
     def ballot_key_path(self) -> Path:
         """Where the anonymous ballots' master key file is (created on first use)."""
         if self.ballot_key_file is not None:
             return self.ballot_key_file
-        return self.path.with_name(self.path.name + ".ballot-key")
+        if self.is_postgres:
+            # No file beside the database: beside the configuration's working directory.
+            return Path("pavilion.ballot-key")
+        sqlite = self.sqlite_path
+        return sqlite.with_name(sqlite.name + ".ballot-key")
 
 
 class UpdateSettings(_Section):

@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.clock import Clock, system_clock
 from bot.errors import UserFacingError
-from storage import Database
+from storage import Storage
 from storage.dialogs import DialogRow
 from storage.session import Session
 
@@ -29,7 +29,7 @@ class OpenDialog:
 class DialogService:
     """Looks up and ends guided conversations."""
 
-    def __init__(self, db: Database, clock: Clock = system_clock) -> None:
+    def __init__(self, db: Storage, clock: Clock = system_clock) -> None:
         self._db = db
         self._clock = clock
 

@@ -17,7 +17,7 @@ from bot.community.joining import JoiningService
 from bot.community.notices import NoticeService
 from bot.community.register import CommunityService
 from bot.community.registration import PaperEntryService, RegistrationService
-from bot.config import Settings
+from bot.config import Settings, StorageSettings
 from bot.deliberation.carrying.service import Carrying
 from bot.deliberation.desk import MatterDeskService
 from bot.deliberation.discussion import DiscussionService
@@ -36,7 +36,7 @@ from bot.runtime.scheduler import SchedulerService
 from bot.street import Street
 from bot.surveys.service import Surveys
 from bot.volunteering.service import Volunteering
-from storage import Database
+from storage import Storage, open_storage
 
 
 @dataclass
@@ -44,7 +44,7 @@ class Services:
     """Every service of one running bot, sharing one database."""
 
     settings: Settings
-    db: Database
+    db: Storage
     #: The street's communities; entering one scopes the work to it (loaded at start).
     communities: Communities
     community: CommunityService
@@ -93,11 +93,7 @@ class Services:
     @classmethod
     def create(cls, settings: Settings, clock: Clock = system_clock) -> Services:
         """Wire the services for ``settings``; nothing is opened yet."""
-        db = Database(
-            settings.storage.path,
-            synchronous=settings.storage.synchronous,
-            busy_timeout_ms=settings.storage.busy_timeout_ms,
-        )
+        db = database_for(settings.storage)
         communities = Communities(db, settings, clock)
         scheduler = SchedulerService(db, settings, clock)
         # Each community keeps its own built-in schedules; each firing runs in its own.
@@ -170,3 +166,15 @@ class BotData:
     """``context.bot_data``: PTB creates it empty; the composition root fills it."""
 
     services: Services
+
+
+def database_for(storage: StorageSettings) -> Storage:
+    """The database ``[storage]`` names (not opened yet): SQLite, or PostgreSQL for a
+    ``postgresql://`` url."""
+    return open_storage(
+        storage.url,
+        storage.path,
+        synchronous=storage.synchronous,
+        busy_timeout_ms=storage.busy_timeout_ms,
+        pool_size=storage.pool_size,
+    )

@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
+from storage.backend import Storage
 from storage.migrations import MIGRATIONS, Migration
 from storage.runtime.inbox import MARK_DONE_SQL
 from storage.scope import current_update
@@ -68,7 +69,7 @@ def is_storage_full(error: BaseException | None) -> bool:
     return False
 
 
-class Database:
+class Database(Storage):
     """Owns the SQLite connections of one database file."""
 
     def __init__(

@@ -287,7 +287,8 @@ class PersonDataRepository:
             "minutes_edited": await rows(
                 "SELECT 'officer' AS what, sitting_id, role AS detail, set_at AS at"
                 " FROM sitting_officers WHERE set_by = ? AND community_id = :c UNION ALL"
-                " SELECT 'excerpt', sitting_id, comment_id, chosen_at FROM minutes_excerpts"
+                " SELECT 'excerpt', sitting_id, CAST(comment_id AS TEXT), chosen_at"
+                " FROM minutes_excerpts"
                 " WHERE chosen_by = ? AND community_id = :c ORDER BY at",
                 p,
                 p,
@@ -347,7 +348,8 @@ class PersonDataRepository:
                 p,
             ),
             "attendance_marked": await rows(
-                "SELECT 'present' AS what, sitting_id, NULL AS vote_id, marked_at AS at"
+                "SELECT 'present' AS what, sitting_id, CAST(NULL AS INTEGER) AS vote_id,"
+                " marked_at AS at"
                 " FROM sitting_attendance WHERE marked_by = ? AND community_id = :c"
                 " UNION ALL SELECT 'unregistered', sitting_id, NULL, set_at FROM sitting_guests"
                 " WHERE set_by = ? AND community_id = :c"

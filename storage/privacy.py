@@ -40,6 +40,8 @@ JSON_COLUMNS: tuple[tuple[str, str], ...] = (
     ("votes", "tally"),
     ("lessons", "corrections"),
 )
+#: The key of each table's rows where it is not ``id``.
+ROW_KEYS: dict[str, tuple[str, ...]] = {"inbox": ("update_id",), "dialogs": ("chat_id", "user_id")}
 #: Tables without a community: searched whatever the communities named.
 STREET_WIDE_TABLES = frozenset({"inbox"})
 #: What a removed name or username becomes.
@@ -145,13 +147,16 @@ class PrivacyRepository:
             scoped, args = "", list[str | int](needles)
             if table not in STREET_WIDE_TABLES:
                 scoped, args = f" AND community_id IN ({marks})", [*needles, *scope]
+            # Each row by its key (the id; the inbox's update, a dialog's chat and user).
+            key = ", ".join(ROW_KEYS.get(table, ("id",)))
+            key_where = " AND ".join(f"{k} = ?" for k in ROW_KEYS.get(table, ("id",)))
             async with self._conn.execute(
-                f"SELECT rowid, {column} FROM {table} WHERE {column} IS NOT NULL"
+                f"SELECT {column}, {key} FROM {table} WHERE {column} IS NOT NULL"
                 f" AND ({where}){scoped}",
                 args,
             ) as rows:
-                found = [(int(row[0]), str(row[1])) for row in await rows.fetchall()]
-            for rowid, text in found:
+                found = [(str(row[0]), tuple(row)[1:]) for row in await rows.fetchall()]
+            for text, rowid in found:
                 try:
                     value = json.loads(text)
                 except ValueError:
@@ -159,8 +164,8 @@ class PrivacyRepository:
                 if table == "inbox" and traces.sent(value):
                     await self._conn.execute(
                         "UPDATE inbox SET payload = NULL, done_at = coalesce(done_at, ?)"
-                        " WHERE rowid = ?",
-                        (now_text, rowid),
+                        f" WHERE {key_where}",
+                        (now_text, *rowid),
                     )
                     changed += 1
                     continue
@@ -171,8 +176,8 @@ class PrivacyRepository:
                     clean if isinstance(clean, str) else json.dumps(clean, ensure_ascii=False)
                 )
                 await self._conn.execute(
-                    f"UPDATE {table} SET {column} = ? WHERE rowid = ?",
-                    (new_text, rowid),
+                    f"UPDATE {table} SET {column} = ? WHERE {key_where}",
+                    (new_text, *rowid),
                 )
                 changed += 1
         return changed

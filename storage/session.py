@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
+
 import aiosqlite
 
 from storage.audit import AuditRepository
@@ -32,6 +34,7 @@ from storage.privacy import PrivacyRepository
 from storage.runtime.inbox import InboxRepository
 from storage.runtime.outbox import DeliveryQueue, OutboxRepository
 from storage.runtime.schedules import SchedulesRepository
+from storage.savepoints import savepoint
 from storage.surveys.surveys import SurveysRepository
 from storage.volunteering.repositories import VolunteeringRepositories
 
@@ -111,3 +114,8 @@ class Session:
         self.households = HouseholdsRepository(conn)
         # The two lists (需求/服务): needs, services offered, claims of services.
         self.needs = NeedsRepository(conn)
+
+    def savepoint(self) -> AbstractAsyncContextManager[None]:
+        """A step that may fail alone (storage/savepoints.py): if the block raises, only
+        its changes are undone and the unit of work goes on, on both engines."""
+        return savepoint(self.conn)

@@ -19,7 +19,8 @@ import pytest
 
 from bot.clock import ManualClock
 from bot.config import Settings, settings_from_mapping
-from storage import Database, in_community
+from storage import Database, Storage, in_community, open_storage
+from tests.backends import drop_test_databases, on_postgres, postgres_url_for
 
 
 class FakeClock(ManualClock):
@@ -42,7 +43,18 @@ def make_settings(tmp_path: Path, **sections: dict[str, Any]) -> Settings:
     }
     for name, values in sections.items():
         data.setdefault(name, {}).update(values)
+    if on_postgres() and "url" not in data["storage"]:
+        # The same tests on PostgreSQL: a database of its own for this path (tests/backends.py).
+        data["storage"]["url"] = postgres_url_for(Path(data["storage"]["path"]))
     return settings_from_mapping(data)
+
+
+def database_at(path: Path) -> Storage:
+    """The test engine's database for ``path``: that SQLite file, or its PostgreSQL
+    stand-in when the tests run on PostgreSQL."""
+    if on_postgres():
+        return open_storage(postgres_url_for(path), path, pool_size=2)
+    return Database(path)
 
 
 @pytest.fixture(autouse=True)
@@ -68,9 +80,27 @@ def settings(tmp_path: Path) -> Settings:
     return make_settings(tmp_path)
 
 
+@pytest.fixture(autouse=True)
+def _postgres_databases_dropped() -> Iterator[None]:
+    """On PostgreSQL, each test's databases go when it ends."""
+    yield
+    if on_postgres():
+        drop_test_databases()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL, tests of what only SQLite has are skipped."""
+    if not on_postgres():
+        return
+    skip = pytest.mark.skip(reason="SQLite only (its file, WAL, lock or backup)")
+    for item in items:
+        if item.get_closest_marker("sqlite_only"):
+            item.add_marker(skip)
+
+
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(tmp_path / "test.sqlite3")
+async def db(tmp_path: Path) -> AsyncIterator[Storage]:
+    database = database_at(tmp_path / "test.sqlite3")
     await database.open()
     try:
         yield database

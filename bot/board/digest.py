@@ -23,7 +23,7 @@ from bot.i18n import translate
 from bot.runtime.outbox import Delivery, OutgoingMessage, queue_push
 from bot.runtime.scheduler import Firing, SchedulerService, daily_rule
 from bot.volunteering.rules import month_bounds
-from storage import Database
+from storage import Storage
 from storage.session import Session
 from storage.times import to_db_time
 
@@ -69,7 +69,7 @@ class DigestService:
 
     def __init__(
         self,
-        db: Database,
+        db: Storage,
         settings: Settings,
         scheduler: SchedulerService,
         clock: Clock = system_clock,

@@ -24,7 +24,7 @@ from bot.deliberation.raising import open_callback
 from bot.errors import UserFacingError
 from bot.i18n import parse_language
 from bot.runtime.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
-from storage import Database
+from storage import Storage
 from storage.board.follows import FollowsRepository
 from storage.deliberation.matters import EVENT_LISTENERS, MatterEventRow
 from storage.session import Session
@@ -58,7 +58,7 @@ RESULTS = frozenset({"passed", "rejected", "no_quorum"})
 class Follows:
     """🔔 关注 / 🔕 取消关注 on something with followers: a matter, a spending project."""
 
-    def __init__(self, db: Database, clock: Clock = system_clock) -> None:
+    def __init__(self, db: Storage, clock: Clock = system_clock) -> None:
         self._db = db
         self._clock = clock
 

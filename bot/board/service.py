@@ -29,7 +29,7 @@ from bot.deliberation.ledger import LedgerService
 from bot.dialogs import expect_step
 from bot.errors import UserFacingError
 from bot.runtime.scheduler import SchedulerService
-from storage import Database
+from storage import Storage
 from storage.board.pages import PageRow
 from storage.deliberation.matters import MatterRow
 
@@ -75,7 +75,7 @@ class ResolutionsPage:
 class CommitteeService:
     """社区组织, from the register and the configured grids."""
 
-    def __init__(self, db: Database, settings: Settings) -> None:
+    def __init__(self, db: Storage, settings: Settings) -> None:
         self._db = db
         self._settings = settings
 
@@ -109,7 +109,7 @@ class CommitteeService:
 class PagesService:
     """办事流程: how-to pages; a secretary writes, edits and removes them."""
 
-    def __init__(self, db: Database, clock: Clock = system_clock) -> None:
+    def __init__(self, db: Storage, clock: Clock = system_clock) -> None:
         self._db = db
         self._clock = clock
 
@@ -201,7 +201,7 @@ class PagesService:
 class ResolutionsService:
     """决议公开: the matters decided, as the deliberation services recorded them."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Storage) -> None:
         self._db = db
 
     async def page(self, actor: Actor, page: int) -> ResolutionsPage:
@@ -222,7 +222,7 @@ class Board:
 
     def __init__(
         self,
-        db: Database,
+        db: Storage,
         settings: Settings,
         scheduler: SchedulerService,
         clock: Clock = system_clock,

@@ -40,7 +40,7 @@ from bot.errors import UserFacingError
 from bot.i18n import translate, translate_count
 from bot.runtime.outbox import ButtonSpec, OutgoingMessage
 from bot.spreadsheets import Cell, Sheet
-from storage import Database
+from storage import Storage
 from storage.board.follows import FollowsRepository
 from storage.board.spending import HistoryRow, ItemRow, ProjectRow
 from storage.session import Session
@@ -195,7 +195,7 @@ class SpendingService:
 
     def __init__(
         self,
-        db: Database,
+        db: Storage,
         settings: Settings,
         clock: Clock = system_clock,
         ledger: LedgerService | None = None,

@@ -28,7 +28,7 @@ from bot.clock import Clock, system_clock
 from bot.config import CommunitySettings, Grid, Language, Settings, current_profile
 from bot.dialogs import expect_step
 from bot.errors import UserFacingError
-from storage import Database, current_community, in_community
+from storage import Storage, current_community, in_community
 from storage.community.communities import CommunityRow, GridRow, community_of_user
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ class CommunityChoice:
 class Communities:
     """The street's communities, cached in memory (a handful of rows, read on every update)."""
 
-    def __init__(self, db: Database, settings: Settings, clock: Clock = system_clock) -> None:
+    def __init__(self, db: Storage, settings: Settings, clock: Clock = system_clock) -> None:
         self._db = db
         self._settings = settings
         self._clock = clock

@@ -30,7 +30,7 @@ from bot.community.register import Actor, Role, secretaries_to_tell
 from bot.config import Language
 from bot.errors import UserFacingError
 from bot.runtime.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
-from storage import Database, community_id
+from storage import Storage, community_id
 from storage.community.joining import MoveRequestsRepository, MoveRow, registering_community
 
 log = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ class MoveDecided:
 class JoiningService:
     """Which community a newcomer joins; requests to move between communities."""
 
-    def __init__(self, db: Database, communities: Communities, clock: Clock = system_clock):
+    def __init__(self, db: Storage, communities: Communities, clock: Clock = system_clock):
         self._db = db
         self._communities = communities
         self._clock = clock

@@ -18,7 +18,7 @@ from bot.dialogs import expect_step
 from bot.errors import UserFacingError
 from bot.i18n import parse_language
 from bot.runtime.outbox import Delivery, OutgoingMessage, PushReport, queue_push
-from storage import Database
+from storage import Storage
 from storage.community.people import PersonRow
 from storage.session import Session
 from storage.times import to_db_time
@@ -46,7 +46,7 @@ class NoticeService:
         return community_now(self._configured)
 
     def __init__(
-        self, db: Database, settings: CommunitySettings, clock: Clock = system_clock
+        self, db: Storage, settings: CommunitySettings, clock: Clock = system_clock
     ) -> None:
         self._db = db
         self._configured = settings

@@ -19,7 +19,7 @@ from bot.config import CommunitySettings, Language, community_now
 from bot.errors import UserFacingError
 from bot.households import records as household_records
 from bot.i18n import from_telegram_code, parse_language, translate
-from storage import Database, current_community
+from storage import Storage, current_community
 from storage.community.chats import ChatRow
 from storage.community.joining import former_communities
 from storage.community.people import PersonRow, person_by_telegram_id_street_wide
@@ -167,7 +167,7 @@ class CommunityService:
         return community_now(self._configured)
 
     def __init__(
-        self, db: Database, settings: CommunitySettings, clock: Clock = system_clock
+        self, db: Storage, settings: CommunitySettings, clock: Clock = system_clock
     ) -> None:
         self._db = db
         self._configured = settings

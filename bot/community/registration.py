@@ -25,7 +25,7 @@ from bot.config import CommunitySettings, Language, community_now
 from bot.dialogs import expect_step
 from bot.errors import UserFacingError
 from bot.i18n import from_telegram_code, parse_language
-from storage import Database, community_id
+from storage import Storage, community_id
 from storage.community.people import PaperResidentRow, PersonRow
 from storage.dialogs import DialogRow
 from storage.session import Session
@@ -69,7 +69,7 @@ class RegistrationService:
         return community_now(self._configured)
 
     def __init__(
-        self, db: Database, settings: CommunitySettings, clock: Clock = system_clock
+        self, db: Storage, settings: CommunitySettings, clock: Clock = system_clock
     ) -> None:
         self._db = db
         self._configured = settings
@@ -214,7 +214,7 @@ class HomeService:
     """A person's building and door (门牌): set by themselves on /me, or by a secretary
     on the person's screen of /people. A household is (building, door)."""
 
-    def __init__(self, db: Database, clock: Clock = system_clock) -> None:
+    def __init__(self, db: Storage, clock: Clock = system_clock) -> None:
         self._db = db
         self._clock = clock
 
@@ -289,7 +289,7 @@ class PaperEntryService:
         return community_now(self._configured)
 
     def __init__(
-        self, db: Database, settings: CommunitySettings, clock: Clock = system_clock
+        self, db: Storage, settings: CommunitySettings, clock: Clock = system_clock
     ) -> None:
         self._db = db
         self._configured = settings

@@ -22,7 +22,7 @@ from bot.community.register import Actor, Role
 from bot.config import Settings
 from bot.dialogs import expect_step
 from bot.errors import UserFacingError
-from storage import Database
+from storage import Storage
 from storage.deliberation.attendance import AttendeeRow, GuestsRow, MemberRow, PaperCountRow
 from storage.deliberation.matters import MatterRow
 from storage.deliberation.sittings import SittingRow
@@ -129,7 +129,7 @@ async def attendance_of(session: Session, sitting_id: int) -> Attendance:
 class AttendanceService:
     """/attendance: the list, presence toggles, the number not in the register."""
 
-    def __init__(self, db: Database, settings: Settings, clock: Clock = system_clock) -> None:
+    def __init__(self, db: Storage, settings: Settings, clock: Clock = system_clock) -> None:
         self._db = db
         self._settings = settings
         self._clock = clock

@@ -24,7 +24,7 @@ from bot.community.register import Actor, Role
 from bot.deliberation.raising import MatterService
 from bot.dialogs import expect_step
 from bot.errors import UserFacingError
-from storage import Database
+from storage import Storage
 from storage.deliberation.matters import MatterEventRow, MatterRow
 from storage.session import Session
 
@@ -59,7 +59,7 @@ class MatterHistory:
 class MatterDeskService:
     """Secretaries' agenda controls (place, merge, withdraw) and matter histories."""
 
-    def __init__(self, db: Database, matters: MatterService, clock: Clock = system_clock) -> None:
+    def __init__(self, db: Storage, matters: MatterService, clock: Clock = system_clock) -> None:
         self._db = db
         self._matters = matters
         self._clock = clock

@@ -19,7 +19,7 @@ from bot.clock import Clock, system_clock
 from bot.community.register import Actor, Role
 from bot.dialogs import expect_step
 from bot.errors import UserFacingError
-from storage import Database
+from storage import Storage
 from storage.deliberation.comments import CommentRow
 from storage.deliberation.matters import MatterRow
 
@@ -68,7 +68,7 @@ class HiddenComment:
 class DiscussionService:
     """Comments on matters, the paged thread, hiding."""
 
-    def __init__(self, db: Database, clock: Clock = system_clock) -> None:
+    def __init__(self, db: Storage, clock: Clock = system_clock) -> None:
         self._db = db
         self._clock = clock
 

@@ -27,7 +27,7 @@ from bot.deliberation.voting.electorate import scope_name
 from bot.errors import UserFacingError
 from bot.i18n import translate
 from bot.spreadsheets import Cell, Sheet, local_cell
-from storage import Database
+from storage import Storage
 from storage.deliberation.attendance import PaperCountRow
 from storage.deliberation.ledger import (
     LedgerConventionRow,
@@ -97,7 +97,7 @@ def default_period(today: date) -> tuple[date, date]:
 class LedgerService:
     """Builds a period's ledger for a secretary."""
 
-    def __init__(self, db: Database, settings: Settings, clock: Clock = system_clock) -> None:
+    def __init__(self, db: Storage, settings: Settings, clock: Clock = system_clock) -> None:
         self._db = db
         self._clock = clock
         self._settings = settings

@@ -25,7 +25,7 @@ from bot.community.register import Actor, Role
 from bot.config import Settings
 from bot.dialogs import expect_step
 from bot.errors import UserFacingError
-from storage import Database
+from storage import Storage
 from storage.community.people import PersonRow
 from storage.deliberation.comments import CommentRow
 from storage.deliberation.matters import MatterRow
@@ -72,7 +72,7 @@ class MinutesEditing:
 
     def __init__(
         self,
-        db: Database,
+        db: Storage,
         settings: Settings,
         build: MinutesBuilder,
         clock: Clock = system_clock,

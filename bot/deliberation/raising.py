@@ -27,7 +27,7 @@ from bot.dialogs import expect_step
 from bot.errors import UserFacingError
 from bot.i18n import translate
 from bot.runtime.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
-from storage import Database
+from storage import Storage
 from storage.deliberation.matters import UNFINISHED_STAGES, MatterRow
 from storage.session import Session
 
@@ -243,7 +243,7 @@ class MatterService:
 
     def __init__(
         self,
-        db: Database,
+        db: Storage,
         settings: Settings,
         calendar: CommunityCalendar,
         clock: Clock = system_clock,

@@ -18,7 +18,7 @@ from bot.clock import Clock, system_clock
 from bot.codes import CodeWindows, parse_qr_payload, qr_payload, rotating_code
 from bot.community.register import Actor, Role
 from bot.errors import UserFacingError
-from storage import Database
+from storage import Storage
 from storage.deliberation.sittings import SittingRow
 from storage.session import Session
 
@@ -40,7 +40,7 @@ class SittingCode:
 class SittingCheckinService:
     """The sitting's code screen, and a resident's check-in by its code or QR link."""
 
-    def __init__(self, db: Database, minutes: int, clock: Clock = system_clock) -> None:
+    def __init__(self, db: Storage, minutes: int, clock: Clock = system_clock) -> None:
         self._db = db
         self._clock = clock
         self.codes = CodeWindows(minutes)

@@ -49,7 +49,7 @@ from bot.i18n import translate
 from bot.runtime.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
 from bot.runtime.scheduler import Firing, SchedulerService, late_note
 from bot.spreadsheets import Sheet, local_cell
-from storage import Database
+from storage import Storage
 from storage.deliberation.attendance import PaperCountRow
 from storage.deliberation.matters import MatterRow
 from storage.deliberation.sittings import ClosedVoteRow, SittingRow
@@ -214,7 +214,7 @@ class SittingService:
 
     def __init__(
         self,
-        db: Database,
+        db: Storage,
         settings: Settings,
         scheduler: SchedulerService,
         clock: Clock = system_clock,

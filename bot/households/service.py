@@ -40,7 +40,7 @@ from bot.households.records import household_key, visits_per_member
 from bot.i18n import translate
 from bot.members.appraisal import register_appraisal_column
 from bot.spreadsheets import Cell, Sheet
-from storage import Database
+from storage import Storage
 from storage.community.people import PersonRow
 from storage.households.repository import HouseholdRow, Resident, VisitRow
 from storage.needs.repository import NeedRow
@@ -270,7 +270,7 @@ class HouseholdsService:
 
     def __init__(
         self,
-        db: Database,
+        db: Storage,
         settings: Settings,
         clock: Clock = system_clock,
         record_need: NeedRecorder | None = None,

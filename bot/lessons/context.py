@@ -19,7 +19,7 @@ from bot.config import Language, Settings
 from bot.errors import UserFacingError
 from bot.runtime.outbox import Delivery, OutgoingMessage, queue_push
 from bot.runtime.scheduler import SchedulerService
-from storage import Database
+from storage import Storage
 from storage.lessons.rows import LessonRow
 from storage.session import Session
 
@@ -28,7 +28,7 @@ from storage.session import Session
 class LessonContext:
     """The parts' shared dependencies (one per running bot)."""
 
-    db: Database
+    db: Storage
     settings: Settings
     scheduler: SchedulerService
     clock: Clock = system_clock

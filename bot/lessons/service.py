@@ -39,7 +39,7 @@ from bot.lessons.studying import LessonStudying
 from bot.lessons.summary import LessonSummary
 from bot.lessons.writing import LessonWriting
 from bot.runtime.scheduler import SchedulerService
-from storage import Database
+from storage import Storage
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ class Lessons:
     @classmethod
     def create(
         cls,
-        db: Database,
+        db: Storage,
         settings: Settings,
         scheduler: SchedulerService,
         clock: Clock = system_clock,

@@ -57,7 +57,7 @@ from bot.errors import UserFacingError
 from bot.i18n import translate
 from bot.runtime.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
 from bot.spreadsheets import Cell, Sheet
-from storage import Database
+from storage import Storage
 from storage.community.people import PersonRow
 from storage.members.appraisal import AppraisalRow, BranchRow, SelfRow
 from storage.members.commitments import CommitmentRow
@@ -266,7 +266,7 @@ class Table:
 class AppraisalService:
     """Opening, the four kinds of rating, closing and the yearly table."""
 
-    def __init__(self, db: Database, settings: Settings, clock: Clock = system_clock) -> None:
+    def __init__(self, db: Storage, settings: Settings, clock: Clock = system_clock) -> None:
         self._db = db
         self._settings = settings
         self._clock = clock

@@ -36,7 +36,7 @@ from bot.members.cards import BIRTHDAY_CARD
 from bot.runtime.outbox import Delivery, OutgoingMessage, queue_push
 from bot.runtime.scheduler import Firing, SchedulerService, daily_rule
 from bot.spreadsheets import Sheet
-from storage import Database
+from storage import Storage
 from storage.community.people import PersonRow
 from storage.session import Session
 
@@ -107,7 +107,7 @@ class BirthdayService:
 
     def __init__(
         self,
-        db: Database,
+        db: Storage,
         settings: Settings,
         scheduler: SchedulerService,
         clock: Clock = system_clock,

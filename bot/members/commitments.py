@@ -46,7 +46,7 @@ from bot.runtime.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
 from bot.runtime.scheduler import Firing, SchedulerService
 from bot.runtime.scheduler.before import schedule_before, stop_before
 from bot.spreadsheets import Sheet
-from storage import Database
+from storage import Storage
 from storage.members.commitments import CommitmentRow, ProgressRow
 from storage.session import Session
 
@@ -110,7 +110,7 @@ class CommitmentService:
 
     def __init__(
         self,
-        db: Database,
+        db: Storage,
         settings: Settings,
         scheduler: SchedulerService,
         clock: Clock = system_clock,

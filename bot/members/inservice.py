@@ -68,7 +68,7 @@ from bot.members.commitments import CommitmentService, state_key
 from bot.runtime.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
 from bot.runtime.scheduler import Firing, SchedulerService, daily_rule
 from bot.spreadsheets import Sheet, hours_cell
-from storage import Database
+from storage import Storage
 from storage.community.people import PersonRow
 from storage.members.commitments import CommitmentRow
 from storage.members.inservice import InserviceRow, RelayedRow, ServedRow
@@ -167,7 +167,7 @@ class InserviceService:
 
     def __init__(
         self,
-        db: Database,
+        db: Storage,
         settings: Settings,
         commitments: CommitmentService,
         scheduler: SchedulerService,

@@ -34,7 +34,7 @@ from bot.members.commitments import CommitmentService
 from bot.members.inservice import InserviceService
 from bot.runtime.outbox import Renderer
 from bot.runtime.scheduler import SchedulerService
-from storage import Database
+from storage import Storage
 
 
 class Members:
@@ -42,7 +42,7 @@ class Members:
 
     def __init__(
         self,
-        db: Database,
+        db: Storage,
         settings: Settings,
         scheduler: SchedulerService,
         clock: Clock = system_clock,

@@ -23,7 +23,7 @@ from bot.needs import rules
 from bot.runtime.outbox import Delivery, OutgoingMessage, queue_push
 from bot.runtime.scheduler import Firing, SchedulerService, daily_rule
 from bot.spreadsheets import Sheet, local_cell
-from storage import Database
+from storage import Storage
 from storage.needs.repository import NeedRow, OfferRow
 from storage.session import Session
 from storage.times import to_db_time
@@ -265,7 +265,7 @@ class NeedsReports:
 
     def __init__(
         self,
-        db: Database,
+        db: Storage,
         settings: Settings,
         scheduler: SchedulerService,
         ledger: LedgerService,

@@ -48,7 +48,7 @@ from bot.runtime.scheduler.before import stop_before
 from bot.volunteering.activities import create_activity
 from bot.volunteering.rules import MAX_DESCRIPTION, MAX_PLACE, parse_when
 from bot.volunteering.service import Volunteering
-from storage import Database
+from storage import Storage
 from storage.community.people import PersonRow
 from storage.deliberation.matters import MatterRow
 from storage.needs.repository import NeedRow
@@ -81,7 +81,7 @@ class NeedsService:
 
     def __init__(
         self,
-        db: Database,
+        db: Storage,
         settings: Settings,
         scheduler: SchedulerService,
         matters: MatterService,

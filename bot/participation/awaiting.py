@@ -17,7 +17,7 @@ from bot.deliberation.voting.context import VotingContext
 from bot.deliberation.voting.electorate import ballot_box
 from bot.participation.electorate import awaits_ballot
 from bot.surveys.answering import AnsweringService, PendingSurvey
-from storage import Database
+from storage import Storage
 from storage.deliberation.matters import MatterRow
 from storage.deliberation.votes import VoteRow
 from storage.lessons.rows import LessonRow
@@ -70,7 +70,7 @@ class AwaitingService:
 
     def __init__(
         self,
-        db: Database,
+        db: Storage,
         voting: VotingContext,
         surveys: AnsweringService,
         clock: Clock = system_clock,

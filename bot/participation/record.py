@@ -26,7 +26,7 @@ from bot.community.calendar import local, local_moment, to_utc
 from bot.community.register import Actor, Role
 from bot.config import Settings
 from bot.errors import UserFacingError
-from storage import Database
+from storage import Storage
 from storage.community.people import PersonRow
 from storage.participation.records import MEASURES
 from storage.session import Session
@@ -94,7 +94,7 @@ class CommunityTable:
 class RecordService:
     """Participation records: one's own, anyone's (secretaries), the community's table."""
 
-    def __init__(self, db: Database, settings: Settings, clock: Clock = system_clock) -> None:
+    def __init__(self, db: Storage, settings: Settings, clock: Clock = system_clock) -> None:
         self._db = db
         self._settings = settings
         self._clock = clock

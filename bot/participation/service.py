@@ -8,7 +8,7 @@ from bot.deliberation.voting.context import VotingContext
 from bot.participation.awaiting import AwaitingService
 from bot.participation.record import RecordService
 from bot.surveys.answering import AnsweringService
-from storage import Database
+from storage import Storage
 
 
 class Participation:
@@ -16,7 +16,7 @@ class Participation:
 
     def __init__(
         self,
-        db: Database,
+        db: Storage,
         settings: Settings,
         voting: VotingContext,
         surveys: AnsweringService,

@@ -32,7 +32,7 @@ from telegram.ext import Application
 
 from bot.clock import Clock, system_clock
 from bot.i18n import from_telegram_code, translate
-from storage import Database, UpdateScope, current_update
+from storage import Storage, UpdateScope, current_update
 from storage.db import is_storage_full
 from storage.times import utc_now_text
 
@@ -69,7 +69,7 @@ class UpdateIngress:
     def __init__(
         self,
         app: AnyApplication,
-        db: Database,
+        db: Storage,
         *,
         max_concurrent: int,
         clock: Clock = system_clock,

@@ -21,7 +21,7 @@ from bot.config import CommunitySettings, DeliverySettings, Language
 from bot.i18n import parse_language, translate, translate_html
 from bot.runtime.circuit import BACKOFF_CAP_SECONDS, Circuit
 from bot.runtime.flood import OVERALL_PER_SECOND
-from storage import Database, in_community
+from storage import Storage, in_community
 from storage.runtime.outbox import DEADLINE_PASSED, PushCounts, PushRow
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ class PushReports:
     def __init__(
         self,
         bot: Any,
-        db: Database,
+        db: Storage,
         settings: DeliverySettings,
         clock: Clock,
         circuit: Circuit,

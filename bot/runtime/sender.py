@@ -65,7 +65,7 @@ from bot.runtime.circuit import BACKOFF_CAP_SECONDS, Circuit, Outcome
 from bot.runtime.flood import PREACQUIRED, TelegramRateLimiter
 from bot.runtime.outbox import OutgoingMessage, Renderer
 from bot.runtime.push_reports import PushReports
-from storage import Database, in_community
+from storage import Storage, in_community
 from storage.db import is_storage_full
 from storage.runtime.outbox import OutboxRow
 
@@ -142,7 +142,7 @@ class Sender:
     def __init__(
         self,
         bot: Any,
-        db: Database,
+        db: Storage,
         limiter: TelegramRateLimiter,
         community: CommunityService,
         settings: DeliverySettings,

@@ -19,7 +19,7 @@ from bot.community.communities import Communities
 from bot.community.register import Caller, Role
 from bot.community.registration import RegistrationService, Step
 from bot.errors import UserFacingError
-from storage import Database
+from storage import Storage
 from storage.community.people import PersonRow
 from storage.street.invites import InviteRow, InvitesRepository
 
@@ -69,7 +69,7 @@ class SecretaryInvites:
 
     def __init__(
         self,
-        db: Database,
+        db: Storage,
         communities: Communities,
         registration: RegistrationService,
         clock: Clock = system_clock,

@@ -25,7 +25,7 @@ from bot.runtime.outbox import Delivery, OutgoingMessage, queue_push
 from bot.runtime.scheduler import Firing, SchedulerService, daily_rule
 from bot.street.figures import CommunityFigures, community_figures
 from bot.street.period import Period, Span
-from storage import Database
+from storage import Storage
 from storage.scope import current_community
 from storage.session import Session
 
@@ -70,7 +70,7 @@ class StreetOverviews:
 
     def __init__(
         self,
-        db: Database,
+        db: Storage,
         settings: Settings,
         communities: Communities,
         scheduler: SchedulerService,

@@ -22,7 +22,7 @@ from bot.errors import UserFacingError
 from bot.runtime.scheduler import SchedulerService
 from bot.street.invites import SecretaryInvites
 from bot.street.overview import StreetOverviews
-from storage import Database
+from storage import Storage
 from storage.community.communities import CommunityRow
 
 #: The guided conversation asking a community's name.
@@ -54,7 +54,7 @@ class Street:
 
     def __init__(
         self,
-        db: Database,
+        db: Storage,
         settings: Settings,
         communities: Communities,
         registration: RegistrationService,

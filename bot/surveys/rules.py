@@ -15,7 +15,7 @@ from bot.deliberation.ballot_keys import BallotKeys
 from bot.errors import UserFacingError
 from bot.i18n import translate
 from bot.runtime.scheduler import SchedulerService
-from storage import Database
+from storage import Storage
 from storage.surveys.surveys import SurveyRow
 
 #: The builder's guided conversation (/survey).
@@ -120,7 +120,7 @@ def view_callback(survey_id: int) -> str:
 class SurveyContext:
     """The database, settings, scheduler, clock and answer keys every part uses."""
 
-    db: Database
+    db: Storage
     settings: Settings
     scheduler: SchedulerService
     clock: Clock

@@ -18,7 +18,7 @@ from bot.surveys.building import BuildingService
 from bot.surveys.reminders import SurveyReminderService
 from bot.surveys.results import ResultsService
 from bot.surveys.rules import SurveyContext
-from storage import Database
+from storage import Storage
 
 
 class Surveys:
@@ -26,7 +26,7 @@ class Surveys:
 
     def __init__(
         self,
-        db: Database,
+        db: Storage,
         settings: Settings,
         scheduler: SchedulerService,
         ledger: LedgerService,

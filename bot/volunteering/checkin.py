@@ -8,7 +8,7 @@ with it; both last ``code_valid_minutes``, bot/codes.py); with neither, the
 window is the verification. A failed verification records nothing. One
 check-in per person per activity is the schema's. Checking in is the hot
 write of an activity: each runs in one hop to the database thread
-(``Database.run_unit``), whose thread the current community does not reach:
+(``Storage.run_unit``), whose thread the current community does not reach:
 each caller captures it first and hands it to the desk.
 """
 
@@ -75,7 +75,7 @@ class CheckinService:
         refused.
 
         The hot write of an activity: the whole unit of work runs in one hop
-        to the database thread (``Database.run_unit``).
+        to the database thread (``Storage.run_unit``).
         """
         person = actor.registered_person()
         now = self._ctx.clock()

@@ -17,7 +17,7 @@ from bot.codes import CodeWindows
 from bot.config import Language, Settings, VolunteerSettings
 from bot.runtime.scheduler import SchedulerService
 from bot.volunteering.rules import counted_minutes
-from storage import Database
+from storage import Storage
 from storage.volunteering.rows import ActivityRow
 
 
@@ -25,7 +25,7 @@ from storage.volunteering.rows import ActivityRow
 class VolunteerContext:
     """The database, settings, scheduler and clock the volunteer parts share."""
 
-    db: Database
+    db: Storage
     settings: Settings
     scheduler: SchedulerService
     clock: Clock = system_clock

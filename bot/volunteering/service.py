@@ -63,7 +63,7 @@ from bot.volunteering.review import ReviewService
 from bot.volunteering.roll_call import RollCallService
 from bot.volunteering.rota import RotaService
 from bot.volunteering.signup import SignupService
-from storage import Database
+from storage import Storage
 
 
 class Volunteering:
@@ -71,7 +71,7 @@ class Volunteering:
 
     def __init__(
         self,
-        db: Database,
+        db: Storage,
         settings: Settings,
         scheduler: SchedulerService,
         clock: Clock = system_clock,

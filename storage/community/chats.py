@@ -97,9 +97,11 @@ class ChatsRepository:
             (new_chat_id, cid, old_chat_id, cid),
         )
         cur = await self._conn.execute(
-            "UPDATE OR IGNORE chats SET chat_id = ?, type = 'supergroup', updated_at = ?"
-            " WHERE chat_id = ? AND community_id = ?",
-            (new_chat_id, to_db_time(now), old_chat_id, cid),
+            # Unless the new id has a row of its own already (it is bound itself).
+            "UPDATE chats SET chat_id = ?, type = 'supergroup', updated_at = ?"
+            " WHERE chat_id = ? AND community_id = ?"
+            " AND NOT EXISTS (SELECT 1 FROM chats WHERE chat_id = ?)",
+            (new_chat_id, to_db_time(now), old_chat_id, cid, new_chat_id),
         )
         return cur.rowcount > 0
 

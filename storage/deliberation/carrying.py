@@ -230,7 +230,7 @@ class CarryingRepository:
     async def awaiting_acceptance(self) -> list[int]:
         """The numbers of major projects waiting for the supervisors' sign-off."""
         async with self._conn.execute(
-            "SELECT id FROM matters WHERE community_id = ? AND stage = 'acceptance' AND major"
+            "SELECT id FROM matters WHERE community_id = ? AND stage = 'acceptance' AND major = 1"
             " ORDER BY id",
             (community_id(),),
         ) as cur:

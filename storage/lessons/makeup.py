@@ -15,6 +15,7 @@ from storage.lessons.rows import (
     optional_time,
     slot_row,
 )
+from storage.savepoints import savepoint
 from storage.scope import community_id
 from storage.times import from_db_time, to_db_time
 
@@ -44,20 +45,21 @@ class MakeupRepository:
     ) -> int | None:
         """A make-up slot; None if the code is taken (the caller draws another)."""
         try:
-            cur = await self._conn.execute(
-                "INSERT INTO makeup_slots (lesson_id, starts_at, place, capacity, code,"
-                " created_by, created_at, community_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    lesson_id,
-                    to_db_time(starts_at),
-                    place,
-                    capacity,
-                    code,
-                    created_by,
-                    to_db_time(now),
-                    community_id(),
-                ),
-            )
+            async with savepoint(self._conn):
+                cur = await self._conn.execute(
+                    "INSERT INTO makeup_slots (lesson_id, starts_at, place, capacity, code,"
+                    " created_by, created_at, community_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        lesson_id,
+                        to_db_time(starts_at),
+                        place,
+                        capacity,
+                        code,
+                        created_by,
+                        to_db_time(now),
+                        community_id(),
+                    ),
+                )
         except sqlite3.IntegrityError:
             return None
         return cur.lastrowid

@@ -173,7 +173,7 @@ class RecordsRepository(Queries):
             " LEFT JOIN people p ON p.id = c.person_id"
             " WHERE c.community_id = ? AND a.starts_at >= ? AND a.starts_at < ?"
             " AND c.review IN ('ok', 'approved', 'adjusted') AND c.minutes IS NOT NULL"
-            " GROUP BY c.person_id ORDER BY sum(c.minutes) DESC, c.person_id",
+            " GROUP BY c.person_id, p.display_name ORDER BY sum(c.minutes) DESC, c.person_id",
             (community_id(), to_db_time(since), to_db_time(until)),
         )
         return [HoursRow(r[0], str(r[1]), int(r[2] or 0), int(r[3])) for r in rows]
@@ -187,7 +187,7 @@ class RecordsRepository(Queries):
             " JOIN vol_units u ON u.id = a.unit_id AND u.community_id = c.community_id"
             " WHERE c.community_id = ? AND a.starts_at >= ? AND a.starts_at < ?"
             " AND c.review IN ('ok', 'approved', 'adjusted') AND c.minutes IS NOT NULL"
-            " GROUP BY a.unit_id ORDER BY sum(c.minutes) DESC, a.unit_id",
+            " GROUP BY a.unit_id, u.name ORDER BY sum(c.minutes) DESC, a.unit_id",
             (community_id(), to_db_time(since), to_db_time(until)),
         )
         return [HoursRow(r[0], str(r[1]), int(r[2] or 0), int(r[3])) for r in rows]

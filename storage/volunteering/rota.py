@@ -56,7 +56,7 @@ class RotaRepository(Queries):
             "INSERT INTO vol_unit_members (person_id, unit_id, joined_at, community_id)"
             " VALUES (?, ?, ?, ?) ON CONFLICT (person_id) DO UPDATE SET"
             " unit_id = excluded.unit_id, joined_at = excluded.joined_at"
-            " WHERE community_id = excluded.community_id",
+            " WHERE vol_unit_members.community_id = excluded.community_id",
             (person_id, unit_id, to_db_time(now), community_id()),
         )
 

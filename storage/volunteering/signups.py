@@ -36,7 +36,7 @@ class SignupsRepository(Queries):
             "INSERT INTO signups (activity_id, person_id, state, signed_at, changed_at,"
             " community_id) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (activity_id, person_id)"
             " DO UPDATE SET state = excluded.state, signed_at = excluded.signed_at,"
-            " changed_at = excluded.changed_at WHERE community_id = excluded.community_id",
+            " changed_at = excluded.changed_at WHERE signups.community_id = excluded.community_id",
             (activity_id, person_id, state, to_db_time(now), to_db_time(now), community_id()),
         )
 

@@ -21,7 +21,7 @@ async def _snapshot(harness: BotHarness) -> dict[str, list[Any]]:
         for table in tables:
             if table in _BOOKKEEPING or table.startswith("sqlite_"):
                 continue
-            cursor = await session.conn.execute(f"SELECT * FROM {table}")  # noqa: S608
+            cursor = await session.conn.execute(f"SELECT * FROM {table}")
             rows[table] = sorted(repr(tuple(row)) for row in await cursor.fetchall())
     return rows
 

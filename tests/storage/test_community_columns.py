@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from storage import Database
+from tests.backends import column_names, table_names
 
 #: Tables that are not a community's data, and why.
 STREET_WIDE = {
@@ -15,14 +16,10 @@ STREET_WIDE = {
 
 async def test_every_community_table_has_a_community_id(db: Database) -> None:
     async with db.read() as session:
-        async with session.conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        ) as cur:
-            tables = [str(row[0]) for row in await cur.fetchall()]
+        tables = await table_names(session.conn)
         missing = []
         for table in tables:
-            async with session.conn.execute(f"PRAGMA table_info('{table}')") as cur:
-                columns = {str(row[1]) for row in await cur.fetchall()}
+            columns = set(await column_names(session.conn, table))
             if "community_id" not in columns and table not in STREET_WIDE:
                 missing.append(table)
     assert len(tables) > 80  # the walk sees the schema

@@ -14,6 +14,7 @@ from storage import Database, UpdateScope, current_update
 from storage.migrations import MIGRATIONS, v14_leave
 
 
+@pytest.mark.sqlite_only
 async def test_pragmas_and_schema(db: Database) -> None:
     conn = db.writer
     async with conn.execute("PRAGMA journal_mode") as cur:
@@ -140,6 +141,7 @@ async def test_prune_keeps_pending_and_recent(db: Database) -> None:
         assert await session.inbox.counts() == (1, 1)
 
 
+@pytest.mark.sqlite_only
 async def test_backup_is_a_sound_copy(db: Database, tmp_path: Path) -> None:
     async with db.transaction() as session:
         await session.chats.seen(-9, "备份群", "supergroup", True, datetime.now(UTC))

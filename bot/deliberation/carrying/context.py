@@ -21,7 +21,7 @@ from bot.errors import UserFacingError
 from bot.i18n import parse_language
 from bot.runtime.outbox import Delivery, OutgoingMessage, queue_push
 from bot.runtime.scheduler import SchedulerService
-from storage import Database
+from storage import Storage
 from storage.deliberation.matters import MatterRow
 from storage.session import Session
 
@@ -30,7 +30,7 @@ from storage.session import Session
 class CarryingContext:
     """The database, settings, scheduler and clock every part of carrying out uses."""
 
-    db: Database
+    db: Storage
     settings: Settings
     scheduler: SchedulerService
     clock: Clock

@@ -23,7 +23,7 @@ from bot.deliberation.carrying.referrals import ReferralService
 from bot.deliberation.carrying.review import ReviewService
 from bot.deliberation.carrying.supervision import SupervisionService
 from bot.runtime.scheduler import SchedulerService
-from storage import Database
+from storage import Storage
 
 
 class Carrying:
@@ -32,7 +32,7 @@ class Carrying:
 
     def __init__(
         self,
-        db: Database,
+        db: Storage,
         settings: Settings,
         scheduler: SchedulerService,
         clock: Clock = system_clock,

@@ -206,7 +206,7 @@ class BallotService:
         """A resident's ballot button: choose (or, in a multiple-choice vote, toggle) an option.
 
         The hottest write of the bot: the whole unit of work runs in one hop
-        to the database thread (see ``Database.run_unit``).
+        to the database thread (see ``Storage.run_unit``).
         """
         person = actor.member(Role.RESIDENT, "vote.need_resident")
         now = self._ctx.clock()

@@ -13,7 +13,7 @@ from bot.config import Language, Settings
 from bot.deliberation.ballot_keys import BallotKeys
 from bot.errors import UserFacingError
 from bot.runtime.scheduler import SchedulerService
-from storage import Database
+from storage import Storage
 from storage.deliberation.matters import MatterRow
 from storage.deliberation.votes import VoteRow
 from storage.session import Session
@@ -23,7 +23,7 @@ from storage.session import Session
 class VotingContext:
     """The database, settings, scheduler, clock and ballot keys every part of voting uses."""
 
-    db: Database
+    db: Storage
     settings: Settings
     scheduler: SchedulerService
     clock: Clock

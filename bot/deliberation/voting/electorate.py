@@ -33,7 +33,7 @@ from bot import spoken
 from bot.config import Grid, Language
 from bot.errors import UserFacingError
 from bot.i18n import translate
-from storage import Database
+from storage import Storage
 from storage.community.people import PaperResidentRow, PersonRow
 from storage.deliberation.electorate import paper_homes_of
 from storage.deliberation.votes import VoteRow
@@ -317,7 +317,7 @@ class ElectorateService:
     """``services.votes.electorate``: who may vote in a vote, how many may, and what
     awaits a person (open votes they may vote in and have not)."""
 
-    def __init__(self, db: Database, voter_key: Callable[[VoteRow, str], str]) -> None:
+    def __init__(self, db: Storage, voter_key: Callable[[VoteRow, str], str]) -> None:
         self._db = db
         self._voter_key = voter_key
 

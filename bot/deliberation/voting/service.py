@@ -24,7 +24,7 @@ from bot.deliberation.voting.reminders import ReminderService
 from bot.deliberation.voting.resolutions import ResolutionService
 from bot.deliberation.voting.setup import SetupService
 from bot.runtime.scheduler import SchedulerService
-from storage import Database
+from storage import Storage
 
 
 class Votes:
@@ -32,7 +32,7 @@ class Votes:
 
     def __init__(
         self,
-        db: Database,
+        db: Storage,
         settings: Settings,
         scheduler: SchedulerService,
         clock: Clock = system_clock,

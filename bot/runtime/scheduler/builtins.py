@@ -13,7 +13,7 @@ from bot.clock import Clock
 from bot.community.calendar import CommunityCalendar, local_moment, parse_offset, to_utc
 from bot.config import Settings
 from bot.runtime.scheduler.rules import EVENT_RULES, ScheduleRules
-from storage import Database, current_community
+from storage import Storage, current_community
 from storage.runtime.schedules import ScheduleRow
 from storage.session import Session
 from storage.times import to_db_time
@@ -50,9 +50,7 @@ def calendar_fingerprint(calendar: CommunityCalendar) -> str:
 class BuiltinSchedules:
     """The built-in schedules: kept in step with the configuration at every start."""
 
-    def __init__(
-        self, db: Database, settings: Settings, clock: Clock, rules: ScheduleRules
-    ) -> None:
+    def __init__(self, db: Storage, settings: Settings, clock: Clock, rules: ScheduleRules) -> None:
         self._db = db
         self._settings = settings
         self._clock = clock

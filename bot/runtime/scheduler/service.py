@@ -24,7 +24,7 @@ from bot.runtime.scheduler.effects import SchedulerEffects
 from bot.runtime.scheduler.firing import LATE_AFTER, CatchUp, Describer, Effect, Firing, Timer
 from bot.runtime.scheduler.rules import EVENT_RULES, ScheduleRules, calendar_from
 from bot.runtime.scheduler.upcoming import Upcoming
-from storage import Database, in_community
+from storage import Storage, in_community
 from storage.runtime.schedules import ScheduleRow
 from storage.session import Session
 from storage.times import to_db_time
@@ -40,7 +40,7 @@ MAX_CATCH_UP_STEPS = 10_000
 class SchedulerService:
     """Schedules: what firing one does, each firing done once, catch-up, the alarms."""
 
-    def __init__(self, db: Database, settings: Settings, clock: Clock = system_clock) -> None:
+    def __init__(self, db: Storage, settings: Settings, clock: Clock = system_clock) -> None:
         self._db = db
         self._settings = settings
         self._clock = clock

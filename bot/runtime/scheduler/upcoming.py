@@ -13,7 +13,7 @@ from bot.errors import UserFacingError
 from bot.runtime.scheduler.firing import Describer, Timer
 from bot.runtime.scheduler.rules import EVENT_RULES, ScheduleRules
 from bot.runtime.scheduler.titles import schedule_title
-from storage import Database
+from storage import Storage
 from storage.runtime.schedules import ScheduleRow
 
 #: How many schedules one page of /upcoming lists.
@@ -49,7 +49,7 @@ class Upcoming:
 
     def __init__(
         self,
-        db: Database,
+        db: Storage,
         clock: Clock,
         rules: ScheduleRules,
         describe: Describer,

@@ -36,7 +36,7 @@ _CLAIMS = {
 async def _claim(session: Session, table: str, row_id: int, cid: int) -> None:
     column = _CLAIMS[table]
     await session.conn.execute(
-        f"UPDATE {table} SET community_id = ? WHERE {column} = ?",  # noqa: S608 - fixed names
+        f"UPDATE {table} SET community_id = ? WHERE {column} = ?",
         (cid, row_id),
     )
 

@@ -39,7 +39,7 @@ async def _move(db: Database, table: str, row_id: int, cid: int) -> None:
     repositories are not this test's subject."""
     async with db.transaction() as session:
         await session.conn.execute(
-            f"UPDATE {table} SET community_id = ? WHERE id = ?",  # noqa: S608 - a fixed name
+            f"UPDATE {table} SET community_id = ? WHERE id = ?",
             (cid, row_id),
         )
 

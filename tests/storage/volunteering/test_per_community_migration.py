@@ -87,7 +87,7 @@ async def test_migration_33_keeps_the_rota_and_scopes_its_uniqueness(tmp_path: P
         async with db.read() as session:
             conn = session.conn
             for table in ("vol_unit_members", "duty_swaps"):
-                async with conn.execute(f"SELECT count(*) FROM {table}") as cur:  # noqa: S608
+                async with conn.execute(f"SELECT count(*) FROM {table}") as cur:
                     assert (await cur.fetchone())[0] == 0
             async with conn.execute("SELECT day, unit_id FROM duties") as cur:
                 assert [tuple(r) for r in await cur.fetchall()] == [("2026-11-20", 5)]

@@ -1,0 +1,274 @@
+"""The PostgreSQL engine: pools of asyncpg connections, units of work, migrations.
+
+Units of work run on the writers' pool, each in its own transaction; reads on
+the readers' pool (so a unit that also reads never waits for a connection its
+own kind holds). Within a community, units of work are serialized as SQLite
+serializes all of them, across every process sharing the database: each
+transaction first takes the community's transaction-scoped advisory lock. The
+repositories' read-then-write steps (the next matter number, "already voted?")
+keep the meaning they have on SQLite, while different communities write side by
+side.
+
+Exactly-once handling of updates is as on SQLite: the first unit of work that
+commits during an update's handling marks it done in the inbox, in the same
+transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sqlite3
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, TypeVar, cast
+
+import asyncpg
+
+from storage.backend import Storage
+from storage.db import SchemaTooNewError, is_storage_full
+from storage.migrations import MIGRATIONS, Migration
+from storage.postgres.connection import (
+    PgConnection,
+    RawConnection,
+    SyncPgConnection,
+    Translations,
+    prepare_connection,
+)
+from storage.postgres.dialect import Schema
+from storage.postgres.migrations import POSTGRES_MIGRATIONS
+from storage.scope import current_community, current_update
+from storage.session import Session
+from storage.times import utc_now_text
+
+T = TypeVar("T")
+
+log = logging.getLogger(__name__)
+
+#: The first key of every advisory lock Pavilion takes ('Pa'), so other users of the
+#: same server do not collide with ours; the second names what is locked.
+LOCK_NAMESPACE = 0x5061
+#: Second keys that are not communities (communities are 1, 2, …).
+STREET_WIDE_KEY = 0
+MIGRATION_KEY = -1
+
+
+class PostgresDatabase(Storage):
+    """One PostgreSQL database, shared by every process of a deployment."""
+
+    shared = True
+
+    def __init__(self, url: str, *, pool_size: int = 8) -> None:
+        self.url = url
+        self.path = Path("postgresql")  # for messages; there is no file
+        self._pool_size = pool_size
+        self._writers: asyncpg.Pool | None = None
+        self._readers: asyncpg.Pool | None = None
+        self._translations = Translations(Schema())
+        self._community_locks: dict[int, asyncio.Lock] = {}
+        # The synchronous units of work run here; each statement goes back to the loop.
+        self._threads = ThreadPoolExecutor(max_workers=pool_size * 2, thread_name_prefix="pg-unit")
+        self.full = False
+
+    async def _pool(self, size: int) -> asyncpg.Pool:
+        pool = await asyncpg.create_pool(
+            self.url,
+            min_size=1,
+            max_size=size,
+            init=prepare_connection,
+            # Statements carry their values (client-side binding): none repeats.
+            statement_cache_size=0,
+            server_settings={
+                "standard_conforming_strings": "on",
+                "application_name": "pavilion",
+            },
+        )
+        assert pool is not None  # noqa: S101 - create_pool returns the pool it made
+        return pool
+
+    async def open(self, *, migrate: bool = True) -> None:
+        """Connect both pools and (by default) apply the migrations."""
+        try:
+            self._writers = await self._pool(self._pool_size)
+            self._readers = await self._pool(self._pool_size)
+        except (OSError, asyncpg.PostgresError) as error:
+            await self.close()
+            raise sqlite3.OperationalError(f"cannot reach PostgreSQL: {error}") from error
+        if migrate:
+            await self.migrate()
+        await self._learn_schema()
+
+    async def close(self) -> None:
+        """Close both pools; safe to call twice."""
+        for pool in (self._readers, self._writers):
+            if pool is not None:
+                await pool.close()
+        self._readers = self._writers = None
+        self._threads.shutdown(wait=False)
+
+    def _writers_pool(self) -> asyncpg.Pool:
+        if self._writers is None:
+            raise RuntimeError("database is not open")
+        return self._writers
+
+    def _readers_pool(self) -> asyncpg.Pool:
+        if self._readers is None:
+            raise RuntimeError("database is not open")
+        return self._readers
+
+    async def _learn_schema(self) -> None:
+        """What the SQL translation needs to know (identity ids, columns never NULL)."""
+        async with self._readers_pool().acquire() as raw:
+            identity = await raw.fetch(
+                "SELECT table_name FROM information_schema.columns WHERE table_schema ="
+                " current_schema() AND column_name = 'id' AND is_identity = 'YES'"
+            )
+            columns = await raw.fetch(
+                "SELECT column_name, bool_and(is_nullable = 'NO') AS never_null"
+                " FROM information_schema.columns WHERE table_schema = current_schema()"
+                " GROUP BY column_name"
+            )
+        self._translations = Translations(
+            Schema(
+                identity_tables=frozenset(str(r[0]) for r in identity),
+                never_null=frozenset(str(r[0]) for r in columns if r[1]),
+            )
+        )
+
+    async def migrate(self) -> list[Migration]:
+        """Apply the steps this database lacks, each in its own transaction; several
+        processes starting at once take turns (an advisory lock)."""
+        latest = MIGRATIONS[-1].version
+        if POSTGRES_MIGRATIONS[-1].version != latest:
+            raise RuntimeError(
+                f"PostgreSQL's migrations end at {POSTGRES_MIGRATIONS[-1].version},"
+                f" SQLite's at {latest}: write the step for both engines"
+            )
+        applied: list[Migration] = []
+        async with self._writers_pool().acquire() as raw:
+            await raw.execute(f"SELECT pg_advisory_lock({LOCK_NAMESPACE}, {MIGRATION_KEY})")
+            try:
+                await raw.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY,"
+                    " description TEXT NOT NULL, applied_at TEXT NOT NULL)"
+                )
+                done = {int(r[0]) for r in await raw.fetch("SELECT version FROM schema_migrations")}
+                current = max(done, default=0)
+                if current > latest:
+                    raise SchemaTooNewError(
+                        f"database schema version {current} is newer than this program's {latest}"
+                    )
+                for migration in POSTGRES_MIGRATIONS:
+                    if migration.version in done or (migration is POSTGRES_MIGRATIONS[0] and done):
+                        continue
+                    async with raw.transaction():
+                        await raw.execute(migration.sql)
+                        await raw.execute(
+                            "INSERT INTO schema_migrations (version, description, applied_at)"
+                            " VALUES ($1, $2, $3)",
+                            migration.version,
+                            migration.description,
+                            utc_now_text(),
+                        )
+                    applied.append(migration)
+            finally:
+                await raw.execute(f"SELECT pg_advisory_unlock({LOCK_NAMESPACE}, {MIGRATION_KEY})")
+        return applied
+
+    async def schema_version(self) -> int:
+        """The highest migration applied."""
+        async with self.read() as session:
+            return await session.meta.schema_version()
+
+    def _lock_of(self, community: int) -> asyncio.Lock:
+        lock = self._community_locks.get(community)
+        if lock is None:
+            lock = self._community_locks[community] = asyncio.Lock()
+        return lock
+
+    @asynccontextmanager
+    async def transaction(self, *, completes_update: bool = True) -> AsyncIterator[Session]:
+        """A unit of work (see the module's docstring); committed if the block succeeds."""
+        scope = current_update.get()
+        community = current_community.get()
+        key = community if community is not None else STREET_WIDE_KEY
+        # In this process, units of one community wait here, not holding a connection.
+        async with self._lock_of(key), self._writers_pool().acquire() as raw:
+            conn = PgConnection(raw, self._translations)
+            try:
+                await raw.execute(
+                    f"BEGIN; SELECT pg_advisory_xact_lock({LOCK_NAMESPACE}, {int(key)})"
+                )
+                session = Session(cast(Any, conn))
+                yield session
+                marks = completes_update and scope is not None and not scope.completed
+                if marks and scope is not None:
+                    await session.inbox.mark_done(scope.update_id, utc_now_text(), failed=False)
+                await raw.execute("COMMIT")
+            except BaseException as error:
+                await asyncio.shield(_rollback_quietly(raw))
+                self._note_failure(error)
+                raise
+            if completes_update and scope is not None:
+                scope.completed = True
+        self.full = False
+
+    def _note_failure(self, error: BaseException) -> None:
+        if is_storage_full(error):
+            self.full = True
+
+    async def run_unit(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """The unit of work in a worker thread, each statement sent from the loop, in one
+        transaction; if the caller is cancelled, the unit is still finished."""
+        task = asyncio.ensure_future(self._unit(work))
+        return await asyncio.shield(task)
+
+    async def _unit(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        loop = asyncio.get_running_loop()
+        async with self.transaction() as session:
+            sync = SyncPgConnection(cast(PgConnection, session.conn), loop)
+            return await loop.run_in_executor(self._threads, work, cast(Any, sync))
+
+    async def run_read(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """A synchronous query function, run against a reader."""
+        loop = asyncio.get_running_loop()
+        async with self._readers_pool().acquire() as raw:
+            sync = SyncPgConnection(PgConnection(raw, self._translations), loop)
+            return await loop.run_in_executor(self._threads, work, cast(Any, sync))
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[Session]:
+        """Repositories on a reader (each statement sees what is committed)."""
+        async with self._readers_pool().acquire() as raw:
+            yield Session(cast(Any, PgConnection(raw, self._translations)))
+
+    async def integrity_check(self) -> str:
+        """PostgreSQL checks its pages itself; this says whether the server answers."""
+        async with self._readers_pool().acquire() as raw:
+            await raw.fetchval("SELECT 1")
+        return "ok"
+
+    async def checkpoint(self) -> bool:
+        """Nothing to do: the server manages its write-ahead log (a deleted row's bytes
+        go at the next VACUUM, which autovacuum runs)."""
+        return True
+
+    def request_checkpoint(self) -> None:
+        """Nothing to do (see :meth:`checkpoint`)."""
+
+    async def settle_checkpoints(self) -> None:
+        """Nothing to do (see :meth:`checkpoint`)."""
+
+    async def backup(self, target: Path) -> None:
+        """Not ours on PostgreSQL: pg_dump copies a live database consistently."""
+        raise sqlite3.NotSupportedError(
+            "on PostgreSQL, back up with pg_dump (e.g. pg_dump -Fc URL > pavilion.dump)"
+        )
+
+
+async def _rollback_quietly(raw: RawConnection) -> None:
+    with contextlib.suppress(Exception):
+        await raw.execute("ROLLBACK")

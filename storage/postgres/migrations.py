@@ -1,0 +1,24 @@
+"""PostgreSQL's schema steps, numbered as SQLite's are.
+
+Migrations are numbered per engine, on one scale: a PostgreSQL database starts
+at the schema SQLite reached at :data:`storage.postgres.baseline.VERSION` (written
+from it by tools/pg_baseline.py; nothing older exists on PostgreSQL to migrate),
+and each later step is written for both engines under the same number (SQLite's
+in storage/migrations/, PostgreSQL's here). So ``schema_version`` means the same
+schema on both, which ``pavilion migrate --to`` relies on, and
+tests/storage/test_backends.py checks that both have the same tables and columns.
+"""
+
+from __future__ import annotations
+
+from storage.migrations.step import Migration
+from storage.postgres import baseline
+from storage.postgres.compat import COMPAT_SQL
+
+POSTGRES_MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        baseline.VERSION,
+        "the whole schema as SQLite has it at this version, and SQLite's functions",
+        COMPAT_SQL + baseline.SQL,
+    ),
+)
