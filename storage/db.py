@@ -106,17 +106,22 @@ class Database(Storage):
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a unit of
         # work is exactly what the code says it is.
         conn = await aiosqlite.connect(self.path, isolation_level=None)
-        conn.row_factory = sqlite3.Row
-        await conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
-        await conn.execute("PRAGMA journal_mode = WAL")
-        synchronous = "FULL" if self._synchronous == "FULL" else "NORMAL"
-        await conn.execute(f"PRAGMA synchronous = {synchronous}")
-        await conn.execute("PRAGMA foreign_keys = ON")
-        # Deleted content is overwritten with zeros, in the pages and in the WAL's
-        # copies of them: a forgotten person, an anonymous vote's salt, a handled
-        # update's payload leave no bytes behind (see checkpoint).
-        await conn.execute("PRAGMA secure_delete = ON")
-        await conn.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")
+        try:
+            conn.row_factory = sqlite3.Row
+            await conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
+            await conn.execute("PRAGMA journal_mode = WAL")
+            synchronous = "FULL" if self._synchronous == "FULL" else "NORMAL"
+            await conn.execute(f"PRAGMA synchronous = {synchronous}")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            # Deleted content is overwritten with zeros, in the pages and in the WAL's
+            # copies of them: a forgotten person, an anonymous vote's salt, a handled
+            # update's payload leave no bytes behind (see checkpoint).
+            await conn.execute("PRAGMA secure_delete = ON")
+            await conn.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")
+        except BaseException:
+            # Not a database (or unreadable): the connection's thread must not outlive us.
+            await conn.close()
+            raise
         return conn
 
     async def close(self) -> None:

@@ -139,3 +139,35 @@ async def column_names(conn: Any, table: str) -> list[str]:
         sql, index = f"PRAGMA table_info({table})", 1
     async with conn.execute(sql) as cur:
         return [str(row[index]) for row in await cur.fetchall()]
+
+
+async def database_text(db: Any, without: frozenset[str] = frozenset()) -> str:
+    """Everything the database holds, as text (to check a forgotten person's words are
+    nowhere): SQLite's dump, or every PostgreSQL table's rows; less the tables named."""
+    if not on_postgres():
+        lines = [line async for line in db.writer.iterdump()]
+        return "\n".join(
+            line for line in lines if not any(f'INSERT INTO "{t}"' in line for t in without)
+        )
+    lines: list[str] = []
+    async with db.read() as session:
+        for table in await table_names(session.conn):
+            if table in without:
+                continue
+            async with session.conn.execute(f"SELECT * FROM {table}") as cur:
+                lines.extend(f"{table}: {tuple(row)!r}" for row in await cur.fetchall())
+    return "\n".join(lines)
+
+
+async def read_value(storage_settings: Any, sql: str) -> Any:
+    """One value read from the database a bot's ``[storage]`` names (after it stopped)."""
+    from bot.services import database_for
+
+    db = database_for(storage_settings)
+    await db.open(migrate=False)
+    try:
+        async with db.read() as session, session.conn.execute(sql) as cur:
+            row = await cur.fetchone()
+        return None if row is None else row[0]
+    finally:
+        await db.close()

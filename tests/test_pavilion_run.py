@@ -10,7 +10,6 @@ import asyncio
 import os
 import shutil
 import signal
-import sqlite3
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -18,7 +17,9 @@ from typing import Any
 
 import pytest
 
+from bot.config import StorageSettings
 from bot.standin import FakeBotApi, StandinServer
+from tests.backends import on_postgres, postgres_url_for
 
 TOKEN = "424242:SECRET-TOKEN-DO-NOT-LOG"
 USERS = range(3001, 3031)  # a burst of 30 registrations
@@ -70,6 +71,43 @@ async def stand_in() -> AsyncIterator[tuple[FakeBotApi, StandinServer]]:
         await server.stop()
 
 
+def _postgres_url(tmp_path: Path) -> str:
+    """The ``url`` line when the tests run on PostgreSQL (tests/backends.py)."""
+    if not on_postgres():
+        return ""
+    return f'url = "{postgres_url_for(tmp_path / "pavilion.sqlite3")}"'
+
+
+def storage_of(tmp_path: Path) -> StorageSettings:
+    """The ``[storage]`` the process was given (to read its database afterwards)."""
+    path = tmp_path / "pavilion.sqlite3"
+    return StorageSettings(path=path, url=postgres_url_for(path) if on_postgres() else None)
+
+
+async def _integrity(tmp_path: Path) -> str:
+    from bot.services import database_for
+
+    db = database_for(storage_of(tmp_path))
+    await db.open(migrate=False)
+    try:
+        return await db.integrity_check()
+    finally:
+        await db.close()
+
+
+async def rows(tmp_path: Path, sql: str) -> list[tuple[Any, ...]]:
+    """The rows of a query on the process's database (SQLite's file or PostgreSQL's)."""
+    from bot.services import database_for
+
+    db = database_for(storage_of(tmp_path))
+    await db.open(migrate=False)
+    try:
+        async with db.read() as session, session.conn.execute(sql) as cur:
+            return [tuple(row) for row in await cur.fetchall()]
+    finally:
+        await db.close()
+
+
 def write_config(tmp_path: Path, server: StandinServer) -> Path:
     config = tmp_path / "config.toml"
     config.write_text(
@@ -85,7 +123,7 @@ secretaries = [1001]
 
 [storage]
 path = "{tmp_path / "pavilion.sqlite3"}"
-
+{_postgres_url(tmp_path)}
 [logging]
 level = "DEBUG"
 """,
@@ -158,29 +196,27 @@ async def test_sigkill_mid_burst_loses_nothing_and_applies_once(
     await asyncio.wait_for(people, timeout=120)
     assert await bot.stop(signal.SIGTERM) == 0  # a graceful stop
 
-    db = sqlite3.connect(tmp_path / "pavilion.sqlite3")
-    try:
-        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        registered = {row[0] for row in db.execute("SELECT tg_user_id FROM people")}
-        assert acknowledged_before_kill <= registered
-        assert registered == set(USERS)
-        # Every update delivered before the kill was stored and is done…
-        done = {
-            row[0] for row in db.execute("SELECT update_id FROM inbox WHERE done_at IS NOT NULL")
-        }
-        assert delivered_before_kill <= done
-        assert db.execute("SELECT count(*) FROM inbox WHERE done_at IS NULL").fetchone() == (0,)
-        # …and applied exactly once: one registration entry per person, none per update twice.
-        assert db.execute(
-            "SELECT count(*) FROM audit_log WHERE action = 'person.register'"
-        ).fetchone() == (len(USERS),)
-        assert db.execute(
-            "SELECT count(*) FROM (SELECT update_id FROM audit_log GROUP BY update_id, action"
-            " HAVING count(*) > 1)"
-        ).fetchone() == (0,)
-        assert db.execute("SELECT count(*) FROM dialogs").fetchone() == (0,)
-    finally:
-        db.close()
+    assert await _integrity(tmp_path) == "ok"
+    registered = {row[0] for row in await rows(tmp_path, "SELECT tg_user_id FROM people")}
+    assert acknowledged_before_kill <= registered
+    assert registered == set(USERS)
+    # Every update delivered before the kill was stored and is done…
+    done = {
+        row[0]
+        for row in await rows(tmp_path, "SELECT update_id FROM inbox WHERE done_at IS NOT NULL")
+    }
+    assert delivered_before_kill <= done
+    assert await rows(tmp_path, "SELECT count(*) FROM inbox WHERE done_at IS NULL") == [(0,)]
+    # …and applied exactly once: one registration entry per person, none per update twice.
+    assert await rows(
+        tmp_path, "SELECT count(*) FROM audit_log WHERE action = 'person.register'"
+    ) == [(len(USERS),)]
+    assert await rows(
+        tmp_path,
+        "SELECT count(*) FROM (SELECT update_id FROM audit_log GROUP BY update_id, action"
+        " HAVING count(*) > 1) AS twice",
+    ) == [(0,)]
+    assert await rows(tmp_path, "SELECT count(*) FROM dialogs") == [(0,)]
     output = log.read_text(encoding="utf-8", errors="replace")
     assert TOKEN not in output
     assert TOKEN.split(":")[1] not in output
@@ -199,11 +235,7 @@ async def test_sigterm_mid_burst_exits_0_and_warns_only_of_updates_left_for_repl
     try:
         await api.wait_for(lambda: len(api.delivered_update_ids) >= len(USERS), timeout=60)
         assert await bot.stop(signal.SIGTERM) == 0  # in the middle of the burst
-        db = sqlite3.connect(tmp_path / "pavilion.sqlite3")
-        try:
-            (left,) = db.execute("SELECT count(*) FROM inbox WHERE done_at IS NULL").fetchone()
-        finally:
-            db.close()
+        ((left,),) = await rows(tmp_path, "SELECT count(*) FROM inbox WHERE done_at IS NULL")
         output = log.read_text(encoding="utf-8", errors="replace")
         # The warning appears if and only if updates really are left for replay.
         warned = [line for line in output.splitlines() if "cut off before they were done" in line]
@@ -215,12 +247,9 @@ async def test_sigterm_mid_burst_exits_0_and_warns_only_of_updates_left_for_repl
     finally:
         people.cancel()
     assert await bot.stop(signal.SIGTERM) == 0
-    db = sqlite3.connect(tmp_path / "pavilion.sqlite3")
-    try:
-        assert {row[0] for row in db.execute("SELECT tg_user_id FROM people")} == set(USERS)
-        assert db.execute("SELECT count(*) FROM inbox WHERE done_at IS NULL").fetchone() == (0,)
-    finally:
-        db.close()
+    people_rows = await rows(tmp_path, "SELECT tg_user_id FROM people")
+    assert {row[0] for row in people_rows} == set(USERS)
+    assert await rows(tmp_path, "SELECT count(*) FROM inbox WHERE done_at IS NULL") == [(0,)]
     assert "Traceback" not in log.read_text(encoding="utf-8", errors="replace")
 
 
@@ -246,6 +275,8 @@ async def test_check_config_and_bad_token_exit_2(tmp_path: Path) -> None:
     assert out == b""
 
 
+# The file lock; on PostgreSQL several processes share the database by design.
+@pytest.mark.sqlite_only
 async def test_second_run_on_the_same_database_refuses_with_one_line_and_exit_2(
     tmp_path: Path, stand_in: tuple[FakeBotApi, StandinServer]
 ) -> None:

@@ -17,9 +17,11 @@ Street-wide by design, and named so:
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import aiosqlite
 
@@ -156,11 +158,14 @@ def registering_community(conn: sqlite3.Connection, tg_user_id: int) -> int | No
     # The form notes its community in its data (the row's own column is the dialogs
     # repository's to write).
     row = conn.execute(
-        "SELECT coalesce(json_extract(data, '$.community'), community_id) FROM dialogs"
-        " WHERE chat_id = ? AND user_id = ? AND flow = ?",
+        "SELECT data, community_id FROM dialogs WHERE chat_id = ? AND user_id = ? AND flow = ?",
         (tg_user_id, tg_user_id, REGISTER_FLOW),
     ).fetchone()
-    return int(row[0]) if row else None
+    if row is None:
+        return None
+    data: Any = json.loads(row[0] or "{}")
+    noted = data.get("community") if isinstance(data, dict) else None
+    return int(noted) if noted is not None else int(row[1])
 
 
 async def former_communities(conn: aiosqlite.Connection, person_id: int) -> list[int]:

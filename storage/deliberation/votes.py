@@ -309,6 +309,30 @@ class VotesRepository:
             rows = await cur.fetchall()
         return [decode_choice(row[0]) for row in rows]
 
+    async def forget_ballot_order(self, vote_id: int) -> None:
+        """Store the closed vote's ballots and poll-book rows anew, in key order, so no
+        trace of the order (or the transaction) they were written in stays with them.
+
+        SQLite keeps both tables in key order already (WITHOUT ROWID): nothing to do.
+        PostgreSQL keeps a table's rows where and when they were written (their place
+        and ``xmin``), and a ballot shares its transaction with its voter's poll-book
+        row: each is deleted and written again, all in this (the close's) transaction.
+        The old versions go at the next VACUUM (settle_checkpoints runs one).
+        """
+        if getattr(self._conn, "engine", "sqlite") != "postgresql":
+            return
+        cid = community_id()
+        await self._conn.execute(
+            "WITH old AS (DELETE FROM ballots WHERE vote_id = ? AND community_id = ?"
+            " RETURNING *) INSERT INTO ballots SELECT * FROM old ORDER BY voter_key",
+            (vote_id, cid),
+        )
+        await self._conn.execute(
+            "WITH old AS (DELETE FROM poll_book WHERE vote_id = ? AND community_id = ?"
+            " RETURNING *) INSERT INTO poll_book SELECT * FROM old ORDER BY person_id",
+            (vote_id, cid),
+        )
+
     async def close(
         self,
         vote_id: int,

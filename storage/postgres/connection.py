@@ -144,6 +144,9 @@ def _as_sqlite_error(error: BaseException, sql: str = "") -> BaseException:
 class PgConnection:
     """One asyncpg connection with aiosqlite's surface (see the module's docstring)."""
 
+    #: For the few repository steps that differ by engine (aiosqlite's has none).
+    engine = "postgresql"
+
     def __init__(self, raw: RawConnection, translations: Translations) -> None:
         self.raw = raw
         self._translations = translations

@@ -54,6 +54,8 @@ LOCK_NAMESPACE = 0x5061
 #: Second keys that are not communities (communities are 1, 2, …).
 STREET_WIDE_KEY = 0
 MIGRATION_KEY = -1
+#: How long a requested VACUUM waits, so a burst of requests shares one.
+VACUUM_DELAY_SECONDS = 1.0
 
 
 class PostgresDatabase(Storage):
@@ -72,6 +74,8 @@ class PostgresDatabase(Storage):
         # The synchronous units of work run here; each statement goes back to the loop.
         self._threads = ThreadPoolExecutor(max_workers=pool_size * 2, thread_name_prefix="pg-unit")
         self.full = False
+        self._vacuum: asyncio.Task[None] | None = None
+        self._vacuum_wanted = False
 
     async def _pool(self, size: int) -> asyncpg.Pool:
         pool = await asyncpg.create_pool(
@@ -102,7 +106,11 @@ class PostgresDatabase(Storage):
         await self._learn_schema()
 
     async def close(self) -> None:
-        """Close both pools; safe to call twice."""
+        """Close both pools (after a VACUUM in hand); safe to call twice."""
+        if self._vacuum is not None and not self._vacuum.done():
+            self._vacuum.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._vacuum
         for pool in (self._readers, self._writers):
             if pool is not None:
                 await pool.close()
@@ -252,15 +260,43 @@ class PostgresDatabase(Storage):
         return "ok"
 
     async def checkpoint(self) -> bool:
-        """Nothing to do: the server manages its write-ahead log (a deleted row's bytes
-        go at the next VACUUM, which autovacuum runs)."""
+        """Have what was overwritten or deleted (a forgotten person, an erased vote's
+        secret, ballots rewritten at a close) gone from the tables' files soon: a
+        VACUUM, in the background (SQLite's WAL checkpoint does this for its file).
+        PostgreSQL's own write-ahead log is the server's to recycle."""
+        self.request_checkpoint()
         return True
 
     def request_checkpoint(self) -> None:
-        """Nothing to do (see :meth:`checkpoint`)."""
+        """Vacuum soon, once for a burst of requests."""
+        self._vacuum_wanted = True
+        if self._vacuum is None or self._vacuum.done():
+            self._vacuum = asyncio.create_task(self._vacuums(), name="vacuum")
+
+    async def _vacuums(self) -> None:
+        while self._vacuum_wanted:
+            await asyncio.sleep(VACUUM_DELAY_SECONDS)
+            self._vacuum_wanted = False
+            await self._vacuum_now()
+
+    async def _vacuum_now(self) -> None:
+        if self._readers is None:
+            return
+        try:
+            async with self._readers.acquire() as raw:
+                await raw.execute("VACUUM")  # outside a transaction, never blocking writes
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+            log.warning("VACUUM failed: %s", error)
 
     async def settle_checkpoints(self) -> None:
-        """Nothing to do (see :meth:`checkpoint`)."""
+        """Do a requested VACUUM now instead of after its delay (at a close, in tests)."""
+        if self._vacuum is not None and not self._vacuum.done():
+            self._vacuum.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._vacuum
+        if self._vacuum_wanted:
+            self._vacuum_wanted = False
+            await self._vacuum_now()
 
     async def backup(self, target: Path) -> None:
         """Not ours on PostgreSQL: pg_dump copies a live database consistently."""

@@ -42,6 +42,7 @@ _TOKENS = re.compile(
     | (?P<comment>--[^\n]*|/\*.*?\*/)
     | (?P<string>'(?:[^']|'')*')
     | (?P<ident>"(?:[^"]|"")*")
+    | (?P<cast>::)
     | (?P<param>\?\d*|:[A-Za-z_]\w*)
     | (?P<word>[A-Za-z_][A-Za-z_0-9]*)
     | (?P<number>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+)
@@ -74,7 +75,6 @@ _NOT_ALIASES = {
     "FULL",
     "RIGHT",
     "RETURNING",
-    "AS",
 }
 #: Words that end an ORDER BY list at its own depth.
 _ORDER_END = {"LIMIT", "OFFSET", "UNION", "EXCEPT", "INTERSECT", "RETURNING", "ON", "FOR"}

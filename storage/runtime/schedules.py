@@ -115,8 +115,10 @@ class SchedulesRepository:
         (e.g. a vote's reminders, by its vote id)."""
         async with self._conn.execute(
             "SELECT * FROM schedules WHERE kind = ? AND next_due_at IS NOT NULL"
-            " AND json_extract(payload, '$.' || ?) = ? AND community_id = ? ORDER BY id",
-            (kind, field, value, community_id()),
+            # Compared as text: SQLite's json_extract gives the JSON type, PostgreSQL's text.
+            " AND CAST(json_extract(payload, '$.' || ?) AS TEXT) = ? AND community_id = ?"
+            " ORDER BY id",
+            (kind, field, str(value), community_id()),
         ) as cur:
             rows = await cur.fetchall()
         return [_schedule(row) for row in rows]

@@ -7,6 +7,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot.community.register import CommunityService
 from storage import Database
 from storage.person_data import EXPORTED, NOT_ABOUT_A_PERSON
@@ -81,6 +83,8 @@ def at_path(data: dict[str, Any], path: str) -> Any:
     return value
 
 
+# The schema is read off the SQLite file; PostgreSQL's is the same (tests/storage/test_backends.py).
+@pytest.mark.sqlite_only
 async def test_every_person_column_of_the_schema_is_exported(
     community: CommunityService, db: Database
 ) -> None:

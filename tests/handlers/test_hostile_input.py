@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from tests.backends import table_names
 from tests.handlers.conftest import RESIDENTS_GROUP, SECRETARY, BotHarness
 
 #: Tables that change with every update whatever it says (the ingress, the audit of refusals).
@@ -15,8 +16,7 @@ _BOOKKEEPING = {"inbox", "audit_log", "dialogs", "firings", "outbox", "pushes"}
 
 async def _snapshot(harness: BotHarness) -> dict[str, list[Any]]:
     async with harness.db.read() as session:
-        cursor = await session.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        tables = [row[0] for row in await cursor.fetchall()]
+        tables = await table_names(session.conn)
         rows: dict[str, list[Any]] = {}
         for table in tables:
             if table in _BOOKKEEPING or table.startswith("sqlite_"):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ import pytest
 from bot.app import RunningBot, build_application
 from bot.runtime.flood import TelegramRateLimiter
 from bot.standin import FakeBotApi
+from tests.backends import read_value
 from tests.conftest import make_settings
 from tests.fakes import FakeRequest
 from tests.handlers.conftest import RESIDENTS_GROUP, BotHarness, button_data
@@ -91,9 +91,6 @@ async def test_stop_drops_card_edits_held_by_the_group_window(
     assert not any("cut off" in message for message in messages)  # nothing left for replay
     assert not any(record.levelno >= logging.WARNING for record in caplog.records)
     # The ballots themselves were saved: only the cards' tallies were left behind.
-    db = sqlite3.connect(settings.storage.path)
-    try:
-        assert db.execute("SELECT count(*) FROM ballots").fetchone() == (2,)
-        assert db.execute("SELECT count(*) FROM inbox WHERE done_at IS NULL").fetchone() == (0,)
-    finally:
-        db.close()
+    assert await read_value(settings.storage, "SELECT count(*) FROM ballots") == 2
+    not_done = "SELECT count(*) FROM inbox WHERE done_at IS NULL"
+    assert await read_value(settings.storage, not_done) == 0

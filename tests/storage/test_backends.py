@@ -89,6 +89,10 @@ def test_sqlite_syntax_becomes_postgresql_syntax() -> None:
     assert _sql("SELECT n FROM (SELECT 1 AS n) WHERE n = 1") == (
         "SELECT n FROM (SELECT 1 AS n) AS _subquery1 WHERE n = 1"
     )
+    assert (
+        _sql("SELECT count(*) FROM (SELECT 1) AS named")
+        == "SELECT count(*) FROM (SELECT 1) AS named"
+    )
     assert _sql("SELECT group_concat(a, char(31)) FROM t") == (
         "SELECT group_concat(a, chr(31)) FROM t"
     )

@@ -55,8 +55,17 @@ async def test_the_poll_book_keeps_who_voted_not_how_nor_in_what_order(db: Datab
     assert columns == ["vote_id", "person_id", "community_id"]  # no choice, no key, no time
     if not on_postgres():
         # SQLite keeps the table in key order (WITHOUT ROWID); PostgreSQL's heap keeps
-        # insertion order (README: "Anonymous votes on PostgreSQL").
+        # insertion order until the vote closes (README: "Anonymous votes on PostgreSQL").
         assert stored == sorted(ids)  # the storage order, not the order of the ballots
+    else:
+        # At the close, the rows are written again, in key order, in one transaction.
+        async with db.transaction() as session:
+            await session.votes.forget_ballot_order(vote)
+        sql = "SELECT person_id, xmin::text FROM poll_book"
+        async with db.read() as session, session.conn.execute(sql) as cur:
+            rewritten = [tuple(row) for row in await cur.fetchall()]
+        assert [row[0] for row in rewritten] == sorted(ids)
+        assert len({row[1] for row in rewritten}) == 1  # one transaction wrote them all
 
     # A forgotten person's row goes with them.
     async with db.transaction() as session:

@@ -109,6 +109,9 @@ class ClosingService:
             at=now, action="vote.close", actor_id=closed_by, detail=f"{vote.id}:{result}"
         )
         if vote.anonymous:
+            # Nothing stored may tell who cast which ballot once the nonce is gone: not
+            # the order the rows were written in (storage/deliberation/votes.py).
+            await session.votes.forget_ballot_order(vote.id)
             # The nonce erased by the close must leave the WAL too (after this commit).
             self._ctx.db.request_checkpoint()
         closed = await session.votes.get(vote.id)

@@ -10,6 +10,7 @@ from bot.community.register import Actor, Caller, ChatInfo, ChatKind, CommunityS
 from bot.community.registration import RegistrationService
 from bot.errors import UserFacingError
 from storage import Database
+from tests.backends import database_text
 from tests.conftest import FakeClock, make_settings
 
 SECRETARY = Caller(1001, "书记", last_name="王")
@@ -107,7 +108,7 @@ async def test_export_then_forget_leaves_nothing(
             now=clock(),
         )
     await community.forget(resident)
-    dump = "\n".join([line async for line in _iterdump(db)])
+    dump = await database_text(db)
     assert "张三" not in dump and "zhangsan" not in dump
     assert str(RESIDENT.tg_user_id) not in dump
     # What they took part in is still counted, without them.
@@ -127,8 +128,3 @@ async def test_secretary_removes_a_person(community: CommunityService) -> None:
     with pytest.raises(UserFacingError) as caught:
         await community.person(resident.person_id)
     assert caught.value.key == "people.gone"
-
-
-async def _iterdump(db: Database):  # type: ignore[no-untyped-def]
-    async for line in db.writer.iterdump():
-        yield line

@@ -22,9 +22,10 @@ async def test_a_typed_number_is_the_communitys_own(services: Services) -> None:
     first_dog = await matter(services, "遛狗要牵绳", zhang)
     with in_community(other):
         li = await person(services, 2002, "李大爷", "resident")
-        await services.db.writer.execute(
-            "UPDATE people SET community_id = ? WHERE id = ?", (other, li.person_id)
-        )
+        async with services.db.transaction() as session:
+            await session.conn.execute(
+                "UPDATE people SET community_id = ? WHERE id = ?", (other, li.person_id)
+            )
         other_lamp = await matter(services, "路灯不亮", li)
         assert await services.matters.id_of(1) == other_lamp
         shown = await services.matters.matter(other_lamp)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from tests.backends import database_text
 from tests.handlers.conftest import RESIDENTS_GROUP, SECRETARY, BotHarness, button_labels
 
 
 async def _dump(harness: BotHarness) -> str:
     """The database's content, less the inbox (which records every update by design)."""
-    lines = [line async for line in harness.db.writer.iterdump()]
-    return "\n".join(line for line in lines if not line.startswith('INSERT INTO "inbox"'))
+    return await database_text(harness.db, without=frozenset({"inbox"}))
 
 
 async def test_bind_status_and_invite(harness: BotHarness) -> None:

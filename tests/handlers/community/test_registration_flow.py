@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+from tests.backends import database_text
 from tests.handlers.conftest import BotHarness, button_labels
 
 
@@ -65,7 +66,7 @@ async def test_export_then_forget(harness: BotHarness) -> None:
     await harness.say(2001, "/forget")
     await harness.press_label(2001, harness.last(2001), "确定删除")
     assert "已删除您的登记" in harness.last(2001)["text"]
-    dump = "\n".join([line async for line in harness.db.writer.iterdump()])
+    dump = await database_text(harness.db)
     assert "张阿姨" not in dump and "3号楼" not in dump
     # No Telegram id left, nor any stored update of theirs (as a number of its own: a
     # timestamp's microseconds may well contain the digits 2001).

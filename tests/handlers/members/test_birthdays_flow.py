@@ -18,6 +18,7 @@ from bot.members.birthdays import SCHEDULE_KEY
 from bot.members.cards import BIRTHDAY_CARD, birthday_card
 from bot.standin import FakeBotApi
 from handlers.members import callbacks as members_cb
+from tests.backends import database_text
 from tests.conftest import FakeClock, make_settings
 from tests.handlers.conftest import SECRETARY, BotHarness, button_labels, start_harness
 
@@ -234,7 +235,7 @@ async def test_joining_dates_the_card_on_the_day_and_the_secretaries_list(
             async with session.conn.execute("SELECT count(*) FROM party_birthday_cards") as cur:
                 row = await cur.fetchone()
             assert row is not None and row[0] == 2  # 李大爷's and Tom's
-            dump = "\n".join([line async for line in harness.db.writer.iterdump()])
+            dump = await database_text(harness.db)
         assert "2001-07-01" not in dump
     finally:
         await harness.running.stop()

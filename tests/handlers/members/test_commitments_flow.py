@@ -20,6 +20,7 @@ from bot.members.commitments import REMIND_KIND
 from bot.standin import FakeBotApi
 from handlers.datepicker.callbacks import DatePick
 from handlers.members.keyboards import DUE_PICKER_KEY
+from tests.backends import database_text
 from tests.conftest import FakeClock, make_settings
 from tests.handlers.conftest import (
     RESIDENTS_GROUP,
@@ -271,7 +272,7 @@ async def test_propose_return_resubmit_approve_carry_out(tmp_path: Path, api: Fa
             async with session.conn.execute("SELECT count(*) FROM party_commitments") as cur:
                 row = await cur.fetchone()
             assert row is not None and row[0] == 0
-            dump = "\n".join([line async for line in harness.db.writer.iterdump()])
+            dump = await database_text(harness.db)
         assert "138 0013 8000" not in dump and "张阿姨" not in dump
     finally:
         await harness.running.stop()

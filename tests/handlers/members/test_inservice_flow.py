@@ -22,6 +22,7 @@ from bot.members.cards import CONTACT_CARD, contact_card
 from bot.members.inservice import FEEDBACK_SCHEDULE_KEY
 from bot.standin import FakeBotApi
 from storage.times import to_db_time
+from tests.backends import database_text
 from tests.conftest import FakeClock, make_settings
 from tests.handlers.conftest import (
     RESIDENTS_GROUP,
@@ -317,7 +318,7 @@ async def test_report_in_pledge_card_messages_and_feedback(tmp_path: Path, api: 
         await harness.press_label(WANG, harness.last(WANG), "确定删除")
         assert await one_value(harness, "SELECT count(*) FROM inservice_members") == 0
         assert await one_value(harness, "SELECT count(*) FROM inservice_messages") == 0
-        dump = "\n".join([line async for line in harness.db.writer.iterdump()])
+        dump = await database_text(harness.db)
         assert "139 0013 9000" not in dump and "市税务局机关党委" not in dump
         # Her card no longer works.
         await harness.say(LI, f"/start contact-{token}")
