@@ -47,7 +47,7 @@ from urllib.parse import urlsplit
 import aiosqlite
 import asyncpg
 
-from storage.db import Database
+from storage.db import Database, SchemaTooNewError
 from storage.lock import DatabaseLock
 
 #: Rows read from SQLite and sent to PostgreSQL at a time.
@@ -244,7 +244,7 @@ async def copy_to_postgres(
         reader = await aiosqlite.connect(f"file:{source}?mode=ro", uri=True, isolation_level=None)
         try:
             writer = await asyncpg.connect(url, statement_cache_size=0)
-        except (OSError, asyncpg.PostgresError) as error:
+        except (OSError, TimeoutError, asyncpg.PostgresError) as error:
             await reader.close()
             raise CopyError(f"cannot reach PostgreSQL: {error}") from error
         try:
@@ -258,11 +258,27 @@ async def copy_to_postgres(
             await reader.close()
 
 
-async def _migrate_source(source: Path, synchronous: str) -> int:
-    database = Database(source, synchronous=synchronous)
-    await database.open()
+def _readable(source: Path) -> None:
+    """sqlite3.Error unless ``source`` is a SQLite database (checked apart, so that a
+    connection refused half-way is not left open)."""
+    conn = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    finally:
+        conn.close()
+
+
+async def _migrate_source(source: Path, synchronous: str) -> int:
+    try:
+        await asyncio.to_thread(_readable, source)
+    except sqlite3.Error as error:
+        raise CopyError(f"{source}: {error}") from error
+    database = Database(source, synchronous=synchronous)
+    try:
+        await database.open()
         return await database.schema_version()
+    except (sqlite3.Error, SchemaTooNewError) as error:
+        raise CopyError(f"{source}: {error}") from error
     finally:
         await database.close()
 
@@ -274,7 +290,13 @@ async def _migrate_target(url: str) -> int:
     try:
         await target.open()
     except sqlite3.OperationalError as error:
-        raise CopyError(str(error)) from error
+        hint = ""
+        if "does not exist" in str(error):
+            database = urlsplit(url).path.lstrip("/")
+            hint = f"; create it first (createdb {database}) and run again"
+        raise CopyError(f"{error}{hint}") from error
+    except SchemaTooNewError as error:
+        raise CopyError(f"the PostgreSQL database's {error}") from error
     try:
         return await target.schema_version()
     finally:
