@@ -57,7 +57,19 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="write every picture and file the demo's bot sends into DIR (made if missing)",
     )
-    with_config(commands.add_parser("migrate", help="apply database migrations and exit"))
+    migrate = with_config(
+        commands.add_parser(
+            "migrate",
+            help="apply database migrations and exit; with --to, copy the SQLite database"
+            " into PostgreSQL",
+        )
+    )
+    migrate.add_argument(
+        "--to",
+        metavar="URL",
+        help="copy the SQLite database [storage] names into this empty PostgreSQL database"
+        " (postgresql://user:password@host:port/database), verified, then exit",
+    )
     backup = with_config(
         commands.add_parser("backup", help="copy the live database to PATH (online backup)")
     )
@@ -87,6 +99,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check_config(settings, args.config)
         if args.command == "migrate":
             configure_logging(settings.logging.level)
+            if args.to is not None:
+                return _migrate_to(settings, args.to)
             return asyncio.run(_migrate(settings))
         if args.command == "backup":
             configure_logging(settings.logging.level)
@@ -175,6 +189,46 @@ async def _migrate(settings: Settings) -> int:
             print(f"{where}: schema version {await db.schema_version()}")
         finally:
             await db.close()
+    return 0
+
+
+def _migrate_to(settings: Settings, url: str) -> int:
+    """``pavilion migrate --to URL``: storage/postgres/copy.py, its refusals as one line."""
+    from storage.backend import is_postgres_url
+
+    storage = settings.storage
+    if not is_postgres_url(url):
+        raise ConfigError([f"--to: {url!r} is not a postgresql:// URL"])
+    if storage.is_postgres:
+        print(
+            "pavilion: [storage] already names PostgreSQL; --to copies the SQLite database"
+            " [storage] path names",
+            file=sys.stderr,
+        )
+        return 1
+    from storage.postgres.copy import CopyError, copy_to_postgres, describe_target
+
+    source = storage.sqlite_path
+    try:
+        report = asyncio.run(copy_to_postgres(source, url, synchronous=storage.synchronous))
+    except CopyError as error:
+        print(f"pavilion: {error}", file=sys.stderr)
+        return 1
+    converted = sum(table.converted for table in report.tables)
+    sampled = sum(table.sampled for table in report.tables)
+    note = f", {converted} values brought to PostgreSQL's types" if converted else ""
+    print(
+        f"copied {len(report.tables)} tables, {report.rows} rows from {source} to"
+        f" {describe_target(url)} (schema version {report.schema_version}){note};"
+        f" verified: every table's row count, {sampled} sampled rows compared column by column"
+    )
+    print(f"{source} stays as it was copied; to run on PostgreSQL, set [storage] url to it")
+    key = storage.ballot_key_path
+    if key.exists() and storage.ballot_key_file is None:
+        print(
+            f"the anonymous ballots' key stays in {key}: set [storage] ballot_key_file ="
+            f' "{key}" too (on PostgreSQL it is otherwise looked for in ./pavilion.ballot-key)'
+        )
     return 0
 
 
