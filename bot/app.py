@@ -164,8 +164,8 @@ def _menu(language: Language, where: Where, extra: tuple[str, ...] = ()) -> list
 
 
 async def set_command_menus(app: AnyApplication) -> None:
-    """Command menus per language: private chats, groups, each configured secretary and
-    each street administrator."""
+    """Command menus per language: private chats, groups, each secretary (configured, or
+    appointed by the street) and each street administrator."""
     bot = app.bot
     settings = services_of(app).settings
     default = settings.community.default_language
@@ -180,18 +180,27 @@ async def set_command_menus(app: AnyApplication) -> None:
     # Each configured secretary's and street administrator's own menu (one who is both
     # gets both lists).
     extras: dict[int, tuple[str, ...]] = {}
-    for secretary in settings.community.secretaries:
+    async with services_of(app).db.read() as session:
+        # Every community's secretaries, those the street appointed in the bot too.
+        appointed = await session.communities.secretary_accounts()
+    for secretary in (*settings.community.secretaries, *appointed):
         extras[secretary] = SECRETARY_MENU
     for admin in settings.street.admins:
         extras[admin] = extras.get(admin, ()) + STREET_MENU
     for chat_id, extra in extras.items():
-        try:
-            await bot.set_my_commands(
-                _menu(default, Where.PRIVATE, extra), scope=BotCommandScopeChat(chat_id)
-            )
-        except (BadRequest, Forbidden) as error:
-            # They have not opened the bot yet; the menu is set at the next start.
-            log.info("no own menu for %s yet: %s", chat_id, error.message)
+        await set_own_menu(bot, default, chat_id, extra)
+
+
+async def set_own_menu(bot: Any, language: Language, chat_id: int, extra: tuple[str, ...]) -> None:
+    """One person's private menu: everyone's commands and ``extra`` (a secretary's, a
+    street administrator's); logged, not raised, when Telegram refuses."""
+    try:
+        await bot.set_my_commands(
+            _menu(language, Where.PRIVATE, extra), scope=BotCommandScopeChat(chat_id)
+        )
+    except (BadRequest, Forbidden) as error:
+        # They have not opened the bot yet; the menu is set at the next start.
+        log.info("no own menu for %s yet: %s", chat_id, error.message)
 
 
 class RunningBot:

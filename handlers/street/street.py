@@ -175,6 +175,14 @@ async def _appointed(update: Update, context: Context, opening: Opening) -> None
         await big_buttons.say_with_keyboard(
             update, context, context.actor, t(language, "street.appointed", community=name)
         )
+    # Their own command menu, with the secretaries' commands (an administrator keeps theirs).
+    from bot.app import set_own_menu  # the composition root's; imported late (it imports us)
+    from handlers import SECRETARY_MENU, STREET_MENU
+
+    extra = SECRETARY_MENU
+    if services.communities.is_street_admin(context.actor.tg_user_id):
+        extra = extra + STREET_MENU
+    await set_own_menu(context.bot, language, context.actor.tg_user_id, extra)
 
 
 async def view_pressed(update: Update, context: Context) -> None:

@@ -119,6 +119,17 @@ class CommunitiesRepository:
             row = await cur.fetchone()
         return int(row[0]) if row else None
 
+    async def secretary_accounts(self) -> list[int]:
+        """The Telegram accounts of every community's secretaries (street-wide: each gets
+        the secretaries' command menu, whichever community appointed them)."""
+        async with self._conn.execute(
+            "SELECT DISTINCT p.tg_user_id FROM people p JOIN person_roles r"
+            " ON r.person_id = p.id AND r.community_id = p.community_id"
+            " WHERE r.role = 'secretary' ORDER BY p.tg_user_id"
+        ) as cur:
+            rows = await cur.fetchall()
+        return [int(row[0]) for row in rows]
+
     async def of_user(self, tg_user_id: int) -> int | None:
         """The community a Telegram user is registered in, or None."""
         async with self._conn.execute(

@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 
 from bot.standin import FakeBotApi
 from bot.street.overview import MONTHLY_SCHEDULE_KEY
+from handlers import SECRETARY_MENU
 from handlers.street import callbacks as cb
 from storage import in_community
 from tests.conftest import FakeClock, make_settings
@@ -151,6 +152,10 @@ async def test_invite_link_appoints_once(street: BotHarness, clock: FakeClock) -
             person = await session.people.by_telegram_id(NEWCOMER)
     assert person is not None and {"secretary", "resident"} <= person.roles
     assert person.display_name == "李大爷"
+    # Their own menu now lists the secretaries' commands (as the configured ones' does).
+    scope = json.dumps({"chat_id": NEWCOMER, "type": "chat"}, sort_keys=True)
+    menu = {c["command"] for c in street.api.commands[(scope, "")]}
+    assert set(SECRETARY_MENU) <= menu
 
     # Used once: a second opener (or the same again) is told so.
     await street.say(2002, f"/start {payload}")
