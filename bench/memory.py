@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import compileall
 import gc
 import random
 import signal
@@ -43,8 +44,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from fixtures import database_mb, insert_people, register_people
-from process import BotProcess, WatchedApi, status_kb, write_config
+from process import BotProcess, WatchedApi, cpu_seconds, status_kb, write_config
 
+import bot
+import handlers
+import storage
 from bot.community.register import Actor
 from bot.config import Language, settings_from_mapping
 from bot.logs import configure_logging
@@ -83,6 +87,7 @@ class Figures:
     build_s: float
     polling_s: float
     first_answer_s: float
+    start_cpu_s: float
     rss_start_kb: int
     rss_burst_kb: int
     hwm_kb: int
@@ -282,6 +287,7 @@ async def run(size: Size, scratch: Path) -> Figures:
         assert bot.process is not None
         pid = bot.process.pid
         await api.wait_for(lambda: ASKER in api.first_sent_at, timeout=120)
+        start_cpu_s = cpu_seconds(pid)
         assert api.first_poll_at is not None
         polling_s = api.first_poll_at - spawned
         first_answer_s = api.first_sent_at[ASKER] - spawned
@@ -311,6 +317,7 @@ async def run(size: Size, scratch: Path) -> Figures:
         build_s=build_s,
         polling_s=polling_s,
         first_answer_s=first_answer_s,
+        start_cpu_s=start_cpu_s,
         rss_start_kb=rss_start,
         rss_burst_kb=rss_burst,
         hwm_kb=hwm,
@@ -325,39 +332,56 @@ async def main() -> None:
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--ballots", type=int, default=100_000)
     parser.add_argument("--checkins", type=int, default=50_000)
+    parser.add_argument("--repeat", type=int, default=2, help="runs of each, in turns")
+    parser.add_argument(
+        "--no-compile",
+        action="store_true",
+        help="do not compile the project's bytecode first (each start then compiles it, where"
+        " PYTHONDONTWRITEBYTECODE is set)",
+    )
     args = parser.parse_args()
     configure_logging("WARNING")
-    sizes = (
-        ("baseline: empty database", Size(BURST + 1, 0, 0)),
-        ("big database", Size(args.people, args.ballots, args.checkins)),
-    )
+    if not args.no_compile:
+        # As an installation has them after its first run (pip compiles site-packages at
+        # install; the project's own modules, installed editable, at their first import).
+        for package in (bot, handlers, storage):
+            compileall.compile_dir(Path(package.__file__).parent, quiet=1)
+    baseline = ("baseline: empty database", Size(BURST + 1, 0, 0))
+    big = ("big database", Size(args.people, args.ballots, args.checkins))
+    # Each twice, in turns: the first start of a run finds colder caches than the next.
+    sizes = [baseline, big] * args.repeat
     results = []
     with tempfile.TemporaryDirectory(prefix="pavilion-bench-") as scratch_dir:
         for index, (name, size) in enumerate(sizes):
             scratch = Path(scratch_dir) / str(index)
             scratch.mkdir()
             results.append((name, await run(size, scratch)))
-    print("`pavilion run` on SQLite, its own process; start (a): spawn to its first getUpdates,")
-    print(
-        "(b): spawn to its answer to a /help waiting before the spawn; RSS from /proc/<pid>/status"
-    )
+    compiled = "not compiled first" if args.no_compile else "compiled first"
+    print(f"`pavilion run` on SQLite, its own process (the project's bytecode {compiled});")
+    print("start (a): spawn to its first getUpdates,")
+    print("(b): spawn to its answer to a /help waiting before the spawn; CPU s: the process's")
+    print("user and system time at (b), what the machine's load does not stretch;")
+    print("RSS from /proc/<pid>/status")
     print(
         f"{'run':<26}{'people':>8}{'ballots':>9}{'checkins':>9}{'db MB':>7}{'build s':>8}"
-        f"{'(a) s':>7}{'(b) s':>7}{'RSS start':>10}{'RSS burst':>10}{'peak':>7}{'votes/s':>8}"
+        f"{'(a) s':>7}{'(b) s':>7}{'CPU s':>6}{'RSS start':>10}{'RSS burst':>10}"
+        f"{'peak':>7}{'votes/s':>8}"
     )
     for name, f in results:
         print(
             f"{name:<26}{f.size.people:>8}{f.size.ballots:>9}{f.size.checkins:>9}"
             f"{f.db_mb:>7.1f}{f.build_s:>8.1f}{f.polling_s:>7.2f}{f.first_answer_s:>7.2f}"
+            f"{f.start_cpu_s:>6.2f}"
             f"{f.rss_start_kb / 1024:>8.1f}MB{f.rss_burst_kb / 1024:>8.1f}MB"
             f"{f.hwm_kb / 1024:>5.0f}MB{f.votes_per_s:>8.0f}"
         )
-    big = results[-1][1]
+    bigs = [figures for name, figures in results if name == big[0]]
+    start = max(figures.first_answer_s for figures in bigs)
+    rss = max(max(figures.rss_burst_kb, figures.hwm_kb) for figures in bigs)
     print(
-        f"goals: start (b) < 2 s: {big.first_answer_s:.2f} s"
-        f" {'met' if big.first_answer_s < 2 else 'MISSED'};"
-        f" RSS < 200 MB: {max(big.rss_burst_kb, big.hwm_kb) / 1024:.0f} MB at most"
-        f" {'met' if max(big.rss_burst_kb, big.hwm_kb) < 200 * 1024 else 'MISSED'}"
+        f"goals on the big database (the worst of its runs): start (b) < 2 s: {start:.2f} s"
+        f" {'met' if start < 2 else 'MISSED'}; RSS < 200 MB: {rss / 1024:.0f} MB at most"
+        f" {'met' if rss < 200 * 1024 else 'MISSED'}"
     )
 
 

@@ -115,3 +115,10 @@ def status_kb(pid: int, field: str) -> int:
         if line.startswith(f"{field}:"):
             return int(line.split()[1])
     raise LookupError(f"{field} is not in /proc/{pid}/status")
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time the process has used so far (user and system, ``/proc/<pid>/stat``)."""
+    stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
