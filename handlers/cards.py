@@ -95,13 +95,19 @@ def _schedule(
 
 
 def drop_pending_edits(job_queue: JobQueue[Any] | None) -> int:
-    """The bot is stopping: forget the card edits not yet started; returns how many."""
+    """The bot is stopping: forget the card edits not yet started (those due after a
+    running edit too); returns how many."""
     if job_queue is None:
         return 0
     dropped = 0
     for job in job_queue.jobs():
         if job.name and job.name.startswith(EDIT_JOB_PREFIX):
             job.schedule_removal()
+            dropped += 1
+    running = _running.get(job_queue.scheduler, {})
+    for name, again in running.items():
+        if again:
+            running[name] = False
             dropped += 1
     return dropped
 

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from handlers.cards import CARD_EDIT_SECONDS, EDIT_JOB_PREFIX, edit_soon
+from handlers.cards import CARD_EDIT_SECONDS, EDIT_JOB_PREFIX, drop_pending_edits, edit_soon
 
 
 @dataclass(eq=False)  # hashable by identity, as the real scheduler
@@ -51,6 +51,9 @@ class FakeJobQueue:
     def run_once(self, callback: Any, *, when: float, data: object, name: str, **_: Any) -> None:
         self.scheduler.jobs[name] = (callback, data)
         self.scheduled.append((name, when))
+
+    def jobs(self) -> list[Any]:
+        return []  # the jobs not yet started, which stopping removes (none in these tests)
 
     def start(self, name: str) -> asyncio.Task[None]:
         callback, data = self.scheduler.jobs.pop(name)
@@ -97,3 +100,20 @@ async def test_no_change_during_an_edit_no_second_edit() -> None:
     await queue.start(EDIT_JOB_PREFIX + "matter-card:7")
     assert len(queue.scheduled) == 1
     assert queue.scheduler.jobs == {}
+
+
+async def test_stopping_forgets_the_edit_due_after_a_running_one() -> None:
+    queue = FakeJobQueue()
+    release = asyncio.Event()
+
+    async def refresh(context: Any) -> None:
+        await release.wait()
+
+    edit_soon(queue, "vote-card:2", refresh, 2)  # type: ignore[arg-type]
+    running = queue.start(EDIT_JOB_PREFIX + "vote-card:2")
+    await asyncio.sleep(0)
+    edit_soon(queue, "vote-card:2", refresh, 2)  # type: ignore[arg-type]
+    assert drop_pending_edits(queue) == 1  # type: ignore[arg-type]
+    release.set()
+    await running
+    assert len(queue.scheduled) == 1  # no edit after the running one
