@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from storage.scope import community_id
+from storage.times import to_db_time
 
 
 async def register_people(
@@ -32,6 +36,54 @@ async def register_people(
         await session.people.grant(person_id, held, None, now)
         ids.append(person_id)
     return ids[0], ids[1:]
+
+
+async def insert_people(
+    session: Any,
+    *,
+    first: int,
+    count: int,
+    name: str,
+    now: datetime,
+    roles: Callable[[int], tuple[str, ...]] = lambda index: ("resident",),
+) -> list[int]:
+    """``count`` people of the current community straight into the register, fast
+    (one ``executemany`` per table, in the caller's transaction): Telegram ids ``first``,
+    ``first + 1``, …, named ``name0``, ``name1``, …, across 30 buildings and their doors,
+    each holding ``roles(index)``; their register ids, in that order.
+
+    The rows are those ``people.insert`` and ``people.grant`` write, without an
+    await per row: a street of 300,000 people is built in seconds."""
+    cid = community_id()
+    at = to_db_time(now)
+    await session.conn.executemany(
+        "INSERT INTO people (tg_user_id, display_name, language, building, door, consent_at,"
+        " registered_at, last_seen_at, community_id) VALUES (?, ?, 'zh_Hans', ?, ?, ?, ?, ?, ?)",
+        (
+            (
+                first + index,
+                f"{name}{index}",
+                f"{1 + index % 30}号楼",
+                f"{1 + index // 30 % 6}-{101 + index // 180 % 18}",
+                at,
+                at,
+                at,
+                cid,
+            )
+            for index in range(count)
+        ),
+    )
+    async with session.conn.execute(
+        "SELECT id, tg_user_id FROM people WHERE community_id = ? AND tg_user_id BETWEEN ? AND ?",
+        (cid, first, first + count - 1),
+    ) as cur:
+        by_tg = {tg: person for person, tg in await cur.fetchall()}
+    ids = [by_tg[first + index] for index in range(count)]
+    await session.conn.executemany(
+        "INSERT INTO person_roles (person_id, role, granted_at, community_id) VALUES (?, ?, ?, ?)",
+        ((person, role, at, cid) for index, person in enumerate(ids) for role in roles(index)),
+    )
+    return ids
 
 
 def ceiling_connection(source: Path, path: Path, *emptied: str) -> sqlite3.Connection:
@@ -66,3 +118,8 @@ def as_new_update(text: str, traced: str | None, index: int) -> str:
     text = text.replace(f"VALUES ({traced},", f"VALUES ({update},")
     text = text.replace(f"update_id = {traced}", f"update_id = {update}")
     return text.replace(f"IN ({traced})", f"IN ({update})")
+
+
+def database_mb(path: Path) -> float:
+    """The database's size on disk in MB, its WAL and shared memory included."""
+    return sum(part.stat().st_size for part in path.parent.glob(f"{path.name}*")) / 1e6

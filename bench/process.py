@@ -11,9 +11,11 @@ import asyncio
 import os
 import shutil
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
-from bot.standin import StandinServer
+from bot.standin import FakeBotApi, StandinServer
 
 
 def pavilion_command() -> list[str]:
@@ -79,3 +81,44 @@ class BotProcess:
     def exited(self) -> bool:
         """Whether the process has ended."""
         return self.process is not None and self.process.returncode is not None
+
+
+class WatchedApi(FakeBotApi):
+    """The stand-in, noting when the bot first polled, when each callback query was
+    answered and when each chat got its first message (``time.perf_counter()`` values,
+    comparable with the benchmark's own)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.first_poll_at: float | None = None
+        self.answered_at: dict[str, float] = {}
+        self.first_sent_at: dict[int, float] = {}
+
+    async def call(self, method: str, params: Any, files: Any = None, **kwargs: Any) -> Any:
+        """Note the first ``getUpdates``, answer as the stand-in does, and note the first
+        message sent to each chat."""
+        if self.first_poll_at is None and method.lower() == "getupdates":
+            self.first_poll_at = time.perf_counter()
+        answer = await super().call(method, params, files, **kwargs)
+        if method.lower() == "sendmessage" and answer.get("ok"):
+            self.first_sent_at.setdefault(int(params["chat_id"]), time.perf_counter())
+        return answer
+
+    def _answer_callback_query(self, params: dict[str, Any], files: Any) -> Any:
+        self.answered_at[str(params.get("callback_query_id"))] = time.perf_counter()
+        return super()._answer_callback_query(params, files)
+
+
+def status_kb(pid: int, field: str) -> int:
+    """A ``/proc/<pid>/status`` figure in kB (``VmRSS``: resident now, ``VmHWM``: its peak)."""
+    for line in Path(f"/proc/{pid}/status").read_text(encoding="ascii").splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1])
+    raise LookupError(f"{field} is not in /proc/{pid}/status")
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time the process has used so far (user and system, ``/proc/<pid>/stat``)."""
+    stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

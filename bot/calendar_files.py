@@ -25,8 +25,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Alarm, Calendar, Event
-
 from bot.clock import Clock, system_clock
 from bot.community.calendar import local_moment, to_utc
 from bot.community.register import Actor
@@ -83,7 +81,10 @@ def ics_bytes(
     domain: str,
 ) -> bytes:
     """The calendar file of ``entry``: times on ``tz``'s wall clock with its VTIMEZONE,
-    DTSTAMP ``now`` (UTC), a DISPLAY reminder :data:`REMINDER` before."""
+    DTSTAMP ``now`` (UTC), a DISPLAY reminder :data:`REMINDER` before. (icalendar is
+    imported here, at the first file, not at every start of the bot.)"""
+    from icalendar import Alarm, Calendar, Event
+
     event = Event.new(
         uid=f"{entry.key}@{domain}",
         stamp=now.astimezone(ZoneInfo("UTC")),

@@ -20,13 +20,11 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from docx import Document
-from docx.document import Document as DocxDocument
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
-from docx.styles.style import BaseStyle
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
+    from docx.styles.style import BaseStyle
 
 #: The East Asian fonts of body text and of headings (the names Word and WPS know).
 BODY_FONT = "SimSun"
@@ -81,6 +79,8 @@ class TextDocument:
 
 def _east_asian(style: BaseStyle, east_asian: str) -> None:
     """Set the style's fonts: ``east_asian`` for CJK text, LATIN_FONT for the rest."""
+    from docx.oxml.ns import qn
+
     font = getattr(style, "font", None)
     if font is None:
         return
@@ -99,6 +99,8 @@ def _east_asian(style: BaseStyle, east_asian: str) -> None:
 
 
 def _setup(document: DocxDocument) -> None:
+    from docx.shared import Mm, Pt
+
     section = document.sections[0]
     section.page_width = Mm(210)
     section.page_height = Mm(297)
@@ -116,7 +118,12 @@ def _setup(document: DocxDocument) -> None:
 
 
 def docx_bytes(text: TextDocument) -> bytes:
-    """The document as a .docx file."""
+    """The document as a .docx file (python-docx imported here, at the first document,
+    not at every start of the bot)."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm
+
     document = Document()
     _setup(document)
     properties = document.core_properties

@@ -34,16 +34,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.properties import PageSetupProperties
-from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.config import Language
 from bot.i18n import translate
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 Cell = str | int | float | Decimal | datetime | date | None
 
@@ -211,6 +209,8 @@ def _visual_width(value: Cell) -> int:
 
 def _print_setup(ws: Worksheet, header_row: int) -> None:
     """A4 landscape, one page wide, the title and header rows on every page."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
@@ -222,6 +222,9 @@ def _print_setup(ws: Worksheet, header_row: int) -> None:
 
 
 def _write(ws: Worksheet, sheet: Sheet) -> None:
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     if sheet.title_row:
         ws.append(list(sheet.title_row))
         for cell in ws[1]:
@@ -256,7 +259,12 @@ def _write(ws: Worksheet, sheet: Sheet) -> None:
 
 
 def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
-    """The sheets as one Excel workbook, typed, titled and ready to print."""
+    """The sheets as one Excel workbook, typed, titled and ready to print.
+
+    openpyxl is imported here, at the first workbook: at start it would cost every
+    start of the bot a tenth of a second for a file made now and then (bench/memory.py)."""
+    from openpyxl import Workbook
+
     workbook = Workbook()
     workbook.remove(workbook.active)  # type: ignore[arg-type]
     for sheet in sheets:

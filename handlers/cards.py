@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ExtBot, JobQueue
@@ -54,25 +55,59 @@ def edit_soon(
     *,
     seconds: float = CARD_EDIT_SECONDS,
 ) -> None:
-    """Run ``refresh`` in ``seconds`` unless one is already coming under ``name``."""
+    """Run ``refresh`` in ``seconds`` unless one is already coming under ``name``.
+
+    A change while that refresh runs (it may wait a while for the group's window) is
+    not lost: the refresh runs once more ``seconds`` after it ends. (A second job of the
+    same name started meanwhile would be skipped by the scheduler, one instance at a
+    time, and the card would keep the state before the last change.)"""
     if job_queue is None:
         return
     name = EDIT_JOB_PREFIX + name
+    running = _running.setdefault(job_queue.scheduler, {})
+    if name in running:
+        running[name] = True  # the running edit may have read the state before this change
+        return
     if job_queue.scheduler.get_job(name) is not None:
         return  # an edit is already coming; it will show the latest state
-    job_queue.run_once(
-        in_this_community(refresh), when=seconds, data=data, name=name, job_kwargs={"id": name}
-    )
+    callback = in_this_community(refresh)
+
+    async def run(context: Any) -> None:
+        running[name] = False
+        try:
+            await callback(context)
+        finally:
+            again = running.pop(name, False)
+            if again and job_queue.scheduler.running:
+                _schedule(job_queue, name, run, data, seconds)
+
+    _schedule(job_queue, name, run, data, seconds)
+
+
+#: Per scheduler, the card edits running now, and whether a change came in meanwhile.
+_running: WeakKeyDictionary[Any, dict[str, bool]] = WeakKeyDictionary()
+
+
+def _schedule(
+    job_queue: JobQueue[Any], name: str, run: Refresh, data: object, seconds: float
+) -> None:
+    job_queue.run_once(run, when=seconds, data=data, name=name, job_kwargs={"id": name})
 
 
 def drop_pending_edits(job_queue: JobQueue[Any] | None) -> int:
-    """The bot is stopping: forget the card edits not yet started; returns how many."""
+    """The bot is stopping: forget the card edits not yet started (those due after a
+    running edit too); returns how many."""
     if job_queue is None:
         return 0
     dropped = 0
     for job in job_queue.jobs():
         if job.name and job.name.startswith(EDIT_JOB_PREFIX):
             job.schedule_removal()
+            dropped += 1
+    running = _running.get(job_queue.scheduler, {})
+    for name, again in running.items():
+        if again:
+            running[name] = False
             dropped += 1
     return dropped
 

@@ -256,12 +256,17 @@ class PeopleRepository:
         return [_person(row) for row in rows]
 
     async def with_role(self, role: str) -> list[PersonRow]:
-        """Everyone who holds ``role``, by name."""
+        """Everyone who holds ``role``, by name.
+
+        Written from the community's people to their roles: as a join on ``role``, SQLite
+        took the index of the role street-wide (every resident of 1,000 communities, 55 ms
+        against 1.6 ms for 300,000 people; bench/city.py), and each vote card's refresh
+        counts its electorate with it."""
         async with self._conn.execute(
-            f"SELECT {_COLUMNS} FROM people p JOIN person_roles r ON r.person_id = p.id"
-            " AND r.community_id = p.community_id"
-            " WHERE r.role = ? AND p.community_id = ? ORDER BY p.display_name, p.id",
-            (role, community_id()),
+            f"SELECT {_COLUMNS} FROM people p WHERE p.community_id = ? AND EXISTS"
+            " (SELECT 1 FROM person_roles r WHERE r.person_id = p.id AND r.role = ?"
+            " AND r.community_id = p.community_id) ORDER BY p.display_name, p.id",
+            (community_id(), role),
         ) as cur:
             rows = await cur.fetchall()
         return [_person(row) for row in rows]

@@ -157,3 +157,25 @@ def _now() -> Any:
     from datetime import UTC, datetime
 
     return datetime.now(UTC)
+
+
+async def test_a_burst_waits_at_telegram_once_enough_is_in_hand(
+    app: Application[Any, Any, Any, Any, Any, Any], db: Database
+) -> None:
+    gate = asyncio.Event()
+
+    async def slow(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        await gate.wait()
+
+    app.add_handler(TypeHandler(Update, slow))
+    ingress = UpdateIngress(app, db, max_concurrent=2)  # 8 in hand at most
+    await ingress.receive_raw([message_update(i, 100 + i, 100 + i) for i in range(1, 8)])
+    await asyncio.wait_for(ingress.room(), timeout=5)  # 7 in hand: room for more
+    await ingress.receive_raw([message_update(8, 108, 108)])
+    room = asyncio.create_task(ingress.room())
+    for _ in range(10):
+        await asyncio.sleep(0)
+    assert not room.done()  # the poller would not fetch more now
+    gate.set()
+    await asyncio.wait_for(room, timeout=5)  # as they finish, it fetches again
+    await ingress.wait_idle()
