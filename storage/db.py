@@ -130,6 +130,10 @@ class Database(Storage):
             await asyncio.wait([self._unit_writer])
         if self._writer is not None:
             await self.settle_checkpoints()
+            # SQLite keeps no statistics unless asked: let it gather those its queries
+            # of this run would have used (cheap; nothing if nothing is needed).
+            with contextlib.suppress(sqlite3.Error):
+                await self._writer.execute("PRAGMA optimize")
         for conn in (self._reader, self._writer):
             if conn is not None:
                 await conn.close()

@@ -11,6 +11,7 @@ tests/storage/test_backends.py checks that both have the same tables and columns
 
 from __future__ import annotations
 
+from storage.migrations import v41_role_index_per_community
 from storage.migrations.step import Migration
 from storage.postgres import baseline
 from storage.postgres.compat import COMPAT_SQL
@@ -21,4 +22,6 @@ POSTGRES_MIGRATIONS: tuple[Migration, ...] = (
         "the whole schema as SQLite has it at this version, and SQLite's functions",
         COMPAT_SQL + baseline.SQL,
     ),
+    # Written once for both: its SQL is portable.
+    v41_role_index_per_community.MIGRATION,
 )
