@@ -226,11 +226,17 @@ class World:
                 waiter.loop.call_soon_threadsafe(waiter.event.set)
 
     async def _wait_change(self, seconds: float) -> None:
-        """Sleep until the next change of state, or at most ``seconds``."""
+        """Sleep until the next change of state, or at most ``seconds``.
+
+        ``asyncio.timeout``, not ``wait_for``: Python 3.11's ``wait_for`` swallows a
+        cancellation that arrives once the event is set but before it wakes, so a bot
+        stopping (its poller's getUpdates cancelled) sat out the whole long poll.
+        """
         waiter = _Waiter(asyncio.Event(), asyncio.get_running_loop())
         self._waiters.append(waiter)
         try:
-            await asyncio.wait_for(waiter.event.wait(), seconds)
+            async with asyncio.timeout(seconds):
+                await waiter.event.wait()
         except TimeoutError:
             pass
         finally:

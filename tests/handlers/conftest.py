@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -135,8 +135,11 @@ def api() -> FakeBotApi:
 
 
 @pytest.fixture
-async def harness(tmp_path: Path, api: FakeBotApi) -> AsyncIterator[BotHarness]:
+async def harness(
+    tmp_path: Path, api: FakeBotApi, fresh_database: Callable[[Path], Path]
+) -> AsyncIterator[BotHarness]:
     settings = make_settings(tmp_path, telegram={"poll_timeout": 1})
+    fresh_database(settings.storage.path)
     running = await start_harness(settings, api)
     try:
         yield running

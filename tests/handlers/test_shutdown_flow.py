@@ -11,12 +11,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.app import RunningBot, build_application
 from bot.runtime.flood import TelegramRateLimiter
 from bot.standin import FakeBotApi
+from handlers.cards import EDIT_JOB_PREFIX
 from tests.backends import read_value
 from tests.conftest import make_settings
 from tests.fakes import FakeRequest
@@ -47,6 +49,22 @@ def card_edits(api: FakeBotApi, message_id: int) -> int:
     )
 
 
+def group_edit_count(api: FakeBotApi) -> int:
+    return sum(
+        1
+        for method, params in api.calls
+        if method == "editMessageText" and params.get("chat_id") == RESIDENTS_GROUP
+    )
+
+
+def edits_due(app: Any) -> bool:
+    """Whether a card edit is still waiting in the job queue."""
+    return any(
+        job.name is not None and job.name.startswith(EDIT_JOB_PREFIX)
+        for job in app.job_queue.jobs()
+    )
+
+
 async def test_stop_drops_card_edits_held_by_the_group_window(
     tmp_path: Path, api: FakeBotApi, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -65,7 +83,13 @@ async def test_stop_drops_card_edits_held_by_the_group_window(
     harness = BotHarness(api, running)
     try:
         await community(harness)
+        group_edits = group_edit_count(api)
         card = await open_vote(harness, 1)
+        # Opening the vote edits the matter's card a few seconds later: let that edit go
+        # out before the window fills, so the edit left waiting below is the vote card's.
+        await api.wait_for(
+            lambda: not edits_due(app) and group_edit_count(api) > group_edits, timeout=60
+        )
     except BaseException:
         await running.stop()
         raise
