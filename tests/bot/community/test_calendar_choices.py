@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import UTC, datetime, time
+from pathlib import Path
 
 import pytest
 
 from bot.community.calendar_choices import parse_clock, parse_party_day, parse_talk_days
 from bot.community.communities import merge_calendar
-from bot.config import CalendarSettings
+from bot.config import CalendarSettings, current_calendar
 from bot.errors import UserFacingError
+from bot.runtime.scheduler.rules import CurrentCalendar
+from storage import in_community
+from tests.conftest import make_settings
+
+NOW = datetime(2026, 11, 19, 11, 0, tzinfo=UTC)
 
 
 def test_typed_times() -> None:
@@ -51,3 +57,21 @@ def test_a_community_calendar_is_the_street_s_with_its_choices() -> None:
     assert (mine.session_weekday, mine.session_time) == ("monday", time(18, 30))
     assert (mine.talk_days, mine.party_day) == ([8, 18], 10)  # the street's
     assert mine.session_length_minutes == street.session_length_minutes
+
+
+def test_the_scheduler_s_calendar_is_the_current_community_s(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path)
+    calendar = CurrentCalendar(settings)
+    assert calendar.session_weekday == 3  # outside any community: the file's Thursday
+    monday = merge_calendar(settings.street_calendar, {"session_weekday": "monday"})
+    with in_community(2):
+        token = current_calendar.set(monday)
+        try:
+            assert calendar.session_weekday == 0
+            assert calendar.current() is calendar.current()  # kept while unchanged
+            current_calendar.set(merge_calendar(monday, {"session_weekday": "friday"}))
+            assert calendar.session_weekday == 4  # other settings: built again
+        finally:
+            current_calendar.reset(token)
+    with in_community(1):
+        assert calendar.next_session(NOW).weekday() == 3
