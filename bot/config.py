@@ -173,7 +173,10 @@ _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 
 
 class CalendarSettings(_Section):
-    """The community's rhythms: the weekly session, talk days and the Party day."""
+    """The community's rhythms: the weekly session, talk days and the Party day. In the
+    file, ``[calendar]`` is the street's default (and community 1's calendar); another
+    community may choose its own rhythm in the bot (bot/community/calendar_choices.py),
+    and ``settings.calendar`` reads the current community's (see current_calendar)."""
 
     session_weekday: Literal[
         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"
@@ -246,6 +249,12 @@ class CalendarSettings(_Section):
     def session_weekday_number(self) -> int:
         """Monday = 0 … Sunday = 6."""
         return _WEEKDAYS.index(self.session_weekday)
+
+
+#: The calendar of the community the current unit of work belongs to, set with
+#: :data:`current_profile` (bot/community/communities.py): the street's ``[calendar]``
+#: with the community's own choices over it. While set, ``settings.calendar`` reads it.
+current_calendar: ContextVar[CalendarSettings | None] = ContextVar("current_calendar", default=None)
 
 
 class ScheduleSettings(_Section):
@@ -654,6 +663,11 @@ class Settings(BaseSettings):
             profile = current_profile.get()
             if profile is not None:
                 return profile
+        elif name == "calendar":
+            # Likewise the calendar (45 places): the community's own rhythm.
+            calendar = current_calendar.get()
+            if calendar is not None:
+                return calendar
         return super().__getattribute__(name)
 
     @property
@@ -661,6 +675,12 @@ class Settings(BaseSettings):
         """The ``[community]`` section as written: community 1, and the street's defaults."""
         profile: CommunitySettings = super().__getattribute__("community")
         return profile
+
+    @property
+    def street_calendar(self) -> CalendarSettings:
+        """The ``[calendar]`` section as written: the street's defaults, community 1's."""
+        calendar: CalendarSettings = super().__getattribute__("calendar")
+        return calendar
 
     def bot_token(self) -> str:
         """The bot token from the environment or the token file; ConfigError if neither."""

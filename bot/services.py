@@ -105,7 +105,6 @@ class Services:
         # Registers the surveys' close and reminders, and their sheet of the ledger.
         surveys = Surveys(db, settings, scheduler, ledger, clock)
         households = HouseholdsService(db, settings, clock)
-        communities = Communities(db, settings, clock)
         # The households' sheets of the ledger (党员联户, 入户走访).
         ledger.add_section(households.ledger_section)
         services = cls(

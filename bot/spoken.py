@@ -14,6 +14,7 @@ language's CLDR rules (through Babel) rather than tables of our own:
 - :func:`count`: 3 comments, 1 comment (a bare 3 in Chinese, whose sentence has 条)
 - :func:`yuan`: an amount kept in fen (分): 12,000 元, 3,200.50 元 / ¥12,000, ¥3,200.50
 - :func:`names`: 张三、李四和王五 / Zhang, Li and Wang
+- :func:`weekday_name`, :func:`days_of_month`: 周四, 4、14、24日 / Thursday, 4th, 14th and 24th
 
 English is British English (CLDR ``en_GB``): day before month as in "Thu 3 Dec",
 "7 pm", and no comma before "and". Chinese times carry CLDR's day periods
@@ -55,6 +56,29 @@ def locale(language: Language) -> Locale:
 def weekday(language: Language, when: date) -> str:
     """The short name of the day of the week: 周四 / Thu."""
     return format_date(when, "EEE", locale=LOCALES[language])
+
+
+def weekday_name(language: Language, number: int) -> str:
+    """A day of the week by its number (Monday = 0), as a rule names it: 周四 / Thursday
+    ("每周四", "every Thursday")."""
+    reference = date(2024, 1, 1 + number)  # 2024-01-01 was a Monday
+    return format_date(
+        reference, "EEE" if language is Language.ZH_HANS else "EEEE", locale=LOCALES[language]
+    )
+
+
+def days_of_month(language: Language, days: Iterable[int]) -> str:
+    """Days of every month: 4、14、24日 / 4th, 14th and 24th."""
+    ordered = sorted(days)
+    if language is Language.ZH_HANS:
+        return "、".join(str(n) for n in ordered) + "日"
+    return format_list([_ordinal(n) for n in ordered], locale=LOCALES[language])
+
+
+def _ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th … 11th, 12th, 13th … 21st (English)."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def day(

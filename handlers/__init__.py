@@ -22,6 +22,7 @@ from telegram.ext import (
 )
 
 from bot.board.service import PAGE_FLOW as BOARD_PAGE_FLOW
+from bot.community.calendar_choices import CALENDAR_FLOW
 from bot.community.communities import GRID_FLOW
 from bot.community.notices import FLOW as NOTICE_FLOW
 from bot.community.register import Role
@@ -49,6 +50,7 @@ from handlers.board import spending as board_spending
 from handlers.calendars import callbacks as calendar_cb
 from handlers.calendars import sending as calendar_files
 from handlers.community import admin, chats, grids, joining, notices, people, schedules
+from handlers.community import calendar_settings as community_calendar
 from handlers.community import callbacks as community_cb
 from handlers.datepicker import callbacks as datepicker_cb
 from handlers.datepicker import picker as datepicker
@@ -132,6 +134,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("status", admin.status, Role.SECRETARY, Where.ANY, None),
     # A community's grids (网格): the first's are configured, the others' kept in the bot.
     Command("grids", grids.grids_command, Role.SECRETARY, Where.PRIVATE, None),
+    # A community's own rhythm (session day and time, talk days, Party day); the first's
+    # is the configuration's [calendar], the street's default.
+    Command("calendar", community_calendar.calendar_command, Role.SECRETARY, Where.PRIVATE, None),
     Command("bind", admin.bind, Role.SECRETARY, Where.GROUP, None),
     Command("unbind", admin.unbind, Role.SECRETARY, Where.GROUP, None),
     Command("people", admin.people, Role.SECRETARY, Where.PRIVATE, None),
@@ -245,6 +250,7 @@ STREET_MENU: tuple[str, ...] = ("street",)
 SECRETARY_MENU: tuple[str, ...] = (
     "status",
     "grids",
+    "calendar",
     "people",
     "notify",
     "upcoming",
@@ -313,6 +319,11 @@ BUTTONS: tuple[Button, ...] = (
     # /grids: ➕ 添加网格, 🗑 删除 (a secretary of the community).
     Button(community_cb.GridAdd, grids.add_pressed, Role.SECRETARY),
     Button(community_cb.GridRemove, grids.remove_pressed, Role.SECRETARY),
+    # /calendar: the parts of the screen, the session's day and time, a typed value.
+    Button(community_cb.CalendarMenu, community_calendar.menu_pressed, Role.SECRETARY),
+    Button(community_cb.CalendarWeekday, community_calendar.weekday_pressed, Role.SECRETARY),
+    Button(community_cb.CalendarTime, community_calendar.time_pressed, Role.SECRETARY),
+    Button(community_cb.CalendarAsk, community_calendar.ask_pressed, Role.SECRETARY),
     Button(community_cb.RegisterConsent, people.consent, Access.ANYONE),
     Button(community_cb.RegisterUseTelegramName, people.use_telegram_name, Access.ANYONE),
     Button(community_cb.RegisterSkipBuilding, people.skip_building, Access.ANYONE),
@@ -670,6 +681,8 @@ TEXT_ANSWERS: dict[str, dialogs.TextAnswer] = {
     STREET_NAME_FLOW: street_handlers.name_answer,
     # ➕ 添加网格: the new grid's name.
     GRID_FLOW: grids.name_answer,
+    # /calendar: a typed session time, talk days or Party day.
+    CALENDAR_FLOW: community_calendar.typed_answer,
 }
 
 

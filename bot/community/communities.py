@@ -9,7 +9,14 @@ Work enters a community at its boundary: an update once its chat or sender is kn
 (handlers/access.py), a schedule's firing, an outbox row's follow-up, a command-line
 job. :meth:`Communities.enter` sets both the storage scope (every repository method then
 reads and writes that community's rows only) and the profile ``settings.community``
-reads (its name, grids, secretaries), so the services below need no community argument.
+reads (its name, grids, secretaries), and the calendar ``settings.calendar`` reads (its
+weekly session, talk days and Party day), so the services below need no community
+argument.
+
+A community's calendar is the street's (the configuration's ``[calendar]``) with the
+community's own choices over it (:data:`CALENDAR_CHOICES`, set by its secretary in the
+bot: bot/community/calendar_choices.py). Community 1's is the configuration's, as its
+name and grids are.
 
 No Telegram types here.
 """
@@ -22,10 +29,21 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
+
+from pydantic import ValidationError
 
 from bot import usertext
 from bot.clock import Clock, system_clock
-from bot.config import CommunitySettings, Grid, Language, Settings, current_profile
+from bot.config import (
+    CalendarSettings,
+    CommunitySettings,
+    Grid,
+    Language,
+    Settings,
+    current_calendar,
+    current_profile,
+)
 from bot.dialogs import expect_step
 from bot.errors import UserFacingError
 from storage import Storage, current_community, in_community
@@ -38,6 +56,18 @@ FIRST_COMMUNITY = 1
 
 #: A community's name: what fits a button and a heading.
 NAME_MAX = 20
+
+#: The calendar fields a community chooses itself; the time zone, the holidays and the
+#: sittings' lengths stay the street's (``[calendar]``).
+CALENDAR_CHOICES = (
+    "session_weekday",
+    "session_time",
+    "talk_days",
+    "talk_day_time",
+    "party_day",
+    "party_day_time",
+    "party_day_max_shift",
+)
 
 
 @dataclass(frozen=True)
@@ -62,13 +92,16 @@ class Communities:
         self._clock = clock
         self._rows: dict[int, CommunityRow] = {}
         self._profiles: dict[int, CommunitySettings] = {}
+        self._calendars: dict[int, CalendarSettings] = {}
         #: Which community each group chat belongs to: chats change community never.
         self._chat_communities: dict[int, int] = {}
-        #: What to do for a community just created (its built-in schedules).
+        #: What to do for a community just created or whose calendar changed (its
+        #: built-in schedules, planned or planned again).
         self._on_created: list[Callable[[int], Awaitable[None]]] = []
 
     def on_created(self, callback: Callable[[int], Awaitable[None]]) -> None:
-        """Have ``callback(community_id)`` run after each new community is created."""
+        """Have ``callback(community_id)`` run after each new community is created, and
+        after a community's calendar changed (it plans the community's schedules)."""
         self._on_created.append(callback)
 
     # -- the list -----------------------------------------------------------
@@ -93,6 +126,7 @@ class Communities:
             rows = await session.communities.all()
         self._rows = {row.id: row for row in rows}
         self._profiles = {row.id: self._profile_of(row) for row in rows}
+        self._calendars = {row.id: self._calendar_of(row) for row in rows}
 
     def _profile_of(self, row: CommunityRow) -> CommunitySettings:
         first = self._settings.first_community
@@ -109,6 +143,34 @@ class Communities:
             secretaries=[],
             grids=[Grid(id=g.id, name=g.name, name_en=g.name_en) for g in row.grids],
         )
+
+    def _calendar_of(self, row: CommunityRow) -> CalendarSettings:
+        """The street's calendar with the community's own choices over it (the same
+        object as before when nothing changed: the calendars built from it are kept)."""
+        street = self._settings.street_calendar
+        choices = {k: v for k, v in row.calendar.items() if k in CALENDAR_CHOICES}
+        if row.id == FIRST_COMMUNITY or not choices:
+            return street
+        try:
+            merged = merge_calendar(street, choices)
+        except ValidationError:
+            # The street's defaults changed under the choices (a session now too long).
+            log.warning("community %s: its own calendar no longer fits; the street's", row.id)
+            return street
+        before = self._calendars.get(row.id)
+        return before if before == merged else merged
+
+    def calendar(self, community: int) -> CalendarSettings:
+        """The community's calendar: the street's, with the community's own choices."""
+        found = self._calendars.get(community)
+        return found if found is not None else self._settings.street_calendar
+
+    async def calendar_changed(self, community: int) -> None:
+        """A community's calendar was stored: read it, and plan its schedules again."""
+        await self.load()
+        log.info("community %s: its calendar changed", community)
+        for callback in self._on_created:
+            await callback(community)
 
     @property
     def count(self) -> int:
@@ -161,16 +223,19 @@ class Communities:
     def enter(self, community: int) -> Iterator[None]:
         """Run the block as work of ``community``: its rows, its profile."""
         token = current_profile.set(self.profile(community))
+        calendar_token = current_calendar.set(self.calendar(community))
         try:
             with in_community(community):
                 yield
         finally:
+            current_calendar.reset(calendar_token)
             current_profile.reset(token)
 
     def enter_for_update(self, community: int) -> None:
         """Enter ``community`` for the rest of the current task (an update's handling: its
         task ends with it, so nothing is restored)."""
         current_profile.set(self.profile(community))
+        current_calendar.set(self.calendar(community))
         current_community.set(community)
 
     async def of_chat(self, chat_id: int) -> int | None:
@@ -314,6 +379,11 @@ GRID_STEP = "name"
 def _next_grid_id(grids: tuple[GridRow, ...]) -> str:
     numbers = [int(g.id[1:]) for g in grids if g.id[:1] == "g" and g.id[1:].isdigit()]
     return f"g{max(numbers, default=0) + 1}"
+
+
+def merge_calendar(street: CalendarSettings, choices: dict[str, Any]) -> CalendarSettings:
+    """The street's calendar with ``choices`` over it (checked: ValidationError)."""
+    return CalendarSettings.model_validate({**street.model_dump(), **choices})
 
 
 def valid_name(text: str) -> str:

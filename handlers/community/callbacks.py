@@ -227,3 +227,39 @@ class GridRemove(Callback):
 
     PREFIX: ClassVar[str] = "gdr"
     grid: str
+
+
+@dataclass(frozen=True)
+class CalendarMenu(Callback):
+    """/calendar: a part of the screen (``main``, ``weekday``, ``time``) of ``community``."""
+
+    PREFIX: ClassVar[str] = "ccm"
+    community: int
+    part: str
+
+
+@dataclass(frozen=True)
+class CalendarWeekday(Callback):
+    """/calendar: the session's day of the week (Monday = 0) for ``community``."""
+
+    PREFIX: ClassVar[str] = "ccw"
+    community: int
+    weekday: int
+
+
+@dataclass(frozen=True)
+class CalendarTime(Callback):
+    """/calendar: the session's time (``HHMM``) for ``community``."""
+
+    PREFIX: ClassVar[str] = "cct"
+    community: int
+    at: str
+
+
+@dataclass(frozen=True)
+class CalendarAsk(Callback):
+    """/calendar: type a new value of ``field`` (session_time, talk_days, party_day)."""
+
+    PREFIX: ClassVar[str] = "cca"
+    community: int
+    field: str

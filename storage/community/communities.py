@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -33,6 +33,8 @@ class CommunityRow:
     grids: tuple[GridRow, ...]
     created_at: datetime
     renamed_at: datetime | None
+    #: The calendar fields the community chose itself (the street's for the others).
+    calendar: dict[str, Any] = field(default_factory=dict)
 
 
 def _grids(text: str) -> tuple[GridRow, ...]:
@@ -50,7 +52,13 @@ def _community(row: sqlite3.Row) -> CommunityRow:
         grids=_grids(row["grids"]),
         created_at=from_db_time(row["created_at"]),
         renamed_at=from_db_time(row["renamed_at"]) if row["renamed_at"] else None,
+        calendar=_calendar(row["calendar"]),
     )
+
+
+def _calendar(text: str | None) -> dict[str, Any]:
+    raw: Any = json.loads(text or "{}")
+    return dict(raw) if isinstance(raw, dict) else {}
 
 
 class CommunitiesRepository:
@@ -109,6 +117,13 @@ class CommunitiesRepository:
         )
         await self._conn.execute(
             "UPDATE communities SET grids = ? WHERE id = ?", (text, community_id)
+        )
+
+    async def set_calendar(self, community_id: int, choices: dict[str, Any]) -> None:
+        """Replace the community's own calendar choices (JSON of plain values)."""
+        await self._conn.execute(
+            "UPDATE communities SET calendar = ? WHERE id = ?",
+            (json.dumps(choices, ensure_ascii=False, sort_keys=True), community_id),
         )
 
     async def of_chat(self, chat_id: int) -> int | None:

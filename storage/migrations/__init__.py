@@ -43,6 +43,7 @@ from storage.migrations import (
     v36_move_requests,
     v37_street_invites,
     v38_street_runtime,
+    v40_community_calendar,
     v41_role_index_per_community,
 )
 from storage.migrations.step import Migration
@@ -85,5 +86,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     v36_move_requests.MIGRATION,
     v37_street_invites.MIGRATION,
     v38_street_runtime.MIGRATION,
+    v40_community_calendar.MIGRATION,
     v41_role_index_per_community.MIGRATION,
 )

@@ -22,6 +22,12 @@ POSTGRES_MIGRATIONS: tuple[Migration, ...] = (
         "the whole schema as SQLite has it at this version, and SQLite's functions",
         COMPAT_SQL + baseline.SQL,
     ),
+    # storage/migrations/v40_community_calendar.py: a community's own calendar choices.
+    Migration(
+        40,
+        "a community's own calendar choices",
+        "ALTER TABLE communities ADD COLUMN calendar TEXT NOT NULL DEFAULT '{}'",
+    ),
     # Written once for both: its SQL is portable.
     v41_role_index_per_community.MIGRATION,
 )

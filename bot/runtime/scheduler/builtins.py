@@ -55,11 +55,15 @@ class BuiltinSchedules:
         self._settings = settings
         self._clock = clock
         self._rules = rules
-        self.calendar_fingerprint = calendar_fingerprint(rules.calendar)
         #: Built-in schedules other services add (key -> kind and rule; None removes it).
         self._extra: dict[str, tuple[str, dict[str, Any] | None]] = {}
         #: Keys of the street's own schedules: kept once, in the first community.
         self._street: set[str] = set()
+
+    @property
+    def calendar_fingerprint(self) -> str:
+        """The fingerprint of the current community's calendar (each has its own)."""
+        return calendar_fingerprint(self._rules.calendar)
 
     def add(
         self, key: str, kind: str, rule: dict[str, Any] | None, *, street: bool = False
@@ -71,7 +75,8 @@ class BuiltinSchedules:
             self._street.add(key)
 
     async def ensure(self) -> None:
-        """Create, update or disable the built-in reminders to match the configuration."""
+        """Create, update or disable the built-in reminders to match the configuration
+        and the current community's calendar (a changed one re-derives their due times)."""
         wanted: list[tuple[str, str, str, str]] = [
             (
                 "builtin:session",
@@ -108,6 +113,7 @@ class BuiltinSchedules:
             ),
         ]
         now = self._clock()
+        fingerprint = self.calendar_fingerprint
         async with self._db.transaction(completes_update=False) as session:
             for key, kind, event, offset_text in wanted:
                 rule = (
@@ -115,18 +121,23 @@ class BuiltinSchedules:
                     if offset_text
                     else None
                 )
-                await self._keep(session, key, kind, rule, now)
+                await self._keep(session, key, kind, rule, now, fingerprint)
             first = current_community.get() in (None, FIRST_COMMUNITY)
             for key, (kind, extra_rule) in self._extra.items():
                 street_only = key in self._street
                 await self._keep(
-                    session, key, kind, None if street_only and not first else extra_rule, now
+                    session,
+                    key,
+                    kind,
+                    None if street_only and not first else extra_rule,
+                    now,
+                    fingerprint,
                 )
 
-    def _fingerprinted(self, rule: dict[str, Any]) -> dict[str, Any]:
+    def _fingerprinted(self, rule: dict[str, Any], fingerprint: str) -> dict[str, Any]:
         """An event rule with the fingerprint of the calendar it follows."""
         if rule.get("type") in EVENT_RULES:
-            return {**rule, "calendar": self.calendar_fingerprint}
+            return {**rule, "calendar": fingerprint}
         return rule
 
     async def _keep(
@@ -136,6 +147,7 @@ class BuiltinSchedules:
         kind: str,
         rule: dict[str, Any] | None,
         now: datetime,
+        fingerprint: str,
     ) -> None:
         """Create, re-derive or remove one built-in schedule."""
         existing = await session.schedules.by_key(key)
@@ -143,7 +155,7 @@ class BuiltinSchedules:
             if existing is not None:
                 await session.schedules.delete(existing.id)
             return
-        rule = self._fingerprinted(rule)
+        rule = self._fingerprinted(rule, fingerprint)
         if existing is None:
             await session.schedules.create(
                 key=key,
@@ -164,7 +176,7 @@ class BuiltinSchedules:
             anchor = self.rederive_anchor(rule, existing, last, now)
             due = self._rules.next_due(rule, anchor)
         log.info(
-            "schedule %s (%s): the configuration changed; next due %s (was %s)",
+            "schedule %s (%s): the configuration or calendar changed; next due %s (was %s)",
             existing.id,
             key,
             to_db_time(due) if due else None,

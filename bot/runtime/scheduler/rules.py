@@ -9,24 +9,34 @@ Rules (JSON in ``schedules.rule``):
   ones also carry ``"calendar"``, a fingerprint of the calendar settings their
   due times derive from: when the configuration changes, the stored rule
   differs and :meth:`BuiltinSchedules.ensure` re-derives the next due
-  time at start (see :meth:`BuiltinSchedules.rederive_anchor`).
+  time at start (see :meth:`BuiltinSchedules.rederive_anchor`); so too when a
+  community's secretary changes its own calendar in the bot (the community is
+  started again: :meth:`SchedulerService.start_community`).
+
+Each community has its own calendar (``settings.calendar`` reads the current one's):
+:class:`CurrentCalendar` is the one calendar the services hold, and reads the current
+community's.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.community.calendar import (
     CommunityCalendar,
+    Move,
+    PartyDay,
     PartyDayRules,
     apply_offset,
     parse_offset,
     to_utc,
 )
 from bot.community.holidays import Holidays
-from bot.config import Settings
+from bot.config import CalendarSettings, Settings
+from storage import current_community
 from storage.times import from_db_time, to_db_time
 
 #: How far back to look for the event a firing belongs to (offsets are at most 30 days).
@@ -44,10 +54,14 @@ def daily_rule(at: time, tz: ZoneInfo) -> dict[str, Any]:
 
 
 def calendar_from(settings: Settings) -> CommunityCalendar:
-    """The community calendar described by the configuration."""
-    cal = settings.calendar
+    """The calendar of the community being worked for (outside any: the configuration's)."""
+    return calendar_of(settings.calendar, settings.community.tz)
+
+
+def calendar_of(cal: CalendarSettings, tz: ZoneInfo) -> CommunityCalendar:
+    """The community calendar ``cal`` describes, in ``tz``."""
     return CommunityCalendar(
-        tz=settings.community.tz,
+        tz=tz,
         session_weekday=cal.session_weekday_number,
         session_at=cal.session_time,
         talk_days=frozenset(cal.talk_days),
@@ -64,6 +78,116 @@ def calendar_from(settings: Settings) -> CommunityCalendar:
             statutory=cal.statutory_holidays,
         ),
     )
+
+
+class CurrentCalendar(CommunityCalendar):
+    """The calendar of the community being worked for, wherever it is asked.
+
+    The scheduler's rules, the matters (an agenda to the next session), the sittings and
+    the lessons each hold one calendar, built once; this one reads, at each use, the
+    current community's (``settings.calendar``, ``settings.community.tz``). Each
+    community's :class:`CommunityCalendar` is kept by id and built again when its
+    settings are other ones (a secretary changed them: the profiles are read again).
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        """The calendars of the communities ``settings`` reads, built as they are asked."""
+        object.__setattr__(self, "_settings", settings)
+        cache: dict[int | None, tuple[CalendarSettings, str, CommunityCalendar]] = {}
+        object.__setattr__(self, "_cache", cache)
+
+    def current(self) -> CommunityCalendar:
+        """The current community's calendar (outside any community: the configuration's)."""
+        settings: Settings = self.__dict__["_settings"]
+        cache: dict[int | None, tuple[CalendarSettings, str, CommunityCalendar]]
+        cache = self.__dict__["_cache"]
+        key = current_community.get()
+        cal = settings.calendar
+        zone = settings.community.timezone
+        found = cache.get(key)
+        if found is not None and found[0] is cal and found[1] == zone:
+            return found[2]
+        built = calendar_of(cal, ZoneInfo(zone))
+        cache[key] = (cal, zone, built)
+        return built
+
+    # The fields, read from the current community's calendar.
+    @property
+    def tz(self) -> ZoneInfo:
+        """The current community's ``tz``."""
+        return self.current().tz
+
+    @property
+    def session_weekday(self) -> int:
+        """The current community's ``session_weekday``."""
+        return self.current().session_weekday
+
+    @property
+    def session_at(self) -> time:
+        """The current community's ``session_at``."""
+        return self.current().session_at
+
+    @property
+    def talk_days(self) -> frozenset[int]:
+        """The current community's ``talk_days``."""
+        return self.current().talk_days
+
+    @property
+    def talk_at(self) -> time:
+        """The current community's ``talk_at``."""
+        return self.current().talk_at
+
+    @property
+    def party(self) -> PartyDayRules:
+        """The current community's ``party``."""
+        return self.current().party
+
+    @property
+    def holidays(self) -> Holidays | None:
+        """The current community's ``holidays``."""
+        return self.current().holidays
+
+    # The methods, done by the current community's calendar.
+    def next_session(self, after: datetime) -> datetime:
+        """The current community's first weekly session strictly after ``after``."""
+        return self.current().next_session(after)
+
+    def next_talk_day(self, after: datetime) -> datetime:
+        """The current community's first talk day strictly after ``after``."""
+        return self.current().next_talk_day(after)
+
+    def next_party_day(self, after: datetime) -> PartyDay:
+        """The current community's first Party day strictly after ``after``."""
+        return self.current().next_party_day(after)
+
+    def party_day(self, year: int, month: int) -> PartyDay:
+        """The current community's Party day of ``month`` in ``year``."""
+        return self.current().party_day(year, month)
+
+    def sessions(self, after: datetime, until: datetime) -> Iterator[datetime]:
+        """The current community's sessions in (``after``, ``until``]."""
+        return self.current().sessions(after, until)
+
+    def talk_days_between(self, after: datetime, until: datetime) -> Iterator[datetime]:
+        """The current community's talk days in (``after``, ``until``]."""
+        return self.current().talk_days_between(after, until)
+
+    def party_days(self, after: datetime, until: datetime) -> Iterator[PartyDay]:
+        """The current community's Party days in (``after``, ``until``]."""
+        return self.current().party_days(after, until)
+
+    def moves(self, kind: str, event: datetime) -> tuple[Move, ...]:
+        """Why the current community's ``kind`` event at ``event`` is there."""
+        return self.current().moves(kind, event)
+
+    def __repr__(self) -> str:
+        return f"CurrentCalendar({self.current()!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+    def __hash__(self) -> int:
+        return id(self)
 
 
 class ScheduleRules:

@@ -22,7 +22,7 @@ from bot.errors import UserFacingError
 from bot.runtime.scheduler.builtins import BuiltinSchedules
 from bot.runtime.scheduler.effects import SchedulerEffects
 from bot.runtime.scheduler.firing import LATE_AFTER, CatchUp, Describer, Effect, Firing, Timer
-from bot.runtime.scheduler.rules import EVENT_RULES, ScheduleRules, calendar_from
+from bot.runtime.scheduler.rules import EVENT_RULES, CurrentCalendar, ScheduleRules
 from bot.runtime.scheduler.upcoming import Upcoming
 from storage import Storage, in_community
 from storage.runtime.schedules import ScheduleRow
@@ -44,11 +44,11 @@ class SchedulerService:
         self._db = db
         self._settings = settings
         self._clock = clock
-        self.calendar = calendar_from(settings)
+        #: The calendar of the community being worked for (each has its own).
+        self.calendar = CurrentCalendar(settings)
         #: Due times of rules on the calendar.
         self.rules = ScheduleRules(self.calendar)
         self._builtins = BuiltinSchedules(db, settings, clock, self.rules)
-        self.calendar_fingerprint = self._builtins.calendar_fingerprint
         self._timer: Timer | None = None
         self._on_queued: Callable[[], None] = lambda: None
         self._effects: dict[str, Effect] = {}
