@@ -168,8 +168,11 @@ def stand_in(street: Street, voting: list[Voting]) -> WatchedApi:
     return api
 
 
-def settings_for(db_path: Path, server: StandinServer | None = None) -> Settings:
-    """The bot's settings (the stand-in's address when the bot runs in this process)."""
+def settings_for(
+    db_path: Path, server: StandinServer | None = None, url: str | None = None
+) -> Settings:
+    """The bot's settings (the stand-in's address when the bot runs in this process; a
+    PostgreSQL database when ``url`` names one)."""
     telegram: dict[str, object] = {"token": TOKEN, "poll_timeout": 1}
     if server is not None:
         telegram.update(base_url=server.base_url, base_file_url=server.base_file_url)
@@ -177,7 +180,7 @@ def settings_for(db_path: Path, server: StandinServer | None = None) -> Settings
         {
             "telegram": telegram,
             "community": {"secretaries": [SECRETARIES]},
-            "storage": {"path": str(db_path)},
+            "storage": {"path": str(db_path), "url": url},
         }
     )
 
@@ -447,12 +450,23 @@ async def main() -> None:
     parser.add_argument("--people", type=int, default=300, help="per community")
     parser.add_argument("--voting", type=int, default=200, help="communities with an open vote")
     parser.add_argument("--presses", type=int, default=100, help="per voting community")
-    parser.add_argument("--backend", choices=("sqlite",), default="sqlite")
+    parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument(
+        "--url", help="postgresql: a server it may create databases on (…/postgres)"
+    )
+    parser.add_argument("--workers", type=int, default=2, help="postgresql: webhook workers")
     args = parser.parse_args()
     street = Street(args.communities, args.people, args.voting, args.presses)
     if not (0 < street.voting <= street.communities and 0 < street.presses < street.people):
         parser.error("need 0 < voting <= communities and 0 < presses < people")
     configure_logging("WARNING")
+    if args.backend == "postgresql":
+        if not args.url:
+            parser.error("--backend postgresql needs --url")
+        from city_postgres import postgres_main  # the PostgreSQL half (bench/city_postgres.py)
+
+        await postgres_main(street, args.url, args.workers)
+        return
     with tempfile.TemporaryDirectory(prefix="pavilion-bench-") as scratch_dir:
         scratch = Path(scratch_dir)
         statements, traced = await trace(scratch)

@@ -365,7 +365,11 @@ def _order_nulls_as_sqlite(tokens: list[_Token], schema: Schema) -> None:
         for begin, end in items:
             clause = _nulls_clause(tokens[begin:end], schema)
             if clause:
-                insertions.append((end, clause))
+                # Right after the item's last token (before the space that may follow it).
+                last = end
+                while last > begin and tokens[last - 1].kind == "ws":
+                    last -= 1
+                insertions.append((last, clause))
         for position, clause in reversed(insertions):
             tokens.insert(position, _Token("word", clause))
         i = k + len(insertions)

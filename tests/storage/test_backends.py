@@ -99,6 +99,10 @@ def test_sqlite_syntax_becomes_postgresql_syntax() -> None:
 
 
 def test_nulls_sort_where_sqlite_puts_them() -> None:
+    assert (
+        _sql("SELECT a FROM t ORDER BY a\n LIMIT 1")
+        == "SELECT a FROM t ORDER BY a NULLS FIRST\n LIMIT 1"
+    )
     assert _sql("SELECT a FROM t ORDER BY a, b DESC, id LIMIT 3") == (
         "SELECT a FROM t ORDER BY a NULLS FIRST, b DESC NULLS LAST, id LIMIT 3"
     )

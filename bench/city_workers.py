@@ -1,0 +1,382 @@
+"""bench/city.py on PostgreSQL: the same Thursday evening through two webhook workers.
+
+The street is built once into a PostgreSQL database on the server ``--url`` names
+(the same :func:`city.build_city`, through the repositories); each run plays on a
+copy of it (``CREATE DATABASE … TEMPLATE``). Two ``pavilion run --webhook``
+processes share the copy; a load balancer of ours (as nginx would be: round
+robin, the next worker when one does not answer, Telegram's 40 connections at a
+time) posts the stand-in's updates to them. The 20,000 presses are posted as in
+the SQLite run. Then the same with one worker killed with SIGKILL once half the
+presses are answered: how long until the survivor has taken over what the dead
+one had claimed (its leases, ``[updates] lease_seconds``), and whether any press
+was lost or applied twice.
+
+Baseline, in the same run: plain asyncpg running the statements one press costs
+the bot's storage (recorded from a press in a small street played in this
+process on PostgreSQL, printed), each press with its own person, vote and
+community, in one transaction each, with the same durability (the same server,
+synchronous_commit on), on as many connections as the two workers use for units
+of work, on a copy of the same database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import signal
+import statistics
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import httpx
+from process import WatchedApi, pavilion_command, status_kb
+
+from bot.app import RunningBot, build_application
+from bot.standin import StandinServer
+from storage.postgres import connection as pg_connection
+
+SECRET = "city-webhook-secret"  # noqa: S105 - the benchmark's own
+#: Webhook deliveries in flight at once, as Telegram's default max_connections.
+CONNECTIONS = 40
+
+
+def url_of(admin_url: str, database: str) -> str:
+    """The server's URL with ``database`` as its database."""
+    return urlunsplit(urlsplit(admin_url)._replace(path="/" + database))
+
+
+async def admin(admin_url: str, *statements: str) -> None:
+    """Run statements on the server's administrative database."""
+    conn = await asyncpg.connect(admin_url)
+    try:
+        for statement in statements:
+            await conn.execute(statement)
+    finally:
+        await conn.close()
+
+
+async def clone(admin_url: str, template: str) -> str:
+    """A fresh copy of ``template``; its name."""
+    name = f"city_{secrets.token_hex(4)}"
+    await admin(admin_url, f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    return name
+
+
+async def drop(admin_url: str, name: str) -> None:
+    """Drop the database, whoever is still connected."""
+    await admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# --- the workers and the balancer ---------------------------------------------------------
+
+
+@dataclass
+class Worker:
+    """One ``pavilion run --webhook`` process."""
+
+    port: int
+    process: asyncio.subprocess.Process
+
+    @property
+    def pid(self) -> int:
+        """The process id."""
+        return self.process.pid
+
+
+async def start_worker(
+    scratch: Path, name: str, server: StandinServer, url: str, port: int, token: str
+) -> Worker:
+    """Start one worker on the shared database, its webhook on ``port``."""
+    config = scratch / f"{name}.toml"
+    config.write_text(
+        f"""
+[telegram]
+base_url = "{server.base_url}"
+base_file_url = "{server.base_file_url}"
+
+[telegram.webhook]
+listen = "127.0.0.1"
+port = {port}
+url = "https://pavilion.example.org/telegram"
+
+[community]
+secretaries = [1000]
+
+[storage]
+url = "{url}"
+ballot_key_file = "{scratch / "ballot-key"}"
+
+[logging]
+level = "WARNING"
+""",
+        encoding="utf-8",
+    )
+    env = dict(
+        os.environ,
+        PAVILION_TELEGRAM__TOKEN=token,
+        PAVILION_TELEGRAM__WEBHOOK__SECRET_TOKEN=SECRET,
+    )
+    with (scratch / f"{name}.log").open("ab") as log:
+        process = await asyncio.create_subprocess_exec(
+            *pavilion_command(),
+            "run",
+            "--webhook",
+            "--config",
+            str(config),
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+            env=env,
+        )
+    return Worker(port, process)
+
+
+async def wait_listening(port: int, seconds: float = 120) -> None:
+    """Until the worker's webhook answers (403 to a post without the secret)."""
+    async with httpx.AsyncClient(timeout=2) as client, asyncio.timeout(seconds):
+        while True:
+            try:
+                answer = await client.post(f"http://127.0.0.1:{port}/telegram", json={})
+                if answer.status_code == 403:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.1)
+
+
+class Balancer:
+    """Posts the stand-in's updates to the workers in turn, ``CONNECTIONS`` at a time; a
+    worker that does not answer is skipped (nginx's proxy_next_upstream)."""
+
+    def __init__(self, api: WatchedApi, ports: Iterable[int]) -> None:
+        self.api = api
+        self.urls = [f"http://127.0.0.1:{port}/telegram" for port in ports]
+        self.posted = 0
+        self._turn = 0
+        self._queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def __aenter__(self) -> Balancer:
+        self._client = httpx.AsyncClient(
+            timeout=30, limits=httpx.Limits(max_connections=CONNECTIONS * 2)
+        )
+        self._tasks = [asyncio.create_task(self._take())] + [
+            asyncio.create_task(self._post()) for _ in range(CONNECTIONS)
+        ]
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._client.aclose()
+
+    async def _take(self) -> None:
+        while True:
+            for update in self.api.take_updates():
+                self._queue.put_nowait(update)
+            await asyncio.sleep(0.005)
+
+    async def _post(self) -> None:
+        headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        while True:
+            update = await self._queue.get()
+            while True:
+                url = self.urls[self._turn % len(self.urls)]
+                self._turn += 1
+                try:
+                    answer = await self._client.post(url, json=update, headers=headers)
+                except httpx.TransportError:
+                    await asyncio.sleep(0.01)
+                    continue  # that worker is gone: the next one
+                if answer.status_code == 200:
+                    self.posted += 1
+                    break
+                await asyncio.sleep(0.2)  # refused: Telegram tries again later
+
+
+# --- one evening --------------------------------------------------------------------------
+
+
+@dataclass
+class WorkersRun:
+    """What one evening on two workers took."""
+
+    presses: int
+    answered: int
+    seconds: float
+    p50_ms: float
+    p99_ms: float
+    rss_kb: list[int]
+    killed_at_s: float | None = None
+    takeover_s: float | None = None
+
+
+async def inbox_left(url: str, pid: int | None = None) -> int:
+    """Stored updates not yet done (held by worker ``pid``, when given)."""
+    conn = await asyncpg.connect(url)
+    try:
+        if pid is None:
+            value = await conn.fetchval("SELECT count(*) FROM inbox WHERE done_at IS NULL")
+        else:
+            value = await conn.fetchval(
+                "SELECT count(*) FROM inbox WHERE done_at IS NULL AND claimed_by LIKE $1",
+                f"%:{pid}:%",
+            )
+        return int(value)
+    finally:
+        await conn.close()
+
+
+async def evening(
+    api: WatchedApi,
+    plan: Any,
+    url: str,
+    workers: list[Worker],
+    *,
+    kill_at_half: bool,
+    chunk: int = 200,
+) -> WorkersRun:
+    """Post every press of ``plan``; with ``kill_at_half`` SIGKILL the first worker once
+    half are answered. Ends when every stored update is done."""
+    cards = {
+        community.group: api.bot_messages(community.group)[-1]["message_id"]
+        for community in {id(where): where for where, _, _ in plan.presses}.values()
+    }
+    pressed_at: dict[str, float] = {}
+    killed_at: float | None = None
+    takeover_s: float | None = None
+    started = time.perf_counter()
+    async with Balancer(api, [w.port for w in workers]):
+
+        async def kill_at_half_way() -> None:
+            nonlocal killed_at, takeover_s
+            while len(api.answered_at) < len(plan.presses) // 2:  # noqa: ASYNC110
+                await asyncio.sleep(0.05)
+            victim = workers[0]
+            victim.process.send_signal(signal.SIGKILL)
+            killed_at = time.perf_counter()
+            await victim.process.wait()
+            # Taken over: nothing the dead worker had claimed is left undone.
+            while await inbox_left(url, victim.pid):  # noqa: ASYNC110 - other processes
+                await asyncio.sleep(0.1)
+            takeover_s = time.perf_counter() - killed_at
+
+        killer = asyncio.create_task(kill_at_half_way()) if kill_at_half else None
+        for first in range(0, len(plan.presses), chunk):
+            for community, index, option in plan.presses[first : first + chunk]:
+                query = api.press_button(
+                    community.residents[index][0],
+                    community.group,
+                    cards[community.group],
+                    f"vb:{community.vote_id}:{option}",
+                )
+                pressed_at[query] = time.perf_counter()
+            await asyncio.sleep(0)
+        # Every press stored and done (a press whose worker died after committing it has
+        # no answer: its person sees the button's spinner stop).
+        await api.wait_for(lambda: len(api.answered_at) >= len(pressed_at) * 0.95, timeout=1800)
+        while await inbox_left(url):  # noqa: ASYNC110 - state in other processes
+            await asyncio.sleep(0.2)
+        if killer is not None:
+            await asyncio.wait_for(killer, timeout=600)
+    answered = [q for q in pressed_at if q in api.answered_at]
+    seconds = max(api.answered_at[q] for q in answered) - started
+    latencies = sorted((api.answered_at[q] - pressed_at[q]) * 1000 for q in answered)
+    alive = [w for w in workers if w.process.returncode is None]
+    return WorkersRun(
+        presses=len(pressed_at),
+        answered=len(answered),
+        seconds=seconds,
+        p50_ms=statistics.median(latencies),
+        p99_ms=latencies[int(len(latencies) * 0.99) - 1],
+        rss_kb=[status_kb(w.pid, "VmRSS") for w in alive],
+        killed_at_s=None if killed_at is None else killed_at - started,
+        takeover_s=takeover_s,
+    )
+
+
+async def stop_workers(workers: list[Worker]) -> None:
+    """SIGTERM the live ones and wait."""
+    for worker in workers:
+        if worker.process.returncode is None:
+            worker.process.send_signal(signal.SIGTERM)
+    for worker in workers:
+        try:
+            await asyncio.wait_for(worker.process.wait(), timeout=60)
+        except TimeoutError:
+            worker.process.kill()
+            await worker.process.wait()
+
+
+# --- the baseline -------------------------------------------------------------------------
+
+
+async def record_press(
+    settings: Any, api: WatchedApi, server: StandinServer, voting: Any
+) -> list[str]:
+    """Run the bot in this process and record what one press sends to PostgreSQL."""
+    running = RunningBot(build_application(settings), webhook=False)
+    await running.start()
+    statements: list[str] = []
+    original = pg_connection.PgConnection.run
+
+    async def recording(self: Any, sql: str, params: Any = None) -> Any:
+        statements.append(self._translations.get(sql).render(params))
+        return await original(self, sql, params)
+
+    try:
+        await api.wait_for(lambda: all(api.bot_messages(v.group) for v in voting), timeout=60)
+        assert running.sender is not None
+        await running.sender.idle()
+        community = voting[-1]
+        card = api.bot_messages(community.group)[-1]["message_id"]
+        handled = running.ingress.handled
+        pg_connection.PgConnection.run = recording  # type: ignore[method-assign]
+        api.press_button(
+            community.residents[0][0], community.group, card, f"vb:{community.vote_id}:0"
+        )
+        await api.wait_for(lambda: running.ingress.handled > handled, timeout=30)
+    finally:
+        pg_connection.PgConnection.run = original  # type: ignore[method-assign]
+        await running.stop()
+    return statements
+
+
+async def run_ceiling(url: str, texts_per_press: list[list[str]], connections: int) -> float:
+    """Seconds for plain asyncpg to run each press's statements in its own transaction,
+    ``connections`` presses at a time; the ballots and poll book emptied first."""
+    pool = await asyncpg.create_pool(url, min_size=connections, max_size=connections)
+    assert pool is not None
+    try:
+        async with pool.acquire() as conn:
+            await conn.execute("DELETE FROM poll_book; DELETE FROM ballots")
+        queue: asyncio.Queue[list[str]] = asyncio.Queue()
+        for texts in texts_per_press:
+            queue.put_nowait(texts)
+
+        async def runner() -> None:
+            async with pool.acquire() as conn:
+                while not queue.empty():
+                    texts = queue.get_nowait()
+                    async with conn.transaction():
+                        for text in texts:
+                            await conn.fetch(text)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(runner() for _ in range(connections)))
+        return time.perf_counter() - started
+    finally:
+        await pool.close()
+
+
+def describe(texts: list[str]) -> Iterable[str]:
+    """The recorded statements, shortened for printing."""
+    for text in texts:
+        yield f"  {' '.join(text.split())[:110]}"
