@@ -156,8 +156,8 @@ def registering_community(conn: sqlite3.Connection, tg_user_id: int) -> int | No
     # The form notes its community in its data (the row's own column is the dialogs
     # repository's to write).
     row = conn.execute(
-        "SELECT coalesce(json_extract(data, '$.community'), community_id) FROM dialogs"
-        " WHERE chat_id = ? AND user_id = ? AND flow = ?",
+        "SELECT coalesce(CAST(json_extract(data, '$.community') AS INTEGER), community_id)"
+        " FROM dialogs WHERE chat_id = ? AND user_id = ? AND flow = ?",
         (tg_user_id, tg_user_id, REGISTER_FLOW),
     ).fetchone()
     return int(row[0]) if row else None

@@ -43,6 +43,7 @@ from storage.migrations import (
     v36_move_requests,
     v37_street_invites,
     v38_street_runtime,
+    v39_inbox_claims,
 )
 from storage.migrations.step import Migration
 
@@ -84,4 +85,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     v36_move_requests.MIGRATION,
     v37_street_invites.MIGRATION,
     v38_street_runtime.MIGRATION,
+    v39_inbox_claims.MIGRATION,
 )

@@ -11,7 +11,11 @@ side.
 
 Exactly-once handling of updates is as on SQLite: the first unit of work that
 commits during an update's handling marks it done in the inbox, in the same
-transaction.
+transaction. With several workers, a worker whose lease on an update ran out
+(bot/runtime/claims.py) may be handling it while another does: the one whose done
+mark finds the update already done rolls its effect back
+(:class:`~storage.runtime.inbox.UpdateDoneElsewhere`), so the mark, and the
+effect, are written once.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from storage.postgres.connection import (
 )
 from storage.postgres.dialect import Schema
 from storage.postgres.migrations import POSTGRES_MIGRATIONS
+from storage.runtime.inbox import UpdateDoneElsewhere
 from storage.scope import current_community, current_update
 from storage.session import Session
 from storage.times import utc_now_text
@@ -206,7 +211,7 @@ class PostgresDatabase(Storage):
                 yield session
                 marks = completes_update and scope is not None and not scope.completed
                 if marks and scope is not None:
-                    await session.inbox.mark_done(scope.update_id, utc_now_text(), failed=False)
+                    await _mark_done_once(session, scope.update_id)
                 await raw.execute("COMMIT")
             except BaseException as error:
                 await asyncio.shield(_rollback_quietly(raw))
@@ -267,6 +272,16 @@ class PostgresDatabase(Storage):
         raise sqlite3.NotSupportedError(
             "on PostgreSQL, back up with pg_dump (e.g. pg_dump -Fc URL > pavilion.dump)"
         )
+
+
+async def _mark_done_once(session: Session, update_id: int) -> None:
+    """Mark the update done in this unit of work; raise (rolling it back) if another
+    worker's unit marked it first. An update not in the inbox (a test's, a CLI job's)
+    has nothing to mark."""
+    if await session.inbox.mark_done(update_id, utc_now_text(), failed=False):
+        return
+    if await session.inbox.is_done(update_id):
+        raise UpdateDoneElsewhere(update_id)
 
 
 async def _rollback_quietly(raw: RawConnection) -> None:

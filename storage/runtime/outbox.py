@@ -290,7 +290,7 @@ class DeliveryQueue:
             "UPDATE outbox SET state = 'failed', done_at = ?,"
             " last_error = ? || CASE WHEN last_error IS NULL THEN '' ELSE ': ' || last_error END"
             " WHERE state = 'pending' AND coalesce(first_due_at, created_at) < ?"
-            " AND (attempts > 0 OR ?) RETURNING push_id",
+            " AND (attempts > 0 OR ? = 1) RETURNING push_id",
             (to_db_time(now), DEADLINE_PASSED, to_db_time(due_before), int(untried_too)),
         ) as cur:
             rows = await cur.fetchall()
@@ -389,7 +389,7 @@ class DeliveryQueue:
     async def mark_reported(self, push_id: int, now: datetime, *, finished: bool) -> None:
         """Note when progress was last shown, and whether the push is over."""
         await self._conn.execute(
-            "UPDATE pushes SET reported_at = ?, finished_at = CASE WHEN ? THEN ? ELSE"
+            "UPDATE pushes SET reported_at = ?, finished_at = CASE WHEN ? = 1 THEN ? ELSE"
             " finished_at END WHERE id = ?",
             (to_db_time(now), int(finished), to_db_time(now), push_id),
         )
