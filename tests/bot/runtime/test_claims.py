@@ -50,9 +50,9 @@ async def make_app(handler: Handler) -> AnyApp:
     return application
 
 
-async def wait_for(condition: Callable[[], Awaitable[bool]], timeout: float = 30) -> None:
-    async with asyncio.timeout(timeout):
-        while not await condition():
+async def wait_for(condition: Callable[[], Awaitable[bool]], seconds: float = 30) -> None:
+    async with asyncio.timeout(seconds):
+        while not await condition():  # noqa: ASYNC110 - state in the database
             await asyncio.sleep(0.02)
 
 
