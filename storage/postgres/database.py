@@ -24,6 +24,7 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -59,6 +60,8 @@ LOCK_NAMESPACE = 0x5061
 #: Second keys that are not communities (communities are 1, 2, …).
 STREET_WIDE_KEY = 0
 MIGRATION_KEY = -1
+#: How many of the updates it marked done a process remembers (see ``_mark_done_once``).
+MARKED_HERE_KEPT = 65_536
 
 
 class PostgresDatabase(Storage):
@@ -74,6 +77,9 @@ class PostgresDatabase(Storage):
         self._readers: asyncpg.Pool | None = None
         self._translations = Translations(Schema())
         self._community_locks: dict[int, asyncio.Lock] = {}
+        #: Updates this process marked done (the latest): a unit that finds its update
+        #: done by one of these is its own update's other unit, not another worker's.
+        self._marked_here: OrderedDict[int, None] = OrderedDict()
         # The synchronous units of work run here; each statement goes back to the loop.
         self._threads = ThreadPoolExecutor(max_workers=pool_size * 2, thread_name_prefix="pg-unit")
         self.full = False
@@ -203,6 +209,7 @@ class PostgresDatabase(Storage):
         # In this process, units of one community wait here, not holding a connection.
         async with self._lock_of(key), self._writers_pool().acquire() as raw:
             conn = PgConnection(raw, self._translations)
+            marked = False
             try:
                 await raw.execute(
                     f"BEGIN; SELECT pg_advisory_xact_lock({LOCK_NAMESPACE}, {int(key)})"
@@ -211,15 +218,36 @@ class PostgresDatabase(Storage):
                 yield session
                 marks = completes_update and scope is not None and not scope.completed
                 if marks and scope is not None:
-                    await _mark_done_once(session, scope.update_id)
+                    marked = await self._mark_done_once(session, scope.update_id)
                 await raw.execute("COMMIT")
             except BaseException as error:
                 await asyncio.shield(_rollback_quietly(raw))
+                if marked and scope is not None:
+                    self._marked_here.pop(scope.update_id, None)
                 self._note_failure(error)
                 raise
             if completes_update and scope is not None:
                 scope.completed = True
         self.full = False
+
+    async def _mark_done_once(self, session: Session, update_id: int) -> bool:
+        """Mark the update done in this unit of work; raise (rolling it back) if another
+        worker marked it first. Found done by this process (two units of one update
+        side by side, as on SQLite) or by this unit itself (an erasure scrubs the
+        person's stored updates), it is not marked again and the unit commits. An
+        update not in the inbox (a test's, a CLI job's) has nothing to mark. Returns
+        whether this unit marked it."""
+        if await session.inbox.mark_done(update_id, utc_now_text(), failed=False):
+            # Noted before the commit: the other unit's mark may return the moment it lands.
+            self._marked_here[update_id] = None
+            while len(self._marked_here) > MARKED_HERE_KEPT:
+                self._marked_here.popitem(last=False)
+            return True
+        if update_id not in self._marked_here and (
+            await session.inbox.done_by_another_transaction(update_id)
+        ):
+            raise UpdateDoneElsewhere(update_id)
+        return False
 
     def _note_failure(self, error: BaseException) -> None:
         if is_storage_full(error):
@@ -272,16 +300,6 @@ class PostgresDatabase(Storage):
         raise sqlite3.NotSupportedError(
             "on PostgreSQL, back up with pg_dump (e.g. pg_dump -Fc URL > pavilion.dump)"
         )
-
-
-async def _mark_done_once(session: Session, update_id: int) -> None:
-    """Mark the update done in this unit of work; raise (rolling it back) if another
-    worker's unit marked it first. An update not in the inbox (a test's, a CLI job's)
-    has nothing to mark."""
-    if await session.inbox.mark_done(update_id, utc_now_text(), failed=False):
-        return
-    if await session.inbox.is_done(update_id):
-        raise UpdateDoneElsewhere(update_id)
 
 
 async def _rollback_quietly(raw: RawConnection) -> None:

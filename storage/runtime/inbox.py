@@ -166,6 +166,19 @@ class InboxRepository:
             row = await cur.fetchone()
         return bool(row and row[0])
 
+    async def done_by_another_transaction(self, update_id: int) -> bool:
+        """Whether the update is done, and not by this unit of work itself (a person's
+        erasure marks their stored updates done as it scrubs them). PostgreSQL only: a
+        row this transaction changed carries its id as ``xmin``."""
+        async with self._conn.execute(
+            "SELECT done_at IS NOT NULL"
+            " AND CAST(xmin AS text) <> CAST(txid_current() % 4294967296 AS text)"
+            " FROM inbox WHERE update_id = ?",
+            (update_id,),
+        ) as cur:
+            row = await cur.fetchone()
+        return bool(row and row[0])
+
     async def mark_done(self, update_id: int, now_text: str, *, failed: bool) -> bool:
         """Mark the update done and drop its payload (kept only for replay)."""
         cur = await self._conn.execute(MARK_DONE_SQL, (now_text, int(failed), update_id))

@@ -18,7 +18,7 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.runtime.ingress import UpdateIngress
 from bot.standin import FakeBotApi
-from storage import Storage, UpdateScope, current_update
+from storage import Storage, UpdateScope, current_update, in_community
 from storage.runtime.inbox import UpdateDoneElsewhere
 from tests.backends import on_postgres
 from tests.bot.runtime.test_ingress import message_update
@@ -84,9 +84,9 @@ async def test_a_persons_updates_wait_for_the_one_another_worker_holds(
     b = UpdateIngress(b_app, second_db, max_concurrent=8, lease_seconds=30, worker="b")
     try:
         await a.replay_pending()
-        await b.replay_pending()
         await a.receive(updates(a_app, [1], 5))
         await wait_for(lambda: _true(a.in_flight == 1))
+        await b.replay_pending()  # started once worker a holds 1 (else b might take it)
         await b.receive(updates(b_app, [2, 3], 5))  # the same person's next two
         await b.receive(updates(b_app, [4], 6))  # somebody else's
         await b.wait_idle()
@@ -228,6 +228,31 @@ async def test_an_effect_of_an_update_done_elsewhere_is_rolled_back(db: Storage)
         current_update.reset(token)
     async with db.read() as session, session.conn.execute("SELECT count(*) FROM pushes") as cur:
         assert await cur.fetchone() == (1,)
+
+
+async def test_two_units_of_one_update_side_by_side_both_commit(db: Storage) -> None:
+    async with db.transaction(completes_update=False) as session:
+        await session.inbox.store([(51, "{}", "user:5")], datetime.now(UTC))
+
+    async def unit(community: int) -> None:
+        with in_community(community):
+            async with db.transaction() as session:
+                await session.conn.execute(
+                    "INSERT INTO pushes (community_id, kind, title, report_language,"
+                    " created_at) VALUES (?, 'k', 't', 'zh-hans', '2026-11-19T11:00:00+00:00')",
+                    (community,),
+                )
+
+    token = current_update.set(UpdateScope(51))
+    try:
+        # Two communities' units (two locks) of one update, as on SQLite: the second
+        # finds the update done by the first, in this process, and commits too.
+        await asyncio.gather(unit(1), unit(2))
+    finally:
+        current_update.reset(token)
+    async with db.read() as session, session.conn.execute("SELECT count(*) FROM pushes") as cur:
+        assert await cur.fetchone() == (2,)
+    assert await _done(db, 51)
 
 
 async def test_renewing_extends_only_the_workers_own_leases(db: Storage) -> None:
