@@ -5,6 +5,11 @@ Resources are opened in ``post_init`` (database, command menus, housekeeping
 jobs) and closed in ``post_shutdown``; nothing does I/O before that. Updates
 come through bot/runtime/ingress.py, never through PTB's Updater, so that each
 is stored before Telegram is told it arrived.
+
+On PostgreSQL (``db.shared``) several processes may run side by side behind one
+load balancer (README, "Several workers"): each claims the updates it handles
+(bot/runtime/claims.py), one of them at a time sends the outbox
+(bot/runtime/sender_seat.py), and all arm the schedules, which fire once.
 """
 
 from __future__ import annotations
@@ -42,7 +47,9 @@ from bot.runtime.ingress import (
     poll_updates,
 )
 from bot.runtime.jobs import JobQueueTimer
-from bot.runtime.sender import Sender
+from bot.runtime.scheduler.service import RESCAN_INTERVAL
+from bot.runtime.sender import SHARED_IDLE_SECONDS, Sender
+from bot.runtime.sender_seat import SenderSeat
 from bot.services import BotData, Services
 from handlers import COMMANDS, SECRETARY_MENU, STREET_MENU, register_handlers
 from handlers.access import Where
@@ -148,6 +155,12 @@ async def _post_shutdown(app: AnyApplication) -> None:
     await services_of(app).db.close()
 
 
+async def _rescan_schedules(context: Context) -> None:
+    armed = await context.services.scheduler.rescan()
+    if armed:
+        log.debug("armed %d schedule(s) changed on another worker", armed)
+
+
 async def _prune_inbox(context: Context) -> None:
     hours = context.services.settings.updates.inbox_retention_hours
     pruned = await context.services.community.prune_inbox(timedelta(hours=hours))
@@ -210,17 +223,22 @@ class RunningBot:
         self.app = app
         self.services = services_of(app)
         settings = self.services.settings
+        #: Several workers share the database (PostgreSQL): claims, one sender.
+        self.shared = self.services.db.shared
         self.ingress = UpdateIngress(
             app,
             self.services.db,
             max_concurrent=settings.updates.max_concurrent,
             clock=self.services.clock,
+            lease_seconds=settings.updates.lease_seconds if self.shared else None,
         )
         self.stop_event = asyncio.Event()
         self._webhook = webhook
         self._feeder: asyncio.Task[None] | None = None
         self._webhook_server: WebhookServer | None = None
         self.sender: Sender | None = None
+        #: Several workers: runs the sender while this worker holds the sender lock.
+        self.seat: SenderSeat | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._previous_handler: Any = None
 
@@ -290,10 +308,35 @@ class RunningBot:
         scheduler = services.scheduler
         scheduler.attach(JobQueueTimer(app.job_queue, scheduler.fire), self.sender.wake)
         await scheduler.ensure_builtin()
-        await self.sender.start()
+        if self.shared:
+            await self._take_a_seat(self.sender)
+        else:
+            await self.sender.start()
         caught = await scheduler.rebuild()
         if caught.late or caught.missed:
             log.info("schedules caught up: %d late, %d missed", caught.late, caught.missed)
+        if self.shared:
+            # Schedules created or moved on another worker get their alarm here too.
+            app.job_queue.run_repeating(
+                _rescan_schedules,
+                interval=RESCAN_INTERVAL,
+                first=RESCAN_INTERVAL,
+                name="rescan-schedules",
+            )
+
+    async def _take_a_seat(self, sender: Sender) -> None:
+        """Several workers: the sender runs only while this worker holds the bot's
+        sender lock; what another worker queues is found by looking often."""
+        from storage.runtime.sender_lock import SessionLock, sender_lock_key
+
+        # Polling, not LISTEN/NOTIFY: every path that queues a message (many
+        # repositories, the synchronous units) would need its NOTIFY, and a
+        # listener's connection its own watch; two indexed reads a second on the
+        # one worker that sends cost nothing beside that.
+        sender.idle_seconds = SHARED_IDLE_SECONDS
+        key = sender_lock_key(self.services.settings.bot_token())
+        self.seat = SenderSeat(sender, SessionLock.for_database(self.services.db, key))
+        await self.seat.start()
 
     async def wait(self) -> None:
         """Run until stopped (a signal, or the poller failing)."""
@@ -332,7 +375,12 @@ class RunningBot:
         if self._webhook_server is not None:
             await self._webhook_server.stop()
         cut, left = await self.ingress.drain(SHUTDOWN_GRACE_SECONDS)
-        if left:
+        if left and self.shared:
+            log.warning(
+                "%d update(s) were cut off before they were done; another worker takes them",
+                left,
+            )
+        elif left:
             log.warning(
                 "%d update(s) were cut off before they were done; they will be replayed at the"
                 " next start",
@@ -340,7 +388,9 @@ class RunningBot:
             )
         elif cut:
             log.info("stopping: %d reply(ies) not sent; what they answered is saved", cut)
-        if self.sender is not None:
+        if self.seat is not None:
+            await self.seat.stop()
+        elif self.sender is not None:
             await self.sender.stop()
         app = self.app
         if app.running:

@@ -593,6 +593,9 @@ class UpdateSettings(_Section):
 
     max_concurrent: int = Field(default=256, ge=1, le=1024)
     inbox_retention_hours: int = Field(default=48, ge=1)
+    #: Several workers on PostgreSQL: how long a worker's claim on an update lasts
+    #: without its heartbeat; a dead worker's updates go to another after this.
+    lease_seconds: float = Field(default=30.0, ge=1.0, le=3600.0)
 
 
 class DeliverySettings(_Section):

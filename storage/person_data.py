@@ -162,6 +162,7 @@ NOT_ABOUT_A_PERSON: dict[str, str] = {
     " who created a community: the street's record, not a resident's data",
     "street_invites.created_by": "the street administrator (staff, named in the"
     " configuration) who made a secretary's invite link: the street's record",
+    "inbox.claimed_by": "the worker process (host:pid:random) handling an update",
 }
 
 

@@ -14,6 +14,13 @@ previous one of their chat). Guided conversations therefore see answers in
 order, while many people pressing the same button in one group are served
 side by side; what they change together is kept consistent by the database's
 one writer, not by queueing the whole group behind one person.
+
+Several workers (PostgreSQL, ``lease_seconds`` given): a worker stores what it
+receives and lets the database decide who handles it (bot/runtime/claims.py):
+each update is claimed by one worker for a lease, and a person's next update
+becomes claimable only once their previous one is done, wherever it was
+handled (and its reply sent). The replay at start is then a claim pass, which
+leaves alone what live workers hold.
 """
 
 from __future__ import annotations
@@ -32,8 +39,10 @@ from telegram.ext import Application
 
 from bot.clock import Clock, system_clock
 from bot.i18n import from_telegram_code, translate
+from bot.runtime.claims import InboxClaims
 from storage import Storage, UpdateScope, current_update
 from storage.db import is_storage_full
+from storage.runtime.inbox import InboxRow
 from storage.times import utc_now_text
 
 log = logging.getLogger(__name__)
@@ -51,6 +60,15 @@ def _order_keys(update: Update) -> list[Hashable]:
     if update.effective_chat is not None:
         return [("chat", update.effective_chat.id)]
     return []
+
+
+def order_key(update: Update) -> str | None:
+    """The inbox's ``order_key`` of an update: ``user:<id>``, else ``chat:<id>``."""
+    if update.effective_user is not None:
+        return f"user:{update.effective_user.id}"
+    if update.effective_chat is not None:
+        return f"chat:{update.effective_chat.id}"
+    return None
 
 
 #: The operator's line when updates cannot be stored (rate-limited by bot/logs.py).
@@ -79,7 +97,11 @@ class UpdateIngress:
         *,
         max_concurrent: int,
         clock: Clock = system_clock,
+        lease_seconds: float | None = None,
+        worker: str | None = None,
     ) -> None:
+        """``lease_seconds``: several workers share the inbox (PostgreSQL), each update
+        claimed for that long (see the module's docstring); None: this process alone."""
         self._app = app
         self._db = db
         self._clock = clock
@@ -96,6 +118,23 @@ class UpdateIngress:
         self.handled = 0
         #: Updates handled while the disk was full whose done mark could not be written.
         self._unmarked: set[int] = set()
+        self._max_concurrent = max_concurrent
+        #: This worker's claims on a shared inbox, or None (one process).
+        self.claims: InboxClaims | None = None
+        if lease_seconds is not None:
+            self.claims = InboxClaims(
+                db,
+                lease_seconds=lease_seconds,
+                dispatch=self._dispatch_claimed,
+                capacity=lambda: self._max_concurrent - len(self._tasks),
+                in_hand=lambda: sorted(self._active_ids | self._unmarked),
+                worker=worker,
+            )
+
+    @property
+    def shared(self) -> bool:
+        """Whether several workers share the inbox (updates are claimed)."""
+        return self.claims is not None
 
     async def receive(self, updates: Sequence[Update]) -> None:
         """Store a batch of parsed updates, then start handling what is not done yet.
@@ -119,9 +158,15 @@ class UpdateIngress:
             return
         rows = [(uid, payloads[uid]) for uid in by_id]
         unmarked = sorted(self._unmarked)
+        todo: list[int] = []
         try:
             async with self._db.transaction(completes_update=False) as session:
-                todo = await session.inbox.accept(rows, self._clock())
+                if self.claims is None:
+                    todo = await session.inbox.accept(rows, self._clock())
+                else:
+                    # Stored for whichever worker's turn it is (a redelivery is dropped).
+                    keyed = [(uid, payload, order_key(by_id[uid])) for uid, payload in rows]
+                    await session.inbox.store(keyed, self._clock())
                 # Updates handled while the disk was full, whose done mark failed.
                 for update_id in unmarked:
                     await session.inbox.mark_done(update_id, utc_now_text(), failed=True)
@@ -135,8 +180,13 @@ class UpdateIngress:
             await self._turn_away(list(by_id.values()))
             return
         self._unmarked.difference_update(unmarked)
+        if self.claims is not None:
+            for update_id in unmarked:
+                self.claims.finished(update_id)
         for update_id in todo:
             self._dispatch(by_id[update_id])
+        if self.claims is not None:
+            self.claims.request()  # after the caller's acknowledgement: not awaited
 
     async def _turn_away(self, updates: list[Update]) -> None:
         """The short "try again later" answer, where the person expects one: a button
@@ -163,7 +213,16 @@ class UpdateIngress:
         return Update.de_json(raw, self._app.bot)
 
     async def replay_pending(self) -> int:
-        """Hand over every stored update that was not done before the last stop."""
+        """Hand over every stored update that was not done before the last stop.
+
+        Several workers: start claiming instead; the first pass takes what stopped or
+        dead workers left (a dead one's once its leases ran out), never what live
+        workers hold. Returns how many updates were handed over."""
+        if self.claims is not None:
+            claimed = await self.claims.start()
+            if claimed:
+                log.info("claimed %d stored update(s) nobody was handling", claimed)
+            return claimed
         async with self._db.read() as session:
             pending = await session.inbox.pending()
         for row in pending:
@@ -171,6 +230,17 @@ class UpdateIngress:
         if pending:
             log.info("replaying %d update(s) stored before the last stop", len(pending))
         return len(pending)
+
+    def _dispatch_claimed(self, rows: list[InboxRow]) -> None:
+        """Hand over what a claim pass leased to this worker, oldest first."""
+        for row in rows:
+            try:
+                update = self.parse(json.loads(row.payload))
+            except Exception:  # stored by a worker that could read it: a bug
+                log.exception("claimed update %s cannot be read; marked failed", row.update_id)
+                self._unmarked.add(row.update_id)
+                continue
+            self._dispatch(update)
 
     def _dispatch(self, update: Update) -> None:
         if update.update_id in self._active_ids:
@@ -198,6 +268,8 @@ class UpdateIngress:
             self._room.set()
         if not self._tasks:
             self._idle.set()
+        if self.claims is not None and update_id not in self._unmarked:
+            self.claims.finished(update_id)  # this person's next update may be waiting
 
     async def _handle(self, update: Update, earlier: set[asyncio.Task[None]]) -> None:
         if earlier:
@@ -236,8 +308,13 @@ class UpdateIngress:
         return len(self._tasks)
 
     async def wait_idle(self) -> None:
-        """Wait until every dispatched update is handled."""
-        await self._idle.wait()
+        """Wait until every dispatched update is handled (several workers: and no claim
+        pass is running or asked for, so what this worker stored is in hand or done)."""
+        while True:
+            await self._idle.wait()
+            if self.claims is None or not self.claims.busy:
+                return
+            await asyncio.sleep(0.01)
 
     async def room(self) -> None:
         """Wait until fewer updates than :data:`IN_HAND_PER_HANDLER` per concurrent
@@ -252,8 +329,20 @@ class UpdateIngress:
         Returns (cut off, left for replay): a cut-off update whose effect was
         already committed (it was only waiting to send its reply) is done and
         is not replayed; the others stay in the inbox, not done, and are
-        replayed at the next start.
+        replayed at the next start (several workers: given back, and another worker
+        claims them at once).
         """
+        if self.claims is not None:
+            await self.claims.stop_claiming()
+        try:
+            return await self._drain(grace_seconds)
+        finally:
+            if self.claims is not None:
+                given_back = await self.claims.stop()
+                if given_back:
+                    log.info("stopping: %d update(s) given back to the other workers", given_back)
+
+    async def _drain(self, grace_seconds: float) -> tuple[int, int]:
         if not self._tasks:
             return 0, 0
         _, pending = await asyncio.wait(set(self._tasks), timeout=grace_seconds)

@@ -71,6 +71,10 @@ from storage.runtime.outbox import OutboxRow
 
 log = logging.getLogger(__name__)
 
+#: How long the sender's loop sleeps when nothing wakes it (seconds).
+IDLE_SECONDS = 5.0
+#: The same with several workers: messages queued on another worker wake nobody here.
+SHARED_IDLE_SECONDS = 0.5
 #: How often messages past their retry deadline are looked for (seconds).
 EXPIRY_CHECK_SECONDS = 5.0
 #: How long a stopping sender waits for requests already on the wire.
@@ -180,6 +184,10 @@ class Sender:
         self.sent = 0
         #: The event loop's time until which nothing is claimed: the disk was full.
         self._storage_full_until = 0.0
+        #: How long the loop sleeps when nothing wakes it (seconds). A message queued
+        #: in this process wakes it at once; with several workers, one queued by
+        #: another worker is found by looking again, so the root makes this short.
+        self.idle_seconds = IDLE_SECONDS
 
     def wake(self) -> None:
         """New messages were queued: look at the outbox now."""
@@ -299,11 +307,11 @@ class Sender:
                 if rows:
                     # Due messages are in flight or wait for their chat: a finished
                     # send (or a new message) wakes us.
-                    timeout = 5.0
+                    timeout = self.idle_seconds
                 elif next_at is not None:
-                    timeout = min(5.0, max(0.0, (next_at - now).total_seconds()))
+                    timeout = min(self.idle_seconds, max(0.0, (next_at - now).total_seconds()))
                 else:
-                    timeout = 5.0
+                    timeout = self.idle_seconds
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=max(timeout, 0.001))
 

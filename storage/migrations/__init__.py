@@ -43,6 +43,7 @@ from storage.migrations import (
     v36_move_requests,
     v37_street_invites,
     v38_street_runtime,
+    v39_inbox_claims,
     v40_community_calendar,
     v41_role_index_per_community,
 )
@@ -86,6 +87,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     v36_move_requests.MIGRATION,
     v37_street_invites.MIGRATION,
     v38_street_runtime.MIGRATION,
+    v39_inbox_claims.MIGRATION,
     v40_community_calendar.MIGRATION,
     v41_role_index_per_community.MIGRATION,
 )

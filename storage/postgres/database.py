@@ -11,7 +11,11 @@ side.
 
 Exactly-once handling of updates is as on SQLite: the first unit of work that
 commits during an update's handling marks it done in the inbox, in the same
-transaction.
+transaction. With several workers, a worker whose lease on an update ran out
+(bot/runtime/claims.py) may be handling it while another does: the one whose done
+mark finds the update already done rolls its effect back
+(:class:`~storage.runtime.inbox.UpdateDoneElsewhere`), so the mark, and the
+effect, are written once.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -40,6 +45,7 @@ from storage.postgres.connection import (
 )
 from storage.postgres.dialect import Schema
 from storage.postgres.migrations import POSTGRES_MIGRATIONS
+from storage.runtime.inbox import UpdateDoneElsewhere
 from storage.scope import current_community, current_update
 from storage.session import Session
 from storage.times import utc_now_text
@@ -56,6 +62,8 @@ STREET_WIDE_KEY = 0
 MIGRATION_KEY = -1
 #: How long a requested VACUUM waits, so a burst of requests shares one.
 VACUUM_DELAY_SECONDS = 1.0
+#: How many of the updates it marked done a process remembers (see ``_mark_done_once``).
+MARKED_HERE_KEPT = 65_536
 
 
 class PostgresDatabase(Storage):
@@ -71,6 +79,9 @@ class PostgresDatabase(Storage):
         self._readers: asyncpg.Pool | None = None
         self._translations = Translations(Schema())
         self._community_locks: dict[int, asyncio.Lock] = {}
+        #: Updates this process marked done (the latest): a unit that finds its update
+        #: done by one of these is its own update's other unit, not another worker's.
+        self._marked_here: OrderedDict[int, None] = OrderedDict()
         # The synchronous units of work run here; each statement goes back to the loop.
         self._threads = ThreadPoolExecutor(max_workers=pool_size * 2, thread_name_prefix="pg-unit")
         self.full = False
@@ -206,6 +217,7 @@ class PostgresDatabase(Storage):
         # In this process, units of one community wait here, not holding a connection.
         async with self._lock_of(key), self._writers_pool().acquire() as raw:
             conn = PgConnection(raw, self._translations)
+            marked = False
             try:
                 await raw.execute(
                     f"BEGIN; SELECT pg_advisory_xact_lock({LOCK_NAMESPACE}, {int(key)})"
@@ -214,15 +226,36 @@ class PostgresDatabase(Storage):
                 yield session
                 marks = completes_update and scope is not None and not scope.completed
                 if marks and scope is not None:
-                    await session.inbox.mark_done(scope.update_id, utc_now_text(), failed=False)
+                    marked = await self._mark_done_once(session, scope.update_id)
                 await raw.execute("COMMIT")
             except BaseException as error:
                 await asyncio.shield(_rollback_quietly(raw))
+                if marked and scope is not None:
+                    self._marked_here.pop(scope.update_id, None)
                 self._note_failure(error)
                 raise
             if completes_update and scope is not None:
                 scope.completed = True
         self.full = False
+
+    async def _mark_done_once(self, session: Session, update_id: int) -> bool:
+        """Mark the update done in this unit of work; raise (rolling it back) if another
+        worker marked it first. Found done by this process (two units of one update
+        side by side, as on SQLite) or by this unit itself (an erasure scrubs the
+        person's stored updates), it is not marked again and the unit commits. An
+        update not in the inbox (a test's, a CLI job's) has nothing to mark. Returns
+        whether this unit marked it."""
+        if await session.inbox.mark_done(update_id, utc_now_text(), failed=False):
+            # Noted before the commit: the other unit's mark may return the moment it lands.
+            self._marked_here[update_id] = None
+            while len(self._marked_here) > MARKED_HERE_KEPT:
+                self._marked_here.popitem(last=False)
+            return True
+        if update_id not in self._marked_here and (
+            await session.inbox.done_by_another_transaction(update_id)
+        ):
+            raise UpdateDoneElsewhere(update_id)
+        return False
 
     def _note_failure(self, error: BaseException) -> None:
         if is_storage_full(error):

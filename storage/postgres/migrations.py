@@ -22,6 +22,21 @@ POSTGRES_MIGRATIONS: tuple[Migration, ...] = (
         "the whole schema as SQLite has it at this version, and SQLite's functions",
         COMPAT_SQL + baseline.SQL,
     ),
+    # 39: who is handling an update, until when, and whose turn it keeps (several
+    # workers, bot/runtime/claims.py). The lease is the server's time, so workers
+    # whose clocks disagree still agree on when a lease has run out.
+    Migration(
+        39,
+        "inbox: order key, claiming worker and lease (several workers on PostgreSQL)",
+        """
+        ALTER TABLE inbox ADD COLUMN order_key TEXT;
+        ALTER TABLE inbox ADD COLUMN claimed_by TEXT;
+        ALTER TABLE inbox ADD COLUMN lease_until TIMESTAMPTZ;
+        CREATE INDEX inbox_undone ON inbox(update_id) WHERE done_at IS NULL;
+        CREATE INDEX inbox_in_turn ON inbox(order_key, update_id)
+            WHERE done_at IS NULL OR claimed_by IS NOT NULL;
+        """,
+    ),
     # storage/migrations/v40_community_calendar.py: a community's own calendar choices.
     Migration(
         40,

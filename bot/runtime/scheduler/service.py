@@ -6,6 +6,12 @@ Features register what firing a schedule of their kind does
 (:meth:`SchedulerService.add_builtin`); they create schedules with
 :meth:`SchedulerService.create` or, inside their own unit of work,
 :meth:`SchedulerService.create_in`.
+
+With several workers on one database, every worker arms every alarm; a firing is
+done once however many ring (the database's ``next_due_at`` and
+``record_firing`` guard it, in the schedule's community's unit of work), and
+:meth:`SchedulerService.rescan` arms, every :data:`RESCAN_INTERVAL`, what another
+worker created or moved.
 """
 
 from __future__ import annotations
@@ -35,6 +41,8 @@ log = logging.getLogger(__name__)
 EARLY_TOLERANCE = timedelta(seconds=1)
 #: How many past occurrences catch-up walks through for one schedule.
 MAX_CATCH_UP_STEPS = 10_000
+#: Several workers: how often each looks for schedules armed elsewhere.
+RESCAN_INTERVAL = timedelta(seconds=30)
 
 
 class SchedulerService:
@@ -64,6 +72,9 @@ class SchedulerService:
         #: rows and its profile); until :meth:`serve` is called, only the first.
         self._community_ids: Callable[[], list[int]] = lambda: [1]
         self._enter: Callable[[int], AbstractContextManager[None]] = in_community
+        #: Each armed schedule's due time when :meth:`rebuild` or :meth:`rescan` last
+        #: looked: what changed since is armed again.
+        self._scanned: dict[int, datetime] = {}
 
     def serve(
         self,
@@ -137,10 +148,30 @@ class SchedulerService:
         caught = await self.catch_up()
         async with self._db.read() as session:
             armed = await session.schedules.armed_everywhere()
+        self._scanned = {}
         for schedule in armed:
             if schedule.next_due_at is not None and self._timer is not None:
                 self._timer.arm(schedule.id, schedule.next_due_at)
+                self._scanned[schedule.id] = schedule.next_due_at
         return caught
+
+    async def rescan(self) -> int:
+        """Arm the schedules whose due time changed since the last look (several
+        workers: created, moved or fired on another); returns how many were armed.
+        An alarm left for a schedule changed elsewhere only finds nothing to do."""
+        async with self._db.read() as session:
+            armed = await session.schedules.armed_everywhere()
+        seen: dict[int, datetime] = {}
+        count = 0
+        for schedule in armed:
+            if schedule.next_due_at is None:
+                continue
+            seen[schedule.id] = schedule.next_due_at
+            if self._scanned.get(schedule.id) != schedule.next_due_at and self._timer is not None:
+                self._timer.arm(schedule.id, schedule.next_due_at)
+                count += 1
+        self._scanned = seen
+        return count
 
     async def catch_up(self) -> CatchUp:
         """Do once (late) what fell due within the window; record older firings as missed."""
@@ -178,7 +209,11 @@ class SchedulerService:
         in_window = [d for d in dues if now - d <= window]
         to_do = in_window[-1] if in_window else None
         skipped = [d for d in dues if d != to_do]
+        due_first = schedule.next_due_at
         async with self._db.transaction(completes_update=False) as session:
+            current = await session.schedules.get(schedule.id)
+            if current is None or not current.enabled or current.next_due_at != due_first:
+                return 0, 0  # caught up meanwhile (by another worker starting), or changed
             for moment in skipped:
                 if await session.schedules.record_firing(schedule.id, moment, "missed", now):
                     missed += 1
