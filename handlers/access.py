@@ -43,6 +43,7 @@ from handlers.context import Context
 from handlers.texts import plain, t
 from storage import current_update
 from storage.db import is_storage_full
+from storage.runtime.inbox import UpdateDoneElsewhere
 
 log = logging.getLogger(__name__)
 
@@ -269,6 +270,11 @@ def _alert_text(html_text: str) -> str:
 async def on_error(update: object, context: Context) -> None:
     """Global error handler: log with the update, keep data, tell the person."""
     error = context.error
+    if isinstance(error, UpdateDoneElsewhere):
+        # Another worker handled it after this one's lease ran out: its effect was
+        # rolled back here, and the person already has the other worker's answer.
+        log.warning("update %s was handled by another worker meanwhile", error.update_id)
+        return
     scope = current_update.get()
     if scope is not None:
         scope.failed = True
