@@ -140,6 +140,13 @@ class PrivacyRepository:
             (person_id, *scope),
         )
         changed += cur.rowcount
+        # The inbox keeps each stored update's turn by its sender ("user:<id>", several
+        # workers): the person's goes, whatever else of the row is left.
+        cur = await self._conn.execute(
+            "UPDATE inbox SET order_key = NULL WHERE order_key = ?",
+            (f"user:{traces.tg_user_id}",),
+        )
+        changed += cur.rowcount
         needles = traces.needles()
         for table, column in columns:
             # Table and column names come from JSON_COLUMNS, never from input.

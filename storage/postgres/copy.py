@@ -40,6 +40,7 @@ import re
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -145,6 +146,19 @@ def _to_double(value: Value) -> Value:
     raise _BadValue("is not a number")
 
 
+def _to_moment(value: Value) -> Value:
+    # Only the inbox's lease is a moment on PostgreSQL; SQLite leaves it empty, and a
+    # moment written there as text is ISO 8601.
+    if isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            raise _BadValue("is not a moment (ISO 8601)") from None
+        if moment.tzinfo is not None:
+            return moment
+    raise _BadValue("is not a moment with its time zone")
+
+
 def _to_bytea(value: Value) -> Value:
     raise _BadValue("is not bytes")
 
@@ -156,6 +170,7 @@ _TYPES: dict[str, tuple[type, Callable[[Value], Value]]] = {
     "text": (str, _to_text),
     "double precision": (float, _to_double),
     "bytea": (bytes, _to_bytea),
+    "timestamp with time zone": (datetime, _to_moment),
 }
 
 

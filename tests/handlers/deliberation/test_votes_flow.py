@@ -12,6 +12,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PIL import Image
 
 from bot.charts import render_chart
@@ -339,6 +340,8 @@ def _hex(text: str) -> bool:
     return True
 
 
+# SQLite's files; on PostgreSQL the rows are written again at the close (test_poll_book.py).
+@pytest.mark.sqlite_only
 async def test_anonymous_ballots_cannot_be_linked_from_the_database_files(
     tmp_path: Path, api: FakeBotApi
 ) -> None:
