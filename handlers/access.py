@@ -258,7 +258,14 @@ async def answer(
     if query is None or answered(update):
         return
     _answered.set(query.id)
-    await query.answer(text, show_alert=alert, url=url)
+    try:
+        await query.answer(text, show_alert=alert, url=url)
+    except BadRequest as error:
+        if "query is too old" not in error.message.lower():
+            raise
+        # Answered after Telegram's window (a press replayed after a restart, or handled
+        # late after an outage): the effect stands; the spinner has long stopped.
+        log.info("a button press was answered too late for Telegram: %s", error.message)
 
 
 def _alert_text(html_text: str) -> str:

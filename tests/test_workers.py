@@ -314,6 +314,9 @@ async def test_two_workers_one_killed_mid_burst_apply_each_update_once_in_order(
         await eventually(lambda: _true_async(_inbox(db), (0, total)), seconds=120)
         # The survivor took over the sending: every message pushed is finished.
         await eventually(lambda: _true_async(_unfinished(db), 0), seconds=120)
+        # It takes the sender's seat at its next try (every 2 s), even when the dead one
+        # had sent everything already.
+        await eventually(lambda: _true(sender_log(survivor)), seconds=60)
         await asyncio.sleep(1)  # let the last replies land
     finally:
         balancer.stop()
