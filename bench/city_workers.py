@@ -253,7 +253,7 @@ async def evening(
     killed_at: float | None = None
     takeover_s: float | None = None
     started = time.perf_counter()
-    async with Balancer(api, [w.port for w in workers]):
+    async with Balancer(api, [w.port for w in workers]) as balancer:
 
         async def kill_at_half_way() -> None:
             nonlocal killed_at, takeover_s
@@ -282,6 +282,9 @@ async def evening(
         # Every press stored and done (a press whose worker died after committing it has
         # no answer: its person sees the button's spinner stop).
         await api.wait_for(lambda: len(api.answered_at) >= len(pressed_at) * 0.95, timeout=1800)
+        # Every press delivered (a worker's 200 received): until then an empty inbox
+        # only means the balancer is still retrying what the dead worker refused.
+        await api.wait_for(lambda: balancer.posted >= len(pressed_at), timeout=600)
         while await inbox_left(url):  # noqa: ASYNC110 - state in other processes
             await asyncio.sleep(0.2)
         if killer is not None:
