@@ -178,7 +178,8 @@ class JoiningService:
     async def decide(self, actor: Actor, request_id: int, accept: bool) -> MoveDecided:
         """A secretary of the community asked accepts or refuses, once; the person is
         told. Accepted: their register entry moves here (resident only; no grid,
-        building or door), their open conversations end."""
+        building or door), their open conversations end, and they are asked privately
+        for the new community's grid (else their building) as at registration."""
         secretary = actor.registered_person()
         actor.require(Role.SECRETARY)
         now = self._clock()
