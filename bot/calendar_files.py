@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock, system_clock
 from bot.community.calendar import local_moment, to_utc
+from bot.community.forums import capitalised, forum_name
 from bot.community.register import Actor
 from bot.config import Language, Settings
 from bot.errors import UserFacingError
@@ -212,7 +213,7 @@ class CalendarFiles:
         raise UserFacingError("ics.no_sitting")
 
     async def sitting(self, language: Language, forum: str, day: date) -> CalendarFile:
-        """The Thursday pavilion (周四议事亭) or the talk day (逢四说事) of ``day``."""
+        """The weekly session (周四议事亭) or the talk day (逢四说事) of ``day``."""
         times = self.sitting_times(forum, day)
         if times is None:
             raise UserFacingError("ics.no_sitting")
@@ -220,15 +221,23 @@ class CalendarFiles:
         if ends_at <= self._clock():
             raise UserFacingError("ics.sitting_past", day=self._day(language, starts_at))
         community = self._settings.community
+        calendar = self._settings.calendar
+        # The event's title names the forum as the community's calendar does (周三议事亭).
+        title = translate(
+            language,
+            f"ics.{forum}_summary",
+            community=community.name,
+            forum=capitalised(forum_name(language, forum, calendar, held_on=day)),
+        )
         return self._file(
             CalendarEntry(
                 key=f"sitting-{forum}-{day:%Y%m%d}",
-                summary=translate(language, f"ics.{forum}_summary", community=community.name),
+                summary=title,
                 starts_at=starts_at,
                 ends_at=ends_at,
                 location=translate(language, "ics.sitting_location", community=community.name),
                 description=translate(language, f"ics.{forum}_description"),
-                reminder=translate(language, f"ics.{forum}_summary", community=community.name),
+                reminder=title,
                 name=translate(language, f"ics.{forum}_name", day=self._day(language, starts_at)),
             )
         )

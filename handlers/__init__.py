@@ -335,6 +335,8 @@ BUTTONS: tuple[Button, ...] = (
     Button(community_cb.MoveTo, joining.move_chosen, Access.REGISTERED, Where.PRIVATE),
     Button(community_cb.MoveConfirm, joining.move_confirmed, Access.REGISTERED, Where.PRIVATE),
     Button(community_cb.MoveDecide, joining.move_decided, Role.SECRETARY),
+    # The moved person's grid in the new community, then the 门牌 form asks the building.
+    Button(community_cb.MovedGrid, joining.moved_grid, Access.REGISTERED, Where.PRIVATE),
     Button(community_cb.ChooseLanguage, people.lang_chosen, Access.REGISTERED),
     # 🏠 门牌: one's own building and door (a secretary: anyone's, checked by the service).
     Button(community_cb.SetHome, people.home_pressed, Access.REGISTERED),

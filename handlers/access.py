@@ -40,7 +40,7 @@ from bot.config import Language
 from bot.errors import UserFacingError
 from handlers.callbacks import StaleButton
 from handlers.context import Context
-from handlers.texts import plain, t
+from handlers.texts import error_text, plain, t
 from storage import current_update
 from storage.db import is_storage_full
 from storage.runtime.inbox import UpdateDoneElsewhere
@@ -170,7 +170,7 @@ def guarded(
         try:
             await callback(update, context)
         except UserFacingError as error:
-            await reply(update, t(context.require_actor().language, error.key, **error.params))
+            await reply(update, error_text(context.require_actor().language, error))
         except StaleButton:
             await reply(update, t(language, "access.stale_button"))
         else:

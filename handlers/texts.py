@@ -14,8 +14,10 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot import spoken
+from bot.community.forums import forum_names
 from bot.community.register import ChatKind, Role
 from bot.config import Grid, Language
+from bot.errors import UserFacingError
 from bot.i18n import DEFAULT_LANGUAGE, translate, translate_html
 from storage.community.people import PersonRow
 
@@ -30,6 +32,13 @@ def t(lang: Language, key: str, /, **params: object) -> str:
 def plain(lang: Language, key: str, /, **params: object) -> str:
     """A catalog text for places that show no HTML (button labels, alerts)."""
     return translate(lang, key, **params)
+
+
+def error_text(lang: Language, error: UserFacingError) -> str:
+    """A refusal as the person reads it. A refusal may name the community's forums
+    ("…周三议事亭或说事日开始后才能登记"): their names, by its calendar, are there for it
+    (bot/community/forums.py); the error's own parameters come first."""
+    return t(lang, error.key, **(forum_names(lang) | error.params))
 
 
 def role_name(language: Language, role: Role | str) -> str:

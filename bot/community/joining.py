@@ -8,9 +8,14 @@ the bot directly; the registration form then runs inside that community
 A registered person is in one community at a time. Moving is a request: they ask
 from /me, the secretaries of the community they would join accept or refuse it (a
 push to each, acted on inside that community). Accepted, the person's register entry
-moves: their roles but resident are cleared, their grid, building and door too (they
-choose again there); what they did in the old community stays there (their votes stay
-counted in it). The request is kept in the community asked (storage/community/joining.py).
+moves: their roles but resident are cleared, their grid, building and door too; what
+they did in the old community stays there (their votes stay counted in it). The request
+is kept in the community asked (storage/community/joining.py).
+
+Accepted, the person is told privately and asked again, as at registration: the new
+community's grid with big buttons (if it has grids; "I don't know" is one), then their
+building and door (the 门牌 form, bot/community/registration.py HOME_FLOW). Until they
+answer they have no grid: the old community's never shows in the new one's lists.
 
 The only service that works in two communities in one unit of work, by its nature:
 it enters the target community (``Communities.enter``) for the part that is its.
@@ -27,7 +32,9 @@ from functools import partial
 from bot.clock import Clock, system_clock
 from bot.community.communities import Communities, CommunityChoice
 from bot.community.register import Actor, Role, secretaries_to_tell
-from bot.config import Language
+from bot.community.registration import HOME_FLOW
+from bot.config import Grid, Language
+from bot.dialogs import expect_step
 from bot.errors import UserFacingError
 from bot.runtime.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
 from storage import Storage, community_id
@@ -43,6 +50,19 @@ _JOIN = re.compile(r"^join-([0-9]{1,9})$")
 def join_payload(community: int) -> str:
     """The deep-link payload of a group's "register" button: its community."""
     return f"{JOIN_PREFIX}{community}"
+
+
+#: The moved person's one question before the 门牌 form: the new community's grid.
+MOVED_FLOW = "moved"
+MOVED_GRID_STEP = "grid"
+#: The "I don't know" grid (as at registration).
+NO_GRID = "-"
+
+
+def moved_grid_callback(grid_id: str) -> str:
+    """A grid button under the acceptance (decoded by handlers/community/callbacks.py
+    MovedGrid)."""
+    return f"mvg:{grid_id}"
 
 
 def move_decision_callback(request_id: int, accept: bool) -> str:
@@ -158,11 +178,13 @@ class JoiningService:
     async def decide(self, actor: Actor, request_id: int, accept: bool) -> MoveDecided:
         """A secretary of the community asked accepts or refuses, once; the person is
         told. Accepted: their register entry moves here (resident only; no grid,
-        building or door), their open conversations end."""
+        building or door), their open conversations end, and they are asked privately
+        for the new community's grid (else their building) as at registration."""
         secretary = actor.registered_person()
         actor.require(Role.SECRETARY)
         now = self._clock()
         here = community_id()
+        grids = self._communities.profile(here).grids
         async with self._db.transaction() as session:
             moves = MoveRequestsRepository(session.conn)
             request = await moves.get(request_id)
@@ -180,8 +202,18 @@ class JoiningService:
                 await session.people.grant(
                     request.person_id, Role.RESIDENT.value, secretary.id, now
                 )
-                # Their forms were the old community's: they start afresh here.
+                # Their forms were the old community's: they start afresh here, with the
+                # new community's first question (grid, else building) waiting privately.
                 await session.dialogs.end_all_of(request.tg_user_id)
+                flow, step = (MOVED_FLOW, MOVED_GRID_STEP) if grids else (HOME_FLOW, "building")
+                await session.dialogs.put(
+                    request.tg_user_id,
+                    request.tg_user_id,
+                    flow,
+                    step,
+                    {"person": request.person_id},
+                    now,
+                )
             await session.audit.record(
                 at=now,
                 action="move.accept" if accept else "move.refuse",
@@ -198,10 +230,8 @@ class JoiningService:
                     Delivery(
                         request.tg_user_id,
                         request.person_id,
-                        OutgoingMessage(
-                            "join.move_accepted" if accept else "join.move_refused",
-                            language,
-                            {"community": self._communities.name_in(here, language)},
+                        _decision_message(
+                            accept, language, self._communities.name_in(here, language), grids
                         ),
                     )
                 ],
@@ -209,6 +239,58 @@ class JoiningService:
                 now=now,
             )
         return MoveDecided(request, accept)
+
+    async def choose_grid(self, actor: Actor, chat_id: int, grid_id: str) -> Grid | None:
+        """The moved person's grid in their new community (``NO_GRID``: they do not know
+        it), once; then the 门牌 form asks their building. The grid chosen, or None."""
+        person = actor.registered_person("me.not_registered")
+        grids = {grid.id: grid for grid in self._communities.profile(community_id()).grids}
+        chosen = None if grid_id == NO_GRID else grids.get(grid_id)
+        if grid_id != NO_GRID and chosen is None:
+            raise UserFacingError("join.move_grid_expired")  # a grid removed since
+        now = self._clock()
+        async with self._db.transaction() as session:
+            dialog = await expect_step(
+                session,
+                chat_id,
+                actor.tg_user_id,
+                MOVED_FLOW,
+                MOVED_GRID_STEP,
+                "join.move_grid_expired",
+            )
+            if int(dialog.data["person"]) != person.id:
+                raise UserFacingError("join.move_grid_expired")
+            await session.people.set_grid(person.id, chosen.id if chosen else None)
+            await session.dialogs.put(
+                chat_id, actor.tg_user_id, HOME_FLOW, "building", {"person": person.id}, now
+            )
+            await session.audit.record(
+                at=now, action="person.grid", actor_id=person.id, subject_id=person.id
+            )
+        return chosen
+
+
+def _decision_message(
+    accept: bool, language: Language, community: str, grids: list[Grid]
+) -> OutgoingMessage:
+    """To the person who asked: refused; or accepted, with the new community's first
+    question: its grids as big buttons (two a row, and "I don't know"), else the building."""
+    params = {"community": community}
+    if not accept:
+        return OutgoingMessage("join.move_refused", language, params)
+    if not grids:
+        return OutgoingMessage("join.move_accepted_building", language, params)
+    buttons = [
+        ButtonSpec(
+            "join.move_grid_button",
+            moved_grid_callback(grid.id),
+            label_params={"grid": grid.name_in(language)},
+        )
+        for grid in grids
+    ]
+    rows = [tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
+    rows.append((ButtonSpec("register.grid_unknown_button", moved_grid_callback(NO_GRID)),))
+    return OutgoingMessage("join.move_accepted", language, params, buttons=tuple(rows))
 
 
 def _request_message(

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock, system_clock
 from bot.community.calendar import local_moment, to_utc
+from bot.community.forums import forum_name
 from bot.community.register import Actor, Role
 from bot.config import Language, Settings
 from bot.deliberation.attendance import Attendance, attendance_of
@@ -584,7 +585,9 @@ def _attendance_sheet(ledger: Ledger, lang: Language, tz: ZoneInfo) -> Sheet:
         rows.append(
             (
                 _when(one.sitting.starts_at, tz),
-                translate(lang, f"matter.forum.{one.sitting.forum}"),
+                forum_name(
+                    lang, one.sitting.forum, held_on=one.sitting.starts_at.astimezone(tz).date()
+                ),
                 present.registered,
                 separator.join(a.name for a in present.present),
                 present.unregistered,

@@ -21,6 +21,7 @@ from typing import Any
 from bot import spoken, usertext
 from bot.clock import Clock, system_clock
 from bot.community.calendar import CommunityCalendar
+from bot.community.forums import forum_name
 from bot.community.register import Actor, ChatKind, Role
 from bot.config import Language, Settings
 from bot.dialogs import expect_step
@@ -208,7 +209,7 @@ def _agenda_card(
         | {
             "supports": spoken.count(language, "residents", matter.supports),
             "when": spoken.moment(language, matter.agenda_at, tz),
-            "forum": translate(language, f"matter.forum.{matter.agenda_forum}"),
+            "forum": forum_name(language, matter.agenda_forum),
             "comments": spoken.count(language, "comments", matter.comments),
             "merged": merged_note,
         },

@@ -1,4 +1,7 @@
-"""Sittings: the Thursday pavilion (周四议事亭) and talk days (逢四说事), and their minutes.
+"""Sittings: the weekly session (周四议事亭) and talk days (逢四说事), and their minutes.
+
+Each is named by the community's own calendar (bot/community/forums.py): 周三议事亭 for
+a community meeting on Wednesdays.
 
 Each sitting is a row of ``sittings``, created by the first built-in schedule
 that fires for it:
@@ -32,6 +35,7 @@ from bot import parsing, spoken, usertext
 from bot.clock import Clock, system_clock
 from bot.community.calendar import local_moment, to_utc
 from bot.community.calendar_notes import move_note
+from bot.community.forums import forum_name, session_name, talk_day_word
 from bot.community.register import Actor, ChatKind, Role
 from bot.config import Language, Settings
 from bot.deliberation.attendance import Attendance, AttendanceService, attendance_of
@@ -260,6 +264,7 @@ class SittingService:
             "date": spoken.day(language, start.date(), spoken.local_date(firing.now, self.tz)),
             "time": spoken.clock(language, start),
             "why": self._why("session", start),
+            "session_forum": session_name(language, self._settings.calendar, held_on=start.date()),
         }
         # 📅 the session into one's phone calendar (handlers/calendars/callbacks.py
         # CalendarSitting; pressed in the group it opens the private chat, which gets it).
@@ -278,6 +283,7 @@ class SittingService:
         params = {
             "date": spoken.month_day(language, start.date()),
             "time": spoken.clock(language, start),
+            "session_forum": session_name(language, self._settings.calendar, held_on=start.date()),
         }
         key = "sittings.session_open_late" if firing.noticeably_late else "sittings.session_open"
         await self._post(firing, key, agenda, params, "open")
@@ -294,6 +300,7 @@ class SittingService:
         params = {
             "date": spoken.month_day(language, start.date()),
             "why": self._why("talk_day", start),
+            "talk_day": talk_day_word(language, self._settings.calendar),
         }
         calendar = ((ButtonSpec("ics.button", f"kt:t:{start:%Y%m%d}"),),)
         await self._post(firing, "sittings.talk_day_open", agenda, params, "open", calendar)
@@ -450,7 +457,9 @@ class SittingService:
                     tuple(
                         (
                             local_cell(m.starts_at, tz),
-                            translate(language, f"matter.forum.{m.forum}"),
+                            forum_name(
+                                language, m.forum, held_on=m.starts_at.astimezone(tz).date()
+                            ),
                             m.place,
                             m.chair,
                             m.recorder,

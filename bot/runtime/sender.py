@@ -58,6 +58,7 @@ from telegram.error import (
 )
 
 from bot.clock import Clock, system_clock
+from bot.community.forums import forum_names
 from bot.community.register import CommunityService
 from bot.config import DeliverySettings
 from bot.i18n import translate, translate_lenient
@@ -92,8 +93,11 @@ MAX_CAPTION = 1024
 
 def render_text(message: OutgoingMessage) -> str:
     """The message's HTML text, every parameter escaped. Lenient: a message queued before
-    an upgrade gave its text a new placeholder still goes, with that part empty."""
-    return translate_lenient(message.language, message.key, **message.params)
+    an upgrade gave its text a new placeholder still goes, with that part empty; one
+    queued before the forums were named by the community's calendar gets their names
+    (bot/community/forums.py) from the community it is sent for."""
+    params = forum_names(message.language) | message.params
+    return translate_lenient(message.language, message.key, **params)
 
 
 def render_buttons(message: OutgoingMessage) -> InlineKeyboardMarkup | None:

@@ -6,7 +6,9 @@ from __future__ import annotations
 from telegram import Chat, Update
 from telegram.constants import ChatType
 
+from bot.community.forums import talk_day_name
 from bot.community.register import ChatInfo, ChatKind, Role
+from bot.config import Language
 from bot.errors import UserFacingError
 from handlers.access import reply, show
 from handlers.community import callbacks as cb
@@ -113,6 +115,9 @@ async def _welcome(context: Context, chat_id: int, kind: ChatKind) -> None:
             community=settings.community.name_in(language),
             weekday=plain(language, f"bind.weekday.{calendar.session_weekday}"),
             days=plain(language, "bind.day_separator").join(map(str, calendar.talk_days)),
+            # The practice by its Chinese name in both languages ("we talk things over
+            # (逢四说事)"): what the residents call it; 说事日 on other days than 4, 14, 24.
+            talk_forum=talk_day_name(Language.ZH_HANS, calendar),
         ),
         # The group's own community, named in the link: a newcomer registers there.
         reply_markup=open_private_chat(language, context.bot.username, register_payload()),

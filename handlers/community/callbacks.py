@@ -215,6 +215,15 @@ class MoveDecide(Callback):
 
 
 @dataclass(frozen=True)
+class MovedGrid(Callback):
+    """A grid of the new community, under the acceptance of one's move ("-": I don't
+    know; data written by bot/community/joining.py moved_grid_callback)."""
+
+    PREFIX: ClassVar[str] = "mvg"
+    grid: str
+
+
+@dataclass(frozen=True)
 class GridAdd(Callback):
     """➕ 添加网格 on /grids."""
 

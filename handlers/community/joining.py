@@ -120,5 +120,21 @@ async def move_decided(update: Update, context: Context) -> None:
     await show(update, t(actor.language, key, name=decided.request.display_name))
 
 
+async def moved_grid(update: Update, context: Context) -> None:
+    """A grid pressed under the acceptance of one's move: the question keeps its answer,
+    then the building is asked (the 门牌 form goes on from there)."""
+    data = cb.MovedGrid.decode(_data(update))
+    actor = context.require_actor()
+    chat = update.effective_chat
+    assert chat is not None  # noqa: S101 - a button is always in a chat
+    grid = await context.services.joining.choose_grid(actor, chat.id, data.grid)
+    language = actor.language
+    community = context.services.settings.community.name_in(language)
+    chosen = grid.name_in(language) if grid else t(language, "register.grid_unknown_button")
+    question = t(language, "join.move_accepted", community=community)
+    await show(update, t(language, "register.answered", question=question, answer=chosen))
+    await context.bot.send_message(chat.id, t(language, "home.ask_building"))
+
+
 def _data(update: Update) -> str | None:
     return update.callback_query.data if update.callback_query else None

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
 
+from bot.community.forums import forum_name
 from bot.config import Language
 from bot.deliberation.attendance import ALL_BUILDINGS, AttendanceScreen
 from bot.deliberation.voting.electorate import is_scoped
@@ -42,7 +43,7 @@ def attendance_text(language: Language, screen: AttendanceScreen, tz: ZoneInfo) 
         t(
             language,
             "attendance.title",
-            forum=translate(language, f"matter.forum.{screen.sitting.forum}"),
+            forum=forum_name(language, screen.sitting.forum, held_on=start.date()),
             date=local_time(start, tz, language),
         ),
         t(

@@ -11,19 +11,21 @@ from __future__ import annotations
 from telegram import Update
 
 from bot import parsing, spoken
+from bot.community.forums import forum_name, forum_names
 from handlers import texts
 from handlers.access import reply, show
 from handlers.context import Context
 from handlers.deliberation import callbacks as cb
 from handlers.deliberation import keyboards
 from handlers.deliberation.matters import matter_screen, refresh_card_soon
-from handlers.texts import plain, t
+from handlers.texts import t
 from storage.deliberation.matters import MatterRow
 
-#: What may follow /agenda N to choose the forum.
+#: What may follow /agenda N to choose the forum. Any day of the week names the session
+#: (周三 in a community that meets on Wednesdays; 周四 as the first community says).
 FORUM_WORDS = {
     "session": "session",
-    "周四": "session",
+    **{f"周{day}": "session" for day in "一二三四五六日"},
     "议事亭": "session",
     "talk": "talk_day",
     "talk_day": "talk_day",
@@ -44,7 +46,8 @@ async def agenda_command(update: Update, context: Context) -> None:
     number = number_of(args[0]) if 1 <= len(args) <= 2 else None
     forum = FORUM_WORDS.get(args[1].lower()) if len(args) == 2 else None
     if number is None or (len(args) == 2 and forum is None):
-        await reply(update, t(actor.language, "desk.agenda_usage"))
+        names = forum_names(actor.language, context.services.settings.calendar)
+        await reply(update, t(actor.language, "desk.agenda_usage", **names))
         return
     matter = await context.services.desk.place_on_agenda(
         actor, await context.services.matters.id_of(number), forum
@@ -207,7 +210,7 @@ def _agenda_done(context: Context, matter: MatterRow) -> str:
         "desk.agenda_done",
         number=matter.number,
         when=texts.local_time(matter.agenda_at, tz, actor.language),
-        forum=plain(actor.language, f"matter.forum.{matter.agenda_forum}"),
+        forum=forum_name(actor.language, matter.agenda_forum),
     )
 
 

@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.community.forums import capitalised, forum_name
 from bot.community.register import PeoplePage
 from bot.config import Grid, Language
 from bot.deliberation.carrying.rules import DUE_CHOICES, OWNER_KINDS, PERCENT_CHOICES
@@ -260,7 +261,10 @@ def matter_actions(language: Language, matter: MatterRow, secretary: bool) -> In
             ("talk_day", "desk.agenda_talk_button"),
         ):
             if not (matter.stage == "agenda" and matter.agenda_forum == forum):
-                rows.append([button(plain(language, key), cb.DeskAgenda(matter.id, forum))])
+                # Named by the community's calendar: 📅 列入周三议事亭议程 where it meets on
+                # Wednesdays; "Talk day agenda" starts with a capital in English.
+                label = plain(language, key, forum=capitalised(forum_name(language, forum)))
+                rows.append([button(label, cb.DeskAgenda(matter.id, forum))])
         rows.append([button(plain(language, "desk.merge_button"), cb.DeskMergeMenu(matter.id))])
         rows.append([button(plain(language, "desk.withdraw_button"), cb.DeskWithdraw(matter.id))])
     if secretary and matter.stage in VOTABLE_STAGES:

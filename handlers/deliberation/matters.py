@@ -13,6 +13,7 @@ from telegram.constants import ChatType
 from telegram.ext import JobQueue
 
 from bot import parsing, spoken
+from bot.community.forums import forum_name
 from bot.community.register import Actor, Role
 from bot.deliberation.raising import GROUP_DRAFT_KEPT, RaiseDraft, card_message
 from handlers.access import answer, reply, show
@@ -266,7 +267,7 @@ async def support(update: Update, context: Context) -> None:
             actor.language,
             "matter.supported_agenda",
             when=local_time(matter.agenda_at, tz, actor.language),
-            forum=plain(actor.language, f"matter.forum.{matter.agenda_forum}"),
+            forum=forum_name(actor.language, matter.agenda_forum),
         )
     else:
         text = plain(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.community.forums import forum_name
 from bot.config import Language
 from bot.deliberation.attendance import ALL_BUILDINGS
 from bot.deliberation.minutes import ExcerptChoice, OfficerChoices
@@ -23,7 +24,11 @@ def panel_text(language: Language, minutes: Minutes, services: Services) -> str:
     return t(
         language,
         "minutes.panel",
-        forum=plain(language, f"matter.forum.{minutes.forum}"),
+        forum=forum_name(
+            language,
+            minutes.forum,
+            held_on=minutes.starts_at.astimezone(services.settings.community.tz).date(),
+        ),
         date=minutes_day(language, minutes.starts_at, services.settings.community.tz),
         chair=minutes.chair or not_set,
         recorder=minutes.recorder or not_set,

@@ -10,6 +10,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot import spoken
+from bot.community.forums import forum_name
 from bot.config import Language
 from bot.deliberation.sittings import Minutes, MinutesItem, Opinion, VoteOutcome
 from bot.deliberation.voting.electorate import ALL, scope_name, turnout
@@ -235,7 +236,7 @@ def minutes_view(language: Language, minutes: Minutes, tz: ZoneInfo) -> MinutesV
     kind = plain(
         language,
         "sittings.minutes_kind",
-        forum=translate(language, f"matter.forum.{minutes.forum}"),
+        forum=forum_name(language, minutes.forum, held_on=start.astimezone(tz).date()),
     )
     count, names = _attendance_text(language, minutes)
     label = "sittings.minutes_label"

@@ -10,9 +10,9 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup, Message, Update
 
+from bot.community.forums import forum_name
 from bot.config import Language
 from bot.deliberation.sitting_checkin import QR_PREFIX, SittingCode
-from bot.i18n import translate
 from handlers import code_screens
 from handlers.access import reply
 from handlers.context import Context
@@ -27,7 +27,7 @@ SCREEN_HOURS = 6
 
 
 def _forum(language: Language, sitting: SittingRow) -> str:
-    return translate(language, f"matter.forum.{sitting.forum}")
+    return forum_name(language, sitting.forum)
 
 
 async def checked_in(

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot import spoken
+from bot.community.forums import forum_name
 from bot.config import Grid, Language
 from bot.deliberation.carrying.rules import CarryingStatus, RatingSummary
 from bot.deliberation.desk import MatterHistory
@@ -41,7 +42,7 @@ def matter_line(language: Language, matter: MatterRow, threshold: int, tz: ZoneI
             number=matter.number,
             title=matter.title,
             when=local_time(matter.agenda_at, tz, language),
-            forum=translate(language, f"matter.forum.{matter.agenda_forum}"),
+            forum=forum_name(language, matter.agenda_forum),
         )
     return t(
         language,
@@ -232,7 +233,7 @@ def _event_value(
     """A detail of a history step made readable: forums, results and stages named, times
     local."""
     if name == "forum" and isinstance(value, str):
-        return translate(language, f"matter.forum.{value}")
+        return forum_name(language, value)
     if name == "result" and isinstance(value, str):
         return translate(language, f"vote.result.{value}")
     if name == "stage" and isinstance(value, str):

@@ -198,6 +198,14 @@ class PeopleRepository:
             (language, person_id, community_id()),
         )
 
+    async def set_grid(self, person_id: int, grid_id: str | None) -> bool:
+        """Set the person's grid (one of this community's); False if they are not here."""
+        cur = await self._conn.execute(
+            "UPDATE people SET grid_id = ? WHERE id = ? AND community_id = ?",
+            (grid_id, person_id, community_id()),
+        )
+        return cur.rowcount > 0
+
     async def set_home(self, person_id: int, building: str | None, door: str | None) -> None:
         """Set the person's building and door (门牌): their household."""
         await self._conn.execute(

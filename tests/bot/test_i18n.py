@@ -169,7 +169,9 @@ def test_translate_formats_and_falls_back_to_key() -> None:
 def test_a_missing_parameter_leaves_that_part_empty(caplog: pytest.LogCaptureFixture) -> None:
     """A message queued before an upgrade gave its text a new placeholder still goes out."""
     with caplog.at_level("WARNING", logger="bot.i18n"):
-        text = translate_lenient(Language.ZH_HANS, "sittings.talk_day_open", date="10-08")
+        text = translate_lenient(
+            Language.ZH_HANS, "sittings.talk_day_open", date="10-08", talk_day="逢四说事日"
+        )
     assert text.startswith("☀️ 今天（10-08）是逢四说事日") and "{why}" not in text
     assert "lacks the parameter 'why'" in caplog.text
     with pytest.raises(KeyError):  # elsewhere a missing parameter is still an error

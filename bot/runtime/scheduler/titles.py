@@ -7,9 +7,20 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot import spoken
+from bot.community.forums import forum_name
 from bot.config import Language
 from bot.i18n import translate, translate_count
 from storage.runtime.schedules import ScheduleRow
+
+#: The built-in schedules of a forum (bot/runtime/scheduler/builtins.py), whose names
+#: take the forum's name by the community's calendar: 周三议事亭提醒, 说事日开场.
+FORUM_OF_KIND = {
+    "session.reminder": "session",
+    "sitting.session_open": "session",
+    "sitting.session_close": "session",
+    "talk_day.opening": "talk_day",
+    "sitting.talk_day_close": "talk_day",
+}
 
 
 def spoken_time(
@@ -42,6 +53,9 @@ def schedule_title(
     facts = dict(schedule.payload if facts is None else facts)
     if isinstance(facts.get("minutes"), int):
         facts["lead"] = lead_time(language, facts["minutes"])
+    forum = FORUM_OF_KIND.get(schedule.kind)
+    if forum is not None:
+        facts.setdefault("forum", forum_name(language, forum))
     key = f"schedule.kind.{schedule.kind}"
     if schedule.kind == "message" or translate(language, key) == key:
         return schedule.title

@@ -197,7 +197,10 @@ async def test_moving_to_another_community_on_acceptance(harness: BotHarness) ->
     await harness.press_label(2003, request, "接受")
     assert harness.last(2003)["text"] == "已接受：张阿姨 搬到本社区。"
     await harness.pushes_sent()
-    assert "和平社区的书记同意了" in harness.last(2001)["text"]
+    # No grids there: asked their building at once (the 门牌 form).
+    assert harness.last(2001)["text"] == (
+        "和平社区的书记同意了，您现在是和平社区的居民。\n您住哪栋楼？请发送楼栋，例如“3号楼”。"
+    )
     moved = await _person(harness, 2001)
     assert moved is not None and moved.community_id == peace
     assert moved.roles == frozenset({"resident"})
@@ -219,6 +222,87 @@ async def test_moving_to_another_community_on_acceptance(harness: BotHarness) ->
     await harness.say(2001, "/me")
     await harness.press_label(2001, harness.last(2001), "搬到其他社区")
     assert button_labels(harness.last(2001)) == ["幸福社区"]
+
+
+async def test_a_moved_person_chooses_the_new_communitys_grid_and_building(
+    tmp_path: Path, api: FakeBotApi
+) -> None:
+    """The new community's grids as big buttons, privately; the old grid never follows."""
+    settings = make_settings(
+        tmp_path,
+        telegram={"poll_timeout": 1},
+        community={"grids": [{"id": "g1", "name": "第一网格"}]},
+    )
+    token = current_community.set(None)
+    try:
+        harness = await start_harness(settings, api)
+    finally:
+        current_community.reset(token)
+    try:
+        services = harness.running.services
+        await harness.register(2001, "张阿姨", "3号楼")
+        await harness.press(2001, harness.last(2001), cb.RegisterGrid("g1").encode())
+        zhang = await _person(harness, 2001)
+        assert zhang is not None and zhang.grid_id == "g1"
+        peace = await _second_community(harness)
+        # The new community's grids, set with /grids: ids of their own (g1 again, maybe).
+        east = await services.communities.add_grid(peace, "东区网格")
+        west = await services.communities.add_grid(peace, "西区网格")
+        await harness.say(2003, f"/start join-{peace}")
+        await harness.press(2003, harness.last(2003), cb.RegisterConsent(True).encode())
+        await harness.press(2003, harness.last(2003), cb.RegisterUseTelegramName().encode())
+        await harness.press(2003, harness.last(2003), cb.RegisterSkipBuilding().encode())
+        await harness.press(2003, harness.last(2003), cb.RegisterGrid(east.id).encode())
+        await _make_secretary(harness, 2003, peace)
+
+        await harness.say(2001, "/me")
+        await harness.press_label(2001, harness.last(2001), "搬到其他社区")
+        await harness.press_label(2001, harness.last(2001), "和平社区")
+        await harness.press_label(2001, harness.last(2001), "确定申请")
+        await harness.pushes_sent()
+        await harness.press_label(2003, harness.last(2003), "接受")
+        await harness.pushes_sent()
+
+        # Told, and asked the grid with big buttons: the new community's, not the old.
+        asked = harness.last(2001)
+        assert asked["text"] == (
+            "和平社区的书记同意了，您现在是和平社区的居民。\n您属于哪个网格？请点下面的按钮。"
+        )
+        assert button_labels(asked) == ["东区网格", "西区网格", "不清楚"]
+        # Until they answer they have no grid: 第一网格 is nowhere in the new community.
+        moved = await _person(harness, 2001)
+        assert moved is not None and moved.community_id == peace
+        assert (moved.grid_id, moved.building, moved.door) == (None, None, None)
+        with in_community(peace):
+            async with harness.db.read() as session:
+                assert await session.people.count_in_grid("g1") == (
+                    1 if east.id == "g1" else 0  # 李大爷 chose 东区网格
+                )
+        await harness.say(2001, "/me")
+        card = harness.last(2001)["text"]
+        assert "第一网格" not in card and "3号楼" not in card
+
+        # The grid pressed: the question keeps its answer, the building is asked.
+        await harness.press_label(2001, asked, "西区网格")
+        (answered,) = [
+            m for m in harness.api.bot_messages(2001) if m["message_id"] == asked["message_id"]
+        ]
+        assert answered["text"].endswith("✅ 西区网格")
+        assert harness.last(2001)["text"] == "您住哪栋楼？请发送楼栋，例如“3号楼”。"
+        await harness.say(2001, "5号楼")
+        assert harness.last(2001)["text"].startswith("您家的门牌号是多少？")
+        await harness.say(2001, "301")
+        assert harness.last(2001)["text"].startswith("已记下：5号楼 301。")
+        moved = await _person(harness, 2001)
+        assert moved is not None
+        assert (moved.grid_id, moved.building, moved.door) == (west.id, "5号楼", "301")
+        # The same button again: that step is over, nothing changes.
+        await harness.press(2001, asked, cb.MovedGrid(east.id).encode(), strict=False)
+        assert harness.api.callback_answers()[-1]["text"].startswith("这一步已经过去了")
+        moved = await _person(harness, 2001)
+        assert moved is not None and moved.grid_id == west.id
+    finally:
+        await harness.running.stop()
 
 
 async def test_a_refused_move_leaves_the_person_where_they_are(harness: BotHarness) -> None:
