@@ -146,10 +146,17 @@ class UpdateIngress:
             {update.update_id: update.to_json() for update in updates},
         )
 
-    async def receive_raw(self, items: Sequence[dict[str, Any]]) -> None:
+    async def receive_raw(
+        self, items: Sequence[dict[str, Any]], parsed: Sequence[Update] | None = None
+    ) -> None:
         """The same for updates as Telegram sent them (JSON objects): what is stored is
-        their own JSON, so nothing is serialised back from PTB's objects."""
-        updates = {int(item["update_id"]): self.parse(item) for item in items}
+        their own JSON, so nothing is serialised back from PTB's objects. ``parsed``:
+        the same updates already read by :meth:`parse` (the webhook checks each one)."""
+        if parsed is None:
+            parsed = [self.parse(item) for item in items]
+        updates = {
+            int(item["update_id"]): update for item, update in zip(items, parsed, strict=True)
+        }
         payloads = {int(item["update_id"]): json.dumps(item, ensure_ascii=False) for item in items}
         await self._store_and_dispatch(updates, payloads)
 
@@ -445,11 +452,11 @@ class WebhookServer:
                     raw = json.loads(self.request.body)
                     if not isinstance(raw, dict) or not isinstance(raw.get("update_id"), int):
                         raise ValueError("not an update")
-                    ingress.parse(raw)  # refused here if PTB cannot read it
+                    update = ingress.parse(raw)  # refused here if PTB cannot read it
                 except ValueError:
                     self.set_status(400)
                     return
-                await ingress.receive_raw([raw])
+                await ingress.receive_raw([raw], [update])
                 self.set_status(200)
 
         app = tornado.web.Application([(self._path, Receive)])

@@ -112,6 +112,17 @@ def _decode_numeric(text: str) -> int | float:
     return int(text)
 
 
+async def reset_connection(raw: asyncpg.Connection) -> None:
+    """What a connection needs when it goes back to the pool: a rollback, if a unit left
+    its transaction open (a cancelled one). asyncpg's own reset sends RESET ALL, CLOSE
+    ALL, UNLISTEN * and pg_advisory_unlock_all() every time, a round trip per unit of
+    work for state Pavilion never leaves on a pooled connection: settings are given at
+    connect, no cursor outlives its statement, nothing LISTENs, and the only
+    session-level advisory lock (the sender's seat) has a connection of its own."""
+    if raw.is_in_transaction():
+        await raw.execute("ROLLBACK")
+
+
 async def prepare_connection(raw: asyncpg.Connection) -> None:
     """Per connection: numeric as int/float, as SQLite returns the same values."""
     await raw.set_type_codec(

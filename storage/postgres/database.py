@@ -42,6 +42,7 @@ from storage.postgres.connection import (
     SyncPgConnection,
     Translations,
     prepare_connection,
+    reset_connection,
 )
 from storage.postgres.dialect import Schema
 from storage.postgres.migrations import POSTGRES_MIGRATIONS
@@ -94,6 +95,7 @@ class PostgresDatabase(Storage):
             min_size=1,
             max_size=size,
             init=prepare_connection,
+            reset=reset_connection,
             # Statements carry their values (client-side binding): none repeats.
             statement_cache_size=0,
             server_settings={
