@@ -43,6 +43,30 @@ END $$;
 CREATE TRIGGER matters_next_number BEFORE INSERT ON matters
     FOR EACH ROW EXECUTE FUNCTION matters_next_number();
 """,
+    "conventions_next_number": """
+CREATE FUNCTION conventions_next_number() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.number IS NULL THEN
+        NEW.number := (SELECT coalesce(max(number), 0) + 1 FROM conventions
+                       WHERE community_id = NEW.community_id);
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER conventions_next_number BEFORE INSERT ON conventions
+    FOR EACH ROW EXECUTE FUNCTION conventions_next_number();
+""",
+    "lessons_next_number": """
+CREATE FUNCTION lessons_next_number() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.number IS NULL THEN
+        NEW.number := (SELECT coalesce(max(number), 0) + 1 FROM lessons
+                       WHERE community_id = NEW.community_id);
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER lessons_next_number BEFORE INSERT ON lessons
+    FOR EACH ROW EXECUTE FUNCTION lessons_next_number();
+""",
     "needs_forget_resident": """
 CREATE FUNCTION needs_forget_resident() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

@@ -465,14 +465,15 @@ def _conventions_sheet(ledger: Ledger, lang: Language, tz: ZoneInfo) -> Sheet:
         ),
         tuple(
             (
-                c.id,
+                # The numbers people saw (公约 #3), not the street-wide row ids.
+                c.number,
                 c.title,
                 c.text,
                 ledger.number(c.matter_id),
                 c.vote_id,
                 _when(c.adopted_at, tz),
-                c.amends,
-                c.superseded_by,
+                c.amends_number,
+                c.superseded_by_number,
             )
             for c in ledger.conventions
         ),

@@ -55,13 +55,13 @@ async def play_lessons(
     async with script.running.services.db.read() as session:
         (lesson,) = await session.lessons.recent(1, sent_only=True)
     await script.say(secretary, "/lessons")
-    await script.press(secretary, f"#{lesson.id} ")
+    await script.press(secretary, f"#{lesson.number} ")
     await script.press(secretary, "现在提醒")
     await _sent(script)
     await script.press(delivered, "送学上门")
     await _sent(script)
     await script.press(grid_worker, "已送学")
-    await script.say(secretary, f"/lessonreport {lesson.id}")
+    await script.say(secretary, f"/lessonreport {lesson.number}")
 
 
 async def _sent(script: Script) -> None:

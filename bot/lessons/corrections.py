@@ -84,7 +84,7 @@ class LessonCorrections:
         standings = await session.lessons.standings(lesson.id)
         groups = await session.chats.posting(ChatKind.MEMBERS.value)
         language = self._ctx.settings.community.default_language
-        params = {"number": lesson.id, "title": lesson.title, "old": old, "new": new}
+        params = {"number": lesson.number, "title": lesson.title, "old": old, "new": new}
         deliveries = [
             Delivery(c.chat_id, None, OutgoingMessage("lesson.correction", language, params))
             for c in groups
@@ -100,7 +100,7 @@ class LessonCorrections:
         await queue_push(
             session,
             kind="lesson.correction",
-            title=f"微党课 #{lesson.id} 更正",
+            title=f"微党课 #{lesson.number} 更正",
             deliveries=deliveries,
             dedupe_prefix=f"lesson-fix:{lesson.id}:{number}",
             now=now,

@@ -45,7 +45,7 @@ class LessonDelivery:
             await queue_push(
                 session,
                 kind="lesson.delivery",
-                title=f"送学 #{lesson.id}",
+                title=f"送学 #{lesson.number}",
                 deliveries=[
                     Delivery(w.tg_user_id, w.id, _task(lesson, person, Language(w.language)))
                     for w in to_tell
@@ -105,7 +105,7 @@ def _task(lesson: LessonRow, member: PersonRow, language: Language) -> OutgoingM
         {
             "name": member.display_name,
             "building": member.building or "",
-            "number": lesson.id,
+            "number": lesson.number,
             "title": lesson.title,
         },
         buttons=(

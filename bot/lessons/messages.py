@@ -117,7 +117,7 @@ def lesson_messages(
             OutgoingMessage(
                 "lesson.photo_caption",
                 language,
-                {"number": lesson.id, "title": lesson.title},
+                {"number": lesson.number, "title": lesson.title},
                 photo=lesson.photo,
             )
         )
@@ -126,7 +126,7 @@ def lesson_messages(
         last = index == len(parts) - 1
         key = "lesson.message" if len(parts) == 1 else "lesson.message_part"
         params: dict[str, Any] = {
-            "number": lesson.id,
+            "number": lesson.number,
             "title": lesson.title,
             "text": part,
             "part": index + 1,
@@ -172,18 +172,23 @@ def reminder_message(
     if leave:
         buttons = (*buttons, (ButtonSpec("lesson.button.leave", leave_callback(lesson.id)),))
     return OutgoingMessage(
-        "lesson.reminder", language, {"number": lesson.id, "title": lesson.title}, buttons=buttons
+        "lesson.reminder",
+        language,
+        {"number": lesson.number, "title": lesson.title},
+        buttons=buttons,
     )
 
 
 def leave_what(language: Language, lesson: LessonRow, slot: SlotRow | None, tz: ZoneInfo) -> str:
     """What the leave is for: the lesson, or a make-up of it."""
     if slot is None:
-        return translate(language, "lesson.leave.what_lesson", number=lesson.id, title=lesson.title)
+        return translate(
+            language, "lesson.leave.what_lesson", number=lesson.number, title=lesson.title
+        )
     return translate(
         language,
         "lesson.leave.what_makeup",
-        number=lesson.id,
+        number=lesson.number,
         title=lesson.title,
         when=spoken.moment(language, slot.starts_at, tz),
         place=slot.place,

@@ -45,13 +45,24 @@ class LessonRecords:
         actor.member(Role.SECRETARY, REFUSALS[Role.SECRETARY])
         return await self.report_of(lesson_id)
 
+    async def report_by_number(self, actor: Actor, number: int) -> LessonReport:
+        """The per-lesson report of the community's lesson #``number``, as a secretary types
+        it (/lessonreport 3: numbers are counted per community, ids are not)."""
+        actor.member(Role.SECRETARY, REFUSALS[Role.SECRETARY])
+        async with self._ctx.db.read() as session:
+            lesson = await session.lessons.by_number(number)
+            if lesson is None:
+                raise UserFacingError("lesson.not_found", number=number)
+            standings = await session.lessons.standings(lesson.id)
+        return LessonReport(lesson, tuple(standings), self._ctx.late_after)
+
     async def report_of(self, lesson_id: int) -> LessonReport:
         """The per-lesson report (no role check: for the demo and the summary)."""
         async with self._ctx.db.read() as session:
             lesson = await session.lessons.get(lesson_id)
             if lesson is None:
                 raise UserFacingError("lesson.not_found", number=lesson_id)
-            standings = await session.lessons.standings(lesson_id)
+            standings = await session.lessons.standings(lesson.id)
         return LessonReport(lesson, tuple(standings), self._ctx.late_after)
 
     async def member_record(

@@ -39,7 +39,7 @@ class LessonReminders:
         schedule_id, due = await self._ctx.scheduler.create_in(
             session,
             kind="lesson.remind",
-            title=f"微党课 #{lesson.id} 提醒",
+            title=f"微党课 #{lesson.number} 提醒",
             rule={"type": "once", "at": to_db_time(remind_at)},
             payload={"lesson_id": lesson.id},
             owner_id=None,
@@ -90,7 +90,7 @@ class LessonReminders:
             await queue_push(
                 session,
                 kind="lesson.remind",
-                title=f"微党课 #{lesson.id} 提醒",
+                title=f"微党课 #{lesson.number} 提醒",
                 deliveries=deliveries,
                 dedupe_prefix=f"lesson-remind:{lesson.id}:{to_db_time(now)}",
                 now=now,

@@ -56,7 +56,7 @@ class LessonSending:
         if lesson is None:
             raise UserFacingError("lesson.not_found", number=lesson_id)
         if lesson.status == "sent":
-            raise UserFacingError("lesson.already_sent", number=lesson_id)
+            raise UserFacingError("lesson.already_sent", number=lesson.number)
         return lesson
 
     def next_party_day(self) -> tuple[datetime, date, bool]:
@@ -123,7 +123,7 @@ class LessonSending:
             schedule_id, due = await self._ctx.scheduler.create_in(
                 session,
                 kind="lesson.push",
-                title=f"微党课 #{lesson.id} {lesson.title}",
+                title=f"微党课 #{lesson.number} {lesson.title}",
                 rule={"type": "once", "at": to_db_time(at)},
                 payload={"lesson_id": lesson.id},
                 owner_id=actor.person_id,
@@ -204,7 +204,7 @@ class LessonSending:
         push_id = await self._queue(session, lesson, members, now, report)
         await session.lessons.add_recipients(lesson.id, [m.id for m in members], now)
         if not await session.lessons.mark_sent(lesson.id, push_id, now):
-            raise UserFacingError("lesson.already_sent", number=lesson.id)
+            raise UserFacingError("lesson.already_sent", number=lesson.number)
         await self._reminders.schedule(session, lesson, now)
         return len(members)
 
@@ -231,7 +231,7 @@ class LessonSending:
         push_id = await queue_push(
             session,
             kind="lesson",
-            title=f"微党课 #{lesson.id} {lesson.title}",
+            title=f"微党课 #{lesson.number} {lesson.title}",
             deliveries=[Delivery(chat, pid, messages[chat][0]) for chat, pid, _ in targets],
             dedupe_prefix=prefix,
             now=now,

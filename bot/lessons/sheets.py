@@ -83,7 +83,7 @@ def _lesson_row(report: LessonReport, tz: ZoneInfo) -> tuple[Any, ...]:
     average = report.quiz_average
     attendance = report.attendance_counts()
     return (
-        lesson.id,
+        lesson.number,
         lesson.title,
         local_cell(lesson.sent_at, tz),
         counts["reached"],
@@ -106,7 +106,7 @@ def _study_row(
     lesson = report.lesson
     when = s.studied_at or s.attended_at or s.delivered_at
     return (
-        lesson.id,
+        lesson.number,
         lesson.title,
         s.display_name,
         translate(language, f"lesson.attendance.{report.attendance(s)}"),

@@ -44,7 +44,7 @@ class LessonSummary:
                 lesson, tuple(await session.lessons.standings(lesson.id))
             ).counts()
             done = counts["studied"] + counts["makeup"] + counts["delivered"]
-            lines.append(f"#{lesson.id} {lesson.title}: {done}/{counts['reached']}")
+            lines.append(f"#{lesson.number} {lesson.title}: {done}/{counts['reached']}")
         await self._ctx.to_secretaries(
             session,
             "lesson.monthly_summary",

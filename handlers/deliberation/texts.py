@@ -120,7 +120,7 @@ def vote_setup(
         else ""
     )
     amends = (
-        t(language, "vote.setup_amends", number=setup.amends.id, title=setup.amends.title)
+        t(language, "vote.setup_amends", number=setup.amends.number, title=setup.amends.title)
         if setup.amends is not None
         else ""
     )
@@ -185,9 +185,9 @@ def conventions(
                 t(
                     language,
                     "conventions.superseded",
-                    number=convention.id,
+                    number=convention.number,
                     title=convention.title,
-                    by=convention.superseded_by,
+                    by=convention.superseded_by_number,
                 )
             )
             continue
@@ -202,14 +202,14 @@ def conventions(
         entry = t(
             language,
             "conventions.entry",
-            number=convention.id,
+            number=convention.number,
             title=convention.title,
             adopted=spoken.day(language, convention.adopted_at.astimezone(tz).date()),
             counts=counts,
             text=convention.text,
         )
-        if convention.amends is not None:
-            entry += "\n" + t(language, "conventions.amends", number=convention.amends)
+        if convention.amends_number is not None:
+            entry += "\n" + t(language, "conventions.amends", number=convention.amends_number)
         lines.append(entry)
     return "\n\n".join(lines)
 

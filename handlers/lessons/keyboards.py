@@ -151,7 +151,7 @@ def lesson_list(
     for lesson in lessons:
         when = lesson.sent_at or lesson.send_at
         status = plain(language, f"lesson.status.{lesson.status}")
-        label = f"#{lesson.id} {lesson.title}"
+        label = f"#{lesson.number} {lesson.title}"
         if secretary:
             label += f" · {status}"
         if when is not None:

@@ -42,7 +42,7 @@ async def view_pressed(update: Update, context: Context) -> None:
     lesson = await lessons.records.lesson(data.lesson_id)
     secretary = actor.has(Role.SECRETARY)
     if lesson.status != "sent" and not secretary:
-        raise UserFacingError("lesson.not_found", number=lesson.id)
+        raise UserFacingError("lesson.not_found", number=lesson.number)
     standing = await lessons.records.my_standing(actor, lesson.id)
     tz = context.services.settings.community.tz
     text = texts.lesson_screen(actor.language, lesson, tz, standing)
@@ -77,7 +77,7 @@ async def action_pressed(update: Update, context: Context) -> None:
     elif data.action == "fix":
         lesson = await lessons.corrections.ask_fix(actor, chat_of(update), data.lesson_id)
         key = "lesson.ask_correction" if lesson.status == "sent" else "lesson.ask_edit"
-        await show(update, t(language, key, number=lesson.id))
+        await show(update, t(language, key, number=lesson.number))
     else:
         raise StaleButton(data.action)
 
@@ -89,7 +89,7 @@ async def report_command(update: Update, context: Context) -> None:
     if number is None:
         await reply(update, t(actor.language, "lesson.usage_report"))
         return
-    report = await context.services.lessons.records.report(actor, number)
+    report = await context.services.lessons.records.report_by_number(actor, number)
     await reply(
         update, texts.report(actor.language, report, context.services.settings.community.tz)
     )

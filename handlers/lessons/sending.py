@@ -26,7 +26,7 @@ async def when_screen(update: Update, context: Context, lesson_id: int) -> None:
     lessons = context.services.lessons
     lesson = await lessons.records.lesson(lesson_id)
     if lesson.status == "sent":
-        raise UserFacingError("lesson.already_sent", number=lesson.id)
+        raise UserFacingError("lesson.already_sent", number=lesson.number)
     party_at, original, _moved = lessons.sending.next_party_day()
     members = len(await lessons.sending.party_members())
     tz = context.services.settings.community.tz
@@ -51,7 +51,7 @@ async def when_pressed(update: Update, context: Context) -> None:
             t(
                 language,
                 key,
-                number=planned.lesson.id,
+                number=planned.lesson.number,
                 when=local_time(planned.send_at, tz, language),
                 why=move_note(moves, planned.send_at.astimezone(tz).date(), language),
             ),
@@ -64,7 +64,7 @@ async def when_pressed(update: Update, context: Context) -> None:
         context.services.wake_sender()
         await show(
             update,
-            t(language, "lesson.sending", number=planned.lesson.id, count=planned.recipients),
+            t(language, "lesson.sending", number=planned.lesson.number, count=planned.recipients),
         )
     elif data.how == "audience":
         lesson = await lessons.records.lesson(data.lesson_id)
@@ -110,7 +110,7 @@ async def when_text(update: Update, context: Context, step: str, text: str) -> N
         t(
             actor.language,
             "lesson.scheduled",
-            number=planned.lesson.id,
+            number=planned.lesson.number,
             when=local_time(planned.send_at, tz, actor.language),
         ),
     )

@@ -53,7 +53,7 @@ async def open_pressed(update: Update, context: Context) -> None:
     actor = context.require_actor()
     lesson = await context.services.lessons.records.lesson(data.lesson_id)
     if lesson.status != "sent" and not actor.has(Role.SECRETARY):
-        raise UserFacingError("lesson.not_found", number=lesson.id)
+        raise UserFacingError("lesson.not_found", number=lesson.number)
     for message in lesson_messages(lesson, actor.language, private=True):
         markup = render_buttons(message) if lesson.status == "sent" else None
         if message.photo:

@@ -46,7 +46,7 @@ def when_screen(language: Language, lesson: LessonRow, audience: int) -> str:
     return t(
         language,
         "lesson.when",
-        number=lesson.id,
+        number=lesson.number,
         title=lesson.title,
         chars=len(lesson.body),
         files=len(lesson.attachments),
@@ -126,7 +126,7 @@ def lesson_screen(
     language: Language, lesson: LessonRow, tz: ZoneInfo, standing: MemberStanding | None
 ) -> str:
     """A lesson's screen: its state, the member's own record, its corrections."""
-    lines = [t(language, "lesson.screen_title", number=lesson.id, title=lesson.title)]
+    lines = [t(language, "lesson.screen_title", number=lesson.number, title=lesson.title)]
     lines.append(
         t(language, f"lesson.screen_status.{lesson.status}", when=_when(lesson, tz, language))
     )
@@ -161,7 +161,7 @@ def slot_label(language: Language, slot: SlotRow, tz: ZoneInfo) -> str:
 
 def slots_screen(language: Language, lesson: LessonRow, slots: list[SlotRow], tz: ZoneInfo) -> str:
     """A secretary's make-up slots of a lesson, with codes."""
-    lines = [t(language, "lesson.slots_title", number=lesson.id, title=lesson.title)]
+    lines = [t(language, "lesson.slots_title", number=lesson.number, title=lesson.title)]
     for slot in slots:
         lines.append(
             t(language, "lesson.slot_line", label=slot_label(language, slot, tz), code=slot.code)
@@ -193,7 +193,7 @@ def report(language: Language, data: LessonReport, tz: ZoneInfo) -> str:
     counts = data.counts()
     average = data.quiz_average
     lines = [
-        t(language, "lesson.report_title", number=data.lesson.id, title=data.lesson.title),
+        t(language, "lesson.report_title", number=data.lesson.number, title=data.lesson.title),
         t(
             language,
             "lesson.report_counts",
@@ -262,7 +262,7 @@ def record(language: Language, data: MemberRecord, tz: ZoneInfo) -> str:
             t(
                 language,
                 "lesson.record_line_plain" if plain_line else "lesson.record_line",
-                number=lesson.id,
+                number=lesson.number,
                 title=lesson.title,
                 attendance=plain(language, f"lesson.attendance.{attendance}"),
                 outcome=outcome_text(language, standing, tz),

@@ -123,4 +123,4 @@ async def fix_text(update: Update, context: Context, step: str, text: str) -> No
     )
     context.services.wake_sender()
     key = "lesson.corrected" if lesson.status == "sent" else "lesson.edited"
-    await reply(update, t(actor.language, key, number=lesson.id, count=told))
+    await reply(update, t(actor.language, key, number=lesson.number, count=told))

@@ -120,6 +120,10 @@ class LedgerConventionRow:
     adopted_at: datetime
     amends: int | None
     superseded_by: int | None
+    #: What people call it and the two it names (公约 #3): counted within the community.
+    number: int = 0
+    amends_number: int | None = None
+    superseded_by_number: int | None = None
 
 
 @dataclass(frozen=True)
@@ -321,8 +325,13 @@ class LedgerRepository:
     async def conventions(self, start: datetime, end: datetime) -> list[LedgerConventionRow]:
         """Conventions adopted in the period."""
         rows = await self._rows(
-            "SELECT * FROM conventions WHERE community_id = ? AND adopted_at >= ?"
-            " AND adopted_at < ? ORDER BY id",
+            "SELECT c.*,"
+            " (SELECT a.number FROM conventions a WHERE a.id = c.amends"
+            " AND a.community_id = c.community_id) AS amends_number,"
+            " (SELECT b.number FROM conventions b WHERE b.id = c.superseded_by"
+            " AND b.community_id = c.community_id) AS superseded_by_number"
+            " FROM conventions c WHERE c.community_id = ? AND c.adopted_at >= ?"
+            " AND c.adopted_at < ? ORDER BY c.number",
             (community_id(), to_db_time(start), to_db_time(end)),
         )
         return [
@@ -335,6 +344,9 @@ class LedgerRepository:
                 adopted_at=from_db_time(row["adopted_at"]),
                 amends=row["amends"],
                 superseded_by=row["superseded_by"],
+                number=int(row["number"]),
+                amends_number=row["amends_number"],
+                superseded_by_number=row["superseded_by_number"],
             )
             for row in rows
         ]

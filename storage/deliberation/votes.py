@@ -79,8 +79,14 @@ class ConventionRow:
     matter_id: int
     vote_id: int
     adopted_at: datetime
+    #: The id of the convention this one amends, and of the one that superseded it.
     amends: int | None
     superseded_by: int | None
+    #: What people call it (公约 #3): counted within the community, unlike ``id``.
+    number: int = 0
+    #: The numbers of ``amends`` and ``superseded_by``, for showing them.
+    amends_number: int | None = None
+    superseded_by_number: int | None = None
 
 
 def _vote(row: sqlite3.Row) -> VoteRow:
@@ -371,12 +377,17 @@ class VotesRepository:
         amends: int | None,
         now: datetime,
     ) -> int:
-        """Enter an adopted convention; an amended one is marked superseded by it."""
+        """Enter an adopted convention, numbered next in its community; an amended one is
+        marked superseded by it. Returns its id."""
         cid = community_id()
+        # The next number is read in the same statement, inside the caller's transaction;
+        # a community's writes are serialized (one writer per community on both engines).
         cur = await self._conn.execute(
-            "INSERT INTO conventions (community_id, title, text, matter_id, vote_id, adopted_at,"
-            " amends) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (cid, title, text, matter_id, vote_id, to_db_time(now), amends),
+            "INSERT INTO conventions (community_id, number, title, text, matter_id, vote_id,"
+            " adopted_at, amends) VALUES (?,"
+            " (SELECT coalesce(max(number), 0) + 1 FROM conventions WHERE community_id = ?),"
+            " ?, ?, ?, ?, ?, ?)",
+            (cid, cid, title, text, matter_id, vote_id, to_db_time(now), amends),
         )
         assert cur.lastrowid is not None  # noqa: S101 - an INSERT always has one
         if amends is not None:
@@ -389,17 +400,18 @@ class VotesRepository:
     async def conventions(self) -> list[ConventionRow]:
         """The whole register, in force first, then by number."""
         async with self._conn.execute(
-            "SELECT * FROM conventions WHERE community_id = ?"
-            " ORDER BY superseded_by IS NOT NULL, id",
+            f"SELECT {_CONVENTION_COLUMNS} FROM conventions c WHERE c.community_id = ?"
+            " ORDER BY c.superseded_by IS NOT NULL, c.number",
             (community_id(),),
         ) as cur:
             rows = await cur.fetchall()
         return [_convention(row) for row in rows]
 
     async def convention(self, convention_id: int) -> ConventionRow | None:
-        """One convention, or None."""
+        """One convention (by id), or None."""
         async with self._conn.execute(
-            "SELECT * FROM conventions WHERE id = ? AND community_id = ?",
+            f"SELECT {_CONVENTION_COLUMNS} FROM conventions c"
+            " WHERE c.id = ? AND c.community_id = ?",
             (convention_id, community_id()),
         ) as cur:
             row = await cur.fetchone()
@@ -471,6 +483,17 @@ def _ballot(row: sqlite3.Row) -> BallotRow:
     )
 
 
+#: A convention with the numbers of the ones it amends and that superseded it.
+_CONVENTION_COLUMNS = (
+    "c.id, c.title, c.text, c.matter_id, c.vote_id, c.adopted_at, c.amends, c.superseded_by,"
+    " c.number,"
+    " (SELECT a.number FROM conventions a WHERE a.id = c.amends"
+    " AND a.community_id = c.community_id) AS amends_number,"
+    " (SELECT b.number FROM conventions b WHERE b.id = c.superseded_by"
+    " AND b.community_id = c.community_id) AS superseded_by_number"
+)
+
+
 def _convention(row: sqlite3.Row) -> ConventionRow:
     return ConventionRow(
         id=row["id"],
@@ -481,4 +504,7 @@ def _convention(row: sqlite3.Row) -> ConventionRow:
         adopted_at=from_db_time(row["adopted_at"]),
         amends=row["amends"],
         superseded_by=row["superseded_by"],
+        number=int(row["number"]),
+        amends_number=row["amends_number"],
+        superseded_by_number=row["superseded_by_number"],
     )

@@ -29,7 +29,7 @@ from storage.times import to_db_time
 
 _LESSON_COLUMNS = (
     "id, title, body, link, attachments, quiz, audience, status, send_at, party_day,"
-    " schedule_id, sent_at, push_id, corrections, created_by, created_at"
+    " schedule_id, sent_at, push_id, corrections, created_by, created_at, number"
 )
 #: Shared with StudyDesk (studies.py), like the two recipient statements below.
 #: Each takes the community's id as its last parameter.
@@ -85,10 +85,15 @@ class LessonsRepository:
         created_by: int | None,
         now: datetime,
     ) -> int:
-        """A new draft lesson; returns its id."""
+        """A new draft lesson, numbered next in its community; returns its id."""
+        cid = community_id()
+        # The next number is read in the same statement, inside the caller's transaction;
+        # a community's writes are serialized (one writer per community on both engines).
         cur = await self._conn.execute(
             "INSERT INTO lessons (title, body, link, attachments, quiz, status, created_by,"
-            " created_at, updated_at, community_id) VALUES (?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?)",
+            " created_at, updated_at, community_id, number)"
+            " VALUES (?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?,"
+            " (SELECT coalesce(max(number), 0) + 1 FROM lessons WHERE community_id = ?))",
             (
                 title,
                 body,
@@ -98,15 +103,25 @@ class LessonsRepository:
                 created_by,
                 to_db_time(now),
                 to_db_time(now),
-                community_id(),
+                cid,
+                cid,
             ),
         )
         assert cur.lastrowid is not None  # noqa: S101 - an INSERT always has one
         return cur.lastrowid
 
     async def get(self, lesson_id: int) -> LessonRow | None:
-        """The lesson, or None."""
+        """The lesson (by id), or None."""
         async with self._conn.execute(GET_LESSON, (lesson_id, community_id())) as cur:
+            row = await cur.fetchone()
+        return lesson_row(row) if row else None
+
+    async def by_number(self, number: int) -> LessonRow | None:
+        """The community's lesson #``number`` (as a person types it), or None."""
+        async with self._conn.execute(
+            f"SELECT {_LESSON_COLUMNS} FROM lessons WHERE community_id = ? AND number = ?",
+            (community_id(), number),
+        ) as cur:
             row = await cur.fetchone()
         return lesson_row(row) if row else None
 

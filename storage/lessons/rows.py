@@ -74,6 +74,8 @@ class LessonRow:
     corrections: tuple[str, ...]
     created_by: int | None
     created_at: datetime
+    #: What people call it (微党课 #3): counted within the community, unlike ``id``.
+    number: int = 0
 
     @property
     def photo(self) -> str | None:
@@ -103,6 +105,7 @@ def lesson_row(row: sqlite3.Row) -> LessonRow:
         corrections=tuple(str(c) for c in json.loads(row["corrections"])),
         created_by=row["created_by"],
         created_at=from_db_time(row["created_at"]),
+        number=int(row["number"]),
     )
 
 

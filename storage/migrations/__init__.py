@@ -46,6 +46,7 @@ from storage.migrations import (
     v39_inbox_claims,
     v40_community_calendar,
     v41_role_index_per_community,
+    v42_convention_and_lesson_numbers,
 )
 from storage.migrations.step import Migration
 
@@ -90,4 +91,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     v39_inbox_claims.MIGRATION,
     v40_community_calendar.MIGRATION,
     v41_role_index_per_community.MIGRATION,
+    v42_convention_and_lesson_numbers.MIGRATION,
 )

@@ -11,7 +11,7 @@ tests/storage/test_backends.py checks that both have the same tables and columns
 
 from __future__ import annotations
 
-from storage.migrations import v41_role_index_per_community
+from storage.migrations import v41_role_index_per_community, v42_convention_and_lesson_numbers
 from storage.migrations.step import Migration
 from storage.postgres import baseline
 from storage.postgres.compat import COMPAT_SQL
@@ -45,4 +45,11 @@ POSTGRES_MIGRATIONS: tuple[Migration, ...] = (
     ),
     # Written once for both: its SQL is portable.
     v41_role_index_per_community.MIGRATION,
+    # storage/migrations/v42_convention_and_lesson_numbers.py: conventions and lessons
+    # numbered per community; PostgreSQL's trigger is plpgsql, as matters' is.
+    Migration(
+        42,
+        v42_convention_and_lesson_numbers.MIGRATION.description,
+        v42_convention_and_lesson_numbers.POSTGRES_SQL,
+    ),
 )

@@ -117,8 +117,16 @@ class ResolutionService:
                     amends=amends,
                     now=now,
                 )
+                convention = await session.votes.convention(convention_id)
+                assert convention is not None  # noqa: S101 - read in the same transaction
+                # The history records the number people call it (公约 #3), as a merge
+                # records the kept matter's number: the line shows what was recorded.
                 await session.matters.add_event(
-                    matter_id, "convention", actor_id=person.id, now=now, convention=convention_id
+                    matter_id,
+                    "convention",
+                    actor_id=person.id,
+                    now=now,
+                    convention=convention.number,
                 )
             if end_dialog_in is not None:
                 await session.dialogs.end(end_dialog_in, actor.tg_user_id)

@@ -1,7 +1,8 @@
 """Two communities in one database: matters, supports and history, votes, ballots and
 conventions, the paper voters' homes and sittings each see their own community's rows
 only; a forged id of the other community finds (and changes) nothing; and each
-community numbers its matters from #1 and may sit at the same hour as the other.
+community numbers its matters and its conventions from #1 and may sit at the same hour
+as the other.
 """
 
 from __future__ import annotations
@@ -130,6 +131,48 @@ async def test_each_community_numbers_its_matters_from_one(db: Database) -> None
                 assert await s.matters.numbers([first.matter, second.matter]) == {world.matter: 1}
     # Two matters #1, by two communities' ids: the ids differ, the numbers do not.
     assert first.matter != second.matter
+
+
+async def test_each_community_numbers_its_conventions_from_one(db: Database) -> None:
+    first, second = await _two(db)
+    # Two conventions #1, by two communities' ids: the ids differ, the numbers do not.
+    assert first.convention != second.convention
+    with in_community(second.cid):
+        async with db.transaction() as s:
+            (own,) = await s.votes.conventions()
+            assert (own.id, own.number) == (second.convention, 1)
+            # An amendment is the community's #2 and names #1, whatever the ids are.
+            amendment = await s.votes.add_convention(
+                title="楼道公约（修订）",
+                text="不堆杂物，不停电动车",
+                matter_id=second.second,
+                vote_id=second.vote,
+                amends=second.convention,
+                now=NOW,
+            )
+            added = await s.votes.convention(amendment)
+            assert added is not None
+            assert (added.number, added.amends, added.amends_number) == (
+                2,
+                second.convention,
+                1,
+            )
+            superseded = await s.votes.convention(second.convention)
+            assert superseded is not None
+            assert (superseded.superseded_by, superseded.superseded_by_number) == (amendment, 2)
+            assert [(c.number, c.amends_number) for c in await s.votes.conventions()] == [
+                (2, 1),
+                (1, None),
+            ]
+            ledger = await s.ledger.conventions(NOW - timedelta(days=1), NOW + timedelta(days=1))
+            assert [(c.number, c.amends_number, c.superseded_by_number) for c in ledger] == [
+                (1, None, 2),
+                (2, 1, None),
+            ]
+    with in_community(first.cid):
+        async with db.read() as s:
+            (own,) = await s.votes.conventions()
+            assert (own.id, own.number, own.superseded_by) == (first.convention, 1, None)
 
 
 async def test_matters_lists_and_lookups_see_their_own_community(db: Database) -> None:
