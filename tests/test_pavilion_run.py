@@ -137,6 +137,24 @@ def last_bot_message(api: FakeBotApi, chat_id: int) -> dict[str, Any] | None:
     return messages[-1] if messages else None
 
 
+async def settled(api: FakeBotApi, tmp_path: Path) -> None:
+    """Wait until the bot has fetched and finished every update people sent.
+
+    A person who saw "登记完成" stops, but a /start they re-sent while waiting
+    may still be queued behind it (on PostgreSQL a killed worker's claims wait
+    for their lease): stopping the bot before it is done with those would
+    leave them, rightly, for replay.
+    """
+    async with asyncio.timeout(90):
+        while True:
+            if api.pending_updates == 0:
+                query = "SELECT count(*) FROM inbox WHERE done_at IS NULL"
+                ((left,),) = await rows(tmp_path, query)
+                if left == 0:
+                    return
+            await asyncio.sleep(0.2)
+
+
 async def register_like_a_person(api: FakeBotApi, user_id: int) -> None:
     """Follow the form through whatever happens to the bot, as a patient person would.
 
@@ -194,6 +212,7 @@ async def test_sigkill_mid_burst_loses_nothing_and_applies_once(
 
     await bot.start()
     await asyncio.wait_for(people, timeout=120)
+    await settled(api, tmp_path)
     assert await bot.stop(signal.SIGTERM) == 0  # a graceful stop
 
     assert await _integrity(tmp_path) == "ok"
@@ -244,6 +263,7 @@ async def test_sigterm_mid_burst_exits_0_and_warns_only_of_updates_left_for_repl
             assert f"{left} update(s) were cut off" in warned[0]
         await bot.start()  # what was left is replayed; everyone ends up registered once
         await asyncio.wait_for(people, timeout=120)
+        await settled(api, tmp_path)
     finally:
         people.cancel()
     assert await bot.stop(signal.SIGTERM) == 0
