@@ -48,9 +48,17 @@ class Storage(ABC):
         """The highest migration applied."""
 
     @abstractmethod
-    def transaction(self, *, completes_update: bool = True) -> AbstractAsyncContextManager[Session]:
+    def transaction(
+        self, *, completes_update: bool = True, serialized: bool = True
+    ) -> AbstractAsyncContextManager[Session]:
         """A unit of work: committed if the block succeeds, else rolled back. With
-        ``completes_update`` the update being handled is marked done in it."""
+        ``completes_update`` the update being handled is marked done in it.
+
+        ``serialized=False`` is for bookkeeping whose statements are safe side by side
+        with any other unit (the inbox's store, claims and leases: each statement is
+        atomic, claims skip locked rows): it waits for no community's turn. SQLite
+        serializes every write anyway; on PostgreSQL it takes no advisory lock, so
+        the workers' inbox traffic does not queue street-wide."""
 
     @abstractmethod
     def read(self) -> AbstractAsyncContextManager[Session]:

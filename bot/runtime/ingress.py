@@ -167,7 +167,7 @@ class UpdateIngress:
         unmarked = sorted(self._unmarked)
         todo: list[int] = []
         try:
-            async with self._db.transaction(completes_update=False) as session:
+            async with self._db.transaction(completes_update=False, serialized=False) as session:
                 if self.claims is None:
                     todo = await session.inbox.accept(rows, self._clock())
                 else:
@@ -295,7 +295,9 @@ class UpdateIngress:
                 current_update.reset(token)
             if not scope.completed:
                 try:
-                    async with self._db.transaction(completes_update=False) as session:
+                    async with self._db.transaction(
+                        completes_update=False, serialized=False
+                    ) as session:
                         await session.inbox.mark_done(
                             update.update_id, utc_now_text(), failed=scope.failed
                         )
