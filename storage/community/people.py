@@ -61,6 +61,16 @@ class PaperResidentRow:
     door: str | None = None
 
 
+@dataclass(frozen=True)
+class HomeRow:
+    """Where someone in the register lives, and nothing more: what an electorate's
+    size is counted from (a vote card's refresh counts it every few seconds)."""
+
+    building: str | None
+    door: str | None
+    grid_id: str | None
+
+
 def _paper(row: sqlite3.Row) -> PaperResidentRow:
     return PaperResidentRow(
         id=row["id"],
@@ -278,6 +288,27 @@ class PeopleRepository:
         ) as cur:
             rows = await cur.fetchall()
         return [_person(row) for row in rows]
+
+    async def homes_with_role(self, role: str) -> list[HomeRow]:
+        """The building, door and grid of everyone who holds ``role`` (as
+        :meth:`with_role`, without the rest of each person)."""
+        async with self._conn.execute(
+            "SELECT p.building, p.door, p.grid_id FROM people p WHERE p.community_id = ?"
+            " AND EXISTS (SELECT 1 FROM person_roles r WHERE r.person_id = p.id"
+            " AND r.role = ? AND r.community_id = p.community_id)",
+            (community_id(), role),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [HomeRow(row[0], row[1], row[2]) for row in rows]
+
+    async def paper_resident_homes(self) -> list[HomeRow]:
+        """The building, door and grid of every resident without Telegram."""
+        async with self._conn.execute(
+            "SELECT building, door, grid_id FROM paper_residents WHERE community_id = ?",
+            (community_id(),),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [HomeRow(row[0], row[1], row[2]) for row in rows]
 
     async def count(self) -> int:
         """How many people are registered."""

@@ -268,8 +268,12 @@ def _of_paper(row: PaperResidentRow) -> Elector:
 
 
 async def electorate_size(session: Session, vote: VoteRow) -> int:
-    """How many may vote in the vote now (people, or households)."""
-    return size_of(vote, await electors(session))
+    """How many may vote in the vote now (people, or households).
+
+    Counted from homes alone (building, door, grid), not whole people rows: each
+    vote card's refresh counts it, every few seconds of an evening's vote."""
+    homes = await session.people.homes_with_role("resident")
+    return size_of(vote, homes + await session.people.paper_resident_homes())
 
 
 def identity_in(vote: VoteRow, person: PersonRow) -> str:
