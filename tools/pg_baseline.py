@@ -27,46 +27,26 @@ sys.path.insert(0, str(ROOT))
 
 from storage.db import split_statements  # noqa: E402
 from storage.migrations import MIGRATIONS  # noqa: E402
+from storage.migrations.numbering import postgres_next_number_trigger  # noqa: E402
 from storage.postgres.dialect import tokenize  # noqa: E402
+
+#: The tables numbered per community (storage/migrations/numbering.py), each with its
+#: ``<table>_next_number`` trigger.
+NUMBERED_PER_COMMUNITY = (
+    "matters",
+    "conventions",
+    "lessons",
+    "leave_requests",
+    "activities",
+    "move_requests",
+)
 
 #: The triggers, in PostgreSQL (SQLite's trigger bodies do not translate).
 TRIGGERS = {
-    "matters_next_number": """
-CREATE FUNCTION matters_next_number() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF NEW.number IS NULL THEN
-        NEW.number := (SELECT coalesce(max(number), 0) + 1 FROM matters
-                       WHERE community_id = NEW.community_id);
-    END IF;
-    RETURN NEW;
-END $$;
-CREATE TRIGGER matters_next_number BEFORE INSERT ON matters
-    FOR EACH ROW EXECUTE FUNCTION matters_next_number();
-""",
-    "conventions_next_number": """
-CREATE FUNCTION conventions_next_number() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF NEW.number IS NULL THEN
-        NEW.number := (SELECT coalesce(max(number), 0) + 1 FROM conventions
-                       WHERE community_id = NEW.community_id);
-    END IF;
-    RETURN NEW;
-END $$;
-CREATE TRIGGER conventions_next_number BEFORE INSERT ON conventions
-    FOR EACH ROW EXECUTE FUNCTION conventions_next_number();
-""",
-    "lessons_next_number": """
-CREATE FUNCTION lessons_next_number() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF NEW.number IS NULL THEN
-        NEW.number := (SELECT coalesce(max(number), 0) + 1 FROM lessons
-                       WHERE community_id = NEW.community_id);
-    END IF;
-    RETURN NEW;
-END $$;
-CREATE TRIGGER lessons_next_number BEFORE INSERT ON lessons
-    FOR EACH ROW EXECUTE FUNCTION lessons_next_number();
-""",
+    **{
+        f"{table}_next_number": postgres_next_number_trigger(table)
+        for table in NUMBERED_PER_COMMUNITY
+    },
     "needs_forget_resident": """
 CREATE FUNCTION needs_forget_resident() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

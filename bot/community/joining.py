@@ -152,10 +152,12 @@ class JoiningService:
             with self._communities.enter(community):
                 profile = self._communities.profile(community)
                 secretaries = await secretaries_to_tell(session, profile)
+                asked = await moves.get(request_id)
+                assert asked is not None  # noqa: S101 - just written, in this community
                 await queue_push(
                     session,
                     kind="community.move",
-                    title=f"搬入申请 #{request_id}",
+                    title=f"搬入申请 #{asked.number}",
                     deliveries=[
                         Delivery(
                             s.tg_user_id,
@@ -225,7 +227,7 @@ class JoiningService:
             await queue_push(
                 session,
                 kind="community.move",
-                title=f"搬入申请 #{request_id}",
+                title=f"搬入申请 #{request.number}",
                 deliveries=[
                     Delivery(
                         request.tg_user_id,

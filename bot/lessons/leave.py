@@ -120,7 +120,7 @@ class LessonLeave:
             await queue_push(
                 session,
                 kind="lesson.leave",
-                title=f"请假 #{request.id}",
+                title=f"请假 #{request.number}",
                 deliveries=[
                     Delivery(
                         s.tg_user_id,
@@ -155,7 +155,7 @@ class LessonLeave:
             await queue_push(
                 session,
                 kind="lesson.leave",
-                title=f"请假 #{request.id}",
+                title=f"请假 #{request.number}",
                 deliveries=[
                     Delivery(
                         request.tg_user_id,

@@ -48,7 +48,7 @@ def activity_card(
     a = state.activity
     audience = translate(language, f"vol.audience.{a.audience}", unit=unit or "")
     params = {
-        "number": a.id,
+        "number": a.number,
         "title": a.title,
         "description": a.description or "—",
         # A card stays in the group: never 明天, which would soon be wrong.

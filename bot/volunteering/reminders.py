@@ -81,4 +81,5 @@ async def describe_schedule(session: Session, schedule: ScheduleRow) -> dict[str
     """An activity's schedules are named by its title."""
     activity_id = int(schedule.payload["activity_id"])
     activity = await session.volunteering.activities.activity(activity_id)
-    return {"title": activity.title if activity is not None else f"#{activity_id}"}
+    # A gone activity has no community number to show (its id is the street's).
+    return {"title": activity.title if activity is not None else "—"}

@@ -104,7 +104,9 @@ class RollCallService:
 
     async def _message(self, session: Session, activity_id: int) -> OutgoingMessage:
         activity = await session.volunteering.activities.activity(activity_id)
-        title = activity.title if activity is not None else f"#{activity_id}"
+        # Gone (or not this community's): no number of its own to show, and the row id
+        # is the street's, not what people here call it.
+        title = activity.title if activity is not None else "—"
         rows = await session.volunteering.checkins.checkins(activity_id)
         checked_in = [name for _, name in rows]
         checked_out = [name for row, name in rows if row.checked_out_at is not None]

@@ -31,7 +31,7 @@ def vol_report_sheets(language: Language, report: MonthlyReport, tz: ZoneInfo) -
     )
     attendance_rows = tuple(
         (
-            item.activity.id,
+            item.activity.number,
             item.activity.title,
             local_cell(item.activity.starts_at, tz),
             row.name,

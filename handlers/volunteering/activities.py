@@ -102,7 +102,7 @@ async def new_publish(update: Update, context: Context) -> None:
         await show(update, t(actor.language, "vol.new.dropped"))
         return
     created = await service.activities.publish(actor, chat_id)
-    numbers = spoken.names(actor.language, (f"#{a.id}" for a in created))
+    numbers = spoken.names(actor.language, (f"#{a.number}" for a in created))
     await show(
         update,
         t(

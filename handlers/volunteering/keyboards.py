@@ -55,7 +55,7 @@ def vol_sign_up(language: Language, activities: list[ActivityRow]) -> InlineKeyb
         [
             [
                 button(
-                    plain(language, "vol.button.sign_up_for", number=a.id, title=a.title[:20]),
+                    plain(language, "vol.button.sign_up_for", number=a.number, title=a.title[:20]),
                     cb.VolSignUp(a.id),
                 )
             ]
@@ -75,7 +75,7 @@ def vol_my(
     for a, state in rows:
         row = [
             button(
-                plain(language, "vol.button.cancel_for", number=a.id, title=a.title[:20]),
+                plain(language, "vol.button.cancel_for", number=a.number, title=a.title[:20]),
                 cb.VolCancel(a.id),
             )
         ]
@@ -83,7 +83,7 @@ def vol_my(
             row.append(button(plain(language, "vol.button.leave"), cb.VolLeave(a.id)))
         keyboard.append(row)
         # 📅 the activity as a phone calendar file (handlers/calendars/).
-        label = plain(language, "ics.button_for", number=a.id)
+        label = plain(language, "ics.button_for", number=a.number)
         keyboard.append([button(label, calendar_cb.CalendarActivity(a.id))])
     return InlineKeyboardMarkup(keyboard)
 
@@ -129,7 +129,7 @@ def vol_pick_activity(
 ) -> InlineKeyboardMarkup:
     """One button per activity (for /code and /kiosk)."""
     return InlineKeyboardMarkup(
-        [[button(f"#{a.id} {a.title[:24]}", make(a.id))] for a in activities]
+        [[button(f"#{a.number} {a.title[:24]}", make(a.id))] for a in activities]
     )
 
 

@@ -64,7 +64,7 @@ def vol_activity_line(language: Language, state: ActivityState, tz: ZoneInfo) ->
     return t(
         language,
         "vol.list_line",
-        number=a.id,
+        number=a.number,
         title=a.title,
         when=vol_when(a, tz, language),
         place=a.place,
@@ -90,7 +90,7 @@ def vol_my(language: Language, rows: list[tuple[ActivityRow, str]], tz: ZoneInfo
         t(
             language,
             f"vol.my_line_{state}",
-            number=a.id,
+            number=a.number,
             title=a.title,
             when=vol_when(a, tz, language),
             place=a.place,
@@ -167,7 +167,7 @@ def _attendance_lines(language: Language, report: MonthlyReport, tz: ZoneInfo) -
         t(
             language,
             "vol.report_attendance_line",
-            number=item.activity.id,
+            number=item.activity.number,
             title=item.activity.title,
             when=local_time(item.activity.starts_at, tz, language),
             counts=plain(language, "vol.attendance_counts", **item.counts()),

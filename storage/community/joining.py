@@ -25,6 +25,7 @@ from typing import Any
 
 import aiosqlite
 
+from storage.migrations.numbering import next_number
 from storage.scope import community_id
 from storage.times import from_db_time, to_db_time
 
@@ -47,6 +48,8 @@ class MoveRow:
     display_name: str
     tg_user_id: int
     language: str
+    #: What its secretaries call it (搬入申请 #3): counted within the community asked.
+    number: int = 0
 
 
 def _move(row: sqlite3.Row) -> MoveRow:
@@ -62,6 +65,7 @@ def _move(row: sqlite3.Row) -> MoveRow:
         display_name=row["display_name"],
         tg_user_id=row["tg_user_id"],
         language=row["language"],
+        number=int(row["number"]),
     )
 
 
@@ -80,7 +84,8 @@ class MoveRequestsRepository:
 
     async def ask(self, person_id: int, to_community: int, now: datetime) -> int:
         """The current community's person asks to move to ``to_community``; an open
-        request of theirs is withdrawn first (one at a time). Returns the new id."""
+        request of theirs is withdrawn first (one at a time). Returns the new id; the
+        request is numbered next in ``to_community``, whose secretaries decide it."""
         here = community_id()
         await self._conn.execute(
             "UPDATE move_requests SET state = 'withdrawn', decided_at = ?"
@@ -88,9 +93,9 @@ class MoveRequestsRepository:
             (to_db_time(now), person_id, here),
         )
         cur = await self._conn.execute(
-            "INSERT INTO move_requests (community_id, person_id, from_community, asked_at)"
-            " VALUES (?, ?, ?, ?)",
-            (to_community, person_id, here, to_db_time(now)),
+            "INSERT INTO move_requests (community_id, person_id, from_community, asked_at,"
+            f" number) VALUES (?, ?, ?, ?, {next_number('move_requests')})",
+            (to_community, person_id, here, to_db_time(now), to_community),
         )
         assert cur.lastrowid is not None  # noqa: S101 - an INSERT always has one
         return cur.lastrowid

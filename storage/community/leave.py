@@ -15,6 +15,7 @@ from typing import Any
 
 import aiosqlite
 
+from storage.migrations.numbering import next_number
 from storage.scope import community_id
 from storage.times import from_db_time, to_db_time
 
@@ -24,7 +25,7 @@ EXCUSING = ("requested", "approved")
 _COLUMNS = (
     "v.id, v.kind, v.target_id, v.person_id, p.display_name, p.tg_user_id, p.language,"
     " v.reason, v.state, v.decided_by, d.display_name AS decided_by_name, v.decided_at,"
-    " v.requested_at"
+    " v.requested_at, v.number"
 )
 _FROM = (
     " FROM leave_requests v JOIN people p ON p.id = v.person_id"
@@ -49,6 +50,8 @@ class LeaveRow:
     decided_by_name: str | None
     decided_at: datetime | None
     requested_at: datetime
+    #: What people call it (请假 #3): counted within the community, unlike ``id``.
+    number: int = 0
 
 
 def _row(row: Any) -> LeaveRow:
@@ -66,6 +69,7 @@ def _row(row: Any) -> LeaveRow:
         decided_by_name=row["decided_by_name"],
         decided_at=from_db_time(row["decided_at"]) if row["decided_at"] else None,
         requested_at=from_db_time(row["requested_at"]),
+        number=int(row["number"]),
     )
 
 
@@ -97,17 +101,19 @@ class LeaveRepository:
     async def ask(
         self, kind: str, target_id: int, person_id: int, reason: str, now: datetime
     ) -> int:
-        """Ask for leave (a refused request is asked anew); returns the request's id."""
+        """Ask for leave (a refused request is asked anew, keeping its number); returns
+        the request's id. A new request is numbered next in its community."""
         cid = community_id()
         # (kind, target_id) names a lesson, slot or activity: an id of one community.
         await self._conn.execute(
             "INSERT INTO leave_requests (kind, target_id, person_id, reason, state,"
-            " requested_at, community_id) VALUES (?, ?, ?, ?, 'requested', ?, ?)"
+            " requested_at, community_id, number)"
+            f" VALUES (?, ?, ?, ?, 'requested', ?, ?, {next_number('leave_requests')})"
             " ON CONFLICT (kind, target_id, person_id) DO UPDATE SET reason = excluded.reason,"
             " state = 'requested', decided_by = NULL, decided_at = NULL,"
             " requested_at = excluded.requested_at"
             " WHERE leave_requests.community_id = excluded.community_id",
-            (kind, target_id, person_id, reason, to_db_time(now), cid),
+            (kind, target_id, person_id, reason, to_db_time(now), cid, cid),
         )
         async with self._conn.execute(
             "SELECT id FROM leave_requests WHERE kind = ? AND target_id = ? AND person_id = ?"

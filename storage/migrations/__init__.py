@@ -47,6 +47,7 @@ from storage.migrations import (
     v40_community_calendar,
     v41_role_index_per_community,
     v42_convention_and_lesson_numbers,
+    v43_leave_activity_move_numbers,
 )
 from storage.migrations.step import Migration
 
@@ -92,4 +93,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     v40_community_calendar.MIGRATION,
     v41_role_index_per_community.MIGRATION,
     v42_convention_and_lesson_numbers.MIGRATION,
+    v43_leave_activity_move_numbers.MIGRATION,
 )

@@ -12,6 +12,9 @@ by id are scoped to the community).
 
 from __future__ import annotations
 
+import textwrap
+
+from storage.migrations.numbering import postgres_numbering
 from storage.migrations.step import Migration
 
 MIGRATION = Migration(
@@ -43,33 +46,11 @@ MIGRATION = Migration(
 
 #: PostgreSQL's twin (storage/postgres/migrations.py): the same columns and indexes; a
 #: BEFORE INSERT trigger numbers a row that comes without one, as baseline.py's
-#: ``matters_next_number`` does for matters.
-POSTGRES_SQL = """
-    ALTER TABLE conventions ADD COLUMN number BIGINT CHECK (number >= 1);
-    UPDATE conventions SET number = id;
-    CREATE UNIQUE INDEX conventions_by_number ON conventions(community_id, number);
-    CREATE FUNCTION conventions_next_number() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        IF NEW.number IS NULL THEN
-            NEW.number := (SELECT coalesce(max(number), 0) + 1 FROM conventions
-                           WHERE community_id = NEW.community_id);
-        END IF;
-        RETURN NEW;
-    END $$;
-    CREATE TRIGGER conventions_next_number BEFORE INSERT ON conventions
-        FOR EACH ROW EXECUTE FUNCTION conventions_next_number();
-
-    ALTER TABLE lessons ADD COLUMN number BIGINT CHECK (number >= 1);
-    UPDATE lessons SET number = id;
-    CREATE UNIQUE INDEX lessons_by_number ON lessons(community_id, number);
-    CREATE FUNCTION lessons_next_number() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        IF NEW.number IS NULL THEN
-            NEW.number := (SELECT coalesce(max(number), 0) + 1 FROM lessons
-                           WHERE community_id = NEW.community_id);
-        END IF;
-        RETURN NEW;
-    END $$;
-    CREATE TRIGGER lessons_next_number BEFORE INSERT ON lessons
-        FOR EACH ROW EXECUTE FUNCTION lessons_next_number();
-"""
+#: ``matters_next_number`` does for matters (storage/migrations/numbering.py writes both).
+POSTGRES_SQL = (
+    "\n"
+    + textwrap.indent(
+        "\n\n".join(postgres_numbering(table) for table in ("conventions", "lessons")), "    "
+    )
+    + "\n"
+)

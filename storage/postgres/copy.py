@@ -17,8 +17,9 @@ empty as it was). In order:
    DEFERRABLE (ours are not), and ``session_replication_role = replica`` needs a
    superuser, which the database's owner (who ran the migrations) need not be;
    dropping and re-adding needs only ownership, and is PostgreSQL's own advice for
-   bulk loading. The triggers stay: those on insert number a matter, a convention
-   or a lesson that has no number, and every copied row has one.
+   bulk loading. The triggers stay: those on insert number a row of a table numbered
+   per community (storage/migrations/numbering.py) that has no number, and every
+   copied row has one.
 4. Each table streams from SQLite in batches (:data:`BATCH_ROWS`) through COPY
    (asyncpg's ``copy_records_to_table``), never all in memory. Values are brought
    to the column's PostgreSQL type where that loses nothing (an integer in a TEXT

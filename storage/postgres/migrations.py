@@ -11,7 +11,11 @@ tests/storage/test_backends.py checks that both have the same tables and columns
 
 from __future__ import annotations
 
-from storage.migrations import v41_role_index_per_community, v42_convention_and_lesson_numbers
+from storage.migrations import (
+    v41_role_index_per_community,
+    v42_convention_and_lesson_numbers,
+    v43_leave_activity_move_numbers,
+)
 from storage.migrations.step import Migration
 from storage.postgres import baseline
 from storage.postgres.compat import COMPAT_SQL
@@ -51,5 +55,12 @@ POSTGRES_MIGRATIONS: tuple[Migration, ...] = (
         42,
         v42_convention_and_lesson_numbers.MIGRATION.description,
         v42_convention_and_lesson_numbers.POSTGRES_SQL,
+    ),
+    # storage/migrations/v43_leave_activity_move_numbers.py: leave requests, activities
+    # and move requests numbered per community, the same way.
+    Migration(
+        43,
+        v43_leave_activity_move_numbers.MIGRATION.description,
+        v43_leave_activity_move_numbers.POSTGRES_SQL,
     ),
 )

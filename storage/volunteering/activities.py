@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from storage.migrations.numbering import next_number
 from storage.scope import community_id
 from storage.times import to_db_time
 from storage.volunteering.rows import ACTIVITY_COLUMNS, ActivityRow, Queries, activity_row
@@ -34,12 +35,15 @@ class ActivitiesRepository(Queries):
         organiser_id: int | None,
         now: datetime,
     ) -> int:
-        """Add one occurrence of an activity; returns its id."""
+        """Add one occurrence of an activity, numbered next in its community; returns its
+        id."""
+        cid = community_id()
         cur = await self._conn.execute(
             "INSERT INTO activities (series_id, title, description, place, latitude, longitude,"
             " radius_m, starts_at, ends_at, capacity, by_location, by_code, audience, unit_id,"
-            " code_secret, organiser_id, created_at, community_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " code_secret, organiser_id, created_at, community_id, number)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            f" {next_number('activities')})",
             (
                 series_id,
                 title,
@@ -58,7 +62,8 @@ class ActivitiesRepository(Queries):
                 code_secret,
                 organiser_id,
                 to_db_time(now),
-                community_id(),
+                cid,
+                cid,
             ),
         )
         return int(cur.lastrowid or 0)
@@ -68,6 +73,14 @@ class ActivitiesRepository(Queries):
         row = await self._one(
             f"SELECT {ACTIVITY_COLUMNS} FROM activities WHERE id = ? AND community_id = ?",
             (activity_id, community_id()),
+        )
+        return activity_row(row) if row else None
+
+    async def by_number(self, number: int) -> ActivityRow | None:
+        """The community's activity #``number`` (as a person types it), or None."""
+        row = await self._one(
+            f"SELECT {ACTIVITY_COLUMNS} FROM activities WHERE community_id = ? AND number = ?",
+            (community_id(), number),
         )
         return activity_row(row) if row else None
 

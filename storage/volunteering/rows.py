@@ -40,6 +40,8 @@ class ActivityRow:
     card_push_id: int | None
     created_at: datetime
     cancelled_at: datetime | None
+    #: What people call it (志愿活动 #3): counted within the community, unlike ``id``.
+    number: int = 0
 
 
 @dataclass(frozen=True)
@@ -133,7 +135,7 @@ class AttendanceRow:
 ACTIVITY_COLUMNS = (
     "id, series_id, title, description, place, latitude, longitude, radius_m, starts_at,"
     " ends_at, capacity, by_location, by_code, audience, unit_id, code_secret, organiser_id,"
-    " card_push_id, created_at, cancelled_at"
+    " card_push_id, created_at, cancelled_at, number"
 )
 CHECKIN_COLUMNS = (
     "id, activity_id, person_id, checked_in_at, method, distance_m, recorded_by,"
@@ -143,7 +145,7 @@ CHECKIN_COLUMNS = (
 
 def activity_row(row: sqlite3.Row, offset: int = 0) -> ActivityRow:
     """An activity from its columns (ACTIVITY_COLUMNS), starting at ``offset`` in ``row``."""
-    r = tuple(row)[offset : offset + 20]
+    r = tuple(row)[offset : offset + 21]
     return ActivityRow(
         id=r[0],
         series_id=r[1],
@@ -165,6 +167,7 @@ def activity_row(row: sqlite3.Row, offset: int = 0) -> ActivityRow:
         card_push_id=r[17],
         created_at=from_db_time(r[18]),
         cancelled_at=from_db_time(r[19]) if r[19] else None,
+        number=int(r[20]),
     )
 
 
