@@ -26,7 +26,6 @@ import logging
 import sqlite3
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -39,10 +38,10 @@ from storage.migrations import MIGRATIONS, Migration
 from storage.postgres.connection import (
     PgConnection,
     RawConnection,
-    SyncPgConnection,
     Translations,
     prepare_connection,
     reset_connection,
+    run_synchronously,
 )
 from storage.postgres.dialect import Schema
 from storage.postgres.migrations import POSTGRES_MIGRATIONS
@@ -84,7 +83,6 @@ class PostgresDatabase(Storage):
         #: done by one of these is its own update's other unit, not another worker's.
         self._marked_here: OrderedDict[int, None] = OrderedDict()
         # The synchronous units of work run here; each statement goes back to the loop.
-        self._threads = ThreadPoolExecutor(max_workers=pool_size * 2, thread_name_prefix="pg-unit")
         self.full = False
         self._vacuum: asyncio.Task[None] | None = None
         self._vacuum_wanted = False
@@ -128,7 +126,6 @@ class PostgresDatabase(Storage):
             if pool is not None:
                 await pool.close()
         self._readers = self._writers = None
-        self._threads.shutdown(wait=False)
 
     def _writers_pool(self) -> asyncpg.Pool:
         if self._writers is None:
@@ -270,23 +267,20 @@ class PostgresDatabase(Storage):
             self.full = True
 
     async def run_unit(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        """The unit of work in a worker thread, each statement sent from the loop, in one
-        transaction; if the caller is cancelled, the unit is still finished."""
+        """The unit of work on the event loop (``run_synchronously``: each statement
+        awaited in place), in one transaction; if the caller is cancelled, the unit is
+        still finished."""
         task = asyncio.ensure_future(self._unit(work))
         return await asyncio.shield(task)
 
     async def _unit(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        loop = asyncio.get_running_loop()
         async with self.transaction() as session:
-            sync = SyncPgConnection(cast(PgConnection, session.conn), loop)
-            return await loop.run_in_executor(self._threads, work, cast(Any, sync))
+            return await run_synchronously(work, cast(PgConnection, session.conn))
 
     async def run_read(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """A synchronous query function, run against a reader."""
-        loop = asyncio.get_running_loop()
         async with self._readers_pool().acquire() as raw:
-            sync = SyncPgConnection(PgConnection(raw, self._translations), loop)
-            return await loop.run_in_executor(self._threads, work, cast(Any, sync))
+            return await run_synchronously(work, PgConnection(raw, self._translations))
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Session]:
