@@ -120,7 +120,8 @@ class Command:
 #: Every command, in the order menus show them. Descriptions: "command.<name>".
 COMMANDS: tuple[Command, ...] = (
     Command("start", people.start, Access.ANYONE, Where.ANY, Where.PRIVATE),
-    Command("me", people.me, Access.REGISTERED, Where.PRIVATE, Where.PRIVATE),
+    # /me in a group answers with a button to the private chat, where it opens.
+    Command("me", people.me, Access.REGISTERED, Where.ANY, Where.PRIVATE),
     Command("lang", people.lang, Access.REGISTERED, Where.PRIVATE, Where.PRIVATE),
     Command("help", people.help_command, Access.ANYONE, Where.ANY, Where.ANY),
     Command("cancel", people.cancel, Access.ANYONE, Where.ANY, Where.PRIVATE),
@@ -335,8 +336,11 @@ BUTTONS: tuple[Button, ...] = (
     Button(community_cb.MoveTo, joining.move_chosen, Access.REGISTERED, Where.PRIVATE),
     Button(community_cb.MoveConfirm, joining.move_confirmed, Access.REGISTERED, Where.PRIVATE),
     Button(community_cb.MoveDecide, joining.move_decided, Role.SECRETARY),
-    # The moved person's grid in the new community, then the 门牌 form asks the building.
-    Button(community_cb.MovedGrid, joining.moved_grid, Access.REGISTERED, Where.PRIVATE),
+    # The 门牌 form's grid question (the moved person's new community's, or ✏️ on /me:
+    # the resident's own), then building and door; 取消 at each step of ✏️.
+    Button(community_cb.HomeGrid, people.home_grid, Access.REGISTERED, Where.PRIVATE),
+    Button(community_cb.HomeChange, people.home_change, Access.REGISTERED, Where.PRIVATE),
+    Button(community_cb.HomeCancel, people.home_cancel, Access.REGISTERED, Where.PRIVATE),
     Button(community_cb.ChooseLanguage, people.lang_chosen, Access.REGISTERED),
     # 🏠 门牌: one's own building and door (a secretary: anyone's, checked by the service).
     Button(community_cb.SetHome, people.home_pressed, Access.REGISTERED),

@@ -14,8 +14,9 @@ is kept in the community asked (storage/community/joining.py).
 
 Accepted, the person is told privately and asked again, as at registration: the new
 community's grid with big buttons (if it has grids; "I don't know" is one), then their
-building and door (the 门牌 form, bot/community/registration.py HOME_FLOW). Until they
-answer they have no grid: the old community's never shows in the new one's lists.
+building and door: the 门牌 form (bot/community/registration.py HomeService, HOME_FLOW),
+the same one a resident runs from /me (✏️) to correct them later. Until they answer they
+have no grid: the old community's never shows in the new one's lists.
 
 The only service that works in two communities in one unit of work, by its nature:
 it enters the target community (``Communities.enter``) for the part that is its.
@@ -32,9 +33,8 @@ from functools import partial
 from bot.clock import Clock, system_clock
 from bot.community.communities import Communities, CommunityChoice
 from bot.community.register import Actor, Role, secretaries_to_tell
-from bot.community.registration import HOME_FLOW
+from bot.community.registration import HOME_FLOW, HOME_GRID_STEP, NO_GRID, home_grid_callback
 from bot.config import Grid, Language
-from bot.dialogs import expect_step
 from bot.errors import UserFacingError
 from bot.runtime.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
 from storage import Storage, community_id
@@ -50,19 +50,6 @@ _JOIN = re.compile(r"^join-([0-9]{1,9})$")
 def join_payload(community: int) -> str:
     """The deep-link payload of a group's "register" button: its community."""
     return f"{JOIN_PREFIX}{community}"
-
-
-#: The moved person's one question before the 门牌 form: the new community's grid.
-MOVED_FLOW = "moved"
-MOVED_GRID_STEP = "grid"
-#: The "I don't know" grid (as at registration).
-NO_GRID = "-"
-
-
-def moved_grid_callback(grid_id: str) -> str:
-    """A grid button under the acceptance (decoded by handlers/community/callbacks.py
-    MovedGrid)."""
-    return f"mvg:{grid_id}"
 
 
 def move_decision_callback(request_id: int, accept: bool) -> str:
@@ -207,12 +194,11 @@ class JoiningService:
                 # Their forms were the old community's: they start afresh here, with the
                 # new community's first question (grid, else building) waiting privately.
                 await session.dialogs.end_all_of(request.tg_user_id)
-                flow, step = (MOVED_FLOW, MOVED_GRID_STEP) if grids else (HOME_FLOW, "building")
                 await session.dialogs.put(
                     request.tg_user_id,
                     request.tg_user_id,
-                    flow,
-                    step,
+                    HOME_FLOW,
+                    HOME_GRID_STEP if grids else "building",
                     {"person": request.person_id},
                     now,
                 )
@@ -242,35 +228,6 @@ class JoiningService:
             )
         return MoveDecided(request, accept)
 
-    async def choose_grid(self, actor: Actor, chat_id: int, grid_id: str) -> Grid | None:
-        """The moved person's grid in their new community (``NO_GRID``: they do not know
-        it), once; then the 门牌 form asks their building. The grid chosen, or None."""
-        person = actor.registered_person("me.not_registered")
-        grids = {grid.id: grid for grid in self._communities.profile(community_id()).grids}
-        chosen = None if grid_id == NO_GRID else grids.get(grid_id)
-        if grid_id != NO_GRID and chosen is None:
-            raise UserFacingError("join.move_grid_expired")  # a grid removed since
-        now = self._clock()
-        async with self._db.transaction() as session:
-            dialog = await expect_step(
-                session,
-                chat_id,
-                actor.tg_user_id,
-                MOVED_FLOW,
-                MOVED_GRID_STEP,
-                "join.move_grid_expired",
-            )
-            if int(dialog.data["person"]) != person.id:
-                raise UserFacingError("join.move_grid_expired")
-            await session.people.set_grid(person.id, chosen.id if chosen else None)
-            await session.dialogs.put(
-                chat_id, actor.tg_user_id, HOME_FLOW, "building", {"person": person.id}, now
-            )
-            await session.audit.record(
-                at=now, action="person.grid", actor_id=person.id, subject_id=person.id
-            )
-        return chosen
-
 
 def _decision_message(
     accept: bool, language: Language, community: str, grids: list[Grid]
@@ -285,13 +242,13 @@ def _decision_message(
     buttons = [
         ButtonSpec(
             "join.move_grid_button",
-            moved_grid_callback(grid.id),
+            home_grid_callback(grid.id),
             label_params={"grid": grid.name_in(language)},
         )
         for grid in grids
     ]
     rows = [tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
-    rows.append((ButtonSpec("register.grid_unknown_button", moved_grid_callback(NO_GRID)),))
+    rows.append((ButtonSpec("register.grid_unknown_button", home_grid_callback(NO_GRID)),))
     return OutgoingMessage("join.move_accepted", language, params, buttons=tuple(rows))
 
 

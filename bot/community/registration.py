@@ -21,7 +21,7 @@ from typing import Any
 from bot import usertext
 from bot.clock import Clock, system_clock
 from bot.community.register import Actor, Caller, Role
-from bot.config import CommunitySettings, Language, community_now
+from bot.config import CommunitySettings, Grid, Language, community_now
 from bot.dialogs import expect_step
 from bot.errors import UserFacingError
 from bot.i18n import from_telegram_code, parse_language
@@ -75,7 +75,7 @@ class RegistrationService:
         self._configured = settings
         self._clock = clock
         #: A registered person's building and door (门牌), later (``/me`` → 🏠 门牌).
-        self.homes = HomeService(db, clock)
+        self.homes = HomeService(db, settings, clock)
 
     async def start(self, caller: Caller) -> Prompt:
         """Begin (or begin again) the form in the caller's private chat, for the current
@@ -204,18 +204,55 @@ class RegistrationService:
 
 @dataclass(frozen=True)
 class HomePrompt:
-    """Where setting a household stands: the person, and the question next (None: done)."""
+    """Where setting a household stands: the person, and the question next (None: done).
+
+    ``change``: the resident's own change of grid, building and door from /me (✏️), whose
+    answers are kept in the conversation and saved together with the door, so 取消 at
+    any step leaves the register as it was."""
 
     person: PersonRow
     step: str | None
+    change: bool = False
+
+
+@dataclass(frozen=True)
+class GridChosen:
+    """A grid pressed (None: "I don't know"); ``change``: in the change from /me, else
+    under the acceptance of a move."""
+
+    grid: Grid | None
+    change: bool
+
+
+#: The grid question of the 门牌 form (before the building), and its "I don't know".
+HOME_GRID_STEP = "grid"
+NO_GRID = "-"
+#: The flow the move's grid question was kept under before it became the 门牌 form's
+#: first step: such a conversation, still open, is answered the same way.
+LEGACY_MOVED_FLOW = "moved"
+
+
+def home_grid_callback(grid_id: str) -> str:
+    """A grid button of the 门牌 form's grid question (decoded by
+    handlers/community/callbacks.py HomeGrid; written here for the move's push)."""
+    return f"mvg:{grid_id}"
 
 
 class HomeService:
-    """A person's building and door (门牌): set by themselves on /me, or by a secretary
-    on the person's screen of /people. A household is (building, door)."""
+    """A person's grid, building and door: the building and door (门牌) set by
+    themselves on /me (🏠 门牌) or by a secretary on the person's screen of /people (a
+    household is (building, door)); all three changed by the resident on /me (✏️), and
+    asked of a person whose move to this community was accepted. One form, HOME_FLOW:
+    grid (if the community has grids), building, door."""
 
-    def __init__(self, db: Storage, clock: Clock = system_clock) -> None:
+    @property
+    def _grids(self) -> list[Grid]:
+        # The current community's grids (bot/config.py: current_profile), never another's.
+        return community_now(self._configured).grids
+
+    def __init__(self, db: Storage, settings: CommunitySettings, clock: Clock = system_clock):
         self._db = db
+        self._configured = settings
         self._clock = clock
 
     async def start(self, actor: Actor, chat_id: int, person_id: int | None = None) -> HomePrompt:
@@ -235,9 +272,85 @@ class HomeService:
             )
         return HomePrompt(person, step)
 
+    async def start_change(self, actor: Actor, chat_id: int) -> HomePrompt:
+        """✏️ on /me: the resident changes their own grid (if the community has grids),
+        then building, then door; nothing is saved before the door."""
+        me = actor.registered_person("me.not_registered")
+        step = HOME_GRID_STEP if self._grids else "building"
+        async with self._db.transaction() as session:
+            person = await session.people.by_id(me.id)
+            if person is None:
+                raise UserFacingError("me.not_registered")
+            data = {"person": person.id, "change": True}
+            now = self._clock()
+            await session.dialogs.put(chat_id, actor.tg_user_id, HOME_FLOW, step, data, now)
+        return HomePrompt(person, step, change=True)
+
+    def grids(self) -> list[Grid]:
+        """The current community's grids, for the grid question's buttons."""
+        return list(self._grids)
+
+    async def choose_grid(self, actor: Actor, chat_id: int, grid_id: str) -> GridChosen:
+        """The grid question answered (``NO_GRID``: they do not know it), once; then the
+        building is asked. Only a grid of the current community is taken (a button of
+        another's, or forged, is refused). Under a move the grid is saved at once (until
+        then they have none); in the change from /me it waits for the door."""
+        person = actor.registered_person("me.not_registered")
+        grids = {grid.id: grid for grid in self._grids}
+        chosen = None if grid_id == NO_GRID else grids.get(grid_id)
+        if grid_id != NO_GRID and chosen is None:
+            raise UserFacingError("join.move_grid_expired")  # removed since, or not ours
+        now = self._clock()
+        async with self._db.transaction() as session:
+            dialog = await session.dialogs.get(chat_id, actor.tg_user_id)
+            if (
+                dialog is None
+                or dialog.flow not in (HOME_FLOW, LEGACY_MOVED_FLOW)
+                or dialog.step != HOME_GRID_STEP
+                or int(dialog.data["person"]) != person.id
+            ):
+                raise UserFacingError("join.move_grid_expired")
+            change = bool(dialog.data.get("change"))
+            data: dict[str, Any] = {"person": person.id}
+            if change:
+                data.update(change=True, grid=chosen.id if chosen else NO_GRID)
+            else:
+                await session.people.set_grid(person.id, chosen.id if chosen else None)
+                await session.audit.record(
+                    at=now, action="person.grid", actor_id=person.id, subject_id=person.id
+                )
+            await session.dialogs.put(chat_id, actor.tg_user_id, HOME_FLOW, "building", data, now)
+        return GridChosen(chosen, change)
+
+    async def current(self, actor: Actor, chat_id: int) -> HomePrompt | None:
+        """The question of the 门牌 form the actor is at in this chat (to ask it again
+        after an answer that could not be taken), or None."""
+        async with self._db.read() as session:
+            dialog = await session.dialogs.get(chat_id, actor.tg_user_id)
+            if dialog is None or dialog.flow != HOME_FLOW:
+                return None
+            person = await session.people.by_id(int(dialog.data["person"]))
+        if person is None:
+            return None
+        building = dialog.data.get("building")
+        if building:
+            person = replace(person, building=str(building))
+        return HomePrompt(person, dialog.step, change=bool(dialog.data.get("change")))
+
+    async def cancel(self, actor: Actor, chat_id: int) -> None:
+        """取消: the 门牌 form ends and nothing of it is saved (refused once it is over)."""
+        async with self._db.transaction() as session:
+            dialog = await session.dialogs.get(chat_id, actor.tg_user_id)
+            if dialog is None or dialog.flow != HOME_FLOW:
+                raise UserFacingError("home.cancel_expired")
+            await session.dialogs.end(chat_id, actor.tg_user_id)
+
     async def answer(self, actor: Actor, chat_id: int, step: str, text: str) -> HomePrompt:
-        """The typed building or door; with the door, the household is set."""
+        """The typed building or door; with the door, the household is set (and, in the
+        change from /me, the grid chosen before)."""
         actor.registered_person("me.not_registered")
+        if step == HOME_GRID_STEP:
+            raise UserFacingError("register.use_buttons")
         value = _clean(text)
         limit = MAX_BUILDING_LENGTH if step == "building" else MAX_DOOR_LENGTH
         if not value:
@@ -252,19 +365,28 @@ class HomeService:
             person = await session.people.by_id(int(dialog.data["person"]))
             if person is None:
                 raise UserFacingError("people.gone")
+            change = bool(dialog.data.get("change"))
             if step == "building":
                 data = dict(dialog.data, building=value)
                 await session.dialogs.put(chat_id, actor.tg_user_id, HOME_FLOW, "door", data, now)
-                return HomePrompt(replace(person, building=value), "door")
+                return HomePrompt(replace(person, building=value), "door", change)
             building = str(dialog.data.get("building") or person.building or "")
             await session.people.set_home(person.id, building or None, value)
+            if "grid" in dialog.data:
+                # Checked again: a grid removed while the form was open is not kept.
+                grid = str(dialog.data["grid"])
+                known = grid in {g.id for g in self._grids}
+                await session.people.set_grid(person.id, grid if known else None)
+                await session.audit.record(
+                    at=now, action="person.grid", actor_id=actor.person_id, subject_id=person.id
+                )
             await session.dialogs.end(chat_id, actor.tg_user_id)
             await session.audit.record(
                 at=now, action="person.home", actor_id=actor.person_id, subject_id=person.id
             )
             fresh = await session.people.by_id(person.id)
         assert fresh is not None  # noqa: S101 - read in the same transaction
-        return HomePrompt(fresh, None)
+        return HomePrompt(fresh, None, change)
 
 
 @dataclass(frozen=True)

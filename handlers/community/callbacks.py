@@ -215,12 +215,28 @@ class MoveDecide(Callback):
 
 
 @dataclass(frozen=True)
-class MovedGrid(Callback):
-    """A grid of the new community, under the acceptance of one's move ("-": I don't
-    know; data written by bot/community/joining.py moved_grid_callback)."""
+class HomeGrid(Callback):
+    """A grid of one's community, the first question of the 门牌 form: under the
+    acceptance of one's move, or after ✏️ on /me ("-": I don't know; data also written
+    by bot/community/registration.py home_grid_callback)."""
 
+    # "mvg": the buttons under acceptances already sent keep working.
     PREFIX: ClassVar[str] = "mvg"
     grid: str
+
+
+@dataclass(frozen=True)
+class HomeChange(Callback):
+    """✏️ on /me: change one's own grid, building and door."""
+
+    PREFIX: ClassVar[str] = "hmc"
+
+
+@dataclass(frozen=True)
+class HomeCancel(Callback):
+    """取消 under a question of the 门牌 form: nothing changes."""
+
+    PREFIX: ClassVar[str] = "hmx"
 
 
 @dataclass(frozen=True)

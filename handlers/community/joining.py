@@ -7,7 +7,9 @@
 - The registration form's later steps run in the community the form was opened for
   (:func:`enter_registering`).
 - 🏠 搬到其他社区 on /me: the other communities, a confirmation, the request; the
-  target community's secretaries get 接受 / 拒绝 (:func:`move_decided`).
+  target community's secretaries get 接受 / 拒绝 (:func:`move_decided`). Accepted, the
+  new community's grid is asked: the 门牌 form's first question, whose press is
+  handlers/community/people.py ``home_grid``.
 """
 
 from __future__ import annotations
@@ -118,22 +120,6 @@ async def move_decided(update: Update, context: Context) -> None:
     context.services.wake_sender()
     key = "join.decided_accept" if decided.accepted else "join.decided_refuse"
     await show(update, t(actor.language, key, name=decided.request.display_name))
-
-
-async def moved_grid(update: Update, context: Context) -> None:
-    """A grid pressed under the acceptance of one's move: the question keeps its answer,
-    then the building is asked (the 门牌 form goes on from there)."""
-    data = cb.MovedGrid.decode(_data(update))
-    actor = context.require_actor()
-    chat = update.effective_chat
-    assert chat is not None  # noqa: S101 - a button is always in a chat
-    grid = await context.services.joining.choose_grid(actor, chat.id, data.grid)
-    language = actor.language
-    community = context.services.settings.community.name_in(language)
-    chosen = grid.name_in(language) if grid else t(language, "register.grid_unknown_button")
-    question = t(language, "join.move_accepted", community=community)
-    await show(update, t(language, "register.answered", question=question, answer=chosen))
-    await context.bot.send_message(chat.id, t(language, "home.ask_building"))
 
 
 def _data(update: Update) -> str | None:

@@ -103,6 +103,31 @@ def home_row(language: Language, person_id: int = 0) -> list[InlineKeyboardButto
     return [button(plain(language, "home.button"), cb.SetHome(person_id))]
 
 
+def change_row(language: Language, has_grids: bool) -> list[InlineKeyboardButton]:
+    """✏️ 改网格和门牌 (or 改楼栋和门牌 where the community has no grids), on /me."""
+    key = "home.change_button" if has_grids else "home.change_button_nogrid"
+    return [button(plain(language, key), cb.HomeChange())]
+
+
+def _cancel_row(language: Language) -> list[InlineKeyboardButton]:
+    return [button(plain(language, "home.cancel_button"), cb.HomeCancel())]
+
+
+def home_grids(language: Language, choices: list[Grid]) -> InlineKeyboardMarkup:
+    """The grid question of ✏️ on /me: one big button per grid of the community, two a
+    row, "I don't know", and 取消."""
+    buttons = [button(grid.name_in(language), cb.HomeGrid(grid.id)) for grid in choices]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows.append([button(plain(language, "register.grid_unknown_button"), cb.HomeGrid("-"))])
+    rows.append(_cancel_row(language))
+    return InlineKeyboardMarkup(rows)
+
+
+def home_cancel(language: Language) -> InlineKeyboardMarkup:
+    """取消 under the building or door question of ✏️ on /me."""
+    return InlineKeyboardMarkup([_cancel_row(language)])
+
+
 def home_button(language: Language, person_id: int = 0) -> InlineKeyboardMarkup:
     """🏠 门牌 alone (under a refused household ballot)."""
     return InlineKeyboardMarkup([home_row(language, person_id)])

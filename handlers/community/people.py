@@ -8,10 +8,12 @@ import json
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 
+from bot import usertext
 from bot.community.register import Actor, Caller, Role
-from bot.community.registration import HomePrompt, Prompt, Step
+from bot.community.registration import HOME_GRID_STEP, HomePrompt, Prompt, Step
 from bot.config import Language
 from bot.deliberation.raising import GROUP_DRAFT_KEPT
+from bot.errors import UserFacingError
 from handlers.access import answer, caller_of, reply, show
 from handlers.calendars import sending as calendar_files
 from handlers.community import callbacks as cb
@@ -28,7 +30,7 @@ from handlers.participation import keyboard as big_buttons
 from handlers.participation import keyboards as participation_keyboards
 from handlers.participation import mine as participation_mine
 from handlers.street import street
-from handlers.texts import t
+from handlers.texts import grid_name, t
 from handlers.volunteering import checkin as volunteering
 
 RAISE_PAYLOAD = matters.RAISE_PAYLOAD
@@ -37,6 +39,8 @@ RAISE_PAYLOAD = matters.RAISE_PAYLOAD
 JOIN_PAYLOAD = joining.BARE_JOIN_PAYLOAD
 #: The deep-link payload of the "help, privately" button under /help in a group.
 HELP_PAYLOAD = "help"
+#: The deep-link payload of the button under /me in a group: /me, privately.
+ME_PAYLOAD = "me"
 
 
 def _require_caller(update: Update) -> Caller:
@@ -86,6 +90,10 @@ async def start(update: Update, context: Context) -> None:
     if context.args == [HELP_PAYLOAD]:
         # From the button under /help in a group: the help, here.
         await help_command(update, context)
+        return
+    if context.args == [ME_PAYLOAD] and actor.registered:
+        # From the button under /me in a group: /me, here.
+        await me(update, context)
         return
     opened = matters.matter_of_payload(context.args)
     if opened is not None and actor.registered:
@@ -257,9 +265,16 @@ async def registration_answer(update: Update, context: Context, step: str, text:
 
 
 async def me(update: Update, context: Context) -> None:
-    """/me: everything the register holds about the person."""
+    """/me: everything the register holds about the person, privately (in a group: a
+    button to the private chat, where it opens)."""
     actor = context.require_actor()
     assert actor.person is not None  # noqa: S101 - guarded: Access.REGISTERED
+    if not big_buttons.is_private(update):
+        link = open_private_chat(
+            actor.language, context.bot.username, ME_PAYLOAD, label_key="me.button.private"
+        )
+        await reply(update, t(actor.language, "me.in_group"), link)
+        return
     community = context.services.settings.community
     text = texts.me(actor.language, actor.person, community.grids, community.tz)
     # A Party member's joining date (入党日期), and its 🎂 button.
@@ -270,6 +285,8 @@ async def me(update: Update, context: Context) -> None:
         actor.language, actor.person.id, "participation.button.open_own"
     )
     home = [keyboards.home_row(actor.language)]
+    # ✏️ 改网格和门牌: the resident corrects their own grid, building and door.
+    home.append(keyboards.change_row(actor.language, bool(community.grids)))
     birthday = member_keyboards.joined_rows(actor.language, actor.person)
     birthday += member_keyboards.commitments_rows(actor.language, actor.person)
     birthday += household_keyboards.me_rows(actor.language, actor.person)
@@ -300,13 +317,116 @@ async def home_pressed(update: Update, context: Context) -> None:
     await context.bot.send_message(chat.id, _home_text(context, prompt))
 
 
+async def home_change(update: Update, context: Context) -> None:
+    """✏️ on /me: change one's own grid (big buttons, if the community has grids), then
+    building, then door; 取消 at each step."""
+    cb.HomeChange.decode(_data(update))
+    actor = context.require_actor()
+    chat = update.effective_chat
+    assert chat is not None  # noqa: S101 - a button is always in a chat
+    homes = context.services.registration.homes
+    prompt = await homes.start_change(actor, chat.id)
+    await answer(update)
+    # A message of its own: /me stays as it was.
+    text, keyboard = _home_question(context, prompt)
+    await context.bot.send_message(chat.id, text, reply_markup=keyboard)
+
+
+async def home_grid(update: Update, context: Context) -> None:
+    """A grid pressed, the 门牌 form's first question (under the acceptance of one's
+    move, or after ✏️ on /me): the question keeps its answer, then the building is
+    asked. Only the current community's grids are taken (bot/community/registration.py)."""
+    data = cb.HomeGrid.decode(_data(update))
+    actor = context.require_actor()
+    chat = update.effective_chat
+    assert chat is not None  # noqa: S101 - a button is always in a chat
+    chosen = await context.services.registration.homes.choose_grid(actor, chat.id, data.grid)
+    language = actor.language
+    if chosen.change:
+        question = t(language, "register.ask_grid")
+    else:
+        community = context.services.settings.community.name_in(language)
+        question = t(language, "join.move_accepted", community=community)
+    grid = chosen.grid
+    name = grid.name_in(language) if grid else t(language, "register.grid_unknown_button")
+    await show(update, t(language, "register.answered", question=question, answer=name))
+    keyboard = keyboards.home_cancel(language) if chosen.change else None
+    await context.bot.send_message(chat.id, t(language, "home.ask_building"), reply_markup=keyboard)
+
+
+async def home_cancel(update: Update, context: Context) -> None:
+    """取消 under a question of the 门牌 form: it ends, nothing is changed."""
+    cb.HomeCancel.decode(_data(update))
+    actor = context.require_actor()
+    chat = update.effective_chat
+    assert chat is not None  # noqa: S101 - a button is always in a chat
+    await context.services.registration.homes.cancel(actor, chat.id)
+    await show(update, t(actor.language, "home.cancelled"))
+
+
 async def home_answer(update: Update, context: Context, step: str, text: str) -> None:
-    """The typed building or door (门牌)."""
+    """The typed building or door (门牌). 取消 typed ends the form; an answer that cannot
+    be taken (empty, too long) is said briefly, and the question is asked again."""
     actor = context.require_actor()
     chat = update.effective_chat
     assert chat is not None  # noqa: S101 - private text always has a chat
-    prompt = await context.services.registration.homes.answer(actor, chat.id, step, text)
-    await reply(update, _home_text(context, prompt))
+    homes = context.services.registration.homes
+    if usertext.line(text).lower() in CANCEL_WORDS:
+        await homes.cancel(actor, chat.id)
+        await reply(update, t(actor.language, "home.cancelled"))
+        return
+    try:
+        prompt = await homes.answer(actor, chat.id, step, text)
+    except UserFacingError as refused:
+        again = await homes.current(actor, chat.id)
+        moved = again is not None and again.step == HOME_GRID_STEP and not again.change
+        if refused.key not in _ASK_AGAIN or again is None or moved:
+            raise  # (under a move, the grid buttons are the push's, above: said plainly)
+        question, keyboard = _home_question(context, again)
+        said = t(actor.language, refused.key, **refused.params)
+        await reply(update, said + "\n" + question, keyboard)
+        return
+    question, keyboard = _home_question(context, prompt)
+    await reply(update, question, keyboard)
+
+
+#: Answers to the 门牌 form after which its question is asked again.
+_ASK_AGAIN = frozenset({"home.empty", "home.too_long", "register.use_buttons"})
+#: Typed instead of an answer: the same as 取消.
+CANCEL_WORDS = frozenset({"取消", "cancel"})
+
+
+def _home_question(context: Context, prompt: HomePrompt) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The 门牌 form's next question with its buttons (the grids; 取消 in the change
+    from /me), or its confirmation."""
+    language = context.require_actor().language
+    if prompt.change and prompt.step is None:
+        return _changed_text(context, prompt), None
+    if prompt.step == HOME_GRID_STEP:
+        grids = context.services.registration.homes.grids()
+        return t(language, "home.ask_grid"), keyboards.home_grids(language, grids)
+    keyboard = keyboards.home_cancel(language) if prompt.change else None
+    return _home_text(context, prompt), keyboard
+
+
+def _changed_text(context: Context, prompt: HomePrompt) -> str:
+    """The change from /me saved: the new grid, building and door, plainly."""
+    language = context.require_actor().language
+    person = prompt.person
+    grids = context.services.registration.homes.grids()
+    key = "home.changed" if grids else "home.changed_nogrid"
+    grid = (
+        grid_name(grids, person.grid_id, language)
+        if person.grid_id
+        else t(language, "register.grid_unknown_button")
+    )
+    return t(
+        language,
+        key,
+        grid=grid,
+        building=person.building or "",
+        door=person.door or "",
+    )
 
 
 def _home_text(context: Context, prompt: HomePrompt) -> str:

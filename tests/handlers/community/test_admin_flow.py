@@ -199,7 +199,7 @@ async def test_private_and_group_only_commands(harness: BotHarness) -> None:
     await harness.register(SECRETARY)
     await harness.say(SECRETARY, "/bind residents")
     assert harness.last(SECRETARY)["text"] == "这个命令请在群里发送。"
-    await harness.say(SECRETARY, "/me", RESIDENTS_GROUP)
+    await harness.say(SECRETARY, "/export", RESIDENTS_GROUP)
     assert harness.last(RESIDENTS_GROUP)["text"] == "这个操作请私聊我完成。"
     await harness.say(2003, "/start", RESIDENTS_GROUP)
     assert "私聊我" in harness.last(RESIDENTS_GROUP)["text"]

@@ -282,6 +282,9 @@ async def test_a_moved_person_chooses_the_new_communitys_grid_and_building(
         card = harness.last(2001)["text"]
         assert "第一网格" not in card and "3号楼" not in card
 
+        # Typed instead of pressed: the buttons above are pointed to, nothing is taken.
+        await harness.say(2001, "西区")
+        assert harness.last(2001)["text"] == "请点上面的按钮选择。"
         # The grid pressed: the question keeps its answer, the building is asked.
         await harness.press_label(2001, asked, "西区网格")
         (answered,) = [
@@ -297,7 +300,7 @@ async def test_a_moved_person_chooses_the_new_communitys_grid_and_building(
         assert moved is not None
         assert (moved.grid_id, moved.building, moved.door) == (west.id, "5号楼", "301")
         # The same button again: that step is over, nothing changes.
-        await harness.press(2001, asked, cb.MovedGrid(east.id).encode(), strict=False)
+        await harness.press(2001, asked, cb.HomeGrid(east.id).encode(), strict=False)
         assert harness.api.callback_answers()[-1]["text"].startswith("这一步已经过去了")
         moved = await _person(harness, 2001)
         assert moved is not None and moved.grid_id == west.id
