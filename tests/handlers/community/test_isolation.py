@@ -224,3 +224,51 @@ async def test_a_newcomer_of_no_community_gets_answers_not_apologies(street: Bot
     # /start still offers the list of communities.
     await street.say(newcomer, "/start")
     assert text_of(street.last(newcomer)) == "请选择您所在的社区："
+
+
+async def new_activity(street: BotHarness, secretary: int, title: str) -> str:
+    """/newactivity through the conversation, as tests/handlers/volunteering/flow.py;
+    returns the confirmation."""
+    await street.say(secretary, "/newactivity")
+    await street.say(secretary, title)
+    await street.press_label(secretary, street.last(secretary), "跳过")
+    await street.say(secretary, "湖边议事亭")
+    await street.press_label(secretary, street.last(secretary), "跳过")
+    await street.say(secretary, "11-21 14:00-16:00")
+    await street.say(secretary, "5")
+    await street.press_label(secretary, street.last(secretary), "发布")
+    await street.pushes_sent()
+    return text_of(street.last(secretary))
+
+
+async def test_activities_are_numbered_per_community(street: BotHarness) -> None:
+    peace = await make_second_community(street)
+    happy_volunteers, peace_volunteers = -1004441, -1004442
+    street.api.add_group(happy_volunteers, "幸福里志愿者群")
+    street.api.add_group(peace_volunteers, "和平里志愿者群")
+    await street.register(SECRETARY)
+    await street.say(SECRETARY, "/bind volunteers", happy_volunteers)
+    await street.say(PEACE_SECRETARY, "/bind volunteers", peace_volunteers)
+    await join(street, PEACE["wang"], peace, "王阿姨")
+
+    # Community 1 has two activities before 和平社区 has any: 和平社区's first is still #1.
+    assert "#1" in await new_activity(street, SECRETARY, "湖边清洁")
+    assert "#2" in await new_activity(street, SECRETARY, "公园巡逻")
+    confirmation = await new_activity(street, PEACE_SECRETARY, "垃圾分类")
+    assert "#1" in confirmation and "#3" not in confirmation
+    peace_cards = " ".join(street.texts(peace_volunteers))
+    assert "#1" in peace_cards and "垃圾分类" in peace_cards and "湖边清洁" not in peace_cards
+
+    # What a resident of 和平社区 sees: their #1, with its 报名 button.
+    await street.say(PEACE["wang"], "/activities")
+    listing = street.last(PEACE["wang"])
+    assert "#1" in text_of(listing) and "垃圾分类" in text_of(listing)
+    assert "公园巡逻" not in text_of(listing) and "#3" not in text_of(listing)
+    labels = [b["text"] for row in listing["reply_markup"]["inline_keyboard"] for b in row]
+    assert any("#1" in label and "垃圾分类" in label for label in labels)
+    with in_community(peace):
+        async with street.db.read() as session:
+            (activity,) = await session.volunteering.activities.upcoming(
+                street.running.services.clock(), 10
+            )
+            assert (activity.number, activity.id) == (1, 3)  # ids stay street-wide
