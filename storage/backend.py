@@ -48,17 +48,19 @@ class Storage(ABC):
         """The highest migration applied."""
 
     @abstractmethod
-    def transaction(
-        self, *, completes_update: bool = True, serialized: bool = True
-    ) -> AbstractAsyncContextManager[Session]:
+    def transaction(self, *, completes_update: bool = True) -> AbstractAsyncContextManager[Session]:
         """A unit of work: committed if the block succeeds, else rolled back. With
-        ``completes_update`` the update being handled is marked done in it.
+        ``completes_update`` the update being handled is marked done in it."""
 
-        ``serialized=False`` is for bookkeeping whose statements are safe side by side
-        with any other unit (the inbox's store, claims and leases: each statement is
-        atomic, claims skip locked rows): it waits for no community's turn. SQLite
-        serializes every write anyway; on PostgreSQL it takes no advisory lock, so
-        the workers' inbox traffic does not queue street-wide."""
+    def autocommit(self) -> AbstractAsyncContextManager[Session]:
+        """Repositories whose every statement commits by itself, waiting for no
+        community's turn: for bookkeeping whose statements are each whole and safe
+        side by side with any unit of work (the inbox's store, claims and leases;
+        claims skip locked rows). On SQLite, whose one writer serializes every
+        write anyway, it is a transaction; on PostgreSQL each statement is its own
+        round trip, without BEGIN, COMMIT or an advisory lock, so the workers'
+        inbox traffic does not queue street-wide."""
+        return self.transaction(completes_update=False)
 
     @abstractmethod
     def read(self) -> AbstractAsyncContextManager[Session]:

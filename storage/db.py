@@ -211,17 +211,13 @@ class Database(Storage):
             return await session.meta.schema_version()
 
     @asynccontextmanager
-    async def transaction(
-        self, *, completes_update: bool = True, serialized: bool = True
-    ) -> AsyncIterator[Session]:
+    async def transaction(self, *, completes_update: bool = True) -> AsyncIterator[Session]:
         """A unit of work on the writer: committed if the block succeeds, else rolled back.
 
         With ``completes_update`` (the default) the update being handled, if
         any, is marked done in the same transaction. Housekeeping writes that
-        are not the update's effect pass ``completes_update=False``. ``serialized``
-        changes nothing here: one writer serializes every unit (see ``Storage``).
+        are not the update's effect pass ``completes_update=False``.
         """
-        del serialized
         scope = current_update.get()
         async with self._write_lock:
             conn = self.writer

@@ -128,7 +128,7 @@ class InboxClaims:
         await _cancel(self._heartbeat_task)
         self._heartbeat_task = None
         try:
-            async with self._db.transaction(completes_update=False, serialized=False) as session:
+            async with self._db.autocommit() as session:
                 return await session.inbox.release(self.worker)
         except Exception as error:
             # They come back to the others anyway, once the leases run out.
@@ -141,7 +141,7 @@ class InboxClaims:
         finished = sorted(self._finished)
         if limit <= 0 and not finished:
             return 0, 0
-        async with self._db.transaction(completes_update=False, serialized=False) as session:
+        async with self._db.autocommit() as session:
             await session.inbox.finish(self.worker, finished)
             rows = await session.inbox.claim(self.worker, self.lease_seconds, limit)
         self._finished.difference_update(finished)
@@ -188,9 +188,7 @@ class InboxClaims:
             if not ids:
                 continue
             try:
-                async with self._db.transaction(
-                    completes_update=False, serialized=False
-                ) as session:
+                async with self._db.autocommit() as session:
                     renewed = await session.inbox.renew(self.worker, ids, self.lease_seconds)
             except Exception as error:
                 # The next beat tries again; a lease that runs out meanwhile is taken

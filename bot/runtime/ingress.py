@@ -167,16 +167,18 @@ class UpdateIngress:
         unmarked = sorted(self._unmarked)
         todo: list[int] = []
         try:
-            async with self._db.transaction(completes_update=False, serialized=False) as session:
+            # Each statement may commit by itself (PostgreSQL), so the batch is stored
+            # last: stored means it will be handled, and nobody is then turned away.
+            async with self._db.autocommit() as session:
+                # Updates handled while the disk was full, whose done mark failed.
+                for update_id in unmarked:
+                    await session.inbox.mark_done(update_id, utc_now_text(), failed=True)
                 if self.claims is None:
                     todo = await session.inbox.accept(rows, self._clock())
                 else:
                     # Stored for whichever worker's turn it is (a redelivery is dropped).
                     keyed = [(uid, payload, order_key(by_id[uid])) for uid, payload in rows]
                     await session.inbox.store(keyed, self._clock())
-                # Updates handled while the disk was full, whose done mark failed.
-                for update_id in unmarked:
-                    await session.inbox.mark_done(update_id, utc_now_text(), failed=True)
         except Exception as error:
             if not is_storage_full(error):
                 raise
@@ -295,9 +297,7 @@ class UpdateIngress:
                 current_update.reset(token)
             if not scope.completed:
                 try:
-                    async with self._db.transaction(
-                        completes_update=False, serialized=False
-                    ) as session:
+                    async with self._db.autocommit() as session:
                         await session.inbox.mark_done(
                             update.update_id, utc_now_text(), failed=scope.failed
                         )

@@ -208,24 +208,18 @@ class PostgresDatabase(Storage):
         return lock
 
     @asynccontextmanager
-    async def transaction(
-        self, *, completes_update: bool = True, serialized: bool = True
-    ) -> AsyncIterator[Session]:
-        """A unit of work (see the module's docstring); committed if the block succeeds.
-        ``serialized=False``: no community's lock (see ``Storage.transaction``)."""
+    async def transaction(self, *, completes_update: bool = True) -> AsyncIterator[Session]:
+        """A unit of work (see the module's docstring); committed if the block succeeds."""
         scope = current_update.get()
         community = current_community.get()
         key = community if community is not None else STREET_WIDE_KEY
         # In this process, units of one community wait here, not holding a connection.
-        turn = self._lock_of(key) if serialized else contextlib.nullcontext()
-        async with turn, self._writers_pool().acquire() as raw:
+        async with self._lock_of(key), self._writers_pool().acquire() as raw:
             conn = PgConnection(raw, self._translations)
             marked = False
             try:
                 await raw.execute(
                     f"BEGIN; SELECT pg_advisory_xact_lock({LOCK_NAMESPACE}, {int(key)})"
-                    if serialized
-                    else "BEGIN"
                 )
                 session = Session(cast(Any, conn))
                 yield session
@@ -241,6 +235,18 @@ class PostgresDatabase(Storage):
                 raise
             if completes_update and scope is not None:
                 scope.completed = True
+        self.full = False
+
+    @asynccontextmanager
+    async def autocommit(self) -> AsyncIterator[Session]:
+        """Repositories on a writer, each statement committing by itself (see
+        ``Storage.autocommit``)."""
+        async with self._writers_pool().acquire() as raw:
+            try:
+                yield Session(cast(Any, PgConnection(raw, self._translations)))
+            except BaseException as error:
+                self._note_failure(error)
+                raise
         self.full = False
 
     async def _mark_done_once(self, session: Session, update_id: int) -> bool:
