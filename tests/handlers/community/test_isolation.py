@@ -26,6 +26,7 @@ from tests.handlers.conftest import (
     button_data,
     start_harness,
 )
+from tests.handlers.volunteering.flow import create
 
 ADMIN = 9001
 PEACE_SECRETARY = 3001
@@ -33,6 +34,8 @@ PEACE_GROUP = -1005678
 HAPPY = {"zhang": 2001, "tom": 2002}
 PEACE = {"wang": 3002, "zhao": 3003}
 HAPPY_MATTER = "3号楼前加装路灯"
+#: When the activities of the numbering test take place (the clock stands at 11-19).
+WHEN = "11-21 14:00-16:00"
 PEACE_MATTER = "小区门口增设快递柜"
 
 
@@ -226,21 +229,6 @@ async def test_a_newcomer_of_no_community_gets_answers_not_apologies(street: Bot
     assert text_of(street.last(newcomer)) == "请选择您所在的社区："
 
 
-async def new_activity(street: BotHarness, secretary: int, title: str) -> str:
-    """/newactivity through the conversation, as tests/handlers/volunteering/flow.py;
-    returns the confirmation."""
-    await street.say(secretary, "/newactivity")
-    await street.say(secretary, title)
-    await street.press_label(secretary, street.last(secretary), "跳过")
-    await street.say(secretary, "湖边议事亭")
-    await street.press_label(secretary, street.last(secretary), "跳过")
-    await street.say(secretary, "11-21 14:00-16:00")
-    await street.say(secretary, "5")
-    await street.press_label(secretary, street.last(secretary), "发布")
-    await street.pushes_sent()
-    return text_of(street.last(secretary))
-
-
 async def test_activities_are_numbered_per_community(street: BotHarness) -> None:
     peace = await make_second_community(street)
     happy_volunteers, peace_volunteers = -1004441, -1004442
@@ -252,9 +240,9 @@ async def test_activities_are_numbered_per_community(street: BotHarness) -> None
     await join(street, PEACE["wang"], peace, "王阿姨")
 
     # Community 1 has two activities before 和平社区 has any: 和平社区's first is still #1.
-    assert "#1" in await new_activity(street, SECRETARY, "湖边清洁")
-    assert "#2" in await new_activity(street, SECRETARY, "公园巡逻")
-    confirmation = await new_activity(street, PEACE_SECRETARY, "垃圾分类")
+    assert "#1" in await create(street, "湖边清洁", WHEN, 5)
+    assert "#2" in await create(street, "公园巡逻", WHEN, 5)
+    confirmation = await create(street, "垃圾分类", WHEN, 5, secretary=PEACE_SECRETARY)
     assert "#1" in confirmation and "#3" not in confirmation
     peace_cards = " ".join(street.texts(peace_volunteers))
     assert "#1" in peace_cards and "垃圾分类" in peace_cards and "湖边清洁" not in peace_cards

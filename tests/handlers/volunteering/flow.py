@@ -56,26 +56,27 @@ async def create(
     *,
     venue: tuple[float, float] | None = None,
     presses: tuple[str, ...] = (),
+    secretary: int = SECRETARY,
 ) -> str:
-    """/newactivity through the conversation; returns the confirmation."""
-    await harness.say(SECRETARY, "/newactivity")
-    assert "新志愿活动" in last_text(harness, SECRETARY)
-    await harness.say(SECRETARY, title)
-    await harness.press_label(SECRETARY, harness.last(SECRETARY), "跳过")
-    await harness.say(SECRETARY, "湖边议事亭")
+    """/newactivity through the conversation (by ``secretary``); returns the confirmation."""
+    await harness.say(secretary, "/newactivity")
+    assert "新志愿活动" in last_text(harness, secretary)
+    await harness.say(secretary, title)
+    await harness.press_label(secretary, harness.last(secretary), "跳过")
+    await harness.say(secretary, "湖边议事亭")
     if venue is None:
-        await harness.press_label(SECRETARY, harness.last(SECRETARY), "跳过")
+        await harness.press_label(secretary, harness.last(secretary), "跳过")
     else:
-        harness.api.send_location(SECRETARY, None, *venue)
+        harness.api.send_location(secretary, None, *venue)
         await harness.settle()
-    assert "什么时间" in last_text(harness, SECRETARY)
-    await harness.say(SECRETARY, when)
-    await harness.say(SECRETARY, str(capacity))
+    assert "什么时间" in last_text(harness, secretary)
+    await harness.say(secretary, when)
+    await harness.say(secretary, str(capacity))
     for label in presses:
-        await harness.press_label(SECRETARY, harness.last(SECRETARY), label)
-    await harness.press_label(SECRETARY, harness.last(SECRETARY), "发布")
+        await harness.press_label(secretary, harness.last(secretary), label)
+    await harness.press_label(secretary, harness.last(secretary), "发布")
     await harness.pushes_sent()
-    return last_text(harness, SECRETARY)
+    return last_text(harness, secretary)
 
 
 def cards(harness: BotHarness) -> list[dict[str, Any]]:
