@@ -53,7 +53,7 @@ from bot.runtime.sender_seat import SenderSeat
 from bot.services import BotData, Services
 from handlers import COMMANDS, SECRETARY_MENU, STREET_MENU, register_handlers
 from handlers.access import Where
-from handlers.cards import drop_pending_edits
+from handlers.cards import CardRouter, drop_pending_edits, pending_edits
 from handlers.context import Context
 from handlers.deliberation import minutes_texts
 from handlers.deliberation.matters import refresh_matter_card_soon
@@ -67,6 +67,10 @@ log = logging.getLogger(__name__)
 #: before its commit is replayed at the next start, so this only bounds how
 #: long a stop waits (with the sender's few seconds, well under 10 s in all).
 SHUTDOWN_GRACE_SECONDS = 4.0
+
+#: At most this long at a stop for handing the pending card edits over (several workers).
+HAND_OVER_SECONDS = 3.0
+
 #: How often handled updates older than the retention are pruned from the inbox.
 INBOX_PRUNE_INTERVAL = timedelta(hours=1)
 
@@ -239,6 +243,8 @@ class RunningBot:
         self.sender: Sender | None = None
         #: Several workers: runs the sender while this worker holds the sender lock.
         self.seat: SenderSeat | None = None
+        #: Several workers: card edits go to the worker that sends (handlers/cards.py).
+        self.cards: CardRouter | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._previous_handler: Any = None
 
@@ -335,8 +341,16 @@ class RunningBot:
         # one worker that sends cost nothing beside that.
         sender.idle_seconds = SHARED_IDLE_SECONDS
         key = sender_lock_key(self.services.settings.bot_token())
-        self.seat = SenderSeat(sender, SessionLock.for_database(self.services.db, key))
-        await self.seat.start()
+        seat = self.seat = SenderSeat(sender, SessionLock.for_database(self.services.db, key))
+        if self.app.job_queue is not None:
+            self.cards = CardRouter(
+                self.app.job_queue,
+                self.services.db,
+                lambda: seat.sending,
+                self.services.communities.enter,
+            )
+            self.cards.install()
+        await seat.start()
 
     async def wait(self) -> None:
         """Run until stopped (a signal, or the poller failing)."""
@@ -363,8 +377,19 @@ class RunningBot:
         limiter = self.app.bot.rate_limiter
         if isinstance(limiter, TelegramRateLimiter):
             limiter.stop_waiting()
+        handed = 0
+        if self.cards is not None:
+            # Several workers: the card edits not yet made go to whichever sends next.
+            try:
+                handed = await asyncio.wait_for(
+                    self.cards.hand_over(pending_edits(self.app.job_queue)), HAND_OVER_SECONDS
+                )
+            except TimeoutError:
+                handed = 0
+            if handed:
+                log.info("stopping: %d pending card edit(s) left for the worker that sends", handed)
         dropped = drop_pending_edits(self.app.job_queue)
-        if dropped:
+        if dropped and not handed:
             log.info(
                 "stopping: %d pending card edit(s) dropped; each card is edited at its next change",
                 dropped,

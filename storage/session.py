@@ -31,6 +31,7 @@ from storage.needs.repository import NeedsRepository
 from storage.participation import ParticipationRepositories
 from storage.person_data import PersonDataRepository
 from storage.privacy import PrivacyRepository
+from storage.runtime.card_refreshes import CardRefreshesRepository
 from storage.runtime.inbox import InboxRepository
 from storage.runtime.outbox import DeliveryQueue, OutboxRepository
 from storage.runtime.schedules import SchedulesRepository
@@ -57,8 +58,8 @@ class MetaRepository:
 class Session:
     """The repositories of one unit of work; all share its connection.
 
-    Every repository but ``communities`` and ``inbox`` works on the current community's
-    rows only (storage/scope.py); ``communities`` is the street's list.
+    Every repository but ``communities``, ``inbox`` and ``card_refreshes`` works on the
+    current community's rows only (storage/scope.py); ``communities`` is the street's list.
     """
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
@@ -68,6 +69,8 @@ class Session:
         self.people = PeopleRepository(conn)
         self.chats = ChatsRepository(conn)
         self.inbox = InboxRepository(conn)
+        # Cards another worker changed, for the sending worker to edit (street-wide).
+        self.card_refreshes = CardRefreshesRepository(conn)
         self.dialogs = DialogsRepository(conn)
         # A forgotten person's traces in the JSON the bot keeps (storage/privacy.py).
         self.privacy = PrivacyRepository(conn)

@@ -20,7 +20,7 @@ from handlers.access import answer, reply, show
 from handlers.board import keyboards as board_keyboards
 from handlers.board import spending_keyboards, spending_texts
 from handlers.calendars import keyboards as calendar_keyboards
-from handlers.cards import edit_everywhere, edit_soon
+from handlers.cards import edit_everywhere, edit_soon, refreshes
 from handlers.context import Context
 from handlers.deliberation import callbacks as cb
 from handlers.deliberation import keyboards, texts
@@ -290,6 +290,7 @@ def refresh_matter_card_soon(job_queue: JobQueue[Any] | None, matter_id: int) ->
     edit_soon(job_queue, f"card:{matter_id}", _refresh_card, matter_id)
 
 
+@refreshes("card")
 async def _refresh_card(context: Any) -> None:
     services = context.bot_data.services
     matter_id = int(context.job.data)

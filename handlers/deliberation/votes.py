@@ -19,7 +19,7 @@ from bot.deliberation.voting.setup import VoteSetup
 from bot.errors import UserFacingError
 from bot.i18n import translate
 from handlers.access import answer, reply, show
-from handlers.cards import edit_everywhere, edit_soon
+from handlers.cards import edit_everywhere, edit_soon, refreshes
 from handlers.community import keyboards as community_keyboards
 from handlers.context import Context
 from handlers.deliberation import callbacks as cb
@@ -238,6 +238,7 @@ def refresh_vote_card_soon(job_queue: JobQueue[Any] | None, vote_id: int) -> Non
     edit_soon(job_queue, f"vote-card:{vote_id}", _refresh_vote_card, vote_id)
 
 
+@refreshes("vote-card")
 async def _refresh_vote_card(context: Any) -> None:
     services = context.bot_data.services
     vote, matter, tally = await services.votes.ballots.live(int(context.job.data))

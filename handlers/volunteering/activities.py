@@ -16,7 +16,7 @@ from bot import spoken
 from bot.datepicker import Needs
 from bot.volunteering.activities import NEW_FLOW
 from handlers.access import answer, reply, show
-from handlers.cards import edit_everywhere, edit_soon
+from handlers.cards import edit_everywhere, edit_soon, refreshes
 from handlers.context import Context
 from handlers.datepicker import picker
 from handlers.texts import plain, t
@@ -181,6 +181,7 @@ def refresh_card_soon(job_queue: JobQueue[Any] | None, activity_id: int) -> None
     edit_soon(job_queue, f"activity-card:{activity_id}", _refresh_card, activity_id)
 
 
+@refreshes("activity-card")
 async def _refresh_card(context: Any) -> None:
     services = context.bot_data.services
     activity_id = int(context.job.data)

@@ -45,7 +45,7 @@ from telegram.ext import JobQueue
 
 from bot.errors import UserFacingError
 from handlers.access import reply
-from handlers.cards import edit_everywhere, edit_soon
+from handlers.cards import edit_everywhere, edit_soon, refreshes
 from handlers.context import Context
 from handlers.texts import t
 
@@ -174,6 +174,7 @@ def roll_call_soon(job_queue: JobQueue[Any] | None, activity_id: int, chat_id: i
     )
 
 
+@refreshes("roll-call")
 async def _refresh_roll_call(context: Any) -> None:
     services = context.bot_data.services
     activity_id, chat_id = context.job.data

@@ -15,6 +15,7 @@ from storage.migrations import (
     v41_role_index_per_community,
     v42_convention_and_lesson_numbers,
     v43_leave_activity_move_numbers,
+    v45_card_refreshes,
 )
 from storage.migrations.step import Migration
 from storage.postgres import baseline
@@ -63,4 +64,6 @@ POSTGRES_MIGRATIONS: tuple[Migration, ...] = (
         v43_leave_activity_move_numbers.MIGRATION.description,
         v43_leave_activity_move_numbers.POSTGRES_SQL,
     ),
+    # Written once for both: its SQL is portable.
+    v45_card_refreshes.MIGRATION,
 )
