@@ -64,7 +64,8 @@ class DayOff:
 
 
 class StatutoryCalendar:
-    """The library's answers, or None for a year it does not know (warned once a year)."""
+    """The library's answers, or None for a year it does not know (warned once a year:
+    every community shares the process's one calendar, :data:`STATUTORY`)."""
 
     def __init__(self) -> None:
         self._warned: set[int] = set()
@@ -103,6 +104,11 @@ class StatutoryCalendar:
         return _SPOKEN_ZH.get(zh, zh), en
 
 
+#: The one statutory calendar of the process: a street of a thousand communities warns
+#: of a year the library does not know once, not once per community.
+STATUTORY = StatutoryCalendar()
+
+
 @dataclass(frozen=True)
 class Holidays:
     """The community's days off: statutory ones (unless ``statutory`` is None) and its own.
@@ -127,7 +133,7 @@ class Holidays:
         return cls(
             frozenset(extra_holidays),
             frozenset(extra_workdays),
-            StatutoryCalendar() if statutory else None,
+            STATUTORY if statutory else None,
         )
 
     def is_workday(self, day: date) -> bool:
