@@ -36,10 +36,7 @@ class CardRefreshesRepository:
         await self._conn.executemany(
             "INSERT INTO card_refreshes (community_id, name, data, seconds) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (community_id, name) DO NOTHING",
-            [
-                (r.community or 0, r.name, json.dumps(r.data), float(r.seconds))
-                for r in refreshes
-            ],
+            [(r.community or 0, r.name, json.dumps(r.data), float(r.seconds)) for r in refreshes],
         )
 
     async def take(self) -> list[CardRefresh]:
