@@ -20,7 +20,7 @@ SQL = """
         community_id INTEGER NOT NULL,           -- 0: asked outside any community
         name         TEXT    NOT NULL,           -- the card's edit name, e.g. vote-card:12
         data         TEXT    NOT NULL,           -- JSON: what its refresh reads
-        seconds      REAL    NOT NULL,           -- how soon after a change it is edited
+        seconds      DOUBLE PRECISION NOT NULL,  -- how soon after a change it is edited
         PRIMARY KEY (community_id, name)
     );
 """
