@@ -302,3 +302,42 @@ async def _true_async(got: Awaitable[Any], wanted: Any) -> bool:
 async def _done(db: Storage, update_id: int) -> bool:
     async with db.read() as session:
         return await session.inbox.is_done(update_id)
+
+
+async def test_an_update_ptb_cannot_read_is_marked_failed_and_holds_nobody_up(
+    db: Storage, second_db: Storage
+) -> None:
+    # A worker stores what it receives unread (its order key read from the JSON), so an
+    # update PTB cannot read is found out where it is claimed: marked failed, and the same
+    # person's next update goes on.
+    seen: list[tuple[str, int]] = []
+
+    def recorder(name: str) -> Handler:
+        async def record(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+            seen.append((name, update.update_id))
+
+        return record
+
+    unreadable = {"update_id": 41, "message": {"from": {"id": 5}, "text": "no chat, no date"}}
+    a_app, b_app = await make_app(recorder("a")), await make_app(recorder("b"))
+    a = UpdateIngress(a_app, db, max_concurrent=8, lease_seconds=30, worker="a")
+    b = UpdateIngress(b_app, second_db, max_concurrent=8, lease_seconds=30, worker="b")
+    try:
+        await a.replay_pending()
+        await b.replay_pending()
+        await a.receive_raw([unreadable])
+        await b.receive_raw([message_update(42, 5, 5)])
+        await wait_for(lambda: _done(db, 42))
+        assert [uid for _, uid in seen] == [42]
+        async with (
+            db.read() as session,
+            session.conn.execute(
+                "SELECT failed FROM inbox WHERE update_id = 41 AND done_at IS NOT NULL"
+            ) as cur,
+        ):
+            assert await cur.fetchall() == [(1,)]
+    finally:
+        await a.drain(1)
+        await b.drain(1)
+        await a_app.shutdown()
+        await b_app.shutdown()
