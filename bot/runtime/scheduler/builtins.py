@@ -115,18 +115,22 @@ class BuiltinSchedules:
         now = self._clock()
         fingerprint = self.calendar_fingerprint
         async with self._db.transaction(completes_update=False) as session:
+            stored = await session.schedules.by_keys(
+                [key for key, *_ in wanted] + list(self._extra)
+            )
             for key, kind, event, offset_text in wanted:
                 rule = (
                     {"type": event, "offset": str(parse_offset(offset_text))}
                     if offset_text
                     else None
                 )
-                await self._keep(session, key, kind, rule, now, fingerprint)
+                await self._keep(session, stored.get(key), key, kind, rule, now, fingerprint)
             first = current_community.get() in (None, FIRST_COMMUNITY)
             for key, (kind, extra_rule) in self._extra.items():
                 street_only = key in self._street
                 await self._keep(
                     session,
+                    stored.get(key),
                     key,
                     kind,
                     None if street_only and not first else extra_rule,
@@ -143,14 +147,14 @@ class BuiltinSchedules:
     async def _keep(
         self,
         session: Session,
+        existing: ScheduleRow | None,
         key: str,
         kind: str,
         rule: dict[str, Any] | None,
         now: datetime,
         fingerprint: str,
     ) -> None:
-        """Create, re-derive or remove one built-in schedule."""
-        existing = await session.schedules.by_key(key)
+        """Create, re-derive or remove one built-in schedule (``existing``: its stored row)."""
         if rule is None:
             if existing is not None:
                 await session.schedules.delete(existing.id)
