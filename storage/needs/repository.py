@@ -12,6 +12,7 @@ from typing import Any
 
 import aiosqlite
 
+from storage.migrations.numbering import next_number
 from storage.scope import community_id
 from storage.times import from_db_time, to_db_time
 
@@ -20,7 +21,7 @@ _NEED_COLUMNS = (
     " n.text, n.photo, n.voice, n.state, n.posted_at, n.answer_due_at, n.done_due_at,"
     " n.answered_at, n.answered_by, n.owner_id, o.display_name, n.claimed_at, n.due_on,"
     " n.activity_id, n.offer_id, n.matter_id, n.reply, n.done_at, n.solved_at, n.rating,"
-    " n.rated_at, n.reopened, rec.display_name"
+    " n.rated_at, n.reopened, rec.display_name, n.number"
 )
 _NEED_FROM = (
     "needs n LEFT JOIN people r ON r.id = n.resident_id LEFT JOIN people o ON o.id = n.owner_id"
@@ -68,6 +69,8 @@ class NeedRow:
     reopened: int
     #: Who recorded it on the resident's behalf (代录), if someone did.
     recorded_name: str | None = None
+    #: What people call it (需求 #3): counted within the community, unlike ``id``.
+    number: int = 0
 
     @classmethod
     def of(cls, row: aiosqlite.Row) -> NeedRow:
@@ -102,6 +105,7 @@ class NeedRow:
             rated_at=_time(row[27]),
             reopened=row[28],
             recorded_name=row[29],
+            number=int(row[30]),
         )
 
 
@@ -166,13 +170,14 @@ class NeedsRepository:
         done_due_at: datetime,
         now: datetime,
     ) -> int:
-        """A new need, open; its number."""
+        """A new need, open, numbered next in its community; its id."""
+        cid = community_id()
         cur = await self._conn.execute(
             "INSERT INTO needs (community_id, resident_id, recorded_by, category, building,"
-            " urgent, text, photo, voice, posted_at, answer_due_at, done_due_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " urgent, text, photo, voice, posted_at, answer_due_at, done_due_at, number)"
+            f" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {next_number('needs')})",
             (
-                community_id(),
+                cid,
                 resident_id,
                 recorded_by,
                 category,
@@ -184,6 +189,7 @@ class NeedsRepository:
                 to_db_time(now),
                 to_db_time(answer_due_at),
                 to_db_time(done_due_at),
+                cid,
             ),
         )
         assert cur.lastrowid is not None  # noqa: S101 - an INSERT always has one
