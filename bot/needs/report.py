@@ -218,7 +218,7 @@ def needs_sheet(
     )
     rows = tuple(
         (
-            n.id,
+            n.number,
             local_cell(n.posted_at, tz),
             rules.category_name(settings.needs, n.category, language),
             n.building,
