@@ -230,7 +230,7 @@ def needs_sheet(
             n.due_on,
             local_cell(n.done_at, tz),
             n.rating,
-            n.matter_id,
+            n.matter_number,
             n.recorded_name,
         )
         for n in needs

@@ -21,11 +21,13 @@ _NEED_COLUMNS = (
     " n.text, n.photo, n.voice, n.state, n.posted_at, n.answer_due_at, n.done_due_at,"
     " n.answered_at, n.answered_by, n.owner_id, o.display_name, n.claimed_at, n.due_on,"
     " n.activity_id, n.offer_id, n.matter_id, n.reply, n.done_at, n.solved_at, n.rating,"
-    " n.rated_at, n.reopened, rec.display_name, n.number"
+    " n.rated_at, n.reopened, rec.display_name, n.number, act.number, mat.number"
 )
 _NEED_FROM = (
     "needs n LEFT JOIN people r ON r.id = n.resident_id LEFT JOIN people o ON o.id = n.owner_id"
     " LEFT JOIN people rec ON rec.id = n.recorded_by"
+    " LEFT JOIN activities act ON act.id = n.activity_id"
+    " LEFT JOIN matters mat ON mat.id = n.matter_id"
 )
 
 
@@ -71,6 +73,9 @@ class NeedRow:
     recorded_name: str | None = None
     #: What people call it (需求 #3): counted within the community, unlike ``id``.
     number: int = 0
+    #: What people call its volunteer activity and its matter (志愿活动 #2, 议题 #5).
+    activity_number: int | None = None
+    matter_number: int | None = None
 
     @classmethod
     def of(cls, row: aiosqlite.Row) -> NeedRow:
@@ -106,6 +111,8 @@ class NeedRow:
             reopened=row[28],
             recorded_name=row[29],
             number=int(row[30]),
+            activity_number=row[31],
+            matter_number=row[32],
         )
 
 

@@ -18,6 +18,7 @@ from bot.surveys.results import Results, ledger_sheet
 from bot.volunteering.review import ReviewItem
 from handlers.members import texts as member_texts
 from handlers.needs import keyboards as need_keyboards
+from handlers.needs import texts as need_texts
 from handlers.surveys import keyboards as survey_keyboards
 from handlers.volunteering import keyboards as vol_keyboards
 from handlers.volunteering import texts as vol_texts
@@ -144,6 +145,13 @@ async def test_each_community_counts_its_own(services: Services) -> None:
     sheet = needs_sheet(ZH, [n for n in needs if n], services.settings, services.volunteer.tz)
     assert [row[0] for row in sheet.rows] == [1, 2]
     assert schedule_title(unanswered, ZH, facts) == "需求 #1 响应时限"
+    # Carried out as 和平社区's first activity, the need's screen names it by its number.
+    with in_community(peace):
+        async with services.db.transaction() as session:
+            await session.needs.set_activity(first_need.id, activity.id)
+            carried = await session.needs.by_id(first_need.id)
+    assert carried is not None and activity.number == 1 and activity.id != 1
+    assert "志愿活动：#1" in need_texts.need_screen(ZH, services.needs, carried)
     # The surveys' list and ledger.
     listed = survey_keyboards.survey_list(ZH, [s for s in surveys if s])
     assert listed.inline_keyboard[0][0].text.startswith("#1 李大爷的问卷")
