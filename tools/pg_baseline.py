@@ -39,6 +39,10 @@ NUMBERED_PER_COMMUNITY = (
     "leave_requests",
     "activities",
     "move_requests",
+    "needs",
+    "surveys",
+    "checkins",
+    "party_commitments",
 )
 
 #: The triggers, in PostgreSQL (SQLite's trigger bodies do not translate).

@@ -48,6 +48,7 @@ from bot.runtime.scheduler.before import schedule_before, stop_before
 from bot.spreadsheets import Sheet
 from storage import Storage
 from storage.members.commitments import CommitmentRow, ProgressRow
+from storage.runtime.schedules import ScheduleRow
 from storage.session import Session
 
 #: Proposing (or editing a returned) commitment: what, whom, due, contact, phone.
@@ -72,6 +73,14 @@ _PHONE = re.compile(r"\+?[0-9][0-9 \-]{5,18}[0-9]")
 VERDICT_PREFIX = "cmv"
 EDIT_PREFIX = "cme"
 OPEN_PREFIX = "cmo"
+
+
+async def describe_schedule(session: Session, schedule: ScheduleRow) -> dict[str, Any]:
+    """A commitment's reminder is named by its number in the community (党员承诺 #3),
+    not its id."""
+    commitment = await session.members.commitments.by_id(int(schedule.payload["commitment_id"]))
+    # A gone commitment has no community number to show (its id is the street's).
+    return {"number": commitment.number if commitment is not None else "—"}
 
 
 @dataclass(frozen=True)
@@ -120,6 +129,7 @@ class CommitmentService:
         self._clock = clock
         self._scheduler = scheduler
         scheduler.register_effect(REMIND_KIND, self._remind_effect)
+        scheduler.register_describer(REMIND_KIND, describe_schedule)
 
     def today(self) -> date:
         return self._clock().astimezone(self._settings.community.tz).date()
@@ -261,7 +271,7 @@ class CommitmentService:
 
     def _details(self, language: Language, commitment: CommitmentRow) -> dict[str, Any]:
         return {
-            "number": commitment.id,
+            "number": commitment.number,
             "name": commitment.member_name,
             "what": commitment.what,
             "whom": commitment.for_whom,
@@ -644,7 +654,7 @@ def review_sheet(
     )
     rows = tuple(
         (
-            c.id,
+            c.number,
             c.member_name,
             c.what,
             c.for_whom,

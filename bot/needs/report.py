@@ -218,7 +218,7 @@ def needs_sheet(
     )
     rows = tuple(
         (
-            n.id,
+            n.number,
             local_cell(n.posted_at, tz),
             rules.category_name(settings.needs, n.category, language),
             n.building,
@@ -230,7 +230,7 @@ def needs_sheet(
             n.due_on,
             local_cell(n.done_at, tz),
             n.rating,
-            n.matter_id,
+            n.matter_number,
             n.recorded_name,
         )
         for n in needs

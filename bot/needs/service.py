@@ -52,6 +52,7 @@ from storage import Storage
 from storage.community.people import PersonRow
 from storage.deliberation.matters import MatterRow
 from storage.needs.repository import NeedRow
+from storage.runtime.schedules import ScheduleRow
 from storage.session import Session
 from storage.times import to_db_time
 
@@ -74,6 +75,13 @@ class NeedsPage:
     needs: list[NeedRow]
     page: int
     pages: int
+
+
+async def describe_schedule(session: Session, schedule: ScheduleRow) -> dict[str, Any]:
+    """A need's clocks are named by its number in the community (需求 #3), not its id."""
+    need = await session.needs.by_id(int(schedule.payload["need_id"]))
+    # A gone need has no community number to show (its id is the street's).
+    return {"number": need.number if need is not None else "—"}
 
 
 class NeedsService:
@@ -101,6 +109,8 @@ class NeedsService:
         self._first_responder = first_responder
         scheduler.register_effect(rules.UNANSWERED_KIND, self._unanswered_effect)
         scheduler.register_effect(rules.OVERDUE_KIND, self._overdue_effect)
+        scheduler.register_describer(rules.UNANSWERED_KIND, describe_schedule)
+        scheduler.register_describer(rules.OVERDUE_KIND, describe_schedule)
         #: The services list (服务清单): offers and their claims.
         self.offers = OfferService(self)
         #: The monthly report (and its daily schedule), the ledger's two sheets.
@@ -355,7 +365,7 @@ class NeedsService:
         """The need's facts, for the catalogs' texts."""
         tz = self._settings.community.tz
         return {
-            "number": need.id,
+            "number": need.number,
             "category": self.category_name(need.category, language),
             "building": need.building or translate(language, "needs.no_building"),
             "urgency": translate(language, "needs.urgent" if need.urgent else "needs.ordinary"),
@@ -552,7 +562,7 @@ class NeedsService:
             title = translate(
                 language,
                 "needs.activity_title",
-                number=need.id,
+                number=need.number,
                 category=self.category_name(need.category, language),
             )
             place = need.building or self._settings.community.name_in(language)
@@ -811,11 +821,11 @@ class NeedsService:
             if need.state not in ("open", "claimed"):
                 raise UserFacingError("needs.not_open")
             category = self.category_name(need.category, language)
-            title = translate(language, "needs.matter_title", number=need.id, category=category)
+            title = translate(language, "needs.matter_title", number=need.number, category=category)
             details = translate(
                 language,
                 "needs.matter_details",
-                number=need.id,
+                number=need.number,
                 building=need.building or translate(language, "needs.no_building"),
                 text=need.text or translate(language, "needs.no_text"),
             )
@@ -855,7 +865,7 @@ class NeedsService:
             need = await session.needs.by_matter(matter_id)
             if need is None or need.state != "matter":
                 raise UserFacingError("needs.no_need_of_matter")
-            reason = translate(language, "needs.back_reason", number=need.id)
+            reason = translate(language, "needs.back_reason", number=need.number)
             await self._desk.withdraw_in(session, actor, matter_id, reason)
             if not await session.needs.back_from_matter(need.id):
                 raise UserFacingError("needs.no_need_of_matter")

@@ -200,7 +200,7 @@ class AnsweringService:
         person = actor.member(Role.RESIDENT, "survey.need_resident")
         survey = await session.surveys.get(survey_id)
         if survey is None:
-            raise UserFacingError("survey.not_found", number=survey_id)
+            raise UserFacingError("survey.not_found")
         if not survey.is_open or self._ctx.clock() >= survey.closes_at:
             raise UserFacingError("survey.closed", title=survey.title)
         if not await session.surveys.is_recipient(survey.id, person.id):

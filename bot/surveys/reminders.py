@@ -16,6 +16,7 @@ who was reminded beyond the queued message itself.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from bot.community.register import Actor, Role
 from bot.config import Language
@@ -30,6 +31,7 @@ from bot.surveys.rules import (
     reminders_callback,
     resend_callback,
 )
+from storage.runtime.schedules import ScheduleRow
 from storage.session import Session
 from storage.surveys.surveys import SurveyRow
 
@@ -52,6 +54,14 @@ async def schedule_reminders(
     )
 
 
+async def describe_schedule(session: Session, schedule: ScheduleRow) -> dict[str, Any]:
+    """A survey's closing and reminders are named by its number in the community
+    (问卷 #3), not its id."""
+    survey = await session.surveys.get(int(schedule.payload["survey_id"]))
+    # A gone survey has no community number to show (its id is the street's).
+    return {"number": survey.number if survey is not None else "—"}
+
+
 async def stop_reminders(session: Session, survey_id: int, now: datetime) -> list[int]:
     """Finish the survey's reminders still to come (it closed); returns their ids to disarm."""
     return await stop_before(session, REMIND_KIND, "survey_id", survey_id, now)
@@ -63,6 +73,7 @@ class SurveyReminderService:
     def __init__(self, ctx: SurveyContext) -> None:
         self._ctx = ctx
         ctx.scheduler.register_effect(REMIND_KIND, self._remind_effect)
+        ctx.scheduler.register_describer(REMIND_KIND, describe_schedule)
 
     async def set_reminders(self, actor: Actor, on: bool) -> bool:
         """The resident's 🔕 / 🔔 button; False if they were already so."""

@@ -25,7 +25,7 @@ from bot.i18n import translate
 from bot.runtime.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
 from bot.runtime.scheduler import Firing
 from bot.spreadsheets import Sheet, local_cell
-from bot.surveys.reminders import stop_reminders
+from bot.surveys.reminders import describe_schedule, stop_reminders
 from bot.surveys.rules import (
     CLOSE_KIND,
     MAX_RESPONSE,
@@ -168,6 +168,7 @@ class ResultsService:
         #: Called with a survey's id when its schedule closed it (nothing to refresh yet).
         self.on_closed: Callable[[int], None] = lambda survey_id: None
         ctx.scheduler.register_effect(CLOSE_KIND, self._close_effect)
+        ctx.scheduler.register_describer(CLOSE_KIND, describe_schedule)
 
     async def latest(self, actor: Actor) -> list[SurveyRow]:
         """/surveys: the latest surveys, newest first."""
@@ -437,7 +438,7 @@ def ledger_sheet(rows: list[Results], language: Language, tz: ZoneInfo) -> Sheet
         tuple(translate(language, f"survey.ledger.col.{column}") for column in columns),
         tuple(
             (
-                r.survey.id,
+                r.survey.number,
                 r.survey.title,
                 subject_name(r.survey.subject, language),
                 audience_name(r.survey.audience, language),
@@ -458,5 +459,5 @@ def ledger_sheet(rows: list[Results], language: Language, tz: ZoneInfo) -> Sheet
 async def _survey(session: Session, survey_id: int) -> SurveyRow:
     survey = await session.surveys.get(survey_id)
     if survey is None:
-        raise UserFacingError("survey.not_found", number=survey_id)
+        raise UserFacingError("survey.not_found")
     return survey

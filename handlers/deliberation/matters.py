@@ -431,5 +431,5 @@ async def matter_screen(
     # A matter that came from a resident's need (需求): ↩ 转回需求, for a secretary.
     need = await services.needs.of_matter(matter_id) if actor.has(Role.SECRETARY) else None
     if need is not None:
-        rows.append(needs_keyboards.matter_row(actor.language, matter_id, need.id))
+        rows.append(needs_keyboards.matter_row(actor.language, matter_id, need.number))
     return text, InlineKeyboardMarkup(rows)

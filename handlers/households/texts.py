@@ -404,7 +404,7 @@ def need_done(language: Language, recorded: RecordedNeed, category: str) -> str:
     return t(
         language,
         "households.need_done",
-        number=recorded.need.id,
+        number=recorded.need.number,
         category=category,
         name=recorded.resident_name,
     )

@@ -207,7 +207,7 @@ def pledge_rate_rows(
     return [
         [
             button(
-                plain(language, "appraisal.rate_button", name=c.member_name, number=c.id),
+                plain(language, "appraisal.rate_button", name=c.member_name, number=c.number),
                 cb.PledgeRateScreen(c.id),
             )
         ]

@@ -150,7 +150,7 @@ def commit_review(language: Language, commitments: list[CommitmentRow], today: d
         t(
             language,
             "commit.review_line",
-            number=c.id,
+            number=c.number,
             name=c.member_name,
             what=c.what,
             due=spoken.long_day(language, c.due_on),

@@ -64,7 +64,7 @@ def open_list(
                     language,
                     "needs.item_button",
                     mark="🔴" if n.urgent else "",
-                    number=n.id,
+                    number=n.number,
                     category=rules.category_name(settings, n.category, language),
                     building=n.building or "",
                 ),
@@ -108,11 +108,12 @@ def stars(language: Language, need_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[button("⭐" * n, cb.NeedRate(need_id, n)) for n in range(1, 6)]])
 
 
-def matter_row(language: Language, matter_id: int, need_id: int) -> list[InlineKeyboardButton]:
-    """↩ 转回需求 #N on a matter's screen."""
+def matter_row(language: Language, matter_id: int, need_number: int) -> list[InlineKeyboardButton]:
+    """↩ 转回需求 #N (the need's number in the community) on a matter's screen."""
     return [
         button(
-            plain(language, "needs.back_to_need_button", number=need_id), cb.MatterToNeed(matter_id)
+            plain(language, "needs.back_to_need_button", number=need_number),
+            cb.MatterToNeed(matter_id),
         )
     ]
 

@@ -111,7 +111,7 @@ async def _posted(update: Update, context: Context, text: str, **media: str | No
         t(
             language,
             "needs.receipt",
-            number=need.id,
+            number=need.number,
             category=service.category_name(need.category, language),
             hours=spoken.duration(language, service.answer_hours(need) * 60),
         ),
@@ -220,7 +220,7 @@ async def claim_pressed(update: Update, context: Context) -> None:
         if need.due_on
         else ""
     )
-    note = t(actor.language, "needs.claimed_done", number=need.id, due=due)
+    note = t(actor.language, "needs.claimed_done", number=need.number, due=due)
     await _screen(update, context, need.id, note)
     context.services.wake_sender()
 
@@ -244,7 +244,7 @@ async def _organise(update: Update, context: Context, text: str) -> None:
     state = await context.services.volunteer.activities.state(activity_id)
     await show(
         update,
-        t(actor.language, "needs.activity_done", number=need.id, title=state.activity.title),
+        t(actor.language, "needs.activity_done", number=need.number, title=state.activity.title),
         keyboards.need_actions(actor.language, need, actor.person_id, _claimer(context)),
     )
     context.services.wake_sender()
@@ -288,7 +288,7 @@ async def _due(update: Update, context: Context, text: str) -> None:
         if need.due_on
         else ""
     )
-    await show(update, t(actor.language, "needs.due_done", number=need.id, due=due))
+    await show(update, t(actor.language, "needs.due_done", number=need.number, due=due))
 
 
 async def due_text(update: Update, context: Context, step: str, text: str) -> None:
@@ -320,7 +320,7 @@ async def reply_pressed(update: Update, context: Context) -> None:
 async def reply_text(update: Update, context: Context, step: str, text: str) -> None:
     actor = context.require_actor()
     need = await context.services.needs.reply(actor, _chat_id(update), text)
-    await reply(update, t(actor.language, "needs.reply_done", number=need.id))
+    await reply(update, t(actor.language, "needs.reply_done", number=need.number))
     context.services.wake_sender()
 
 
@@ -329,7 +329,7 @@ async def done_pressed(update: Update, context: Context) -> None:
     data = cb.NeedDone.decode(_data(update))
     actor = context.require_actor()
     need = await context.services.needs.finish(actor, data.need_id)
-    await show(update, t(actor.language, "needs.done_done", number=need.id))
+    await show(update, t(actor.language, "needs.done_done", number=need.number))
     context.services.wake_sender()
 
 
@@ -341,11 +341,11 @@ async def solved_pressed(update: Update, context: Context) -> None:
     if data.solved:
         await show(
             update,
-            t(actor.language, "needs.rate_ask", number=need.id),
+            t(actor.language, "needs.rate_ask", number=need.number),
             keyboards.stars(actor.language, need.id),
         )
     else:
-        await show(update, t(actor.language, "needs.unsolved_done", number=need.id))
+        await show(update, t(actor.language, "needs.unsolved_done", number=need.number))
         context.services.wake_sender()
 
 
@@ -354,7 +354,8 @@ async def rate_pressed(update: Update, context: Context) -> None:
     actor = context.require_actor()
     need = await context.services.needs.rate(actor, data.need_id, data.stars)
     await show(
-        update, t(actor.language, "needs.rated", number=need.id, stars="⭐" * (need.rating or 0))
+        update,
+        t(actor.language, "needs.rated", number=need.number, stars="⭐" * (need.rating or 0)),
     )
 
 
@@ -364,7 +365,7 @@ async def to_matter_pressed(update: Update, context: Context) -> None:
     actor = context.require_actor()
     need, matter = await context.services.needs.to_matter(actor, data.need_id)
     await show(
-        update, t(actor.language, "needs.to_matter_done", number=need.id, matter=matter.number)
+        update, t(actor.language, "needs.to_matter_done", number=need.number, matter=matter.number)
     )
     context.services.wake_sender()
 
@@ -379,7 +380,7 @@ async def back_pressed(update: Update, context: Context) -> None:
         t(
             actor.language,
             "needs.back_done",
-            number=need.id,
+            number=need.number,
             matter=await context.services.matters.number(data.matter_id),
         ),
     )

@@ -185,7 +185,7 @@ async def answer_pressed(update: Update, context: Context) -> None:
         )
         await show(
             update,
-            t(actor.language, "needs.agreed_done", number=need.id, due=due, what=offer.what),
+            t(actor.language, "needs.agreed_done", number=need.number, due=due, what=offer.what),
             keyboards.need_actions(actor.language, need, actor.person_id, False),
         )
     else:

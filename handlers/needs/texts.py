@@ -23,9 +23,12 @@ def need_screen(
         due = spoken.day(language, need.due_on, service.today()) if need.due_on else "—"
         text += "\n" + t(language, "needs.screen_owner", owner=need.owner_name, due=due)
     if need.activity_id:
-        text += "\n" + t(language, "needs.screen_activity", activity=need.activity_id)
+        activity = need.activity_number or "—"  # (its number in the community)
+        text += "\n" + t(language, "needs.screen_activity", activity=activity)
     if need.matter_id and need.state == "matter":
-        text += "\n" + t(language, "needs.screen_matter", matter=matter_number or need.matter_id)
+        text += "\n" + t(
+            language, "needs.screen_matter", matter=matter_number or need.matter_number or "—"
+        )
     if need.reply:
         text += "\n" + t(language, "needs.screen_reply", reply=need.reply)
     if need.rating:

@@ -61,7 +61,7 @@ async def send_pressed(update: Update, context: Context) -> None:
         t(
             actor.language,
             "survey.sent",
-            number=sent.survey.id,
+            number=sent.survey.number,
             title=sent.survey.title,
             count=spoken.count(actor.language, "residents", sent.recipients),
             closes=local_time(sent.survey.closes_at, tz, actor.language),

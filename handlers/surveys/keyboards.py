@@ -125,7 +125,7 @@ def survey_list(language: Language, surveys: list[SurveyRow]) -> InlineKeyboardM
                     plain(
                         language,
                         "survey.list_button",
-                        number=survey.id,
+                        number=survey.number,
                         title=survey.title,
                         state=plain(language, _state(survey)),
                     ),

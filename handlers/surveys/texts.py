@@ -97,7 +97,7 @@ def survey_screen(
     text = t(
         language,
         f"survey.screen_{state}",
-        number=survey.id,
+        number=survey.number,
         title=survey.title,
         subject=subject_name(survey.subject, language),
         audience=audience_name(survey.audience, language),
@@ -117,7 +117,7 @@ def results_text(language: Language, results: Results) -> list[str]:
     head = plain(
         language,
         "survey.results_head",
-        number=survey.id,
+        number=survey.number,
         title=survey.title,
         sent=results.sent,
         answered=results.answered,

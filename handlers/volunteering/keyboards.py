@@ -168,7 +168,7 @@ def vol_review(language: Language, items: list[ReviewItem]) -> InlineKeyboardMar
         [
             [
                 button(
-                    plain(language, f"vol.button.review_{action}", number=item.checkin.id),
+                    plain(language, f"vol.button.review_{action}", number=item.checkin.number),
                     cb.VolReview(item.checkin.id, action),
                 )
                 for action in ("approve", "adjust", "reject")

@@ -80,7 +80,7 @@ async def adjust_answer(update: Update, context: Context, step: str, text: str) 
         t(
             actor.language,
             "vol.adjusted",
-            number=updated.id,
+            number=updated.number,
             hours=spoken.duration(actor.language, updated.minutes or 0),
         ),
     )

@@ -127,7 +127,7 @@ def vol_review(language: Language, items: list[ReviewItem], tz: ZoneInfo) -> str
         t(
             language,
             "vol.review_line",
-            number=item.checkin.id,
+            number=item.checkin.number,
             name=item.name,
             title=item.activity.title,
             checked_in=local_time(item.checkin.checked_in_at, tz, language),

@@ -9,13 +9,14 @@ from typing import Any
 
 import aiosqlite
 
+from storage.migrations.numbering import next_number
 from storage.scope import community_id
 from storage.times import from_db_time, to_db_time
 
 _COLUMNS = (
     "c.id, c.person_id, p.display_name, c.what, c.for_whom, c.due_on, c.phone, c.state,"
     " c.return_reason, c.submitted_at, c.decided_by, c.approved_on, c.done_at, c.reminded_at,"
-    " c.round"
+    " c.round, c.number"
 )
 _FROM = "party_commitments c JOIN people p ON p.id = c.person_id"
 
@@ -41,6 +42,8 @@ class CommitmentRow:
     reminded_at: datetime | None
     #: 1, then one more each time it is resubmitted after being returned.
     round: int
+    #: What people call it (党员承诺 #3): counted within the community, unlike ``id``.
+    number: int = 0
 
     @classmethod
     def of(cls, row: aiosqlite.Row) -> CommitmentRow:
@@ -60,6 +63,7 @@ class CommitmentRow:
             done_at=from_db_time(row[12]) if row[12] else None,
             reminded_at=from_db_time(row[13]) if row[13] else None,
             round=row[14],
+            number=int(row[15]),
         )
 
 
@@ -116,10 +120,12 @@ class CommitmentsRepository:
         """A new commitment, or a returned one resubmitted (edited): waiting for review.
         None if the returned one is not the member's or not returned any more."""
         if commitment_id is None:
+            cid = community_id()
             cur = await self._conn.execute(
                 "INSERT INTO party_commitments (person_id, what, for_whom, due_on, phone,"
-                " phones_given, submitted_at, community_id) VALUES"
-                " (?, ?, ?, ?, ?, CASE WHEN ? IS NULL THEN '[]' ELSE json_array(?) END, ?, ?)",
+                " phones_given, submitted_at, community_id, number) VALUES"
+                " (?, ?, ?, ?, ?, CASE WHEN ? IS NULL THEN '[]' ELSE json_array(?) END, ?, ?,"
+                f" {next_number('party_commitments')})",
                 (
                     person_id,
                     what,
@@ -129,7 +135,8 @@ class CommitmentsRepository:
                     phone,
                     phone,
                     to_db_time(now),
-                    community_id(),
+                    cid,
+                    cid,
                 ),
             )
             return cur.lastrowid

@@ -48,6 +48,7 @@ from storage.migrations import (
     v41_role_index_per_community,
     v42_convention_and_lesson_numbers,
     v43_leave_activity_move_numbers,
+    v44_need_survey_checkin_commitment_numbers,
     v45_card_refreshes,
 )
 from storage.migrations.step import Migration
@@ -95,5 +96,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     v41_role_index_per_community.MIGRATION,
     v42_convention_and_lesson_numbers.MIGRATION,
     v43_leave_activity_move_numbers.MIGRATION,
+    v44_need_survey_checkin_commitment_numbers.MIGRATION,
     v45_card_refreshes.MIGRATION,
 )

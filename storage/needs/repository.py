@@ -12,6 +12,7 @@ from typing import Any
 
 import aiosqlite
 
+from storage.migrations.numbering import next_number
 from storage.scope import community_id
 from storage.times import from_db_time, to_db_time
 
@@ -20,11 +21,13 @@ _NEED_COLUMNS = (
     " n.text, n.photo, n.voice, n.state, n.posted_at, n.answer_due_at, n.done_due_at,"
     " n.answered_at, n.answered_by, n.owner_id, o.display_name, n.claimed_at, n.due_on,"
     " n.activity_id, n.offer_id, n.matter_id, n.reply, n.done_at, n.solved_at, n.rating,"
-    " n.rated_at, n.reopened, rec.display_name"
+    " n.rated_at, n.reopened, rec.display_name, n.number, act.number, mat.number"
 )
 _NEED_FROM = (
     "needs n LEFT JOIN people r ON r.id = n.resident_id LEFT JOIN people o ON o.id = n.owner_id"
     " LEFT JOIN people rec ON rec.id = n.recorded_by"
+    " LEFT JOIN activities act ON act.id = n.activity_id"
+    " LEFT JOIN matters mat ON mat.id = n.matter_id"
 )
 
 
@@ -68,6 +71,11 @@ class NeedRow:
     reopened: int
     #: Who recorded it on the resident's behalf (代录), if someone did.
     recorded_name: str | None = None
+    #: What people call it (需求 #3): counted within the community, unlike ``id``.
+    number: int = 0
+    #: What people call its volunteer activity and its matter (志愿活动 #2, 议题 #5).
+    activity_number: int | None = None
+    matter_number: int | None = None
 
     @classmethod
     def of(cls, row: aiosqlite.Row) -> NeedRow:
@@ -102,6 +110,9 @@ class NeedRow:
             rated_at=_time(row[27]),
             reopened=row[28],
             recorded_name=row[29],
+            number=int(row[30]),
+            activity_number=row[31],
+            matter_number=row[32],
         )
 
 
@@ -166,13 +177,14 @@ class NeedsRepository:
         done_due_at: datetime,
         now: datetime,
     ) -> int:
-        """A new need, open; its number."""
+        """A new need, open, numbered next in its community; its id."""
+        cid = community_id()
         cur = await self._conn.execute(
             "INSERT INTO needs (community_id, resident_id, recorded_by, category, building,"
-            " urgent, text, photo, voice, posted_at, answer_due_at, done_due_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " urgent, text, photo, voice, posted_at, answer_due_at, done_due_at, number)"
+            f" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {next_number('needs')})",
             (
-                community_id(),
+                cid,
                 resident_id,
                 recorded_by,
                 category,
@@ -184,6 +196,7 @@ class NeedsRepository:
                 to_db_time(now),
                 to_db_time(answer_due_at),
                 to_db_time(done_due_at),
+                cid,
             ),
         )
         assert cur.lastrowid is not None  # noqa: S101 - an INSERT always has one

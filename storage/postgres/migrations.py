@@ -15,6 +15,7 @@ from storage.migrations import (
     v41_role_index_per_community,
     v42_convention_and_lesson_numbers,
     v43_leave_activity_move_numbers,
+    v44_need_survey_checkin_commitment_numbers,
     v45_card_refreshes,
 )
 from storage.migrations.step import Migration
@@ -63,6 +64,13 @@ POSTGRES_MIGRATIONS: tuple[Migration, ...] = (
         43,
         v43_leave_activity_move_numbers.MIGRATION.description,
         v43_leave_activity_move_numbers.POSTGRES_SQL,
+    ),
+    # storage/migrations/v44_need_survey_checkin_commitment_numbers.py: needs, surveys,
+    # check-ins and Party commitments numbered per community, the same way.
+    Migration(
+        44,
+        v44_need_survey_checkin_commitment_numbers.MIGRATION.description,
+        v44_need_survey_checkin_commitment_numbers.POSTGRES_SQL,
     ),
     # Written once for both: its SQL is portable.
     v45_card_refreshes.MIGRATION,

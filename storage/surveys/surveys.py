@@ -17,6 +17,7 @@ from typing import Any
 
 import aiosqlite
 
+from storage.migrations.numbering import next_number
 from storage.scope import community_id
 from storage.times import from_db_time, to_db_time
 
@@ -40,6 +41,8 @@ class SurveyRow:
     response: str | None
     response_by: int | None
     response_at: datetime | None
+    #: What people call it (问卷 #3): counted within the community, unlike ``id``.
+    number: int = 0
 
     @property
     def is_open(self) -> bool:
@@ -78,6 +81,7 @@ def _survey(row: sqlite3.Row) -> SurveyRow:
         response=row["response"],
         response_by=row["response_by"],
         response_at=_time(row["response_at"]),
+        number=int(row["number"]),
     )
 
 
@@ -100,10 +104,12 @@ class SurveysRepository:
         closes_at: datetime,
         now: datetime,
     ) -> int:
-        """Add a sent survey; returns its id."""
+        """Add a sent survey, numbered next in its community; returns its id."""
+        cid = community_id()
         cur = await self._conn.execute(
             "INSERT INTO surveys (title, subject, questions, audience, anonymous, salt,"
-            " created_by, sent_at, closes_at, community_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " created_by, sent_at, closes_at, community_id, number)"
+            f" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {next_number('surveys')})",
             (
                 title,
                 subject,
@@ -114,7 +120,8 @@ class SurveysRepository:
                 created_by,
                 to_db_time(now),
                 to_db_time(closes_at),
-                community_id(),
+                cid,
+                cid,
             ),
         )
         assert cur.lastrowid is not None  # noqa: S101 - an INSERT always has one

@@ -41,6 +41,7 @@ class CheckinsRepository(Queries):
                 distance_m,
                 recorded_by,
                 community_id(),
+                community_id(),
             ),
         )
         return int(cur.lastrowid or 0)

@@ -14,6 +14,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
+from storage.migrations.numbering import next_number
 from storage.times import from_db_time, to_db_time
 from storage.volunteering.rows import (
     ACTIVITY_COLUMNS,
@@ -44,10 +45,11 @@ NEXT_FOR_PERSON_SQL = (
     " WHERE s.person_id = ?1 AND s.community_id = ?3 AND s.state = 'signed'"
     " AND a.cancelled_at IS NULL AND a.starts_at > ?2 ORDER BY a.starts_at, a.id LIMIT 1"
 )
-#: A check-in (the last parameter: the community).
+#: A check-in, numbered next in its community (the last two parameters: the community,
+#: twice).
 INSERT_CHECKIN_SQL = (
     "INSERT INTO checkins (activity_id, person_id, checked_in_at, method, distance_m,"
-    " recorded_by, community_id) VALUES (?, ?, ?, ?, ?, ?, ?)"
+    f" recorded_by, community_id, number) VALUES (?, ?, ?, ?, ?, ?, ?, {next_number('checkins')})"
 )
 #: Open check-ins of person ?1 in community ?2, with their activity's start and end.
 OPEN_CHECKINS_SQL = (
@@ -149,6 +151,7 @@ class CheckinDesk:
                 method,
                 distance_m,
                 recorded_by,
+                self._community,
                 self._community,
             ),
         )

@@ -72,6 +72,8 @@ class CheckinRow:
     out_method: str | None
     minutes: int | None
     review: str
+    #: What people call it (记录 #3): counted within the community, unlike ``id``.
+    number: int = 0
 
 
 @dataclass(frozen=True)
@@ -139,7 +141,7 @@ ACTIVITY_COLUMNS = (
 )
 CHECKIN_COLUMNS = (
     "id, activity_id, person_id, checked_in_at, method, distance_m, recorded_by,"
-    " checked_out_at, out_method, minutes, review"
+    " checked_out_at, out_method, minutes, review, number"
 )
 
 
@@ -186,6 +188,7 @@ def checkin_row(row: sqlite3.Row) -> CheckinRow:
         out_method=r[8],
         minutes=r[9],
         review=r[10],
+        number=int(r[11]),
     )
 
 

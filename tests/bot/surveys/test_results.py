@@ -15,7 +15,9 @@ AT = datetime(2026, 11, 19, 11, 0, tzinfo=UTC)
 
 def survey(**changes: object) -> SurveyRow:
     values: dict[str, object] = {
-        "id": 3,
+        # The street-wide id; people see the community's number (问卷 #3).
+        "id": 57,
+        "number": 3,
         "title": "东门改造",
         "subject": "key:project",
         "questions": (

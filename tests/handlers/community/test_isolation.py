@@ -260,3 +260,41 @@ async def test_activities_are_numbered_per_community(street: BotHarness) -> None
                 street.running.services.clock(), 10
             )
             assert (activity.number, activity.id) == (1, 3)  # ids stay street-wide
+
+
+async def post_need(street: BotHarness, user_id: int, words: str) -> str:
+    """🙋 我有需求 from the keyboard (维修, no building, 一般, the words): the answer."""
+    await street.say(user_id, "🙋 我有需求")
+    await street.press_label(user_id, street.last(user_id), "维修")
+    await street.press_label(user_id, street.last(user_id), "不涉及楼栋")
+    await street.press_label(user_id, street.last(user_id), "一般")
+    await street.say(user_id, words)
+    return text_of(street.last(user_id))
+
+
+async def test_needs_are_numbered_per_community(street: BotHarness) -> None:
+    peace = await make_second_community(street)
+    await street.register(SECRETARY)
+    await join(street, HAPPY["zhang"], 1, "张阿姨")
+    await join(street, PEACE["wang"], peace, "王阿姨")
+
+    # Community 1 has two needs before 和平社区 has any: 和平社区's first is still #1.
+    assert "需求 #1（维修）" in await post_need(street, HAPPY["zhang"], "楼道灯坏了")
+    assert "需求 #2（维修）" in await post_need(street, HAPPY["zhang"], "水管漏水")
+    theirs = await post_need(street, PEACE["wang"], "门禁坏了")
+    assert "需求 #1（维修）" in theirs and "#3" not in theirs
+    await street.pushes_sent()
+    # Its secretary hears of 新需求 #1, and lists it as #1.
+    told = " ".join(street.texts(PEACE_SECRETARY))
+    assert "新需求 #1" in told and "#3" not in told
+    await street.say(PEACE_SECRETARY, "/needs")
+    listing = street.last(PEACE_SECRETARY)
+    labels = [b["text"] for row in listing["reply_markup"]["inline_keyboard"] for b in row]
+    assert any(label.startswith("#1 维修") for label in labels)
+    assert not any(label.startswith("#3") for label in labels)
+    with in_community(peace):
+        async with street.db.read() as session:
+            (need,) = await session.needs.of_resident(
+                (await session.people.by_telegram_id(PEACE["wang"])).id  # type: ignore[union-attr]
+            )
+            assert (need.number, need.id) == (1, 3)  # ids stay street-wide

@@ -1,0 +1,235 @@
+"""Migration 44 on a database made before it: each need, survey, check-in and Party
+commitment keeps the number it was shown with (its id), the next one of each community
+is numbered after that community's highest, and another community's first is #1."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from uuid import uuid4
+
+import pytest
+
+from storage import Database, Storage, in_community
+from storage.migrations import MIGRATIONS
+from storage.postgres.migrations import POSTGRES_MIGRATIONS
+from storage.session import Session
+from tests.backends import POSTGRES_URL, on_postgres, url_of
+from tests.storage.older import database_before
+from tests.storage.volunteering.fixtures import new_activity
+
+STAMP = "2026-01-01T00:00:00.000000+00:00"
+LATER = "2026-01-01T02:00:00.000000+00:00"
+NOW = datetime(2026, 12, 3, 11, 0, tzinfo=UTC)
+
+#: In the first community: needs #5 and #8, survey #3, activity #2 with check-in #6,
+#: and commitment #4; person 1 lives there, person 2 in a second community.
+OLD_ROWS: tuple[tuple[str, tuple[object, ...]], ...] = (
+    (
+        "INSERT INTO communities (id, name, grids, created_at) VALUES (2, '和平社区', '[]', ?)",
+        (STAMP,),
+    ),
+    *(
+        (
+            "INSERT INTO people (id, tg_user_id, display_name, language, consent_at,"
+            " registered_at, last_seen_at, community_id)"
+            " VALUES (?, ?, '张三', 'zh_Hans', ?, ?, ?, ?)",
+            (person_id, 100 + person_id, STAMP, STAMP, STAMP, community),
+        )
+        for person_id, community in ((1, 1), (2, 2))
+    ),
+    *(
+        (
+            "INSERT INTO needs (id, resident_id, category, text, posted_at, answer_due_at,"
+            " done_due_at) VALUES (?, 1, 'elderly', '扛米上楼', ?, ?, ?)",
+            (need_id, STAMP, LATER, LATER),
+        )
+        for need_id in (5, 8)
+    ),
+    (
+        "INSERT INTO surveys (id, title, subject, questions, audience, anonymous,"
+        " created_by, sent_at, closes_at) VALUES (3, '东门改造', 'key:project', '[]',"
+        ' \'{"kind": "all"}\', 0, 1, ?, ?)',
+        (STAMP, LATER),
+    ),
+    (
+        "INSERT INTO activities (id, title, place, starts_at, ends_at, capacity,"
+        " code_secret, created_at) VALUES (2, '湖边清洁', '湖边', ?, ?, 10, 's', ?)",
+        (STAMP, LATER, STAMP),
+    ),
+    (
+        "INSERT INTO checkins (id, activity_id, person_id, checked_in_at, method)"
+        " VALUES (6, 2, 1, ?, 'window')",
+        (STAMP,),
+    ),
+    (
+        "INSERT INTO party_commitments (id, person_id, what, for_whom, due_on,"
+        " submitted_at) VALUES (4, 1, '每周陪老人聊天', '独居老人', '2026-12-31', ?)",
+        (STAMP,),
+    ),
+)
+#: Where PostgreSQL's identities must go on from after the rows written with their id.
+IDENTITIES = (
+    "communities",
+    "people",
+    "needs",
+    "surveys",
+    "activities",
+    "checkins",
+    "party_commitments",
+)
+
+
+def _database_before_44(path: Path) -> None:
+    conn = database_before(path, 44)
+    for sql, params in OLD_ROWS:
+        conn.execute(sql, params)
+    conn.commit()
+    conn.close()
+
+
+async def _postgres_before_44(url: str) -> None:
+    """PostgreSQL's steps below 44 on the empty database at ``url``, and the old rows."""
+    import asyncpg
+
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute(
+            "CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY,"
+            " description TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
+        for migration in POSTGRES_MIGRATIONS:
+            if migration.version >= 44:
+                break
+            await conn.execute(migration.sql)
+            await conn.execute(
+                "INSERT INTO schema_migrations VALUES ($1, $2, '2026-01-01')",
+                migration.version,
+                migration.description,
+            )
+        for sql, params in OLD_ROWS:
+            numbered = sql.split("?")
+            await conn.execute(
+                "".join(
+                    part + (f"${i + 1}" if i < len(numbered) - 1 else "")
+                    for i, part in enumerate(numbered)
+                ),
+                *params,
+            )
+        for table in IDENTITIES:
+            await conn.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
+                f" (SELECT max(id) FROM {table}))"
+            )
+    finally:
+        await conn.close()
+
+
+async def test_numbers_are_kept_and_counted_on(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    _database_before_44(path)
+    db = Database(path)
+    await db.open()
+    try:
+        await _kept_and_counted_on(db)
+    finally:
+        await db.close()
+
+
+@pytest.mark.skipif(not on_postgres(), reason="PostgreSQL's migration 44")
+async def test_numbers_are_kept_and_counted_on_postgresql() -> None:
+    import asyncpg
+
+    from storage.postgres.database import PostgresDatabase
+
+    name = f"t_{uuid4().hex[:16]}"
+    admin = await asyncpg.connect(POSTGRES_URL)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            await _postgres_before_44(url_of(name))
+            db = PostgresDatabase(url_of(name), pool_size=1)
+            await db.open()
+            try:
+                await _kept_and_counted_on(db)
+            finally:
+                await db.close()
+        finally:
+            await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+async def _new_rows(s: Session, person_id: int) -> tuple[int, int, int, int]:
+    """A new need, survey, check-in (at a new activity) and commitment of the current
+    community, through the repositories: their ids."""
+    need = await s.needs.create(
+        resident_id=person_id,
+        recorded_by=None,
+        category="elderly",
+        building=None,
+        urgent=False,
+        text="修水龙头",
+        photo=None,
+        voice=None,
+        answer_due_at=NOW + timedelta(hours=24),
+        done_due_at=NOW + timedelta(days=7),
+        now=NOW,
+    )
+    survey = await s.surveys.create(
+        title="停车",
+        subject="key:project",
+        questions=[],
+        audience={"kind": "all"},
+        anonymous=False,
+        salt=None,
+        created_by=person_id,
+        closes_at=NOW + timedelta(days=3),
+        now=NOW,
+    )
+    activity = await new_activity(s, "公园巡逻", NOW - timedelta(minutes=10), NOW)
+    checkin = await s.volunteering.checkins.check_in(activity, person_id, NOW, "window")
+    commitment = await s.members.commitments.submit(
+        None, person_id, "帮忙收快递", "3号楼", date(2026, 12, 31), None, NOW
+    )
+    assert commitment is not None
+    return need, survey, checkin, commitment
+
+
+async def _numbers(s: Session, ids: tuple[int, int, int, int]) -> tuple[int, ...]:
+    need, survey, checkin, commitment = ids
+    rows = (
+        await s.needs.by_id(need),
+        await s.surveys.get(survey),
+        await s.volunteering.checkins.checkin(checkin),
+        await s.members.commitments.by_id(commitment),
+    )
+    assert all(row is not None for row in rows)
+    return tuple(row.number for row in rows)  # type: ignore[union-attr]
+
+
+async def _kept_and_counted_on(db: Storage) -> None:
+    """The checks, on either engine, of a database migrated from before 44."""
+    assert await db.schema_version() == MIGRATIONS[-1].version
+    with in_community(1):
+        async with db.transaction() as s:
+            # Each old row's number is the id it was shown with.
+            assert await _numbers(s, (5, 3, 6, 4)) == (5, 3, 6, 4)
+            need = await s.needs.by_id(8)
+            assert need is not None and need.number == 8
+            # The next of each goes on after the community's highest.
+            ours = await _new_rows(s, 1)
+            assert await _numbers(s, ours) == (9, 4, 7, 5)
+    with in_community(2):
+        async with db.transaction() as s:
+            theirs = await _new_rows(s, 2)
+            assert theirs != ours
+            assert await _numbers(s, theirs) == (1, 1, 1, 1)
+            # A row written without a number (by hand) is numbered by the trigger.
+            await s.conn.execute(
+                "INSERT INTO needs (resident_id, category, text, posted_at, answer_due_at,"
+                " done_due_at, community_id) VALUES (2, 'elderly', '手写', ?, ?, ?, 2)",
+                (STAMP, LATER, LATER),
+            )
+            (by_hand,) = [n for n in await s.needs.of_resident(2) if n.text == "手写"]
+            assert by_hand.number == 2
