@@ -78,8 +78,8 @@ _KEYED_KINDS = ("message", "edited_message", "callback_query", "my_chat_member")
 
 def raw_order_key(raw: dict[str, Any]) -> tuple[bool, str | None]:
     """:func:`order_key` of an update as Telegram sent it, without building PTB's objects
-    (a third of a worker's time went to reading each update twice: once when stored, once
-    when claimed). Returns (known, key); not known: a kind this does not read, or a
+    (building them led a worker's profile, and each update was built twice: once where
+    stored, once where claimed). Returns (known, key); not known: a kind this does not read, or a
     shape it does not expect, for which the caller asks PTB."""
     kinds = [kind for kind in raw if kind != "update_id"]
     if len(kinds) != 1 or kinds[0] not in _KEYED_KINDS or not isinstance(raw[kinds[0]], dict):
@@ -314,16 +314,24 @@ class UpdateIngress:
     async def _mark_unreadable(self, update_id: int) -> None:
         """Mark a claimed update PTB cannot read done (failed) now, not with this worker's
         next batch, which may be long in coming: its person's next update waits for it."""
+        if await self._mark_done(update_id, failed=True) and self.claims is not None:
+            self.claims.finished(update_id)
+
+    async def _mark_done(self, update_id: int, *, failed: bool) -> bool:
+        """Mark an update done in its own transaction; whether it was written. Never an
+        exception nobody retrieves: a full disk is reported (once a minute) and the mark
+        is written with the next batch."""
         try:
             async with self._db.autocommit() as session:
-                await session.inbox.mark_done(update_id, utc_now_text(), failed=True)
+                await session.inbox.mark_done(update_id, utc_now_text(), failed=failed)
         except Exception as error:
             if not is_storage_full(error):
                 log.exception("update %s could not be marked done", update_id)
-            self._unmarked.add(update_id)  # written with the next batch
-            return
-        if self.claims is not None:
-            self.claims.finished(update_id)
+            else:
+                log.error(STORAGE_FULL_LINE, 1, extra={"storage_full": True})
+                self._unmarked.add(update_id)
+            return False
+        return True
 
     def _dispatch(self, update: Update) -> None:
         if update.update_id in self._active_ids:
@@ -370,19 +378,7 @@ class UpdateIngress:
             finally:
                 current_update.reset(token)
             if not scope.completed:
-                try:
-                    async with self._db.autocommit() as session:
-                        await session.inbox.mark_done(
-                            update.update_id, utc_now_text(), failed=scope.failed
-                        )
-                except Exception as error:
-                    # Never an exception nobody retrieves: a full disk is reported
-                    # (once a minute) and the mark is written with the next batch.
-                    if not is_storage_full(error):
-                        log.exception("update %s could not be marked done", update.update_id)
-                    else:
-                        log.error(STORAGE_FULL_LINE, 1, extra={"storage_full": True})
-                        self._unmarked.add(update.update_id)
+                await self._mark_done(update.update_id, failed=scope.failed)
             self.handled += 1
 
     @property
