@@ -6,16 +6,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from uuid import uuid4
 
 import pytest
 
 from storage import Database, Storage, in_community
 from storage.community.joining import MoveRequestsRepository
 from storage.migrations import MIGRATIONS
-from storage.postgres.migrations import POSTGRES_MIGRATIONS
-from tests.backends import POSTGRES_URL, on_postgres, url_of
-from tests.storage.older import database_before
+from tests.backends import on_postgres
+from tests.storage.older import on_postgresql_before, sqlite_database_before
 from tests.storage.volunteering.fixtures import new_activity
 
 STAMP = "2026-01-01T00:00:00.000000+00:00"
@@ -62,51 +60,6 @@ OLD_ROWS: tuple[tuple[str, tuple[object, ...]], ...] = (
 IDENTITIES = ("communities", "people", "activities", "leave_requests", "move_requests")
 
 
-def _database_before_43(path: Path) -> None:
-    conn = database_before(path, 43)
-    for sql, params in OLD_ROWS:
-        conn.execute(sql, params)
-    conn.commit()
-    conn.close()
-
-
-async def _postgres_before_43(url: str) -> None:
-    """PostgreSQL's steps below 43 on the empty database at ``url``, and the old rows."""
-    import asyncpg
-
-    conn = await asyncpg.connect(url)
-    try:
-        await conn.execute(
-            "CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY,"
-            " description TEXT NOT NULL, applied_at TEXT NOT NULL)"
-        )
-        for migration in POSTGRES_MIGRATIONS:
-            if migration.version >= 43:
-                break
-            await conn.execute(migration.sql)
-            await conn.execute(
-                "INSERT INTO schema_migrations VALUES ($1, $2, '2026-01-01')",
-                migration.version,
-                migration.description,
-            )
-        for sql, params in OLD_ROWS:
-            numbered = sql.split("?")
-            await conn.execute(
-                "".join(
-                    part + (f"${i + 1}" if i < len(numbered) - 1 else "")
-                    for i, part in enumerate(numbered)
-                ),
-                *params,
-            )
-        for table in IDENTITIES:
-            await conn.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
-                f" (SELECT max(id) FROM {table}))"
-            )
-    finally:
-        await conn.close()
-
-
 async def _activity(db: Storage, title: str) -> int:
     async with db.transaction() as s:
         return await new_activity(s, title, NOW + timedelta(days=1), NOW)
@@ -114,7 +67,7 @@ async def _activity(db: Storage, title: str) -> int:
 
 async def test_numbers_are_kept_and_counted_on(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
-    _database_before_43(path)
+    sqlite_database_before(path, 43, OLD_ROWS)
     db = Database(path)
     await db.open()
     try:
@@ -125,26 +78,7 @@ async def test_numbers_are_kept_and_counted_on(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not on_postgres(), reason="PostgreSQL's migration 43")
 async def test_numbers_are_kept_and_counted_on_postgresql() -> None:
-    import asyncpg
-
-    from storage.postgres.database import PostgresDatabase
-
-    name = f"t_{uuid4().hex[:16]}"
-    admin = await asyncpg.connect(POSTGRES_URL)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            await _postgres_before_43(url_of(name))
-            db = PostgresDatabase(url_of(name), pool_size=1)
-            await db.open()
-            try:
-                await _kept_and_counted_on(db)
-            finally:
-                await db.close()
-        finally:
-            await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
+    await on_postgresql_before(43, OLD_ROWS, IDENTITIES, _kept_and_counted_on)
 
 
 async def _kept_and_counted_on(db: Storage) -> None:

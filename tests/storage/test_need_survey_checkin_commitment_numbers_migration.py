@@ -6,16 +6,14 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from uuid import uuid4
 
 import pytest
 
 from storage import Database, Storage, in_community
 from storage.migrations import MIGRATIONS
-from storage.postgres.migrations import POSTGRES_MIGRATIONS
 from storage.session import Session
-from tests.backends import POSTGRES_URL, on_postgres, url_of
-from tests.storage.older import database_before
+from tests.backends import on_postgres
+from tests.storage.older import on_postgresql_before, sqlite_database_before
 from tests.storage.volunteering.fixtures import new_activity
 
 STAMP = "2026-01-01T00:00:00.000000+00:00"
@@ -80,54 +78,9 @@ IDENTITIES = (
 )
 
 
-def _database_before_44(path: Path) -> None:
-    conn = database_before(path, 44)
-    for sql, params in OLD_ROWS:
-        conn.execute(sql, params)
-    conn.commit()
-    conn.close()
-
-
-async def _postgres_before_44(url: str) -> None:
-    """PostgreSQL's steps below 44 on the empty database at ``url``, and the old rows."""
-    import asyncpg
-
-    conn = await asyncpg.connect(url)
-    try:
-        await conn.execute(
-            "CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY,"
-            " description TEXT NOT NULL, applied_at TEXT NOT NULL)"
-        )
-        for migration in POSTGRES_MIGRATIONS:
-            if migration.version >= 44:
-                break
-            await conn.execute(migration.sql)
-            await conn.execute(
-                "INSERT INTO schema_migrations VALUES ($1, $2, '2026-01-01')",
-                migration.version,
-                migration.description,
-            )
-        for sql, params in OLD_ROWS:
-            numbered = sql.split("?")
-            await conn.execute(
-                "".join(
-                    part + (f"${i + 1}" if i < len(numbered) - 1 else "")
-                    for i, part in enumerate(numbered)
-                ),
-                *params,
-            )
-        for table in IDENTITIES:
-            await conn.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
-                f" (SELECT max(id) FROM {table}))"
-            )
-    finally:
-        await conn.close()
-
-
 async def test_numbers_are_kept_and_counted_on(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
-    _database_before_44(path)
+    sqlite_database_before(path, 44, OLD_ROWS)
     db = Database(path)
     await db.open()
     try:
@@ -138,26 +91,7 @@ async def test_numbers_are_kept_and_counted_on(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not on_postgres(), reason="PostgreSQL's migration 44")
 async def test_numbers_are_kept_and_counted_on_postgresql() -> None:
-    import asyncpg
-
-    from storage.postgres.database import PostgresDatabase
-
-    name = f"t_{uuid4().hex[:16]}"
-    admin = await asyncpg.connect(POSTGRES_URL)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            await _postgres_before_44(url_of(name))
-            db = PostgresDatabase(url_of(name), pool_size=1)
-            await db.open()
-            try:
-                await _kept_and_counted_on(db)
-            finally:
-                await db.close()
-        finally:
-            await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
+    await on_postgresql_before(44, OLD_ROWS, IDENTITIES, _kept_and_counted_on)
 
 
 async def _new_rows(s: Session, person_id: int) -> tuple[int, int, int, int]:
