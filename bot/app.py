@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import hashlib
+import json
 import logging
 import signal
+import sqlite3
 from datetime import timedelta
 from typing import Any
 
@@ -204,13 +207,33 @@ async def set_command_menus(app: AnyApplication) -> None:
         extras[secretary] = SECRETARY_MENU
     for admin in settings.street.admins:
         extras[admin] = extras.get(admin, ()) + STREET_MENU
+    # Telegram keeps a menu once set: only one that changed since it was set (or was
+    # refused) is set again, not a thousand at every start of a big street.
+    async with services_of(app).db.read() as session:
+        already = await session.command_menus.digests()
+    clock = services_of(app).clock
     for chat_id, extra in extras.items():
-        await set_own_menu(bot, default, chat_id, extra)
+        digest = _menu_digest(default, extra)
+        if already.get(chat_id) == digest:
+            continue
+        if await set_own_menu(bot, default, chat_id, extra):
+            try:
+                async with services_of(app).db.autocommit() as session:
+                    await session.command_menus.record(chat_id, digest, clock())
+            except sqlite3.Error as error:  # a full disk: set again at the next start
+                log.warning("could not note the menu set for %s: %s", chat_id, error)
 
 
-async def set_own_menu(bot: Any, language: Language, chat_id: int, extra: tuple[str, ...]) -> None:
+def _menu_digest(language: Language, extra: tuple[str, ...]) -> str:
+    """What a person's own menu holds (commands, their descriptions, language), digested."""
+    menu = [(c.command, c.description) for c in _menu(language, Where.PRIVATE, extra)]
+    text = json.dumps([language.value, menu], ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+async def set_own_menu(bot: Any, language: Language, chat_id: int, extra: tuple[str, ...]) -> bool:
     """One person's private menu: everyone's commands and ``extra`` (a secretary's, a
-    street administrator's); logged, not raised, when Telegram refuses."""
+    street administrator's); logged, not raised, when Telegram refuses. Whether it was set."""
     try:
         await bot.set_my_commands(
             _menu(language, Where.PRIVATE, extra), scope=BotCommandScopeChat(chat_id)
@@ -218,6 +241,8 @@ async def set_own_menu(bot: Any, language: Language, chat_id: int, extra: tuple[
     except (BadRequest, Forbidden) as error:
         # They have not opened the bot yet; the menu is set at the next start.
         log.info("no own menu for %s yet: %s", chat_id, error.message)
+        return False
+    return True
 
 
 class RunningBot:

@@ -42,6 +42,7 @@ EXPORTED: dict[str, str] = {
     "schedules.owner_id": "register.schedules_owned",
     "proxy_requests.person_id": "register.proxy_request",
     "reminder_opt_outs.person_id": "register.reminders_off",
+    "command_menus.chat_id": "register.own_menu_set",
     "paper_residents.entered_by": "register.paper_residents_entered",
     # Excused absence (请假): their requests, and the decisions they made on others'.
     "leave_requests.person_id": "register.leave_requests",
@@ -242,6 +243,11 @@ class PersonDataRepository:
             "proxy_request": await rows(
                 "SELECT requested_at FROM proxy_requests WHERE person_id = ? AND community_id = :c",
                 p,
+            ),
+            # When the bot last set their own command menu (a secretary's, an
+            # administrator's): street-wide, by their private chat, which is their id.
+            "own_menu_set": await rows(
+                "SELECT set_at FROM command_menus WHERE chat_id = ?", tg_user_id
             ),
             # Reminders they turned off (e.g. to vote), and when.
             "reminders_off": await rows(

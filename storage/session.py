@@ -32,6 +32,7 @@ from storage.participation import ParticipationRepositories
 from storage.person_data import PersonDataRepository
 from storage.privacy import PrivacyRepository
 from storage.runtime.card_refreshes import CardRefreshesRepository
+from storage.runtime.command_menus import CommandMenusRepository
 from storage.runtime.inbox import InboxRepository
 from storage.runtime.outbox import DeliveryQueue, OutboxRepository
 from storage.runtime.schedules import SchedulesRepository
@@ -58,8 +59,9 @@ class MetaRepository:
 class Session:
     """The repositories of one unit of work; all share its connection.
 
-    Every repository but ``communities``, ``inbox`` and ``card_refreshes`` works on the
-    current community's rows only (storage/scope.py); ``communities`` is the street's list.
+    Every repository but ``communities``, ``inbox``, ``card_refreshes`` and
+    ``command_menus`` works on the current community's rows only (storage/scope.py);
+    ``communities`` is the street's list.
     """
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
@@ -71,6 +73,7 @@ class Session:
         self.inbox = InboxRepository(conn)
         # Cards another worker changed, for the sending worker to edit (street-wide).
         self.card_refreshes = CardRefreshesRepository(conn)
+        self.command_menus = CommandMenusRepository(conn)
         self.dialogs = DialogsRepository(conn)
         # A forgotten person's traces in the JSON the bot keeps (storage/privacy.py).
         self.privacy = PrivacyRepository(conn)

@@ -441,6 +441,7 @@ class CommunityService:
             if current is None:
                 raise UserFacingError("people.gone")
             await session.dialogs.end_all_of(person.tg_user_id)
+            await session.command_menus.forget(person.tg_user_id)
             # Their private chat id is their Telegram id: queued and sent pushes go too.
             await session.delivery.forget_chat(person.tg_user_id)
             # Copies of their name, username and id in the JSON the bot keeps

@@ -50,6 +50,7 @@ from storage.migrations import (
     v43_leave_activity_move_numbers,
     v44_need_survey_checkin_commitment_numbers,
     v45_card_refreshes,
+    v46_command_menus,
 )
 from storage.migrations.step import Migration
 
@@ -98,4 +99,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     v43_leave_activity_move_numbers.MIGRATION,
     v44_need_survey_checkin_commitment_numbers.MIGRATION,
     v45_card_refreshes.MIGRATION,
+    v46_command_menus.MIGRATION,
 )

@@ -17,6 +17,7 @@ from storage.migrations import (
     v43_leave_activity_move_numbers,
     v44_need_survey_checkin_commitment_numbers,
     v45_card_refreshes,
+    v46_command_menus,
 )
 from storage.migrations.step import Migration
 from storage.postgres import baseline
@@ -74,4 +75,5 @@ POSTGRES_MIGRATIONS: tuple[Migration, ...] = (
     ),
     # Written once for both: its SQL is portable.
     v45_card_refreshes.MIGRATION,
+    v46_command_menus.MIGRATION,
 )

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from pathlib import Path
 
 from bot.config import Language
+from bot.standin import FakeBotApi
 from handlers.texts import t
-from tests.handlers.conftest import RESIDENTS_GROUP, SECRETARY, BotHarness, button_labels
+from tests.conftest import make_settings
+from tests.handlers.conftest import (
+    RESIDENTS_GROUP,
+    SECRETARY,
+    BotHarness,
+    button_labels,
+    start_harness,
+)
 
 
 def menu(harness: BotHarness, scope: dict[str, object], language: str) -> list[str]:
@@ -172,3 +182,32 @@ async def test_inbox_pruning_is_scheduled(harness: BotHarness) -> None:
     assert job_queue is not None
     (job,) = job_queue.get_jobs_by_name("prune-inbox")
     assert job.next_t is not None
+
+
+def own_menu_calls(api: FakeBotApi, chat_id: int) -> int:
+    """How often the bot set ``chat_id``'s own menu."""
+    scope = {"type": "chat", "chat_id": chat_id}
+    return sum(
+        1 for name, params in api.calls if name == "setMyCommands" and params.get("scope") == scope
+    )
+
+
+async def test_a_menu_telegram_has_is_not_set_again_at_the_next_start(
+    tmp_path: Path, api: FakeBotApi, fresh_database: Callable[[Path], Path]
+) -> None:
+    # A street of 1,000 communities gave every secretary their menu at every start of
+    # every worker: a thousand calls before the bot listened. Only a changed one is set.
+    settings = make_settings(tmp_path, telegram={"poll_timeout": 1})
+    fresh_database(settings.storage.path)
+    for _ in range(2):
+        harness = await start_harness(settings, api)
+        await harness.running.stop()
+    assert own_menu_calls(api, SECRETARY) == 1
+    everyone = sum(1 for name, params in api.calls if name == "setMyCommands")
+    # The secretary becomes a street administrator too: their menu changes, so it is set.
+    admin = make_settings(tmp_path, telegram={"poll_timeout": 1}, street={"admins": [SECRETARY]})
+    harness = await start_harness(admin, api)
+    await harness.running.stop()
+    assert own_menu_calls(api, SECRETARY) == 2
+    assert "street" in menu(harness, {"type": "chat", "chat_id": SECRETARY}, "")
+    assert sum(1 for name, _ in api.calls if name == "setMyCommands") > everyone + 1

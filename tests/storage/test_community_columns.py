@@ -11,6 +11,8 @@ STREET_WIDE = {
     "inbox": "Telegram's updates, stored before anyone knows whose community they concern",
     "communities": "the street's list itself",
     "street_invites": "the street's links appointing a community's first secretary",
+    "command_menus": "the menu set for a person's private chat with the bot, which is"
+    " the street's one bot whichever community appointed them",
 }
 
 
