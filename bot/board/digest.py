@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot import spoken
-from bot.board.spending import digest_lines as spending_lines
+from bot.board.spending_records import digest_lines as spending_lines
 from bot.clock import Clock, system_clock
 from bot.community.register import ChatKind
 from bot.config import Language, Settings

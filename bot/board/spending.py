@@ -13,8 +13,9 @@
   the history) under 💰 经费公开, and a matter's screen says what its project spent.
 - 🔔 关注 on a project (:class:`ProjectFollows`): told of each item added, corrected or
   removed and of the project closed, as a matter's followers are (bot/board/follows.py).
-- The month's changes go into the board's monthly digest (:func:`digest_lines`), and the
-  ledger (台账) gets a 经费公开 sheet: one row per item, a total per project.
+- The month's changes go into the board's monthly digest, and the ledger (台账) gets a
+  经费公开 sheet: one row per item, a total per project (both in
+  bot/board/spending_records.py).
 
 Amounts are integer fen (分) everywhere; they are said through :func:`bot.spoken.yuan`.
 """
@@ -31,15 +32,16 @@ from zoneinfo import ZoneInfo
 
 from bot import parsing, spoken, usertext
 from bot.board.follows import Follows, notify_followers
+from bot.board.spending_records import ledger_sheet
 from bot.clock import Clock, system_clock
 from bot.community.register import Actor, Role
 from bot.config import Language, Settings
 from bot.deliberation.ledger import LedgerService, SheetsOf
 from bot.dialogs import expect_step
 from bot.errors import UserFacingError
-from bot.i18n import translate, translate_count
+from bot.i18n import translate
 from bot.runtime.outbox import ButtonSpec, OutgoingMessage
-from bot.spreadsheets import Cell, Sheet
+from bot.spreadsheets import Sheet
 from storage import Storage
 from storage.board.follows import FollowsRepository
 from storage.board.spending import HistoryRow, ItemRow, ProjectRow
@@ -637,109 +639,3 @@ def _line(text: str, most: int) -> str:
 
 def _values(what: str, fen: int, day: date) -> dict[str, Any]:
     return {"what": what, "amount_fen": fen, "spent_on": day.isoformat()}
-
-
-def _yuan_cell(fen: int) -> Decimal:
-    return Decimal(fen) / 100
-
-
-def ledger_sheet(
-    language: Language, rows: list[dict[str, Any]], numbers: dict[int, int] | None = None
-) -> Sheet:
-    """经费公开: project, matter, date, what, amount (元), receipts; after each project's
-    items, its total (合计) with the budget. ``numbers``: each matter's # (by id)."""
-    known = numbers or {}
-    headers = tuple(
-        translate(language, f"spending.col.{column}")
-        for column in ("project", "matter", "date", "what", "amount", "receipts", "budget")
-    )
-    table: list[tuple[Cell, ...]] = []
-    by_project: dict[int, list[dict[str, Any]]] = {}
-    for row in rows:
-        by_project.setdefault(int(row["project_id"]), []).append(row)
-    for items in by_project.values():
-        head = items[0]
-        number = known.get(int(head["matter_id"]), head["matter_id"]) if head["matter_id"] else 0
-        matter = f"#{number} {head['matter_title']}" if head["matter_id"] else None
-        for row in items:
-            table.append(
-                (
-                    row["project"],
-                    matter,
-                    date.fromisoformat(row["spent_on"]),
-                    row["what"],
-                    _yuan_cell(int(row["amount_fen"])),
-                    int(row["receipts"]),
-                    None,
-                )
-            )
-        table.append(
-            (
-                head["project"],
-                matter,
-                None,
-                translate(language, "spending.col.total"),
-                _yuan_cell(sum(int(row["amount_fen"]) for row in items)),
-                sum(int(row["receipts"]) for row in items),
-                _yuan_cell(int(head["budget_fen"])),
-            )
-        )
-    return Sheet("spending", translate(language, "spending.sheet.title"), headers, tuple(table))
-
-
-async def digest_lines(
-    session: Session, language: Language, since: datetime, until: datetime
-) -> list[str]:
-    """The month's spending changes for the board's monthly digest: projects opened, items
-    recorded (how many, how much, per project), corrected or removed, projects closed."""
-    changes = await session.board.spending.changes(since, until)
-    opened = [c for c in changes if c["kind"] == "created"]
-    added: dict[str, list[int]] = {}
-    fixed: dict[str, int] = {}
-    closed = [str(c["name"]) for c in changes if c["kind"] == "closed"]
-    for c in changes:
-        if c["kind"] == "item_added":
-            added.setdefault(str(c["name"]), []).append(int(c["detail"].get("amount_fen", 0)))
-        elif c["kind"] in ("item_corrected", "item_removed"):
-            fixed[str(c["name"])] = fixed.get(str(c["name"]), 0) + 1
-    lines = []
-    if opened:
-        names = [
-            translate(
-                language,
-                "spending.digest.project",
-                name=c["name"],
-                budget=spoken.yuan(language, int(c["budget_fen"])),
-            )
-            for c in opened
-        ]
-        lines.append(
-            translate(language, "spending.digest.opened", projects=spoken.names(language, names))
-        )
-    if added:
-        parts = [
-            translate_count(
-                language,
-                "spending.digest.items",
-                len(amounts),
-                name=name,
-                total=spoken.yuan(language, sum(amounts)),
-            )
-            for name, amounts in added.items()
-        ]
-        lines.append(
-            translate(language, "spending.digest.added", items=spoken.names(language, parts))
-        )
-    if fixed:
-        parts = [
-            translate_count(language, "spending.digest.fixed_one", count, name=name)
-            for name, count in fixed.items()
-        ]
-        lines.append(
-            translate(language, "spending.digest.fixed", items=spoken.names(language, parts))
-        )
-    if closed:
-        lines.append(
-            translate(language, "spending.digest.closed", projects=spoken.names(language, closed))
-        )
-    return lines

@@ -23,27 +23,45 @@ the households they look after; a grid worker their grid's; a secretary all.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot import parsing, usertext
 from bot.clock import Clock, system_clock
 from bot.community.register import Actor, Role
-from bot.config import HouseholdFlag, HouseholdsSettings, Language, Settings
+from bot.config import HouseholdsSettings, Language, Settings
 from bot.dialogs import expect_step
 from bot.errors import UserFacingError
 from bot.households.records import household_key, visits_per_member
-from bot.i18n import translate
+from bot.households.sheets import tree_sheet, visits_sheet
+from bot.households.views import (
+    CandidatePage,
+    ContactChoices,
+    GridBranch,
+    Household,
+    HouseholdPage,
+    HouseholdView,
+    LeadBranch,
+    LeadSummary,
+    LeadView,
+    MemberBranch,
+    MemberChoice,
+    NeedRecorder,
+    NeedStep,
+    RecordedNeed,
+    Tree,
+    VisitStep,
+    natural,
+    place_order,
+    urgency_order,
+)
 from bot.members.appraisal import register_appraisal_column
-from bot.spreadsheets import Cell, Sheet
+from bot.spreadsheets import Sheet
 from storage import Storage
 from storage.community.people import PersonRow
-from storage.households.repository import HouseholdRow, Resident, VisitRow
-from storage.needs.repository import NeedRow
+from storage.households.repository import HouseholdRow, Resident
 from storage.session import Session
 
 #: Adding a household by hand: building, door, note (or skipped), grid (a secretary's).
@@ -60,209 +78,6 @@ MAX_VISIT = 500
 PAGE_SIZE = 8
 #: A household's screen lists this many of its latest visits.
 VISITS_SHOWN = 5
-
-_NUMBER = re.compile(r"(\d+)")
-
-
-def natural(text: str) -> tuple[Any, ...]:
-    """A sort key that puts 2号楼 before 10号楼 and 201 before 1001."""
-    return tuple(int(part) if part.isdigit() else part for part in _NUMBER.split(text))
-
-
-@dataclass(frozen=True)
-class Household:
-    """A household as listed: its own record, who of the register lives there, its grid."""
-
-    row: HouseholdRow
-    residents: tuple[str, ...]
-    #: The register ids of the residents with Telegram.
-    person_ids: tuple[int, ...]
-    grid_id: str | None
-
-    @property
-    def id(self) -> int:
-        return self.row.id
-
-    @property
-    def name(self) -> str:
-        """As people say it: 3号楼 201."""
-        return f"{self.row.building} {self.row.door}"
-
-
-@dataclass(frozen=True)
-class HouseholdPage:
-    """One page of /households."""
-
-    households: list[Household]
-    page: int
-    pages: int
-    total: int
-    #: The grid a grid worker sees (None: the whole community).
-    grid_id: str | None
-
-
-@dataclass(frozen=True)
-class HouseholdView:
-    """One household's screen."""
-
-    household: Household
-    visits: list[VisitRow]
-    #: The reader may set its flags and its contact (a secretary, its grid's worker).
-    staff: bool
-    #: The reader is its contact member (may log a visit).
-    contact: bool
-    #: The contact member's count of households, if over ``households_per_member``.
-    contact_over: int | None = None
-
-
-@dataclass(frozen=True)
-class MemberChoice:
-    """A Party member offered as a household's contact, or as a lead's member."""
-
-    person: PersonRow
-    households: int
-    #: The lead household they are under (its name), if any.
-    lead_name: str | None = None
-    chosen: bool = False
-
-
-@dataclass(frozen=True)
-class ContactChoices:
-    household: Household
-    members: list[MemberChoice]
-    #: Only the household's grid ("g") or the whole community ("a").
-    scope: str
-    limit: int
-
-
-@dataclass(frozen=True)
-class LeadSummary:
-    person: PersonRow
-    members: int
-
-
-@dataclass(frozen=True)
-class LeadView:
-    """A lead household's screen: its members, and the members offered (paged)."""
-
-    lead: PersonRow
-    members: list[MemberChoice]
-    offered: list[MemberChoice]
-    page: int
-    pages: int
-    limit: int
-    households_limit: int
-
-    @property
-    def over(self) -> bool:
-        return len(self.members) > self.limit
-
-
-@dataclass(frozen=True)
-class CandidatePage:
-    """Party members who may be marked as a lead household (paged)."""
-
-    people: list[PersonRow]
-    page: int
-    pages: int
-
-
-@dataclass(frozen=True)
-class VisitStep:
-    """Where logging a visit stands."""
-
-    household: Household
-    day: date
-    step: str
-
-
-@dataclass(frozen=True)
-class NeedStep:
-    """Where recording a need for a household stands: the step now asked, the
-    household, its registered residents (id, name) and the resident chosen."""
-
-    household: Household
-    step: str
-    residents: tuple[tuple[int, str], ...]
-    resident: tuple[int, str] | None = None
-
-
-@dataclass(frozen=True)
-class RecordedNeed:
-    need: NeedRow
-    household: Household
-    resident_name: str
-
-
-class NeedRecorder(Protocol):
-    """The needs list's "record for a resident" (bot/needs NeedsService.record_for)."""
-
-    def __call__(
-        self,
-        actor: Actor,
-        resident_id: int,
-        *,
-        category: str,
-        text: str,
-        building: str | None = None,
-        urgent: bool = False,
-        photo: str | None = None,
-        voice: str | None = None,
-    ) -> Awaitable[NeedRow]: ...
-
-
-@dataclass(frozen=True)
-class MemberBranch:
-    person: PersonRow
-    households: list[Household]
-
-
-@dataclass(frozen=True)
-class LeadBranch:
-    lead: PersonRow
-    members: list[MemberBranch]
-    #: The households the lead looks after themselves.
-    own: list[Household]
-
-
-@dataclass(frozen=True)
-class GridBranch:
-    grid_id: str | None
-    leads: list[LeadBranch] = field(default_factory=list)
-    #: Members under no lead household.
-    loose: list[MemberBranch] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Tree:
-    """grid → 中心户 → members → households; and the households nobody looks after."""
-
-    grids: list[GridBranch]
-    unlooked: list[Household]
-    #: The grid a grid worker sees (None: the whole community).
-    grid_id: str | None
-    members_per_lead: int
-    households_per_member: int
-
-
-def flag_names(
-    language: Language, flags: Sequence[str], known: Sequence[HouseholdFlag]
-) -> list[str]:
-    """The flags' names in the configuration's order (an id no longer configured: itself)."""
-    order = {flag.id: index for index, flag in enumerate(known)}
-    names = {flag.id: flag.name_in(language) for flag in known}
-    return [names.get(f, f) for f in sorted(flags, key=lambda f: (order.get(f, len(order)), f))]
-
-
-def _urgency(household: Household, known: Sequence[HouseholdFlag]) -> tuple[Any, ...]:
-    """Flagged first, by the most urgent of its flags (the configuration's order)."""
-    order = {flag.id: index for index, flag in enumerate(known)}
-    ranks = [order.get(f, len(order)) for f in household.row.flags]
-    return (min(ranks, default=len(order) + 1), *_place(household))
-
-
-def _place(household: Household) -> tuple[Any, ...]:
-    return (natural(household.row.building), natural(household.row.door), household.id)
 
 
 class HouseholdsService:
@@ -335,7 +150,7 @@ class HouseholdsService:
             )
         grid_order = {grid.id: index for index, grid in enumerate(self._settings.community.grids)}
         households.sort(
-            key=lambda h: (grid_order.get(h.grid_id or "", len(grid_order)), *_place(h))
+            key=lambda h: (grid_order.get(h.grid_id or "", len(grid_order)), *place_order(h))
         )
         return households
 
@@ -712,7 +527,7 @@ class HouseholdsService:
         me = actor.member(Role.PARTY_MEMBER, "households.members_only")
         async with self._db.read() as session:
             households = await self._load(session, write=False)
-        return sorted((h for h in households if h.row.contact_id == me.id), key=_place)
+        return sorted((h for h in households if h.row.contact_id == me.id), key=place_order)
 
     async def start_visit(self, actor: Actor, chat_id: int, household_id: int) -> VisitStep:
         """📝 记录走访: the note is asked; the day is today unless another is chosen."""
@@ -945,7 +760,7 @@ class HouseholdsService:
                 return person_grid == grid_id
 
             def branch(person: PersonRow) -> MemberBranch:
-                return MemberBranch(person, sorted(looked.get(person.id, []), key=_place))
+                return MemberBranch(person, sorted(looked.get(person.id, []), key=place_order))
 
             leads = []
             for lead_id in lead_ids:
@@ -955,7 +770,7 @@ class HouseholdsService:
                     (m for m, of in under.items() if of == lead_id and m in people),
                     key=lambda m: (natural(people[m].display_name), m),
                 )
-                own = sorted(looked.get(lead_id, []), key=_place)
+                own = sorted(looked.get(lead_id, []), key=place_order)
                 leads.append(LeadBranch(people[lead_id], [branch(people[m]) for m in members], own))
             loose = [
                 branch(p)
@@ -966,7 +781,7 @@ class HouseholdsService:
                 branches.append(GridBranch(grid_id, leads, loose))
         unlooked = sorted(
             (h for h in households if h.row.contact_id is None and self._sees(scope, h)),
-            key=lambda h: _urgency(h, self.config.flags),
+            key=lambda h: urgency_order(h, self.config.flags),
         )
         return Tree(
             branches,
@@ -998,82 +813,6 @@ class HouseholdsService:
             ]
 
         return render
-
-
-def _grid_name(grid_id: str | None, grids: Sequence[Any], language: Language) -> str:
-    if grid_id is None:
-        return translate(language, "households.no_grid_name")
-    return next((g.name_in(language) for g in grids if g.id == grid_id), grid_id)
-
-
-def tree_sheet(
-    language: Language, tree: Tree, flags: Sequence[HouseholdFlag], grids: Sequence[Any]
-) -> Sheet:
-    """The tree as a table: a row per household looked after (grid, lead, member), a row per
-    member with none, then the households nobody looks after."""
-    headers = tuple(
-        translate(language, f"households.sheet.{column}")
-        for column in (
-            "grid",
-            "lead",
-            "member",
-            "building",
-            "door",
-            "residents",
-            "flags",
-            "last_visit",
-        )
-    )
-    rows: list[tuple[Cell, ...]] = []
-
-    def household_cells(h: Household) -> tuple[Cell, ...]:
-        return (
-            h.row.building,
-            h.row.door,
-            "、".join(h.residents) or h.row.note,
-            "、".join(flag_names(language, h.row.flags, flags)) or None,
-            h.row.last_visit,
-        )
-
-    for branch in tree.grids:
-        grid = _grid_name(branch.grid_id, grids, language)
-        members: list[tuple[str | None, MemberBranch]] = []
-        for lead in branch.leads:
-            members.append((lead.lead.display_name, MemberBranch(lead.lead, lead.own)))
-            members.extend((lead.lead.display_name, m) for m in lead.members)
-        members.extend((None, m) for m in branch.loose)
-        for lead_name, member in members:
-            if not member.households:
-                rows.append(
-                    (grid, lead_name, member.person.display_name, None, None, None, None, None)
-                )
-            for h in member.households:
-                rows.append((grid, lead_name, member.person.display_name, *household_cells(h)))
-    nobody = translate(language, "households.sheet.nobody")
-    for h in tree.unlooked:
-        rows.append((_grid_name(h.grid_id, grids, language), None, nobody, *household_cells(h)))
-    return Sheet("households", translate(language, "households.sheet.title"), headers, tuple(rows))
-
-
-def visits_sheet(
-    language: Language, visits: list[VisitRow], households: dict[int, Household]
-) -> Sheet:
-    """入户走访: a row per visit of the period."""
-    headers = tuple(
-        translate(language, f"households.visits_sheet.{column}")
-        for column in ("day", "member", "building", "door", "note")
-    )
-    rows = tuple(
-        (
-            v.visited_on,
-            v.member_name,
-            households[v.household_id].row.building if v.household_id in households else None,
-            households[v.household_id].row.door if v.household_id in households else None,
-            v.note,
-        )
-        for v in sorted(visits, key=lambda v: (v.visited_on, v.id))
-    )
-    return Sheet("visits", translate(language, "households.visits_sheet.title"), headers, rows)
 
 
 async def _visits_column(session: Session, people: list[int], year: int) -> dict[int, int]:

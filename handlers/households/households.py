@@ -8,15 +8,9 @@ from telegram import InlineKeyboardMarkup, InputFile, Message, Update
 
 from bot.community.register import Role
 from bot.datepicker import Needs
-from bot.households.service import (
-    ADD_FLOW,
-    NEED_FLOW,
-    VISIT_FLOW,
-    Household,
-    NeedStep,
-    VisitStep,
-    tree_sheet,
-)
+from bot.households.service import ADD_FLOW, NEED_FLOW, VISIT_FLOW
+from bot.households.sheets import tree_sheet
+from bot.households.views import Household, NeedStep, VisitStep
 from bot.spreadsheets import stamped, xlsx_bytes
 from handlers.access import answer, reply, show
 from handlers.context import Context

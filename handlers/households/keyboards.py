@@ -8,7 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.community.register import Role
 from bot.config import Grid, HouseholdFlag, Language, NeedsSettings
-from bot.households.service import (
+from bot.households.views import (
     CandidatePage,
     ContactChoices,
     Household,

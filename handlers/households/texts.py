@@ -7,7 +7,7 @@ from datetime import date
 
 from bot import spoken
 from bot.config import Grid, HouseholdFlag, Language
-from bot.households.service import (
+from bot.households.views import (
     ContactChoices,
     Household,
     HouseholdPage,

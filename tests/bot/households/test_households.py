@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.config import HouseholdsSettings, Language
 from bot.households.records import household_key
-from bot.households.service import flag_names, natural
+from bot.households.views import flag_names, natural
 
 
 def test_buildings_and_doors_sort_as_people_count() -> None:
