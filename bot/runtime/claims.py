@@ -36,6 +36,7 @@ import secrets
 import socket
 from collections.abc import Callable
 
+from bot.runtime.waiting import wait_or_timeout
 from storage import Storage
 from storage.db import is_storage_full
 from storage.runtime.inbox import InboxRow
@@ -168,8 +169,7 @@ class InboxClaims:
                 self._passing = False
             if full:
                 continue  # a whole batch: more may be waiting
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wanted.wait(), timeout=self._sweep)
+            await wait_or_timeout(self._wanted.wait(), self._sweep)
 
     def _note_failure(self, error: Exception) -> None:
         if is_storage_full(error):

@@ -38,6 +38,8 @@ from typing import Any
 from telegram.error import RetryAfter, TelegramError
 from telegram.ext import BaseRateLimiter
 
+from bot.runtime.waiting import wait_or_timeout
+
 log = logging.getLogger(__name__)
 
 #: ``rate_limit_args`` for a request whose slot the caller already holds.
@@ -193,8 +195,7 @@ class TelegramRateLimiter(BaseRateLimiter[str]):
                 self.waiting += 1
                 try:
                     if droppable:
-                        with contextlib.suppress(TimeoutError):
-                            await asyncio.wait_for(self._stopping.wait(), delay / self._time_scale)
+                        await wait_or_timeout(self._stopping.wait(), delay / self._time_scale)
                     else:
                         await asyncio.sleep(delay / self._time_scale)
                 finally:

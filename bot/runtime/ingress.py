@@ -26,7 +26,6 @@ leaves alone what live workers hold.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hmac
 import json
 import logging
@@ -40,6 +39,7 @@ from telegram.ext import Application
 from bot.clock import Clock, system_clock
 from bot.i18n import from_telegram_code, translate
 from bot.runtime.claims import InboxClaims
+from bot.runtime.waiting import wait_or_timeout
 from storage import Storage, UpdateScope, current_update
 from storage.db import is_storage_full
 from storage.runtime.inbox import InboxRow
@@ -488,8 +488,7 @@ async def poll_updates(
 
 
 async def _sleep_unless_stopped(stop: asyncio.Event, seconds: float) -> None:
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), timeout=seconds)
+    await wait_or_timeout(stop.wait(), seconds)
 
 
 class WebhookServer:

@@ -66,6 +66,7 @@ from bot.runtime.circuit import BACKOFF_CAP_SECONDS, Circuit, Outcome
 from bot.runtime.flood import PREACQUIRED, TelegramRateLimiter
 from bot.runtime.outbox import OutgoingMessage, Renderer
 from bot.runtime.push_reports import PushReports
+from bot.runtime.waiting import wait_or_timeout
 from storage import Storage, in_community
 from storage.db import is_storage_full
 from storage.runtime.outbox import OutboxRow
@@ -273,8 +274,7 @@ class Sender:
             pause = self._storage_full_until - loop.time()
             if pause > 0:
                 # The disk is full: what is due waits (durably, in the outbox) for room.
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._stop_requested(), timeout=pause)
+                await wait_or_timeout(self._stop_requested(), pause)
                 continue
             try:
                 await self._expire_overdue()
@@ -316,8 +316,7 @@ class Sender:
                     timeout = min(self.idle_seconds, max(0.0, (next_at - now).total_seconds()))
                 else:
                     timeout = self.idle_seconds
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=max(timeout, 0.001))
+            await wait_or_timeout(self._wake.wait(), max(timeout, 0.001))
 
     async def _expire_overdue(self) -> None:
         """Give up what could not be sent within ``retry_for_hours`` of being due."""
