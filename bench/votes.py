@@ -179,9 +179,9 @@ async def run_bot(residents: int, latency: float, scratch: Path) -> BotFigures:
         tally = list(closed.vote.tally["counts"]) if closed.vote.tally else []
         async with running.services.db.read() as session:
             from_ballots = [0, 0, 0]
-            for choice in await session.votes.choices(vote_id):
+            for choice, ballots in await session.votes.choice_counts(vote_id):
                 for index in choice:
-                    from_ballots[index] += 1
+                    from_ballots[index] += ballots
     finally:
         await running.stop()
         await server.stop()
@@ -266,9 +266,9 @@ async def run_bot_process(residents: int, latency: float, scratch: Path) -> BotF
         tally = list(closed.vote.tally["counts"]) if closed.vote.tally else []
         async with services.db.read() as session:
             from_ballots = [0, 0, 0]
-            for choice in await session.votes.choices(vote_id):
+            for choice, ballots in await session.votes.choice_counts(vote_id):
                 for option in choice:
-                    from_ballots[option] += 1
+                    from_ballots[option] += ballots
     finally:
         await services.db.close()
     return BotFigures(

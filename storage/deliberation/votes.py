@@ -306,14 +306,16 @@ class VotesRepository:
         """Withdraw a ballot (a multiple-choice voter untoggled every option)."""
         await self._conn.execute(_DELETE_BALLOT, (vote_id, voter_key, community_id()))
 
-    async def choices(self, vote_id: int) -> list[tuple[int, ...]]:
-        """Every ballot's choice (no voter), for counting."""
+    async def choice_counts(self, vote_id: int) -> list[tuple[tuple[int, ...], int]]:
+        """Each choice made in the vote and on how many ballots (no voter), for counting:
+        counted here, not a row per ballot sent over (each vote card's refresh counts)."""
         async with self._conn.execute(
-            "SELECT choice FROM ballots WHERE vote_id = ? AND community_id = ?",
+            "SELECT choice, count(*) FROM ballots WHERE vote_id = ? AND community_id = ?"
+            " GROUP BY choice",
             (vote_id, community_id()),
         ) as cur:
             rows = await cur.fetchall()
-        return [decode_choice(row[0]) for row in rows]
+        return [(decode_choice(row[0]), int(row[1])) for row in rows]
 
     async def forget_ballot_order(self, vote_id: int) -> None:
         """Store the closed vote's ballots and poll-book rows anew, in key order, so no

@@ -2,7 +2,7 @@
 
 ``BallotService.cast`` records a resident's ballot (``proxies.py`` records
 one for someone else, with the same ``check_open`` and ``ballot_time``);
-``count_ballots`` makes the tally from the ballots' choices (``tally_of``
+``count_choices`` makes the tally from the choices made and their ballots (``tally_of``
 for one vote), and ``decide`` turns a tally into the result (passed /
 rejected / no_quorum) and the winners. The live card and the close both
 count with these.
@@ -11,7 +11,7 @@ count with these.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -102,17 +102,22 @@ class CastResult:
     replaced_proxy: bool = False
 
 
-def count_ballots(choices: Sequence[tuple[int, ...]], option_count: int) -> Tally:
+def count_ballots(choices: Iterable[tuple[int, ...]], option_count: int) -> Tally:
     """The tally of a vote from its ballots' choices."""
+    return count_choices(((choice, 1) for choice in choices), option_count)
+
+
+def count_choices(counted: Iterable[tuple[tuple[int, ...], int]], option_count: int) -> Tally:
+    """The tally of a vote from each choice made and on how many ballots."""
     counts = [0] * option_count
     voters = 0
-    for choice in choices:
+    for choice, ballots in counted:
         if not choice:
             continue
-        voters += 1
+        voters += ballots
         for index in choice:
             if 0 <= index < option_count:
-                counts[index] += 1
+                counts[index] += ballots
     return Tally(tuple(counts), voters)
 
 
@@ -145,10 +150,11 @@ def _meets(count: int, base: int, threshold: str) -> bool:
 
 
 def tally_of(
-    vote: VoteRow, choices: list[tuple[int, ...]], paper: PaperCountRow | None = None
+    vote: VoteRow, counted: list[tuple[tuple[int, ...], int]], paper: PaperCountRow | None = None
 ) -> Tally:
-    """The tally of ``vote`` from its ballots' choices, and its paper count if any."""
-    tally = count_ballots(choices, len(vote.options))
+    """The tally of ``vote`` from its choices and their ballots
+    (``VotesRepository.choice_counts``), and its paper count if any."""
+    tally = count_choices(counted, len(vote.options))
     if paper is not None and len(paper.counts) == len(vote.options):
         return tally.with_paper(paper.counts, paper.ballots)
     return tally
@@ -271,7 +277,7 @@ class BallotService:
                 raise UserFacingError("vote.not_found")
             matter = await get_matter(session, vote.matter_id)
             paper = await session.attendance.paper_count(vote.id)
-            tally = tally_of(vote, await session.votes.choices(vote.id), paper)
+            tally = tally_of(vote, await session.votes.choice_counts(vote.id), paper)
         return vote, matter, tally
 
     async def eligible(self, vote: VoteRow) -> int:

@@ -84,7 +84,7 @@ class ClosingService:
         now: datetime,
     ) -> ClosedVote:
         paper = await session.attendance.paper_count(vote.id)
-        tally = tally_of(vote, await session.votes.choices(vote.id), paper)
+        tally = tally_of(vote, await session.votes.choice_counts(vote.id), paper)
         # The electorate at the close: the base of the quorum and of the turnout, kept.
         eligible = await electorate_size(session, vote)
         result, winners = decide(vote, tally, eligible)

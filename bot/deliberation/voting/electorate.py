@@ -34,7 +34,7 @@ from bot.config import Grid, Language
 from bot.errors import UserFacingError
 from bot.i18n import translate
 from storage import Storage
-from storage.community.people import PaperResidentRow, PersonRow
+from storage.community.people import HOME_COLUMNS, PaperResidentRow, PersonRow
 from storage.deliberation.electorate import paper_homes_of
 from storage.deliberation.votes import VoteRow
 from storage.session import Session
@@ -157,11 +157,26 @@ def may_vote(voter: Voter, vote: VoteRow | Scope) -> bool:
 
 def size_of(vote: VoteRow | Scope, voters: Iterable[Voter]) -> int:
     """How many may vote: people in the electorate, or households in a household vote."""
+    return size_counted(vote, ((voter, 1) for voter in voters))
+
+
+def size_counted(vote: VoteRow | Scope, places: Iterable[tuple[Voter, int]]) -> int:
+    """:func:`size_of` from places and how many live at each (a place says as much as the
+    electorate needs: ``GROUPED_BY``)."""
     scope = Scope.of(vote)
-    members = [voter for voter in voters if may_vote(voter, scope)]
+    members = [(place, people) for place, people in places if may_vote(place, scope)]
     if scope.kind == HOUSEHOLDS:
-        return len({household_of(voter) for voter in members})
-    return len(members)
+        return len({household_of(place) for place, _ in members})
+    return sum(people for _, people in members)
+
+
+#: What a place must say for :func:`size_counted` to count an electorate of each kind.
+GROUPED_BY: dict[str, tuple[str, ...]] = {
+    ALL: (),
+    BUILDINGS: ("building",),
+    GRID: ("grid_id",),
+    HOUSEHOLDS: ("building", "door"),
+}
 
 
 def known_buildings(buildings: Iterable[str]) -> list[str]:
@@ -270,10 +285,13 @@ def _of_paper(row: PaperResidentRow) -> Elector:
 async def electorate_size(session: Session, vote: VoteRow) -> int:
     """How many may vote in the vote now (people, or households).
 
-    Counted from homes alone (building, door, grid), not whole people rows: each
+    Counted from the register grouped as far as the electorate needs (one count for
+    everyone, one per building, grid or home), not from every resident's row: each
     vote card's refresh counts it, every few seconds of an evening's vote."""
-    homes = await session.people.homes_with_role("resident")
-    return size_of(vote, homes + await session.people.paper_resident_homes())
+    scope = Scope.of(vote)
+    # A kind this code does not know: every column, which counts any kind right.
+    places = await session.people.resident_counts(GROUPED_BY.get(scope.kind, HOME_COLUMNS))
+    return size_counted(scope, ((place, place.people) for place in places))
 
 
 def identity_in(vote: VoteRow, person: PersonRow) -> str:

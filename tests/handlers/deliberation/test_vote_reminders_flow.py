@@ -82,7 +82,7 @@ async def test_non_voters_are_reminded_once_with_ballot_buttons(
         await harness.press_label(TOM, reminders(harness, TOM)[0], "No")
         assert "No" in str(api.callback_answers()[-1]["text"])
         async with harness.db.read() as session:
-            assert sorted(await session.votes.choices(vote.id)) == [(0,), (1,)]
+            assert sorted(await session.votes.choice_counts(vote.id)) == [((0,), 1), ((1,), 1)]
         await harness.press_label(LI, reminders(harness, LI)[0], "不再提醒我投票")
         off = harness.last(LI)
         assert off["text"].startswith("好的，以后不再提醒您投票")

@@ -246,7 +246,7 @@ async def test_votes_ballots_and_conventions_see_their_own_community(db: Databas
                 assert [v.id for v in await s.votes.for_matter(mine.matter)] == [mine.vote]
                 assert await s.votes.ballot(theirs.vote, f"p{theirs.supporter}") is None
                 assert await s.votes.voter_keys(theirs.vote) == set()
-                assert await s.votes.choices(theirs.vote) == []
+                assert await s.votes.choice_counts(theirs.vote) == []
                 assert await s.votes.voter_keys(mine.vote) == {f"p{mine.supporter}"}
                 assert [c.id for c in await s.votes.conventions()] == [mine.convention]
                 assert await s.votes.convention(theirs.convention) is None

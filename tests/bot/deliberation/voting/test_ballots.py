@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.deliberation.voting.ballots import count_ballots, decide
+from bot.deliberation.voting.ballots import count_ballots, count_choices, decide
 from bot.deliberation.voting.rules import YES_NO
 from storage.deliberation.votes import VoteRow, decode_choice, encode_choice
 
@@ -39,6 +39,14 @@ def vote(kind: str = "yes_no", quorum: int = 0, threshold: str = "majority", n: 
 def test_count_ballots_counts_each_option_and_each_voter_once() -> None:
     tally = count_ballots([(0,), (1,), (0, 2), (), (2,)], 3)
     assert (tally.counts, tally.voters) == ((2, 1, 2), 4)
+
+
+def test_choices_counted_in_the_database_tally_as_their_ballots_would() -> None:
+    ballots = [(0,), (1, 2), (0,), (), (1, 2), (1, 2), (7,)]
+    grouped = {choice: ballots.count(choice) for choice in ballots}
+    tally = count_choices(grouped.items(), 3)
+    assert (tally.counts, tally.voters) == ((2, 3, 3), 6)
+    assert tally == count_ballots(ballots, 3)
 
 
 @pytest.mark.parametrize(
