@@ -332,9 +332,9 @@ async def count(services: Services, voting: list[Voting], plan: Plan) -> Counted
             tally = list(closed.vote.tally["counts"]) if closed.vote.tally else []
             async with services.db.read() as session:
                 from_ballots = [0, 0, 0]
-                for choice in await session.votes.choices(community.vote_id):
+                for choice, cast in await session.votes.choice_counts(community.vote_id):
                     for option in choice:
-                        from_ballots[option] += 1
+                        from_ballots[option] += cast
         ballots += sum(from_ballots)
         pressed = plan.pressed(community)
         if tally == from_ballots == pressed:
