@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import socket
 
 import pytest
 from aiohttp import web
-from telegram import Bot, InputFile
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, NetworkError, TimedOut
 
 from bot.runtime.http import AiohttpRequest
@@ -56,14 +57,19 @@ async def test_no_server_is_a_network_error() -> None:
         await request.shutdown()
 
 
-async def _recording_server(bodies: list[bytes]) -> tuple[web.AppRunner, str]:
-    """A Bot API that keeps each raw request body and answers sendDocument."""
+async def _recording_server(
+    bodies: list[bytes], types: list[str] | None = None
+) -> tuple[web.AppRunner, str]:
+    """A Bot API that keeps each raw request body (and its content type) and answers
+    sendDocument."""
 
     async def handle(request: web.Request) -> web.Response:
         if request.match_info["method"] == "getMe":
             me = {"id": 1, "is_bot": True, "first_name": "Pavilion", "username": "pavilion_bot"}
             return web.json_response({"ok": True, "result": me})
         bodies.append(await request.read())
+        if types is not None:
+            types.append(request.content_type)
         document = {"file_id": "f1", "file_unique_id": "u1", "file_name": "x"}
         message = {
             "message_id": 1,
@@ -117,3 +123,33 @@ async def test_the_standin_reads_the_real_file_name() -> None:
             sent = await bot.send_document(2001, InputFile(b"a,b", filename="台账-表决.csv"))
     assert sent.document is not None and sent.document.file_name == "台账-表决.csv"
     assert api.last_bot_message(2001)["document"]["file_name"] == "台账-表决.csv"
+
+
+async def test_a_call_without_files_goes_out_as_json_and_arrives_whole() -> None:
+    bodies: list[bytes] = []
+    types: list[str] = []
+    runner, base_url = await _recording_server(bodies, types)
+    try:
+        bot = Bot("1:T", base_url=base_url, request=AiohttpRequest())
+        async with bot:
+            keyboard = InlineKeyboardMarkup(
+                [[InlineKeyboardButton("赞成 ✅", callback_data="vb:1:0")]]
+            )
+            await bot.send_message(2001, "表决：修车棚\n“同意”？", reply_markup=keyboard)
+    finally:
+        await runner.cleanup()
+    assert types == ["application/json"]
+    sent = json.loads(bodies[0])
+    assert sent["chat_id"] == "2001" and sent["text"] == "表决：修车棚\n“同意”？"
+    assert json.loads(sent["reply_markup"]) == keyboard.to_dict()
+
+    # And the stand-in (as the Bot API) reads it as the form it replaced.
+    api = FakeBotApi()
+    api.add_user(2001, "张阿姨")
+    async with StandinServer(api) as server:
+        bot = Bot("1:T", base_url=server.base_url, request=AiohttpRequest())
+        async with bot:
+            await bot.send_message(2001, "表决：修车棚", reply_markup=keyboard)
+    message = api.last_bot_message(2001)
+    assert message["text"] == "表决：修车棚"
+    assert message["reply_markup"] == keyboard.to_dict()
