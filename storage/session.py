@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import AbstractAsyncContextManager
+from functools import cached_property
 
 import aiosqlite
 
@@ -62,64 +63,190 @@ class Session:
     Every repository but ``communities``, ``inbox``, ``card_refreshes`` and
     ``command_menus`` works on the current community's rows only (storage/scope.py);
     ``communities`` is the street's list.
+
+    Each repository is made the first time it is asked for: a unit of work uses two or
+    three of the forty, and making them all was 2.5 % of a worker's time in a street's
+    evening (bench/city.py).
     """
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn
-        # The street's communities, and which community a chat or a user belongs to.
-        self.communities = CommunitiesRepository(conn)
-        self.people = PeopleRepository(conn)
-        self.chats = ChatsRepository(conn)
-        self.inbox = InboxRepository(conn)
-        # Cards another worker changed, for the sending worker to edit (street-wide).
-        self.card_refreshes = CardRefreshesRepository(conn)
-        self.command_menus = CommandMenusRepository(conn)
-        self.dialogs = DialogsRepository(conn)
-        # A forgotten person's traces in the JSON the bot keeps (storage/privacy.py).
-        self.privacy = PrivacyRepository(conn)
-        # What /export carries beyond the feature records (storage/person_data.py).
-        self.person_data = PersonDataRepository(conn)
-        self.audit = AuditRepository(conn)
-        self.schedules = SchedulesRepository(conn)
-        self.outbox = OutboxRepository(conn)
-        # The street's delivery queue, which the sender drains across communities.
-        self.delivery = DeliveryQueue(conn)
-        self.matters = MattersRepository(conn)
-        self.votes = VotesRepository(conn)
-        self.meta = MetaRepository(conn)
-        # Discussion (民议).
-        self.comments = CommentsRepository(conn)
-        # Sittings and their minutes; the ledger.
-        self.sittings = SittingsRepository(conn)
-        self.ledger = LedgerRepository(conn)
-        # The minutes' chair and recorder, and the opinions they quote.
-        self.minutes = MinutesRepository(conn)
-        # Sittings' attendance lists, paper voters and paper ballot counts.
-        self.attendance = AttendanceRepository(conn)
-        # Carrying out, referrals, ratings, supervision.
-        self.carrying = CarryingRepository(conn)
-        # Micro Party lessons (微党课): lessons and recipients, 已学习 and the quiz,
-        # make-up slots and bookings, home deliveries (送学).
-        self.lessons = LessonsRepository(conn)
-        self.lesson_studies = StudiesRepository(conn)
-        self.makeup = MakeupRepository(conn)
-        self.home_deliveries = DeliveriesRepository(conn)
-        # Volunteer service: activities, sign-ups, check-ins, units, the duty rota.
-        self.volunteering = VolunteeringRepositories(conn)
-        # Participation: the poll book; what awaits a person, their record (read only).
-        self.participation = ParticipationRepositories(conn)
-        # Excused absence (请假) for lessons, make-ups and activities.
-        self.leave = LeaveRepository(conn)
-        # Surveys (民意测评): surveys, recipients, answers.
-        self.surveys = SurveysRepository(conn)
-        # The Party members' own systems: Party birthdays (政治生日).
-        self.members = MembersRepositories(conn)
-        # The public board (信息公开): how-to pages, matters followed.
-        self.board = BoardRepositories(conn)
-        # Households and the members who look after them (党员联户).
-        self.households = HouseholdsRepository(conn)
-        # The two lists (需求/服务): needs, services offered, claims of services.
-        self.needs = NeedsRepository(conn)
+
+    @cached_property
+    def communities(self) -> CommunitiesRepository:
+        """The street's communities, and which community a chat or a user belongs to."""
+        return CommunitiesRepository(self.conn)
+
+    @cached_property
+    def people(self) -> PeopleRepository:
+        """Queries on ``people`` and ``person_roles`` (and the register's small tables:
+        residents without Telegram, requests for a proxy, reminders turned off), each scoped
+        to the current community."""
+        return PeopleRepository(self.conn)
+
+    @cached_property
+    def chats(self) -> ChatsRepository:
+        """Queries on ``chats``, scoped to the current community."""
+        return ChatsRepository(self.conn)
+
+    @cached_property
+    def inbox(self) -> InboxRepository:
+        """Queries on ``inbox``."""
+        return InboxRepository(self.conn)
+
+    @cached_property
+    def card_refreshes(self) -> CardRefreshesRepository:
+        """Cards another worker changed, for the sending worker to edit (street-wide)."""
+        return CardRefreshesRepository(self.conn)
+
+    @cached_property
+    def command_menus(self) -> CommandMenusRepository:
+        """Queries on ``command_menus``."""
+        return CommandMenusRepository(self.conn)
+
+    @cached_property
+    def dialogs(self) -> DialogsRepository:
+        """Queries on ``dialogs``."""
+        return DialogsRepository(self.conn)
+
+    @cached_property
+    def privacy(self) -> PrivacyRepository:
+        """A forgotten person's traces in the JSON the bot keeps (storage/privacy.py)."""
+        return PrivacyRepository(self.conn)
+
+    @cached_property
+    def person_data(self) -> PersonDataRepository:
+        """What /export carries beyond the feature records (storage/person_data.py)."""
+        return PersonDataRepository(self.conn)
+
+    @cached_property
+    def audit(self) -> AuditRepository:
+        """Queries on ``audit_log``."""
+        return AuditRepository(self.conn)
+
+    @cached_property
+    def schedules(self) -> SchedulesRepository:
+        """Queries on ``schedules`` and ``firings``."""
+        return SchedulesRepository(self.conn)
+
+    @cached_property
+    def outbox(self) -> OutboxRepository:
+        """A community's side of ``pushes`` and ``outbox``: queueing its messages, and
+        finding what became of them (scoped to the current community; the sender's side is
+        :class:`DeliveryQueue`)."""
+        return OutboxRepository(self.conn)
+
+    @cached_property
+    def delivery(self) -> DeliveryQueue:
+        """The street's delivery queue, which the sender drains across communities."""
+        return DeliveryQueue(self.conn)
+
+    @cached_property
+    def matters(self) -> MattersRepository:
+        """Queries on ``matters`` and ``matter_supports``."""
+        return MattersRepository(self.conn)
+
+    @cached_property
+    def votes(self) -> VotesRepository:
+        """Queries on ``votes``, ``ballots`` and ``conventions``."""
+        return VotesRepository(self.conn)
+
+    @cached_property
+    def meta(self) -> MetaRepository:
+        """Facts about the database itself."""
+        return MetaRepository(self.conn)
+
+    @cached_property
+    def comments(self) -> CommentsRepository:
+        """Discussion (民议)."""
+        return CommentsRepository(self.conn)
+
+    @cached_property
+    def sittings(self) -> SittingsRepository:
+        """Sittings and their minutes; the ledger."""
+        return SittingsRepository(self.conn)
+
+    @cached_property
+    def ledger(self) -> LedgerRepository:
+        """Read-only queries for the ledger export of the current community; periods are
+        [start, end)."""
+        return LedgerRepository(self.conn)
+
+    @cached_property
+    def minutes(self) -> MinutesRepository:
+        """The minutes' chair and recorder, and the opinions they quote."""
+        return MinutesRepository(self.conn)
+
+    @cached_property
+    def attendance(self) -> AttendanceRepository:
+        """Sittings' attendance lists, paper voters and paper ballot counts."""
+        return AttendanceRepository(self.conn)
+
+    @cached_property
+    def carrying(self) -> CarryingRepository:
+        """Carrying out, referrals, ratings, supervision."""
+        return CarryingRepository(self.conn)
+
+    @cached_property
+    def lessons(self) -> LessonsRepository:
+        """Micro Party lessons (微党课): lessons and recipients, 已学习 and the quiz, make-up
+        slots and bookings, home deliveries (送学)."""
+        return LessonsRepository(self.conn)
+
+    @cached_property
+    def lesson_studies(self) -> StudiesRepository:
+        """Who studied which lesson (已学习), their quiz answers and score."""
+        return StudiesRepository(self.conn)
+
+    @cached_property
+    def makeup(self) -> MakeupRepository:
+        """The make-up slots of lessons, who booked them and who attended."""
+        return MakeupRepository(self.conn)
+
+    @cached_property
+    def home_deliveries(self) -> DeliveriesRepository:
+        """Members' requests for 送学 and the grid workers' confirmations."""
+        return DeliveriesRepository(self.conn)
+
+    @cached_property
+    def volunteering(self) -> VolunteeringRepositories:
+        """Volunteer service: activities, sign-ups, check-ins, units, the duty rota."""
+        return VolunteeringRepositories(self.conn)
+
+    @cached_property
+    def participation(self) -> ParticipationRepositories:
+        """Participation: the poll book; what awaits a person, their record (read only)."""
+        return ParticipationRepositories(self.conn)
+
+    @cached_property
+    def leave(self) -> LeaveRepository:
+        """Excused absence (请假) for lessons, make-ups and activities."""
+        return LeaveRepository(self.conn)
+
+    @cached_property
+    def surveys(self) -> SurveysRepository:
+        """Surveys (民意测评): surveys, recipients, answers."""
+        return SurveysRepository(self.conn)
+
+    @cached_property
+    def members(self) -> MembersRepositories:
+        """The Party members' own systems: Party birthdays (政治生日)."""
+        return MembersRepositories(self.conn)
+
+    @cached_property
+    def board(self) -> BoardRepositories:
+        """The public board (信息公开): how-to pages, matters followed."""
+        return BoardRepositories(self.conn)
+
+    @cached_property
+    def households(self) -> HouseholdsRepository:
+        """Households and the members who look after them (党员联户)."""
+        return HouseholdsRepository(self.conn)
+
+    @cached_property
+    def needs(self) -> NeedsRepository:
+        """The two lists (需求/服务): needs, services offered, claims of services."""
+        return NeedsRepository(self.conn)
 
     def savepoint(self) -> AbstractAsyncContextManager[None]:
         """A step that may fail alone (storage/savepoints.py): if the block raises, only
