@@ -208,11 +208,15 @@ def bar_chart(
     font_path: str | Path | None = None,
     subtitle: str = "",
     tone: str | None = None,
+    shares: bool = True,
 ) -> Chart:
     """A horizontal bar chart of ``bars`` (label, count), with counts and percentages.
 
     ``title`` is drawn large, in the colour of ``tone`` (a vote's result:
     passed, rejected, no_quorum) if given; ``subtitle`` smaller below it.
+    ``shares``: each bar's percentage of all bars is shown beside its count; off where
+    the bars are not parts of one whole (a street's matters raised, decided and
+    overdue, community by community), where it would mean nothing.
     ``font_path`` is the configured font (``[charts] font_path``); the bundled
     font draws what it lacks. At most :data:`MAX_BARS` bars are drawn.
     """
@@ -260,7 +264,7 @@ def bar_chart(
                 fill=BAR_COLOURS[index % len(BAR_COLOURS)],
             )
         percent = round(100 * count / total) if total else 0
-        figure = f"{count} ({percent}%)"
+        figure = f"{count} ({percent}%)" if shares else str(count)
         figure_width = label_w.width(figure)
         # Inside the bar, in white, when it fits; otherwise just after it.
         if length >= figure_width + 16:
@@ -279,7 +283,7 @@ def render_chart(spec: Mapping[str, Any], *, font_path: str | Path | None = None
     """The chart of a message (``OutgoingMessage.chart``).
 
     ``spec`` is ``{"title": str, "bars": [[label, count], ...]}`` with, optionally,
-    ``"subtitle"`` and ``"tone"`` (see :func:`bar_chart`).
+    ``"subtitle"``, ``"tone"`` and ``"shares"`` (see :func:`bar_chart`).
     """
     return bar_chart(
         str(spec["title"]),
@@ -287,6 +291,7 @@ def render_chart(spec: Mapping[str, Any], *, font_path: str | Path | None = None
         font_path=font_path,
         subtitle=str(spec.get("subtitle") or ""),
         tone=str(spec["tone"]) if spec.get("tone") else None,
+        shares=bool(spec.get("shares", True)),
     )
 
 

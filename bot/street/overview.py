@@ -208,7 +208,8 @@ def figure_line(language: Language, name: str, figures: CommunityFigures) -> str
 
 def chart_spec(language: Language, overview: StreetOverview) -> dict[str, Any]:
     """The bar chart: one group of bars per community (raised, decided, carried out,
-    overdue), as many communities as fit."""
+    overdue), as many communities as fit; counts only (the bars are not shares of one
+    whole: a matter raised may be decided and carried out too)."""
     keys = ("raised", "decided", "carried_out", "overdue")
     per_group = len(keys)
     bars: list[list[Any]] = []
@@ -221,6 +222,7 @@ def chart_spec(language: Language, overview: StreetOverview) -> dict[str, Any]:
             language, "street.chart_title", period=period_name(language, overview.period)
         ),
         "bars": bars,
+        "shares": False,
     }
 
 

@@ -226,3 +226,23 @@ def test_negative_counts_are_refused() -> None:
 
 def test_the_legend_names_numbered_bars() -> None:
     assert charts.legend(["同意", "反对", "弃权"]) == "1 同意\n2 反对\n3 弃权"
+
+
+def test_bars_that_are_not_shares_of_one_whole_show_their_counts_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    written: list[str] = []
+    original = charts._Writer.write
+
+    def recording(self: Any, x: float, middle: float, text: str, fill: Any) -> None:
+        written.append(text)
+        original(self, x, middle, text, fill)
+
+    monkeypatch.setattr(charts._Writer, "write", recording)
+    bars = [("幸福社区 提出", 3), ("幸福社区 已决定", 2), ("幸福社区 已办结", 1)]
+    charts.render_chart({"title": "街道概览", "bars": bars, "shares": False})
+    assert {"3", "2", "1"} <= set(written)
+    assert not any("%" in text for text in written)
+    written.clear()
+    charts.render_chart({"title": "表决结果", "bars": bars})  # a vote's bars are shares
+    assert "3 (50%)" in written and "1 (17%)" in written
