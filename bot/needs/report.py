@@ -246,7 +246,7 @@ def offers_sheet(language: Language, offers: Sequence[OfferRow], tz: ZoneInfo) -
     )
     rows = tuple(
         (
-            o.id,
+            o.number,
             local_cell(o.created_at, tz),
             o.person_name,
             o.what,

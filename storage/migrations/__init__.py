@@ -51,6 +51,7 @@ from storage.migrations import (
     v44_need_survey_checkin_commitment_numbers,
     v45_card_refreshes,
     v46_command_menus,
+    v47_offer_numbers,
 )
 from storage.migrations.step import Migration
 
@@ -100,4 +101,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     v44_need_survey_checkin_commitment_numbers.MIGRATION,
     v45_card_refreshes.MIGRATION,
     v46_command_menus.MIGRATION,
+    v47_offer_numbers.MIGRATION,
 )

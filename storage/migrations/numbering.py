@@ -5,8 +5,8 @@ what people see and type, while the row's id stays unique in the street. The
 repositories write the next number at insert; a trigger numbers a row that comes
 without one (by hand, an old fixture). Matters (migration 30), conventions and lessons
 (42), leave requests, activities and move requests (43), needs, surveys, check-ins and
-Party commitments (44) are numbered alike, on both engines, so the SQL is written once
-here.
+Party commitments (44) and services offered (47) are numbered alike, on both engines, so
+the SQL is written once here.
 """
 
 from __future__ import annotations

@@ -130,6 +130,8 @@ class OfferRow:
     created_at: datetime
     #: How many claims were agreed.
     taken: int
+    #: Its number in the community (服务 #N; the id is street-wide).
+    number: int = 0
 
 
 @dataclass(frozen=True)
@@ -362,8 +364,8 @@ class NeedsRepository:
     ) -> int:
         cur = await self._conn.execute(
             "INSERT INTO need_offers"
-            " (community_id, person_id, what, available_on, capacity, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
+            " (community_id, person_id, what, available_on, capacity, created_at, number)"
+            f" VALUES (?, ?, ?, ?, ?, ?, {next_number('need_offers')})",
             (
                 community_id(),
                 person_id,
@@ -371,6 +373,7 @@ class NeedsRepository:
                 available_on.isoformat() if available_on else None,
                 capacity,
                 to_db_time(now),
+                community_id(),
             ),
         )
         assert cur.lastrowid is not None  # noqa: S101 - an INSERT always has one
@@ -381,7 +384,8 @@ class NeedsRepository:
             "SELECT f.id, f.person_id, p.display_name, f.what, f.available_on, f.capacity,"
             " f.state, f.created_at, (SELECT count(*) FROM offer_claims c"
             " WHERE c.offer_id = f.id AND c.community_id = f.community_id"
-            " AND c.state = 'agreed') FROM need_offers f JOIN people p ON p.id = f.person_id"
+            " AND c.state = 'agreed'), f.number"
+            " FROM need_offers f JOIN people p ON p.id = f.person_id"
             f" WHERE f.community_id = ? AND ({where}) ORDER BY f.id {tail}",
             (community_id(), *args),
         ) as cur:
@@ -397,6 +401,7 @@ class NeedsRepository:
                 state=row[6],
                 created_at=from_db_time(row[7]),
                 taken=row[8],
+                number=int(row[9]),
             )
             for row in rows
         ]

@@ -18,6 +18,7 @@ from storage.migrations import (
     v44_need_survey_checkin_commitment_numbers,
     v45_card_refreshes,
     v46_command_menus,
+    v47_offer_numbers,
 )
 from storage.migrations.step import Migration
 from storage.postgres import baseline
@@ -76,4 +77,6 @@ POSTGRES_MIGRATIONS: tuple[Migration, ...] = (
     # Written once for both: its SQL is portable.
     v45_card_refreshes.MIGRATION,
     v46_command_menus.MIGRATION,
+    # storage/migrations/v47_offer_numbers.py: services offered numbered per community.
+    Migration(47, v47_offer_numbers.MIGRATION.description, v47_offer_numbers.POSTGRES_SQL),
 )
