@@ -209,6 +209,7 @@ def bar_chart(
     subtitle: str = "",
     tone: str | None = None,
     shares: bool = True,
+    palette: Sequence[int] = (),
 ) -> Chart:
     """A horizontal bar chart of ``bars`` (label, count), with counts and percentages.
 
@@ -261,7 +262,7 @@ def bar_chart(
         if length:
             draw.rectangle(
                 (track_left, bar_top, track_left + length, bar_top + BAR_HEIGHT),
-                fill=BAR_COLOURS[index % len(BAR_COLOURS)],
+                fill=_bar_colour(index, palette),
             )
         percent = round(100 * count / total) if total else 0
         figure = f"{count} ({percent}%)" if shares else str(count)
@@ -279,11 +280,16 @@ def bar_chart(
     return Chart(out.getvalue(), numbered, used)
 
 
+def _bar_colour(index: int, palette: Sequence[int]) -> tuple[int, int, int]:
+    chosen = palette[index % len(palette)] if palette else index
+    return BAR_COLOURS[chosen % len(BAR_COLOURS)]
+
+
 def render_chart(spec: Mapping[str, Any], *, font_path: str | Path | None = None) -> Chart:
     """The chart of a message (``OutgoingMessage.chart``).
 
     ``spec`` is ``{"title": str, "bars": [[label, count], ...]}`` with, optionally,
-    ``"subtitle"``, ``"tone"`` and ``"shares"`` (see :func:`bar_chart`).
+    ``"subtitle"``, ``"tone"``, ``"shares"`` and ``"palette"`` (see :func:`bar_chart`).
     """
     return bar_chart(
         str(spec["title"]),
@@ -292,6 +298,7 @@ def render_chart(spec: Mapping[str, Any], *, font_path: str | Path | None = None
         subtitle=str(spec.get("subtitle") or ""),
         tone=str(spec["tone"]) if spec.get("tone") else None,
         shares=bool(spec.get("shares", True)),
+        palette=[int(colour) for colour in spec.get("palette") or ()],
     )
 
 

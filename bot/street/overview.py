@@ -206,10 +206,16 @@ def figure_line(language: Language, name: str, figures: CommunityFigures) -> str
     return translate(language, "street.block", name=name, **figure_params(language, figures))
 
 
+#: bot/charts.py's BAR_COLOURS of raised, decided, carried out and overdue.
+KIND_COLOURS = (0, 3, 2, 1)
+
+
 def chart_spec(language: Language, overview: StreetOverview) -> dict[str, Any]:
     """The bar chart: one group of bars per community (raised, decided, carried out,
     overdue), as many communities as fit; counts only (the bars are not shares of one
-    whole: a matter raised may be decided and carried out too)."""
+    whole: a matter raised may be decided and carried out too), each kind in its own
+    colour in every community (raised blue, decided green, carried out grey, overdue
+    red)."""
     keys = ("raised", "decided", "carried_out", "overdue")
     per_group = len(keys)
     bars: list[list[Any]] = []
@@ -223,6 +229,7 @@ def chart_spec(language: Language, overview: StreetOverview) -> dict[str, Any]:
         ),
         "bars": bars,
         "shares": False,
+        "palette": list(KIND_COLOURS),
     }
 
 

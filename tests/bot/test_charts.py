@@ -246,3 +246,17 @@ def test_bars_that_are_not_shares_of_one_whole_show_their_counts_alone(
     written.clear()
     charts.render_chart({"title": "表决结果", "bars": bars})  # a vote's bars are shares
     assert "3 (50%)" in written and "1 (17%)" in written
+
+
+def test_a_palette_gives_bars_of_one_kind_one_colour() -> None:
+    bars = [("幸福 提出", 3), ("幸福 逾期", 2), ("和平 提出", 2), ("和平 逾期", 1)]
+    png = charts.render_chart({"title": "街道", "bars": bars, "palette": [0, 1]}).png
+    image = _image(png)
+    start = charts.MARGIN + charts.LABEL_WIDTH + 4
+    colours = [image.getpixel((start, _row_middle(index))) for index in range(4)]
+    assert colours == [charts.BAR_COLOURS[0], charts.BAR_COLOURS[1]] * 2
+    # Without one, each bar takes the next colour.
+    plain = _image(charts.render_chart({"title": "街道", "bars": bars}).png)
+    assert [plain.getpixel((start, _row_middle(index))) for index in range(4)] == list(
+        charts.BAR_COLOURS[:4]
+    )
