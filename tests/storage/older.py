@@ -40,6 +40,27 @@ def database_before(path: Path, version: int) -> sqlite3.Connection:
 #: Rows an older Pavilion wrote: (SQL with ``?`` placeholders, parameters).
 OldRows = Sequence[tuple[str, tuple[object, ...]]]
 
+#: The time every old row was written at.
+STAMP = "2026-01-01T00:00:00.000000+00:00"
+
+#: A second community (和平社区, id 2) beside the first, and a person in each: 1 in the
+#: first, 2 in the second (the numbering migrations' tests start from these).
+TWO_COMMUNITIES: OldRows = (
+    (
+        "INSERT INTO communities (id, name, grids, created_at) VALUES (2, '和平社区', '[]', ?)",
+        (STAMP,),
+    ),
+    *(
+        (
+            "INSERT INTO people (id, tg_user_id, display_name, language, consent_at,"
+            " registered_at, last_seen_at, community_id)"
+            " VALUES (?, ?, '张三', 'zh_Hans', ?, ?, ?, ?)",
+            (person_id, 100 + person_id, STAMP, STAMP, STAMP, community),
+        )
+        for person_id, community in ((1, 1), (2, 2))
+    ),
+)
+
 
 def sqlite_database_before(path: Path, version: int, rows: OldRows) -> None:
     """:func:`database_before`, filled with ``rows``, committed and closed."""

@@ -13,10 +13,9 @@ from storage import Database, Storage, in_community
 from storage.community.joining import MoveRequestsRepository
 from storage.migrations import MIGRATIONS
 from tests.backends import on_postgres
-from tests.storage.older import on_postgresql_before, sqlite_database_before
+from tests.storage.older import STAMP, TWO_COMMUNITIES, on_postgresql_before, sqlite_database_before
 from tests.storage.volunteering.fixtures import new_activity
 
-STAMP = "2026-01-01T00:00:00.000000+00:00"
 LATER = "2026-01-01T02:00:00.000000+00:00"
 NOW = datetime(2026, 12, 2, 11, 0, tzinfo=UTC)
 
@@ -24,19 +23,7 @@ NOW = datetime(2026, 12, 2, 11, 0, tzinfo=UTC)
 #: In the first community: activities #5 and #8, leave request #7 (for #8), and move
 #: request #4 of a person of a second community asking to join the first.
 OLD_ROWS: tuple[tuple[str, tuple[object, ...]], ...] = (
-    (
-        "INSERT INTO communities (id, name, grids, created_at) VALUES (2, '和平社区', '[]', ?)",
-        (STAMP,),
-    ),
-    *(
-        (
-            "INSERT INTO people (id, tg_user_id, display_name, language, consent_at,"
-            " registered_at, last_seen_at, community_id)"
-            " VALUES (?, ?, '张三', 'zh_Hans', ?, ?, ?, ?)",
-            (person_id, 100 + person_id, STAMP, STAMP, STAMP, community),
-        )
-        for person_id, community in ((1, 1), (2, 2))
-    ),
+    *TWO_COMMUNITIES,
     *(
         (
             "INSERT INTO activities (id, title, place, starts_at, ends_at, capacity,"

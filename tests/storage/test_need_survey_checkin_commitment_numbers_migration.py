@@ -13,29 +13,16 @@ from storage import Database, Storage, in_community
 from storage.migrations import MIGRATIONS
 from storage.session import Session
 from tests.backends import on_postgres
-from tests.storage.older import on_postgresql_before, sqlite_database_before
+from tests.storage.older import STAMP, TWO_COMMUNITIES, on_postgresql_before, sqlite_database_before
 from tests.storage.volunteering.fixtures import new_activity
 
-STAMP = "2026-01-01T00:00:00.000000+00:00"
 LATER = "2026-01-01T02:00:00.000000+00:00"
 NOW = datetime(2026, 12, 3, 11, 0, tzinfo=UTC)
 
 #: In the first community: needs #5 and #8, survey #3, activity #2 with check-in #6,
 #: and commitment #4; person 1 lives there, person 2 in a second community.
 OLD_ROWS: tuple[tuple[str, tuple[object, ...]], ...] = (
-    (
-        "INSERT INTO communities (id, name, grids, created_at) VALUES (2, '和平社区', '[]', ?)",
-        (STAMP,),
-    ),
-    *(
-        (
-            "INSERT INTO people (id, tg_user_id, display_name, language, consent_at,"
-            " registered_at, last_seen_at, community_id)"
-            " VALUES (?, ?, '张三', 'zh_Hans', ?, ?, ?, ?)",
-            (person_id, 100 + person_id, STAMP, STAMP, STAMP, community),
-        )
-        for person_id, community in ((1, 1), (2, 2))
-    ),
+    *TWO_COMMUNITIES,
     *(
         (
             "INSERT INTO needs (id, resident_id, category, text, posted_at, answer_due_at,"

@@ -15,28 +15,15 @@ from bot.needs.report import offers_sheet
 from storage import Database, Storage, in_community
 from storage.migrations import MIGRATIONS
 from tests.backends import on_postgres
-from tests.storage.older import on_postgresql_before, sqlite_database_before
+from tests.storage.older import STAMP, TWO_COMMUNITIES, on_postgresql_before, sqlite_database_before
 
-STAMP = "2026-01-01T00:00:00.000000+00:00"
 NOW = datetime(2026, 12, 3, 11, 0, tzinfo=UTC)
 #: Every offer of these tests was made in it.
 SPAN = (datetime(2025, 1, 1, tzinfo=UTC), NOW + timedelta(days=1))
 
 #: Offers #4 and #9 in the first community (person 1); person 2 lives in a second one.
 OLD_ROWS: tuple[tuple[str, tuple[object, ...]], ...] = (
-    (
-        "INSERT INTO communities (id, name, grids, created_at) VALUES (2, '和平社区', '[]', ?)",
-        (STAMP,),
-    ),
-    *(
-        (
-            "INSERT INTO people (id, tg_user_id, display_name, language, consent_at,"
-            " registered_at, last_seen_at, community_id)"
-            " VALUES (?, ?, '张三', 'zh_Hans', ?, ?, ?, ?)",
-            (person_id, 100 + person_id, STAMP, STAMP, STAMP, community),
-        )
-        for person_id, community in ((1, 1), (2, 2))
-    ),
+    *TWO_COMMUNITIES,
     *(
         (
             "INSERT INTO need_offers (id, person_id, what, capacity, created_at)"

@@ -24,7 +24,8 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-async def test_webhook_receives_stores_and_refuses_bad_secret(tmp_path: Path) -> None:
+async def _webhook_bot(tmp_path: Path) -> tuple[FakeBotApi, int, RunningBot]:
+    """A bot started in webhook mode on a free loopback port, 张阿姨 known to the API."""
     api = FakeBotApi()
     api.add_user(2001, "阿姨", last_name="张")
     port = free_port()
@@ -41,6 +42,11 @@ async def test_webhook_receives_stores_and_refuses_bad_secret(tmp_path: Path) ->
     )
     running = RunningBot(build_application(settings, request=FakeRequest(api)), webhook=True)
     await running.start()
+    return api, port, running
+
+
+async def test_webhook_receives_stores_and_refuses_bad_secret(tmp_path: Path) -> None:
+    api, port, running = await _webhook_bot(tmp_path)
     try:
         assert api.webhook["url"] == "https://pavilion.example.org/telegram"
         assert api.webhook["secret_token"] == SECRET
@@ -80,22 +86,7 @@ async def test_webhook_receives_stores_and_refuses_bad_secret(tmp_path: Path) ->
 async def test_an_update_that_cannot_be_stored_is_refused_for_telegram_to_resend(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    api = FakeBotApi()
-    api.add_user(2001, "阿姨", last_name="张")
-    port = free_port()
-    settings = make_settings(
-        tmp_path,
-        telegram={
-            "webhook": {
-                "listen": "127.0.0.1",
-                "port": port,
-                "url": "https://pavilion.example.org/telegram",
-                "secret_token": SECRET,
-            }
-        },
-    )
-    running = RunningBot(build_application(settings, request=FakeRequest(api)), webhook=True)
-    await running.start()
+    api, port, running = await _webhook_bot(tmp_path)
     try:
         api.send_text(2001, None, "/start")
         (update,) = api.take_updates()
