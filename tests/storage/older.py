@@ -71,6 +71,22 @@ def sqlite_database_before(path: Path, version: int, rows: OldRows) -> None:
     conn.close()
 
 
+async def on_sqlite_before(
+    path: Path, version: int, rows: OldRows, check: Callable[[Storage], Awaitable[None]]
+) -> None:
+    """SQLite's :func:`sqlite_database_before` at ``path``, then ``check`` on the database
+    opened as Pavilion opens it (which migrates it); closed afterwards."""
+    from storage.db import Database
+
+    sqlite_database_before(path, version, rows)
+    db = Database(path)
+    await db.open()
+    try:
+        await check(db)
+    finally:
+        await db.close()
+
+
 async def on_postgresql_before(
     version: int,
     rows: OldRows,

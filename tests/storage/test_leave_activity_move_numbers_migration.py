@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from storage import Database, Storage, in_community
+from storage import Storage, in_community
 from storage.community.joining import MoveRequestsRepository
 from storage.migrations import MIGRATIONS
 from tests.backends import on_postgres
-from tests.storage.older import STAMP, TWO_COMMUNITIES, on_postgresql_before, sqlite_database_before
+from tests.storage.older import STAMP, TWO_COMMUNITIES, on_postgresql_before, on_sqlite_before
 from tests.storage.volunteering.fixtures import new_activity
 
 LATER = "2026-01-01T02:00:00.000000+00:00"
@@ -53,14 +53,7 @@ async def _activity(db: Storage, title: str) -> int:
 
 
 async def test_numbers_are_kept_and_counted_on(tmp_path: Path) -> None:
-    path = tmp_path / "old.sqlite3"
-    sqlite_database_before(path, 43, OLD_ROWS)
-    db = Database(path)
-    await db.open()
-    try:
-        await _kept_and_counted_on(db)
-    finally:
-        await db.close()
+    await on_sqlite_before(tmp_path / "old.sqlite3", 43, OLD_ROWS, _kept_and_counted_on)
 
 
 @pytest.mark.skipif(not on_postgres(), reason="PostgreSQL's migration 43")

@@ -12,10 +12,10 @@ import pytest
 
 from bot.config import Language
 from bot.needs.report import offers_sheet
-from storage import Database, Storage, in_community
+from storage import Storage, in_community
 from storage.migrations import MIGRATIONS
 from tests.backends import on_postgres
-from tests.storage.older import STAMP, TWO_COMMUNITIES, on_postgresql_before, sqlite_database_before
+from tests.storage.older import STAMP, TWO_COMMUNITIES, on_postgresql_before, on_sqlite_before
 
 NOW = datetime(2026, 12, 3, 11, 0, tzinfo=UTC)
 #: Every offer of these tests was made in it.
@@ -38,14 +38,7 @@ IDENTITIES = ("communities", "people", "need_offers")
 
 
 async def test_offer_numbers_are_kept_and_counted_on(tmp_path: Path) -> None:
-    path = tmp_path / "old.sqlite3"
-    sqlite_database_before(path, 47, OLD_ROWS)
-    db = Database(path)
-    await db.open()
-    try:
-        await _kept_and_counted_on(db)
-    finally:
-        await db.close()
+    await on_sqlite_before(tmp_path / "old.sqlite3", 47, OLD_ROWS, _kept_and_counted_on)
 
 
 @pytest.mark.skipif(not on_postgres(), reason="PostgreSQL's migration 47")
