@@ -27,9 +27,11 @@ from city import (
     settings_for,
     stand_in,
 )
+from fixtures import as_new_update, traced_update
 
 from bot.services import Services
 from bot.standin import StandinServer
+from storage.postgres.database import LOCK_NAMESPACE
 
 
 async def postgres_main(street: Street, admin_url: str, workers: int) -> None:
@@ -64,8 +66,9 @@ async def postgres_main(street: Street, admin_url: str, workers: int) -> None:
         finally:
             await cw.drop(admin_url, trace_db)
         traced = traced_voting[-1]
-        print(f"statements per press ({len(statements)}), as the storage sends them:")
+        print(f"calls on asyncpg per press ({len(statements)}), as the storage makes them:")
         print("\n".join(cw.describe(statements)))
+        print("  (the ceiling makes them all but the claim passes', which a burst shares)")
 
         base = f"city_base_{random.randrange(10**6)}"
         await cw.admin(admin_url, f'CREATE DATABASE "{base}"')
@@ -90,19 +93,23 @@ async def postgres_main(street: Street, admin_url: str, workers: int) -> None:
                 )
             ceiling_db = await cw.clone(admin_url, base)
             try:
-                texts = [
-                    [press_statement(t, traced, community, index) for t in statements]
-                    for community, index, _ in plan.presses
+                update = traced_update([text for _, text in statements])
+                calls = [
+                    [
+                        (method, press_call(text, traced, community, index, update, number))
+                        for method, text in statements
+                        if not cw.is_claim_pass(text)
+                    ]
+                    for number, (community, index, _) in enumerate(plan.presses)
                 ]
-                ceiling_s = await cw.run_ceiling(
-                    cw.url_of(admin_url, ceiling_db), texts, workers * 8
-                )
+                ceiling = await cw.run_ceiling(cw.url_of(admin_url, ceiling_db), calls, workers * 8)
             finally:
                 await cw.drop(admin_url, ceiling_db)
         finally:
             await cw.drop(admin_url, base)
 
     people = street.communities * street.people
+    ceiling_s = ceiling.seconds
     ceiling_rate = len(plan.presses) / ceiling_s
     print()
     print(
@@ -116,6 +123,11 @@ async def postgres_main(street: Street, admin_url: str, workers: int) -> None:
         f"{'plain asyncpg, same statements (ceiling)':<46}{len(plan.presses):>8}"
         f"{ceiling_s:>7.2f}{ceiling_rate:>10.0f}{1:>7.2f}"
     )
+    presses = len(plan.presses)
+    print(
+        f"  CPU per press: asyncpg {1000 * ceiling.client_cpu_s / presses:.2f} ms,"
+        f" PostgreSQL {1000 * ceiling.server_cpu_s / presses:.2f} ms"
+    )
     for name, run, counted in runs:
         rate = run.presses / run.seconds
         print(
@@ -128,6 +140,16 @@ async def postgres_main(street: Street, admin_url: str, workers: int) -> None:
             f" doubled {max(-lost, 0)}); votes whose tally equals ballots and presses:"
             f" {counted.equal}/{counted.votes}; presses answered {run.answered};"
             f" RSS of the live workers {[kb // 1024 for kb in run.rss_kb]} MB"
+        )
+        workers_ms = (
+            "n/a (one killed)"
+            if run.workers_cpu_s is None
+            else f"{1000 * run.workers_cpu_s / run.presses:.2f} ms"
+        )
+        print(
+            f"  CPU per press: workers {workers_ms},"
+            f" PostgreSQL {1000 * run.server_cpu_s / run.presses:.2f} ms,"
+            f" the stand-in and balancer {1000 * run.bench_cpu_s / run.presses:.2f} ms"
         )
         if run.killed_at_s is not None:
             print(
@@ -177,6 +199,20 @@ async def _postgres_run(
         await cw.drop(admin_url, name)
     title = f"bot, {workers} workers" + (", one killed at half way" if kill else "")
     return title, run, counted
+
+
+def press_call(
+    text: str, traced: Voting, community: Voting, index: int, update: str | None, number: int
+) -> str:
+    """A recorded call's text rewritten for press ``number`` (``community``'s resident
+    ``index``): its person, vote and community, a new update of its own, and the unit of
+    work's advisory lock on its community (units of one community take turns)."""
+    text = press_statement(text, traced, community, index)
+    text = as_new_update(text, update, number)
+    return text.replace(
+        f"pg_advisory_xact_lock({LOCK_NAMESPACE}, {traced.community})",
+        f"pg_advisory_xact_lock({LOCK_NAMESPACE}, {community.community})",
+    )
 
 
 def _free_port() -> int:

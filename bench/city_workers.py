@@ -11,12 +11,16 @@ presses are answered: how long until the survivor has taken over what the dead
 one had claimed (its leases, ``[updates] lease_seconds``), and whether any press
 was lost or applied twice.
 
-Baseline, in the same run: plain asyncpg running the statements one press costs
-the bot's storage (recorded from a press in a small street played in this
-process on PostgreSQL, printed), each press with its own person, vote and
-community, in one transaction each, with the same durability (the same server,
-synchronous_commit on), on as many connections as the two workers use for units
-of work, on a copy of the same database.
+Baseline, in the same run: plain asyncpg making the calls one press costs the
+bot's storage (recorded on asyncpg's connections from a press in a small street
+played in this process on PostgreSQL, printed): the store of the update, each
+unit of work's ``BEGIN`` with its community's advisory lock, its statements and
+``COMMIT``, each by the same method (simple or extended protocol). Each press
+has its own update, person, vote and community; each statement commits where the
+bot's did, with the same durability (the same server, synchronous_commit on), on
+as many connections as the two workers use for units of work, on a copy of the
+same database. Left out: the claim passes, which the bot makes once for however
+many updates are due (a press traced alone has one to itself).
 """
 
 from __future__ import annotations
@@ -36,11 +40,10 @@ from urllib.parse import urlsplit, urlunsplit
 import aiohttp
 import asyncpg
 import httpx
-from process import WatchedApi, pavilion_command, status_kb
+from process import WatchedApi, cpu_seconds, pavilion_command, postgres_cpu_seconds, status_kb
 
 from bot.app import RunningBot, build_application
 from bot.standin import StandinServer
-from storage.postgres import connection as pg_connection
 
 SECRET = "city-webhook-secret"  # noqa: S105 - the benchmark's own
 #: Webhook deliveries in flight at once, as Telegram's default max_connections.
@@ -222,6 +225,12 @@ class WorkersRun:
     rss_kb: list[int]
     killed_at_s: float | None = None
     takeover_s: float | None = None
+    #: CPU seconds the run took, by whom: the workers (all up: None once one is
+    #: killed), this process (the stand-in for Telegram, the balancer, the driver), the
+    #: PostgreSQL server.
+    workers_cpu_s: float | None = None
+    bench_cpu_s: float = 0.0
+    server_cpu_s: float = 0.0
 
 
 async def inbox_left(url: str, pid: int | None = None) -> int:
@@ -258,6 +267,9 @@ async def evening(
     pressed_at: dict[str, float] = {}
     killed_at: float | None = None
     takeover_s: float | None = None
+    workers_cpu = sum(cpu_seconds(w.pid) for w in workers)
+    bench_cpu = time.process_time()
+    server_cpu = postgres_cpu_seconds()
     started = time.perf_counter()
     async with Balancer(api, [w.port for w in workers]) as balancer:
 
@@ -299,6 +311,11 @@ async def evening(
     seconds = max(api.answered_at[q] for q in answered) - started
     latencies = sorted((api.answered_at[q] - pressed_at[q]) * 1000 for q in answered)
     alive = [w for w in workers if w.process.returncode is None]
+    workers_cpu_s = (
+        sum(cpu_seconds(w.pid) for w in workers) - workers_cpu
+        if len(alive) == len(workers)
+        else None
+    )
     return WorkersRun(
         presses=len(pressed_at),
         answered=len(answered),
@@ -308,6 +325,9 @@ async def evening(
         rss_kb=[status_kb(w.pid, "VmRSS") for w in alive],
         killed_at_s=None if killed_at is None else killed_at - started,
         takeover_s=takeover_s,
+        workers_cpu_s=workers_cpu_s,
+        bench_cpu_s=time.process_time() - bench_cpu,
+        server_cpu_s=postgres_cpu_seconds() - server_cpu,
     )
 
 
@@ -327,18 +347,34 @@ async def stop_workers(workers: list[Worker]) -> None:
 # --- the baseline -------------------------------------------------------------------------
 
 
+#: A call the bot made on an asyncpg connection: the method (``execute`` runs the
+#: simple query protocol, one round trip; the ``fetch`` family the extended one) and
+#: the statement's text (Pavilion binds its values client-side: no arguments).
+Call = tuple[str, str]
+
+#: The asyncpg methods the storage calls during a press.
+_RECORDED = ("execute", "fetch", "fetchval", "fetchrow")
+
+
 async def record_press(
     settings: Any, api: WatchedApi, server: StandinServer, voting: Any
-) -> list[str]:
-    """Run the bot in this process and record what one press sends to PostgreSQL."""
+) -> list[Call]:
+    """Run the bot in this process and record every call one press makes on asyncpg, in
+    order: the webhook's store of the update, the unit of work's ``BEGIN`` and its
+    community's advisory lock, its statements, ``COMMIT``, and the claim passes."""
     running = RunningBot(build_application(settings), webhook=False)
     await running.start()
-    statements: list[str] = []
-    original = pg_connection.PgConnection.run
+    calls: list[Call] = []
+    originals = {name: getattr(asyncpg.Connection, name) for name in _RECORDED}
 
-    async def recording(self: Any, sql: str, params: Any = None) -> Any:
-        statements.append(self._translations.get(sql).render(params))
-        return await original(self, sql, params)
+    def recording(name: str) -> Any:
+        original = originals[name]
+
+        async def call(self: Any, query: str, *args: Any, **kwargs: Any) -> Any:
+            calls.append((name, query))
+            return await original(self, query, *args, **kwargs)
+
+        return call
 
     try:
         await api.wait_for(lambda: all(api.bot_messages(v.group) for v in voting), timeout=60)
@@ -347,45 +383,71 @@ async def record_press(
         community = voting[-1]
         card = api.bot_messages(community.group)[-1]["message_id"]
         handled = running.ingress.handled
-        pg_connection.PgConnection.run = recording  # type: ignore[method-assign]
+        for name in _RECORDED:
+            setattr(asyncpg.Connection, name, recording(name))
         api.press_button(
             community.residents[0][0], community.group, card, f"vb:{community.vote_id}:0"
         )
         await api.wait_for(lambda: running.ingress.handled > handled, timeout=30)
     finally:
-        pg_connection.PgConnection.run = original  # type: ignore[method-assign]
+        for name, original in originals.items():
+            setattr(asyncpg.Connection, name, original)
         await running.stop()
-    return statements
+    return calls
 
 
-async def run_ceiling(url: str, texts_per_press: list[list[str]], connections: int) -> float:
-    """Seconds for plain asyncpg to run each press's statements in its own transaction,
-    ``connections`` presses at a time; the ballots and poll book emptied first."""
-    pool = await asyncpg.create_pool(url, min_size=connections, max_size=connections)
+def is_claim_pass(text: str) -> bool:
+    """A claim pass's statement (claim, finish, release): the bot makes one for however
+    many updates are due, so a press traced alone has a pass to itself that a burst
+    shares among many presses."""
+    return text.lstrip().startswith("UPDATE inbox SET claimed_by")
+
+
+@dataclass
+class CeilingRun:
+    """What plain asyncpg took: seconds, and CPU seconds of its client and the server."""
+
+    seconds: float
+    client_cpu_s: float
+    server_cpu_s: float
+
+
+async def run_ceiling(url: str, calls_per_press: list[list[Call]], connections: int) -> CeilingRun:
+    """How long plain asyncpg takes to make each press's calls in order, ``connections``
+    presses at a time, on connections set up as the bot's (no statement cache: every
+    text carries its values); the ballots and poll book emptied first. Each call commits
+    where the bot's did: a statement outside ``BEGIN`` … ``COMMIT`` by itself."""
+    pool = await asyncpg.create_pool(
+        url, min_size=connections, max_size=connections, statement_cache_size=0
+    )
     assert pool is not None
     try:
         async with pool.acquire() as conn:
             await conn.execute("DELETE FROM poll_book; DELETE FROM ballots")
-        queue: asyncio.Queue[list[str]] = asyncio.Queue()
-        for texts in texts_per_press:
-            queue.put_nowait(texts)
+        queue: asyncio.Queue[list[Call]] = asyncio.Queue()
+        for calls in calls_per_press:
+            queue.put_nowait(calls)
 
         async def runner() -> None:
             async with pool.acquire() as conn:
                 while not queue.empty():
-                    texts = queue.get_nowait()
-                    async with conn.transaction():
-                        for text in texts:
-                            await conn.fetch(text)
+                    for method, text in queue.get_nowait():
+                        await getattr(conn, method)(text)
 
+        client_cpu = time.process_time()
+        server_cpu = postgres_cpu_seconds()
         started = time.perf_counter()
         await asyncio.gather(*(runner() for _ in range(connections)))
-        return time.perf_counter() - started
+        return CeilingRun(
+            time.perf_counter() - started,
+            time.process_time() - client_cpu,
+            postgres_cpu_seconds() - server_cpu,
+        )
     finally:
         await pool.close()
 
 
-def describe(texts: list[str]) -> Iterable[str]:
-    """The recorded statements, shortened for printing."""
-    for text in texts:
-        yield f"  {' '.join(text.split())[:110]}"
+def describe(calls: list[Call]) -> Iterable[str]:
+    """The recorded calls, shortened for printing."""
+    for method, text in calls:
+        yield f"  {method:<8} {' '.join(text.split())[:100]}"

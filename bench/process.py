@@ -117,6 +117,23 @@ def status_kb(pid: int, field: str) -> int:
     raise LookupError(f"{field} is not in /proc/{pid}/status")
 
 
+def postgres_cpu_seconds() -> float:
+    """CPU time the PostgreSQL servers on this machine have used so far: every
+    ``postgres`` process's own, and the postmaster's ended children's (backends that
+    have exited), from ``/proc``."""
+    total = 0
+    for stat_path in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            stat = stat_path.read_text(encoding="ascii", errors="replace")
+        except OSError:
+            continue  # ended meanwhile
+        if stat[stat.index("(") + 1 : stat.rindex(")")] != "postgres":
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        total += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def cpu_seconds(pid: int) -> float:
     """CPU time the process has used so far (user and system, ``/proc/<pid>/stat``)."""
     stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
