@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot import parsing, usertext
@@ -20,6 +19,7 @@ from bot.config import Language
 from bot.dialogs import expect_step
 from bot.errors import UserFacingError
 from bot.needs import rules
+from bot.needs.clocks import Armed
 from bot.runtime.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
 from storage.community.people import PersonRow
 from storage.needs.repository import NeedRow, OfferRow
@@ -218,7 +218,7 @@ class OfferService:
         """The offerer's ✅ 同意 (a task for them) or 婉拒; once."""
         me = actor.registered_person()
         now = self._needs.now()
-        armed: list[tuple[int, datetime]] = []
+        armed: Armed = []
         stopped: list[int] = []
         need: NeedRow | None = None
         async with self._db.transaction() as session:
@@ -272,5 +272,5 @@ class OfferService:
                 claim_id, agreed, need.id if need else None, now
             ):
                 raise UserFacingError("needs.answered_already")
-        self._needs.arm(armed, stopped)
+        self._needs.clocks.arm(armed, stopped)
         return offer, need

@@ -14,9 +14,9 @@
   The first answer (a claim, a reply, a matter) stops the answer clock.
 - The owner reports it done; the resident is asked "问题解决了吗？": solved, they
   rate it 1–5 ⭐ (once); not solved, it is open again and the secretaries are told.
-- The clocks: a ``once`` schedule at the answer deadline and one at the done
-  deadline (moved when a task's deadline changes); each pushes to the secretaries
-  once if the need is still unanswered / not done.
+- The clocks (bot/needs/clocks.py): a ``once`` schedule at the answer deadline and
+  one at the done deadline; each pushes to the secretaries once if still unanswered
+  / not done.
 - One button turns a need into a raised matter (the deliberation's own service,
   the matter says it came from 需求 #N); a secretary can turn it back from the
   matter's screen: the matter is withdrawn with that reason and the need reopened.
@@ -40,11 +40,11 @@ from bot.dialogs import expect_step
 from bot.errors import UserFacingError
 from bot.i18n import translate
 from bot.needs import rules
+from bot.needs.clocks import Armed, NeedClocks
 from bot.needs.offers import OfferService
 from bot.needs.report import NeedsReports
 from bot.runtime.outbox import ButtonSpec, Delivery, OutgoingMessage, queue_push
-from bot.runtime.scheduler import Firing, SchedulerService
-from bot.runtime.scheduler.before import stop_before
+from bot.runtime.scheduler import SchedulerService
 from bot.volunteering.activities import create_activity
 from bot.volunteering.rules import MAX_DESCRIPTION, MAX_PLACE, parse_when
 from bot.volunteering.service import Volunteering
@@ -52,14 +52,11 @@ from storage import Storage
 from storage.community.people import PersonRow
 from storage.deliberation.matters import MatterRow
 from storage.needs.repository import NeedRow
-from storage.runtime.schedules import ScheduleRow
 from storage.session import Session
 from storage.times import to_db_time
 
 #: Who hears of a new need first: a person's register id, or None (the default routing).
 FirstResponder = Callable[[Session, NeedRow], Awaitable[int | None]]
-
-Armed = list[tuple[int, datetime]]
 
 
 @dataclass(frozen=True)
@@ -75,13 +72,6 @@ class NeedsPage:
     needs: list[NeedRow]
     page: int
     pages: int
-
-
-async def describe_schedule(session: Session, schedule: ScheduleRow) -> dict[str, Any]:
-    """A need's clocks are named by its number in the community (需求 #3), not its id."""
-    need = await session.needs.by_id(int(schedule.payload["need_id"]))
-    # A gone need has no community number to show (its id is the street's).
-    return {"number": need.number if need is not None else "—"}
 
 
 class NeedsService:
@@ -101,16 +91,13 @@ class NeedsService:
     ) -> None:
         self._db = db
         self._settings = settings
-        self._scheduler = scheduler
         self._matters = matters
         self._desk = desk
         self._volunteer = volunteer
         self._clock = clock
         self._first_responder = first_responder
-        scheduler.register_effect(rules.UNANSWERED_KIND, self._unanswered_effect)
-        scheduler.register_effect(rules.OVERDUE_KIND, self._overdue_effect)
-        scheduler.register_describer(rules.UNANSWERED_KIND, describe_schedule)
-        scheduler.register_describer(rules.OVERDUE_KIND, describe_schedule)
+        #: The answer and done clocks (registers their effects and describers).
+        self.clocks = NeedClocks(self, scheduler, settings, clock)
         #: The services list (服务清单): offers and their claims.
         self.offers = OfferService(self)
         #: The monthly report (and its daily schedule), the ledger's two sheets.
@@ -225,7 +212,7 @@ class NeedsService:
                 photo=photo,
                 voice=voice,
             )
-        self.arm(armed)
+        self.clocks.arm(armed)
         return need
 
     async def record_for(
@@ -274,7 +261,7 @@ class NeedsService:
                 await self._tell_resident(
                     session, need, "needs.recorded_push", self._clock(), by=me.display_name
                 )
-        self.arm(armed)
+        self.clocks.arm(armed)
         return need
 
     async def post_in(
@@ -298,29 +285,13 @@ class NeedsService:
             actor_id=fields.get("recorded_by") or fields.get("resident_id"),
             detail=str(need_id),
         )
-        armed += await self._clock_in(session, rules.UNANSWERED_KIND, need, need.answer_due_at)
-        armed += await self._clock_in(session, rules.OVERDUE_KIND, need, need.done_due_at)
+        armed += await self.clocks.start_in(
+            session, rules.UNANSWERED_KIND, need, need.answer_due_at
+        )
+        armed += await self.clocks.start_in(session, rules.OVERDUE_KIND, need, need.done_due_at)
         if route:
             await self._route(session, need, now)
         return need
-
-    async def _clock_in(self, session: Session, kind: str, need: NeedRow, at: datetime) -> Armed:
-        schedule_id, due = await self._scheduler.create_in(
-            session,
-            kind=kind,
-            title=f"need {need.id} {kind}",
-            rule={"type": "once", "at": to_db_time(at)},
-            payload={"need_id": need.id},
-            owner_id=None,
-            now=self._clock(),
-        )
-        return [(schedule_id, due)] if due is not None else []
-
-    def arm(self, armed: Armed, stopped: list[int] | None = None) -> None:
-        for schedule_id in stopped or []:
-            self._scheduler.disarm(schedule_id)
-        for schedule_id, due in armed:
-            self._scheduler.arm(schedule_id, due)
 
     async def _route(self, session: Session, need: NeedRow, now: datetime) -> None:
         """Who hears of the new need: the first responder, or the grid's workers and
@@ -435,7 +406,7 @@ class NeedsService:
         armed: Armed = []
         async with self._db.transaction() as session:
             need, stopped = await self.take_in(session, me, need_id, armed)
-        self.arm(armed, stopped)
+        self.clocks.arm(armed, stopped)
         return need
 
     async def take_in(
@@ -452,11 +423,12 @@ class NeedsService:
         deadline = rules.end_of(due, tz)
         if not await session.needs.claim(need_id, me.id, due, deadline, now):
             raise UserFacingError("needs.taken")
-        stopped = await stop_before(session, rules.UNANSWERED_KIND, "need_id", need_id, now)
-        stopped += await stop_before(session, rules.OVERDUE_KIND, "need_id", need_id, now)
+        stopped = await self.clocks.stop_in(
+            session, need_id, now, rules.UNANSWERED_KIND, rules.OVERDUE_KIND
+        )
         fresh = await session.needs.by_id(need_id)
         assert fresh is not None  # noqa: S101 - updated just now
-        armed += await self._clock_in(session, rules.OVERDUE_KIND, fresh, deadline)
+        armed += await self.clocks.start_in(session, rules.OVERDUE_KIND, fresh, deadline)
         await session.audit.record(at=now, action="need.claim", actor_id=me.id, detail=str(need_id))
         await self._tell_resident(
             session, fresh, "needs.claimed_push", now, owner=me.display_name, due=due
@@ -515,11 +487,13 @@ class NeedsService:
                 raise UserFacingError("needs.not_owner")
             if not await session.needs.set_due(need_id, day, rules.end_of(day, tz)):
                 raise UserFacingError("needs.not_claimed")
-            stopped = await stop_before(session, rules.OVERDUE_KIND, "need_id", need_id, now)
+            stopped = await self.clocks.stop_in(session, need_id, now, rules.OVERDUE_KIND)
             fresh = await session.needs.by_id(need_id)
             assert fresh is not None  # noqa: S101 - updated just now
-            armed += await self._clock_in(session, rules.OVERDUE_KIND, fresh, rules.end_of(day, tz))
-        self.arm(armed, stopped)
+            armed += await self.clocks.start_in(
+                session, rules.OVERDUE_KIND, fresh, rules.end_of(day, tz)
+            )
+        self.clocks.arm(armed, stopped)
         return fresh
 
     async def start_activity(self, actor: Actor, chat_id: int, need_id: int) -> NeedRow:
@@ -590,7 +564,7 @@ class NeedsService:
             await session.needs.set_activity(need_id, activity.id)
             fresh = await session.needs.by_id(need_id)
             assert fresh is not None  # noqa: S101 - updated just now
-        self.arm(armed, stopped)
+        self.clocks.arm(armed, stopped)
         return fresh, activity.id
 
     async def start_reply(self, actor: Actor, chat_id: int, need_id: int) -> NeedRow:
@@ -618,14 +592,14 @@ class NeedsService:
             need_id = int(dialog.data["id"])
             await session.dialogs.end(chat_id, actor.tg_user_id)
             await session.needs.answer(need_id, me.id, words, now)
-            stopped = await stop_before(session, rules.UNANSWERED_KIND, "need_id", need_id, now)
+            stopped = await self.clocks.stop_in(session, need_id, now, rules.UNANSWERED_KIND)
             need = await session.needs.by_id(need_id)
             if need is None:
                 raise UserFacingError("needs.gone")
             await self._tell_resident(
                 session, need, "needs.reply_push", now, reply=words, owner=me.display_name
             )
-        self.arm([], stopped)
+        self.clocks.arm([], stopped)
         return need
 
     # --- done, confirmed, rated ------------------------------------------------------------
@@ -698,10 +672,10 @@ class NeedsService:
                 raise UserFacingError("needs.answered_already")
             if solved:
                 await session.needs.confirm(need_id, now)
-                stopped = await stop_before(session, rules.OVERDUE_KIND, "need_id", need_id, now)
+                stopped = await self.clocks.stop_in(session, need_id, now, rules.OVERDUE_KIND)
             else:
                 await session.needs.reopen(need_id)
-                await self._tell_secretaries(
+                await self.tell_secretaries(
                     session,
                     need,
                     "needs.reopened_push",
@@ -717,7 +691,7 @@ class NeedsService:
                 detail=str(need_id),
             )
             fresh = await session.needs.by_id(need_id)
-        self.arm([], stopped)
+        self.clocks.arm([], stopped)
         assert fresh is not None  # noqa: S101 - updated just now
         return fresh
 
@@ -734,7 +708,7 @@ class NeedsService:
         assert fresh is not None  # noqa: S101 - updated just now
         return fresh
 
-    async def _tell_secretaries(
+    async def tell_secretaries(
         self,
         session: Session,
         need: NeedRow,
@@ -744,6 +718,7 @@ class NeedsService:
         now: datetime,
         **params: Any,
     ) -> None:
+        """A push of ``key`` about the need to the secretaries, once per ``kind`` and ``tag``."""
         deliveries = [
             Delivery(
                 p.tg_user_id,
@@ -767,45 +742,6 @@ class NeedsService:
                 now=now,
             )
 
-    # --- the clocks ----------------------------------------------------------------------
-
-    async def _unanswered_effect(self, firing: Firing) -> None:
-        """The answer deadline: still unanswered, the secretaries hear (once)."""
-        session = firing.session
-        need = await session.needs.by_id(int(firing.schedule.payload["need_id"]))
-        if need is None or need.answered_at is not None or need.state != "open":
-            return
-        if not await session.needs.mark_pushed(need.id, "unanswered", firing.now):
-            return
-        await self._tell_secretaries(
-            session,
-            need,
-            "needs.unanswered_push",
-            rules.UNANSWERED_KIND,
-            "once",
-            firing.now,
-            hours=self.answer_hours(need),
-        )
-
-    async def _overdue_effect(self, firing: Firing) -> None:
-        """The done deadline: not done yet, the secretaries hear (once)."""
-        session = firing.session
-        need = await session.needs.by_id(int(firing.schedule.payload["need_id"]))
-        if need is None or need.state not in ("open", "claimed"):
-            return
-        if not await session.needs.mark_pushed(need.id, "overdue", firing.now):
-            return
-        await self._tell_secretaries(
-            session,
-            need,
-            "needs.overdue_push",
-            rules.OVERDUE_KIND,
-            "once",
-            firing.now,
-            owner=need.owner_name
-            or translate(self._settings.community.default_language, "needs.nobody"),
-        )
-
     # --- to a matter, and back ----------------------------------------------------------------
 
     async def to_matter(self, actor: Actor, need_id: int) -> tuple[NeedRow, MatterRow]:
@@ -813,7 +749,6 @@ class NeedsService:
         me = self._claimer(actor)
         now = self._clock()
         language = self._settings.community.default_language
-        stopped: list[int] = []
         async with self._db.transaction() as session:
             need = await session.needs.by_id(need_id)
             if need is None:
@@ -840,11 +775,12 @@ class NeedsService:
             )
             if not await session.needs.to_matter(need_id, matter.id, me.id, now):
                 raise UserFacingError("needs.not_open")
-            for kind in (rules.UNANSWERED_KIND, rules.OVERDUE_KIND):
-                stopped += await stop_before(session, kind, "need_id", need_id, now)
+            stopped = await self.clocks.stop_in(
+                session, need_id, now, rules.UNANSWERED_KIND, rules.OVERDUE_KIND
+            )
             await self._tell_resident(session, need, "needs.matter_push", now, matter=matter.number)
             fresh = await session.needs.by_id(need_id)
-        self.arm([], stopped)
+        self.clocks.arm([], stopped)
         assert fresh is not None  # noqa: S101 - updated just now
         return fresh, matter
 
@@ -874,7 +810,7 @@ class NeedsService:
             done_days = rules.task_due(
                 self.config.category(need.category), now, self._settings.community.tz
             )
-            armed += await self._clock_in(
+            armed += await self.clocks.start_in(
                 session,
                 rules.OVERDUE_KIND,
                 fresh,
@@ -886,5 +822,5 @@ class NeedsService:
                 actor_id=actor.person_id,
                 detail=str(need.id),
             )
-        self.arm(armed)
+        self.clocks.arm(armed)
         return fresh
