@@ -57,7 +57,7 @@ from bot.households.views import (
     place_order,
     urgency_order,
 )
-from bot.members.appraisal import register_appraisal_column
+from bot.members.appraisal_table import register_appraisal_column
 from bot.spreadsheets import Sheet
 from storage import Storage
 from storage.community.people import PersonRow

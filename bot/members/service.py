@@ -6,10 +6,11 @@
   decision, the signed pledge card, progress, the reminder, the review
   (bot/members/commitments.py).
 - ``.appraisal``: the yearly democratic appraisal (民主评诺): self, peer, residents'
-  ratings of pledges, the branch's grade, the table (bot/members/appraisal.py).
+  ratings of pledges, the branch's grade (bot/members/appraisal.py), the table and its
+  columns (bot/members/appraisal_table.py).
 - ``.inservice``: in-service members reporting in (在职党员报到): registering, 包楼栋 (a
-  commitment), the contact card and its relayed messages, the yearly feedback
-  (bot/members/inservice.py).
+  commitment), the contact card and its relayed messages (bot/members/inservice.py);
+  ``.inservice.yearly``, the yearly feedback (bot/members/inservice_feedback.py).
 
 The pictures the parts draw at send time are handed to the outbox sender by the
 composition root (:meth:`Members.card_renderers`).

@@ -18,7 +18,7 @@ from bot import spoken
 from bot.community.register import Actor, Role, secretaries_to_tell
 from bot.config import Language
 from bot.i18n import translate, translate_count
-from bot.members.appraisal import AppraisalYear, ColumnValue, register_appraisal_column
+from bot.members.appraisal_table import AppraisalYear, ColumnValue, register_appraisal_column
 from bot.runtime.outbox import Delivery, OutgoingMessage, queue_push
 from bot.runtime.scheduler import Firing, daily_rule
 from bot.spreadsheets import hours_cell

@@ -7,7 +7,8 @@ from __future__ import annotations
 from telegram import InputFile, Update
 
 from bot import parsing
-from bot.members.appraisal import NOTE_FLOW, SELF_FLOW, Table, table_sheet
+from bot.members.appraisal import NOTE_FLOW, SELF_FLOW
+from bot.members.appraisal_table import Table, table_sheet
 from bot.spreadsheets import xlsx_bytes
 from handlers.access import answer, reply, show
 from handlers.context import Context

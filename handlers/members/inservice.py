@@ -249,8 +249,8 @@ async def feedback_pressed(update: Update, context: Context) -> None:
     """📄 年度反馈: a letter (.docx) per member to their employer's Party organisation,
     and the workbook (.xlsx) with a row each."""
     actor = context.require_actor()
-    service = context.services.members.inservice
-    found = await service.feedback(actor)
+    yearly = context.services.members.inservice.yearly
+    found = await yearly.feedback(actor)
     language = actor.language
     await answer(update)
     chat_id = _chat_id(update)
@@ -263,10 +263,10 @@ async def feedback_pressed(update: Update, context: Context) -> None:
         await context.bot.send_document(
             chat_id,
             InputFile(
-                docx_bytes(service.letter(language, item)), filename=_file_name(name) + ".docx"
+                docx_bytes(yearly.letter(language, item)), filename=_file_name(name) + ".docx"
             ),
         )
-    sheet = service.feedback_sheet(language, found)
+    sheet = yearly.feedback_sheet(language, found)
     await context.bot.send_document(
         chat_id,
         InputFile(

@@ -8,7 +8,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.community.register import Role
 from bot.config import Language
-from bot.members.appraisal import GRADES, RATINGS, BranchView, MemberView, Screen
+from bot.members.appraisal import BranchView, MemberView, Screen
+from bot.members.appraisal_table import GRADES, RATINGS
 from handlers.board import callbacks as board_cb
 from handlers.callbacks import Callback
 from handlers.keyboards import button

@@ -9,17 +9,8 @@ from zoneinfo import ZoneInfo
 from bot import spoken
 from bot.community.register import Role
 from bot.config import Language
-from bot.members.appraisal import (
-    AppraisalColumn,
-    BranchView,
-    ColumnValue,
-    MemberView,
-    Screen,
-    Table,
-    TableRow,
-    peer_summary,
-    ratings_summary,
-)
+from bot.members.appraisal import BranchView, MemberView, Screen, peer_summary, ratings_summary
+from bot.members.appraisal_table import AppraisalColumn, ColumnValue, Table, TableRow
 from bot.members.birthdays import day_text, years_in_party
 from bot.members.commitments import Overview, Step, contact_text, state_key
 from handlers.texts import plain, t

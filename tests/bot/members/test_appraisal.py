@@ -16,10 +16,10 @@ import bot.households.service
 import bot.members.inservice
 import bot.volunteering.hours  # noqa: F401 - the columns they register
 from bot.config import Language
-from bot.members import appraisal as module
-from bot.members.appraisal import (
+from bot.members import appraisal_table as module
+from bot.members.appraisal import appraisal_year
+from bot.members.appraisal_table import (
     appraisal_columns,
-    appraisal_year,
     build_table,
     register_appraisal_column,
     satisfaction,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from bot.config import Language
-from bot.members.appraisal import Table, TableRow
+from bot.members.appraisal_table import Table, TableRow
 from handlers.members.keyboards import appraisal_pages
 from handlers.members.texts import appraisal_table
 

@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from PIL import Image
 
 from bot.members.cards import CONTACT_CARD, contact_card
-from bot.members.inservice import FEEDBACK_SCHEDULE_KEY
+from bot.members.inservice_feedback import FEEDBACK_SCHEDULE_KEY
 from bot.standin import FakeBotApi
 from storage.times import to_db_time
 from tests.backends import database_text
