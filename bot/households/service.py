@@ -11,9 +11,11 @@
   (the Party members of its grid, or of the community).
 - Lead households (党员中心户): a secretary marks a Party member as one and links
   members to them; more than ``members_per_lead`` members, or a member with more than
-  ``households_per_member`` households, is warned, never refused.
+  ``households_per_member`` households, is warned, never refused (leads.py, composed
+  as ``.leads``).
 - A member sees their households (/myhouseholds, 🏠 我联系的住户 on /me) and logs a
-  visit (入户走访) with a note, today or an earlier day (never a later one).
+  visit (入户走访) with a note, today or an earlier day, never a later one (visits.py,
+  composed as ``.visits``).
 - The tree grid → 中心户 → members → households, with the households nobody looks after
   (flagged ones first), as a message and a workbook; a sheet of the ledger (台账).
 
@@ -28,35 +30,33 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot import parsing, usertext
+from bot import usertext
 from bot.clock import Clock, system_clock
 from bot.community.register import Actor, Role
 from bot.config import HouseholdsSettings, Language, Settings
 from bot.dialogs import expect_step
 from bot.errors import UserFacingError
+from bot.households.leads import PAGE_SIZE, LeadHouseholds, party_members
 from bot.households.records import household_key, visits_per_member
 from bot.households.sheets import tree_sheet, visits_sheet
 from bot.households.views import (
-    CandidatePage,
     ContactChoices,
     GridBranch,
     Household,
     HouseholdPage,
     HouseholdView,
     LeadBranch,
-    LeadSummary,
-    LeadView,
     MemberBranch,
     MemberChoice,
     NeedRecorder,
     NeedStep,
     RecordedNeed,
     Tree,
-    VisitStep,
     natural,
     place_order,
     urgency_order,
 )
+from bot.households.visits import HouseholdVisits
 from bot.members.appraisal_table import register_appraisal_column
 from bot.spreadsheets import Sheet
 from storage import Storage
@@ -66,16 +66,12 @@ from storage.session import Session
 
 #: Adding a household by hand: building, door, note (or skipped), grid (a secretary's).
 ADD_FLOW = "households_add"
-#: Logging a visit: the note (the day is today unless another is chosen at "day").
-VISIT_FLOW = "households_visit"
 #: Recording a need for a household (🙋 记录需求): resident (when more than one),
 #: category, urgency, then the text (or a photo).
 NEED_FLOW = "households_need"
 MAX_BUILDING = 32
 MAX_DOOR = 16
 MAX_NOTE = 200
-MAX_VISIT = 500
-PAGE_SIZE = 8
 #: A household's screen lists this many of its latest visits.
 VISITS_SHOWN = 5
 
@@ -94,6 +90,10 @@ class HouseholdsService:
         self._settings = settings
         self._clock = clock
         self._record_need = record_need
+        #: ⭐ 党员中心户 (bot/households/leads.py).
+        self.leads = LeadHouseholds(db, settings, clock)
+        #: /myhouseholds and 📝 记录走访 (bot/households/visits.py).
+        self.visits = HouseholdVisits(self, db, clock)
 
     def record_needs_with(self, record_need: NeedRecorder) -> None:
         """Plug in the needs list (§3): 🙋 记录需求 records through it."""
@@ -112,7 +112,7 @@ class HouseholdsService:
 
     # --- reading the households -------------------------------------------------------
 
-    async def _load(self, session: Session, *, write: bool) -> list[Household]:
+    async def load(self, session: Session, *, write: bool) -> list[Household]:
         """Every household: the register's (building, door) pairs and those added by
         hand. With ``write`` each gets its row; otherwise the register's without one
         stand in with id 0 (nothing set on them yet)."""
@@ -175,19 +175,19 @@ class HouseholdsService:
         """/households: a page of the households the actor may see, by grid and building."""
         scope = self._scope(actor)
         async with self._db.transaction() as session:
-            households = [h for h in await self._load(session, write=True) if self._sees(scope, h)]
+            households = [h for h in await self.load(session, write=True) if self._sees(scope, h)]
         pages = max(1, -(-len(households) // PAGE_SIZE))
         page = min(max(page, 0), pages - 1)
         shown = households[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
         return HouseholdPage(shown, page, pages, len(households), scope[1])
 
-    async def _household(
+    async def access(
         self, session: Session, actor: Actor, household_id: int
     ) -> tuple[Household, bool, bool]:
         """The household, whether the actor is staff for it, whether they are its contact;
         refused unless they are one or the other."""
         found = next(
-            (h for h in await self._load(session, write=False) if h.id == household_id), None
+            (h for h in await self.load(session, write=False) if h.id == household_id), None
         )
         if found is None or household_id == 0:
             raise UserFacingError("households.gone")
@@ -205,7 +205,7 @@ class HouseholdsService:
     async def view(self, actor: Actor, household_id: int) -> HouseholdView:
         """One household: residents, note, flags, contact member, the latest visits."""
         async with self._db.read() as session:
-            household, staff, contact = await self._household(session, actor, household_id)
+            household, staff, contact = await self.access(session, actor, household_id)
             visits = await session.households.visits_of(household.id)
             over = None
             if household.row.contact_id is not None:
@@ -245,7 +245,7 @@ class HouseholdsService:
             data = dict(dialog.data, **{step: value})
             if step == "door":
                 key = household_key(str(data["building"]), value)
-                if any(h.row.key == key for h in await self._load(session, write=False)):
+                if any(h.row.key == key for h in await self.load(session, write=False)):
                     raise UserFacingError("households.exists", home=f"{data['building']} {value}")
             following = {"building": "door", "door": "note"}.get(step)
             if following is not None:
@@ -303,7 +303,7 @@ class HouseholdsService:
                 session, chat_id, actor.tg_user_id, ADD_FLOW, step, "households.expired"
             )
             await session.dialogs.end(chat_id, actor.tg_user_id)
-            if any(h.row.key == key for h in await self._load(session, write=True)):
+            if any(h.row.key == key for h in await self.load(session, write=True)):
                 raise UserFacingError("households.exists", home=f"{building} {door}")
             note = data.get("note")
             household_id = await session.households.add(
@@ -315,7 +315,7 @@ class HouseholdsService:
                 at=now, action="household.add", actor_id=actor.person_id, detail=str(household_id)
             )
             household = next(
-                h for h in await self._load(session, write=False) if h.id == household_id
+                h for h in await self.load(session, write=False) if h.id == household_id
             )
         return household
 
@@ -327,7 +327,7 @@ class HouseholdsService:
             raise UserFacingError("households.gone")
         now = self._clock()
         async with self._db.transaction() as session:
-            household, staff, _ = await self._household(session, actor, household_id)
+            household, staff, _ = await self.access(session, actor, household_id)
             if not staff:
                 raise UserFacingError("households.staff_only")
             flags = list(household.row.flags)
@@ -338,19 +338,15 @@ class HouseholdsService:
             )
         return await self.view(actor, household_id)
 
-    async def _party_members(self, session: Session) -> list[PersonRow]:
-        members = await session.people.with_role(Role.PARTY_MEMBER.value)
-        return sorted(members, key=lambda p: (natural(p.display_name), p.id))
-
     async def contact_choices(
         self, actor: Actor, household_id: int, scope: str = "g"
     ) -> ContactChoices:
         """👤 联系党员: the Party members of the household's grid ("g"), or all ("a")."""
         async with self._db.read() as session:
-            household, staff, _ = await self._household(session, actor, household_id)
+            household, staff, _ = await self.access(session, actor, household_id)
             if not staff:
                 raise UserFacingError("households.staff_only")
-            members = await self._party_members(session)
+            members = await party_members(session)
             counts = await session.households.contact_counts()
         if scope == "g" and household.grid_id is not None:
             in_grid = [p for p in members if p.grid_id == household.grid_id]
@@ -372,7 +368,7 @@ class HouseholdsService:
         """The household's contact member (0: nobody)."""
         now = self._clock()
         async with self._db.transaction() as session:
-            household, staff, _ = await self._household(session, actor, household_id)
+            household, staff, _ = await self.access(session, actor, household_id)
             if not staff:
                 raise UserFacingError("households.staff_only")
             if person_id:
@@ -388,223 +384,6 @@ class HouseholdsService:
                 detail=str(household.id),
             )
         return await self.view(actor, household_id)
-
-    # --- lead households (党员中心户) -----------------------------------------------------------
-
-    async def leads(self, actor: Actor) -> list[LeadSummary]:
-        """⭐ 党员中心户: each with how many members it looks after."""
-        actor.require(Role.SECRETARY)
-        async with self._db.read() as session:
-            lead_ids = await session.households.leads()
-            under = await session.households.lead_of_members()
-            found = []
-            for lead_id in lead_ids:
-                person = await session.people.by_id(lead_id)
-                if person is not None:
-                    found.append(
-                        LeadSummary(person, sum(1 for v in under.values() if v == lead_id))
-                    )
-        return found
-
-    async def lead_candidates(self, actor: Actor, page: int = 0) -> CandidatePage:
-        """➕ 设立中心户: the Party members not yet a lead household."""
-        actor.require(Role.SECRETARY)
-        async with self._db.read() as session:
-            leads = set(await session.households.leads())
-            people = [p for p in await self._party_members(session) if p.id not in leads]
-        pages = max(1, -(-len(people) // PAGE_SIZE))
-        page = min(max(page, 0), pages - 1)
-        return CandidatePage(people[page * PAGE_SIZE : (page + 1) * PAGE_SIZE], page, pages)
-
-    async def mark_lead(self, actor: Actor, person_id: int) -> LeadView:
-        actor.require(Role.SECRETARY)
-        now = self._clock()
-        async with self._db.transaction() as session:
-            person = await session.people.by_id(person_id)
-            if person is None or Role.PARTY_MEMBER.value not in person.roles:
-                raise UserFacingError("households.not_member")
-            if await session.households.mark_lead(person_id, now):
-                await session.audit.record(
-                    at=now, action="household.lead", actor_id=actor.person_id, subject_id=person_id
-                )
-        return await self.lead(actor, person_id)
-
-    async def unmark_lead(self, actor: Actor, person_id: int) -> PersonRow:
-        actor.require(Role.SECRETARY)
-        now = self._clock()
-        async with self._db.transaction() as session:
-            person = await session.people.by_id(person_id)
-            if person is None or not await session.households.unmark_lead(person_id):
-                raise UserFacingError("households.lead_gone")
-            await session.audit.record(
-                at=now, action="household.unlead", actor_id=actor.person_id, subject_id=person_id
-            )
-        return person
-
-    async def lead(self, actor: Actor, lead_id: int, page: int = 0) -> LeadView:
-        """A lead household: its members (with their households), the members to link."""
-        actor.require(Role.SECRETARY)
-        async with self._db.read() as session:
-            if lead_id not in await session.households.leads():
-                raise UserFacingError("households.lead_gone")
-            lead = await session.people.by_id(lead_id)
-            assert lead is not None  # noqa: S101 - a lead row goes with its person
-            under = await session.households.lead_of_members()
-            counts = await session.households.contact_counts()
-            leads = set(await session.households.leads())
-            party = await self._party_members(session)
-        everyone = [p for p in party if p.id not in leads]
-        names = {p.id: p.display_name for p in party}
-        members = [
-            MemberChoice(p, counts.get(p.id, 0), lead.display_name, True)
-            for p in everyone
-            if under.get(p.id) == lead_id
-        ]
-        # Offered: theirs first, then the lead's grid, then the others.
-        offered_people = sorted(
-            everyone,
-            key=lambda p: (
-                under.get(p.id) != lead_id,
-                p.grid_id != lead.grid_id,
-                natural(p.display_name),
-                p.id,
-            ),
-        )
-        pages = max(1, -(-len(offered_people) // PAGE_SIZE))
-        page = min(max(page, 0), pages - 1)
-        offered = [
-            MemberChoice(
-                p,
-                counts.get(p.id, 0),
-                names.get(under[p.id]) if p.id in under else None,
-                under.get(p.id) == lead_id,
-            )
-            for p in offered_people[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-        ]
-        return LeadView(
-            lead,
-            members,
-            offered,
-            page,
-            pages,
-            self.config.members_per_lead,
-            self.config.households_per_member,
-        )
-
-    async def toggle_member(
-        self, actor: Actor, lead_id: int, member_id: int, page: int = 0
-    ) -> LeadView:
-        """A member linked to the lead household (moved from another), or unlinked."""
-        actor.require(Role.SECRETARY)
-        now = self._clock()
-        async with self._db.transaction() as session:
-            leads = await session.households.leads()
-            if lead_id not in leads:
-                raise UserFacingError("households.lead_gone")
-            member = await session.people.by_id(member_id)
-            if member is None or Role.PARTY_MEMBER.value not in member.roles or member_id in leads:
-                raise UserFacingError("households.not_member")
-            under = await session.households.lead_of_members()
-            if under.get(member_id) == lead_id:
-                await session.households.unlink_member(lead_id, member_id)
-                action = "household.lead_unlink"
-            else:
-                await session.households.link_member(lead_id, member_id, now)
-                action = "household.lead_link"
-            await session.audit.record(
-                at=now,
-                action=action,
-                actor_id=actor.person_id,
-                subject_id=member_id,
-                detail=str(lead_id),
-            )
-        return await self.lead(actor, lead_id, page)
-
-    # --- a member's households and visits ------------------------------------------------------
-
-    async def mine(self, actor: Actor) -> list[Household]:
-        """/myhouseholds: the households the member looks after."""
-        me = actor.member(Role.PARTY_MEMBER, "households.members_only")
-        async with self._db.read() as session:
-            households = await self._load(session, write=False)
-        return sorted((h for h in households if h.row.contact_id == me.id), key=place_order)
-
-    async def start_visit(self, actor: Actor, chat_id: int, household_id: int) -> VisitStep:
-        """📝 记录走访: the note is asked; the day is today unless another is chosen."""
-        me = actor.member(Role.PARTY_MEMBER, "households.members_only")
-        day = self.today()
-        async with self._db.transaction() as session:
-            household, _, contact = await self._household(session, actor, household_id)
-            if not contact:
-                raise UserFacingError("households.not_yours")
-            await session.dialogs.put(
-                chat_id,
-                actor.tg_user_id,
-                VISIT_FLOW,
-                "note",
-                {"household": household.id, "day": day.isoformat(), "member": me.id},
-                self._clock(),
-            )
-        return VisitStep(household, day, "note")
-
-    async def _visit_dialog(
-        self, session: Session, actor: Actor, chat_id: int, step: str
-    ) -> tuple[dict[str, Any], Household]:
-        dialog = await expect_step(
-            session, chat_id, actor.tg_user_id, VISIT_FLOW, step, "households.expired"
-        )
-        household, _, contact = await self._household(session, actor, int(dialog.data["household"]))
-        if not contact:
-            await session.dialogs.end(chat_id, actor.tg_user_id)
-            raise UserFacingError("households.not_yours")
-        return dict(dialog.data), household
-
-    async def ask_day(self, actor: Actor, chat_id: int) -> VisitStep:
-        """📅 换一天: the day is asked (the picker's earlier days, or typed)."""
-        async with self._db.transaction() as session:
-            data, household = await self._visit_dialog(session, actor, chat_id, "note")
-            await session.dialogs.put(
-                chat_id, actor.tg_user_id, VISIT_FLOW, "day", data, self._clock()
-            )
-        return VisitStep(household, date.fromisoformat(str(data["day"])), "day")
-
-    async def visit_day(self, actor: Actor, chat_id: int, text: str) -> VisitStep:
-        """The day of the visit (typed, or from the picker): today or earlier."""
-        day = parsing.iso_day(text) or parsing.written_day(text)
-        if day is None:
-            raise UserFacingError("households.day_unreadable")
-        if day > self.today():
-            raise UserFacingError("households.day_future")
-        if day < self.today() - timedelta(days=366):
-            raise UserFacingError("households.day_too_old")
-        async with self._db.transaction() as session:
-            data, household = await self._visit_dialog(session, actor, chat_id, "day")
-            data["day"] = day.isoformat()
-            await session.dialogs.put(
-                chat_id, actor.tg_user_id, VISIT_FLOW, "note", data, self._clock()
-            )
-        return VisitStep(household, day, "note")
-
-    async def log_visit(self, actor: Actor, chat_id: int, text: str) -> VisitStep:
-        """The note: the visit is kept."""
-        me = actor.member(Role.PARTY_MEMBER, "households.members_only")
-        note = usertext.block(text)
-        if not note:
-            raise UserFacingError("households.empty")
-        if len(note) > MAX_VISIT:
-            raise UserFacingError("households.too_long", limit=MAX_VISIT, length=len(note))
-        now = self._clock()
-        async with self._db.transaction() as session:
-            data, household = await self._visit_dialog(session, actor, chat_id, "note")
-            day = date.fromisoformat(str(data["day"]))
-            if day > self.today():  # a day chosen before midnight is fine; a later one not
-                raise UserFacingError("households.day_future")
-            await session.dialogs.end(chat_id, actor.tg_user_id)
-            visit_id = await session.households.add_visit(household.id, me.id, day, note, now)
-            await session.audit.record(
-                at=now, action="household.visit", actor_id=me.id, detail=str(visit_id)
-            )
-        return VisitStep(household, day, "done")
 
     # --- a need recorded for a household (🙋 记录需求) -------------------------------------
 
@@ -629,7 +408,7 @@ class HouseholdsService:
         is asked, unless only one of the register lives there; then the category."""
         actor.registered_person()
         async with self._db.transaction() as session:
-            household, _, _ = await self._household(session, actor, household_id)
+            household, _, _ = await self.access(session, actor, household_id)
             residents = await self._registered(session, household)
             if not residents:
                 raise UserFacingError("households.need_nobody", home=household.name)
@@ -652,7 +431,7 @@ class HouseholdsService:
             session, chat_id, actor.tg_user_id, NEED_FLOW, step, "households.expired"
         )
         try:
-            household, _, _ = await self._household(session, actor, int(dialog.data["household"]))
+            household, _, _ = await self.access(session, actor, int(dialog.data["household"]))
         except UserFacingError:
             await session.dialogs.end(chat_id, actor.tg_user_id)
             raise
@@ -721,7 +500,7 @@ class HouseholdsService:
         """🌳 联户情况: a grid worker's grid, a secretary's community."""
         scope = self._scope(actor)
         async with self._db.transaction() as session:
-            households = await self._load(session, write=True)
+            households = await self.load(session, write=True)
             tree = await self._tree(session, households, scope)
         return tree
 
@@ -732,7 +511,7 @@ class HouseholdsService:
         repo = session.households
         lead_ids = await repo.leads()
         under = await repo.lead_of_members()
-        people: dict[int, PersonRow] = {p.id: p for p in await self._party_members(session)}
+        people: dict[int, PersonRow] = {p.id: p for p in await party_members(session)}
         for person_id in {
             *lead_ids,
             *under,
@@ -797,7 +576,7 @@ class HouseholdsService:
         self, session: Session, start: datetime, end: datetime
     ) -> Callable[[Language, ZoneInfo], list[Sheet]]:
         """The ledger's 党员联户 sheet (as things stand) and 入户走访 (the period's visits)."""
-        households = await self._load(session, write=False)
+        households = await self.load(session, write=False)
         tree = await self._tree(session, households, (True, None))
         first = start.astimezone(self.tz).date()
         last = (end - timedelta(microseconds=1)).astimezone(self.tz).date()

@@ -8,9 +8,10 @@ from telegram import InlineKeyboardMarkup, InputFile, Message, Update
 
 from bot.community.register import Role
 from bot.datepicker import Needs
-from bot.households.service import ADD_FLOW, NEED_FLOW, VISIT_FLOW
+from bot.households.service import ADD_FLOW, NEED_FLOW
 from bot.households.sheets import tree_sheet
 from bot.households.views import Household, NeedStep, VisitStep
+from bot.households.visits import VISIT_FLOW
 from bot.spreadsheets import stamped, xlsx_bytes
 from handlers.access import answer, reply, show
 from handlers.context import Context
@@ -161,7 +162,7 @@ async def link_pressed(update: Update, context: Context) -> None:
 async def _leads(update: Update, context: Context, note: str | None = None) -> None:
     actor = context.require_actor()
     service = context.services.households
-    found = await service.leads(actor)
+    found = await service.leads.summaries(actor)
     limit = service.config.members_per_lead
     text = texts.leads(actor.language, found, limit)
     await show(
@@ -183,7 +184,7 @@ async def candidates_pressed(update: Update, context: Context) -> None:
     """➕ 设立中心户: the Party members to choose from."""
     data = cb.LeadCandidates.decode(_data(update))
     actor = context.require_actor()
-    page = await context.services.households.lead_candidates(actor, data.page)
+    page = await context.services.households.leads.candidates(actor, data.page)
     text = t(
         actor.language, "households.lead_choose" if page.people else "households.no_members_at_all"
     )
@@ -192,7 +193,7 @@ async def candidates_pressed(update: Update, context: Context) -> None:
 
 async def _lead(update: Update, context: Context, lead_id: int, page: int) -> None:
     actor = context.require_actor()
-    view = await context.services.households.lead(actor, lead_id, page)
+    view = await context.services.households.leads.view(actor, lead_id, page)
     grids = context.services.settings.community.grids
     await show(
         update, texts.lead(actor.language, view, grids), keyboards.lead(actor.language, view)
@@ -202,7 +203,7 @@ async def _lead(update: Update, context: Context, lead_id: int, page: int) -> No
 async def mark_pressed(update: Update, context: Context) -> None:
     data = cb.LeadMark.decode(_data(update))
     actor = context.require_actor()
-    await context.services.households.mark_lead(actor, data.person_id)
+    await context.services.households.leads.mark(actor, data.person_id)
     await _lead(update, context, data.person_id, 0)
 
 
@@ -214,14 +215,16 @@ async def lead_pressed(update: Update, context: Context) -> None:
 async def toggle_pressed(update: Update, context: Context) -> None:
     data = cb.LeadToggle.decode(_data(update))
     actor = context.require_actor()
-    await context.services.households.toggle_member(actor, data.lead_id, data.member_id, data.page)
+    await context.services.households.leads.toggle_member(
+        actor, data.lead_id, data.member_id, data.page
+    )
     await _lead(update, context, data.lead_id, data.page)
 
 
 async def remove_pressed(update: Update, context: Context) -> None:
     data = cb.LeadRemove.decode(_data(update))
     actor = context.require_actor()
-    person = await context.services.households.unmark_lead(actor, data.lead_id)
+    person = await context.services.households.leads.unmark(actor, data.lead_id)
     await _leads(
         update, context, t(actor.language, "households.lead_removed", name=person.display_name)
     )
@@ -277,7 +280,7 @@ async def sheet_pressed(update: Update, context: Context) -> None:
 async def _mine(update: Update, context: Context) -> None:
     actor = context.require_actor()
     services = context.services
-    households = await services.households.mine(actor)
+    households = await services.households.visits.mine(actor)
     await show(
         update,
         texts.mine(
@@ -313,7 +316,9 @@ async def visit_pressed(update: Update, context: Context) -> None:
     """📝 记录走访: the note is asked (the day is today; 📅 for another)."""
     data = cb.VisitStart.decode(_data(update))
     actor = context.require_actor()
-    step = await context.services.households.start_visit(actor, _chat_id(update), data.household_id)
+    step = await context.services.households.visits.start(
+        actor, _chat_id(update), data.household_id
+    )
     await answer(update)
     language = actor.language
     await context.bot.send_message(
@@ -326,7 +331,7 @@ async def visit_pressed(update: Update, context: Context) -> None:
 async def other_day_pressed(update: Update, context: Context) -> None:
     """📅 不是今天？: the earlier days as buttons (or typed)."""
     actor = context.require_actor()
-    await context.services.households.ask_day(actor, _chat_id(update))
+    await context.services.households.visits.ask_day(actor, _chat_id(update))
     await show(
         update, t(actor.language, "households.day_ask"), picker.keyboard(context, DAY_PICKER)
     )
@@ -334,7 +339,7 @@ async def other_day_pressed(update: Update, context: Context) -> None:
 
 async def _day_picked(update: Update, context: Context, text: str) -> None:
     actor = context.require_actor()
-    step = await context.services.households.visit_day(actor, _chat_id(update), text)
+    step = await context.services.households.visits.choose_day(actor, _chat_id(update), text)
     await _ask_note(update, context, step, edit=True)
 
 
@@ -357,10 +362,10 @@ async def visit_answer(update: Update, context: Context, step: str, text: str) -
     actor = context.require_actor()
     service = context.services.households
     if step == "day":
-        result = await service.visit_day(actor, _chat_id(update), text)
+        result = await service.visits.choose_day(actor, _chat_id(update), text)
         await _ask_note(update, context, result, edit=False)
         return
-    result = await service.log_visit(actor, _chat_id(update), text)
+    result = await service.visits.log(actor, _chat_id(update), text)
     await reply(
         update,
         texts.visit_done(actor.language, result, service.today()),
