@@ -163,7 +163,7 @@ class CommunityService:
 
     @property
     def _settings(self) -> CommunitySettings:
-        # The community being worked for (bot/config.py: current_profile).
+        # The community being worked for (bot/config/community.py: current_profile).
         return community_now(self._configured)
 
     def __init__(

@@ -65,7 +65,7 @@ class RegistrationService:
 
     @property
     def _settings(self) -> CommunitySettings:
-        # The community being worked for (bot/config.py: current_profile).
+        # The community being worked for (bot/config/community.py: current_profile).
         return community_now(self._configured)
 
     def __init__(
@@ -247,7 +247,7 @@ class HomeService:
 
     @property
     def _grids(self) -> list[Grid]:
-        # The current community's grids (bot/config.py: current_profile), never another's.
+        # The current community's grids (bot/config/community.py: current_profile), never another's.
         return community_now(self._configured).grids
 
     def __init__(self, db: Storage, settings: CommunitySettings, clock: Clock = system_clock):
@@ -407,7 +407,7 @@ class PaperEntryService:
 
     @property
     def _settings(self) -> CommunitySettings:
-        # The community being worked for (bot/config.py: current_profile).
+        # The community being worked for (bot/config/community.py: current_profile).
         return community_now(self._configured)
 
     def __init__(
